@@ -1,0 +1,110 @@
+"""What every command shares: progress bars, the end-of-run summary, JSON reports, I/O options.
+
+Output discipline: data goes to stdout (or ``-o FILE``); progress, summaries
+and errors go to stderr, so ``bibkit convert x.txt > refs.bib`` stays clean.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+from ..fileio import atomic_write_text
+
+
+def add_report_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--report", metavar="FILE.json", help="write a machine-readable JSON report of the run")
+
+
+def add_strict_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--strict", action="store_true", help=f"exit non-zero when {what}")
+
+
+def write_report(path: str | None, data: Any) -> None:
+    """Write a JSON report atomically (``-`` = stdout); no-op when ``path`` is None."""
+    if not path:
+        return
+    atomic_write_text(path, json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n")
+
+
+def _json_default(obj: Any) -> Any:
+    if isinstance(obj, Path):
+        return str(obj)
+    if hasattr(obj, "as_dict"):
+        return obj.as_dict()
+    if hasattr(obj, "__dataclass_fields__"):
+        from dataclasses import asdict
+
+        return asdict(obj)
+    if isinstance(obj, (set, frozenset)):
+        return sorted(obj)
+    return str(obj)
+
+
+def progress_enabled(args: argparse.Namespace) -> bool:
+    return not getattr(args, "quiet", False) and sys.stderr.isatty()
+
+
+@contextmanager
+def progress(args: argparse.Namespace, total: int | None, desc: str, unit: str = "entry") -> Iterator[Any]:
+    """A tqdm bar on stderr when it is a terminal (and not ``--quiet``); otherwise a silent stand-in.
+
+    Yields an object with ``update(n)``, ``set_postfix_str(text)`` and ``total``.
+    """
+    if progress_enabled(args):
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, leave=False, dynamic_ncols=True)
+        try:
+            yield bar
+        finally:
+            bar.close()
+    else:
+        yield _NullBar(total)
+
+
+class _NullBar:
+    def __init__(self, total: int | None):
+        self.total = total
+        self.n = 0
+
+    def update(self, n: int = 1) -> None:
+        self.n += n
+
+    def set_postfix_str(self, text: str, refresh: bool = True) -> None:
+        pass
+
+    def set_description_str(self, text: str, refresh: bool = True) -> None:
+        pass
+
+    def refresh(self) -> None:
+        pass
+
+
+def print_summary(args: argparse.Namespace, title: str, rows: Sequence[tuple[str, Any]], notes: Iterable[str] = ()) -> None:
+    """A one-screen summary on stderr: aligned ``label  value`` rows, then notes (at most 15 shown)."""
+    if getattr(args, "quiet", False):
+        return
+    out = sys.stderr
+    print(title, file=out)
+    width = max((len(label) for label, _ in rows), default=0)
+    for label, value in rows:
+        print(f"  {label.ljust(width)}  {value}", file=out)
+    notes = list(notes)
+    for note in notes[:15]:
+        print(f"  - {note}", file=out)
+    if len(notes) > 15:
+        print(f"  … and {len(notes) - 15} more (see --report)", file=out)
+
+
+def table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> str:
+    """A plain left-aligned text table (for ``--dry-run`` plans and listings)."""
+    cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,54 @@
+"""Errors that end a command, each with the exit code scripts can rely on.
+
+Problems that concern one entry are *not* errors: they are collected as
+:class:`bibkit.model.Problem` data and reported.  These exceptions are for what
+stops a run (or what ``--strict`` promotes to stopping it).
+"""
+
+from __future__ import annotations
+
+from .model import SourceLocation
+
+
+class ExitCode:
+    """Documented process exit codes (README, "Exit codes")."""
+
+    OK = 0
+    INTERNAL = 1  # a bug: please report it
+    USAGE = 2  # bad command line (argparse's own code)
+    INPUT = 3  # unreadable or malformed input (with --strict: any malformed entry)
+    NETWORK = 4  # --strict and a service could not be reached / rate limit stopped enrichment
+    INCOMPLETE = 5  # --strict and some entries stayed unresolved or ambiguous
+    ZOTERO = 6  # Zotero not reachable, refused, or a sync could not be completed
+    MISSING = 7  # `cite`: cited keys that no source has
+    INTERRUPTED = 130
+
+
+class BibkitError(Exception):
+    """Base of errors that stop a command; ``exit_code`` says how."""
+
+    exit_code = ExitCode.INTERNAL
+
+
+class InputError(BibkitError):
+    """Bad input, named by file, line and (when known) entry key."""
+
+    exit_code = ExitCode.INPUT
+
+    def __init__(self, message: str, location: SourceLocation | None = None, key: str | None = None):
+        self.location, self.key = location, key
+        where = f"{location}: " if location else ""
+        who = f"entry {key!r}: " if key else ""
+        super().__init__(f"{where}{who}{message}")
+
+
+class NetworkError(BibkitError):
+    exit_code = ExitCode.NETWORK
+
+
+class IncompleteError(BibkitError):
+    exit_code = ExitCode.INCOMPLETE
+
+
+class MissingCitationsError(BibkitError):
+    exit_code = ExitCode.MISSING

@@ -1,0 +1,437 @@
+"""The one record every stage of bibkit speaks: readers produce it, writers consume it.
+
+Nothing in this module knows BibTeX syntax, HTTP, or files.  Text fields hold
+plain Unicode (a reader of ``.bib`` files decodes LaTeX on the way in, a writer
+encodes on the way out), so that enrichers, matchers and taggers compare like
+with like whatever the input was.  The one concession to round-tripping is
+:class:`BibOrigin`, an opaque memo a ``.bib`` reader leaves on an entry so the
+BibTeX writer can reproduce untouched fields byte for byte.
+
+Every field an enricher sets is recorded in :attr:`Entry.provenance` with the
+source that set it and a confidence, because a bibliography tool must be able
+to say *why* a field holds what it holds.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator
+
+
+# --------------------------------------------------------------------------- where
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLocation:
+    """Where a record (or a problem) came from: a file name (or ``-``/``<stdin>``) and a 1-based line."""
+
+    file: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line is not None else self.file
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something a stage wants the user to know about one entry or one place in an input.
+
+    Problems are data, collected and reported, never raised mid-stream (the
+    bibtexparser v2 habit): one malformed entry must not sink a whole file.
+    """
+
+    code: str  # short machine-readable slug, e.g. "malformed-entry", "empty-year"
+    message: str  # one human sentence naming what is wrong
+    severity: str = "warning"  # "error" | "warning" | "info"
+    location: SourceLocation | None = None
+    key: str | None = None  # citation key of the entry concerned, when there is one
+
+    def __str__(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        who = f"[{self.key}] " if self.key else ""
+        return f"{where}{who}{self.severity}: {self.message}"
+
+
+# --------------------------------------------------------------------------- people
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A structured name: BibTeX's four parts, or one literal (organisation) name.
+
+    ``literal`` is set instead of the parts for names that must never be split
+    ("DeepSeek-AI", "Qwen", "The ATLAS Collaboration").  Parts are plain Unicode.
+    """
+
+    family: str = ""
+    given: str = ""
+    particle: str = ""  # "von", "van der", "de"
+    suffix: str = ""  # "Jr.", "III"
+    literal: str = ""
+
+    @property
+    def is_literal(self) -> bool:
+        return bool(self.literal)
+
+    @property
+    def last(self) -> str:
+        """The name a citation key or a sort uses: the literal name, else particle + family."""
+        if self.literal:
+            return self.literal
+        return f"{self.particle} {self.family}".strip()
+
+    def display(self) -> str:
+        """Natural reading order, for reports and tables ("Ludwig van Beethoven Jr.")."""
+        if self.literal:
+            return self.literal
+        parts = [self.given, self.particle, self.family]
+        text = " ".join(p for p in parts if p)
+        return f"{text}, {self.suffix}" if self.suffix else text
+
+    def __str__(self) -> str:
+        return self.display()
+
+
+# --------------------------------------------------------------------------- dates
+
+
+_ISO_DATE = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+
+
+@dataclass(frozen=True, slots=True)
+class PartialDate:
+    """A date known to year, month or day precision.  ``None`` parts are unknown, never guessed."""
+
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.month is not None and not 1 <= self.month <= 12:
+            raise ValueError(f"month out of range: {self.month}")
+        if self.day is not None and not 1 <= self.day <= 31:
+            raise ValueError(f"day out of range: {self.day}")
+
+    @classmethod
+    def parse(cls, text: str | None) -> "PartialDate | None":
+        """Read ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or a longer ISO timestamp; ``None`` if none of those."""
+        if not text:
+            return None
+        m = _ISO_DATE.match(text)
+        if not m:
+            return None
+        y, mo, d = (int(g) if g else None for g in m.groups())
+        try:
+            return cls(y, mo, d)
+        except ValueError:
+            return cls(y)
+
+    def iso(self) -> str:
+        """``YYYY[-MM[-DD]]``, as precise as what is known (empty string when nothing is)."""
+        if self.year is None:
+            return ""
+        out = f"{self.year:04d}"
+        if self.month:
+            out += f"-{self.month:02d}"
+            if self.day:
+                out += f"-{self.day:02d}"
+        return out
+
+    def __bool__(self) -> bool:
+        return self.year is not None
+
+
+# --------------------------------------------------------------------------- identifiers and links
+
+
+@dataclass(slots=True)
+class Identifiers:
+    """Identifiers that name the work itself (not links it mentions).
+
+    ``arxiv`` is always the base ID without version (``2401.06066``,
+    ``hep-th/9901001``); a version seen in the input is kept apart in
+    ``arxiv_version`` because a bibliography cites the work, not one revision.
+    """
+
+    arxiv: str | None = None
+    arxiv_version: int | None = None
+    doi: str | None = None  # as registered; compare with .lower()
+    hf_paper: str | None = None  # Hugging Face paper id (an arXiv id in practice)
+    isbn: str | None = None
+    issn: str | None = None
+    pmid: str | None = None
+    others: dict[str, str] = field(default_factory=dict)  # e.g. {"dblp": "...", "s2": "..."}
+
+    @property
+    def arxiv_doi(self) -> str | None:
+        """arXiv's own DataCite DOI for the paper (``10.48550/arXiv.<id>``)."""
+        return f"10.48550/arXiv.{self.arxiv}" if self.arxiv else None
+
+
+class LinkKind(str, enum.Enum):
+    """What a URL found in or about a record points at."""
+
+    GITHUB = "github"  # a repository (owner/name, maybe a sub-path)
+    GIST = "gist"
+    GITHUB_OTHER = "github-other"  # github.com pages that are not repos (/orgs, /topics, /features, users)
+    PROJECT = "project"  # a project page (github.io sites, lab pages)
+    HF_MODEL = "hf-model"
+    HF_DATASET = "hf-dataset"
+    HF_SPACE = "hf-space"
+    HF_ORG = "hf-org"  # an organisation or user page on the Hub
+    HF_PAPER = "hf-paper"
+    ARXIV = "arxiv"
+    DOI = "doi"
+    OTHER = "other"
+
+
+@dataclass(slots=True)
+class RepoInfo:
+    """What GitHub says about a repository (filled by the GitHub enricher)."""
+
+    full_name: str  # canonical owner/name as GitHub spells it now
+    status: str = "ok"  # ok | renamed | dead | blocked | unchecked
+    old_name: str | None = None  # the name the link used, when GitHub reports a rename/transfer
+    description: str | None = None
+    stars: int | None = None
+    license: str | None = None  # SPDX id ("MIT", "NOASSERTION")
+    topics: list[str] = field(default_factory=list)
+    archived: bool | None = None
+    fork: bool | None = None
+    default_branch: str | None = None
+    pushed_at: str | None = None  # ISO-8601
+    homepage: str | None = None
+    checked_at: str | None = None
+
+
+@dataclass(slots=True)
+class Link:
+    """One link found in or about a record, canonicalised.
+
+    For GitHub repositories ``target`` is ``owner/name`` exactly as written (case
+    kept; compare case-insensitively) and ``subpath`` the part after
+    ``/tree/<branch>/`` or ``/blob/<branch>/``; for Hugging Face links ``target`` is
+    the repo id (``org/name``); for arXiv and DOI links the identifier.
+    """
+
+    kind: LinkKind
+    url: str  # canonical URL (trailing punctuation stripped)
+    target: str | None = None
+    subpath: str | None = None
+    role: str | None = None  # "primary" (the paper's own code) | "mentioned" | None (not judged)
+    evidence: str | None = None  # why the role was chosen ("hf-githubRepo", "our code is at …")
+    source: str | None = None  # which source found the link ("abstract", "hf", "arxiv-comment", "bib")
+    repo: RepoInfo | None = None  # GitHub metadata once enriched
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """Identity for de-duplication: kind + case-folded target (or URL)."""
+        return (self.kind.value, (self.target or self.url).casefold())
+
+
+# --------------------------------------------------------------------------- provenance
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Who set a field: a source name (``listing``, ``bib``, ``arxiv``, ``hf``, ``github``,
+    ``user``), how sure it is (0..1), and an optional detail (a URL, a query, a line)."""
+
+    source: str
+    confidence: float = 1.0
+    detail: str | None = None
+
+
+@dataclass(slots=True)
+class BibOrigin:
+    """Opaque memo of how an entry looked in an input ``.bib`` file.
+
+    ``fields`` keeps every field's raw value expression (``{...}``, ``"..."``,
+    a macro name, a ``#`` concatenation) in the original order, and
+    ``decoded`` what the reader decoded from it into the model, so the writer
+    can tell an untouched field (write ``fields[name]`` verbatim) from one an
+    enricher changed (encode the model's value).  Only the ``.bib`` reader and
+    the BibTeX/BibLaTeX writers look inside.
+    """
+
+    entry_type: str  # as written, e.g. "InProceedings"
+    fields: dict[str, str] = field(default_factory=dict)  # lower-case name -> raw expression
+    names: dict[str, str] = field(default_factory=dict)  # lower-case name -> name as written
+    decoded: dict[str, Any] = field(default_factory=dict)  # model attribute -> value at read time
+
+
+# --------------------------------------------------------------------------- the entry
+
+
+#: Entry types, in BibTeX's vocabulary (the lingua franca of every tool here).
+#: ``preprint`` is ours: an arXiv paper not (yet) known to be published; writers
+#: map it to ``@misc`` (BibTeX) / ``@online`` (BibLaTeX) / ``article`` (CSL).
+ENTRY_TYPES = frozenset(
+    {
+        "article", "book", "booklet", "inbook", "incollection", "inproceedings", "manual",
+        "mastersthesis", "misc", "phdthesis", "proceedings", "techreport", "unpublished",
+        "online", "software", "dataset", "thesis", "report", "preprint",
+    }
+)
+
+
+@dataclass(slots=True)
+class Entry:
+    """One bibliographic record, independent of any syntax.
+
+    Attributes are plain Unicode.  ``extra`` holds fields the model does not
+    structure (``series``, ``address``, ``isbn``…) by lower-case name, so a
+    ``.bib`` input loses nothing.  ``meta`` carries facts that are not
+    bibliographic fields but later stages use (the listing's title and date,
+    Hugging Face's ``ai_keywords``, arXiv's ``journal_ref`` and ``comment``…).
+    """
+
+    entry_type: str = "misc"
+    key: str | None = None
+    key_pinned: bool = False  # the key came from the input and must be kept
+    title: str | None = None
+    abstract: str | None = None
+    authors: list[Person] = field(default_factory=list)
+    editors: list[Person] = field(default_factory=list)
+    date: PartialDate | None = None
+    journal: str | None = None
+    booktitle: str | None = None
+    publisher: str | None = None
+    volume: str | None = None
+    number: str | None = None
+    pages: str | None = None
+    url: str | None = None
+    note: str | None = None
+    ids: Identifiers = field(default_factory=Identifiers)
+    primary_class: str | None = None  # arXiv primary category, e.g. "cs.CL"
+    categories: list[str] = field(default_factory=list)  # all arXiv categories
+    links: list[Link] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)  # BibTeX keywords / Zotero manual tags, ordered, unique
+    extra: dict[str, str] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
+    origin: SourceLocation | None = None
+    provenance: dict[str, Provenance] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    bib: BibOrigin | None = None
+
+    # -- small helpers every stage needs ------------------------------------------------
+
+    def set(self, name: str, value: Any, source: str, confidence: float = 1.0, detail: str | None = None) -> None:
+        """Set a model attribute and record who set it (use for every enrichment)."""
+        if not hasattr(self, name) or name in ("provenance", "problems", "bib", "meta", "origin"):
+            raise AttributeError(f"Entry has no settable field {name!r}")
+        setattr(self, name, value)
+        self.provenance[name] = Provenance(source, confidence, detail)
+
+    def set_id(self, name: str, value: str | None, source: str, confidence: float = 1.0, detail: str | None = None) -> None:
+        """Set one identifier (``arxiv``, ``doi``…) with provenance recorded as ``ids.<name>``."""
+        setattr(self.ids, name, value)
+        self.provenance[f"ids.{name}"] = Provenance(source, confidence, detail)
+
+    @property
+    def year(self) -> int | None:
+        return self.date.year if self.date else None
+
+    @property
+    def github_links(self) -> list[Link]:
+        return [link for link in self.links if link.kind is LinkKind.GITHUB]
+
+    @property
+    def code_repo(self) -> Link | None:
+        """The paper's own code repository: the GitHub link marked primary, if any."""
+        for link in self.github_links:
+            if link.role == "primary":
+                return link
+        return None
+
+    def add_link(self, link: Link) -> Link:
+        """Add a link unless one with the same identity is present; return the one kept.
+
+        A later, better-informed source may upgrade the role/evidence of the kept link.
+        """
+        for existing in self.links:
+            if existing.key == link.key and (existing.subpath or None) == (link.subpath or None):
+                if link.role == "primary" and existing.role != "primary":
+                    existing.role, existing.evidence = link.role, link.evidence
+                return existing
+        self.links.append(link)
+        return link
+
+    def add_tags(self, tags: Iterable[str]) -> list[str]:
+        """Append tags not yet present (case-sensitive exact match, order kept); return the new ones."""
+        added: list[str] = []
+        seen = set(self.tags)
+        for tag in tags:
+            tag = tag.strip()
+            if tag and tag not in seen:
+                self.tags.append(tag)
+                seen.add(tag)
+                added.append(tag)
+        return added
+
+    def problem(self, code: str, message: str, severity: str = "warning") -> Problem:
+        """Record a problem about this entry (located at the entry's origin)."""
+        p = Problem(code, message, severity, self.origin, self.key)
+        self.problems.append(p)
+        return p
+
+    def __str__(self) -> str:
+        return f"{self.key or '?'}: {self.title or '(untitled)'}"
+
+
+# --------------------------------------------------------------------------- documents
+
+
+@dataclass(slots=True)
+class RawBlock:
+    """A non-entry block of a ``.bib`` input kept for the round trip.
+
+    ``kind`` is ``string`` (``name``/``value`` set, value as raw expression),
+    ``preamble`` (``value`` raw), ``comment`` (an ``@comment``; ``value`` its text)
+    or ``text`` (text between entries that BibTeX ignores; ``value`` verbatim).
+    """
+
+    kind: str
+    value: str
+    name: str | None = None
+    origin: SourceLocation | None = None
+
+
+@dataclass(slots=True)
+class Document:
+    """What a reader returns and a writer takes: entries and the blocks between them, in order.
+
+    ``metadata`` holds facts about the input as a whole (``listing_date`` of a
+    pasted page, the detected ``format``); ``problems`` holds problems not tied to
+    an entry (a malformed block that produced no entry).
+    """
+
+    blocks: list[Entry | RawBlock] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def entries(self) -> list[Entry]:
+        return [b for b in self.blocks if isinstance(b, Entry)]
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return sum(1 for b in self.blocks if isinstance(b, Entry))
+
+    def all_problems(self) -> list[Problem]:
+        """Document-level problems followed by every entry's, in input order."""
+        out = list(self.problems)
+        for e in self.entries:
+            out.extend(e.problems)
+        return out
+
+    def extend(self, other: "Document") -> None:
+        """Append another document's blocks, problems and (without overwriting) metadata."""
+        self.blocks.extend(other.blocks)
+        self.problems.extend(other.problems)
+        for k, v in other.metadata.items():
+            self.metadata.setdefault(k, v)

@@ -1,0 +1,35 @@
+"""Shared fixtures.  Every test runs with its own cache/config directories and with
+every service URL pointing at a closed local port, so no test can reach the real
+arXiv, GitHub, Hugging Face or Zotero, or share state with another test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"  # reference material, when present beside the checkout
+EXAMPLES = ROOT / "examples"
+DATA = Path(__file__).resolve().parent / "data"
+
+#: a port nothing listens on: a client that forgets its configured URL fails fast
+CLOSED = "http://127.0.0.1:9"
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path_factory.mktemp("bibkit-home")
+    monkeypatch.setenv("BIBKIT_CACHE_DIR", str(home / "cache"))
+    monkeypatch.setenv("BIBKIT_CONFIG_DIR", str(home / "config"))
+    monkeypatch.setenv("BIBKIT_CONFIG", str(home / "config" / "config.toml"))
+    monkeypatch.setenv("BIBKIT_ARXIV_URL", CLOSED + "/api/query")
+    monkeypatch.setenv("BIBKIT_HF_URL", CLOSED)
+    monkeypatch.setenv("BIBKIT_GITHUB_URL", CLOSED)
+    monkeypatch.setenv("BIBKIT_ZOTERO_URL", CLOSED)
+    monkeypatch.setenv("BIBKIT_ARXIV_DELAY", "0")
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "xdg-config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "xdg-cache"))
+    return home
