@@ -1,0 +1,107 @@
+"""Names written in natural order ("Damai Dai", "Ludwig van Beethoven", "DeepSeek-AI").
+
+arXiv, Hugging Face and pasted author lines give names as one string in
+reading order.  Splitting them right matters twice: for citation keys (the
+family name) and for BibTeX output (where a mis-split organisation such as
+"Qwen Team" would print as "T., Qwen").  pybtex implements BibTeX's own
+splitting rules (von particles are the lower-case words), which is what a
+BibTeX user expects; on top of it we recognise names that must stay one
+literal (organisations, collaborations, single-word names).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from pybtex.database import Person as _PybtexPerson
+
+from .model import Person
+
+#: words that mark a name as an organisation when they stand as a whole word
+_ORG_WORDS = frozenset(
+    """
+    team group lab labs laboratory laboratories collaboration consortium institute institution
+    university universite universität universidad college school center centre department
+    inc inc. ltd ltd. llc corp corp. corporation company foundation association society council
+    organization organisation committee project initiative alliance network research ai
+    google deepmind openai meta microsoft nvidia anthropic alibaba tencent baidu bytedance huawei
+    """.split()
+)
+_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v", "2nd", "3rd"})
+_SPACE = re.compile(r"\s+")
+
+
+def is_organisation(name: str) -> bool:
+    """Whether a natural-order name is better kept as one literal name.
+
+    True for single tokens ("Qwen", "DeepSeek-AI"), names with an organisation
+    word ("Qwen Team", "The ATLAS Collaboration", "Google DeepMind"), and names
+    with digits or all-capital multi-letter tokens that no person has ("GLM-4 Team").
+    """
+    text = _SPACE.sub(" ", name).strip()
+    if not text:
+        return False
+    tokens = text.split(" ")
+    if len(tokens) == 1:
+        return True
+    lowered = [t.strip(",.()").casefold() for t in tokens]
+    if any(t in _ORG_WORDS for t in lowered):
+        return True
+    if any(re.search(r"\d", t) for t in tokens):
+        return True
+    # a person's name has at most initials in capitals; "ATLAS Collaboration" is caught above,
+    # here catch acronym-only names like "BAAI NLP"
+    if all(len(t) > 1 and t.isupper() for t in tokens):
+        return True
+    return False
+
+
+@lru_cache(maxsize=65536)
+def parse_plain_name(text: str) -> Person:
+    """Split one natural-order name into a :class:`Person` (literal for organisations).
+
+    Handles "Given Family", "Given von Family", "Family, Given", "Given Family Jr."
+    and leaves non-Latin single-token names ("王小明") literal.
+    """
+    text = _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip().strip(",;")
+    if not text:
+        return Person(literal="")
+    if "," not in text and is_organisation(text):
+        return Person(literal=text)
+    suffix = ""
+    if "," not in text:
+        tokens = text.split(" ")
+        if len(tokens) > 2 and tokens[-1].casefold() in _SUFFIXES:
+            suffix, text = tokens[-1], " ".join(tokens[:-1])
+    try:
+        p = _PybtexPerson(text)
+    except Exception:  # pybtex rejects some odd strings (unbalanced braces): keep them whole
+        return Person(literal=text)
+    family = " ".join(p.last_names)
+    given = " ".join(p.first_names + p.middle_names)
+    particle = " ".join(p.prelast_names)
+    suffix = suffix or " ".join(p.lineage_names)
+    if not family:
+        return Person(literal=text)
+    return Person(family=family, given=given, particle=particle, suffix=suffix)
+
+
+def parse_name_list(text: str) -> list[Person]:
+    """Split an author line ("A. One, B. Two and C. Three", "A; B") into persons.
+
+    Commas separate names here (natural-order lists), unless every part looks
+    like "Family, Given" pairs joined by " and " / ";".
+    """
+    text = _SPACE.sub(" ", text).strip()
+    if not text:
+        return []
+    if ";" in text:
+        parts = [p for p in (s.strip() for s in text.split(";")) if p]
+    else:
+        pairs = [p for p in re.split(r"\s+and\s+", text) if p.strip()]
+        if len(pairs) > 1 and all(p.count(",") == 1 for p in pairs):  # "Family, Given and Family, Given"
+            return [parse_plain_name(p) for p in pairs]
+        parts = [p for p in re.split(r",|\s+and\s+|\s*&\s*", text) if p.strip()]
+    return [parse_plain_name(p) for p in parts]
