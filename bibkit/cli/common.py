@@ -108,3 +108,20 @@ def table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> str:
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines) + "\n"
+
+
+FORMATS_IN = ("listing", "ids", "bib", "hf-json")
+FORMATS_OUT = ("bibtex", "biblatex", "csl-json")
+
+
+def add_io_options(parser: argparse.ArgumentParser) -> None:
+    """Inputs and output options shared by convert, enrich and build."""
+    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="files to read ('-' = stdin): pasted listings, identifier lists, .bib, HF papers JSON")
+    parser.add_argument("-o", "--output", metavar="OUT", help="output file ('-' or omitted = stdout); written atomically, an input is backed up before being overwritten")
+    parser.add_argument("--from", dest="fmt", choices=FORMATS_IN, help="force the input format instead of detecting it")
+    parser.add_argument("--to", choices=FORMATS_OUT, default="bibtex", help="output format (default: bibtex)")
+    parser.add_argument("--ascii", action="store_true", help="convert non-ASCII characters to LaTeX macros (for classic BibTeX)")
+    parser.add_argument("--code-note", action="store_true", help="add a note 'Code: \\url{...}' for the paper's own GitHub repository")
+    parser.add_argument("--key-format", metavar="FORMULA", help="citation key formula (default: auth.lower + shorttitle(3,3) + year)")
+    parser.add_argument("--no-dedupe", dest="dedupe", action="store_false", help="keep duplicate records instead of merging them")
+    add_report_option(parser)

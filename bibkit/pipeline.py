@@ -1,0 +1,193 @@
+"""The library functions behind the CLI: read → normalise → (enrich → tag) → write.
+
+Each ``bibkit`` command is a thin wrapper over one function here (the
+sqlite-utils habit), so scripts get exactly what the command line gets:
+
+>>> from bibkit.pipeline import convert
+>>> result = convert(["examples/hf-trending-papers.txt"], "refs.bib")   # doctest: +SKIP
+>>> result.totals()["written"]                                         # doctest: +SKIP
+86
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from .errors import InputError
+from .fileio import atomic_write_text, same_file
+from .model import Document, Entry, Link, Problem
+
+OUTPUT_FORMATS = ("bibtex", "biblatex", "csl-json")
+
+
+def read_inputs(paths: Sequence[str], fmt: str | None = None, *, strict: bool = False) -> Document:
+    """Read every input (a path or ``-`` for stdin) into one document, in order.
+
+    ``fmt`` forces a reader (``listing``, ``ids``, ``bib``, ``hf-json``) for all
+    inputs; otherwise each input's format is detected.  With ``strict`` a
+    malformed entry raises :class:`~bibkit.errors.InputError` (file, line, key).
+    """
+    from .sources import read_path
+
+    if not paths:
+        raise InputError("no input given")
+    doc = Document()
+    formats: list[str] = []
+    for path in paths:
+        part = read_path(path, fmt, strict=strict)
+        formats.append(str(part.metadata.get("format", fmt or "?")))
+        doc.extend(part)
+    doc.metadata["inputs"] = list(paths)
+    doc.metadata["formats"] = formats
+    if strict:
+        errors = [p for p in doc.all_problems() if p.severity == "error"]
+        if errors:
+            first = errors[0]
+            raise InputError(first.message, first.location, first.key)
+    return doc
+
+
+def render(doc: Document, to: str = "bibtex", *, ascii: bool = False, code_note: bool = False) -> str:
+    """The output text of a document in one of :data:`OUTPUT_FORMATS`."""
+    from .writers import write
+
+    if to not in OUTPUT_FORMATS:
+        raise InputError(f"unknown output format {to!r} (choose from {', '.join(OUTPUT_FORMATS)})")
+    return write(doc, to, ascii=ascii, code_note=code_note)
+
+
+def write_output(
+    doc: Document,
+    out: str | None,
+    *,
+    to: str = "bibtex",
+    ascii: bool = False,
+    code_note: bool = False,
+    inputs: Iterable[str] = (),
+) -> Path | None:
+    """Render and write atomically to ``out`` (``None`` or ``-`` = stdout).
+
+    If ``out`` is one of the ``inputs``, the input is first saved as
+    ``<name>.bak`` (inputs are never overwritten without a backup); the backup
+    path is returned.
+    """
+    text = render(doc, to, ascii=ascii, code_note=code_note)
+    target = out or "-"
+    overwrites_input = any(same_file(target, p) for p in inputs)
+    return atomic_write_text(target, text, backup=overwrites_input)
+
+
+def link_summary(link: Link) -> dict[str, Any]:
+    """A link as the JSON report shows it."""
+    out: dict[str, Any] = {"kind": link.kind.value, "url": link.url}
+    if link.target:
+        out["target"] = link.target
+    if link.subpath:
+        out["subpath"] = link.subpath
+    if link.role:
+        out["role"] = link.role
+    if link.repo is not None:
+        out["repo"] = {"full_name": link.repo.full_name, "status": link.repo.status}
+    return out
+
+
+def entry_summary(entry: Entry) -> dict[str, Any]:
+    """Per-entry report fields every command shares: key, title, source, links, problems."""
+    return {
+        "key": entry.key,
+        "title": entry.title,
+        "source": str(entry.origin) if entry.origin else None,
+        "links": [link_summary(link) for link in entry.links],
+        "problems": [problem_summary(p) for p in entry.problems],
+    }
+
+
+def problem_summary(problem: Problem) -> dict[str, Any]:
+    return {
+        "code": problem.code,
+        "severity": problem.severity,
+        "message": problem.message,
+        "location": str(problem.location) if problem.location else None,
+        "key": problem.key,
+    }
+
+
+@dataclass
+class ConvertResult:
+    """What :func:`convert` did; ``as_dict()`` is the ``--report`` JSON."""
+
+    document: Document
+    read: int
+    output: str | None
+    backup: Path | None = None
+    merges: list[Any] = field(default_factory=list)
+    key_changes: list[Any] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.document.all_problems()
+
+    def totals(self) -> dict[str, int]:
+        return {
+            "read": self.read,
+            "written": len(self.document),
+            "merged": sum(len(getattr(m, "merged", ()) or ()) for m in self.merges),
+            "problems": len(self.problems),
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "output": self.output,
+            "backup": str(self.backup) if self.backup else None,
+            "totals": self.totals(),
+            "listing_date": self.document.metadata.get("listing_date"),
+            "merged": [_as_plain(m) for m in self.merges],
+            "entries": [entry_summary(e) for e in self.document.entries],
+            "problems": [problem_summary(p) for p in self.document.problems],
+        }
+
+
+def _as_plain(obj: Any) -> Any:
+    if hasattr(obj, "as_dict"):
+        return obj.as_dict()
+    if hasattr(obj, "__dataclass_fields__"):
+        from dataclasses import asdict
+
+        return asdict(obj)
+    return obj
+
+
+def normalise_document(doc: Document, *, key_format: str | None = None, dedupe: bool = True, recompute_keys: bool = False) -> Any:
+    """Merge duplicates and assign unique, stable citation keys (see :mod:`bibkit.normalize`)."""
+    from .normalize import normalise
+
+    return normalise(doc, key_format=key_format, dedupe=dedupe, recompute_keys=recompute_keys)
+
+
+def convert(
+    inputs: Sequence[str],
+    out: str | None = None,
+    *,
+    fmt: str | None = None,
+    to: str = "bibtex",
+    ascii: bool = False,
+    strict: bool = False,
+    key_format: str | None = None,
+    dedupe: bool = True,
+    code_note: bool = False,
+) -> ConvertResult:
+    """Read inputs, normalise (merge duplicates, assign keys) and write one bibliography.
+
+    ``out=None`` returns the result without writing (use :func:`render` for
+    the text); ``"-"`` writes to stdout.
+    """
+    doc = read_inputs(inputs, fmt, strict=strict)
+    read = len(doc)
+    norm = normalise_document(doc, key_format=key_format, dedupe=dedupe)
+    result = ConvertResult(doc, read, out, merges=list(getattr(norm, "merges", [])),
+                           key_changes=list(getattr(norm, "key_changes", [])))
+    if out is not None:
+        result.backup = write_output(doc, out, to=to, ascii=ascii, code_note=code_note, inputs=inputs)
+    return result
