@@ -42,6 +42,12 @@ class InputError(BibkitError):
         super().__init__(f"{where}{who}{message}")
 
 
+class UsageError(BibkitError):
+    """A bad option value that argparse could not catch (e.g. a citation key formula)."""
+
+    exit_code = ExitCode.USAGE
+
+
 class NetworkError(BibkitError):
     exit_code = ExitCode.NETWORK
 

@@ -106,6 +106,15 @@ class ServicePolicy:
     time (ETag / If-None-Match, e.g. GitHub: a 304 costs no quota); seconds or a
     timedelta = fresh for that long.  ``retry_post``: whether a POST is safe to
     resend (a read-only query sent as POST, like arXiv's long ``id_list``).
+
+    ``cache_codes``: statuses this service's answers may be stored with (e.g.
+    GitHub's 404 and 301 are answers worth keeping: re-asking costs quota).
+    ``cacheable``: an extra veto on storing one response whose status is in
+    ``cache_codes`` (e.g. a GraphQL error inside an HTTP 200).  ``retryable``: a
+    service's own verdict on one response, ``True`` = retry it like a 429
+    (honouring ``Retry-After``), ``False`` = hand it back as it is, ``None`` = the
+    default rule (429, 502, 503, 504); e.g. GitHub's secondary limit is a 403
+    with ``Retry-After``, and its used-up quota a 429 that no retry can fix.
     """
 
     name: str
@@ -122,6 +131,8 @@ class ServicePolicy:
     cache_codes: tuple[int, ...] = (200,)
     headers: Mapping[str, str] = field(default_factory=dict)
     use_cache: bool = True
+    cacheable: Callable[[requests.Response], bool] | None = None
+    retryable: Callable[[requests.Response], bool | None] | None = None
 
 
 @dataclass
@@ -248,9 +259,29 @@ class HttpLayer:
             allowable_codes=(200,),
             stale_if_error=False,
             disabled=not cache,
+            filter_fn=self._may_store,
         )
         self.session.headers["User-Agent"] = self.user_agent
         self._clients: dict[str, ServiceClient] = {}
+        self._policies: dict[str, ServicePolicy] = {}  # mounted URL prefix -> policy
+
+    def _policy_for(self, url: str) -> ServicePolicy | None:
+        best = max((p for p in self._policies if url.startswith(p)), key=len, default=None)
+        return self._policies[best] if best is not None else None
+
+    def _may_store(self, response: requests.Response) -> bool:
+        """requests-cache filter: apply each service's ``cache_codes`` and ``cacheable`` veto.
+
+        The session-wide ``allowable_codes`` is the union of every service's codes,
+        so a status only some service keeps (GitHub's 404) is refused here for
+        the others.  Statuses no service keeps are left to ``allowable_codes``.
+        """
+        policy = self._policy_for(response.url or "")
+        if policy is None or response.status_code not in self.session.settings.allowable_codes:
+            return True
+        if response.status_code not in policy.cache_codes:
+            return False
+        return policy.cacheable is None or bool(policy.cacheable(response))
 
     def client(self, policy: ServicePolicy) -> "ServiceClient":
         """The client for a service; one adapter per base URL, created once."""
@@ -259,6 +290,9 @@ class HttpLayer:
             return existing
         prefix = policy.base_url.rstrip("/") + "/"
         self.session.mount(prefix, _ServiceAdapter(self, policy))
+        self._policies[prefix] = self._policies[policy.base_url] = policy
+        codes = set(self.session.settings.allowable_codes) | set(policy.cache_codes)
+        self.session.settings.allowable_codes = tuple(sorted(codes))
         # also cover the exact base URL when it has no trailing slash (arXiv's .../api/query)
         self.session.mount(policy.base_url, _ServiceAdapter(self, policy))
         client = ServiceClient(self, policy)
@@ -325,12 +359,15 @@ class ServiceClient:
         retry: bool | None = None,
         timeout: float | tuple[float, float] | None = None,
         allow_redirects: bool = True,
+        cache_only: bool = False,
     ) -> requests.Response:
         """Send one request with the service's politeness; return the final response.
 
         Non-retryable statuses (404, 400, 403…) are returned, not raised: what they
-        mean is the caller's business.  Raises :class:`ServiceUnavailable`,
-        :class:`OfflineMiss`, :class:`RateLimited` or :class:`HttpError`.
+        mean is the caller's business.  ``cache_only`` answers this one request
+        as offline mode would (e.g. once a quota is used up).  Raises
+        :class:`ServiceUnavailable`, :class:`OfflineMiss`, :class:`RateLimited`
+        or :class:`HttpError`.
         """
         policy, layer = self.policy, self.layer
         url = self.url(path)
@@ -347,13 +384,13 @@ class ServiceClient:
         )
         if use_cache:
             kwargs["expire_after"] = EXPIRE_IMMEDIATELY if expiry == 0 else expiry
-            if layer.offline:
+            if layer.offline or cache_only:
                 kwargs["only_if_cached"] = True
-            if layer.refresh:
+            if layer.refresh and not cache_only:
                 kwargs["force_refresh"] = True
         else:
             kwargs["expire_after"] = DO_NOT_CACHE
-        if layer.offline and not use_cache:
+        if (layer.offline or cache_only) and not use_cache:
             raise OfflineMiss(policy.name, "offline: this request is never cached", url=url)
 
         last_error: str = ""
@@ -377,17 +414,18 @@ class ServiceClient:
                 last_error = f"timeout ({_short(exc)})"
             else:
                 if getattr(response, "from_cache", False):
-                    if layer.offline and response.status_code == 504:
+                    if (layer.offline or cache_only) and response.status_code == 504:
                         raise OfflineMiss(policy.name, "offline and not in the cache", url=url)
                     layer.stats.cache_hits[policy.name] += 1
                     return response
-                if response.status_code not in RETRY_STATUSES:
+                verdict = policy.retryable(response) if policy.retryable is not None else None
+                if not (response.status_code in RETRY_STATUSES if verdict is None else verdict):
                     log.debug("%s %s -> %s", method, redact(url), response.status_code)
                     return response
                 wait = _retry_after(response)
                 last_error = f"HTTP {response.status_code}"
                 if attempt + 1 >= attempts:
-                    if response.status_code == 429:
+                    if response.status_code == 429 or verdict:
                         raise RateLimited(policy.name, f"rate limited (HTTP 429) after {attempts} attempts",
                                           until=time.time() + (wait or 0), status=429, url=url)
                     raise HttpError(policy.name, f"HTTP {response.status_code} after {attempts} attempts",

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from .errors import InputError
+from .errors import InputError, UsageError
 from .fileio import atomic_write_text, same_file
 from .model import Document, Entry, Link, Problem
 
@@ -133,7 +133,7 @@ class ConvertResult:
         return {
             "read": self.read,
             "written": len(self.document),
-            "merged": sum(len(getattr(m, "merged", ()) or ()) for m in self.merges),
+            "merged": len(self.merges),
             "problems": len(self.problems),
         }
 
@@ -162,8 +162,12 @@ def _as_plain(obj: Any) -> Any:
 def normalise_document(doc: Document, *, key_format: str | None = None, dedupe: bool = True, recompute_keys: bool = False) -> Any:
     """Merge duplicates and assign unique, stable citation keys (see :mod:`bibkit.normalize`)."""
     from .normalize import normalise
+    from .normalize.citekeys import FormulaError
 
-    return normalise(doc, key_format=key_format, dedupe=dedupe, recompute_keys=recompute_keys)
+    try:
+        return normalise(doc, key_format=key_format, dedupe=dedupe, recompute_keys=recompute_keys)
+    except FormulaError as exc:
+        raise UsageError(str(exc)) from exc
 
 
 def convert(

@@ -23,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
     write_report(args.report, result.as_dict())
     totals = result.totals()
     notes = [str(p) for p in result.problems]
-    notes += [f"merged {', '.join(m.merged)} into {m.kept}" for m in result.merges if getattr(m, "merged", None)]
+    notes += [f"merged {m.merged_key or m.merged.title!r} into {m.kept_key} ({', '.join(m.reasons)})" for m in result.merges]
     if result.backup:
         notes.insert(0, f"input backed up to {result.backup}")
     print_summary(args, "bibkit convert", [

@@ -1,0 +1,227 @@
+"""A small arXiv API client in the spirit of arxiv.py: the client owns politeness, results are plain objects.
+
+Pacing (one request every ``BIBKIT_ARXIV_DELAY`` seconds, default 3, machine-wide
+across processes), caching (answers kept a day, as arXiv recommends), retries
+with backoff and ``Retry-After`` all live in :mod:`bibkit.http`; this module
+only decides *what* to ask:
+
+* :meth:`ArxivClient.fetch` — metadata for many ids: versions collapsed to the
+  base id, ``id_list`` in batches with ``max_results`` set to the batch size
+  (the API's default of 10 silently truncates longer lists), POST when the
+  list would make a long URL.  One bad batch never sinks the run: an error
+  entry naming a malformed id drops that id and retries the rest; any other
+  bad answer (error entry, malformed Atom) splits the batch in halves until
+  the bad id is isolated and reported in :attr:`ArxivClient.problems`.
+* :meth:`ArxivClient.search` / :meth:`ArxivClient.search_feed` — one
+  ``search_query`` (see :mod:`bibkit.enrich.query` for building safe ones).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Iterable
+from urllib.parse import urlencode
+
+from ..config import Settings
+from ..http import HttpError, HttpLayer, OfflineMiss, RateLimited, ServicePolicy, ServiceUnavailable
+from ..links import normalize_arxiv_id
+from .atom import ArxivApiError, ArxivAuthor, ArxivRecord, AtomError, Feed, parse_feed
+
+__all__ = [
+    "ArxivClient", "ArxivQueryError", "FetchProblem", "arxiv_policy", "ArxivRecord", "ArxivAuthor",
+    "ID_BATCH", "MAX_PAGE", "GET_LIMIT",
+]
+
+log = logging.getLogger("bibkit.arxiv")
+
+SERVICE = "arxiv"
+#: ids per ``id_list`` request: big enough that a typical bibliography is one or two requests
+ID_BATCH = 100
+#: the API's per-request ceiling for ``max_results``
+MAX_PAGE = 2000
+#: above this many characters of encoded query string, send the query as a POST form
+GET_LIMIT = 1500
+#: arXiv publishes once a day; its docs ask clients to cache for that long
+EXPIRE = timedelta(days=1)
+
+
+def arxiv_policy(settings: Settings) -> ServicePolicy:
+    """arXiv's politeness: paced machine-wide, cached a day, POST safe to resend (it is a read)."""
+    return ServicePolicy(
+        name=SERVICE,
+        base_url=settings.arxiv_url,
+        min_interval=settings.arxiv_delay,
+        expire_after=EXPIRE,
+        retry_post=True,
+        read_timeout=60.0,  # big id_list answers can be slow
+    )
+
+
+class ArxivQueryError(HttpError):
+    """arXiv answered HTTP 400 with error entries (malformed id, bad start/max_results)."""
+
+    def __init__(self, errors: list[ArxivApiError], status: int | None = 400, url: str | None = None):
+        self.errors = errors
+        message = "; ".join(e.message or e.code for e in errors) or "bad request"
+        super().__init__(SERVICE, message, status=status, url=url)
+
+
+@dataclass(frozen=True, slots=True)
+class FetchProblem:
+    """An id that could not be fetched, and why (reported, never raised)."""
+
+    arxiv_id: str
+    message: str
+
+
+class ArxivClient:
+    """Talks to the arXiv API through the shared :class:`~bibkit.http.HttpLayer`.
+
+    ``problems`` collects ids that failed (malformed, rejected, unreadable
+    answer); ``failure`` holds the first service-wide error of a :meth:`fetch`
+    (unreachable, rate-limited) after which it stopped asking.
+    """
+
+    def __init__(self, http: HttpLayer, settings: Settings | None = None, *, id_batch: int = ID_BATCH):
+        self.settings = settings or http.settings
+        self.http = http
+        self.client = http.client(arxiv_policy(self.settings))
+        self.id_batch = max(1, id_batch)
+        self.problems: list[FetchProblem] = []
+        self.failure: HttpError | None = None
+
+    # ------------------------------------------------------------------ low level
+
+    def query(
+        self,
+        *,
+        search_query: str | None = None,
+        id_list: Iterable[str] | None = None,
+        start: int = 0,
+        max_results: int = 10,
+        sort_by: str | None = None,
+        sort_order: str | None = None,
+    ) -> Feed:
+        """One API call; returns the parsed feed.
+
+        Raises :class:`ArxivQueryError` for a 400 with error entries,
+        :class:`~bibkit.enrich.atom.AtomError` for an unreadable body, and the
+        HTTP layer's errors (unreachable, offline miss, rate limited).
+        """
+        params: dict[str, str] = {}
+        if search_query is not None:
+            params["search_query"] = search_query
+        ids = list(id_list or [])
+        if ids:
+            params["id_list"] = ",".join(ids)
+        params["start"] = str(int(start))
+        params["max_results"] = str(max(0, min(int(max_results), MAX_PAGE)))
+        if sort_by:
+            params["sortBy"] = sort_by
+        if sort_order:
+            params["sortOrder"] = sort_order
+        encoded = urlencode(params)
+        if len(encoded) > GET_LIMIT:
+            response = self.client.post(data=params)
+        else:
+            response = self.client.get(params=params)
+        body = response.content
+        if response.status_code == 400:
+            try:
+                feed = parse_feed(body)
+            except AtomError:
+                feed = Feed()
+            raise ArxivQueryError(feed.errors, url=response.url)
+        if response.status_code != 200:
+            raise HttpError(SERVICE, f"HTTP {response.status_code}", status=response.status_code, url=response.url)
+        feed = parse_feed(body)
+        if feed.errors:  # never seen with 200, but never turn an error entry into a paper either
+            raise ArxivQueryError(feed.errors, status=200, url=response.url)
+        if search_query is not None and feed.title and search_query not in feed.title:
+            log.debug("arXiv echoed %r for query %r (rewritten or encoding problem)", feed.title, search_query)
+        return feed
+
+    # ------------------------------------------------------------------ search
+
+    def search_feed(self, query: str, max_results: int = 10, *, start: int = 0,
+                    sort_by: str | None = None, sort_order: str | None = None) -> Feed:
+        """Run one ``search_query``; the feed carries ``total_results`` for paging decisions."""
+        return self.query(search_query=query, start=start, max_results=max_results,
+                          sort_by=sort_by, sort_order=sort_order)
+
+    def search(self, query: str, max_results: int = 10, **kwargs) -> list[ArxivRecord]:
+        """Papers matching ``query`` (arXiv's own syntax, e.g. ``ti:"mixture of experts"``)."""
+        return self.search_feed(query, max_results, **kwargs).entries
+
+    # ------------------------------------------------------------------ fetch
+
+    def fetch(self, ids: Iterable[str]) -> dict[str, ArxivRecord]:
+        """Current metadata for ``ids``, keyed by base id (versions collapsed).
+
+        Unknown ids are simply absent (arXiv drops them silently); malformed
+        ids are never sent and are reported in :attr:`problems`.  A
+        service-wide failure stops the remaining batches, is kept in
+        :attr:`failure`, and what was fetched so far is returned.
+        """
+        wanted: list[str] = []
+        seen: set[str] = set()
+        for raw in ids:
+            found = normalize_arxiv_id(raw) if raw else None
+            if not found:
+                self.problems.append(FetchProblem(str(raw), "not a valid arXiv identifier; not sent"))
+                continue
+            if found[0] not in seen:
+                seen.add(found[0])
+                wanted.append(found[0])
+        out: dict[str, ArxivRecord] = {}
+        for i in range(0, len(wanted), self.id_batch):
+            try:
+                self._fetch_batch(wanted[i:i + self.id_batch], out)
+            except (ServiceUnavailable, RateLimited) as exc:
+                self.failure = self.failure or exc
+                break
+        return out
+
+    def _fetch_batch(self, batch: list[str], out: dict[str, ArxivRecord]) -> None:
+        if not batch:
+            return
+        try:
+            feed = self.query(id_list=batch, max_results=len(batch))
+        except ArxivQueryError as exc:
+            named = {e.bad_id for e in exc.errors if e.bad_id} & set(batch)
+            if named:  # arXiv told us which id it rejects: drop it, ask again for the rest
+                for bad in sorted(named):
+                    self.problems.append(FetchProblem(bad, f"arXiv rejected the identifier ({exc.errors[0].message})"))
+                self._fetch_batch([b for b in batch if b not in named], out)
+                return
+            self._split(batch, out, f"arXiv answered an error: {exc}")
+            return
+        except AtomError as exc:
+            self._split(batch, out, f"unreadable answer from arXiv: {exc}")
+            return
+        except OfflineMiss:
+            for arxiv_id in batch:
+                self.problems.append(FetchProblem(arxiv_id, "offline and not in the cache"))
+            return
+        except (ServiceUnavailable, RateLimited):
+            raise
+        except HttpError as exc:
+            for arxiv_id in batch:
+                self.problems.append(FetchProblem(arxiv_id, str(exc)))
+            return
+        for arxiv_id, rec in feed.by_id().items():
+            if arxiv_id in out:
+                continue
+            out[arxiv_id] = rec
+
+    def _split(self, batch: list[str], out: dict[str, ArxivRecord], why: str) -> None:
+        """Isolate a bad id by bisection: halves are asked separately, a single bad id is dropped."""
+        if len(batch) == 1:
+            self.problems.append(FetchProblem(batch[0], why))
+            log.info("arXiv: dropped %s (%s)", batch[0], why)
+            return
+        mid = len(batch) // 2
+        self._fetch_batch(batch[:mid], out)
+        self._fetch_batch(batch[mid:], out)

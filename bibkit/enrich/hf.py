@@ -1,0 +1,169 @@
+"""A small client for the Hugging Face papers API (search and single papers).
+
+Hugging Face paper ids *are* arXiv ids, and a pasted HF page shows HF's
+titles, so a title search here is the cheapest first guess for a listing
+entry.  The search answer already carries what later stages want (summary,
+authors, ``githubRepo``, ``projectPage``, ``ai_keywords``), so a match needs no
+second call.  Shapes differ by endpoint: ``/api/papers/{id}`` returns a flat
+paper, search and daily papers return *wrappers* ``{paper: {...}, title,
+summary, ...}``; :func:`paper_from_json` accepts both.  Every optional field may
+be missing, ``null`` or ``""``.
+
+Reads need no token; ``HF_TOKEN`` (if set) is sent as a Bearer header, which
+the HTTP layer keeps out of cache keys and logs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from ..config import Settings
+from ..http import HttpError, HttpLayer, ServicePolicy
+from ..links import normalize_arxiv_id
+from ..model import PartialDate
+
+__all__ = ["HfClient", "HfPaper", "hf_policy", "paper_from_json"]
+
+SERVICE = "hf"
+EXPIRE = timedelta(days=1)
+#: HF caps ``q`` at 250 characters
+MAX_QUERY = 250
+_SPACE = re.compile(r"\s+")
+
+
+def hf_policy(settings: Settings) -> ServicePolicy:
+    headers = {"Authorization": f"Bearer {settings.hf_token}"} if settings.hf_token else {}
+    return ServicePolicy(name=SERVICE, base_url=settings.hf_url, expire_after=EXPIRE, headers=headers)
+
+
+@dataclass(slots=True)
+class HfPaper:
+    """One paper as Hugging Face describes it (a plain result object)."""
+
+    id: str  # the arXiv id, without version
+    title: str = ""
+    summary: str = ""
+    authors: list[str] = field(default_factory=list)
+    published_at: datetime | None = None
+    github_repo: str | None = None
+    github_stars: int | None = None
+    project_page: str | None = None
+    ai_keywords: list[str] = field(default_factory=list)
+    ai_summary: str | None = None
+    upvotes: int | None = None
+    organization: str | None = None
+
+    @property
+    def published_date(self) -> PartialDate | None:
+        if self.published_at is None:
+            return None
+        return PartialDate(self.published_at.year, self.published_at.month, self.published_at.day)
+
+
+def _s(value: Any) -> str | None:
+    """A non-empty, whitespace-collapsed string, or ``None`` for missing/null/""/non-strings."""
+    if not isinstance(value, str):
+        return None
+    value = _SPACE.sub(" ", value).strip()
+    return value or None
+
+
+def _when(value: Any) -> datetime | None:
+    text = _s(value)
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def paper_from_json(data: Any) -> HfPaper | None:
+    """An :class:`HfPaper` from a flat paper object or a ``{paper: …}`` wrapper; ``None`` if unusable."""
+    if not isinstance(data, dict):
+        return None
+    inner = data.get("paper") if isinstance(data.get("paper"), dict) else data
+    raw_id = _s(inner.get("id"))
+    found = normalize_arxiv_id(raw_id) if raw_id else None
+    if not found:
+        return None
+    authors = []
+    for a in inner.get("authors") or []:
+        name = _s(a.get("name")) if isinstance(a, dict) else _s(a)
+        if name:
+            authors.append(name)
+    keywords = [k for k in (_s(x) for x in (inner.get("ai_keywords") or [])) if k] if isinstance(inner.get("ai_keywords"), list) else []
+    stars = inner.get("githubStars")
+    upvotes = inner.get("upvotes")
+    org = inner.get("organization") or data.get("organization")
+    title = inner.get("title") if isinstance(inner.get("title"), str) else data.get("title")
+    return HfPaper(
+        id=found[0],
+        title=_SPACE.sub(" ", title).strip() if isinstance(title, str) else "",
+        summary=_s(inner.get("summary")) or _s(data.get("summary")) or "",
+        authors=authors,
+        published_at=_when(inner.get("publishedAt")) or _when(data.get("publishedAt")),
+        github_repo=_s(inner.get("githubRepo")),
+        github_stars=stars if isinstance(stars, int) else None,
+        project_page=_s(inner.get("projectPage")),
+        ai_keywords=keywords,
+        ai_summary=_s(inner.get("ai_summary")),
+        upvotes=upvotes if isinstance(upvotes, int) else None,
+        organization=(_s(org.get("fullname")) or _s(org.get("name"))) if isinstance(org, dict) else _s(org),
+    )
+
+
+def search_text(title: str) -> str:
+    """A title as an HF search string: whitespace collapsed, cut to HF's 250 characters at a word."""
+    text = _SPACE.sub(" ", title).strip()
+    if len(text) <= MAX_QUERY:
+        return text
+    cut = text[:MAX_QUERY]
+    return cut.rsplit(" ", 1)[0] if " " in cut else cut
+
+
+class HfClient:
+    """The HF papers API through the shared HTTP layer (cached a day)."""
+
+    def __init__(self, http: HttpLayer, settings: Settings | None = None):
+        self.settings = settings or http.settings
+        self.client = http.client(hf_policy(self.settings))
+
+    def search(self, query: str, limit: int = 10) -> list[HfPaper]:
+        """Papers for a free-text query, in HF's order (fuzzy: decoys may come first)."""
+        q = search_text(query)
+        if not q:
+            return []
+        response = self.client.get("/api/papers/search", params={"q": q, "limit": str(limit)})
+        if response.status_code != 200:
+            raise HttpError(SERVICE, f"search answered HTTP {response.status_code}",
+                            status=response.status_code, url=response.url)
+        data = _json(response)
+        if isinstance(data, dict):  # tolerate {"papers": [...]} / {"data": [...]} shapes
+            data = data.get("papers") or data.get("data") or []
+        if not isinstance(data, list):
+            raise HttpError(SERVICE, "search answer is not a list", url=response.url)
+        return [p for p in (paper_from_json(item) for item in data) if p is not None]
+
+    def paper(self, arxiv_id: str) -> HfPaper | None:
+        """One paper by arXiv id (version stripped); ``None`` when HF does not know it (404)."""
+        found = normalize_arxiv_id(arxiv_id)
+        if not found:
+            return None
+        response = self.client.get(f"/api/papers/{found[0]}")
+        if response.status_code == 404:
+            return None
+        if response.status_code != 200:
+            raise HttpError(SERVICE, f"paper answered HTTP {response.status_code}",
+                            status=response.status_code, url=response.url)
+        return paper_from_json(_json(response))
+
+
+def _json(response: Any) -> Any:
+    try:
+        return response.json()
+    except ValueError as exc:
+        raise HttpError(SERVICE, f"answer is not JSON ({exc})", status=response.status_code, url=response.url) from exc

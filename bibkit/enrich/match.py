@@ -1,0 +1,249 @@
+"""Verification: is this candidate the paper the record describes?  Precision first.
+
+A wrong arXiv id in someone's bibliography is the worst failure this tool can
+have, and near-misses are everywhere ("Qwen2.5 Technical Report" /
+"Qwen2.5-Coder Technical Report" / "Qwen2 Technical Report"; a dozen
+"A Survey on Mixture of Experts…"; two papers with one title).  So a candidate
+is judged on independent signals, each 0..1:
+
+* **title** — rapidfuzz similarity of normalised titles
+  (:func:`bibkit.normalize.text.normalize_title`), capped by the Dice overlap of
+  their content words, so an added word ("-Coder") costs more than a
+  punctuation difference.  Titles whose *number-bearing* words differ
+  ("qwen2.5" vs "qwen2", "v4" vs "v2") are flagged as a conflict.
+* **abstract** — word-level longest-common-subsequence similarity of the
+  content words (stopwords dropped): two different papers on one topic share
+  words but not their order (≈ 0.1–0.35); two versions of one abstract share
+  most of it (≥ 0.8).  When one abstract is much shorter (a truncated
+  listing), containment in the longer one is used.
+* **authors** — share of the record's family names found among the
+  candidate's (accents folded).
+
+Rules (all thresholds are the named constants below):
+
+1. Vetoes, whatever else agrees: a number/version conflict in the titles unless
+   the abstracts are the same text (:data:`ABSTRACT_SAME`); abstracts that
+   disagree (< :data:`ABSTRACT_CONTRADICTS`); known authors that do not overlap
+   (< :data:`AUTHORS_CONTRADICT`).
+2. Confidence is the best supported path: the abstract alone (renamed papers:
+   a new title, the same abstract); title and abstract averaged; or — only
+   when no abstract can be compared — a near-identical title
+   (≥ :data:`TITLE_MATCH`), discounted to :data:`TITLE_ALONE` unless authors
+   confirm it.
+3. Accept at :data:`ACCEPT` or above.  Between several accepted candidates the
+   best must lead by :data:`MARGIN`, otherwise the record is ambiguous (two
+   papers sharing a title and nothing else to tell them apart).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import LCSseq
+
+from ..model import Entry, Person
+from ..names import parse_plain_name
+from ..normalize.text import normalize_name, normalize_title
+
+__all__ = [
+    "ACCEPT", "ABSTRACT_SAME", "ABSTRACT_CONTRADICTS", "AUTHORS_CONTRADICT", "TITLE_MATCH", "TITLE_ALONE",
+    "MARGIN", "AMBIGUOUS", "MIN_ABSTRACT_WORDS",
+    "Evidence", "Verdict", "verify", "pick", "title_similarity", "abstract_similarity", "author_overlap",
+]
+
+#: combined confidence needed to write an id.  Chosen so that the title alone
+#: (0.9) passes only for near-identical titles, title+abstract passes when the
+#: abstracts agree on ≥ 70 % of their content, and the abstract alone needs 85 %.
+ACCEPT = 0.85
+#: abstracts this similar are the same text (edits between versions at most):
+#: enough to accept a renamed paper and to overrule a title conflict.
+ABSTRACT_SAME = 0.90
+#: below this the abstracts describe different work: veto, even for identical titles.
+ABSTRACT_CONTRADICTS = 0.50
+#: when both sides list authors, at least this share of the record's must appear.
+AUTHORS_CONTRADICT = 0.30
+#: a title this similar (after normalisation) may stand on its own when no abstract can be compared.
+TITLE_MATCH = 0.93
+#: how much a title alone is worth (never certainty: two papers can share a title).
+TITLE_ALONE = 0.90
+#: an accepted candidate must beat the runner-up by this much, else the record is ambiguous.
+MARGIN = 0.05
+#: a rejected candidate scoring at least this makes the record "ambiguous" rather than "unresolved".
+AMBIGUOUS = 0.60
+#: abstracts with fewer content words than this are not compared (too short to tell papers apart).
+MIN_ABSTRACT_WORDS = 12
+#: containment is used instead of symmetric similarity only for a shorter text of at least this many content words.
+MIN_CONTAINED_WORDS = 25
+
+_STOP = frozenset(
+    """
+    a an the and or not of in on at to for from by with via into as is are was were be been this that these those
+    it its we our they their which who what when where how than then there can could may might will would should
+    do does did has have had also such both each any all some more most other only so very but if while about
+    """.split()
+)
+_DIGIT = re.compile(r"\d")
+
+
+# --------------------------------------------------------------------------- evidence
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What one side of a comparison knows: title, abstract, author family names, year."""
+
+    title: str | None = None
+    abstract: str | None = None
+    authors: tuple[str, ...] = ()
+    year: int | None = None
+
+    @classmethod
+    def from_entry(cls, entry: Entry) -> "Evidence":
+        return cls(entry.title, entry.abstract, tuple(_family(p) for p in entry.authors), entry.year)
+
+    @classmethod
+    def from_names(cls, title: str | None, abstract: str | None, names: Iterable[str], year: int | None = None) -> "Evidence":
+        """From natural-order author names ("Damai Dai", "DeepSeek-AI"), as arXiv and HF give them."""
+        return cls(title, abstract, tuple(_family(parse_plain_name(n)) for n in names if n and n.strip()), year)
+
+
+def _family(p: Person) -> str:
+    """The comparable surname: last word of the family name (so "Del Maestro" = "Maestro"), accents folded."""
+    text = p.literal or p.family or p.given
+    words = normalize_title(text).split()
+    return normalize_name(words[-1]) if words and not p.literal else normalize_name(text)
+
+
+# --------------------------------------------------------------------------- signals
+
+
+def _stem(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def title_similarity(a: str | None, b: str | None) -> tuple[float, bool]:
+    """``(similarity, conflict)`` of two titles; conflict = their number-bearing words differ."""
+    na, nb = normalize_title(a), normalize_title(b)
+    if not na or not nb:
+        return 0.0, False
+    ratio = fuzz.ratio(na, nb) / 100.0
+    ta = {_stem(w) for w in na.split() if w not in _STOP}
+    tb = {_stem(w) for w in nb.split() if w not in _STOP}
+    if ta and tb:
+        dice = 2 * len(ta & tb) / (len(ta) + len(tb))
+        ratio = min(ratio, dice) if ratio < 1.0 else ratio
+    conflict = any(_DIGIT.search(w) for w in ta ^ tb)
+    return ratio, conflict
+
+
+def _content_words(text: str | None) -> list[str]:
+    return [w for w in normalize_title(text).split() if w not in _STOP]
+
+
+def abstract_similarity(a: str | None, b: str | None) -> float | None:
+    """Word-order-aware similarity of two abstracts, or ``None`` when either is too short to judge."""
+    wa, wb = _content_words(a), _content_words(b)
+    if len(wa) < MIN_ABSTRACT_WORDS or len(wb) < MIN_ABSTRACT_WORDS:
+        return None
+    lcs = LCSseq.similarity(wa, wb)
+    symmetric = 2 * lcs / (len(wa) + len(wb))
+    shorter = min(len(wa), len(wb))
+    if shorter >= MIN_CONTAINED_WORDS and shorter < 0.75 * max(len(wa), len(wb)):
+        return max(symmetric, lcs / shorter)
+    return symmetric
+
+
+def author_overlap(record: Sequence[str], candidate: Sequence[str]) -> float | None:
+    """Share of the record's (first ten) authors found among the candidate's; ``None`` if either is unknown."""
+    mine = [a for a in record[:10] if a]
+    theirs = {a for a in candidate if a}
+    if not mine or not theirs:
+        return None
+    return sum(1 for a in mine if a in theirs) / len(mine)
+
+
+# --------------------------------------------------------------------------- verdicts
+
+
+@dataclass
+class Verdict:
+    """The judgement of one candidate: accepted or not, confidence, the signals, and why."""
+
+    accepted: bool
+    score: float
+    scores: dict[str, float] = field(default_factory=dict)
+    reason: str = ""
+    path: str | None = None  # "abstract", "title+abstract", "title", "title+authors"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"accepted": self.accepted, "score": round(self.score, 4), "reason": self.reason, "path": self.path,
+                "scores": {k: round(v, 4) for k, v in self.scores.items()}}
+
+
+def verify(record: Evidence, candidate: Evidence) -> Verdict:
+    """Judge one candidate against a record (see the module docstring for the rules)."""
+    t, conflict = title_similarity(record.title, candidate.title)
+    a = abstract_similarity(record.abstract, candidate.abstract)
+    u = author_overlap(record.authors, candidate.authors)
+    scores = {"title": t}
+    if a is not None:
+        scores["abstract"] = a
+    if u is not None:
+        scores["authors"] = u
+
+    paths: list[tuple[float, str]] = []
+    if a is not None:
+        paths.append((a, "abstract"))
+        paths.append(((t + a) / 2, "title+abstract"))
+    elif t >= TITLE_MATCH:
+        year_ok = record.year is None or candidate.year is None or abs(record.year - candidate.year) <= 2
+        if year_ok:
+            if u is None:
+                paths.append((t * TITLE_ALONE, "title"))
+            else:
+                paths.append((t * (TITLE_ALONE + (1 - TITLE_ALONE) * u), "title+authors"))
+    if not paths:
+        paths.append((t * TITLE_ALONE if a is None else t, "title"))
+    score, path = max(paths)
+    # an author mismatch lowers confidence even where it does not veto
+    if u is not None and u < 0.5:
+        score *= 0.8 + 0.4 * u
+
+    veto = None
+    if conflict and not (a is not None and a >= ABSTRACT_SAME):
+        veto = "titles differ in a number or version (e.g. Qwen2 vs Qwen2.5)"
+    elif a is not None and a < ABSTRACT_CONTRADICTS:
+        veto = "abstracts describe different work"
+    elif u is not None and u < AUTHORS_CONTRADICT:
+        veto = "no shared authors"
+    elif a is None and t < TITLE_MATCH:
+        veto = "title not close enough and no abstract to compare"
+    if veto:
+        return Verdict(False, min(score, ACCEPT - 0.01) if score >= ACCEPT else score, scores, veto, path)
+    if score >= ACCEPT:
+        return Verdict(True, score, scores, f"accepted on {path}", path)
+    return Verdict(False, score, scores, f"{path} evidence too weak ({score:.2f} < {ACCEPT})", path)
+
+
+def pick(judged: Sequence[tuple[Any, Verdict]], key=lambda c: c) -> tuple[Any | None, str]:
+    """The one accepted candidate, or ``(None, reason)``.
+
+    ``judged`` pairs candidates with verdicts; ``key`` gives a candidate's
+    identity (the same paper seen twice is one candidate).  Several distinct
+    accepted candidates within :data:`MARGIN` of each other make the record
+    ambiguous.
+    """
+    best: dict[Any, tuple[Any, Verdict]] = {}
+    for cand, verdict in judged:
+        k = key(cand)
+        if k not in best or verdict.score > best[k][1].score:
+            best[k] = (cand, verdict)
+    accepted = sorted((cv for cv in best.values() if cv[1].accepted), key=lambda cv: -cv[1].score)
+    if not accepted:
+        return None, "no candidate passed verification"
+    if len(accepted) > 1 and accepted[0][1].score - accepted[1][1].score < MARGIN:
+        return None, f"{len(accepted)} candidates pass verification and none stands out"
+    return accepted[0][0], accepted[0][1].reason

@@ -1,0 +1,264 @@
+"""Title case protection: brace exactly the words a bibliography style must not lower-case.
+
+Why: BibTeX styles such as plainnat, and biblatex styles that sentence-case
+titles, lower-case every letter of a title that is not inside braces.  That
+turns "NLP" into "nlp" and "DeepSeekMoE" into "Deepseekmoe".  The common fix
+is to wrap the whole title in ``{{…}}``, but then the style cannot apply its
+casing at all, and a wrapped title is no longer a normal title.  Here only the
+words that need it are braced:
+
+* acronyms and initialisms (``{NLP}``, ``{LLMs}``, ``{MoE}``, ``{U.S}.``): any capital
+  letter after the first letter of the word;
+* CamelCase and mixed letter/digit tokens (``{DeepSeekMoE}``, ``{Qwen2.5}``, ``{3D}``);
+* math holding capital letters (``{$\\Sigma^{0}$}``: BibTeX would lower-case ``\\Sigma``)
+  and control words with capitals (``{\\LaTeX}``).
+
+Words with only an initial capital ("Survey", "Mixture") are **not** protected:
+whether a title prints in sentence case or title case is the style's choice (and
+so the user's), and bracing them would take that choice away.
+
+Hyphenated tokens are split at their hyphens and protected part by part, with
+neighbouring parts that need protection (or have no letters, like the ``4`` of
+``GPT-4``) braced together: ``{GPT-4}``, ``{VILA-M3}``, ``{DeepSeek-V3}``, but
+``{LLM}-Based`` and ``Text-to-{SQL}``, so a style may still lower-case "Based".
+Leading and trailing punctuation stays outside the braces (``{BAM}!``, ``({NLP})``).
+
+Braces never go inside math, inside a brace group that is already there, or
+between a command and its argument, and the function is idempotent:
+``protect(protect(t)) == protect(t)``; a title that already has ``{NLP}`` is unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .latex import decode
+
+__all__ = ["protect", "needs_protection"]
+
+# unit kinds
+_SPACE, _CHAR, _GROUP, _SPECIAL, _MATH, _WORD, _SYMBOL = range(7)
+
+
+@dataclass(slots=True)
+class _Unit:
+    kind: int
+    text: str
+
+
+_PUNCT_EDGE = set("()[]\"'`,.;:!?*/")
+_WORD_RE = re.compile(r"\\[A-Za-z]+")
+_CS_NAME = re.compile(r"\\(?:[A-Za-z]+|.)")
+_NEEDS_SCAN = re.compile(r"[A-Z]|[^\x00-\x7f]")
+
+
+def _match(text: str, i: int) -> int:
+    depth = 0
+    n = len(text)
+    j = i
+    while j < n:
+        c = text[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                return j
+        j += 1
+    return -1
+
+
+def _math_close(text: str, i: int) -> int:
+    j = i + 1
+    n = len(text)
+    while j < n:
+        c = text[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c == "$":
+            return j
+        j += 1
+    return -1
+
+
+def _units(text: str) -> list[_Unit]:
+    """Split encoded text into depth-0 units (a group or a math span is one unit)."""
+    units: list[_Unit] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if c in " \t\n\r":
+            j = i + 1
+            while j < n and text[j] in " \t\n\r":
+                j += 1
+            units.append(_Unit(_SPACE, text[i:j]))
+            i = j
+        elif c == "{":
+            j = _match(text, i)
+            if j < 0:  # unbalanced: treat the rest as one opaque group
+                units.append(_Unit(_GROUP, text[i:]))
+                break
+            group = text[i:j + 1]
+            units.append(_Unit(_SPECIAL if group.startswith("{\\") else _GROUP, group))
+            i = j + 1
+        elif c == "$":
+            j = _math_close(text, i)
+            if j < 0:
+                units.append(_Unit(_CHAR, c))
+                i += 1
+            else:
+                units.append(_Unit(_MATH, text[i:j + 1]))
+                i = j + 1
+        elif c == "\\":
+            m = _WORD_RE.match(text, i)
+            if m:
+                units.append(_Unit(_WORD, m.group(0)))
+                i = m.end()
+            else:
+                units.append(_Unit(_SYMBOL, text[i:i + 2]))
+                i += 2
+        else:
+            units.append(_Unit(_CHAR, c))
+            i += 1
+    return units
+
+
+def _letters(part: list[_Unit]) -> list[tuple[str, bool]]:
+    """Visible letters of a part with whether a style's case change reaches them."""
+    out: list[tuple[str, bool]] = []
+    for u in part:
+        if u.kind == _CHAR:
+            if u.text.isalpha():
+                out.append((u.text, True))
+        elif u.kind == _GROUP:
+            out.extend((c, False) for c in decode(u.text) if c.isalpha())
+        elif u.kind == _SPECIAL:
+            # BibTeX changes the case of a special character's letters, but never of its
+            # control sequence names: {\"U} is exposed, {\ss} and {\LaTeX} are not
+            exposed = any(c.isalpha() for c in _CS_NAME.sub("", u.text))
+            out.extend((c, exposed) for c in decode(u.text) if c.isalpha())
+        elif u.kind == _WORD:
+            pass  # a command name: letters, but not text (handled by _hazard)
+    return out
+
+
+def _has_digit(part: list[_Unit]) -> bool:
+    return any(u.kind == _CHAR and u.text.isdigit() for u in part)
+
+
+def _hazard(u: _Unit) -> bool:
+    """A unit a case change would break on its own: math or a command name with capitals."""
+    if u.kind == _MATH:
+        return any(c.isupper() for c in u.text)
+    if u.kind == _WORD:
+        return any(c.isupper() for c in u.text)
+    return False
+
+
+def _part_needs(part: list[_Unit]) -> bool:
+    letters = _letters(part)
+    exposed_upper = [k for k, (c, exposed) in enumerate(letters) if exposed and c.isupper()]
+    if not exposed_upper:
+        return False
+    if any(k > 0 for k in exposed_upper):
+        return True
+    return _has_digit(part)  # "Qwen2.5", "V3", "3D"
+
+
+def _split_hyphens(core: list[_Unit]) -> list[list[_Unit]]:
+    parts: list[list[_Unit]] = [[]]
+    for u in core:
+        if u.kind == _CHAR and u.text == "-":
+            parts.append([])
+        else:
+            parts[-1].append(u)
+    return parts
+
+
+def _join(units: list[_Unit]) -> str:
+    return "".join(u.text for u in units)
+
+
+def _protect_word(word: list[_Unit]) -> str:
+    # punctuation outside the braces
+    start, end = 0, len(word)
+    while start < end and word[start].kind == _CHAR and word[start].text in _PUNCT_EDGE:
+        start += 1
+    while end > start and word[end - 1].kind == _CHAR and word[end - 1].text in _PUNCT_EDGE:
+        end -= 1
+    lead, core, trail = word[:start], word[start:end], word[end:]
+    if not core:
+        return _join(word)
+    parts = _split_hyphens(core)
+    needs = [_part_needs(p) for p in parts]
+    letterless = [not _letters(p) and not any(u.kind == _MATH for u in p) for p in parts]
+    out_parts: list[str] = []
+    k = 0
+    n = len(parts)
+    while k < n:
+        if needs[k] or (letterless[k] and _run_has_need(needs, letterless, k)):
+            j = k
+            while j < n and (needs[j] or letterless[j]):
+                j += 1
+            # a run of letterless parts only joins when it touches a part that needs protection
+            run = parts[k:j]
+            # trim letterless parts at the end that are not followed... (they are fine inside)
+            out_parts.append(_brace("-".join(_join(p) for p in run)))
+            k = j
+        else:
+            out_parts.append("".join(_wrap_hazards(parts[k])))
+            k += 1
+    return _join(lead) + "-".join(out_parts) + _join(trail)
+
+
+def _brace(core: str) -> str:
+    """Wrap ``core`` in protecting braces.  A group that starts with a backslash would be a
+    BibTeX "special character", whose letters *are* case-changed, hence ``{{}\\cmd…}``."""
+    if core.startswith("\\"):
+        return "{{}" + core + "}"
+    return "{" + core + "}"
+
+
+def _run_has_need(needs: list[bool], letterless: list[bool], k: int) -> bool:
+    """Whether the run of needing/letterless parts through ``k`` contains a needing part."""
+    j = k
+    while j < len(needs) and (needs[j] or letterless[j]):
+        if needs[j]:
+            return True
+        j += 1
+    return False
+
+
+def _wrap_hazards(part: list[_Unit]) -> list[str]:
+    return ["{" + u.text + "}" if _hazard(u) else u.text for u in part]
+
+
+def needs_protection(word: str) -> bool:
+    """Whether one (encoded) word would get braces from :func:`protect`."""
+    return protect(word) != word
+
+
+def protect(text: str) -> str:
+    """Brace the words of an encoded title that a style must not lower-case (see module docs)."""
+    if not text or _NEEDS_SCAN.search(text) is None:
+        return text
+    units = _units(text)
+    out: list[str] = []
+    word: list[_Unit] = []
+    for u in units:
+        if u.kind == _SPACE:
+            if word:
+                out.append(_protect_word(word))
+                word = []
+            out.append(u.text)
+        else:
+            word.append(u)
+    if word:
+        out.append(_protect_word(word))
+    return "".join(out)

@@ -1,0 +1,877 @@
+"""Reader for pasted paper listings (the text of a Hugging Face daily/trending papers page).
+
+What people paste is the page's text in reading order: site chrome ("Get
+trending papers in your email inbox!", "Subscribe", a date), then per paper a
+title line and an abstract paragraph, interleaved with whatever the page shows
+around them (upvote counts, "Published on Mar 17", "Submitted by …", "·"
+separators, author lines, star counts).  Editors and mail clients add their
+own damage: CRLF or lone CR line ends, lost or doubled blank lines, abstracts
+hard-wrapped at 72 columns, non-breaking and zero-width spaces.
+
+Blank lines alone cannot be trusted to separate papers, so the reader works in
+three passes:
+
+1. **Lines** are classified on a *structural* copy (NBSP, tabs and zero-width
+   characters normalised, spaces collapsed): blank, page boilerplate and
+   per-paper metadata (recognised and kept as metadata or skipped), forced
+   author lines ("Authors: …"), or text.  The text itself is never altered
+   beyond trimming each line.
+2. **Segmentation and labelling** of the text lines is one optimisation
+   (a small semi-Markov dynamic programme): every way of cutting consecutive
+   lines into paragraphs and labelling each paragraph *title*, *abstract*,
+   *authors* or *unplaceable* has a cost from the paragraph's shape (a title is
+   short, has no sentence-final full stop; an abstract is long and
+   multi-sentence), from line wrapping (a line with room left for the next
+   word ended its paragraph) and from the listing grammar (title, optional
+   authors, abstract; a second abstract for the same title is suspicious).
+   The cheapest reading wins.  This recovers title/abstract pairs with or
+   without blank lines, with wrapped or unwrapped paragraphs.
+3. **Entries** are built from the labelled paragraphs; text that fits nowhere
+   becomes a :class:`~bibkit.model.Problem` with its file and line, never
+   silently dropped.
+
+Titles and abstracts come out exactly as pasted, except that surrounding
+whitespace of each line is trimmed and the lines of a wrapped paragraph are
+joined with one space (or none after a word-internal hyphen or inside a URL
+broken at the wrap width).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from ..errors import InputError
+from ..links import extract_links
+from ..model import Document, Entry, PartialDate, Person, Problem, Provenance, SourceLocation
+from ..names import parse_name_list, parse_plain_name
+
+__all__ = ["read", "structural", "split_lines"]
+
+SOURCE = "listing"
+
+# --------------------------------------------------------------------------- lines
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e]")
+_SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines of ``text`` for CRLF, LF and lone-CR line ends alike (a BOM at the start is dropped)."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return _LINE_BREAK.split(text)
+
+
+def structural(line: str) -> str:
+    """The form of a line used to recognise structure (never for output): invisible
+    characters removed, every kind of space (NBSP, tab, thin space) one blank, trimmed."""
+    return _SPACES.sub(" ", _ZERO_WIDTH.sub("", line)).strip()
+
+
+# --------------------------------------------------------------------------- boilerplate and metadata
+
+#: page chrome of huggingface.co/papers and neighbours, compared case-insensitively on whole lines
+_NAV = frozenset(
+    s.strip().casefold()
+    for s in """
+    new|get trending papers in your email inbox!|get trending papers in your email inbox|subscribe
+    byak and the research community|by ak and the research community|ak and the research community
+    daily papers|trending papers|trending|top|search|sign up|log in|login|logout|previous|next|upvote
+    upvoted|upvotes|follow|following|comments|comment|view all|hugging face|hugging face's logo|huggingface
+    models|datasets|spaces|posts|docs|enterprise|pricing|papers|paper|collections|community|arxiv page
+    arxiv|github|project page|submit|submit paper|submit a paper|daily|weekly|monthly|paper page|view arxiv page
+    view pdf|pdf|add to collection|share|copy link|cite|bibtex|join the discussion|models citing this paper
+    datasets citing this paper|spaces citing this paper|collections including this paper|abstract
+    ai-generated summary|authors|this week|this month|today|yesterday|load more|show more|see more
+    more|less|show less|read more|website|project|code|demo|new!|beta|system theme|light|dark|tos
+    privacy|about|jobs|company|blog|learn|discord|forum|github stars|stars|search any paper with ai
+    search papers|papers with code|language|filter|sort|sort by|most upvoted|most recent|organizations
+    solutions|changelog|status|trending papers on hugging face|get this paper in your agent:
+    join the community|sign in|menu|home|explore|chat|inference providers|hf.co|back|back to top
+    previous page|next page|older|newer|all|week|month|day|featured|latest|hot|rising|recent|popular
+    view paper|view on arxiv|open in new tab|copy|cited by|citations|references|related papers
+    librarian bot|librarian-bot|upvote count|comments count|no comments|no comments yet|be the first to comment
+    """.replace("\n", "|").split("|")
+    if s.strip()
+)
+_MONTH = (
+    r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+_DATE_PATTERNS = (
+    re.compile(r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?" + _MONTH
+               + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{4}))?", re.IGNORECASE),
+    re.compile(r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r"(?:,?\s+(?P<year>\d{4}))?", re.IGNORECASE),
+    re.compile(_MONTH + r"(?:,?\s+(?P<year>\d{4}))?", re.IGNORECASE),
+    re.compile(r"(?P<year>\d{4})-(?P<mnum>\d{1,2})(?:-(?P<day>\d{1,2}))?"),
+    re.compile(r"week\s+(?:of\s+.+|\d{1,2}(?:,?\s+\d{4})?)|w\d{1,2}|\d{4}-w\d{1,2}", re.IGNORECASE),
+)
+_UNIT = (
+    r"upvotes?|stars?|comments?|authors?|likes?|views?|forks?|models?|datasets?|spaces?|collections?"
+    r"|papers?|citations?|replies|reply|others?|more|followers?|k stars"
+)
+_COUNT = re.compile(
+    r"(?:and\s+)?[+~#]?\s*\d+(?:[.,]\d+)?\s*[km]?\+?(?:\s+(?P<unit>" + _UNIT + r"))?", re.IGNORECASE
+)
+_UNIT_FIRST = re.compile(r"(?P<unit>" + _UNIT + r"|upvote)\s*[:=]?\s*\d+(?:[.,]\d+)?\s*[km]?", re.IGNORECASE)
+_PUBLISHED = re.compile(r"(?P<what>published|submitted|posted|updated|added)(?:\s+on)?\s*:?\s+(?P<date>.+)", re.IGNORECASE)
+_SUBMITTED_BY = re.compile(r"(?:submitted|posted|shared|added)\s+by\s*:?\s*(?P<who>.*)", re.IGNORECASE)
+_AUTHORS_PREFIX = re.compile(r"^(?:authors?|author\(s\)|by)\s*[:：]\s*(?P<names>.*)$", re.IGNORECASE)
+_ARXIV_LINE = re.compile(r"(?:arxiv\s*[:#]?\s*)(?P<id>\d{4}\.\d{4,5}(?:v\d+)?)", re.IGNORECASE)
+_SEPARATORS = re.compile(r"\s*[·•|‧∙⋅]\s*")
+_EDGE_SYMBOLS = re.compile(r"^[^\w(\[\"'“‘]+|[^\w)\].!?\"'”’…]+$")
+
+
+@dataclass(slots=True)
+class _Meta:
+    kind: str  # nav | sep | count | date | published | submitted | submitted-label | authors-label | arxiv
+    value: str | None = None
+    unit: str | None = None
+    date: tuple[int | None, int | None, int | None] | None = None  # (year, month, day)
+
+
+def _parse_date(text: str) -> tuple[int | None, int | None, int | None] | None:
+    t = text.strip().strip(",")
+    for pat in _DATE_PATTERNS:
+        m = pat.fullmatch(t)
+        if not m:
+            continue
+        g = m.groupdict()
+        if "mon" in g and g.get("mon"):
+            month = _MONTHS[g["mon"][:3].lower()]
+        elif g.get("mnum"):
+            month = int(g["mnum"])
+        else:
+            return (None, None, None)  # week-style pagination
+        day = int(g["day"]) if g.get("day") else None
+        year = int(g["year"]) if g.get("year") else None
+        if not 1 <= month <= 12 or (day is not None and not 1 <= day <= 31):
+            return None
+        return (year, month, day)
+    return None
+
+
+def _piece_meta(piece: str) -> _Meta | None:
+    """Classify one separator-free piece of a line as page metadata, or ``None`` for real text."""
+    p = piece.strip()
+    if not p or not any(ch.isalnum() for ch in p):
+        return _Meta("sep")
+    low = p.casefold()
+    if low in _NAV or low.rstrip(":") in _NAV:
+        if low.rstrip(":") in ("authors", "author"):
+            return _Meta("authors-label")
+        return _Meta("nav", p)
+    core = _EDGE_SYMBOLS.sub("", p)  # "← Mar 16", "▲ 42", "⭐ 1.2k"
+    if not core:
+        return _Meta("sep")
+    if core.casefold() in _NAV:
+        return _Meta("nav", core)
+    m = _COUNT.fullmatch(core) or _UNIT_FIRST.fullmatch(core)
+    if m:
+        return _Meta("count", core, (m.group("unit") or "").lower() or None)
+    m = re.fullmatch(r"view all(?:\s+\d+)?(?:\s+\w+)?|see all(?:\s+\d+)?(?:\s+\w+)?", core, re.IGNORECASE)
+    if m:
+        return _Meta("nav", core)
+    date = _parse_date(core)
+    if date is not None:
+        return _Meta("date", core, date=date)
+    m = _PUBLISHED.fullmatch(core)
+    if m and m.group("what").lower() != "added":
+        date = _parse_date(m.group("date"))
+        if date is not None:
+            return _Meta("published", m.group("date").strip(), date=date)
+    m = _SUBMITTED_BY.fullmatch(core)
+    if m:
+        who = m.group("who").strip()
+        if not who:
+            return _Meta("submitted-label")
+        if len(who) <= 60 and len(who.split()) <= 5:
+            return _Meta("submitted", who)
+    m = _ARXIV_LINE.fullmatch(core)
+    if m:
+        return _Meta("arxiv", m.group("id"))
+    return None
+
+
+def _line_meta(key: str) -> list[_Meta] | None:
+    """Metadata items of a whole (structural) line, or ``None`` if it carries text.
+
+    A line such as ``Mar 17 · 42 upvotes`` is metadata only if every piece
+    between separators is; one real piece makes the whole line text.
+    """
+    pieces = [p for p in _SEPARATORS.split(key)]
+    if len(pieces) == 1:
+        m = _piece_meta(key)
+        return [m] if m else None
+    out: list[_Meta] = []
+    for piece in pieces:
+        m = _piece_meta(piece)
+        if m is None:
+            return None
+        if m.kind != "sep":
+            out.append(m)
+    return out or [_Meta("sep")]
+
+
+# --------------------------------------------------------------------------- shapes
+
+_FUNCTION_WORDS = frozenset(
+    """a an the of for to in on at by with from and or but nor as that which who whose whom we our
+    is are was were be been being this these those its their than into onto via over under between
+    such e.g. i.e. has have had can may will would should could not also""".split()
+)
+_SENT_PERIOD = re.compile(r"(?<![A-Z])(?<!\b[a-z])(?<!\bal)(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bcf)(?<!\bet)"
+                          r"\.[\"'”’)\]]*\s+[\"'“‘(]?[A-Z]")
+_SENT_OTHER = re.compile(r"[?!][\"'”’)\]]*\s+[\"'“‘(]?[A-Z]")
+_ENDS_SENTENCE = re.compile(r"[.!?…][\"'”’)\]]*$|\.\.\.$")
+_FIRST_WORD = re.compile(r"\S+")
+
+
+def _last_word(text: str) -> str:
+    words = text.split()
+    return words[-1].casefold().strip("\"'“”‘’()[]") if words else ""
+
+
+def _starts_lower(text: str) -> bool:
+    """Starts with a lower-case word ("the", "and") rather than a name like "iPhone"/"mPLUG"."""
+    m = _FIRST_WORD.match(text)
+    if not m:
+        return False
+    word = m.group(0).strip("\"'“‘(")
+    return bool(word) and word[0].islower() and not any(ch.isupper() or ch.isdigit() for ch in word[1:])
+
+
+@dataclass(slots=True)
+class _Line:
+    no: int  # 1-based line number in the input
+    raw: str  # the line with surrounding whitespace trimmed (output text)
+    key: str  # structural form (for decisions only)
+    run: int  # index of the block of consecutive text lines this line belongs to
+    forced_authors: str | None = None  # names after an "Authors:" prefix
+    continues: bool = False  # continues the author line above it (wrapped after a comma)
+    periods: int = 0
+    others: int = 0
+
+
+@dataclass(slots=True)
+class _Seg:
+    start: int
+    end: int  # exclusive
+    label: str  # T (title) | A (abstract) | U (authors) | J (unplaceable)
+
+
+# costs of the listing grammar (see module docstring); shape costs are computed per paragraph
+_INF = 1e9
+_NO_ABSTRACT = 2.5  # a title directly followed by another title
+_EXTRA_ABSTRACT = 6.0  # a second abstract paragraph for one title
+_ORPHAN = 5.0  # an abstract/author paragraph before any title
+_JUNK = 8.0  # a paragraph that fits nowhere
+_MAX_TITLE_LINES = 6
+_MAX_AUTHOR_LINES = 12
+_MAX_SEG_LINES = 60  # ~2,000-character abstracts wrapped at 35+ columns
+
+
+class _Model:
+    """Costs for one input: wrap widths, joins and paragraph shapes, with prefix sums for speed."""
+
+    def __init__(self, lines: list[_Line], raw_lines: list[str]):
+        self.lines = lines
+        self.raw_lines = raw_lines
+        self.doc_width: int | None = None
+        n = len(lines)
+        for ln in lines:
+            ln.periods = len(_SENT_PERIOD.findall(ln.key))
+            ln.others = len(_SENT_OTHER.findall(ln.key))
+        self.width = self._wrap_widths()
+        # join/break cost of the boundary *before* line k (k > 0, same run)
+        self.cont = [0.0] * n
+        self.brk = [0.0] * n
+        self.cross_period = [0] * n  # a sentence boundary created by joining line k to k-1
+        self.cross_other = [0] * n
+        for k in range(1, n):
+            if lines[k].run == lines[k - 1].run:
+                self.cont[k], self.brk[k] = self._join_costs(k)
+                prev, cur = lines[k - 1].key, lines[k].key
+                if cur[:1].isupper() or cur[:1] in "\"'“‘(":
+                    if prev.endswith(".") and not re.search(r"(?:\b[A-Za-z]|\bet al|\be\.g|\bi\.e)\.$", prev):
+                        self.cross_period[k] = 1
+                    elif re.search(r"[?!][\"'”’)\]]*$", prev):
+                        self.cross_other[k] = 1
+        self.pre_len = self._prefix([len(ln.raw) for ln in lines])
+        self.pre_cont = self._prefix(self.cont)
+        # sentence boundaries inside lines, and those created by joining line k to k-1 (counted only
+        # when both lines are in the paragraph: see _sentences)
+        self.pre_per = self._prefix([ln.periods for ln in lines])
+        self.pre_oth = self._prefix([ln.others for ln in lines])
+        self.pre_xper = self._prefix(self.cross_period)
+        self.pre_xoth = self._prefix(self.cross_other)
+        self.pre_forced = self._prefix([1 if ln.forced_authors is not None else 0 for ln in lines])
+        # per-line facts the shape costs look at again and again
+        self.starts_lower = [_starts_lower(ln.key) for ln in lines]
+        self.ends_sentence = [bool(_ENDS_SENTENCE.search(ln.key)) for ln in lines]
+        self.ends_dangling = [ln.key.endswith((",", ";")) or _last_word(ln.key) in _FUNCTION_WORDS for ln in lines]
+        self.ends_url = [bool(re.search(r"(?:https?://|www\.)\S+$", ln.key)) for ln in lines]
+        self.pre_not_names = self._prefix([0 if _could_be_names(ln.key) else 1 for ln in lines])
+        self._author_cache: dict[tuple[int, int], float] = {}
+
+    def _has_forced(self, i: int, j: int) -> bool:
+        return self.pre_forced[j] - self.pre_forced[i] > 0
+
+    @staticmethod
+    def _prefix(values: list[float] | list[int]) -> list[float]:
+        out = [0.0]
+        for v in values:
+            out.append(out[-1] + v)
+        return out
+
+    # -- wrapping -------------------------------------------------------------------
+
+    def _wrap_widths(self) -> dict[int, int | None]:
+        """Per run, the column at which it looks hard-wrapped (``None``: not wrapped).
+
+        A run is wrapped when most of its non-final lines reach close to its
+        longest line (a greedy wrapper fills lines up to its width); runs too
+        short to tell (a two-line title) borrow the width found elsewhere.
+        """
+        runs: dict[int, list[_Line]] = {}
+        for ln in self.lines:
+            runs.setdefault(ln.run, []).append(ln)
+        widths: dict[int, int | None] = {}
+        found: list[int] = []
+        for rid, lines in runs.items():
+            widths[rid] = None
+            short = [ln for ln in lines if len(ln.key) <= 200]
+            if len(short) < 3:
+                continue
+            w = max(len(ln.key) for ln in short)
+            # a greedy wrapper leaves no room on a line for the next line's first word
+            inner = [(a, b) for a, b in zip(lines, lines[1:]) if len(a.key) <= 200 and len(b.key) <= 200]
+            full = sum(1 for a, b in inner if len(a.key) + 1 + len(b.key.split(" ", 1)[0]) > w)
+            if w >= 30 and len(inner) >= 2 and full >= 0.85 * len(inner):
+                widths[rid] = w
+                found.append(w)
+        if found:
+            doc_width = sorted(found)[len(found) // 2]
+            self.doc_width = doc_width
+            for rid, lines in runs.items():
+                if widths[rid] is None and len(lines) >= 2 and all(len(ln.key) <= doc_width for ln in lines):
+                    widths[rid] = doc_width
+        return widths
+
+    def _join_costs(self, k: int) -> tuple[float, float]:
+        """(cost of joining line k to line k-1, cost of a paragraph break between them)."""
+        prev, cur = self.lines[k - 1], self.lines[k]
+        w = self.width.get(cur.run)
+        first = _FIRST_WORD.match(cur.key)
+        first_len = len(first.group(0)) if first else 0
+        if w is not None and len(prev.key) <= w and len(cur.key) <= w:
+            full = len(prev.key) + 1 + first_len > w
+            cont, brk = (0.0, 2.0) if full else (3.5, 0.0)
+        else:
+            cont, brk = 3.5, 0.0
+        pk = prev.key
+        if re.search(r"[A-Za-z]-$", pk) or pk.endswith((",", ";", "(", "[", "/", "&")) or _last_word(pk) in _FUNCTION_WORDS:
+            cont = min(cont, 0.0)
+            brk += 2.5
+        if _starts_lower(cur.key) or cur.key[:1] in ")]":
+            cont = max(0.0, min(cont, cont - 2.5))
+            brk += 1.5
+        if _ENDS_SENTENCE.search(pk):
+            brk = max(0.0, brk - 1.5)
+            cont += 0.5
+        elif w is not None and cont == 0.0:
+            brk += 0.5
+        if cur.forced_authors is not None:
+            cont, brk = (0.0, _INF) if cur.continues else (_INF, 0.0)
+        elif prev.forced_authors is not None:
+            cont, brk = _INF, 0.0
+        return cont, brk
+
+    # -- paragraph shapes --------------------------------------------------------------
+
+    def joined(self, i: int, j: int) -> str:
+        return join_lines([ln.raw for ln in self.lines[i:j]], self.width.get(self.lines[i].run))
+
+    def _sentences(self, i: int, j: int) -> tuple[float, float]:
+        """(boundaries after a full stop, after ?/!) inside paragraph ``[i, j)``."""
+        per = self.pre_per[j] - self.pre_per[i] + self.pre_xper[j] - self.pre_xper[i + 1]
+        oth = self.pre_oth[j] - self.pre_oth[i] + self.pre_xoth[j] - self.pre_xoth[i + 1]
+        return per, oth
+
+    def _length(self, i: int, j: int) -> float:
+        return self.pre_len[j] - self.pre_len[i] + (j - i - 1)
+
+    def internal(self, i: int, j: int) -> float:
+        return self.pre_cont[j] - self.pre_cont[i + 1] if j - i > 1 else 0.0
+
+    def title_cost(self, i: int, j: int) -> float:
+        if j - i > _MAX_TITLE_LINES or self._has_forced(i, j):
+            return _INF
+        n = self._length(i, j)
+        if n > 350:
+            return _INF
+        first, last = self.lines[i].key, self.lines[j - 1].key
+        periods, others = self._sentences(i, j)
+        c = 0.3 * (j - i - 1)
+        c += 4.0 if n > 250 else 1.0 if n > 180 else 0.0
+        c += 6.0 if n < 4 else 3.0 if n < 8 else 0.0
+        if j - i == 1 and " " not in self.lines[i].key:
+            c += 1.5  # one-word titles exist ("Mamba") but one word is more often a wrapped tail
+        c += 3.0 * periods + 0.5 * others
+        if last.endswith(".") and not last.endswith(("...", "et al.")):
+            c += 3.0
+        elif last.endswith((",", ";")):
+            c += 4.0
+        elif last.endswith(":"):
+            c += 2.0
+        if _last_word(last) in _FUNCTION_WORDS - {"all", "not"}:
+            c += 3.0
+        if _starts_lower(first):
+            c += 2.0
+        words = [w for w in " ".join(ln.key for ln in self.lines[i:j]).split() if len(w) > 3 and w[0].isalpha()]
+        if len(words) >= 5 and sum(1 for w in words if w[0].isupper()) < 0.25 * len(words):
+            c += 1.0
+        if re.fullmatch(r"\S*(?:https?://|www\.)\S*", first):
+            c += 3.0
+        return c
+
+    def abstract_cost(self, i: int, j: int) -> float:
+        if self._has_forced(i, j):
+            return _INF
+        n = self._length(i, j)
+        c = 0.0 if n >= 400 else 0.5 if n >= 250 else 2.0 if n >= 150 else 3.5 if n >= 80 else 5.0
+        sentences = sum(self._sentences(i, j))
+        end = j - 1
+        if sentences == 0 and not self.ends_sentence[end]:
+            c += 3.0
+        if self.ends_dangling[end]:
+            c += 2.0
+        elif not self.ends_sentence[end] and not self.ends_url[end]:
+            c += 1.5  # an abstract ends a sentence (or with the URL of its code)
+        if self.starts_lower[i]:
+            c += 1.0
+        return c
+
+    def author_cost(self, i: int, j: int) -> float:
+        hit = self._author_cache.get((i, j))
+        if hit is not None:
+            return hit
+        forced = [ln.forced_authors is not None for ln in self.lines[i:j]]
+        if forced[0]:
+            cost = 0.0 if all(forced) and j - i <= _MAX_AUTHOR_LINES else _INF
+        elif any(forced) or j - i > _MAX_AUTHOR_LINES or self.pre_not_names[j] - self.pre_not_names[i] > 0:
+            cost = _INF
+        else:
+            cost = author_line_cost(" ".join(ln.key for ln in self.lines[i:j]))
+        self._author_cache[(i, j)] = cost
+        return cost
+
+
+# --------------------------------------------------------------------------- author lines
+
+_PARTICLES = frozenset("van von der den de del della di da dos das du la le bin ibn al el ter ten zu y st".split())
+_FOOTNOTE = re.compile(r"[\d*†‡§¶#]+$")
+_AUTHOR_TAIL = re.compile(
+    r"(?:,?\s*(?:et al\.?|and\s+\d+\s+others?|\+\s*\d+(?:\s+(?:authors?|more|others?))?|…|\.\.\.))+\s*$",
+    re.IGNORECASE,
+)
+
+
+def _name_token_ok(tok: str) -> bool:
+    tok = _FOOTNOTE.sub("", tok).strip("()")
+    if not tok:
+        return False
+    if tok.casefold() in _PARTICLES:
+        return True
+    if re.fullmatch(r"(?:[A-Z]\.)+(?:-[A-Z]\.)*", tok):  # initials "J.", "J.-P."
+        return True
+    if all("\u3040" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" for ch in tok):
+        return True
+    core = tok.replace("-", "").replace("'", "").replace("’", "").replace(".", "")
+    return tok[0].isupper() and core.isalpha()
+
+
+_NOT_NAME_WORD = re.compile(r"(?:^|[\s,;(])(?!(?:and|et|al|" + "|".join(sorted(_PARTICLES)) + r")\b)[a-z]")
+
+
+def _could_be_names(line: str) -> bool:
+    """Cheap pre-check: a line with prose punctuation or a lower-case word (other than "and",
+    "et al." and name particles) cannot be part of an author list."""
+    return not (re.search(r"[:?!]|https?://", line) or _NOT_NAME_WORD.search(line))
+
+
+def author_names(line: str) -> list[str]:
+    """The comma/"and"-separated parts of an author line (tail such as "et al." removed)."""
+    text = _AUTHOR_TAIL.sub("", line.strip())
+    parts = re.split(r"\s*[,;，、]\s*|\s+and\s+|\s*&\s*", text)
+    return [p.strip() for p in parts if p.strip()]
+
+
+def author_line_cost(line: str) -> float:
+    """How unlike a bare author list a line is: 1 for "A. One, B. Two, C. Three", infinite for prose."""
+    if re.search(r"[:?!]|https?://", line) or len(line) > 2000:
+        return _INF
+    parts = author_names(line)
+    if not parts:
+        return _INF
+    good = 0
+    for part in parts:
+        tokens = part.split()
+        if 1 <= len(tokens) <= 5 and all(_name_token_ok(t) for t in tokens) and any(
+            len(t) > 1 and any(ch.islower() for ch in t) for t in tokens
+        ):
+            good += 1
+    if len(parts) >= 2 and good == len(parts) and sum(len(p.split()) >= 2 for p in parts) >= 0.5 * len(parts):
+        return 1.0
+    if len(parts) >= 3 and good >= 0.8 * len(parts):
+        return 2.5
+    if len(parts) == 1 and good == 1 and 2 <= len(parts[0].split()) <= 4:
+        return 3.5
+    return _INF
+
+
+# --------------------------------------------------------------------------- joining wrapped lines
+
+_HYPHEN_KEEP_SPACE = frozenset("and or to nor as vs vs. versus".split())
+
+
+def join_lines(lines: list[str], width: int | None = None) -> str:
+    """Join the lines of one wrapped paragraph: one space between lines, except none after a
+    word-internal hyphen ("multi-" + "modal") or inside a URL a wrapper broke at its width."""
+    if not lines:
+        return ""
+    out = lines[0]
+    prev = lines[0]
+    for cur in lines[1:]:
+        glue = " "
+        first = cur.split(" ", 1)[0]
+        if re.search(r"[^\W\d_]-$", prev) and first[:1].isalnum() and first.casefold().rstrip(",.") not in _HYPHEN_KEEP_SPACE:
+            glue = ""
+        elif width is not None and len(prev) >= width:
+            tail = prev.rsplit(" ", 1)[-1]
+            if re.search(r"https?://|www\.|github\.com|huggingface\.co|doi\.org", tail + first) and not re.search(r"[.,;:)]$", tail):
+                glue = ""
+        out += glue + cur
+        prev = cur
+    return out
+
+
+# --------------------------------------------------------------------------- the reader
+
+
+def _classify(
+    raw_lines: list[str], as_text: frozenset[int] = frozenset()
+) -> tuple[list[_Line], list[tuple[int, _Meta]], list[tuple[int, int]]]:
+    """Text lines (with run ids), metadata lines with their line numbers, and the metadata lines
+    that directly follow a text line (``(line, previous line)``: maybe the tail of a wrapped paragraph).
+
+    Line numbers in ``as_text`` are text whatever they look like.
+    """
+    lines: list[_Line] = []
+    metas: list[tuple[int, _Meta]] = []
+    suspects: list[tuple[int, int]] = []
+    run = 0
+    in_run = False
+    expect_submitter = False
+    expect_authors = False
+    for idx, raw in enumerate(raw_lines):
+        no = idx + 1
+        key = structural(raw)
+        if not key:
+            in_run = False
+            continue
+        if expect_submitter:
+            expect_submitter = False
+            if len(key) <= 40 and len(key.split()) <= 4 and not _ENDS_SENTENCE.search(key):
+                metas.append((no, _Meta("submitted", key)))
+                in_run = False
+                continue
+        found = _line_meta(key) if no not in as_text else None
+        if found is not None:
+            if in_run and len(found) == 1 and found[0].kind in ("nav", "count", "date"):
+                suspects.append((no, lines[-1].no))
+            for m in found:
+                if m.kind == "submitted-label":
+                    expect_submitter = True
+                elif m.kind == "authors-label":
+                    expect_authors = True
+                else:
+                    metas.append((no, m))
+            in_run = False
+            continue
+        forced: str | None = None
+        m = _AUTHORS_PREFIX.match(key)
+        if m and m.group("names").strip() and (
+            not key.lower().startswith("by") or author_line_cost(m.group("names")) < _INF
+        ):
+            forced = m.group("names").strip()
+        elif expect_authors and author_line_cost(key) < _INF:
+            forced = key
+        elif lines and lines[-1].forced_authors is not None and lines[-1].no == no - 1 \
+                and lines[-1].key.endswith(",") and _could_be_names(key):
+            forced = key  # an author list wrapped after a comma
+        expect_authors = False
+        continues_authors = forced is not None and bool(lines) and lines[-1].forced_authors is not None \
+            and lines[-1].no == no - 1 and lines[-1].key.endswith(",")
+        if not in_run or (forced is not None and not continues_authors):
+            run += 1
+        in_run = True
+        lines.append(_Line(no, raw.strip(), key, run, forced, continues=continues_authors))
+        if forced is not None and not key.endswith(","):
+            in_run = False  # an author line is a paragraph of its own
+    return lines, metas, suspects
+
+
+def _wrapped_tails(lines: list[_Line], suspects: list[tuple[int, int]], model: "_Model") -> frozenset[int]:
+    """Suspect metadata lines that are really the last word(s) of a hard-wrapped paragraph:
+    "…Mixture-of-Experts Language" / "Models" — the previous line had no room for them."""
+    by_no = {ln.no: ln for ln in lines}
+    out = set()
+    for no, prev_no in suspects:
+        prev = by_no[prev_no]
+        width = model.width.get(prev.run) or model.doc_width
+        if width is None or _ENDS_SENTENCE.search(prev.key):
+            continue
+        key = structural(model.raw_lines[no - 1])
+        first = key.split(" ", 1)[0]
+        if len(key) <= width and len(prev.key) + 1 + len(first) > width and len(prev.key) >= 0.6 * width:
+            out.add(no)
+    return frozenset(out)
+
+
+def _segment(model: _Model) -> list[_Seg]:
+    """The cheapest segmentation and labelling of all text lines (semi-Markov Viterbi).
+
+    States: 0 before any title, 1 after a title whose abstract has not come, 2 after an abstract.
+    """
+    lines = model.lines
+    n = len(lines)
+    best = [[_INF] * 3 for _ in range(n + 1)]
+    back: list[list[tuple[int, int, str] | None]] = [[None] * 3 for _ in range(n + 1)]
+    best[0][0] = 0.0
+    for i in range(n):
+        # cost of starting a paragraph at line i (a break inside a run)
+        start_cost = model.brk[i] if i > 0 and lines[i].run == lines[i - 1].run else 0.0
+        row = best[i]
+        if min(row) >= _INF:
+            continue
+        j = i + 1
+        while j <= n and j - i <= _MAX_SEG_LINES:
+            if j > i + 1 and lines[j - 1].run != lines[i].run:
+                break
+            inner = model.internal(i, j)
+            base = start_cost + inner
+            if base >= _INF:
+                break
+            t = model.title_cost(i, j)
+            a = model.abstract_cost(i, j)
+            u = model.author_cost(i, j) if j - i <= _MAX_AUTHOR_LINES else _INF
+            for s in range(3):
+                if row[s] >= _INF:
+                    continue
+                here = row[s] + base
+                options: list[tuple[float, int, str]] = []
+                if t < _INF:
+                    options.append((t + (_NO_ABSTRACT if s == 1 else 0.0), 1, "T"))
+                if a < _INF:
+                    if s == 1:
+                        options.append((a, 2, "A"))
+                    elif s == 2:
+                        options.append((a + _EXTRA_ABSTRACT, 2, "A"))
+                    else:
+                        options.append((a + _ORPHAN, 0, "A"))
+                if u < _INF:
+                    options.append((u + (_ORPHAN if s == 0 else 0.0), s, "U"))
+                options.append((_JUNK + 0.5 * (j - i - 1), s, "J"))
+                for cost, ns, label in options:
+                    total = here + cost
+                    if total < best[j][ns] - 1e-9:
+                        best[j][ns] = total
+                        back[j][ns] = (i, s, label)
+            j += 1
+    final = [best[n][0], best[n][1] + _NO_ABSTRACT * 0.5, best[n][2]]
+    state = min(range(3), key=lambda s: final[s])
+    segs: list[_Seg] = []
+    j = n
+    while j > 0:
+        ptr = back[j][state]
+        assert ptr is not None, "segmentation lost its way"
+        i, prev_state, label = ptr
+        segs.append(_Seg(i, j, label))
+        j, state = i, prev_state
+    segs.reverse()
+    return segs
+
+
+def _date_text(meta: _Meta) -> dict[str, object]:
+    out: dict[str, object] = {"listing_date": meta.value}
+    if meta.date:
+        year, month, day = meta.date
+        if year:
+            out["listing_year"] = year
+        if month:
+            out["listing_month"] = month
+        if day:
+            out["listing_day"] = day
+    return out
+
+
+_NAV_LIKE = re.compile(r"^\S+(?:\s\S+)?$")  # at most two words
+
+
+def read(text: str, origin: str, *, strict: bool = False) -> Document:
+    """Read a pasted listing into a :class:`Document` of ``misc`` entries (title, abstract, links).
+
+    ``origin`` names the input in locations (``file:line``).  With ``strict``,
+    text that cannot be placed is an :class:`~bibkit.errors.InputError` instead of a problem.
+    """
+    doc = Document(metadata={"format": "listing", "source": origin})
+    raw_lines = split_lines(text)
+    lines, metas, suspects = _classify(raw_lines)
+    model = _Model(lines, raw_lines)
+    if suspects:
+        tails = _wrapped_tails(lines, suspects, model)
+        if tails:
+            lines, metas, _ = _classify(raw_lines, tails)
+            model = _Model(lines, raw_lines)
+    segs = _segment(model) if lines else []
+
+    # events in input order: paragraphs (by their first line) and metadata lines
+    events: list[tuple[int, int, object]] = [(lines[s.start].no, 1, s) for s in segs]
+    events += [(no, 0, m) for no, m in metas]
+    events.sort(key=lambda e: (e[0], e[1]))
+
+    entries: list[Entry] = []
+    current: Entry | None = None
+    skipped = 0
+    pending_submitter: str | None = None
+    problems: list[Problem] = []
+
+    def where(no: int) -> SourceLocation:
+        return SourceLocation(origin, no)
+
+    for no, _, item in events:
+        if isinstance(item, _Meta):
+            if item.kind == "date" and current is None and "listing_date" not in doc.metadata:
+                doc.metadata.update(_date_text(item))
+            elif item.kind == "published" and current is not None:
+                current.meta.setdefault("listing_published", item.value)
+                y, mo, d = item.date or (None, None, None)
+                if y and current.date is None:
+                    current.set("date", PartialDate(y, mo, d), SOURCE, 0.9, f"line {no}")
+            elif item.kind == "submitted":
+                # a card names its submitter above the title: once the current paper has its
+                # abstract, a "Submitted by" belongs to the next one
+                if current is None or current.abstract is not None:
+                    pending_submitter = item.value
+                else:
+                    current.meta.setdefault("hf_submitted_by", item.value)
+            elif item.kind == "count" and current is not None and item.unit in ("upvote", "upvotes"):
+                current.meta.setdefault("hf_upvotes", _count_value(item.value or ""))
+            elif item.kind == "arxiv" and current is not None and current.ids.arxiv is None:
+                from ..links import normalize_arxiv_id
+
+                found = normalize_arxiv_id(item.value or "")
+                if found:
+                    current.set_id("arxiv", found[0], SOURCE, 1.0, f"line {no}")
+            else:
+                skipped += 1
+            continue
+        seg: _Seg = item  # type: ignore[assignment]
+        body = model.joined(seg.start, seg.end)
+        first_no = lines[seg.start].no
+        if seg.label == "T":
+            current = Entry(entry_type="misc", origin=where(first_no))
+            current.set("title", body, SOURCE, 1.0, f"line {first_no}")
+            current.meta["listing_title"] = body
+            if pending_submitter:
+                current.meta["hf_submitted_by"], pending_submitter = pending_submitter, None
+            entries.append(current)
+        elif seg.label == "A" and current is not None and current.abstract is None:
+            current.set("abstract", body, SOURCE, 1.0, f"line {first_no}")
+        elif seg.label == "A" and current is not None:
+            prev = current.abstract or ""
+            if not _ENDS_SENTENCE.search(prev.rstrip()) or _starts_lower(structural(body)):
+                detail = current.provenance["abstract"].detail
+                current.set("abstract", prev + " " + body, SOURCE, 0.8, f"{detail}, line {first_no}")
+                current.problem("listing-joined-paragraph",
+                                f"line {first_no}: a paragraph continuing the abstract was joined to it", "info")
+            else:
+                current.meta.setdefault("listing_unplaced", []).append(body)
+                problems.append(Problem(
+                    "listing-unplaced-text",
+                    f"a second abstract-like paragraph after {current.title!r} was not attached: {body}",
+                    "warning", where(first_no)))
+        elif seg.label == "U" and current is not None:
+            text_names = " ".join(
+                (ln.forced_authors if ln.forced_authors is not None else ln.key) for ln in lines[seg.start:seg.end]
+            )
+            persons = _persons(text_names)
+            if persons and not current.authors:
+                current.set("authors", persons, SOURCE, 0.9, f"line {first_no}")
+            elif persons:
+                current.meta.setdefault("listing_author_lines", []).append(body)
+        else:
+            label = {"A": "abstract-like paragraph before any title", "U": "author line before any title",
+                     "J": "text that is neither a title nor an abstract"}.get(seg.label, "text")
+            problems.append(Problem("listing-unplaced-text", f"{label} was not used: {body}", "warning", where(first_no)))
+
+    entries, trimmed = _trim_navigation(entries)
+    for e in trimmed:
+        problems.append(Problem("listing-skipped-line", f"short line taken for page navigation, not a paper: {e.title}",
+                                "info", e.origin))
+    for e in entries:
+        if e.abstract is None:
+            e.problem("listing-no-abstract", "the listing gives no abstract for this title", "info")
+        else:
+            for link in extract_links(e.abstract, "abstract"):
+                e.add_link(link)
+            if e.links:
+                e.provenance["links"] = Provenance(SOURCE, 1.0, "extracted from abstract")
+    doc.blocks.extend(entries)
+    doc.problems.extend(problems)
+    doc.metadata["listing_skipped_lines"] = skipped
+    if not entries:
+        doc.problems.append(Problem("listing-empty", "no paper titles found in the listing", "warning", SourceLocation(origin)))
+    if strict:
+        bad = [p for p in problems if p.severity in ("warning", "error")]
+        if bad:
+            raise InputError(bad[0].message, bad[0].location)
+    return doc
+
+
+def _trim_navigation(entries: list[Entry]) -> tuple[list[Entry], list[Entry]]:
+    """Drop abstract-less one/two-word "titles" before the first and after the last real paper:
+    menu items of the page header and footer that no list of boilerplate can foresee."""
+    if not any(e.abstract for e in entries):
+        return entries, []
+    first = next(i for i, e in enumerate(entries) if e.abstract)
+    last = max(i for i, e in enumerate(entries) if e.abstract)
+    out, dropped = [], []
+    for i, e in enumerate(entries):
+        title = structural(e.title or "")
+        if (i < first or i > last) and e.abstract is None and not e.authors and len(title) < 30 and _NAV_LIKE.match(title):
+            dropped.append(e)
+        else:
+            out.append(e)
+    return out, dropped
+
+
+def _count_value(text: str) -> int | None:
+    m = re.search(r"(\d+(?:[.,]\d+)?)\s*([km]?)", text, re.IGNORECASE)
+    if not m:
+        return None
+    value = float(m.group(1).replace(",", "."))
+    scale = {"k": 1000, "m": 1_000_000}.get(m.group(2).lower(), 1)
+    return int(round(value * scale)) if not math.isnan(value) else None
+
+
+def _persons(text: str) -> list[Person]:
+    names = author_names(text)
+    out = [parse_plain_name(n) for n in names]
+    out = [p for p in out if p.last or p.literal]
+    return out or [p for p in parse_name_list(text) if p.last or p.literal]

@@ -1,0 +1,157 @@
+"""Zotero's ``extra`` field, line by line: the lines the bridge manages vs. the user's own.
+
+``extra`` is one free-text field that several parties write into: Zotero's
+translators (``arXiv:2401.06066 [cs.CL]``, ``version: 2``), Better BibTeX and
+Zotero's own BibTeX exporter (``Citation Key: …``), importers (``PMID: …``,
+``arXiv: …`` with a space) and the user.  The bridge owns exactly four kinds of
+line and merges them in; every other line is kept verbatim, in place:
+
+* ``Citation Key: <key>`` — Zotero's BibTeX exporter takes the key from here first;
+* ``arXiv:<id> [<primary class>]`` — exactly the arXiv translator's form;
+* ``DOI: <doi>`` — only on item types without a DOI field (Zotero's convention);
+* ``PMID: <pmid>``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_PATTERNS: dict[str, re.Pattern[str]] = {
+    "citation-key": re.compile(r"^\s*citation[ _-]?key\s*:\s*(\S.*?)\s*$", re.IGNORECASE),
+    "arxiv": re.compile(r"^\s*arxiv\s*:\s*([^\s\[\]]+)(?:\s*\[([^\]]*)\])?\s*$", re.IGNORECASE),
+    "doi": re.compile(r"^\s*doi\s*:\s*(\S+)\s*$", re.IGNORECASE),
+    "pmid": re.compile(r"^\s*pmid\s*:\s*(\S+)\s*$", re.IGNORECASE),
+}
+#: order in which new managed lines are written (the arXiv translator's line after the key, as Zotero shows it)
+KINDS = ("citation-key", "arxiv", "doi", "pmid")
+
+
+@dataclass(frozen=True)
+class Managed:
+    """The values the bridge wants expressed in ``extra`` (``None`` = no opinion, leave as is)."""
+
+    citation_key: str | None = None
+    arxiv: str | None = None
+    arxiv_class: str | None = None
+    doi: str | None = None
+    pmid: str | None = None
+
+    def value(self, kind: str) -> str | None:
+        return {"citation-key": self.citation_key, "arxiv": self.arxiv, "doi": self.doi, "pmid": self.pmid}[kind]
+
+
+@dataclass(frozen=True)
+class ExtraInfo:
+    """What an ``extra`` text says in the lines the bridge understands (first line of each kind)."""
+
+    citation_key: str | None = None
+    arxiv: str | None = None
+    arxiv_class: str | None = None
+    doi: str | None = None
+    pmid: str | None = None
+    user_lines: tuple[str, ...] = ()
+
+
+def classify(line: str) -> tuple[str, re.Match[str]] | None:
+    """``(kind, match)`` for a managed line, ``None`` for a user line."""
+    for kind, pattern in _PATTERNS.items():
+        m = pattern.match(line)
+        if m:
+            return kind, m
+    return None
+
+
+def render(kind: str, managed: Managed) -> str:
+    """The canonical text of one managed line."""
+    if kind == "citation-key":
+        return f"Citation Key: {managed.citation_key}"
+    if kind == "arxiv":
+        # the arXiv translator: new-style IDs carry the primary category, old-style (archive/number) none
+        if managed.arxiv_class and "/" not in (managed.arxiv or ""):
+            return f"arXiv:{managed.arxiv} [{managed.arxiv_class}]"
+        return f"arXiv:{managed.arxiv}"
+    if kind == "doi":
+        return f"DOI: {managed.doi}"
+    if kind == "pmid":
+        return f"PMID: {managed.pmid}"
+    raise ValueError(kind)
+
+
+def split_lines(text: str | None) -> list[str]:
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n") if text else []
+
+
+def parse(text: str | None) -> ExtraInfo:
+    """Read the managed values out of an ``extra`` text; everything else is a user line."""
+    found: dict[str, re.Match[str]] = {}
+    user: list[str] = []
+    for line in split_lines(text):
+        hit = classify(line)
+        if hit and hit[0] not in found:
+            found[hit[0]] = hit[1]
+        elif not hit:
+            user.append(line)
+    arxiv = found.get("arxiv")
+    return ExtraInfo(
+        citation_key=found["citation-key"].group(1) if "citation-key" in found else None,
+        arxiv=arxiv.group(1) if arxiv else None,
+        arxiv_class=(arxiv.group(2) or None) if arxiv else None,
+        doi=found["doi"].group(1) if "doi" in found else None,
+        pmid=found["pmid"].group(1) if "pmid" in found else None,
+        user_lines=tuple(user),
+    )
+
+
+def _equivalent(kind: str, match: re.Match[str], managed: Managed) -> bool:
+    """Whether an existing line already says what ``managed`` wants (so it is left untouched)."""
+    value = managed.value(kind) or ""
+    if kind == "arxiv":
+        same_id = match.group(1).lower() == value.lower()
+        wanted_class = managed.arxiv_class if "/" not in value else None
+        return same_id and (not wanted_class or (match.group(2) or "") == wanted_class)
+    if kind == "doi":
+        return match.group(1).lower() == value.lower()
+    return match.group(1) == value
+
+
+def merge(existing: str | None, managed: Managed, kinds: tuple[str, ...] = KINDS) -> str:
+    """Merge the managed lines of ``kinds`` into ``existing``, line-wise.
+
+    * a kind the bridge has no value for is left exactly as it is;
+    * the first existing line of a kind is kept if equivalent, else replaced in place;
+      later exact repeats of the written line are dropped (never other lines);
+    * a kind with no line yet is added at the top, in :data:`KINDS` order;
+    * every user line is kept verbatim and in order.
+
+    Merging twice gives the same text as merging once (idempotent).
+    """
+    lines = split_lines(existing)
+    # a trailing empty line from "text\n" is not content
+    while lines and not lines[-1].strip():
+        lines.pop()
+    out: list[str] = []
+    seen: set[str] = set()
+    written: dict[str, str] = {}
+    for line in lines:
+        hit = classify(line)
+        if not hit or hit[0] not in kinds or managed.value(hit[0]) is None:
+            out.append(line)
+            continue
+        kind, match = hit
+        if kind in seen:
+            if line.strip() == written.get(kind):
+                continue  # an exact duplicate of the managed line: drop it
+            out.append(line)
+            continue
+        seen.add(kind)
+        new = line if _equivalent(kind, match, managed) else render(kind, managed)
+        written[kind] = new.strip()
+        out.append(new)
+    head = [render(kind, managed) for kind in KINDS if kind in kinds and managed.value(kind) is not None and kind not in seen]
+    return "\n".join(head + out)
+
+
+def strip_managed(text: str | None, kinds: tuple[str, ...] = KINDS) -> str:
+    """``extra`` without the managed lines of ``kinds`` (what the user wrote)."""
+    return "\n".join(line for line in split_lines(text) if not ((hit := classify(line)) and hit[0] in kinds)).strip("\n")

@@ -1,0 +1,440 @@
+"""HTTP to Zotero's local server: the local API (``/api/…``) and the connector (``/connector/…``).
+
+Everything goes through bibkit's one HTTP layer (:mod:`bibkit.http`) with a
+``zotero`` service policy: no cache (a library changes under our feet), no
+pacing (it is a local desktop app), retries for reads only.  A write is never
+resent blindly: when its outcome is unknown (connection dropped, timeout) the
+caller gets :class:`OutcomeUnknown` and must re-read before deciding.
+
+Zotero's server quirks this module absorbs (PROTOCOL.md section 1):
+
+* the ``Host`` header must be loopback (``127.0.0.1``/``localhost``), so it is set
+  explicitly when the configured URL names another host (an SSH tunnel, a container);
+* POST bodies need a ``Content-Length`` (chunked bodies are refused): bodies are
+  always serialised to bytes here, never streamed;
+* answers are HTTP/1.0 and may end at connection close without a Content-Length;
+* the connector wants ``X-Zotero-Connector-API-Version: 3``; the local API
+  ``Zotero-Allowed-Request: 1`` (both harmless and robust against the browser check).
+
+The API key travels only in the ``Zotero-API-Key`` header (never in a URL), and
+nothing here logs headers.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Mapping
+from urllib.parse import urlsplit
+
+import requests
+
+from bibkit.config import Settings, load_settings
+from bibkit.errors import BibkitError, ExitCode
+from bibkit.http import HttpError, HttpLayer, RateLimited, ServicePolicy, ServiceUnavailable
+
+log = logging.getLogger("zotero_bridge.transport")
+
+SERVICE = "zotero"
+USER_PREFIX = "/api/users/0"
+LOCAL_API_SETTING = (
+    'Zotero → Settings → Advanced → "Allow other applications on this computer to communicate with Zotero"'
+)
+_LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+# --------------------------------------------------------------------------- errors
+
+
+class ZoteroError(BibkitError):
+    """Something about Zotero stops the command (exit code 6)."""
+
+    exit_code = ExitCode.ZOTERO
+
+
+class ZoteroUnreachable(ZoteroError):
+    """Nothing answers at the configured URL: Zotero is not running (or another port is configured)."""
+
+
+class OutcomeUnknown(ZoteroError):
+    """The connection broke (or timed out) after a request was sent: it may or may not have been applied."""
+
+
+class LocalApiDisabled(ZoteroError):
+    """The local API answered 403 "Local API is not enabled"."""
+
+    def __init__(self, what: str = "reading your library"):
+        super().__init__(
+            f"Zotero's local API is off, which {what} needs. Turn it on in {LOCAL_API_SETTING}, then run again."
+        )
+
+
+class AuthorizationDenied(ZoteroError):
+    """The user clicked Deny in Zotero's "Local API Authorization" window."""
+
+
+class ZoteroHTTPError(ZoteroError):
+    """Zotero answered with an error status the caller did not expect."""
+
+    def __init__(self, message: str, status: int | None = None, body: str = ""):
+        self.status, self.body = status, body
+        super().__init__(message)
+
+
+# --------------------------------------------------------------------------- the HTTP wrapper
+
+
+def zotero_policy(settings: Settings, *, read_timeout: float = 30.0) -> ServicePolicy:
+    """The ``zotero`` service policy: local, uncached, unpaced, reads retried, writes never."""
+    return ServicePolicy(
+        name=SERVICE,
+        base_url=settings.zotero_url,
+        min_interval=0.0,
+        expire_after=None,
+        use_cache=False,
+        max_attempts=3,
+        backoff_base=0.25,
+        backoff_max=2.0,
+        max_wait=60.0,
+        connect_timeout=3.05,
+        read_timeout=read_timeout,
+        retry_post=False,
+    )
+
+
+@dataclass
+class RequestCount:
+    """What the bridge sent, for reports and the benchmark: reads vs. writes, per path."""
+
+    reads: int = 0
+    writes: int = 0
+    log: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, method: str, path: str, write: bool) -> None:
+        if write:
+            self.writes += 1
+        else:
+            self.reads += 1
+        self.log.append((method, path))
+
+    def as_dict(self) -> dict[str, int]:
+        return {"reads": self.reads, "writes": self.writes, "total": self.reads + self.writes}
+
+
+class ZoteroHttp:
+    """One run's connection to Zotero (local API and connector share it)."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        layer: HttpLayer | None = None,
+        timeout: float | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        self.settings = settings or load_settings()
+        self._own_layer = layer is None
+        self.layer = layer or HttpLayer(self.settings, cache=False, sleep=sleep)
+        self.timeout = timeout or 30.0
+        self.client = self.layer.client(zotero_policy(self.settings, read_timeout=self.timeout))
+        self.count = RequestCount()
+        self.base_url = self.settings.zotero_url.rstrip("/")
+        self._host = _loopback_host(self.base_url)
+
+    def close(self) -> None:
+        if self._own_layer:
+            self.layer.close()
+
+    def __enter__(self) -> "ZoteroHttp":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def sleep(self, seconds: float) -> None:
+        self.layer.sleep(seconds)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        body: Any = None,
+        content_type: str = "application/json",
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        write: bool = False,
+    ) -> requests.Response:
+        """Send one request; map transport failures to the bridge's errors.
+
+        ``body`` is serialised to bytes here (JSON unless it already is bytes or
+        str), so a Content-Length is always sent.  ``write=True`` marks requests
+        that change the library (counted apart; their failures are
+        :class:`OutcomeUnknown`, never retried).
+        """
+        sent_headers: dict[str, str] = {}
+        if self._host:
+            sent_headers["Host"] = self._host
+        data: bytes | None = None
+        if body is not None:
+            if isinstance(body, bytes):
+                data = body
+            elif isinstance(body, str):
+                data = body.encode("utf-8")
+            else:
+                data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+            sent_headers["Content-Type"] = content_type
+        sent_headers.update(headers or {})
+        self.count.add(method, path, write)
+        read_timeout = timeout or self.timeout
+        try:
+            response = self.client.request(
+                method, path, params=params, data=data, headers=sent_headers,
+                timeout=(self.client.policy.connect_timeout, read_timeout),
+                retry=(method == "GET"),
+            )
+        except RateLimited as exc:
+            raise exc
+        except ServiceUnavailable as exc:
+            if _refused(exc):
+                raise ZoteroUnreachable(
+                    f"Zotero is not reachable at {self.base_url} (is Zotero running? the port is set in "
+                    f"BIBKIT_ZOTERO_URL or the config file)"
+                ) from exc
+            # a dropped connection is not a dead server: let the caller re-read
+            self.layer.stats.unavailable.pop(SERVICE, None)
+            raise OutcomeUnknown(f"the connection to Zotero broke during {method} {path}") from exc
+        except HttpError as exc:
+            if exc.status is None:
+                raise OutcomeUnknown(f"Zotero did not answer {method} {path} in time ({read_timeout:g} s)") from exc
+            raise ZoteroHTTPError(str(exc), exc.status) from exc
+        return response
+
+
+def _loopback_host(base_url: str) -> str | None:
+    """The Host header to force, when the URL's host is not one Zotero accepts."""
+    parts = urlsplit(base_url)
+    host = (parts.hostname or "").lower()
+    if host in _LOOPBACK:
+        return None
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return f"127.0.0.1:{port}"
+
+
+def _refused(exc: ServiceUnavailable) -> bool:
+    text = repr(exc.__cause__ or exc).lower()
+    return any(marker in text for marker in ("refused", "newconnectionerror", "failed to establish", "name or service",
+                                             "resolve", "unreachable")) or not exc.__cause__
+
+
+def text_of(response: requests.Response) -> str:
+    try:
+        return response.content.decode("utf-8", "replace")
+    except Exception:  # pragma: no cover - a broken body is reported as empty
+        return ""
+
+
+def json_of(response: requests.Response) -> Any:
+    text = text_of(response).strip()
+    if not text:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def is_local_api_disabled(response: requests.Response) -> bool:
+    return response.status_code == 403 and "local api is not enabled" in text_of(response).lower()
+
+
+# --------------------------------------------------------------------------- local API
+
+
+class LocalApi:
+    """Reads (all versions 7+) and writes (10+) through ``/api/users/0/…``."""
+
+    def __init__(self, http: ZoteroHttp, server_id: str | None = None):
+        self.http = http
+        self.server_id = server_id
+        self.schema_version: str | None = None
+
+    def _headers(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+        h = {"Zotero-Allowed-Request": "1", "Zotero-API-Version": "3"}
+        h.update(extra or {})
+        return h
+
+    def get(self, path: str, params: Mapping[str, Any] | None = None, *, what: str = "reading your library") -> requests.Response:
+        response = self.http.request("GET", path, params=params, headers=self._headers())
+        if is_local_api_disabled(response):
+            raise LocalApiDisabled(what)
+        self.schema_version = response.headers.get("Zotero-Schema-Version") or self.schema_version
+        sid = response.headers.get("Zotero-Server-ID")
+        if sid:
+            self.server_id = sid
+        return response
+
+    def get_list(self, path: str, params: Mapping[str, Any] | None = None) -> tuple[list[Any], requests.Response]:
+        """A multi-object GET, complete: pages on with ``start`` if the server returned fewer than Total-Results."""
+        params = dict(params or {})
+        response = self.get(path, params)
+        _expect(response, 200, f"GET {path}")
+        results = json_of(response) or []
+        total = _int(response.headers.get("Total-Results"))
+        while total is not None and len(results) < total:
+            page = self.get(path, {**params, "start": len(results)})
+            _expect(page, 200, f"GET {path}")
+            more = json_of(page) or []
+            if not more:
+                break
+            results.extend(more)
+        return results, response
+
+    def items_top(self) -> tuple[list[dict[str, Any]], int | None]:
+        """Every top-level item (data dicts) and the library version."""
+        results, response = self.get_list(f"{USER_PREFIX}/items/top", {"format": "json"})
+        return [_with_meta(r) for r in results], _int(response.headers.get("Last-Modified-Version"))
+
+    def attachments(self) -> list[dict[str, Any]]:
+        results, _ = self.get_list(f"{USER_PREFIX}/items", {"format": "json", "itemType": "attachment"})
+        return [_with_meta(r) for r in results]
+
+    def collections(self) -> list[dict[str, Any]]:
+        results, _ = self.get_list(f"{USER_PREFIX}/collections", {"format": "json"})
+        return [{**r["data"], "meta": r.get("meta", {})} if "data" in r else r for r in results]
+
+    def items_by_keys(self, keys: Iterable[str]) -> list[dict[str, Any]]:
+        """Items with the given keys (trashed ones included), 50 keys per request."""
+        keys = list(dict.fromkeys(keys))
+        out: list[dict[str, Any]] = []
+        for i in range(0, len(keys), 50):
+            chunk = keys[i:i + 50]
+            results, _ = self.get_list(f"{USER_PREFIX}/items",
+                                       {"format": "json", "itemKey": ",".join(chunk), "includeTrashed": "1"})
+            out.extend(_with_meta(r) for r in results)
+        return out
+
+    def collection_items(self, collection_key: str) -> list[dict[str, Any]]:
+        """Items directly in a collection, with their children (attachments, notes)."""
+        results, _ = self.get_list(f"{USER_PREFIX}/collections/{collection_key}/items", {"format": "json"})
+        return [_with_meta(r) for r in results]
+
+    def export_text(self, collection_key: str, fmt: str) -> str:
+        response = self.get(f"{USER_PREFIX}/collections/{collection_key}/items/top", {"format": fmt})
+        _expect(response, 200, f"export {fmt}")
+        return text_of(response)
+
+    def item_type_fields(self, item_type: str) -> list[str] | None:
+        """Field names of an item type in the running Zotero (``None`` if it cannot say)."""
+        try:
+            response = self.get("/api/itemTypeFields", {"itemType": item_type})
+        except (OutcomeUnknown, ZoteroHTTPError):
+            return None
+        if response.status_code != 200:
+            return None
+        data = json_of(response)
+        if not isinstance(data, list):
+            return None
+        return [f.get("field") for f in data if isinstance(f, dict) and f.get("field")]
+
+    # -- writes (Zotero 10+)
+    def write(self, method: str, path: str, body: Any, *, api_key: str | None, token: bool = True,
+              extra_headers: Mapping[str, str] | None = None) -> requests.Response:
+        headers = self._headers(extra_headers)
+        if self.server_id:
+            headers["Zotero-Server-ID"] = self.server_id
+        if api_key:
+            headers["Zotero-API-Key"] = api_key
+        if token:
+            headers["Zotero-Write-Token"] = new_write_token()
+        response = self.http.request(method, path, body=body, headers=headers, write=True)
+        if is_local_api_disabled(response):
+            raise LocalApiDisabled("writing to your library")
+        return response
+
+    def authorize(self, app_name: str, *, timeout: float) -> requests.Response:
+        headers = self._headers()
+        if self.server_id:
+            headers["Zotero-Server-ID"] = self.server_id
+        return self.http.request("POST", "/api/local/authorize", body={"appName": app_name}, headers=headers,
+                                 timeout=timeout)
+
+
+def new_write_token() -> str:
+    """A fresh ``Zotero-Write-Token`` (32 hex chars: within the 5–32 the server accepts)."""
+    return uuid.uuid4().hex
+
+
+def _with_meta(result: dict[str, Any]) -> dict[str, Any]:
+    """Flatten the API wrapper: data dict plus ``meta`` (parsedDate, numChildren) kept aside."""
+    if isinstance(result.get("data"), dict):
+        data = dict(result["data"])
+        data.setdefault("key", result.get("key"))
+        data.setdefault("version", result.get("version"))
+        if result.get("meta"):
+            data["__meta__"] = result["meta"]
+        return data
+    return result
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _expect(response: requests.Response, status: int, what: str) -> None:
+    if response.status_code != status:
+        body = text_of(response).strip()
+        raise ZoteroHTTPError(f"{what}: Zotero answered HTTP {response.status_code} {body[:200]!r}",
+                              response.status_code, body)
+
+
+# --------------------------------------------------------------------------- connector
+
+
+class Connector:
+    """The connector endpoints (all versions): the only way to write before Zotero 10."""
+
+    HEADERS = {"X-Zotero-Connector-API-Version": "3"}
+
+    def __init__(self, http: ZoteroHttp):
+        self.http = http
+
+    def ping(self) -> requests.Response:
+        return self.http.request("GET", "/connector/ping", headers=self.HEADERS)
+
+    def selected_collection(self) -> dict[str, Any]:
+        # the body must be a JSON object: an empty or null body makes Zotero 8+ never answer
+        response = self.http.request("POST", "/connector/getSelectedCollection", body={}, headers=self.HEADERS)
+        _expect(response, 200, "getSelectedCollection")
+        data = json_of(response)
+        if not isinstance(data, dict):
+            raise ZoteroHTTPError("getSelectedCollection: Zotero's answer is not a JSON object", 200)
+        return data
+
+    def save_items(self, items: list[dict[str, Any]], session_id: str, *, timeout: float | None = None) -> requests.Response:
+        return self.http.request("POST", "/connector/saveItems", body={"sessionID": session_id, "items": items},
+                                 headers=self.HEADERS, write=True, timeout=timeout)
+
+    def update_session(self, session_id: str, target: str, tags: list[str] | str) -> requests.Response:
+        return self.http.request("POST", "/connector/updateSession",
+                                 body={"sessionID": session_id, "target": target, "tags": tags},
+                                 headers=self.HEADERS, write=True)
+
+
+def new_session_id() -> str:
+    """A session ID never used before (Zotero burns every ID for the life of its process)."""
+    return f"zb-{uuid.uuid4()}"
+
+
+__all__ = [
+    "AuthorizationDenied", "Connector", "LOCAL_API_SETTING", "LocalApi", "LocalApiDisabled", "OutcomeUnknown",
+    "RequestCount", "USER_PREFIX", "ZoteroError", "ZoteroHTTPError", "ZoteroHttp", "ZoteroUnreachable",
+    "is_local_api_disabled", "json_of", "new_session_id", "new_write_token", "text_of", "zotero_policy",
+]
