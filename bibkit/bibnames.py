@@ -112,7 +112,16 @@ def _is_whole_group(name: str) -> bool:
     return depth == 0
 
 
+#: foreign-letter commands whose own name gives the case of a special character (BibTeX's rule)
+_LETTER_COMMANDS = frozenset({"i", "j", "oe", "OE", "ae", "AE", "aa", "AA", "o", "O", "l", "L", "ss"})
+_CS = re.compile(r"\\([A-Za-z]+)")
+
+
 def _special_char_islower(special: str) -> bool | None:
+    """Case of a special character ``{\\…}`` (``special`` without its braces)."""
+    m = _CS.match(special)
+    if m and m.group(1) in _LETTER_COMMANDS:
+        return m.group(1)[0].islower()
     control_sequence = True
     for c in special[1:]:
         if control_sequence:

@@ -212,7 +212,8 @@ class _ServiceAdapter(HTTPAdapter):
 
     def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
         name = self.policy.name
-        if self.layer.offline:
+        # only-if-cached: requests-cache still sends when a cached answer fails its Vary check
+        if self.layer.offline or "only-if-cached" in (request.headers.get("Cache-Control") or ""):
             raise OfflineMiss(name, "offline and not in the cache", url=request.url)
         if name in self.layer.stats.unavailable:
             raise ServiceUnavailable(name, self.layer.stats.unavailable[name], url=request.url)
@@ -262,6 +263,7 @@ class HttpLayer:
             filter_fn=self._may_store,
         )
         self.session.headers["User-Agent"] = self.user_agent
+        _keep_next_request_out_of_cache(self.session.cache)
         self._clients: dict[str, ServiceClient] = {}
         self._policies: dict[str, ServicePolicy] = {}  # mounted URL prefix -> policy
 
@@ -307,6 +309,29 @@ class HttpLayer:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _keep_next_request_out_of_cache(cache: Any) -> None:
+    """Never store ``Response.next``: requests-cache saves it unredacted.
+
+    A 3xx read with ``allow_redirects=False`` (GitHub's 301 for a renamed
+    repository) carries the prepared follow-up request, ``Authorization``
+    header included; requests-cache redacts the response's own request but
+    pickles ``next`` as it is.  The saved copy drops it; the live response keeps it.
+    """
+    save = cache.save_response
+
+    def save_response(response: Any, cache_key: str | None = None, expires: Any = None) -> None:
+        pending = getattr(response, "_next", None)
+        if pending is None:
+            return save(response, cache_key, expires)
+        response._next = None
+        try:
+            return save(response, cache_key, expires)
+        finally:
+            response._next = pending
+
+    cache.save_response = save_response
 
 
 def _retry_after(response: requests.Response) -> float | None:

@@ -421,13 +421,17 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _last_phrase(prefix: str, phrases: tuple[str, ...]) -> tuple[int, str] | None:
-    """The phrase of ``phrases`` ending nearest the end of ``prefix`` (its end offset and text as written)."""
+    """The phrase of ``phrases`` ending nearest the end of ``prefix`` (its end offset and text as
+    written); of phrases ending at the same place the longest ("is available at", not "available at")."""
     low = prefix.casefold()
     best: tuple[int, str] | None = None
     for phrase in phrases:
         i = low.rfind(phrase)
-        if i >= 0 and (best is None or i + len(phrase) > best[0]):
-            best = (i + len(phrase), prefix[i:i + len(phrase)].strip())
+        if i < 0:
+            continue
+        end, found = i + len(phrase), prefix[i:i + len(phrase)].strip()
+        if best is None or end > best[0] or (end == best[0] and len(found) > len(best[1])):
+            best = (end, found)
     return best
 
 

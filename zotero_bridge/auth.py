@@ -84,6 +84,10 @@ class KeyProvider:
             self.store.forget(self.server_id)
         self._key, self.remembered = None, False
 
+    def reset(self) -> None:
+        """Drop the key in hand without forgetting the stored one (another Server-ID answered)."""
+        self._key, self.remembered = None, False
+
     def _authorize(self) -> None:
         if self.prompts == 0:
             self.notify(f"Zotero is asking for permission: click \"Always Allow\" in the \"Local API Authorization\" "

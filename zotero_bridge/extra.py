@@ -8,37 +8,54 @@ line and merges them in; every other line is kept verbatim, in place:
 
 * ``Citation Key: <key>`` — Zotero's BibTeX exporter takes the key from here first;
 * ``arXiv:<id> [<primary class>]`` — exactly the arXiv translator's form;
-* ``DOI: <doi>`` — only on item types without a DOI field (Zotero's convention);
-* ``PMID: <pmid>``.
+* identifier lines Zotero's importers write: ``DOI: <doi>`` (only on item types
+  without a DOI field), ``PMID:``, ``PMCID:`` (where the type has no such
+  field), ``LCCN:``, ``MR:`` and ``Zbl:``.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+#: identifier kinds written as ``<Label>: <value>`` (Zotero's BibTeX import labels)
+ID_LABELS = {"doi": "DOI", "pmid": "PMID", "pmcid": "PMCID", "lccn": "LCCN", "mr": "MR", "zbl": "Zbl"}
 
 _PATTERNS: dict[str, re.Pattern[str]] = {
     "citation-key": re.compile(r"^\s*citation[ _-]?key\s*:\s*(\S.*?)\s*$", re.IGNORECASE),
     "arxiv": re.compile(r"^\s*arxiv\s*:\s*([^\s\[\]]+)(?:\s*\[([^\]]*)\])?\s*$", re.IGNORECASE),
-    "doi": re.compile(r"^\s*doi\s*:\s*(\S+)\s*$", re.IGNORECASE),
-    "pmid": re.compile(r"^\s*pmid\s*:\s*(\S+)\s*$", re.IGNORECASE),
+    **{kind: re.compile(rf"^\s*{label}\s*:\s*(\S.*?)\s*$", re.IGNORECASE) for kind, label in ID_LABELS.items()},
 }
 #: order in which new managed lines are written (the arXiv translator's line after the key, as Zotero shows it)
-KINDS = ("citation-key", "arxiv", "doi", "pmid")
+KINDS = ("citation-key", "arxiv", *ID_LABELS)
 
 
 @dataclass(frozen=True)
 class Managed:
-    """The values the bridge wants expressed in ``extra`` (``None`` = no opinion, leave as is)."""
+    """The values the bridge wants expressed in ``extra`` (``None`` = no opinion, leave as is).
+
+    ``ids`` maps identifier kinds of :data:`ID_LABELS` to values.
+    """
 
     citation_key: str | None = None
     arxiv: str | None = None
     arxiv_class: str | None = None
-    doi: str | None = None
-    pmid: str | None = None
+    ids: tuple[tuple[str, str], ...] = ()
 
     def value(self, kind: str) -> str | None:
-        return {"citation-key": self.citation_key, "arxiv": self.arxiv, "doi": self.doi, "pmid": self.pmid}[kind]
+        if kind == "citation-key":
+            return self.citation_key
+        if kind == "arxiv":
+            return self.arxiv
+        return dict(self.ids).get(kind)
+
+    @property
+    def doi(self) -> str | None:
+        return self.value("doi")
+
+    @property
+    def pmid(self) -> str | None:
+        return self.value("pmid")
 
 
 @dataclass(frozen=True)
@@ -48,9 +65,16 @@ class ExtraInfo:
     citation_key: str | None = None
     arxiv: str | None = None
     arxiv_class: str | None = None
-    doi: str | None = None
-    pmid: str | None = None
+    ids: dict[str, str] = field(default_factory=dict)
     user_lines: tuple[str, ...] = ()
+
+    @property
+    def doi(self) -> str | None:
+        return self.ids.get("doi")
+
+    @property
+    def pmid(self) -> str | None:
+        return self.ids.get("pmid")
 
 
 def classify(line: str) -> tuple[str, re.Match[str]] | None:
@@ -71,10 +95,8 @@ def render(kind: str, managed: Managed) -> str:
         if managed.arxiv_class and "/" not in (managed.arxiv or ""):
             return f"arXiv:{managed.arxiv} [{managed.arxiv_class}]"
         return f"arXiv:{managed.arxiv}"
-    if kind == "doi":
-        return f"DOI: {managed.doi}"
-    if kind == "pmid":
-        return f"PMID: {managed.pmid}"
+    if kind in ID_LABELS:
+        return f"{ID_LABELS[kind]}: {managed.value(kind)}"
     raise ValueError(kind)
 
 
@@ -97,8 +119,7 @@ def parse(text: str | None) -> ExtraInfo:
         citation_key=found["citation-key"].group(1) if "citation-key" in found else None,
         arxiv=arxiv.group(1) if arxiv else None,
         arxiv_class=(arxiv.group(2) or None) if arxiv else None,
-        doi=found["doi"].group(1) if "doi" in found else None,
-        pmid=found["pmid"].group(1) if "pmid" in found else None,
+        ids={kind: found[kind].group(1) for kind in ID_LABELS if kind in found},
         user_lines=tuple(user),
     )
 

@@ -90,6 +90,15 @@ def arxiv_abs_url(arxiv_id: str) -> str:
     return f"http://arxiv.org/abs/{arxiv_id}"
 
 
+def canonical_url(url: str, arxiv_id: str | None) -> str:
+    """``https://arxiv.org/abs/2401.06066v2`` -> ``http://arxiv.org/abs/2401.06066`` for the entry's own paper."""
+    if arxiv_id:
+        m = _ARXIV_URL.search(url)
+        if m and strip_arxiv_version(m.group(1)).lower() == arxiv_id.lower():
+            return arxiv_abs_url(arxiv_id)
+    return url
+
+
 def is_arxiv_only_journal(entry: Entry) -> bool:
     return bool(entry.journal and _ARXIV_JOURNAL.match(entry.journal))
 
@@ -115,7 +124,7 @@ def person_to_creator(person: Person, creator_type: str) -> dict[str, str]:
     last = f"{person.particle} {person.family}".strip()
     first = person.given
     if person.suffix:
-        first = f"{first}, {person.suffix}" if first else person.suffix
+        first = f"{first}, {person.suffix}"  # ", Jr." without a given name, so the suffix stays a suffix
     return {"creatorType": creator_type, "firstName": first, "lastName": last}
 
 
@@ -204,8 +213,11 @@ _EXTRA_FIELDS: list[tuple[str, str]] = [
     ("pagetotal", "numPages"),
     ("version", "versionNumber"),
     ("shortjournal", "journalAbbreviation"),
-    ("pmcid", "PMCID"),
 ]
+#: Entry.extra names of identifiers Zotero keeps as Extra lines (``LCCN: …``), by extra.ID_LABELS kind
+_EXTRA_IDS = {"pmcid": "pmcid", "lccn": "lccn", "mr": "mrnumber", "zbl": "zmnumber"}
+#: identifier kinds that are real fields on some item types
+_ID_FIELDS = {"doi": "DOI", "pmid": "PMID", "pmcid": "PMCID"}
 _SERIES_ALIASES = ("series", "seriesTitle")
 
 
@@ -354,23 +366,25 @@ def entry_to_item(
         put("number", entry.number, what="number")
     put("pages", entry.pages, what="pages")
 
-    # identifiers
-    doi = entry.ids.doi
-    managed_doi: str | None = None
-    if doi:
-        if not put("DOI", doi, what="doi", report=False):
-            managed_doi = doi  # kept as an Extra line "DOI: …", Zotero's convention
-    elif preprint_arxiv:
+    # identifiers: a field where the type has one, else an Extra line (Zotero's convention)
+    id_values = {"doi": entry.ids.doi, "pmid": entry.ids.pmid,
+                 **{kind: entry.extra.get(name) for kind, name in _EXTRA_IDS.items()}}
+    id_lines: list[tuple[str, str]] = []
+    for kind in extra_lines.ID_LABELS:
+        value = _clean(id_values.get(kind))
+        if value is None:
+            continue
+        if kind in _ID_FIELDS and put(_ID_FIELDS[kind], value, what=kind, report=False):
+            continue
+        id_lines.append((kind, value))
+    if not entry.ids.doi and preprint_arxiv:
         put("DOI", f"10.48550/arXiv.{arxiv}", what="doi", is_derived=True)
     put("ISBN", entry.ids.isbn or entry.extra.get("isbn"), what="isbn")
     put("ISSN", entry.ids.issn or entry.extra.get("issn"), what="issn")
-    managed_pmid: str | None = None
-    if entry.ids.pmid and not put("PMID", entry.ids.pmid, what="pmid", report=False):
-        managed_pmid = entry.ids.pmid
 
-    # url
+    # url (an arXiv abs/pdf link of the paper itself is stored as the arXiv translator stores it)
     if entry.url:
-        put("url", entry.url, what="url")
+        put("url", canonical_url(entry.url, arxiv), what="url")
     elif preprint_arxiv:
         put("url", arxiv_abs_url(arxiv), what="url", is_derived=True)
 
@@ -400,8 +414,7 @@ def entry_to_item(
         citation_key=entry.key or None,
         arxiv=arxiv,
         arxiv_class=entry.primary_class if arxiv else None,
-        doi=managed_doi,
-        pmid=managed_pmid,
+        ids=tuple(id_lines),
     )
     extra_text = extra_lines.merge("", managed)
     if extra_text:
@@ -509,7 +522,7 @@ def item_to_entry(item: dict[str, Any], children: Iterable[dict[str, Any]] = (),
     """
     schema = schema or Schema()
     data = _data(item)
-    meta = item.get("meta", {}) if isinstance(item.get("data"), dict) else {}
+    meta = (item.get("meta") if isinstance(item.get("data"), dict) else data.get("__meta__")) or {}
     itype = data.get("itemType") or "document"
     base = {schema.base_of(itype, k): v for k, v in data.items() if isinstance(v, str) and v.strip()}
     etype = _ITEM_TO_ENTRY.get(itype, "misc")
@@ -586,6 +599,11 @@ def item_to_entry(item: dict[str, Any], children: Iterable[dict[str, Any]] = (),
             value = base.get(base_name)
         if value:
             entry.extra[bib_name] = value
+
+    for kind, name in _EXTRA_IDS.items():
+        value = (_clean(data.get(_ID_FIELDS[kind])) if kind in _ID_FIELDS else None) or info.ids.get(kind)
+        if value:
+            entry.extra[name] = value
 
     entry.tags = unique_tags(t.get("tag", "") for t in data.get("tags") or [])
     for child in children:

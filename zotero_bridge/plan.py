@@ -448,23 +448,40 @@ def _attachment_object(draft: ItemDraft, parent_key: str) -> dict[str, Any]:
     return att
 
 
+def _repo_of(url: Any) -> str | None:
+    m = re.search(r"github\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(?:\.git)?(?:[/?#]|$)", str(url or ""))
+    return f"{m.group(1)}/{m.group(2)}".lower() if m else None
+
+
 def _has_attachment(children: list[dict[str, Any]], url: str) -> bool:
-    wanted = _url(url).lower()
-    return any(_url(c.get("url")).lower() == wanted for c in children if c.get("itemType") == "attachment")
+    """Whether a child attachment already links this code (same URL, or the same GitHub repository)."""
+    wanted, repo = _url(url).lower(), _repo_of(url)
+    for c in children:
+        if c.get("itemType") != "attachment" or c.get("deleted"):
+            continue
+        if _url(c.get("url")).lower() == wanted or (repo and _repo_of(c.get("url")) == repo):
+            return True
+    return False
 
 
 def diff_item(i: int, entry: Entry, match: Match, ctx: _Context) -> PlannedItem:
     """Compare an entry with the item it matched; the resulting action and patch."""
     item = match.item
-    itype = item.get("itemType") or "document"
+    old_type = item.get("itemType") or "document"
+    wanted_type = draft_type(entry)
+    # an item's type is the user's: never changed, except the generic "document" an un-enriched
+    # entry became, which is upgraded once the input knows better (e.g. it is an arXiv preprint now)
+    itype = wanted_type if old_type == "document" and wanted_type != "document" else old_type
     draft = entry_to_item(entry, ctx.schema, item_type=itype, tags=ctx.tags)
     planned = PlannedItem(i, entry, Action.UNCHANGED, draft, key=item["key"], version=item.get("version"),
                           matched_by=match.by)
+    changes, patch = planned.changes, planned.patch
     if match.candidates > 1:
         planned.notes.append(f"{match.candidates} items in Zotero match; using {item['key']}")
-    if item_type_for_entry_differs(entry, itype):
-        planned.notes.append(f"kept Zotero's item type {itype} (the input says {draft_type(entry)})")
-    changes, patch = planned.changes, planned.patch
+    if itype != old_type:
+        changes["itemType"], patch["itemType"] = (old_type, itype), itype
+    elif wanted_type != itype:
+        planned.notes.append(f"kept Zotero's item type {itype} (the input says {wanted_type})")
 
     existing_key = item_citation_key(item)
     manage_key = bool(entry.key) and (entry.key_pinned or not existing_key or existing_key == entry.key)
@@ -542,10 +559,6 @@ def replan_item(planned: PlannedItem, item: dict[str, Any], plan: Plan, snapshot
     return fresh
 
 
-def item_type_for_entry_differs(entry: Entry, itype: str) -> bool:
-    return draft_type(entry) != itype
-
-
 def draft_type(entry: Entry) -> str:
     from .mapping import item_type_for
 
@@ -565,8 +578,10 @@ def _unsatisfied_extra(item: dict[str, Any], managed: extra_lines.Managed, manag
         cls_ok = not managed.arxiv_class or "/" in managed.arxiv or info.arxiv_class == managed.arxiv_class
         if not (same and cls_ok):
             out.append("arxiv")
-    if managed.doi and not (_doi(info.doi) == _doi(managed.doi) or _doi(item.get("DOI")) == _doi(managed.doi)):
-        out.append("doi")
-    if managed.pmid and not ((info.pmid or "") == managed.pmid or (item.get("PMID") or "") == managed.pmid):
-        out.append("pmid")
+    fields = {"doi": "DOI", "pmid": "PMID", "pmcid": "PMCID"}
+    for kind, wanted in managed.ids:
+        have = {info.ids.get(kind) or "", item.get(fields.get(kind, ""), "") or ""}
+        norm = _doi if kind == "doi" else (lambda v: str(v or "").strip())
+        if norm(wanted) not in {norm(h) for h in have}:
+            out.append(kind)
     return tuple(out)

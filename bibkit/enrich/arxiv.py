@@ -42,7 +42,7 @@ ID_BATCH = 100
 #: the API's per-request ceiling for ``max_results``
 MAX_PAGE = 2000
 #: above this many characters of encoded query string, send the query as a POST form
-GET_LIMIT = 1500
+GET_LIMIT = 1000
 #: arXiv publishes once a day; its docs ask clients to cache for that long
 EXPIRE = timedelta(days=1)
 

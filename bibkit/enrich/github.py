@@ -209,7 +209,7 @@ def _int(value: Any) -> int | None:
 def _hhmm(epoch: float | None) -> str:
     """Local wall-clock time of ``epoch`` (with the date when it is not today)."""
     if epoch is None:
-        return "later"
+        return "later"  # callers word their message around an unknown time
     when = datetime.fromtimestamp(epoch)
     if when.date() != datetime.now().date():
         return when.strftime("%Y-%m-%d %H:%M")
@@ -217,10 +217,11 @@ def _hhmm(epoch: float | None) -> str:
 
 
 def quota_notice(reset: float | None, *, token: bool) -> str:
-    """The run-wide notice for a used-up primary quota."""
+    """The run-wide notice for a used-up primary quota (``HH:MM`` local time of ``x-ratelimit-reset``)."""
+    until = f" until {_hhmm(reset)}" if reset else ""
     if token:
-        return f"GitHub quota exhausted until {_hhmm(reset)} (the limit of GITHUB_TOKEN); remaining repositories left unchecked"
-    return f"GitHub quota exhausted until {_hhmm(reset)} — set GITHUB_TOKEN"
+        return f"GitHub quota exhausted{until} (the limit of GITHUB_TOKEN); remaining repositories left unchecked"
+    return f"GitHub quota exhausted{until} — set GITHUB_TOKEN"
 
 
 def _checked_at(response: requests.Response) -> str:
@@ -367,7 +368,7 @@ class GitHubClient:
     def _note(self, message: str) -> None:
         if message not in self.notices:
             self.notices.append(message)
-            log.warning("%s", message)
+            log.info("%s", message)  # shown once by the command's summary, not twice
 
     def _headers(self, cache_only: bool) -> dict[str, str]:
         headers: dict[str, str] = {}
@@ -399,7 +400,8 @@ class GitHubClient:
             return
         self.exhausted[resource] = reset
         if resource == "graphql":
-            self._note(f"GitHub GraphQL quota exhausted until {_hhmm(reset)}; continuing over REST")
+            until = f" until {_hhmm(reset)}" if reset else ""
+            self._note(f"GitHub GraphQL quota exhausted{until}; continuing over REST")
         else:
             self._note(quota_notice(reset, token=self.authenticated))
 

@@ -34,9 +34,22 @@ MAX_QUERY = 250
 _SPACE = re.compile(r"\s+")
 
 
+def _cacheable(response: Any) -> bool:
+    """Keep HF's "Paper not found" 404 (an answer: asking again tomorrow is soon enough), not other 404s."""
+    if response.status_code != 404:
+        return True
+    try:
+        data = response.json()
+    except ValueError:
+        return False
+    return isinstance(data, dict) and "not found" in str(data.get("error", "")).lower()
+
+
 def hf_policy(settings: Settings) -> ServicePolicy:
+    """HF's politeness: cached a day (a 404 "Paper not found" too), token as a Bearer header when set."""
     headers = {"Authorization": f"Bearer {settings.hf_token}"} if settings.hf_token else {}
-    return ServicePolicy(name=SERVICE, base_url=settings.hf_url, expire_after=EXPIRE, headers=headers)
+    return ServicePolicy(name=SERVICE, base_url=settings.hf_url, expire_after=EXPIRE, headers=headers,
+                         cache_codes=(200, 404), cacheable=_cacheable)
 
 
 @dataclass(slots=True)

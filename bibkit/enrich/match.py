@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, NamedTuple, Sequence
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
@@ -51,7 +51,7 @@ from ..normalize.text import normalize_name, normalize_title
 __all__ = [
     "ACCEPT", "ABSTRACT_SAME", "ABSTRACT_CONTRADICTS", "AUTHORS_CONTRADICT", "TITLE_MATCH", "TITLE_ALONE",
     "MARGIN", "AMBIGUOUS", "MIN_ABSTRACT_WORDS",
-    "Evidence", "Verdict", "verify", "pick", "title_similarity", "abstract_similarity", "author_overlap",
+    "Evidence", "Verdict", "Pick", "verify", "pick", "title_similarity", "abstract_similarity", "author_overlap",
 ]
 
 #: combined confidence needed to write an id.  Chosen so that the title alone
@@ -134,7 +134,7 @@ def title_similarity(a: str | None, b: str | None) -> tuple[float, bool]:
     tb = {_stem(w) for w in nb.split() if w not in _STOP}
     if ta and tb:
         dice = 2 * len(ta & tb) / (len(ta) + len(tb))
-        ratio = min(ratio, dice) if ratio < 1.0 else ratio
+        ratio = min(ratio, dice)
     conflict = any(_DIGIT.search(w) for w in ta ^ tb)
     return ratio, conflict
 
@@ -228,8 +228,16 @@ def verify(record: Evidence, candidate: Evidence) -> Verdict:
     return Verdict(False, score, scores, f"{path} evidence too weak ({score:.2f} < {ACCEPT})", path)
 
 
-def pick(judged: Sequence[tuple[Any, Verdict]], key=lambda c: c) -> tuple[Any | None, str]:
-    """The one accepted candidate, or ``(None, reason)``.
+class Pick(NamedTuple):
+    """The outcome of :func:`pick`: the winner (or ``None``), why, and whether several tied."""
+
+    winner: Any | None
+    reason: str
+    tie: bool = False
+
+
+def pick(judged: Sequence[tuple[Any, Verdict]], key=lambda c: c) -> Pick:
+    """The one accepted candidate, or no winner and the reason.
 
     ``judged`` pairs candidates with verdicts; ``key`` gives a candidate's
     identity (the same paper seen twice is one candidate).  Several distinct
@@ -243,7 +251,7 @@ def pick(judged: Sequence[tuple[Any, Verdict]], key=lambda c: c) -> tuple[Any | 
             best[k] = (cand, verdict)
     accepted = sorted((cv for cv in best.values() if cv[1].accepted), key=lambda cv: -cv[1].score)
     if not accepted:
-        return None, "no candidate passed verification"
+        return Pick(None, "no candidate passed verification")
     if len(accepted) > 1 and accepted[0][1].score - accepted[1][1].score < MARGIN:
-        return None, f"{len(accepted)} candidates pass verification and none stands out"
-    return accepted[0][0], accepted[0][1].reason
+        return Pick(None, f"{len(accepted)} candidates pass verification and none stands out", tie=True)
+    return Pick(accepted[0][0], accepted[0][1].reason)

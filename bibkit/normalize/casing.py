@@ -171,14 +171,29 @@ def _part_needs(part: list[_Unit]) -> bool:
     return _has_digit(part)  # "Qwen2.5", "V3", "3D"
 
 
-def _split_hyphens(core: list[_Unit]) -> list[list[_Unit]]:
+def _split_hyphens(core: list[_Unit]) -> tuple[list[list[_Unit]], list[str]]:
+    """Parts of a word between hyphens, and the separators between them.
+
+    A run of hyphens (``--``, ``---``: an encoded en or em dash) is one separator, kept whole
+    so braces never split a TeX ligature.
+    """
     parts: list[list[_Unit]] = [[]]
-    for u in core:
+    seps: list[str] = []
+    k = 0
+    n = len(core)
+    while k < n:
+        u = core[k]
         if u.kind == _CHAR and u.text == "-":
+            j = k
+            while j < n and core[j].kind == _CHAR and core[j].text == "-":
+                j += 1
+            seps.append("-" * (j - k))
             parts.append([])
+            k = j
         else:
             parts[-1].append(u)
-    return parts
+            k += 1
+    return parts, seps
 
 
 def _join(units: list[_Unit]) -> str:
@@ -195,10 +210,10 @@ def _protect_word(word: list[_Unit]) -> str:
     lead, core, trail = word[:start], word[start:end], word[end:]
     if not core:
         return _join(word)
-    parts = _split_hyphens(core)
+    parts, seps = _split_hyphens(core)
     needs = [_part_needs(p) for p in parts]
     letterless = [not _letters(p) and not any(u.kind == _MATH for u in p) for p in parts]
-    out_parts: list[str] = []
+    pieces: list[str] = []  # alternating: part text (maybe braced), separator
     k = 0
     n = len(parts)
     while k < n:
@@ -206,15 +221,17 @@ def _protect_word(word: list[_Unit]) -> str:
             j = k
             while j < n and (needs[j] or letterless[j]):
                 j += 1
-            # a run of letterless parts only joins when it touches a part that needs protection
-            run = parts[k:j]
-            # trim letterless parts at the end that are not followed... (they are fine inside)
-            out_parts.append(_brace("-".join(_join(p) for p in run)))
+            inner = _join(parts[k])
+            for m in range(k + 1, j):
+                inner += seps[m - 1] + _join(parts[m])
+            pieces.append(_brace(inner))
             k = j
         else:
-            out_parts.append("".join(_wrap_hazards(parts[k])))
+            pieces.append("".join(_wrap_hazards(parts[k])))
             k += 1
-    return _join(lead) + "-".join(out_parts) + _join(trail)
+        if k < n:
+            pieces.append(seps[k - 1])
+    return _join(lead) + "".join(pieces) + _join(trail)
 
 
 def _brace(core: str) -> str:

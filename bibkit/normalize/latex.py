@@ -694,6 +694,7 @@ def unencodable(text: str, *, ascii: bool = False) -> list[str]:
 
 _ENC_NEEDS = re.compile(r"[\\{}$&%#_~^<>|\x00-\x1f\x7f]|[^\x00-\x7f]|--|''|``|[!?]`|,,")
 _COMBINING_RUN = re.compile(r"(.)([\u0300-\u036f]+)", re.DOTALL)
+_COMBINING_MARK = re.compile(r"[\u0300-\u036f]")
 
 
 def _ligature_breaks(ascii_: bool) -> re.Pattern[str]:
@@ -708,19 +709,48 @@ def _ligature_breaks(ascii_: bool) -> re.Pattern[str]:
 _BREAKS = {False: _ligature_breaks(False), True: _ligature_breaks(True)}
 
 
+_CLUSTER = re.compile(r".[\u0300-\u036f]+|.", re.DOTALL)
+
+
+def _cluster_macro(cluster: str) -> str | None:
+    """``{\\'b}`` for ``b`` + combining acute (a letter NFC cannot compose), else None."""
+    base, marks = cluster[0], cluster[1:]
+    if not (base.isascii() and base.isalpha()):
+        return None
+    inner = base
+    braced = False
+    for mark in marks:
+        cmd = _ACCENT_OF_MARK.get(mark)
+        if cmd is None:
+            return None
+        inner = f"\\{cmd}{{{inner}}}" if (braced or cmd.isalpha()) else _accent_macro(cmd, inner)
+        braced = True
+    return "{" + inner + "}"
+
+
 def _translate_plain(segment: str, ascii_: bool) -> str:
     """Escape one stretch of plain text (no math inside)."""
-    out: list[str] = []
-    for ch in segment:
-        rep = _PLAIN_SPECIALS.get(ch)
-        if rep is not None:
-            out.append(rep)
-        elif ch.isascii():
-            out.append(ch)
-        else:
-            alt = _char_out(ch, ascii_)
-            out.append(ch if alt is None else alt)
-    return "".join(out)
+    if _COMBINING_MARK.search(segment):
+        out_c: list[str] = []
+        for m in _CLUSTER.finditer(segment):
+            cl = m.group(0)
+            if len(cl) == 1:
+                out_c.append(_translate_char(cl, ascii_))
+            else:
+                macro = _cluster_macro(cl)
+                out_c.append(macro if macro is not None else _translate_char(cl[0], ascii_) + cl[1:])
+        return "".join(out_c)
+    return "".join([_translate_char(ch, ascii_) for ch in segment])
+
+
+def _translate_char(ch: str, ascii_: bool) -> str:
+    rep = _PLAIN_SPECIALS.get(ch)
+    if rep is not None:
+        return rep
+    if ch.isascii():
+        return ch
+    alt = _char_out(ch, ascii_)
+    return ch if alt is None else alt
 
 
 def _encode_plain_text(text: str, ascii_: bool) -> str:
@@ -784,7 +814,9 @@ def _encode_latex_text(text: str, ascii_: bool) -> str:
             while nxt is not None and nxt[0] < pos:
                 nxt = next(span_iter, None)
             continue
-        if tok[0] == "\\":
+        if tok == "\\{" or tok == "\\}":  # BibTeX counts \{ as a brace: use the text commands
+            out.append("\\textbraceleft{}" if tok == "\\{" else "\\textbraceright{}")
+        elif tok[0] == "\\":
             out.append(tok)
         elif tok == "^":
             out.append("\\textasciicircum{}")
@@ -808,9 +840,9 @@ def encode(text: str, *, ascii: bool = False) -> str:  # noqa: A002 (the CLI's n
         return text
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
-        if _COMBINING_RUN.search(text):
-            text = _fix_combining(text, ascii)
     if looks_like_latex(text):
+        if _COMBINING_MARK.search(text):
+            text = _fix_combining(text, ascii)
         return _encode_latex_text(text, ascii)
     spans = math_spans(text)
     if not spans:
@@ -837,11 +869,21 @@ def to_ascii(latex: str) -> str:
     if _COMBINING_RUN.search(latex):
         latex = _fix_combining(latex, True)
     out = []
-    for c in latex:
+    k = 0
+    n = len(latex)
+    while k < n:
+        c = latex[k]
+        if c == "$" and not _escaped(latex, k):
+            end = _math_end(latex, k)
+            if end > 0:  # math is copied as it is: decoding keeps it verbatim too
+                out.append(latex[k:end + 1])
+                k = end + 1
+                continue
         if c.isascii():
             out.append(c)
         elif c == NBSP:
             out.append("~")
         else:
             out.append(_char_out(c, True) or c)
+        k += 1
     return "".join(out)

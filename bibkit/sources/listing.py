@@ -97,6 +97,11 @@ _NAV = frozenset(
     """.replace("\n", "|").split("|")
     if s.strip()
 )
+#: navigation lines that never end a title or a sentence (unlike "Models", "Code", "Search")
+_NAV_NEVER_TEXT = frozenset(
+    """upvote upvoted upvotes follow following subscribe comments comment login logout previous next
+    share copy cite bibtex""".split()
+) | {s for s in _NAV if " " in s and s not in ("hugging face", "project page", "papers with code")}
 _MONTH = (
     r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
@@ -245,6 +250,23 @@ def _starts_lower(text: str) -> bool:
     return bool(word) and word[0].islower() and not any(ch.isupper() or ch.isdigit() for ch in word[1:])
 
 
+#: how abstracts open, and titles do not
+_ABSTRACT_OPENER = re.compile(
+    r"^(?:We|Our|In (?:this|the|recent)|This (?:paper|work|study|article|report)|Here,? we|Recent(?:ly)?|Although"
+    r"|While|Despite|However|To (?:address|this end|tackle)|As|With the)\b"
+)
+
+
+def _title_like(text: str) -> bool:
+    """Title Case: at least three capitalised words of four letters or more, at most one lower-case
+    one, and not the way an abstract opens ("We present the Process Engineering Operations")."""
+    if _ABSTRACT_OPENER.match(text):
+        return False
+    words = [w for w in text.split() if len(w) > 3 and w[0].isalpha()]
+    caps = sum(1 for w in words if w[0].isupper())
+    return caps >= 3 and len(words) - caps <= 1 and not _SENT_PERIOD.search(text)
+
+
 @dataclass(slots=True)
 class _Line:
     no: int  # 1-based line number in the input
@@ -316,6 +338,11 @@ class _Model:
         self.ends_dangling = [ln.key.endswith((",", ";")) or _last_word(ln.key) in _FUNCTION_WORDS for ln in lines]
         self.ends_url = [bool(re.search(r"(?:https?://|www\.)\S+$", ln.key)) for ln in lines]
         self.pre_not_names = self._prefix([0 if _could_be_names(ln.key) else 1 for ln in lines])
+        # Title Case: share of capitalised words of four letters or more (abstracts are prose)
+        long_words = [[w for w in ln.key.split() if len(w) > 3 and w[0].isalpha()] for ln in lines]
+        self.pre_long = self._prefix([len(ws) for ws in long_words])
+        self.pre_caps = self._prefix([sum(1 for w in ws if w[0].isupper()) for ws in long_words])
+        self.title_like = [_title_like(ln.key) for ln in lines]
         self._author_cache: dict[tuple[int, int], float] = {}
 
     def _has_forced(self, i: int, j: int) -> bool:
@@ -344,7 +371,9 @@ class _Model:
         found: list[int] = []
         for rid, lines in runs.items():
             widths[rid] = None
-            short = [ln for ln in lines if len(ln.key) <= 200]
+            # the width is the longest line of several words: a lone overlong word (a URL the
+            # wrapper could not break) sticks out past it
+            short = [ln for ln in lines if len(ln.key) <= 200 and " " in ln.key]
             if len(short) < 3:
                 continue
             w = max(len(ln.key) for ln in short)
@@ -358,7 +387,9 @@ class _Model:
             doc_width = sorted(found)[len(found) // 2]
             self.doc_width = doc_width
             for rid, lines in runs.items():
-                if widths[rid] is None and len(lines) >= 2 and all(len(ln.key) <= doc_width for ln in lines):
+                if widths[rid] is None and len(lines) >= 2 and all(
+                    len(ln.key) <= doc_width or " " not in ln.key for ln in lines
+                ):
                     widths[rid] = doc_width
         return widths
 
@@ -368,11 +399,13 @@ class _Model:
         w = self.width.get(cur.run)
         first = _FIRST_WORD.match(cur.key)
         first_len = len(first.group(0)) if first else 0
-        if w is not None and len(prev.key) <= w and len(cur.key) <= w:
-            full = len(prev.key) + 1 + first_len > w
+        overlong = w is not None and len(prev.key) > w and " " not in prev.key  # an unbreakable URL
+        if w is not None and (len(prev.key) <= w or overlong) and (len(cur.key) <= w or " " not in cur.key):
+            full = overlong or len(prev.key) + 1 + first_len > w
             cont, brk = (0.0, 2.0) if full else (3.5, 0.0)
         else:
-            cont, brk = 3.5, 0.0
+            # not wrapped here: each line stands alone unless the text says otherwise
+            cont, brk = (5.0 if cur.key[:1].isupper() else 3.5), 0.0
         pk = prev.key
         if re.search(r"[A-Za-z]-$", pk) or pk.endswith((",", ";", "(", "[", "/", "&")) or _last_word(pk) in _FUNCTION_WORDS:
             cont = min(cont, 0.0)
@@ -383,6 +416,10 @@ class _Model:
         if _ENDS_SENTENCE.search(pk):
             brk = max(0.0, brk - 1.5)
             cont += 0.5
+            if _title_like(cur.key):
+                brk, cont = 0.0, cont + 1.5  # "…level models." / "Qwen2.5 Technical Report"
+        elif _title_like(pk) and cur.key[:1].isupper() and len(cur.key.split()) >= 4 and not _title_like(cur.key):
+            brk = max(0.0, brk - 1.5)  # "…Router for Mixture-of-Experts" / "The scaling of…"
         elif w is not None and cont == 0.0:
             brk += 0.5
         if cur.forced_authors is not None:
@@ -432,6 +469,8 @@ class _Model:
             c += 3.0
         if _starts_lower(first):
             c += 2.0
+        if _ABSTRACT_OPENER.match(first):
+            c += 2.0
         words = [w for w in " ".join(ln.key for ln in self.lines[i:j]).split() if len(w) > 3 and w[0].isalpha()]
         if len(words) >= 5 and sum(1 for w in words if w[0].isupper()) < 0.25 * len(words):
             c += 1.0
@@ -444,10 +483,17 @@ class _Model:
             return _INF
         n = self._length(i, j)
         c = 0.0 if n >= 400 else 0.5 if n >= 250 else 2.0 if n >= 150 else 3.5 if n >= 80 else 5.0
-        sentences = sum(self._sentences(i, j))
+        periods, others = self._sentences(i, j)
         end = j - 1
-        if sentences == 0 and not self.ends_sentence[end]:
+        if periods + others == 0 and not self.ends_sentence[end]:
             c += 3.0
+        if periods == 0 and not self.lines[end].key.endswith((".", "…")):
+            c += 3.0  # prose has full stops
+        long_words = self.pre_long[j] - self.pre_long[i]
+        if long_words >= 4 and self.pre_caps[j] - self.pre_caps[i] > 0.5 * long_words:
+            c += 3.0  # Title Case Is Not How Abstracts Are Written
+        if j - i > 1 and self.title_like[i]:
+            c += 4.5  # …nor how they begin: a Title Case first line is a title glued to its abstract
         if self.ends_dangling[end]:
             c += 2.0
         elif not self.ends_sentence[end] and not self.ends_url[end]:
@@ -481,9 +527,32 @@ _AUTHOR_TAIL = re.compile(
 )
 
 
+#: capitalised words of paper titles that are nobody's name ("Towards Human-Guided, Data-Centric …")
+_TITLE_WORDS = frozenset(
+    """
+    towards toward learning learned model models language languages large small data dataset datasets neural
+    network networks deep survey efficient benchmark benchmarks generation vision transformer transformers
+    agent agents reasoning evaluation evaluating tuning training multi using via with for beyond scaling
+    understanding generative diffusion retrieval augmented instruction instructions knowledge graph graphs
+    detection segmentation recognition translation text image images video videos speech audio reinforcement
+    policy optimization optimal robust robustness adaptive adaptation attention memory inference foundation
+    pretrained pre-trained pretraining pre-training fine-tuning finetuning multimodal multi-modal open towards
+    unified universal general generalist specialist expert experts mixture sparse dense efficiently simple
+    scalable fast faster better improving improved enhancing enhanced leveraging rethinking revisiting
+    exploring exploration analysis study studies approach framework method methods system systems tool tools
+    review overview introduction case challenges challenge opportunities towards automatic automated human
+    humans guided centric aware based driven free level scale task tasks zero few shot self supervised
+    unsupervised semi contrastive prompt prompting chain thought thoughts code clinical medical medicine
+
+    """.split()
+)
+
+
 def _name_token_ok(tok: str) -> bool:
     tok = _FOOTNOTE.sub("", tok).strip("()")
     if not tok:
+        return False
+    if any(part.casefold() in _TITLE_WORDS for part in tok.split("-")) and tok.casefold() not in _PARTICLES:
         return False
     if tok.casefold() in _PARTICLES:
         return True
@@ -536,6 +605,7 @@ def author_line_cost(line: str) -> float:
 
 # --------------------------------------------------------------------------- joining wrapped lines
 
+_URL_MARKER = re.compile(r"https?://|www\.|github\.com|huggingface\.co|doi\.org")
 _HYPHEN_KEEP_SPACE = frozenset("and or to nor as vs vs. versus".split())
 
 
@@ -546,15 +616,23 @@ def join_lines(lines: list[str], width: int | None = None) -> str:
         return ""
     out = lines[0]
     prev = lines[0]
+    in_url = False  # the previous line ended inside a URL broken at the width
     for cur in lines[1:]:
         glue = " "
         first = cur.split(" ", 1)[0]
-        if re.search(r"[^\W\d_]-$", prev) and first[:1].isalnum() and first.casefold().rstrip(",.") not in _HYPHEN_KEEP_SPACE:
+        tail = prev.rsplit(" ", 1)[-1]
+        marker = _URL_MARKER.search(tail + first)
+        ends_clean = not re.search(r"[.,;:)]$", tail)
+        broken_url = width is not None and len(prev) >= width and bool(
+            (marker is not None and marker.start() < len(tail) < marker.end())  # "https:" / "//github.com…"
+            or (ends_clean and marker is not None and marker.start() < len(tail))
+            or (ends_clean and in_url and " " not in prev)
+        )
+        if broken_url:
             glue = ""
-        elif width is not None and len(prev) >= width:
-            tail = prev.rsplit(" ", 1)[-1]
-            if re.search(r"https?://|www\.|github\.com|huggingface\.co|doi\.org", tail + first) and not re.search(r"[.,;:)]$", tail):
-                glue = ""
+        elif re.search(r"[^\W\d_]-$", prev) and first[:1].isalnum() and first.casefold().rstrip(",.") not in _HYPHEN_KEEP_SPACE:
+            glue = ""
+        in_url = bool(broken_url)
         out += glue + cur
         prev = cur
     return out
@@ -592,7 +670,8 @@ def _classify(
                 continue
         found = _line_meta(key) if no not in as_text else None
         if found is not None:
-            if in_run and len(found) == 1 and found[0].kind in ("nav", "count", "date"):
+            if in_run and len(found) == 1 and found[0].kind in ("nav", "date") and key[:1].isalpha() \
+                    and not _SEPARATORS.search(key) and key.casefold() not in _NAV_NEVER_TEXT:
                 suspects.append((no, lines[-1].no))
             for m in found:
                 if m.kind == "submitted-label":

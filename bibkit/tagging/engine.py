@@ -36,7 +36,7 @@ from typing import Callable, Iterable, Sequence
 from ..model import Entry
 from .auto import has_code
 from .rules import All, AnyOf, Author, Category, Condition, HasCode, Not, Regex, Rule, Tagged, Words, Year
-from .tokens import WORD
+from .tokens import WORD, find_phrase
 
 _TITLE, _ABSTRACT = 1, 2
 _MASK = {"title": _TITLE, "abstract": _ABSTRACT}
@@ -52,13 +52,25 @@ _ASCII = str.maketrans(_ascii_table())
 class _Ctx:
     """One entry under evaluation: the atoms that fired, and lazily computed facts."""
 
-    __slots__ = ("entry", "hits", "_tags", "_code")
+    __slots__ = ("entry", "hits", "_tags", "_code", "_lower")
 
     def __init__(self, entry: Entry, hits: set[int], tags: frozenset[str] | None):
         self.entry = entry
         self.hits = hits
         self._tags = tags
         self._code: bool | None = None
+        self._lower: dict[str, str] | None = None
+
+    def text(self, field: str) -> str:
+        return (self.entry.title if field == "title" else self.entry.abstract) or ""
+
+    def lowered(self, field: str) -> str:
+        if self._lower is None:
+            self._lower = {}
+        value = self._lower.get(field)
+        if value is None:
+            value = self._lower[field] = self.text(field).lower()
+        return value
 
     def tags(self) -> frozenset[str]:
         if self._tags is None:
@@ -72,6 +84,49 @@ class _Ctx:
 
 
 Check = Callable[[_Ctx], bool]
+
+
+def required_literal(regex: re.Pattern[str], minimum: int = 3) -> str | None:
+    """The longest run of plain characters every match of ``regex`` must contain, lower-cased.
+
+    A cheap pre-check for user regexes: ``"benchmark" in text.lower()`` costs
+    a C substring search, while a regex starting with ``\\b`` is tried at every
+    position of a 1.5 KB abstract.  Only the top-level sequence (and plain
+    groups in it) is examined; alternations, repeats and anything unusual give
+    no literal, which just means no shortcut.  The check is used only on ASCII
+    text, where lower-casing agrees with the regex engine's case folding.
+    """
+    try:
+        from re import _parser as sre_parse  # type: ignore[attr-defined]
+        from re import _constants as c  # type: ignore[attr-defined]
+
+        tree = sre_parse.parse(regex.pattern, regex.flags)
+    except Exception:  # noqa: BLE001 - any surprise means: no shortcut
+        return None
+    runs: list[str] = []
+    current: list[str] = []
+
+    def walk(items: object) -> None:
+        for op, av in items:  # type: ignore[attr-defined]
+            if op is c.LITERAL:
+                current.append(chr(av))
+            elif op is c.SUBPATTERN and av[-1] is not None:
+                walk(av[-1])  # (group, add_flags, del_flags, pattern): a plain group is part of the sequence
+            elif op is c.AT:
+                continue  # zero-width: does not break a run of characters
+            else:
+                runs.append("".join(current))
+                current.clear()
+
+    try:
+        walk(tree)
+    except Exception:  # noqa: BLE001
+        return None
+    runs.append("".join(current))
+    best = max(runs, key=len)
+    if len(best) < minimum or not best.isascii():
+        return None
+    return best.lower()
 _IndexItem = tuple[int, int, tuple[str, ...], "re.Pattern[str] | None"]
 
 
@@ -136,16 +191,18 @@ class Engine:
             return (lambda c: atom in c.hits), 2
         if isinstance(cond, Regex):
             fields = cond.fields
-            patterns = cond.patterns
+            patterns = [(rx, required_literal(rx)) for rx in cond.patterns]
 
             def regex_check(c: _Ctx) -> bool:
-                e = c.entry
                 for f in fields:
-                    text = (e.title if f == "title" else e.abstract) or ""
-                    if text:
-                        for rx in patterns:
-                            if rx.search(text):
-                                return True
+                    text = c.text(f)
+                    if not text:
+                        continue
+                    for rx, literal in patterns:
+                        if literal is not None and text.isascii() and literal not in c.lowered(f):
+                            continue  # the regex needs this text and it is not there: no need to run it
+                        if rx.search(text):
+                            return True
                 return False
 
             return regex_check, 20
@@ -156,7 +213,7 @@ class Engine:
                 for p in c.entry.authors:
                     name = p.display().lower()
                     for rx in regexes:
-                        if rx.search(name):
+                        if find_phrase(rx, name):
                             return True
                 return False
 
@@ -253,7 +310,7 @@ class Engine:
                     continue
                 if lowered is None:
                     lowered = text.lower()
-                if rx.search(lowered):
+                if find_phrase(rx, lowered):
                     hits.add(atom)
 
     def match(self, entry: Entry, tags_before: frozenset[str] | None = None) -> list[int]:

@@ -14,6 +14,7 @@ from typing import Sequence
 
 from ..model import Entry
 from .auto import has_code
+from .tokens import find_phrase
 from .rules import All, AnyOf, Author, Category, Condition, HasCode, Not, Regex, Rule, Tagged, Words, Year
 
 
@@ -44,13 +45,13 @@ class NaiveTagger:
     def evaluate(self, cond: Condition, entry: Entry, tags_before: frozenset[str]) -> bool:
         if isinstance(cond, Words):
             texts = [_field(entry, f).lower() for f in cond.fields]
-            return any(rx.search(text) for rx in self._regex[id(cond)] for text in texts)
+            return any(find_phrase(rx, text) for rx in self._regex[id(cond)] for text in texts)
         if isinstance(cond, Regex):
             texts = [_field(entry, f) for f in cond.fields]
             return any(rx.search(text) for rx in cond.patterns for text in texts)
         if isinstance(cond, Author):
             names = [p.display().lower() for p in entry.authors]
-            return any(rx.search(name) for rx in self._regex[id(cond)] for name in names)
+            return any(find_phrase(rx, name) for rx in self._regex[id(cond)] for name in names)
         if isinstance(cond, Category):
             cats = [entry.primary_class] if cond.primary_only else [entry.primary_class, *entry.categories]
             return any(cond.matches(c) for c in cats if c)

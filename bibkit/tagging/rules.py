@@ -122,7 +122,7 @@ class Term:
 
     @property
     def regex(self) -> re.Pattern[str]:
-        """The equivalent regex over lower-cased text (the reference semantics)."""
+        """The regex that finds the term in lower-cased text, with :func:`~.tokens.find_phrase`."""
         return phrase_regex(self.tokens, self.prefix)
 
 
@@ -346,6 +346,9 @@ class _Locator:
                     i = 2 if len(path) > 1 and isinstance(path[1], int) else 1
                 else:
                     i = 0
+            elif any(names[:1] == (name,) for _, names, _ in self.headers):
+                # only sub-tables are written ([auto.ai-keywords] without [auto]): search them
+                table, i = (name,), 1
             else:
                 end = first_header
         while i < len(path):

@@ -48,10 +48,28 @@ def words(text: str) -> list[str]:
 
 
 def phrase_regex(tokens: tuple[str, ...], prefix: bool) -> re.Pattern[str]:
-    """The regex that finds ``tokens`` as consecutive whole words in *lower-cased* text.
+    """The regex for ``tokens`` as consecutive words in *lower-cased* text, without the start check.
 
-    With ``prefix`` the last token may be followed by more letters (``agent*``).
+    It deliberately begins with the first word's letters, not with a
+    look-behind: Python's regex engine then scans for that literal prefix in C
+    (~50x faster than trying a look-behind at every position).  Whether the
+    match starts a word is checked by :func:`find_phrase`.  With ``prefix`` the
+    last word may continue (``agent*``).
     """
     body = SEPARATOR.join(re.escape(t) for t in tokens)
     end = r"[^\W_]*" if prefix else WORD_END
-    return re.compile(WORD_START + body + end)
+    return re.compile(body + end)
+
+
+def find_phrase(regex: re.Pattern[str], text: str) -> bool:
+    """Whether ``regex`` (from :func:`phrase_regex`) matches ``text`` at the start of a word."""
+    pos = 0
+    search = regex.search
+    while True:
+        m = search(text, pos)
+        if m is None:
+            return False
+        start = m.start()
+        if start == 0 or not text[start - 1].isalnum():  # [^\W_] is exactly str.isalnum()
+            return True
+        pos = start + 1

@@ -220,9 +220,12 @@ class GitHubDouble(LocalServer):
         return self.add(FakeRepo.from_rest(body))
 
     def rename(self, old: str, new: str) -> FakeRepo:
-        """``old`` becomes ``new`` (rename or transfer): the old path answers 301 to ``/repositories/<id>``."""
-        repo = self.repos.pop(old.casefold(), None) or self.add(old)
-        self.repos.pop(old.casefold(), None)
+        """``old`` becomes ``new`` (rename or transfer): the old path answers 301 to ``/repositories/<id>``.
+
+        If only ``new`` is known (e.g. a recorded body added under its new name),
+        ``old`` simply starts redirecting to it.
+        """
+        repo = self.repos.pop(old.casefold(), None) or self.repos.get(new.casefold()) or self.add(new)
         repo.full_name = new
         if repo.raw is not None:
             repo.raw = {**repo.raw, "full_name": new, "name": new.split("/", 1)[1]}

@@ -51,14 +51,11 @@ class Endpoint:
     methods: tuple[str, ...]
     types: tuple[str, ...] | None  # None: any content type ("*")
     handler: EndpointHandler
+    serialized: bool = True  # run under the application lock (False: the endpoint locks itself, e.g. to wait)
 
     @property
     def accepts_simple_types(self) -> bool:
         return self.types is None or bool(SIMPLE_TYPES & set(self.types))
-
-
-def text(status: int, body: str = "", content_type: str = "text/plain") -> Response:
-    return Response(status, body, content_type if body or content_type != "text/plain" else None)
 
 
 def plain(status: int, body: str) -> Response:
@@ -210,10 +207,13 @@ class ZoteroServer:
             except BadBody as exc:
                 return plain(400, exc.message)
         try:
+            if endpoint.serialized:
+                with self.core.lock:
+                    return endpoint.handler(Call(request, data, media, params))
             return endpoint.handler(Call(request, data, media, params))
         except Exception:
             self.errors.append(traceback.format_exc())
             return Response(500)
 
 
-__all__ = ["Call", "Endpoint", "ZoteroServer", "compact_json", "plain", "text", "DROP", "HANG", "Response"]
+__all__ = ["Call", "Endpoint", "ZoteroServer", "compact_json", "plain", "DROP", "HANG", "Response"]

@@ -1,0 +1,407 @@
+r"""A paper's own ``.bib``: the entries an ``.aux`` file cites, taken from larger bibliographies.
+
+Reading the ``.aux``
+    LaTeX writes what a document cites into its ``.aux`` file:
+
+    * BibTeX (``\bibliography``, natbib): ``\citation{key1,key2}``; ``\nocite{*}``
+      gives ``\citation{*}``; ``\bibdata{refs,other}`` names the ``.bib`` files.
+    * biblatex (biber): ``\abx@aux@cite{0}{key}`` (refsection, key) in biblatex
+      ≥ 3.x, ``\abx@aux@cite{key}`` in older versions; ``\nocite{*}`` gives
+      ``\abx@aux@nociteall`` (or a ``*`` key).
+    * ``\include{chapter}`` makes ``\@input{chapter.aux}``: those files are
+      read too (relative to the main ``.aux``; missing ones are noted, as
+      LaTeX itself tolerates them).
+
+Choosing the entries
+    Cited keys are matched exactly (biber is case-sensitive, and BibTeX warns
+    on a case mismatch, so a case-only difference is reported as missing with
+    the right spelling suggested).  The output keeps **the order of first
+    citation** — the paper's reading order, stable from run to run — then,
+    after all of them, the entries they point at through ``crossref``,
+    ``xref``, ``xdata`` or ``related`` (BibTeX requires a crossref'd parent to
+    come *after* its children, so a parent that is also cited moves there
+    too).  With ``\nocite{*}`` every entry of every source is kept, in source
+    order.  ``@string`` macros and ``@preamble`` blocks of the sources are
+    kept, so untouched fields that use them still resolve.
+
+    When several sources have the same key, the first source (in ``--from``
+    order) wins and the others are reported.  A cited key that no source has
+    is an error (:class:`~bibkit.errors.MissingCitationsError`, exit code 7)
+    that lists every missing key with where it was cited and the closest keys
+    that do exist.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+from .errors import InputError, MissingCitationsError
+from .model import Document, Entry, Problem, RawBlock, SourceLocation
+
+#: Fields through which an entry needs another entry in the same bibliography.
+PARENT_FIELDS = ("crossref", "xref", "xdata", "related", "entryset")
+
+_COMMAND = re.compile(
+    r"\\(?:"
+    r"(?P<citation>citation)\{(?P<ckeys>[^{}]*)\}"
+    r"|(?P<abx>abx@aux@cite)\{(?P<a1>[^{}]*)\}(?:\{(?P<a2>[^{}]*)\})?"
+    r"|(?P<nociteall>abx@aux@nociteall)"
+    r"|(?P<input>@input)\{(?P<file>[^{}]*)\}"
+    r"|(?P<bibdata>bibdata)\{(?P<data>[^{}]*)\}"
+    r"|(?P<bibstyle>bibstyle)\{(?P<style>[^{}]*)\}"
+    r")"
+)
+
+
+@dataclass
+class AuxCitations:
+    """What an ``.aux`` file (and the files it includes) cites."""
+
+    path: str
+    keys: list[str] = field(default_factory=list)  # in order of first citation, without repeats
+    locations: dict[str, SourceLocation] = field(default_factory=dict)  # where each key was first cited
+    cite_all: bool = False  # \nocite{*}
+    backend: str | None = None  # "bibtex" | "biber" | None (nothing cited)
+    bibdata: list[str] = field(default_factory=list)  # \bibdata{...} names (BibTeX)
+    bibstyle: str | None = None
+    files: list[str] = field(default_factory=list)  # every .aux read
+    problems: list[Problem] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "aux": self.path,
+            "backend": self.backend,
+            "cited": self.keys,
+            "cite_all": self.cite_all,
+            "bibdata": self.bibdata,
+            "bibstyle": self.bibstyle,
+            "files": self.files,
+        }
+
+
+def read_aux(path: str | Path) -> AuxCitations:
+    """Read the citations of an ``.aux`` file and of the ``.aux`` files it ``\\@input``\\ s."""
+    main = Path(path)
+    if not main.exists():
+        raise InputError("no such .aux file (run pdflatex first to create it)", SourceLocation(str(path)))
+    result = AuxCitations(str(path))
+    _read_one(main, main.parent, result, set())
+    return result
+
+
+def parse_aux_text(text: str, origin: str = "<aux>") -> AuxCitations:
+    """Citations of ``.aux`` text alone (``\\@input`` files are not followed)."""
+    result = AuxCitations(origin)
+    _scan(text, origin, result, include=None)
+    return result
+
+
+def _read_one(path: Path, base: Path, result: AuxCitations, seen: set[Path]) -> None:
+    real = path.resolve()
+    if real in seen:
+        return
+    seen.add(real)
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise InputError(f"cannot read .aux file: {exc.strerror}", SourceLocation(str(path))) from None
+    result.files.append(str(path))
+
+    def include(name: str, location: SourceLocation) -> None:
+        candidates = [base / name, path.parent / name]
+        for cand in candidates:
+            if cand.exists():
+                _read_one(cand, base, result, seen)
+                return
+        result.problems.append(Problem("aux-missing-include", f"included file {name!r} does not exist (not compiled yet?)",
+                                       "warning", location))
+
+    _scan(text, str(path), result, include)
+
+
+def _scan(text: str, origin: str, result: AuxCitations, include: Any) -> None:
+    line_starts = [0]
+    for m in re.finditer(r"\n", text):
+        line_starts.append(m.end())
+
+    def line_of(pos: int) -> int:
+        lo, hi = 0, len(line_starts) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if line_starts[mid] <= pos:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo + 1
+
+    for m in _COMMAND.finditer(text):
+        loc = SourceLocation(origin, line_of(m.start()))
+        if m.group("citation"):
+            result.backend = result.backend or "bibtex"
+            for key in m.group("ckeys").split(","):
+                _add(result, key, loc)
+        elif m.group("abx"):
+            result.backend = "biber"
+            key = m.group("a2") if m.group("a2") is not None else m.group("a1")
+            _add(result, key, loc)
+        elif m.group("nociteall"):
+            result.backend = "biber"
+            result.cite_all = True
+        elif m.group("input"):
+            if include is not None:
+                include(m.group("file").strip(), loc)
+        elif m.group("bibdata"):
+            for name in m.group("data").split(","):
+                name = name.strip()
+                if name and name not in result.bibdata:
+                    result.bibdata.append(name)
+        elif m.group("bibstyle"):
+            result.bibstyle = m.group("style").strip()
+
+
+def _add(result: AuxCitations, key: str, location: SourceLocation) -> None:
+    key = key.strip()
+    if not key:
+        return
+    if key == "*":
+        result.cite_all = True
+        return
+    if key not in result.locations:
+        result.locations[key] = location
+        result.keys.append(key)
+
+
+# --------------------------------------------------------------------------- selection
+
+
+@dataclass
+class Source:
+    """One bibliography to take entries from, and the name to report it by."""
+
+    name: str
+    document: Document
+
+
+@dataclass
+class CiteResult:
+    """The selected entries (as a document ready to write) and what happened."""
+
+    document: Document
+    aux: AuxCitations
+    cited: list[str]  # keys cited (or, with \nocite{*}, every key)
+    parents: list[str] = field(default_factory=list)  # keys added because a cited entry needs them
+    missing: dict[str, list[str]] = field(default_factory=dict)  # key -> suggestions
+    duplicates: list[tuple[str, str, str]] = field(default_factory=list)  # (key, used source, ignored source)
+    source_of: dict[str, str] = field(default_factory=dict)  # key -> source name
+    output: str | None = None
+    format: str | None = None  # the output format written ("bibtex" | "biblatex")
+
+    def totals(self) -> dict[str, int]:
+        return {
+            "cited": len(self.cited),
+            "written": len(self.document),
+            "parents": len(self.parents),
+            "missing": len(self.missing),
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "output": self.output,
+            "format": self.format,
+            "aux": self.aux.as_dict(),
+            "totals": self.totals(),
+            "entries": [{"key": e.key, "title": e.title, "source": self.source_of.get(e.key or "")}
+                        for e in self.document.entries],
+            "parents": self.parents,
+            "missing": [{"key": k, "cited_at": str(self.aux.locations.get(k, "")), "suggestions": s}
+                        for k, s in self.missing.items()],
+            "duplicates": [{"key": k, "used": a, "ignored": b} for k, a, b in self.duplicates],
+            "problems": [str(p) for p in self.aux.problems],
+        }
+
+
+def suggest_keys(missing: str, keys: Sequence[str], limit: int = 3) -> list[str]:
+    """The existing keys closest to ``missing`` (case differences first, then fuzzy matches)."""
+    from rapidfuzz import fuzz, process
+
+    same_case = [k for k in keys if k.casefold() == missing.casefold()]
+    if same_case:
+        return same_case[:limit]
+    folded = {k: k.casefold() for k in keys}
+    found = process.extract(missing.casefold(), folded, scorer=fuzz.ratio, limit=limit, score_cutoff=70)
+    return [key for _, _, key in found]
+
+
+def _parents(entry: Entry) -> list[str]:
+    out: list[str] = []
+    for name in PARENT_FIELDS:
+        value = entry.extra.get(name)
+        if not value:
+            continue
+        for key in value.split(","):
+            key = key.strip()
+            if key and key not in out:
+                out.append(key)
+    return out
+
+
+def _parents_after_children(parents: list[str], index: dict[str, Entry]) -> list[str]:
+    """Order parents so that each comes after every entry pointing at it (BibTeX reads crossref'd
+    entries only when they follow), keeping first-needed order among equals; cycles are cut."""
+    level = {p: 0 for p in parents}
+    for _ in range(len(parents)):
+        changed = False
+        for child in parents:
+            for parent in _parents(index[child]):
+                if parent in level and parent != child and level[parent] <= level[child] and level[child] < len(parents):
+                    level[parent] = level[child] + 1
+                    changed = True
+        if not changed:
+            break
+    position = {p: i for i, p in enumerate(parents)}
+    return sorted(parents, key=lambda p: (level[p], position[p]))
+
+
+def select_cited(sources: Sequence[Source], aux: AuxCitations, *, allow_missing: bool = False) -> CiteResult:
+    """The entries ``aux`` cites, from ``sources`` (first source wins a key).
+
+    Raises :class:`~bibkit.errors.MissingCitationsError` when a cited key (or
+    a crossref'd parent) is in no source, unless ``allow_missing``.
+    """
+    index: dict[str, Entry] = {}
+    order: list[str] = []
+    source_of: dict[str, str] = {}
+    duplicates: list[tuple[str, str, str]] = []
+    blocks: list[RawBlock] = []
+    seen_strings: set[str] = set()
+    for source in sources:
+        for block in source.document.blocks:
+            if isinstance(block, Entry):
+                if not block.key:
+                    continue
+                if block.key in index:
+                    duplicates.append((block.key, source_of[block.key], source.name))
+                    continue
+                index[block.key] = block
+                order.append(block.key)
+                source_of[block.key] = source.name
+            elif block.kind == "string":
+                name = (block.name or "").lower()
+                if name not in seen_strings:
+                    seen_strings.add(name)
+                    blocks.append(block)
+            elif block.kind == "preamble":
+                blocks.append(block)
+
+    cited = list(order) if aux.cite_all else list(aux.keys)
+    if aux.cite_all:
+        # keys cited explicitly but in no source are still missing under \nocite{*}
+        cited += [k for k in aux.keys if k not in index]
+    missing: dict[str, list[str]] = {}
+    chosen: list[str] = []
+    for key in cited:
+        if key in index:
+            if key not in chosen:
+                chosen.append(key)
+        elif key not in missing:
+            missing[key] = suggest_keys(key, order)
+
+    # parents (crossref & co.), transitively; they go after every child
+    parents: list[str] = []
+    queue = list(chosen)
+    while queue:
+        key = queue.pop(0)
+        for parent in _parents(index[key]):
+            if parent in index:
+                if parent not in parents:
+                    parents.append(parent)
+                    queue.append(parent)
+            elif parent not in missing:
+                missing[parent] = suggest_keys(parent, order)
+                aux.locations.setdefault(parent, SourceLocation(f"{source_of[key]} (crossref of {key})"))
+    chosen = [k for k in chosen if k not in parents] + _parents_after_children(parents, index)
+
+    if missing and not allow_missing:
+        raise _missing_error(aux, missing, [s.name for s in sources])
+
+    doc = Document(blocks=[*blocks, *(index[k] for k in chosen)])
+    doc.metadata["cited_from"] = aux.path
+    return CiteResult(doc, aux, cited, [p for p in parents if p not in cited], missing,
+                      duplicates, {k: source_of[k] for k in chosen})
+
+
+def _missing_error(aux: AuxCitations, missing: dict[str, list[str]], source_names: list[str]) -> MissingCitationsError:
+    n = len(missing)
+    lines = [f"{n} cited key{'s are' if n != 1 else ' is'} in no source ({', '.join(source_names) or 'none given'}):"]
+    for key, suggestions in missing.items():
+        where = aux.locations.get(key)
+        at = f" (cited at {where})" if where else ""
+        if suggestions and suggestions[0].casefold() == key.casefold():
+            hint = f" → did you mean {suggestions[0]}? (keys are case-sensitive)"
+        elif suggestions:
+            hint = f" → did you mean {' or '.join(suggestions)}?"
+        else:
+            hint = ""
+        lines.append(f"  {key}{at}{hint}")
+    err = MissingCitationsError("\n".join(lines))
+    err.missing = missing  # type: ignore[attr-defined]
+    return err
+
+
+# --------------------------------------------------------------------------- reading sources and the whole job
+
+
+def read_source(spec: str, *, strict: bool = False) -> Source:
+    """Read one ``--from`` source: a file bibkit reads (a ``.bib``, a listing…) or ``zotero:COLLECTION/PATH``.
+
+    Entries without a citation key (a pasted listing) get the keys
+    ``bibkit convert`` would give them.  A Zotero collection is read with its
+    subcollections, through the local API.
+    """
+    if spec.startswith("zotero:"):
+        path = spec[len("zotero:"):].strip().strip("/")
+        if not path:
+            raise InputError("zotero: needs a collection path, e.g. --from zotero:Papers/MyPaper")
+        from zotero_bridge.export import export_collection
+
+        exported = export_collection(path, recursive=True)
+        doc = Document(blocks=list(exported.entries), metadata={"format": "zotero", "collection": path})
+        return Source(spec, doc)
+    from .pipeline import normalise_document, read_inputs
+
+    doc = read_inputs([spec], strict=strict)
+    if any(not e.key for e in doc.entries):
+        normalise_document(doc)
+    return Source(spec, doc)
+
+
+def cite(
+    aux_path: str | Path,
+    sources: Sequence[str],
+    out: str | None = None,
+    *,
+    to: str | None = None,
+    ascii: bool = False,
+    allow_missing: bool = False,
+    strict: bool = False,
+) -> CiteResult:
+    """Write the entries ``aux_path`` cites, taken from ``sources``, to ``out`` (``None``: don't write, ``-``: stdout).
+
+    ``to`` defaults to ``biblatex`` when the ``.aux`` is biblatex's (biber)
+    and ``bibtex`` otherwise.
+    """
+    from .pipeline import write_output
+
+    if not sources:
+        raise InputError("no source given: name the bibliographies to take entries from with --from refs.bib")
+    aux = read_aux(aux_path)
+    read = [read_source(s, strict=strict) for s in sources]
+    result = select_cited(read, aux, allow_missing=allow_missing)
+    result.format = fmt = to or ("biblatex" if aux.backend == "biber" else "bibtex")
+    if out is not None:
+        write_output(result.document, out, to=fmt, ascii=ascii, inputs=[s for s in sources if not s.startswith("zotero:")])
+        result.output = out
+    return result

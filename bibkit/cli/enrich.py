@@ -1,0 +1,111 @@
+"""``bibkit enrich``: read inputs, resolve every record to its arXiv paper, add HF/GitHub data, write.
+
+A thin layer over :func:`bibkit.pipeline.read_inputs`,
+:func:`bibkit.enrich.enrich_document` and :func:`bibkit.pipeline.write_output`.
+Without network it does not hang: the first connection error marks a service
+unavailable, the run says so in one line, writes the un-enriched output and
+exits 0 (``--strict``: 4).  Exit codes with ``--strict``: 4 (``NETWORK``) when
+a service was unreachable or rate-limited, 5 (``INCOMPLETE``) when entries
+stayed ambiguous or unresolved.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from ..config import load_settings
+from ..errors import ExitCode, UsageError
+from ..http import HttpLayer
+from .common import add_io_options, add_strict_option, print_summary, progress, write_report
+
+SERVICES = ("arxiv", "hf", "github")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "enrich",
+        help="resolve records to arXiv papers and add authors, dates, ids, DOIs, code links (network)",
+        description="Read inputs like `convert`, then resolve every record to its arXiv paper (identifiers in the "
+                    "text, Hugging Face search, batched arXiv title and abstract search, each candidate verified) "
+                    "and fill in authors, date, arXiv id, category, DOI and links. Answers are cached for a day; "
+                    "arXiv is asked at most once every 3 seconds.",
+    )
+    add_io_options(p)
+    p.add_argument("--only", metavar="SERVICES", default=",".join(SERVICES),
+                   help="comma-separated services to use: arxiv,hf,github (default: all)")
+    p.add_argument("--offline", action="store_true", help="answer from the HTTP cache only; never touch the network")
+    p.add_argument("--refresh", action="store_true", help="ignore cached answers (fresh answers are cached again)")
+    add_strict_option(p, "a service was unreachable (exit 4) or entries stayed unresolved or ambiguous (exit 5)")
+    p.set_defaults(func=run)
+
+
+def parse_only(text: str) -> tuple[str, ...]:
+    names = tuple(dict.fromkeys(s.strip().lower() for s in text.split(",") if s.strip()))
+    unknown = [n for n in names if n not in SERVICES]
+    if unknown or not names:
+        raise UsageError(f"--only takes a comma-separated list of {', '.join(SERVICES)} (got {text!r})")
+    return names
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..enrich import Progress, enrich_document
+    from ..pipeline import normalise_document, read_inputs, write_output
+
+    only = parse_only(args.only)
+    if args.offline and args.refresh:
+        raise UsageError("--offline and --refresh contradict each other")
+    settings = load_settings()
+    doc = read_inputs(args.inputs, args.fmt, strict=args.strict)
+    read = len(doc)
+    normalise_document(doc, key_format=args.key_format, dedupe=args.dedupe)
+    with HttpLayer(settings, offline=args.offline, refresh=args.refresh) as layer, \
+            progress(args, len(doc), "enrich") as bar:
+        def on_progress(ev: Progress) -> None:
+            if ev.done > bar.n:
+                bar.update(ev.done - bar.n)
+            eta = f", ~{ev.eta:.0f}s left" if ev.eta else ""
+            bar.set_postfix_str(f"{ev.requests} requests{eta}")
+
+        result = enrich_document(doc, settings, only=only, http=layer, on_progress=on_progress,
+                                 code_note=args.code_note, key_format=args.key_format)
+    merged = normalise_document(doc, key_format=args.key_format, dedupe=args.dedupe, recompute_keys=True)
+    backup = write_output(doc, args.output or "-", to=args.to, ascii=args.ascii, code_note=args.code_note,
+                          inputs=args.inputs)
+    report = result.as_dict()
+    report.update({"output": args.output or "-", "backup": str(backup) if backup else None, "read": read,
+                   "written": len(doc), "merged_after_enrichment": [m.as_dict() for m in merged.merges]})
+    write_report(args.report, report)
+    for notice in result.notices:  # one line each, even with --quiet: the user must know enrichment was partial
+        print(f"bibkit: {notice}", file=sys.stderr)
+    _summary(args, result, read, len(doc), backup, merged)
+    if args.strict and not result.network_ok:
+        return ExitCode.NETWORK
+    if args.strict and result.incomplete:
+        return ExitCode.INCOMPLETE
+    return ExitCode.OK
+
+
+def _summary(args: argparse.Namespace, result: Any, read: int, written: int, backup: Any, merged: Any) -> None:
+    totals = result.totals
+    rows: list[tuple[str, Any]] = [("entries read", read)]
+    rows.append(("resolved", totals["resolved"]))
+    for step, n in totals["by_step"].items():
+        rows.append((f"  by {step}", n))
+    rows += [("ambiguous", totals["ambiguous"]), ("unresolved", totals["unresolved"])]
+    if totals["skipped"]:
+        rows.append(("skipped", totals["skipped"]))
+    for service, data in result.stats.items():
+        waited = f", waited {data['waited_seconds']:.0f}s" if data.get("waited_seconds") else ""
+        rows.append((f"requests: {service}", f"{data['requests']} (cache hits {data['cache_hits']}{waited})"))
+    if merged.merges:
+        rows.append(("merged duplicates", len(merged.merges)))
+    rows += [("entries written", written), ("output", args.output or "stdout")]
+    notes: list[str] = []
+    if backup:
+        notes.append(f"input backed up to {backup}")
+    for rep in result.reports:
+        if rep.status in ("ambiguous", "unresolved"):
+            notes.append(f"{rep.status}: {rep.key or rep.title}: {rep.reason}")
+    print_summary(args, "bibkit enrich", rows, notes)

@@ -1,0 +1,227 @@
+"""Writing what arXiv and Hugging Face say about a paper into an :class:`~bibkit.model.Entry`.
+
+Every field goes through :meth:`Entry.set` / :meth:`Entry.set_id`, so its
+provenance (source, confidence, detail) is recorded, and is listed in the
+entry's report (``fields_set``).
+
+What a user wrote is never overwritten: for an entry read from a ``.bib``
+file, fields present in the input (the reader's :class:`~bibkit.model.BibOrigin`
+memo) are kept and only missing ones are filled.  Entries from listings, id
+lists and HF JSON take arXiv's data, which is better than a pasted page's:
+arXiv's *current* title (the listing's title is kept in
+``meta["listing_title"]`` when it differs), every author, the first version's
+date.
+
+Preprint or published follows Zotero's arXiv translator: a journal DOI on the
+arXiv record means published.  The venue type comes from the journal
+reference when it names proceedings; otherwise it is an article.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..links import canonical_link, extract_links
+from ..model import Entry, LinkKind
+from ..names import parse_plain_name
+from ..normalize.text import normalize_title
+from .atom import ArxivRecord
+from .base import EntryReport
+from .hf import HfPaper
+
+__all__ = ["apply_arxiv", "apply_hf", "abs_url", "venue_of"]
+
+_PROCEEDINGS = re.compile(
+    r"\b(proceedings|proc\.|conference|workshops?|symposium|findings of|meeting|congress|"
+    r"NeurIPS|ICML|ICLR|ACL|EMNLP|NAACL|CVPR|ICCV|ECCV|AAAI|IJCAI|KDD|SIGIR|FAccT|COLING)\b|\s@\s",
+    re.IGNORECASE,
+)
+#: "Phys. Rev. B 85, 115117 (2012)", "Nature Communications 16, 1234 (2025)", "Nucl. Phys. B 550 (1999) 123-145"
+_JOURNAL_REF = re.compile(
+    r"^(?P<name>[^\d(]*?[A-Za-z.)])\s*(?P<volume>\d+)(?:\s*\((?P<issue>[\w-]+)\))?\s*(?:[,:]\s*|\s+)"
+    r"(?:(?P<pages>[\d]+(?:\s*[-–]+\s*\d+)?)\s*(?:\(\d{4}\))?|\(\d{4}\)\s*(?P<pages2>\d+(?:\s*[-–]+\s*\d+)?))\s*$"
+)
+
+
+def abs_url(arxiv_id: str) -> str:
+    return f"https://arxiv.org/abs/{arxiv_id}"
+
+
+def venue_of(journal_ref: str | None) -> dict[str, str]:
+    """What a journal reference says about the venue: ``{"type", "journal"|"booktitle", "volume"?, "pages"?}``.
+
+    Conservative: a name is split from volume and pages only for the common
+    "Name Vol, Pages (Year)" shapes; anything else keeps the whole reference
+    as the venue name rather than guessing.
+    """
+    if not journal_ref:
+        return {"type": "article"}
+    ref = journal_ref.strip()
+    if _PROCEEDINGS.search(ref):
+        return {"type": "inproceedings", "booktitle": ref}
+    m = _JOURNAL_REF.match(ref)
+    if m:
+        out = {"type": "article", "journal": m["name"].strip().rstrip(",")}
+        out["volume"] = m["volume"]
+        if m["issue"]:
+            out["number"] = m["issue"]
+        pages = m["pages"] or m["pages2"]
+        if pages:
+            out["pages"] = re.sub(r"\s*[-–]+\s*", "--", pages)
+        return out
+    return {"type": "article", "journal": ref}
+
+
+# --------------------------------------------------------------------------- field policy
+
+
+def _user_owned(entry: Entry, name: str) -> bool:
+    """Whether ``name`` holds what the user wrote in an input .bib (never overwritten)."""
+    if entry.bib is None:
+        return False
+    if name in entry.bib.decoded:
+        return True
+    aliases = {"ids.arxiv": ("eprint", "arxiv"), "ids.doi": ("doi",), "date": ("year", "date", "month"),
+               "authors": ("author",), "primary_class": ("primaryclass",), "entry_type": ("entry_type",),
+               "journal": ("journal", "journaltitle"), "booktitle": ("booktitle",)}
+    for alias in aliases.get(name, (name,)):
+        if alias in entry.bib.fields:
+            return True
+    return name == "entry_type"  # a .bib entry's type is the user's choice
+
+
+class _Writer:
+    """Sets fields on one entry and lists them in its report."""
+
+    def __init__(self, entry: Entry, report: EntryReport, source: str, confidence: float, detail: str | None):
+        self.entry, self.report = entry, report
+        self.source, self.confidence, self.detail = source, confidence, detail
+
+    def _record(self, name: str, detail: str | None = None) -> None:
+        info: dict[str, Any] = {"source": self.source, "confidence": round(self.confidence, 4)}
+        if detail or self.detail:
+            info["detail"] = detail or self.detail
+        self.report.fields_set[name] = info
+
+    def field(self, name: str, value: Any, *, fill_only: bool = False) -> None:
+        if value is None or value == "" or value == []:
+            return
+        current = getattr(self.entry, name)
+        if current == value:
+            return
+        if _user_owned(self.entry, name) or (fill_only and current not in (None, "", [])):
+            if current not in (None, "", []):
+                return
+        self.entry.set(name, value, self.source, self.confidence, self.detail)
+        self._record(name)
+
+    def ident(self, name: str, value: str | None) -> None:
+        if not value:
+            return
+        current = getattr(self.entry.ids, name)
+        if current is not None and (current == value or _user_owned(self.entry, f"ids.{name}")):
+            return
+        self.entry.set_id(name, value, self.source, self.confidence, self.detail)
+        self._record(f"ids.{name}")
+
+    def meta(self, key: str, value: Any) -> None:
+        if value is None or value == "" or value == []:
+            return
+        if self.entry.meta.get(key) == value:
+            return
+        self.entry.meta[key] = value
+        self._record(f"meta.{key}")
+
+    def link(self, link: Any, detail: str) -> None:
+        before = (len(self.entry.links), [(l.key, l.role) for l in self.entry.links])
+        kept = self.entry.add_link(link)
+        after = (len(self.entry.links), [(l.key, l.role) for l in self.entry.links])
+        if before != after:
+            self.report.fields_set.setdefault("links", {"source": self.source, "added": []})
+            self.report.fields_set["links"].setdefault("added", []).append(
+                {"url": kept.url, "kind": kept.kind.value, "role": kept.role, "source": kept.source, "detail": detail})
+
+
+# --------------------------------------------------------------------------- arXiv
+
+
+def apply_arxiv(entry: Entry, rec: ArxivRecord, report: EntryReport, *, confidence: float = 1.0,
+                detail: str | None = None) -> None:
+    """Set the fields arXiv knows (see the module docstring for what is overwritten)."""
+    w = _Writer(entry, report, "arxiv", confidence, detail or abs_url(rec.arxiv_id))
+    if entry.title is not None and normalize_title(entry.title) != normalize_title(rec.title) \
+            and not _user_owned(entry, "title"):
+        entry.meta.setdefault("listing_title", entry.title)
+    w.field("title", rec.title)
+    w.field("abstract", rec.summary or None)
+    if rec.authors:
+        w.field("authors", [parse_plain_name(a.name) for a in rec.authors])
+    w.field("date", rec.published_date)
+    w.ident("arxiv", rec.arxiv_id)
+    if entry.ids.arxiv == rec.arxiv_id and entry.ids.arxiv_version is not None and entry.ids.arxiv_version > (rec.version or 0):
+        entry.problem("arxiv-version", f"version v{entry.ids.arxiv_version} of {rec.arxiv_id} does not exist on arXiv")
+    venue = venue_of(rec.journal_ref) if rec.doi else {"type": "preprint"}
+    w.field("entry_type", venue["type"])
+    if rec.doi:
+        for name in ("journal", "booktitle", "volume", "number", "pages"):
+            if name in venue and entry.entry_type == venue["type"]:
+                w.field(name, venue[name], fill_only=True)
+    w.field("primary_class", rec.primary_category)
+    if rec.categories:
+        w.field("categories", list(rec.categories))
+    w.ident("doi", rec.doi or f"10.48550/arXiv.{rec.arxiv_id}")
+    w.field("url", abs_url(rec.arxiv_id))
+    w.meta("journal_ref", rec.journal_ref)
+    w.meta("arxiv_comment", rec.comment)
+    if rec.version:
+        w.meta("arxiv_latest_version", rec.version)
+    if rec.comment:
+        for link in extract_links(rec.comment, "arxiv-comment"):
+            if link.kind in (LinkKind.ARXIV, LinkKind.DOI):
+                continue  # identifiers in a comment name other works (the published version, a companion)
+            w.link(link, "arXiv comment")
+
+
+# --------------------------------------------------------------------------- Hugging Face
+
+
+def apply_hf(entry: Entry, paper: HfPaper, report: EntryReport, *, confidence: float = 1.0,
+             with_metadata: bool = False) -> None:
+    """HF's extras: the code repository (``githubRepo``), project page, AI keywords.
+
+    With ``with_metadata`` (arXiv could not be asked) also the bibliographic
+    basics HF knows: the arXiv id, authors, date, abs URL and arXiv DOI.
+    """
+    w = _Writer(entry, report, "hf", confidence, f"https://huggingface.co/papers/{paper.id}")
+    w.ident("hf_paper", paper.id)
+    if with_metadata:
+        w.ident("arxiv", paper.id)
+        if paper.authors:
+            w.field("authors", [parse_plain_name(n) for n in paper.authors], fill_only=True)
+        w.field("date", paper.published_date, fill_only=True)
+        w.field("abstract", paper.summary or None, fill_only=True)
+        if entry.bib is None and entry.entry_type in ("misc", "online"):
+            w.field("entry_type", "preprint")
+        w.ident("doi", f"10.48550/arXiv.{paper.id}")
+        w.field("url", abs_url(paper.id), fill_only=True)
+    has_repo = False
+    if paper.github_repo:
+        for link in extract_links(paper.github_repo, "hf") or [canonical_link(paper.github_repo, "hf")]:
+            if link.kind is LinkKind.GITHUB:
+                link.role, link.evidence, link.source = "primary", "hf-githubRepo", "hf"
+                w.link(link, "HF githubRepo")
+                for kept in entry.github_links:  # HF's field is stronger evidence than a sentence in the abstract
+                    if (kept.target or "").casefold() == (link.target or "").casefold() and kept.evidence != "hf-githubRepo":
+                        kept.role, kept.evidence = "primary", "hf-githubRepo"
+                has_repo = True
+                break
+    if paper.project_page:
+        link = canonical_link(paper.project_page, "hf")
+        if link.kind is LinkKind.OTHER:
+            link.kind = LinkKind.PROJECT
+        if link.kind is LinkKind.GITHUB:
+            link.role, link.evidence = ("primary", "hf-projectPage") if not has_repo else ("mentioned", "hf-projectPage")
+        w.link(link, "HF projectPage")
+    if paper.ai_keywords:
+        w.meta("ai_keywords", list(paper.ai_keywords))

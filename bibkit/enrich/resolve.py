@@ -1,0 +1,560 @@
+"""The resolution chain: find each record's arXiv paper, cheapest and surest step first, never wrong.
+
+For every entry the chain stops at the first step that yields a *verified*
+candidate (:mod:`bibkit.enrich.match`):
+
+1. ``input`` — the record's own identifier (an ids list, a ``.bib`` ``eprint``,
+   an arXiv URL or arXiv DOI in its own fields): fetched, and checked for an
+   obvious mismatch with the record's title (a typo in an ``eprint``).
+2. ``identifier`` — arXiv ids, arXiv DOIs and Hugging Face paper URLs found
+   in the record's *text* (abstract, note).  An abstract may cite another
+   paper, so these are candidates, verified like any other.
+3. ``hf-search`` — Hugging Face papers search by title.  HF ids are arXiv ids;
+   the answer carries summary, authors, ``githubRepo`` and ``ai_keywords``, so
+   no second HF call is needed.  The arXiv record for the id is then fetched
+   (all such ids in one batched ``id_list`` call) and must agree.
+4. ``arxiv-title`` — arXiv search, several quoted titles OR-ed into one
+   ``search_query``; every result is verified against every record of the
+   batch, so results are assigned by content, never by position.
+5. ``arxiv-abstract`` — for titles that found nothing convincing (papers get
+   renamed between versions): distinctive abstract phrases, batched the same
+   way, verified by abstract similarity.  Records without an abstract get a
+   looser title query instead (its distinctive words).
+6. Otherwise ``ambiguous`` (a candidate came close, or several passed) or
+   ``unresolved``, with the reason and the best candidates in the report.
+
+A candidate accepted only on its title (no abstract, no authors to compare)
+is not final until the arXiv title search has had the chance to show a second
+paper with the same title.  Candidates from all steps are pooled, so a twin
+found by any step makes the record ambiguous.
+
+Service trouble is run-wide, never per entry: an unreachable or rate-limited
+service is reported once in ``ctx.notices`` and skipped for the rest of the
+run; entries it could not help stay as they were.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Sequence
+
+from ..http import HttpError, OfflineMiss, RateLimited, ServiceUnavailable
+from ..links import extract_links, find_arxiv_ids, normalize_arxiv_id
+from ..model import Entry, LinkKind
+from ..normalize.text import normalize_title
+from .apply import apply_arxiv, apply_hf
+from .arxiv import ArxivClient, ArxivQueryError
+from .atom import ArxivRecord, AtomError
+from .base import Candidate, EnrichContext, EntryReport
+from .hf import HfClient, HfPaper
+from .match import ABSTRACT_CONTRADICTS, AMBIGUOUS, TITLE_MATCH, Evidence, Verdict, abstract_similarity, pick, title_similarity, verify
+from .query import abstract_clause, any_of, title_clause, title_words_clause
+
+__all__ = ["ArxivResolver", "STEPS", "RESOLVABLE_TYPES", "UNTRUSTED_ID_SOURCES"]
+
+log = logging.getLogger("bibkit.resolve")
+
+STEP_INPUT, STEP_IDENTIFIER, STEP_HF, STEP_TITLE, STEP_ABSTRACT = (
+    "input", "identifier", "hf-search", "arxiv-title", "arxiv-abstract")
+STEPS = (STEP_INPUT, STEP_IDENTIFIER, STEP_HF, STEP_TITLE, STEP_ABSTRACT)
+
+#: entry types worth looking up on arXiv (books, theses, software… are not preprints)
+RESOLVABLE_TYPES = frozenset({"misc", "preprint", "article", "online", "unpublished", "techreport", "report",
+                              "inproceedings", "incollection"})
+#: provenance sources meaning "found in free text": such an id is a candidate, not the record's own
+UNTRUSTED_ID_SOURCES = frozenset({"abstract", "text", "note", "comment", "arxiv-comment", "listing-text"})
+
+#: titles per arXiv title query, and results asked for each of them
+TITLES_PER_QUERY = 10
+RESULTS_PER_TITLE = 10
+#: records per abstract-phrase query (each contributes two phrases), and results per record
+ABSTRACTS_PER_QUERY = 8
+RESULTS_PER_ABSTRACT = 8
+#: a query longer than this (characters) is split, whatever the counts above say
+MAX_QUERY_CHARS = 4000
+#: how many HF search results to judge
+HF_LIMIT = 10
+#: candidates listed per entry in the report
+REPORT_CANDIDATES = 3
+
+
+@dataclass
+class _Judged:
+    candidate: Candidate
+    verdict: Verdict
+    record: ArxivRecord | None = None
+    hf: HfPaper | None = None
+
+
+@dataclass
+class _Work:
+    entry: Entry
+    report: EntryReport
+    evidence: Evidence
+    own_id: str | None = None
+    text_ids: list[str] = field(default_factory=list)
+    judged: dict[str, _Judged] = field(default_factory=dict)  # arxiv id -> best judgement
+    done: bool = False
+    step: str | None = None
+    record: ArxivRecord | None = None
+    hf: HfPaper | None = None
+    confidence: float | None = None
+    reason: str | None = None
+    ambiguous: bool = False
+    searched: set[str] = field(default_factory=set)  # steps that ran for this entry
+
+    @property
+    def searchable(self) -> bool:
+        return not self.done and self.own_id is None
+
+
+class _Stop(Exception):
+    """A service went away mid-step; the step ends, the run goes on."""
+
+
+class ArxivResolver:
+    """The resolution enricher (name ``"arxiv"``); uses arXiv and, when allowed, Hugging Face.
+
+    ``on_plan(service, requests)`` (optional) is told how many requests a
+    step is about to make, for progress bars that estimate time left.
+    """
+
+    name = "arxiv"
+    services = frozenset({"arxiv", "hf"})
+
+    def __init__(self, *, titles_per_query: int = TITLES_PER_QUERY, abstracts_per_query: int = ABSTRACTS_PER_QUERY,
+                 on_plan: Callable[[str, int], None] | None = None):
+        self.titles_per_query = titles_per_query
+        self.abstracts_per_query = abstracts_per_query
+        self.on_plan = on_plan or (lambda service, n: None)
+        self.arxiv: ArxivClient | None = None
+        self.hf: HfClient | None = None
+        self.down: dict[str, str] = {}
+        self.offline_misses = 0
+
+    # ================================================================== entry point
+
+    def enrich(self, entries: list[Entry], ctx: EnrichContext) -> None:
+        use_arxiv, use_hf = "arxiv" in ctx.only, "hf" in ctx.only
+        if not (use_arxiv or use_hf):
+            return
+        self.arxiv = ArxivClient(ctx.http, ctx.settings) if use_arxiv else None
+        self.hf = HfClient(ctx.http, ctx.settings) if use_hf else None
+        works = [w for w in (self._prepare(e, ctx) for e in entries) if w is not None]
+        reported = len(entries) - len(works)  # skipped entries are done at once
+        ctx.on_progress("resolve", reported)
+
+        def tick() -> None:
+            nonlocal reported
+            done = len(entries) - len(works) + sum(1 for w in works if w.done)
+            if done > reported:
+                ctx.on_progress("resolve", done - reported)
+                reported = done
+
+        for step in (self._step_identifiers, self._step_hf,
+                     lambda ws, c: self._step_search(ws, c, STEP_TITLE),
+                     lambda ws, c: self._step_search(ws, c, STEP_ABSTRACT)):
+            step(works, ctx)
+            tick()
+        self._finish(works, ctx)
+        if len(entries) > reported:
+            ctx.on_progress("resolve", len(entries) - reported)
+        self._hf_extras(works, ctx)
+        if self.offline_misses:
+            ctx.notice(f"offline: {self.offline_misses} request(s) were not in the cache; "
+                       "run without --offline to look those entries up")
+
+    # ================================================================== preparation
+
+    def _prepare(self, entry: Entry, ctx: EnrichContext) -> _Work | None:
+        report = ctx.report(entry)
+        report.listing_title = entry.title
+        if entry.entry_type not in RESOLVABLE_TYPES and not entry.ids.arxiv:
+            report.status, report.reason = "skipped", f"a {entry.entry_type} is not looked up on arXiv"
+            return None
+        work = _Work(entry, report, Evidence.from_entry(entry))
+        own = self._own_id(entry)
+        if own:
+            work.own_id = own
+            report.arxiv_id = own
+        else:
+            work.text_ids = self._text_ids(entry)
+            if not (entry.title or entry.abstract or work.text_ids):
+                report.status, report.reason = "unresolved", "no title, abstract or identifier to look up"
+                return None
+        return work
+
+    @staticmethod
+    def _own_id(entry: Entry) -> str | None:
+        """The record's own arXiv id: its ``ids.arxiv`` (unless read from free text), arXiv DOI, HF id or URL."""
+        if entry.ids.arxiv:
+            prov = entry.provenance.get("ids.arxiv")
+            if prov is None or prov.source not in UNTRUSTED_ID_SOURCES:
+                found = normalize_arxiv_id(entry.ids.arxiv)
+                return found[0] if found else entry.ids.arxiv
+        for value in (entry.ids.doi, entry.ids.hf_paper, entry.url):
+            found = normalize_arxiv_id(value) if value else None
+            if found:
+                return found[0]
+        if entry.url and "huggingface.co/papers/" in entry.url:
+            found = normalize_arxiv_id(entry.url.rsplit("/", 1)[-1])
+            if found:
+                return found[0]
+        return None
+
+    @staticmethod
+    def _text_ids(entry: Entry) -> list[str]:
+        """arXiv ids mentioned in the record's text (links already extracted, abstract, note)."""
+        found: dict[str, None] = {}
+        if entry.ids.arxiv:  # an id the reader took from free text
+            n = normalize_arxiv_id(entry.ids.arxiv)
+            if n:
+                found[n[0]] = None
+        for link in entry.links:
+            if link.kind in (LinkKind.ARXIV, LinkKind.HF_PAPER) and link.target:
+                n = normalize_arxiv_id(link.target)
+                if n:
+                    found[n[0]] = None
+        for text in (entry.abstract, entry.note):
+            if not text:
+                continue
+            for base, _v in find_arxiv_ids(text):
+                found[base] = None
+            for link in extract_links(text, "text"):
+                if link.kind is LinkKind.HF_PAPER and link.target:
+                    n = normalize_arxiv_id(link.target)
+                    if n:
+                        found[n[0]] = None
+        return list(found)
+
+    # ================================================================== judging
+
+    def _judge(self, work: _Work, rec: ArxivRecord | None, hf: HfPaper | None, source: str) -> _Judged:
+        if rec is not None:
+            cand_ev = Evidence.from_names(rec.title, rec.summary, rec.author_names,
+                                          rec.published.year if rec.published else None)
+            arxiv_id, title = rec.arxiv_id, rec.title
+        else:
+            assert hf is not None
+            cand_ev = Evidence.from_names(hf.title, hf.summary, hf.authors,
+                                          hf.published_at.year if hf.published_at else None)
+            arxiv_id, title = hf.id, hf.title
+        verdict = verify(work.evidence, cand_ev)
+        judged = _Judged(Candidate(arxiv_id, title, verdict.score, dict(verdict.scores), source), verdict, rec, hf)
+        previous = work.judged.get(arxiv_id)
+        better = previous is None or (verdict.accepted, verdict.score) > (previous.verdict.accepted, previous.verdict.score)
+        if better:
+            if previous is not None:  # keep what the other source knew about the same paper
+                judged.record = judged.record or previous.record
+                judged.hf = judged.hf or previous.hf
+            work.judged[arxiv_id] = judged
+        else:
+            previous.record = previous.record or rec
+            previous.hf = previous.hf or hf
+        return judged
+
+    def _decide(self, work: _Work, step: str, *, final: bool, ctx: EnrichContext) -> bool:
+        """Accept the pooled winner if there is one; title-only winners wait unless ``final``."""
+        winner, reason, tie = pick([(j, j.verdict) for j in work.judged.values()], key=lambda j: j.candidate.arxiv_id)
+        if winner is None:
+            work.ambiguous = work.ambiguous or tie
+            work.reason = reason
+            return False
+        if winner.verdict.path == "title" and not final:
+            return False  # a title alone: wait until arXiv's title search could show a twin
+        work.done, work.step = True, winner.candidate.source or step
+        work.record, work.hf, work.confidence = winner.record, winner.hf, winner.verdict.score
+        work.reason, work.ambiguous = None, False
+        return True
+
+    # ================================================================== services
+
+    def _service_failed(self, service: str, exc: Exception, ctx: EnrichContext) -> None:
+        label = {"arxiv": "arXiv", "hf": "Hugging Face"}.get(service, service)
+        if service in self.down:
+            return
+        if isinstance(exc, RateLimited):
+            message = f"{label} rate limit reached ({exc}); entries not yet looked up were left as they were — rerun later"
+        else:
+            message = f"{label} unreachable ({exc}); entries not yet looked up were left as they were"
+        self.down[service] = message
+        ctx.notice(message)
+
+    def _fetch(self, ids: Sequence[str], ctx: EnrichContext) -> dict[str, ArxivRecord]:
+        if self.arxiv is None or "arxiv" in self.down or not ids:
+            return {}
+        self.on_plan("arxiv", -(-len(ids) // self.arxiv.id_batch))
+        before = len(self.arxiv.problems)
+        records = self.arxiv.fetch(ids)
+        for problem in self.arxiv.problems[before:]:
+            if problem.message.startswith("offline"):
+                self.offline_misses += 1
+            log.info("arXiv: %s: %s", problem.arxiv_id, problem.message)
+        if self.arxiv.failure is not None:
+            self._service_failed("arxiv", self.arxiv.failure, ctx)
+        return records
+
+    # ================================================================== step 1: identifiers
+
+    def _step_identifiers(self, works: list[_Work], ctx: EnrichContext) -> None:
+        own = [w for w in works if w.own_id]
+        texty = [w for w in works if w.text_ids and w.searchable]
+        ids = list(dict.fromkeys([w.own_id for w in own if w.own_id] + [i for w in texty for i in w.text_ids]))
+        if not ids:
+            return
+        records = self._fetch(ids, ctx)
+        problems = {p.arxiv_id: p.message for p in (self.arxiv.problems if self.arxiv else [])}
+        for w in own:
+            rec = records.get(w.own_id or "")
+            w.searched.add(STEP_INPUT)
+            if rec is None:
+                if "arxiv" in self.down or self.arxiv is None:
+                    w.reason = "arXiv could not be asked about the record's identifier"
+                elif w.own_id in problems:
+                    w.reason = f"arXiv did not answer for {w.own_id}: {problems[w.own_id]}"
+                else:
+                    w.reason = f"arXiv has no paper {w.own_id}"
+                    w.entry.problem("unknown-arxiv-id", f"arXiv has no paper with id {w.own_id}")
+                w.done = True
+                continue
+            judged = self._judge(w, rec, None, STEP_INPUT)
+            if self._contradicts(w, rec):
+                w.done, w.ambiguous = True, True
+                w.reason = (f"the record's arXiv id {rec.arxiv_id} is the paper {rec.title!r}, "
+                            "which does not match the record's title; nothing was changed")
+                w.entry.problem("arxiv-id-mismatch", w.reason)
+                continue
+            w.done, w.step, w.record = True, STEP_INPUT, rec
+            w.confidence = 1.0
+            judged.candidate.score = max(judged.candidate.score, 1.0)
+        for w in texty:
+            w.searched.add(STEP_IDENTIFIER)
+            for arxiv_id in w.text_ids:
+                if arxiv_id in records:
+                    self._judge(w, records[arxiv_id], None, STEP_IDENTIFIER)
+            self._decide(w, STEP_IDENTIFIER, final=False, ctx=ctx)
+
+    @staticmethod
+    def _contradicts(work: _Work, rec: ArxivRecord) -> bool:
+        """A user's id that names a clearly different paper (titles and abstracts both disagree)."""
+        if not work.entry.title:
+            return False
+        t, _conflict = title_similarity(work.entry.title, rec.title)
+        if t >= 0.6:
+            return False
+        a = abstract_similarity(work.entry.abstract, rec.summary)
+        return a is None or a < ABSTRACT_CONTRADICTS
+
+    # ================================================================== step 2: Hugging Face
+
+    def _step_hf(self, works: list[_Work], ctx: EnrichContext) -> None:
+        todo = [w for w in works if w.searchable and w.entry.title]
+        if self.hf is None or not todo:
+            return
+        self.on_plan("hf", len(todo))
+        for w in todo:
+            if "hf" in self.down:
+                break
+            w.searched.add(STEP_HF)
+            try:
+                results = self.hf.search(w.entry.title or "", limit=HF_LIMIT)
+            except OfflineMiss:
+                self.offline_misses += 1
+                continue
+            except (ServiceUnavailable, RateLimited) as exc:
+                self._service_failed("hf", exc, ctx)
+                break
+            except HttpError as exc:
+                w.report.problems.append(f"Hugging Face search failed: {exc}")
+                continue
+            for paper in results:
+                self._judge(w, None, paper, STEP_HF)
+            self._decide(w, STEP_HF, final=self.arxiv is None or "arxiv" in self.down, ctx=ctx)
+        self._confirm_hf(works, ctx)
+
+    def _confirm_hf(self, works: list[_Work], ctx: EnrichContext) -> None:
+        """Fetch arXiv's record for every HF match (one batched call) and check that it agrees."""
+        matched = [w for w in works if w.done and w.step == STEP_HF and w.record is None and w.hf is not None]
+        if not matched or self.arxiv is None or "arxiv" in self.down:
+            return
+        records = self._fetch([w.hf.id for w in matched if w.hf], ctx)
+        if "arxiv" in self.down:
+            return  # keep the HF matches; their fields come from HF
+        for w in matched:
+            assert w.hf is not None
+            rec = records.get(w.hf.id)
+            hf_ev = Evidence.from_names(w.hf.title, w.hf.summary, w.hf.authors)
+            rec_ev = Evidence.from_names(rec.title, rec.summary, rec.author_names) if rec else None
+            if rec is not None and (verify(w.evidence, rec_ev).accepted or verify(hf_ev, rec_ev).accepted):
+                w.record = rec
+                self._judge(w, rec, None, STEP_HF)
+                continue
+            # HF's id does not lead to a matching arXiv record: not proof enough, keep looking
+            judged = w.judged.get(w.hf.id)
+            w.done, w.step, w.hf, w.confidence = False, None, None, None
+            if judged is not None:
+                judged.verdict.accepted = False
+                judged.verdict.reason = "arXiv's record for HF's id does not match" if rec else "arXiv did not confirm HF's id"
+                judged.verdict.score = judged.candidate.score = min(judged.candidate.score, AMBIGUOUS)
+
+    # ================================================================== steps 3-4: arXiv search
+
+    def _step_search(self, works: list[_Work], ctx: EnrichContext, step: str) -> None:
+        if self.arxiv is None or "arxiv" in self.down:
+            self._settle_title_only(works, ctx, step)
+            return
+        todo = [w for w in works if w.searchable]
+        if step == STEP_TITLE:
+            clauses = [(w, title_clause(w.entry.title)) for w in todo]
+            per_query, per_result = self.titles_per_query, RESULTS_PER_TITLE
+        else:
+            clauses = [(w, abstract_clause(w.entry.abstract) or title_words_clause(w.entry.title)) for w in todo]
+            per_query, per_result = self.abstracts_per_query, RESULTS_PER_ABSTRACT
+        clauses = [(w, c) for w, c in clauses if c]
+        chunks = _chunks(clauses, per_query, MAX_QUERY_CHARS)
+        self.on_plan("arxiv", len(chunks))
+        try:
+            for chunk in chunks:
+                self._search_chunk(chunk, per_result, step, ctx)
+        except _Stop:
+            pass
+        self._settle_title_only(works, ctx, step)
+
+    def _search_chunk(self, chunk: list[tuple[_Work, str]], per_result: int, step: str, ctx: EnrichContext) -> None:
+        assert self.arxiv is not None
+        query = any_of(c for _w, c in chunk)
+        try:
+            feed = self.arxiv.search_feed(query, max_results=per_result * len(chunk))
+        except (ArxivQueryError, AtomError) as exc:  # one bad batch never sinks the run
+            if len(chunk) > 1:
+                mid = len(chunk) // 2
+                self._search_chunk(chunk[:mid], per_result, step, ctx)
+                self._search_chunk(chunk[mid:], per_result, step, ctx)
+            else:
+                chunk[0][0].report.problems.append(f"arXiv {step} query failed: {exc}")
+            return
+        except OfflineMiss:
+            self.offline_misses += 1
+            return
+        except (ServiceUnavailable, RateLimited) as exc:
+            self._service_failed("arxiv", exc, ctx)
+            raise _Stop from exc
+        except HttpError as exc:
+            for w, _c in chunk:
+                w.report.problems.append(f"arXiv {step} query failed: {exc}")
+            return
+        unmatched = []
+        for w, clause in chunk:
+            w.searched.add(step)
+            for rec in feed.entries:
+                self._judge(w, rec, None, step)
+            if not self._decide(w, step, final=False, ctx=ctx):
+                unmatched.append((w, clause))
+        truncated = feed.total_results is not None and feed.total_results > len(feed.entries)
+        if truncated and unmatched and len(chunk) > 1:
+            # a generic phrase filled the page: ask again for the unmatched ones in smaller batches
+            mid = max(1, len(unmatched) // 2)
+            self._search_chunk(unmatched[:mid], per_result, step, ctx)
+            if unmatched[mid:]:
+                self._search_chunk(unmatched[mid:], per_result, step, ctx)
+
+    def _settle_title_only(self, works: list[_Work], ctx: EnrichContext, step: str) -> None:
+        """After the title search (or when it cannot run), title-only winners become final."""
+        if step != STEP_TITLE and not (self.arxiv is None or "arxiv" in self.down):
+            return
+        for w in works:
+            if w.searchable and w.judged:
+                self._decide(w, w.step or STEP_TITLE, final=True, ctx=ctx)
+
+    # ================================================================== outcome
+
+    def _finish(self, works: list[_Work], ctx: EnrichContext) -> None:
+        for w in works:
+            rep = w.report
+            ranked = sorted(w.judged.values(), key=lambda j: -j.candidate.score)
+            rep.candidates = [j.candidate for j in ranked[:REPORT_CANDIDATES]]
+            if w.done and w.step and (w.record is not None or w.hf is not None):
+                rep.status, rep.resolved_by = "resolved", w.step
+                rep.confidence = w.confidence if w.confidence is not None else 1.0
+                rep.reason = None
+                if w.record is not None:
+                    rep.arxiv_id = w.record.arxiv_id
+                    apply_arxiv(w.entry, w.record, rep, confidence=rep.confidence)
+                    if w.hf is not None:
+                        apply_hf(w.entry, w.hf, rep, confidence=rep.confidence)
+                elif w.hf is not None:
+                    rep.arxiv_id = w.hf.id
+                    apply_hf(w.entry, w.hf, rep, confidence=rep.confidence, with_metadata=True)
+                rep.title = w.entry.title
+                continue
+            best = ranked[0] if ranked else None
+            twin = best is not None and best.candidate.scores.get("title", 0.0) >= TITLE_MATCH
+            if w.ambiguous or twin or (best is not None and best.candidate.score >= AMBIGUOUS):
+                rep.status = "ambiguous"
+                rep.confidence = best.candidate.score if best else None
+                rep.reason = w.reason if w.ambiguous and w.reason else (
+                    f"best candidate {best.candidate.arxiv_id} scored {best.candidate.score:.2f}: "
+                    f"{best.verdict.reason}" if best else w.reason)
+                if w.own_id:
+                    rep.arxiv_id = w.own_id
+            else:
+                rep.status = "unresolved"
+                rep.confidence = best.candidate.score if best else None
+                rep.reason = w.reason if w.own_id else self._why_unresolved(w, best)
+                if w.own_id:
+                    rep.arxiv_id = w.own_id
+
+    def _why_unresolved(self, w: _Work, best: _Judged | None) -> str:
+        skipped = [self.down[s] for s in ("hf", "arxiv") if s in self.down]
+        if best is not None:
+            why = f"no convincing match (best {best.candidate.arxiv_id}, {best.candidate.score:.2f}: {best.verdict.reason})"
+        elif w.searched:
+            why = "no search result resembled the record"
+        else:
+            why = "not looked up"
+        if skipped and not w.searched.issuperset({STEP_TITLE, STEP_ABSTRACT}):
+            why += "; " + skipped[0].split(";")[0]
+        return why
+
+    def _hf_extras(self, works: list[_Work], ctx: EnrichContext) -> None:
+        """HF's code repository and keywords for papers resolved without HF (one call each, cached)."""
+        if self.hf is None:
+            return
+        todo = [w for w in works if w.report.status == "resolved" and w.hf is None and w.report.arxiv_id]
+        if todo:
+            self.on_plan("hf", len(todo))
+        for w in todo:
+            if "hf" in self.down:
+                break
+            try:
+                paper = self.hf.paper(w.report.arxiv_id or "")
+            except OfflineMiss:
+                self.offline_misses += 1
+                continue
+            except (ServiceUnavailable, RateLimited) as exc:
+                self._service_failed("hf", exc, ctx)
+                break
+            except HttpError as exc:
+                w.report.problems.append(f"Hugging Face lookup failed: {exc}")
+                continue
+            if paper is not None:
+                w.hf = paper
+                apply_hf(w.entry, paper, w.report, confidence=w.report.confidence or 1.0)
+
+
+def _chunks(items: Iterable[tuple[_Work, str]], per_query: int, max_chars: int) -> list[list[tuple[_Work, str]]]:
+    """Group clauses into queries of at most ``per_query`` clauses and ``max_chars`` characters."""
+    out: list[list[tuple[_Work, str]]] = []
+    current: list[tuple[_Work, str]] = []
+    size = 0
+    for item in items:
+        length = len(item[1]) + 4
+        if current and (len(current) >= per_query or size + length > max_chars):
+            out.append(current)
+            current, size = [], 0
+        current.append(item)
+        size += length
+    if current:
+        out.append(current)
+    return out

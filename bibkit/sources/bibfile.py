@@ -1,0 +1,693 @@
+"""Read ``.bib`` files (BibTeX and BibLaTeX) into the model, keeping enough to write them back exactly.
+
+bibtexparser v2 splits the text into blocks (with no middleware: we want the
+raw value expressions); this module then
+
+* resolves ``@string`` macros and ``#`` concatenations (macro names are
+  case-insensitive; ``jan``…``dec`` are predefined) for the model's values,
+  while the raw expression of every field is kept in :class:`BibOrigin` so the
+  writer emits an untouched field byte for byte (a month stays ``mar``, a
+  title stays ``foo # " bar"``);
+* decodes LaTeX to Unicode (:mod:`bibkit.normalize.latex`) except in verbatim
+  fields (``url``, ``doi``, ``eprint``, ``file``…);
+* structures what the model knows: names (:mod:`bibkit.bibnames`), the date
+  from ``year``/``month``/``day`` or BibLaTeX ``date``, identifiers (DOI,
+  arXiv from ``eprint`` + ``archivePrefix``/``eprinttype`` or from
+  ``arxiv``/journal/URL/DOI forms, ISBN, ISSN, PMID), ``keywords`` → tags,
+  ``github`` → the paper's primary code link; every other field goes to
+  :attr:`Entry.extra`, decoded;
+* keeps ``@string``, ``@preamble``, ``@comment`` and the text between entries
+  as :class:`RawBlock` s, in order.
+
+Malformed input never sinks the file: a block bibtexparser could not parse, a
+duplicate field, a missing comma between fields, text that looks like the
+remains of an entry with one ``}`` too many — each becomes a :class:`Problem`
+naming file, line and key, and the text of a bad block is kept as a ``text``
+block so writing the file back does not delete it.  ``strict=True`` raises
+:class:`~bibkit.errors.InputError` for the first malformed entry instead.
+Duplicate keys are not malformed: both entries are kept, the later one gets a
+``duplicate-key`` problem (key assignment then suffixes it).
+
+Model values for one entry are recorded in ``BibOrigin.decoded`` per *group*
+(``title``, ``authors``, ``date``, ``ids.arxiv``, ``extra:<name>``…), with
+``decoded["__groups__"]`` mapping each field to its group: the writer compares
+each group with the entry's current value (:func:`group_value`) to decide
+between verbatim and re-encoded output.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import bibtexparser
+from bibtexparser import model as bp
+
+from ..bibnames import parse_bibtex_names
+from ..errors import InputError
+from ..links import canonical_link, find_arxiv_ids, normalize_arxiv_id, normalize_doi
+from ..model import (
+    BibOrigin,
+    Document,
+    Entry,
+    Link,
+    LinkKind,
+    PartialDate,
+    Problem,
+    Provenance,
+    RawBlock,
+    SourceLocation,
+)
+from ..normalize.latex import decode
+
+__all__ = ["read", "group_value", "VERBATIM_FIELDS", "MONTH_MACROS", "is_verbatim_field"]
+
+# bibtexparser logs every failed block as a warning; we report them as Problems instead
+logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
+logging.getLogger("bibtexparser").propagate = False
+
+#: BibTeX's predefined month macros (plain.bst and every style derived from it)
+MONTH_MACROS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+_MONTH_NAMES = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12, "sept": 9,
+}
+_MONTH_FULL = {v: k.capitalize() for k, v in _MONTH_NAMES.items() if k != "sept"}
+
+#: fields whose value is not LaTeX text: never decoded on reading, never encoded on writing
+VERBATIM_FIELDS = frozenset(
+    """
+    url doi eprint file pdf biburl urlraw ee localfile path sentelink verba verbb verbc
+    arxiv arxivid arxiv_id github isbn issn pmid pmcid mrnumber zmnumber lccn
+    """.split()
+)
+
+
+def is_verbatim_field(name: str) -> bool:
+    """Whether a field (lower-case name) holds a URL, path or identifier rather than text."""
+    return name in VERBATIM_FIELDS or name.endswith("url") or name.startswith("bdsk-url") \
+        or name.startswith("bdsk-file")
+
+
+_NAME_FIELDS = frozenset({"author", "editor"})
+#: fields that map one-to-one to an Entry attribute
+_SIMPLE_ATTRS = {
+    "title": "title", "abstract": "abstract", "journal": "journal", "booktitle": "booktitle",
+    "publisher": "publisher", "volume": "volume", "number": "number", "pages": "pages", "note": "note",
+}
+_BOOKKEEPING = "__groups__"
+
+_WS = re.compile(r"[ \t\n\r\f\v]+")
+_BRACE = re.compile(r"(?<!\\)[{}]")
+_MACRO_NAME = re.compile(r"[^\s#,{}\"=()]+")
+_MISSING_COMMA = re.compile(r"^\s*([A-Za-z_][\w:.+/-]*)\s*=\s*(.*)$", re.DOTALL)
+_ENTRY_HEAD = re.compile(r"^@\s*([A-Za-z_][\w-]*)\s*[{(]\s*([^,\s{}()]*)")
+_LEFTOVER = re.compile(r"^\s*(?:,|[A-Za-z_][\w:.+/-]*\s*=\s*[{\"\d])")
+_CORR_ABS = re.compile(r"^abs/(.+)$")
+_PMID_NOTE = re.compile(r"^\s*PMID:?\s*(\d+)\s*$", re.IGNORECASE)
+_ISO_FULL = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+
+
+# --------------------------------------------------------------------------- value expressions
+
+
+def _balanced_single_group(raw: str) -> bool:
+    """``raw`` is one ``{…}`` group from its first to its last character."""
+    depth = 0
+    last = len(raw) - 1
+    for m in _BRACE.finditer(raw):
+        if m.group(0) == "{":
+            depth += 1
+        else:
+            depth -= 1
+            if depth == 0:
+                return m.start() == last
+    return False
+
+
+def _match_brace(text: str, i: int) -> int:
+    depth = 0
+    for m in _BRACE.finditer(text, i):
+        if m.group(0) == "{":
+            depth += 1
+        else:
+            depth -= 1
+            if depth == 0:
+                return m.start()
+    return -1
+
+
+def _match_quote(text: str, i: int) -> int:
+    """Index of the ``"`` closing the quoted string opened at ``i`` (quotes inside braces do not count)."""
+    depth = 0
+    j = i + 1
+    n = len(text)
+    while j < n:
+        c = text[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+        elif c == '"' and depth <= 0:
+            return j
+        j += 1
+    return -1
+
+
+def parse_expression(raw: str) -> tuple[list[tuple[str, str]], str]:
+    """Split a field's value expression into parts ``("brace"|"quote"|"number"|"macro", text)``.
+
+    Returns the parts and whatever text could not be parsed (empty when the whole
+    expression is well formed).
+    """
+    if not raw:
+        return [], ""
+    first = raw[0]
+    if first == "{" and raw[-1] == "}" and "#" not in raw and _balanced_single_group(raw):
+        return [("brace", raw[1:-1])], ""
+    if first == '"' and raw[-1] == '"' and len(raw) > 1 and '"' not in raw[1:-1]:
+        return [("quote", raw[1:-1])], ""
+    if raw.isdigit():
+        return [("number", raw)], ""
+    parts: list[tuple[str, str]] = []
+    i = 0
+    n = len(raw)
+    while True:
+        while i < n and raw[i].isspace():
+            i += 1
+        if i >= n:
+            return parts, ""
+        c = raw[i]
+        if c == "{":
+            j = _match_brace(raw, i)
+            if j < 0:
+                return parts, raw[i:]
+            parts.append(("brace", raw[i + 1:j]))
+            i = j + 1
+        elif c == '"':
+            j = _match_quote(raw, i)
+            if j < 0:
+                return parts, raw[i:]
+            parts.append(("quote", raw[i + 1:j]))
+            i = j + 1
+        else:
+            m = _MACRO_NAME.match(raw, i)
+            if m is None:
+                return parts, raw[i:]
+            word = m.group(0)
+            parts.append(("number" if word.isdigit() else "macro", word))
+            i = m.end()
+        while i < n and raw[i].isspace():
+            i += 1
+        if i >= n:
+            return parts, ""
+        if raw[i] == "#":
+            i += 1
+            continue
+        return parts, raw[i:]
+
+
+def _cut_expression(raw: str, leftover: str) -> str:
+    """The part of ``raw`` before ``leftover`` (trailing white space removed)."""
+    return raw[: len(raw) - len(leftover)].rstrip()
+
+
+# --------------------------------------------------------------------------- reading
+
+
+class _Reader:
+    def __init__(self, text: str, origin: str, strict: bool):
+        self.text = text
+        self.origin = origin
+        self.strict = strict
+        self.macros: dict[str, str] = {}
+        self.doc = Document(metadata={"format": "bib"})
+        self.keys_seen: dict[str, int] = {}
+
+    # -- helpers ------------------------------------------------------------------------
+
+    def loc(self, line0: int | None) -> SourceLocation:
+        return SourceLocation(self.origin, None if line0 is None else line0 + 1)
+
+    def malformed(self, message: str, line0: int | None, key: str | None, *, entry: Entry | None = None,
+                  code: str = "malformed-entry") -> None:
+        """Record (or, when strict, raise) a malformed-input problem."""
+        if self.strict:
+            raise InputError(message, self.loc(line0), key or None)
+        p = Problem(code, message, "error", self.loc(line0), key or None)
+        if entry is not None:
+            entry.problems.append(p)
+        else:
+            self.doc.problems.append(p)
+
+    def resolve(self, parts: list[tuple[str, str]], line0: int | None, key: str | None,
+                entry: Entry | None) -> str:
+        out = []
+        for kind, text in parts:
+            if kind == "macro":
+                name = text.lower()
+                value = self.macros.get(name)
+                if value is None:
+                    month = MONTH_MACROS.get(name)
+                    if month is not None:
+                        value = _MONTH_FULL[month]
+                    else:
+                        value = text
+                        p = Problem("undefined-macro", f"@string macro {text!r} is not defined in this file; "
+                                    "its name is used as the value", "info", self.loc(line0), key or None)
+                        (entry.problems if entry is not None else self.doc.problems).append(p)
+                out.append(value)
+            else:
+                out.append(text)
+        return "".join(out)
+
+    # -- blocks -------------------------------------------------------------------------
+
+    def run(self) -> Document:
+        library = bibtexparser.parse_string(self.text, parse_stack=[])
+        prev_entry: Entry | None = None
+        for block in library.blocks:
+            line0 = block.start_line
+            if isinstance(block, bp.ImplicitComment):
+                text = block.comment
+                if prev_entry is not None and _LEFTOVER.match(text):
+                    self.malformed(
+                        f"text after entry {prev_entry.key!r} looks like more of its fields "
+                        "(a '}' too many, or unbalanced braces?); it is kept as text between entries",
+                        line0, prev_entry.key, code="stray-text")
+                self.doc.blocks.append(RawBlock("text", text, origin=self.loc(line0)))
+                prev_entry = None
+            elif isinstance(block, bp.ExplicitComment):
+                self.doc.blocks.append(RawBlock("comment", block.comment, origin=self.loc(line0)))
+            elif isinstance(block, bp.Preamble):
+                self.doc.blocks.append(RawBlock("preamble", block.value.strip(), origin=self.loc(line0)))
+            elif isinstance(block, bp.String):
+                self.add_string(block, line0)
+            elif isinstance(block, bp.Entry):
+                prev_entry = self.add_entry(block, set())
+            elif isinstance(block, bp.ParsingFailedBlock):
+                inner = _unwrap(block)
+                if isinstance(inner, bp.Entry):
+                    dups = set(block.duplicate_keys) if isinstance(block, bp.DuplicateFieldKeyBlock) else set()
+                    prev_entry = self.add_entry(inner, dups)
+                elif isinstance(inner, bp.String):
+                    self.add_string(inner, inner.start_line)
+                else:
+                    prev_entry = None
+                    self.add_failed(block)
+            else:  # pragma: no cover - bibtexparser has no other block types
+                raw = getattr(block, "raw", "") or ""
+                self.doc.blocks.append(RawBlock("text", raw, origin=self.loc(line0)))
+        return self.doc
+
+    def add_failed(self, block: bp.ParsingFailedBlock) -> None:
+        raw = (block.raw or "").rstrip()
+        head = _ENTRY_HEAD.match(raw)
+        key = head.group(2) if head and head.group(2) else None
+        reason = getattr(block.error, "abort_reason", None) or str(block.error)
+        reason = _WS.sub(" ", reason).strip()
+        self.malformed(f"could not parse this block ({reason}); its text is kept unchanged between the "
+                       "entries of the output, fix it by hand", block.start_line, key)
+        self.doc.blocks.append(RawBlock("text", raw, origin=self.loc(block.start_line)))
+
+    def add_string(self, block: bp.String, line0: int | None) -> None:
+        raw = block.value.strip()
+        parts, leftover = parse_expression(raw)
+        if leftover:
+            self.malformed(f"@string {block.key!r}: cannot parse the value after {leftover[:30]!r}",
+                           line0, None, code="malformed-string")
+        name = block.key.strip()
+        self.macros[name.lower()] = self.resolve(parts, line0, None, None)
+        self.doc.blocks.append(RawBlock("string", raw, name=name, origin=self.loc(line0)))
+
+    # -- entries ------------------------------------------------------------------------
+
+    def add_entry(self, block: bp.Entry, duplicate_fields: set[str]) -> Entry:
+        raw_block = block.raw or ""
+        head = _ENTRY_HEAD.match(raw_block)
+        written_type = head.group(1) if head else block.entry_type
+        key = (block.key or "").strip()
+        line0 = block.start_line
+        entry = Entry(entry_type=written_type.lower(), key=key or None, key_pinned=bool(key),
+                      origin=self.loc(line0))
+        origin = BibOrigin(entry_type=written_type)
+        entry.bib = origin
+        if not key:
+            entry.problem("missing-key", "entry has no citation key; one will be assigned")
+        else:
+            folded = key.casefold()
+            if folded in self.keys_seen:
+                entry.problem("duplicate-key", f"duplicate key {key!r} (first used on line "
+                              f"{self.keys_seen[folded] + 1}); both entries are kept")
+            else:
+                self.keys_seen[folded] = line0 if line0 is not None else 0
+
+        # collect fields (lower-case name -> (written name, raw, line)), recovering missing commas
+        fields: list[tuple[str, str, str, int | None]] = []
+        seen: dict[str, int] = {}
+        pending = [(f.key, f.value, f.start_line) for f in block.fields]
+        while pending:
+            fname, raw, fline = pending.pop(0)
+            raw = raw.strip()
+            lname = fname.strip().lower()
+            parts, leftover = parse_expression(raw)
+            if leftover:
+                m = _MISSING_COMMA.match(leftover)
+                if m and parts:
+                    self.malformed(f"missing comma after field {fname!r}; the following field "
+                                   f"{m.group(1)!r} is read as a field of its own", fline, key, entry=entry)
+                    raw = _cut_expression(raw, leftover)
+                    pending.insert(0, (m.group(1), m.group(2).strip().rstrip(",").strip(), fline))
+                else:
+                    self.malformed(f"field {fname!r}: cannot parse the value after {leftover[:40]!r}; "
+                                   "the value is kept as written", fline, key, entry=entry,
+                                   code="malformed-field")
+            if lname in seen:
+                self.malformed(f"duplicate field {fname!r} (BibTeX uses the first one); the later value "
+                               "is kept in an @comment after the entry", fline, key, entry=entry,
+                               code="duplicate-field")
+                self.doc_pending_comments.append(
+                    f"bibkit: duplicate field of entry {key} dropped: {fname} = {raw}")
+                continue
+            seen[lname] = 1
+            fields.append((lname, fname.strip(), raw, fline))
+            origin.fields[lname] = raw
+            origin.names[lname] = fname.strip()
+            value = self.resolve(parts, fline, key, entry)
+            self.values[lname] = (value, parts)
+        self.build(entry, fields, origin)
+        self.doc.blocks.append(entry)
+        if self.doc_pending_comments:
+            for text in self.doc_pending_comments:
+                self.doc.blocks.append(RawBlock("comment", text, origin=self.loc(line0)))
+            self.doc_pending_comments = []
+        self.values = {}
+        return entry
+
+    doc_pending_comments: list[str]
+    values: dict[str, tuple[str, list[tuple[str, str]]]]
+
+    def build(self, entry: Entry, fields: list[tuple[str, str, str, int | None]], origin: BibOrigin) -> None:
+        """Fill the model from the resolved field values and record group snapshots."""
+        groups: dict[str, str] = {}
+        values = self.values
+        prov = Provenance("bib", 1.0, str(entry.origin) if entry.origin else self.origin)
+        provenance = entry.provenance
+        extra = entry.extra
+        ids = entry.ids
+
+        def text(name: str) -> str:
+            return decode(values[name][0])
+
+        def verbatim(name: str) -> str:
+            return _WS.sub(" ", values[name][0]).strip()
+
+        date_fields = []
+        for lname, _written, _raw, fline in fields:
+            if lname in _SIMPLE_ATTRS:
+                attr = _SIMPLE_ATTRS[lname]
+                setattr(entry, attr, text(lname))
+                groups[lname] = attr
+                provenance[attr] = prov
+            elif lname in _NAME_FIELDS:
+                attr = "authors" if lname == "author" else "editors"
+                setattr(entry, attr, parse_bibtex_names(values[lname][0]))
+                groups[lname] = attr
+                provenance[attr] = prov
+            elif lname in ("year", "month", "day", "date"):
+                date_fields.append(lname)
+            elif lname == "url":
+                entry.url = verbatim(lname)
+                groups[lname] = "url"
+                provenance["url"] = prov
+            else:
+                groups[lname] = "extra:" + lname
+                extra[lname] = verbatim(lname) if is_verbatim_field(lname) else text(lname)
+
+        if entry.journal is None and "journaltitle" in extra:
+            entry.journal = extra.pop("journaltitle")
+            groups["journaltitle"] = "journal"
+            provenance["journal"] = prov
+        self._date(entry, date_fields, groups, fields)
+        self._identifiers(entry, groups)
+
+        # tags
+        for kw in ("keywords", "keyword"):
+            if kw in extra and groups.get(kw) == "extra:" + kw and not entry.tags:
+                entry.tags = _split_keywords(extra.pop(kw))
+                groups[kw] = "tags"
+                provenance["tags"] = prov
+        # links
+        if "github" in extra:
+            link = _github_field_link(extra["github"])
+            if link is not None:
+                del extra["github"]
+                entry.add_link(link)
+                groups["github"] = "github"
+        for name in ("url", "howpublished"):
+            value = entry.url if name == "url" else extra.get("howpublished")
+            if value and ("://" in value or value.startswith("www.") or "github.com" in value):
+                url = value.split()[0] if value.split() else value
+                try:
+                    link = canonical_link(url, source="bib")
+                except ValueError:
+                    continue
+                if link.kind not in (LinkKind.OTHER,):
+                    link.evidence = f"bib {name} field"
+                    entry.add_link(link)
+
+        # snapshots for the writer
+        decoded: dict[str, Any] = {_BOOKKEEPING: groups}
+        for g in set(groups.values()) | _ALWAYS_GROUPS:
+            decoded[g] = group_value(entry, g)
+        origin.decoded = decoded
+
+    def _date(self, entry: Entry, date_fields: list[str], groups: dict[str, str],
+              fields: list[tuple[str, str, str, int | None]]) -> None:
+        if not date_fields:
+            return
+        values = self.values
+        extra = entry.extra
+        year = month = day = None
+        from_date: PartialDate | None = None
+        if "date" in date_fields:
+            raw_date = _WS.sub(" ", decode(values["date"][0])).strip()
+            if _ISO_FULL.match(raw_date):
+                from_date = PartialDate.parse(raw_date)
+                groups["date"] = "date"
+            else:
+                extra["date"] = raw_date
+                groups["date"] = "extra:date"
+        if "year" in date_fields:
+            y = decode(values["year"][0]).strip()
+            if re.fullmatch(r"\d{1,4}", y):
+                year = int(y)
+                groups["year"] = "date"
+            else:
+                extra["year"] = y
+                groups["year"] = "extra:year"
+        if "month" in date_fields:
+            value, parts = values["month"]
+            month = _month_number(value, parts, self.macros)
+            if month is not None and year is not None:
+                groups["month"] = "date"
+            else:
+                extra["month"] = decode(value)
+                groups["month"] = "extra:month"
+                month = None
+        if "day" in date_fields:
+            d = decode(values["day"][0]).strip()
+            if d.isdigit() and 1 <= int(d) <= 31 and month is not None:
+                day = int(d)
+                groups["day"] = "date"
+            else:
+                extra["day"] = d
+                groups["day"] = "extra:day"
+        if from_date is not None:
+            entry.date = from_date
+        elif year is not None:
+            entry.date = PartialDate(year, month, day)
+        elif "date" in extra:
+            entry.date = PartialDate.parse(extra["date"])  # e.g. a range: its start, for keys and matching
+        if entry.date is not None:
+            entry.provenance["date"] = Provenance("bib", 1.0, str(entry.origin))
+
+    def _identifiers(self, entry: Entry, groups: dict[str, str]) -> None:
+        extra = entry.extra
+        ids = entry.ids
+        prov = Provenance("bib", 1.0, str(entry.origin))
+        # DOI
+        if "doi" in extra:
+            doi = normalize_doi(extra["doi"].replace("\\_", "_").replace("\\%", "%"))
+            if doi:
+                ids.doi = doi
+                del extra["doi"]
+                groups["doi"] = "ids.doi"
+                entry.provenance["ids.doi"] = prov
+            else:
+                entry.problem("bad-doi", f"doi {extra['doi']!r} does not look like a DOI; kept as a field")
+        # arXiv
+        prefix = (extra.get("archiveprefix") or extra.get("eprinttype") or "").strip().lower()
+        eprint = extra.get("eprint")
+        if eprint and prefix in ("arxiv", ""):
+            found = normalize_arxiv_id(eprint)
+            if found:
+                ids.arxiv, ids.arxiv_version = found
+                for name in ("eprint", "archiveprefix", "eprinttype"):
+                    if name in extra and (name == "eprint" or extra[name].strip().lower() == "arxiv"):
+                        del extra[name]
+                        groups[name] = "ids.arxiv"
+            elif prefix == "arxiv":
+                entry.problem("bad-arxiv-id", f"eprint {eprint!r} is marked arXiv but is not an arXiv "
+                              "identifier; kept as a field")
+        elif eprint and prefix == "pubmed" and eprint.strip().isdigit():
+            ids.pmid = eprint.strip()
+            for name in ("eprint", "eprinttype"):
+                del extra[name]
+                groups[name] = "ids.pmid"
+        if ids.arxiv is None:
+            for name in ("arxiv", "arxivid", "arxiv_id"):
+                if name in extra:
+                    found = normalize_arxiv_id(extra[name])
+                    if found:
+                        ids.arxiv, ids.arxiv_version = found
+                        del extra[name]
+                        groups[name] = "ids.arxiv"
+                        break
+        if ids.arxiv is None:
+            found = None
+            journal = entry.journal or ""
+            if "arxiv" in journal.lower():
+                hits = find_arxiv_ids(journal, bare=True)
+                found = hits[0] if hits else None
+            elif journal.strip().lower() == "corr" and entry.volume:
+                m = _CORR_ABS.match(entry.volume.strip())
+                found = normalize_arxiv_id(m.group(1)) if m else None
+            if found is None and entry.url:
+                found = normalize_arxiv_id(entry.url) if "arxiv.org" in entry.url.lower() else None
+            if found is None and ids.doi and ids.doi.lower().startswith("10.48550/"):
+                found = normalize_arxiv_id(ids.doi)
+            if found:
+                ids.arxiv, ids.arxiv_version = found
+        if ids.arxiv is not None:
+            entry.provenance["ids.arxiv"] = prov
+        for name in ("primaryclass", "eprintclass"):
+            if name in extra and entry.primary_class is None and (ids.arxiv or name == "primaryclass"):
+                entry.primary_class = extra.pop(name).strip()
+                groups[name] = "primary_class"
+        # ISBN, ISSN, PMID
+        for name, attr in (("isbn", "isbn"), ("issn", "issn"), ("pmid", "pmid")):
+            if name in extra and getattr(ids, attr) is None:
+                setattr(ids, attr, extra.pop(name).strip())
+                groups[name] = "ids." + attr
+                entry.provenance["ids." + attr] = prov
+        if ids.pmid is None and entry.note:
+            m = _PMID_NOTE.match(entry.note)
+            if m:
+                ids.pmid = m.group(1)
+
+
+def _unwrap(block: bp.Block) -> bp.Block:
+    seen = 0
+    while isinstance(block, bp.ParsingFailedBlock) and block.ignore_error_block is not None and seen < 5:
+        block = block.ignore_error_block
+        seen += 1
+    return block
+
+
+def _month_number(value: str, parts: list[tuple[str, str]], macros: dict[str, str]) -> int | None:
+    if len(parts) == 1 and parts[0][0] == "macro":
+        name = parts[0][1].lower()
+        if name in MONTH_MACROS and name not in macros:
+            return MONTH_MACROS[name]
+    text = decode(value).strip().rstrip(".").lower()
+    if text.isdigit():
+        n = int(text)
+        return n if 1 <= n <= 12 else None
+    if text in _MONTH_NAMES:
+        return _MONTH_NAMES[text]
+    if len(text) >= 3 and text[:3] in MONTH_MACROS and _MONTH_FULL[MONTH_MACROS[text[:3]]].lower().startswith(text):
+        return MONTH_MACROS[text[:3]]
+    return None
+
+
+_KEYWORD_SPLIT = re.compile(r"\s*[,;]\s*")
+
+
+def _split_keywords(text: str) -> list[str]:
+    out: list[str] = []
+    for tag in _KEYWORD_SPLIT.split(text):
+        tag = tag.strip()
+        if tag and tag not in out:
+            out.append(tag)
+    return out
+
+
+def _github_field_link(value: str) -> Link | None:
+    value = value.strip()
+    if not value:
+        return None
+    url = value if "github.com" in value.lower() else "https://github.com/" + value.strip("/")
+    link = canonical_link(url, source="bib")
+    if link.kind is not LinkKind.GITHUB:
+        return None
+    link.role = "primary"
+    link.evidence = "bib github field"
+    return link
+
+
+# --------------------------------------------------------------------------- group values (shared with the writer)
+
+_ALWAYS_GROUPS = frozenset({"entry_type", "github", "ids.doi", "ids.arxiv", "primary_class", "tags",
+                            "ids.isbn", "ids.issn", "ids.pmid", "date", "authors", "editors", "url",
+                            "title", "abstract", "journal", "booktitle", "publisher", "volume", "number",
+                            "pages", "note"})
+
+
+def github_value(entry: Entry) -> str | None:
+    """``owner/name`` of the entry's primary code repository (GitHub's canonical name once enriched)."""
+    link = entry.code_repo
+    if link is None:
+        return None
+    if link.repo is not None and link.repo.full_name:
+        return link.repo.full_name
+    return link.target
+
+
+def group_value(entry: Entry, group: str) -> Any:
+    """The model's current value for one field group (what :class:`BibOrigin` snapshots)."""
+    if group.startswith("extra:"):
+        return entry.extra.get(group[6:])
+    if group == "entry_type":
+        return entry.entry_type
+    if group in ("authors", "editors", "tags"):
+        return list(getattr(entry, group))
+    if group == "ids.arxiv":
+        return (entry.ids.arxiv, entry.ids.arxiv_version)
+    if group.startswith("ids."):
+        return getattr(entry.ids, group[4:])
+    if group == "github":
+        return github_value(entry)
+    return getattr(entry, group)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def read(text: str, origin: str, *, strict: bool = False) -> Document:
+    """Parse ``.bib`` text into a :class:`Document` (entries and raw blocks in input order).
+
+    ``origin`` names the input in locations and problems (a path, ``-`` for stdin).
+    """
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    reader = _Reader(text, origin, strict)
+    reader.doc_pending_comments = []
+    reader.values = {}
+    return reader.run()

@@ -1,0 +1,203 @@
+"""Batch tagging: rules from a TOML file plus automatic tags, applied to entries.
+
+The one function the pipeline calls (``bibkit tag``, ``bibkit build``, and
+later ``zotero-bridge tag`` on entries mapped back from Zotero items)::
+
+    from bibkit.tagging import load_rules, tag_document
+    rules = load_rules("tags.toml")              # validates everything first (InputError: file, line, what)
+    result = tag_document(doc, rules)             # auto tags as the file's [auto] says
+    result = tag_document(doc, None, auto=AutoTagOptions(has_code=False))   # automatic tags only
+
+Tags are appended to ``Entry.tags`` (the BibTeX ``keywords`` field and
+Zotero's manual tags): existing tags first and untouched, new ones in rule
+order, then the automatic ones; nothing is added twice in any letter case.
+Matching always sees the tags an entry had *before* the run, so the result
+does not depend on rule order.  With ``apply=False`` nothing is changed and
+the result says what would be added (``--dry-run``, and planning a Zotero
+update).  The rules-file format is documented in :mod:`bibkit.tagging.rules`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from ..model import Document, Entry
+from .auto import AutoTagOptions, auto_tags, normalize_keyword, plan_keywords
+from .engine import Engine
+from .rules import Rule, RuleSet, RulesError, load_rules, parse_rules
+from .tags import add_tags, tag_problem
+
+__all__ = [
+    "AutoTagOptions", "EntryTagging", "Engine", "Rule", "RuleSet", "RulesError", "TagCount", "TagResult",
+    "load_rules", "normalize_keyword", "parse_rules", "tag_document", "tag_entries", "tag_problem",
+]
+
+
+@dataclass
+class EntryTagging:
+    """What tagging decided for one entry."""
+
+    entry: Entry
+    before: tuple[str, ...]  # tags the entry had before the run
+    decided: list[tuple[str, str]] = field(default_factory=list)  # (tag, reason) for every tag it qualifies for
+    added: list[str] = field(default_factory=list)  # the tags that are new to it
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added)
+
+    def reasons(self, tag: str) -> list[str]:
+        return [reason for t, reason in self.decided if t == tag]
+
+    def as_dict(self) -> dict[str, Any]:
+        from ..pipeline import entry_summary
+
+        out = entry_summary(self.entry)
+        out.update({
+            "tags_before": list(self.before),
+            "tags_added": list(self.added),
+            "tags": list(self.before) + [t for t in self.added],
+            "matched": [{"tag": t, "by": r} for t, r in self.decided],
+        })
+        return out
+
+
+@dataclass
+class TagCount:
+    """Per-tag totals of a run: entries that qualify, and entries that newly got it."""
+
+    tag: str
+    sources: list[str]
+    matched: int = 0
+    added: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"tag": self.tag, "sources": self.sources, "matched": self.matched, "added": self.added}
+
+
+@dataclass
+class TagResult:
+    """The outcome of :func:`tag_entries`; ``as_dict()`` is the ``--report`` JSON."""
+
+    entries: list[EntryTagging]
+    rules: RuleSet | None
+    auto: AutoTagOptions
+    applied: bool
+    skipped: list[tuple[Entry, str, str]] = field(default_factory=list)  # (entry, tag, why) automatic tags not usable
+
+    @property
+    def changed(self) -> list[EntryTagging]:
+        return [e for e in self.entries if e.added]
+
+    def counts(self) -> list[TagCount]:
+        """One row per tag: rule tags in file order, then automatic tags (most frequent first)."""
+        rows: dict[str, TagCount] = {}
+        if self.rules is not None:
+            for rule in self.rules.rules:
+                row = rows.setdefault(rule.tag, TagCount(rule.tag, []))
+                row.sources.append(rule.name)
+        auto_rows: dict[str, TagCount] = {}
+        for et in self.entries:
+            seen: set[str] = set()
+            for tag, reason in et.decided:
+                row = rows.get(tag)
+                if row is None:
+                    row = auto_rows.setdefault(tag, TagCount(tag, []))
+                if reason not in row.sources and not reason.startswith("rule "):
+                    row.sources.append(reason)
+                if tag not in seen:
+                    row.matched += 1
+                    seen.add(tag)
+            for tag in et.added:
+                (rows.get(tag) or auto_rows[tag]).added += 1
+        ordered = list(rows.values())
+        ordered += sorted(auto_rows.values(), key=lambda r: (-r.matched, r.tag.casefold()))
+        return ordered
+
+    def totals(self) -> dict[str, int]:
+        return {
+            "entries": len(self.entries),
+            "changed": len(self.changed),
+            "tags_added": sum(len(e.added) for e in self.entries),
+            "rules": len(self.rules) if self.rules is not None else 0,
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rules_file": self.rules.path if self.rules is not None else None,
+            "applied": self.applied,
+            "auto": self.auto.as_dict(),
+            "totals": self.totals(),
+            "tags": [c.as_dict() for c in self.counts()],
+            "entries": [e.as_dict() for e in self.entries],
+            "skipped_auto_tags": [{"key": e.key, "tag": t, "reason": why} for e, t, why in self.skipped],
+        }
+
+
+def tag_entries(
+    entries: Iterable[Entry],
+    rules: RuleSet | None = None,
+    *,
+    auto: AutoTagOptions | None = None,
+    apply: bool = True,
+) -> TagResult:
+    """Decide (and with ``apply``, add) the tags of ``entries``.
+
+    ``auto`` defaults to the rules file's ``[auto]`` options (or the built-in
+    defaults without a rules file).  The entries can come from any reader,
+    an enricher, or Zotero items mapped back to entries: only ``title``,
+    ``abstract``, ``authors``, ``date``, ``primary_class``, ``categories``,
+    ``links``, ``tags`` and ``meta["ai_keywords"]`` are looked at.
+    """
+    items = list(entries)
+    opts = auto if auto is not None else (rules.auto if rules is not None else AutoTagOptions())
+    engine = Engine(rules.rules) if rules is not None and rules.rules else None
+    keyword_plan = plan_keywords(items, opts) if opts.ai_keywords else None
+    result = TagResult([], rules, opts, apply)
+    for n, entry in enumerate(items):
+        before = tuple(entry.tags)
+        folded = frozenset(t.casefold() for t in before)
+        et = EntryTagging(entry, before)
+        if engine is not None:
+            for i in engine.match(entry, folded):
+                rule = engine.rules[i]
+                et.decided.append((rule.tag, rule.name))
+        keywords = keyword_plan.per_entry[n] if keyword_plan is not None else None
+        for tag, reason in auto_tags(entry, opts, keywords):
+            problem = tag_problem(tag)
+            if problem:
+                result.skipped.append((entry, tag, problem))
+                continue
+            et.decided.append((tag, reason))
+        wanted = [t for t, _ in et.decided]
+        if apply:
+            et.added = add_tags(entry, wanted)
+        else:
+            present = set(folded)
+            for tag in wanted:
+                if tag.casefold() not in present:
+                    present.add(tag.casefold())
+                    et.added.append(tag)
+        result.entries.append(et)
+    return result
+
+
+def tag_document(
+    doc: Document,
+    rules: RuleSet | None = None,
+    *,
+    auto: AutoTagOptions | None = None,
+    apply: bool = True,
+) -> TagResult:
+    """Tag every entry of ``doc`` in place (see :func:`tag_entries`); the signature ``bibkit build`` relies on."""
+    return tag_entries(doc.entries, rules, auto=auto, apply=apply)
+
+
+def keyword_counts(entries: Iterable[Entry]) -> Counter[str]:
+    """How many entries carry each normalised Hugging Face keyword (to choose ``allow``/``min-entries``)."""
+    counts: Counter[str] = Counter()
+    for e in entries:
+        counts.update({k for k in (normalize_keyword(x) for x in e.meta.get("ai_keywords") or ()) if k})
+    return counts

@@ -1,0 +1,34 @@
+"""Writers: one function per output format, all taking a :class:`~bibkit.model.Document`.
+
+:func:`write` dispatches on the format name the CLI uses (``--to``).  The BibTeX
+and BibLaTeX dialects share :mod:`bibkit.writers.bibtex`; CSL-JSON (for pandoc)
+lives in :mod:`bibkit.writers.csljson`.  Modules are imported on first use so a
+BibTeX run never loads the JSON writer and vice versa.
+"""
+
+from __future__ import annotations
+
+from ..model import Document
+
+__all__ = ["write", "FORMATS"]
+
+#: format names accepted by :func:`write` (and ``bibkit convert --to``)
+FORMATS = ("bibtex", "biblatex", "csl-json")
+
+
+def write(doc: Document, to: str = "bibtex", *, ascii: bool = False, code_note: bool = False) -> str:  # noqa: A002
+    """Render ``doc`` as ``to`` (``"bibtex"``, ``"biblatex"`` or ``"csl-json"``).
+
+    ``ascii`` (BibTeX dialects only) writes non-ASCII characters as LaTeX macros;
+    ``code_note`` adds ``Code: \\url{…}`` for entries with a primary GitHub repository.
+    """
+    fmt = to.lower().replace("_", "-")
+    if fmt in ("bibtex", "biblatex"):
+        from .bibtex import write as write_bib
+
+        return write_bib(doc, dialect=fmt, ascii=ascii, code_note=code_note)
+    if fmt in ("csl-json", "csljson", "csl"):
+        from .csljson import write as write_csl
+
+        return write_csl(doc)
+    raise ValueError(f"unknown output format {to!r} (expected one of {', '.join(FORMATS)})")

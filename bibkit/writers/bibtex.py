@@ -1,0 +1,481 @@
+"""Write a :class:`~bibkit.model.Document` as BibTeX or BibLaTeX.
+
+Two dialects, one writer, because they differ in a handful of fields:
+
+========================  =====================================  ==========================================
+                          ``dialect="bibtex"``                    ``dialect="biblatex"``
+========================  =====================================  ==========================================
+arXiv preprint            ``@misc``                              ``@online``
+date                      ``year = 2024``, ``month = mar``        ``date = {2024-03}``
+journal                   ``journal``                            ``journaltitle``
+arXiv id                  ``eprint``, ``archivePrefix = {arXiv}``, ``eprint``, ``eprinttype = {arxiv}``,
+                          ``primaryClass``                        ``eprintclass``
+========================  =====================================  ==========================================
+
+An "arXiv preprint" is an entry of type ``preprint``, or one with an arXiv id and
+neither journal nor booktitle; it gets arXiv's recommended fields, its DOI
+(``ids.doi``, else arXiv's own ``10.48550/arXiv.<id>``) and its abs URL.
+Published entries keep ``eprint``/``archivePrefix`` too.
+
+Field order (fresh entries): author, editor, title, booktitle, journal, year,
+month, day (or date), volume, number, pages, publisher, the entry's other
+fields in their own order, doi, eprint, archivePrefix/eprinttype,
+primaryClass/eprintclass, url, isbn, issn, pmid, note, keywords, github, key,
+abstract.  Two-space indentation, ``@type{key,``, a trailing comma after every
+field, a blank line between blocks, values in braces except bare year numbers
+and month macros.  Text is encoded with :func:`bibkit.normalize.latex.encode`
+(UTF-8 unless ``ascii=True``), titles and booktitles get word-level case
+protection (:func:`bibkit.normalize.casing.protect`).
+
+Entries read from a ``.bib`` file (with a :class:`~bibkit.model.BibOrigin`) are
+written field by field: a field whose model value is unchanged since reading
+is copied verbatim (its raw expression, macros and ``#`` included, its name as
+written); a changed one is re-encoded from the model in the same place; new
+fields are appended in the order above.  So ``.bib`` → ``.bib`` is exact up to
+layout.  Exceptions, so that classic BibTeX understands the result: with
+``dialect="bibtex"`` BibLaTeX-only fields (``date``, ``journaltitle``,
+``eprinttype``, ``eprintclass``) and entry types (``@online``…) are rewritten;
+with ``ascii=True`` non-ASCII characters of copied values become macros.
+
+Extras: ``github = {owner/name}`` from :attr:`Entry.code_repo` (ignored by
+styles); with ``code_note=True`` a ``note`` gets ``Code: \\url{https://github.com/owner/name}``
+appended (after ". " when there is a note already); an entry with neither
+author nor editor gets a ``key`` field (the first significant title word) so
+plainnat and biber can sort and label it.  Nothing is invented: no year when
+the year is unknown.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from ..bibnames import format_bibtex_names
+from ..model import Document, Entry, Problem, RawBlock
+from ..normalize.casing import protect
+from ..normalize.latex import encode, to_ascii, unencodable
+from ..sources.bibfile import MONTH_MACROS, group_value, is_verbatim_field
+
+__all__ = ["write", "format_entry", "output_type", "DIALECTS"]
+
+DIALECTS = ("bibtex", "biblatex")
+
+_MONTHS = {v: k for k, v in MONTH_MACROS.items()}
+
+#: entry types the standard BibTeX styles (plain, plainnat, …) define
+BIBTEX_TYPES = frozenset(
+    "article book booklet conference inbook incollection inproceedings manual mastersthesis misc "
+    "phdthesis proceedings techreport unpublished".split()
+)
+_BIBTEX_ALIASES = {
+    "online": "misc", "electronic": "misc", "www": "misc", "software": "misc", "dataset": "misc",
+    "preprint": "misc", "report": "techreport", "thesis": "phdthesis", "mvbook": "book",
+    "collection": "book", "mvcollection": "book", "reference": "book", "mvreference": "book",
+    "bookinbook": "inbook", "inreference": "incollection", "suppbook": "inbook",
+    "suppcollection": "incollection", "mvproceedings": "proceedings", "periodical": "book",
+}
+_BIBLATEX_ALIASES = {"electronic": "online", "www": "online", "preprint": "online"}
+#: fields classic BibTeX styles do not know; rewritten from the model in the bibtex dialect
+_BIBLATEX_ONLY_FIELDS = frozenset({"date", "journaltitle", "eprinttype", "eprintclass"})
+#: BibLaTeX field names with a classic BibTeX equivalent (used when an extra field is re-encoded)
+_BIBTEX_RENAMES = {"location": "address"}
+_BIBER_MONTH = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|\d{1,2}|\{\d{1,2}\}|\"\d{1,2}\")$",
+                          re.IGNORECASE)
+_ARXIVISH_TYPES = frozenset({"preprint", "misc", "online", "electronic", "www", "article", "unpublished"})
+
+#: canonical order of generated groups (see the module docstring)
+_GROUP_ORDER = [
+    "authors", "editors", "title", "booktitle", "journal", "date", "volume", "number", "pages",
+    "publisher", "*extra*", "ids.doi", "ids.arxiv", "primary_class", "url", "ids.isbn", "ids.issn",
+    "ids.pmid", "note", "tags", "github", "abstract",
+]
+_PROTECTED = frozenset({"title", "booktitle"})
+_STOP = frozenset({"a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "towards", "toward"})
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
+
+
+def _is_arxiv_preprint(entry: Entry) -> bool:
+    if entry.entry_type == "preprint":
+        return True
+    return bool(entry.ids.arxiv) and not entry.journal and not entry.booktitle \
+        and entry.entry_type in _ARXIVISH_TYPES
+
+
+def output_type(entry: Entry, dialect: str) -> str:
+    """The entry type written for ``entry`` in ``dialect`` (lower case)."""
+    t = (entry.entry_type or "misc").lower()
+    if dialect == "bibtex":
+        if _is_arxiv_preprint(entry):
+            return "misc"
+        t = _BIBTEX_ALIASES.get(t, t)
+        return t if t in BIBTEX_TYPES else "misc"
+    if _is_arxiv_preprint(entry):
+        return "online"
+    return _BIBLATEX_ALIASES.get(t, t)
+
+
+def _type_ok(written: str, dialect: str) -> bool:
+    t = written.lower()
+    if dialect == "bibtex":
+        return t in BIBTEX_TYPES
+    return True  # biber knows BibTeX's types and the old aliases (@electronic, @www) as they are
+
+
+class _Ctx:
+    """One write call: the dialect and options, and the entry being written (for problems)."""
+
+    def __init__(self, dialect: str, ascii_: bool, code_note: bool):
+        if dialect not in DIALECTS:
+            raise ValueError(f"unknown dialect {dialect!r} (expected one of {', '.join(DIALECTS)})")
+        self.dialect = dialect
+        self.ascii = ascii_
+        self.code_note = code_note
+        self.entry: Entry | None = None
+        self.bad_chars: list[str] = []
+
+    def text(self, value: str, *, case_protect: bool = False) -> str:
+        out = encode(value, ascii=self.ascii)
+        if not out.isascii():
+            for ch in unencodable(value, ascii=self.ascii):
+                if ch not in self.bad_chars:
+                    self.bad_chars.append(ch)
+        return protect(out) if case_protect else out
+
+
+def _braced(value: str) -> str:
+    return "{" + value + "}"
+
+
+def _verbatim(value: str) -> str:
+    """A URL/identifier in braces; braces inside are percent-encoded when they do not balance."""
+    depth = 0
+    for c in value:
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth < 0:
+                break
+    if depth != 0:
+        value = value.replace("{", "%7B").replace("}", "%7D")
+    return "{" + value + "}"
+
+
+def _key_word(entry: Entry) -> str | None:
+    """A sortable word for the ``key`` field of an author-less entry: the first significant title word."""
+    words = _WORD.findall(entry.title or "")
+    for w in words:
+        if w.lower() not in _STOP:
+            return w
+    return words[0] if words else None
+
+
+def _code_url(entry: Entry) -> str | None:
+    link = entry.code_repo
+    if link is None:
+        return None
+    name = link.repo.full_name if link.repo is not None and link.repo.full_name else link.target
+    return f"https://github.com/{name}" if name else None
+
+
+def _append_code(note_latex: str | None, url: str) -> str:
+    code = "Code: \\url{" + url + "}"
+    if not note_latex or not note_latex.strip():
+        return code
+    note_latex = note_latex.rstrip()
+    sep = " " if note_latex[-1] in ".!?" else ". "
+    return note_latex + sep + code
+
+
+def _has_code(entry: Entry, url: str) -> bool:
+    note = entry.note or ""
+    return url.lower() in note.lower()
+
+
+# --------------------------------------------------------------------------- group generators
+
+
+def _gen(entry: Entry, group: str, ctx: _Ctx, *, fresh: bool) -> list[tuple[str, str]]:
+    """The fields for one model group, encoded for ``ctx`` (empty when the model has no value)."""
+    d = ctx.dialect
+    if group in ("title", "booktitle", "abstract", "publisher", "volume", "number", "pages"):
+        value = getattr(entry, group)
+        if not value:
+            return []
+        return [(group, _braced(ctx.text(value, case_protect=group in _PROTECTED)))]
+    if group == "journal":
+        if not entry.journal:
+            return []
+        return [("journal" if d == "bibtex" else "journaltitle", _braced(ctx.text(entry.journal)))]
+    if group in ("authors", "editors"):
+        persons = getattr(entry, group)
+        if not persons:
+            return []
+        names = format_bibtex_names(persons, ascii=ctx.ascii)
+        for p in persons:
+            for part in (p.family, p.given, p.particle, p.suffix, p.literal):
+                if part and not part.isascii():
+                    for ch in unencodable(part, ascii=ctx.ascii):
+                        if ch not in ctx.bad_chars:
+                            ctx.bad_chars.append(ch)
+        return [("author" if group == "authors" else "editor", _braced(names))]
+    if group == "date":
+        date = entry.date
+        if not date or date.year is None:
+            return []
+        if d == "biblatex":
+            return [("date", _braced(date.iso()))]
+        out = [("year", str(date.year) if 0 <= date.year <= 9999 else _braced(str(date.year)))]
+        if date.month:
+            out.append(("month", _MONTHS[date.month]))
+            if date.day:
+                out.append(("day", _braced(str(date.day))))
+        return out
+    if group == "url":
+        url = entry.url
+        if not url and fresh and entry.ids.arxiv and _is_arxiv_preprint(entry):
+            url = f"https://arxiv.org/abs/{entry.ids.arxiv}"
+        return [("url", _verbatim(url))] if url else []
+    if group == "note":
+        note = ctx.text(entry.note) if entry.note else None
+        if ctx.code_note:
+            url = _code_url(entry)
+            if url and not _has_code(entry, url):
+                note = _append_code(note, url)
+        return [("note", _braced(note))] if note else []
+    if group == "ids.doi":
+        doi = entry.ids.doi
+        if not doi and fresh and entry.ids.arxiv and _is_arxiv_preprint(entry):
+            doi = entry.ids.arxiv_doi
+        return [("doi", _verbatim(doi))] if doi else []
+    if group == "ids.arxiv":
+        if not entry.ids.arxiv:
+            return []
+        if d == "bibtex":
+            return [("eprint", _verbatim(entry.ids.arxiv)), ("archivePrefix", "{arXiv}")]
+        return [("eprint", _verbatim(entry.ids.arxiv)), ("eprinttype", "{arxiv}")]
+    if group == "primary_class":
+        if not entry.primary_class:
+            return []
+        return [("primaryClass" if d == "bibtex" else "eprintclass", _braced(ctx.text(entry.primary_class)))]
+    if group in ("ids.isbn", "ids.issn", "ids.pmid"):
+        value = getattr(entry.ids, group[4:])
+        return [(group[4:], _verbatim(value))] if value else []
+    if group == "tags":
+        if not entry.tags:
+            return []
+        return [("keywords", _braced(", ".join(ctx.text(t) for t in entry.tags)))]
+    if group == "github":
+        from ..sources.bibfile import github_value
+
+        repo = github_value(entry)
+        return [("github", _verbatim(repo))] if repo else []
+    if group == "entry_type":
+        return []
+    if group.startswith("extra:"):
+        name = group[6:]
+        value = entry.extra.get(name)
+        if value is None:
+            return []
+        out_name = _BIBTEX_RENAMES.get(name, name) if d == "bibtex" else name
+        if out_name != name and out_name in entry.extra:
+            out_name = name
+        if is_verbatim_field(name):
+            return [(out_name, _verbatim(value))]
+        return [(out_name, _braced(ctx.text(value)))]
+    return []
+
+
+def _fresh_fields(entry: Entry, ctx: _Ctx) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for group in _GROUP_ORDER:
+        if group == "*extra*":
+            for name in entry.extra:
+                if name != "key":
+                    out.extend(_gen(entry, "extra:" + name, ctx, fresh=True))
+            continue
+        out.extend(_gen(entry, group, ctx, fresh=True))
+    out.extend(_key_field(entry, ctx, present={n for n, _ in out}))
+    return out
+
+
+def _key_field(entry: Entry, ctx: _Ctx, present: set[str]) -> list[tuple[str, str]]:
+    if "key" in entry.extra:
+        return [("key", _braced(ctx.text(entry.extra["key"])))]
+    if entry.authors or entry.editors or "key" in present:
+        return []
+    word = _key_word(entry) or entry.key
+    return [("key", _braced(ctx.text(word)))] if word else []
+
+
+def _origin_fields(entry: Entry, ctx: _Ctx) -> list[tuple[str, str]]:
+    origin = entry.bib
+    assert origin is not None
+    decoded = origin.decoded
+    groups: dict[str, str] = decoded.get("__groups__", {})
+    changed_cache: dict[str, bool] = {}
+
+    def changed(group: str) -> bool:
+        if group not in changed_cache:
+            if group not in decoded:
+                changed_cache[group] = group_value(entry, group) not in (None, [], "", (None, None))
+            else:
+                changed_cache[group] = group_value(entry, group) != decoded[group]
+        return changed_cache[group]
+
+    code_url = _code_url(entry) if ctx.code_note else None
+    want_code = bool(code_url) and not _has_code(entry, code_url)
+
+    # a group with one BibLaTeX-only field is rewritten whole in the bibtex dialect; in the
+    # biblatex dialect a month that is neither a macro nor a number (biber warns) is rewritten
+    forced: set[str] = set()
+    if ctx.dialect == "bibtex":
+        forced = {groups.get(n, "extra:" + n) for n in origin.fields if n in _BIBLATEX_ONLY_FIELDS
+                  or (n in _BIBTEX_RENAMES and _BIBTEX_RENAMES[n] not in origin.fields)}
+    elif groups.get("month") == "date" and not _BIBER_MONTH.match(origin.fields.get("month", "")):
+        forced.add("date")
+    out: list[tuple[str, str]] = []
+    regenerated: set[str] = set()
+    for lname, raw in origin.fields.items():
+        group = groups.get(lname, "extra:" + lname)
+        if group not in forced and not changed(group):
+            value = raw
+            if ctx.ascii and not raw.isascii() and not is_verbatim_field(lname):
+                value = to_ascii(raw)
+            if group == "note" and want_code:
+                value = _note_with_code(raw, code_url)
+                want_code = False
+            out.append((origin.names.get(lname, lname), value))
+        elif group not in regenerated:
+            regenerated.add(group)
+            if group == "extra:date" and group in forced:
+                # a BibLaTeX date range or free-form date: BibTeX gets the year (and month) it starts with
+                if "date" not in set(groups.values()):
+                    out.extend(_gen(entry, "date", ctx, fresh=False))
+                continue
+            out.extend(_gen(entry, group, ctx, fresh=False))
+            if group == "note":
+                want_code = False
+    present_groups = set(groups.values())
+    for group in _GROUP_ORDER:
+        if group == "*extra*":
+            for name in entry.extra:
+                g = "extra:" + name
+                if g not in present_groups and g not in regenerated:
+                    out.extend(_gen(entry, g, ctx, fresh=False))
+            continue
+        if group in present_groups or group in regenerated:
+            continue
+        if group == "note" and want_code:
+            out.extend(_gen(entry, group, ctx, fresh=False))
+            continue
+        if changed(group):
+            out.extend(_gen(entry, group, ctx, fresh=False))
+    return out
+
+
+def _note_with_code(raw: str, url: str) -> str:
+    """Append the code note to a note copied verbatim, keeping its expression intact."""
+    from ..sources.bibfile import parse_expression
+
+    parts, leftover = parse_expression(raw)
+    if not leftover and len(parts) == 1 and parts[0][0] in ("brace", "quote"):
+        return _braced(_append_code(parts[0][1], url))
+    return raw + " # " + _braced(". Code: \\url{" + url + "}")
+
+
+# --------------------------------------------------------------------------- entries and blocks
+
+
+def _fallback_key(entry: Entry, used: set[str]) -> str:
+    word = (_key_word(entry) or "entry").lower()
+    word = re.sub(r"[^a-z0-9]", "", word.encode("ascii", "ignore").decode()) or "entry"
+    base = f"{word}{entry.year or ''}"
+    key = base
+    n = 0
+    while key.casefold() in used:
+        n += 1
+        key = f"{base}-{n}"
+    return key
+
+
+def format_entry(entry: Entry, *, dialect: str = "bibtex", ascii: bool = False,  # noqa: A002
+                 code_note: bool = False, key: str | None = None) -> str:
+    """One entry as ``@type{key, …}`` text (no trailing blank line)."""
+    ctx = _Ctx(dialect, ascii, code_note)
+    return _format(entry, ctx, key or entry.key or "entry")
+
+
+def _format(entry: Entry, ctx: _Ctx, key: str) -> str:
+    ctx.bad_chars = []
+    origin = entry.bib
+    if origin is not None and "__groups__" in origin.decoded:
+        fields = _origin_fields(entry, ctx)
+        same_type = entry.entry_type == origin.decoded.get("entry_type")
+        etype = origin.entry_type if same_type and _type_ok(origin.entry_type, ctx.dialect) \
+            else output_type(entry, ctx.dialect)
+    else:
+        fields = _fresh_fields(entry, ctx)
+        etype = output_type(entry, ctx.dialect)
+    if ctx.bad_chars:
+        _note_bad_chars(entry, ctx)
+    lines = [f"@{etype}{{{key},"]
+    lines.extend(f"  {name} = {value}," for name, value in fields)
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def _note_bad_chars(entry: Entry, ctx: _Ctx) -> None:
+    chars = " ".join(f"{c} (U+{ord(c):04X})" for c in ctx.bad_chars[:10])
+    if ctx.ascii:
+        msg = f"no LaTeX macro for {chars}: kept as UTF-8 in the --ascii output"
+    else:
+        msg = f"pdflatex cannot typeset {chars} (kept as UTF-8; use xelatex/lualatex or \\DeclareUnicodeCharacter)"
+    if not any(p.code == "unencodable" and p.message == msg for p in entry.problems):
+        entry.problems.append(Problem("unencodable", msg, "warning", entry.origin, entry.key))
+
+
+def _raw_block(block: RawBlock, ascii_: bool) -> str:
+    conv: Callable[[str], str] = to_ascii if ascii_ else (lambda s: s)
+    if block.kind == "string":
+        return f"@string{{{block.name} = {conv(block.value)}}}"
+    if block.kind == "preamble":
+        return f"@preamble{{{conv(block.value)}}}"
+    if block.kind == "comment":
+        return f"@comment{{{block.value}}}"
+    return _comment_out(block.value)
+
+
+def _comment_out(text: str) -> str:
+    """Free text between entries, written as ``%`` comment lines.
+
+    BibTeX ignores such text anyway, but biber warns about "junk seen at toplevel"
+    for every line that is not a ``%`` comment.  Text that holds an ``@`` at the start
+    of a line is the kept text of an entry that could not be parsed: it is written
+    unchanged, so the next reader reports it again instead of silently skipping it.
+    """
+    lines = text.split("\n")
+    if any(line.lstrip().startswith("@") for line in lines):
+        return text
+    return "\n".join(line if not line.strip() or line.lstrip().startswith("%") else "% " + line
+                     for line in lines)
+
+
+def write(doc: Document, *, dialect: str = "bibtex", ascii: bool = False,  # noqa: A002
+          code_note: bool = False) -> str:
+    """The whole document as ``.bib`` text in ``dialect`` (``"bibtex"`` or ``"biblatex"``)."""
+    ctx = _Ctx(dialect, ascii, code_note)
+    used: set[str] = {e.key.casefold() for e in doc.entries if e.key}
+    chunks: list[str] = []
+    for block in doc.blocks:
+        if isinstance(block, Entry):
+            key = block.key
+            if not key:
+                key = _fallback_key(block, used)
+                used.add(key.casefold())
+            chunks.append(_format(block, ctx, key))
+        else:
+            text = _raw_block(block, ascii)
+            if text.strip():
+                chunks.append(text.strip("\n"))
+    return "\n\n".join(chunks) + "\n" if chunks else ""

@@ -1,0 +1,159 @@
+"""The ``zotero-bridge`` command (zotero_bridge.cli) against the Zotero double."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from bibkit.errors import ExitCode
+from zotero_bridge.cli import main
+from zotero_bridge.testing import FakeZotero
+
+from zotero_helpers import EXAMPLE, ROOT, settings_for
+
+COLL = "Reading/HF trending"
+
+
+@pytest.fixture
+def zotero10(monkeypatch):
+    z = FakeZotero(version="10").start()
+    settings_for(z, monkeypatch)
+    yield z
+    z.close()
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(["--quiet", *argv] if "--report" not in argv and argv[0] not in ("status", "collections") else list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_dry_run_prints_the_plan_and_changes_nothing(zotero10, capsys):
+    code, out, err = run(capsys, "sync", str(EXAMPLE), "--collection", COLL, "--tag", "hf", "--dry-run")
+    assert code == ExitCode.OK
+    lines = out.splitlines()
+    assert lines[0].split() == ["#", "action", "entry", "zotero", "key", "matched", "by", "title", "details"]
+    assert sum(1 for line in lines[2:] if line.split()[1] == "create") == 86
+    assert "SpecialistGeneralistInstruction" in out  # keys assigned as convert does
+    assert zotero10.write_requests() == [] and zotero10.items() == []
+
+
+def test_sync_with_report_then_idempotent_rerun(zotero10, capsys, tmp_path):
+    report = tmp_path / "report.json"
+    code, out, err = run(capsys, "sync", str(EXAMPLE), "--collection", COLL, "--tag", "hf", "--report", str(report))
+    assert code == ExitCode.OK, err
+    assert out == ""  # data only on stdout; the summary goes to stderr
+    assert "created" in err and "86" in err and "requests" in err
+    data = json.loads(report.read_text())
+    assert data["complete"] and data["counts"] == {"created": 86} and data["transport"] == "local"
+    assert data["plan"]["items"][0]["status"] == "created" and len(data["plan"]["items"][0]["zotero_key"]) == 8
+    assert zotero10.remembered_keys[0] not in report.read_text() + out + err  # the API key never shows
+    code, out, err = run(capsys, "sync", str(EXAMPLE), "--collection", COLL, "--tag", "hf", "--report", str(report))
+    assert code == ExitCode.OK
+    data = json.loads(report.read_text())
+    assert data["counts"] == {"unchanged": 86} and data["requests"]["writes"] == 0
+
+
+def test_sync_problems_exit_6_with_the_remedy(monkeypatch, capsys, tmp_path):
+    z = FakeZotero(version="9").start()
+    try:
+        settings_for(z, monkeypatch)
+        report = tmp_path / "r.json"
+        code, out, err = run(capsys, "sync", str(EXAMPLE), "--collection", COLL, "--report", str(report))
+        assert code == ExitCode.ZOTERO
+        assert "does not exist in Zotero" in err and "create it in Zotero" in err
+        assert json.loads(report.read_text())["complete"] is False
+    finally:
+        z.close()
+
+
+def test_unreachable_zotero_exits_6(capsys, tmp_path):
+    # tests/conftest.py points BIBKIT_ZOTERO_URL at a closed port
+    code, out, err = run(capsys, "sync", str(EXAMPLE), "--collection", COLL, "--report", str(tmp_path / "r.json"))
+    assert code == ExitCode.ZOTERO and "is Zotero running" in err
+    assert json.loads((tmp_path / "r.json").read_text())["complete"] is False
+    code, out, err = run(capsys, "status")
+    assert code == ExitCode.ZOTERO and "not reachable" in out and "Start Zotero" in out
+
+
+def test_export_and_collections(zotero10, capsys, tmp_path):
+    assert run(capsys, "sync", str(EXAMPLE), "--collection", COLL)[0] == ExitCode.OK
+    out_file = tmp_path / "out.bib"
+    code, out, err = run(capsys, "export", "--collection", COLL, "-o", str(out_file))
+    assert code == ExitCode.OK
+    text = out_file.read_text(encoding="utf-8")
+    assert text.count("\n@") + text.startswith("@") == 86 and "SpecialistGeneralistInstruction" in text
+    code, out, err = run(capsys, "export", "--collection", COLL, "-o", "-", "--to", "biblatex")
+    assert code == ExitCode.OK and len(re.findall(r"^@misc\{", out, re.MULTILINE)) == 86  # biblatex @misc
+    code, out, err = run(capsys, "collections")
+    assert code == ExitCode.OK
+    rows = [line.split("  ") for line in out.splitlines()[2:]]
+    assert [r[0] for r in rows] == ["Reading", "Reading/HF trending"]
+    assert "86" in out.splitlines()[3]
+    code, out, err = run(capsys, "collections", "--json")
+    assert {c["path"]: c["items"] for c in json.loads(out)} == {"Reading": 0, "Reading/HF trending": 86}
+
+
+def test_status(monkeypatch, capsys):
+    z = FakeZotero(version="9", local_api=False).start()
+    try:
+        settings_for(z, monkeypatch)
+        code, out, err = run(capsys, "status")
+        assert code == ExitCode.OK
+        assert "9.0.6" in out and "local API:  off" in out and "sync via:   connector" in out
+        assert "Allow other applications on this computer to communicate with Zotero" in out
+        code, out, err = run(capsys, "status", "--json")
+        data = json.loads(out)
+        assert data["transports"] == ["connector"] and data["local_api"] == "disabled"
+    finally:
+        z.close()
+    z = FakeZotero(version="10").start()
+    try:
+        settings_for(z, monkeypatch)
+        code, out, err = run(capsys, "status")
+        assert "on (reads and writes)" in out and "sync via:   local, connector (default: local)" in out
+        assert z.server_id in out
+    finally:
+        z.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_fake_server_command(tmp_path):
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "zotero_bridge.cli", "fake-server", "--zotero-version", "8",
+                             "--port", str(port), "--db", str(tmp_path / "z.sqlite"), "--no-local-api"],
+                            cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        status = subprocess.run([sys.executable, "-m", "zotero_bridge.cli", "--zotero-url", f"http://127.0.0.1:{port}",
+                                 "status", "--json"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+        data = json.loads(status.stdout)
+        assert data["version"] == "8.0.5" and data["local_api"] == "disabled" and data["connector"]
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    assert proc.returncode == 0
+    assert (tmp_path / "z.sqlite").exists()

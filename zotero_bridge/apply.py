@@ -1,0 +1,654 @@
+"""Applying a plan: Zotero 10's local API (:class:`LocalApplier`) or the connector (:class:`ConnectorApplier`).
+
+Rules both follow:
+
+* a write is never resent blindly: when its outcome is unknown (dropped
+  connection, timeout, Ctrl-C) the library is re-read first and only what is
+  missing is sent again, once;
+* every object the server reports as ``failed`` ends up in an outcome with
+  Zotero's code and message; nothing is dropped silently;
+* when Zotero goes away mid-run, what was done is reported as done, the rest as
+  ``not-done``; the next run completes it.
+
+Local API (10+): collections are created level by level, items in batches of
+at most 50 objects with client-chosen deterministic keys and ``version: 0``
+(a repeat fails 412 → "already there", re-read), updates carry the item's
+version (412 → re-read, re-diff, retry once), each request has a fresh
+``Zotero-Write-Token``.
+
+Connector (7–9): ``getSelectedCollection`` finds the target by name path;
+``saveItems`` (fresh session ID per request) then ``updateSession`` with the
+target and the complete tag list (one comma-joined string on 7.x).  Every save
+is recorded in :class:`~zotero_bridge.state.LocalRecord`.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Sequence
+
+from .auth import KeyProvider
+from .detect import version_tuple
+from .itemkeys import collection_key_for
+from .library import LibraryIndex, Snapshot, join_path, split_path
+from .mapping import to_connector
+from .plan import Action, Plan, PlannedItem, find_match, replan_item
+from .state import LocalRecord
+from .transport import (USER_PREFIX, Connector, LocalApi, OutcomeUnknown, ZoteroError, ZoteroHTTPError,
+                        ZoteroUnreachable, json_of, new_session_id, text_of)
+
+BATCH = 50  # Zotero's limit per write request (413 above it)
+Progress = Callable[[int], None]
+
+
+class Status(str, enum.Enum):
+    CREATED = "created"
+    UPDATED = "updated"
+    ADDED = "added"
+    UNCHANGED = "unchanged"
+    SKIPPED = "skipped"
+    BLOCKED = "blocked"
+    FAILED = "failed"
+    PARTIAL = "partial"  # saved, but something about it could not be completed (collection, tags, attachment)
+    UNKNOWN = "unknown"  # sent, no answer: may or may not be in Zotero
+    NOT_DONE = "not-done"  # never sent (the run stopped first)
+
+
+#: statuses that mean "this entry is in Zotero as asked"
+DONE = frozenset({Status.CREATED, Status.UPDATED, Status.ADDED, Status.UNCHANGED})
+
+
+@dataclass
+class Outcome:
+    """What happened to one planned entry."""
+
+    index: int
+    status: Status
+    key: str | None = None
+    message: str = ""
+    problem: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"index": self.index, "status": self.status.value, "zotero_key": self.key, "message": self.message}
+
+
+@dataclass
+class ApplyResult:
+    outcomes: list[Outcome]
+    collections_created: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    interrupted: bool = False
+    error: str | None = None  # why the run stopped early, if it did
+
+    @property
+    def complete(self) -> bool:
+        return not (self.interrupted or self.error or self.problems) and not any(
+            o.problem or o.status not in DONE | {Status.SKIPPED} for o in self.outcomes)
+
+
+def initial_outcomes(plan: Plan) -> list[Outcome]:
+    """Outcomes before anything is sent: skips, blocks and unchanged are final already."""
+    out = []
+    for p in plan.items:
+        if p.action is Action.SKIP:
+            out.append(Outcome(p.index, Status.SKIPPED, p.key, "; ".join(p.notes), problem=p.problem))
+        elif p.blocked:
+            out.append(Outcome(p.index, Status.BLOCKED, p.key, p.blocked, problem=True))
+        elif p.action is Action.UNCHANGED:
+            out.append(Outcome(p.index, Status.UNCHANGED, p.key, "; ".join(p.notes)))
+        else:
+            out.append(Outcome(p.index, Status.NOT_DONE, p.key, "not sent (the run stopped before)"))
+    return out
+
+
+def _chunks(seq: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(seq), size):
+        yield seq[i:i + size]
+
+
+# --------------------------------------------------------------------------- Zotero 10: local API
+
+
+@dataclass
+class _Obj:
+    planned: PlannedItem
+    data: dict[str, Any]
+    kind: str  # "item" | "attachment"
+
+
+class LocalApplier:
+    """Writes a plan through ``/api/users/0/…`` (Zotero 10+)."""
+
+    def __init__(self, api: LocalApi, keys: KeyProvider, plan: Plan, snapshot: Snapshot, *,
+                 progress: Progress | None = None):
+        self.api, self.keys, self.plan, self.snapshot = api, keys, plan, snapshot
+        self.progress = progress or (lambda n: None)
+        self.result = ApplyResult(initial_outcomes(plan))
+        self.target: str | None = plan.collection_key
+        self._inflight: list[PlannedItem] = []
+        self._followups: list[PlannedItem] = []  # creates that turned out to exist and need an update
+
+    def outcome(self, p: PlannedItem) -> Outcome:
+        return self.result.outcomes[p.index]
+
+    def set(self, p: PlannedItem, status: Status, message: str = "", *, key: str | None = None, problem: bool = False) -> None:
+        o = self.outcome(p)
+        o.status, o.message, o.problem = status, message, problem
+        o.key = key or p.key or o.key
+
+    def run(self) -> ApplyResult:
+        try:
+            if self.plan.has_writes:
+                self._ensure_collection()
+                self._create()
+                self._update(self.plan.by_action(Action.UPDATE, Action.ADD) + self._followups)
+        except KeyboardInterrupt:
+            self.result.interrupted = True
+            self._mark_inflight("interrupted (Ctrl-C) while Zotero was saving; the next run completes it without "
+                                "duplicates")
+        except ZoteroError as exc:
+            self.result.error = str(exc)
+            self._mark_inflight(f"no answer from Zotero ({exc}); the next run completes it without duplicates")
+        return self.result
+
+    def _mark_inflight(self, message: str) -> None:
+        for p in self._inflight:
+            if self.outcome(p).status is Status.NOT_DONE:
+                self.set(p, Status.UNKNOWN, message, problem=True)
+        self._inflight = []
+
+    # -- one write request, with authorization handling
+    def _post(self, path: str, objects: list[dict[str, Any]]) -> dict[str, Any]:
+        for _attempt in range(4):
+            key = self.keys.key()
+            response = self.api.write("POST", path, objects, api_key=key)
+            status = response.status_code
+            if status == 401:  # unknown/revoked key: nothing was written; ask again
+                self.keys.rejected()
+                continue
+            body = text_of(response)
+            if status == 412 and "server-id" in body.lower().replace(" ", "-") and response.headers.get("Zotero-Server-ID"):
+                self.api.server_id = response.headers["Zotero-Server-ID"]
+                self.keys.reset()
+                continue
+            self.keys.used()
+            if status == 200:
+                report = json_of(response)
+                if not isinstance(report, dict):
+                    raise ZoteroHTTPError(f"POST {path}: Zotero's write report is not JSON", status, body)
+                return report
+            if status == 403:
+                raise ZoteroError(f"Zotero refused the write ({body.strip() or 'HTTP 403'}): the library is not "
+                                  f"editable, or the local API was turned off meanwhile")
+            if status >= 500:  # an exception inside Zotero: what it applied is not known, so read back first
+                raise OutcomeUnknown(f"Zotero failed on POST {path} (HTTP {status})")
+            raise ZoteroHTTPError(f"POST {path}: Zotero answered HTTP {status} {body.strip()[:200]!r}", status, body)
+        raise ZoteroError("Zotero kept refusing the API key; run again and click \"Always Allow\"")
+
+    # -- collections
+    def _ensure_collection(self) -> None:
+        if self.target is not None or not self.plan.missing_collections:
+            return
+        paths = self.snapshot.collection_paths()
+        by_path = {p: k for k, p in sorted(paths.items())}
+        parts = split_path(self.plan.collection)
+        parent: str | None = None
+        for i in range(1, len(parts) + 1):
+            prefix = join_path(parts[:i])
+            if prefix in by_path:
+                parent = by_path[prefix]
+                continue
+            parent = self._create_collection(prefix, parts[i - 1], parent)
+            by_path[prefix] = parent
+            self.result.collections_created.append(prefix)
+        self.target = parent
+        self.plan.collection_key = parent
+
+    def _create_collection(self, path: str, name: str, parent: str | None) -> str:
+        key = collection_key_for(path)
+        obj = {"key": key, "version": 0, "name": name, "parentCollection": parent or False}
+        try:
+            report = self._post(f"{USER_PREFIX}/collections", [obj])
+        except OutcomeUnknown:
+            report = {}
+        failed = (report.get("failed") or {}).get("0")
+        if report and not failed:
+            return _report_key(report, "0") or key
+        # already there (412), or unknown outcome: read the collections again and look
+        self.snapshot.collections = self.api.collections()
+        found = self.snapshot.find_collection(path)
+        if found:
+            return found
+        if failed and failed.get("code") != 412:
+            raise ZoteroError(f"Zotero refused to create the collection {path!r}: {failed.get('code')} {failed.get('message')}")
+        report = self._post(f"{USER_PREFIX}/collections", [{"name": name, "parentCollection": parent or False}])
+        failed = (report.get("failed") or {}).get("0")
+        if failed or not _report_key(report, "0"):
+            raise ZoteroError(f"Zotero refused to create the collection {path!r}: {failed}")
+        return _report_key(report, "0") or ""
+
+    # -- creates
+    def _create(self) -> None:
+        creates = self.plan.by_action(Action.CREATE)
+        objects: list[_Obj] = []
+        for p in creates:
+            data = {**p.draft.data, "key": p.key, "version": 0, "collections": [self.target] if self.target else []}
+            objects.append(_Obj(p, data, "item"))
+            if p.attachment:
+                objects.append(_Obj(p, {**p.attachment, "version": 0}, "attachment"))
+        later: list[_Obj] = []
+        exists: list[PlannedItem] = []
+        for batch in _chunks(objects, BATCH):
+            self._send(list(batch), exists, later, resent=False)
+        for batch in _chunks(later, BATCH):  # children whose parent was not there yet
+            self._send(list(batch), exists, [], resent=True)
+        if exists:
+            self._resolve_existing(exists)
+
+    def _send(self, batch: list[_Obj], exists: list[PlannedItem], later: list[_Obj], *, resent: bool) -> None:
+        """Send one batch of creates; sort every object of the write report into an outcome."""
+        owners = list(dict.fromkeys(o.planned.index for o in batch))
+        self._inflight = [o.planned for o in batch if o.kind == "item"]
+        try:
+            report = self._post(f"{USER_PREFIX}/items", [o.data for o in batch])
+        except OutcomeUnknown:
+            self._recover_creates(batch, exists, later, resent)
+            self._inflight = []
+            self.progress(len(owners))
+            return
+        self._inflight = []
+        failed = report.get("failed") or {}
+        parent_ok: dict[int, bool] = {}
+        for i, obj in enumerate(batch):
+            idx = str(i)
+            p = obj.planned
+            if obj.kind == "item":
+                if _in_report(report, idx):
+                    self.set(p, Status.CREATED, _note(p), key=_report_key(report, idx) or p.key)
+                    parent_ok[p.index] = True
+                elif idx in failed:
+                    f = failed[idx]
+                    if f.get("code") == 412:
+                        exists.append(p)  # a key we chose is taken: an earlier attempt created it
+                        parent_ok[p.index] = True
+                    else:
+                        self.set(p, Status.FAILED, f"Zotero refused it: {f.get('code')} {f.get('message')}", problem=True)
+                        parent_ok[p.index] = False
+                else:
+                    self.set(p, Status.UNKNOWN, "Zotero's write report does not mention this item", problem=True)
+            else:
+                if _in_report(report, idx):
+                    continue
+                f = failed.get(idx)
+                if f is None:
+                    self._attachment_problem(p, "Zotero's write report does not mention the code-link attachment")
+                elif f.get("code") == 412:
+                    continue  # the attachment exists already (an earlier attempt)
+                elif parent_ok.get(p.index) is False:
+                    continue  # the parent failed: its outcome says so
+                elif not resent:
+                    later.append(obj)
+                else:
+                    self._attachment_problem(p, f"code-link attachment refused: {f.get('code')} {f.get('message')}")
+        self.progress(len(owners))
+
+    def _attachment_problem(self, p: PlannedItem, message: str) -> None:
+        o = self.outcome(p)
+        o.message = (o.message + "; " if o.message else "") + message
+        o.problem = True
+        if o.status in DONE:
+            o.status = Status.PARTIAL
+
+    def _recover_creates(self, batch: list[_Obj], exists: list[PlannedItem], later: list[_Obj], resent: bool) -> None:
+        """A create batch got no answer: read back what it would have created, resend only what is missing."""
+        keys = [o.data["key"] for o in batch]
+        fresh = self.api.items_by_keys(keys)
+        self.snapshot.update_items(fresh)
+        present = {f.get("key") for f in fresh}
+        missing = [o for o in batch if o.data["key"] not in present]
+        for o in batch:
+            if o.kind == "item" and o.data["key"] in present:
+                exists.append(o.planned)
+        if not missing:
+            return
+        if resent:
+            for o in missing:
+                if o.kind == "item":
+                    self.set(o.planned, Status.UNKNOWN, "Zotero gave no usable answer twice; run again", problem=True)
+                else:
+                    self._attachment_problem(o.planned, "code-link attachment: Zotero gave no usable answer; run again")
+            return
+        # the missing parents go again; missing children of present parents go along (parents exist now)
+        self._send(missing, exists, later, resent=True)
+
+    def _resolve_existing(self, planned: list[PlannedItem]) -> None:
+        """Items whose deterministic key was taken: compare with what is there, update what differs."""
+        fresh = {f.get("key"): f for f in self.api.items_by_keys(p.key for p in planned if p.key)}
+        self.snapshot.update_items(fresh.values())
+        for p in planned:
+            item = fresh.get(p.key)
+            if item is None:
+                self.set(p, Status.FAILED, f"Zotero reported key {p.key} as taken but cannot show it", problem=True)
+                continue
+            if item.get("deleted"):
+                self.set(p, Status.SKIPPED, f"this paper is in Zotero's trash (key {p.key}): restore it, or empty "
+                                            "the trash, then run again", problem=True)
+                continue
+            again = replan_item(p, item, self.plan, self.snapshot, self.target)
+            if again.action is Action.UNCHANGED:
+                self.set(p, Status.CREATED, "already in Zotero (an earlier, interrupted attempt saved it)", key=p.key)
+            else:
+                again.notes.append("completes an earlier, interrupted attempt")
+                self._followups.append(again)
+
+    # -- updates
+    def _update(self, planned: list[PlannedItem], *, second: bool = False) -> None:
+        objects: list[_Obj] = []
+        for p in planned:
+            if p.patch or p.add_collection:
+                data: dict[str, Any] = {"key": p.key, "version": p.version, **p.patch}
+                if p.add_collection:
+                    data["collections"] = list(dict.fromkeys(p.collections + ([self.target] if self.target else [])))
+                objects.append(_Obj(p, data, "item"))
+            if p.attachment:
+                objects.append(_Obj(p, {**p.attachment, "version": 0}, "attachment"))
+        conflicts: list[PlannedItem] = []
+        for batch in _chunks(objects, BATCH):
+            self._send_updates(list(batch), conflicts, second)
+        if conflicts and not second:
+            fresh = {f.get("key"): f for f in self.api.items_by_keys(p.key for p in conflicts if p.key)}
+            self.snapshot.update_items(fresh.values())
+            again = []
+            for p in conflicts:
+                item = fresh.get(p.key)
+                if item is None or item.get("deleted"):
+                    self.set(p, Status.FAILED, "deleted in Zotero while syncing", problem=True)
+                    continue
+                redo = replan_item(p, item, self.plan, self.snapshot, self.target, p.matched_by or "item-key")
+                if redo.action is Action.UNCHANGED:
+                    self.set(p, _done_status(p), "already as wanted after a concurrent change", key=p.key)
+                else:
+                    again.append(redo)
+            if again:
+                self._update(again, second=True)
+
+    def _send_updates(self, batch: list[_Obj], conflicts: list[PlannedItem], second: bool) -> None:
+        owners = list(dict.fromkeys(o.planned.index for o in batch))
+        self._inflight = [o.planned for o in batch]
+        try:
+            report = self._post(f"{USER_PREFIX}/items", [o.data for o in batch])
+        except OutcomeUnknown:
+            self._inflight = []
+            if second:
+                for o in batch:
+                    self.set(o.planned, Status.UNKNOWN, "Zotero did not answer; run again", problem=True)
+            else:
+                conflicts.extend(dict.fromkeys(o.planned for o in batch if o.kind == "item"))
+                for o in batch:  # attachment-only updates: re-check as a conflict too
+                    if o.kind == "attachment" and o.planned not in conflicts:
+                        conflicts.append(o.planned)
+            self.progress(len(owners))
+            return
+        self._inflight = []
+        failed = report.get("failed") or {}
+        for i, obj in enumerate(batch):
+            idx, p = str(i), obj.planned
+            f = failed.get(idx)
+            if obj.kind == "attachment":
+                if f is None or f.get("code") == 412:
+                    if not any(o.planned is p and o.kind == "item" for o in batch):
+                        self.set(p, _done_status(p), _note(p), key=p.key)
+                    continue
+                self._attachment_problem(p, f"code-link attachment refused: {f.get('code')} {f.get('message')}")
+                continue
+            if f is None:
+                if _in_report(report, idx):
+                    self.set(p, _done_status(p), _note(p), key=p.key)
+                else:
+                    self.set(p, Status.UNKNOWN, "Zotero's write report does not mention this item", problem=True)
+            elif f.get("code") == 412 and not second:
+                conflicts.append(p)
+            elif f.get("code") == 412:
+                self.set(p, Status.FAILED, "changed in Zotero while syncing (twice); run again", problem=True)
+            else:
+                self.set(p, Status.FAILED, f"Zotero refused the update: {f.get('code')} {f.get('message')}", problem=True)
+        self.progress(len(owners))
+
+
+def _done_status(p: PlannedItem) -> Status:
+    if p.action is Action.ADD:
+        return Status.ADDED
+    if p.action is Action.CREATE:
+        return Status.CREATED
+    return Status.UPDATED
+
+
+def _note(p: PlannedItem) -> str:
+    return "; ".join(p.notes)
+
+
+def _in_report(report: dict[str, Any], idx: str) -> bool:
+    return any(idx in (report.get(part) or {}) for part in ("successful", "success", "unchanged"))
+
+
+def _report_key(report: dict[str, Any], idx: str) -> str | None:
+    success = report.get("success") or {}
+    if isinstance(success.get(idx), str):
+        return success[idx]
+    obj = (report.get("successful") or {}).get(idx)
+    if isinstance(obj, dict):
+        return obj.get("key") or (obj.get("data") or {}).get("key")
+    unchanged = report.get("unchanged") or {}
+    return unchanged.get(idx) if isinstance(unchanged.get(idx), str) else None
+
+
+# --------------------------------------------------------------------------- Zotero 7–9: connector
+
+
+@dataclass(frozen=True)
+class Target:
+    tree_id: str  # "C12"
+    library: str  # library name
+    path: str
+
+
+def connector_targets(selected: dict[str, Any]) -> list[Target]:
+    """Collections from ``getSelectedCollection``'s ``targets`` with full name paths (depth-first + level)."""
+    out: list[Target] = []
+    stack: list[str] = []
+    library = ""
+    for t in selected.get("targets") or []:
+        level = int(t.get("level") or 0)
+        name = str(t.get("name") or "")
+        tid = str(t.get("id") or "")
+        if level == 0 or tid.startswith("L"):
+            library, stack = name, []
+            continue
+        stack = stack[: level - 1] + [name]
+        out.append(Target(tid, library, join_path(stack)))
+    return out
+
+
+def find_target(selected: dict[str, Any], path: str) -> tuple[Target | None, str | None]:
+    """The target collection for ``path`` (My Library first), and a note when the choice was not obvious."""
+    wanted = join_path(split_path(path))
+    targets = connector_targets(selected)
+    hits = [t for t in targets if t.path == wanted]
+    if not hits:
+        # a path that names the library first ("Group X/Reading")
+        hits = [t for t in targets if join_path(split_path(t.library) + split_path(t.path)) == wanted]
+    if not hits:
+        return None, None
+    libraries = list(dict.fromkeys(t.library for t in targets))
+    hits.sort(key=lambda t: libraries.index(t.library))
+    note = None
+    if len(hits) > 1:
+        note = f"{len(hits)} collections are named {wanted!r}; using the one in {hits[0].library!r} ({hits[0].tree_id})"
+    return hits[0], note
+
+
+class ConnectorApplier:
+    """Saves the plan's new items through the connector (Zotero 7–9, or ``--via connector``)."""
+
+    def __init__(self, connector: Connector, plan: Plan, record: LocalRecord, *, zotero_version: str | None,
+                 api: LocalApi | None = None, progress: Progress | None = None):
+        self.connector, self.plan, self.record, self.api = connector, plan, record, api
+        self.progress = progress or (lambda n: None)
+        self.result = ApplyResult(initial_outcomes(plan))
+        major = version_tuple(zotero_version)[:1]
+        #: 7.x takes updateSession tags as one comma-joined string only; 8+ takes an array
+        self.tags_as_string = not major or major[0] < 8
+        self._inflight: list[PlannedItem] = []
+        self._session: str = ""
+
+    def set(self, p: PlannedItem, status: Status, message: str = "", *, problem: bool = False, key: str | None = None) -> None:
+        o = self.result.outcomes[p.index]
+        o.status, o.message, o.problem = status, message, problem
+        if key:
+            o.key = key
+
+    def run(self) -> ApplyResult:
+        creates = self.plan.by_action(Action.CREATE)
+        if not creates:
+            return self.result
+        try:
+            selected = self.connector.selected_collection()
+            target, note = find_target(selected, self.plan.collection)
+            if note:
+                self.result.notes.append(note)
+            if target is None:
+                message = (f"collection {self.plan.collection!r} does not exist in Zotero, and Zotero cannot create "
+                           f"collections through the connector: create it in Zotero (right-click My Library → New "
+                           f"Collection…), then run again (Zotero 10 with the local API creates it for you)")
+                self.result.error = message
+                for p in creates:
+                    self.set(p, Status.BLOCKED, "collection missing: create it in Zotero first", problem=True)
+                return self.result
+            groups: dict[tuple[str, ...], list[PlannedItem]] = {}
+            for p in creates:  # updateSession gives every item of a session the same tags: one session per tag set
+                groups.setdefault(tuple(p.draft.tags), []).append(p)
+            for tags, members in groups.items():
+                for chunk in _chunks(members, BATCH):
+                    self._save(list(chunk), list(tags), target)
+        except KeyboardInterrupt:
+            self.result.interrupted = True
+            self._mark_inflight_unknown("interrupted (Ctrl-C) while Zotero was saving")
+        except ZoteroError as exc:
+            self.result.error = str(exc)
+            self._mark_inflight_unknown(f"no answer from Zotero ({exc})")
+        return self.result
+
+    def _mark_inflight_unknown(self, why: str) -> None:
+        if not self._inflight:
+            return
+        self.record.mark(((p.identity_key or "", p.entry.title or "") for p in self._inflight), "unknown",
+                         self.plan.collection, self._session)
+        for p in self._inflight:
+            self.set(p, Status.UNKNOWN, f"{why}: Zotero may or may not have saved it; " + _unknown_remedy(self.api),
+                     problem=True)
+        self._inflight = []
+
+    def _tag_value(self, tags: list[str], members: list[PlannedItem]) -> list[str] | str:
+        if not self.tags_as_string:
+            return tags
+        ok = [t for t in tags if "," not in t]
+        bad = [t for t in tags if "," in t]
+        if bad:
+            for p in members:
+                self.result.outcomes[p.index].message = (
+                    f"tag(s) {', '.join(repr(t) for t in bad)} not set: Zotero 7 splits tags at commas "
+                    f"(rename the tag, or upgrade to Zotero 8+)")
+                self.result.outcomes[p.index].problem = True
+        return ",".join(ok)
+
+    def _save(self, members: list[PlannedItem], tags: list[str], target: Target, *, resent: bool = False) -> None:
+        session = new_session_id()
+        items = [to_connector(p.draft, f"zb{i}") for i, p in enumerate(members)]
+        self._inflight, self._session = list(members), session
+        try:
+            response = self.connector.save_items(items, session)
+        except OutcomeUnknown:
+            self._inflight = []
+            self._after_lost_save(members, tags, target, session, resent)
+            self.progress(len(members))
+            return
+        self._inflight = []
+        status = response.status_code
+        if status == 409 and not resent:  # a session ID clash: nothing was saved
+            self._save(members, tags, target, resent=True)
+            return
+        if status not in (200, 201):
+            body = text_of(response).strip()
+            data = json_of(response)
+            if isinstance(data, dict) and data.get("libraryEditable") is False:
+                raise ZoteroError("Zotero says My Library is not editable; nothing was saved")
+            for p in members:
+                self.set(p, Status.FAILED, f"Zotero refused the save: HTTP {status} {body[:160]!r} (nothing of this "
+                                           f"batch was saved)", problem=True)
+            self.progress(len(members))
+            return
+        self.record.mark(((p.identity_key or "", p.entry.title or "") for p in members), "saved",
+                         self.plan.collection, session)
+        self._move_and_tag(members, tags, target, session)
+        self.progress(len(members))
+
+    def _move_and_tag(self, members: list[PlannedItem], tags: list[str], target: Target, session: str) -> bool:
+        value = self._tag_value(tags, members)
+        where = f"{target.path!r}"
+        try:
+            response = self.connector.update_session(session, target.tree_id, value)
+        except OutcomeUnknown:
+            for p in members:
+                self.set(p, Status.PARTIAL, f"saved, but Zotero did not confirm moving it into {where} and tagging it: "
+                                            f"check it in Zotero", problem=True)
+            return False
+        if response.status_code == 200:
+            for p in members:
+                o = self.result.outcomes[p.index]
+                self.set(p, Status.CREATED, o.message, problem=o.problem)
+            return True
+        body = text_of(response).strip()
+        for p in members:
+            self.set(p, Status.PARTIAL, f"saved into the collection that was selected in Zotero, but not moved into "
+                                        f"{where} nor tagged (updateSession: HTTP {response.status_code} {body[:120]!r}); "
+                                        f"move and tag it in Zotero", problem=True)
+        return False
+
+    def _after_lost_save(self, members: list[PlannedItem], tags: list[str], target: Target, session: str,
+                         resent: bool) -> None:
+        """saveItems got no answer: never resend blindly.  Check first (local API), else record 'unknown'."""
+        if self.api is None:
+            # if the save did happen, this files and tags its items as asked; if not, it changes nothing
+            try:
+                self.connector.update_session(session, target.tree_id, self._tag_value(tags, members))
+            except ZoteroError:
+                pass
+            self.record.mark(((p.identity_key or "", p.entry.title or "") for p in members), "unknown",
+                             self.plan.collection, session)
+            for p in members:
+                self.set(p, Status.UNKNOWN, "Zotero did not answer the save: it may or may not have saved it; "
+                         + _unknown_remedy(None), problem=True)
+            return
+        items, _ = self.api.items_top()
+        index = LibraryIndex(Snapshot(items=items))
+        found = [p for p in members if find_match(p.entry, index, None)[0] is not None]
+        missing = [p for p in members if p not in found]
+        if found:
+            # the save went through: the session exists, move and tag its items now
+            self.record.mark(((p.identity_key or "", p.entry.title or "") for p in found), "saved",
+                             self.plan.collection, session)
+            self._move_and_tag(found, tags, target, session)
+        if missing and not resent:
+            self._save(missing, tags, target, resent=True)
+        elif missing:
+            for p in missing:
+                self.set(p, Status.UNKNOWN, "Zotero did not answer twice; run again", problem=True)
+
+
+def _unknown_remedy(api: LocalApi | None) -> str:
+    if api is None:
+        return ("check the collection in Zotero, then run again with --resave-unknown to save what is missing "
+                "(turn on the local API so the bridge can check by itself)")
+    return "run again: the bridge will check the library first"

@@ -1,0 +1,224 @@
+"""The ``zotero-bridge`` command: each sub-command is a thin layer over one documented function.
+
+* ``sync INPUT --collection PATH`` → :func:`zotero_bridge.sync`
+* ``export --collection PATH -o OUT.bib`` → :func:`zotero_bridge.export_collection`
+* ``collections`` → :func:`zotero_bridge.list_collections`
+* ``status`` → :func:`zotero_bridge.status`
+* ``fake-server`` → :func:`zotero_bridge.testing.serve` (a Zotero double to try things by hand)
+
+Output discipline as in bibkit: data (the dry-run plan, listings, ``-o -``)
+on stdout; progress, summaries and errors on stderr.  Exit codes are bibkit's
+(:class:`bibkit.errors.ExitCode`): 6 when Zotero is unreachable, refuses, or a
+sync could not be completed; 130 on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from typing import Any, Sequence
+
+from bibkit import __version__
+from bibkit.cli.common import add_report_option, print_summary, progress, table, write_report
+from bibkit.config import ConfigError, Settings, load_settings
+from bibkit.errors import BibkitError, ExitCode
+from bibkit.fileio import atomic_write_text
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(zotero_url=getattr(args, "zotero_url", None))
+
+
+# --------------------------------------------------------------------------- sync
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from bibkit.normalize import normalise
+    from bibkit.sources import read_path
+
+    from .plan import Plan
+    from .syncing import sync
+
+    settings = _settings(args)
+    doc = read_path(args.input, fmt=args.from_format, strict=False)
+    # the same normalisation as `bibkit convert`: duplicates merged, citation keys assigned (pinned ones kept)
+    normalise(doc, key_format=settings.citekey_format)
+    entries = doc.entries
+    report: dict[str, Any] = {"input": args.input, "input_problems": [str(p) for p in doc.all_problems()]}
+    try:
+        with progress(args, total=len(entries), desc="zotero", unit="entry") as bar:
+            result = sync(
+                entries, args.collection, tags=args.tag or (), via=args.via, dry_run=args.dry_run, settings=settings,
+                prune_tags=args.prune_tags, resave_unknown=args.resave_unknown, timeout=args.timeout,
+                progress=bar.update, notify=lambda message: print(f"zotero-bridge: {message}", file=sys.stderr),
+            )
+    except BibkitError as exc:
+        write_report(args.report, {**report, "error": str(exc), "complete": False})
+        raise
+    if args.dry_run:
+        sys.stdout.write(table(result.plan.rows(), Plan.HEADERS))
+    title = "zotero-bridge sync" + (" (dry run: nothing changed)" if args.dry_run else "")
+    print_summary(args, title, result.summary_rows(), notes=result.problems + result.notes)
+    write_report(args.report, {**report, **result.as_dict()})
+    if result.interrupted:
+        print("zotero-bridge: interrupted; run the same command again to complete it", file=sys.stderr)
+    return result.exit_code
+
+
+# --------------------------------------------------------------------------- export
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .export import export_collection
+
+    result = export_collection(args.collection, recursive=args.recursive, to=args.to, native=args.native,
+                               settings=_settings(args))
+    atomic_write_text(args.output, result.text)
+    rows = [("collection", result.collection), ("entries", len(result.entries)),
+            ("writer", "Zotero's BibTeX translator" if result.native else f"bibkit ({args.to})"),
+            ("output", args.output), ("requests", f"{result.requests.reads} reads")]
+    print_summary(args, "zotero-bridge export", rows, notes=result.problems)
+    write_report(args.report, result.as_dict())
+    return ExitCode.OK
+
+
+# --------------------------------------------------------------------------- collections / status
+
+
+def cmd_collections(args: argparse.Namespace) -> int:
+    from .export import list_collections
+
+    infos = list_collections(_settings(args))
+    if args.json:
+        print(json.dumps([c.as_dict() for c in infos], indent=2, ensure_ascii=False))
+    else:
+        rows = [(c.path, "" if c.items is None else c.items, c.key) for c in infos]
+        sys.stdout.write(table(rows, ("collection", "items", "key")))
+    return ExitCode.OK
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from . import status as zotero_status
+
+    st = zotero_status(_settings(args))
+    if args.json:
+        print(json.dumps(st.as_dict(), indent=2))
+    else:
+        if not st.running:
+            print(f"Zotero: not reachable at {st.url}")
+        else:
+            api = {"enabled": "on" + (" (reads and writes)" if st.writes else " (reads only)"),
+                   "disabled": "off", "absent": "not available in this version", "unknown": "unknown"}[st.local_api]
+            print(f"Zotero:     {st.version or '?'} at {st.url}")
+            print(f"connector:  {'available' if st.connector else 'not answering'}")
+            print(f"local API:  {api}")
+            if st.server_id:
+                print(f"server ID:  {st.server_id}")
+            print(f"sync via:   {', '.join(st.transports) or 'nothing'}"
+                  + (f" (default: {st.transports[0]})" if st.transports else ""))
+        for line in st.advice():
+            print(f"to do:      {line}")
+    return ExitCode.OK if st.running else ExitCode.ZOTERO
+
+
+# --------------------------------------------------------------------------- fake server
+
+
+def cmd_fake_server(args: argparse.Namespace) -> int:
+    from .testing import serve
+
+    print(f"zotero-bridge: fake Zotero {args.zotero_version} on http://127.0.0.1:{args.port} "
+          f"(local API {'off' if args.no_local_api else 'on'}; Ctrl-C to stop)", file=sys.stderr)
+    try:
+        serve(args.zotero_version, args.port, args.db, local_api=not args.no_local_api, authorize=args.authorize)
+    except KeyboardInterrupt:
+        pass
+    return ExitCode.OK
+
+
+# --------------------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="zotero-bridge",
+        description="Sync bibkit entries into Zotero collections (idempotent) and export collections as .bib.",
+    )
+    parser.add_argument("--version", action="version", version=f"zotero-bridge (bibkit {__version__})")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output on stderr")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
+    parser.add_argument("--zotero-url", metavar="URL", help="Zotero's local server (default: BIBKIT_ZOTERO_URL or "
+                                                            "http://127.0.0.1:23119)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    p = sub.add_parser("sync", help="put entries into a Zotero collection (creates, updates, tags; idempotent)")
+    p.add_argument("input", metavar="INPUT", help="anything bibkit reads (.bib, listing, IDs, HF JSON); - for stdin")
+    p.add_argument("--from", dest="from_format", metavar="FORMAT", help="input format (default: detected)")
+    p.add_argument("--collection", required=True, metavar="PATH", help='target collection, e.g. "Reading/MoE"')
+    p.add_argument("--tag", action="append", metavar="TAG", help="add this tag to every entry (repeatable)")
+    p.add_argument("--dry-run", action="store_true", help="print the plan as a table and change nothing")
+    p.add_argument("--via", choices=("local", "connector"), help="force a transport (default: detected)")
+    p.add_argument("--prune-tags", metavar="PREFIX",
+                   help="remove tags starting with PREFIX that the input no longer asks for (never other tags)")
+    p.add_argument("--resave-unknown", action="store_true",
+                   help="re-send entries an interrupted connector save left in an unknown state")
+    p.add_argument("--timeout", type=float, metavar="SECONDS", help="how long to wait for Zotero per request (30)")
+    add_report_option(p)
+    p.set_defaults(func=cmd_sync)
+
+    p = sub.add_parser("export", help="write a Zotero collection as .bib")
+    p.add_argument("--collection", required=True, metavar="PATH")
+    p.add_argument("--recursive", action="store_true", help="include the items of subcollections")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.bib", help="output file (- for stdout)")
+    p.add_argument("--to", choices=("bibtex", "biblatex"), default="bibtex")
+    p.add_argument("--native", action="store_true", help="use Zotero's own BibTeX translator instead of bibkit's writer")
+    add_report_option(p)
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("collections", help="list collection paths with item counts")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_collections)
+
+    p = sub.add_parser("status", help="which Zotero, which transports, what to enable")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("fake-server", help="run a Zotero double on 127.0.0.1 (to try the bridge by hand)")
+    p.add_argument("--zotero-version", default="10", help="7, 8, 9, 10 or a full version like 7.0.32 (default 10)")
+    p.add_argument("--port", type=int, default=23119)
+    p.add_argument("--db", metavar="FILE", help="SQLite file to keep the state in (default: temporary)")
+    p.add_argument("--no-local-api", action="store_true", help="as if the local API were turned off")
+    p.add_argument("--authorize", choices=("always", "allow", "deny"), default="always",
+                   help="the answer to the authorization window (default: always)")
+    p.set_defaults(func=cmd_fake_server)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``zotero-bridge`` console script; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING - 10 * min(args.verbose, 2),
+                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    if args.verbose < 2:
+        logging.getLogger("urllib3").setLevel(logging.WARNING)
+    try:
+        return int(args.func(args) or 0)
+    except BibkitError as exc:
+        print(f"zotero-bridge: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except ConfigError as exc:
+        print(f"zotero-bridge: error: {exc}", file=sys.stderr)
+        return ExitCode.USAGE
+    except KeyboardInterrupt:
+        print("zotero-bridge: interrupted", file=sys.stderr)
+        return ExitCode.INTERRUPTED
+    except BrokenPipeError:
+        return ExitCode.OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

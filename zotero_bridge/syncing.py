@@ -1,0 +1,219 @@
+"""``sync``: detect Zotero, read the library, plan, apply — the function behind ``zotero-bridge sync``.
+
+The sequence, each step a plain function of the one before:
+
+1. :func:`~zotero_bridge.detect.detect` — which Zotero, which transports;
+2. :func:`read_snapshot` — collections, top-level items and (when the entries
+   carry code links) attachments, through the local API when it is on;
+3. :func:`~zotero_bridge.plan.make_plan` — pure;
+4. :class:`~zotero_bridge.apply.LocalApplier` (Zotero 10) or
+   :class:`~zotero_bridge.apply.ConnectorApplier` (7–9) — unless ``dry_run``.
+
+A second run over the same input plans everything ``unchanged`` and sends no
+write request (the tests assert on the double's request log).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from bibkit.config import Settings, load_settings
+from bibkit.errors import ExitCode
+from bibkit.model import Document, Entry
+
+from .apply import DONE, ConnectorApplier, LocalApplier, Outcome, Status, initial_outcomes
+from .auth import KeyProvider
+from .detect import ZoteroStatus, detect, version_tuple
+from .keystore import KeyStore
+from .library import Snapshot
+from .mapping import item_type_for
+from .plan import Capabilities, Plan, make_plan
+from .schema import Schema
+from .state import LocalRecord
+from .transport import Connector, LocalApi, RequestCount, ZoteroHttp
+
+
+@dataclass
+class SyncResult:
+    """Everything a sync run did or would do (``dry_run``), for the summary, ``--report`` and tests."""
+
+    plan: Plan
+    status: ZoteroStatus
+    transport: str
+    dry_run: bool
+    outcomes: list[Outcome]
+    requests: RequestCount
+    collections_created: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    error: str | None = None
+    interrupted: bool = False
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for o in self.outcomes:
+            out[o.status.value] = out.get(o.status.value, 0) + 1
+        return out
+
+    @property
+    def problems(self) -> list[str]:
+        """Run-level problems first (they explain the rest), then one line per entry to look at."""
+        lines = list(self.plan.problems)
+        if self.error and self.error not in lines:
+            lines.append(self.error)
+        lines += [f"#{o.index + 1} {self.plan.items[o.index].label}: {o.status.value}: {o.message}"
+                  for o in self.outcomes if o.problem]
+        return lines
+
+    @property
+    def complete(self) -> bool:
+        """Everything is in Zotero as asked (or was skipped as a harmless duplicate)."""
+        if self.error or self.interrupted:
+            return False
+        return all((o.status in DONE or o.status is Status.SKIPPED) and not o.problem for o in self.outcomes)
+
+    @property
+    def exit_code(self) -> int:
+        if self.interrupted:
+            return ExitCode.INTERRUPTED
+        if self.dry_run:
+            return ExitCode.OK if not self.error else ExitCode.ZOTERO
+        return ExitCode.OK if self.complete else ExitCode.ZOTERO
+
+    def summary_rows(self) -> list[tuple[str, Any]]:
+        rows: list[tuple[str, Any]] = [
+            ("Zotero", f"{self.status.version or '?'} at {self.status.url}"),
+            ("transport", self.transport + ("" if self.plan.readable else " (library not readable: local API off)")),
+            ("collection", self.plan.collection + (" (created)" if self.collections_created else "")),
+            ("entries", len(self.outcomes)),
+        ]
+        counts = self.counts() if not self.dry_run else self.plan.counts()
+        for name in ("create", "created", "update", "updated", "add-to-collection", "added", "unchanged", "skip",
+                     "skipped", "blocked", "partial", "failed", "unknown", "not-done"):
+            if counts.get(name):
+                rows.append((name, counts[name]))
+        rows.append(("requests", f"{self.requests.reads} reads, {self.requests.writes} writes"))
+        return rows
+
+    def as_dict(self) -> dict[str, Any]:
+        plan = self.plan.as_dict()
+        for item, outcome in zip(plan["items"], self.outcomes):
+            item["status"] = outcome.status.value
+            item["zotero_key"] = outcome.key or item["zotero_key"]
+            item["message"] = outcome.message
+        return {
+            "zotero": self.status.as_dict(),
+            "transport": self.transport,
+            "dry_run": self.dry_run,
+            "complete": self.complete,
+            "counts": self.counts(),
+            "collections_created": self.collections_created,
+            "requests": self.requests.as_dict(),
+            "notes": self.notes,
+            "problems": self.problems,
+            "interrupted": self.interrupted,
+            "error": self.error,
+            "plan": plan,
+        }
+
+
+def read_snapshot(api: LocalApi, *, need_children: bool) -> Snapshot:
+    """Collections, top-level items and (if needed) all attachments, through the local API."""
+    collections = api.collections()
+    items, version = api.items_top()
+    snap = Snapshot(items=items, collections=collections, library_version=version)
+    if need_children:
+        known = [i.get("__meta__", {}).get("numChildren") for i in items]
+        if any(n is None or n > 0 for n in known):
+            for att in api.attachments():
+                parent = att.get("parentItem")
+                if parent:
+                    snap.children.setdefault(parent, []).append(att)
+        snap.children_loaded = True
+    return snap
+
+
+def schema_for(status: ZoteroStatus, api: LocalApi | None, entries: Iterable[Entry]) -> Schema:
+    """The item-type fields of the running Zotero: asked when the local API is on, else inferred from the version."""
+    if api is None:
+        return Schema.legacy() if version_tuple(status.version)[:3] and version_tuple(status.version) < (7, 0, 16) else Schema()
+    schema = Schema()
+    for item_type in sorted({item_type_for(e) for e in entries}):
+        names = api.item_type_fields(item_type)
+        if names:
+            schema.refine(item_type, names)
+    return schema
+
+
+def _entries(entries: Iterable[Entry] | Document) -> list[Entry]:
+    return list(entries.entries if isinstance(entries, Document) else entries)
+
+
+def sync(
+    entries: Iterable[Entry] | Document,
+    collection: str,
+    *,
+    tags: Iterable[str] = (),
+    via: str | None = None,
+    dry_run: bool = False,
+    settings: Settings | None = None,
+    prune_tags: str | None = None,
+    resave_unknown: bool = False,
+    timeout: float | None = None,
+    authorize_timeout: float = 300.0,
+    progress: Callable[[int], None] | None = None,
+    notify: Callable[[str], None] | None = None,
+) -> SyncResult:
+    """Put ``entries`` into the Zotero collection ``collection`` (``Parent/Child`` path) with ``tags``.
+
+    ``via`` forces the transport (``"local"`` | ``"connector"``; default: the
+    local API when it can write, else the connector).  ``dry_run`` plans only.
+    ``prune_tags`` names a tag prefix the tool owns: tags with it that the input
+    no longer asks for are removed (nothing else ever is).  ``resave_unknown``
+    re-sends entries an interrupted connector save left in an unknown state.
+    ``progress(n)`` is called as entries are done; ``notify(text)`` for messages
+    the user must see while the run waits (Zotero's authorization window).
+
+    Raises :class:`~zotero_bridge.transport.ZoteroError` when Zotero cannot be
+    reached or the forced transport is unavailable; problems met while applying
+    are returned in the result (``result.exit_code`` is 6 unless complete).
+    """
+    entries = _entries(entries)
+    settings = settings or load_settings()
+    with ZoteroHttp(settings, timeout=timeout) as http:
+        status = detect(http)
+        transport = status.choose(via)
+        caps = (Capabilities.local(status.version or "10") if transport == "local"
+                else Capabilities.connector(status.version or ""))
+        api = LocalApi(http, status.server_id) if status.can_read else None
+        schema = schema_for(status, api, entries)
+        snapshot = read_snapshot(api, need_children=any(e.code_repo for e in entries)) if api else Snapshot.unreadable()
+        record = LocalRecord(settings.config_dir, settings.zotero_url) if transport == "connector" else None
+        plan = make_plan(
+            entries, snapshot, collection, tags=tags, prune_prefix=prune_tags, schema=schema, capabilities=caps,
+            local_record=record.entries if record is not None and not snapshot.readable else None,
+            resave_unknown=resave_unknown,
+        )
+        notes = list(status.advice())
+        if dry_run:
+            return SyncResult(plan, status, transport, True, initial_outcomes(plan), http.count, notes=notes)
+        if transport == "local":
+            assert api is not None
+            keys = KeyProvider(api, KeyStore(settings.config_dir), timeout=authorize_timeout, notify=notify)
+            applied = LocalApplier(api, keys, plan, snapshot, progress=progress).run()
+        else:
+            assert record is not None
+            applied = ConnectorApplier(Connector(http), plan, record, zotero_version=status.version, api=api,
+                                       progress=progress).run()
+            if snapshot.readable:
+                # the library is the truth: what is verified there is recorded as saved (clearing "unknown"
+                # marks), so a later run without the local API still knows not to save it again
+                verified = [(p.identity_key, p.entry.title or "") for p, o in zip(plan.items, applied.outcomes)
+                            if p.identity_key and o.status in DONE
+                            and (record.get(p.identity_key) or {}).get("status") != "saved"]
+                if verified:
+                    record.mark(verified, "saved", plan.collection, "verified")
+        notes += applied.notes
+        return SyncResult(plan, status, transport, False, applied.outcomes, http.count,
+                          collections_created=applied.collections_created, notes=notes,
+                          error=applied.error, interrupted=applied.interrupted)
