@@ -27,6 +27,7 @@ Two timings, same entries, same rules, same run:
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import time
@@ -48,18 +49,15 @@ TOPIC_WORDS = ["retrieval", "diffusion", "robotics", "speech", "graph", "protein
 SYLLABLES = ["ada", "mo", "ex", "lum", "qi", "ra", "vec", "tor", "neo", "zen", "gal", "orb", "pix", "syn", "tera"]
 
 
-def corpus() -> tuple[list[str], list[str]]:
+def corpus() -> list[tuple[str, list[str]]]:
+    """(title, sentences of the abstract) of each paper of the example listing."""
     doc = read_inputs([str(ROOT / "examples" / "hf-trending-papers.txt")])
-    sentences: list[str] = []
-    fragments: list[str] = []
+    papers = []
     for e in doc.entries:
-        for s in (e.abstract or "").replace("e.g.", "eg").split(". "):
-            if len(s) > 30:
-                sentences.append(s.rstrip(".") + ".")
-        for part in (e.title or "").split(":"):
-            if part.strip():
-                fragments.append(part.strip())
-    return sentences, fragments
+        sentences = [s.rstrip(".") + "." for s in (e.abstract or "").replace("e.g.", "eg").split(". ") if len(s) > 30]
+        if e.title and sentences:
+            papers.append((e.title, sentences))
+    return papers
 
 
 def invented_name(rng: random.Random) -> str:
@@ -68,20 +66,26 @@ def invented_name(rng: random.Random) -> str:
 
 
 def generate(n: int, seed: int) -> list[Entry]:
+    """Entries on one topic each, as real abstracts are: most sentences from one paper of the
+    listing (shuffled, some words swapped for invented names and other topic words), one or
+    two from other papers; the title is that paper's, often with an invented model name."""
     rng = random.Random(seed)
-    sentences, fragments = corpus()
+    papers = corpus()
+    all_sentences = [s for _, sentences in papers for s in sentences]
     entries: list[Entry] = []
     for i in range(n):
-        chosen = rng.sample(sentences, rng.randint(6, 11))
+        title, sentences = rng.choice(papers)
+        chosen = rng.sample(sentences, max(3, int(len(sentences) * rng.uniform(0.6, 1.0))))
+        chosen += rng.sample(all_sentences, rng.randint(1, 2))
+        rng.shuffle(chosen)
         words = " ".join(chosen).split(" ")
-        for _ in range(rng.randint(2, 8)):  # vary the vocabulary
+        for _ in range(rng.randint(2, 8)):  # vary the vocabulary as a real library does
             j = rng.randrange(len(words))
             words[j] = invented_name(rng) if rng.random() < 0.5 else rng.choice(TOPIC_WORDS)
-        abstract = " ".join(words)
-        title = rng.choice(fragments)
-        if rng.random() < 0.6:
-            title = f"{invented_name(rng)}: {title}" if rng.random() < 0.5 else f"{title}: {rng.choice(fragments)}"
-        e = Entry(title=title, abstract=abstract, key=f"e{i}")
+        if rng.random() < 0.5:
+            head, _, rest = title.partition(":")
+            title = f"{invented_name(rng)}: {rest.strip() or head}"
+        e = Entry(title=title, abstract=" ".join(words), key=f"e{i}")
         if rng.random() < 0.5:
             e.primary_class = rng.choice(CATEGORIES)
             e.categories = [e.primary_class] + rng.sample(CATEGORIES, rng.randint(0, 2))
@@ -95,21 +99,22 @@ def generate(n: int, seed: int) -> list[Entry]:
 def extra_rules(count: int, seed: int) -> str:
     """``count`` more rules of the shapes examples/tags.toml uses, over the listing's vocabulary."""
     rng = random.Random(seed)
+    # topic words and phrases as specific as a researcher's (not "model" or "training")
     vocab = ["routing", "experts", "benchmark", "clinical", "agents", "tool", "survey", "merging", "instruction",
-             "reasoning", "knowledge", "retrieval", "vision", "speech", "graph", "compression", "sparse", "dense",
-             "inference", "training", "alignment", "privacy", "robotics", "diffusion", "protein", "fairness",
-             "specialist", "generalist", "domain", "evaluation", "dataset", "corpus", "pretraining", "scaling",
-             "hallucination", "multilingual", "quantization", "distillation", "pruning", "adapter"]
-    phrases = ["large language models", "mixture of experts", "model merging", "instruction tuning",
-               "domain adaptation", "chain of thought", "parameter efficient", "code generation",
-               "medical question answering", "research ideas", "vision language", "small language models",
-               "reinforcement learning", "knowledge distillation", "open source", "state of the art"]
+             "retrieval", "vision", "speech", "graph", "compression", "sparse", "alignment", "privacy", "robotics",
+             "diffusion", "protein", "fairness", "specialist", "generalist", "corpus", "hallucination",
+             "multilingual", "quantization", "distillation", "pruning", "adapter", "medical", "ophthalmology",
+             "leaderboard", "upcycling", "tokenizer", "watermarking", "federated", "curriculum", "contrastive"]
+    phrases = ["mixture of experts", "model merging", "instruction tuning", "domain adaptation", "chain of thought",
+               "parameter efficient", "code generation", "medical question answering", "research ideas",
+               "vision language", "small language models", "reinforcement learning", "knowledge distillation",
+               "open source", "tool learning", "expert routing"]
     out = []
     for i in range(count):
         kind = i % 6
         tag = f"topic-{i:02d}"
         if kind in (0, 1, 2):
-            words = rng.sample(vocab, rng.randint(3, 8)) + rng.sample(phrases, rng.randint(1, 3))
+            words = rng.sample(vocab, rng.randint(2, 5)) + rng.sample(phrases, rng.randint(1, 3))
             if rng.random() < 0.3:
                 words.append(rng.choice(vocab)[:5] + "*")
             field = rng.choice(["text", "text", "title", "abstract"])
@@ -157,16 +162,16 @@ def main() -> int:
     identical = engine_sample == naive_result
 
     auto = AutoTagOptions(primary_category=True, has_code=True, ai_keywords=False)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     result = tag_entries(entries, rules, auto=auto)
-    engine_time = time.perf_counter() - t0
+    engine_time, engine_cpu = time.perf_counter() - t0, time.process_time() - c0
 
     n = len(entries)
     engine_rate = n / engine_time
     naive_rate = len(sample) / naive_time
     stats = Engine(rules.rules).stats()
     print(f"rules compiled: {stats['atoms']} word conditions, {stats['indexed_words']} indexed words, "
-          f"{stats['prefix_patterns']} prefixes, {stats['always_evaluated_rules']} rules evaluated for every entry")
+          f"{stats['prefix_patterns']} prefixes, {stats['regex_conditions']} regex conditions")
     print()
     print(f"{'':34}{'time':>10}{'entries/s':>12}")
     print(f"{'engine (tag_entries, all)':34}{engine_time:>9.2f}s{engine_rate:>12,.0f}")
@@ -175,7 +180,10 @@ def main() -> int:
     print()
     print(f"speed-up: {engine_rate / naive_rate:.0f}x; results identical on the sample: {'yes' if identical else 'NO'}")
     totals = result.totals()
-    print(f"tagged: {totals['changed']:,} entries changed, {totals['tags_added']:,} tags added")
+    print(f"tagged: {totals['changed']:,} entries changed, {totals['tags_added']:,} tags added "
+          f"({totals['tags_added'] / n:.1f} per entry)")
+    print(f"engine CPU time {engine_cpu:.2f} s (wall {engine_time:.2f} s; a busy machine widens the gap); "
+          f"load average {os.getloadavg()[0]:.1f}")
     ok = engine_time < 5.0 and identical
     print(f"target (under 5 s for {n:,} entries with 50 rules): {'met' if engine_time < 5.0 else 'NOT met'}")
     return 0 if ok else 1

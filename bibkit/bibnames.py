@@ -50,35 +50,30 @@ def is_others(p: Person) -> bool:
     return p.literal == "others" and not p.family
 
 
-def _depth_ok_positions(text: str) -> list[int]:
-    """Brace depth before each character (escaped braces do not count)."""
-    depths = []
-    depth = 0
-    prev = ""
-    for c in text:
-        depths.append(depth)
-        if prev != "\\":
-            if c == "{":
-                depth += 1
-            elif c == "}":
-                depth = max(0, depth - 1)
-        prev = c if prev != "\\" else ""
-    return depths
-
-
 def _split_depth0(text: str, pattern: re.Pattern[str]) -> list[str]:
     """Split ``text`` at matches of ``pattern`` that lie outside braces."""
     if "{" not in text:
         return pattern.split(text)
-    depths = _depth_ok_positions(text)
     out = []
-    pos = 0
+    pos = 0  # start of the current piece
+    scanned = 0  # brace depth is known up to here
+    depth = 0
     for m in pattern.finditer(text):
-        if depths[m.start()] == 0 and m.start() >= pos:
-            out.append(text[pos:m.start()])
+        start = m.start()
+        if start < pos:
+            continue
+        depth += text.count("{", scanned, start) - text.count("}", scanned, start)
+        scanned = start
+        if depth == 0:
+            out.append(text[pos:start])
             pos = m.end()
+            depth += text.count("{", scanned, pos) - text.count("}", scanned, pos)
+            scanned = pos
     out.append(text[pos:])
     return out
+
+
+_AND_KEEP = re.compile(r"(\s+[Aa][Nn][Dd]\s+)")
 
 
 def split_names(raw: str) -> list[str]:
@@ -86,8 +81,23 @@ def split_names(raw: str) -> list[str]:
     text = _WS.sub(" ", raw).strip()
     if not text:
         return []
-    # " and " needs white space on both sides; pad so a leading/trailing "and" is not a separator
-    return [p.strip() for p in _split_depth0(text, _AND) if p.strip()]
+    if "{" not in text:
+        return [p.strip() for p in _AND.split(text) if p.strip()]
+    # split everywhere, then glue back the pieces whose separator was inside braces
+    pieces = _AND_KEEP.split(text)
+    out: list[str] = []
+    current = pieces[0]
+    depth = current.count("{") - current.count("}")
+    for k in range(1, len(pieces), 2):
+        sep, nxt = pieces[k], pieces[k + 1]
+        if depth > 0:
+            current += sep + nxt
+        else:
+            out.append(current)
+            current = nxt
+        depth += nxt.count("{") - nxt.count("}")
+    out.append(current)
+    return [p.strip() for p in out if p.strip()]
 
 
 def parse_bibtex_names(raw: str) -> list[Person]:
@@ -279,7 +289,8 @@ def format_bibtex_name(p: Person, *, ascii: bool = False) -> str:  # noqa: A002
         return _literal(p.given, ascii)
     family = _enc(p.family, ascii)
     fam_tokens = p.family.split(" ")
-    if _needs_group(p.family) or (len(fam_tokens) > 1 and any(_is_von(t) for t in fam_tokens[:-1])):
+    grouped = _needs_group(p.family) or (len(fam_tokens) > 1 and any(_is_von(t) for t in fam_tokens[:-1]))
+    if grouped:
         family = "{" + family + "}"
     particle = ""
     if p.particle:
@@ -288,6 +299,7 @@ def format_bibtex_name(p: Person, *, ascii: bool = False) -> str:  # noqa: A002
             particle = _enc(p.particle, ascii) + " "
         else:  # a capitalised particle cannot be marked as such: keep it with the family name
             family = "{" + _enc(p.particle + " " + p.family, ascii) + "}"
+            grouped = True
     head = particle + family
     suffix = _enc(p.suffix, ascii) if p.suffix else ""
     if suffix and _needs_group(p.suffix):
@@ -299,7 +311,7 @@ def format_bibtex_name(p: Person, *, ascii: bool = False) -> str:  # noqa: A002
         return f"{head}, {suffix}, {given}"
     if given:
         return f"{head}, {given}"
-    if not particle and len(fam_tokens) > 1 and not family.startswith("{"):
+    if not particle and len(fam_tokens) > 1 and not grouped:
         return head + ","  # "Digital Scholarship," : a family name of two words and no given name
     return head
 

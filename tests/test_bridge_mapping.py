@@ -25,7 +25,6 @@ from __future__ import annotations
 import string
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

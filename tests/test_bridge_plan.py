@@ -277,3 +277,40 @@ def test_plan_table_and_report():
     assert "create" in text and "dai2024paper1" in text and "new preprint" in text
     report = plan.as_dict()
     assert report["counts"]["create"] == 1 and report["items"][0]["zotero_key"] == plan.items[0].key
+
+
+# --------------------------------------------------------------------------- connector targets (pure)
+
+
+def test_connector_target_paths_from_depth_first_order():
+    from zotero_bridge.apply import connector_targets, find_target
+
+    selected = {"targets": [
+        {"id": "L1", "name": "My Library", "level": 0},
+        {"id": "C12", "name": "LLM papers", "level": 1},
+        {"id": "C13", "name": "MoE", "level": 2},
+        {"id": "C14", "name": "Deep", "level": 3},
+        {"id": "C15", "name": "Reading", "level": 1},
+        {"id": "C16", "name": "MoE", "level": 2},
+        {"id": "L2", "name": "Group X", "level": 0},
+        {"id": "C20", "name": "Reading", "level": 1},
+        {"id": "C21", "name": "MoE", "level": 2},
+        {"id": "C22", "name": "a/b", "level": 1},
+    ]}
+    paths = [(t.tree_id, t.library, t.path) for t in connector_targets(selected)]
+    assert paths[:5] == [("C12", "My Library", "LLM papers"), ("C13", "My Library", "LLM papers/MoE"),
+                         ("C14", "My Library", "LLM papers/MoE/Deep"), ("C15", "My Library", "Reading"),
+                         ("C16", "My Library", "Reading/MoE")]
+    target, note = find_target(selected, "Reading/MoE")
+    assert target.tree_id == "C16" and "2 collections" in note  # My Library first
+    assert find_target(selected, "Group X/Reading/MoE")[0].tree_id == "C21"
+    assert find_target(selected, "a\\/b")[0].tree_id == "C22"  # an escaped slash inside a name
+    assert find_target(selected, "Nope") == (None, None)
+
+
+def test_loopback_host_header():
+    from zotero_bridge.transport import _loopback_host
+
+    assert _loopback_host("http://127.0.0.1:23119") is None
+    assert _loopback_host("http://localhost:23119") is None
+    assert _loopback_host("http://zotero-box:23119") == "127.0.0.1:23119"

@@ -7,13 +7,12 @@ asserts on the double's library and request log, never on mocks.
 from __future__ import annotations
 
 import json
-import os
 import stat
 
 import pytest
 
 from bibkit.errors import ExitCode
-from bibkit.model import Entry, PartialDate
+from bibkit.model import Entry
 from zotero_bridge import sync
 from zotero_bridge.apply import LocalApplier, Status
 from zotero_bridge.auth import KeyProvider
@@ -589,5 +588,58 @@ def test_old_server_zotero_7_0_0_without_local_api(monkeypatch):
         item = z.items()[0]
         assert item["itemType"] == "journalArticle" and "citationKey" not in item  # schema v31: not on articles
         assert "Citation Key: dai2024paper1" in item["extra"].splitlines()
+    finally:
+        z.close()
+
+
+# --------------------------------------------------------------------------- what goes over the wire
+
+
+@pytest.mark.parametrize("version", ["7", "10"])
+def test_requests_carry_the_headers_zotero_wants(version, monkeypatch):
+    z = make_zotero(version)
+    try:
+        assert sync([arxiv_paper(1), arxiv_paper(2)], COLL, settings=settings_for(z, monkeypatch)).complete
+        tokens = []
+        for r in z.request_log:
+            host = r.header("Host") or ""
+            assert host.split(":")[0] in ("127.0.0.1", "localhost"), host
+            assert r.header("Transfer-Encoding") is None
+            if r.method == "POST":
+                assert r.header("Content-Length") == str(len(r.body)) and r.body
+                assert r.header("Content-Type") == "application/json"
+                json.loads(r.body)
+            if r.path.startswith("/api/"):
+                assert r.header("Zotero-Allowed-Request") == "1"
+            if r.path.startswith("/connector/"):
+                assert r.header("X-Zotero-Connector-API-Version") == "3"
+            if r.path == "/connector/getSelectedCollection":
+                assert r.body == b"{}"
+            if r.path.startswith("/api/users/0/") and r.method == "POST":
+                assert r.header("Zotero-Server-ID") == z.server_id
+                assert r.header("Zotero-API-Key") == z.remembered_keys[0]
+                tokens.append(r.header("Zotero-Write-Token"))
+                assert all(len(o["key"]) == 8 and o["version"] == 0 for o in json.loads(r.body))
+            if r.path == "/api/local/authorize":
+                assert json.loads(r.body) == {"appName": "zotero_bridge"} and r.header("Zotero-Server-ID") == z.server_id
+            assert "key=" not in r.raw_query  # the API key never travels in a URL
+        assert len(tokens) == len(set(tokens)) == (3 if version == "10" else 0)
+    finally:
+        z.close()
+
+
+def test_zotero_quits_during_a_connector_save_then_the_rerun_completes(monkeypatch):
+    z = make_zotero("9")
+    try:
+        settings = settings_for(z, monkeypatch)
+        papers = [arxiv_paper(n) for n in range(1, 61)]
+        z.fault("/connector/saveItems", "POST", "quit")
+        result = sync(papers, COLL, settings=settings)
+        assert result.exit_code == ExitCode.ZOTERO and "not reachable" in result.error
+        assert {o.status for o in result.outcomes} <= {Status.UNKNOWN, Status.NOT_DONE}
+        z.restart()
+        result = sync(papers, COLL, settings=settings)  # the library is read first: nothing is saved twice
+        assert result.complete and result.counts() == {"created": 60}
+        assert len(z.items()) == 60
     finally:
         z.close()

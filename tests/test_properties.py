@@ -39,7 +39,7 @@ def model_text(raw: str) -> str:
     return unicodedata.normalize("NFC", _WS.sub(" ", raw).strip(" "))
 
 
-_SETTINGS = settings(max_examples=4000, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+_SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 
 
 def _roundtrip(entry: Entry, dialect: str, ascii: bool) -> Entry:

@@ -386,24 +386,28 @@ def test_engine_equals_naive_reference(conds, items) -> None:
         assert engine.match(e) == naive.match(e)
 
 
-def test_engine_skips_rules_whose_words_are_absent() -> None:
+def test_engine_code_orders_cheap_tests_first_and_never_contains_user_text() -> None:
     rules = rules_from("""
         [[rule]]
-        tag = "a"
-        all = [ { text = ["moe"] }, { year = "2020.." } ]
+        tag = 'a") or __import__("os") or ("'
+        all = [ { regex = '"\\) or __import__\\("os' }, { text = ["moe"] }, { year = "2020.." } ]
         [[rule]]
         tag = "b"
-        any = [ { title = ["x"] }, { abstract = ["y"] } ]
-        [[rule]]
-        tag = "c"
-        not = { title = ["z"] }
-        [[rule]]
-        tag = "d"
-        any = [ { title = ["x"] }, { category = ["cs.CL"] } ]
+        any = [ { title-regex = "x" }, { category = ["cs.CL"] }, { not = { title = ["z"] } } ]
     """)
-    stats = Engine(rules.rules).stats()
-    # only "c" (a negation) and "d" (a branch without words) must be evaluated for every entry
-    assert stats["always_evaluated_rules"] == 2 and stats["atoms"] == 5
+    engine = Engine(rules.rules)
+    assert "import" not in engine.source and "cs.cl" not in engine.source.lower()
+    lines = [line.strip() for line in engine.source.splitlines() if line.strip().startswith("if ")]
+    # atoms and years before categories before regexes; and/or short-circuit left to right
+    assert re.fullmatch(r"if \(\(0 in hits\) and \(y is not None and y >= 2020\) and "
+                        r"\(\(\(lti is None or \(\(K\d+ in lti\)\)\) and R\d+\.search\(ti\) is not None\) or "
+                        r"\(\(lab is None or \(\(K\d+ in lab\)\)\) and R\d+\.search\(ab\) is not None\)\)\):", lines[0])
+    # "x" is too short to be worth a pre-check: the regex runs (last)
+    assert re.fullmatch(r"if \(\(not \(1 in hits\)\) or C\d+\(entry\) or \(\(R\d+\.search\(ti\) is not None\)\)\):",
+                        lines[1])
+    assert engine.stats()["atoms"] == 2 and engine.stats()["regex_conditions"] == 2
+    e = entry("MoE models", date=PartialDate(2021), abstract='x ") or __import__("os y')
+    assert engine.match(e) == [0, 1]
 
 
 # --------------------------------------------------------------------------- the commands

@@ -1,7 +1,8 @@
 """Zotero's own translator test cases, run through bibkit's reader + the bridge's mapping.
 
-Data: tests/data/zotero/translator-cases/ (copied from Zotero's translators repository,
-see the README there).
+Data (copied from Zotero's translators repository; provenance in the READMEs beside them):
+tests/data/zotero/bibtex-import.json (shared with tests/test_zotero_bibtex_import.py) and
+tests/data/zotero/translator-cases/arxiv-web.json.
 
 * ``bibtex-import.json``: for every case, ``bibkit.sources.bibfile.read`` + ``entry_to_item``
   must give the same item type, title, creators, date and identifiers as Zotero's
@@ -26,9 +27,9 @@ from bibkit.sources import bibfile
 from zotero_bridge import extra as extra_lines
 from zotero_bridge.mapping import entry_to_item, parse_zotero_date
 
-DATA = Path(__file__).resolve().parent / "data" / "zotero" / "translator-cases"
+DATA = Path(__file__).resolve().parent / "data" / "zotero"
 BIBTEX_CASES = json.loads((DATA / "bibtex-import.json").read_text(encoding="utf-8"))
-ARXIV_CASES = json.loads((DATA / "arxiv-web.json").read_text(encoding="utf-8"))
+ARXIV_CASES = json.loads((DATA / "translator-cases" / "arxiv-web.json").read_text(encoding="utf-8"))
 
 #: (case, item, aspect) -> (bibkit's value, why it differs from Zotero's expected value)
 DELIBERATE: dict[tuple[int, int, str], tuple[object, str]] = {

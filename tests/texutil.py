@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,7 +68,8 @@ class TexResult:
     def flat_text(self) -> str:
         """The PDF text with line breaks and hyphenation undone, for substring checks."""
         text = re.sub(r"-\n(?=[a-z])", "", self.text)
-        return re.sub(r"\s+", " ", text)
+        # accents TeX builds with \accent come out decomposed: compare composed text
+        return unicodedata.normalize("NFC", re.sub(r"\s+", " ", text))
 
 
 def _run(cmd: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -75,11 +77,15 @@ def _run(cmd: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
                           encoding="utf-8", errors="replace")
 
 
+_LATEX_ERROR = re.compile(r"^(?:! |\S+:\d+: )")
+
+
 def _latex_errors(log: str) -> list[str]:
+    """Error messages of a pdflatex log, in both the ``! …`` and the ``-file-line-error`` form."""
     errors = []
     lines = log.splitlines()
     for k, line in enumerate(lines):
-        if line.startswith("! "):
+        if _LATEX_ERROR.match(line):
             context = " ".join(lines[k:k + 3])
             errors.append(re.sub(r"\s+", " ", context).strip())
     return errors

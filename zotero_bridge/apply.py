@@ -35,8 +35,8 @@ from .library import LibraryIndex, Snapshot, join_path, split_path
 from .mapping import to_connector
 from .plan import Action, Plan, PlannedItem, find_match, replan_item
 from .state import LocalRecord
-from .transport import (USER_PREFIX, Connector, LocalApi, OutcomeUnknown, ZoteroError, ZoteroHTTPError,
-                        ZoteroUnreachable, json_of, new_session_id, text_of)
+from .transport import (USER_PREFIX, Connector, LocalApi, OutcomeUnknown, ZoteroError, ZoteroHTTPError, json_of,
+                        new_session_id, text_of)
 
 BATCH = 50  # Zotero's limit per write request (413 above it)
 Progress = Callable[[int], None]
@@ -348,7 +348,8 @@ class LocalApplier:
         objects: list[_Obj] = []
         for p in planned:
             if p.patch or p.add_collection:
-                data: dict[str, Any] = {"key": p.key, "version": p.version, **p.patch}
+                # itemType rides along unchanged (PROTOCOL 3.3: item objects carry it; harmless with PATCH semantics)
+                data: dict[str, Any] = {"key": p.key, "version": p.version, "itemType": p.draft.item_type, **p.patch}
                 if p.add_collection:
                     data["collections"] = list(dict.fromkeys(p.collections + ([self.target] if self.target else [])))
                 objects.append(_Obj(p, data, "item"))
@@ -541,6 +542,7 @@ class ConnectorApplier:
         return self.result
 
     def _mark_inflight_unknown(self, why: str) -> None:
+        self._inflight = [p for p in self._inflight if self.result.outcomes[p.index].status is Status.NOT_DONE]
         if not self._inflight:
             return
         self.record.mark(((p.identity_key or "", p.entry.title or "") for p in self._inflight), "unknown",
@@ -570,8 +572,9 @@ class ConnectorApplier:
         try:
             response = self.connector.save_items(items, session)
         except OutcomeUnknown:
-            self._inflight = []
+            # still "in flight" while checking: if the check fails too, they are recorded as unknown
             self._after_lost_save(members, tags, target, session, resent)
+            self._inflight = []
             self.progress(len(members))
             return
         self._inflight = []

@@ -33,11 +33,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from bibkit.model import Entry, Identifiers, Link, LinkKind, PartialDate, Person, RepoInfo
+from bibkit.model import Entry, Identifiers, Link, LinkKind, PartialDate, Person
 
 from . import extra as extra_lines
 from .itemkeys import arxiv_id_from_doi, strip_arxiv_version
-from .schema import NON_REGULAR, Schema
+from .schema import Schema
 
 # --------------------------------------------------------------------------- item types
 
@@ -633,5 +633,4 @@ __all__ = [
     "ItemDraft", "arxiv_abs_url", "arxiv_of", "code_repo_attachment", "creator_to_person", "entry_summary",
     "entry_to_item", "github_link_from_attachment", "item_arxiv_id", "item_citation_key", "item_doi",
     "item_to_entry", "item_type_for", "parse_zotero_date", "person_to_creator", "to_connector", "unique_tags",
-    "RepoInfo",
 ]

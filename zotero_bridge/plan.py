@@ -35,7 +35,8 @@ from bibkit.model import Entry, PartialDate
 from . import extra as extra_lines
 from .itemkeys import attachment_key_for, entry_identity, first_author_name, item_key_for, normalise_text
 from .library import LibraryIndex, Match, Snapshot, normalise_path, pick
-from .mapping import ItemDraft, arxiv_of, entry_summary, entry_to_item, item_citation_key, parse_zotero_date
+from .mapping import (ItemDraft, arxiv_of, entry_summary, entry_to_item, item_citation_key, item_type_for,
+                      parse_zotero_date)
 from .schema import Schema
 
 
@@ -468,7 +469,7 @@ def diff_item(i: int, entry: Entry, match: Match, ctx: _Context) -> PlannedItem:
     """Compare an entry with the item it matched; the resulting action and patch."""
     item = match.item
     old_type = item.get("itemType") or "document"
-    wanted_type = draft_type(entry)
+    wanted_type = item_type_for(entry)
     # an item's type is the user's: never changed, except the generic "document" an un-enriched
     # entry became, which is upgraded once the input knows better (e.g. it is an arXiv preprint now)
     itype = wanted_type if old_type == "document" and wanted_type != "document" else old_type
@@ -557,12 +558,6 @@ def replan_item(planned: PlannedItem, item: dict[str, Any], plan: Plan, snapshot
     fresh = diff_item(planned.index, planned.entry, Match(item, matched_by), ctx)
     fresh.identity_key = planned.identity_key
     return fresh
-
-
-def draft_type(entry: Entry) -> str:
-    from .mapping import item_type_for
-
-    return item_type_for(entry)
 
 
 def _unsatisfied_extra(item: dict[str, Any], managed: extra_lines.Managed, manage_key: bool) -> tuple[str, ...]:

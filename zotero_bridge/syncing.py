@@ -92,7 +92,8 @@ class SyncResult:
                      "skipped", "blocked", "partial", "failed", "unknown", "not-done"):
             if counts.get(name):
                 rows.append((name, counts[name]))
-        rows.append(("requests", f"{self.requests.reads} reads, {self.requests.writes} writes"))
+        auth = f", {self.requests.authorizations} authorization prompt(s)" if self.requests.authorizations else ""
+        rows.append(("requests", f"{self.requests.reads} reads, {self.requests.writes} writes{auth}"))
         return rows
 
     def as_dict(self) -> dict[str, Any]:
@@ -197,6 +198,9 @@ def sync(
         notes = list(status.advice())
         if dry_run:
             return SyncResult(plan, status, transport, True, initial_outcomes(plan), http.count, notes=notes)
+        settled = sum(1 for p in plan.items if not p.writes)
+        if progress is not None and settled:  # entries that need no write are done already
+            progress(settled)
         if transport == "local":
             assert api is not None
             keys = KeyProvider(api, KeyStore(settings.config_dir), timeout=authorize_timeout, notify=notify)

@@ -111,17 +111,21 @@ class RequestCount:
 
     reads: int = 0
     writes: int = 0
+    authorizations: int = 0  # POST /api/local/authorize (neither a read nor a library write)
     log: list[tuple[str, str]] = field(default_factory=list)
 
     def add(self, method: str, path: str, write: bool) -> None:
         if write:
             self.writes += 1
+        elif path == "/api/local/authorize":
+            self.authorizations += 1
         else:
             self.reads += 1
         self.log.append((method, path))
 
     def as_dict(self) -> dict[str, int]:
-        return {"reads": self.reads, "writes": self.writes, "total": self.reads + self.writes}
+        return {"reads": self.reads, "writes": self.writes, "authorizations": self.authorizations,
+                "total": self.reads + self.writes + self.authorizations}
 
 
 class ZoteroHttp:

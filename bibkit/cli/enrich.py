@@ -12,11 +12,14 @@ stayed ambiguous or unresolved.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 from ..config import load_settings
 from ..errors import ExitCode, UsageError
+from ..enrich.resolve import NOT_LOOKED_UP
 from ..http import HttpLayer
 from .common import add_io_options, add_strict_option, print_summary, progress, write_report
 
@@ -61,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     read = len(doc)
     normalise_document(doc, key_format=args.key_format, dedupe=args.dedupe)
     with HttpLayer(settings, offline=args.offline, refresh=args.refresh) as layer, \
-            progress(args, len(doc), "enrich") as bar:
+            progress(args, len(doc), "enrich") as bar, _quiet_http_warnings(args.verbose):
         def on_progress(ev: Progress) -> None:
             if ev.done > bar.n:
                 bar.update(ev.done - bar.n)
@@ -77,14 +80,50 @@ def run(args: argparse.Namespace) -> int:
     report.update({"output": args.output or "-", "backup": str(backup) if backup else None, "read": read,
                    "written": len(doc), "merged_after_enrichment": [m.as_dict() for m in merged.merges]})
     write_report(args.report, report)
-    for notice in result.notices:  # one line each, even with --quiet: the user must know enrichment was partial
-        print(f"bibkit: {notice}", file=sys.stderr)
+    for line in _notice_lines(result):  # even with --quiet: the user must know enrichment was partial
+        print(f"bibkit: {line}", file=sys.stderr)
     _summary(args, result, read, len(doc), backup, merged)
     if args.strict and not result.network_ok:
         return ExitCode.NETWORK
     if args.strict and result.incomplete:
         return ExitCode.INCOMPLETE
     return ExitCode.OK
+
+
+class _DropWarnings(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.ERROR
+
+
+@contextmanager
+def _quiet_http_warnings(verbose: int) -> Iterator[None]:
+    """The layer logs an unreachable service as a warning; this command reports it itself, in one line."""
+    if verbose:
+        yield
+        return
+    logger, drop = logging.getLogger("bibkit.http"), _DropWarnings()
+    logger.addFilter(drop)
+    try:
+        yield
+    finally:
+        logger.removeFilter(drop)
+
+
+_LABELS = {"arxiv": "arXiv", "hf": "Hugging Face", "github": "GitHub"}
+
+
+def _notice_lines(result: Any) -> list[str]:
+    """Run-wide notices; all unreachable services folded into one line."""
+    down = {s: d["unavailable"] for s, d in result.stats.items() if d.get("unavailable")}
+    lines: list[str] = []
+    if down:
+        first = next(iter(down.values()))
+        cause = first[first.find("(") + 1:first.rfind(")")] if "(" in first else first
+        names = ", ".join(_LABELS.get(s, s) for s in down)
+        lines.append(f"no network: cannot reach {names} ({cause}); "
+                     "the output was written with what could be done without them")
+    lines += [n for n in result.notices if not (down and ("unreachable" in n or "cannot reach" in n))]
+    return lines
 
 
 def _summary(args: argparse.Namespace, result: Any, read: int, written: int, backup: Any, merged: Any) -> None:
@@ -105,7 +144,10 @@ def _summary(args: argparse.Namespace, result: Any, read: int, written: int, bac
     notes: list[str] = []
     if backup:
         notes.append(f"input backed up to {backup}")
+    skipped = [r for r in result.reports if (r.reason or "").startswith(NOT_LOOKED_UP)]
+    if skipped:
+        rows.insert(len(rows) - 2, ("not looked up", len(skipped)))
     for rep in result.reports:
-        if rep.status in ("ambiguous", "unresolved"):
+        if rep.status in ("ambiguous", "unresolved") and rep not in skipped:
             notes.append(f"{rep.status}: {rep.key or rep.title}: {rep.reason}")
     print_summary(args, "bibkit enrich", rows, notes)

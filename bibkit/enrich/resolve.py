@@ -51,7 +51,7 @@ from .hf import HfClient, HfPaper
 from .match import ABSTRACT_CONTRADICTS, AMBIGUOUS, TITLE_MATCH, Evidence, Verdict, abstract_similarity, pick, title_similarity, verify
 from .query import abstract_clause, any_of, title_clause, title_words_clause
 
-__all__ = ["ArxivResolver", "STEPS", "RESOLVABLE_TYPES", "UNTRUSTED_ID_SOURCES"]
+__all__ = ["ArxivResolver", "STEPS", "RESOLVABLE_TYPES", "UNTRUSTED_ID_SOURCES", "NOT_LOOKED_UP"]
 
 log = logging.getLogger("bibkit.resolve")
 
@@ -66,17 +66,19 @@ RESOLVABLE_TYPES = frozenset({"misc", "preprint", "article", "online", "unpublis
 UNTRUSTED_ID_SOURCES = frozenset({"abstract", "text", "note", "comment", "arxiv-comment", "listing-text"})
 
 #: titles per arXiv title query, and results asked for each of them
-TITLES_PER_QUERY = 10
-RESULTS_PER_TITLE = 10
-#: records per abstract-phrase query (each contributes two phrases), and results per record
-ABSTRACTS_PER_QUERY = 8
-RESULTS_PER_ABSTRACT = 8
+TITLES_PER_QUERY = 20
+RESULTS_PER_TITLE = 8
+#: records per abstract-phrase query (each contributes three phrases), and results per record
+ABSTRACTS_PER_QUERY = 12
+RESULTS_PER_ABSTRACT = 6
 #: a query longer than this (characters) is split, whatever the counts above say
 MAX_QUERY_CHARS = 4000
 #: how many HF search results to judge
 HF_LIMIT = 10
 #: candidates listed per entry in the report
 REPORT_CANDIDATES = 3
+#: the reason of entries no service could be asked about (the CLI counts them instead of listing them)
+NOT_LOOKED_UP = "not looked up"
 
 
 @dataclass
@@ -243,7 +245,9 @@ class ArxivResolver:
         verdict = verify(work.evidence, cand_ev)
         judged = _Judged(Candidate(arxiv_id, title, verdict.score, dict(verdict.scores), source), verdict, rec, hf)
         previous = work.judged.get(arxiv_id)
-        better = previous is None or (verdict.accepted, verdict.score) > (previous.verdict.accepted, previous.verdict.score)
+        # one paper seen twice (HF's copy, arXiv's record): the better-informed judgement counts, so
+        # an abstract that arXiv shows to disagree overrules a title-only pass on HF's data
+        better = previous is None or _rank(verdict) > _rank(previous.verdict)
         if better:
             if previous is not None:  # keep what the other source knew about the same paper
                 judged.record = judged.record or previous.record
@@ -356,7 +360,6 @@ class ArxivResolver:
         for w in todo:
             if "hf" in self.down:
                 break
-            w.searched.add(STEP_HF)
             try:
                 results = self.hf.search(w.entry.title or "", limit=HF_LIMIT)
             except OfflineMiss:
@@ -368,6 +371,7 @@ class ArxivResolver:
             except HttpError as exc:
                 w.report.problems.append(f"Hugging Face search failed: {exc}")
                 continue
+            w.searched.add(STEP_HF)
             for paper in results:
                 self._judge(w, None, paper, STEP_HF)
             self._decide(w, STEP_HF, final=self.arxiv is None or "arxiv" in self.down, ctx=ctx)
@@ -409,7 +413,7 @@ class ArxivResolver:
             clauses = [(w, title_clause(w.entry.title)) for w in todo]
             per_query, per_result = self.titles_per_query, RESULTS_PER_TITLE
         else:
-            clauses = [(w, abstract_clause(w.entry.abstract) or title_words_clause(w.entry.title)) for w in todo]
+            clauses = [(w, abstract_clause(w.entry.abstract, n=3) or title_words_clause(w.entry.title)) for w in todo]
             per_query, per_result = self.abstracts_per_query, RESULTS_PER_ABSTRACT
         clauses = [(w, c) for w, c in clauses if c]
         chunks = _chunks(clauses, per_query, MAX_QUERY_CHARS)
@@ -493,9 +497,16 @@ class ArxivResolver:
             if w.ambiguous or twin or (best is not None and best.candidate.score >= AMBIGUOUS):
                 rep.status = "ambiguous"
                 rep.confidence = best.candidate.score if best else None
-                rep.reason = w.reason if w.ambiguous and w.reason else (
-                    f"best candidate {best.candidate.arxiv_id} scored {best.candidate.score:.2f}: "
-                    f"{best.verdict.reason}" if best else w.reason)
+                if w.ambiguous and w.reason:
+                    rep.reason = w.reason
+                elif best is not None and twin and not best.verdict.accepted:
+                    rep.reason = (f"{best.candidate.arxiv_id} has the same title but was refused "
+                                  f"({best.verdict.reason}); check by hand")
+                elif best is not None:
+                    rep.reason = (f"best candidate {best.candidate.arxiv_id} scored {best.candidate.score:.2f}: "
+                                  f"{best.verdict.reason}")
+                else:
+                    rep.reason = w.reason
                 if w.own_id:
                     rep.arxiv_id = w.own_id
             else:
@@ -506,22 +517,27 @@ class ArxivResolver:
                     rep.arxiv_id = w.own_id
 
     def _why_unresolved(self, w: _Work, best: _Judged | None) -> str:
-        skipped = [self.down[s] for s in ("hf", "arxiv") if s in self.down]
         if best is not None:
             why = f"no convincing match (best {best.candidate.arxiv_id}, {best.candidate.score:.2f}: {best.verdict.reason})"
         elif w.searched:
             why = "no search result resembled the record"
         else:
-            why = "not looked up"
-        if skipped and not w.searched.issuperset({STEP_TITLE, STEP_ABSTRACT}):
-            why += "; " + skipped[0].split(";")[0]
+            down = [self.down[s].split(" (")[0] for s in ("hf", "arxiv") if s in self.down]
+            cause = "; ".join(down) or ("offline and not in the cache" if self.offline_misses else "no service allowed")
+            return f"{NOT_LOOKED_UP} ({cause})"
+        missed = [s for s in ("hf", "arxiv") if s in self.down]
+        if missed and not w.searched.issuperset({STEP_TITLE, STEP_ABSTRACT}):
+            why += "; " + self.down[missed[0]].split(" (")[0]
         return why
 
     def _hf_extras(self, works: list[_Work], ctx: EnrichContext) -> None:
         """HF's code repository and keywords for papers resolved without HF (one call each, cached)."""
         if self.hf is None:
             return
-        todo = [w for w in works if w.report.status == "resolved" and w.hf is None and w.report.arxiv_id]
+        # entries read from HF's own JSON already carry what HF knows
+        todo = [w for w in works if w.report.status == "resolved" and w.hf is None and w.report.arxiv_id
+                and not (w.entry.ids.hf_paper and w.entry.provenance.get("ids.hf_paper", None) is not None
+                         and w.entry.provenance["ids.hf_paper"].source == "hf" and w.step == STEP_INPUT)]
         if todo:
             self.on_plan("hf", len(todo))
         for w in todo:
@@ -541,6 +557,11 @@ class ArxivResolver:
             if paper is not None:
                 w.hf = paper
                 apply_hf(w.entry, paper, w.report, confidence=w.report.confidence or 1.0)
+
+
+def _rank(verdict: Verdict) -> tuple[int, bool, float]:
+    """Order judgements of one paper: more signals compared first, then accepted, then score."""
+    return (len(verdict.scores), verdict.accepted, verdict.score)
 
 
 def _chunks(items: Iterable[tuple[_Work, str]], per_query: int, max_chars: int) -> list[list[tuple[_Work, str]]]:

@@ -112,8 +112,17 @@ _ISO_FULL = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 # --------------------------------------------------------------------------- value expressions
 
 
+# one brace group, nested up to four levels (possessive, so a failing match cannot backtrack)
+_GROUP4 = re.compile(r"\{(?:[^{}]++|\{(?:[^{}]++|\{(?:[^{}]++|\{[^{}]*+\})*+\})*+\})*+\}")
+
+
 def _balanced_single_group(raw: str) -> bool:
     """``raw`` is one ``{…}`` group from its first to its last character."""
+    inner = raw[1:-1]
+    if "{" not in inner and "}" not in inner:
+        return True
+    if "\\{" not in raw and "\\}" not in raw and _GROUP4.fullmatch(raw) is not None:
+        return True
     depth = 0
     last = len(raw) - 1
     for m in _BRACE.finditer(raw):
@@ -460,10 +469,20 @@ class _Reader:
                     link.evidence = f"bib {name} field"
                     entry.add_link(link)
 
-        # snapshots for the writer
-        decoded: dict[str, Any] = {_BOOKKEEPING: groups}
-        for g in set(groups.values()) | _ALWAYS_GROUPS:
+        # snapshots for the writer: every group that has fields, and the groups the reader derived
+        # without a field of their own (an arXiv id from the journal, a PMID from the note); a group
+        # missing here was empty at read time
+        decoded: dict[str, Any] = {_BOOKKEEPING: groups, "entry_type": entry.entry_type}
+        for g in set(groups.values()):
             decoded[g] = group_value(entry, g)
+        if ids.arxiv is not None and "ids.arxiv" not in decoded:
+            decoded["ids.arxiv"] = (ids.arxiv, ids.arxiv_version)
+        if ids.pmid is not None and "ids.pmid" not in decoded:
+            decoded["ids.pmid"] = ids.pmid
+        if entry.date is not None and "date" not in decoded:  # the start of a BibLaTeX date range
+            decoded["date"] = entry.date
+        if entry.links and "github" not in decoded:
+            decoded["github"] = github_value(entry)
         origin.decoded = decoded
 
     def _date(self, entry: Entry, date_fields: list[str], groups: dict[str, str],
@@ -641,12 +660,6 @@ def _github_field_link(value: str) -> Link | None:
 
 
 # --------------------------------------------------------------------------- group values (shared with the writer)
-
-_ALWAYS_GROUPS = frozenset({"entry_type", "github", "ids.doi", "ids.arxiv", "primary_class", "tags",
-                            "ids.isbn", "ids.issn", "ids.pmid", "date", "authors", "editors", "url",
-                            "title", "abstract", "journal", "booktitle", "publisher", "volume", "number",
-                            "pages", "note"})
-
 
 def github_value(entry: Entry) -> str | None:
     """``owner/name`` of the entry's primary code repository (GitHub's canonical name once enriched)."""

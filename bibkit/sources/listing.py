@@ -267,6 +267,10 @@ def _title_like(text: str) -> bool:
     return caps >= 3 and len(words) - caps <= 1 and not _SENT_PERIOD.search(text)
 
 
+_ENDS_URL = re.compile(r"(?:https?://|www\.)\S+$")
+_CAPITALISED_WORD = re.compile(r"^[A-Z][a-z]+\b(?![-'’.]?[A-Za-z0-9])")
+
+
 @dataclass(slots=True)
 class _Line:
     no: int  # 1-based line number in the input
@@ -336,7 +340,7 @@ class _Model:
         self.starts_lower = [_starts_lower(ln.key) for ln in lines]
         self.ends_sentence = [bool(_ENDS_SENTENCE.search(ln.key)) for ln in lines]
         self.ends_dangling = [ln.key.endswith((",", ";")) or _last_word(ln.key) in _FUNCTION_WORDS for ln in lines]
-        self.ends_url = [bool(re.search(r"(?:https?://|www\.)\S+$", ln.key)) for ln in lines]
+        self.ends_url = [bool(_ENDS_URL.search(ln.key)) for ln in lines]
         self.pre_not_names = self._prefix([0 if _could_be_names(ln.key) else 1 for ln in lines])
         # Title Case: share of capitalised words of four letters or more (abstracts are prose)
         long_words = [[w for w in ln.key.split() if len(w) > 3 and w[0].isalpha()] for ln in lines]
@@ -374,13 +378,13 @@ class _Model:
             # the width is the longest line of several words: a lone overlong word (a URL the
             # wrapper could not break) sticks out past it
             short = [ln for ln in lines if len(ln.key) <= 200 and " " in ln.key]
-            if len(short) < 3:
+            if len(short) < 4:  # three titles in a row are no wrapped paragraph
                 continue
             w = max(len(ln.key) for ln in short)
             # a greedy wrapper leaves no room on a line for the next line's first word
             inner = [(a, b) for a, b in zip(lines, lines[1:]) if len(a.key) <= 200 and len(b.key) <= 200]
             full = sum(1 for a, b in inner if len(a.key) + 1 + len(b.key.split(" ", 1)[0]) > w)
-            if w >= 30 and len(inner) >= 2 and full >= 0.85 * len(inner):
+            if w >= 30 and len(inner) >= 3 and full >= 0.85 * len(inner):
                 widths[rid] = w
                 found.append(w)
         if found:
@@ -413,15 +417,24 @@ class _Model:
         if _starts_lower(cur.key) or cur.key[:1] in ")]":
             cont = max(0.0, min(cont, cont - 2.5))
             brk += 1.5
-        if _ENDS_SENTENCE.search(pk):
+        if _ENDS_SENTENCE.search(pk) or _ENDS_URL.search(pk):  # "…Our code is at https://…/RMoE"
             brk = max(0.0, brk - 1.5)
             cont += 0.5
             if _title_like(cur.key):
                 brk, cont = 0.0, cont + 1.5  # "…level models." / "Qwen2.5 Technical Report"
         elif _title_like(pk) and cur.key[:1].isupper() and len(cur.key.split()) >= 4 and not _title_like(cur.key):
             brk = max(0.0, brk - 1.5)  # "…Router for Mixture-of-Experts" / "The scaling of…"
+        elif _CAPITALISED_WORD.match(cur.key) and not pk.endswith((":", "-")):
+            # mid-sentence, a wrapped line rarely starts with a capitalised common word: "…literature
+            # mining" / "Literature mining is…" is a title ending and its abstract starting
+            brk = max(0.0, brk - 1.0)
+            cont += 1.0
         elif w is not None and cont == 0.0:
             brk += 0.5
+        if _ABSTRACT_OPENER.match(cur.key) and not _ENDS_SENTENCE.search(pk) and brk < 2.5:
+            # "…hybrid architectures, Survey" / "This paper reviews…": only a title ends unpunctuated
+            # right before an abstract's opening words
+            brk, cont = max(0.0, brk - 1.5), cont + 1.5
         if cur.forced_authors is not None:
             cont, brk = (0.0, _INF) if cur.continues else (_INF, 0.0)
         elif prev.forced_authors is not None:
@@ -622,7 +635,9 @@ def join_lines(lines: list[str], width: int | None = None) -> str:
         first = cur.split(" ", 1)[0]
         tail = prev.rsplit(" ", 1)[-1]
         marker = _URL_MARKER.search(tail + first)
-        ends_clean = not re.search(r"[.,;:)]$", tail)
+        # a URL cut by the wrapper may end in "." ("https://github." / "com/…"), a sentence never
+        # continues with a lower-case word or a path
+        ends_clean = not re.search(r"[.,;:)]$", tail) or (tail.endswith(".") and (first[:1].islower() or "/" in first))
         broken_url = width is not None and len(prev) >= width and bool(
             (marker is not None and marker.start() < len(tail) < marker.end())  # "https:" / "//github.com…"
             or (ends_clean and marker is not None and marker.start() < len(tail))

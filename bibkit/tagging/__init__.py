@@ -154,32 +154,36 @@ def tag_entries(
     items = list(entries)
     opts = auto if auto is not None else (rules.auto if rules is not None else AutoTagOptions())
     engine = Engine(rules.rules) if rules is not None and rules.rules else None
+    decided_by = [(rule.tag, rule.name) for rule in engine.rules] if engine is not None else []
     keyword_plan = plan_keywords(items, opts) if opts.ai_keywords else None
+    auto_on = opts.any_enabled()
+    usable: dict[str, str | None] = {}  # automatic tag -> why it cannot be a tag (checked once per distinct tag)
     result = TagResult([], rules, opts, apply)
     for n, entry in enumerate(items):
         before = tuple(entry.tags)
-        folded = frozenset(t.casefold() for t in before)
+        folded = frozenset(t.casefold() for t in before) if before else frozenset()
         et = EntryTagging(entry, before)
+        decided = et.decided
         if engine is not None:
-            for i in engine.match(entry, folded):
-                rule = engine.rules[i]
-                et.decided.append((rule.tag, rule.name))
-        keywords = keyword_plan.per_entry[n] if keyword_plan is not None else None
-        for tag, reason in auto_tags(entry, opts, keywords):
-            problem = tag_problem(tag)
-            if problem:
-                result.skipped.append((entry, tag, problem))
-                continue
-            et.decided.append((tag, reason))
-        wanted = [t for t, _ in et.decided]
-        if apply:
-            et.added = add_tags(entry, wanted)
-        else:
-            present = set(folded)
-            for tag in wanted:
-                if tag.casefold() not in present:
-                    present.add(tag.casefold())
-                    et.added.append(tag)
+            decided.extend(decided_by[i] for i in engine.match(entry, folded))
+        if auto_on:
+            keywords = keyword_plan.per_entry[n] if keyword_plan is not None else None
+            for tag, reason in auto_tags(entry, opts, keywords):
+                problem = usable[tag] if tag in usable else usable.setdefault(tag, tag_problem(tag))
+                if problem:
+                    result.skipped.append((entry, tag, problem))
+                else:
+                    decided.append((tag, reason))
+        if decided:
+            wanted = [t for t, _ in decided]
+            if apply:
+                et.added = add_tags(entry, wanted)
+            else:
+                present = set(folded)
+                for tag in wanted:
+                    if tag.casefold() not in present:
+                        present.add(tag.casefold())
+                        et.added.append(tag)
         result.entries.append(et)
     return result
 

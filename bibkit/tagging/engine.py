@@ -1,37 +1,38 @@
 """Applying many rules to many entries fast.
 
-The naive way (:mod:`bibkit.tagging.naive`) runs every word pattern of every
-rule as its own regex over every abstract: with 50 rules of ~8 patterns that is
-~400 regex scans of ~1.5 KB per entry.  This engine instead reads each title
-and abstract **once**:
+The naive way (:mod:`bibkit.tagging.naive`) walks each rule's tree for each
+entry and runs every word pattern as its own regex over the title and
+abstract: with 50 rules of ~8 patterns that is hundreds of regex scans of
+~1.5 KB per entry.  This engine reads each title and abstract **once**:
 
 1. **Tokenise once.**  The text is split into lower-cased words (one
    ``str.translate`` + ``split`` for ASCII text, see :mod:`.tokens`).
 2. **One dictionary for all rules.**  Every word of every pattern of every
-   rule is in one set; intersecting it with the entry's words (a C-level set
-   operation) yields the few words that matter.  Each such word points at
-   the *atoms* (one atom = one ``title``/``abstract``/``text`` condition)
-   it can satisfy.  A phrase is indexed under its longest word and confirmed
-   with its regex only when all its words are present — so the regex runs on
-   a handful of entries, not all of them.  Prefix patterns (``agent*``) are
-   resolved once per distinct word of the run and remembered.
-3. **Only then the boolean trees, and only the ones that can match.**  For
-   each rule the compiler works out a *trigger set*: atoms of which at least
-   one must hold for the rule to hold (for ``all``: any child's; for ``any``:
-   the union, if every branch has one).  A rule with a trigger set is
-   evaluated only for entries where one of its atoms fired; the rest (pure
-   category/year/``not`` rules) are evaluated always.  Inside a tree, cheap
-   conditions (year, category, has-code, atom look-ups) run before authors
-   and regexes, and ``all``/``any`` short-circuit.
+   rule is in one set; intersecting it with the entry's words (a C-level
+   set operation) yields the few words that matter.  Each of them points
+   at the *atoms* it can satisfy (an atom is one ``title``/``abstract``/
+   ``text`` condition).  A phrase is indexed under its longest word and
+   confirmed, only when all its words are present, by a substring search
+   in the space-joined word list (``" mixture of experts "``) — no regex.
+   Prefix patterns (``agent*``) are resolved once per distinct word of the
+   run and remembered.
+3. **Then the boolean trees, compiled to Python.**  All rules become one
+   generated function of plain ``and``/``or``/``not`` expressions over the
+   fired atoms (``(3 in hits)``), the year, categories, has-code and tags —
+   no per-node function calls.  Inside each expression the cheap tests come
+   first and regexes last, and ``and``/``or`` short-circuit, so a regex runs
+   only when everything cheaper could not decide.  A user regex is also
+   skipped, on ASCII text, when a string every match must contain (found by
+   parsing the regex) is absent from the text.
 
 The semantics are exactly the naive evaluator's; the tests compare the two
-on the example listing and on generated entries.
+on the example listing and on generated entries and rules.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterable, Sequence
+from typing import Any, Callable, Sequence
 
 from ..model import Entry
 from .auto import has_code
@@ -50,27 +51,14 @@ _ASCII = str.maketrans(_ascii_table())
 
 
 class _Ctx:
-    """One entry under evaluation: the atoms that fired, and lazily computed facts."""
+    """Facts about the entry under evaluation that are computed only if a rule asks."""
 
-    __slots__ = ("entry", "hits", "_tags", "_code", "_lower")
+    __slots__ = ("entry", "_tags", "_code")
 
-    def __init__(self, entry: Entry, hits: set[int], tags: frozenset[str] | None):
+    def __init__(self, entry: Entry, tags: frozenset[str] | None):
         self.entry = entry
-        self.hits = hits
         self._tags = tags
         self._code: bool | None = None
-        self._lower: dict[str, str] | None = None
-
-    def text(self, field: str) -> str:
-        return (self.entry.title if field == "title" else self.entry.abstract) or ""
-
-    def lowered(self, field: str) -> str:
-        if self._lower is None:
-            self._lower = {}
-        value = self._lower.get(field)
-        if value is None:
-            value = self._lower[field] = self.text(field).lower()
-        return value
 
     def tags(self) -> frozenset[str]:
         if self._tags is None:
@@ -83,87 +71,75 @@ class _Ctx:
         return self._code
 
 
-Check = Callable[[_Ctx], bool]
-
-
-def required_literal(regex: re.Pattern[str], minimum: int = 3) -> str | None:
-    """The longest run of plain characters every match of ``regex`` must contain, lower-cased.
-
-    A cheap pre-check for user regexes: ``"benchmark" in text.lower()`` costs
-    a C substring search, while a regex starting with ``\\b`` is tried at every
-    position of a 1.5 KB abstract.  Only the top-level sequence (and plain
-    groups in it) is examined; alternations, repeats and anything unusual give
-    no literal, which just means no shortcut.  The check is used only on ASCII
-    text, where lower-casing agrees with the regex engine's case folding.
-    """
-    try:
-        from re import _parser as sre_parse  # type: ignore[attr-defined]
-        from re import _constants as c  # type: ignore[attr-defined]
-
-        tree = sre_parse.parse(regex.pattern, regex.flags)
-    except Exception:  # noqa: BLE001 - any surprise means: no shortcut
-        return None
-    runs: list[str] = []
-    current: list[str] = []
-
-    def walk(items: object) -> None:
-        for op, av in items:  # type: ignore[attr-defined]
-            if op is c.LITERAL:
-                current.append(chr(av))
-            elif op is c.SUBPATTERN and av[-1] is not None:
-                walk(av[-1])  # (group, add_flags, del_flags, pattern): a plain group is part of the sequence
-            elif op is c.AT:
-                continue  # zero-width: does not break a run of characters
-            else:
-                runs.append("".join(current))
-                current.clear()
-
-    try:
-        walk(tree)
-    except Exception:  # noqa: BLE001
-        return None
-    runs.append("".join(current))
-    best = max(runs, key=len)
-    if len(best) < minimum or not best.isascii():
-        return None
-    return best.lower()
-_IndexItem = tuple[int, int, tuple[str, ...], "re.Pattern[str] | None"]
+_Phrase = tuple[int, str]  # (atom, needle in the space-joined word list)
 
 
 class Engine:
-    """Rules compiled for fast matching; :meth:`match` gives the indexes of the rules an entry meets."""
+    """Rules compiled for fast matching; :meth:`match` gives the indexes of the rules an entry meets.
+
+    ``source`` is the generated Python of the boolean part, for the curious
+    (and the tests): user text never appears in it, only names bound to
+    compiled objects.
+    """
 
     def __init__(self, rules: Sequence[Rule]):
         self.rules = list(rules)
-        self._index: dict[str, list[_IndexItem]] = {}
-        self._vocab: set[str] = set()
+        # per field: single words -> the atoms they satisfy; phrase keys -> phrases to confirm
+        self._words: dict[int, dict[str, frozenset[int]]] = {_TITLE: {}, _ABSTRACT: {}}
+        self._word_keys: dict[int, set[str]] = {_TITLE: set(), _ABSTRACT: set()}
+        self._phrases: dict[int, dict[str, list[_Phrase]]] = {_TITLE: {}, _ABSTRACT: {}}
+        self._phrase_keys: dict[int, set[str]] = {_TITLE: set(), _ABSTRACT: set()}
+        self._keys: dict[int, set[str]] = {_TITLE: set(), _ABSTRACT: set()}  # both of the above
         self._prefixes: list[tuple[str, int, int]] = []  # (prefix, atom, mask)
         self._seen: set[str] = set()
         self._atom_count = 0
-        self._atom_rules: list[list[int]] = []
-        self._checks: list[Check] = []
-        self._always: list[int] = []
-        self._atoms_by_cond: dict[int, int] = {}  # id(Words node) -> atom
-        for i, rule in enumerate(self.rules):
-            check, _cost = self._compile(rule.condition)
-            self._checks.append(check)
-            trig = self._triggers(rule.condition)
-            if trig is None:
-                self._always.append(i)
-            else:
-                for atom in trig:
-                    self._atom_rules[atom].append(i)
+        self._regex_count = 0
+        self._names: dict[str, Any] = {}  # objects the generated code refers to, by name
+        exprs = [self._expr(rule.condition)[0] for rule in self.rules]
+        lines = ["def _match(entry, hits, ctx):", "    y = entry.year"]
+        if self._regex_count:
+            lines += [
+                '    ti = entry.title or ""',
+                '    ab = entry.abstract or ""',
+                "    lti = ti.lower() if ti.isascii() else None",  # None: no literal shortcut (non-ASCII)
+                "    lab = ab.lower() if ab.isascii() else None",
+            ]
+        lines.append("    out = []")
+        for i, expr in enumerate(exprs):
+            lines.append(f"    if {expr}:")
+            lines.append(f"        out.append({i})")
+        lines.append("    return out")
+        self.source = "\n".join(lines) + "\n"
+        namespace = dict(self._names)
+        exec(compile(self.source, "<bibkit tagging rules>", "exec"), namespace)  # noqa: S102 - our own code
+        self._match: Callable[[Entry, set[int], _Ctx], list[int]] = namespace["_match"]
 
     # -- compilation ----------------------------------------------------------------------
 
-    def _new_atom(self) -> int:
-        atom = self._atom_count
-        self._atom_count += 1
-        self._atom_rules.append([])
-        return atom
+    def _bind(self, prefix: str, obj: Any) -> str:
+        """A name under which the generated code can reach ``obj`` (never user text in the source)."""
+        name = f"{prefix}{len(self._names)}"
+        self._names[name] = obj
+        return name
+
+    def _add_word(self, mask: int, word: str, atom: int) -> None:
+        for field in (_TITLE, _ABSTRACT):
+            if mask & field:
+                words = self._words[field]
+                words[word] = words.get(word, frozenset()) | {atom}
+                self._word_keys[field].add(word)
+                self._keys[field].add(word)
+
+    def _add_phrase(self, mask: int, key: str, atom: int, needle: str) -> None:
+        for field in (_TITLE, _ABSTRACT):
+            if mask & field:
+                self._phrases[field].setdefault(key, []).append((atom, needle))
+                self._phrase_keys[field].add(key)
+                self._keys[field].add(key)
 
     def _register_words(self, cond: Words) -> int:
-        atom = self._new_atom()
+        atom = self._atom_count
+        self._atom_count += 1
         mask = 0
         for f in cond.fields:
             mask |= _MASK[f]
@@ -171,147 +147,103 @@ class Engine:
             tokens = term.tokens
             if len(tokens) == 1 and term.prefix:
                 self._prefixes.append((tokens[0], atom, mask))
-                continue
-            if len(tokens) == 1:
-                self._index.setdefault(tokens[0], []).append((atom, mask, (), None))
-                self._vocab.add(tokens[0])
-                continue
-            exact = tokens[:-1] if term.prefix else tokens
-            key = max(exact, key=len)
-            others = tuple(sorted({t for t in exact if t != key}))
-            self._index.setdefault(key, []).append((atom, mask, others, term.regex))
-            self._vocab.update(exact)
+            elif len(tokens) == 1:
+                self._add_word(mask, tokens[0], atom)
+            else:
+                # indexed under its longest word; confirmed in the space-joined word list:
+                # " mixture of experts " (or " tool learn" for the prefix phrase "tool learn*")
+                exact = tokens[:-1] if term.prefix else tokens
+                needle = " " + " ".join(tokens) + ("" if term.prefix else " ")
+                self._add_phrase(mask, max(exact, key=len), atom, needle)
         return atom
 
-    def _compile(self, cond: Condition) -> tuple[Check, int]:
-        """A closure evaluating ``cond`` on a context, and its rough cost (for ordering)."""
+    def _expr(self, cond: Condition) -> tuple[str, int]:
+        """Python source for ``cond`` and its rough cost (children are ordered cheapest first)."""
         if isinstance(cond, Words):
-            atom = self._register_words(cond)
-            self._atoms_by_cond[id(cond)] = atom
-            return (lambda c: atom in c.hits), 2
-        if isinstance(cond, Regex):
-            fields = cond.fields
-            patterns = [(rx, required_literal(rx)) for rx in cond.patterns]
-
-            def regex_check(c: _Ctx) -> bool:
-                for f in fields:
-                    text = c.text(f)
-                    if not text:
-                        continue
-                    for rx, literal in patterns:
-                        if literal is not None and text.isascii() and literal not in c.lowered(f):
-                            continue  # the regex needs this text and it is not there: no need to run it
-                        if rx.search(text):
-                            return True
-                return False
-
-            return regex_check, 20
-        if isinstance(cond, Author):
-            regexes = [t.regex for t in cond.terms]
-
-            def author_check(c: _Ctx) -> bool:
-                for p in c.entry.authors:
-                    name = p.display().lower()
-                    for rx in regexes:
-                        if find_phrase(rx, name):
-                            return True
-                return False
-
-            return author_check, 8
-        if isinstance(cond, Category):
-            matches = cond.matches
-            if cond.primary_only:
-                return (lambda c: bool(c.entry.primary_class) and matches(c.entry.primary_class)), 1
-
-            def category_check(c: _Ctx) -> bool:
-                e = c.entry
-                if e.primary_class and matches(e.primary_class):
-                    return True
-                return any(matches(cat) for cat in e.categories if cat)
-
-            return category_check, 1
-        if isinstance(cond, HasCode):
-            want = cond.value
-            return (lambda c: c.code() == want), 1
+            return f"({self._register_words(cond)} in hits)", 1
         if isinstance(cond, Year):
-            ymatch = cond.matches
-            return (lambda c: ymatch(c.entry.year)), 1
+            parts = ["y is not None"]
+            if cond.low is not None:
+                parts.append(f"y >= {int(cond.low)}")
+            if cond.high is not None:
+                parts.append(f"y <= {int(cond.high)}")
+            return "(" + " and ".join(parts) + ")", 1
+        if isinstance(cond, HasCode):
+            return ("(ctx.code())" if cond.value else "(not ctx.code())"), 2
         if isinstance(cond, Tagged):
-            tags = cond.tags
-            return (lambda c: not tags.isdisjoint(c.tags())), 1
+            return f"(not {self._bind('T', cond.tags)}.isdisjoint(ctx.tags()))", 2
+        if isinstance(cond, Category):
+            return f"{self._bind('C', _category_check(cond))}(entry)", 2
+        if isinstance(cond, Author):
+            return f"{self._bind('A', _author_check(cond))}(entry)", 8
+        if isinstance(cond, Regex):
+            return self._regex_expr(cond), 20
         if isinstance(cond, (All, AnyOf)):
-            compiled = sorted((self._compile(child) for child in cond.children), key=lambda fc: fc[1])
-            checks = tuple(f for f, _ in compiled)
-            cost = sum(c for _, c in compiled)
-            if isinstance(cond, All):
-                return (lambda c: all(f(c) for f in checks)), cost
-            return (lambda c: any(f(c) for f in checks)), cost
+            parts = sorted((self._expr(child) for child in cond.children), key=lambda ec: ec[1])
+            joiner = " and " if isinstance(cond, All) else " or "
+            return "(" + joiner.join(e for e, _ in parts) + ")", sum(c for _, c in parts)
         if isinstance(cond, Not):
-            inner, cost = self._compile(cond.child)
-            return (lambda c: not inner(c)), cost
+            inner, cost = self._expr(cond.child)
+            return f"(not {inner})", cost
         raise TypeError(f"unknown condition {cond!r}")
 
-    def _triggers(self, cond: Condition) -> frozenset[int] | None:
-        """Atoms of which at least one must fire for ``cond`` to hold (``None``: no such set)."""
-        if isinstance(cond, Words):
-            return frozenset((self._atoms_by_cond[id(cond)],))
-        if isinstance(cond, All):
-            options = [t for t in (self._triggers(c) for c in cond.children) if t is not None]
-            return min(options, key=len) if options else None
-        if isinstance(cond, AnyOf):
-            union: set[int] = set()
-            for child in cond.children:
-                t = self._triggers(child)
-                if t is None:
-                    return None
-                union |= t
-            return frozenset(union)
-        return None
+    def _regex_expr(self, cond: Regex) -> str:
+        """``(guard and R.search(text)) or …`` per field and pattern.
+
+        The guard checks, in the lower-cased ASCII text, strings every match
+        must contain (:func:`required_literals`); for non-ASCII text (``lti``/``lab``
+        is ``None``) it lets the regex decide.
+        """
+        self._regex_count += 1
+        parts = []
+        for field in cond.fields:
+            text, low = ("ti", "lti") if field == "title" else ("ab", "lab")
+            for rx in cond.patterns:
+                search = f"{self._bind('R', rx)}.search({text})"
+                needs = required_literals(rx)
+                if needs:
+                    tests = " and ".join(
+                        "(" + " or ".join(f"{self._bind('K', n)} in {low}" for n in alts) + ")" for alts in needs)
+                    parts.append(f"(({low} is None or ({tests})) and {search} is not None)")
+                else:
+                    parts.append(f"({search} is not None)")
+        return "(" + " or ".join(parts) + ")"
 
     # -- matching -------------------------------------------------------------------------
 
-    def _learn(self, tokens: set[str]) -> None:
+    def _learn(self, tokens: Sequence[str]) -> None:
         """Resolve prefix patterns for words not seen before in this run."""
-        for tok in tokens:
+        new = set(tokens)
+        new -= self._seen
+        self._seen |= new
+        for tok in new:
             for prefix, atom, mask in self._prefixes:
                 if tok.startswith(prefix):
-                    self._index.setdefault(tok, []).append((atom, mask, (), None))
-                    self._vocab.add(tok)
-        self._seen |= tokens
+                    self._add_word(mask, tok, atom)
 
-    def _scan(self, text: str, mask: int, hits: set[int]) -> None:
-        lowered: str | None
+    def _scan(self, text: str, field: int, hits: set[int]) -> None:
+        """Add to ``hits`` the atoms that ``text`` (the title or the abstract) satisfies."""
         if text.isascii():
             toks = text.translate(_ASCII).split()
-            lowered = None
         else:
-            lowered = text.lower()
-            toks = WORD.findall(lowered)
-        if self._prefixes:
-            tokset = set(toks)
-            new = tokset - self._seen
-            if new:
-                self._learn(new)
-            present = tokset & self._vocab
-        else:
-            present = self._vocab.intersection(toks)
-        index = self._index
-        for tok in present:
-            items = index.get(tok)
-            if items is None:
-                continue
-            for atom, amask, others, rx in items:
-                if not amask & mask or atom in hits:
-                    continue
-                if rx is None:
-                    hits.add(atom)
-                    continue
-                if others and not all(o in present for o in others):
-                    continue
-                if lowered is None:
-                    lowered = text.lower()
-                if find_phrase(rx, lowered):
-                    hits.add(atom)
+            toks = WORD.findall(text.lower())
+        if self._prefixes and not self._seen.issuperset(toks):
+            self._learn(toks)
+        present = self._keys[field].intersection(toks)
+        if not present:
+            return
+        singles = present & self._word_keys[field]
+        if singles:
+            hits.update(*map(self._words[field].__getitem__, singles))  # all in C
+        keys = present & self._phrase_keys[field]
+        if keys:
+            # consecutive words <=> a substring of the space-joined words (C speed, no regex)
+            joined = " " + " ".join(toks) + " "
+            phrases = self._phrases[field]
+            for key in keys:
+                for atom, needle in phrases[key]:
+                    if atom not in hits and needle in joined:
+                        hits.add(atom)
 
     def match(self, entry: Entry, tags_before: frozenset[str] | None = None) -> list[int]:
         """Indexes (into ``rules``) of the rules ``entry`` meets, in rule order.
@@ -320,30 +252,127 @@ class Engine:
         ``tagged`` conditions); by default its current tags.
         """
         hits: set[int] = set()
-        if entry.title:
-            self._scan(entry.title, _TITLE, hits)
-        if entry.abstract:
-            self._scan(entry.abstract, _ABSTRACT, hits)
-        if hits:
-            candidates = set(self._always)
-            rules_of = self._atom_rules
-            for atom in hits:
-                candidates.update(rules_of[atom])
-            order: Iterable[int] = sorted(candidates)
-        else:
-            order = self._always
-        ctx = _Ctx(entry, hits, tags_before)
-        checks = self._checks
-        return [i for i in order if checks[i](ctx)]
+        title, abstract = entry.title, entry.abstract
+        if title:
+            self._scan(title, _TITLE, hits)
+        if abstract:
+            self._scan(abstract, _ABSTRACT, hits)
+        return self._match(entry, hits, _Ctx(entry, tags_before))
 
     def stats(self) -> dict[str, int]:
-        """Sizes of the compiled index (for benchmarks and ``-v`` output)."""
+        """Sizes of the compiled rules (for benchmarks and ``-v`` output)."""
         return {
             "rules": len(self.rules),
             "atoms": self._atom_count,
-            "indexed_words": len(self._index),
-            "vocabulary": len(self._vocab),
+            "indexed_words": len(self._keys[_TITLE] | self._keys[_ABSTRACT]),
+            "phrases": sum(len(v) for v in self._phrases[_TITLE].values())
+            + sum(len(v) for v in self._phrases[_ABSTRACT].values()),
             "prefix_patterns": len(self._prefixes),
-            "always_evaluated_rules": len(self._always),
+            "regex_conditions": self._regex_count,
         }
+
+
+# --------------------------------------------------------------------------- leaf checks
+
+
+def _category_check(cond: Category) -> Callable[[Entry], bool]:
+    matches = cond.matches
+    if cond.primary_only:
+        return lambda e: bool(e.primary_class) and matches(e.primary_class)
+
+    def check(e: Entry) -> bool:
+        if e.primary_class and matches(e.primary_class):
+            return True
+        return any(matches(cat) for cat in e.categories if cat)
+
+    return check
+
+
+def _author_check(cond: Author) -> Callable[[Entry], bool]:
+    regexes = [t.regex for t in cond.terms]
+
+    def check(e: Entry) -> bool:
+        for p in e.authors:
+            name = p.display().lower()
+            for rx in regexes:
+                if find_phrase(rx, name):
+                    return True
+        return False
+
+    return check
+
+
+def required_literals(regex: re.Pattern[str], minimum: int = 3) -> list[tuple[str, ...]]:
+    """Texts a match of ``regex`` must contain: a list of alternatives, lower-cased, each of which is
+    necessary (at least one string of each tuple occurs in every match).
+
+    A cheap pre-check for user regexes: ``"benchmark" in text.lower()`` is a C
+    substring search, while a regex that starts with ``\\b`` is tried at every
+    position of a 1.5 KB abstract.  Runs of plain characters in the top-level
+    sequence count, as do plain groups, repeats of at least one, and
+    alternations whose every branch has such a run.  Anything else just gives
+    no requirement (no shortcut, never a wrong answer).  Strings shorter than
+    ``minimum`` are not worth a check.  The check is made only on ASCII text,
+    where ``str.lower`` agrees with the regex engine's case folding.
+    """
+    try:
+        from re import _constants as c  # type: ignore[attr-defined]
+        from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+        tree = sre_parse.parse(regex.pattern, regex.flags)
+        found = _requirements(tree, c)
+    except Exception:  # noqa: BLE001 - any surprise means: no shortcut
+        return []
+    out: list[tuple[str, ...]] = []
+    for alternatives in found:
+        if alternatives and all(len(a) >= minimum and a.isascii() for a in alternatives):
+            option = tuple(sorted({a.lower() for a in alternatives}))
+            if option not in out:
+                out.append(option)
+    out.sort(key=lambda alts: -min(len(a) for a in alts))
+    return out
+
+
+def _requirements(items: object, c: object) -> list[tuple[str, ...]]:
+    """Necessary literal alternatives of a parsed sequence (see :func:`required_literals`)."""
+    reqs: list[tuple[str, ...]] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            reqs.append(("".join(run),))
+            run.clear()
+
+    for op, av in items:  # type: ignore[attr-defined]
+        if op is c.LITERAL:  # type: ignore[attr-defined]
+            run.append(chr(av))
+        elif op is c.AT:  # type: ignore[attr-defined]
+            continue  # zero-width: does not break a run
+        elif op is c.SUBPATTERN and av[-1] is not None:  # type: ignore[attr-defined]
+            inner = list(av[-1])
+            if inner and all(o is c.LITERAL for o, _ in inner):  # type: ignore[attr-defined]
+                run.extend(chr(a) for _, a in inner)
+            else:
+                flush()
+                reqs.extend(_requirements(inner, c))
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1:  # type: ignore[attr-defined]
+            flush()
+            reqs.extend(_requirements(av[2], c))
+        elif op is c.BRANCH:  # type: ignore[attr-defined]
+            flush()
+            options: list[str] = []
+            for branch in av[1]:
+                inner = _requirements(branch, c)
+                single = [alts[0] for alts in inner if len(alts) == 1]
+                if not single:
+                    options = []
+                    break
+                options.append(max(single, key=len))
+            if options:
+                reqs.append(tuple(options))
+        else:
+            flush()
+    flush()
+    return reqs
+
 

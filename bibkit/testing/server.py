@@ -73,6 +73,9 @@ class Reply:
 class _Handler(BaseHTTPRequestHandler):
     server: "_Server"
     protocol_version = "HTTP/1.1"
+    # headers and body go out as separate writes; with Nagle on, a keep-alive client's
+    # delayed ACK stalls every answer by ~40 ms
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:  # keep test output quiet
         pass
@@ -184,7 +187,9 @@ class LocalServer:
         server = _Server((self.host, self._port), _Handler)
         server.owner = self
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, name=type(self).__name__, daemon=True)
+        # a short poll interval: stop() (shutdown) waits up to one interval
+        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name=type(self).__name__, daemon=True)
         self._thread.start()
         return self
 

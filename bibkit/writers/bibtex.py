@@ -81,6 +81,9 @@ _BIBLATEX_ONLY_FIELDS = frozenset({"date", "journaltitle", "eprinttype", "eprint
 _BIBTEX_RENAMES = {"location": "address"}
 _BIBER_MONTH = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|\d{1,2}|\{\d{1,2}\}|\"\d{1,2}\")$",
                           re.IGNORECASE)
+#: an accent on a dotless i (``{\'\i}``): biber decodes it to "ı" + a combining accent, which pdflatex
+#: rejects; ``{\'{i}}`` means the same to TeX and decodes to "í"
+_DOTLESS_I = re.compile(r"(\\[`'^\"~=.uvHcrk])\s*(?:\{\\i\}|\\i(?![A-Za-z])\s?)")
 _ARXIVISH_TYPES = frozenset({"preprint", "misc", "online", "electronic", "www", "article", "unpublished"})
 
 #: canonical order of generated groups (see the module docstring)
@@ -342,6 +345,8 @@ def _origin_fields(entry: Entry, ctx: _Ctx) -> list[tuple[str, str]]:
             value = raw
             if ctx.ascii and not raw.isascii() and not is_verbatim_field(lname):
                 value = to_ascii(raw)
+            if ctx.dialect == "biblatex" and "\\i" in value and not is_verbatim_field(lname):
+                value = _DOTLESS_I.sub(r"\1{i}", value)
             if group == "note" and want_code:
                 value = _note_with_code(raw, code_url)
                 want_code = False

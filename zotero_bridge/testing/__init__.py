@@ -33,6 +33,7 @@ import shutil
 import sys
 import tempfile
 import threading
+import weakref
 from pathlib import Path
 from typing import IO, Any, Callable
 
@@ -79,6 +80,7 @@ class FakeZotero:
         self._tmpdir: str | None = None
         if db_path is None:
             self._tmpdir = tempfile.mkdtemp(prefix="fake-zotero-")
+            weakref.finalize(self, shutil.rmtree, self._tmpdir, True)  # even if close() is never called
             path = Path(self._tmpdir) / "zotero.sqlite"
         else:
             path = Path(db_path)
@@ -97,6 +99,10 @@ class FakeZotero:
         self.server = ZoteroServer(self.core, self.faults, self._route, self._quit)
         self._wire = WireServer(self.server, host, port)
         self.host = host
+
+    def __repr__(self) -> str:
+        where = self.url if self.running else "stopped"
+        return f"<FakeZotero {self.version} {where} profile={self.db_path}>"
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> "FakeZotero":
@@ -133,7 +139,8 @@ class FakeZotero:
         self._wire.open()
 
     def _quit(self) -> None:
-        threading.Thread(target=self._wire.close, daemon=True).start()
+        """The "quit" fault: stop listening now, so the very next connection is refused."""
+        self._wire.close()
 
     @property
     def port(self) -> int:

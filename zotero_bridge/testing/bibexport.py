@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any
-
 from .latex import escape_latex, protect_case
 from .schema import Schema
 from .store import Item

@@ -20,10 +20,10 @@ from typing import Any, Callable
 
 from .bibimport import parse_bibtex
 from .core import Session, ZoteroCore
-from .itemdata import InvalidItem, TranslatedItem, from_translator, normalize_tags, now_sql
+from .itemdata import InvalidItem, TranslatedItem, from_translator
 from .render import item_data_json
 from .server import Call, Endpoint, compact_json, plain
-from .store import Collection, Item, Library
+from .store import Collection, Item, Library, now_iso
 from .wire import HANG, Outcome, Response
 
 PING_HTML = "<!DOCTYPE html><html><body>Zotero is running</body></html>"
@@ -270,7 +270,7 @@ class Connector:
         title = data.get("title") or (_html_title(str(data.get("html") or "")) if data.get("html") else None) or url
         with core.store.transaction():
             version = core.new_version(lib)
-            item = core.create_item(lib, "webpage", {"title": title, "url": url, "accessDate": now_sql(), "creators": [],
+            item = core.create_item(lib, "webpage", {"title": title, "url": url, "accessDate": now_iso(), "creators": [],
                                                      "tags": [], "relations": {}},
                                     version=version, collection_ids=[coll.id] if coll else [])
         session.item_ids.append(item.id)
@@ -553,5 +553,3 @@ class Connector:
             out.append(item_data_json(core, fresh, synced_version=True))
         return compact_json(201, out)
 
-
-__all__ = ["Connector", "normalize_tags"]

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from .schema import DATE_FIELDS, ItemType, Schema
-from .store import Item
+from .schema import ItemType, Schema
+from .store import Item, now_iso
 
 #: keys of a translator item that are never fields (PROTOCOL.md 2.4)
 TRANSLATOR_NON_FIELDS = frozenset({
@@ -48,15 +48,11 @@ class InvalidItem(ValueError):
         self.code = code
 
 
-def now_sql() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def normalize_access_date(value: str) -> str:
     """``CURRENT_TIMESTAMP`` → now; ISO 8601 / SQL datetimes → ``YYYY-MM-DDTHH:MM:SSZ`` (Zotero stores UTC)."""
     text = value.strip()
     if text == "CURRENT_TIMESTAMP":
-        return now_sql()
+        return now_iso()
     m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?", text)
     if m:
         try:

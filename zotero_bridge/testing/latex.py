@@ -65,15 +65,20 @@ def escape_latex(text: str) -> str:
 
 
 def protect_case(value: str) -> str:
-    """Brace every word with a capital letter, except a first word whose only capital is its first letter."""
-    words = value.split(" ")
-    out = []
-    for i, word in enumerate(words):
-        letters = re.sub(r"[^A-Za-z\u00c0-\u024f]", "", word)
-        has_capital = any(ch.isupper() for ch in letters)
-        initial_only = letters[:1].isupper() and not any(ch.isupper() for ch in letters[1:])
-        if has_capital and not (i == 0 and initial_only) and word:
-            out.append("{" + word + "}")
-        else:
-            out.append(word)
-    return " ".join(out)
+    """Brace every word with a capital letter, except a first word whose only capital is its first letter.
+
+    Words end at spaces and punctuation, as in Zotero's output ``{BERT}: {Pre}-training of {Deep} ...``.
+    """
+    first = True
+
+    def protect(m: re.Match[str]) -> str:
+        nonlocal first
+        word = m.group(0)
+        was_first, first = first, False
+        if not any(ch.isupper() for ch in word):
+            return word
+        if was_first and word[0].isupper() and not any(ch.isupper() for ch in word[1:]):
+            return word
+        return "{" + word + "}"
+
+    return re.sub(r"[^\s\-\u2013\u2014:;,.!?()\[\]\"/]+", protect, value)

@@ -326,10 +326,12 @@ class LocalAPI:
         return any(results) if join_any else all(results)
 
     def filter_items(self, call: Call, items: list[Item], ctx: RenderContext, prefix: str = "") -> list[Item]:
-        """``itemKey``, ``since``, ``itemType``, ``tag``, ``q``/``qmode`` (``item``-prefixed names on tag routes)."""
+        """``itemKey``, ``since``, ``itemType``, ``tag``, ``q``/``qmode``; on tag routes the item filters are
+        ``itemTag``, ``itemQ`` and ``itemQMode`` (``q`` filters the tag names there)."""
         req, core, v = call.request, self.core, self.core.version
         args = req.query
-        name = (lambda n: prefix + n[0].upper() + n[1:]) if prefix else (lambda n: n)
+        renamed = {"tag": "itemTag", "q": "itemQ", "qmode": "itemQMode"} if prefix else {}
+        name = lambda n: renamed.get(n, n)  # noqa: E731
         out = list(items)
         keys = args.get(name("itemKey"))
         if keys:

@@ -196,6 +196,10 @@ class Store:
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA foreign_keys = ON")
+        # No fsync and an in-memory rollback journal: committed state survives the process (what restart and
+        # reopen tests need) but not a power cut; a test creating hundreds of objects never waits for the disk.
+        self._db.execute("PRAGMA journal_mode = MEMORY")
+        self._db.execute("PRAGMA synchronous = OFF")
         self._depth = 0
         with self.lock:
             self._db.executescript(_SCHEMA)

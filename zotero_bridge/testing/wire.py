@@ -176,7 +176,7 @@ class WireServer:
                     raise
                 time.sleep(0.05)
         sock.listen(64)
-        sock.settimeout(0.05)
+        sock.settimeout(0.5)
         self.port = sock.getsockname()[1]
         self._stop = threading.Event()
         self._sock = sock
@@ -189,9 +189,14 @@ class WireServer:
         sock, self._sock = self._sock, None
         self._stop.set()
         if sock is not None:
-            sock.close()
+            try:
+                sock.shutdown(socket.SHUT_RDWR)  # wakes the accept loop at once (Linux)
+            except OSError:
+                pass
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=2)
+        if sock is not None:
+            sock.close()  # only now: the accept loop must not see a recycled descriptor
         with self._lock:
             conns = list(self._conns)
         for c in conns:

@@ -17,7 +17,6 @@ import json
 import math
 import re
 import secrets
-import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -76,7 +75,6 @@ class Writes:
         self.port = port
         self.api_headers = api_headers
         self.uploads: dict[str, Upload] = {}
-        self._prompt_lock = threading.Lock()
 
     # ------------------------------------------------------------------ authorize
     def authorize(self, call: Call) -> Response:
@@ -269,7 +267,7 @@ class Writes:
             elif kind == "collection":
                 fresh_coll = core.store.collection(saved.id)
                 assert fresh_coll is not None
-                obj_json = collection_json(RenderContext(core, fresh_lib, self.port()), fresh_coll)
+                obj_json = collection_json(ctx, fresh_coll)
             else:
                 obj_json = search_json(ctx, saved)
             report["successful"][index] = obj_json
@@ -346,6 +344,8 @@ class Writes:
         if parent is not None:
             collection_ids = []
         if existing is not None:
+            # bookkeeping the API does not show (e.g. the synced file hash) survives an update
+            data.update({k: v for k, v in existing.data.items() if k.startswith("_")})
             if (existing.item_type == type_name and existing.parent_id == (parent.id if parent else None)
                     and sorted(existing.collection_ids) == sorted(collection_ids) and _same_data(existing.data, data)):
                 return "unchanged", existing
