@@ -314,3 +314,18 @@ def test_loopback_host_header():
     assert _loopback_host("http://127.0.0.1:23119") is None
     assert _loopback_host("http://localhost:23119") is None
     assert _loopback_host("http://zotero-box:23119") == "127.0.0.1:23119"
+
+
+def test_a_listing_entry_synced_before_enrichment_is_found_by_title_and_abstract():
+    raw = Entry(entry_type="misc", key="SurveyMixtureExperts", title="A Survey on Mixture of Experts",
+                abstract="Large language models have garnered unprecedented advancements across diverse fields.")
+    item = as_item(raw, item_key_for(raw), ["MOE23456"])
+    enriched = paper(7, key="cai2024survey", key_pinned=False, title="A Survey on Mixture of Experts",
+                     abstract="Large language models (LLMs) have garnered unprecedented advancements across diverse fields.")
+    p = make_plan([enriched], snap(item), COLL).items[0]
+    assert p.matched_by == "title+abstract" and p.key == item["key"]
+    assert p.action is Action.UPDATE and p.patch["itemType"] == "preprint"
+    assert "citationKey" not in p.patch  # the key already in Zotero stays (LaTeX documents cite it)
+    # another paper with the same title but its own abstract is not this one
+    other = paper(8, title="A Survey on Mixture of Experts", abstract="Mixture of experts is surveyed from the systems side.")
+    assert make_plan([other], snap(item), COLL).items[0].action is Action.CREATE

@@ -643,3 +643,31 @@ def test_zotero_quits_during_a_connector_save_then_the_rerun_completes(monkeypat
         assert len(z.items()) == 60
     finally:
         z.close()
+
+
+def test_raw_listing_then_enriched_listing_updates_instead_of_duplicating(listing, monkeypatch):
+    import copy
+
+    from bibkit.model import Identifiers, Person
+
+    z = FakeZotero(version="10").start()
+    try:
+        settings = settings_for(z, monkeypatch)
+        raw = copy.deepcopy(listing[:5])
+        assert sync(raw, COLL, settings=settings).complete
+        keys_before = {i["title"]: i["key"] for i in z.items()}
+        enriched = copy.deepcopy(listing[:5])
+        for n, e in enumerate(enriched):  # what the arXiv enricher adds (and a recomputed key)
+            e.ids = Identifiers(arxiv=f"2403.{n:05d}", doi=f"10.48550/arXiv.2403.{n:05d}")
+            e.authors, e.entry_type, e.primary_class = [Person(family="Zhang", given="Wei")], "preprint", "cs.CL"
+            e.key = f"zhang2024{n}"
+        result = sync(enriched, COLL, settings=settings)
+        assert result.counts() == {"updated": 5}, result.problems
+        assert {p.matched_by for p in result.plan.items} == {"title+abstract"}
+        items = z.items()
+        assert len(items) == 5 and {i["title"]: i["key"] for i in items} == keys_before
+        assert {i["itemType"] for i in items} == {"preprint"}
+        assert all(i["archiveID"].startswith("arXiv:2403.") for i in items)
+        assert sync(enriched, COLL, settings=settings).counts() == {"unchanged": 5}
+    finally:
+        z.close()

@@ -353,8 +353,9 @@ def conditions(draw: st.DrawFn, depth: int = 0):
         terms = draw(st.lists(st.sampled_from(PATTERNS), min_size=1, max_size=3))
         return Words(fields, tuple(make_term(t)[0] for t in terms))
     if kind == "regex":
-        return Regex(("title", "abstract"), (re.compile(draw(st.sampled_from([r"\bmoe", "experts?$", "^a", r"tool\W"])),
-                                                        re.I),))
+        patterns = [r"\bmoe", "experts?$", "^a", r"tool\W", r"\b(?:mixture|tool)s?\b", r"\bnaïve\b", r"\b\w+ts\b",
+                    r"(?-i:[A-Z]\w+E)", r"\bof experts", r"medical|clinical"]
+        return Regex(("title", "abstract"), (re.compile(draw(st.sampled_from(patterns)), re.I),))
     if kind == "category":
         return Category(frozenset({"cs.cl"}), frozenset({"q-bio"}), draw(st.booleans()))
     if kind == "code":
@@ -386,6 +387,24 @@ def test_engine_equals_naive_reference(conds, items) -> None:
         assert engine.match(e) == naive.match(e)
 
 
+def test_regex_shortcuts_are_sound() -> None:
+    from bibkit.tagging.engine import required_literals, strip_leading_boundary
+
+    def req(p: str) -> list[tuple[str, ...]]:
+        return required_literals(re.compile(p, re.I))
+
+    assert req(r"\bwe (?:release|introduce)\b[^.]{0,60}\b(?:dataset|corpus)\b") == [
+        ("introduce", "release"), ("corpus", "dataset"), ("we ",)]
+    assert req(r"(?-i:[A-Z][a-z]+MoE)") == [("moe",)]
+    assert req("a|b") == [] and req("(?:abcd|e)x") == [] and req("(abc)+") == [("abc",)]
+    assert req(r"(?:foo)?bar") == [("bar",)]  # an optional group is not required
+    stripped = strip_leading_boundary(re.compile(r"\b(?:we|this) (?:show)", re.I))
+    assert stripped is not None and stripped.pattern == "(?:we|this) (?:show)"
+    for p in (r"\b|x", r"\b\.x", r"\b[^a]x", r"x\b", r"\b(?:a|\.)"):
+        assert strip_leading_boundary(re.compile(p)) is None, p
+    assert strip_leading_boundary(re.compile(r"\bx", re.ASCII)) is None
+
+
 def test_engine_code_orders_cheap_tests_first_and_never_contains_user_text() -> None:
     rules = rules_from("""
         [[rule]]
@@ -400,8 +419,9 @@ def test_engine_code_orders_cheap_tests_first_and_never_contains_user_text() -> 
     lines = [line.strip() for line in engine.source.splitlines() if line.strip().startswith("if ")]
     # atoms and years before categories before regexes; and/or short-circuit left to right
     assert re.fullmatch(r"if \(\(0 in hits\) and \(y is not None and y >= 2020\) and "
-                        r"\(\(\(lti is None or \(\(K\d+ in lti\)\)\) and R\d+\.search\(ti\) is not None\) or "
-                        r"\(\(lab is None or \(\(K\d+ in lab\)\)\) and R\d+\.search\(ab\) is not None\)\)\):", lines[0])
+                        r"\(\(\(lti is None or \(\(K\d+ in lti\)\)\) and \(R\d+\.search\(ti\) is not None\)\) or "
+                        r"\(\(lab is None or \(\(K\d+ in lab\)\)\) and \(R\d+\.search\(ab\) is not None\)\)\)\):",
+                        lines[0])
     # "x" is too short to be worth a pre-check: the regex runs (last)
     assert re.fullmatch(r"if \(\(not \(1 in hits\)\) or C\d+\(entry\) or \(\(R\d+\.search\(ti\) is not None\)\)\):",
                         lines[1])

@@ -28,7 +28,7 @@ __all__ = [
 _EXPORTS = {
     "sync": "syncing", "SyncResult": "syncing",
     "export_collection": "export", "ExportResult": "export", "list_collections": "export", "CollectionInfo": "export",
-    "ZoteroStatus": "detect",
+    "ZoteroStatus": "detect", "status": "detect",
     "make_plan": "plan", "Plan": "plan", "PlannedItem": "plan", "Action": "plan", "Capabilities": "plan",
     "Snapshot": "library",
     "entry_to_item": "mapping", "item_to_entry": "mapping",
@@ -36,24 +36,13 @@ _EXPORTS = {
 }
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .detect import ZoteroStatus
+    from .detect import ZoteroStatus, status
     from .export import CollectionInfo, ExportResult, export_collection, list_collections
     from .library import Snapshot
     from .mapping import entry_to_item, item_to_entry
     from .plan import Action, Capabilities, Plan, PlannedItem, make_plan
     from .syncing import SyncResult, sync
     from .transport import ZoteroError
-
-
-def status(settings: Any = None) -> "ZoteroStatus":
-    """Which Zotero answers at the configured URL, which transports it offers, what to enable."""
-    from bibkit.config import load_settings
-
-    from .detect import detect
-    from .transport import ZoteroHttp
-
-    with ZoteroHttp(settings or load_settings()) as http:
-        return detect(http)
 
 
 def __getattr__(name: str) -> Any:

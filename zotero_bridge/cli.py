@@ -100,7 +100,7 @@ def cmd_collections(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from . import status as zotero_status
+    from .detect import status as zotero_status
 
     st = zotero_status(_settings(args))
     if args.json:

@@ -107,6 +107,14 @@ class ZoteroStatus:
         }
 
 
+def status(settings: Any = None) -> ZoteroStatus:
+    """Which Zotero answers at the configured URL, which transports it offers, what to enable."""
+    from bibkit.config import load_settings
+
+    with ZoteroHttp(settings or load_settings()) as http:
+        return detect(http)
+
+
 def detect(http: ZoteroHttp) -> ZoteroStatus:
     """Probe ``/connector/ping`` and ``/api/``; never raises for an absent Zotero (``running=False``)."""
     status = ZoteroStatus(url=http.base_url)

@@ -139,6 +139,7 @@ class LibraryIndex:
         self.by_doi: dict[str, list[dict[str, Any]]] = {}
         self.by_citekey: dict[str, list[dict[str, Any]]] = {}
         self.by_title_author: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self.by_title: dict[str, list[dict[str, Any]]] = {}  # only consulted together with the abstract
         for item in snapshot.items:
             self.add(item)
 
@@ -161,6 +162,8 @@ class LibraryIndex:
         author = first_creator_name(item)
         if title and author:
             self.by_title_author.setdefault((title, author), []).append(item)
+        if title and item.get("abstractNote"):
+            self.by_title.setdefault(title, []).append(item)
 
 
 def first_creator_name(item: dict[str, Any]) -> str:

@@ -14,8 +14,9 @@ Each entry becomes one :class:`PlannedItem` whose action is
   citation key, in Zotero's trash, no identity at all); the note says why.
 
 Matching is library-wide by arXiv base ID, DOI, citation key, then normalised
-title + first author — never by title alone — and finally by the
-deterministic item key an earlier run of the bridge used.
+title + first author, then normalised title + (nearly) the same abstract — never
+by title alone — and finally by the deterministic item key an earlier run of the
+bridge used.
 
 What the transport cannot do (Zotero 7–9 cannot update items, add existing
 items to a collection or create collections) is marked on the item as
@@ -365,10 +366,26 @@ def find_match(entry: Entry, ctx_index: LibraryIndex, collection_key: str | None
     title, author = normalise_text(entry.title), first_author_name(entry)
     if title and author and (hits := ctx_index.by_title_author.get((title, author))):
         return Match(pick(hits, collection_key), "title+author", len(hits)), None
+    if title and entry.abstract and (hits := [i for i in ctx_index.by_title.get(title, [])
+                                              if _abstracts_agree(entry.abstract, i.get("abstractNote"))]):
+        # the same title *and* the same abstract: e.g. a listing entry synced before enrichment gave it
+        # authors, an arXiv ID and a new key (two papers may share a title, never an abstract)
+        return Match(pick(hits, collection_key), "title+abstract", len(hits)), None
     own = item_key_for(entry)
     if own and own in ctx_index.by_key and not ctx_index.by_key[own].get("deleted"):
         return Match(ctx_index.by_key[own], "item-key"), None
     return None, None
+
+
+def _abstracts_agree(a: str | None, b: str | None) -> bool:
+    na, nb = normalise_text(a), normalise_text(b)
+    if not na or not nb:
+        return False
+    if na == nb:
+        return True
+    from rapidfuzz import fuzz
+
+    return fuzz.ratio(na, nb) >= 90
 
 
 def _titles_agree(a: str | None, b: str | None) -> bool:

@@ -37,11 +37,16 @@ _PROCEEDINGS = re.compile(
     r"NeurIPS|ICML|ICLR|ACL|EMNLP|NAACL|CVPR|ICCV|ECCV|AAAI|IJCAI|KDD|SIGIR|FAccT|COLING)\b|\s@\s",
     re.IGNORECASE,
 )
-#: "Phys. Rev. B 85, 115117 (2012)", "Nature Communications 16, 1234 (2025)", "Nucl. Phys. B 550 (1999) 123-145"
+#: "Phys. Rev. B 85, 115117 (2012)", "Nucl. Phys. B 550 (1999) 123-145", "JHEP 0510:052,2005",
+#: "Natural Language Engineering 30(5), 887-914 (2024)", "Astrophys.J. 620 (2005) L1-L4"
 _JOURNAL_REF = re.compile(
-    r"^(?P<name>[^\d(]*?[A-Za-z.)])\s*(?P<volume>\d+)(?:\s*\((?P<issue>[\w-]+)\))?\s*(?:[,:]\s*|\s+)"
-    r"(?:(?P<pages>[\d]+(?:\s*[-–]+\s*\d+)?)\s*(?:\(\d{4}\))?|\(\d{4}\)\s*(?P<pages2>\d+(?:\s*[-–]+\s*\d+)?))\s*$"
+    r"^(?P<name>[^\d(]*?[A-Za-z.)])\s*(?P<volume>\d+)"
+    r"(?:\s*\((?P<issue>(?!(?:1[89]|20)\d\d\))[\w-]{1,8})\))?"
+    r"\s*(?:\((?:1[89]|20)\d\d\))?\s*[,:]?\s*"
+    r"(?P<pages>[A-Za-z]?\d+(?:\s*[-–]+\s*[A-Za-z]?\d+)?)?"
+    r"\s*(?:[,(]?\s*(?:1[89]|20)\d\d\)?)?\s*\.?$"
 )
+_TRAILING_YEAR = re.compile(r"[\s,]*\(?(?:1[89]|20)\d\d\)?\s*$")
 
 
 def abs_url(arxiv_id: str) -> str:
@@ -61,16 +66,16 @@ def venue_of(journal_ref: str | None) -> dict[str, str]:
     if _PROCEEDINGS.search(ref):
         return {"type": "inproceedings", "booktitle": ref}
     m = _JOURNAL_REF.match(ref)
-    if m:
+    if m and (m["pages"] or m["issue"]):
         out = {"type": "article", "journal": m["name"].strip().rstrip(",")}
         out["volume"] = m["volume"]
         if m["issue"]:
             out["number"] = m["issue"]
-        pages = m["pages"] or m["pages2"]
+        pages = m["pages"]
         if pages:
             out["pages"] = re.sub(r"\s*[-–]+\s*", "--", pages)
         return out
-    return {"type": "article", "journal": ref}
+    return {"type": "article", "journal": _TRAILING_YEAR.sub("", ref) or ref}
 
 
 # --------------------------------------------------------------------------- field policy

@@ -24,7 +24,9 @@ Rules (all thresholds are the named constants below):
 1. Vetoes, whatever else agrees: a number/version conflict in the titles unless
    the abstracts are the same text (:data:`ABSTRACT_SAME`); abstracts that
    disagree (< :data:`ABSTRACT_CONTRADICTS`); known authors that do not overlap
-   (< :data:`AUTHORS_CONTRADICT`).
+   (< :data:`AUTHORS_CONTRADICT`); when no abstract can be compared, a title
+   below :data:`TITLE_MATCH`, and with no authors either, publication years
+   more than two apart.
 2. Confidence is the best supported path: the abstract alone (renamed papers:
    a new title, the same abstract); title and abstract averaged; or — only
    when no abstract can be compared — a near-identical title
@@ -194,19 +196,15 @@ def verify(record: Evidence, candidate: Evidence) -> Verdict:
     if u is not None:
         scores["authors"] = u
 
+    year_ok = record.year is None or candidate.year is None or abs(record.year - candidate.year) <= 2
     paths: list[tuple[float, str]] = []
     if a is not None:
         paths.append((a, "abstract"))
         paths.append(((t + a) / 2, "title+abstract"))
-    elif t >= TITLE_MATCH:
-        year_ok = record.year is None or candidate.year is None or abs(record.year - candidate.year) <= 2
-        if year_ok:
-            if u is None:
-                paths.append((t * TITLE_ALONE, "title"))
-            else:
-                paths.append((t * (TITLE_ALONE + (1 - TITLE_ALONE) * u), "title+authors"))
-    if not paths:
-        paths.append((t * TITLE_ALONE if a is None else t, "title"))
+    elif u is None:
+        paths.append((t * TITLE_ALONE, "title"))
+    else:
+        paths.append((t * (TITLE_ALONE + (1 - TITLE_ALONE) * u), "title+authors"))
     score, path = max(paths)
     # an author mismatch lowers confidence even where it does not veto
     if u is not None and u < 0.5:
@@ -221,6 +219,8 @@ def verify(record: Evidence, candidate: Evidence) -> Verdict:
         veto = "no shared authors"
     elif a is None and t < TITLE_MATCH:
         veto = "title not close enough and no abstract to compare"
+    elif a is None and u is None and not year_ok:
+        veto = "published years too far apart for a match on the title alone"
     if veto:
         return Verdict(False, min(score, ACCEPT - 0.01) if score >= ACCEPT else score, scores, veto, path)
     if score >= ACCEPT:

@@ -42,7 +42,6 @@ from typing import Callable, Iterable, Sequence
 from ..http import HttpError, OfflineMiss, RateLimited, ServiceUnavailable
 from ..links import extract_links, find_arxiv_ids, normalize_arxiv_id
 from ..model import Entry, LinkKind
-from ..normalize.text import normalize_title
 from .apply import apply_arxiv, apply_hf
 from .arxiv import ArxivClient, ArxivQueryError
 from .atom import ArxivRecord, AtomError

@@ -60,6 +60,7 @@ from ..model import (
     SourceLocation,
 )
 from ..normalize.latex import decode
+from .bibscan import ScanBlock, scan
 
 __all__ = ["read", "group_value", "VERBATIM_FIELDS", "MONTH_MACROS", "is_verbatim_field"]
 
@@ -277,70 +278,56 @@ class _Reader:
     # -- blocks -------------------------------------------------------------------------
 
     def run(self) -> Document:
-        library = bibtexparser.parse_string(self.text, parse_stack=[])
+        blocks = scan(self.text)
+        if blocks is None:  # not plainly well formed: bibtexparser splits it, with its error recovery
+            blocks = _from_bibtexparser(self.text)
         prev_entry: Entry | None = None
-        for block in library.blocks:
-            line0 = block.start_line
-            if isinstance(block, bp.ImplicitComment):
-                text = block.comment
+        for block in blocks:
+            kind, line0 = block.kind, block.line
+            if kind == "entry":
+                prev_entry = self.add_entry(block.text, block.key, block.fields, line0)
+                continue
+            if kind == "text":
+                text = block.text
                 if prev_entry is not None and _LEFTOVER.match(text):
                     self.malformed(
                         f"text after entry {prev_entry.key!r} looks like more of its fields "
                         "(a '}' too many, or unbalanced braces?); it is kept as text between entries",
                         line0, prev_entry.key, code="stray-text")
                 self.doc.blocks.append(RawBlock("text", text, origin=self.loc(line0)))
-                prev_entry = None
-            elif isinstance(block, bp.ExplicitComment):
-                self.doc.blocks.append(RawBlock("comment", block.comment, origin=self.loc(line0)))
-            elif isinstance(block, bp.Preamble):
-                self.doc.blocks.append(RawBlock("preamble", block.value.strip(), origin=self.loc(line0)))
-            elif isinstance(block, bp.String):
-                self.add_string(block, line0)
-            elif isinstance(block, bp.Entry):
-                prev_entry = self.add_entry(block, set())
-            elif isinstance(block, bp.ParsingFailedBlock):
-                inner = _unwrap(block)
-                if isinstance(inner, bp.Entry):
-                    dups = set(block.duplicate_keys) if isinstance(block, bp.DuplicateFieldKeyBlock) else set()
-                    prev_entry = self.add_entry(inner, dups)
-                elif isinstance(inner, bp.String):
-                    self.add_string(inner, inner.start_line)
-                else:
-                    prev_entry = None
-                    self.add_failed(block)
-            else:  # pragma: no cover - bibtexparser has no other block types
-                raw = getattr(block, "raw", "") or ""
-                self.doc.blocks.append(RawBlock("text", raw, origin=self.loc(line0)))
+            elif kind == "comment":
+                self.doc.blocks.append(RawBlock("comment", block.text, origin=self.loc(line0)))
+            elif kind == "preamble":
+                self.doc.blocks.append(RawBlock("preamble", block.text.strip(), origin=self.loc(line0)))
+            elif kind == "string":
+                self.add_string(block.key, block.text, line0)
+            else:  # "failed"
+                self.add_failed(block.text, block.key, line0)
+            prev_entry = None
         return self.doc
 
-    def add_failed(self, block: bp.ParsingFailedBlock) -> None:
-        raw = (block.raw or "").rstrip()
+    def add_failed(self, raw: str, reason: str, line0: int | None) -> None:
         head = _ENTRY_HEAD.match(raw)
         key = head.group(2) if head and head.group(2) else None
-        reason = getattr(block.error, "abort_reason", None) or str(block.error)
-        reason = _WS.sub(" ", reason).strip()
         self.malformed(f"could not parse this block ({reason}); its text is kept unchanged between the "
-                       "entries of the output, fix it by hand", block.start_line, key)
-        self.doc.blocks.append(RawBlock("text", raw, origin=self.loc(block.start_line)))
+                       "entries of the output, fix it by hand", line0, key)
+        self.doc.blocks.append(RawBlock("text", raw, origin=self.loc(line0)))
 
-    def add_string(self, block: bp.String, line0: int | None) -> None:
-        raw = block.value.strip()
+    def add_string(self, name: str, raw: str, line0: int | None) -> None:
+        raw = raw.strip()
+        name = name.strip()
         parts, leftover = parse_expression(raw)
         if leftover:
-            self.malformed(f"@string {block.key!r}: cannot parse the value after {leftover[:30]!r}",
+            self.malformed(f"@string {name!r}: cannot parse the value after {leftover[:30]!r}",
                            line0, None, code="malformed-string")
-        name = block.key.strip()
         self.macros[name.lower()] = self.resolve(parts, line0, None, None)
         self.doc.blocks.append(RawBlock("string", raw, name=name, origin=self.loc(line0)))
 
     # -- entries ------------------------------------------------------------------------
 
-    def add_entry(self, block: bp.Entry, duplicate_fields: set[str]) -> Entry:
-        raw_block = block.raw or ""
-        head = _ENTRY_HEAD.match(raw_block)
-        written_type = head.group(1) if head else block.entry_type
-        key = (block.key or "").strip()
-        line0 = block.start_line
+    def add_entry(self, written_type: str, key: str, raw_fields: list[tuple[str, str, int]],
+                  line0: int | None) -> Entry:
+        key = (key or "").strip()
         entry = Entry(entry_type=written_type.lower(), key=key or None, key_pinned=bool(key),
                       origin=self.loc(line0))
         origin = BibOrigin(entry_type=written_type)
@@ -358,7 +345,7 @@ class _Reader:
         # collect fields (lower-case name -> (written name, raw, line)), recovering missing commas
         fields: list[tuple[str, str, str, int | None]] = []
         seen: dict[str, int] = {}
-        pending = [(f.key, f.value, f.start_line) for f in block.fields]
+        pending = list(raw_fields)
         while pending:
             fname, raw, fline = pending.pop(0)
             raw = raw.strip()
@@ -608,6 +595,37 @@ class _Reader:
             m = _PMID_NOTE.match(entry.note)
             if m:
                 ids.pmid = m.group(1)
+
+
+def _from_bibtexparser(text: str) -> list[ScanBlock]:
+    """bibtexparser's blocks (its splitter and error recovery) in the reader's block shape."""
+    out: list[ScanBlock] = []
+    for block in bibtexparser.parse_string(text, parse_stack=[]).blocks:
+        line0 = block.start_line or 0
+        if isinstance(block, bp.ParsingFailedBlock):
+            inner = _unwrap(block)
+            if not isinstance(inner, (bp.Entry, bp.String)):
+                reason = getattr(block.error, "abort_reason", None) or str(block.error)
+                out.append(ScanBlock("failed", line0, (block.raw or "").rstrip(), _WS.sub(" ", reason).strip()))
+                continue
+            block = inner
+            line0 = block.start_line or 0
+        if isinstance(block, bp.Entry):
+            head = _ENTRY_HEAD.match(block.raw or "")
+            written = head.group(1) if head else block.entry_type
+            out.append(ScanBlock("entry", line0, written, block.key,
+                                 [(f.key, f.value, f.start_line) for f in block.fields]))
+        elif isinstance(block, bp.String):
+            out.append(ScanBlock("string", line0, block.value.strip(), block.key))
+        elif isinstance(block, bp.Preamble):
+            out.append(ScanBlock("preamble", line0, block.value))
+        elif isinstance(block, bp.ExplicitComment):
+            out.append(ScanBlock("comment", line0, block.comment))
+        elif isinstance(block, bp.ImplicitComment):
+            out.append(ScanBlock("text", line0, block.comment))
+        else:  # pragma: no cover - bibtexparser has no other block types
+            out.append(ScanBlock("text", line0, getattr(block, "raw", "") or ""))
+    return out
 
 
 def _unwrap(block: bp.Block) -> bp.Block:

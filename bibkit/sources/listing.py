@@ -496,6 +496,8 @@ class _Model:
             return _INF
         n = self._length(i, j)
         c = 0.0 if n >= 400 else 0.5 if n >= 250 else 2.0 if n >= 150 else 3.5 if n >= 80 else 5.0
+        if n > 2200:  # arXiv caps abstracts at 1,920 characters: longer is two papers run together
+            c += 3.0 * (n - 2200) / 1000
         periods, others = self._sentences(i, j)
         end = j - 1
         if periods + others == 0 and not self.ends_sentence[end]:

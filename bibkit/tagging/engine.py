@@ -71,7 +71,22 @@ class _Ctx:
         return self._code
 
 
-_Phrase = tuple[int, str]  # (atom, needle in the space-joined word list)
+_Phrase = tuple[int, tuple[str, ...], str]  # (atom, its other words, needle in the space-joined word list)
+
+#: Words too common in paper abstracts to be a good index key for a phrase (they would make the
+#: engine confirm the phrase on nearly every entry).  This only affects speed, never results.
+_COMMON = frozenset("""
+    a an and are as at be by for from in into is it its of on or our over that the their this to via we with
+    model models language languages large learning data training trained based neural network networks deep
+    method methods task tasks using use new approach results performance state art llm llms ai system systems
+    """.split())
+
+
+def _phrase_key(words: tuple[str, ...]) -> str:
+    """The word a phrase is filed under: the longest that is not a very common word (the rarer the
+    key, the fewer entries on which the phrase must be confirmed)."""
+    rare = [w for w in words if w not in _COMMON]
+    return max(rare or words, key=len)
 
 
 class Engine:
@@ -92,6 +107,7 @@ class Engine:
         self._keys: dict[int, set[str]] = {_TITLE: set(), _ABSTRACT: set()}  # both of the above
         self._prefixes: list[tuple[str, int, int]] = []  # (prefix, atom, mask)
         self._seen: set[str] = set()
+        self._any_prefix: re.Pattern[str] | None = None
         self._atom_count = 0
         self._regex_count = 0
         self._names: dict[str, Any] = {}  # objects the generated code refers to, by name
@@ -130,12 +146,15 @@ class Engine:
                 self._word_keys[field].add(word)
                 self._keys[field].add(word)
 
-    def _add_phrase(self, mask: int, key: str, atom: int, needle: str) -> None:
+    def _add_phrase(self, mask: int, words: tuple[str, ...], atom: int, needle: str) -> None:
+        key = _phrase_key(words)
+        others = tuple(sorted(set(words) - {key}))
         for field in (_TITLE, _ABSTRACT):
             if mask & field:
-                self._phrases[field].setdefault(key, []).append((atom, needle))
+                self._phrases[field].setdefault(key, []).append((atom, others, needle))
                 self._phrase_keys[field].add(key)
                 self._keys[field].add(key)
+                self._keys[field].update(others)  # so that "present" tells whether they occur
 
     def _register_words(self, cond: Words) -> int:
         atom = self._atom_count
@@ -154,7 +173,7 @@ class Engine:
                 # " mixture of experts " (or " tool learn" for the prefix phrase "tool learn*")
                 exact = tokens[:-1] if term.prefix else tokens
                 needle = " " + " ".join(tokens) + ("" if term.prefix else " ")
-                self._add_phrase(mask, max(exact, key=len), atom, needle)
+                self._add_phrase(mask, exact, atom, needle)
         return atom
 
     def _expr(self, cond: Condition) -> tuple[str, int]:
@@ -199,27 +218,35 @@ class Engine:
         for field in cond.fields:
             text, low = ("ti", "lti") if field == "title" else ("ab", "lab")
             for rx in cond.patterns:
-                search = f"{self._bind('R', rx)}.search({text})"
+                stripped = strip_leading_boundary(rx)
+                if stripped is not None:
+                    search = f"{self._bind('B', _boundary_searcher(stripped))}({text})"
+                else:
+                    search = f"({self._bind('R', rx)}.search({text}) is not None)"
                 needs = required_literals(rx)
                 if needs:
                     tests = " and ".join(
                         "(" + " or ".join(f"{self._bind('K', n)} in {low}" for n in alts) + ")" for alts in needs)
-                    parts.append(f"(({low} is None or ({tests})) and {search} is not None)")
+                    parts.append(f"(({low} is None or ({tests})) and {search})")
                 else:
-                    parts.append(f"({search} is not None)")
+                    parts.append(search)
         return "(" + " or ".join(parts) + ")"
 
     # -- matching -------------------------------------------------------------------------
 
     def _learn(self, tokens: Sequence[str]) -> None:
-        """Resolve prefix patterns for words not seen before in this run."""
+        """Resolve prefix patterns for words not seen before in this run (each word once)."""
         new = set(tokens)
         new -= self._seen
         self._seen |= new
+        if self._any_prefix is None:
+            self._any_prefix = re.compile("|".join(re.escape(p) for p, _, _ in self._prefixes))
+        starts = self._any_prefix.match
         for tok in new:
-            for prefix, atom, mask in self._prefixes:
-                if tok.startswith(prefix):
-                    self._add_word(mask, tok, atom)
+            if starts(tok):
+                for prefix, atom, mask in self._prefixes:
+                    if tok.startswith(prefix):
+                        self._add_word(mask, tok, atom)
 
     def _scan(self, text: str, field: int, hits: set[int]) -> None:
         """Add to ``hits`` the atoms that ``text`` (the title or the abstract) satisfies."""
@@ -238,12 +265,20 @@ class Engine:
         keys = present & self._phrase_keys[field]
         if keys:
             # consecutive words <=> a substring of the space-joined words (C speed, no regex)
-            joined = " " + " ".join(toks) + " "
+            joined: str | None = None
             phrases = self._phrases[field]
             for key in keys:
-                for atom, needle in phrases[key]:
-                    if atom not in hits and needle in joined:
-                        hits.add(atom)
+                for atom, others, needle in phrases[key]:
+                    if atom in hits:
+                        continue
+                    for other in others:
+                        if other not in present:
+                            break
+                    else:
+                        if joined is None:
+                            joined = " " + " ".join(toks) + " "
+                        if needle in joined:
+                            hits.add(atom)
 
     def match(self, entry: Entry, tags_before: frozenset[str] | None = None) -> list[int]:
         """Indexes (into ``rules``) of the rules ``entry`` meets, in rule order.
@@ -300,6 +335,85 @@ def _author_check(cond: Author) -> Callable[[Entry], bool]:
         return False
 
     return check
+
+
+def strip_leading_boundary(regex: re.Pattern[str]) -> re.Pattern[str] | None:
+    """``regex`` without a leading ``\\b``, when that is safe; ``None`` otherwise.
+
+    A pattern that starts with ``\\b`` gives Python's regex engine nothing to
+    scan for, so it tries every position of the text (~40x slower than a
+    pattern starting with a letter).  When what follows the ``\\b`` can only
+    begin with a word character, ``\\bX`` matches exactly where ``X`` matches
+    and the character before is not a word character — which
+    :func:`_boundary_searcher` checks itself.
+    """
+    if not regex.pattern.startswith("\\b") or regex.flags & re.ASCII:
+        return None  # (with re.ASCII, \\b would use ASCII word characters, unlike the check below)
+    try:
+        from re import _constants as c  # type: ignore[attr-defined]
+        from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+        tree = list(sre_parse.parse(regex.pattern, regex.flags))
+        if len(tree) < 2 or tree[0] != (c.AT, c.AT_BOUNDARY) or not _starts_with_word_char(tree[1:], c):
+            return None
+        return re.compile(regex.pattern[2:], regex.flags)
+    except Exception:  # noqa: BLE001 - any surprise: keep the regex as written
+        return None
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _starts_with_word_char(items: list[Any], c: Any) -> bool:
+    """Whether every match of the parsed sequence ``items`` begins with a word character."""
+    if not items:
+        return False
+    op, av = items[0]
+    if op is c.LITERAL:
+        return _is_word_char(chr(av))
+    if op is c.IN:
+        if not av or av[0][0] is c.NEGATE:
+            return False
+        for kind, value in av:
+            if kind is c.LITERAL:
+                if not _is_word_char(chr(value)):
+                    return False
+            elif kind is c.RANGE:
+                lo, hi = value
+                if hi - lo > 512 or not all(_is_word_char(chr(x)) for x in range(lo, hi + 1)):
+                    return False
+            elif kind is c.CATEGORY:
+                if value not in (c.CATEGORY_WORD, c.CATEGORY_DIGIT):
+                    return False
+            else:
+                return False
+        return True
+    if op is c.BRANCH:
+        return all(_starts_with_word_char(list(branch), c) for branch in av[1])
+    if op is c.SUBPATTERN and av[-1] is not None:
+        return _starts_with_word_char(list(av[-1]), c)
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1:
+        return _starts_with_word_char(list(av[2]), c)
+    return False
+
+
+def _boundary_searcher(stripped: re.Pattern[str]) -> Callable[[str], bool]:
+    """``search`` for ``\\b`` + ``stripped``: find ``stripped``, accept it where no word character precedes."""
+    search = stripped.search
+
+    def found(text: str) -> bool:
+        pos = 0
+        while True:
+            m = search(text, pos)
+            if m is None:
+                return False
+            start = m.start()
+            if start == 0 or not _is_word_char(text[start - 1]):
+                return True
+            pos = start + 1
+
+    return found
 
 
 def required_literals(regex: re.Pattern[str], minimum: int = 3) -> list[tuple[str, ...]]:

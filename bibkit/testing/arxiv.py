@@ -35,7 +35,7 @@ import time
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable, Iterable
+from typing import Callable
 from urllib.parse import parse_qs
 
 from lxml import etree
