@@ -195,3 +195,159 @@ def convert(
     if out is not None:
         result.backup = write_output(doc, out, to=to, ascii=ascii, code_note=code_note, inputs=inputs)
     return result
+
+
+# --------------------------------------------------------------------------- build: the main job
+
+
+@dataclass
+class BuildResult:
+    """What :func:`build` did: reading, enrichment, tagging, writing and (optionally) the Zotero sync.
+
+    ``exit_code(strict)`` is the code ``bibkit build``/``enrich`` return:
+    a sync that did not complete is always an error (6); with ``strict``
+    an unreachable service is 4 and unresolved/ambiguous entries are 5.
+    """
+
+    document: Document
+    read: int
+    output: str | None
+    backup: Path | None = None
+    merges: list[Any] = field(default_factory=list)
+    enrichment: Any = None  # bibkit.enrich.EnrichResult
+    tagging: Any = None  # bibkit.tagging.TagResult
+    sync: Any = None  # zotero_bridge SyncResult
+    entry_reports: dict[int, Any] = field(default_factory=dict)  # id(entry) -> its EntryReport
+
+    def exit_code(self, strict: bool = False) -> int:
+        from .errors import ExitCode
+
+        if self.sync is not None and not getattr(self.sync, "complete", True):
+            return ExitCode.ZOTERO
+        if strict and self.enrichment is not None:
+            if not self.enrichment.network_ok:
+                return ExitCode.NETWORK
+            if self.enrichment.incomplete:
+                return ExitCode.INCOMPLETE
+        return ExitCode.OK
+
+    def as_dict(self) -> dict[str, Any]:
+        enrich = self.enrichment.as_dict() if self.enrichment is not None else None
+        tag_added = {id(et.entry): list(et.added) for et in self.tagging.entries} if self.tagging is not None else {}
+        entries = []
+        for e in self.document.entries:
+            row = entry_summary(e)
+            row["tags"] = list(e.tags)
+            if id(e) in tag_added:
+                row["tags_added"] = tag_added[id(e)]
+            rep = self.entry_reports.get(id(e))
+            if rep is not None:
+                d = rep.as_dict()
+                for k in ("listing_title", "arxiv_id", "status", "confidence", "resolved_by", "reason",
+                          "candidates", "fields_set", "repos"):
+                    row[k] = d[k]
+            entries.append(row)
+        out: dict[str, Any] = {
+            "output": self.output,
+            "backup": str(self.backup) if self.backup else None,
+            "totals": {"read": self.read, "written": len(self.document), "merged": len(self.merges),
+                       "problems": len(self.document.all_problems())},
+            "listing_date": self.document.metadata.get("listing_date"),
+            "merged": [_as_plain(m) for m in self.merges],
+            "entries": entries,
+            "problems": [problem_summary(p) for p in self.document.problems],
+        }
+        if enrich is not None:
+            out["enrichment"] = {k: v for k, v in enrich.items() if k != "entries"}
+        if self.tagging is not None and hasattr(self.tagging, "as_dict"):
+            tagging = self.tagging.as_dict()
+            out["tagging"] = {k: v for k, v in tagging.items() if k != "entries"} if isinstance(tagging, dict) else tagging
+        if self.sync is not None and hasattr(self.sync, "as_dict"):
+            out["zotero"] = self.sync.as_dict()
+        return out
+
+
+def build(
+    inputs: Sequence[str],
+    out: str | None = None,
+    *,
+    fmt: str | None = None,
+    to: str = "bibtex",
+    ascii: bool = False,
+    strict: bool = False,
+    key_format: str | None = None,
+    dedupe: bool = True,
+    code_note: bool = False,
+    enrich: bool = True,
+    only: Iterable[str] = ("arxiv", "hf", "github"),
+    offline: bool = False,
+    refresh: bool = False,
+    rules: Any = None,
+    auto_tags: Any = None,
+    tag: bool = True,
+    zotero_collection: str | None = None,
+    zotero_via: str | None = None,
+    settings: Any = None,
+    http: Any = None,
+    on_progress: Any = None,
+) -> BuildResult:
+    """The main job: read → normalise → enrich → normalise again → tag → write (→ sync to Zotero).
+
+    ``rules`` is a path to a rules TOML file or a loaded ``RuleSet`` (``None``:
+    automatic tags only, as configured by ``auto_tags`` — an
+    ``AutoTagOptions`` — or their defaults); ``tag=False`` skips tagging (that
+    is ``bibkit enrich``).  ``enrich=False`` skips the network.  Enrichment
+    never raises for a service being down; the result says so and
+    :meth:`BuildResult.exit_code` decides what ``--strict`` makes of it.
+    ``zotero_collection`` syncs the result into that Zotero collection path.
+    ``on_progress(stage, done, total, detail)`` is called as work advances.
+    """
+    from .config import load_settings
+
+    progress = on_progress or (lambda stage, done, total, detail="": None)
+    settings = settings or load_settings()
+    doc = read_inputs(inputs, fmt, strict=strict)
+    read = len(doc)
+    progress("read", read, read, "")
+    ruleset = _load_rules(rules) if tag else None  # fail on bad rules before any network work
+    norm = normalise_document(doc, key_format=key_format, dedupe=dedupe)
+    merges = list(getattr(norm, "merges", []))
+    result = BuildResult(doc, read, out)
+    if enrich:
+        from .enrich import enrich_document
+
+        def on_enrich(ev: Any) -> None:
+            eta = f"~{ev.eta:.0f}s left" if ev.eta else ""
+            progress(ev.stage, ev.done, ev.total, f"{ev.requests} requests {eta}".strip())
+
+        enriched = doc.entries
+        result.enrichment = enrich_document(doc, settings, only=only, offline=offline, refresh=refresh, http=http,
+                                            on_progress=on_enrich, code_note=code_note, recompute_keys=False)
+        again = normalise_document(doc, key_format=key_format, dedupe=dedupe, recompute_keys=True)
+        merges += list(getattr(again, "merges", []))
+        for entry, report in zip(enriched, result.enrichment.reports):
+            report.key = entry.key  # keys were recomputed now that authors and years are known
+            result.entry_reports[id(entry)] = report
+    result.merges = merges
+    if tag:
+        from .tagging import tag_document
+
+        result.tagging = tag_document(doc, ruleset, auto=auto_tags)
+        progress("tag", len(doc), len(doc), "")
+    if out is not None:
+        result.backup = write_output(doc, out, to=to, ascii=ascii, code_note=code_note, inputs=inputs)
+        progress("write", len(doc), len(doc), "")
+    if zotero_collection:
+        import zotero_bridge
+
+        result.sync = zotero_bridge.sync(doc, zotero_collection, via=zotero_via, settings=settings)
+        progress("zotero", len(doc), len(doc), "")
+    return result
+
+
+def _load_rules(rules: Any) -> Any:
+    if rules is None or not isinstance(rules, (str, Path)):
+        return rules
+    from .tagging import load_rules
+
+    return load_rules(str(rules))
