@@ -192,9 +192,12 @@ class Pacer:
             self._sleep(wait)
         return max(wait, 0.0)
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
         try:
-            self._stamp.write_text(repr(time.time()))
+            # a request that never reached the server (refused, no network) costs the service
+            # nothing: do not make the next attempt wait a full interval for it
+            if exc_type is None or not issubclass(exc_type, (requests.exceptions.ConnectionError, OSError)):
+                self._stamp.write_text(repr(time.time()))
         finally:
             self._lock.release()
             self._thread_lock.release()
@@ -261,6 +264,7 @@ class HttpLayer:
             stale_if_error=False,
             disabled=not cache,
             filter_fn=self._may_store,
+            wal=True,  # write-ahead log: a commit per cached answer costs far less, readers never block
         )
         self.session.headers["User-Agent"] = self.user_agent
         _keep_next_request_out_of_cache(self.session.cache)

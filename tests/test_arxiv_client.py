@@ -49,6 +49,7 @@ def test_fetch_collapses_versions_and_keeps_old_style_ids(double, corpus):
     (request,) = double.queries()
     assert request["id_list"].split(",") == [renamed.id, "hep-th/9901001", "math/0611800", "1003.4567"]
     assert request["max_results"] == "4"  # never the API's default of 10
+    assert (double.log[0].header("User-Agent") or "").startswith("bibkit/")
 
 
 def test_long_lists_are_batched_and_posted(double, corpus):

@@ -94,6 +94,9 @@ def test_title_alone_is_discounted_and_authors_can_veto():
     assert not vetoed.accepted and vetoed.reason == "no shared authors"
     far = verify(Evidence(octo.title, None, (), 2010), ev(octo))
     assert not far.accepted  # a title alone, fourteen years apart: not the same work
+    dolma = next(p for p in CORPUS.papers if p.title.startswith("Dolma"))
+    short = verify(Evidence("Dolma"), Evidence("Dolma", dolma.abstract))
+    assert not short.accepted and "too short" in short.reason
 
 
 def test_same_title_different_abstract_is_vetoed():

@@ -402,9 +402,13 @@ def test_a_rate_limited_arxiv_keeps_the_hf_answers(services, corpus):
 def test_only_hf(services, corpus):
     ax, hf = services
     e = listing_entry(corpus, "Dolma")
-    doc, result = run(services, [e], only=("hf",))
+    own = Entry()
+    own.set_id("arxiv", item(corpus, "Granite Code Models").expect, "ids")
+    doc, result = run(services, [e, own], only=("hf",))
     assert ax.log == [] and e.ids.arxiv == item(corpus, "Dolma").expect
     assert e.date is not None and e.authors and e.url == f"https://arxiv.org/abs/{e.ids.arxiv}"
+    assert result.reports[1].resolved_by == "input" and own.title == item(corpus, "Granite Code Models").title
+    assert own.authors[0] == Person(literal="IBM Research") and own.provenance["authors"].source == "hf"
 
 
 def test_progress_events_and_report_shape(services, corpus):

@@ -323,7 +323,7 @@ def test_keywords_off_by_default() -> None:
 
 # --------------------------------------------------------------------------- the engine is the naive evaluator, fast
 
-WORDS = ["moe", "mixture", "of", "experts", "agent", "agents", "agentic", "tool", "use", "survey", "medical",
+WORDS = ["moe", "mixture", "of", "the", "experts", "agent", "agents", "agentic", "tool", "use", "survey", "medical",
          "clinical", "model", "models", "merging", "small", "language", "vision", "naïve", "Ünïcode", "x"]
 SEPS = [" ", " ", " ", "-", ", ", ". ", "\u2011", " (", ") ", "_", "\n", "/"]
 
@@ -341,7 +341,8 @@ def texts(draw: st.DrawFn) -> str:
 
 
 PATTERNS = ["moe", "mixture of experts", "agent*", "tool use", "survey", "medical", "clinical model*",
-            "small language model*", "naïve", "ünïcode", "x", "of experts", "model merging", "vision-language"]
+            "small language model*", "naïve", "ünïcode", "x", "of experts", "model merging", "vision-language",
+            "language agent*", "model merg*", "of the mod*"]  # the last three: phrases of common words + a prefix
 
 
 @st.composite

@@ -6,6 +6,8 @@ through the local API whenever it is on.  Every command of the
 ``zotero-bridge`` tool is a thin layer over one function here:
 
 * :func:`sync` — plan and apply (``zotero-bridge sync``);
+* :func:`sync_per_tag` — one subcollection per tag (``zotero-bridge sync --collection-per-tag``);
+* :func:`tag_collection` — tag the items already in a collection by rules (``zotero-bridge tag``, Zotero 10);
 * :func:`export_collection` — a collection as ``.bib`` (``zotero-bridge export``);
 * :func:`list_collections` — paths and item counts (``zotero-bridge collections``);
 * :func:`status` — which Zotero, which transports, what to enable (``zotero-bridge status``).
@@ -22,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 __all__ = [
     "sync", "SyncResult", "export_collection", "ExportResult", "list_collections", "CollectionInfo", "status",
     "ZoteroStatus", "make_plan", "Plan", "PlannedItem", "Action", "Capabilities", "Snapshot", "entry_to_item",
-    "item_to_entry", "ZoteroError",
+    "item_to_entry", "ZoteroError", "sync_per_tag", "tag_collection", "TagCollectionResult",
 ]
 
 _EXPORTS = {
@@ -33,6 +35,8 @@ _EXPORTS = {
     "Snapshot": "library",
     "entry_to_item": "mapping", "item_to_entry": "mapping",
     "ZoteroError": "transport",
+    "sync_per_tag": "pertag",
+    "tag_collection": "tagging", "TagCollectionResult": "tagging",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -40,6 +44,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .export import CollectionInfo, ExportResult, export_collection, list_collections
     from .library import Snapshot
     from .mapping import entry_to_item, item_to_entry
+    from .pertag import sync_per_tag
+    from .tagging import TagCollectionResult, tag_collection
     from .plan import Action, Capabilities, Plan, PlannedItem, make_plan
     from .syncing import SyncResult, sync
     from .transport import ZoteroError

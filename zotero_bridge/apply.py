@@ -108,6 +108,43 @@ def _chunks(seq: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
         yield seq[i:i + size]
 
 
+def post_objects(api: LocalApi, keys: KeyProvider, path: str, objects: list[dict[str, Any]]) -> dict[str, Any]:
+    """One ``POST`` of at most 50 objects through the local API; the write report, or an error.
+
+    Handles what is about the request rather than its objects: a missing,
+    single-use or revoked key (``401``: ask again), another Zotero profile
+    answering (``412`` Server-ID: take its ID), ``403`` (not editable / API
+    turned off), ``5xx`` (:class:`OutcomeUnknown`: read back before deciding).
+    Per-object failures stay in the report for the caller.  Each attempt
+    carries a fresh ``Zotero-Write-Token``.
+    """
+    for _attempt in range(4):
+        key = keys.key()
+        response = api.write("POST", path, objects, api_key=key)
+        status = response.status_code
+        if status == 401:  # unknown/revoked key: nothing was written; ask again
+            keys.rejected()
+            continue
+        body = text_of(response)
+        if status == 412 and "server-id" in body.lower().replace(" ", "-") and response.headers.get("Zotero-Server-ID"):
+            api.server_id = response.headers["Zotero-Server-ID"]
+            keys.reset()
+            continue
+        keys.used()
+        if status == 200:
+            report = json_of(response)
+            if not isinstance(report, dict):
+                raise ZoteroHTTPError(f"POST {path}: Zotero's write report is not JSON", status, body)
+            return report
+        if status == 403:
+            raise ZoteroError(f"Zotero refused the write ({body.strip() or 'HTTP 403'}): the library is not "
+                              f"editable, or the local API was turned off meanwhile")
+        if status >= 500:  # an exception inside Zotero: what it applied is not known, so read back first
+            raise OutcomeUnknown(f"Zotero failed on POST {path} (HTTP {status})")
+        raise ZoteroHTTPError(f"POST {path}: Zotero answered HTTP {status} {body.strip()[:200]!r}", status, body)
+    raise ZoteroError("Zotero kept refusing the API key; run again and click \"Always Allow\"")
+
+
 # --------------------------------------------------------------------------- Zotero 10: local API
 
 
@@ -153,6 +190,12 @@ class LocalApplier:
             self._mark_inflight(f"no answer from Zotero ({exc}); the next run completes it without duplicates")
         return self.result
 
+    def _targets(self, p: PlannedItem) -> list[str]:
+        """The collections an item must be in: its own list (``--collection-per-tag``), else the plan's one."""
+        if p.targets is not None:
+            return list(p.targets)
+        return [self.target] if self.target else []
+
     def _mark_inflight(self, message: str) -> None:
         for p in self._inflight:
             if self.outcome(p).status is Status.NOT_DONE:
@@ -161,31 +204,7 @@ class LocalApplier:
 
     # -- one write request, with authorization handling
     def _post(self, path: str, objects: list[dict[str, Any]]) -> dict[str, Any]:
-        for _attempt in range(4):
-            key = self.keys.key()
-            response = self.api.write("POST", path, objects, api_key=key)
-            status = response.status_code
-            if status == 401:  # unknown/revoked key: nothing was written; ask again
-                self.keys.rejected()
-                continue
-            body = text_of(response)
-            if status == 412 and "server-id" in body.lower().replace(" ", "-") and response.headers.get("Zotero-Server-ID"):
-                self.api.server_id = response.headers["Zotero-Server-ID"]
-                self.keys.reset()
-                continue
-            self.keys.used()
-            if status == 200:
-                report = json_of(response)
-                if not isinstance(report, dict):
-                    raise ZoteroHTTPError(f"POST {path}: Zotero's write report is not JSON", status, body)
-                return report
-            if status == 403:
-                raise ZoteroError(f"Zotero refused the write ({body.strip() or 'HTTP 403'}): the library is not "
-                                  f"editable, or the local API was turned off meanwhile")
-            if status >= 500:  # an exception inside Zotero: what it applied is not known, so read back first
-                raise OutcomeUnknown(f"Zotero failed on POST {path} (HTTP {status})")
-            raise ZoteroHTTPError(f"POST {path}: Zotero answered HTTP {status} {body.strip()[:200]!r}", status, body)
-        raise ZoteroError("Zotero kept refusing the API key; run again and click \"Always Allow\"")
+        return post_objects(self.api, self.keys, path, objects)
 
     # -- collections
     def _ensure_collection(self) -> None:
@@ -234,7 +253,7 @@ class LocalApplier:
         creates = self.plan.by_action(Action.CREATE)
         objects: list[_Obj] = []
         for p in creates:
-            data = {**p.draft.data, "key": p.key, "version": 0, "collections": [self.target] if self.target else []}
+            data = {**p.draft.data, "key": p.key, "version": 0, "collections": self._targets(p)}
             objects.append(_Obj(p, data, "item"))
             if p.attachment:
                 objects.append(_Obj(p, {**p.attachment, "version": 0}, "attachment"))
@@ -351,7 +370,7 @@ class LocalApplier:
                 # itemType rides along unchanged (PROTOCOL 3.3: item objects carry it; harmless with PATCH semantics)
                 data: dict[str, Any] = {"key": p.key, "version": p.version, "itemType": p.draft.item_type, **p.patch}
                 if p.add_collection:
-                    data["collections"] = list(dict.fromkeys(p.collections + ([self.target] if self.target else [])))
+                    data["collections"] = list(dict.fromkeys(p.collections + self._targets(p)))
                 objects.append(_Obj(p, data, "item"))
             if p.attachment:
                 objects.append(_Obj(p, {**p.attachment, "version": 0}, "attachment"))

@@ -1,6 +1,8 @@
 """The ``zotero-bridge`` command: each sub-command is a thin layer over one documented function.
 
 * ``sync INPUT --collection PATH`` → :func:`zotero_bridge.sync`
+* ``sync INPUT --collection-per-tag PARENT`` → :func:`zotero_bridge.sync_per_tag`
+* ``tag --collection PATH --rules RULES.toml`` → :func:`zotero_bridge.tag_collection`
 * ``export --collection PATH -o OUT.bib`` → :func:`zotero_bridge.export_collection`
 * ``collections`` → :func:`zotero_bridge.list_collections`
 * ``status`` → :func:`zotero_bridge.status`
@@ -22,6 +24,7 @@ from typing import Any, Sequence
 
 from bibkit import __version__
 from bibkit.cli.common import add_report_option, print_summary, progress, table, write_report
+from bibkit.cli.tag import add_tag_options
 from bibkit.config import ConfigError, Settings, load_settings
 from bibkit.errors import BibkitError, ExitCode
 from bibkit.fileio import atomic_write_text
@@ -34,26 +37,46 @@ def _settings(args: argparse.Namespace) -> Settings:
 # --------------------------------------------------------------------------- sync
 
 
+def _tagging_asked(args: argparse.Namespace) -> bool:
+    """Plain ``sync`` tags only when asked (``--rules`` or an automatic-tag switch); ``--collection-per-tag``
+    always tags, exactly as ``bibkit collections`` does, so both show the same split."""
+    if getattr(args, "collection_per_tag", None):
+        return True
+    return bool(args.rules) or any(getattr(args, name, None) is not None
+                                   for name in ("category_tags", "code_tags", "keyword_tags"))
+
+
 def cmd_sync(args: argparse.Namespace) -> int:
+    from bibkit.cli.tag import tagging_from_args
     from bibkit.normalize import normalise
     from bibkit.sources import read_path
+    from bibkit.tagging import tag_document
 
+    from .pertag import sync_per_tag
     from .plan import Plan
     from .syncing import sync
 
     settings = _settings(args)
+    tagging_on = _tagging_asked(args)
+    rules, auto = tagging_from_args(args) if tagging_on else (None, None)  # bad rules stop here, before any reading
     doc = read_path(args.input, fmt=args.from_format, strict=False)
     # the same normalisation as `bibkit convert`: duplicates merged, citation keys assigned (pinned ones kept)
     normalise(doc, key_format=settings.citekey_format)
     entries = doc.entries
     report: dict[str, Any] = {"input": args.input, "input_problems": [str(p) for p in doc.all_problems()]}
+    if tagging_on:
+        tagged = tag_document(doc, rules, auto=auto)
+        report["tagging"] = {"rules_file": rules.path if rules is not None else None, **tagged.totals(),
+                             "tags": [c.as_dict() for c in tagged.counts()]}
+    notify = lambda message: print(f"zotero-bridge: {message}", file=sys.stderr)  # noqa: E731
+    common = dict(tags=args.tag or (), via=args.via, dry_run=args.dry_run, settings=settings,
+                  prune_tags=args.prune_tags, resave_unknown=args.resave_unknown, timeout=args.timeout)
     try:
         with progress(args, total=len(entries), desc="zotero", unit="entry") as bar:
-            result = sync(
-                entries, args.collection, tags=args.tag or (), via=args.via, dry_run=args.dry_run, settings=settings,
-                prune_tags=args.prune_tags, resave_unknown=args.resave_unknown, timeout=args.timeout,
-                progress=bar.update, notify=lambda message: print(f"zotero-bridge: {message}", file=sys.stderr),
-            )
+            if args.collection_per_tag:
+                result = sync_per_tag(entries, args.collection_per_tag, progress=bar.update, notify=notify, **common)
+            else:
+                result = sync(entries, args.collection, progress=bar.update, notify=notify, **common)
     except BibkitError as exc:
         write_report(args.report, {**report, "error": str(exc), "complete": False})
         raise
@@ -62,6 +85,47 @@ def cmd_sync(args: argparse.Namespace) -> int:
     title = "zotero-bridge sync" + (" (dry run: nothing changed)" if args.dry_run else "")
     print_summary(args, title, result.summary_rows(), notes=result.problems + result.notes)
     write_report(args.report, {**report, **result.as_dict()})
+    if result.interrupted:
+        print("zotero-bridge: interrupted; run the same command again to complete it", file=sys.stderr)
+    return result.exit_code
+
+
+# --------------------------------------------------------------------------- tag
+
+
+def cmd_tag(args: argparse.Namespace) -> int:
+    from bibkit.cli.tag import tagging_from_args
+
+    from .tagging import TagPlan, tag_collection
+
+    rules, auto = tagging_from_args(args)  # a bad rules file stops here, before Zotero is asked anything
+    try:
+        with progress(args, total=None, desc="zotero tag", unit="item") as bar:
+            result = tag_collection(
+                args.collection, rules, auto=auto, recursive=args.recursive, dry_run=args.dry_run,
+                settings=_settings(args), timeout=args.timeout, progress=bar.update,
+                notify=lambda message: print(f"zotero-bridge: {message}", file=sys.stderr),
+            )
+    except BibkitError as exc:
+        write_report(args.report, {"collection": args.collection, "error": str(exc), "complete": False})
+        raise
+    plan = result.plan
+    out = sys.stdout if args.dry_run else sys.stderr
+    if args.dry_run or not args.quiet:
+        rows = plan.count_rows()
+        out.write(table(rows, TagPlan.COUNT_HEADERS) if rows else "no tags\n")
+        changes = plan.change_rows()
+        verb = "would change" if args.dry_run else "changed"
+        out.write(f"\n{len(changes)} of {len(plan.items)} items {verb}" + (":\n" if changes else ".\n"))
+        limit = None if args.dry_run else 20
+        shown = changes if limit is None else changes[:limit]
+        if shown:
+            out.write(table(shown, TagPlan.CHANGE_HEADERS))
+        if limit is not None and len(changes) > limit:
+            out.write(f"… and {len(changes) - limit} more (see --report)\n")
+    title = "zotero-bridge tag" + (" (dry run: nothing changed)" if args.dry_run else "")
+    print_summary(args, title, result.summary_rows(), notes=result.problems + result.notes)
+    write_report(args.report, result.as_dict())
     if result.interrupted:
         print("zotero-bridge: interrupted; run the same command again to complete it", file=sys.stderr)
     return result.exit_code
@@ -157,8 +221,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sync", help="put entries into a Zotero collection (creates, updates, tags; idempotent)")
     p.add_argument("input", metavar="INPUT", help="anything bibkit reads (.bib, listing, IDs, HF JSON); - for stdin")
     p.add_argument("--from", dest="from_format", metavar="FORMAT", help="input format (default: detected)")
-    p.add_argument("--collection", required=True, metavar="PATH", help='target collection, e.g. "Reading/MoE"')
-    p.add_argument("--tag", action="append", metavar="TAG", help="add this tag to every entry (repeatable)")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--collection", metavar="PATH", help='target collection, e.g. "Reading/MoE"')
+    where.add_argument("--collection-per-tag", metavar="PARENT",
+                       help="one subcollection PARENT/<tag> per tag, each entry in the collections of all its tags "
+                            "(entries are tagged first, as 'bibkit collections' shows; untagged ones go into PARENT; "
+                            "several collections per item need Zotero 10)")
+    p.add_argument("--tag", action="append", metavar="TAG",
+                   help="add this tag to every entry (repeatable; makes no collection with --collection-per-tag)")
     p.add_argument("--dry-run", action="store_true", help="print the plan as a table and change nothing")
     p.add_argument("--via", choices=("local", "connector"), help="force a transport (default: detected)")
     p.add_argument("--prune-tags", metavar="PREFIX",
@@ -166,8 +236,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resave-unknown", action="store_true",
                    help="re-send entries an interrupted connector save left in an unknown state")
     p.add_argument("--timeout", type=float, metavar="SECONDS", help="how long to wait for Zotero per request (30)")
+    add_tag_options(p)
     add_report_option(p)
     p.set_defaults(func=cmd_sync)
+
+    p = sub.add_parser(
+        "tag", help="tag the items already in a Zotero collection from a rules file (Zotero 10)",
+        description="Read the items of a Zotero collection, decide their tags with a rules file (and automatic "
+                    "tags) as 'bibkit tag' does, and add the new tags as manual tags. Tags are only ever added. "
+                    "Needs Zotero 10 or later with the local API on.")
+    p.add_argument("--collection", required=True, metavar="PATH", help='the collection, e.g. "Reading/MoE"')
+    p.add_argument("--recursive", action="store_true", help="also tag the items of its subcollections")
+    p.add_argument("--dry-run", action="store_true",
+                   help="print per-tag counts and the items that would change, and change nothing")
+    p.add_argument("--timeout", type=float, metavar="SECONDS", help="how long to wait for Zotero per request (30)")
+    add_tag_options(p, rules_required=True)
+    add_report_option(p)
+    p.set_defaults(func=cmd_tag)
 
     p = sub.add_parser("export", help="write a Zotero collection as .bib")
     p.add_argument("--collection", required=True, metavar="PATH")

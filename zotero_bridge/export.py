@@ -7,6 +7,17 @@ the ``citationKey`` field — the order Zotero's own exporter uses), gives a key
 to items that have none, and writes with bibkit's writer.  Because sync puts
 the same fields back the same way, export → sync → export is stable.
 
+Tags become the ``keywords`` field, manual and automatic alike, in the order
+the local API lists them.  Zotero itself keeps no order for an item's tags (its
+database answers in storage order; its window sorts them), so the round trip
+``.bib`` keywords → Zotero tags → exported keywords is exact for the *set* of
+tags — spaces, hyphens, dots and any Unicode included — and stable in order:
+sync sends an entry's tags in keyword order and only ever appends missing ones,
+so the same library state always exports the same keywords, and export → sync
+→ export is a fixed point.  A Zotero tag with a comma or semicolon cannot
+survive as a BibTeX keyword (readers split on them): such tags are exported
+as they are and reported.
+
 ``native=True`` asks Zotero's built-in BibTeX translator instead
 (``?format=bibtex|biblatex``), for comparison or for item types bibkit does
 not model.  Either way the local API must be on: the connector cannot read.
@@ -133,6 +144,18 @@ def collection_entries(api: LocalApi, collection: str, *, recursive: bool = Fals
     return entries, keys
 
 
+def keyword_problems(entries: list[Entry]) -> list[str]:
+    """Tags that cannot be BibTeX keywords as they are (a comma or semicolon splits them when read back)."""
+    out = []
+    for entry in entries:
+        for tag in entry.tags:
+            if "," in tag or ";" in tag:
+                sep = "comma" if "," in tag else "semicolon"
+                out.append(f"{entry.key}: Zotero tag {tag!r} contains a {sep}; in the BibTeX keywords field it reads "
+                           f"back as several tags (rename the tag in Zotero to keep it whole)")
+    return out
+
+
 def export_collection(
     collection: str,
     *,
@@ -159,5 +182,6 @@ def export_collection(
     for change in assign_keys(entries):
         if change.old is None:
             problems.append(f"{change.entry.title!r} has no citation key in Zotero: exported as {change.new!r}")
+    problems += keyword_problems(entries)
     text = write(Document(blocks=list(entries)), to=to)
     return ExportResult(text, entries, normalise_path(collection), keys, False, http.count, status, problems)

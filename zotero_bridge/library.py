@@ -122,6 +122,21 @@ class Snapshot:
                 self.items.append(item)
 
 
+def find_collection_loose(snapshot: Snapshot, path: str) -> str | None:
+    """The collection at ``path``: the exact path first, else the one path equal to it ignoring letter case.
+
+    Zotero's own lookups by name ignore case, and a user typing ``reading/moe``
+    means ``Reading/MoE``; two collections differing only in case are
+    ambiguous, so then only an exact match counts.
+    """
+    exact = snapshot.find_collection(path)
+    if exact is not None:
+        return exact
+    wanted = normalise_path(path).casefold()
+    hits = sorted(k for k, p in snapshot.collection_paths().items() if p.casefold() == wanted)
+    return hits[0] if len(hits) == 1 else None
+
+
 @dataclass
 class Match:
     item: dict[str, Any]

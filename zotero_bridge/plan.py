@@ -93,6 +93,10 @@ class PlannedItem:
     collections: list[str] = field(default_factory=list)  # the existing item's collections (kept)
     identity_key: str | None = None  # the deterministic key of this entry (local record, creates)
     problem: bool = False  # a skip the user must act on (not a mere duplicate in the input)
+    #: the collections this entry belongs in (keys), when they differ per entry (``--collection-per-tag``);
+    #: ``None``: the plan's one collection.  Existing items keep their other collections.
+    targets: list[str] | None = None
+    into: list[str] = field(default_factory=list)  # the paths of ``targets``, for tables and reports
 
     @property
     def title(self) -> str:
@@ -111,12 +115,13 @@ class PlannedItem:
         """Short human text for tables: what changes."""
         if self.blocked:
             return self.blocked
+        into = f" → {', '.join(self.into)}" if self.into and self.action is not Action.SKIP else ""
         if self.action is Action.CREATE:
             extra = " + code link" if self.draft.attachment else ""
-            return f"new {self.draft.item_type}{extra}"
+            return f"new {self.draft.item_type}{extra}{into}"
         if self.changes:
-            return "changes: " + ", ".join(self.changes)
-        return "; ".join(self.notes)
+            return "changes: " + ", ".join(self.changes) + into
+        return "; ".join(self.notes) + into
 
 
 @dataclass
@@ -187,6 +192,7 @@ class Plan:
                     "changes": {k: {"old": o, "new": n} for k, (o, n) in i.changes.items()},
                     "blocked": i.blocked,
                     "notes": i.notes,
+                    **({"collections": i.into} if i.targets is not None else {}),
                 }
                 for i in self.items
             ],
@@ -537,13 +543,14 @@ def diff_item(i: int, entry: Entry, match: Match, ctx: _Context) -> PlannedItem:
         if new_extra != old_extra:
             changes["extra"], patch["extra"] = (old_extra, new_extra), new_extra
 
-    # tags: add what is missing; remove only the tool-owned prefix when asked
+    # tags: add what is missing; remove only the tool-owned prefix when asked.  As in bibkit's tagging, a tag
+    # the item has in any letter case counts as present (no "moe" next to the user's "MoE")
     existing_tags = item.get("tags") or []
-    names = {t.get("tag") for t in existing_tags}
-    add = [t for t in draft.tags if t not in names]
-    desired = set(draft.tags)
+    names = {(t.get("tag") or "").casefold() for t in existing_tags}
+    add = [t for t in draft.tags if t.casefold() not in names]
+    desired = {t.casefold() for t in draft.tags}
     prune = [t.get("tag") for t in existing_tags if ctx.prune_prefix and (t.get("tag") or "").startswith(ctx.prune_prefix)
-             and t.get("tag") not in desired and not t.get("type")]
+             and (t.get("tag") or "").casefold() not in desired and not t.get("type")]
     if add or prune:
         kept = [t for t in existing_tags if t.get("tag") not in prune]
         patch["tags"] = kept + [{"tag": t} for t in add]
@@ -574,7 +581,30 @@ def replan_item(planned: PlannedItem, item: dict[str, Any], plan: Plan, snapshot
                    plan.capabilities, snapshot, plan.collection)
     fresh = diff_item(planned.index, planned.entry, Match(item, matched_by), ctx)
     fresh.identity_key = planned.identity_key
+    if planned.targets is not None:
+        retarget(fresh, planned.targets)
     return fresh
+
+
+def retarget(planned: PlannedItem, targets: Sequence[str]) -> PlannedItem:
+    """Point a planned item at several collections (keys) instead of the plan's one.
+
+    A create goes into all of them; an existing item joins the ones it is not
+    in yet (its other collections are kept: Zotero 10 item objects carry the
+    full ``collections`` list, so the applier sends old + new).  ``add`` /
+    ``unchanged`` follow from that; an update stays an update.  Skips and
+    blocks are left alone.
+    """
+    planned.targets = list(dict.fromkeys(targets))
+    if planned.action is Action.SKIP or planned.blocked:
+        return planned
+    if planned.action is Action.CREATE:
+        return planned
+    missing = [k for k in planned.targets if k not in planned.collections]
+    planned.add_collection = bool(missing)
+    if planned.action in (Action.ADD, Action.UNCHANGED):
+        planned.action = Action.ADD if missing else Action.UNCHANGED
+    return planned
 
 
 def _unsatisfied_extra(item: dict[str, Any], managed: extra_lines.Managed, manage_key: bool) -> tuple[str, ...]:

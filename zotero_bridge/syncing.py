@@ -22,7 +22,7 @@ from bibkit.config import Settings, load_settings
 from bibkit.errors import ExitCode
 from bibkit.model import Document, Entry
 
-from .apply import DONE, ConnectorApplier, LocalApplier, Outcome, Status, initial_outcomes
+from .apply import DONE, ApplyResult, ConnectorApplier, LocalApplier, Outcome, Status, initial_outcomes
 from .auth import KeyProvider
 from .detect import ZoteroStatus, detect, version_tuple
 from .keystore import KeyStore
@@ -84,7 +84,14 @@ class SyncResult:
         rows: list[tuple[str, Any]] = [
             ("Zotero", f"{self.status.version or '?'} at {self.status.url}"),
             ("transport", self.transport + ("" if self.plan.readable else " (library not readable: local API off)")),
-            ("collection", self.plan.collection + (" (created)" if self.collections_created else "")),
+        ]
+        into = {path for p in self.plan.items for path in p.into}
+        if into:  # --collection-per-tag
+            made = f", {len(self.collections_created)} created" if self.collections_created else ""
+            rows.append(("collections", f"{len(into)} under {self.plan.collection} (one per tag{made})"))
+        else:
+            rows.append(("collection", self.plan.collection + (" (created)" if self.collections_created else "")))
+        rows += [
             ("entries", len(self.outcomes)),
         ]
         counts = self.counts() if not self.dry_run else self.plan.counts()
@@ -198,26 +205,49 @@ def sync(
         notes = list(status.advice())
         if dry_run:
             return SyncResult(plan, status, transport, True, initial_outcomes(plan), http.count, notes=notes)
-        settled = sum(1 for p in plan.items if not p.writes)
-        if progress is not None and settled:  # entries that need no write are done already
-            progress(settled)
-        if transport == "local":
-            assert api is not None
-            keys = KeyProvider(api, KeyStore(settings.config_dir), timeout=authorize_timeout, notify=notify)
-            applied = LocalApplier(api, keys, plan, snapshot, progress=progress).run()
-        else:
-            assert record is not None
-            applied = ConnectorApplier(Connector(http), plan, record, zotero_version=status.version, api=api,
-                                       progress=progress).run()
-            if snapshot.readable:
-                # the library is the truth: what is verified there is recorded as saved (clearing "unknown"
-                # marks), so a later run without the local API still knows not to save it again
-                verified = [(p.identity_key, p.entry.title or "") for p, o in zip(plan.items, applied.outcomes)
-                            if p.identity_key and o.status in DONE
-                            and (record.get(p.identity_key) or {}).get("status") != "saved"]
-                if verified:
-                    record.mark(verified, "saved", plan.collection, "verified")
+        applied = apply_plan(plan, status, transport, http, api, snapshot, settings, record,
+                             authorize_timeout=authorize_timeout, progress=progress, notify=notify)
         notes += applied.notes
         return SyncResult(plan, status, transport, False, applied.outcomes, http.count,
                           collections_created=applied.collections_created, notes=notes,
                           error=applied.error, interrupted=applied.interrupted)
+
+
+def apply_plan(
+    plan: Plan,
+    status: ZoteroStatus,
+    transport: str,
+    http: ZoteroHttp,
+    api: LocalApi | None,
+    snapshot: Snapshot,
+    settings: Settings,
+    record: LocalRecord | None,
+    *,
+    authorize_timeout: float = 300.0,
+    progress: Callable[[int], None] | None = None,
+    notify: Callable[[str], None] | None = None,
+    keys: KeyProvider | None = None,
+) -> ApplyResult:
+    """Apply one plan with the chosen transport (the part of :func:`sync` after planning).
+
+    ``keys`` shares one authorization between several local writes of a run.
+    """
+    settled = sum(1 for p in plan.items if not p.writes)
+    if progress is not None and settled:  # entries that need no write are done already
+        progress(settled)
+    if transport == "local":
+        assert api is not None
+        keys = keys or KeyProvider(api, KeyStore(settings.config_dir), timeout=authorize_timeout, notify=notify)
+        return LocalApplier(api, keys, plan, snapshot, progress=progress).run()
+    assert record is not None
+    applied = ConnectorApplier(Connector(http), plan, record, zotero_version=status.version, api=api,
+                               progress=progress).run()
+    if snapshot.readable:
+        # the library is the truth: what is verified there is recorded as saved (clearing "unknown"
+        # marks), so a later run without the local API still knows not to save it again
+        verified = [(p.identity_key, p.entry.title or "") for p, o in zip(plan.items, applied.outcomes)
+                    if p.identity_key and o.status in DONE
+                    and (record.get(p.identity_key) or {}).get("status") != "saved"]
+        if verified:
+            record.mark(verified, "saved", plan.collection, "verified")
+    return applied

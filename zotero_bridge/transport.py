@@ -327,6 +327,18 @@ class LocalApi:
         results, _ = self.get_list(f"{USER_PREFIX}/collections/{collection_key}/items", {"format": "json"})
         return [_with_meta(r) for r in results]
 
+    def collection_top_items(self, collection_key: str) -> tuple[list[dict[str, Any]], int | None]:
+        """Top-level items directly in a collection (data dicts, paged as needed) and the library version."""
+        results, response = self.get_list(f"{USER_PREFIX}/collections/{collection_key}/items/top",
+                                          {"format": "json", "sort": "dateAdded", "direction": "asc"})
+        return [_with_meta(r) for r in results], _int(response.headers.get("Last-Modified-Version"))
+
+    def collection_attachments(self, collection_key: str) -> list[dict[str, Any]]:
+        """Attachments in a collection, including the child attachments of its items (code links)."""
+        results, _ = self.get_list(f"{USER_PREFIX}/collections/{collection_key}/items",
+                                   {"format": "json", "itemType": "attachment"})
+        return [_with_meta(r) for r in results]
+
     def export_text(self, collection_key: str, fmt: str) -> str:
         response = self.get(f"{USER_PREFIX}/collections/{collection_key}/items/top", {"format": fmt})
         _expect(response, 200, f"export {fmt}")

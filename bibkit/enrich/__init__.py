@@ -160,7 +160,7 @@ def enrich_document(
     >>> doc = read_path("examples/hf-trending-papers.txt")         # doctest: +SKIP
     >>> result = enrich_document(doc, only=("arxiv", "hf"))         # doctest: +SKIP
     >>> result.totals["resolved"], result.requests["arxiv"]         # doctest: +SKIP
-    (84, 4)
+    (84, 3)
     """
     started = time.monotonic()
     settings = settings or (http.settings if http is not None else load_settings())
@@ -188,12 +188,20 @@ def enrich_document(
             layer.close()
     result = EnrichResult(reports=[ctx.report(e) for e in entries], stats=layer.stats.as_dict(),
                           notices=list(ctx.notices))
-    result.network_ok = not layer.stats.unavailable and not any(
-        "rate limit" in n or "unreachable" in n for n in ctx.notices)
+    result.network_ok = not layer.stats.unavailable and not any(_service_trouble(n) for n in ctx.notices)
     if recompute_keys:
         result.key_changes = _recompute_keys(entries, key_format or settings.citekey_format, ctx)
     result.seconds = time.monotonic() - started
     return result
+
+
+#: words in an enricher's notice that mean a service stopped answering (for ``network_ok``)
+_TROUBLE = ("unreachable", "rate limit", "quota exhausted", "cannot reach")
+
+
+def _service_trouble(notice: str) -> bool:
+    low = notice.lower()
+    return any(word in low for word in _TROUBLE)
 
 
 def _run_github(entries: list[Entry], ctx: EnrichContext) -> None:

@@ -196,12 +196,14 @@ def apply_hf(entry: Entry, paper: HfPaper, report: EntryReport, *, confidence: f
     """HF's extras: the code repository (``githubRepo``), project page, AI keywords.
 
     With ``with_metadata`` (arXiv could not be asked) also the bibliographic
-    basics HF knows: the arXiv id, authors, date, abs URL and arXiv DOI.
+    basics HF knows, filling what is missing: the arXiv id, title, authors,
+    date, abstract, abs URL and arXiv DOI.
     """
     w = _Writer(entry, report, "hf", confidence, f"https://huggingface.co/papers/{paper.id}")
     w.ident("hf_paper", paper.id)
     if with_metadata:
         w.ident("arxiv", paper.id)
+        w.field("title", paper.title or None, fill_only=True)
         if paper.authors:
             w.field("authors", [parse_plain_name(n) for n in paper.authors], fill_only=True)
         w.field("date", paper.published_date, fill_only=True)

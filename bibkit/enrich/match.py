@@ -26,7 +26,7 @@ Rules (all thresholds are the named constants below):
    disagree (< :data:`ABSTRACT_CONTRADICTS`); known authors that do not overlap
    (< :data:`AUTHORS_CONTRADICT`); when no abstract can be compared, a title
    below :data:`TITLE_MATCH`, and with no authors either, publication years
-   more than two apart.
+   more than two apart or a title of fewer than :data:`MIN_TITLE_WORDS` words.
 2. Confidence is the best supported path: the abstract alone (renamed papers:
    a new title, the same abstract); title and abstract averaged; or — only
    when no abstract can be compared — a near-identical title
@@ -52,7 +52,7 @@ from ..normalize.text import normalize_name, normalize_title
 
 __all__ = [
     "ACCEPT", "ABSTRACT_SAME", "ABSTRACT_CONTRADICTS", "AUTHORS_CONTRADICT", "TITLE_MATCH", "TITLE_ALONE",
-    "MARGIN", "AMBIGUOUS", "MIN_ABSTRACT_WORDS",
+    "MARGIN", "AMBIGUOUS", "MIN_ABSTRACT_WORDS", "MIN_TITLE_WORDS",
     "Evidence", "Verdict", "Pick", "verify", "pick", "title_similarity", "abstract_similarity", "author_overlap",
 ]
 
@@ -75,6 +75,8 @@ TITLE_ALONE = 0.90
 MARGIN = 0.05
 #: a rejected candidate scoring at least this makes the record "ambiguous" rather than "unresolved".
 AMBIGUOUS = 0.60
+#: a title alone (no abstract, no authors) must have at least this many content words ("Introduction" won't do)
+MIN_TITLE_WORDS = 3
 #: abstracts with fewer content words than this are not compared (too short to tell papers apart).
 MIN_ABSTRACT_WORDS = 12
 #: containment is used instead of symmetric similarity only for a shorter text of at least this many content words.
@@ -221,6 +223,8 @@ def verify(record: Evidence, candidate: Evidence) -> Verdict:
         veto = "title not close enough and no abstract to compare"
     elif a is None and u is None and not year_ok:
         veto = "published years too far apart for a match on the title alone"
+    elif a is None and u is None and len(_content_words(record.title)) < MIN_TITLE_WORDS:
+        veto = "title too short to identify a paper on its own"
     if veto:
         return Verdict(False, min(score, ACCEPT - 0.01) if score >= ACCEPT else score, scores, veto, path)
     if score >= ACCEPT:

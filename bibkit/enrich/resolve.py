@@ -311,6 +311,8 @@ class ArxivResolver:
         for w in own:
             rec = records.get(w.own_id or "")
             w.searched.add(STEP_INPUT)
+            if rec is None and (self.arxiv is None or "arxiv" in self.down) and self._own_from_hf(w, ctx):
+                continue
             if rec is None:
                 if "arxiv" in self.down or self.arxiv is None:
                     w.reason = "arXiv could not be asked about the record's identifier"
@@ -337,6 +339,26 @@ class ArxivResolver:
                 if arxiv_id in records:
                     self._judge(w, records[arxiv_id], None, STEP_IDENTIFIER)
             self._decide(w, STEP_IDENTIFIER, final=False, ctx=ctx)
+
+    def _own_from_hf(self, w: _Work, ctx: EnrichContext) -> bool:
+        """arXiv cannot be asked: take what HF knows about the record's own id (``--only hf``, arXiv down)."""
+        if self.hf is None or "hf" in self.down or not w.own_id:
+            return False
+        try:
+            paper = self.hf.paper(w.own_id)
+        except OfflineMiss:
+            self.offline_misses += 1
+            return False
+        except (ServiceUnavailable, RateLimited) as exc:
+            self._service_failed("hf", exc, ctx)
+            return False
+        except HttpError:
+            return False
+        if paper is None:
+            return False
+        self._judge(w, None, paper, STEP_INPUT)
+        w.done, w.step, w.hf, w.confidence = True, STEP_INPUT, paper, 1.0
+        return True
 
     @staticmethod
     def _contradicts(work: _Work, rec: ArxivRecord) -> bool:

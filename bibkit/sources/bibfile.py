@@ -39,7 +39,8 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+import sys
+from typing import Any, Iterable
 
 import bibtexparser
 from bibtexparser import model as bp
@@ -60,9 +61,10 @@ from ..model import (
     SourceLocation,
 )
 from ..normalize.latex import decode
-from .bibscan import ScanBlock, scan
+from .bibscan import ScanBlock, ScanError, iter_blocks
 
-__all__ = ["read", "group_value", "VERBATIM_FIELDS", "MONTH_MACROS", "is_verbatim_field"]
+__all__ = ["read", "group_value", "raw_value", "github_value", "VERBATIM_FIELDS", "MONTH_MACROS",
+           "is_verbatim_field", "parse_expression"]
 
 # bibtexparser logs every failed block as a warning; we report them as Problems instead
 logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
@@ -98,6 +100,11 @@ _SIMPLE_ATTRS = {
     "publisher": "publisher", "volume": "volume", "number": "number", "pages": "pages", "note": "note",
 }
 _BOOKKEEPING = "__groups__"
+_BRACED = "__braced__"
+#: groups whose model value is one string copied from one field
+_PLAIN_GROUPS = frozenset({"title", "abstract", "journal", "booktitle", "publisher", "volume", "number",
+                           "pages", "note", "url"})
+_BRACED_CACHE: dict[tuple[str, ...], frozenset[str]] = {}
 
 _WS = re.compile(r"[ \t\n\r\f\v]+")
 _BRACE = re.compile(r"(?<!\\)[{}]")
@@ -237,6 +244,9 @@ class _Reader:
         self.macros: dict[str, str] = {}
         self.doc = Document(metadata={"format": "bib"})
         self.keys_seen: dict[str, int] = {}
+        self.doc_pending_comments: list[str] = []
+        self.values: dict[str, tuple[str, list[tuple[str, str]]]] = {}
+        self.prov = Provenance("bib", 1.0, origin)
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -256,6 +266,8 @@ class _Reader:
 
     def resolve(self, parts: list[tuple[str, str]], line0: int | None, key: str | None,
                 entry: Entry | None) -> str:
+        if len(parts) == 1 and parts[0][0] != "macro":
+            return parts[0][1]
         out = []
         for kind, text in parts:
             if kind == "macro":
@@ -278,9 +290,14 @@ class _Reader:
     # -- blocks -------------------------------------------------------------------------
 
     def run(self) -> Document:
-        blocks = scan(self.text)
-        if blocks is None:  # not plainly well formed: bibtexparser splits it, with its error recovery
-            blocks = _from_bibtexparser(self.text)
+        try:
+            return self.consume(iter_blocks(self.text))
+        except ScanError:
+            # not plainly well formed: start again with bibtexparser's splitter and its error recovery
+            self.__init__(self.text, self.origin, self.strict)  # type: ignore[misc]
+            return self.consume(_from_bibtexparser(self.text))
+
+    def consume(self, blocks: Iterable[ScanBlock]) -> Document:
         prev_entry: Entry | None = None
         for block in blocks:
             kind, line0 = block.kind, block.line
@@ -349,7 +366,7 @@ class _Reader:
         while pending:
             fname, raw, fline = pending.pop(0)
             raw = raw.strip()
-            lname = fname.strip().lower()
+            fname, lname = _field_name(fname)
             parts, leftover = parse_expression(raw)
             if leftover:
                 m = _MISSING_COMMA.match(leftover)
@@ -370,9 +387,10 @@ class _Reader:
                     f"bibkit: duplicate field of entry {key} dropped: {fname} = {raw}")
                 continue
             seen[lname] = 1
-            fields.append((lname, fname.strip(), raw, fline))
+            fields.append((lname, fname, raw, fline))
             origin.fields[lname] = raw
-            origin.names[lname] = fname.strip()
+            if fname != lname:  # names written in lower case (nearly all) are not repeated
+                origin.names[lname] = fname
             value = self.resolve(parts, fline, key, entry)
             self.values[lname] = (value, parts)
         self.build(entry, fields, origin)
@@ -384,14 +402,13 @@ class _Reader:
         self.values = {}
         return entry
 
-    doc_pending_comments: list[str]
-    values: dict[str, tuple[str, list[tuple[str, str]]]]
-
     def build(self, entry: Entry, fields: list[tuple[str, str, str, int | None]], origin: BibOrigin) -> None:
         """Fill the model from the resolved field values and record group snapshots."""
         groups: dict[str, str] = {}
         values = self.values
-        prov = Provenance("bib", 1.0, str(entry.origin) if entry.origin else self.origin)
+        where = str(entry.origin) if entry.origin else self.origin
+        prov = Provenance("bib", 1.0, where)
+        self.prov = prov
         provenance = entry.provenance
         extra = entry.extra
         ids = entry.ids
@@ -400,7 +417,10 @@ class _Reader:
             return decode(values[name][0])
 
         def verbatim(name: str) -> str:
-            return _WS.sub(" ", values[name][0]).strip()
+            value = values[name][0]
+            if "\n" in value or "\t" in value or "  " in value or "\r" in value:
+                return _WS.sub(" ", value).strip()
+            return value.strip()
 
         date_fields = []
         for lname, _written, _raw, fline in fields:
@@ -421,7 +441,7 @@ class _Reader:
                 groups[lname] = "url"
                 provenance["url"] = prov
             else:
-                groups[lname] = "extra:" + lname
+                groups[lname] = _extra_group(lname)
                 extra[lname] = verbatim(lname) if is_verbatim_field(lname) else text(lname)
 
         if entry.journal is None and "journaltitle" in extra:
@@ -459,7 +479,32 @@ class _Reader:
         # snapshots for the writer: every group that has fields, and the groups the reader derived
         # without a field of their own (an arXiv id from the journal, a PMID from the note); a group
         # missing here was empty at read time
+        # a field written "{text}" whose model value is that very text (nearly every title and
+        # abstract) keeps only the text: its raw expression is rebuilt by raw_value()
+        braced = []
+        fields_memo = origin.fields
+        for lname, _written, _raw, _fline in fields:
+            parts = values[lname][1]
+            if len(parts) == 1 and parts[0][0] == "brace":
+                group = groups.get(lname)
+                if group is None:
+                    continue
+                current = entry.extra.get(lname) if group.startswith("extra:") else \
+                    getattr(entry, group, None) if group in _PLAIN_GROUPS else None
+                if current is not None and current is parts[0][1]:
+                    fields_memo[lname] = current
+                    braced.append(lname)
+        layout = tuple(groups.items())
+        shared = _GROUPS_CACHE.get(layout)
+        if shared is not None:
+            groups = shared  # shared between entries, read-only
+        elif len(_GROUPS_CACHE) < 5000:
+            _GROUPS_CACHE[layout] = groups
         decoded: dict[str, Any] = {_BOOKKEEPING: groups, "entry_type": entry.entry_type}
+        if braced:
+            key_b = tuple(braced)
+            decoded[_BRACED] = _BRACED_CACHE.setdefault(key_b, frozenset(braced)) \
+                if len(_BRACED_CACHE) < 5000 or key_b in _BRACED_CACHE else frozenset(braced)
         for g in set(groups.values()):
             decoded[g] = group_value(entry, g)
         if ids.arxiv is not None and "ids.arxiv" not in decoded:
@@ -469,7 +514,9 @@ class _Reader:
         if entry.date is not None and "date" not in decoded:  # the start of a BibLaTeX date range
             decoded["date"] = entry.date
         if entry.links and "github" not in decoded:
-            decoded["github"] = github_value(entry)
+            repo = github_value(entry)
+            if repo is not None:
+                decoded["github"] = repo
         origin.decoded = decoded
 
     def _date(self, entry: Entry, date_fields: list[str], groups: dict[str, str],
@@ -520,12 +567,12 @@ class _Reader:
         elif "date" in extra:
             entry.date = PartialDate.parse(extra["date"])  # e.g. a range: its start, for keys and matching
         if entry.date is not None:
-            entry.provenance["date"] = Provenance("bib", 1.0, str(entry.origin))
+            entry.provenance["date"] = self.prov
 
     def _identifiers(self, entry: Entry, groups: dict[str, str]) -> None:
         extra = entry.extra
         ids = entry.ids
-        prov = Provenance("bib", 1.0, str(entry.origin))
+        prov = self.prov
         # DOI
         if "doi" in extra:
             doi = normalize_doi(extra["doi"].replace("\\_", "_").replace("\\%", "%"))
@@ -628,6 +675,32 @@ def _from_bibtexparser(text: str) -> list[ScanBlock]:
     return out
 
 
+_FIELD_NAMES: dict[str, tuple[str, str]] = {}
+_EXTRA_GROUPS: dict[str, str] = {}
+#: identical field-to-group maps are shared between entries (a large file repeats a few layouts)
+_GROUPS_CACHE: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
+
+
+def _field_name(written: str) -> tuple[str, str]:
+    """``(name as written, lower-case name)``, both interned: 100,000 entries repeat a few dozen names."""
+    names = _FIELD_NAMES.get(written)
+    if names is None:
+        stripped = sys.intern(written.strip())
+        names = (stripped, sys.intern(stripped.lower()))
+        if len(_FIELD_NAMES) < 10000:
+            _FIELD_NAMES[written] = names
+    return names
+
+
+def _extra_group(name: str) -> str:
+    group = _EXTRA_GROUPS.get(name)
+    if group is None:
+        group = sys.intern("extra:" + name)
+        if len(_EXTRA_GROUPS) < 10000:
+            _EXTRA_GROUPS[name] = group
+    return group
+
+
 def _unwrap(block: bp.Block) -> bp.Block:
     seen = 0
     while isinstance(block, bp.ParsingFailedBlock) and block.ignore_error_block is not None and seen < 5:
@@ -679,6 +752,20 @@ def _github_field_link(value: str) -> Link | None:
 
 # --------------------------------------------------------------------------- group values (shared with the writer)
 
+def raw_value(origin: BibOrigin, name: str) -> str:
+    """The raw value expression of field ``name`` (lower case) as it was written in the input.
+
+    Fields written as a plain ``{text}`` whose model value is that text are memoised as the
+    text alone (one string shared with the model instead of two copies, which matters for
+    100,000 abstracts); this puts their braces back.
+    """
+    value = origin.fields[name]
+    braced = origin.decoded.get(_BRACED)
+    if braced is not None and name in braced:
+        return "{" + value + "}"
+    return value
+
+
 def github_value(entry: Entry) -> str | None:
     """``owner/name`` of the entry's primary code repository (GitHub's canonical name once enriched)."""
     link = entry.code_repo
@@ -718,7 +805,4 @@ def read(text: str, origin: str, *, strict: bool = False) -> Document:
         text = text[1:]
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    reader = _Reader(text, origin, strict)
-    reader.doc_pending_comments = []
-    reader.values = {}
-    return reader.run()
+    return _Reader(text, origin, strict).run()

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Iterator
 
-__all__ = ["ScanBlock", "scan"]
+__all__ = ["ScanBlock", "ScanError", "iter_blocks", "scan"]
 
 _BLOCK_START = re.compile(r"@(\w*)[ \t]*([{(])")
 # a block start at the start of a line inside a block: bibtexparser aborts the block there
@@ -183,20 +184,29 @@ def _delimited(text: str, open_index: int, close: str, track_quotes: bool = True
     raise _GiveUp
 
 
-def scan(text: str) -> list[ScanBlock] | None:
-    """Split well-formed ``.bib`` text into blocks, or ``None`` when it is not plainly well formed."""
+class ScanError(Exception):
+    """The text is not plainly well formed: split it with bibtexparser instead."""
+
+
+def iter_blocks(text: str) -> Iterator[ScanBlock]:
+    """Blocks of well-formed ``.bib`` text, one at a time; raises :class:`ScanError` (possibly after
+    some blocks were yielded) at the first thing that is not plainly well formed."""
     if "\\\\{" in text or "\\\\}" in text or "\r" in text:
-        return None
+        raise ScanError("escaped backslash before a brace, or a carriage return")
     lines = _Lines(text)
-    out: list[ScanBlock] = []
+    pending: list[ScanBlock] = []
     pos = 0
     try:
         while True:
             m = _BLOCK_START.search(text, pos)
             if m is None:
-                _implicit(text, pos, len(text), lines, out)
-                return out
-            _implicit(text, pos, m.start(), lines, out)
+                _implicit(text, pos, len(text), lines, pending)
+                yield from pending
+                return
+            _implicit(text, pos, m.start(), lines, pending)
+            if pending:
+                yield from pending
+                pending.clear()
             kind = m.group(1).lower()
             close = "}" if m.group(2) == "{" else ")"
             if kind.startswith("comment"):  # bibtexparser's test: "@comments{…}" is a comment too
@@ -204,14 +214,14 @@ def scan(text: str) -> list[ScanBlock] | None:
                 body = text[m.end():end]
                 if _LINE_BLOCK_START.search(body):
                     raise _GiveUp
-                out.append(ScanBlock("comment", lines.at(m.start()), body.strip()))
+                yield ScanBlock("comment", lines.at(m.start()), body.strip())
                 pos = end + 1
             elif kind.startswith("preamble"):
                 end = _delimited(text, m.end() - 1, close)
                 body = text[m.end():end]
                 if _LINE_BLOCK_START.search(body):
                     raise _GiveUp
-                out.append(ScanBlock("preamble", lines.at(m.start()), body))
+                yield ScanBlock("preamble", lines.at(m.start()), body)
                 pos = end + 1
             elif kind.startswith("string"):
                 km = _STRING_KEY.match(text, m.end())
@@ -223,13 +233,21 @@ def scan(text: str) -> list[ScanBlock] | None:
                 body = text[km.end():end]
                 if _LINE_BLOCK_START.search(body):
                     raise _GiveUp
-                out.append(ScanBlock("string", lines.at(m.start()), body.strip(), km.group(1).strip()))
+                yield ScanBlock("string", lines.at(m.start()), body.strip(), km.group(1).strip())
                 pos = end + 1
             else:
                 block, end = _entry(text, m, lines, close)
                 if _LINE_BLOCK_START.search(text, m.end(), end):
                     raise _GiveUp
-                out.append(block)
+                yield block
                 pos = end
-    except (_GiveUp, IndexError):
+    except (_GiveUp, IndexError) as exc:
+        raise ScanError(f"not plainly well formed near offset {pos}") from exc
+
+
+def scan(text: str) -> list[ScanBlock] | None:
+    """All blocks of well-formed ``.bib`` text, or ``None`` when it is not plainly well formed."""
+    try:
+        return list(iter_blocks(text))
+    except ScanError:
         return None

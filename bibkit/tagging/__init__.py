@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 
-@dataclass
+@dataclass(slots=True)
 class EntryTagging:
     """What tagging decided for one entry."""
 

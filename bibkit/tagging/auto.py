@@ -86,6 +86,8 @@ def has_code(entry: Entry) -> bool:
     repository named in the abstract counts — "Code is at github.com/…" is how
     abstracts announce code.
     """
+    if not entry.links:
+        return False
     if entry.code_repo is not None:
         return True
     for link in entry.links:

@@ -55,7 +55,7 @@ def tag_problem(tag: object) -> str | None:
 
 def add_tags(entry: Entry, tags: Iterable[str]) -> list[str]:
     """Append the tags the entry does not have yet (ignoring case); return those added."""
-    present = {t.casefold() for t in entry.tags}
+    present = {t.casefold() for t in entry.tags} if entry.tags else set()
     added: list[str] = []
     for tag in tags:
         folded = tag.casefold()

@@ -54,7 +54,7 @@ from ..bibnames import format_bibtex_names
 from ..model import Document, Entry, Problem, RawBlock
 from ..normalize.casing import protect
 from ..normalize.latex import encode, to_ascii, unencodable
-from ..sources.bibfile import MONTH_MACROS, group_value, is_verbatim_field
+from ..sources.bibfile import MONTH_MACROS, group_value, is_verbatim_field, raw_value
 
 __all__ = ["write", "format_entry", "output_type", "DIALECTS"]
 
@@ -339,7 +339,8 @@ def _origin_fields(entry: Entry, ctx: _Ctx) -> list[tuple[str, str]]:
         forced.add("date")
     out: list[tuple[str, str]] = []
     regenerated: set[str] = set()
-    for lname, raw in origin.fields.items():
+    for lname in origin.fields:
+        raw = raw_value(origin, lname)
         group = groups.get(lname, "extra:" + lname)
         if group not in forced and not changed(group):
             value = raw

@@ -1,0 +1,313 @@
+"""``sync_per_tag``: one collection per tag — the function behind ``zotero-bridge sync --collection-per-tag PARENT``.
+
+The split is bibkit's own (:func:`bibkit.tagging.batch.split_by_tag`, the one
+``bibkit collections --parent PARENT`` shows): every tag an entry has becomes a
+subcollection ``PARENT/<tag>`` and the entry goes into the collection of each of
+its tags.  Tags differing only in letter case share one collection (named as
+first seen); a tag containing ``/`` becomes a nested collection.  Entries
+without any tag go into ``PARENT`` itself, so nothing of the input is left out.
+Run-wide tags (``--tag``) are added to the items but make no collection.
+An existing collection is reused when its path matches ignoring letter case.
+
+What each Zotero can do:
+
+* **Zotero 10** (local API writes): an item can be in several collections, so
+  the missing collections are created (level by level, at most 50 per request,
+  deterministic keys) and every entry is put into all of its tag collections;
+  an item that already exists *joins* the collections it is not in yet — its
+  ``collections`` list is sent as old + new, so the user's own filing is kept.
+  A second run is all ``unchanged`` and writes nothing.
+* **Zotero 7–9** (connector): ``updateSession`` puts each saved item into
+  exactly *one* collection and cannot touch existing items, so
+  ``--collection-per-tag`` works there only when every entry has at most one
+  tag (e.g. ``--no-auto`` and rules giving one topic each), the collections
+  already exist (the connector cannot create them: create them in Zotero),
+  and the items are new.  When an entry would need several collections the run
+  stops before saving anything and says so (upgrade to Zotero 10); half-filed
+  items are never left behind.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable
+
+from bibkit.config import Settings, load_settings
+from bibkit.model import Document, Entry
+from bibkit.tagging.batch import split_by_tag
+
+from .apply import BATCH, ApplyResult, Outcome, _chunks, _report_key, initial_outcomes, post_objects
+from .auth import KeyProvider
+from .itemkeys import collection_key_for
+from .keystore import KeyStore
+from .library import Snapshot, find_collection_loose, join_path, normalise_path, split_path
+from .plan import Capabilities, Plan, make_plan, retarget
+from .state import LocalRecord
+from .syncing import SyncResult, apply_plan, read_snapshot, schema_for
+from .transport import USER_PREFIX, LocalApi, OutcomeUnknown, ZoteroError, ZoteroHttp
+from .detect import detect
+
+
+def collections_per_entry(entries: list[Entry], parent: str) -> tuple[list[list[str]], list[str]]:
+    """Per entry the collection paths it goes into, and all paths in order (parent first, then by size).
+
+    The split is :func:`bibkit.tagging.batch.split_by_tag`'s, so it is exactly
+    what ``bibkit collections --parent PARENT`` shows; untagged entries go into
+    ``parent`` itself.
+    """
+    parent = normalise_path(parent)
+    split = split_by_tag(entries, parent)
+    where: dict[int, list[str]] = {}
+    paths = [parent]
+    for coll in split.collections:
+        path = normalise_path(coll.name)
+        if path not in paths:
+            paths.append(path)
+        for entry in coll.entries:
+            bucket = where.setdefault(id(entry), [])
+            if path not in bucket:
+                bucket.append(path)
+    return [where.get(id(e)) or [parent] for e in entries], paths
+
+
+def _entries(entries: Iterable[Entry] | Document) -> list[Entry]:
+    return list(entries.entries if isinstance(entries, Document) else entries)
+
+
+def sync_per_tag(
+    entries: Iterable[Entry] | Document,
+    parent: str,
+    *,
+    tags: Iterable[str] = (),
+    via: str | None = None,
+    dry_run: bool = False,
+    settings: Settings | None = None,
+    prune_tags: str | None = None,
+    resave_unknown: bool = False,
+    timeout: float | None = None,
+    authorize_timeout: float = 300.0,
+    progress: Callable[[int], None] | None = None,
+    notify: Callable[[str], None] | None = None,
+) -> SyncResult:
+    """Sync ``entries`` into one subcollection of ``parent`` per tag (see the module docstring).
+
+    The entries' own tags decide the split (tag them first, e.g. with
+    :func:`bibkit.tagging.tag_document`); ``tags`` are added to every item but
+    make no collection.  Other parameters as :func:`zotero_bridge.sync`.  The
+    result is one :class:`~zotero_bridge.syncing.SyncResult` whose plan's
+    ``collection`` is ``parent``; each planned item lists its collections in
+    ``into``.
+
+    Raises :class:`~zotero_bridge.transport.ZoteroError` when Zotero cannot be
+    reached, or — before anything is saved — when the connector (Zotero 7–9)
+    would have to put an entry into several collections.
+    """
+    entries = _entries(entries)
+    settings = settings or load_settings()
+    parent = normalise_path(parent)
+    if not split_path(parent):
+        raise ZoteroError("--collection-per-tag needs a parent collection path, e.g. \"Reading\"")
+    wanted, all_paths = collections_per_entry(entries, parent)
+    with ZoteroHttp(settings, timeout=timeout) as http:
+        status = detect(http)
+        transport = status.choose(via)
+        api = LocalApi(http, status.server_id) if status.can_read else None
+        if transport == "connector":
+            _refuse_several(entries, wanted, status.version)
+        schema = schema_for(status, api, entries)
+        snapshot = read_snapshot(api, need_children=any(e.code_repo for e in entries)) if api else Snapshot.unreadable()
+        notes = list(status.advice())
+        if transport == "local":
+            return _sync_local(entries, parent, wanted, all_paths, status, http, api, snapshot, schema, settings,
+                               notes, tags=tags, prune_tags=prune_tags, dry_run=dry_run,
+                               authorize_timeout=authorize_timeout, progress=progress, notify=notify)
+        return _sync_connector(entries, parent, wanted, status, http, api, snapshot, schema, settings, notes,
+                               tags=tags, prune_tags=prune_tags, dry_run=dry_run, resave_unknown=resave_unknown,
+                               progress=progress)
+
+
+def _refuse_several(entries: list[Entry], wanted: list[list[str]], version: str | None) -> None:
+    several = [(e, paths) for e, paths in zip(entries, wanted) if len(paths) > 1]
+    if not several:
+        return
+    e, paths = several[0]
+    example = f"{e.key or e.title or 'the first one'!s} → {', '.join(paths)}"
+    raise ZoteroError(
+        f"--collection-per-tag: {len(several)} of {len(entries)} entries have several tags and so belong in several "
+        f"collections (e.g. {example}), but Zotero {version or '7–9'} can put a saved item into only one collection "
+        f"from outside (the connector files each item into exactly one, and cannot add existing items to another). "
+        f"Nothing was saved. Upgrade to Zotero 10 (with the local API on), or give each entry one tag "
+        f"(e.g. --no-auto and rules with one topic each; 'bibkit collections' shows the split)."
+    )
+
+
+# --------------------------------------------------------------------------- Zotero 10
+
+
+def _sync_local(entries: list[Entry], parent: str, wanted: list[list[str]], all_paths: list[str], status: Any,
+                http: ZoteroHttp, api: LocalApi | None, snapshot: Snapshot, schema: Any, settings: Settings,
+                notes: list[str], *, tags: Iterable[str], prune_tags: str | None, dry_run: bool,
+                authorize_timeout: float, progress: Callable[[int], None] | None,
+                notify: Callable[[str], None] | None) -> SyncResult:
+    assert api is not None
+    caps = Capabilities.local(status.version or "10")
+    plan = make_plan(entries, snapshot, parent, tags=tags, prune_prefix=prune_tags, schema=schema, capabilities=caps)
+    keys_of: dict[str, str] = {}
+    missing: list[str] = []
+    for path in _with_ancestors(all_paths):
+        key = find_collection_loose(snapshot, path)
+        if key is None:
+            missing.append(path)
+            key = collection_key_for(path)  # the key the creation will use (placeholder in a dry run)
+        keys_of[path] = key
+    _point(plan, wanted, keys_of)
+    plan.missing_collections = missing
+    if dry_run:
+        if missing:
+            notes.append(f"{len(missing)} collection(s) would be created: " + ", ".join(missing))
+        return SyncResult(plan, status, "local", True, initial_outcomes(plan), http.count, notes=notes)
+    keys = KeyProvider(api, KeyStore(settings.config_dir), timeout=authorize_timeout, notify=notify)
+    created: list[str] = []
+    if missing:
+        try:
+            real, created = ensure_collections(api, keys, snapshot, missing, keys_of)
+        except ZoteroError as exc:
+            outcomes = initial_outcomes(plan)
+            return SyncResult(plan, status, "local", False, outcomes, http.count, collections_created=created,
+                              notes=notes, error=f"could not create the collections: {exc}")
+        keys_of.update(real)
+        _point(plan, wanted, keys_of)
+    plan.missing_collections = []
+    plan.collection_key = keys_of[parent]
+    applied = apply_plan(plan, status, "local", http, api, snapshot, settings, None,
+                         authorize_timeout=authorize_timeout, progress=progress, notify=notify, keys=keys)
+    notes += applied.notes
+    return SyncResult(plan, status, "local", False, applied.outcomes, http.count,
+                      collections_created=created + applied.collections_created, notes=notes,
+                      error=applied.error, interrupted=applied.interrupted)
+
+
+def _with_ancestors(paths: Iterable[str]) -> list[str]:
+    """Every path and each of its parents, parents first, each once."""
+    out: list[str] = []
+    for path in paths:
+        parts = split_path(path)
+        for i in range(1, len(parts) + 1):
+            prefix = join_path(parts[:i])
+            if prefix not in out:
+                out.append(prefix)
+    return out
+
+
+def _point(plan: Plan, wanted: list[list[str]], keys_of: dict[str, str]) -> None:
+    for p in plan.items:
+        paths = wanted[p.index]
+        retarget(p, [keys_of[path] for path in paths])
+        p.into = list(paths)
+
+
+def ensure_collections(api: LocalApi, keys: KeyProvider, snapshot: Snapshot, paths: list[str],
+                       planned_keys: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """Create the collections at ``paths`` (parents listed before children), level by level, ≤ 50 per request.
+
+    Each gets the deterministic key :func:`~zotero_bridge.itemkeys.collection_key_for`
+    and ``version: 0``, so a retry never makes a second one: a key that is taken
+    (412) or an answer that was lost is settled by reading the collections again
+    and looking the path up.  Returns path → key and the paths created.
+    """
+    keys_of: dict[str, str] = {}
+    created: list[str] = []
+    by_depth: dict[int, list[str]] = {}
+    for path in paths:
+        by_depth.setdefault(len(split_path(path)), []).append(path)
+    for depth in sorted(by_depth):
+        for chunk in _chunks(by_depth[depth], BATCH):
+            objs = []
+            for path in chunk:
+                parts = split_path(path)
+                parent_path = join_path(parts[:-1])
+                parent_key = (keys_of.get(parent_path) or find_collection_loose(snapshot, parent_path)
+                              if len(parts) > 1 else None)
+                objs.append({"key": planned_keys.get(path) or collection_key_for(path), "version": 0,
+                             "name": parts[-1], "parentCollection": parent_key or False})
+            try:
+                report = post_objects(api, keys, f"{USER_PREFIX}/collections", objs)
+            except OutcomeUnknown:
+                report = None
+            failed = (report or {}).get("failed") or {}
+            unsettled: list[tuple[str, dict[str, Any]]] = []
+            for i, (path, obj) in enumerate(zip(chunk, objs)):
+                f = failed.get(str(i))
+                if report is not None and f is None:
+                    keys_of[path] = _report_key(report, str(i)) or obj["key"]
+                    created.append(path)
+                elif f is not None and f.get("code") != 412:
+                    raise ZoteroError(f"Zotero refused to create the collection {path!r}: {f.get('code')} "
+                                      f"{f.get('message')}")
+                else:
+                    unsettled.append((path, obj))
+            if unsettled:
+                snapshot.collections = api.collections()
+                for path, obj in unsettled:
+                    found = find_collection_loose(snapshot, path)
+                    if found is None:  # the key is taken by a collection that moved or was renamed: a fresh key
+                        again = post_objects(api, keys, f"{USER_PREFIX}/collections",
+                                             [{k: v for k, v in obj.items() if k not in ("key", "version")}])
+                        key = _report_key(again, "0")
+                        if (again.get("failed") or {}).get("0") or not key:
+                            raise ZoteroError(f"Zotero refused to create the collection {path!r}: {again.get('failed')}")
+                        found = key
+                    keys_of[path] = found
+                    if report is None:
+                        created.append(path)  # most likely this run's own lost answer
+    return keys_of, created
+
+
+# --------------------------------------------------------------------------- Zotero 7–9
+
+
+def _sync_connector(entries: list[Entry], parent: str, wanted: list[list[str]], status: Any, http: ZoteroHttp,
+                    api: LocalApi | None, snapshot: Snapshot, schema: Any, settings: Settings, notes: list[str], *,
+                    tags: Iterable[str], prune_tags: str | None, dry_run: bool, resave_unknown: bool,
+                    progress: Callable[[int], None] | None) -> SyncResult:
+    """Each entry has one collection here: one ordinary connector sync per collection, merged into one result."""
+    caps = Capabilities.connector(status.version or "")
+    record = LocalRecord(settings.config_dir, settings.zotero_url)
+    groups: dict[str, list[int]] = {}
+    for i, paths in enumerate(wanted):
+        groups.setdefault(paths[0], []).append(i)
+    merged = Plan(parent, [None] * len(entries), None, [], list(tags), snapshot.readable, caps,  # type: ignore[list-item]
+                  prune_prefix=prune_tags, schema=schema)
+    outcomes: list[Outcome | None] = [None] * len(entries)
+    created: list[str] = []
+    errors: list[str] = []
+    interrupted = False
+    for path, positions in groups.items():
+        plan = make_plan([entries[i] for i in positions], snapshot, path, tags=tags, prune_prefix=prune_tags,
+                         schema=schema, capabilities=caps,
+                         local_record=record.entries if not snapshot.readable else None,
+                         resave_unknown=resave_unknown)
+        if dry_run or interrupted:
+            applied = ApplyResult(initial_outcomes(plan))
+        else:
+            applied = apply_plan(plan, status, "connector", http, api, snapshot, settings, record, progress=progress)
+        for problem in plan.problems:
+            if problem not in merged.problems:
+                merged.problems.append(problem)
+        if applied.error and applied.error not in errors:
+            errors.append(applied.error)
+        interrupted = interrupted or applied.interrupted
+        created += applied.collections_created
+        notes += [n for n in applied.notes if n not in notes]
+        for p, o in zip(plan.items, applied.outcomes):
+            g = positions[p.index]
+            p.index = o.index = g
+            p.into = [path]
+            merged.items[g] = p
+            outcomes[g] = o
+    merged.collection_key = snapshot.find_collection(parent) if snapshot.readable else None
+    return SyncResult(merged, status, "connector", dry_run, [o for o in outcomes if o is not None], http.count,
+                      collections_created=created, notes=notes, error="; ".join(errors) or None,
+                      interrupted=interrupted)
+
+
+__all__ = ["collections_per_entry", "ensure_collections", "sync_per_tag"]
