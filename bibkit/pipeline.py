@@ -258,7 +258,11 @@ class BuildResult:
             "problems": [problem_summary(p) for p in self.document.problems],
         }
         if enrich is not None:
-            out["enrichment"] = {k: v for k, v in enrich.items() if k != "entries"}
+            # enrichment totals (resolved/ambiguous/unresolved/by_step) and requests per service at top level
+            out["totals"].update(enrich["totals"])
+            for k, v in enrich.items():
+                if k not in ("entries", "totals"):
+                    out[k] = v
         if self.tagging is not None and hasattr(self.tagging, "as_dict"):
             tagging = self.tagging.as_dict()
             out["tagging"] = {k: v for k, v in tagging.items() if k != "entries"} if isinstance(tagging, dict) else tagging

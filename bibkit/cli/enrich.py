@@ -20,7 +20,6 @@ from typing import Any, Iterator
 from ..config import load_settings
 from ..errors import ExitCode, UsageError
 from ..enrich.resolve import NOT_LOOKED_UP
-from ..http import HttpLayer
 from .common import add_io_options, add_strict_option, print_summary, progress, write_report
 
 SERVICES = ("arxiv", "hf", "github")
@@ -53,41 +52,31 @@ def parse_only(text: str) -> tuple[str, ...]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..enrich import Progress, enrich_document
-    from ..pipeline import normalise_document, read_inputs, write_output
+    from ..pipeline import build
 
     only = parse_only(args.only)
     if args.offline and args.refresh:
         raise UsageError("--offline and --refresh contradict each other")
     settings = load_settings()
-    doc = read_inputs(args.inputs, args.fmt, strict=args.strict)
-    read = len(doc)
-    normalise_document(doc, key_format=args.key_format, dedupe=args.dedupe)
-    with HttpLayer(settings, offline=args.offline, refresh=args.refresh) as layer, \
-            progress(args, len(doc), "enrich") as bar, _quiet_http_warnings(args.verbose):
-        def on_progress(ev: Progress) -> None:
-            if ev.done > bar.n:
-                bar.update(ev.done - bar.n)
-            eta = f", ~{ev.eta:.0f}s left" if ev.eta else ""
-            bar.set_postfix_str(f"{ev.requests} requests{eta}")
+    with progress(args, None, "enrich") as bar, _quiet_http_warnings(args.verbose):
+        def on_progress(stage: str, done: int, total: int, detail: str = "") -> None:
+            bar.total = total
+            if done > bar.n:
+                bar.update(done - bar.n)
+            if detail:
+                bar.set_postfix_str(detail)
 
-        result = enrich_document(doc, settings, only=only, http=layer, on_progress=on_progress,
-                                 code_note=args.code_note, key_format=args.key_format)
-    merged = normalise_document(doc, key_format=args.key_format, dedupe=args.dedupe, recompute_keys=True)
-    backup = write_output(doc, args.output or "-", to=args.to, ascii=args.ascii, code_note=args.code_note,
-                          inputs=args.inputs)
+        result = build(args.inputs, args.output or "-", fmt=args.fmt, to=args.to, ascii=args.ascii,
+                       strict=args.strict, key_format=args.key_format, dedupe=args.dedupe,
+                       code_note=args.code_note, only=only, offline=args.offline, refresh=args.refresh,
+                       tag=False, settings=settings, on_progress=on_progress)
     report = result.as_dict()
-    report.update({"output": args.output or "-", "backup": str(backup) if backup else None, "read": read,
-                   "written": len(doc), "merged_after_enrichment": [m.as_dict() for m in merged.merges]})
     write_report(args.report, report)
-    for line in _notice_lines(result):  # even with --quiet: the user must know enrichment was partial
+    enrichment = result.enrichment
+    for line in _notice_lines(enrichment):  # even with --quiet: the user must know enrichment was partial
         print(f"bibkit: {line}", file=sys.stderr)
-    _summary(args, result, read, len(doc), backup, merged)
-    if args.strict and not result.network_ok:
-        return ExitCode.NETWORK
-    if args.strict and result.incomplete:
-        return ExitCode.INCOMPLETE
-    return ExitCode.OK
+    _summary(args, enrichment, result.read, len(result.document), result.backup, result.merges)
+    return result.exit_code(args.strict)
 
 
 class _DropWarnings(logging.Filter):
@@ -126,7 +115,7 @@ def _notice_lines(result: Any) -> list[str]:
     return lines
 
 
-def _summary(args: argparse.Namespace, result: Any, read: int, written: int, backup: Any, merged: Any) -> None:
+def _summary(args: argparse.Namespace, result: Any, read: int, written: int, backup: Any, merges: list[Any]) -> None:
     totals = result.totals
     rows: list[tuple[str, Any]] = [("entries read", read)]
     rows.append(("resolved", totals["resolved"]))
@@ -138,8 +127,8 @@ def _summary(args: argparse.Namespace, result: Any, read: int, written: int, bac
     for service, data in result.stats.items():
         waited = f", waited {data['waited_seconds']:.0f}s" if data.get("waited_seconds") else ""
         rows.append((f"requests: {service}", f"{data['requests']} (cache hits {data['cache_hits']}{waited})"))
-    if merged.merges:
-        rows.append(("merged duplicates", len(merged.merges)))
+    if merges:
+        rows.append(("merged duplicates", len(merges)))
     rows += [("entries written", written), ("output", args.output or "stdout")]
     notes: list[str] = []
     if backup:

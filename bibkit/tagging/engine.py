@@ -225,11 +225,13 @@ class Engine:
             for rx in cond.patterns:
                 slow = self._search_expr(rx, text)
                 folded = case_folded(rx)
-                fast = self._search_expr(folded, low) if folded is not None else slow
-                needs = required_literals(rx)
-                guard = " and ".join(
-                    "(" + " or ".join(f"{self._bind('K', n)} in {low}" for n in alts) + ")" for alts in needs)
-                ascii_test = f"{guard} and {fast}" if guard else fast
+                if folded is not None:  # as fast as a substring search already: no pre-check
+                    ascii_test = self._search_expr(folded, low)
+                else:
+                    needs = required_literals(rx)[:1]  # the most selective requirement is enough
+                    guard = " and ".join(
+                        "(" + " or ".join(f"{self._bind('K', n)} in {low}" for n in alts) + ")" for alts in needs)
+                    ascii_test = f"{guard} and {slow}" if guard else slow
                 if ascii_test == slow:
                     parts.append(slow)
                 else:
