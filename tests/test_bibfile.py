@@ -8,7 +8,7 @@ import pytest
 
 from bibkit.errors import InputError
 from bibkit.model import Entry, LinkKind, PartialDate, Person, RawBlock, SourceLocation
-from bibkit.sources.bibfile import read
+from bibkit.sources.bibfile import raw_value, read
 
 BIB = Path(__file__).parent / "data" / "bib"
 
@@ -288,3 +288,12 @@ def test_provenance_names_the_bib_file() -> None:
     e = _one("@misc{k, title = {X}, doi = {10.1000/x}}")
     assert e.provenance["title"].source == "bib"
     assert e.provenance["ids.doi"].source == "bib" and "t.bib" in (e.provenance["title"].detail or "")
+
+
+def test_raw_value_rebuilds_plain_braced_fields_from_the_shared_text() -> None:
+    e = _by_key(_nasty())["Erdos1935"]
+    assert raw_value(e.bib, "title") == "{A Combinatorial Problem in Geometry}"
+    assert e.bib.fields["title"] is e.title  # one string for model and memo
+    assert raw_value(e.bib, "journal") == '"Compositio Mathematica"'
+    assert raw_value(e.bib, "author") == r"{Erd{\H o}s, P{\'a}l and Szekeres, George}"
+    assert raw_value(e.bib, "month") == "jan"

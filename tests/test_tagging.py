@@ -355,7 +355,7 @@ def conditions(draw: st.DrawFn, depth: int = 0):
         return Words(fields, tuple(make_term(t)[0] for t in terms))
     if kind == "regex":
         patterns = [r"\bmoe", "experts?$", "^a", r"tool\W", r"\b(?:mixture|tool)s?\b", r"\bnaïve\b", r"\b\w+ts\b",
-                    r"(?-i:[A-Z]\w+E)", r"\bof experts", r"medical|clinical"]
+                    r"(?-i:[A-Z]\w+E)", r"\bof experts", r"medical|clinical", r"[^a-z ]+s\b", r"Tool\W", r"(.)\1"]
         return Regex(("title", "abstract"), (re.compile(draw(st.sampled_from(patterns)), re.I),))
     if kind == "category":
         return Category(frozenset({"cs.cl"}), frozenset({"q-bio"}), draw(st.booleans()))
@@ -404,6 +404,13 @@ def test_regex_shortcuts_are_sound() -> None:
     for p in (r"\b|x", r"\b\.x", r"\b[^a]x", r"x\b", r"\b(?:a|\.)"):
         assert strip_leading_boundary(re.compile(p)) is None, p
     assert strip_leading_boundary(re.compile(r"\bx", re.ASCII)) is None
+    from bibkit.tagging.engine import case_folded
+
+    folded = case_folded(re.compile(r"we (?:show|find)\b[^.]*\bbenchmark", re.I))
+    assert folded is not None and not folded.flags & re.I
+    for p in (r"GPT-\d", r"[^A-Z]", r"(?-i:moe)", r"naïve", r"\u0041"):   # upper case, scoped flags, non-ASCII
+        assert case_folded(re.compile(p, re.I)) is None, p
+    assert case_folded(re.compile("abc")) is None  # already case-sensitive: nothing to do
 
 
 def test_engine_code_orders_cheap_tests_first_and_never_contains_user_text() -> None:

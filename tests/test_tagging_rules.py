@@ -351,3 +351,20 @@ def test_parse_rules_names_the_given_path() -> None:
     with pytest.raises(RulesError) as info:
         parse_rules('[[rule]]\ntag = "a"\n', "inline.toml")
     assert str(info.value).startswith("inline.toml:1: rule 1 (tag 'a'): no conditions")
+
+
+def test_absurd_nesting_is_refused(tmp_path: Path) -> None:
+    deep = '{ title = ["x"] }'
+    for _ in range(30):
+        deep = "{ not = " + deep + " }"
+    errs = errors_of(tmp_path, f'[[rule]]\ntag = "deep"\nany = [{deep}]\n')
+    assert len(errs) == 1 and "nested more than 24 levels" in errs[0][1] and errs[0][0] == 3
+    ok = '{ title = ["x"] }'
+    for _ in range(20):
+        ok = "{ not = " + ok + " }"
+    rules = load_rules(write(tmp_path, f'[[rule]]\ntag = "fine"\nany = [{ok}]\n', "ok.toml"))
+    from bibkit.model import Entry
+    from bibkit.tagging.engine import Engine
+
+    engine = Engine(rules.rules)  # 20 negations: compiles, and means title = ["x"]
+    assert engine.match(Entry(title="x")) == [0] and engine.match(Entry(title="y")) == []

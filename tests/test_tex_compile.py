@@ -153,3 +153,21 @@ def test_specials_with_biber(ascii: bool, tmp_path: Path) -> None:
                      "snake_case", "Müller, Jörg", "Zeitschrift für Naturforschung", "1–10",
                      "A Survey on Mixture of Experts", "Accepted at ICML. Code:", "α", "≤", "GPT-4"):
         assert expected in text, expected
+
+
+# ----------------------------------------------------------------------------- the checker itself
+
+
+def test_texutil_sees_errors_and_warnings(tmp_path: Path) -> None:
+    """The log parsers must catch what they exist to catch, or every test above proves nothing."""
+    bad = "\n".join([
+        "@article{noj, author = {A, B}, title = {No journal}, year = 2020}",  # plainnat: empty journal
+        r"@misc{undef, author = {C, D}, title = {\undefinedmacro here}, year = 2021}",  # LaTeX error
+        "@misc{noyear, author = {E, F}, title = {No year}}",
+    ])
+    res = compile_bibtex(bad, tmp_path)
+    assert any("Undefined control sequence" in e for e in res.errors), res.errors
+    assert "Warning--empty journal in noj" in res.warnings
+    assert res.unexpected_warnings(empty_year_keys={"noyear"}) == ["Warning--empty journal in noj"]
+    bib = compile_biber("@misc{k, author = {A, B}, title = {T}, year = 2020, month = {Spring}}", tmp_path)
+    assert any("month" in w for w in bib.warnings), bib.warnings

@@ -218,7 +218,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
-    p = sub.add_parser("sync", help="put entries into a Zotero collection (creates, updates, tags; idempotent)")
+    p = sub.add_parser(
+        "sync", help="put entries into a Zotero collection (creates, updates, tags; idempotent)",
+        description="Put entries into a Zotero collection (or one subcollection per tag), idempotently. Entries are "
+                    "tagged first, as 'bibkit tag' does, when --rules or an automatic-tag switch is given; "
+                    "--collection-per-tag always tags them, so its split is the one 'bibkit collections' shows.")
     p.add_argument("input", metavar="INPUT", help="anything bibkit reads (.bib, listing, IDs, HF JSON); - for stdin")
     p.add_argument("--from", dest="from_format", metavar="FORMAT", help="input format (default: detected)")
     where = p.add_mutually_exclusive_group(required=True)

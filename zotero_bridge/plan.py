@@ -192,7 +192,7 @@ class Plan:
                     "changes": {k: {"old": o, "new": n} for k, (o, n) in i.changes.items()},
                     "blocked": i.blocked,
                     "notes": i.notes,
-                    **({"collections": i.into} if i.targets is not None else {}),
+                    **({"collections": i.into} if i.into else {}),
                 }
                 for i in self.items
             ],

@@ -87,8 +87,11 @@ class SyncResult:
         ]
         into = {path for p in self.plan.items for path in p.into}
         if into:  # --collection-per-tag
-            made = f", {len(self.collections_created)} created" if self.collections_created else ""
-            rows.append(("collections", f"{len(into)} under {self.plan.collection} (one per tag{made})"))
+            parent = self.plan.collection
+            made = f"; {len(self.collections_created)} created" if self.collections_created else ""
+            untagged = sum(1 for p in self.plan.items if p.into == [parent])
+            rest = f"; {untagged} untagged in {parent} itself" if untagged else ""
+            rows.append(("collections", f"{len(into - {parent})} under {parent}, one per tag{rest}{made}"))
         else:
             rows.append(("collection", self.plan.collection + (" (created)" if self.collections_created else "")))
         rows += [

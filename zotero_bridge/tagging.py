@@ -52,7 +52,7 @@ from .library import Snapshot, find_collection_loose, normalise_path
 from .mapping import entry_summary, item_citation_key, item_to_entry
 from .schema import NON_REGULAR
 from .transport import (LOCAL_API_SETTING, USER_PREFIX, LocalApi, LocalApiDisabled, OutcomeUnknown, RequestCount,
-                        ZoteroError, ZoteroHttp)
+                        ZoteroError, ZoteroHttp, ZoteroUnreachable)
 
 Progress = Callable[[int], None]
 
@@ -98,7 +98,11 @@ class ItemTagging:
     def patch(self) -> dict[str, Any]:
         """The write object: key, version precondition, and the full tag list (existing tags untouched + new ones)."""
         existing = [_tag_object(t) for t in self.item.get("tags") or [] if isinstance(t, dict) and t.get("tag")]
-        return {"key": self.key, "version": self.version, "tags": existing + [{"tag": t} for t in self.add]}
+        patch: dict[str, Any] = {"key": self.key, "version": self.version}
+        if self.item.get("itemType"):  # PROTOCOL.md 3.3: item objects carry itemType; unchanged, it is harmless
+            patch["itemType"] = self.item["itemType"]
+        patch["tags"] = existing + [{"tag": t} for t in self.add]
+        return patch
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -366,6 +370,7 @@ class TagApplier:
         self.error: str | None = None
         self.interrupted = False
         self._inflight: list[ItemTagging] = []
+        self._lost: list[ItemTagging] = []  # sent, answer lost: unknown until read back
 
     def run(self) -> None:
         todo = self.plan.changes
@@ -380,15 +385,24 @@ class TagApplier:
         except KeyboardInterrupt:
             self.interrupted = True
             self._mark_inflight("interrupted (Ctrl-C) while Zotero was saving; run again to complete it")
+        except ZoteroUnreachable as exc:
+            # a refused connection carried nothing: what was being sent is simply not done
+            self.error = str(exc)
+            for t in self._inflight:
+                if t.status is TagStatus.NOT_DONE:
+                    t.message = "not sent: Zotero stopped answering; run again to complete it"
+            self._inflight = []
+            self._mark_inflight(f"sent, but Zotero stopped answering before it said what it saved ({exc}); run "
+                                f"again to complete it")
         except ZoteroError as exc:
             self.error = str(exc)
             self._mark_inflight(f"no usable answer from Zotero ({exc}); run again to complete it")
 
     def _mark_inflight(self, message: str) -> None:
-        for t in self._inflight:
+        for t in self._inflight + self._lost:
             if t.status is TagStatus.NOT_DONE:
                 t.status, t.message, t.problem = TagStatus.UNKNOWN, message, True
-        self._inflight = []
+        self._inflight, self._lost = [], []
 
     def _send(self, batch: list[ItemTagging], retry: list[ItemTagging], *, second: bool) -> None:
         self._inflight = list(batch)
@@ -399,6 +413,7 @@ class TagApplier:
             if second:
                 raise
             self._inflight = []
+            self._lost.extend(batch)
             retry.extend(batch)
             self.progress(len(batch))
             return
@@ -497,6 +512,9 @@ def tag_collection(
         result = TagCollectionResult(read.path, read.keys, status, dry_run, plan, http.count)
         if plan.skipped:
             result.notes.append(f"{len(plan.skipped)} standalone note(s)/attachment(s) in the collection were not tagged")
+        if opts.ai_keywords:
+            result.notes.append("Hugging Face keyword tags need the papers' Hugging Face data, which Zotero items do "
+                                "not carry: none were decided here (use 'bibkit tag' on the listing, then sync)")
         if dry_run:
             for t in plan.changes:
                 t.status = TagStatus.PLANNED

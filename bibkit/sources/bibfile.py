@@ -342,10 +342,11 @@ class _Reader:
 
     # -- entries ------------------------------------------------------------------------
 
-    def add_entry(self, written_type: str, key: str, raw_fields: list[tuple[str, str, int]],
+    def add_entry(self, written_type: str, key: str,
+                  raw_fields: list[tuple[str, str, int, list[tuple[str, str]] | None]],
                   line0: int | None) -> Entry:
         key = (key or "").strip()
-        entry = Entry(entry_type=written_type.lower(), key=key or None, key_pinned=bool(key),
+        entry = Entry(entry_type=_entry_type(written_type), key=key or None, key_pinned=bool(key),
                       origin=self.loc(line0))
         origin = BibOrigin(entry_type=written_type)
         entry.bib = origin
@@ -363,18 +364,22 @@ class _Reader:
         fields: list[tuple[str, str, str, int | None]] = []
         seen: dict[str, int] = {}
         pending = list(raw_fields)
+        pending.reverse()
         while pending:
-            fname, raw, fline = pending.pop(0)
-            raw = raw.strip()
+            fname, raw, fline, parts = pending.pop()
             fname, lname = _field_name(fname)
-            parts, leftover = parse_expression(raw)
+            if parts is None:
+                raw = raw.strip()
+                parts, leftover = parse_expression(raw)
+            else:  # already split by the fast scanner
+                leftover = ""
             if leftover:
                 m = _MISSING_COMMA.match(leftover)
                 if m and parts:
                     self.malformed(f"missing comma after field {fname!r}; the following field "
                                    f"{m.group(1)!r} is read as a field of its own", fline, key, entry=entry)
                     raw = _cut_expression(raw, leftover)
-                    pending.insert(0, (m.group(1), m.group(2).strip().rstrip(",").strip(), fline))
+                    pending.append((m.group(1), m.group(2).strip().rstrip(",").strip(), fline, None))
                 else:
                     self.malformed(f"field {fname!r}: cannot parse the value after {leftover[:40]!r}; "
                                    "the value is kept as written", fline, key, entry=entry,
@@ -661,7 +666,7 @@ def _from_bibtexparser(text: str) -> list[ScanBlock]:
             head = _ENTRY_HEAD.match(block.raw or "")
             written = head.group(1) if head else block.entry_type
             out.append(ScanBlock("entry", line0, written, block.key,
-                                 [(f.key, f.value, f.start_line) for f in block.fields]))
+                                 [(f.key, f.value, f.start_line, None) for f in block.fields]))
         elif isinstance(block, bp.String):
             out.append(ScanBlock("string", line0, block.value.strip(), block.key))
         elif isinstance(block, bp.Preamble):
@@ -690,6 +695,18 @@ def _field_name(written: str) -> tuple[str, str]:
         if len(_FIELD_NAMES) < 10000:
             _FIELD_NAMES[written] = names
     return names
+
+
+_ENTRY_TYPES: dict[str, str] = {}
+
+
+def _entry_type(written: str) -> str:
+    lower = _ENTRY_TYPES.get(written)
+    if lower is None:
+        lower = sys.intern(written.lower())
+        if len(_ENTRY_TYPES) < 1000:
+            _ENTRY_TYPES[written] = lower
+    return lower
 
 
 def _extra_group(name: str) -> str:

@@ -50,7 +50,8 @@ class ScanBlock:
     line: int  # 0-based line of the block start
     text: str = ""  # comment text, preamble value, string value, entry type as written
     key: str = ""  # string name or entry key
-    fields: list[tuple[str, str, int]] = field(default_factory=list)  # (name as written, raw value, 0-based line)
+    #: (name as written, raw value, 0-based line of its "=", parts or None when not yet parsed)
+    fields: list[tuple[str, str, int, list[tuple[str, str]] | None]] = field(default_factory=list)
 
 
 class _GiveUp(Exception):
@@ -101,29 +102,38 @@ def _quoted_end(text: str, i: int) -> int:
         return j + 1
 
 
-def _value_end(text: str, p: int, close: str) -> int:
-    """End of a field value expression starting at ``p`` (after ``=`` and white space)."""
+def _value_end(text: str, p: int, close: str) -> tuple[int, list[tuple[str, str]]]:
+    """End of a field value expression starting at ``p`` (after ``=`` and white space), and its
+    parts in :func:`bibkit.sources.bibfile.parse_expression`'s shape."""
+    parts: list[tuple[str, str]] = []
+    n = len(text)
     while True:
-        c = text[p] if p < len(text) else ""
+        c = text[p] if p < n else ""
         if c == "{":
             m = _GROUP.match(text, p)
             if m is None:
                 raise _GiveUp
-            p = m.end()
+            end = m.end()
+            parts.append(("brace", text[p + 1:end - 1]))
+            p = end
         elif c == '"':
-            p = _quoted_end(text, p)
+            end = _quoted_end(text, p)
+            parts.append(("quote", text[p + 1:end - 1]))
+            p = end
         else:
             m = _BARE.match(text, p)
             if m is None:
                 raise _GiveUp
+            word = m.group(0)
+            parts.append(("number" if word.isdigit() else "macro", word))
             p = m.end()
         q = _SPACE.match(text, p).end()
-        if q < len(text) and text[q] == "#":
+        if q < n and text[q] == "#":
             p = _SPACE.match(text, q + 1).end()
             continue
-        if q >= len(text) or text[q] not in ("," + close):
+        if q >= n or text[q] not in ("," + close):
             raise _GiveUp
-        return p
+        return p, parts
 
 
 def _entry(text: str, m: re.Match[str], lines: _Lines, close: str) -> tuple[ScanBlock, int]:
@@ -147,8 +157,8 @@ def _entry(text: str, m: re.Match[str], lines: _Lines, close: str) -> tuple[Scan
             raise _GiveUp
         eq = fm.end() - 1
         v0 = _SPACE.match(text, fm.end()).end()
-        v1 = _value_end(text, v0, close)
-        block.fields.append((fm.group(1), text[v0:v1], lines.at(eq)))
+        v1, parts = _value_end(text, v0, close)
+        block.fields.append((fm.group(1), text[v0:v1], lines.at(eq), parts))
         q = _SPACE.match(text, v1).end()
         if text[q] == ",":
             p = q + 1

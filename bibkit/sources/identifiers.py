@@ -59,8 +59,9 @@ def parse_identifier(token: str) -> Identifier | None:
     low = token.lower()
     if "huggingface.co/papers/" in low or "hf.co/papers/" in low:
         link = canonical_link(token)
-        if link.kind is LinkKind.HF_PAPER and link.target:
-            found = normalize_arxiv_id(link.target)
+        if link.kind is LinkKind.HF_PAPER:
+            raw = re.split(r"[/?#]", token[low.index("/papers/") + len("/papers/"):], maxsplit=1)[0]
+            found = normalize_arxiv_id(raw)  # the raw segment: the canonical link drops a version
             if found:
                 return Identifier("hf", found[0], found[1])
         return None
@@ -150,4 +151,4 @@ def looks_like_ids(text: str, *, sample: int = 500) -> bool:
             bad += 1
         if good + bad >= sample:
             break
-    return good > 0 and (bad == 0 or (good >= 3 and bad * 4 <= good))
+    return good > 0 and (bad == 0 or (good >= 3 and bad * 3 <= good))

@@ -43,7 +43,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import InputError
-from ..links import extract_links
+from ..links import extract_links, normalize_arxiv_id
 from ..model import Document, Entry, PartialDate, Person, Problem, Provenance, SourceLocation
 from ..names import parse_name_list, parse_plain_name
 
@@ -869,8 +869,6 @@ def read(text: str, origin: str, *, strict: bool = False) -> Document:
             elif item.kind == "count" and current is not None and item.unit in ("upvote", "upvotes"):
                 current.meta.setdefault("hf_upvotes", _count_value(item.value or ""))
             elif item.kind == "arxiv" and current is not None and current.ids.arxiv is None:
-                from ..links import normalize_arxiv_id
-
                 found = normalize_arxiv_id(item.value or "")
                 if found:
                     current.set_id("arxiv", found[0], SOURCE, 1.0, f"line {no}")

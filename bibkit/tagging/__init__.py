@@ -19,6 +19,7 @@ update).  The rules-file format is documented in :mod:`bibkit.tagging.rules`.
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable
@@ -152,6 +153,19 @@ def tag_entries(
     ``links``, ``tags`` and ``meta["ai_keywords"]`` are looked at.
     """
     items = list(entries)
+    # A large run allocates millions of short-lived containers and creates no reference cycles:
+    # the cyclic garbage collector would only rescan the whole library again and again.
+    pause_gc = len(items) > 10_000 and gc.isenabled()
+    if pause_gc:
+        gc.disable()
+    try:
+        return _tag_entries(items, rules, auto, apply)
+    finally:
+        if pause_gc:
+            gc.enable()
+
+
+def _tag_entries(items: list[Entry], rules: RuleSet | None, auto: AutoTagOptions | None, apply: bool) -> TagResult:
     opts = auto if auto is not None else (rules.auto if rules is not None else AutoTagOptions())
     engine = Engine(rules.rules) if rules is not None and rules.rules else None
     decided_by = [(rule.tag, rule.name) for rule in engine.rules] if engine is not None else []
@@ -165,7 +179,7 @@ def tag_entries(
         et = EntryTagging(entry, before)
         decided = et.decided
         if engine is not None:
-            decided.extend(decided_by[i] for i in engine.match(entry, folded))
+            decided.extend(map(decided_by.__getitem__, engine.match(entry, folded)))
         if auto_on:
             keywords = keyword_plan.per_entry[n] if keyword_plan is not None else None
             for tag, reason in auto_tags(entry, opts, keywords):

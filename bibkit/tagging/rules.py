@@ -1,95 +1,77 @@
-'''The tagging rules file: TOML in, a validated :class:`RuleSet` of condition trees out.
+r'''The tagging rules file: TOML in, a validated :class:`RuleSet` of condition trees out.
 
-Rules file reference
-====================
+## Tagging rules (`--rules RULES.toml`)
 
-A rules file is TOML.  Each ``[[rule]]`` table gives one ``tag`` and the
-conditions an entry must meet to get it; ``[auto]`` switches the automatic
-tags.  Every rule is checked before anything is tagged: a mistake stops the
-run with the file, the line and what is wrong (all mistakes at once).
+A rules file is TOML.  Each `[[rule]]` gives one `tag` and the conditions an
+entry must meet to get it; `[auto]` switches the automatic tags.  The whole
+file is checked before anything is tagged: mistakes stop the run with file,
+line and what is wrong (all of them at once).  See `examples/tags.toml`.
 
-.. code-block:: toml
+```toml
+[[rule]]
+tag = "mixture-of-experts"
+description = "MoE architectures and routing"        # optional, for people
+text = ["mixture of expert*", "MoE", "expert routing"]
 
-    [[rule]]
-    tag = "mixture-of-experts"
-    description = "MoE architectures, routing, expert pruning"   # optional, for people
-    text = ["mixture of experts", "MoE", "sparse experts", "expert routing"]
+[[rule]]
+tag = "medical"
+any = [
+  { title = ["medical", "clinical", "patient*"] },
+  { category = ["q-bio.*", "physics.med-ph"] },
+]
 
-    [[rule]]
-    tag = "medical"
-    any = [
-      { text = ["medical", "clinical", "medicine", "disease", "patient*"] },
-      { category = ["q-bio.*", "physics.med-ph"] },
-    ]
+[[rule]]
+tag = "survey"
+title = ["survey", "review", "primer"]
+not = { tagged = ["not-a-survey"] }
+```
 
-    [[rule]]
-    tag = "survey"
-    title = ["survey", "review", "primer", "overview"]
-    not = { title = ["systematic review protocol"] }
+All keys of one table must hold; a list of words or patterns holds when *any*
+of them does.  Conditions:
 
-Conditions (all keys given in one table must hold; a list of words or
-patterns holds when *any* of them does):
+| key | holds when |
+|---|---|
+| `title`, `abstract`, `text` = ["word", "a phrase", "prefix*"] | a whole word or phrase occurs (case-insensitive) in the title, the abstract, or either. A word is a run of letters and digits; anything else separates words, so `"mixture of experts"` also matches "Mixture-of-Experts", and `"MoE"` does not match "DeepSeekMoE". A trailing `*` is a prefix (`"agent*"`: agent, agents, agentic). `+ # @ $ % = < > ~ ^ \|` are refused: use a regex. |
+| `regex`, `title-regex`, `abstract-regex` = "…" or [...] | a Python regex is found (case-insensitive; `(?-i:…)` for case-sensitive parts). Fastest when it has no upper-case letters and starts with a letter. |
+| `author` = ["LeCun", "Yann LeCun"] | a word or phrase occurs in an author's name ("given family"). |
+| `category` = ["cs.CL", "cs.*", "q-bio"] | any arXiv category of the entry (primary or cross-list) matches; `cs.*` and `cs` mean the whole archive. |
+| `primary-category` = [...] | the same, for the primary category only. |
+| `has-code` = true / false | the paper has (not) a code repository: its primary GitHub repo, or any GitHub repository link not judged "mentioned" and not dead. |
+| `year` = 2024 / "2020..2024" / "2023.." / "..2019" | the year is in the inclusive range; an unknown year never matches. |
+| `tagged` = ["to-read"] | the entry had one of these tags before this run (case-insensitive). |
+| `all` / `any` = [ {…}, {…} ] | every / at least one nested table holds (`[[rule.any]]` sub-tables work too). |
+| `not` = {…} or [ {…}, … ] | none of them holds. |
 
-``title``, ``abstract``, ``text`` = ["word", "a phrase", "prefix*"]
-    Whole words or phrases, case-insensitive, in the title, the abstract, or
-    either (``text``).  A word is a run of letters and digits; everything
-    else separates words, so ``"mixture of experts"`` also matches
-    "Mixture-of-Experts", and ``"MoE"`` does not match "DeepSeekMoE".  A
-    trailing ``*`` matches any continuation (``"agent*"``: agent, agents,
-    agentic).  Characters that words cannot contain (``+ # @ $ % = < > ~ ^ |``)
-    are refused — use a regex.
-``regex``, ``title-regex``, ``abstract-regex`` = "pattern" or ["p1", "p2"]
-    Python regular expressions searched in the title or abstract (``regex``:
-    either), case-insensitive (``(?-i:...)`` makes a part case-sensitive).
-``author`` = ["LeCun", "Yann LeCun"]
-    Whole words or phrases in an author's name ("given family").
-``category`` = ["cs.CL", "cs.*", "q-bio"]
-    Any arXiv category of the entry (primary or cross-list).  ``cs.*`` and
-    ``cs`` match every category of the ``cs`` archive.  Case-insensitive.
-``primary-category`` = [...]
-    The same, for the primary category only.
-``has-code`` = true | false
-    The paper has (or has not) a code repository: its primary GitHub repo,
-    or any GitHub repository link not judged "mentioned" and not dead.
-``year`` = 2024 | "2020..2024" | "2023.." | "..2019"
-    Publication year in the (inclusive) range.  An entry whose year is
-    unknown never matches a year condition.
-``tagged`` = ["to-read", ...]
-    The entry already had one of these tags before this run
-    (case-insensitive) — e.g. to refine tags that came from a ``.bib`` or Zotero.
-``all`` = [ {…}, {…} ] / ``any`` = [ {…}, {…} ] / ``not`` = {…} or [ {…}, … ]
-    Every / at least one / none of the nested condition tables holds.  They
-    nest freely; ``[[rule.any]]`` sub-tables work as well as inline tables.
+Tags may not be empty or contain `,` or `;` (BibTeX `keywords` and Zotero's
+import split on them), braces, backslashes or control characters, and are at
+most 255 characters (Zotero's limit).  A tag the entry already has, in any
+letter case, is not added again; new tags follow the existing ones, in rule
+order, then the automatic ones.  Several rules may give the same tag.
 
-Tags must not be empty or contain ``,`` or ``;`` (BibTeX ``keywords`` and
-Zotero split on them), braces, backslashes or control characters, and are at
-most 255 characters (Zotero's limit).  An entry that already has a tag in any
-letter case does not get it again.  Several rules may give the same tag (the
-entry gets it when any of them matches).
+Automatic tags (each also switchable on the command line: `--[no-]category-tags`,
+`--[no-]code-tags`, `--[no-]keyword-tags`, `--no-auto`):
 
-Automatic tags (each can also be switched on the command line):
+```toml
+[auto]
+primary-category = true     # the arXiv primary category, e.g. "cs.CL" (default: on)
+category-prefix = ""        # e.g. "arxiv:" gives "arxiv:cs.CL"
+has-code = true             # "has-code" on papers with code; a string picks the tag name (default: on)
+ai-keywords = false         # Hugging Face ai_keywords (default: off); true, or a table:
 
-.. code-block:: toml
+[auto.ai-keywords]
+enabled = true
+max-per-entry = 3           # at most this many keyword tags per entry, the most shared first
+min-entries = 2             # a keyword becomes a tag only if this many entries of the run have it
+allow = ["rlhf"]            # always allowed, whatever min-entries says
+allow-only = false          # true: only the allow list
+deny = ["llm"]              # never; replaces the built-in list of over-generic keywords
+prefix = ""                 # e.g. "kw:" to keep them apart from your own tags
+```
 
-    [auto]
-    primary-category = true     # the arXiv primary category as a tag, e.g. "cs.CL"
-    category-prefix = ""        # e.g. "arxiv:" gives "arxiv:cs.CL"
-    has-code = true             # "has-code" on papers with code; a string picks the tag name
-    ai-keywords = false         # Hugging Face ai_keywords; true, false, or a table:
-
-    [auto.ai-keywords]
-    enabled = true
-    max-per-entry = 3           # at most this many keyword tags per entry (most shared first)
-    min-entries = 2             # a keyword becomes a tag only if this many entries of the run have it
-    allow = ["rlhf"]            # always allowed (whatever min-entries says)
-    allow-only = false          # true: only keywords in allow
-    deny = ["llm"]              # never (replaces the built-in list of over-generic keywords)
-    prefix = ""                 # e.g. "kw:" to keep them apart from your own tags
-
-Keywords are normalised before anything else: lower case, hyphen-joined,
-parenthesised acronyms dropped, head noun singular ("Large Language Models
-(LLMs)" → ``large-language-model``, "Mixtures of Experts" →
-``mixture-of-experts``).
+Keywords are normalised first: lower case, words joined by hyphens,
+parenthesised acronyms dropped, the head noun singular ("Large Language Models
+(LLMs)" → `large-language-model`, "Mixtures of Experts" → `mixture-of-experts`);
+keywords of more than 5 words or 50 characters are dropped.
 '''
 
 from __future__ import annotations
@@ -391,6 +373,10 @@ _AUTO_KEYS = ("primary-category", "category-prefix", "has-code", "ai-keywords")
 _AI_KEYS = ("enabled", "max-per-entry", "min-entries", "allow", "allow-only", "deny", "prefix")
 _TOP_KEYS = ("rule", "auto")
 
+#: How deep all/any/not may nest (the compiled expression must stay within Python's parser limits,
+#: and no sensible rule comes close).
+MAX_DEPTH = 24
+
 _BAD_WORD_CHARS = re.compile(r"[+#@$%=<>~^|\\]")
 _CATEGORY = re.compile(r"^[a-z][a-z-]*(?:\.[a-z][a-z-]*)?$")
 _ARCHIVE_WILDCARD = re.compile(r"^([a-z][a-z-]*)(?:\.\*)?$")
@@ -475,6 +461,10 @@ class _Parser:
     def parse_table(self, table: dict[str, Any], where: tuple[Any, ...], label: str,
                     allowed_extra: tuple[str, ...] = ()) -> Condition | None:
         """A condition table: every key is one condition, all must hold."""
+        depth = sum(1 for k in where if k in ("all", "any", "not"))
+        if depth > MAX_DEPTH:
+            self.error(where, f"{label}: conditions nested more than {MAX_DEPTH} levels deep (all/any/not)")
+            return None
         parts: list[Condition] = []
         for key, value in table.items():
             here = where + (key,)

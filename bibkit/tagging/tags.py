@@ -57,11 +57,12 @@ def add_tags(entry: Entry, tags: Iterable[str]) -> list[str]:
     """Append the tags the entry does not have yet (ignoring case); return those added."""
     present = {t.casefold() for t in entry.tags} if entry.tags else set()
     added: list[str] = []
+    append = entry.tags.append
     for tag in tags:
         folded = tag.casefold()
         if folded in present:
             continue
         present.add(folded)
-        entry.tags.append(tag)
+        append(tag)
         added.append(tag)
     return added

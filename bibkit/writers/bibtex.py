@@ -318,10 +318,13 @@ def _origin_fields(entry: Entry, ctx: _Ctx) -> list[tuple[str, str]]:
     groups: dict[str, str] = decoded.get("__groups__", {})
     changed_cache: dict[str, bool] = {}
 
+    nonempty = _nonempty_groups(entry)
+
     def changed(group: str) -> bool:
         if group not in changed_cache:
-            if group not in decoded:
-                changed_cache[group] = group_value(entry, group) not in (None, [], "", (None, None))
+            if group not in decoded:  # empty when read: changed if it holds something now
+                changed_cache[group] = group in nonempty if group in _CANONICAL else \
+                    group_value(entry, group) not in (None, [], "", (None, None))
             else:
                 changed_cache[group] = group_value(entry, group) != decoded[group]
         return changed_cache[group]
@@ -377,6 +380,24 @@ def _origin_fields(entry: Entry, ctx: _Ctx) -> list[tuple[str, str]]:
             continue
         if changed(group):
             out.extend(_gen(entry, group, ctx, fresh=False))
+    return out
+
+
+_CANONICAL = frozenset(g for g in _GROUP_ORDER if g != "*extra*")
+
+
+def _nonempty_groups(e: Entry) -> set[str]:
+    """The canonical groups that hold a value (one pass, for the writer's change test)."""
+    ids = e.ids
+    out = {g for g, v in (("authors", e.authors), ("editors", e.editors), ("title", e.title),
+                          ("booktitle", e.booktitle), ("journal", e.journal), ("date", e.date),
+                          ("volume", e.volume), ("number", e.number), ("pages", e.pages),
+                          ("publisher", e.publisher), ("ids.doi", ids.doi), ("ids.arxiv", ids.arxiv),
+                          ("primary_class", e.primary_class), ("url", e.url), ("ids.isbn", ids.isbn),
+                          ("ids.issn", ids.issn), ("ids.pmid", ids.pmid), ("note", e.note), ("tags", e.tags),
+                          ("abstract", e.abstract)) if v}
+    if e.links and e.code_repo is not None:
+        out.add("github")
     return out
 
 
@@ -484,4 +505,7 @@ def write(doc: Document, *, dialect: str = "bibtex", ascii: bool = False,  # noq
             text = _raw_block(block, ascii)
             if text.strip():
                 chunks.append(text.strip("\n"))
-    return "\n\n".join(chunks) + "\n" if chunks else ""
+    if not chunks:
+        return ""
+    chunks[-1] += "\n"  # not join(...) + "\n": that would copy the whole output once more
+    return "\n\n".join(chunks)
