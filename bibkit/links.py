@@ -374,6 +374,7 @@ _URL_IN_TEXT = re.compile(
 )
 _DOI_MENTION = re.compile(r"(?<![\w/.])(?:doi\s*:\s*)?10\.\d{4,9}/[^\s\"{}]+", re.IGNORECASE)
 
+_SEVEN_DIGITS = re.compile(r"/\d{7}")  # cheap pre-check for old-style arXiv ids
 _PROJECT_CONTEXT = re.compile(
     r"project\s+(?:page|website|site|webpage|homepage)|web\s*site|webpage|home\s*page|demo|project:\s*$",
     re.IGNORECASE,
@@ -487,7 +488,8 @@ def extract_links(text: str, source: str) -> list[Link]:
     def free(a: int, b: int) -> bool:
         return all(b <= s or a >= e for s, e in taken)
 
-    for m in _ARXIV_IN_TEXT.finditer(text):
+    maybe_arxiv = "arxiv" in text.casefold() or _SEVEN_DIGITS.search(text) is not None
+    for m in _ARXIV_IN_TEXT.finditer(text) if maybe_arxiv else ():
         if not free(m.start(), m.end()):
             continue
         found = normalize_arxiv_id(m.group(0))
@@ -496,7 +498,7 @@ def extract_links(text: str, source: str) -> list[Link]:
             url = f"https://arxiv.org/abs/{base}" + (f"v{v}" if v else "")
             hits.append(_Hit(m.start(), m.end(), Link(LinkKind.ARXIV, url, target=base, source=source)))
             taken.append((m.start(), m.end()))
-    for m in _DOI_MENTION.finditer(text):
+    for m in _DOI_MENTION.finditer(text) if "10." in text else ():
         if not free(m.start(), m.end()):
             continue
         doi = normalize_doi(m.group(0))

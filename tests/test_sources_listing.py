@@ -18,7 +18,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bibkit.errors import InputError
-from bibkit.model import LinkKind
 from bibkit.sources import read_path, read_text
 from bibkit.sources.listing import join_lines, read, split_lines, structural
 
@@ -306,3 +305,13 @@ def test_any_paste_of_the_seed_reads_exactly(indices: list[int], fmt: dict) -> N
     text = fmt["between"].join(parts).replace("\n", fmt["newline"])
     doc = read(text, "paste.txt")
     assert [(e.title, e.abstract) for e in doc] == pairs
+
+
+def test_repository_line_of_a_card_is_a_primary_link_not_a_paper() -> None:
+    (t0, a0), (t1, a1) = PAIRS[3], PAIRS[4]  # no GitHub link in either abstract
+    text = f"{t0}\n\n{a0}\n\nmicrosoft/LMOps\n· 1.2k\n\n{t1}\n\n{a1}\n\nhttps://github.com/x/y\n"
+    doc = read(text, "x.txt")
+    assert [(e.title, e.abstract) for e in doc] == [(t0, a0), (t1, a1)]
+    assert [(l.target, l.role) for l in doc.entries[0].links] == [("microsoft/LMOps", "primary")]
+    assert doc.entries[0].links[0].evidence == "repository shown with the paper (line 5)"
+    assert [l.target for l in doc.entries[1].links] == ["x/y"]

@@ -305,3 +305,12 @@ def test_dispatcher() -> None:
         write(doc, "ris")
     with pytest.raises(ValueError):
         write_bib(doc, dialect="amsrefs")
+
+
+def test_our_github_field_reads_back_as_the_primary_code_link() -> None:
+    for dialect in ("bibtex", "biblatex"):
+        back = read(write(Document(blocks=[_preprint()]), dialect), "o.bib").entries[0]
+        assert back.code_repo is not None and back.code_repo.target == "deepseek-ai/DeepSeek-MoE"
+        assert back.code_repo.role == "primary"
+        assert (back.ids.arxiv, back.primary_class, back.tags) == ("2401.06066", "cs.CL", ["moe", "llm"])
+        assert back.title == _preprint().title and back.authors == _preprint().authors

@@ -20,7 +20,7 @@ from ..links import canonical_link, normalize_arxiv_id, normalize_doi, strip_tra
 from ..model import Document, Entry, LinkKind, Problem, Provenance, SourceLocation
 from .listing import split_lines
 
-__all__ = ["read", "parse_identifier", "Identifier"]
+__all__ = ["read", "parse_identifier", "looks_like_ids", "Identifier"]
 
 SOURCE = "ids"
 

@@ -43,8 +43,8 @@ import re
 from dataclasses import dataclass
 
 from ..errors import InputError
-from ..links import extract_links, normalize_arxiv_id
-from ..model import Document, Entry, PartialDate, Person, Problem, Provenance, SourceLocation
+from ..links import canonical_link, extract_links, normalize_arxiv_id
+from ..model import Document, Entry, LinkKind, PartialDate, Person, Problem, Provenance, SourceLocation
 from ..names import parse_name_list, parse_plain_name
 
 __all__ = ["read", "structural", "split_lines"]
@@ -127,13 +127,17 @@ _PUBLISHED = re.compile(r"(?P<what>published|submitted|posted|updated|added)(?:\
 _SUBMITTED_BY = re.compile(r"(?:submitted|posted|shared|added)\s+by\s*:?\s*(?P<who>.*)", re.IGNORECASE)
 _AUTHORS_PREFIX = re.compile(r"^(?:authors?|author\(s\)|by)\s*[:：]\s*(?P<names>.*)$", re.IGNORECASE)
 _ARXIV_LINE = re.compile(r"(?:arxiv\s*[:#]?\s*)(?P<id>\d{4}\.\d{4,5}(?:v\d+)?)", re.IGNORECASE)
+#: a card's repository shown as ``owner/name`` (optionally as a github.com URL), alone on a line
+_REPO_LINE = re.compile(
+    r"(?:(?:https?://)?(?:www\.)?github\.com/)?(?P<owner>[A-Za-z0-9][A-Za-z0-9-]{0,38})/(?P<name>[A-Za-z0-9._-]{1,100})/?"
+)
 _SEPARATORS = re.compile(r"\s*[·•|‧∙⋅]\s*")
 _EDGE_SYMBOLS = re.compile(r"^[^\w(\[\"'“‘]+|[^\w)\].!?\"'”’…]+$")
 
 
 @dataclass(slots=True)
 class _Meta:
-    kind: str  # nav | sep | count | date | published | submitted | submitted-label | authors-label | arxiv
+    kind: str  # nav | sep | count | date | published | submitted | submitted-label | authors-label | arxiv | repo
     value: str | None = None
     unit: str | None = None
     date: tuple[int | None, int | None, int | None] | None = None  # (year, month, day)
@@ -199,6 +203,9 @@ def _piece_meta(piece: str) -> _Meta | None:
     m = _ARXIV_LINE.fullmatch(core)
     if m:
         return _Meta("arxiv", m.group("id"))
+    m = _REPO_LINE.fullmatch(p)
+    if m and not _parse_date(p):
+        return _Meta("repo", f"{m.group('owner')}/{m.group('name')}")
     return None
 
 
@@ -229,8 +236,17 @@ _FUNCTION_WORDS = frozenset(
     is are was were be been being this these those its their than into onto via over under between
     such e.g. i.e. has have had can may will would should could not also""".split()
 )
-_SENT_PERIOD = re.compile(r"(?<![A-Z])(?<!\b[a-z])(?<!\bal)(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bcf)(?<!\bet)"
-                          r"\.[\"'”’)\]]*\s+[\"'“‘(]?[A-Z]")
+_PERIOD_CANDIDATE = re.compile(r"\.[\"'”’)\]]*\s+[\"'“‘(]?[A-Z]")
+_NOT_SENTENCE_END = re.compile(r"(?:\b[A-Za-z]|\bal|\be\.g|\bi\.e|\bvs|\bcf|\bet|\bFig|\bEq|\bNo)$")
+
+
+def _sentence_periods(text: str) -> int:
+    """Full stops that end a sentence inside ``text`` (not "et al. The", "e.g. GPT", "U.S. Army")."""
+    if "." not in text:
+        return 0
+    return sum(1 for m in _PERIOD_CANDIDATE.finditer(text) if not _NOT_SENTENCE_END.search(text, 0, m.start()))
+
+
 _SENT_OTHER = re.compile(r"[?!][\"'”’)\]]*\s+[\"'“‘(]?[A-Z]")
 _ENDS_SENTENCE = re.compile(r"[.!?…][\"'”’)\]]*$|\.\.\.$")
 _FIRST_WORD = re.compile(r"\S+")
@@ -264,7 +280,7 @@ def _title_like(text: str) -> bool:
         return False
     words = [w for w in text.split() if len(w) > 3 and w[0].isalpha()]
     caps = sum(1 for w in words if w[0].isupper())
-    return caps >= 3 and len(words) - caps <= 1 and not _SENT_PERIOD.search(text)
+    return caps >= 3 and len(words) - caps <= 1 and not _sentence_periods(text)
 
 
 _ENDS_URL = re.compile(r"(?:https?://|www\.)\S+$")
@@ -299,6 +315,8 @@ _JUNK = 8.0  # a paragraph that fits nowhere
 _MAX_TITLE_LINES = 6
 _MAX_AUTHOR_LINES = 12
 _MAX_SEG_LINES = 60  # ~2,000-character abstracts wrapped at 35+ columns
+_MAX_INNER = 16.0  # joins this costly inside one paragraph are never the cheapest reading: stop growing it
+_MAX_PARAGRAPH = 4500  # characters; past arXiv's 1,920-character limit the length penalty alone rules it out
 
 
 class _Model:
@@ -310,7 +328,7 @@ class _Model:
         self.doc_width: int | None = None
         n = len(lines)
         for ln in lines:
-            ln.periods = len(_SENT_PERIOD.findall(ln.key))
+            ln.periods = _sentence_periods(ln.key)
             ln.others = len(_SENT_OTHER.findall(ln.key))
         self.width = self._wrap_widths()
         # join/break cost of the boundary *before* line k (k > 0, same run)
@@ -452,7 +470,7 @@ class _Model:
         oth = self.pre_oth[j] - self.pre_oth[i] + self.pre_xoth[j] - self.pre_xoth[i + 1]
         return per, oth
 
-    def _length(self, i: int, j: int) -> float:
+    def length(self, i: int, j: int) -> float:
         return self.pre_len[j] - self.pre_len[i] + (j - i - 1)
 
     def internal(self, i: int, j: int) -> float:
@@ -461,7 +479,7 @@ class _Model:
     def title_cost(self, i: int, j: int) -> float:
         if j - i > _MAX_TITLE_LINES or self._has_forced(i, j):
             return _INF
-        n = self._length(i, j)
+        n = self.length(i, j)
         if n > 350:
             return _INF
         first, last = self.lines[i].key, self.lines[j - 1].key
@@ -494,7 +512,7 @@ class _Model:
     def abstract_cost(self, i: int, j: int) -> float:
         if self._has_forced(i, j):
             return _INF
-        n = self._length(i, j)
+        n = self.length(i, j)
         c = 0.0 if n >= 400 else 0.5 if n >= 250 else 2.0 if n >= 150 else 3.5 if n >= 80 else 5.0
         if n > 2200:  # arXiv caps abstracts at 1,920 characters: longer is two papers run together
             c += 3.0 * (n - 2200) / 1000
@@ -686,6 +704,8 @@ def _classify(
                 in_run = False
                 continue
         found = _line_meta(key) if no not in as_text else None
+        if found is not None and in_run and len(found) == 1 and found[0].kind == "repo":
+            found = None  # "owner/name" right under text: more likely a URL the wrapper cut in two
         if found is not None:
             if in_run and len(found) == 1 and found[0].kind in ("nav", "date") and key[:1].isalpha() \
                     and not _SEPARATORS.search(key) and key.casefold() not in _NAV_NEVER_TEXT:
@@ -761,9 +781,9 @@ def _segment(model: _Model) -> list[_Seg]:
                 break
             inner = model.internal(i, j)
             base = start_cost + inner
-            if base >= _INF:
+            if base >= _INF or inner > _MAX_INNER or model.length(i, j) > _MAX_PARAGRAPH:
                 break
-            t = model.title_cost(i, j)
+            t = model.title_cost(i, j) if j - i <= _MAX_TITLE_LINES else _INF
             a = model.abstract_cost(i, j)
             u = model.author_cost(i, j) if j - i <= _MAX_AUTHOR_LINES else _INF
             for s in range(3):
@@ -868,6 +888,12 @@ def read(text: str, origin: str, *, strict: bool = False) -> Document:
                     current.meta.setdefault("hf_submitted_by", item.value)
             elif item.kind == "count" and current is not None and item.unit in ("upvote", "upvotes"):
                 current.meta.setdefault("hf_upvotes", _count_value(item.value or ""))
+            elif item.kind == "repo" and current is not None:
+                link = canonical_link(f"https://github.com/{item.value}", "listing")
+                if link.kind is LinkKind.GITHUB:
+                    link.role, link.evidence = "primary", f"repository shown with the paper (line {no})"
+                    current.add_link(link)
+                    current.provenance["links"] = Provenance(SOURCE, 1.0, f"line {no}")
             elif item.kind == "arxiv" and current is not None and current.ids.arxiv is None:
                 found = normalize_arxiv_id(item.value or "")
                 if found:

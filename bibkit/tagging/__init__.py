@@ -190,7 +190,10 @@ def _tag_entries(items: list[Entry], rules: RuleSet | None, auto: AutoTagOptions
                     decided.append((tag, reason))
         if decided:
             wanted = [t for t, _ in decided]
-            if apply:
+            if apply and not before and len(set(map(str.casefold, wanted))) == len(wanted):
+                entry.tags.extend(wanted)  # the common case: an untagged entry, no repeats
+                et.added = wanted
+            elif apply:
                 et.added = add_tags(entry, wanted)
             else:
                 present = set(folded)

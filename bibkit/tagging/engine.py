@@ -101,11 +101,18 @@ class Engine:
         self._any_prefix: re.Pattern[str] | None = None
         self._atom_count = 0
         self._regex_count = 0
+        self._uses_categories = False
         self._names: dict[str, Any] = {}  # objects the generated code refers to, by name
         exprs = [self._expr(rule.condition)[0] for rule in self.rules]
         self._any_prefixes = bool(self._prefixes or self._prefix_phrases)
+        # per field, the structures _scan reads (the sets and dicts are shared, so learning updates them)
+        self._field = {f: (self._keys[f], self._word_keys[f], self._words[f], self._phrase_keys[f], self._phrases[f])
+                       for f in (_TITLE, _ABSTRACT)}
         # code: has-code, computed at most once (None = not yet); tags: the entry's tags before the run
         lines = ["def _match(entry, hits, tags):", "    y = entry.year", "    code = None"]
+        if self._uses_categories:
+            # the entry's categories and their archives, lower-cased (all / primary only)
+            lines.append(f"    cl, ca, pl, pa = {self._bind('S', _category_sets())}(entry)")
         if self._regex_count:
             lines += [
                 '    ti = entry.title or ""',
@@ -190,7 +197,14 @@ class Engine:
             folded = f"(tags if tags is not None else (tags := {self._bind('F', _folded_tags)}(entry)))"
             return f"(not {self._bind('T', cond.tags)}.isdisjoint({folded}))", 2
         if isinstance(cond, Category):
-            return f"{self._bind('C', _category_check(cond))}(entry)", 2
+            self._uses_categories = True
+            cats, archives = ("pl", "pa") if cond.primary_only else ("cl", "ca")
+            tests = []
+            if cond.exact:
+                tests.append(f"not {self._bind('E', cond.exact)}.isdisjoint({cats})")
+            if cond.archives:
+                tests.append(f"not {self._bind('A', cond.archives)}.isdisjoint({archives})")
+            return "(" + " or ".join(tests) + ")", 1
         if isinstance(cond, Author):
             return f"{self._bind('A', _author_check(cond))}(entry)", 8
         if isinstance(cond, Regex):
@@ -271,18 +285,18 @@ class Engine:
         # and the first pass leaves every word's hash cached for the second)
         if self._any_prefixes and not self._seen.issuperset(toks):
             self._learn(toks)
-        present = self._keys[field].intersection(toks)
+        keys, word_keys, words, phrase_keys, phrases = self._field[field]
+        present = keys.intersection(toks)
         if not present:
             return
-        singles = present & self._word_keys[field]
+        singles = present & word_keys
         if singles:
-            hits.update(*map(self._words[field].__getitem__, singles))  # all in C
-        keys = present & self._phrase_keys[field]
-        if keys:
+            hits.update(*map(words.__getitem__, singles))  # all in C
+        found = present & phrase_keys
+        if found:
             # consecutive words <=> a substring of the space-joined words (C speed, no regex)
             joined: str | None = None
-            phrases = self._phrases[field]
-            for key in keys:
+            for key in found:
                 for atom, others, needle in phrases[key]:
                     if atom in hits:
                         continue
@@ -302,11 +316,11 @@ class Engine:
         ``tagged`` conditions); by default its current tags.
         """
         hits: set[int] = set()
-        title, abstract = entry.title, entry.abstract
-        if title:
-            self._scan(title, _TITLE, hits)
-        if abstract:
-            self._scan(abstract, _ABSTRACT, hits)
+        scan = self._scan
+        if entry.title:
+            scan(entry.title, _TITLE, hits)
+        if entry.abstract:
+            scan(entry.abstract, _ABSTRACT, hits)
         return self._match(entry, hits, tags_before)
 
     def stats(self) -> dict[str, int]:
@@ -325,28 +339,28 @@ class Engine:
 # --------------------------------------------------------------------------- leaf checks
 
 
-def _category_check(cond: Category) -> Callable[[Entry], bool]:
-    """A check with a memo: a run has few distinct category strings, so each is judged once."""
-    judged: dict[str, bool] = {}
-    primary_only = cond.primary_only
+def _category_sets() -> Callable[[Entry], tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]]:
+    """A function giving an entry's categories and archives (all, then primary only), lower-cased.
 
-    def matches(cat: str) -> bool:
-        verdict = judged.get(cat)
-        if verdict is None:
-            verdict = judged[cat] = cond.matches(cat)
-        return verdict
+    Remembered per distinct (primary, categories) pair: a run has few of them.
+    """
+    memo: dict[tuple[str | None, tuple[str, ...]], tuple[frozenset[str], ...]] = {}
 
-    def check(e: Entry) -> bool:
-        if e.primary_class and matches(e.primary_class):
-            return True
-        if primary_only:
-            return False
-        for cat in e.categories:
-            if cat and matches(cat):
-                return True
-        return False
+    def sets(e: Entry) -> tuple[frozenset[str], ...]:
+        key = (e.primary_class, tuple(e.categories))
+        found = memo.get(key)
+        if found is None:
+            primary = [e.primary_class] if e.primary_class else []
+            every = [c for c in primary + list(e.categories) if c]
+            lower = [c.strip().lower() for c in every]
+            plower = [c.strip().lower() for c in primary]
+            found = memo[key] = (
+                frozenset(lower), frozenset(c.split(".", 1)[0] for c in lower),
+                frozenset(plower), frozenset(c.split(".", 1)[0] for c in plower),
+            )
+        return found
 
-    return check
+    return sets  # type: ignore[return-value]
 
 
 def _author_check(cond: Author) -> Callable[[Entry], bool]:

@@ -54,7 +54,14 @@ from ..bibnames import format_bibtex_names
 from ..model import Document, Entry, Problem, RawBlock
 from ..normalize.casing import protect
 from ..normalize.latex import encode, to_ascii, unencodable
-from ..sources.bibfile import MONTH_MACROS, group_value, is_verbatim_field, raw_value
+from ..sources.bibfile import (
+    MONTH_MACROS,
+    github_value,
+    group_value,
+    is_verbatim_field,
+    parse_expression,
+    raw_value,
+)
 
 __all__ = ["write", "format_entry", "output_type", "DIALECTS"]
 
@@ -269,8 +276,6 @@ def _gen(entry: Entry, group: str, ctx: _Ctx, *, fresh: bool) -> list[tuple[str,
             return []
         return [("keywords", _braced(", ".join(ctx.text(t) for t in entry.tags)))]
     if group == "github":
-        from ..sources.bibfile import github_value
-
         repo = github_value(entry)
         return [("github", _verbatim(repo))] if repo else []
     if group == "entry_type":
@@ -403,8 +408,6 @@ def _nonempty_groups(e: Entry) -> set[str]:
 
 def _note_with_code(raw: str, url: str) -> str:
     """Append the code note to a note copied verbatim, keeping its expression intact."""
-    from ..sources.bibfile import parse_expression
-
     parts, leftover = parse_expression(raw)
     if not leftover and len(parts) == 1 and parts[0][0] in ("brace", "quote"):
         return _braced(_append_code(parts[0][1], url))
