@@ -308,7 +308,7 @@ def test_any_paste_of_the_seed_reads_exactly(indices: list[int], fmt: dict) -> N
 
 
 def test_repository_line_of_a_card_is_a_primary_link_not_a_paper() -> None:
-    (t0, a0), (t1, a1) = PAIRS[3], PAIRS[4]  # no GitHub link in either abstract
+    (t0, a0), (t1, a1) = PAIRS[3], PAIRS[5]  # no GitHub link in either abstract
     text = f"{t0}\n\n{a0}\n\nmicrosoft/LMOps\n· 1.2k\n\n{t1}\n\n{a1}\n\nhttps://github.com/x/y\n"
     doc = read(text, "x.txt")
     assert [(e.title, e.abstract) for e in doc] == [(t0, a0), (t1, a1)]
