@@ -117,8 +117,10 @@ class Engine:
             lines += [
                 '    ti = entry.title or ""',
                 '    ab = entry.abstract or ""',
-                "    lti = ti.lower() if ti.isascii() else None",  # None: no literal shortcut (non-ASCII)
-                "    lab = ab.lower() if ab.isascii() else None",
+                # ASCII text gets the shortcuts; its lower-cased form is made on first use
+                "    ati = ti.isascii()",
+                "    aab = ab.isascii()",
+                '    lti = lab = ""',
             ]
         lines.append("    out = []")
         for i, expr in enumerate(exprs):
@@ -228,8 +230,8 @@ class Engine:
     def _regex_expr(self, cond: Regex) -> str:
         """One test per field and pattern, joined by ``or``.
 
-        For ASCII text (``lti``/``lab`` hold the lower-cased title/abstract;
-        ``None`` for other text) two shortcuts apply: strings every match must
+        For ASCII text (``ati``/``aab``; ``lti``/``lab`` hold the lower-cased
+        title/abstract once made) shortcuts apply: strings every match must
         contain are looked for first (:func:`required_literals`), and a
         case-insensitive regex is run case-sensitively on the lower-cased
         text when that is equivalent (:func:`case_folded`) — Python's regex
@@ -239,20 +241,30 @@ class Engine:
         self._regex_count += 1
         parts = []
         for field in cond.fields:
-            text, low = ("ti", "lti") if field == "title" else ("ab", "lab")
+            text, low, is_ascii = ("ti", "lti", "ati") if field == "title" else ("ab", "lab", "aab")
+            lowered = f"({low} or ({low} := {text}.lower()))"
             for rx in cond.patterns:
                 slow = self._search_expr(rx, text)
                 folded = case_folded(rx)
-                search = self._search_expr(folded, low) if folded is not None else slow
-                # a case-sensitive regex that begins with a letter already scans for it at C speed
-                needs = [] if folded is not None and _literal_start(folded) else _guard(rx)
-                guard = " and ".join(
-                    "(" + " or ".join(f"{self._bind('K', n)} in {low}" for n in alts) + ")" for alts in needs)
+                search = self._search_expr(folded, lowered) if folded is not None else slow
+                starts = word_start_literals(rx)
+                if starts:
+                    # every match begins a word with one of these: a word-prefix atom, free in the scan
+                    atom = self._atom_count
+                    self._atom_count += 1
+                    for literal in starts:
+                        self._prefixes.append((literal, atom, _MASK[field]))
+                    guard = f"({atom} in hits)"
+                else:
+                    # a case-sensitive regex that begins with a letter already scans for it at C speed
+                    needs = [] if folded is not None and _literal_start(folded) else _guard(rx)
+                    guard = " and ".join(
+                        "(" + " or ".join(f"{self._bind('K', n)} in {lowered}" for n in alts) + ")" for alts in needs)
                 ascii_test = f"{guard} and {search}" if guard else search
                 if ascii_test == slow:
                     parts.append(slow)
                 else:
-                    parts.append(f"(({low} is not None and {ascii_test}) or ({low} is None and {slow}))")
+                    parts.append(f"(({is_ascii} and {ascii_test}) or (not {is_ascii} and {slow}))")
         return "(" + " or ".join(parts) + ")"
 
     # -- matching -------------------------------------------------------------------------
@@ -375,6 +387,63 @@ def _author_check(cond: Author) -> Callable[[Entry], bool]:
         return False
 
     return check
+
+
+def word_start_literals(regex: re.Pattern[str], minimum: int = 3) -> tuple[str, ...]:
+    """Lower-case letter-and-digit strings of which one begins a word in every match of ``regex``.
+
+    From ``\\bbenchmark`` or ``\\b(?:dataset|corpus)`` anywhere in the top-level
+    sequence: after ``\\b``, a word character starts a word, so the text then
+    has a word (in :mod:`.tokens`' sense) starting with that string — which the
+    engine learns from its dictionary scan for free.  Only used on ASCII text,
+    where lower-casing agrees with the regex engine's case folding.  The
+    longest such requirement (fewest alternatives on ties) is returned; an
+    empty tuple when there is none.
+    """
+    try:
+        from re import _constants as c  # type: ignore[attr-defined]
+        from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+        items = list(sre_parse.parse(regex.pattern, regex.flags))
+    except Exception:  # noqa: BLE001
+        return ()
+    options: list[tuple[str, ...]] = []
+    for i in range(len(items) - 1):
+        if items[i] != (c.AT, c.AT_BOUNDARY):
+            continue
+        found = _word_start(items[i + 1:], c, minimum)
+        if found:
+            options.append(found)
+    if not options:
+        return ()
+    return max(options, key=lambda alts: (min(map(len, alts)), -len(alts)))
+
+
+def _word_start(items: list[Any], c: Any, minimum: int) -> tuple[str, ...]:
+    """Alternatives of plain letters/digits every match of ``items`` starts with (``()``: unknown)."""
+    if not items:
+        return ()
+    op, av = items[0]
+    if op is c.LITERAL:
+        run = []
+        for o, a in items:
+            ch = chr(a) if o is c.LITERAL else ""
+            if not (ch and ch.isascii() and ch.isalnum()):
+                break
+            run.append(ch.lower())
+        word = "".join(run)
+        return (word,) if len(word) >= minimum else ()
+    if op is c.SUBPATTERN and av[-1] is not None and not av[1] and not av[2]:
+        return _word_start(list(av[-1]), c, minimum)
+    if op is c.BRANCH:
+        out: list[str] = []
+        for branch in av[1]:
+            alts = _word_start(list(branch), c, minimum)
+            if not alts:
+                return ()
+            out.extend(alts)
+        return tuple(sorted(set(out)))
+    return ()
 
 
 def _literal_start(regex: re.Pattern[str]) -> bool:
