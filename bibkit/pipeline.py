@@ -114,41 +114,6 @@ def problem_summary(problem: Problem) -> dict[str, Any]:
     }
 
 
-@dataclass
-class ConvertResult:
-    """What :func:`convert` did; ``as_dict()`` is the ``--report`` JSON."""
-
-    document: Document
-    read: int
-    output: str | None
-    backup: Path | None = None
-    merges: list[Any] = field(default_factory=list)
-    key_changes: list[Any] = field(default_factory=list)
-
-    @property
-    def problems(self) -> list[Problem]:
-        return self.document.all_problems()
-
-    def totals(self) -> dict[str, int]:
-        return {
-            "read": self.read,
-            "written": len(self.document),
-            "merged": len(self.merges),
-            "problems": len(self.problems),
-        }
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "output": self.output,
-            "backup": str(self.backup) if self.backup else None,
-            "totals": self.totals(),
-            "listing_date": self.document.metadata.get("listing_date"),
-            "merged": [_as_plain(m) for m in self.merges],
-            "entries": [entry_summary(e) for e in self.document.entries],
-            "problems": [problem_summary(p) for p in self.document.problems],
-        }
-
-
 def _as_plain(obj: Any) -> Any:
     if hasattr(obj, "as_dict"):
         return obj.as_dict()
@@ -168,33 +133,6 @@ def normalise_document(doc: Document, *, key_format: str | None = None, dedupe: 
         return normalise(doc, key_format=key_format, dedupe=dedupe, recompute_keys=recompute_keys)
     except FormulaError as exc:
         raise UsageError(str(exc)) from exc
-
-
-def convert(
-    inputs: Sequence[str],
-    out: str | None = None,
-    *,
-    fmt: str | None = None,
-    to: str = "bibtex",
-    ascii: bool = False,
-    strict: bool = False,
-    key_format: str | None = None,
-    dedupe: bool = True,
-    code_note: bool = False,
-) -> ConvertResult:
-    """Read inputs, normalise (merge duplicates, assign keys) and write one bibliography.
-
-    ``out=None`` returns the result without writing (use :func:`render` for
-    the text); ``"-"`` writes to stdout.
-    """
-    doc = read_inputs(inputs, fmt, strict=strict)
-    read = len(doc)
-    norm = normalise_document(doc, key_format=key_format, dedupe=dedupe)
-    result = ConvertResult(doc, read, out, merges=list(getattr(norm, "merges", [])),
-                           key_changes=list(getattr(norm, "key_changes", [])))
-    if out is not None:
-        result.backup = write_output(doc, out, to=to, ascii=ascii, code_note=code_note, inputs=inputs)
-    return result
 
 
 # --------------------------------------------------------------------------- build: the main job
@@ -218,6 +156,14 @@ class BuildResult:
     tagging: Any = None  # bibkit.tagging.TagResult
     sync: Any = None  # zotero_bridge SyncResult
     entry_reports: dict[int, Any] = field(default_factory=dict)  # id(entry) -> its EntryReport
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.document.all_problems()
+
+    def totals(self) -> dict[str, int]:
+        return {"read": self.read, "written": len(self.document), "merged": len(self.merges),
+                "problems": len(self.problems)}
 
     def exit_code(self, strict: bool = False) -> int:
         from .errors import ExitCode
@@ -250,8 +196,7 @@ class BuildResult:
         out: dict[str, Any] = {
             "output": self.output,
             "backup": str(self.backup) if self.backup else None,
-            "totals": {"read": self.read, "written": len(self.document), "merged": len(self.merges),
-                       "problems": len(self.document.all_problems())},
+            "totals": self.totals(),
             "listing_date": self.document.metadata.get("listing_date"),
             "merged": [_as_plain(m) for m in self.merges],
             "entries": entries,
@@ -355,3 +300,28 @@ def _load_rules(rules: Any) -> Any:
     from .tagging import load_rules
 
     return load_rules(str(rules))
+
+
+def convert(
+    inputs: Sequence[str],
+    out: str | None = None,
+    *,
+    fmt: str | None = None,
+    to: str = "bibtex",
+    ascii: bool = False,
+    strict: bool = False,
+    key_format: str | None = None,
+    dedupe: bool = True,
+    code_note: bool = False,
+) -> "BuildResult":
+    """Read inputs, normalise (merge duplicates, assign keys) and write one bibliography — no network, no tags.
+
+    ``out=None`` returns the result without writing (use :func:`render` for
+    the text); ``"-"`` writes to stdout.
+    """
+    return build(inputs, out, fmt=fmt, to=to, ascii=ascii, strict=strict, key_format=key_format, dedupe=dedupe,
+                 code_note=code_note, enrich=False, tag=False)
+
+
+#: what :func:`convert` returns (a :class:`BuildResult` with no enrichment, tagging or sync)
+ConvertResult = BuildResult

@@ -58,7 +58,8 @@ def _folded_tags(entry: Entry) -> frozenset[str]:
     return frozenset(t.casefold() for t in entry.tags)
 
 
-_Phrase = tuple[int, tuple[str, ...], str]  # (atom, its other words, needle in the space-joined word list)
+# (atom, its other words, needle in the space-joined word list, atom that must have fired first or -1)
+_Phrase = tuple[int, tuple[str, ...], str, int]
 
 #: Words too common in paper abstracts to be a good index key for a phrase (they would make the
 #: engine confirm the phrase on nearly every entry).  This only affects speed, never results.
@@ -148,12 +149,13 @@ class Engine:
                 self._word_keys[field].add(word)
                 self._keys[field].add(word)
 
-    def _add_phrase(self, mask: int, words: tuple[str, ...], atom: int, needle: str, key: str | None = None) -> None:
+    def _add_phrase(self, mask: int, words: tuple[str, ...], atom: int, needle: str, key: str | None = None,
+                    need: int = -1) -> None:
         key = key or _phrase_key(words)
         others = tuple(sorted(set(words) - {key}))
         for field in (_TITLE, _ABSTRACT):
             if mask & field:
-                self._phrases[field].setdefault(key, []).append((atom, others, needle))
+                self._phrases[field].setdefault(key, []).append((atom, others, needle, need))
                 self._phrase_keys[field].add(key)
                 self._keys[field].add(key)
                 self._keys[field].update(others)  # so that "present" tells whether they occur
@@ -177,6 +179,13 @@ class Engine:
                 needle = " " + " ".join(tokens) + ("" if term.prefix else " ")
                 if term.prefix and all(w in _COMMON for w in exact) and len(tokens[-1]) >= 3:
                     self._prefix_phrases.append((tokens[-1], atom, mask, tuple(sorted(set(exact))), needle))
+                elif term.prefix:
+                    # "knowledge graph*": worth confirming only where some word starts with "graph" —
+                    # a hidden prefix atom, fired (or not) by the dictionary scan before phrases are checked
+                    hidden = self._atom_count
+                    self._atom_count += 1
+                    self._prefixes.append((tokens[-1], hidden, mask))
+                    self._add_phrase(mask, exact, atom, needle, need=hidden)
                 else:
                     self._add_phrase(mask, exact, atom, needle)
         return atom
@@ -309,8 +318,8 @@ class Engine:
             # consecutive words <=> a substring of the space-joined words (C speed, no regex)
             joined: str | None = None
             for key in found:
-                for atom, others, needle in phrases[key]:
-                    if atom in hits:
+                for atom, others, needle, need in phrases[key]:
+                    if atom in hits or (need >= 0 and need not in hits):
                         continue
                     for other in others:
                         if other not in present:
