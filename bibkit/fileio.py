@@ -22,13 +22,16 @@ def backup_path(path: Path) -> Path:
     return candidate
 
 
-def atomic_write_text(path: str | os.PathLike[str], text: str, *, backup: bool = False, encoding: str = "utf-8") -> Path | None:
+def atomic_write_text(path: str | os.PathLike[str], text: str, *, backup: bool = False, encoding: str = "utf-8",
+                      mode: int | None = None) -> Path | None:
     """Write ``text`` to ``path`` so that readers see the old file or the new one, never a mix.
 
     The text goes to a temporary file in the same directory, is flushed to disk,
     then renamed over the target.  With ``backup=True`` and an existing target,
     the old file is first copied to :func:`backup_path` (returned).  ``-`` writes
-    to standard output.
+    to standard output.  ``mode`` (e.g. ``0o600`` for a file holding a secret)
+    is the new file's permission bits, set before any byte is written; without
+    it an existing target keeps its mode and a new one follows the umask.
     """
     if str(path) == "-":
         sys.stdout.write(text)
@@ -42,13 +45,15 @@ def atomic_write_text(path: str | os.PathLike[str], text: str, *, backup: bool =
         saved.write_bytes(target.read_bytes())
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=str(target.parent))
     try:
+        if mode is not None:
+            os.fchmod(fd, mode)
         with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
-        if target.exists():
+        if mode is None and target.exists():
             os.chmod(tmp, target.stat().st_mode & 0o7777)
-        else:
+        elif mode is None:
             os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
     except BaseException:

@@ -193,3 +193,32 @@ def test_pacing_lock_holds_across_processes_against_the_429_guard(tmp_path, monk
     assert [o.strip() for o in outputs] == ["0", "0"]  # no retry was needed
     assert len(times) == 6
     assert min(b - a for a, b in zip(times, times[1:])) >= 0.25
+
+
+def test_an_empty_page_against_its_own_totals_is_asked_again_and_not_cached(double, corpus):
+    """arXiv's documented flake: ``totalResults`` says 3, the page holds nothing.  Found by the
+    independent double (tests/indep_doubles.py): it was cached for a day as "no such paper"."""
+    glitch = (b"<?xml version='1.0' encoding='UTF-8'?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" "
+              b"xmlns:opensearch=\"http://a9.com/-/spec/opensearch/1.1/\"><title>arXiv Query</title>"
+              b"<opensearch:totalResults>3</opensearch:totalResults><opensearch:startIndex>0</opensearch:startIndex>"
+              b"<opensearch:itemsPerPage>3</opensearch:itemsPerPage></feed>")
+    ids = [p.id for p in corpus.papers[:3]]
+    double.faults = [Reply(200, glitch, {}, "application/atom+xml")]
+    layer, client = client_for(double)
+    assert set(client.fetch(ids)) == set(ids)
+    assert len(double.queries()) == 2  # the empty page, then the real one
+    layer.close()
+    double.reset_log()
+    layer, client = client_for(double)
+    assert set(client.fetch(ids)) == set(ids) and double.queries() == []  # the good answer was the one cached
+    layer.close()
+
+
+def test_an_empty_page_that_stays_empty_counts_as_empty(double, corpus):
+    glitch = (b"<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:opensearch=\"http://a9.com/-/spec/opensearch/1.1/\">"
+              b"<opensearch:totalResults>9</opensearch:totalResults><opensearch:startIndex>0</opensearch:startIndex></feed>")
+    double.faults = [Reply(200, glitch, {}, "application/atom+xml") for _ in range(3)]
+    layer, client = client_for(double)
+    feed = client.search_feed('ti:"anything at all"', max_results=5)
+    assert feed.entries == [] and len(double.queries()) == 3  # bounded: three attempts in all
+    layer.close()

@@ -15,19 +15,16 @@ import pytest
 
 from bibkit.errors import ExitCode
 from zotero_bridge.cli import main
-from zotero_bridge.testing import FakeZotero
 
-from zotero_helpers import EXAMPLE, ROOT, settings_for
+from zotero_helpers import EXAMPLE, ROOT, fake_zotero  # noqa: F401 (fixture)
 
 COLL = "Reading/HF trending"
 
 
 @pytest.fixture
-def zotero10(monkeypatch):
-    z = FakeZotero(version="10").start()
-    settings_for(z, monkeypatch)
-    yield z
-    z.close()
+def zotero10(fake_zotero):
+    """A Zotero 10 double the bridge is pointed at (``BIBKIT_ZOTERO_URL``)."""
+    return fake_zotero("10")[0]
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -62,17 +59,13 @@ def test_sync_with_report_then_idempotent_rerun(zotero10, capsys, tmp_path):
     assert data["counts"] == {"unchanged": 86} and data["requests"]["writes"] == 0
 
 
-def test_sync_problems_exit_6_with_the_remedy(monkeypatch, capsys, tmp_path):
-    z = FakeZotero(version="9").start()
-    try:
-        settings_for(z, monkeypatch)
-        report = tmp_path / "r.json"
-        code, out, err = run(capsys, "sync", str(EXAMPLE), "--collection", COLL, "--report", str(report))
-        assert code == ExitCode.ZOTERO
-        assert "does not exist in Zotero" in err and "create it in Zotero" in err
-        assert json.loads(report.read_text())["complete"] is False
-    finally:
-        z.close()
+def test_sync_problems_exit_6_with_the_remedy(fake_zotero, capsys, tmp_path):
+    fake_zotero("9")
+    report = tmp_path / "r.json"
+    code, out, err = run(capsys, "sync", str(EXAMPLE), "--collection", COLL, "--report", str(report))
+    assert code == ExitCode.ZOTERO
+    assert "does not exist in Zotero" in err and "create it in Zotero" in err
+    assert json.loads(report.read_text())["complete"] is False
 
 
 def test_unreachable_zotero_exits_6(capsys, tmp_path):
@@ -102,27 +95,19 @@ def test_export_and_collections(zotero10, capsys, tmp_path):
     assert {c["path"]: c["items"] for c in json.loads(out)} == {"Reading": 0, "Reading/HF trending": 86}
 
 
-def test_status(monkeypatch, capsys):
-    z = FakeZotero(version="9", local_api=False).start()
-    try:
-        settings_for(z, monkeypatch)
-        code, out, err = run(capsys, "status")
-        assert code == ExitCode.OK
-        assert "9.0.6" in out and "local API:  off" in out and "sync via:   connector" in out
-        assert "Allow other applications on this computer to communicate with Zotero" in out
-        code, out, err = run(capsys, "status", "--json")
-        data = json.loads(out)
-        assert data["transports"] == ["connector"] and data["local_api"] == "disabled"
-    finally:
-        z.close()
-    z = FakeZotero(version="10").start()
-    try:
-        settings_for(z, monkeypatch)
-        code, out, err = run(capsys, "status")
-        assert "on (reads and writes)" in out and "sync via:   local, connector (default: local)" in out
-        assert z.server_id in out
-    finally:
-        z.close()
+def test_status(capsys, fake_zotero):
+    fake_zotero("9", local_api=False)
+    code, out, err = run(capsys, "status")
+    assert code == ExitCode.OK
+    assert "9.0.6" in out and "local API:  off" in out and "sync via:   connector" in out
+    assert "Allow other applications on this computer to communicate with Zotero" in out
+    code, out, err = run(capsys, "status", "--json")
+    data = json.loads(out)
+    assert data["transports"] == ["connector"] and data["local_api"] == "disabled"
+    z, _ = fake_zotero("10")
+    code, out, err = run(capsys, "status")
+    assert "on (reads and writes)" in out and "sync via:   local, connector (default: local)" in out
+    assert z.server_id in out
 
 
 def _free_port() -> int:

@@ -14,7 +14,7 @@ from zotero_bridge.testing import FakeZotero
 from zotero_bridge.transport import LocalApiDisabled, ZoteroError
 
 from texutil import compile_biber, compile_bibtex
-from zotero_helpers import VERSIONS, arxiv_paper, listing_entries, settings_for, with_repo
+from zotero_helpers import VERSIONS, arxiv_paper, fake_zotero, listing_entries, settings_for, with_repo  # noqa: F401 (fixture)
 
 COLL = "Reading/MoE"
 
@@ -129,14 +129,11 @@ def test_collections_listing(monkeypatch):
         z.close()
 
 
-def test_export_needs_the_local_api_and_an_existing_collection(monkeypatch):
-    z = FakeZotero(version="9", local_api=False).start()
-    try:
-        with pytest.raises(LocalApiDisabled, match="Settings → Advanced"):
-            export_collection(COLL, settings=settings_for(z, monkeypatch))
-        z.local_api_enabled = True
-        z.add_collection("Reading")
-        with pytest.raises(ZoteroError, match=r"no collection 'Reading/MoE' in Zotero \(collections: Reading\)"):
-            export_collection(COLL, settings=settings_for(z, monkeypatch))
-    finally:
-        z.close()
+def test_export_needs_the_local_api_and_an_existing_collection(fake_zotero):
+    z, settings = fake_zotero("9", local_api=False)
+    with pytest.raises(LocalApiDisabled, match="Settings → Advanced"):
+        export_collection(COLL, settings=settings)
+    z.local_api_enabled = True
+    z.add_collection("Reading")
+    with pytest.raises(ZoteroError, match=r"no collection 'Reading/MoE' in Zotero \(collections: Reading\)"):
+        export_collection(COLL, settings=settings)

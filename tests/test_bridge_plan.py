@@ -292,6 +292,8 @@ def test_connector_target_paths_from_depth_first_order():
         {"id": "C14", "name": "Deep", "level": 3},
         {"id": "C15", "name": "Reading", "level": 1},
         {"id": "C16", "name": "MoE", "level": 2},
+        {"id": "C17", "name": "Twice", "level": 1},
+        {"id": "C18", "name": "Twice", "level": 1},
         {"id": "L2", "name": "Group X", "level": 0},
         {"id": "C20", "name": "Reading", "level": 1},
         {"id": "C21", "name": "MoE", "level": 2},
@@ -301,10 +303,14 @@ def test_connector_target_paths_from_depth_first_order():
     assert paths[:5] == [("C12", "My Library", "LLM papers"), ("C13", "My Library", "LLM papers/MoE"),
                          ("C14", "My Library", "LLM papers/MoE/Deep"), ("C15", "My Library", "Reading"),
                          ("C16", "My Library", "Reading/MoE")]
-    target, note = find_target(selected, "Reading/MoE")
-    assert target.tree_id == "C16" and "2 collections" in note  # My Library first
+    # a plain path is My Library's (as on Zotero 10, which writes to /users/0); a group's same-named
+    # collection is never picked by accident: it is named with its library first
+    assert find_target(selected, "Reading/MoE") == (connector_targets(selected)[4], None)
     assert find_target(selected, "Group X/Reading/MoE")[0].tree_id == "C21"
-    assert find_target(selected, "a\\/b")[0].tree_id == "C22"  # an escaped slash inside a name
+    assert find_target(selected, "Group X/a\\/b")[0].tree_id == "C22"  # an escaped slash inside a name
+    assert find_target(selected, "a\\/b") == (None, None)  # only in the group
+    target, note = find_target(selected, "Twice")
+    assert target.tree_id == "C17" and "2 collections" in note
     assert find_target(selected, "Nope") == (None, None)
 
 
@@ -314,6 +320,7 @@ def test_loopback_host_header():
     assert _loopback_host("http://127.0.0.1:23119") is None
     assert _loopback_host("http://localhost:23119") is None
     assert _loopback_host("http://zotero-box:23119") == "127.0.0.1:23119"
+    assert _loopback_host("http://[::1]:23119") == "127.0.0.1:23119"  # [::1] only passes Zotero 9.0.3+
 
 
 def test_a_listing_entry_synced_before_enrichment_is_found_by_title_and_abstract():
@@ -329,3 +336,18 @@ def test_a_listing_entry_synced_before_enrichment_is_found_by_title_and_abstract
     # another paper with the same title but its own abstract is not this one
     other = paper(8, title="A Survey on Mixture of Experts", abstract="Mixture of experts is surveyed from the systems side.")
     assert make_plan([other], snap(item), COLL).items[0].action is Action.CREATE
+
+
+def test_a_field_zotero_kept_in_extra_is_not_sent_again():
+    # a Zotero whose installed schema lacks a field for the type keeps it as a "field: value" Extra line
+    # (PROTOCOL.md section 4); planning must see it there, or every run would write it again
+    entry = paper(9, journal="Nature", volume="7")
+    entry.entry_type = "article"
+    entry.ids.doi = "10.1038/xyz"
+    item = as_item(entry, item_key_for(entry), ["MOE23456"])
+    item["extra"] = (item.get("extra") or "") + "\nvolume: 7"
+    item.pop("volume", None)
+    p = make_plan([entry], snap(item), COLL).items[0]
+    assert "volume" not in p.patch and p.action is Action.UNCHANGED
+    item["extra"] = item["extra"].replace("volume: 7", "volume: 8")
+    assert make_plan([entry], snap(item), COLL).items[0].patch["volume"] == "7"

@@ -26,7 +26,7 @@ from zotero_bridge.tagging import TagApplier, TagStatus, plan_tags, read_collect
 from zotero_bridge.testing import FakeZotero
 from zotero_bridge.transport import LocalApi, ZoteroError, ZoteroHttp
 
-from zotero_helpers import arxiv_paper, settings_for
+from zotero_helpers import arxiv_paper, fake_zotero, settings_for  # noqa: F401 (fixture)
 
 RULES = """\
 [[rule]]
@@ -57,11 +57,9 @@ def rules_file(tmp_path):
 
 
 @pytest.fixture
-def z10(monkeypatch):
-    z = FakeZotero(version="10").start()
-    settings_for(z, monkeypatch)
-    yield z
-    z.close()
+def z10(fake_zotero):
+    """A Zotero 10 double the bridge is pointed at (``BIBKIT_ZOTERO_URL``)."""
+    return fake_zotero("10")[0]
 
 
 def _library(z: FakeZotero) -> dict[str, str]:
@@ -330,44 +328,33 @@ def test_bad_rules_stop_before_zotero_is_asked(z10, tmp_path, capsys):
 
 
 @pytest.mark.parametrize("version", ["7", "8", "9"])
-def test_zotero_before_10_is_refused_plainly_before_anything_is_read(version, rules_file, monkeypatch, capsys):
-    z = FakeZotero(version=version).start()
-    try:
-        settings = settings_for(z, monkeypatch)
-        z.add_item({"itemType": "journalArticle", "title": "Mixture of Experts"}, collections=["Reading"])
-        with pytest.raises(ZoteroError) as info:
-            tag_collection("Reading", rules_file, settings=settings)
-        assert "needs Zotero 10" in str(info.value) and z.version in str(info.value)
-        assert {r.path for r in z.request_log} <= {"/connector/ping", "/api/"}
-        z.reset_log()
-        code = bridge_main(["--quiet", "tag", "--collection", "Reading", "--rules", str(rules_file), "--dry-run"])
-        err = capsys.readouterr().err
-        assert code == ExitCode.ZOTERO and "tagging items that are already in Zotero needs Zotero 10" in err
-        assert z.write_requests() == [] and z.items()[0]["tags"] == []
-    finally:
-        z.close()
+def test_zotero_before_10_is_refused_plainly_before_anything_is_read(version, rules_file, fake_zotero, capsys):
+    z, settings = fake_zotero(version)
+    z.add_item({"itemType": "journalArticle", "title": "Mixture of Experts"}, collections=["Reading"])
+    with pytest.raises(ZoteroError) as info:
+        tag_collection("Reading", rules_file, settings=settings)
+    assert "needs Zotero 10" in str(info.value) and z.version in str(info.value)
+    assert {r.path for r in z.request_log} <= {"/connector/ping", "/api/"}
+    z.reset_log()
+    code = bridge_main(["--quiet", "tag", "--collection", "Reading", "--rules", str(rules_file), "--dry-run"])
+    err = capsys.readouterr().err
+    assert code == ExitCode.ZOTERO and "tagging items that are already in Zotero needs Zotero 10" in err
+    assert z.write_requests() == [] and z.items()[0]["tags"] == []
 
 
-def test_zotero_9_with_the_local_api_off_still_says_zotero_10(rules_file, monkeypatch):
-    z = FakeZotero(version="9", local_api=False).start()
-    try:
-        with pytest.raises(ZoteroError, match="needs Zotero 10"):
-            tag_collection("Reading", rules_file, settings=settings_for(z, monkeypatch))
-    finally:
-        z.close()
+def test_zotero_9_with_the_local_api_off_still_says_zotero_10(rules_file, fake_zotero):
+    z, settings = fake_zotero("9", local_api=False)
+    with pytest.raises(ZoteroError, match="needs Zotero 10"):
+        tag_collection("Reading", rules_file, settings=settings)
 
 
-def test_local_api_off_on_zotero_10_names_the_setting(rules_file, monkeypatch, capsys):
-    z = FakeZotero(version="10", local_api=False).start()
-    try:
-        settings_for(z, monkeypatch)
-        code = bridge_main(["--quiet", "tag", "--collection", "Reading", "--rules", str(rules_file)])
-        err = capsys.readouterr().err
-        assert code == ExitCode.ZOTERO
-        assert "Allow other applications on this computer to communicate with Zotero" in err
-        assert z.write_requests() == []
-    finally:
-        z.close()
+def test_local_api_off_on_zotero_10_names_the_setting(rules_file, fake_zotero, capsys):
+    z, _ = fake_zotero("10", local_api=False)
+    code = bridge_main(["--quiet", "tag", "--collection", "Reading", "--rules", str(rules_file)])
+    err = capsys.readouterr().err
+    assert code == ExitCode.ZOTERO
+    assert "Allow other applications on this computer to communicate with Zotero" in err
+    assert z.write_requests() == []
 
 
 # --------------------------------------------------------------------------- sync --collection-per-tag
@@ -466,42 +453,30 @@ def test_cli_collection_per_tag_matches_bibkit_collections(z10, tmp_path, capsys
     assert [t["tag"] for t in b["tags"]] == ["agents", "medical", "tool use"]
 
 
-def test_collection_per_tag_on_the_connector_refuses_entries_needing_several(monkeypatch):
-    z = FakeZotero(version="8").start()
-    try:
-        settings = settings_for(z, monkeypatch)
-        for path in ("Reading", "Reading/moe", "Reading/survey"):
-            z.add_collection(path)
-        entries = [arxiv_paper(1, tags=["moe", "survey"]), arxiv_paper(2, tags=["moe"])]
-        with pytest.raises(ZoteroError) as info:
-            sync_per_tag(entries, "Reading", settings=settings)
-        text = str(info.value)
-        assert "1 of 2 entries" in text and "only one collection" in text and "Zotero 10" in text
-        assert "Nothing was saved" in text
-        assert z.write_requests() == [] and z.items() == []
-    finally:
-        z.close()
+def test_collection_per_tag_on_the_connector_refuses_entries_needing_several(fake_zotero):
+    z, settings = fake_zotero("8", collections=("Reading", "Reading/moe", "Reading/survey"))
+    entries = [arxiv_paper(1, tags=["moe", "survey"]), arxiv_paper(2, tags=["moe"])]
+    with pytest.raises(ZoteroError) as info:
+        sync_per_tag(entries, "Reading", settings=settings)
+    text = str(info.value)
+    assert "1 of 2 entries" in text and "only one collection" in text and "Zotero 10" in text
+    assert "Nothing was saved" in text
+    assert z.write_requests() == [] and z.items() == []
 
 
-def test_collection_per_tag_on_the_connector_with_one_tag_each(monkeypatch):
-    z = FakeZotero(version="8").start()
-    try:
-        settings = settings_for(z, monkeypatch)
-        for path in ("Reading", "Reading/moe"):
-            z.add_collection(path)
-        entries = [arxiv_paper(1, tags=["moe"]), arxiv_paper(2, tags=[]), arxiv_paper(3, tags=["survey"])]
-        result = sync_per_tag(entries, "Reading", settings=settings)
-        by_title = {i["title"]: i["key"] for i in z.items()}
-        assert _paths(z, by_title["Mixture of Experts Paper 1"]) == ["Reading/moe"]
-        assert _paths(z, by_title["Mixture of Experts Paper 2"]) == ["Reading"]
-        # Reading/survey does not exist and the connector cannot create it: said, not guessed
-        assert "Mixture of Experts Paper 3" not in by_title
-        assert [o.status.value for o in result.outcomes] == ["created", "created", "blocked"]
-        assert not result.complete and result.exit_code == ExitCode.ZOTERO
-        assert any("Reading/survey" in p and "create it in Zotero" in p for p in result.problems)
-        assert [t["tag"] for t in z.item(by_title["Mixture of Experts Paper 1"])["tags"]] == ["moe"]
-    finally:
-        z.close()
+def test_collection_per_tag_on_the_connector_with_one_tag_each(fake_zotero):
+    z, settings = fake_zotero("8", collections=("Reading", "Reading/moe"))
+    entries = [arxiv_paper(1, tags=["moe"]), arxiv_paper(2, tags=[]), arxiv_paper(3, tags=["survey"])]
+    result = sync_per_tag(entries, "Reading", settings=settings)
+    by_title = {i["title"]: i["key"] for i in z.items()}
+    assert _paths(z, by_title["Mixture of Experts Paper 1"]) == ["Reading/moe"]
+    assert _paths(z, by_title["Mixture of Experts Paper 2"]) == ["Reading"]
+    # Reading/survey does not exist and the connector cannot create it: said, not guessed
+    assert "Mixture of Experts Paper 3" not in by_title
+    assert [o.status.value for o in result.outcomes] == ["created", "created", "blocked"]
+    assert not result.complete and result.exit_code == ExitCode.ZOTERO
+    assert any("Reading/survey" in p and "create it in Zotero" in p for p in result.problems)
+    assert [t["tag"] for t in z.item(by_title["Mixture of Experts Paper 1"])["tags"]] == ["moe"]
 
 
 def test_collections_per_entry_is_bibkits_split():
@@ -537,22 +512,17 @@ def test_plain_sync_tags_only_when_asked(z10, tmp_path, capsys):
     assert data["tagging"]["tags_added"] == 3 and data["counts"] == {"updated": 1}
 
 
-def test_cli_collection_per_tag_refusal_on_zotero_9(monkeypatch, tmp_path, capsys):
-    z = FakeZotero(version="9").start()
-    try:
-        settings_for(z, monkeypatch)
-        z.add_collection("Reading")
-        bib = tmp_path / "refs.bib"
-        bib.write_text("@article{a2024, title = {A Survey of Mixture of Experts}, author = {Dai, Damai},"
-                       " year = {2024}, journal = {J}}\n", encoding="utf-8")
-        rules = tmp_path / "tags.toml"
-        rules.write_text(RULES, encoding="utf-8")
-        code = bridge_main(["--quiet", "sync", str(bib), "--collection-per-tag", "Reading", "--rules", str(rules)])
-        err = capsys.readouterr().err
-        assert code == ExitCode.ZOTERO and "only one collection" in err and "Zotero 10" in err
-        assert z.write_requests() == [] and z.items() == []
-    finally:
-        z.close()
+def test_cli_collection_per_tag_refusal_on_zotero_9(fake_zotero, tmp_path, capsys):
+    z, _ = fake_zotero("9", collections=("Reading",))
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{a2024, title = {A Survey of Mixture of Experts}, author = {Dai, Damai},"
+                   " year = {2024}, journal = {J}}\n", encoding="utf-8")
+    rules = tmp_path / "tags.toml"
+    rules.write_text(RULES, encoding="utf-8")
+    code = bridge_main(["--quiet", "sync", str(bib), "--collection-per-tag", "Reading", "--rules", str(rules)])
+    err = capsys.readouterr().err
+    assert code == ExitCode.ZOTERO and "only one collection" in err and "Zotero 10" in err
+    assert z.write_requests() == [] and z.items() == []
 
 
 def test_collection_per_tag_survives_a_lost_answer_while_creating_collections(z10, monkeypatch):

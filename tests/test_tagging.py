@@ -388,6 +388,14 @@ def test_engine_equals_naive_reference(conds, items) -> None:
         assert engine.match(e) == naive.match(e)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x2FF), max_size=80) | texts())
+def test_fast_tokeniser_gives_the_defined_words(text: str) -> None:
+    from bibkit.tagging.tokens import WORD, words
+
+    assert words(text) == WORD.findall(text.lower())
+
+
 def test_regex_shortcuts_are_sound() -> None:
     from bibkit.tagging.engine import required_literals, strip_leading_boundary
 

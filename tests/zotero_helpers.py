@@ -50,5 +50,38 @@ def with_repo(entry: Entry, name: str) -> Entry:
     return entry
 
 
+def three_papers(first_tags: list[str] | None = None) -> list[Entry]:
+    """Two arXiv preprints (the first with its code repository) and one published article with a journal DOI."""
+    first = arxiv_paper(1) if first_tags is None else arxiv_paper(1, tags=list(first_tags))
+    published = arxiv_paper(3, entry_type="article", journal="Nature", volume="600", pages="1--10")
+    published.ids.doi = "10.1038/xyz"
+    return [with_repo(first, "deepseek-ai/DeepSeek-MoE"), arxiv_paper(2), published]
+
+
 def titles(z) -> list[str]:
     return sorted(i.get("title") or "" for i in z.items())
+
+
+@pytest.fixture
+def fake_zotero(monkeypatch: pytest.MonkeyPatch):
+    """Start Zotero doubles for one test: ``fake_zotero(version, collections=(...), **options)``.
+
+    Returns ``(double, settings)`` with the settings pointing the bridge at the
+    double; ``collections`` are created first (as the user would: Zotero 7–9
+    cannot create them from outside).  Every double is closed after the test.
+    Test modules use it by importing it from here.
+    """
+    from zotero_bridge.testing import FakeZotero
+
+    started: list = []
+
+    def start(version: str = "10", *, collections: tuple[str, ...] | list[str] = (), **options):
+        z = FakeZotero(version=version, **options).start()
+        started.append(z)
+        for path in collections:
+            z.add_collection(path)
+        return z, settings_for(z, monkeypatch)
+
+    yield start
+    for z in started:
+        z.close()

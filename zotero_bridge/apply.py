@@ -4,11 +4,16 @@ Rules both follow:
 
 * a write is never resent blindly: when its outcome is unknown (dropped
   connection, timeout, Ctrl-C) the library is re-read first and only what is
-  missing is sent again, once;
+  missing is sent again, once — except a connector save that *timed out*,
+  which is not sent again in the same run at all (Zotero may still be saving
+  it; the local API's deterministic keys make a resend harmless, the
+  connector's saves are not);
 * every object the server reports as ``failed`` ends up in an outcome with
   Zotero's code and message; nothing is dropped silently;
-* when Zotero goes away mid-run, what was done is reported as done, the rest as
-  ``not-done``; the next run completes it.
+* when Zotero goes away mid-run, what was done is reported as done, what was
+  sent without an answer as ``unknown``, and what was refused or never sent
+  (Deny, 403, a long 429, a refused connection) as ``not-done``; the next run
+  completes it.
 
 Local API (10+): collections are created level by level, items in batches of
 at most 50 objects with client-chosen deterministic keys and ``version: 0``
@@ -19,7 +24,9 @@ version (412 → re-read, re-diff, retry once), each request has a fresh
 Connector (7–9): ``getSelectedCollection`` finds the target by name path;
 ``saveItems`` (fresh session ID per request) then ``updateSession`` with the
 target and the complete tag list (one comma-joined string on 7.x).  Every save
-is recorded in :class:`~zotero_bridge.state.LocalRecord`.
+is recorded in :class:`~zotero_bridge.state.LocalRecord`.  A plain collection
+path means My Library's collection (as on Zotero 10); a group's is named with
+the library first.
 """
 
 from __future__ import annotations
@@ -35,10 +42,11 @@ from .library import LibraryIndex, Snapshot, join_path, split_path
 from .mapping import to_connector
 from .plan import Action, Plan, PlannedItem, find_match, replan_item
 from .state import LocalRecord
-from .transport import (USER_PREFIX, Connector, LocalApi, OutcomeUnknown, ZoteroError, ZoteroHTTPError, json_of,
-                        new_session_id, text_of)
+from .transport import (USER_PREFIX, Connector, LocalApi, OutcomeUnknown, ZoteroBusy, ZoteroError, ZoteroHTTPError,
+                        json_of, new_session_id, text_of)
 
 BATCH = 50  # Zotero's limit per write request (413 above it)
+MAX_BUSY_WAIT = 60.0  # longest Retry-After (429/503) a write waits for before giving up
 Progress = Callable[[int], None]
 
 
@@ -88,6 +96,14 @@ class ApplyResult:
             o.problem or o.status not in DONE | {Status.SKIPPED} for o in self.outcomes)
 
 
+def count_statuses(things: Iterable[Any]) -> dict[str, int]:
+    """``{status: how many}`` over objects with a ``status`` enum (outcomes, taggings), in first-seen order."""
+    out: dict[str, int] = {}
+    for thing in things:
+        out[thing.status.value] = out.get(thing.status.value, 0) + 1
+    return out
+
+
 def initial_outcomes(plan: Plan) -> list[Outcome]:
     """Outcomes before anything is sent: skips, blocks and unchanged are final already."""
     out = []
@@ -120,7 +136,14 @@ def post_objects(api: LocalApi, keys: KeyProvider, path: str, objects: list[dict
     """
     for _attempt in range(4):
         key = keys.key()
-        response = api.write("POST", path, objects, api_key=key)
+        try:
+            response = api.write("POST", path, objects, api_key=key)
+        except ZoteroBusy as exc:  # 429/503: refused, nothing applied; wait when the wait is short
+            if exc.wait > MAX_BUSY_WAIT:
+                raise ZoteroBusy(f"Zotero asks to wait {exc.wait:.0f} s before the next write: run again "
+                                 f"later", until=exc.until) from exc
+            api.http.sleep(exc.wait or 1.0)
+            continue
         status = response.status_code
         if status == 401:  # unknown/revoked key: nothing was written; ask again
             keys.rejected()
@@ -133,8 +156,8 @@ def post_objects(api: LocalApi, keys: KeyProvider, path: str, objects: list[dict
         keys.used()
         if status == 200:
             report = json_of(response)
-            if not isinstance(report, dict):
-                raise ZoteroHTTPError(f"POST {path}: Zotero's write report is not JSON", status, body)
+            if not isinstance(report, dict):  # it did something, but what cannot be read: read back first
+                raise OutcomeUnknown(f"POST {path}: Zotero's write report is not JSON ({body.strip()[:80]!r})")
             return report
         if status == 403:
             raise ZoteroError(f"Zotero refused the write ({body.strip() or 'HTTP 403'}): the library is not "
@@ -165,6 +188,8 @@ class LocalApplier:
         self.result = ApplyResult(initial_outcomes(plan))
         self.target: str | None = plan.collection_key
         self._inflight: list[PlannedItem] = []
+        #: items whose write went out and whose answer was lost, until a re-read settles them
+        self._doubt: list[PlannedItem] = []
         self._followups: list[PlannedItem] = []  # creates that turned out to exist and need an update
 
     def outcome(self, p: PlannedItem) -> Outcome:
@@ -184,10 +209,14 @@ class LocalApplier:
         except KeyboardInterrupt:
             self.result.interrupted = True
             self._mark_inflight("interrupted (Ctrl-C) while Zotero was saving; the next run completes it without "
-                                "duplicates")
+                                "duplicates", sent=True)
         except ZoteroError as exc:
             self.result.error = str(exc)
-            self._mark_inflight(f"no answer from Zotero ({exc}); the next run completes it without duplicates")
+            # only a request that went out without an answer leaves its objects in doubt; a refusal
+            # (Deny, 4xx, 429) or a refused connection (Zotero not running) means nothing was written
+            self._mark_inflight(f"no answer from Zotero ({exc}); the next run completes it without duplicates"
+                                if isinstance(exc, OutcomeUnknown) else f"not written: {exc}",
+                                sent=isinstance(exc, OutcomeUnknown))
         return self.result
 
     def _targets(self, p: PlannedItem) -> list[str]:
@@ -196,11 +225,21 @@ class LocalApplier:
             return list(p.targets)
         return [self.target] if self.target else []
 
-    def _mark_inflight(self, message: str) -> None:
+    def _mark_inflight(self, message: str, *, sent: bool) -> None:
+        """Settle what the run was doing when it stopped: ``sent`` says whether the request went out.
+
+        Objects of a request that went out unanswered — this one, or an earlier
+        one still being read back (``_doubt``) — are ``unknown``; the objects of a
+        request Zotero refused or never got stay ``not-done``.
+        """
+        for p in self._doubt:
+            if self.outcome(p).status is Status.NOT_DONE:
+                self.set(p, Status.UNKNOWN, "sent, but Zotero's answer was lost and it could not be read back; the "
+                                            "next run completes it without duplicates", problem=True)
         for p in self._inflight:
             if self.outcome(p).status is Status.NOT_DONE:
-                self.set(p, Status.UNKNOWN, message, problem=True)
-        self._inflight = []
+                self.set(p, Status.UNKNOWN if sent else Status.NOT_DONE, message, problem=True)
+        self._inflight, self._doubt = [], []
 
     # -- one write request, with authorization handling
     def _post(self, path: str, objects: list[dict[str, Any]]) -> dict[str, Any]:
@@ -273,6 +312,7 @@ class LocalApplier:
         try:
             report = self._post(f"{USER_PREFIX}/items", [o.data for o in batch])
         except OutcomeUnknown:
+            self._doubt.extend(o.planned for o in batch if o.kind == "item")
             self._recover_creates(batch, exists, later, resent)
             self._inflight = []
             self.progress(len(owners))
@@ -401,6 +441,7 @@ class LocalApplier:
             report = self._post(f"{USER_PREFIX}/items", [o.data for o in batch])
         except OutcomeUnknown:
             self._inflight = []
+            self._doubt.extend(o.planned for o in batch)  # settled by the re-read below (or unknown here)
             if second:
                 for o in batch:
                     self.set(o.planned, Status.UNKNOWN, "Zotero did not answer; run again", problem=True)
@@ -492,25 +533,41 @@ def connector_targets(selected: dict[str, Any]) -> list[Target]:
 
 
 def find_target(selected: dict[str, Any], path: str) -> tuple[Target | None, str | None]:
-    """The target collection for ``path`` (My Library first), and a note when the choice was not obvious."""
+    """The target collection for ``path``, and a note when the choice was not obvious.
+
+    A plain path means a collection of My Library (the first library Zotero
+    lists), as it does on Zotero 10 where the local API writes to
+    ``/users/0``; a collection of a group library is named with the library
+    first (``"Group X/Reading"``), so a same-named collection in a group is
+    never picked by accident.
+    """
     wanted = join_path(split_path(path))
     targets = connector_targets(selected)
-    hits = [t for t in targets if t.path == wanted]
+    mine = next((str(t.get("name") or "") for t in selected.get("targets") or []
+                 if int(t.get("level") or 0) == 0 or str(t.get("id") or "").startswith("L")), None)
+    hits = [t for t in targets if t.path == wanted and t.library == mine]
     if not hits:
-        # a path that names the library first ("Group X/Reading")
         hits = [t for t in targets if join_path(split_path(t.library) + split_path(t.path)) == wanted]
     if not hits:
         return None, None
-    libraries = list(dict.fromkeys(t.library for t in targets))
-    hits.sort(key=lambda t: libraries.index(t.library))
     note = None
     if len(hits) > 1:
-        note = f"{len(hits)} collections are named {wanted!r}; using the one in {hits[0].library!r} ({hits[0].tree_id})"
+        note = f"{len(hits)} collections are named {wanted!r}; using the first, {hits[0].tree_id}"
     return hits[0], note
 
 
 class ConnectorApplier:
-    """Saves the plan's new items through the connector (Zotero 7–9, or ``--via connector``)."""
+    """Saves the plan's new items through the connector (Zotero 7–9, or ``--via connector``).
+
+    A save whose answer is lost is never sent again blindly: with the local API
+    the library is read back first, and a save that *timed out* is not sent again
+    in this run at all (Zotero may still be working on it: a second copy would
+    appear when it finishes); it is checked once more at the end of the run and
+    left to the next run, which reads the library before saving.  ``updateSession``
+    is idempotent (it sets the collection and the complete manual tag list), so
+    a failed one is sent once more.  The local record says what happened at each
+    step: ``unfiled`` (saved, not yet filed and tagged), ``saved``, ``unknown``.
+    """
 
     def __init__(self, connector: Connector, plan: Plan, record: LocalRecord, *, zotero_version: str | None,
                  api: LocalApi | None = None, progress: Progress | None = None):
@@ -521,13 +578,20 @@ class ConnectorApplier:
         #: 7.x takes updateSession tags as one comma-joined string only; 8+ takes an array
         self.tags_as_string = not major or major[0] < 8
         self._inflight: list[PlannedItem] = []
+        self._sent = False  # the in-flight save went out and its answer was lost
         self._session: str = ""
+        #: timed-out saves Zotero may still be carrying out: (members, tags, target, session)
+        self._pending: list[tuple[list[PlannedItem], list[str], Target, str]] = []
 
     def set(self, p: PlannedItem, status: Status, message: str = "", *, problem: bool = False, key: str | None = None) -> None:
         o = self.result.outcomes[p.index]
         o.status, o.message, o.problem = status, message, problem
         if key:
             o.key = key
+
+    def _mark(self, members: Iterable[PlannedItem], status: str, session: str) -> None:
+        self.record.mark(((p.identity_key or "", p.entry.title or "") for p in members), status,
+                         self.plan.collection, session)
 
     def run(self) -> ApplyResult:
         creates = self.plan.by_action(Action.CREATE)
@@ -552,24 +616,30 @@ class ConnectorApplier:
             for tags, members in groups.items():
                 for chunk in _chunks(members, BATCH):
                     self._save(list(chunk), list(tags), target)
+            self._settle_pending()
         except KeyboardInterrupt:
             self.result.interrupted = True
-            self._mark_inflight_unknown("interrupted (Ctrl-C) while Zotero was saving")
+            self._mark_inflight("interrupted (Ctrl-C) while Zotero was saving", sent=True)
         except ZoteroError as exc:
             self.result.error = str(exc)
-            self._mark_inflight_unknown(f"no answer from Zotero ({exc})")
+            sent = isinstance(exc, OutcomeUnknown) or self._sent
+            self._mark_inflight(f"no answer from Zotero ({exc})" if sent else f"not saved: {exc}", sent=sent)
         return self.result
 
-    def _mark_inflight_unknown(self, why: str) -> None:
-        self._inflight = [p for p in self._inflight if self.result.outcomes[p.index].status is Status.NOT_DONE]
-        if not self._inflight:
+    def _mark_inflight(self, why: str, *, sent: bool) -> None:
+        """Settle the save in flight when the run stops: ``unknown`` if it went out unanswered, else ``not-done``."""
+        inflight = [p for p in self._inflight if self.result.outcomes[p.index].status is Status.NOT_DONE]
+        self._inflight, self._sent = [], False
+        if not inflight:
             return
-        self.record.mark(((p.identity_key or "", p.entry.title or "") for p in self._inflight), "unknown",
-                         self.plan.collection, self._session)
-        for p in self._inflight:
+        if not sent:  # refused, or never reached Zotero: nothing was saved, nothing to record
+            for p in inflight:
+                self.set(p, Status.NOT_DONE, why, problem=True)
+            return
+        self._mark(inflight, "unknown", self._session)
+        for p in inflight:
             self.set(p, Status.UNKNOWN, f"{why}: Zotero may or may not have saved it; " + _unknown_remedy(self.api),
                      problem=True)
-        self._inflight = []
 
     def _tag_value(self, tags: list[str], members: list[PlannedItem]) -> list[str] | str:
         if not self.tags_as_string:
@@ -587,13 +657,14 @@ class ConnectorApplier:
     def _save(self, members: list[PlannedItem], tags: list[str], target: Target, *, resent: bool = False) -> None:
         session = new_session_id()
         items = [to_connector(p.draft, f"zb{i}") for i, p in enumerate(members)]
-        self._inflight, self._session = list(members), session
+        self._inflight, self._session, self._sent = list(members), session, False
         try:
             response = self.connector.save_items(items, session)
-        except OutcomeUnknown:
+        except OutcomeUnknown as exc:
             # still "in flight" while checking: if the check fails too, they are recorded as unknown
-            self._after_lost_save(members, tags, target, session, resent)
-            self._inflight = []
+            self._sent = True
+            self._after_lost_save(members, tags, target, session, resent, timed_out=exc.timed_out)
+            self._inflight, self._sent = [], False
             self.progress(len(members))
             return
         self._inflight = []
@@ -611,35 +682,39 @@ class ConnectorApplier:
                                            f"batch was saved)", problem=True)
             self.progress(len(members))
             return
-        self.record.mark(((p.identity_key or "", p.entry.title or "") for p in members), "saved",
-                         self.plan.collection, session)
+        # saved: recorded at once (a crash before filing must not lead to a second copy)
+        self._mark(members, "unfiled", session)
         self._move_and_tag(members, tags, target, session)
         self.progress(len(members))
 
     def _move_and_tag(self, members: list[PlannedItem], tags: list[str], target: Target, session: str) -> bool:
+        """``updateSession``: file the session's items into the target with the complete tag list (sent at most twice)."""
         value = self._tag_value(tags, members)
         where = f"{target.path!r}"
-        try:
-            response = self.connector.update_session(session, target.tree_id, value)
-        except OutcomeUnknown:
-            for p in members:
-                self.set(p, Status.PARTIAL, f"saved, but Zotero did not confirm moving it into {where} and tagging it: "
-                                            f"check it in Zotero", problem=True)
-            return False
-        if response.status_code == 200:
-            for p in members:
-                o = self.result.outcomes[p.index]
-                self.set(p, Status.CREATED, o.message, problem=o.problem)
-            return True
-        body = text_of(response).strip()
+        why = ""
+        for _attempt in range(2):  # idempotent: it *sets* the collection and the manual tags
+            try:
+                response = self.connector.update_session(session, target.tree_id, value)
+            except OutcomeUnknown as exc:
+                why = f"no answer ({exc})"
+                continue
+            if response.status_code == 200:
+                self._mark(members, "saved", session)
+                for p in members:
+                    o = self.result.outcomes[p.index]
+                    self.set(p, Status.CREATED, o.message, problem=o.problem)
+                return True
+            body = text_of(response).strip()
+            why = f"updateSession: HTTP {response.status_code} {body[:120]!r}"
+            if response.status_code < 500:  # a definite no (session gone after a restart, collection deleted)
+                break
         for p in members:
             self.set(p, Status.PARTIAL, f"saved into the collection that was selected in Zotero, but not moved into "
-                                        f"{where} nor tagged (updateSession: HTTP {response.status_code} {body[:120]!r}); "
-                                        f"move and tag it in Zotero", problem=True)
+                                        f"{where} nor tagged ({why}); move and tag it in Zotero", problem=True)
         return False
 
     def _after_lost_save(self, members: list[PlannedItem], tags: list[str], target: Target, session: str,
-                         resent: bool) -> None:
+                         resent: bool, *, timed_out: bool) -> None:
         """saveItems got no answer: never resend blindly.  Check first (local API), else record 'unknown'."""
         if self.api is None:
             # if the save did happen, this files and tags its items as asked; if not, it changes nothing
@@ -647,26 +722,51 @@ class ConnectorApplier:
                 self.connector.update_session(session, target.tree_id, self._tag_value(tags, members))
             except ZoteroError:
                 pass
-            self.record.mark(((p.identity_key or "", p.entry.title or "") for p in members), "unknown",
-                             self.plan.collection, session)
+            self._mark(members, "unknown", session)
             for p in members:
                 self.set(p, Status.UNKNOWN, "Zotero did not answer the save: it may or may not have saved it; "
                          + _unknown_remedy(None), problem=True)
             return
+        found, missing = self._look_up(members)
+        if missing and timed_out:  # Zotero was alive but slow: give it a moment before deciding anything
+            self.connector.http.sleep(min(5.0, max(1.0, self.connector.http.timeout)))
+            found, missing = self._look_up(members)
+        if found:
+            # the save went through: the session exists, move and tag its items now
+            self._mark(found, "unfiled", session)
+            self._move_and_tag(found, tags, target, session)
+        if not missing:
+            return
+        if timed_out:
+            # Zotero may still be saving them: a second save would make a second copy
+            self._mark(missing, "unknown", session)
+            self._pending.append((missing, tags, target, session))
+            for p in missing:
+                self.set(p, Status.UNKNOWN, "Zotero did not answer in time and may still be saving it, so it was not "
+                                            "sent again; run again: the bridge reads the library first and saves "
+                                            "only what is missing", problem=True)
+        elif not resent:
+            self._save(missing, tags, target, resent=True)
+        else:
+            for p in missing:
+                self.set(p, Status.UNKNOWN, "Zotero did not answer twice; run again", problem=True)
+
+    def _look_up(self, members: list[PlannedItem]) -> tuple[list[PlannedItem], list[PlannedItem]]:
+        """Which of ``members`` the library holds now (read through the local API)."""
+        assert self.api is not None
         items, _ = self.api.items_top()
         index = LibraryIndex(Snapshot(items=items))
         found = [p for p in members if find_match(p.entry, index, None)[0] is not None]
-        missing = [p for p in members if p not in found]
-        if found:
-            # the save went through: the session exists, move and tag its items now
-            self.record.mark(((p.identity_key or "", p.entry.title or "") for p in found), "saved",
-                             self.plan.collection, session)
-            self._move_and_tag(found, tags, target, session)
-        if missing and not resent:
-            self._save(missing, tags, target, resent=True)
-        elif missing:
-            for p in missing:
-                self.set(p, Status.UNKNOWN, "Zotero did not answer twice; run again", problem=True)
+        return found, [p for p in members if p not in found]
+
+    def _settle_pending(self) -> None:
+        """At the end of the run, look once more for the timed-out saves: file and tag what Zotero finished."""
+        for members, tags, target, session in self._pending:
+            found, _ = self._look_up(members)
+            if found:
+                self._mark(found, "unfiled", session)
+                self._move_and_tag(found, tags, target, session)
+        self._pending = []
 
 
 def _unknown_remedy(api: LocalApi | None) -> str:

@@ -19,14 +19,11 @@ authorizations) is forgotten and the user asked again.
 from __future__ import annotations
 
 import logging
-import time
 from typing import Callable
 
-from bibkit.http import RateLimited
-
 from .keystore import KeyStore
-from .transport import (AuthorizationDenied, LocalApi, OutcomeUnknown, ZoteroError, ZoteroHTTPError, json_of,
-                        text_of)
+from .transport import (AuthorizationDenied, LocalApi, OutcomeUnknown, ZoteroBusy, ZoteroError, ZoteroHTTPError,
+                        json_of, text_of)
 
 log = logging.getLogger("zotero_bridge.auth")
 
@@ -101,8 +98,8 @@ class KeyProvider:
             except OutcomeUnknown as exc:
                 raise ZoteroError(f"Zotero's authorization window got no answer within {self.timeout:g} s: click "
                                   f"\"Always Allow\" in Zotero when asked, and run again") from exc
-            except RateLimited as exc:
-                wait = max(0.0, (exc.until or time.time()) - time.time())
+            except ZoteroBusy as exc:
+                wait = exc.wait
                 if wait > self.max_wait:
                     raise ZoteroError(f"Zotero refuses more authorization prompts for now (too many in a minute): "
                                       f"wait {wait:.0f} s and run again") from exc

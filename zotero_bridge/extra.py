@@ -173,6 +173,20 @@ def merge(existing: str | None, managed: Managed, kinds: tuple[str, ...] = KINDS
     return "\n".join(head + out)
 
 
+def field_line(text: str | None, name: str) -> str | None:
+    """The value of a ``name: value`` line (name matched ignoring case), if ``text`` has one.
+
+    Zotero keeps a field the installed schema lacks for an item type as such a
+    line in Extra (non-strict save), so a field sent that way is already there.
+    """
+    wanted = name.casefold()
+    for line in split_lines(text):
+        label, sep, value = line.partition(":")
+        if sep and label.strip().casefold() == wanted and value.strip():
+            return value.strip()
+    return None
+
+
 def strip_managed(text: str | None, kinds: tuple[str, ...] = KINDS) -> str:
     """``extra`` without the managed lines of ``kinds`` (what the user wrote)."""
     return "\n".join(line for line in split_lines(text) if not ((hit := classify(line)) and hit[0] in kinds)).strip("\n")

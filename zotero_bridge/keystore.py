@@ -16,10 +16,11 @@ from __future__ import annotations
 import json
 import os
 import stat
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+
+from bibkit.fileio import atomic_write_text
 
 FILE_NAME = "zotero-keys.json"
 
@@ -83,18 +84,5 @@ class KeyStore:
     def _write(self, data: dict[str, Any]) -> None:
         if not self.directory.exists():
             self.directory.mkdir(parents=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(prefix=f".{FILE_NAME}.", suffix=".tmp", dir=str(self.directory))
-        try:
-            os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, indent=2, sort_keys=True)
-                fh.write("\n")
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        # 0600 from the first byte: the temporary file is never readable by others either
+        atomic_write_text(self.path, json.dumps(data, indent=2, sort_keys=True) + "\n", mode=0o600)

@@ -42,9 +42,9 @@ from .keystore import KeyStore
 from .library import Snapshot, find_collection_loose, join_path, normalise_path, split_path
 from .plan import Capabilities, Plan, make_plan, retarget
 from .state import LocalRecord
-from .syncing import SyncResult, apply_plan, read_snapshot, schema_for
+from .detect import ZoteroStatus
+from .syncing import SyncResult, apply_plan, as_entries, connect
 from .transport import USER_PREFIX, LocalApi, OutcomeUnknown, ZoteroError, ZoteroHttp
-from .detect import detect
 
 
 def collections_per_entry(entries: list[Entry], parent: str) -> tuple[list[list[str]], list[str]]:
@@ -67,10 +67,6 @@ def collections_per_entry(entries: list[Entry], parent: str) -> tuple[list[list[
             if path not in bucket:
                 bucket.append(path)
     return [where.get(id(e)) or [parent] for e in entries], paths
-
-
-def _entries(entries: Iterable[Entry] | Document) -> list[Entry]:
-    return list(entries.entries if isinstance(entries, Document) else entries)
 
 
 def sync_per_tag(
@@ -101,21 +97,21 @@ def sync_per_tag(
     reached, or — before anything is saved — when the connector (Zotero 7–9)
     would have to put an entry into several collections.
     """
-    entries = _entries(entries)
+    entries = as_entries(entries)
     settings = settings or load_settings()
     parent = normalise_path(parent)
     if not split_path(parent):
         raise ZoteroError("--collection-per-tag needs a parent collection path, e.g. \"Reading\"")
     wanted, all_paths = collections_per_entry(entries, parent)
-    with ZoteroHttp(settings, timeout=timeout) as http:
-        status = detect(http)
-        transport = status.choose(via)
-        api = LocalApi(http, status.server_id) if status.can_read else None
+
+    def check(status: ZoteroStatus, transport: str) -> None:  # refuse before anything is read or saved
         if transport == "connector":
             _refuse_several(entries, wanted, status.version)
-        schema = schema_for(status, api, entries)
-        snapshot = read_snapshot(api, need_children=any(e.code_repo for e in entries)) if api else Snapshot.unreadable()
-        notes = list(status.advice())
+
+    with connect(entries, settings, via=via, timeout=timeout, check=check) as conn:
+        status, transport, http, api, snapshot, schema = (conn.status, conn.transport, conn.http, conn.api,
+                                                          conn.snapshot, conn.schema)
+        notes = conn.notes
         if transport == "local":
             return _sync_local(entries, parent, wanted, all_paths, status, http, api, snapshot, schema, settings,
                                notes, tags=tags, prune_tags=prune_tags, dry_run=dry_run,

@@ -448,6 +448,12 @@ def _plan_blind(i: int, entry: Entry, draft: ItemDraft, own_key: str | None, ctx
         planned.notes.append("library not readable (local API off): duplicates in Zotero cannot be detected")
         return planned
     status, where, when = seen.get("status"), seen.get("collection"), seen.get("time", "?")
+    if status == "unfiled":  # saved, but Zotero never confirmed the updateSession that files and tags it
+        if normalise_path(where or "") == ctx.collection:
+            return PlannedItem(i, entry, Action.UNCHANGED, draft, matched_by="local record", notes=[
+                f"saved by an earlier run on {when}, which could not confirm filing it into {where!r} and tagging "
+                f"it (that run reported it): check it in Zotero"])
+        status = "saved"
     if status == "saved" and normalise_path(where or "") == ctx.collection:
         return PlannedItem(i, entry, Action.UNCHANGED, draft, matched_by="local record", notes=[
             f"saved by an earlier run on {when} (recorded locally; enable the local API to verify)"])
@@ -518,6 +524,8 @@ def diff_item(i: int, entry: Entry, match: Match, ctx: _Context) -> PlannedItem:
         if name == "citationKey" and not manage_key:
             continue
         old = item.get(name)
+        if not _text(old) and field_equal(name, extra_lines.field_line(item.get("extra"), name), new):
+            continue  # the installed schema lacks this field for the type: Zotero kept it in Extra, as sent
         if name in draft.derived:
             if not _text(old):
                 changes[name], patch[name] = (old, new), new

@@ -5,7 +5,9 @@ connector never deduplicates: re-sending a paper creates a second copy.  The
 only memory left is our own, so every connector save is recorded here, per
 Zotero URL, under the entry's deterministic identity key:
 
-* ``saved`` — Zotero answered 201 (the items exist), with the collection path;
+* ``unfiled`` — Zotero answered 201 (the items exist) but has not yet confirmed the
+  ``updateSession`` that files them into the collection and tags them;
+* ``saved`` — saved, filed and tagged, with the collection path;
 * ``unknown`` — the request was sent but no answer came (timeout, dropped
   connection, Ctrl-C): Zotero may or may not have saved it.  The next run does
   not resend such entries unless told to (``--resave-unknown``) or unless the
@@ -21,10 +23,11 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable
+
+from bibkit.fileio import atomic_write_text
 
 FILE_NAME = "zotero-bridge-state.json"
 
@@ -65,16 +68,4 @@ class LocalRecord:
             self.save()
 
     def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{FILE_NAME}.", suffix=".tmp", dir=str(self.path.parent))
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(self._all, fh, indent=1, sort_keys=True, ensure_ascii=False)
-                fh.write("\n")
-            os.replace(tmp, self.path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        atomic_write_text(self.path, json.dumps(self._all, indent=1, sort_keys=True, ensure_ascii=False) + "\n")

@@ -15,14 +15,16 @@ write request (the tests assert on the double's request log).
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from bibkit.config import Settings, load_settings
 from bibkit.errors import ExitCode
 from bibkit.model import Document, Entry
 
-from .apply import DONE, ApplyResult, ConnectorApplier, LocalApplier, Outcome, Status, initial_outcomes
+from .apply import (DONE, ApplyResult, ConnectorApplier, LocalApplier, Outcome, Status, count_statuses,
+                    initial_outcomes)
 from .auth import KeyProvider
 from .detect import ZoteroStatus, detect, version_tuple
 from .keystore import KeyStore
@@ -50,10 +52,7 @@ class SyncResult:
     interrupted: bool = False
 
     def counts(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for o in self.outcomes:
-            out[o.status.value] = out.get(o.status.value, 0) + 1
-        return out
+        return count_statuses(self.outcomes)
 
     @property
     def problems(self) -> list[str]:
@@ -156,8 +155,46 @@ def schema_for(status: ZoteroStatus, api: LocalApi | None, entries: Iterable[Ent
     return schema
 
 
-def _entries(entries: Iterable[Entry] | Document) -> list[Entry]:
+def as_entries(entries: Iterable[Entry] | Document) -> list[Entry]:
+    """The entries of a Document, or any iterable of entries, as a list."""
     return list(entries.entries if isinstance(entries, Document) else entries)
+
+
+@dataclass
+class Connection:
+    """What a run knows once connected: which Zotero, the transport, and what its library holds."""
+
+    http: ZoteroHttp
+    status: ZoteroStatus
+    transport: str  # "local" | "connector"
+    api: LocalApi | None  # None when the local API is off (nothing can be read)
+    schema: Schema
+    snapshot: Snapshot
+
+    @property
+    def notes(self) -> list[str]:
+        return list(self.status.advice())
+
+
+@contextmanager
+def connect(entries: list[Entry], settings: Settings, *, via: str | None = None, timeout: float | None = None,
+            check: Callable[[ZoteroStatus, str], None] | None = None) -> Iterator[Connection]:
+    """Detect Zotero, choose the transport, read the schema and the library: steps 1–2 of every sync run.
+
+    ``check(status, transport)`` runs before anything is read (e.g. to refuse
+    what the transport cannot do); the library is read only through the local
+    API (``Snapshot.unreadable()`` without it), with child attachments when an
+    entry has a code link to compare.
+    """
+    with ZoteroHttp(settings, timeout=timeout) as http:
+        status = detect(http)
+        transport = status.choose(via)
+        if check is not None:
+            check(status, transport)
+        api = LocalApi(http, status.server_id) if status.can_read else None
+        schema = schema_for(status, api, entries)
+        snapshot = read_snapshot(api, need_children=any(e.code_repo for e in entries)) if api else Snapshot.unreadable()
+        yield Connection(http, status, transport, api, schema, snapshot)
 
 
 def sync(
@@ -189,23 +226,19 @@ def sync(
     reached or the forced transport is unavailable; problems met while applying
     are returned in the result (``result.exit_code`` is 6 unless complete).
     """
-    entries = _entries(entries)
+    entries = as_entries(entries)
     settings = settings or load_settings()
-    with ZoteroHttp(settings, timeout=timeout) as http:
-        status = detect(http)
-        transport = status.choose(via)
+    with connect(entries, settings, via=via, timeout=timeout) as conn:
+        http, status, transport, api, snapshot = conn.http, conn.status, conn.transport, conn.api, conn.snapshot
         caps = (Capabilities.local(status.version or "10") if transport == "local"
                 else Capabilities.connector(status.version or ""))
-        api = LocalApi(http, status.server_id) if status.can_read else None
-        schema = schema_for(status, api, entries)
-        snapshot = read_snapshot(api, need_children=any(e.code_repo for e in entries)) if api else Snapshot.unreadable()
         record = LocalRecord(settings.config_dir, settings.zotero_url) if transport == "connector" else None
         plan = make_plan(
-            entries, snapshot, collection, tags=tags, prune_prefix=prune_tags, schema=schema, capabilities=caps,
+            entries, snapshot, collection, tags=tags, prune_prefix=prune_tags, schema=conn.schema, capabilities=caps,
             local_record=record.entries if record is not None and not snapshot.readable else None,
             resave_unknown=resave_unknown,
         )
-        notes = list(status.advice())
+        notes = conn.notes
         if dry_run:
             return SyncResult(plan, status, transport, True, initial_outcomes(plan), http.count, notes=notes)
         applied = apply_plan(plan, status, transport, http, api, snapshot, settings, record,

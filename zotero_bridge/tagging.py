@@ -43,7 +43,7 @@ from bibkit.errors import ExitCode
 from bibkit.model import Entry
 from bibkit.tagging import AutoTagOptions, RuleSet, TagCount, TagResult, load_rules, tag_entries
 
-from .apply import BATCH, _chunks, post_objects
+from .apply import BATCH, _chunks, count_statuses, post_objects
 from .auth import KeyProvider
 from .detect import ZoteroStatus, detect
 from .export import _descendants
@@ -214,10 +214,7 @@ class TagCollectionResult:
         return self.plan.items
 
     def counts(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for i in self.items:
-            out[i.status.value] = out.get(i.status.value, 0) + 1
-        return out
+        return count_statuses(self.items)
 
     @property
     def problems(self) -> list[str]:
@@ -385,18 +382,18 @@ class TagApplier:
         except KeyboardInterrupt:
             self.interrupted = True
             self._mark_inflight("interrupted (Ctrl-C) while Zotero was saving; run again to complete it")
-        except ZoteroUnreachable as exc:
-            # a refused connection carried nothing: what was being sent is simply not done
-            self.error = str(exc)
-            for t in self._inflight:
-                if t.status is TagStatus.NOT_DONE:
-                    t.message = "not sent: Zotero stopped answering; run again to complete it"
-            self._inflight = []
-            self._mark_inflight(f"sent, but Zotero stopped answering before it said what it saved ({exc}); run "
-                                f"again to complete it")
         except ZoteroError as exc:
             self.error = str(exc)
-            self._mark_inflight(f"no usable answer from Zotero ({exc}); run again to complete it")
+            if not isinstance(exc, OutcomeUnknown):
+                # refused (Deny, 4xx, 429) or never reached Zotero (not running): nothing of it was written
+                why = ("not sent: Zotero stopped answering" if isinstance(exc, ZoteroUnreachable)
+                       else f"not written: {exc}")
+                for t in self._inflight:
+                    if t.status is TagStatus.NOT_DONE:
+                        t.message, t.problem = f"{why}; run again to complete it", True
+                self._inflight = []
+            self._mark_inflight(f"sent, but Zotero stopped answering before it said what it saved ({exc}); run "
+                                f"again to complete it")
 
     def _mark_inflight(self, message: str) -> None:
         for t in self._inflight + self._lost:

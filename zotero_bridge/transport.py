@@ -16,6 +16,12 @@ Zotero's server quirks this module absorbs (PROTOCOL.md section 1):
 * the connector wants ``X-Zotero-Connector-API-Version: 3``; the local API
   ``Zotero-Allowed-Request: 1`` (both harmless and robust against the browser check).
 
+Multi-object reads are complete whatever the server's paging: the local API
+returns everything when no ``limit`` is sent, but a stricter server may page
+anyway, so :meth:`LocalApi.get_list` follows ``Link: rel="next"`` (else pages on
+with ``start`` while fewer than ``Total-Results`` came) and never counts an
+object twice.
+
 The API key travels only in the ``Zotero-API-Key`` header (never in a URL), and
 nothing here logs headers.
 """
@@ -24,11 +30,13 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import requests
 
@@ -43,7 +51,10 @@ USER_PREFIX = "/api/users/0"
 LOCAL_API_SETTING = (
     'Zotero → Settings → Advanced → "Allow other applications on this computer to communicate with Zotero"'
 )
-_LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+#: the preference behind that checkbox (about:config), for users who script their profile
+LOCAL_API_PREF = "extensions.zotero.httpServer.localAPI.enabled"
+#: Host values every Zotero release accepts (``[::1]`` only since 9.0.3, so it is replaced)
+_LOOPBACK = {"127.0.0.1", "localhost"}
 
 
 # --------------------------------------------------------------------------- errors
@@ -60,7 +71,28 @@ class ZoteroUnreachable(ZoteroError):
 
 
 class OutcomeUnknown(ZoteroError):
-    """The connection broke (or timed out) after a request was sent: it may or may not have been applied."""
+    """The connection broke (or timed out) after a request was sent: it may or may not have been applied.
+
+    ``timed_out``: no answer within the timeout, so Zotero may *still be working*
+    on it (a connector save must then not be sent again in this run); otherwise
+    the connection was dropped (Zotero quit or closed it).
+    """
+
+    def __init__(self, message: str, *, timed_out: bool = False):
+        self.timed_out = timed_out
+        super().__init__(message)
+
+
+class ZoteroBusy(ZoteroError):
+    """Zotero answered 429 (or kept answering 503): it refused the request; ``until`` = when to try again."""
+
+    def __init__(self, message: str, *, until: float | None = None):
+        self.until = until
+        super().__init__(message)
+
+    @property
+    def wait(self) -> float:
+        return max(0.0, (self.until or time.time()) - time.time())
 
 
 class LocalApiDisabled(ZoteroError):
@@ -68,7 +100,8 @@ class LocalApiDisabled(ZoteroError):
 
     def __init__(self, what: str = "reading your library"):
         super().__init__(
-            f"Zotero's local API is off, which {what} needs. Turn it on in {LOCAL_API_SETTING}, then run again."
+            f"Zotero's local API is off, which {what} needs. Turn it on in {LOCAL_API_SETTING} "
+            f"(the preference {LOCAL_API_PREF}), then run again."
         )
 
 
@@ -147,6 +180,7 @@ class ZoteroHttp:
         self.count = RequestCount()
         self.base_url = self.settings.zotero_url.rstrip("/")
         self._host = _loopback_host(self.base_url)
+        _QUIET.watch(self.base_url)
 
     def close(self) -> None:
         if self._own_layer:
@@ -202,7 +236,9 @@ class ZoteroHttp:
                 retry=(method == "GET"),
             )
         except RateLimited as exc:
-            raise exc
+            # a 429 (or a long Retry-After) means Zotero refused the request: nothing was applied
+            raise ZoteroBusy(f"Zotero asks to wait before {method} {path} (HTTP {exc.status or 429})",
+                             until=exc.until) from exc
         except ServiceUnavailable as exc:
             if _refused(exc):
                 raise ZoteroUnreachable(
@@ -214,19 +250,58 @@ class ZoteroHttp:
             raise OutcomeUnknown(f"the connection to Zotero broke during {method} {path}") from exc
         except HttpError as exc:
             if exc.status is None:
-                raise OutcomeUnknown(f"Zotero did not answer {method} {path} in time ({read_timeout:g} s)") from exc
+                raise OutcomeUnknown(f"Zotero did not answer {method} {path} in time ({read_timeout:g} s)",
+                                     timed_out=True) from exc
+            if exc.status == 503:  # Retry-After honoured and still busy: refused, like a 429
+                raise ZoteroBusy(f"Zotero is busy (HTTP 503 to {method} {path}); try again later") from exc
+            if write and exc.status in (502, 504):  # a gateway between us and Zotero: the write may have gone through
+                raise OutcomeUnknown(f"no answer from Zotero to {method} {path} (HTTP {exc.status} from a gateway)") from exc
             raise ZoteroHTTPError(str(exc), exc.status) from exc
         return response
 
 
 def _loopback_host(base_url: str) -> str | None:
-    """The Host header to force, when the URL's host is not one Zotero accepts."""
+    """The Host header to force, when the URL's host is not one every Zotero accepts.
+
+    Zotero refuses any other Host with 400 "Invalid Host header" (7.0.0–7.0.15 and
+    9.0.3+; ``[::1]`` only from 9.0.3), e.g. behind an SSH tunnel or in a container.
+    """
     parts = urlsplit(base_url)
     host = (parts.hostname or "").lower()
     if host in _LOOPBACK:
         return None
     port = parts.port or (443 if parts.scheme == "https" else 80)
     return f"127.0.0.1:{port}"
+
+
+class _QuietUnreachable(logging.Filter):
+    """Drops bibkit.http's "cannot reach <Zotero URL>" warning: the bridge says it itself, in one line.
+
+    The HTTP layer warns once when a service cannot be reached; for Zotero the
+    bridge turns that into :class:`ZoteroUnreachable` (or :class:`OutcomeUnknown`
+    for a dropped connection) with the remedy, so the warning would only repeat
+    it in other words.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._urls: set[str] = set()
+        self._lock = threading.Lock()
+        self._installed = False
+
+    def watch(self, base_url: str) -> None:
+        with self._lock:
+            self._urls.add(base_url.rstrip("/"))
+            if not self._installed:
+                logging.getLogger("bibkit.http").addFilter(self)
+                self._installed = True
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        return not (text.startswith("cannot reach ") and any(text[13:].startswith(u) for u in self._urls))
+
+
+_QUIET = _QuietUnreachable()
 
 
 def _refused(exc: ServiceUnavailable) -> bool:
@@ -283,19 +358,55 @@ class LocalApi:
         return response
 
     def get_list(self, path: str, params: Mapping[str, Any] | None = None) -> tuple[list[Any], requests.Response]:
-        """A multi-object GET, complete: pages on with ``start`` if the server returned fewer than Total-Results."""
+        """A multi-object GET, complete whatever the server's paging; the first response comes along.
+
+        Zotero's local API sends everything when no ``limit`` is given, but a
+        server that pages anyway is followed: ``Link: rel="next"`` first (its
+        path and query are used against our own base URL, since Zotero builds
+        the link from the Host header), else ``start`` = objects so far while
+        fewer than ``Total-Results`` came.  An object seen twice (a server that
+        ignores ``start``) is kept once, and paging stops when a page brings
+        nothing new.
+        """
         params = dict(params or {})
         response = self.get(path, params)
         _expect(response, 200, f"GET {path}")
-        results = json_of(response) or []
+        first = json_of(response)
+        if first is None and not text_of(response).strip():
+            first = []  # an empty body for an empty list: nothing to read, not an error
+        if not isinstance(first, list):
+            raise ZoteroHTTPError(f"GET {path}: Zotero's answer is not a JSON list", 200, text_of(response)[:200])
+        results: list[Any] = []
+        seen: set[str] = set()
+
+        def add(page: list[Any]) -> int:
+            new = 0
+            for obj in page:
+                key = obj.get("key") if isinstance(obj, dict) else None
+                if key is not None and key in seen:
+                    continue
+                if key is not None:
+                    seen.add(key)
+                results.append(obj)
+                new += 1
+            return new
+
+        add(first)
         total = _int(response.headers.get("Total-Results"))
-        while total is not None and len(results) < total:
-            page = self.get(path, {**params, "start": len(results)})
-            _expect(page, 200, f"GET {path}")
-            more = json_of(page) or []
-            if not more:
+        page_response = response
+        for _ in range(10_000):  # a bound, not a limit: 10,000 pages
+            link = next_link(page_response.headers.get("Link"))
+            if link is not None:
+                next_path, next_params = link
+            elif total is not None and len(results) < total:
+                next_path, next_params = path, {**params, "start": len(results)}
+            else:
                 break
-            results.extend(more)
+            page_response = self.get(next_path, next_params)
+            _expect(page_response, 200, f"GET {next_path}")
+            page = json_of(page_response)
+            if not isinstance(page, list) or not add(page):
+                break
         return results, response
 
     def items_top(self) -> tuple[list[dict[str, Any]], int | None]:
@@ -380,6 +491,18 @@ class LocalApi:
                                  timeout=timeout)
 
 
+_LINK = re.compile(r'<([^>]*)>\s*;\s*rel="?([^";,]+)"?')
+
+
+def next_link(header: str | None) -> tuple[str, dict[str, str]] | None:
+    """The ``rel="next"`` target of a ``Link`` header as (path, query params), if there is one."""
+    for url, rel in _LINK.findall(header or ""):
+        if rel.strip() == "next":
+            parts = urlsplit(url)
+            return parts.path or "/", dict(parse_qsl(parts.query, keep_blank_values=True))
+    return None
+
+
 def new_write_token() -> str:
     """A fresh ``Zotero-Write-Token`` (32 hex chars: within the 5–32 the server accepts)."""
     return uuid.uuid4().hex
@@ -450,7 +573,8 @@ def new_session_id() -> str:
 
 
 __all__ = [
-    "AuthorizationDenied", "Connector", "LOCAL_API_SETTING", "LocalApi", "LocalApiDisabled", "OutcomeUnknown",
-    "RequestCount", "USER_PREFIX", "ZoteroError", "ZoteroHTTPError", "ZoteroHttp", "ZoteroUnreachable",
-    "is_local_api_disabled", "json_of", "new_session_id", "new_write_token", "text_of", "zotero_policy",
+    "AuthorizationDenied", "Connector", "LOCAL_API_PREF", "LOCAL_API_SETTING", "LocalApi", "LocalApiDisabled",
+    "OutcomeUnknown", "RequestCount", "USER_PREFIX", "ZoteroBusy", "ZoteroError", "ZoteroHTTPError", "ZoteroHttp",
+    "ZoteroUnreachable", "is_local_api_disabled", "json_of", "new_session_id", "new_write_token", "next_link",
+    "text_of", "zotero_policy",
 ]

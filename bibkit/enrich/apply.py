@@ -12,6 +12,10 @@ arXiv's *current* title (the listing's title is kept in
 ``meta["listing_title"]`` when it differs), every author, the first version's
 date.
 
+arXiv's metadata is TeX source ("\\textsc{Name}: …", "Kagom\\'e", "M\\"uller") while the
+model holds plain Unicode, so text that clearly is LaTeX is decoded on the
+way in (math such as ``$\\pi_0$`` stays as it is written: plain text cannot render it).
+
 Preprint or published follows Zotero's arXiv translator: a journal DOI on the
 arXiv record means published.  The venue type comes from the journal
 reference when it names proceedings; otherwise it is an article.
@@ -25,12 +29,14 @@ from typing import Any
 from ..links import canonical_link, extract_links
 from ..model import Entry, LinkKind
 from ..names import parse_plain_name
+from ..normalize.latex import decode as decode_latex
+from ..normalize.latex import looks_like_latex
 from ..normalize.text import normalize_title
 from .atom import ArxivRecord
 from .base import EntryReport
 from .hf import HfPaper
 
-__all__ = ["apply_arxiv", "apply_hf", "abs_url", "venue_of"]
+__all__ = ["apply_arxiv", "apply_hf", "abs_url", "venue_of", "plain"]
 
 _PROCEEDINGS = re.compile(
     r"\b(proceedings|proc\.|conference|workshops?|symposium|findings of|meeting|congress|"
@@ -47,6 +53,20 @@ _JOURNAL_REF = re.compile(
     r"\s*(?:[,(]?\s*(?:1[89]|20)\d\d\)?)?\s*\.?$"
 )
 _TRAILING_YEAR = re.compile(r"[\s,]*\(?(?:1[89]|20)\d\d\)?\s*$")
+
+
+def plain(text: str | None) -> str | None:
+    """arXiv's (or HF's copy of arXiv's) text as model text: LaTeX decoded when it clearly is LaTeX.
+
+    Only then, so "50%" in plain prose keeps its sign; and ``~`` is always kept as
+    written: in arXiv metadata "~100x" means "about", not a TeX tie.
+    """
+    if not text or not looks_like_latex(text):
+        return text
+    return decode_latex(text.replace("~", _TILDE)).replace(_TILDE, "~")
+
+
+_TILDE = "\ue000"  # a private-use stand-in for "~" while decoding
 
 
 def abs_url(arxiv_id: str) -> str:
@@ -155,13 +175,14 @@ def apply_arxiv(entry: Entry, rec: ArxivRecord, report: EntryReport, *, confiden
                 detail: str | None = None) -> None:
     """Set the fields arXiv knows (see the module docstring for what is overwritten)."""
     w = _Writer(entry, report, "arxiv", confidence, detail or abs_url(rec.arxiv_id))
-    if entry.title is not None and normalize_title(entry.title) != normalize_title(rec.title) \
+    title = plain(rec.title)
+    if entry.title is not None and normalize_title(entry.title) != normalize_title(title) \
             and not _user_owned(entry, "title"):
         entry.meta.setdefault("listing_title", entry.title)
-    w.field("title", rec.title)
-    w.field("abstract", rec.summary or None)
+    w.field("title", title)
+    w.field("abstract", plain(rec.summary) or None)
     if rec.authors:
-        w.field("authors", [parse_plain_name(a.name) for a in rec.authors])
+        w.field("authors", [parse_plain_name(plain(a.name) or a.name) for a in rec.authors])
     w.field("date", rec.published_date)
     w.ident("arxiv", rec.arxiv_id)
     if entry.ids.arxiv == rec.arxiv_id and entry.ids.arxiv_version is not None and entry.ids.arxiv_version > (rec.version or 0):
@@ -203,11 +224,11 @@ def apply_hf(entry: Entry, paper: HfPaper, report: EntryReport, *, confidence: f
     w.ident("hf_paper", paper.id)
     if with_metadata:
         w.ident("arxiv", paper.id)
-        w.field("title", paper.title or None, fill_only=True)
+        w.field("title", plain(paper.title) or None, fill_only=True)
         if paper.authors:
-            w.field("authors", [parse_plain_name(n) for n in paper.authors], fill_only=True)
+            w.field("authors", [parse_plain_name(plain(n) or n) for n in paper.authors], fill_only=True)
         w.field("date", paper.published_date, fill_only=True)
-        w.field("abstract", paper.summary or None, fill_only=True)
+        w.field("abstract", plain(paper.summary) or None, fill_only=True)
         if entry.bib is None and entry.entry_type in ("misc", "online"):
             w.field("entry_type", "preprint")
         w.ident("doi", f"10.48550/arXiv.{paper.id}")

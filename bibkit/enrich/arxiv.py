@@ -14,11 +14,17 @@ only decides *what* to ask:
   the bad id is isolated and reported in :attr:`ArxivClient.problems`.
 * :meth:`ArxivClient.search` / :meth:`ArxivClient.search_feed` — one
   ``search_query`` (see :mod:`bibkit.enrich.query` for building safe ones).
+
+arXiv occasionally answers a page with no entries although its own
+``totalResults`` says the page should have some (arxiv.py retries these three
+times).  Such an answer is never cached and is asked again, up to
+:data:`EMPTY_PAGE_ATTEMPTS` times in all; after that it counts as empty.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Iterable
@@ -45,6 +51,25 @@ MAX_PAGE = 2000
 GET_LIMIT = 1000
 #: arXiv publishes once a day; its docs ask clients to cache for that long
 EXPIRE = timedelta(days=1)
+#: how many times a page that is empty against its own totalResults is asked for
+EMPTY_PAGE_ATTEMPTS = 3
+
+_TOTAL = re.compile(rb"<(?:\w+:)?totalResults[^>]*>\s*(\d+)\s*<")
+_START = re.compile(rb"<(?:\w+:)?startIndex[^>]*>\s*(\d+)\s*<")
+_ENTRY = re.compile(rb"<(?:\w+:)?entry[\s>]")
+
+
+def _glitched(body: bytes) -> bool:
+    """A feed whose totals promise entries on this page but which holds none (arXiv's flaky empty page)."""
+    total, start = _TOTAL.search(body), _START.search(body)
+    if total is None or int(total.group(1)) == 0 or _ENTRY.search(body):
+        return False
+    return int(start.group(1)) < int(total.group(1)) if start else True
+
+
+def _cacheable(response) -> bool:
+    """Keep every 200 but a glitched empty page (asked again rather than remembered for a day)."""
+    return response.status_code != 200 or not _glitched(response.content)
 
 
 def arxiv_policy(settings: Settings) -> ServicePolicy:
@@ -56,6 +81,7 @@ def arxiv_policy(settings: Settings) -> ServicePolicy:
         expire_after=EXPIRE,
         retry_post=True,
         read_timeout=60.0,  # big id_list answers can be slow
+        cacheable=_cacheable,
     )
 
 
@@ -123,10 +149,14 @@ class ArxivClient:
         if sort_order:
             params["sortOrder"] = sort_order
         encoded = urlencode(params)
-        if len(encoded) > GET_LIMIT:
-            response = self.client.post(data=params)
-        else:
-            response = self.client.get(params=params)
+        for _attempt in range(EMPTY_PAGE_ATTEMPTS):
+            if len(encoded) > GET_LIMIT:
+                response = self.client.post(data=params)
+            else:
+                response = self.client.get(params=params)
+            if response.status_code != 200 or params["max_results"] == "0" or not _glitched(response.content):
+                break
+            log.info("arXiv sent an empty page although its totals promise results; asking again")
         body = response.content
         if response.status_code == 400:
             try:

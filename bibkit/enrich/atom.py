@@ -30,7 +30,7 @@ from ..model import PartialDate
 
 __all__ = [
     "ATOM", "OPENSEARCH", "ARXIV",
-    "AtomError", "ArxivAuthor", "ArxivRecord", "ArxivApiError", "Feed", "parse_feed", "parse_entry_id",
+    "AtomError", "ArxivAuthor", "ArxivRecord", "ArxivApiError", "Feed", "parse_feed", "parse_entry_id", "parse_iso",
 ]
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -171,14 +171,18 @@ def _int(el: etree._Element | None) -> int | None:
         return None
 
 
-def _when(el: etree._Element | None) -> datetime | None:
-    value = _text(el)
+def parse_iso(value: str | None) -> datetime | None:
+    """An ISO-8601 timestamp as arXiv and HF write it (``Z`` suffix, milliseconds or not); ``None`` if unreadable."""
     if not value:
         return None
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         return None
+
+
+def _when(el: etree._Element | None) -> datetime | None:
+    return parse_iso(_text(el))
 
 
 def parse_entry_id(text: str) -> tuple[str, int | None] | None:

@@ -72,6 +72,9 @@ DEFAULT_TTL = timedelta(hours=24)
 GRAPHQL_BATCH = 100
 #: how stale a cached answer may be when GitHub may not be asked (offline, quota gone)
 STALE_OK = 10 * 365 * 24 * 3600
+#: a GraphQL query that failed as a whole (timeout 502/504, an error without data) is asked again
+#: in halves while it holds more repositories than this; smaller remainders go to REST
+GRAPHQL_MIN_SPLIT = 10
 #: topics asked per repository over GraphQL (a connection needs ``first``)
 TOPICS = 20
 STATUSES = ("ok", "renamed", "dead", "blocked", "unchecked")
@@ -132,12 +135,29 @@ def retry_verdict(response: requests.Response) -> bool | None:
         return False
     if kind == "secondary":
         return bool(response.headers.get("Retry-After"))
+    if response.status_code in (502, 504) and _is_graphql(response):
+        return False  # a query cut off at GitHub's 10 s is charged: the same query again would only cost more
+    return None
+
+
+def _is_graphql(response: requests.Response) -> bool:
+    return (response.url or "").rstrip("/").endswith("/graphql")
+
+
+def _rate_limit_error(error: Mapping[str, Any]) -> str | None:
+    """``"primary"``/``"secondary"`` for a GraphQL error that reports a rate limit (inside an HTTP 200)."""
+    kind = str(error.get("type") or "").upper()
+    message = str(error.get("message") or "").casefold()
+    if "secondary rate limit" in message or "abuse" in message:
+        return "secondary"
+    if kind in ("RATE_LIMITED", "RATE_LIMIT") or "rate limit" in message:
+        return "primary"
     return None
 
 
 def _cacheable(response: requests.Response) -> bool:
     """Keep a GraphQL answer only when it holds data and no error but per-repository ones."""
-    if not (response.url or "").rstrip("/").endswith("/graphql"):
+    if not _is_graphql(response):
         return True
     try:
         body = response.json()
@@ -251,47 +271,50 @@ def _split_name(name: str) -> tuple[str, str] | None:
     return parts[0], parts[1]
 
 
-def _rest_info(data: Mapping[str, Any], asked: str, checked_at: str) -> RepoInfo:
-    full_name = str(data.get("full_name") or asked)
-    license_ = data.get("license")
-    renamed = full_name.casefold() != asked.casefold()
+def _repo_info(asked: str, checked_at: str, full_name: Any, *, license: Any, topics: Iterable[Any],
+               **fields: Any) -> RepoInfo:
+    """The one place a GitHub answer becomes a :class:`RepoInfo` (REST and GraphQL only differ in field names).
+
+    A ``full_name`` that differs from the name asked (case-insensitively) is a
+    rename or transfer; empty strings (``homepage: ""``) count as missing.
+    """
+    name = str(full_name or asked)
+    renamed = name.casefold() != asked.casefold()
     return RepoInfo(
-        full_name=full_name,
+        full_name=name,
         status="renamed" if renamed else "ok",
         old_name=asked if renamed else None,
-        description=data.get("description") or None,
-        stars=_int(data.get("stargazers_count")),
-        license=(license_.get("spdx_id") or None) if isinstance(license_, dict) else None,
-        topics=[str(t) for t in (data.get("topics") or [])],
-        archived=data.get("archived"),
-        fork=data.get("fork"),
-        default_branch=data.get("default_branch") or None,
-        pushed_at=data.get("pushed_at") or None,
-        homepage=data.get("homepage") or None,
+        license=license or None,
+        topics=[str(t) for t in topics if t],
         checked_at=checked_at,
+        **{k: (v if v != "" else None) for k, v in fields.items()},
+    )
+
+
+def _rest_info(data: Mapping[str, Any], asked: str, checked_at: str) -> RepoInfo:
+    license_ = data.get("license")
+    return _repo_info(
+        asked, checked_at, data.get("full_name"),
+        license=license_.get("spdx_id") if isinstance(license_, dict) else None,
+        topics=data.get("topics") or [],
+        description=data.get("description"), stars=_int(data.get("stargazers_count")),
+        archived=data.get("archived"), fork=data.get("fork"), default_branch=data.get("default_branch"),
+        pushed_at=data.get("pushed_at"), homepage=data.get("homepage"),
     )
 
 
 def _graphql_info(node: Mapping[str, Any], asked: str, checked_at: str) -> RepoInfo:
-    full_name = str(node.get("nameWithOwner") or asked)
-    renamed = full_name.casefold() != asked.casefold()
     lic = node.get("licenseInfo")
-    topics = ((node.get("repositoryTopics") or {}).get("nodes")) or []
     branch = node.get("defaultBranchRef")
-    return RepoInfo(
-        full_name=full_name,
-        status="renamed" if renamed else "ok",
-        old_name=asked if renamed else None,
-        description=node.get("description") or None,
-        stars=_int(node.get("stargazerCount")),
-        license=(lic.get("spdxId") or None) if isinstance(lic, dict) else None,
-        topics=[str(((t or {}).get("topic") or {}).get("name")) for t in topics if (t or {}).get("topic")],
-        archived=node.get("isArchived"),
-        fork=node.get("isFork"),
+    nodes = ((node.get("repositoryTopics") or {}).get("nodes")) or []
+    return _repo_info(
+        asked, checked_at, node.get("nameWithOwner"),
+        license=lic.get("spdxId") if isinstance(lic, dict) else None,
+        topics=[((t or {}).get("topic") or {}).get("name") for t in nodes],
+        description=node.get("description"), stars=_int(node.get("stargazerCount")),
+        archived=node.get("isArchived"), fork=node.get("isFork"),
         default_branch=branch.get("name") if isinstance(branch, dict) else None,
-        pushed_at=node.get("pushedAt") or None,
-        homepage=node.get("homepageUrl") or None,
-        checked_at=checked_at,
+        pushed_at=node.get("pushedAt"), homepage=node.get("homepageUrl"),
     )
 
 
@@ -574,6 +597,9 @@ class GitHubClient:
             elif kind == "secondary":
                 self._halt("GitHub secondary rate limit without Retry-After: stopped calling GitHub; repositories left unchecked")
             return
+        if status in (502, 504):
+            self._split_graphql(batch, f"HTTP {status} (GitHub cuts queries off after 10 s)")
+            return
         if status != 200:
             log.info("GitHub GraphQL answered HTTP %s; falling back to REST", status)
             return
@@ -584,13 +610,17 @@ class GitHubClient:
         if not isinstance(body, dict):
             return
         errors = [e for e in (body.get("errors") or []) if isinstance(e, dict)]
-        if any(e.get("type") == "RATE_LIMITED" for e in errors):
+        limits = {_rate_limit_error(e) for e in errors} - {None}
+        if "secondary" in limits:
+            self._halt("GitHub secondary rate limit: stopped calling GitHub; repositories left unchecked")
+            return
+        if limits:
             reset = _int(response.headers.get("x-ratelimit-reset"))
             self._exhaust("graphql", float(reset) if reset else None)
             return
         data = body.get("data")
         if not isinstance(data, dict):
-            log.info("GitHub GraphQL gave no data (%s); falling back to REST", errors[:1])
+            self._split_graphql(batch, f"no data ({(errors[:1] or [{}])[0].get('message', 'no message')})")
             return
         limit = data.get("rateLimit")
         by_alias = {str(e["path"][0]): e for e in errors if isinstance(e.get("path"), list) and e["path"]}
@@ -624,6 +654,16 @@ class GitHubClient:
                     reset = None
             if _from_network(response):
                 self._exhaust("graphql", reset)
+
+    def _split_graphql(self, batch: list[str], why: str) -> None:
+        """A query that failed as a whole: ask again in halves (smaller queries finish in time), then REST."""
+        if len(batch) <= GRAPHQL_MIN_SPLIT or not self._token or self.halted or "graphql" in self.exhausted:
+            log.info("GitHub GraphQL failed for %d repositories: %s; falling back to REST", len(batch), why)
+            return
+        log.info("GitHub GraphQL failed for %d repositories: %s; asking again in halves", len(batch), why)
+        mid = len(batch) // 2
+        self._graphql_batch(batch[:mid])
+        self._graphql_batch(batch[mid:])
 
     # -- everything -------------------------------------------------------------------
 

@@ -16,14 +16,16 @@ the HTTP layer keeps out of cache keys and logs.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from ..config import Settings
-from ..http import HttpError, HttpLayer, ServicePolicy
+from ..http import HttpError, HttpLayer, RateLimited, ServicePolicy
 from ..links import normalize_arxiv_id
 from ..model import PartialDate
+from .atom import parse_iso
 
 __all__ = ["HfClient", "HfPaper", "hf_policy", "paper_from_json"]
 
@@ -45,11 +47,42 @@ def _cacheable(response: Any) -> bool:
     return isinstance(data, dict) and "not found" in str(data.get("error", "")).lower()
 
 
+#: a 429 whose window resets later than this (seconds) is not waited out: HF is left alone for the run
+MAX_WAIT = 30.0
+_WINDOW = re.compile(r"(?:^|;)\s*t\s*=\s*(\d+)")
+
+
+def reset_in(response: Any) -> float | None:
+    """Seconds until HF's rate-limit window resets, from ``RateLimit: "api";r=0;t=<seconds>`` (HF sends no Retry-After)."""
+    match = _WINDOW.search(response.headers.get("RateLimit") or "")
+    return float(match.group(1)) if match else None
+
+
+def _retry_verdict(response: Any) -> bool | None:
+    """Retry a 429 (with backoff) only when HF's window resets soon; a long wait is handed back, not slept."""
+    if response.status_code == 429 and not response.headers.get("Retry-After"):
+        wait = reset_in(response)
+        if wait is not None and wait > MAX_WAIT:
+            return False
+    return None
+
+
 def hf_policy(settings: Settings) -> ServicePolicy:
     """HF's politeness: cached a day (a 404 "Paper not found" too), token as a Bearer header when set."""
     headers = {"Authorization": f"Bearer {settings.hf_token}"} if settings.hf_token else {}
     return ServicePolicy(name=SERVICE, base_url=settings.hf_url, expire_after=EXPIRE, headers=headers,
-                         cache_codes=(200, 404), cacheable=_cacheable)
+                         cache_codes=(200, 404), cacheable=_cacheable, retryable=_retry_verdict)
+
+
+def _check(response: Any, what: str) -> None:
+    """Raise for an answer that is not a 200 (a 429 handed back by the policy becomes :class:`RateLimited`)."""
+    if response.status_code == 429:
+        wait = reset_in(response) or 0.0
+        raise RateLimited(SERVICE, f"rate limited (HTTP 429), window resets in {wait:.0f} s",
+                          until=time.time() + wait, status=429, url=response.url)
+    if response.status_code != 200:
+        raise HttpError(SERVICE, f"{what} answered HTTP {response.status_code}",
+                        status=response.status_code, url=response.url)
 
 
 @dataclass(slots=True)
@@ -85,13 +118,7 @@ def _s(value: Any) -> str | None:
 
 
 def _when(value: Any) -> datetime | None:
-    text = _s(value)
-    if not text:
-        return None
-    try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
+    return parse_iso(_s(value))
 
 
 def paper_from_json(data: Any) -> HfPaper | None:
@@ -151,9 +178,7 @@ class HfClient:
         if not q:
             return []
         response = self.client.get("/api/papers/search", params={"q": q, "limit": str(limit)})
-        if response.status_code != 200:
-            raise HttpError(SERVICE, f"search answered HTTP {response.status_code}",
-                            status=response.status_code, url=response.url)
+        _check(response, "search")
         data = _json(response)
         if isinstance(data, dict):  # tolerate {"papers": [...]} / {"data": [...]} shapes
             data = data.get("papers") or data.get("data") or []
@@ -169,9 +194,7 @@ class HfClient:
         response = self.client.get(f"/api/papers/{found[0]}")
         if response.status_code == 404:
             return None
-        if response.status_code != 200:
-            raise HttpError(SERVICE, f"paper answered HTTP {response.status_code}",
-                            status=response.status_code, url=response.url)
+        _check(response, "paper")
         return paper_from_json(_json(response))
 
 

@@ -7,7 +7,8 @@ have, and near-misses are everywhere ("Qwen2.5 Technical Report" /
 is judged on independent signals, each 0..1:
 
 * **title** — rapidfuzz similarity of normalised titles
-  (:func:`bibkit.normalize.text.normalize_title`), capped by the Dice overlap of
+  (:func:`bibkit.normalize.text.normalize_title`, after TeX math is rendered:
+  arXiv's ``$\\pi_0$`` is the listing's ``π0``), capped by the Dice overlap of
   their content words, so an added word ("-Coder") costs more than a
   punctuation difference.  Titles whose *number-bearing* words differ
   ("qwen2.5" vs "qwen2", "v4" vs "v2") are flagged as a conflict.
@@ -25,8 +26,11 @@ Rules (all thresholds are the named constants below):
    the abstracts are the same text (:data:`ABSTRACT_SAME`); abstracts that
    disagree (< :data:`ABSTRACT_CONTRADICTS`); known authors that do not overlap
    (< :data:`AUTHORS_CONTRADICT`); when no abstract can be compared, a title
-   below :data:`TITLE_MATCH`, and with no authors either, publication years
-   more than two apart or a title of fewer than :data:`MIN_TITLE_WORDS` words.
+   below :data:`TITLE_MATCH` or one with a word the other lacks ("Erratum:
+   X", "X, Part II", "X-VL" against "X": such papers have one-line abstracts,
+   so only their titles speak, and those say "a different paper"), and with
+   no authors either, publication years more than two apart or a title of
+   fewer than :data:`MIN_TITLE_WORDS` words.
 2. Confidence is the best supported path: the abstract alone (renamed papers:
    a new title, the same abstract); title and abstract averaged; or — only
    when no abstract can be compared — a near-identical title
@@ -54,6 +58,7 @@ __all__ = [
     "ACCEPT", "ABSTRACT_SAME", "ABSTRACT_CONTRADICTS", "AUTHORS_CONTRADICT", "TITLE_MATCH", "TITLE_ALONE",
     "MARGIN", "AMBIGUOUS", "MIN_ABSTRACT_WORDS", "MIN_TITLE_WORDS",
     "Evidence", "Verdict", "Pick", "verify", "pick", "title_similarity", "abstract_similarity", "author_overlap",
+    "extra_title_words", "versions_agree",
 ]
 
 #: combined confidence needed to write an id.  Chosen so that the title alone
@@ -90,6 +95,15 @@ _STOP = frozenset(
     """.split()
 )
 _DIGIT = re.compile(r"\d")
+_MATH = re.compile(r"\$([^$]{1,80})\$")
+_MACRO = re.compile(r"\\([A-Za-z]+)\s*")
+_SUBSCRIPT = re.compile(r"(?<=[^\W\d_])_(?=[\d{])")
+#: TeX's Greek letter macros, rendered (arXiv writes ``$\\pi_0$``, a pasted page shows ``π0``)
+_GREEK = dict(zip(
+    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi pi rho sigma tau "
+    "upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega".split(),
+    "αβγδεεζηθθικλμνξπρστυφφχψωΓΔΘΛΞΠΣΥΦΨΩ",
+))
 
 
 # --------------------------------------------------------------------------- evidence
@@ -124,27 +138,77 @@ def _family(p: Person) -> str:
 # --------------------------------------------------------------------------- signals
 
 
+def _render_math(text: str) -> str:
+    """``$\\pi_0$`` → ``π0``, ``$\\mathcal{O}(n)$`` → ``O(n)``, ``π_0`` → ``π0``: TeX math as a reader sees it.
+
+    Only for comparison: a title from arXiv (TeX source) and the same title
+    pasted from a rendered page must normalise alike, and ``normalize_title``
+    alone would turn ``$\\pi_0$`` into ``0`` (a "number conflict" with ``π0``).
+    """
+    def math(m: re.Match[str]) -> str:
+        inner = _MACRO.sub(lambda c: _GREEK.get(c.group(1), ""), m.group(1))
+        return re.sub(r"[_^{}]", "", inner)
+
+    if "$" in text:
+        text = _MATH.sub(math, text)
+    if "_" in text:
+        text = _SUBSCRIPT.sub("", text)
+    return text
+
+
+def _norm(title: str | None) -> str:
+    return normalize_title(_render_math(title)) if title else ""
+
+
 def _stem(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
 def title_similarity(a: str | None, b: str | None) -> tuple[float, bool]:
     """``(similarity, conflict)`` of two titles; conflict = their number-bearing words differ."""
-    na, nb = normalize_title(a), normalize_title(b)
+    na, nb = _norm(a), _norm(b)
     if not na or not nb:
         return 0.0, False
     ratio = fuzz.ratio(na, nb) / 100.0
     ta = {_stem(w) for w in na.split() if w not in _STOP}
     tb = {_stem(w) for w in nb.split() if w not in _STOP}
-    if ta and tb:
-        dice = 2 * len(ta & tb) / (len(ta) + len(tb))
-        ratio = min(ratio, dice)
     conflict = any(_DIGIT.search(w) for w in ta ^ tb)
+    if na.replace(" ", "") == nb.replace(" ", ""):  # "Pre-training" / "Pretraining": one spelling apart
+        return max(ratio, 0.99), conflict
+    if ta and tb:
+        # a long word spelt two ways ("modelling" / "modeling") still counts as shared
+        near = sum(1 for w in ta - tb if _explained(w, tb - ta, ""))
+        dice = 2 * (len(ta & tb) + near) / (len(ta) + len(tb))
+        ratio = min(ratio, dice)
     return ratio, conflict
 
 
 def _content_words(text: str | None) -> list[str]:
     return [w for w in normalize_title(text).split() if w not in _STOP]
+
+
+def _explained(word: str, other: set[str], joined: str) -> bool:
+    """Whether a title word missing from the other title is only a spelling of something in it.
+
+    "pretraining" / "pre training" (the other title, spaces removed, contains it),
+    "modelling" / "modeling" (a near spelling of a long word); never a word with a
+    digit, which :func:`title_similarity` judges as a version conflict anyway.
+    """
+    if word in joined:
+        return True
+    if len(word) < 6 or _DIGIT.search(word):
+        return False
+    return any(len(o) >= 6 and fuzz.ratio(word, o) >= 85 for o in other)
+
+
+def extra_title_words(a: str | None, b: str | None) -> list[str]:
+    """Content words of either title the other lacks ("erratum", "part", "ii", "vl"…), spelling variants excused."""
+    wa = {_stem(w) for w in _norm(a).split() if w not in _STOP}
+    wb = {_stem(w) for w in _norm(b).split() if w not in _STOP}
+    ja, jb = "".join(_norm(a).split()), "".join(_norm(b).split())
+    out = [w for w in sorted(wa - wb) if not _explained(w, wb, jb)]
+    out += [w for w in sorted(wb - wa) if not _explained(w, wa, ja)]
+    return out
 
 
 def abstract_similarity(a: str | None, b: str | None) -> float | None:
@@ -221,6 +285,8 @@ def verify(record: Evidence, candidate: Evidence) -> Verdict:
         veto = "no shared authors"
     elif a is None and t < TITLE_MATCH:
         veto = "title not close enough and no abstract to compare"
+    elif a is None and (extra := extra_title_words(record.title, candidate.title)):
+        veto = f"no abstract to compare and the titles differ by {', '.join(repr(w) for w in extra[:3])}"
     elif a is None and u is None and not year_ok:
         veto = "published years too far apart for a match on the title alone"
     elif a is None and u is None and len(_content_words(record.title)) < MIN_TITLE_WORDS:
@@ -230,6 +296,24 @@ def verify(record: Evidence, candidate: Evidence) -> Verdict:
     if score >= ACCEPT:
         return Verdict(True, score, scores, f"accepted on {path}", path)
     return Verdict(False, score, scores, f"{path} evidence too weak ({score:.2f} < {ACCEPT})", path)
+
+
+def versions_agree(a: Evidence, b: Evidence) -> bool:
+    """Whether two descriptions of ONE arXiv id (HF's copy, arXiv's current record) describe one paper.
+
+    Not a search verdict: the id is already known, and a paper may be renamed
+    and have its abstract revised between the version HF indexed and the one
+    arXiv serves now (a moderate revision keeps 0.6–0.8 of the abstract;
+    different work shares 0.1–0.35).  So the bar is "nothing contradicts":
+    abstracts, when comparable, at least :data:`ABSTRACT_CONTRADICTS` alike and
+    authors, when both are known, overlapping by half.  Without comparable
+    abstracts the full :func:`verify` rules apply.
+    """
+    similarity = abstract_similarity(a.abstract, b.abstract)
+    if similarity is None:
+        return verify(a, b).accepted
+    shared = author_overlap(a.authors, b.authors)
+    return similarity >= ABSTRACT_CONTRADICTS and (shared is None or shared >= 0.5)
 
 
 class Pick(NamedTuple):

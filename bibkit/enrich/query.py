@@ -28,6 +28,7 @@ __all__ = [
 
 _WORD = re.compile(r"[^\W_]+(?:['’.][^\W_]+)*")
 _SAFE = re.compile(r"[a-z0-9]+")
+_SAFE_WORD = re.compile(r"[a-z0-9]+(?:['.][a-z0-9]+)*")
 
 #: words that carry no identity in a title or abstract (skipped when choosing distinctive words)
 STOPWORDS = frozenset(
@@ -55,17 +56,21 @@ _GENERIC = frozenset(
 MAX_TITLE_WORDS = 24
 
 
+def _prepare(text: str) -> str:
+    """NFKC (ligatures, full-width colons), typographic apostrophes, and ``&`` spelt ``and``.
+
+    ``&`` is not a word to a search engine but ``and`` is (a stop word that still
+    holds a position), so ``ti:"x & y"`` would miss a title indexed as "X and Y"
+    while ``ti:"x and y"`` finds "X & Y" and "X and Y" alike.
+    """
+    return unicodedata.normalize("NFKC", text).replace("’", "'").replace("&", " and ")
+
+
 def query_words(text: str | None) -> list[str]:
     """The words of ``text`` as a search engine would index them, lower-cased, in order."""
     if not text:
         return []
-    text = unicodedata.normalize("NFKC", text).replace("’", "'")
-    return [w.lower() for w in _WORD.findall(text)]
-
-
-def _cased_words(text: str) -> list[str]:
-    text = unicodedata.normalize("NFKC", text).replace("’", "'")
-    return _WORD.findall(text)
+    return [w.lower() for w in _WORD.findall(_prepare(text))]
 
 
 def phrase(field: str, words: Sequence[str]) -> str:
@@ -82,10 +87,33 @@ def any_of(clauses: Iterable[str]) -> str:
     return " OR ".join(parts)
 
 
+#: a title phrase cut down to its plain-ASCII part keeps at least this many words
+MIN_PHRASE_WORDS = 3
+
+
 def title_clause(title: str | None) -> str | None:
-    """``ti:"<title words>"`` — the whole title as one phrase (``None`` if it has no words)."""
+    """``ti:"<title words>"`` — the whole title as one phrase (``None`` if it has no words).
+
+    A word outside plain ASCII ("π0", "Kagomé", "Schrödinger") is how a rendered
+    page shows what arXiv may store as TeX (``$\\pi_0$``, ``Kagom\\'e``), which
+    an index splits differently; the phrase is then the longest run of plain
+    words around it (results are verified anyway, so a shorter phrase only
+    costs a few more results).
+    """
     words = query_words(title)[:MAX_TITLE_WORDS]
-    return phrase("ti", words) if words else None
+    if not words:
+        return None
+    if not all(_SAFE_WORD.fullmatch(w) for w in words):
+        runs: list[list[str]] = [[]]
+        for w in words:
+            if _SAFE_WORD.fullmatch(w):
+                runs[-1].append(w)
+            elif runs[-1]:
+                runs.append([])
+        longest = max(runs, key=len)
+        if len(longest) >= MIN_PHRASE_WORDS:
+            words = longest
+    return phrase("ti", words)
 
 
 def title_words_clause(title: str | None, max_words: int = 6) -> str | None:
@@ -102,7 +130,7 @@ def title_words_clause(title: str | None, max_words: int = 6) -> str | None:
     return "(" + " AND ".join(f"ti:{w}" for w in ordered) + ")"
 
 
-def _weight(word: str) -> float:
+def _weight(word: str, sentence_start: bool = False) -> float:
     low = word.lower()
     if low in STOPWORDS:
         return 0.0
@@ -111,6 +139,8 @@ def _weight(word: str) -> float:
     w = min(len(low), 10) / 10
     if any(c.isdigit() for c in low) or any(c.isupper() for c in word[1:]):  # "MotionVerse", "320k", "GPT4"
         w += 1.0
+    elif word[:1].isupper() and not sentence_start:  # a name mid-sentence: "we propose Platypus, which…"
+        w += 1.5  # rarer than any long lower-case word: the phrase around it finds one paper, not fifty
     return w
 
 
@@ -122,9 +152,14 @@ def abstract_phrases(abstract: str | None, n: int = 2, size: int = 6) -> list[li
     (names, numbers, long rare words) and the best non-overlapping ones kept,
     so a revised abstract that lost one sentence is still found by another.
     """
-    cased = _cased_words(abstract or "")
+    text = _prepare(abstract or "")
+    matches = list(_WORD.finditer(text))
+    cased = [m.group(0) for m in matches]
     if len(cased) < size + 4:
         return []
+    # a capital after a full stop (or at the very start) says nothing; one mid-sentence marks a name
+    starts = [i == 0 or text[matches[i - 1].end():m.start()].strip().endswith((".", "!", "?", ":"))
+              for i, m in enumerate(matches)]
     lowered = [w.lower() for w in cased]
     scores: list[tuple[float, int]] = []
     for i in range(0, len(cased) - size + 1):
@@ -136,7 +171,7 @@ def abstract_phrases(abstract: str | None, n: int = 2, size: int = 6) -> list[li
         content = [w for w in window if w not in STOPWORDS]
         if len(content) < 3:
             continue
-        scores.append((sum(_weight(w) for w in cased[i:i + size]), i))
+        scores.append((sum(_weight(w, starts[j]) for j, w in enumerate(cased[i:i + size], i)), i))
     scores.sort(key=lambda s: (-s[0], s[1]))
     chosen: list[int] = []
     for _score, i in scores:

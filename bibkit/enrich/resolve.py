@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Sequence, TypeVar
 
 from ..http import HttpError, OfflineMiss, RateLimited, ServiceUnavailable
 from ..links import extract_links, find_arxiv_ids, normalize_arxiv_id
@@ -47,12 +47,14 @@ from .arxiv import ArxivClient, ArxivQueryError
 from .atom import ArxivRecord, AtomError
 from .base import Candidate, EnrichContext, EntryReport
 from .hf import HfClient, HfPaper
-from .match import ABSTRACT_CONTRADICTS, AMBIGUOUS, TITLE_MATCH, Evidence, Verdict, abstract_similarity, pick, title_similarity, verify
+from .match import (ABSTRACT_CONTRADICTS, AMBIGUOUS, TITLE_MATCH, Evidence, Verdict, abstract_similarity,
+                    extra_title_words, pick, title_similarity, verify, versions_agree)
 from .query import abstract_clause, any_of, title_clause, title_words_clause
 
 __all__ = ["ArxivResolver", "STEPS", "RESOLVABLE_TYPES", "UNTRUSTED_ID_SOURCES", "NOT_LOOKED_UP"]
 
 log = logging.getLogger("bibkit.resolve")
+_T = TypeVar("_T")
 
 STEP_INPUT, STEP_IDENTIFIER, STEP_HF, STEP_TITLE, STEP_ABSTRACT = (
     "input", "identifier", "hf-search", "arxiv-title", "arxiv-abstract")
@@ -284,6 +286,26 @@ class ArxivResolver:
         self.down[service] = message
         ctx.notice(message)
 
+    def _ask_hf(self, call: Callable[[HfClient], _T], w: _Work, ctx: EnrichContext, what: str) -> tuple[bool, _T | None]:
+        """One Hugging Face call under the run-wide rules: ``(still_up, answer or None)``.
+
+        An offline miss is counted, one entry's failure becomes that entry's
+        problem, and an unreachable or rate-limited HF is reported once and
+        ``still_up`` is false, so the caller's loop stops asking.
+        """
+        if self.hf is None or "hf" in self.down:
+            return False, None
+        try:
+            return True, call(self.hf)
+        except OfflineMiss:
+            self.offline_misses += 1
+        except (ServiceUnavailable, RateLimited) as exc:
+            self._service_failed("hf", exc, ctx)
+            return False, None
+        except HttpError as exc:
+            w.report.problems.append(f"Hugging Face {what} failed: {exc}")
+        return True, None
+
     def _fetch(self, ids: Sequence[str], ctx: EnrichContext) -> dict[str, ArxivRecord]:
         if self.arxiv is None or "arxiv" in self.down or not ids:
             return {}
@@ -344,16 +366,8 @@ class ArxivResolver:
         """arXiv cannot be asked: take what HF knows about the record's own id (``--only hf``, arXiv down)."""
         if self.hf is None or "hf" in self.down or not w.own_id:
             return False
-        try:
-            paper = self.hf.paper(w.own_id)
-        except OfflineMiss:
-            self.offline_misses += 1
-            return False
-        except (ServiceUnavailable, RateLimited) as exc:
-            self._service_failed("hf", exc, ctx)
-            return False
-        except HttpError:
-            return False
+        own_id = w.own_id
+        _up, paper = self._ask_hf(lambda hf: hf.paper(own_id), w, ctx, "lookup")
         if paper is None:
             return False
         self._judge(w, None, paper, STEP_INPUT)
@@ -379,18 +393,11 @@ class ArxivResolver:
             return
         self.on_plan("hf", len(todo))
         for w in todo:
-            if "hf" in self.down:
+            title = w.entry.title or ""
+            up, results = self._ask_hf(lambda hf: hf.search(title, limit=HF_LIMIT), w, ctx, "search")
+            if not up:
                 break
-            try:
-                results = self.hf.search(w.entry.title or "", limit=HF_LIMIT)
-            except OfflineMiss:
-                self.offline_misses += 1
-                continue
-            except (ServiceUnavailable, RateLimited) as exc:
-                self._service_failed("hf", exc, ctx)
-                break
-            except HttpError as exc:
-                w.report.problems.append(f"Hugging Face search failed: {exc}")
+            if results is None:
                 continue
             w.searched.add(STEP_HF)
             for paper in results:
@@ -399,7 +406,14 @@ class ArxivResolver:
         self._confirm_hf(works, ctx)
 
     def _confirm_hf(self, works: list[_Work], ctx: EnrichContext) -> None:
-        """Fetch arXiv's record for every HF match (one batched call) and check that it agrees."""
+        """Fetch arXiv's record for every HF match (one batched call) and check that it agrees.
+
+        It agrees when it matches the record, or HF's copy, by the full rules;
+        or, when the HF match itself rested on the abstract, when HF's copy and
+        arXiv's record read as two versions of one paper (:func:`versions_agree`):
+        a listing shows HF's title and summary of v1, and arXiv may since have
+        renamed the paper *and* revised its abstract.
+        """
         matched = [w for w in works if w.done and w.step == STEP_HF and w.record is None and w.hf is not None]
         if not matched or self.arxiv is None or "arxiv" in self.down:
             return
@@ -411,7 +425,9 @@ class ArxivResolver:
             rec = records.get(w.hf.id)
             hf_ev = Evidence.from_names(w.hf.title, w.hf.summary, w.hf.authors)
             rec_ev = Evidence.from_names(rec.title, rec.summary, rec.author_names) if rec else None
-            if rec is not None and (verify(w.evidence, rec_ev).accepted or verify(hf_ev, rec_ev).accepted):
+            on_abstract = (w.judged[w.hf.id].verdict.path or "").endswith("abstract") if w.hf.id in w.judged else False
+            if rec is not None and (verify(w.evidence, rec_ev).accepted or verify(hf_ev, rec_ev).accepted
+                                    or (on_abstract and versions_agree(hf_ev, rec_ev))):
                 w.record = rec
                 self._judge(w, rec, None, STEP_HF)
                 continue
@@ -445,6 +461,10 @@ class ArxivResolver:
         except _Stop:
             pass
         self._settle_title_only(works, ctx, step)
+        if step == STEP_TITLE:
+            # HF matches made final only now (HF's title alone, no summary to compare) were never
+            # checked against arXiv: check them before anything is written (one batched id_list call)
+            self._confirm_hf(works, ctx)
 
     def _search_chunk(self, chunk: list[tuple[_Work, str]], per_result: int, step: str, ctx: EnrichContext) -> None:
         assert self.arxiv is not None
@@ -472,13 +492,15 @@ class ArxivResolver:
         unmatched = []
         for w, clause in chunk:
             w.searched.add(step)
+            near = False
             for rec in feed.entries:
-                self._judge(w, rec, None, step)
-            if not self._decide(w, step, final=False, ctx=ctx):
+                near = self._judge(w, rec, None, step).verdict.score >= AMBIGUOUS or near
+            if not self._decide(w, step, final=False, ctx=ctx) and not near:
                 unmatched.append((w, clause))
         truncated = feed.total_results is not None and feed.total_results > len(feed.entries)
         if truncated and unmatched and len(chunk) > 1:
-            # a generic phrase filled the page: ask again for the unmatched ones in smaller batches
+            # a generic phrase filled the page: ask again, in smaller batches, for the records that
+            # got nothing close (one whose paper came back but was refused would only get it again)
             mid = max(1, len(unmatched) // 2)
             self._search_chunk(unmatched[:mid], per_result, step, ctx)
             if unmatched[mid:]:
@@ -514,7 +536,8 @@ class ArxivResolver:
                 rep.title = w.entry.title
                 continue
             best = ranked[0] if ranked else None
-            twin = best is not None and best.candidate.scores.get("title", 0.0) >= TITLE_MATCH
+            twin = (best is not None and best.candidate.scores.get("title", 0.0) >= TITLE_MATCH
+                    and not extra_title_words(w.entry.title, best.candidate.title))
             if w.ambiguous or twin or (best is not None and best.candidate.score >= AMBIGUOUS):
                 rep.status = "ambiguous"
                 rep.confidence = best.candidate.score if best else None
@@ -562,19 +585,10 @@ class ArxivResolver:
         if todo:
             self.on_plan("hf", len(todo))
         for w in todo:
-            if "hf" in self.down:
+            arxiv_id = w.report.arxiv_id or ""
+            up, paper = self._ask_hf(lambda hf: hf.paper(arxiv_id), w, ctx, "lookup")
+            if not up:
                 break
-            try:
-                paper = self.hf.paper(w.report.arxiv_id or "")
-            except OfflineMiss:
-                self.offline_misses += 1
-                continue
-            except (ServiceUnavailable, RateLimited) as exc:
-                self._service_failed("hf", exc, ctx)
-                break
-            except HttpError as exc:
-                w.report.problems.append(f"Hugging Face lookup failed: {exc}")
-                continue
             if paper is not None:
                 w.hf = paper
                 apply_hf(w.entry, paper, w.report, confidence=w.report.confidence or 1.0)

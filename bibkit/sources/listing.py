@@ -45,9 +45,10 @@ from dataclasses import dataclass
 from ..errors import InputError
 from ..links import canonical_link, extract_links, normalize_arxiv_id
 from ..model import Document, Entry, LinkKind, PartialDate, Person, Problem, Provenance, SourceLocation
+from ..bibnames import OTHERS, is_others
 from ..names import parse_name_list, parse_plain_name
 
-__all__ = ["read", "structural", "split_lines"]
+__all__ = ["read", "structural", "split_lines", "unquote_lines", "strip_list_marker"]
 
 SOURCE = "listing"
 
@@ -65,10 +66,66 @@ def split_lines(text: str) -> list[str]:
     return _LINE_BREAK.split(text)
 
 
+def _trim(line: str) -> str:
+    """A line as output text: white space and invisible characters removed at both ends only."""
+    return _EDGE_INVISIBLE.sub("", line)
+
+
+_EDGE_INVISIBLE = re.compile(r"^[\s\u200b\u200c\u200d\u2060\ufeff]+|[\s\u200b\u200c\u200d\u2060\ufeff]+$")
+
+
 def structural(line: str) -> str:
     """The form of a line used to recognise structure (never for output): invisible
     characters removed, every kind of space (NBSP, tab, thin space) one blank, trimmed."""
     return _SPACES.sub(" ", _ZERO_WIDTH.sub("", line)).strip()
+
+
+# --------------------------------------------------------------------------- what mail and editors add
+
+_QUOTE_MARK = re.compile(r"^[ \t]*(?:>[ \t]?)+")
+_MD_LINK_LINE = re.compile(r"^\[(?P<text>[^\[\]]+)\]\((?P<url>(?:https?://|/)[^()\s]*)\)$")
+_MD_EMPHASIS_LINE = re.compile(r"^(?P<mark>\*\*|__)(?P<text>\S(?:.*\S)?)(?P=mark)$")
+#: list markers that may precede a title ("1. ", "2) ", "- ", "* ", "• ")
+_LIST_MARK = re.compile(r"^(?:\d{1,3}[.)]|[-*•◦▪‣]|\[\d{1,3}\]|#{1,6})[ \t\u00a0]+(?=\S)")
+
+
+def unquote_lines(lines: list[str]) -> tuple[list[str], dict[int, str]]:
+    """Undo what mail clients and Markdown editors add around a pasted page, line by line.
+
+    * ``> `` quote markers (nested too) when most non-blank lines carry one: a listing
+      forwarded or replied to in a mail;
+    * a line that is one bold span (``**Title**``) or one link (``[Title](https://huggingface.co/papers/2401.06066)``,
+      what pasting the page into Notion or Obsidian gives for every title).
+
+    Returns the lines (same count, so line numbers stay true) and, by 0-based line index,
+    the URL of each line that was a Markdown link.
+    """
+    nonblank = [ln for ln in lines if ln.strip()]
+    quoted = sum(1 for ln in nonblank if _QUOTE_MARK.match(ln))
+    strip_quotes = bool(nonblank) and quoted >= 0.6 * len(nonblank)
+    out: list[str] = []
+    urls: dict[int, str] = {}
+    for idx, line in enumerate(lines):
+        if strip_quotes:
+            line = _QUOTE_MARK.sub("", line, count=1)
+        text = line.strip()
+        if text[:1] in ("*", "_"):
+            m = _MD_EMPHASIS_LINE.match(text)
+            if m:
+                line = m.group("text")
+        elif text[:1] == "[":
+            m = _MD_LINK_LINE.match(text)
+            if m:
+                line = m.group("text")
+                urls[idx] = m.group("url")
+        out.append(line)
+    return out, urls
+
+
+def strip_list_marker(title: str) -> str:
+    """A title without the list marker or Markdown heading marker a paste puts before it ("3. ", "- ",
+    "## ").  Removed only once the title is found, so that wrapped lines keep their true width."""
+    return _LIST_MARK.sub("", title, count=1)
 
 
 # --------------------------------------------------------------------------- boilerplate and metadata
@@ -85,7 +142,7 @@ _NAV = frozenset(
     arxiv|github|project page|submit|submit paper|submit a paper|daily|weekly|monthly|paper page|view arxiv page
     view pdf|pdf|add to collection|share|copy link|cite|bibtex|join the discussion|models citing this paper
     datasets citing this paper|spaces citing this paper|collections including this paper|abstract
-    ai-generated summary|authors|this week|this month|today|yesterday|load more|show more|see more
+    ai-generated summary|ai generated summary|tl;dr|tldr|summary|authors|this week|this month|today|yesterday|load more|show more|see more
     more|less|show less|read more|website|project|code|demo|new!|beta|system theme|light|dark|tos
     privacy|about|jobs|company|blog|learn|discord|forum|github stars|stars|search any paper with ai
     search papers|papers with code|language|filter|sort|sort by|most upvoted|most recent|organizations
@@ -97,6 +154,8 @@ _NAV = frozenset(
     """.replace("\n", "|").split("|")
     if s.strip()
 )
+#: labels of the short machine-written summary a paper page shows above the abstract
+_SUMMARY_LABELS = frozenset({"ai-generated summary", "ai generated summary", "tl;dr", "tldr", "summary"})
 #: navigation lines that never end a title or a sentence (unlike "Models", "Code", "Search")
 _NAV_NEVER_TEXT = frozenset(
     """upvote upvoted upvotes follow following subscribe comments comment login logout previous next
@@ -122,7 +181,10 @@ _UNIT = (
 _COUNT = re.compile(
     r"(?:and\s+)?[+~#]?\s*\d+(?:[.,]\d+)?\s*[km]?\+?(?:\s+(?P<unit>" + _UNIT + r"))?", re.IGNORECASE
 )
-_UNIT_FIRST = re.compile(r"(?P<unit>" + _UNIT + r"|upvote)\s*[:=]?\s*\d+(?:[.,]\d+)?\s*[km]?", re.IGNORECASE)
+_UNIT_FIRST = re.compile(r"(?P<unit>" + _UNIT + r"|upvote|github|comments?|likes?)\s*[:=]?\s*\d+(?:[.,]\d+)?\s*[km]?",
+                         re.IGNORECASE)
+#: "Organization: deepseek-ai" — the organisation a paper is listed under
+_ORG_LINE = re.compile(r"(?:organi[sz]ation|org|affiliation)\s*[:：]\s*(?P<org>.{1,60})", re.IGNORECASE)
 _PUBLISHED = re.compile(r"(?P<what>published|submitted|posted|updated|added)(?:\s+on)?\s*:?\s+(?P<date>.+)", re.IGNORECASE)
 _SUBMITTED_BY = re.compile(r"(?:submitted|posted|shared|added)\s+by\s*:?\s*(?P<who>.*)", re.IGNORECASE)
 _AUTHORS_PREFIX = re.compile(r"^(?:authors?|author\(s\)|by)\s*[:：]\s*(?P<names>.*)$", re.IGNORECASE)
@@ -131,16 +193,28 @@ _ARXIV_LINE = re.compile(r"(?:arxiv\s*[:#]?\s*)(?P<id>\d{4}\.\d{4,5}(?:v\d+)?)",
 _REPO_LINE = re.compile(
     r"(?:(?:https?://)?(?:www\.)?github\.com/)?(?P<owner>[A-Za-z0-9][A-Za-z0-9-]{0,38})/(?P<name>[A-Za-z0-9._-]{1,100})/?"
 )
-_SEPARATORS = re.compile(r"\s*[·•|‧∙⋅]\s*")
+#: what a browser copies of an image: its alt text ("akhaliq's avatar", "paper thumbnail", "logo.png")
+_ALT_TEXT = re.compile(
+    r"(?:.{1,40}?['’]s\s+)?(?:avatar|profile (?:picture|image|photo)|(?:paper\s+)?thumbnail|logo|image|icon)"
+    r"|\S+\.(?:png|jpe?g|webp|gif|svg)", re.IGNORECASE)
+#: a Hub user or organisation name shown alone on a card ("deepseek-ai", "akhaliq", "openbmb")
+_HANDLE = re.compile(r"[a-z0-9](?:[a-z0-9_.-]{0,37}[a-z0-9_-])?")
+_SEPARATORS = re.compile(r"\s*[·•|‧∙⋅]\s*|\s+[—–-]\s+")
+#: what mail clients put around a forwarded or quoted text
+_MAIL_LINE = re.compile(
+    r"on\s.{4,120}\swrote:|-{2,}\s*(?:original message|forwarded message)\s*-{2,}|begin forwarded message:"
+    r"|(?:from|to|cc|sent|date|subject):\s.{0,200}", re.IGNORECASE)
 _EDGE_SYMBOLS = re.compile(r"^[^\w(\[\"'“‘]+|[^\w)\].!?\"'”’…]+$")
 
 
 @dataclass(slots=True)
 class _Meta:
-    kind: str  # nav | sep | count | date | published | submitted | submitted-label | authors-label | arxiv | repo
+    kind: str  # nav | sep | count | date | published | submitted | submitted-label | authors-label | summary-label
+    #            | summary | handle | arxiv | repo
     value: str | None = None
     unit: str | None = None
     date: tuple[int | None, int | None, int | None] | None = None  # (year, month, day)
+    after_text: bool = False  # found at the end of a text line: belongs after that line's paragraph
 
 
 def _parse_date(text: str) -> tuple[int | None, int | None, int | None] | None:
@@ -173,6 +247,8 @@ def _piece_meta(piece: str) -> _Meta | None:
     if low in _NAV or low.rstrip(":") in _NAV:
         if low.rstrip(":") in ("authors", "author"):
             return _Meta("authors-label")
+        if low.rstrip(":") in _SUMMARY_LABELS:
+            return _Meta("summary-label")
         return _Meta("nav", p)
     core = _EDGE_SYMBOLS.sub("", p)  # "← Mar 16", "▲ 42", "⭐ 1.2k"
     if not core:
@@ -203,6 +279,15 @@ def _piece_meta(piece: str) -> _Meta | None:
     m = _ARXIV_LINE.fullmatch(core)
     if m:
         return _Meta("arxiv", m.group("id"))
+    if _MAIL_LINE.fullmatch(p):
+        return _Meta("nav", p)
+    m = _ORG_LINE.fullmatch(core)
+    if m:
+        return _Meta("org", m.group("org").strip())
+    if _ALT_TEXT.fullmatch(p):
+        return _Meta("nav", p)
+    if _HANDLE.fullmatch(p) and not _parse_date(p):
+        return _Meta("handle", p)
     m = _REPO_LINE.fullmatch(p)
     if m and not _parse_date(p):
         return _Meta("repo", f"{m.group('owner')}/{m.group('name')}")
@@ -252,6 +337,15 @@ _ENDS_SENTENCE = re.compile(r"[.!?…][\"'”’)\]]*$|\.\.\.$")
 _FIRST_WORD = re.compile(r"\S+")
 
 
+#: words that continue a phrase and never open a title or a sentence, whatever their case
+_NEVER_FIRST = frozenset("than of and or nor into onto via whose whom versus vs. thereby".split())
+
+
+def _first_word(text: str) -> str:
+    words = text.split(" ", 1)
+    return words[0].casefold().strip("\"'“”‘’()[]") if words and words[0] else ""
+
+
 def _last_word(text: str) -> str:
     words = text.split()
     return words[-1].casefold().strip("\"'“”‘’()[]") if words else ""
@@ -283,6 +377,16 @@ def _title_like(text: str) -> bool:
     return caps >= 3 and len(words) - caps <= 1 and not _sentence_periods(text)
 
 
+def _marker_style(key: str) -> str | None:
+    """The style of an enumeration marker opening a line ("d)" for "2) ", "d." for "3. ", "-"), else None."""
+    m = _ENUMERATION.match(key)
+    if m is None:
+        return None
+    return re.sub(r"\d+|[ivx]+|[a-h]", "d", m.group(0).strip())
+
+
+_CLOSING_PUNCT = re.compile(r"[.,;:!?)\]}\"'”’…]+")
+_ENUMERATION = re.compile(r"^(?:\(?(?:\d{1,2}|[ivx]{1,4}|[a-h])\)|\d{1,2}\.(?!\d)|[-*•◦▪‣–])\s")
 _ENDS_URL = re.compile(r"(?:https?://|www\.)\S+$")
 _CAPITALISED_WORD = re.compile(r"^[A-Z][a-z]+\b(?![-'’.]?[A-Za-z0-9])")
 
@@ -294,6 +398,7 @@ class _Line:
     key: str  # structural form (for decisions only)
     run: int  # index of the block of consecutive text lines this line belongs to
     forced_authors: str | None = None  # names after an "Authors:" prefix
+    shape: str = ""  # the key without a list or heading marker ("3. ", "## "): what shape costs read
     continues: bool = False  # continues the author line above it (wrapped after a comma)
     periods: int = 0
     others: int = 0
@@ -312,6 +417,7 @@ _NO_ABSTRACT = 2.5  # a title directly followed by another title
 _EXTRA_ABSTRACT = 6.0  # a second abstract paragraph for one title
 _ORPHAN = 5.0  # an abstract/author paragraph before any title
 _JUNK = 8.0  # a paragraph that fits nowhere
+_TITLE_MID_RUN = 6.0  # a title right under other text, in a paste that puts blank lines between paragraphs
 _MAX_TITLE_LINES = 6
 _MAX_AUTHOR_LINES = 12
 _MAX_SEG_LINES = 60  # ~2,000-character abstracts wrapped at 35+ columns
@@ -328,9 +434,26 @@ class _Model:
         self.doc_width: int | None = None
         n = len(lines)
         for ln in lines:
-            ln.periods = _sentence_periods(ln.key)
-            ln.others = len(_SENT_OTHER.findall(ln.key))
+            ln.periods = _sentence_periods(ln.shape)
+            ln.others = len(_SENT_OTHER.findall(ln.shape))
         self.width = self._wrap_widths()
+        self.trusted = False  # see trust_blank_lines()
+        self.title_mid_run = [0.0] * n
+        # lines that are items of a list an abstract sentence introduced ("…three aspects:" / "1) …")
+        self.in_list = [False] * n
+        chain: str | None = None  # the marker style of the list being read ("d)", "d.", "-")
+        for k in range(1, n):
+            if lines[k].run != lines[k - 1].run:
+                chain = None
+                continue
+            style = _marker_style(lines[k].key)
+            if style is None:
+                continue
+            if lines[k - 1].key.endswith(":") or style == chain:
+                self.in_list[k] = True
+                chain = style
+            else:
+                chain = None
         # join/break cost of the boundary *before* line k (k > 0, same run)
         self.cont = [0.0] * n
         self.brk = [0.0] * n
@@ -339,7 +462,7 @@ class _Model:
         for k in range(1, n):
             if lines[k].run == lines[k - 1].run:
                 self.cont[k], self.brk[k] = self._join_costs(k)
-                prev, cur = lines[k - 1].key, lines[k].key
+                prev, cur = lines[k - 1].key, lines[k].shape
                 if cur[:1].isupper() or cur[:1] in "\"'“‘(":
                     if prev.endswith(".") and not re.search(r"(?:\b[A-Za-z]|\bet al|\be\.g|\bi\.e)\.$", prev):
                         self.cross_period[k] = 1
@@ -355,17 +478,30 @@ class _Model:
         self.pre_xoth = self._prefix(self.cross_other)
         self.pre_forced = self._prefix([1 if ln.forced_authors is not None else 0 for ln in lines])
         # per-line facts the shape costs look at again and again
-        self.starts_lower = [_starts_lower(ln.key) for ln in lines]
+        self.starts_lower = [_starts_lower(ln.shape) for ln in lines]
         self.ends_sentence = [bool(_ENDS_SENTENCE.search(ln.key)) for ln in lines]
         self.ends_dangling = [ln.key.endswith((",", ";")) or _last_word(ln.key) in _FUNCTION_WORDS for ln in lines]
         self.ends_url = [bool(_ENDS_URL.search(ln.key)) for ln in lines]
         self.pre_not_names = self._prefix([0 if _could_be_names(ln.key) else 1 for ln in lines])
         # Title Case: share of capitalised words of four letters or more (abstracts are prose)
-        long_words = [[w for w in ln.key.split() if len(w) > 3 and w[0].isalpha()] for ln in lines]
+        long_words = [[w for w in ln.shape.split() if len(w) > 3 and w[0].isalpha()] for ln in lines]
         self.pre_long = self._prefix([len(ws) for ws in long_words])
         self.pre_caps = self._prefix([sum(1 for w in ws if w[0].isupper()) for ws in long_words])
-        self.title_like = [_title_like(ln.key) for ln in lines]
+        self.title_like = [_title_like(ln.shape) for ln in lines]
         self._author_cache: dict[tuple[int, int], float] = {}
+
+    def trust_blank_lines(self) -> None:
+        """Make a break inside a run of lines expensive and a join cheap: used when the paste
+        separates nearly all of its paragraphs with blank lines, so that a title-like line inside
+        an abstract ("Our Key Contributions" / "First, we…") does not split one paper in two."""
+        lines = self.lines
+        self.trusted = True
+        for k in range(1, len(lines)):
+            if lines[k].run == lines[k - 1].run and self.cont[k] < _INF and self.brk[k] < _INF:
+                self.cont[k] *= 0.5
+                self.brk[k] += 1.5
+                self.title_mid_run[k] = _TITLE_MID_RUN  # a title starts or ends a run, never sits inside one
+        self.pre_cont = self._prefix(self.cont)
 
     def _has_forced(self, i: int, j: int) -> bool:
         return self.pre_forced[j] - self.pre_forced[i] > 0
@@ -402,11 +538,19 @@ class _Model:
             # a greedy wrapper leaves no room on a line for the next line's first word
             inner = [(a, b) for a, b in zip(lines, lines[1:]) if len(a.key) <= 200 and len(b.key) <= 200]
             full = sum(1 for a, b in inner if len(a.key) + 1 + len(b.key.split(" ", 1)[0]) > w)
-            if w >= 30 and len(inner) >= 3 and full >= 0.85 * len(inner):
+            # …and breaks lines mid-sentence: a list of titles of similar lengths also has "full" lines,
+            # but every line of it starts with a capital and ends a phrase
+            mid = sum(1 for a, b in inner if _starts_lower(b.key) or a.key.endswith((",", ";", "-", "("))
+                      or _last_word(a.key) in _FUNCTION_WORDS)
+            if w >= 30 and len(inner) >= 3 and mid >= 0.3 * len(inner) and (
+                    full >= 0.85 * len(inner) or (full >= len(inner) - 1 and mid >= 0.5 * len(inner))):
                 widths[rid] = w
                 found.append(w)
         if found:
-            doc_width = sorted(found)[len(found) // 2]
+            # a run's longest line may fall short of the wrapper's width: the widest of the runs
+            # that agree with the median is the width
+            median = sorted(found)[len(found) // 2]
+            doc_width = max(w for w in found if w <= median * 1.1)
             self.doc_width = doc_width
             for rid, lines in runs.items():
                 if widths[rid] is None and len(lines) >= 2 and all(
@@ -422,37 +566,54 @@ class _Model:
         first = _FIRST_WORD.match(cur.key)
         first_len = len(first.group(0)) if first else 0
         overlong = w is not None and len(prev.key) > w and " " not in prev.key  # an unbreakable URL
+        full = False  # the previous line had no room for this line's first word: a wrapper broke here
         if w is not None and (len(prev.key) <= w or overlong) and (len(cur.key) <= w or " " not in cur.key):
             full = overlong or len(prev.key) + 1 + first_len > w
-            cont, brk = (0.0, 2.0) if full else (3.5, 0.0)
+            cont, brk = (0.0, 2.0) if full else (5.0, 0.0)
         else:
             # not wrapped here: each line stands alone unless the text says otherwise
             cont, brk = (5.0 if cur.key[:1].isupper() else 3.5), 0.0
+            if len(prev.key) + 1 + first_len <= len(cur.key):
+                # the next word would have fitted on this line under any width that fits the
+                # next line: no wrapper broke here ("Mamba" / "Is Attention All You Need?")
+                cont += 3.0
         pk = prev.key
         if re.search(r"[A-Za-z]-$", pk) or pk.endswith((",", ";", "(", "[", "/", "&")) or _last_word(pk) in _FUNCTION_WORDS:
             cont = min(cont, 0.0)
             brk += 2.5
-        if _starts_lower(cur.key) or cur.key[:1] in ")]":
+        if _first_word(cur.shape) in _NEVER_FIRST:
+            cont, brk = min(cont, 0.5), brk + 2.0  # "…With More Words" / "Than Any Reasonable…"
+        if _starts_lower(cur.shape) or cur.key[:1] in ")]":
             cont = max(0.0, min(cont, cont - 2.5))
             brk += 1.5
         if _ENDS_SENTENCE.search(pk) or _ENDS_URL.search(pk):  # "…Our code is at https://…/RMoE"
             brk = max(0.0, brk - 1.5)
-            cont += 0.5
-            if _title_like(cur.key):
-                brk, cont = 0.0, cont + 1.5  # "…level models." / "Qwen2.5 Technical Report"
-        elif _title_like(pk) and cur.key[:1].isupper() and len(cur.key.split()) >= 4 and not _title_like(cur.key):
+            cont += 2.5 if w is not None and not full else 0.5  # a wrapped paragraph ended here
+            if cur.shape is not cur.key and not self.in_list[k]:
+                brk, cont = 0.0, cont + 3.0  # "…applications." / "5. Can Generalist…": a new list item
+            elif _title_like(cur.shape) and (not full or not pk.endswith(("?", "!"))):
+                # "…level models." / "Qwen2.5 Technical Report": a Title Case line after a full stop
+                # starts the next paper even when the stop happens to sit near the wrap width; but a
+                # full line ending in "?" is more likely the first half of a wrapped title
+                # ("…Special-Purpose Tuning?" / "Case Study in Medicine")
+                brk, cont = 0.0, cont + (4.5 if pk.endswith(".") else 1.5)
+        elif _title_like(pk) and cur.shape[:1].isupper() and len(cur.shape.split()) >= 4 and not _title_like(cur.shape):
             brk = max(0.0, brk - 1.5)  # "…Router for Mixture-of-Experts" / "The scaling of…"
-        elif _CAPITALISED_WORD.match(cur.key) and not pk.endswith((":", "-")):
+        elif _CAPITALISED_WORD.match(cur.shape) and not pk.endswith((":", "-")):
             # mid-sentence, a wrapped line rarely starts with a capitalised common word: "…literature
             # mining" / "Literature mining is…" is a title ending and its abstract starting
             brk = max(0.0, brk - 1.0)
             cont += 1.0
         elif w is not None and cont == 0.0:
             brk += 0.5
-        if _ABSTRACT_OPENER.match(cur.key) and not _ENDS_SENTENCE.search(pk) and brk < 2.5:
+        if _ABSTRACT_OPENER.match(cur.shape) and not _ENDS_SENTENCE.search(pk) and brk < 2.5:
             # "…hybrid architectures, Survey" / "This paper reviews…": only a title ends unpunctuated
             # right before an abstract's opening words
             brk, cont = max(0.0, brk - 1.5), cont + 1.5
+        if self.in_list[k]:
+            # "…from three aspects:" / "1) Data: …" / "2) Architecture: …": items of a list that a
+            # sentence of the abstract introduced
+            cont, brk = 0.0, brk + 3.0
         if cur.forced_authors is not None:
             cont, brk = (0.0, _INF) if cur.continues else (_INF, 0.0)
         elif prev.forced_authors is not None:
@@ -482,13 +643,18 @@ class _Model:
         n = self.length(i, j)
         if n > 350:
             return _INF
-        first, last = self.lines[i].key, self.lines[j - 1].key
+        first, last = self.lines[i].shape, self.lines[j - 1].key
         periods, others = self._sentences(i, j)
         c = 0.3 * (j - i - 1)
         c += 4.0 if n > 250 else 1.0 if n > 180 else 0.0
-        c += 6.0 if n < 4 else 3.0 if n < 8 else 0.0
+        if n < 4:
+            c += 6.0
+        elif n < 8:
+            # "Mamba", "Emu3", "Cosmos": a capitalised name can be a whole title
+            c += 1.5 if first[:1].isupper() and first.isalnum() else 3.0
         if j - i == 1 and " " not in self.lines[i].key:
-            c += 1.5  # one-word titles exist ("Mamba") but one word is more often a wrapped tail
+            # one-word titles exist ("Mamba", "Cosmos") but one word is more often a wrapped tail
+            c += 0.5 if first[:1].isupper() and first.isalnum() else 1.5
         c += 3.0 * periods + 0.5 * others
         if last.endswith(".") and not last.endswith(("...", "et al.")):
             c += 3.0
@@ -502,7 +668,9 @@ class _Model:
             c += 2.0
         if _ABSTRACT_OPENER.match(first):
             c += 2.0
-        words = [w for w in " ".join(ln.key for ln in self.lines[i:j]).split() if len(w) > 3 and w[0].isalpha()]
+        if _first_word(first) in _NEVER_FIRST:
+            c += 3.0
+        words = [w for w in " ".join(ln.shape for ln in self.lines[i:j]).split() if len(w) > 3 and w[0].isalpha()]
         if len(words) >= 5 and sum(1 for w in words if w[0].isupper()) < 0.25 * len(words):
             c += 1.0
         if re.fullmatch(r"\S*(?:https?://|www\.)\S*", first):
@@ -663,7 +831,7 @@ def join_lines(lines: list[str], width: int | None = None) -> str:
             or (ends_clean and marker is not None and marker.start() < len(tail))
             or (ends_clean and in_url and " " not in prev)
         )
-        if broken_url:
+        if broken_url or _CLOSING_PUNCT.fullmatch(cur):
             glue = ""
         elif re.search(r"[^\W\d_]-$", prev) and first[:1].isalnum() and first.casefold().rstrip(",.") not in _HYPHEN_KEEP_SPACE:
             glue = ""
@@ -691,12 +859,20 @@ def _classify(
     in_run = False
     expect_submitter = False
     expect_authors = False
+    expect_summary = False
     for idx, raw in enumerate(raw_lines):
         no = idx + 1
         key = structural(raw)
         if not key:
             in_run = False
+            if expect_summary and metas and metas[-1][1].kind == "summary":
+                expect_summary = False  # the summary paragraph ended
             continue
+        if expect_summary and len(key) <= _MAX_SUMMARY and (_line_meta(key) is None or no in as_text):
+            metas.append((no, _Meta("summary", _trim(raw))))
+            in_run = False
+            continue
+        expect_summary = False
         if expect_submitter:
             expect_submitter = False
             if len(key) <= 40 and len(key.split()) <= 4 and not _ENDS_SENTENCE.search(key):
@@ -706,8 +882,10 @@ def _classify(
         found = _line_meta(key) if no not in as_text else None
         if found is not None and in_run and len(found) == 1 and found[0].kind == "repo":
             found = None  # "owner/name" right under text: more likely a URL the wrapper cut in two
+        if found is not None and in_run and _CLOSING_PUNCT.fullmatch(key):
+            found = None  # "…/OCR/Platypus" / ".": the end of a sentence a wrapper pushed to a line of its own
         if found is not None:
-            if in_run and len(found) == 1 and found[0].kind in ("nav", "date") and key[:1].isalpha() \
+            if in_run and len(found) == 1 and found[0].kind in ("nav", "date", "handle") and key[:1].isalpha() \
                     and not _SEPARATORS.search(key) and key.casefold() not in _NAV_NEVER_TEXT:
                 suspects.append((no, lines[-1].no))
             for m in found:
@@ -715,13 +893,29 @@ def _classify(
                     expect_submitter = True
                 elif m.kind == "authors-label":
                     expect_authors = True
+                elif m.kind == "summary-label":
+                    expect_summary = True
                 else:
                     metas.append((no, m))
+            if lines and any(m.kind == "count" and m.unit in ("author", "authors") for m in found):
+                run = _names_before_count(lines, no, run)
             in_run = False
             continue
         forced: str | None = None
+        split = _trailing_meta(raw) if no not in as_text else None
+        if split is not None:
+            raw, tail = split
+            key = structural(raw)
+            for item in tail:
+                item.after_text = True
+                metas.append((no, item))
+            if any(item.kind == "count" and item.unit in ("author", "authors") for item in tail) \
+                    and _could_be_names(key) and author_line_cost(key) < _INF:
+                forced = key  # "Jianhong Bai · 10 authors"
         m = _AUTHORS_PREFIX.match(key)
-        if m and m.group("names").strip() and (
+        if forced is not None:
+            pass
+        elif m and m.group("names").strip() and (
             not key.lower().startswith("by") or author_line_cost(m.group("names")) < _INF
         ):
             forced = m.group("names").strip()
@@ -736,10 +930,61 @@ def _classify(
         if not in_run or (forced is not None and not continues_authors):
             run += 1
         in_run = True
-        lines.append(_Line(no, raw.strip(), key, run, forced, continues=continues_authors))
+        shape = _LIST_MARK.sub("", key, count=1)
+        lines.append(_Line(no, _trim(raw), key, run, forced, continues=continues_authors,
+                           shape=key if shape == key else shape))
         if forced is not None and not key.endswith(","):
             in_run = False  # an author line is a paragraph of its own
     return lines, metas, suspects
+
+
+_MAX_SUMMARY = 700  # characters: a machine summary is a sentence or two, never an abstract
+
+
+def _trailing_meta(raw: str) -> tuple[str, list[_Meta]] | None:
+    """Split a line whose text is followed by card metadata after separators:
+    "Jianhong Bai · 10 authors", "Qwen2.5 Technical Report · Published on Mar 17, 2025".
+
+    Returns the text before the first separator of the metadata tail and the metadata items,
+    or ``None`` when the line is not of that shape (the tail must hold something a card shows
+    next to its text: a publication date, a submitter, or a count with its unit).
+    """
+    seps = list(_SEPARATORS.finditer(raw))
+    if not seps:
+        return None
+    for k, sep in enumerate(seps):
+        head = raw[:sep.start()]
+        if not structural(head):
+            continue
+        pieces = _SEPARATORS.split(raw[sep.end():])
+        tail: list[_Meta] = []
+        for piece in pieces:
+            m = _piece_meta(structural(piece))
+            if m is None:
+                tail = []
+                break
+            if m.kind != "sep":
+                tail.append(m)
+        else:
+            if any(m.kind in ("published", "submitted") or (m.kind == "count" and m.unit) for m in tail):
+                if _line_meta(structural(head)) is None:
+                    return head.rstrip(), tail
+        # a text piece in the tail: the split can only be further right
+    return None
+
+
+def _names_before_count(lines: list[_Line], no: int, run: int) -> int:
+    """A card shows its first author(s), then "· 10 authors": the text line just above an author
+    count (nothing but metadata and blank lines between) is an author line.  Returns the run counter."""
+    prev = lines[-1]
+    if prev.forced_authors is not None or no - prev.no > 4 or not _could_be_names(prev.key) \
+            or author_line_cost(prev.key) >= _INF:
+        return run
+    prev.forced_authors = prev.key
+    if len(lines) > 1 and lines[-2].run == prev.run:
+        run += 1  # an author line is a paragraph of its own
+        prev.run = run
+    return run
 
 
 def _wrapped_tails(lines: list[_Line], suspects: list[tuple[int, int]], model: "_Model") -> frozenset[int]:
@@ -784,6 +1029,8 @@ def _segment(model: _Model) -> list[_Seg]:
             if base >= _INF or inner > _MAX_INNER or model.length(i, j) > _MAX_PARAGRAPH:
                 break
             t = model.title_cost(i, j) if j - i <= _MAX_TITLE_LINES else _INF
+            if model.title_mid_run[i] and j < n and lines[j].run == lines[i].run and t < _INF:
+                t += model.title_mid_run[i]  # a title sandwiched between lines of one paragraph
             a = model.abstract_cost(i, j)
             u = model.author_cost(i, j) if j - i <= _MAX_AUTHOR_LINES else _INF
             for s in range(3):
@@ -823,6 +1070,18 @@ def _segment(model: _Model) -> list[_Seg]:
     return segs
 
 
+def _blank_line_structured(lines: list[_Line], segs: list[_Seg]) -> bool:
+    """Whether the paste puts blank lines between its paragraphs: at least six runs of text
+    lines, and at most one in ten of them cut into several paragraphs (author lines aside)."""
+    runs = {ln.run for ln in lines}
+    if len(runs) < 6:
+        return False
+    cut = {lines[s.start].run for s in segs
+           if s.start > 0 and lines[s.start - 1].run == lines[s.start].run
+           and s.label != "U" and lines[s.start - 1].forced_authors is None}
+    return 0 < len(cut) <= 0.1 * len(runs)
+
+
 def _date_text(meta: _Meta) -> dict[str, object]:
     out: dict[str, object] = {"listing_date": meta.value}
     if meta.date:
@@ -846,7 +1105,7 @@ def read(text: str, origin: str, *, strict: bool = False) -> Document:
     text that cannot be placed is an :class:`~bibkit.errors.InputError` instead of a problem.
     """
     doc = Document(metadata={"format": "listing", "source": origin})
-    raw_lines = split_lines(text)
+    raw_lines, md_urls = unquote_lines(split_lines(text))
     lines, metas, suspects = _classify(raw_lines)
     model = _Model(lines, raw_lines)
     if suspects:
@@ -855,10 +1114,13 @@ def read(text: str, origin: str, *, strict: bool = False) -> Document:
             lines, metas, _ = _classify(raw_lines, tails)
             model = _Model(lines, raw_lines)
     segs = _segment(model) if lines else []
+    if segs and _blank_line_structured(lines, segs):
+        model.trust_blank_lines()
+        segs = _segment(model)
 
     # events in input order: paragraphs (by their first line) and metadata lines
     events: list[tuple[int, int, object]] = [(lines[s.start].no, 1, s) for s in segs]
-    events += [(no, 0, m) for no, m in metas]
+    events += [(no, 2 if m.after_text else 0, m) for no, m in metas]
     events.sort(key=lambda e: (e[0], e[1]))
 
     entries: list[Entry] = []
@@ -888,6 +1150,17 @@ def read(text: str, origin: str, *, strict: bool = False) -> Document:
                     current.meta.setdefault("hf_submitted_by", item.value)
             elif item.kind == "count" and current is not None and item.unit in ("upvote", "upvotes"):
                 current.meta.setdefault("hf_upvotes", _count_value(item.value or ""))
+            elif item.kind == "count" and current is not None and item.unit in ("author", "authors"):
+                total = _count_value(item.value or "")
+                current.meta.setdefault("listing_author_count", total)
+                named = [p for p in current.authors if not is_others(p)]
+                if named and total and total > len(named) and len(named) == len(current.authors):
+                    current.authors = current.authors + [OTHERS]  # BibTeX's "and others": et al.
+            elif item.kind == "org" and current is not None:
+                current.meta.setdefault("hf_organization", item.value)
+            elif item.kind == "summary" and current is not None:
+                summary = current.meta.get("hf_ai_summary")
+                current.meta["hf_ai_summary"] = f"{summary} {item.value}" if summary else item.value
             elif item.kind == "repo" and current is not None:
                 link = canonical_link(f"https://github.com/{item.value}", "listing")
                 if link.kind is LinkKind.GITHUB:
@@ -905,9 +1178,12 @@ def read(text: str, origin: str, *, strict: bool = False) -> Document:
         body = model.joined(seg.start, seg.end)
         first_no = lines[seg.start].no
         if seg.label == "T":
+            body = strip_list_marker(body)
             current = Entry(entry_type="misc", origin=where(first_no))
             current.set("title", body, SOURCE, 1.0, f"line {first_no}")
             current.meta["listing_title"] = body
+            if first_no - 1 in md_urls:
+                _title_link(current, md_urls[first_no - 1], first_no)
             if pending_submitter:
                 current.meta["hf_submitted_by"], pending_submitter = pending_submitter, None
             entries.append(current)
@@ -964,6 +1240,27 @@ def read(text: str, origin: str, *, strict: bool = False) -> Document:
     return doc
 
 
+def _title_link(entry: Entry, url: str, no: int) -> None:
+    """The URL a Markdown paste gives a title: the paper's Hugging Face or arXiv page."""
+    if url.startswith("/"):
+        url = "https://huggingface.co" + url
+    try:
+        link = canonical_link(url, SOURCE)
+    except ValueError:
+        return
+    if link.kind is LinkKind.HF_PAPER and link.target:
+        entry.set_id("hf_paper", link.target, SOURCE, 1.0, f"line {no}")
+        found = normalize_arxiv_id(link.target)
+        if found and entry.ids.arxiv is None:
+            entry.set_id("arxiv", found[0], SOURCE, 1.0, f"line {no}")
+    elif link.kind is LinkKind.ARXIV and link.target:
+        entry.set_id("arxiv", link.target, SOURCE, 1.0, f"line {no}")
+    else:
+        return
+    entry.add_link(link)
+    entry.provenance["links"] = Provenance(SOURCE, 1.0, f"line {no}")
+
+
 def _trim_navigation(entries: list[Entry]) -> tuple[list[Entry], list[Entry]]:
     """Drop abstract-less one/two-word "titles" before the first and after the last real paper:
     menu items of the page header and footer that no list of boilerplate can foresee."""
@@ -991,7 +1288,12 @@ def _count_value(text: str) -> int | None:
 
 
 def _persons(text: str) -> list[Person]:
+    """The persons of an author line; a truncated list ("…, et al.", "+ 8 authors") ends with
+    BibTeX's ``others`` so no one reads the named authors as all of them."""
     names = author_names(text)
     out = [parse_plain_name(n) for n in names]
     out = [p for p in out if p.last or p.literal]
-    return out or [p for p in parse_name_list(text) if p.last or p.literal]
+    out = out or [p for p in parse_name_list(text) if p.last or p.literal]
+    if out and _AUTHOR_TAIL.search(text.strip()):
+        out.append(OTHERS)
+    return out

@@ -173,13 +173,17 @@ def _tag_entries(items: list[Entry], rules: RuleSet | None, auto: AutoTagOptions
     auto_on = opts.any_enabled()
     usable: dict[str, str | None] = {}  # automatic tag -> why it cannot be a tag (checked once per distinct tag)
     result = TagResult([], rules, opts, apply)
+    empty: frozenset[str] = frozenset()
+    match = engine.match if engine is not None else None
+    add = result.entries.append
     for n, entry in enumerate(items):
-        before = tuple(entry.tags)
-        folded = frozenset(t.casefold() for t in before) if before else frozenset()
-        et = EntryTagging(entry, before)
-        decided = et.decided
-        if engine is not None:
-            decided.extend(map(decided_by.__getitem__, engine.match(entry, folded)))
+        if entry.tags:
+            before = tuple(entry.tags)
+            folded = frozenset(t.casefold() for t in before)
+        else:
+            before, folded = (), empty
+        decided = list(map(decided_by.__getitem__, match(entry, folded))) if match is not None else []
+        et = EntryTagging(entry, before, decided)
         if auto_on:
             keywords = keyword_plan.per_entry[n] if keyword_plan is not None else None
             for tag, reason in auto_tags(entry, opts, keywords):
@@ -201,7 +205,7 @@ def _tag_entries(items: list[Entry], rules: RuleSet | None, auto: AutoTagOptions
                     if tag.casefold() not in present:
                         present.add(tag.casefold())
                         et.added.append(tag)
-        result.entries.append(et)
+        add(et)
     return result
 
 

@@ -41,25 +41,17 @@ from typing import Any, Callable, Sequence
 from ..model import Entry
 from .auto import has_code
 from .rules import All, AnyOf, Author, Category, Condition, HasCode, Not, Regex, Rule, Tagged, Words, Year
-from .tokens import WORD, find_phrase
+from .tokens import ASCII_BYTES, WORD, find_phrase
 
 _TITLE, _ABSTRACT = 1, 2
 _MASK = {"title": _TITLE, "abstract": _ABSTRACT}
-
-
-def _ascii_table() -> dict[int, str]:
-    return {code: (chr(code).lower() if chr(code).isalnum() else " ") for code in range(128)}
-
-
-_ASCII = str.maketrans(_ascii_table())
 
 
 def _folded_tags(entry: Entry) -> frozenset[str]:
     return frozenset(t.casefold() for t in entry.tags)
 
 
-# (atom, its other words, needle in the space-joined word list, atom that must have fired first or -1)
-_Phrase = tuple[int, tuple[str, ...], str, int]
+_Phrase = tuple[int, tuple[str, ...], str]  # (atom, its other words, needle in the space-joined word list)
 
 #: Words too common in paper abstracts to be a good index key for a phrase (they would make the
 #: engine confirm the phrase on nearly every entry).  This only affects speed, never results.
@@ -149,13 +141,12 @@ class Engine:
                 self._word_keys[field].add(word)
                 self._keys[field].add(word)
 
-    def _add_phrase(self, mask: int, words: tuple[str, ...], atom: int, needle: str, key: str | None = None,
-                    need: int = -1) -> None:
+    def _add_phrase(self, mask: int, words: tuple[str, ...], atom: int, needle: str, key: str | None = None) -> None:
         key = key or _phrase_key(words)
         others = tuple(sorted(set(words) - {key}))
         for field in (_TITLE, _ABSTRACT):
             if mask & field:
-                self._phrases[field].setdefault(key, []).append((atom, others, needle, need))
+                self._phrases[field].setdefault(key, []).append((atom, others, needle))
                 self._phrase_keys[field].add(key)
                 self._keys[field].add(key)
                 self._keys[field].update(others)  # so that "present" tells whether they occur
@@ -179,13 +170,6 @@ class Engine:
                 needle = " " + " ".join(tokens) + ("" if term.prefix else " ")
                 if term.prefix and all(w in _COMMON for w in exact) and len(tokens[-1]) >= 3:
                     self._prefix_phrases.append((tokens[-1], atom, mask, tuple(sorted(set(exact))), needle))
-                elif term.prefix:
-                    # "knowledge graph*": worth confirming only where some word starts with "graph" —
-                    # a hidden prefix atom, fired (or not) by the dictionary scan before phrases are checked
-                    hidden = self._atom_count
-                    self._atom_count += 1
-                    self._prefixes.append((tokens[-1], hidden, mask))
-                    self._add_phrase(mask, exact, atom, needle, need=hidden)
                 else:
                     self._add_phrase(mask, exact, atom, needle)
         return atom
@@ -266,7 +250,9 @@ class Engine:
                     guard = f"({atom} in hits)"
                 else:
                     # a case-sensitive regex that begins with a letter already scans for it at C speed
-                    needs = [] if folded is not None and _literal_start(folded) else _guard(rx)
+                    # (in a 70-character title even a 3-letter string is worth checking first)
+                    needs = [] if folded is not None and _literal_start(folded) else \
+                        _guard(rx, minimum=3 if field == "title" else 4)
                     guard = " and ".join(
                         "(" + " or ".join(f"{self._bind('K', n)} in {lowered}" for n in alts) + ")" for alts in needs)
                 ascii_test = f"{guard} and {search}" if guard else search
@@ -299,7 +285,7 @@ class Engine:
     def _scan(self, text: str, field: int, hits: set[int]) -> None:
         """Add to ``hits`` the atoms that ``text`` (the title or the abstract) satisfies."""
         if text.isascii():
-            toks = text.translate(_ASCII).split()
+            toks = text.encode("ascii").translate(ASCII_BYTES).decode("ascii").split()
         else:
             toks = WORD.findall(text.lower())
         # (lists, not sets: building a set of ~250 words costs more than these two C-level passes,
@@ -318,8 +304,8 @@ class Engine:
             # consecutive words <=> a substring of the space-joined words (C speed, no regex)
             joined: str | None = None
             for key in found:
-                for atom, others, needle, need in phrases[key]:
-                    if atom in hits or (need >= 0 and need not in hits):
+                for atom, others, needle in phrases[key]:
+                    if atom in hits:
                         continue
                     for other in others:
                         if other not in present:
@@ -468,10 +454,10 @@ def _literal_start(regex: re.Pattern[str]) -> bool:
         return False
 
 
-def _guard(regex: re.Pattern[str], budget: int = 3) -> list[tuple[str, ...]]:
+def _guard(regex: re.Pattern[str], budget: int = 3, minimum: int = 4) -> list[tuple[str, ...]]:
     """The required strings worth checking before running ``regex``: the longest first, at most
     ``budget`` substring searches in all (each costs about as much as a fast regex scan)."""
-    ranked = sorted(required_literals(regex, minimum=4), key=lambda alts: (-min(map(len, alts)), len(alts)))
+    ranked = sorted(required_literals(regex, minimum=minimum), key=lambda alts: (-min(map(len, alts)), len(alts)))
     chosen: list[tuple[str, ...]] = []
     for alts in ranked:
         if len(alts) > budget:

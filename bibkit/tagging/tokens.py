@@ -9,9 +9,9 @@ does not match "MoEs" or "DeepSeekMoE".
 
 The engine tokenises every title and abstract once; doing it fast matters
 (100,000 abstracts are ~150 MB of text).  ASCII text — nearly every abstract —
-goes through one ``str.translate`` (lower-casing and blanking non-alphanumerics
-in a single C pass) and ``str.split``; anything else through the regex, which
-gives the same words by definition.
+goes through one ``bytes.translate`` (lower-casing and blanking non-alphanumerics
+in a single table-lookup pass) and ``str.split``; anything else through the
+regex, which gives the same words by definition.
 """
 
 from __future__ import annotations
@@ -29,21 +29,15 @@ WORD_END = r"(?![^\W_])"
 SEPARATOR = r"[\W_]+"
 
 
-def _ascii_table() -> dict[int, str]:
-    table: dict[int, str] = {}
-    for code in range(128):
-        ch = chr(code)
-        table[code] = ch.lower() if ch.isalnum() else " "
-    return table
-
-
-_ASCII_TABLE = str.maketrans(_ascii_table())
+#: For ASCII text: letters and digits lower-cased, every other byte a space.  ``bytes.translate``
+#: is a plain table lookup, ~20x cheaper per character than ``str.translate``.
+ASCII_BYTES = bytes((ord(c.lower()) if c.isascii() and c.isalnum() else 32) for c in map(chr, range(256)))
 
 
 def words(text: str) -> list[str]:
     """The lower-cased words of ``text``, in order, repeats kept."""
     if text.isascii():
-        return text.translate(_ASCII_TABLE).split()
+        return text.encode("ascii").translate(ASCII_BYTES).decode("ascii").split()
     return WORD.findall(text.lower())
 
 

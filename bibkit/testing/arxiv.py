@@ -504,20 +504,12 @@ class ArxivDouble(LocalServer):
         writer = _Writer(self.legacy)
         sq = params.get("search_query", "")
         raw_ids = [s.strip() for s in params.get("id_list", "").split(",") if s.strip()]
-        try:
-            start = int(params.get("start", "0"))
-            if start < 0:
-                raise ValueError
-        except ValueError:
-            return self._error(writer, "start_must_be_a_non_negative_integer",
-                               f"start must be an integer greater than or equal to 0: {params.get('start')}")
-        try:
-            max_results = int(params.get("max_results", "10"))
-            if max_results < 0:
-                raise ValueError
-        except ValueError:
-            return self._error(writer, "max_results_must_be_a_non_negative_integer",
-                               f"max_results must be an integer greater than or equal to 0: {params.get('max_results')}")
+        start, max_results = _count(params, "start", 0), _count(params, "max_results", 10)
+        for name, value in (("start", start), ("max_results", max_results)):
+            if value is None:
+                return self._error(writer, f"{name}_must_be_a_non_negative_integer",
+                                   f"{name} must be an integer greater than or equal to 0: {params.get(name)}")
+        assert start is not None and max_results is not None
         if start + max_results > MAX_TOTAL:
             return self._error(writer, "start_plus_max_results_too_large",
                                f"start + max_results must not exceed {MAX_TOTAL}")
@@ -581,6 +573,15 @@ class ArxivDouble(LocalServer):
         else:  # relevance: best first; ties to the newer paper
             return sorted(docs, key=lambda d: (-round(scores[d.paper.id], 9), _neg(d.published), d.paper.id))
         return sorted(docs, key=key, reverse=(order != "ascending"))  # type: ignore[arg-type]
+
+
+def _count(params: dict[str, str], name: str, default: int) -> int | None:
+    """A non-negative integer parameter (its default when absent), ``None`` when arXiv would reject it."""
+    try:
+        value = int(params.get(name, str(default)))
+    except ValueError:
+        return None
+    return value if value >= 0 else None
 
 
 def _neg(iso: str) -> str:

@@ -202,6 +202,145 @@ def make_mixed_mess(pairs):
     return text, expected(sub, no_abstract={4})
 
 
+def make_hf_daily_titles_chrome(pairs):
+    """The daily page as Chrome copies it in 2025: titles only (the daily page shows no abstracts),
+    each card with "Submitted by" / submitter, the first author, "· N authors" (so the author list
+    ends with "others"), an upvote count and "Upvote", organisation names, image alt text is absent."""
+    out = ["Hugging Face's logo", "Hugging Face", "Models", "Datasets", "Spaces", "Community", "Docs",
+           "Enterprise", "Pricing", "Log In", "Sign Up", "Daily Papers", "by AK and the research community",
+           "Search any paper with AI", "Mar 17", "Previous", "Daily", "Weekly", "Monthly", "Next", ""]
+    authors = {}
+    for i, (t, _a) in enumerate(pairs):
+        first = NAMES[i % len(NAMES)]
+        authors[i] = [first, "others"]
+        out += ["Submitted by", "akhaliq" if i % 2 else "nielsr", " ", t, first, " · ", f"{3 + i % 9} authors",
+                " ", str(178 - i), "Upvote"]
+        if i % 4 == 0:
+            out += ["deepseek-ai"]
+        out += [""]
+    out += ["Previous", "Next", "System theme", "TOS", "Privacy", "About", "Jobs"]
+    return "\n".join(out), expected(pairs, no_abstract=set(range(len(pairs))), authors=authors)
+
+
+def make_hf_trending_chrome(pairs):
+    """The trending page as Chrome copies it: no blank lines, each card's title, "Published on"
+    with a year, "Submitted by X on Mar 17" on one line, "Upvote" and a count, a GitHub badge with
+    a star count ("GitHub", "1.2k"), then the abstract; "·" separators on lines of their own."""
+    out = ["Trending Papers", "by AK and the research community", "Search any paper with AI", "Trending"]
+    for i, (t, a) in enumerate(pairs):
+        out += [t, f"Published on Mar {1 + i % 28}, 2025", " · ", f"Submitted by akhaliq on Mar {1 + i % 28}",
+                "Upvote", str(181 - i), "GitHub", f"{1 + i % 9}.{i % 10}k", a]
+    out += ["Load more"]
+    return "\n".join(out), expected(pairs)
+
+
+def make_firefox_alt_text(pairs):
+    """Firefox copies image alt text: the thumbnail and the submitter's avatar appear as lines;
+    tabs between inline items; upvote arrows and comment counts with symbols."""
+    out = ["Daily Papers", "Monday, Mar 17, 2025", ""]
+    for i, (t, a) in enumerate(pairs):
+        out += ["paper thumbnail", t, "akhaliq's avatar", "Submitted by akhaliq", f"\t▲ {10 + i}",
+                "Published on Mar 17", f"· {i % 7} comments", "", a, ""]
+    return "\n".join(out), expected(pairs)
+
+
+def make_email_quoted(pairs):
+    """The listing forwarded in a plain-text mail and quoted in the reply: every line starts with
+    "> ", abstracts and long titles hard-wrapped at 72 columns (quote marker included)."""
+    lines = ["> " + h for h in HEADER]
+    for t, a in pairs:
+        lines += [">"] + ["> " + ln for ln in textwrap.wrap(t, 70, break_on_hyphens=False)]
+        lines += [">"] + ["> " + ln for ln in textwrap.wrap(a, 70, break_on_hyphens=False)]
+    return "On Mon, Mar 17, 2025 at 9:00 AM Alice wrote:\n" + "\n".join(lines) + "\n", expected(pairs)
+
+
+def make_markdown_notes(pairs):
+    """Pasted into a Markdown note: titles as "## Title" headings, some as "**Title**" bold lines,
+    abstracts as paragraphs."""
+    parts = ["# Daily Papers — Mar 17"]
+    for i, (t, a) in enumerate(pairs):
+        head = f"**{t}**" if i % 3 == 1 else f"## {t}"
+        parts.append(head + "\n\n" + a)
+    return "\n\n".join(parts) + "\n", expected(pairs)
+
+
+def make_numbered_list(pairs):
+    """A numbered list of titles ("1. Title", "2) Title", "- Title") each followed by its abstract."""
+    parts = []
+    for i, (t, a) in enumerate(pairs):
+        marker = f"{i + 1}." if i % 3 == 0 else f"{i + 1})" if i % 3 == 1 else "-"
+        parts.append(f"{marker} {t}\n{a}")
+    return "\n\n".join(parts), expected(pairs)
+
+
+def make_phone_safari(pairs):
+    """Safari on a phone: weekday and date picker lines, counts glued to their words ("Upvote 42",
+    "GitHub 1.2k", "💬 3"), "Organization: …" lines, NBSP instead of spaces around "·"."""
+    out = ["Papers", "Monday", "Mar 17", "Previous\tNext"]
+    for i, (t, a) in enumerate(pairs):
+        out += [f"{40 + i}\tUpvote", t, "Published on Mar 14\u00a0·\u00a0Submitted by akhaliq", a,
+                "Upvote 42", "💬 3", "GitHub 1.2k", "Organization: deepseek-ai", ""]
+    return "\n".join(out), expected(pairs)
+
+
+#: hand-picked titles and abstracts that stress the title/abstract decision (written for these tests)
+ODD_PAIRS = [
+    ("Qwen2.5 Technical Report", "In this report, we introduce Qwen2.5, a comprehensive series of large language "
+     "models (LLMs) designed to meet diverse needs. Compared to previous iterations, Qwen 2.5 has been "
+     "significantly improved during both the pre-training and post-training stages."),
+    ("$\\pi_0$: A Vision-Language-Action Flow Model for General Robot Control", "Robot learning holds tremendous "
+     "promise to unlock the full potential of flexible, general, and dexterous robot systems. In this paper, we "
+     "discuss how generalist robot policies (i.e., robot foundation models) can address these challenges."),
+    ("Mamba", "We present a one-sentence abstract that nonetheless describes a selective state space model for "
+     "sequence modeling with linear-time complexity."),
+    ("Is Attention All You Need?", "We revisit the question of whether attention is necessary. Our experiments "
+     "show that it is not always. Code is at https://github.com/foo/bar."),
+    ("Scaling Laws Are Not Enough!", "Scaling laws predict loss well. They do not predict downstream abilities. "
+     "We show 12 counterexamples across 3 model families."),
+    ("A Very Long Title About Large Language Models That Keeps Going With More Words Than Any Reasonable Author "
+     "Would Ever Put Into A Title Because It Needs To Describe Everything", "We study long titles. They are "
+     "common in some fields. This abstract is short but has three sentences."),
+    ("Titles Ending With A Period Are Rare.", "Some authors end titles with a period. We show it is rare but "
+     "happens. Our parser must cope."),
+    ("DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via Reinforcement Learning 🚀", "We introduce our "
+     "first-generation reasoning models, DeepSeek-R1-Zero and DeepSeek-R1. DeepSeek-R1-Zero, a model trained via "
+     "large-scale reinforcement learning (RL) without supervised fine-tuning (SFT), demonstrates remarkable "
+     "reasoning capabilities."),
+    ("“Quoted” Titles — With Dashes and ﬁ Ligatures", "We test typography: “smart quotes”, ‘single quotes’, the "
+     "ﬁ ligature and an em dash — all kept. It works. It really does."),
+    ("GPT-4 Technical Report", "We report the development of GPT-4, a large-scale, multimodal model which can "
+     "accept image and text inputs and produce text outputs."),
+    ("Benchmarks For Everything", "We introduce a benchmark.\nOur Key Contributions Are Listed Below\nFirst, we "
+     "build data. Second, we train models. Third, we evaluate them."),
+    ("Large Motion Model for Unified Multi-Modal Motion Generation", "LMM tackles these challenges from three "
+     "principled aspects:\n1) Data: We consolidate datasets into a unified dataset.\n2) Architecture: We design "
+     "an articulated attention mechanism.\n3) Pre-Training: We propose a novel pre-training strategy."),
+    ("GPT-4 Technical Report", "A second paper with the very same title as an earlier one. It must stay a paper "
+     "of its own."),
+    ("Cosmos", "World models are the future of physical AI. We release open models, tokenizers and data for "
+     "everyone."),
+]
+
+
+def make_odd_titles(pairs):
+    """Titles that are hard to tell from text (one word, a question, an exclamation, a final period,
+    math, emoji, typographic quotes, a very long one, two identical ones) and abstracts that are one
+    sentence, hold list items on lines of their own, or a line that looks like a title — mixed into
+    the seed's papers, blank lines between paragraphs, no blank line inside an abstract."""
+    mixed = []
+    for i, pair in enumerate(ODD_PAIRS):
+        mixed += [pairs[2 * i], pair, pairs[2 * i + 1]]
+    parts = list(HEADER) + [t + "\n\n" + a for t, a in mixed]
+    flat = [(t, a.replace("\n", " ")) for t, a in mixed]
+    return "\n\n".join(parts), expected(flat)
+
+
+def make_odd_titles_only(pairs):
+    """The odd titles alone, one per line, no abstracts and no blank lines (a reading list)."""
+    titles = [t for t, _ in ODD_PAIRS]
+    return "\n".join(titles) + "\n", expected([(t, None) for t in titles], no_abstract=set(range(len(titles))))
+
+
 VARIANTS = {
     "crlf": make_crlf,
     "lone-cr": make_lone_cr,
@@ -215,6 +354,15 @@ VARIANTS = {
     "unicode-punctuation": make_unicode,
     "bare-author-lines": make_bare_author_lines,
     "mixed-mess": make_mixed_mess,
+    "hf-daily-titles-chrome": make_hf_daily_titles_chrome,
+    "hf-trending-chrome": make_hf_trending_chrome,
+    "firefox-alt-text": make_firefox_alt_text,
+    "email-quoted": make_email_quoted,
+    "markdown-notes": make_markdown_notes,
+    "numbered-list": make_numbered_list,
+    "phone-safari": make_phone_safari,
+    "odd-titles": make_odd_titles,
+    "odd-titles-only": make_odd_titles_only,
 }
 
 
