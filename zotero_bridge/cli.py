@@ -18,14 +18,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 from typing import Any, Sequence
 
 from bibkit import __version__
-from bibkit.cli.common import add_report_option, print_summary, progress, table, write_report
+from bibkit.cli.common import (
+    accept_global_flags_after_command,
+    add_report_option,
+    print_summary,
+    progress,
+    run_main,
+    table,
+    write_report,
+)
 from bibkit.cli.tag import add_tag_options
-from bibkit.config import ConfigError, Settings, load_settings
+from bibkit.config import Settings, load_settings
 from bibkit.errors import BibkitError, ExitCode
 from bibkit.fileio import atomic_write_text
 
@@ -283,30 +290,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--authorize", choices=("always", "allow", "deny"), default="always",
                    help="the answer to the authorization window (default: always)")
     p.set_defaults(func=cmd_fake_server)
+    accept_global_flags_after_command(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``zotero-bridge`` console script; returns the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING - 10 * min(args.verbose, 2),
-                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    if args.verbose < 2:
-        logging.getLogger("urllib3").setLevel(logging.WARNING)
-    try:
-        return int(args.func(args) or 0)
-    except BibkitError as exc:
-        print(f"zotero-bridge: error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except ConfigError as exc:
-        print(f"zotero-bridge: error: {exc}", file=sys.stderr)
-        return ExitCode.USAGE
-    except KeyboardInterrupt:
-        print("zotero-bridge: interrupted", file=sys.stderr)
-        return ExitCode.INTERRUPTED
-    except BrokenPipeError:
-        return ExitCode.OK
+    return run_main(build_parser(), argv, "zotero-bridge")
 
 
 if __name__ == "__main__":  # pragma: no cover

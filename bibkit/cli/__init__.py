@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
 import pkgutil
 import sys
 from typing import Sequence
 
 from .. import __version__
-from ..errors import BibkitError, ExitCode
+from .common import accept_global_flags_after_command, run_main
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,33 +36,13 @@ def build_parser() -> argparse.ArgumentParser:
         register = getattr(module, "register", None)
         if register is not None:
             register(sub)
-    for command in sub.choices.values():  # -q/-v work before or after the command name
-        command.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-        command.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    accept_global_flags_after_command(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``bibkit`` console script; returns the process exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.WARNING - 10 * min(args.verbose, 2),
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    if args.verbose < 2:
-        logging.getLogger("urllib3").setLevel(logging.WARNING)
-    try:
-        return int(args.func(args) or 0)
-    except BibkitError as exc:
-        print(f"bibkit: error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("bibkit: interrupted", file=sys.stderr)
-        return ExitCode.INTERRUPTED
-    except BrokenPipeError:
-        return ExitCode.OK
+    return run_main(build_parser(), argv, "bibkit")
 
 
 if __name__ == "__main__":  # pragma: no cover

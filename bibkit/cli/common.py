@@ -125,3 +125,41 @@ def add_io_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--key-format", metavar="FORMULA", help="citation key formula (default: auth.lower + shorttitle(3,3) + year)")
     parser.add_argument("--no-dedupe", dest="dedupe", action="store_false", help="keep duplicate records instead of merging them")
     add_report_option(parser)
+
+
+def accept_global_flags_after_command(sub: argparse._SubParsersAction) -> None:
+    """Let ``-q``/``-v`` follow the command name too (``bibkit build -q …``), as users type them."""
+    for command in sub.choices.values():
+        command.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        command.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+
+def run_main(parser: argparse.ArgumentParser, argv: Sequence[str] | None, prog: str) -> int:
+    """Parse, set up logging, run ``args.func`` and turn every way it can end into an exit code.
+
+    Shared by ``bibkit`` and ``zotero-bridge`` so both report errors, interrupts
+    and bad configuration the same way (one line on stderr, a documented code).
+    """
+    import logging
+
+    from ..config import ConfigError
+    from ..errors import BibkitError, ExitCode
+
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING - 10 * min(args.verbose, 2),
+                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    if args.verbose < 2:
+        logging.getLogger("urllib3").setLevel(logging.WARNING)
+    try:
+        return int(args.func(args) or 0)
+    except BibkitError as exc:
+        print(f"{prog}: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except ConfigError as exc:
+        print(f"{prog}: error: {exc}", file=sys.stderr)
+        return ExitCode.USAGE
+    except KeyboardInterrupt:
+        print(f"{prog}: interrupted", file=sys.stderr)
+        return ExitCode.INTERRUPTED
+    except BrokenPipeError:
+        return ExitCode.OK

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from typing import Any, Iterator
 
 from ..config import load_settings
-from ..errors import ExitCode, UsageError
+from ..errors import UsageError
 from ..enrich.resolve import NOT_LOOKED_UP
 from .common import add_io_options, add_strict_option, print_summary, progress, write_report
 
