@@ -468,7 +468,7 @@ def generate(seed: int = 7, *, targets: int = 44, absent: int = 6, background: i
         tex = rendered.replace("S=1/2", "$S=1/2$").replace("Kagomé", "Kagom\\'e")
         sents = g.abstract(v, m)
         pid = g.old_id(archive, year)
-        p = add(APaper(pid, [(tex, " ".join(sents), g.date(year))], g.authors(), [f"{archive}", "quant-ph"],
+        add(APaper(pid, [(tex, " ".join(sents), g.date(year))], g.authors(), [f"{archive}", "quant-ph"],
                        journal_ref=f"Phys. Rev. B {r.randint(60, 80)}, {r.randint(100000, 199999)} ({year + 1})",
                        doi=f"10.1103/PhysRevB.{r.randint(60, 80)}.{r.randint(100000, 199999)}", kind="target:old"))
         listing.append(Item(rendered, " ".join(sents), pid, "old"))

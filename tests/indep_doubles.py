@@ -24,8 +24,8 @@ from how a Lucene/Elasticsearch index behaves, and shares no code with it
   date.
 * ``id_list`` in list order, alone or filtered by ``search_query``; versions;
   unknown well-formed ids dropped; ids malformed *as arXiv checks them*
-  (``0000.0000`` is well-formed, ``1234.1234`` is not: after 2014 the number
-  has five digits) answered with HTTP 400 and an error entry; ``start`` /
+  (``0000.0000`` is well-formed, ``1234.1234`` is not: no month 34; after
+  2014 the number has five digits) answered with HTTP 400 and an error entry; ``start`` /
   ``max_results`` (default 10, 2000 per page, 30000 in all) with 400s for bad
   values; GET and POST.
 * Faults: 429 ``Rate exceeded`` when called faster than ``min_interval``;
@@ -352,11 +352,15 @@ _OLD_ID = re.compile(r"(?P<arch>[a-z-]+)(?:\.[A-Z]{2})?/(?P<num>\d{7})(?:v(?P<v>
 
 
 def check_id(raw: str) -> tuple[str, int | None] | None:
-    """(base id, version) if arXiv would call ``raw`` well-formed (it does not check that the month exists)."""
+    """(base id, version) if arXiv would call ``raw`` well-formed.
+
+    The recorded answers say ``0000.0000`` is well-formed (200, no entry) and the
+    manual that ``1234.1234`` is not: a month above 12 is refused, a month 00 is not checked.
+    """
     m = _NEW_ID.fullmatch(raw)
     if m:
         five = int(m["yymm"]) >= 1501
-        if (len(m["num"]) == 5) != five:
+        if (len(m["num"]) == 5) != five or int(m["yymm"][2:]) > 12:
             return None
         return f"{m['yymm']}.{m['num']}", int(m["v"]) if m["v"] else None
     m = _OLD_ID.fullmatch(raw)

@@ -222,3 +222,24 @@ def test_an_empty_page_that_stays_empty_counts_as_empty(double, corpus):
     feed = client.search_feed('ti:"anything at all"', max_results=5)
     assert feed.entries == [] and len(double.queries()) == 3  # bounded: three attempts in all
     layer.close()
+
+
+def test_an_arxiv_that_never_answers_is_given_up_after_one_batch(double, corpus):
+    """Timeouts on every attempt mean arXiv is not answering (it stalls before a 429): stop, don't
+    wait out the timeouts again for every later batch."""
+    from dataclasses import replace
+
+    from bibkit.enrich.arxiv import arxiv_policy
+
+    settings = load_settings(arxiv_url=double.api_url)
+    ids = [p.id for p in corpus.papers[:6]]
+    double.faults = [Reply.text("late", 200, content_type="text/plain") for _ in range(10)]
+    for fault in double.faults:
+        fault.delay = 0.6
+    with HttpLayer(settings, sleep=lambda s: None) as layer:
+        client = ArxivClient(layer, settings, id_batch=2)
+        client.client = layer.client(replace(arxiv_policy(settings), read_timeout=0.2, max_attempts=2))
+        assert client.fetch(ids) == {}
+    assert client.failure is not None and "timeout" in str(client.failure)
+    assert len(double.queries()) == 2  # the two attempts of the first batch, nothing after
+    assert {p.arxiv_id for p in client.problems} == set(ids)

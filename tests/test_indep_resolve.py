@@ -326,3 +326,15 @@ def test_an_hf_title_only_match_is_still_checked_against_arxiv():
     assert "2405.09999" in fetched  # HF's id was looked up on arXiv…
     entry, report, _want, _kind = next(out.rows())
     assert entry.ids.arxiv == "2405.01234" and report.resolved_by == "arxiv-abstract"  # …refused, and the paper found
+
+
+def test_ids_arxiv_would_refuse_are_never_sent(one, served):
+    """An abstract citing ``arXiv:1234.1234`` (no month 34) must not cost a 400, nor the batch it rides in."""
+    ax, hf = served
+    cited = [Item(it.title, f"{it.abstract} Compare arXiv:1234.1234 and arXiv:2413.00001.", it.expect, it.kind)
+             if it.abstract and n < 5 else it for n, it in enumerate(one.listing)]
+    out = resolve(HeldOut(one.papers, one.hf, cited, one.kinds), ax, hf, only=("arxiv",))
+    sent = ",".join(ax.params(r).get("id_list", "") for r in ax.api_requests())
+    assert "1234.1234" not in sent and "2413.00001" not in sent
+    assert all(ax.answer(ax.params(r)).status == 200 for r in ax.api_requests())
+    assert out.wrong() == []

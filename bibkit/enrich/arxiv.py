@@ -37,7 +37,7 @@ from .atom import ArxivApiError, ArxivAuthor, ArxivRecord, AtomError, Feed, pars
 
 __all__ = [
     "ArxivClient", "ArxivQueryError", "FetchProblem", "arxiv_policy", "ArxivRecord", "ArxivAuthor",
-    "ID_BATCH", "MAX_PAGE", "GET_LIMIT",
+    "ID_BATCH", "MAX_PAGE", "GET_LIMIT", "transient_status",
 ]
 
 log = logging.getLogger("bibkit.arxiv")
@@ -83,6 +83,16 @@ def arxiv_policy(settings: Settings) -> ServicePolicy:
         read_timeout=60.0,  # big id_list answers can be slow
         cacheable=_cacheable,
     )
+
+
+def transient_status(exc: HttpError) -> bool:
+    """Whether a failed request still got an HTTP answer (a 500 for one query) rather than none at all.
+
+    Without any answer after every attempt (read timeouts: arXiv stalls before a
+    429, or hangs) the service is in trouble, not the request: callers stop asking
+    it for the rest of the run instead of waiting out the timeouts once per batch.
+    """
+    return exc.status is not None
 
 
 class ArxivQueryError(HttpError):
@@ -212,6 +222,12 @@ class ArxivClient:
             except (ServiceUnavailable, RateLimited) as exc:
                 self.failure = self.failure or exc
                 break
+            except HttpError as exc:  # timeouts on every attempt: arXiv is not answering, stop asking
+                self.failure = self.failure or exc
+                for arxiv_id in wanted[i:]:
+                    if arxiv_id not in out:
+                        self.problems.append(FetchProblem(arxiv_id, str(exc)))
+                break
         return out
 
     def _fetch_batch(self, batch: list[str], out: dict[str, ArxivRecord]) -> None:
@@ -238,6 +254,8 @@ class ArxivClient:
         except (ServiceUnavailable, RateLimited):
             raise
         except HttpError as exc:
+            if not transient_status(exc):
+                raise  # no HTTP answer at all after every attempt (timeouts): service-wide, see fetch()
             for arxiv_id in batch:
                 self.problems.append(FetchProblem(arxiv_id, str(exc)))
             return

@@ -183,7 +183,7 @@ class HfClient:
         if isinstance(data, dict):  # tolerate {"papers": [...]} / {"data": [...]} shapes
             data = data.get("papers") or data.get("data") or []
         if not isinstance(data, list):
-            raise HttpError(SERVICE, "search answer is not a list", url=response.url)
+            raise HttpError(SERVICE, "search answer is not a list", status=response.status_code, url=response.url)
         return [p for p in (paper_from_json(item) for item in data) if p is not None]
 
     def paper(self, arxiv_id: str) -> HfPaper | None:

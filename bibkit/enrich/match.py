@@ -177,7 +177,7 @@ def title_similarity(a: str | None, b: str | None) -> tuple[float, bool]:
         return max(ratio, 0.99), conflict
     if ta and tb:
         # a long word spelt two ways ("modelling" / "modeling") still counts as shared
-        near = sum(1 for w in ta - tb if _explained(w, tb - ta, ""))
+        near = sum(1 for w in ta - tb if len(w) >= 6 and _explained(w, tb - ta, []))
         dice = 2 * (len(ta & tb) + near) / (len(ta) + len(tb))
         ratio = min(ratio, dice)
     return ratio, conflict
@@ -187,27 +187,37 @@ def _content_words(text: str | None) -> list[str]:
     return [w for w in normalize_title(text).split() if w not in _STOP]
 
 
-def _explained(word: str, other: set[str], joined: str) -> bool:
-    """Whether a title word missing from the other title is only a spelling of something in it.
+def _explained(word: str, extra: set[str], sequence: list[str]) -> bool:
+    """Whether a title word the other title lacks is only another spelling of something in it.
 
-    "pretraining" / "pre training" (the other title, spaces removed, contains it),
-    "modelling" / "modeling" (a near spelling of a long word); never a word with a
-    digit, which :func:`title_similarity` judges as a version conflict anyway.
+    ``extra`` are the other title's own unmatched words, ``sequence`` its words in
+    order.  Explained: one part of a compound the other writes as one word
+    ("pre" + "training" / "pretraining"), such a compound itself (two or three
+    adjacent words of the other), or a near spelling of a long word ("modelling" /
+    "modeling").  Never a word with a digit (a version conflict, judged by
+    :func:`title_similarity`), never a short one ("ii", "vl").
     """
-    if word in joined:
-        return True
-    if len(word) < 6 or _DIGIT.search(word):
+    if _DIGIT.search(word) or len(word) < 3:
         return False
-    return any(len(o) >= 6 and fuzz.ratio(word, o) >= 85 for o in other)
+    if any(word in o and word != o for o in extra):
+        return True
+    for size in (2, 3):
+        if any("".join(sequence[i:i + size]) == word for i in range(len(sequence) - size + 1)):
+            return True
+    return len(word) >= 6 and any(len(o) >= 6 and fuzz.ratio(word, o) >= 85 for o in extra)
+
+
+def _title_words(title: str | None) -> tuple[set[str], list[str]]:
+    words = _norm(title).split()
+    return {_stem(w) for w in words if w not in _STOP}, words
 
 
 def extra_title_words(a: str | None, b: str | None) -> list[str]:
     """Content words of either title the other lacks ("erratum", "part", "ii", "vl"…), spelling variants excused."""
-    wa = {_stem(w) for w in _norm(a).split() if w not in _STOP}
-    wb = {_stem(w) for w in _norm(b).split() if w not in _STOP}
-    ja, jb = "".join(_norm(a).split()), "".join(_norm(b).split())
-    out = [w for w in sorted(wa - wb) if not _explained(w, wb, jb)]
-    out += [w for w in sorted(wb - wa) if not _explained(w, wa, ja)]
+    (wa, sa), (wb, sb) = _title_words(a), _title_words(b)
+    only_a, only_b = wa - wb, wb - wa
+    out = [w for w in sorted(only_a) if not _explained(w, only_b, sb)]
+    out += [w for w in sorted(only_b) if not _explained(w, only_a, sa)]
     return out
 
 

@@ -12,7 +12,9 @@ candidate (:mod:`bibkit.enrich.match`):
 3. ``hf-search`` — Hugging Face papers search by title.  HF ids are arXiv ids;
    the answer carries summary, authors, ``githubRepo`` and ``ai_keywords``, so
    no second HF call is needed.  The arXiv record for the id is then fetched
-   (all such ids in one batched ``id_list`` call) and must agree.
+   (all such ids in one batched ``id_list`` call) and must agree — always,
+   whenever arXiv can be asked, including HF matches that only became final
+   after the title search (HF had a title but no summary).
 4. ``arxiv-title`` — arXiv search, several quoted titles OR-ed into one
    ``search_query``; every result is verified against every record of the
    batch, so results are assigned by content, never by position.
@@ -28,9 +30,9 @@ is not final until the arXiv title search has had the chance to show a second
 paper with the same title.  Candidates from all steps are pooled, so a twin
 found by any step makes the record ambiguous.
 
-Service trouble is run-wide, never per entry: an unreachable or rate-limited
-service is reported once in ``ctx.notices`` and skipped for the rest of the
-run; entries it could not help stay as they were.
+Service trouble is run-wide, never per entry: an unreachable, rate-limited or
+silent (timeouts on every attempt) service is reported once in ``ctx.notices``
+and skipped for the rest of the run; entries it could not help stay as they were.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from ..http import HttpError, OfflineMiss, RateLimited, ServiceUnavailable
 from ..links import extract_links, find_arxiv_ids, normalize_arxiv_id
 from ..model import Entry, LinkKind
 from .apply import apply_arxiv, apply_hf
-from .arxiv import ArxivClient, ArxivQueryError
+from .arxiv import ArxivClient, ArxivQueryError, transient_status
 from .atom import ArxivRecord, AtomError
 from .base import Candidate, EnrichContext, EntryReport
 from .hf import HfClient, HfPaper
@@ -303,6 +305,9 @@ class ArxivResolver:
             self._service_failed("hf", exc, ctx)
             return False, None
         except HttpError as exc:
+            if not transient_status(exc):  # timeouts on every attempt: HF is not answering
+                self._service_failed("hf", exc, ctx)
+                return False, None
             w.report.problems.append(f"Hugging Face {what} failed: {exc}")
         return True, None
 
@@ -486,6 +491,9 @@ class ArxivResolver:
             self._service_failed("arxiv", exc, ctx)
             raise _Stop from exc
         except HttpError as exc:
+            if not transient_status(exc):  # no answer after every attempt: arXiv is not answering
+                self._service_failed("arxiv", exc, ctx)
+                raise _Stop from exc
             for w, _c in chunk:
                 w.report.problems.append(f"arXiv {step} query failed: {exc}")
             return
