@@ -397,7 +397,7 @@ def test_fast_tokeniser_gives_the_defined_words(text: str) -> None:
 
 
 def test_regex_shortcuts_are_sound() -> None:
-    from bibkit.tagging.engine import required_literals, strip_leading_boundary
+    from bibkit.tagging.regexes import required_literals, strip_leading_boundary
 
     def req(p: str) -> list[tuple[str, ...]]:
         return required_literals(re.compile(p, re.I))
@@ -412,7 +412,7 @@ def test_regex_shortcuts_are_sound() -> None:
     for p in (r"\b|x", r"\b\.x", r"\b[^a]x", r"x\b", r"\b(?:a|\.)"):
         assert strip_leading_boundary(re.compile(p)) is None, p
     assert strip_leading_boundary(re.compile(r"\bx", re.ASCII)) is None
-    from bibkit.tagging.engine import case_folded
+    from bibkit.tagging.regexes import case_folded
 
     folded = case_folded(re.compile(r"we (?:show|find)\b[^.]*\bbenchmark", re.I))
     assert folded is not None and not folded.flags & re.I

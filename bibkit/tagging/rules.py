@@ -32,7 +32,7 @@ of them does.  Conditions:
 | key | holds when |
 |---|---|
 | `title`, `abstract`, `text` = ["word", "a phrase", "prefix*"] | a whole word or phrase occurs (case-insensitive) in the title, the abstract, or either. A word is a run of letters and digits; anything else separates words, so `"mixture of experts"` also matches "Mixture-of-Experts", and `"MoE"` does not match "DeepSeekMoE". A trailing `*` is a prefix (`"agent*"`: agent, agents, agentic). `+ # @ $ % = < > ~ ^ \|` are refused: use a regex. |
-| `regex`, `title-regex`, `abstract-regex` = "…" or [...] | a Python regex is found (case-insensitive; `(?-i:…)` for case-sensitive parts). Fastest when it has no upper-case letters and starts with a letter. |
+| `regex`, `title-regex`, `abstract-regex` = "…" or [...] | a Python regex is found (case-insensitive; `(?-i:…)` for case-sensitive parts). Faster when it has no upper-case letters, and when a word in it is preceded by `\b` (`\bbenchmark`): the regex then runs only on texts with a word starting so. |
 | `author` = ["LeCun", "Yann LeCun"] | a word or phrase occurs in an author's name ("given family"). |
 | `category` = ["cs.CL", "cs.*", "q-bio"] | any arXiv category of the entry (primary or cross-list) matches; `cs.*` and `cs` mean the whole archive. |
 | `primary-category` = [...] | the same, for the primary category only. |

@@ -22,8 +22,7 @@ import re
 #: ``Generalist_or_Specialist`` in URLs; splitting there is what a reader expects).
 WORD = re.compile(r"[^\W_]+")
 
-#: Before / after a whole word: not a letter or digit.
-WORD_START = r"(?<![^\W_])"
+#: After a whole word: not a letter or digit.
 WORD_END = r"(?![^\W_])"
 #: Between the words of a phrase: any run of separators.
 SEPARATOR = r"[\W_]+"
