@@ -16,10 +16,12 @@ from collections import Counter
 from typing import Any
 
 from ..config import load_settings
+from ..enrich.resolve import NOT_LOOKED_UP
 from ..errors import UsageError
 from ..pipeline import build
 from .common import add_io_options, add_strict_option, print_summary, progress, write_report
 from .enrich import SERVICES, _notice_lines, _quiet_http_warnings, parse_only
+from .tag import add_tag_options, tagging_from_args
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -31,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "Works without network: what cannot be enriched is said in one line and the rest is written.",
     )
     add_io_options(p)
-    p.add_argument("--rules", metavar="RULES.toml", help="tagging rules (see README, 'Tagging rules')")
+    add_tag_options(p)
     p.add_argument("--no-tags", dest="tag", action="store_false", help="no tagging at all (not even automatic tags)")
     p.add_argument("--no-enrich", dest="enrich", action="store_false", help="do not use the network at all")
     p.add_argument("--only", metavar="SERVICES", default=",".join(SERVICES),
@@ -51,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
     if args.rules and not args.tag:
         raise UsageError("--rules and --no-tags contradict each other")
     settings = load_settings()
+    rules, auto = tagging_from_args(args) if args.tag else (None, None)  # a bad rules file stops before any work
     with progress(args, None, "build") as bar, _quiet_http_warnings(args.verbose):
         def on_progress(stage: str, done: int, total: int, detail: str = "") -> None:
             if bar.total != total:
@@ -67,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         result = build(
             args.inputs, args.output or "-", fmt=args.fmt, to=args.to, ascii=args.ascii, strict=args.strict,
             key_format=args.key_format, dedupe=args.dedupe, code_note=args.code_note, enrich=args.enrich,
-            only=only, offline=args.offline, refresh=args.refresh, rules=args.rules, tag=args.tag,
+            only=only, offline=args.offline, refresh=args.refresh, rules=rules, auto_tags=auto, tag=args.tag,
             zotero_collection=args.zotero_collection, zotero_via=args.via, settings=settings,
             on_progress=on_progress,
         )
@@ -89,7 +92,10 @@ def _summary(args: argparse.Namespace, result: Any) -> None:
         t = er.totals
         steps = ", ".join(f"{n} by {step}" for step, n in t["by_step"].items())
         rows.append(("resolved", f"{t['resolved']}" + (f" ({steps})" if steps else "")))
-        rows.append(("ambiguous / unresolved", f"{t['ambiguous']} / {t['unresolved']}"))
+        not_looked_up = sum(1 for r in er.reports if (r.reason or "").startswith(NOT_LOOKED_UP))
+        rows.append(("ambiguous / unresolved", f"{t['ambiguous']} / {t['unresolved'] - not_looked_up}"))
+        if not_looked_up:
+            rows.append(("not looked up", f"{not_looked_up} (no network or service unavailable)"))
         reqs = ", ".join(f"{s} {d['requests']}" for s, d in er.stats.items()) or "none"
         rows.append(("requests", reqs))
         for rep in er.reports:
