@@ -32,6 +32,7 @@ from functools import lru_cache
 
 from .model import Person
 from .normalize.latex import decode, encode
+from .normalize.texscan import match_brace
 
 __all__ = ["parse_bibtex_names", "parse_bibtex_name", "split_names", "format_bibtex_name",
            "format_bibtex_names", "is_others", "OTHERS"]
@@ -156,17 +157,9 @@ def _is_von(token: str) -> bool:
         c = token[k]
         if c == "{":
             if depth == 0 and k + 1 < n and token[k + 1] == "\\":
-                # a special character: up to its closing brace
-                d = 0
-                j = k
-                while j < n:
-                    if token[j] == "{":
-                        d += 1
-                    elif token[j] == "}":
-                        d -= 1
-                        if d == 0:
-                            break
-                    j += 1
+                # a special character: up to its closing brace (BibTeX counts every brace here)
+                j = match_brace(token, k, escapes=False)
+                j = n if j < 0 else j
                 res = _special_char_islower(token[k + 1:j])
                 if res is not None:
                     return res

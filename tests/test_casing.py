@@ -81,3 +81,35 @@ def test_idempotent(title: str) -> None:
 def test_needs_protection() -> None:
     assert needs_protection("NLP") and needs_protection("Qwen2.5") and needs_protection("MoE")
     assert not needs_protection("Survey") and not needs_protection("mixture") and not needs_protection("{NLP}")
+
+
+# ----------------------------------------------------------------------------- what a careful human braces (QA)
+
+
+@pytest.mark.parametrize(
+    "title, protected",
+    [
+        ("BERT: Pre-training of Deep Bidirectional Transformers", "{BERT}: Pre-training of Deep Bidirectional Transformers"),
+        ("The iPhone and eBPF", "The {iPhone} and {eBPF}"),
+        ("t-SNE and k-means with word2vec", "t-{SNE} and k-means with word2vec"),  # lower case stays lower case
+        ("ResNet-50 on X-ray Images", "{ResNet-50} on {X}-ray Images"),
+        ("COVID-19 and 3D U-Net", "{COVID-19} and {3D} {U-Net}"),  # a lone capital and its name: one name
+        ("T-Cell Receptors and B-tree Indexes", "{T-Cell} Receptors and {B}-tree Indexes"),
+        ("LLaMA and pH", "{LLaMA} and {pH}"),
+        ("Qwen2.5-VL and OpenAI o1 and DeepSeek-R1", "{Qwen2.5-VL} and {OpenAI} o1 and {DeepSeek-R1}"),
+        ("The R1 Model", "The {R1} Model"),
+        ("Using C++ and C# for O(n) Attention", "Using {C++} and {C\\#} for {O(n)} Attention"),  # else "c++"
+        ("C++ Tricks", "C++ Tricks"),  # styles never change a title's first letter
+        ("What I Learned from Type I Errors", "What {I} Learned from Type {I} Errors"),
+        ("A Survey of A/B Tests", "A Survey of {A/B} Tests"),  # "A" is a word, not a symbol
+        ("Llama 3 and Gemini 1.5 and Mistral 7B", "{Llama 3} and {Gemini 1.5} and {Mistral 7B}"),  # model versions
+        ("Phi-3 and Llama-2 and Gemma-2B", "{Phi-3} and {Llama-2} and {Gemma-2B}"),
+        ("Part 2 of Table 1: Towards AGI", "Part 2 of Table 1: Towards {AGI}"),  # nouns with numbers are no names
+        ("LLM-Based Agents", "{LLM}-Based Agents"),
+    ],
+)
+def test_protect_what_a_careful_human_would(title: str, protected: str) -> None:
+    out = protect(encode(title))
+    assert out == protected
+    assert protect(out) == out
+    assert decode(out) == title

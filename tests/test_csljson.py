@@ -213,3 +213,13 @@ def test_any_text_round_trips_through_json(title, abstract, given_, family):
     assert item.get("abstract") == (abstract or None)
     if family.strip():
         assert item["author"][0]["family"] == family
+
+
+def test_bibtex_others_is_not_written_as_a_name():
+    # "Doe, Jane and others" (or a listing's "… et al.") means "and more authors", not a person called others
+    from bibkit.bibnames import OTHERS
+
+    [item] = items(Entry(entry_type="misc", key="k", title="T", authors=[parse_plain_name("Jane Doe"), OTHERS],
+                         editors=[OTHERS]))
+    assert item["author"] == [{"family": "Doe", "given": "Jane"}]
+    assert "editor" not in item

@@ -105,7 +105,10 @@ def test_encode_keeps_tex_math_and_escapes_dollars_that_are_money() -> None:
     assert encode("costs $5 and $x_1$ more") == r"costs \$5 and $x_1$ more"
     assert encode("$5 or $6") == r"\$5 or \$6"  # no math inside: money
     assert encode("$a % b^2$") == r"\$a \% b\textasciicircum{}2\$"  # % cannot be inside math
-    assert math_spans("a $x^2$ b $y$ c") == [(2, 7)]
+    # a bare variable between dollars is math too ("$k$-means", "$n$"): escaping it would print "$k$"
+    assert math_spans("a $x^2$ b $y$ c") == [(2, 7), (10, 13)]
+    assert encode("The $k$-means and $O(n)$ bounds") == "The $k$-means and $O(n)$ bounds"
+    assert encode("US$5 and US$6") == r"US\$5 and US\$6"
 
 
 def test_no_double_escaping_of_text_that_already_is_latex() -> None:

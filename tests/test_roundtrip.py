@@ -68,6 +68,12 @@ def test_read_write_read_gives_the_same_model(name: str, text: str, dialect: str
     if dialect == "bibtex" and name in CONVERTED_FOR_BIBTEX:
         first = read(write(first, dialect, ascii=ascii), name)
         again = read(write(first, dialect, ascii=ascii), name)
+    # the one field the writer adds: a sort "key" for an entry without authors (plainnat and biber
+    # need author or key); the re-read model holds it, nothing else changes
+    for before, after in zip(first.entries, again.entries):
+        if "key" not in before.extra and "key" in after.extra:
+            assert all(p.literal == "others" for p in before.authors) and after.extra["key"]
+            del after.extra["key"]
     assert block_view(again) == block_view(first)
 
 

@@ -316,3 +316,145 @@ def test_repository_line_of_a_card_is_a_primary_link_not_a_paper() -> None:
     assert [(l.target, l.role) for l in doc.entries[0].links] == [("microsoft/LMOps", "primary")]
     assert doc.entries[0].links[0].evidence == "repository shown with the paper (line 5)"
     assert [l.target for l in doc.entries[1].links] == ["x/y"]
+
+
+# --------------------------------------------------------------------------- regressions (QA): what people paste
+
+ODD = [(t, a.replace("\n", " ")) for t, a in variants.ODD_PAIRS]
+
+
+def test_titles_only_list_never_glues_a_one_word_title_to_the_next() -> None:
+    # "Mamba" / "Is Attention All You Need?": the next word would have fitted, so no wrapper broke there
+    titles = ["Qwen2.5 Technical Report", "Mamba", "Is Attention All You Need?", "Cosmos", "Scaling Laws Are Not Enough!"]
+    doc = read("\n".join(titles), "x.txt")
+    assert [e.title for e in doc] == titles
+
+
+def test_titles_of_similar_length_are_not_taken_for_a_wrapped_paragraph() -> None:
+    titles = ["Efficient Memory Management for Large Language Models Serving",
+              "Scaling Instruction-Finetuned Language Models at Large Scale",
+              "Training Compute-Optimal Large Language Models Efficiently",
+              "Language Models Are Few-Shot Learners and Also Zero-Shot Ones",
+              "Direct Preference Optimization: Your Language Model Is Secretly"]
+    doc = read("\n".join(titles), "x.txt")
+    assert [e.title for e in doc] == titles
+
+
+def test_mail_quoting_markdown_and_list_markers_are_not_part_of_titles() -> None:
+    (t0, a0), (t1, a1), (t2, a2) = PAIRS[:3]
+    text = (f"On Mon, Mar 17, 2025 at 9:00 AM Alice wrote:\n> ## {t0}\n>\n> {a0}\n>\n> 2) {t1}\n> {a1}\n>\n"
+            f"> - {t2}\n>\n> {a2}\n")
+    doc = read(text, "x.txt")
+    assert [(e.title, e.abstract) for e in doc] == [(t0, a0), (t1, a1), (t2, a2)]
+    assert doc.problems == []
+
+
+def test_markdown_link_title_gives_the_paper_ids() -> None:
+    (t0, a0), (t1, a1) = PAIRS[:2]
+    text = f"[{t0}](https://huggingface.co/papers/2401.06066)\n\n{a0}\n\n**{t1}**\n\n{a1}\n"
+    doc = read(text, "x.txt")
+    assert [(e.title, e.abstract) for e in doc] == [(t0, a0), (t1, a1)]
+    first = doc.entries[0]
+    assert (first.ids.hf_paper, first.ids.arxiv) == ("2401.06066", "2401.06066")
+    assert first.provenance["ids.arxiv"].detail == "line 1"
+    assert doc.entries[1].ids.arxiv is None
+
+
+def test_card_author_line_with_count_ends_with_others() -> None:
+    (t0, _), (t1, _) = PAIRS[:2]
+    text = f"Submitted by\nakhaliq\n{t0}\nJianhong Bai\n · \n10 authors\n178\nUpvote\n\n{t1}\nAnna Schmidt · 3 authors\n"
+    doc = read(text, "x.txt")
+    assert [e.title for e in doc] == [t0, t1]
+    assert [p.display() for p in doc.entries[0].authors] == ["Jianhong Bai", "others"]
+    assert doc.entries[0].meta["listing_author_count"] == 10
+    assert [p.display() for p in doc.entries[1].authors] == ["Anna Schmidt", "others"]
+
+
+def test_metadata_after_a_separator_on_the_title_line_is_not_title() -> None:
+    (t0, a0), (t1, a1) = PAIRS[:2]
+    doc = read(f"{t0} · Published on Mar 17, 2025\n{a0}\n\n{t1} · 42 upvotes\n{a1}\n", "x.txt")
+    assert [(e.title, e.abstract) for e in doc] == [(t0, a0), (t1, a1)]
+    assert doc.entries[0].date is not None and doc.entries[0].date.iso() == "2025-03-17"
+    assert doc.entries[1].meta["hf_upvotes"] == 42
+
+
+def test_alt_text_handles_and_badges_are_page_chrome() -> None:
+    (t0, a0), (t1, a1) = PAIRS[:2]
+    text = (f"paper thumbnail\n{t0}\nakhaliq's avatar\n\n{a0}\n\ndeepseek-ai\nGitHub 1.2k\nOrganization: deepseek-ai\n"
+            f"★ 1.2k\n\n{t1}\n\n{a1}\n")
+    doc = read(text, "x.txt")
+    assert [(e.title, e.abstract) for e in doc] == [(t0, a0), (t1, a1)]
+    assert doc.entries[0].meta["hf_organization"] == "deepseek-ai"
+    assert [p for p in doc.all_problems() if p.severity != "info"] == []
+
+
+def test_ai_summary_is_kept_as_metadata_not_taken_for_a_title() -> None:
+    (t0, a0), (t1, a1) = PAIRS[:2]
+    summary = "A summary of the paper in one sentence that says something useful."
+    text = f"{t0}\n\nAI-generated summary\n{summary}\n\nAbstract\n{a0}\n\n{t1}\n\n{a1}\n"
+    doc = read(text, "x.txt")
+    assert [(e.title, e.abstract) for e in doc] == [(t0, a0), (t1, a1)]
+    assert doc.entries[0].meta["hf_ai_summary"] == summary
+
+
+def test_a_lone_full_stop_pushed_to_its_own_line_is_kept() -> None:
+    # textwrap breaks a long URL and leaves the sentence's "." alone on the last line
+    title, abstract = next(p for p in PAIRS if p[0].startswith("Platypus"))
+    lines = textwrap.wrap(abstract, 70, break_on_hyphens=False)
+    assert lines[-1] == "."
+    doc = read(title + "\n\n" + "\n".join(lines), "x.txt")
+    assert doc.entries[0].abstract is not None and doc.entries[0].abstract.endswith("/OCR/Platypus.")
+
+
+def test_title_like_line_inside_an_abstract_does_not_split_the_paper() -> None:
+    odd = dict((t, a) for t, a in variants.ODD_PAIRS)
+    title = "Benchmarks For Everything"
+    pairs = PAIRS[:6] + [(title, odd[title])] + PAIRS[6:12]
+    doc = read("\n\n".join(t + "\n\n" + a for t, a in pairs), "x.txt")
+    assert [(e.title, e.abstract) for e in doc] == [(t, a.replace("\n", " ")) for t, a in pairs]
+
+
+def test_title_without_blank_line_after_the_previous_abstract_still_starts_a_paper() -> None:
+    pairs = PAIRS[:12]
+    parts = [t + "\n\n" + a for t, a in pairs]
+    parts[3] = f"{pairs[3][0]}\n\n{pairs[3][1]}\n{pairs[4][0]}"  # the next title glued under this abstract
+    parts[4] = pairs[4][1]
+    parts[7] = f"{pairs[7][0]}\n{pairs[7][1]}"  # and one title glued to its abstract
+    doc = read("\n\n".join(parts), "x.txt")
+    assert [(e.title, e.abstract) for e in doc] == pairs
+
+
+def test_numbered_title_right_under_an_abstract_ending_near_the_wrap_width() -> None:
+    # "…for medical applications." ends 2 columns short of the width: "5." would not have fitted,
+    # yet a list marker after a full stop starts a new item
+    pairs = [p for p in PAIRS if p[0].startswith(("VILA-M3", "Can Generalist", "Layerwise"))]
+    lines: list[str] = []
+    for i, (t, a) in enumerate(pairs):
+        lines += textwrap.wrap(f"{i + 4}. {t}", 72, break_on_hyphens=False)
+        lines += textwrap.wrap(a, 72, break_on_hyphens=False)
+    lines[0:0] = textwrap.wrap(PAIRS[0][0], 72) + textwrap.wrap(PAIRS[0][1], 72)
+    doc = read("\n".join(lines), "x.txt")
+    assert [(e.title, e.abstract) for e in doc] == [PAIRS[0]] + pairs
+
+
+@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.integers(min_value=0, max_value=len(PAIRS) + len(ODD) - 1), min_size=3, max_size=8),
+       FORMATS, st.sampled_from([None, "1. ", "- ", "## "]), st.booleans())
+def test_any_paste_of_odd_and_seed_papers_reads_exactly(indices: list[int], fmt: dict, marker: str | None,
+                                                         quoted: bool) -> None:
+    pool = PAIRS + ODD
+    pairs = [pool[i] for i in indices]
+    width = fmt["wrap"]
+
+    def body(text: str) -> str:
+        if width is None:
+            return text + fmt["trailing"]
+        return "\n".join(line + fmt["trailing"] for line in textwrap.wrap(text, width, break_on_hyphens=False))
+
+    parts = ["\n\n".join(variants.HEADER)] if fmt["header"] else []
+    parts += [body((marker or "") + t) + fmt["inside"] + body(a) for t, a in pairs]
+    text = fmt["between"].join(parts)
+    if quoted:
+        text = "\n".join("> " + line if line else ">" for line in text.split("\n"))
+    doc = read(text.replace("\n", fmt["newline"]), "paste.txt")
+    assert [(e.title, e.abstract) for e in doc] == pairs

@@ -171,3 +171,35 @@ def test_texutil_sees_errors_and_warnings(tmp_path: Path) -> None:
     assert res.unexpected_warnings(empty_year_keys={"noyear"}) == ["Warning--empty journal in noj"]
     bib = compile_biber("@misc{k, author = {A, B}, title = {T}, year = 2020, month = {Spring}}", tmp_path)
     assert any("month" in w for w in bib.warnings), bib.warnings
+
+
+# ----------------------------------------------------------------------------- corner cases (QA)
+
+
+def _corners() -> Document:
+    titles = ["Tools & Tricks: 100% of #1 a_b ~ ^ \\ {braces} and $5", "Unbalanced { brace and } closer",
+              "The $k$-means and $\\mathcal{O}(n)$ Bounds", "Using C++ and C# for O(n) Attention",
+              "Llama 3 vs. Phi-3 on U-Net and X-ray Data", "α-Divergence ≤ β: a Note"]
+    out = []
+    for i, title in enumerate(titles):
+        e = Entry(entry_type="misc", key=f"c{i}", title=title, date=PartialDate(2020 + i),
+                  authors=[Person(literal="Barnes and Noble, Inc."), Person(family="Waals", given="J. D.", particle="van der"),
+                           Person(family=f"King{chr(65 + i)}", given="Martin Luther", suffix="Jr."), Person(literal="others")],
+                  url="https://example.org/a_b%20c?x=1&y=2#frag", note="See https://example.org/a_b#x, 50% off",
+                  tags=["C++", "R&D", "50%"])
+        e.ids.doi = "10.1002/(SICI)1097-4636(199812)43:4<389::AID-JBM6>3.0.CO;2-A"
+        out.append(e)
+    return Document(blocks=out)
+
+
+@pytest.mark.parametrize("dialect, ascii", [("bibtex", False), ("bibtex", True), ("biblatex", False)],
+                         ids=["bibtex-utf8", "bibtex-ascii", "biber"])
+def test_corner_cases_compile_and_render(dialect: str, ascii: bool, tmp_path: Path) -> None:
+    doc = _corners()
+    res = (compile_bibtex if dialect == "bibtex" else compile_biber)(write(doc, dialect, ascii=ascii), tmp_path)
+    _clean(res)
+    assert res.warnings == []
+    text = res.flat_text
+    for expected in ("100% of #1 a_b ~ ^ \\ {braces} and $5", "{ brace and } closer", "C++ and C# for O(n)",
+                     "Llama 3", "Phi-3", "U-Net", "X-ray", "α", "≤", "Barnes and Noble, Inc.", "van der Waals"):
+        assert expected in text, expected

@@ -314,3 +314,56 @@ def test_our_github_field_reads_back_as_the_primary_code_link() -> None:
         assert back.code_repo.role == "primary"
         assert (back.ids.arxiv, back.primary_class, back.tags) == ("2401.06066", "cs.CL", ["moe", "llm"])
         assert back.title == _preprint().title and back.authors == _preprint().authors
+
+
+# ----------------------------------------------------------------------------- corner cases (QA)
+
+
+def _corner() -> Entry:
+    e = Entry(entry_type="misc", key="corner",
+              title="The $k$-means & $\\mathcal{O}(n)$ Bound: 50% of #1 a_b ~x^2 {unbalanced",
+              authors=[Person(literal="Barnes and Noble, Inc."), Person(family="Waals", given="J. D.", particle="van der"),
+                       Person(family="King", given="Martin Luther", suffix="Jr."), Person(literal="others")],
+              url="https://example.org/a_b%20c?x=1&y=2#frag", note="See https://example.org/a_b%20c#x, 50% off",
+              date=PartialDate(2021), tags=["C++", "R&D", "50%", "a_b", "#hash"])
+    e.ids.doi = "10.1002/(SICI)1097-4636(199812)43:4<389::AID-JBM6>3.0.CO;2-A"
+    return e
+
+
+@pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
+@pytest.mark.parametrize("ascii", [False, True], ids=["utf8", "ascii"])
+def test_specials_urls_dois_names_and_keywords_round_trip(dialect: str, ascii: bool) -> None:
+    e = _corner()
+    out = write(Document(blocks=[e]), dialect, ascii=ascii)
+    assert "url = {https://example.org/a_b%20c?x=1&y=2#frag}," in out  # verbatim fields are never escaped
+    assert "doi = {10.1002/(SICI)1097-4636(199812)43:4<389::AID-JBM6>3.0.CO;2-A}," in out
+    assert "$k$-means" in out and "$\\mathcal{O}(n)$" in out  # math stays math
+    [back] = read(out, "x.bib").entries
+    assert (back.title, back.note, back.url, back.ids.doi, back.tags) == (e.title, e.note, e.url, e.ids.doi, e.tags)
+    assert back.authors == e.authors
+    assert write(read(out, "x.bib"), dialect, ascii=ascii) == out
+
+
+def test_greek_words_stay_utf8_greek_symbols_become_math() -> None:
+    e = Entry(entry_type="misc", key="g", title="α-Divergence for Ελληνικά Texts", date=PartialDate(2020),
+              authors=[Person(family="Doe", given="Jane")])
+    out = write(Document(blocks=[e]), "bibtex")
+    assert "{\\ensuremath{\\alpha}}-Divergence for Ελληνικά Texts" in out
+    assert [p.code for p in e.problems] == ["unencodable"] and "λ" in e.problems[0].message
+    assert read(out, "x.bib").entries[0].title == e.title
+    assert "{\\ensuremath{\\lambda}}" in write(Document(blocks=[e]), "bibtex", ascii=True)  # ASCII asked: macros
+
+
+def test_authorless_entry_read_from_a_bib_gets_a_sort_key() -> None:
+    doc = read("@misc{w,\n  title = {The Web Page},\n  year = 2020,\n}\n", "x.bib")
+    assert write(doc) == "@misc{w,\n  title = {The Web Page},\n  year = 2020,\n  key = {Web},\n}\n"
+    kept = read("@misc{w,\n  title = {The Web Page},\n  key = {Zed},\n}\n", "x.bib")
+    assert write(kept) == "@misc{w,\n  title = {The Web Page},\n  key = {Zed},\n}\n"
+
+
+def test_at_signs_outside_entries_are_defused() -> None:
+    # BibTeX starts an entry at any "@" outside entries (comments included) and can swallow the next entry
+    doc = read("% mail me@example.org\n@comment{me@example.org}\n\n@misc{a, author = {A, B}, title = {T}}\n", "x.bib")
+    out = write(doc)
+    assert out.startswith("% mail me(at)example.org\n\n@comment{me(at)example.org}\n\n@misc{a,")
+    assert out.count("@") == 2

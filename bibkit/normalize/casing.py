@@ -11,7 +11,11 @@ words that need it are braced:
   letter after the first letter of the word;
 * CamelCase and mixed letter/digit tokens (``{DeepSeekMoE}``, ``{Qwen2.5}``, ``{3D}``);
 * math holding capital letters (``{$\\Sigma^{0}$}``: BibTeX would lower-case ``\\Sigma``)
-  and control words with capitals (``{\\LaTeX}``).
+  and control words with capitals (``{\\LaTeX}``);
+* a capital letter standing alone as a symbol or name (``{C++}``, ``{O(n)}``, ``{I}``, ``{X}-ray``,
+  ``{U-Net}``), but not the word "A";
+* a model name and its version, hyphenated or not (``{Llama-2}``, ``{Phi-3}``, ``{Llama 3}``,
+  ``{Mistral 7B}``), but not "Part 2" or "Table 1".
 
 Words with only an initial capital ("Survey", "Mixture") are **not** protected:
 whether a title prints in sentence case or title case is the style's choice (and
@@ -34,6 +38,7 @@ import re
 from dataclasses import dataclass
 
 from .latex import decode
+from .texscan import match_brace, math_end
 
 __all__ = ["protect", "needs_protection"]
 
@@ -53,39 +58,6 @@ _CS_NAME = re.compile(r"\\(?:[A-Za-z]+|.)")
 _NEEDS_SCAN = re.compile(r"[A-Z]|[^\x00-\x7f]")
 
 
-def _match(text: str, i: int) -> int:
-    depth = 0
-    n = len(text)
-    j = i
-    while j < n:
-        c = text[j]
-        if c == "\\":
-            j += 2
-            continue
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-            if depth == 0:
-                return j
-        j += 1
-    return -1
-
-
-def _math_close(text: str, i: int) -> int:
-    j = i + 1
-    n = len(text)
-    while j < n:
-        c = text[j]
-        if c == "\\":
-            j += 2
-            continue
-        if c == "$":
-            return j
-        j += 1
-    return -1
-
-
 def _units(text: str) -> list[_Unit]:
     """Split encoded text into depth-0 units (a group or a math span is one unit)."""
     units: list[_Unit] = []
@@ -100,7 +72,7 @@ def _units(text: str) -> list[_Unit]:
             units.append(_Unit(_SPACE, text[i:j]))
             i = j
         elif c == "{":
-            j = _match(text, i)
+            j = match_brace(text, i)
             if j < 0:  # unbalanced: treat the rest as one opaque group
                 units.append(_Unit(_GROUP, text[i:]))
                 break
@@ -108,7 +80,7 @@ def _units(text: str) -> list[_Unit]:
             units.append(_Unit(_SPECIAL if group.startswith("{\\") else _GROUP, group))
             i = j + 1
         elif c == "$":
-            j = _math_close(text, i)
+            j = math_end(text, i)
             if j < 0:
                 units.append(_Unit(_CHAR, c))
                 i += 1
@@ -161,14 +133,40 @@ def _hazard(u: _Unit) -> bool:
     return False
 
 
-def _part_needs(part: list[_Unit]) -> bool:
+def _part_needs(part: list[_Unit], lone: bool = True) -> bool:
     letters = _letters(part)
     exposed_upper = [k for k, (c, exposed) in enumerate(letters) if exposed and c.isupper()]
     if not exposed_upper:
         return False
     if any(k > 0 for k in exposed_upper):
         return True
-    return _has_digit(part)  # "Qwen2.5", "V3", "3D"
+    if _has_digit(part):
+        return True  # "Qwen2.5", "V3", "3D"
+    return lone and _lone_capital(part)
+
+
+def _lone_capital(part: list[_Unit]) -> bool:
+    """A capital letter standing alone as a symbol or a name: "I", "C++", "O(n)", the "X" of "X-ray",
+    the "U" of "U-Net" (a style would print "c++", "o(n)", "x-ray").  Not "A", an English word."""
+    first = part[0] if part else None
+    if first is None or first.kind != _CHAR or not first.text.isupper() or first.text == "A":
+        return False
+    return len(part) == 1 or not (part[1].kind == _CHAR and (part[1].text.isalpha() or part[1].text in "'’"))
+
+
+def _capitalised(part: list[_Unit]) -> bool:
+    """A word with an initial capital only ("Llama", "Phi", "Net")."""
+    letters = _letters(part)
+    return bool(letters) and letters[0][0].isupper() and letters[0][1] and \
+        not any(c.isupper() for c, _ in letters[1:]) and not _has_digit(part)
+
+
+_VERSION = re.compile(r"v?\d+(?:\.\d+)*[A-Za-z]?")
+
+
+def _is_version(part: list[_Unit]) -> bool:
+    """A version or size token: "3", "2.5", "7B", "v2" ("Llama-2", "Phi-3", "Gemma-2B")."""
+    return all(u.kind == _CHAR for u in part) and _VERSION.fullmatch(_join(part)) is not None
 
 
 def _split_hyphens(core: list[_Unit]) -> tuple[list[list[_Unit]], list[str]]:
@@ -200,18 +198,35 @@ def _join(units: list[_Unit]) -> str:
     return "".join(u.text for u in units)
 
 
-def _protect_word(word: list[_Unit]) -> str:
+def _protect_word(word: list[_Unit], first: bool = False) -> str:
     # punctuation outside the braces
     start, end = 0, len(word)
     while start < end and word[start].kind == _CHAR and word[start].text in _PUNCT_EDGE:
         start += 1
     while end > start and word[end - 1].kind == _CHAR and word[end - 1].text in _PUNCT_EDGE:
         end -= 1
+    for opening, closing in (("(", ")"), ("[", "]")):
+        # "O(n)": a bracket the word opens is closed inside the braces, not cut off as punctuation
+        inside = word[start:end]
+        opened = sum(1 for u in inside if u.kind == _CHAR and u.text == opening)
+        closed = sum(1 for u in inside if u.kind == _CHAR and u.text == closing)
+        while opened > closed and end < len(word) and word[end].kind == _CHAR and word[end].text == closing:
+            end += 1
+            closed += 1
     lead, core, trail = word[:start], word[start:end], word[end:]
     if not core:
         return _join(word)
     parts, seps = _split_hyphens(core)
     needs = [_part_needs(p) for p in parts]
+    if first and not start and needs[0] and not _part_needs(parts[0], lone=False) and len(parts) == 1:
+        needs[0] = False  # styles never change a title's first letter: "I Know", "C++ Tricks"
+    for k in range(len(parts) - 1):
+        # a name and its version ("Llama-2", "Phi-3", "Gemma-2B") or a lone capital and a name
+        # ("U-Net", "T-Cell") are one name: braced together
+        if _capitalised(parts[k]) and _is_version(parts[k + 1]) and not seps[k].startswith("--"):
+            needs[k] = needs[k + 1] = True
+        elif needs[k] and len(_letters(parts[k])) == 1 and _capitalised(parts[k + 1]) and seps[k] == "-":
+            needs[k + 1] = True
     letterless = [not _letters(p) and not any(u.kind == _MATH for u in p) for p in parts]
     pieces: list[str] = []  # alternating: part text (maybe braced), separator
     k = 0
@@ -261,21 +276,50 @@ def needs_protection(word: str) -> bool:
     return protect(word) != word
 
 
+#: capitalised nouns that a number follows without making a name ("Part 2", "Table 1")
+_NOT_NAMES = frozenset("""part parts volume vol chapter section phase stage level step type class figure table day
+    week year round task track edition issue number no version season appendix lecture episode book""".split())
+
+
 def protect(text: str) -> str:
     """Brace the words of an encoded title that a style must not lower-case (see module docs)."""
     if not text or _NEEDS_SCAN.search(text) is None:
         return text
     units = _units(text)
-    out: list[str] = []
+    words: list[list[_Unit]] = []
+    spaces: list[str] = []  # spaces[k] follows words[k]
+    lead = ""
     word: list[_Unit] = []
     for u in units:
         if u.kind == _SPACE:
             if word:
-                out.append(_protect_word(word))
+                words.append(word)
+                spaces.append(u.text)
                 word = []
-            out.append(u.text)
+            elif not words:
+                lead += u.text
+            else:
+                spaces[-1] += u.text
         else:
             word.append(u)
     if word:
-        out.append(_protect_word(word))
+        words.append(word)
+        spaces.append("")
+    out: list[str] = [lead]
+    for k, w in enumerate(words):
+        if k + 1 < len(words) and _named_version(w, words[k + 1]):
+            # "Llama 3", "Gemini 1.5", "Mistral 7B": a model name and its version, braced together
+            out.append(_brace(_join(w) + spaces[k] + _join(words[k + 1])) + spaces[k + 1])
+            words[k + 1] = []
+            continue
+        if w:  # (empty: the version word braced with the name before it)
+            out.append(_protect_word(w, first=k == 0) + spaces[k])
     return "".join(out)
+
+
+def _named_version(word: list[_Unit], nxt: list[_Unit]) -> bool:
+    if not word or not nxt or not _capitalised(word) or not _is_version(nxt):
+        return False
+    if any(u.kind != _CHAR or not u.text.isalpha() for u in word):
+        return False  # "Tools:" / "(Mixture)" are no names, and a name is letters only
+    return _join(word).lower() not in _NOT_NAMES and len(word) > 1

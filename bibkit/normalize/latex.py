@@ -56,6 +56,10 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from .texscan import braces_balanced as _braces_balanced
+from .texscan import match_brace as _match_brace
+from .texscan import math_end as _math_end
+
 __all__ = [
     "decode",
     "encode",
@@ -65,6 +69,7 @@ __all__ = [
     "ascii_supported",
     "PDFLATEX_SAFE",
     "math_spans",
+    "escape_strays",
 ]
 
 NBSP = "\u00a0"
@@ -237,41 +242,6 @@ def _lig(plain: str) -> str:
     if "-" in plain or "`" in plain or "''" in plain:
         return _LIGATURES.sub(lambda m: _LIGATURE_CHARS[m.group(0)], plain)
     return plain
-
-
-def _match_brace(text: str, i: int) -> int:
-    """Index of the ``}`` closing the ``{`` at ``i`` (escaped braces do not count); -1 if none."""
-    depth = 0
-    n = len(text)
-    j = i
-    while j < n:
-        c = text[j]
-        if c == "\\":
-            j += 2
-            continue
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-            if depth == 0:
-                return j
-        j += 1
-    return -1
-
-
-def _math_end(text: str, i: int) -> int:
-    """Index of the ``$`` closing the math span opened at ``i`` (an escaped ``\\$`` does not close)."""
-    j = i + 1
-    n = len(text)
-    while j < n:
-        c = text[j]
-        if c == "\\":
-            j += 2
-            continue
-        if c == "$":
-            return j
-        j += 1
-    return -1
 
 
 def _combine(base: str, mark: str) -> str:
@@ -459,7 +429,7 @@ def math_spans(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of every ``$…$`` span (end exclusive) that clearly is TeX math.
 
     A span qualifies when its content is non-empty, has no ``$``, contains one of
-    ``\\ ^ _ {``, has balanced braces, contains no ``% # &`` (they break inside
+    ``\\ ^ _ {`` or is a bare variable or small expression (``$k$``, ``$O(n)$``), has balanced braces, contains no ``% # &`` (they break inside
     math) and no non-ASCII character, and does not end with ``\\ ^ _``.  The
     opening ``$`` must not be escaped.  Spans are found left to right; a ``$``
     that does not open a qualifying span is plain text.
@@ -499,29 +469,19 @@ def _escaped(text: str, i: int) -> bool:
 _MATH_BAD = re.compile(r"[%#&\x00-\x1f\x7f]|[^\x00-\x7f]")
 
 
+#: a bare variable or small expression between dollars ("$k$-means", "$n$", "$O(n)$", "$1$-Lipschitz")
+_SIMPLE_MATH = re.compile(r"[A-Za-z0-9][A-Za-z0-9()+\-=<>*/.,'|!]{0,15}")
+
+
 def _is_math(content: str) -> bool:
     if not content or content[-1] in "\\^_" or content[0] in " \t":
         return False
     if not any(c in content for c in "\\^_{"):
-        return False
+        return _SIMPLE_MATH.fullmatch(content) is not None and (
+            any(c.isalpha() for c in content) or len(content) <= 2)
     if _MATH_BAD.search(content):
         return False
-    depth = 0
-    k = 0
-    n = len(content)
-    while k < n:
-        c = content[k]
-        if c == "\\":
-            k += 2
-            continue
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-            if depth < 0:
-                return False
-        k += 1
-    return depth == 0 and not content.endswith("\\")
+    return _braces_balanced(content) and not content.endswith("\\")
 
 
 _LATEX_HINT = re.compile(r"\\(?:([A-Za-z]+)|([&%$#_{}])|([`'^\"~=.])(?=[A-Za-z{\\]))")
@@ -540,25 +500,6 @@ def _outside_math(text: str) -> str:
         pos = e
     parts.append(text[pos:])
     return "".join(parts)
-
-
-def _braces_balanced(text: str) -> bool:
-    depth = 0
-    k = 0
-    n = len(text)
-    while k < n:
-        c = text[k]
-        if c == "\\":
-            k += 2
-            continue
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-            if depth < 0:
-                return False
-        k += 1
-    return depth == 0
 
 
 def looks_like_latex(text: str) -> bool:
@@ -686,10 +627,15 @@ def unencodable(text: str, *, ascii: bool = False) -> list[str]:
     if text.isascii():
         return []
     seen: list[str] = []
-    for ch in unicodedata.normalize("NFC", text):
+    text = unicodedata.normalize("NFC", text)
+    words = set("".join(m.group(0) for m in _GREEK_WORD.finditer(text))) if not ascii and _GREEK.search(text) \
+        else set()
+    for ch in text:
         if ch.isascii() or ch in seen:
             continue
-        if unicodedata.combining(ch):
+        if ch in words:
+            base_ok = False  # a Greek word is written as UTF-8 (see _translate_plain)
+        elif unicodedata.combining(ch):
             base_ok = False
         elif not ascii and ch in PDFLATEX_SAFE:
             continue
@@ -736,8 +682,27 @@ def _cluster_macro(cluster: str) -> str | None:
     return "{" + inner + "}"
 
 
+_GREEK = re.compile("[\u0370-\u03ff\u1f00-\u1fff]")
+#: two or more Greek letters in a row: a word of Greek text, not a symbol ("α-divergence", "λ = 0.5")
+_GREEK_WORD = re.compile("[\u0370-\u03ff\u1f00-\u1fff]{2,}")
+
+
 def _translate_plain(segment: str, ascii_: bool) -> str:
-    """Escape one stretch of plain text (no math inside)."""
+    """Escape one stretch of plain text (no math inside).
+
+    Greek letters alone are symbols and become ``{\\ensuremath{\\alpha}}``; Greek *words* stay UTF-8
+    unless ASCII was asked for (math italics inside a word are wrong; a Unicode engine typesets the
+    word, and :func:`unencodable` reports it for pdflatex).
+    """
+    if not ascii_ and _GREEK.search(segment) and _GREEK_WORD.search(segment):
+        out_g: list[str] = []
+        pos = 0
+        for m in _GREEK_WORD.finditer(segment):
+            out_g.append(_translate_plain(segment[pos:m.start()], ascii_))
+            out_g.append(m.group(0))
+            pos = m.end()
+        out_g.append(_translate_plain(segment[pos:], ascii_))
+        return "".join(out_g)
     if _COMBINING_MARK.search(segment):
         out_c: list[str] = []
         for m in _CLUSTER.finditer(segment):
@@ -833,8 +798,64 @@ def _encode_latex_text(text: str, ascii_: bool) -> str:
         pos = m.end()
     result = "".join(out)
     if not result.isascii():
-        result = "".join(c if c.isascii() else (_char_out(c, ascii_) or c) for c in result)
+        greek = {i for m in _GREEK_WORD.finditer(result) for i in range(m.start(), m.end())} \
+            if not ascii_ and _GREEK.search(result) else set()
+        result = "".join(c if c.isascii() or i in greek else (_char_out(c, ascii_) or c) for i, c in enumerate(result))
     return result
+
+
+_STRAY_NEEDS = re.compile(r"[%&#_$^]")
+
+
+def escape_strays(latex: str) -> str:
+    """Escape what TeX cannot take in a text field value that otherwise already is LaTeX.
+
+    For raw ``.bib`` values copied to the output: BibTeX passes ``%``, ``&``, ``#``, ``_``, ``^`` and
+    an unmatched ``$`` inside braces on to LaTeX untouched, where they stop the document (``%`` even
+    comments out the rest of the line).  Escaped characters, math (``$…$`` pairs, as TeX pairs them)
+    and the arguments of ``\\url``/``\\href`` are left alone; the result decodes to the same text and
+    ``escape_strays(escape_strays(t)) == escape_strays(t)``.
+    """
+    if _STRAY_NEEDS.search(latex) is None:
+        return latex
+    out: list[str] = []
+    pos = 0
+    n = len(latex)
+    while pos < n:
+        m = _STRAY_SCAN.search(latex, pos)
+        if m is None:
+            out.append(latex[pos:])
+            break
+        out.append(latex[pos:m.start()])
+        tok = m.group(0)
+        if tok.startswith(("\\url", "\\href")):
+            close = _match_brace(latex, m.end() - 1)
+            end = n if close < 0 else close + 1
+            if tok.startswith("\\href") and end < n and latex[end] == "{":
+                out.append(latex[m.start():end])
+                pos = end  # the link text is text: keep scanning it
+                continue
+            out.append(latex[m.start():end])
+            pos = end
+            continue
+        if tok[0] == "\\":
+            out.append(tok)
+        elif tok == "$":
+            end = _math_end(latex, m.start())
+            if end > 0:
+                out.append(latex[m.start():end + 1])
+                pos = end + 1
+                continue
+            out.append("\\$")
+        elif tok == "^":
+            out.append("\\textasciicircum{}")
+        else:
+            out.append("\\" + tok)
+        pos = m.end()
+    return "".join(out)
+
+
+_STRAY_SCAN = re.compile(r"\\(?:url|href)\s*\{|\\[A-Za-z]+|\\.|[%&#_$^]", re.DOTALL)
 
 
 def encode(text: str, *, ascii: bool = False) -> str:  # noqa: A002 (the CLI's name for it)

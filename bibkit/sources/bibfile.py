@@ -72,6 +72,7 @@ from ..model import (
     SourceLocation,
 )
 from ..normalize.latex import decode
+from ..normalize.texscan import match_brace, match_quote
 from .bibscan import ScanBlock, ScanError, iter_blocks
 
 __all__ = ["read", "group_value", "raw_value", "github_value", "VERBATIM_FIELDS", "MONTH_MACROS",
@@ -154,38 +155,6 @@ def _balanced_single_group(raw: str) -> bool:
     return False
 
 
-def _match_brace(text: str, i: int) -> int:
-    depth = 0
-    for m in _BRACE.finditer(text, i):
-        if m.group(0) == "{":
-            depth += 1
-        else:
-            depth -= 1
-            if depth == 0:
-                return m.start()
-    return -1
-
-
-def _match_quote(text: str, i: int) -> int:
-    """Index of the ``"`` closing the quoted string opened at ``i`` (quotes inside braces do not count)."""
-    depth = 0
-    j = i + 1
-    n = len(text)
-    while j < n:
-        c = text[j]
-        if c == "\\":
-            j += 2
-            continue
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-        elif c == '"' and depth <= 0:
-            return j
-        j += 1
-    return -1
-
-
 def parse_expression(raw: str) -> tuple[list[tuple[str, str]], str]:
     """Split a field's value expression into parts ``("brace"|"quote"|"number"|"macro", text)``.
 
@@ -210,17 +179,11 @@ def parse_expression(raw: str) -> tuple[list[tuple[str, str]], str]:
         if i >= n:
             return parts, ""
         c = raw[i]
-        if c == "{":
-            j = _match_brace(raw, i)
+        if c == "{" or c == '"':
+            j = match_brace(raw, i) if c == "{" else match_quote(raw, i)
             if j < 0:
                 return parts, raw[i:]
-            parts.append(("brace", raw[i + 1:j]))
-            i = j + 1
-        elif c == '"':
-            j = _match_quote(raw, i)
-            if j < 0:
-                return parts, raw[i:]
-            parts.append(("quote", raw[i + 1:j]))
+            parts.append(("brace" if c == "{" else "quote", raw[i + 1:j]))
             i = j + 1
         else:
             m = _MACRO_NAME.match(raw, i)
@@ -248,11 +211,15 @@ def _cut_expression(raw: str, leftover: str) -> str:
 
 
 class _Reader:
-    def __init__(self, text: str, origin: str, strict: bool):
+    def __init__(self, text: str, origin: str, strict: bool, later: dict[str, str] | None = None):
         self.text = text
         self.origin = origin
         self.strict = strict
         self.macros: dict[str, str] = {}
+        #: every @string of the file as finally defined, for macros used before their definition
+        #: (a second pass; BibTeX itself would print nothing for them, the writer moves the definition up)
+        self.later = later
+        self.undefined: set[str] = set()
         self.doc = Document(metadata={"format": "bib"})
         self.keys_seen: dict[str, int] = {}
         self.doc_pending_comments: list[str] = []
@@ -284,7 +251,14 @@ class _Reader:
             if kind == "macro":
                 name = text.lower()
                 value = self.macros.get(name)
+                if value is None and self.later is not None and name in self.later:
+                    value = self.later[name]
+                    p = Problem("macro-used-before-definition", f"@string macro {text!r} is used before its "
+                                "definition (BibTeX reads definitions in order); the definition is used, and "
+                                "the output defines it first", "info", self.loc(line0), key or None)
+                    (entry.problems if entry is not None else self.doc.problems).append(p)
                 if value is None:
+                    self.undefined.add(name)
                     month = MONTH_MACROS.get(name)
                     if month is not None:
                         value = _MONTH_FULL[month]
@@ -302,11 +276,15 @@ class _Reader:
 
     def run(self) -> Document:
         try:
-            return self.consume(iter_blocks(self.text))
+            doc = self.consume(iter_blocks(self.text))
         except ScanError:
             # not plainly well formed: start again with bibtexparser's splitter and its error recovery
-            self.__init__(self.text, self.origin, self.strict)  # type: ignore[misc]
-            return self.consume(_from_bibtexparser(self.text))
+            self.__init__(self.text, self.origin, self.strict, self.later)  # type: ignore[misc]
+            doc = self.consume(_from_bibtexparser(self.text))
+        if self.later is None and self.undefined & self.macros.keys():
+            # macros used before their @string: read again knowing every definition
+            return _Reader(self.text, self.origin, self.strict, dict(self.macros)).run()
+        return doc
 
     def consume(self, blocks: Iterable[ScanBlock]) -> Document:
         prev_entry: Entry | None = None
@@ -314,6 +292,8 @@ class _Reader:
             kind, line0 = block.kind, block.line
             if kind == "entry":
                 prev_entry = self.add_entry(block.text, block.key, block.fields, line0)
+                if block.note:
+                    self.malformed(block.note, line0, prev_entry.key, entry=prev_entry, code="repaired-entry")
                 continue
             if kind == "text":
                 text = block.text
@@ -376,8 +356,21 @@ class _Reader:
         seen: dict[str, int] = {}
         pending = list(raw_fields)
         pending.reverse()
+        moved: list[str] = []  # "%" lines found among the fields, moved out of the entry
         while pending:
             fname, raw, fline, parts = pending.pop()
+            if "%" in fname:
+                # bibtexparser gives the '%' lines before a field as part of its name: they start
+                # as many lines above the field's '=' as the name has line breaks
+                cline = fline - fname.count("\n") if fline is not None else None
+                fname, comment = _split_comment_lines(fname, raw)
+                if comment:
+                    moved.append(comment)
+                    self.malformed(f"a '%' line inside the entry ({comment.splitlines()[0][:60]!r}): BibTeX does "
+                                   "not read '%' as a comment there and skips the rest of the entry; the line is "
+                                   "moved before the entry", cline, key, entry=entry, code="comment-in-entry")
+                if not fname:
+                    continue
             fname, lname = _field_name(fname)
             if parts is None:
                 raw = raw.strip()
@@ -410,6 +403,8 @@ class _Reader:
             value = self.resolve(parts, fline, key, entry)
             self.values[lname] = (value, parts)
         self.build(entry, fields, origin)
+        if moved:
+            self.doc.blocks.append(RawBlock("text", "\n".join(moved), origin=self.loc(line0)))
         self.doc.blocks.append(entry)
         if self.doc_pending_comments:
             for text in self.doc_pending_comments:
@@ -668,8 +663,10 @@ def _from_bibtexparser(text: str) -> list[ScanBlock]:
         if isinstance(block, bp.ParsingFailedBlock):
             inner = _unwrap(block)
             if not isinstance(inner, (bp.Entry, bp.String)):
-                reason = getattr(block.error, "abort_reason", None) or str(block.error)
-                out.append(ScanBlock("failed", line0, (block.raw or "").rstrip(), _WS.sub(" ", reason).strip()))
+                reason = _WS.sub(" ", getattr(block.error, "abort_reason", None) or str(block.error)).strip()
+                raw = (block.raw or "").rstrip()
+                repaired = _repair_entry(raw, line0, reason)
+                out.append(repaired or ScanBlock("failed", line0, raw, reason))
                 continue
             block = inner
             line0 = block.start_line or 0
@@ -689,6 +686,86 @@ def _from_bibtexparser(text: str) -> list[ScanBlock]:
         else:  # pragma: no cover - bibtexparser has no other block types
             out.append(ScanBlock("text", line0, getattr(block, "raw", "") or ""))
     return out
+
+
+_ENTRY_DELIM = re.compile(r"^@\s*[A-Za-z_][\w-]*\s*([{(])")
+_FIELD_OPEN = re.compile(r"^\s*[A-Za-z_][\w:.+/-]*\s*=\s*\{")
+_FIELD_CLOSE = re.compile(r"\}\s*,?\s*$")
+
+
+def _brace_delta(text: str) -> int:
+    """Opening minus closing braces (a backslash escapes the next character, as for BibTeX's scanner)."""
+    depth = 0
+    for m in _BRACE.finditer(text):
+        depth += 1 if m.group(0) == "{" else -1
+    return depth
+
+
+def _split_comment_lines(name: str, raw: str) -> tuple[str, str]:
+    """A field name as bibtexparser reports it when ``%`` lines precede the field (it has no
+    comments inside entries): ``("title", "% a note")`` for ``"% a note\n  title"``; a commented-out
+    field (``% doi = {…},``) gives ``("", "% doi = {…},")``."""
+    lines = name.split("\n")
+    comments = [ln.strip() for ln in lines if ln.strip().startswith("%")]
+    rest = [ln.strip() for ln in lines if ln.strip() and not ln.strip().startswith("%")]
+    if not rest:  # the "field" itself is commented out
+        return "", "\n".join(comments[:-1] + [f"{comments[-1]} = {raw.strip()},"]) if comments else ""
+    return rest[-1], "\n".join(comments)
+
+
+def _repair_entry(raw: str, line0: int, reason: str) -> ScanBlock | None:
+    """An entry bibtexparser could not read, repaired the two ways such files usually break:
+
+    * a field value that opens a brace it never closes, on one line (``title = {A {B},``):
+      the missing ``}`` is added before the line's final ``},``;
+    * an entry whose closing brace is missing (at the end of the file, or before the next
+      ``@type{`` line): the ``}`` is added at its end.
+
+    Returns the entry (with a note saying what was added) when the repaired text reads as exactly
+    one entry, else ``None`` (the block is then kept as text and reported).
+    """
+    head = _ENTRY_HEAD.match(raw)
+    if head is None or head.group(1).lower() in ("comment", "preamble", "string"):
+        return None
+    delim = _ENTRY_DELIM.match(raw)
+    depth = _brace_delta(raw) - (0 if delim and delim.group(1) == "{" else 1)  # want: 1 for a "{" entry
+    if depth <= 0:
+        return None
+    lines = raw.split("\n")
+    closer = "}" if delim and delim.group(1) == "{" else ")"
+    closed = len(lines) > 1 and lines[-1].strip() == closer  # the author closed the entry: a field did not
+    target = 0 if closed else 1
+    notes: list[str] = []
+    for k, line in enumerate(lines):
+        if depth <= target or k == 0:
+            continue
+        if _FIELD_OPEN.match(line) and _FIELD_CLOSE.search(line):
+            value = line[line.index("=") + 1:]
+            extra = _brace_delta(value)
+            if 0 < extra <= depth - target:
+                end = _FIELD_CLOSE.search(line).start()
+                lines[k] = line[:end] + "}" * extra + line[end:]
+                depth -= extra
+                name = line.split("=", 1)[0].strip()
+                notes.append(f"closed {extra} unbalanced brace(s) in field {name!r} (line {line0 + k + 1})")
+    text = "\n".join(lines)
+    if depth == 1 and not closed:
+        text = text.rstrip().rstrip(",") + "\n" + closer
+        notes.append("added the entry's missing closing brace")
+    elif depth != 0:
+        return None
+    try:
+        blocks = bibtexparser.parse_string(text, parse_stack=[]).blocks
+    except Exception:  # pragma: no cover - bibtexparser collects errors as blocks
+        return None
+    entries = [b for b in blocks if isinstance(b, bp.Entry)]
+    if len(entries) != 1 or any(isinstance(b, bp.ParsingFailedBlock) for b in blocks):
+        return None
+    entry = entries[0]
+    written = _ENTRY_HEAD.match(entry.raw or "")
+    note = f"malformed entry ({reason}): {'; '.join(notes)}; check the result"
+    return ScanBlock("entry", line0, written.group(1) if written else entry.entry_type, entry.key,
+                     [(f.key, f.value, line0 + (f.start_line or 0), None) for f in entry.fields], note=note)
 
 
 _FIELD_NAMES: dict[str, tuple[str, str]] = {}

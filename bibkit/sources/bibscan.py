@@ -52,6 +52,7 @@ class ScanBlock:
     key: str = ""  # string name or entry key
     #: (name as written, raw value, 0-based line of its "=", parts or None when not yet parsed)
     fields: list[tuple[str, str, int, list[tuple[str, str]] | None]] = field(default_factory=list)
+    note: str = ""  # how a malformed entry was repaired to be read at all (reported as a problem)
 
 
 class _GiveUp(Exception):

@@ -50,10 +50,10 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from ..bibnames import format_bibtex_names
+from ..bibnames import format_bibtex_names, is_others
 from ..model import Document, Entry, Problem, RawBlock
 from ..normalize.casing import protect
-from ..normalize.latex import encode, to_ascii, unencodable
+from ..normalize.latex import encode, escape_strays, to_ascii, unencodable
 from ..sources.bibfile import (
     MONTH_MACROS,
     github_value,
@@ -142,6 +142,7 @@ class _Ctx:
         self.code_note = code_note
         self.entry: Entry | None = None
         self.bad_chars: list[str] = []
+        self.xdata: dict[str, Entry] = {}  # casefolded key -> @xdata entry (bibtex dialect only)
 
     def text(self, value: str, *, case_protect: bool = False) -> str:
         out = encode(value, ascii=self.ascii)
@@ -308,9 +309,11 @@ def _fresh_fields(entry: Entry, ctx: _Ctx) -> list[tuple[str, str]]:
 
 
 def _key_field(entry: Entry, ctx: _Ctx, present: set[str]) -> list[tuple[str, str]]:
+    if "key" in present:
+        return []
     if "key" in entry.extra:
         return [("key", _braced(ctx.text(entry.extra["key"])))]
-    if entry.authors or entry.editors or "key" in present:
+    if any(not is_others(p) for p in entry.authors) or entry.editors:
         return []
     word = _key_word(entry) or entry.key
     return [("key", _braced(ctx.text(word)))] if word else []
@@ -343,8 +346,13 @@ def _origin_fields(entry: Entry, ctx: _Ctx) -> list[tuple[str, str]]:
     if ctx.dialect == "bibtex":
         forced = {groups.get(n, "extra:" + n) for n in origin.fields if n in _BIBLATEX_ONLY_FIELDS
                   or (n in _BIBTEX_RENAMES and _BIBTEX_RENAMES[n] not in origin.fields)}
-    elif groups.get("month") == "date" and not _BIBER_MONTH.match(origin.fields.get("month", "")):
-        forced.add("date")
+    else:
+        if groups.get("month") == "date" and not _BIBER_MONTH.match(origin.fields.get("month", "")):
+            forced.add("date")
+        # biber puts fields into macro arguments in the .bbl, where \url can no longer read "%" or
+        # "#" verbatim: such a field is written from the model, as escaped text
+        forced.update(groups.get(n, "extra:" + n) for n in origin.fields
+                      if n in TYPESET_FIELDS and _URL_ARG_SPECIAL.search(origin.fields[n]))
     out: list[tuple[str, str]] = []
     regenerated: set[str] = set()
     for lname in origin.fields:
@@ -356,6 +364,8 @@ def _origin_fields(entry: Entry, ctx: _Ctx) -> list[tuple[str, str]]:
                 value = to_ascii(raw)
             if ctx.dialect == "biblatex" and "\\i" in value and not is_verbatim_field(lname):
                 value = _DOTLESS_I.sub(r"\1{i}", value)
+            if lname in TYPESET_FIELDS and _may_stray(value):
+                value = _escape_raw(value)
             if group == "note" and want_code:
                 value = _note_with_code(raw, code_url)
                 want_code = False
@@ -385,6 +395,11 @@ def _origin_fields(entry: Entry, ctx: _Ctx) -> list[tuple[str, str]]:
             continue
         if changed(group):
             out.extend(_gen(entry, group, ctx, fresh=False))
+    if "key" not in origin.fields and ("key" in entry.extra or not entry.authors
+                                       or all(is_others(p) for p in entry.authors)):
+        # an author-less entry needs a sort key (plainnat: "to sort, need author or key"), whether it
+        # was read from a .bib or not
+        out.extend(_key_field(entry, ctx, present={n.lower() for n, _ in out}))
     return out
 
 
@@ -404,6 +419,42 @@ def _nonempty_groups(e: Entry) -> set[str]:
     if e.links and e.code_repo is not None:
         out.add("github")
     return out
+
+
+_URL_ARG_SPECIAL = re.compile(r"\\(?:url|href)\s*\{[^{}]*[%#]")
+def _may_stray(value: str) -> bool:
+    """Whether a raw value holds a character escape_strays() may have to escape (six C-level scans
+    beat one regular expression over 100,000 abstracts)."""
+    return "%" in value or "&" in value or "_" in value or "#" in value or "$" in value or "^" in value
+#: fields whose value reaches LaTeX as text (BibTeX styles print them; biber writes them to the .bbl,
+#: which LaTeX reads): a raw copy of one must not hold an unescaped ``%``, ``&``, ``#``, ``_``, ``^``
+#: or ``$``.  Unknown fields (``groups``, ``owner``) are dropped by styles and biber: left as written.
+TYPESET_FIELDS = frozenset("""
+    title subtitle titleaddon booktitle booksubtitle booktitleaddon maintitle mainsubtitle maintitleaddon
+    journal journaltitle journalsubtitle issuetitle issuesubtitle eventtitle eventtitleaddon venue origtitle
+    reprinttitle shorttitle indextitle note addendum howpublished publisher address location origlocation
+    origpublisher school institution organization series edition chapter type abstract annote annotation
+    author editor translator commentator introduction afterword foreword bookauthor holder annotator
+    shortauthor shorteditor shortjournal shortseries pages volume number issue part version language
+    origlanguage library label nameaddon pubstate key sortkey sorttitle sortname keywords
+""".split())
+
+
+def _escape_raw(raw: str) -> str:
+    """A raw value expression with the LaTeX specials TeX would choke on escaped inside its
+    strings (``{100% of AT&T}`` → ``{100\\% of AT\\&T}``), macros and ``#`` concatenation kept."""
+    parts, leftover = parse_expression(raw)
+    if leftover or not parts:
+        return raw
+    fixed = [(kind, escape_strays(text) if kind in ("brace", "quote") else text) for kind, text in parts]
+    if fixed == parts:
+        return raw
+    if len(fixed) == 1 and fixed[0][0] == "brace":
+        return "{" + fixed[0][1] + "}"
+    out = []
+    for kind, text in fixed:
+        out.append("{" + text + "}" if kind == "brace" else '"' + text + '"' if kind == "quote" else text)
+    return " # ".join(out)
 
 
 def _note_with_code(raw: str, url: str) -> str:
@@ -447,12 +498,38 @@ def _format(entry: Entry, ctx: _Ctx, key: str) -> str:
     else:
         fields = _fresh_fields(entry, ctx)
         etype = output_type(entry, ctx.dialect)
+    if ctx.dialect == "bibtex" and ctx.xdata and "xdata" in entry.extra:
+        fields = _inline_xdata(entry, fields, ctx)
     if ctx.bad_chars:
         _note_bad_chars(entry, ctx)
     lines = [f"@{etype}{{{key},"]
     lines.extend(f"  {name} = {value}," for name, value in fields)
     lines.append("}")
     return "\n".join(lines)
+
+
+def _inline_xdata(entry: Entry, fields: list[tuple[str, str]], ctx: _Ctx) -> list[tuple[str, str]]:
+    """Classic BibTeX has no ``xdata``: the fields of the referenced @xdata entries that the entry
+    lacks are written into it (as biber would inherit them), and the ``xdata`` field goes."""
+    present = {name.lower() for name, _ in fields}
+    out = [(name, value) for name, value in fields if name.lower() != "xdata"]
+    for ref in (r.strip() for r in entry.extra["xdata"].split(",")):
+        source = ctx.xdata.get(ref.casefold())
+        if source is None:
+            return fields  # a dangling reference: leave it for the user to see
+        for name, value in _fresh_fields(source, ctx):
+            if name.lower() not in present and name.lower() != "key":
+                out.append((name, value))
+                present.add(name.lower())
+    return out
+
+
+def _xdata_comment(entry: Entry, ctx: _Ctx, key: str) -> str:
+    """An @xdata entry for classic BibTeX, which would print it as an item of its own: its fields
+    are inlined where used, the entry itself is kept as ``%`` comment lines."""
+    text = _format(entry, _Ctx("biblatex", ctx.ascii, ctx.code_note), key).lstrip("@")
+    return "% bibkit: a BibLaTeX xdata entry, inlined into the entries that use it (classic BibTeX has none)\n" + \
+        _comment_out(text)
 
 
 def _note_bad_chars(entry: Entry, ctx: _Ctx) -> None:
@@ -468,11 +545,15 @@ def _note_bad_chars(entry: Entry, ctx: _Ctx) -> None:
 def _raw_block(block: RawBlock, ascii_: bool) -> str:
     conv: Callable[[str], str] = to_ascii if ascii_ else (lambda s: s)
     if block.kind == "string":
-        return f"@string{{{block.name} = {conv(block.value)}}}"
+        value = conv(block.value)
+        if _may_stray(value):
+            value = _escape_raw(value)  # the value lands in text fields: TeX must be able to read it
+        return f"@string{{{block.name} = {value}}}"
     if block.kind == "preamble":
         return f"@preamble{{{conv(block.value)}}}"
     if block.kind == "comment":
-        return f"@comment{{{block.value}}}"
+        # BibTeX does not skip a comment's braces: an "@" inside would start an entry
+        return f"@comment{{{block.value.replace('@', '(at)')}}}"
     return _comment_out(block.value)
 
 
@@ -487,8 +568,73 @@ def _comment_out(text: str) -> str:
     lines = text.split("\n")
     if any(line.lstrip().startswith("@") for line in lines):
         return text
+    if "@" in text:
+        # BibTeX reads an "@" anywhere outside an entry, comment lines included, as the start of an
+        # entry (and may swallow the next real one while recovering): write it as "(at)"
+        lines = [line.replace("@", "(at)") for line in lines]
     return "\n".join(line if not line.strip() or line.lstrip().startswith("%") else "% " + line
                      for line in lines)
+
+
+def _macros_used(block: Entry | RawBlock) -> set[str]:
+    """Lower-case names of the @string macros a block's copied raw values refer to."""
+    if isinstance(block, RawBlock):
+        raws = [block.value] if block.kind == "string" else []
+    elif block.bib is not None:
+        braced = block.bib.decoded.get("__braced__") or ()
+        raws = [v for n, v in block.bib.fields.items() if n not in braced]
+    else:
+        raws = []
+    out: set[str] = set()
+    for raw in raws:
+        if raw[:1] == "{" and "#" not in raw:
+            continue  # one brace group: no macro
+        parts, _ = parse_expression(raw)
+        out.update(text.lower() for kind, text in parts if kind == "macro")
+    return out
+
+
+def _strings_first(blocks: list[Entry | RawBlock]) -> list[Entry | RawBlock]:
+    """The blocks in order, except that an @string used before its definition (BibTeX reads them in
+    order and prints nothing for an undefined macro) moves up to just before its first use, after
+    the definitions it needs itself."""
+    where = {b.name.lower(): i for i, b in enumerate(blocks)
+             if isinstance(b, RawBlock) and b.kind == "string" and b.name}
+    if not where:
+        return blocks
+    first_entry = next((i for i, b in enumerate(blocks) if isinstance(b, Entry)), len(blocks))
+    # the usual file defines every string before its first entry: then only strings can use a string early
+    scan = range(len(blocks)) if max(where.values()) > first_entry else sorted(where.values())
+    first_use: dict[str, int] = {}
+    for i in scan:
+        block = blocks[i]
+        for name in _macros_used(block):
+            if name in where and name not in first_use:
+                first_use[name] = i
+    early = {name: pos for name, pos in first_use.items() if pos < where[name]}
+    if not early:
+        return blocks
+    moved: dict[int, list[int]] = {}  # insertion position -> string block indices, in definition order
+    placed: set[int] = set()
+
+    def place(name: str, pos: int, trail: tuple[str, ...]) -> None:
+        idx = where[name]
+        if idx in placed or name in trail:
+            return
+        for dep in _macros_used(blocks[idx]):  # what the moved definition needs goes before it
+            if dep in where and where[dep] > pos:
+                place(dep, pos, trail + (name,))
+        placed.add(idx)
+        moved.setdefault(pos, []).append(idx)
+
+    for name, pos in sorted(early.items(), key=lambda kv: kv[1]):
+        place(name, pos, ())
+    out: list[Entry | RawBlock] = []
+    for i, block in enumerate(blocks):
+        out.extend(blocks[k] for k in moved.get(i, ()))
+        if i not in placed:
+            out.append(block)
+    return out
 
 
 def write(doc: Document, *, dialect: str = "bibtex", ascii: bool = False,  # noqa: A002
@@ -497,12 +643,17 @@ def write(doc: Document, *, dialect: str = "bibtex", ascii: bool = False,  # noq
     ctx = _Ctx(dialect, ascii, code_note)
     used: set[str] = {e.key.casefold() for e in doc.entries if e.key}
     chunks: list[str] = []
-    for block in doc.blocks:
+    if dialect == "bibtex":
+        ctx.xdata = {e.key.casefold(): e for e in doc.entries if e.entry_type == "xdata" and e.key}
+    for block in _strings_first(doc.blocks):
         if isinstance(block, Entry):
             key = block.key
             if not key:
                 key = _fallback_key(block, used)
                 used.add(key.casefold())
+            if ctx.xdata and block.entry_type == "xdata":
+                chunks.append(_xdata_comment(block, ctx, key))
+                continue
             chunks.append(_format(block, ctx, key))
         else:
             text = _raw_block(block, ascii)

@@ -25,6 +25,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from ..bibnames import is_others
 from ..model import Document, Entry, Person
 
 __all__ = ["write", "entry_to_csl", "CSL_TYPES"]
@@ -114,10 +115,11 @@ def entry_to_csl(e: Entry, key: str | None = None) -> dict[str, Any]:
         item["citation-key"] = key
     if e.title:
         item["title"] = e.title
-    authors = [_name(p) for p in e.authors if p.last or p.given]
+    # BibTeX's "and others" is no one's name: CSL styles shorten lists with their own et-al rules
+    authors = [_name(p) for p in e.authors if (p.last or p.given) and not is_others(p)]
     if authors:
         item["author"] = authors
-    editors = [_name(p) for p in e.editors if p.last or p.given]
+    editors = [_name(p) for p in e.editors if (p.last or p.given) and not is_others(p)]
     if editors:
         item["editor"] = editors
     if e.date and e.date.year is not None:
