@@ -542,8 +542,11 @@ class _Model:
             # but every line of it starts with a capital and ends a phrase
             mid = sum(1 for a, b in inner if _starts_lower(b.key) or a.key.endswith((",", ";", "-", "("))
                       or _last_word(a.key) in _FUNCTION_WORDS)
+            # (a paste without blank lines ends a paragraph every few lines: strong mid-sentence
+            # evidence makes up for the lines that end paragraphs)
             if w >= 30 and len(inner) >= 3 and mid >= 0.3 * len(inner) and (
-                    full >= 0.85 * len(inner) or (full >= len(inner) - 1 and mid >= 0.5 * len(inner))):
+                    full >= 0.85 * len(inner) or (full >= min(len(inner) - 1, 0.7 * len(inner))
+                                                  and mid >= 0.5 * len(inner))):
                 widths[rid] = w
                 found.append(w)
         if found:
