@@ -239,6 +239,7 @@ def build(
     settings: Any = None,
     http: Any = None,
     on_progress: Any = None,
+    dry_run: bool = False,
 ) -> BuildResult:
     """The main job: read → normalise → enrich → normalise again → tag → write (→ sync to Zotero).
 
@@ -250,15 +251,16 @@ def build(
     :meth:`BuildResult.exit_code` decides what ``--strict`` makes of it.
     ``zotero_collection`` syncs the result into that Zotero collection path.
     ``on_progress(stage, done, total, detail)`` is called as work advances.
+    ``dry_run`` decides the tags without adding them and writes nothing.
     """
     from .config import load_settings
 
     progress = on_progress or (lambda stage, done, total, detail="": None)
     settings = settings or load_settings()
+    ruleset = _load_rules(rules) if tag else None  # a bad rules file stops the run before any input is read
     doc = read_inputs(inputs, fmt, strict=strict)
     read = len(doc)
     progress("read", read, read, "")
-    ruleset = _load_rules(rules) if tag else None  # fail on bad rules before any network work
     norm = normalise_document(doc, key_format=key_format, dedupe=dedupe)
     merges = list(getattr(norm, "merges", []))
     result = BuildResult(doc, read, out)
@@ -281,9 +283,11 @@ def build(
     if tag:
         from .tagging import tag_document
 
-        result.tagging = tag_document(doc, ruleset, auto=auto_tags)
+        result.tagging = tag_document(doc, ruleset, auto=auto_tags, apply=not dry_run)
         progress("tag", len(doc), len(doc), "")
-    if out is not None:
+    if dry_run:
+        result.output = None
+    elif out is not None:
         result.backup = write_output(doc, out, to=to, ascii=ascii, code_note=code_note, inputs=inputs)
         progress("write", len(doc), len(doc), "")
     if zotero_collection:

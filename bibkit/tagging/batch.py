@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ..model import Document, Entry
-from . import TagResult, tag_document
+from . import TagResult
 from .auto import AutoTagOptions
-from .rules import RuleSet, load_rules
+from .rules import RuleSet
 
 
 @dataclass
@@ -54,13 +54,11 @@ def read_and_tag(
     apply: bool = True,
 ) -> tuple[Document, TagResult, list[Any]]:
     """Read and normalise inputs as ``convert`` does, then tag them; rules are validated before any input is read."""
-    from ..pipeline import normalise_document, read_inputs
+    from ..pipeline import build
 
-    ruleset = load_rules(rules) if isinstance(rules, (str, Path)) else rules
-    doc = read_inputs(inputs, fmt, strict=strict)
-    norm = normalise_document(doc, key_format=key_format, dedupe=dedupe)
-    result = tag_document(doc, ruleset, auto=auto, apply=apply)
-    return doc, result, list(getattr(norm, "merges", []) or [])
+    run = build(inputs, None, fmt=fmt, strict=strict, key_format=key_format, dedupe=dedupe, enrich=False,
+                rules=rules, auto_tags=auto, dry_run=not apply)
+    return run.document, run.tagging, run.merges
 
 
 def tag_files(
@@ -78,15 +76,15 @@ def tag_files(
     code_note: bool = False,
     dry_run: bool = False,
 ) -> TagRun:
-    """Read inputs, tag them, and write the result to ``out`` (``-``: stdout) unless ``dry_run``."""
-    from ..pipeline import write_output
+    """Read inputs, tag them, and write the result to ``out`` (``-``: stdout) unless ``dry_run``.
 
-    doc, result, merges = read_and_tag(inputs, rules, auto=auto, fmt=fmt, strict=strict, key_format=key_format,
-                                       dedupe=dedupe, apply=not dry_run)
-    run = TagRun(doc, result, None if dry_run else (out or "-"), merges=merges)
-    if not dry_run:
-        run.backup = write_output(doc, out or "-", to=to, ascii=ascii, code_note=code_note, inputs=inputs)
-    return run
+    The same pipeline as ``bibkit build`` with the network stage switched off.
+    """
+    from ..pipeline import build
+
+    run = build(inputs, out or "-", fmt=fmt, to=to, ascii=ascii, strict=strict, key_format=key_format,
+                dedupe=dedupe, code_note=code_note, enrich=False, rules=rules, auto_tags=auto, dry_run=dry_run)
+    return TagRun(run.document, run.tagging, run.output, backup=run.backup, merges=run.merges)
 
 
 # --------------------------------------------------------------------------- one collection per tag
