@@ -262,6 +262,29 @@ class BibOrigin:
     decoded: dict[str, Any] = field(default_factory=dict)  # model attribute -> value at read time
 
 
+# --------------------------------------------------------------------------- how an entry was read
+
+
+@dataclass(frozen=True, slots=True)
+class ReadBy:
+    """The reader of pasted text that made an entry (``hf-page``, ``arxiv-page``, ``markdown``,
+    ``references``, ``notes``, ``titles``), the shape it recognised (``collection``, ``ieee``,
+    ``apa``…), and its confidence (0..1) that the block is a paper of that shape."""
+
+    reader: str
+    confidence: float = 1.0
+    shape: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedLine:
+    """A line of pasted text that became no paper, and why (a heading, navigation, a count…)."""
+
+    location: SourceLocation
+    text: str  # the line as pasted (trimmed, shortened when very long)
+    reason: str
+
+
 # --------------------------------------------------------------------------- the entry
 
 
@@ -315,6 +338,7 @@ class Entry:
     provenance: dict[str, Provenance] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     bib: BibOrigin | None = None
+    read_by: ReadBy | None = None  # which reader of pasted text produced the entry, and how sure it was
 
     # -- small helpers every stage needs ------------------------------------------------
 
@@ -411,6 +435,7 @@ class Document:
     blocks: list[Entry | RawBlock] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    skipped: list[SkippedLine] = field(default_factory=list)  # pasted lines that are no paper, with why
 
     @property
     def entries(self) -> list[Entry]:
@@ -433,5 +458,6 @@ class Document:
         """Append another document's blocks, problems and (without overwriting) metadata."""
         self.blocks.extend(other.blocks)
         self.problems.extend(other.problems)
+        self.skipped.extend(other.skipped)
         for k, v in other.metadata.items():
             self.metadata.setdefault(k, v)

@@ -42,7 +42,7 @@ def _cacheable(response: Any) -> bool:
         return True
     try:
         data = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
         return False
     return isinstance(data, dict) and "not found" in str(data.get("error", "")).lower()
 
@@ -203,3 +203,6 @@ def _json(response: Any) -> Any:
         return response.json()
     except ValueError as exc:
         raise HttpError(SERVICE, f"answer is not JSON ({exc})", status=response.status_code, url=response.url) from exc
+    except RecursionError:  # a hostile or broken answer nested thousands deep
+        raise HttpError(SERVICE, "answer is JSON nested too deeply to read", status=response.status_code,
+                        url=response.url) from None

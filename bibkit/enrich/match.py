@@ -52,13 +52,13 @@ from rapidfuzz.distance import LCSseq
 
 from ..model import Entry, Person
 from ..names import parse_plain_name
-from ..normalize.text import normalize_name, normalize_title
+from ..normalize.text import fold_ascii, normalize_name, normalize_title
 
 __all__ = [
     "ACCEPT", "ABSTRACT_SAME", "ABSTRACT_CONTRADICTS", "AUTHORS_CONTRADICT", "TITLE_MATCH", "TITLE_ALONE",
     "MARGIN", "AMBIGUOUS", "MIN_ABSTRACT_WORDS", "MIN_TITLE_WORDS",
     "Evidence", "Verdict", "Pick", "verify", "pick", "title_similarity", "abstract_similarity", "author_overlap",
-    "extra_title_words", "versions_agree",
+    "extra_title_words", "versions_agree", "verify_reference", "title_in_reference", "CONTAINED", "REFERENCE_KIND",
 ]
 
 #: combined confidence needed to write an id.  Chosen so that the title alone
@@ -86,6 +86,11 @@ MIN_TITLE_WORDS = 3
 MIN_ABSTRACT_WORDS = 12
 #: containment is used instead of symmetric similarity only for a shorter text of at least this many content words.
 MIN_CONTAINED_WORDS = 25
+#: how alike a candidate's title and the words of a reference string that hold it must be (spelling,
+#: hyphenation and punctuation ignored) for the reference to contain the title
+CONTAINED = 0.92
+#: ``entry.meta["listing_kind"]`` of entries whose evidence is a reference string
+REFERENCE_KIND = "reference"
 
 _STOP = frozenset(
     """
@@ -117,10 +122,15 @@ class Evidence:
     abstract: str | None = None
     authors: tuple[str, ...] = ()
     year: int | None = None
+    #: the whole reference string, for entries read from a reference list (or a cited note):
+    #: candidates are then verified by containment (:func:`verify_reference`)
+    reference: str | None = None
 
     @classmethod
     def from_entry(cls, entry: Entry) -> "Evidence":
-        return cls(entry.title, entry.abstract, tuple(_family(p) for p in entry.authors), entry.year)
+        reference = entry.meta.get("reference") if entry.meta.get("listing_kind") == REFERENCE_KIND else None
+        return cls(entry.title, entry.abstract, tuple(_family(p) for p in entry.authors if not _is_others(p)),
+                   entry.year, reference if isinstance(reference, str) and reference.strip() else None)
 
     @classmethod
     def from_names(cls, title: str | None, abstract: str | None, names: Iterable[str], year: int | None = None) -> "Evidence":
@@ -262,7 +272,12 @@ class Verdict:
 
 
 def verify(record: Evidence, candidate: Evidence) -> Verdict:
-    """Judge one candidate against a record (see the module docstring for the rules)."""
+    """Judge one candidate against a record (see the module docstring for the rules).
+
+    A record read from a reference string is judged by containment instead (:func:`verify_reference`).
+    """
+    if record.reference:
+        return verify_reference(record, candidate)
     t, conflict = title_similarity(record.title, candidate.title)
     a = abstract_similarity(record.abstract, candidate.abstract)
     u = author_overlap(record.authors, candidate.authors)
@@ -353,3 +368,121 @@ def pick(judged: Sequence[tuple[Any, Verdict]], key=lambda c: c) -> Pick:
     if len(accepted) > 1 and accepted[0][1].score - accepted[1][1].score < MARGIN:
         return Pick(None, f"{len(accepted)} candidates pass verification and none stands out", tie=True)
     return Pick(accepted[0][0], accepted[0][1].reason)
+
+
+# --------------------------------------------------------------------------- reference strings
+
+_REF_WORD = re.compile(r"[^\W_]+")
+#: what may stand right before a title in a reference (the end of the author list or the year, a quote)
+_TITLE_OPENS = set('.,;"“”\'‘’()[]{}*_')
+#: what may stand right after it (the end of the field); a colon or a dash would continue the title
+_TITLE_CLOSES = set('.,;"“”\'’()[]{}*_')
+_AFTER_QUESTION = re.compile(r"\s*(?:$|[\"”’(\[,.;:]|(?:In|in|arXiv|Proc|Proceedings|Journal|Advances|Trans|Transactions|"
+                             r"Findings|CoRR|IEEE|ACM|Preprint|Nature|Science|Technical|(?:19|20)\d\d)\b|[A-Z]{2,})")
+_LNCS_COLON = re.compile(r"(?:\b[^\W\d_]\.|et al\.|\(eds?\.\))\s*$")
+
+
+def _is_others(p: Person) -> bool:
+    return p.literal == "others" and not p.family
+
+
+def _ref_tokens(text: str) -> list[tuple[str, int, int]]:
+    """The words of a text, accents folded and lower-cased, with their offsets."""
+    out = []
+    for m in _REF_WORD.finditer(text):
+        word = fold_ascii(m.group(0)).casefold() if not m.group(0).isascii() else m.group(0).casefold()
+        if word:
+            out.append((word, m.start(), m.end()))
+    return out
+
+
+def title_in_reference(title: str | None, reference: str | None) -> tuple[float, str | None]:
+    """``(similarity, refusal)`` of the best place where ``title`` occurs inside ``reference``.
+
+    The title's words must appear in a row (case, accents, punctuation, hyphenation and spacing
+    ignored; similarity at least :data:`CONTAINED`), as a whole field: what stands before them
+    opens a field (a full stop, a quote, a bracket, the author list's colon in Springer style),
+    what follows closes one — a colon or a dash would mean the reference's title goes on (a
+    subtitle), so the candidate names only part of it.  Number-bearing words must agree exactly
+    ("Qwen2" is not "Qwen2.5").  ``refusal`` says why a close occurrence was refused.
+    """
+    if not title or not reference:
+        return 0.0, "nothing to compare"
+    cand = [w for w, _s, _e in _ref_tokens(_render_math(title))]
+    ref = _ref_tokens(reference)
+    if not cand or not ref:
+        return 0.0, "nothing to compare"
+    joined = "".join(cand)
+    k = len(cand)
+    best = (0.0, 0, 0)
+    first = cand[0][:3]
+    for i in range(len(ref)):
+        # a window must start near the title's first word (it may be split: "lan guage")
+        if not (ref[i][0][:3] == first or (i + 1 < len(ref) and ref[i][0] + ref[i + 1][0] == cand[0])
+                or fuzz.ratio(ref[i][0], cand[0]) >= 80):
+            continue
+        for size in range(max(1, k - 2), k + 3):
+            if i + size > len(ref):
+                break
+            window = "".join(w for w, _s, _e in ref[i:i + size])
+            score = fuzz.ratio(window, joined) / 100.0
+            if score > best[0]:
+                best = (score, i, size)
+    score, i, size = best
+    if score < CONTAINED:
+        return score, "the title does not appear in the reference"
+    start, end = ref[i][1], ref[i + size - 1][2]
+    words = reference[start:end]
+    _t, conflict = title_similarity(words, title)
+    if conflict:
+        return score, "the reference's title differs in a number or version"
+    before = reference[:start].rstrip()
+    after = reference[end:].lstrip()
+    if before:
+        opener = before[-1]
+        if opener == ":" and not _LNCS_COLON.search(before[:-1]):
+            return score, "only part of the reference's title (after a colon) matches"
+        if opener not in _TITLE_OPENS and opener != ":" and not before[-1].isdigit():
+            return score, "the reference's title goes on before the candidate's"
+    if after:
+        closer = after[0]
+        if closer in "?!":
+            if not _AFTER_QUESTION.match(after[1:]):
+                return score, "the reference's title goes on after the candidate's"
+        elif closer not in _TITLE_CLOSES:
+            return score, "the reference's title goes on after the candidate's"
+    return score, None
+
+
+def verify_reference(record: Evidence, candidate: Evidence) -> Verdict:
+    """Judge a candidate for a record read from a reference string: accepted only when the candidate's
+    title appears inside the string (:func:`title_in_reference`) and, where the string names them, its
+    first author and its year (±1) agree.  Never on a partial overlap of titles."""
+    score, refusal = title_in_reference(candidate.title, record.reference)
+    scores = {"title": score}
+    if refusal is not None:
+        return Verdict(False, min(score, ACCEPT - 0.01) * (0.9 if score >= CONTAINED else 1.0), scores,
+                       refusal, "reference")
+    author_ok: float = 0.5
+    if record.authors and candidate.authors:
+        mine = record.authors[0]
+        theirs = [a for a in candidate.authors[:3] if a]
+        tokens = {w for w, _s, _e in _ref_tokens(record.reference or "")}
+        agree = mine in theirs or any(mine and (mine in t or t in mine) and min(len(mine), len(t)) >= 3 for t in theirs) \
+            or (bool(theirs) and theirs[0] in tokens)
+        scores["authors"] = 1.0 if agree else 0.0
+        if not agree:
+            return Verdict(False, min(score * 0.7, ACCEPT - 0.01), scores,
+                           "the reference's first author is not the candidate's", "reference")
+        author_ok = 1.0
+    year_ok: float = 0.5
+    if record.year is not None and candidate.year is not None:
+        scores["year"] = 1.0 if abs(record.year - candidate.year) <= 1 else 0.0
+        if abs(record.year - candidate.year) > 1:
+            return Verdict(False, min(score * 0.7, ACCEPT - 0.01), scores,
+                           f"the reference's year ({record.year}) is not the candidate's ({candidate.year})", "reference")
+        year_ok = 1.0
+    final = score * (0.92 + 0.04 * author_ok + 0.04 * year_ok)
+    if final >= ACCEPT:
+        return Verdict(True, final, scores, "accepted: the reference contains the title", "reference")
+    return Verdict(False, final, scores, f"reference evidence too weak ({final:.2f} < {ACCEPT})", "reference")

@@ -50,7 +50,7 @@ from .atom import ArxivRecord, AtomError
 from .base import Candidate, EnrichContext, EntryReport
 from .hf import HfClient, HfPaper
 from .match import (ABSTRACT_CONTRADICTS, AMBIGUOUS, TITLE_MATCH, Evidence, Verdict, abstract_similarity,
-                    extra_title_words, pick, title_similarity, verify, versions_agree)
+                    extra_title_words, pick, title_in_reference, title_similarity, verify, versions_agree)
 from .query import abstract_clause, any_of, title_clause, title_words_clause
 
 __all__ = ["ArxivResolver", "STEPS", "RESOLVABLE_TYPES", "UNTRUSTED_ID_SOURCES", "NOT_LOOKED_UP"]
@@ -384,6 +384,8 @@ class ArxivResolver:
         """A user's id that names a clearly different paper (titles and abstracts both disagree)."""
         if not work.entry.title:
             return False
+        if work.evidence.reference and title_in_reference(rec.title, work.evidence.reference)[1] is None:
+            return False  # the reference string holds the title of the id's paper
         t, _conflict = title_similarity(work.entry.title, rec.title)
         if t >= 0.6:
             return False

@@ -80,6 +80,10 @@ def _object_offsets(text: str, envelope_key: str | None) -> list[int]:
     return offsets
 
 
+#: what a JSON text nested deeper than the parser's recursion limit is (never a RecursionError)
+TOO_DEEP = "JSON nested too deeply to be papers (thousands of levels of brackets)"
+
+
 def parse_json(text: str) -> tuple[list[tuple[Any, int]], str]:
     """``([(object, 1-based line), ...], shape)`` for any accepted shape; raises ``ValueError``.
 
@@ -92,9 +96,17 @@ def parse_json(text: str) -> tuple[list[tuple[Any, int]], str]:
         if "Extra data" not in str(exc):
             raise ValueError(f"not valid JSON: {exc}") from exc
         return _parse_jsonl(body), "jsonl"
+    except RecursionError:
+        raise ValueError(TOO_DEEP) from None
+
+    counted = [0, 1]  # offsets arrive in increasing order: count newlines since the last one only
 
     def line_of(offset: int) -> int:
-        return body.count("\n", 0, offset) + 1
+        if offset < counted[0]:
+            return body.count("\n", 0, offset) + 1
+        counted[1] += body.count("\n", counted[0], offset)
+        counted[0] = offset
+        return counted[1]
 
     def located(elements: list[Any], envelope_key: str | None) -> list[tuple[Any, int]]:
         # the scan yields one offset per object element, in order; other elements have no brace
@@ -121,6 +133,8 @@ def _parse_jsonl(body: str) -> list[tuple[Any, int]]:
             out.append((json.loads(line), idx + 1))
         except json.JSONDecodeError as exc:
             raise ValueError(f"line {idx + 1}: not valid JSON: {exc}") from exc
+        except RecursionError:
+            raise ValueError(f"line {idx + 1}: {TOO_DEEP}") from None
     return out
 
 

@@ -18,7 +18,7 @@ from urllib.parse import quote
 from ..errors import InputError
 from ..links import canonical_link, normalize_arxiv_id, normalize_doi, strip_trailing_punctuation
 from ..model import Document, Entry, LinkKind, Problem, Provenance, SourceLocation
-from .listing import split_lines
+from .lines import split_lines
 
 __all__ = ["read", "parse_identifier", "looks_like_ids", "Identifier"]
 

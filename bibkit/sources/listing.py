@@ -44,41 +44,14 @@ from dataclasses import dataclass
 
 from ..errors import InputError
 from ..links import canonical_link, extract_links, normalize_arxiv_id
-from ..model import Document, Entry, LinkKind, PartialDate, Person, Problem, Provenance, SourceLocation
+from ..model import Document, Entry, LinkKind, PartialDate, Person, Problem, Provenance, SkippedLine, SourceLocation
 from ..bibnames import OTHERS, is_others
 from ..names import parse_name_list, parse_plain_name
+from .lines import _trim, split_lines, structural  # split_lines and structural are re-exported
 
-__all__ = ["read", "structural", "split_lines", "unquote_lines", "strip_list_marker"]
+__all__ = ["read", "read_lines", "structural", "split_lines", "unquote_lines", "strip_list_marker"]
 
 SOURCE = "listing"
-
-# --------------------------------------------------------------------------- lines
-
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e]")
-_SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-
-
-def split_lines(text: str) -> list[str]:
-    """Lines of ``text`` for CRLF, LF and lone-CR line ends alike (a BOM at the start is dropped)."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return _LINE_BREAK.split(text)
-
-
-def _trim(line: str) -> str:
-    """A line as output text: white space and invisible characters removed at both ends only."""
-    return _EDGE_INVISIBLE.sub("", line)
-
-
-_EDGE_INVISIBLE = re.compile(r"^[\s\u200b\u200c\u200d\u2060\ufeff]+|[\s\u200b\u200c\u200d\u2060\ufeff]+$")
-
-
-def structural(line: str) -> str:
-    """The form of a line used to recognise structure (never for output): invisible
-    characters removed, every kind of space (NBSP, tab, thin space) one blank, trimmed."""
-    return _SPACES.sub(" ", _ZERO_WIDTH.sub("", line)).strip()
-
 
 # --------------------------------------------------------------------------- what mail and editors add
 
@@ -329,7 +302,10 @@ def _sentence_periods(text: str) -> int:
     """Full stops that end a sentence inside ``text`` (not "et al. The", "e.g. GPT", "U.S. Army")."""
     if "." not in text:
         return 0
-    return sum(1 for m in _PERIOD_CANDIDATE.finditer(text) if not _NOT_SENTENCE_END.search(text, 0, m.start()))
+    # the exceptions are at most four characters and a word boundary long: look back only that far,
+    # so a long paragraph costs one pass, not one pass per full stop
+    return sum(1 for m in _PERIOD_CANDIDATE.finditer(text)
+               if not _NOT_SENTENCE_END.search(text, max(0, m.start() - 6), m.start()))
 
 
 _SENT_OTHER = re.compile(r"[?!][\"'”’)\]]*\s+[\"'“‘(]?[A-Z]")
@@ -780,7 +756,7 @@ def _could_be_names(line: str) -> bool:
 def author_names(line: str) -> list[str]:
     """The comma/"and"-separated parts of an author line (tail such as "et al." removed)."""
     text = _AUTHOR_TAIL.sub("", line.strip())
-    parts = re.split(r"\s*[,;，、]\s*|\s+and\s+|\s*&\s*", text)
+    parts = re.split(r"\s*[,;，、·•]\s*|\s+and\s+|\s*&\s*", text)
     return [p.strip() for p in parts if p.strip()]
 
 
@@ -883,6 +859,11 @@ def _classify(
                 in_run = False
                 continue
         found = _line_meta(key) if no not in as_text else None
+        if found is None and no not in as_text:
+            # a wrapped line of prose continues the sentence of the line above it: lower-case, after
+            # a line that did not end a sentence ("…In this work," / "we introduce …")
+            found = _chatter_meta(key, in_run and bool(lines) and not _ENDS_SENTENCE.search(lines[-1].key)
+                                  and not key[:1].isupper())
         if found is not None and in_run and len(found) == 1 and found[0].kind == "repo":
             found = None  # "owner/name" right under text: more likely a URL the wrapper cut in two
         if found is not None and in_run and _CLOSING_PUNCT.fullmatch(key):
@@ -943,6 +924,31 @@ def _classify(
 
 _MAX_SUMMARY = 700  # characters: a machine summary is a sentence or two, never an abstract
 
+#: reasons of :func:`~bibkit.sources.pages.chatter.chatter_reason` a listing accepts: a line of one of
+#: these kinds is no title and no part of an abstract (unless it continues a sentence: see below)
+_CHATTER = frozenset({"binary data", "a note to self", "a call to action or site furniture", "a count",
+                      "a separator line", "a mail header", "a note or a remark, not a title",
+                      "a label introducing what follows"})
+_ALWAYS = frozenset({"binary data", "a mail header"})
+
+
+def _chatter_meta(key: str, mid_sentence: bool) -> list[_Meta] | None:
+    """A line that is no part of any paper (a note to self, a call to action, a link to a paper
+    page that names the paper above it), as metadata; ``None`` for text."""
+    from .pages.chatter import chatter_reason  # imported here: the pages package reads listings too
+    from .pages.ids import classify_url
+
+    if key.startswith(("http://", "https://", "www.", "arxiv.org/", "huggingface.co/")) and " " not in key:
+        ident = classify_url(key)
+        if ident is not None and ident.kind == "arxiv":
+            return [_Meta("arxiv", key)]
+    reason = chatter_reason(key)
+    if reason in _ALWAYS or (reason in _CHATTER and not mid_sentence):
+        return [_Meta("chatter", reason)]
+    if reason == "page navigation or a section name" and len(key.split()) <= 3:
+        return [_Meta("nav", key)]
+    return None
+
 
 def _trailing_meta(raw: str) -> tuple[str, list[_Meta]] | None:
     """Split a line whose text is followed by card metadata after separators:
@@ -952,28 +958,32 @@ def _trailing_meta(raw: str) -> tuple[str, list[_Meta]] | None:
     or ``None`` when the line is not of that shape (the tail must hold something a card shows
     next to its text: a publication date, a submitter, or a count with its unit).
     """
+    if len(raw) > _MAX_CARD_LINE:
+        return None  # card lines are short; a long line is prose whatever separators it holds
     seps = list(_SEPARATORS.finditer(raw))
     if not seps:
         return None
-    for k, sep in enumerate(seps):
-        head = raw[:sep.start()]
+    # the piece after each separator, classified once; the metadata tail is the longest run of
+    # metadata pieces at the end of the line (one pass from the right, not one per separator)
+    ends = [s.start() for s in seps[1:]] + [len(raw)]
+    metas = [_piece_meta(structural(raw[sep.end():end])) for sep, end in zip(seps, ends)]
+    first = len(seps)
+    while first > 0 and metas[first - 1] is not None:
+        first -= 1
+    for k in range(first, min(len(seps), first + 3)):
+        head = raw[:seps[k].start()]
         if not structural(head):
             continue
-        pieces = _SEPARATORS.split(raw[sep.end():])
-        tail: list[_Meta] = []
-        for piece in pieces:
-            m = _piece_meta(structural(piece))
-            if m is None:
-                tail = []
-                break
-            if m.kind != "sep":
-                tail.append(m)
-        else:
-            if any(m.kind in ("published", "submitted") or (m.kind == "count" and m.unit) for m in tail):
-                if _line_meta(structural(head)) is None:
-                    return head.rstrip(), tail
-        # a text piece in the tail: the split can only be further right
+        tail = [m for m in metas[k:] if m is not None and m.kind != "sep"]
+        if not any(m.kind in ("published", "submitted") or (m.kind == "count" and m.unit) for m in tail):
+            return None
+        if _line_meta(structural(head)) is None:
+            return head.rstrip(), tail
     return None
+
+
+#: longer lines are never a card's text-plus-metadata line
+_MAX_CARD_LINE = 600
 
 
 def _names_before_count(lines: list[_Line], no: int, run: int) -> int:
@@ -1030,6 +1040,13 @@ def _segment(model: _Model) -> list[_Seg]:
             inner = model.internal(i, j)
             base = start_cost + inner
             if base >= _INF or inner > _MAX_INNER or model.length(i, j) > _MAX_PARAGRAPH:
+                if j == i + 1:
+                    # one line too long to be anything (a binary, a whole page on one line): it is
+                    # unplaceable text, so that every line always has a reading
+                    for s in range(3):
+                        if row[s] < _INF and row[s] + _JUNK < best[j][s] - 1e-9:
+                            best[j][s] = row[s] + _JUNK
+                            back[j][s] = (i, s, "J")
                 break
             t = model.title_cost(i, j) if j - i <= _MAX_TITLE_LINES else _INF
             if model.title_mid_run[i] and j < n and lines[j].run == lines[i].run and t < _INF:
@@ -1065,7 +1082,8 @@ def _segment(model: _Model) -> list[_Seg]:
     j = n
     while j > 0:
         ptr = back[j][state]
-        assert ptr is not None, "segmentation lost its way"
+        if ptr is None:  # cannot happen (every line has a junk reading); never crash on it
+            ptr = (j - 1, state, "J")
         i, prev_state, label = ptr
         segs.append(_Seg(i, j, label))
         j, state = i, prev_state
@@ -1107,8 +1125,25 @@ def read(text: str, origin: str, *, strict: bool = False) -> Document:
     ``origin`` names the input in locations (``file:line``).  With ``strict``,
     text that cannot be placed is an :class:`~bibkit.errors.InputError` instead of a problem.
     """
+    return read_lines(split_lines(text), origin, strict=strict)
+
+
+#: why a metadata line of a listing is no paper (for the report's list of skipped lines)
+_SKIP_REASONS = {
+    "nav": "page navigation", "sep": "a separator", "count": "a count (upvotes, stars, authors, comments)",
+    "date": "a date", "handle": "a user or organisation name shown on a card", "published": "a publication date",
+    "submitted": "a submitter's name", "org": "an organisation label", "summary": "a machine-written summary",
+    "repo": "a repository name", "arxiv": "an arXiv id", "submitted-label": "a 'Submitted by' label",
+    "authors-label": "an 'Authors' label", "summary-label": "a summary label",
+}
+
+
+def read_lines(raw: list[str], origin: str, *, strict: bool = False, first: int = 1, final: bool = True) -> Document:
+    """:func:`read` for lines already split; ``first`` is the number of ``raw[0]`` in the whole
+    input (a block of a longer paste), ``final=False`` leaves out the "no titles found" problem."""
+    off = first - 1
     doc = Document(metadata={"format": "listing", "source": origin})
-    raw_lines, md_urls = unquote_lines(split_lines(text))
+    raw_lines, md_urls = unquote_lines(raw)
     lines, metas, suspects = _classify(raw_lines)
     model = _Model(lines, raw_lines)
     if suspects:
@@ -1132,8 +1167,10 @@ def read(text: str, origin: str, *, strict: bool = False) -> Document:
     pending_submitter: str | None = None
     problems: list[Problem] = []
 
+    skipped_at: dict[int, str] = {}
+
     def where(no: int) -> SourceLocation:
-        return SourceLocation(origin, no)
+        return SourceLocation(origin, no + off)
 
     for no, _, item in events:
         if isinstance(item, _Meta):
@@ -1143,7 +1180,7 @@ def read(text: str, origin: str, *, strict: bool = False) -> Document:
                 current.meta.setdefault("listing_published", item.value)
                 y, mo, d = item.date or (None, None, None)
                 if y and current.date is None:
-                    current.set("date", PartialDate(y, mo, d), SOURCE, 0.9, f"line {no}")
+                    current.set("date", PartialDate(y, mo, d), SOURCE, 0.9, f"line {no + off}")
             elif item.kind == "submitted":
                 # a card names its submitter above the title: once the current paper has its
                 # abstract, a "Submitted by" belongs to the next one
@@ -1167,38 +1204,49 @@ def read(text: str, origin: str, *, strict: bool = False) -> Document:
             elif item.kind == "repo" and current is not None:
                 link = canonical_link(f"https://github.com/{item.value}", "listing")
                 if link.kind is LinkKind.GITHUB:
-                    link.role, link.evidence = "primary", f"repository shown with the paper (line {no})"
+                    link.role, link.evidence = "primary", f"repository shown with the paper (line {no + off})"
                     current.add_link(link)
-                    current.provenance["links"] = Provenance(SOURCE, 1.0, f"line {no}")
+                    current.provenance["links"] = Provenance(SOURCE, 1.0, f"line {no + off}")
             elif item.kind == "arxiv" and current is not None and current.ids.arxiv is None:
-                found = normalize_arxiv_id(item.value or "")
+                from .pages.ids import classify_url
+
+                ident = classify_url(item.value or "") if "/" in (item.value or "") else None
+                found = (ident.value, ident.version) if ident is not None else normalize_arxiv_id(item.value or "")
                 if found:
-                    current.set_id("arxiv", found[0], SOURCE, 1.0, f"line {no}")
+                    current.set_id("arxiv", found[0], SOURCE, 1.0, f"line {no + off}")
+                    if ident is not None and ident.via == "hf":
+                        current.set_id("hf_paper", found[0], SOURCE, 1.0, f"line {no + off}")
             else:
                 skipped += 1
+                if no not in skipped_at:
+                    skipped_at[no] = item.value if item.kind == "chatter" and item.value else \
+                        _SKIP_REASONS.get(item.kind, "page metadata")
             continue
         seg: _Seg = item  # type: ignore[assignment]
         body = model.joined(seg.start, seg.end)
         first_no = lines[seg.start].no
         if seg.label == "T":
+            heading = lines[seg.start].key.startswith("#")
             body = strip_list_marker(body)
             current = Entry(entry_type="misc", origin=where(first_no))
-            current.set("title", body, SOURCE, 1.0, f"line {first_no}")
+            if heading:
+                current.meta["_heading"] = True
+            current.set("title", body, SOURCE, 1.0, f"line {first_no + off}")
             current.meta["listing_title"] = body
             if first_no - 1 in md_urls:
-                _title_link(current, md_urls[first_no - 1], first_no)
+                _title_link(current, md_urls[first_no - 1], first_no + off)
             if pending_submitter:
                 current.meta["hf_submitted_by"], pending_submitter = pending_submitter, None
             entries.append(current)
         elif seg.label == "A" and current is not None and current.abstract is None:
-            current.set("abstract", body, SOURCE, 1.0, f"line {first_no}")
+            current.set("abstract", body, SOURCE, 1.0, f"line {first_no + off}")
         elif seg.label == "A" and current is not None:
             prev = current.abstract or ""
             if not _ENDS_SENTENCE.search(prev.rstrip()) or _starts_lower(structural(body)):
                 detail = current.provenance["abstract"].detail
-                current.set("abstract", prev + " " + body, SOURCE, 0.8, f"{detail}, line {first_no}")
+                current.set("abstract", prev + " " + body, SOURCE, 0.8, f"{detail}, line {first_no + off}")
                 current.problem("listing-joined-paragraph",
-                                f"line {first_no}: a paragraph continuing the abstract was joined to it", "info")
+                                f"line {first_no + off}: a paragraph continuing the abstract was joined to it", "info")
             else:
                 current.meta.setdefault("listing_unplaced", []).append(body)
                 problems.append(Problem(
@@ -1211,7 +1259,7 @@ def read(text: str, origin: str, *, strict: bool = False) -> Document:
             )
             persons = _persons(text_names)
             if persons and not current.authors:
-                current.set("authors", persons, SOURCE, 0.9, f"line {first_no}")
+                current.set("authors", persons, SOURCE, 0.9, f"line {first_no + off}")
             elif persons:
                 current.meta.setdefault("listing_author_lines", []).append(body)
         else:
@@ -1223,6 +1271,12 @@ def read(text: str, origin: str, *, strict: bool = False) -> Document:
     for e in trimmed:
         problems.append(Problem("listing-skipped-line", f"short line taken for page navigation, not a paper: {e.title}",
                                 "info", e.origin))
+        if e.origin is not None and e.origin.line is not None:
+            skipped_at[e.origin.line - off] = "a short line taken for page navigation"
+    entries, headings = _drop_headings(entries)
+    for e in headings:
+        if e.origin is not None and e.origin.line is not None:
+            skipped_at[e.origin.line - off] = "a heading among papers that have abstracts"
     for e in entries:
         if e.abstract is None:
             e.problem("listing-no-abstract", "the listing gives no abstract for this title", "info")
@@ -1234,7 +1288,11 @@ def read(text: str, origin: str, *, strict: bool = False) -> Document:
     doc.blocks.extend(entries)
     doc.problems.extend(problems)
     doc.metadata["listing_skipped_lines"] = skipped
-    if not entries:
+    for no in sorted(skipped_at):
+        text = structural(raw_lines[no - 1]) if 0 < no <= len(raw_lines) else ""
+        if text:
+            doc.skipped.append(SkippedLine(where(no), text if len(text) <= 160 else text[:159] + "…", skipped_at[no]))
+    if not entries and final:
         doc.problems.append(Problem("listing-empty", "no paper titles found in the listing", "warning", SourceLocation(origin)))
     if strict:
         bad = [p for p in problems if p.severity in ("warning", "error")]
@@ -1262,6 +1320,24 @@ def _title_link(entry: Entry, url: str, no: int) -> None:
         return
     entry.add_link(link)
     entry.provenance["links"] = Provenance(SOURCE, 1.0, f"line {no}")
+
+
+def _drop_headings(entries: list[Entry]) -> tuple[list[Entry], list[Entry]]:
+    """In a paste whose papers come with abstracts, an abstract-less "title" that is a Markdown
+    heading, or two or three plain words ("Surveys", "Mixture of Experts"), is a section heading."""
+    headings = [bool(e.meta.pop("_heading", False)) for e in entries]
+    with_abstract = sum(1 for e in entries if e.abstract)
+    if with_abstract < 3 or with_abstract < 0.6 * len(entries):
+        return entries, []
+    out, dropped = [], []
+    for e, heading in zip(entries, headings):
+        title = structural(e.title or "")
+        short = len(title.split()) <= 3 and not re.search(r"[:?!\d]|[a-z][A-Z]", title)
+        if e.abstract is None and not e.authors and (heading or short):
+            dropped.append(e)
+        else:
+            out.append(e)
+    return out, dropped
 
 
 def _trim_navigation(entries: list[Entry]) -> tuple[list[Entry], list[Entry]]:

@@ -1,0 +1,95 @@
+"""Pasted text of every kind people copy papers from: one reader per page family, picked per block.
+
+========== ==========================================================================
+reader     what it reads (module)
+========== ==========================================================================
+titles     a title, maybe authors, maybe an abstract: Hugging Face trending/daily feeds,
+           plain lists of titles (:mod:`.titles`, :mod:`bibkit.sources.listing`)
+hf-page    Hugging Face collections and single paper pages (:mod:`.hf`)
+arxiv-page arXiv listings (new, recent, pastweek), search results, abstract pages,
+           ``arXiv:<id>`` blocks with ``Title:``/``Authors:`` fields, mailings (:mod:`.arxiv`)
+markdown   reading lists: Markdown bullets and tables, and their rendered copies (:mod:`.markdown`)
+references reference lists from papers: numbered and author–year; IEEE, APA, ACL/ACM,
+           natbib, LNCS, MLA/Chicago, Vancouver (:mod:`.references`)
+notes      links to paper pages, ``arXiv:`` mentions, DOIs, cited titles (:mod:`.notes`)
+========== ==========================================================================
+
+:func:`read` cuts the paste into blocks and picks each block's reader
+(:mod:`.segment`), or reads everything with one reader (``only=``, what ``--from``
+asks for).  Every entry records its reader, the shape it recognised and a confidence
+(:class:`~bibkit.model.ReadBy`); every line that became no paper is listed in
+``Document.skipped`` with the reason.  Everything is linear in the input, and no input
+makes a reader raise: what cannot be read is a skipped line or a problem.
+"""
+
+from __future__ import annotations
+
+from ...errors import InputError
+from ...model import Document, Entry, Problem, SourceLocation
+from .base import Sink
+from .text import make_lines
+
+__all__ = ["read", "READER_NAMES"]
+
+#: the page readers ``--from`` can force
+READER_NAMES: tuple[str, ...] = ("titles", "hf-page", "arxiv-page", "markdown", "references", "notes")
+
+
+def read(text: str, origin: str, *, strict: bool = False, only: str | None = None) -> Document:
+    """Read pasted text into a :class:`Document`; ``only`` forces one reader for all of it."""
+    from . import arxiv, hf, markdown, notes, references
+    from .segment import Block, segment
+    from .titles import read_region
+
+    modules = {arxiv.NAME: arxiv, hf.NAME: hf, markdown.NAME: markdown, references.NAME: references,
+               notes.NAME: notes}
+    if only is not None and only not in READER_NAMES:
+        raise InputError(f"unknown page reader {only!r} (expected one of: {', '.join(READER_NAMES)})")
+    lines = make_lines(text)
+    doc = Document(metadata={"format": "listing", "source": origin})
+    blocks = [Block(only, 0, len(lines), 1.0)] if only else segment(lines)
+    sink = Sink(origin)
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    skipped_count = 0
+    for block in blocks:
+        if block.reader == "titles":
+            part = read_region([ln.raw for ln in lines[block.start:block.end]], block.start + 1, origin,
+                               block.confidence, strict=strict)
+            entries.extend(part.entries)
+            problems.extend(part.problems)
+            doc.skipped.extend(part.skipped)
+            skipped_count += int(part.metadata.pop("listing_skipped_lines", 0) or 0)
+            for key, value in part.metadata.items():
+                doc.metadata.setdefault(key, value)
+            continue
+        sink.block_confidence = block.confidence
+        before = len(sink.skipped)
+        modules[block.reader].read_block(lines[block.start:block.end], sink)
+        skipped_count += len(sink.skipped) - before
+    for draft, confidence in sink.drafts:
+        entry, found = draft.to_entry(origin, confidence)
+        entry.problems.extend(found)
+        entries.append(entry)
+    entries.sort(key=lambda e: e.origin.line if e.origin and e.origin.line else 0)
+    doc.blocks.extend(entries)
+    doc.problems.extend(problems)
+    doc.problems.extend(sink.problems)
+    doc.skipped.extend(sink.skipped)
+    doc.skipped.sort(key=lambda s: s.location.line or 0)
+    doc.metadata["listing_skipped_lines"] = skipped_count
+    counts: dict[str, int] = {}
+    for e in entries:
+        if e.read_by is not None:
+            counts[e.read_by.reader] = counts.get(e.read_by.reader, 0) + 1
+    doc.metadata["readers"] = counts
+    doc.metadata["blocks"] = [{"reader": b.reader, "lines": f"{b.start + 1}-{max(b.start + 1, b.end)}",
+                               "confidence": b.confidence} for b in blocks]
+    if not entries:
+        doc.problems.append(Problem("listing-empty", "no paper found in the pasted text", "warning",
+                                    SourceLocation(origin)))
+    if strict:
+        bad = [p for p in problems + sink.problems if p.severity in ("warning", "error")]
+        if bad:
+            raise InputError(bad[0].message, bad[0].location)
+    return doc

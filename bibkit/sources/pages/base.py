@@ -1,0 +1,204 @@
+"""What every page reader produces: paper drafts, skipped lines, and the sink that collects them.
+
+A reader gets the lines of one block of the paste and, for each paper it
+recognises, fills a :class:`Draft` — what the page says about the paper, in the
+page's own terms (a title, author names in reading order, a year, a venue,
+identifiers, code links, an abstract, the whole reference string).
+:meth:`Draft.to_entry` turns it into a model :class:`~bibkit.model.Entry` with
+provenance ``listing`` on every field (what the paste says is kept: the
+resolver verifies the page's identifiers and uses its authors, year and venue
+as hints, and they remain the fallback when nothing is found).  Every line a
+reader does not use goes to :meth:`Sink.skip` with the reason, so the report
+can list them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ...bibnames import OTHERS
+from ...links import canonical_link
+from ...model import (Entry, LinkKind, PartialDate, Problem, Provenance, ReadBy, SkippedLine, SourceLocation)
+from ...names import parse_plain_name
+from .ids import PaperId
+from .text import Line, clean_title, decode_entities, fix_text, shorten
+
+__all__ = ["SOURCE", "Draft", "Sink", "venue_kind", "REFERENCE_KIND"]
+
+#: provenance source of every field a page reader sets
+SOURCE = "listing"
+#: ``entry.meta["listing_kind"]`` of entries read from a reference string: the resolver verifies
+#: candidates for them by containment (the candidate's title must appear inside the string)
+REFERENCE_KIND = "reference"
+
+_PROCEEDINGS = re.compile(
+    r"\b(?:proceedings|proc\.|conference|conf\.|workshops?|symposium|findings of|meeting|congress|"
+    r"NeurIPS|NIPS|ICML|ICLR|ACL|EMNLP|NAACL|EACL|AACL|COLING|LREC|CVPR|ICCV|ECCV|WACV|AAAI|IJCAI|KDD|SIGIR|WWW|"
+    r"WSDM|CIKM|RecSys|ICASSP|INTERSPEECH|Interspeech|CoRL|RSS|ICRA|IROS|UAI|AISTATS|COLT|MLSys|FAccT|CHI|UIST|"
+    r"CSCW|ICSE|FSE|ASE|OSDI|SOSP|NSDI|EuroSys|ISCA|MICRO|ASPLOS|SIGMOD|VLDB|ICDE|CoNLL|TACL)\b",
+)
+_PREPRINT = re.compile(r"^\s*(?:arxiv|corr|preprint|biorxiv|medrxiv|ssrn|techrxiv|openreview)\b|arxiv preprint|"
+                       r"^\s*(?:under review|submitted|in submission|to appear|forthcoming|manuscript)\b", re.IGNORECASE)
+
+
+def venue_kind(venue: str) -> str | None:
+    """``booktitle`` for proceedings, ``journal`` for a journal, ``None`` for a preprint server or nothing."""
+    v = venue.strip()
+    if not v or _PREPRINT.search(v):
+        return None
+    if _PROCEEDINGS.search(v):
+        return "booktitle"
+    return "journal"
+
+
+@dataclass(slots=True)
+class Draft:
+    """What a page says about one paper (see the module docstring)."""
+
+    reader: str
+    shape: str
+    line: int  # the first line of the paper in the paste
+    confidence: float = 1.0
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)  # natural order, as the page spells them
+    truncated: bool = False  # the page shows only some authors ("et al.", "+3 authors")
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    date_text: str | None = None
+    date_end: str | None = None  # the end of a date range the page gives ("2023–2024")
+    venue: str | None = None
+    abstract: str | None = None
+    ids: list[PaperId] = field(default_factory=list)
+    code: list[str] = field(default_factory=list)
+    reference: str | None = None  # the whole reference string (reference lists, cited notes)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def add_id(self, ident: PaperId) -> None:
+        if all(i.key != ident.key for i in self.ids):
+            self.ids.append(ident)
+
+    @property
+    def arxiv(self) -> PaperId | None:
+        return next((i for i in self.ids if i.kind == "arxiv"), None)
+
+    def has_evidence(self) -> bool:
+        return bool(self.title or self.ids)
+
+    # ------------------------------------------------------------------ to the model
+
+    def to_entry(self, origin: str, block_confidence: float = 1.0) -> tuple[Entry, list[Problem]]:
+        """The model entry (every field with provenance ``listing``) and the problems found on the way."""
+        where = SourceLocation(origin, self.line)
+        detail = f"line {self.line}"
+        entry = Entry(entry_type="misc", origin=where)
+        problems: list[Problem] = []
+        confidence = round(max(0.05, min(1.0, self.confidence * block_confidence)), 2)
+        entry.read_by = ReadBy(self.reader, confidence, self.shape)
+        if self.title:
+            title, unknown = decode_entities(clean_title(self.title))
+            if unknown:
+                problems.append(Problem("unknown-entity", f"the title holds {', '.join(sorted(set(unknown)))}, "
+                                        "which is no HTML character name; kept as written", "warning", where))
+            if title:
+                entry.set("title", title, SOURCE, confidence, detail)
+                entry.meta["listing_title"] = title
+        if self.abstract:
+            abstract, _ = decode_entities(fix_text(self.abstract))
+            entry.set("abstract", abstract, SOURCE, confidence, detail)
+        persons = [parse_plain_name(n) for n in self.authors if n.strip()]
+        persons = [p for p in persons if p.last or p.literal]
+        if persons:
+            if self.truncated:
+                persons.append(OTHERS)
+            entry.set("authors", persons, SOURCE, round(0.8 * confidence, 2), detail)
+        if self.year:
+            try:
+                date = PartialDate(self.year, self.month, self.day if self.month else None)
+            except ValueError:
+                date = PartialDate(self.year)
+            entry.set("date", date, SOURCE, round(0.8 * confidence, 2), detail)
+        if self.date_text:
+            entry.meta["listing_published"] = self.date_text
+        if self.date_end:
+            entry.meta["listing_date_end"] = self.date_end
+            problems.append(Problem("date-range", f"the page gives a date range; its start is the date, its end "
+                                    f"({self.date_end}) is kept as listing_date_end", "info", where))
+        if self.venue:
+            venue = fix_text(self.venue).strip(" ,.;")
+            entry.meta["listing_venue"] = venue
+            kind = venue_kind(venue)
+            if kind == "booktitle":
+                entry.set("booktitle", venue, SOURCE, round(0.7 * confidence, 2), detail)
+                entry.set("entry_type", "inproceedings", SOURCE, round(0.7 * confidence, 2), detail)
+            elif kind == "journal":
+                entry.set("journal", venue, SOURCE, round(0.7 * confidence, 2), detail)
+                entry.set("entry_type", "article", SOURCE, round(0.7 * confidence, 2), detail)
+        for ident in self.ids:
+            self._apply_id(entry, ident, detail)
+        for url in self.code:
+            link = canonical_link(url, SOURCE)
+            if link.kind is LinkKind.GITHUB:
+                link.role, link.evidence = "primary", f"code link beside the paper ({detail})"
+                entry.add_link(link)
+                entry.provenance["links"] = Provenance(SOURCE, confidence, detail)
+        if self.reference:
+            entry.meta["reference"] = self.reference
+            entry.meta["listing_kind"] = REFERENCE_KIND
+        entry.meta.update({k: v for k, v in self.meta.items() if not k.startswith("_")})
+        return entry, problems
+
+    @staticmethod
+    def _apply_id(entry: Entry, ident: PaperId, detail: str) -> None:
+        if ident.kind == "arxiv":
+            if entry.ids.arxiv is None:
+                entry.set_id("arxiv", ident.value, SOURCE, 1.0, detail)
+                if ident.version is not None:
+                    entry.ids.arxiv_version = ident.version
+                    entry.provenance["ids.arxiv_version"] = Provenance(SOURCE, 1.0, detail)
+                if entry.entry_type == "misc":
+                    entry.set("entry_type", "preprint", SOURCE, 1.0, detail)
+            if ident.via == "hf" and entry.ids.hf_paper is None:
+                entry.set_id("hf_paper", ident.value, SOURCE, 1.0, detail)
+        elif ident.kind == "doi":
+            if entry.ids.doi is None:
+                entry.set_id("doi", ident.value, SOURCE, 1.0, detail)
+            if entry.url is None:
+                entry.set("url", f"https://doi.org/{ident.value}", SOURCE, 1.0, detail)
+        elif ident.kind == "pmid":
+            if entry.ids.pmid is None:
+                entry.set_id("pmid", ident.value, SOURCE, 1.0, detail)
+        else:
+            entry.ids.others.setdefault(ident.kind, ident.value)
+            entry.provenance[f"ids.{ident.kind}"] = Provenance(SOURCE, 1.0, detail)
+        if ident.url and entry.url is None and ident.kind != "arxiv":
+            entry.set("url", ident.url if "://" in ident.url else "https://" + ident.url, SOURCE, 1.0, detail)
+
+
+@dataclass
+class Sink:
+    """Where the readers of one paste put their papers, skipped lines and problems."""
+
+    origin: str
+    drafts: list[tuple[Draft, float]] = field(default_factory=list)  # with the block's confidence
+    skipped: list[SkippedLine] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    entries: list[Entry] = field(default_factory=list)  # entries made by whole-page readers (titles)
+    block_confidence: float = 1.0
+
+    def skip(self, line: Line, reason: str) -> None:
+        if line.text:
+            self.skipped.append(SkippedLine(SourceLocation(self.origin, line.no), shorten(line.text), reason))
+
+    def skip_all(self, lines: list[Line], reason: str) -> None:
+        for line in lines:
+            self.skip(line, reason)
+
+    def add(self, draft: Draft) -> None:
+        self.drafts.append((draft, self.block_confidence))
+
+    def problem(self, line: int | None, code: str, message: str, severity: str = "warning") -> None:
+        self.problems.append(Problem(code, message, severity, SourceLocation(self.origin, line)))

@@ -1,0 +1,187 @@
+"""What is never a paper: headings, counts, navigation, footers, notes-to-self, calls to action.
+
+Every reader asks :func:`chatter_reason` about a line before it lets the line
+become (part of) a paper, and reports the reason when it skips the line.  The
+rules are about the *shape* of what people paste around papers, not about any
+one page: a line with no words ("---", "⭐ 1.2k"), a count ("Total of 12
+entries", "Showing 1–50 of 2,315 results"), a date alone, a Markdown heading or
+a short label ending in a colon ("Papers I liked:"), a note to self ("todo:",
+"read later"), a call to action ("Star us on GitHub", "PRs welcome"), site
+furniture ("Privacy Policy", "© 2024"), a mail header.  A title never has
+these shapes, so the checks are safe to run on every line; the few patterns
+that could start a title ("Summary", "Note") only count with a colon or dash
+after them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["chatter_reason", "is_binary_line", "HEADING"]
+
+_NOTE_TO_SELF = re.compile(
+    r"^(?:(?:todo|to-?do|to read|tbd|tbr|fixme|xxx|note|notes|nb|n\.b\.|ps|p\.s\.|edit|edited|update|updated|"
+    r"tl;?dr|wip|reminder|read later|must read|must-read)\s*[:：\-–—>]+"
+    r"|(?:last updated|see also|related|related work|via|h/t|hat tip|cc|fyi|btw|imo|imho|lol|thanks|thank you|"
+    r"remember|idea|ideas|question|questions|answer|reply|re|fwd|fw|comment|comments|summary|status|done|draft|misc|"
+    r"maybe|later|skip|skipped|ignore|check|check out|look at|reading list|reading|currently reading|finished|"
+    r"highlights?|bookmarks?|bookmarked|saved|sources?|tags?|keywords?|category|categories|topics?|section|chapter|"
+    r"part|table of contents|contents|toc|index|overview|contact|license|licence|acknowledge?ments?|how to cite|"
+    r"citation|bibtex|contributing|contributors?|star history|stargazers|changelog|news|announcement|disclaimer|"
+    r"faq|q|a|pros|cons|verdict|rating|score|priority|deadline|due|assigned|owner|link|links|url|urls|papers?|refs?|"
+    r"references?)\s*[:：]+)(?:\s|$)",
+    re.IGNORECASE,
+)
+_CALL_TO_ACTION = re.compile(
+    r"\b(?:star us|give (?:us|it|this repo) a (?:star|⭐)|leave a star|please star|star (?:this|the) repo|"
+    r"follow (?:us|me) (?:on|at)\b|subscribe (?:to (?:our|my|the) (?:newsletter|channel|list)|now)|join (?:us|our) (?:on|at)\b|"
+    r"click here|contributions? (?:are |is )?(?:very )?welcome|prs? (?:are )?welcome|pull requests? (?:are )?welcome|"
+    r"feel free to (?:open|submit|contact|reach|add|send)|please (?:cite|open an|submit|contact us|let us know|reach out)|"
+    r"if you find (?:this|our) (?:repo|repository|list|work|project) (?:useful|helpful)|open an issue|"
+    r"submit an? (?:issue|pr|pull request)|all rights reserved|privacy policy|terms of (?:service|use)|"
+    r"cookie (?:policy|settings)|buy me a coffee|sponsor (?:us|this project)|share this (?:post|page|list)|"
+    r"this (?:list|repo|repository|page) (?:is|will be) (?:continuously|regularly|constantly|actively) (?:updated|maintained)|"
+    r"stay tuned|coming soon)\b"
+    r"|^(?:posted (?:on|by|in)|last (?:updated|modified|edited)|copy link|permalink|\(c\) \d{4})\b|©",
+    re.IGNORECASE,
+)
+#: a page's footer line ("Powered by Jekyll", "Made with ❤ by …"): short, or it is prose that happens to start so
+_FOOTER = re.compile(r"^(?:made with|powered by|built with|written by|updated on|maintained by)\b", re.IGNORECASE)
+#: one-phrase lines of site furniture, compared whole (punctuation and arrows ignored)
+_FURNITURE = frozenset(
+    """
+    read more|learn more|show more|see more|load more|view more|show less|see less|view all|see all|show all
+    back to top|go to top|top|home|about|about us|blog|docs|documentation|search|menu|contact|contact us|help
+    privacy|terms|cookies|login|log in|logout|sign in|sign up|register|subscribe|unsubscribe|share|tweet|like
+    reply|replies|report|edit|delete|cancel|save|submit|next|previous|prev|next page|previous page|older|newer
+    first|last|more|less|expand|collapse|close|open|toggle|copy|copied|download|print|cite|cite this|export
+    github|twitter|linkedin|facebook|youtube|reddit|discord|slack|mastodon|bluesky|rss|email|newsletter
+    all|none|filter|sort|sort by|today|yesterday|this week|this month|trending|popular|latest|new|hot|top rated
+    table of contents|contents|index|overview|introduction|conclusion|appendix|footnotes|notes|references
+    bibliography|works cited|literature|literature cited|references and notes|further reading|see also
+    acknowledgements|acknowledgments|license|licence|contributing|contributors|citation|faq|changelog
+    papers|paper list|reading list|surveys|survey papers|datasets|benchmarks|tools|code|blogs|tutorials|talks
+    videos|books|courses|workshops|misc|miscellaneous|others|other|uncategorized|todo|to read|done|archive
+    skip to main content|skip to content|main menu|navigation|breadcrumb|loading|please wait
+    """.replace("\n", "|").split("|")
+)
+_COUNT = re.compile(
+    r"^\W*(?:total(?: of)?|showing|displaying|found|page|results?|entries|items?)?\W*[\d,.]+\s*[kKmM]?\+?\s*"
+    r"(?:(?:[-–—]|to)\s*[\d,.]+\s*)?(?:(?:of|/)\s*[\d,.]+\s*)?"
+    r"(?:upvotes?|stars?|likes?|views?|comments?|citations?|cited by|forks?|downloads?|followers?|authors?|"
+    r"entries|results?|papers?|items?|articles?|references?|pages?|votes?|points?|replies|reviews?|models?|"
+    r"datasets?|spaces?|collections?|min read|minutes?|hours? ago|days? ago|weeks? ago|months? ago|years? ago)?"
+    r"(?:\s+(?:for|in)\b.*)?\W*$",
+    re.IGNORECASE,
+)
+_COUNT_WORDS = re.compile(
+    r"^\W*(?:total of|showing|displaying)\s+[\d,]+|^\W*page\s+\d+\s+of\s+\d+|^\W*\d+\s*(?:[-–]|to)\s*\d+\s+of\s+[\d,]+"
+    r"|\(showing [\d,]+ of [\d,]+ entries\s*\)|^\W*(?:cited by|citations?|references?)\s*:?\s*[\d,]+\W*$",
+    re.IGNORECASE,
+)
+_MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+           r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_DATE_ONLY = re.compile(
+    r"^\W*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(?:\d{1,2}\s+" + _MONTHS + r"(?:,?\s+\d{4})?|" + _MONTHS
+    + r"(?:\s+\d{1,2}(?:st|nd|rd|th)?)?(?:,?\s+\d{4})?|\d{4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}"
+    r"|(?:19|20)\d\d)\W*$",
+    re.IGNORECASE,
+)
+_MAIL = re.compile(
+    r"^(?:on\s.{4,120}\swrote:|-{2,}\s*(?:original message|forwarded message)\s*-{2,}|begin forwarded message:|"
+    r"(?:from|to|cc|bcc|sent|date|subject|reply-to)\s*:\s.{0,200})$",
+    re.IGNORECASE,
+)
+_MD_HEADING = re.compile(r"^#{1,6}(?:\s|$)")
+_RULE = re.compile(r"^(?:[-*_=~#•·.]\s*){3,}$")
+#: how notes to self and remarks open (a title never opens like this, whatever its case)
+_REMARK_OPENER = re.compile(
+    r"^(?:i|i'm|im|i've|i'd|i'll|lol|lmao|btw|fyi|imo|imho|tbh|todo|pls|plz|thx|hmm+|ok|okay|yep|yup|nope|gonna|"
+    r"wanna|hey|hi|hello|wow|omg|meh|nice|cool|great|awesome|interesting|amazing|love|loved|thanks|thank|ugh|argh|"
+    r"remember|reminder|note to self|must|should|need|needs|gotta)\b",
+    re.IGNORECASE,
+)
+#: lower-case openers of notes ("read this later", "the MoE one", "also the survey")
+_LOWER_OPENER = re.compile(
+    r"^(?:read|reread|re-read|check|skim|look|see|try|ask|find|compare|discuss|cite|the|this|that|these|those|maybe|"
+    r"also|and|but|so|then|still|not|just|really|some|more|other|another|good|bad|best|worst|very|pretty|kinda|sorta|"
+    r"we|you|my|our|your|it|its|it's|there|here|what|why|how|which|who|where|when|did|does|do|is|are|was|were)\b"
+)
+_DANGLING = frozenset("a an the of for to in on at by with from and or but as that which who is are was were be our their its "
+                      "this these those we".split())
+#: what only remarks hold: the first person, a day, an exclamation
+_REMARK_MARK = re.compile(
+    r"\b(?:i|me|my|mine|we|us|our|you|your|lol|haha|btw|imo|tbh|later|tomorrow|tonight|today|weekend|asap|"
+    r"read|reread|check|skim|paper|papers|list|one|this|these)\b|[!?]\s*$|:\)|;\)|:D",
+    re.IGNORECASE,
+)
+
+
+def _remark(t: str, words: list[str]) -> bool:
+    """A short conversational line ("Great paper list!", "read this one later", "lol this one"): it opens
+    like a remark, is not in Title Case and holds a remark's marks, and no sentence ends inside it."""
+    if len(words) > 14 or re.search(r"[.;]\s+[A-Z]", t):
+        return False
+    if not _REMARK_OPENER.match(t):
+        # a lower-case opener is also how a wrapped line of prose starts: only short, comma-free
+        # lines that do not stop mid-phrase count ("read this one later", not "this work, we propose")
+        if not (t[:1].islower() and _LOWER_OPENER.match(t)) or len(words) > 9 or "," in t \
+                or words[-1].casefold().strip(".") in _DANGLING:
+            return False
+    long_words = [w for w in words[1:] if len(w) > 3 and w[0].isalpha()]
+    title_case = bool(long_words) and sum(1 for w in long_words if w[0].isupper()) >= 0.6 * len(long_words)
+    return not title_case and bool(_REMARK_MARK.search(" ".join(words[1:]) or t))
+
+
+def is_binary_line(text: str) -> bool:
+    """Control characters, replacement characters or private-use code points in a good part of the
+    line: what a binary file looks like after decoding, never text anyone pasted."""
+    if not text:
+        return False
+    sample = text[:2000]
+    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f") or ch == "\ufffd"
+              or unicodedata.category(ch) in ("Co", "Cs", "Cn"))
+    return bad >= 3 and bad >= 0.05 * len(sample)
+
+
+def chatter_reason(text: str) -> str | None:
+    """Why a (structural) line is not part of any paper, or ``None`` when it may be.
+
+    ``text`` is the line with white space collapsed and trimmed.
+    """
+    t = text.strip()
+    if not t:
+        return None
+    if is_binary_line(t):
+        return "binary data"
+    letters = sum(1 for ch in t if ch.isalpha())
+    if letters == 0:
+        return "no words (a separator, a number or symbols)"
+    if _RULE.match(t):
+        return "a separator line"
+    if _MD_HEADING.match(t):
+        return "a heading"
+    core = re.sub(r"^[\W_]+|[\W_]+$", "", t).casefold()
+    if core in _FURNITURE:
+        return "page navigation or a section name"
+    if _COUNT.match(t) or _COUNT_WORDS.search(t):
+        return "a count"
+    if _DATE_ONLY.match(t):
+        return "a date"
+    if _MAIL.match(t):
+        return "a mail header"
+    words = t.split()
+    if _NOTE_TO_SELF.match(t):
+        return "a note to self"
+    if len(words) <= 25 and _CALL_TO_ACTION.search(t) or len(words) <= 5 and _FOOTER.match(t):
+        return "a call to action or site furniture"
+    if t.endswith((":", "：")) and len(words) <= 5 and not re.search(r"[A-Z][a-z]+[A-Z]|\d", t[:-1]):
+        return "a label introducing what follows"
+    if _remark(t, words):
+        return "a note or a remark, not a title"
+    if len(words) <= 6 and re.fullmatch(r"[\W\d_]*[A-Z][A-Z &/-]{2,}[\W\d_]*", t) and not re.search(r"\d", t):
+        return "a heading"  # "REFERENCES", "RELATED WORK"
+    if unicodedata.category(t[0]).startswith("S") and len(words) <= 5 and not re.search(r"[:?]", t):
+        return "a heading"  # "📚 Papers", "🔥 News", "⭐ Star History"
+    return None

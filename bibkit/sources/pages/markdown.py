@@ -1,0 +1,358 @@
+"""Reading lists: Markdown ("awesome" lists, notes apps) and the same lists copied from a rendered page.
+
+An item of a reading list is a bullet (``-``, ``*``, ``+``, ``1.``, a checkbox), a table row,
+or — copied from a rendered page, where the Markdown is gone — a line carrying the list's
+tell-tale labels ("[paper] [code]").  Real lists write an item in a dozen ways::
+
+    - **Mixtral of Experts** - Albert Q. Jiang et al., *arXiv* 2024. [[paper](https://arxiv.org/abs/2401.04088)] [[code](https://github.com/…)]
+    - [DeepSeekMoE: Towards …](https://arxiv.org/abs/2401.06066) (ACL 2024)
+    * (ICLR 2024) Title [[Paper]](https://openreview.net/forum?id=…) [![Star](https://img.shields.io/…)](https://github.com/…)
+    1. "Title". Authors. *Venue* 2024. [pdf](…)
+    | [Title](https://arxiv.org/abs/…) | NeurIPS | 2023 | [GitHub](…) |
+
+The reader takes the title from a bold span, a link whose text is a title (not "paper",
+"pdf", "code"…), a quoted span, or the text before the first separator; authors, venue
+and year from what follows; identifiers from the paper links; the paper's code from
+GitHub links.  An item is a paper when it links to a paper, or when a title-like text
+comes with something only papers have (authors, a venue or year, a paper/code label, a
+bold title).  Headings, tables of contents (``[Papers](#papers)``), links to blogs and
+tools, descriptions under an item, badges and chatter are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .base import Draft, Sink
+from .chatter import chatter_reason
+from .ids import PaperId, classify_url, code_links, find_ids
+from .text import Line, YEAR, clean_title, looks_like_names, split_authors, title_likeness
+
+__all__ = ["NAME", "read_block", "line_evidence", "parse_item"]
+
+NAME = "markdown"
+
+_BULLET = re.compile(r"^(?P<indent>\s*)(?:[-*+•◦▪‣]|\d{1,3}[.)])\s+(?:\[[ xX]\]\s+)?(?=\S)")
+_TABLE = re.compile(r"^\s*\|.*\|\s*$")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_REF_DEF = re.compile(r"^\s*\[(?P<ref>[^\]]+)\]:\s*(?P<url>\S+)")
+_HEADING = re.compile(r"^\s*#{1,6}\s|^\s*(?:=+|-+)\s*$")
+_BADGE = re.compile(r"\[!\[[^\]]*\]\([^)]*\)\]\((?P<url>[^)]*)\)|!\[[^\]]*\]\([^)]*\)")
+_LINK = re.compile(r"\[(?P<text>(?:[^\[\]]|\[[^\[\]]*\])*)\]\((?P<url>[^()\s]+(?:\([^()\s]*\)[^()\s]*)?)(?:\s+\"[^\"]*\")?\)")
+_REF_LINK = re.compile(r"\[(?P<text>[^\[\]]+)\]\[(?P<ref>[^\[\]]*)\]")
+_BOLD = re.compile(r"\*\*(?P<t>[^*]+?)\*\*|__(?P<t2>[^_]+?)__")
+_ITALIC = re.compile(r"(?<![*\w])\*(?P<t>[^*]+?)\*(?![*\w])|(?<![_\w])_(?P<t2>[^_]+?)_(?![_\w])")
+_QUOTE = re.compile(r"[“\"](?P<t>[^“”\"]{6,300})[”\"]")
+_LABEL_WORDS = (
+    r"paper|papers|pdf|code|codes|arxiv|project|project page|github|git|website|web|homepage|home|blog|video|"
+    r"videos|slides|demo|dataset|data|model|models|weights|checkpoints?|bibtex|bib|link|here|official|unofficial|"
+    r"huggingface|hugging face|hf|openreview|doi|abstract|abs|html|supp|supplementary|poster|talk|colab|notebook|"
+    r"leaderboard|repo|repository|source|implementation|pytorch|tensorflow|jax|stars?|citation|cite|"
+    r"semantic scholar|s2|acl|acl anthology|ieee|acm|springer|publication|pub|preprint|tweet|twitter|x|"
+    r"youtube|zhihu|reddit|medium|docs|documentation|api|online|download"
+)
+_LABEL = re.compile(rf"^(?:{_LABEL_WORDS})\s*:?$", re.IGNORECASE)
+_LABEL_IN_TEXT = re.compile(rf"\[\s*(?:{_LABEL_WORDS})\s*\]", re.IGNORECASE)
+_RENDERED_LABELS = re.compile(
+    r"\[(?:paper|pdf|code|arxiv|project|github|website|blog|video|slides|demo|bibtex|openreview|doi|html|hf)\]",
+    re.IGNORECASE,
+)
+_VENUE_YEAR = re.compile(
+    r"^(?:[A-Z][A-Za-z&-]{1,15}(?:\s[A-Z][A-Za-z&-]{1,15}){0,3}|arXiv|[A-Z]+[a-z]*[A-Z]+\w*)['’\s]\s*(?:19|20)?\d\d"
+    r"(?:\s*\([\w\s]+\))?$|^(?:19|20)\d\d(?:[/.-]\d{1,2})?$")
+_LEAD = re.compile(r"^(?:\((?P<p>[^()]{2,40})\)|\[(?P<b>[^\[\]]{2,40})\]|(?P<d>(?:19|20)\d\d(?:[/.-]\d{1,2})?)\s*[:\-–|])\s*")
+_SEP = re.compile(r"\s+[-–—|]\s+|\s*[,.]\s+(?=\S)")
+_TITLE_COLUMNS = ("title", "paper", "papers", "paper title", "name", "work", "publication", "article")
+_VENUE_COLUMNS = ("venue", "conference", "conf", "conf.", "journal", "published", "publication venue", "where")
+_YEAR_COLUMNS = ("year", "date", "time", "published", "release")
+_AUTHOR_COLUMNS = ("authors", "author", "first author", "by")
+
+
+def line_evidence(line: Line) -> float:
+    t = line.raw.strip()
+    if not t or len(t) > 4000:
+        return 0.0
+    score = 0.0
+    if _TABLE.match(t):
+        score += 3.0 if "|" in t[1:-1] else 0.0
+    if _TABLE_RULE.match(t) and "|" in t:
+        score += 3.0
+    bullet = _BULLET.match(t)
+    links = _LINK.findall(t) if "](" in t else []
+    if links:
+        paperish = any(classify_url(u) is not None for _txt, u in links)
+        labelled = any(_LABEL.match(txt.strip("[]")) for txt, _u in links)
+        score += 2.0 + (1.5 if paperish else 0.0) + (1.0 if labelled else 0.0) + (0.5 if bullet else 0.0)
+    elif bullet:
+        if _BOLD.search(t) or _RENDERED_LABELS.search(t):
+            score += 2.5
+        else:
+            score += 0.5
+    if _RENDERED_LABELS.search(t):
+        score += 2.5
+    if _REF_DEF.match(t):
+        score += 2.0
+    if _BADGE.search(t):
+        score += 1.0
+    if not bullet and "\t" in line.raw and len(line.raw.split("\t")) >= 3:
+        score += 1.5
+    return min(score, 6.0)
+
+
+def read_block(lines: list[Line], sink: Sink) -> None:
+    defs: dict[str, str] = {}
+    for ln in lines:
+        m = _REF_DEF.match(ln.raw)
+        if m:
+            defs[m.group("ref").strip().lower()] = m.group("url")
+    items: list[tuple[list[Line], str]] = []  # (lines, kind)
+    cur: list[Line] = []
+    cur_indent = -1
+    table: list[Line] = []
+
+    def close() -> None:
+        nonlocal cur
+        if cur:
+            items.append((cur, "item"))
+            cur = []
+
+    def close_table() -> None:
+        nonlocal table
+        if table:
+            items.append((table, "table"))
+            table = []
+
+    for ln in lines:
+        raw = ln.raw.rstrip()
+        if not ln.text:
+            close()
+            close_table()
+            continue
+        if _TABLE.match(raw) or (table and _TABLE_RULE.match(raw)):
+            close()
+            table.append(ln)
+            continue
+        close_table()
+        b = _BULLET.match(raw)
+        if b:
+            close()
+            cur = [ln]
+            cur_indent = len(b.group("indent").expandtabs(4))
+            continue
+        if _REF_DEF.match(raw):
+            close()
+            sink.skip(ln, "a Markdown link definition (used by the items that refer to it)")
+            continue
+        if _HEADING.match(raw):
+            close()
+            sink.skip(ln, "a heading")
+            continue
+        indent = len(raw) - len(raw.lstrip())
+        if cur and (indent > cur_indent or not _standalone(ln)):
+            cur.append(ln)  # a wrapped item
+            continue
+        close()
+        items.append(([ln], "line"))
+    close()
+    close_table()
+    for group, kind in items:
+        if kind == "table":
+            _table(group, defs, sink)
+            continue
+        text = " ".join(ln.raw.strip() for ln in group)
+        if kind == "item":
+            text = _BULLET.sub("", group[0].raw.rstrip(), count=1) + (" " + " ".join(ln.raw.strip() for ln in group[1:])
+                                                                     if len(group) > 1 else "")
+        draft, why = parse_item(text, group[0].no, defs, rendered=(kind == "line"))
+        if draft is None:
+            sink.skip_all(group, why)
+        else:
+            sink.add(draft)
+
+
+def _standalone(ln: Line) -> bool:
+    """A line outside a bullet that is an item of its own (a rendered-page copy of a list)."""
+    return bool(_RENDERED_LABELS.search(ln.text) or "](" in ln.raw or _BOLD.match(ln.text))
+
+
+def _table(rows: list[Line], defs: dict[str, str], sink: Sink) -> None:
+    header: list[str] | None = None
+    body: list[Line] = []
+    for k, ln in enumerate(rows):
+        if _TABLE_RULE.match(ln.raw):
+            if k == 1 and header is None:
+                header = [c.strip().strip("*_ ").lower() for c in _cells(rows[0].raw)]
+                body = [r for r in body if r is not rows[0]]
+            sink.skip(ln, "the rule under a table's header")
+            continue
+        body.append(ln)
+    if header is not None:
+        sink.skip(rows[0], "a table's header row")
+    title_col = next((i for i, h in enumerate(header or []) if h in _TITLE_COLUMNS), None)
+    author_col = next((i for i, h in enumerate(header or []) if h in _AUTHOR_COLUMNS), None)
+    venue_col = next((i for i, h in enumerate(header or []) if h in _VENUE_COLUMNS), None)
+    year_col = next((i for i, h in enumerate(header or []) if h in _YEAR_COLUMNS and i != venue_col), None)
+    for ln in body:
+        cells = _cells(ln.raw)
+        if title_col is None or title_col >= len(cells):
+            scored = [(title_likeness(_plain(c)) + 0.1 * min(len(_plain(c).split()), 8) / 8, i) for i, c in enumerate(cells)]
+            col = max(scored)[1] if scored else 0
+        else:
+            col = title_col
+        if not cells:
+            continue
+        parts = [cells[col]]
+        if author_col is not None and author_col < len(cells) and author_col != col:
+            parts.append(" - " + _plain(cells[author_col]) + ".")
+        extras = []
+        for i, c in enumerate(cells):
+            if i in (col, author_col):
+                continue
+            if i in (venue_col, year_col):
+                extras.append(f"({_plain(c)})" if _plain(c) else "")
+            else:
+                extras.append(c)
+        draft, why = parse_item(" ".join(parts + [e for e in extras if e]), ln.no, defs, table=True)
+        if draft is None:
+            sink.skip(ln, why)
+        else:
+            draft.shape = "table"
+            sink.add(draft)
+
+
+def _cells(raw: str) -> list[str]:
+    s = raw.strip()
+    if s.startswith("|"):
+        s = s[1:]
+    if s.endswith("|"):
+        s = s[:-1]
+    return [c.strip() for c in re.split(r"(?<!\\)\|", s)]
+
+
+def _plain(text: str) -> str:
+    """Markdown removed: links become their text, emphasis and badges go."""
+    t = _BADGE.sub(" ", text)
+    t = _LINK.sub(lambda m: m.group("text"), t)
+    t = re.sub(r"\*\*|__|`", "", t)
+    t = re.sub(r"(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])", "", t)
+    return re.sub(r"\s+", " ", t).strip()
+
+
+def parse_item(text: str, line: int, defs: dict[str, str] | None = None, *, rendered: bool = False,
+               table: bool = False) -> tuple[Draft | None, str]:
+    """A draft of the paper one list item names, or ``(None, why not)``."""
+    defs = defs or {}
+    d = Draft(NAME, "table" if table else ("rendered" if rendered else "item"), line)
+    t = text.strip()
+    reason = chatter_reason(_plain(t))
+    if reason and not ("](" in t and any(classify_url(u) for _x, u in _LINK.findall(t))):
+        return None, reason
+    for m in _BADGE.finditer(t):
+        url = m.groupdict().get("url")
+        if url and code_links(url):
+            d.code.extend(u for u in code_links(url) if u not in d.code)
+    t = _BADGE.sub(" ", t)
+    t = _REF_LINK.sub(lambda m: f"[{m.group('text')}]({defs.get((m.group('ref') or m.group('text')).lower(), '#')})", t)
+    links = [(m.group("text").strip(), m.group("url"), m.start(), m.end()) for m in _LINK.finditer(t)]
+    paper_link = anchor_only = False
+    title_from_link = None
+    for text_, url, _s, _e in links:
+        ident = classify_url(url)
+        label = text_.strip("[]* ")
+        if ident is not None:
+            d.add_id(ident)
+            paper_link = True
+        elif code_links(url):
+            d.code.extend(u for u in code_links(url) if u not in d.code)
+        if url.startswith("#"):
+            anchor_only = True
+        if title_from_link is None and not _LABEL.match(label) and not _VENUE_YEAR.match(label) \
+                and len(label.split()) >= 2 and title_likeness(_plain(label)) >= 0.3 and not url.startswith("#"):
+            title_from_link = _plain(label)
+    if links and anchor_only and not paper_link and all(u.startswith("#") for _x, u, _s, _e in links):
+        return None, "a table-of-contents link"
+    # identifiers written out in the text (not inside a link target)
+    bare = _LINK.sub(lambda m: " " + m.group("text") + " ", t)
+    for _s, _e, ident in find_ids(bare):
+        d.add_id(ident)
+        paper_link = True
+    d.code.extend(u for u in code_links(bare) if u not in d.code)
+    plain = _plain(t)
+    plain = _LABEL_IN_TEXT.sub(" ", plain)  # "[paper] [code]" of a rendered copy
+    plain = re.sub(r"https?://\S+", " ", plain)
+    plain = re.sub(r"\s+", " ", plain).strip(" -–|")
+    # leading venue or date: "(ICLR 2024) Title", "[2024/01] Title", "2024.01: Title"
+    lead = _LEAD.match(plain)
+    venue_bits: list[str] = []
+    if lead and (lead.group("d") or _VENUE_YEAR.match((lead.group("p") or lead.group("b") or "").strip())):
+        venue_bits.append((lead.group("p") or lead.group("b") or lead.group("d") or "").strip())
+        plain = plain[lead.end():]
+    title = None
+    bold = next((b for b in (_BOLD.search(t),) if b), None)
+    if bold:
+        candidate = _plain(bold.group("t") or bold.group("t2") or "")
+        if candidate and not _VENUE_YEAR.match(candidate) and not _LABEL.match(candidate) and len(candidate.split()) >= 1:
+            title = candidate
+    if title is None and title_from_link:
+        title = title_from_link
+    if title is None:
+        q = _QUOTE.search(plain)
+        if q and title_likeness(q.group("t")) >= 0.3:
+            title = q.group("t")
+    rest = plain
+    if title is None:
+        pieces = _SEP.split(plain, maxsplit=1)
+        title = pieces[0] if pieces else None
+        rest = pieces[1] if len(pieces) > 1 else ""
+    else:
+        idx = plain.find(title)
+        rest = plain[idx + len(title):] if idx >= 0 else plain
+    rest = rest.strip(" \"”“-–—|,.:")
+    # venue and year: italic spans, parentheses, brackets, "Venue 2024" pieces
+    for m in _ITALIC.finditer(t):
+        v = (m.group("t") or m.group("t2") or "").strip()
+        if v and v != title and not (title and v in title):
+            venue_bits.append(v)
+    for m in re.finditer(r"\(([^()]{2,60})\)|\[([^\[\]]{2,40})\]", rest):
+        v = (m.group(1) or m.group(2) or "").strip()
+        if YEAR.search(v) or _VENUE_YEAR.match(v):
+            venue_bits.append(v)
+    authors_text = None
+    first = re.split(r"\s*[,.;(\[]\s*(?=[*_A-Z(\[]?[A-Za-z]*\s*(?:19|20)\d\d)|\s+[-–—|]\s+", rest, maxsplit=1)[0] if rest else ""
+    first = re.sub(r"\s*(?:,\s*)?\*?[A-Z][\w&-]*\*?\s*(?:19|20)\d\d.*$", "", first).strip(" ,.;")
+    if first and (looks_like_names(first) or re.search(r"\bet al\b", first)) and not _VENUE_YEAR.match(first):
+        authors_text = first
+    if authors_text:
+        authors = split_authors(authors_text)
+        d.authors, d.truncated = authors.names, authors.truncated
+    years = [int(m.group(1)) for v in venue_bits for m in YEAR.finditer(v)] or \
+        [int(m.group(1)) for m in YEAR.finditer(rest)]
+    if years:
+        d.year = years[0]
+    venue = next((re.sub(r"['’]?\s*(?:19|20)?\d\d(?:[/.-]\d{1,2})?\s*$", "", v).strip(" ,.")
+                  for v in venue_bits if re.search(r"[A-Za-z]{2}", v)), None)
+    if venue and not _LABEL.match(venue):
+        d.venue = venue
+    title = clean_title(title) if title else None
+    if title and (_LABEL.match(title) or _VENUE_YEAR.match(title) or chatter_reason(title)):
+        title = None
+    if title and re.fullmatch(r"(?:https?://|www\.)\S+", title):
+        title = None
+    d.title = title
+    hints = bool(d.authors) + bool(d.year or d.venue) + bool(bold and title) + bool(d.code) \
+        + bool(_RENDERED_LABELS.search(text) or any(_LABEL.match(x.strip("[]* ")) for x, _u, _s, _e in links))
+    if paper_link:
+        d.confidence = 0.95 if title else 0.8
+        return d, ""
+    if not title:
+        return None, "a list item without a paper title or a paper link"
+    likeness = title_likeness(title)
+    if hints >= 1 and likeness >= 0.35:
+        d.confidence = round(0.6 + 0.1 * min(hints, 3) + 0.1 * (likeness >= 0.6), 2)
+        return d, ""
+    if links and not hints:
+        return None, "a link to a page that is not a paper (a blog, a tool, a website)"
+    if not rendered and likeness >= 0.6 and len(title.split()) >= 3 and not table:
+        d.confidence = 0.5
+        return d, ""
+    return None, "a list item that does not name a paper"

@@ -1,0 +1,141 @@
+"""Cut a paste into blocks and pick the reader of each: a paste may mix pages and styles.
+
+Every reader scores every line with what only its pages show (an ``arXiv:<id>`` head, a
+``Paper • <id> •`` item, a Markdown link, an author list with a year, a bare paper URL…);
+paragraphs of prose (abstracts) count for the ``titles`` reader.  The reading of the whole
+paste is then the labelling of its lines that collects the most evidence while paying for
+every change of reader — little at a blank line, much inside a paragraph — so a line with
+no evidence of its own (a wrapped line, a title, a chatty remark) goes with its neighbours,
+and a mixed paste splits where its pieces meet.  One pass over the lines (a Viterbi over
+six states with a "stay or switch" transition), so linear in the input.
+
+A block's confidence compares the evidence for its reader with the best other reader's
+over the same lines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import arxiv, hf, markdown, notes, references, titles
+from .text import Line
+
+__all__ = ["Block", "segment", "READERS"]
+
+#: reader names in the order of preference when the evidence ties (titles first: the old default)
+READERS: tuple[str, ...] = (titles.NAME, arxiv.NAME, hf.NAME, markdown.NAME, references.NAME, notes.NAME)
+_EVIDENCE = (titles.line_evidence, arxiv.line_evidence, hf.line_evidence, markdown.line_evidence,
+             references.line_evidence, notes.line_evidence)
+#: the price of changing reader at a blank line, and inside a paragraph
+SWITCH_AT_BLANK = 3.0
+SWITCH_INSIDE = 8.0
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*(?:\s|$)")
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    reader: str
+    start: int  # index into the lines (0-based, inclusive)
+    end: int  # exclusive
+    confidence: float
+
+
+def _prose(text: str) -> float:
+    """Evidence that a line is prose of an abstract (the ``titles`` reader's): many words, most of
+    them lower-case, sentences; more for a long unwrapped paragraph."""
+    words = text.split()
+    if len(words) < 8:
+        return 0.0
+    long_words = [w for w in words if len(w) > 3 and w[0].isalpha()]
+    if not long_words or sum(1 for w in long_words if w[0].islower()) < 0.6 * len(long_words):
+        return 0.0
+    score = 0.5
+    if len(text) >= 200 and len(_SENTENCE_END.findall(text)) >= 2:
+        score += 1.5
+    return score
+
+
+def _scores(lines: list[Line]) -> list[list[float]]:
+    scores = [[f(ln) if ln.text else 0.0 for f in _EVIDENCE] for ln in lines]
+    for k, ln in enumerate(lines):
+        if ln.text and max(scores[k][1:]) < 2.5:
+            scores[k][0] += _prose(ln.text)
+    # paragraphs of prose: an abstract (the titles reader's), unless another reader claims the lines
+    i, n = 0, len(lines)
+    while i < n:
+        if not lines[i].text:
+            i += 1
+            continue
+        j = i
+        length = 0
+        ends = 0
+        while j < n and lines[j].text:
+            length += len(lines[j].text) + 1
+            ends += len(_SENTENCE_END.findall(lines[j].text))
+            j += 1
+        claimed = sum(1 for row in scores[i:j] if max(row[1:]) >= 2.5)
+        if 250 <= length <= 5000 and ends >= 2 and claimed <= 0.2 * (j - i):
+            share = 3.0 / (j - i)
+            for k in range(i, j):
+                scores[k][0] += share
+            # the short line just above (the paper's title) is the feed's too
+            p = i - 1
+            while p >= 0 and not lines[p].text:
+                p -= 1
+            if p >= 0 and len(lines[p].text) <= 300 and max(scores[p][1:]) < 2.5:
+                scores[p][0] += 1.0
+        i = j
+    return scores
+
+
+def segment(lines: list[Line]) -> list[Block]:
+    """The blocks of ``lines`` with their reader, in order (blank lines go with the block before)."""
+    rows = [k for k, ln in enumerate(lines) if ln.text]
+    if not rows:
+        return [Block(titles.NAME, 0, len(lines), 0.5)] if lines else []
+    scores = _scores(lines)
+    r_count = len(READERS)
+    inf = float("inf")
+    back: list[list[int]] = []
+    prev_cost = [0.0] * r_count
+    last = -1
+    for idx, k in enumerate(rows):
+        row = scores[k]
+        cost = [-row[r] - (0.01 if r == 0 else 0.0) for r in range(r_count)]
+        if idx == 0:
+            cur = cost
+            back.append(list(range(r_count)))
+        else:
+            switch = SWITCH_AT_BLANK if k - last > 1 else SWITCH_INSIDE
+            best_r = min(range(r_count), key=lambda r: prev_cost[r])
+            best = prev_cost[best_r] + switch
+            cur = [inf] * r_count
+            ptr = [0] * r_count
+            for r in range(r_count):
+                stay = prev_cost[r]
+                if stay <= best:
+                    cur[r], ptr[r] = stay + cost[r], r
+                else:
+                    cur[r], ptr[r] = best + cost[r], best_r
+            back.append(ptr)
+        prev_cost = cur
+        last = k
+    state = min(range(r_count), key=lambda r: prev_cost[r])
+    labels = [0] * len(rows)
+    for idx in range(len(rows) - 1, -1, -1):
+        labels[idx] = state
+        state = back[idx][state]
+    blocks: list[Block] = []
+    start_idx = 0
+    for idx in range(1, len(rows) + 1):
+        if idx == len(rows) or labels[idx] != labels[start_idx]:
+            r = labels[start_idx]
+            first = 0 if not blocks else rows[start_idx]
+            end = rows[idx] if idx < len(rows) else len(lines)
+            own = sum(scores[k][r] for k in rows[start_idx:idx])
+            alt = max(sum(scores[k][o] for k in rows[start_idx:idx]) for o in range(r_count) if o != r)
+            confidence = 0.5 + 0.5 * (own - alt) / (own + alt + 1.0)
+            blocks.append(Block(READERS[r], first, end, round(max(0.3, min(1.0, confidence)), 2)))
+            start_idx = idx
+    return blocks
