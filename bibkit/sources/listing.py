@@ -894,8 +894,8 @@ def _classify(
                 item.after_text = True
                 metas.append((no, item))
             if any(item.kind == "count" and item.unit in ("author", "authors") for item in tail) \
-                    and _could_be_names(key) and author_line_cost(key) < _INF:
-                forced = key  # "Jianhong Bai · 10 authors"
+                    and _could_be_names(key) and (author_line_cost(key) < _INF or len(key.split()) <= 3):
+                forced = key  # "Jianhong Bai · 10 authors", "Qwen · 20 authors": the first author(s)
         m = _AUTHORS_PREFIX.match(key)
         if forced is not None:
             pass
@@ -1184,7 +1184,7 @@ def read_lines(raw: list[str], origin: str, *, strict: bool = False, first: int 
             elif item.kind == "submitted":
                 # a card names its submitter above the title: once the current paper has its
                 # abstract, a "Submitted by" belongs to the next one
-                if current is None or current.abstract is not None:
+                if current is None or current.abstract is not None or current.authors:
                     pending_submitter = item.value
                 else:
                     current.meta.setdefault("hf_submitted_by", item.value)
@@ -1323,11 +1323,14 @@ def _title_link(entry: Entry, url: str, no: int) -> None:
 
 
 def _drop_headings(entries: list[Entry]) -> tuple[list[Entry], list[Entry]]:
-    """In a paste whose papers come with abstracts, an abstract-less "title" that is a Markdown
-    heading, or two or three plain words ("Surveys", "Mixture of Experts"), is a section heading."""
+    """In a paste whose papers come with abstracts (or author lines), an abstract-less, author-less
+    "title" that is a Markdown heading, or two or three plain words ("Surveys", "Mixture of
+    Experts", an organisation's name on a feed's card), is a heading or a card's label."""
     headings = [bool(e.meta.pop("_heading", False)) for e in entries]
     with_abstract = sum(1 for e in entries if e.abstract)
-    if with_abstract < 3 or with_abstract < 0.6 * len(entries):
+    with_authors = sum(1 for e in entries if e.abstract or e.authors)
+    if not (with_abstract >= 3 and with_abstract >= 0.6 * len(entries)) \
+            and not (with_authors >= 3 and with_authors >= 0.6 * len(entries)):
         return entries, []
     out, dropped = [], []
     for e, heading in zip(entries, headings):

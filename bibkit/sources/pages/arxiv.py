@@ -56,7 +56,8 @@ _FIELD = re.compile(
     re.IGNORECASE,
 )
 _DOI_LINE = re.compile(r"^doi\s*:?\s*(10\.\d{4,9}/\S+)$", re.IGNORECASE)
-_SUBMITTED = re.compile(r"^\[?Submitted(?: on)?\s+(?P<date>[^;\]()]+)", re.IGNORECASE)
+_SUBMITTED = re.compile(r"^\[?Submitted(?: on)?\s+(?P<date>(?:\w{3},?\s+)?\d{1,2}\s+[A-Za-z]{3,9},?\s+\d{4}[^;\]()]*)",
+                        re.IGNORECASE)
 _HISTORY = re.compile(r"^\[v(?P<v>\d+)\]\s+(?P<date>.+)$")
 _SAME_PAPER = re.compile(rf"^(?:\\\\\s*)?\(\s*(?:https?://)?arxiv\.org/abs/(?P<id>{_ID})|^\(or arXiv:", re.IGNORECASE)
 _MORE = re.compile(r"\s*(?:▽ More|△ Less)\s*$")

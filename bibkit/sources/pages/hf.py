@@ -72,6 +72,10 @@ def line_evidence(line: Line) -> float:
         return 2.5
     if t in ("Paper", "•") or t.startswith("Paper •"):
         return 2.0
+    if _LABEL_SUMMARY.match(t) or _LABEL_ABSTRACT.match(t):
+        return 2.0
+    if _SUBMITTED_BY.match(t) or _PUBLISHED.match(t) or t in ("Upvote", "Authors:"):
+        return 1.0  # a paper page's, and a feed's (where the titles reader scores them higher)
     return 0.0
 
 

@@ -132,6 +132,12 @@ def read_block(lines: list[Line], sink: Sink) -> None:
             close()
             table.append(ln)
             continue
+        if raw.count("\t") >= 2 and not _BULLET.match(raw):
+            close()
+            if table and not (table[-1].raw.count("\t") >= 2):
+                close_table()
+            table.append(ln)  # a table copied from a rendered page: cells between tabs
+            continue
         close_table()
         b = _BULLET.match(raw)
         if b:
@@ -175,52 +181,99 @@ def _standalone(ln: Line) -> bool:
     return bool(_RENDERED_LABELS.search(ln.text) or "](" in ln.raw or _BOLD.match(ln.text))
 
 
+_HEADER_WORDS = _TITLE_COLUMNS + _VENUE_COLUMNS + _YEAR_COLUMNS + _AUTHOR_COLUMNS + ("code", "link", "links", "github", "url")
+
+
 def _table(rows: list[Line], defs: dict[str, str], sink: Sink) -> None:
+    """A Markdown table (``| … |`` rows, a header above a ``|---|`` rule) or one copied from a rendered
+    page (cells between tabs, a header row of column names)."""
     header: list[str] | None = None
     body: list[Line] = []
+    if rows and "|" not in rows[0].raw:
+        first = [c.strip().strip("*_ ").lower() for c in _cells(rows[0].raw)]
+        if sum(1 for c in first if c in _HEADER_WORDS) >= 2:
+            header = first
+            sink.skip(rows[0], "a table's header row")
+            rows = rows[1:]
     for k, ln in enumerate(rows):
         if _TABLE_RULE.match(ln.raw):
             if k == 1 and header is None:
                 header = [c.strip().strip("*_ ").lower() for c in _cells(rows[0].raw)]
                 body = [r for r in body if r is not rows[0]]
+                sink.skip(rows[0], "a table's header row")
             sink.skip(ln, "the rule under a table's header")
             continue
         body.append(ln)
-    if header is not None:
-        sink.skip(rows[0], "a table's header row")
     title_col = next((i for i, h in enumerate(header or []) if h in _TITLE_COLUMNS), None)
     author_col = next((i for i, h in enumerate(header or []) if h in _AUTHOR_COLUMNS), None)
     venue_col = next((i for i, h in enumerate(header or []) if h in _VENUE_COLUMNS), None)
     year_col = next((i for i, h in enumerate(header or []) if h in _YEAR_COLUMNS and i != venue_col), None)
     for ln in body:
         cells = _cells(ln.raw)
+        if not cells or not any(_plain(c) for c in cells):
+            continue
         if title_col is None or title_col >= len(cells):
             scored = [(title_likeness(_plain(c)) + 0.1 * min(len(_plain(c).split()), 8) / 8, i) for i, c in enumerate(cells)]
-            col = max(scored)[1] if scored else 0
+            col = max(scored)[1]
         else:
             col = title_col
-        if not cells:
-            continue
-        parts = [cells[col]]
-        if author_col is not None and author_col < len(cells) and author_col != col:
-            parts.append(" - " + _plain(cells[author_col]) + ".")
-        extras = []
-        for i, c in enumerate(cells):
-            if i in (col, author_col):
-                continue
-            if i in (venue_col, year_col):
-                extras.append(f"({_plain(c)})" if _plain(c) else "")
-            else:
-                extras.append(c)
-        draft, why = parse_item(" ".join(parts + [e for e in extras if e]), ln.no, defs, table=True)
+        others = [_plain(c) for i, c in enumerate(cells) if i != col]
+        row_hints = sum(1 for c in others if YEAR.search(c) or _VENUE_YEAR.match(c) or _LABEL.match(c)
+                        or looks_like_names(c)) + sum(1 for i, c in enumerate(cells) if i != col and "](" in c)
+        draft, why = parse_item(cells[col], ln.no, defs, table=True, hints=row_hints)
         if draft is None:
             sink.skip(ln, why)
-        else:
-            draft.shape = "table"
-            sink.add(draft)
+            continue
+        draft.shape = "table"
+        for i, cell in enumerate(cells):
+            if i == col:
+                continue
+            text = _plain(cell)
+            for m in _LINK.finditer(cell):
+                ident = classify_url(m.group("url"))
+                if ident is not None:
+                    draft.add_id(ident)
+                draft.code.extend(u for u in code_links(m.group("url")) if u not in draft.code)
+            if i == author_col and text and looks_like_names(text):
+                authors = split_authors(text)
+                draft.authors, draft.truncated = authors.names, authors.truncated
+            elif i == venue_col and text and re.search(r"[A-Za-z]{2}", text) and not _LABEL.match(text):
+                draft.venue = re.sub(r"['’\s]*(?:19|20)\d\d\s*$", "", text).strip() or None
+                years = [int(y.group(1)) for y in YEAR.finditer(text)]
+                draft.year = draft.year or (years[0] if years else None)
+            elif i == year_col and YEAR.search(text):
+                draft.year = int(YEAR.search(text).group(1))
+        sink.add(draft)
+
+
+_DASH_SEP = re.compile(r"\s+[-–—|]\s+")
+_PAREN_VENUE = re.compile(r"\s+[(\[](?=[^()\[\]]*(?:19|20)\d\d)")
+
+
+def _split_title(plain: str) -> tuple[str | None, str]:
+    """The title at the start of an item's plain text and what follows it: the title ends at a
+    spaced dash ("Title - Authors, Venue"), else at a parenthesised venue or year ("Title (ACL
+    2024)"), else at a full stop or comma that an author list follows.  Commas and colons inside
+    titles stay."""
+    if not plain:
+        return None, ""
+    m = _DASH_SEP.search(plain)
+    if m and m.start() > 0:
+        return plain[: m.start()], plain[m.end():]
+    m = _PAREN_VENUE.search(plain)
+    if m and m.start() > 0:
+        return plain[: m.start()], plain[m.start():]
+    for m in re.finditer(r"[.,]\s+", plain):
+        after = plain[m.end():]
+        head = re.split(r"[.,(]\s", after, maxsplit=1)[0]
+        if re.search(r"\bet al\b", head) or looks_like_names(head, min_names=1) and len(head.split()) <= 12:
+            return plain[: m.start()], after
+    return plain, ""
 
 
 def _cells(raw: str) -> list[str]:
+    if "|" not in raw and raw.count("\t") >= 2:
+        return [c.strip() for c in raw.strip("\r\n").split("\t")]
     s = raw.strip()
     if s.startswith("|"):
         s = s[1:]
@@ -239,7 +292,7 @@ def _plain(text: str) -> str:
 
 
 def parse_item(text: str, line: int, defs: dict[str, str] | None = None, *, rendered: bool = False,
-               table: bool = False) -> tuple[Draft | None, str]:
+               table: bool = False, hints: int = 0) -> tuple[Draft | None, str]:
     """A draft of the paper one list item names, or ``(None, why not)``."""
     defs = defs or {}
     d = Draft(NAME, "table" if table else ("rendered" if rendered else "item"), line)
@@ -301,9 +354,7 @@ def parse_item(text: str, line: int, defs: dict[str, str] | None = None, *, rend
             title = q.group("t")
     rest = plain
     if title is None:
-        pieces = _SEP.split(plain, maxsplit=1)
-        title = pieces[0] if pieces else None
-        rest = pieces[1] if len(pieces) > 1 else ""
+        title, rest = _split_title(plain)
     else:
         idx = plain.find(title)
         rest = plain[idx + len(title):] if idx >= 0 else plain
@@ -339,7 +390,7 @@ def parse_item(text: str, line: int, defs: dict[str, str] | None = None, *, rend
     if title and re.fullmatch(r"(?:https?://|www\.)\S+", title):
         title = None
     d.title = title
-    hints = bool(d.authors) + bool(d.year or d.venue) + bool(bold and title) + bool(d.code) \
+    hints += bool(d.authors) + bool(d.year or d.venue) + bool(bold and title) + bool(d.code) \
         + bool(_RENDERED_LABELS.search(text) or any(_LABEL.match(x.strip("[]* ")) for x, _u, _s, _e in links))
     if paper_link:
         d.confidence = 0.95 if title else 0.8

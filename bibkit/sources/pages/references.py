@@ -245,7 +245,13 @@ def _sentences(text: str) -> list[tuple[int, int]]:
                 pass  # "et al." ends an author list
             elif (len(token) == 1 and token.isalpha() and token.isupper()) or low in _ABBREV \
                     or re.fullmatch(r"(?:[A-Z]\.)+[A-Z]?", token) or re.fullmatch(r"[A-Z][a-z]?", token):
-                continue
+                # an initial, unless it ends a Vancouver author list ("…, Schneider N. Tool learning
+                # with …"): a surname before it, and a sentence after it
+                prev = re.search(r"([^\W\d_][\w'’-]+)\s+\S+$", text[max(0, stop - 40):stop])
+                nxt = text[m.end():m.end() + 40]
+                if not (len(token) <= 3 and token.isupper() and prev and prev.group(1)[0].isupper()
+                        and re.match(r"[A-Z][a-z]+\s+(?!and\b|et\b)[a-z]", nxt)):
+                    continue
         elif not re.match(r"\s*[\"“]?(?:In\b|arXiv|Proc|Journal|Advances|Trans|IEEE|ACM|Preprint|(?:19|20)\d\d)",
                           text[m.end():m.end() + 20]):
             continue  # "Tuning? Case study": a question inside a title

@@ -58,10 +58,9 @@ def _prose(text: str) -> float:
 
 def _scores(lines: list[Line]) -> list[list[float]]:
     scores = [[f(ln) if ln.text else 0.0 for f in _EVIDENCE] for ln in lines]
-    for k, ln in enumerate(lines):
-        if ln.text and max(scores[k][1:]) < 2.5:
-            scores[k][0] += _prose(ln.text)
-    # paragraphs of prose: an abstract (the titles reader's), unless another reader claims the lines
+    # paragraphs of prose: an abstract.  On its own, or beside titles, it is the titles reader's; inside
+    # a paragraph that another reader's lines hold (an abstract under "Subjects:" on an arXiv listing,
+    # the continuation lines of a reference) it is that reader's
     i, n = 0, len(lines)
     while i < n:
         if not lines[i].text:
@@ -74,11 +73,25 @@ def _scores(lines: list[Line]) -> list[list[float]]:
             length += len(lines[j].text) + 1
             ends += len(_SENTENCE_END.findall(lines[j].text))
             j += 1
+        strong = [0] * len(READERS)
+        for row in scores[i:j]:
+            for r in range(1, len(READERS)):
+                if row[r] >= 3.0:
+                    strong[r] += 1
+        owner = max(range(1, len(READERS) - 1), key=lambda r: strong[r])  # notes are lines, never prose
+        if not (strong[owner] >= 0.08 * (j - i) or (strong[owner] >= 2 and strong[owner] >= 0.04 * (j - i))):
+            owner = 0
+        for k in range(i, j):
+            if max(scores[k][1:]) < 2.5:
+                scores[k][owner] += _prose(lines[k].text)
         claimed = sum(1 for row in scores[i:j] if max(row[1:]) >= 2.5)
-        if 250 <= length <= 5000 and ends >= 2 and claimed <= 0.2 * (j - i):
+        if 250 <= length <= 5000 and ends >= 2 and (owner != 0 or claimed <= 0.2 * (j - i)):
             share = 3.0 / (j - i)
             for k in range(i, j):
-                scores[k][0] += share
+                scores[k][owner] += share
+            if owner != 0:
+                i = j
+                continue
             # the short line just above (the paper's title) is the feed's too
             p = i - 1
             while p >= 0 and not lines[p].text:
