@@ -94,14 +94,25 @@ def link_summary(link: Link) -> dict[str, Any]:
 
 
 def entry_summary(entry: Entry) -> dict[str, Any]:
-    """Per-entry report fields every command shares: key, title, source, links, problems."""
-    return {
+    """Per-entry report fields every command shares: key, title, source, the reader of pasted text
+    that made it (with its confidence), links, problems."""
+    out = {
         "key": entry.key,
         "title": entry.title,
         "source": str(entry.origin) if entry.origin else None,
         "links": [link_summary(link) for link in entry.links],
         "problems": [problem_summary(p) for p in entry.problems],
     }
+    if entry.read_by is not None:
+        out["reader"] = {"name": entry.read_by.reader, "shape": entry.read_by.shape,
+                         "confidence": entry.read_by.confidence}
+    return out
+
+
+def skipped_summary(doc: Document) -> list[dict[str, Any]]:
+    """The lines of pasted inputs that became no paper, with where and why (for ``--report``)."""
+    return [{"location": str(s.location), "line": s.location.line, "text": s.text, "reason": s.reason}
+            for s in doc.skipped]
 
 
 def problem_summary(problem: Problem) -> dict[str, Any]:
@@ -163,7 +174,7 @@ class BuildResult:
 
     def totals(self) -> dict[str, int]:
         return {"read": self.read, "written": len(self.document), "merged": len(self.merges),
-                "problems": len(self.problems)}
+                "problems": len(self.problems), "skipped_lines": len(self.document.skipped)}
 
     def exit_code(self, strict: bool = False) -> int:
         from .errors import ExitCode
@@ -201,6 +212,7 @@ class BuildResult:
             "merged": [_as_plain(m) for m in self.merges],
             "entries": entries,
             "problems": [problem_summary(p) for p in self.document.problems],
+            "skipped_lines": skipped_summary(self.document),
         }
         if enrich is not None:
             # enrichment totals (resolved/ambiguous/unresolved/by_step) and requests per service at top level

@@ -84,6 +84,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _summary(args: argparse.Namespace, result: Any) -> None:
     rows: list[tuple[str, Any]] = [("entries read", result.read)]
+    if result.document.skipped:
+        rows.append(("lines skipped", f"{len(result.document.skipped)} (no paper: headings, navigation, notes; see --report)"))
     notes: list[str] = []
     if result.backup:
         notes.append(f"input backed up to {result.backup}")

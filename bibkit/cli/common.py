@@ -110,7 +110,7 @@ def table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-FORMATS_IN = ("listing", "ids", "bib", "hf-json")
+FORMATS_IN = ("listing", "ids", "bib", "hf-json", "titles", "hf-page", "arxiv-page", "markdown", "references", "notes")
 FORMATS_OUT = ("bibtex", "biblatex", "csl-json")
 
 
@@ -118,7 +118,9 @@ def add_io_options(parser: argparse.ArgumentParser) -> None:
     """Inputs and output options shared by convert, enrich and build."""
     parser.add_argument("inputs", nargs="+", metavar="INPUT", help="files to read ('-' = stdin): pasted listings, identifier lists, .bib, HF papers JSON")
     parser.add_argument("-o", "--output", metavar="OUT", help="output file ('-' or omitted = stdout); written atomically, an input is backed up before being overwritten")
-    parser.add_argument("--from", dest="fmt", choices=FORMATS_IN, help="force the input format instead of detecting it")
+    parser.add_argument("--from", dest="fmt", choices=FORMATS_IN, metavar="FORMAT",
+                        help="force the input format instead of detecting it: " + ", ".join(FORMATS_IN)
+                        + " (e.g. --from references for a reference list pasted from a paper)")
     parser.add_argument("--to", choices=FORMATS_OUT, default="bibtex", help="output format (default: bibtex)")
     parser.add_argument("--ascii", action="store_true", help="convert non-ASCII characters to LaTeX macros (for classic BibTeX)")
     parser.add_argument("--code-note", action="store_true", help="add a note 'Code: \\url{...}' for the paper's own GitHub repository")

@@ -26,8 +26,11 @@ def run(args: argparse.Namespace) -> int:
     notes += [f"merged {m.merged_key or m.merged.title!r} into {m.kept_key} ({', '.join(m.reasons)})" for m in result.merges]
     if result.backup:
         notes.insert(0, f"input backed up to {result.backup}")
+    skipped = [("lines skipped", f"{totals['skipped_lines']} (no paper: headings, navigation, notes; see --report)")] \
+        if totals["skipped_lines"] else []
     print_summary(args, "bibkit convert", [
         ("entries read", totals["read"]),
+        *skipped,
         ("entries written", totals["written"]),
         ("merged duplicates", totals["merged"]),
         ("problems", totals["problems"]),

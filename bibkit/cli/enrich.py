@@ -75,7 +75,8 @@ def run(args: argparse.Namespace) -> int:
     enrichment = result.enrichment
     for line in _notice_lines(enrichment):  # even with --quiet: the user must know enrichment was partial
         print(f"bibkit: {line}", file=sys.stderr)
-    _summary(args, enrichment, result.read, len(result.document), result.backup, result.merges)
+    _summary(args, enrichment, result.read, len(result.document), result.backup, result.merges,
+             len(result.document.skipped))
     return result.exit_code(args.strict)
 
 
@@ -115,9 +116,12 @@ def _notice_lines(result: Any) -> list[str]:
     return lines
 
 
-def _summary(args: argparse.Namespace, result: Any, read: int, written: int, backup: Any, merges: list[Any]) -> None:
+def _summary(args: argparse.Namespace, result: Any, read: int, written: int, backup: Any, merges: list[Any],
+             skipped_lines: int = 0) -> None:
     totals = result.totals
     rows: list[tuple[str, Any]] = [("entries read", read)]
+    if skipped_lines:
+        rows.append(("lines skipped", f"{skipped_lines} (no paper: headings, navigation, notes; see --report)"))
     rows.append(("resolved", totals["resolved"]))
     for step, n in totals["by_step"].items():
         rows.append((f"  by {step}", n))

@@ -50,7 +50,8 @@ from .atom import ArxivRecord, AtomError
 from .base import Candidate, EnrichContext, EntryReport
 from .hf import HfClient, HfPaper
 from .match import (ABSTRACT_CONTRADICTS, AMBIGUOUS, TITLE_MATCH, Evidence, Verdict, abstract_similarity,
-                    extra_title_words, pick, title_in_reference, title_similarity, verify, versions_agree)
+                    author_overlap, extra_title_words, pick, title_in_reference, title_similarity, verify,
+                    versions_agree)
 from .query import abstract_clause, any_of, title_clause, title_words_clause
 
 __all__ = ["ArxivResolver", "STEPS", "RESOLVABLE_TYPES", "UNTRUSTED_ID_SOURCES", "NOT_LOOKED_UP"]
@@ -381,13 +382,17 @@ class ArxivResolver:
 
     @staticmethod
     def _contradicts(work: _Work, rec: ArxivRecord) -> bool:
-        """A user's id that names a clearly different paper (titles and abstracts both disagree)."""
+        """A user's id that names a clearly different paper (titles and abstracts both disagree, and
+        the record's authors, when it has some, are not the paper's: a renamed paper keeps them)."""
         if not work.entry.title:
             return False
         if work.evidence.reference and title_in_reference(rec.title, work.evidence.reference)[1] is None:
             return False  # the reference string holds the title of the id's paper
         t, _conflict = title_similarity(work.entry.title, rec.title)
         if t >= 0.6:
+            return False
+        shared = author_overlap(work.evidence.authors, Evidence.from_names(None, None, rec.author_names).authors)
+        if shared is not None and shared >= 0.5 and len(work.evidence.authors) >= 2:
             return False
         a = abstract_similarity(work.entry.abstract, rec.summary)
         return a is None or a < ABSTRACT_CONTRADICTS

@@ -928,7 +928,7 @@ _MAX_SUMMARY = 700  # characters: a machine summary is a sentence or two, never 
 #: these kinds is no title and no part of an abstract (unless it continues a sentence: see below)
 _CHATTER = frozenset({"binary data", "a note to self", "a call to action or site furniture", "a count",
                       "a separator line", "a mail header", "a note or a remark, not a title",
-                      "a label introducing what follows"})
+                      "a label introducing what follows", "a link to a page that is not a paper"})
 _ALWAYS = frozenset({"binary data", "a mail header"})
 
 
@@ -1168,6 +1168,9 @@ def read_lines(raw: list[str], origin: str, *, strict: bool = False, first: int 
     problems: list[Problem] = []
 
     skipped_at: dict[int, str] = {}
+    # papers here come with abstracts or author lines (then a short line glued above a title is a label)
+    titles_n = sum(1 for sg in segs if sg.label == "T")
+    rich = titles_n >= 3 and sum(1 for sg in segs if sg.label in ("A", "U")) >= 0.6 * titles_n
 
     def where(no: int) -> SourceLocation:
         return SourceLocation(origin, no + off)
@@ -1223,6 +1226,10 @@ def read_lines(raw: list[str], origin: str, *, strict: bool = False, first: int 
                         _SKIP_REASONS.get(item.kind, "page metadata")
             continue
         seg: _Seg = item  # type: ignore[assignment]
+        if seg.label == "T" and rich and _label_above_title(lines, seg):
+            # "Sponsored" / "A Survey on Mixture of Experts": a label glued above a title is no part of it
+            skipped_at[lines[seg.start].no] = "a short line above a title (a label or a note)"
+            seg = _Seg(seg.start + 1, seg.end, seg.label)
         body = model.joined(seg.start, seg.end)
         first_no = lines[seg.start].no
         if seg.label == "T":
@@ -1276,7 +1283,7 @@ def read_lines(raw: list[str], origin: str, *, strict: bool = False, first: int 
     entries, headings = _drop_headings(entries)
     for e in headings:
         if e.origin is not None and e.origin.line is not None:
-            skipped_at[e.origin.line - off] = "a heading among papers that have abstracts"
+            skipped_at[e.origin.line - off] = "a short line among papers that have abstracts or authors (a heading, a label, a note)"
     for e in entries:
         if e.abstract is None:
             e.problem("listing-no-abstract", "the listing gives no abstract for this title", "info")
@@ -1322,10 +1329,24 @@ def _title_link(entry: Entry, url: str, no: int) -> None:
     entry.provenance["links"] = Provenance(SOURCE, 1.0, f"line {no}")
 
 
+def _label_above_title(lines: list[_Line], seg: _Seg) -> bool:
+    """A title paragraph whose first line is one or two words, much shorter than the Title Case line
+    under it: that line was pasted above the title, not wrapped from it."""
+    if seg.end - seg.start < 2:
+        return False
+    first, second = lines[seg.start].key, lines[seg.start + 1].key
+    return (len(first.split()) <= 2 and not first.endswith(("-", ",", ":", "&")) and len(first) < 0.5 * len(second)
+            and second[:1].isupper() and len(second.split()) >= 3)
+
+
 def _drop_headings(entries: list[Entry]) -> tuple[list[Entry], list[Entry]]:
-    """In a paste whose papers come with abstracts (or author lines), an abstract-less, author-less
-    "title" that is a Markdown heading, or two or three plain words ("Surveys", "Mixture of
-    Experts", an organisation's name on a feed's card), is a heading or a card's label."""
+    """In a paste whose papers come with abstracts (or author lines), a line that has neither is a
+    paper only if it reads like a whole title: five words or more, Title Case or a phrase, no
+    sentence, no "Label: …" list.  Headings ("Surveys", "## Related work"), a card's organisation
+    ("Qwen"), a meeting's notes ("Session 4: Efficiency", "Next week: RLHF") are not."""
+    from .pages.chatter import chatter_reason
+    from .pages.text import stands_alone_as_title
+
     headings = [bool(e.meta.pop("_heading", False)) for e in entries]
     with_abstract = sum(1 for e in entries if e.abstract)
     with_authors = sum(1 for e in entries if e.abstract or e.authors)
@@ -1335,8 +1356,8 @@ def _drop_headings(entries: list[Entry]) -> tuple[list[Entry], list[Entry]]:
     out, dropped = [], []
     for e, heading in zip(entries, headings):
         title = structural(e.title or "")
-        short = len(title.split()) <= 3 and not re.search(r"[:?!\d]|[a-z][A-Z]", title)
-        if e.abstract is None and not e.authors and (heading or short):
+        whole = stands_alone_as_title(title) and chatter_reason(title) is None
+        if e.abstract is None and not e.authors and (heading or not whole):
             dropped.append(e)
         else:
             out.append(e)

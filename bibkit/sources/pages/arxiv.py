@@ -43,8 +43,9 @@ __all__ = ["NAME", "read_block", "line_evidence"]
 NAME = "arxiv-page"
 
 _ID = r"(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?"
+#: arXiv writes its name "arXiv" (Hugging Face's paper pages write "arxiv:")
 _HEAD = re.compile(
-    rf"^(?:\[(?P<n>\d{{1,5}})\]\s*|(?P<n2>\d{{1,5}})\.\s+)?arXiv\s?:\s?(?P<id>{_ID})(?P<rest>.*)$", re.IGNORECASE)
+    rf"^(?:\[(?P<n>\d{{1,5}})\]\s*|(?P<n2>\d{{1,5}})\.\s+)?(?:arXiv|ARXIV)\s?:\s?(?P<id>{_ID})(?P<rest>.*)$")
 _HEAD_REST = re.compile(
     r"^\s*(?:\((?:cross-list from [^)]{1,40}|replaced|[a-z-]+(?:\.[A-Za-z-]+)?)\)\s*)*"
     r"(?:\[[^\]]{0,60}\]\s*)?(?:(?:[a-z-]+\.[A-Za-z-]+|[a-z-]+)(?:\s+|$))*\s*$",

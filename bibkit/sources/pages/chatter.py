@@ -50,7 +50,7 @@ _CALL_TO_ACTION = re.compile(
 _FOOTER = re.compile(r"^(?:made with|powered by|built with|written by|updated on|maintained by)\b", re.IGNORECASE)
 #: one-phrase lines of site furniture, compared whole (punctuation and arrows ignored)
 _FURNITURE = frozenset(
-    """
+    s.strip() for s in """
     read more|learn more|show more|see more|load more|view more|show less|see less|view all|see all|show all
     back to top|go to top|top|home|about|about us|blog|docs|documentation|search|menu|contact|contact us|help
     privacy|terms|cookies|login|log in|logout|sign in|sign up|register|subscribe|unsubscribe|share|tweet|like
@@ -65,6 +65,7 @@ _FURNITURE = frozenset(
     videos|books|courses|workshops|misc|miscellaneous|others|other|uncategorized|todo|to read|done|archive
     skip to main content|skip to content|main menu|navigation|breadcrumb|loading|please wait
     """.replace("\n", "|").split("|")
+    if s.strip()
 )
 _COUNT = re.compile(
     r"^\W*(?:total(?: of)?|showing|displaying|found|page|results?|entries|items?)?\W*[\d,.]+\s*[kKmM]?\+?\s*"
@@ -95,11 +96,16 @@ _MAIL = re.compile(
 )
 _MD_HEADING = re.compile(r"^#{1,6}(?:\s|$)")
 _RULE = re.compile(r"^(?:[-*_=~#•·.]\s*){3,}$")
-#: how notes to self and remarks open (a title never opens like this, whatever its case)
+#: how notes to self open, always (no title opens like this, whatever its case)
+_NOTE_OPENER = re.compile(
+    r"^(?:lol|lmao|btw|fyi|imo|imho|tbh|todo|pls|plz|thx|hmm+|ok|okay|yep|yup|nope|gonna|wanna|hey|hi|hello|wow|"
+    r"omg|meh|ugh|argh|note to self|nb|p\.?s\.?)\b",
+    re.IGNORECASE,
+)
+#: how remarks open (with a remark's marks after them: "Great paper list!", "I think …")
 _REMARK_OPENER = re.compile(
-    r"^(?:i|i'm|im|i've|i'd|i'll|lol|lmao|btw|fyi|imo|imho|tbh|todo|pls|plz|thx|hmm+|ok|okay|yep|yup|nope|gonna|"
-    r"wanna|hey|hi|hello|wow|omg|meh|nice|cool|great|awesome|interesting|amazing|love|loved|thanks|thank|ugh|argh|"
-    r"remember|reminder|note to self|must|should|need|needs|gotta)\b",
+    r"^(?:i|i'm|im|i've|i'd|i'll|nice|cool|great|awesome|interesting|amazing|love|loved|thanks|thank|"
+    r"remember|reminder|must|should|need|needs|gotta)\b",
     re.IGNORECASE,
 )
 #: lower-case openers of notes ("read this later", "the MoE one", "also the survey")
@@ -123,6 +129,8 @@ def _remark(t: str, words: list[str]) -> bool:
     like a remark, is not in Title Case and holds a remark's marks, and no sentence ends inside it."""
     if len(words) > 14 or re.search(r"[.;]\s+[A-Z]", t):
         return False
+    if _NOTE_OPENER.match(t) and (len(words) == 1 or not words[1][:1].isupper() or t[:1].islower()):
+        return True
     if not _REMARK_OPENER.match(t):
         # a lower-case opener is also how a wrapped line of prose starts: only short, comma-free
         # lines that do not stop mid-phrase count ("read this one later", not "this work, we propose")
@@ -132,6 +140,11 @@ def _remark(t: str, words: list[str]) -> bool:
     long_words = [w for w in words[1:] if len(w) > 3 and w[0].isalpha()]
     title_case = bool(long_words) and sum(1 for w in long_words if w[0].isupper()) >= 0.6 * len(long_words)
     return not title_case and bool(_REMARK_MARK.search(" ".join(words[1:]) or t))
+
+
+#: a line that is one link, maybe with a word or two before it ("see also https://…", "code: https://…")
+_LINK_LINE = re.compile(
+    r"^(?:[\w'’-]+[:\s-]+){0,3}?(?P<url>(?:https?://|www\.)\S+)\s*[)\].!]*$", re.IGNORECASE)
 
 
 def is_binary_line(text: str) -> bool:
@@ -174,6 +187,12 @@ def chatter_reason(text: str) -> str | None:
     words = t.split()
     if _NOTE_TO_SELF.match(t):
         return "a note to self"
+    link = _LINK_LINE.match(t)
+    if link:
+        from .ids import classify_url
+
+        if classify_url(link.group("url")) is None:
+            return "a link to a page that is not a paper"
     if len(words) <= 25 and _CALL_TO_ACTION.search(t) or len(words) <= 5 and _FOOTER.match(t):
         return "a call to action or site furniture"
     if t.endswith((":", "：")) and len(words) <= 5 and not re.search(r"[A-Z][a-z]+[A-Z]|\d", t[:-1]):

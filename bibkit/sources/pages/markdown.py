@@ -128,7 +128,7 @@ def read_block(lines: list[Line], sink: Sink) -> None:
             close()
             close_table()
             continue
-        if _TABLE.match(raw) or (table and _TABLE_RULE.match(raw)):
+        if _TABLE.match(raw) or (table and "|" in raw and _TABLE_RULE.match(raw)):
             close()
             table.append(ln)
             continue
@@ -154,8 +154,9 @@ def read_block(lines: list[Line], sink: Sink) -> None:
             sink.skip(ln, "a heading")
             continue
         indent = len(raw) - len(raw.lstrip())
-        if cur and (indent > cur_indent or not _standalone(ln)):
-            cur.append(ln)  # a wrapped item
+        if cur and (indent > cur_indent or (not _standalone(ln) and not chatter_reason(ln.text)
+                                            and not re.search(r"[.!?)\]]$", cur[-1].text))):
+            cur.append(ln)  # a wrapped item (indented, or a lazy continuation of an unfinished line)
             continue
         close()
         items.append(([ln], "line"))
@@ -197,7 +198,7 @@ def _table(rows: list[Line], defs: dict[str, str], sink: Sink) -> None:
             rows = rows[1:]
     for k, ln in enumerate(rows):
         if _TABLE_RULE.match(ln.raw):
-            if k == 1 and header is None:
+            if k == 1 and header is None and not any(classify_url(m.group("url")) for m in _LINK.finditer(rows[0].raw)):
                 header = [c.strip().strip("*_ ").lower() for c in _cells(rows[0].raw)]
                 body = [r for r in body if r is not rows[0]]
                 sink.skip(rows[0], "a table's header row")
@@ -398,6 +399,10 @@ def parse_item(text: str, line: int, defs: dict[str, str] | None = None, *, rend
     if not title:
         return None, "a list item without a paper title or a paper link"
     likeness = title_likeness(title)
+    if rendered and not (_RENDERED_LABELS.search(text) or (d.year and (d.venue or d.authors))):
+        # a line of a rendered page (no bullet, no link) names a paper only with the list's labels
+        # ("[paper] [code]") or a venue/authors and a year
+        return None, "a line of text that is not an item of the list"
     if hints >= 1 and likeness >= 0.35:
         d.confidence = round(0.6 + 0.1 * min(hints, 3) + 0.1 * (likeness >= 0.6), 2)
         return d, ""

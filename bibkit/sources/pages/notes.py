@@ -22,7 +22,7 @@ import re
 from .base import Draft, Sink
 from .chatter import chatter_reason
 from .ids import URL, code_links, find_ids
-from .text import Line, YEAR, split_authors, title_likeness
+from .text import Line, YEAR, split_authors, stands_alone_as_title, title_likeness
 
 __all__ = ["NAME", "read_block", "line_evidence", "parse_line"]
 
@@ -52,8 +52,10 @@ def line_evidence(line: Line) -> float:
     body = _DECORATION.sub("", t)
     if _ID_ONLY.match(body):
         return 4.0
-    if _CITED.search(body) or _QUOTED_ONLY.match(body):
+    if _CITED.search(body):
         return 4.0
+    if _QUOTED_ONLY.match(body):
+        return 0.5  # a quoted title alone is a title in any list
     if _UNQUOTED_CITED.match(body) and title_likeness(_UNQUOTED_CITED.match(body).group("title")) >= 0.4:
         return 3.0
     if "](" in t:
@@ -140,7 +142,17 @@ def parse_line(text: str, line: int) -> tuple[list[Draft], str]:
         return [], "a link to code, not to a paper"
     if URL.search(body):
         return [], "a link to a page that is not a paper"
+    if _bare_title(body):
+        d = Draft(NAME, "title", line, confidence=0.5)
+        d.title = body
+        return [d], ""
     return [], "a line of text with no paper link, identifier or citation"
+
+
+def _bare_title(text: str) -> bool:
+    """A line that is nothing but a title: notes list papers that way too (sentences, remarks,
+    labels and headings are not titles: :func:`~.text.stands_alone_as_title`)."""
+    return title_likeness(text) >= 0.65 and stands_alone_as_title(text)
 
 
 def _cite(d: Draft, m: re.Match[str], body: str) -> None:

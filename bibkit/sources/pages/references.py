@@ -59,11 +59,14 @@ _RUNNING_HEAD = re.compile(
 )
 _HEADING = re.compile(r"^(?:#+\s*)?(?:\d+\.?\s+)?(?:references?|bibliography|works cited|literature(?: cited)?|"
                       r"cited works|references and notes|citations)\s*:?$", re.IGNORECASE)
+#: capital and small letters of the Latin scripts (names: "Öztürk", "Łukasz", "Šimek")
+_UP = "A-ZÀ-ÖØ-ÞĀ-Žƀ-ɏ"
+_LO = "a-zß-öø-ÿĀ-žƀ-ɏ"
 _AUTHOR_START = re.compile(
-    r"^(?:[A-Z][\w'’-]+(?:\s(?:van|von|de|der|den|del|da|di|du|la|le)\b)*(?:\s[A-Z][\w'’-]+)?,\s+(?:[A-Z]\.|[A-Z][a-z]+)"
-    r"|(?:[A-Z]\.\s?(?:-?[A-Z]\.\s?)*)[A-Z][\w'’-]+,"
-    r"|[A-Z][\w'’-]+\s+[A-Z]{1,3},"
-    r"|[A-Z][a-z]+(?:\s[A-Z]\.)?\s[A-Z][\w'’-]+(?:,|\sand\s|\.\s(?:19|20)\d\d))"
+    rf"^(?:[{_UP}][\w'’-]+(?:\s(?:van|von|de|der|den|del|da|di|du|la|le)\b)*(?:\s[{_UP}][\w'’-]+)?,\s+(?:[{_UP}]\.|[{_UP}][{_LO}]+)"
+    rf"|(?:[{_UP}]\.\s?(?:-?[{_UP}]\.\s?)*)[{_UP}][\w'’-]+,"
+    rf"|[{_UP}][\w'’-]+\s+[A-Z]{{1,3}},"
+    rf"|[{_UP}][{_LO}]+(?:\s[{_UP}]\.)?\s[{_UP}][\w'’-]+(?:,|\sand\s|\.\s(?:19|20)\d\d))"
 )
 _VENUE_WORD = re.compile(
     r"^(?:In\b|In:|Proc\b|Proceedings|arXiv|CoRR|Advances in|Journal|Transactions|Trans\.|IEEE|ACM|"
@@ -159,28 +162,68 @@ def split_references(lines: list[Line], sink: Sink | None = None) -> list[tuple[
     numbered = len(marked) >= 2 and len(marked) >= 0.25 * len(nonblank)
     refs: list[tuple[int, list[Line]]] = []
     cur: list[Line] = []
+    state = {"text": "", "complete": None, "expected": None, "was_complete": False}
 
     def close() -> None:
         if cur:
             refs.append((cur[0].no, list(cur)))
             cur.clear()
+        state["text"], state["complete"], state["was_complete"] = "", None, False
+
+    def add(ln: Line) -> None:
+        if len(state["text"]) > _MAX_REFERENCE:
+            close()  # no reference is this long: whatever this is, cut it (and keep reading linear)
+        cur.append(ln)
+        state["text"] = f"{state['text']} {ln.text}" if state["text"] else ln.text
+        state["complete"] = None
+
+    def complete() -> bool:
+        if state["complete"] is None:
+            state["complete"] = bool(cur) and _complete(state["text"])
+            state["was_complete"] = state["was_complete"] or state["complete"]
+        return bool(state["complete"])
 
     for ln in body:
         t = ln.text
         if not t:
-            if not numbered or (cur and _complete(" ".join(x.text for x in cur))):
+            if not numbered or complete():
                 close()
+            continue
+        m = _MARKER.match(t)
+        number = int(m.group("a") or m.group("b") or m.group("c")) if m else None
+        if numbered and number is not None and number == state["expected"]:
+            close()  # the next number of the list: a new reference, whatever came before
+            state["expected"] = number + 1
+            add(ln)
+            continue
+        reason = chatter_reason(t) if not m else None
+        if reason and ((reason not in _PART_OF_A_REFERENCE and (not cur or reason in _NEVER_IN_A_REFERENCE or complete()))
+                       or (reason in _PART_OF_A_REFERENCE and (not cur or complete()) and not _TAIL.match(t))):
+            # a note, a heading, a call to action between references: no part of any of them
+            close()
+            if sink is not None:
+                sink.skip(ln, reason)
             continue
         if numbered:
-            if _MARKER.match(t) and (not cur or _complete(" ".join(x.text for x in cur)) or _MARKER.match(t).group("a")):
+            if m and (not cur or not _MARKER.match(cur[0].text) or m.group("a") or complete()):
                 close()
-            cur.append(ln)
+                state["expected"] = (number or 0) + 1
+            elif not m and cur and complete() and not _continues(t):
+                close()
+                if sink is not None:
+                    sink.skip(ln, "text between references")
+                continue
+            add(ln)
             continue
-        if cur:
-            text = " ".join(x.text for x in cur)
-            if _complete(text) and _starts_reference(t):
+        if cur and (complete() or state["was_complete"]) and _starts_reference(t):
+            close()  # (a reference that was whole before a stray line was glued to it ends too)
+        elif cur and complete():
+            if not _continues(t):
                 close()
-        cur.append(ln)
+                if sink is not None:
+                    sink.skip(ln, "text between references")
+                continue
+        add(ln)
     close()
     out: list[tuple[int, list[Line], str]] = []
     for first, group in refs:
@@ -189,6 +232,16 @@ def split_references(lines: list[Line], sink: Sink | None = None) -> list[tuple[
         for piece in pieces:
             out.append((first, group, piece))
     return out
+
+
+#: how the last line of a reference wrapped by a PDF may look ("pp. 12–19.", "15336–15348.", "(2024).")
+_TAIL = re.compile(r"^(?:pp?\.|pages?\b|vol\.|no\.|doi|https?://|\d+\s*[–-]\s*\d+[.,]?$|\(?(?:19|20)\d\d[a-z]?\)?[.,]?$)",
+                   re.IGNORECASE)
+#: chatter kinds a wrapped reference line can have ("2024.", "pp. 12–19.", "15336–15348.")
+_PART_OF_A_REFERENCE = frozenset({"no words (a separator, a number or symbols)", "a date", "a count"})
+#: chatter kinds no line of a reference has
+_NEVER_IN_A_REFERENCE = frozenset({"a note to self", "a call to action or site furniture", "a note or a remark, not a title",
+                                   "binary data", "a mail header", "a separator line", "a link to a page that is not a paper"})
 
 
 def _split_inline(text: str) -> list[str]:
@@ -208,13 +261,26 @@ def _split_inline(text: str) -> list[str]:
     return [text[a:b].strip() for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
 
 
+_MAX_REFERENCE = 4000  # characters
+
+
 def _complete(text: str) -> bool:
-    """Whether the reference gathered so far could end here: it has a year or an identifier and
-    its last line ends like a reference ends."""
+    """Whether the reference gathered so far could end here: it has a year or an identifier, its
+    last line ends like a reference ends, and it reads as a whole reference (a title after the
+    authors: "Dai, D., … Liang. 2024." alone is not)."""
     t = text.rstrip()
     if not (YEAR.search(t) or re.search(r"arXiv|doi|https?://", t, re.IGNORECASE)):
         return False
-    return bool(re.search(r"[.)\]]$|(?:19|20)\d\d[a-z]?$|\d$|https?://\S+$|10\.\d{4,9}/\S+$", t))
+    if not re.search(r"[.)\]]$|(?:19|20)\d\d[a-z]?$|\d$|https?://\S+$|10\.\d{4,9}/\S+$", t):
+        return False
+    return parse_reference(_join([t]), 0) is not None
+
+
+def _continues(t: str) -> bool:
+    """Whether a line can be the rest of a reference whose text already looks whole: a venue,
+    pages, a year, a URL, a lower-case continuation."""
+    return bool(_TAIL.match(t) or _VENUE_WORD.match(t) or t[:1].islower() or re.search(r"\d", t)
+                or t.endswith((",", "-", ";")) or re.match(r"^[(\[]", t))
 
 
 def _starts_reference(t: str) -> bool:
@@ -348,8 +414,8 @@ def parse_reference(text: str, line: int) -> Draft | None:
     score = 0.55 + 0.15 * bool(d.authors) + 0.15 * bool(d.year) + 0.1 * bool(d.venue or d.ids) \
         + 0.05 * (d.shape != "plain")
     d.confidence = round(min(1.0, score), 2)
-    if not (d.authors or d.year or d.ids or d.venue):
-        return None
+    if not (d.authors or d.ids or d.venue):
+        return None  # a title and a year alone ("Meeting notes 2025-01-17") cite nothing
     return d
 
 

@@ -364,3 +364,29 @@ def date_range_end(text: str) -> str | None:
     """The end of a year range ("2023–2024", "2020/2021") in ``text``, or ``None``."""
     m = _RANGE.search(text)
     return m.group(2) if m and int(m.group(2)) > int(m.group(1)) else None
+
+
+_UI_VERB = re.compile(r"^(?:view|open|download|copy|show|read|go|back|sign|log|share|follow|watch|fork|star|edit|browse|"
+                      r"load|see|click|visit|try|get|join|subscribe|contact|learn|explore|discover|check)\b", re.IGNORECASE)
+_SECTION_NUMBER = re.compile(r"^(?:\d+(?:\.\d+)*|[A-Z]|[IVX]+)\.?\s")
+_LABEL_LIST = re.compile(r"^[\w'’ -]{1,25}:\s*[^\W\d_][\w'’.-]*(?:\s*,\s*[^\W\d_][\w'’.-]*)+$")
+_MODEL_TOKEN = re.compile(r"[A-Za-z]\d|\d[A-Za-z]|[a-z][A-Z]|-[A-Z0-9]")
+
+
+def stands_alone_as_title(text: str) -> bool:
+    """Whether a line with nothing around it (no abstract, no authors, no link) is a paper's title:
+    five words or more in Title Case (or three with a model name such as "Qwen2.5", "GPT-4"), no
+    sentence, no section number, no "Label: a, b, c" list, no interface verb ("View on GitHub")."""
+    t = text.strip()
+    words = [w for w in t.split() if any(ch.isalnum() for ch in w)]
+    if len(words) < 3 or len(words) > 45 or title_likeness(t) < 0.55:
+        return False
+    if re.search(r"[.!;]\s+[A-Z]", t) or (t.endswith((".", ":", ";", ",")) and not t.endswith("...")):
+        return False
+    if _SECTION_NUMBER.match(t) or _LABEL_LIST.match(t) or _UI_VERB.match(t) or t.isupper():
+        return False
+    if ":" in t:
+        head, _, tail = t.partition(":")
+        if len([w for w in tail.split() if any(ch.isalnum() for ch in w)]) < 2:
+            return False  # "Session 4: Efficiency", "Next week: RLHF"
+    return len(words) >= 5 or bool(_MODEL_TOKEN.search(re.sub(r"\b\d{4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?\b", " ", t)))

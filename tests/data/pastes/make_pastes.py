@@ -229,6 +229,15 @@ def fmt(name: str, kind: str):
 class Paste:
     text: str
     items: list[tuple[P, bool, bool]]  # (paper, the paste shows its id, the paste shows its abstract)
+    starts: list[int] = field(default_factory=lambda: list(_STARTS))  # line index where each paper begins
+
+
+_STARTS: list[int] = []
+
+
+def mark(out: list[str]) -> None:
+    """Note that a paper's lines begin here (where the chatter property test may insert lines)."""
+    _STARTS.append(len(out))
 
 
 def _repo(p: P) -> str | None:
@@ -245,6 +254,7 @@ def hf_daily(rng: random.Random) -> Paste:
            "", "Daily Papers", "by AK and the research community", "", "Search any paper with AI", "Mar 17",
            "Previous", "Daily", "Weekly", "Monthly", "Next", ""]
     for k, p in enumerate(ps):
+        mark(out)
         out += ["Submitted by", rng.choice(["akhaliq", "nielsr", "taesiri", "AdinaY"]), ""]
         if k % 2 == 0:
             out += ["Upvote", str(p.upvotes or 12), ""]
@@ -273,6 +283,7 @@ def hf_trending(rng: random.Random) -> Paste:
     ps = papers([1, 2, 4, 6, 9, 14, 16, 18, 21, 26, 31])
     out = ["Trending Papers", "Get trending papers in your email inbox!", "Subscribe", "", "This week", "This month", ""]
     for k, p in enumerate(ps):
+        mark(out)
         out += [p.title, ""]
         if k % 2 == 0:
             out += [f"Published on {MONTHS[p.month - 1][:3]} {p.day}, {p.year}", ""]
@@ -309,6 +320,7 @@ def hf_collection(rng: random.Random) -> Paste:
               ("HuggingFaceFW/fineweb-edu", "Viewer • Updated Jan 3, 2025 • 1.3B • 613"),
               ("mistralai/Mixtral-8x7B-v0.1", "Text Generation • 47B • Updated Jul 24, 2024 • 61.2k • 1.66k")]
     for k, p in enumerate(ps):
+        mark(out)
         out += _collection_item(p, split=False)
         if k % 4 == 1:
             out += ["Note", "The paper that started it for us."]
@@ -324,6 +336,7 @@ def hf_collection_split(rng: random.Random) -> Paste:
     ps = papers([10, 11, 19, 20, 23, 28, 33, 34, 43, 45, 51])
     out = ["Collections", "Domain adaptation", "updated Feb 2", "", "Upvote", "8", ""]
     for k, p in enumerate(ps):
+        mark(out)
         out += _collection_item(p, split=True)
         if k % 3 == 1:
             out += ["Qwen/Qwen2.5-7B-Instruct", "Text Generation", "•", "Updated Sep 25, 2024", "•", "1.9M", "•", "602"]
@@ -336,6 +349,7 @@ def hf_pages(rng: random.Random) -> Paste:
     ps = papers([53, 55, 56, 58, 60, 62, 63, 65, 69, 70])
     out = []
     for k, p in enumerate(ps):
+        mark(out)
         out += ["Papers", f"arxiv:{p.expect}", "", p.title, f"Published on {MONTHS[p.month - 1][:3]} {p.day}, {p.year}",
                 "·", "Submitted by", rng.choice(["akhaliq", "nielsr"]), f"on {MONTHS[p.month - 1][:3]} {p.day + 1 if p.day < 28 else 1}"]
         if k % 3 == 0:
@@ -383,6 +397,7 @@ def arxiv_new(rng: random.Random) -> Paste:
            "Showing up to 2000 entries per page: fewer | more | all", "", "New submissions (showing 8 of 8 entries)", ""]
     n = 0
     for k, p in enumerate(ps):
+        mark(out)
         if k == 8:
             out += ["Cross submissions (showing 2 of 2 entries)", ""]
         if k == 10:
@@ -411,6 +426,7 @@ def arxiv_recent(rng: random.Random) -> Paste:
            "Wed, 15 Jan 2025", "See today's new changes", "", "Total of 1312 entries : 1-25 26-50 51-75 76-100 ... 1301-1312",
            "Showing up to 25 entries per page: fewer | more | all", "", "Fri, 17 Jan 2025 (showing 6 of 260 entries )", ""]
     for k, p in enumerate(ps):
+        mark(out)
         if k == 6:
             out += ["Thu, 16 Jan 2025 (showing 5 of 248 entries )", ""]
         out += [f"[{k + 1}]  arXiv:{p.expect} [pdf, other]", f"Title: {p.title}", "Authors: " + ", ".join(p.authors)]
@@ -432,6 +448,7 @@ def arxiv_search(rng: random.Random) -> Paste:
            "results per page.", "Sort results by", "Announcement date (newest first)", "Go", "", "Next", "1 2 3 4 5 …", ""]
     shown = [p for p in ps if p.expect]
     for k, p in enumerate(shown):
+        mark(out)
         cats = "  ".join(p.categories or ["cs.CL"])
         out += [f"{k + 1}. arXiv:{p.expect}  [pdf, other]  {cats}", p.title, "Authors: " + ", ".join(p.authors)]
         words = p.abstract.split()
@@ -451,6 +468,7 @@ def arxiv_abs(rng: random.Random) -> Paste:
     ps = papers([1, 3, 8, 12, 19, 26, 36, 53, 63, 70])
     out = []
     for k, p in enumerate(ps):
+        mark(out)
         cat = (p.categories or ["cs.CL"])[0]
         out += [f"Computer Science > {_cat_name(cat)}", f"arXiv:{p.expect} ({cat.split('.')[0]})", ""]
         if k % 2:
@@ -484,6 +502,7 @@ def arxiv_mailing(rng: random.Random) -> Paste:
            "Submissions to:", "Computation and Language", "received from  Thu 16 Jan 25 19:00:00 GMT  to  Fri 17 Jan 25 19:00:00 GMT",
            "------------------------------------------------------------------------------"]
     for p in ps:
+        mark(out)
         authors = ", ".join(p.authors)
         wrapped = textwrap.wrap("Authors: " + authors, 78, subsequent_indent="  ")
         out += ["------------------------------------------------------------------------------", "\\\\",
@@ -506,7 +525,7 @@ def awesome(rng: random.Random) -> Paste:
            "A curated reading list of Mixture-of-Experts (MoE) papers. Star us on GitHub! ⭐", "",
            "![license](https://img.shields.io/badge/license-MIT-green)", "", "## Contents", "- [Surveys](#surveys)",
            "- [Papers](#papers)", "- [Contributing](#contributing)", "", "## 🔥 News", "- [2025/01] We added 40 papers!", ""]
-    items = []
+    items: list[list[str]] = []
     for k, p in enumerate(ps):
         first = p.authors[0]
         v = venue(p, short=True)
@@ -515,23 +534,28 @@ def awesome(rng: random.Random) -> Paste:
         code = f" [[code](https://github.com/{repo})]" if repo else ""
         style = k % 6
         if style == 0:
-            items.append(f"- **{p.title}** - {first} et al., {vy}. [[paper](https://arxiv.org/abs/{p.expect})]{code}")
+            items.append([f"- **{p.title}** - {first} et al., {vy}. [[paper](https://arxiv.org/abs/{p.expect})]{code}"])
         elif style == 1:
-            items.append(f"- [{p.title}](https://arxiv.org/abs/{p.expect}) ({v or 'arXiv'} {p.year})")
+            items.append([f"- [{p.title}](https://arxiv.org/abs/{p.expect}) ({v or 'arXiv'} {p.year})"])
         elif style == 2:
             badge = f" [![Star](https://img.shields.io/github/stars/{repo}.svg?style=social)](https://github.com/{repo})" if repo else ""
-            items.append(f"* ({v or 'arXiv'} {p.year}) {p.title} [[Paper]](https://arxiv.org/pdf/{p.expect}v1.pdf){badge}")
+            items.append([f"* ({v or 'arXiv'} {p.year}) {p.title} [[Paper]](https://arxiv.org/pdf/{p.expect}v1.pdf){badge}"])
         elif style == 3:
-            items.append(f"1. \"{p.title}\". {first}, {p.authors[1]} et al. _{v or 'arXiv'}_ {p.year}. [pdf](https://arxiv.org/pdf/{p.expect})")
+            items.append([f"1. \"{p.title}\". {first}, {p.authors[1]} et al. _{v or 'arXiv'}_ {p.year}. [pdf](https://arxiv.org/pdf/{p.expect})"])
         elif style == 4:
-            items.append(f"- [{p.year}/{p.month:02d}] **{p.title}** [[arXiv](https://arxiv.org/abs/{p.expect})] [[HF](https://huggingface.co/papers/{p.expect})]")
-            items.append("  - TL;DR: a short description of what the paper does.")
+            items.append([f"- [{p.year}/{p.month:02d}] **{p.title}** [[arXiv](https://arxiv.org/abs/{p.expect})] [[HF](https://huggingface.co/papers/{p.expect})]",
+                          "  - TL;DR: a short description of what the paper does."])
         else:
-            items.append(f"- {p.title} ({first} et al., {v or 'arXiv'} {p.year}) [[paper](https://www.alphaxiv.org/abs/{p.expect})]{code}")
-    out += ["## Surveys", ""] + items[:3] + ["", "## Papers", "", "### 2024", ""] + items[3:] + [
-        "", "## Contributing", "Contributions are welcome! Please read the contribution guidelines first.",
-        "Feel free to open a pull request to add a paper.", "", "## Star History", "",
-        "[![Star History Chart](https://api.star-history.com/svg?repos=x/awesome-moe&type=Date)](https://star-history.com/#x/awesome-moe&Date)"]
+            items.append([f"- {p.title} ({first} et al., {v or 'arXiv'} {p.year}) [[paper](https://www.alphaxiv.org/abs/{p.expect})]{code}"])
+    out += ["## Surveys", ""]
+    for k, item in enumerate(items):
+        if k == 3:
+            out += ["", "## Papers", "", "### 2024", ""]
+        mark(out)
+        out += item
+    out += ["", "## Contributing", "Contributions are welcome! Please read the contribution guidelines first.",
+            "Feel free to open a pull request to add a paper.", "", "## Star History", "",
+            "[![Star History Chart](https://api.star-history.com/svg?repos=x/awesome-moe&type=Date)](https://star-history.com/#x/awesome-moe&Date)"]
     return Paste("\n".join(out) + "\n", [(p, True, False) for p in ps])
 
 
@@ -541,6 +565,7 @@ def md_table(rng: random.Random) -> Paste:
     out = ["## Domain specialisation — papers", "", "Last updated: 2025-01-17", "",
            "| Title | Venue | Year | Code |", "|:------|:-----:|:----:|:----:|"]
     for k, p in enumerate(ps):
+        mark(out)
         v = venue(p, short=True) or "arXiv"
         repo = _repo(p)
         code = f"[GitHub](https://github.com/{repo})" if repo else "-"
@@ -556,11 +581,13 @@ def awesome_rendered(rng: random.Random) -> Paste:
     out = ["Awesome Specialist LLMs Awesome", "A curated reading list. Star us on GitHub! ⭐", "", "Contents",
            "Papers", "Tables", "Contributing", "", "Papers", ""]
     for k, p in enumerate(ps[:8]):
+        mark(out)
         v = venue(p, short=True) or "arXiv"
         out.append(f"{p.title} - {p.authors[0]} et al., {v} {p.year}. [paper] [code]" if k % 2 == 0 else
                    f"{p.title} ({v} {p.year}) [Paper] [Code]")
     out += ["", "Tables", "", "Title\tVenue\tYear\tCode"]
     for p in ps[8:]:
+        mark(out)
         out.append(f"{p.title}\t{venue(p, short=True) or 'arXiv'}\t{p.year}\tGitHub")
     out += ["", "Contributing", "Contributions are welcome!", "", "About", "A list of papers.", "Readme", "MIT license",
             "Activity", "1.2k stars", "40 watching", "85 forks"]
@@ -587,6 +614,7 @@ def refs_ieee(rng: random.Random) -> Paste:
     out = ["REFERENCES"]
     items = []
     for k, p in enumerate(ps):
+        mark(out)
         with_id = k % 3 == 0 and p.expect is not None
         text = f"[{k + 1}] " + _ieee(p, with_id)
         lines = pdf_wrap(text, 58, rng, indent="")
@@ -617,6 +645,7 @@ def refs_acl(rng: random.Random) -> Paste:
     out = ["References", ""]
     items = []
     for k, p in enumerate(ps):
+        mark(out)
         with_id = k % 2 == 0
         lines = pdf_wrap(_acl(p, with_id), 76, rng)
         if k % 4 == 3:
@@ -650,6 +679,7 @@ def refs_apa(rng: random.Random) -> Paste:
     out = ["References", ""]
     items = []
     for p in ps:
+        mark(out)
         out.append(_apa(p))
         shows = (not p.doi and not venue(p)) and p.expect is not None
         items.append((p, shows, False))
@@ -662,6 +692,7 @@ def refs_neurips(rng: random.Random) -> Paste:
     out = ["References", ""]
     items = []
     for k, p in enumerate(ps):
+        mark(out)
         who = join_and(p.authors)
         v = venue(p)
         with_id = k % 2 == 1
@@ -683,6 +714,7 @@ def refs_acm(rng: random.Random) -> Paste:
     out = ["REFERENCES"]
     items = []
     for k, p in enumerate(ps):
+        mark(out)
         who = join_and(p.authors) if len(p.authors) <= 8 else ", ".join(p.authors[:3]) + ", et al."
         v = venue(p)
         with_id = k % 3 != 1
@@ -703,6 +735,7 @@ def refs_lncs(rng: random.Random) -> Paste:
     out = ["References", ""]
     items = []
     for k, p in enumerate(ps):
+        mark(out)
         names = [apa_name(a).replace(". ", ".") for a in p.authors]
         who = ", ".join(names[:3]) + ", et al." if len(names) > 3 else ", ".join(names)
         v = venue(p, short=True)
@@ -725,6 +758,7 @@ def refs_scholar(rng: random.Random) -> Paste:
     out = []
     items = []
     for k, p in enumerate(ps):
+        mark(out)
         title = sentence_case(p.title)
         style = k % 4
         first = inverted(p.authors[0])
@@ -753,6 +787,7 @@ def notes(rng: random.Random) -> Paste:
     out = ["# reading notes", "", "todo: read these before the group meeting", ""]
     items = []
     for k, p in enumerate(ps):
+        mark(out)
         style = k % 8
         if style == 0:
             out.append(f"https://arxiv.org/abs/{p.expect}  <- start here")
@@ -793,9 +828,11 @@ def mixed_one(rng: random.Random) -> Paste:
     c = papers([49, 71, 74])
     out = ["Notes for the MoE reading group", "", "From the HF collection:", ""]
     for p in a:
+        mark(out)
         out += _collection_item(p, split=False) + [""]
     out += ["Refs from the survey:", ""]
     for k, p in enumerate(b):
+        mark(out)
         out += pdf_wrap(f"[{k + 1}] " + _ieee(p, with_id=k % 2 == 0), 70, rng)
     out += ["", "also:", f"https://arxiv.org/abs/{c[0].expect}", f"https://huggingface.co/papers/{c[1].expect} (code is out)",
             f"- **{c[2].title}** - {c[2].authors[0]} et al. [[paper](https://arxiv.org/abs/{c[2].expect})]", "", "todo: ask about budget"]
@@ -810,13 +847,16 @@ def mixed_two(rng: random.Random) -> Paste:
     c = papers([40, 50, 68, 77])
     out = ["Showing 1–3 of 3 results for title: tool learning", ""]
     for k, p in enumerate(a):
+        mark(out)
         out += [f"{k + 1}. arXiv:{p.expect}  [pdf, other]  {' '.join(p.categories or ['cs.CL'])}", p.title,
                 "Authors: " + ", ".join(p.authors), f"Submitted {p.day} {MONTHS[p.month - 1]}, {p.year}; originally announced {MONTHS[p.month - 1]} {p.year}.", ""]
     out += ["Daily Papers", "Mar 17", ""]
     for p in b:
+        mark(out)
         out += ["Submitted by", "akhaliq", "", p.title, f"{p.authors[0]} · {len(p.authors)} authors", "", str(p.upvotes or 9), ""]
     out += ["References", ""]
     for k, p in enumerate(c):
+        mark(out)
         out += pdf_wrap(_acl(p, with_id=k % 2 == 1), 80, rng)
     items = [(p, True, False) for p in a] + [(p, False, False) for p in b] + [(p, k % 2 == 1, False) for k, p in enumerate(c)]
     return Paste("\n".join(out) + "\n", items)
@@ -834,11 +874,17 @@ def expectation(items: list[tuple[P, bool, bool]]) -> list[dict]:
     return out
 
 
-def build(name: str) -> tuple[bytes, str]:
-    kind, fn = FORMATS[name]
+def make(name: str) -> Paste:
+    """The paste of format ``name`` (deterministic)."""
+    _STARTS.clear()
+    _kind, fn = FORMATS[name]
     seed = int(hashlib.sha256(name.encode()).hexdigest()[:8], 16)
-    paste = fn(random.Random(seed))
-    data = {"format": name, "imitates": kind, "papers": expectation(paste.items)}
+    return fn(random.Random(seed))
+
+
+def build(name: str) -> tuple[bytes, str]:
+    paste = make(name)
+    data = {"format": name, "imitates": FORMATS[name][0], "papers": expectation(paste.items)}
     return paste.text.encode("utf-8"), json.dumps(data, indent=1, ensure_ascii=False) + "\n"
 
 
