@@ -147,7 +147,7 @@ def read_text(text: str, origin: str = "<stdin>", fmt: str | None = None, *, str
         if kind:
             raise InputError(NOT_A_LIST.format(reason=kind), SourceLocation(origin))
     doc = reader_for(chosen)(text, origin, strict=strict)
-    if fmt is None and chosen == "listing" and not len(doc) and text.strip():
+    if fmt is None and chosen == "listing" and text.strip() and not _papers_found(doc, origin):
         raise InputError(NOT_A_LIST.format(reason=_nothing_found(text, origin)), SourceLocation(origin))
     doc.problems[:0] = problems
     doc.metadata["format"] = chosen if chosen in PAGE_FORMATS else doc.metadata.get("format", chosen)
@@ -155,6 +155,16 @@ def read_text(text: str, origin: str = "<stdin>", fmt: str | None = None, *, str
     if fmt is None:
         doc.metadata.setdefault("format_detected", True)
     return doc
+
+
+def _papers_found(doc: Document, origin: str) -> bool:
+    """Whether reading pasted text found papers.  A ``.bib`` file's text needs more than bare title
+    lines (an abstract, authors, an identifier, a reference, a list item): a bibliography that has
+    no entries is not made of its comments."""
+    if os.path.splitext(origin)[1].lower() != ".bib":
+        return len(doc) > 0
+    return any((e.abstract and len(e.abstract) >= 150) or e.authors or e.ids.arxiv or e.ids.doi or e.ids.others
+               or (e.read_by is not None and e.read_by.reader != "titles") for e in doc.entries)
 
 
 def _nothing_found(text: str, origin: str) -> str:

@@ -1352,7 +1352,14 @@ def _drop_headings(entries: list[Entry]) -> tuple[list[Entry], list[Entry]]:
     with_authors = sum(1 for e in entries if e.abstract or e.authors)
     if not (with_abstract >= 3 and with_abstract >= 0.6 * len(entries)) \
             and not (with_authors >= 3 and with_authors >= 0.6 * len(entries)):
-        return entries, []
+        # a list of bare titles: every line may be a title, but not a lower-case phrase that reads
+        # like no title at all ("just some words here")
+        from .pages.text import title_likeness
+
+        keep = [e for e in entries if e.abstract or e.authors or not _starts_lower(structural(e.title or ""))
+                or title_likeness(structural(e.title or "")) >= 0.45]
+        kept = {id(e) for e in keep}
+        return keep, [e for e in entries if id(e) not in kept]
     out, dropped = [], []
     for e, heading in zip(entries, headings):
         title = structural(e.title or "")

@@ -97,11 +97,25 @@ _MARKUP = re.compile(r"^\s*<(?:!DOCTYPE|html|\?xml|head|body|div|span|p|a|meta|s
 _PAPERISH = re.compile(r"arxiv|doi|https?://|\b(?:19|20)\d\d\b|et al", re.IGNORECASE)
 
 
+def _toml_tables(text: str) -> int:
+    """How many keys and tables a text holds when it is valid TOML (0 when it is not)."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError, ValueError):
+        return 0
+    return len(data)
+
+
 def text_kind(text: str) -> str | None:
     """What a text input is when it is a config file, source code or markup, else ``None``."""
     lines = [ln for ln in text.splitlines()[:400] if ln.strip()]
     if not lines:
         return None
+    if len(text) <= 2_000_000 and any(_TOML_TABLE.match(ln) or _TOML_KEY.match(ln) for ln in lines[:50]) \
+            and _toml_tables(text) >= 1:
+        return "a TOML configuration file"
     stripped = text.lstrip("\ufeff \t\r\n")
     if _MARKUP.match(stripped) and sum(1 for ln in lines if ln.lstrip().startswith("<")) >= 0.4 * len(lines):
         return "HTML or XML source (copy the page's text from the browser instead)"

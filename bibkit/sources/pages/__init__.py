@@ -67,6 +67,8 @@ def read(text: str, origin: str, *, strict: bool = False, only: str | None = Non
         before = len(sink.skipped)
         modules[block.reader].read_block(lines[block.start:block.end], sink)
         skipped_count += len(sink.skipped) - before
+    for entry in entries:  # the titles reader's: character references decoded as the others' are
+        _decode_entities(entry)
     for draft, confidence in sink.drafts:
         entry, found = draft.to_entry(origin, confidence)
         entry.problems.extend(found)
@@ -93,3 +95,24 @@ def read(text: str, origin: str, *, strict: bool = False, only: str | None = Non
         if bad:
             raise InputError(bad[0].message, bad[0].location)
     return doc
+
+
+def _decode_entities(entry: Entry) -> None:
+    """``&amp;`` and other character references in a title or abstract decoded; names that are no
+    HTML character (``&xxe;``) kept as written and reported."""
+    from .text import decode_entities
+
+    for name in ("title", "abstract"):
+        value = getattr(entry, name)
+        if not value or "&" not in value:
+            continue
+        decoded, unknown = decode_entities(value)
+        if decoded != value:
+            prov = entry.provenance.get(name)
+            entry.set(name, decoded, prov.source if prov else "listing", prov.confidence if prov else 1.0,
+                      prov.detail if prov else None)
+            if name == "title":
+                entry.meta["listing_title"] = decoded
+        if unknown:
+            entry.problem("unknown-entity", f"the {name} holds {', '.join(sorted(set(unknown)))}, which is no HTML "
+                          "character name; kept as written")

@@ -406,11 +406,13 @@ def parse_reference(text: str, line: int) -> Draft | None:
     if year is None:
         years = [int(m.group(1)) for m in YEAR.finditer(work[len(authors_text or ""):] if authors_text else work)]
         year = years[-1] if years else None
+    end = date_range_end(work)
+    if end:  # "2020–2021": the date is the range's start, its end is kept beside it
+        start = re.search(r"((?:19|20)\d\d)\s*(?:[-–—/]|to)\s*" + end, work)
+        year = int(start.group(1)) if start else year
+        d.date_end = end
     if year:
         d.year = year
-        end = date_range_end(work)
-        if end:
-            d.date_end = end
     score = 0.55 + 0.15 * bool(d.authors) + 0.15 * bool(d.year) + 0.1 * bool(d.venue or d.ids) \
         + 0.05 * (d.shape != "plain")
     d.confidence = round(min(1.0, score), 2)
