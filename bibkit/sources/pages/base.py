@@ -20,8 +20,9 @@ from typing import Any
 
 from ...bibnames import OTHERS
 from ...links import canonical_link
-from ...model import (Entry, LinkKind, PartialDate, Problem, Provenance, ReadBy, SkippedLine, SourceLocation)
-from ...names import parse_plain_name
+from ...model import (Entry, LinkKind, PartialDate, Person, Problem, Provenance, ReadBy, SkippedLine,
+                      SourceLocation)
+from ...names import _ORG_WORDS, parse_plain_name
 from .ids import PaperId
 from .text import Line, clean_title, decode_entities, fix_text, shorten
 
@@ -108,7 +109,7 @@ class Draft:
         if self.abstract:
             abstract, _ = decode_entities(fix_text(self.abstract))
             entry.set("abstract", abstract, SOURCE, confidence, detail)
-        persons = [parse_plain_name(n) for n in self.authors if n.strip()]
+        persons = [_person(n) for n in self.authors if n.strip()]
         persons = [p for p in persons if p.last or p.literal]
         if persons:
             if self.truncated:
@@ -175,6 +176,27 @@ class Draft:
             entry.provenance[f"ids.{ident.kind}"] = Provenance(SOURCE, 1.0, detail)
         if ident.url and entry.url is None and ident.kind != "arxiv":
             entry.set("url", ident.url if "://" in ident.url else "https://" + ident.url, SOURCE, 1.0, detail)
+
+
+_SIMPLE_NAME = re.compile(r"^(?:[^\W\d_][\w'’.-]*\s){1,3}[^\W\d_][\w'’-]*$")
+
+
+def _person(name: str) -> Person:
+    """A natural-order name as a :class:`Person`: "Given [Middle] Family" (capitalised words, no
+    comma, particle or suffix) directly, as BibTeX would split it; anything else by
+    :func:`~bibkit.names.parse_plain_name`.  (A reference list has thousands of names: the direct
+    path keeps reading them cheap.)"""
+    name = name.strip()
+    if _SIMPLE_NAME.match(name):
+        words = name.split()
+        if all(w[0].isupper() and not w.isupper() or len(w) <= 2 or w.endswith(".") for w in words) \
+                and words[-1].casefold().rstrip(".") not in _SUFFIXES \
+                and not any(w.strip(",.()").casefold() in _ORG_WORDS for w in words):
+            return Person(family=words[-1], given=" ".join(words[:-1]))
+    return parse_plain_name(name)
+
+
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "2nd", "3rd"})
 
 
 @dataclass

@@ -147,60 +147,74 @@ _LINK_LINE = re.compile(
     r"^(?:[\w'’-]+[:\s-]+){0,3}?(?P<url>(?:https?://|www\.)\S+)\s*[)\].!]*$", re.IGNORECASE)
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+_BINARY_CHAR = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd\ue000-\uf8ff\ud800-\udfff]")
+
+
 def is_binary_line(text: str) -> bool:
     """Control characters, replacement characters or private-use code points in a good part of the
     line: what a binary file looks like after decoding, never text anyone pasted."""
-    if not text:
+    if not text or (text.isascii() and text.isprintable()):
         return False
     sample = text[:2000]
-    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f") or ch == "\ufffd"
-              or unicodedata.category(ch) in ("Co", "Cs", "Cn"))
+    bad = len(_BINARY_CHAR.findall(sample))
     return bad >= 3 and bad >= 0.05 * len(sample)
+
+
+_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
+_DIGIT = re.compile(r"\d")
+_NOTE_MARK = re.compile(r"[:：\-–—>]")
 
 
 def chatter_reason(text: str) -> str | None:
     """Why a (structural) line is not part of any paper, or ``None`` when it may be.
 
-    ``text`` is the line with white space collapsed and trimmed.
+    ``text`` is the line with white space collapsed and trimmed.  (Each rule is guarded by a cheap
+    look at the line first: this runs on every line of every paste.)
     """
     t = text.strip()
     if not t:
         return None
     if is_binary_line(t):
         return "binary data"
-    letters = sum(1 for ch in t if ch.isalpha())
-    if letters == 0:
+    if not _LETTER.search(t):
         return "no words (a separator, a number or symbols)"
-    if _RULE.match(t):
+    first = t[0]
+    if first in "-*_=~#•·." and _RULE.match(t):
         return "a separator line"
-    if _MD_HEADING.match(t):
+    if first == "#" and _MD_HEADING.match(t):
         return "a heading"
-    core = re.sub(r"^[\W_]+|[\W_]+$", "", t).casefold()
-    if core in _FURNITURE:
-        return "page navigation or a section name"
-    if _COUNT.match(t) or _COUNT_WORDS.search(t):
-        return "a count"
-    if _DATE_ONLY.match(t):
-        return "a date"
-    if _MAIL.match(t):
-        return "a mail header"
     words = t.split()
-    if _NOTE_TO_SELF.match(t):
+    n = len(words)
+    if n <= 8 and _EDGES.sub("", t).casefold() in _FURNITURE:
+        return "page navigation or a section name"
+    digits = bool(_DIGIT.search(t))
+    if digits and (_COUNT.match(t) or _COUNT_WORDS.search(t)):
+        return "a count"
+    if n <= 8 and _DATE_ONLY.match(t):
+        return "a date"
+    if ":" in t and _MAIL.match(t):
+        return "a mail header"
+    if _NOTE_MARK.search(t[:40]) and _NOTE_TO_SELF.match(t):
         return "a note to self"
-    link = _LINK_LINE.match(t)
-    if link:
+    if n > 14:
+        # prose or a reference: of what follows, only calls to action and lone links are this long
+        if n <= 25 and _CALL_TO_ACTION.search(t):
+            return "a call to action or site furniture"
+        return None
+    if ("http" in t or "www." in t) and (link := _LINK_LINE.match(t)):
         from .ids import classify_url
 
         if classify_url(link.group("url")) is None:
             return "a link to a page that is not a paper"
-    if len(words) <= 25 and _CALL_TO_ACTION.search(t) or len(words) <= 5 and _FOOTER.match(t):
+    if _CALL_TO_ACTION.search(t) or n <= 5 and _FOOTER.match(t):
         return "a call to action or site furniture"
-    if t.endswith((":", "：")) and len(words) <= 5 and not re.search(r"[A-Z][a-z]+[A-Z]|\d", t[:-1]):
+    if t.endswith((":", "：")) and n <= 5 and not re.search(r"[A-Z][a-z]+[A-Z]|\d", t[:-1]):
         return "a label introducing what follows"
     if _remark(t, words):
         return "a note or a remark, not a title"
-    if len(words) <= 6 and re.fullmatch(r"[\W\d_]*[A-Z][A-Z &/-]{2,}[\W\d_]*", t) and not re.search(r"\d", t):
+    if n <= 6 and not digits and re.fullmatch(r"[\W\d_]*[A-Z][A-Z &/-]{2,}[\W\d_]*", t):
         return "a heading"  # "REFERENCES", "RELATED WORK"
-    if unicodedata.category(t[0]).startswith("S") and len(words) <= 5 and not re.search(r"[:?]", t):
+    if n <= 5 and not first.isalnum() and unicodedata.category(first).startswith("S") and not re.search(r"[:?]", t):
         return "a heading"  # "📚 Papers", "🔥 News", "⭐ Star History"
     return None

@@ -56,19 +56,24 @@ _CHROME = re.compile(
 )
 
 
+_DAY_BADGE = re.compile(r"^#\d+\s+Paper of the|^[Uu]pdated\s+\w{3}\s+\d")
+
+
 def line_evidence(line: Line) -> float:
     t = line.text
     if not t or len(t) > 1000:
         return 0.0
-    if _ITEM.match(t):
+    if len(t) > 160 and "•" not in t and "·" not in t:
+        return 0.0  # page furniture and item lines are short
+    if ("•" in t or "·" in t or "|" in t) and _ITEM.match(t):
         return 6.0
     if _ANCHOR.match(t):
         return 4.0
     if _PAGE_END.match(t) and not t.lower().startswith(("github", "project page", "community")):
         return 3.0
-    if re.match(r"^#\d+\s+Paper of the", t) or re.match(r"^updated\s+\w{3}\s+\d", t, re.IGNORECASE):
+    if _DAY_BADGE.match(t):
         return 2.5
-    if _REPO_ITEM.search(t) and "•" in t:
+    if "•" in t and _REPO_ITEM.search(t):
         return 2.5
     if t in ("Paper", "•") or t.startswith("Paper •"):
         return 2.0

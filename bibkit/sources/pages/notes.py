@@ -45,6 +45,10 @@ _ID_ONLY = re.compile(r"^(?:arxiv\s*:?\s*)?(?:\d{4}\.\d{4,5}(?:v\d+)?|[a-z-]+(?:
                       re.IGNORECASE)
 
 
+_ID_HINT = re.compile(r"arxiv[.:\s]|doi[.:\s]|\b10\.\d{4}|https?://|www\.|huggingface\.co/papers|hf\.co/papers|"
+                      r"openreview|aclanthology|semanticscholar|alphaxiv|\d{4}\.\d{4,5}")
+
+
 def line_evidence(line: Line) -> float:
     t = line.text
     if not t or len(t) > 3000:
@@ -60,14 +64,21 @@ def line_evidence(line: Line) -> float:
         return 3.0
     if "](" in t:
         return 0.0  # a Markdown link: the reading list's
+    low = body.lower()
+    if not (("http" in low or "www." in low or "arxiv" in low or "doi" in low or "10." in low
+             or "/" in low) and _ID_HINT.search(low)):
+        return 0.0
+    words = body.split()
+    if len(words) > 30:
+        return 0.5  # a long line that mentions a paper: prose, a reference
     ids = find_ids(body)
     if not ids:
         return 0.0
     rest = body
     for s, e, _i in reversed(ids):
         rest = rest[:s] + rest[e:]
-    words = len(rest.split())
-    return 4.0 if words <= 10 else 2.0 if words <= 25 else 0.5
+    n = len(rest.split())
+    return 4.0 if n <= 10 else 2.0 if n <= 25 else 0.5
 
 
 def read_block(lines: list[Line], sink: Sink) -> None:

@@ -36,6 +36,7 @@ bindings, inspire-utils), takes about 65 ms per reference (the 2 s budget for 10
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from .base import Draft, Sink
@@ -82,20 +83,28 @@ _ABBREV = frozenset(
     anal theor pattern recogn artif sys softw technol inform manag oper opt electron commun netw""".split()
 )
 _BOUNDARY = re.compile(r"([.?!])([\"”’]?)\s+")
+_LAST_TOKEN = re.compile(r"([\w.'’-]+)$")
 _YEAR_PAREN = re.compile(r"\((?P<year>(?:19|20)\d\d)[a-z]?(?:,\s*[^)]{0,30})?\)|\((?:n\.d\.|in press|forthcoming)\)",
                          re.IGNORECASE)
 _QUOTED = re.compile(r"[“\"](?P<t>[^“”\"]{8,400}?)[”\"]|‘‘(?P<t2>[^’]{8,400}?)’’|``(?P<t3>[^']{8,400}?)''|"
                      r"‘(?P<t4>[^‘’]{12,400}?)’(?=[\s,.;:]|$)")
 
 
+_EV_YEAR = re.compile(r"\((?:19|20)\d\d[a-z]?[,)]|\.\s(?:19|20)\d\d[a-z]?\.\s|,\s(?:19|20)\d\d[a-z]?\.?$")
+_EV_ETAL = re.compile(r"\bet al\.")
+_EV_VENUE = re.compile(r"\b(?:In Proceedings|In Proc\.|Proc\.|pp\.|vol\.|arXiv preprint|Journal of|Transactions on|"
+                       r"Conference on|Advances in Neural|In Advances|Findings of|CoRR|abs/\d)")
+_EV_QUOTED = re.compile(r"[,.]\s*[”\"]|[“\"][^”\"]{10,}[,.][”\"]")
+
+
 def line_evidence(line: Line) -> float:
     t = line.text
     if not t or len(t) > 5000:
         return 0.0
-    if _HEADING.match(t):
+    if len(t) < 40 and _HEADING.match(t):
         return 3.0
     score = 0.0
-    m = _MARKER.match(t)
+    m = _MARKER.match(t) if t[0] in "[(0123456789" else None
     body = t[m.end():] if m else t
     if m and m.group("a"):
         score += 2.0
@@ -103,14 +112,13 @@ def line_evidence(line: Line) -> float:
         score += 0.5
     if _AUTHOR_START.match(body):
         score += 2.0
-    if _YEAR_PAREN.search(t) or re.search(r"\.\s(?:19|20)\d\d[a-z]?\.\s", t) or re.search(r",\s(?:19|20)\d\d[a-z]?\.?$", t):
+    if _EV_YEAR.search(t):
         score += 1.5
-    if re.search(r"\bet al\.", t):
+    if "et al." in t:
         score += 1.0
-    venue = len(re.findall(r"\b(?:In Proceedings|In Proc\.|Proc\.|pp\.|vol\.|arXiv preprint|Journal of|Transactions on|"
-                           r"Conference on|Advances in Neural|In Advances|Findings of|CoRR|abs/\d)", t))
-    score += min(2.0, venue)
-    if re.search(r"[,.]\s*[”\"]|[“\"][^”\"]{10,}[,.][”\"]", t):
+    if "." in t:
+        score += min(2.0, len(_EV_VENUE.findall(t)))
+    if ('"' in t or "”" in t) and _EV_QUOTED.search(t):
         score += 1.5
     return min(score, 7.0)
 
@@ -119,6 +127,8 @@ def line_evidence(line: Line) -> float:
 
 
 def _furniture(t: str) -> str | None:
+    if len(t) > 90:
+        return None  # headings, page numbers, running heads and stamps are short
     if _HEADING.match(t):
         return "the heading of the reference list"
     if _STAMP.match(t):
@@ -196,7 +206,10 @@ def split_references(lines: list[Line], sink: Sink | None = None) -> list[tuple[
             state["expected"] = number + 1
             add(ln)
             continue
-        reason = chatter_reason(t) if not m else None
+        # chatter sits between references (or is short): a long line inside an unfinished
+        # reference is its continuation, and is not asked
+        between = not cur or len(t) <= 60 or _cheap_complete(state["text"])
+        reason = chatter_reason(t) if not m and between else None
         if reason and ((reason not in _PART_OF_A_REFERENCE and (not cur or reason in _NEVER_IN_A_REFERENCE or complete()))
                        or (reason in _PART_OF_A_REFERENCE and (not cur or complete()) and not _TAIL.match(t))):
             # a note, a heading, a call to action between references: no part of any of them
@@ -208,21 +221,22 @@ def split_references(lines: list[Line], sink: Sink | None = None) -> list[tuple[
             if m and (not cur or not _MARKER.match(cur[0].text) or m.group("a") or complete()):
                 close()
                 state["expected"] = (number or 0) + 1
-            elif not m and cur and complete() and not _continues(t):
+            elif not m and cur and not _continues(t) and complete():
                 close()
                 if sink is not None:
                     sink.skip(ln, "text between references")
                 continue
             add(ln)
             continue
-        if cur and (complete() or state["was_complete"]) and _starts_reference(t):
+        if cur and _starts_reference(t) and (state["was_complete"] or complete()):
             close()  # (a reference that was whole before a stray line was glued to it ends too)
-        elif cur and complete():
-            if not _continues(t):
-                close()
-                if sink is not None:
-                    sink.skip(ln, "text between references")
-                continue
+        elif cur and not _continues(t) and complete():
+            close()
+            if sink is not None:
+                sink.skip(ln, "text between references")
+            continue
+        elif cur and _cheap_complete(state["text"]):
+            complete()  # remember whether the reference was whole before this line joins it
         add(ln)
     close()
     out: list[tuple[int, list[Line], str]] = []
@@ -264,16 +278,21 @@ def _split_inline(text: str) -> list[str]:
 _MAX_REFERENCE = 4000  # characters
 
 
+_ENDS_REFERENCE = re.compile(r"[.)\]]$|(?:19|20)\d\d[a-z]?$|\d$|https?://\S+$|10\.\d{4,9}/\S+$")
+_HAS_ID = re.compile(r"arXiv|doi|https?://", re.IGNORECASE)
+
+
+def _cheap_complete(text: str) -> bool:
+    """A year or an identifier, and a last line that ends like a reference ends (no parse)."""
+    t = text.rstrip()
+    return bool(_ENDS_REFERENCE.search(t[-200:])) and bool(YEAR.search(t) or _HAS_ID.search(t))
+
+
 def _complete(text: str) -> bool:
     """Whether the reference gathered so far could end here: it has a year or an identifier, its
     last line ends like a reference ends, and it reads as a whole reference (a title after the
     authors: "Dai, D., … Liang. 2024." alone is not)."""
-    t = text.rstrip()
-    if not (YEAR.search(t) or re.search(r"arXiv|doi|https?://", t, re.IGNORECASE)):
-        return False
-    if not re.search(r"[.)\]]$|(?:19|20)\d\d[a-z]?$|\d$|https?://\S+$|10\.\d{4,9}/\S+$", t):
-        return False
-    return parse_reference(_join([t]), 0) is not None
+    return _cheap_complete(text) and _parse_cached(_join([text.rstrip()])) is not None
 
 
 def _continues(t: str) -> bool:
@@ -303,7 +322,7 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     for m in _BOUNDARY.finditer(text):
         stop = m.start()
         before = text[max(0, stop - 12):stop]
-        word = re.search(r"([\w.'’-]+)$", before)
+        word = _LAST_TOKEN.search(before)
         token = word.group(1) if word else ""
         if m.group(1) == ".":
             low = token.casefold().rstrip(".")
@@ -336,6 +355,32 @@ def _strip_marker(text: str) -> str:
 
 def parse_reference(text: str, line: int) -> Draft | None:
     """A draft of the paper one reference string cites, or ``None`` when it cites none."""
+    cached = _parse_cached(text)
+    if cached is None:
+        return None
+    return dataclasses.replace(cached, line=line, ids=list(cached.ids), authors=list(cached.authors),
+                               code=list(cached.code), meta=dict(cached.meta))
+
+
+#: parses of the reference strings of the read in progress (splitting parses most of them already)
+_MEMO: dict[str, Draft | None] = {}
+
+
+def _parse_cached(text: str) -> Draft | None:
+    if text not in _MEMO:
+        if len(_MEMO) > 50_000:
+            _MEMO.clear()
+        _MEMO[text] = _parse(text, 0)
+    return _MEMO[text]
+
+
+_URL_TEXT = re.compile(r"https?://\S+")
+_IN_PREFIX = re.compile(r"^in\s*:?\s+", re.IGNORECASE)
+_AUTHOR_YEAR = re.compile(r"^(?P<authors>.+?)[.,]\s+(?P<year>(?:19|20)\d\d)[a-z]?\.\s+(?P<rest>.+)$")
+_LNCS = re.compile(r"^(?P<authors>.+?(?:\b[A-Z][a-z]?\.|et al\.)):\s+(?P<rest>.+)$")
+
+
+def _parse(text: str, line: int) -> Draft | None:
     ref = _strip_marker(text).strip()
     if len(ref) < 15 or len(ref) > 4000:
         return None
@@ -349,7 +394,8 @@ def parse_reference(text: str, line: int) -> Draft | None:
     work = ref
     for s, e, _ident in reversed(ids):
         work = work[:s] + " " * (e - s) + work[e:]
-    work = re.sub(r"https?://\S+", lambda m: " " * len(m.group(0)), work)
+    if "http" in work:
+        work = _URL_TEXT.sub(lambda m: " " * len(m.group(0)), work)
     authors_text = title = venue = None
     year: int | None = None
     q = _QUOTED.search(work)
@@ -358,24 +404,24 @@ def parse_reference(text: str, line: int) -> Draft | None:
         title = q.group("t") or q.group("t2") or q.group("t3") or q.group("t4")
         authors_text = work[: q.start()].strip(" ,:;")
         venue = work[q.end():].strip(" ,.;")
-        venue = re.sub(r"^in\s*:?\s+", "", venue, flags=re.IGNORECASE)
+        venue = _IN_PREFIX.sub("", venue)
     else:
         p = _YEAR_PAREN.search(work)
-        if p and p.start() > 3 and looks_like_names(work[: p.start()].strip(" ,.")):
+        if p and p.start() > 3 and looks_like_names(work[: p.start()].strip(" ,.:;")):
             d.shape = "apa"
             authors_text = work[: p.start()]
             year = int(p.group("year")) if p.group("year") else None
             rest = work[p.end():].lstrip(" .,:")
             title, venue = _title_venue(rest)
         else:
-            a = re.match(r"^(?P<authors>.+?)[.,]\s+(?P<year>(?:19|20)\d\d)[a-z]?\.\s+(?P<rest>.+)$", work)
-            if a and looks_like_names(a.group("authors")):
+            a = _AUTHOR_YEAR.match(work)
+            if a and looks_like_names(a.group("authors").strip(" ,.:;")):
                 d.shape = "author-year"
                 authors_text, year = a.group("authors"), int(a.group("year"))
                 title, venue = _title_venue(a.group("rest"))
             else:
-                lncs = re.match(r"^(?P<authors>.+?(?:\b[A-Z][a-z]?\.|et al\.)):\s+(?P<rest>.+)$", work)
-                if lncs and looks_like_names(lncs.group("authors")):
+                lncs = _LNCS.match(work) if ":" in work else None
+                if lncs and looks_like_names(lncs.group("authors").strip(" ,.:;")):
                     d.shape = "lncs"
                     authors_text = lncs.group("authors")
                     title, venue = _title_venue(lncs.group("rest"))
@@ -384,7 +430,7 @@ def parse_reference(text: str, line: int) -> Draft | None:
                     spans = _sentences(work)
                     segs = [work[s:e].strip(" .") for s, e in spans]
                     segs = [s for s in segs if s]
-                    if len(segs) >= 2 and looks_like_names(segs[0]):
+                    if len(segs) >= 2 and looks_like_names(segs[0].strip(" ,.:;")):
                         authors_text = segs[0]
                         title = segs[1]
                         venue = ". ".join(segs[2:]) or None
@@ -392,6 +438,7 @@ def parse_reference(text: str, line: int) -> Draft | None:
                         title = segs[0]
                         venue = ". ".join(segs[1:]) or None
     if authors_text:
+        authors_text = authors_text.strip(" ,.:;")
         authors = split_authors(authors_text)
         if authors.names and looks_like_names(authors_text):
             d.authors, d.truncated = authors.names, authors.truncated
@@ -401,12 +448,12 @@ def parse_reference(text: str, line: int) -> Draft | None:
         return None
     d.title = title
     if venue:
-        venue = re.sub(r"\s+", " ", venue).strip(" ,.;:")
+        venue = " ".join(venue.split()).strip(" ,.;:")
         d.venue = _venue_name(venue)
     if year is None:
         years = [int(m.group(1)) for m in YEAR.finditer(work[len(authors_text or ""):] if authors_text else work)]
         year = years[-1] if years else None
-    end = date_range_end(work)
+    end = date_range_end(work) if year is not None or YEAR.search(work) else None
     if end:  # "2020–2021": the date is the range's start, its end is kept beside it
         start = re.search(r"((?:19|20)\d\d)\s*(?:[-–—/]|to)\s*" + end, work)
         year = int(start.group(1)) if start else year
@@ -455,6 +502,13 @@ def _venue_name(venue: str) -> str | None:
 
 
 def read_block(lines: list[Line], sink: Sink) -> None:
+    try:
+        _read_block(lines, sink)
+    finally:
+        _MEMO.clear()
+
+
+def _read_block(lines: list[Line], sink: Sink) -> None:
     for first, group, text in split_references(lines, sink):
         draft = parse_reference(text, first) if chatter_reason(group[0].text) is None or _MARKER.match(group[0].text) else None
         if draft is None:

@@ -109,28 +109,30 @@ def segment(lines: list[Line]) -> list[Block]:
         return [Block(titles.NAME, 0, len(lines), 0.5)] if lines else []
     scores = _scores(lines)
     r_count = len(READERS)
-    inf = float("inf")
+    readers = range(r_count)
     back: list[list[int]] = []
     prev_cost = [0.0] * r_count
     last = -1
     for idx, k in enumerate(rows):
         row = scores[k]
-        cost = [-row[r] - (0.01 if r == 0 else 0.0) for r in range(r_count)]
         if idx == 0:
-            cur = cost
-            back.append(list(range(r_count)))
+            cur = [-row[r] for r in readers]
+            cur[0] -= 0.01
+            back.append(list(readers))
         else:
             switch = SWITCH_AT_BLANK if k - last > 1 else SWITCH_INSIDE
-            best_r = min(range(r_count), key=lambda r: prev_cost[r])
+            best_r = prev_cost.index(min(prev_cost))
             best = prev_cost[best_r] + switch
-            cur = [inf] * r_count
-            ptr = [0] * r_count
-            for r in range(r_count):
+            cur = [0.0] * r_count
+            ptr = [best_r] * r_count
+            for r in readers:
                 stay = prev_cost[r]
                 if stay <= best:
-                    cur[r], ptr[r] = stay + cost[r], r
+                    cur[r] = stay - row[r]
+                    ptr[r] = r
                 else:
-                    cur[r], ptr[r] = best + cost[r], best_r
+                    cur[r] = best - row[r]
+            cur[0] -= 0.01
             back.append(ptr)
         prev_cost = cur
         last = k

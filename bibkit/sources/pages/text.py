@@ -15,6 +15,7 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..lines import split_lines, structural
 
@@ -54,9 +55,14 @@ _LIGATURES = str.maketrans({"ﬁ": "fi", "ﬂ": "fl", "ﬀ": "ff", "ﬃ": "ffi",
 _SPACES = re.compile(r"\s+")
 
 
+_DAMAGE = re.compile("[\ufb00-\ufb06\u00ad\u2010\u2011]")
+
+
 def fix_text(text: str) -> str:
     """Ligatures spelt out, soft hyphens dropped, every run of white space one blank (PDF-copy damage)."""
-    return _SPACES.sub(" ", text.translate(_LIGATURES)).strip()
+    if _DAMAGE.search(text):
+        text = text.translate(_LIGATURES)
+    return " ".join(text.split())
 
 
 #: prefixes written with a hard hyphen ("self-attention", "fine-tuning"): a break after them keeps it
@@ -148,10 +154,14 @@ def years_in(text: str) -> list[int]:
 
 # --------------------------------------------------------------------------- author lists
 
+_NOT_INITIALS = re.compile(r"[a-z]{3}|\d|[^\w.\s-]")
+
+
+@lru_cache(maxsize=8192)
 def _is_initials(text: str) -> bool:
     """"A.", "A. N.", "J.-P.", "S.-y.", "Ch.", "Ł.", and Vancouver's "AN": given names cut to initials."""
     t = text.strip()
-    if not t or len(t) > 16:
+    if not t or len(t) > 16 or _NOT_INITIALS.search(t):
         return False
     if len(t) <= 3 and t.isalpha() and t.isupper():
         return True
@@ -200,6 +210,8 @@ class AuthorList:
 
 
 def _word_ok(word: str) -> bool:
+    if word[:1].isupper() and word.isalpha():
+        return True  # the common case: a capitalised word
     core = word.strip("()")
     if not core:
         return False
@@ -208,12 +220,16 @@ def _word_ok(word: str) -> bool:
     return bool(_NAME_WORD.match(core)) and (core[0].isupper() or not core[0].isalpha())
 
 
+_NOT_NAMES = re.compile(r"[?!:\"“”]|https?://|\d{3}")
+
+
+@lru_cache(maxsize=4096)
 def looks_like_names(text: str, *, min_names: int = 1) -> bool:
     """Whether ``text`` reads as a list of person names (or one organisation): every part is one to
     five capitalised words or initials, at least ``min_names`` of them."""
-    if len(text) > 3000 or re.search(r"[?!:\"“”]|https?://|\d{3}", text):
+    if len(text) > 3000 or _NOT_NAMES.search(text):
         return False
-    names = split_authors(text).names
+    names = _split_authors(text)[0]
     if len(names) < min_names:
         return False
     good = 0
@@ -225,6 +241,18 @@ def looks_like_names(text: str, *, min_names: int = 1) -> bool:
 
 
 def split_authors(text: str) -> AuthorList:
+    """Split an author segment (see :func:`_split_authors`); the result is a fresh copy."""
+    names, truncated = _split_authors(text)
+    return AuthorList(list(names), truncated)
+
+
+@lru_cache(maxsize=4096)
+def _split_authors(text: str) -> tuple[tuple[str, ...], bool]:
+    authors = _split_authors_uncached(text)
+    return tuple(authors.names), authors.truncated
+
+
+def _split_authors_uncached(text: str) -> AuthorList:
     """Split an author segment in any common citation style into natural-order names.
 
     Handles "A. Vaswani, N. Shazeer, and I. Polosukhin" (IEEE), "Vaswani, A., Shazeer, N., &
