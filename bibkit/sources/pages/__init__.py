@@ -24,6 +24,8 @@ makes a reader raise: what cannot be read is a skipped line or a problem.
 
 from __future__ import annotations
 
+import gc
+
 from ...errors import InputError
 from ...model import Document, Entry, Problem, SourceLocation
 from .base import Sink
@@ -36,7 +38,23 @@ READER_NAMES: tuple[str, ...] = ("titles", "hf-page", "arxiv-page", "markdown", 
 
 
 def read(text: str, origin: str, *, strict: bool = False, only: str | None = None) -> Document:
-    """Read pasted text into a :class:`Document`; ``only`` forces one reader for all of it."""
+    """Read pasted text into a :class:`Document`; ``only`` forces one reader for all of it.
+
+    The cyclic garbage collector is paused while reading: a paste of 10,000 references makes
+    hundreds of thousands of small objects, none in a cycle, and the collector's passes over
+    them would cost a tenth of the time for nothing.
+    """
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        return _read(text, origin, strict=strict, only=only)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _read(text: str, origin: str, *, strict: bool = False, only: str | None = None) -> Document:
     from . import arxiv, hf, markdown, notes, references
     from .segment import Block, segment
     from .titles import read_region

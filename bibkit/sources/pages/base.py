@@ -97,6 +97,8 @@ class Draft:
         entry = Entry(entry_type="misc", origin=where)
         problems: list[Problem] = []
         confidence = round(max(0.05, min(1.0, self.confidence * block_confidence)), 2)
+        hint = round(0.8 * confidence, 2)  # authors, date: what a page says, less sure than its title
+        venue_confidence = round(0.7 * confidence, 2)
         entry.read_by = ReadBy(self.reader, confidence, self.shape)
         if self.title:
             title, unknown = decode_entities(clean_title(self.title))
@@ -114,13 +116,13 @@ class Draft:
         if persons:
             if self.truncated:
                 persons.append(OTHERS)
-            entry.set("authors", persons, SOURCE, round(0.8 * confidence, 2), detail)
+            entry.set("authors", persons, SOURCE, hint, detail)
         if self.year:
             try:
                 date = PartialDate(self.year, self.month, self.day if self.month else None)
             except ValueError:
                 date = PartialDate(self.year)
-            entry.set("date", date, SOURCE, round(0.8 * confidence, 2), detail)
+            entry.set("date", date, SOURCE, hint, detail)
         if self.date_text:
             entry.meta["listing_published"] = self.date_text
         if self.date_end:
@@ -132,11 +134,11 @@ class Draft:
             entry.meta["listing_venue"] = venue
             kind = venue_kind(venue)
             if kind == "booktitle":
-                entry.set("booktitle", venue, SOURCE, round(0.7 * confidence, 2), detail)
-                entry.set("entry_type", "inproceedings", SOURCE, round(0.7 * confidence, 2), detail)
+                entry.set("booktitle", venue, SOURCE, venue_confidence, detail)
+                entry.set("entry_type", "inproceedings", SOURCE, venue_confidence, detail)
             elif kind == "journal":
-                entry.set("journal", venue, SOURCE, round(0.7 * confidence, 2), detail)
-                entry.set("entry_type", "article", SOURCE, round(0.7 * confidence, 2), detail)
+                entry.set("journal", venue, SOURCE, venue_confidence, detail)
+                entry.set("entry_type", "article", SOURCE, venue_confidence, detail)
         for ident in self.ids:
             self._apply_id(entry, ident, detail)
         for url in self.code:

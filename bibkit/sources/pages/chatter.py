@@ -46,6 +46,11 @@ _CALL_TO_ACTION = re.compile(
     r"|^(?:posted (?:on|by|in)|last (?:updated|modified|edited)|copy link|permalink|\(c\) \d{4})\b|©",
     re.IGNORECASE,
 )
+#: words one of which every call to action holds (a cheap look before the long pattern)
+_CTA_WORDS = ("star", "follow", "subscribe", "join", "click", "welcome", "feel free", "please", "if you find",
+              "issue", "pull request", "made with", "powered", "rights reserved", "privacy", "terms of", "cookie",
+              "coffee", "sponsor", "share this", "updated", "maintained", "stay tuned", "coming soon", "posted",
+              "last ", "copy link", "permalink", "©", "(c)", "submit")
 #: a page's footer line ("Powered by Jekyll", "Made with ❤ by …"): short, or it is prose that happens to start so
 _FOOTER = re.compile(r"^(?:made with|powered by|built with|written by|updated on|maintained by)\b", re.IGNORECASE)
 #: one-phrase lines of site furniture, compared whole (punctuation and arrows ignored)
@@ -197,9 +202,14 @@ def chatter_reason(text: str) -> str | None:
         return "a mail header"
     if _NOTE_MARK.search(t[:40]) and _NOTE_TO_SELF.match(t):
         return "a note to self"
+    if n <= 25:
+        low = t.casefold()
+        cta = any(word in low for word in _CTA_WORDS) and bool(_CALL_TO_ACTION.search(t))
+    else:
+        cta = False
     if n > 14:
         # prose or a reference: of what follows, only calls to action and lone links are this long
-        if n <= 25 and _CALL_TO_ACTION.search(t):
+        if n <= 25 and cta:
             return "a call to action or site furniture"
         return None
     if ("http" in t or "www." in t) and (link := _LINK_LINE.match(t)):
@@ -207,7 +217,7 @@ def chatter_reason(text: str) -> str | None:
 
         if classify_url(link.group("url")) is None:
             return "a link to a page that is not a paper"
-    if _CALL_TO_ACTION.search(t) or n <= 5 and _FOOTER.match(t):
+    if cta or n <= 5 and _FOOTER.match(t):
         return "a call to action or site furniture"
     if t.endswith((":", "：")) and n <= 5 and not re.search(r"[A-Z][a-z]+[A-Z]|\d", t[:-1]):
         return "a label introducing what follows"

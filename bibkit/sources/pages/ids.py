@@ -168,6 +168,11 @@ def _doi_id(doi: str, url: str | None) -> PaperId:
     return PaperId("doi", doi, None, url)
 
 
+#: hosts people paste without a scheme (URL's second half)
+_HOSTS = ("arxiv.org", "huggingface.co", "hf.co/", "doi.org", "openreview.net", "aclanthology.org",
+          "semanticscholar.org", "alphaxiv.org", "ar5iv.", "github.com")
+
+
 def find_ids(text: str) -> list[tuple[int, int, PaperId]]:
     """Every paper identifier in ``text`` as ``(start, end, id)``, in order, without overlaps.
 
@@ -179,7 +184,8 @@ def find_ids(text: str) -> list[tuple[int, int, PaperId]]:
         return []
     spans: list[tuple[int, int, PaperId]] = []
     taken: list[tuple[int, int]] = []
-    if "/" in text or "www." in text:
+    low = text.lower()
+    if "://" in text or "www." in low or any(host in low for host in _HOSTS):
         for m in URL.finditer(text):
             raw = strip_trailing_punctuation(m.group(0))
             ident = classify_url(raw)
@@ -190,7 +196,6 @@ def find_ids(text: str) -> list[tuple[int, int, PaperId]]:
     def free(a: int, b: int) -> bool:
         return not any(s < b and a < e for s, e in taken)
 
-    low = text.lower()
     if "arxiv" in low:
         for m in _ARXIV_MENTION.finditer(text):
             if free(m.start(), m.end()):

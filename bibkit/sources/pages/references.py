@@ -36,7 +36,6 @@ bindings, inspire-utils), takes about 65 ms per reference (the 2 s budget for 10
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
 from .base import Draft, Sink
@@ -84,6 +83,10 @@ _ABBREV = frozenset(
 )
 _BOUNDARY = re.compile(r"([.?!])([\"”’]?)\s+")
 _LAST_TOKEN = re.compile(r"([\w.'’-]+)$")
+_DOTTED_INITIALS = re.compile(r"(?:[A-Z]\.)+[A-Z]?")
+_SENTENCE_START = re.compile(r"[A-Z][a-z]+\s+(?!and\b|et\b)[a-z]")
+_SURNAME_BEFORE = re.compile(r"([^\W\d_][\w'’-]+)\s+\S+$")
+_VENUE_AFTER = re.compile(r"\s*[\"“]?(?:In\b|arXiv|Proc|Journal|Advances|Trans|IEEE|ACM|Preprint|(?:19|20)\d\d)")
 _YEAR_PAREN = re.compile(r"\((?P<year>(?:19|20)\d\d)[a-z]?(?:,\s*[^)]{0,30})?\)|\((?:n\.d\.|in press|forthcoming)\)",
                          re.IGNORECASE)
 _QUOTED = re.compile(r"[“\"](?P<t>[^“”\"]{8,400}?)[”\"]|‘‘(?P<t2>[^’]{8,400}?)’’|``(?P<t3>[^']{8,400}?)''|"
@@ -172,24 +175,29 @@ def split_references(lines: list[Line], sink: Sink | None = None) -> list[tuple[
     numbered = len(marked) >= 2 and len(marked) >= 0.25 * len(nonblank)
     refs: list[tuple[int, list[Line]]] = []
     cur: list[Line] = []
-    state = {"text": "", "complete": None, "expected": None, "was_complete": False}
+    state = {"text": "", "complete": None, "cheap": None, "expected": None, "was_complete": False}
 
     def close() -> None:
         if cur:
             refs.append((cur[0].no, list(cur)))
             cur.clear()
-        state["text"], state["complete"], state["was_complete"] = "", None, False
+        state["text"], state["complete"], state["cheap"], state["was_complete"] = "", None, None, False
+
+    def cheap() -> bool:
+        if state["cheap"] is None:
+            state["cheap"] = _cheap_complete(state["text"])
+        return bool(state["cheap"])
 
     def add(ln: Line) -> None:
         if len(state["text"]) > _MAX_REFERENCE:
             close()  # no reference is this long: whatever this is, cut it (and keep reading linear)
         cur.append(ln)
         state["text"] = f"{state['text']} {ln.text}" if state["text"] else ln.text
-        state["complete"] = None
+        state["complete"] = state["cheap"] = None
 
     def complete() -> bool:
         if state["complete"] is None:
-            state["complete"] = bool(cur) and _complete(state["text"])
+            state["complete"] = bool(cur) and cheap() and _parse_cached(_join([state["text"].rstrip()])) is not None
             state["was_complete"] = state["was_complete"] or state["complete"]
         return bool(state["complete"])
 
@@ -208,7 +216,7 @@ def split_references(lines: list[Line], sink: Sink | None = None) -> list[tuple[
             continue
         # chatter sits between references (or is short): a long line inside an unfinished
         # reference is its continuation, and is not asked
-        between = not cur or len(t) <= 60 or _cheap_complete(state["text"])
+        between = not cur or len(t) <= 60 or cheap()
         reason = chatter_reason(t) if not m and between else None
         if reason and ((reason not in _PART_OF_A_REFERENCE and (not cur or reason in _NEVER_IN_A_REFERENCE or complete()))
                        or (reason in _PART_OF_A_REFERENCE and (not cur or complete()) and not _TAIL.match(t))):
@@ -235,7 +243,7 @@ def split_references(lines: list[Line], sink: Sink | None = None) -> list[tuple[
             if sink is not None:
                 sink.skip(ln, "text between references")
             continue
-        elif cur and _cheap_complete(state["text"]):
+        elif cur and cheap():
             complete()  # remember whether the reference was whole before this line joins it
         add(ln)
     close()
@@ -285,7 +293,14 @@ _HAS_ID = re.compile(r"arXiv|doi|https?://", re.IGNORECASE)
 def _cheap_complete(text: str) -> bool:
     """A year or an identifier, and a last line that ends like a reference ends (no parse)."""
     t = text.rstrip()
-    return bool(_ENDS_REFERENCE.search(t[-200:])) and bool(YEAR.search(t) or _HAS_ID.search(t))
+    if not t:
+        return False
+    last = t[-1]
+    if not (last in ".)]" or last.isdigit()):
+        token = t.rsplit(None, 1)[-1]
+        if not (token.startswith(("http://", "https://", "10.")) or _ENDS_REFERENCE.search(token)):
+            return False
+    return bool(YEAR.search(t) or _HAS_ID.search(t))
 
 
 def _complete(text: str) -> bool:
@@ -328,17 +343,15 @@ def _sentences(text: str) -> list[tuple[int, int]]:
             low = token.casefold().rstrip(".")
             if low == "al" and before.endswith("et al"):
                 pass  # "et al." ends an author list
-            elif (len(token) == 1 and token.isalpha() and token.isupper()) or low in _ABBREV \
-                    or re.fullmatch(r"(?:[A-Z]\.)+[A-Z]?", token) or re.fullmatch(r"[A-Z][a-z]?", token):
+            elif (len(token) <= 2 and token[:1].isupper()) or low in _ABBREV or _DOTTED_INITIALS.fullmatch(token):
                 # an initial, unless it ends a Vancouver author list ("…, Schneider N. Tool learning
                 # with …"): a surname before it, and a sentence after it
-                prev = re.search(r"([^\W\d_][\w'’-]+)\s+\S+$", text[max(0, stop - 40):stop])
-                nxt = text[m.end():m.end() + 40]
-                if not (len(token) <= 3 and token.isupper() and prev and prev.group(1)[0].isupper()
-                        and re.match(r"[A-Z][a-z]+\s+(?!and\b|et\b)[a-z]", nxt)):
+                if not (len(token) <= 3 and token.isupper()
+                        and _SENTENCE_START.match(text, m.end())
+                        and (prev := _SURNAME_BEFORE.search(text[max(0, stop - 40):stop])) is not None
+                        and prev.group(1)[0].isupper()):
                     continue
-        elif not re.match(r"\s*[\"“]?(?:In\b|arXiv|Proc|Journal|Advances|Trans|IEEE|ACM|Preprint|(?:19|20)\d\d)",
-                          text[m.end():m.end() + 20]):
+        elif not _VENUE_AFTER.match(text, m.end()):
             continue  # "Tuning? Case study": a question inside a title
         end = m.end(2) if m.group(2) else m.start() + 1
         spans.append((start, end))
@@ -355,11 +368,10 @@ def _strip_marker(text: str) -> str:
 
 def parse_reference(text: str, line: int) -> Draft | None:
     """A draft of the paper one reference string cites, or ``None`` when it cites none."""
-    cached = _parse_cached(text)
-    if cached is None:
-        return None
-    return dataclasses.replace(cached, line=line, ids=list(cached.ids), authors=list(cached.authors),
-                               code=list(cached.code), meta=dict(cached.meta))
+    parsed = _MEMO.pop(text) if text in _MEMO else _parse(text, line)  # (the memo's copy is used once)
+    if parsed is not None:
+        parsed.line = line
+    return parsed
 
 
 #: parses of the reference strings of the read in progress (splitting parses most of them already)
@@ -487,12 +499,17 @@ def _trim_title(title: str) -> str:
     return t.strip(" \"“”‘’")
 
 
+_VENUE_IN = re.compile(r"^(?:in\s*:?\s*|published in\s+)", re.IGNORECASE)
+_VENUE_DETAILS = re.compile(r",?\s*(?:pp?\.|pages|vol\.|volume|no\.|\d+\s*\(\d+\)|\d+[–-]\d+|https?://|doi)", re.IGNORECASE)
+_VENUE_YEAR_END = re.compile(r"[,(]?\s*(?:19|20)\d\d[a-z]?\)?\.?\s*$")
+
+
 def _venue_name(venue: str) -> str | None:
     """The venue of a reference without pages, volume, publisher details and the year."""
-    v = re.sub(r"^(?:in\s*:?\s*|published in\s+)", "", venue, flags=re.IGNORECASE)
-    v = re.split(r",?\s*(?:pp?\.|pages|vol\.|volume|no\.|\d+\s*\(\d+\)|\d+[–-]\d+|https?://|doi)", v, maxsplit=1,
-                 flags=re.IGNORECASE)[0]
-    v = re.sub(r"[,(]?\s*(?:19|20)\d\d[a-z]?\)?\.?\s*$", "", v).strip(" ,.;:")
+    v = _VENUE_IN.sub("", venue)
+    v = _VENUE_DETAILS.split(v, maxsplit=1)[0]
+    tail = _VENUE_YEAR_END.search(v, max(0, len(v) - 16))
+    v = (v[: tail.start()] if tail else v).strip(" ,.;:")
     if v.count("(") > v.count(")"):
         v = v + ")"
     v = v.strip(" ,.;:")

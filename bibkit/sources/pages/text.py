@@ -121,13 +121,16 @@ def clean_title(text: str) -> str:
     removed, trailing field punctuation (``,`` ``.`` ``:``) dropped; ``?`` ``!`` and ``…`` kept."""
     t = dehyphenate(fix_text(text))
     for _ in range(3):
-        m = _EMPHASIS.match(t)
+        before = t
+        m = _EMPHASIS.match(t) if t[:1] in "*_`" else None
         if m:
             t = m.group("t").strip()
         if len(t) >= 2 and t[0] in _QUOTES and t[-1] == _QUOTES[t[0]] and t.count(t[0]) + t.count(t[-1]) <= 2 + (t[0] == t[-1]):
             t = t[1:-1].strip()
         t = _TRAILING.sub("", t) if not t.endswith("...") else t
         t = t.strip("*_` ")
+        if t == before:
+            break
     # a quote left dangling by a field split ("Title,” in Proc."): drop it
     if t[-1:] in "”’\"" and t.count(t[-1]) == 1 and not any(q in t for q in "“‘"):
         t = t[:-1].rstrip(" ,.")
@@ -261,18 +264,23 @@ def _split_authors_uncached(text: str) -> AuthorList:
     """
     text = fix_text(text).strip(" .,;:")
     truncated = False
-    if _ETAL.search(text):
+    if ("et" in text or "others" in text or "…" in text or "..." in text or "+" in text) and _ETAL.search(text):
         truncated = True
         text = _ETAL.sub(", ", text).strip(" ,")
-    parts = [p.strip(" .") if not _INITIALS.match(p.strip()) else p.strip() for p in _NAME_SPLIT.split(text)]
-    parts = [p for p in parts if p]
+    parts = []
+    for p in _NAME_SPLIT.split(text):
+        p = p.strip()
+        if not _is_initials(p):
+            p = p.strip(" .")
+        if p:
+            parts.append(p)
     names: list[str] = []
     i = 0
     while i < len(parts):
         part = parts[i]
         nxt = parts[i + 1] if i + 1 < len(parts) else None
         words = part.split()
-        if nxt is not None and _INITIALS.match(nxt) and not _INITIALS.match(part):
+        if nxt is not None and _is_initials(nxt) and not _is_initials(part):
             names.append(f"{nxt} {part}")  # "Vaswani" + "A." (APA): "A. Vaswani"
             i += 2
             continue
@@ -282,7 +290,7 @@ def _split_authors_uncached(text: str) -> AuthorList:
             names.append(" ".join(list(words[-1]) + words[:-1]) if len(words[-1]) <= 3 else part)
             i += 1
             continue
-        if i == 0 and nxt is not None and len(words) == 1 and len(nxt.split()) == 1 and not _INITIALS.match(nxt) \
+        if i == 0 and nxt is not None and len(words) == 1 and len(nxt.split()) == 1 and not _is_initials(nxt) \
                 and len(parts) >= 2 and (len(parts) == 2 or len(parts[2].split()) >= 2 or truncated):
             names.append(f"{nxt} {part}")  # MLA/Chicago "Vaswani, Ashish, and Noam Shazeer"
             i += 2
@@ -320,6 +328,11 @@ _CHATTY_START = re.compile(r"^(?:i|i'm|im|we|you|my|our|your|this|that|it|they|h
                            re.IGNORECASE)
 
 
+_NAME_LIKE = re.compile(r"[A-Z][a-z]+[A-Z]|[A-Za-z]\d|\d[A-Za-z]")
+_TWO_SENTENCES = re.compile(r"[.!?]\s+[A-Z]")
+_ABBREVIATION = re.compile(r"\b(?:vs|v|al|e\.g|i\.e|Dr|Mr|St)\.\s")
+
+
 def title_likeness(text: str) -> float:
     """How much a short text looks like a paper title (0..1): Title Case or a capitalised
     phrase, a subtitle after a colon, no sentence inside, not conversational."""
@@ -334,7 +347,7 @@ def title_likeness(text: str) -> float:
     first = words[0].strip("\"'“‘([*_")
     if not first or not (first[0].isupper() or first[0].isdigit() or any(ch.isupper() for ch in first[1:])):
         score -= 0.35
-    if _CHATTY_START.match(t) and not (first[:1].isupper() and len(words) > 3 and ":" in t):
+    if t[0].isalpha() and _CHATTY_START.match(t) and not (first[:1].isupper() and len(words) > 3 and ":" in t):
         score -= 0.3
     long_words = [w for w in words if len(w) > 3 and w[0].isalpha()]
     if long_words:
@@ -342,9 +355,9 @@ def title_likeness(text: str) -> float:
         score += 0.25 * caps
     if ":" in t[1:-1] or "?" in t:
         score += 0.1
-    if re.search(r"[A-Z][a-z]+[A-Z]|[A-Za-z]\d|\d[A-Za-z]", t):  # DeepSeekMoE, GPT-4, Qwen2.5
+    if _NAME_LIKE.search(t):  # DeepSeekMoE, GPT-4, Qwen2.5
         score += 0.1
-    if re.search(r"[.!?]\s+[A-Z]", t) and not re.search(r"\b(?:vs|v|al|e\.g|i\.e|Dr|Mr|St)\.\s", t):
+    if _TWO_SENTENCES.search(t) and not _ABBREVIATION.search(t):
         score -= 0.3  # two sentences
     if t.endswith(".") and not t.endswith(("et al.", "...")):
         score -= 0.15
