@@ -125,12 +125,16 @@ class Evidence:
     #: the whole reference string, for entries read from a reference list (or a cited note):
     #: candidates are then verified by containment (:func:`verify_reference`)
     reference: str | None = None
+    #: the year is what a pasted page said about the paper (a hint to check, see :func:`verify`)
+    year_from_page: bool = False
 
     @classmethod
     def from_entry(cls, entry: Entry) -> "Evidence":
         reference = entry.meta.get("reference") if entry.meta.get("listing_kind") == REFERENCE_KIND else None
+        date = entry.provenance.get("date")
         return cls(entry.title, entry.abstract, tuple(_family(p) for p in entry.authors if not _is_others(p)),
-                   entry.year, reference if isinstance(reference, str) and reference.strip() else None)
+                   entry.year, reference if isinstance(reference, str) and reference.strip() else None,
+                   date is not None and date.source == "listing")
 
     @classmethod
     def from_names(cls, title: str | None, abstract: str | None, names: Iterable[str], year: int | None = None) -> "Evidence":
@@ -300,6 +304,11 @@ def verify(record: Evidence, candidate: Evidence) -> Verdict:
     # an author mismatch lowers confidence even where it does not veto
     if u is not None and u < 0.5:
         score *= 0.8 + 0.4 * u
+    # a year the pasted page gave (a listing's, a reading list's) is a hint: two years off costs
+    # confidence, so that a same-titled paper by the same authors from the page's year wins
+    gap = abs(record.year - candidate.year) if record.year is not None and candidate.year is not None else None
+    if record.year_from_page and gap is not None and gap == 2 and a is None:
+        score *= 0.93
 
     veto = None
     if conflict and not (a is not None and a >= ABSTRACT_SAME):
@@ -312,8 +321,8 @@ def verify(record: Evidence, candidate: Evidence) -> Verdict:
         veto = "title not close enough and no abstract to compare"
     elif a is None and (extra := extra_title_words(record.title, candidate.title)):
         veto = f"no abstract to compare and the titles differ by {', '.join(repr(w) for w in extra[:3])}"
-    elif a is None and u is None and not year_ok:
-        veto = "published years too far apart for a match on the title alone"
+    elif a is None and (u is None or record.year_from_page) and not year_ok:
+        veto = "published years too far apart for a match without an abstract"
     elif a is None and u is None and len(_content_words(record.title)) < MIN_TITLE_WORDS:
         veto = "title too short to identify a paper on its own"
     if veto:
@@ -377,7 +386,7 @@ _REF_WORD = re.compile(r"[^\W_]+")
 _TITLE_OPENS = set('.,;"“”\'‘’()[]{}*_')
 #: what may stand right after it (the end of the field); a colon or a dash would continue the title
 _TITLE_CLOSES = set('.,;"“”\'’()[]{}*_')
-_AFTER_QUESTION = re.compile(r"\s*(?:$|[\"”’(\[,.;:]|(?:In|in|arXiv|Proc|Proceedings|Journal|Advances|Trans|Transactions|"
+_AFTER_QUESTION = re.compile(r"\s*(?:$|[\"'”’(\[,.;:]|(?:In|in|arXiv|Proc|Proceedings|Journal|Advances|Trans|Transactions|"
                              r"Findings|CoRR|IEEE|ACM|Preprint|Nature|Science|Technical|(?:19|20)\d\d)\b|[A-Z]{2,})")
 _LNCS_COLON = re.compile(r"(?:\b[^\W\d_]\.|et al\.|\(eds?\.\))\s*$")
 

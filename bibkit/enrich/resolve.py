@@ -269,8 +269,11 @@ class ArxivResolver:
             work.ambiguous = work.ambiguous or tie
             work.reason = reason
             return False
-        if winner.verdict.path == "title" and not final:
-            return False  # a title alone: wait until arXiv's title search could show a twin
+        if not final and (winner.verdict.path == "title"
+                          or (winner.verdict.path == "title+authors" and winner.candidate.source == STEP_HF)):
+            # a title alone (or a title and authors that only HF's search turned up): wait until
+            # arXiv's title search could show a twin — same title, same authors, another paper
+            return False
         work.done, work.step = True, winner.candidate.source or step
         work.record, work.hf, work.confidence = winner.record, winner.hf, winner.verdict.score
         work.reason, work.ambiguous = None, False

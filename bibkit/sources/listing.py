@@ -747,9 +747,16 @@ def _name_token_ok(tok: str) -> bool:
 _NOT_NAME_WORD = re.compile(r"(?:^|[\s,;(])(?!(?:and|et|al|" + "|".join(sorted(_PARTICLES)) + r")\b)[a-z]")
 
 
+#: the tail of a shortened author list that counts the rest ("and 6 others", "+3 authors", "& 2 more")
+_COUNTED_TAIL = re.compile(r"(?:,?\s*(?:and|&)\s+\d+\s+(?:others?|more)|\s\+\s*\d+\s*(?:authors?|more|others?))\s*$",
+                           re.IGNORECASE)
+
+
 def _could_be_names(line: str) -> bool:
     """Cheap pre-check: a line with prose punctuation or a lower-case word (other than "and",
-    "et al." and name particles) cannot be part of an author list."""
+    "et al." and name particles, and a tail such as "and 6 others") cannot be part of an author list."""
+    if " other" in line or " more" in line or " author" in line:
+        line = _AUTHOR_TAIL.sub("", line)
     return not (re.search(r"[:?!]|https?://", line) or _NOT_NAME_WORD.search(line))
 
 
@@ -905,6 +912,8 @@ def _classify(
             forced = m.group("names").strip()
         elif expect_authors and author_line_cost(key) < _INF:
             forced = key
+        elif _COUNTED_TAIL.search(key) and _could_be_names(key) and author_line_cost(key) < _INF:
+            forced = key  # "Mehmet Öztürk and 6 others", "A. Li, B. Wu +3 authors": only author lines say so
         elif lines and lines[-1].forced_authors is not None and lines[-1].no == no - 1 \
                 and lines[-1].key.endswith(",") and _could_be_names(key):
             forced = key  # an author list wrapped after a comma

@@ -79,6 +79,9 @@ _CHROME = re.compile(
     re.IGNORECASE,
 )
 _PRIMARY = re.compile(r"\(([a-z-]+(?:\.[A-Za-z-]+)?)\)")
+_FORMATS_AND_CATEGORIES = re.compile(
+    r"(?:\[(?:pdf|html|ps|other|src|format)[^\]]{0,30}\]\s*)*(?:[a-z-]+(?:\.[A-Za-z-]+)?(?:\s+|$))*",
+    re.IGNORECASE)
 _CATEGORY_LINE = re.compile(r"^(?:[a-z-]+\.[A-Za-z-]{2,}|[a-z-]+)(?:\s+(?:[a-z-]+\.[A-Za-z-]{2,}|[a-z-]+))*$")
 
 
@@ -272,8 +275,8 @@ def _continue(item: _Item, ln: Line) -> bool:
         return True
     if pending in ("subjects", "subject", "categories", "journalref") and indented:
         return True
-    if pending == "after-head" and re.fullmatch(r"[a-z-]+(?:\.[A-Za-z-]+)?", t):
-        return True  # a category on its own line (search results)
+    if pending == "after-head" and _FORMATS_AND_CATEGORIES.fullmatch(t):
+        return True  # "[pdf, other]", "cs.CL cs.LG" on lines of their own (search results)
     if not d.title and pending in ("after-head", "search-title", None) and chatter_reason(t) is None \
             and not looks_like_names(t, min_names=3):
         d.title = t

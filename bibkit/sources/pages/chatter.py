@@ -100,6 +100,7 @@ _MAIL = re.compile(
     re.IGNORECASE,
 )
 _MD_HEADING = re.compile(r"^#{1,6}(?:\s|$)")
+_ORG_SETTING = re.compile(r"^#\+\w+:|^:[A-Z_]+:")
 _RULE = re.compile(r"^(?:[-*_=~#•·.]\s*){3,}$")
 #: how notes to self open, always (no title opens like this, whatever its case)
 _NOTE_OPENER = re.compile(
@@ -189,6 +190,8 @@ def chatter_reason(text: str) -> str | None:
         return "a separator line"
     if first == "#" and _MD_HEADING.match(t):
         return "a heading"
+    if first in "#:" and _ORG_SETTING.match(t):
+        return "a document setting (org-mode, front matter)"
     words = t.split()
     n = len(words)
     if n <= 8 and _EDGES.sub("", t).casefold() in _FURNITURE:

@@ -44,12 +44,14 @@ class PaperId:
 
 #: a URL with a scheme, or a bare address on a host people paste without one
 URL = re.compile(
-    r"(?:https?://|(?<![\w@./-])www\.)[^\s<>\"'`]+"
+    r"(?:https?://|(?<![\w@./-])www\.)[^\s<>\"'`|\[\]]+"
     r"|(?<![\w@./-])(?:(?:export\.|browse\.)?arxiv\.org|huggingface\.co|hf\.co|(?:dx\.)?doi\.org|openreview\.net"
     r"|aclanthology\.org|(?:www\.)?semanticscholar\.org|(?:www\.)?alphaxiv\.org|ar5iv\.(?:labs\.arxiv\.)?org"
-    r"|github\.com)/[^\s<>\"'`]*",
+    r"|github\.com)/[^\s<>\"'`|\[\]]*",
     re.IGNORECASE,
 )
+#: DBLP's and BibTeX ``plain``'s spelling of an arXiv paper: "CoRR, abs/2401.04088" (also "CoRR abs/…")
+_CORR = re.compile(r"\bCoRR\b[,\s]*(?:vol\.?\s*)?abs/(?P<id>\d{4}\.\d{4,5}(?:v\d+)?)", re.IGNORECASE)
 _ARXIV_MENTION = re.compile(
     r"(?<![\w/.-])arxiv\s*(?::|\s(?:preprint\s+)?(?:arxiv\s*:\s*)?|\.org\s*:\s*|\s*id\s*:?\s*)\s*"
     r"(?P<id>\d{4}\.\d{4,5}(?:v\d+)?|[a-z-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?)(?![\w])",
@@ -196,6 +198,13 @@ def find_ids(text: str) -> list[tuple[int, int, PaperId]]:
     def free(a: int, b: int) -> bool:
         return not any(s < b and a < e for s, e in taken)
 
+    if "abs/" in low and "corr" in low:
+        for m in _CORR.finditer(text):
+            if free(m.start(), m.end()):
+                found = normalize_arxiv_id(m.group("id"))
+                if found:
+                    spans.append((m.start(), m.end(), PaperId("arxiv", found[0], found[1])))
+                    taken.append((m.start(), m.end()))
     if "arxiv" in low:
         for m in _ARXIV_MENTION.finditer(text):
             if free(m.start(), m.end()):

@@ -355,7 +355,9 @@ def parse_item(text: str, line: int, defs: dict[str, str] | None = None, *, rend
             title = q.group("t")
     rest = plain
     if title is None:
-        title, rest = _split_title(plain)
+        # a table's title cell is the title (its commas and dashes are the title's); an item's text
+        # runs on into authors and venue
+        title, rest = (plain, "") if table else _split_title(plain)
     else:
         idx = plain.find(title)
         rest = plain[idx + len(title):] if idx >= 0 else plain

@@ -28,7 +28,20 @@ __all__ = ["NAME", "read_block", "line_evidence", "parse_line"]
 
 NAME = "notes"
 
-_DECORATION = re.compile(r"^\s*(?:>\s*)*(?:[-*+•◦▪‣]\s+|\d{1,3}[.)]\s+)?(?:\[[ xX]\]\s+)?")
+_DECORATION = re.compile(
+    r"^\s*(?:>\s*)*(?:\*+\s+(?:(?:TODO|DONE|NEXT|WAITING|HOLD|CANCELL?ED)\s+)?|[-*+•◦▪‣]\s+|\d{1,3}[.)]\s+)?"
+    r"(?:\[[ xX]\]\s+)?")
+#: links that carry their own label: Slack ``<url|label>``, org-mode ``[[url][label]]``, Markdown ``[label](url)``,
+#: HTML ``<a href="url">label</a>``; and wiki links ``[[Title]]`` / ``[[Title|alias]]``
+_LABELLED = re.compile(
+    r"<(?P<u1>https?://[^|>\s]+)\|(?P<l1>[^>]+)>"
+    r"|\[\[(?P<u2>https?://[^\]\s]+)\]\[(?P<l2>[^\]]+)\]\]"
+    r"|\[(?P<l3>[^\[\]]+)\]\((?P<u3>https?://[^)\s]+)\)"
+    r"|<a\s[^>]*href=[\"'](?P<u4>[^\"']+)[\"'][^>]*>(?P<l4>[^<]+)</a>"
+    r"|\[\[(?P<l5>[^\]|]+)(?:\|[^\]]*)?\]\]",
+    re.IGNORECASE,
+)
+_LINK_WORDS = re.compile(r"^(?:paper|pdf|link|here|arxiv|abs|hf|html|code|this|site|page)$", re.IGNORECASE)
 _CITED = re.compile(
     r"[“\"](?P<title>[^“”\"]{6,300})[”\"]\s*[,.]?\s*"
     r"(?:\(\s*(?P<who>[^()]{2,80}?)[,\s]+(?P<year>(?:19|20)\d\d)[a-z]?\s*\)|by\s+(?P<by>[^,;()]{2,80}?)"
@@ -99,6 +112,15 @@ def parse_line(text: str, line: int) -> tuple[list[Draft], str]:
     body = _DECORATION.sub("", text).strip()
     if not body:
         return [], "an empty bullet"
+    labels: list[str] = []
+    if "[" in body or "<" in body:
+        for lm in _LABELLED.finditer(body):
+            label = next(g for g in (lm.group("l1"), lm.group("l2"), lm.group("l3"), lm.group("l4"), lm.group("l5")) if g)
+            if not _LINK_WORDS.match(label.strip()):
+                labels.append(label.strip())
+        body = _LABELLED.sub(lambda lm: " " + " ".join(g for g in (lm.group("u1"), lm.group("u2"), lm.group("u3"),
+                                                                      lm.group("u4")) if g) + " "
+                             if not lm.group("l5") else " " + lm.group("l5") + " ", body).strip()
     m = _ID_ONLY.match(body)
     ids = find_ids(body if not m or "arxiv" in body.lower() or body.lower().startswith(("doi", "10."))
                    else f"arXiv:{body}")
@@ -117,7 +139,7 @@ def parse_line(text: str, line: int) -> tuple[list[Draft], str]:
         for s, e, _i in reversed(ids):
             rest = rest[:s] + " " + rest[e:]
         rest = URL.sub(" ", rest)
-        hint = _title_hint(rest)
+        hint = next((lb for lb in labels if title_likeness(lb) >= 0.3), None) or _title_hint(rest)
         if len(order) == 1:
             d = order[0]
             if hint:

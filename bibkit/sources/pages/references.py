@@ -83,9 +83,9 @@ _ABBREV = frozenset(
 )
 _BOUNDARY = re.compile(r"([.?!])([\"”’]?)\s+")
 _LAST_TOKEN = re.compile(r"([\w.'’-]+)$")
-_DOTTED_INITIALS = re.compile(r"(?:[A-Z]\.)+[A-Z]?")
-_SENTENCE_START = re.compile(r"[A-Z][a-z]+\s+(?!and\b|et\b)[a-z]")
-_SURNAME_BEFORE = re.compile(r"([^\W\d_][\w'’-]+)\s+\S+$")
+_DOTTED_INITIALS = re.compile(r"(?:[A-Z]\.-?)+[A-Za-z]?")
+_SENTENCE_START = re.compile(r"[A-Z][\w'’-]*[:?!]?\s+(?!and\b|et\b|&)[\w'’(-]")
+_SURNAME_BEFORE = re.compile(r"([^\W\d_][\w'’-]+),?\s+(?:[^\W\d_]\.-?\s?)*\S+$")
 _VENUE_AFTER = re.compile(r"\s*[\"“]?(?:In\b|arXiv|Proc|Journal|Advances|Trans|IEEE|ACM|Preprint|(?:19|20)\d\d)")
 _YEAR_PAREN = re.compile(r"\((?P<year>(?:19|20)\d\d)[a-z]?(?:,\s*[^)]{0,30})?\)|\((?:n\.d\.|in press|forthcoming)\)",
                          re.IGNORECASE)
@@ -113,9 +113,11 @@ def line_evidence(line: Line) -> float:
         score += 2.0
     elif m:
         score += 0.5
+    year = _EV_YEAR.search(t)
     if _AUTHOR_START.match(body):
-        score += 2.0
-    if _EV_YEAR.search(t):
+        # an author list opens a reference; on its own ("Anna Li and 6 others") it is a card's
+        score += 2.0 if (year or m or "“" in t or '"' in t or len(t) > 60) else 0.5
+    if year:
         score += 1.5
     if "et al." in t:
         score += 1.0
@@ -343,10 +345,11 @@ def _sentences(text: str) -> list[tuple[int, int]]:
             low = token.casefold().rstrip(".")
             if low == "al" and before.endswith("et al"):
                 pass  # "et al." ends an author list
-            elif (len(token) <= 2 and token[:1].isupper()) or low in _ABBREV or _DOTTED_INITIALS.fullmatch(token):
+            elif (len(token) <= 2 and token[:1].isupper()) or (len(token) == 1 and token.isalpha()) \
+                    or low in _ABBREV or _DOTTED_INITIALS.fullmatch(token):
                 # an initial, unless it ends a Vancouver author list ("…, Schneider N. Tool learning
                 # with …"): a surname before it, and a sentence after it
-                if not (len(token) <= 3 and token.isupper()
+                if not (len(token) <= 3 and token.isalpha() and (token.isupper() or len(token) == 1)
                         and _SENTENCE_START.match(text, m.end())
                         and (prev := _SURNAME_BEFORE.search(text[max(0, stop - 40):stop])) is not None
                         and prev.group(1)[0].isupper()):
@@ -442,10 +445,14 @@ def _parse(text: str, line: int) -> Draft | None:
                     spans = _sentences(work)
                     segs = [work[s:e].strip(" .") for s, e in spans]
                     segs = [s for s in segs if s]
+                    comma = _comma_fields(work)
                     if len(segs) >= 2 and looks_like_names(segs[0].strip(" ,.:;")):
                         authors_text = segs[0]
                         title = segs[1]
                         venue = ". ".join(segs[2:]) or None
+                    elif comma is not None:
+                        d.shape = "comma"
+                        authors_text, title, venue = comma
                     elif segs:
                         title = segs[0]
                         venue = ". ".join(segs[1:]) or None
@@ -480,7 +487,44 @@ def _parse(text: str, line: int) -> Draft | None:
     return d
 
 
+_ONE_NAME = re.compile(r"^(?:(?:[A-Z]\.\s?-?)+[a-z]?\.?\s?)+[A-Z][\w'’-]+$|^[A-Z][\w'’-]+,?\s(?:[A-Z]\.\s?)+$|^et al\.?$")
+_FIELD_VENUE = re.compile(r"^(?:[Ii]n\b|arXiv|ArXiv|CoRR|Proc|Journal|Trans|IEEE|ACM|Nature|Science|Advances|[Pp]reprint|"
+                          r"Technical|(?:19|20)\d\d\b|[A-Z]{2,}[a-z]*\s+(?:19|20)?\d\d\b|[A-Z]{2,}$)|\((?:19|20)\d\d[a-z]?\)")
+
+
+def _comma_fields(work: str) -> tuple[str, str, str | None] | None:
+    """Elsevier and Vancouver-like references whose fields are separated by commas only:
+    "A.Q. Jiang, A. Sablayrolles, et al., Mixtral of experts, arXiv preprint (2024)."  The
+    leading parts that are one name each are the authors; the title runs to the first part that
+    is a venue or holds the year."""
+    parts = [p.strip() for p in work.split(",")]
+    k = 0
+    while k < len(parts) and _ONE_NAME.match(parts[k]):
+        k += 1
+    if k == 0 or k >= len(parts):
+        return None
+    title_parts = []
+    j = k
+    while j < len(parts) and not _FIELD_VENUE.search(parts[j]):
+        title_parts.append(parts[j])
+        j += 1
+    if not title_parts:
+        return None
+    return ", ".join(parts[:k]), ", ".join(title_parts), ", ".join(parts[j:]) or None
+
+
+_OPENING_QUOTE = re.compile(r"""^\s*(['‘"“])""")
+_CLOSING = {"'": "'", "‘": "’", '"': '"', "“": "”"}
+
+
 def _title_venue(rest: str) -> tuple[str | None, str | None]:
+    q = _OPENING_QUOTE.match(rest)
+    if q:  # Harvard's 'Title', Venue (and the other quotes): the title runs to its closing quote
+        close = _CLOSING[q.group(1)]
+        end = re.search(re.escape(close) + r"(?=\s*[,.;:]|\s*$)", rest[q.end():])
+        if end:
+            title = rest[q.end(): q.end() + end.start()]
+            return title, rest[q.end() + end.end():].strip(" ,.;:") or None
     spans = _sentences(rest)
     if not spans:
         return None, None

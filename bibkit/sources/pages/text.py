@@ -168,13 +168,14 @@ def _is_initials(text: str) -> bool:
         return False
     if len(t) <= 3 and t.isalpha() and t.isupper():
         return True
-    for token in re.sub(r"\.(?=[^\s.-])", ". ", t).split():  # "A.Q." is "A. Q."
+    for position, token in enumerate(re.sub(r"\.(?=[^\s.-])", ". ", t).split()):  # "A.Q." is "A. Q."
         pieces = token.split("-")
         for k, piece in enumerate(pieces):
             dotted = piece.endswith(".")
             core = piece.rstrip(".")
-            if len(core) == 1 and core.isalpha() and (core.isupper() or (k > 0 and dotted)):
-                continue
+            if len(core) == 1 and core.isalpha() and (core.isupper() or (k > 0 and dotted)
+                                                        or (dotted and position > 0 and t[:1].isupper())):
+                continue  # "S.", "S.-y.", and "S. y." (a second initial written small)
             if len(core) == 2 and dotted and core[0].isupper() and core[1].islower():
                 continue  # "Ch.", "Th."
             return False
@@ -215,6 +216,8 @@ class AuthorList:
 def _word_ok(word: str) -> bool:
     if word[:1].isupper() and word.isalpha():
         return True  # the common case: a capitalised word
+    if len(word) == 2 and word[0].isalpha() and word[1] == ".":
+        return True  # an initial, also one written small ("S. y.")
     core = word.strip("()")
     if not core:
         return False
@@ -233,8 +236,8 @@ def looks_like_names(text: str, *, min_names: int = 1) -> bool:
     if len(text) > 3000 or _NOT_NAMES.search(text):
         return False
     names = _split_authors(text)[0]
-    if len(names) < min_names:
-        return False
+    if len(names) < min_names or any(name.count(" ") >= 6 for name in names):
+        return False  # (no name has seven words: a title ran into the list)
     good = 0
     for name in names:
         words = name.split()

@@ -21,7 +21,8 @@ NAME = "titles"
 
 _FEED = re.compile(
     r"^(?:Submitted by\b|Upvote\b|Get trending papers|Daily Papers$|Trending Papers$|by ?AK and the research community|"
-    r"(?:·\s*)?Published on\s+\w{3}|(?:·\s*)?[\d,.]+[kK]?\s+(?:upvotes?|authors?)$|(?:.*\s)?·\s*\+?\d+\s+authors?$)",
+    r"(?:·\s*)?Published on\s+\w{3}|(?:·\s*)?[\d,.]+[kK]?\s+(?:upvotes?|authors?)$|(?:.*\s)?·\s*\+?\d+\s+authors?$|"
+    r"[▲△⬆↑]\s*\d+$|.{2,60}\s(?:and|&|\+)\s*\d+\s+(?:others?|more|authors?)$)",
     re.IGNORECASE,
 )
 
