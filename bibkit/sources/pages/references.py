@@ -97,6 +97,8 @@ _EV_YEAR = re.compile(r"\((?:19|20)\d\d[a-z]?[,)]|\.\s(?:19|20)\d\d[a-z]?\.\s|,\
 _EV_ETAL = re.compile(r"\bet al\.")
 _EV_VENUE = re.compile(r"\b(?:In Proceedings|In Proc\.|Proc\.|pp\.|vol\.|arXiv preprint|Journal of|Transactions on|"
                        r"Conference on|Advances in Neural|In Advances|Findings of|CoRR|abs/\d)")
+_EV_VENUE_WORDS = ("In ", "Proc", "pp.", "vol.", "arXiv", "Journal", "Transactions", "Conference", "Advances",
+                   "Findings", "CoRR", "abs/")
 _EV_QUOTED = re.compile(r"[,.]\s*[”\"]|[“\"][^”\"]{10,}[,.][”\"]")
 
 
@@ -121,7 +123,7 @@ def line_evidence(line: Line) -> float:
         score += 1.5
     if "et al." in t:
         score += 1.0
-    if "." in t:
+    if any(word in t for word in _EV_VENUE_WORDS):
         score += min(2.0, len(_EV_VENUE.findall(t)))
     if ('"' in t or "”" in t) and _EV_QUOTED.search(t):
         score += 1.5
