@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ...bibnames import OTHERS
@@ -183,6 +184,7 @@ class Draft:
 _SIMPLE_NAME = re.compile(r"^(?:[^\W\d_][\w'’.-]*\s){1,3}[^\W\d_][\w'’-]*$")
 
 
+@lru_cache(maxsize=8192)
 def _person(name: str) -> Person:
     """A natural-order name as a :class:`Person`: "Given [Middle] Family" (capitalised words, no
     comma, particle or suffix) directly, as BibTeX would split it; anything else by

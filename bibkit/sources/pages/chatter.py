@@ -46,11 +46,12 @@ _CALL_TO_ACTION = re.compile(
     r"|^(?:posted (?:on|by|in)|last (?:updated|modified|edited)|copy link|permalink|\(c\) \d{4})\b|©",
     re.IGNORECASE,
 )
-#: words one of which every call to action holds (a cheap look before the long pattern)
-_CTA_WORDS = ("star", "follow", "subscribe", "join", "click", "welcome", "feel free", "please", "if you find",
-              "issue", "pull request", "made with", "powered", "rights reserved", "privacy", "terms of", "cookie",
-              "coffee", "sponsor", "share this", "updated", "maintained", "stay tuned", "coming soon", "posted",
-              "last ", "copy link", "permalink", "©", "(c)", "submit")
+#: one of these words is in every call to action (a set lookup before the long pattern)
+_CTA_TRIGGERS = frozenset(
+    """star stars starring follow subscribe join click welcome feel please cite find issue pull pr prs submit made powered
+    built rights reserved privacy terms cookie coffee sponsor share updated maintained tuned soon posted last copy
+    permalink © c""".split())
+_NO_PUNCTUATION = str.maketrans({ch: " " for ch in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~⭐"})
 #: a page's footer line ("Powered by Jekyll", "Made with ❤ by …"): short, or it is prose that happens to start so
 _FOOTER = re.compile(r"^(?:made with|powered by|built with|written by|updated on|maintained by)\b", re.IGNORECASE)
 #: one-phrase lines of site furniture, compared whole (punctuation and arrows ignored)
@@ -205,11 +206,8 @@ def chatter_reason(text: str) -> str | None:
         return "a mail header"
     if _NOTE_MARK.search(t[:40]) and _NOTE_TO_SELF.match(t):
         return "a note to self"
-    if n <= 25:
-        low = t.casefold()
-        cta = any(word in low for word in _CTA_WORDS) and bool(_CALL_TO_ACTION.search(t))
-    else:
-        cta = False
+    cta = n <= 25 and not _CTA_TRIGGERS.isdisjoint(t.casefold().translate(_NO_PUNCTUATION).split()) \
+        and bool(_CALL_TO_ACTION.search(t))
     if n > 14:
         # prose or a reference: of what follows, only calls to action and lone links are this long
         if n <= 25 and cta:

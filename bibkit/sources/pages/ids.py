@@ -205,13 +205,15 @@ def find_ids(text: str) -> list[tuple[int, int, PaperId]]:
                 if found:
                     spans.append((m.start(), m.end(), PaperId("arxiv", found[0], found[1])))
                     taken.append((m.start(), m.end()))
-    if "arxiv" in low:
-        for m in _ARXIV_MENTION.finditer(text):
-            if free(m.start(), m.end()):
-                found = normalize_arxiv_id(m.group("id"))
-                if found:
-                    spans.append((m.start(), m.end(), PaperId("arxiv", found[0], found[1])))
-                    taken.append((m.start(), m.end()))
+    at = low.find("arxiv")
+    while at >= 0:  # the pattern is tried where "arxiv" is, not at every character
+        m = _ARXIV_MENTION.match(text, at)
+        if m and free(m.start(), m.end()):
+            found = normalize_arxiv_id(m.group("id"))
+            if found:
+                spans.append((m.start(), m.end(), PaperId("arxiv", found[0], found[1])))
+                taken.append((m.start(), m.end()))
+        at = low.find("arxiv", at + 5)
     if "10." in text:
         for m in _DOI_MENTION.finditer(text):
             if free(m.start(), m.end()):

@@ -73,27 +73,29 @@ def line_evidence(line: Line) -> float:
     if not t or len(t) > 4000:
         return 0.0
     score = 0.0
-    if _TABLE.match(t):
-        score += 3.0 if "|" in t[1:-1] else 0.0
-    if _TABLE_RULE.match(t) and "|" in t:
-        score += 3.0
-    bullet = _BULLET.match(t)
+    if t[0] == "|" or "|" in t:
+        if _TABLE.match(t):
+            score += 3.0 if "|" in t[1:-1] else 0.0
+        if _TABLE_RULE.match(t):
+            score += 3.0
+    bullet = _BULLET.match(t) if t[0] in "-*+•◦▪‣0123456789" else None
     links = _LINK.findall(t) if "](" in t else []
     if links:
         paperish = any(classify_url(u) is not None for _txt, u in links)
         labelled = any(_LABEL.match(txt.strip("[]")) for txt, _u in links)
         score += 2.0 + (1.5 if paperish else 0.0) + (1.0 if labelled else 0.0) + (0.5 if bullet else 0.0)
     elif bullet:
-        if _BOLD.search(t) or _RENDERED_LABELS.search(t):
+        if _BOLD.search(t) or ("[" in t and _RENDERED_LABELS.search(t)):
             score += 2.5
         else:
             score += 0.5
-    if _RENDERED_LABELS.search(t):
-        score += 2.5
-    if _REF_DEF.match(t):
-        score += 2.0
-    if _BADGE.search(t):
-        score += 1.0
+    if "[" in t:
+        if _RENDERED_LABELS.search(t):
+            score += 2.5
+        if _REF_DEF.match(t):
+            score += 2.0
+        if "![" in t and _BADGE.search(t):
+            score += 1.0
     if not bullet and "\t" in line.raw and len(line.raw.split("\t")) >= 3:
         score += 1.5
     return min(score, 6.0)

@@ -62,8 +62,8 @@ _ID_HINT = re.compile(r"arxiv[.:\s]|doi[.:\s]|\b10\.\d{4}|https?://|www\.|huggin
                       r"openreview|aclanthology|semanticscholar|alphaxiv|\d{4}\.\d{4,5}")
 
 
-_ID_TOKEN = re.compile(r"^\W*(?:https?://|www\.|arxiv:|doi:|10\.\d{4,9}/|\d{4}\.\d{4,5}(?:v\d+)?\W*$|[\w.-]+\.(?:org|com|net|cc)/)",
-                       re.IGNORECASE)
+_ID_TOKENS = re.compile(r"(?:^|\s)[^\w\s]*(?:https?://|www\.|arxiv:|doi:|10\.\d{4,9}/|\d{4}\.\d{4,5}(?:v\d+)?(?=[^\w.]|$)"
+                        r"|[\w.-]+\.(?:org|com|net|cc)/)")
 
 
 def line_evidence(line: Line) -> float:
@@ -89,10 +89,10 @@ def line_evidence(line: Line) -> float:
     if len(words) > 30:
         return 0.5  # a long line that mentions a paper: prose, a reference
     # the words beside the identifiers (a cheap count: the tokens that are no link, id or DOI)
-    ids = [w for w in words if _ID_TOKEN.search(w)]
+    ids = len(_ID_TOKENS.findall(low))
     if not ids:
         return 0.0
-    n = len(words) - len(ids) - sum(1 for w in words if w.casefold().rstrip(":") in ("arxiv", "doi"))
+    n = len(words) - ids - low.count("arxiv ") - low.count("doi ")
     return 4.0 if n <= 10 else 2.0 if n <= 25 else 0.5
 
 

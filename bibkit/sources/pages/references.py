@@ -62,11 +62,13 @@ _HEADING = re.compile(r"^(?:#+\s*)?(?:\d+\.?\s+)?(?:references?|bibliography|wor
 #: capital and small letters of the Latin scripts (names: "Öztürk", "Łukasz", "Šimek")
 _UP = "A-ZÀ-ÖØ-ÞĀ-Žƀ-ɏ"
 _LO = "a-zß-öø-ÿĀ-žƀ-ɏ"
+_PARTICLE_WORD = r"(?:van|von|de|der|den|del|della|da|di|du|la|le|dos|das|ter|ten|bin|al|el)"
+_PARTICLE = _PARTICLE_WORD + r"\s"
 _AUTHOR_START = re.compile(
-    rf"^(?:[{_UP}][\w'’-]+(?:\s(?:van|von|de|der|den|del|da|di|du|la|le)\b)*(?:\s[{_UP}][\w'’-]+)?,\s+(?:[{_UP}]\.|[{_UP}][{_LO}]+)"
-    rf"|(?:[{_UP}]\.\s?(?:-?[{_UP}]\.\s?)*)[{_UP}][\w'’-]+,"
+    rf"^(?:{_PARTICLE})*(?:[{_UP}][\w'’-]+(?:\s{_PARTICLE_WORD}\b)*(?:\s[{_UP}][\w'’-]+)?,\s+(?:[{_UP}]\.|[{_UP}][{_LO}]+)"
+    rf"|(?:[{_UP}]\.\s?(?:-?[{_UP}]\.\s?)*)(?:{_PARTICLE})*[{_UP}][\w'’-]+,"
     rf"|[{_UP}][\w'’-]+\s+[A-Z]{{1,3}},"
-    rf"|[{_UP}][{_LO}]+(?:\s[{_UP}]\.)?\s[{_UP}][\w'’-]+(?:,|\sand\s|\.\s(?:19|20)\d\d))"
+    rf"|[{_UP}][{_LO}]+(?:-[{_UP}{_LO}][{_LO}]+)?(?:\s[{_UP}]\.)?\s(?:{_PARTICLE})*[{_UP}][\w'’-]+(?:,|\sand\s|\.\s(?:19|20)\d\d))"
 )
 _VENUE_WORD = re.compile(
     r"^(?:In\b|In:|Proc\b|Proceedings|arXiv|CoRR|Advances in|Journal|Transactions|Trans\.|IEEE|ACM|"
@@ -179,13 +181,18 @@ def split_references(lines: list[Line], sink: Sink | None = None) -> list[tuple[
     numbered = len(marked) >= 2 and len(marked) >= 0.25 * len(nonblank)
     refs: list[tuple[int, list[Line]]] = []
     cur: list[Line] = []
-    state = {"text": "", "complete": None, "cheap": None, "expected": None, "was_complete": False}
+    state = {"text": "", "complete": None, "cheap": None, "expected": None, "snapshot": None}
 
     def close() -> None:
         if cur:
             refs.append((cur[0].no, list(cur)))
             cur.clear()
-        state["text"], state["complete"], state["cheap"], state["was_complete"] = "", None, None, False
+        state["text"], state["complete"], state["cheap"], state["snapshot"] = "", None, None, None
+
+    def was_whole() -> bool:
+        """Whether the reference read as whole before its last lines joined it."""
+        snapshot = state["snapshot"]
+        return bool(snapshot) and _parse_cached(_join([snapshot.rstrip()])) is not None
 
     def cheap() -> bool:
         if state["cheap"] is None:
@@ -202,7 +209,6 @@ def split_references(lines: list[Line], sink: Sink | None = None) -> list[tuple[
     def complete() -> bool:
         if state["complete"] is None:
             state["complete"] = bool(cur) and cheap() and _parse_cached(_join([state["text"].rstrip()])) is not None
-            state["was_complete"] = state["was_complete"] or state["complete"]
         return bool(state["complete"])
 
     for ln in body:
@@ -240,7 +246,9 @@ def split_references(lines: list[Line], sink: Sink | None = None) -> list[tuple[
                 continue
             add(ln)
             continue
-        if cur and _starts_reference(t) and (state["was_complete"] or complete()):
+        if cur and m is not None and m.group("a"):
+            close()  # "[12] …": a bracketed number starts a reference in any list
+        elif cur and _starts_reference(t) and (complete() or was_whole()):
             close()  # (a reference that was whole before a stray line was glued to it ends too)
         elif cur and not _continues(t) and complete():
             close()
@@ -248,7 +256,7 @@ def split_references(lines: list[Line], sink: Sink | None = None) -> list[tuple[
                 sink.skip(ln, "text between references")
             continue
         elif cur and cheap():
-            complete()  # remember whether the reference was whole before this line joins it
+            state["snapshot"] = state["text"]  # the reference may be whole here: judged if it matters
         add(ln)
     close()
     out: list[tuple[int, list[Line], str]] = []

@@ -56,8 +56,35 @@ def _prose(text: str) -> float:
     return score
 
 
+#: what a whole text must hold somewhere for a reader's evidence to be worth computing line by line
+#: (one scan of the text each; a reference list, say, never asks the Hugging Face page reader)
+_MAY_APPLY = (
+    None,  # titles: prose paragraphs count for it whatever the text
+    re.compile(r"^\s*(?:\[\d+\]\s*|\d+\.\s+)?(?:arXiv|ARXIV)\s?:|^(?:Title|Subjects?|Comments?|Journal[- ]?ref|Categories"
+               r"|Cite as|Authors?)\s*:|Submitted|Computer Science >|Showing|Total of|submissions|Search v\d", re.MULTILINE),
+    re.compile(r"[•·]|^arxiv\s*:|View arXiv page|Paper of the|Upvote|Submitted by|Published|Abstract|summary|"
+               r"citing this paper|updated|Collection", re.MULTILINE | re.IGNORECASE),
+    re.compile(r"\]\(|\||\*\*|__|\t|\[[A-Za-z ]{2,20}\]|^\s*(?:[-*+•◦▪‣]|\d{1,3}[.)])\s", re.MULTILINE),
+    None,  # references
+    None,  # notes
+)
+_FEED_HINT = re.compile(r"Submitted by|Upvote|·|\bother|\bmore\b|author|[Tt]rending|Daily Papers|Published on|[▲△⬆↑]")
+
+
+def _active(text: str) -> list[bool]:
+    active = [pattern is None or bool(pattern.search(text)) for pattern in _MAY_APPLY]
+    active[0] = True
+    return active
+
+
 def _scores(lines: list[Line]) -> list[list[float]]:
-    scores = [[f(ln) if ln.text else 0.0 for f in _EVIDENCE] for ln in lines]
+    text = "\n".join(ln.raw for ln in lines)
+    active = _active(text)
+    feed = bool(_FEED_HINT.search(text))
+    evidence = [(f if on else None) for f, on in zip(_EVIDENCE, active)]
+    if not feed:
+        evidence[0] = None  # no feed furniture anywhere: the titles reader's only evidence is prose
+    scores = [[f(ln) if (f is not None and ln.text) else 0.0 for f in evidence] for ln in lines]
     # paragraphs of prose: an abstract.  On its own, or beside titles, it is the titles reader's; inside
     # a paragraph that another reader's lines hold (an abstract under "Subjects:" on an arXiv listing,
     # the continuation lines of a reference) it is that reader's

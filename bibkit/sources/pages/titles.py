@@ -32,6 +32,8 @@ def line_evidence(line: Line) -> float:
     t = line.text
     if not t or len(t) > 400:
         return 0.0
+    if len(t) > 60 and "·" not in t and " other" not in t and " more" not in t and " author" not in t:
+        return 0.0  # the feed's furniture is short, or an author line with a count
     return 1.5 if _FEED.match(t) else 0.0
 
 
