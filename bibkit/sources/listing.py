@@ -869,8 +869,10 @@ def _classify(
         if found is None and no not in as_text:
             # a wrapped line of prose continues the sentence of the line above it: lower-case, after
             # a line that did not end a sentence ("…In this work," / "we introduce …")
+            # (a remark under a Markdown heading is no wrapped part of it: "## Related work" / "fyi the
+            # deadline moved"; a heading wrapped at a fixed width goes on with words of a title)
             found = _chatter_meta(key, in_run and bool(lines) and not _ENDS_SENTENCE.search(lines[-1].key)
-                                  and not key[:1].isupper())
+                                  and not key[:1].isupper() and not _MD_HEADING_LINE.match(lines[-1].key))
         if found is not None and in_run and len(found) == 1 and found[0].kind == "repo":
             found = None  # "owner/name" right under text: more likely a URL the wrapper cut in two
         if found is not None and in_run and _CLOSING_PUNCT.fullmatch(key):
@@ -931,6 +933,7 @@ def _classify(
     return lines, metas, suspects
 
 
+_MD_HEADING_LINE = re.compile(r"^#{1,6}\s+\S")
 _MAX_SUMMARY = 700  # characters: a machine summary is a sentence or two, never an abstract
 
 #: reasons of :func:`~bibkit.sources.pages.chatter.chatter_reason` a listing accepts: a line of one of
@@ -1134,7 +1137,9 @@ def read(text: str, origin: str, *, strict: bool = False) -> Document:
     ``origin`` names the input in locations (``file:line``).  With ``strict``,
     text that cannot be placed is an :class:`~bibkit.errors.InputError` instead of a problem.
     """
-    return read_lines(split_lines(text), origin, strict=strict)
+    doc = read_lines(split_lines(text), origin, strict=strict)
+    doc.metadata.pop("listing_rich", None)
+    return doc
 
 
 #: why a metadata line of a listing is no paper (for the report's list of skipped lines)
@@ -1147,9 +1152,13 @@ _SKIP_REASONS = {
 }
 
 
-def read_lines(raw: list[str], origin: str, *, strict: bool = False, first: int = 1, final: bool = True) -> Document:
+def read_lines(raw: list[str], origin: str, *, strict: bool = False, first: int = 1, final: bool = True,
+               paste_rich: bool | None = None) -> Document:
     """:func:`read` for lines already split; ``first`` is the number of ``raw[0]`` in the whole
-    input (a block of a longer paste), ``final=False`` leaves out the "no titles found" problem."""
+    input (a block of a longer paste), ``final=False`` leaves out the "no titles found" problem.
+    ``paste_rich=True`` says the whole paste's papers come with abstracts or authors (a block of it may
+    hold too few to tell), so a lone short line here is a heading or a label (see
+    :func:`_drop_headings`); ``doc.metadata["listing_rich"]`` says what was decided."""
     off = first - 1
     doc = Document(metadata={"format": "listing", "source": origin})
     raw_lines, md_urls = unquote_lines(raw)
@@ -1179,7 +1188,7 @@ def read_lines(raw: list[str], origin: str, *, strict: bool = False, first: int 
     skipped_at: dict[int, str] = {}
     # papers here come with abstracts or author lines (then a short line glued above a title is a label)
     titles_n = sum(1 for sg in segs if sg.label == "T")
-    rich = titles_n >= 3 and sum(1 for sg in segs if sg.label in ("A", "U")) >= 0.6 * titles_n
+    rich = bool(paste_rich) or (titles_n >= 3 and sum(1 for sg in segs if sg.label in ("A", "U")) >= 0.6 * titles_n)
 
     def where(no: int) -> SourceLocation:
         return SourceLocation(origin, no + off)
@@ -1289,7 +1298,8 @@ def read_lines(raw: list[str], origin: str, *, strict: bool = False, first: int 
                                 "info", e.origin))
         if e.origin is not None and e.origin.line is not None:
             skipped_at[e.origin.line - off] = "a short line taken for page navigation"
-    entries, headings = _drop_headings(entries)
+    entries, headings, decided = _drop_headings(entries, paste_rich)
+    doc.metadata["listing_rich"] = decided
     for e in headings:
         if e.origin is not None and e.origin.line is not None:
             skipped_at[e.origin.line - off] = "a short line among papers that have abstracts or authors (a heading, a label, a note)"
@@ -1348,7 +1358,7 @@ def _label_above_title(lines: list[_Line], seg: _Seg) -> bool:
             and second[:1].isupper() and len(second.split()) >= 3)
 
 
-def _drop_headings(entries: list[Entry]) -> tuple[list[Entry], list[Entry]]:
+def _drop_headings(entries: list[Entry], rich: bool | None = None) -> tuple[list[Entry], list[Entry], bool]:
     """In a paste whose papers come with abstracts (or author lines), a line that has neither is a
     paper only if it reads like a whole title: five words or more, Title Case or a phrase, no
     sentence, no "Label: …" list.  Headings ("Surveys", "## Related work"), a card's organisation
@@ -1359,8 +1369,10 @@ def _drop_headings(entries: list[Entry]) -> tuple[list[Entry], list[Entry]]:
     headings = [bool(e.meta.pop("_heading", False)) for e in entries]
     with_abstract = sum(1 for e in entries if e.abstract)
     with_authors = sum(1 for e in entries if e.abstract or e.authors)
-    if not (with_abstract >= 3 and with_abstract >= 0.6 * len(entries)) \
-            and not (with_authors >= 3 and with_authors >= 0.6 * len(entries)):
+    if rich is None:
+        rich = (with_abstract >= 3 and with_abstract >= 0.6 * len(entries)) \
+            or (with_authors >= 3 and with_authors >= 0.6 * len(entries))
+    if not rich:
         # a list of bare titles: every line may be a title, but not a lower-case phrase that reads
         # like no title at all ("just some words here")
         from .pages.text import title_likeness
@@ -1368,7 +1380,7 @@ def _drop_headings(entries: list[Entry]) -> tuple[list[Entry], list[Entry]]:
         keep = [e for e in entries if e.abstract or e.authors or not _starts_lower(structural(e.title or ""))
                 or title_likeness(structural(e.title or "")) >= 0.45]
         kept = {id(e) for e in keep}
-        return keep, [e for e in entries if id(e) not in kept]
+        return keep, [e for e in entries if id(e) not in kept], False
     out, dropped = [], []
     for e, heading in zip(entries, headings):
         title = structural(e.title or "")
@@ -1377,7 +1389,7 @@ def _drop_headings(entries: list[Entry]) -> tuple[list[Entry], list[Entry]]:
             dropped.append(e)
         else:
             out.append(e)
-    return out, dropped
+    return out, dropped, True
 
 
 def _trim_navigation(entries: list[Entry]) -> tuple[list[Entry], list[Entry]]:

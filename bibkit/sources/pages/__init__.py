@@ -31,10 +31,21 @@ from ...model import Document, Entry, Problem, SourceLocation
 from .base import Sink
 from .text import make_lines
 
-__all__ = ["read", "READER_NAMES"]
+__all__ = ["read", "READER_NAMES", "clear_caches"]
 
 #: the page readers ``--from`` can force
 READER_NAMES: tuple[str, ...] = ("titles", "hf-page", "arxiv-page", "markdown", "references", "notes")
+
+
+def clear_caches() -> None:
+    """Empty the caches of parsed names the readers keep between reads (a benchmark's cold start:
+    a fresh ``bibkit`` process reads with them empty)."""
+    from ...names import parse_plain_name
+    from .base import _person
+    from .text import _is_initials, _split_authors, looks_like_names
+
+    for cached in (_person, _is_initials, _split_authors, looks_like_names, parse_plain_name):
+        cached.cache_clear()
 
 
 def read(text: str, origin: str, *, strict: bool = False, only: str | None = None) -> Document:
@@ -70,14 +81,15 @@ def _read(text: str, origin: str, *, strict: bool = False, only: str | None = No
     entries: list[Entry] = []
     problems: list[Problem] = []
     skipped_count = 0
+    parts = _titles_parts(lines, blocks, origin, strict)
     for block in blocks:
         if block.reader == "titles":
-            part = read_region([ln.raw for ln in lines[block.start:block.end]], block.start + 1, origin,
-                               block.confidence, strict=strict)
+            part = parts[block.start]
             entries.extend(part.entries)
             problems.extend(part.problems)
             doc.skipped.extend(part.skipped)
             skipped_count += int(part.metadata.pop("listing_skipped_lines", 0) or 0)
+            part.metadata.pop("listing_rich", None)
             for key, value in part.metadata.items():
                 doc.metadata.setdefault(key, value)
             continue
@@ -113,6 +125,38 @@ def _read(text: str, origin: str, *, strict: bool = False, only: str | None = No
         if bad:
             raise InputError(bad[0].message, bad[0].location)
     return doc
+
+
+def _titles_parts(lines: list, blocks: list, origin: str, strict: bool) -> dict[int, Document]:
+    """The titles reader's reading of each of its blocks (by the block's first line).
+
+    Whether a lone short line is a paper or a heading depends on the paste: among papers that
+    come with abstracts or authors it is a heading, a label, an organisation ("Qwen" under a
+    card).  A block cut out by chatter may hold too few papers to tell; when the titles
+    reader's papers of the whole paste do tell, a block that has any such paper of its own and
+    could not decide alone is read again with the paste's answer.
+    """
+    from .titles import read_region
+
+    parts: dict[int, Document] = {}
+    for block in blocks:
+        if block.reader == "titles":
+            parts[block.start] = read_region([ln.raw for ln in lines[block.start:block.end]], block.start + 1, origin,
+                                             block.confidence, strict=strict)
+    if len(parts) < 2:
+        return parts
+    every = [e for part in parts.values() for e in part.entries]
+    full = sum(1 for e in every if e.abstract)
+    named = sum(1 for e in every if e.abstract or e.authors)
+    if not ((full >= 3 and full >= 0.6 * len(every)) or (named >= 3 and named >= 0.6 * len(every))):
+        return parts
+    for block in blocks:
+        part = parts.get(block.start)
+        if part is None or part.metadata.get("listing_rich") or not any(e.abstract or e.authors for e in part.entries):
+            continue
+        parts[block.start] = read_region([ln.raw for ln in lines[block.start:block.end]], block.start + 1, origin,
+                                         block.confidence, strict=strict, rich=True)
+    return parts
 
 
 def _decode_entities(entry: Entry) -> None:

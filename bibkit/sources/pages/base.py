@@ -35,22 +35,26 @@ SOURCE = "listing"
 #: candidates for them by containment (the candidate's title must appear inside the string)
 REFERENCE_KIND = "reference"
 
+#: a proceedings' words (looked for in the lower-cased venue) and its names (as written)
+_PROCEEDINGS_WORDS = re.compile(r"\b(?:proceedings|proc\.|conference|conf\.|workshops?|symposium|findings of|meeting|"
+                                r"congress|advances in neural information processing)")
 _PROCEEDINGS = re.compile(
-    r"\b(?:proceedings|proc\.|conference|conf\.|workshops?|symposium|findings of|meeting|congress|"
-    r"NeurIPS|NIPS|ICML|ICLR|ACL|EMNLP|NAACL|EACL|AACL|COLING|LREC|CVPR|ICCV|ECCV|WACV|AAAI|IJCAI|KDD|SIGIR|WWW|"
+    r"\b(?:NeurIPS|NIPS|ICML|ICLR|ACL|EMNLP|NAACL|EACL|AACL|COLING|LREC|CVPR|ICCV|ECCV|WACV|AAAI|IJCAI|KDD|SIGIR|WWW|"
     r"WSDM|CIKM|RecSys|ICASSP|INTERSPEECH|Interspeech|CoRL|RSS|ICRA|IROS|UAI|AISTATS|COLT|MLSys|FAccT|CHI|UIST|"
     r"CSCW|ICSE|FSE|ASE|OSDI|SOSP|NSDI|EuroSys|ISCA|MICRO|ASPLOS|SIGMOD|VLDB|ICDE|CoNLL|TACL)\b",
 )
-_PREPRINT = re.compile(r"^\s*(?:arxiv|corr|preprint|biorxiv|medrxiv|ssrn|techrxiv|openreview)\b|arxiv preprint|"
-                       r"^\s*(?:under review|submitted|in submission|to appear|forthcoming|manuscript)\b", re.IGNORECASE)
+#: a preprint server or an unpublished paper (matched at the start of the lower-cased venue)
+_PREPRINT = re.compile(r"\s*(?:arxiv|corr|preprint|biorxiv|medrxiv|ssrn|techrxiv|openreview|under review|submitted|"
+                       r"in submission|to appear|forthcoming|manuscript)\b")
 
 
 def venue_kind(venue: str) -> str | None:
     """``booktitle`` for proceedings, ``journal`` for a journal, ``None`` for a preprint server or nothing."""
     v = venue.strip()
-    if not v or _PREPRINT.search(v):
+    low = v.lower()
+    if not v or _PREPRINT.match(low) or "arxiv preprint" in low:
         return None
-    if _PROCEEDINGS.search(v):
+    if _PROCEEDINGS_WORDS.search(low) or _PROCEEDINGS.search(v):
         return "booktitle"
     return "journal"
 
@@ -107,23 +111,27 @@ class Draft:
                 problems.append(Problem("unknown-entity", f"the title holds {', '.join(sorted(set(unknown)))}, "
                                         "which is no HTML character name; kept as written", "warning", where))
             if title:
-                entry.set("title", title, SOURCE, confidence, detail)
+                entry.title = title
+                entry.provenance["title"] = Provenance(SOURCE, confidence, detail)
                 entry.meta["listing_title"] = title
         if self.abstract:
             abstract, _ = decode_entities(fix_text(self.abstract))
-            entry.set("abstract", abstract, SOURCE, confidence, detail)
+            entry.abstract = abstract
+            entry.provenance["abstract"] = Provenance(SOURCE, confidence, detail)
         persons = [_person(n) for n in self.authors if n.strip()]
         persons = [p for p in persons if p.last or p.literal]
         if persons:
             if self.truncated:
                 persons.append(OTHERS)
-            entry.set("authors", persons, SOURCE, hint, detail)
+            entry.authors = persons
+            entry.provenance["authors"] = Provenance(SOURCE, hint, detail)
         if self.year:
             try:
                 date = PartialDate(self.year, self.month, self.day if self.month else None)
             except ValueError:
                 date = PartialDate(self.year)
-            entry.set("date", date, SOURCE, hint, detail)
+            entry.date = date
+            entry.provenance["date"] = Provenance(SOURCE, hint, detail)
         if self.date_text:
             entry.meta["listing_published"] = self.date_text
         if self.date_end:
@@ -193,10 +201,13 @@ def _person(name: str) -> Person:
     name = name.strip()
     if _SIMPLE_NAME.match(name):
         words = name.split()
-        if all(w[0].isupper() and not w.isupper() or len(w) <= 2 or w.endswith(".") for w in words) \
-                and words[-1].casefold().rstrip(".") not in _SUFFIXES \
-                and not any(w.strip(",.()").casefold() in _ORG_WORDS for w in words):
-            return Person(family=words[-1], given=" ".join(words[:-1]))
+        for w in words:
+            if not (w[0].isupper() and not w.isupper() or len(w) <= 2 or w.endswith(".")):
+                break
+        else:
+            low = name.casefold().replace(".", " ").split()  # (the pattern lets no comma or bracket in)
+            if low[-1] not in _SUFFIXES and _ORG_WORDS.isdisjoint(low):
+                return Person(family=words[-1], given=" ".join(words[:-1]))
     return parse_plain_name(name)
 
 

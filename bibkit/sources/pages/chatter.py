@@ -82,11 +82,12 @@ _COUNT = re.compile(
     r"(?:\s+(?:for|in)\b.*)?\W*$",
     re.IGNORECASE,
 )
-_COUNT_WORDS = re.compile(
-    r"^\W*(?:total of|showing|displaying)\s+[\d,]+|^\W*page\s+\d+\s+of\s+\d+|^\W*\d+\s*(?:[-–]|to)\s*\d+\s+of\s+[\d,]+"
-    r"|\(showing [\d,]+ of [\d,]+ entries\s*\)|^\W*(?:cited by|citations?|references?)\s*:?\s*[\d,]+\W*$",
+_COUNT_WORDS = re.compile(  # (used with match: every alternative opens the line)
+    r"\W*(?:(?:total of|showing|displaying)\s+[\d,]+|page\s+\d+\s+of\s+\d+|\d+\s*(?:[-–]|to)\s*\d+\s+of\s+[\d,]+"
+    r"|(?:cited by|citations?|references?)\s*:?\s*[\d,]+\W*$)",
     re.IGNORECASE,
 )
+_SHOWING_ENTRIES = re.compile(r"\(showing [\d,]+ of [\d,]+ entries\s*\)", re.IGNORECASE)
 _MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
            r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
 _DATE_ONLY = re.compile(
@@ -198,7 +199,8 @@ def chatter_reason(text: str) -> str | None:
     if n <= 8 and _EDGES.sub("", t).casefold() in _FURNITURE:
         return "page navigation or a section name"
     digits = bool(_DIGIT.search(t))
-    if digits and (_COUNT.match(t) or _COUNT_WORDS.search(t)):
+    if digits and (_COUNT.match(t) or _COUNT_WORDS.match(t)
+                   or ("(" in t and "howing" in t.lower() and _SHOWING_ENTRIES.search(t))):
         return "a count"
     if n <= 8 and _DATE_ONLY.match(t):
         return "a date"

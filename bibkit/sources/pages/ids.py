@@ -57,7 +57,14 @@ _ARXIV_MENTION = re.compile(
     r"(?P<id>\d{4}\.\d{4,5}(?:v\d+)?|[a-z-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?)(?![\w])",
     re.IGNORECASE,
 )
-_DOI_MENTION = re.compile(r"(?<![\w/.])(?:doi\s*[:=]?\s*)?(10\.\d{4,9}/[^\s\"<>{}]+)", re.IGNORECASE)
+#: a DOI mention, in pieces for :func:`find_ids`: the DOI where "10." is, the "doi:" before it, and what may
+#: not precede either (a DOI inside a word, a path or a number is none)
+_DOI_AT = re.compile(r"10\.\d{4,9}/[^\s\"<>{}]+")
+_DOI_PREFIX = re.compile(r"doi\s*[:=]?\s*$", re.IGNORECASE)
+
+
+def _DOI_BEFORE(ch: str) -> bool:
+    return ch.isalnum() or ch in "_/."
 _ACL_ID = re.compile(r"^(?:\d{4}\.[a-z0-9]+-[a-z0-9]+\.\d+|[A-Z]\d{2}-\d{4})$", re.IGNORECASE)
 _HEX40 = re.compile(r"^[0-9a-f]{40}$", re.IGNORECASE)
 _PUBLISHER_DOI = re.compile(r"/doi/(?:abs/|full/|pdf/|epdf/|book/|fullHtml/)?(10\.\d{4,9}/.+)$", re.IGNORECASE)
@@ -214,14 +221,21 @@ def find_ids(text: str) -> list[tuple[int, int, PaperId]]:
                 spans.append((m.start(), m.end(), PaperId("arxiv", found[0], found[1])))
                 taken.append((m.start(), m.end()))
         at = low.find("arxiv", at + 5)
-    if "10." in text:
-        for m in _DOI_MENTION.finditer(text):
-            if free(m.start(), m.end()):
-                doi = normalize_doi(m.group(1))
-                if doi:
-                    end = m.start(1) + len(strip_trailing_punctuation(m.group(1)))
-                    spans.append((m.start(), end, _doi_id(doi, None)))
-                    taken.append((m.start(), end))
+    at = text.find("10.")
+    while at >= 0:  # (as for "arxiv": the DOI pattern is tried where "10." is)
+        m = _DOI_AT.match(text, at) if at == 0 or not _DOI_BEFORE(text[at - 1]) else None
+        if m is None:
+            at = text.find("10.", at + 3)
+            continue
+        prefix = _DOI_PREFIX.search(text, max(0, at - 12), at)
+        start = prefix.start() if prefix and (prefix.start() == 0 or not _DOI_BEFORE(text[prefix.start() - 1])) else at
+        if free(start, m.end()):
+            doi = normalize_doi(m.group(0))
+            if doi:
+                end = at + len(strip_trailing_punctuation(m.group(0)))
+                spans.append((start, end, _doi_id(doi, None)))
+                taken.append((start, end))
+        at = text.find("10.", m.end())
     spans.sort(key=lambda s: s[0])
     return spans
 

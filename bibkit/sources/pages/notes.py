@@ -31,6 +31,7 @@ NAME = "notes"
 _DECORATION = re.compile(
     r"^\s*(?:>\s*)*(?:\*+\s+(?:(?:TODO|DONE|NEXT|WAITING|HOLD|CANCELL?ED)\s+)?|[-*+•◦▪‣]\s+|\d{1,3}[.)]\s+)?"
     r"(?:\[[ xX]\]\s+)?")
+_DECORATION_START = frozenset(" \t>*+-•◦▪‣[0123456789")
 #: links that carry their own label: Slack ``<url|label>``, org-mode ``[[url][label]]``, Markdown ``[label](url)``,
 #: HTML ``<a href="url">label</a>``; and wiki links ``[[Title]]`` / ``[[Title|alias]]``
 _LABELLED = re.compile(
@@ -52,6 +53,7 @@ _UNQUOTED_CITED = re.compile(
     r"^(?P<title>[^()\"“”]{8,300}?)\s*[,\-–—]?\s*\(\s*(?P<who>[A-Z][\w'’ .-]{1,60}?(?:\s+et\s+al\.?|\s+(?:and|&)\s+[A-Z][\w'’-]+)?)"
     r"[,\s]+(?P<year>(?:19|20)\d\d)[a-z]?\s*\)\s*[.,;]?\s*(?P<tail>.*)$"
 )
+_CITE_PAREN = re.compile(r"\(\s*[A-Z][^()]{0,70}(?:19|20)\d\d[a-z]?\s*\)")  # what _UNQUOTED_CITED needs, cheaply
 _ARROWS = re.compile(r"<-+|-+>|←|→|⇐|⇒|<=|=>|\(\s*(?:pdf|abs|html|v\d+|link|paper)\s*\)|\[\s*(?:pdf|abs|html|link|paper)\s*\]",
                      re.IGNORECASE)
 _ID_ONLY = re.compile(r"^(?:arxiv\s*:?\s*)?(?:\d{4}\.\d{4,5}(?:v\d+)?|[a-z-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?)$|^(?:doi\s*:?\s*)?10\.\d{4,9}/\S+$",
@@ -70,15 +72,18 @@ def line_evidence(line: Line) -> float:
     t = line.text
     if not t or len(t) > 3000:
         return 0.0
-    body = _DECORATION.sub("", t)
-    if _ID_ONLY.match(body):
+    body = _DECORATION.sub("", t) if t[0] in _DECORATION_START else t
+    if len(body) <= 80 and _ID_ONLY.match(body):
         return 4.0
-    if _CITED.search(body):
+    quoted = '"' in body or "“" in body
+    if quoted and _CITED.search(body):
         return 4.0
-    if _QUOTED_ONLY.match(body):
+    if body[:1] in '"“' and _QUOTED_ONLY.match(body):
         return 0.5  # a quoted title alone is a title in any list
-    if _UNQUOTED_CITED.match(body) and title_likeness(_UNQUOTED_CITED.match(body).group("title")) >= 0.4:
-        return 3.0
+    if "(" in body and _CITE_PAREN.search(body) is not None:
+        m = _UNQUOTED_CITED.match(body)
+        if m and title_likeness(m.group("title")) >= 0.4:
+            return 3.0
     if "](" in t:
         return 0.0  # a Markdown link: the reading list's
     low = body.lower()
@@ -92,6 +97,8 @@ def line_evidence(line: Line) -> float:
     ids = len(_ID_TOKENS.findall(low))
     if not ids:
         return 0.0
+    if "arxiv" not in low and "doi" not in low and "10." not in low and not find_ids(body):
+        return 0.0  # links to pages that are no paper's only: a repository, a blog, a home page
     n = len(words) - ids - low.count("arxiv ") - low.count("doi ")
     return 4.0 if n <= 10 else 2.0 if n <= 25 else 0.5
 

@@ -48,8 +48,8 @@ __all__ = ["NAME", "read_block", "line_evidence", "parse_reference", "split_refe
 
 NAME = "references"
 
-_MARKER = re.compile(r"^\s*(?:\[(?P<a>\d{1,4})\]|(?P<b>\d{1,4})\.(?=\s)|\((?P<c>\d{1,4})\))\s*")
-_INLINE_MARKER = re.compile(r"(?<=[.\s])\[(\d{1,4})\]\s+(?=\S)")
+_MARKER = re.compile(r"^\s*(?:\[(?P<a>\d{1,5})\]|(?P<b>\d{1,4})\.(?=\s)|\((?P<c>\d{1,5})\))\s*")
+_INLINE_MARKER = re.compile(r"(?<=[.\s])\[(\d{1,5})\]\s+(?=\S)")
 _STAMP = re.compile(r"^arXiv:\d{4}\.\d{4,5}v\d+\s+\[[\w.-]+\]\s+\d{1,2}\s+\w{3}\s+\d{4}$")
 _RUNNING_HEAD = re.compile(
     r"^(?:Published as a (?:conference|workshop) paper at|Under review as a (?:conference|workshop) paper at|"
@@ -97,11 +97,12 @@ _QUOTED = re.compile(r"[“\"](?P<t>[^“”\"]{8,400}?)[”\"]|‘‘(?P<t2>[^�
 
 _EV_YEAR = re.compile(r"\((?:19|20)\d\d[a-z]?[,)]|\.\s(?:19|20)\d\d[a-z]?\.\s|,\s(?:19|20)\d\d[a-z]?\.?$")
 _EV_ETAL = re.compile(r"\bet al\.")
-_EV_VENUE = re.compile(r"\b(?:In Proceedings|In Proc\.|Proc\.|pp\.|vol\.|arXiv preprint|Journal of|Transactions on|"
-                       r"Conference on|Advances in Neural|In Advances|Findings of|CoRR|abs/\d)")
+#: a venue's marks (each counts once, two at most; "Proc." covers "In Proc.")
+_EV_VENUE_MARKS = ("In Proceedings", "Proc.", "pp.", "vol.", "arXiv preprint", "Journal of", "Transactions on",
+                   "Conference on", "Advances in Neural", "Findings of", "CoRR", "abs/")
 _EV_VENUE_WORDS = ("In ", "Proc", "pp.", "vol.", "arXiv", "Journal", "Transactions", "Conference", "Advances",
                    "Findings", "CoRR", "abs/")
-_EV_QUOTED = re.compile(r"[,.]\s*[”\"]|[“\"][^”\"]{10,}[,.][”\"]")
+_EV_QUOTED = re.compile(r"[,.]\s*[”\"]")  # a title quoted the IEEE way: the comma inside the quotes
 
 
 def line_evidence(line: Line) -> float:
@@ -126,7 +127,13 @@ def line_evidence(line: Line) -> float:
     if "et al." in t:
         score += 1.0
     if any(word in t for word in _EV_VENUE_WORDS):
-        score += min(2.0, len(_EV_VENUE.findall(t)))
+        found = 0
+        for mark in _EV_VENUE_MARKS:
+            if mark in t:
+                found += 1
+                if found == 2:
+                    break
+        score += found
     if ('"' in t or "”" in t) and _EV_QUOTED.search(t):
         score += 1.5
     return min(score, 7.0)
@@ -147,6 +154,9 @@ def _furniture(t: str) -> str | None:
     return None
 
 
+_URL_BROKEN = re.compile(r"(?:https?://|www\.)\S*[/._-]$")
+
+
 def _join(parts: list[str]) -> str:
     """Join the lines of one reference, undoing hyphenation at the line ends ("lan-" / "guage")
     and URLs a wrapper broke."""
@@ -155,17 +165,19 @@ def _join(parts: list[str]) -> str:
         p = p.strip()
         if not out:
             out = p
-        elif re.search(r"(?:https?://|www\.)\S*[/._-]$", out):
+        elif out[-1] in "/._-" and _URL_BROKEN.search(out, max(0, out.rfind(" ") + 1)):
             out += p
-        elif re.search(r"[^\W\d_]-$", out) and p[:1].islower():
+        elif out[-1] == "-" and len(out) > 1 and out[-2].isalpha() and p[:1].islower():
             out = out + " " + p  # "lan- guage": dehyphenate() decides whether the hyphen stays
         else:
             out += " " + p
     return dehyphenate(fix_text(out))
 
 
-def split_references(lines: list[Line], sink: Sink | None = None) -> list[tuple[int, list[Line], str]]:
-    """``(first line number, lines, joined text)`` of every reference in ``lines``."""
+def split_references(lines: list[Line], sink: Sink | None = None,
+                     reasons: dict[int, str | None] | None = None) -> list[tuple[int, list[Line], str]]:
+    """``(first line number, lines, joined text)`` of every reference in ``lines``; ``reasons``
+    collects the chatter verdicts reached on the way (by line number), for the caller to reuse."""
     body: list[Line] = []
     for ln in lines:
         reason = _furniture(ln.text) if ln.text else None
@@ -228,6 +240,8 @@ def split_references(lines: list[Line], sink: Sink | None = None) -> list[tuple[
         # reference is its continuation, and is not asked
         between = not cur or len(t) <= 60 or cheap()
         reason = chatter_reason(t) if not m and between else None
+        if reasons is not None and not m and between:
+            reasons[ln.no] = reason
         if reason and ((reason not in _PART_OF_A_REFERENCE and (not cur or reason in _NEVER_IN_A_REFERENCE or complete()))
                        or (reason in _PART_OF_A_REFERENCE and (not cur or complete()) and not _TAIL.match(t))):
             # a note, a heading, a call to action between references: no part of any of them
@@ -356,7 +370,11 @@ def _sentences(text: str) -> list[tuple[int, int]]:
             if low == "al" and before.endswith("et al"):
                 pass  # "et al." ends an author list
             elif (len(token) <= 2 and token[:1].isupper()) or (len(token) == 1 and token.isalpha()) \
-                    or low in _ABBREV or _DOTTED_INITIALS.fullmatch(token):
+                    or (low in _ABBREV and not (len(token) >= 5 and token.islower()
+                                                and text[m.end():m.end() + 1].isupper())) \
+                    or _DOTTED_INITIALS.fullmatch(token):
+                # (a venue's abbreviations are capitalised, "Neural Comput."; a lower-case "neural."
+                # before a capital is the end of a sentence-case title)
                 # an initial, unless it ends a Vancouver author list ("…, Schneider N. Tool learning
                 # with …"): a surname before it, and a sentence after it
                 if not (len(token) <= 3 and token.isalpha() and (token.isupper() or len(token) == 1)
@@ -554,14 +572,42 @@ def _trim_title(title: str) -> str:
 
 
 _VENUE_IN = re.compile(r"^(?:in\s*:?\s*|published in\s+)", re.IGNORECASE)
-_VENUE_DETAILS = re.compile(r",?\s*(?:pp?\.|pages|vol\.|volume|no\.|\d+\s*\(\d+\)|\d+[–-]\d+|https?://|doi)", re.IGNORECASE)
+#: where a venue's details begin (pages, volume, number, a URL, a DOI): the venue's name is what comes before
+_VENUE_DETAILS = re.compile(r"\b(?:[Pp]p?\.|[Pp]ages\b|[Vv]ol\.|[Vv]olume\b|[Nn]o\.|https?://|[Dd][Oo][Ii]\b)")
+
+
+def _numbers_start(v: str, end: int) -> int:
+    """Where the first "12(3)" (volume and issue) or "658–1114" (pages) of ``v[:end]`` begins, or
+    ``end`` (found from the few "(", "–" and "-" in it: a pattern would try every character)."""
+    best = end
+    for mark in "(–-":
+        at = v.find(mark, 0, best)
+        while at > 0:
+            k = at - 1
+            if mark == "(":
+                while k >= 0 and v[k] == " ":
+                    k -= 1
+                close = v.find(")", at)
+                ok = k >= 0 and v[k].isdigit() and close > at + 1 and v[at + 1:close].isdigit()
+            else:
+                ok = v[k].isdigit() and v[at + 1:at + 2].isdigit()
+            if ok:
+                while k > 0 and v[k - 1].isdigit():
+                    k -= 1
+                best = min(best, k)
+                break
+            at = v.find(mark, at + 1, best)
+    return best
 _VENUE_YEAR_END = re.compile(r"[,(]?\s*(?:19|20)\d\d[a-z]?\)?\.?\s*$")
 
 
 def _venue_name(venue: str) -> str | None:
     """The venue of a reference without pages, volume, publisher details and the year."""
     v = _VENUE_IN.sub("", venue)
-    v = _VENUE_DETAILS.split(v, maxsplit=1)[0]
+    details = _VENUE_DETAILS.search(v)
+    cut = _numbers_start(v, details.start() if details else len(v))
+    if cut < len(v):
+        v = v[:cut].rstrip(" ,")
     tail = _VENUE_YEAR_END.search(v, max(0, len(v) - 16))
     v = (v[: tail.start()] if tail else v).strip(" ,.;:")
     if v.count("(") > v.count(")"):
@@ -580,10 +626,13 @@ def read_block(lines: list[Line], sink: Sink) -> None:
 
 
 def _read_block(lines: list[Line], sink: Sink) -> None:
-    for first, group, text in split_references(lines, sink):
-        draft = parse_reference(text, first) if chatter_reason(group[0].text) is None or _MARKER.match(group[0].text) else None
+    reasons: dict[int, str | None] = {}
+    for first, group, text in split_references(lines, sink, reasons):
+        head = group[0]
+        chatter = reasons[head.no] if head.no in reasons else chatter_reason(head.text)
+        draft = parse_reference(text, first) if chatter is None or _MARKER.match(head.text) else None
         if draft is None:
-            reason = chatter_reason(group[0].text) if len(group) == 1 else None
+            reason = chatter if len(group) == 1 else None
             sink.skip_all(group, reason or "not a reference to a paper (no title with authors, a year or an identifier)")
             continue
         sink.add(draft)

@@ -57,30 +57,72 @@ def _prose(text: str) -> float:
 
 
 #: what a whole text must hold somewhere for a reader's evidence to be worth computing line by line
-#: (one scan of the text each; a reference list, say, never asks the Hugging Face page reader)
+#: (a reference list, say, never asks the Hugging Face page reader).  Literal marks are looked for
+#: with ``in`` (a scan of the text at memory speed); the few patterns only where their word occurs.
+_ARXIV_MARKS = ("Submitted", "Computer Science >", "Showing", "Total of", "submissions", "Search v")
+# (patterns of a line's start are written "\n…" and searched in "\n" + text: a literal first
+# character lets the engine skip to the candidates, where "^" with MULTILINE tries every position)
+_ARXIV_HEAD = re.compile(r"\n[ \t]*(?:\[\d+\][ \t]*|\d+\.[ \t]+)?(?:arXiv|ARXIV)[ \t]?:[ \t]?"
+                         r"(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?[ \t]*(?:\n|$|[\[(])")
+_ARXIV_FIELD = re.compile(r"\n(?:Title|Subjects?|Comments?|Journal[- ]?ref|Categories|Cite as|Authors?)[ \t]*:")
+_HF_MARKS = ("•", "·", "view arxiv page", "paper of the", "upvote", "submitted by", "abstract", "summary",
+             "citing this paper", "updated", "collection")
+_HF_ANCHOR = re.compile(r"\narxiv[ \t]*:[ \t]*\d{4}\.\d{4,5}(?:v\d+)?[ \t]*(?:\n|$)")
+_HF_PUBLISHED = re.compile(r"\n[^\w\n]*published\b(?! as\b)")
+_MARKDOWN_MARKS = ("](", "|", "**", "__", "\t")
+_MARKDOWN_LABEL = re.compile(r"\[[A-Za-z ]{2,20}\]")
+_MARKDOWN_ITEM = re.compile(r"\n[ \t]*(?:[-*+•◦▪‣]|\d{1,3}[.)])[ \t]")
+_FEED_MARKS = ("Submitted by", "Upvote", "·", "rending", "author", "Daily Papers", "Published on", "▲", "△", "⬆", "↑")
+_FEED_WORDS = re.compile(r"\bother|\bmore\b")
+
+
+def _may_arxiv(text: str, low: str) -> bool:
+    return (any(mark in text for mark in _ARXIV_MARKS)
+            or (("arXiv" in text or "ARXIV" in text) and _ARXIV_HEAD.search(text) is not None)
+            or (":" in text and _ARXIV_FIELD.search(text) is not None))
+
+
+def _may_hf(text: str, low: str) -> bool:
+    return (any(mark in low for mark in _HF_MARKS)
+            or ("arxiv" in low and _HF_ANCHOR.search(low) is not None)
+            or ("published" in low and _HF_PUBLISHED.search(low) is not None))
+
+
+def _may_markdown(text: str, low: str) -> bool:
+    return (any(mark in text for mark in _MARKDOWN_MARKS)
+            or ("[" in text and _MARKDOWN_LABEL.search(text) is not None)
+            or _MARKDOWN_ITEM.search(text) is not None)
+
+
 _MAY_APPLY = (
     None,  # titles: prose paragraphs count for it whatever the text
-    re.compile(r"^\s*(?:\[\d+\]\s*|\d+\.\s+)?(?:arXiv|ARXIV)\s?:|^(?:Title|Subjects?|Comments?|Journal[- ]?ref|Categories"
-               r"|Cite as|Authors?)\s*:|Submitted|Computer Science >|Showing|Total of|submissions|Search v\d", re.MULTILINE),
-    re.compile(r"[•·]|^arxiv\s*:|View arXiv page|Paper of the|Upvote|Submitted by|Published|Abstract|summary|"
-               r"citing this paper|updated|Collection", re.MULTILINE | re.IGNORECASE),
-    re.compile(r"\]\(|\||\*\*|__|\t|\[[A-Za-z ]{2,20}\]|^\s*(?:[-*+•◦▪‣]|\d{1,3}[.)])\s", re.MULTILINE),
+    _may_arxiv,
+    _may_hf,
+    _may_markdown,
     None,  # references
     None,  # notes
 )
-_FEED_HINT = re.compile(r"Submitted by|Upvote|·|\bother|\bmore\b|author|[Tt]rending|Daily Papers|Published on|[▲△⬆↑]")
+
+
+def _feed(text: str) -> bool:
+    """Whether the text has any of a Hugging Face feed's furniture (else the ``titles`` reader's only
+    evidence is prose)."""
+    return (any(mark in text for mark in _FEED_MARKS)
+            or (("other" in text or "more" in text) and _FEED_WORDS.search(text) is not None))
 
 
 def _active(text: str) -> list[bool]:
-    active = [pattern is None or bool(pattern.search(text)) for pattern in _MAY_APPLY]
+    text = "\n" + text
+    low = text.lower()
+    active = [test is None or test(text, low) for test in _MAY_APPLY]
     active[0] = True
     return active
 
 
-def _scores(lines: list[Line]) -> list[list[float]]:
+def _scores(lines: list[Line], active: list[bool] | None = None) -> list[list[float]]:
     text = "\n".join(ln.raw for ln in lines)
-    active = _active(text)
-    feed = bool(_FEED_HINT.search(text))
+    active = _active(text) if active is None else active
+    feed = _feed(text)
     evidence = [(f if on else None) for f, on in zip(_EVIDENCE, active)]
     if not feed:
         evidence[0] = None  # no feed furniture anywhere: the titles reader's only evidence is prose
@@ -134,21 +176,26 @@ def segment(lines: list[Line]) -> list[Block]:
     rows = [k for k, ln in enumerate(lines) if ln.text]
     if not rows:
         return [Block(titles.NAME, 0, len(lines), 0.5)] if lines else []
-    scores = _scores(lines)
+    active = _active("\n".join(ln.raw for ln in lines))
+    scores = _scores(lines, active)
     r_count = len(READERS)
-    readers = range(r_count)
+    # the readers whose marks the text lacks score nothing anywhere: the titles reader (first, and
+    # favoured on ties) is always cheaper than they are, so they never label a line and are left out
+    readers = [r for r in range(r_count) if active[r]]
     back: list[list[int]] = []
     prev_cost = [0.0] * r_count
     last = -1
     for idx, k in enumerate(rows):
         row = scores[k]
         if idx == 0:
-            cur = [-row[r] for r in readers]
+            cur = [0.0] * r_count
+            for r in readers:
+                cur[r] = -row[r]
             cur[0] -= 0.01
-            back.append(list(readers))
+            back.append(list(range(r_count)))
         else:
             switch = SWITCH_AT_BLANK if k - last > 1 else SWITCH_INSIDE
-            best_r = prev_cost.index(min(prev_cost))
+            best_r = min(readers, key=prev_cost.__getitem__)
             best = prev_cost[best_r] + switch
             cur = [0.0] * r_count
             ptr = [best_r] * r_count
@@ -163,7 +210,7 @@ def segment(lines: list[Line]) -> list[Block]:
             back.append(ptr)
         prev_cost = cur
         last = k
-    state = min(range(r_count), key=lambda r: prev_cost[r])
+    state = min(readers, key=prev_cost.__getitem__)
     labels = [0] * len(rows)
     for idx in range(len(rows) - 1, -1, -1):
         labels[idx] = state
@@ -176,7 +223,7 @@ def segment(lines: list[Line]) -> list[Block]:
             first = 0 if not blocks else rows[start_idx]
             end = rows[idx] if idx < len(rows) else len(lines)
             own = sum(scores[k][r] for k in rows[start_idx:idx])
-            alt = max(sum(scores[k][o] for k in rows[start_idx:idx]) for o in range(r_count) if o != r)
+            alt = max((sum(scores[k][o] for k in rows[start_idx:idx]) for o in readers if o != r), default=0.0)
             confidence = 0.5 + 0.5 * (own - alt) / (own + alt + 1.0)
             blocks.append(Block(READERS[r], first, end, round(max(0.3, min(1.0, confidence)), 2)))
             start_idx = idx

@@ -95,7 +95,7 @@ def dehyphenate(text: str) -> str:
 
 _EMPHASIS = re.compile(r"^(\*\*|__|\*|_|`)(?P<t>.+)\1$")
 _QUOTES = {'"': '"', "“": "”", "”": "”", "„": "“", "'": "'", "‘": "’", "«": "»", "「": "」", "``": "''"}
-_TRAILING = re.compile(r"[\s,;:.]+$")
+_TRAILING_CHARS = " \t\n\r\f\v,;:."  # (stripped, not matched: "[…]+$" would be tried at every character)
 _ENTITY = re.compile(r"&(#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
@@ -127,7 +127,7 @@ def clean_title(text: str) -> str:
             t = m.group("t").strip()
         if len(t) >= 2 and t[0] in _QUOTES and t[-1] == _QUOTES[t[0]] and t.count(t[0]) + t.count(t[-1]) <= 2 + (t[0] == t[-1]):
             t = t[1:-1].strip()
-        t = _TRAILING.sub("", t) if not t.endswith("...") else t
+        t = t.rstrip(_TRAILING_CHARS) if not t.endswith("...") else t
         t = t.strip("*_` ")
         if t == before:
             break
@@ -191,7 +191,7 @@ class _Initials:
 
 
 _INITIALS = _Initials()
-_ETAL = re.compile(r",?\s*(?:et\s*al\.?|and\s+others|and\s+\d+\s+others?|\+\s*\d+\s*(?:authors?|more|others)?|…|\.\.\.)\s*",
+_ETAL = re.compile(r",?\s*(?:\bet\s*al\b\.?|\band\s+others\b|\band\s+\d+\s+others?\b|\+\s*\d+\s*(?:authors?|more|others)?|…|\.\.\.)\s*",
                    re.IGNORECASE)
 _NAME_SPLIT = re.compile(r"\s*;\s*|\s*,\s*(?:and|&)\s+|\s+(?:and|&)\s+|\s*,\s*")
 _PARTICLES = frozenset("van von der den de del della di da dos das du la le bin ibn al el ter ten zu st y".split())
@@ -406,6 +406,8 @@ def parse_date(text: str) -> tuple[int | None, int | None, int | None] | None:
 
 def date_range_end(text: str) -> str | None:
     """The end of a year range ("2023–2024", "2020/2021") in ``text``, or ``None``."""
+    if text.count("19") + text.count("20") < 2:
+        return None  # (two years are needed: a cheap count first, the pattern only then)
     m = _RANGE.search(text)
     return m.group(2) if m and int(m.group(2)) > int(m.group(1)) else None
 

@@ -37,9 +37,11 @@ def line_evidence(line: Line) -> float:
     return 1.5 if _FEED.match(t) else 0.0
 
 
-def read_region(raw: list[str], first: int, origin: str, confidence: float, *, strict: bool = False) -> Document:
-    """Read lines ``raw`` (line ``first`` of the input onwards) as titles with abstracts."""
-    doc = read_lines(raw, origin, strict=strict, first=first, final=False)
+def read_region(raw: list[str], first: int, origin: str, confidence: float, *, strict: bool = False,
+                rich: bool | None = None) -> Document:
+    """Read lines ``raw`` (line ``first`` of the input onwards) as titles with abstracts (``rich``:
+    see :func:`~bibkit.sources.listing.read_lines`)."""
+    doc = read_lines(raw, origin, strict=strict, first=first, final=False, paste_rich=rich)
     for entry in doc.entries:
         shape = "title+abstract" if entry.abstract else "title"
         own = 0.95 if entry.abstract else 0.7
