@@ -76,7 +76,7 @@ from ..normalize.texscan import match_brace, match_quote
 from .bibscan import ScanBlock, ScanError, iter_blocks
 
 __all__ = ["read", "group_value", "raw_value", "github_value", "VERBATIM_FIELDS", "MONTH_MACROS",
-           "is_verbatim_field", "parse_expression"]
+           "is_verbatim_field", "parse_expression", "month_number"]
 
 # bibtexparser logs every failed block as a warning; we report them as Problems instead
 logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
@@ -828,6 +828,15 @@ def _month_number(value: str, parts: list[tuple[str, str]], macros: dict[str, st
     if len(text) >= 3 and text[:3] in MONTH_MACROS and _MONTH_FULL[MONTH_MACROS[text[:3]]].lower().startswith(text):
         return MONTH_MACROS[text[:3]]
     return None
+
+
+def month_number(value: str, parts: list[tuple[str, str]] | None = None) -> int | None:
+    """The month (1-12) a ``month`` field means (``mar``, ``{3}``, ``"March"``, ``{Sept.}``), else None.
+
+    ``value`` is the field's text (a macro part's name for a bare macro); ``parts`` its
+    :func:`parse_expression` parts when known.  The rule the reader uses, for ``bibkit tidy --months``.
+    """
+    return _month_number(value, parts or [("brace", value)], {})
 
 
 _KEYWORD_SPLIT = re.compile(r"\s*[,;]\s*")
