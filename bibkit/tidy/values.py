@@ -35,6 +35,8 @@ _PAGE_RANGE = re.compile(r"(\d)\s*-\s*(\d)")
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _ROMAN = re.compile(r"^M{0,4}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 _CAPS_WORD = re.compile(r"(\\[A-Za-z]+|\\.)|([^\W\d_])([^\s{}\\]*)")
+_COMMAND = re.compile(r"\\[A-Za-z]+|\\.")
+_INNER_GROUP = re.compile(r"\{[^{}]*\}")
 _URL_ESCAPE = re.compile(r"\\([_%#&$~])")
 #: URL characters that stay as they are (RFC 3986 reserved + unreserved, and "%" of existing escapes)
 _URL_SAFE = "/:?#[]@!$&'()*+,;=-._~%"
@@ -112,7 +114,13 @@ def drop_all_caps(text: str) -> str:
     Braced groups (case protection the author chose) and commands (``\\LaTeX``) are left alone; bibtex-tidy
     lower-cases those too (``\\LaTeX`` → ``\\Latex``, an undefined command).
     """
-    if any(c.islower() for c in text) or not any(c.isupper() for c in text):
+    bare = _COMMAND.sub("", text)
+    while "{" in bare:  # braced groups are the author's choice: they do not count
+        shorter = _INNER_GROUP.sub("", bare)
+        if shorter == bare:
+            break
+        bare = shorter
+    if any(c.islower() for c in bare) or not any(c.isupper() for c in bare):
         return text
     out: list[str] = []
     depth = 0
