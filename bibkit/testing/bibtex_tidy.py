@@ -52,5 +52,5 @@ def find_bibtex_tidy(*, install: bool = True, version: str = VERSION,
 
 def run_bibtex_tidy(command: list[str], text: str, args: list[str]) -> str:
     """bibtex-tidy's output for ``text`` with command-line ``args`` (it reads standard input)."""
-    proc = subprocess.run(command + ["--quiet", *args], input=text, capture_output=True, text=True, check=True)
+    proc = subprocess.run(command + [*args, "--quiet"], input=text, capture_output=True, text=True, check=True)
     return proc.stdout
