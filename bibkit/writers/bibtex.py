@@ -54,6 +54,7 @@ from ..bibnames import format_bibtex_names, is_others
 from ..model import Document, Entry, Problem, RawBlock
 from ..normalize.casing import protect
 from ..normalize.latex import encode, escape_strays, to_ascii, unencodable
+from .biblatex_forms import to_biblatex
 from ..sources.bibfile import (
     MONTH_MACROS,
     github_value,
@@ -500,6 +501,8 @@ def _format(entry: Entry, ctx: _Ctx, key: str) -> str:
         etype = output_type(entry, ctx.dialect)
     if ctx.dialect == "bibtex" and ctx.xdata and "xdata" in entry.extra:
         fields = _inline_xdata(entry, fields, ctx)
+    if ctx.dialect == "biblatex":  # BibTeX forms copied from a .bib (journal, year/month…) in BibLaTeX's own
+        etype, fields = to_biblatex(etype, fields)
     if ctx.bad_chars:
         _note_bad_chars(entry, ctx)
     lines = [f"@{etype}{{{key},"]
