@@ -21,7 +21,8 @@ def add_tag_options(parser: argparse.ArgumentParser, *, rules_required: bool = F
     """``--rules`` and the switches for automatic tags (unset switches defer to the rules file's ``[auto]``)."""
     g = parser.add_argument_group("tagging")
     g.add_argument("--rules", metavar="RULES.toml", required=rules_required,
-                   help="tagging rules (TOML; see examples/tags.toml); checked completely before anything is tagged")
+                   help="tagging rules (TOML; 'bibkit rules init' writes a commented example); checked completely "
+                        "before anything is tagged, e.g. --rules tags.toml")
     g.add_argument("--category-tags", action=argparse.BooleanOptionalAction, default=None,
                    help="tag the arXiv primary category, e.g. cs.CL (default: on, or as [auto] says)")
     g.add_argument("--code-tags", action=argparse.BooleanOptionalAction, default=None,
