@@ -21,11 +21,19 @@ Config file: ``$BIBKIT_CONFIG``, else ``<user config dir>/bibkit/config.toml``::
 
     [http]
     contact = "you@example.org"   # added to the User-Agent, as arXiv and Crossref ask
+
+Mistakes are reported, never ignored: a ``$BIBKIT_CONFIG`` naming a file that does
+not exist, or a file that is not TOML, is an error (:class:`ConfigError`, exit code
+2); an unknown section or key is a warning with a "did you mean" (``[servics]`` →
+``[services]``), collected in :attr:`Settings.warnings` — the CLI prints them once
+per run.  :data:`SCHEMA` lists what the file may hold; a new setting is one line there.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +62,15 @@ ENV_VARS: dict[str, str] = {
 }
 
 
+#: what the config file may hold: section -> {key: setting name}; ``[services]`` takes every ``*_url`` setting
+SCHEMA: dict[str, dict[str, str]] = {
+    "services": {name: name for name in DEFAULTS if name.endswith("_url")},
+    "cache": {"dir": "cache_dir"},
+    "citekey": {"format": "citekey_format"},
+    "http": {"contact": "contact", "arxiv_delay": "arxiv_delay"},
+}
+
+
 class ConfigError(ValueError):
     """The config file or an environment variable holds something unusable (message names which)."""
 
@@ -74,6 +91,7 @@ class Settings:
     github_token: str | None = field(default=None, repr=False)
     hf_token: str | None = field(default=None, repr=False)
     config_file: Path | None = None
+    warnings: tuple[str, ...] = ()  # unknown sections and keys of the config file, one sentence each
 
     def __repr__(self) -> str:  # never show tokens, even by accident in a traceback
         shown = {k: v for k, v in self.__dict__.items() if not k.endswith("_token")}
@@ -87,32 +105,59 @@ def _config_path(env: Mapping[str, str]) -> Path:
     return Path(base).expanduser() / "config.toml"
 
 
-def _read_file(path: Path) -> dict[str, Any]:
+def _line_of(text: str, pattern: str) -> int | None:
+    m = re.search(pattern, text, re.MULTILINE)
+    return text.count("\n", 0, m.start()) + 1 if m else None
+
+
+def _suggest(word: str, choices: list[str], form: str = "{}") -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" (did you mean {form.format(close[0])}?)" if close else ""
+
+
+def _read_file(path: Path) -> tuple[dict[str, Any], list[str]]:
+    """The settings a config file sets, and a warning for each section or key it does not know."""
     if not path.is_file():
-        return {}
+        return {}, []
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
     flat: dict[str, Any] = {}
-    for key, value in data.get("services", {}).items():
-        flat[key] = value
-    if "dir" in data.get("cache", {}):
-        flat["cache_dir"] = data["cache"]["dir"]
-    if "format" in data.get("citekey", {}):
-        flat["citekey_format"] = data["citekey"]["format"]
-    if "contact" in data.get("http", {}):
-        flat["contact"] = data["http"]["contact"]
-    if "arxiv_delay" in data.get("http", {}):
-        flat["arxiv_delay"] = data["http"]["arxiv_delay"]
-    return flat
+    warnings: list[str] = []
+    for section, table in data.items():
+        known = SCHEMA.get(section)
+        if known is None or not isinstance(table, dict):
+            line = _line_of(text, rf"^\s*\[\s*{re.escape(section)}\s*\]") or _line_of(text, rf"^\s*{re.escape(section)}\s*=")
+            where = f"{path}:{line}" if line else str(path)
+            if known is None:
+                what = f"unknown section [{section}]" + _suggest(section, list(SCHEMA), "[{}]")
+            else:
+                what = f"[{section}] must be a table"
+            warnings.append(f"{where}: {what}; ignored (sections: {', '.join(SCHEMA)})")
+            continue
+        for key, value in table.items():
+            name = known.get(key)
+            if name is None:
+                line = _line_of(text, rf"^\s*{re.escape(key)}\s*=")
+                where = f"{path}:{line}" if line else str(path)
+                hint = _suggest(key, list(known), "{!r}")
+                warnings.append(f"{where}: unknown key {key!r} in [{section}]{hint}; ignored "
+                                f"(keys: {', '.join(known)})")
+                continue
+            flat[name] = value
+    return flat, warnings
 
 
 def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
     """Resolve settings: keyword overrides > environment > config file > defaults."""
     env = os.environ if env is None else env
     path = _config_path(env)
-    values: dict[str, Any] = _read_file(path)
+    if env.get("BIBKIT_CONFIG") and not path.is_file():
+        what = "is a directory" if path.is_dir() else "does not exist"
+        raise ConfigError(f"BIBKIT_CONFIG names {path}, which {what} (unset it to use the defaults)")
+    values, warnings = _read_file(path)
     for var, name in ENV_VARS.items():
         if env.get(var):
             values[name] = env[var]
@@ -136,4 +181,4 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
             values[key] = url
     values.setdefault("github_token", env.get("GITHUB_TOKEN") or None)
     values.setdefault("hf_token", env.get("HF_TOKEN") or None)
-    return Settings(config_file=path if path.is_file() else None, **values)
+    return Settings(config_file=path if path.is_file() else None, warnings=tuple(warnings), **values)

@@ -437,7 +437,7 @@ class ServiceClient:
                     self._wait(min(self._backoff(attempt), 1.0) * 0.25)
                     continue
                 layer.stats.unavailable.setdefault(policy.name, message)
-                log.warning("%s", message)
+                log.info("%s", message)  # the run's summary says it (stats.unavailable); -v shows it here
                 raise ServiceUnavailable(policy.name, message, url=url) from exc
             except requests.exceptions.Timeout as exc:
                 last_error = f"timeout ({_short(exc)})"

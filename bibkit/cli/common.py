@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -134,23 +135,43 @@ def accept_global_flags_after_command(sub: argparse._SubParsersAction) -> None:
         command.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
+class _LogFormat(logging.Formatter):
+    """``bibkit: warning: …`` like every other message of the CLI; with ``-v`` also the level and logger.
+
+    What a run found goes into its summary; a log line at warning level is for what no summary can say.
+    """
+
+    def __init__(self, prog: str, verbose: bool):
+        super().__init__()
+        self.prog, self.verbose = prog, verbose
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        if self.verbose:
+            return f"{self.prog}: {record.levelname.lower()} {record.name}: {message}"
+        return f"{self.prog}: {record.levelname.lower()}: {message}"
+
+
 def run_main(parser: argparse.ArgumentParser, argv: Sequence[str] | None, prog: str) -> int:
     """Parse, set up logging, run ``args.func`` and turn every way it can end into an exit code.
 
     Shared by ``bibkit`` and ``zotero-bridge`` so both report errors, interrupts
     and bad configuration the same way (one line on stderr, a documented code).
     """
-    import logging
-
     from ..config import ConfigError
     from ..errors import BibkitError, ExitCode
 
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING - 10 * min(args.verbose, 2),
-                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_LogFormat(prog, verbose=args.verbose > 0))
+    logging.basicConfig(level=logging.WARNING - 10 * min(args.verbose, 2), handlers=[handler], force=True)
     if args.verbose < 2:
         logging.getLogger("urllib3").setLevel(logging.WARNING)
     try:
+        from ..config import load_settings
+
+        for warning in load_settings().warnings:  # config mistakes: said once per run, before any work
+            print(f"{prog}: warning: {warning}", file=sys.stderr)
         return int(args.func(args) or 0)
     except BibkitError as exc:
         print(f"{prog}: error: {exc}", file=sys.stderr)

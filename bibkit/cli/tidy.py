@@ -169,6 +169,11 @@ def _take_optional_values(args: argparse.Namespace) -> dict[str, str | None]:
 def options_from_args(args: argparse.Namespace) -> TidyOptions:
     """The :class:`TidyOptions` the command line asks for (:class:`UsageError` for a bad value)."""
     v = _take_optional_values(args)
+    key_format = args.key_format
+    if args.rekey and key_format is None:
+        from ..config import load_settings
+
+        key_format = load_settings().citekey_format  # [citekey] format / BIBKIT_CITEKEY_FORMAT
     wrap = v["wrap"]
     if wrap is not None and not wrap.isdigit():
         raise UsageError(f"--wrap: {wrap!r} is not a column number")
@@ -183,7 +188,7 @@ def options_from_args(args: argparse.Namespace) -> TidyOptions:
             remove_braces=_list(v["remove_braces"] or ""), encode_urls=args.encode_urls,
             max_authors=args.max_authors, omit=args.omit, keep=args.keep,
             remove_empty_fields=args.remove_empty_fields, strip_comments=args.strip_comments, rekey=args.rekey,
-            key_format=args.key_format, alias_old_keys=args.alias, duplicates=_list(v["duplicates"] or ""),
+            key_format=key_format, alias_old_keys=args.alias, duplicates=_list(v["duplicates"] or ""),
             merge=v["merge"],
         )
     except OptionError as exc:
