@@ -198,14 +198,21 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_fake_server(args: argparse.Namespace) -> int:
+    import threading
+
+    from bibkit.testing.services import stop_on_signals
+
     from .testing import serve
 
-    print(f"zotero-bridge: fake Zotero {args.zotero_version} on http://127.0.0.1:{args.port} "
-          f"(local API {'off' if args.no_local_api else 'on'}; Ctrl-C to stop)", file=sys.stderr)
-    try:
-        serve(args.zotero_version, args.port, args.db, local_api=not args.no_local_api, authorize=args.authorize)
-    except KeyboardInterrupt:
-        pass
+    # serve() prints the address once it listens (the real port, also for --port 0); Ctrl-C, SIGTERM or a
+    # closed terminal stop it the same clean way, so a temporary profile is always removed
+    stop = threading.Event()
+    with stop_on_signals(stop):
+        try:
+            serve(args.zotero_version, args.port, args.db, local_api=not args.no_local_api, authorize=args.authorize,
+                  stop=stop)
+        except KeyboardInterrupt:
+            pass
     return ExitCode.OK
 
 
