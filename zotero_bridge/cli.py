@@ -297,6 +297,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--authorize", choices=("always", "allow", "deny"), default="always",
                    help="the answer to the authorization window (default: always)")
     p.set_defaults(func=cmd_fake_server)
+
+    from bibkit.cli.completion import add_completion_parser
+
+    add_completion_parser(sub, "zotero-bridge", build_parser)
     accept_global_flags_after_command(sub)
     return parser
 
