@@ -28,8 +28,9 @@ remains of an entry with one ``}`` too many — each becomes a :class:`Problem`
 naming file, line and key, and the text of a bad block is kept as a ``text``
 block so writing the file back does not delete it.  ``strict=True`` raises
 :class:`~bibkit.errors.InputError` for the first malformed entry instead.
-Duplicate keys are not malformed: both entries are kept, the later one gets a
-``duplicate-key`` problem (key assignment then suffixes it).  Keys are kept as
+Duplicate keys are not malformed: both entries are read, the later one gets a
+``duplicate-key`` problem (later stages merge it, when it is the same work, or
+give it a suffixed key, and say which).  Keys are kept as
 written, non-ASCII ones included (bibtex, biber and LaTeX's UTF-8 input handle
 ``Müller2018``; the tests compile one).
 
@@ -347,7 +348,7 @@ class _Reader:
             folded = key.casefold()
             if folded in self.keys_seen:
                 entry.problem("duplicate-key", f"duplicate key {key!r} (first used on line "
-                              f"{self.keys_seen[folded] + 1}); both entries are kept")
+                              f"{self.keys_seen[folded] + 1})")
             else:
                 self.keys_seen[folded] = line0 if line0 is not None else 0
 
