@@ -358,3 +358,32 @@ def test_pre_commit_hooks_run_the_tidy_command():
         assert argv[:2] == ["bibkit", "tidy"]
         args = build_parser().parse_args(argv[1:] + ["--sort=key", "a.bib", "b.bib"])  # pre-commit appends files
         assert args.files == ["a.bib", "b.bib"]
+
+
+#: .bib files TeX Live installs (found with kpsewhich): written by others, with every habit of the last
+#: forty years — quoted strings holding braces holding quotes, @string-built fields, crossrefs, @set
+TEX_LIVE_BIB = ("xampl.bib", "biblatex-examples.bib", "texbook1.bib", "texbook2.bib", "typeset.bib")
+
+
+def _kpsewhich(name: str) -> str | None:
+    import shutil
+
+    if shutil.which("kpsewhich") is None:
+        return None
+    found = subprocess.run(["kpsewhich", name], capture_output=True, text=True).stdout.strip()
+    return found or None
+
+
+@pytest.mark.parametrize("name", TEX_LIVE_BIB)
+def test_tidy_is_lossless_and_idempotent_on_tex_lives_bib_files(name):
+    path = _kpsewhich(name)
+    if path is None:
+        pytest.skip(f"{name} is not installed (TeX Live's texlive-bibtex-extra; kpsewhich finds it)")
+    plain = tidy_file(path, TidyOptions(page_ranges=False))
+    assert plain.entries > 10
+    assert _model(plain.text) == _model(plain.original)
+    assert tidy_text(plain.text, TidyOptions(page_ranges=False), origin=path).text == plain.text
+    busy = TidyOptions(sort=("-year", "author"), months=True, curly=True, wrap=70, sort_fields=("title", "author"),
+                       rekey=True, merge="combine", duplicates=("doi", "citation"))
+    once = tidy_file(path, busy)
+    assert tidy_text(once.text, busy, origin=path).text == once.text

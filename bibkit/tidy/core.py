@@ -132,11 +132,28 @@ def rekey(items: list[Item], key_format: str | None, *, alias: bool = True) -> l
     Zotero/Better BibTeX own) slot in here: today every old key is kept in ``ids`` (unless
     ``alias=False``) and reported, and ``crossref``/``xref``/… fields follow the new keys.
     """
-    entries = [it.entry for it in items]
+    # Who gets a postfix (foo2020 / foo2020a) is decided by content; aliases and references to other keys
+    # are not content (re-keying changes them), so they are set aside, and entries whose content is the
+    # same are ordered by their first key (the first alias once re-keyed) instead of their position:
+    # re-keying a re-keyed file, however sorted, then changes nothing.
+    set_aside: dict[int, dict[str, str]] = {}
     for it in items:
         it.entry.key = it.key or None
         it.entry.key_pinned = False
-    changes = assign_keys(entries, key_format, recompute=True)
+        moved = {name: it.entry.extra.pop(name) for name in ("ids",) + REFERENCE_FIELDS if name in it.entry.extra}
+        if moved:
+            set_aside[id(it.entry)] = moved
+
+    def first_key(it: Item) -> str:
+        split = _split_keys(it.get("ids") or "")
+        return (split[1][0] if split and split[1] else it.key).casefold()
+
+    entries = [it.entry for it in sorted(items, key=first_key)]
+    try:
+        changes = assign_keys(entries, key_format, recompute=True)
+    finally:
+        for it in items:
+            it.entry.extra.update(set_aside.get(id(it.entry), {}))
     counts: dict[str, int] = {}
     for it in items:
         if it.key:
@@ -185,11 +202,15 @@ _SPECIAL_HEAD = re.compile(r"@[ \t]*(comment|string|preamble)[ \t]*\{", re.IGNOR
 
 
 class _RawText:
-    """The exact text of ``@comment``/``@string``/``@preamble`` blocks, found again in the input by their line.
+    """The input text (as the reader saw it), for finding blocks in it again.
 
-    The reader keeps their values (a comment without its surrounding white space); tidy writes them
-    back exactly as they were, only the command in lower case (as bibtex-tidy does).
+    The reader keeps values, not the text around them (a comment without its surrounding white space, a
+    text block without its first line's indentation), and its line numbers are a hint only (they can be
+    off in files it had to recover).  So a block is looked for near its line and accepted only where the
+    text there is the block: its command and name, its key, its value.
     """
+
+    _WINDOW = 20_000  # characters searched on either side of the line a block is said to start on
 
     def __init__(self, text: str):
         self.text = text
@@ -199,22 +220,80 @@ class _RawText:
             self.starts.append(pos + 1)
             pos = text.find("\n", pos + 1)
 
-    def block(self, block: RawBlock, lowercase: bool) -> str | None:
+    def _hint(self, block: Entry | RawBlock) -> int:
         line = block.origin.line if block.origin is not None else None
         if line is None or not 1 <= line <= len(self.starts):
+            return 0
+        return self.starts[line - 1]
+
+    def _nearest(self, pattern: re.Pattern[str], hint: int, accept=None) -> re.Match[str] | None:
+        best: re.Match[str] | None = None
+        for lo, hi in ((max(0, hint - self._WINDOW), hint + self._WINDOW), (0, len(self.text))):
+            for m in pattern.finditer(self.text, lo, min(hi, len(self.text))):
+                if accept is not None and not accept(m):
+                    continue
+                if best is None or abs(m.start() - hint) < abs(best.start() - hint):
+                    best = m
+            if best is not None:
+                return best
+        return None
+
+    def locate(self, block: Entry | RawBlock) -> int | None:
+        """Offset of the block's first character in the text, or None when it cannot be found for sure."""
+        hint = self._hint(block)
+        if isinstance(block, Entry):
+            written = block.bib.entry_type if block.bib is not None else block.entry_type
+            key = re.escape(block.key or "")
+            pat = re.compile(r"@[ \t]*" + re.escape(written) + r"[ \t]*[{(]\s*" + key + r"\s*[,})]", re.IGNORECASE)
+            m = self._nearest(pat, hint)
+            return m.start() if m else None
+        if block.kind == "text":
+            probe = block.value.lstrip()[:60]
+            if not probe:
+                return None
+            m = self._nearest(re.compile(re.escape(probe)), hint)
+            return m.start() if m else None
+        m = self._special(block, hint)
+        return m[0] if m else None
+
+    def _special(self, block: RawBlock, hint: int) -> tuple[int, int, int] | None:
+        """``(start, end of the command word, end)`` of an @string/@preamble/@comment block."""
+        pat = re.compile(r"@[ \t]*" + block.kind + r"[ \t]*\{", re.IGNORECASE)
+
+        def matches(m: re.Match[str]) -> bool:
+            close = match_brace(self.text, m.end() - 1)
+            if close < 0:
+                return False
+            body = self.text[m.end():close]
+            if block.kind == "string":
+                name, _, value = body.partition("=")
+                return name.strip() == (block.name or "").strip() and value.strip() == block.value.strip()
+            return body.strip() == block.value.strip()
+
+        m = self._nearest(pat, hint, matches)
+        if m is None:
             return None
-        start = self.starts[line - 1]
-        end = self.starts[line] if line < len(self.starts) else len(self.text)
-        m = _SPECIAL_HEAD.search(self.text, start, end)
-        if m is None or m.group(1).lower() != block.kind:
+        return m.start(), m.end() - 1, match_brace(self.text, m.end() - 1) + 1
+
+    def block(self, block: RawBlock, lowercase: bool) -> str | None:
+        """An @string/@preamble/@comment block exactly as written (the command lower-cased if asked)."""
+        found = self._special(block, self._hint(block))
+        if found is None:
             return None
-        close = match_brace(self.text, m.end() - 1)
-        if close < 0:
-            return None
-        raw = self.text[m.start():close + 1]
-        if lowercase:
-            raw = "@" + block.kind + raw[m.end() - m.start() - 1:]
-        return raw
+        start, brace, end = found
+        return ("@" + block.kind if lowercase else self.text[start:brace].rstrip()) + self.text[brace:end]
+
+    def line_start(self, offset: int) -> int:
+        """The start of the line holding ``offset`` when only blanks precede it there, else ``offset``."""
+        begin = self.text.rfind("\n", 0, offset) + 1
+        return begin if not self.text[begin:offset].strip() else offset
+
+    def indented(self, block: RawBlock) -> str:
+        """A text block with the indentation its first line had."""
+        offset = self.locate(block)
+        if offset is None:
+            return block.value
+        return self.text[self.line_start(offset):offset] + block.value
 
 
 def _format_raw(block: RawBlock, raw: _RawText, lowercase: bool) -> str:
@@ -222,6 +301,8 @@ def _format_raw(block: RawBlock, raw: _RawText, lowercase: bool) -> str:
         exact = raw.block(block, lowercase)
         if exact is not None:
             return exact
+    if block.kind == "text":
+        return raw.indented(block).strip("\n")
     if block.kind == "string":
         return f"@string{{{block.name} = {block.value}}}"
     if block.kind == "preamble":
@@ -231,20 +312,96 @@ def _format_raw(block: RawBlock, raw: _RawText, lowercase: bool) -> str:
     return block.value.strip("\n")
 
 
-def _blocks(doc: Document, opts: TidyOptions) -> list[Block]:
+#: reader problems meaning "this block could not be read as written": tidy keeps such text as it was
+BROKEN = frozenset({"malformed-entry", "repaired-entry", "malformed-field", "stray-text", "malformed-string"})
+
+
+def _line(block: Entry | RawBlock) -> int | None:
+    return block.origin.line if block.origin is not None else None
+
+
+def _verbatim_regions(doc: Document, raw: _RawText) -> list[Entry | RawBlock]:
+    """The document's blocks, with every stretch of input the reader could not read cleanly — a malformed
+    or repaired entry, an unparseable block, the stray text after it — replaced by that input text, byte
+    for byte, up to the next block read cleanly.  Tidy never guesses at a repair, and a second run reads
+    the same text the same way (idempotence).  A stretch that cannot be found in the text for sure is left
+    as the reader read it (and reported by it)."""
+    broken_lines = {p.location.line for p in doc.problems if p.code in BROKEN and p.location is not None}
+
+    def broken(b: Entry | RawBlock) -> bool:
+        if isinstance(b, Entry):
+            return any(p.code in BROKEN for p in b.problems)
+        return _line(b) in broken_lines or (b.kind == "text" and b.value.lstrip().startswith("@"))
+
+    blocks = doc.blocks
+    if not broken_lines and not any(broken(b) for b in blocks):
+        return blocks
+    out: list[Entry | RawBlock] = []
+    i, n = 0, len(blocks)
+    while i < n:
+        block = blocks[i]
+        start = raw.locate(block) if broken(block) else None
+        if start is None:
+            out.append(block)
+            i += 1
+            continue
+        head = block
+        mid_line = raw.line_start(start) != raw.text.rfind("\n", 0, start) + 1
+        if isinstance(block, RawBlock) and mid_line and out:
+            # the stray text begins in the middle of a line (after a "}" too many): the entry before it is
+            # part of the trouble, and the verbatim text starts with it
+            prev = raw.locate(out[-1])
+            if prev is not None and prev < start:
+                head = out.pop()
+                start = prev
+        start = raw.line_start(start)
+        j, end = i + 1, len(raw.text)
+        while j < n:  # up to the next block that was read cleanly (and is found after the stretch)
+            nxt = blocks[j]
+            if not broken(nxt) and (isinstance(nxt, Entry) or nxt.kind != "text"):
+                found = raw.locate(nxt)
+                if found is not None and found > start:
+                    end = raw.line_start(found)
+                    break
+            j += 1
+        text = raw.text[start:end].rstrip()
+        if isinstance(head, Entry):
+            head.problems.append(Problem("kept-as-written", "malformed entry kept exactly as written (tidy does "
+                                         "not guess at repairs): fix it by hand", "warning", head.origin, head.key))
+        out.append(RawBlock("text", text, origin=head.origin))
+        i = j
+    return out
+
+
+def _blocks(doc: Document, opts: TidyOptions, raw: _RawText) -> list[Block]:
     out: list[Block] = []
-    for block in doc.blocks:
+    for block in _verbatim_regions(doc, raw):
         if isinstance(block, Entry):
             origin = block.bib
             if origin is None:  # pragma: no cover - the .bib reader always records the origin
                 raise InputError("entry without its .bib text", block.origin, block.key)
             fields = [[origin.names.get(name, name), name, raw_value(origin, name)] for name in origin.fields]
             out.append(Item(block, origin.entry_type, block.key or "", fields))
-        elif opts.strip_comments and block.kind in ("comment", "text"):
+        elif opts.strip_comments and block.kind in ("comment", "text") and not block.value.lstrip().startswith("@"):
             continue
         else:
             out.append(block)
     return out
+
+
+def _refresh_models(items: list[Item], blocks: list[Block], raw: _RawText, origin: str) -> None:
+    """Read merged entries again, so that sorting and re-keying see the fields they have now (with the
+    file's @string macros), exactly as a second run reading the output would."""
+    if not items:
+        return
+    strings = "\n".join(_format_raw(b, raw, True) for b in blocks if isinstance(b, RawBlock) and b.kind == "string")
+    plain = TidyOptions(escape=False, page_ranges=False, lowercase=False)
+    for it in items:
+        doc = read(strings + "\n" + _format_entry(it, plain) + "\n", origin)
+        fresh = doc.entries
+        if len(fresh) == 1:
+            fresh[0].origin, fresh[0].problems = it.entry.origin, it.entry.problems
+            it.entry = fresh[0]
 
 
 def _normalised(text: str) -> str:
@@ -269,12 +426,14 @@ def tidy_text(text: str, options: TidyOptions | None = None, *, origin: str = "<
     bom = text.startswith("\ufeff")
     crlf = text.count("\r\n") * 2 > text.count("\n")
     doc = read(text, origin, strict=strict)
-    blocks = _blocks(doc, opts)
+    raw = _RawText(_normalised(text))
+    blocks = _blocks(doc, opts, raw)
     items = [b for b in blocks if isinstance(b, Item)]
     result = TidyResult(origin, text, "", problems=doc.all_problems())
 
     if opts.duplicates:
         gone: set[int] = set()
+        merged_into: set[int] = set()
         renamed: dict[str, str] = {}
         for rule, later, earlier in find_duplicates(items, opts.duplicates):
             loc = later.entry.origin
@@ -283,6 +442,7 @@ def tidy_text(text: str, options: TidyOptions | None = None, *, origin: str = "<
                 continue
             old_keep, old_later = earlier.key, later.key
             merge_item(earlier, later, opts.merge)
+            merged_into.add(id(earlier))
             gone.add(id(later))
             result.duplicates.append(Duplicate(rule, old_later, old_keep, earlier.key, loc))
             lost = old_keep if earlier.key != old_keep else old_later
@@ -294,12 +454,12 @@ def tidy_text(text: str, options: TidyOptions | None = None, *, origin: str = "<
             blocks = [b for b in blocks if id(b) not in gone]
             items = [b for b in blocks if isinstance(b, Item)]
             _point_references(items, renamed)
+            _refresh_models([it for it in items if id(it) in merged_into], blocks, raw, origin)
     if opts.rekey:
         result.key_changes = rekey(items, opts.key_format, alias=opts.alias_old_keys)
     if opts.sort:
         blocks = sort_blocks(blocks, opts.sort)
 
-    raw = _RawText(_normalised(text))
     chunks = [_format_entry(b, opts) if isinstance(b, Item) else _format_raw(b, raw, opts.lowercase) for b in blocks]
     out = ("\n\n" if opts.blank_lines else "\n").join(c for c in chunks if c.strip())
     if out:

@@ -35,6 +35,9 @@ _PAGE_RANGE = re.compile(r"(\d)\s*-\s*(\d)")
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _ROMAN = re.compile(r"^M{0,4}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 _CAPS_WORD = re.compile(r"(\\[A-Za-z]+|\\.)|([^\W\d_])([^\s{}\\]*)")
+_ONE_SPACE = re.compile(r"(?<! ) (?! )")
+#: fields holding citation keys: never wrapped
+_KEY_LISTS = frozenset({"ids", "crossref", "xref", "xdata", "related", "entryset", "set"})
 _COMMAND = re.compile(r"\\[A-Za-z]+|\\.")
 _INNER_GROUP = re.compile(r"\{[^{}]*\}")
 _URL_ESCAPE = re.compile(r"\\([_%#&$~])")
@@ -203,9 +206,11 @@ def encode_url(text: str) -> str:
 
 
 def _wrap_words(paragraph: str, width: int) -> list[str]:
+    """Lines of at most ``width`` characters (a longer word gets a line of its own), broken only where one
+    space is: unwrapping gives the paragraph back exactly (two spaces stay two spaces, inside a line)."""
     lines: list[str] = []
     current = ""
-    for word in paragraph.split(" "):
+    for word in _ONE_SPACE.split(paragraph):
         if current and len(current) + 1 + len(word) > width:
             lines.append(current)
             current = word
@@ -261,6 +266,8 @@ def format_value(lname: str, raw: str, opts: TidyOptions, name_width: int = 0) -
             continue
         if not verbatim:
             text = unwrap(text)
+            if lname in opts.remove_braces:  # before the case and brace rules look at the value, so that
+                text = remove_braces(text)   # their result does not change when tidied again
             if opts.strip_enclosing_braces:
                 text = strip_enclosing_braces(text)
             if opts.drop_all_caps:
@@ -275,14 +282,12 @@ def format_value(lname: str, raw: str, opts: TidyOptions, name_width: int = 0) -
             text = page_ranges(text)
         if lname == "author" and opts.max_authors:
             text = limit_authors(text, opts.max_authors)
-        if lname in opts.remove_braces:
-            text = remove_braces(text)
         braced = kind == "brace" or opts.curly
         if lname in opts.enclosing_braces and braced:
             text = enclose(text)
         if braced and single:
             text = text.strip()
-            if not verbatim:
+            if not verbatim and lname not in _KEY_LISTS:
                 text = _layout(text, opts, name_width)
         out.append("{" + text + "}" if braced else '"' + text + '"')
     return " # ".join(out)
