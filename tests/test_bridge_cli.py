@@ -142,3 +142,19 @@ def test_fake_server_command(tmp_path):
             proc.kill()
     assert proc.returncode == 0
     assert (tmp_path / "z.sqlite").exists()
+
+
+@pytest.mark.parametrize("local_api", [True, False], ids=["local-api-on", "local-api-off"])
+def test_a_blocked_dry_run_exits_like_the_real_run(fake_zotero, capsys, local_api):
+    """#14: Zotero 8 cannot create a collection from outside: the real run exits 6, so does the dry run —
+    whether the library is readable (local API on) or only the connector answers."""
+    z, _ = fake_zotero("8", local_api=local_api)
+    code, out, err = run(capsys, "sync", str(EXAMPLE), "--collection", "Not/There", "--dry-run")
+    assert code == ExitCode.ZOTERO
+    assert "blocked" in out and "is missing (create it in Zotero first)" in out
+    assert z.items() == [] and z.write_requests() == []
+    code, _, _ = run(capsys, "sync", str(EXAMPLE), "--collection", "Not/There")
+    assert code == ExitCode.ZOTERO and z.items() == []
+    z.add_collection("Not/There")
+    assert run(capsys, "sync", str(EXAMPLE), "--collection", "Not/There", "--dry-run")[0] == ExitCode.OK
+    assert run(capsys, "sync", str(EXAMPLE), "--collection", "Not/There")[0] == ExitCode.OK
