@@ -43,10 +43,11 @@ import requests
 from bibkit.config import Settings, load_settings
 from bibkit.errors import BibkitError, ExitCode
 from bibkit.http import HttpError, HttpLayer, RateLimited, ServicePolicy, ServiceUnavailable
+from bibkit.outcomes import Service
 
 log = logging.getLogger("zotero_bridge.transport")
 
-SERVICE = "zotero"
+SERVICE = Service.ZOTERO
 USER_PREFIX = "/api/users/0"
 LOCAL_API_SETTING = (
     'Zotero → Settings → Advanced → "Allow other applications on this computer to communicate with Zotero"'

@@ -33,6 +33,7 @@ from urllib.parse import urlencode
 from ..config import Settings
 from ..http import HttpError, HttpLayer, OfflineMiss, RateLimited, ServicePolicy, ServiceUnavailable
 from ..links import normalize_arxiv_id
+from ..outcomes import Outage, Service
 from .atom import ArxivApiError, ArxivAuthor, ArxivRecord, AtomError, Feed, parse_feed
 
 __all__ = [
@@ -42,7 +43,7 @@ __all__ = [
 
 log = logging.getLogger("bibkit.arxiv")
 
-SERVICE = "arxiv"
+SERVICE = Service.ARXIV
 #: ids per ``id_list`` request: big enough that a typical bibliography is one or two requests
 ID_BATCH = 100
 #: the API's per-request ceiling for ``max_results``
@@ -110,6 +111,7 @@ class FetchProblem:
 
     arxiv_id: str
     message: str
+    outage: Outage | None = None  # when the service, not the id, was the trouble (e.g. an offline cache miss)
 
 
 class ArxivClient:
@@ -226,7 +228,7 @@ class ArxivClient:
                 self.failure = self.failure or exc
                 for arxiv_id in wanted[i:]:
                     if arxiv_id not in out:
-                        self.problems.append(FetchProblem(arxiv_id, str(exc)))
+                        self.problems.append(FetchProblem(arxiv_id, str(exc), exc.outage))
                 break
         return out
 
@@ -247,9 +249,9 @@ class ArxivClient:
         except AtomError as exc:
             self._split(batch, out, f"unreadable answer from arXiv: {exc}")
             return
-        except OfflineMiss:
+        except OfflineMiss as exc:
             for arxiv_id in batch:
-                self.problems.append(FetchProblem(arxiv_id, "offline and not in the cache"))
+                self.problems.append(FetchProblem(arxiv_id, "offline and not in the cache", exc.outage))
             return
         except (ServiceUnavailable, RateLimited):
             raise

@@ -55,6 +55,7 @@ import requests
 from ..config import Settings
 from ..http import HttpError, HttpLayer, OfflineMiss, RateLimited, ServicePolicy, ServiceUnavailable
 from ..model import Entry, Link, RepoInfo
+from ..outcomes import Notice, Outage, OutageKind, Service
 from .base import EnrichContext
 from .roles import assign_roles
 
@@ -65,7 +66,7 @@ __all__ = [
 
 log = logging.getLogger("bibkit.github")
 
-SERVICE = "github"
+SERVICE = Service.GITHUB
 #: how long an answer is used without asking again (then revalidated with its ETag)
 DEFAULT_TTL = timedelta(hours=24)
 #: repositories per GraphQL query (GitHub: "stay around 50–100 repos per query")
@@ -204,6 +205,7 @@ class RepoResult:
     detail: str | None = None  # one line: why dead/blocked/unchecked, or where a rename went
     cached: bool = False  # answered from the cache without a network round trip
     via: str = "rest"  # "rest" | "graphql" | "none"
+    outage: Outage | None = None  # why it is unchecked, when the service (not the name) was the trouble
 
     @property
     def status(self) -> str:
@@ -226,19 +228,19 @@ def _int(value: Any) -> int | None:
         return None
 
 
-def _hhmm(epoch: float | None) -> str:
-    """Local wall-clock time of ``epoch`` (with the date when it is not today)."""
-    if epoch is None:
-        return "later"  # callers word their message around an unknown time
-    when = datetime.fromtimestamp(epoch)
-    if when.date() != datetime.now().date():
-        return when.strftime("%Y-%m-%d %H:%M")
-    return when.strftime("%H:%M")
+def _secondary_limit(until: float | None, how: str = "") -> Outage:
+    """GitHub's secondary (abuse) rate limit: stop calling it for the run."""
+    return Outage(SERVICE, OutageKind.RATE_LIMITED, f"secondary rate limit {how}".strip(), until=until)
+
+
+def quota_outage(reset: float | None, resource: str = "core") -> Outage:
+    """A used-up quota of one GitHub resource (``core`` = REST, ``graphql``) as a value."""
+    return Outage(SERVICE, OutageKind.QUOTA_EXHAUSTED, f"{resource} quota", until=reset)
 
 
 def quota_notice(reset: float | None, *, token: bool) -> str:
     """The run-wide notice for a used-up primary quota (``HH:MM`` local time of ``x-ratelimit-reset``)."""
-    until = f" until {_hhmm(reset)}" if reset else ""
+    until = quota_outage(reset).until_text()
     if token:
         return f"GitHub quota exhausted{until} (the limit of GITHUB_TOKEN); remaining repositories left unchecked"
     return f"GitHub quota exhausted{until} — set GITHUB_TOKEN"
@@ -375,7 +377,7 @@ class GitHubClient:
         self.rate: dict[str, RateState] = {}
         self.exhausted: dict[str, float | None] = {}  # resource -> reset epoch
         self.halted: str | None = None  # why GitHub may not be asked at all any more
-        self.notices: list[str] = []
+        self.notices: list[str] = []  # Notice values; those reporting an outage carry it
         self.graphql_requests = 0
         self._results: dict[str, RepoResult] = {}
 
@@ -388,9 +390,9 @@ class GitHubClient:
     def authenticated(self) -> bool:
         return bool(self._token)
 
-    def _note(self, message: str) -> None:
+    def _note(self, message: str | Notice) -> None:
         if message not in self.notices:
-            self.notices.append(message)
+            self.notices.append(message if isinstance(message, Notice) else Notice(message))
             log.info("%s", message)  # shown once by the command's summary, not twice
 
     def _headers(self, cache_only: bool) -> dict[str, str]:
@@ -422,16 +424,21 @@ class GitHubClient:
         if resource in self.exhausted:
             return
         self.exhausted[resource] = reset
+        outage = quota_outage(reset, resource)
         if resource == "graphql":
-            until = f" until {_hhmm(reset)}" if reset else ""
-            self._note(f"GitHub GraphQL quota exhausted{until}; continuing over REST")
+            self._note(Notice(f"GitHub GraphQL quota exhausted{outage.until_text()}; continuing over REST", outage))
         else:
-            self._note(quota_notice(reset, token=self.authenticated))
+            self._note(Notice(quota_notice(reset, token=self.authenticated), outage))
 
-    def _halt(self, message: str) -> None:
+    def _halt(self, outage: Outage) -> None:
+        """Stop calling GitHub for the rest of the run (answers in the cache are still used)."""
         if self.halted is None:
+            if outage.kind is OutageKind.RATE_LIMITED:
+                message = f"GitHub {outage.cause}: stopped calling GitHub{outage.until_text()}; repositories left unchecked"
+            else:
+                message = f"GitHub unreachable ({outage.describe()}); repositories left unchecked"
             self.halted = message
-            self._note(message)
+            self._note(Notice(message, outage))
 
     def _drop_token(self, response: requests.Response) -> None:
         self._token = None
@@ -472,8 +479,8 @@ class GitHubClient:
             self._results[key] = found
         return found
 
-    def _unchecked(self, name: str, detail: str, via: str = "none") -> RepoResult:
-        return RepoResult(name, RepoInfo(full_name=name, status="unchecked"), detail, via=via)
+    def _unchecked(self, name: str, detail: str, via: str = "none", outage: Outage | None = None) -> RepoResult:
+        return RepoResult(name, RepoInfo(full_name=name, status="unchecked"), detail, via=via, outage=outage)
 
     def _rest(self, name: str, *, again: bool = True) -> RepoResult:
         parts = _split_name(name)
@@ -489,15 +496,14 @@ class GitHubClient:
                     return self._unchecked(name, f"HTTP {response.status_code} to an unexpected place", "rest")
                 response = self._get(target)
                 hops += 1
-        except OfflineMiss:
+        except OfflineMiss as exc:
             why = "offline: not in the cache" if self.http.offline else f"not asked: {self.halted or 'GitHub quota exhausted'}; not in the cache"
-            return self._unchecked(name, why)
+            return self._unchecked(name, why, outage=exc.outage)
         except ServiceUnavailable as exc:
-            self._halt(f"GitHub unreachable ({exc}); repositories left unchecked")
+            self._halt(exc.outage)
             return self._unchecked(name, str(exc))
         except RateLimited as exc:
-            until = f" until {_hhmm(exc.until)}" if exc.until else ""
-            self._halt(f"GitHub secondary rate limit: stopped calling GitHub{until}; repositories left unchecked")
+            self._halt(_secondary_limit(exc.until))
             return self._retry_from_cache(name, again, str(exc))
         except HttpError as exc:
             return self._unchecked(name, str(exc), "rest")
@@ -538,7 +544,7 @@ class GitHubClient:
                 self._exhaust((response.headers.get("x-ratelimit-resource") or "core").strip(), float(reset) if reset else None)
                 return self._retry_from_cache(name, again, "GitHub quota exhausted")
             if kind == "secondary":
-                self._halt("GitHub secondary rate limit without Retry-After: stopped calling GitHub; repositories left unchecked")
+                self._halt(_secondary_limit(None, "without Retry-After"))
                 return self._retry_from_cache(name, again, "GitHub secondary rate limit")
             info = RepoInfo(full_name=name, status="blocked", checked_at=_checked_at(response))
             return RepoResult(name, info, f"blocked (HTTP {status}): {_message(response) or 'forbidden'}", cached=cached)
@@ -573,11 +579,10 @@ class GitHubClient:
         except OfflineMiss:
             return  # REST answers from the cache, one by one, if it can
         except ServiceUnavailable as exc:
-            self._halt(f"GitHub unreachable ({exc}); repositories left unchecked")
+            self._halt(exc.outage)
             return
         except RateLimited as exc:
-            until = f" until {_hhmm(exc.until)}" if exc.until else ""
-            self._halt(f"GitHub secondary rate limit: stopped calling GitHub{until}; repositories left unchecked")
+            self._halt(_secondary_limit(exc.until))
             return
         except HttpError as exc:
             log.info("GitHub GraphQL failed (%s); falling back to REST", exc)
@@ -595,7 +600,7 @@ class GitHubClient:
                 reset = _int(response.headers.get("x-ratelimit-reset"))
                 self._exhaust("graphql", float(reset) if reset else None)
             elif kind == "secondary":
-                self._halt("GitHub secondary rate limit without Retry-After: stopped calling GitHub; repositories left unchecked")
+                self._halt(_secondary_limit(None, "without Retry-After"))
             return
         if status in (502, 504):
             self._split_graphql(batch, f"HTTP {status} (GitHub cuts queries off after 10 s)")
@@ -612,7 +617,7 @@ class GitHubClient:
         errors = [e for e in (body.get("errors") or []) if isinstance(e, dict)]
         limits = {_rate_limit_error(e) for e in errors} - {None}
         if "secondary" in limits:
-            self._halt("GitHub secondary rate limit: stopped calling GitHub; repositories left unchecked")
+            self._halt(_secondary_limit(None))
             return
         if limits:
             reset = _int(response.headers.get("x-ratelimit-reset"))
@@ -767,7 +772,8 @@ class GitHubEnricher:
                 result = client.repo(link.target)
                 link.repo = replace(result.info, topics=list(result.info.topics))
                 details[link.target.casefold()] = result.detail
-                if result.status == "unchecked" and ctx.http.offline and (result.detail or "").startswith("offline"):
+                if (result.status == "unchecked" and ctx.http.offline and result.outage is not None
+                        and result.outage.kind is OutageKind.OFFLINE_MISS):
                     offline_misses += 1
             _entry_problems(entry)
             ctx.report(entry).repos = repo_report(entry, details)

@@ -25,11 +25,12 @@ from ..config import Settings
 from ..http import HttpError, HttpLayer, RateLimited, ServicePolicy
 from ..links import normalize_arxiv_id
 from ..model import PartialDate
+from ..outcomes import Service
 from .atom import parse_iso
 
 __all__ = ["HfClient", "HfPaper", "hf_policy", "paper_from_json"]
 
-SERVICE = "hf"
+SERVICE = Service.HF
 EXPIRE = timedelta(days=1)
 #: HF caps ``q`` at 250 characters
 MAX_QUERY = 250
