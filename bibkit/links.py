@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from .model import Link, LinkKind
+from .model import ARXIV_DOI_REGISTRANT, Link, LinkKind, arxiv_id_of_doi
 
 __all__ = [
     "extract_links",
@@ -79,7 +79,6 @@ _ARXIV_URL = re.compile(
     r"(?:\.pdf)?/?(?:[?#].*)?$",
     re.IGNORECASE,
 )
-_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(?P<id>.+)$", re.IGNORECASE)
 _ARXIV_PREFIX = re.compile(r"^(?:arxiv\s*:\s*|arxiv\s+)", re.IGNORECASE)
 
 
@@ -131,12 +130,12 @@ def normalize_arxiv_id(text: str) -> tuple[str, int | None] | None:
     if m:
         s = m["id"]
     else:
-        doi = normalize_doi(s) if re.search(r"10\.48550/", s) else None
+        doi = normalize_doi(s) if f"{ARXIV_DOI_REGISTRANT}/" in s else None
         if doi:
-            m = _ARXIV_DOI.match(doi)
-            if not m:
+            inside = arxiv_id_of_doi(doi)
+            if inside is None:
                 return None
-            s = m["id"]
+            s = inside
         else:
             s = _ARXIV_PREFIX.sub("", s, count=1)
     s = strip_trailing_punctuation(s.strip())

@@ -109,6 +109,12 @@ class Person:
 # --------------------------------------------------------------------------- dates
 
 
+#: English month abbreviations, January first: BibTeX's month macros, Better BibTeX's ``month``, Zotero's dates
+MONTH_ABBREVIATIONS: tuple[str, ...] = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+                                        "dec")
+#: abbreviation -> month number (1-12)
+MONTH_NUMBERS: dict[str, int] = {m: i for i, m in enumerate(MONTH_ABBREVIATIONS, 1)}
+
 _ISO_DATE = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
 
@@ -158,8 +164,9 @@ class PartialDate:
 # --------------------------------------------------------------------------- identifiers and links
 
 #: arXiv's own DataCite DOIs are ``10.48550/arXiv.<id>``: the arXiv ID in disguise (the one copy of this rule)
-ARXIV_DOI_PREFIX = "10.48550/arXiv."
-_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(?P<id>.+)$", re.IGNORECASE)
+ARXIV_DOI_REGISTRANT = "10.48550"  # arXiv's DataCite prefix
+ARXIV_DOI_PREFIX = f"{ARXIV_DOI_REGISTRANT}/arXiv."
+_ARXIV_DOI = re.compile(rf"^{re.escape(ARXIV_DOI_PREFIX)}(?P<id>.+)$", re.IGNORECASE)
 
 
 def arxiv_doi(arxiv_id: str) -> str:

@@ -33,7 +33,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from bibkit.model import Entry, Identifiers, Link, LinkKind, PartialDate, Person
+from bibkit.model import MONTH_NUMBERS, Entry, Identifiers, Link, LinkKind, PartialDate, Person, arxiv_doi
 
 from . import extra as extra_lines
 from .itemkeys import arxiv_id_from_doi, strip_arxiv_version
@@ -154,10 +154,6 @@ def creator_to_person(creator: dict[str, Any]) -> Person:
 
 # --------------------------------------------------------------------------- dates
 
-_MONTHS = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
-
-
 def parse_zotero_date(text: str | None, parsed: str | None = None) -> PartialDate | None:
     """A Zotero date string (free text) as a :class:`PartialDate`.
 
@@ -184,7 +180,7 @@ def parse_zotero_date(text: str | None, parsed: str | None = None) -> PartialDat
     year = next((int(w) for w in words if len(w) == 4 and w.isdigit()), None)
     if year is None:
         return None
-    month = next((_MONTHS[w[:3].lower()] for w in words if w[:3].lower() in _MONTHS and w.isalpha()), None)
+    month = next((MONTH_NUMBERS[w[:3].lower()] for w in words if w[:3].lower() in MONTH_NUMBERS and w.isalpha()), None)
     day = next((int(w) for w in words if w.isdigit() and len(w) <= 2 and 1 <= int(w) <= 31), None) if month else None
     return _safe_date(year, month, day)
 
@@ -378,7 +374,7 @@ def entry_to_item(
             continue
         id_lines.append((kind, value))
     if not entry.ids.doi and preprint_arxiv:
-        put("DOI", f"10.48550/arXiv.{arxiv}", what="doi", is_derived=True)
+        put("DOI", arxiv_doi(arxiv), what="doi", is_derived=True)
     put("ISBN", entry.ids.isbn or entry.extra.get("isbn"), what="isbn")
     put("ISSN", entry.ids.issn or entry.extra.get("issn"), what="issn")
 

@@ -27,7 +27,7 @@ import re
 from typing import Any
 
 from ..links import canonical_link, extract_links
-from ..model import Entry, LinkKind
+from ..model import Entry, LinkKind, arxiv_doi
 from ..names import parse_plain_name
 from ..normalize.latex import decode as decode_latex
 from ..normalize.latex import looks_like_latex
@@ -196,7 +196,7 @@ def apply_arxiv(entry: Entry, rec: ArxivRecord, report: EntryReport, *, confiden
     w.field("primary_class", rec.primary_category)
     if rec.categories:
         w.field("categories", list(rec.categories))
-    w.ident("doi", rec.doi or f"10.48550/arXiv.{rec.arxiv_id}")
+    w.ident("doi", rec.doi or arxiv_doi(rec.arxiv_id))
     w.field("url", abs_url(rec.arxiv_id))
     w.meta("journal_ref", rec.journal_ref)
     w.meta("arxiv_comment", rec.comment)
@@ -231,7 +231,7 @@ def apply_hf(entry: Entry, paper: HfPaper, report: EntryReport, *, confidence: f
         w.field("abstract", plain(paper.summary) or None, fill_only=True)
         if entry.bib is None and entry.entry_type in ("misc", "online"):
             w.field("entry_type", "preprint")
-        w.ident("doi", f"10.48550/arXiv.{paper.id}")
+        w.ident("doi", arxiv_doi(paper.id))
         w.field("url", abs_url(paper.id), fill_only=True)
     has_repo = False
     if paper.github_repo:

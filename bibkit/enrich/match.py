@@ -52,6 +52,7 @@ from rapidfuzz.distance import LCSseq
 
 from ..model import Entry, Person
 from ..names import parse_plain_name
+from ..normalize.latex import GREEK_LETTERS
 from ..normalize.text import normalize_name, normalize_title
 
 __all__ = [
@@ -98,12 +99,9 @@ _DIGIT = re.compile(r"\d")
 _MATH = re.compile(r"\$([^$]{1,80})\$")
 _MACRO = re.compile(r"\\([A-Za-z]+)\s*")
 _SUBSCRIPT = re.compile(r"(?<=[^\W\d_])_(?=[\d{])")
-#: TeX's Greek letter macros, rendered (arXiv writes ``$\\pi_0$``, a pasted page shows ``π0``)
-_GREEK = dict(zip(
-    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi pi rho sigma tau "
-    "upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega".split(),
-    "αβγδεεζηθθικλμνξπρστυφφχψωΓΔΘΛΞΠΣΥΦΨΩ",
-))
+#: TeX's Greek letter macros, rendered (arXiv writes ``$\\pi_0$``, a pasted page shows ``π0``); variant
+#: letters (ϵ/ε, ϕ/φ) compare equal once :func:`normalize_title` has applied NFKC
+_GREEK = GREEK_LETTERS
 
 
 # --------------------------------------------------------------------------- evidence

@@ -44,7 +44,7 @@ from dataclasses import dataclass
 
 from ..errors import InputError
 from ..links import canonical_link, extract_links, normalize_arxiv_id
-from ..model import Document, Entry, LinkKind, PartialDate, Person, Problem, Provenance, SourceLocation
+from ..model import MONTH_NUMBERS, Document, Entry, LinkKind, PartialDate, Person, Problem, Provenance, SourceLocation
 from ..bibnames import OTHERS, is_others
 from ..names import parse_name_list, parse_plain_name
 
@@ -165,7 +165,7 @@ _MONTH = (
     r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
-_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+_MONTHS = MONTH_NUMBERS
 _DATE_PATTERNS = (
     re.compile(r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?" + _MONTH
                + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{4}))?", re.IGNORECASE),

@@ -54,7 +54,7 @@ from ..bibnames import format_bibtex_names, is_others
 from ..model import Document, Entry, Problem, RawBlock
 from ..normalize.casing import protect
 from ..normalize.latex import encode, escape_strays, to_ascii, unencodable
-from ..sources.bibfile import (
+from ..bibsyntax import (
     MONTH_MACROS,
     github_value,
     group_value,
