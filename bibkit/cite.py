@@ -121,7 +121,8 @@ def _read_one(path: Path, base: Path, result: AuxCitations, seen: set[Path]) -> 
             if cand.exists():
                 _read_one(cand, base, result, seen)
                 return
-        result.problems.append(Problem("aux-missing-include", f"included file {name!r} does not exist (not compiled yet?)",
+        result.problems.append(Problem("aux-missing-include",
+                                       f"included file {name!r} does not exist (not compiled yet?)",
                                        "warning", location))
 
     _scan(text, str(path), result, include)
@@ -260,7 +261,8 @@ def _parents_after_children(parents: list[str], index: dict[str, Entry]) -> list
         changed = False
         for child in parents:
             for parent in _parents(index[child]):
-                if parent in level and parent != child and level[parent] <= level[child] and level[child] < len(parents):
+                if (parent in level and parent != child and level[parent] <= level[child]
+                        and level[child] < len(parents)):
                     level[parent] = level[child] + 1
                     changed = True
         if not changed:

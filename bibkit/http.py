@@ -36,7 +36,7 @@ import random
 import re
 import threading
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -180,7 +180,7 @@ class RequestStats:
     network: Counter[str] = field(default_factory=Counter)  # requests actually sent, per service
     cache_hits: Counter[str] = field(default_factory=Counter)
     retries: Counter[str] = field(default_factory=Counter)
-    waited: Counter[str] = field(default_factory=Counter)  # seconds slept (pacing + backoff), per service
+    waited: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))  # seconds slept, per service
     unavailable: dict[str, Outage] = field(default_factory=dict)  # service -> why it is down for the rest of the run
 
     @property
@@ -350,7 +350,7 @@ class HttpLayer:
         return client
 
     def close(self) -> None:
-        self.session.close()
+        self.session.close()  # type: ignore[no-untyped-call]  # requests-cache leaves close() unannotated
 
     def __enter__(self) -> "HttpLayer":
         return self
@@ -367,7 +367,7 @@ def _keep_next_request_out_of_cache(cache: Any) -> None:
     header included; requests-cache redacts the response's own request but
     pickles ``next`` as it is.  The saved copy drops it; the live response keeps it.
     """
-    save = cache.save_response
+    save: Callable[..., None] = cache.save_response
 
     def save_response(response: Any, cache_key: str | None = None, expires: Any = None) -> None:
         pending = getattr(response, "_next", None)
@@ -415,7 +415,7 @@ class ServiceClient:
         return self.policy.base_url.rstrip("/") + "/" + path.lstrip("/")
 
     def _backoff(self, attempt: int) -> float:
-        base = self.policy.backoff_base * (2 ** attempt)
+        base = self.policy.backoff_base * (2.0 ** attempt)
         return min(self.policy.backoff_max, base * (1 + random.random() * 0.25))
 
     def request(

@@ -287,8 +287,8 @@ def _github_link(host: str, path: str, source: str | None) -> Link:
     url = f"https://github.com/{target}"
     if rest:
         if rest[0] in ("tree", "blob", "raw", "edit", "blame") and len(rest) >= 2:
-            branch, sub = rest[1], [s for s in rest[2:] if s]
-            subpath = "/".join(sub) or None
+            branch, parts = rest[1], [s for s in rest[2:] if s]
+            subpath = "/".join(parts) or None
             url += f"/{rest[0]}/{branch}" + (f"/{subpath}" if subpath else "")
         else:
             url += "/" + "/".join(rest)
@@ -415,8 +415,8 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     s = 0
     for m in _SENTENCE_END.finditer(text, 0, start):
         s = m.end()
-    m = _SENTENCE_END.search(text, end)
-    e = m.end() if m else len(text)
+    after = _SENTENCE_END.search(text, end)
+    e = after.end() if after else len(text)
     return s, e
 
 

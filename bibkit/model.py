@@ -22,7 +22,6 @@ from typing import Any, Iterable, Iterator
 from .outcomes import Severity
 from .record import EntryRecord
 
-
 # --------------------------------------------------------------------------- where
 
 
@@ -361,7 +360,8 @@ class Entry:
         setattr(self, name, value)
         self.provenance[name] = Provenance(source, confidence, detail)
 
-    def set_id(self, name: str, value: str | None, source: str, confidence: float = 1.0, detail: str | None = None) -> None:
+    def set_id(self, name: str, value: str | None, source: str, confidence: float = 1.0,
+               detail: str | None = None) -> None:
         """Set one identifier (``arxiv``, ``doi``…) with provenance recorded as ``ids.<name>``."""
         setattr(self.ids, name, value)
         self.provenance[f"ids.{name}"] = Provenance(source, confidence, detail)

@@ -45,9 +45,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from .library import Snapshot
     from .mapping import entry_to_item, item_to_entry
     from .pertag import sync_per_tag
-    from .tagging import TagCollectionResult, tag_collection
     from .plan import Action, Capabilities, Plan, PlannedItem, make_plan
     from .syncing import SyncResult, sync
+    from .tagging import TagCollectionResult, tag_collection
     from .transport import ZoteroError
 
 

@@ -32,6 +32,7 @@ from bibkit import __version__, app  # bibkit.app loads each name on first use: 
 from bibkit.cli.common import (
     accept_global_flags_after_command,
     add_report_option,
+    advance,
     print_summary,
     progress,
     run_main,
@@ -109,7 +110,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
         with progress(args, total=None, desc="zotero tag", unit="item") as bar:
             result = app.tag_zotero_collection(args.collection, tagging, recursive=args.recursive,
                                                dry_run=args.dry_run, timeout=args.timeout, settings=_settings(args),
-                                               progress=bar.update, notify=_notify)
+                                               progress=advance(bar), notify=_notify)
     except BibkitError as exc:
         write_report(args.report, {"collection": args.collection, "error": str(exc), "complete": False})
         raise
@@ -232,7 +233,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tag", action="append", metavar="TAG",
                    help="add this tag to every entry (repeatable; makes no collection with --collection-per-tag)")
     p.add_argument("--dry-run", action="store_true", help="print the plan as a table and change nothing")
-    p.add_argument("--via", choices=tuple(Transport), help="force a transport (default: detected; e.g. --via connector)")
+    p.add_argument("--via", choices=tuple(Transport),
+                   help="force a transport (default: detected; e.g. --via connector)")
     p.add_argument("--prune-tags", metavar="PREFIX",
                    help="remove tags starting with PREFIX that the input no longer asks for (never other tags)")
     p.add_argument("--resave-unknown", action="store_true",
@@ -262,7 +264,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--recursive", action="store_true", help="include the items of subcollections")
     p.add_argument("-o", "--output", required=True, metavar="OUT.bib", help="output file (- for stdout)")
     p.add_argument("--to", choices=("bibtex", "biblatex"), default="bibtex")
-    p.add_argument("--native", action="store_true", help="use Zotero's own BibTeX translator instead of bibkit's writer")
+    p.add_argument("--native", action="store_true",
+                   help="use Zotero's own BibTeX translator instead of bibkit's writer")
     add_key_format_option(p)
     add_report_option(p)
     p.set_defaults(func=cmd_export)

@@ -17,8 +17,15 @@ from typing import Any
 from bibkit.config import Settings, load_settings
 from bibkit.outcomes import Transport
 
-from .transport import (LOCAL_API_SETTING, OutcomeUnknown, ZoteroError, ZoteroHttp, ZoteroHTTPError,
-                        ZoteroUnreachable, is_local_api_disabled)
+from .transport import (
+    LOCAL_API_SETTING,
+    OutcomeUnknown,
+    ZoteroError,
+    ZoteroHttp,
+    ZoteroHTTPError,
+    ZoteroUnreachable,
+    is_local_api_disabled,
+)
 
 
 def version_tuple(version: str | None) -> tuple[int, ...]:
@@ -95,7 +102,8 @@ class ZoteroStatus:
         if self.local_api == "disabled":
             out.append(f"Turn on the local API for duplicate detection, updates and export: {LOCAL_API_SETTING}.")
         elif self.local_api == "absent":
-            out.append("This Zotero has no local API (Zotero 7 or later has one): upgrade for duplicate detection and export.")
+            out.append("This Zotero has no local API (Zotero 7 or later has one): "
+                       "upgrade for duplicate detection and export.")
         if self.local_api == "enabled" and not self.writes:
             out.append("Zotero 10 or later can create collections and update existing items through the local API; "
                        "this version saves new items through the connector only.")

@@ -243,7 +243,7 @@ class ItemDraft:
 
     @property
     def item_type(self) -> str:
-        return self.data["itemType"]
+        return str(self.data["itemType"])
 
     @property
     def tags(self) -> list[str]:
@@ -373,7 +373,7 @@ def entry_to_item(
         if kind in _ID_FIELDS and put(_ID_FIELDS[kind], value, what=kind, report=False):
             continue
         id_lines.append((kind, value))
-    if not entry.ids.doi and preprint_arxiv:
+    if not entry.ids.doi and preprint_arxiv and arxiv is not None:
         put("DOI", arxiv_doi(arxiv), what="doi", is_derived=True)
     put("ISBN", entry.ids.isbn or entry.extra.get("isbn"), what="isbn")
     put("ISSN", entry.ids.issn or entry.extra.get("issn"), what="issn")
@@ -381,7 +381,7 @@ def entry_to_item(
     # url (an arXiv abs/pdf link of the paper itself is stored as the arXiv translator stores it)
     if entry.url:
         put("url", canonical_url(entry.url, arxiv), what="url")
-    elif preprint_arxiv:
+    elif preprint_arxiv and arxiv is not None:
         put("url", arxiv_abs_url(arxiv), what="url", is_derived=True)
 
     # the remaining BibTeX fields kept in Entry.extra
@@ -458,7 +458,8 @@ def to_connector(draft: ItemDraft, item_id: str, *, include_tags: bool = False) 
 
 # --------------------------------------------------------------------------- backward: item -> entry
 
-_GITHUB_URL = re.compile(r"github\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(?:\.git)?(?:/(?:tree|blob)/[^/]+/([^?#]+?))?/?(?:[?#].*)?$")
+_GITHUB_URL = re.compile(
+    r"github\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(?:\.git)?(?:/(?:tree|blob)/[^/]+/([^?#]+?))?/?(?:[?#].*)?$")
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/([^?#\s]+?)(?:v\d+)?(?:\.pdf)?/?(?:[?#].*)?$", re.IGNORECASE)
 _ARCHIVE_ID = re.compile(r"^\s*arxiv\s*:\s*(\S+)\s*$", re.IGNORECASE)
 
@@ -509,7 +510,8 @@ def github_link_from_attachment(child: dict[str, Any]) -> Link | None:
                 evidence="zotero-attachment", source="zotero")
 
 
-def item_to_entry(item: dict[str, Any], children: Iterable[dict[str, Any]] = (), *, schema: Schema | None = None) -> Entry:
+def item_to_entry(item: dict[str, Any], children: Iterable[dict[str, Any]] = (), *,
+                  schema: Schema | None = None) -> Entry:
     """Read a Zotero item (API wrapper or bare data) and its children into an Entry.
 
     Inverse of :func:`entry_to_item` for everything the item type can hold:

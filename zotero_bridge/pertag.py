@@ -242,7 +242,7 @@ def ensure_collections(api: LocalApi, keys: KeyProvider, snapshot: Snapshot, pat
         by_depth.setdefault(len(split_path(path)), []).append(path)
     for depth in sorted(by_depth):
         for chunk in _chunks(by_depth[depth], BATCH):
-            objs = []
+            objs: list[dict[str, Any]] = []
             for path in chunk:
                 parts = split_path(path)
                 parent_path = join_path(parts[:-1])
@@ -275,7 +275,8 @@ def ensure_collections(api: LocalApi, keys: KeyProvider, snapshot: Snapshot, pat
                                              [{k: v for k, v in obj.items() if k not in ("key", "version")}])
                         key = _report_key(again, "0")
                         if (again.get("failed") or {}).get("0") or not key:
-                            raise ZoteroError(f"Zotero refused to create the collection {path!r}: {again.get('failed')}")
+                            raise ZoteroError(f"Zotero refused to create the collection {path!r}: "
+                                              f"{again.get('failed')}")
                         found = key
                     keys_of[path] = found
                     if report is None:

@@ -24,8 +24,7 @@ from bibkit.errors import ExitCode
 from bibkit.model import Document, Entry
 from bibkit.outcomes import Transport
 
-from .apply import (DONE, ApplyResult, ConnectorApplier, LocalApplier, Outcome, Status, count_statuses,
-                    initial_outcomes)
+from .apply import DONE, ApplyResult, ConnectorApplier, LocalApplier, Outcome, Status, count_statuses, initial_outcomes
 from .auth import KeyProvider
 from .detect import ZoteroStatus, detect, version_tuple
 from .keystore import KeyStore
@@ -148,7 +147,8 @@ def read_snapshot(api: LocalApi, *, need_children: bool) -> Snapshot:
 def schema_for(status: ZoteroStatus, api: LocalApi | None, entries: Iterable[Entry]) -> Schema:
     """The item-type fields of the running Zotero: asked when the local API is on, else inferred from the version."""
     if api is None:
-        return Schema.legacy() if version_tuple(status.version)[:3] and version_tuple(status.version) < (7, 0, 16) else Schema()
+        version = version_tuple(status.version)
+        return Schema.legacy() if version[:3] and version < (7, 0, 16) else Schema()
     schema = Schema()
     for item_type in sorted({item_type_for(e) for e in entries}):
         names = api.item_type_fields(item_type)

@@ -70,13 +70,38 @@ _EXPORTS = {
 if TYPE_CHECKING:  # pragma: no cover - what the lazy names are, for type checkers and readers
     from .citing import CiteResult, cite, read_source
     from .documents import key_formula, normalise_document, read_inputs, read_normalised, render, write_output
-    from .options import (INPUT_FORMATS, OUTPUT_FORMATS, BuildOptions, CiteOptions, EnrichOptions, ReadOptions,
-                          ReposOptions, SyncOptions, TagOptions, WriteOptions, ZoteroTarget)
-    from .jobs import (SERVICES, AutoTagOptions, BuildResult, CollectionsResult, RuleSet, TagResult, build,
-                       collections, convert, enrich, load_rules, load_ruleset, resolve_options, sync, tag)
+    from .jobs import (
+        SERVICES,
+        AutoTagOptions,
+        BuildResult,
+        CollectionsResult,
+        RuleSet,
+        TagResult,
+        build,
+        collections,
+        convert,
+        enrich,
+        load_rules,
+        load_ruleset,
+        resolve_options,
+        sync,
+        tag,
+    )
+    from .options import (
+        INPUT_FORMATS,
+        OUTPUT_FORMATS,
+        BuildOptions,
+        CiteOptions,
+        EnrichOptions,
+        ReadOptions,
+        ReposOptions,
+        SyncOptions,
+        TagOptions,
+        WriteOptions,
+        ZoteroTarget,
+    )
     from .repositories import REPO_FORMATS, REPO_SORTS, ReposResult, list_repos, render_rows
-    from .zotero import (export_zotero_collection, sync_entries, tag_zotero_collection, zotero_collections,
-                         zotero_status)
+    from .zotero import export_zotero_collection, sync_entries, tag_zotero_collection, zotero_collections, zotero_status
 
 
 def __getattr__(name: str) -> Any:

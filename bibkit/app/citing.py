@@ -20,7 +20,7 @@ from ..normalize import normalise
 from .documents import key_formula, read_inputs, write_output
 from .options import CiteOptions, WriteOptions
 
-__all__ = ["cite", "read_source"]
+__all__ = ["CiteResult", "cite", "read_source"]
 
 ZOTERO_PREFIX = "zotero:"
 

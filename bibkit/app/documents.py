@@ -62,7 +62,8 @@ def key_formula(key_format: str | None, settings: Settings | None = None) -> str
     try:
         return compile_formula(formula).source
     except FormulaError as exc:
-        raise UsageError(f"bad citation key formula {exc.formula!r} (column {exc.position + 1}): {exc.reason}") from None
+        where = f"column {exc.position + 1}"
+        raise UsageError(f"bad citation key formula {exc.formula!r} ({where}): {exc.reason}") from None
 
 
 def normalise_document(doc: Document, *, key_format: str | None = None, dedupe: bool = True,
@@ -74,7 +75,8 @@ def normalise_document(doc: Document, *, key_format: str | None = None, dedupe: 
     return normalise(doc, key_format=key_formula(key_format), dedupe=dedupe, recompute_keys=recompute_keys)
 
 
-def read_normalised(inputs: Sequence[str], options: ReadOptions, settings: Settings) -> tuple[Document, NormaliseResult]:
+def read_normalised(inputs: Sequence[str], options: ReadOptions,
+                    settings: Settings) -> tuple[Document, NormaliseResult]:
     """Read and normalise as every command does; the formula is checked before any input is read."""
     formula = key_formula(options.key_format, settings)
     doc = read_inputs(inputs, options.fmt, strict=options.strict)

@@ -274,7 +274,8 @@ def collections(inputs: Sequence[str], tagging: TagOptions, *, read: ReadOptions
     """
     run = build(inputs, None, BuildOptions(read=read, enrich=None, tagging=tagging))
     assert run.tagging is not None
-    return CollectionsResult(run.document, run.tagging, run.merges, split_by_tag(run.document.entries, parent, only=only))
+    split = split_by_tag(run.document.entries, parent, only=only)
+    return CollectionsResult(run.document, run.tagging, run.merges, split)
 
 
 def sync(inputs: Sequence[str], target: ZoteroTarget, *, read: ReadOptions = ReadOptions(),

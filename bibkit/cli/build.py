@@ -20,8 +20,15 @@ from ..errors import UsageError
 from ..outcomes import EntryStatus, Severity, Transport
 from .common import add_strict_option, print_summary, progress, quiet_http_warnings, stage_feed, write_report
 from .enrich import report_notices
-from .options import (add_enrich_options, add_io_options, add_tag_options, enrich_options, read_options, tag_options,
-                      write_options)
+from .options import (
+    add_enrich_options,
+    add_io_options,
+    add_tag_options,
+    enrich_options,
+    read_options,
+    tag_options,
+    write_options,
+)
 
 
 def register(p: argparse.ArgumentParser) -> None:

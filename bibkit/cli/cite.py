@@ -45,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
     if args.output and result.aux.bibdata and result.aux.backend == "bibtex":
         names = {b if b.endswith(".bib") else b + ".bib" for b in result.aux.bibdata}
         if Path(args.output).name not in names:
-            notes.append(f"the paper's \\bibliography{{}} names {', '.join(sorted(names))}, not {Path(args.output).name}")
+            named = ", ".join(sorted(names))
+            notes.append(f"the paper's \\bibliography{{}} names {named}, not {Path(args.output).name}")
     if result.aux.cite_all:
         notes.insert(0, "\\nocite{*}: every entry of every source is written")
     print_summary(args, "bibkit cite", [

@@ -14,7 +14,7 @@ import json
 import logging
 import sys
 from contextlib import contextmanager
-from typing import Any, Iterable, Iterator, Protocol, Sequence
+from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
 
 from ..config import ConfigError
 from ..errors import BibkitError, ExitCode
@@ -22,8 +22,9 @@ from ..fileio import atomic_write_text
 from ..outcomes import Notice, Outage, OutageKind
 from ..reporting import json_default, table
 
-__all__ = ["Bar", "accept_global_flags_after_command", "add_report_option", "add_strict_option", "notice_lines",
-           "print_summary", "progress", "quiet_http_warnings", "run_main", "table", "write_report"]
+__all__ = ["Bar", "accept_global_flags_after_command", "add_report_option", "add_strict_option", "advance",
+           "notice_lines", "print_summary", "progress", "quiet_http_warnings", "run_main", "stage_feed", "table",
+           "write_report"]
 
 
 def add_report_option(parser: argparse.ArgumentParser) -> None:
@@ -95,7 +96,16 @@ class _NullBar:
         pass
 
 
-def stage_feed(bar: Bar, *, stages: Sequence[str] | None = None) -> Any:
+def advance(bar: Bar) -> Callable[[int], None]:
+    """A ``progress(n)`` callback: ``n`` more done on ``bar``."""
+
+    def step(n: int) -> None:
+        bar.update(n)
+
+    return step
+
+
+def stage_feed(bar: Bar, *, stages: Sequence[str] | None = None) -> Callable[[str, int, int, str], None]:
     """An ``on_progress(stage, done, total, detail)`` callback that drives ``bar`` (only ``stages``, if given)."""
 
     def on_progress(stage: str, done: int, total: int, detail: str = "") -> None:
@@ -115,7 +125,8 @@ def stage_feed(bar: Bar, *, stages: Sequence[str] | None = None) -> Any:
     return on_progress
 
 
-def print_summary(args: argparse.Namespace, title: str, rows: Sequence[tuple[str, Any]], notes: Iterable[str] = ()) -> None:
+def print_summary(args: argparse.Namespace, title: str, rows: Sequence[tuple[str, Any]],
+                  notes: Iterable[str] = ()) -> None:
     """A one-screen summary on stderr: aligned ``label  value`` rows, then notes (at most 15 shown)."""
     if getattr(args, "quiet", False):
         return
@@ -148,8 +159,8 @@ def notice_lines(outages: Iterable[Outage], notices: Iterable[str]) -> list[str]
         lines.append(f"no network: cannot reach {names} ({down[min(down)].cause}); "
                      "the output was written with what could be done without them")
     for notice in notices:
-        outage = notice.outage if isinstance(notice, Notice) else None
-        if down and outage is not None and outage.kind.no_answer:
+        about = notice.outage if isinstance(notice, Notice) else None
+        if down and about is not None and about.kind.no_answer:
             continue  # said by the line above
         lines.append(str(notice))
     return lines

@@ -1,4 +1,7 @@
-"""``bibkit convert``: read inputs, normalise, write BibTeX/BibLaTeX/CSL-JSON (no network) — :func:`bibkit.app.convert`."""
+"""``bibkit convert``: read inputs, normalise, write BibTeX/BibLaTeX/CSL-JSON (no network).
+
+A thin layer over :func:`bibkit.app.convert`.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +26,8 @@ def run(args: argparse.Namespace) -> int:
     write_report(args.report, result.as_dict())
     totals = result.totals()
     notes = [str(p) for p in result.problems]
-    notes += [f"merged {m.merged_key or m.merged.title!r} into {m.kept_key} ({', '.join(m.reasons)})" for m in result.merges]
+    notes += [f"merged {m.merged_key or m.merged.title!r} into {m.kept_key} ({', '.join(m.reasons)})"
+              for m in result.merges]
     if result.backup:
         notes.insert(0, f"input backed up to {result.backup}")
     print_summary(args, "bibkit convert", [

@@ -17,7 +17,15 @@ from typing import Any
 from ..app import BuildResult, enrich
 from ..config import load_settings
 from ..outcomes import EntryStatus
-from .common import add_strict_option, notice_lines, print_summary, progress, quiet_http_warnings, stage_feed, write_report
+from .common import (
+    add_strict_option,
+    notice_lines,
+    print_summary,
+    progress,
+    quiet_http_warnings,
+    stage_feed,
+    write_report,
+)
 from .options import add_enrich_options, add_io_options, enrich_options, read_options, write_options
 
 
@@ -76,6 +84,7 @@ def _summary(args: argparse.Namespace, run: BuildResult) -> None:
     if not_looked_up:
         rows.insert(len(rows) - 2, ("not looked up", len(not_looked_up)))
     for rep in result.reports:
-        if rep.status in (EntryStatus.AMBIGUOUS, EntryStatus.UNRESOLVED) and rep.outcome is not EntryStatus.NOT_LOOKED_UP:
+        listed = rep.status in (EntryStatus.AMBIGUOUS, EntryStatus.UNRESOLVED)
+        if listed and rep.outcome is not EntryStatus.NOT_LOOKED_UP:
             notes.append(f"{rep.status}: {rep.key or rep.title}: {rep.reason}")
     print_summary(args, "bibkit enrich", rows, notes)

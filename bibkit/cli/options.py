@@ -72,7 +72,8 @@ def add_enrich_options(parser: argparse.ArgumentParser) -> None:
     names = ",".join(app.SERVICES)
     parser.add_argument("--only", metavar="SERVICES", default=names,
                         help=f"comma-separated services to use: {names} (default: all; e.g. --only arxiv,hf)")
-    parser.add_argument("--offline", action="store_true", help="answer from the HTTP cache only; never touch the network")
+    parser.add_argument("--offline", action="store_true",
+                        help="answer from the HTTP cache only; never touch the network")
     parser.add_argument("--refresh", action="store_true", help="ignore cached answers (fresh answers are cached again)")
 
 

@@ -12,7 +12,7 @@ import argparse
 from ..app import INPUT_FORMATS, REPO_FORMATS, REPO_SORTS, ReadOptions, ReposOptions, list_repos, render_rows
 from ..errors import ExitCode
 from ..fileio import atomic_write_text
-from .common import add_report_option, print_summary, progress, write_report
+from .common import add_report_option, advance, print_summary, progress, write_report
 from .options import add_key_format_option
 
 
@@ -42,7 +42,8 @@ def run(args: argparse.Namespace) -> int:
     options = ReposOptions(read=ReadOptions(fmt=args.fmt, key_format=args.key_format), sort=args.sort,
                            offline=args.offline, refresh=args.refresh)
     with progress(args, None, "github", unit="paper") as bar:
-        result = list_repos(args.inputs, options, on_progress=lambda stage, n: bar.update(n))
+        step = advance(bar)
+        result = list_repos(args.inputs, options, on_progress=lambda stage, n: step(n))
     text = render_rows(result.rows, args.format)
     if args.output and args.output != "-":
         atomic_write_text(args.output, text)

@@ -69,7 +69,8 @@ def show_tagging(result: TagResult, out: TextIO, limit: int | None = 20) -> None
     else:
         out.write("no tags\n")
     changed = result.changed
-    out.write(f"\n{len(changed)} of {len(result.entries)} entries {'would change' if not result.applied else 'changed'}")
+    verb = "would change" if not result.applied else "changed"
+    out.write(f"\n{len(changed)} of {len(result.entries)} entries {verb}")
     out.write(":\n" if changed else ".\n")
     shown = changed if limit is None else changed[:limit]
     if shown:

@@ -38,7 +38,7 @@ log = logging.getLogger("bibkit.enrich")
 #: the services ``--only`` chooses from, in the order the steps use them
 SERVICES: tuple[str, ...] = (Service.ARXIV, Service.HF, Service.GITHUB)
 #: typical seconds per request when a service is not paced (for the time-left estimate)
-_TYPICAL_LATENCY = {Service.ARXIV: 1.0, Service.HF: 0.3, Service.GITHUB: 0.3}
+_TYPICAL_LATENCY: dict[str, float] = {Service.ARXIV: 1.0, Service.HF: 0.3, Service.GITHUB: 0.3}
 
 
 @dataclass
@@ -198,7 +198,8 @@ def enrich_document(
     wanted = frozenset(s.strip().lower() for s in only if s and s.strip())
     unknown = wanted - set(SERVICES)
     if unknown:
-        raise ValueError(f"unknown service(s) in only: {', '.join(sorted(unknown))} (choose from {', '.join(SERVICES)})")
+        raise ValueError(f"unknown service(s) in only: {', '.join(sorted(unknown))} "
+                         f"(choose from {', '.join(SERVICES)})")
     own_http = http is None
     layer = http or HttpLayer(settings, offline=offline, refresh=refresh)
     entries = doc.entries
@@ -215,7 +216,7 @@ def enrich_document(
         if own_http:
             layer.close()
     result = EnrichResult(reports=[ctx.report(e) for e in entries], stats=layer.stats.as_dict(),
-                          notices=list(ctx.notices), outages=layer.stats.outages + ctx.outages)
+                          notices=list(ctx.notices), outages=list(dict.fromkeys(layer.stats.outages + ctx.outages)))
     if recompute_keys:
         result.key_changes = _recompute_keys(entries, key_format or settings.citekey_format, ctx)
     result.seconds = time.monotonic() - started

@@ -27,8 +27,10 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Iterable
+from typing import Any, Iterable
 from urllib.parse import urlencode
+
+import requests
 
 from ..config import Settings
 from ..http import HttpError, HttpLayer, OfflineMiss, RateLimited, ServicePolicy, ServiceUnavailable
@@ -68,7 +70,7 @@ def _glitched(body: bytes) -> bool:
     return int(start.group(1)) < int(total.group(1)) if start else True
 
 
-def _cacheable(response) -> bool:
+def _cacheable(response: requests.Response) -> bool:
     """Keep every 200 but a glitched empty page (asked again rather than remembered for a day)."""
     return response.status_code != 200 or not _glitched(response.content)
 
@@ -193,7 +195,7 @@ class ArxivClient:
         return self.query(search_query=query, start=start, max_results=max_results,
                           sort_by=sort_by, sort_order=sort_order)
 
-    def search(self, query: str, max_results: int = 10, **kwargs) -> list[ArxivRecord]:
+    def search(self, query: str, max_results: int = 10, **kwargs: Any) -> list[ArxivRecord]:
         """Papers matching ``query`` (arXiv's own syntax, e.g. ``ti:"mixture of experts"``)."""
         return self.search_feed(query, max_results, **kwargs).entries
 

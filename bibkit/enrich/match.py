@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable, NamedTuple, Sequence
+from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
@@ -121,7 +121,8 @@ class Evidence:
         return cls(entry.title, entry.abstract, tuple(_family(p) for p in entry.authors), entry.year)
 
     @classmethod
-    def from_names(cls, title: str | None, abstract: str | None, names: Iterable[str], year: int | None = None) -> "Evidence":
+    def from_names(cls, title: str | None, abstract: str | None, names: Iterable[str],
+                   year: int | None = None) -> "Evidence":
         """From natural-order author names ("Damai Dai", "DeepSeek-AI"), as arXiv and HF give them."""
         return cls(title, abstract, tuple(_family(parse_plain_name(n)) for n in names if n and n.strip()), year)
 
@@ -332,7 +333,7 @@ class Pick(NamedTuple):
     tie: bool = False
 
 
-def pick(judged: Sequence[tuple[Any, Verdict]], key=lambda c: c) -> Pick:
+def pick(judged: Sequence[tuple[Any, Verdict]], key: Callable[[Any], Any] = lambda c: c) -> Pick:
     """The one accepted candidate, or no winner and the reason.
 
     ``judged`` pairs candidates with verdicts; ``key`` gives a candidate's

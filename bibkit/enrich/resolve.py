@@ -50,8 +50,19 @@ from .arxiv import ArxivClient, ArxivQueryError, transient_status
 from .atom import ArxivRecord, AtomError
 from .base import Candidate, EnrichContext, EntryReport
 from .hf import HfClient, HfPaper
-from .match import (ABSTRACT_CONTRADICTS, AMBIGUOUS, TITLE_MATCH, Evidence, Verdict, abstract_similarity,
-                    extra_title_words, pick, title_similarity, verify, versions_agree)
+from .match import (
+    ABSTRACT_CONTRADICTS,
+    AMBIGUOUS,
+    TITLE_MATCH,
+    Evidence,
+    Verdict,
+    abstract_similarity,
+    extra_title_words,
+    pick,
+    title_similarity,
+    verify,
+    versions_agree,
+)
 from .query import abstract_clause, any_of, title_clause, title_words_clause
 
 __all__ = ["ArxivResolver", "STEPS", "RESOLVABLE_TYPES", "UNTRUSTED_ID_SOURCES", "NOT_LOOKED_UP"]
@@ -257,7 +268,7 @@ class ArxivResolver:
                 judged.record = judged.record or previous.record
                 judged.hf = judged.hf or previous.hf
             work.judged[arxiv_id] = judged
-        else:
+        elif previous is not None:
             previous.record = previous.record or rec
             previous.hf = previous.hf or hf
         return judged
@@ -288,7 +299,8 @@ class ArxivResolver:
         ctx.outage(outage, f"{_headline(outage)} ({outage.describe()}); entries not yet looked up were left as they "
                            f"were{later}")
 
-    def _ask_hf(self, call: Callable[[HfClient], _T], w: _Work, ctx: EnrichContext, what: str) -> tuple[bool, _T | None]:
+    def _ask_hf(self, call: Callable[[HfClient], _T], w: _Work, ctx: EnrichContext,
+                what: str) -> tuple[bool, _T | None]:
         """One Hugging Face call under the run-wide rules: ``(still_up, answer or None)``.
 
         An offline miss is counted, one entry's failure becomes that entry's
@@ -399,7 +411,8 @@ class ArxivResolver:
         self.on_plan("hf", len(todo))
         for w in todo:
             title = w.entry.title or ""
-            up, results = self._ask_hf(lambda hf: hf.search(title, limit=HF_LIMIT), w, ctx, "search")
+            # the lambda runs inside _ask_hf, in this iteration (B023 cannot see that)
+            up, results = self._ask_hf(lambda hf: hf.search(title, limit=HF_LIMIT), w, ctx, "search")  # noqa: B023
             if not up:
                 break
             if results is None:
@@ -431,8 +444,9 @@ class ArxivResolver:
             hf_ev = Evidence.from_names(w.hf.title, w.hf.summary, w.hf.authors)
             rec_ev = Evidence.from_names(rec.title, rec.summary, rec.author_names) if rec else None
             on_abstract = (w.judged[w.hf.id].verdict.path or "").endswith("abstract") if w.hf.id in w.judged else False
-            if rec is not None and (verify(w.evidence, rec_ev).accepted or verify(hf_ev, rec_ev).accepted
-                                    or (on_abstract and versions_agree(hf_ev, rec_ev))):
+            if rec is not None and rec_ev is not None and (
+                    verify(w.evidence, rec_ev).accepted or verify(hf_ev, rec_ev).accepted
+                    or (on_abstract and versions_agree(hf_ev, rec_ev))):
                 w.record = rec
                 self._judge(w, rec, None, STEP_HF)
                 continue
@@ -441,7 +455,8 @@ class ArxivResolver:
             w.done, w.step, w.hf, w.confidence = False, None, None, None
             if judged is not None:
                 judged.verdict.accepted = False
-                judged.verdict.reason = "arXiv's record for HF's id does not match" if rec else "arXiv did not confirm HF's id"
+                judged.verdict.reason = ("arXiv's record for HF's id does not match" if rec
+                                         else "arXiv did not confirm HF's id")
                 judged.verdict.score = judged.candidate.score = min(judged.candidate.score, AMBIGUOUS)
 
     # ================================================================== steps 3-4: arXiv search
@@ -457,8 +472,7 @@ class ArxivResolver:
         else:
             clauses = [(w, abstract_clause(w.entry.abstract, n=3) or title_words_clause(w.entry.title)) for w in todo]
             per_query, per_result = self.abstracts_per_query, RESULTS_PER_ABSTRACT
-        clauses = [(w, c) for w, c in clauses if c]
-        chunks = _chunks(clauses, per_query, MAX_QUERY_CHARS)
+        chunks = _chunks([(w, c) for w, c in clauses if c], per_query, MAX_QUERY_CHARS)
         self.on_plan("arxiv", len(chunks))
         try:
             for chunk in chunks:
@@ -570,7 +584,8 @@ class ArxivResolver:
 
     def _why_unresolved(self, w: _Work, best: _Judged | None) -> tuple[EntryStatus, str]:
         if best is not None:
-            why = f"no convincing match (best {best.candidate.arxiv_id}, {best.candidate.score:.2f}: {best.verdict.reason})"
+            why = (f"no convincing match (best {best.candidate.arxiv_id}, {best.candidate.score:.2f}: "
+                   f"{best.verdict.reason})")
         elif w.searched:
             why = "no search result resembled the record"
         else:
@@ -594,7 +609,7 @@ class ArxivResolver:
             self.on_plan("hf", len(todo))
         for w in todo:
             arxiv_id = w.report.arxiv_id or ""
-            up, paper = self._ask_hf(lambda hf: hf.paper(arxiv_id), w, ctx, "lookup")
+            up, paper = self._ask_hf(lambda hf: hf.paper(arxiv_id), w, ctx, "lookup")  # noqa: B023 (called at once)
             if not up:
                 break
             if paper is not None:

@@ -808,7 +808,7 @@ class KeyChange:
                 "source": str(self.entry.origin) if self.entry.origin else None}
 
 
-def _content_order(entry: Entry) -> tuple:
+def _content_order(entry: Entry) -> tuple[Any, ...]:
     """A total order over entries by their own data, used to decide who keeps a bare key.
 
     Older works first (the date), then identifiers, then title and authors, then a

@@ -146,7 +146,7 @@ def _label(e: Entry, key_of: Callable[[Entry], str] | None) -> str:
 def _differs(a: Any, b: Any) -> bool:
     if isinstance(a, str) and isinstance(b, str):
         return normalize_title(a) != normalize_title(b) if len(a) < 2000 else a.strip() != b.strip()
-    return a != b
+    return bool(a != b)
 
 
 def _absorb(kept: Entry, other: Entry, merge: Merge, label: str) -> None:
@@ -314,7 +314,8 @@ def merge_duplicates(doc: Document, *, key_of: Callable[[Entry], str] | None = N
             register(e)
             continue
         label = _label(e, key_of)
-        merge = Merge(kept=target, merged=e, reasons=tuple(reasons), merged_key=e.key or (key_of(e) if key_of else None))
+        merged_key = e.key or (key_of(e) if key_of else None)
+        merge = Merge(kept=target, merged=e, reasons=tuple(reasons), merged_key=merged_key)
         _absorb(target, e, merge, label)
         register(target)  # the kept entry may have gained identifiers
         removed.add(id(e))

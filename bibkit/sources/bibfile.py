@@ -57,6 +57,17 @@ import bibtexparser
 from bibtexparser import model as bp
 
 from ..bibnames import parse_bibtex_names
+from ..bibsyntax import BRACED_KEY as _BRACED
+from ..bibsyntax import (  # noqa: F401
+    MONTH_MACROS,
+    VERBATIM_FIELDS,
+    github_value,
+    group_value,
+    is_verbatim_field,
+    parse_expression,
+    raw_value,
+)
+from ..bibsyntax import UNESCAPED_BRACE as _BRACE
 from ..errors import InputError
 from ..links import canonical_link, find_arxiv_ids, normalize_arxiv_id, normalize_doi
 from ..model import (
@@ -71,10 +82,6 @@ from ..model import (
     RawBlock,
     SourceLocation,
 )
-from ..bibsyntax import BRACED_KEY as _BRACED
-from ..bibsyntax import (MONTH_MACROS, VERBATIM_FIELDS, github_value, group_value, is_verbatim_field,  # noqa: F401
-                         parse_expression, raw_value)
-from ..bibsyntax import UNESCAPED_BRACE as _BRACE
 from ..normalize.latex import decode
 from .bibscan import ScanBlock, ScanError, iter_blocks
 

@@ -30,7 +30,7 @@ from ..model import Document, Entry
 from ..reporting import entry_summary
 from .auto import AutoTagOptions, auto_tags, normalize_keyword, plan_keywords
 from .engine import Engine
-from .rules import Rule, RuleSet, RulesError, load_rules, parse_rules
+from .rules import Rule, RulesError, RuleSet, load_rules, parse_rules
 from .tags import add_tags, tag_problem
 
 __all__ = [
@@ -104,9 +104,8 @@ class TagResult:
         for et in self.entries:
             seen: set[str] = set()
             for tag, reason in et.decided:
-                row = rows.get(tag)
-                if row is None:
-                    row = auto_rows.setdefault(tag, TagCount(tag, []))
+                found = rows.get(tag)
+                row = found if found is not None else auto_rows.setdefault(tag, TagCount(tag, []))
                 if reason not in row.sources and not reason.startswith("rule "):
                     row.sources.append(reason)
                 if tag not in seen:

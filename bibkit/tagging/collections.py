@@ -44,7 +44,8 @@ class CollectionSplit:
         }
 
 
-def split_by_tag(entries: Sequence[Entry], parent: str | None = None, *, only: Sequence[str] | None = None) -> CollectionSplit:
+def split_by_tag(entries: Sequence[Entry], parent: str | None = None, *,
+                 only: Sequence[str] | None = None) -> CollectionSplit:
     """Group entries into one collection per tag (an entry with three tags is in three collections).
 
     Collections are ordered largest first, then by name; entries keep input

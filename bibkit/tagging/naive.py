@@ -9,13 +9,12 @@ is the baseline ``bench/tag.py`` measures the engine against.
 
 from __future__ import annotations
 
-import re
 from typing import Sequence
 
 from ..model import Entry
 from .auto import has_code
-from .tokens import find_phrase
 from .rules import All, AnyOf, Author, Category, Condition, HasCode, Not, Regex, Rule, Tagged, Words, Year
+from .tokens import find_phrase
 
 
 class NaiveTagger:
