@@ -38,6 +38,7 @@ broken at the wrap width).
 
 from __future__ import annotations
 
+import enum
 import math
 import re
 from dataclasses import dataclass
@@ -404,11 +405,20 @@ class _Line:
     others: int = 0
 
 
+class SegmentLabel(enum.StrEnum):
+    """What a segment of a listing is (the values are the one-letter labels the grammar uses)."""
+
+    TITLE = "T"
+    ABSTRACT = "A"
+    AUTHORS = "U"
+    UNPLACEABLE = "J"
+
+
 @dataclass(slots=True)
 class _Seg:
     start: int
     end: int  # exclusive
-    label: str  # T (title) | A (abstract) | U (authors) | J (unplaceable)
+    label: SegmentLabel
 
 
 # costs of the listing grammar (see module docstring); shape costs are computed per paragraph
@@ -1067,7 +1077,7 @@ def _segment(model: _Model) -> list[_Seg]:
         ptr = back[j][state]
         assert ptr is not None, "segmentation lost its way"
         i, prev_state, label = ptr
-        segs.append(_Seg(i, j, label))
+        segs.append(_Seg(i, j, SegmentLabel(label)))
         j, state = i, prev_state
     segs.reverse()
     return segs
