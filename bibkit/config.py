@@ -129,7 +129,8 @@ def _read_file(path: Path) -> tuple[dict[str, Any], list[str]]:
     for section, table in data.items():
         known = SCHEMA.get(section)
         if known is None or not isinstance(table, dict):
-            line = _line_of(text, rf"^\s*\[\s*{re.escape(section)}\s*\]") or _line_of(text, rf"^\s*{re.escape(section)}\s*=")
+            name = re.escape(section)
+            line = _line_of(text, rf"^\s*\[\s*{name}\s*\]") or _line_of(text, rf"^\s*{name}\s*=")
             where = f"{path}:{line}" if line else str(path)
             if known is None:
                 what = f"unknown section [{section}]" + _suggest(section, list(SCHEMA), "[{}]")
@@ -138,15 +139,15 @@ def _read_file(path: Path) -> tuple[dict[str, Any], list[str]]:
             warnings.append(f"{where}: {what}; ignored (sections: {', '.join(SCHEMA)})")
             continue
         for key, value in table.items():
-            name = known.get(key)
-            if name is None:
+            setting = known.get(key)
+            if setting is None:
                 line = _line_of(text, rf"^\s*{re.escape(key)}\s*=")
                 where = f"{path}:{line}" if line else str(path)
                 hint = _suggest(key, list(known), "{!r}")
                 warnings.append(f"{where}: unknown key {key!r} in [{section}]{hint}; ignored "
                                 f"(keys: {', '.join(known)})")
                 continue
-            flat[name] = value
+            flat[setting] = value
     return flat, warnings
 
 

@@ -14,7 +14,7 @@ from bibkit.errors import ExitCode
 from zotero_bridge.cli import build_parser as bridge_parser
 from zotero_bridge.cli import main as bridge_main
 
-PROGRAMS = {"bibkit": (bibkit_main, bibkit_parser), "zotero-bridge": (bridge_main, bridge_parser)}
+PROGRAMS = {"bibkit": (bibkit_main, lambda: bibkit_parser("*")), "zotero-bridge": (bridge_main, bridge_parser)}
 
 
 def _script(prog: str, shell: str, capsys) -> str:

@@ -356,7 +356,7 @@ def test_pre_commit_hooks_run_the_tidy_command():
     for entry in hooks.values():
         argv = entry.split()
         assert argv[:2] == ["bibkit", "tidy"]
-        args = build_parser().parse_args(argv[1:] + ["--sort=key", "a.bib", "b.bib"])  # pre-commit appends files
+        args = build_parser("tidy").parse_args(argv[1:] + ["--sort=key", "a.bib", "b.bib"])  # pre-commit appends files
         assert args.files == ["a.bib", "b.bib"]
 
 

@@ -24,16 +24,21 @@ _WHERE = {
 }
 
 
-def add_completion_parser(sub: argparse._SubParsersAction, prog: str,
+def add_completion_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], prog: str,
                           parser_factory: Callable[[], argparse.ArgumentParser]) -> None:
     """Add the ``completion`` command to a CLI whose full parser ``parser_factory`` builds."""
-    epilog = "examples (install for your user, then open a new shell):\n" + "".join(
+    configure(sub.add_parser("completion", help="print a shell completion script (bash, zsh, fish)"), prog,
+              parser_factory)
+
+
+def configure(p: argparse.ArgumentParser, prog: str, parser_factory: Callable[[], argparse.ArgumentParser]) -> None:
+    """Options, description and handler of the ``completion`` command of ``prog``."""
+    p.description = (f"Print a script that completes {prog}'s commands, options and option values when you press "
+                     f"Tab; save it where your shell loads completions. Example: {prog} completion bash > "
+                     f"~/.local/share/bash-completion/completions/{prog}")
+    p.epilog = "examples (install for your user, then open a new shell):\n" + "".join(
         f"  {line.format(prog=prog)}\n" for line in _WHERE.values())
-    p = sub.add_parser(
-        "completion", help="print a shell completion script (bash, zsh, fish)",
-        description=f"Print a script that completes {prog}'s commands, options and option values when you press "
-                    "Tab. Save it where your shell loads completions (see the examples).",
-        epilog=epilog, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.formatter_class = argparse.RawDescriptionHelpFormatter
     p.add_argument("shell", choices=SHELLS, help="the shell to write the script for, e.g. bash")
     p.set_defaults(func=lambda args: print_completion(parser_factory(), args.shell))
 
@@ -42,7 +47,7 @@ def completion_script(parser: argparse.ArgumentParser, shell: str) -> str:
     """The completion script for ``parser`` in ``shell``."""
     import shtab  # imported here: only this command needs it
 
-    return shtab.complete(parser, shell=shell)
+    return str(shtab.complete(parser, shell=shell))
 
 
 def print_completion(parser: argparse.ArgumentParser, shell: str) -> int:
@@ -50,7 +55,7 @@ def print_completion(parser: argparse.ArgumentParser, shell: str) -> int:
     return ExitCode.OK
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(p: argparse.ArgumentParser) -> None:
     from . import build_parser
 
-    add_completion_parser(sub, "bibkit", build_parser)
+    configure(p, "bibkit", lambda: build_parser("*"))

@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..app import load_rules, write_example_rules
 from ..errors import ExitCode
-from ..tagging import load_rules
-from ..tagging.example import write_example_rules
 
 EPILOG = """examples:
   bibkit rules init                   write tags.toml, a commented example to edit
@@ -17,19 +16,19 @@ EPILOG = """examples:
 """
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "rules", help="write an example tagging rules file, or check one",
-        description="Tagging rules (TOML) say which tag each entry gets (bibkit tag, build --rules, "
-                    "zotero-bridge sync --rules). 'init' writes the commented example that ships with bibkit; "
-                    "'check' validates a file completely and lists its tags.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+def register(p: argparse.ArgumentParser) -> None:
+    p.description = ("Tagging rules (TOML) say which tag each entry gets (bibkit tag, build --rules, zotero-bridge "
+                     "sync --rules). 'init' writes the commented example that ships with bibkit; 'check' validates "
+                     "a file completely and lists its tags. Example: bibkit rules init tags.toml")
+    p.epilog = EPILOG
+    p.formatter_class = argparse.RawDescriptionHelpFormatter
     rules_sub = p.add_subparsers(dest="rules_command", metavar="ACTION")
-    rules_sub.required = True
+    rules_sub.required = True  # argparse asks for an action; the default below only answers the command table
+    p.set_defaults(func=lambda args: _no_action(p))
     init = rules_sub.add_parser(
         "init", help="write the commented example rules file",
         description="Write the example rules file shipped with bibkit (every condition explained in comments, "
-                    "rules for the example listing's themes) to edit into your own.",
+                    "rules for the example listing's themes) to edit into your own. Example: bibkit rules init",
         epilog="examples:\n  bibkit rules init\n  bibkit rules init --force tags.toml\n",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     init.add_argument("path", nargs="?", default="tags.toml", metavar="FILE",
@@ -40,10 +39,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     check = rules_sub.add_parser(
         "check", help="check a rules file and list its tags",
         description="Read a rules file the way every tagging command does: all mistakes are reported with their "
-                    "line (exit code 3), or its rules and tags are listed.",
+                    "line (exit code 3), or its rules and tags are listed. Example: bibkit rules check tags.toml",
         epilog="examples:\n  bibkit rules check tags.toml\n", formatter_class=argparse.RawDescriptionHelpFormatter)
     check.add_argument("path", metavar="RULES.toml", help="the rules file, e.g. tags.toml")
     check.set_defaults(func=run_check)
+
+
+def _no_action(p: argparse.ArgumentParser) -> int:
+    p.print_help(sys.stderr)
+    return ExitCode.USAGE
 
 
 def run_init(args: argparse.Namespace) -> int:

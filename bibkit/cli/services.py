@@ -24,21 +24,20 @@ def _names(text: str) -> list[str]:
     return [n.strip() for n in text.split(",") if n.strip()]
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    from ..testing.services import FORMATS
+def register(p: argparse.ArgumentParser) -> None:
+    from ..app import DOUBLE_FORMATS
 
-    p = sub.add_parser(
-        "services", help="run local doubles of arXiv, Hugging Face and GitHub to try bibkit offline",
-        description="Start the service doubles that ship with bibkit (real HTTP servers on 127.0.0.1 answering from "
-                    "the synthetic corpus behind the example listing) and print the environment variables that point "
-                    "bibkit at them, with a temporary cache directory. Runs until Ctrl-C. For Zotero, run "
-                    "'zotero-bridge fake-server' beside it.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.description = ("Start the service doubles that ship with bibkit (real HTTP servers on 127.0.0.1 answering "
+                     "from the synthetic corpus behind the example listing) and print the environment variables "
+                     "that point bibkit at them, with a temporary cache directory. Runs until Ctrl-C. For Zotero, "
+                     "run 'zotero-bridge fake-server' beside it. Example: bibkit services --env-file doubles.env")
+    p.epilog = EPILOG
+    p.formatter_class = argparse.RawDescriptionHelpFormatter
     p.add_argument("--only", type=_names, metavar="NAMES",
                    help="start only these doubles (see --list), e.g. --only arxiv,hf")
     p.add_argument("--port", type=int, default=0, metavar="N",
                    help="first port (the doubles take N, N+1, …; default: free ports), e.g. --port 8700")
-    p.add_argument("--format", choices=FORMATS, default="sh",
+    p.add_argument("--format", choices=DOUBLE_FORMATS, default="sh",
                    help="how to print the variables (default: sh), e.g. --format fish")
     p.add_argument("--env-file", metavar="FILE",
                    help="also write the variables to FILE (to source in another shell), e.g. --env-file doubles.env")
@@ -47,7 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..testing.services import DOUBLES, env_lines, start_doubles, stop_doubles, wait_for_stop
+    from ..app import DOUBLES, env_lines, start_doubles, stop_doubles, wait_for_stop
 
     if args.list:
         for name, spec in DOUBLES.items():

@@ -12,11 +12,19 @@ import os
 import sys
 from typing import Any
 
+from ..app import (
+    DEFAULT_DUPLICATE_RULES,
+    DEFAULT_FIELD_ORDER,
+    FormulaError,
+    OptionError,
+    TidyOptions,
+    TidyResult,
+    configured_key_format,
+    tidy_file,
+    write_result,
+)
 from ..errors import ExitCode, UsageError
 from ..fileio import same_file
-from ..normalize.citekeys import FormulaError
-from ..tidy import DEFAULT_FIELD_ORDER, OptionError, TidyOptions, TidyResult, tidy_file, write_result
-from ..tidy.options import DEFAULT_DUPLICATE_RULES
 from .common import add_report_option, print_summary, write_report
 
 EPILOG = """examples:
@@ -39,15 +47,15 @@ def _list(text: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in text.replace(" ", ",").split(",") if v.strip())
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "tidy", help="format, sort and check .bib files (like bibtex-tidy; in place, --check for CI)",
-        description="Lay out .bib files consistently (aligned '=', one indentation, one field per line), optionally "
-                    "sort entries and fields and clean values, and leave everything else exactly as written: comments, "
-                    "@string and @preamble, URLs and other verbatim fields, unknown entry types. Without -i or "
-                    "--check the result goes to standard output. Tidying tidy output changes nothing. An option's "
-                    "optional value is given with '=' (--sort=-year); without it the default in brackets applies.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+def register(p: argparse.ArgumentParser) -> None:
+    p.description = (
+        "Lay out .bib files consistently (aligned '=', one indentation, one field per line), optionally sort entries "
+        "and fields and clean values, and leave everything else exactly as written: comments, @string and "
+        "@preamble, URLs and other verbatim fields, unknown entry types. Without -i or --check the result goes to "
+        "standard output. Tidying tidy output changes nothing. An option's optional value is given with '=' "
+        "(--sort=-year); without it the default in brackets applies. Example: bibkit tidy -i --sort=key refs.bib")
+    p.epilog = EPILOG
+    p.formatter_class = argparse.RawDescriptionHelpFormatter
     p.add_argument("files", nargs="*", metavar="FILE.bib",
                    help="files to tidy ('-' or none = standard input), e.g. refs.bib chapters/*.bib")
     io = p.add_argument_group("where the result goes")
@@ -58,7 +66,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     io.add_argument("--no-backup", dest="backup", action="store_false",
                     help="with -i: no FILE.bak (for version-controlled files and pre-commit), e.g. -i --no-backup")
     io.add_argument("--check", action="store_true",
-                    help="write nothing; exit 1 and show the first difference when a file is not tidy, e.g. --check *.bib")
+                    help="write nothing; exit 1 and show the first difference when a file is not tidy, "
+                         "e.g. --check *.bib")
     io.add_argument("--diff", action="store_true",
                     help="print a unified diff of what would change on standard output, e.g. --check --diff refs.bib")
 
@@ -85,7 +94,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                             "special or any field; '-' before one reverses it, e.g. --sort=-year,author")
     order.add_argument("--sort-fields", nargs="?", const=_OPTIONAL_VALUES["sort_fields"], metavar="ORDER",
                        help="sort the fields of each entry: those named first, in ORDER [bibtex-tidy's: title, "
-                            "shorttitle, author, year, month, …], the others after them, e.g. --sort-fields=author,title")
+                            "shorttitle, author, year, month, …], the others after them, "
+                            "e.g. --sort-fields=author,title")
 
     val = p.add_argument_group("values")
     val.add_argument("--months", action="store_true",
@@ -171,9 +181,7 @@ def options_from_args(args: argparse.Namespace) -> TidyOptions:
     v = _take_optional_values(args)
     key_format = args.key_format
     if args.rekey and key_format is None:
-        from ..config import load_settings
-
-        key_format = load_settings().citekey_format  # [citekey] format / BIBKIT_CITEKEY_FORMAT
+        key_format = configured_key_format()  # [citekey] format / BIBKIT_CITEKEY_FORMAT
     wrap = v["wrap"]
     if wrap is not None and not wrap.isdigit():
         raise UsageError(f"--wrap: {wrap!r} is not a column number")

@@ -5,13 +5,14 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
+from ..bibsyntax import parse_expression, raw_value
 from ..errors import InputError
 from ..model import Document, Entry, Problem, RawBlock, SourceLocation
 from ..normalize.citekeys import KeyChange, assign_keys, compile_formula
 from ..normalize.texscan import match_brace
-from ..sources.bibfile import parse_expression, raw_value, read
+from ..sources.bibfile import read
 from .duplicates import Duplicate, find_duplicates, merge_item
 from .options import TidyOptions
 from .order import Block, Item, sort_blocks, sort_fields
@@ -226,7 +227,8 @@ class _RawText:
             return 0
         return self.starts[line - 1]
 
-    def _nearest(self, pattern: re.Pattern[str], hint: int, accept=None) -> re.Match[str] | None:
+    def _nearest(self, pattern: re.Pattern[str], hint: int,
+                 accept: Callable[[re.Match[str]], bool] | None = None) -> re.Match[str] | None:
         best: re.Match[str] | None = None
         for lo, hi in ((max(0, hint - self._WINDOW), hint + self._WINDOW), (0, len(self.text))):
             for m in pattern.finditer(self.text, lo, min(hi, len(self.text))):
@@ -253,8 +255,8 @@ class _RawText:
                 return None
             m = self._nearest(re.compile(re.escape(probe)), hint)
             return m.start() if m else None
-        m = self._special(block, hint)
-        return m[0] if m else None
+        found = self._special(block, hint)
+        return found[0] if found else None
 
     def _special(self, block: RawBlock, hint: int) -> tuple[int, int, int] | None:
         """``(start, end of the command word, end)`` of an @string/@preamble/@comment block."""

@@ -24,8 +24,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
+from ..bibsyntax import group_value, parse_expression
 from ..model import Entry, PartialDate, Person, RawBlock
-from ..sources.bibfile import group_value, parse_expression
 
 __all__ = ["Item", "sort_blocks", "sort_fields", "sort_value"]
 

@@ -1,6 +1,6 @@
 """Field values as ``bibkit tidy`` writes them: small transforms over a value's raw expression.
 
-A value is taken apart with :func:`bibkit.sources.bibfile.parse_expression` into
+A value is taken apart with :func:`bibkit.bibsyntax.parse_expression` into
 its parts (``{braced}``, ``"quoted"``, numbers, ``@string`` macros joined by
 ``#``) and each option touches only what it names; everything else is copied as
 written, so a value no option applies to comes out byte for byte (apart from
@@ -17,16 +17,18 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+from ..bibsyntax import is_verbatim_field, month_number, parse_expression
+from ..model import MONTH_ABBREVIATIONS as _ABBREVIATIONS
 from ..normalize.latex import escape_strays, to_ascii
 from ..normalize.texscan import match_brace
-from ..sources.bibfile import MONTH_MACROS, is_verbatim_field, month_number, parse_expression
 from ..writers.bibtex import TYPESET_FIELDS
 from .options import TidyOptions
 
 __all__ = ["format_value", "unwrap", "page_ranges", "limit_authors", "strip_enclosing_braces", "drop_all_caps",
            "remove_braces", "enclose", "encode_url", "MONTH_ABBREVIATIONS"]
 
-MONTH_ABBREVIATIONS = {n: m for m, n in MONTH_MACROS.items()}
+#: month number -> BibTeX macro
+MONTH_ABBREVIATIONS = dict(enumerate(_ABBREVIATIONS, 1))
 
 _PARA = re.compile(r"\s*\n\s*\n\s*")
 _BREAK = re.compile(r"[ \t\f\v]*\n\s*")
@@ -235,6 +237,42 @@ def _layout(text: str, opts: TidyOptions, name_width: int) -> str:
     return "\n" + inner + ("\n\n" + inner).join(paragraphs) + "\n" + indent
 
 
+def _month(lname: str, parts: list[tuple[str, str]], opts: TidyOptions) -> str | None:
+    """A month macro for a ``month`` field, when ``--months`` (any spelling) or ``--numeric`` (bibtex-tidy: a
+    month name in braces or quotes) asks for one."""
+    if lname != "month" or len(parts) != 1 or not (opts.months or opts.numeric):
+        return None
+    kind, text = parts[0]
+    month = month_number(text, parts)
+    if month is not None and (opts.months or (not opts.curly and kind in ("brace", "quote")
+                                              and not text.strip().isdigit())):
+        return MONTH_ABBREVIATIONS[month]
+    return None
+
+
+def _text(lname: str, text: str, opts: TidyOptions, verbatim: bool) -> str:
+    """The value options applied to one ``{braced}`` or ``"quoted"`` part, in an order that makes them idempotent."""
+    if not verbatim:
+        text = unwrap(text)
+        if lname in opts.remove_braces:  # before the case and brace rules look at the value, so that
+            text = remove_braces(text)   # their result does not change when tidied again
+        if opts.strip_enclosing_braces:
+            text = strip_enclosing_braces(text)
+        if opts.drop_all_caps:
+            text = drop_all_caps(text)
+    if opts.encode_urls and lname.endswith("url"):
+        text = encode_url(text)
+    if opts.escape and lname in TYPESET_FIELDS:
+        text = escape_strays(text)
+    if opts.ascii and not verbatim:
+        text = to_ascii(text)
+    if lname == "pages" and opts.page_ranges:
+        text = page_ranges(text)
+    if lname == "author" and opts.max_authors:
+        text = limit_authors(text, opts.max_authors)
+    return text
+
+
 def format_value(lname: str, raw: str, opts: TidyOptions, name_width: int = 0) -> str:
     """The value of field ``lname`` (lower case) as tidy writes it, from its raw expression ``raw``."""
     parts, leftover = parse_expression(raw.strip())
@@ -242,15 +280,10 @@ def format_value(lname: str, raw: str, opts: TidyOptions, name_width: int = 0) -
         return raw.strip()  # malformed: the reader reported it; never guess
     if not parts:
         return "{}"
-    if lname == "month" and len(parts) == 1 and (opts.months or opts.numeric):
-        kind, text = parts[0]
-        month = month_number(text, parts)
-        # --months: every spelling of a month; --numeric (bibtex-tidy): a month name in braces or quotes
-        if month is not None and (opts.months or (not opts.curly and kind in ("brace", "quote")
-                                                  and not text.strip().isdigit())):
-            return MONTH_ABBREVIATIONS[month]
+    month = _month(lname, parts, opts)
+    if month is not None:
+        return month
     verbatim = is_verbatim_field(lname)
-    typeset = lname in TYPESET_FIELDS
     single = len(parts) == 1
     out: list[str] = []
     for kind, text in parts:
@@ -264,24 +297,7 @@ def format_value(lname: str, raw: str, opts: TidyOptions, name_width: int = 0) -
         if kind == "number":
             out.append("{" + text + "}" if opts.curly and numeric else text)
             continue
-        if not verbatim:
-            text = unwrap(text)
-            if lname in opts.remove_braces:  # before the case and brace rules look at the value, so that
-                text = remove_braces(text)   # their result does not change when tidied again
-            if opts.strip_enclosing_braces:
-                text = strip_enclosing_braces(text)
-            if opts.drop_all_caps:
-                text = drop_all_caps(text)
-        if opts.encode_urls and (lname == "url" or lname.endswith("url")):
-            text = encode_url(text)
-        if opts.escape and typeset:
-            text = escape_strays(text)
-        if opts.ascii and not verbatim:
-            text = to_ascii(text)
-        if lname == "pages" and opts.page_ranges:
-            text = page_ranges(text)
-        if lname == "author" and opts.max_authors:
-            text = limit_authors(text, opts.max_authors)
+        text = _text(lname, text, opts, verbatim)
         braced = kind == "brace" or opts.curly
         if lname in opts.enclosing_braces and braced:
             text = enclose(text)

@@ -18,7 +18,7 @@ aliases, §2.2.5 field aliases), and ``date`` instead of ``year``/``month``/``da
   renamed in place, the value expression untouched (a ``@string`` macro stays a
   macro), and only when the BibLaTeX field is not there already (``key`` stays: biber reads it as
   ``sortkey``, and the writer gives author-less entries one);
-* ``year`` (four digits), ``month`` (any spelling :func:`~bibkit.sources.bibfile.month_number`
+* ``year`` (four digits), ``month`` (any spelling :func:`~bibkit.bibsyntax.month_number`
   reads) and ``day`` → ``date = {YYYY-MM-DD}`` in ``year``'s place, unless the entry
   has a ``date``; a year that is not a plain number (``{2020a}``, ``{in press}``) stays.
 
@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 
-from ..sources.bibfile import month_number, parse_expression
+from ..bibsyntax import month_number, parse_expression
 
 __all__ = ["to_biblatex", "TYPE_FORMS", "FIELD_FORMS"]
 

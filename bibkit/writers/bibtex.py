@@ -51,11 +51,7 @@ import re
 from typing import Callable
 
 from ..bibnames import format_bibtex_names, is_others
-from ..model import Document, Entry, Problem, RawBlock
-from ..normalize.casing import protect
-from ..normalize.latex import encode, escape_strays, to_ascii, unencodable
-from .biblatex_forms import to_biblatex
-from ..sources.bibfile import (
+from ..bibsyntax import (
     MONTH_MACROS,
     github_value,
     group_value,
@@ -63,6 +59,10 @@ from ..sources.bibfile import (
     parse_expression,
     raw_value,
 )
+from ..model import Document, Entry, Problem, RawBlock
+from ..normalize.casing import protect
+from ..normalize.latex import encode, escape_strays, to_ascii, unencodable
+from .biblatex_forms import to_biblatex
 
 __all__ = ["write", "format_entry", "output_type", "DIALECTS"]
 
