@@ -55,7 +55,7 @@ __all__ = [
     "DEFAULT_DUPLICATE_RULES", "DEFAULT_FIELD_ORDER", "DUPLICATE_RULES", "FormulaError", "MERGE_STRATEGIES",
     "OptionError", "TidyOptions", "TidyResult", "configured_key_format", "tidy_file", "write_result",
     "DOUBLES", "DOUBLE_FORMATS", "DoubleSpec", "RunningDouble", "env_lines", "register_double", "start_doubles",
-    "stop_doubles", "wait_for_stop", "example_rules", "write_example_rules",
+    "stop_doubles", "stop_on_signals", "wait_for_stop", "example_rules", "write_example_rules",
 ]
 
 _EXPORTS = {
@@ -77,7 +77,7 @@ _EXPORTS = {
                      "MERGE_STRATEGIES", "OptionError", "TidyOptions", "TidyResult", "configured_key_format",
                      "tidy_file", "write_result"), "tidying"),
     **dict.fromkeys(("DOUBLES", "DoubleSpec", "RunningDouble", "env_lines", "register_double", "start_doubles",
-                     "stop_doubles", "wait_for_stop"), "doubles"),
+                     "stop_doubles", "stop_on_signals", "wait_for_stop"), "doubles"),
     **dict.fromkeys(("example_rules", "write_example_rules"), "rules_file"),
 }
 #: names exported under another name than their module's

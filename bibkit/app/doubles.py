@@ -11,8 +11,9 @@ from ..testing.services import (
     register_double,
     start_doubles,
     stop_doubles,
+    stop_on_signals,
     wait_for_stop,
 )
 
 __all__ = ["DOUBLES", "FORMATS", "DoubleSpec", "RunningDouble", "env_lines", "register_double", "start_doubles",
-           "stop_doubles", "wait_for_stop"]
+           "stop_doubles", "stop_on_signals", "wait_for_stop"]

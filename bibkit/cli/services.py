@@ -6,6 +6,7 @@ import argparse
 import shutil
 import sys
 import tempfile
+import threading
 
 from ..errors import ExitCode, UsageError
 from ..fileio import atomic_write_text
@@ -46,7 +47,7 @@ def register(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..app import DOUBLES, env_lines, start_doubles, stop_doubles, wait_for_stop
+    from ..app import DOUBLES
 
     if args.list:
         for name, spec in DOUBLES.items():
@@ -54,14 +55,32 @@ def run(args: argparse.Namespace) -> int:
         return ExitCode.OK
     if not 0 <= args.port <= 65535:
         raise UsageError("--port must be between 0 and 65535")
+    from ..app import stop_on_signals
+
+    stop = threading.Event()
     try:
-        running = start_doubles(args.only, port=args.port)
-    except KeyError as exc:
-        raise UsageError(str(exc.args[0])) from None
-    except OSError as exc:
-        raise UsageError(f"cannot listen on port {args.port} and up: {exc.strerror or exc}") from None
+        with stop_on_signals(stop):  # from the start: a SIGTERM while starting still cleans up
+            _serve(args, stop)
+    except KeyboardInterrupt:
+        pass  # Ctrl-C is how the doubles are meant to stop, whenever it comes: not an interruption (130)
+    if not args.quiet:
+        print("bibkit services: stopped", file=sys.stderr)
+    return ExitCode.OK
+
+
+def _serve(args: argparse.Namespace, stop: threading.Event) -> None:
+    """Start the doubles, say where they are, and wait for Ctrl-C or a signal; always stop them after."""
+    from ..app import RunningDouble, env_lines, start_doubles, stop_doubles, wait_for_stop
+
+    running: list[RunningDouble] = []
     cache = tempfile.mkdtemp(prefix="bibkit-services-cache-")
     try:
+        try:
+            running = start_doubles(args.only, port=args.port)
+        except KeyError as exc:
+            raise UsageError(str(exc.args[0])) from None
+        except OSError as exc:
+            raise UsageError(f"cannot listen on port {args.port} and up: {exc.strerror or exc}") from None
         env: dict[str, str] = {}
         for r in running:
             env.update(r.env)
@@ -78,10 +97,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"bibkit services: {where} in another shell, then run bibkit there "
                   "(e.g. bibkit build examples/hf-trending-papers.txt -o refs.bib). Ctrl-C stops them.",
                   file=sys.stderr, flush=True)
-        wait_for_stop()
+        wait_for_stop(stop)
     finally:
         stop_doubles(running)
         shutil.rmtree(cache, ignore_errors=True)
-    if not args.quiet:
-        print("bibkit services: stopped", file=sys.stderr)
-    return ExitCode.OK
