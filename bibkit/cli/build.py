@@ -80,8 +80,8 @@ def _summary(args: argparse.Namespace, result: BuildResult) -> None:
         t = er.totals
         steps = ", ".join(f"{n} by {step}" for step, n in t["by_step"].items())
         rows.append(("resolved", f"{t['resolved']}" + (f" ({steps})" if steps else "")))
-        not_looked_up = len(er.not_looked_up)
-        rows.append(("ambiguous / unresolved", f"{t['ambiguous']} / {t['unresolved'] - not_looked_up}"))
+        not_looked_up = t["not_looked_up"]
+        rows.append(("ambiguous / unresolved", f"{t['ambiguous']} / {t['unresolved']}"))
         if not_looked_up:
             rows.append(("not looked up", f"{not_looked_up} (no network or service unavailable)"))
         reqs = ", ".join(f"{s} {d['requests']}" for s, d in er.stats.items()) or "none"

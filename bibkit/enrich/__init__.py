@@ -80,20 +80,23 @@ class EnrichResult:
 
     @property
     def totals(self) -> dict[str, Any]:
-        status = Counter(r.status for r in self.reports)
+        """Counts per outcome, as the command lines show them: an entry no service could be asked about is
+        ``not_looked_up``, not ``unresolved`` (its report's ``status`` still says unresolved, with the reason)."""
+        outcome = Counter(r.outcome for r in self.reports)
         by_step = Counter(r.resolved_by for r in self.reports if r.status is EntryStatus.RESOLVED)
         return {
             "entries": len(self.reports),
-            "resolved": status.get(EntryStatus.RESOLVED, 0),
-            "ambiguous": status.get(EntryStatus.AMBIGUOUS, 0),
-            "unresolved": status.get(EntryStatus.UNRESOLVED, 0),
-            "skipped": status.get(EntryStatus.SKIPPED, 0),
+            "resolved": outcome.get(EntryStatus.RESOLVED, 0),
+            "ambiguous": outcome.get(EntryStatus.AMBIGUOUS, 0),
+            "unresolved": outcome.get(EntryStatus.UNRESOLVED, 0),
+            "not_looked_up": outcome.get(EntryStatus.NOT_LOOKED_UP, 0),
+            "skipped": outcome.get(EntryStatus.SKIPPED, 0),
             "by_step": dict(sorted(by_step.items())),
         }
 
     @property
     def not_looked_up(self) -> list[EntryReport]:
-        """Entries no service could be asked about (counted as unresolved in :attr:`totals`)."""
+        """Entries no service could be asked about (``not_looked_up`` in :attr:`totals`)."""
         return [r for r in self.reports if r.outcome is EntryStatus.NOT_LOOKED_UP]
 
     @property
