@@ -57,6 +57,8 @@ class Bar(Protocol):
 
     def refresh(self) -> None: ...
 
+    def reset(self, total: int | float | None = None) -> None: ...
+
 
 def progress_enabled(args: argparse.Namespace) -> bool:
     return not getattr(args, "quiet", False) and sys.stderr.isatty()
@@ -95,6 +97,9 @@ class _NullBar:
     def refresh(self) -> None:
         pass
 
+    def reset(self, total: int | float | None = None) -> None:
+        self.n, self.total = 0, total
+
 
 def advance(bar: Bar) -> Callable[[int], None]:
     """A ``progress(n)`` callback: ``n`` more done on ``bar``."""
@@ -108,15 +113,20 @@ def advance(bar: Bar) -> Callable[[int], None]:
 def stage_feed(bar: Bar, *, stages: Sequence[str] | None = None) -> Callable[[str, int, int, str], None]:
     """An ``on_progress(stage, done, total, detail)`` callback that drives ``bar`` (only ``stages``, if given)."""
 
+    current: list[str] = []  # the stage the bar shows
+
     def on_progress(stage: str, done: int, total: int, detail: str = "") -> None:
         if stages is not None and stage not in stages:
             return
-        if bar.total != total:
+        if current != [stage]:  # a new stage: its own count, and its own rate (the clock and the average restart)
+            current[:] = [stage]
+            bar.reset(total=total)
+            bar.set_description_str(stage)
+        elif bar.total != total:
             bar.total = total
-        bar.set_description_str(stage)
         if done > bar.n:
             bar.update(done - bar.n)
-        elif done < bar.n:  # a new stage starts counting again
+        elif done < bar.n:
             bar.n = done
             bar.refresh()
         if detail:

@@ -128,6 +128,7 @@ class _Tracker:
     def __init__(self, http: HttpLayer, settings: Settings, total: int, callback: Callable[[Progress], None] | None):
         self.http, self.settings, self.total, self.callback = http, settings, total, callback
         self.done: Counter[str] = Counter()
+        self.stage = "resolve"  # the stage whose entries are being counted (what a progress bar shows)
         self.planned: Counter[str] = Counter()  # requests announced per service
         self.base: Counter[str] = Counter()  # requests already made when they were announced
 
@@ -137,10 +138,11 @@ class _Tracker:
     def plan(self, service: str, n: int) -> None:
         self.planned[service] = max(0, n)
         self.base[service] = self.http.stats.network[service] + self.http.stats.cache_hits[service]
-        self.emit("plan")
+        self.emit(self.stage)  # a new estimate of the time left, for the stage under way (not a stage of its own)
 
     def progress(self, stage: str, n: int) -> None:
         self.done[stage] += n
+        self.stage = stage
         self.emit(stage)
 
     def eta(self) -> float:
@@ -155,7 +157,7 @@ class _Tracker:
     def emit(self, stage: str) -> None:
         if self.callback is None:
             return
-        done = self.done.get("resolve", 0)
+        done = self.done.get(stage, 0)  # each stage counts its own entries
         self.callback(Progress(stage, min(done, self.total), self.total, self.requests(), self.eta()))
 
 
