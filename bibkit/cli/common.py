@@ -22,9 +22,18 @@ from ..fileio import atomic_write_text
 from ..outcomes import Notice, Outage, OutageKind
 from ..reporting import json_default, table
 
-__all__ = ["Bar", "accept_global_flags_after_command", "add_report_option", "add_strict_option", "advance",
-           "notice_lines", "print_summary", "progress", "quiet_http_warnings", "run_main", "stage_feed", "table",
-           "write_report"]
+__all__ = ["Bar", "ExamplesFormatter", "accept_global_flags_after_command", "add_report_option", "add_strict_option",
+           "advance", "notice_lines", "print_summary", "progress", "quiet_http_warnings", "run_main", "stage_feed",
+           "table", "write_report"]
+
+
+class ExamplesFormatter(argparse.HelpFormatter):
+    """Help with the description wrapped to the terminal and an ``examples:`` epilog kept line by line."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if text.lstrip().lower().startswith("examples"):
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
 
 
 def add_report_option(parser: argparse.ArgumentParser) -> None:

@@ -12,6 +12,7 @@ import sys
 from typing import Callable
 
 from ..errors import ExitCode
+from .common import ExamplesFormatter
 
 #: shells shtab writes scripts for
 SHELLS = ("bash", "zsh", "fish", "tcsh", "powershell")
@@ -38,7 +39,7 @@ def configure(p: argparse.ArgumentParser, prog: str, parser_factory: Callable[[]
                      f"~/.local/share/bash-completion/completions/{prog}")
     p.epilog = "examples (install for your user, then open a new shell):\n" + "".join(
         f"  {line.format(prog=prog)}\n" for line in _WHERE.values())
-    p.formatter_class = argparse.RawDescriptionHelpFormatter
+    p.formatter_class = ExamplesFormatter
     p.add_argument("shell", choices=SHELLS, help="the shell to write the script for, e.g. bash")
     p.set_defaults(func=lambda args: print_completion(parser_factory(), args.shell))
 

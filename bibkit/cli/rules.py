@@ -7,6 +7,7 @@ import sys
 
 from ..app import load_rules, write_example_rules
 from ..errors import ExitCode
+from .common import ExamplesFormatter
 
 EPILOG = """examples:
   bibkit rules init                   write tags.toml, a commented example to edit
@@ -21,7 +22,7 @@ def register(p: argparse.ArgumentParser) -> None:
                      "sync --rules). 'init' writes the commented example that ships with bibkit; 'check' validates "
                      "a file completely and lists its tags. Example: bibkit rules init tags.toml")
     p.epilog = EPILOG
-    p.formatter_class = argparse.RawDescriptionHelpFormatter
+    p.formatter_class = ExamplesFormatter
     rules_sub = p.add_subparsers(dest="rules_command", metavar="ACTION")
     rules_sub.required = True  # argparse asks for an action; the default below only answers the command table
     p.set_defaults(func=lambda args: _no_action(p))
@@ -30,7 +31,7 @@ def register(p: argparse.ArgumentParser) -> None:
         description="Write the example rules file shipped with bibkit (every condition explained in comments, "
                     "rules for the example listing's themes) to edit into your own. Example: bibkit rules init",
         epilog="examples:\n  bibkit rules init\n  bibkit rules init --force tags.toml\n",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        formatter_class=ExamplesFormatter)
     init.add_argument("path", nargs="?", default="tags.toml", metavar="FILE",
                       help="where to write it ('-' = standard output; default: tags.toml), e.g. my-rules.toml")
     init.add_argument("--force", action="store_true",
@@ -40,7 +41,7 @@ def register(p: argparse.ArgumentParser) -> None:
         "check", help="check a rules file and list its tags",
         description="Read a rules file the way every tagging command does: all mistakes are reported with their "
                     "line (exit code 3), or its rules and tags are listed. Example: bibkit rules check tags.toml",
-        epilog="examples:\n  bibkit rules check tags.toml\n", formatter_class=argparse.RawDescriptionHelpFormatter)
+        epilog="examples:\n  bibkit rules check tags.toml\n", formatter_class=ExamplesFormatter)
     check.add_argument("path", metavar="RULES.toml", help="the rules file, e.g. tags.toml")
     check.set_defaults(func=run_check)
 

@@ -10,6 +10,7 @@ import threading
 
 from ..errors import ExitCode, UsageError
 from ..fileio import atomic_write_text
+from .common import ExamplesFormatter
 
 EPILOG = """examples:
   bibkit services                          start them all; prints export BIBKIT_..._URL=... lines
@@ -33,7 +34,7 @@ def register(p: argparse.ArgumentParser) -> None:
                      "that point bibkit at them, with a temporary cache directory. Runs until Ctrl-C. For Zotero, "
                      "run 'zotero-bridge fake-server' beside it. Example: bibkit services --env-file doubles.env")
     p.epilog = EPILOG
-    p.formatter_class = argparse.RawDescriptionHelpFormatter
+    p.formatter_class = ExamplesFormatter
     p.add_argument("--only", type=_names, metavar="NAMES",
                    help="start only these doubles (see --list), e.g. --only arxiv,hf")
     p.add_argument("--port", type=int, default=0, metavar="N",

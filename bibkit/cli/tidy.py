@@ -25,7 +25,7 @@ from ..app import (
 )
 from ..errors import ExitCode, UsageError
 from ..fileio import same_file
-from .common import add_report_option, print_summary, write_report
+from .common import ExamplesFormatter, add_report_option, print_summary, write_report
 
 EPILOG = """examples:
   bibkit tidy refs.bib                       tidy to standard output
@@ -55,7 +55,7 @@ def register(p: argparse.ArgumentParser) -> None:
         "standard output. Tidying tidy output changes nothing. An option's optional value is given with '=' "
         "(--sort=-year); without it the default in brackets applies. Example: bibkit tidy -i --sort=key refs.bib")
     p.epilog = EPILOG
-    p.formatter_class = argparse.RawDescriptionHelpFormatter
+    p.formatter_class = ExamplesFormatter
     p.add_argument("files", nargs="*", metavar="FILE.bib",
                    help="files to tidy ('-' or none = standard input), e.g. refs.bib chapters/*.bib")
     io = p.add_argument_group("where the result goes")
@@ -206,6 +206,9 @@ def options_from_args(args: argparse.Namespace) -> TidyOptions:
 def run(args: argparse.Namespace) -> int:
     opts = options_from_args(args)
     files = args.files or ["-"]
+    if "-" in files and sys.stdin.isatty() and not args.quiet:
+        print("bibkit tidy: reading a .bib from standard input (Ctrl-D ends it; name a file to tidy a file)",
+              file=sys.stderr)
     if args.output and len(files) > 1:
         raise UsageError("-o takes one input; use -i to tidy several files in place")
     if args.in_place and "-" in files:
