@@ -15,13 +15,22 @@ How the pieces fit:
   the cache directory while it waits for the service's minimum interval and
   sends, and records when the request finished.  One connection at a time,
   as arXiv's terms ask.
-* Retries (in :meth:`ServiceClient.request`) on 429, 502, 503, 504 and timeouts,
-  honouring ``Retry-After``; a wait longer than the policy's ``max_wait`` is not
-  slept but raised as :class:`RateLimited` so the caller can finish other work.
-* A connection error (no network, DNS failure, refused) marks the service
-  unavailable for the rest of the run: the first failure is reported in one
-  line and later calls fail at once instead of hanging.
+* Retries (in :meth:`ServiceClient.request`) on 429, 502, 503, 504, timeouts,
+  bodies cut short of their ``Content-Length`` and 200s the service's own
+  ``readable`` check rejects (garbage, HTML, binary), honouring ``Retry-After``;
+  a wait longer than the policy's ``max_wait`` is not slept but raised as
+  :class:`RateLimited` so the caller can finish other work.
+* **Service health** (:mod:`bibkit.health`): every failed attempt is counted per
+  service; a few in a row, a time budget used up, a ``Retry-After`` beyond it or
+  a connection error mark the service down for the rest of the run.  The
+  user is told once ("Hugging Face is answering 503; continuing without it"),
+  later calls raise :class:`ServiceDown` at once (cached answers are still
+  served), and callers fall back to their next step.  An unreadable answer is
+  never cached.  Health is per run: the next run tries again.
 * ``offline=True`` answers from the cache only; ``refresh=True`` bypasses it.
+* Secrets never follow a redirect to another origin: ``Authorization``,
+  ``Zotero-API-Key`` and the like are stripped when a redirect leaves the
+  scheme, host and port the request was sent to.
 
 Credentials go in ``Authorization``-style headers, which requests-cache keeps out
 of cache keys and redacts from stored requests; URLs in logs and errors are
@@ -37,23 +46,32 @@ import re
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
 import requests
 from filelock import FileLock
+from urllib.parse import urlsplit
 from requests.adapters import HTTPAdapter
 from requests_cache import CachedSession
 from requests_cache.policy.expiration import DO_NOT_CACHE, EXPIRE_IMMEDIATELY
 
 from . import __version__
 from .config import Settings
+from .health import HealthBoard, Outage, OutageKind, ServiceHealth
 
 log = logging.getLogger("bibkit.http")
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
+#: attempts for one request whose answers arrive unreadable or cut short (a fault of the
+#: service, not of the request: more attempts would only spend the service's budget)
+BODY_ATTEMPTS = 2
+#: the shortest read timeout a budget nearly used up may impose on an attempt (seconds)
+MIN_TIMEOUT = 1.0
+#: headers that carry a credential: never sent on to another origin by a redirect
+SECRET_HEADERS = ("Authorization", "Proxy-Authorization", "Cookie", "Zotero-API-Key", "X-API-Key", "Api-Key")
 _SECRET_PARAMS = re.compile(r"(?i)([?&](?:key|api_key|apikey|access_token|token)=)[^&#]*")
 
 
@@ -72,15 +90,29 @@ def user_agent(contact: str | None = None) -> str:
 
 
 class HttpError(Exception):
-    """A request that failed for good (after the retries the policy allows)."""
+    """A request that failed for good (after the retries the policy allows).
 
-    def __init__(self, service: str, message: str, *, status: int | None = None, url: str | None = None):
+    ``kind`` says how, when the failure was the service's (timeouts, cut or
+    unreadable bodies, 5xx); ``status`` is the last HTTP status, if any came.
+    """
+
+    def __init__(self, service: str, message: str, *, status: int | None = None, url: str | None = None,
+                 kind: OutageKind | None = None):
         self.service, self.status, self.url = service, status, redact(url) if url else None
+        self.kind = kind
         super().__init__(f"{service}: {message}")
 
 
 class ServiceUnavailable(HttpError):
     """The service cannot be reached (no network, DNS failure, refused); later calls fail fast."""
+
+
+class ServiceDown(ServiceUnavailable):
+    """The service was given up for the rest of the run; ``outage`` says why (see :mod:`bibkit.health`)."""
+
+    def __init__(self, outage: Outage, *, status: int | None = None, url: str | None = None):
+        self.outage = outage
+        super().__init__(outage.service, outage.describe(), status=status, url=url, kind=outage.kind)
 
 
 class OfflineMiss(HttpError):
@@ -115,6 +147,14 @@ class ServicePolicy:
     (honouring ``Retry-After``), ``False`` = hand it back as it is, ``None`` = the
     default rule (429, 502, 503, 504); e.g. GitHub's secondary limit is a 403
     with ``Retry-After``, and its used-up quota a 429 that no retry can fix.
+
+    Health (:mod:`bibkit.health`): ``down_after`` failed attempts in a row, or
+    ``budget`` seconds lost to failures and waits, give the service up for the
+    run (``None`` = never on that ground; the settings' ``[budget]`` table
+    overrides ``budget``).  ``readable`` is the service's own check of a 2xx
+    body: ``None`` when it is what the service sends, else a short reason
+    ("not an Atom feed"); an unreadable answer is a failure of the service,
+    retried once, never cached.
     """
 
     name: str
@@ -133,6 +173,14 @@ class ServicePolicy:
     use_cache: bool = True
     cacheable: Callable[[requests.Response], bool] | None = None
     retryable: Callable[[requests.Response], bool | None] | None = None
+    down_after: int | None = 3
+    budget: float | None = 60.0
+    readable: Callable[[requests.Response], str | None] | None = None
+
+    @property
+    def gives_up(self) -> bool:
+        """Whether the layer may give this service up by itself (else only the caller decides, e.g. Zotero)."""
+        return self.down_after is not None or self.budget is not None
 
 
 @dataclass
@@ -144,16 +192,20 @@ class RequestStats:
     retries: Counter = field(default_factory=Counter)
     waited: Counter = field(default_factory=Counter)  # seconds slept (pacing + backoff), per service
     unavailable: dict[str, str] = field(default_factory=dict)  # service -> first error message
+    failures: Counter = field(default_factory=Counter)  # failed attempts (5xx, timeouts, cut or unreadable bodies)
+    down: dict[str, Outage] = field(default_factory=dict)  # service -> why it was given up for the run
 
     def as_dict(self) -> dict[str, Any]:
-        services = sorted(set(self.network) | set(self.cache_hits) | set(self.unavailable))
+        services = sorted(set(self.network) | set(self.cache_hits) | set(self.unavailable) | set(self.down))
         return {
             s: {
                 "requests": self.network[s],
                 "cache_hits": self.cache_hits[s],
                 "retries": self.retries[s],
                 "waited_seconds": round(self.waited[s], 2),
+                **({"failures": self.failures[s]} if self.failures[s] else {}),
                 **({"unavailable": self.unavailable[s]} if s in self.unavailable else {}),
+                **({"down": self.down[s].as_dict()} if s in self.down else {}),
             }
             for s in services
         }
@@ -218,6 +270,9 @@ class _ServiceAdapter(HTTPAdapter):
         # only-if-cached: requests-cache still sends when a cached answer fails its Vary check
         if self.layer.offline or "only-if-cached" in (request.headers.get("Cache-Control") or ""):
             raise OfflineMiss(name, "offline and not in the cache", url=request.url)
+        outage = self.layer.health.outage(name)
+        if outage is not None:
+            raise ServiceDown(outage, url=request.url)
         if name in self.layer.stats.unavailable:
             raise ServiceUnavailable(name, self.layer.stats.unavailable[name], url=request.url)
         self.layer.stats.network[name] += 1
@@ -254,8 +309,9 @@ class HttpLayer:
         self.cache_dir = Path(settings.cache_dir)
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         self.stats = RequestStats()
+        self.health = HealthBoard()
         self.user_agent = user_agent(settings.contact)
-        self.session = CachedSession(
+        self.session = _Session(
             str(self.cache_dir / "http"),
             backend="sqlite",
             expire_after=DO_NOT_CACHE,  # nothing is cached unless its service says how long
@@ -276,24 +332,61 @@ class HttpLayer:
         return self._policies[best] if best is not None else None
 
     def _may_store(self, response: requests.Response) -> bool:
-        """requests-cache filter: apply each service's ``cache_codes`` and ``cacheable`` veto.
+        """requests-cache filter: apply each service's ``cache_codes``, ``cacheable`` and ``readable`` vetoes.
 
         The session-wide ``allowable_codes`` is the union of every service's codes,
         so a status only some service keeps (GitHub's 404) is refused here for
         the others.  Statuses no service keeps are left to ``allowable_codes``.
+        An unreadable answer is never stored: it would be served for a day.
         """
         policy = self._policy_for(response.url or "")
         if policy is None or response.status_code not in self.session.settings.allowable_codes:
             return True
         if response.status_code not in policy.cache_codes:
             return False
+        if _unreadable(policy, response) is not None:
+            return False
         return policy.cacheable is None or bool(policy.cacheable(response))
+
+    def tuned(self, policy: ServicePolicy) -> ServicePolicy:
+        """``policy`` with the user's per-service settings applied (``[budget]``, ``[timeout]``)."""
+        budgets: Mapping[str, float] = getattr(self.settings, "budgets", None) or {}
+        timeouts: Mapping[str, float] = getattr(self.settings, "timeouts", None) or {}
+        changes: dict[str, Any] = {}
+        budget = budgets.get(policy.name, budgets.get("default"))
+        if budget is not None and policy.budget is not None:
+            changes["budget"] = float(budget)
+        timeout = timeouts.get(policy.name, timeouts.get("default"))
+        if timeout is not None:
+            changes["read_timeout"] = float(timeout)
+            changes["connect_timeout"] = min(policy.connect_timeout, float(timeout))
+        return replace(policy, **changes) if changes else policy
+
+    def went_down(self, outage: Outage) -> None:
+        """Record (once) that a service was given up for the run, and say so once in the log."""
+        if outage.service in self.stats.down:
+            return
+        self.stats.down[outage.service] = outage
+        if outage.kind is not OutageKind.UNREACHABLE:  # an unreachable service was already named in one line
+            log.warning("%s", outage.message())
+
+    def mark_down(self, service: str, kind: OutageKind, cause: str, until: float | None = None, *,
+                  block: bool = True) -> Outage:
+        """Give ``service`` up for the rest of the run (a client's own verdict: a rate-limit window of an hour…).
+
+        ``block=False`` only records the outage for the report (a used-up quota
+        the client works around itself, answering from the cache).
+        """
+        outage = self.health.get(service).mark_down(kind, cause, until) if block else Outage(service, kind, cause, until)
+        self.went_down(outage)
+        return outage
 
     def client(self, policy: ServicePolicy) -> "ServiceClient":
         """The client for a service; one adapter per base URL, created once."""
         existing = self._clients.get(policy.name)
-        if existing is not None and existing.policy == policy:
+        if existing is not None and existing.asked == policy:
             return existing
+        asked, policy = policy, self.tuned(policy)
         prefix = policy.base_url.rstrip("/") + "/"
         self.session.mount(prefix, _ServiceAdapter(self, policy))
         self._policies[prefix] = self._policies[policy.base_url] = policy
@@ -301,7 +394,9 @@ class HttpLayer:
         self.session.settings.allowable_codes = tuple(sorted(codes))
         # also cover the exact base URL when it has no trailing slash (arXiv's .../api/query)
         self.session.mount(policy.base_url, _ServiceAdapter(self, policy))
+        self.health.register(policy.name, down_after=policy.down_after, budget=policy.budget)
         client = ServiceClient(self, policy)
+        client.asked = asked
         self._clients[policy.name] = client
         return client
 
@@ -354,14 +449,28 @@ def _retry_after(response: requests.Response) -> float | None:
 
 
 class ServiceClient:
-    """Requests to one service through the layer's cache, pacing and retry rules."""
+    """Requests to one service through the layer's cache, pacing, retry and health rules."""
 
     def __init__(self, layer: HttpLayer, policy: ServicePolicy):
         self.layer, self.policy = layer, policy
+        self.asked = policy  # the policy as the caller gave it (before the user's settings were applied)
 
     @property
     def stats(self) -> RequestStats:
         return self.layer.stats
+
+    @property
+    def health(self) -> ServiceHealth:
+        return self.layer.health.get(self.policy.name)
+
+    @property
+    def outage(self) -> Outage | None:
+        """Why this service was given up for the run (``None`` while it is up)."""
+        return self.health.outage
+
+    def mark_down(self, kind: OutageKind, cause: str, until: float | None = None, *, block: bool = True) -> Outage:
+        """The caller's verdict: give the service up for the run (e.g. a rate-limit window of an hour)."""
+        return self.layer.mark_down(self.policy.name, kind, cause, until, block=block)
 
     def url(self, path: str = "") -> str:
         if not path:
@@ -395,10 +504,13 @@ class ServiceClient:
         Non-retryable statuses (404, 400, 403…) are returned, not raised: what they
         mean is the caller's business.  ``cache_only`` answers this one request
         as offline mode would (e.g. once a quota is used up).  Raises
-        :class:`ServiceUnavailable`, :class:`OfflineMiss`, :class:`RateLimited`
-        or :class:`HttpError`.
+        :class:`ServiceDown` (the service was given up for the run, now or
+        earlier), :class:`ServiceUnavailable`, :class:`OfflineMiss`,
+        :class:`RateLimited` or :class:`HttpError` (this request failed; its
+        ``kind`` says how).
         """
         policy, layer = self.policy, self.layer
+        health = self.health
         url = self.url(path)
         method = method.upper()
         if retry is None:
@@ -407,10 +519,12 @@ class ServiceClient:
         use_cache = cache and policy.use_cache and policy.expire_after is not None
         expiry = expire_after if expire_after is not None else policy.expire_after
         merged = {**policy.headers, **(headers or {})}
-        kwargs: dict[str, Any] = dict(
-            params=params, data=data, json=json, headers=merged, allow_redirects=allow_redirects,
-            timeout=timeout or (policy.connect_timeout, policy.read_timeout),
-        )
+        if isinstance(timeout, tuple):
+            connect, read = timeout
+        else:
+            connect, read = policy.connect_timeout, timeout or policy.read_timeout
+        kwargs: dict[str, Any] = dict(params=params, data=data, json=json, headers=merged,
+                                      allow_redirects=allow_redirects)
         if use_cache:
             kwargs["expire_after"] = EXPIRE_IMMEDIATELY if expiry == 0 else expiry
             if layer.offline or cache_only:
@@ -422,13 +536,31 @@ class ServiceClient:
         if (layer.offline or cache_only) and not use_cache:
             raise OfflineMiss(policy.name, "offline: this request is never cached", url=url)
 
-        last_error: str = ""
+        last_error = cause = ""
+        last_kind: OutageKind | None = None
+        last_status: int | None = None
+        body_failures = 0  # answers cut short or unreadable: retried once only
         for attempt in range(attempts):
+            # a hang never costs more than the budget left (the next failure then gives the service up)
+            left = health.remaining()
+            cap = None if left is None else max(left, MIN_TIMEOUT)
+            kwargs["timeout"] = (connect, read) if cap is None else (min(connect, cap), min(read, cap))
+            started = time.monotonic()
             try:
                 response = layer.session.request(method, url, **kwargs)
             except (OfflineMiss, ServiceUnavailable):
                 raise
             except requests.exceptions.ConnectionError as exc:
+                if _read_timeout(exc):  # the body stalled after the headers: a timeout, not an unreachable host
+                    last_kind, last_status = OutageKind.TIMEOUT, None
+                    cause = f"no answer within {kwargs['timeout'][1]:g} s"
+                    last_error = f"timeout: {cause}"
+                    self._failed(last_kind, cause, started, url, None)
+                    if attempt + 1 < attempts:
+                        layer.stats.retries[policy.name] += 1
+                        self._pause(self._backoff(attempt), url, last_error)
+                        continue
+                    break
                 # no network / DNS / refused / dropped: one quick retry, then say it once and
                 # fail fast for the rest of the run instead of hanging on every later call
                 message = f"cannot reach {redact(policy.base_url)} ({_short(exc)})"
@@ -438,40 +570,97 @@ class ServiceClient:
                     continue
                 layer.stats.unavailable.setdefault(policy.name, message)
                 log.warning("%s", message)
-                raise ServiceUnavailable(policy.name, message, url=url) from exc
+                outage = self.mark_down(OutageKind.UNREACHABLE, _short(exc))
+                raise ServiceUnavailable(policy.name, message, url=url, kind=outage.kind) from exc
             except requests.exceptions.Timeout as exc:
-                last_error = f"timeout ({_short(exc)})"
+                last_kind, last_status = OutageKind.TIMEOUT, None
+                cause = f"no answer within {kwargs['timeout'][1]:g} s"
+                last_error = f"timeout: {cause}"
+                log.debug("%s: %s (%s)", policy.name, last_error, _short(exc))
+            except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
+                last_kind, last_status = OutageKind.TRUNCATED, None
+                cause = "answer cut short of its Content-Length"
+                last_error = f"{cause} ({_short(exc)})"
+                body_failures += 1
             else:
                 if getattr(response, "from_cache", False):
                     if (layer.offline or cache_only) and response.status_code == 504:
                         raise OfflineMiss(policy.name, "offline and not in the cache", url=url)
                     layer.stats.cache_hits[policy.name] += 1
                     return response
+                status = response.status_code
+                unreadable = _unreadable(policy, response)
                 verdict = policy.retryable(response) if policy.retryable is not None else None
-                if not (response.status_code in RETRY_STATUSES if verdict is None else verdict):
-                    log.debug("%s %s -> %s", method, redact(url), response.status_code)
+                retried = status in RETRY_STATUSES if verdict is None else verdict
+                if unreadable is not None:
+                    last_kind, last_status, cause = OutageKind.UNREADABLE, status, unreadable
+                    last_error = f"unreadable answer ({unreadable})"
+                    body_failures += 1
+                elif status >= 500 and not retried:
+                    # a 5xx the caller reads for itself: still a failure of the service
+                    self._failed(OutageKind.HTTP_ERROR, f"HTTP {status}", started, url, status)
+                    log.debug("%s %s -> %s", method, redact(url), status)
                     return response
-                wait = _retry_after(response)
-                last_error = f"HTTP {response.status_code}"
-                if attempt + 1 >= attempts:
-                    if response.status_code == 429 or verdict:
-                        raise RateLimited(policy.name, f"rate limited (HTTP 429) after {attempts} attempts",
-                                          until=time.time() + (wait or 0), status=429, url=url)
-                    raise HttpError(policy.name, f"HTTP {response.status_code} after {attempts} attempts",
-                                    status=response.status_code, url=url)
-                if wait is not None and wait > policy.max_wait:
-                    raise RateLimited(policy.name, f"asked to wait {wait:.0f} s (Retry-After)",
-                                      until=time.time() + wait, status=response.status_code, url=url)
+                elif not retried:
+                    health.success()
+                    log.debug("%s %s -> %s", method, redact(url), status)
+                    return response
+                else:
+                    wait = _retry_after(response)
+                    last_kind, last_status, last_error = OutageKind.HTTP_ERROR, status, f"HTTP {status}"
+                    rate_limit = status == 429 or bool(verdict)
+                    if not rate_limit:
+                        self._failed(OutageKind.HTTP_ERROR, last_error, started, url, status)
+                    if attempt + 1 >= attempts:
+                        if rate_limit:
+                            until = time.time() + (wait or 0)
+                            if policy.gives_up:
+                                self.mark_down(OutageKind.RATE_LIMITED, f"HTTP {status} after {attempts} attempts",
+                                               until if wait else None)
+                            raise RateLimited(policy.name, f"rate limited (HTTP {status}) after {attempts} attempts",
+                                              until=until, status=status, url=url)
+                        raise HttpError(policy.name, f"HTTP {status} after {attempts} attempts",
+                                        status=status, url=url, kind=OutageKind.HTTP_ERROR)
+                    left = health.remaining()
+                    if wait is not None and (wait > policy.max_wait or (left is not None and wait > left)):
+                        until = time.time() + wait
+                        if policy.gives_up:
+                            self.mark_down(OutageKind.RATE_LIMITED, f"HTTP {status} with Retry-After: {wait:.0f} s",
+                                           until)
+                        raise RateLimited(policy.name, f"asked to wait {wait:.0f} s (Retry-After)",
+                                          until=until, status=status, url=url)
+                    layer.stats.retries[policy.name] += 1
+                    delay = wait if wait is not None else self._backoff(attempt)
+                    log.info("%s: HTTP %s, retrying in %.1f s", policy.name, status, delay)
+                    self._pause(delay, url, last_error)
+                    continue
+            # a timeout, or an answer cut short or unreadable
+            assert last_kind is not None
+            self._failed(last_kind, cause, started, url, last_status)
+            if attempt + 1 < attempts and body_failures < BODY_ATTEMPTS:
                 layer.stats.retries[policy.name] += 1
-                delay = wait if wait is not None else self._backoff(attempt)
-                log.info("%s: HTTP %s, retrying in %.1f s", policy.name, response.status_code, delay)
-                self._wait(delay)
+                self._pause(self._backoff(attempt), url, last_error)
                 continue
-            # timeouts fall through to here
-            if attempt + 1 < attempts:
-                layer.stats.retries[policy.name] += 1
-                self._wait(self._backoff(attempt))
-        raise HttpError(policy.name, f"{last_error or 'failed'} after {attempts} attempts", url=url)
+            break
+        raise HttpError(policy.name, f"{last_error or 'failed'} after {attempt + 1} attempt{'s' if attempt else ''}",
+                        status=last_status, url=url, kind=last_kind)
+
+    def _failed(self, kind: OutageKind, cause: str, started: float, url: str, status: int | None) -> None:
+        """Count one failed attempt; raise :class:`ServiceDown` when it makes the service down."""
+        self.layer.stats.failures[self.policy.name] += 1
+        outage = self.health.failure(kind, cause, time.monotonic() - started)
+        if outage is not None:
+            self.layer.went_down(outage)
+            raise ServiceDown(outage, status=status, url=url)
+
+    def _pause(self, seconds: float, url: str, why: str) -> None:
+        """Wait before the next attempt, unless the wait alone would use up the service's budget."""
+        left = self.health.remaining()
+        if left is not None and seconds > left:
+            outage = self.mark_down(OutageKind.BUDGET, f"{why}; no time left in the budget to retry")
+            raise ServiceDown(outage, url=url)
+        self.health.waited(seconds)
+        self._wait(seconds)
 
     def _wait(self, seconds: float) -> None:
         if seconds > 0:
@@ -483,6 +672,55 @@ class ServiceClient:
 
     def post(self, path: str = "", **kwargs: Any) -> requests.Response:
         return self.request("POST", path, **kwargs)
+
+
+def _read_timeout(exc: requests.exceptions.ConnectionError) -> bool:
+    """requests reports a body that stops arriving as a ConnectionError wrapping urllib3's ReadTimeoutError."""
+    from urllib3.exceptions import ReadTimeoutError
+
+    return any(isinstance(arg, ReadTimeoutError) for arg in exc.args)
+
+
+_UNCHECKED: Any = object()
+
+
+def _unreadable(policy: ServicePolicy, response: requests.Response) -> str | None:
+    """The service's own verdict on a 2xx body (memoised on the response: the cache filter asks too)."""
+    if policy.readable is None or not 200 <= response.status_code < 300 or response.status_code == 204:
+        return None
+    verdict = getattr(response, "_bibkit_unreadable", _UNCHECKED)
+    if verdict is _UNCHECKED:
+        try:
+            verdict = policy.readable(response)
+        except (ValueError, RecursionError, MemoryError, UnicodeError) as exc:
+            verdict = f"unreadable answer ({type(exc).__name__})"
+        try:
+            response._bibkit_unreadable = verdict  # type: ignore[attr-defined]
+        except AttributeError:  # a cached response class with slots: the check is cheap enough to repeat
+            pass
+    return verdict
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    return parts.scheme.lower(), (parts.hostname or "").lower(), port
+
+
+class _Session(CachedSession):
+    """requests-cache's session, with credentials kept from other origins on redirects.
+
+    requests drops ``Authorization`` when a redirect changes the host, but keeps
+    custom credential headers (a 307 from the Zotero URL to another port would
+    receive ``Zotero-API-Key``).  Every header in :data:`SECRET_HEADERS` is
+    removed when a redirect leaves the original scheme, host and port.
+    """
+
+    def rebuild_auth(self, prepared_request: requests.PreparedRequest, response: requests.Response) -> None:
+        super().rebuild_auth(prepared_request, response)
+        if _origin(response.request.url or "") != _origin(prepared_request.url or ""):
+            for name in SECRET_HEADERS:
+                prepared_request.headers.pop(name, None)
 
 
 def _short(exc: BaseException) -> str:

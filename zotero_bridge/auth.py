@@ -5,7 +5,8 @@ Zotero ("… wants to modify your Zotero library") and the HTTP answer waits for
 the user's click (PROTOCOL.md 3.3):
 
 * **Always Allow** → a reusable key, stored 0600 by :class:`~zotero_bridge.keystore.KeyStore`
-  under the installation's Server-ID, so the user is asked once;
+  under the installation's Server-ID and bound to the URL's origin, so the user
+  is asked once (and a server elsewhere claiming that Server-ID never gets it);
 * **Allow** → a single-use key, consumed by the first write that uses it; it is
   never stored, and the next write asks again (the user is told why);
 * **Deny** → ``403 {"denied": true}``: the run stops with a clear message;
@@ -62,7 +63,7 @@ class KeyProvider:
     def key(self) -> str:
         """A key valid for the next write (may open Zotero's authorization window)."""
         if self._key is None:
-            stored = self.store.get(self.server_id)
+            stored = self.store.get(self.server_id, self.api.http.base_url)
             if stored:
                 self._key, self.remembered = stored, True
             else:
@@ -129,7 +130,7 @@ class KeyProvider:
             if status == 412 and response.headers.get("Zotero-Server-ID"):
                 # another Zotero installation/profile answered: use its ID, and its key if we have one
                 self.api.server_id = response.headers["Zotero-Server-ID"]
-                stored = self.store.get(self.api.server_id)
+                stored = self.store.get(self.api.server_id, self.api.http.base_url)
                 if stored:
                     self._key, self.remembered = stored, True
                     return

@@ -7,6 +7,13 @@ the user switches Zotero data directory or profile, and a key from one
 installation means nothing to another.  The key is a secret: it is never
 printed, logged or put in a report; :meth:`KeyStore.__repr__` hides it.
 
+Each key is **bound to the origin that granted it** (scheme, host, port of the
+Zotero URL; ``localhost`` and ``127.0.0.1`` are one host): a server at another
+port or address that claims the same Server-ID — another program listening on
+the machine, a tunnel to somewhere else — never receives it, and the user is
+asked again there.  A record without an origin (written before keys were
+bound) is not used.
+
 Single-use keys ("Allow") are never stored: they are consumed by the first
 write that uses them.
 """
@@ -19,6 +26,7 @@ import stat
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from bibkit.fileio import atomic_write_text
 
@@ -56,19 +64,24 @@ class KeyStore:
         except OSError:
             pass
 
-    def get(self, server_id: str) -> str | None:
+    def get(self, server_id: str, zotero_url: str | None) -> str | None:
+        """The key Zotero ``server_id`` granted at ``zotero_url``'s origin; ``None`` anywhere else."""
         record = self._load().get("keys", {}).get(server_id)
-        if isinstance(record, dict) and isinstance(record.get("key"), str):
-            return record["key"]
-        return None
+        if not (isinstance(record, dict) and isinstance(record.get("key"), str)):
+            return None
+        bound = record.get("origin") or (origin_of(record["url"]) if isinstance(record.get("url"), str) else None)
+        if zotero_url is None or bound is None or bound != origin_of(zotero_url):
+            return None
+        return record["key"]
 
-    def put(self, server_id: str, key: str, *, app_name: str = "zotero_bridge", zotero_url: str | None = None) -> None:
+    def put(self, server_id: str, key: str, *, app_name: str = "zotero_bridge", zotero_url: str) -> None:
         data = self._load()
         keys = data.setdefault("keys", {})
         keys[server_id] = {
             "key": key,
             "app": app_name,
             "url": zotero_url,
+            "origin": origin_of(zotero_url),
             "granted": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         }
         self._write(data)
@@ -86,3 +99,18 @@ class KeyStore:
             self.directory.mkdir(parents=True, mode=0o700)
         # 0600 from the first byte: the temporary file is never readable by others either
         atomic_write_text(self.path, json.dumps(data, indent=2, sort_keys=True) + "\n", mode=0o600)
+
+
+def origin_of(url: str) -> str:
+    """``scheme://host:port`` of a Zotero URL, the port explicit and ``localhost`` spelt ``127.0.0.1``."""
+    parts = urlsplit(url.strip())
+    scheme = (parts.scheme or "http").lower()
+    host = (parts.hostname or "").lower().rstrip(".")
+    if host == "localhost":
+        host = "127.0.0.1"
+    try:
+        port = parts.port or (443 if scheme == "https" else 80)
+    except ValueError:
+        port = 0
+    host = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{host}:{port}"

@@ -7,8 +7,9 @@ GitHub enricher when ``"github"`` is asked for — over one shared
 :class:`~bibkit.http.HttpLayer` (cache, pacing, retries, request counts),
 recomputes unpinned citation keys now that authors and years are known, and
 returns an :class:`EnrichResult`: a per-entry report, totals, requests per
-service and run-wide notices.  It never raises for a service being down: that
-is a notice, and ``network_ok`` is false.
+service, run-wide notices and the services that were down.  It never raises
+for a service being down: that is an :class:`~bibkit.health.Outage` (typed:
+service, kind, cause, until) and a notice, and ``network_ok`` is false.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from ..config import Settings, load_settings
+from ..health import Outage
 from ..http import HttpLayer
 from ..model import Document, Entry
 from .base import EnrichContext, EntryReport
@@ -59,6 +61,7 @@ class EnrichResult:
     network_ok: bool = True
     key_changes: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
+    outages: list[Outage] = field(default_factory=list)  # services given up during the run, and why
 
     @property
     def totals(self) -> dict[str, Any]:
@@ -92,6 +95,7 @@ class EnrichResult:
             "services": self.stats,
             "notices": self.notices,
             "network_ok": self.network_ok,
+            "outages": [o.as_dict() for o in self.outages],
             "key_changes": self.key_changes,
             "seconds": round(self.seconds, 2),
         }
@@ -186,22 +190,14 @@ def enrich_document(
     finally:
         if own_http:
             layer.close()
+    outages = [o for _s, o in sorted(layer.stats.down.items())]
     result = EnrichResult(reports=[ctx.report(e) for e in entries], stats=layer.stats.as_dict(),
-                          notices=list(ctx.notices))
-    result.network_ok = not layer.stats.unavailable and not any(_service_trouble(n) for n in ctx.notices)
+                          notices=list(ctx.notices), outages=outages)
+    result.network_ok = not outages
     if recompute_keys:
         result.key_changes = _recompute_keys(entries, key_format or settings.citekey_format, ctx)
     result.seconds = time.monotonic() - started
     return result
-
-
-#: words in an enricher's notice that mean a service stopped answering (for ``network_ok``)
-_TROUBLE = ("unreachable", "rate limit", "quota exhausted", "cannot reach")
-
-
-def _service_trouble(notice: str) -> bool:
-    low = notice.lower()
-    return any(word in low for word in _TROUBLE)
 
 
 def _run_github(entries: list[Entry], ctx: EnrichContext) -> None:

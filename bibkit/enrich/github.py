@@ -44,6 +44,7 @@ Quota and caching (why the choices are what they are):
 from __future__ import annotations
 
 import email.utils
+import json
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
@@ -53,7 +54,8 @@ from urllib.parse import quote, urlsplit
 import requests
 
 from ..config import Settings
-from ..http import HttpError, HttpLayer, OfflineMiss, RateLimited, ServicePolicy, ServiceUnavailable
+from ..health import OutageKind
+from ..http import HttpError, HttpLayer, OfflineMiss, RateLimited, ServiceDown, ServicePolicy, ServiceUnavailable
 from ..model import Entry, Link, RepoInfo
 from .base import EnrichContext
 from .roles import assign_roles
@@ -90,7 +92,7 @@ def _message(response: requests.Response) -> str:
     """GitHub's ``message`` field, else the start of the body."""
     try:
         data = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         return (response.text or "")[:200].strip()
     if isinstance(data, dict):
         if isinstance(data.get("message"), str):
@@ -99,6 +101,13 @@ def _message(response: requests.Response) -> str:
         if isinstance(errors, list) and errors and isinstance(errors[0], dict):
             return str(errors[0].get("message", ""))
     return ""
+
+
+def _down_notice(exc: ServiceUnavailable) -> str:
+    """The one notice for a GitHub the layer gave up (failing, silent, or unreachable)."""
+    if isinstance(exc, ServiceDown) and exc.outage.kind is not OutageKind.UNREACHABLE:
+        return f"{exc.outage.message()}; repositories left unchecked"
+    return f"GitHub unreachable ({exc}); repositories left unchecked"
 
 
 def rate_limit_kind(response: requests.Response) -> str | None:
@@ -189,7 +198,17 @@ def github_policy(settings: Settings, ttl: timedelta | float = DEFAULT_TTL) -> S
         headers=dict(HEADERS),
         cacheable=_cacheable,
         retryable=retry_verdict,
+        readable=_readable,
     )
+
+
+def _readable(response: requests.Response) -> str | None:
+    """The layer's check of a 2xx: GitHub answers JSON; HTML, binary or cut text is GitHub failing."""
+    try:
+        json.loads(response.content)
+    except (ValueError, RecursionError) as exc:
+        return f"not JSON ({type(exc).__name__})"
+    return None
 
 
 # --------------------------------------------------------------------------- results
@@ -422,16 +441,20 @@ class GitHubClient:
         if resource in self.exhausted:
             return
         self.exhausted[resource] = reset
+        if resource != "graphql":  # REST's quota gone: an outage for the report (the cache still answers)
+            self.client.mark_down(OutageKind.QUOTA, "hourly quota used up", reset, block=False)
         if resource == "graphql":
             until = f" until {_hhmm(reset)}" if reset else ""
             self._note(f"GitHub GraphQL quota exhausted{until}; continuing over REST")
         else:
             self._note(quota_notice(reset, token=self.authenticated))
 
-    def _halt(self, message: str) -> None:
+    def _halt(self, message: str, kind: OutageKind = OutageKind.RATE_LIMITED) -> None:
         if self.halted is None:
             self.halted = message
             self._note(message)
+            if self.client.outage is None:  # the layer's own verdict (unreachable, Retry-After) comes first
+                self.client.mark_down(kind, message.split(":")[0])
 
     def _drop_token(self, response: requests.Response) -> None:
         self._token = None
@@ -493,7 +516,7 @@ class GitHubClient:
             why = "offline: not in the cache" if self.http.offline else f"not asked: {self.halted or 'GitHub quota exhausted'}; not in the cache"
             return self._unchecked(name, why)
         except ServiceUnavailable as exc:
-            self._halt(f"GitHub unreachable ({exc}); repositories left unchecked")
+            self._halt(_down_notice(exc))
             return self._unchecked(name, str(exc))
         except RateLimited as exc:
             until = f" until {_hhmm(exc.until)}" if exc.until else ""
@@ -573,7 +596,7 @@ class GitHubClient:
         except OfflineMiss:
             return  # REST answers from the cache, one by one, if it can
         except ServiceUnavailable as exc:
-            self._halt(f"GitHub unreachable ({exc}); repositories left unchecked")
+            self._halt(_down_notice(exc))
             return
         except RateLimited as exc:
             until = f" until {_hhmm(exc.until)}" if exc.until else ""

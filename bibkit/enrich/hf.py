@@ -15,6 +15,7 @@ the HTTP layer keeps out of cache keys and logs.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..config import Settings
+from ..health import OutageKind
 from ..http import HttpError, HttpLayer, RateLimited, ServicePolicy
 from ..links import normalize_arxiv_id
 from ..model import PartialDate
@@ -67,11 +69,25 @@ def _retry_verdict(response: Any) -> bool | None:
     return None
 
 
+def _readable(response: Any) -> str | None:
+    """The layer's check of a 200: a JSON document (kept on the response); HTML, binary or cut text is not."""
+    try:
+        response._bibkit_json = json.loads(response.content)
+    except (ValueError, RecursionError) as exc:
+        return f"not JSON ({type(exc).__name__})"
+    return None
+
+
 def hf_policy(settings: Settings) -> ServicePolicy:
-    """HF's politeness: cached a day (a 404 "Paper not found" too), token as a Bearer header when set."""
+    """HF's politeness: cached a day (a 404 "Paper not found" too), token as a Bearer header when set.
+
+    HF answers in well under a second; a 20 s read timeout leaves room for a
+    slow search and gives a hanging HF up in about a minute (its budget).
+    """
     headers = {"Authorization": f"Bearer {settings.hf_token}"} if settings.hf_token else {}
     return ServicePolicy(name=SERVICE, base_url=settings.hf_url, expire_after=EXPIRE, headers=headers,
-                         cache_codes=(200, 404), cacheable=_cacheable, retryable=_retry_verdict)
+                         cache_codes=(200, 404), cacheable=_cacheable, retryable=_retry_verdict,
+                         read_timeout=20.0, readable=_readable)
 
 
 def _check(response: Any, what: str) -> None:
@@ -80,6 +96,9 @@ def _check(response: Any, what: str) -> None:
         wait = reset_in(response) or 0.0
         raise RateLimited(SERVICE, f"rate limited (HTTP 429), window resets in {wait:.0f} s",
                           until=time.time() + wait, status=429, url=response.url)
+    if response.status_code >= 500:
+        raise HttpError(SERVICE, f"{what} answered HTTP {response.status_code}", status=response.status_code,
+                        url=response.url, kind=OutageKind.HTTP_ERROR)
     if response.status_code != 200:
         raise HttpError(SERVICE, f"{what} answered HTTP {response.status_code}",
                         status=response.status_code, url=response.url)
@@ -172,13 +191,22 @@ class HfClient:
         self.settings = settings or http.settings
         self.client = http.client(hf_policy(self.settings))
 
+    def _check(self, response: Any, what: str) -> None:
+        """:func:`_check`, and a rate-limit window too long to wait out gives HF up for the run."""
+        try:
+            _check(response, what)
+        except RateLimited as exc:
+            self.client.mark_down(OutageKind.RATE_LIMITED, f"HTTP 429, window resets in {reset_in(response) or 0:.0f} s",
+                                  exc.until)
+            raise
+
     def search(self, query: str, limit: int = 10) -> list[HfPaper]:
         """Papers for a free-text query, in HF's order (fuzzy: decoys may come first)."""
         q = search_text(query)
         if not q:
             return []
         response = self.client.get("/api/papers/search", params={"q": q, "limit": str(limit)})
-        _check(response, "search")
+        self._check(response, "search")
         data = _json(response)
         if isinstance(data, dict):  # tolerate {"papers": [...]} / {"data": [...]} shapes
             data = data.get("papers") or data.get("data") or []
@@ -194,12 +222,18 @@ class HfClient:
         response = self.client.get(f"/api/papers/{found[0]}")
         if response.status_code == 404:
             return None
-        _check(response, "paper")
+        self._check(response, "paper")
         return paper_from_json(_json(response))
 
 
 def _json(response: Any) -> Any:
+    parsed = getattr(response, "_bibkit_json", _MISSING)
+    if parsed is not _MISSING:
+        return parsed
     try:
-        return response.json()
-    except ValueError as exc:
+        return json.loads(response.content)
+    except (ValueError, RecursionError) as exc:
         raise HttpError(SERVICE, f"answer is not JSON ({exc})", status=response.status_code, url=response.url) from exc
+
+
+_MISSING: Any = object()

@@ -30,9 +30,12 @@ is not final until the arXiv title search has had the chance to show a second
 paper with the same title.  Candidates from all steps are pooled, so a twin
 found by any step makes the record ambiguous.
 
-Service trouble is run-wide, never per entry: an unreachable, rate-limited or
-silent (timeouts on every attempt) service is reported once in ``ctx.notices``
-and skipped for the rest of the run; entries it could not help stay as they were.
+Service trouble is run-wide, never per entry: an unreachable, rate-limited,
+failing or silent service (the HTTP layer's verdict, :mod:`bibkit.health`) is
+reported once in ``ctx.notices`` and skipped for the rest of the run at once —
+the chain goes on with its next step; entries it could not help stay as they
+were.  An unreadable search answer is the service's failure: the query's
+records are reported, the batch is not bisected.
 """
 
 from __future__ import annotations
@@ -41,7 +44,8 @@ import logging
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence, TypeVar
 
-from ..http import HttpError, OfflineMiss, RateLimited, ServiceUnavailable
+from ..health import OutageKind
+from ..http import HttpError, OfflineMiss, RateLimited, ServiceDown, ServiceUnavailable
 from ..links import extract_links, find_arxiv_ids, normalize_arxiv_id
 from ..model import Entry, LinkKind
 from .apply import apply_arxiv, apply_hf
@@ -108,6 +112,7 @@ class _Work:
     reason: str | None = None
     ambiguous: bool = False
     searched: set[str] = field(default_factory=set)  # steps that ran for this entry
+    held: tuple[HfPaper, float | None, float, bool, str | None] | None = None  # an HF match arXiv could not be asked about
 
     @property
     def searchable(self) -> bool:
@@ -137,6 +142,7 @@ class ArxivResolver:
         self.hf: HfClient | None = None
         self.down: dict[str, str] = {}
         self.offline_misses = 0
+        self.unanswered: set[str] = set()  # ids of the last fetch arXiv gave no usable answer about
 
     # ================================================================== entry point
 
@@ -278,14 +284,19 @@ class ArxivResolver:
     # ================================================================== services
 
     def _service_failed(self, service: str, exc: Exception, ctx: EnrichContext) -> None:
+        """Stop asking ``service`` for the rest of the run; say so once (``self.down`` keeps the short reason)."""
         label = {"arxiv": "arXiv", "hf": "Hugging Face"}.get(service, service)
         if service in self.down:
             return
         if isinstance(exc, RateLimited):
+            self.down[service] = f"{label} rate limit reached"
             message = f"{label} rate limit reached ({exc}); entries not yet looked up were left as they were — rerun later"
+        elif isinstance(exc, ServiceDown) and exc.outage.kind is not OutageKind.UNREACHABLE:
+            self.down[service] = f"{label} {exc.outage.describe()}"
+            message = exc.outage.message()
         else:
+            self.down[service] = f"{label} unreachable"
             message = f"{label} unreachable ({exc}); entries not yet looked up were left as they were"
-        self.down[service] = message
         ctx.notice(message)
 
     def _ask_hf(self, call: Callable[[HfClient], _T], w: _Work, ctx: EnrichContext, what: str) -> tuple[bool, _T | None]:
@@ -317,9 +328,12 @@ class ArxivResolver:
         self.on_plan("arxiv", -(-len(ids) // self.arxiv.id_batch))
         before = len(self.arxiv.problems)
         records = self.arxiv.fetch(ids)
+        self.unanswered = set()
         for problem in self.arxiv.problems[before:]:
             if problem.message.startswith("offline"):
                 self.offline_misses += 1
+            if problem.unanswered:
+                self.unanswered.add(problem.arxiv_id)
             log.info("arXiv: %s: %s", problem.arxiv_id, problem.message)
         if self.arxiv.failure is not None:
             self._service_failed("arxiv", self.arxiv.failure, ctx)
@@ -438,6 +452,10 @@ class ArxivResolver:
                 continue
             # HF's id does not lead to a matching arXiv record: not proof enough, keep looking
             judged = w.judged.get(w.hf.id)
+            if rec is None and w.hf.id in self.unanswered and judged is not None:
+                # arXiv failed to answer (it did not disagree): should arXiv go down before another step
+                # settles the record, HF's match stands, as it does when arXiv is down from the start
+                w.held = (w.hf, w.confidence, judged.candidate.score, judged.verdict.accepted, judged.verdict.reason)
             w.done, w.step, w.hf, w.confidence = False, None, None, None
             if judged is not None:
                 judged.verdict.accepted = False
@@ -476,7 +494,11 @@ class ArxivResolver:
         query = any_of(c for _w, c in chunk)
         try:
             feed = self.arxiv.search_feed(query, max_results=per_result * len(chunk))
-        except (ArxivQueryError, AtomError) as exc:  # one bad batch never sinks the run
+        except AtomError as exc:  # unreadable: the service's fault, reported, never bisected
+            for w, _c in chunk:
+                w.report.problems.append(f"arXiv {step} query failed: {exc}")
+            return
+        except ArxivQueryError as exc:  # arXiv rejected the query: one bad batch never sinks the run
             if len(chunk) > 1:
                 mid = len(chunk) // 2
                 self._search_chunk(chunk[:mid], per_result, step, ctx)
@@ -525,6 +547,10 @@ class ArxivResolver:
     # ================================================================== outcome
 
     def _finish(self, works: list[_Work], ctx: EnrichContext) -> None:
+        if "arxiv" in self.down:
+            for w in works:
+                if w.held is not None and not w.done:
+                    self._restore_held(w)
         for w in works:
             rep = w.report
             ranked = sorted(w.judged.values(), key=lambda j: -j.candidate.score)
@@ -568,13 +594,25 @@ class ArxivResolver:
                 if w.own_id:
                     rep.arxiv_id = w.own_id
 
+    @staticmethod
+    def _restore_held(w: _Work) -> None:
+        """arXiv went down after failing to confirm an HF match: the match stands on HF's data."""
+        assert w.held is not None
+        paper, confidence, score, accepted, reason = w.held
+        judged = w.judged.get(paper.id)
+        if judged is not None:
+            judged.candidate.score, judged.verdict.score = score, score
+            judged.verdict.accepted, judged.verdict.reason = accepted, reason
+        w.done, w.step, w.hf, w.confidence = True, STEP_HF, paper, confidence
+        w.reason, w.ambiguous, w.held = None, False, None
+
     def _why_unresolved(self, w: _Work, best: _Judged | None) -> str:
         if best is not None:
             why = f"no convincing match (best {best.candidate.arxiv_id}, {best.candidate.score:.2f}: {best.verdict.reason})"
         elif w.searched:
             why = "no search result resembled the record"
         else:
-            down = [self.down[s].split(" (")[0] for s in ("hf", "arxiv") if s in self.down]
+            down = [self.down[s].split(" (")[0] for s in ("hf", "arxiv") if s in self.down]  # short reasons
             cause = "; ".join(down) or ("offline and not in the cache" if self.offline_misses else "no service allowed")
             return f"{NOT_LOOKED_UP} ({cause})"
         missed = [s for s in ("hf", "arxiv") if s in self.down]
