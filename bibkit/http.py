@@ -41,8 +41,11 @@ from __future__ import annotations
 
 import email.utils
 import logging
+import os
 import random
 import re
+import sqlite3
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -249,7 +252,10 @@ class Pacer:
             # a request that never reached the server (refused, no network) costs the service
             # nothing: do not make the next attempt wait a full interval for it
             if exc_type is None or not issubclass(exc_type, (requests.exceptions.ConnectionError, OSError)):
-                self._stamp.write_text(repr(time.time()))
+                try:
+                    self._stamp.write_text(repr(time.time()))
+                except OSError:  # a full disk: the next process paces from its own clock only
+                    pass
         finally:
             self._lock.release()
             self._thread_lock.release()
@@ -306,8 +312,7 @@ class HttpLayer:
         self.settings = settings
         self.offline, self.refresh = offline, refresh
         self.sleep = sleep
-        self.cache_dir = Path(settings.cache_dir)
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        self.cache_dir = _usable_cache_dir(Path(settings.cache_dir))
         self.stats = RequestStats()
         self.health = HealthBoard()
         self.user_agent = user_agent(settings.contact)
@@ -410,6 +415,26 @@ class HttpLayer:
         self.close()
 
 
+def _usable_cache_dir(wanted: Path) -> Path:
+    """The cache directory, or (when it cannot be created or written) one in the system's temporary directory.
+
+    The fallback is per user and shared by that user's processes, so
+    cross-process pacing still holds; the run says once where the cache went.
+    """
+    try:
+        wanted.mkdir(parents=True, exist_ok=True)
+        probe = wanted / f".probe-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+        return wanted
+    except OSError as exc:
+        fallback = Path(tempfile.gettempdir()) / f"bibkit-cache-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
+        fallback.mkdir(mode=0o700, parents=True, exist_ok=True)
+        log.warning("cache directory %s cannot be used (%s); caching in %s for this run",
+                    wanted, exc.strerror or exc, fallback)
+        return fallback
+
+
 def _keep_next_request_out_of_cache(cache: Any) -> None:
     """Never store ``Response.next``: requests-cache saves it unredacted.
 
@@ -419,14 +444,20 @@ def _keep_next_request_out_of_cache(cache: Any) -> None:
     pickles ``next`` as it is.  The saved copy drops it; the live response keeps it.
     """
     save = cache.save_response
+    broken: list[str] = []
 
     def save_response(response: Any, cache_key: str | None = None, expires: Any = None) -> None:
+        if broken:
+            return None
         pending = getattr(response, "_next", None)
-        if pending is None:
-            return save(response, cache_key, expires)
         response._next = None
         try:
             return save(response, cache_key, expires)
+        except (sqlite3.Error, OSError) as exc:
+            # a full disk or a read-only cache must not sink the run: the answer is used, not kept
+            broken.append(str(exc))
+            log.warning("the HTTP cache cannot be written (%s); answers of this run are not cached", exc)
+            return None
         finally:
             response._next = pending
 
@@ -558,7 +589,7 @@ class ServiceClient:
                     self._failed(last_kind, cause, started, url, None)
                     if attempt + 1 < attempts:
                         layer.stats.retries[policy.name] += 1
-                        self._pause(self._backoff(attempt), url, last_error)
+                        self._pause(0.0, url, last_error)
                         continue
                     break
                 # no network / DNS / refused / dropped: one quick retry, then say it once and
@@ -579,8 +610,8 @@ class ServiceClient:
                 log.debug("%s: %s (%s)", policy.name, last_error, _short(exc))
             except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
                 last_kind, last_status = OutageKind.TRUNCATED, None
-                cause = "answer cut short of its Content-Length"
-                last_error = f"{cause} ({_short(exc)})"
+                cause = "body shorter than its Content-Length"
+                last_error = f"answer cut short: {cause} ({_short(exc)})"
                 body_failures += 1
             else:
                 if getattr(response, "from_cache", False):
@@ -639,7 +670,8 @@ class ServiceClient:
             self._failed(last_kind, cause, started, url, last_status)
             if attempt + 1 < attempts and body_failures < BODY_ATTEMPTS:
                 layer.stats.retries[policy.name] += 1
-                self._pause(self._backoff(attempt), url, last_error)
+                # after a timeout the wait for the answer was the pause: ask again at once
+                self._pause(0.0 if last_kind is OutageKind.TIMEOUT else self._backoff(attempt), url, last_error)
                 continue
             break
         raise HttpError(policy.name, f"{last_error or 'failed'} after {attempt + 1} attempt{'s' if attempt else ''}",

@@ -79,7 +79,7 @@ class KeyProvider:
     def rejected(self) -> None:
         """Call on ``401``: the key is unknown or revoked; forget it so the next call asks again."""
         if self.remembered:
-            self.store.forget(self.server_id)
+            self.store.forget(self.server_id, self.api.http.base_url)
         self._key, self.remembered = None, False
 
     def reset(self) -> None:

@@ -178,7 +178,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(st.as_dict(), indent=2))
     else:
-        if not st.running:
+        if st.broken:
+            print(f"Zotero: {st.error}")
+        elif not st.running:
             print(f"Zotero: not reachable at {st.url}")
         else:
             api = {"enabled": "on" + (" (reads and writes)" if st.writes else " (reads only)"),

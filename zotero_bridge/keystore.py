@@ -66,33 +66,46 @@ class KeyStore:
 
     def get(self, server_id: str, zotero_url: str | None) -> str | None:
         """The key Zotero ``server_id`` granted at ``zotero_url``'s origin; ``None`` anywhere else."""
-        record = self._load().get("keys", {}).get(server_id)
-        if not (isinstance(record, dict) and isinstance(record.get("key"), str)):
+        if zotero_url is None:
             return None
-        bound = record.get("origin") or (origin_of(record["url"]) if isinstance(record.get("url"), str) else None)
-        if zotero_url is None or bound is None or bound != origin_of(zotero_url):
-            return None
-        return record["key"]
+        origin = origin_of(zotero_url)
+        keys = self._load().get("keys", {})
+        for slot in (server_id, _elsewhere(server_id, origin)):
+            record = keys.get(slot)
+            if isinstance(record, dict) and isinstance(record.get("key"), str) and _bound(record) == origin:
+                return record["key"]
+        return None
 
     def put(self, server_id: str, key: str, *, app_name: str = "zotero_bridge", zotero_url: str) -> None:
+        """Remember ``key`` for ``server_id`` at ``zotero_url``'s origin (a second origin gets a slot of its own)."""
+        origin = origin_of(zotero_url)
         data = self._load()
         keys = data.setdefault("keys", {})
-        keys[server_id] = {
+        first = keys.get(server_id)
+        slot = server_id
+        if isinstance(first, dict) and _bound(first) not in (None, origin):
+            slot = _elsewhere(server_id, origin)
+        keys[slot] = {
             "key": key,
             "app": app_name,
             "url": zotero_url,
-            "origin": origin_of(zotero_url),
+            "origin": origin,
             "granted": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         }
         self._write(data)
 
-    def forget(self, server_id: str) -> bool:
+    def forget(self, server_id: str, zotero_url: str | None = None) -> bool:
         """Drop a key Zotero no longer accepts (the user clicked "Clear Write Authorizations")."""
         data = self._load()
-        if data.get("keys", {}).pop(server_id, None) is None:
-            return False
-        self._write(data)
-        return True
+        keys = data.get("keys", {})
+        origin = origin_of(zotero_url) if zotero_url else None
+        for slot in (server_id, _elsewhere(server_id, origin) if origin else None):
+            record = keys.get(slot) if slot else None
+            if isinstance(record, dict) and (origin is None or _bound(record) in (None, origin)):
+                del keys[slot]
+                self._write(data)
+                return True
+        return False
 
     def _write(self, data: dict[str, Any]) -> None:
         if not self.directory.exists():
@@ -114,3 +127,15 @@ def origin_of(url: str) -> str:
         port = 0
     host = f"[{host}]" if ":" in host else host
     return f"{scheme}://{host}:{port}"
+
+
+def _bound(record: dict[str, Any]) -> str | None:
+    """The origin a stored key belongs to (``None``: written before keys were bound; never used)."""
+    if isinstance(record.get("origin"), str):
+        return record["origin"]
+    return origin_of(record["url"]) if isinstance(record.get("url"), str) else None
+
+
+def _elsewhere(server_id: str, origin: str) -> str:
+    """The slot of a key the same Server-ID granted at a second origin."""
+    return f"{server_id} {origin}"

@@ -20,7 +20,7 @@ from ..enrich.resolve import NOT_LOOKED_UP
 from ..errors import UsageError
 from ..pipeline import build
 from .common import add_io_options, add_strict_option, print_summary, progress, write_report
-from .enrich import SERVICES, _notice_lines, _quiet_http_warnings, parse_only
+from .enrich import SERVICES, _notice_lines, _quiet_http_warnings, down_summary, parse_only
 from .tag import add_tag_options, tagging_from_args
 
 
@@ -98,6 +98,8 @@ def _summary(args: argparse.Namespace, result: Any) -> None:
             rows.append(("not looked up", f"{not_looked_up} (no network or service unavailable)"))
         reqs = ", ".join(f"{s} {d['requests']}" for s, d in er.stats.items()) or "none"
         rows.append(("requests", reqs))
+        if er.outages:
+            rows.append(("services down", down_summary(er)))
         for rep in er.reports:
             if rep.status == "ambiguous":
                 notes.append(f"ambiguous: {rep.key or rep.title}: {rep.reason}")

@@ -115,6 +115,11 @@ def _notice_lines(result: Any) -> list[str]:
     return lines
 
 
+def down_summary(result: Any) -> str:
+    """The services given up during the run, and why, in one summary cell."""
+    return "; ".join(f"{o.label} ({o.describe()})" for o in result.outages)
+
+
 def _summary(args: argparse.Namespace, result: Any, read: int, written: int, backup: Any, merges: list[Any]) -> None:
     totals = result.totals
     rows: list[tuple[str, Any]] = [("entries read", read)]
@@ -127,6 +132,8 @@ def _summary(args: argparse.Namespace, result: Any, read: int, written: int, bac
     for service, data in result.stats.items():
         waited = f", waited {data['waited_seconds']:.0f}s" if data.get("waited_seconds") else ""
         rows.append((f"requests: {service}", f"{data['requests']} (cache hits {data['cache_hits']}{waited})"))
+    if result.outages:
+        rows.append(("services down", down_summary(result)))
     if merges:
         rows.append(("merged duplicates", len(merges)))
     rows += [("entries written", written), ("output", args.output or "stdout")]

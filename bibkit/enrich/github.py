@@ -106,7 +106,7 @@ def _message(response: requests.Response) -> str:
 def _down_notice(exc: ServiceUnavailable) -> str:
     """The one notice for a GitHub the layer gave up (failing, silent, or unreachable)."""
     if isinstance(exc, ServiceDown) and exc.outage.kind is not OutageKind.UNREACHABLE:
-        return f"{exc.outage.message()}; repositories left unchecked"
+        return f"{exc.outage.message()} (repositories left unchecked)"
     return f"GitHub unreachable ({exc}); repositories left unchecked"
 
 
