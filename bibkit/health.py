@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-__all__ = ["Outage", "OutageKind", "ServiceHealth", "HealthBoard", "label"]
+__all__ = ["Outage", "OutageKind", "ServiceHealth", "HealthBoard", "label", "describe", "message", "outage_dict"]
 
 #: how services are named to people (a service not listed is named by its policy name)
 LABELS = {"arxiv": "arXiv", "hf": "Hugging Face", "github": "GitHub", "zotero": "Zotero",
@@ -46,63 +46,87 @@ def label(service: str) -> str:
 
 
 class OutageKind(str, enum.Enum):
-    """Why a service was given up for the run (the value is what reports show)."""
+    """Why a service could not (fully) do its part in a run (the value is what reports show).
 
-    UNREACHABLE = "unreachable"  # connection refused, no route, DNS failure
-    HTTP_ERROR = "http-error"  # 5xx answers
-    TIMEOUT = "timeout"  # no answer within the read timeout
-    TRUNCATED = "truncated"  # bodies shorter than their Content-Length (connection cut mid-answer)
-    UNREADABLE = "unreadable"  # 200s whose body is not what the service sends (garbage, HTML, binary)
-    RATE_LIMITED = "rate-limited"  # asked to wait longer than the budget allows (Retry-After, 429 windows)
-    QUOTA = "quota"  # a used-up quota (GitHub's hourly limit)
-    BUDGET = "budget"  # failures and waits used up the service's time budget
+    The same vocabulary as the application's outcome types (``bibkit.outcomes``).
+    """
+
+    UNREACHABLE = "unreachable"  # no connection at all: no network, DNS failure, connection refused
+    TIMEOUT = "timeout"  # connected, but no answer within the read timeout
+    HTTP_STATUS = "http-status"  # error statuses (5xx)
+    RATE_LIMITED = "rate-limited"  # 429, or asked to wait (Retry-After, a rate-limit window) longer than we will
+    QUOTA_EXHAUSTED = "quota-exhausted"  # a quota that resets later (GitHub's hourly limit)
+    UNREADABLE = "unreadable-body"  # answers that cannot be read: garbage, HTML, binary, cut short of Content-Length
+    OFFLINE_MISS = "offline-cache-miss"  # --offline, and the cache has no answer (not a failure of the service)
+
+    @property
+    def is_failure(self) -> bool:
+        """Whether the service itself failed (``network_ok`` false, exit 4 with ``--strict``)."""
+        return self is not OutageKind.OFFLINE_MISS
 
 
 @dataclass(frozen=True)
 class Outage:
     """One service given up for the rest of a run, and why.
 
-    ``cause`` is a short phrase ("HTTP 503", "timed out after 30 s",
-    "connection refused"); ``until`` (epoch seconds) is when the service said
-    it would answer again, when it said so.
+    ``cause`` is a short phrase ("HTTP 503", "no answer within 30 s, 3 times
+    in a row", "connection refused"); ``until`` (epoch seconds) is when the
+    service said it would answer again, when it said so; ``url`` the
+    (redacted) base URL, when it helps.
     """
 
     service: str
     kind: OutageKind
-    cause: str
+    cause: str = ""
     until: float | None = None
+    url: str | None = None
+
+    @property
+    def is_failure(self) -> bool:
+        return self.kind.is_failure
 
     @property
     def label(self) -> str:
         return label(self.service)
 
-    def describe(self) -> str:
-        """What the service is doing, in words: "is answering HTTP 503", "is not answering (timed out…)"."""
-        kind, cause = self.kind, self.cause
-        if kind is OutageKind.HTTP_ERROR:
-            return f"is answering {cause.removeprefix('HTTP ')}"
-        if kind is OutageKind.TIMEOUT:
-            return f"is not answering ({cause})"
-        if kind is OutageKind.TRUNCATED:
-            return f"is cutting its answers short ({cause})"
-        if kind is OutageKind.UNREADABLE:
-            return f"is sending unreadable answers ({cause})"
-        if kind in (OutageKind.RATE_LIMITED, OutageKind.QUOTA):
-            until = f" until {_hhmm(self.until)}" if self.until else ""
-            return f"is rate-limiting us{until} ({cause})"
-        if kind is OutageKind.BUDGET:
-            return f"used up its time budget ({cause})"
-        return f"cannot be reached ({cause})"
-
-    def message(self) -> str:
-        """The one line the user is told: "Hugging Face is answering HTTP 503; continuing without it"."""
-        return f"{self.label} {self.describe()}; continuing without it"
-
     def as_dict(self) -> dict[str, Any]:
-        return {"service": self.service, "kind": self.kind.value, "cause": self.cause,
-                "until": None if self.until is None else datetime.fromtimestamp(self.until).astimezone().isoformat(
-                    timespec="seconds"),
-                "message": self.message()}
+        return outage_dict(self)
+
+
+def describe(outage: Any) -> str:
+    """What the service is doing, in words ("is answering 503", "is not answering (no answer within 30 s…)").
+
+    A function, not a method, so it renders any outage value with ``service``,
+    ``kind``, ``cause`` and ``until`` alike (this module's or the application's).
+    """
+    kind, cause = OutageKind(outage.kind.value), outage.cause
+    until = f" until {_hhmm(outage.until)}" if outage.until else ""
+    if kind is OutageKind.HTTP_STATUS:
+        return f"is answering {cause.removeprefix('HTTP ')}"
+    if kind is OutageKind.TIMEOUT:
+        return f"is not answering ({cause})"
+    if kind is OutageKind.UNREADABLE:
+        return f"is sending unreadable answers ({cause})"
+    if kind is OutageKind.RATE_LIMITED:
+        return f"is rate-limiting us{until} ({cause})"
+    if kind is OutageKind.QUOTA_EXHAUSTED:
+        return f"quota is used up{until}"
+    if kind is OutageKind.OFFLINE_MISS:
+        return "was not asked (offline and not in the cache)"
+    return f"cannot be reached ({cause})"
+
+
+def message(outage: Any) -> str:
+    """The one line the user is told: "Hugging Face is answering 503; continuing without it"."""
+    return f"{label(str(outage.service))} {describe(outage)}; continuing without it"
+
+
+def outage_dict(outage: Any) -> dict[str, Any]:
+    """An outage as the ``--report`` JSON shows it."""
+    until = outage.until
+    return {"service": str(outage.service), "kind": OutageKind(outage.kind.value).value, "cause": outage.cause,
+            "until": None if until is None else datetime.fromtimestamp(until).astimezone().isoformat(timespec="seconds"),
+            "message": message(outage)}
 
 
 def _hhmm(epoch: float) -> str:
@@ -145,10 +169,10 @@ class ServiceHealth:
                 return self.outage
             if self.down_after is not None and self.consecutive >= self.down_after:
                 times = f"{self.consecutive} times in a row" if self.consecutive > 1 else "once"
-                self.outage = Outage(self.service, kind, f"{cause}, {times}" if kind is not OutageKind.HTTP_ERROR else cause)
+                self.outage = Outage(self.service, kind, cause if kind is OutageKind.HTTP_STATUS else f"{cause}, {times}")
             elif self.budget is not None and self.spent >= self.budget:
-                self.outage = Outage(self.service, OutageKind.BUDGET,
-                                     f"{self.spent:.0f} s lost to failures, budget {self.budget:g} s; last: {cause}")
+                self.outage = Outage(self.service, kind,
+                                     f"{cause}; {self.spent:.0f} s lost, its {self.budget:g} s budget used up")
             return self.outage
 
     def waited(self, seconds: float) -> None:
@@ -212,5 +236,5 @@ class HealthBoard:
     def as_dict(self) -> dict[str, dict[str, Any]]:
         with self._lock:
             return {name: {"failures": h.failures, "lost_seconds": round(h.spent, 2),
-                           **({"down": h.outage.as_dict()} if h.outage else {})}
+                           **({"down": outage_dict(h.outage)} if h.outage else {})}
                     for name, h in sorted(self._services.items())}

@@ -63,7 +63,7 @@ from requests_cache.policy.expiration import DO_NOT_CACHE, EXPIRE_IMMEDIATELY
 
 from . import __version__
 from .config import Settings
-from .health import HealthBoard, Outage, OutageKind, ServiceHealth
+from .health import HealthBoard, Outage, OutageKind, ServiceHealth, describe, message, outage_dict
 
 log = logging.getLogger("bibkit.http")
 
@@ -115,7 +115,7 @@ class ServiceDown(ServiceUnavailable):
 
     def __init__(self, outage: Outage, *, status: int | None = None, url: str | None = None):
         self.outage = outage
-        super().__init__(outage.service, outage.describe(), status=status, url=url, kind=outage.kind)
+        super().__init__(outage.service, describe(outage), status=status, url=url, kind=outage.kind)
 
 
 class OfflineMiss(HttpError):
@@ -208,7 +208,7 @@ class RequestStats:
                 "waited_seconds": round(self.waited[s], 2),
                 **({"failures": self.failures[s]} if self.failures[s] else {}),
                 **({"unavailable": self.unavailable[s]} if s in self.unavailable else {}),
-                **({"down": self.down[s].as_dict()} if s in self.down else {}),
+                **({"down": outage_dict(self.down[s])} if s in self.down else {}),
             }
             for s in services
         }
@@ -373,7 +373,7 @@ class HttpLayer:
             return
         self.stats.down[outage.service] = outage
         if outage.kind is not OutageKind.UNREACHABLE:  # an unreachable service was already named in one line
-            log.warning("%s", outage.message())
+            log.warning("%s", message(outage))
 
     def mark_down(self, service: str, kind: OutageKind, cause: str, until: float | None = None, *,
                   block: bool = True) -> Outage:
@@ -589,7 +589,7 @@ class ServiceClient:
                     self._failed(last_kind, cause, started, url, None)
                     if attempt + 1 < attempts:
                         layer.stats.retries[policy.name] += 1
-                        self._pause(0.0, url, last_error)
+                        self._pause(0.0, url, last_kind, cause)
                         continue
                     break
                 # no network / DNS / refused / dropped: one quick retry, then say it once and
@@ -609,7 +609,7 @@ class ServiceClient:
                 last_error = f"timeout: {cause}"
                 log.debug("%s: %s (%s)", policy.name, last_error, _short(exc))
             except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
-                last_kind, last_status = OutageKind.TRUNCATED, None
+                last_kind, last_status = OutageKind.UNREADABLE, None
                 cause = "body shorter than its Content-Length"
                 last_error = f"answer cut short: {cause} ({_short(exc)})"
                 body_failures += 1
@@ -629,7 +629,7 @@ class ServiceClient:
                     body_failures += 1
                 elif status >= 500 and not retried:
                     # a 5xx the caller reads for itself: still a failure of the service
-                    self._failed(OutageKind.HTTP_ERROR, f"HTTP {status}", started, url, status)
+                    self._failed(OutageKind.HTTP_STATUS, f"HTTP {status}", started, url, status)
                     log.debug("%s %s -> %s", method, redact(url), status)
                     return response
                 elif not retried:
@@ -638,10 +638,10 @@ class ServiceClient:
                     return response
                 else:
                     wait = _retry_after(response)
-                    last_kind, last_status, last_error = OutageKind.HTTP_ERROR, status, f"HTTP {status}"
+                    last_kind, last_status, last_error = OutageKind.HTTP_STATUS, status, f"HTTP {status}"
                     rate_limit = status == 429 or bool(verdict)
                     if not rate_limit:
-                        self._failed(OutageKind.HTTP_ERROR, last_error, started, url, status)
+                        self._failed(OutageKind.HTTP_STATUS, last_error, started, url, status)
                     if attempt + 1 >= attempts:
                         if rate_limit:
                             until = time.time() + (wait or 0)
@@ -651,7 +651,7 @@ class ServiceClient:
                             raise RateLimited(policy.name, f"rate limited (HTTP {status}) after {attempts} attempts",
                                               until=until, status=status, url=url)
                         raise HttpError(policy.name, f"HTTP {status} after {attempts} attempts",
-                                        status=status, url=url, kind=OutageKind.HTTP_ERROR)
+                                        status=status, url=url, kind=OutageKind.HTTP_STATUS)
                     left = health.remaining()
                     if wait is not None and (wait > policy.max_wait or (left is not None and wait > left)):
                         until = time.time() + wait
@@ -663,7 +663,7 @@ class ServiceClient:
                     layer.stats.retries[policy.name] += 1
                     delay = wait if wait is not None else self._backoff(attempt)
                     log.info("%s: HTTP %s, retrying in %.1f s", policy.name, status, delay)
-                    self._pause(delay, url, last_error)
+                    self._pause(delay, url, OutageKind.RATE_LIMITED if rate_limit else OutageKind.HTTP_STATUS, last_error)
                     continue
             # a timeout, or an answer cut short or unreadable
             assert last_kind is not None
@@ -671,7 +671,7 @@ class ServiceClient:
             if attempt + 1 < attempts and body_failures < BODY_ATTEMPTS:
                 layer.stats.retries[policy.name] += 1
                 # after a timeout the wait for the answer was the pause: ask again at once
-                self._pause(0.0 if last_kind is OutageKind.TIMEOUT else self._backoff(attempt), url, last_error)
+                self._pause(0.0 if last_kind is OutageKind.TIMEOUT else self._backoff(attempt), url, last_kind, cause)
                 continue
             break
         raise HttpError(policy.name, f"{last_error or 'failed'} after {attempt + 1} attempt{'s' if attempt else ''}",
@@ -685,11 +685,12 @@ class ServiceClient:
             self.layer.went_down(outage)
             raise ServiceDown(outage, status=status, url=url)
 
-    def _pause(self, seconds: float, url: str, why: str) -> None:
+    def _pause(self, seconds: float, url: str, kind: OutageKind, cause: str) -> None:
         """Wait before the next attempt, unless the wait alone would use up the service's budget."""
         left = self.health.remaining()
         if left is not None and seconds > left:
-            outage = self.mark_down(OutageKind.BUDGET, f"{why}; no time left in the budget to retry")
+            budget = self.health.budget or 0.0
+            outage = self.mark_down(kind, f"{cause}; waiting {seconds:.0f} s more would exceed its {budget:g} s budget")
             raise ServiceDown(outage, url=url)
         self.health.waited(seconds)
         self._wait(seconds)

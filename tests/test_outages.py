@@ -18,7 +18,7 @@ from bibkit.cli import main
 from bibkit.config import load_settings
 from bibkit.enrich import enrich_document
 from bibkit.errors import ExitCode
-from bibkit.health import OutageKind
+from bibkit.health import OutageKind, message
 from bibkit.http import HttpError, HttpLayer, RateLimited, ServiceDown, ServicePolicy
 from bibkit.sources import read_path
 from bibkit.testing.arxiv import ArxivDouble
@@ -78,15 +78,15 @@ def test_a_503_storm_gives_the_service_up_after_three_attempts(echo, layer):
     echo.inject(503)
     with pytest.raises(ServiceDown) as info:
         client.get("/a")
-    assert info.value.status == 503 and info.value.outage.kind is OutageKind.HTTP_ERROR
+    assert info.value.status == 503 and info.value.outage.kind is OutageKind.HTTP_STATUS
     assert len(echo.requests_to("/a")) == 3
     # later calls fail at once, without a request; the cache still answers
     with pytest.raises(ServiceDown):
         client.get("/b")
     assert echo.requests_to("/b") == []
     assert client.get("/cached").json() == {"path": "/cached"}
-    assert layer.stats.down["svc"].message() == "svc is answering 503; continuing without it"
-    assert layer.stats.as_dict()["svc"]["down"]["kind"] == "http-error"
+    assert message(layer.stats.down["svc"]) == "svc is answering 503; continuing without it"
+    assert layer.stats.as_dict()["svc"]["down"]["kind"] == "http-status"
 
 
 def test_a_flaky_service_is_not_given_up(echo, layer):
@@ -123,11 +123,12 @@ def test_a_truncated_body_is_a_failure_of_the_service_not_a_traceback(echo, laye
     client = layer.client(policy(echo))
     with pytest.raises(HttpError) as info:
         client.get("/cut")
-    assert info.value.kind is OutageKind.TRUNCATED and not isinstance(info.value, ServiceDown)
+    assert info.value.kind is OutageKind.UNREADABLE and not isinstance(info.value, ServiceDown)
+    assert "Content-Length" in str(info.value)
     assert len(echo.log) == 2  # asked once more, then handed back
     with pytest.raises(ServiceDown) as down:
         client.get("/cut-again")  # the third cut answer in a row
-    assert down.value.outage.kind is OutageKind.TRUNCATED
+    assert down.value.outage.kind is OutageKind.UNREADABLE and "Content-Length" in down.value.outage.cause
     echo.heal()
     with HttpLayer(load_settings()) as fresh:  # health is per run, and nothing cut was cached
         assert fresh.client(policy(echo)).get("/cut").json() == {"path": "/cut"}
@@ -181,7 +182,8 @@ def test_the_budget_bounds_backoff_and_comes_from_the_config_file(echo, sleeps, 
         with pytest.raises(ServiceDown) as info:
             client.get("/a")
     # first backoff (4-5 s) fits the 5 s budget, the second (8-10 s) does not: given up, not slept
-    assert info.value.outage.kind is OutageKind.BUDGET and len(echo.log) == 2 and len(sleeps) == 1
+    assert info.value.outage.kind is OutageKind.HTTP_STATUS and "5 s budget" in info.value.outage.cause
+    assert len(echo.log) == 2 and len(sleeps) == 1
 
 
 def test_timeouts_and_budgets_from_the_environment(monkeypatch):
@@ -275,7 +277,7 @@ def test_hf_answering_503_falls_back_to_arxiv_at_once(doubles, corpus, healthy):
     assert result.requests["arxiv"] <= 2 * healthy["requests"]["arxiv"]
     assert result.totals["resolved"] >= healthy["resolved"] - 2 and wrong_ids(corpus, doc, result) == []
     assert not result.network_ok
-    assert [(o.service, o.kind) for o in result.outages] == [("hf", OutageKind.HTTP_ERROR)]
+    assert [(o.service, o.kind) for o in result.outages] == [("hf", OutageKind.HTTP_STATUS)]
     assert result.notices.count("Hugging Face is answering 503; continuing without it") == 1
     assert result.as_dict()["outages"][0]["service"] == "hf"
 
@@ -316,8 +318,8 @@ def test_github_failing_leaves_repositories_unchecked_after_three_requests(doubl
     assert result.requests["github"] == 3
     rows = [row for r in result.reports for row in r.repos]
     assert rows and all(row["status"] == "unchecked" for row in rows)
-    assert [(o.service, o.kind) for o in result.outages] == [("github", OutageKind.TRUNCATED)]
-    assert any(n.startswith("GitHub is cutting its answers short") for n in result.notices)
+    assert [(o.service, o.kind) for o in result.outages] == [("github", OutageKind.UNREADABLE)]
+    assert any(n.startswith("GitHub is sending unreadable answers") for n in result.notices)
 
 
 def test_a_later_run_tries_again(doubles, corpus, healthy):
@@ -351,7 +353,7 @@ def test_strict_exits_4_naming_the_service_and_still_writes_output_and_report(cl
     assert code == ExitCode.NETWORK  # was 5 ("ambiguous") with network_ok: true
     data = json.loads(report.read_text())
     assert data["network_ok"] is False and [o["service"] for o in data["outages"]] == ["arxiv"]
-    assert data["services"]["arxiv"]["down"]["kind"] in ("http-error", "budget")
+    assert data["services"]["arxiv"]["down"]["kind"] == "http-status"
     assert out.read_text().count("@") >= 86
     lines = [l for l in capsys.readouterr().err.splitlines() if "arXiv" in l]
     assert len(lines) == 1 and lines[0].startswith("bibkit: arXiv ") and "continuing without it" in lines[0]

@@ -59,7 +59,7 @@ import requests
 
 from bibkit.config import Settings, load_settings
 from bibkit.errors import BibkitError, ExitCode
-from bibkit.health import OutageKind
+from bibkit.health import OutageKind, describe
 from bibkit.http import HttpError, HttpLayer, RateLimited, ServiceDown, ServicePolicy, ServiceUnavailable
 
 log = logging.getLogger("zotero_bridge.transport")
@@ -271,7 +271,7 @@ class ZoteroHttp:
                              until=exc.until) from exc
         except ServiceDown as exc:
             if exc.outage.kind is not OutageKind.UNREACHABLE:
-                raise ZoteroError(f"Zotero {exc.outage.describe()}; stopped at {method} {path}") from exc
+                raise ZoteroError(f"Zotero {describe(exc.outage)}; stopped at {method} {path}") from exc
             raise ZoteroUnreachable(
                 f"Zotero is not reachable at {self.base_url} (is Zotero running? the port is set in "
                 f"BIBKIT_ZOTERO_URL or the config file)"
@@ -288,7 +288,7 @@ class ZoteroHttp:
             self.layer.health.get(SERVICE).clear()
             raise OutcomeUnknown(f"the connection to Zotero broke during {method} {path}") from exc
         except HttpError as exc:
-            if exc.kind in (OutageKind.TRUNCATED, OutageKind.UNREADABLE):
+            if exc.kind is OutageKind.UNREADABLE:
                 if write:  # the request reached Zotero and an answer started: it may well have been applied
                     raise OutcomeUnknown(f"Zotero's answer to {method} {path} was cut short; "
                                          "the change may or may not have been made") from exc

@@ -20,6 +20,7 @@ from typing import Any, Iterator
 from ..config import load_settings
 from ..errors import UsageError
 from ..enrich.resolve import NOT_LOOKED_UP
+from ..health import describe, label
 from .common import add_io_options, add_strict_option, print_summary, progress, write_report
 
 SERVICES = ("arxiv", "hf", "github")
@@ -117,7 +118,7 @@ def _notice_lines(result: Any) -> list[str]:
 
 def down_summary(result: Any) -> str:
     """The services given up during the run, and why, in one summary cell."""
-    return "; ".join(f"{o.label} ({o.describe()})" for o in result.outages)
+    return "; ".join(f"{label(str(o.service))} ({describe(o)})" for o in result.outages)
 
 
 def _summary(args: argparse.Namespace, result: Any, read: int, written: int, backup: Any, merges: list[Any]) -> None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from ..config import Settings, load_settings
-from ..health import Outage
+from ..health import Outage, outage_dict
 from ..http import HttpLayer
 from ..model import Document, Entry
 from .base import EnrichContext, EntryReport
@@ -95,7 +95,7 @@ class EnrichResult:
             "services": self.stats,
             "notices": self.notices,
             "network_ok": self.network_ok,
-            "outages": [o.as_dict() for o in self.outages],
+            "outages": [outage_dict(o) for o in self.outages],
             "key_changes": self.key_changes,
             "seconds": round(self.seconds, 2),
         }

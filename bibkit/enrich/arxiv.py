@@ -114,7 +114,7 @@ def transient_status(exc: HttpError) -> bool:
     An answer cut short or unreadable is this request's failure; whether the
     *service* is down is the HTTP layer's verdict (:class:`~bibkit.http.ServiceDown`).
     """
-    return exc.status is not None or exc.kind in (OutageKind.TRUNCATED, OutageKind.UNREADABLE)
+    return exc.status is not None or exc.kind is OutageKind.UNREADABLE
 
 
 class ArxivQueryError(HttpError):

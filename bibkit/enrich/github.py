@@ -55,6 +55,7 @@ import requests
 
 from ..config import Settings
 from ..health import OutageKind
+from ..health import message as outage_message
 from ..http import HttpError, HttpLayer, OfflineMiss, RateLimited, ServiceDown, ServicePolicy, ServiceUnavailable
 from ..model import Entry, Link, RepoInfo
 from .base import EnrichContext
@@ -106,7 +107,7 @@ def _message(response: requests.Response) -> str:
 def _down_notice(exc: ServiceUnavailable) -> str:
     """The one notice for a GitHub the layer gave up (failing, silent, or unreachable)."""
     if isinstance(exc, ServiceDown) and exc.outage.kind is not OutageKind.UNREACHABLE:
-        return f"{exc.outage.message()} (repositories left unchecked)"
+        return f"{outage_message(exc.outage)} (repositories left unchecked)"
     return f"GitHub unreachable ({exc}); repositories left unchecked"
 
 
@@ -442,7 +443,7 @@ class GitHubClient:
             return
         self.exhausted[resource] = reset
         if resource != "graphql":  # REST's quota gone: an outage for the report (the cache still answers)
-            self.client.mark_down(OutageKind.QUOTA, "hourly quota used up", reset, block=False)
+            self.client.mark_down(OutageKind.QUOTA_EXHAUSTED, "hourly quota used up", reset, block=False)
         if resource == "graphql":
             until = f" until {_hhmm(reset)}" if reset else ""
             self._note(f"GitHub GraphQL quota exhausted{until}; continuing over REST")

@@ -98,7 +98,7 @@ def _check(response: Any, what: str) -> None:
                           until=time.time() + wait, status=429, url=response.url)
     if response.status_code >= 500:
         raise HttpError(SERVICE, f"{what} answered HTTP {response.status_code}", status=response.status_code,
-                        url=response.url, kind=OutageKind.HTTP_ERROR)
+                        url=response.url, kind=OutageKind.HTTP_STATUS)
     if response.status_code != 200:
         raise HttpError(SERVICE, f"{what} answered HTTP {response.status_code}",
                         status=response.status_code, url=response.url)

@@ -44,7 +44,8 @@ import logging
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence, TypeVar
 
-from ..health import OutageKind
+from ..health import OutageKind, describe
+from ..health import message as outage_message
 from ..http import HttpError, OfflineMiss, RateLimited, ServiceDown, ServiceUnavailable
 from ..links import extract_links, find_arxiv_ids, normalize_arxiv_id
 from ..model import Entry, LinkKind
@@ -292,8 +293,8 @@ class ArxivResolver:
             self.down[service] = f"{label} rate limit reached"
             message = f"{label} rate limit reached ({exc}); entries not yet looked up were left as they were — rerun later"
         elif isinstance(exc, ServiceDown) and exc.outage.kind is not OutageKind.UNREACHABLE:
-            self.down[service] = f"{label} {exc.outage.describe()}"
-            message = exc.outage.message()
+            self.down[service] = f"{label} {describe(exc.outage)}"
+            message = outage_message(exc.outage)
         else:
             self.down[service] = f"{label} unreachable"
             message = f"{label} unreachable ({exc}); entries not yet looked up were left as they were"
