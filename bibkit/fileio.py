@@ -90,6 +90,8 @@ def write_stdout(text: str) -> None:
     ``BrokenPipeError`` (the reader went away: ``bibkit … | head``) is left to
     the caller, which treats it as a normal end.
     """
+    if sys.stdout is None:  # started with standard output closed (`bibkit … >&-`)
+        raise OutputError("cannot write to standard output: it is closed", "-")
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -103,6 +105,8 @@ def write_stdout(text: str) -> None:
 
 def flush_stdout() -> None:
     """Flush what commands printed; a full device becomes an :class:`OutputError` (see :func:`write_stdout`)."""
+    if sys.stdout is None:
+        return
     try:
         sys.stdout.flush()
     except BrokenPipeError:

@@ -610,8 +610,16 @@ class ServiceClient:
                 log.debug("%s: %s (%s)", policy.name, last_error, _short(exc))
             except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
                 last_kind, last_status = OutageKind.UNREADABLE, None
-                cause = "body shorter than its Content-Length"
-                last_error = f"answer cut short: {cause} ({_short(exc)})"
+                cause = ("body shorter than its Content-Length" if isinstance(exc, requests.exceptions.ChunkedEncodingError)
+                         else "body not in its declared encoding")
+                last_error = f"unreadable answer: {cause} ({_short(exc)})"
+                body_failures += 1
+            except requests.exceptions.RequestException as exc:
+                # any other broken answer: a redirect loop, a redirect to a scheme or URL we cannot follow,
+                # a malformed header — the service's failure, never a traceback
+                last_kind, last_status = OutageKind.UNREADABLE, None
+                cause = f"unusable answer ({type(exc).__name__})"
+                last_error = f"{cause}: {_short(exc)}"
                 body_failures += 1
             else:
                 if getattr(response, "from_cache", False):
@@ -627,13 +635,16 @@ class ServiceClient:
                     last_kind, last_status, cause = OutageKind.UNREADABLE, status, unreadable
                     last_error = f"unreadable answer ({unreadable})"
                     body_failures += 1
-                elif status >= 500 and not retried:
+                elif status >= 500 and not retried and verdict is None:
                     # a 5xx the caller reads for itself: still a failure of the service
                     self._failed(OutageKind.HTTP_STATUS, f"HTTP {status}", started, url, status)
                     log.debug("%s %s -> %s", method, redact(url), status)
                     return response
                 elif not retried:
-                    health.success()
+                    # an answer (a 404 is one; so is a 5xx the service's own rule calls this request's
+                    # problem, e.g. GitHub cutting off one GraphQL query that was too big)
+                    if status < 500:
+                        health.success()
                     log.debug("%s %s -> %s", method, redact(url), status)
                     return response
                 else:

@@ -118,6 +118,29 @@ def test_a_hanging_service_costs_three_timeouts_and_no_backoff(echo, sleeps):
     assert len(echo.log) == 3 and sum(sleeps) == 0  # a timeout is its own pause
 
 
+def test_a_body_that_stalls_after_the_headers_is_a_timeout(echo, sleeps):
+    echo.inject("stall", seconds=30)
+    with HttpLayer(load_settings(), sleep=sleeps.append) as layer:
+        client = layer.client(policy(echo, read_timeout=0.2))
+        with pytest.raises(ServiceDown) as info:
+            client.get("/stall")
+    assert info.value.outage.kind is OutageKind.TIMEOUT and len(echo.log) == 3
+
+
+def test_a_redirect_loop_is_an_unreadable_answer_not_a_traceback(layer):
+    class Loop(LocalServer):
+        def handle(self, request: Request) -> Reply:
+            return Reply(302, b"", {"Location": "/again" if request.path != "/again" else "/start"})
+
+    with Loop() as loop:
+        client = layer.client(policy(loop))
+        with pytest.raises(HttpError) as info:
+            client.get("/start")
+        assert info.value.kind is OutageKind.UNREADABLE and "TooManyRedirects" in str(info.value)
+        with pytest.raises(ServiceDown):
+            client.get("/start")  # the third failure in a row
+
+
 def test_a_truncated_body_is_a_failure_of_the_service_not_a_traceback(echo, layer):
     echo.inject("truncate")
     client = layer.client(policy(echo))

@@ -145,6 +145,14 @@ def test_cli_stdout_on_a_full_device_exits_8_with_one_line():
     assert one_error_line(proc.stderr) == "bibkit: error: cannot write to standard output: no space left on device"
 
 
+def test_cli_with_standard_output_closed_exits_8():
+    proc = subprocess.run([sys.executable, "-c", "import os, sys; os.close(1); from bibkit.cli import main; "
+                           f"sys.exit(main(['-q', 'convert', {str(SAMPLE)!r}]))"],
+                          stderr=subprocess.PIPE, text=True, timeout=120)
+    assert proc.returncode == ExitCode.OUTPUT
+    assert one_error_line(proc.stderr).startswith("bibkit: error: cannot write to standard output")
+
+
 def test_cli_report_to_a_full_device_exits_8(tmp_path):
     out = tmp_path / "out.bib"
     proc = bibkit("convert", str(SAMPLE), "-o", str(out), "--report", "/dev/full")

@@ -289,11 +289,12 @@ class ZoteroHttp:
             raise OutcomeUnknown(f"the connection to Zotero broke during {method} {path}") from exc
         except HttpError as exc:
             if exc.kind is OutageKind.UNREADABLE:
+                why = _why_unreadable(exc)
                 if write:  # the request reached Zotero and an answer started: it may well have been applied
-                    raise OutcomeUnknown(f"Zotero's answer to {method} {path} was cut short; "
+                    raise OutcomeUnknown(f"Zotero's answer to {method} {path} could not be read ({why}); "
                                          "the change may or may not have been made") from exc
-                raise ZoteroHTTPError(f"Zotero's answer to {method} {path} was cut short "
-                                      f"(the connection broke mid-answer, twice); try again", exc.status) from exc
+                raise ZoteroHTTPError(f"Zotero's answer to {method} {path} could not be read ({why}); "
+                                      "try again", exc.status) from exc
             if exc.status is None:
                 raise OutcomeUnknown(f"Zotero did not answer {method} {path} in time ({read_timeout:g} s)",
                                      timed_out=True) from exc
@@ -309,6 +310,12 @@ class ZoteroHttp:
                 "Zotero never redirects, so the bridge does not follow it (the API key stays with Zotero)",
                 response.status_code)
         return response
+
+
+def _why_unreadable(exc: HttpError) -> str:
+    """The short reason the HTTP layer gave for an unreadable answer ("answer cut short: …" → "cut short: …")."""
+    text = str(exc).split(": ", 1)[-1]
+    return text.split(" (")[0].removeprefix("unreadable answer: ")
 
 
 def is_loopback(host: str) -> bool:

@@ -18,6 +18,9 @@ Outages are injected with :meth:`LocalServer.inject`, for every double alike
 ``"truncate"``
     the double's real answer, cut: ``Content-Length`` promises the whole body,
     half of it is sent, then the connection closes;
+``"stall"``
+    the double's real answer, stalled: headers and half the body are sent,
+    then nothing more (until ``seconds`` pass or the server stops);
 ``"garbage"``
     200 with the double's usual content type and an HTML error page as the body
     (what a proxy or a captive portal sends);
@@ -85,6 +88,7 @@ class Reply:
     reason: str | None = None
     http10: bool = False  # answer as HTTP/1.0 without Content-Length (Zotero's style), close after body
     truncate: bool = False  # promise the whole body in Content-Length, send half, close (a cut-off answer)
+    stall: float = 0.0  # like truncate, but hold the connection open this long before closing it
 
     @classmethod
     def json(cls, data: Any, status: int = 200, headers: Mapping[str, str] | None = None, indent: int | None = None) -> "Reply":
@@ -95,7 +99,7 @@ class Reply:
         return cls(status, text.encode("utf-8"), dict(headers or {}), content_type)
 
 
-FAULT_KINDS = ("hang", "drop", "truncate", "garbage", "binary", "redirect")  # plus any HTTP status, e.g. "503"
+FAULT_KINDS = ("hang", "drop", "truncate", "stall", "garbage", "binary", "redirect")  # plus any HTTP status, e.g. "503"
 
 _GARBAGE = (b"<!DOCTYPE html>\n<html><head><title>Service Temporarily Unavailable</title></head>\n"
             b"<body><h1>We'll be back soon</h1><p>Our engineers are on it. Reference #18.7d2e3b17</p>"
@@ -176,7 +180,7 @@ class _Handler(BaseHTTPRequestHandler):
             except Exception as exc:  # a bug in a double must show up as a 500, not a hang
                 reply = Reply.text(f"double error: {exc!r}", 500)
             if fault is not None and reply is not None:
-                reply = _spoil(reply, fault.kind)
+                reply = _spoil(reply, fault.kind, fault.seconds)
         if reply is None:  # drop the connection without an answer
             self.close_connection = True
             try:
@@ -218,6 +222,8 @@ class _Handler(BaseHTTPRequestHandler):
         if reply.truncate:  # half the promised body, then the connection goes away
             self.wfile.write(bytes(payload[: len(payload) // 2]))
             self.wfile.flush()
+            if reply.stall:
+                owner._stopping.wait(reply.stall)
             self.close_connection = True
             try:
                 self.connection.shutdown(socket.SHUT_RDWR)
@@ -230,17 +236,18 @@ class _Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _dispatch
 
 
-def _spoil(reply: Reply, kind: str) -> Reply:
+def _spoil(reply: Reply, kind: str, seconds: float = 60.0) -> Reply:
     """The double's real answer made unreadable the way ``kind`` says."""
     payload = reply.body
     if isinstance(payload, str):
         payload = payload.encode("utf-8")
     elif not isinstance(payload, (bytes, bytearray)):
         payload = _json.dumps(payload).encode("utf-8")
-    if kind == "truncate":
+    if kind in ("truncate", "stall"):
         if len(payload) < 2:
             payload = b'{"padding": "a body long enough to cut in half"}'
-        return Reply(reply.status, bytes(payload), dict(reply.headers), reply.content_type, truncate=True)
+        return Reply(reply.status, bytes(payload), dict(reply.headers), reply.content_type, truncate=True,
+                     stall=seconds if kind == "stall" else 0.0)
     if kind == "garbage":
         return Reply(200, _GARBAGE, dict(reply.headers), reply.content_type)
     if kind == "binary":
