@@ -22,6 +22,8 @@ from __future__ import annotations
 import logging
 from typing import Callable
 
+from bibkit.errors import OutputError
+
 from .keystore import KeyStore
 from .transport import (AuthorizationDenied, LocalApi, OutcomeUnknown, ZoteroBusy, ZoteroError, ZoteroHTTPError,
                         json_of, text_of)
@@ -79,7 +81,10 @@ class KeyProvider:
     def rejected(self) -> None:
         """Call on ``401``: the key is unknown or revoked; forget it so the next call asks again."""
         if self.remembered:
-            self.store.forget(self.server_id, self.api.http.base_url)
+            try:
+                self.store.forget(self.server_id, self.api.http.base_url)
+            except OutputError as exc:  # the dead key stays on disk: the next run meets the same 401 and asks
+                self.notify(f"a key Zotero no longer accepts could not be removed ({exc})")
         self._key, self.remembered = None, False
 
     def reset(self) -> None:
@@ -116,7 +121,10 @@ class KeyProvider:
                     raise ZoteroHTTPError("Zotero's authorization answer has no key", 200)
                 self._key, self.remembered = key, bool(data.get("remember"))
                 if self.remembered:
-                    self.store.put(self.server_id, key, app_name=self.app_name, zotero_url=self.api.http.base_url)
+                    try:
+                        self.store.put(self.server_id, key, app_name=self.app_name, zotero_url=self.api.http.base_url)
+                    except OutputError as exc:  # the key works for this run; only remembering it failed
+                        self.notify(f"the Zotero API key could not be stored ({exc}); Zotero will ask again next time")
                 return
             if status == 403:
                 data = json_of(response)

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from bibkit.fileio import atomic_write_text
+from bibkit.fileio import atomic_write_text, output_error
 
 FILE_NAME = "zotero-keys.json"
 
@@ -109,7 +109,10 @@ class KeyStore:
 
     def _write(self, data: dict[str, Any]) -> None:
         if not self.directory.exists():
-            self.directory.mkdir(parents=True, mode=0o700)
+            try:
+                self.directory.mkdir(parents=True, mode=0o700)
+            except OSError as exc:
+                raise output_error(self.directory, exc) from None
         # 0600 from the first byte: the temporary file is never readable by others either
         atomic_write_text(self.path, json.dumps(data, indent=2, sort_keys=True) + "\n", mode=0o600)
 
