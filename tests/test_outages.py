@@ -325,6 +325,16 @@ def test_arxiv_failing_is_given_up_and_hf_answers_stand(doubles, corpus, kind):
     assert result.totals["resolved"] >= 60 and set(result.totals["by_step"]) == {"hf-search"}
 
 
+def test_hf_answering_error_objects_in_200s_is_given_up(doubles, corpus, healthy):
+    """A 200 {"error": …} where HF sends a list of papers is a failing HF, not "no results" 86 times."""
+    ax, hf, gh = doubles
+    hf.faults = [Reply.json({"error": "Internal Error - We're working hard to fix this as soon as possible!"})
+                 for _ in range(200)]
+    doc, result = enrich(doubles)
+    assert result.requests["hf"] == 3 and [o.kind for o in result.outages] == [OutageKind.UNREADABLE]
+    assert result.totals["resolved"] >= healthy["resolved"] - 2 and wrong_ids(corpus, doc, result) == []
+
+
 def test_hf_going_down_mid_run(doubles, corpus, healthy):
     ax, hf, gh = doubles
     hf.inject(503, after=20)

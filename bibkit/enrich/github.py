@@ -204,12 +204,12 @@ def github_policy(settings: Settings, ttl: timedelta | float = DEFAULT_TTL) -> S
 
 
 def _readable(response: requests.Response) -> str | None:
-    """The layer's check of a 2xx: GitHub answers JSON; HTML, binary or cut text is GitHub failing."""
+    """The layer's check of a 2xx: GitHub answers a JSON object; HTML, binary or cut text is GitHub failing."""
     try:
-        json.loads(response.content)
+        data = json.loads(response.content)
     except (ValueError, RecursionError) as exc:
         return f"not JSON ({type(exc).__name__})"
-    return None
+    return None if isinstance(data, dict) else "not a JSON object"
 
 
 # --------------------------------------------------------------------------- results

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -70,11 +71,22 @@ def _retry_verdict(response: Any) -> bool | None:
 
 
 def _readable(response: Any) -> str | None:
-    """The layer's check of a 200: a JSON document (kept on the response); HTML, binary or cut text is not."""
+    """The layer's check of a 200: the JSON HF sends (kept on the response); HTML, binary or cut text is not.
+
+    A search answers a list (or an object holding one), a paper an object:
+    a 200 ``{"error": …}`` where a list belongs is a failing HF, not "no results".
+    """
     try:
-        response._bibkit_json = json.loads(response.content)
+        data = json.loads(response.content)
     except (ValueError, RecursionError) as exc:
         return f"not JSON ({type(exc).__name__})"
+    path = urlsplit(response.url or "").path.rstrip("/")
+    if path.endswith("/api/papers/search") and not (
+            isinstance(data, list) or (isinstance(data, dict) and isinstance(data.get("papers", data.get("data")), list))):
+        return "a search answer that is not a list of papers"
+    if "/api/papers/" in path and not path.endswith("/search") and not isinstance(data, dict):
+        return "a paper answer that is not an object"
+    response._bibkit_json = data
     return None
 
 
