@@ -81,7 +81,11 @@ def atomic_write_text(path: str | os.PathLike[str], text: str, *, backup: bool =
     except OutputError:
         raise
     except OSError as exc:
-        raise output_error(given, exc) from None
+        error = output_error(given, exc)
+        if exc.errno in (errno.EACCES, errno.EPERM) and os.path.isfile(given) and os.access(given, os.W_OK):
+            error = OutputError(f"{error}: its directory is not writable, and bibkit replaces a file only "
+                                "atomically (a temporary file beside it, then a rename)", str(given))
+        raise error from None
 
 
 def write_stdout(text: str) -> None:

@@ -217,6 +217,24 @@ def test_cli_into_a_read_only_directory_exits_8_and_names_the_path(tmp_path):
     assert line.endswith(("permission denied", "read-only file system"))
 
 
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into any directory: needs an unprivileged user")
+def test_cli_onto_a_writable_file_in_a_locked_directory_says_why(tmp_path):
+    """The file may be written but its directory not: bibkit will not write in place, and says so."""
+    place = tmp_path / "locked"
+    place.mkdir()
+    out = place / "refs.bib"
+    out.write_text("original")
+    os.chmod(place, 0o555)
+    try:
+        proc = bibkit("convert", str(SAMPLE), "-o", str(out))
+        assert proc.returncode == ExitCode.OUTPUT, proc.stderr
+        line = one_error_line(proc.stderr)
+        assert line.startswith(f"bibkit: error: cannot write {out}: permission denied") and "directory" in line
+        assert out.read_text() == "original"
+    finally:
+        os.chmod(place, 0o755)
+
+
 def _limit_file_size(limit: int):
     """Make this process's files stop growing at ``limit`` bytes (EFBIG, as a full disk would stop them)."""
     def apply() -> None:
