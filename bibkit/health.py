@@ -15,92 +15,37 @@ run** once any of these holds:
   budget left or the policy's ``max_wait``;
 * it cannot be reached at all (refused, no route, DNS).
 
-What is down is an :class:`Outage` — a typed value (service, kind, cause,
-until) from which ``network_ok``, exit code 4 and the report are decided;
-nothing is ever decided from message text.  Health lives in memory only: a
-later run tries every service again.
-
-The vocabulary (:class:`OutageKind`, :class:`Outage`) is deliberately small and
-self-contained so it can move to the application's outcome module unchanged.
+What is down is an :class:`~bibkit.outcomes.Outage` — a typed value (service,
+kind, cause, until) from which ``network_ok``, exit code 4 and the report are
+decided; nothing is ever decided from message text.  Health lives in memory
+only: a later run tries every service again.
 """
 
 from __future__ import annotations
 
-import enum
 import threading
 import time
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-__all__ = ["Outage", "OutageKind", "ServiceHealth", "HealthBoard", "label", "describe", "message", "outage_dict"]
+from .outcomes import Outage, OutageKind, Service, label_of
 
-#: how services are named to people (a service not listed is named by its policy name)
-LABELS = {"arxiv": "arXiv", "hf": "Hugging Face", "github": "GitHub", "zotero": "Zotero",
-          "crossref": "Crossref", "s2": "Semantic Scholar", "semanticscholar": "Semantic Scholar",
-          "dblp": "DBLP", "openalex": "OpenAlex"}
+__all__ = ["ServiceHealth", "HealthBoard", "label", "describe", "message", "outage_dict"]
 
 
 def label(service: str) -> str:
-    return LABELS.get(service, service)
+    """How a service is named to people ("Hugging Face"); a service bibkit does not know by its own name."""
+    return label_of(str(service))
 
 
-class OutageKind(str, enum.Enum):
-    """Why a service could not (fully) do its part in a run (the value is what reports show).
+def describe(outage: Outage) -> str:
+    """What the service is doing, as the start of a sentence ("is answering 503", "is not answering (…)").
 
-    The same vocabulary as the application's outcome types (``bibkit.outcomes``).
+    (:meth:`Outage.describe` is the technical phrase without a verb, for
+    reports and the "no network" line; this is what the user is told once.)
     """
-
-    UNREACHABLE = "unreachable"  # no connection at all: no network, DNS failure, connection refused
-    TIMEOUT = "timeout"  # connected, but no answer within the read timeout
-    HTTP_STATUS = "http-status"  # error statuses (5xx)
-    RATE_LIMITED = "rate-limited"  # 429, or asked to wait (Retry-After, a rate-limit window) longer than we will
-    QUOTA_EXHAUSTED = "quota-exhausted"  # a quota that resets later (GitHub's hourly limit)
-    UNREADABLE = "unreadable-body"  # answers that cannot be read: garbage, HTML, binary, cut short of Content-Length
-    OFFLINE_MISS = "offline-cache-miss"  # --offline, and the cache has no answer (not a failure of the service)
-
-    @property
-    def is_failure(self) -> bool:
-        """Whether the service itself failed (``network_ok`` false, exit 4 with ``--strict``)."""
-        return self is not OutageKind.OFFLINE_MISS
-
-
-@dataclass(frozen=True)
-class Outage:
-    """One service given up for the rest of a run, and why.
-
-    ``cause`` is a short phrase ("HTTP 503", "no answer within 30 s, 3 times
-    in a row", "connection refused"); ``until`` (epoch seconds) is when the
-    service said it would answer again, when it said so; ``url`` the
-    (redacted) base URL, when it helps.
-    """
-
-    service: str
-    kind: OutageKind
-    cause: str = ""
-    until: float | None = None
-    url: str | None = None
-
-    @property
-    def is_failure(self) -> bool:
-        return self.kind.is_failure
-
-    @property
-    def label(self) -> str:
-        return label(self.service)
-
-    def as_dict(self) -> dict[str, Any]:
-        return outage_dict(self)
-
-
-def describe(outage: Any) -> str:
-    """What the service is doing, in words ("is answering 503", "is not answering (no answer within 30 s…)").
-
-    A function, not a method, so it renders any outage value with ``service``,
-    ``kind``, ``cause`` and ``until`` alike (this module's or the application's).
-    """
-    kind, cause = OutageKind(outage.kind.value), outage.cause
-    until = f" until {_hhmm(outage.until)}" if outage.until else ""
+    kind, cause = outage.kind, outage.cause
+    until = outage.until_text()
     if kind is OutageKind.HTTP_STATUS:
         return f"is answering {cause.removeprefix('HTTP ')}"
     if kind is OutageKind.TIMEOUT:
@@ -116,22 +61,16 @@ def describe(outage: Any) -> str:
     return f"cannot be reached ({cause})"
 
 
-def message(outage: Any) -> str:
+def message(outage: Outage) -> str:
     """The one line the user is told: "Hugging Face is answering 503; continuing without it"."""
     return f"{label(str(outage.service))} {describe(outage)}; continuing without it"
 
 
-def outage_dict(outage: Any) -> dict[str, Any]:
+def outage_dict(outage: Outage) -> dict[str, Any]:
     """An outage as the ``--report`` JSON shows it."""
-    until = outage.until
-    return {"service": str(outage.service), "kind": OutageKind(outage.kind.value).value, "cause": outage.cause,
-            "until": None if until is None else datetime.fromtimestamp(until).astimezone().isoformat(timespec="seconds"),
-            "message": message(outage)}
-
-
-def _hhmm(epoch: float) -> str:
-    when = datetime.fromtimestamp(epoch)
-    return when.strftime("%H:%M") if when.date() == datetime.now().date() else when.strftime("%Y-%m-%d %H:%M")
+    until = None if outage.until is None else datetime.fromtimestamp(outage.until).astimezone()
+    return {"service": str(outage.service), "kind": outage.kind.value, "cause": outage.cause,
+            "until": until.isoformat(timespec="seconds") if until else None, "message": message(outage)}
 
 
 class ServiceHealth:
@@ -167,11 +106,12 @@ class ServiceHealth:
             self.spent += max(0.0, seconds)
             if self.outage is not None:
                 return self.outage
+            service = Service.named(self.service) or self.service
             if self.down_after is not None and self.consecutive >= self.down_after:
                 times = f"{self.consecutive} times in a row" if self.consecutive > 1 else "once"
-                self.outage = Outage(self.service, kind, cause if kind is OutageKind.HTTP_STATUS else f"{cause}, {times}")
+                self.outage = Outage(service, kind, cause if kind is OutageKind.HTTP_STATUS else f"{cause}, {times}")
             elif self.budget is not None and self.spent >= self.budget:
-                self.outage = Outage(self.service, kind,
+                self.outage = Outage(service, kind,
                                      f"{cause}; {self.spent:.0f} s lost, its {self.budget:g} s budget used up")
             return self.outage
 
@@ -180,11 +120,11 @@ class ServiceHealth:
         with self._lock:
             self.spent += max(0.0, seconds)
 
-    def mark_down(self, kind: OutageKind, cause: str, until: float | None = None) -> Outage:
-        """Give the service up now (a long ``Retry-After``, a used-up quota, no route); the first reason stays."""
+    def give_up(self, outage: Outage) -> Outage:
+        """Give the service up now (a long ``Retry-After``, no route…); the first reason stays and is returned."""
         with self._lock:
             if self.outage is None:
-                self.outage = Outage(self.service, kind, cause, until)
+                self.outage = outage
             return self.outage
 
     def clear(self) -> None:

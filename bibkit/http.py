@@ -48,22 +48,23 @@ import sqlite3
 import tempfile
 import threading
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Callable, Mapping
+from urllib.parse import urlsplit
 
 import requests
 from filelock import FileLock
-from urllib.parse import urlsplit
 from requests.adapters import HTTPAdapter
 from requests_cache import CachedSession
 from requests_cache.policy.expiration import DO_NOT_CACHE, EXPIRE_IMMEDIATELY
 
 from . import __version__
 from .config import Settings
-from .health import HealthBoard, Outage, OutageKind, ServiceHealth, describe, message, outage_dict
+from .health import HealthBoard, ServiceHealth, describe, message, outage_dict
+from .outcomes import Outage, OutageKind, Service
 
 log = logging.getLogger("bibkit.http")
 
@@ -95,39 +96,73 @@ def user_agent(contact: str | None = None) -> str:
 class HttpError(Exception):
     """A request that failed for good (after the retries the policy allows).
 
-    ``kind`` says how, when the failure was the service's (timeouts, cut or
-    unreadable bodies, 5xx); ``status`` is the last HTTP status, if any came.
+    :attr:`outage` is the failure as a value (service, kind, cause): callers
+    decide from it, never from the message.  ``kind`` says how the service
+    failed (timeouts, unreadable or cut bodies, 5xx); without an HTTP status
+    nothing came back on any attempt.
     """
 
+    kind = OutageKind.HTTP_STATUS
+
     def __init__(self, service: str, message: str, *, status: int | None = None, url: str | None = None,
-                 kind: OutageKind | None = None):
+                 cause: str | None = None, kind: OutageKind | None = None):
         self.service, self.status, self.url = service, status, redact(url) if url else None
-        self.kind = kind
+        self.cause = cause if cause is not None else message
+        if kind is not None:
+            self.kind = kind
         super().__init__(f"{service}: {message}")
+
+    @property
+    def outage(self) -> Outage:
+        kind = self.kind if self.status is not None or self.kind is not OutageKind.HTTP_STATUS else OutageKind.TIMEOUT
+        return Outage(Service.named(self.service) or self.service, kind, self.cause, self._until())
+
+    def _until(self) -> float | None:
+        return None
 
 
 class ServiceUnavailable(HttpError):
     """The service cannot be reached (no network, DNS failure, refused); later calls fail fast."""
+
+    kind = OutageKind.UNREACHABLE
+
+    def __init__(self, service: str, message: str, *, status: int | None = None, url: str | None = None,
+                 cause: str | None = None, outage: Outage | None = None):
+        self._outage = outage
+        super().__init__(service, message, status=status, url=url, cause=cause)
+
+    @property
+    def outage(self) -> Outage:
+        return self._outage or super().outage
 
 
 class ServiceDown(ServiceUnavailable):
     """The service was given up for the rest of the run; ``outage`` says why (see :mod:`bibkit.health`)."""
 
     def __init__(self, outage: Outage, *, status: int | None = None, url: str | None = None):
-        self.outage = outage
-        super().__init__(outage.service, describe(outage), status=status, url=url, kind=outage.kind)
+        super().__init__(str(outage.service), describe(outage), status=status, url=url, cause=outage.cause,
+                         outage=outage)
+        self.kind = outage.kind
 
 
 class OfflineMiss(HttpError):
     """Offline mode and the cache has no answer for this request."""
 
+    kind = OutageKind.OFFLINE_MISS
+
 
 class RateLimited(HttpError):
     """The service asked us to wait longer than we are willing to (``until`` = epoch seconds, if known)."""
 
-    def __init__(self, service: str, message: str, *, until: float | None = None, status: int | None = None, url: str | None = None):
+    kind = OutageKind.RATE_LIMITED
+
+    def __init__(self, service: str, message: str, *, until: float | None = None, status: int | None = None,
+                 url: str | None = None):
         self.until = until
         super().__init__(service, message, status=status, url=url)
+
+    def _until(self) -> float | None:
+        return self.until
 
 
 # --------------------------------------------------------------------------- policy and stats
@@ -190,16 +225,21 @@ class ServicePolicy:
 class RequestStats:
     """Counts shared by every client of a layer, for progress bars and reports."""
 
-    network: Counter = field(default_factory=Counter)  # requests actually sent, per service
-    cache_hits: Counter = field(default_factory=Counter)
-    retries: Counter = field(default_factory=Counter)
-    waited: Counter = field(default_factory=Counter)  # seconds slept (pacing + backoff), per service
-    unavailable: dict[str, str] = field(default_factory=dict)  # service -> first error message
-    failures: Counter = field(default_factory=Counter)  # failed attempts (5xx, timeouts, cut or unreadable bodies)
-    down: dict[str, Outage] = field(default_factory=dict)  # service -> why it was given up for the run
+    network: Counter[str] = field(default_factory=Counter)  # requests actually sent, per service
+    cache_hits: Counter[str] = field(default_factory=Counter)
+    retries: Counter[str] = field(default_factory=Counter)
+    waited: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))  # seconds slept, per service
+    #: service -> why it was given up (or could not fully serve) for the rest of the run
+    unavailable: dict[str, Outage] = field(default_factory=dict)
+    failures: Counter[str] = field(default_factory=Counter)  # failed attempts (5xx, timeouts, cut or unreadable bodies)
+
+    @property
+    def outages(self) -> list[Outage]:
+        """The services the layer gave up on this run (what ``network_ok`` is decided from)."""
+        return list(self.unavailable.values())
 
     def as_dict(self) -> dict[str, Any]:
-        services = sorted(set(self.network) | set(self.cache_hits) | set(self.unavailable) | set(self.down))
+        services = sorted(set(self.network) | set(self.cache_hits) | set(self.unavailable))
         return {
             s: {
                 "requests": self.network[s],
@@ -207,8 +247,8 @@ class RequestStats:
                 "retries": self.retries[s],
                 "waited_seconds": round(self.waited[s], 2),
                 **({"failures": self.failures[s]} if self.failures[s] else {}),
-                **({"unavailable": self.unavailable[s]} if s in self.unavailable else {}),
-                **({"down": outage_dict(self.down[s])} if s in self.down else {}),
+                **({"unavailable": self.unavailable[s].describe(),
+                    "down": outage_dict(self.unavailable[s])} if s in self.unavailable else {}),
             }
             for s in services
         }
@@ -279,8 +319,6 @@ class _ServiceAdapter(HTTPAdapter):
         outage = self.layer.health.outage(name)
         if outage is not None:
             raise ServiceDown(outage, url=request.url)
-        if name in self.layer.stats.unavailable:
-            raise ServiceUnavailable(name, self.layer.stats.unavailable[name], url=request.url)
         self.layer.stats.network[name] += 1
         if self.pacer is None:
             return super().send(request, *args, **kwargs)
@@ -369,22 +407,21 @@ class HttpLayer:
 
     def went_down(self, outage: Outage) -> None:
         """Record (once) that a service was given up for the run, and say so once in the log."""
-        if outage.service in self.stats.down:
+        if outage.service in self.stats.unavailable:
             return
-        self.stats.down[outage.service] = outage
+        self.stats.unavailable[outage.service] = outage
         if outage.kind is not OutageKind.UNREACHABLE:  # an unreachable service was already named in one line
             log.warning("%s", message(outage))
 
-    def mark_down(self, service: str, kind: OutageKind, cause: str, until: float | None = None, *,
-                  block: bool = True) -> Outage:
-        """Give ``service`` up for the rest of the run (a client's own verdict: a rate-limit window of an hour…).
+    def give_up(self, outage: Outage) -> Outage:
+        """Give ``outage.service`` up for the rest of the run; the first reason given stays (and is returned)."""
+        kept = self.health.get(str(outage.service)).give_up(outage)
+        self.went_down(kept)
+        return kept
 
-        ``block=False`` only records the outage for the report (a used-up quota
-        the client works around itself, answering from the cache).
-        """
-        outage = self.health.get(service).mark_down(kind, cause, until) if block else Outage(service, kind, cause, until)
-        self.went_down(outage)
-        return outage
+    def mark_down(self, service: str, kind: OutageKind, cause: str, until: float | None = None) -> Outage:
+        """Give ``service`` up for the rest of the run (a client's own verdict: a rate-limit window of an hour…)."""
+        return self.give_up(Outage(Service.named(service) or service, kind, cause, until))
 
     def client(self, policy: ServicePolicy) -> "ServiceClient":
         """The client for a service; one adapter per base URL, created once."""
@@ -406,7 +443,7 @@ class HttpLayer:
         return client
 
     def close(self) -> None:
-        self.session.close()
+        self.session.close()  # type: ignore[no-untyped-call]  # requests-cache leaves close() unannotated
 
     def __enter__(self) -> "HttpLayer":
         return self
@@ -443,7 +480,7 @@ def _keep_next_request_out_of_cache(cache: Any) -> None:
     header included; requests-cache redacts the response's own request but
     pickles ``next`` as it is.  The saved copy drops it; the live response keeps it.
     """
-    save = cache.save_response
+    save: Callable[..., None] = cache.save_response
     broken: list[str] = []
 
     def save_response(response: Any, cache_key: str | None = None, expires: Any = None) -> None:
@@ -499,9 +536,9 @@ class ServiceClient:
         """Why this service was given up for the run (``None`` while it is up)."""
         return self.health.outage
 
-    def mark_down(self, kind: OutageKind, cause: str, until: float | None = None, *, block: bool = True) -> Outage:
+    def mark_down(self, kind: OutageKind, cause: str, until: float | None = None) -> Outage:
         """The caller's verdict: give the service up for the run (e.g. a rate-limit window of an hour)."""
-        return self.layer.mark_down(self.policy.name, kind, cause, until, block=block)
+        return self.layer.mark_down(self.policy.name, kind, cause, until)
 
     def url(self, path: str = "") -> str:
         if not path:
@@ -511,7 +548,7 @@ class ServiceClient:
         return self.policy.base_url.rstrip("/") + "/" + path.lstrip("/")
 
     def _backoff(self, attempt: int) -> float:
-        base = self.policy.backoff_base * (2 ** attempt)
+        base = self.policy.backoff_base * (2.0 ** attempt)
         return min(self.policy.backoff_max, base * (1 + random.random() * 0.25))
 
     def request(
@@ -540,153 +577,162 @@ class ServiceClient:
         :class:`RateLimited` or :class:`HttpError` (this request failed; its
         ``kind`` says how).
         """
-        policy, layer = self.policy, self.layer
-        health = self.health
+        policy = self.policy
         url = self.url(path)
         method = method.upper()
         if retry is None:
             retry = method in ("GET", "HEAD") or (method == "POST" and policy.retry_post)
         attempts = policy.max_attempts if retry else 1
-        use_cache = cache and policy.use_cache and policy.expire_after is not None
-        expiry = expire_after if expire_after is not None else policy.expire_after
-        merged = {**policy.headers, **(headers or {})}
+        kwargs = self._arguments(params, data, json, headers, cache, expire_after, allow_redirects, cache_only, url)
         if isinstance(timeout, tuple):
             connect, read = timeout
         else:
             connect, read = policy.connect_timeout, timeout or policy.read_timeout
-        kwargs: dict[str, Any] = dict(params=params, data=data, json=json, headers=merged,
-                                      allow_redirects=allow_redirects)
-        if use_cache:
-            kwargs["expire_after"] = EXPIRE_IMMEDIATELY if expiry == 0 else expiry
-            if layer.offline or cache_only:
-                kwargs["only_if_cached"] = True
-            if layer.refresh and not cache_only:
-                kwargs["force_refresh"] = True
-        else:
-            kwargs["expire_after"] = DO_NOT_CACHE
-        if (layer.offline or cache_only) and not use_cache:
-            raise OfflineMiss(policy.name, "offline: this request is never cached", url=url)
-
-        last_error = cause = ""
-        last_kind: OutageKind | None = None
-        last_status: int | None = None
-        body_failures = 0  # answers cut short or unreadable: retried once only
+        failed: _Failed | None = None
+        body_failures = 0  # answers cut short or unreadable: asked once more only
+        attempt = 0
         for attempt in range(attempts):
             # a hang never costs more than the budget left (the next failure then gives the service up)
-            left = health.remaining()
-            cap = None if left is None else max(left, MIN_TIMEOUT)
-            kwargs["timeout"] = (connect, read) if cap is None else (min(connect, cap), min(read, cap))
-            started = time.monotonic()
-            try:
-                response = layer.session.request(method, url, **kwargs)
-            except (OfflineMiss, ServiceUnavailable):
-                raise
-            except requests.exceptions.ConnectionError as exc:
-                if _read_timeout(exc):  # the body stalled after the headers: a timeout, not an unreachable host
-                    last_kind, last_status = OutageKind.TIMEOUT, None
-                    cause = f"no answer within {kwargs['timeout'][1]:g} s"
-                    last_error = f"timeout: {cause}"
-                    self._failed(last_kind, cause, started, url, None)
-                    if attempt + 1 < attempts:
-                        layer.stats.retries[policy.name] += 1
-                        self._pause(0.0, url, last_kind, cause)
-                        continue
-                    break
-                # no network / DNS / refused / dropped: one quick retry, then say it once and
-                # fail fast for the rest of the run instead of hanging on every later call
-                message = f"cannot reach {redact(policy.base_url)} ({_short(exc)})"
-                if attempt + 1 < min(attempts, 2):
-                    last_error = message
-                    self._wait(min(self._backoff(attempt), 1.0) * 0.25)
-                    continue
-                layer.stats.unavailable.setdefault(policy.name, message)
-                log.warning("%s", message)
-                outage = self.mark_down(OutageKind.UNREACHABLE, _short(exc))
-                raise ServiceUnavailable(policy.name, message, url=url, kind=outage.kind) from exc
-            except requests.exceptions.Timeout as exc:
-                last_kind, last_status = OutageKind.TIMEOUT, None
-                cause = f"no answer within {kwargs['timeout'][1]:g} s"
-                last_error = f"timeout: {cause}"
-                log.debug("%s: %s (%s)", policy.name, last_error, _short(exc))
-            except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
-                last_kind, last_status = OutageKind.UNREADABLE, None
-                cause = ("body shorter than its Content-Length" if isinstance(exc, requests.exceptions.ChunkedEncodingError)
-                         else "body not in its declared encoding")
-                last_error = f"unreadable answer: {cause} ({_short(exc)})"
-                body_failures += 1
-            except requests.exceptions.RequestException as exc:
-                # any other broken answer: a redirect loop, a redirect to a scheme or URL we cannot follow,
-                # a malformed header — the service's failure, never a traceback
-                last_kind, last_status = OutageKind.UNREADABLE, None
-                cause = f"unusable answer ({type(exc).__name__})"
-                last_error = f"{cause}: {_short(exc)}"
-                body_failures += 1
-            else:
-                if getattr(response, "from_cache", False):
-                    if (layer.offline or cache_only) and response.status_code == 504:
-                        raise OfflineMiss(policy.name, "offline and not in the cache", url=url)
-                    layer.stats.cache_hits[policy.name] += 1
-                    return response
-                status = response.status_code
-                unreadable = _unreadable(policy, response)
-                verdict = policy.retryable(response) if policy.retryable is not None else None
-                retried = status in RETRY_STATUSES if verdict is None else verdict
-                if unreadable is not None:
-                    last_kind, last_status, cause = OutageKind.UNREADABLE, status, unreadable
-                    last_error = f"unreadable answer ({unreadable})"
-                    body_failures += 1
-                elif status >= 500 and not retried and verdict is None:
-                    # a 5xx the caller reads for itself: still a failure of the service
-                    self._failed(OutageKind.HTTP_STATUS, f"HTTP {status}", started, url, status)
-                    log.debug("%s %s -> %s", method, redact(url), status)
-                    return response
-                elif not retried:
-                    # an answer (a 404 is one; so is a 5xx the service's own rule calls this request's
-                    # problem, e.g. GitHub cutting off one GraphQL query that was too big)
-                    if status < 500:
-                        health.success()
-                    log.debug("%s %s -> %s", method, redact(url), status)
-                    return response
-                else:
-                    wait = _retry_after(response)
-                    last_kind, last_status, last_error = OutageKind.HTTP_STATUS, status, f"HTTP {status}"
-                    rate_limit = status == 429 or bool(verdict)
-                    if not rate_limit:
-                        self._failed(OutageKind.HTTP_STATUS, last_error, started, url, status)
-                    if attempt + 1 >= attempts:
-                        if rate_limit:
-                            until = time.time() + (wait or 0)
-                            if policy.gives_up:
-                                self.mark_down(OutageKind.RATE_LIMITED, f"HTTP {status} after {attempts} attempts",
-                                               until if wait else None)
-                            raise RateLimited(policy.name, f"rate limited (HTTP {status}) after {attempts} attempts",
-                                              until=until, status=status, url=url)
-                        raise HttpError(policy.name, f"HTTP {status} after {attempts} attempts",
-                                        status=status, url=url, kind=OutageKind.HTTP_STATUS)
-                    left = health.remaining()
-                    if wait is not None and (wait > policy.max_wait or (left is not None and wait > left)):
-                        until = time.time() + wait
-                        if policy.gives_up:
-                            self.mark_down(OutageKind.RATE_LIMITED, f"HTTP {status} with Retry-After: {wait:.0f} s",
-                                           until)
-                        raise RateLimited(policy.name, f"asked to wait {wait:.0f} s (Retry-After)",
-                                          until=until, status=status, url=url)
-                    layer.stats.retries[policy.name] += 1
-                    delay = wait if wait is not None else self._backoff(attempt)
-                    log.info("%s: HTTP %s, retrying in %.1f s", policy.name, status, delay)
-                    self._pause(delay, url, OutageKind.RATE_LIMITED if rate_limit else OutageKind.HTTP_STATUS, last_error)
-                    continue
-            # a timeout, or an answer cut short or unreadable
-            assert last_kind is not None
-            self._failed(last_kind, cause, started, url, last_status)
-            if attempt + 1 < attempts and body_failures < BODY_ATTEMPTS:
-                layer.stats.retries[policy.name] += 1
-                # after a timeout the wait for the answer was the pause: ask again at once
-                self._pause(0.0 if last_kind is OutageKind.TIMEOUT else self._backoff(attempt), url, last_kind, cause)
+            left = self.health.remaining()
+            cap = read if left is None else max(left, MIN_TIMEOUT)
+            kwargs["timeout"] = (min(connect, cap), min(read, cap))
+            outcome = self._attempt(method, url, kwargs, quick_retry=attempt + 1 < min(attempts, 2),
+                                    cache_only=cache_only)
+            if not isinstance(outcome, _Failed):
+                return outcome
+            failed = outcome
+            if failed.quick:  # a connection error: one quick retry before the service counts as unreachable
+                self._wait(min(self._backoff(attempt), 1.0) * 0.25)
                 continue
-            break
-        raise HttpError(policy.name, f"{last_error or 'failed'} after {attempt + 1} attempt{'s' if attempt else ''}",
-                        status=last_status, url=url, kind=last_kind)
+            body_failures += failed.body
+            last = attempt + 1 >= attempts or body_failures >= BODY_ATTEMPTS
+            delay = self._next_delay(failed, attempt, last, url)
+            if last:
+                break
+            self.layer.stats.retries[policy.name] += 1
+            if failed.status is not None and not failed.body:
+                log.info("%s: HTTP %s, retrying in %.1f s", policy.name, failed.status, delay)
+            self._pause(delay, url, failed.kind, failed.cause)
+        assert failed is not None
+        raise HttpError(policy.name, f"{failed.error} after {attempt + 1} attempt{'s' if attempt else ''}",
+                        status=failed.status, url=url, kind=failed.kind)
+
+    def _arguments(self, params: Mapping[str, Any] | None, data: Any, json: Any, headers: Mapping[str, str] | None,
+                   cache: bool, expire_after: int | float | timedelta | None, allow_redirects: bool,
+                   cache_only: bool, url: str) -> dict[str, Any]:
+        """The session's keyword arguments: body, headers, and how the cache is to be used."""
+        policy, layer = self.policy, self.layer
+        use_cache = cache and policy.use_cache and policy.expire_after is not None
+        if (layer.offline or cache_only) and not use_cache:
+            raise OfflineMiss(policy.name, "offline: this request is never cached", url=url)
+        kwargs: dict[str, Any] = dict(params=params, data=data, json=json, allow_redirects=allow_redirects,
+                                      headers={**policy.headers, **(headers or {})})
+        if not use_cache:
+            kwargs["expire_after"] = DO_NOT_CACHE
+            return kwargs
+        expiry = expire_after if expire_after is not None else policy.expire_after
+        kwargs["expire_after"] = EXPIRE_IMMEDIATELY if expiry == 0 else expiry
+        if layer.offline or cache_only:
+            kwargs["only_if_cached"] = True
+        if layer.refresh and not cache_only:
+            kwargs["force_refresh"] = True
+        return kwargs
+
+    def _attempt(self, method: str, url: str, kwargs: dict[str, Any], *, quick_retry: bool,
+                 cache_only: bool) -> requests.Response | _Failed:
+        """One attempt: the response to hand back, or how it failed (counted against the service's health)."""
+        policy, layer = self.policy, self.layer
+        seconds = kwargs["timeout"][1]
+        started = time.monotonic()
+        try:
+            response = layer.session.request(method, url, **kwargs)
+        except (OfflineMiss, ServiceUnavailable):
+            raise
+        except requests.exceptions.ConnectionError as exc:
+            if _read_timeout(exc):  # the body stalled after the headers: a timeout, not an unreachable host
+                return self._failure(_Failed.timeout(seconds), started, url)
+            # no network / DNS / refused / dropped: one quick retry, then say it once and
+            # fail fast for the rest of the run instead of hanging on every later call
+            outage = Outage(Service.named(policy.name) or policy.name, OutageKind.UNREACHABLE, _short(exc),
+                            url=redact(policy.base_url))
+            if quick_retry:
+                return _Failed(OutageKind.UNREACHABLE, outage.cause, outage.describe(), quick=True)
+            outage = layer.give_up(outage)
+            log.warning("%s", outage.describe())
+            raise ServiceUnavailable(policy.name, outage.describe(), url=url, outage=outage) from exc
+        except requests.exceptions.Timeout as exc:
+            log.debug("%s: timeout (%s)", policy.name, _short(exc))
+            return self._failure(_Failed.timeout(seconds), started, url)
+        except requests.exceptions.ChunkedEncodingError as exc:
+            return self._failure(_Failed.unreadable("body shorter than its Content-Length", _short(exc)), started, url)
+        except requests.exceptions.ContentDecodingError as exc:
+            return self._failure(_Failed.unreadable("body not in its declared encoding", _short(exc)), started, url)
+        except requests.exceptions.RequestException as exc:
+            # any other broken answer: a redirect loop, a redirect to a scheme or URL we cannot follow,
+            # a malformed header — the service's failure, never a traceback
+            return self._failure(_Failed.unreadable(f"unusable answer ({type(exc).__name__})", _short(exc)),
+                                 started, url)
+        if getattr(response, "from_cache", False):
+            if (layer.offline or cache_only) and response.status_code == 504:
+                raise OfflineMiss(policy.name, "offline and not in the cache", url=url)
+            layer.stats.cache_hits[policy.name] += 1
+            return response
+        return self._judge(response, started, url)
+
+    def _judge(self, response: requests.Response, started: float, url: str) -> requests.Response | _Failed:
+        """A network answer: hand it back, or a failure to retry (5xx, 429, unreadable)."""
+        policy = self.policy
+        status = response.status_code
+        unreadable = _unreadable(policy, response)
+        if unreadable is not None:
+            failed = _Failed(OutageKind.UNREADABLE, unreadable, f"unreadable answer ({unreadable})", status, body=True)
+            return self._failure(failed, started, url)
+        verdict = policy.retryable(response) if policy.retryable is not None else None
+        retried = status in RETRY_STATUSES if verdict is None else verdict
+        if not retried:
+            log.debug("%s %s -> %s", response.request.method if response.request else "?", redact(url), status)
+            if status >= 500 and verdict is None:  # a 5xx the caller reads for itself: still the service failing
+                self._failure(_Failed(OutageKind.HTTP_STATUS, f"HTTP {status}", f"HTTP {status}", status), started, url)
+            elif status < 500:
+                # an answer (a 404 is one; a 5xx the service's own rule calls this request's problem — GitHub
+                # cutting off one GraphQL query that was too big — is neither an answer nor a failure)
+                self.health.success()
+            return response
+        rate_limit = status == 429 or bool(verdict)
+        failed = _Failed(OutageKind.RATE_LIMITED if rate_limit else OutageKind.HTTP_STATUS, f"HTTP {status}",
+                         f"HTTP {status}", status, wait=_retry_after(response), rate_limit=rate_limit)
+        return failed if rate_limit else self._failure(failed, started, url)
+
+    def _failure(self, failed: _Failed, started: float, url: str) -> _Failed:
+        """Count a failed attempt against the service (raising :class:`ServiceDown` when it gives it up)."""
+        self._failed(failed.kind, failed.cause, started, url, failed.status)
+        return failed
+
+    def _next_delay(self, failed: _Failed, attempt: int, last: bool, url: str) -> float:
+        """How long to wait before the next attempt; a rate limit that cannot be waited out is raised."""
+        policy = self.policy
+        status = failed.status
+        if failed.rate_limit and last:
+            until = time.time() + (failed.wait or 0)
+            attempts = attempt + 1
+            if policy.gives_up:
+                self.mark_down(OutageKind.RATE_LIMITED, f"HTTP {status} after {attempts} attempts",
+                               until if failed.wait else None)
+            raise RateLimited(policy.name, f"rate limited (HTTP {status}) after {attempts} attempts",
+                              until=until, status=status, url=url)
+        wait = failed.wait
+        left = self.health.remaining()
+        if wait is not None and (wait > policy.max_wait or (left is not None and wait > left)):
+            until = time.time() + wait
+            if policy.gives_up:
+                self.mark_down(OutageKind.RATE_LIMITED, f"HTTP {status} with Retry-After: {wait:.0f} s", until)
+            raise RateLimited(policy.name, f"asked to wait {wait:.0f} s (Retry-After)",
+                              until=until, status=status, url=url)
+        if wait is not None:
+            return wait
+        if failed.kind is OutageKind.TIMEOUT:
+            return 0.0  # the wait for the answer was the pause: ask again at once
+        return self._backoff(attempt)
 
     def _failed(self, kind: OutageKind, cause: str, started: float, url: str, status: int | None) -> None:
         """Count one failed attempt; raise :class:`ServiceDown` when it makes the service down."""
@@ -725,6 +771,34 @@ def _read_timeout(exc: requests.exceptions.ConnectionError) -> bool:
     return any(isinstance(arg, ReadTimeoutError) for arg in exc.args)
 
 
+@dataclass(frozen=True)
+class _Failed:
+    """How one attempt failed: ``cause`` feeds the service's health, ``error`` the request's error message.
+
+    ``body``: an answer came but could not be read (asked once more only);
+    ``wait``: the service's ``Retry-After``; ``quick``: a connection error
+    retried once at once before the service counts as unreachable.
+    """
+
+    kind: OutageKind
+    cause: str
+    error: str
+    status: int | None = None
+    body: bool = False
+    wait: float | None = None
+    rate_limit: bool = False
+    quick: bool = False
+
+    @classmethod
+    def timeout(cls, seconds: float) -> _Failed:
+        cause = f"no answer within {seconds:g} s"
+        return cls(OutageKind.TIMEOUT, cause, f"timeout: {cause}")
+
+    @classmethod
+    def unreadable(cls, cause: str, detail: str) -> _Failed:
+        return cls(OutageKind.UNREADABLE, cause, f"unreadable answer: {cause} ({detail})", body=True)
+
+
 _UNCHECKED: Any = object()
 
 
@@ -732,16 +806,18 @@ def _unreadable(policy: ServicePolicy, response: requests.Response) -> str | Non
     """The service's own verdict on a 2xx body (memoised on the response: the cache filter asks too)."""
     if policy.readable is None or not 200 <= response.status_code < 300 or response.status_code == 204:
         return None
-    verdict = getattr(response, "_bibkit_unreadable", _UNCHECKED)
-    if verdict is _UNCHECKED:
-        try:
-            verdict = policy.readable(response)
-        except (ValueError, RecursionError, MemoryError, UnicodeError) as exc:
-            verdict = f"unreadable answer ({type(exc).__name__})"
-        try:
-            response._bibkit_unreadable = verdict  # type: ignore[attr-defined]
-        except AttributeError:  # a cached response class with slots: the check is cheap enough to repeat
-            pass
+    memo = getattr(response, "_bibkit_unreadable", _UNCHECKED)
+    if memo is not _UNCHECKED:
+        return memo if isinstance(memo, str) else None
+    verdict: str | None
+    try:
+        verdict = policy.readable(response)
+    except (ValueError, RecursionError, MemoryError, UnicodeError) as exc:
+        verdict = f"unreadable answer ({type(exc).__name__})"
+    try:
+        response._bibkit_unreadable = verdict  # type: ignore[attr-defined]
+    except AttributeError:  # a cached response class with slots: the check is cheap enough to repeat
+        pass
     return verdict
 
 
@@ -761,7 +837,7 @@ class _Session(CachedSession):
     """
 
     def rebuild_auth(self, prepared_request: requests.PreparedRequest, response: requests.Response) -> None:
-        super().rebuild_auth(prepared_request, response)
+        super().rebuild_auth(prepared_request, response)  # type: ignore[no-untyped-call]
         if _origin(response.request.url or "") != _origin(prepared_request.url or ""):
             for name in SECRET_HEADERS:
                 prepared_request.headers.pop(name, None)

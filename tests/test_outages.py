@@ -85,7 +85,7 @@ def test_a_503_storm_gives_the_service_up_after_three_attempts(echo, layer):
         client.get("/b")
     assert echo.requests_to("/b") == []
     assert client.get("/cached").json() == {"path": "/cached"}
-    assert message(layer.stats.down["svc"]) == "svc is answering 503; continuing without it"
+    assert message(layer.stats.unavailable["svc"]) == "svc is answering 503; continuing without it"
     assert layer.stats.as_dict()["svc"]["down"]["kind"] == "http-status"
 
 
@@ -186,7 +186,7 @@ def test_retry_after_beyond_the_budget_gives_up_without_sleeping(echo, sleeps, m
         client = layer.client(policy(echo, max_wait=120))
         with pytest.raises(RateLimited):
             client.get("/a")
-        assert layer.stats.down["svc"].kind is OutageKind.RATE_LIMITED and layer.stats.down["svc"].until
+        assert layer.stats.unavailable["svc"].kind is OutageKind.RATE_LIMITED and layer.stats.unavailable["svc"].until
         with pytest.raises(ServiceDown):
             client.get("/b")
     assert sleeps == [] and len(echo.log) == 1

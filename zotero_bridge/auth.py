@@ -25,8 +25,16 @@ from typing import Callable
 from bibkit.errors import OutputError
 
 from .keystore import KeyStore
-from .transport import (AuthorizationDenied, LocalApi, OutcomeUnknown, ZoteroBusy, ZoteroError, ZoteroHTTPError,
-                        json_of, text_of)
+from .transport import (
+    AuthorizationDenied,
+    LocalApi,
+    OutcomeUnknown,
+    ZoteroBusy,
+    ZoteroError,
+    ZoteroHTTPError,
+    json_of,
+    text_of,
+)
 
 log = logging.getLogger("zotero_bridge.auth")
 

@@ -72,8 +72,9 @@ class KeyStore:
         keys = self._load().get("keys", {})
         for slot in (server_id, _elsewhere(server_id, origin)):
             record = keys.get(slot)
-            if isinstance(record, dict) and isinstance(record.get("key"), str) and _bound(record) == origin:
-                return record["key"]
+            key = record.get("key") if isinstance(record, dict) else None
+            if isinstance(key, str) and isinstance(record, dict) and _bound(record) == origin:
+                return key
         return None
 
     def put(self, server_id: str, key: str, *, app_name: str = "zotero_bridge", zotero_url: str) -> None:
@@ -134,9 +135,10 @@ def origin_of(url: str) -> str:
 
 def _bound(record: dict[str, Any]) -> str | None:
     """The origin a stored key belongs to (``None``: written before keys were bound; never used)."""
-    if isinstance(record.get("origin"), str):
-        return record["origin"]
-    return origin_of(record["url"]) if isinstance(record.get("url"), str) else None
+    origin, url = record.get("origin"), record.get("url")
+    if isinstance(origin, str):
+        return origin
+    return origin_of(url) if isinstance(url, str) else None
 
 
 def _elsewhere(server_id: str, origin: str) -> str:

@@ -59,12 +59,13 @@ import requests
 
 from bibkit.config import Settings, load_settings
 from bibkit.errors import BibkitError, ExitCode
-from bibkit.health import OutageKind, describe
+from bibkit.health import describe
 from bibkit.http import HttpError, HttpLayer, RateLimited, ServiceDown, ServicePolicy, ServiceUnavailable
+from bibkit.outcomes import OutageKind, Service
 
 log = logging.getLogger("zotero_bridge.transport")
 
-SERVICE = "zotero"
+SERVICE = Service.ZOTERO
 USER_PREFIX = "/api/users/0"
 LOCAL_API_SETTING = (
     'Zotero → Settings → Advanced → "Allow other applications on this computer to communicate with Zotero"'
@@ -284,7 +285,6 @@ class ZoteroHttp:
                 ) from exc
             # a dropped connection is not a dead server: let the caller re-read
             self.layer.stats.unavailable.pop(SERVICE, None)
-            self.layer.stats.down.pop(SERVICE, None)
             self.layer.health.get(SERVICE).clear()
             raise OutcomeUnknown(f"the connection to Zotero broke during {method} {path}") from exc
         except HttpError as exc:
@@ -301,7 +301,8 @@ class ZoteroHttp:
             if exc.status == 503:  # Retry-After honoured and still busy: refused, like a 429
                 raise ZoteroBusy(f"Zotero is busy (HTTP 503 to {method} {path}); try again later") from exc
             if write and exc.status in (502, 504):  # a gateway between us and Zotero: the write may have gone through
-                raise OutcomeUnknown(f"no answer from Zotero to {method} {path} (HTTP {exc.status} from a gateway)") from exc
+                raise OutcomeUnknown(f"no answer from Zotero to {method} {path} "
+                                     f"(HTTP {exc.status} from a gateway)") from exc
             raise ZoteroHTTPError(str(exc), exc.status) from exc
         if 300 <= response.status_code < 400 and response.status_code != 304:
             where = response.headers.get("Location") or "nowhere"
@@ -436,7 +437,8 @@ class LocalApi:
         h.update(extra or {})
         return h
 
-    def get(self, path: str, params: Mapping[str, Any] | None = None, *, what: str = "reading your library") -> requests.Response:
+    def get(self, path: str, params: Mapping[str, Any] | None = None, *,
+            what: str = "reading your library") -> requests.Response:
         response = self.http.request("GET", path, params=params, headers=self._headers())
         if is_local_api_disabled(response):
             raise LocalApiDisabled(what)
@@ -457,8 +459,8 @@ class LocalApi:
         ignores ``start``) is kept once, and paging stops when a page brings
         nothing new.
         """
-        params = dict(params or {})
-        response = self.get(path, params)
+        query: dict[str, Any] = dict(params or {})
+        response = self.get(path, query)
         _expect(response, 200, f"GET {path}")
         first = json_of(response)
         if first is None and not text_of(response).strip():
@@ -485,10 +487,11 @@ class LocalApi:
         page_response = response
         for _ in range(10_000):  # a bound, not a limit: 10,000 pages
             link = next_link(page_response.headers.get("Link"))
+            next_params: dict[str, Any]
             if link is not None:
-                next_path, next_params = link
+                next_path, next_params = link[0], dict(link[1])
             elif total is not None and len(results) < total:
-                next_path, next_params = path, {**params, "start": len(results)}
+                next_path, next_params = path, {**query, "start": len(results)}
             else:
                 break
             page_response = self.get(next_path, next_params)
@@ -555,7 +558,7 @@ class LocalApi:
         data = json_of(response)
         if not isinstance(data, list):
             return None
-        return [f.get("field") for f in data if isinstance(f, dict) and f.get("field")]
+        return [str(f["field"]) for f in data if isinstance(f, dict) and f.get("field")]
 
     # -- writes (Zotero 10+)
     def write(self, method: str, path: str, body: Any, *, api_key: str | None, token: bool = True,
@@ -646,7 +649,8 @@ class Connector:
             raise ZoteroHTTPError("getSelectedCollection: Zotero's answer is not a JSON object", 200)
         return data
 
-    def save_items(self, items: list[dict[str, Any]], session_id: str, *, timeout: float | None = None) -> requests.Response:
+    def save_items(self, items: list[dict[str, Any]], session_id: str, *,
+                   timeout: float | None = None) -> requests.Response:
         return self.http.request("POST", "/connector/saveItems", body={"sessionID": session_id, "items": items},
                                  headers=self.HEADERS, write=True, timeout=timeout)
 

@@ -30,13 +30,15 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Iterable
+from typing import Any, Iterable
 from urllib.parse import urlencode
 
+import requests
+
 from ..config import Settings
-from ..health import OutageKind
 from ..http import HttpError, HttpLayer, OfflineMiss, RateLimited, ServicePolicy, ServiceUnavailable
 from ..links import normalize_arxiv_id
+from ..outcomes import Outage, OutageKind, Service
 from .atom import ArxivApiError, ArxivAuthor, ArxivRecord, AtomError, Feed, parse_feed
 
 __all__ = [
@@ -46,7 +48,7 @@ __all__ = [
 
 log = logging.getLogger("bibkit.arxiv")
 
-SERVICE = "arxiv"
+SERVICE = Service.ARXIV
 #: ids per ``id_list`` request: big enough that a typical bibliography is one or two requests
 ID_BATCH = 100
 #: the API's per-request ceiling for ``max_results``
@@ -71,18 +73,18 @@ def _glitched(body: bytes) -> bool:
     return int(start.group(1)) < int(total.group(1)) if start else True
 
 
-def _cacheable(response) -> bool:
+def _cacheable(response: requests.Response) -> bool:
     """Keep every 200 but a glitched empty page (asked again rather than remembered for a day)."""
     return response.status_code != 200 or not _glitched(response.content)
 
 
-def _readable(response) -> str | None:
-    """The layer's check of a 200: an Atom feed (the parsed feed is kept on the response for :meth:`ArxivClient.query`)."""
+def _readable(response: requests.Response) -> str | None:
+    """The layer's check of a 200: an Atom feed (kept on the response for :meth:`ArxivClient.query`)."""
     try:
         feed = parse_feed(response.content)
     except AtomError as exc:
         return str(exc)[:100]
-    response._bibkit_feed = feed
+    response._bibkit_feed = feed  # type: ignore[attr-defined]
     return None
 
 
@@ -128,15 +130,16 @@ class ArxivQueryError(HttpError):
 
 @dataclass(frozen=True, slots=True)
 class FetchProblem:
-    """An id that could not be fetched, and why (reported, never raised).
-
-    ``unanswered``: arXiv gave no usable answer about the id (unreadable,
-    failing, offline) — as opposed to an answer rejecting it.
-    """
+    """An id that could not be fetched, and why (reported, never raised)."""
 
     arxiv_id: str
     message: str
-    unanswered: bool = False
+    outage: Outage | None = None  # when the service, not the id, was the trouble (e.g. an offline cache miss)
+
+    @property
+    def unanswered(self) -> bool:
+        """arXiv gave no usable answer about the id (as opposed to an answer rejecting it)."""
+        return self.outage is not None
 
 
 class ArxivClient:
@@ -218,7 +221,7 @@ class ArxivClient:
         return self.query(search_query=query, start=start, max_results=max_results,
                           sort_by=sort_by, sort_order=sort_order)
 
-    def search(self, query: str, max_results: int = 10, **kwargs) -> list[ArxivRecord]:
+    def search(self, query: str, max_results: int = 10, **kwargs: Any) -> list[ArxivRecord]:
         """Papers matching ``query`` (arXiv's own syntax, e.g. ``ti:"mixture of experts"``)."""
         return self.search_feed(query, max_results, **kwargs).entries
 
@@ -253,7 +256,7 @@ class ArxivClient:
                 self.failure = self.failure or exc
                 for arxiv_id in wanted[i:]:
                     if arxiv_id not in out:
-                        self.problems.append(FetchProblem(arxiv_id, str(exc), unanswered=True))
+                        self.problems.append(FetchProblem(arxiv_id, str(exc), exc.outage))
                 break
         return out
 
@@ -273,11 +276,12 @@ class ArxivClient:
             return
         except AtomError as exc:  # the service's fault, not the batch's: never bisected
             for arxiv_id in batch:
-                self.problems.append(FetchProblem(arxiv_id, f"unreadable answer from arXiv: {exc}", unanswered=True))
+                self.problems.append(FetchProblem(arxiv_id, f"unreadable answer from arXiv: {exc}",
+                                                  Outage(Service.ARXIV, OutageKind.UNREADABLE, str(exc))))
             return
-        except OfflineMiss:
+        except OfflineMiss as exc:
             for arxiv_id in batch:
-                self.problems.append(FetchProblem(arxiv_id, "offline and not in the cache", unanswered=True))
+                self.problems.append(FetchProblem(arxiv_id, "offline and not in the cache", exc.outage))
             return
         except (ServiceUnavailable, RateLimited):
             raise
@@ -285,7 +289,7 @@ class ArxivClient:
             if not transient_status(exc):
                 raise  # no HTTP answer at all after every attempt (timeouts): service-wide, see fetch()
             for arxiv_id in batch:
-                self.problems.append(FetchProblem(arxiv_id, str(exc), unanswered=True))
+                self.problems.append(FetchProblem(arxiv_id, str(exc), exc.outage))
             return
         for arxiv_id, rec in feed.by_id().items():
             if arxiv_id in out:

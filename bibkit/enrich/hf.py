@@ -18,21 +18,21 @@ from __future__ import annotations
 import json
 import re
 import time
-from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..config import Settings
-from ..health import OutageKind
 from ..http import HttpError, HttpLayer, RateLimited, ServicePolicy
 from ..links import normalize_arxiv_id
 from ..model import PartialDate
+from ..outcomes import OutageKind, Service
 from .atom import parse_iso
 
 __all__ = ["HfClient", "HfPaper", "hf_policy", "paper_from_json"]
 
-SERVICE = "hf"
+SERVICE = Service.HF
 EXPIRE = timedelta(days=1)
 #: HF caps ``q`` at 250 characters
 MAX_QUERY = 250
@@ -56,7 +56,10 @@ _WINDOW = re.compile(r"(?:^|;)\s*t\s*=\s*(\d+)")
 
 
 def reset_in(response: Any) -> float | None:
-    """Seconds until HF's rate-limit window resets, from ``RateLimit: "api";r=0;t=<seconds>`` (HF sends no Retry-After)."""
+    """Seconds until HF's rate-limit window resets, from ``RateLimit: "api";r=0;t=<seconds>``.
+
+    HF sends no Retry-After.
+    """
     match = _WINDOW.search(response.headers.get("RateLimit") or "")
     return float(match.group(1)) if match else None
 
@@ -81,8 +84,9 @@ def _readable(response: Any) -> str | None:
     except (ValueError, RecursionError) as exc:
         return f"not JSON ({type(exc).__name__})"
     path = urlsplit(response.url or "").path.rstrip("/")
-    if path.endswith("/api/papers/search") and not (
-            isinstance(data, list) or (isinstance(data, dict) and isinstance(data.get("papers", data.get("data")), list))):
+    listed = isinstance(data, list) or (isinstance(data, dict)
+                                        and isinstance(data.get("papers", data.get("data")), list))
+    if path.endswith("/api/papers/search") and not listed:
         return "a search answer that is not a list of papers"
     if "/api/papers/" in path and not path.endswith("/search") and not isinstance(data, dict):
         return "a paper answer that is not an object"
@@ -156,7 +160,8 @@ def paper_from_json(data: Any) -> HfPaper | None:
     """An :class:`HfPaper` from a flat paper object or a ``{paper: …}`` wrapper; ``None`` if unusable."""
     if not isinstance(data, dict):
         return None
-    inner = data.get("paper") if isinstance(data.get("paper"), dict) else data
+    nested = data.get("paper")
+    inner: dict[str, Any] = nested if isinstance(nested, dict) else data
     raw_id = _s(inner.get("id"))
     found = normalize_arxiv_id(raw_id) if raw_id else None
     if not found:
@@ -166,7 +171,8 @@ def paper_from_json(data: Any) -> HfPaper | None:
         name = _s(a.get("name")) if isinstance(a, dict) else _s(a)
         if name:
             authors.append(name)
-    keywords = [k for k in (_s(x) for x in (inner.get("ai_keywords") or [])) if k] if isinstance(inner.get("ai_keywords"), list) else []
+    raw_keywords = inner.get("ai_keywords")
+    keywords = [k for k in (_s(x) for x in raw_keywords) if k] if isinstance(raw_keywords, list) else []
     stars = inner.get("githubStars")
     upvotes = inner.get("upvotes")
     org = inner.get("organization") or data.get("organization")
@@ -208,8 +214,8 @@ class HfClient:
         try:
             _check(response, what)
         except RateLimited as exc:
-            self.client.mark_down(OutageKind.RATE_LIMITED, f"HTTP 429, window resets in {reset_in(response) or 0:.0f} s",
-                                  exc.until)
+            window = reset_in(response) or 0.0
+            self.client.mark_down(OutageKind.RATE_LIMITED, f"HTTP 429, window resets in {window:.0f} s", exc.until)
             raise
 
     def search(self, query: str, limit: int = 10) -> list[HfPaper]:
