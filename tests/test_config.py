@@ -25,10 +25,18 @@ def test_unknown_sections_and_keys_are_warnings_with_a_suggestion(config, monkey
     assert settings.github_url == "http://gh.local" and settings.citekey_format == "auth + year"
     assert settings.warnings == (
         f"{config}:1: unknown section [servics] (did you mean [services]?); ignored "
-        "(sections: services, cache, citekey, http)",
+        "(sections: services, cache, citekey, http, zotero, budget, timeout)",
         f"{config}:6: unknown key 'hf_ulr' in [services] (did you mean 'hf_url'?); ignored "
         f"(keys: {', '.join(k for k in ('arxiv_url', 'hf_url', 'github_url', 'zotero_url'))})",
     )
+
+
+def test_a_misspelt_service_in_budget_or_timeout_is_named(config):
+    config.write_text("[budget]\narixv = 10\ndefault = 30\n[timeout]\nhf = 5\n", encoding="utf-8")
+    settings = load_settings()
+    assert settings.budgets == {"default": 30.0} and settings.timeouts == {"hf": 5.0}
+    (warning,) = settings.warnings
+    assert warning.startswith(f"{config}:2: unknown service 'arixv' in [budget] (did you mean 'arxiv'?); ignored")
 
 
 def test_the_cli_says_each_config_warning_once_and_goes_on(config, tmp_path, capsys):
@@ -61,9 +69,10 @@ def test_a_missing_or_broken_config_file_is_an_error(config, tmp_path, capsys):
 def test_zotero_bridge_reports_them_the_same_way(config, capsys):
     from zotero_bridge.cli import main as bridge
 
-    config.write_text("[zotero]\nurl = 'http://x'\n", encoding="utf-8")
+    config.write_text("[zotro]\nallow_remote = true\n", encoding="utf-8")
     bridge(["status"])
-    assert f"zotero-bridge: warning: {config}:1: unknown section [zotero]" in capsys.readouterr().err
+    assert f"zotero-bridge: warning: {config}:1: unknown section [zotro] (did you mean [zotero]?)" \
+        in capsys.readouterr().err
 
 
 def test_the_tidy_rekey_formula_comes_from_the_config(config, tmp_path, capsys):
