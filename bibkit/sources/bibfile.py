@@ -72,8 +72,7 @@ from ..model import (
     SourceLocation,
 )
 from ..normalize.latex import decode
-from ..normalize.texscan import match_brace, match_quote
-from .bibscan import ScanBlock, ScanError, iter_blocks
+from .bibscan import ScanBlock, iter_blocks, split_value
 
 __all__ = ["read", "group_value", "raw_value", "github_value", "VERBATIM_FIELDS", "MONTH_MACROS",
            "is_verbatim_field", "parse_expression"]
@@ -120,7 +119,6 @@ _BRACED_CACHE: dict[tuple[str, ...], frozenset[str]] = {}
 
 _WS = re.compile(r"[ \t\n\r\f\v]+")
 _BRACE = re.compile(r"(?<!\\)[{}]")
-_MACRO_NAME = re.compile(r"[^\s#,{}\"=()]+")
 _MISSING_COMMA = re.compile(r"^\s*([A-Za-z_][\w:.+/-]*)\s*=\s*(.*)$", re.DOTALL)
 _ENTRY_HEAD = re.compile(r"^@\s*([A-Za-z_][\w-]*)\s*[{(]\s*([^,\s{}()]*)")
 _LEFTOVER = re.compile(r"^\s*(?:,|[A-Za-z_][\w:.+/-]*\s*=\s*[{\"\d])")
@@ -132,74 +130,18 @@ _ISO_FULL = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 # --------------------------------------------------------------------------- value expressions
 
 
-# one brace group, nested up to four levels (possessive, so a failing match cannot backtrack)
-_GROUP4 = re.compile(r"\{(?:[^{}]++|\{(?:[^{}]++|\{(?:[^{}]++|\{[^{}]*+\})*+\})*+\})*+\}")
-
-
-def _balanced_single_group(raw: str) -> bool:
-    """``raw`` is one ``{…}`` group from its first to its last character."""
-    inner = raw[1:-1]
-    if "{" not in inner and "}" not in inner:
-        return True
-    if "\\{" not in raw and "\\}" not in raw and _GROUP4.fullmatch(raw) is not None:
-        return True
-    depth = 0
-    last = len(raw) - 1
-    for m in _BRACE.finditer(raw):
-        if m.group(0) == "{":
-            depth += 1
-        else:
-            depth -= 1
-            if depth == 0:
-                return m.start() == last
-    return False
-
-
 def parse_expression(raw: str) -> tuple[list[tuple[str, str]], str]:
-    """Split a field's value expression into parts ``("brace"|"quote"|"number"|"macro", text)``.
+    """Split a field's value expression into parts ``("brace"|"quote"|"number"|"macro", text)``,
+    by BibTeX's rules (braces counted literally, a ``"`` inside braces is text).
 
     Returns the parts and whatever text could not be parsed (empty when the whole
     expression is well formed).
     """
     if not raw:
         return [], ""
-    first = raw[0]
-    if first == "{" and raw[-1] == "}" and "#" not in raw and _balanced_single_group(raw):
-        return [("brace", raw[1:-1])], ""
-    if first == '"' and raw[-1] == '"' and len(raw) > 1 and '"' not in raw[1:-1]:
-        return [("quote", raw[1:-1])], ""
     if raw.isdigit():
         return [("number", raw)], ""
-    parts: list[tuple[str, str]] = []
-    i = 0
-    n = len(raw)
-    while True:
-        while i < n and raw[i].isspace():
-            i += 1
-        if i >= n:
-            return parts, ""
-        c = raw[i]
-        if c == "{" or c == '"':
-            j = match_brace(raw, i) if c == "{" else match_quote(raw, i)
-            if j < 0:
-                return parts, raw[i:]
-            parts.append(("brace" if c == "{" else "quote", raw[i + 1:j]))
-            i = j + 1
-        else:
-            m = _MACRO_NAME.match(raw, i)
-            if m is None:
-                return parts, raw[i:]
-            word = m.group(0)
-            parts.append(("number" if word.isdigit() else "macro", word))
-            i = m.end()
-        while i < n and raw[i].isspace():
-            i += 1
-        if i >= n:
-            return parts, ""
-        if raw[i] == "#":
-            i += 1
-            continue
-        return parts, raw[i:]
+    return split_value(raw)
 
 
 def _cut_expression(raw: str, leftover: str) -> str:
@@ -275,12 +217,7 @@ class _Reader:
     # -- blocks -------------------------------------------------------------------------
 
     def run(self) -> Document:
-        try:
-            doc = self.consume(iter_blocks(self.text))
-        except ScanError:
-            # not plainly well formed: start again with bibtexparser's splitter and its error recovery
-            self.__init__(self.text, self.origin, self.strict, self.later)  # type: ignore[misc]
-            doc = self.consume(_from_bibtexparser(self.text))
+        doc = self.consume(iter_blocks(self.text))
         if self.later is None and self.undefined & self.macros.keys():
             # macros used before their @string: read again knowing every definition
             return _Reader(self.text, self.origin, self.strict, dict(self.macros)).run()
@@ -294,7 +231,14 @@ class _Reader:
                 prev_entry = self.add_entry(block.text, block.key, block.fields, line0)
                 if block.note:
                     self.malformed(block.note, line0, prev_entry.key, entry=prev_entry, code="repaired-entry")
+                for code, message, wline in block.warnings:
+                    prev_entry.problems.append(Problem(code, message, "warning", self.loc(wline), prev_entry.key))
                 continue
+            if kind == "broken":
+                prev_entry = self.add_broken(block)
+                continue
+            for code, message, wline in block.warnings:
+                self.doc.problems.append(Problem(code, message, "warning", self.loc(wline), None))
             if kind == "text":
                 text = block.text
                 if prev_entry is not None and _LEFTOVER.match(text):
@@ -304,24 +248,56 @@ class _Reader:
                         line0, prev_entry.key, code="stray-text")
                 self.doc.blocks.append(RawBlock("text", text, origin=self.loc(line0)))
             elif kind == "comment":
-                self.doc.blocks.append(RawBlock("comment", block.text, origin=self.loc(line0)))
+                self.doc.blocks.append(RawBlock("comment", block.text.strip(), origin=self.loc(line0),
+                                                raw=block.raw or None))
             elif kind == "preamble":
-                self.doc.blocks.append(RawBlock("preamble", block.text.strip(), origin=self.loc(line0)))
+                self.doc.blocks.append(RawBlock("preamble", block.text.strip(), origin=self.loc(line0),
+                                                raw=block.raw or None))
             elif kind == "string":
-                self.add_string(block.key, block.text, line0)
-            else:  # "failed"
+                self.add_string(block.key, block.text, line0, block.raw or None)
+            else:  # "failed": the lenient path could not read it either
                 self.add_failed(block.text, block.key, line0)
             prev_entry = None
         return self.doc
 
+    def add_broken(self, block: ScanBlock) -> Entry | None:
+        """A block BibTeX cannot read: read it the lenient way (bibtexparser + repairs), or keep its
+        text unchanged.  Returns the entry read from it, if any."""
+        slow = _lenient_blocks(block.raw, block.line)
+        if slow is None:
+            self.add_failed(block.raw, block.key, block.line)
+            return None
+        entry: Entry | None = None
+        for b in slow:
+            if b.kind == "entry":
+                entry = self.add_entry(b.text, b.key, b.fields, b.line)
+                if b.note:
+                    self.malformed(b.note, b.line, entry.key, entry=entry, code="repaired-entry")
+                elif not any(p.severity == "error" for p in entry.problems):
+                    self.malformed(f"BibTeX cannot read this entry ({block.key}); it was read the lenient "
+                                   "way — check it", b.line, entry.key, entry=entry)
+            elif b.kind == "string":
+                self.add_string(b.key, b.text, b.line, None)
+                self.malformed(f"BibTeX cannot read this @string ({block.key}); it was read the lenient "
+                               "way — check it", b.line, b.key, code="malformed-string")
+            elif b.kind == "preamble":
+                self.doc.blocks.append(RawBlock("preamble", b.text.strip(), origin=self.loc(b.line)))
+                self.malformed(f"BibTeX cannot read this @preamble ({block.key}); it was read the lenient "
+                               "way — check it", b.line, None)
+            elif b.kind == "comment":
+                self.doc.blocks.append(RawBlock("comment", b.text, origin=self.loc(b.line)))
+            else:
+                self.doc.blocks.append(RawBlock("text", b.text, origin=self.loc(b.line)))
+        return entry
+
     def add_failed(self, raw: str, reason: str, line0: int | None) -> None:
         head = _ENTRY_HEAD.match(raw)
         key = head.group(2) if head and head.group(2) else None
-        self.malformed(f"could not parse this block ({reason}); its text is kept unchanged between the "
-                       "entries of the output, fix it by hand", line0, key)
+        self.malformed(f"could not read this block ({reason}); its text is kept unchanged, fix it by hand",
+                       line0, key)
         self.doc.blocks.append(RawBlock("text", raw, origin=self.loc(line0)))
 
-    def add_string(self, name: str, raw: str, line0: int | None) -> None:
+    def add_string(self, name: str, raw: str, line0: int | None, written: str | None = None) -> None:
         raw = raw.strip()
         name = name.strip()
         parts, leftover = parse_expression(raw)
@@ -329,7 +305,7 @@ class _Reader:
             self.malformed(f"@string {name!r}: cannot parse the value after {leftover[:30]!r}",
                            line0, None, code="malformed-string")
         self.macros[name.lower()] = self.resolve(parts, line0, None, None)
-        self.doc.blocks.append(RawBlock("string", raw, name=name, origin=self.loc(line0)))
+        self.doc.blocks.append(RawBlock("string", raw, name=name, origin=self.loc(line0), raw=written))
 
     # -- entries ------------------------------------------------------------------------
 
@@ -688,6 +664,23 @@ def _from_bibtexparser(text: str) -> list[ScanBlock]:
     return out
 
 
+def _lenient_blocks(raw: str, line0: int) -> list[ScanBlock] | None:
+    """One broken block read the lenient way, lines counted from ``line0``: exactly one entry,
+    @string or @preamble (with any text around it), or ``None`` when it cannot be read so."""
+    try:
+        blocks = _from_bibtexparser(raw)
+    except Exception:  # noqa: BLE001 - a third-party parser on hostile text: keep the block as it is
+        return None
+    if any(b.kind == "failed" for b in blocks):
+        return None
+    if sum(1 for b in blocks if b.kind in ("entry", "string", "preamble")) != 1:
+        return None
+    for b in blocks:
+        b.line += line0
+        b.fields = [(n, v, line + line0, parts) for n, v, line, parts in b.fields]
+    return blocks
+
+
 _ENTRY_DELIM = re.compile(r"^@\s*[A-Za-z_][\w-]*\s*([{(])")
 _FIELD_OPEN = re.compile(r"^\s*[A-Za-z_][\w:.+/-]*\s*=\s*\{")
 _FIELD_CLOSE = re.compile(r"\}\s*,?\s*$")
@@ -910,4 +903,15 @@ def read(text: str, origin: str, *, strict: bool = False) -> Document:
         text = text[1:]
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _Reader(text, origin, strict).run()
+    nul: Problem | None = None
+    if "\x00" in text:
+        # a NUL byte is never text (a truncated download, a binary pasted in): dropped, never written out
+        first = text.count("\n", 0, text.index("\x00")) + 1
+        count = text.count("\x00")
+        text = text.replace("\x00", "")
+        nul = Problem("nul-bytes", f"{count} NUL byte(s) removed from the input (the first on line {first}); "
+                      "they are not written to the output", "warning", SourceLocation(origin, first))
+    doc = _Reader(text, origin, strict).run()
+    if nul is not None:
+        doc.problems.insert(0, nul)
+    return doc

@@ -1,20 +1,50 @@
-"""A fast splitter for well-formed ``.bib`` text, equivalent to bibtexparser v2's for such text.
+"""Split ``.bib`` text into blocks by BibTeX's own grammar, fast, recovering block by block.
 
-Why: bibtexparser's :class:`~bibtexparser.splitter.Splitter` visits every brace,
-quote, comma and newline of the file from Python, which makes it the slowest
-step of reading a large bibliography.  Well-formed files (nearly all of them)
-can be split with a handful of regular-expression calls per field, brace groups
-being matched in C.  This module does exactly that and nothing else:
+Why our own scanner: bibtexparser's splitter visits every character from Python and
+differs from BibTeX on legal input (a ``"`` inside braces inside a quoted value, braces
+after a backslash, ``@`` and the entry type on different lines, keys such as
+``strange(key)=(odd?:*!<>/``).  A tool that claims to keep every field must read a file
+the way the program that uses it does.  The rules below are BibTeX's, as
+``bibtex.web`` implements them (``get_bib_command_or_entry_and_process``,
+``scan_a_field_token_and_eat_white``, ``scan_balanced_braces``, ``scan_identifier``):
 
-* it returns the same blocks bibtexparser would (implicit comments, ``@comment``,
-  ``@preamble``, ``@string``, entries with their fields' raw value expressions,
-  0-based line numbers of blocks and of each field's ``=``);
-* the moment the text is anything but plainly well formed — unbalanced braces, a
-  block start inside a block, a missing comma, a value it does not recognise,
-  escaped backslashes before braces — it gives up and returns ``None``, and the
-  reader hands the whole file to ``bibtexparser.parse_string``, whose error
-  recovery and reporting then apply.  tests/test_bibscan.py checks the two
-  splitters agree on every test file.
+* Outside blocks everything is ignored up to the next ``@``.  After the ``@``, white
+  space (newlines included) may come before the entry type; the type is an *identifier*:
+  any characters but white space and ``" # % ' ( ) , = { }``, not starting with a digit.
+  White space may follow it, then ``{`` or ``(``; the matching ``}`` or ``)`` ends the block.
+* The key runs to the first ``,`` or white space (or ``}`` for ``{``-delimited entries):
+  ``@article{ strange(key)=(has_odd-characters?:*!<>/ ,`` has a legal key.
+* A field is ``name = value``; the name is an identifier (case-insensitive); a trailing
+  comma before the closing delimiter is allowed.
+* A value is ``part # part # …``; a part is a ``{…}`` group, a ``"…"`` string, a number
+  (digits) or a macro name (an identifier).  Braces are counted literally — a backslash
+  escapes nothing (``{\\\\{}`` is one group); inside ``"…"`` a ``"`` counts only at brace
+  depth 0 (``"{Ein Handbuch f{\\"u}r …}"`` is legal) and braces must balance.
+* ``@string{name = value}`` defines one macro, ``@preamble{value}`` adds to the preamble.
+
+Where biber (btparse) differs, the choice made here, and why:
+
+* ``@comment``: BibTeX reads only the word and ignores what follows like any text
+  between entries (an ``@`` inside the comment starts an entry for BibTeX); btparse
+  reads a balanced ``{…}``/``(…)`` body and hides all of it.  Here a delimited body is
+  one comment block (biber's rule, and what people mean), a bare ``@comment`` is the
+  word alone (BibTeX's rule).  Either way the writer copies the block unchanged, so
+  BibTeX and biber see exactly what they saw before.
+* ``%``: BibTeX has no comments; btparse ignores ``%`` to the end of the line outside
+  strings.  Between entries a ``%`` at the start of a line or after white space starts a
+  comment here (so ``% @misc{old, …}`` is a commented-out entry, as biber reads it);
+  the line is kept unchanged.  Inside an entry a ``%`` is an error, as for BibTeX.
+* An ``@`` between entries that is not followed by an entry type and ``{``/``(`` (an
+  e-mail address in a note) is an error for both programs; here it stays part of the
+  text between entries, reported.
+
+**Recovery, block by block.**  When an entry, ``@string`` or ``@preamble`` breaks the
+grammar, the scanner does not give up on the file: the block from its ``@`` to the next
+``@`` at the start of a line is returned as a ``broken`` block (with the reason and
+where), and scanning resumes there.  The reader sends only that block to the slow,
+lenient path (bibtexparser v2 plus repairs) and keeps its text byte for byte when that
+cannot read it either.  The same text always splits the same way, so a file with a
+broken block is still a fixpoint of read → write.
 """
 
 from __future__ import annotations
@@ -23,44 +53,65 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterator
 
-__all__ = ["ScanBlock", "ScanError", "iter_blocks", "scan"]
+__all__ = ["ScanBlock", "iter_blocks", "scan", "is_identifier", "key_is_legal", "split_value"]
 
-_BLOCK_START = re.compile(r"@(\w*)[ \t]*([{(])")
-# a block start at the start of a line inside a block: bibtexparser aborts the block there
-_LINE_BLOCK_START = re.compile(r"\n[ \t\f\v\r]*@\w*[ \t]*[{(]")
-# one brace group, any depth up to 8; a backslash and the next character are one unit (\{ is no brace)
-_G0 = r"\{(?:[^{}\\]++|\\.)*+\}"
-_G = _G0
+_WS = " \t\n\r\f\v"
+_SPACE = re.compile(r"[ \t\n\r\f\v]*+")
+#: BibTeX's identifier characters (entry types, field names, macro names)
+_ID = re.compile(r"[^\x00-\x20\"#%'(),={}\x7f]++")
+_DIGITS = re.compile(r"[0-9]++")
+_KEY_BRACE = re.compile(r"[^,}\x00-\x20]*+")  # control characters are white space to us, as to TeX
+_KEY_PAREN = re.compile(r"[^,\x00-\x20]*+")
+# a brace group, braces counted literally (no escapes), nested up to 8 deep, matched in C
+_G = r"\{[^{}]*+\}"
 for _ in range(7):
-    _G = r"\{(?:[^{}\\]++|\\.|" + _G + r")*+\}"
-_GROUP = re.compile(_G, re.DOTALL)
-_SPACE = re.compile(r"\s*+")
-_KEY = re.compile(r"([^,{}\"=()]*+),")
-_KEY_ONLY = re.compile(r"([^,{}\"=()]*+)([})])")
-_FIELD_NAME = re.compile(r"\s*+([^\s=,{}\"#()]++)\s*+=")
-_BARE = re.compile(r"[^\s,{}\"#()=]++")
-_STRING_KEY = re.compile(r"([^,{}\"=()]*+)=")
+    _G = r"\{(?:[^{}]++|" + _G + r")*+\}"
+_GROUP = re.compile(_G)
+_QUOTED = re.compile(r'"(?:[^"{}]++|' + _G + r')*+"')
+_BRACE = re.compile(r"[{}]")
+_QUOTE_OR_BRACE = re.compile(r'["{}]')
+_PAREN = re.compile(r"[()]")
+# between blocks: the next "@", skipping "%" comments that start a line or follow white space
+_TOP = re.compile(r"@|(?:^|(?<=[ \t]))%[^\n]*+", re.MULTILINE)
+# where scanning resumes after a broken block: an "@" at the start of a line
+_RESYNC = re.compile(r"\n[ \t]*+@")
+_RUNAWAY = re.compile(r"\n[ \t]*+@[^\x00-\x20\"#%'(),={}]++[ \t]*+[{(]")
 
 
 @dataclass(slots=True)
 class ScanBlock:
-    """One block, in the shape the reader consumes from either splitter."""
+    """One block, in the shape the reader consumes (from this scanner or the lenient path).
 
-    kind: str  # "text" | "comment" | "preamble" | "string" | "entry"
+    ``kind`` is ``text`` (between blocks; ``text`` the text, stripped), ``comment``
+    (``text`` the body), ``preamble`` (``text`` the value expression), ``string``
+    (``key`` the name, ``text`` the value expression), ``entry`` (``text`` the type as
+    written, ``key`` the key) or ``broken`` (``text`` the block exactly as written, ``key``
+    why BibTeX cannot read it).  ``raw`` is the block as written (comments, preambles,
+    strings, broken blocks), for writing it back byte for byte.
+    """
+
+    kind: str
     line: int  # 0-based line of the block start
-    text: str = ""  # comment text, preamble value, string value, entry type as written
-    key: str = ""  # string name or entry key
-    #: (name as written, raw value, 0-based line of its "=", parts or None when not yet parsed)
+    text: str = ""
+    key: str = ""
+    #: (name as written, raw value expression, 0-based line of its "=", parts or None when not yet parsed)
     fields: list[tuple[str, str, int, list[tuple[str, str]] | None]] = field(default_factory=list)
     note: str = ""  # how a malformed entry was repaired to be read at all (reported as a problem)
+    raw: str = ""
+    #: problems found in a block that is nevertheless legal (code, message, 0-based line)
+    warnings: list[tuple[str, str, int]] = field(default_factory=list)
 
 
-class _GiveUp(Exception):
-    pass
+class _Broken(Exception):
+    def __init__(self, pos: int, reason: str, head: bool = False):
+        super().__init__(reason)
+        self.pos = pos
+        self.reason = reason
+        self.head = head  # failed before the block's opening delimiter: the "@" was not a block start
 
 
 class _Lines:
-    """0-based line numbers of positions visited in increasing order (counting newlines incrementally)."""
+    """0-based line numbers of positions visited (counting newlines incrementally)."""
 
     __slots__ = ("text", "pos", "line")
 
@@ -76,189 +127,297 @@ class _Lines:
         return self.line
 
 
+def is_identifier(name: str) -> bool:
+    """Whether ``name`` is a BibTeX identifier (an entry type, field or macro name BibTeX accepts)."""
+    m = _ID.fullmatch(name)
+    return m is not None and not name[0].isdigit()
+
+
+def key_is_legal(key: str, delimiter: str = "{") -> bool:
+    """Whether BibTeX reads ``key`` whole in an entry opened with ``delimiter``."""
+    m = (_KEY_BRACE if delimiter == "{" else _KEY_PAREN).fullmatch(key)
+    return m is not None and bool(key)
+
+
+def _char(text: str, p: int) -> str:
+    return text[p:p + 1]
+
+
+def _group_end(text: str, p: int) -> int:
+    """Index after the brace group opened at ``p`` (braces counted literally)."""
+    m = _GROUP.match(text, p)
+    if m is not None:
+        return m.end()
+    depth = 0
+    for b in _BRACE.finditer(text, p):
+        if b.group() == "{":
+            depth += 1
+        else:
+            depth -= 1
+            if depth == 0:
+                return b.end()
+    raise _Broken(p, "a '{' that is never closed")
+
+
+def _quoted_end(text: str, p: int) -> int:
+    """Index after the ``"…"`` string opened at ``p`` (a ``"`` ends it only at brace depth 0)."""
+    m = _QUOTED.match(text, p)
+    if m is not None:
+        return m.end()
+    depth = 0
+    for b in _QUOTE_OR_BRACE.finditer(text, p + 1):
+        c = b.group()
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth < 0:
+                raise _Broken(b.start(), 'a "}" closes no "{" inside a quoted value')
+        elif depth == 0:
+            return b.end()
+    raise _Broken(p, 'a quoted value that never ends (or a "{" inside it that is never closed)')
+
+
+def _value(text: str, p: int, close: str) -> tuple[int, int, list[tuple[str, str]]]:
+    """Parse a value expression at ``p``: (end of the expression, index after the white space
+    following it, parts as ``("brace"|"quote"|"number"|"macro", text)``)."""
+    parts: list[tuple[str, str]] = []
+    while True:
+        c = text[p:p + 1]
+        if c == "{":
+            end = _group_end(text, p)
+            parts.append(("brace", text[p + 1:end - 1]))
+        elif c == '"':
+            end = _quoted_end(text, p)
+            parts.append(("quote", text[p + 1:end - 1]))
+        elif "0" <= c <= "9" and c:
+            m = _DIGITS.match(text, p)
+            assert m is not None
+            end = m.end()
+            parts.append(("number", m.group()))
+        else:
+            m = _ID.match(text, p)
+            if m is None:
+                what = "the end of the file" if not c else repr(c)
+                raise _Broken(p, f"expected a value (a {{…}} group, a \"…\" string, a number or a macro name), "
+                              f"found {what}")
+            end = m.end()
+            after = text[end:end + 1]
+            if after and after not in _WS and after not in ("," , close, "#"):
+                raise _Broken(end, f"unexpected {after!r} after the macro name {m.group()!r}")
+            parts.append(("macro", m.group()))
+        q = _SPACE.match(text, end).end()
+        if text[q:q + 1] == "#":
+            p = _SPACE.match(text, q + 1).end()
+            continue
+        return end, q, parts
+
+
+def split_value(raw: str) -> tuple[list[tuple[str, str]], str]:
+    """Split a value expression into its parts (as :func:`_value` does) and whatever text after
+    them is not part of it (``""`` when the whole expression is well formed) — for values that did
+    not come from this scanner (the lenient path, a writer checking what it copies)."""
+    parts: list[tuple[str, str]] = []
+    n = len(raw)
+    p = _SPACE.match(raw).end()
+    while p < n:
+        c = raw[p]
+        try:
+            if c == "{":
+                end = _group_end(raw, p)
+                parts.append(("brace", raw[p + 1:end - 1]))
+            elif c == '"':
+                end = _quoted_end(raw, p)
+                parts.append(("quote", raw[p + 1:end - 1]))
+            elif "0" <= c <= "9":
+                m = _DIGITS.match(raw, p)
+                assert m is not None
+                end = m.end()
+                parts.append(("number", m.group()))
+            else:
+                m = _ID.match(raw, p)
+                if m is None:
+                    return parts, raw[p:]
+                end = m.end()
+                parts.append(("macro", m.group()))
+        except _Broken:
+            return parts, raw[p:]
+        q = _SPACE.match(raw, end).end()
+        if q >= n:
+            return parts, ""
+        if raw[q] != "#":
+            return parts, raw[q:]
+        p = _SPACE.match(raw, q + 1).end()
+        if p >= n:
+            return parts, raw[q:]
+    return parts, ""
+
+
+def _runaway(raw: str) -> bool:
+    """A value that holds a line starting like an entry: BibTeX reads it as part of the value,
+    but the usual cause is a missing closing brace (btparse warns the same way)."""
+    return _RUNAWAY.search(raw) is not None
+
+
+def _entry(text: str, s: int, p: int, etype: str, lines: _Lines) -> tuple[ScanBlock, int]:
+    """An entry whose opening delimiter is at ``p``."""
+    close = "}" if text[p] == "{" else ")"
+    start_line = lines.at(s)
+    p = _SPACE.match(text, p + 1).end()
+    km = (_KEY_BRACE if close == "}" else _KEY_PAREN).match(text, p)
+    assert km is not None
+    if "{" in km.group():
+        # BibTeX reads the key up to the "}" that closes this brace and ends the entry there (its fields
+        # then are text); biber rejects it.  It is a typo, not a key: the block is kept as written.
+        raise _Broken(km.start(), f"the key {km.group()!r} holds a '{{' (BibTeX ends the entry at the next '}}', "
+                      "biber rejects it)")
+    block = ScanBlock("entry", start_line, etype, km.group())
+    p = _SPACE.match(text, km.end()).end()
+    fields = block.fields
+    while True:
+        c = text[p:p + 1]
+        if c == close:
+            return block, p + 1
+        if c != ",":
+            what = "the end of the file" if not c else repr(c)
+            after = f"after field {fields[-1][0]!r}" if fields else "after the key"
+            raise _Broken(p, f"expected ',' or {close!r} {after}, found {what}")
+        p = _SPACE.match(text, p + 1).end()
+        c = text[p:p + 1]
+        if c == close:
+            return block, p + 1
+        m = _ID.match(text, p)
+        if m is None or "0" <= c <= "9":
+            what = "the end of the file" if not c else repr(c)
+            raise _Broken(p, f"expected a field name, found {what}")
+        q = _SPACE.match(text, m.end()).end()
+        if text[q:q + 1] != "=":
+            hint = " (is the entry's closing brace missing before it?)" if m.group()[0] == "@" else ""
+            raise _Broken(q, f"expected '=' after field name {m.group()!r}{hint}")
+        v0 = _SPACE.match(text, q + 1).end()
+        v1, p, parts = _value(text, v0, close)
+        raw = text[v0:v1]
+        fields.append((m.group(), raw, lines.at(q), parts))
+        if "\n" in raw and _runaway(raw):
+            block.warnings.append((
+                "runaway-value", f"field {m.group()!r} holds a line that starts like an entry; BibTeX reads it "
+                "as part of the value (a closing brace is probably missing earlier)", lines.at(q)))
+
+
+def _comment_end(text: str, p: int) -> int:
+    """Index after a comment's delimited body opened at ``p``, or -1 when it never closes."""
+    if text[p] == "{":
+        try:
+            return _group_end(text, p)
+        except _Broken:
+            return -1
+    depth = 0
+    for m in _PAREN.finditer(text, p):
+        depth += 1 if m.group() == "(" else -1
+        if depth == 0:
+            return m.end()
+    return -1
+
+
+def _command(text: str, s: int, lines: _Lines) -> tuple[ScanBlock, int]:
+    """The block whose ``@`` is at ``s``: (block, index after it)."""
+    p = _SPACE.match(text, s + 1).end()
+    m = _ID.match(text, p)
+    if m is None or "0" <= text[p] <= "9":
+        raise _Broken(p, "an '@' not followed by an entry type", head=True)
+    etype = m.group()
+    kind = etype.lower()
+    p = _SPACE.match(text, m.end()).end()
+    c = text[p:p + 1]
+    if kind == "comment":
+        if c in ("{", "("):
+            end = _comment_end(text, p)
+            if end > 0:
+                return ScanBlock("comment", lines.at(s), text[p + 1:end - 1], raw=text[s:end]), end
+        # BibTeX's @comment: the word alone; what follows is text between entries
+        return ScanBlock("comment", lines.at(s), "", raw=text[s:m.end()]), m.end()
+    if c not in ("{", "("):
+        what = "the end of the file" if not c else repr(c)
+        raise _Broken(p, f"'@{etype}' is not followed by '{{' or '(' (found {what})", head=True)
+    if kind == "preamble" or kind == "string":
+        close = "}" if c == "{" else ")"
+        line0 = lines.at(s)
+        q = _SPACE.match(text, p + 1).end()
+        name = ""
+        if kind == "string":
+            nm = _ID.match(text, q)
+            if nm is None or "0" <= text[q:q + 1] <= "9":
+                raise _Broken(q, "expected a macro name in @string")
+            name = nm.group()
+            q = _SPACE.match(text, nm.end()).end()
+            if text[q:q + 1] != "=":
+                raise _Broken(q, f"expected '=' after @string name {name!r}")
+            q = _SPACE.match(text, q + 1).end()
+        v1, r, _parts = _value(text, q, close)
+        if text[r:r + 1] != close:
+            raise _Broken(r, f"expected {close!r} to end @{etype}")
+        return ScanBlock(kind, line0, text[q:v1], name, raw=text[s:r + 1]), r + 1
+    return _entry(text, s, p, etype, lines)
+
+
 def _implicit(text: str, start: int, end: int, lines: _Lines, out: list[ScanBlock]) -> None:
     chunk = text[start:end]
     stripped = chunk.strip()
     if not stripped:
         return
     first = start + (len(chunk) - len(chunk.lstrip()))
-    out.append(ScanBlock("text", lines.at(first), chunk[first - start:].rstrip()))
-
-
-def _quoted_end(text: str, i: int) -> int:
-    """Index after the ``"…"`` string opened at ``i``, by bibtexparser's rules (``{"}`` is a quote
-    character, a ``"`` after a backslash does not count, braces are not counted)."""
-    j = i + 1
-    n = len(text)
-    while True:
-        j = text.find('"', j)
-        if j < 0:
-            raise _GiveUp
-        if text[j - 1] == "\\":
-            j += 1
-            continue
-        if text[j - 1] == "{" and j + 1 < n and text[j + 1] == "}":
-            j += 1
-            continue
-        return j + 1
-
-
-def _value_end(text: str, p: int, close: str) -> tuple[int, list[tuple[str, str]]]:
-    """End of a field value expression starting at ``p`` (after ``=`` and white space), and its
-    parts in :func:`bibkit.sources.bibfile.parse_expression`'s shape."""
-    parts: list[tuple[str, str]] = []
-    n = len(text)
-    while True:
-        c = text[p] if p < n else ""
-        if c == "{":
-            m = _GROUP.match(text, p)
-            if m is None:
-                raise _GiveUp
-            end = m.end()
-            parts.append(("brace", text[p + 1:end - 1]))
-            p = end
-        elif c == '"':
-            end = _quoted_end(text, p)
-            parts.append(("quote", text[p + 1:end - 1]))
-            p = end
-        else:
-            m = _BARE.match(text, p)
-            if m is None:
-                raise _GiveUp
-            word = m.group(0)
-            parts.append(("number" if word.isdigit() else "macro", word))
-            p = m.end()
-        q = _SPACE.match(text, p).end()
-        if q < n and text[q] == "#":
-            p = _SPACE.match(text, q + 1).end()
-            continue
-        if q >= n or text[q] not in ("," + close):
-            raise _GiveUp
-        return p, parts
-
-
-def _entry(text: str, m: re.Match[str], lines: _Lines, close: str) -> tuple[ScanBlock, int]:
-    start_line = lines.at(m.start())
-    p = m.end()
-    km = _KEY.match(text, p)
-    if km is None:
-        km2 = _KEY_ONLY.match(text, p)
-        if km2 is None or km2.group(2) != close:
-            raise _GiveUp
-        return ScanBlock("entry", start_line, m.group(1), km2.group(1).strip()), km2.end()
-    block = ScanBlock("entry", start_line, m.group(1), km.group(1).strip())
-    p = km.end()
-    n = len(text)
-    while True:
-        fm = _FIELD_NAME.match(text, p)
-        if fm is None:
-            q = _SPACE.match(text, p).end()
-            if q < n and text[q] == close:
-                return block, q + 1
-            raise _GiveUp
-        eq = fm.end() - 1
-        v0 = _SPACE.match(text, fm.end()).end()
-        v1, parts = _value_end(text, v0, close)
-        block.fields.append((fm.group(1), text[v0:v1], lines.at(eq), parts))
-        q = _SPACE.match(text, v1).end()
-        if text[q] == ",":
-            p = q + 1
-            continue
-        return block, q + 1  # the closing delimiter (checked by _value_end)
-
-
-def _delimited(text: str, open_index: int, close: str, track_quotes: bool = True) -> int:
-    """Index of the delimiter closing a @comment/@preamble/@string body opened at ``open_index``."""
-    if close == ")" and not track_quotes and '"' in text[open_index:text.find(")", open_index) + 1]:
-        raise _GiveUp  # bibtexparser does not track quotes in parenthesised comments: leave it to it
-    if close == "}":
-        m = _GROUP.match(text, open_index)
-        if m is None:
-            raise _GiveUp
-        return m.end() - 1
-    # parenthesised: the first ")" outside braces and quotes
-    p = open_index + 1
-    n = len(text)
-    while p < n:
-        c = text[p]
-        if c == "{":
-            m = _GROUP.match(text, p)
-            if m is None:
-                raise _GiveUp
-            p = m.end()
-        elif c == '"':
-            p = _quoted_end(text, p)
-        elif c == ")":
-            return p
-        else:
-            p += 1
-    raise _GiveUp
-
-
-class ScanError(Exception):
-    """The text is not plainly well formed: split it with bibtexparser instead."""
+    out.append(ScanBlock("text", lines.at(first), stripped))
 
 
 def iter_blocks(text: str) -> Iterator[ScanBlock]:
-    """Blocks of well-formed ``.bib`` text, one at a time; raises :class:`ScanError` (possibly after
-    some blocks were yielded) at the first thing that is not plainly well formed."""
-    if "\\\\{" in text or "\\\\}" in text or "\r" in text:
-        raise ScanError("escaped backslash before a brace, or a carriage return")
+    """The blocks of ``.bib`` text in order; never raises (a block BibTeX cannot read is a
+    ``broken`` block, see the module docstring)."""
     lines = _Lines(text)
     pending: list[ScanBlock] = []
-    pos = 0
-    try:
-        while True:
-            m = _BLOCK_START.search(text, pos)
-            if m is None:
-                _implicit(text, pos, len(text), lines, pending)
-                yield from pending
-                return
-            _implicit(text, pos, m.start(), lines, pending)
-            if pending:
-                yield from pending
-                pending.clear()
-            kind = m.group(1).lower()
-            close = "}" if m.group(2) == "{" else ")"
-            if kind.startswith("comment"):  # bibtexparser's test: "@comments{…}" is a comment too
-                end = _delimited(text, m.end() - 1, close, track_quotes=False)
-                body = text[m.end():end]
-                if _LINE_BLOCK_START.search(body):
-                    raise _GiveUp
-                yield ScanBlock("comment", lines.at(m.start()), body.strip())
-                pos = end + 1
-            elif kind.startswith("preamble"):
-                end = _delimited(text, m.end() - 1, close)
-                body = text[m.end():end]
-                if _LINE_BLOCK_START.search(body):
-                    raise _GiveUp
-                yield ScanBlock("preamble", lines.at(m.start()), body)
-                pos = end + 1
-            elif kind.startswith("string"):
-                km = _STRING_KEY.match(text, m.end())
-                if km is None:
-                    raise _GiveUp
-                end = _delimited(text, m.end() - 1, close)
-                if end < km.end():
-                    raise _GiveUp
-                body = text[km.end():end]
-                if _LINE_BLOCK_START.search(body):
-                    raise _GiveUp
-                yield ScanBlock("string", lines.at(m.start()), body.strip(), km.group(1).strip())
-                pos = end + 1
-            else:
-                block, end = _entry(text, m, lines, close)
-                if _LINE_BLOCK_START.search(text, m.end(), end):
-                    raise _GiveUp
-                yield block
-                pos = end
-    except (_GiveUp, IndexError) as exc:
-        raise ScanError(f"not plainly well formed near offset {pos}") from exc
+    n = len(text)
+    pos = 0  # where the current text between blocks starts
+    look = 0  # where to look for the next "@"
+    stray: list[tuple[str, str, int]] = []
+    while True:
+        m = _TOP.search(text, look)
+        while m is not None and m.group() != "@":
+            m = _TOP.search(text, m.end())
+        if m is None:
+            _implicit(text, pos, n, lines, pending)
+            if pending and stray:
+                pending[-1].warnings.extend(stray)
+            yield from pending
+            return
+        s = m.start()
+        try:
+            block, end = _command(text, s, lines)
+        except _Broken as exc:
+            if exc.head:
+                # not a block: the "@" is part of the text between blocks (BibTeX reports an error)
+                stray.append(("stray-at", f"an '@' between entries that starts no entry ({exc.reason}): BibTeX "
+                              "reports an error here and skips to the next '@'; the text is kept unchanged",
+                              lines.at(s)))
+                look = s + 1
+                continue
+            _implicit(text, pos, s, lines, pending)
+            r = _RESYNC.search(text, s + 1)
+            stop = r.start() + 1 if r is not None else n
+            raw = text[s:stop].rstrip()
+            line0 = lines.at(s)
+            err_line = text.count("\n", s, min(exc.pos, stop)) + line0
+            pending.append(ScanBlock("broken", line0, raw, f"{exc.reason} (line {err_line + 1})", raw=raw))
+            pos = look = stop
+        else:
+            _implicit(text, pos, s, lines, pending)
+            pending.append(block)
+            pos = look = end
+        if stray:
+            (pending[-2] if len(pending) > 1 and pending[-2].kind == "text" else pending[-1]).warnings.extend(stray)
+            stray = []
+        yield from pending
+        pending.clear()
 
 
-def scan(text: str) -> list[ScanBlock] | None:
-    """All blocks of well-formed ``.bib`` text, or ``None`` when it is not plainly well formed."""
-    try:
-        return list(iter_blocks(text))
-    except ScanError:
-        return None
+def scan(text: str) -> list[ScanBlock]:
+    """All blocks of ``.bib`` text (see :func:`iter_blocks`)."""
+    return list(iter_blocks(text))
