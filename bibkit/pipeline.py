@@ -49,11 +49,12 @@ def read_inputs(paths: Sequence[str], fmt: str | None = None, *, strict: bool = 
     return doc
 
 
-def render(doc: Document, to: str = "bibtex", *, ascii: bool = False, code_note: bool = False) -> str:
-    """The output text of a document in one of :data:`OUTPUT_FORMATS`."""
+def render(doc: Document, to: str | None = None, *, ascii: bool = False, code_note: bool = False) -> str:
+    """The output text of a document in one of :data:`OUTPUT_FORMATS`; ``None`` writes entries read
+    from a ``.bib`` as they were written (types, fields, macros, comments) and new ones as BibTeX."""
     from .writers import write
 
-    if to not in OUTPUT_FORMATS:
+    if to is not None and to not in OUTPUT_FORMATS:
         raise InputError(f"unknown output format {to!r} (choose from {', '.join(OUTPUT_FORMATS)})")
     return write(doc, to, ascii=ascii, code_note=code_note)
 
@@ -62,7 +63,7 @@ def write_output(
     doc: Document,
     out: str | None,
     *,
-    to: str = "bibtex",
+    to: str | None = None,
     ascii: bool = False,
     code_note: bool = False,
     inputs: Iterable[str] = (),
@@ -221,7 +222,7 @@ def build(
     out: str | None = None,
     *,
     fmt: str | None = None,
-    to: str = "bibtex",
+    to: str | None = None,
     ascii: bool = False,
     strict: bool = False,
     key_format: str | None = None,
@@ -311,7 +312,7 @@ def convert(
     out: str | None = None,
     *,
     fmt: str | None = None,
-    to: str = "bibtex",
+    to: str | None = None,
     ascii: bool = False,
     strict: bool = False,
     key_format: str | None = None,

@@ -119,7 +119,9 @@ def add_io_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("inputs", nargs="+", metavar="INPUT", help="files to read ('-' = stdin): pasted listings, identifier lists, .bib, HF papers JSON")
     parser.add_argument("-o", "--output", metavar="OUT", help="output file ('-' or omitted = stdout); written atomically, an input is backed up before being overwritten")
     parser.add_argument("--from", dest="fmt", choices=FORMATS_IN, help="force the input format instead of detecting it")
-    parser.add_argument("--to", choices=FORMATS_OUT, default="bibtex", help="output format (default: bibtex)")
+    parser.add_argument("--to", choices=FORMATS_OUT, default=None,
+                        help="convert to this output format (default: entries read from .bib files are written as "
+                             "they were — types, fields, macros, comments — and others as BibTeX; e.g. --to biblatex)")
     parser.add_argument("--ascii", action="store_true", help="convert non-ASCII characters to LaTeX macros (for classic BibTeX)")
     parser.add_argument("--code-note", action="store_true", help="add a note 'Code: \\url{...}' for the paper's own GitHub repository")
     parser.add_argument("--key-format", metavar="FORMULA", help="citation key formula (default: auth.lower + shorttitle(3,3) + year)")

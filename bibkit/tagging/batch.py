@@ -68,7 +68,7 @@ def tag_files(
     *,
     auto: AutoTagOptions | None = None,
     fmt: str | None = None,
-    to: str = "bibtex",
+    to: str | None = None,
     ascii: bool = False,
     strict: bool = False,
     key_format: str | None = None,
