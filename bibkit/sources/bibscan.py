@@ -75,6 +75,11 @@ _PAREN = re.compile(r"[()]")
 _TOP = re.compile(r"@|(?:^|(?<=[ \t]))%[^\n]*+", re.MULTILINE)
 # where scanning resumes after a broken block: an "@" at the start of a line
 _RESYNC = re.compile(r"\n[ \t]*+@")
+# ", name =" (with the white space BibTeX allows), the name an identifier not starting with a digit
+_FIELD_HEAD = re.compile(r",[ \t\n\r\f\v]*+([^\x00-\x20\"#%'(),={}\x7f0-9][^\x00-\x20\"#%'(),={}\x7f]*+)"
+                         r"[ \t\n\r\f\v]*+()=[ \t\n\r\f\v]*+")
+# a value that is one brace group, and the white space after it (not followed by "#")
+_BRACE_VALUE = re.compile(r"(" + _G + r")[ \t\n\r\f\v]*+(?!#)")
 _RUNAWAY = re.compile(r"\n[ \t]*+@[^\x00-\x20\"#%'(),={}]++[ \t]*+[{(]")
 
 
@@ -275,33 +280,45 @@ def _entry(text: str, s: int, p: int, etype: str, lines: _Lines) -> tuple[ScanBl
     p = _SPACE.match(text, km.end()).end()
     fields = block.fields
     while True:
-        c = text[p:p + 1]
-        if c == close:
-            return block, p + 1
-        if c != ",":
-            what = "the end of the file" if not c else repr(c)
-            after = f"after field {fields[-1][0]!r}" if fields else "after the key"
-            raise _Broken(p, f"expected ',' or {close!r} {after}, found {what}")
-        p = _SPACE.match(text, p + 1).end()
-        c = text[p:p + 1]
-        if c == close:
-            return block, p + 1
-        m = _ID.match(text, p)
-        if m is None or "0" <= c <= "9":
-            what = "the end of the file" if not c else repr(c)
-            raise _Broken(p, f"expected a field name, found {what}")
-        q = _SPACE.match(text, m.end()).end()
-        if text[q:q + 1] != "=":
-            hint = " (is the entry's closing brace missing before it?)" if m.group()[0] == "@" else ""
-            raise _Broken(q, f"expected '=' after field name {m.group()!r}{hint}")
-        v0 = _SPACE.match(text, q + 1).end()
-        v1, p, parts = _value(text, v0, close)
-        raw = text[v0:v1]
-        fields.append((m.group(), raw, lines.at(q), parts))
-        if "\n" in raw and _runaway(raw):
-            block.warnings.append((
-                "runaway-value", f"field {m.group()!r} holds a line that starts like an entry; BibTeX reads it "
-                "as part of the value (a closing brace is probably missing earlier)", lines.at(q)))
+        # the usual field: ", name = {value}" with the value one brace group (two regex calls)
+        m = _FIELD_HEAD.match(text, p)
+        if m is None:
+            c = text[p:p + 1]
+            if c == close:
+                return block, p + 1
+            if c != ",":
+                what = "the end of the file" if not c else repr(c)
+                after = f"after field {fields[-1][0]!r}" if fields else "after the key"
+                raise _Broken(p, f"expected ',' or {close!r} {after}, found {what}")
+            p = _SPACE.match(text, p + 1).end()
+            c = text[p:p + 1]
+            if c == close:
+                return block, p + 1
+            nm = _ID.match(text, p)
+            if nm is None or "0" <= c <= "9":
+                what = "the end of the file" if not c else repr(c)
+                raise _Broken(p, f"expected a field name, found {what}")
+            q = _SPACE.match(text, nm.end()).end()
+            hint = " (is the entry's closing brace missing before it?)" if nm.group()[0] == "@" else ""
+            raise _Broken(q, f"expected '=' after field name {nm.group()!r}{hint}")
+        name = m.group(1)
+        v0 = m.end()
+        g = _BRACE_VALUE.match(text, v0) if text[v0:v0 + 1] == "{" else None
+        if g is not None:
+            v1 = g.end(1)
+            p = g.end()
+            raw = text[v0:v1]
+            parts = [("brace", raw[1:-1])]
+        else:
+            v1, p, parts = _value(text, v0, close)
+            raw = text[v0:v1]
+        eq = m.start(2)
+        fields.append((name, raw, lines.at(eq), parts))
+        if "\n@" in raw or "\n " in raw or "\n\t" in raw:
+            if _runaway(raw):
+                block.warnings.append((
+                    "runaway-value", f"field {name!r} holds a line that starts like an entry; BibTeX reads it "
+                    "as part of the value (a closing brace is probably missing earlier)", lines.at(eq)))
 
 
 def _comment_end(text: str, p: int) -> int:

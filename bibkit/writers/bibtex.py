@@ -203,6 +203,7 @@ class _Ctx:
         self.bad_chars: list[tuple[str, str]] = []  # (field, character)
         self.notes: list[tuple[str, str]] = []  # (code, message) about the entry being written
         self.drop: set[str] = set()  # lower-case names of fields a conversion made redundant
+        self.mixed = False  # the entry being written has fields written from the model
         self.xdata: dict[str, Entry] = {}  # casefolded key -> @xdata entry (bibtex dialect only)
 
     def note(self, code: str, message: str) -> None:
@@ -415,11 +416,11 @@ def _copy(raw: str, lname: str, ctx: _Ctx) -> str:
             value = to_ascii(raw)
             if not value.isascii():
                 ctx.bad([c for c in value if not c.isascii()])
-    if ctx.convert and not is_verbatim_field(lname):
-        if ctx.dialect == "biblatex" and "\\i" in value:
-            value = _DOTLESS_I.sub(r"\1{i}", value)
-        if lname in TYPESET_FIELDS and _may_stray(value):
+    if ctx.convert:
+        if lname in TYPESET_FIELDS and _may_stray(value):  # (typeset fields are never verbatim ones)
             value = _escape_raw(value)
+        if ctx.dialect == "biblatex" and "\\i" in value and not is_verbatim_field(lname):
+            value = _DOTLESS_I.sub(r"\1{i}", value)
     return value
 
 
@@ -479,6 +480,8 @@ def _origin_fields(entry: Entry, ctx: _Ctx) -> list[tuple[str, str]]:
             target = _TO_BIBTEX_FIELDS.get(n)
             if target is not None and target.lower() not in origin.fields:
                 renames[n] = target
+        if "date" in origin.fields:
+            renames["date"] = "year"  # see _bibtex_date
     elif ctx.dialect == "biblatex":
         if groups.get("month") == "date" and not _BIBER_MONTH.match(origin.fields.get("month", "")):
             forced.add("date")
@@ -486,30 +489,39 @@ def _origin_fields(entry: Entry, ctx: _Ctx) -> list[tuple[str, str]]:
                       if n in TYPESET_FIELDS and _URL_ARG_SPECIAL.search(origin.fields[n]))
     out: list[tuple[str, str]] = []
     regenerated: set[str] = set()
+    drop = ctx.drop
+    special = ctx.ascii or ctx.convert  # otherwise a copied value is the raw value, untouched
+    names = origin.names
     for lname in origin.fields:
-        if lname in ctx.drop:
+        if drop and lname in drop:
             continue
         raw = raw_value(origin, lname)
-        group = groups.get(lname, "extra:" + lname)
-        if ctx.dialect == "bibtex" and lname == "date" and not changed(group):
-            out.extend(_bibtex_date(entry, origin, groups, ctx))
-            regenerated.add(group)
-            continue
+        group = groups.get(lname) or "extra:" + lname
         if group not in forced and not changed(group):
-            value = _copy(raw, lname, ctx)
-            if group == "note" and want_code:
+            if renames and lname in renames:
+                if lname == "date":
+                    out.extend(_bibtex_date(entry, origin, groups, ctx))
+                    regenerated.add(group)
+                    ctx.mixed = True
+                    continue
+                value = _copy(raw, lname, ctx) if special else raw
+                if lname == "eprinttype" and value.lower() == "{arxiv}":
+                    value = "{arXiv}"
+                out.append((renames[lname], value))
+                continue
+            value = _copy(raw, lname, ctx) if special else raw
+            if want_code and group == "note":
                 value = _note_with_code(raw, code_url)
                 want_code = False
-            name = renames.get(lname) or origin.names.get(lname, lname)
-            if name.lower() == "archiveprefix" and lname == "eprinttype" and value.lower() == "{arxiv}":
-                value = "{arXiv}"
-            out.append((name, value))
+            out.append((names.get(lname, lname), value))
         elif group not in regenerated:
             regenerated.add(group)
+            ctx.mixed = True
             out.extend(_gen(entry, group, ctx, fresh=False))
             if group == "note":
                 want_code = False
     present_groups = set(groups.values())
+    copied = len(out)
     for group in _GROUP_ORDER:
         if group == "*extra*":
             for name in entry.extra:
@@ -531,6 +543,8 @@ def _origin_fields(entry: Entry, ctx: _Ctx) -> list[tuple[str, str]]:
         out.extend(_key_field(entry, ctx, present={n.lower() for n, _ in out}))
     elif "key" in entry.extra and "key" not in origin.fields:
         out.extend(_key_field(entry, ctx, present={n.lower() for n, _ in out}))
+    if len(out) != copied:
+        ctx.mixed = True
     return out
 
 
@@ -623,6 +637,7 @@ def _format(entry: Entry, ctx: _Ctx, key: str) -> str:
     ctx.notes = []
     ctx.drop = set()
     ctx.entry = entry
+    ctx.mixed = False
     origin = entry.bib
     if origin is not None and "__groups__" in origin.decoded:
         ctx.gen = ctx.dialect or _native_dialect(origin)
@@ -636,10 +651,12 @@ def _format(entry: Entry, ctx: _Ctx, key: str) -> str:
     else:
         ctx.gen = ctx.dialect or "bibtex"
         fields = _fresh_fields(entry, ctx)
+        ctx.mixed = True
         etype = output_type(entry, ctx.dialect)
     if ctx.dialect == "bibtex" and ctx.xdata and "xdata" in entry.extra:
         fields = _inline_xdata(entry, fields, ctx)
-    fields = _once(entry, fields, ctx)
+    if ctx.mixed:  # fields written from the model next to copied ones: never a name twice
+        fields = _once(entry, fields, ctx)
     if ctx.bad_chars:
         _note_bad_chars(entry, ctx)
     for code, message in ctx.notes:
