@@ -155,11 +155,15 @@ def test_missing_closing_brace_before_the_next_entry() -> None:
     assert blocks[1].key == "b" and blocks[1].line == 2
 
 
-def test_a_value_swallowing_the_next_entry_is_read_as_bibtex_does_but_reported() -> None:
+def test_a_line_that_starts_like_an_entry_always_starts_a_block() -> None:
+    # BibTeX would read b into a's title (the braces balance later); a brace is missing, b is kept
     text = "@misc{a,\n  title = {T,\n\n@misc{b,\n  title = {U}}\n},\n}\n"
-    [block] = scan(text)
-    assert block.kind == "entry" and [f[0] for f in block.fields] == ["title"]
-    assert block.warnings and block.warnings[0][0] == "runaway-value"
+    blocks = scan(text)
+    assert [b.kind for b in blocks] == ["broken", "entry", "text"]
+    assert "starts a new entry" in blocks[0].key and blocks[1].key == "b"
+    # and a comment that would reach over it is BibTeX's bare @comment: the entry inside is read
+    blocks = scan("@comment{ old:\n@misc{c, title = {V}}\n}\n")
+    assert [b.kind for b in blocks] == ["comment", "text", "entry", "text"] and blocks[2].key == "c"
 
 
 def test_the_same_text_always_splits_the_same_way() -> None:

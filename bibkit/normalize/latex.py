@@ -643,6 +643,8 @@ def _char_out(ch: str, ascii_: bool) -> str | None:
     """How one non-ASCII character is written (None: keep it as UTF-8)."""
     if not ascii_ and ch in PDFLATEX_SAFE:
         return None
+    if ch == NBSP:
+        return "~"
     if ch in _ASCII_MACROS and (ascii_ or ch not in PDFLATEX_SAFE):
         return _ASCII_MACROS[ch]
     macro = _letter_macro(ch)

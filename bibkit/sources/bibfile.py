@@ -295,7 +295,8 @@ class _Reader:
         key = head.group(2) if head and head.group(2) else None
         self.malformed(f"could not read this block ({reason}); its text is kept unchanged, fix it by hand",
                        line0, key)
-        self.doc.blocks.append(RawBlock("text", raw, origin=self.loc(line0)))
+        # raw marks it as a block kept as it was (the writer keeps free text from running into it)
+        self.doc.blocks.append(RawBlock("text", raw, origin=self.loc(line0), raw=raw))
 
     def add_string(self, name: str, raw: str, line0: int | None, written: str | None = None) -> None:
         raw = raw.strip()
@@ -664,6 +665,34 @@ def _from_bibtexparser(text: str) -> list[ScanBlock]:
     return out
 
 
+def _plausible_fields(fields: list[tuple[str, str, int, list[tuple[str, str]] | None]]) -> bool:
+    """A lenient reading worth taking: every value parses (up to a missing comma the reader splits off)
+    and no field name repeats — otherwise the lenient parser has cut the text in the wrong places and
+    the block is better kept as it is."""
+    seen: set[str] = set()
+    pending = [(n, v) for n, v, _line, _parts in fields]
+    while pending:
+        name, raw = pending.pop()
+        if "%" in name:
+            kinds = [ln.strip().startswith("%") for ln in name.split("\n") if ln.strip()]
+            if False in kinds and True in kinds[kinds.index(False):]:
+                return False  # a name, then comment lines: text that is not a field at all
+            name = _split_comment_lines(name, raw)[0]
+            if not name:
+                continue
+        lname = name.strip().lower()
+        if lname in seen or not lname:
+            return False
+        seen.add(lname)
+        leftover = parse_expression(raw.strip())[1]
+        if leftover:
+            m = _MISSING_COMMA.match(leftover)
+            if m is None:
+                return False
+            pending.append((m.group(1), m.group(2).strip().rstrip(",").strip()))
+    return True
+
+
 def _lenient_blocks(raw: str, line0: int) -> list[ScanBlock] | None:
     """One broken block read the lenient way, lines counted from ``line0``: exactly one entry,
     @string or @preamble (with any text around it), or ``None`` when it cannot be read so."""
@@ -675,6 +704,13 @@ def _lenient_blocks(raw: str, line0: int) -> list[ScanBlock] | None:
         return None
     if sum(1 for b in blocks if b.kind in ("entry", "string", "preamble")) != 1:
         return None
+    for b in blocks:
+        if b.kind in ("text", "comment") and "@" in b.text:
+            return None  # text around it that BibTeX would read differently once the entry is rewritten
+        if b.kind == "entry" and not _plausible_fields(b.fields):
+            return None
+        if b.kind in ("string", "preamble") and parse_expression(b.text.strip())[1]:
+            return None  # a value that does not parse: the block is better kept as it is
     for b in blocks:
         b.line += line0
         b.fields = [(n, v, line + line0, parts) for n, v, line, parts in b.fields]

@@ -37,14 +37,21 @@ Where biber (btparse) differs, the choice made here, and why:
 * An ``@`` between entries that is not followed by an entry type and ``{``/``(`` (an
   e-mail address in a note) is an error for both programs; here it stays part of the
   text between entries, reported.
+* A line that starts like a block (``@type{`` or ``@type(`` at the start of a line) always
+  starts a new block.  BibTeX would read it as part of a value when a brace opened earlier is
+  closed only later (btparse warns of a "runaway string" there); in practice that is a missing
+  closing brace, and reading it this way keeps the next entry instead of hiding it in a value.
+  (None of TeX Live's bibliographies has such a line inside a value.)  A ``@comment{…}`` body
+  that would span such a line is BibTeX's bare ``@comment``, so the entry inside is read.
 
 **Recovery, block by block.**  When an entry, ``@string`` or ``@preamble`` breaks the
 grammar, the scanner does not give up on the file: the block from its ``@`` to the next
-``@`` at the start of a line is returned as a ``broken`` block (with the reason and
-where), and scanning resumes there.  The reader sends only that block to the slow,
+line that starts like a block is returned as a ``broken`` block (with the reason and
+where), and scanning resumes there — or earlier, as BibTeX itself resumes, at the first
+``@`` after the error that starts a complete entry before that line.  The reader sends only that block to the slow,
 lenient path (bibtexparser v2 plus repairs) and keeps its text byte for byte when that
-cannot read it either.  The same text always splits the same way, so a file with a
-broken block is still a fixpoint of read → write.
+cannot read it either.  Since no block reaches past such a line, how a block splits does not
+depend on what follows it: a file with a broken block is still a fixpoint of read → write.
 """
 
 from __future__ import annotations
@@ -73,14 +80,14 @@ _QUOTE_OR_BRACE = re.compile(r'["{}]')
 _PAREN = re.compile(r"[()]")
 # between blocks: the next "@", skipping "%" comments that start a line or follow white space
 _TOP = re.compile(r"@|(?:^|(?<=[ \t]))%[^\n]*+", re.MULTILINE)
-# where scanning resumes after a broken block: an "@" at the start of a line
-_RESYNC = re.compile(r"\n[ \t]*+@")
+# a line that starts like a block ("@type{" or "@type("): always a block boundary (see the module
+# docstring); scanning resumes at the next one after a broken block
+_BOUNDARY = re.compile(r"\n[ \t]*+@[ \t]*+[^\x00-\x20\"#%'(),={}\x7f]++[ \t]*+[{(]")
 # ", name =" (with the white space BibTeX allows), the name an identifier not starting with a digit
 _FIELD_HEAD = re.compile(r",[ \t\n\r\f\v]*+([^\x00-\x20\"#%'(),={}\x7f0-9][^\x00-\x20\"#%'(),={}\x7f]*+)"
                          r"[ \t\n\r\f\v]*+()=[ \t\n\r\f\v]*+")
 # a value that is one brace group, and the white space after it (not followed by "#")
 _BRACE_VALUE = re.compile(r"(" + _G + r")[ \t\n\r\f\v]*+(?!#)")
-_RUNAWAY = re.compile(r"\n[ \t]*+@[^\x00-\x20\"#%'(),={}]++[ \t]*+[{(]")
 
 
 @dataclass(slots=True)
@@ -258,12 +265,6 @@ def split_value(raw: str) -> tuple[list[tuple[str, str]], str]:
     return parts, ""
 
 
-def _runaway(raw: str) -> bool:
-    """A value that holds a line starting like an entry: BibTeX reads it as part of the value,
-    but the usual cause is a missing closing brace (btparse warns the same way)."""
-    return _RUNAWAY.search(raw) is not None
-
-
 def _entry(text: str, s: int, p: int, etype: str, lines: _Lines) -> tuple[ScanBlock, int]:
     """An entry whose opening delimiter is at ``p``."""
     close = "}" if text[p] == "{" else ")"
@@ -314,11 +315,6 @@ def _entry(text: str, s: int, p: int, etype: str, lines: _Lines) -> tuple[ScanBl
             raw = text[v0:v1]
         eq = m.start(2)
         fields.append((name, raw, lines.at(eq), parts))
-        if "\n@" in raw or "\n " in raw or "\n\t" in raw:
-            if _runaway(raw):
-                block.warnings.append((
-                    "runaway-value", f"field {name!r} holds a line that starts like an entry; BibTeX reads it "
-                    "as part of the value (a closing brace is probably missing earlier)", lines.at(eq)))
 
 
 def _comment_end(text: str, p: int) -> int:
@@ -349,7 +345,7 @@ def _command(text: str, s: int, lines: _Lines) -> tuple[ScanBlock, int]:
     if kind == "comment":
         if c in ("{", "("):
             end = _comment_end(text, p)
-            if end > 0:
+            if end > 0 and _BOUNDARY.search(text, p, end) is None:
                 return ScanBlock("comment", lines.at(s), text[p + 1:end - 1], raw=text[s:end]), end
         # BibTeX's @comment: the word alone; what follows is text between entries
         return ScanBlock("comment", lines.at(s), "", raw=text[s:m.end()]), m.end()
@@ -375,6 +371,25 @@ def _command(text: str, s: int, lines: _Lines) -> tuple[ScanBlock, int]:
             raise _Broken(r, f"expected {close!r} to end @{etype}")
         return ScanBlock(kind, line0, text[q:v1], name, raw=text[s:r + 1]), r + 1
     return _entry(text, s, p, etype, lines)
+
+
+def _recover(text: str, s: int, error: int, stop: int, lines: _Lines) -> int:
+    """Where the broken block starting at ``s`` ends: at the first ``@`` after the error that starts
+    a block readable without passing ``stop`` (BibTeX's own recovery: skip to the next ``@``, here kept
+    within the segment), else at ``stop`` (the next line that starts like a block)."""
+    q = max(error, s + 1)
+    while True:
+        a = text.find("@", q, stop)
+        if a < 0:
+            return stop
+        try:
+            block, end = _command(text, a, lines)
+        except _Broken:
+            q = a + 1
+            continue
+        if end <= stop and block.kind in ("entry", "string", "preamble"):
+            return a
+        q = a + 1
 
 
 def _implicit(text: str, start: int, end: int, lines: _Lines, out: list[ScanBlock]) -> None:
@@ -408,6 +423,11 @@ def iter_blocks(text: str) -> Iterator[ScanBlock]:
         s = m.start()
         try:
             block, end = _command(text, s, lines)
+            if block.kind != "comment":
+                b = _BOUNDARY.search(text, s + 1, end)
+                if b is not None:
+                    raise _Broken(b.start() + 1, "a line inside it starts a new entry (a closing brace is "
+                                  "probably missing before it)")
         except _Broken as exc:
             if exc.head:
                 # not a block: the "@" is part of the text between blocks (BibTeX reports an error)
@@ -417,8 +437,8 @@ def iter_blocks(text: str) -> Iterator[ScanBlock]:
                 look = s + 1
                 continue
             _implicit(text, pos, s, lines, pending)
-            r = _RESYNC.search(text, s + 1)
-            stop = r.start() + 1 if r is not None else n
+            r = _BOUNDARY.search(text, s + 1)
+            stop = _recover(text, s, exc.pos, r.start() + 1 if r is not None else n, lines)
             raw = text[s:stop].rstrip()
             line0 = lines.at(s)
             err_line = text.count("\n", s, min(exc.pos, stop)) + line0

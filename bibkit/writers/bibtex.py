@@ -485,8 +485,11 @@ def _origin_fields(entry: Entry, ctx: _Ctx) -> list[tuple[str, str]]:
     elif ctx.dialect == "biblatex":
         if groups.get("month") == "date" and not _BIBER_MONTH.match(origin.fields.get("month", "")):
             forced.add("date")
-        forced.update(groups.get(n, "extra:" + n) for n in origin.fields
-                      if n in TYPESET_FIELDS and _URL_ARG_SPECIAL.search(origin.fields[n]))
+        for n in origin.fields:
+            if n in TYPESET_FIELDS and _URL_ARG_SPECIAL.search(origin.fields[n]):
+                forced.add(groups.get(n, "extra:" + n))
+                ctx.note("verbatim-as-text", f"{n}: biber passes fields to LaTeX inside macro arguments, where "
+                         "\\verb cannot work and \\url/\\path cannot read % or #; written as escaped text")
     out: list[tuple[str, str]] = []
     regenerated: set[str] = set()
     drop = ctx.drop
@@ -566,7 +569,7 @@ def _nonempty_groups(e: Entry) -> set[str]:
     return out
 
 
-_URL_ARG_SPECIAL = re.compile(r"\\(?:url|href)\s*\{[^{}]*[%#]")
+_URL_ARG_SPECIAL = re.compile(r"\\verb(?![A-Za-z])|\\(?:url|href|path|nolinkurl)\s*(?:\{[^{}]*|([^A-Za-z{\s])(?:(?!\1).)*)[%#]")
 def _may_stray(value: str) -> bool:
     """Whether a raw value holds a character escape_strays() may have to escape (six C-level scans
     beat one regular expression over 100,000 abstracts)."""
@@ -867,6 +870,28 @@ def _strings_first(blocks: list[Entry | RawBlock]) -> list[Entry | RawBlock]:
     return out
 
 
+def _kept_last(blocks: list[Entry | RawBlock]) -> list[Entry | RawBlock]:
+    """The blocks in order, except that free text right after a block kept as it was (one no reader
+    could read) is written before it: a reader takes everything up to the next line that starts
+    like a block as part of the kept one, so text after it would change how it reads next time."""
+    if not any(isinstance(b, RawBlock) and b.kind == "text" and b.raw is not None for b in blocks):
+        return blocks
+    out: list[Entry | RawBlock] = []
+    held: list[RawBlock] = []  # kept blocks waiting for the free text after them
+    for block in blocks:
+        if isinstance(block, RawBlock) and block.kind == "text":
+            if block.raw is not None:
+                held.append(block)
+            else:
+                out.append(block)  # free text goes out at once, before a kept block still held
+            continue
+        out.extend(held)
+        held = []
+        out.append(block)
+    out.extend(held)
+    return out
+
+
 def write(doc: Document, *, dialect: str | None = "bibtex", ascii: bool = False,  # noqa: A002
           code_note: bool = False) -> str:
     """The whole document as ``.bib`` text: ``dialect`` ``"bibtex"`` or ``"biblatex"`` writes for
@@ -877,7 +902,7 @@ def write(doc: Document, *, dialect: str | None = "bibtex", ascii: bool = False,
     chunks: list[str] = []
     if dialect == "bibtex":
         ctx.xdata = {e.key.casefold(): e for e in doc.entries if e.entry_type == "xdata" and e.key}
-    for block in (_strings_first(doc.blocks) if ctx.convert else doc.blocks):
+    for block in _kept_last(_strings_first(doc.blocks) if ctx.convert else doc.blocks):
         if isinstance(block, Entry):
             key = block.key
             if not key:
