@@ -196,8 +196,9 @@ class _Reader:
                 if value is None and self.later is not None and name in self.later:
                     value = self.later[name]
                     p = Problem("macro-used-before-definition", f"@string macro {text!r} is used before its "
-                                "definition (BibTeX reads definitions in order); the definition is used, and "
-                                "the output defines it first", "info", self.loc(line0), key or None)
+                                "definition: BibTeX and biber read definitions in order and find it undefined "
+                                "here (move the @string up; --to bibtex/biblatex does); bibkit uses the "
+                                "definition for its own values", "info", self.loc(line0), key or None)
                     (entry.problems if entry is not None else self.doc.problems).append(p)
                 if value is None:
                     self.undefined.add(name)

@@ -33,6 +33,7 @@ import subprocess
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
@@ -97,6 +98,11 @@ def _norm(value: str) -> str:
 def reference_entries(text: str) -> list[RefEntry]:
     """The entries of ``text`` as pybtex's BibTeX-grammar parser reads them (errors tolerated: a
     field or entry it cannot read is simply not there, the same way on both sides of a comparison)."""
+    return list(_reference_entries(text))
+
+
+@lru_cache(maxsize=8)
+def _reference_entries(text: str) -> tuple[RefEntry, ...]:
     from pybtex.database.input.bibtex import LowLevelParser, month_names
 
     parser = LowLevelParser(text, macros=dict(month_names), handle_error=lambda error: None)
@@ -114,7 +120,7 @@ def reference_entries(text: str) -> list[RefEntry]:
             if lname not in values:  # BibTeX keeps the first of duplicate fields
                 values[lname] = _norm("".join(parts))
         out.append(RefEntry(kind, key, values))
-    return out
+    return tuple(out)
 
 
 @dataclass
