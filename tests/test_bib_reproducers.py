@@ -211,6 +211,18 @@ def test_13_types_and_dates_as_written_by_default_converted_and_reported_with_to
             ("caesar", "date-kept")} <= codes
 
 
+def test_13_a_type_is_mapped_only_when_the_entry_has_what_the_target_needs(tmp_path: Path) -> None:
+    text = ("@reference{LIMC,\n  title = {Lexicon Iconographicum},\n  shorthand = {LIMC},\n}\n\n"
+            "@report{tr,\n  author = {A, B},\n  title = {T},\n  institution = {MIT},\n  date = {1999},\n}\n\n"
+            "@thesis{th,\n  author = {C, D},\n  title = {U},\n  type = {phdthesis},\n  institution = {ETH},\n"
+            "  year = 2001,\n}\n")
+    out, report = convert(tmp_path, text, "--to", "bibtex")
+    assert "@reference{LIMC," in out and "@techreport{tr," in out and "year = 1999," in out
+    assert "@phdthesis{th," in out and "school = {ETH}" in out and "type =" not in out
+    notes = {p["key"]: p["message"] for p in problems(report) if p["code"] == "nonstandard-type"}
+    assert "lack author, publisher, year" in notes["LIMC"]
+
+
 # 14 -----------------------------------------------------------------------------------------------
 def test_14_biber_typesets_what_it_typeset_before(tmp_path: Path) -> None:
     text = ('@Book{Tschichold:NT91,\n  author = "Jan Tschichold",\n  title = "Die neue Typographie",\n'

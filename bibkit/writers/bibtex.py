@@ -162,29 +162,69 @@ _THESIS_KINDS = {"phdthesis": "phdthesis", "phd": "phdthesis", "mathesis": "mast
                  "mastersthesis": "mastersthesis", "masters": "mastersthesis"}
 
 
+#: what the standard styles (plain.bst) require of each type: one name of each tuple (else they warn)
+_REQUIRED = {
+    "book": (("author", "editor"), ("title",), ("publisher",), ("year",)),
+    "inbook": (("author", "editor"), ("title",), ("chapter", "pages"), ("publisher",), ("year",)),
+    "incollection": (("author",), ("title",), ("booktitle",), ("publisher",), ("year",)),
+    "proceedings": (("title",), ("year",)),
+    "techreport": (("author",), ("title",), ("institution",), ("year",)),
+    "phdthesis": (("author",), ("title",), ("school",), ("year",)),
+    "mastersthesis": (("author",), ("title",), ("school",), ("year",)),
+    "misc": (),
+}
+
+
 def _bibtex_type(entry: Entry, written: str, ctx: "_Ctx") -> str:
-    """The type an entry read from a ``.bib`` gets with ``--to bibtex`` (conversions reported)."""
+    """The type an entry read from a ``.bib`` gets with ``--to bibtex`` (conversions reported).
+
+    A BibLaTeX type is mapped (:data:`TO_BIBTEX_TYPES`, ``@thesis`` by its ``type`` field) only when
+    the entry has what the standard styles require of the target type; otherwise it is kept as
+    written (styles then treat it as ``@misc``, with one warning instead of several) and reported.
+    """
     t = written.lower()
     if t in BIBTEX_TYPES:
         return written
-    if t == "thesis":
-        kind = (entry.extra.get("type") or "").strip().lower().replace(" ", "")
-        target = _THESIS_KINDS.get(kind)
-        if target is not None:
-            ctx.drop.add("type")  # BibTeX's own label for the kind ("PhD thesis") replaces the key
-        else:
-            target = "phdthesis"  # styles print a non-empty type field in place of "PhD thesis"
-        ctx.note("converted-type", f"@{written} written as @{target} for classic BibTeX")
-        return target
-    target = TO_BIBTEX_TYPES.get(t)
-    if target is not None:
-        ctx.note("converted-type", f"@{written} written as @{target} for classic BibTeX")
-        return target
     if t == "xdata" or t == "set":
         return written
-    ctx.note("nonstandard-type", f"@{written} is not a type of the standard BibTeX styles; kept as written "
-             "(styles that do not define it treat it as @misc and warn)")
-    return written
+    drop: set[str] = set()
+    renames: dict[str, str] = {}
+    if t == "thesis":
+        kind = (entry.extra.get("type") or "").strip().lower().replace(" ", "")
+        target: str | None = _THESIS_KINDS.get(kind)
+        if target is not None:
+            drop.add("type")  # BibTeX's own label for the kind ("PhD thesis") replaces the key
+        else:
+            target = "phdthesis"  # styles print a non-empty type field in place of "PhD thesis"
+        if entry.bib is not None and "institution" in entry.bib.fields and "school" not in entry.bib.fields:
+            renames["institution"] = "school"  # BibLaTeX's thesis field for BibTeX's school
+    else:
+        target = TO_BIBTEX_TYPES.get(t)
+    if target is None:
+        ctx.note("nonstandard-type", f"@{written} is not a type of the standard BibTeX styles; kept as written "
+                 "(styles that do not define it treat it as @misc and warn)")
+        return written
+    missing = [names[0] for names in _REQUIRED.get(target, ()) if not any(_has_field(entry, n, renames) for n in names)]
+    if missing:
+        ctx.note("nonstandard-type", f"@{written} kept as written: as @{target} it would lack {', '.join(missing)} "
+                 "(classic BibTeX styles treat it as @misc)")
+        return written
+    ctx.drop |= drop
+    ctx.type_renames = renames
+    ctx.note("converted-type", f"@{written} written as @{target} for classic BibTeX")
+    return target
+
+
+def _has_field(entry: Entry, name: str, renames: dict[str, str]) -> bool:
+    origin = entry.bib
+    names = set(origin.fields) if origin is not None else set()
+    names |= {renames[n] for n in renames if n in names}
+    names |= {_TO_BIBTEX_FIELDS[n].lower() for n in names if n in _TO_BIBTEX_FIELDS}
+    if name == "year":
+        return "year" in names or "date" in names or bool(entry.date)
+    if name in ("author", "editor"):
+        return bool(entry.authors if name == "author" else entry.editors) or name in names
+    return name in names or bool(entry.extra.get(name)) or bool(getattr(entry, name, None))
 
 
 class _Ctx:
@@ -204,6 +244,7 @@ class _Ctx:
         self.notes: list[tuple[str, str]] = []  # (code, message) about the entry being written
         self.drop: set[str] = set()  # lower-case names of fields a conversion made redundant
         self.mixed = False  # the entry being written has fields written from the model
+        self.type_renames: dict[str, str] = {}  # field renames a type conversion needs (thesis: institution)
         self.xdata: dict[str, Entry] = {}  # casefolded key -> @xdata entry (bibtex dialect only)
 
     def note(self, code: str, message: str) -> None:
@@ -482,6 +523,7 @@ def _origin_fields(entry: Entry, ctx: _Ctx) -> list[tuple[str, str]]:
                 renames[n] = target
         if "date" in origin.fields:
             renames["date"] = "year"  # see _bibtex_date
+        renames.update(ctx.type_renames)
     elif ctx.dialect == "biblatex":
         if groups.get("month") == "date" and not _BIBER_MONTH.match(origin.fields.get("month", "")):
             forced.add("date")
@@ -641,6 +683,7 @@ def _format(entry: Entry, ctx: _Ctx, key: str) -> str:
     ctx.drop = set()
     ctx.entry = entry
     ctx.mixed = False
+    ctx.type_renames = {}
     origin = entry.bib
     if origin is not None and "__groups__" in origin.decoded:
         ctx.gen = ctx.dialect or _native_dialect(origin)
