@@ -254,3 +254,32 @@ def test_generated_files_read_as_pybtex_reads_them(pieces: list[tuple[str, str]]
     blocks = scan(text)
     assert not any(b.kind == "broken" for b in blocks), [b.key for b in blocks if b.kind == "broken"]
     assert _expand(blocks) == _pybtex(text)
+
+
+# --------------------------------------------------------------------------- issue #10: what settles after one pass
+
+
+def _twice(text: str) -> tuple[str, str]:
+    from bibkit.writers import write
+
+    once = write(read(text, "x.bib"), None)
+    return once, write(read(once, "x.bib"), None)
+
+
+def test_a_broken_block_is_kept_byte_for_byte_and_not_split_further() -> None:
+    broken = "@article{bad,\n  title = {Unclosed {brace,\n  note = {x} {y},\n  year = 2001\n% trailing words"
+    text = f"@misc{{a, title = {{A}}}}\n\n{broken}\n\n@misc{{b, title = {{B}}}}\n"
+    doc = read(text, "x.bib")
+    [problem] = [p for p in doc.all_problems() if p.code == "malformed-entry"]
+    assert "kept unchanged" in problem.message and problem.key == "bad"
+    once, again = _twice(text)
+    assert broken in once and again == once
+    assert [e.key for e in read(once, "x.bib").entries] == ["a", "b"]
+
+
+def test_nul_bytes_are_removed_and_reported() -> None:
+    doc = read("@misc{a,\n  title = {T\x00itle},\x00\n}\n", "x.bib")
+    [problem] = [p for p in doc.all_problems() if p.code == "nul-bytes"]
+    assert "2 NUL byte(s)" in problem.message and problem.location.line == 2
+    once, again = _twice("@misc{a,\n  title = {T\x00itle},\x00\n}\n")
+    assert "\x00" not in once and "title = {Title}" in once and again == once

@@ -1,10 +1,10 @@
 """Read ``.bib`` files (BibTeX and BibLaTeX) into the model, keeping enough to write them back exactly.
 
-The text is split into blocks by :mod:`bibkit.sources.bibscan`, a fast splitter
-that returns exactly what bibtexparser v2's does for well-formed text, or, for any
-file that is not plainly well formed, by ``bibtexparser.parse_string`` itself (no
-middleware: we want the raw value expressions), whose error recovery then applies.
-This module then
+The text is split into blocks by :mod:`bibkit.sources.bibscan`, which follows
+BibTeX's own grammar and recovers block by block: only a block BibTeX cannot read
+goes to the slow, lenient path — ``bibtexparser.parse_string`` on that block alone
+(no middleware: we want the raw value expressions) plus the repairs below — and is
+kept byte for byte when that reading is not plausible.  This module then
 
 * resolves ``@string`` macros and ``#`` concatenations (macro names are
   case-insensitive; ``jan``…``dec`` are predefined) for the model's values,
@@ -22,11 +22,11 @@ This module then
 * keeps ``@string``, ``@preamble``, ``@comment`` and the text between entries
   as :class:`RawBlock` s, in order.
 
-Malformed input never sinks the file: a block bibtexparser could not parse, a
-duplicate field, a missing comma between fields, text that looks like the
-remains of an entry with one ``}`` too many — each becomes a :class:`Problem`
-naming file, line and key, and the text of a bad block is kept as a ``text``
-block so writing the file back does not delete it.  ``strict=True`` raises
+Malformed input never sinks the file: a block BibTeX cannot read, a duplicate
+field, a missing comma between fields, text that looks like the remains of an
+entry with one ``}`` too many, a NUL byte — each becomes a :class:`Problem`
+naming file, line and key, and the text of a block nothing could read is kept as
+a ``text`` block (with ``raw`` set) so writing the file back changes nothing.  ``strict=True`` raises
 :class:`~bibkit.errors.InputError` for the first malformed entry instead.
 Duplicate keys are not malformed: both entries are kept, the later one gets a
 ``duplicate-key`` problem (key assignment then suffixes it).  Keys are kept as
