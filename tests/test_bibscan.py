@@ -160,7 +160,7 @@ def test_a_line_that_starts_like_an_entry_always_starts_a_block() -> None:
     text = "@misc{a,\n  title = {T,\n\n@misc{b,\n  title = {U}}\n},\n}\n"
     blocks = scan(text)
     assert [b.kind for b in blocks] == ["broken", "entry", "text"]
-    assert "starts a new entry" in blocks[0].key and blocks[1].key == "b"
+    assert "next line that starts an entry" in blocks[0].key and blocks[1].key == "b"
     # and a comment that would reach over it is BibTeX's bare @comment: the entry inside is read
     blocks = scan("@comment{ old:\n@misc{c, title = {V}}\n}\n")
     assert [b.kind for b in blocks] == ["comment", "text", "entry", "text"] and blocks[2].key == "c"
@@ -283,3 +283,20 @@ def test_nul_bytes_are_removed_and_reported() -> None:
     assert "2 NUL byte(s)" in problem.message and problem.location.line == 2
     once, again = _twice("@misc{a,\n  title = {T\x00itle},\x00\n}\n")
     assert "\x00" not in once and "title = {Title}" in once and again == once
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("@" * 20000, [("text", 1)]),
+    ("@comment{" * 2000, [("comment", 2000), ("text", 2000)]),
+    ("@misc{k, t = {" * 2000, [("broken", 1)]),
+    ('@misc{k, t = "' * 2000, [("broken", 1)]),
+    ("@misc{k, t = {x\n" * 2000, [("broken", 2000)]),
+])
+def test_hostile_shapes_are_read_in_one_pass(text: str, expected: list[tuple[str, int]]) -> None:
+    # each of these used to make a scanner re-read the rest of the file from every "@" (quadratic);
+    # reading stops at the next line that starts a block and resumes where reading reached, as BibTeX does
+    from collections import Counter
+
+    blocks = scan(text)
+    assert sorted(Counter(b.kind for b in blocks).items()) == sorted(expected)
+    assert "".join(b.raw or b.text for b in blocks).replace("\n", "") == text.replace("\n", "")

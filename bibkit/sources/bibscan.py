@@ -115,11 +115,14 @@ class ScanBlock:
 
 
 class _Broken(Exception):
-    def __init__(self, pos: int, reason: str, head: bool = False):
+    def __init__(self, pos: int, reason: str, head: bool = False, reached: int | None = None):
         super().__init__(reason)
         self.pos = pos
         self.reason = reason
         self.head = head  # failed before the block's opening delimiter: the "@" was not a block start
+        #: how far reading went before it failed (an unclosed group is read to the end of the segment):
+        #: BibTeX resumes looking for an "@" there, and so does recovery — which keeps it linear
+        self.reached = pos if reached is None else reached
 
 
 class _Lines:
@@ -151,33 +154,37 @@ def key_is_legal(key: str, delimiter: str = "{") -> bool:
     return m is not None and bool(key)
 
 
-def _char(text: str, p: int) -> str:
-    return text[p:p + 1]
+def _found(text: str, p: int, e: int) -> str:
+    """What is at ``p`` for an error message (``e``: where the block must end at the latest)."""
+    if p < e:
+        return repr(text[p])
+    return "the end of the file" if e >= len(text) else "a line that starts the next entry"
 
 
-def _group_end(text: str, p: int) -> int:
-    """Index after the brace group opened at ``p`` (braces counted literally)."""
-    m = _GROUP.match(text, p)
+def _group_end(text: str, p: int, e: int) -> int:
+    """Index after the brace group opened at ``p`` (braces counted literally), not looking past ``e``."""
+    m = _GROUP.match(text, p, e)
     if m is not None:
         return m.end()
     depth = 0
-    for b in _BRACE.finditer(text, p):
+    for b in _BRACE.finditer(text, p, e):
         if b.group() == "{":
             depth += 1
         else:
             depth -= 1
             if depth == 0:
                 return b.end()
-    raise _Broken(p, "a '{' that is never closed")
+    raise _Broken(p, "a '{' that is never closed" if e >= len(text) else
+                  "a '{' not closed before the next line that starts an entry", reached=e)
 
 
-def _quoted_end(text: str, p: int) -> int:
+def _quoted_end(text: str, p: int, e: int) -> int:
     """Index after the ``"…"`` string opened at ``p`` (a ``"`` ends it only at brace depth 0)."""
-    m = _QUOTED.match(text, p)
+    m = _QUOTED.match(text, p, e)
     if m is not None:
         return m.end()
     depth = 0
-    for b in _QUOTE_OR_BRACE.finditer(text, p + 1):
+    for b in _QUOTE_OR_BRACE.finditer(text, p + 1, e):
         c = b.group()
         if c == "{":
             depth += 1
@@ -187,40 +194,39 @@ def _quoted_end(text: str, p: int) -> int:
                 raise _Broken(b.start(), 'a "}" closes no "{" inside a quoted value')
         elif depth == 0:
             return b.end()
-    raise _Broken(p, 'a quoted value that never ends (or a "{" inside it that is never closed)')
+    raise _Broken(p, 'a quoted value that never ends (or a "{" inside it that is never closed)', reached=e)
 
 
-def _value(text: str, p: int, close: str) -> tuple[int, int, list[tuple[str, str]]]:
+def _value(text: str, p: int, close: str, e: int) -> tuple[int, int, list[tuple[str, str]]]:
     """Parse a value expression at ``p``: (end of the expression, index after the white space
-    following it, parts as ``("brace"|"quote"|"number"|"macro", text)``)."""
+    following it, parts as ``("brace"|"quote"|"number"|"macro", text)``); nothing past ``e``."""
     parts: list[tuple[str, str]] = []
     while True:
-        c = text[p:p + 1]
+        c = text[p] if p < e else ""
         if c == "{":
-            end = _group_end(text, p)
+            end = _group_end(text, p, e)
             parts.append(("brace", text[p + 1:end - 1]))
         elif c == '"':
-            end = _quoted_end(text, p)
+            end = _quoted_end(text, p, e)
             parts.append(("quote", text[p + 1:end - 1]))
         elif "0" <= c <= "9" and c:
-            m = _DIGITS.match(text, p)
+            m = _DIGITS.match(text, p, e)
             assert m is not None
             end = m.end()
             parts.append(("number", m.group()))
         else:
-            m = _ID.match(text, p)
+            m = _ID.match(text, p, e)
             if m is None:
-                what = "the end of the file" if not c else repr(c)
                 raise _Broken(p, f"expected a value (a {{…}} group, a \"…\" string, a number or a macro name), "
-                              f"found {what}")
+                              f"found {_found(text, p, e)}")
             end = m.end()
-            after = text[end:end + 1]
+            after = text[end] if end < e else ""
             if after and after not in _WS and after not in ("," , close, "#"):
                 raise _Broken(end, f"unexpected {after!r} after the macro name {m.group()!r}")
             parts.append(("macro", m.group()))
-        q = _SPACE.match(text, end).end()
-        if text[q:q + 1] == "#":
-            p = _SPACE.match(text, q + 1).end()
+        q = _SPACE.match(text, end, e).end()
+        if q < e and text[q] == "#":
+            p = _SPACE.match(text, q + 1, e).end()
             continue
         return end, q, parts
 
@@ -236,10 +242,10 @@ def split_value(raw: str) -> tuple[list[tuple[str, str]], str]:
         c = raw[p]
         try:
             if c == "{":
-                end = _group_end(raw, p)
+                end = _group_end(raw, p, n)
                 parts.append(("brace", raw[p + 1:end - 1]))
             elif c == '"':
-                end = _quoted_end(raw, p)
+                end = _quoted_end(raw, p, n)
                 parts.append(("quote", raw[p + 1:end - 1]))
             elif "0" <= c <= "9":
                 m = _DIGITS.match(raw, p)
@@ -265,12 +271,12 @@ def split_value(raw: str) -> tuple[list[tuple[str, str]], str]:
     return parts, ""
 
 
-def _entry(text: str, s: int, p: int, etype: str, lines: _Lines) -> tuple[ScanBlock, int]:
-    """An entry whose opening delimiter is at ``p``."""
+def _entry(text: str, s: int, p: int, etype: str, lines: _Lines, e: int) -> tuple[ScanBlock, int]:
+    """An entry whose opening delimiter is at ``p``, ending before ``e`` at the latest."""
     close = "}" if text[p] == "{" else ")"
     start_line = lines.at(s)
-    p = _SPACE.match(text, p + 1).end()
-    km = (_KEY_BRACE if close == "}" else _KEY_PAREN).match(text, p)
+    p = _SPACE.match(text, p + 1, e).end()
+    km = (_KEY_BRACE if close == "}" else _KEY_PAREN).match(text, p, e)
     assert km is not None
     if "{" in km.group():
         # BibTeX reads the key up to the "}" that closes this brace and ends the entry there (its fields
@@ -278,118 +284,123 @@ def _entry(text: str, s: int, p: int, etype: str, lines: _Lines) -> tuple[ScanBl
         raise _Broken(km.start(), f"the key {km.group()!r} holds a '{{' (BibTeX ends the entry at the next '}}', "
                       "biber rejects it)")
     block = ScanBlock("entry", start_line, etype, km.group())
-    p = _SPACE.match(text, km.end()).end()
+    p = _SPACE.match(text, km.end(), e).end()
     fields = block.fields
     while True:
         # the usual field: ", name = {value}" with the value one brace group (two regex calls)
-        m = _FIELD_HEAD.match(text, p)
+        m = _FIELD_HEAD.match(text, p, e)
         if m is None:
-            c = text[p:p + 1]
+            c = text[p] if p < e else ""
             if c == close:
                 return block, p + 1
             if c != ",":
-                what = "the end of the file" if not c else repr(c)
                 after = f"after field {fields[-1][0]!r}" if fields else "after the key"
-                raise _Broken(p, f"expected ',' or {close!r} {after}, found {what}")
-            p = _SPACE.match(text, p + 1).end()
-            c = text[p:p + 1]
+                raise _Broken(p, f"expected ',' or {close!r} {after}, found {_found(text, p, e)}")
+            p = _SPACE.match(text, p + 1, e).end()
+            c = text[p] if p < e else ""
             if c == close:
                 return block, p + 1
-            nm = _ID.match(text, p)
+            nm = _ID.match(text, p, e)
             if nm is None or "0" <= c <= "9":
-                what = "the end of the file" if not c else repr(c)
-                raise _Broken(p, f"expected a field name, found {what}")
-            q = _SPACE.match(text, nm.end()).end()
+                raise _Broken(p, f"expected a field name, found {_found(text, p, e)}")
+            q = _SPACE.match(text, nm.end(), e).end()
             hint = " (is the entry's closing brace missing before it?)" if nm.group()[0] == "@" else ""
             raise _Broken(q, f"expected '=' after field name {nm.group()!r}{hint}")
         name = m.group(1)
         v0 = m.end()
-        g = _BRACE_VALUE.match(text, v0) if text[v0:v0 + 1] == "{" else None
+        g = _BRACE_VALUE.match(text, v0, e) if v0 < e and text[v0] == "{" else None
         if g is not None:
             v1 = g.end(1)
             p = g.end()
             raw = text[v0:v1]
             parts = [("brace", raw[1:-1])]
         else:
-            v1, p, parts = _value(text, v0, close)
+            v1, p, parts = _value(text, v0, close, e)
             raw = text[v0:v1]
         eq = m.start(2)
         fields.append((name, raw, lines.at(eq), parts))
 
 
-def _comment_end(text: str, p: int) -> int:
-    """Index after a comment's delimited body opened at ``p``, or -1 when it never closes."""
+def _comment_end(text: str, p: int, e: int) -> int:
+    """Index after a comment's delimited body opened at ``p``, or -1 when it does not close before ``e``."""
     if text[p] == "{":
         try:
-            return _group_end(text, p)
+            return _group_end(text, p, e)
         except _Broken:
             return -1
     depth = 0
-    for m in _PAREN.finditer(text, p):
+    for m in _PAREN.finditer(text, p, e):
         depth += 1 if m.group() == "(" else -1
         if depth == 0:
             return m.end()
     return -1
 
 
-def _command(text: str, s: int, lines: _Lines) -> tuple[ScanBlock, int]:
-    """The block whose ``@`` is at ``s``: (block, index after it)."""
-    p = _SPACE.match(text, s + 1).end()
-    m = _ID.match(text, p)
+def _command(text: str, s: int, lines: _Lines, e: int, bodies: bool = True) -> tuple[ScanBlock, int]:
+    """The block whose ``@`` is at ``s``: (block, index after it); it must end before ``e``.
+    ``bodies=False``: a ``@comment`` is the bare word (an earlier comment body did not close before
+    ``e``, so none after it can be told from text without reading to ``e`` again)."""
+    p = _SPACE.match(text, s + 1, e).end()
+    m = _ID.match(text, p, e)
     if m is None or "0" <= text[p] <= "9":
         raise _Broken(p, "an '@' not followed by an entry type", head=True)
     etype = m.group()
     kind = etype.lower()
-    p = _SPACE.match(text, m.end()).end()
-    c = text[p:p + 1]
+    p = _SPACE.match(text, m.end(), e).end()
+    c = text[p] if p < e else ""
     if kind == "comment":
-        if c in ("{", "("):
-            end = _comment_end(text, p)
-            if end > 0 and _BOUNDARY.search(text, p, end) is None:
+        bare = ScanBlock("comment", lines.at(s), "", raw=text[s:m.end()])
+        if c in ("{", "(") and bodies:
+            end = _comment_end(text, p, e)
+            if end > 0:
                 return ScanBlock("comment", lines.at(s), text[p + 1:end - 1], raw=text[s:end]), end
+            bare.warnings.append(("unclosed-comment", f"the body of this @comment does not close before "
+                                  f"{_found(text, e, e)}: BibTeX reads only the word @comment, biber reports an "
+                                  "error; kept as written", lines.at(s)))
         # BibTeX's @comment: the word alone; what follows is text between entries
-        return ScanBlock("comment", lines.at(s), "", raw=text[s:m.end()]), m.end()
+        return bare, m.end()
     if c not in ("{", "("):
-        what = "the end of the file" if not c else repr(c)
-        raise _Broken(p, f"'@{etype}' is not followed by '{{' or '(' (found {what})", head=True)
+        raise _Broken(p, f"'@{etype}' is not followed by '{{' or '(' (found {_found(text, p, e)})", head=True)
     if kind == "preamble" or kind == "string":
         close = "}" if c == "{" else ")"
         line0 = lines.at(s)
-        q = _SPACE.match(text, p + 1).end()
+        q = _SPACE.match(text, p + 1, e).end()
         name = ""
         if kind == "string":
-            nm = _ID.match(text, q)
-            if nm is None or "0" <= text[q:q + 1] <= "9":
+            nm = _ID.match(text, q, e)
+            if nm is None or "0" <= text[q] <= "9":
                 raise _Broken(q, "expected a macro name in @string")
             name = nm.group()
-            q = _SPACE.match(text, nm.end()).end()
-            if text[q:q + 1] != "=":
+            q = _SPACE.match(text, nm.end(), e).end()
+            if q >= e or text[q] != "=":
                 raise _Broken(q, f"expected '=' after @string name {name!r}")
-            q = _SPACE.match(text, q + 1).end()
-        v1, r, _parts = _value(text, q, close)
-        if text[r:r + 1] != close:
-            raise _Broken(r, f"expected {close!r} to end @{etype}")
+            q = _SPACE.match(text, q + 1, e).end()
+        v1, r, _parts = _value(text, q, close, e)
+        if r >= e or text[r] != close:
+            raise _Broken(r, f"expected {close!r} to end @{etype}, found {_found(text, r, e)}")
         return ScanBlock(kind, line0, text[q:v1], name, raw=text[s:r + 1]), r + 1
-    return _entry(text, s, p, etype, lines)
+    return _entry(text, s, p, etype, lines, e)
 
 
 def _recover(text: str, s: int, error: int, stop: int, lines: _Lines) -> int:
     """Where the broken block starting at ``s`` ends: at the first ``@`` after the error that starts
-    a block readable without passing ``stop`` (BibTeX's own recovery: skip to the next ``@``, here kept
-    within the segment), else at ``stop`` (the next line that starts like a block)."""
+    a complete entry, @string or @preamble before ``stop`` (BibTeX's own recovery: skip to the next
+    ``@``, here kept within the segment), else at ``stop`` (the next line that starts like a block).
+    Like BibTeX, a failed attempt resumes after the place its reading reached, so the attempts read
+    disjoint stretches of the segment: linear."""
     q = max(error, s + 1)
     while True:
         a = text.find("@", q, stop)
         if a < 0:
             return stop
         try:
-            block, end = _command(text, a, lines)
-        except _Broken:
-            q = a + 1
+            block, _end = _command(text, a, lines, stop, bodies=False)
+        except _Broken as exc:
+            q = max(a + 1, exc.reached)
             continue
-        if end <= stop and block.kind in ("entry", "string", "preamble"):
+        if block.kind in ("entry", "string", "preamble"):
             return a
-        q = a + 1
+        q = max(a + 1, _end)
 
 
 def _implicit(text: str, start: int, end: int, lines: _Lines, out: list[ScanBlock]) -> None:
@@ -403,13 +414,19 @@ def _implicit(text: str, start: int, end: int, lines: _Lines, out: list[ScanBloc
 
 def iter_blocks(text: str) -> Iterator[ScanBlock]:
     """The blocks of ``.bib`` text in order; never raises (a block BibTeX cannot read is a
-    ``broken`` block, see the module docstring)."""
+    ``broken`` block, see the module docstring).  Linear in the text: no block is parsed past the
+    next line that starts like a block."""
     lines = _Lines(text)
     pending: list[ScanBlock] = []
     n = len(text)
+    # the lines that start like a block (their "\n" + 1): no block reaches past the next one
+    bounds = [m.start() + 1 for m in _BOUNDARY.finditer(text)]
+    nb = len(bounds)
+    bi = 0
     pos = 0  # where the current text between blocks starts
     look = 0  # where to look for the next "@"
     stray: list[tuple[str, str, int]] = []
+    dead = -1  # up to here comment bodies are not read (one did not close before this point)
     while True:
         m = _TOP.search(text, look)
         while m is not None and m.group() != "@":
@@ -421,24 +438,24 @@ def iter_blocks(text: str) -> Iterator[ScanBlock]:
             yield from pending
             return
         s = m.start()
+        while bi < nb and bounds[bi] <= s:
+            bi += 1
+        limit = bounds[bi] if bi < nb else n
         try:
-            block, end = _command(text, s, lines)
-            if block.kind != "comment":
-                b = _BOUNDARY.search(text, s + 1, end)
-                if b is not None:
-                    raise _Broken(b.start() + 1, "a line inside it starts a new entry (a closing brace is "
-                                  "probably missing before it)")
+            block, end = _command(text, s, lines, limit, bodies=s >= dead)
+            if block.warnings and block.warnings[0][0] == "unclosed-comment":
+                dead = limit
         except _Broken as exc:
             if exc.head:
-                # not a block: the "@" is part of the text between blocks (BibTeX reports an error)
+                # not a block: the "@" is part of the text between blocks (BibTeX reports an error and,
+                # like here, goes on looking for an "@" after the place it failed)
                 stray.append(("stray-at", f"an '@' between entries that starts no entry ({exc.reason}): BibTeX "
                               "reports an error here and skips to the next '@'; the text is kept unchanged",
                               lines.at(s)))
-                look = s + 1
+                look = max(s + 1, min(exc.reached, limit))
                 continue
             _implicit(text, pos, s, lines, pending)
-            r = _BOUNDARY.search(text, s + 1)
-            stop = _recover(text, s, exc.pos, r.start() + 1 if r is not None else n, lines)
+            stop = _recover(text, s, exc.pos, limit, lines)
             raw = text[s:stop].rstrip()
             line0 = lines.at(s)
             err_line = text.count("\n", s, min(exc.pos, stop)) + line0
