@@ -191,6 +191,10 @@ def test_12_ascii_converts_or_names_entry_field_and_character(tmp_path: Path) ->
     [warning] = [p for p in problems(report) if p["code"] == "unencodable"]
     assert warning["key"] == "ipa" and "ɛ (U+025B) in title" in warning["message"]
     assert "ʃ (U+0283) in title" in warning["message"]
+    # the same for a @string value
+    out, report = convert(tmp_path, '@string{ph = "Phon{\\`e}mes ɛ"}\n' + text, "--ascii", "--to", "bibtex")
+    messages = [p["message"] for p in problems(report) if p["code"] == "unencodable"]
+    assert any("ɛ (U+025B) in @string ph" in m for m in messages)
 
 
 # 13 -----------------------------------------------------------------------------------------------
