@@ -3,7 +3,7 @@
 
     python bench/fuzz.py [--cases 5000] [--seed 1] [--no-texlive] [--mutation-rate 0.3]
 
-Files are built from real-format pieces (bibkit.testing.bibfuzz.SNIPPETS, the test suite's .bib files
+Files are built from real-format pieces (tests/bibfuzz.py's SNIPPETS, the test suite's .bib files
 and, unless --no-texlive, the bibliographies TeX Live installs), some mutated the ways files break.
 Each file is converted (read → normalise → write, with and without duplicate merging) and checked:
 no exception, every intact entry kept with its fields, no NUL byte or repeated field in the output,
@@ -23,9 +23,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # the fuzzer is test code (tests/bibfuzz.py)
+
+from bibfuzz import SNIPPETS, check, make_case, pieces_of  # noqa: E402
 
 from bibkit.testing.bibcorpus import find_corpus  # noqa: E402
-from bibkit.testing.bibfuzz import SNIPPETS, check, make_case, pieces_of  # noqa: E402
 
 
 def main() -> int:

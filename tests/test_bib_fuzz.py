@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bibkit.testing.bibfuzz import SNIPPETS, check, make_case, pieces_of
+from bibfuzz import SNIPPETS, check, make_case, pieces_of
 
 DATA = Path(__file__).parent / "data"
 SEED = 20260616

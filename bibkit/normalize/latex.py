@@ -166,6 +166,11 @@ _MATH_SYMBOLS: list[tuple[str, str]] = [
     ("sqsubseteq", "⊑"), ("sqsupseteq", "⊒"), ("smile", "⌣"), ("frown", "⌢"), ("lhd", "⊲"), ("rhd", "⊳"),
 ]
 
+#: TeX's Greek letter macros and the characters they print — the one Greek table (title matching uses it too).
+#: As TeX draws them: ``\epsilon`` is the lunate ϵ and ``\varepsilon`` the ε of running Greek text, ``\phi``
+#: is ϕ and ``\varphi`` φ, so ``ε`` → ``\varepsilon`` → ``ε`` round-trips, and so does ``ϵ``.
+GREEK_LETTERS: dict[str, str] = {n: c for n, c in _MATH_SYMBOLS if unicodedata.name(c, "").startswith("GREEK")}
+
 #: commands whose only job is formatting: dropped, their argument (if any) kept
 _FORMATTING = frozenset(
     """
@@ -279,6 +284,11 @@ _CONTROL_WORD = re.compile(r"[A-Za-z]+")
 _SPACES = re.compile(r"[ \t\n\r\f\v]*")
 
 
+def _skip_spaces(text: str, i: int) -> int:
+    m = _SPACES.match(text, i)
+    return m.end() if m is not None else i
+
+
 def _lig(plain: str) -> str:
     if "-" in plain or "`" in plain or "''" in plain:
         return _LIGATURES.sub(lambda m: _LIGATURE_CHARS[m.group(0)], plain)
@@ -324,13 +334,30 @@ def _accent(text: str, i: int, cmd: str) -> tuple[str, int]:
         if m:
             name = m.group(0)
             after = m.end()
-            after = _SPACES.match(text, after).end()
-            base = _WORD_SYMBOLS.get(name)
-            if base is None:  # an accent on an unknown command: keep it as written
+            after = _skip_spaces(text, after)
+            symbol = _WORD_SYMBOLS.get(name)
+            if symbol is None:  # an accent on an unknown command: keep it as written
                 return "\\" + name, after
-            return _combine(base, ACCENTS[cmd]), after
+            return _combine(symbol, ACCENTS[cmd]), after
         return _SPACING_ACCENT[cmd], j
     return _combine(c, ACCENTS[cmd]), j + 1
+
+
+def _formatting(text: str, after: int, name: str) -> tuple[str, int]:
+    """A formatting command (its name ends at ``after``): dropped, its argument kept."""
+    n = len(text)
+    after = _skip_spaces(text, after)
+    if name == "ensuremath" and after < n and text[after] == "{":
+        inner, end = _read_group(text, after)
+        inner_s = inner.strip()
+        if inner_s.startswith("\\"):
+            mm = _CONTROL_WORD.match(inner_s, 1)
+            if mm and mm.end() == len(inner_s) and inner_s[1:] in _MATH_WORDS:
+                return _MATH_WORDS[inner_s[1:]], end
+        return "\\ensuremath{" + inner + "}", end
+    if name in _DROP_FIRST_ARG and after < n and text[after] == "{":
+        _, after = _read_group(text, after)
+    return "", after
 
 
 def _command(text: str, i: int) -> tuple[str, int]:
@@ -353,23 +380,12 @@ def _command(text: str, i: int) -> tuple[str, int]:
         return _accent(text, after, name)
     sym = _WORD_SYMBOLS.get(name)
     if sym is not None:
-        after = _SPACES.match(text, after).end()
+        after = _skip_spaces(text, after)
         if text.startswith("{}", after):
             after += 2
         return sym, after
     if name in _FORMATTING:
-        after = _SPACES.match(text, after).end()
-        if name == "ensuremath" and after < n and text[after] == "{":
-            inner, end = _read_group(text, after)
-            inner_s = inner.strip()
-            if inner_s.startswith("\\"):
-                mm = _CONTROL_WORD.match(inner_s, 1)
-                if mm and mm.end() == len(inner_s) and inner_s[1:] in _MATH_WORDS:
-                    return _MATH_WORDS[inner_s[1:]], end
-            return "\\ensuremath{" + inner + "}", end
-        if name in _DROP_FIRST_ARG and after < n and text[after] == "{":
-            _, after = _read_group(text, after)
-        return "", after
+        return _formatting(text, after, name)
     if name in _VERBATIM_COMMANDS:
         end = verbatim_end(text, after, name)
         if end > 0:  # the argument is verbatim text: the URL, the path, the code
@@ -379,7 +395,7 @@ def _command(text: str, i: int) -> tuple[str, int]:
         return "", end
     logo = _LOGOS.get(name)
     if logo is not None:
-        after = _SPACES.match(text, after).end()
+        after = _skip_spaces(text, after)
         if text.startswith("{}", after):
             after += 2
         return logo, after
@@ -471,7 +487,8 @@ def math_spans(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of every ``$…$`` span (end exclusive) that clearly is TeX math.
 
     A span qualifies when its content is non-empty, has no ``$``, contains one of
-    ``\\ ^ _ {`` or is a bare variable or small expression (``$k$``, ``$O(n)$``), has balanced braces, contains no ``% # &`` (they break inside
+    ``\\ ^ _ {`` or is a bare variable or small expression (``$k$``, ``$O(n)$``),
+    has balanced braces, contains no ``% # &`` (they break inside
     math) and no non-ASCII character, and does not end with ``\\ ^ _``.  The
     opening ``$`` must not be escaped.  Spans are found left to right; a ``$``
     that does not open a qualifying span is plain text.

@@ -57,6 +57,17 @@ import bibtexparser
 from bibtexparser import model as bp
 
 from ..bibnames import parse_bibtex_names
+from ..bibsyntax import BRACED_KEY as _BRACED
+from ..bibsyntax import (  # noqa: F401
+    MONTH_MACROS,
+    VERBATIM_FIELDS,
+    github_value,
+    group_value,
+    is_verbatim_field,
+    parse_expression,
+    raw_value,
+)
+from ..bibsyntax import UNESCAPED_BRACE as _BRACE
 from ..errors import InputError
 from ..links import canonical_link, find_arxiv_ids, normalize_arxiv_id, normalize_doi
 from ..model import (
@@ -72,7 +83,7 @@ from ..model import (
     SourceLocation,
 )
 from ..normalize.latex import decode
-from .bibscan import ScanBlock, iter_blocks, split_value
+from .bibscan import ScanBlock, iter_blocks
 
 __all__ = ["read", "group_value", "raw_value", "github_value", "VERBATIM_FIELDS", "MONTH_MACROS",
            "is_verbatim_field", "parse_expression"]
@@ -81,28 +92,11 @@ __all__ = ["read", "group_value", "raw_value", "github_value", "VERBATIM_FIELDS"
 logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
 logging.getLogger("bibtexparser").propagate = False
 
-#: BibTeX's predefined month macros (plain.bst and every style derived from it)
-MONTH_MACROS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
 _MONTH_NAMES = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
     "august": 8, "september": 9, "october": 10, "november": 11, "december": 12, "sept": 9,
 }
 _MONTH_FULL = {v: k.capitalize() for k, v in _MONTH_NAMES.items() if k != "sept"}
-
-#: fields whose value is not LaTeX text: never decoded on reading, never encoded on writing
-VERBATIM_FIELDS = frozenset(
-    """
-    url doi eprint file pdf biburl urlraw ee localfile path sentelink verba verbb verbc
-    arxiv arxivid arxiv_id github isbn issn pmid pmcid mrnumber zmnumber lccn
-    """.split()
-)
-
-
-def is_verbatim_field(name: str) -> bool:
-    """Whether a field (lower-case name) holds a URL, path or identifier rather than text."""
-    return name in VERBATIM_FIELDS or name.endswith("url") or name.startswith("bdsk-url") \
-        or name.startswith("bdsk-file")
-
 
 _NAME_FIELDS = frozenset({"author", "editor"})
 #: fields that map one-to-one to an Entry attribute
@@ -111,14 +105,12 @@ _SIMPLE_ATTRS = {
     "publisher": "publisher", "volume": "volume", "number": "number", "pages": "pages", "note": "note",
 }
 _BOOKKEEPING = "__groups__"
-_BRACED = "__braced__"
 #: groups whose model value is one string copied from one field
 _PLAIN_GROUPS = frozenset({"title", "abstract", "journal", "booktitle", "publisher", "volume", "number",
                            "pages", "note", "url"})
 _BRACED_CACHE: dict[tuple[str, ...], frozenset[str]] = {}
 
 _WS = re.compile(r"[ \t\n\r\f\v]+")
-_BRACE = re.compile(r"(?<!\\)[{}]")
 _MISSING_COMMA = re.compile(r"^\s*([A-Za-z_][\w:.+/-]*)\s*=\s*(.*)$", re.DOTALL)
 _ENTRY_HEAD = re.compile(r"^@\s*([A-Za-z_][\w-]*)\s*[{(]\s*([^,\s{}()]*)")
 _LEFTOVER = re.compile(r"^\s*(?:,|[A-Za-z_][\w:.+/-]*\s*=\s*[{\"\d])")
@@ -128,20 +120,6 @@ _ISO_FULL = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 
 
 # --------------------------------------------------------------------------- value expressions
-
-
-def parse_expression(raw: str) -> tuple[list[tuple[str, str]], str]:
-    """Split a field's value expression into parts ``("brace"|"quote"|"number"|"macro", text)``,
-    by BibTeX's rules (braces counted literally, a ``"`` inside braces is text).
-
-    Returns the parts and whatever text could not be parsed (empty when the whole
-    expression is well formed).
-    """
-    if not raw:
-        return [], ""
-    if raw.isdigit():
-        return [("number", raw)], ""
-    return split_value(raw)
 
 
 def _cut_expression(raw: str, leftover: str) -> str:
@@ -400,7 +378,6 @@ class _Reader:
         self.prov = prov
         provenance = entry.provenance
         extra = entry.extra
-        ids = entry.ids
 
         def text(name: str) -> str:
             return decode(values[name][0])
@@ -412,7 +389,7 @@ class _Reader:
             return value.strip()
 
         date_fields = []
-        for lname, _written, _raw, fline in fields:
+        for lname, _written, _raw, _fline in fields:
             if lname in _SIMPLE_ATTRS:
                 attr = _SIMPLE_ATTRS[lname]
                 setattr(entry, attr, text(lname))
@@ -439,8 +416,12 @@ class _Reader:
             provenance["journal"] = prov
         self._date(entry, date_fields, groups, fields)
         self._identifiers(entry, groups)
+        self._tags_and_links(entry, groups, prov)
+        self._snapshot(entry, fields, origin, groups)
 
-        # tags
+    def _tags_and_links(self, entry: Entry, groups: dict[str, str], prov: Provenance) -> None:
+        """``keywords`` become tags, ``github`` and URL-looking ``url``/``howpublished`` become links."""
+        extra, provenance = entry.extra, entry.provenance
         for kw in ("keywords", "keyword"):
             if kw in extra and groups.get(kw) == "extra:" + kw and not entry.tags:
                 entry.tags = _split_keywords(extra.pop(kw))
@@ -465,11 +446,13 @@ class _Reader:
                     link.evidence = f"bib {name} field"
                     entry.add_link(link)
 
-        # snapshots for the writer: every group that has fields, and the groups the reader derived
-        # without a field of their own (an arXiv id from the journal, a PMID from the note); a group
-        # missing here was empty at read time
-        # a field written "{text}" whose model value is that very text (nearly every title and
-        # abstract) keeps only the text: its raw expression is rebuilt by raw_value()
+    def _snapshot(self, entry: Entry, fields: list[tuple[str, str, str, int | None]], origin: BibOrigin,
+                  groups: dict[str, str]) -> None:
+        """Snapshots for the writer: every group that has fields, and the groups the reader derived
+        without a field of their own (an arXiv id from the journal, a PMID from the note); a group
+        missing here was empty at read time.  A field written "{text}" whose model value is that very
+        text (nearly every title and abstract) keeps only the text: :func:`raw_value` rebuilds it."""
+        values, ids = self.values, entry.ids
         braced = []
         fields_memo = origin.fields
         for lname, _written, _raw, _fline in fields:
@@ -572,7 +555,28 @@ class _Reader:
                 entry.provenance["ids.doi"] = prov
             else:
                 entry.problem("bad-doi", f"doi {extra['doi']!r} does not look like a DOI; kept as a field")
-        # arXiv
+        self._arxiv(entry, groups)
+        if ids.arxiv is not None:
+            entry.provenance["ids.arxiv"] = prov
+        for name in ("primaryclass", "eprintclass"):
+            if name in extra and entry.primary_class is None and (ids.arxiv or name == "primaryclass"):
+                entry.primary_class = extra.pop(name).strip()
+                groups[name] = "primary_class"
+        # ISBN, ISSN, PMID
+        for name, attr in (("isbn", "isbn"), ("issn", "issn"), ("pmid", "pmid")):
+            if name in extra and getattr(ids, attr) is None:
+                setattr(ids, attr, extra.pop(name).strip())
+                groups[name] = "ids." + attr
+                entry.provenance["ids." + attr] = prov
+        if ids.pmid is None and entry.note:
+            m = _PMID_NOTE.match(entry.note)
+            if m:
+                ids.pmid = m.group(1)
+
+    def _arxiv(self, entry: Entry, groups: dict[str, str]) -> None:
+        """The arXiv id: from ``eprint`` (+ ``archivePrefix``/``eprinttype``), an ``arxiv`` field, or
+        the forms Google Scholar, DBLP, URLs and DOIs give it (a PubMed ``eprint`` is a PMID)."""
+        extra, ids = entry.extra, entry.ids
         prefix = (extra.get("archiveprefix") or extra.get("eprinttype") or "").strip().lower()
         eprint = extra.get("eprint")
         if eprint and prefix in ("arxiv", ""):
@@ -615,22 +619,6 @@ class _Reader:
                 found = normalize_arxiv_id(ids.doi)
             if found:
                 ids.arxiv, ids.arxiv_version = found
-        if ids.arxiv is not None:
-            entry.provenance["ids.arxiv"] = prov
-        for name in ("primaryclass", "eprintclass"):
-            if name in extra and entry.primary_class is None and (ids.arxiv or name == "primaryclass"):
-                entry.primary_class = extra.pop(name).strip()
-                groups[name] = "primary_class"
-        # ISBN, ISSN, PMID
-        for name, attr in (("isbn", "isbn"), ("issn", "issn"), ("pmid", "pmid")):
-            if name in extra and getattr(ids, attr) is None:
-                setattr(ids, attr, extra.pop(name).strip())
-                groups[name] = "ids." + attr
-                entry.provenance["ids." + attr] = prov
-        if ids.pmid is None and entry.note:
-            m = _PMID_NOTE.match(entry.note)
-            if m:
-                ids.pmid = m.group(1)
 
 
 def _from_bibtexparser(text: str) -> list[ScanBlock]:
@@ -769,11 +757,12 @@ def _repair_entry(raw: str, line0: int, reason: str) -> ScanBlock | None:
     for k, line in enumerate(lines):
         if depth <= target or k == 0:
             continue
-        if _FIELD_OPEN.match(line) and _FIELD_CLOSE.search(line):
+        close_at = _FIELD_CLOSE.search(line)
+        if _FIELD_OPEN.match(line) and close_at is not None:
             value = line[line.index("=") + 1:]
             extra = _brace_delta(value)
             if 0 < extra <= depth - target:
-                end = _FIELD_CLOSE.search(line).start()
+                end = close_at.start()
                 lines[k] = line[:end] + "}" * extra + line[end:]
                 depth -= extra
                 name = line.split("=", 1)[0].strip()
@@ -885,48 +874,8 @@ def _github_field_link(value: str) -> Link | None:
     return link
 
 
-# --------------------------------------------------------------------------- group values (shared with the writer)
-
-def raw_value(origin: BibOrigin, name: str) -> str:
-    """The raw value expression of field ``name`` (lower case) as it was written in the input.
-
-    Fields written as a plain ``{text}`` whose model value is that text are memoised as the
-    text alone (one string shared with the model instead of two copies, which matters for
-    100,000 abstracts); this puts their braces back.
-    """
-    value = origin.fields[name]
-    braced = origin.decoded.get(_BRACED)
-    if braced is not None and name in braced:
-        return "{" + value + "}"
-    return value
-
-
-def github_value(entry: Entry) -> str | None:
-    """``owner/name`` of the entry's primary code repository (GitHub's canonical name once enriched)."""
-    link = entry.code_repo
-    if link is None:
-        return None
-    if link.repo is not None and link.repo.full_name:
-        return link.repo.full_name
-    return link.target
-
-
-def group_value(entry: Entry, group: str) -> Any:
-    """The model's current value for one field group (what :class:`BibOrigin` snapshots)."""
-    if group.startswith("extra:"):
-        return entry.extra.get(group[6:])
-    if group == "entry_type":
-        return entry.entry_type
-    if group in ("authors", "editors", "tags"):
-        return list(getattr(entry, group))
-    if group == "ids.arxiv":
-        return (entry.ids.arxiv, entry.ids.arxiv_version)
-    if group.startswith("ids."):
-        return getattr(entry.ids, group[4:])
-    if group == "github":
-        return github_value(entry)
-    return getattr(entry, group)
-
+# --------------------------------------------------------------------------- group values: raw_value, github_value
+# and group_value are shared with the writer, in bibkit.bibsyntax
 
 # --------------------------------------------------------------------------- entry point
 

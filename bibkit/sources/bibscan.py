@@ -60,23 +60,25 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterator
 
+from ..bibsyntax import (
+    BRACE_GROUP_PATTERN,
+    DIGITS,
+    IDENTIFIER,
+    SPACE,
+    SyntaxBreak,
+    group_end,
+    parse_expression,
+    quoted_end,
+)
+
 __all__ = ["ScanBlock", "iter_blocks", "scan", "is_identifier", "key_is_legal", "split_value"]
 
 _WS = " \t\n\r\f\v"
-_SPACE = re.compile(r"[ \t\n\r\f\v]*+")
-#: BibTeX's identifier characters (entry types, field names, macro names)
-_ID = re.compile(r"[^\x00-\x20\"#%'(),={}\x7f]++")
-_DIGITS = re.compile(r"[0-9]++")
+_SPACE = SPACE
+_ID = IDENTIFIER
+_DIGITS = DIGITS
 _KEY_BRACE = re.compile(r"[^,}\x00-\x20]*+")  # control characters are white space to us, as to TeX
 _KEY_PAREN = re.compile(r"[^,\x00-\x20]*+")
-# a brace group, braces counted literally (no escapes), nested up to 8 deep, matched in C
-_G = r"\{[^{}]*+\}"
-for _ in range(7):
-    _G = r"\{(?:[^{}]++|" + _G + r")*+\}"
-_GROUP = re.compile(_G)
-_QUOTED = re.compile(r'"(?:[^"{}]++|' + _G + r')*+"')
-_BRACE = re.compile(r"[{}]")
-_QUOTE_OR_BRACE = re.compile(r'["{}]')
 _PAREN = re.compile(r"[()]")
 # between blocks: the next "@", skipping "%" comments that start a line or follow white space
 _TOP = re.compile(r"@|(?:^|(?<=[ \t]))%[^\n]*+", re.MULTILINE)
@@ -87,7 +89,16 @@ _BOUNDARY = re.compile(r"\n[ \t]*+@[ \t]*+[^\x00-\x20\"#%'(),={}\x7f]++[ \t]*+[{
 _FIELD_HEAD = re.compile(r",[ \t\n\r\f\v]*+([^\x00-\x20\"#%'(),={}\x7f0-9][^\x00-\x20\"#%'(),={}\x7f]*+)"
                          r"[ \t\n\r\f\v]*+()=[ \t\n\r\f\v]*+")
 # a value that is one brace group, and the white space after it (not followed by "#")
-_BRACE_VALUE = re.compile(r"(" + _G + r")[ \t\n\r\f\v]*+(?!#)")
+_BRACE_VALUE = re.compile(r"(" + BRACE_GROUP_PATTERN + r")[ \t\n\r\f\v]*+(?!#)")
+
+#: the grammar's exception, shared with the value parsers of :mod:`bibkit.bibsyntax`
+_Broken = SyntaxBreak
+
+
+def _skip(text: str, p: int, e: int) -> int:
+    """Index after the white space at ``p`` (``e`` at the latest)."""
+    m = _SPACE.match(text, p, e)
+    return m.end() if m is not None else p
 
 
 @dataclass(slots=True)
@@ -112,17 +123,6 @@ class ScanBlock:
     raw: str = ""
     #: problems found in a block that is nevertheless legal (code, message, 0-based line)
     warnings: list[tuple[str, str, int]] = field(default_factory=list)
-
-
-class _Broken(Exception):
-    def __init__(self, pos: int, reason: str, head: bool = False, reached: int | None = None):
-        super().__init__(reason)
-        self.pos = pos
-        self.reason = reason
-        self.head = head  # failed before the block's opening delimiter: the "@" was not a block start
-        #: how far reading went before it failed (an unclosed group is read to the end of the segment):
-        #: BibTeX resumes looking for an "@" there, and so does recovery — which keeps it linear
-        self.reached = pos if reached is None else reached
 
 
 class _Lines:
@@ -161,40 +161,8 @@ def _found(text: str, p: int, e: int) -> str:
     return "the end of the file" if e >= len(text) else "a line that starts the next entry"
 
 
-def _group_end(text: str, p: int, e: int) -> int:
-    """Index after the brace group opened at ``p`` (braces counted literally), not looking past ``e``."""
-    m = _GROUP.match(text, p, e)
-    if m is not None:
-        return m.end()
-    depth = 0
-    for b in _BRACE.finditer(text, p, e):
-        if b.group() == "{":
-            depth += 1
-        else:
-            depth -= 1
-            if depth == 0:
-                return b.end()
-    raise _Broken(p, "a '{' that is never closed" if e >= len(text) else
-                  "a '{' not closed before the next line that starts an entry", reached=e)
-
-
-def _quoted_end(text: str, p: int, e: int) -> int:
-    """Index after the ``"…"`` string opened at ``p`` (a ``"`` ends it only at brace depth 0)."""
-    m = _QUOTED.match(text, p, e)
-    if m is not None:
-        return m.end()
-    depth = 0
-    for b in _QUOTE_OR_BRACE.finditer(text, p + 1, e):
-        c = b.group()
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-            if depth < 0:
-                raise _Broken(b.start(), 'a "}" closes no "{" inside a quoted value')
-        elif depth == 0:
-            return b.end()
-    raise _Broken(p, 'a quoted value that never ends (or a "{" inside it that is never closed)', reached=e)
+_group_end = group_end
+_quoted_end = quoted_end
 
 
 def _value(text: str, p: int, close: str, e: int) -> tuple[int, int, list[tuple[str, str]]]:
@@ -224,58 +192,24 @@ def _value(text: str, p: int, close: str, e: int) -> tuple[int, int, list[tuple[
             if after and after not in _WS and after not in ("," , close, "#"):
                 raise _Broken(end, f"unexpected {after!r} after the macro name {m.group()!r}")
             parts.append(("macro", m.group()))
-        q = _SPACE.match(text, end, e).end()
+        q = _skip(text, end, e)
         if q < e and text[q] == "#":
-            p = _SPACE.match(text, q + 1, e).end()
+            p = _skip(text, q + 1, e)
             continue
         return end, q, parts
 
 
 def split_value(raw: str) -> tuple[list[tuple[str, str]], str]:
-    """Split a value expression into its parts (as :func:`_value` does) and whatever text after
-    them is not part of it (``""`` when the whole expression is well formed) — for values that did
-    not come from this scanner (the lenient path, a writer checking what it copies)."""
-    parts: list[tuple[str, str]] = []
-    n = len(raw)
-    p = _SPACE.match(raw).end()
-    while p < n:
-        c = raw[p]
-        try:
-            if c == "{":
-                end = _group_end(raw, p, n)
-                parts.append(("brace", raw[p + 1:end - 1]))
-            elif c == '"':
-                end = _quoted_end(raw, p, n)
-                parts.append(("quote", raw[p + 1:end - 1]))
-            elif "0" <= c <= "9":
-                m = _DIGITS.match(raw, p)
-                assert m is not None
-                end = m.end()
-                parts.append(("number", m.group()))
-            else:
-                m = _ID.match(raw, p)
-                if m is None:
-                    return parts, raw[p:]
-                end = m.end()
-                parts.append(("macro", m.group()))
-        except _Broken:
-            return parts, raw[p:]
-        q = _SPACE.match(raw, end).end()
-        if q >= n:
-            return parts, ""
-        if raw[q] != "#":
-            return parts, raw[q:]
-        p = _SPACE.match(raw, q + 1).end()
-        if p >= n:
-            return parts, raw[q:]
-    return parts, ""
+    """Split a value expression into its parts and whatever text after them is not part of it (see
+    :func:`bibkit.bibsyntax.parse_expression`, the one copy of the rule)."""
+    return parse_expression(raw)
 
 
 def _entry(text: str, s: int, p: int, etype: str, lines: _Lines, e: int) -> tuple[ScanBlock, int]:
     """An entry whose opening delimiter is at ``p``, ending before ``e`` at the latest."""
     close = "}" if text[p] == "{" else ")"
     start_line = lines.at(s)
-    p = _SPACE.match(text, p + 1, e).end()
+    p = _skip(text, p + 1, e)
     km = (_KEY_BRACE if close == "}" else _KEY_PAREN).match(text, p, e)
     assert km is not None
     if "{" in km.group():
@@ -284,7 +218,7 @@ def _entry(text: str, s: int, p: int, etype: str, lines: _Lines, e: int) -> tupl
         raise _Broken(km.start(), f"the key {km.group()!r} holds a '{{' (BibTeX ends the entry at the next '}}', "
                       "biber rejects it)")
     block = ScanBlock("entry", start_line, etype, km.group())
-    p = _SPACE.match(text, km.end(), e).end()
+    p = _skip(text, km.end(), e)
     fields = block.fields
     while True:
         # the usual field: ", name = {value}" with the value one brace group (two regex calls)
@@ -296,14 +230,14 @@ def _entry(text: str, s: int, p: int, etype: str, lines: _Lines, e: int) -> tupl
             if c != ",":
                 after = f"after field {fields[-1][0]!r}" if fields else "after the key"
                 raise _Broken(p, f"expected ',' or {close!r} {after}, found {_found(text, p, e)}")
-            p = _SPACE.match(text, p + 1, e).end()
+            p = _skip(text, p + 1, e)
             c = text[p] if p < e else ""
             if c == close:
                 return block, p + 1
             nm = _ID.match(text, p, e)
             if nm is None or "0" <= c <= "9":
                 raise _Broken(p, f"expected a field name, found {_found(text, p, e)}")
-            q = _SPACE.match(text, nm.end(), e).end()
+            q = _skip(text, nm.end(), e)
             hint = " (is the entry's closing brace missing before it?)" if nm.group()[0] == "@" else ""
             raise _Broken(q, f"expected '=' after field name {nm.group()!r}{hint}")
         name = m.group(1)
@@ -340,13 +274,13 @@ def _command(text: str, s: int, lines: _Lines, e: int, bodies: bool = True) -> t
     """The block whose ``@`` is at ``s``: (block, index after it); it must end before ``e``.
     ``bodies=False``: a ``@comment`` is the bare word (an earlier comment body did not close before
     ``e``, so none after it can be told from text without reading to ``e`` again)."""
-    p = _SPACE.match(text, s + 1, e).end()
+    p = _skip(text, s + 1, e)
     m = _ID.match(text, p, e)
     if m is None or "0" <= text[p] <= "9":
         raise _Broken(p, "an '@' not followed by an entry type", head=True)
     etype = m.group()
     kind = etype.lower()
-    p = _SPACE.match(text, m.end(), e).end()
+    p = _skip(text, m.end(), e)
     c = text[p] if p < e else ""
     if kind == "comment":
         bare = ScanBlock("comment", lines.at(s), "", raw=text[s:m.end()])
@@ -364,17 +298,17 @@ def _command(text: str, s: int, lines: _Lines, e: int, bodies: bool = True) -> t
     if kind == "preamble" or kind == "string":
         close = "}" if c == "{" else ")"
         line0 = lines.at(s)
-        q = _SPACE.match(text, p + 1, e).end()
+        q = _skip(text, p + 1, e)
         name = ""
         if kind == "string":
             nm = _ID.match(text, q, e)
             if nm is None or "0" <= text[q] <= "9":
                 raise _Broken(q, "expected a macro name in @string")
             name = nm.group()
-            q = _SPACE.match(text, nm.end(), e).end()
+            q = _skip(text, nm.end(), e)
             if q >= e or text[q] != "=":
                 raise _Broken(q, f"expected '=' after @string name {name!r}")
-            q = _SPACE.match(text, q + 1, e).end()
+            q = _skip(text, q + 1, e)
         v1, r, _parts = _value(text, q, close, e)
         if r >= e or text[r] != close:
             raise _Broken(r, f"expected {close!r} to end @{etype}, found {_found(text, r, e)}")

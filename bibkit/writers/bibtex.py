@@ -66,12 +66,10 @@ the year is unknown.
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from ..bibnames import format_bibtex_names, is_others
-from ..model import BibOrigin, Document, Entry, Problem, RawBlock
-from ..normalize.casing import protect
-from ..normalize.latex import encode, escape_strays, to_ascii, unencodable
-from ..sources.bibfile import (
+from ..bibsyntax import (
     MONTH_MACROS,
     github_value,
     group_value,
@@ -79,6 +77,9 @@ from ..sources.bibfile import (
     parse_expression,
     raw_value,
 )
+from ..model import BibOrigin, Document, Entry, Problem, RawBlock
+from ..normalize.casing import protect
+from ..normalize.latex import encode, escape_strays, to_ascii, unencodable
 
 __all__ = ["write", "format_entry", "output_type", "DIALECTS"]
 
@@ -286,8 +287,8 @@ def _key_word(entry: Entry) -> str | None:
     words = _WORD.findall(entry.title or "")
     for w in words:
         if w.lower() not in _STOP:
-            return w
-    return words[0] if words else None
+            return str(w)
+    return str(words[0]) if words else None
 
 
 def _code_url(entry: Entry) -> str | None:
@@ -320,98 +321,135 @@ _GROUP_FIELD = {"authors": "author", "editors": "editor", "date": "year", "ids.d
                 "tags": "keywords"}
 
 
-def _gen(entry: Entry, group: str, ctx: _Ctx, *, fresh: bool) -> list[tuple[str, str]]:
-    """The fields for one model group, encoded for ``ctx`` (empty when the model has no value)."""
-    d = ctx.gen
-    ctx.field = _GROUP_FIELD.get(group, group[6:] if group.startswith("extra:") else group)
-    if group in ("title", "booktitle", "abstract", "publisher", "volume", "number", "pages"):
-        value = getattr(entry, group)
-        if not value:
-            return []
-        return [(group, _braced(ctx.text(value, case_protect=group in _PROTECTED)))]
-    if group == "journal":
-        if not entry.journal:
-            return []
-        return [("journal" if d == "bibtex" else "journaltitle", _braced(ctx.text(entry.journal)))]
-    if group in ("authors", "editors"):
-        persons = getattr(entry, group)
-        if not persons:
-            return []
-        names = format_bibtex_names(persons, ascii=ctx.ascii)
-        for p in persons:
-            for part in (p.family, p.given, p.particle, p.suffix, p.literal):
-                if part and not part.isascii():
-                    ctx.bad(unencodable(part, ascii=ctx.ascii))
-        return [("author" if group == "authors" else "editor", _braced(names))]
-    if group == "date":
-        date = entry.date
-        if not date or date.year is None:
-            return []
-        if d == "biblatex":
-            return [("date", _braced(date.iso()))]
-        out = [("year", str(date.year) if 0 <= date.year <= 9999 else _braced(str(date.year)))]
-        if date.month:
-            out.append(("month", _MONTHS[date.month]))
-            if date.day:
-                out.append(("day", _braced(str(date.day))))
-        return out
-    if group == "url":
-        url = entry.url
-        if not url and fresh and entry.ids.arxiv and _is_arxiv_preprint(entry):
-            url = f"https://arxiv.org/abs/{entry.ids.arxiv}"
-        return [("url", _verbatim(url))] if url else []
-    if group == "note":
-        note = ctx.text(entry.note) if entry.note else None
-        if ctx.code_note:
-            url = _code_url(entry)
-            if url and not _has_code(entry, url):
-                note = _append_code(note, url)
-        return [("note", _braced(note))] if note else []
-    if group == "ids.doi":
-        doi = entry.ids.doi
-        if not doi and fresh and entry.ids.arxiv and _is_arxiv_preprint(entry):
-            doi = entry.ids.arxiv_doi
-        return [("doi", _verbatim(doi))] if doi else []
-    if group == "ids.arxiv":
-        if not entry.ids.arxiv:
-            return []
-        eprint = entry.ids.arxiv
-        if not fresh and entry.ids.arxiv_version:  # the version the input wrote is kept
-            eprint = f"{eprint}v{entry.ids.arxiv_version}"
-        if d == "bibtex":
-            return [("eprint", _verbatim(eprint)), ("archivePrefix", "{arXiv}")]
-        return [("eprint", _verbatim(eprint)), ("eprinttype", "{arxiv}")]
-    if group == "primary_class":
-        if not entry.primary_class:
-            return []
-        return [("primaryClass" if d == "bibtex" else "eprintclass", _braced(ctx.text(entry.primary_class)))]
-    if group in ("ids.isbn", "ids.issn", "ids.pmid"):
-        value = getattr(entry.ids, group[4:])
-        return [(group[4:], _verbatim(value))] if value else []
-    if group == "tags":
-        if not entry.tags:
-            return []
-        return [("keywords", _braced(", ".join(ctx.text(t) for t in entry.tags)))]
-    if group == "github":
-        repo = github_value(entry)
-        return [("github", _verbatim(repo))] if repo else []
-    if group == "entry_type":
+Fields = list[tuple[str, str]]
+
+
+def _gen_text(entry: Entry, group: str, ctx: _Ctx, fresh: bool) -> Fields:
+    value = getattr(entry, group)
+    if not value:
         return []
+    return [(group, _braced(ctx.text(value, case_protect=group in _PROTECTED)))]
+
+
+def _gen_journal(entry: Entry, group: str, ctx: _Ctx, fresh: bool) -> Fields:
+    if not entry.journal:
+        return []
+    return [("journal" if ctx.gen == "bibtex" else "journaltitle", _braced(ctx.text(entry.journal)))]
+
+
+def _gen_people(entry: Entry, group: str, ctx: _Ctx, fresh: bool) -> Fields:
+    persons = getattr(entry, group)
+    if not persons:
+        return []
+    names = format_bibtex_names(persons, ascii=ctx.ascii)
+    for p in persons:
+        for part in (p.family, p.given, p.particle, p.suffix, p.literal):
+            if part and not part.isascii():
+                ctx.bad(unencodable(part, ascii=ctx.ascii))
+    return [("author" if group == "authors" else "editor", _braced(names))]
+
+
+def _gen_date(entry: Entry, group: str, ctx: _Ctx, fresh: bool) -> Fields:
+    date = entry.date
+    if not date or date.year is None:
+        return []
+    if ctx.gen == "biblatex":
+        return [("date", _braced(date.iso()))]
+    out = [("year", str(date.year) if 0 <= date.year <= 9999 else _braced(str(date.year)))]
+    if date.month:
+        out.append(("month", _MONTHS[date.month]))
+        if date.day:
+            out.append(("day", _braced(str(date.day))))
+    return out
+
+
+def _gen_url(entry: Entry, group: str, ctx: _Ctx, fresh: bool) -> Fields:
+    url = entry.url
+    if not url and fresh and entry.ids.arxiv and _is_arxiv_preprint(entry):
+        url = f"https://arxiv.org/abs/{entry.ids.arxiv}"
+    return [("url", _verbatim(url))] if url else []
+
+
+def _gen_note(entry: Entry, group: str, ctx: _Ctx, fresh: bool) -> Fields:
+    note = ctx.text(entry.note) if entry.note else None
+    if ctx.code_note:
+        url = _code_url(entry)
+        if url and not _has_code(entry, url):
+            note = _append_code(note, url)
+    return [("note", _braced(note))] if note else []
+
+
+def _gen_doi(entry: Entry, group: str, ctx: _Ctx, fresh: bool) -> Fields:
+    doi = entry.ids.doi
+    if not doi and fresh and entry.ids.arxiv and _is_arxiv_preprint(entry):
+        doi = entry.ids.arxiv_doi
+    return [("doi", _verbatim(doi))] if doi else []
+
+
+def _gen_arxiv(entry: Entry, group: str, ctx: _Ctx, fresh: bool) -> Fields:
+    if not entry.ids.arxiv:
+        return []
+    eprint = entry.ids.arxiv
+    if not fresh and entry.ids.arxiv_version:  # the version the input wrote is kept
+        eprint = f"{eprint}v{entry.ids.arxiv_version}"
+    if ctx.gen == "bibtex":
+        return [("eprint", _verbatim(eprint)), ("archivePrefix", "{arXiv}")]
+    return [("eprint", _verbatim(eprint)), ("eprinttype", "{arxiv}")]
+
+
+def _gen_primary_class(entry: Entry, group: str, ctx: _Ctx, fresh: bool) -> Fields:
+    if not entry.primary_class:
+        return []
+    return [("primaryClass" if ctx.gen == "bibtex" else "eprintclass", _braced(ctx.text(entry.primary_class)))]
+
+
+def _gen_id(entry: Entry, group: str, ctx: _Ctx, fresh: bool) -> Fields:
+    value = getattr(entry.ids, group[4:])
+    return [(group[4:], _verbatim(value))] if value else []
+
+
+def _gen_tags(entry: Entry, group: str, ctx: _Ctx, fresh: bool) -> Fields:
+    if not entry.tags:
+        return []
+    return [("keywords", _braced(", ".join(ctx.text(t) for t in entry.tags)))]
+
+
+def _gen_github(entry: Entry, group: str, ctx: _Ctx, fresh: bool) -> Fields:
+    repo = github_value(entry)
+    return [("github", _verbatim(repo))] if repo else []
+
+
+def _gen_extra(entry: Entry, group: str, ctx: _Ctx, fresh: bool) -> Fields:
+    name = group[6:]
+    value = entry.extra.get(name)
+    if value is None:
+        return []
+    out_name = _TO_BIBTEX_FIELDS.get(name, name) if ctx.dialect == "bibtex" and name == "location" else name
+    if out_name != name and out_name.lower() in entry.extra:
+        out_name = name
+    if is_verbatim_field(name):
+        return [(out_name, _verbatim(value))]
+    named = entry.meta.get("names", {}).get(name) if entry.meta else None
+    if named is not None and named[0] == value:  # a name list a reader structured (Zotero creators)
+        return [(out_name, _braced(format_bibtex_names(named[1], ascii=ctx.ascii)))]
+    return [(out_name, _braced(ctx.text(value)))]
+
+
+_GENERATORS: dict[str, Callable[[Entry, str, _Ctx, bool], Fields]] = {
+    **{g: _gen_text for g in ("title", "booktitle", "abstract", "publisher", "volume", "number", "pages")},
+    "journal": _gen_journal, "authors": _gen_people, "editors": _gen_people, "date": _gen_date, "url": _gen_url,
+    "note": _gen_note, "ids.doi": _gen_doi, "ids.arxiv": _gen_arxiv, "primary_class": _gen_primary_class,
+    "ids.isbn": _gen_id, "ids.issn": _gen_id, "ids.pmid": _gen_id, "tags": _gen_tags, "github": _gen_github,
+}
+
+
+def _gen(entry: Entry, group: str, ctx: _Ctx, *, fresh: bool) -> Fields:
+    """The fields for one model group, encoded for ``ctx`` (empty when the model has no value)."""
+    ctx.field = _GROUP_FIELD.get(group, group[6:] if group.startswith("extra:") else group)
     if group.startswith("extra:"):
-        name = group[6:]
-        value = entry.extra.get(name)
-        if value is None:
-            return []
-        out_name = _TO_BIBTEX_FIELDS.get(name, name) if ctx.dialect == "bibtex" and name == "location" else name
-        if out_name != name and out_name.lower() in entry.extra:
-            out_name = name
-        if is_verbatim_field(name):
-            return [(out_name, _verbatim(value))]
-        named = entry.meta.get("names", {}).get(name) if entry.meta else None
-        if named is not None and named[0] == value:  # a name list a reader structured (Zotero creators)
-            return [(out_name, _braced(format_bibtex_names(named[1], ascii=ctx.ascii)))]
-        return [(out_name, _braced(ctx.text(value)))]
-    return []
+        return _gen_extra(entry, group, ctx, fresh)
+    generator = _GENERATORS.get(group)
+    return generator(entry, group, ctx, fresh) if generator is not None else []
 
 
 def _fresh_fields(entry: Entry, ctx: _Ctx) -> list[tuple[str, str]]:
@@ -491,106 +529,137 @@ def _bibtex_date(entry: Entry, origin: BibOrigin, groups: dict[str, str], ctx: _
     return [("year", _braced(year)), (origin.names.get("date", "date"), raw)]
 
 
-def _origin_fields(entry: Entry, ctx: _Ctx) -> list[tuple[str, str]]:
-    origin = entry.bib
-    assert origin is not None
-    decoded = origin.decoded
-    groups: dict[str, str] = decoded.get("__groups__", {})
-    changed_cache: dict[str, bool] = {}
+class _OriginFields:
+    """The fields of an entry read from a ``.bib``: each one copied as written unless its model value
+    changed (then written anew in the same place), then the groups the model gained (see the module
+    docstring); one object per entry, so the state of that walk has one home."""
 
-    nonempty = _nonempty_groups(entry)
+    def __init__(self, entry: Entry, ctx: _Ctx):
+        origin = entry.bib
+        assert origin is not None
+        self.entry, self.ctx, self.origin = entry, ctx, origin
+        self.decoded = origin.decoded
+        self.groups: dict[str, str] = self.decoded.get("__groups__", {})
+        self.cache: dict[str, bool] = {}
+        self.nonempty = _nonempty_groups(entry)
+        self.code_url = (_code_url(entry) if ctx.code_note else None) or ""
+        self.want_code = bool(self.code_url) and not _has_code(entry, self.code_url)
+        self.out: Fields = []
+        self.regenerated: set[str] = set()
+        self.forced: set[str] = set()
+        self.renames: dict[str, str] = {}
 
-    def changed(group: str) -> bool:
-        if group not in changed_cache:
-            if group not in decoded:  # empty when read: changed if it holds something now
-                changed_cache[group] = group in nonempty if group in _CANONICAL else \
-                    group_value(entry, group) not in (None, [], "", (None, None))
+    def changed(self, group: str) -> bool:
+        cache = self.cache
+        if group not in cache:
+            if group not in self.decoded:  # empty when read: changed if it holds something now
+                cache[group] = group in self.nonempty if group in _CANONICAL else \
+                    group_value(self.entry, group) not in (None, [], "", (None, None))
             else:
-                changed_cache[group] = group_value(entry, group) != decoded[group]
-        return changed_cache[group]
+                cache[group] = group_value(self.entry, group) != self.decoded[group]
+        return cache[group]
 
-    code_url = _code_url(entry) if ctx.code_note else None
-    want_code = bool(code_url) and not _has_code(entry, code_url)
+    def plan_target(self) -> None:
+        """With a target: a month biber cannot read, a \\url holding "%"/"#" that biber's .bbl cannot
+        take, are written from the model; with --to bibtex, BibLaTeX field names are renamed."""
+        ctx, fields = self.ctx, self.origin.fields
+        if ctx.dialect == "bibtex":
+            for n in fields:
+                target = _TO_BIBTEX_FIELDS.get(n)
+                if target is not None and target.lower() not in fields:
+                    self.renames[n] = target
+            if "date" in fields:
+                self.renames["date"] = "year"  # see _bibtex_date
+            self.renames.update(ctx.type_renames)
+        elif ctx.dialect == "biblatex":
+            if self.groups.get("month") == "date" and not _BIBER_MONTH.match(fields.get("month", "")):
+                self.forced.add("date")
+            for n in fields:
+                if n in TYPESET_FIELDS and _URL_ARG_SPECIAL.search(fields[n]):
+                    self.forced.add(self.groups.get(n, "extra:" + n))
+                    ctx.note("verbatim-as-text", f"{n}: biber passes fields to LaTeX inside macro arguments, "
+                             "where \\verb cannot work and \\url/\\path cannot read % or #; written as escaped text")
 
-    # with a target: a month biber cannot read, a \url holding "%"/"#" that biber's .bbl cannot take,
-    # are written from the model; with --to bibtex, BibLaTeX field names are renamed
-    forced: set[str] = set()
-    renames: dict[str, str] = {}
-    if ctx.dialect == "bibtex":
-        for n in origin.fields:
-            target = _TO_BIBTEX_FIELDS.get(n)
-            if target is not None and target.lower() not in origin.fields:
-                renames[n] = target
-        if "date" in origin.fields:
-            renames["date"] = "year"  # see _bibtex_date
-        renames.update(ctx.type_renames)
-    elif ctx.dialect == "biblatex":
-        if groups.get("month") == "date" and not _BIBER_MONTH.match(origin.fields.get("month", "")):
-            forced.add("date")
-        for n in origin.fields:
-            if n in TYPESET_FIELDS and _URL_ARG_SPECIAL.search(origin.fields[n]):
-                forced.add(groups.get(n, "extra:" + n))
-                ctx.note("verbatim-as-text", f"{n}: biber passes fields to LaTeX inside macro arguments, where "
-                         "\\verb cannot work and \\url/\\path cannot read % or #; written as escaped text")
-    out: list[tuple[str, str]] = []
-    regenerated: set[str] = set()
-    drop = ctx.drop
-    special = ctx.ascii or ctx.convert  # otherwise a copied value is the raw value, untouched
-    names = origin.names
-    for lname in origin.fields:
-        if drop and lname in drop:
-            continue
-        raw = raw_value(origin, lname)
-        group = groups.get(lname) or "extra:" + lname
-        if group not in forced and not changed(group):
+    def copy_written(self) -> None:
+        """The fields the input had, in its order."""
+        ctx, origin, out = self.ctx, self.origin, self.out
+        drop, renames, groups = ctx.drop, self.renames, self.groups
+        special = ctx.ascii or ctx.convert  # otherwise a copied value is the raw value, untouched
+        names = origin.names
+        for lname in origin.fields:
+            if drop and lname in drop:
+                continue
+            group = groups.get(lname) or "extra:" + lname
+            if group in self.forced or self.changed(group):
+                self.regenerate(group)
+                continue
+            raw = raw_value(origin, lname)
             if renames and lname in renames:
-                if lname == "date":
-                    out.extend(_bibtex_date(entry, origin, groups, ctx))
-                    regenerated.add(group)
-                    ctx.mixed = True
-                    continue
-                value = _copy(raw, lname, ctx) if special else raw
-                if lname == "eprinttype" and value.lower() == "{arxiv}":
-                    value = "{arXiv}"
-                out.append((renames[lname], value))
+                self.copy_renamed(lname, raw, group)
                 continue
             value = _copy(raw, lname, ctx) if special else raw
-            if want_code and group == "note":
-                value = _note_with_code(raw, code_url)
-                want_code = False
+            if self.want_code and group == "note":
+                value = _note_with_code(raw, self.code_url)
+                self.want_code = False
             out.append((names.get(lname, lname), value))
-        elif group not in regenerated:
-            regenerated.add(group)
+
+    def regenerate(self, group: str) -> None:
+        if group in self.regenerated:
+            return
+        self.regenerated.add(group)
+        self.ctx.mixed = True
+        self.out.extend(_gen(self.entry, group, self.ctx, fresh=False))
+        if group == "note":
+            self.want_code = False
+
+    def copy_renamed(self, lname: str, raw: str, group: str) -> None:
+        ctx = self.ctx
+        if lname == "date":
+            self.out.extend(_bibtex_date(self.entry, self.origin, self.groups, ctx))
+            self.regenerated.add(group)
             ctx.mixed = True
-            out.extend(_gen(entry, group, ctx, fresh=False))
-            if group == "note":
-                want_code = False
-    present_groups = set(groups.values())
-    copied = len(out)
-    for group in _GROUP_ORDER:
-        if group == "*extra*":
-            for name in entry.extra:
-                g = "extra:" + name
-                if g not in present_groups and g not in regenerated:
-                    out.extend(_gen(entry, g, ctx, fresh=False))
-            continue
-        if group in present_groups or group in regenerated:
-            continue
-        if group == "note" and want_code:
-            out.extend(_gen(entry, group, ctx, fresh=False))
-            continue
-        if changed(group):
-            out.extend(_gen(entry, group, ctx, fresh=False))
-    if ctx.convert and "key" not in origin.fields and origin.entry_type.lower() in BIBLATEX_TYPES \
-            and origin.entry_type.lower() not in ("xdata", "set") \
-            and ("key" in entry.extra or not entry.authors or all(is_others(p) for p in entry.authors)):
-        # an author-less entry needs a sort key (plainnat: "to sort, need author or key")
-        out.extend(_key_field(entry, ctx, present={n.lower() for n, _ in out}))
-    elif "key" in entry.extra and "key" not in origin.fields:
-        out.extend(_key_field(entry, ctx, present={n.lower() for n, _ in out}))
-    if len(out) != copied:
-        ctx.mixed = True
-    return out
+            return
+        value = _copy(raw, lname, ctx) if ctx.ascii or ctx.convert else raw
+        if lname == "eprinttype" and value.lower() == "{arxiv}":
+            value = "{arXiv}"
+        self.out.append((self.renames[lname], value))
+
+    def add_new(self) -> None:
+        """The groups the model has now and the input did not."""
+        entry, present = self.entry, set(self.groups.values())
+        copied = len(self.out)
+        for group in _GROUP_ORDER:
+            if group == "*extra*":
+                for name in entry.extra:
+                    g = "extra:" + name
+                    if g not in present and g not in self.regenerated:
+                        self.out.extend(_gen(entry, g, self.ctx, fresh=False))
+            elif group in present or group in self.regenerated:
+                continue
+            elif (group == "note" and self.want_code) or self.changed(group):
+                self.out.extend(_gen(entry, group, self.ctx, fresh=False))
+        self.add_key()
+        if len(self.out) != copied:
+            self.ctx.mixed = True
+
+    def add_key(self) -> None:
+        entry, origin, ctx = self.entry, self.origin, self.ctx
+        if "key" in origin.fields:
+            return
+        etype = origin.entry_type.lower()
+        authorless = not entry.authors or all(is_others(p) for p in entry.authors)
+        if "key" in entry.extra or (ctx.convert and etype in BIBLATEX_TYPES and etype not in ("xdata", "set")
+                                    and authorless):
+            # an author-less entry needs a sort key (plainnat: "to sort, need author or key")
+            self.out.extend(_key_field(entry, ctx, present={n.lower() for n, _ in self.out}))
+
+
+def _origin_fields(entry: Entry, ctx: _Ctx) -> Fields:
+    walk = _OriginFields(entry, ctx)
+    walk.plan_target()
+    walk.copy_written()
+    walk.add_new()
+    return walk.out
 
 
 _CANONICAL = frozenset(g for g in _GROUP_ORDER if g != "*extra*")
@@ -611,7 +680,8 @@ def _nonempty_groups(e: Entry) -> set[str]:
     return out
 
 
-_URL_ARG_SPECIAL = re.compile(r"\\verb(?![A-Za-z])|\\(?:url|href|path|nolinkurl)\s*(?:\{[^{}]*|([^A-Za-z{\s])(?:(?!\1).)*)[%#]")
+_URL_ARG_SPECIAL = re.compile(r"\\verb(?![A-Za-z])"
+                              r"|\\(?:url|href|path|nolinkurl)\s*(?:\{[^{}]*|([^A-Za-z{\s])(?:(?!\1).)*)[%#]")
 def _may_stray(value: str) -> bool:
     """Whether a raw value holds a character escape_strays() may have to escape (six C-level scans
     beat one regular expression over 100,000 abstracts)."""

@@ -1,7 +1,9 @@
 """Fuzzing the ``.bib`` round trip with files built from real-format pieces.
 
 Used by ``tests/test_bib_fuzz.py`` (a fixed seed, a few hundred cases, in CI) and
-``bench/fuzz.py`` (thousands, optionally with TeX Live's bibliographies as pieces).
+``bench/fuzz.py`` (thousands, optionally with TeX Live's bibliographies as pieces).  It lives
+with the tests, not in :mod:`bibkit.testing`: it runs the whole ``convert`` job, which the
+shared layer may not import.
 A case is a file made of blocks taken from real ``.bib`` shapes (exports of JabRef,
 Better BibTeX, Mendeley, DBLP, IEEEtran control entries, BibLaTeX, ``@string``,
 ``@preamble``, ``@comment``, free text, the reproducers of issue #16), some of them
@@ -157,7 +159,7 @@ def _clean_entries(piece: str) -> dict[str, list[tuple[str, str]]]:
     the second one out)."""
     from pybtex.database.input.bibtex import LowLevelParser, month_names
 
-    from ..sources.bibscan import scan
+    from bibkit.sources.bibscan import scan
 
     blocks = scan(piece)
     if any(b.kind == "broken" or b.warnings for b in blocks):
@@ -219,8 +221,8 @@ class Failure:
 
 
 def _run(text: str, dedupe: bool) -> str:
-    from ..pipeline import normalise_document, render
-    from ..sources import read_text
+    from bibkit.pipeline import normalise_document, render
+    from bibkit.sources import read_text
 
     doc = read_text(text, "fuzz.bib", "bib")
     normalise_document(doc, dedupe=dedupe)
@@ -229,8 +231,8 @@ def _run(text: str, dedupe: bool) -> str:
 
 def check(case: Case) -> Failure | None:
     """Run the case without and with duplicate merging; the first thing wrong, or ``None``."""
-    from ..sources.bibscan import scan
-    from .bibcorpus import compare_texts
+    from bibkit.sources.bibscan import scan
+    from bibkit.testing.bibcorpus import compare_texts
 
     for dedupe in (False, True):
         try:
@@ -253,19 +255,19 @@ def check(case: Case) -> Failure | None:
             out_blocks = scan(once)
             written = {b.key.casefold(): b for b in out_blocks if b.kind == "entry"}
             lost = []
-            for key, block in case.intact.items():
+            for key, fields in case.intact.items():
                 got = written.get(key)
                 if got is None:
                     lost.append(key)
-                elif [(n.lower(), v) for n, v, _l, _p in got.fields] != block:
+                elif [(n.lower(), v) for n, v, _l, _p in got.fields] != fields:
                     lost.append(f"{key} (fields)")
             if not any(b.kind == "broken" for b in out_blocks):
                 # the output is all well formed: BibTeX (pybtex) must read every intact entry as before
                 text = case.text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
-                diff = compare_texts(text, once)
-                lost += [k for k in diff.entries_lost if k.casefold() in case.intact]
-                lost += [f"{k}.{f}" for k, f in diff.fields_lost if k.casefold() in case.intact]
-                lost += [f"{k}.{f}" for k, f, _a, _b in diff.fields_changed if k.casefold() in case.intact]
+                seen = compare_texts(text, once)
+                lost += [k for k in seen.entries_lost if k.casefold() in case.intact]
+                lost += [f"{k}.{f}" for k, f in seen.fields_lost if k.casefold() in case.intact]
+                lost += [f"{k}.{f}" for k, f, _a, _b in seen.fields_changed if k.casefold() in case.intact]
             if lost:
                 return Failure(case, "an intact entry or field lost or changed", ", ".join(lost[:10]))
     return None
