@@ -2,15 +2,19 @@
 
 Problems that concern one entry are *not* errors: they are collected as
 :class:`bibkit.model.Problem` data and reported.  These exceptions are for what
-stops a run (or what ``--strict`` promotes to stopping it).
+stops a run.  What ``--strict`` makes of a finished run (a service down: 4,
+entries unresolved: 5) is not an exception but a value the result computes
+(``BuildResult.exit_code``) from typed outcomes.
 """
 
 from __future__ import annotations
 
+import enum
+
 from .model import SourceLocation
 
 
-class ExitCode:
+class ExitCode(enum.IntEnum):
     """Documented process exit codes (README, "Exit codes")."""
 
     OK = 0
@@ -21,6 +25,7 @@ class ExitCode:
     INCOMPLETE = 5  # --strict and some entries stayed unresolved or ambiguous
     ZOTERO = 6  # Zotero not reachable, refused, or a sync could not be completed
     MISSING = 7  # `cite`: cited keys that no source has
+    OUTPUT = 8  # an output file (or standard output) could not be written; what was there is left intact
     INTERRUPTED = 130
 
 
@@ -42,19 +47,31 @@ class InputError(BibkitError):
         super().__init__(f"{where}{who}{message}")
 
 
+class OutputError(BibkitError):
+    """An output could not be written (disk full, read-only, permission denied, not a file…).
+
+    The message names the path and the cause in one line; whatever was at the
+    path before is left as it was (writes are atomic, backups too).
+    """
+
+    exit_code = ExitCode.OUTPUT
+
+    def __init__(self, message: str, path: str | None = None):
+        self.path = path
+        super().__init__(message)
+
+
 class UsageError(BibkitError):
     """A bad option value that argparse could not catch (e.g. a citation key formula)."""
 
     exit_code = ExitCode.USAGE
 
 
-class NetworkError(BibkitError):
-    exit_code = ExitCode.NETWORK
-
-
-class IncompleteError(BibkitError):
-    exit_code = ExitCode.INCOMPLETE
-
-
 class MissingCitationsError(BibkitError):
+    """``bibkit cite``: cited keys that no source has; ``missing`` maps each to the closest existing keys."""
+
     exit_code = ExitCode.MISSING
+
+    def __init__(self, message: str, missing: dict[str, list[str]] | None = None):
+        self.missing = dict(missing or {})
+        super().__init__(message)

@@ -33,10 +33,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from bibkit.model import Entry, Identifiers, Link, LinkKind, PartialDate, Person
+from bibkit.model import MONTH_NUMBERS, Entry, Identifiers, Link, LinkKind, PartialDate, Person, arxiv_doi
 
 from . import extra as extra_lines
 from .itemkeys import arxiv_id_from_doi, strip_arxiv_version
+from .schema import CREATOR_TYPES as CREATOR_TYPES_KNOWN
 from .schema import Schema
 
 # --------------------------------------------------------------------------- item types
@@ -154,10 +155,6 @@ def creator_to_person(creator: dict[str, Any]) -> Person:
 
 # --------------------------------------------------------------------------- dates
 
-_MONTHS = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
-
-
 def parse_zotero_date(text: str | None, parsed: str | None = None) -> PartialDate | None:
     """A Zotero date string (free text) as a :class:`PartialDate`.
 
@@ -184,7 +181,7 @@ def parse_zotero_date(text: str | None, parsed: str | None = None) -> PartialDat
     year = next((int(w) for w in words if len(w) == 4 and w.isdigit()), None)
     if year is None:
         return None
-    month = next((_MONTHS[w[:3].lower()] for w in words if w[:3].lower() in _MONTHS and w.isalpha()), None)
+    month = next((MONTH_NUMBERS[w[:3].lower()] for w in words if w[:3].lower() in MONTH_NUMBERS and w.isalpha()), None)
     day = next((int(w) for w in words if w.isdigit() and len(w) <= 2 and 1 <= int(w) <= 31), None) if month else None
     return _safe_date(year, month, day)
 
@@ -247,7 +244,7 @@ class ItemDraft:
 
     @property
     def item_type(self) -> str:
-        return self.data["itemType"]
+        return str(self.data["itemType"])
 
     @property
     def tags(self) -> list[str]:
@@ -377,15 +374,15 @@ def entry_to_item(
         if kind in _ID_FIELDS and put(_ID_FIELDS[kind], value, what=kind, report=False):
             continue
         id_lines.append((kind, value))
-    if not entry.ids.doi and preprint_arxiv:
-        put("DOI", f"10.48550/arXiv.{arxiv}", what="doi", is_derived=True)
+    if not entry.ids.doi and preprint_arxiv and arxiv is not None:
+        put("DOI", arxiv_doi(arxiv), what="doi", is_derived=True)
     put("ISBN", entry.ids.isbn or entry.extra.get("isbn"), what="isbn")
     put("ISSN", entry.ids.issn or entry.extra.get("issn"), what="issn")
 
     # url (an arXiv abs/pdf link of the paper itself is stored as the arXiv translator stores it)
     if entry.url:
         put("url", canonical_url(entry.url, arxiv), what="url")
-    elif preprint_arxiv:
+    elif preprint_arxiv and arxiv is not None:
         put("url", arxiv_abs_url(arxiv), what="url", is_derived=True)
 
     # the remaining BibTeX fields kept in Entry.extra
@@ -462,7 +459,8 @@ def to_connector(draft: ItemDraft, item_id: str, *, include_tags: bool = False) 
 
 # --------------------------------------------------------------------------- backward: item -> entry
 
-_GITHUB_URL = re.compile(r"github\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(?:\.git)?(?:/(?:tree|blob)/[^/]+/([^?#]+?))?/?(?:[?#].*)?$")
+_GITHUB_URL = re.compile(
+    r"github\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(?:\.git)?(?:/(?:tree|blob)/[^/]+/([^?#]+?))?/?(?:[?#].*)?$")
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/([^?#\s]+?)(?:v\d+)?(?:\.pdf)?/?(?:[?#].*)?$", re.IGNORECASE)
 _ARCHIVE_ID = re.compile(r"^\s*arxiv\s*:\s*(\S+)\s*$", re.IGNORECASE)
 
@@ -513,7 +511,8 @@ def github_link_from_attachment(child: dict[str, Any]) -> Link | None:
                 evidence="zotero-attachment", source="zotero")
 
 
-def item_to_entry(item: dict[str, Any], children: Iterable[dict[str, Any]] = (), *, schema: Schema | None = None) -> Entry:
+def item_to_entry(item: dict[str, Any], children: Iterable[dict[str, Any]] = (), *,
+                  schema: Schema | None = None) -> Entry:
     """Read a Zotero item (API wrapper or bare data) and its children into an Entry.
 
     Inverse of :func:`entry_to_item` for everything the item type can hold:
@@ -533,15 +532,7 @@ def item_to_entry(item: dict[str, Any], children: Iterable[dict[str, Any]] = (),
     entry.title = _clean(data.get("title"))
     entry.abstract = _clean(data.get("abstractNote"))
     entry.date = parse_zotero_date(data.get("date"), meta.get("parsedDate"))
-    for creator in data.get("creators") or []:
-        ctype = creator.get("creatorType") or "author"
-        person = creator_to_person(creator)
-        if not (person.literal or person.family or person.given):
-            continue
-        if ctype == schema.primary_creator(itype):
-            entry.authors.append(person)
-        elif ctype == "editor":
-            entry.editors.append(person)
+    _read_creators(entry, data.get("creators") or [], itype, schema)
 
     container = base.get("publicationTitle")
     if itype in ("conferencePaper", "bookSection"):
@@ -620,6 +611,50 @@ def item_to_entry(item: dict[str, Any], children: Iterable[dict[str, Any]] = (),
         **({"extra": user_extra} if user_extra else {}),
     }
     return entry
+
+
+#: BibTeX fields for creators that are neither the item type's primary creator nor an editor, as
+#: Zotero's BibTeX export writes them (BibTeX.js: translator, everything else collaborator)
+_OTHER_CREATOR_FIELDS = {"translator": "translator"}
+
+
+def _read_creators(entry: Entry, creators: list[dict[str, Any]], itype: str, schema: Schema) -> None:
+    """Creators as Zotero's BibTeX export maps them: the item type's primary creator (author, but
+    also cartographer, director, inventor, presenter, podcaster…) → ``author``; editor and series
+    editor → ``editor``; translator → ``translator``; every other role → ``collaborator``.  No name is
+    dropped.  The extra name fields keep their people in ``entry.meta["names"]`` so the writer can
+    give them BibTeX's name syntax (an organisation in braces)."""
+    primary = schema.primary_creator(itype)
+    types = {c.get("creatorType") or "author" for c in creators}
+    if primary not in types and itype not in CREATOR_TYPES_KNOWN:
+        # an item type this table does not know: its first creator's role is its primary one
+        first = next((c.get("creatorType") for c in creators if c.get("creatorType")
+                      not in ("editor", "seriesEditor", "translator")), None)
+        primary = first or primary
+    others: dict[str, list[Person]] = {}
+    for creator in creators:
+        ctype = creator.get("creatorType") or "author"
+        person = creator_to_person(creator)
+        if not (person.literal or person.family or person.given):
+            continue
+        if ctype == primary:
+            entry.authors.append(person)
+        elif ctype in ("editor", "seriesEditor"):
+            entry.editors.append(person)
+        else:
+            others.setdefault(_OTHER_CREATOR_FIELDS.get(ctype, "collaborator"), []).append(person)
+    for name, people in others.items():
+        text = " and ".join(_name_text(p) for p in people)
+        entry.extra[name] = text
+        entry.meta.setdefault("names", {})[name] = (text, people)
+
+
+def _name_text(person: Person) -> str:
+    if person.literal:
+        return person.literal
+    last = f"{person.particle} {person.family}".strip()
+    parts = [last] + ([person.suffix] if person.suffix else []) + ([person.given] if person.given else [])
+    return ", ".join(parts)
 
 
 def entry_summary(entry: Entry) -> str:

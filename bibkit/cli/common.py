@@ -1,23 +1,45 @@
-"""What every command shares: progress bars, the end-of-run summary, JSON reports, I/O options.
+"""What every command of both tools shares: how a run ends, progress bars, the summary, JSON reports.
 
 Output discipline: data goes to stdout (or ``-o FILE``); progress, summaries
 and errors go to stderr, so ``bibkit convert x.txt > refs.bib`` stays clean.
+
+Cheap to import (``bibkit --help`` loads this and nothing heavier): option
+groups that need the application layer live in :mod:`bibkit.cli.options`.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import logging
 import sys
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
 
-from ..fileio import atomic_write_text
+from ..config import ConfigError
+from ..errors import BibkitError, ExitCode
+from ..fileio import atomic_write_text, flush_stdout, silence_stdout
+from ..outcomes import Notice, Outage, OutageKind
+from ..reporting import json_default, table
+
+__all__ = ["Bar", "ExamplesFormatter", "accept_global_flags_after_command", "add_report_option", "add_strict_option",
+           "advance", "notice_lines", "print_summary", "progress", "quiet_http_warnings", "run_main", "skipped_rows",
+           "stage_feed", "table", "write_report"]
+
+
+class ExamplesFormatter(argparse.HelpFormatter):
+    """Help with the description wrapped to the terminal and an ``examples:`` epilog kept line by line."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if text.lstrip().lower().startswith("examples"):
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
 
 
 def add_report_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--report", metavar="FILE.json", help="write a machine-readable JSON report of the run")
+    parser.add_argument("--report", metavar="FILE.json", help="write a machine-readable JSON report of the run "
+                                                              "(e.g. --report run.json)")
 
 
 def add_strict_option(parser: argparse.ArgumentParser, what: str) -> None:
@@ -28,21 +50,24 @@ def write_report(path: str | None, data: Any) -> None:
     """Write a JSON report atomically (``-`` = stdout); no-op when ``path`` is None."""
     if not path:
         return
-    atomic_write_text(path, json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n")
+    atomic_write_text(path, json.dumps(data, indent=2, ensure_ascii=False, default=json_default) + "\n")
 
 
-def _json_default(obj: Any) -> Any:
-    if isinstance(obj, Path):
-        return str(obj)
-    if hasattr(obj, "as_dict"):
-        return obj.as_dict()
-    if hasattr(obj, "__dataclass_fields__"):
-        from dataclasses import asdict
+class Bar(Protocol):
+    """What commands use of a progress bar (a tqdm bar, or the silent stand-in)."""
 
-        return asdict(obj)
-    if isinstance(obj, (set, frozenset)):
-        return sorted(obj)
-    return str(obj)
+    total: int | float | None
+    n: int | float
+
+    def update(self, n: int | float | None = 1) -> bool | None: ...
+
+    def set_postfix_str(self, s: str = "", refresh: bool = True) -> None: ...
+
+    def set_description_str(self, desc: str | None = None, refresh: bool = True) -> None: ...
+
+    def refresh(self) -> None: ...
+
+    def reset(self, total: int | float | None = None) -> None: ...
 
 
 def progress_enabled(args: argparse.Namespace) -> bool:
@@ -50,13 +75,10 @@ def progress_enabled(args: argparse.Namespace) -> bool:
 
 
 @contextmanager
-def progress(args: argparse.Namespace, total: int | None, desc: str, unit: str = "entry") -> Iterator[Any]:
-    """A tqdm bar on stderr when it is a terminal (and not ``--quiet``); otherwise a silent stand-in.
-
-    Yields an object with ``update(n)``, ``set_postfix_str(text)`` and ``total``.
-    """
+def progress(args: argparse.Namespace, total: int | None, desc: str, unit: str = "entry") -> Iterator[Bar]:
+    """A tqdm bar on stderr when it is a terminal (and not ``--quiet``); otherwise a silent stand-in."""
     if progress_enabled(args):
-        from tqdm import tqdm
+        from tqdm import tqdm  # lazy, for start-up time: only a run on a terminal draws a bar
 
         bar = tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, leave=False, dynamic_ncols=True)
         try:
@@ -69,23 +91,62 @@ def progress(args: argparse.Namespace, total: int | None, desc: str, unit: str =
 
 class _NullBar:
     def __init__(self, total: int | None):
-        self.total = total
-        self.n = 0
+        self.total: int | float | None = total
+        self.n: int | float = 0
 
-    def update(self, n: int = 1) -> None:
-        self.n += n
+    def update(self, n: int | float | None = 1) -> bool | None:
+        self.n += n or 0
+        return None
 
-    def set_postfix_str(self, text: str, refresh: bool = True) -> None:
+    def set_postfix_str(self, s: str = "", refresh: bool = True) -> None:
         pass
 
-    def set_description_str(self, text: str, refresh: bool = True) -> None:
+    def set_description_str(self, desc: str | None = None, refresh: bool = True) -> None:
         pass
 
     def refresh(self) -> None:
         pass
 
+    def reset(self, total: int | float | None = None) -> None:
+        self.n, self.total = 0, total
 
-def print_summary(args: argparse.Namespace, title: str, rows: Sequence[tuple[str, Any]], notes: Iterable[str] = ()) -> None:
+
+def advance(bar: Bar) -> Callable[[int], None]:
+    """A ``progress(n)`` callback: ``n`` more done on ``bar``."""
+
+    def step(n: int) -> None:
+        bar.update(n)
+
+    return step
+
+
+def stage_feed(bar: Bar, *, stages: Sequence[str] | None = None) -> Callable[[str, int, int, str], None]:
+    """An ``on_progress(stage, done, total, detail)`` callback that drives ``bar`` (only ``stages``, if given)."""
+
+    current: list[str] = []  # the stage the bar shows
+
+    def on_progress(stage: str, done: int, total: int, detail: str = "") -> None:
+        if stages is not None and stage not in stages:
+            return
+        if current != [stage]:  # a new stage: its own count, and its own rate (the clock and the average restart)
+            current[:] = [stage]
+            bar.reset(total=total)
+            bar.set_description_str(stage)
+        elif bar.total != total:
+            bar.total = total
+        if done > bar.n:
+            bar.update(done - bar.n)
+        elif done < bar.n:
+            bar.n = done
+            bar.refresh()
+        if detail:
+            bar.set_postfix_str(detail)
+
+    return on_progress
+
+
+def print_summary(args: argparse.Namespace, title: str, rows: Sequence[tuple[str, Any]],
+                  notes: Iterable[str] = ()) -> None:
     """A one-screen summary on stderr: aligned ``label  value`` rows, then notes (at most 15 shown)."""
     if getattr(args, "quiet", False):
         return
@@ -101,39 +162,78 @@ def print_summary(args: argparse.Namespace, title: str, rows: Sequence[tuple[str
         print(f"  … and {len(notes) - 15} more (see --report)", file=out)
 
 
-def table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> str:
-    """A plain left-aligned text table (for ``--dry-run`` plans and listings)."""
-    cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in row] for row in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines) + "\n"
+def skipped_rows(skipped: int) -> list[tuple[str, Any]]:
+    """The summary row saying how many pasted lines became no paper (none when nothing was skipped)."""
+    if not skipped:
+        return []
+    return [("lines skipped", f"{skipped} (no paper: headings, navigation, notes; see --report)")]
 
 
-FORMATS_IN = ("listing", "ids", "bib", "hf-json", "titles", "hf-page", "arxiv-page", "markdown", "references", "notes")
-FORMATS_OUT = ("bibtex", "biblatex", "csl-json")
+def notice_lines(outages: Iterable[Outage], notices: Iterable[str]) -> list[str]:
+    """Run-wide notices; every service that could not be reached folded into one line.
+
+    Decided from the outage values: a notice that reports a service giving no
+    answer at all is said by the "no network" line instead (the words of the
+    notices are never looked at).
+    """
+    down: dict[str, Outage] = {}
+    for outage in outages:
+        if outage.kind is OutageKind.UNREACHABLE:
+            down.setdefault(str(outage.service), outage)
+    lines: list[str] = []
+    if down:
+        names = ", ".join(down[s].label for s in sorted(down))
+        lines.append(f"no network: cannot reach {names} ({down[min(down)].cause}); "
+                     "the output was written with what could be done without them")
+    for notice in notices:
+        about = notice.outage if isinstance(notice, Notice) else None
+        if down and about is not None and about.kind.no_answer:
+            continue  # said by the line above
+        lines.append(str(notice))
+    return lines
 
 
-def add_io_options(parser: argparse.ArgumentParser) -> None:
-    """Inputs and output options shared by convert, enrich and build."""
-    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="files to read ('-' = stdin): pasted listings, identifier lists, .bib, HF papers JSON")
-    parser.add_argument("-o", "--output", metavar="OUT", help="output file ('-' or omitted = stdout); written atomically, an input is backed up before being overwritten")
-    parser.add_argument("--from", dest="fmt", choices=FORMATS_IN, metavar="FORMAT",
-                        help="force the input format instead of detecting it: " + ", ".join(FORMATS_IN)
-                        + " (e.g. --from references for a reference list pasted from a paper)")
-    parser.add_argument("--to", choices=FORMATS_OUT, default="bibtex", help="output format (default: bibtex)")
-    parser.add_argument("--ascii", action="store_true", help="convert non-ASCII characters to LaTeX macros (for classic BibTeX)")
-    parser.add_argument("--code-note", action="store_true", help="add a note 'Code: \\url{...}' for the paper's own GitHub repository")
-    parser.add_argument("--key-format", metavar="FORMULA", help="citation key formula (default: auth.lower + shorttitle(3,3) + year)")
-    parser.add_argument("--no-dedupe", dest="dedupe", action="store_false", help="keep duplicate records instead of merging them")
-    add_report_option(parser)
+class _DropWarnings(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.ERROR
 
 
-def accept_global_flags_after_command(sub: argparse._SubParsersAction) -> None:
+@contextmanager
+def quiet_http_warnings(verbose: int) -> Iterator[None]:
+    """The HTTP layer logs an unreachable service as a warning; the command reports it itself, in one line."""
+    if verbose:
+        yield
+        return
+    logger, drop = logging.getLogger("bibkit.http"), _DropWarnings()
+    logger.addFilter(drop)
+    try:
+        yield
+    finally:
+        logger.removeFilter(drop)
+
+
+def accept_global_flags_after_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Let ``-q``/``-v`` follow the command name too (``bibkit build -q …``), as users type them."""
     for command in sub.choices.values():
         command.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         command.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+
+class _LogFormat(logging.Formatter):
+    """``bibkit: warning: …`` like every other message of the CLI; with ``-v`` also the level and logger.
+
+    What a run found goes into its summary; a log line at warning level is for what no summary can say.
+    """
+
+    def __init__(self, prog: str, verbose: bool):
+        super().__init__()
+        self.prog, self.verbose = prog, verbose
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        if self.verbose:
+            return f"{self.prog}: {record.levelname.lower()} {record.name}: {message}"
+        return f"{self.prog}: {record.levelname.lower()}: {message}"
 
 
 def run_main(parser: argparse.ArgumentParser, argv: Sequence[str] | None, prog: str) -> int:
@@ -142,26 +242,41 @@ def run_main(parser: argparse.ArgumentParser, argv: Sequence[str] | None, prog: 
     Shared by ``bibkit`` and ``zotero-bridge`` so both report errors, interrupts
     and bad configuration the same way (one line on stderr, a documented code).
     """
-    import logging
-
-    from ..config import ConfigError
-    from ..errors import BibkitError, ExitCode
-
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING - 10 * min(args.verbose, 2),
-                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_LogFormat(prog, verbose=args.verbose > 0))
+    logging.basicConfig(level=logging.WARNING - 10 * min(args.verbose, 2), handlers=[handler], force=True)
     if args.verbose < 2:
         logging.getLogger("urllib3").setLevel(logging.WARNING)
     try:
-        return int(args.func(args) or 0)
+        from ..config import load_settings  # here: the config module is cheap, its settings are not needed before
+
+        for warning in load_settings().warnings:  # config mistakes: said once per run, before any work
+            print(f"{prog}: warning: {warning}", file=sys.stderr)
+        code = int(args.func(args) or 0)
+        flush_stdout()  # data printed to a full device fails here, not in Python's exit handler
+        return code
     except BibkitError as exc:
         print(f"{prog}: error: {exc}", file=sys.stderr)
-        return exc.exit_code
+        return int(exc.exit_code)
     except ConfigError as exc:
         print(f"{prog}: error: {exc}", file=sys.stderr)
         return ExitCode.USAGE
     except KeyboardInterrupt:
         print(f"{prog}: interrupted", file=sys.stderr)
         return ExitCode.INTERRUPTED
-    except BrokenPipeError:
+    except BrokenPipeError:  # the reader went away (`bibkit … | head`): not an error
+        silence_stdout()
         return ExitCode.OK
+    except OSError as exc:  # a file operation no layer turned into a BibkitError: still one line, no traceback
+        if exc.filename is None and exc.errno in _STDOUT_ERRNOS:  # print() to a full or broken standard output
+            silence_stdout()
+            print(f"{prog}: error: cannot write to standard output: {exc.strerror or exc}", file=sys.stderr)
+            return ExitCode.OUTPUT
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"{prog}: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return ExitCode.INTERNAL
+
+
+#: errors a write to standard output fails with (full device, I/O error, quota, file too large)
+_STDOUT_ERRNOS = frozenset({errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG})

@@ -236,7 +236,7 @@ def _parse_entry(entry: etree._Element) -> ArxivRecord | ArxivApiError | None:
     rec = ArxivRecord(
         arxiv_id=base,
         version=version,
-        title=_text(title_el) if title_el is not None else "",  # "0" is a real title
+        title=(_text(title_el) or "") if title_el is not None else "",  # "0" is a real title
         summary=_text(entry.find(_q(ATOM, "summary"))) or "",
         published=_when(entry.find(_q(ATOM, "published"))),
         updated=_when(entry.find(_q(ATOM, "updated"))),
@@ -296,7 +296,7 @@ def parse_feed(data: bytes | str) -> Feed:
         raise AtomError(f"malformed Atom: {exc}") from exc
     if root is None or root.tag != _q(ATOM, "feed"):
         tag = getattr(root, "tag", None)
-        raise AtomError(f"not an Atom feed (root element {tag!r})")
+        raise AtomError(f"not an Atom feed: the root element is {tag!r}")
     feed = Feed(
         title=_text(root.find(_q(ATOM, "title"))) or "",
         total_results=_int(root.find(_q(OPENSEARCH, "totalResults"))),

@@ -15,21 +15,24 @@ the HTTP layer keeps out of cache keys and logs.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..config import Settings
 from ..http import HttpError, HttpLayer, RateLimited, ServicePolicy
 from ..links import normalize_arxiv_id
 from ..model import PartialDate
+from ..outcomes import OutageKind, Service
 from .atom import parse_iso
 
 __all__ = ["HfClient", "HfPaper", "hf_policy", "paper_from_json"]
 
-SERVICE = "hf"
+SERVICE = Service.HF
 EXPIRE = timedelta(days=1)
 #: HF caps ``q`` at 250 characters
 MAX_QUERY = 250
@@ -53,7 +56,10 @@ _WINDOW = re.compile(r"(?:^|;)\s*t\s*=\s*(\d+)")
 
 
 def reset_in(response: Any) -> float | None:
-    """Seconds until HF's rate-limit window resets, from ``RateLimit: "api";r=0;t=<seconds>`` (HF sends no Retry-After)."""
+    """Seconds until HF's rate-limit window resets, from ``RateLimit: "api";r=0;t=<seconds>``.
+
+    HF sends no Retry-After.
+    """
     match = _WINDOW.search(response.headers.get("RateLimit") or "")
     return float(match.group(1)) if match else None
 
@@ -67,11 +73,37 @@ def _retry_verdict(response: Any) -> bool | None:
     return None
 
 
+def _readable(response: Any) -> str | None:
+    """The layer's check of a 200: the JSON HF sends (kept on the response); HTML, binary or cut text is not.
+
+    A search answers a list (or an object holding one), a paper an object:
+    a 200 ``{"error": …}`` where a list belongs is a failing HF, not "no results".
+    """
+    try:
+        data = json.loads(response.content)
+    except (ValueError, RecursionError) as exc:
+        return f"not JSON ({type(exc).__name__})"
+    path = urlsplit(response.url or "").path.rstrip("/")
+    listed = isinstance(data, list) or (isinstance(data, dict)
+                                        and isinstance(data.get("papers", data.get("data")), list))
+    if path.endswith("/api/papers/search") and not listed:
+        return "a search answer that is not a list of papers"
+    if "/api/papers/" in path and not path.endswith("/search") and not isinstance(data, dict):
+        return "a paper answer that is not an object"
+    response._bibkit_json = data
+    return None
+
+
 def hf_policy(settings: Settings) -> ServicePolicy:
-    """HF's politeness: cached a day (a 404 "Paper not found" too), token as a Bearer header when set."""
+    """HF's politeness: cached a day (a 404 "Paper not found" too), token as a Bearer header when set.
+
+    HF answers in well under a second; a 20 s read timeout leaves room for a
+    slow search and gives a hanging HF up in about a minute (its budget).
+    """
     headers = {"Authorization": f"Bearer {settings.hf_token}"} if settings.hf_token else {}
     return ServicePolicy(name=SERVICE, base_url=settings.hf_url, expire_after=EXPIRE, headers=headers,
-                         cache_codes=(200, 404), cacheable=_cacheable, retryable=_retry_verdict)
+                         cache_codes=(200, 404), cacheable=_cacheable, retryable=_retry_verdict,
+                         read_timeout=20.0, readable=_readable)
 
 
 def _check(response: Any, what: str) -> None:
@@ -80,6 +112,9 @@ def _check(response: Any, what: str) -> None:
         wait = reset_in(response) or 0.0
         raise RateLimited(SERVICE, f"rate limited (HTTP 429), window resets in {wait:.0f} s",
                           until=time.time() + wait, status=429, url=response.url)
+    if response.status_code >= 500:
+        raise HttpError(SERVICE, f"{what} answered HTTP {response.status_code}", status=response.status_code,
+                        url=response.url, kind=OutageKind.HTTP_STATUS)
     if response.status_code != 200:
         raise HttpError(SERVICE, f"{what} answered HTTP {response.status_code}",
                         status=response.status_code, url=response.url)
@@ -125,7 +160,8 @@ def paper_from_json(data: Any) -> HfPaper | None:
     """An :class:`HfPaper` from a flat paper object or a ``{paper: …}`` wrapper; ``None`` if unusable."""
     if not isinstance(data, dict):
         return None
-    inner = data.get("paper") if isinstance(data.get("paper"), dict) else data
+    nested = data.get("paper")
+    inner: dict[str, Any] = nested if isinstance(nested, dict) else data
     raw_id = _s(inner.get("id"))
     found = normalize_arxiv_id(raw_id) if raw_id else None
     if not found:
@@ -135,7 +171,8 @@ def paper_from_json(data: Any) -> HfPaper | None:
         name = _s(a.get("name")) if isinstance(a, dict) else _s(a)
         if name:
             authors.append(name)
-    keywords = [k for k in (_s(x) for x in (inner.get("ai_keywords") or [])) if k] if isinstance(inner.get("ai_keywords"), list) else []
+    raw_keywords = inner.get("ai_keywords")
+    keywords = [k for k in (_s(x) for x in raw_keywords) if k] if isinstance(raw_keywords, list) else []
     stars = inner.get("githubStars")
     upvotes = inner.get("upvotes")
     org = inner.get("organization") or data.get("organization")
@@ -172,13 +209,22 @@ class HfClient:
         self.settings = settings or http.settings
         self.client = http.client(hf_policy(self.settings))
 
+    def _check(self, response: Any, what: str) -> None:
+        """:func:`_check`, and a rate-limit window too long to wait out gives HF up for the run."""
+        try:
+            _check(response, what)
+        except RateLimited as exc:
+            window = reset_in(response) or 0.0
+            self.client.mark_down(OutageKind.RATE_LIMITED, f"HTTP 429, window resets in {window:.0f} s", exc.until)
+            raise
+
     def search(self, query: str, limit: int = 10) -> list[HfPaper]:
         """Papers for a free-text query, in HF's order (fuzzy: decoys may come first)."""
         q = search_text(query)
         if not q:
             return []
         response = self.client.get("/api/papers/search", params={"q": q, "limit": str(limit)})
-        _check(response, "search")
+        self._check(response, "search")
         data = _json(response)
         if isinstance(data, dict):  # tolerate {"papers": [...]} / {"data": [...]} shapes
             data = data.get("papers") or data.get("data") or []
@@ -194,15 +240,18 @@ class HfClient:
         response = self.client.get(f"/api/papers/{found[0]}")
         if response.status_code == 404:
             return None
-        _check(response, "paper")
+        self._check(response, "paper")
         return paper_from_json(_json(response))
 
 
 def _json(response: Any) -> Any:
+    parsed = getattr(response, "_bibkit_json", _MISSING)
+    if parsed is not _MISSING:
+        return parsed
     try:
-        return response.json()
-    except ValueError as exc:
+        return json.loads(response.content)
+    except (ValueError, RecursionError) as exc:
         raise HttpError(SERVICE, f"answer is not JSON ({exc})", status=response.status_code, url=response.url) from exc
-    except RecursionError:  # a hostile or broken answer nested thousands deep
-        raise HttpError(SERVICE, "answer is JSON nested too deeply to read", status=response.status_code,
-                        url=response.url) from None
+
+
+_MISSING: Any = object()

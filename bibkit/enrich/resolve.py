@@ -30,9 +30,12 @@ is not final until the arXiv title search has had the chance to show a second
 paper with the same title.  Candidates from all steps are pooled, so a twin
 found by any step makes the record ambiguous.
 
-Service trouble is run-wide, never per entry: an unreachable, rate-limited or
-silent (timeouts on every attempt) service is reported once in ``ctx.notices``
-and skipped for the rest of the run; entries it could not help stay as they were.
+Service trouble is run-wide, never per entry: an unreachable, rate-limited,
+failing or silent service (the HTTP layer's verdict, :mod:`bibkit.health`) is
+reported once in ``ctx.notices`` and skipped for the rest of the run at once —
+the chain goes on with its next step; entries it could not help stay as they
+were.  An unreadable search answer is the service's failure: the query's
+records are reported, the batch is not bisected.
 """
 
 from __future__ import annotations
@@ -41,17 +44,32 @@ import logging
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence, TypeVar
 
-from ..http import HttpError, OfflineMiss, RateLimited, ServiceUnavailable
+from ..health import describe
+from ..health import message as outage_message
+from ..http import HttpError, OfflineMiss, RateLimited, ServiceDown, ServiceUnavailable
 from ..links import extract_links, find_arxiv_ids, normalize_arxiv_id
 from ..model import Entry, LinkKind
+from ..outcomes import EntryStatus, Outage, OutageKind
 from .apply import apply_arxiv, apply_hf
 from .arxiv import ArxivClient, ArxivQueryError, transient_status
 from .atom import ArxivRecord, AtomError
 from .base import Candidate, EnrichContext, EntryReport
 from .hf import HfClient, HfPaper
-from .match import (ABSTRACT_CONTRADICTS, AMBIGUOUS, TITLE_MATCH, Evidence, Verdict, abstract_similarity,
-                    author_overlap, extra_title_words, pick, title_in_reference, title_similarity, verify,
-                    versions_agree)
+from .match import (
+    ABSTRACT_CONTRADICTS,
+    AMBIGUOUS,
+    TITLE_MATCH,
+    Evidence,
+    Verdict,
+    abstract_similarity,
+    author_overlap,
+    extra_title_words,
+    pick,
+    title_in_reference,
+    title_similarity,
+    verify,
+    versions_agree,
+)
 from .query import abstract_clause, any_of, title_clause, title_words_clause
 
 __all__ = ["ArxivResolver", "STEPS", "RESOLVABLE_TYPES", "UNTRUSTED_ID_SOURCES", "NOT_LOOKED_UP"]
@@ -81,7 +99,7 @@ MAX_QUERY_CHARS = 4000
 HF_LIMIT = 10
 #: candidates listed per entry in the report
 REPORT_CANDIDATES = 3
-#: the reason of entries no service could be asked about (the CLI counts them instead of listing them)
+#: how the reason of an entry no service could be asked about begins (its outcome is EntryStatus.NOT_LOOKED_UP)
 NOT_LOOKED_UP = "not looked up"
 
 
@@ -109,6 +127,8 @@ class _Work:
     reason: str | None = None
     ambiguous: bool = False
     searched: set[str] = field(default_factory=set)  # steps that ran for this entry
+    #: an HF match arXiv could not be asked about: (paper, confidence, score, accepted, reason) to restore
+    held: tuple[HfPaper, float | None, float, bool, str | None] | None = None
 
     @property
     def searchable(self) -> bool:
@@ -136,8 +156,9 @@ class ArxivResolver:
         self.on_plan = on_plan or (lambda service, n: None)
         self.arxiv: ArxivClient | None = None
         self.hf: HfClient | None = None
-        self.down: dict[str, str] = {}
+        self.down: dict[str, Outage] = {}  # service -> why it is not asked any more this run
         self.offline_misses = 0
+        self.unanswered: set[str] = set()  # ids of the last fetch arXiv gave no usable answer about
 
     # ================================================================== entry point
 
@@ -177,7 +198,7 @@ class ArxivResolver:
         report = ctx.report(entry)
         report.listing_title = entry.title
         if entry.entry_type not in RESOLVABLE_TYPES and not entry.ids.arxiv:
-            report.status, report.reason = "skipped", f"a {entry.entry_type} is not looked up on arXiv"
+            report.outcome, report.reason = EntryStatus.SKIPPED, f"a {entry.entry_type} is not looked up on arXiv"
             return None
         work = _Work(entry, report, Evidence.from_entry(entry))
         own = self._own_id(entry)
@@ -187,7 +208,7 @@ class ArxivResolver:
         else:
             work.text_ids = self._text_ids(entry)
             if not (entry.title or entry.abstract or work.text_ids):
-                report.status, report.reason = "unresolved", "no title, abstract or identifier to look up"
+                report.outcome, report.reason = EntryStatus.UNRESOLVED, "no title, abstract or identifier to look up"
                 return None
         return work
 
@@ -257,7 +278,7 @@ class ArxivResolver:
                 judged.record = judged.record or previous.record
                 judged.hf = judged.hf or previous.hf
             work.judged[arxiv_id] = judged
-        else:
+        elif previous is not None:
             previous.record = previous.record or rec
             previous.hf = previous.hf or hf
         return judged
@@ -281,18 +302,26 @@ class ArxivResolver:
 
     # ================================================================== services
 
-    def _service_failed(self, service: str, exc: Exception, ctx: EnrichContext) -> None:
-        label = {"arxiv": "arXiv", "hf": "Hugging Face"}.get(service, service)
+    def _service_failed(self, service: str, exc: HttpError, ctx: EnrichContext) -> None:
+        """Stop asking ``service`` this run; record the outage once (the notice is rendered from it).
+
+        A service the HTTP layer gave up (failing, silent, unreadable) is told
+        as the layer words it ("Hugging Face is answering 503; continuing
+        without it"); an unreachable or rate-limited one as before.
+        """
         if service in self.down:
             return
-        if isinstance(exc, RateLimited):
-            message = f"{label} rate limit reached ({exc}); entries not yet looked up were left as they were — rerun later"
-        else:
-            message = f"{label} unreachable ({exc}); entries not yet looked up were left as they were"
-        self.down[service] = message
-        ctx.notice(message)
+        outage = exc.outage
+        self.down[service] = outage
+        if isinstance(exc, ServiceDown) and outage.kind is not OutageKind.UNREACHABLE and not _limited(outage):
+            ctx.outage(outage, outage_message(outage))
+            return
+        later = " — rerun later" if _limited(outage) else ""
+        ctx.outage(outage, f"{_headline(outage)} ({outage.describe()}); entries not yet looked up were left as they "
+                           f"were{later}")
 
-    def _ask_hf(self, call: Callable[[HfClient], _T], w: _Work, ctx: EnrichContext, what: str) -> tuple[bool, _T | None]:
+    def _ask_hf(self, call: Callable[[HfClient], _T], w: _Work, ctx: EnrichContext,
+                what: str) -> tuple[bool, _T | None]:
         """One Hugging Face call under the run-wide rules: ``(still_up, answer or None)``.
 
         An offline miss is counted, one entry's failure becomes that entry's
@@ -321,9 +350,12 @@ class ArxivResolver:
         self.on_plan("arxiv", -(-len(ids) // self.arxiv.id_batch))
         before = len(self.arxiv.problems)
         records = self.arxiv.fetch(ids)
+        self.unanswered = set()
         for problem in self.arxiv.problems[before:]:
-            if problem.message.startswith("offline"):
+            if problem.outage is not None and problem.outage.kind is OutageKind.OFFLINE_MISS:
                 self.offline_misses += 1
+            if problem.unanswered:
+                self.unanswered.add(problem.arxiv_id)
             log.info("arXiv: %s: %s", problem.arxiv_id, problem.message)
         if self.arxiv.failure is not None:
             self._service_failed("arxiv", self.arxiv.failure, ctx)
@@ -409,7 +441,8 @@ class ArxivResolver:
         self.on_plan("hf", len(todo))
         for w in todo:
             title = w.entry.title or ""
-            up, results = self._ask_hf(lambda hf: hf.search(title, limit=HF_LIMIT), w, ctx, "search")
+            # the lambda runs inside _ask_hf, in this iteration (B023 cannot see that)
+            up, results = self._ask_hf(lambda hf: hf.search(title, limit=HF_LIMIT), w, ctx, "search")  # noqa: B023
             if not up:
                 break
             if results is None:
@@ -441,17 +474,23 @@ class ArxivResolver:
             hf_ev = Evidence.from_names(w.hf.title, w.hf.summary, w.hf.authors)
             rec_ev = Evidence.from_names(rec.title, rec.summary, rec.author_names) if rec else None
             on_abstract = (w.judged[w.hf.id].verdict.path or "").endswith("abstract") if w.hf.id in w.judged else False
-            if rec is not None and (verify(w.evidence, rec_ev).accepted or verify(hf_ev, rec_ev).accepted
-                                    or (on_abstract and versions_agree(hf_ev, rec_ev))):
+            if rec is not None and rec_ev is not None and (
+                    verify(w.evidence, rec_ev).accepted or verify(hf_ev, rec_ev).accepted
+                    or (on_abstract and versions_agree(hf_ev, rec_ev))):
                 w.record = rec
                 self._judge(w, rec, None, STEP_HF)
                 continue
             # HF's id does not lead to a matching arXiv record: not proof enough, keep looking
             judged = w.judged.get(w.hf.id)
+            if rec is None and w.hf.id in self.unanswered and judged is not None:
+                # arXiv failed to answer (it did not disagree): should arXiv go down before another step
+                # settles the record, HF's match stands, as it does when arXiv is down from the start
+                w.held = (w.hf, w.confidence, judged.candidate.score, judged.verdict.accepted, judged.verdict.reason)
             w.done, w.step, w.hf, w.confidence = False, None, None, None
             if judged is not None:
                 judged.verdict.accepted = False
-                judged.verdict.reason = "arXiv's record for HF's id does not match" if rec else "arXiv did not confirm HF's id"
+                judged.verdict.reason = ("arXiv's record for HF's id does not match" if rec
+                                         else "arXiv did not confirm HF's id")
                 judged.verdict.score = judged.candidate.score = min(judged.candidate.score, AMBIGUOUS)
 
     # ================================================================== steps 3-4: arXiv search
@@ -467,8 +506,7 @@ class ArxivResolver:
         else:
             clauses = [(w, abstract_clause(w.entry.abstract, n=3) or title_words_clause(w.entry.title)) for w in todo]
             per_query, per_result = self.abstracts_per_query, RESULTS_PER_ABSTRACT
-        clauses = [(w, c) for w, c in clauses if c]
-        chunks = _chunks(clauses, per_query, MAX_QUERY_CHARS)
+        chunks = _chunks([(w, c) for w, c in clauses if c], per_query, MAX_QUERY_CHARS)
         self.on_plan("arxiv", len(chunks))
         try:
             for chunk in chunks:
@@ -486,7 +524,11 @@ class ArxivResolver:
         query = any_of(c for _w, c in chunk)
         try:
             feed = self.arxiv.search_feed(query, max_results=per_result * len(chunk))
-        except (ArxivQueryError, AtomError) as exc:  # one bad batch never sinks the run
+        except AtomError as exc:  # unreadable: the service's fault, reported, never bisected
+            for w, _c in chunk:
+                w.report.problems.append(f"arXiv {step} query failed: {exc}")
+            return
+        except ArxivQueryError as exc:  # arXiv rejected the query: one bad batch never sinks the run
             if len(chunk) > 1:
                 mid = len(chunk) // 2
                 self._search_chunk(chunk[:mid], per_result, step, ctx)
@@ -535,12 +577,16 @@ class ArxivResolver:
     # ================================================================== outcome
 
     def _finish(self, works: list[_Work], ctx: EnrichContext) -> None:
+        if "arxiv" in self.down:
+            for w in works:
+                if w.held is not None and not w.done:
+                    self._restore_held(w)
         for w in works:
             rep = w.report
             ranked = sorted(w.judged.values(), key=lambda j: -j.candidate.score)
             rep.candidates = [j.candidate for j in ranked[:REPORT_CANDIDATES]]
             if w.done and w.step and (w.record is not None or w.hf is not None):
-                rep.status, rep.resolved_by = "resolved", w.step
+                rep.outcome, rep.resolved_by = EntryStatus.RESOLVED, w.step
                 rep.confidence = w.confidence if w.confidence is not None else 1.0
                 rep.reason = None
                 if w.record is not None:
@@ -557,7 +603,7 @@ class ArxivResolver:
             twin = (best is not None and best.candidate.scores.get("title", 0.0) >= TITLE_MATCH
                     and not extra_title_words(w.entry.title, best.candidate.title))
             if w.ambiguous or twin or (best is not None and best.candidate.score >= AMBIGUOUS):
-                rep.status = "ambiguous"
+                rep.outcome = EntryStatus.AMBIGUOUS
                 rep.confidence = best.candidate.score if best else None
                 if w.ambiguous and w.reason:
                     rep.reason = w.reason
@@ -572,44 +618,71 @@ class ArxivResolver:
                 if w.own_id:
                     rep.arxiv_id = w.own_id
             else:
-                rep.status = "unresolved"
                 rep.confidence = best.candidate.score if best else None
-                rep.reason = w.reason if w.own_id else self._why_unresolved(w, best)
                 if w.own_id:
-                    rep.arxiv_id = w.own_id
+                    rep.outcome, rep.reason, rep.arxiv_id = EntryStatus.UNRESOLVED, w.reason, w.own_id
+                else:
+                    rep.outcome, rep.reason = self._why_unresolved(w, best)
 
-    def _why_unresolved(self, w: _Work, best: _Judged | None) -> str:
+    @staticmethod
+    def _restore_held(w: _Work) -> None:
+        """arXiv went down after failing to confirm an HF match: the match stands on HF's data."""
+        assert w.held is not None
+        paper, confidence, score, accepted, reason = w.held
+        judged = w.judged.get(paper.id)
+        if judged is not None:
+            judged.candidate.score, judged.verdict.score = score, score
+            judged.verdict.accepted, judged.verdict.reason = accepted, reason or ""
+        w.done, w.step, w.hf, w.confidence = True, STEP_HF, paper, confidence
+        w.reason, w.ambiguous, w.held = None, False, None
+
+    def _why_unresolved(self, w: _Work, best: _Judged | None) -> tuple[EntryStatus, str]:
         if best is not None:
-            why = f"no convincing match (best {best.candidate.arxiv_id}, {best.candidate.score:.2f}: {best.verdict.reason})"
+            why = (f"no convincing match (best {best.candidate.arxiv_id}, {best.candidate.score:.2f}: "
+                   f"{best.verdict.reason})")
         elif w.searched:
             why = "no search result resembled the record"
         else:
-            down = [self.down[s].split(" (")[0] for s in ("hf", "arxiv") if s in self.down]
+            down = [_headline(self.down[s]) for s in ("hf", "arxiv") if s in self.down]
             cause = "; ".join(down) or ("offline and not in the cache" if self.offline_misses else "no service allowed")
-            return f"{NOT_LOOKED_UP} ({cause})"
+            return EntryStatus.NOT_LOOKED_UP, f"{NOT_LOOKED_UP} ({cause})"
         missed = [s for s in ("hf", "arxiv") if s in self.down]
         if missed and not w.searched.issuperset({STEP_TITLE, STEP_ABSTRACT}):
-            why += "; " + self.down[missed[0]].split(" (")[0]
-        return why
+            why += "; " + _headline(self.down[missed[0]])
+        return EntryStatus.UNRESOLVED, why
 
     def _hf_extras(self, works: list[_Work], ctx: EnrichContext) -> None:
         """HF's code repository and keywords for papers resolved without HF (one call each, cached)."""
         if self.hf is None:
             return
         # entries read from HF's own JSON already carry what HF knows
-        todo = [w for w in works if w.report.status == "resolved" and w.hf is None and w.report.arxiv_id
+        todo = [w for w in works if w.report.outcome is EntryStatus.RESOLVED and w.hf is None and w.report.arxiv_id
                 and not (w.entry.ids.hf_paper and w.entry.provenance.get("ids.hf_paper", None) is not None
                          and w.entry.provenance["ids.hf_paper"].source == "hf" and w.step == STEP_INPUT)]
         if todo:
             self.on_plan("hf", len(todo))
         for w in todo:
             arxiv_id = w.report.arxiv_id or ""
-            up, paper = self._ask_hf(lambda hf: hf.paper(arxiv_id), w, ctx, "lookup")
+            up, paper = self._ask_hf(lambda hf: hf.paper(arxiv_id), w, ctx, "lookup")  # noqa: B023 (called at once)
             if not up:
                 break
             if paper is not None:
                 w.hf = paper
                 apply_hf(w.entry, paper, w.report, confidence=w.report.confidence or 1.0)
+
+
+def _limited(outage: Outage) -> bool:
+    return outage.kind in (OutageKind.RATE_LIMITED, OutageKind.QUOTA_EXHAUSTED)
+
+
+def _headline(outage: Outage) -> str:
+    """"arXiv unreachable" / "Hugging Face rate limit reached" / "arXiv is answering 500": the start of every
+    message about an outage."""
+    if _limited(outage):
+        return f"{outage.label} rate limit reached"
+    if outage.kind in (OutageKind.UNREACHABLE, OutageKind.OFFLINE_MISS):
+        return f"{outage.label} unreachable"
+    return f"{outage.label} {describe(outage).split(' (')[0]}"
 
 
 def _rank(verdict: Verdict) -> tuple[int, bool, float]:

@@ -23,6 +23,17 @@ values that differed are listed in :attr:`Merge.conflicts` for the report.  A
 pinned key (from an input ``.bib``) is never lost: the kept entry takes it if
 its own key was not pinned, else it is recorded as an alias in BibLaTeX's
 ``ids`` field and a problem says ``\\cite`` commands using it must change for BibTeX.
+
+Two rules keep a merge from breaking a bibliography:
+
+* an entry that another entry points at (``crossref``, ``xdata``, ``related``,
+  ``entryset``) is never merged away — BibTeX would report a "bad cross reference" and
+  biber a missing entry — and ``@xdata``/``@set`` entries are never merged at all; the pair
+  is kept and a ``same-work`` problem names both;
+* a field is never filled into the kept entry under a name it already writes (a
+  ``year = {\\noopsort{1992a}1992}`` of the duplicate next to the kept entry's ``year``, a
+  ``month = {winter}`` next to its month): the value is a conflict, listed in the report,
+  so no field is ever written twice.
 """
 
 from __future__ import annotations
@@ -33,15 +44,14 @@ from typing import Any, Callable
 
 from rapidfuzz import fuzz
 
-from ..model import Document, Entry, Person, Provenance
+from ..model import Document, Entry, Person, Provenance, arxiv_id_of_doi
 from .text import normalize_name, normalize_title
 
-__all__ = ["Merge", "merge_duplicates", "same_first_author"]
+__all__ = ["Merge", "merge_duplicates", "same_first_author", "referenced_keys", "REFERENCE_FIELDS"]
 
 #: abstracts of one work (listing vs arXiv, v1 vs v3) score well above this; different works well below
 ABSTRACT_SIMILARITY = 65.0
 
-_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
 _SCALARS = ("title", "abstract", "journal", "booktitle", "publisher", "volume", "number", "pages", "url", "note",
             "primary_class")
 _ID_FIELDS = ("arxiv", "arxiv_version", "doi", "hf_paper", "isbn", "issn", "pmid")
@@ -85,14 +95,14 @@ class Merge:
 def _arxiv_of(e: Entry) -> str | None:
     if e.ids.arxiv:
         return e.ids.arxiv.casefold()
-    m = _ARXIV_DOI.match(e.ids.doi or "")
-    return re.sub(r"v\d+$", "", m.group(1)).casefold() if m else None
+    inside = arxiv_id_of_doi(e.ids.doi)
+    return re.sub(r"v\d+$", "", inside).casefold() if inside else None
 
 
 def _journal_doi(e: Entry) -> str | None:
     """The DOI unless it is arXiv's own DataCite DOI (which is the arXiv ID in disguise)."""
     doi = (e.ids.doi or "").strip().casefold()
-    return doi if doi and not _ARXIV_DOI.match(doi) else None
+    return doi if doi and arxiv_id_of_doi(doi) is None else None
 
 
 def _first_author(e: Entry) -> Person | None:
@@ -147,7 +157,38 @@ def _label(e: Entry, key_of: Callable[[Entry], str] | None) -> str:
 def _differs(a: Any, b: Any) -> bool:
     if isinstance(a, str) and isinstance(b, str):
         return normalize_title(a) != normalize_title(b) if len(a) < 2000 else a.strip() != b.strip()
-    return a != b
+    return bool(a != b)
+
+
+#: fields that name another entry (BibTeX's crossref, biblatex's xdata/related/entryset)
+REFERENCE_FIELDS = ("crossref", "xdata", "related", "entryset")
+_NEVER_MERGED = frozenset({"xdata", "set"})
+#: model groups and the field names an entry with that group writes
+_GROUP_NAMES = {"date": ("year", "month", "day", "date"), "journal": ("journal", "journaltitle"),
+                "authors": ("author",), "editors": ("editor",), "tags": ("keywords", "keyword")}
+
+
+def referenced_keys(doc: Document) -> set[str]:
+    """Casefolded keys that some entry of ``doc`` points at through :data:`REFERENCE_FIELDS`."""
+    out: set[str] = set()
+    for e in doc.entries:
+        for name in REFERENCE_FIELDS:
+            value = e.extra.get(name)
+            if value:
+                out.update(k.strip().casefold() for k in value.split(",") if k.strip())
+    return out
+
+
+def _written_names(e: Entry) -> set[str]:
+    """Lower-case names of the fields ``e`` is written with (so a merge never adds a second one)."""
+    names = set(e.extra)
+    if e.bib is not None:
+        names.update(e.bib.fields)
+    if e.date:
+        names.update(_GROUP_NAMES["date"])
+    if e.journal:
+        names.update(_GROUP_NAMES["journal"])
+    return names
 
 
 def _absorb(kept: Entry, other: Entry, merge: Merge, label: str) -> None:
@@ -205,7 +246,7 @@ def _absorb(kept: Entry, other: Entry, merge: Merge, label: str) -> None:
             setattr(kept.ids, name, theirs)
             kept.provenance[f"ids.{name}"] = provenance(f"ids.{name}")
             merge.filled.append(f"ids.{name}")
-        elif name == "doi" and _ARXIV_DOI.match(str(mine)) and not _ARXIV_DOI.match(str(theirs)):
+        elif name == "doi" and arxiv_id_of_doi(str(mine)) and arxiv_id_of_doi(str(theirs)) is None:
             kept.ids.doi = theirs  # the journal DOI beats arXiv's DataCite DOI
             kept.provenance["ids.doi"] = provenance("ids.doi")
             merge.filled.append("ids.doi")
@@ -223,8 +264,11 @@ def _absorb(kept: Entry, other: Entry, merge: Merge, label: str) -> None:
     for link in other.links:
         kept.add_link(link)
     kept.add_tags(other.tags)
+    written = _written_names(kept)
     for k, v in other.extra.items():
-        if k not in kept.extra:
+        if k not in kept.extra and k in written:
+            merge.conflicts[f"extra.{k}"] = v  # the kept entry writes this field already (e.g. its year)
+        elif k not in kept.extra:
             kept.extra[k] = v
             kept.provenance.setdefault(f"extra.{k}", provenance(f"extra.{k}"))
             merge.filled.append(f"extra.{k}")
@@ -261,6 +305,7 @@ def merge_duplicates(doc: Document, *, key_of: Callable[[Entry], str] | None = N
     :class:`Merge` per removed entry, in input order.
     """
     merges: list[Merge] = []
+    pointed_at = referenced_keys(doc)
     by_arxiv: dict[str, Entry] = {}
     by_doi: dict[str, Entry] = {}
     by_title: dict[str, list[Entry]] = {}
@@ -311,11 +356,18 @@ def merge_duplicates(doc: Document, *, key_of: Callable[[Entry], str] | None = N
         elif target is not None and title and normalize_title(target.title) == title:
             reasons.append("title")
 
+        if target is not None and (e.entry_type in _NEVER_MERGED or target.entry_type in _NEVER_MERGED
+                                   or (e.key and e.key.casefold() in pointed_at)):
+            why = f"@{e.entry_type} entries are never merged" if e.entry_type in _NEVER_MERGED \
+                or target.entry_type in _NEVER_MERGED else f"other entries point at {e.key!r} (crossref/xdata/related)"
+            e.problem("same-work", f"the same work as {_label(target, key_of)}, but {why}; kept both", "info")
+            target = None
         if target is None:
             register(e)
             continue
         label = _label(e, key_of)
-        merge = Merge(kept=target, merged=e, reasons=tuple(reasons), merged_key=e.key or (key_of(e) if key_of else None))
+        merged_key = e.key or (key_of(e) if key_of else None)
+        merge = Merge(kept=target, merged=e, reasons=tuple(reasons), merged_key=merged_key)
         _absorb(target, e, merge, label)
         register(target)  # the kept entry may have gained identifiers
         removed.add(id(e))

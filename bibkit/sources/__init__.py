@@ -34,16 +34,30 @@ from typing import Callable
 
 from ..errors import InputError
 from ..model import Document, Problem, SourceLocation
+from ..record import PageReader
 
-__all__ = ["FORMATS", "PAGE_FORMATS", "ALL_FORMATS", "detect", "read_text", "read_path", "decode_bytes",
+__all__ = ["FORMATS", "PAGE_FORMATS", "ALL_FORMATS", "FORMAT_HELP", "detect", "read_text", "read_path", "decode_bytes",
            "reader_for", "NOT_A_LIST"]
 
 #: the formats ``detect`` tells apart, in the order it considers them
 FORMATS: tuple[str, ...] = ("bib", "listing", "ids", "hf-json")
 #: the readers of pasted text, which ``--from`` can force on a whole input
-PAGE_FORMATS: tuple[str, ...] = ("titles", "hf-page", "arxiv-page", "markdown", "references", "notes")
+PAGE_FORMATS: tuple[str, ...] = tuple(reader.value for reader in PageReader)
 #: every name ``--from`` accepts
 ALL_FORMATS: tuple[str, ...] = FORMATS + PAGE_FORMATS
+#: what each name of :data:`ALL_FORMATS` reads, in a few words (the command lines' help)
+FORMAT_HELP: dict[str, str] = {
+    "bib": "a .bib file",
+    "listing": "any pasted text, each block read by the reader that fits it",
+    "ids": "arXiv ids or URLs, DOIs, Hugging Face paper URLs, one or more a line",
+    "hf-json": "the Hugging Face papers API's JSON",
+    "titles": "titles, maybe with authors and abstracts (Hugging Face trending or daily, plain title lists)",
+    "hf-page": "a Hugging Face collection or paper page",
+    "arxiv-page": "an arXiv listing, search results or abstract page",
+    "markdown": "a reading list (Markdown bullets or tables, or their rendered copy)",
+    "references": "a reference list copied from a paper (IEEE, APA, ACL, ACM, natbib…)",
+    "notes": "notes with links to papers, arXiv:ID mentions, DOIs, cited titles",
+}
 #: the message of a refused input (``{reason}`` says what it looks like)
 NOT_A_LIST = "this doesn't look like a list of papers ({reason}); use --from FORMAT to force a reader"
 
@@ -164,7 +178,8 @@ def _papers_found(doc: Document, origin: str) -> bool:
     if os.path.splitext(origin)[1].lower() != ".bib":
         return len(doc) > 0
     return any((e.abstract and len(e.abstract) >= 150) or e.authors or e.ids.arxiv or e.ids.doi or e.ids.others
-               or (e.read_by is not None and e.read_by.reader != "titles") for e in doc.entries)
+               or (e.record.read_by is not None and e.record.read_by.reader is not PageReader.TITLES)
+               for e in doc.entries)
 
 
 def _nothing_found(text: str, origin: str) -> str:
@@ -221,13 +236,13 @@ def read_path(path: str, fmt: str | None = None, *, strict: bool = False) -> Doc
             with open(path, "rb") as fh:
                 data = fh.read()
         except FileNotFoundError:
-            raise InputError(f"no such file: {path}", SourceLocation(path)) from None
+            raise InputError("no such file", SourceLocation(path)) from None
         except IsADirectoryError:
-            raise InputError(f"is a directory, not an input file: {path}", SourceLocation(path)) from None
+            raise InputError("is a directory, not an input file", SourceLocation(path)) from None
         except PermissionError:
-            raise InputError(f"permission denied: {path}", SourceLocation(path)) from None
+            raise InputError("permission denied", SourceLocation(path)) from None
         except OSError as exc:
-            raise InputError(f"cannot read {path}: {exc.strerror or exc}", SourceLocation(path)) from None
+            raise InputError(f"cannot read it: {exc.strerror or exc}", SourceLocation(path)) from None
     if fmt is None:
         from .sniff import binary_kind
 

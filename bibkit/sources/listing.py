@@ -38,16 +38,31 @@ broken at the wrap width).
 
 from __future__ import annotations
 
+import enum
 import math
 import re
 from dataclasses import dataclass
 
 from ..errors import InputError
 from ..links import canonical_link, extract_links, normalize_arxiv_id
-from ..model import Document, Entry, LinkKind, PartialDate, Person, Problem, Provenance, SkippedLine, SourceLocation
+from ..model import (
+    MONTH_NUMBERS,
+    Document,
+    Entry,
+    LinkKind,
+    PartialDate,
+    Person,
+    Problem,
+    Provenance,
+    SkippedLine,
+    SourceLocation,
+)
 from ..bibnames import OTHERS, is_others
 from ..names import parse_name_list, parse_plain_name
+from .chatter import chatter_reason
 from .lines import _trim, split_lines, structural  # split_lines and structural are re-exported
+from .paperids import classify_url
+from .pastetext import stands_alone_as_title, title_likeness
 
 __all__ = ["read", "read_lines", "structural", "split_lines", "unquote_lines", "strip_list_marker"]
 
@@ -138,7 +153,7 @@ _MONTH = (
     r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
-_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+_MONTHS = MONTH_NUMBERS
 _DATE_PATTERNS = (
     re.compile(r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?" + _MONTH
                + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{4}))?", re.IGNORECASE),
@@ -380,11 +395,29 @@ class _Line:
     others: int = 0
 
 
+class SegmentLabel(enum.StrEnum):
+    """What a segment of a listing is (the values are the one-letter labels the grammar uses)."""
+
+    TITLE = "T"
+    ABSTRACT = "A"
+    AUTHORS = "U"
+    UNPLACEABLE = "J"
+
+
+#: what an unused segment of each label is, in the problem that reports it
+_UNPLACED = {
+    SegmentLabel.TITLE: "text",
+    SegmentLabel.ABSTRACT: "abstract-like paragraph before any title",
+    SegmentLabel.AUTHORS: "author line before any title",
+    SegmentLabel.UNPLACEABLE: "text that is neither a title nor an abstract",
+}
+
+
 @dataclass(slots=True)
 class _Seg:
     start: int
     end: int  # exclusive
-    label: str  # T (title) | A (abstract) | U (authors) | J (unplaceable)
+    label: SegmentLabel
 
 
 # costs of the listing grammar (see module docstring); shape costs are computed per paragraph
@@ -936,7 +969,7 @@ def _classify(
 _MD_HEADING_LINE = re.compile(r"^#{1,6}\s+\S")
 _MAX_SUMMARY = 700  # characters: a machine summary is a sentence or two, never an abstract
 
-#: reasons of :func:`~bibkit.sources.pages.chatter.chatter_reason` a listing accepts: a line of one of
+#: reasons of :func:`~bibkit.sources.chatter.chatter_reason` a listing accepts: a line of one of
 #: these kinds is no title and no part of an abstract (unless it continues a sentence: see below)
 _CHATTER = frozenset({"binary data", "a note to self", "a call to action or site furniture", "a count",
                       "a separator line", "a mail header", "a note or a remark, not a title",
@@ -947,9 +980,6 @@ _ALWAYS = frozenset({"binary data", "a mail header"})
 def _chatter_meta(key: str, mid_sentence: bool) -> list[_Meta] | None:
     """A line that is no part of any paper (a note to self, a call to action, a link to a paper
     page that names the paper above it), as metadata; ``None`` for text."""
-    from .pages.chatter import chatter_reason  # imported here: the pages package reads listings too
-    from .pages.ids import classify_url
-
     if key.startswith(("http://", "https://", "www.", "arxiv.org/", "huggingface.co/")) and " " not in key:
         ident = classify_url(key)
         if ident is not None and ident.kind == "arxiv":
@@ -1037,7 +1067,7 @@ def _segment(model: _Model) -> list[_Seg]:
     lines = model.lines
     n = len(lines)
     best = [[_INF] * 3 for _ in range(n + 1)]
-    back: list[list[tuple[int, int, str] | None]] = [[None] * 3 for _ in range(n + 1)]
+    back: list[list[tuple[int, int, SegmentLabel] | None]] = [[None] * 3 for _ in range(n + 1)]
     best[0][0] = 0.0
     for i in range(n):
         # cost of starting a paragraph at line i (a break inside a run)
@@ -1058,7 +1088,7 @@ def _segment(model: _Model) -> list[_Seg]:
                     for s in range(3):
                         if row[s] < _INF and row[s] + _JUNK < best[j][s] - 1e-9:
                             best[j][s] = row[s] + _JUNK
-                            back[j][s] = (i, s, "J")
+                            back[j][s] = (i, s, SegmentLabel.UNPLACEABLE)
                 break
             t = model.title_cost(i, j) if j - i <= _MAX_TITLE_LINES else _INF
             if model.title_mid_run[i] and j < n and lines[j].run == lines[i].run and t < _INF:
@@ -1069,19 +1099,19 @@ def _segment(model: _Model) -> list[_Seg]:
                 if row[s] >= _INF:
                     continue
                 here = row[s] + base
-                options: list[tuple[float, int, str]] = []
+                options: list[tuple[float, int, SegmentLabel]] = []
                 if t < _INF:
-                    options.append((t + (_NO_ABSTRACT if s == 1 else 0.0), 1, "T"))
+                    options.append((t + (_NO_ABSTRACT if s == 1 else 0.0), 1, SegmentLabel.TITLE))
                 if a < _INF:
                     if s == 1:
-                        options.append((a, 2, "A"))
+                        options.append((a, 2, SegmentLabel.ABSTRACT))
                     elif s == 2:
-                        options.append((a + _EXTRA_ABSTRACT, 2, "A"))
+                        options.append((a + _EXTRA_ABSTRACT, 2, SegmentLabel.ABSTRACT))
                     else:
-                        options.append((a + _ORPHAN, 0, "A"))
+                        options.append((a + _ORPHAN, 0, SegmentLabel.ABSTRACT))
                 if u < _INF:
-                    options.append((u + (_ORPHAN if s == 0 else 0.0), s, "U"))
-                options.append((_JUNK + 0.5 * (j - i - 1), s, "J"))
+                    options.append((u + (_ORPHAN if s == 0 else 0.0), s, SegmentLabel.AUTHORS))
+                options.append((_JUNK + 0.5 * (j - i - 1), s, SegmentLabel.UNPLACEABLE))
                 for cost, ns, label in options:
                     total = here + cost
                     if total < best[j][ns] - 1e-9:
@@ -1095,7 +1125,7 @@ def _segment(model: _Model) -> list[_Seg]:
     while j > 0:
         ptr = back[j][state]
         if ptr is None:  # cannot happen (every line has a junk reading); never crash on it
-            ptr = (j - 1, state, "J")
+            ptr = (j - 1, state, SegmentLabel.UNPLACEABLE)
         i, prev_state, label = ptr
         segs.append(_Seg(i, j, label))
         j, state = i, prev_state
@@ -1111,7 +1141,7 @@ def _blank_line_structured(lines: list[_Line], segs: list[_Seg]) -> bool:
         return False
     cut = {lines[s.start].run for s in segs
            if s.start > 0 and lines[s.start - 1].run == lines[s.start].run
-           and s.label != "U" and lines[s.start - 1].forced_authors is None}
+           and s.label is not SegmentLabel.AUTHORS and lines[s.start - 1].forced_authors is None}
     return 0 < len(cut) <= 0.1 * len(runs)
 
 
@@ -1187,8 +1217,8 @@ def read_lines(raw: list[str], origin: str, *, strict: bool = False, first: int 
 
     skipped_at: dict[int, str] = {}
     # papers here come with abstracts or author lines (then a short line glued above a title is a label)
-    titles_n = sum(1 for sg in segs if sg.label == "T")
-    rich = bool(paste_rich) or (titles_n >= 3 and sum(1 for sg in segs if sg.label in ("A", "U")) >= 0.6 * titles_n)
+    titles_n = sum(1 for sg in segs if sg.label is SegmentLabel.TITLE)
+    rich = bool(paste_rich) or (titles_n >= 3 and sum(1 for sg in segs if sg.label in (SegmentLabel.ABSTRACT, SegmentLabel.AUTHORS)) >= 0.6 * titles_n)
 
     def where(no: int) -> SourceLocation:
         return SourceLocation(origin, no + off)
@@ -1229,8 +1259,6 @@ def read_lines(raw: list[str], origin: str, *, strict: bool = False, first: int 
                     current.add_link(link)
                     current.provenance["links"] = Provenance(SOURCE, 1.0, f"line {no + off}")
             elif item.kind == "arxiv" and current is not None and current.ids.arxiv is None:
-                from .pages.ids import classify_url
-
                 ident = classify_url(item.value or "") if "/" in (item.value or "") else None
                 found = (ident.value, ident.version) if ident is not None else normalize_arxiv_id(item.value or "")
                 if found:
@@ -1244,13 +1272,13 @@ def read_lines(raw: list[str], origin: str, *, strict: bool = False, first: int 
                         _SKIP_REASONS.get(item.kind, "page metadata")
             continue
         seg: _Seg = item  # type: ignore[assignment]
-        if seg.label == "T" and rich and _label_above_title(lines, seg):
+        if seg.label is SegmentLabel.TITLE and rich and _label_above_title(lines, seg):
             # "Sponsored" / "A Survey on Mixture of Experts": a label glued above a title is no part of it
             skipped_at[lines[seg.start].no] = "a short line above a title (a label or a note)"
             seg = _Seg(seg.start + 1, seg.end, seg.label)
         body = model.joined(seg.start, seg.end)
         first_no = lines[seg.start].no
-        if seg.label == "T":
+        if seg.label is SegmentLabel.TITLE:
             heading = lines[seg.start].key.startswith("#")
             body = strip_list_marker(body)
             current = Entry(entry_type="misc", origin=where(first_no))
@@ -1263,9 +1291,9 @@ def read_lines(raw: list[str], origin: str, *, strict: bool = False, first: int 
             if pending_submitter:
                 current.meta["hf_submitted_by"], pending_submitter = pending_submitter, None
             entries.append(current)
-        elif seg.label == "A" and current is not None and current.abstract is None:
+        elif seg.label is SegmentLabel.ABSTRACT and current is not None and current.abstract is None:
             current.set("abstract", body, SOURCE, 1.0, f"line {first_no + off}")
-        elif seg.label == "A" and current is not None:
+        elif seg.label is SegmentLabel.ABSTRACT and current is not None:
             prev = current.abstract or ""
             if not _ENDS_SENTENCE.search(prev.rstrip()) or _starts_lower(structural(body)):
                 detail = current.provenance["abstract"].detail
@@ -1278,7 +1306,7 @@ def read_lines(raw: list[str], origin: str, *, strict: bool = False, first: int 
                     "listing-unplaced-text",
                     f"a second abstract-like paragraph after {current.title!r} was not attached: {body}",
                     "warning", where(first_no)))
-        elif seg.label == "U" and current is not None:
+        elif seg.label is SegmentLabel.AUTHORS and current is not None:
             text_names = " ".join(
                 (ln.forced_authors if ln.forced_authors is not None else ln.key) for ln in lines[seg.start:seg.end]
             )
@@ -1288,8 +1316,7 @@ def read_lines(raw: list[str], origin: str, *, strict: bool = False, first: int 
             elif persons:
                 current.meta.setdefault("listing_author_lines", []).append(body)
         else:
-            label = {"A": "abstract-like paragraph before any title", "U": "author line before any title",
-                     "J": "text that is neither a title nor an abstract"}.get(seg.label, "text")
+            label = _UNPLACED[seg.label]
             problems.append(Problem("listing-unplaced-text", f"{label} was not used: {body}", "warning", where(first_no)))
 
     entries, trimmed = _trim_navigation(entries)
@@ -1363,8 +1390,6 @@ def _drop_headings(entries: list[Entry], rich: bool | None = None) -> tuple[list
     paper only if it reads like a whole title: five words or more, Title Case or a phrase, no
     sentence, no "Label: …" list.  Headings ("Surveys", "## Related work"), a card's organisation
     ("Qwen"), a meeting's notes ("Session 4: Efficiency", "Next week: RLHF") are not."""
-    from .pages.chatter import chatter_reason
-    from .pages.text import stands_alone_as_title
 
     headings = [bool(e.meta.pop("_heading", False)) for e in entries]
     with_abstract = sum(1 for e in entries if e.abstract)
@@ -1375,7 +1400,6 @@ def _drop_headings(entries: list[Entry], rich: bool | None = None) -> tuple[list
     if not rich:
         # a list of bare titles: every line may be a title, but not a lower-case phrase that reads
         # like no title at all ("just some words here")
-        from .pages.text import title_likeness
 
         keep = [e for e in entries if e.abstract or e.authors or not _starts_lower(structural(e.title or ""))
                 or title_likeness(structural(e.title or "")) >= 0.45]

@@ -13,7 +13,7 @@ import re
 
 __all__ = ["binary_kind", "text_kind", "is_comment_only_bib", "utf16_without_bom"]
 
-_MAGIC: tuple[tuple[bytes, str], ...] = (
+_MAGIC: tuple[tuple[bytes, str | None], ...] = (
     (b"\x7fELF", "an ELF executable"),
     (b"MZ", "a Windows executable"),
     (b"\xcf\xfa\xed\xfe", "a Mach-O executable"),

@@ -25,24 +25,29 @@ makes a reader raise: what cannot be read is a skipped line or a problem.
 from __future__ import annotations
 
 import gc
+from typing import TYPE_CHECKING
 
 from ...errors import InputError
 from ...model import Document, Entry, Problem, SourceLocation
+from ...record import PageReader
+from ..pastetext import Line, make_lines
 from .base import Sink
-from .text import make_lines
+
+if TYPE_CHECKING:
+    from .segment import Block
 
 __all__ = ["read", "READER_NAMES", "clear_caches"]
 
 #: the page readers ``--from`` can force
-READER_NAMES: tuple[str, ...] = ("titles", "hf-page", "arxiv-page", "markdown", "references", "notes")
+READER_NAMES: tuple[str, ...] = tuple(reader.value for reader in PageReader)
 
 
 def clear_caches() -> None:
     """Empty the caches of parsed names the readers keep between reads (a benchmark's cold start:
     a fresh ``bibkit`` process reads with them empty)."""
     from ...names import parse_plain_name
+    from ..pastetext import _is_initials, _split_authors, looks_like_names
     from .base import _person
-    from .text import _is_initials, _split_authors, looks_like_names
 
     for cached in (_person, _is_initials, _split_authors, looks_like_names, parse_plain_name):
         cached.cache_clear()
@@ -72,18 +77,19 @@ def _read(text: str, origin: str, *, strict: bool = False, only: str | None = No
 
     modules = {arxiv.NAME: arxiv, hf.NAME: hf, markdown.NAME: markdown, references.NAME: references,
                notes.NAME: notes}
-    if only is not None and only not in READER_NAMES:
+    forced = PageReader(only) if only in READER_NAMES else None
+    if only is not None and forced is None:
         raise InputError(f"unknown page reader {only!r} (expected one of: {', '.join(READER_NAMES)})")
     lines = make_lines(text)
     doc = Document(metadata={"format": "listing", "source": origin})
-    blocks = [Block(only, 0, len(lines), 1.0)] if only else segment(lines)
+    blocks = [Block(forced, 0, len(lines), 1.0)] if forced is not None else segment(lines)
     sink = Sink(origin)
     entries: list[Entry] = []
     problems: list[Problem] = []
     skipped_count = 0
     parts = _titles_parts(lines, blocks, origin, strict)
     for block in blocks:
-        if block.reader == "titles":
+        if block.reader is PageReader.TITLES:
             part = parts[block.start]
             entries.extend(part.entries)
             problems.extend(part.problems)
@@ -112,10 +118,11 @@ def _read(text: str, origin: str, *, strict: bool = False, only: str | None = No
     doc.metadata["listing_skipped_lines"] = skipped_count
     counts: dict[str, int] = {}
     for e in entries:
-        if e.read_by is not None:
-            counts[e.read_by.reader] = counts.get(e.read_by.reader, 0) + 1
+        if e.record.read_by is not None:
+            name = e.record.read_by.reader.value
+            counts[name] = counts.get(name, 0) + 1
     doc.metadata["readers"] = counts
-    doc.metadata["blocks"] = [{"reader": b.reader, "lines": f"{b.start + 1}-{max(b.start + 1, b.end)}",
+    doc.metadata["blocks"] = [{"reader": b.reader.value, "lines": f"{b.start + 1}-{max(b.start + 1, b.end)}",
                                "confidence": b.confidence} for b in blocks]
     if not entries:
         doc.problems.append(Problem("listing-empty", "no paper found in the pasted text", "warning",
@@ -127,7 +134,7 @@ def _read(text: str, origin: str, *, strict: bool = False, only: str | None = No
     return doc
 
 
-def _titles_parts(lines: list, blocks: list, origin: str, strict: bool) -> dict[int, Document]:
+def _titles_parts(lines: list[Line], blocks: list[Block], origin: str, strict: bool) -> dict[int, Document]:
     """The titles reader's reading of each of its blocks (by the block's first line).
 
     Whether a lone short line is a paper or a heading depends on the paste: among papers that
@@ -140,7 +147,7 @@ def _titles_parts(lines: list, blocks: list, origin: str, strict: bool) -> dict[
 
     parts: dict[int, Document] = {}
     for block in blocks:
-        if block.reader == "titles":
+        if block.reader is PageReader.TITLES:
             parts[block.start] = read_region([ln.raw for ln in lines[block.start:block.end]], block.start + 1, origin,
                                              block.confidence, strict=strict)
     if len(parts) < 2:
@@ -162,7 +169,7 @@ def _titles_parts(lines: list, blocks: list, origin: str, strict: bool) -> dict[
 def _decode_entities(entry: Entry) -> None:
     """``&amp;`` and other character references in a title or abstract decoded; names that are no
     HTML character (``&xxe;``) kept as written and reported."""
-    from .text import decode_entities
+    from ..pastetext import decode_entities
 
     for name in ("title", "abstract"):
         value = getattr(entry, name)

@@ -33,14 +33,15 @@ from __future__ import annotations
 import re
 
 from ...links import normalize_arxiv_id
+from ...record import PageReader
+from ..chatter import chatter_reason
+from ..paperids import code_links, find_ids
+from ..pastetext import Line, date_range_end, looks_like_names, parse_date, split_authors, years_in
 from .base import Draft, Sink
-from .chatter import chatter_reason
-from .ids import code_links, find_ids
-from .text import Line, date_range_end, looks_like_names, parse_date, split_authors, years_in
 
 __all__ = ["NAME", "read_block", "line_evidence"]
 
-NAME = "arxiv-page"
+NAME = PageReader.ARXIV_PAGE
 
 _ID = r"(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?"
 #: arXiv writes its name "arXiv" (Hugging Face's paper pages write "arxiv:")
@@ -136,7 +137,7 @@ def read_block(lines: list[Line], sink: Sink) -> None:
                 continue
             cur = _Item(Draft(NAME, "listing" if (m.group("n") or m.group("n2")) else "abs-page", ln.no))
             if found:
-                from .ids import PaperId
+                from ..paperids import PaperId
                 cur.draft.add_id(PaperId("arxiv", found[0], found[1]))
             cats = re.findall(r"\b([a-z-]+\.[A-Za-z-]{2,})\b", m.group("rest"))
             if cats:
@@ -198,11 +199,11 @@ def read_block(lines: list[Line], sink: Sink) -> None:
         reason = chatter_reason(t)
         sink.skip(ln, reason or "text on an arXiv page that belongs to no field")
     for item in items:
-        d = item.draft
-        if d.title or d.ids:
-            if not d.title:
-                d.confidence = 0.8
-            sink.add(d)
+        draft = item.draft
+        if draft.title or draft.ids:
+            if not draft.title:
+                draft.confidence = 0.8
+            sink.add(draft)
         else:
             sink.skip_all(item.lines, "an arXiv head with neither a title nor an id")
 

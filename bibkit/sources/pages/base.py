@@ -21,11 +21,11 @@ from typing import Any
 
 from ...bibnames import OTHERS
 from ...links import canonical_link
-from ...model import (Entry, LinkKind, PartialDate, Person, Problem, Provenance, ReadBy, SkippedLine,
-                      SourceLocation)
+from ...model import Entry, LinkKind, PartialDate, Person, Problem, Provenance, SkippedLine, SourceLocation
 from ...names import _ORG_WORDS, parse_plain_name
-from .ids import PaperId
-from .text import Line, clean_title, decode_entities, fix_text, shorten
+from ...record import PageReader, ReadBy
+from ..paperids import PaperId
+from ..pastetext import Line, clean_title, decode_entities, fix_text, shorten
 
 __all__ = ["SOURCE", "Draft", "Sink", "venue_kind", "REFERENCE_KIND"]
 
@@ -63,7 +63,7 @@ def venue_kind(venue: str) -> str | None:
 class Draft:
     """What a page says about one paper (see the module docstring)."""
 
-    reader: str
+    reader: PageReader
     shape: str
     line: int  # the first line of the paper in the paste
     confidence: float = 1.0
@@ -104,7 +104,7 @@ class Draft:
         confidence = round(max(0.05, min(1.0, self.confidence * block_confidence)), 2)
         hint = round(0.8 * confidence, 2)  # authors, date: what a page says, less sure than its title
         venue_confidence = round(0.7 * confidence, 2)
-        entry.read_by = ReadBy(self.reader, confidence, self.shape)
+        entry.record.read_by = ReadBy(self.reader, confidence, self.shape)
         if self.title:
             title, unknown = decode_entities(clean_title(self.title))
             if unknown:

@@ -21,14 +21,15 @@ from __future__ import annotations
 import re
 
 from ...links import normalize_arxiv_id
+from ...record import PageReader
+from ..chatter import chatter_reason
+from ..paperids import PaperId
+from ..pastetext import Line, looks_like_names, parse_date, split_authors, title_likeness
 from .base import Draft, Sink
-from .chatter import chatter_reason
-from .ids import PaperId
-from .text import Line, looks_like_names, parse_date, split_authors, title_likeness
 
 __all__ = ["NAME", "read_block", "line_evidence"]
 
-NAME = "hf-page"
+NAME = PageReader.HF_PAGE
 
 _ID = r"\d{4}\.\d{4,5}(?:v\d+)?"
 _ITEM = re.compile(rf"^(?P<pre>.*?)(?:^|\s)(?:Paper|Article)\s*[•·|]\s*(?P<id>{_ID})\b(?P<rest>.*)$")

@@ -23,14 +23,15 @@ from __future__ import annotations
 
 import re
 
+from ...record import PageReader
+from ..chatter import chatter_reason
+from ..paperids import classify_url, code_links, find_ids
+from ..pastetext import YEAR, Line, clean_title, looks_like_names, split_authors, title_likeness
 from .base import Draft, Sink
-from .chatter import chatter_reason
-from .ids import PaperId, classify_url, code_links, find_ids
-from .text import Line, YEAR, clean_title, looks_like_names, split_authors, title_likeness
 
 __all__ = ["NAME", "read_block", "line_evidence", "parse_item"]
 
-NAME = "markdown"
+NAME = PageReader.MARKDOWN
 
 _BULLET = re.compile(r"^(?P<indent>\s*)(?:[-*+•◦▪‣]|\d{1,3}[.)])\s+(?:\[[ xX]\]\s+)?(?=\S)")
 _TABLE = re.compile(r"^\s*\|.*\|\s*$")
@@ -244,8 +245,8 @@ def _table(rows: list[Line], defs: dict[str, str], sink: Sink) -> None:
                 draft.venue = re.sub(r"['’\s]*(?:19|20)\d\d\s*$", "", text).strip() or None
                 years = [int(y.group(1)) for y in YEAR.finditer(text)]
                 draft.year = draft.year or (years[0] if years else None)
-            elif i == year_col and YEAR.search(text):
-                draft.year = int(YEAR.search(text).group(1))
+            elif i == year_col and (year := YEAR.search(text)):
+                draft.year = int(year.group(1))
         sink.add(draft)
 
 

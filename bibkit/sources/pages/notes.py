@@ -19,14 +19,15 @@ from __future__ import annotations
 
 import re
 
+from ...record import PageReader
+from ..chatter import chatter_reason
+from ..paperids import URL, code_links, find_ids
+from ..pastetext import YEAR, Line, split_authors, stands_alone_as_title, title_likeness
 from .base import Draft, Sink
-from .chatter import chatter_reason
-from .ids import URL, code_links, find_ids
-from .text import Line, YEAR, split_authors, stands_alone_as_title, title_likeness
 
 __all__ = ["NAME", "read_block", "line_evidence", "parse_line"]
 
-NAME = "notes"
+NAME = PageReader.NOTES
 
 _DECORATION = re.compile(
     r"^\s*(?:>\s*)*(?:\*+\s+(?:(?:TODO|DONE|NEXT|WAITING|HOLD|CANCELL?ED)\s+)?|[-*+•◦▪‣]\s+|\d{1,3}[.)]\s+)?"

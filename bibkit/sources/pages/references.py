@@ -37,16 +37,26 @@ bindings, inspire-utils), takes about 65 ms per reference (the 2 s budget for 10
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+from ...record import PageReader
+from ..chatter import chatter_reason
+from ..paperids import code_links, find_ids
+from ..pastetext import (
+    YEAR,
+    Line,
+    date_range_end,
+    dehyphenate,
+    fix_text,
+    looks_like_names,
+    split_authors,
+    title_likeness,
+)
 from .base import Draft, Sink
-from .chatter import chatter_reason
-from .ids import code_links, find_ids
-from .text import (Line, YEAR, date_range_end, dehyphenate, fix_text, looks_like_names, split_authors,
-                   title_likeness)
 
 __all__ = ["NAME", "read_block", "line_evidence", "parse_reference", "split_references"]
 
-NAME = "references"
+NAME = PageReader.REFERENCES
 
 _MARKER = re.compile(r"^\s*(?:\[(?P<a>\d{1,5})\]|(?P<b>\d{1,4})\.(?=\s)|\((?P<c>\d{1,5})\))\s*")
 _INLINE_MARKER = re.compile(r"(?<=[.\s])\[(\d{1,5})\]\s+(?=\S)")
@@ -174,6 +184,23 @@ def _join(parts: list[str]) -> str:
     return dehyphenate(fix_text(out))
 
 
+@dataclass(slots=True)
+class _Reading:
+    """The reference being read by :func:`split_references`, and what is known about it so far."""
+
+    text: str = ""  # its lines joined
+    complete: bool | None = None  # whether it parses as a whole reference (None: not asked yet)
+    cheap: bool | None = None  # the cheap check of that (None: not asked yet)
+    expected: int | None = None  # the number the next reference of a numbered list has
+    snapshot: str | None = None  # its text when it last looked whole
+
+
+def _marked_reference(text: str) -> bool:
+    """A line that opens with a reference number followed by a reference (names, or a year somewhere)."""
+    m = _MARKER.match(text)
+    return m is not None and bool(m.group("a") or _AUTHOR_START.match(text[m.end():]) or YEAR.search(text))
+
+
 def split_references(lines: list[Line], sink: Sink | None = None,
                      reasons: dict[int, str | None] | None = None) -> list[tuple[int, list[Line], str]]:
     """``(first line number, lines, joined text)`` of every reference in ``lines``; ``reasons``
@@ -187,41 +214,39 @@ def split_references(lines: list[Line], sink: Sink | None = None,
             continue
         body.append(ln)
     nonblank = [ln for ln in body if ln.text]
-    marked = [ln for ln in nonblank if _MARKER.match(ln.text) and (_MARKER.match(ln.text).group("a")
-                                                                   or _AUTHOR_START.match(ln.text[_MARKER.match(ln.text).end():])
-                                                                   or YEAR.search(ln.text))]
+    marked = [ln for ln in nonblank if _marked_reference(ln.text)]
     numbered = len(marked) >= 2 and len(marked) >= 0.25 * len(nonblank)
     refs: list[tuple[int, list[Line]]] = []
     cur: list[Line] = []
-    state = {"text": "", "complete": None, "cheap": None, "expected": None, "snapshot": None}
+    state = _Reading()
 
     def close() -> None:
         if cur:
             refs.append((cur[0].no, list(cur)))
             cur.clear()
-        state["text"], state["complete"], state["cheap"], state["snapshot"] = "", None, None, None
+        state.text, state.complete, state.cheap, state.snapshot = "", None, None, None
 
     def was_whole() -> bool:
         """Whether the reference read as whole before its last lines joined it."""
-        snapshot = state["snapshot"]
-        return bool(snapshot) and _parse_cached(_join([snapshot.rstrip()])) is not None
+        snapshot = state.snapshot
+        return snapshot is not None and bool(snapshot) and _parse_cached(_join([snapshot.rstrip()])) is not None
 
     def cheap() -> bool:
-        if state["cheap"] is None:
-            state["cheap"] = _cheap_complete(state["text"])
-        return bool(state["cheap"])
+        if state.cheap is None:
+            state.cheap = _cheap_complete(state.text)
+        return bool(state.cheap)
 
     def add(ln: Line) -> None:
-        if len(state["text"]) > _MAX_REFERENCE:
+        if len(state.text) > _MAX_REFERENCE:
             close()  # no reference is this long: whatever this is, cut it (and keep reading linear)
         cur.append(ln)
-        state["text"] = f"{state['text']} {ln.text}" if state["text"] else ln.text
-        state["complete"] = state["cheap"] = None
+        state.text = f"{state.text} {ln.text}" if state.text else ln.text
+        state.complete = state.cheap = None
 
     def complete() -> bool:
-        if state["complete"] is None:
-            state["complete"] = bool(cur) and cheap() and _parse_cached(_join([state["text"].rstrip()])) is not None
-        return bool(state["complete"])
+        if state.complete is None:
+            state.complete = bool(cur) and cheap() and _parse_cached(_join([state.text.rstrip()])) is not None
+        return bool(state.complete)
 
     for ln in body:
         t = ln.text
@@ -231,9 +256,9 @@ def split_references(lines: list[Line], sink: Sink | None = None,
             continue
         m = _MARKER.match(t)
         number = int(m.group("a") or m.group("b") or m.group("c")) if m else None
-        if numbered and number is not None and number == state["expected"]:
+        if numbered and number is not None and number == state.expected:
             close()  # the next number of the list: a new reference, whatever came before
-            state["expected"] = number + 1
+            state.expected = number + 1
             add(ln)
             continue
         # chatter sits between references (or is short): a long line inside an unfinished
@@ -252,7 +277,7 @@ def split_references(lines: list[Line], sink: Sink | None = None,
         if numbered:
             if m and (not cur or not _MARKER.match(cur[0].text) or m.group("a") or complete()):
                 close()
-                state["expected"] = (number or 0) + 1
+                state.expected = (number or 0) + 1
             elif not m and cur and not _continues(t) and complete():
                 close()
                 if sink is not None:
@@ -270,7 +295,7 @@ def split_references(lines: list[Line], sink: Sink | None = None,
                 sink.skip(ln, "text between references")
             continue
         elif cur and cheap():
-            state["snapshot"] = state["text"]  # the reference may be whole here: judged if it matters
+            state.snapshot = state.text  # the reference may be whole here: judged if it matters
         add(ln)
     close()
     out: list[tuple[int, list[Line], str]] = []

@@ -18,13 +18,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ...record import PageReader
+from ..pastetext import Line
 from . import arxiv, hf, markdown, notes, references, titles
-from .text import Line
 
 __all__ = ["Block", "segment", "READERS"]
 
 #: reader names in the order of preference when the evidence ties (titles first: the old default)
-READERS: tuple[str, ...] = (titles.NAME, arxiv.NAME, hf.NAME, markdown.NAME, references.NAME, notes.NAME)
+READERS: tuple[PageReader, ...] = (titles.NAME, arxiv.NAME, hf.NAME, markdown.NAME, references.NAME, notes.NAME)
 _EVIDENCE = (titles.line_evidence, arxiv.line_evidence, hf.line_evidence, markdown.line_evidence,
              references.line_evidence, notes.line_evidence)
 #: the price of changing reader at a blank line, and inside a paragraph
@@ -35,7 +36,7 @@ _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*(?:\s|$)")
 
 @dataclass(frozen=True, slots=True)
 class Block:
-    reader: str
+    reader: PageReader
     start: int  # index into the lines (0-based, inclusive)
     end: int  # exclusive
     confidence: float

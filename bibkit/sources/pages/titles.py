@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 
-from ...model import Document, ReadBy
+from ...model import Document
+from ...record import PageReader, ReadBy
 from ..listing import read_lines
-from .text import Line
+from ..pastetext import Line
 
 __all__ = ["NAME", "read_region", "line_evidence"]
 
-NAME = "titles"
+NAME = PageReader.TITLES
 
 _FEED = re.compile(
     r"^(?:Submitted by\b|Upvote\b|Get trending papers|Daily Papers$|Trending Papers$|by ?AK and the research community|"
@@ -47,5 +48,5 @@ def read_region(raw: list[str], first: int, origin: str, confidence: float, *, s
         own = 0.95 if entry.abstract else 0.7
         if entry.authors and not entry.abstract:
             own = 0.8
-        entry.read_by = ReadBy(NAME, round(own * confidence, 2), shape)
+        entry.record.read_by = ReadBy(NAME, round(own * confidence, 2), shape)
     return doc

@@ -18,7 +18,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["chatter_reason", "is_binary_line", "HEADING"]
+from .paperids import classify_url
+
+__all__ = ["chatter_reason", "is_binary_line"]
 
 _NOTE_TO_SELF = re.compile(
     r"^(?:(?:todo|to-?do|to read|tbd|tbr|fixme|xxx|note|notes|nb|n\.b\.|ps|p\.s\.|edit|edited|update|updated|"
@@ -216,8 +218,6 @@ def chatter_reason(text: str) -> str | None:
             return "a call to action or site furniture"
         return None
     if ("http" in t or "www." in t) and (link := _LINK_LINE.match(t)):
-        from .ids import classify_url
-
         if classify_url(link.group("url")) is None:
             return "a link to a page that is not a paper"
     if cta or n <= 5 and _FOOTER.match(t):

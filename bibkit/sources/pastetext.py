@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..lines import split_lines, structural
+from .lines import split_lines, structural
 
 __all__ = [
     "Line", "make_lines", "fix_text", "dehyphenate", "clean_title", "YEAR", "years_in", "shorten",

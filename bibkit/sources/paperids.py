@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from ...links import normalize_arxiv_id, normalize_doi, strip_trailing_punctuation
+from ..links import normalize_arxiv_id, normalize_doi, strip_trailing_punctuation
 
 __all__ = ["PaperId", "find_ids", "classify_url", "code_links", "URL"]
 
@@ -214,28 +214,28 @@ def find_ids(text: str) -> list[tuple[int, int, PaperId]]:
                     taken.append((m.start(), m.end()))
     at = low.find("arxiv")
     while at >= 0:  # the pattern is tried where "arxiv" is, not at every character
-        m = _ARXIV_MENTION.match(text, at)
-        if m and free(m.start(), m.end()):
-            found = normalize_arxiv_id(m.group("id"))
+        mention = _ARXIV_MENTION.match(text, at)
+        if mention and free(mention.start(), mention.end()):
+            found = normalize_arxiv_id(mention.group("id"))
             if found:
-                spans.append((m.start(), m.end(), PaperId("arxiv", found[0], found[1])))
-                taken.append((m.start(), m.end()))
+                spans.append((mention.start(), mention.end(), PaperId("arxiv", found[0], found[1])))
+                taken.append((mention.start(), mention.end()))
         at = low.find("arxiv", at + 5)
     at = text.find("10.")
     while at >= 0:  # (as for "arxiv": the DOI pattern is tried where "10." is)
-        m = _DOI_AT.match(text, at) if at == 0 or not _DOI_BEFORE(text[at - 1]) else None
-        if m is None:
+        hit = _DOI_AT.match(text, at) if at == 0 or not _DOI_BEFORE(text[at - 1]) else None
+        if hit is None:
             at = text.find("10.", at + 3)
             continue
         prefix = _DOI_PREFIX.search(text, max(0, at - 12), at)
         start = prefix.start() if prefix and (prefix.start() == 0 or not _DOI_BEFORE(text[prefix.start() - 1])) else at
-        if free(start, m.end()):
-            doi = normalize_doi(m.group(0))
+        if free(start, hit.end()):
+            doi = normalize_doi(hit.group(0))
             if doi:
-                end = at + len(strip_trailing_punctuation(m.group(0)))
+                end = at + len(strip_trailing_punctuation(hit.group(0)))
                 spans.append((start, end, _doi_id(doi, None)))
                 taken.append((start, end))
-        at = text.find("10.", m.end())
+        at = text.find("10.", hit.end())
     spans.sort(key=lambda s: s[0])
     return spans
 
