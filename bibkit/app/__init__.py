@@ -60,8 +60,8 @@ __all__ = [
 
 _EXPORTS = {
     "BuildOptions": "options", "CiteOptions": "options", "EnrichOptions": "options", "INPUT_FORMATS": "options",
-    "INPUT_FORMAT_HELP": "options", "OUTPUT_FORMATS": "options", "ReadOptions": "options", "ReposOptions": "options", "SyncOptions": "options",
-    "TagOptions": "options", "WriteOptions": "options", "ZoteroTarget": "options",
+    "INPUT_FORMAT_HELP": "options", "OUTPUT_FORMATS": "options", "ReadOptions": "options", "ReposOptions": "options",
+    "SyncOptions": "options", "TagOptions": "options", "WriteOptions": "options", "ZoteroTarget": "options",
     "BuildResult": "jobs", "CollectionsResult": "jobs", "build": "jobs", "collections": "jobs",
     "convert": "jobs", "enrich": "jobs", "sync": "jobs", "tag": "jobs", "load_ruleset": "jobs",
     "CiteResult": "citing", "cite": "citing", "read_source": "citing",

@@ -28,8 +28,8 @@ from ..tagging import AutoTagOptions, RuleSet
 from ..writers import FORMATS as OUTPUT_FORMATS
 
 __all__ = [
-    "BuildOptions", "CiteOptions", "EnrichOptions", "INPUT_FORMATS", "INPUT_FORMAT_HELP", "OUTPUT_FORMATS", "ReadOptions", "ReposOptions",
-    "SyncOptions", "TagOptions", "WriteOptions", "ZoteroTarget",
+    "BuildOptions", "CiteOptions", "EnrichOptions", "INPUT_FORMATS", "INPUT_FORMAT_HELP", "OUTPUT_FORMATS",
+    "ReadOptions", "ReposOptions", "SyncOptions", "TagOptions", "WriteOptions", "ZoteroTarget",
 ]
 
 

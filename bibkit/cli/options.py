@@ -15,8 +15,8 @@ from ..errors import UsageError
 from .common import add_report_option
 
 __all__ = [
-    "add_enrich_options", "add_from_option", "add_io_options", "add_key_format_option", "add_tag_options", "enrich_options", "parse_only",
-    "read_options", "tag_options", "write_options",
+    "add_enrich_options", "add_from_option", "add_io_options", "add_key_format_option", "add_tag_options",
+    "enrich_options", "parse_only", "read_options", "tag_options", "write_options",
 ]
 
 

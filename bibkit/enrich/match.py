@@ -385,8 +385,8 @@ _REF_WORD = re.compile(r"[^\W_]+")
 _TITLE_OPENS = set('.,;"“”\'‘’()[]{}*_')
 #: what may stand right after it (the end of the field); a colon or a dash would continue the title
 _TITLE_CLOSES = set('.,;"“”\'’()[]{}*_')
-_AFTER_QUESTION = re.compile(r"\s*(?:$|[\"'”’(\[,.;:]|(?:In|in|arXiv|Proc|Proceedings|Journal|Advances|Trans|Transactions|"
-                             r"Findings|CoRR|IEEE|ACM|Preprint|Nature|Science|Technical|(?:19|20)\d\d)\b|[A-Z]{2,})")
+_AFTER_QUESTION = re.compile(r"\s*(?:$|[\"'”’(\[,.;:]|(?:In|in|arXiv|Proc|Proceedings|Journal|Advances|Trans|"
+                             r"Transactions|Findings|CoRR|IEEE|ACM|Preprint|Nature|Science|Technical|(?:19|20)\d\d)\b|[A-Z]{2,})")
 _LNCS_COLON = re.compile(r"(?:\b[^\W\d_]\.|et al\.|\(eds?\.\))\s*$")
 
 
@@ -476,8 +476,8 @@ def verify_reference(record: Evidence, candidate: Evidence) -> Verdict:
         mine = record.authors[0]
         theirs = [a for a in candidate.authors[:3] if a]
         tokens = {w for w, _s, _e in _ref_tokens(record.reference or "")}
-        agree = mine in theirs or any(mine and (mine in t or t in mine) and min(len(mine), len(t)) >= 3 for t in theirs) \
-            or (bool(theirs) and theirs[0] in tokens)
+        agree = mine in theirs or (bool(theirs) and theirs[0] in tokens) \
+            or any(mine and (mine in t or t in mine) and min(len(mine), len(t)) >= 3 for t in theirs)
         scores["authors"] = 1.0 if agree else 0.0
         if not agree:
             return Verdict(False, min(score * 0.7, ACCEPT - 0.01), scores,
@@ -487,8 +487,8 @@ def verify_reference(record: Evidence, candidate: Evidence) -> Verdict:
     if record.year is not None and candidate.year is not None:
         scores["year"] = 1.0 if abs(record.year - candidate.year) <= 1 else 0.0
         if abs(record.year - candidate.year) > 1:
-            return Verdict(False, min(score * 0.7, ACCEPT - 0.01), scores,
-                           f"the reference's year ({record.year}) is not the candidate's ({candidate.year})", "reference")
+            why = f"the reference's year ({record.year}) is not the candidate's ({candidate.year})"
+            return Verdict(False, min(score * 0.7, ACCEPT - 0.01), scores, why, "reference")
         year_ok = 1.0
     final = score * (0.92 + 0.04 * author_ok + 0.04 * year_ok)
     if final >= ACCEPT:

@@ -15,12 +15,13 @@ after them.
 
 from __future__ import annotations
 
+import enum
 import re
 import unicodedata
 
 from .paperids import classify_url
 
-__all__ = ["chatter_reason", "is_binary_line"]
+__all__ = ["Chatter", "chatter_reason", "is_binary_line"]
 
 _NOTE_TO_SELF = re.compile(
     r"^(?:(?:todo|to-?do|to read|tbd|tbr|fixme|xxx|note|notes|nb|n\.b\.|ps|p\.s\.|edit|edited|update|updated|"
@@ -37,22 +38,25 @@ _NOTE_TO_SELF = re.compile(
 )
 _CALL_TO_ACTION = re.compile(
     r"\b(?:star us|give (?:us|it|this repo) a (?:star|⭐)|leave a star|please star|star (?:this|the) repo|"
-    r"follow (?:us|me) (?:on|at)\b|subscribe (?:to (?:our|my|the) (?:newsletter|channel|list)|now)|join (?:us|our) (?:on|at)\b|"
+    r"follow (?:us|me) (?:on|at)\b|subscribe (?:to (?:our|my|the) (?:newsletter|channel|list)|now)|"
+    r"join (?:us|our) (?:on|at)\b|"
     r"click here|contributions? (?:are |is )?(?:very )?welcome|prs? (?:are )?welcome|pull requests? (?:are )?welcome|"
-    r"feel free to (?:open|submit|contact|reach|add|send)|please (?:cite|open an|submit|contact us|let us know|reach out)|"
+    r"feel free to (?:open|submit|contact|reach|add|send)|"
+    r"please (?:cite|open an|submit|contact us|let us know|reach out)|"
     r"if you find (?:this|our) (?:repo|repository|list|work|project) (?:useful|helpful)|open an issue|"
     r"submit an? (?:issue|pr|pull request)|all rights reserved|privacy policy|terms of (?:service|use)|"
     r"cookie (?:policy|settings)|buy me a coffee|sponsor (?:us|this project)|share this (?:post|page|list)|"
-    r"this (?:list|repo|repository|page) (?:is|will be) (?:continuously|regularly|constantly|actively) (?:updated|maintained)|"
+    r"this (?:list|repo|repository|page) (?:is|will be) (?:continuously|regularly|constantly|actively) "
+    r"(?:updated|maintained)|"
     r"stay tuned|coming soon)\b"
     r"|^(?:posted (?:on|by|in)|last (?:updated|modified|edited)|copy link|permalink|\(c\) \d{4})\b|©",
     re.IGNORECASE,
 )
 #: one of these words is in every call to action (a set lookup before the long pattern)
 _CTA_TRIGGERS = frozenset(
-    """star stars starring follow subscribe join click welcome feel please cite find issue pull pr prs submit made powered
-    built rights reserved privacy terms cookie coffee sponsor share updated maintained tuned soon posted last copy
-    permalink © c""".split())
+    """star stars starring follow subscribe join click welcome feel please cite find issue pull pr prs submit made
+    powered built rights reserved privacy terms cookie coffee sponsor share updated maintained tuned soon posted last
+    copy permalink © c""".split())
 _NO_PUNCTUATION = str.maketrans({ch: " " for ch in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~⭐"})
 #: a page's footer line ("Powered by Jekyll", "Made with ❤ by …"): short, or it is prose that happens to start so
 _FOOTER = re.compile(r"^(?:made with|powered by|built with|written by|updated on|maintained by)\b", re.IGNORECASE)
@@ -94,7 +98,8 @@ _MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?
            r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
 _DATE_ONLY = re.compile(
     r"^\W*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(?:\d{1,2}\s+" + _MONTHS + r"(?:,?\s+\d{4})?|" + _MONTHS
-    + r"(?:\s+\d{1,2}(?:st|nd|rd|th)?)?(?:,?\s+\d{4})?|\d{4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}"
+    + r"(?:\s+\d{1,2}(?:st|nd|rd|th)?)?(?:,?\s+\d{4})?|\d{4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?"
+    r"|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}"
     r"|(?:19|20)\d\d)\W*$",
     re.IGNORECASE,
 )
@@ -124,8 +129,8 @@ _LOWER_OPENER = re.compile(
     r"also|and|but|so|then|still|not|just|really|some|more|other|another|good|bad|best|worst|very|pretty|kinda|sorta|"
     r"we|you|my|our|your|it|its|it's|there|here|what|why|how|which|who|where|when|did|does|do|is|are|was|were)\b"
 )
-_DANGLING = frozenset("a an the of for to in on at by with from and or but as that which who is are was were be our their its "
-                      "this these those we".split())
+_DANGLING = frozenset("a an the of for to in on at by with from and or but as that which who is are was were be our "
+                      "their its this these those we".split())
 #: what only remarks hold: the first person, a day, an exclamation
 _REMARK_MARK = re.compile(
     r"\b(?:i|me|my|mine|we|us|our|you|your|lol|haha|btw|imo|tbh|later|tomorrow|tonight|today|weekend|asap|"
@@ -176,7 +181,26 @@ _DIGIT = re.compile(r"\d")
 _NOTE_MARK = re.compile(r"[:：\-–—>]")
 
 
-def chatter_reason(text: str) -> str | None:
+class Chatter(enum.StrEnum):
+    """Why a line is no part of any paper (the value is what the report's ``skipped_lines`` says)."""
+
+    BINARY = "binary data"
+    NO_WORDS = "no words (a separator, a number or symbols)"
+    SEPARATOR = "a separator line"
+    HEADING = "a heading"
+    SETTING = "a document setting (org-mode, front matter)"
+    NAVIGATION = "page navigation or a section name"
+    COUNT = "a count"
+    DATE = "a date"
+    MAIL_HEADER = "a mail header"
+    NOTE_TO_SELF = "a note to self"
+    CALL_TO_ACTION = "a call to action or site furniture"
+    NON_PAPER_LINK = "a link to a page that is not a paper"
+    LABEL = "a label introducing what follows"
+    REMARK = "a note or a remark, not a title"
+
+
+def chatter_reason(text: str) -> Chatter | None:
     """Why a (structural) line is not part of any paper, or ``None`` when it may be.
 
     ``text`` is the line with white space collapsed and trimmed.  (Each rule is guarded by a cheap
@@ -185,49 +209,62 @@ def chatter_reason(text: str) -> str | None:
     t = text.strip()
     if not t:
         return None
-    if is_binary_line(t):
-        return "binary data"
-    if not _LETTER.search(t):
-        return "no words (a separator, a number or symbols)"
-    first = t[0]
-    if first in "-*_=~#•·." and _RULE.match(t):
-        return "a separator line"
-    if first == "#" and _MD_HEADING.match(t):
-        return "a heading"
-    if first in "#:" and _ORG_SETTING.match(t):
-        return "a document setting (org-mode, front matter)"
+    found = _form_reason(t)
+    if found is not None:
+        return found
     words = t.split()
     n = len(words)
     if n <= 8 and _EDGES.sub("", t).casefold() in _FURNITURE:
-        return "page navigation or a section name"
+        return Chatter.NAVIGATION
     digits = bool(_DIGIT.search(t))
     if digits and (_COUNT.match(t) or _COUNT_WORDS.match(t)
                    or ("(" in t and "howing" in t.lower() and _SHOWING_ENTRIES.search(t))):
-        return "a count"
+        return Chatter.COUNT
     if n <= 8 and _DATE_ONLY.match(t):
-        return "a date"
+        return Chatter.DATE
     if ":" in t and _MAIL.match(t):
-        return "a mail header"
+        return Chatter.MAIL_HEADER
     if _NOTE_MARK.search(t[:40]) and _NOTE_TO_SELF.match(t):
-        return "a note to self"
+        return Chatter.NOTE_TO_SELF
     cta = n <= 25 and not _CTA_TRIGGERS.isdisjoint(t.casefold().translate(_NO_PUNCTUATION).split()) \
         and bool(_CALL_TO_ACTION.search(t))
     if n > 14:
         # prose or a reference: of what follows, only calls to action and lone links are this long
-        if n <= 25 and cta:
-            return "a call to action or site furniture"
-        return None
+        return Chatter.CALL_TO_ACTION if n <= 25 and cta else None
+    return _short_line_reason(t, words, cta, digits)
+
+
+def _form_reason(t: str) -> Chatter | None:
+    """What a line's form alone says: binary data, no words, a rule, a Markdown heading, a setting."""
+    if is_binary_line(t):
+        return Chatter.BINARY
+    if not _LETTER.search(t):
+        return Chatter.NO_WORDS
+    first = t[0]
+    if first in "-*_=~#•·." and _RULE.match(t):
+        return Chatter.SEPARATOR
+    if first == "#" and _MD_HEADING.match(t):
+        return Chatter.HEADING
+    if first in "#:" and _ORG_SETTING.match(t):
+        return Chatter.SETTING
+    return None
+
+
+def _short_line_reason(t: str, words: list[str], cta: bool, digits: bool) -> Chatter | None:
+    """The rules for lines of at most 14 words: links, calls to action, labels, remarks, headings."""
+    n = len(words)
     if ("http" in t or "www." in t) and (link := _LINK_LINE.match(t)):
         if classify_url(link.group("url")) is None:
-            return "a link to a page that is not a paper"
+            return Chatter.NON_PAPER_LINK
     if cta or n <= 5 and _FOOTER.match(t):
-        return "a call to action or site furniture"
+        return Chatter.CALL_TO_ACTION
     if t.endswith((":", "：")) and n <= 5 and not re.search(r"[A-Z][a-z]+[A-Z]|\d", t[:-1]):
-        return "a label introducing what follows"
+        return Chatter.LABEL
     if _remark(t, words):
-        return "a note or a remark, not a title"
+        return Chatter.REMARK
     if n <= 6 and not digits and re.fullmatch(r"[\W\d_]*[A-Z][A-Z &/-]{2,}[\W\d_]*", t):
-        return "a heading"  # "REFERENCES", "RELATED WORK"
+        return Chatter.HEADING  # "REFERENCES", "RELATED WORK"
+    first = t[0]
     if n <= 5 and not first.isalnum() and unicodedata.category(first).startswith("S") and not re.search(r"[:?]", t):
-        return "a heading"  # "📚 Papers", "🔥 News", "⭐ Star History"
+        return Chatter.HEADING  # "📚 Papers", "🔥 News", "⭐ Star History"
     return None

@@ -59,7 +59,7 @@ from ..model import (
     SourceLocation,
 )
 from ..names import parse_name_list, parse_plain_name
-from .chatter import chatter_reason
+from .chatter import Chatter, chatter_reason
 from .lines import _trim, split_lines, structural  # split_lines and structural are re-exported
 from .paperids import classify_url
 from .pastetext import stands_alone_as_title, title_likeness
@@ -1033,10 +1033,10 @@ _MAX_SUMMARY = 700  # characters: a machine summary is a sentence or two, never 
 
 #: reasons of :func:`~bibkit.sources.chatter.chatter_reason` a listing accepts: a line of one of
 #: these kinds is no title and no part of an abstract (unless it continues a sentence: see below)
-_CHATTER = frozenset({"binary data", "a note to self", "a call to action or site furniture", "a count",
-                      "a separator line", "a mail header", "a note or a remark, not a title",
-                      "a label introducing what follows", "a link to a page that is not a paper"})
-_ALWAYS = frozenset({"binary data", "a mail header"})
+_CHATTER = frozenset({Chatter.BINARY, Chatter.NOTE_TO_SELF, Chatter.CALL_TO_ACTION, Chatter.COUNT, Chatter.SEPARATOR,
+                      Chatter.MAIL_HEADER, Chatter.REMARK, Chatter.LABEL, Chatter.NON_PAPER_LINK})
+#: of those, the kinds that are never a wrapped part of a sentence either
+_ALWAYS = frozenset({Chatter.BINARY, Chatter.MAIL_HEADER})
 
 
 def _chatter_meta(key: str, mid_sentence: bool) -> list[_Meta] | None:
@@ -1049,7 +1049,7 @@ def _chatter_meta(key: str, mid_sentence: bool) -> list[_Meta] | None:
     reason = chatter_reason(key)
     if reason in _ALWAYS or (reason in _CHATTER and not mid_sentence):
         return [_Meta("chatter", reason)]
-    if reason == "page navigation or a section name" and len(key.split()) <= 3:
+    if reason is Chatter.NAVIGATION and len(key.split()) <= 3:
         return [_Meta("nav", key)]
     return None
 

@@ -100,60 +100,80 @@ def classify_url(url: str) -> PaperId | None:
         return None
     bare = host[4:] if host.startswith("www.") else host
     segs = [s for s in path.split("/") if s]
-    if bare in ("arxiv.org", "export.arxiv.org", "browse.arxiv.org") or bare.endswith(".arxiv.org") and not bare.startswith("ar5iv"):
+    for site in (_arxiv_site, _paper_site):
+        decided, found = site(bare, segs, query, url)
+        if decided:
+            return found
+    return _publisher(host, bare, path, segs, url)
+
+
+#: ``(the host is one this rule knows, so its answer is final; the paper it names)``
+_Verdict = tuple[bool, PaperId | None]
+_ARXIV_HOSTS = ("arxiv.org", "export.arxiv.org", "browse.arxiv.org")
+_ARXIV_MIRRORS = ("ar5iv.org", "ar5iv.labs.arxiv.org", "alphaxiv.org", "arxiv-sanity-lite.com", "arxiv.dev",
+                  "chatpaper.com", "scholar-chat.com")
+
+
+def _arxiv_site(bare: str, segs: list[str], query: str, url: str) -> _Verdict:
+    """arXiv's own pages (abs, pdf, html, any version), its mirrors, and Hugging Face paper pages."""
+    if bare in _ARXIV_HOSTS or bare.endswith(".arxiv.org") and not bare.startswith("ar5iv"):
         found = normalize_arxiv_id(url)
         if found:
-            return PaperId("arxiv", found[0], found[1], url)
+            return True, PaperId("arxiv", found[0], found[1], url)
         if len(segs) >= 2 and segs[0] in ("abs", "pdf", "html"):
             found = normalize_arxiv_id("/".join(segs[1:]).removesuffix(".pdf"))
             if found:
-                return PaperId("arxiv", found[0], found[1], url)
-        return None
-    if bare in ("ar5iv.org", "ar5iv.labs.arxiv.org", "alphaxiv.org", "arxiv-sanity-lite.com", "arxiv.dev",
-                "chatpaper.com", "scholar-chat.com") and len(segs) >= 2:
+                return True, PaperId("arxiv", found[0], found[1], url)
+        return True, None
+    if bare in _ARXIV_MIRRORS and len(segs) >= 2:
         found = normalize_arxiv_id("/".join(segs[1:]).removesuffix(".pdf"))
-        if found:
-            return PaperId("arxiv", found[0], found[1], url, via=bare.split(".")[0])
-        return None
+        return True, PaperId("arxiv", found[0], found[1], url, via=bare.split(".")[0]) if found else None
     if bare in ("huggingface.co", "hf.co"):
-        if len(segs) >= 2 and segs[0] == "papers":
-            found = normalize_arxiv_id(segs[1])
-            if found:
-                return PaperId("arxiv", found[0], found[1], url, via="hf")
-        return None
+        found = normalize_arxiv_id(segs[1]) if len(segs) >= 2 and segs[0] == "papers" else None
+        return True, PaperId("arxiv", found[0], found[1], url, via="hf") if found else None
+    return False, None
+
+
+def _paper_site(bare: str, segs: list[str], query: str, url: str) -> _Verdict:
+    """Sites whose paper pages carry an identifier: doi.org, OpenReview, the ACL Anthology, Semantic
+    Scholar, PubMed, IEEE Xplore."""
     if bare in ("doi.org", "dx.doi.org"):
         doi = normalize_doi(url)
-        return _doi_id(doi, url) if doi else None
+        return True, _doi_id(doi, url) if doi else None
     if bare == "openreview.net":
         ident = parse_qs(query).get("id", [None])[0]
-        if ident and segs[:1] in (["forum"], ["pdf"], ["attachment"]):
-            return PaperId("openreview", ident, None, url)
-        return None
+        found = ident and segs[:1] in (["forum"], ["pdf"], ["attachment"])
+        return True, PaperId("openreview", ident, None, url) if found and ident else None
     if bare in ("aclanthology.org", "aclweb.org") and segs:
         tail = segs[-1].removesuffix(".pdf").removesuffix(".bib")
-        if _ACL_ID.match(tail):
-            return PaperId("acl", tail, None, url)
-        return None
+        return True, PaperId("acl", tail, None, url) if _ACL_ID.match(tail) else None
+    last = segs[-1] if segs else ""
     if bare == "semanticscholar.org" and len(segs) >= 2 and segs[0] == "paper":
-        if _HEX40.match(segs[-1]):
-            return PaperId("s2", segs[-1].lower(), None, url)
-        if segs[-1].lower().startswith("corpusid:"):
-            return PaperId("s2corpus", segs[-1].split(":", 1)[1], None, url)
-        return None
-    if bare == "api.semanticscholar.org" and segs and segs[-1].lower().startswith("corpusid:"):
-        return PaperId("s2corpus", segs[-1].split(":", 1)[1], None, url)
+        if _HEX40.match(last):
+            return True, PaperId("s2", last.lower(), None, url)
+        if last.lower().startswith("corpusid:"):
+            return True, PaperId("s2corpus", last.split(":", 1)[1], None, url)
+        return True, None
+    if bare == "api.semanticscholar.org" and last.lower().startswith("corpusid:"):
+        return True, PaperId("s2corpus", last.split(":", 1)[1], None, url)
     if bare == "pubmed.ncbi.nlm.nih.gov" and segs and segs[0].isdigit():
-        return PaperId("pmid", segs[0], None, url)
+        return True, PaperId("pmid", segs[0], None, url)
     if bare == "ieeexplore.ieee.org" and "document" in segs:
         idx = segs.index("document")
         if idx + 1 < len(segs) and segs[idx + 1].isdigit():
-            return PaperId("ieee", segs[idx + 1], None, url)
+            return True, PaperId("ieee", segs[idx + 1], None, url)
+    return False, None
+
+
+def _publisher(host: str, bare: str, path: str, segs: list[str], url: str) -> PaperId | None:
+    """A publisher's page of a DOI (``/doi/10.…``, Springer, Nature, bioRxiv), or a proceedings
+    site's paper page (which has no identifier at all: the URL is kept)."""
     m = _PUBLISHER_DOI.search(unquote(path))
     if m:
         doi = normalize_doi(m.group(1))
         if doi:
             return _doi_id(doi, url)
-    if bare in ("link.springer.com",) and len(segs) >= 3 and segs[1].startswith("10."):
+    if bare == "link.springer.com" and len(segs) >= 3 and segs[1].startswith("10."):
         doi = normalize_doi("/".join(segs[1:]))
         if doi:
             return _doi_id(doi, url)

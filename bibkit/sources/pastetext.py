@@ -124,7 +124,8 @@ def clean_title(text: str) -> str:
         m = _EMPHASIS.match(t) if t[:1] in "*_`" else None
         if m:
             t = m.group("t").strip()
-        if len(t) >= 2 and t[0] in _QUOTES and t[-1] == _QUOTES[t[0]] and t.count(t[0]) + t.count(t[-1]) <= 2 + (t[0] == t[-1]):
+        quoted = len(t) >= 2 and t[0] in _QUOTES and t[-1] == _QUOTES[t[0]]
+        if quoted and t.count(t[0]) + t.count(t[-1]) <= 2 + (t[0] == t[-1]):
             t = t[1:-1].strip()
         t = t.rstrip(_TRAILING_CHARS) if not t.endswith("...") else t
         t = t.strip("*_` ")
@@ -190,7 +191,8 @@ class _Initials:
 
 
 _INITIALS = _Initials()
-_ETAL = re.compile(r",?\s*(?:\bet\s*al\b\.?|\band\s+others\b|\band\s+\d+\s+others?\b|\+\s*\d+\s*(?:authors?|more|others)?|…|\.\.\.)\s*",
+_ETAL = re.compile(r",?\s*(?:\bet\s*al\b\.?|\band\s+others\b|\band\s+\d+\s+others?\b"
+                   r"|\+\s*\d+\s*(?:authors?|more|others)?|…|\.\.\.)\s*",
                    re.IGNORECASE)
 _NAME_SPLIT = re.compile(r"\s*;\s*|\s*,\s*(?:and|&)\s+|\s+(?:and|&)\s+|\s*,\s*")
 _PARTICLES = frozenset("van von der den de del della di da dos das du la le bin ibn al el ter ten zu st y".split())
@@ -411,8 +413,9 @@ def date_range_end(text: str) -> str | None:
     return m.group(2) if m and int(m.group(2)) > int(m.group(1)) else None
 
 
-_UI_VERB = re.compile(r"^(?:view|open|download|copy|show|read|go|back|sign|log|share|follow|watch|fork|star|edit|browse|"
-                      r"load|see|click|visit|try|get|join|subscribe|contact|learn|explore|discover|check)\b", re.IGNORECASE)
+_UI_VERB = re.compile(r"^(?:view|open|download|copy|show|read|go|back|sign|log|share|follow|watch|fork|star|edit|"
+                      r"browse|load|see|click|visit|try|get|join|subscribe|contact|learn|explore|discover|check)\b",
+                      re.IGNORECASE)
 _SECTION_NUMBER = re.compile(r"^(?:\d+(?:\.\d+)*|[A-Z]|[IVX]+)\.?\s")
 _LABEL_LIST = re.compile(r"^[\w'’ -]{1,25}:\s*[^\W\d_][\w'’.-]*(?:\s*,\s*[^\W\d_][\w'’.-]*)+$")
 _MODEL_TOKEN = re.compile(r"[A-Za-z]\d|\d[A-Za-z]|[a-z][A-Z]|-[A-Z0-9]")

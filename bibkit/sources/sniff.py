@@ -84,7 +84,8 @@ def utf16_without_bom(data: bytes) -> str | None:
 
 
 _TOML_TABLE = re.compile(r"^\s*\[\[?\s*[\w.\"' -]+\s*\]\]?\s*(?:#.*)?$")
-_TOML_KEY = re.compile(r"""^\s*[\w."'-]+\s*=\s*(?:".*"|'.*'|\[.*|\{.*|[-+]?\d[\w.:+-]*|true|false|\"\"\"|'''|[\w.-]+)\s*(?:#.*)?$""")
+_TOML_KEY = re.compile(r"""^\s*[\w."'-]+\s*=\s*"""
+                       r"""(?:".*"|'.*'|\[.*|\{.*|[-+]?\d[\w.:+-]*|true|false|\"\"\"|'''|[\w.-]+)\s*(?:#.*)?$""")
 _INI_KEY = re.compile(r"^\s*[\w.-]+\s*[=:]\s*\S")
 _CODE = re.compile(
     r"^\s*(?:def |class |import |from \S+ import |return\b|elif |else:|try:|except\b|finally:|with .+:$|for .+ in .+:$|"
@@ -93,7 +94,8 @@ _CODE = re.compile(
     r"typedef|namespace|template|interface|module|export|async) |\}\s*(?:else)?\s*\{?\s*$|\{\s*$|\};?\s*$|.*;\s*$|"
     r".*\)\s*\{\s*$|.*=>\s*\{?\s*$|#!\s*/|<\?php|package \w|<\/?[a-z][\w-]*[ >])"
 )
-_MARKUP = re.compile(r"^\s*<(?:!DOCTYPE|html|\?xml|head|body|div|span|p|a|meta|script|style|svg|table|tr|td)\b", re.IGNORECASE)
+_MARKUP = re.compile(r"^\s*<(?:!DOCTYPE|html|\?xml|head|body|div|span|p|a|meta|script|style|svg|table|tr|td)\b",
+                     re.IGNORECASE)
 _PAPERISH = re.compile(r"arxiv|doi|https?://|\b(?:19|20)\d\d\b|et al", re.IGNORECASE)
 
 

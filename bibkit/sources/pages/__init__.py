@@ -73,7 +73,6 @@ def read(text: str, origin: str, *, strict: bool = False, only: str | None = Non
 def _read(text: str, origin: str, *, strict: bool = False, only: str | None = None) -> Document:
     from . import arxiv, hf, markdown, notes, references
     from .segment import Block, segment
-    from .titles import read_region
 
     modules = {arxiv.NAME: arxiv, hf.NAME: hf, markdown.NAME: markdown, references.NAME: references,
                notes.NAME: notes}

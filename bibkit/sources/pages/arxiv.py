@@ -35,7 +35,7 @@ import re
 from ...links import normalize_arxiv_id
 from ...record import PageReader
 from ..chatter import chatter_reason
-from ..paperids import code_links, find_ids
+from ..paperids import PaperId, code_links, find_ids
 from ..pastetext import Line, date_range_end, looks_like_names, parse_date, split_authors, years_in
 from .base import Draft, Sink
 
@@ -124,80 +124,7 @@ def read_block(lines: list[Line], sink: Sink) -> None:
     items: list[_Item] = []
     cur: _Item | None = None
     for ln in lines:
-        t = ln.text
-        if not t:
-            if cur is not None and cur.pending not in ("mail-abstract",):
-                cur.pending = None
-            continue
-        m = _HEAD.match(t)
-        if m and _HEAD_REST.match(m.group("rest")):
-            found = normalize_arxiv_id(m.group("id"))
-            if cur is not None and found and cur.draft.arxiv and cur.draft.arxiv.value == found[0]:
-                cur.lines.append(ln)  # the same paper named again ("arXiv:2401.04088 (cs)" on its own page)
-                continue
-            cur = _Item(Draft(NAME, "listing" if (m.group("n") or m.group("n2")) else "abs-page", ln.no))
-            if found:
-                from ..paperids import PaperId
-                cur.draft.add_id(PaperId("arxiv", found[0], found[1]))
-            cats = re.findall(r"\b([a-z-]+\.[A-Za-z-]{2,})\b", m.group("rest"))
-            if cats:
-                cur.draft.meta["listing_categories"] = cats
-            if m.group("n2"):
-                cur.draft.shape = "search"
-            items.append(cur)
-            cur.lines.append(ln)
-            cur.pending = "after-head"
-            continue
-        if _SAME_PAPER.match(t):
-            if cur is not None:
-                cur.lines.append(ln)
-                if t.startswith("\\"):
-                    cur.pending = None
-            else:
-                sink.skip(ln, "an arXiv link to a paper outside the page")
-            continue
-        f = _FIELD.match(t)
-        if f:
-            name = f.group("name").lower().replace(" ", "").replace("-", "")
-            value = _MORE.sub("", f.group("value")).strip()
-            if name == "title" and (cur is None or cur.draft.title):
-                cur = _Item(Draft(NAME, "fields", ln.no))
-                items.append(cur)
-            if cur is None:
-                sink.skip(ln, "an arXiv field outside any paper")
-                continue
-            cur.lines.append(ln)
-            _field(cur, name, value, ln, sink)
-            continue
-        if cur is None:
-            sink.skip(ln, chatter_reason(t) or ("arXiv page navigation" if _CHROME.match(t) else "text on an arXiv page outside any paper"))
-            continue
-        if t in ("\\\\", "\\"):
-            cur.pending = "mail-abstract" if cur.draft.title else None
-            continue
-        d = _DOI_LINE.match(t)
-        if d:
-            for _s, _e, ident in find_ids(d.group(1)):
-                cur.draft.add_id(ident)
-            continue
-        s = _SUBMITTED.match(t)
-        if s:
-            _date(cur.draft, s.group("date"))
-            cur.pending = None
-            continue
-        h = _HISTORY.match(t)
-        if h:
-            if h.group("v") == "1":
-                _date(cur.draft, h.group("date"))
-            continue
-        if _CHROME.match(t):
-            sink.skip(ln, "arXiv page navigation")
-            cur.pending = None if cur.pending != "mail-abstract" else cur.pending
-            continue
-        if _continue(cur, ln):
-            continue
-        reason = chatter_reason(t)
-        sink.skip(ln, reason or "text on an arXiv page that belongs to no field")
+        cur = _read_line(ln, cur, items, sink)
     for item in items:
         draft = item.draft
         if draft.title or draft.ids:
@@ -206,6 +133,96 @@ def read_block(lines: list[Line], sink: Sink) -> None:
             sink.add(draft)
         else:
             sink.skip_all(item.lines, "an arXiv head with neither a title nor an id")
+
+
+def _read_line(ln: Line, cur: _Item | None, items: list[_Item], sink: Sink) -> _Item | None:
+    """Read one line; returns the paper the lines after it belong to."""
+    t = ln.text
+    if not t:
+        if cur is not None and cur.pending != "mail-abstract":
+            cur.pending = None
+        return cur
+    m = _HEAD.match(t)
+    if m and _HEAD_REST.match(m.group("rest")):
+        return _head(m, ln, cur, items)
+    if _SAME_PAPER.match(t):
+        if cur is not None:
+            cur.lines.append(ln)
+            if t.startswith("\\"):
+                cur.pending = None
+        else:
+            sink.skip(ln, "an arXiv link to a paper outside the page")
+        return cur
+    f = _FIELD.match(t)
+    if f:
+        name = f.group("name").lower().replace(" ", "").replace("-", "")
+        value = _MORE.sub("", f.group("value")).strip()
+        if name == "title" and (cur is None or cur.draft.title):
+            cur = _Item(Draft(NAME, "fields", ln.no))
+            items.append(cur)
+        if cur is None:
+            sink.skip(ln, "an arXiv field outside any paper")
+            return None
+        cur.lines.append(ln)
+        _field(cur, name, value, ln, sink)
+        return cur
+    if cur is None:
+        outside = "arXiv page navigation" if _CHROME.match(t) else "text on an arXiv page outside any paper"
+        sink.skip(ln, chatter_reason(t) or outside)
+        return None
+    _paper_line(cur, ln, sink)
+    return cur
+
+
+def _head(m: re.Match[str], ln: Line, cur: _Item | None, items: list[_Item]) -> _Item:
+    """An ``arXiv:ID`` head opens a paper (unless it names the current one again)."""
+    found = normalize_arxiv_id(m.group("id"))
+    if cur is not None and found and cur.draft.arxiv and cur.draft.arxiv.value == found[0]:
+        cur.lines.append(ln)  # the same paper named again ("arXiv:2401.04088 (cs)" on its own page)
+        return cur
+    item = _Item(Draft(NAME, "listing" if (m.group("n") or m.group("n2")) else "abs-page", ln.no))
+    if found:
+        item.draft.add_id(PaperId("arxiv", found[0], found[1]))
+    cats = re.findall(r"\b([a-z-]+\.[A-Za-z-]{2,})\b", m.group("rest"))
+    if cats:
+        item.draft.meta["listing_categories"] = cats
+    if m.group("n2"):
+        item.draft.shape = "search"
+    items.append(item)
+    item.lines.append(ln)
+    item.pending = "after-head"
+    return item
+
+
+def _paper_line(cur: _Item, ln: Line, sink: Sink) -> None:
+    """A line inside a paper that is no field: a DOI, a submission date, a version history, the
+    mailing's abstract markers, a field's continuation, or else a skipped line."""
+    t = ln.text
+    if t in ("\\\\", "\\"):
+        cur.pending = "mail-abstract" if cur.draft.title else None
+        return
+    d = _DOI_LINE.match(t)
+    if d:
+        for _s, _e, ident in find_ids(d.group(1)):
+            cur.draft.add_id(ident)
+        return
+    s = _SUBMITTED.match(t)
+    if s:
+        _date(cur.draft, s.group("date"))
+        cur.pending = None
+        return
+    h = _HISTORY.match(t)
+    if h:
+        if h.group("v") == "1":
+            _date(cur.draft, h.group("date"))
+        return
+    if _CHROME.match(t):
+        sink.skip(ln, "arXiv page navigation")
+        cur.pending = None if cur.pending != "mail-abstract" else cur.pending
+        return
+    if _continue(cur, ln):
+        return
+    sink.skip(ln, chatter_reason(t) or "text on an arXiv page that belongs to no field")
 
 
 def _field(item: _Item, name: str, value: str, ln: Line, sink: Sink) -> None:

@@ -162,96 +162,128 @@ def _collection(lines: list[Line], sink: Sink) -> None:
         if _REPO_ITEM.search(t) or _HANDLE.match(t):
             sink.skip(ln, "a model, dataset or Space of the collection, not a paper")
         else:
-            sink.skip(ln, chatter_reason(t) or ("Hugging Face page furniture" if _CHROME.match(t)
-                                                else "collection text that is not a paper (its name, a description, a note)"))
+            outside = "Hugging Face page furniture" if _CHROME.match(t) else \
+                "collection text that is not a paper (its name, a description, a note)"
+            sink.skip(ln, chatter_reason(t) or outside)
 
 
 def _paper_page(lines: list[Line], sink: Sink) -> None:
-    d: Draft | None = None
-    state = "start"  # start | title | authors | summary | abstract | end
-    buffer: list[str] = []
+    page = _PaperPage(sink)
     for ln in lines:
+        page.line(ln)
+    page.close()
+
+
+class _PaperPage:
+    """A Hugging Face paper page read line by line.  ``state`` is what the next line may be: start |
+    title | body | submitter | authors | summary | abstract | end (the page's furniture after the paper)."""
+
+    def __init__(self, sink: Sink) -> None:
+        self.sink = sink
+        self.d: Draft | None = None
+        self.state = "start"
+        self.buffer: list[str] = []
+
+    def line(self, ln: Line) -> None:
         t = ln.text
         if not t:
-            if state in ("abstract", "summary") and buffer:
-                _flush(d, state, buffer)
-                state = "body"
-            continue
+            if self.state in ("abstract", "summary") and self.buffer:
+                _flush(self.d, self.state, self.buffer)
+                self.state = "body"
+            return
         a = _ANCHOR.match(t)
         if a:
-            if d is not None and (d.title or d.ids):
-                sink.add(d)
-            found = normalize_arxiv_id(a.group("id"))
-            d = Draft(NAME, "paper-page", ln.no)
-            if found:
-                d.add_id(PaperId("arxiv", found[0], found[1], via="hf"))
-            state = "title"
-            continue
-        if state == "end" or _PAGE_END.match(t):
-            if state in ("abstract", "summary") and buffer:
-                _flush(d, state, buffer)
-            state = "end"
-            sink.skip(ln, chatter_reason(t) or "Hugging Face page furniture (after the paper)")
-            continue
-        if d is None:
-            if title_likeness(t) >= 0.6 and chatter_reason(t) is None and not _CHROME.match(t):
-                d = Draft(NAME, "paper-page", ln.no, confidence=0.8)
-                d.title = t
-                state = "body"
-            else:
-                sink.skip(ln, chatter_reason(t) or "Hugging Face page furniture")
-            continue
+            self._anchor(a, ln)
+            return
+        if self.state == "end" or _PAGE_END.match(t):
+            if self.state in ("abstract", "summary") and self.buffer:
+                _flush(self.d, self.state, self.buffer)
+            self.state = "end"
+            self.sink.skip(ln, chatter_reason(t) or "Hugging Face page furniture (after the paper)")
+            return
+        if self.d is None:
+            self._before_paper(ln)
+        elif not self._labelled(self.d, t):
+            self._text(self.d, ln)
+
+    def _anchor(self, a: re.Match[str], ln: Line) -> None:
+        """``arXiv:ID`` on a paper page opens the paper (and closes the one before)."""
+        if self.d is not None and (self.d.title or self.d.ids):
+            self.sink.add(self.d)
+        found = normalize_arxiv_id(a.group("id"))
+        self.d = Draft(NAME, "paper-page", ln.no)
+        if found:
+            self.d.add_id(PaperId("arxiv", found[0], found[1], via="hf"))
+        self.state = "title"
+
+    def _before_paper(self, ln: Line) -> None:
+        """Above any ``arXiv:`` anchor, a title-like line opens a paper; the rest is the page's header."""
+        t = ln.text
+        if title_likeness(t) >= 0.6 and chatter_reason(t) is None and not _CHROME.match(t):
+            self.d = Draft(NAME, "paper-page", ln.no, confidence=0.8)
+            self.d.title = t
+            self.state = "body"
+        else:
+            self.sink.skip(ln, chatter_reason(t) or "Hugging Face page furniture")
+
+    def _labelled(self, d: Draft, t: str) -> bool:
+        """A line the page labels (published, submitted by, authors, summary, abstract); ``False`` for others."""
         p = _PUBLISHED.match(t)
-        if p and state in ("title", "body"):
+        if p and self.state in ("title", "body"):
             date = parse_date(p.group("date"))
             if date:
                 d.year, d.month, d.day = date
                 d.date_text = p.group("date").strip()
-            continue
+            return True
         s = _SUBMITTED_BY.match(t)
         if s:
             if s.group("who"):
                 d.meta["hf_submitted_by"] = s.group("who").split(" on ")[0].strip()
-            state = "submitter" if not s.group("who") else "body"
-            continue
-        if state == "submitter":
+            self.state = "submitter" if not s.group("who") else "body"
+            return True
+        if self.state == "submitter":
             d.meta["hf_submitted_by"] = t.split(" on ")[0].strip()
-            state = "body"
-            continue
+            self.state = "body"
+            return True
         u = _LABEL_AUTHORS.match(t)
         if u:
-            buffer = [u.group("names")] if u.group("names") else []
-            state = "authors"
-            continue
-        if _LABEL_SUMMARY.match(t):
-            _flush(d, state, buffer)
-            buffer, state = [], "summary"
-            continue
-        if _LABEL_ABSTRACT.match(t):
-            _flush(d, state, buffer)
-            buffer, state = [], "abstract"
-            continue
-        if state == "authors" and (looks_like_names(t.replace(" , ", ", ")) or t.startswith(",")):
-            buffer.append(t)
-            continue
-        if state == "authors":
-            _flush(d, state, buffer)
-            buffer, state = [], "body"
-        if state in ("abstract", "summary"):
-            buffer.append(t)
-            continue
-        if state == "title" and not d.title and chatter_reason(t) is None and not _CHROME.match(t):
+            self.buffer = [u.group("names")] if u.group("names") else []
+            self.state = "authors"
+            return True
+        for label, state in ((_LABEL_SUMMARY, "summary"), (_LABEL_ABSTRACT, "abstract")):
+            if label.match(t):
+                _flush(d, self.state, self.buffer)
+                self.buffer, self.state = [], state
+                return True
+        return False
+
+    def _text(self, d: Draft, ln: Line) -> None:
+        t = ln.text
+        if self.state == "authors" and (looks_like_names(t.replace(" , ", ", ")) or t.startswith(",")):
+            self.buffer.append(t)
+            return
+        if self.state == "authors":
+            _flush(d, self.state, self.buffer)
+            self.buffer, self.state = [], "body"
+        if self.state in ("abstract", "summary"):
+            self.buffer.append(t)
+            return
+        if self.state == "title" and not d.title and chatter_reason(t) is None and not _CHROME.match(t):
             d.title = t
             d.line = ln.no
-            state = "body"
-            continue
-        sink.skip(ln, chatter_reason(t) or ("Hugging Face page furniture" if _CHROME.match(t)
-                                            else "text on a paper page outside the title, authors and abstract"))
-    if d is not None:
-        if state in ("abstract", "summary", "authors"):
-            _flush(d, state, buffer)
-        if d.title or d.ids:
-            sink.add(d)
+            self.state = "body"
+            return
+        outside = "Hugging Face page furniture" if _CHROME.match(t) else \
+            "text on a paper page outside the title, authors and abstract"
+        self.sink.skip(ln, chatter_reason(t) or outside)
+
+    def close(self) -> None:
+        d = self.d
+        if d is not None:
+            if self.state in ("abstract", "summary", "authors"):
+                _flush(d, self.state, self.buffer)
+            if d.title or d.ids:
+                self.sink.add(d)
 
 
 def _flush(d: Draft | None, state: str, buffer: list[str]) -> None:

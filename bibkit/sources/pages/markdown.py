@@ -39,7 +39,8 @@ _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _REF_DEF = re.compile(r"^\s*\[(?P<ref>[^\]]+)\]:\s*(?P<url>\S+)")
 _HEADING = re.compile(r"^\s*#{1,6}\s|^\s*(?:=+|-+)\s*$")
 _BADGE = re.compile(r"\[!\[[^\]]*\]\([^)]*\)\]\((?P<url>[^)]*)\)|!\[[^\]]*\]\([^)]*\)")
-_LINK = re.compile(r"\[(?P<text>(?:[^\[\]]|\[[^\[\]]*\])*)\]\((?P<url>[^()\s]+(?:\([^()\s]*\)[^()\s]*)?)(?:\s+\"[^\"]*\")?\)")
+_LINK = re.compile(r"\[(?P<text>(?:[^\[\]]|\[[^\[\]]*\])*)\]"
+                   r"\((?P<url>[^()\s]+(?:\([^()\s]*\)[^()\s]*)?)(?:\s+\"[^\"]*\")?\)")
 _REF_LINK = re.compile(r"\[(?P<text>[^\[\]]+)\]\[(?P<ref>[^\[\]]*)\]")
 _BOLD = re.compile(r"\*\*(?P<t>[^*]+?)\*\*|__(?P<t2>[^_]+?)__")
 _ITALIC = re.compile(r"(?<![*\w])\*(?P<t>[^*]+?)\*(?![*\w])|(?<![_\w])_(?P<t2>[^_]+?)_(?![_\w])")
@@ -61,7 +62,8 @@ _RENDERED_LABELS = re.compile(
 _VENUE_YEAR = re.compile(
     r"^(?:[A-Z][A-Za-z&-]{1,15}(?:\s[A-Z][A-Za-z&-]{1,15}){0,3}|arXiv|[A-Z]+[a-z]*[A-Z]+\w*)['’\s]\s*(?:19|20)?\d\d"
     r"(?:\s*\([\w\s]+\))?$|^(?:19|20)\d\d(?:[/.-]\d{1,2})?$")
-_LEAD = re.compile(r"^(?:\((?P<p>[^()]{2,40})\)|\[(?P<b>[^\[\]]{2,40})\]|(?P<d>(?:19|20)\d\d(?:[/.-]\d{1,2})?)\s*[:\-–|])\s*")
+_LEAD = re.compile(r"^(?:\((?P<p>[^()]{2,40})\)|\[(?P<b>[^\[\]]{2,40})\]"
+                   r"|(?P<d>(?:19|20)\d\d(?:[/.-]\d{1,2})?)\s*[:\-–|])\s*")
 _SEP = re.compile(r"\s+[-–—|]\s+|\s*[,.]\s+(?=\S)")
 _TITLE_COLUMNS = ("title", "paper", "papers", "paper title", "name", "work", "publication", "article")
 _VENUE_COLUMNS = ("venue", "conference", "conf", "conf.", "journal", "published", "publication venue", "where")
@@ -185,7 +187,8 @@ def _standalone(ln: Line) -> bool:
     return bool(_RENDERED_LABELS.search(ln.text) or "](" in ln.raw or _BOLD.match(ln.text))
 
 
-_HEADER_WORDS = _TITLE_COLUMNS + _VENUE_COLUMNS + _YEAR_COLUMNS + _AUTHOR_COLUMNS + ("code", "link", "links", "github", "url")
+_HEADER_WORDS = (_TITLE_COLUMNS + _VENUE_COLUMNS + _YEAR_COLUMNS + _AUTHOR_COLUMNS
+                 + ("code", "link", "links", "github", "url"))
 
 
 def _table(rows: list[Line], defs: dict[str, str], sink: Sink) -> None:
@@ -217,7 +220,8 @@ def _table(rows: list[Line], defs: dict[str, str], sink: Sink) -> None:
         if not cells or not any(_plain(c) for c in cells):
             continue
         if title_col is None or title_col >= len(cells):
-            scored = [(title_likeness(_plain(c)) + 0.1 * min(len(_plain(c).split()), 8) / 8, i) for i, c in enumerate(cells)]
+            scored = [(title_likeness(_plain(c)) + 0.1 * min(len(_plain(c).split()), 8) / 8, i)
+                      for i, c in enumerate(cells)]
             col = max(scored)[1]
         else:
             col = title_col
@@ -310,23 +314,9 @@ def parse_item(text: str, line: int, defs: dict[str, str] | None = None, *, rend
             d.code.extend(u for u in code_links(url) if u not in d.code)
     t = _BADGE.sub(" ", t)
     t = _REF_LINK.sub(lambda m: f"[{m.group('text')}]({defs.get((m.group('ref') or m.group('text')).lower(), '#')})", t)
-    links = [(m.group("text").strip(), m.group("url"), m.start(), m.end()) for m in _LINK.finditer(t)]
-    paper_link = anchor_only = False
-    title_from_link = None
-    for text_, url, _s, _e in links:
-        ident = classify_url(url)
-        label = text_.strip("[]* ")
-        if ident is not None:
-            d.add_id(ident)
-            paper_link = True
-        elif code_links(url):
-            d.code.extend(u for u in code_links(url) if u not in d.code)
-        if url.startswith("#"):
-            anchor_only = True
-        if title_from_link is None and not _LABEL.match(label) and not _VENUE_YEAR.match(label) \
-                and len(label.split()) >= 2 and title_likeness(_plain(label)) >= 0.3 and not url.startswith("#"):
-            title_from_link = _plain(label)
-    if links and anchor_only and not paper_link and all(u.startswith("#") for _x, u, _s, _e in links):
+    links = [(m.group("text").strip(), m.group("url")) for m in _LINK.finditer(t)]
+    paper_link, title_from_link = _read_links(d, links)
+    if links and not paper_link and all(u.startswith("#") for _x, u in links):
         return None, "a table-of-contents link"
     # identifiers written out in the text (not inside a link target)
     bare = _LINK.sub(lambda m: " " + m.group("text") + " ", t)
@@ -334,21 +324,67 @@ def parse_item(text: str, line: int, defs: dict[str, str] | None = None, *, rend
         d.add_id(ident)
         paper_link = True
     d.code.extend(u for u in code_links(bare) if u not in d.code)
+    plain, venue_bits = _lead(_item_text(t))
+    title, rest, bold = _title_of(t, plain, title_from_link, table)
+    venue_bits += _venue_bits(t, title, rest)
+    _authors_year_venue(d, rest, venue_bits)
+    title = clean_title(title) if title else None
+    if title and (_LABEL.match(title) or _VENUE_YEAR.match(title) or chatter_reason(title)
+                  or re.fullmatch(r"(?:https?://|www\.)\S+", title)):
+        title = None
+    d.title = title
+    hints += bool(d.authors) + bool(d.year or d.venue) + bool(bold and title) + bool(d.code) \
+        + bool(_RENDERED_LABELS.search(text) or any(_LABEL.match(x.strip("[]* ")) for x, _u in links))
+    if paper_link:
+        d.confidence = 0.95 if title else 0.8
+        return d, ""
+    return _judged(d, text, rendered=rendered, table=table, hints=hints, linked=bool(links))
+
+
+def _read_links(d: Draft, links: list[tuple[str, str]]) -> tuple[bool, str | None]:
+    """The item's links: paper identifiers and code go to the draft; ``(a paper link was found, the
+    first link text that reads as a title)``."""
+    paper_link = False
+    title_from_link = None
+    for text_, url in links:
+        ident = classify_url(url)
+        label = text_.strip("[]* ")
+        if ident is not None:
+            d.add_id(ident)
+            paper_link = True
+        elif code_links(url):
+            d.code.extend(u for u in code_links(url) if u not in d.code)
+        if title_from_link is None and not _LABEL.match(label) and not _VENUE_YEAR.match(label) \
+                and len(label.split()) >= 2 and title_likeness(_plain(label)) >= 0.3 and not url.startswith("#"):
+            title_from_link = _plain(label)
+    return paper_link, title_from_link
+
+
+def _item_text(t: str) -> str:
+    """An item's text without Markdown, the labels of a rendered copy ("[paper] [code]") and URLs."""
     plain = _plain(t)
     plain = _LABEL_IN_TEXT.sub(" ", plain)  # "[paper] [code]" of a rendered copy
     plain = re.sub(r"https?://\S+", " ", plain)
-    plain = re.sub(r"\s+", " ", plain).strip(" -–|")
-    # leading venue or date: "(ICLR 2024) Title", "[2024/01] Title", "2024.01: Title"
+    return re.sub(r"\s+", " ", plain).strip(" -–|")
+
+
+def _lead(plain: str) -> tuple[str, list[str]]:
+    """A leading venue or date taken off: "(ICLR 2024) Title", "[2024/01] Title", "2024.01: Title"."""
     lead = _LEAD.match(plain)
-    venue_bits: list[str] = []
     if lead and (lead.group("d") or _VENUE_YEAR.match((lead.group("p") or lead.group("b") or "").strip())):
-        venue_bits.append((lead.group("p") or lead.group("b") or lead.group("d") or "").strip())
-        plain = plain[lead.end():]
+        return plain[lead.end():], [(lead.group("p") or lead.group("b") or lead.group("d") or "").strip()]
+    return plain, []
+
+
+def _title_of(t: str, plain: str, title_from_link: str | None,
+              table: bool) -> tuple[str | None, str, re.Match[str] | None]:
+    """``(title, the text after it, the bold span)``: a bold span, else a link's text, else a quoted
+    title, else the item's text up to where its authors or venue start."""
     title = None
-    bold = next((b for b in (_BOLD.search(t),) if b), None)
+    bold = _BOLD.search(t)
     if bold:
         candidate = _plain(bold.group("t") or bold.group("t2") or "")
-        if candidate and not _VENUE_YEAR.match(candidate) and not _LABEL.match(candidate) and len(candidate.split()) >= 1:
+        if candidate and not _VENUE_YEAR.match(candidate) and not _LABEL.match(candidate):
             title = candidate
     if title is None and title_from_link:
         title = title_from_link
@@ -356,7 +392,6 @@ def parse_item(text: str, line: int, defs: dict[str, str] | None = None, *, rend
         q = _QUOTE.search(plain)
         if q and title_likeness(q.group("t")) >= 0.3:
             title = q.group("t")
-    rest = plain
     if title is None:
         # a table's title cell is the title (its commas and dashes are the title's); an item's text
         # runs on into authors and venue
@@ -364,23 +399,33 @@ def parse_item(text: str, line: int, defs: dict[str, str] | None = None, *, rend
     else:
         idx = plain.find(title)
         rest = plain[idx + len(title):] if idx >= 0 else plain
-    rest = rest.strip(" \"”“-–—|,.:")
-    # venue and year: italic spans, parentheses, brackets, "Venue 2024" pieces
+    return title, rest.strip(" \"”“-–—|,.:"), bold
+
+
+def _venue_bits(t: str, title: str | None, rest: str) -> list[str]:
+    """Pieces that may name the venue and year: italic spans, parentheses and brackets with a year."""
+    bits = []
     for m in _ITALIC.finditer(t):
         v = (m.group("t") or m.group("t2") or "").strip()
         if v and v != title and not (title and v in title):
-            venue_bits.append(v)
+            bits.append(v)
     for m in re.finditer(r"\(([^()]{2,60})\)|\[([^\[\]]{2,40})\]", rest):
         v = (m.group(1) or m.group(2) or "").strip()
         if YEAR.search(v) or _VENUE_YEAR.match(v):
-            venue_bits.append(v)
-    authors_text = None
-    first = re.split(r"\s*[,.;(\[]\s*(?=[*_A-Z(\[]?[A-Za-z]*\s*(?:19|20)\d\d)|\s+[-–—|]\s+", rest, maxsplit=1)[0] if rest else ""
-    first = re.sub(r"\s*(?:,\s*)?\*?[A-Z][\w&-]*\*?\s*(?:19|20)\d\d.*$", "", first).strip(" ,.;")
+            bits.append(v)
+    return bits
+
+
+_BEFORE_VENUE = re.compile(r"\s*[,.;(\[]\s*(?=[*_A-Z(\[]?[A-Za-z]*\s*(?:19|20)\d\d)|\s+[-–—|]\s+")
+_VENUE_TAIL = re.compile(r"\s*(?:,\s*)?\*?[A-Z][\w&-]*\*?\s*(?:19|20)\d\d.*$")
+
+
+def _authors_year_venue(d: Draft, rest: str, venue_bits: list[str]) -> None:
+    """The authors (what opens the text after the title, when it reads as names), the year and the venue."""
+    first = _BEFORE_VENUE.split(rest, maxsplit=1)[0] if rest else ""
+    first = _VENUE_TAIL.sub("", first).strip(" ,.;")
     if first and (looks_like_names(first) or re.search(r"\bet al\b", first)) and not _VENUE_YEAR.match(first):
-        authors_text = first
-    if authors_text:
-        authors = split_authors(authors_text)
+        authors = split_authors(first)
         d.authors, d.truncated = authors.names, authors.truncated
     years = [int(m.group(1)) for v in venue_bits for m in YEAR.finditer(v)] or \
         [int(m.group(1)) for m in YEAR.finditer(rest)]
@@ -390,17 +435,12 @@ def parse_item(text: str, line: int, defs: dict[str, str] | None = None, *, rend
                   for v in venue_bits if re.search(r"[A-Za-z]{2}", v)), None)
     if venue and not _LABEL.match(venue):
         d.venue = venue
-    title = clean_title(title) if title else None
-    if title and (_LABEL.match(title) or _VENUE_YEAR.match(title) or chatter_reason(title)):
-        title = None
-    if title and re.fullmatch(r"(?:https?://|www\.)\S+", title):
-        title = None
-    d.title = title
-    hints += bool(d.authors) + bool(d.year or d.venue) + bool(bold and title) + bool(d.code) \
-        + bool(_RENDERED_LABELS.search(text) or any(_LABEL.match(x.strip("[]* ")) for x, _u, _s, _e in links))
-    if paper_link:
-        d.confidence = 0.95 if title else 0.8
-        return d, ""
+
+
+def _judged(d: Draft, text: str, *, rendered: bool, table: bool, hints: int,
+            linked: bool) -> tuple[Draft | None, str]:
+    """Whether an item without a paper link names a paper: its title, and what comes with it."""
+    title = d.title
     if not title:
         return None, "a list item without a paper title or a paper link"
     likeness = title_likeness(title)
@@ -411,7 +451,7 @@ def parse_item(text: str, line: int, defs: dict[str, str] | None = None, *, rend
     if hints >= 1 and likeness >= 0.35:
         d.confidence = round(0.6 + 0.1 * min(hints, 3) + 0.1 * (likeness >= 0.6), 2)
         return d, ""
-    if links and not hints:
+    if linked and not hints:
         return None, "a link to a page that is not a paper (a blog, a tool, a website)"
     if not rendered and likeness >= 0.6 and len(title.split()) >= 3 and not table:
         d.confidence = 0.5

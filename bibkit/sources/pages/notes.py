@@ -51,14 +51,15 @@ _CITED = re.compile(
 )
 _QUOTED_ONLY = re.compile(r"^[“\"](?P<title>[^“”\"]{6,300})[”\"][\s.,;:!]*$")
 _UNQUOTED_CITED = re.compile(
-    r"^(?P<title>[^()\"“”]{8,300}?)\s*[,\-–—]?\s*\(\s*(?P<who>[A-Z][\w'’ .-]{1,60}?(?:\s+et\s+al\.?|\s+(?:and|&)\s+[A-Z][\w'’-]+)?)"
+    r"^(?P<title>[^()\"“”]{8,300}?)\s*[,\-–—]?\s*\(\s*"
+    r"(?P<who>[A-Z][\w'’ .-]{1,60}?(?:\s+et\s+al\.?|\s+(?:and|&)\s+[A-Z][\w'’-]+)?)"
     r"[,\s]+(?P<year>(?:19|20)\d\d)[a-z]?\s*\)\s*[.,;]?\s*(?P<tail>.*)$"
 )
 _CITE_PAREN = re.compile(r"\(\s*[A-Z][^()]{0,70}(?:19|20)\d\d[a-z]?\s*\)")  # what _UNQUOTED_CITED needs, cheaply
-_ARROWS = re.compile(r"<-+|-+>|←|→|⇐|⇒|<=|=>|\(\s*(?:pdf|abs|html|v\d+|link|paper)\s*\)|\[\s*(?:pdf|abs|html|link|paper)\s*\]",
-                     re.IGNORECASE)
-_ID_ONLY = re.compile(r"^(?:arxiv\s*:?\s*)?(?:\d{4}\.\d{4,5}(?:v\d+)?|[a-z-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?)$|^(?:doi\s*:?\s*)?10\.\d{4,9}/\S+$",
-                      re.IGNORECASE)
+_ARROWS = re.compile(r"<-+|-+>|←|→|⇐|⇒|<=|=>|\(\s*(?:pdf|abs|html|v\d+|link|paper)\s*\)"
+                     r"|\[\s*(?:pdf|abs|html|link|paper)\s*\]", re.IGNORECASE)
+_ID_ONLY = re.compile(r"^(?:arxiv\s*:?\s*)?(?:\d{4}\.\d{4,5}(?:v\d+)?|[a-z-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?)$"
+                      r"|^(?:doi\s*:?\s*)?10\.\d{4,9}/\S+$", re.IGNORECASE)
 
 
 _ID_HINT = re.compile(r"arxiv[.:\s]|doi[.:\s]|\b10\.\d{4}|https?://|www\.|huggingface\.co/papers|hf\.co/papers|"
@@ -123,7 +124,7 @@ def parse_line(text: str, line: int) -> tuple[list[Draft], str]:
     labels: list[str] = []
     if "[" in body or "<" in body:
         for lm in _LABELLED.finditer(body):
-            label = next(g for g in (lm.group("l1"), lm.group("l2"), lm.group("l3"), lm.group("l4"), lm.group("l5")) if g)
+            label = next(g for g in (lm.group(f"l{k}") for k in range(1, 6)) if g)
             if not _LINK_WORDS.match(label.strip()):
                 labels.append(label.strip())
         body = _LABELLED.sub(lambda lm: " " + " ".join(g for g in (lm.group("u1"), lm.group("u2"), lm.group("u3"),

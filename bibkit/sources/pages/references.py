@@ -37,10 +37,9 @@ bindings, inspire-utils), takes about 65 ms per reference (the 2 s budget for 10
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from ...record import PageReader
-from ..chatter import chatter_reason
+from ..chatter import Chatter, chatter_reason
 from ..paperids import code_links, find_ids
 from ..pastetext import (
     YEAR,
@@ -184,17 +183,6 @@ def _join(parts: list[str]) -> str:
     return dehyphenate(fix_text(out))
 
 
-@dataclass(slots=True)
-class _Reading:
-    """The reference being read by :func:`split_references`, and what is known about it so far."""
-
-    text: str = ""  # its lines joined
-    complete: bool | None = None  # whether it parses as a whole reference (None: not asked yet)
-    cheap: bool | None = None  # the cheap check of that (None: not asked yet)
-    expected: int | None = None  # the number the next reference of a numbered list has
-    snapshot: str | None = None  # its text when it last looked whole
-
-
 def _marked_reference(text: str) -> bool:
     """A line that opens with a reference number followed by a reference (names, or a year somewhere)."""
     m = _MARKER.match(text)
@@ -202,7 +190,7 @@ def _marked_reference(text: str) -> bool:
 
 
 def split_references(lines: list[Line], sink: Sink | None = None,
-                     reasons: dict[int, str | None] | None = None) -> list[tuple[int, list[Line], str]]:
+                     reasons: dict[int, Chatter | None] | None = None) -> list[tuple[int, list[Line], str]]:
     """``(first line number, lines, joined text)`` of every reference in ``lines``; ``reasons``
     collects the chatter verdicts reached on the way (by line number), for the caller to reuse."""
     body: list[Line] = []
@@ -215,91 +203,12 @@ def split_references(lines: list[Line], sink: Sink | None = None,
         body.append(ln)
     nonblank = [ln for ln in body if ln.text]
     marked = [ln for ln in nonblank if _marked_reference(ln.text)]
-    numbered = len(marked) >= 2 and len(marked) >= 0.25 * len(nonblank)
-    refs: list[tuple[int, list[Line]]] = []
-    cur: list[Line] = []
-    state = _Reading()
-
-    def close() -> None:
-        if cur:
-            refs.append((cur[0].no, list(cur)))
-            cur.clear()
-        state.text, state.complete, state.cheap, state.snapshot = "", None, None, None
-
-    def was_whole() -> bool:
-        """Whether the reference read as whole before its last lines joined it."""
-        snapshot = state.snapshot
-        return snapshot is not None and bool(snapshot) and _parse_cached(_join([snapshot.rstrip()])) is not None
-
-    def cheap() -> bool:
-        if state.cheap is None:
-            state.cheap = _cheap_complete(state.text)
-        return bool(state.cheap)
-
-    def add(ln: Line) -> None:
-        if len(state.text) > _MAX_REFERENCE:
-            close()  # no reference is this long: whatever this is, cut it (and keep reading linear)
-        cur.append(ln)
-        state.text = f"{state.text} {ln.text}" if state.text else ln.text
-        state.complete = state.cheap = None
-
-    def complete() -> bool:
-        if state.complete is None:
-            state.complete = bool(cur) and cheap() and _parse_cached(_join([state.text.rstrip()])) is not None
-        return bool(state.complete)
-
+    splitter = _Splitter(len(marked) >= 2 and len(marked) >= 0.25 * len(nonblank), sink, reasons)
     for ln in body:
-        t = ln.text
-        if not t:
-            if not numbered or complete():
-                close()
-            continue
-        m = _MARKER.match(t)
-        number = int(m.group("a") or m.group("b") or m.group("c")) if m else None
-        if numbered and number is not None and number == state.expected:
-            close()  # the next number of the list: a new reference, whatever came before
-            state.expected = number + 1
-            add(ln)
-            continue
-        # chatter sits between references (or is short): a long line inside an unfinished
-        # reference is its continuation, and is not asked
-        between = not cur or len(t) <= 60 or cheap()
-        reason = chatter_reason(t) if not m and between else None
-        if reasons is not None and not m and between:
-            reasons[ln.no] = reason
-        if reason and ((reason not in _PART_OF_A_REFERENCE and (not cur or reason in _NEVER_IN_A_REFERENCE or complete()))
-                       or (reason in _PART_OF_A_REFERENCE and (not cur or complete()) and not _TAIL.match(t))):
-            # a note, a heading, a call to action between references: no part of any of them
-            close()
-            if sink is not None:
-                sink.skip(ln, reason)
-            continue
-        if numbered:
-            if m and (not cur or not _MARKER.match(cur[0].text) or m.group("a") or complete()):
-                close()
-                state.expected = (number or 0) + 1
-            elif not m and cur and not _continues(t) and complete():
-                close()
-                if sink is not None:
-                    sink.skip(ln, "text between references")
-                continue
-            add(ln)
-            continue
-        if cur and m is not None and m.group("a"):
-            close()  # "[12] …": a bracketed number starts a reference in any list
-        elif cur and _starts_reference(t) and (complete() or was_whole()):
-            close()  # (a reference that was whole before a stray line was glued to it ends too)
-        elif cur and not _continues(t) and complete():
-            close()
-            if sink is not None:
-                sink.skip(ln, "text between references")
-            continue
-        elif cur and cheap():
-            state.snapshot = state.text  # the reference may be whole here: judged if it matters
-        add(ln)
-    close()
+        splitter.line(ln)
+    splitter.close()
     out: list[tuple[int, list[Line], str]] = []
-    for first, group in refs:
+    for first, group in splitter.refs:
         text = _join([ln.text for ln in group])
         pieces = _split_inline(text)
         for piece in pieces:
@@ -307,14 +216,132 @@ def split_references(lines: list[Line], sink: Sink | None = None,
     return out
 
 
+class _Splitter:
+    """Lines gathered into references: the reference being read (``cur``, its ``text``) and what is
+    known about it so far — whether it parses as whole (``complete``; ``cheap``: the cheap check of
+    that; ``None``: not asked yet), its text when it last looked whole (``snapshot``), and in a
+    numbered list the number the next reference has (``expected``)."""
+
+    def __init__(self, numbered: bool, sink: Sink | None, reasons: dict[int, Chatter | None] | None) -> None:
+        self.numbered, self.sink, self.reasons = numbered, sink, reasons
+        self.refs: list[tuple[int, list[Line]]] = []
+        self.cur: list[Line] = []
+        self.text = ""
+        self.complete_: bool | None = None
+        self.cheap_: bool | None = None
+        self.expected: int | None = None
+        self.snapshot: str | None = None
+
+    def close(self) -> None:
+        if self.cur:
+            self.refs.append((self.cur[0].no, list(self.cur)))
+            self.cur.clear()
+        self.text, self.complete_, self.cheap_, self.snapshot = "", None, None, None
+
+    def was_whole(self) -> bool:
+        """Whether the reference read as whole before its last lines joined it."""
+        snapshot = self.snapshot
+        return snapshot is not None and bool(snapshot) and _parse_cached(_join([snapshot.rstrip()])) is not None
+
+    def cheap(self) -> bool:
+        if self.cheap_ is None:
+            self.cheap_ = _cheap_complete(self.text)
+        return bool(self.cheap_)
+
+    def add(self, ln: Line) -> None:
+        if len(self.text) > _MAX_REFERENCE:
+            self.close()  # no reference is this long: whatever this is, cut it (and keep reading linear)
+        self.cur.append(ln)
+        self.text = f"{self.text} {ln.text}" if self.text else ln.text
+        self.complete_ = self.cheap_ = None
+
+    def complete(self) -> bool:
+        if self.complete_ is None:
+            self.complete_ = bool(self.cur) and self.cheap() and _parse_cached(_join([self.text.rstrip()])) is not None
+        return bool(self.complete_)
+
+    def skip(self, ln: Line, reason: str) -> None:
+        if self.sink is not None:
+            self.sink.skip(ln, reason)
+
+    def line(self, ln: Line) -> None:
+        t = ln.text
+        if not t:
+            if not self.numbered or self.complete():
+                self.close()
+            return
+        m = _MARKER.match(t)
+        number = int(m.group("a") or m.group("b") or m.group("c")) if m else None
+        if self.numbered and number is not None and number == self.expected:
+            self.close()  # the next number of the list: a new reference, whatever came before
+            self.expected = number + 1
+            self.add(ln)
+            return
+        if m is None and self._chatter(ln):
+            return
+        if self.numbered:
+            self._numbered(ln, m, number)
+        else:
+            self._unnumbered(ln, m)
+
+    def _chatter(self, ln: Line) -> bool:
+        """A note, a heading, a call to action between references: no part of any of them (skipped)."""
+        t = ln.text
+        # chatter sits between references (or is short): a long line inside an unfinished
+        # reference is its continuation, and is not asked
+        if self.cur and len(t) > 60 and not self.cheap():
+            return False
+        reason = chatter_reason(t)
+        if self.reasons is not None:
+            self.reasons[ln.no] = reason
+        if reason is None:
+            return False
+        if reason in _PART_OF_A_REFERENCE:
+            between = (not self.cur or self.complete()) and not _TAIL.match(t)
+        else:
+            between = not self.cur or reason in _NEVER_IN_A_REFERENCE or self.complete()
+        if between:
+            self.close()
+            self.skip(ln, reason)
+        return between
+
+    def _numbered(self, ln: Line, m: re.Match[str] | None, number: int | None) -> None:
+        t = ln.text
+        if m and (not self.cur or not _MARKER.match(self.cur[0].text) or m.group("a") or self.complete()):
+            self.close()
+            self.expected = (number or 0) + 1
+        elif not m and self.cur and not _continues(t) and self.complete():
+            self.close()
+            self.skip(ln, "text between references")
+            return
+        self.add(ln)
+
+    def _unnumbered(self, ln: Line, m: re.Match[str] | None) -> None:
+        t = ln.text
+        cur = self.cur
+        if cur and m is not None and m.group("a"):
+            self.close()  # "[12] …": a bracketed number starts a reference in any list
+        elif cur and _starts_reference(t) and (self.complete() or self.was_whole()):
+            self.close()  # (a reference that was whole before a stray line was glued to it ends too)
+        elif cur and not _continues(t) and self.complete():
+            self.close()
+            self.skip(ln, "text between references")
+            return
+        elif cur and self.cheap():
+            self.snapshot = self.text  # the reference may be whole here: judged if it matters
+        self.add(ln)
+
+
+#: why a group of lines read by the references reader is no paper
+_NOT_A_REFERENCE = "not a reference to a paper (no title with authors, a year or an identifier)"
 #: how the last line of a reference wrapped by a PDF may look ("pp. 12–19.", "15336–15348.", "(2024).")
 _TAIL = re.compile(r"^(?:pp?\.|pages?\b|vol\.|no\.|doi|https?://|\d+\s*[–-]\s*\d+[.,]?$|\(?(?:19|20)\d\d[a-z]?\)?[.,]?$)",
                    re.IGNORECASE)
 #: chatter kinds a wrapped reference line can have ("2024.", "pp. 12–19.", "15336–15348.")
-_PART_OF_A_REFERENCE = frozenset({"no words (a separator, a number or symbols)", "a date", "a count"})
+_PART_OF_A_REFERENCE = frozenset({Chatter.NO_WORDS, Chatter.DATE, Chatter.COUNT})
 #: chatter kinds no line of a reference has
-_NEVER_IN_A_REFERENCE = frozenset({"a note to self", "a call to action or site furniture", "a note or a remark, not a title",
-                                   "binary data", "a mail header", "a separator line", "a link to a page that is not a paper"})
+_NEVER_IN_A_REFERENCE = frozenset({Chatter.NOTE_TO_SELF, Chatter.CALL_TO_ACTION, Chatter.REMARK, Chatter.BINARY,
+                                   Chatter.MAIL_HEADER, Chatter.SEPARATOR, Chatter.NON_PAPER_LINK})
 
 
 def _split_inline(text: str) -> list[str]:
@@ -464,51 +491,7 @@ def _parse(text: str, line: int) -> Draft | None:
         work = work[:s] + " " * (e - s) + work[e:]
     if "http" in work:
         work = _URL_TEXT.sub(lambda m: " " * len(m.group(0)), work)
-    authors_text = title = venue = None
-    year: int | None = None
-    q = _QUOTED.search(work)
-    if q and len((q.group("t") or q.group("t2") or q.group("t3") or q.group("t4") or "").split()) >= 2:
-        d.shape = "quoted"
-        title = q.group("t") or q.group("t2") or q.group("t3") or q.group("t4")
-        authors_text = work[: q.start()].strip(" ,:;")
-        venue = work[q.end():].strip(" ,.;")
-        venue = _IN_PREFIX.sub("", venue)
-    else:
-        p = _YEAR_PAREN.search(work)
-        if p and p.start() > 3 and looks_like_names(work[: p.start()].strip(" ,.:;")):
-            d.shape = "apa"
-            authors_text = work[: p.start()]
-            year = int(p.group("year")) if p.group("year") else None
-            rest = work[p.end():].lstrip(" .,:")
-            title, venue = _title_venue(rest)
-        else:
-            a = _AUTHOR_YEAR.match(work)
-            if a and looks_like_names(a.group("authors").strip(" ,.:;")):
-                d.shape = "author-year"
-                authors_text, year = a.group("authors"), int(a.group("year"))
-                title, venue = _title_venue(a.group("rest"))
-            else:
-                lncs = _LNCS.match(work) if ":" in work else None
-                if lncs and looks_like_names(lncs.group("authors").strip(" ,.:;")):
-                    d.shape = "lncs"
-                    authors_text = lncs.group("authors")
-                    title, venue = _title_venue(lncs.group("rest"))
-                else:
-                    d.shape = "plain"
-                    spans = _sentences(work)
-                    segs = [work[s:e].strip(" .") for s, e in spans]
-                    segs = [s for s in segs if s]
-                    comma = _comma_fields(work)
-                    if len(segs) >= 2 and looks_like_names(segs[0].strip(" ,.:;")):
-                        authors_text = segs[0]
-                        title = segs[1]
-                        venue = ". ".join(segs[2:]) or None
-                    elif comma is not None:
-                        d.shape = "comma"
-                        authors_text, title, venue = comma
-                    elif segs:
-                        title = segs[0]
-                        venue = ". ".join(segs[1:]) or None
+    authors_text, title, venue, year = _fields(d, work)
     if authors_text:
         authors_text = authors_text.strip(" ,.:;")
         authors = split_authors(authors_text)
@@ -540,9 +523,52 @@ def _parse(text: str, line: int) -> Draft | None:
     return d
 
 
-_ONE_NAME = re.compile(r"^(?:(?:[A-Z]\.\s?-?)+[a-z]?\.?\s?)+[A-Z][\w'’-]+$|^[A-Z][\w'’-]+,?\s(?:[A-Z]\.\s?)+$|^et al\.?$")
-_FIELD_VENUE = re.compile(r"^(?:[Ii]n\b|arXiv|ArXiv|CoRR|Proc|Journal|Trans|IEEE|ACM|Nature|Science|Advances|[Pp]reprint|"
-                          r"Technical|(?:19|20)\d\d\b|[A-Z]{2,}[a-z]*\s+(?:19|20)?\d\d\b|[A-Z]{2,}$)|\((?:19|20)\d\d[a-z]?\)")
+def _fields(d: Draft, work: str) -> tuple[str | None, str | None, str | None, int | None]:
+    """``(authors, title, venue, year)`` of a reference as its shape lays them out (the shape is set on
+    ``d``): a quoted title (IEEE), ``Authors (2024). Title. Venue.`` (APA), ``Authors. 2024. Title.``
+    (ACL, ACM), ``Authors: Title. Venue`` (LNCS), or sentences and commas."""
+    title: str | None
+    venue: str | None
+    q = _QUOTED.search(work)
+    if q and len((q.group("t") or q.group("t2") or q.group("t3") or q.group("t4") or "").split()) >= 2:
+        d.shape = "quoted"
+        venue = _IN_PREFIX.sub("", work[q.end():].strip(" ,.;"))
+        return work[: q.start()].strip(" ,:;"), q.group("t") or q.group("t2") or q.group("t3") or q.group("t4"), \
+            venue, None
+    p = _YEAR_PAREN.search(work)
+    if p and p.start() > 3 and looks_like_names(work[: p.start()].strip(" ,.:;")):
+        d.shape = "apa"
+        year = int(p.group("year")) if p.group("year") else None
+        title, venue = _title_venue(work[p.end():].lstrip(" .,:"))
+        return work[: p.start()], title, venue, year
+    a = _AUTHOR_YEAR.match(work)
+    if a and looks_like_names(a.group("authors").strip(" ,.:;")):
+        d.shape = "author-year"
+        title, venue = _title_venue(a.group("rest"))
+        return a.group("authors"), title, venue, int(a.group("year"))
+    lncs = _LNCS.match(work) if ":" in work else None
+    if lncs and looks_like_names(lncs.group("authors").strip(" ,.:;")):
+        d.shape = "lncs"
+        title, venue = _title_venue(lncs.group("rest"))
+        return lncs.group("authors"), title, venue, None
+    d.shape = "plain"
+    segs = [seg for seg in (work[s:e].strip(" .") for s, e in _sentences(work)) if seg]
+    if len(segs) >= 2 and looks_like_names(segs[0].strip(" ,.:;")):
+        return segs[0], segs[1], ". ".join(segs[2:]) or None, None
+    comma = _comma_fields(work)
+    if comma is not None:
+        d.shape = "comma"
+        return comma[0], comma[1], comma[2], None
+    if segs:
+        return None, segs[0], ". ".join(segs[1:]) or None, None
+    return None, None, None, None
+
+
+_ONE_NAME = re.compile(r"^(?:(?:[A-Z]\.\s?-?)+[a-z]?\.?\s?)+[A-Z][\w'’-]+$|^[A-Z][\w'’-]+,?\s(?:[A-Z]\.\s?)+$"
+                       r"|^et al\.?$")
+_FIELD_VENUE = re.compile(r"^(?:[Ii]n\b|arXiv|ArXiv|CoRR|Proc|Journal|Trans|IEEE|ACM|Nature|Science|Advances|"
+                          r"[Pp]reprint|Technical|(?:19|20)\d\d\b|[A-Z]{2,}[a-z]*\s+(?:19|20)?\d\d\b|[A-Z]{2,}$)"
+                          r"|\((?:19|20)\d\d[a-z]?\)")
 
 
 def _comma_fields(work: str) -> tuple[str, str, str | None] | None:
@@ -651,13 +677,13 @@ def read_block(lines: list[Line], sink: Sink) -> None:
 
 
 def _read_block(lines: list[Line], sink: Sink) -> None:
-    reasons: dict[int, str | None] = {}
+    reasons: dict[int, Chatter | None] = {}
     for first, group, text in split_references(lines, sink, reasons):
         head = group[0]
         chatter = reasons[head.no] if head.no in reasons else chatter_reason(head.text)
         draft = parse_reference(text, first) if chatter is None or _MARKER.match(head.text) else None
         if draft is None:
             reason = chatter if len(group) == 1 else None
-            sink.skip_all(group, reason or "not a reference to a paper (no title with authors, a year or an identifier)")
+            sink.skip_all(group, reason or _NOT_A_REFERENCE)
             continue
         sink.add(draft)
