@@ -119,7 +119,7 @@ def line_evidence(line: Line) -> float:
     if not t or len(t) > 5000:
         return 0.0
     if len(t) < 40 and _HEADING.match(t):
-        return 3.0
+        return 1.0
     score = 0.0
     m = _MARKER.match(t) if t[0] in "[(0123456789" else None
     body = t[m.end():] if m else t
