@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from .model import Link, LinkKind
+from .normalize.identity import ARXIV_DOI
 
 __all__ = [
     "extract_links",
@@ -79,7 +80,7 @@ _ARXIV_URL = re.compile(
     r"(?:\.pdf)?/?(?:[?#].*)?$",
     re.IGNORECASE,
 )
-_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(?P<id>.+)$", re.IGNORECASE)
+_ARXIV_DOI = ARXIV_DOI  # arXiv's DataCite DOI: the identity module's one pattern
 _ARXIV_PREFIX = re.compile(r"^(?:arxiv\s*:\s*|arxiv\s+)", re.IGNORECASE)
 
 

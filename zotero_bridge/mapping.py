@@ -533,6 +533,8 @@ def item_to_entry(item: dict[str, Any], children: Iterable[dict[str, Any]] = (),
     entry.title = _clean(data.get("title"))
     entry.abstract = _clean(data.get("abstractNote"))
     entry.date = parse_zotero_date(data.get("date"), meta.get("parsedDate"))
+    if entry.date is None and _clean(data.get("date")):
+        entry.extra["date"] = _clean(data.get("date"))  # free text ("in press", "03/04"): kept, as Zotero keeps it
     for creator in data.get("creators") or []:
         ctype = creator.get("creatorType") or "author"
         person = creator_to_person(creator)
