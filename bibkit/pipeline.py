@@ -124,13 +124,17 @@ def _as_plain(obj: Any) -> Any:
     return obj
 
 
-def normalise_document(doc: Document, *, key_format: str | None = None, dedupe: bool = True, recompute_keys: bool = False) -> Any:
-    """Merge duplicates and assign unique, stable citation keys (see :mod:`bibkit.normalize`)."""
+def normalise_document(doc: Document, *, key_format: str | None = None, dedupe: bool = True, recompute_keys: bool = False,
+                       merge_duplicates: bool = False) -> Any:
+    """Merge duplicates and assign unique, stable citation keys (see :mod:`bibkit.normalize`).
+
+    ``merge_duplicates`` also merges look-alike entries of ``.bib`` files whose fields differ."""
     from .normalize import normalise
     from .normalize.citekeys import FormulaError
 
     try:
-        return normalise(doc, key_format=key_format, dedupe=dedupe, recompute_keys=recompute_keys)
+        return normalise(doc, key_format=key_format, dedupe=dedupe, recompute_keys=recompute_keys,
+                         merge_curated=merge_duplicates)
     except FormulaError as exc:
         raise UsageError(str(exc)) from exc
 
@@ -152,6 +156,7 @@ class BuildResult:
     output: str | None
     backup: Path | None = None
     merges: list[Any] = field(default_factory=list)
+    kept_apart: list[Any] = field(default_factory=list)  # look-alike groups not merged (bibkit.normalize.dedupe)
     enrichment: Any = None  # bibkit.enrich.EnrichResult
     tagging: Any = None  # bibkit.tagging.TagResult
     sync: Any = None  # zotero_bridge SyncResult
@@ -199,6 +204,7 @@ class BuildResult:
             "totals": self.totals(),
             "listing_date": self.document.metadata.get("listing_date"),
             "merged": [_as_plain(m) for m in self.merges],
+            "kept_apart": [_as_plain(g) for g in self.kept_apart],
             "entries": entries,
             "problems": [problem_summary(p) for p in self.document.problems],
         }
@@ -226,6 +232,7 @@ def build(
     strict: bool = False,
     key_format: str | None = None,
     dedupe: bool = True,
+    merge_duplicates: bool = False,
     code_note: bool = False,
     enrich: bool = True,
     only: Iterable[str] = ("arxiv", "hf", "github"),
@@ -261,8 +268,9 @@ def build(
     doc = read_inputs(inputs, fmt, strict=strict)
     read = len(doc)
     progress("read", read, read, "")
-    norm = normalise_document(doc, key_format=key_format, dedupe=dedupe)
+    norm = normalise_document(doc, key_format=key_format, dedupe=dedupe, merge_duplicates=merge_duplicates)
     merges = list(getattr(norm, "merges", []))
+    kept_apart = list(getattr(norm, "kept_apart", []))
     result = BuildResult(doc, read, out)
     if enrich:
         from .enrich import enrich_document
@@ -274,12 +282,14 @@ def build(
         enriched = doc.entries
         result.enrichment = enrich_document(doc, settings, only=only, offline=offline, refresh=refresh, http=http,
                                             on_progress=on_enrich, code_note=code_note, recompute_keys=False)
-        again = normalise_document(doc, key_format=key_format, dedupe=dedupe, recompute_keys=True)
+        again = normalise_document(doc, key_format=key_format, dedupe=dedupe, recompute_keys=True,
+                                   merge_duplicates=merge_duplicates)
         merges += list(getattr(again, "merges", []))
+        kept_apart = list(getattr(again, "kept_apart", [])) or kept_apart
         for entry, report in zip(enriched, result.enrichment.reports):
             report.key = entry.key  # keys were recomputed now that authors and years are known
             result.entry_reports[id(entry)] = report
-    result.merges = merges
+    result.merges, result.kept_apart = merges, kept_apart
     if tag:
         from .tagging import tag_document
 
@@ -317,6 +327,7 @@ def convert(
     key_format: str | None = None,
     dedupe: bool = True,
     code_note: bool = False,
+    merge_duplicates: bool = False,
 ) -> "BuildResult":
     """Read inputs, normalise (merge duplicates, assign keys) and write one bibliography — no network, no tags.
 
@@ -324,7 +335,7 @@ def convert(
     the text); ``"-"`` writes to stdout.
     """
     return build(inputs, out, fmt=fmt, to=to, ascii=ascii, strict=strict, key_format=key_format, dedupe=dedupe,
-                 code_note=code_note, enrich=False, tag=False)
+                 code_note=code_note, enrich=False, tag=False, merge_duplicates=merge_duplicates)
 
 
 #: what :func:`convert` returns (a :class:`BuildResult` with no enrichment, tagging or sync)

@@ -13,10 +13,12 @@ Each entry becomes one :class:`PlannedItem` whose action is
 * ``skip`` — cannot or must not be synced (duplicate in the input, conflicting
   citation key, in Zotero's trash, no identity at all); the note says why.
 
-Matching is library-wide by arXiv base ID, DOI, citation key, then normalised
-title + first author, then normalised title + (nearly) the same abstract — never
-by title alone — and finally by the deterministic item key an earlier run of the
-bridge used.
+Matching is library-wide by arXiv base ID, DOI, citation key, then by the
+identity rules every stage shares (:mod:`bibkit.normalize.identity`): a shared
+title — the current one or the one the entry was pasted with — confirmed by
+the first author or the abstract, or the same abstract under a new title;
+never by title alone; and finally by the deterministic item key an earlier run
+of the bridge used.
 
 What the transport cannot do (Zotero 7–9 cannot update items, add existing
 items to a collection or create collections) is marked on the item as
@@ -34,7 +36,9 @@ from typing import Any, Iterable, Sequence
 from bibkit.model import Entry, PartialDate
 
 from . import extra as extra_lines
-from .itemkeys import attachment_key_for, entry_identity, first_author_name, item_key_for, normalise_text
+from bibkit.normalize.identity import Fingerprint, judge, titles_compatible
+
+from .itemkeys import attachment_key_for, entry_identity, item_key_for
 from .library import LibraryIndex, Match, Snapshot, normalise_path, pick
 from .mapping import (ItemDraft, arxiv_of, entry_summary, entry_to_item, item_citation_key, item_type_for,
                       parse_zotero_date)
@@ -369,41 +373,28 @@ def find_match(entry: Entry, ctx_index: LibraryIndex, collection_key: str | None
                 f"citation key {entry.key!r} is already used in Zotero by a different item "
                 f"({best.get('key')}: {(best.get('title') or '')[:50]!r}); not synced — rename one of them"
             )
-    title, author = normalise_text(entry.title), first_author_name(entry)
-    if title and author and (hits := ctx_index.by_title_author.get((title, author))):
-        return Match(pick(hits, collection_key), "title+author", len(hits)), None
-    if title and entry.abstract and (hits := [i for i in ctx_index.by_title.get(title, [])
-                                              if _abstracts_agree(entry.abstract, i.get("abstractNote"))]):
-        # the same title *and* the same abstract: e.g. a listing entry synced before enrichment gave it
-        # authors, an arXiv ID and a new key (two papers may share a title, never an abstract)
-        return Match(pick(hits, collection_key), "title+abstract", len(hits)), None
+    # then the identity rules (bibkit.normalize.identity): a shared title (the current one or the one the
+    # entry was pasted with) that the first author or the abstract confirms, or the same abstract under a new
+    # title; never a title alone (two papers may share one)
+    fp = Fingerprint.from_entry(entry)
+    hits, by = [], None
+    for item, _bucket in ctx_index.identity.candidates(fp):
+        ifp = ctx_index.identity.fingerprint(item)
+        verdict = judge(ifp, fp) if ifp is not None else None
+        if verdict is not None and verdict.same and verdict.corroborated and verdict.by not in ("arxiv", "doi"):
+            hits.append(item)
+            by = by or verdict.by
+    if hits:
+        return Match(pick(hits, collection_key), by or "title", len(hits)), None
     own = item_key_for(entry)
     if own and own in ctx_index.by_key and not ctx_index.by_key[own].get("deleted"):
         return Match(ctx_index.by_key[own], "item-key"), None
     return None, None
 
 
-def _abstracts_agree(a: str | None, b: str | None) -> bool:
-    na, nb = normalise_text(a), normalise_text(b)
-    if not na or not nb:
-        return False
-    if na == nb:
-        return True
-    from rapidfuzz import fuzz
-
-    return fuzz.ratio(na, nb) >= 90
-
-
 def _titles_agree(a: str | None, b: str | None) -> bool:
     """Loose title agreement guarding a citation-key match (keys like ``smith2020`` repeat)."""
-    na, nb = normalise_text(a), normalise_text(b)
-    if not na or not nb:
-        return True
-    if na == nb or na in nb or nb in na:
-        return True
-    from rapidfuzz import fuzz
-
-    return fuzz.token_set_ratio(na, nb) >= 85
+    return titles_compatible(a, b)
 
 
 def _plan_entry(i: int, entry: Entry, ctx: _Context, record: dict[str, dict[str, Any]] | None, resave_unknown: bool) -> PlannedItem:

@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
 
         result = build(
             args.inputs, args.output or "-", fmt=args.fmt, to=args.to, ascii=args.ascii, strict=args.strict,
-            key_format=args.key_format, dedupe=args.dedupe, code_note=args.code_note, enrich=args.enrich,
+            key_format=args.key_format, dedupe=args.dedupe, merge_duplicates=args.merge_duplicates, code_note=args.code_note, enrich=args.enrich,
             only=only, offline=args.offline, refresh=args.refresh, rules=rules, auto_tags=auto, tag=args.tag,
             zotero_collection=args.zotero_collection, zotero_via=args.via, settings=settings,
             on_progress=on_progress,

@@ -124,6 +124,9 @@ def add_io_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--code-note", action="store_true", help="add a note 'Code: \\url{...}' for the paper's own GitHub repository")
     parser.add_argument("--key-format", metavar="FORMULA", help="citation key formula (default: auth.lower + shorttitle(3,3) + year)")
     parser.add_argument("--no-dedupe", dest="dedupe", action="store_false", help="keep duplicate records instead of merging them")
+    parser.add_argument("--merge-duplicates", action="store_true",
+                        help="also merge entries of .bib files that look like one work but differ (edition, volume, "
+                             "pages, type…); by default they are only reported as likely duplicates")
     add_report_option(parser)
 
 

@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     result = convert(args.inputs, args.output or "-", fmt=args.fmt, to=args.to, ascii=args.ascii, strict=args.strict,
-                     key_format=args.key_format, dedupe=args.dedupe, code_note=args.code_note)
+                     key_format=args.key_format, dedupe=args.dedupe, merge_duplicates=args.merge_duplicates, code_note=args.code_note)
     write_report(args.report, result.as_dict())
     totals = result.totals()
     notes = [str(p) for p in result.problems]

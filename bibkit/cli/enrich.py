@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
                 bar.set_postfix_str(detail)
 
         result = build(args.inputs, args.output or "-", fmt=args.fmt, to=args.to, ascii=args.ascii,
-                       strict=args.strict, key_format=args.key_format, dedupe=args.dedupe,
+                       strict=args.strict, key_format=args.key_format, dedupe=args.dedupe, merge_duplicates=args.merge_duplicates,
                        code_note=args.code_note, only=only, offline=args.offline, refresh=args.refresh,
                        tag=False, settings=settings, on_progress=on_progress)
     report = result.as_dict()

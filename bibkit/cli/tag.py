@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("nothing to tag with: give --rules RULES.toml or leave some automatic tags on")
     result = tag_files(args.inputs, args.output, rules, auto=auto, fmt=args.fmt, to=args.to, ascii=args.ascii,
                        strict=args.strict, key_format=args.key_format, dedupe=args.dedupe, code_note=args.code_note,
-                       dry_run=args.dry_run)
+                       dry_run=args.dry_run, merge_duplicates=args.merge_duplicates)
     write_report(args.report, result.as_dict())
     tagging = result.tagging
     if args.dry_run:

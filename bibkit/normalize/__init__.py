@@ -45,6 +45,11 @@ class NormaliseResult:
     key_format: str = DEFAULT_FORMULA
 
     @property
+    def likely_duplicates(self) -> list[LikelyDuplicate]:
+        """Groups that may be one work but were not merged (curated entries that differ, reference targets)."""
+        return [g for g in self.kept_apart if g.kind != "same-title"]
+
+    @property
     def merged_count(self) -> int:
         return len(self.merges)
 

@@ -429,7 +429,7 @@ def dedupe(doc: Document, *, key_of: Callable[[Entry], str] | None = None, merge
             index.add(fp, e)
             continue
         assert verdict is not None
-        reasons = [verdict.by or "title"]
+        reasons = ["title" if (verdict.by or "title").startswith("title") else verdict.by]
         tfp = index.fingerprint(target)
         if verdict.by in ("arxiv", "doi") and tfp is not None and set(tfp.titles) & set(fp.titles):
             reasons.append("title")

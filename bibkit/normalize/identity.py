@@ -59,7 +59,7 @@ from .text import normalize_name, normalize_title
 
 __all__ = [
     "ABSTRACT_CONTRADICTS", "ABSTRACT_SAME", "ARXIV_DOI", "AUTHORS_CONTRADICT", "MIN_ABSTRACT_WORDS",
-    "MIN_CONTAINED_WORDS", "MIN_TITLE_WORDS", "TITLE_COMPATIBLE", "TITLE_MATCH", "STOPWORDS",
+    "MIN_CONTAINED_WORDS", "MIN_TITLE_WORDS", "SHORT_ABSTRACT_CONTRADICTS", "TITLE_COMPATIBLE", "TITLE_MATCH", "STOPWORDS",
     "Fingerprint", "IdentityIndex", "Judgement", "abstract_similarity", "arxiv_from_doi", "author_overlap",
     "comparable_title", "content_words", "doi_key", "entry_arxiv", "extra_title_words", "family_names",
     "is_arxiv_doi", "journal_doi", "judge", "normalize_name", "normalize_title", "render_math", "same_first_author",
@@ -86,6 +86,9 @@ MIN_TITLE_WORDS = 3
 MIN_ABSTRACT_WORDS = 12
 #: containment is used instead of symmetric similarity only for a shorter text of at least this many words.
 MIN_CONTAINED_WORDS = 25
+#: two abstracts too short for the word-level comparison (one-liners) whose character similarity is below
+#: this are different texts (and at or above :data:`ABSTRACT_SAME`, the same one)
+SHORT_ABSTRACT_CONTRADICTS = 0.65
 #: how many records of one bucket a lookup compares at most (keeps pathological inputs — a thousand
 #: entries titled "Editorial" — linear; the most recent records of the bucket are the ones compared).
 BUCKET_CAP = 64
@@ -175,9 +178,17 @@ def render_math(text: str) -> str:
     return text
 
 
+_MARKUP = re.compile(r"</?(?:i|b|em|strong|sup|sub|sc|nc|code|span)(?:\s[^>]*)?>", re.IGNORECASE)
+
+
 def comparable_title(title: str | None) -> str:
-    """The one comparison form of a title: TeX math rendered, then :func:`normalize_title`."""
-    return normalize_title(render_math(title)) if title else ""
+    """The one comparison form of a title: rich-text tags (Zotero's ``<i>``, ``<sup>``) dropped, TeX math
+    rendered, then :func:`normalize_title`."""
+    if not title:
+        return ""
+    if "<" in title:
+        title = _MARKUP.sub("", title)
+    return normalize_title(render_math(title))
 
 
 #: a title's bucket key is its comparison form (one definition, so buckets and comparisons agree)
@@ -400,6 +411,12 @@ class Fingerprint:
     def abstract_similarity(self, other: "Fingerprint") -> float | None:
         return _abstract_words_similarity(self.abstract_words, other.abstract_words)
 
+    def short_abstract_similarity(self, other: "Fingerprint") -> float | None:
+        """Character similarity of two abstracts too short for :meth:`abstract_similarity` (``None`` if one is missing)."""
+        if not self.abstract or not other.abstract:
+            return None
+        return fuzz.ratio(normalize_title(self.abstract), normalize_title(other.abstract)) / 100.0
+
 
 def _title_keys(titles: Iterable[str | None]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(k for k in (title_key(t) for t in titles if t) if k))
@@ -412,8 +429,8 @@ def _title_keys(titles: Iterable[str | None]) -> tuple[str, ...]:
 class Judgement:
     """The answer of :func:`judge`.
 
-    ``same``: one work.  ``by``: the evidence (``arxiv``, ``doi``, ``title``,
-    ``abstract``).  ``why_not``: for records that share a title or an
+    ``same``: one work.  ``by``: the evidence (``arxiv``, ``doi``, ``title+author``,
+    ``title+abstract``, ``title`` alone, ``abstract``).  ``why_not``: for records that share a title or an
     identifier but are different works, what says so (for messages).
     ``corroborated``: a title match that something besides the title supports
     (the first author, or comparable abstracts) — what matching against a
@@ -448,9 +465,13 @@ def judge(a: Fingerprint, b: Fingerprint) -> Judgement:
         if not authors_known and a.year is not None and b.year is not None and a.year != b.year:
             return Judgement(False, why_not=f"a different year ({b.year} vs {a.year})")
         similarity = a.abstract_similarity(b)
-        if similarity is not None and similarity < ABSTRACT_CONTRADICTS:
+        short = a.short_abstract_similarity(b) if similarity is None else None
+        if (similarity is not None and similarity < ABSTRACT_CONTRADICTS) or (
+                short is not None and short < SHORT_ABSTRACT_CONTRADICTS):
             return Judgement(False, why_not="a different abstract")
-        return Judgement(True, "title", corroborated=same_author or similarity is not None)
+        abstract_agrees = similarity is not None or (short is not None and short >= ABSTRACT_SAME)
+        return Judgement(True, "title+author" if same_author else ("title+abstract" if abstract_agrees else "title"),
+                         corroborated=same_author or abstract_agrees)
     if authors_known and not same_author:
         return Judgement(False)
     similarity = a.abstract_similarity(b)

@@ -75,6 +75,7 @@ def tag_files(
     dedupe: bool = True,
     code_note: bool = False,
     dry_run: bool = False,
+    merge_duplicates: bool = False,
 ) -> TagRun:
     """Read inputs, tag them, and write the result to ``out`` (``-``: stdout) unless ``dry_run``.
 
@@ -83,7 +84,8 @@ def tag_files(
     from ..pipeline import build
 
     run = build(inputs, out or "-", fmt=fmt, to=to, ascii=ascii, strict=strict, key_format=key_format,
-                dedupe=dedupe, code_note=code_note, enrich=False, rules=rules, auto_tags=auto, dry_run=dry_run)
+                dedupe=dedupe, code_note=code_note, enrich=False, rules=rules, auto_tags=auto, dry_run=dry_run,
+                merge_duplicates=merge_duplicates)
     return TagRun(run.document, run.tagging, run.output, backup=run.backup, merges=run.merges)
 
 
