@@ -111,6 +111,9 @@ def test_bbts_current_syntax_with_named_arguments():
     # names are case-insensitive (BBT lower-cases them); a capitalised name is a Zotero field
     assert citation_key(e, "authetal.LOWER + year") == "knuth1968"
     assert citation_key(e, "Title.skipwords.select(1,2).condense + year") == "ArtComputer1968"
+    three = entry("Structure and Interpretation", ("Harold Abelson", "Gerald Sussman", "Julie Sussman"), 1985)
+    assert citation_key(three, 'authors(n = 1, etal = Et_al) + "_" + year') == "AbelsonEt_al_1985"
+    assert citation_key(three, "authors(n=2, sep='-', etal='')") == "Abelson-Sussman"
 
 
 def test_editor_only_with_creator_selection():

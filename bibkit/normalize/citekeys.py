@@ -268,10 +268,12 @@ def _f_auth(s: _State, n: int = 0, m: int = 1, creator: str = "*", initials: boo
     return name + (_initials(people[m - 1], True, s.mode) if initials else "")
 
 
-def _f_authors(s: _State, n: int = 0, creator: str = "*", initials: bool = False, sep: str = " ") -> str:
+def _f_authors(s: _State, n: int = 0, creator: str = "*", initials: bool = False, sep: str = " ",
+               etal: str = "EtAl") -> str:
+    """The family names of the first ``n`` creators (all when 0), then ``etal`` when some were left out."""
     names = _names(s, creator, initials)
     if n and n < len(names):
-        names = names[:n] + ["EtAl"]
+        names = names[:n] + ([etal] if etal else [])
     return sep.join(names)
 
 
