@@ -78,7 +78,7 @@ def compare(fixture: Path, expected_file: Path, *, any_formula: bool = False) ->
     assign_keys(entries, formula)
     expected = _expected(expected_file)
     rows = []
-    for item, e in pairs:
+    for _item, e in pairs:
         people = e.authors or e.editors
         who = (people[0].last if people else "").casefold()
         keys = expected.get((comparable_title(e.title), who))

@@ -129,3 +129,26 @@ def test_one_problem_per_group_of_same_titled_works():
         problems[0].message
     [group] = result.kept_apart
     assert group.kind == "same-title" and len(group.entries) == 200
+
+
+def test_command_line_reports_kept_apart_and_merges_with_the_flag(tmp_path):
+    """``bibkit convert``: look-alikes are kept apart (listed under ``kept_apart`` in the report) unless
+    ``--merge-duplicates`` is given (the flag travels as ``ReadOptions.merge_duplicates``)."""
+    import json
+
+    from bibkit.cli import main
+
+    src = tmp_path / "refs.bib"
+    src.write_text(textwrap.dedent("""
+        @book{one, author = {Donald E. Knuth}, title = {The TeXbook}, edition = {1}, year = {1984}}
+        @book{two, author = {Donald E. Knuth}, title = {The TeXbook}, edition = {2}, year = {1986}}
+    """), encoding="utf-8")
+    report = tmp_path / "r.json"
+    assert main(["-q", "convert", str(src), "-o", str(tmp_path / "a.bib"), "--report", str(report)]) == 0
+    data = json.loads(report.read_text())
+    assert data["totals"]["written"] == 2 and data["merged"] == []
+    assert [g["keys"] for g in data["kept_apart"] if g["kind"] == "curated"] == [["one", "two"]]
+    assert main(["-q", "convert", str(src), "-o", str(tmp_path / "b.bib"), "--report", str(report),
+                 "--merge-duplicates"]) == 0
+    data = json.loads(report.read_text())
+    assert data["totals"]["written"] == 1 and data["kept_apart"] == []

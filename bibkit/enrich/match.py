@@ -43,17 +43,30 @@ Rules (all thresholds are the named constants below):
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable, NamedTuple, Sequence
+from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
 from ..model import Entry, Person
 from ..names import parse_plain_name
 from ..normalize import identity as _identity
-from ..normalize.identity import (ABSTRACT_CONTRADICTS, ABSTRACT_SAME, AUTHORS_CONTRADICT, MIN_ABSTRACT_WORDS,
-                                  MIN_CONTAINED_WORDS, MIN_TITLE_WORDS, STOPWORDS, TITLE_MATCH, abstract_similarity,
-                                  author_overlap, comparable_title, content_words, extra_title_words, normalize_name,
-                                  normalize_title, render_math, title_similarity)
+from ..normalize.identity import (
+    ABSTRACT_CONTRADICTS,
+    ABSTRACT_SAME,
+    AUTHORS_CONTRADICT,
+    MIN_ABSTRACT_WORDS,
+    MIN_TITLE_WORDS,
+    STOPWORDS,
+    TITLE_MATCH,
+    abstract_similarity,
+    author_overlap,
+    comparable_title,
+    content_words,
+    extra_title_words,
+    normalize_name,
+    normalize_title,
+    render_math,
+    title_similarity,
+)
 
 __all__ = [
     "ACCEPT", "ABSTRACT_SAME", "ABSTRACT_CONTRADICTS", "AUTHORS_CONTRADICT", "TITLE_MATCH", "TITLE_ALONE",
@@ -103,7 +116,8 @@ class Evidence:
         return cls(entry.title, entry.abstract, tuple(_family(p) for p in entry.authors), entry.year)
 
     @classmethod
-    def from_names(cls, title: str | None, abstract: str | None, names: Iterable[str], year: int | None = None) -> "Evidence":
+    def from_names(cls, title: str | None, abstract: str | None, names: Iterable[str],
+                   year: int | None = None) -> "Evidence":
         """From natural-order author names ("Damai Dai", "DeepSeek-AI"), as arXiv and HF give them."""
         return cls(title, abstract, tuple(_family(parse_plain_name(n)) for n in names if n and n.strip()), year)
 
@@ -206,7 +220,7 @@ class Pick(NamedTuple):
     tie: bool = False
 
 
-def pick(judged: Sequence[tuple[Any, Verdict]], key=lambda c: c) -> Pick:
+def pick(judged: Sequence[tuple[Any, Verdict]], key: Callable[[Any], Any] = lambda c: c) -> Pick:
     """The one accepted candidate, or no winner and the reason.
 
     ``judged`` pairs candidates with verdicts; ``key`` gives a candidate's

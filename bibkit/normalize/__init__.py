@@ -20,9 +20,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..config import load_settings
 from ..model import Document
 from .citekeys import DEFAULT_FORMULA, FormulaError, KeyChange, assign_keys, compile_formula
-from .dedupe import LikelyDuplicate, Merge, dedupe as _dedupe
+from .dedupe import LikelyDuplicate, Merge
+from .dedupe import dedupe as _dedupe
 from .text import normalize_title
 
 __all__ = ["NormaliseResult", "normalise", "Merge", "LikelyDuplicate", "KeyChange", "FormulaError", "normalize_title"]
@@ -83,8 +85,6 @@ def normalise(doc: Document, *, key_format: str | None = None, dedupe: bool = Tr
     (``--merge-duplicates``; see :mod:`.dedupe`).
     """
     if key_format is None:
-        from ..config import load_settings
-
         key_format = load_settings().citekey_format
     formula = compile_formula(key_format)
     result = NormaliseResult(key_format=formula.source)

@@ -59,7 +59,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Iterator
 
-from ..model import Entry, Person, Problem
+from ..model import MONTH_ABBREVIATIONS, Entry, Person, Problem
 from .dates import parse_bbt_date
 from .text import fold_ascii, normalize_title
 
@@ -374,16 +374,15 @@ def _f_shortyear(s: _State) -> str:
     return f"{int(text) % 100:02d}" if text.lstrip("-").isdigit() else ""
 
 
-_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
 
 def _f_month(s: _State) -> str:
     d = s.entry.date
     if d and d.month:
-        return _MONTHS[d.month - 1]
+        return MONTH_ABBREVIATIONS[d.month - 1]
     raw = _raw_date(s.entry) if not d else ""
     month = parse_bbt_date(raw).month if raw else None
-    return _MONTHS[month - 1] if month and 1 <= month <= 12 else ""
+    return MONTH_ABBREVIATIONS[month - 1] if month and 1 <= month <= 12 else ""
 
 
 def _f_shorttitle(s: _State, n: int = 3, m: int = 0) -> str:
@@ -980,7 +979,7 @@ class KeyChange:
                 "source": str(self.entry.origin) if self.entry.origin else None}
 
 
-def _content_order(entry: Entry) -> tuple:
+def _content_order(entry: Entry) -> tuple[Any, ...]:
     """A total order over entries by their own data, used to decide who keeps a bare key.
 
     Older works first (the date), then identifiers, then title and authors, then a

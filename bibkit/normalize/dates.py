@@ -73,7 +73,8 @@ _RE_YM = re.compile(r"^(?P<year>\d+)(?:[^\w\s]+|\s+)" + _MONTH.format(name="mont
 _RE_ORIG_DATE = re.compile(r"^\[(?P<orig>.+?)\]\s*(?P<date>.*)$")
 _RE_DATE_ORIG = re.compile(r"^(?P<date>.+?)\s*\[(?P<orig>.+)\]$")
 _RE_M_D_D_Y = re.compile(r"^" + _MONTH.format(name="month") + r"\s+\d+(?:--|-|\u2013)\d+[, ]\s*(?P<year>\d+)$")
-_RE_M_D_M_D_Y = re.compile(r"^" + _MONTH.format(name="month") + r"\s+\d+(?:--|-|\u2013)[^\W\d_]+\.?\s+\d+[, ]\s*(?P<year>\d+)$")
+_RE_M_D_M_D_Y = re.compile(r"^" + _MONTH.format(name="month")
+                           + r"\s+\d+(?:--|-|\u2013)[^\W\d_]+\.?\s+\d+[, ]\s*(?P<year>\d+)$")
 _RE_D_M_D_M_Y = re.compile(r"^\d+\s*(?:" + _MONTH.format(name="m1") + r")?(?:--|-|\u2013)\s*\d+\s+"
                            + _MONTH.format(name="m2") + r"\s+(?P<year>\d+)$")
 _RE_M_M_Y = re.compile(r"^" + _MONTH.format(name="m1") + r"(?:--|-|\u2013)" + _MONTH.format(name="m2")
@@ -114,6 +115,18 @@ def _parse(value: str, *, reparse: bool, ranges: bool) -> BBTDate | None:
 
         today = datetime.date.today()
         return BBTDate(today.year, today.month)
+    found = _parse_named_month(value, reparse)
+    if found is None:
+        date_only = re.sub(r"\s+", " ", _RE_TIME.sub("", value, count=1)).strip()
+        found = _parse_numeric(value, date_only)
+    if found is None and ranges:
+        found = _parse_range(value)
+    return found
+
+
+def _parse_named_month(value: str, reparse: bool) -> BBTDate | None:
+    """Dates that name their month (``March 3, 2020``, ``3 Mar 2020``, ``Mar--Apr 2020``) and BBT's re-parses
+    (NASA ADS ``2020-03-00``, ``[orig] date``)."""
     for rx in (_RE_MDY, _RE_DMY):
         m = rx.match(value)
         if m and _is_month_word(m["month"]):
@@ -143,38 +156,45 @@ def _parse(value: str, *, reparse: bool, ranges: bool) -> BBTDate | None:
     m = _RE_M_M_Y.match(value)
     if m and _is_month_word(m["m1"]) and _is_month_word(m["m2"]):
         return BBTDate(int(m["year"]), _month(m["m1"]))
-    date_only = re.sub(r"\s+", " ", _RE_TIME.sub("", value, count=1)).strip()
+    return None
+
+
+def _parse_numeric(value: str, date_only: str) -> BBTDate | None:
+    """All-digit dates (``2020-03-04``, ``04.03.2020``, ``03/2020``), PubMed's and EDTF's forms, a bare year."""
     m = _RE_YDM.match(value) or _RE_DMYN.match(date_only) or _RE_MYN.match(date_only) or _RE_YMN.match(date_only)
     if m:
-        year, month = m["year"], m["month"]
-        day = m.groupdict().get("day")
+        year_text: str = m["year"]
+        month_text: str = m["month"]
+        day_text: str | None = m.groupdict().get("day")
         # BBT #3322: "2019-20" is the range 2019-2020, not month 20
-        if not day and len(year) == 4 and len(month) == 2 and month > "24" and year < year[:2] + month:
-            return BBTDate(int(year))
-        mo, d = int(month), int(day) if day else None
+        if (not day_text and len(year_text) == 4 and len(month_text) == 2 and month_text > "24"
+                and year_text < year_text[:2] + month_text):
+            return BBTDate(int(year_text))
+        mo, d = int(month_text), int(day_text) if day_text else None
         if d is not None and not 1 <= mo <= 12 and 1 <= d <= 12:
             mo, d = d, mo  # swap day and month when only that makes sense
         if 1 <= mo <= 12 or 13 <= mo <= 16 or 21 <= mo <= 24:
-            return BBTDate(int(year), _valid_month(mo))
-    m = _RE_PUBMED.match(date_only)
-    if m:
-        return BBTDate(int(m["year"]))
-    m = _RE_Y.match(date_only)
+            return BBTDate(int(year_text), _valid_month(mo))
+    m = _RE_PUBMED.match(date_only) or _RE_Y.match(date_only)
     if m:
         return BBTDate(int(m["year"]))
     m = _RE_EDTF.match(value)
     if m:
         return BBTDate(int(m["year"]), _valid_month(int(m["month"])) if m["month"] else None)
-    if ranges:
-        for sep in ("--", "-", "/", "_", "\u2013"):
-            parts = value.split(sep)
-            if len(parts) == 2:
-                start = _parse(parts[0], reparse=True, ranges=False)
-                end = _parse(parts[1], reparse=True, ranges=False)
-                score = sum(1 if p is not None else (0 if not s.strip() else -10)
-                            for p, s in ((start, parts[0]), (end, parts[1])))
-                if score > 0:
-                    return start if start is not None else end
+    return None
+
+
+def _parse_range(value: str) -> BBTDate | None:
+    """A range (``2019--2020``, ``2020-03/2020-05``): its start, else its end, when both sides read as dates."""
+    for sep in ("--", "-", "/", "_", "\u2013"):
+        parts = value.split(sep)
+        if len(parts) == 2:
+            start = _parse(parts[0], reparse=True, ranges=False)
+            end = _parse(parts[1], reparse=True, ranges=False)
+            score = sum(1 if p is not None else (0 if not s.strip() else -10)
+                        for p, s in ((start, parts[0]), (end, parts[1])))
+            if score > 0:
+                return start if start is not None else end
     return None
 
 

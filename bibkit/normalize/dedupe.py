@@ -48,11 +48,20 @@ entries sharing one of its identity buckets (:class:`~bibkit.normalize.identity.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
-from ..model import Document, Entry, Provenance
-from .identity import (ABSTRACT_CONTRADICTS, Fingerprint, IdentityIndex, Judgement, is_arxiv_doi, judge,
-                       normalize_name, normalize_title, same_first_author)
+from ..model import Document, Entry, Person, Provenance
+from .identity import (
+    ABSTRACT_CONTRADICTS,
+    Fingerprint,
+    IdentityIndex,
+    Judgement,
+    is_arxiv_doi,
+    judge,
+    normalize_name,
+    normalize_title,
+    same_first_author,
+)
 
 __all__ = ["DedupeResult", "LikelyDuplicate", "Merge", "REFERENCE_FIELDS", "dedupe", "merge_duplicates",
            "same_first_author"]
@@ -173,10 +182,10 @@ def _label(e: Entry, key_of: Callable[[Entry], str] | None) -> str:
 def _differs(a: Any, b: Any) -> bool:
     if isinstance(a, str) and isinstance(b, str):
         return normalize_title(a) != normalize_title(b) if len(a) < 2000 else a.strip() != b.strip()
-    return a != b
+    return bool(a != b)
 
 
-def _people_sig(people: list) -> list[tuple[str, str]]:
+def _people_sig(people: list[Person]) -> list[tuple[str, str]]:
     return [(normalize_name(p.last), normalize_name(p.given)[:1]) for p in people]
 
 
@@ -373,7 +382,7 @@ def dedupe(doc: Document, *, key_of: Callable[[Entry], str] | None = None, merge
     def points_at(a: Entry, b: Entry) -> bool:
         return bool(b.key and b.key.casefold() in refs.get(id(a), ()))
 
-    def keep_apart(kind: str, kept: Entry, e: Entry, reason: str, differences: list[str] = ()) -> None:
+    def keep_apart(kind: str, kept: Entry, e: Entry, reason: str, differences: Sequence[str] = ()) -> None:
         group = likely.get((kind, id(kept)))
         if group is None:
             group = likely[(kind, id(kept))] = LikelyDuplicate(kind, [kept], reason, list(differences))
@@ -429,14 +438,15 @@ def dedupe(doc: Document, *, key_of: Callable[[Entry], str] | None = None, merge
             index.add(fp, e)
             continue
         assert verdict is not None
-        reasons = ["title" if (verdict.by or "title").startswith("title") else verdict.by]
+        reasons: list[str] = ["title" if (verdict.by or "title").startswith("title") else (verdict.by or "title")]
         tfp = index.fingerprint(target)
         if verdict.by in ("arxiv", "doi") and tfp is not None and set(tfp.titles) & set(fp.titles):
             reasons.append("title")
         if verdict.by == "arxiv" and tfp is not None and tfp.doi and tfp.doi == fp.doi:
             reasons.insert(1, "doi")
         label = _label(e, key_of)
-        merge = Merge(kept=target, merged=e, reasons=tuple(reasons), merged_key=e.key or (key_of(e) if key_of else None))
+        merged_key = e.key or (key_of(e) if key_of else None)
+        merge = Merge(kept=target, merged=e, reasons=tuple(reasons), merged_key=merged_key)
         _absorb(target, e, merge, label)
         index.add(Fingerprint.from_entry(target), target)  # the kept entry may have gained identifiers
         removed.add(id(e))
@@ -447,15 +457,15 @@ def dedupe(doc: Document, *, key_of: Callable[[Entry], str] | None = None, merge
         if len(members) < 2:
             continue
         why = same_title_why.get(title, "")
-        first, second = members[0], members[1]
-        if len(members) == 2 and (id(second), id(first)) in reported:
+        head, second = members[0], members[1]
+        if len(members) == 2 and (id(second), id(head)) in reported:
             continue
         if len(members) == 2:
-            message = f"same title as {_label(first, key_of)} but {why}; kept both"
+            message = f"same title as {_label(head, key_of)} but {why}; kept both"
         else:
             shown = ", ".join(_label(m, key_of) for m in members[2:5])
             more = f" and {len(members) - 5} more" if len(members) > 5 else ""
-            message = (f"{len(members)} entries share this title — {_label(first, key_of)}, this one, {shown}{more} — "
+            message = (f"{len(members)} entries share this title — {_label(head, key_of)}, this one, {shown}{more} — "
                        f"but are different works (this one has {why}); all kept")
         second.problem("same-title", message)
         result.kept_apart.append(LikelyDuplicate("same-title", members, why))

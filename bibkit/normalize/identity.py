@@ -54,12 +54,14 @@ from typing import Any, Generic, Iterable, Iterator, Sequence, TypeVar
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
-from ..model import Entry, Person
+from ..model import Entry, Person, arxiv_id_of_doi
+from .latex import GREEK_LETTERS
 from .text import normalize_name, normalize_title
 
 __all__ = [
-    "ABSTRACT_CONTRADICTS", "ABSTRACT_SAME", "ARXIV_DOI", "AUTHORS_CONTRADICT", "MIN_ABSTRACT_WORDS",
-    "MIN_CONTAINED_WORDS", "MIN_TITLE_WORDS", "SHORT_ABSTRACT_CONTRADICTS", "TITLE_COMPATIBLE", "TITLE_MATCH", "STOPWORDS",
+    "ABSTRACT_CONTRADICTS", "ABSTRACT_SAME", "AUTHORS_CONTRADICT", "MIN_ABSTRACT_WORDS",
+    "MIN_CONTAINED_WORDS", "MIN_TITLE_WORDS", "SHORT_ABSTRACT_CONTRADICTS", "TITLE_COMPATIBLE", "TITLE_MATCH",
+    "STOPWORDS",
     "Fingerprint", "IdentityIndex", "Judgement", "abstract_similarity", "arxiv_from_doi", "author_overlap",
     "comparable_title", "content_words", "doi_key", "entry_arxiv", "extra_title_words", "family_names",
     "is_arxiv_doi", "journal_doi", "judge", "normalize_name", "normalize_title", "render_math", "same_first_author",
@@ -95,8 +97,6 @@ BUCKET_CAP = 64
 
 # =========================================================================== identifiers
 
-#: arXiv's own DataCite DOI: ``10.48550/arXiv.<id>`` (the arXiv ID in disguise).  The one copy of the pattern.
-ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(?P<id>.+)$", re.IGNORECASE)
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _ARXIV_VERSION = re.compile(r"v\d+$")
 
@@ -115,15 +115,15 @@ def doi_key(doi: str | None) -> str | None:
 
 
 def is_arxiv_doi(doi: str | None) -> bool:
+    """Whether ``doi`` (any written form) is arXiv's DataCite DOI (:func:`bibkit.model.arxiv_id_of_doi`)."""
     key = doi_key(doi)
-    return bool(key and ARXIV_DOI.match(key))
+    return bool(key and arxiv_id_of_doi(key))
 
 
 def arxiv_from_doi(doi: str | None) -> str | None:
     """The arXiv base ID inside arXiv's DataCite DOI (case as written, version stripped), else ``None``."""
-    text = _DOI_PREFIX.sub("", str(doi or "").strip()).strip()
-    m = ARXIV_DOI.match(text)
-    return strip_arxiv_version(m.group("id")) if m else None
+    inside = arxiv_id_of_doi(_DOI_PREFIX.sub("", str(doi or "").strip()).strip())
+    return strip_arxiv_version(inside) if inside else None
 
 
 def entry_arxiv(entry: Entry) -> str | None:
@@ -135,7 +135,7 @@ def entry_arxiv(entry: Entry) -> str | None:
 def journal_doi(entry: Entry) -> str | None:
     """The entry's DOI in comparison form, unless it is arXiv's own (which is the arXiv ID, not a second name)."""
     key = doi_key(entry.ids.doi)
-    return key if key and not ARXIV_DOI.match(key) else None
+    return key if key and not arxiv_id_of_doi(key) else None
 
 
 # =========================================================================== text
@@ -152,12 +152,9 @@ _DIGIT = re.compile(r"\d")
 _MATH = re.compile(r"\$([^$]{1,80})\$")
 _MACRO = re.compile(r"\\([A-Za-z]+)\s*")
 _SUBSCRIPT = re.compile(r"(?<=[^\W\d_])_(?=[\d{])")
-#: TeX's Greek letter macros, rendered (arXiv writes ``$\\pi_0$``, a pasted page shows ``π0``)
-_GREEK = dict(zip(
-    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi pi rho sigma tau "
-    "upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega".split(),
-    "αβγδεεζηθθικλμνξπρστυφφχψωΓΔΘΛΞΠΣΥΦΨΩ",
-))
+#: TeX's Greek letter macros, rendered (arXiv writes ``$\\pi_0$``, a pasted page shows ``π0``): the LaTeX codec's
+#: one table; variant letters (ϵ/ε, ϕ/φ) compare equal once :func:`normalize_title` has applied NFKC
+_GREEK = GREEK_LETTERS
 
 
 def render_math(text: str) -> str:
@@ -363,7 +360,8 @@ class Fingerprint:
         )
 
     @classmethod
-    def of(cls, *, title: str | None = None, titles: Iterable[str | None] = (), first_author: str | Person | None = None,
+    def of(cls, *, title: str | None = None, titles: Iterable[str | None] = (),
+           first_author: str | Person | None = None,
            year: int | None = None, abstract: str | None = None, arxiv: str | None = None, doi: str | None = None,
            key: str | None = None, label: str = "") -> "Fingerprint":
         """A fingerprint from plain values (for records that are not entries, e.g. Zotero items).
@@ -382,7 +380,7 @@ class Fingerprint:
         dkey = doi_key(doi)
         return cls(
             arxiv=arxiv.casefold() if arxiv else None,
-            doi=dkey if dkey and not ARXIV_DOI.match(dkey) else None,
+            doi=dkey if dkey and not arxiv_id_of_doi(dkey) else None,
             titles=_title_keys([title, *titles]),
             first_author=names, first_author_label=shown, year=year, abstract=abstract or None, key=key,
             label=label or key or title or "",
@@ -412,7 +410,8 @@ class Fingerprint:
         return _abstract_words_similarity(self.abstract_words, other.abstract_words)
 
     def short_abstract_similarity(self, other: "Fingerprint") -> float | None:
-        """Character similarity of two abstracts too short for :meth:`abstract_similarity` (``None`` if one is missing)."""
+        """Character similarity of two abstracts too short for :meth:`abstract_similarity` (``None`` if one is
+        missing)."""
         if not self.abstract or not other.abstract:
             return None
         return fuzz.ratio(normalize_title(self.abstract), normalize_title(other.abstract)) / 100.0
@@ -461,7 +460,8 @@ def judge(a: Fingerprint, b: Fingerprint) -> Judgement:
     same_author = authors_known and bool(a.first_author & b.first_author)
     if set(a.titles) & set(b.titles):
         if authors_known and not same_author:
-            return Judgement(False, why_not=f"a different first author ({b.first_author_label} vs {a.first_author_label})")
+            why = f"a different first author ({b.first_author_label} vs {a.first_author_label})"
+            return Judgement(False, why_not=why)
         if not authors_known and a.year is not None and b.year is not None and a.year != b.year:
             return Judgement(False, why_not=f"a different year ({b.year} vs {a.year})")
         similarity = a.abstract_similarity(b)
