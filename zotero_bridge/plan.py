@@ -375,7 +375,7 @@ def find_match(entry: Entry, ctx_index: LibraryIndex, collection_key: str | None
         return Match(pick(hits, collection_key), "doi", len(hits)), None
     if entry.key and (hits := ctx_index.by_citekey.get(entry.key)):
         best = pick(hits, collection_key)
-        if _titles_agree(entry.title, best.get("title")):
+        if _key_match_agrees(entry, best, ctx_index):
             return Match(best, "citation-key", len(hits)), None
         if not (arxiv or entry.ids.doi):
             return None, (
@@ -404,6 +404,17 @@ def find_match(entry: Entry, ctx_index: LibraryIndex, collection_key: str | None
 def _titles_agree(a: str | None, b: str | None) -> bool:
     """Loose title agreement guarding a citation-key match (keys like ``smith2020`` repeat)."""
     return titles_compatible(a, b)
+
+
+def _key_match_agrees(entry: Entry, item: dict[str, Any], index: LibraryIndex) -> bool:
+    """Whether an item with the entry's citation key is this paper: one of the titles the entry is known by
+    (its current one, the listing's, earlier ones) agrees with the item's, or the identity rules say so
+    (the same abstract under a new title).  Keys like ``smith2020`` repeat, so the key alone never decides."""
+    titles = [entry.title, entry.meta.get("listing_title"), *entry.meta.get("former_titles", ())]
+    if any(_titles_agree(t, item.get("title")) for t in titles if t):
+        return True
+    ifp = index.identity.fingerprint(item)
+    return ifp is not None and judge(ifp, Fingerprint.from_entry(entry)).same
 
 
 def _plan_entry(i: int, entry: Entry, ctx: _Context, record: dict[str, dict[str, Any]] | None,
@@ -516,9 +527,11 @@ def diff_item(i: int, entry: Entry, match: Match, ctx: _Context) -> PlannedItem:
         planned.notes.append(f"kept Zotero's item type {itype} (the input says {wanted_type})")
 
     existing_key = item_citation_key(item)
-    manage_key = bool(entry.key) and (entry.key_pinned or not existing_key or existing_key == entry.key)
+    # an item's citation key is never overwritten (it is the user's, or Better BibTeX's): it flows back into the
+    # .bib instead (bibkit build --zotero-collection adopts it before writing)
+    manage_key = bool(entry.key) and (not existing_key or existing_key == entry.key)
     if entry.key and not manage_key:
-        planned.notes.append(f"kept Zotero's citation key {existing_key!r} (the input's {entry.key!r} is generated)")
+        planned.notes.append(f"kept Zotero's citation key {existing_key!r} (the input says {entry.key!r})")
 
     for name, new in draft.data.items():
         if name in ("itemType", "creators", "tags", "extra", "collections", "key", "version"):

@@ -42,6 +42,11 @@ class ReadOptions:
     configured one, ``BIBKIT_CITEKEY_FORMAT``); ``dedupe`` merges duplicates;
     ``merge_duplicates`` also merges look-alike entries of ``.bib`` files whose
     fields differ (by default they are reported as likely duplicates and kept).
+
+    Keys once issued are kept (:mod:`bibkit.app.prior`): ``keys_from`` names
+    bibliographies whose keys the same papers keep (``--keys-from``);
+    ``rekey`` recomputes every key by the formula, the old ones kept as
+    aliases, and refuses keys the user pinned unless ``force``.
     """
 
     fmt: str | None = None
@@ -49,6 +54,9 @@ class ReadOptions:
     key_format: str | None = None
     dedupe: bool = True
     merge_duplicates: bool = False
+    keys_from: tuple[str, ...] = ()
+    rekey: bool = False
+    force: bool = False
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,8 @@ COMMANDS: dict[str, Command] = {
     "convert": Command("convert", "convert listings, identifier lists, .bib or HF JSON to a bibliography (offline)"),
     "enrich": Command("enrich", "resolve records to arXiv papers and add authors, dates, ids, DOIs, code links "
                                 "(network)"),
+    "pick": Command("pick", "decide which arXiv paper an entry is (or that it is not on arXiv), for every later "
+                            "build"),
     "repos": Command("repos", "list the papers' GitHub repositories with stars, licence, last push and status"),
     "tag": Command("tag", "tag entries (BibTeX keywords) from a rules file and automatic tags"),
 }

@@ -18,7 +18,7 @@ except reading the settings when no ``key_format`` is given.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable
 
 from ..config import load_settings
 from ..model import Document
@@ -72,7 +72,8 @@ class NormaliseResult:
 
 
 def normalise(doc: Document, *, key_format: str | None = None, dedupe: bool = True,
-              recompute_keys: bool = False, merge_curated: bool = False) -> NormaliseResult:
+              recompute_keys: bool = False, merge_curated: bool = False,
+              reserved: Iterable[str] = ()) -> NormaliseResult:
     """Merge duplicates (unless ``dedupe=False``), then assign citation keys.
 
     ``key_format`` is a citation key formula; ``None`` means the user's setting
@@ -82,7 +83,8 @@ def normalise(doc: Document, *, key_format: str | None = None, dedupe: bool = Tr
     ``recompute_keys=True`` recomputes every key not pinned by the input (use it
     after enrichment has added authors and years).  ``merge_curated=True``
     merges look-alike entries of ``.bib`` files even when their fields differ
-    (``--merge-duplicates``; see :mod:`.dedupe`).
+    (``--merge-duplicates``; see :mod:`.dedupe`).  ``reserved`` keys (issued
+    to other papers, :mod:`.pinning`) are never given to a new entry.
     """
     if key_format is None:
         key_format = load_settings().citekey_format
@@ -91,5 +93,5 @@ def normalise(doc: Document, *, key_format: str | None = None, dedupe: bool = Tr
     if dedupe:
         found = _dedupe(doc, key_of=formula, merge_curated=merge_curated)
         result.merges, result.kept_apart = found.merges, found.kept_apart
-    result.key_changes = assign_keys(doc.entries, formula.source, recompute=recompute_keys)
+    result.key_changes = assign_keys(doc.entries, formula.source, recompute=recompute_keys, reserved=reserved)
     return result

@@ -997,7 +997,8 @@ def _content_order(entry: Entry) -> tuple[Any, ...]:
             authors, fingerprint)
 
 
-def assign_keys(entries: Iterable[Entry], formula: str | None = None, *, recompute: bool = False) -> list[KeyChange]:
+def assign_keys(entries: Iterable[Entry], formula: str | None = None, *, recompute: bool = False,
+                reserved: Iterable[str] = ()) -> list[KeyChange]:
     """Give every entry a citation key, unique (case-insensitively) among ``entries``.
 
     * Pinned keys (``key_pinned``, e.g. from an input ``.bib``) are kept.  When two
@@ -1011,6 +1012,9 @@ def assign_keys(entries: Iterable[Entry], formula: str | None = None, *, recompu
       DOI, title, authors, a fingerprint) — the first keeps the bare key, the next
       get ``a``, ``b``…  So shuffling the input or adding unrelated entries never
       changes a key.
+
+    * ``reserved`` keys (issued earlier to papers not among ``entries``, see
+      :mod:`bibkit.normalize.pinning`) are never given to an unpinned entry.
 
     Mutates ``entry.key`` (and adds problems); returns the changes.
     """
@@ -1033,6 +1037,8 @@ def assign_keys(entries: Iterable[Entry], formula: str | None = None, *, recompu
             if not is_safe_key(e.key):  # type: ignore[arg-type]
                 e.problem("unsafe-key", f"citation key {e.key!r} has characters biber or pandoc may reject; "
                           "kept because it came from the input")
+
+    taken.update(k.casefold() for k in reserved)
 
     # 2. unpinned keys kept from an earlier pass (unless recomputing)
     need: list[Entry] = [e for e in entries if not (e.key_pinned and e.key)]

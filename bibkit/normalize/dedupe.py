@@ -62,6 +62,7 @@ from .identity import (
     normalize_title,
     same_first_author,
 )
+from .pinning import add_aliases, aliases_of
 
 __all__ = ["DedupeResult", "LikelyDuplicate", "Merge", "REFERENCE_FIELDS", "dedupe", "merge_duplicates",
            "same_first_author"]
@@ -234,10 +235,6 @@ def _alias_group(name: str) -> set[str]:
     return {name}
 
 
-def _aliases_of(e: Entry) -> list[str]:
-    return [a.strip() for a in e.extra.get("ids", "").split(",") if a.strip()]
-
-
 def _absorb(kept: Entry, other: Entry, merge: Merge, label: str) -> None:
     """Fill ``kept`` from ``other`` (see module docstring); record what happened in ``merge``."""
 
@@ -334,16 +331,14 @@ def _absorb(kept: Entry, other: Entry, merge: Merge, label: str) -> None:
     kept.meta.setdefault("merged_from", []).append(label)
     kept.problems.extend(other.problems)
 
-    # keys: a key from the user's input must survive — as the key, or as an alias
-    aliases = _aliases_of(kept)
-    incoming = ([other.key] if other.key_pinned and other.key else []) + _aliases_of(other)
+    # keys: a key from the user's input (or issued earlier) must survive — as the key, or as an alias
+    incoming = ([other.key] if other.key_pinned and other.key else []) + aliases_of(other)
     if other.key_pinned and other.key and not (kept.key_pinned and kept.key):
         kept.key, kept.key_pinned = other.key, True
+        kept.record.key = other.record.key
         incoming = incoming[1:]
-    new_aliases = [a for a in incoming if a.casefold() != (kept.key or "").casefold()
-                   and a.casefold() not in {x.casefold() for x in aliases}]
+    new_aliases = add_aliases(kept, incoming)
     if new_aliases:
-        kept.extra["ids"] = ", ".join(aliases + new_aliases)
         if other.key_pinned and other.key and other.key in new_aliases:
             kept.problem(
                 "merged-key",
