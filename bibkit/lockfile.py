@@ -1,23 +1,24 @@
 """The lock file: what bibkit last wrote into an output, so the next run can tell the user's edits from its own.
 
 ``bibkit build listing.txt -o refs.bib`` writes ``refs.bib`` *and*
-``refs.bib.lock.json`` beside it.  For every entry the lock records the key
+``refs.bib.lock.json`` beside it.  The lock holds, for every entry, the key
 and where it came from (formula, input, Zotero, the user), the key's aliases,
 what identifies the paper (arXiv ID, DOI, every title it was known by, first
-author, year, the start of the abstract — and the same as the *inputs*
-described it, so the same input record is recognised whatever enrichment or
-the user made of the entry), a short hash of each field exactly
-as written (with the field group it belongs to), which field groups a service
-set, which ones the user owns (edited or deleted by hand in an earlier run),
-and the user's decision about its arXiv paper (``bibkit pick``).  Keys issued
-to papers that have left the output stay in the lock as *retired*: they are
-never given to another paper, and come back if the paper does.
+author, year — and the same as the *inputs* described it, so the same input
+record is recognised whatever enrichment or the user made of the entry),
+which field groups a service set, which ones the user owns (edited or
+deleted by hand in an earlier run), and the user's decision about its arXiv
+paper (``bibkit pick``); keys issued to papers that have left the output stay
+as *retired* entries: never given to another paper, given back if the paper
+returns.  And it holds a compressed copy of the text it wrote: when the output
+no longer matches the lock's digest, the next run compares the two, field by
+field (:func:`field_hash`), and what differs is the user's.
 
 Why a sidecar and not markers inside the ``.bib``: the ``.bib`` stays exactly
 what BibTeX, biber, editors and other tools expect (no per-entry comments a
-formatter would strip or a copy-paste would carry to another entry); a hash
-per field is enough to see an edit, so the lock stays small; and it also
-works for CSL-JSON output, which has no comments.
+formatter would strip or a copy-paste would carry to another entry); it works
+for CSL-JSON output too, which has no comments; and the comparison costs
+nothing when the user edited nothing (the digests match).
 
 It is written atomically and *before* the output, and records the SHA-256 of
 the output it describes and of the output it replaced: if a run dies between
@@ -34,10 +35,11 @@ This module only reads and writes the file; what it means is
 
 from __future__ import annotations
 
+import base64
 import datetime
 import hashlib
 import json
-import re
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,7 +52,6 @@ __all__ = ["LOCK_SUFFIX", "Lock", "LockEntry", "LockError", "field_hash", "lock_
 LOCK_SUFFIX = ".lock.json"
 #: the format of the file; a newer format than this is reported and ignored (never misread)
 FORMAT = 1
-_WS = re.compile(r"\s+")
 
 
 class LockError(ValueError):
@@ -64,8 +65,9 @@ def lock_path(output: str | Path) -> Path:
 
 
 def field_hash(raw: str) -> str:
-    """A short hash of a field's value expression, blind to line wrapping and indentation."""
-    return hashlib.sha1(_WS.sub(" ", raw).strip().encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    """A short hash of a field's value expression, blind to line wrapping and indentation (CRC-32: it only has
+    to tell a value the user changed from the one bibkit wrote, and 100,000 entries hash in a blink)."""
+    return f"{zlib.crc32(' '.join(raw.split()).encode('utf-8', 'surrogatepass')):08x}"
 
 
 def text_digest(text: str) -> str:
@@ -77,9 +79,9 @@ def text_digest(text: str) -> str:
 class LockEntry:
     """One key and what bibkit knows about the paper it names (see the module docstring).
 
-    ``fields`` maps a lower-case field name to ``[hash, group]``; ``None``
-    means the fields are unknown (a lock made by ``bibkit pick`` alone, or for
-    CSL-JSON output).
+    ``fields`` (not stored: filled by the reader of the lock from its copy of
+    the output, when needed) maps a lower-case field name to the hash of its
+    value as written, ``type`` the entry type as written; ``None``: unknown.
     """
 
     key: str
@@ -89,7 +91,7 @@ class LockEntry:
     identity: dict[str, Any] = field(default_factory=dict)
     input: dict[str, Any] | None = None  # the paper as the inputs described it, when that differs from ``identity``
     type: str | None = None
-    fields: dict[str, list[str]] | None = None
+    fields: dict[str, str] | None = None
     enriched: list[str] = field(default_factory=list)
     user_groups: list[str] = field(default_factory=list)
     deleted_groups: list[str] = field(default_factory=list)
@@ -99,7 +101,7 @@ class LockEntry:
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"source": self.source}
-        for name in ("where", "type", "fields", "decision"):
+        for name in ("where", "decision"):
             value = getattr(self, name)
             if value is not None:
                 out[name] = value
@@ -121,16 +123,12 @@ class LockEntry:
     def from_json(cls, key: str, data: dict[str, Any]) -> "LockEntry":
         if not isinstance(data, dict):
             raise LockError(f"entry {key!r} is not an object")
-        fields = data.get("fields")
-        if fields is not None and not (isinstance(fields, dict) and all(
-                isinstance(v, list) and len(v) == 2 and all(isinstance(x, str) for x in v) for v in fields.values())):
-            raise LockError(f"entry {key!r}: malformed fields")
         decision = data.get("decision")
         given = data.get("input")
         return cls(key, str(data.get("source") or "formula"), _opt_str(data.get("where")),
                    _str_list(data.get("aliases")), dict(data.get("identity") or {}),
-                   dict(given) if isinstance(given, dict) else None, _opt_str(data.get("type")),
-                   fields, _str_list(data.get("enriched")), _str_list(data.get("user_groups")),
+                   dict(given) if isinstance(given, dict) else None, None,
+                   None, _str_list(data.get("enriched")), _str_list(data.get("user_groups")),
                    _str_list(data.get("deleted_groups")), decision if isinstance(decision, dict) else None,
                    bool(data.get("user_added")), bool(data.get("retired")))
 
@@ -153,6 +151,20 @@ class Lock:
     previous_digest: str | None = None
     written_at: str | None = None
     entries: dict[str, LockEntry] = field(default_factory=dict)
+    written: str | None = None  # the text bibkit wrote, zlib-compressed and base64-encoded
+
+    def set_text(self, text: str) -> None:
+        """Keep a (compressed) copy of the output text this lock describes."""
+        self.written = base64.b64encode(zlib.compress(text.encode("utf-8", "surrogatepass"), 1)).decode("ascii")
+
+    def text(self) -> str | None:
+        """The output text bibkit wrote (``None`` when the lock has no copy, or a damaged one)."""
+        if not self.written:
+            return None
+        try:
+            return zlib.decompress(base64.b64decode(self.written)).decode("utf-8", "surrogatepass")
+        except (ValueError, zlib.error, UnicodeDecodeError):
+            return None
 
     def find(self, key: str) -> LockEntry | None:
         """The entry named ``key`` — its key or one of its aliases (case-insensitive, as BibTeX compares keys)."""
@@ -173,7 +185,21 @@ class Lock:
             "previous_digest": self.previous_digest,
             "written_at": self.written_at,
             "entries": {k: e.as_json() for k, e in self.entries.items()},
+            "written": self.written,
         }
+
+    def dumps(self) -> str:
+        """The file's text: compact JSON with one entry per line (small, and a readable diff under git)."""
+        head = {k: v for k, v in self.as_json().items() if k not in ("entries", "written")}
+        lines = [json.dumps(head, ensure_ascii=False)[:-1] + ', "entries": {']
+        items = list(self.entries.items())
+        for n, (key, entry) in enumerate(items):
+            comma = "," if n < len(items) - 1 else ""
+            lines.append(json.dumps(key, ensure_ascii=False) + ": "
+                         + json.dumps(entry.as_json(), ensure_ascii=False, separators=(",", ":")) + comma)
+        lines.append("},")
+        lines.append('"written": ' + json.dumps(self.written) + "}")
+        return "\n".join(lines) + "\n"
 
 
 def read_lock(path: str | Path) -> Lock | None:
@@ -198,7 +224,8 @@ def read_lock(path: str | Path) -> Lock | None:
     if not isinstance(entries_data, dict):
         raise LockError(f"{p.name} has no entries")
     lock = Lock(str(data.get("output") or ""), str(data.get("format") or "bibtex"), _opt_str(data.get("digest")),
-                _opt_str(data.get("previous_digest")), _opt_str(data.get("written_at")))
+                _opt_str(data.get("previous_digest")), _opt_str(data.get("written_at")),
+                written=data.get("written") if isinstance(data.get("written"), str) else None)
     for key, value in entries_data.items():
         lock.entries[str(key)] = LockEntry.from_json(str(key), value)
     return lock
@@ -207,5 +234,4 @@ def read_lock(path: str | Path) -> Lock | None:
 def write_lock(path: str | Path, lock: Lock) -> None:
     """Write the lock atomically (a reader sees the old lock or the new one, never a mix)."""
     lock.written_at = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat()
-    text = json.dumps(lock.as_json(), ensure_ascii=False, indent=1, sort_keys=False) + "\n"
-    atomic_write_text(path, text)
+    atomic_write_text(path, lock.dumps())

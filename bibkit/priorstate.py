@@ -34,8 +34,8 @@ from .lockfile import field_hash
 from .model import BibOrigin, Entry, Link, LinkKind, Provenance
 from .record import FieldEdit
 
-__all__ = ["ENRICHED", "EditSet", "PRIOR_SOURCE", "SERVICE_SOURCES", "detect_edits", "enriched_groups",
-           "fields_by_group", "protect", "set_group", "settle"]
+__all__ = ["ENRICHED", "EditSet", "PRIOR_SOURCE", "SERVICE_SOURCES", "WRITTEN_GROUPS", "detect_edits",
+           "enriched_groups", "fields_by_group", "protect", "set_group", "settle"]
 
 #: provenance sources meaning "a service said so" (arXiv, Hugging Face, GitHub)
 SERVICE_SOURCES = frozenset({"arxiv", "hf", "github"})
@@ -46,6 +46,16 @@ ENRICHED = "enriched"
 #: groups the writer makes up itself (an author-less entry's sort ``key``) or the key machinery owns (``ids``)
 _NOT_DATA = frozenset({"extra:key", "extra:ids"})
 _BOOKKEEPING = "__groups__"
+#: the field group each field the BibTeX/BibLaTeX writer writes holds (:mod:`bibkit.writers.bibtex`): what a
+#: field bibkit wrote and the user deleted stood for.  Any other field is an extra (``extra:<name>``).
+WRITTEN_GROUPS = {
+    "author": "authors", "editor": "editors", "title": "title", "booktitle": "booktitle", "journal": "journal",
+    "journaltitle": "journal", "year": "date", "month": "date", "day": "date", "date": "date", "volume": "volume",
+    "number": "number", "pages": "pages", "publisher": "publisher", "doi": "ids.doi", "eprint": "ids.arxiv",
+    "archiveprefix": "ids.arxiv", "eprinttype": "ids.arxiv", "primaryclass": "primary_class",
+    "eprintclass": "primary_class", "url": "url", "isbn": "ids.isbn", "issn": "ids.issn", "pmid": "ids.pmid",
+    "note": "note", "keywords": "tags", "github": "github", "abstract": "abstract",
+}
 
 
 @dataclass
@@ -71,11 +81,11 @@ def fields_by_group(origin: BibOrigin) -> dict[str, tuple[str, ...]]:
     return {g: tuple(names) for g, names in out.items()}
 
 
-def detect_edits(prior: Entry, written: dict[str, list[str]], written_type: str | None) -> EditSet:
+def detect_edits(prior: Entry, written: dict[str, str], written_type: str | None) -> EditSet:
     """What the user did to ``prior`` (the entry as it stands in the output) since bibkit wrote it.
 
     ``written`` is the lock's record of that entry: lower-case field name →
-    ``[hash, group]``; ``written_type`` the entry type as written.
+    hash of the value as written; ``written_type`` the entry type as written.
     """
     edits = EditSet()
     origin = prior.bib
@@ -87,10 +97,11 @@ def detect_edits(prior: Entry, written: dict[str, list[str]], written_type: str 
         group = groups.get(name, "extra:" + name)
         now.setdefault(group, []).append(name)
         was = written.get(name)
-        if was is None or was[0] != field_hash(raw_value(origin, name)):
+        if was is None or was != field_hash(raw_value(origin, name)):
             edits.changed.setdefault(group, ())
-    for name, (_hash, group) in written.items():
+    for name in written:
         if name not in origin.fields:
+            group = WRITTEN_GROUPS.get(name, "extra:" + name)
             if group in now:
                 edits.changed.setdefault(group, ())
             else:

@@ -457,3 +457,32 @@ def _patch_item(z: FakeZotero, key: str, data: dict) -> None:
         "If-Unmodified-Since-Version": str(current["version"])})
     with urllib.request.urlopen(request, timeout=10) as response:
         assert response.status == 204
+
+
+def test_the_example_paper_keeps_its_keys_when_the_listing_is_enriched(world, tmp_path):
+    """examples/paper/build.sh with the services up: every paper is enriched (so the formula would put authors
+    and years into new keys), yet body.tex's keys — pinned by keys.bib — all resolve, and the paper compiles
+    without a warning."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from texutil import require_tex
+
+    require_tex("pdflatex", "bibtex", "biber")
+    world.online()
+    work = tmp_path / "paper"
+    work.mkdir()
+    for item in (ROOT / "examples" / "paper").iterdir():
+        if item.suffix in (".tex", ".sh") or item.name == "keys.bib":
+            shutil.copy2(item, work / item.name)
+    env = dict(os.environ, BIBKIT=f"{sys.executable} -m bibkit", LISTING=str(EXAMPLE), RULES=str(RULES))
+    proc = subprocess.run(["bash", "build.sh"], cwd=work, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert "OK: paper.pdf and paper-biblatex.pdf" in proc.stdout
+    refs = entries_by_key(work / "refs.bib")
+    assert refs["SurveyMixtureExperts"].ids.arxiv == "2407.18225"  # enriched, key kept
+    assert sum(1 for e in refs.values() if e.ids.arxiv) >= 80
+    cited = set(re.findall(r"^@\w+\{([^,]+),", (ROOT / "examples" / "paper" / "keys.bib").read_text(), re.M))
+    assert len(cited) == 15 and cited <= set(refs)

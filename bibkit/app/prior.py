@@ -36,13 +36,15 @@ from ..priorstate import (
 from ..record import Decision, KeySource
 from ..sources import read_path, read_text
 from ..sources.bibfile import raw_value
+from ..sources.bibscan import scan
 from .options import WriteOptions
 
 __all__ = ["PriorState", "decide", "load_prior", "pin_prior", "repin_prior", "settle_prior", "write_locked"]
 
 _BIB_FORMATS = ("bibtex", "biblatex")
-#: how much of an abstract the lock keeps to recognise a paper that left the output
-_ABSTRACT_CHARS = 2000
+#: how much of an abstract the lock keeps to recognise a paper by (enough words for the identity module's
+#: containment test; the output itself holds the whole abstract of every paper still in it)
+_ABSTRACT_CHARS = 600
 _SOURCES = {"formula": KeySource.ISSUED, "issued": KeySource.ISSUED, "zotero": KeySource.ZOTERO,
             "keys-from": KeySource.KEYS_FROM, "input": KeySource.USER, "user": KeySource.USER}
 
@@ -67,17 +69,19 @@ class PriorState:
     notices: list[str] = field(default_factory=list)
     backup: Path | None = None
     pin: PinResult | None = None
-    strings: list[Any] = field(default_factory=list)
     user_added: set[str] = field(default_factory=set)  # keys of entries kept as the user added them
+    _by_key: dict[str, PriorRecord] | None = field(default=None, repr=False)
 
     def record(self, key: str | None) -> PriorRecord | None:
         """The prior record of the output (or lock) with this key."""
         if not key:
             return None
-        for rec in self.records:
-            if rec.key == key and rec.source is not KeySource.KEYS_FROM and rec.source is not KeySource.ZOTERO:
-                return rec
-        return None
+        if self._by_key is None:  # records are not added to once loaded
+            self._by_key = {}
+            for rec in self.records:
+                if rec.source is not KeySource.KEYS_FROM and rec.source is not KeySource.ZOTERO:
+                    self._by_key.setdefault(rec.key, rec)
+        return self._by_key.get(key)
 
     @property
     def reserved(self) -> set[str]:
@@ -101,41 +105,47 @@ def _writes_file(out: str | None) -> bool:
 
 
 def load_prior(out: str | None, keys_from: Sequence[str] = (), *, to: str = "bibtex",
-               inputs: Sequence[str] = ()) -> PriorState:
+               inputs: Sequence[str] = (), read: Document | None = None) -> PriorState:
     """Read the prior state of ``out`` (its content and lock) and of each ``--keys-from`` file.
 
     A ``--keys-from`` file that cannot be read is an :class:`~bibkit.errors.InputError`
     (exit 3); the output and its lock never stop a run: what cannot be used
-    is said in :attr:`PriorState.notices` and left alone.
+    is said in :attr:`PriorState.notices` and left alone.  When the output is
+    also an input (``convert refs.bib -o refs.bib``), its entries in ``read``
+    (the inputs as read) are the prior entries: the file is not read twice.
     """
     state = PriorState()
     if _writes_file(out):
         assert out is not None
-        _load_output(state, out, to, backup=not any(same_file(out, p) for p in inputs))
+        same = next((p for p in inputs if same_file(out, p)), None)
+        reuse = [e for e in read.entries if e.key and e.origin is not None and e.origin.file == same] \
+            if same is not None and read is not None else None
+        _load_output(state, out, to, backup=same is None, entries=reuse)
     for path in keys_from:
         _load_keys_from(state, path)
     return state
 
 
-def _load_output(state: PriorState, out: str, to: str, *, backup: bool) -> None:
+def _load_output(state: PriorState, out: str, to: str, *, backup: bool, entries: list[Entry] | None) -> None:
     state.output, state.lock_file = out, lock_path(out)
     try:
         state.lock = read_lock(state.lock_file)
     except LockError as exc:
         state.notices.append(f"{exc}; keys are still kept from {Path(out).name} itself")
     path = Path(out)
-    entries: list[Entry] = []
+    reused, entries = entries is not None, entries or []
     text = None
     if path.is_file() and to in _BIB_FORMATS and (state.lock is None or state.lock.format in _BIB_FORMATS):
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             state.notices.append(f"cannot read the previous {path.name} ({exc}); keys are kept from its lock only")
-        if text is not None:
+        if text is not None and (reused or _lock_suffices(state.lock, text_digest(text))):
+            state.digest = text_digest(text)
+        elif text is not None:
             state.digest = text_digest(text)
             doc = read_text(text, out, "bib")
             entries = [e for e in doc.entries if e.key]
-            state.strings = [b for b in doc.blocks if not isinstance(b, Entry) and b.kind in ("string", "preamble")]
             problems = [p for p in doc.all_problems() if p.is_error]
             if problems:
                 state.backup = _backup(path) if backup else None
@@ -145,6 +155,8 @@ def _load_output(state: PriorState, out: str, to: str, *, backup: bool) -> None:
     state.known = lock is not None and bool(entries)
     state.exact = lock is not None and state.digest is not None and state.digest in (lock.digest,
                                                                                      lock.previous_digest)
+    if lock is not None and entries and not state.exact:
+        _fill_written(lock, out)
     if entries and lock is None:
         if backup and state.backup is None:
             state.backup = _backup(path)
@@ -153,6 +165,24 @@ def _load_output(state: PriorState, out: str, to: str, *, backup: bool) -> None:
                              f"{path.name} are kept unless a service gives a fresher value{saved}; the lock is "
                              "written again now")
     state.records.extend(_output_records(entries, lock, state))
+
+
+def _fill_written(lock: Lock, out: str) -> None:
+    """Give each lock entry the field hashes of what bibkit wrote (from the lock's copy of the output)."""
+    text = lock.text()
+    if text is None:
+        return
+    for key, (etype, fields) in _written_fields(text, out).items():
+        le = lock.entries.get(key)
+        if le is not None:
+            le.type, le.fields = etype, fields
+
+
+def _lock_suffices(lock: Lock | None, digest: str) -> bool:
+    """Whether the lock alone says all a run needs of the previous output: the output is exactly what the lock
+    describes (no edit possible) and no field of it came from a service or the user (nothing to keep from it)."""
+    return lock is not None and digest == lock.digest and not any(
+        le.enriched or le.user_groups or le.deleted_groups or le.user_added for le in lock.entries.values())
 
 
 def _backup(path: Path) -> Path:
@@ -206,7 +236,7 @@ def _record_of(entry: Entry, le: LockEntry | None, renamed_from: LockEntry | Non
     if renamed_from is not None:
         aliases += [renamed_from.key, *renamed_from.aliases]
     user_groups, deleted = set(le.user_groups), set(le.deleted_groups)
-    if le.fields is not None and not state.exact:
+    if le.fields is not None and not state.exact:  # the output differs from what bibkit wrote: edits
         edits = detect_edits(entry, le.fields, le.type)
         user_groups |= set(edits.changed)
         deleted = (deleted | set(edits.deleted)) - set(edits.changed)
@@ -214,7 +244,8 @@ def _record_of(entry: Entry, le: LockEntry | None, renamed_from: LockEntry | Non
     return PriorRecord(entry.key or "", fp, source, le.where or state.output, tuple(dict.fromkeys(aliases)),
                        entry=entry, written=None, enriched=frozenset(le.enriched),
                        user_groups=frozenset(user_groups), deleted_groups=frozenset(deleted), decision=decision,
-                       user_added=le.user_added, titles=titles, known=le.fields is not None or le.user_added,
+                       user_added=le.user_added, titles=titles,
+                       known=state.exact or le.fields is not None or le.user_added,
                        input_fingerprint=_input_fp(le))
 
 
@@ -364,13 +395,12 @@ def write_locked(doc: Document, out: str, text: str, options: WriteOptions, stat
 def make_lock(doc: Document, out: str, text: str, to: str, state: PriorState) -> Lock:
     """The lock describing ``text``, written for ``doc`` (see :mod:`bibkit.lockfile`)."""
     lock = Lock(Path(out).name, to, text_digest(text), state.digest)
-    written: dict[str, Entry] = {}
     if to in _BIB_FORMATS:
-        written = {e.key: e for e in read_text(text, out, "bib").entries if e.key}
+        lock.set_text(text)
     for entry in doc.entries:
         if not entry.key:
             continue
-        lock.entries[entry.key] = _lock_entry(entry, written.get(entry.key), entry.key in state.user_added)
+        lock.entries[entry.key] = _lock_entry(entry, entry.key in state.user_added)
     held = {k.casefold() for k in lock.entries} | {a.casefold() for le in lock.entries.values() for a in le.aliases}
     for prior in state.records:
         if prior.source in (KeySource.KEYS_FROM, KeySource.ZOTERO) or prior.key.casefold() in held:
@@ -378,26 +408,37 @@ def make_lock(doc: Document, out: str, text: str, to: str, state: PriorState) ->
         old = state.lock.entries.get(prior.key) if state.lock is not None else None
         retired = LockEntry(prior.key, prior.source.value, prior.where, list(prior.aliases), retired=True)
         if old is not None:
-            retired.identity, retired.input, retired.decision = old.identity, old.input, old.decision
-        elif prior.entry is not None:
+            retired.identity, retired.input, retired.decision = dict(old.identity), old.input, old.decision
+        if prior.entry is not None:  # the paper leaves the output: the lock alone will recognise it now
             retired.identity = identity_of(prior.entry)
+            retired.identity["titles"] = list(dict.fromkeys([*retired.identity["titles"], *prior.titles]))
         lock.entries[prior.key] = retired
         held.add(prior.key.casefold())
     return lock
 
 
-def _lock_entry(entry: Entry, written: Entry | None, user_added: bool) -> LockEntry:
+def _written_fields(text: str, out: str) -> dict[str, tuple[str, dict[str, str]]]:
+    """``{key: (entry type, {field: hash})}`` of the text bibkit writes: what the next run compares with."""
+    blocks = scan(text)
+    if blocks is None:  # not plainly well formed (an input's own oddities copied verbatim): the full reader
+        out_map: dict[str, tuple[str, dict[str, str]]] = {}
+        for e in read_text(text, out, "bib").entries:
+            if e.key and e.bib is not None:
+                origin = e.bib
+                out_map[e.key] = (origin.entry_type.lower(),
+                                  {n: field_hash(raw_value(origin, n)) for n in origin.fields})
+        return out_map
+    return {b.key: (b.text.lower(), {name.strip().lower(): field_hash(raw) for name, raw, _line, _parts in b.fields})
+            for b in blocks if b.kind == "entry" and b.key}
+
+
+def _lock_entry(entry: Entry, user_added: bool) -> LockEntry:
     rec = key_record(entry)
-    le = LockEntry(entry.key or "", rec.source.value, rec.where, aliases_of(entry), identity_of(entry))
+    le = LockEntry(entry.key or "", rec.source.value, rec.where, aliases_of(entry),
+                   identity_of(entry, abstract=False))
     given = entry.record.input_identity
-    if given and given != le.identity:
+    if given and {k: v for k, v in given.items() if k != "abstract"} != le.identity:
         le.input = given
-    if written is not None and written.bib is not None:
-        origin = written.bib
-        groups = origin.decoded.get("__groups__") or {}
-        le.type = origin.entry_type.lower()
-        le.fields = {name: [field_hash(raw_value(origin, name)), groups.get(name, "extra:" + name)]
-                     for name in origin.fields}
     le.enriched = enriched_groups(entry)
     le.user_groups = sorted(e.group for e in entry.record.edits if e.kind != "deleted")
     le.deleted_groups = sorted(e.group for e in entry.record.edits if e.kind == "deleted")
@@ -407,8 +448,9 @@ def _lock_entry(entry: Entry, written: Entry | None, user_added: bool) -> LockEn
     return le
 
 
-def identity_of(entry: Entry) -> dict[str, Any]:
-    """What identifies the paper, for the lock: IDs, every title it was known by, first author, year, abstract."""
+def identity_of(entry: Entry, *, abstract: bool = True) -> dict[str, Any]:
+    """What identifies the paper, for the lock: IDs, every title it was known by, first author, year, and (unless
+    ``abstract`` is false: the output holds it) the start of the abstract."""
     people = entry.authors or entry.editors
     person = people[0] if people else None
     titles = [entry.title, entry.meta.get("listing_title"), *entry.meta.get("former_titles", ())]
@@ -422,6 +464,6 @@ def identity_of(entry: Entry) -> dict[str, Any]:
         out["first_author"] = person.family or person.literal or person.last
     if entry.year is not None:
         out["year"] = entry.year
-    if entry.abstract:
+    if abstract and entry.abstract:
         out["abstract"] = entry.abstract[:_ABSTRACT_CHARS]
     return out

@@ -392,7 +392,10 @@ def dedupe(doc: Document, *, key_of: Callable[[Entry], str] | None = None, merge
         target: Entry | None = None
         verdict: Judgement | None = None
         blocked = False
-        for candidate, bucket in index.candidates(fp):
+        # a renamed paper is found by its abstract in pasted records; a curated .bib entry is compared by its
+        # identifiers and title only (its abstract still vetoes a shared title), which keeps large files fast
+        curated = _is_curated(e)
+        for candidate, bucket in index.candidates(fp, by_abstract=not curated):
             cfp = index.fingerprint(candidate)
             assert cfp is not None
             v = judge(cfp, fp)
@@ -430,7 +433,7 @@ def dedupe(doc: Document, *, key_of: Callable[[Entry], str] | None = None, merge
                         why = judge(ffp, fp).why_not if ffp is not None else None
                         same_title_why[fp.titles[0]] = why or "nothing says they are the same work"
                     members.append(e)
-            index.add(fp, e)
+            index.add(fp, e, by_abstract=not curated)
             continue
         assert verdict is not None
         reasons: list[str] = ["title" if (verdict.by or "title").startswith("title") else (verdict.by or "title")]
@@ -443,7 +446,8 @@ def dedupe(doc: Document, *, key_of: Callable[[Entry], str] | None = None, merge
         merged_key = e.key or (key_of(e) if key_of else None)
         merge = Merge(kept=target, merged=e, reasons=tuple(reasons), merged_key=merged_key)
         _absorb(target, e, merge, label)
-        index.add(Fingerprint.from_entry(target), target)  # the kept entry may have gained identifiers
+        index.add(Fingerprint.from_entry(target), target, by_abstract=not _is_curated(target))  # it may have
+        # gained identifiers
         removed.add(id(e))
         result.merges.append(merge)
 

@@ -48,7 +48,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, Generic, Iterable, Iterator, Sequence, TypeVar
 
 from rapidfuzz import fuzz
@@ -94,6 +94,9 @@ SHORT_ABSTRACT_CONTRADICTS = 0.65
 #: how many records of one bucket a lookup compares at most (keeps pathological inputs — a thousand
 #: entries titled "Editorial" — linear; the most recent records of the bucket are the ones compared).
 BUCKET_CAP = 64
+#: a run of abstract words shared by more records than this is boilerplate ("In this paper we propose a
+#: novel …", a template), not a fingerprint: its bucket is no longer offered (as a search engine drops stop words)
+ABSTRACT_BUCKET_LIMIT = 8
 
 # =========================================================================== identifiers
 
@@ -183,6 +186,11 @@ def comparable_title(title: str | None) -> str:
     rendered, then :func:`normalize_title`."""
     if not title:
         return ""
+    return _comparable(title)
+
+
+@lru_cache(maxsize=65536)
+def _comparable(title: str) -> str:
     if "<" in title:
         title = _MARKUP.sub("", title)
     return normalize_title(render_math(title))
@@ -335,7 +343,7 @@ class Fingerprint:
     doi: str | None = None
     titles: tuple[str, ...] = ()
     first_author: frozenset[str] = frozenset()
-    first_author_label: str = ""
+    first_author_person: Person | str | None = None  # for messages only (shown by first_author_label)
     year: int | None = None
     abstract: str | None = None
     key: str | None = None
@@ -352,7 +360,7 @@ class Fingerprint:
             doi=journal_doi(entry),
             titles=_title_keys(titles),
             first_author=family_names(person) if person else frozenset(),
-            first_author_label=person.display() if person else "",
+            first_author_person=person,
             year=entry.year,
             abstract=entry.abstract or None,
             key=entry.key,
@@ -382,9 +390,15 @@ class Fingerprint:
             arxiv=arxiv.casefold() if arxiv else None,
             doi=dkey if dkey and not arxiv_id_of_doi(dkey) else None,
             titles=_title_keys([title, *titles]),
-            first_author=names, first_author_label=shown, year=year, abstract=abstract or None, key=key,
+            first_author=names, first_author_person=shown, year=year, abstract=abstract or None, key=key,
             label=label or key or title or "",
         )
+
+    @property
+    def first_author_label(self) -> str:
+        """The first author as a person would name them (for messages)."""
+        who = self.first_author_person
+        return who.display() if isinstance(who, Person) else (who or "")
 
     @cached_property
     def abstract_words(self) -> list[str]:
@@ -392,18 +406,25 @@ class Fingerprint:
 
     @cached_property
     def abstract_keys(self) -> tuple[str, ...]:
-        """Bucket keys for abstracts: runs of content words from the start and from the middle.
+        """Bucket keys for abstracts: the first and the last eight content words.
 
-        Two versions of one abstract (listing vs arXiv, v1 vs v3) nearly always
-        share one of these runs; different abstracts never do.
+        Two versions of one abstract (listing vs arXiv, v1 vs v3, one cut short)
+        nearly always share its start or its end; different abstracts do not.
+        Read from the two ends of the text only, with a plain tokeniser: every
+        record of a 100,000-entry file gets these keys, so they must cost next
+        to nothing (the full comparison, :meth:`abstract_similarity`, runs only
+        for the few records that share a key).
         """
-        words = self.abstract_words
-        if len(words) < MIN_ABSTRACT_WORDS:
+        text = self.abstract
+        if not text:
             return ()
-        keys = [" ".join(words[:8])]
-        mid = len(words) // 2
-        keys.append(" ".join(words[mid:mid + 8]))
-        keys.append(" ".join(words[-8:]))
+        head = _bucket_words(text[:_KEY_CHARS])
+        if len(head) < MIN_ABSTRACT_WORDS and len(text) <= _KEY_CHARS:
+            return ()
+        tail = _bucket_words(text[-_KEY_CHARS:])[1:] if len(text) > _KEY_CHARS else head  # [1:]: maybe cut
+        keys = [" ".join(head[:8])] if len(head) >= 8 else []
+        if len(tail) >= 8:
+            keys.append(" ".join(tail[-8:]))
         return tuple(dict.fromkeys(keys))
 
     def abstract_similarity(self, other: "Fingerprint") -> float | None:
@@ -417,8 +438,24 @@ class Fingerprint:
         return fuzz.ratio(normalize_title(self.abstract), normalize_title(other.abstract)) / 100.0
 
 
+#: how much of each end of an abstract its bucket keys are read from
+_KEY_CHARS = 320
+_KEY_WORD = re.compile(r"[^\W_]+")
+
+
+def _bucket_words(text: str) -> list[str]:
+    """Content words for bucket keys only: case-folded runs of letters and digits, stop words dropped."""
+    return [w for w in _KEY_WORD.findall(text.casefold()) if w not in STOPWORDS]
+
+
 def _title_keys(titles: Iterable[str | None]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(k for k in (title_key(t) for t in titles if t) if k))
+    out: list[str] = []
+    for title in titles:
+        if title:
+            k = title_key(title)
+            if k and k not in out:
+                out.append(k)
+    return tuple(out)
 
 
 # =========================================================================== the rules
@@ -517,7 +554,9 @@ class IdentityIndex(Generic[T]):
     def fingerprint(self, value: T) -> Fingerprint | None:
         return self._fp.get(id(value))
 
-    def add(self, fp: Fingerprint, value: T) -> None:
+    def add(self, fp: Fingerprint, value: T, *, by_abstract: bool = True) -> None:
+        """Register ``value`` under its fingerprint's keys; ``by_abstract=False`` leaves out the abstract
+        buckets (for records only ever compared through their identifiers and titles)."""
         vid = id(value)
         old = self._fp.get(vid)
         self._fp[vid], self._values[vid] = fp, value
@@ -532,8 +571,10 @@ class IdentityIndex(Generic[T]):
         put(self.by_doi, fp.doi)
         put(self.by_key, fp.key.casefold() if fp.key else None)
         for t in fp.titles:
-            bucket = self.by_title.setdefault(t, _TitleBucket())
-            if old is not None and t in old.titles and any(x is value for x in bucket.order[-BUCKET_CAP:]):
+            bucket = self.by_title.get(t)
+            if bucket is None:
+                bucket = self.by_title[t] = _TitleBucket()
+            elif old is not None and t in old.titles and any(x is value for x in bucket.order[-BUCKET_CAP:]):
                 continue
             bucket.order.append(value)
             if fp.first_author:
@@ -541,12 +582,15 @@ class IdentityIndex(Generic[T]):
                     bucket.by_author.setdefault(name, []).append(value)
             else:
                 bucket.authorless.append(value)
-        for k in fp.abstract_keys:
-            put(self.by_abstract, k)
+        for k in fp.abstract_keys if by_abstract else ():
+            shared = self.by_abstract.get(k)
+            if shared is None or len(shared) <= ABSTRACT_BUCKET_LIMIT:  # past the limit: boilerplate, never offered
+                put(self.by_abstract, k)
 
-    def candidates(self, fp: Fingerprint, *, by_key: bool = False) -> Iterator[tuple[T, str]]:
+    def candidates(self, fp: Fingerprint, *, by_key: bool = False, by_abstract: bool = True
+                   ) -> Iterator[tuple[T, str]]:
         """Values sharing a bucket with ``fp``, each once, as ``(value, bucket)``: arXiv ID, DOI,
-        (citation key when ``by_key``), title, abstract.
+        (citation key when ``by_key``), title, abstract (unless ``by_abstract`` is false).
 
         Within a title bucket only records that could be the same work are
         offered: those with one of ``fp``'s first-author names or with no
@@ -576,8 +620,10 @@ class IdentityIndex(Generic[T]):
                 yield from offer(bucket.authorless[-BUCKET_CAP:], "title")
             else:
                 yield from offer(bucket.order[-BUCKET_CAP:], "title")
-        for k in fp.abstract_keys:
-            yield from offer(self.by_abstract.get(k, ())[-BUCKET_CAP:], "abstract")
+        for k in fp.abstract_keys if by_abstract and self.by_abstract else ():
+            shared = self.by_abstract.get(k, ())
+            if len(shared) <= ABSTRACT_BUCKET_LIMIT:
+                yield from offer(shared, "abstract")
 
     def title_bucket(self, title: str) -> list[T]:
         """Every value registered under a title key (in order of registration)."""

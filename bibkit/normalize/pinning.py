@@ -160,11 +160,49 @@ class PinResult:
 def match_priors(entries: Sequence[Entry], priors: Sequence[PriorRecord]) -> list[tuple[Entry, PriorRecord, Judgement]]:
     """Pair entries with prior records of the same paper, one to one, strongest evidence first.
 
-    A prior record with no title, identifier or abstract in common with any
-    entry is never compared (the identity index buckets them), so this is
-    linear in practice.  Prior records of Zotero items must be corroborated
-    (a title alone is not enough in a library that is not ours).
+    An input ``.bib`` entry is first paired with the prior record of its own
+    key (unless they contradict each other).  The others are looked up in the
+    identity module's buckets — the prior record's input record first, then
+    what the paper is known by — so a prior record with no title, identifier
+    or abstract in common with an entry is never compared: linear in practice.
+    Prior records of Zotero items must be corroborated (a title alone is not
+    enough in a library that is not ours).
     """
+    if not priors or not entries:
+        return []
+    by_key: dict[str, list[PriorRecord]] = {}
+    for prior in priors:
+        by_key.setdefault(prior.key, []).append(prior)
+    pairs: list[tuple[tuple[int, int, int], int, Entry, PriorRecord, Judgement]] = []
+    rest: list[tuple[int, Entry]] = []
+    for n, entry in enumerate(entries):
+        found = False
+        for prior in by_key.get(entry.key or "", ()) if entry.key_pinned else ():
+            verdict = judge(prior.fingerprint, Fingerprint.from_entry(entry))
+            if verdict.same or verdict.why_not is None:  # the same key, and nothing says another paper
+                pairs.append(((_SOURCE_RANK.get(prior.source, 9), _EVIDENCE_RANK["input"], n), n, entry, prior,
+                              Judgement(True, "key", corroborated=verdict.corroborated)))
+                found = True
+        if not found:
+            rest.append((n, entry))
+    if rest:
+        claimed = {id(p[3]) for p in pairs}
+        pairs += _identity_pairs(rest, [p for p in priors if id(p) not in claimed])
+    pairs.sort(key=lambda p: p[0])
+    taken_entries: set[int] = set()
+    taken_priors: set[int] = set()
+    out: list[tuple[Entry, PriorRecord, Judgement]] = []
+    for _rank, n, entry, prior, verdict in pairs:
+        if n in taken_entries or id(prior) in taken_priors:
+            continue
+        taken_entries.add(n)
+        taken_priors.add(id(prior))
+        out.append((entry, prior, verdict))
+    return out
+
+
+def _identity_pairs(entries: list[tuple[int, Entry]], priors: Sequence[PriorRecord]
+                    ) -> list[tuple[tuple[int, int, int], int, Entry, PriorRecord, Judgement]]:
     index: IdentityIndex[PriorRecord] = IdentityIndex()
     inputs: IdentityIndex[PriorRecord] = IdentityIndex()
     for prior in priors:
@@ -172,7 +210,7 @@ def match_priors(entries: Sequence[Entry], priors: Sequence[PriorRecord]) -> lis
         if prior.input_fingerprint is not None:
             inputs.add(prior.input_fingerprint, prior)
     pairs: list[tuple[tuple[int, int, int], int, Entry, PriorRecord, Judgement]] = []
-    for n, entry in enumerate(entries):
+    for n, entry in entries:
         fp = Fingerprint.from_entry(entry)
         for prior, _bucket in inputs.candidates(fp):
             assert prior.input_fingerprint is not None
@@ -188,17 +226,7 @@ def match_priors(entries: Sequence[Entry], priors: Sequence[PriorRecord]) -> lis
                 continue
             rank = (_SOURCE_RANK.get(prior.source, 9), _EVIDENCE_RANK.get(verdict.by or "title", 4), n)
             pairs.append((rank, n, entry, prior, verdict))
-    pairs.sort(key=lambda p: p[0])
-    taken_entries: set[int] = set()
-    taken_priors: set[int] = set()
-    out: list[tuple[Entry, PriorRecord, Judgement]] = []
-    for _rank, n, entry, prior, verdict in pairs:
-        if n in taken_entries or id(prior) in taken_priors:
-            continue
-        taken_entries.add(n)
-        taken_priors.add(id(prior))
-        out.append((entry, prior, verdict))
-    return out
+    return pairs
 
 
 def repin(result: PinResult, entries: Sequence[Entry]) -> list[tuple[Entry, PriorRecord, Judgement]]:
