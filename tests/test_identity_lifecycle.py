@@ -486,3 +486,39 @@ def test_the_example_paper_keeps_its_keys_when_the_listing_is_enriched(world, tm
     assert sum(1 for e in refs.values() if e.ids.arxiv) >= 80
     cited = set(re.findall(r"^@\w+\{([^,]+),", (ROOT / "examples" / "paper" / "keys.bib").read_text(), re.M))
     assert len(cited) == 15 and cited <= set(refs)
+
+
+def test_a_key_renamed_by_hand_is_the_users_and_the_old_one_stays_an_alias(tmp_path):
+    out = tmp_path / "refs.bib"
+    assert build(out) == ExitCode.OK  # offline
+    text = out.read_text(encoding="utf-8")
+    out.write_text(text.replace("@misc{SurveyMixtureExperts,", "@misc{moeSurvey,"), encoding="utf-8")
+    report = tmp_path / "r.json"
+    assert build(out, report=report) == ExitCode.OK
+    entries = entries_by_key(out)
+    assert "SurveyMixtureExperts" not in entries and entries["moeSurvey"].extra["ids"] == "SurveyMixtureExperts"
+    row = next(e for e in json.loads(report.read_text())["entries"] if e["key"] == "moeSurvey")
+    assert row["key_source"]["source"] == "user"
+    assert build(out, "--rekey") == ExitCode.USAGE  # the user's key: --force needed
+    assert keys_of(out).count("moeSurvey") == 1
+
+
+def test_without_the_local_api_a_paper_saved_before_enrichment_is_not_saved_again(monkeypatch, tmp_path):
+    """Zotero 7 with the local API off: the bridge cannot read the library, only its own record of what it
+    saved.  The offline sync saved each paper under its citation key; the online one knows it by its arXiv ID
+    too — the record is found by the (kept) citation key, and nothing is saved twice."""
+    corpus = load_corpus()
+    with ArxivDouble(corpus) as ax, HfDouble(corpus) as hf, GitHubDouble.from_example() as gh, \
+            FakeZotero(version="7.0.32", local_api=False) as z:
+        monkeypatch.setenv("BIBKIT_ZOTERO_URL", z.url)
+        z.add_collection("Reading")
+        z.select("Reading")
+        refs = tmp_path / "refs.bib"
+        assert build(refs, "--zotero-collection", "Reading") == ExitCode.OK
+        top = [i for i in z.items() if i["itemType"] not in ("attachment", "note")]
+        assert len(top) == 86
+        World(monkeypatch, corpus, ax, hf, gh, z).online()
+        report = tmp_path / "r.json"
+        assert build(refs, "--zotero-collection", "Reading", report=report) == ExitCode.OK
+        assert len([i for i in z.items() if i["itemType"] not in ("attachment", "note")]) == 86
+        assert json.loads(report.read_text())["zotero"]["counts"] == {"unchanged": 86}

@@ -90,6 +90,12 @@ def item_key_for(entry: Entry) -> str | None:
     return key_from_text(f"item:{identity}") if identity else None
 
 
+def citation_key_item_key(entry: Entry) -> str | None:
+    """The item key :func:`item_key_for` gives an entry known by its citation key alone (as an entry with no
+    arXiv ID or DOI is): how the bridge recognises its record of a paper saved before enrichment."""
+    return key_from_text(f"item:key:{entry.key.strip()}") if entry.key else None
+
+
 def attachment_key_for(parent_key: str, url: str) -> str:
     """Deterministic key of a linked-URL attachment (one per parent and URL)."""
     return key_from_text(f"attachment:{parent_key}:{url.strip().rstrip('/').lower()}")

@@ -37,7 +37,7 @@ from bibkit.model import Entry, PartialDate
 from bibkit.normalize.identity import Fingerprint, judge, titles_compatible
 
 from . import extra as extra_lines
-from .itemkeys import attachment_key_for, entry_identity, item_key_for
+from .itemkeys import attachment_key_for, citation_key_item_key, entry_identity, item_key_for
 from .library import LibraryIndex, Match, Snapshot, normalise_path, pick
 from .mapping import (
     ItemDraft,
@@ -452,8 +452,13 @@ def _plan_entry(i: int, entry: Entry, ctx: _Context, record: dict[str, dict[str,
 
 def _plan_blind(i: int, entry: Entry, draft: ItemDraft, own_key: str | None, ctx: _Context,
                 record: dict[str, dict[str, Any]], resave_unknown: bool) -> PlannedItem:
-    """Planning without reading the library: only the bridge's own record of earlier saves helps."""
-    seen = record.get(own_key or "")
+    """Planning without reading the library: only the bridge's own record of earlier saves helps.
+
+    The record is looked up by the entry's identity key and, failing that, by the key its citation key alone
+    gives: citation keys are kept from run to run, so a paper saved before it had an arXiv ID (an offline
+    build) is still known once enrichment found one.
+    """
+    seen = record.get(own_key or "") or record.get(citation_key_item_key(entry) or "")
     planned = PlannedItem(i, entry, Action.CREATE, draft, key=None)
     if draft.attachment:
         planned.attachment = dict(draft.attachment)

@@ -214,8 +214,8 @@ def build(
     result = BuildResult(doc, len(doc), out)
     progress("read", result.read, result.read, "")
     writes = out is not None and not options.dry_run
-    result.prior = prior = load_prior(out if writes else None, read.keys_from, to=options.write.to, inputs=inputs,
-                                      read=doc)
+    result.prior = prior = load_prior(out, read.keys_from, to=options.write.to, inputs=inputs, read=doc,
+                                      dry_run=not writes)
     pin_prior(doc, prior)
     first = normalise(doc, key_format=formula, dedupe=read.dedupe, merge_curated=read.merge_duplicates,
                       reserved=prior.reserved)

@@ -105,7 +105,7 @@ def _writes_file(out: str | None) -> bool:
 
 
 def load_prior(out: str | None, keys_from: Sequence[str] = (), *, to: str = "bibtex",
-               inputs: Sequence[str] = (), read: Document | None = None) -> PriorState:
+               inputs: Sequence[str] = (), read: Document | None = None, dry_run: bool = False) -> PriorState:
     """Read the prior state of ``out`` (its content and lock) and of each ``--keys-from`` file.
 
     A ``--keys-from`` file that cannot be read is an :class:`~bibkit.errors.InputError`
@@ -113,6 +113,7 @@ def load_prior(out: str | None, keys_from: Sequence[str] = (), *, to: str = "bib
     is said in :attr:`PriorState.notices` and left alone.  When the output is
     also an input (``convert refs.bib -o refs.bib``), its entries in ``read``
     (the inputs as read) are the prior entries: the file is not read twice.
+    ``dry_run``: nothing will be written, so nothing is backed up either.
     """
     state = PriorState()
     if _writes_file(out):
@@ -120,7 +121,7 @@ def load_prior(out: str | None, keys_from: Sequence[str] = (), *, to: str = "bib
         same = next((p for p in inputs if same_file(out, p)), None)
         reuse = [e for e in read.entries if e.key and e.origin is not None and e.origin.file == same] \
             if same is not None and read is not None else None
-        _load_output(state, out, to, backup=same is None, entries=reuse)
+        _load_output(state, out, to, backup=same is None and not dry_run, entries=reuse)
     for path in keys_from:
         _load_keys_from(state, path)
     return state
