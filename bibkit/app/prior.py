@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from ..errors import InputError
+from ..errors import InputError, OutputError
 from ..fileio import atomic_write_text, backup_path, same_file
 from ..lockfile import Lock, LockEntry, LockError, field_hash, lock_path, read_lock, text_digest, write_lock
 from ..model import Document, Entry
@@ -41,7 +41,8 @@ from .options import WriteOptions
 
 __all__ = ["PriorState", "decide", "load_prior", "pin_prior", "repin_prior", "settle_prior", "write_locked"]
 
-_BIB_FORMATS = ("bibtex", "biblatex")
+#: the output formats that are .bib files (``None``: entries as they were written, new ones as BibTeX)
+_BIB_FORMATS = (None, "bib", "bibtex", "biblatex")
 #: how much of an abstract the lock keeps to recognise a paper by (enough words for the identity module's
 #: containment test; the output itself holds the whole abstract of every paper still in it)
 _ABSTRACT_CHARS = 600
@@ -104,7 +105,7 @@ def _writes_file(out: str | None) -> bool:
     return not path.exists() or path.is_file()
 
 
-def load_prior(out: str | None, keys_from: Sequence[str] = (), *, to: str = "bibtex",
+def load_prior(out: str | None, keys_from: Sequence[str] = (), *, to: str | None = None,
                inputs: Sequence[str] = (), read: Document | None = None, dry_run: bool = False) -> PriorState:
     """Read the prior state of ``out`` (its content and lock) and of each ``--keys-from`` file.
 
@@ -127,7 +128,7 @@ def load_prior(out: str | None, keys_from: Sequence[str] = (), *, to: str = "bib
     return state
 
 
-def _load_output(state: PriorState, out: str, to: str, *, backup: bool, entries: list[Entry] | None) -> None:
+def _load_output(state: PriorState, out: str, to: str | None, *, backup: bool, entries: list[Entry] | None) -> None:
     state.output, state.lock_file = out, lock_path(out)
     try:
         state.lock = read_lock(state.lock_file)
@@ -149,7 +150,7 @@ def _load_output(state: PriorState, out: str, to: str, *, backup: bool, entries:
             entries = [e for e in doc.entries if e.key]
             problems = [p for p in doc.all_problems() if p.is_error]
             if problems:
-                state.backup = _backup(path) if backup else None
+                state.backup = _backup(path, text) if backup else None
                 saved = f"; a copy was saved as {state.backup.name}" if state.backup else ""
                 state.notices.append(f"the previous {path.name} has malformed parts (e.g. {problems[0]}){saved}")
     lock = state.lock
@@ -159,8 +160,8 @@ def _load_output(state: PriorState, out: str, to: str, *, backup: bool, entries:
     if lock is not None and entries and not state.exact:
         _fill_written(lock, out)
     if entries and lock is None:
-        if backup and state.backup is None:
-            state.backup = _backup(path)
+        if backup and state.backup is None and text is not None:
+            state.backup = _backup(path, text)
         saved = f" (a copy of the old file was saved as {state.backup.name})" if state.backup else ""
         state.notices.append(f"no lock file ({state.lock_file.name if state.lock_file else '?'}): fields of "
                              f"{path.name} are kept unless a service gives a fresher value{saved}; the lock is "
@@ -186,9 +187,10 @@ def _lock_suffices(lock: Lock | None, digest: str) -> bool:
         le.enriched or le.user_groups or le.deleted_groups or le.user_added for le in lock.entries.values())
 
 
-def _backup(path: Path) -> Path:
+def _backup(path: Path, text: str) -> Path:
+    """Save the previous output (as read) beside it, atomically, before this run replaces it."""
     saved = backup_path(path)
-    saved.write_bytes(path.read_bytes())
+    atomic_write_text(saved, text)
     return saved
 
 
@@ -387,15 +389,33 @@ def write_locked(doc: Document, out: str, text: str, options: WriteOptions, stat
     backup of an overwritten input (as :func:`~bibkit.app.documents.write_output`).
     """
     overwrites_input = any(same_file(out, p) for p in inputs)
+    failed: OutputError | None = None
     if _writes_file(out):
         lock = make_lock(doc, out, text, options.to, state)
-        write_lock(lock_path(out), lock)
-    return atomic_write_text(out, text, backup=overwrites_input)
+        try:
+            write_lock(lock_path(out), lock)
+        except OutputError as exc:  # the output may still be writable: it decides whether the run fails
+            failed = exc
+    saved = atomic_write_text(out, text, backup=overwrites_input)  # failing: the old output and lock stay
+    if failed is not None:
+        _forget(lock_path(out))
+        state.notices.append(f"{failed}; without it the next run cannot tell your edits of {Path(out).name} from "
+                             "bibkit's and keeps every field it cannot tell about")
+    return saved
 
 
-def make_lock(doc: Document, out: str, text: str, to: str, state: PriorState) -> Lock:
+def _forget(path: Path) -> None:
+    """Remove a lock that no longer describes the output (a stale one would make bibkit's changes look like
+    the user's edits); one that cannot be removed is left to the output's own write to fail."""
+    try:
+        path.unlink()
+    except OSError:
+        pass
+
+
+def make_lock(doc: Document, out: str, text: str, to: str | None, state: PriorState) -> Lock:
     """The lock describing ``text``, written for ``doc`` (see :mod:`bibkit.lockfile`)."""
-    lock = Lock(Path(out).name, to, text_digest(text), state.digest)
+    lock = Lock(Path(out).name, to or "bib", text_digest(text), state.digest)
     if to in _BIB_FORMATS:
         lock.set_text(text)
     for entry in doc.entries:

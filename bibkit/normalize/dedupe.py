@@ -43,6 +43,12 @@ BibLaTeX's ``ids`` field (with the merged entry's own aliases), so
 
 Duplicate detection is linear: every entry is compared only with the few
 entries sharing one of its identity buckets (:class:`~bibkit.normalize.identity.IdentityIndex`).
+
+Two rules keep a merge from breaking a bibliography (issue #16): an entry
+another entry points at (``crossref``, ``xref``, ``xdata``, ``related``,
+``entryset``) is never merged away — BibTeX would report a "bad cross
+reference" and biber a missing entry — and ``@xdata``/``@set`` entries are
+never merged at all; the pair is kept and a ``same-work`` problem names both.
 """
 
 from __future__ import annotations
@@ -62,13 +68,11 @@ from .identity import (
     normalize_title,
     same_first_author,
 )
-from .pinning import add_aliases, aliases_of
+from .pinning import REFERENCE_FIELDS, add_aliases, aliases_of
 
 __all__ = ["DedupeResult", "LikelyDuplicate", "Merge", "REFERENCE_FIELDS", "dedupe", "merge_duplicates",
-           "same_first_author"]
+           "referenced_keys", "same_first_author"]
 
-#: fields through which one entry points at another by key (BibTeX ``crossref``; biblatex's others)
-REFERENCE_FIELDS = ("crossref", "xref", "xdata", "related", "entryset")
 #: kept for callers that imported it: abstracts below this identity threshold are different work
 ABSTRACT_SIMILARITY = ABSTRACT_CONTRADICTS * 100
 
@@ -235,6 +239,32 @@ def _alias_group(name: str) -> set[str]:
     return {name}
 
 
+_NEVER_MERGED = frozenset({"xdata", "set"})
+#: model groups and the field names an entry with that group writes
+_GROUP_NAMES = {"date": ("year", "month", "day", "date"), "journal": ("journal", "journaltitle"),
+                "authors": ("author",), "editors": ("editor",), "tags": ("keywords", "keyword")}
+
+
+def referenced_keys(doc: Document) -> set[str]:
+    """Casefolded keys that some entry of ``doc`` points at through :data:`REFERENCE_FIELDS`."""
+    out: set[str] = set()
+    for e in doc.entries:
+        out.update(_references(e))
+    return out
+
+
+def _written_names(e: Entry) -> set[str]:
+    """Lower-case names of the fields ``e`` is written with (so a merge never adds a second one)."""
+    names = set(e.extra)
+    if e.bib is not None:
+        names.update(e.bib.fields)
+    if e.date:
+        names.update(_GROUP_NAMES["date"])
+    if e.journal:
+        names.update(_GROUP_NAMES["journal"])
+    return names
+
+
 def _absorb(kept: Entry, other: Entry, merge: Merge, label: str) -> None:
     """Fill ``kept`` from ``other`` (see module docstring); record what happened in ``merge``."""
 
@@ -313,6 +343,7 @@ def _absorb(kept: Entry, other: Entry, merge: Merge, label: str) -> None:
     for link in other.links:
         kept.add_link(link)
     kept.add_tags(other.tags)
+    written = _written_names(kept)
     for k, v in other.extra.items():
         if k == "ids":
             continue  # aliases are unioned below
@@ -320,7 +351,9 @@ def _absorb(kept: Entry, other: Entry, merge: Merge, label: str) -> None:
             merge.conflicts[f"extra.{k}"] = v  # the kept entry's structured date already says it
             continue
         present = [a for a in _alias_group(k) if a in kept.extra]
-        if not present:
+        if not present and k in written:
+            merge.conflicts[f"extra.{k}"] = v  # the kept entry writes this field already (e.g. its year)
+        elif not present:
             kept.extra[k] = v
             kept.provenance.setdefault(f"extra.{k}", provenance(f"extra.{k}"))
             merge.filled.append(f"extra.{k}")
@@ -408,9 +441,14 @@ def dedupe(doc: Document, *, key_of: Callable[[Entry], str] | None = None, merge
             if points_at(e, candidate) or points_at(candidate, e):
                 blocked = True  # a child and the parent it crossrefs (an @inbook and its @book): not duplicates
                 break
+            if e.entry_type in _NEVER_MERGED or candidate.entry_type in _NEVER_MERGED:
+                kind = e.entry_type if e.entry_type in _NEVER_MERGED else candidate.entry_type
+                keep_apart("reference", candidate, e, f"@{kind} entries are never merged")
+                blocked = True
+                break
             if is_target(e):
-                keep_apart("reference", candidate, e, "looks like the same work, but it is the target of a "
-                           "crossref/xref/xdata/related field, so it was not merged away")
+                keep_apart("reference", candidate, e, f"other entries point at {e.key!r} (crossref/xref/xdata/"
+                           "related/entryset)")
                 blocked = True
                 break
             if _is_curated(candidate) and _is_curated(e) and not merge_curated and v.by not in ("arxiv", "doi"):
@@ -475,8 +513,10 @@ def dedupe(doc: Document, *, key_of: Callable[[Entry], str] | None = None, merge
                        + (f" (and {len(group.entries) - 2} more)" if len(group.entries) > 2 else "")
                        + f": same work by title, but {what} differ; kept apart "
                        "(merge them with --merge-duplicates, or fix the entries)")
-        else:
-            message = f"likely duplicate of {_label(group.entries[0], key_of)}: {group.reason}"
+        else:  # a reference target or an @xdata/@set entry: the same work, kept so nothing breaks
+            group.entries[1].problem("same-work", f"the same work as {_label(group.entries[0], key_of)}, but "
+                                     f"{group.reason}; kept both", "info")
+            continue
         group.entries[1].problem("likely-duplicate", message)
 
     if removed:

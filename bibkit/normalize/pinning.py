@@ -37,10 +37,13 @@ from .citekeys import KeyChange, assign_keys
 from .identity import Fingerprint, IdentityIndex, Judgement, judge
 
 __all__ = [
-    "PinResult", "PinnedKeyError", "PriorRecord", "add_aliases", "aliases_of", "key_record", "match_priors",
-    "pin_keys", "pinned_keys", "rekey", "repin",
+    "PinResult", "PinnedKeyError", "PriorRecord", "REFERENCE_FIELDS", "add_aliases", "aliases_of", "key_record",
+    "match_priors", "merge_aliases", "pin_keys", "pinned_keys", "rekey", "repin",
 ]
 
+#: fields through which one entry points at another by key (BibTeX ``crossref``; biblatex's others): they follow
+#: a key that is renamed, and their targets are never merged away (:mod:`.dedupe`)
+REFERENCE_FIELDS = ("crossref", "xref", "xdata", "related", "entryset")
 #: how strongly a kind of evidence ties an entry to a prior record (lower is stronger; "input": the same input
 #: record as before)
 _EVIDENCE_RANK = {"input": -1, "arxiv": 0, "doi": 0, "title+author": 1, "title+abstract": 1, "abstract": 2,
@@ -76,23 +79,27 @@ def aliases_of(entry: Entry) -> list[str]:
     return [a.strip() for a in entry.extra.get("ids", "").split(",") if a.strip()]
 
 
-def add_aliases(entry: Entry, keys: Iterable[str | None]) -> list[str]:
-    """Make ``keys`` aliases of ``entry`` (its ``ids`` field); return the ones added.
-
-    The rule every stage uses (duplicate merging, re-keying, key pinning,
-    ``bibkit tidy --rekey``): an alias is never the entry's own key, appears
-    once (ignoring case), and keeps the order in which it was first known.
-    """
-    have = aliases_of(entry)
-    folded = {a.casefold() for a in have} | {(entry.key or "").casefold()}
-    added: list[str] = []
+def merge_aliases(aliases: Sequence[str], keys: Iterable[str | None], own: str | None) -> list[str]:
+    """The aliases once ``keys`` are added: the one alias rule every stage uses (duplicate merging, re-keying,
+    key pinning, ``bibkit tidy --rekey``) — an alias is never the entry's own key (``own``), appears once
+    (ignoring case, as BibTeX compares keys), and keeps the order in which it was first known."""
+    out = list(aliases)
+    folded = {a.casefold() for a in out} | {(own or "").casefold()}
     for key in keys:
         key = (key or "").strip()
         if key and key.casefold() not in folded:
             folded.add(key.casefold())
-            added.append(key)
+            out.append(key)
+    return out
+
+
+def add_aliases(entry: Entry, keys: Iterable[str | None]) -> list[str]:
+    """Make ``keys`` aliases of ``entry`` (its ``ids`` field, by :func:`merge_aliases`); return the ones added."""
+    have = aliases_of(entry)
+    merged = merge_aliases(have, keys, entry.key)
+    added = merged[len(have):]
     if added:
-        entry.extra["ids"] = ", ".join(have + added)
+        entry.extra["ids"] = ", ".join(merged)
     if entry.record.key is not None:
         entry.record.key.aliases = aliases_of(entry)
     return added
@@ -325,7 +332,28 @@ def rekey(entries: Sequence[Entry], formula: str, *, force: bool = False,
         rec.source, rec.where, rec.previous = KeySource.FORMULA, None, previous
         if previous:
             add_aliases(e, [previous])
+    _follow_references(entries, changes)
     return [c for c in changes if c.old]
+
+
+def _follow_references(entries: Sequence[Entry], changes: Sequence[KeyChange]) -> None:
+    """``crossref`` and the other :data:`REFERENCE_FIELDS` name the new keys (BibTeX knows no aliases)."""
+    held: dict[str, int] = {}
+    for e in entries:
+        for name in [*(c.old for c in changes if c.entry is e), e.key]:
+            if name:
+                held[name.casefold()] = held.get(name.casefold(), 0) + 1
+    renamed = {c.old.casefold(): c.new for c in changes if c.old and held.get(c.old.casefold(), 0) == 1}
+    if not renamed:
+        return
+    for e in entries:
+        for name in REFERENCE_FIELDS:
+            value = e.extra.get(name)
+            if value:
+                keys = [k.strip() for k in value.split(",")]
+                new = [renamed.get(k.casefold(), k) for k in keys]
+                if new != keys:
+                    e.extra[name] = ", ".join(new)
 
 
 def _formula_key(entry: Entry, formula: str) -> str:
