@@ -142,10 +142,8 @@ def _load_output(state: PriorState, out: str, to: str | None, *, backup: bool, e
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             state.notices.append(f"cannot read the previous {path.name} ({exc}); keys are kept from its lock only")
-        if text is not None and (reused or _lock_suffices(state.lock, text_digest(text))):
-            state.digest = text_digest(text)
-        elif text is not None:
-            state.digest = text_digest(text)
+        state.digest = text_digest(text) if text is not None else None
+        if text is not None and not reused and not _lock_suffices(state.lock, state.digest or ""):
             doc = read_text(text, out, "bib")
             entries = [e for e in doc.entries if e.key]
             problems = [p for p in doc.all_problems() if p.is_error]
@@ -159,13 +157,13 @@ def _load_output(state: PriorState, out: str, to: str | None, *, backup: bool, e
                                                                                      lock.previous_digest)
     if lock is not None and entries and not state.exact:
         _fill_written(lock, out)
-    if entries and lock is None:
+    if entries and lock is None and not reused:  # (an input rewritten in place is the user's anyway)
         if backup and state.backup is None and text is not None:
             state.backup = _backup(path, text)
         saved = f" (a copy of the old file was saved as {state.backup.name})" if state.backup else ""
-        state.notices.append(f"no lock file ({state.lock_file.name if state.lock_file else '?'}): fields of "
-                             f"{path.name} are kept unless a service gives a fresher value{saved}; the lock is "
-                             "written again now")
+        state.notices.append(f"no lock file ({state.lock_file.name if state.lock_file else '?'}) beside "
+                             f"{path.name}: its fields are kept unless a service gives a fresher value{saved}; "
+                             "a new lock is written now")
     state.records.extend(_output_records(entries, lock, state))
 
 
