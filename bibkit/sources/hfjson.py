@@ -24,6 +24,7 @@ import re
 from typing import Any
 
 from ..errors import InputError
+from ..jsondata import JsonTooDeep, load_json
 from ..links import canonical_link, extract_links, normalize_arxiv_id
 from ..model import Document, Entry, LinkKind, PartialDate, Person, Problem, Provenance, SourceLocation
 from ..names import parse_plain_name
@@ -80,10 +81,6 @@ def _object_offsets(text: str, envelope_key: str | None) -> list[int]:
     return offsets
 
 
-#: what a JSON text nested deeper than the parser's recursion limit is (never a RecursionError)
-TOO_DEEP = "JSON nested too deeply to be papers (thousands of levels of brackets)"
-
-
 def parse_json(text: str) -> tuple[list[tuple[Any, int]], str]:
     """``([(object, 1-based line), ...], shape)`` for any accepted shape; raises ``ValueError``.
 
@@ -91,13 +88,11 @@ def parse_json(text: str) -> tuple[list[tuple[Any, int]], str]:
     """
     body = text.lstrip("\ufeff")
     try:
-        data = json.loads(body)
+        data = load_json(body)
     except json.JSONDecodeError as exc:
         if "Extra data" not in str(exc):
             raise ValueError(f"not valid JSON: {exc}") from exc
         return _parse_jsonl(body), "jsonl"
-    except RecursionError:
-        raise ValueError(TOO_DEEP) from None
 
     counted = [0, 1]  # offsets arrive in increasing order: count newlines since the last one only
 
@@ -130,11 +125,11 @@ def _parse_jsonl(body: str) -> list[tuple[Any, int]]:
         if not line.strip():
             continue
         try:
-            out.append((json.loads(line), idx + 1))
+            out.append((load_json(line), idx + 1))
         except json.JSONDecodeError as exc:
             raise ValueError(f"line {idx + 1}: not valid JSON: {exc}") from exc
-        except RecursionError:
-            raise ValueError(f"line {idx + 1}: {TOO_DEEP}") from None
+        except JsonTooDeep as exc:
+            raise ValueError(f"line {idx + 1}: {exc}") from None
     return out
 
 
