@@ -33,6 +33,7 @@ class PageReader(enum.StrEnum):
     ARXIV_PAGE = "arxiv-page"  # arXiv listings, search results, abstract pages, ``arXiv:ID`` blocks
     MARKDOWN = "markdown"  # reading lists: Markdown bullets and tables, and their rendered copies
     REFERENCES = "references"  # reference lists copied from papers (numbered and author–year styles)
+    SCHOLAR = "scholar-page"  # Google Scholar's results page
     NOTES = "notes"  # links to paper pages, ``arXiv:`` mentions, DOIs, cited titles
 
 

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from bibkit.cli import main
 from bibkit.errors import ExitCode
 from bibkit.normalize.text import normalize_title
+from bibkit.record import PageReader
 from bibkit.sources import read_path, read_text
 from bibkit.testing.arxiv import ArxivDouble
 from bibkit.testing.corpus import load_corpus
@@ -111,7 +112,7 @@ def test_paste_builds_to_its_papers_with_the_right_ids(name: str, doubles, tmp_p
         assert entry["arxiv_id"] in (paper["arxiv"], None), (entry, paper)  # never a wrong id
         if paper["resolvable"]:
             assert entry["arxiv_id"] == paper["arxiv"] and entry["status"] == "resolved", (entry, paper)
-        assert entry["reader"]["name"] in ("titles", "hf-page", "arxiv-page", "markdown", "references", "notes")
+        assert entry["reader"]["name"] in {reader.value for reader in PageReader}
     # the report lists the skipped lines, the totals count them
     assert data["totals"]["skipped_lines"] == len(data["skipped_lines"])
     assert all(s["line"] and s["reason"] for s in data["skipped_lines"])

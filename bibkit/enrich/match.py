@@ -124,6 +124,9 @@ class Evidence:
     reference: str | None = None
     #: the year is what a pasted page said about the paper (a hint to check, see :func:`verify`)
     year_from_page: bool = False
+    #: other years a candidate is known by: its latest version's, its journal reference's (a reference
+    #: cites the venue's year, often a year or two after the first arXiv version)
+    later_years: tuple[int, ...] = ()
 
     @classmethod
     def from_entry(cls, entry: Entry) -> "Evidence":
@@ -135,9 +138,10 @@ class Evidence:
 
     @classmethod
     def from_names(cls, title: str | None, abstract: str | None, names: Iterable[str],
-                   year: int | None = None) -> "Evidence":
+                   year: int | None = None, later_years: Iterable[int] = ()) -> "Evidence":
         """From natural-order author names ("Damai Dai", "DeepSeek-AI"), as arXiv and HF give them."""
-        return cls(title, abstract, tuple(_family(parse_plain_name(n)) for n in names if n and n.strip()), year)
+        return cls(title, abstract, tuple(_family(parse_plain_name(n)) for n in names if n and n.strip()), year,
+                   later_years=tuple(later_years))
 
 
 def _family(p: Person) -> str:
@@ -360,7 +364,8 @@ def verify_reference(record: Evidence, candidate: Evidence) -> Verdict:
     score, refusal = title_in_reference(candidate.title, record.reference)
     scores = {"title": score}
     if refusal is not None:
-        return Verdict(False, min(score, ACCEPT - 0.01) * (0.9 if score >= CONTAINED else 1.0), scores,
+        # a title the reference does not hold ranks below one it holds but refused on author or year
+        return Verdict(False, min(score, ACCEPT - 0.01) * (0.9 if score >= CONTAINED else 0.75), scores,
                        refusal, "reference")
     author_ok: float = 0.5
     if record.authors and candidate.authors:
@@ -376,9 +381,11 @@ def verify_reference(record: Evidence, candidate: Evidence) -> Verdict:
         author_ok = 1.0
     year_ok: float = 0.5
     if record.year is not None and candidate.year is not None:
-        scores["year"] = 1.0 if abs(record.year - candidate.year) <= 1 else 0.0
-        if abs(record.year - candidate.year) > 1:
-            why = f"the reference's year ({record.year}) is not the candidate's ({candidate.year})"
+        near = any(abs(record.year - y) <= 1 for y in (candidate.year, *candidate.later_years))
+        scores["year"] = 1.0 if near else 0.0
+        if not near:
+            known = ", ".join(str(y) for y in sorted({candidate.year, *candidate.later_years}))
+            why = f"the reference's year ({record.year}) is not the candidate's ({known})"
             return Verdict(False, min(score * 0.7, ACCEPT - 0.01), scores, why, "reference")
         year_ok = 1.0
     final = score * (0.92 + 0.04 * author_ok + 0.04 * year_ok)

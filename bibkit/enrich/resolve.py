@@ -41,6 +41,7 @@ records are reported, the batch is not bisected.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence, TypeVar
 
@@ -139,6 +140,17 @@ class _Work:
 
 class _Stop(Exception):
     """A service went away mid-step; the step ends, the run goes on."""
+
+
+_JOURNAL_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _later_years(rec: ArxivRecord) -> list[int]:
+    """The years an arXiv paper is known by besides its first version's: the returned version's, and
+    the year its journal reference names ("Findings of NAACL 2025")."""
+    years = [rec.updated.year] if rec.updated else []
+    years += [int(m.group(0)) for m in _JOURNAL_YEAR.finditer(rec.journal_ref or "")]
+    return years
 
 
 class ArxivResolver:
@@ -267,7 +279,7 @@ class ArxivResolver:
     def _judge(self, work: _Work, rec: ArxivRecord | None, hf: HfPaper | None, source: str) -> _Judged:
         if rec is not None:
             cand_ev = Evidence.from_names(rec.title, rec.summary, rec.author_names,
-                                          rec.published.year if rec.published else None)
+                                          rec.published.year if rec.published else None, _later_years(rec))
             arxiv_id, title = rec.arxiv_id, rec.title
         else:
             assert hf is not None

@@ -56,6 +56,7 @@ FORMAT_HELP: dict[str, str] = {
     "arxiv-page": "an arXiv listing, search results or abstract page",
     "markdown": "a reading list (Markdown bullets or tables, or their rendered copy)",
     "references": "a reference list copied from a paper (IEEE, APA, ACL, ACM, natbib…)",
+    "scholar-page": "a Google Scholar results page",
     "notes": "notes with links to papers, arXiv:ID mentions, DOIs, cited titles",
 }
 #: the message of a refused input (``{reason}`` says what it looks like)

@@ -250,6 +250,19 @@ def _form_reason(t: str) -> Chatter | None:
     return None
 
 
+def _label(t: str, words: list[str]) -> bool:
+    """A line that introduces what follows ("Papers:", "Cited in the survey we read last week:"): a few
+    words, or a remark written as a sentence (most words lower-case, a remark's marks: "we", "I",
+    "these", "read"…); a title wrapped after its colon ("DeepSeekMoE:") is a name or a title."""
+    if len(words) <= 5:
+        return not re.search(r"[A-Z][a-z]+[A-Z]|\d", t[:-1])
+    long_words = [w for w in words[1:] if len(w) > 3 and w[0].isalpha()]
+    sentence = bool(long_words) and sum(1 for w in long_words if w[0].islower()) >= 0.6 * len(long_words)
+    # … and said by someone (a sentence-case title may end a line with its colon: "Towards a unified view
+    # of parameter-efficient transfer learning:" goes on with its subtitle)
+    return sentence and bool(_REMARK_MARK.search(t))
+
+
 def _short_line_reason(t: str, words: list[str], cta: bool, digits: bool) -> Chatter | None:
     """The rules for lines of at most 14 words: links, calls to action, labels, remarks, headings."""
     n = len(words)
@@ -258,7 +271,7 @@ def _short_line_reason(t: str, words: list[str], cta: bool, digits: bool) -> Cha
             return Chatter.NON_PAPER_LINK
     if cta or n <= 5 and _FOOTER.match(t):
         return Chatter.CALL_TO_ACTION
-    if t.endswith((":", "：")) and n <= 5 and not re.search(r"[A-Z][a-z]+[A-Z]|\d", t[:-1]):
+    if t.endswith((":", "：")) and _label(t, words):
         return Chatter.LABEL
     if _remark(t, words):
         return Chatter.REMARK

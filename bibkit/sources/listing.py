@@ -898,7 +898,7 @@ def _classify(
     """
     c = _Classifier(as_text)
     for idx, raw in enumerate(raw_lines):
-        c.line(idx + 1, raw)
+        c.line(idx + 1, raw, idx + 1 == len(raw_lines) or not raw_lines[idx + 1].strip())
     return c.lines, c.metas, c.suspects
 
 
@@ -917,7 +917,8 @@ class _Classifier:
         self.expect_authors = False
         self.expect_summary = False
 
-    def line(self, no: int, raw: str) -> None:
+    def line(self, no: int, raw: str, alone: bool = True) -> None:
+        """Classify line ``no``; ``alone``: no text line follows it directly (a blank line or the end does)."""
         key = structural(raw)
         if not key:
             self.in_run = False
@@ -926,7 +927,7 @@ class _Classifier:
             return
         if self._expected_meta(no, raw, key):
             return
-        found = self._meta_of(no, key)
+        found = self._meta_of(no, key, alone)
         if found is not None:
             self._add_metas(no, key, found)
         else:
@@ -947,7 +948,7 @@ class _Classifier:
                 return True
         return False
 
-    def _meta_of(self, no: int, key: str) -> list[_Meta] | None:
+    def _meta_of(self, no: int, key: str, alone: bool) -> list[_Meta] | None:
         """The line's metadata, or ``None`` when it is text."""
         if no in self.as_text:
             return None
@@ -959,7 +960,7 @@ class _Classifier:
             # (a remark under a Markdown heading is no wrapped part of it: "## Related work" / "fyi the
             # deadline moved"; a heading wrapped at a fixed width goes on with words of a title)
             found = _chatter_meta(key, self.in_run and bool(lines) and not _ENDS_SENTENCE.search(lines[-1].key)
-                                  and not key[:1].isupper() and not _MD_HEADING_LINE.match(lines[-1].key))
+                                  and not key[:1].isupper() and not _MD_HEADING_LINE.match(lines[-1].key), alone)
         if found is not None and self.in_run and len(found) == 1 and found[0].kind == "repo":
             return None  # "owner/name" right under text: more likely a URL the wrapper cut in two
         if found is not None and self.in_run and _CLOSING_PUNCT.fullmatch(key):
@@ -1039,14 +1040,18 @@ _CHATTER = frozenset({Chatter.BINARY, Chatter.NOTE_TO_SELF, Chatter.CALL_TO_ACTI
 _ALWAYS = frozenset({Chatter.BINARY, Chatter.MAIL_HEADER})
 
 
-def _chatter_meta(key: str, mid_sentence: bool) -> list[_Meta] | None:
+def _chatter_meta(key: str, mid_sentence: bool, alone: bool = True) -> list[_Meta] | None:
     """A line that is no part of any paper (a note to self, a call to action, a link to a paper
-    page that names the paper above it), as metadata; ``None`` for text."""
+    page that names the paper above it), as metadata; ``None`` for text.  A long label ("Cited in
+    the survey we read last week:") stands on its own line: one that text follows directly is the
+    opening of a paragraph ("LMM tackles these challenges from three aspects:" / "1) Data: …")."""
     if key.startswith(("http://", "https://", "www.", "arxiv.org/", "huggingface.co/")) and " " not in key:
         ident = classify_url(key)
         if ident is not None and ident.kind == "arxiv":
             return [_Meta("arxiv", key)]
     reason = chatter_reason(key)
+    if reason is Chatter.LABEL and not alone and len(key.split()) > 5:
+        return None
     if reason in _ALWAYS or (reason in _CHATTER and not mid_sentence):
         return [_Meta("chatter", reason)]
     if reason is Chatter.NAVIGATION and len(key.split()) <= 3:
@@ -1521,10 +1526,11 @@ def _drop_headings(entries: list[Entry], rich: bool | None = None) -> tuple[list
             or (with_authors >= 3 and with_authors >= 0.6 * len(entries))
     if not rich:
         # a list of bare titles: every line may be a title, but not a lower-case phrase that reads
-        # like no title at all ("just some words here")
-
-        keep = [e for e in entries if e.abstract or e.authors or not _starts_lower(structural(e.title or ""))
-                or title_likeness(structural(e.title or "")) >= 0.45]
+        # like no title at all ("just some words here"); and a Markdown heading with neither abstract
+        # nor authors is a section's name once any paper here has them ("## Reading group — week 3")
+        described = with_authors > 0
+        keep = [e for e, heading in zip(entries, headings)
+                if e.abstract or e.authors or (not (heading and described) and _may_be_a_title(e.title))]
         kept = {id(e) for e in keep}
         return keep, [e for e in entries if id(e) not in kept], False
     out, dropped = [], []
@@ -1536,6 +1542,12 @@ def _drop_headings(entries: list[Entry], rich: bool | None = None) -> tuple[list
         else:
             out.append(e)
     return out, dropped, True
+
+
+def _may_be_a_title(title: str | None) -> bool:
+    """A bare line of a list of titles, unless it is a lower-case phrase that reads like no title."""
+    text = structural(title or "")
+    return not _starts_lower(text) or title_likeness(text) >= 0.45
 
 
 def _trim_navigation(entries: list[Entry]) -> tuple[list[Entry], list[Entry]]:

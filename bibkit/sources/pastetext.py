@@ -21,7 +21,7 @@ from .lines import split_lines, structural
 __all__ = [
     "Line", "make_lines", "fix_text", "dehyphenate", "clean_title", "YEAR", "years_in", "shorten",
     "split_authors", "first_family", "AuthorList", "title_likeness", "looks_like_names", "decode_entities",
-    "MAX_LINE",
+    "MAX_LINE", "trim_venue",
 ]
 
 #: a line longer than this is no paper's line of any page (a binary, a minified file): it is skipped
@@ -70,14 +70,24 @@ _HYPHEN_PREFIXES = frozenset(
     four state end real well semi sub inter intra meta task domain instruction human vision language text
     image video audio speech data model knowledge reasoning retrieval sparse dense mixture token
     context tool agent code math chain graph world over under out in on off top bottom left right
-    single double half full all any near hard soft ultra""".split()
+    single double half full all any near hard soft ultra next general coarse parameter memory compute user
+    object plug""".split()
 )
+#: second parts of compounds ("transformer-based", "task-agnostic", "zero-shot"): a break before them keeps
+#: the hyphen, unless what precedes is a bound prefix (un-, re-…: "un- aware" is "unaware")
+_HYPHEN_SUFFIXES = frozenset(
+    """based aware driven free level scale shot specific efficient oriented centric agnostic guided grained
+    wise like tuned trained augmented conditioned intensive friendly ready optimal dimensional modal lingual
+    purpose ended resource generation""".split()
+)
+_BOUND_PREFIXES = frozenset("un in im ir il dis re de mis".split())
 _BROKEN_WORD = re.compile(r"\b([^\W\d_]+)- ([^\W\d_]+)")
 
 
 def dehyphenate(text: str) -> str:
     """Undo the hyphenation of a PDF line break copied as ``lan- guage``: ``language``, but
-    ``fine- tuning`` stays ``fine-tuning`` (a hyphen that was there anyway)."""
+    ``fine- tuning`` and ``transformer- based`` stay ``fine-tuning`` and ``transformer-based``
+    (a hyphen that was there anyway: a compound's first or second part)."""
     if "- " not in text:
         return text
 
@@ -87,9 +97,23 @@ def dehyphenate(text: str) -> str:
             return m.group(0)
         if left.casefold() in _HYPHEN_PREFIXES:
             return f"{left}-{right}"
+        if right.casefold() in _HYPHEN_SUFFIXES and left.casefold() not in _BOUND_PREFIXES:
+            return f"{left}-{right}"
         return left + right
 
     return _BROKEN_WORD.sub(join, text)
+
+
+_ABBREVIATED = re.compile(r"\b[A-Z][a-z]{0,7}\.\s")
+
+
+def trim_venue(venue: str) -> str:
+    """A venue without the punctuation around it; an abbreviated name keeps its last full stop
+    ("IEEE Trans. Knowl. Data Eng.", but "Nature", "Findings of ACL")."""
+    v = venue.strip(" ,.;:")
+    if venue.rstrip(" ,;:").endswith(".") and _ABBREVIATED.search(v) and re.search(r"\b[A-Z][a-z]{0,7}$", v):
+        return v + "."
+    return v
 
 
 _EMPHASIS = re.compile(r"^(\*\*|__|\*|_|`)(?P<t>.+)\1$")

@@ -79,6 +79,10 @@ _CHROME = re.compile(
     r"< prev|new \| recent|\(view email\)|\[view email\]|Donate|Login|Help Pages|About|arXiv is a free distribution)",
     re.IGNORECASE,
 )
+#: chrome every site has (arXiv's too): skipped on an arXiv page, but no evidence that a block is one
+_ANY_SITE = re.compile(r"(?:About|Login|Log in|Donate|Copyright|Privacy Policy|Spaces|Bookmark|Google Scholar|"
+                       r"Semantic Scholar|Replicate|Demos|Related Papers|Help Pages|Advanced Search|"
+                       r"Skip to main content|Contact|Subscribe)\W*", re.IGNORECASE)
 _PRIMARY = re.compile(r"\(([a-z-]+(?:\.[A-Za-z-]+)?)\)")
 _FORMATS_AND_CATEGORIES = re.compile(
     r"(?:\[(?:pdf|html|ps|other|src|format)[^\]]{0,30}\]\s*)*(?:[a-z-]+(?:\.[A-Za-z-]+)?(?:\s+|$))*",
@@ -104,7 +108,7 @@ def line_evidence(line: Line) -> float:
         return 1.0
     if _SUBMITTED.match(t) or _HISTORY.match(t) or _SAME_PAPER.match(t):
         return 3.0
-    if _CHROME.match(t):
+    if _CHROME.match(t) and not _ANY_SITE.fullmatch(t):
         return 2.0
     return 0.0
 

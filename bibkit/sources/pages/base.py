@@ -25,7 +25,7 @@ from ...model import Entry, LinkKind, PartialDate, Person, Problem, Provenance, 
 from ...names import _ORG_WORDS, parse_plain_name
 from ...record import PageReader, ReadBy
 from ..paperids import PaperId
-from ..pastetext import Line, clean_title, decode_entities, fix_text, shorten
+from ..pastetext import Line, clean_title, decode_entities, fix_text, shorten, trim_venue
 
 __all__ = ["SOURCE", "Draft", "Sink", "venue_kind", "REFERENCE_KIND"]
 
@@ -139,7 +139,7 @@ class Draft:
             problems.append(Problem("date-range", f"the page gives a date range; its start is the date, its end "
                                     f"({self.date_end}) is kept as listing_date_end", "info", where))
         if self.venue:
-            venue = fix_text(self.venue).strip(" ,.;")
+            venue = trim_venue(fix_text(self.venue))
             entry.meta["listing_venue"] = venue
             kind = venue_kind(venue)
             if kind == "booktitle":

@@ -50,6 +50,7 @@ from ..pastetext import (
     looks_like_names,
     split_authors,
     title_likeness,
+    trim_venue,
 )
 from .base import Draft, Sink
 
@@ -66,6 +67,15 @@ _RUNNING_HEAD = re.compile(
     r"\d{1,4}\s*$|Page \d+|Technical Report|Work in progress)",
     re.IGNORECASE,
 )
+#: a journal's running head as printed at the top of a page, in capitals with its volume, number and
+#: month ("IEEE TRANSACTIONS ON …, VOL. 45, NO. 3, MARCH 2023", "JOURNAL OF LATEX CLASS FILES, VOL. 14,
+#: NO. 8, AUGUST 2021 12"; a page number before or after); ACM's ("Proc. ACM …, Vol. 5, No. CSCW1,
+#: Article 123. Publication date: April 2021.", "123:14 • A. Author et al.")
+_JOURNAL_HEAD = re.compile(
+    r"^(?:\d{1,4}\s+)?[A-Z][A-Z0-9&/,.:'’ -]{6,}?,?\s+VOL\.\s*\d+,?\s+(?:NO\.\s*[\w-]+,?\s+)?"
+    r"(?:(?:JANUARY|FEBRUARY|MARCH|APRIL|MAY|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER|"
+    r"[A-Z]{3}\.?)(?:[/–-][A-Z]+\.?)?\s+)?(?:19|20)\d\d(?:\s+\d{1,4})?$"
+    r"|.{0,120}\bPublication date:\s+\w+\s+(?:19|20)\d\d\.?$|^\d{1,4}:\d{1,4}\s+•\s")
 _HEADING = re.compile(r"^(?:#+\s*)?(?:\d+\.?\s+)?(?:references?|bibliography|works cited|literature(?: cited)?|"
                       r"cited works|references and notes|citations)\s*:?$", re.IGNORECASE)
 #: capital and small letters of the Latin scripts (names: "Öztürk", "Łukasz", "Šimek")
@@ -152,8 +162,12 @@ def line_evidence(line: Line) -> float:
 
 
 def _furniture(t: str) -> str | None:
-    if len(t) > 90:
+    if len(t) > 160:
         return None  # headings, page numbers, running heads and stamps are short
+    if _JOURNAL_HEAD.match(t):
+        return "page furniture of the PDF (the journal's running head)"
+    if len(t) > 90:
+        return None
     if _HEADING.match(t):
         return "the heading of the reference list"
     if _STAMP.match(t):
@@ -660,10 +674,10 @@ def _venue_name(venue: str) -> str | None:
     if cut < len(v):
         v = v[:cut].rstrip(" ,")
     tail = _VENUE_YEAR_END.search(v, max(0, len(v) - 16))
-    v = (v[: tail.start()] if tail else v).strip(" ,.;:")
+    v = (v[: tail.start()] if tail else v).strip(" ,;:").lstrip(".")
     if v.count("(") > v.count(")"):
         v = v + ")"
-    v = v.strip(" ,.;:")
+    v = trim_venue(v)
     if not v or not re.search(r"[A-Za-z]{2}", v):
         return None
     return v if len(v) <= 200 else None

@@ -20,14 +20,16 @@ from dataclasses import dataclass
 
 from ...record import PageReader
 from ..pastetext import Line
-from . import arxiv, hf, markdown, notes, references, titles
+from . import arxiv, hf, markdown, notes, references, scholar, titles
 
 __all__ = ["Block", "segment", "READERS"]
 
 #: reader names in the order of preference when the evidence ties (titles first: the old default)
-READERS: tuple[PageReader, ...] = (titles.NAME, arxiv.NAME, hf.NAME, markdown.NAME, references.NAME, notes.NAME)
+#: (notes last: the paragraph owner below is never the notes reader)
+READERS: tuple[PageReader, ...] = (titles.NAME, arxiv.NAME, hf.NAME, markdown.NAME, references.NAME, scholar.NAME,
+                                   notes.NAME)
 _EVIDENCE = (titles.line_evidence, arxiv.line_evidence, hf.line_evidence, markdown.line_evidence,
-             references.line_evidence, notes.line_evidence)
+             references.line_evidence, scholar.line_evidence, notes.line_evidence)
 #: the price of changing reader at a blank line, and inside a paragraph
 SWITCH_AT_BLANK = 3.0
 SWITCH_INSIDE = 8.0
@@ -73,6 +75,7 @@ _HF_PUBLISHED = re.compile(r"\n[^\w\n]*published\b(?! as\b)")
 _MARKDOWN_MARKS = ("](", "|", "**", "__", "\t")
 _MARKDOWN_LABEL = re.compile(r"\[[A-Za-z ]{2,20}\]")
 _MARKDOWN_ITEM = re.compile(r"\n[ \t]*(?:[-*+•◦▪‣]|\d{1,3}[.)])[ \t]")
+_SCHOLAR_MARKS = ("Cited by", "Related articles", " versions", "[PDF]", "[HTML]", "[CITATION]", "[BOOK]")
 _FEED_MARKS = ("Submitted by", "Upvote", "·", "rending", "author", "Daily Papers", "Published on", "▲", "△", "⬆", "↑")
 _FEED_WORDS = re.compile(r"\bother|\bmore\b")
 
@@ -95,12 +98,17 @@ def _may_markdown(text: str, low: str) -> bool:
             or _MARKDOWN_ITEM.search(text) is not None)
 
 
+def _may_scholar(text: str, low: str) -> bool:
+    return any(mark in text for mark in _SCHOLAR_MARKS)
+
+
 _MAY_APPLY = (
     None,  # titles: prose paragraphs count for it whatever the text
     _may_arxiv,
     _may_hf,
     _may_markdown,
     None,  # references
+    _may_scholar,
     None,  # notes
 )
 
