@@ -223,3 +223,28 @@ def test_a_pdf_line_break_keeps_a_compounds_hyphen_and_drops_a_syllables(broken:
 ])
 def test_an_abbreviated_venue_keeps_its_last_full_stop(venue: str, kept: str) -> None:
     assert trim_venue(venue) == kept
+
+
+def test_a_block_its_reader_finds_no_paper_in_goes_to_the_next_reader() -> None:
+    # numbered lines with years look like a reference list; no reference is found in them (no authors),
+    # so the reading list reader takes the block: titles, venues, years
+    doc = read_path(str(FOUND / "fresh-numbered-titles.txt"))
+    assert [b["reader"] for b in doc.metadata["blocks"]] == ["markdown"]
+    assert [(e.year, e.meta.get("listing_venue")) for e in doc.entries[:3]] == [
+        (2024, None), (2024, "ICML"), (2023, "ICLR")]  # "(arXiv 2024)", "(ICML 2024)", "— ICLR'23"
+
+
+def test_a_venue_and_year_in_parentheses_is_no_citation_of_a_person() -> None:
+    from bibkit.sources.pages.notes import parse_line
+
+    drafts, _why = parse_line("OpenMoE: An Early Effort on Open Mixture-of-Experts Language Models (ICML 2024)", 1)
+    assert not any(d.authors == ["ICML"] for d in drafts)
+    drafts, _why = parse_line("Deep learning and the brain (LeCun 2015)", 1)
+    assert drafts and drafts[0].authors == ["LeCun"]
+
+
+def test_a_publisher_on_its_own_line_ends_the_reference_above_it() -> None:
+    doc = read_path(str(FOUND / "fresh-acl-natbib.txt"))
+    assert [s.location.line for s in doc.skipped] == [1]  # the heading only
+    assert doc.entries[0].meta["listing_venue"] == (
+        "Proceedings of the 62nd Annual Meeting of the Association for Computational Linguistics")

@@ -26,6 +26,8 @@ makes a reader raise: what cannot be read is a skipped line or a problem.
 from __future__ import annotations
 
 import gc
+from dataclasses import replace
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from ...errors import InputError
@@ -88,7 +90,7 @@ def _read(text: str, origin: str, *, strict: bool = False, only: str | None = No
     problems: list[Problem] = []
     skipped_count = 0
     parts = _titles_parts(lines, blocks, origin, strict)
-    for block in blocks:
+    for index, block in enumerate(blocks):
         if block.reader is PageReader.TITLES:
             part = parts[block.start]
             entries.extend(part.entries)
@@ -99,9 +101,14 @@ def _read(text: str, origin: str, *, strict: bool = False, only: str | None = No
             for key, value in part.metadata.items():
                 doc.metadata.setdefault(key, value)
             continue
-        sink.block_confidence = block.confidence
         before = len(sink.skipped)
-        modules[block.reader].read_block(lines[block.start:block.end], sink)
+        used, taken = _read_block(block, lines, sink, modules, origin, strict)
+        blocks[index] = used
+        if taken is not None:  # the titles reader took over a block the block's reader found no paper in
+            entries.extend(taken.entries)
+            problems.extend(taken.problems)
+            doc.skipped.extend(taken.skipped)
+            skipped_count += int(taken.metadata.pop("listing_skipped_lines", 0) or 0)
         skipped_count += len(sink.skipped) - before
     for entry in entries:  # the titles reader's: character references decoded as the others' are
         _decode_entities(entry)
@@ -132,6 +139,38 @@ def _read(text: str, origin: str, *, strict: bool = False, only: str | None = No
         if bad:
             raise InputError(bad[0].message, bad[0].location)
     return doc
+
+
+def _read_block(block: Block, lines: list[Line], sink: Sink, modules: dict[PageReader, ModuleType], origin: str,
+                strict: bool) -> tuple[Block, Document | None]:
+    """Read a block with its reader; if that finds no paper in it, with the next reader the block's
+    evidence points to (a numbered list of titles with years looks like a reference list until no
+    reference is found in it).  Returns the block as read (its reader) and, when the titles reader
+    read it, its document."""
+    from .titles import read_region
+
+    mark = sink.mark()
+    sink.block_confidence = block.confidence
+    modules[block.reader].read_block(lines[block.start:block.end], sink)
+    if len(sink.drafts) > mark[0] or not block.alternatives:
+        return block, None
+    for other in block.alternatives:
+        sink.undo(mark)
+        confidence = round(0.8 * block.confidence, 2)
+        if other is PageReader.TITLES:
+            part = read_region([ln.raw for ln in lines[block.start:block.end]], block.start + 1, origin, confidence,
+                               strict=strict)
+            if part.entries:
+                return replace(block, reader=other, confidence=confidence), part
+            continue
+        sink.block_confidence = confidence
+        modules[other].read_block(lines[block.start:block.end], sink)
+        if len(sink.drafts) > mark[0]:
+            return replace(block, reader=other, confidence=confidence), None
+    sink.undo(mark)  # nobody found a paper: the block's own reader says why each line is none
+    sink.block_confidence = block.confidence
+    modules[block.reader].read_block(lines[block.start:block.end], sink)
+    return block, None
 
 
 def _titles_parts(lines: list[Line], blocks: list[Block], origin: str, strict: bool) -> dict[int, Document]:

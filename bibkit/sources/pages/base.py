@@ -226,6 +226,13 @@ class Sink:
     entries: list[Entry] = field(default_factory=list)  # entries made by whole-page readers (titles)
     block_confidence: float = 1.0
 
+    def mark(self) -> tuple[int, int, int]:
+        """Where the sink stands (drafts, skipped lines, problems), to :meth:`undo` a reading back to."""
+        return len(self.drafts), len(self.skipped), len(self.problems)
+
+    def undo(self, mark: tuple[int, int, int]) -> None:
+        del self.drafts[mark[0]:], self.skipped[mark[1]:], self.problems[mark[2]:]
+
     def skip(self, line: Line, reason: str) -> None:
         if line.text:
             self.skipped.append(SkippedLine(SourceLocation(self.origin, line.no), shorten(line.text), reason))

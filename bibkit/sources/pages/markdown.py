@@ -62,6 +62,8 @@ _RENDERED_LABELS = re.compile(
 _VENUE_YEAR = re.compile(
     r"^(?:[A-Z][A-Za-z&-]{1,15}(?:\s[A-Z][A-Za-z&-]{1,15}){0,3}|arXiv|[A-Z]+[a-z]*[A-Z]+\w*)['’\s]\s*(?:19|20)?\d\d"
     r"(?:\s*\([\w\s]+\))?$|^(?:19|20)\d\d(?:[/.-]\d{1,2})?$")
+#: a venue's two-digit year ("ICLR'23", "NeurIPS ’22")
+_SHORT_YEAR = re.compile(r"[A-Za-z]\s?['’](\d\d)$")
 _LEAD = re.compile(r"^(?:\((?P<p>[^()]{2,40})\)|\[(?P<b>[^\[\]]{2,40})\]"
                    r"|(?P<d>(?:19|20)\d\d(?:[/.-]\d{1,2})?)\s*[:\-–|])\s*")
 _SEP = re.compile(r"\s+[-–—|]\s+|\s*[,.]\s+(?=\S)")
@@ -333,7 +335,8 @@ def parse_item(text: str, line: int, defs: dict[str, str] | None = None, *, rend
                   or re.fullmatch(r"(?:https?://|www\.)\S+", title)):
         title = None
     d.title = title
-    hints += bool(d.authors) + bool(d.year or d.venue) + bool(bold and title) + bool(d.code) \
+    quoted = bool(title and (q := _QUOTE.search(t)) and clean_title(q.group("t")) == title)
+    hints += bool(d.authors) + bool(d.year or d.venue) + bool((bold or quoted) and title) + bool(d.code) \
         + bool(_RENDERED_LABELS.search(text) or any(_LABEL.match(x.strip("[]* ")) for x, _u in links))
     if paper_link:
         d.confidence = 0.95 if title else 0.8
@@ -413,6 +416,8 @@ def _venue_bits(t: str, title: str | None, rest: str) -> list[str]:
         v = (m.group(1) or m.group(2) or "").strip()
         if YEAR.search(v) or _VENUE_YEAR.match(v):
             bits.append(v)
+    if not bits and _VENUE_YEAR.match(rest.strip(" ()[]")):
+        bits.append(rest.strip(" ()[]"))  # "Title — ICLR'23": the venue is all that follows the title
     return bits
 
 
@@ -428,7 +433,8 @@ def _authors_year_venue(d: Draft, rest: str, venue_bits: list[str]) -> None:
         authors = split_authors(first)
         d.authors, d.truncated = authors.names, authors.truncated
     years = [int(m.group(1)) for v in venue_bits for m in YEAR.finditer(v)] or \
-        [int(m.group(1)) for m in YEAR.finditer(rest)]
+        [int(m.group(1)) for m in YEAR.finditer(rest)] or \
+        [2000 + int(m.group(1)) for v in venue_bits for m in _SHORT_YEAR.finditer(v)]
     if years:
         d.year = years[0]
     venue = next((re.sub(r"['’]?\s*(?:19|20)?\d\d(?:[/.-]\d{1,2})?\s*$", "", v).strip(" ,.")

@@ -55,6 +55,11 @@ _UNQUOTED_CITED = re.compile(
     r"(?P<who>[A-Z][\w'’ .-]{1,60}?(?:\s+et\s+al\.?|\s+(?:and|&)\s+[A-Z][\w'’-]+)?)"
     r"[,\s]+(?P<year>(?:19|20)\d\d)[a-z]?\s*\)\s*[.,;]?\s*(?P<tail>.*)$"
 )
+#: what stands in "(… 2024)" that is a venue, not a person: an acronym ("ICML", "NeurIPS", "ACL Findings"),
+#: a preprint server
+#: (ending in capitals: "NeurIPS", "CoRL"; a name with a capital inside ends lower-case: "LeCun", "McMahan")
+_VENUE_NOT_AUTHOR = re.compile(r"(?:[A-Z][A-Za-z]*[A-Z]{2,}|[A-Z]{2,}[a-z]*|arXiv|CoRR|Findings)"
+                               r"(?:\s+(?:[A-Z]{2,}\w*|Findings|Workshop|Oral|Spotlight|Poster))*")
 _CITE_PAREN = re.compile(r"\(\s*[A-Z][^()]{0,70}(?:19|20)\d\d[a-z]?\s*\)")  # what _UNQUOTED_CITED needs, cheaply
 _ARROWS = re.compile(r"<-+|-+>|←|→|⇐|⇒|<=|=>|\(\s*(?:pdf|abs|html|v\d+|link|paper)\s*\)"
                      r"|\[\s*(?:pdf|abs|html|link|paper)\s*\]", re.IGNORECASE)
@@ -84,7 +89,7 @@ def line_evidence(line: Line) -> float:
         return 0.5  # a quoted title alone is a title in any list
     if "(" in body and _CITE_PAREN.search(body) is not None:
         m = _UNQUOTED_CITED.match(body)
-        if m and title_likeness(m.group("title")) >= 0.4:
+        if m and title_likeness(m.group("title")) >= 0.4 and not _VENUE_NOT_AUTHOR.fullmatch(m.group("who")):
             return 3.0
     if "](" in t:
         return 0.0  # a Markdown link: the reading list's
@@ -165,6 +170,8 @@ def parse_line(text: str, line: int) -> tuple[list[Draft], str]:
         d.code = code
         return [d], ""
     u = _UNQUOTED_CITED.match(body)
+    if u and _VENUE_NOT_AUTHOR.fullmatch(u.group("who")):
+        u = None  # "Title (ICML 2024)": a venue and its year, not a citation of a person
     if u and title_likeness(u.group("title")) >= 0.4 and chatter_reason(u.group("title")) is None:
         d = Draft(NAME, "cited-title", line, confidence=0.75)
         d.title = u.group("title").strip(" ,-–—:")

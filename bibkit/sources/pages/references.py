@@ -404,9 +404,15 @@ def _complete(text: str) -> bool:
 
 def _continues(t: str) -> bool:
     """Whether a line can be the rest of a reference whose text already looks whole: a venue,
-    pages, a year, a URL, a lower-case continuation."""
+    pages, a year, a URL, a publisher, a lower-case continuation."""
     return bool(_TAIL.match(t) or _VENUE_WORD.match(t) or t[:1].islower() or re.search(r"\d", t)
-                or t.endswith((",", "-", ";")) or re.match(r"^[(\[]", t))
+                or t.endswith((",", "-", ";")) or re.match(r"^[(\[]", t) or _PUBLISHER.match(t))
+
+
+#: the publisher that ends a reference, on a line of its own ("Association for Computational Linguistics.")
+_PUBLISHER = re.compile(
+    r"^(?:[A-Z][\w&.,'’-]*\s+){0,6}?(?:Association|Society|Press|Publishing|Publishers|Associates|Inc|Ltd|GmbH|"
+    r"PMLR|Springer|Elsevier|Wiley|OpenReview\.net|Morgan Kaufmann|Curran)\b[^.]{0,60}\.?$")
 
 
 def _starts_reference(t: str) -> bool:
@@ -675,6 +681,7 @@ def _venue_name(venue: str) -> str | None:
         v = v[:cut].rstrip(" ,")
     tail = _VENUE_YEAR_END.search(v, max(0, len(v) - 16))
     v = (v[: tail.start()] if tail else v).strip(" ,;:").lstrip(".")
+    v = re.sub(r"\s*[(\[][\s,;:]*$", "", v)  # "… Linguistics (Volume 1: Long Papers)" cut at its volume
     if v.count("(") > v.count(")"):
         v = v + ")"
     v = trim_venue(v)

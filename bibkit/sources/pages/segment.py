@@ -42,6 +42,9 @@ class Block:
     start: int  # index into the lines (0-based, inclusive)
     end: int  # exclusive
     confidence: float
+    #: the other readers with evidence in the block, best first (the titles reader, the default, last):
+    #: who reads it if its reader finds no paper in it
+    alternatives: tuple[PageReader, ...] = ()
 
 
 def _prose(text: str) -> float:
@@ -231,9 +234,13 @@ def segment(lines: list[Line]) -> list[Block]:
             r = labels[start_idx]
             first = 0 if not blocks else rows[start_idx]
             end = rows[idx] if idx < len(rows) else len(lines)
-            own = sum(scores[k][r] for k in rows[start_idx:idx])
-            alt = max((sum(scores[k][o] for k in rows[start_idx:idx]) for o in readers if o != r), default=0.0)
+            sums = {o: sum(scores[k][o] for k in rows[start_idx:idx]) for o in readers}
+            own = sums.pop(r)
+            alt = max(sums.values(), default=0.0)
             confidence = 0.5 + 0.5 * (own - alt) / (own + alt + 1.0)
-            blocks.append(Block(READERS[r], first, end, round(max(0.3, min(1.0, confidence)), 2)))
+            others = [READERS[o] for o in sorted(sums, key=lambda o: -sums[o]) if sums[o] > 0 and o != 0]
+            if r != 0:
+                others.append(READERS[0])
+            blocks.append(Block(READERS[r], first, end, round(max(0.3, min(1.0, confidence)), 2), tuple(others)))
             start_idx = idx
     return blocks
