@@ -164,7 +164,7 @@ def line_evidence(line: Line) -> float:
 def _furniture(t: str) -> str | None:
     if len(t) > 160:
         return None  # headings, page numbers, running heads and stamps are short
-    if _JOURNAL_HEAD.match(t):
+    if ("VOL" in t or "Publication date" in t or "•" in t) and _JOURNAL_HEAD.match(t):
         return "page furniture of the PDF (the journal's running head)"
     if len(t) > 90:
         return None
