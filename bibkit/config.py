@@ -2,8 +2,8 @@
 
 Every network client takes its base URL from here, so tests (and users behind
 mirrors) point bibkit at other servers without touching code.  Secrets
-(``GITHUB_TOKEN``, ``HF_TOKEN``) are read from the environment only and are
-never written anywhere by bibkit.
+(``GITHUB_TOKEN``, ``HF_TOKEN``, ``S2_API_KEY``, ``OPENALEX_API_KEY``) are read
+from the environment only and are never written anywhere by bibkit.
 
 Config file: ``$BIBKIT_CONFIG``, else ``<user config dir>/bibkit/config.toml``::
 
@@ -12,6 +12,10 @@ Config file: ``$BIBKIT_CONFIG``, else ``<user config dir>/bibkit/config.toml``::
     hf_url     = "https://huggingface.co"
     github_url = "https://api.github.com"
     zotero_url = "http://127.0.0.1:23119"
+    s2_url       = "https://api.semanticscholar.org/graph/v1"
+    crossref_url = "https://api.crossref.org"
+    dblp_url     = "https://dblp.org"
+    openalex_url = "https://api.openalex.org"
 
     [cache]
     dir = "~/.cache/bibkit"
@@ -21,6 +25,16 @@ Config file: ``$BIBKIT_CONFIG``, else ``<user config dir>/bibkit/config.toml``::
 
     [http]
     contact = "you@example.org"   # added to the User-Agent, as arXiv and Crossref ask
+    dblp_delay = 5                # seconds between DBLP requests (it answers 429 when hurried)
+    s2_delay = 1                  # seconds between Semantic Scholar requests
+    # crossref_delay = 0.2        # a fixed pace; by default it is read from Crossref's x-rate-limit-* headers
+
+    # published-version venue names beyond the bundled table (bibkit/data/venues.toml), same shape:
+    [[venues]]
+    short = "MyConf"
+    full = "Proceedings of the {year} Conference on My Topic"
+    kind = "conference"           # or "journal"
+    aliases = ["My Topic Conference"]
 """
 
 from __future__ import annotations
@@ -38,7 +52,16 @@ DEFAULTS: dict[str, str] = {
     "hf_url": "https://huggingface.co",
     "github_url": "https://api.github.com",
     "zotero_url": "http://127.0.0.1:23119",
+    "s2_url": "https://api.semanticscholar.org/graph/v1",
+    "crossref_url": "https://api.crossref.org",
+    "dblp_url": "https://dblp.org",
+    "openalex_url": "https://api.openalex.org",
 }
+#: settings that are base URLs of services (validated alike; trailing slashes dropped)
+SERVICE_URLS = ("arxiv_url", "hf_url", "github_url", "zotero_url", "s2_url", "crossref_url", "dblp_url",
+                "openalex_url")
+#: settings that are seconds between requests (non-negative numbers)
+DELAYS = ("arxiv_delay", "dblp_delay", "s2_delay", "crossref_delay")
 
 #: environment variable -> setting name
 ENV_VARS: dict[str, str] = {
@@ -46,9 +69,16 @@ ENV_VARS: dict[str, str] = {
     "BIBKIT_HF_URL": "hf_url",
     "BIBKIT_GITHUB_URL": "github_url",
     "BIBKIT_ZOTERO_URL": "zotero_url",
+    "BIBKIT_S2_URL": "s2_url",
+    "BIBKIT_CROSSREF_URL": "crossref_url",
+    "BIBKIT_DBLP_URL": "dblp_url",
+    "BIBKIT_OPENALEX_URL": "openalex_url",
     "BIBKIT_CACHE_DIR": "cache_dir",
     "BIBKIT_CONFIG_DIR": "config_dir",
     "BIBKIT_ARXIV_DELAY": "arxiv_delay",
+    "BIBKIT_DBLP_DELAY": "dblp_delay",
+    "BIBKIT_S2_DELAY": "s2_delay",
+    "BIBKIT_CROSSREF_DELAY": "crossref_delay",
     "BIBKIT_CITEKEY_FORMAT": "citekey_format",
     "BIBKIT_CONTACT": "contact",
 }
@@ -66,17 +96,27 @@ class Settings:
     hf_url: str = DEFAULTS["hf_url"]
     github_url: str = DEFAULTS["github_url"]
     zotero_url: str = DEFAULTS["zotero_url"]
+    s2_url: str = DEFAULTS["s2_url"]
+    crossref_url: str = DEFAULTS["crossref_url"]
+    dblp_url: str = DEFAULTS["dblp_url"]
+    openalex_url: str = DEFAULTS["openalex_url"]
     cache_dir: Path = field(default_factory=lambda: Path(platformdirs.user_cache_dir("bibkit")))
     config_dir: Path = field(default_factory=lambda: Path(platformdirs.user_config_dir("bibkit")))
     arxiv_delay: float = 3.0  # seconds between arXiv requests, machine-wide (arXiv's terms)
+    dblp_delay: float = 5.0  # DBLP publishes no limit; users in 2025 needed 5-7 s to avoid its 429s
+    s2_delay: float = 1.0  # Semantic Scholar: 1 request/second with a key; the anonymous pool is shared
+    crossref_delay: float | None = None  # None: paced by Crossref's own x-rate-limit-* headers
     citekey_format: str = "auth.lower + shorttitle(3,3) + year"
     contact: str | None = None
     github_token: str | None = field(default=None, repr=False)
     hf_token: str | None = field(default=None, repr=False)
+    s2_api_key: str | None = field(default=None, repr=False)
+    openalex_api_key: str | None = field(default=None, repr=False)
+    venues: tuple[Any, ...] = ()  # the config file's [[venues]] tables (extra published-venue names)
     config_file: Path | None = None
 
     def __repr__(self) -> str:  # never show tokens, even by accident in a traceback
-        shown = {k: v for k, v in self.__dict__.items() if not k.endswith("_token")}
+        shown = {k: v for k, v in self.__dict__.items() if not k.endswith(("_token", "_key"))}
         return f"Settings({shown})"
 
 
@@ -103,8 +143,12 @@ def _read_file(path: Path) -> dict[str, Any]:
         flat["citekey_format"] = data["citekey"]["format"]
     if "contact" in data.get("http", {}):
         flat["contact"] = data["http"]["contact"]
-    if "arxiv_delay" in data.get("http", {}):
-        flat["arxiv_delay"] = data["http"]["arxiv_delay"]
+    for key in DELAYS:
+        if key in data.get("http", {}):
+            flat[key] = data["http"][key]
+    if "venues" in data:  # checked by bibkit.enrich.venues, which knows what a venue needs
+        venues = data["venues"]
+        flat["venues"] = tuple(venues) if isinstance(venues, list) else (venues,)
     return flat
 
 
@@ -121,14 +165,16 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
     for key in ("cache_dir", "config_dir"):
         if key in values:
             values[key] = Path(str(values[key])).expanduser()
-    if "arxiv_delay" in values:
-        try:
-            values["arxiv_delay"] = float(values["arxiv_delay"])
-        except ValueError as exc:
-            raise ConfigError(f"BIBKIT_ARXIV_DELAY must be a number of seconds, not {values['arxiv_delay']!r}") from exc
-        if values["arxiv_delay"] < 0:
-            raise ConfigError("BIBKIT_ARXIV_DELAY must not be negative")
-    for key in ("arxiv_url", "hf_url", "github_url", "zotero_url"):
+    for key in DELAYS:
+        if key in values and values[key] is not None:
+            name = f"BIBKIT_{key.upper()}"
+            try:
+                values[key] = float(values[key])
+            except (TypeError, ValueError) as exc:
+                raise ConfigError(f"{name} must be a number of seconds, not {values[key]!r}") from exc
+            if values[key] < 0:
+                raise ConfigError(f"{name} must not be negative")
+    for key in SERVICE_URLS:
         if key in values:
             url = str(values[key]).rstrip("/") if key != "arxiv_url" else str(values[key])
             if not url.startswith(("http://", "https://")):
@@ -136,4 +182,6 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
             values[key] = url
     values.setdefault("github_token", env.get("GITHUB_TOKEN") or None)
     values.setdefault("hf_token", env.get("HF_TOKEN") or None)
+    values.setdefault("s2_api_key", env.get("S2_API_KEY") or None)
+    values.setdefault("openalex_api_key", env.get("OPENALEX_API_KEY") or None)
     return Settings(config_file=path if path.is_file() else None, **values)

@@ -133,6 +133,9 @@ class ServicePolicy:
     use_cache: bool = True
     cacheable: Callable[[requests.Response], bool] | None = None
     retryable: Callable[[requests.Response], bool | None] | None = None
+    #: a service that announces its own limit (Crossref's ``x-rate-limit-*`` headers): seconds between
+    #: requests read from each answer; the pace follows it, never below ``min_interval``
+    pace_from: Callable[[requests.Response], float | None] | None = None
 
 
 @dataclass
@@ -210,7 +213,8 @@ class _ServiceAdapter(HTTPAdapter):
         super().__init__(pool_connections=1, pool_maxsize=1, max_retries=0)
         self.layer, self.policy = layer, policy
         self.pacer = (
-            Pacer(layer.cache_dir / "pacing", policy.name, policy.min_interval) if policy.min_interval > 0 else None
+            Pacer(layer.cache_dir / "pacing", policy.name, policy.min_interval)
+            if policy.min_interval > 0 or policy.pace_from is not None else None
         )
 
     def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
@@ -225,7 +229,12 @@ class _ServiceAdapter(HTTPAdapter):
             return super().send(request, *args, **kwargs)
         with self.pacer as waited:
             self.layer.stats.waited[name] += waited
-            return super().send(request, *args, **kwargs)
+            response = super().send(request, *args, **kwargs)
+        if self.policy.pace_from is not None:
+            announced = self.policy.pace_from(response)
+            if announced is not None:
+                self.pacer.interval = max(self.policy.min_interval, announced)
+        return response
 
 
 # --------------------------------------------------------------------------- layer and clients

@@ -190,8 +190,9 @@ class BuildResult:
             if rep is not None:
                 d = rep.as_dict()
                 for k in ("listing_title", "arxiv_id", "status", "confidence", "resolved_by", "reason",
-                          "candidates", "fields_set", "repos"):
-                    row[k] = d[k]
+                          "candidates", "fields_set", "repos", "upgrade"):
+                    if k in d:
+                        row[k] = d[k]
             entries.append(row)
         out: dict[str, Any] = {
             "output": self.output,
@@ -228,7 +229,7 @@ def build(
     dedupe: bool = True,
     code_note: bool = False,
     enrich: bool = True,
-    only: Iterable[str] = ("arxiv", "hf", "github"),
+    only: Iterable[str] = ("arxiv", "hf", "github", "s2", "crossref", "dblp", "openalex"),
     offline: bool = False,
     refresh: bool = False,
     rules: Any = None,
@@ -240,6 +241,9 @@ def build(
     http: Any = None,
     on_progress: Any = None,
     dry_run: bool = False,
+    upgrade: bool = True,
+    prefer: str = "published",
+    venue_style: str = "full",
 ) -> BuildResult:
     """The main job: read → normalise → enrich → normalise again → tag → write (→ sync to Zotero).
 
@@ -252,6 +256,8 @@ def build(
     ``zotero_collection`` syncs the result into that Zotero collection path.
     ``on_progress(stage, done, total, detail)`` is called as work advances.
     ``dry_run`` decides the tags without adding them and writes nothing.
+    ``upgrade``/``prefer``/``venue_style``: published versions of preprints
+    (see :func:`bibkit.enrich.enrich_document`).
     """
     from .config import load_settings
 
@@ -273,7 +279,8 @@ def build(
 
         enriched = doc.entries
         result.enrichment = enrich_document(doc, settings, only=only, offline=offline, refresh=refresh, http=http,
-                                            on_progress=on_enrich, code_note=code_note, recompute_keys=False)
+                                            on_progress=on_enrich, code_note=code_note, recompute_keys=False,
+                                            upgrade=upgrade, prefer=prefer, venue_style=venue_style)
         again = normalise_document(doc, key_format=key_format, dedupe=dedupe, recompute_keys=True)
         merges += list(getattr(again, "merges", []))
         for entry, report in zip(enriched, result.enrichment.reports):

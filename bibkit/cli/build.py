@@ -20,7 +20,7 @@ from ..enrich.resolve import NOT_LOOKED_UP
 from ..errors import UsageError
 from ..pipeline import build
 from .common import add_io_options, add_strict_option, print_summary, progress, write_report
-from .enrich import SERVICES, _notice_lines, _quiet_http_warnings, parse_only
+from .enrich import SERVICES, _notice_lines, _quiet_http_warnings, add_upgrade_options, parse_only, upgrade_rows
 from .tag import add_tag_options, tagging_from_args
 
 
@@ -37,7 +37,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-tags", dest="tag", action="store_false", help="no tagging at all (not even automatic tags)")
     p.add_argument("--no-enrich", dest="enrich", action="store_false", help="do not use the network at all")
     p.add_argument("--only", metavar="SERVICES", default=",".join(SERVICES),
-                   help="comma-separated services to use: arxiv,hf,github (default: all)")
+                   help="comma-separated services to use: arxiv,hf,github,s2,crossref,dblp,openalex (default: all; "
+                        "openalex only with OPENALEX_API_KEY); e.g. --only arxiv,hf,crossref")
+    add_upgrade_options(p)
     p.add_argument("--offline", action="store_true", help="answer from the HTTP cache only; never touch the network")
     p.add_argument("--refresh", action="store_true", help="ignore cached answers (fresh answers are cached again)")
     p.add_argument("--zotero-collection", metavar="PATH", help="also sync the result into this Zotero collection (e.g. Reading/MoE)")
@@ -72,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
             key_format=args.key_format, dedupe=args.dedupe, code_note=args.code_note, enrich=args.enrich,
             only=only, offline=args.offline, refresh=args.refresh, rules=rules, auto_tags=auto, tag=args.tag,
             zotero_collection=args.zotero_collection, zotero_via=args.via, settings=settings,
-            on_progress=on_progress,
+            on_progress=on_progress, upgrade=args.upgrade, prefer=args.prefer, venue_style=args.venue_style,
         )
     write_report(args.report, result.as_dict())
     if result.enrichment is not None:
@@ -96,6 +98,7 @@ def _summary(args: argparse.Namespace, result: Any) -> None:
         rows.append(("ambiguous / unresolved", f"{t['ambiguous']} / {t['unresolved'] - not_looked_up}"))
         if not_looked_up:
             rows.append(("not looked up", f"{not_looked_up} (no network or service unavailable)"))
+        rows += upgrade_rows(t)
         reqs = ", ".join(f"{s} {d['requests']}" for s, d in er.stats.items()) or "none"
         rows.append(("requests", reqs))
         for rep in er.reports:

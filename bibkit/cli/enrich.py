@@ -22,7 +22,20 @@ from ..errors import UsageError
 from ..enrich.resolve import NOT_LOOKED_UP
 from .common import add_io_options, add_strict_option, print_summary, progress, write_report
 
-SERVICES = ("arxiv", "hf", "github")
+SERVICES = ("arxiv", "hf", "github", "s2", "crossref", "dblp", "openalex")
+
+
+def add_upgrade_options(p: argparse.ArgumentParser) -> None:
+    """--prefer, --venue-style, --no-upgrade: published versions of preprints (shared by enrich and build)."""
+    p.add_argument("--prefer", choices=("published", "preprint"), default="published",
+                   help="cite a preprint at its verified published version (default), or keep citing the preprint "
+                        "and only report what was found; e.g. --prefer preprint")
+    p.add_argument("--venue-style", choices=("full", "short"), default="full",
+                   help="venue names from the venue table: full ('Advances in Neural Information Processing "
+                        "Systems') or short ('NeurIPS'); e.g. --venue-style short")
+    p.add_argument("--no-upgrade", dest="upgrade", action="store_false",
+                   help="do not look for published versions of preprints (DOIs are still looked up); "
+                        "e.g. bibkit build refs.txt --no-upgrade -o refs.bib")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -36,7 +49,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     add_io_options(p)
     p.add_argument("--only", metavar="SERVICES", default=",".join(SERVICES),
-                   help="comma-separated services to use: arxiv,hf,github (default: all)")
+                   help="comma-separated services to use: arxiv,hf,github,s2,crossref,dblp,openalex (default: all; "
+                        "openalex only with OPENALEX_API_KEY); e.g. --only arxiv,crossref")
+    add_upgrade_options(p)
     p.add_argument("--offline", action="store_true", help="answer from the HTTP cache only; never touch the network")
     p.add_argument("--refresh", action="store_true", help="ignore cached answers (fresh answers are cached again)")
     add_strict_option(p, "a service was unreachable (exit 4) or entries stayed unresolved or ambiguous (exit 5)")
@@ -69,7 +84,8 @@ def run(args: argparse.Namespace) -> int:
         result = build(args.inputs, args.output or "-", fmt=args.fmt, to=args.to, ascii=args.ascii,
                        strict=args.strict, key_format=args.key_format, dedupe=args.dedupe,
                        code_note=args.code_note, only=only, offline=args.offline, refresh=args.refresh,
-                       tag=False, settings=settings, on_progress=on_progress)
+                       tag=False, settings=settings, on_progress=on_progress, upgrade=args.upgrade,
+                       prefer=args.prefer, venue_style=args.venue_style)
     report = result.as_dict()
     write_report(args.report, report)
     enrichment = result.enrichment
@@ -98,7 +114,8 @@ def _quiet_http_warnings(verbose: int) -> Iterator[None]:
         logger.removeFilter(drop)
 
 
-_LABELS = {"arxiv": "arXiv", "hf": "Hugging Face", "github": "GitHub"}
+_LABELS = {"arxiv": "arXiv", "hf": "Hugging Face", "github": "GitHub", "s2": "Semantic Scholar",
+           "crossref": "Crossref", "dblp": "DBLP", "openalex": "OpenAlex"}
 
 
 def _notice_lines(result: Any) -> list[str]:
@@ -115,6 +132,16 @@ def _notice_lines(result: Any) -> list[str]:
     return lines
 
 
+def upgrade_rows(totals: dict[str, Any]) -> list[tuple[str, Any]]:
+    """Summary rows of the published-version stage (none when it did nothing)."""
+    rows: list[tuple[str, Any]] = []
+    if totals.get("upgraded"):
+        rows.append(("upgraded to a published version", totals["upgraded"]))
+    if totals.get("published_found"):
+        rows.append(("published version found (kept preprint)", totals["published_found"]))
+    return rows
+
+
 def _summary(args: argparse.Namespace, result: Any, read: int, written: int, backup: Any, merges: list[Any]) -> None:
     totals = result.totals
     rows: list[tuple[str, Any]] = [("entries read", read)]
@@ -122,6 +149,7 @@ def _summary(args: argparse.Namespace, result: Any, read: int, written: int, bac
     for step, n in totals["by_step"].items():
         rows.append((f"  by {step}", n))
     rows += [("ambiguous", totals["ambiguous"]), ("unresolved", totals["unresolved"])]
+    rows += upgrade_rows(totals)
     if totals["skipped"]:
         rows.append(("skipped", totals["skipped"]))
     for service, data in result.stats.items():

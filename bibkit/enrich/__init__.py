@@ -2,8 +2,10 @@
 
 The one entry point is :func:`enrich_document`; ``bibkit enrich`` and
 ``bibkit build`` are thin layers over it.  It runs the enrichers in order —
-:class:`~bibkit.enrich.resolve.ArxivResolver` (arXiv + Hugging Face), then the
-GitHub enricher when ``"github"`` is asked for — over one shared
+:class:`~bibkit.enrich.resolve.ArxivResolver` (arXiv + Hugging Face), then
+:class:`~bibkit.enrich.upgrade.PublishedVersions` (DOIs looked up, preprints
+cited at their published version: Crossref, Semantic Scholar, DBLP, OpenAlex),
+then the GitHub enricher when ``"github"`` is asked for — over one shared
 :class:`~bibkit.http.HttpLayer` (cache, pacing, retries, request counts),
 recomputes unpinned citation keys now that authors and years are known, and
 returns an :class:`EnrichResult`: a per-entry report, totals, requests per
@@ -28,9 +30,9 @@ __all__ = ["enrich_document", "EnrichResult", "Progress", "SERVICES"]
 
 log = logging.getLogger("bibkit.enrich")
 
-SERVICES = ("arxiv", "hf", "github")
+SERVICES = ("arxiv", "hf", "github", "s2", "crossref", "dblp", "openalex")
 #: typical seconds per request when a service is not paced (for the time-left estimate)
-_TYPICAL_LATENCY = {"arxiv": 1.0, "hf": 0.3, "github": 0.3}
+_TYPICAL_LATENCY = {"arxiv": 1.0, "hf": 0.3, "github": 0.3, "s2": 1.0, "crossref": 0.3, "dblp": 1.0, "openalex": 0.3}
 
 
 @dataclass
@@ -64,6 +66,7 @@ class EnrichResult:
     def totals(self) -> dict[str, Any]:
         status = Counter(r.status for r in self.reports)
         by_step = Counter(r.resolved_by for r in self.reports if r.status == "resolved")
+        upgrades = Counter((r.upgrade or {}).get("status") for r in self.reports)
         return {
             "entries": len(self.reports),
             "resolved": status.get("resolved", 0),
@@ -71,6 +74,8 @@ class EnrichResult:
             "unresolved": status.get("unresolved", 0),
             "skipped": status.get("skipped", 0),
             "by_step": dict(sorted(by_step.items())),
+            "upgraded": upgrades.get("upgraded", 0),  # cited at a published version (bibkit.enrich.upgrade)
+            "published_found": upgrades.get("found", 0),  # found but not applied (prefer="preprint")
         }
 
     @property
@@ -123,7 +128,8 @@ class _Tracker:
         for service, planned in self.planned.items():
             used = self.http.stats.network[service] + self.http.stats.cache_hits[service] - self.base[service]
             left = max(0, planned - used)
-            pace = self.settings.arxiv_delay if service == "arxiv" else 0.0
+            pace = {"arxiv": self.settings.arxiv_delay, "dblp": self.settings.dblp_delay,
+                    "s2": self.settings.s2_delay}.get(service, 0.0)
             seconds += left * max(pace, _TYPICAL_LATENCY.get(service, 0.5))
         return seconds
 
@@ -146,6 +152,9 @@ def enrich_document(
     code_note: bool = False,
     recompute_keys: bool = True,
     key_format: str | None = None,
+    upgrade: bool = True,
+    prefer: str = "published",
+    venue_style: str = "full",
 ) -> EnrichResult:
     """Resolve and enrich every entry of ``doc`` in place; return what happened.
 
@@ -155,6 +164,9 @@ def enrich_document(
     (and closed) otherwise.  ``on_progress`` receives :class:`Progress` events.
     Unpinned citation keys are recomputed afterwards (``recompute_keys``, with
     ``key_format`` or the configured formula), and the changes listed in the result.
+    ``upgrade=False`` skips looking for published versions (DOIs are still
+    looked up); ``prefer="preprint"`` looks but cites the preprint;
+    ``venue_style`` (``full``/``short``) names venues from the venue table.
 
     >>> from bibkit.sources import read_path                     # doctest: +SKIP
     >>> doc = read_path("examples/hf-trending-papers.txt")         # doctest: +SKIP
@@ -181,6 +193,11 @@ def enrich_document(
 
         if wanted & ArxivResolver.services:
             ArxivResolver(on_plan=tracker.plan).enrich(entries, ctx)
+        from .upgrade import PublishedVersions
+
+        if wanted & PublishedVersions.services:
+            PublishedVersions(prefer=prefer, venue_style=venue_style, upgrade=upgrade,
+                              on_plan=tracker.plan).enrich(entries, ctx)
         if "github" in wanted:
             _run_github(entries, ctx)
     finally:

@@ -36,7 +36,7 @@ from .atom import ArxivRecord
 from .base import EntryReport
 from .hf import HfPaper
 
-__all__ = ["apply_arxiv", "apply_hf", "abs_url", "venue_of", "plain"]
+__all__ = ["apply_arxiv", "apply_hf", "abs_url", "venue_of", "plain", "user_owned"]
 
 _PROCEEDINGS = re.compile(
     r"\b(proceedings|proc\.|conference|workshops?|symposium|findings of|meeting|congress|"
@@ -114,6 +114,10 @@ def _user_owned(entry: Entry, name: str) -> bool:
         if alias in entry.bib.fields:
             return True
     return name == "entry_type"  # a .bib entry's type is the user's choice
+
+
+#: the public name of the rule (the published-version stage applies it too)
+user_owned = _user_owned
 
 
 class _Writer:

@@ -50,6 +50,7 @@ class EntryReport:
     fields_set: dict[str, dict[str, Any]] = field(default_factory=dict)  # field -> {"source", "confidence", "detail"?}
     repos: list[dict[str, Any]] = field(default_factory=list)  # filled by the GitHub enricher
     problems: list[str] = field(default_factory=list)
+    upgrade: dict[str, Any] | None = None  # filled by the published-version stage (bibkit.enrich.upgrade)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -59,6 +60,7 @@ class EntryReport:
             "resolved_by": self.resolved_by, "reason": self.reason,
             "candidates": [c.as_dict() for c in self.candidates],
             "fields_set": self.fields_set, "repos": self.repos, "problems": self.problems,
+            **({"upgrade": self.upgrade} if self.upgrade is not None else {}),
         }
 
 
@@ -68,7 +70,7 @@ class EnrichContext:
 
     settings: Settings
     http: HttpLayer
-    only: frozenset[str]  # services allowed this run: subset of {"arxiv", "hf", "github"}
+    only: frozenset[str]  # services allowed this run: subset of SERVICES (arxiv, hf, github, s2, crossref, dblp, openalex)
     reports: dict[int, EntryReport]  # id(entry) -> its report
     notices: list[str] = field(default_factory=list)  # one-line, run-wide messages ("GitHub quota exhausted until 14:05 — set GITHUB_TOKEN")
     on_progress: Callable[[str, int], None] = lambda stage, n: None  # stage name, entries done (increment)
