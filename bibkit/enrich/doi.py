@@ -26,7 +26,7 @@ from ..names import parse_plain_name
 from .apply import user_owned
 from .base import EntryReport
 from .crossref import CrossrefWork
-from .published import SERIES
+from .published import SERIES, pages_text
 from .venues import VenueTable
 
 __all__ = ["own_doi", "needs_metadata", "apply_crossref", "ENTRY_TYPES", "is_arxiv_doi", "set_field"]
@@ -173,7 +173,7 @@ def apply_crossref(entry: Entry, work: CrossrefWork, report: EntryReport, venues
     if not (entry.entry_type == "inproceedings" and work.volume):  # BibTeX: "can't use both volume and number"
         put("number", work.issue)
     if work.page:
-        put("pages", re.sub(r"\s*[-\u2010-\u2015]+\s*", "--", work.page.strip()))
+        put("pages", pages_text(work.page))
     if entry.entry_type == "techreport":
         if work.publisher and "institution" not in entry.extra:
             entry.extra["institution"] = work.publisher

@@ -35,13 +35,13 @@ from typing import Any, Iterable
 from ..normalize.text import normalize_title
 from .crossref import CrossrefWork
 from .dblp import DblpHit
-from .match import (ABSTRACT_CONTRADICTS, ABSTRACT_SAME, MARGIN, Evidence, abstract_similarity, author_overlap,
+from .match import (ABSTRACT_CONTRADICTS, ABSTRACT_SAME, MARGIN, TITLE_MATCH, Evidence, abstract_similarity, author_overlap,
                     title_similarity, verify)
 from .s2 import S2Paper
 from .venues import VenueTable, is_workshop
 
 __all__ = [
-    "Published", "Judgement", "judge", "choose", "from_crossref", "from_dblp", "from_s2",
+    "pages_text", "Published", "Judgement", "judge", "choose", "from_crossref", "from_dblp", "from_s2",
     "LINKS", "SEARCHES", "MIN_AUTHORS", "RENAMED_TITLE", "SERIES",
 ]
 
@@ -127,10 +127,11 @@ class Published:
 
 
 def _pages(text: str | None) -> str | None:
+    """A page range as model text: a range dash is an en dash (the .bib writer makes it ``--``)."""
     if not text:
         return None
     text = re.sub(r"\s+", "", text)
-    return re.sub(r"[-\u2010-\u2015]+", "--", text) or None
+    return re.sub(r"(?<=\w)[-\u2010-\u2015]+(?=\w)", "\u2013", text) or None
 
 
 def from_crossref(work: CrossrefWork, found_by: str) -> Published | None:
@@ -197,6 +198,9 @@ def from_s2(paper: S2Paper, venues: VenueTable, year: int | None) -> Published |
     )
 
 
+pages_text = _pages
+
+
 # --------------------------------------------------------------------------- judging
 
 
@@ -224,6 +228,9 @@ def judge(preprint: Evidence, candidate: Published, *, also: Evidence | None = N
     """
     ev = candidate.evidence()
     if not candidate.year:
+        if candidate.source == "s2":
+            return Judgement(False, 0.0, f"Semantic Scholar names {candidate.container!r}, but no other source "
+                             "confirms it or says when")
         return Judgement(False, 0.0, "no publication year")
     if not ev.authors:
         return Judgement(False, 0.0, "the record lists no authors to compare")
@@ -247,7 +254,9 @@ def judge(preprint: Evidence, candidate: Published, *, also: Evidence | None = N
         return Judgement(False, 0.0, "abstracts describe different work", scores)
     if verdict.accepted:
         confidence = verdict.score if not linked else max(verdict.score, 0.95)
-        return Judgement(True, min(confidence, 1.0), f"title and authors agree ({verdict.path})", scores)
+        renamed = t < TITLE_MATCH  # accepted on the abstract: the same paper under a new title
+        why = "the same abstract (published under another title)" if renamed else f"title and authors agree ({verdict.path})"
+        return Judgement(True, min(confidence, 1.0), why, scores, renamed=renamed)
     if also is not None:
         via = verify(also, ev)
         if via.accepted:

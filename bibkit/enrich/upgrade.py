@@ -336,11 +336,15 @@ class PublishedVersions:
         if self.upgrade:
             for job in jobs:
                 for doi in self._hint_dois(job):
+                    how = "arxiv-doi" if doi == job.arxiv_doi else "s2" if job.s2 and job.s2.doi and \
+                        doi == job.s2.doi.lower() else "openalex"
+                    known_cand = job.candidates.get("doi:" + doi)
+                    if known_cand is not None and known_cand.source == "crossref":
+                        known_cand.found_by.add(how)  # found by a relation already: one more link to it
+                        continue
                     work = got.found.get(doi)
                     if work is None:
                         continue
-                    how = "arxiv-doi" if doi == job.arxiv_doi else "s2" if job.s2 and job.s2.doi and \
-                        doi == job.s2.doi.lower() else "openalex"
                     cand = from_crossref(work, how)
                     if cand is not None and job.arxiv_id and \
                             f"10.48550/arxiv.{job.arxiv_id}".lower() in cand.preprint_dois:
@@ -433,8 +437,7 @@ class PublishedVersions:
             if stand_in is not None and not any(c.source == "s2" for c in job.candidates.values()):
                 job.add(stand_in)
         self._merge_s2_venue(job)
-        job.judged = [(c, judge(job.evidence, c, also=job.s2_evidence if "s2" not in c.found_by else None))
-                      for c in job.candidates.values()]
+        job.judged = [(c, judge(job.evidence, c, also=job.s2_evidence)) for c in job.candidates.values()]
         picked = choose(job.judged)
         job.winner, job.tie, job.reason = picked.winner, picked.tie, picked.reason
 
@@ -461,10 +464,11 @@ class PublishedVersions:
     # ================================================================== one request per unsettled paper
 
     def _needs_dblp(self, job: _Job) -> bool:
-        """Whether the paper points at a venue without DOIs (only DBLP can confirm those)."""
+        """Whether DBLP is the place to look: the paper points at a venue without DOIs (ICLR, NeurIPS…),
+        or Semantic Scholar names a conference (or a venue the table does not know) without its DOI."""
         if job.s2 is not None and job.s2.venue_name and not job.s2.doi:
             venue = self.venues.find(*job.s2.venue_names, job.s2.venue, job.s2.journal_name)
-            if venue is None or not venue.doi:
+            if venue is None or not venue.doi or venue.kind == "conference":
                 return True
         return any(not h.venue.doi for h in job.hints)
 
@@ -593,7 +597,7 @@ class PublishedVersions:
             if name_ in entry.extra and _arxiv_marker(entry.extra[name_]):
                 del entry.extra[name_]
                 report.fields_set[f"extra.{name_}"] = {"source": source, "cleared": True}
-        if cand.year and (entry.date is None or entry.date.year != cand.year or cand.month):
+        if cand.year:  # the publication's date replaces the preprint's (a venue year has no arXiv day)
             put("date", PartialDate(cand.year, cand.month))
         if (entry.ids.doi or None) != (cand.doi or None):
             preprint_doi = entry.ids.doi if is_arxiv_doi(entry.ids.doi) else None
