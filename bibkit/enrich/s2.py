@@ -59,7 +59,8 @@ def is_arxiv_venue(name: str | None) -> bool:
 
 def s2_policy(settings: Settings) -> ServicePolicy:
     """Semantic Scholar's politeness: paced (``s2_delay``), exponential backoff, POST batch safe to resend."""
-    headers = {"x-api-key": settings.s2_api_key} if settings.s2_api_key else {}
+    # spelt as requests-cache spells it in its redaction list (which is case-sensitive): never stored
+    headers = {"X-API-Key": settings.s2_api_key} if settings.s2_api_key else {}
     return ServicePolicy(
         name=SERVICE,
         base_url=settings.s2_url,
