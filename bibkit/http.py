@@ -134,7 +134,7 @@ class ServicePolicy:
     cacheable: Callable[[requests.Response], bool] | None = None
     retryable: Callable[[requests.Response], bool | None] | None = None
     #: a service that announces its own limit (Crossref's ``x-rate-limit-*`` headers): seconds between
-    #: requests read from each answer; the pace follows it, never below ``min_interval``
+    #: requests read from each answer; ``min_interval`` is the pace until the service has said its own
     pace_from: Callable[[requests.Response], float | None] | None = None
 
 
@@ -233,7 +233,7 @@ class _ServiceAdapter(HTTPAdapter):
         if self.policy.pace_from is not None:
             announced = self.policy.pace_from(response)
             if announced is not None:
-                self.pacer.interval = max(self.policy.min_interval, announced)
+                self.pacer.interval = max(0.0, announced)
         return response
 
 

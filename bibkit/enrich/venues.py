@@ -37,6 +37,8 @@ __all__ = ["Venue", "VenueTable", "VenueHint", "venue_key", "load_venues", "STYL
 STYLES = ("full", "short")
 
 _PAREN = re.compile(r"\([^()]*\)")
+_FINDINGS_PAREN = re.compile(r"\(\s*findings\s*\)", re.IGNORECASE)
+_TRAILING_NUMBER = re.compile(r"(?:\s+\d{1,4})+$")
 _YEAR = re.compile(r"(?<![\d.])(?:19|20)\d\d(?![\d.])|'\d\d\b")
 _ORD_NUM = re.compile(r"\b\d+(?:st|nd|rd|th)\b", re.IGNORECASE)
 _ORD_WORD = re.compile(
@@ -58,16 +60,22 @@ def is_workshop(name: str | None) -> bool:
 
 
 def venue_key(name: str | None) -> str:
-    """The comparison form of a venue name (see the module docstring)."""
+    """The comparison form of a venue name (see the module docstring).
+
+    A parenthesised "(Findings)" (DBLP's "EMNLP (Findings)") is kept as a word: it names
+    another venue than the main conference.
+    """
     if not name:
         return ""
+    name = _FINDINGS_PAREN.sub(" findings ", name.replace("{year}", " "))
     text = _PAREN.sub(" ", name) if _PAREN.sub(" ", name).strip() else name
     text = _YEAR.sub(" ", text)
     text = _ORD_NUM.sub(" ", text)
     text = _ORD_WORD.sub(" ", text)
     key = normalize_title(text)
     key = _FILLER.sub(" ", key)
-    return " ".join(key.split())
+    key = _TRAILING_NUMBER.sub("", " ".join(key.split()))  # "Advances in … Systems 36": the volume
+    return key
 
 
 @dataclass(frozen=True)
