@@ -257,7 +257,9 @@ def test_bib_input_pinned_venues_win_and_arxiv_style_entries_upgrade(tmp_path):
         "  author = {Dai, Damai and Deng, Chengqi},\n  journal = {arXiv preprint arXiv:2401.15835},\n  year = {2024},\n}\n\n"
         "@inproceedings{mine,\n  title = {Specialist or Generalist? Instruction Tuning for Specific NLP Tasks},\n"
         "  author = {Rossi, Sofía and Huang, Seo-yeon},\n  booktitle = {My Favourite Workshop},\n  year = {2024},\n"
-        "  eprint = {2407.17476},\n}\n", encoding="utf-8")
+        "  eprint = {2407.17476},\n}\n\n"
+        "@misc{plain,\n  title = {SUPER: Evaluating Agents on Setting Up and Executing Tasks from Research Repositories},\n"
+        "}\n", encoding="utf-8")
     with doubles() as d:
         doc, result = run_example(d, path=bib, settings=d.settings(cache_dir=str(tmp_path / "c")))
     by_key = {e.key: (e, r) for e, r in zip(doc.entries, result.reports)}
@@ -268,6 +270,10 @@ def test_bib_input_pinned_venues_win_and_arxiv_style_entries_upgrade(tmp_path):
     assert rep.upgrade["status"] == UPGRADED and deepseek.journal is None and deepseek.booktitle
     mine, rep = by_key["mine"]
     assert rep.upgrade["status"] == "pinned" and mine.booktitle == "My Favourite Workshop"
+    # an entry without any arXiv field is the user's @misc: the publication is reported, not applied
+    plain, rep = by_key["plain"]
+    assert rep.upgrade["status"] == "found" and "no arXiv field" in rep.upgrade["kept"]
+    assert plain.entry_type == "misc" and rep.upgrade["doi"] == "10.18653/v1/2024.emnlp-main.702"
     # the written .bib: the upgraded entries changed type, the pinned one is as the user wrote it
     from bibkit.writers import write
 

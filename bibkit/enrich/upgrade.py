@@ -92,6 +92,24 @@ def _arxiv_marker(value: Any) -> bool:
             or low.startswith("e-print") or low.startswith("preprint"))
 
 
+def cites_arxiv(entry: Entry) -> bool:
+    """Whether an input ``.bib`` entry cites the arXiv preprint itself (its own fields say arXiv).
+
+    Only such an entry is moved to its published version: a plain ``@misc`` the
+    user wrote without any arXiv field keeps the type they chose.
+    """
+    if entry.bib is None:
+        return True
+    fields = entry.bib.fields
+    if any(name in fields for name in ("eprint", "arxiv", "arxivid")):
+        return True
+    for name in ("archiveprefix", "eprinttype", "journal", "journaltitle", "howpublished", "publisher", "note",
+                 "url", "doi"):
+        if name in fields and "arxiv" in fields[name].lower():
+            return True
+    return False
+
+
 def venue_pinned(entry: Entry) -> str | None:
     """The input ``.bib`` field that pins the entry's venue (user data), or ``None``."""
     if entry.bib is None:
@@ -126,6 +144,7 @@ class _Job:
     reason: str | None = None
     searched: list[str] = field(default_factory=list)
     preprint_doi: str | None = None  # for a non-arXiv preprint looked up by DOI (is-preprint-of)
+    keep: str | None = None  # why a found publication is reported but not applied
 
     def add(self, candidate: Published | None) -> None:
         if candidate is None:
@@ -230,6 +249,9 @@ class PublishedVersions:
             return None
         text = " ".join(t for t in (entry.meta.get("journal_ref"), entry.meta.get("arxiv_comment")) if t)
         job = _Job(entry, report, Evidence.from_entry(entry), entry.ids.arxiv, hints=self.venues.hints(text))
+        if not cites_arxiv(entry):
+            job.keep = f"the input's @{entry.bib.entry_type if entry.bib else entry.entry_type} entry has no arXiv " \
+                       "field: its type is the user's"
         doi_prov = entry.provenance.get("ids.doi")
         if entry.ids.doi and not is_arxiv_doi(entry.ids.doi) and doi_prov is not None and doi_prov.source == "arxiv":
             job.arxiv_doi = entry.ids.doi.lower()
@@ -542,8 +564,9 @@ class PublishedVersions:
             report.upgrade = {"status": status, "reason": reason, "candidates": candidates}
             return
         cand, verdict = job.winner
+        apply = self.prefer == "published" and job.keep is None
         info: dict[str, Any] = {
-            "status": UPGRADED if self.prefer == "published" else "found",
+            "status": UPGRADED if apply else "found",
             "kind": cand.kind, "venue": cand.container, "year": cand.year, "doi": cand.doi,
             "source": cand.source, "found_by": sorted(cand.found_by), "confidence": round(verdict.confidence, 4),
             "reason": verdict.reason, "candidates": candidates,
@@ -553,10 +576,12 @@ class PublishedVersions:
             info["published_title"] = cand.title
         if cand.workshop:
             info["workshop"] = True
+        if job.keep:
+            info["kept"] = job.keep
         report.upgrade = info
-        if self.prefer == "published":
+        if apply:
             self._apply(job, cand, verdict)
-        else:
+        elif self.prefer == "preprint":
             self._back_to_preprint(job)
 
     def _apply(self, job: _Job, cand: Published, verdict: Judgement) -> None:
