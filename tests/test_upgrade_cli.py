@@ -1,0 +1,76 @@
+"""The command line of the published-version stage: --prefer, --venue-style, --no-upgrade, --only with the new
+services, the summary's "upgraded to a published version", the report's provenance."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bibkit.cli import main
+from bibkit.errors import ExitCode
+from scholarly_helpers import EXAMPLE, doubles
+
+
+@pytest.fixture()
+def env(monkeypatch):
+    with doubles() as d:
+        d.env(monkeypatch)
+        yield d
+
+
+def test_build_summary_and_report(env, tmp_path, capsys):
+    out, report = tmp_path / "refs.bib", tmp_path / "report.json"
+    code = main(["build", str(EXAMPLE), "-o", str(out), "--report", str(report), "--no-tags",
+                 "--only", "arxiv,hf,s2,crossref,dblp"])
+    assert code == ExitCode.OK
+    err = capsys.readouterr().err
+    assert "upgraded to a published version" in err
+    data = json.loads(report.read_text())
+    assert data["totals"]["upgraded"] >= 28 and data["requests"]["s2"] == 1
+    upgraded = [e for e in data["entries"] if (e.get("upgrade") or {}).get("status") == "upgraded"]
+    assert len(upgraded) == data["totals"]["upgraded"]
+    for e in upgraded:
+        assert e["upgrade"]["source"] in ("crossref", "dblp", "s2") and e["upgrade"]["confidence"] >= 0.85
+        assert e["fields_set"]["date"]["source"] == e["upgrade"]["source"]
+        assert "confidence" in e["fields_set"]["date"]
+    assert out.read_text().count("@inproceedings{") >= 20
+
+
+def test_enrich_prefer_preprint_and_short_venues(env, tmp_path, capsys):
+    out = tmp_path / "pre.bib"
+    assert main(["enrich", str(EXAMPLE), "-o", str(out), "--prefer", "preprint", "--only", "arxiv,hf,s2,crossref,dblp"]) == 0
+    assert "published version found (kept preprint)" in capsys.readouterr().err
+    assert "@inproceedings{" not in out.read_text()
+    short = tmp_path / "short.bib"
+    assert main(["-q", "enrich", str(EXAMPLE), "-o", str(short), "--venue-style", "short",
+                 "--only", "arxiv,hf,s2,crossref,dblp"]) == 0
+    text = short.read_text()
+    assert "booktitle = {{ICLR}}" in text and "booktitle = {{EMNLP}}" in text
+
+
+def test_no_upgrade(env, tmp_path):
+    out = tmp_path / "plain.bib"
+    assert main(["-q", "build", str(EXAMPLE), "-o", str(out), "--no-tags", "--no-upgrade"]) == 0
+    assert not env.s2.log and not env.dblp.log
+    assert "@inproceedings{" not in out.read_text() or out.read_text().count("@inproceedings{") <= 2
+
+
+@pytest.mark.parametrize("args", [["--only", "arxiv,semanticscholar"], ["--prefer", "latest"], ["--venue-style", "tiny"]])
+def test_bad_options_are_usage_errors(args, tmp_path, capsys):
+    try:
+        code = main(["build", str(EXAMPLE), "-o", str(tmp_path / "x.bib")] + args)
+    except SystemExit as exc:  # argparse's own choices
+        code = exc.code
+    assert code == ExitCode.USAGE
+    assert not (tmp_path / "x.bib").exists()
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_help_names_the_new_options_with_examples(capsys):
+    with pytest.raises(SystemExit):
+        main(["build", "--help"])
+    text = capsys.readouterr().out
+    for option in ("--prefer", "--venue-style", "--no-upgrade", "s2,crossref,dblp,openalex"):
+        assert option in text
+    assert "e.g. --venue-style short" in " ".join(text.split())
