@@ -27,9 +27,10 @@ from .tag import add_tag_options, tagging_from_args
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "build",
-        help="the main job: read, enrich (arXiv, Hugging Face, GitHub), tag, write .bib (and sync to Zotero)",
+        help="the main job: read, enrich (arXiv, Hugging Face, GitHub, published versions), tag, write .bib "
+             "(and sync to Zotero)",
         description="Read inputs, merge duplicates, resolve every record to its arXiv paper and its code repository, "
-                    "tag by rules, write one bibliography, and optionally sync it into a Zotero collection. "
+                    "look DOIs up and cite preprints at their verified published version, tag by rules, write one bibliography, and optionally sync it into a Zotero collection. "
                     "Works without network: what cannot be enriched is said in one line and the rest is written.",
     )
     add_io_options(p)
