@@ -60,9 +60,11 @@ EXPIRE_WORK = timedelta(days=7)
 EXPIRE_SEARCH = timedelta(days=1)
 #: Crossref types that are a published version of a paper
 PUBLISHED_TYPES = ("journal-article", "proceedings-article", "book-chapter")
-#: the fields a search or filter asks for (``select``): what citing needs, not the reference lists
+#: the fields a search or filter asks for (``select``): what citing needs, not the reference lists.
+#: Only names Crossref documents as selectable (``subtype`` is not one); a 400 for ``select`` is
+#: answered by asking once more without it.
 SELECT = ("DOI,title,subtitle,original-title,short-title,author,issued,published-print,published-online,"
-          "container-title,short-container-title,type,subtype,relation,page,volume,issue,publisher,event,"
+          "container-title,short-container-title,type,relation,page,volume,issue,publisher,event,"
           "ISBN,ISSN,URL,abstract,score")
 
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$", re.IGNORECASE)
@@ -250,6 +252,12 @@ class CrossrefClient:
         response = send(self.client, "GET", path, params=self._params(**params), expire_after=expire)
         if isinstance(response, ServiceFailure):
             return response
+        if response.status_code == 400 and "select" in params:
+            # a deployment that refuses one of the selected fields still answers the full records
+            params = {k: v for k, v in params.items() if k != "select"}
+            response = send(self.client, "GET", path, params=self._params(**params), expire_after=expire)
+            if isinstance(response, ServiceFailure):
+                return response
         if response.status_code != 200:
             return failure_for_status(SERVICE, response)
         return json_body(SERVICE, response)

@@ -139,14 +139,27 @@ def parse_hit(raw: Any) -> DblpHit | None:
     )
 
 
-def query_for(title: str, max_words: int = 12) -> str:
-    """A DBLP query for a title: its words (DBLP ANDs prefix-matched terms), at most ``max_words``.
+_STOPWORDS = frozenset("a an the and or of in on for to with by from via is are at as its their towards toward".split())
 
-    Punctuation is dropped (DBLP's tokeniser splits on it anyway, and a stray
-    ``:`` or ``|`` would be query syntax); TeX math is left to the caller.
+
+def query_for(title: str, max_words: int = 10) -> str:
+    """A DBLP query for a title: its content words, at most ``max_words``.
+
+    DBLP ANDs its terms and matches each as a prefix, so every term must be in
+    the record: stop words are dropped (nothing gained, one more way to miss),
+    a plural loses its ``s`` ("tasks" then matches "task" and "tasks": titles
+    change that much on publication), punctuation goes (DBLP splits on it, and
+    a stray ``|`` or ``:`` would be query syntax).
     """
-    words = _WORD.findall(title or "")
-    return " ".join(words[:max_words])
+    out: list[str] = []
+    for word in _WORD.findall(title or ""):
+        low = word.lower()
+        if low in _STOPWORDS:
+            continue
+        if len(word) > 3 and low.endswith("s") and not low.endswith("ss") and word[:-1].isalpha():
+            word = word[:-1]
+        out.append(word)
+    return " ".join(out[:max_words])
 
 
 class DblpClient:

@@ -49,7 +49,7 @@ container-title issued update-to issue prefix approved indexed article-number cl
 group-title DOI is-referenced-by-count updated-by event chair standards-body original-title funder translator archive
 published-print alternative-id subject subtitle published-online publisher-location content-domain reference title
 link type publisher volume references-count ISBN issn-type assertion deposited page content-created
-short-container-title relation editor subtype""".split())
+short-container-title relation editor""".split())
 QUERY_FIELDS = frozenset({"query", "query.bibliographic", "query.author", "query.container-title",
                           "query.affiliation", "query.contributor", "query.editor", "query.event-name",
                           "query.publisher-name"})
