@@ -74,3 +74,19 @@ def test_help_names_the_new_options_with_examples(capsys):
     for option in ("--prefer", "--venue-style", "--no-upgrade", "s2,crossref,dblp,openalex"):
         assert option in text
     assert "e.g. --venue-style short" in " ".join(text.split())
+
+
+def test_rebuilding_from_the_output_changes_nothing_and_keeps_hand_edits(env, tmp_path):
+    first, second = tmp_path / "a.bib", tmp_path / "b.bib"
+    only = ["--only", "arxiv,hf,s2,crossref,dblp", "--no-tags", "-q"]
+    assert main(["build", str(EXAMPLE), "-o", str(first)] + only) == 0
+    assert main(["build", str(first), "-o", str(second)] + only) == 0
+    text = first.read_text(encoding="utf-8")
+    assert second.read_text(encoding="utf-8") == text  # upgraded entries are pinned now: nothing moves
+    # a hand edit of a venue survives the next build, in the user's own file, backed up first
+    edited = text.replace("booktitle = {International Conference on Learning Representations}",
+                          "booktitle = {ICLR 2025 (oral)}", 1)
+    second.write_text(edited, encoding="utf-8")
+    assert main(["build", str(second), "-o", str(second)] + only) == 0
+    assert "booktitle = {ICLR 2025 (oral)}" in second.read_text(encoding="utf-8")
+    assert (tmp_path / "b.bib.bak").exists()

@@ -238,6 +238,7 @@ class PublishedVersions:
         pinned = venue_pinned(entry)
         if pinned:
             report.upgrade = {"status": "pinned", "reason": f"the input's {pinned!r} field pins the venue"}
+            self._no_preprint_doi(entry, report)
             return None
         type_prov = entry.provenance.get("entry_type")
         from_arxiv = type_prov is not None and type_prov.source in ("arxiv", "crossref", "s2", "dblp")
@@ -256,6 +257,18 @@ class PublishedVersions:
         if entry.ids.doi and not is_arxiv_doi(entry.ids.doi) and doi_prov is not None and doi_prov.source == "arxiv":
             job.arxiv_doi = entry.ids.doi.lower()
         return job
+
+    @staticmethod
+    def _no_preprint_doi(entry: Entry, report: EntryReport) -> None:
+        """A published entry (the user's, or one bibkit upgraded earlier) is not given arXiv's DOI:
+        that names the preprint, not the publication the entry cites."""
+        prov = entry.provenance.get("ids.doi")
+        published = entry.entry_type in ("inproceedings", "article", "incollection") and \
+            not _arxiv_marker(entry.booktitle or entry.journal)
+        if published and is_arxiv_doi(entry.ids.doi) and prov is not None and prov.source == "arxiv" \
+                and not user_owned(entry, "ids.doi"):
+            entry.set_id("doi", None, "upgrade", 1.0, "arXiv's DOI names the preprint, not this publication")
+            report.fields_set.pop("ids.doi", None)
 
     # ================================================================== services
 
