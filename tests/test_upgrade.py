@@ -18,7 +18,7 @@ from bibkit.model import PartialDate
 from bibkit.normalize.text import normalize_title
 from bibkit.testing.server import Reply
 from bibkit.testing.dblp import RATE_LIMIT_PAGE
-from scholarly_helpers import ALL, Doubles, doubles, expected_upgrades, run_example
+from scholarly_helpers import ALL, doubles, expected_upgrades, run_example
 
 
 @pytest.fixture(scope="module")

@@ -357,8 +357,8 @@ class CrossrefClient:
                                   EXPIRE_SEARCH)
             if isinstance(data, ServiceFailure):
                 out.failure = out.failure or data
-                if data.service_down:
-                    return out
+                if data.service_down or data.kind is FailureKind.BAD_REQUEST:
+                    return out  # down, or a deployment without the relation filter: the other chunks fare no better
                 continue
             items = _items(data) or []
             chunk_set = set(chunk)
