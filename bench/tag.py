@@ -38,8 +38,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bibkit.app import read_inputs  # noqa: E402
 from bibkit.model import Entry, Link, LinkKind, PartialDate  # noqa: E402
-from bibkit.pipeline import read_inputs  # noqa: E402
 from bibkit.tagging import AutoTagOptions, load_rules, parse_rules, tag_entries  # noqa: E402
 from bibkit.tagging.engine import Engine  # noqa: E402
 from bibkit.tagging.naive import NaiveTagger  # noqa: E402

@@ -44,10 +44,10 @@ from bibkit.enrich.crossref import CrossrefClient  # noqa: E402
 from bibkit.enrich.dblp import DblpClient, query_for  # noqa: E402
 from bibkit.enrich.match import title_similarity  # noqa: E402
 from bibkit.enrich.s2 import S2Client  # noqa: E402
-from bibkit.enrich.upgrade import UPGRADED  # noqa: E402
 from bibkit.enrich.venues import load_venues  # noqa: E402
 from bibkit.http import HttpLayer  # noqa: E402
 from bibkit.model import Document  # noqa: E402
+from bibkit.outcomes import UpgradeStatus  # noqa: E402
 from bibkit.sources import read_path  # noqa: E402
 from bibkit.testing.arxiv import ArxivDouble  # noqa: E402
 from bibkit.testing.corpus import load_corpus  # noqa: E402
@@ -98,13 +98,13 @@ def run_bibkit(doc: Document, world: ScholarlyWorld, published: dict[str, dict])
         seconds = time.perf_counter() - started
     upgraded: dict[str, tuple[str | None, str | None]] = {}
     settled = 0
-    for entry, report in zip(doc.entries, result.reports):
-        up = report.upgrade or {}
-        if up.get("status") == UPGRADED:
+    for entry in doc.entries:
+        up = entry.record.upgrade
+        if up is not None and up.status is UpgradeStatus.UPGRADED:
             upgraded[entry.ids.arxiv or ""] = (entry.ids.doi, entry.booktitle or entry.journal)
-            if not set(up.get("found_by", ())) & {"crossref-search", "dblp-search"}:
+            if not set(up.found_by) & {"crossref-search", "dblp-search"}:
                 settled += 1  # the batch sources alone found and confirmed it
-    papers = sum(1 for r in result.reports if r.upgrade is not None)
+    papers = sum(1 for e in doc.entries if e.record.upgrade is not None)
     return {"requests": result.requests, "seconds": seconds, "unsettled": papers - settled, "papers": papers,
             **score(published, upgraded)}
 

@@ -29,6 +29,9 @@ Choosing the entries
     is an error (:class:`~bibkit.errors.MissingCitationsError`, exit code 7)
     that lists every missing key with where it was cited and the closest keys
     that do exist.
+
+This module reads ``.aux`` files and selects entries; reading the sources and
+writing the result is :func:`bibkit.app.cite` (``bibkit cite``).
 """
 
 from __future__ import annotations
@@ -36,7 +39,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
+
+from rapidfuzz import fuzz, process
 
 from .errors import InputError, MissingCitationsError
 from .model import Document, Entry, Problem, RawBlock, SourceLocation
@@ -116,13 +121,15 @@ def _read_one(path: Path, base: Path, result: AuxCitations, seen: set[Path]) -> 
             if cand.exists():
                 _read_one(cand, base, result, seen)
                 return
-        result.problems.append(Problem("aux-missing-include", f"included file {name!r} does not exist (not compiled yet?)",
+        result.problems.append(Problem("aux-missing-include",
+                                       f"included file {name!r} does not exist (not compiled yet?)",
                                        "warning", location))
 
     _scan(text, str(path), result, include)
 
 
-def _scan(text: str, origin: str, result: AuxCitations, include: Any) -> None:
+def _scan(text: str, origin: str, result: AuxCitations,
+          include: Callable[[str, SourceLocation], None] | None) -> None:
     line_starts = [0]
     for m in re.finditer(r"\n", text):
         line_starts.append(m.end())
@@ -225,8 +232,6 @@ class CiteResult:
 
 def suggest_keys(missing: str, keys: Sequence[str], limit: int = 3) -> list[str]:
     """The existing keys closest to ``missing`` (case differences first, then fuzzy matches)."""
-    from rapidfuzz import fuzz, process
-
     same_case = [k for k in keys if k.casefold() == missing.casefold()]
     if same_case:
         return same_case[:limit]
@@ -256,7 +261,8 @@ def _parents_after_children(parents: list[str], index: dict[str, Entry]) -> list
         changed = False
         for child in parents:
             for parent in _parents(index[child]):
-                if parent in level and parent != child and level[parent] <= level[child] and level[child] < len(parents):
+                if (parent in level and parent != child and level[parent] <= level[child]
+                        and level[child] < len(parents)):
                     level[parent] = level[child] + 1
                     changed = True
         if not changed:
@@ -346,62 +352,4 @@ def _missing_error(aux: AuxCitations, missing: dict[str, list[str]], source_name
         else:
             hint = ""
         lines.append(f"  {key}{at}{hint}")
-    err = MissingCitationsError("\n".join(lines))
-    err.missing = missing  # type: ignore[attr-defined]
-    return err
-
-
-# --------------------------------------------------------------------------- reading sources and the whole job
-
-
-def read_source(spec: str, *, strict: bool = False) -> Source:
-    """Read one ``--from`` source: a file bibkit reads (a ``.bib``, a listing…) or ``zotero:COLLECTION/PATH``.
-
-    Entries without a citation key (a pasted listing) get the keys
-    ``bibkit convert`` would give them.  A Zotero collection is read with its
-    subcollections, through the local API.
-    """
-    if spec.startswith("zotero:"):
-        path = spec[len("zotero:"):].strip().strip("/")
-        if not path:
-            raise InputError("zotero: needs a collection path, e.g. --from zotero:Papers/MyPaper")
-        from zotero_bridge.export import export_collection
-
-        exported = export_collection(path, recursive=True)
-        doc = Document(blocks=list(exported.entries), metadata={"format": "zotero", "collection": path})
-        return Source(spec, doc)
-    from .pipeline import normalise_document, read_inputs
-
-    doc = read_inputs([spec], strict=strict)
-    if any(not e.key for e in doc.entries):
-        normalise_document(doc)
-    return Source(spec, doc)
-
-
-def cite(
-    aux_path: str | Path,
-    sources: Sequence[str],
-    out: str | None = None,
-    *,
-    to: str | None = None,
-    ascii: bool = False,
-    allow_missing: bool = False,
-    strict: bool = False,
-) -> CiteResult:
-    """Write the entries ``aux_path`` cites, taken from ``sources``, to ``out`` (``None``: don't write, ``-``: stdout).
-
-    ``to`` defaults to ``biblatex`` when the ``.aux`` is biblatex's (biber)
-    and ``bibtex`` otherwise.
-    """
-    from .pipeline import write_output
-
-    if not sources:
-        raise InputError("no source given: name the bibliographies to take entries from with --from refs.bib")
-    aux = read_aux(aux_path)
-    read = [read_source(s, strict=strict) for s in sources]
-    result = select_cited(read, aux, allow_missing=allow_missing)
-    result.format = fmt = to or ("biblatex" if aux.backend == "biber" else "bibtex")
-    if out is not None:
-        write_output(result.document, out, to=fmt, ascii=ascii, inputs=[s for s in sources if not s.startswith("zotero:")])
-        result.output = out
-    return result
+    return MissingCitationsError("\n".join(lines), missing)

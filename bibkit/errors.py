@@ -2,15 +2,19 @@
 
 Problems that concern one entry are *not* errors: they are collected as
 :class:`bibkit.model.Problem` data and reported.  These exceptions are for what
-stops a run (or what ``--strict`` promotes to stopping it).
+stops a run.  What ``--strict`` makes of a finished run (a service down: 4,
+entries unresolved: 5) is not an exception but a value the result computes
+(``BuildResult.exit_code``) from typed outcomes.
 """
 
 from __future__ import annotations
 
+import enum
+
 from .model import SourceLocation
 
 
-class ExitCode:
+class ExitCode(enum.IntEnum):
     """Documented process exit codes (README, "Exit codes")."""
 
     OK = 0
@@ -48,13 +52,11 @@ class UsageError(BibkitError):
     exit_code = ExitCode.USAGE
 
 
-class NetworkError(BibkitError):
-    exit_code = ExitCode.NETWORK
-
-
-class IncompleteError(BibkitError):
-    exit_code = ExitCode.INCOMPLETE
-
-
 class MissingCitationsError(BibkitError):
+    """``bibkit cite``: cited keys that no source has; ``missing`` maps each to the closest existing keys."""
+
     exit_code = ExitCode.MISSING
+
+    def __init__(self, message: str, missing: dict[str, list[str]] | None = None):
+        self.missing = dict(missing or {})
+        super().__init__(message)

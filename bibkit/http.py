@@ -36,7 +36,7 @@ import random
 import re
 import threading
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -50,6 +50,7 @@ from requests_cache.policy.expiration import DO_NOT_CACHE, EXPIRE_IMMEDIATELY
 
 from . import __version__
 from .config import Settings
+from .outcomes import Outage, OutageKind, Service
 
 log = logging.getLogger("bibkit.http")
 
@@ -72,27 +73,64 @@ def user_agent(contact: str | None = None) -> str:
 
 
 class HttpError(Exception):
-    """A request that failed for good (after the retries the policy allows)."""
+    """A request that failed for good (after the retries the policy allows).
 
-    def __init__(self, service: str, message: str, *, status: int | None = None, url: str | None = None):
+    :attr:`outage` is the failure as a value (service, kind, cause): callers
+    decide from it, never from the message.  Without an HTTP status nothing
+    came back on any attempt (timeouts); with one, the service kept answering
+    an error status.
+    """
+
+    kind = OutageKind.HTTP_STATUS
+
+    def __init__(self, service: str, message: str, *, status: int | None = None, url: str | None = None,
+                 cause: str | None = None):
         self.service, self.status, self.url = service, status, redact(url) if url else None
+        self.cause = cause if cause is not None else message
         super().__init__(f"{service}: {message}")
+
+    @property
+    def outage(self) -> Outage:
+        kind = self.kind if self.status is not None or self.kind is not OutageKind.HTTP_STATUS else OutageKind.TIMEOUT
+        return Outage(Service.named(self.service) or self.service, kind, self.cause, self._until())
+
+    def _until(self) -> float | None:
+        return None
 
 
 class ServiceUnavailable(HttpError):
     """The service cannot be reached (no network, DNS failure, refused); later calls fail fast."""
 
+    kind = OutageKind.UNREACHABLE
+
+    def __init__(self, service: str, message: str, *, status: int | None = None, url: str | None = None,
+                 cause: str | None = None, outage: Outage | None = None):
+        self._outage = outage
+        super().__init__(service, message, status=status, url=url, cause=cause)
+
+    @property
+    def outage(self) -> Outage:
+        return self._outage or super().outage
+
 
 class OfflineMiss(HttpError):
     """Offline mode and the cache has no answer for this request."""
+
+    kind = OutageKind.OFFLINE_MISS
 
 
 class RateLimited(HttpError):
     """The service asked us to wait longer than we are willing to (``until`` = epoch seconds, if known)."""
 
-    def __init__(self, service: str, message: str, *, until: float | None = None, status: int | None = None, url: str | None = None):
+    kind = OutageKind.RATE_LIMITED
+
+    def __init__(self, service: str, message: str, *, until: float | None = None, status: int | None = None,
+                 url: str | None = None):
         self.until = until
         super().__init__(service, message, status=status, url=url)
+
+    def _until(self) -> float | None:
+        return self.until
 
 
 # --------------------------------------------------------------------------- policy and stats
@@ -142,11 +180,16 @@ class ServicePolicy:
 class RequestStats:
     """Counts shared by every client of a layer, for progress bars and reports."""
 
-    network: Counter = field(default_factory=Counter)  # requests actually sent, per service
-    cache_hits: Counter = field(default_factory=Counter)
-    retries: Counter = field(default_factory=Counter)
-    waited: Counter = field(default_factory=Counter)  # seconds slept (pacing + backoff), per service
-    unavailable: dict[str, str] = field(default_factory=dict)  # service -> first error message
+    network: Counter[str] = field(default_factory=Counter)  # requests actually sent, per service
+    cache_hits: Counter[str] = field(default_factory=Counter)
+    retries: Counter[str] = field(default_factory=Counter)
+    waited: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))  # seconds slept, per service
+    unavailable: dict[str, Outage] = field(default_factory=dict)  # service -> why it is down for the rest of the run
+
+    @property
+    def outages(self) -> list[Outage]:
+        """The services the layer gave up on this run (what ``network_ok`` is decided from)."""
+        return list(self.unavailable.values())
 
     def as_dict(self) -> dict[str, Any]:
         services = sorted(set(self.network) | set(self.cache_hits) | set(self.unavailable))
@@ -156,7 +199,7 @@ class RequestStats:
                 "cache_hits": self.cache_hits[s],
                 "retries": self.retries[s],
                 "waited_seconds": round(self.waited[s], 2),
-                **({"unavailable": self.unavailable[s]} if s in self.unavailable else {}),
+                **({"unavailable": self.unavailable[s].describe()} if s in self.unavailable else {}),
             }
             for s in services
         }
@@ -222,8 +265,9 @@ class _ServiceAdapter(HTTPAdapter):
         # only-if-cached: requests-cache still sends when a cached answer fails its Vary check
         if self.layer.offline or "only-if-cached" in (request.headers.get("Cache-Control") or ""):
             raise OfflineMiss(name, "offline and not in the cache", url=request.url)
-        if name in self.layer.stats.unavailable:
-            raise ServiceUnavailable(name, self.layer.stats.unavailable[name], url=request.url)
+        down = self.layer.stats.unavailable.get(name)
+        if down is not None:
+            raise ServiceUnavailable(name, down.describe(), url=request.url, outage=down)
         self.layer.stats.network[name] += 1
         if self.pacer is None:
             return super().send(request, *args, **kwargs)
@@ -315,7 +359,7 @@ class HttpLayer:
         return client
 
     def close(self) -> None:
-        self.session.close()
+        self.session.close()  # type: ignore[no-untyped-call]  # requests-cache leaves close() unannotated
 
     def __enter__(self) -> "HttpLayer":
         return self
@@ -332,7 +376,7 @@ def _keep_next_request_out_of_cache(cache: Any) -> None:
     header included; requests-cache redacts the response's own request but
     pickles ``next`` as it is.  The saved copy drops it; the live response keeps it.
     """
-    save = cache.save_response
+    save: Callable[..., None] = cache.save_response
 
     def save_response(response: Any, cache_key: str | None = None, expires: Any = None) -> None:
         pending = getattr(response, "_next", None)
@@ -380,7 +424,7 @@ class ServiceClient:
         return self.policy.base_url.rstrip("/") + "/" + path.lstrip("/")
 
     def _backoff(self, attempt: int) -> float:
-        base = self.policy.backoff_base * (2 ** attempt)
+        base = self.policy.backoff_base * (2.0 ** attempt)
         return min(self.policy.backoff_max, base * (1 + random.random() * 0.25))
 
     def request(
@@ -440,14 +484,15 @@ class ServiceClient:
             except requests.exceptions.ConnectionError as exc:
                 # no network / DNS / refused / dropped: one quick retry, then say it once and
                 # fail fast for the rest of the run instead of hanging on every later call
-                message = f"cannot reach {redact(policy.base_url)} ({_short(exc)})"
+                outage = Outage(Service.named(policy.name) or policy.name, OutageKind.UNREACHABLE, _short(exc),
+                                url=redact(policy.base_url))
                 if attempt + 1 < min(attempts, 2):
-                    last_error = message
+                    last_error = outage.describe()
                     self._wait(min(self._backoff(attempt), 1.0) * 0.25)
                     continue
-                layer.stats.unavailable.setdefault(policy.name, message)
-                log.warning("%s", message)
-                raise ServiceUnavailable(policy.name, message, url=url) from exc
+                outage = layer.stats.unavailable.setdefault(policy.name, outage)
+                log.warning("%s", outage.describe())
+                raise ServiceUnavailable(policy.name, outage.describe(), url=url, outage=outage) from exc
             except requests.exceptions.Timeout as exc:
                 last_error = f"timeout ({_short(exc)})"
             else:

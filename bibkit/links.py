@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from .model import Link, LinkKind
+from .model import ARXIV_DOI_REGISTRANT, Link, LinkKind, arxiv_id_of_doi
 
 __all__ = [
     "extract_links",
@@ -79,7 +79,6 @@ _ARXIV_URL = re.compile(
     r"(?:\.pdf)?/?(?:[?#].*)?$",
     re.IGNORECASE,
 )
-_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(?P<id>.+)$", re.IGNORECASE)
 _ARXIV_PREFIX = re.compile(r"^(?:arxiv\s*:\s*|arxiv\s+)", re.IGNORECASE)
 
 
@@ -131,12 +130,12 @@ def normalize_arxiv_id(text: str) -> tuple[str, int | None] | None:
     if m:
         s = m["id"]
     else:
-        doi = normalize_doi(s) if re.search(r"10\.48550/", s) else None
+        doi = normalize_doi(s) if f"{ARXIV_DOI_REGISTRANT}/" in s else None
         if doi:
-            m = _ARXIV_DOI.match(doi)
-            if not m:
+            inside = arxiv_id_of_doi(doi)
+            if inside is None:
                 return None
-            s = m["id"]
+            s = inside
         else:
             s = _ARXIV_PREFIX.sub("", s, count=1)
     s = strip_trailing_punctuation(s.strip())
@@ -288,8 +287,8 @@ def _github_link(host: str, path: str, source: str | None) -> Link:
     url = f"https://github.com/{target}"
     if rest:
         if rest[0] in ("tree", "blob", "raw", "edit", "blame") and len(rest) >= 2:
-            branch, sub = rest[1], [s for s in rest[2:] if s]
-            subpath = "/".join(sub) or None
+            branch, parts = rest[1], [s for s in rest[2:] if s]
+            subpath = "/".join(parts) or None
             url += f"/{rest[0]}/{branch}" + (f"/{subpath}" if subpath else "")
         else:
             url += "/" + "/".join(rest)
@@ -416,8 +415,8 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     s = 0
     for m in _SENTENCE_END.finditer(text, 0, start):
         s = m.end()
-    m = _SENTENCE_END.search(text, end)
-    e = m.end() if m else len(text)
+    after = _SENTENCE_END.search(text, end)
+    e = after.end() if after else len(text)
     return s, e
 
 

@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
+from .outcomes import Severity
+from .record import EntryRecord
 
 # --------------------------------------------------------------------------- where
 
@@ -44,9 +46,18 @@ class Problem:
 
     code: str  # short machine-readable slug, e.g. "malformed-entry", "empty-year"
     message: str  # one human sentence naming what is wrong
-    severity: str = "warning"  # "error" | "warning" | "info"
+    severity: str = Severity.WARNING  # a Severity ("error" | "warning" | "info"); plain strings are converted
     location: SourceLocation | None = None
     key: str | None = None  # citation key of the entry concerned, when there is one
+
+    def __post_init__(self) -> None:
+        # readers pass plain strings; decisions (``--strict``) compare with Severity members
+        object.__setattr__(self, "severity", Severity(self.severity))
+
+    @property
+    def is_error(self) -> bool:
+        """An error (what ``--strict`` stops on), as opposed to a warning or a note."""
+        return self.severity == Severity.ERROR
 
     def __str__(self) -> str:
         where = f"{self.location}: " if self.location else ""
@@ -97,6 +108,12 @@ class Person:
 # --------------------------------------------------------------------------- dates
 
 
+#: English month abbreviations, January first: BibTeX's month macros, Better BibTeX's ``month``, Zotero's dates
+MONTH_ABBREVIATIONS: tuple[str, ...] = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+                                        "dec")
+#: abbreviation -> month number (1-12)
+MONTH_NUMBERS: dict[str, int] = {m: i for i, m in enumerate(MONTH_ABBREVIATIONS, 1)}
+
 _ISO_DATE = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
 
@@ -145,6 +162,22 @@ class PartialDate:
 
 # --------------------------------------------------------------------------- identifiers and links
 
+#: arXiv's own DataCite DOIs are ``10.48550/arXiv.<id>``: the arXiv ID in disguise (the one copy of this rule)
+ARXIV_DOI_REGISTRANT = "10.48550"  # arXiv's DataCite prefix
+ARXIV_DOI_PREFIX = f"{ARXIV_DOI_REGISTRANT}/arXiv."
+_ARXIV_DOI = re.compile(rf"^{re.escape(ARXIV_DOI_PREFIX)}(?P<id>.+)$", re.IGNORECASE)
+
+
+def arxiv_doi(arxiv_id: str) -> str:
+    """arXiv's DataCite DOI for a paper: ``10.48550/arXiv.<id>``."""
+    return ARXIV_DOI_PREFIX + arxiv_id
+
+
+def arxiv_id_of_doi(doi: str | None) -> str | None:
+    """The arXiv ID inside an arXiv DataCite DOI (as written, version included), else ``None``."""
+    m = _ARXIV_DOI.match((doi or "").strip())
+    return m["id"] if m else None
+
 
 @dataclass(slots=True)
 class Identifiers:
@@ -167,7 +200,7 @@ class Identifiers:
     @property
     def arxiv_doi(self) -> str | None:
         """arXiv's own DataCite DOI for the paper (``10.48550/arXiv.<id>``)."""
-        return f"10.48550/arXiv.{self.arxiv}" if self.arxiv else None
+        return arxiv_doi(self.arxiv) if self.arxiv else None
 
 
 class LinkKind(str, enum.Enum):
@@ -315,17 +348,20 @@ class Entry:
     provenance: dict[str, Provenance] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     bib: BibOrigin | None = None
+    #: what this run's stages learned about the entry (not bibliographic data: never compared or written)
+    record: EntryRecord = field(default_factory=EntryRecord, compare=False, repr=False)
 
     # -- small helpers every stage needs ------------------------------------------------
 
     def set(self, name: str, value: Any, source: str, confidence: float = 1.0, detail: str | None = None) -> None:
         """Set a model attribute and record who set it (use for every enrichment)."""
-        if not hasattr(self, name) or name in ("provenance", "problems", "bib", "meta", "origin"):
+        if not hasattr(self, name) or name in ("provenance", "problems", "bib", "meta", "origin", "record"):
             raise AttributeError(f"Entry has no settable field {name!r}")
         setattr(self, name, value)
         self.provenance[name] = Provenance(source, confidence, detail)
 
-    def set_id(self, name: str, value: str | None, source: str, confidence: float = 1.0, detail: str | None = None) -> None:
+    def set_id(self, name: str, value: str | None, source: str, confidence: float = 1.0,
+               detail: str | None = None) -> None:
         """Set one identifier (``arxiv``, ``doi``…) with provenance recorded as ``ids.<name>``."""
         setattr(self.ids, name, value)
         self.provenance[f"ids.{name}"] = Provenance(source, confidence, detail)
@@ -360,18 +396,24 @@ class Entry:
         return link
 
     def add_tags(self, tags: Iterable[str]) -> list[str]:
-        """Append tags not yet present (case-sensitive exact match, order kept); return the new ones."""
+        """Append the tags not yet present, ignoring case (``MoE`` is not added again as ``moe``); return them.
+
+        The one rule for adding tags (tagging, duplicate merging and the Zotero
+        bridge all use it): surrounding spaces are stripped, empty tags skipped,
+        existing tags keep their spelling and order, new ones are appended.
+        """
         added: list[str] = []
-        seen = set(self.tags)
+        seen = {t.casefold() for t in self.tags}
         for tag in tags:
             tag = tag.strip()
-            if tag and tag not in seen:
+            folded = tag.casefold()
+            if tag and folded not in seen:
                 self.tags.append(tag)
-                seen.add(tag)
+                seen.add(folded)
                 added.append(tag)
         return added
 
-    def problem(self, code: str, message: str, severity: str = "warning") -> Problem:
+    def problem(self, code: str, message: str, severity: str = Severity.WARNING) -> Problem:
         """Record a problem about this entry (located at the entry's origin)."""
         p = Problem(code, message, severity, self.origin, self.key)
         self.problems.append(p)

@@ -1,8 +1,9 @@
 """The library behind ``bibkit repos``: every paper's code repositories, as a table worth reading.
 
->>> from bibkit.repos import list_repos, render_rows
->>> result = list_repos(["examples/hf-trending-papers.txt"], sort="stars")   # doctest: +SKIP
->>> print(render_rows(result.rows, "table"))                                 # doctest: +SKIP
+>>> from bibkit.app import ReposOptions, list_repos                             # doctest: +SKIP
+>>> from bibkit.repos import render_rows                                        # doctest: +SKIP
+>>> result = list_repos(["examples/hf-trending-papers.txt"], ReposOptions(sort="stars"))  # doctest: +SKIP
+>>> print(render_rows(result.rows, "table"))                                    # doctest: +SKIP
 
 One row per (paper, repository): the paper (citation key, else title), the
 repository as GitHub names it now, its role (``primary`` = the paper's own
@@ -10,7 +11,8 @@ code, ``mentioned``), status (``ok``, ``renamed``, ``dead``, ``blocked``,
 ``unchecked``), stars, licence, last push and the archived flag.  Sorting is
 by stars or by last push, most first, unknown values last, ties in input
 order.  The GitHub work is :class:`bibkit.enrich.github.GitHubEnricher`'s; this
-module only reads inputs, runs it, and lays out its report rows.
+module runs it over entries and lays out its report rows (reading the inputs
+is the application layer's, :func:`bibkit.app.list_repos`).
 """
 
 from __future__ import annotations
@@ -28,8 +30,10 @@ from .enrich.github import DEFAULT_TTL, GitHubEnricher
 from .http import HttpLayer
 from .links import extract_links
 from .model import Entry, LinkKind
+from .outcomes import Service
+from .reporting import table
 
-__all__ = ["RepoRow", "ReposResult", "list_repos", "repo_rows", "sort_rows", "render_rows", "FORMATS", "SORTS"]
+__all__ = ["RepoRow", "ReposResult", "look_up_repos", "repo_rows", "sort_rows", "render_rows", "FORMATS", "SORTS"]
 
 FORMATS = ("table", "csv", "json")
 SORTS = ("stars", "pushed")
@@ -154,8 +158,6 @@ def render_rows(rows: Sequence[RepoRow], fmt: str = "table") -> str:
         return buf.getvalue()
     if fmt != "table":
         raise ValueError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
-    from .cli.common import table
-
     cells = []
     for r in rows:
         repo = r.repo + (f" (was {r.old_name})" if r.old_name else "")
@@ -178,44 +180,42 @@ def _add_text_links(entry: Entry) -> None:
                 entry.add_link(link)
 
 
-def list_repos(
-    inputs: Sequence[str],
+def look_up_repos(
+    entries: Sequence[Entry],
     *,
-    fmt: str | None = None,
     sort: str = "stars",
-    offline: bool = False,
-    refresh: bool = False,
     settings: Settings | None = None,
     http: HttpLayer | None = None,
-    token: Any = None,
+    offline: bool = False,
+    refresh: bool = False,
+    token: str | None = None,
     ttl: timedelta | float = DEFAULT_TTL,
     on_progress: Callable[[str, int], None] = lambda stage, n: None,
 ) -> ReposResult:
-    """Read inputs, resolve every GitHub link, and return the rows sorted by ``sort``.
+    """Resolve every GitHub link of ``entries`` and return the rows sorted by ``sort``.
 
     ``token`` overrides ``GITHUB_TOKEN`` when given (``""`` = anonymous).
     ``http`` reuses a caller's layer (its offline/refresh flags then apply).
+    Reading the inputs is :func:`bibkit.app.list_repos` (``bibkit repos``).
     """
-    from .pipeline import normalise_document, read_inputs
-
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r} (choose from {', '.join(SORTS)})")
     settings = settings or load_settings()
-    doc = read_inputs(inputs, fmt)
-    normalise_document(doc)
-    entries = doc.entries
     for entry in entries:
         _add_text_links(entry)
     enricher = GitHubEnricher(ttl=ttl) if token is None else GitHubEnricher(token=token or None, ttl=ttl)
     own = http is None
     layer = http or HttpLayer(settings, offline=offline, refresh=refresh)
     try:
-        ctx = EnrichContext(settings=settings, http=layer, only=frozenset({"github"}), reports={}, on_progress=on_progress)
-        enricher.enrich(entries, ctx)
-        reports = [ctx.report(e) for e in entries]
-        rows = [row for e, rep in zip(entries, reports) for row in repo_rows(e, rep)]
-        return ReposResult(sort_rows(rows, sort), len(entries), list(ctx.notices),
-                           layer.stats.as_dict().get("github", {}), reports)
+        ctx = EnrichContext(settings=settings, http=layer, only=frozenset({Service.GITHUB}), on_progress=on_progress)
+        listed = list(entries)
+        for entry in listed:
+            ctx.start(entry)
+        enricher.enrich(listed, ctx)
+        reports = [ctx.report(e) for e in listed]
+        rows = [row for e, rep in zip(listed, reports) for row in repo_rows(e, rep)]
+        return ReposResult(sort_rows(rows, sort), len(listed), list(ctx.notices),
+                           layer.stats.as_dict().get(Service.GITHUB, {}), reports)
     finally:
         if own:
             layer.close()

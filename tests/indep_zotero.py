@@ -849,7 +849,7 @@ class IndepZotero(LocalServer):
     def _precondition(self, obj: dict[str, Any], existing: Any, has_header: bool, kind: str) -> str:
         key = obj.get("key")
         if not isinstance(key, str) or not _KEY_RE.match(key):
-            raise _Failed(str(key or ""), 400, f"'key' must be an 8-character string")
+            raise _Failed(str(key or ""), 400, "'key' must be an 8-character string")
         version = obj.get("version")
         if version is None and not has_header:
             raise _Failed(key, 428, "Either 'version' property or If-Unmodified-Since-Version header must be "

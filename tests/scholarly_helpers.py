@@ -12,7 +12,9 @@ import pytest
 
 from bibkit.config import Settings, load_settings
 from bibkit.enrich import EnrichResult, enrich_document
-from bibkit.model import Document
+from bibkit.model import Document, Entry
+from bibkit.outcomes import UpgradeStatus
+from bibkit.record import UpgradeReport
 from bibkit.sources import read_path
 from bibkit.testing.arxiv import ArxivDouble
 from bibkit.testing.corpus import load_corpus
@@ -86,3 +88,14 @@ def run_example(d: Doubles, only: tuple[str, ...] = ALL, path: Path = EXAMPLE, *
 def expected_upgrades(world: ScholarlyWorld) -> dict[str, dict[str, Any]]:
     """arXiv id -> the publication the listing paper must be upgraded to."""
     return {p["arxiv"]: p for p in world.publications if p.get("expect_upgrade")}
+
+
+def upgrade_of(entry: Entry) -> UpgradeReport:
+    """What the published-version stage concluded about ``entry`` (on its record); fails if it did not run on it."""
+    assert entry.record.upgrade is not None, entry.key
+    return entry.record.upgrade
+
+
+def upgraded(entry: Entry) -> bool:
+    """Whether ``entry`` was moved to its published version this run."""
+    return entry.record.upgrade is not None and entry.record.upgrade.status is UpgradeStatus.UPGRADED

@@ -113,3 +113,12 @@ def test_protect_what_a_careful_human_would(title: str, protected: str) -> None:
     assert out == protected
     assert protect(out) == out
     assert decode(out) == title
+
+
+def test_protecting_math_after_commands_is_idempotent():
+    """Found by the property test: a math span braced by the first pass must not count as letters in the second."""
+    from bibkit.normalize.latex import encode
+
+    for text in ["\\\\\\\\$NLP$A", "\\\\$X$b", "$\\Sigma$A"]:
+        once = protect(encode(text))
+        assert protect(once) == once

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bibkit.cite import Source, cite, parse_aux_text, read_aux, select_cited, suggest_keys
+from bibkit.app import cite
+from bibkit.cite import Source, parse_aux_text, read_aux, select_cited, suggest_keys
 from bibkit.cli import main
 from bibkit.errors import ExitCode, InputError, MissingCitationsError
 from bibkit.pipeline import read_inputs

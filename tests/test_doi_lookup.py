@@ -8,7 +8,7 @@ from bibkit.enrich.doi import own_doi
 from bibkit.errors import ExitCode
 from bibkit.model import Entry, Identifiers, Provenance
 from bibkit.writers import write
-from scholarly_helpers import ALL, doubles, run_example
+from scholarly_helpers import ALL, doubles, run_example, upgrade_of, upgraded
 from texutil import compile_biber, compile_bibtex
 
 
@@ -113,9 +113,9 @@ def test_a_non_arxiv_preprint_doi_follows_is_preprint_of(tmp_path):
         ids = _write_ids(tmp_path, preprint["doi"])
         doc, result = run_example(d, path=ids, settings=d.settings(cache_dir=str(tmp_path / "c")))
     (entry,) = doc.entries
-    assert result.reports[0].upgrade["status"] == "upgraded"
+    assert upgraded(doc.entries[0])
     assert entry.entry_type == "article" and entry.journal == "npj Computational Materials"
-    assert entry.ids.doi == pub["doi"] and entry.meta["preprint_doi"] == preprint["doi"]
+    assert entry.ids.doi == pub["doi"] and upgrade_of(entry).preprint_doi == preprint["doi"]
 
 
 def test_doi_list_through_the_cli_with_crossref_down_says_so(tmp_path, monkeypatch, capsys):

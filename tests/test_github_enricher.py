@@ -118,7 +118,7 @@ def enrich(srv, entries, *, token=None, only=("github",), offline=False):
     settings = load_settings(github_url=srv.url)
     with HttpLayer(settings, offline=offline, sleep=lambda s: None) as http:
         progress: list[int] = []
-        ctx = EnrichContext(settings=settings, http=http, only=frozenset(only), reports={},
+        ctx = EnrichContext(settings=settings, http=http, only=frozenset(only),
                             on_progress=lambda stage, n: progress.append(n))
         enricher = GitHubEnricher(token=token)
         enricher.enrich(entries, ctx)

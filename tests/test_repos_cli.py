@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from bibkit.cli import main
-from bibkit.repos import RepoRow, list_repos, render_rows, sort_rows
+from bibkit.app import ReposOptions, list_repos
+from bibkit.repos import RepoRow, render_rows, sort_rows
 from bibkit.testing.github import EXAMPLE_DEAD, EXAMPLE_RENAMED, EXAMPLE_REPOS, GitHubDouble
 
 EXAMPLE = str(Path(__file__).resolve().parent.parent / "examples" / "hf-trending-papers.txt")
@@ -93,7 +94,7 @@ def test_output_file_and_quota_notice(capsys, tmp_path, monkeypatch):
 
 
 def test_list_repos_library_call(github):
-    result = list_repos([EXAMPLE], sort="pushed", token="")
+    result = list_repos([EXAMPLE], ReposOptions(sort="pushed"), token="")
     assert result.entries == 86 and len(result.rows) == 18
     assert result.requests["requests"] == 19 and github.requests_to("/graphql") == []  # token="" = anonymous
     assert result.totals()["papers with code"] == 18

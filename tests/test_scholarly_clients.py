@@ -20,8 +20,9 @@ from bibkit.enrich.openalex import parse_work as parse_openalex
 from bibkit.enrich.published import from_crossref, from_dblp, judge
 from bibkit.enrich.s2 import S2Client, parse_paper
 from bibkit.enrich.venues import load_venues
-from bibkit.enrich.webapi import FailureKind, ServiceFailure, as_int, as_list, as_str, json_body
+from bibkit.enrich.webapi import as_int, as_list, as_str, json_body, takes_service_down
 from bibkit.http import HttpLayer
+from bibkit.outcomes import Outage, OutageKind
 from bibkit.testing.crossref import CrossrefDouble
 from bibkit.testing.dblp import DblpDouble
 from bibkit.testing.openalex import OpenAlexDouble
@@ -59,9 +60,9 @@ def test_json_body_refuses_html_and_bare_errors():
         r._content, r.status_code = body, status
         return r
 
-    assert isinstance(json_body("dblp", response(b"<!DOCTYPE html><html>429</html>")), ServiceFailure)
+    assert isinstance(json_body("dblp", response(b"<!DOCTYPE html><html>429</html>")), Outage)
     failure = json_body("s2", response(b'{"error": "Internal"}'))
-    assert isinstance(failure, ServiceFailure) and failure.kind is FailureKind.BAD_RESPONSE
+    assert isinstance(failure, Outage) and failure.kind is OutageKind.UNREADABLE and failure.service == "s2"
     assert json_body("crossref", response(b'{"status":"ok","message-type":"work","message":{}}'))["status"] == "ok"
 
 
@@ -146,10 +147,10 @@ def test_crossref_outage_and_rate_limit_are_typed(world, tmp_path):
         srv.faults = [Reply.text("<html>429</html>", 429, content_type="text/html")] * 10
         with HttpLayer(load_settings(crossref_url=srv.url), sleep=lambda s: None) as layer:
             result = CrossrefClient(layer).search("Dolma open corpus")
-    assert isinstance(result, ServiceFailure) and result.kind is FailureKind.RATE_LIMITED and result.service_down
+    assert isinstance(result, Outage) and result.kind is OutageKind.RATE_LIMITED and takes_service_down(result)
     with HttpLayer(load_settings()) as layer:  # conftest: a closed port
         result = CrossrefClient(layer).search("Dolma")
-    assert isinstance(result, ServiceFailure) and result.kind is FailureKind.UNREACHABLE and result.service_down
+    assert isinstance(result, Outage) and result.kind is OutageKind.UNREACHABLE and takes_service_down(result)
 
 
 def test_crossref_search_filters_types_and_years(world):
@@ -213,15 +214,15 @@ def test_s2_429_without_retry_after_backs_off_then_gives_up(world, tmp_path):
         srv.faults = [Reply.json({"message": "Too Many Requests", "code": "429"}, 429)] * 9
         with HttpLayer(load_settings(s2_url=srv.api_url, cache_dir=str(tmp_path / "fresh")), sleep=lambda s: None) as layer:
             got = S2Client(layer).papers(["2402.12668"])
-    assert got.failure.kind is FailureKind.RATE_LIMITED and got.failure.service_down
+    assert got.failure is not None and got.failure.kind is OutageKind.RATE_LIMITED
 
 
 def test_s2_bad_fields_and_bad_key_are_typed(world):
     with S2Double(world, keys={"good"}) as srv:
         with HttpLayer(load_settings(s2_url=srv.api_url, s2_api_key="bad")) as layer:
             got = S2Client(layer).papers(["2402.03660"])
-        assert got.failure.kind is FailureKind.REFUSED and "HTTP 403" in got.failure.message
-        assert "bad" not in got.failure.message
+        assert got.failure is not None and got.failure.kind is OutageKind.REFUSED and got.failure.is_failure
+        assert "HTTP 403" in got.failure.describe() and "bad" not in got.failure.describe()
 
 
 # --------------------------------------------------------------------------- DBLP
@@ -257,7 +258,7 @@ def test_dblp_no_hits_and_html_answers(world):
         assert client.search("zzzqqq nothing matches") == []
         srv.faults = [Reply.text("<html><body>maintenance</body></html>", 200, content_type="text/html")]
         failure = client.search("something else")
-    assert isinstance(failure, ServiceFailure) and failure.kind is FailureKind.BAD_RESPONSE
+    assert isinstance(failure, Outage) and failure.kind is OutageKind.UNREADABLE
 
 
 def test_dblp_pacing_is_seconds_and_machine_wide(world, monkeypatch):
@@ -266,7 +267,7 @@ def test_dblp_pacing_is_seconds_and_machine_wide(world, monkeypatch):
         client = DblpClient(layer)
         started = time.monotonic()
         for q in ("dolma", "deepseekmoe", "platypus"):
-            assert not isinstance(client.search(q), ServiceFailure)
+            assert not isinstance(client.search(q), Outage)
         assert time.monotonic() - started >= 0.6 and srv.rate_limited == 0
 
 
@@ -287,4 +288,4 @@ def test_openalex_finds_published_locations_of_arxiv_papers(world, tmp_path):
         assert got.found["2412.09637"].published == []
         with HttpLayer(load_settings(openalex_url=srv.url, cache_dir=str(tmp_path / "nokey"))) as layer:
             got = OpenAlexClient(layer).works_for_arxiv(["2311.18013"])
-        assert got.failure.kind is FailureKind.REFUSED
+        assert got.failure is not None and got.failure.kind is OutageKind.REFUSED

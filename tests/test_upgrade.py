@@ -13,12 +13,13 @@ import json
 
 import pytest
 
-from bibkit.enrich.upgrade import UPGRADED
+from bibkit.outcomes import OutageKind
+from bibkit.outcomes import UpgradeStatus
 from bibkit.model import PartialDate
 from bibkit.normalize.text import normalize_title
 from bibkit.testing.server import Reply
 from bibkit.testing.dblp import RATE_LIMIT_PAGE
-from scholarly_helpers import ALL, doubles, expected_upgrades, run_example
+from scholarly_helpers import ALL, doubles, expected_upgrades, run_example, upgrade_of, upgraded
 
 
 @pytest.fixture(scope="module")
@@ -43,10 +44,10 @@ def _by_arxiv(doc, result):
 def test_example_upgrades_every_published_paper_and_nothing_else(example_run):
     d, doc, result, _counts = example_run
     want = expected_upgrades(d.world)
-    got = {a: (e, r) for a, (e, r) in _by_arxiv(doc, result).items() if (r.upgrade or {}).get("status") == UPGRADED}
+    got = {a: (e, r) for a, (e, r) in _by_arxiv(doc, result).items() if upgraded(e)}
     assert set(got) == set(want), (sorted(set(want) - set(got)), sorted(set(got) - set(want)))
     assert result.totals["upgraded"] == len(want) >= 28  # about a third of the 86 papers
-    for arxiv_id, (entry, report) in got.items():
+    for arxiv_id, (entry, _report) in got.items():
         pub = want[arxiv_id]
         # the right publication: its DOI, or (venues without DOIs) its year and venue
         if pub.get("doi"):
@@ -69,16 +70,16 @@ def test_no_preprint_is_upgraded_wrongly_and_traps_hold(example_run):
     for arxiv_id, (entry, report) in rows.items():
         if arxiv_id in want:
             continue
-        assert (report.upgrade or {}).get("status") != UPGRADED, (arxiv_id, report.upgrade)
+        assert not upgraded(entry), (arxiv_id, entry.record.upgrade)
         assert entry.entry_type in ("preprint", "misc") or entry.provenance["entry_type"].source == "arxiv", arxiv_id
     # published before the preprint (2022 for a 2023 posting): refused, with the reason
     entry, report = rows["2311.15467"]
     assert entry.entry_type == "preprint"
-    assert any("before the preprint" in c["reason"] for c in report.upgrade["candidates"])
+    assert any("before the preprint" in c["reason"] for c in upgrade_of(entry).candidates)
     # Semantic Scholar claims ICLR, DBLP has only the CoRR copy: not confirmed, not upgraded
     entry, report = rows["2412.13723"]
     assert entry.entry_type == "preprint" and entry.ids.doi == "10.48550/arXiv.2412.13723"
-    assert "Semantic Scholar names" in report.upgrade["candidates"][0]["reason"]
+    assert "Semantic Scholar names" in upgrade_of(entry).candidates[0]["reason"]
     # a book with the paper's title is no version of the paper
     assert rows["2503.14293"][0].entry_type == "preprint"
     # Semantic Scholar's "DOI" for arXiv-only papers is arXiv's own: never a venue
@@ -99,12 +100,12 @@ def test_renamed_papers_are_cited_under_their_published_title(example_run):
     rows = _by_arxiv(doc, result)
     # with a DOI: Semantic Scholar and the publisher's has-preprint relation both name it
     entry, report = rows["2410.14595"]
-    assert report.upgrade["renamed"] and entry.title.startswith("Are We Making Progress?")
-    assert entry.meta["preprint_title"].startswith("Medical Adaptation")
-    assert {"s2", "crossref-relation"} <= set(report.upgrade["found_by"])
+    assert upgrade_of(entry).renamed and entry.title.startswith("Are We Making Progress?")
+    assert (upgrade_of(entry).preprint_title or "").startswith("Medical Adaptation")
+    assert {"s2", "crossref-relation"} <= set(upgrade_of(entry).found_by)
     # without a DOI: Semantic Scholar knows the new title, DBLP has the ICLR record under it
     entry, report = rows["2402.13634"]
-    assert report.upgrade["renamed"] and entry.title.startswith("Knowledge Card")
+    assert upgrade_of(entry).renamed and entry.title.startswith("Knowledge Card")
     assert entry.booktitle == "International Conference on Learning Representations" and entry.year == 2024
 
 
@@ -118,7 +119,7 @@ def test_same_title_same_author_decoys_are_told_apart(example_run):
 def test_every_field_set_carries_source_and_confidence(example_run):
     _d, doc, result, _counts = example_run
     for entry, report in zip(doc.entries, result.reports):
-        if (report.upgrade or {}).get("status") != UPGRADED:
+        if not upgraded(entry):
             continue
         upgrade_sources = {"crossref", "dblp", "s2"}
         set_here = {k: v for k, v in report.fields_set.items() if v.get("source") in upgrade_sources}
@@ -130,9 +131,10 @@ def test_every_field_set_carries_source_and_confidence(example_run):
             assert 0 < info["confidence"] <= 1, name
             if name in ("entry_type", "booktitle", "journal", "date"):
                 assert entry.provenance[name].source == info["source"]
-        up = report.upgrade
-        assert up["source"] in upgrade_sources and up["confidence"] >= 0.85 and up["found_by"]
-        json.dumps(report.as_dict())  # the --report JSON holds it
+        up = upgrade_of(entry)
+        assert up.source in upgrade_sources and (up.confidence or 0) >= 0.85 and up.found_by
+        json.dumps(report.as_dict())  # the --report JSON holds them
+        assert json.loads(json.dumps(up.as_dict()))["source"] == up.source
 
 
 def test_requests_are_batched(example_run):
@@ -145,8 +147,8 @@ def test_requests_are_batched(example_run):
     total = reqs["s2"] + reqs["crossref"] + reqs["dblp"]
     assert total <= per_entry_chain // 3
     # at most one request for each paper the batch sources could not settle
-    settled_by_batch = sum(1 for r in result.reports if (r.upgrade or {}).get("status") == UPGRADED
-                           and not set(r.upgrade["found_by"]) & {"crossref-search", "dblp-search"})
+    settled_by_batch = sum(1 for e in doc.entries if upgraded(e)
+                           and not set(upgrade_of(e).found_by) & {"crossref-search", "dblp-search"})
     batches = 1 + 3 + 1  # S2, Crossref relations (40 DOIs each), Crossref DOI batch
     assert total <= batches + (84 - settled_by_batch)
     assert counts == {"crossref": reqs["crossref"], "s2": reqs["s2"], "dblp": reqs["dblp"]}
@@ -176,7 +178,7 @@ def test_prefer_preprint_reports_but_keeps_citing_the_preprint(tmp_path):
         entry, report = rows[arxiv_id]
         assert entry.entry_type == "preprint" and not entry.booktitle and not entry.journal, arxiv_id
         assert entry.ids.doi == f"10.48550/arXiv.{arxiv_id}"
-        assert report.upgrade["status"] == "found" and report.upgrade["venue"]
+        assert upgrade_of(entry).status is UpgradeStatus.FOUND and upgrade_of(entry).venue
 
 
 def test_no_upgrade_asks_no_published_version_service(tmp_path):
@@ -203,7 +205,7 @@ def test_only_crossref_uses_no_other_service(tmp_path):
     with doubles() as d:
         doc, result = run_example(d, only=("arxiv", "hf", "crossref"), settings=d.settings(cache_dir=str(tmp_path)))
         assert not d.s2.log and not d.dblp.log
-    up = {e.ids.arxiv for e, r in zip(doc.entries, result.reports) if (r.upgrade or {}).get("status") == UPGRADED}
+    up = {e.ids.arxiv for e in doc.entries if upgraded(e)}
     assert up and up <= set(expected_upgrades(d.world))
     # what only DBLP can confirm (ICLR, ICML, NeurIPS…) is not upgraded without it
     assert "2409.03513" not in up
@@ -215,11 +217,11 @@ def test_a_service_that_is_down_is_skipped_and_reported_once(down, tmp_path):
         closed = {"s2": {"s2_url": "http://127.0.0.1:9/graph/v1"}, "crossref": {"crossref_url": "http://127.0.0.1:9"},
                   "dblp": {"dblp_url": "http://127.0.0.1:9"}}[down]
         doc, result = run_example(d, settings=d.settings(cache_dir=str(tmp_path), **closed))
-    notices = [n for n in result.notices if "unreachable" in n]
-    assert len(notices) == 1 and not result.network_ok
+    # one outage of that service, decided from the value (the notice is only its rendering)
+    assert [str(o.service) for o in result.outages] == [down] and not result.network_ok
+    assert len([n for n in result.notices if n.outage is not None]) == 1
     assert result.stats[down]["requests"] <= 2  # one quick retry, then no more
-    wrong = [e.ids.arxiv for e, r in zip(doc.entries, result.reports)
-             if (r.upgrade or {}).get("status") == UPGRADED and e.ids.arxiv not in expected_upgrades(d.world)]
+    wrong = [e.ids.arxiv for e in doc.entries if upgraded(e) and e.ids.arxiv not in expected_upgrades(d.world)]
     assert wrong == []
     assert result.totals["upgraded"] > 0
 
@@ -234,14 +236,14 @@ def test_dblp_429_html_is_retried_and_a_persistent_one_stops_only_dblp(tmp_path)
         with HttpLayer(settings, sleep=slept.append) as layer:
             doc, result = run_example(d, settings=settings, http=layer)
         assert result.stats["dblp"]["retries"] == 1 and slept
-        assert "2409.03513" in {e.ids.arxiv for e, r in zip(doc.entries, result.reports)
-                                if (r.upgrade or {}).get("status") == UPGRADED}
+        assert "2409.03513" in {e.ids.arxiv for e in doc.entries if upgraded(e)}
         # DBLP answering 429 pages to every attempt: reported once as a rate limit, the run goes on
         d.dblp.faults = [Reply.text(RATE_LIMIT_PAGE, 429, content_type="text/html")] * 10
         settings = d.settings(cache_dir=str(tmp_path / "b"))
         with HttpLayer(settings, sleep=lambda s: None) as layer:
             doc, result = run_example(d, settings=settings, http=layer)
-        assert any("DBLP rate limit" in n for n in result.notices)
+        assert [(o.service, o.kind) for o in result.outages] == [("dblp", OutageKind.RATE_LIMITED)]
+        assert not result.network_ok
         assert result.stats["dblp"]["requests"] == 3  # the policy's attempts, then DBLP is skipped
         assert result.totals["upgraded"] >= 15  # everything the batch sources and Crossref settle
 
@@ -262,18 +264,18 @@ def test_bib_input_pinned_venues_win_and_arxiv_style_entries_upgrade(tmp_path):
         "}\n", encoding="utf-8")
     with doubles() as d:
         doc, result = run_example(d, path=bib, settings=d.settings(cache_dir=str(tmp_path / "c")))
-    by_key = {e.key: (e, r) for e, r in zip(doc.entries, result.reports)}
+    by_key = {e.key: (e, upgrade_of(e)) for e in doc.entries}
     dolma, rep = by_key["dolma"]
-    assert rep.upgrade["status"] == UPGRADED and dolma.entry_type == "inproceedings"
+    assert rep.status is UpgradeStatus.UPGRADED and dolma.entry_type == "inproceedings"
     assert dolma.ids.doi == "10.18653/v1/2024.acl-long.840" and dolma.publisher == "Association for Computational Linguistics"
     deepseek, rep = by_key["deepseek"]
-    assert rep.upgrade["status"] == UPGRADED and deepseek.journal is None and deepseek.booktitle
+    assert rep.status is UpgradeStatus.UPGRADED and deepseek.journal is None and deepseek.booktitle
     mine, rep = by_key["mine"]
-    assert rep.upgrade["status"] == "pinned" and mine.booktitle == "My Favourite Workshop"
+    assert rep.status is UpgradeStatus.PINNED and mine.booktitle == "My Favourite Workshop"
     # an entry without any arXiv field is the user's @misc: the publication is reported, not applied
     plain, rep = by_key["plain"]
-    assert rep.upgrade["status"] == "found" and "no arXiv field" in rep.upgrade["kept"]
-    assert plain.entry_type == "misc" and rep.upgrade["doi"] == "10.18653/v1/2024.emnlp-main.702"
+    assert rep.status is UpgradeStatus.FOUND and "no arXiv field" in (rep.kept or "")
+    assert plain.entry_type == "misc" and rep.doi == "10.18653/v1/2024.emnlp-main.702"
     # the written .bib: the upgraded entries changed type, the pinned one is as the user wrote it
     from bibkit.writers import write
 
@@ -307,7 +309,9 @@ def test_s2_key_is_sent_in_a_header_and_never_stored_or_reported(tmp_path):
         # a wrong key: S2 answers 403, said once, and the run goes on without it
         d.reset_logs()
         doc, result = run_example(d, settings=d.settings(cache_dir=str(tmp_path / "x"), s2_api_key="wrong"))
-        assert any("Semantic Scholar refused" in n and "API key" in n for n in result.notices)
+        assert [(o.service, o.kind) for o in result.outages] == [("s2", OutageKind.REFUSED)]
+        assert not result.network_ok  # a refused key is a failed service: --strict exits 4
+        assert any("Semantic Scholar refused" in n and "S2_API_KEY" in n for n in result.notices)
         assert len(d.s2.log) == 1
     assert b"s2-secret-key" not in (tmp_path / "http.sqlite").read_bytes()
     assert "secret" not in json.dumps(result.as_dict())
@@ -321,11 +325,11 @@ def test_renamed_title_is_not_trusted_from_a_search_alone(tmp_path):
         doc, result = run_example(d, settings=d.settings(cache_dir=str(tmp_path)))
     entry, report = _by_arxiv(doc, result)["2406.19378"]
     # the abstract is the same text, which is what lets a renamed paper through
-    assert report.upgrade["status"] == UPGRADED and report.upgrade["renamed"]
+    assert upgraded(entry) and upgrade_of(entry).renamed
     with doubles() as d:
         pub = next(p for p in d.world.publications if p["arxiv"] == "2406.19378")
         pub["title"], pub["abstract"] = "Null Experts Make Routing Adaptive", None
         doc, result = run_example(d, settings=d.settings(cache_dir=str(tmp_path / "b")))
     entry, report = _by_arxiv(doc, result)["2406.19378"]
-    assert report.upgrade["status"] != UPGRADED and entry.entry_type == "preprint"
+    assert not upgraded(entry) and entry.entry_type == "preprint"
     assert normalize_title(entry.title).startswith("adamoe")

@@ -7,12 +7,11 @@ import json
 import random
 from typing import Any
 
-from bibkit.enrich.upgrade import UPGRADED
 from bibkit.testing.crossref import CrossrefDouble
 from bibkit.testing.dblp import DblpDouble
 from bibkit.testing.s2 import S2Double
 from bibkit.testing.server import Reply, Request
-from scholarly_helpers import doubles, expected_upgrades, run_example
+from scholarly_helpers import doubles, expected_upgrades, run_example, upgraded
 
 
 def _rewrite(reply: Reply | None, change) -> Reply | None:
@@ -89,7 +88,7 @@ def test_other_answer_shapes_give_the_same_upgrades(tmp_path):
             settings = d.settings(cache_dir=str(tmp_path), s2_url=s2.api_url, dblp_url=db.url, crossref_url=cr.url)
             doc, result = run_example(d, settings=settings)
     want = expected_upgrades(world)
-    got = {e.ids.arxiv: e for e, r in zip(doc.entries, result.reports) if (r.upgrade or {}).get("status") == UPGRADED}
+    got = {e.ids.arxiv: e for e in doc.entries if upgraded(e)}
     assert set(got) == set(want)
     for arxiv_id, entry in got.items():
         assert entry.year == want[arxiv_id]["year"], arxiv_id

@@ -19,6 +19,7 @@ The pure parts are usable without a server: :func:`make_plan` over a
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
 __all__ = [
@@ -45,9 +46,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from .library import Snapshot
     from .mapping import entry_to_item, item_to_entry
     from .pertag import sync_per_tag
-    from .tagging import TagCollectionResult, tag_collection
     from .plan import Action, Capabilities, Plan, PlannedItem, make_plan
     from .syncing import SyncResult, sync
+    from .tagging import TagCollectionResult, tag_collection
     from .transport import ZoteroError
 
 
@@ -56,6 +57,4 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'zotero_bridge' has no attribute {name!r}")
-    import importlib
-
     return getattr(importlib.import_module(f"{__name__}.{module}"), name)

@@ -42,8 +42,18 @@ from .library import LibraryIndex, Snapshot, join_path, split_path
 from .mapping import to_connector
 from .plan import Action, Plan, PlannedItem, find_match, replan_item
 from .state import LocalRecord
-from .transport import (USER_PREFIX, Connector, LocalApi, OutcomeUnknown, ZoteroBusy, ZoteroError, ZoteroHTTPError,
-                        json_of, new_session_id, text_of)
+from .transport import (
+    USER_PREFIX,
+    Connector,
+    LocalApi,
+    OutcomeUnknown,
+    ZoteroBusy,
+    ZoteroError,
+    ZoteroHTTPError,
+    json_of,
+    new_session_id,
+    text_of,
+)
 
 BATCH = 50  # Zotero's limit per write request (413 above it)
 MAX_BUSY_WAIT = 60.0  # longest Retry-After (429/503) a write waits for before giving up
@@ -195,7 +205,8 @@ class LocalApplier:
     def outcome(self, p: PlannedItem) -> Outcome:
         return self.result.outcomes[p.index]
 
-    def set(self, p: PlannedItem, status: Status, message: str = "", *, key: str | None = None, problem: bool = False) -> None:
+    def set(self, p: PlannedItem, status: Status, message: str = "", *, key: str | None = None,
+            problem: bool = False) -> None:
         o = self.outcome(p)
         o.status, o.message, o.problem = status, message, problem
         o.key = key or p.key or o.key
@@ -280,7 +291,8 @@ class LocalApplier:
         if found:
             return found
         if failed and failed.get("code") != 412:
-            raise ZoteroError(f"Zotero refused to create the collection {path!r}: {failed.get('code')} {failed.get('message')}")
+            raise ZoteroError(f"Zotero refused to create the collection {path!r}: "
+                              f"{failed.get('code')} {failed.get('message')}")
         report = self._post(f"{USER_PREFIX}/collections", [{"name": name, "parentCollection": parent or False}])
         failed = (report.get("failed") or {}).get("0")
         if failed or not _report_key(report, "0"):
@@ -333,7 +345,8 @@ class LocalApplier:
                         exists.append(p)  # a key we chose is taken: an earlier attempt created it
                         parent_ok[p.index] = True
                     else:
-                        self.set(p, Status.FAILED, f"Zotero refused it: {f.get('code')} {f.get('message')}", problem=True)
+                        refused = f"Zotero refused it: {f.get('code')} {f.get('message')}"
+                        self.set(p, Status.FAILED, refused, problem=True)
                         parent_ok[p.index] = False
                 else:
                     self.set(p, Status.UNKNOWN, "Zotero's write report does not mention this item", problem=True)
@@ -474,7 +487,8 @@ class LocalApplier:
             elif f.get("code") == 412:
                 self.set(p, Status.FAILED, "changed in Zotero while syncing (twice); run again", problem=True)
             else:
-                self.set(p, Status.FAILED, f"Zotero refused the update: {f.get('code')} {f.get('message')}", problem=True)
+                refused = f"Zotero refused the update: {f.get('code')} {f.get('message')}"
+                self.set(p, Status.FAILED, refused, problem=True)
         self.progress(len(owners))
 
 
@@ -496,8 +510,9 @@ def _in_report(report: dict[str, Any], idx: str) -> bool:
 
 def _report_key(report: dict[str, Any], idx: str) -> str | None:
     success = report.get("success") or {}
-    if isinstance(success.get(idx), str):
-        return success[idx]
+    key = success.get(idx)
+    if isinstance(key, str):
+        return key
     obj = (report.get("successful") or {}).get(idx)
     if isinstance(obj, dict):
         return obj.get("key") or (obj.get("data") or {}).get("key")
@@ -583,7 +598,8 @@ class ConnectorApplier:
         #: timed-out saves Zotero may still be carrying out: (members, tags, target, session)
         self._pending: list[tuple[list[PlannedItem], list[str], Target, str]] = []
 
-    def set(self, p: PlannedItem, status: Status, message: str = "", *, problem: bool = False, key: str | None = None) -> None:
+    def set(self, p: PlannedItem, status: Status, message: str = "", *, problem: bool = False,
+            key: str | None = None) -> None:
         o = self.result.outcomes[p.index]
         o.status, o.message, o.problem = status, message, problem
         if key:
@@ -688,7 +704,10 @@ class ConnectorApplier:
         self.progress(len(members))
 
     def _move_and_tag(self, members: list[PlannedItem], tags: list[str], target: Target, session: str) -> bool:
-        """``updateSession``: file the session's items into the target with the complete tag list (sent at most twice)."""
+        """``updateSession``: file the session's items into the target with the complete tag list.
+
+        Sent at most twice.
+        """
         value = self._tag_value(tags, members)
         where = f"{target.path!r}"
         why = ""

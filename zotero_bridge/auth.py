@@ -22,8 +22,16 @@ import logging
 from typing import Callable
 
 from .keystore import KeyStore
-from .transport import (AuthorizationDenied, LocalApi, OutcomeUnknown, ZoteroBusy, ZoteroError, ZoteroHTTPError,
-                        json_of, text_of)
+from .transport import (
+    AuthorizationDenied,
+    LocalApi,
+    OutcomeUnknown,
+    ZoteroBusy,
+    ZoteroError,
+    ZoteroHTTPError,
+    json_of,
+    text_of,
+)
 
 log = logging.getLogger("zotero_bridge.auth")
 

@@ -1,12 +1,19 @@
-"""The ``zotero-bridge`` command: each sub-command is a thin layer over one documented function.
+"""The ``zotero-bridge`` command: each sub-command is a thin layer over one function of :mod:`bibkit.app`.
 
-* ``sync INPUT --collection PATH`` → :func:`zotero_bridge.sync`
-* ``sync INPUT --collection-per-tag PARENT`` → :func:`zotero_bridge.sync_per_tag`
-* ``tag --collection PATH --rules RULES.toml`` → :func:`zotero_bridge.tag_collection`
-* ``export --collection PATH -o OUT.bib`` → :func:`zotero_bridge.export_collection`
-* ``collections`` → :func:`zotero_bridge.list_collections`
-* ``status`` → :func:`zotero_bridge.status`
+* ``sync INPUT --collection PATH`` → :func:`bibkit.app.sync` (the same read → normalise → tag path as
+  ``bibkit build``, then :func:`zotero_bridge.sync`)
+* ``sync INPUT --collection-per-tag PARENT`` → :func:`bibkit.app.sync` with a per-tag target
+* ``tag --collection PATH --rules RULES.toml`` → :func:`bibkit.app.tag_zotero_collection`
+* ``export --collection PATH -o OUT.bib`` → :func:`bibkit.app.export_zotero_collection`
+* ``collections`` → :func:`bibkit.app.zotero_collections`
+* ``status`` → :func:`bibkit.app.zotero_status`
 * ``fake-server`` → :func:`zotero_bridge.testing.serve` (a Zotero double to try things by hand)
+
+This module is part of the command-line layer (with :mod:`bibkit.cli`), not
+of the bridge: the bridge never imports it, and it talks to the bridge only
+through the application layer.  It lives here so the console script
+``zotero-bridge = zotero_bridge.cli:main`` and ``python -m zotero_bridge.cli``
+keep working.
 
 Output discipline as in bibkit: data (the dry-run plan, listings, ``-o -``)
 on stdout; progress, summaries and errors on stderr.  Exit codes are bibkit's
@@ -21,24 +28,31 @@ import json
 import sys
 from typing import Any, Sequence
 
-from bibkit import __version__
+from bibkit import __version__, app  # bibkit.app loads each name on first use: --help stays fast
 from bibkit.cli.common import (
     accept_global_flags_after_command,
     add_report_option,
+    advance,
     print_summary,
     progress,
     run_main,
+    stage_feed,
     table,
     write_report,
 )
-from bibkit.cli.tag import add_tag_options
+from bibkit.cli.options import add_key_format_option, add_tag_options, tag_options
 from bibkit.config import Settings, load_settings
 from bibkit.errors import BibkitError, ExitCode
 from bibkit.fileio import atomic_write_text
+from bibkit.outcomes import Transport
 
 
 def _settings(args: argparse.Namespace) -> Settings:
     return load_settings(zotero_url=getattr(args, "zotero_url", None))
+
+
+def _notify(message: str) -> None:
+    print(f"zotero-bridge: {message}", file=sys.stderr)
 
 
 # --------------------------------------------------------------------------- sync
@@ -54,65 +68,49 @@ def _tagging_asked(args: argparse.Namespace) -> bool:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from bibkit.cli.tag import tagging_from_args
-    from bibkit.normalize import normalise
-    from bibkit.sources import read_path
-    from bibkit.tagging import tag_document
-
-    from .pertag import sync_per_tag
-    from .plan import Plan
-    from .syncing import sync
-
     settings = _settings(args)
-    tagging_on = _tagging_asked(args)
-    rules, auto = tagging_from_args(args) if tagging_on else (None, None)  # bad rules stop here, before any reading
-    doc = read_path(args.input, fmt=args.from_format, strict=False)
-    # the same normalisation as `bibkit convert`: duplicates merged, citation keys assigned (pinned ones kept)
-    normalise(doc, key_format=settings.citekey_format)
-    entries = doc.entries
-    report: dict[str, Any] = {"input": args.input, "input_problems": [str(p) for p in doc.all_problems()]}
-    if tagging_on:
-        tagged = tag_document(doc, rules, auto=auto)
-        report["tagging"] = {"rules_file": rules.path if rules is not None else None, **tagged.totals(),
-                             "tags": [c.as_dict() for c in tagged.counts()]}
-    notify = lambda message: print(f"zotero-bridge: {message}", file=sys.stderr)  # noqa: E731
-    common = dict(tags=args.tag or (), via=args.via, dry_run=args.dry_run, settings=settings,
-                  prune_tags=args.prune_tags, resave_unknown=args.resave_unknown, timeout=args.timeout)
-    try:
-        with progress(args, total=len(entries), desc="zotero", unit="entry") as bar:
-            if args.collection_per_tag:
-                result = sync_per_tag(entries, args.collection_per_tag, progress=bar.update, notify=notify, **common)
-            else:
-                result = sync(entries, args.collection, progress=bar.update, notify=notify, **common)
-    except BibkitError as exc:
-        write_report(args.report, {**report, "error": str(exc), "complete": False})
-        raise
+    tagging = tag_options(args) if _tagging_asked(args) else None  # bad rules stop here, before any reading
+    options = app.SyncOptions(tags=tuple(args.tag or ()), via=Transport(args.via) if args.via else None,
+                              dry_run=args.dry_run, prune_tags=args.prune_tags, resave_unknown=args.resave_unknown,
+                              timeout=args.timeout)
+    target = app.ZoteroTarget(args.collection_per_tag or args.collection, per_tag=bool(args.collection_per_tag),
+                              sync=options)
+    read = app.ReadOptions(fmt=args.from_format, key_format=args.key_format)
+    with progress(args, total=None, desc="zotero", unit="entry") as bar:
+        result = app.sync([args.input], target, read=read, tagging=tagging, settings=settings,
+                          on_progress=stage_feed(bar, stages=("zotero",)), notify=_notify)
+    report: dict[str, Any] = {"input": args.input, "input_problems": [str(p) for p in result.problems]}
+    if result.tagging is not None:
+        rules = result.tagging.rules
+        report["tagging"] = {"rules_file": rules.path if rules is not None else None, **result.tagging.totals(),
+                             "tags": [c.as_dict() for c in result.tagging.counts()]}
+    if result.zotero_error is not None or result.sync is None:
+        error = result.zotero_error
+        write_report(args.report, {**report, "error": str(error), "complete": False})
+        if error is not None:
+            raise error
+        return ExitCode.ZOTERO
+    sync = result.sync
     if args.dry_run:
-        sys.stdout.write(table(result.plan.rows(), Plan.HEADERS))
+        sys.stdout.write(table(sync.plan.rows(), sync.plan.HEADERS))
     title = "zotero-bridge sync" + (" (dry run: nothing changed)" if args.dry_run else "")
-    print_summary(args, title, result.summary_rows(), notes=result.problems + result.notes)
-    write_report(args.report, {**report, **result.as_dict()})
-    if result.interrupted:
+    print_summary(args, title, sync.summary_rows(), notes=sync.problems + sync.notes)
+    write_report(args.report, {**report, **sync.as_dict()})
+    if sync.interrupted:
         print("zotero-bridge: interrupted; run the same command again to complete it", file=sys.stderr)
-    return result.exit_code
+    return sync.exit_code
 
 
 # --------------------------------------------------------------------------- tag
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
-    from bibkit.cli.tag import tagging_from_args
-
-    from .tagging import TagPlan, tag_collection
-
-    rules, auto = tagging_from_args(args)  # a bad rules file stops here, before Zotero is asked anything
+    tagging = tag_options(args)  # a bad rules file stops here, before Zotero is asked anything
     try:
         with progress(args, total=None, desc="zotero tag", unit="item") as bar:
-            result = tag_collection(
-                args.collection, rules, auto=auto, recursive=args.recursive, dry_run=args.dry_run,
-                settings=_settings(args), timeout=args.timeout, progress=bar.update,
-                notify=lambda message: print(f"zotero-bridge: {message}", file=sys.stderr),
-            )
+            result = app.tag_zotero_collection(args.collection, tagging, recursive=args.recursive,
+                                               dry_run=args.dry_run, timeout=args.timeout, settings=_settings(args),
+                                               progress=advance(bar), notify=_notify)
     except BibkitError as exc:
         write_report(args.report, {"collection": args.collection, "error": str(exc), "complete": False})
         raise
@@ -120,14 +118,14 @@ def cmd_tag(args: argparse.Namespace) -> int:
     out = sys.stdout if args.dry_run else sys.stderr
     if args.dry_run or not args.quiet:
         rows = plan.count_rows()
-        out.write(table(rows, TagPlan.COUNT_HEADERS) if rows else "no tags\n")
+        out.write(table(rows, plan.COUNT_HEADERS) if rows else "no tags\n")
         changes = plan.change_rows()
         verb = "would change" if args.dry_run else "changed"
         out.write(f"\n{len(changes)} of {len(plan.items)} items {verb}" + (":\n" if changes else ".\n"))
         limit = None if args.dry_run else 20
         shown = changes if limit is None else changes[:limit]
         if shown:
-            out.write(table(shown, TagPlan.CHANGE_HEADERS))
+            out.write(table(shown, plan.CHANGE_HEADERS))
         if limit is not None and len(changes) > limit:
             out.write(f"… and {len(changes) - limit} more (see --report)\n")
     title = "zotero-bridge tag" + (" (dry run: nothing changed)" if args.dry_run else "")
@@ -142,10 +140,8 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .export import export_collection
-
-    result = export_collection(args.collection, recursive=args.recursive, to=args.to, native=args.native,
-                               settings=_settings(args))
+    result = app.export_zotero_collection(args.collection, recursive=args.recursive, to=args.to, native=args.native,
+                                          key_format=args.key_format, settings=_settings(args))
     atomic_write_text(args.output, result.text)
     rows = [("collection", result.collection), ("entries", len(result.entries)),
             ("writer", "Zotero's BibTeX translator" if result.native else f"bibkit ({args.to})"),
@@ -159,9 +155,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_collections(args: argparse.Namespace) -> int:
-    from .export import list_collections
-
-    infos = list_collections(_settings(args))
+    infos = app.zotero_collections(_settings(args))
     if args.json:
         print(json.dumps([c.as_dict() for c in infos], indent=2, ensure_ascii=False))
     else:
@@ -171,9 +165,7 @@ def cmd_collections(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from .detect import status as zotero_status
-
-    st = zotero_status(_settings(args))
+    st = app.zotero_status(_settings(args))
     if args.json:
         print(json.dumps(st.as_dict(), indent=2))
     else:
@@ -198,7 +190,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_fake_server(args: argparse.Namespace) -> int:
-    from .testing import serve
+    from .testing import serve  # lazy, for start-up time: the double is only loaded to run it
 
     print(f"zotero-bridge: fake Zotero {args.zotero_version} on http://127.0.0.1:{args.port} "
           f"(local API {'off' if args.no_local_api else 'on'}; Ctrl-C to stop)", file=sys.stderr)
@@ -241,12 +233,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tag", action="append", metavar="TAG",
                    help="add this tag to every entry (repeatable; makes no collection with --collection-per-tag)")
     p.add_argument("--dry-run", action="store_true", help="print the plan as a table and change nothing")
-    p.add_argument("--via", choices=("local", "connector"), help="force a transport (default: detected)")
+    p.add_argument("--via", choices=tuple(Transport),
+                   help="force a transport (default: detected; e.g. --via connector)")
     p.add_argument("--prune-tags", metavar="PREFIX",
                    help="remove tags starting with PREFIX that the input no longer asks for (never other tags)")
     p.add_argument("--resave-unknown", action="store_true",
                    help="re-send entries an interrupted connector save left in an unknown state")
     p.add_argument("--timeout", type=float, metavar="SECONDS", help="how long to wait for Zotero per request (30)")
+    add_key_format_option(p)
     add_tag_options(p)
     add_report_option(p)
     p.set_defaults(func=cmd_sync)
@@ -270,7 +264,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--recursive", action="store_true", help="include the items of subcollections")
     p.add_argument("-o", "--output", required=True, metavar="OUT.bib", help="output file (- for stdout)")
     p.add_argument("--to", choices=("bibtex", "biblatex"), default="bibtex")
-    p.add_argument("--native", action="store_true", help="use Zotero's own BibTeX translator instead of bibkit's writer")
+    p.add_argument("--native", action="store_true",
+                   help="use Zotero's own BibTeX translator instead of bibkit's writer")
+    add_key_format_option(p)
     add_report_option(p)
     p.set_defaults(func=cmd_export)
 

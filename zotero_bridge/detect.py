@@ -14,8 +14,18 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .transport import (LOCAL_API_SETTING, OutcomeUnknown, ZoteroError, ZoteroHttp, ZoteroHTTPError,
-                        ZoteroUnreachable, is_local_api_disabled)
+from bibkit.config import Settings, load_settings
+from bibkit.outcomes import Transport
+
+from .transport import (
+    LOCAL_API_SETTING,
+    OutcomeUnknown,
+    ZoteroError,
+    ZoteroHttp,
+    ZoteroHTTPError,
+    ZoteroUnreachable,
+    is_local_api_disabled,
+)
 
 
 def version_tuple(version: str | None) -> tuple[int, ...]:
@@ -50,37 +60,37 @@ class ZoteroStatus:
         return self.local_api == "enabled"
 
     @property
-    def transports(self) -> list[str]:
+    def transports(self) -> list[Transport]:
         """The write transports available: ``local`` (10+, API on) and/or ``connector``."""
         out = []
         if self.local_api == "enabled" and self.writes:
-            out.append("local")
+            out.append(Transport.LOCAL)
         if self.connector:
-            out.append("connector")
+            out.append(Transport.CONNECTOR)
         return out
 
-    def choose(self, via: str | None = None) -> str:
+    def choose(self, via: Transport | str | None = None) -> Transport:
         """The transport to use (``via`` forces one); raises :class:`ZoteroError` with the remedy."""
         if not self.running:
             raise ZoteroUnreachable(self.error or f"Zotero is not reachable at {self.url}")
         if via in (None, "auto"):
-            if "local" in self.transports:
-                return "local"
+            if Transport.LOCAL in self.transports:
+                return Transport.LOCAL
             if self.connector:
-                return "connector"
+                return Transport.CONNECTOR
             raise ZoteroError(f"Zotero at {self.url} offers neither the local API with writes nor the connector")
-        if via == "local":
-            if "local" in self.transports:
-                return "local"
+        if via == Transport.LOCAL:
+            if Transport.LOCAL in self.transports:
+                return Transport.LOCAL
             if self.local_api == "disabled":
                 raise ZoteroError(f"--via local: the local API is off; turn it on in {LOCAL_API_SETTING}")
             raise ZoteroError(
                 f"--via local: Zotero {self.version or '?'} cannot write through its local API "
                 f"(that needs Zotero 10 or later); use --via connector or upgrade Zotero"
             )
-        if via == "connector":
+        if via == Transport.CONNECTOR:
             if self.connector:
-                return "connector"
+                return Transport.CONNECTOR
             raise ZoteroError(f"--via connector: Zotero at {self.url} does not answer /connector/ping")
         raise ValueError(f"unknown transport {via!r} (local | connector)")
 
@@ -92,7 +102,8 @@ class ZoteroStatus:
         if self.local_api == "disabled":
             out.append(f"Turn on the local API for duplicate detection, updates and export: {LOCAL_API_SETTING}.")
         elif self.local_api == "absent":
-            out.append("This Zotero has no local API (Zotero 7 or later has one): upgrade for duplicate detection and export.")
+            out.append("This Zotero has no local API (Zotero 7 or later has one): "
+                       "upgrade for duplicate detection and export.")
         if self.local_api == "enabled" and not self.writes:
             out.append("Zotero 10 or later can create collections and update existing items through the local API; "
                        "this version saves new items through the connector only.")
@@ -107,10 +118,8 @@ class ZoteroStatus:
         }
 
 
-def status(settings: Any = None) -> ZoteroStatus:
+def status(settings: Settings | None = None) -> ZoteroStatus:
     """Which Zotero answers at the configured URL, which transports it offers, what to enable."""
-    from bibkit.config import load_settings
-
     with ZoteroHttp(settings or load_settings()) as http:
         return detect(http)
 

@@ -30,6 +30,8 @@ from typing import Any
 
 from bibkit.config import Settings, load_settings
 from bibkit.model import Document, Entry
+from bibkit.normalize.citekeys import assign_keys
+from bibkit.writers import write
 
 from .detect import ZoteroStatus, detect
 from .library import Snapshot, normalise_path
@@ -163,8 +165,13 @@ def export_collection(
     to: str = "bibtex",
     native: bool = False,
     settings: Settings | None = None,
+    key_format: str | None = None,
 ) -> ExportResult:
-    """Export a Zotero collection as ``.bib`` text (bibkit's writer, or Zotero's with ``native``)."""
+    """Export a Zotero collection as ``.bib`` text (bibkit's writer, or Zotero's with ``native``).
+
+    Items without a citation key get one from ``key_format`` (``None``: Better
+    BibTeX's default formula), as ``bibkit convert`` would give them.
+    """
     if to not in ("bibtex", "biblatex"):
         raise ValueError(f"unknown output format {to!r} (bibtex | biblatex)")
     settings = settings or load_settings()
@@ -176,10 +183,7 @@ def export_collection(
             parts = [api.export_text(k, to).strip() for k in keys]
             text = "\n\n".join(p for p in parts if p) + "\n"
             return ExportResult(text, entries, normalise_path(collection), keys, True, http.count, status, problems)
-    from bibkit.normalize.citekeys import assign_keys
-    from bibkit.writers import write
-
-    for change in assign_keys(entries):
+    for change in assign_keys(entries, key_format):
         if change.old is None:
             problems.append(f"{change.entry.title!r} has no citation key in Zotero: exported as {change.new!r}")
     problems += keyword_problems(entries)

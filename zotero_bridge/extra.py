@@ -169,7 +169,8 @@ def merge(existing: str | None, managed: Managed, kinds: tuple[str, ...] = KINDS
         new = line if _equivalent(kind, match, managed) else render(kind, managed)
         written[kind] = new.strip()
         out.append(new)
-    head = [render(kind, managed) for kind in KINDS if kind in kinds and managed.value(kind) is not None and kind not in seen]
+    head = [render(kind, managed) for kind in KINDS
+            if kind in kinds and managed.value(kind) is not None and kind not in seen]
     return "\n".join(head + out)
 
 
@@ -189,4 +190,5 @@ def field_line(text: str | None, name: str) -> str | None:
 
 def strip_managed(text: str | None, kinds: tuple[str, ...] = KINDS) -> str:
     """``extra`` without the managed lines of ``kinds`` (what the user wrote)."""
-    return "\n".join(line for line in split_lines(text) if not ((hit := classify(line)) and hit[0] in kinds)).strip("\n")
+    kept = (line for line in split_lines(text) if not ((hit := classify(line)) and hit[0] in kinds))
+    return "\n".join(kept).strip("\n")

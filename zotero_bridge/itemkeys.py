@@ -18,7 +18,7 @@ import hashlib
 import re
 import unicodedata
 
-from bibkit.model import Entry
+from bibkit.model import Entry, arxiv_id_of_doi
 
 ALPHABET = "23456789ABCDEFGHIJKLMNPQRSTUVWXYZ"
 KEY_LENGTH = 8
@@ -56,14 +56,12 @@ def normalise_text(text: str | None) -> str:
     return " ".join(text.replace("_", " ").split())
 
 
-_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
 _ARXIV_VERSION = re.compile(r"v\d+$")
 
 
 def arxiv_id_from_doi(doi: str | None) -> str | None:
     """The arXiv ID inside arXiv's own DataCite DOI (``10.48550/arXiv.<id>``), else ``None``."""
-    m = _ARXIV_DOI.match((doi or "").strip())
-    return m.group(1) if m else None
+    return arxiv_id_of_doi(doi)
 
 
 def strip_arxiv_version(arxiv_id: str) -> str:

@@ -58,9 +58,8 @@ class KeyStore:
 
     def get(self, server_id: str) -> str | None:
         record = self._load().get("keys", {}).get(server_id)
-        if isinstance(record, dict) and isinstance(record.get("key"), str):
-            return record["key"]
-        return None
+        key = record.get("key") if isinstance(record, dict) else None
+        return key if isinstance(key, str) else None
 
     def put(self, server_id: str, key: str, *, app_name: str = "zotero_bridge", zotero_url: str | None = None) -> None:
         data = self._load()

@@ -33,7 +33,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from bibkit.model import Entry, Identifiers, Link, LinkKind, PartialDate, Person
+from bibkit.model import MONTH_NUMBERS, Entry, Identifiers, Link, LinkKind, PartialDate, Person, arxiv_doi
 
 from . import extra as extra_lines
 from .itemkeys import arxiv_id_from_doi, strip_arxiv_version
@@ -154,10 +154,6 @@ def creator_to_person(creator: dict[str, Any]) -> Person:
 
 # --------------------------------------------------------------------------- dates
 
-_MONTHS = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
-
-
 def parse_zotero_date(text: str | None, parsed: str | None = None) -> PartialDate | None:
     """A Zotero date string (free text) as a :class:`PartialDate`.
 
@@ -184,7 +180,7 @@ def parse_zotero_date(text: str | None, parsed: str | None = None) -> PartialDat
     year = next((int(w) for w in words if len(w) == 4 and w.isdigit()), None)
     if year is None:
         return None
-    month = next((_MONTHS[w[:3].lower()] for w in words if w[:3].lower() in _MONTHS and w.isalpha()), None)
+    month = next((MONTH_NUMBERS[w[:3].lower()] for w in words if w[:3].lower() in MONTH_NUMBERS and w.isalpha()), None)
     day = next((int(w) for w in words if w.isdigit() and len(w) <= 2 and 1 <= int(w) <= 31), None) if month else None
     return _safe_date(year, month, day)
 
@@ -247,7 +243,7 @@ class ItemDraft:
 
     @property
     def item_type(self) -> str:
-        return self.data["itemType"]
+        return str(self.data["itemType"])
 
     @property
     def tags(self) -> list[str]:
@@ -377,15 +373,15 @@ def entry_to_item(
         if kind in _ID_FIELDS and put(_ID_FIELDS[kind], value, what=kind, report=False):
             continue
         id_lines.append((kind, value))
-    if not entry.ids.doi and preprint_arxiv:
-        put("DOI", f"10.48550/arXiv.{arxiv}", what="doi", is_derived=True)
+    if not entry.ids.doi and preprint_arxiv and arxiv is not None:
+        put("DOI", arxiv_doi(arxiv), what="doi", is_derived=True)
     put("ISBN", entry.ids.isbn or entry.extra.get("isbn"), what="isbn")
     put("ISSN", entry.ids.issn or entry.extra.get("issn"), what="issn")
 
     # url (an arXiv abs/pdf link of the paper itself is stored as the arXiv translator stores it)
     if entry.url:
         put("url", canonical_url(entry.url, arxiv), what="url")
-    elif preprint_arxiv:
+    elif preprint_arxiv and arxiv is not None:
         put("url", arxiv_abs_url(arxiv), what="url", is_derived=True)
 
     # the remaining BibTeX fields kept in Entry.extra
@@ -462,7 +458,8 @@ def to_connector(draft: ItemDraft, item_id: str, *, include_tags: bool = False) 
 
 # --------------------------------------------------------------------------- backward: item -> entry
 
-_GITHUB_URL = re.compile(r"github\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(?:\.git)?(?:/(?:tree|blob)/[^/]+/([^?#]+?))?/?(?:[?#].*)?$")
+_GITHUB_URL = re.compile(
+    r"github\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(?:\.git)?(?:/(?:tree|blob)/[^/]+/([^?#]+?))?/?(?:[?#].*)?$")
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/([^?#\s]+?)(?:v\d+)?(?:\.pdf)?/?(?:[?#].*)?$", re.IGNORECASE)
 _ARCHIVE_ID = re.compile(r"^\s*arxiv\s*:\s*(\S+)\s*$", re.IGNORECASE)
 
@@ -513,7 +510,8 @@ def github_link_from_attachment(child: dict[str, Any]) -> Link | None:
                 evidence="zotero-attachment", source="zotero")
 
 
-def item_to_entry(item: dict[str, Any], children: Iterable[dict[str, Any]] = (), *, schema: Schema | None = None) -> Entry:
+def item_to_entry(item: dict[str, Any], children: Iterable[dict[str, Any]] = (), *,
+                  schema: Schema | None = None) -> Entry:
     """Read a Zotero item (API wrapper or bare data) and its children into an Entry.
 
     Inverse of :func:`entry_to_item` for everything the item type can hold:

@@ -29,44 +29,50 @@ What each Zotero can do:
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Iterable
 
 from bibkit.config import Settings, load_settings
 from bibkit.model import Document, Entry
-from bibkit.tagging.batch import split_by_tag
+from bibkit.outcomes import Transport
+from bibkit.tagging.collections import split_by_tag
 
 from .apply import BATCH, ApplyResult, Outcome, _chunks, _report_key, initial_outcomes, post_objects
 from .auth import KeyProvider
+from .detect import ZoteroStatus
 from .itemkeys import collection_key_for
 from .keystore import KeyStore
 from .library import Snapshot, find_collection_loose, join_path, normalise_path, split_path
+from .options import SyncOptions
 from .plan import Capabilities, Plan, make_plan, retarget
 from .state import LocalRecord
-from .detect import ZoteroStatus
-from .syncing import SyncResult, apply_plan, as_entries, connect
-from .transport import USER_PREFIX, LocalApi, OutcomeUnknown, ZoteroError, ZoteroHttp
+from .syncing import Connection, Notify, Progress, SyncResult, apply_plan, as_entries, connect
+from .transport import USER_PREFIX, LocalApi, OutcomeUnknown, ZoteroError
 
 
 def collections_per_entry(entries: list[Entry], parent: str) -> tuple[list[list[str]], list[str]]:
     """Per entry the collection paths it goes into, and all paths in order (parent first, then by size).
 
-    The split is :func:`bibkit.tagging.batch.split_by_tag`'s, so it is exactly
+    The split is :func:`bibkit.tagging.collections.split_by_tag`'s, so it is exactly
     what ``bibkit collections --parent PARENT`` shows; untagged entries go into
     ``parent`` itself.
     """
     parent = normalise_path(parent)
     split = split_by_tag(entries, parent)
-    where: dict[int, list[str]] = {}
     paths = [parent]
     for coll in split.collections:
         path = normalise_path(coll.name)
         if path not in paths:
             paths.append(path)
-        for entry in coll.entries:
-            bucket = where.setdefault(id(entry), [])
-            if path not in bucket:
-                bucket.append(path)
-    return [where.get(id(e)) or [parent] for e in entries], paths
+    wanted = []
+    for memberships in split.memberships:
+        into: list[str] = []
+        for coll in memberships:
+            path = normalise_path(coll.name)
+            if path not in into:
+                into.append(path)
+        wanted.append(into or [parent])
+    return wanted, paths
 
 
 def sync_per_tag(
@@ -81,17 +87,42 @@ def sync_per_tag(
     resave_unknown: bool = False,
     timeout: float | None = None,
     authorize_timeout: float = 300.0,
-    progress: Callable[[int], None] | None = None,
-    notify: Callable[[str], None] | None = None,
+    progress: Progress | None = None,
+    notify: Notify | None = None,
 ) -> SyncResult:
     """Sync ``entries`` into one subcollection of ``parent`` per tag (see the module docstring).
 
+    The keyword form of :func:`run_sync_per_tag` (parameters as :func:`zotero_bridge.sync`).
+    """
+    options = SyncOptions(tuple(tags), Transport(via) if via not in (None, "auto") else None, dry_run, prune_tags,
+                          resave_unknown, timeout, authorize_timeout)
+    return run_sync_per_tag(entries, parent, options, settings=settings, progress=progress, notify=notify)
+
+
+@dataclass
+class _Run:
+    """One per-tag sync: the entries, where each goes, the connection, and how."""
+
+    entries: list[Entry]
+    parent: str
+    wanted: list[list[str]]  # per entry: the collection paths it goes into
+    conn: Connection
+    settings: Settings
+    options: SyncOptions
+    progress: Progress | None
+    notify: Notify | None
+
+
+def run_sync_per_tag(entries: Iterable[Entry] | Document, parent: str, options: SyncOptions = SyncOptions(), *,
+                     settings: Settings | None = None, progress: Progress | None = None,
+                     notify: Notify | None = None) -> SyncResult:
+    """Sync ``entries`` into one subcollection of ``parent`` per tag.
+
     The entries' own tags decide the split (tag them first, e.g. with
-    :func:`bibkit.tagging.tag_document`); ``tags`` are added to every item but
-    make no collection.  Other parameters as :func:`zotero_bridge.sync`.  The
-    result is one :class:`~zotero_bridge.syncing.SyncResult` whose plan's
-    ``collection`` is ``parent``; each planned item lists its collections in
-    ``into``.
+    :func:`bibkit.tagging.tag_document`); ``options.tags`` are added to every
+    item but make no collection.  The result is one
+    :class:`~zotero_bridge.syncing.SyncResult` whose plan's ``collection`` is
+    ``parent``; each planned item lists its collections in ``into``.
 
     Raises :class:`~zotero_bridge.transport.ZoteroError` when Zotero cannot be
     reached, or — before anything is saved — when the connector (Zotero 7–9)
@@ -104,21 +135,15 @@ def sync_per_tag(
         raise ZoteroError("--collection-per-tag needs a parent collection path, e.g. \"Reading\"")
     wanted, all_paths = collections_per_entry(entries, parent)
 
-    def check(status: ZoteroStatus, transport: str) -> None:  # refuse before anything is read or saved
-        if transport == "connector":
+    def check(status: ZoteroStatus, transport: Transport) -> None:  # refuse before anything is read or saved
+        if transport is Transport.CONNECTOR:
             _refuse_several(entries, wanted, status.version)
 
-    with connect(entries, settings, via=via, timeout=timeout, check=check) as conn:
-        status, transport, http, api, snapshot, schema = (conn.status, conn.transport, conn.http, conn.api,
-                                                          conn.snapshot, conn.schema)
-        notes = conn.notes
-        if transport == "local":
-            return _sync_local(entries, parent, wanted, all_paths, status, http, api, snapshot, schema, settings,
-                               notes, tags=tags, prune_tags=prune_tags, dry_run=dry_run,
-                               authorize_timeout=authorize_timeout, progress=progress, notify=notify)
-        return _sync_connector(entries, parent, wanted, status, http, api, snapshot, schema, settings, notes,
-                               tags=tags, prune_tags=prune_tags, dry_run=dry_run, resave_unknown=resave_unknown,
-                               progress=progress)
+    with connect(entries, settings, via=options.via, timeout=options.timeout, check=check) as conn:
+        run = _Run(entries, parent, wanted, conn, settings, options, progress, notify)
+        if conn.transport is Transport.LOCAL:
+            return _sync_local(run, all_paths)
+        return _sync_connector(run)
 
 
 def _refuse_several(entries: list[Entry], wanted: list[list[str]], version: str | None) -> None:
@@ -139,14 +164,14 @@ def _refuse_several(entries: list[Entry], wanted: list[list[str]], version: str 
 # --------------------------------------------------------------------------- Zotero 10
 
 
-def _sync_local(entries: list[Entry], parent: str, wanted: list[list[str]], all_paths: list[str], status: Any,
-                http: ZoteroHttp, api: LocalApi | None, snapshot: Snapshot, schema: Any, settings: Settings,
-                notes: list[str], *, tags: Iterable[str], prune_tags: str | None, dry_run: bool,
-                authorize_timeout: float, progress: Callable[[int], None] | None,
-                notify: Callable[[str], None] | None) -> SyncResult:
+def _sync_local(run: _Run, all_paths: list[str]) -> SyncResult:
+    conn, opts, parent = run.conn, run.options, run.parent
+    status, http, api, snapshot = conn.status, conn.http, conn.api, conn.snapshot
     assert api is not None
+    notes = conn.notes
     caps = Capabilities.local(status.version or "10")
-    plan = make_plan(entries, snapshot, parent, tags=tags, prune_prefix=prune_tags, schema=schema, capabilities=caps)
+    plan = make_plan(run.entries, snapshot, parent, tags=opts.tags, prune_prefix=opts.prune_tags, schema=conn.schema,
+                     capabilities=caps)
     keys_of: dict[str, str] = {}
     missing: list[str] = []
     for path in _with_ancestors(all_paths):
@@ -155,29 +180,29 @@ def _sync_local(entries: list[Entry], parent: str, wanted: list[list[str]], all_
             missing.append(path)
             key = collection_key_for(path)  # the key the creation will use (placeholder in a dry run)
         keys_of[path] = key
-    _point(plan, wanted, keys_of)
+    _point(plan, run.wanted, keys_of)
     plan.missing_collections = missing
-    if dry_run:
+    if opts.dry_run:
         if missing:
             notes.append(f"{len(missing)} collection(s) would be created: " + ", ".join(missing))
-        return SyncResult(plan, status, "local", True, initial_outcomes(plan), http.count, notes=notes)
-    keys = KeyProvider(api, KeyStore(settings.config_dir), timeout=authorize_timeout, notify=notify)
+        return SyncResult(plan, status, Transport.LOCAL, True, initial_outcomes(plan), http.count, notes=notes)
+    keys = KeyProvider(api, KeyStore(run.settings.config_dir), timeout=opts.authorize_timeout, notify=run.notify)
     created: list[str] = []
     if missing:
         try:
             real, created = ensure_collections(api, keys, snapshot, missing, keys_of)
         except ZoteroError as exc:
             outcomes = initial_outcomes(plan)
-            return SyncResult(plan, status, "local", False, outcomes, http.count, collections_created=created,
+            return SyncResult(plan, status, Transport.LOCAL, False, outcomes, http.count, collections_created=created,
                               notes=notes, error=f"could not create the collections: {exc}")
         keys_of.update(real)
-        _point(plan, wanted, keys_of)
+        _point(plan, run.wanted, keys_of)
     plan.missing_collections = []
     plan.collection_key = keys_of[parent]
-    applied = apply_plan(plan, status, "local", http, api, snapshot, settings, None,
-                         authorize_timeout=authorize_timeout, progress=progress, notify=notify, keys=keys)
+    applied = apply_plan(plan, conn, run.settings, None, authorize_timeout=opts.authorize_timeout,
+                         progress=run.progress, notify=run.notify, keys=keys)
     notes += applied.notes
-    return SyncResult(plan, status, "local", False, applied.outcomes, http.count,
+    return SyncResult(plan, status, Transport.LOCAL, False, applied.outcomes, http.count,
                       collections_created=created + applied.collections_created, notes=notes,
                       error=applied.error, interrupted=applied.interrupted)
 
@@ -217,7 +242,7 @@ def ensure_collections(api: LocalApi, keys: KeyProvider, snapshot: Snapshot, pat
         by_depth.setdefault(len(split_path(path)), []).append(path)
     for depth in sorted(by_depth):
         for chunk in _chunks(by_depth[depth], BATCH):
-            objs = []
+            objs: list[dict[str, Any]] = []
             for path in chunk:
                 parts = split_path(path)
                 parent_path = join_path(parts[:-1])
@@ -250,7 +275,8 @@ def ensure_collections(api: LocalApi, keys: KeyProvider, snapshot: Snapshot, pat
                                              [{k: v for k, v in obj.items() if k not in ("key", "version")}])
                         key = _report_key(again, "0")
                         if (again.get("failed") or {}).get("0") or not key:
-                            raise ZoteroError(f"Zotero refused to create the collection {path!r}: {again.get('failed')}")
+                            raise ZoteroError(f"Zotero refused to create the collection {path!r}: "
+                                              f"{again.get('failed')}")
                         found = key
                     keys_of[path] = found
                     if report is None:
@@ -261,31 +287,30 @@ def ensure_collections(api: LocalApi, keys: KeyProvider, snapshot: Snapshot, pat
 # --------------------------------------------------------------------------- Zotero 7–9
 
 
-def _sync_connector(entries: list[Entry], parent: str, wanted: list[list[str]], status: Any, http: ZoteroHttp,
-                    api: LocalApi | None, snapshot: Snapshot, schema: Any, settings: Settings, notes: list[str], *,
-                    tags: Iterable[str], prune_tags: str | None, dry_run: bool, resave_unknown: bool,
-                    progress: Callable[[int], None] | None) -> SyncResult:
+def _sync_connector(run: _Run) -> SyncResult:
     """Each entry has one collection here: one ordinary connector sync per collection, merged into one result."""
-    caps = Capabilities.connector(status.version or "")
-    record = LocalRecord(settings.config_dir, settings.zotero_url)
+    conn, opts, entries, snapshot = run.conn, run.options, run.entries, run.conn.snapshot
+    notes = conn.notes
+    caps = Capabilities.connector(conn.status.version or "")
+    record = LocalRecord(run.settings.config_dir, run.settings.zotero_url)
     groups: dict[str, list[int]] = {}
-    for i, paths in enumerate(wanted):
+    for i, paths in enumerate(run.wanted):
         groups.setdefault(paths[0], []).append(i)
-    merged = Plan(parent, [None] * len(entries), None, [], list(tags), snapshot.readable, caps,  # type: ignore[list-item]
-                  prune_prefix=prune_tags, schema=schema)
+    merged = Plan(run.parent, [None] * len(entries), None, [], list(opts.tags), snapshot.readable, caps,  # type: ignore[list-item]
+                  prune_prefix=opts.prune_tags, schema=conn.schema)
     outcomes: list[Outcome | None] = [None] * len(entries)
     created: list[str] = []
     errors: list[str] = []
     interrupted = False
     for path, positions in groups.items():
-        plan = make_plan([entries[i] for i in positions], snapshot, path, tags=tags, prune_prefix=prune_tags,
-                         schema=schema, capabilities=caps,
+        plan = make_plan([entries[i] for i in positions], snapshot, path, tags=opts.tags, prune_prefix=opts.prune_tags,
+                         schema=conn.schema, capabilities=caps,
                          local_record=record.entries if not snapshot.readable else None,
-                         resave_unknown=resave_unknown)
-        if dry_run or interrupted:
+                         resave_unknown=opts.resave_unknown)
+        if opts.dry_run or interrupted:
             applied = ApplyResult(initial_outcomes(plan))
         else:
-            applied = apply_plan(plan, status, "connector", http, api, snapshot, settings, record, progress=progress)
+            applied = apply_plan(plan, conn, run.settings, record, progress=run.progress)
         for problem in plan.problems:
             if problem not in merged.problems:
                 merged.problems.append(problem)
@@ -300,10 +325,10 @@ def _sync_connector(entries: list[Entry], parent: str, wanted: list[list[str]], 
             p.into = [path]
             merged.items[g] = p
             outcomes[g] = o
-    merged.collection_key = snapshot.find_collection(parent) if snapshot.readable else None
-    return SyncResult(merged, status, "connector", dry_run, [o for o in outcomes if o is not None], http.count,
-                      collections_created=created, notes=notes, error="; ".join(errors) or None,
+    merged.collection_key = snapshot.find_collection(run.parent) if snapshot.readable else None
+    return SyncResult(merged, conn.status, Transport.CONNECTOR, opts.dry_run, [o for o in outcomes if o is not None],
+                      conn.http.count, collections_created=created, notes=notes, error="; ".join(errors) or None,
                       interrupted=interrupted)
 
 
-__all__ = ["collections_per_entry", "ensure_collections", "sync_per_tag"]
+__all__ = ["collections_per_entry", "ensure_collections", "run_sync_per_tag", "sync_per_tag"]

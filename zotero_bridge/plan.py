@@ -36,8 +36,15 @@ from bibkit.model import Entry, PartialDate
 from . import extra as extra_lines
 from .itemkeys import attachment_key_for, entry_identity, first_author_name, item_key_for, normalise_text
 from .library import LibraryIndex, Match, Snapshot, normalise_path, pick
-from .mapping import (ItemDraft, arxiv_of, entry_summary, entry_to_item, item_citation_key, item_type_for,
-                      parse_zotero_date)
+from .mapping import (
+    ItemDraft,
+    arxiv_of,
+    entry_summary,
+    entry_to_item,
+    item_citation_key,
+    item_type_for,
+    parse_zotero_date,
+)
 from .schema import Schema
 
 
@@ -159,14 +166,16 @@ class Plan:
     @property
     def has_writes(self) -> bool:
         """Whether applying the plan sends any write request (a missing collection counts)."""
-        return any(i.writes for i in self.items) or bool(self.missing_collections and self.capabilities.create_collections)
+        creates = bool(self.missing_collections and self.capabilities.create_collections)
+        return creates or any(i.writes for i in self.items)
 
     def rows(self) -> list[tuple[Any, ...]]:
         """Rows for :func:`bibkit.cli.common.table` (``--dry-run``)."""
         rows = []
         for item in self.items:
             action = "blocked" if item.blocked else item.action.value
-            rows.append((item.index + 1, action, item.label, item.key or "", item.matched_by or "", item.title, item.describe()))
+            rows.append((item.index + 1, action, item.label, item.key or "", item.matched_by or "", item.title,
+                         item.describe()))
         return rows
 
     HEADERS = ("#", "action", "entry", "zotero key", "matched by", "title", "details")
@@ -298,7 +307,8 @@ def make_plan(
     collection = normalise_path(collection)
     collection_key = snapshot.find_collection(collection) if snapshot.readable else None
     missing = snapshot.missing_collection_paths(collection) if snapshot.readable else []
-    ctx = _Context(LibraryIndex(snapshot), schema, collection_key, run_tags, prune_prefix, capabilities, snapshot, collection)
+    ctx = _Context(LibraryIndex(snapshot), schema, collection_key, run_tags, prune_prefix, capabilities, snapshot,
+                   collection)
     plan = Plan(collection, [], collection_key, missing, run_tags, snapshot.readable, capabilities,
                 prune_prefix=prune_prefix, schema=schema)
     if missing and not capabilities.create_collections and snapshot.readable:
@@ -406,7 +416,8 @@ def _titles_agree(a: str | None, b: str | None) -> bool:
     return fuzz.token_set_ratio(na, nb) >= 85
 
 
-def _plan_entry(i: int, entry: Entry, ctx: _Context, record: dict[str, dict[str, Any]] | None, resave_unknown: bool) -> PlannedItem:
+def _plan_entry(i: int, entry: Entry, ctx: _Context, record: dict[str, dict[str, Any]] | None,
+                resave_unknown: bool) -> PlannedItem:
     draft = entry_to_item(entry, ctx.schema, tags=ctx.tags)
     if not (entry.title or entry_identity(entry)):
         return PlannedItem(i, entry, Action.SKIP, draft, notes=["no title and no identifier: nothing to sync"],
@@ -430,7 +441,8 @@ def _plan_entry(i: int, entry: Entry, ctx: _Context, record: dict[str, dict[str,
         if draft.attachment and own_key:
             planned.attachment = _attachment_object(draft, own_key)
         if draft.dropped:
-            planned.notes.append("not representable in a Zotero " + draft.item_type + ": " + ", ".join(sorted(set(draft.dropped))))
+            dropped = ", ".join(sorted(set(draft.dropped)))
+            planned.notes.append(f"not representable in a Zotero {draft.item_type}: {dropped}")
         return planned
     planned = diff_item(i, entry, match, ctx)
     planned.identity_key = own_key
@@ -561,7 +573,9 @@ def diff_item(i: int, entry: Entry, match: Match, ctx: _Context) -> PlannedItem:
     names = {(t.get("tag") or "").casefold() for t in existing_tags}
     add = [t for t in draft.tags if t.casefold() not in names]
     desired = {t.casefold() for t in draft.tags}
-    prune = [t.get("tag") for t in existing_tags if ctx.prune_prefix and (t.get("tag") or "").startswith(ctx.prune_prefix)
+    prefix = ctx.prune_prefix
+    prune = [t.get("tag") for t in existing_tags
+             if prefix and (t.get("tag") or "").startswith(prefix)
              and (t.get("tag") or "").casefold() not in desired and not t.get("type")]
     if add or prune:
         kept = [t for t in existing_tags if t.get("tag") not in prune]

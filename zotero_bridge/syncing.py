@@ -22,14 +22,15 @@ from typing import Any, Callable, Iterable, Iterator
 from bibkit.config import Settings, load_settings
 from bibkit.errors import ExitCode
 from bibkit.model import Document, Entry
+from bibkit.outcomes import Transport
 
-from .apply import (DONE, ApplyResult, ConnectorApplier, LocalApplier, Outcome, Status, count_statuses,
-                    initial_outcomes)
+from .apply import DONE, ApplyResult, ConnectorApplier, LocalApplier, Outcome, Status, count_statuses, initial_outcomes
 from .auth import KeyProvider
 from .detect import ZoteroStatus, detect, version_tuple
 from .keystore import KeyStore
 from .library import Snapshot
 from .mapping import item_type_for
+from .options import SyncOptions
 from .plan import Capabilities, Plan, make_plan
 from .schema import Schema
 from .state import LocalRecord
@@ -42,7 +43,7 @@ class SyncResult:
 
     plan: Plan
     status: ZoteroStatus
-    transport: str
+    transport: Transport
     dry_run: bool
     outcomes: list[Outcome]
     requests: RequestCount
@@ -146,7 +147,8 @@ def read_snapshot(api: LocalApi, *, need_children: bool) -> Snapshot:
 def schema_for(status: ZoteroStatus, api: LocalApi | None, entries: Iterable[Entry]) -> Schema:
     """The item-type fields of the running Zotero: asked when the local API is on, else inferred from the version."""
     if api is None:
-        return Schema.legacy() if version_tuple(status.version)[:3] and version_tuple(status.version) < (7, 0, 16) else Schema()
+        version = version_tuple(status.version)
+        return Schema.legacy() if version[:3] and version < (7, 0, 16) else Schema()
     schema = Schema()
     for item_type in sorted({item_type_for(e) for e in entries}):
         names = api.item_type_fields(item_type)
@@ -166,7 +168,7 @@ class Connection:
 
     http: ZoteroHttp
     status: ZoteroStatus
-    transport: str  # "local" | "connector"
+    transport: Transport
     api: LocalApi | None  # None when the local API is off (nothing can be read)
     schema: Schema
     snapshot: Snapshot
@@ -178,7 +180,7 @@ class Connection:
 
 @contextmanager
 def connect(entries: list[Entry], settings: Settings, *, via: str | None = None, timeout: float | None = None,
-            check: Callable[[ZoteroStatus, str], None] | None = None) -> Iterator[Connection]:
+            check: Callable[[ZoteroStatus, Transport], None] | None = None) -> Iterator[Connection]:
     """Detect Zotero, choose the transport, read the schema and the library: steps 1–2 of every sync run.
 
     ``check(status, transport)`` runs before anything is read (e.g. to refuse
@@ -197,6 +199,10 @@ def connect(entries: list[Entry], settings: Settings, *, via: str | None = None,
         yield Connection(http, status, transport, api, schema, snapshot)
 
 
+Progress = Callable[[int], None]
+Notify = Callable[[str], None]
+
+
 def sync(
     entries: Iterable[Entry] | Document,
     collection: str,
@@ -209,40 +215,46 @@ def sync(
     resave_unknown: bool = False,
     timeout: float | None = None,
     authorize_timeout: float = 300.0,
-    progress: Callable[[int], None] | None = None,
-    notify: Callable[[str], None] | None = None,
+    progress: Progress | None = None,
+    notify: Notify | None = None,
 ) -> SyncResult:
     """Put ``entries`` into the Zotero collection ``collection`` (``Parent/Child`` path) with ``tags``.
 
-    ``via`` forces the transport (``"local"`` | ``"connector"``; default: the
-    local API when it can write, else the connector).  ``dry_run`` plans only.
-    ``prune_tags`` names a tag prefix the tool owns: tags with it that the input
-    no longer asks for are removed (nothing else ever is).  ``resave_unknown``
-    re-sends entries an interrupted connector save left in an unknown state.
-    ``progress(n)`` is called as entries are done; ``notify(text)`` for messages
-    the user must see while the run waits (Zotero's authorization window).
+    The keyword form of :func:`run_sync`; the options are those of
+    :class:`~zotero_bridge.options.SyncOptions`.  ``progress(n)`` is called as
+    entries are done; ``notify(text)`` for messages the user must see while
+    the run waits (Zotero's authorization window).
 
     Raises :class:`~zotero_bridge.transport.ZoteroError` when Zotero cannot be
     reached or the forced transport is unavailable; problems met while applying
     are returned in the result (``result.exit_code`` is 6 unless complete).
     """
+    options = SyncOptions(tuple(tags), Transport(via) if via not in (None, "auto") else None, dry_run, prune_tags,
+                          resave_unknown, timeout, authorize_timeout)
+    return run_sync(entries, collection, options, settings=settings, progress=progress, notify=notify)
+
+
+def run_sync(entries: Iterable[Entry] | Document, collection: str, options: SyncOptions = SyncOptions(), *,
+             settings: Settings | None = None, progress: Progress | None = None,
+             notify: Notify | None = None) -> SyncResult:
+    """Detect Zotero, read the library, plan, and (unless ``options.dry_run``) apply: see the module docstring."""
     entries = as_entries(entries)
     settings = settings or load_settings()
-    with connect(entries, settings, via=via, timeout=timeout) as conn:
-        http, status, transport, api, snapshot = conn.http, conn.status, conn.transport, conn.api, conn.snapshot
-        caps = (Capabilities.local(status.version or "10") if transport == "local"
+    with connect(entries, settings, via=options.via, timeout=options.timeout) as conn:
+        http, status, transport, snapshot = conn.http, conn.status, conn.transport, conn.snapshot
+        caps = (Capabilities.local(status.version or "10") if transport is Transport.LOCAL
                 else Capabilities.connector(status.version or ""))
-        record = LocalRecord(settings.config_dir, settings.zotero_url) if transport == "connector" else None
+        record = LocalRecord(settings.config_dir, settings.zotero_url) if transport is Transport.CONNECTOR else None
         plan = make_plan(
-            entries, snapshot, collection, tags=tags, prune_prefix=prune_tags, schema=conn.schema, capabilities=caps,
-            local_record=record.entries if record is not None and not snapshot.readable else None,
-            resave_unknown=resave_unknown,
+            entries, snapshot, collection, tags=options.tags, prune_prefix=options.prune_tags, schema=conn.schema,
+            capabilities=caps, local_record=record.entries if record is not None and not snapshot.readable else None,
+            resave_unknown=options.resave_unknown,
         )
         notes = conn.notes
-        if dry_run:
+        if options.dry_run:
             return SyncResult(plan, status, transport, True, initial_outcomes(plan), http.count, notes=notes)
-        applied = apply_plan(plan, status, transport, http, api, snapshot, settings, record,
-                             authorize_timeout=authorize_timeout, progress=progress, notify=notify)
+        applied = apply_plan(plan, conn, settings, record, authorize_timeout=options.authorize_timeout,
+                             progress=progress, notify=notify)
         notes += applied.notes
         return SyncResult(plan, status, transport, False, applied.outcomes, http.count,
                           collections_created=applied.collections_created, notes=notes,
@@ -251,27 +263,25 @@ def sync(
 
 def apply_plan(
     plan: Plan,
-    status: ZoteroStatus,
-    transport: str,
-    http: ZoteroHttp,
-    api: LocalApi | None,
-    snapshot: Snapshot,
+    conn: Connection,
     settings: Settings,
     record: LocalRecord | None,
     *,
     authorize_timeout: float = 300.0,
-    progress: Callable[[int], None] | None = None,
-    notify: Callable[[str], None] | None = None,
+    progress: Progress | None = None,
+    notify: Notify | None = None,
     keys: KeyProvider | None = None,
 ) -> ApplyResult:
-    """Apply one plan with the chosen transport (the part of :func:`sync` after planning).
+    """Apply one plan over an open connection, with its transport (the part of :func:`run_sync` after planning).
 
-    ``keys`` shares one authorization between several local writes of a run.
+    ``record`` is the local record of connector saves (``None`` for the local
+    API); ``keys`` shares one authorization between several local writes of a run.
     """
+    status, transport, http, api, snapshot = conn.status, conn.transport, conn.http, conn.api, conn.snapshot
     settled = sum(1 for p in plan.items if not p.writes)
     if progress is not None and settled:  # entries that need no write are done already
         progress(settled)
-    if transport == "local":
+    if transport is Transport.LOCAL:
         assert api is not None
         keys = keys or KeyProvider(api, KeyStore(settings.config_dir), timeout=authorize_timeout, notify=notify)
         return LocalApplier(api, keys, plan, snapshot, progress=progress).run()

@@ -51,8 +51,17 @@ from .keystore import KeyStore
 from .library import Snapshot, find_collection_loose, normalise_path
 from .mapping import entry_summary, item_citation_key, item_to_entry
 from .schema import NON_REGULAR
-from .transport import (LOCAL_API_SETTING, USER_PREFIX, LocalApi, LocalApiDisabled, OutcomeUnknown, RequestCount,
-                        ZoteroError, ZoteroHttp, ZoteroUnreachable)
+from .transport import (
+    LOCAL_API_SETTING,
+    USER_PREFIX,
+    LocalApi,
+    LocalApiDisabled,
+    OutcomeUnknown,
+    RequestCount,
+    ZoteroError,
+    ZoteroHttp,
+    ZoteroUnreachable,
+)
 
 Progress = Callable[[int], None]
 
@@ -283,14 +292,18 @@ WHY_ZOTERO_10 = "tagging items that are already in Zotero needs Zotero 10 or lat
 
 
 def writer_status(http: ZoteroHttp, what: str = "tagging items that are already in Zotero") -> ZoteroStatus:
-    """Detect Zotero and make sure it can change existing items (Zotero 10 + local API on); else raise with the remedy."""
+    """Detect Zotero and make sure it can change existing items (Zotero 10 + local API on).
+
+    Otherwise raise, saying what to do.
+    """
     status = detect(http)
     if not status.running:
         status.choose()  # raises ZoteroUnreachable with the message
     major = status.major
     if (major and major < 10) or status.local_api == "absent" or (status.local_api == "enabled" and not status.writes):
         raise ZoteroError(
-            f"{WHY_ZOTERO_10}: Zotero {status.version or '(unknown version)'} cannot change existing items from outside "
+            f"{WHY_ZOTERO_10}: Zotero {status.version or '(unknown version)'} cannot change existing items "
+            f"from outside "
             f"(its local API only reads, and the connector only saves new items). Upgrade to Zotero 10, turn on "
             f"{LOCAL_API_SETTING}, and run again. Nothing was changed."
         )
@@ -508,7 +521,8 @@ def tag_collection(
         plan = plan_tags(read.items, ruleset, auto=opts, children=read.children, collections=read.found_in)
         result = TagCollectionResult(read.path, read.keys, status, dry_run, plan, http.count)
         if plan.skipped:
-            result.notes.append(f"{len(plan.skipped)} standalone note(s)/attachment(s) in the collection were not tagged")
+            result.notes.append(f"{len(plan.skipped)} standalone note(s)/attachment(s) in the collection "
+                                "were not tagged")
         if opts.ai_keywords:
             result.notes.append("Hugging Face keyword tags need the papers' Hugging Face data, which Zotero items do "
                                 "not carry: none were decided here (use 'bibkit tag' on the listing, then sync)")

@@ -43,10 +43,11 @@ import requests
 from bibkit.config import Settings, load_settings
 from bibkit.errors import BibkitError, ExitCode
 from bibkit.http import HttpError, HttpLayer, RateLimited, ServicePolicy, ServiceUnavailable
+from bibkit.outcomes import Service
 
 log = logging.getLogger("zotero_bridge.transport")
 
-SERVICE = "zotero"
+SERVICE = Service.ZOTERO
 USER_PREFIX = "/api/users/0"
 LOCAL_API_SETTING = (
     'Zotero → Settings → Advanced → "Allow other applications on this computer to communicate with Zotero"'
@@ -255,7 +256,8 @@ class ZoteroHttp:
             if exc.status == 503:  # Retry-After honoured and still busy: refused, like a 429
                 raise ZoteroBusy(f"Zotero is busy (HTTP 503 to {method} {path}); try again later") from exc
             if write and exc.status in (502, 504):  # a gateway between us and Zotero: the write may have gone through
-                raise OutcomeUnknown(f"no answer from Zotero to {method} {path} (HTTP {exc.status} from a gateway)") from exc
+                raise OutcomeUnknown(f"no answer from Zotero to {method} {path} "
+                                     f"(HTTP {exc.status} from a gateway)") from exc
             raise ZoteroHTTPError(str(exc), exc.status) from exc
         return response
 
@@ -347,7 +349,8 @@ class LocalApi:
         h.update(extra or {})
         return h
 
-    def get(self, path: str, params: Mapping[str, Any] | None = None, *, what: str = "reading your library") -> requests.Response:
+    def get(self, path: str, params: Mapping[str, Any] | None = None, *,
+            what: str = "reading your library") -> requests.Response:
         response = self.http.request("GET", path, params=params, headers=self._headers())
         if is_local_api_disabled(response):
             raise LocalApiDisabled(what)
@@ -368,8 +371,8 @@ class LocalApi:
         ignores ``start``) is kept once, and paging stops when a page brings
         nothing new.
         """
-        params = dict(params or {})
-        response = self.get(path, params)
+        query: dict[str, Any] = dict(params or {})
+        response = self.get(path, query)
         _expect(response, 200, f"GET {path}")
         first = json_of(response)
         if first is None and not text_of(response).strip():
@@ -396,10 +399,11 @@ class LocalApi:
         page_response = response
         for _ in range(10_000):  # a bound, not a limit: 10,000 pages
             link = next_link(page_response.headers.get("Link"))
+            next_params: dict[str, Any]
             if link is not None:
-                next_path, next_params = link
+                next_path, next_params = link[0], dict(link[1])
             elif total is not None and len(results) < total:
-                next_path, next_params = path, {**params, "start": len(results)}
+                next_path, next_params = path, {**query, "start": len(results)}
             else:
                 break
             page_response = self.get(next_path, next_params)
@@ -466,7 +470,7 @@ class LocalApi:
         data = json_of(response)
         if not isinstance(data, list):
             return None
-        return [f.get("field") for f in data if isinstance(f, dict) and f.get("field")]
+        return [str(f["field"]) for f in data if isinstance(f, dict) and f.get("field")]
 
     # -- writes (Zotero 10+)
     def write(self, method: str, path: str, body: Any, *, api_key: str | None, token: bool = True,
@@ -557,7 +561,8 @@ class Connector:
             raise ZoteroHTTPError("getSelectedCollection: Zotero's answer is not a JSON object", 200)
         return data
 
-    def save_items(self, items: list[dict[str, Any]], session_id: str, *, timeout: float | None = None) -> requests.Response:
+    def save_items(self, items: list[dict[str, Any]], session_id: str, *,
+                   timeout: float | None = None) -> requests.Response:
         return self.http.request("POST", "/connector/saveItems", body={"sessionID": session_id, "items": items},
                                  headers=self.HEADERS, write=True, timeout=timeout)
 

@@ -1,48 +1,77 @@
-"""The ``bibkit`` command: a thin layer over documented library functions.
+"""The ``bibkit`` command: a thin layer over :mod:`bibkit.app`.
 
 Every sub-command lives in its own module in this package and exposes
-``register(subparsers)``; :func:`main` discovers them, so adding a command
-never means editing a central list.  A command's handler parses nothing
-itself beyond argparse, calls one library function, and renders the result
-(progress on stderr, a one-screen summary, ``--report FILE.json``).
+``register(parser)`` (its options, description and handler); :data:`COMMANDS`
+names them with their one-line help.  Only the module of the command being
+run is imported, so ``bibkit --help`` starts without loading the HTTP stack
+or any stage.  A command's handler parses nothing itself beyond argparse,
+turns the arguments into the application layer's typed options, calls one
+function of :mod:`bibkit.app`, and renders the result (progress on stderr, a
+one-screen summary, ``--report FILE.json``).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
-import pkgutil
 import sys
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 from .. import __version__
 from .common import accept_global_flags_after_command, run_main
 
 
-def build_parser() -> argparse.ArgumentParser:
+class Command(NamedTuple):
+    module: str  # the module in this package that registers it
+    help: str  # its line in ``bibkit --help``
+
+
+#: every command, in the order ``bibkit --help`` lists them (adding one: a module with ``register`` and a line here)
+COMMANDS: dict[str, Command] = {
+    "build": Command("build", "the main job: read, enrich (arXiv, Hugging Face, GitHub), tag, write .bib "
+                              "(and sync to Zotero)"),
+    "cite": Command("cite", "write the entries a paper cites (read from its .aux) into the paper's own .bib"),
+    "collections": Command("collections", "split tagged entries into one collection per tag "
+                                          "(preview for zotero-bridge sync)"),
+    "convert": Command("convert", "convert listings, identifier lists, .bib or HF JSON to a bibliography (offline)"),
+    "enrich": Command("enrich", "resolve records to arXiv papers and add authors, dates, ids, DOIs, code links "
+                                "(network)"),
+    "repos": Command("repos", "list the papers' GitHub repositories with stars, licence, last push and status"),
+    "tag": Command("tag", "tag entries (BibTeX keywords) from a rules file and automatic tags"),
+}
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; ``command`` names the one sub-command to register fully (``"*"``: all of them)."""
     parser = argparse.ArgumentParser(
         prog="bibkit",
-        description="Turn pasted paper listings, identifier lists and .bib files into clean, enriched BibTeX.",
+        description="Turn pasted paper listings, identifier lists and .bib files into clean, enriched BibTeX. "
+                    "Example: bibkit build examples/hf-trending-papers.txt -o refs.bib",
     )
     parser.add_argument("--version", action="version", version=f"bibkit {__version__}")
-    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output on stderr (-vv for HTTP detail)")
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary (errors still go to stderr)")
+    parser.add_argument("-v", "--verbose", action="count", default=0,
+                        help="more log output on stderr (-vv for HTTP detail)")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="no progress bar and no summary (errors still go to stderr)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if info.name.startswith("_") or info.name == "common":
-            continue
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        register = getattr(module, "register", None)
-        if register is not None:
-            register(sub)
+    for name, spec in COMMANDS.items():
+        p = sub.add_parser(name, help=spec.help, description=spec.help)
+        if command in (name, "*"):
+            importlib.import_module(f"{__name__}.{spec.module}").register(p)
     accept_global_flags_after_command(sub)
     return parser
 
 
+def command_of(argv: Sequence[str]) -> str | None:
+    """The sub-command an argument list runs: the first word that names one (global flags take no value)."""
+    return next((arg for arg in argv if arg in COMMANDS), None)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``bibkit`` console script; returns the process exit code."""
-    return run_main(build_parser(), argv, "bibkit")
+    args = list(sys.argv[1:] if argv is None else argv)
+    return run_main(build_parser(command_of(args)), args, "bibkit")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,38 +1,40 @@
-"""``bibkit cite``: write only the entries a LaTeX document cites (from its ``.aux``)."""
+"""``bibkit cite``: write only the entries a LaTeX document cites (from its ``.aux``) — :func:`bibkit.app.cite`."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
-from ..cite import cite
+from ..app import CiteOptions, cite
 from ..errors import ExitCode
 from .common import add_report_option, print_summary, write_report
+from .options import add_key_format_option
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "cite", help="write the entries a paper cites (read from its .aux) into the paper's own .bib",
-        description="Read the citation keys of a LaTeX .aux file (bibtex's \\citation or biber's \\abx@aux@cite, "
-                    "following \\include'd chapters) and write just those entries, in order of first citation, "
-                    "with the entries they crossref. A cited key that no source has is an error (exit code 7) "
-                    "naming the closest existing keys.")
+def register(p: argparse.ArgumentParser) -> None:
+    p.description = ("Read the citation keys of a LaTeX .aux file (bibtex's \\citation or biber's \\abx@aux@cite, "
+                     "following \\include'd chapters) and write just those entries, in order of first citation, "
+                     "with the entries they crossref. A cited key that no source has is an error (exit code 7) "
+                     "naming the closest existing keys. Example: bibkit cite paper.aux --from refs.bib -o paper.bib")
     p.add_argument("aux", metavar="PAPER.aux", help="the .aux file pdflatex wrote")
     p.add_argument("--from", dest="sources", action="append", required=True, metavar="SOURCE",
                    help="where to take entries from (repeatable; the first source wins a key): a .bib or any input "
-                        "bibkit reads, or zotero:COLLECTION/PATH (with subcollections; needs Zotero's local API)")
-    p.add_argument("-o", "--output", metavar="OUT.bib", help="output file ('-' or omitted = stdout)")
+                        "bibkit reads, or zotero:COLLECTION/PATH (with subcollections; needs Zotero's local API); "
+                        "e.g. --from refs.bib --from zotero:Reading/MoE")
+    p.add_argument("-o", "--output", metavar="OUT.bib", help="output file ('-' or omitted = stdout; e.g. -o paper.bib)")
     p.add_argument("--to", choices=("bibtex", "biblatex"), default=None,
                    help="output format (default: biblatex when the .aux is biber's, else bibtex)")
     p.add_argument("--ascii", action="store_true", help="convert non-ASCII characters to LaTeX macros")
     p.add_argument("--allow-missing", action="store_true",
                    help="write what was found and only warn about cited keys no source has")
+    add_key_format_option(p)
     add_report_option(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    result = cite(args.aux, args.sources, args.output or "-", to=args.to, ascii=args.ascii,
-                  allow_missing=args.allow_missing)
+    options = CiteOptions(to=args.to, ascii=args.ascii, allow_missing=args.allow_missing, key_format=args.key_format)
+    result = cite(args.aux, args.sources, args.output or "-", options)
     write_report(args.report, result.as_dict())
     totals = result.totals()
     notes = [str(p) for p in result.aux.problems]
@@ -42,10 +44,9 @@ def run(args: argparse.Namespace) -> int:
         notes.append("added for crossref/xdata: " + ", ".join(result.parents))
     if args.output and result.aux.bibdata and result.aux.backend == "bibtex":
         names = {b if b.endswith(".bib") else b + ".bib" for b in result.aux.bibdata}
-        from pathlib import Path
-
         if Path(args.output).name not in names:
-            notes.append(f"the paper's \\bibliography{{}} names {', '.join(sorted(names))}, not {Path(args.output).name}")
+            named = ", ".join(sorted(names))
+            notes.append(f"the paper's \\bibliography{{}} names {named}, not {Path(args.output).name}")
     if result.aux.cite_all:
         notes.insert(0, "\\nocite{*}: every entry of every source is written")
     print_summary(args, "bibkit cite", [

@@ -1,4 +1,4 @@
-"""``bibkit collections``: preview the split into one collection per tag.
+"""``bibkit collections``: preview the split into one collection per tag — :func:`bibkit.app.collections`.
 
 This is the split ``zotero-bridge sync --collection-per-tag PARENT`` makes:
 every tag an entry has after tagging becomes a collection ``PARENT/tag``.
@@ -11,24 +11,25 @@ import argparse
 import json
 import sys
 
+from ..app import INPUT_FORMATS, collections
 from ..errors import ExitCode
-from ..tagging.batch import read_and_tag, split_by_tag
-from .common import FORMATS_IN, add_report_option, add_strict_option, table, write_report
-from .tag import add_tag_options, tagging_from_args
+from .common import add_report_option, add_strict_option, table, write_report
+from .options import add_key_format_option, add_tag_options, read_options, tag_options
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "collections", help="split tagged entries into one collection per tag (preview for zotero-bridge sync)",
-        description="Tag the inputs like 'bibkit tag' (in memory) and list one collection per tag with its entries: "
-                    "the split 'zotero-bridge sync --collection-per-tag PARENT' makes.")
+def register(p: argparse.ArgumentParser) -> None:
+    p.description = ("Tag the inputs like 'bibkit tag' (in memory) and list one collection per tag with its "
+                     "entries: the split 'zotero-bridge sync --collection-per-tag PARENT' makes. "
+                     "Example: bibkit collections refs.bib --rules examples/tags.toml --parent Reading")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="files to read ('-' = stdin)")
-    p.add_argument("--from", dest="fmt", choices=FORMATS_IN, help="force the input format instead of detecting it")
-    p.add_argument("--parent", metavar="PATH", help="show collection paths under this parent collection")
+    p.add_argument("--from", dest="fmt", choices=INPUT_FORMATS,
+                   help="force the input format instead of detecting it (e.g. --from bib)")
+    p.add_argument("--parent", metavar="PATH", help="show collection paths under this parent collection "
+                                                    "(e.g. --parent Reading)")
     p.add_argument("--tag", dest="only", action="append", metavar="TAG",
-                   help="only these tags (repeatable); default: every tag")
+                   help="only these tags (repeatable; e.g. --tag moe); default: every tag")
     p.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
-    p.add_argument("--key-format", metavar="FORMULA", help="citation key formula (as for convert)")
+    add_key_format_option(p)
     p.add_argument("--no-dedupe", dest="dedupe", action="store_false", help="keep duplicate records")
     add_tag_options(p)
     add_report_option(p)
@@ -37,10 +38,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    rules, auto = tagging_from_args(args)
-    doc, _tagging, _merges = read_and_tag(args.inputs, rules, auto=auto, fmt=args.fmt, strict=args.strict,
-                                         key_format=args.key_format, dedupe=args.dedupe)
-    split = split_by_tag(doc.entries, args.parent, only=args.only)
+    result = collections(args.inputs, tag_options(args), read=read_options(args), parent=args.parent, only=args.only)
+    split = result.split
     write_report(args.report, split.as_dict())
     if args.format == "json":
         json.dump(split.as_dict(), sys.stdout, indent=2, ensure_ascii=False)

@@ -1,23 +1,35 @@
-"""What every command shares: progress bars, the end-of-run summary, JSON reports, I/O options.
+"""What every command of both tools shares: how a run ends, progress bars, the summary, JSON reports.
 
 Output discipline: data goes to stdout (or ``-o FILE``); progress, summaries
 and errors go to stderr, so ``bibkit convert x.txt > refs.bib`` stays clean.
+
+Cheap to import (``bibkit --help`` loads this and nothing heavier): option
+groups that need the application layer live in :mod:`bibkit.cli.options`.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
 
+from ..config import ConfigError
+from ..errors import BibkitError, ExitCode
 from ..fileio import atomic_write_text
+from ..outcomes import Notice, Outage, OutageKind
+from ..reporting import json_default, table
+
+__all__ = ["Bar", "accept_global_flags_after_command", "add_report_option", "add_strict_option", "advance",
+           "notice_lines", "print_summary", "progress", "quiet_http_warnings", "run_main", "stage_feed", "table",
+           "write_report"]
 
 
 def add_report_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--report", metavar="FILE.json", help="write a machine-readable JSON report of the run")
+    parser.add_argument("--report", metavar="FILE.json", help="write a machine-readable JSON report of the run "
+                                                              "(e.g. --report run.json)")
 
 
 def add_strict_option(parser: argparse.ArgumentParser, what: str) -> None:
@@ -28,21 +40,22 @@ def write_report(path: str | None, data: Any) -> None:
     """Write a JSON report atomically (``-`` = stdout); no-op when ``path`` is None."""
     if not path:
         return
-    atomic_write_text(path, json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n")
+    atomic_write_text(path, json.dumps(data, indent=2, ensure_ascii=False, default=json_default) + "\n")
 
 
-def _json_default(obj: Any) -> Any:
-    if isinstance(obj, Path):
-        return str(obj)
-    if hasattr(obj, "as_dict"):
-        return obj.as_dict()
-    if hasattr(obj, "__dataclass_fields__"):
-        from dataclasses import asdict
+class Bar(Protocol):
+    """What commands use of a progress bar (a tqdm bar, or the silent stand-in)."""
 
-        return asdict(obj)
-    if isinstance(obj, (set, frozenset)):
-        return sorted(obj)
-    return str(obj)
+    total: int | float | None
+    n: int | float
+
+    def update(self, n: int | float | None = 1) -> bool | None: ...
+
+    def set_postfix_str(self, s: str = "", refresh: bool = True) -> None: ...
+
+    def set_description_str(self, desc: str | None = None, refresh: bool = True) -> None: ...
+
+    def refresh(self) -> None: ...
 
 
 def progress_enabled(args: argparse.Namespace) -> bool:
@@ -50,13 +63,10 @@ def progress_enabled(args: argparse.Namespace) -> bool:
 
 
 @contextmanager
-def progress(args: argparse.Namespace, total: int | None, desc: str, unit: str = "entry") -> Iterator[Any]:
-    """A tqdm bar on stderr when it is a terminal (and not ``--quiet``); otherwise a silent stand-in.
-
-    Yields an object with ``update(n)``, ``set_postfix_str(text)`` and ``total``.
-    """
+def progress(args: argparse.Namespace, total: int | None, desc: str, unit: str = "entry") -> Iterator[Bar]:
+    """A tqdm bar on stderr when it is a terminal (and not ``--quiet``); otherwise a silent stand-in."""
     if progress_enabled(args):
-        from tqdm import tqdm
+        from tqdm import tqdm  # lazy, for start-up time: only a run on a terminal draws a bar
 
         bar = tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, leave=False, dynamic_ncols=True)
         try:
@@ -69,23 +79,54 @@ def progress(args: argparse.Namespace, total: int | None, desc: str, unit: str =
 
 class _NullBar:
     def __init__(self, total: int | None):
-        self.total = total
-        self.n = 0
+        self.total: int | float | None = total
+        self.n: int | float = 0
 
-    def update(self, n: int = 1) -> None:
-        self.n += n
+    def update(self, n: int | float | None = 1) -> bool | None:
+        self.n += n or 0
+        return None
 
-    def set_postfix_str(self, text: str, refresh: bool = True) -> None:
+    def set_postfix_str(self, s: str = "", refresh: bool = True) -> None:
         pass
 
-    def set_description_str(self, text: str, refresh: bool = True) -> None:
+    def set_description_str(self, desc: str | None = None, refresh: bool = True) -> None:
         pass
 
     def refresh(self) -> None:
         pass
 
 
-def print_summary(args: argparse.Namespace, title: str, rows: Sequence[tuple[str, Any]], notes: Iterable[str] = ()) -> None:
+def advance(bar: Bar) -> Callable[[int], None]:
+    """A ``progress(n)`` callback: ``n`` more done on ``bar``."""
+
+    def step(n: int) -> None:
+        bar.update(n)
+
+    return step
+
+
+def stage_feed(bar: Bar, *, stages: Sequence[str] | None = None) -> Callable[[str, int, int, str], None]:
+    """An ``on_progress(stage, done, total, detail)`` callback that drives ``bar`` (only ``stages``, if given)."""
+
+    def on_progress(stage: str, done: int, total: int, detail: str = "") -> None:
+        if stages is not None and stage not in stages:
+            return
+        if bar.total != total:
+            bar.total = total
+        bar.set_description_str(stage)
+        if done > bar.n:
+            bar.update(done - bar.n)
+        elif done < bar.n:  # a new stage starts counting again
+            bar.n = done
+            bar.refresh()
+        if detail:
+            bar.set_postfix_str(detail)
+
+    return on_progress
+
+
+def print_summary(args: argparse.Namespace, title: str, rows: Sequence[tuple[str, Any]],
+                  notes: Iterable[str] = ()) -> None:
     """A one-screen summary on stderr: aligned ``label  value`` rows, then notes (at most 15 shown)."""
     if getattr(args, "quiet", False):
         return
@@ -101,33 +142,50 @@ def print_summary(args: argparse.Namespace, title: str, rows: Sequence[tuple[str
         print(f"  … and {len(notes) - 15} more (see --report)", file=out)
 
 
-def table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> str:
-    """A plain left-aligned text table (for ``--dry-run`` plans and listings)."""
-    cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in row] for row in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines) + "\n"
+def notice_lines(outages: Iterable[Outage], notices: Iterable[str]) -> list[str]:
+    """Run-wide notices; every service that could not be reached folded into one line.
+
+    Decided from the outage values: a notice that reports a service giving no
+    answer at all is said by the "no network" line instead (the words of the
+    notices are never looked at).
+    """
+    down: dict[str, Outage] = {}
+    for outage in outages:
+        if outage.kind is OutageKind.UNREACHABLE:
+            down.setdefault(str(outage.service), outage)
+    lines: list[str] = []
+    if down:
+        names = ", ".join(down[s].label for s in sorted(down))
+        lines.append(f"no network: cannot reach {names} ({down[min(down)].cause}); "
+                     "the output was written with what could be done without them")
+    for notice in notices:
+        about = notice.outage if isinstance(notice, Notice) else None
+        if down and about is not None and about.kind.no_answer:
+            continue  # said by the line above
+        lines.append(str(notice))
+    return lines
 
 
-FORMATS_IN = ("listing", "ids", "bib", "hf-json")
-FORMATS_OUT = ("bibtex", "biblatex", "csl-json")
+class _DropWarnings(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.ERROR
 
 
-def add_io_options(parser: argparse.ArgumentParser) -> None:
-    """Inputs and output options shared by convert, enrich and build."""
-    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="files to read ('-' = stdin): pasted listings, identifier lists, .bib, HF papers JSON")
-    parser.add_argument("-o", "--output", metavar="OUT", help="output file ('-' or omitted = stdout); written atomically, an input is backed up before being overwritten")
-    parser.add_argument("--from", dest="fmt", choices=FORMATS_IN, help="force the input format instead of detecting it")
-    parser.add_argument("--to", choices=FORMATS_OUT, default="bibtex", help="output format (default: bibtex)")
-    parser.add_argument("--ascii", action="store_true", help="convert non-ASCII characters to LaTeX macros (for classic BibTeX)")
-    parser.add_argument("--code-note", action="store_true", help="add a note 'Code: \\url{...}' for the paper's own GitHub repository")
-    parser.add_argument("--key-format", metavar="FORMULA", help="citation key formula (default: auth.lower + shorttitle(3,3) + year)")
-    parser.add_argument("--no-dedupe", dest="dedupe", action="store_false", help="keep duplicate records instead of merging them")
-    add_report_option(parser)
+@contextmanager
+def quiet_http_warnings(verbose: int) -> Iterator[None]:
+    """The HTTP layer logs an unreachable service as a warning; the command reports it itself, in one line."""
+    if verbose:
+        yield
+        return
+    logger, drop = logging.getLogger("bibkit.http"), _DropWarnings()
+    logger.addFilter(drop)
+    try:
+        yield
+    finally:
+        logger.removeFilter(drop)
 
 
-def accept_global_flags_after_command(sub: argparse._SubParsersAction) -> None:
+def accept_global_flags_after_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Let ``-q``/``-v`` follow the command name too (``bibkit build -q …``), as users type them."""
     for command in sub.choices.values():
         command.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
@@ -140,11 +198,6 @@ def run_main(parser: argparse.ArgumentParser, argv: Sequence[str] | None, prog: 
     Shared by ``bibkit`` and ``zotero-bridge`` so both report errors, interrupts
     and bad configuration the same way (one line on stderr, a documented code).
     """
-    import logging
-
-    from ..config import ConfigError
-    from ..errors import BibkitError, ExitCode
-
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING - 10 * min(args.verbose, 2),
                         format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
@@ -154,7 +207,7 @@ def run_main(parser: argparse.ArgumentParser, argv: Sequence[str] | None, prog: 
         return int(args.func(args) or 0)
     except BibkitError as exc:
         print(f"{prog}: error: {exc}", file=sys.stderr)
-        return exc.exit_code
+        return int(exc.exit_code)
     except ConfigError as exc:
         print(f"{prog}: error: {exc}", file=sys.stderr)
         return ExitCode.USAGE

@@ -1,29 +1,33 @@
-"""``bibkit convert``: read inputs, normalise, write BibTeX/BibLaTeX/CSL-JSON (no network)."""
+"""``bibkit convert``: read inputs, normalise, write BibTeX/BibLaTeX/CSL-JSON (no network).
+
+A thin layer over :func:`bibkit.app.convert`.
+"""
 
 from __future__ import annotations
 
 import argparse
 
+from ..app import convert
 from ..errors import ExitCode
-from ..pipeline import convert
-from .common import add_io_options, add_strict_option, print_summary, write_report
+from .common import add_strict_option, print_summary, write_report
+from .options import add_io_options, read_options, write_options
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("convert", help="convert listings, identifier lists, .bib or HF JSON to a bibliography (offline)",
-                       description="Read inputs, merge duplicates, assign citation keys and write one bibliography. Never touches the network.")
+def register(p: argparse.ArgumentParser) -> None:
+    p.description = ("Read inputs, merge duplicates, assign citation keys and write one bibliography. Never touches "
+                     "the network. Example: bibkit convert refs.bib notes.txt -o all.bib --to biblatex")
     add_io_options(p)
     add_strict_option(p, "any input entry is malformed")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    result = convert(args.inputs, args.output or "-", fmt=args.fmt, to=args.to, ascii=args.ascii, strict=args.strict,
-                     key_format=args.key_format, dedupe=args.dedupe, code_note=args.code_note)
+    result = convert(args.inputs, args.output or "-", read_options(args), write_options(args))
     write_report(args.report, result.as_dict())
     totals = result.totals()
     notes = [str(p) for p in result.problems]
-    notes += [f"merged {m.merged_key or m.merged.title!r} into {m.kept_key} ({', '.join(m.reasons)})" for m in result.merges]
+    notes += [f"merged {m.merged_key or m.merged.title!r} into {m.kept_key} ({', '.join(m.reasons)})"
+              for m in result.merges]
     if result.backup:
         notes.insert(0, f"input backed up to {result.backup}")
     print_summary(args, "bibkit convert", [

@@ -1,16 +1,19 @@
 """Enrichment: resolve every record to its arXiv paper, add what arXiv, Hugging Face and GitHub know.
 
 The one entry point is :func:`enrich_document`; ``bibkit enrich`` and
-``bibkit build`` are thin layers over it.  It runs the enrichers in order —
+``bibkit build`` are thin layers over it (through :mod:`bibkit.app`).  It runs
+the steps of :func:`default_enrichers` in order —
 :class:`~bibkit.enrich.resolve.ArxivResolver` (arXiv + Hugging Face), then
 :class:`~bibkit.enrich.upgrade.PublishedVersions` (DOIs looked up, preprints
-cited at their published version: Crossref, Semantic Scholar, DBLP, OpenAlex),
-then the GitHub enricher when ``"github"`` is asked for — over one shared
-:class:`~bibkit.http.HttpLayer` (cache, pacing, retries, request counts),
-recomputes unpinned citation keys now that authors and years are known, and
-returns an :class:`EnrichResult`: a per-entry report, totals, requests per
-service and run-wide notices.  It never raises for a service being down: that
-is a notice, and ``network_ok`` is false.
+cited at their verified published version: Semantic Scholar, Crossref, DBLP,
+OpenAlex), then :class:`~bibkit.enrich.github.GitHubEnricher` — each when ``only`` allows one
+of its services, over one shared :class:`~bibkit.http.HttpLayer` (cache,
+pacing, retries, request counts), recomputes unpinned citation keys now that
+authors and years are known, and returns an :class:`EnrichResult`: a
+per-entry report (also on each entry's record), totals, requests per service,
+run-wide notices and the service outages.  It never raises for a service
+being down: that is an :class:`~bibkit.outcomes.Outage`, and ``network_ok``
+(decided from the outages alone) is false.
 """
 
 from __future__ import annotations
@@ -24,15 +27,24 @@ from typing import Any, Callable, Iterable
 from ..config import Settings, load_settings
 from ..http import HttpLayer
 from ..model import Document, Entry
-from .base import EnrichContext, EntryReport
+from ..normalize.citekeys import assign_keys
+from ..outcomes import EntryStatus, Outage, Prefer, Service, UpgradeStatus, VenueStyle
+from ..record import UpgradeReport
+from .base import EnrichContext, Enricher, EntryReport
+from .github import GitHubEnricher
+from .resolve import ArxivResolver
+from .upgrade import PublishedVersions
 
-__all__ = ["enrich_document", "EnrichResult", "Progress", "SERVICES"]
+__all__ = ["enrich_document", "default_enrichers", "EnrichResult", "Progress", "SERVICES"]
 
 log = logging.getLogger("bibkit.enrich")
 
-SERVICES = ("arxiv", "hf", "github", "s2", "crossref", "dblp", "openalex")
+#: the services ``--only`` chooses from, in the order the steps use them
+SERVICES: tuple[str, ...] = (Service.ARXIV, Service.HF, Service.S2, Service.CROSSREF, Service.DBLP, Service.OPENALEX,
+                             Service.GITHUB)
 #: typical seconds per request when a service is not paced (for the time-left estimate)
-_TYPICAL_LATENCY = {"arxiv": 1.0, "hf": 0.3, "github": 0.3, "s2": 1.0, "crossref": 0.3, "dblp": 1.0, "openalex": 0.3}
+_TYPICAL_LATENCY: dict[str, float] = {Service.ARXIV: 1.0, Service.HF: 0.3, Service.GITHUB: 0.3, Service.S2: 1.0,
+                                      Service.CROSSREF: 0.3, Service.DBLP: 1.0, Service.OPENALEX: 0.3}
 
 
 @dataclass
@@ -53,30 +65,47 @@ class Progress:
 
 @dataclass
 class EnrichResult:
-    """The outcome of :func:`enrich_document` (``as_dict()`` is the ``--report`` JSON)."""
+    """The outcome of :func:`enrich_document` (``as_dict()`` is the ``--report`` JSON).
+
+    ``outages`` are the services that failed this run — the HTTP layer's (a
+    service it gave up reaching) and the enrichers' (rate limits, quotas,
+    silence) — and the only thing :attr:`network_ok` looks at.
+    """
 
     reports: list[EntryReport] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)  # RequestStats.as_dict(): per service
     notices: list[str] = field(default_factory=list)
-    network_ok: bool = True
+    outages: list[Outage] = field(default_factory=list)
     key_changes: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
+    #: the published-version stage's conclusions this run (each also on its entry's record)
+    upgrades: list[UpgradeReport] = field(default_factory=list)
+
+    @property
+    def network_ok(self) -> bool:
+        """No service failed (an ``--offline`` cache miss is not a failure); ``--strict`` exits 4 otherwise."""
+        return not any(o.is_failure for o in self.outages)
 
     @property
     def totals(self) -> dict[str, Any]:
         status = Counter(r.status for r in self.reports)
-        by_step = Counter(r.resolved_by for r in self.reports if r.status == "resolved")
-        upgrades = Counter((r.upgrade or {}).get("status") for r in self.reports)
+        by_step = Counter(r.resolved_by for r in self.reports if r.status is EntryStatus.RESOLVED)
+        upgrades = Counter(u.status for u in self.upgrades)
         return {
             "entries": len(self.reports),
-            "resolved": status.get("resolved", 0),
-            "ambiguous": status.get("ambiguous", 0),
-            "unresolved": status.get("unresolved", 0),
-            "skipped": status.get("skipped", 0),
+            "resolved": status.get(EntryStatus.RESOLVED, 0),
+            "ambiguous": status.get(EntryStatus.AMBIGUOUS, 0),
+            "unresolved": status.get(EntryStatus.UNRESOLVED, 0),
+            "skipped": status.get(EntryStatus.SKIPPED, 0),
             "by_step": dict(sorted(by_step.items())),
-            "upgraded": upgrades.get("upgraded", 0),  # cited at a published version (bibkit.enrich.upgrade)
-            "published_found": upgrades.get("found", 0),  # found but not applied (prefer="preprint")
+            "upgraded": upgrades.get(UpgradeStatus.UPGRADED, 0),  # cited at a verified published version
+            "published_found": upgrades.get(UpgradeStatus.FOUND, 0),  # verified but not applied (prefer preprint)
         }
+
+    @property
+    def not_looked_up(self) -> list[EntryReport]:
+        """Entries no service could be asked about (counted as unresolved in :attr:`totals`)."""
+        return [r for r in self.reports if r.outcome is EntryStatus.NOT_LOOKED_UP]
 
     @property
     def requests(self) -> dict[str, int]:
@@ -85,9 +114,8 @@ class EnrichResult:
 
     @property
     def incomplete(self) -> bool:
-        """Some entries stayed ambiguous or unresolved."""
-        t = self.totals
-        return bool(t["ambiguous"] or t["unresolved"])
+        """Some entries stayed ambiguous, unresolved or not looked up (``--strict``: exit 5)."""
+        return any(r.outcome.incomplete for r in self.reports)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -95,7 +123,7 @@ class EnrichResult:
             "totals": self.totals,
             "requests": self.requests,
             "services": self.stats,
-            "notices": self.notices,
+            "notices": [str(n) for n in self.notices],
             "network_ok": self.network_ok,
             "key_changes": self.key_changes,
             "seconds": round(self.seconds, 2),
@@ -107,9 +135,9 @@ class _Tracker:
 
     def __init__(self, http: HttpLayer, settings: Settings, total: int, callback: Callable[[Progress], None] | None):
         self.http, self.settings, self.total, self.callback = http, settings, total, callback
-        self.done: Counter = Counter()
-        self.planned: Counter = Counter()  # requests announced per service
-        self.base: Counter = Counter()  # requests already made when they were announced
+        self.done: Counter[str] = Counter()
+        self.planned: Counter[str] = Counter()  # requests announced per service
+        self.base: Counter[str] = Counter()  # requests already made when they were announced
 
     def requests(self) -> int:
         return sum(self.http.stats.network.values())
@@ -128,8 +156,9 @@ class _Tracker:
         for service, planned in self.planned.items():
             used = self.http.stats.network[service] + self.http.stats.cache_hits[service] - self.base[service]
             left = max(0, planned - used)
-            pace = {"arxiv": self.settings.arxiv_delay, "dblp": self.settings.dblp_delay,
-                    "s2": self.settings.s2_delay}.get(service, 0.0)
+            paced: dict[str, float] = {Service.ARXIV: self.settings.arxiv_delay, Service.DBLP: self.settings.dblp_delay,
+                                       Service.S2: self.settings.s2_delay}
+            pace = paced.get(service, 0.0)
             seconds += left * max(pace, _TYPICAL_LATENCY.get(service, 0.5))
         return seconds
 
@@ -138,6 +167,20 @@ class _Tracker:
             return
         done = self.done.get("resolve", 0)
         self.callback(Progress(stage, min(done, self.total), self.total, self.requests(), self.eta()))
+
+
+def default_enrichers(on_plan: Callable[[str, int], None] | None = None, *, upgrade: bool = True,
+                      prefer: Prefer = Prefer.PUBLISHED, venue_style: VenueStyle = VenueStyle.FULL) -> list[Enricher]:
+    """The enrichment steps, in the order they run: resolution first (it finds the arXiv paper every later
+    step builds on), then DOIs and published versions (they need the arXiv id, authors and year), then the
+    code repositories.  ``on_plan(service, requests)`` feeds the time-left estimate; ``upgrade``,
+    ``prefer`` and ``venue_style`` are :class:`~bibkit.enrich.upgrade.PublishedVersions`' options.
+
+    A new step goes into this list at the place its inputs are ready.
+    """
+    return [ArxivResolver(on_plan=on_plan),
+            PublishedVersions(prefer=prefer, venue_style=venue_style, upgrade=upgrade, on_plan=on_plan),
+            GitHubEnricher()]
 
 
 def enrich_document(
@@ -153,20 +196,20 @@ def enrich_document(
     recompute_keys: bool = True,
     key_format: str | None = None,
     upgrade: bool = True,
-    prefer: str = "published",
-    venue_style: str = "full",
+    prefer: Prefer = Prefer.PUBLISHED,
+    venue_style: VenueStyle = VenueStyle.FULL,
 ) -> EnrichResult:
     """Resolve and enrich every entry of ``doc`` in place; return what happened.
 
-    ``only`` limits the services used (``arxiv``, ``hf``, ``github``);
+    ``only`` limits the services used (see :data:`SERVICES`);
     ``offline`` answers from the HTTP cache only; ``refresh`` ignores it.
     ``http`` lets a caller share (and inspect) the HTTP layer; one is created
     (and closed) otherwise.  ``on_progress`` receives :class:`Progress` events.
     Unpinned citation keys are recomputed afterwards (``recompute_keys``, with
     ``key_format`` or the configured formula), and the changes listed in the result.
     ``upgrade=False`` skips looking for published versions (DOIs are still
-    looked up); ``prefer="preprint"`` looks but cites the preprint;
-    ``venue_style`` (``full``/``short``) names venues from the venue table.
+    looked up); ``prefer=Prefer.PREPRINT`` looks but keeps citing the preprint;
+    ``venue_style`` (:class:`~bibkit.outcomes.VenueStyle`) names venues from the venue table.
 
     >>> from bibkit.sources import read_path                     # doctest: +SKIP
     >>> doc = read_path("examples/hf-trending-papers.txt")         # doctest: +SKIP
@@ -179,64 +222,35 @@ def enrich_document(
     wanted = frozenset(s.strip().lower() for s in only if s and s.strip())
     unknown = wanted - set(SERVICES)
     if unknown:
-        raise ValueError(f"unknown service(s) in only: {', '.join(sorted(unknown))} (choose from {', '.join(SERVICES)})")
+        raise ValueError(f"unknown service(s) in only: {', '.join(sorted(unknown))} "
+                         f"(choose from {', '.join(SERVICES)})")
     own_http = http is None
     layer = http or HttpLayer(settings, offline=offline, refresh=refresh)
     entries = doc.entries
     tracker = _Tracker(layer, settings, len(entries), on_progress)
-    ctx = EnrichContext(settings=settings, http=layer, only=wanted, reports={}, on_progress=tracker.progress,
+    ctx = EnrichContext(settings=settings, http=layer, only=wanted, on_progress=tracker.progress,
                         code_note=code_note)
     for entry in entries:
-        ctx.report(entry)
+        ctx.start(entry)
     try:
-        from .resolve import ArxivResolver
-
-        if wanted & ArxivResolver.services:
-            ArxivResolver(on_plan=tracker.plan).enrich(entries, ctx)
-        from .upgrade import PublishedVersions
-
-        if wanted & PublishedVersions.services:
-            PublishedVersions(prefer=prefer, venue_style=venue_style, upgrade=upgrade,
-                              on_plan=tracker.plan).enrich(entries, ctx)
-        if "github" in wanted:
-            _run_github(entries, ctx)
+        for enricher in default_enrichers(on_plan=tracker.plan, upgrade=upgrade, prefer=prefer,
+                                          venue_style=venue_style):
+            if wanted & enricher.services:
+                enricher.enrich(entries, ctx)
     finally:
         if own_http:
             layer.close()
     result = EnrichResult(reports=[ctx.report(e) for e in entries], stats=layer.stats.as_dict(),
-                          notices=list(ctx.notices))
-    result.network_ok = not layer.stats.unavailable and not any(_service_trouble(n) for n in ctx.notices)
+                          notices=list(ctx.notices), outages=list(dict.fromkeys(layer.stats.outages + ctx.outages)),
+                          upgrades=[e.record.upgrade for e in entries if e.record.upgrade is not None])
     if recompute_keys:
         result.key_changes = _recompute_keys(entries, key_format or settings.citekey_format, ctx)
     result.seconds = time.monotonic() - started
     return result
 
 
-#: words in an enricher's notice that mean a service stopped answering (for ``network_ok``)
-_TROUBLE = ("unreachable", "rate limit", "quota exhausted", "cannot reach")
-
-
-def _service_trouble(notice: str) -> bool:
-    low = notice.lower()
-    return any(word in low for word in _TROUBLE)
-
-
-def _run_github(entries: list[Entry], ctx: EnrichContext) -> None:
-    """The GitHub enricher, imported lazily (it is optional and lives in its own module)."""
-    try:
-        from .github import GitHubEnricher
-    except ImportError as exc:
-        log.info("GitHub enrichment not available: %s", exc)
-        return
-    GitHubEnricher().enrich(entries, ctx)
-
-
 def _recompute_keys(entries: list[Entry], key_format: str, ctx: EnrichContext) -> list[dict[str, Any]]:
     """New authors and years change formula keys: recompute every unpinned key, record the changes."""
-    try:
-        from ..normalize.citekeys import assign_keys
-    except ImportError:  # pragma: no cover - citekeys ships with bibkit
-        return []
     changes = assign_keys(entries, key_format, recompute=True)
     out = []
     for change in changes:

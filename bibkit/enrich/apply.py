@@ -27,7 +27,7 @@ import re
 from typing import Any
 
 from ..links import canonical_link, extract_links
-from ..model import Entry, LinkKind
+from ..model import Entry, LinkKind, arxiv_doi
 from ..names import parse_plain_name
 from ..normalize.latex import decode as decode_latex
 from ..normalize.latex import looks_like_latex
@@ -189,7 +189,8 @@ def apply_arxiv(entry: Entry, rec: ArxivRecord, report: EntryReport, *, confiden
         w.field("authors", [parse_plain_name(plain(a.name) or a.name) for a in rec.authors])
     w.field("date", rec.published_date)
     w.ident("arxiv", rec.arxiv_id)
-    if entry.ids.arxiv == rec.arxiv_id and entry.ids.arxiv_version is not None and entry.ids.arxiv_version > (rec.version or 0):
+    asked = entry.ids.arxiv_version if entry.ids.arxiv == rec.arxiv_id else None
+    if asked is not None and asked > (rec.version or 0):
         entry.problem("arxiv-version", f"version v{entry.ids.arxiv_version} of {rec.arxiv_id} does not exist on arXiv")
     venue = venue_of(rec.journal_ref) if rec.doi else {"type": "preprint"}
     w.field("entry_type", venue["type"])
@@ -200,7 +201,7 @@ def apply_arxiv(entry: Entry, rec: ArxivRecord, report: EntryReport, *, confiden
     w.field("primary_class", rec.primary_category)
     if rec.categories:
         w.field("categories", list(rec.categories))
-    w.ident("doi", rec.doi or f"10.48550/arXiv.{rec.arxiv_id}")
+    w.ident("doi", rec.doi or arxiv_doi(rec.arxiv_id))
     w.field("url", abs_url(rec.arxiv_id))
     w.meta("journal_ref", rec.journal_ref)
     w.meta("arxiv_comment", rec.comment)
@@ -235,7 +236,7 @@ def apply_hf(entry: Entry, paper: HfPaper, report: EntryReport, *, confidence: f
         w.field("abstract", plain(paper.summary) or None, fill_only=True)
         if entry.bib is None and entry.entry_type in ("misc", "online"):
             w.field("entry_type", "preprint")
-        w.ident("doi", f"10.48550/arXiv.{paper.id}")
+        w.ident("doi", arxiv_doi(paper.id))
         w.field("url", abs_url(paper.id), fill_only=True)
     has_repo = False
     if paper.github_repo:
@@ -244,7 +245,8 @@ def apply_hf(entry: Entry, paper: HfPaper, report: EntryReport, *, confidence: f
                 link.role, link.evidence, link.source = "primary", "hf-githubRepo", "hf"
                 w.link(link, "HF githubRepo")
                 for kept in entry.github_links:  # HF's field is stronger evidence than a sentence in the abstract
-                    if (kept.target or "").casefold() == (link.target or "").casefold() and kept.evidence != "hf-githubRepo":
+                    same = (kept.target or "").casefold() == (link.target or "").casefold()
+                    if same and kept.evidence != "hf-githubRepo":
                         kept.role, kept.evidence = "primary", "hf-githubRepo"
                 has_repo = True
                 break
@@ -253,7 +255,7 @@ def apply_hf(entry: Entry, paper: HfPaper, report: EntryReport, *, confidence: f
         if link.kind is LinkKind.OTHER:
             link.kind = LinkKind.PROJECT
         if link.kind is LinkKind.GITHUB:
-            link.role, link.evidence = ("primary", "hf-projectPage") if not has_repo else ("mentioned", "hf-projectPage")
+            link.role, link.evidence = ("mentioned" if has_repo else "primary"), "hf-projectPage"
         w.link(link, "HF projectPage")
     if paper.ai_keywords:
         w.meta("ai_keywords", list(paper.ai_keywords))

@@ -27,12 +27,15 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Iterable
+from typing import Any, Iterable
 from urllib.parse import urlencode
+
+import requests
 
 from ..config import Settings
 from ..http import HttpError, HttpLayer, OfflineMiss, RateLimited, ServicePolicy, ServiceUnavailable
 from ..links import normalize_arxiv_id
+from ..outcomes import Outage, Service
 from .atom import ArxivApiError, ArxivAuthor, ArxivRecord, AtomError, Feed, parse_feed
 
 __all__ = [
@@ -42,7 +45,7 @@ __all__ = [
 
 log = logging.getLogger("bibkit.arxiv")
 
-SERVICE = "arxiv"
+SERVICE = Service.ARXIV
 #: ids per ``id_list`` request: big enough that a typical bibliography is one or two requests
 ID_BATCH = 100
 #: the API's per-request ceiling for ``max_results``
@@ -67,7 +70,7 @@ def _glitched(body: bytes) -> bool:
     return int(start.group(1)) < int(total.group(1)) if start else True
 
 
-def _cacheable(response) -> bool:
+def _cacheable(response: requests.Response) -> bool:
     """Keep every 200 but a glitched empty page (asked again rather than remembered for a day)."""
     return response.status_code != 200 or not _glitched(response.content)
 
@@ -110,6 +113,7 @@ class FetchProblem:
 
     arxiv_id: str
     message: str
+    outage: Outage | None = None  # when the service, not the id, was the trouble (e.g. an offline cache miss)
 
 
 class ArxivClient:
@@ -191,7 +195,7 @@ class ArxivClient:
         return self.query(search_query=query, start=start, max_results=max_results,
                           sort_by=sort_by, sort_order=sort_order)
 
-    def search(self, query: str, max_results: int = 10, **kwargs) -> list[ArxivRecord]:
+    def search(self, query: str, max_results: int = 10, **kwargs: Any) -> list[ArxivRecord]:
         """Papers matching ``query`` (arXiv's own syntax, e.g. ``ti:"mixture of experts"``)."""
         return self.search_feed(query, max_results, **kwargs).entries
 
@@ -226,7 +230,7 @@ class ArxivClient:
                 self.failure = self.failure or exc
                 for arxiv_id in wanted[i:]:
                     if arxiv_id not in out:
-                        self.problems.append(FetchProblem(arxiv_id, str(exc)))
+                        self.problems.append(FetchProblem(arxiv_id, str(exc), exc.outage))
                 break
         return out
 
@@ -247,9 +251,9 @@ class ArxivClient:
         except AtomError as exc:
             self._split(batch, out, f"unreadable answer from arXiv: {exc}")
             return
-        except OfflineMiss:
+        except OfflineMiss as exc:
             for arxiv_id in batch:
-                self.problems.append(FetchProblem(arxiv_id, "offline and not in the cache"))
+                self.problems.append(FetchProblem(arxiv_id, "offline and not in the cache", exc.outage))
             return
         except (ServiceUnavailable, RateLimited):
             raise

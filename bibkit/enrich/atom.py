@@ -236,7 +236,7 @@ def _parse_entry(entry: etree._Element) -> ArxivRecord | ArxivApiError | None:
     rec = ArxivRecord(
         arxiv_id=base,
         version=version,
-        title=_text(title_el) if title_el is not None else "",  # "0" is a real title
+        title=(_text(title_el) or "") if title_el is not None else "",  # "0" is a real title
         summary=_text(entry.find(_q(ATOM, "summary"))) or "",
         published=_when(entry.find(_q(ATOM, "published"))),
         updated=_when(entry.find(_q(ATOM, "updated"))),

@@ -1,67 +1,29 @@
 """The contract between the enrichment orchestrator and each enricher.
 
-An enricher (arXiv/HF resolution, GitHub repositories, later venues) takes the
-entries of a document and an :class:`EnrichContext`, sets model fields through
+An enricher (arXiv/HF resolution, GitHub repositories, later venues) is any
+object with ``name``, ``services`` (what it needs from ``--only``) and
+``enrich(entries, ctx)``.  It sets model fields through
 :meth:`bibkit.model.Entry.set` / ``set_id`` (so provenance is recorded), and
-writes what it did into the per-entry :class:`EntryReport`.  It never raises
-for one entry's trouble: it records a problem and moves on.  Service-wide
-trouble (no network, quota gone) is recorded in ``ctx.notices`` once.
+writes what it did into the entry's :class:`~bibkit.record.EntryReport`
+(``ctx.report(entry)``, kept on the entry's record).  It never raises for one
+entry's trouble: it records a problem and moves on.  Service-wide trouble (no
+network, quota gone) is recorded once with :meth:`EnrichContext.outage`: the
+:class:`~bibkit.outcomes.Outage` value decides ``network_ok``, the message is
+only for the user.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol
+from typing import Callable, Protocol
 
 from ..config import Settings
 from ..http import HttpLayer
 from ..model import Entry
+from ..outcomes import Notice, Outage
+from ..record import Candidate, EntryReport
 
-
-@dataclass
-class Candidate:
-    """A possible match for an entry, with the scores that judged it."""
-
-    arxiv_id: str | None
-    title: str
-    score: float  # combined confidence 0..1
-    scores: dict[str, float] = field(default_factory=dict)  # e.g. {"title": .97, "abstract": .91, "authors": 1.0}
-    source: str = ""  # "hf-search", "arxiv-title", "arxiv-abstract"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"arxiv_id": self.arxiv_id, "title": self.title, "score": round(self.score, 4),
-                "scores": {k: round(v, 4) for k, v in self.scores.items()}, "source": self.source}
-
-
-@dataclass
-class EntryReport:
-    """What enrichment did to one entry; becomes one element of ``--report`` JSON."""
-
-    key: str | None
-    title: str | None
-    listing_title: str | None = None
-    source: str | None = None  # file:line
-    arxiv_id: str | None = None
-    status: str = "unresolved"  # resolved | ambiguous | unresolved | skipped (had an ID already: resolved)
-    confidence: float | None = None
-    resolved_by: str | None = None  # "identifier", "hf-search", "arxiv-title", "arxiv-abstract", "input"
-    reason: str | None = None  # why unresolved/ambiguous
-    candidates: list[Candidate] = field(default_factory=list)
-    fields_set: dict[str, dict[str, Any]] = field(default_factory=dict)  # field -> {"source", "confidence", "detail"?}
-    repos: list[dict[str, Any]] = field(default_factory=list)  # filled by the GitHub enricher
-    problems: list[str] = field(default_factory=list)
-    upgrade: dict[str, Any] | None = None  # filled by the published-version stage (bibkit.enrich.upgrade)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "key": self.key, "title": self.title, "listing_title": self.listing_title, "source": self.source,
-            "arxiv_id": self.arxiv_id, "status": self.status,
-            "confidence": None if self.confidence is None else round(self.confidence, 4),
-            "resolved_by": self.resolved_by, "reason": self.reason,
-            "candidates": [c.as_dict() for c in self.candidates],
-            "fields_set": self.fields_set, "repos": self.repos, "problems": self.problems,
-            **({"upgrade": self.upgrade} if self.upgrade is not None else {}),
-        }
+__all__ = ["Candidate", "EnrichContext", "Enricher", "EntryReport"]
 
 
 @dataclass
@@ -70,26 +32,47 @@ class EnrichContext:
 
     settings: Settings
     http: HttpLayer
-    only: frozenset[str]  # services allowed this run: subset of SERVICES (arxiv, hf, github, s2, crossref, dblp, openalex)
-    reports: dict[int, EntryReport]  # id(entry) -> its report
-    notices: list[str] = field(default_factory=list)  # one-line, run-wide messages ("GitHub quota exhausted until 14:05 — set GITHUB_TOKEN")
+    only: frozenset[str]  # services allowed this run: subset of bibkit.enrich.SERVICES
+    #: run-wide messages, each once ("GitHub quota exhausted until 14:05 — set GITHUB_TOKEN"); a
+    #: :class:`~bibkit.outcomes.Notice` carries the outage it reports
+    notices: list[str] = field(default_factory=list)
     on_progress: Callable[[str, int], None] = lambda stage, n: None  # stage name, entries done (increment)
     code_note: bool = False
 
-    def report(self, entry: Entry) -> EntryReport:
-        rep = self.reports.get(id(entry))
-        if rep is None:
-            rep = EntryReport(key=entry.key, title=entry.title, source=str(entry.origin) if entry.origin else None)
-            self.reports[id(entry)] = rep
+    def start(self, entry: Entry) -> EntryReport:
+        """A fresh report for ``entry`` (the orchestrator calls this once per entry before any enricher runs)."""
+        rep = EntryReport(key=entry.key, title=entry.title, source=str(entry.origin) if entry.origin else None)
+        entry.record.enrichment = rep
         return rep
 
+    def report(self, entry: Entry) -> EntryReport:
+        """The entry's report for this run (on its record), started on first use."""
+        rep = entry.record.enrichment
+        return rep if rep is not None else self.start(entry)
+
     def notice(self, message: str) -> None:
+        """Tell the user something once (a :class:`~bibkit.outcomes.Notice` keeps its outage)."""
         if message not in self.notices:
             self.notices.append(message)
 
+    def outage(self, outage: Outage, message: str) -> None:
+        """Record a service's trouble: the value decides ``network_ok``, ``message`` is what the user reads."""
+        self.notice(Notice(message, outage))
+
+    @property
+    def outages(self) -> list[Outage]:
+        """The outages the enrichers reported, in order."""
+        return [n.outage for n in self.notices if isinstance(n, Notice) and n.outage is not None]
+
 
 class Enricher(Protocol):
-    """One enrichment stage.  ``services`` names what it needs from ``--only``."""
+    """One enrichment step, as :func:`bibkit.enrich.enrich_document` runs them in order.
+
+    ``services`` names what it needs from ``--only``: the step runs when any
+    of them is allowed.  A new step (e.g. upgrading preprints to their
+    published versions) is a class with these three members, added to
+    :func:`bibkit.enrich.default_enrichers`.
+    """
 
     name: str
     services: frozenset[str]

@@ -22,7 +22,8 @@ answer says 5 per second), unless ``BIBKIT_CROSSREF_DELAY`` fixes it.  With
 
 Records are parsed tolerantly into :class:`CrossrefWork` (lists where one
 value is expected, partial dates, JATS markup in titles, ``null`` anywhere).
-Every failure is a :class:`~bibkit.enrich.webapi.ServiceFailure` value.
+Service trouble is an :class:`~bibkit.outcomes.Outage` value; a query Crossref rejects (a 400) is
+one request's problem, handled here.
 """
 
 from __future__ import annotations
@@ -40,8 +41,20 @@ from ..config import Settings
 from ..http import HttpLayer, ServicePolicy
 from ..links import normalize_doi
 from ..model import PartialDate
-from .webapi import (Batch, FailureKind, ServiceFailure, as_int, as_list, as_str, failure_for_status, first_str,
-                     json_body, send, strip_markup)
+from ..outcomes import Outage
+from .webapi import (
+    Batch,
+    as_int,
+    as_list,
+    as_str,
+    first_str,
+    json_body,
+    outage_for_status,
+    send,
+    strip_markup,
+    takes_service_down,
+    unreadable,
+)
 
 __all__ = ["CrossrefClient", "CrossrefWork", "crossref_policy", "pace_from_headers", "DOI_BATCH",
            "RELATION_BATCH", "PUBLISHED_TYPES", "SERVICE"]
@@ -236,6 +249,14 @@ def _items(data: Any) -> list[Any] | None:
 # --------------------------------------------------------------------------- the client
 
 
+@dataclass(frozen=True)
+class Rejected:
+    """Crossref refused one query (HTTP 400/422: a filter or field this deployment does not have)."""
+
+    status: int
+
+
+
 class CrossrefClient:
     """Talks to Crossref through the shared :class:`~bibkit.http.HttpLayer` (see the module docstring)."""
 
@@ -248,38 +269,41 @@ class CrossrefClient:
             params["mailto"] = self.settings.contact
         return params
 
-    def _get_json(self, path: str, params: dict[str, Any], expire: timedelta) -> Any | ServiceFailure:
+    def _get_json(self, path: str, params: dict[str, Any], expire: timedelta) -> Any | Outage | Rejected:
         response = send(self.client, "GET", path, params=self._params(**params), expire_after=expire)
-        if isinstance(response, ServiceFailure):
+        if isinstance(response, Outage):
             return response
         if response.status_code == 400 and "select" in params:
             # a deployment that refuses one of the selected fields still answers the full records
             params = {k: v for k, v in params.items() if k != "select"}
             response = send(self.client, "GET", path, params=self._params(**params), expire_after=expire)
-            if isinstance(response, ServiceFailure):
+            if isinstance(response, Outage):
                 return response
         if response.status_code != 200:
-            return failure_for_status(SERVICE, response)
+            outage = outage_for_status(SERVICE, response)
+            if outage is None:
+                log.info("Crossref rejected %s: HTTP %s", path, response.status_code)
+                return Rejected(response.status_code)
+            return outage
         return json_body(SERVICE, response)
 
     # ------------------------------------------------------------------ by DOI
 
-    def work(self, doi: str) -> CrossrefWork | None | ServiceFailure:
-        """One work by DOI; ``None`` when Crossref does not have it (404: unknown, or another agency's DOI)."""
+    def work(self, doi: str) -> CrossrefWork | None | Outage:
+        """One work by DOI; ``None`` when Crossref does not have it (404: unknown, or another agency's DOI;
+        400: not a DOI Crossref can look up)."""
         response = send(self.client, "GET", f"works/{_path_doi(doi)}", params=self._params(),
                         expire_after=EXPIRE_WORK)
-        if isinstance(response, ServiceFailure):
+        if isinstance(response, Outage):
             return response
-        if response.status_code == 404:
-            return None
         if response.status_code != 200:
-            return failure_for_status(SERVICE, response)
+            return outage_for_status(SERVICE, response)  # None for 404/400: no such work here
         data = json_body(SERVICE, response)
-        if isinstance(data, ServiceFailure):
+        if isinstance(data, Outage):
             return data
         work = parse_work(data.get("message") if isinstance(data, dict) else None)
         if work is None:
-            return ServiceFailure(SERVICE, FailureKind.BAD_RESPONSE, f"Crossref sent no work for {doi}")
+            return unreadable(SERVICE, f"no work for {doi}")
         return work
 
     def works(self, dois: Iterable[str]) -> Batch[CrossrefWork]:
@@ -295,18 +319,16 @@ class CrossrefClient:
                 continue
             data = self._get_json("works", {"filter": ",".join(f"doi:{d}" for d in chunk), "rows": len(chunk),
                                             "select": SELECT}, EXPIRE_WORK)
-            if isinstance(data, ServiceFailure):
-                if data.service_down or data.kind is FailureKind.OFFLINE:
-                    out.failure = out.failure or data
-                    if data.service_down:
-                        return out
-                    continue
+            if isinstance(data, Rejected):
                 single.extend(chunk)  # a 400 for the batch: one odd DOI must not cost the others
                 continue
-            items = _items(data)
+            items = data if isinstance(data, Outage) else _items(data)
             if items is None:
-                out.failure = out.failure or ServiceFailure(SERVICE, FailureKind.BAD_RESPONSE,
-                                                            "Crossref sent an answer that is not a work list")
+                items = unreadable(SERVICE, "an answer that is not a work list")
+            if isinstance(items, Outage):
+                out.failure = out.failure or items
+                if takes_service_down(items):
+                    return out
                 continue
             for item in items:
                 work = parse_work(item)
@@ -314,35 +336,32 @@ class CrossrefClient:
                     out.found.setdefault(work.doi.lower(), work)
         for doi in single:
             got = self.work(doi)
-            if isinstance(got, ServiceFailure):
-                if got.service_down:
-                    out.failure = out.failure or got
+            if isinstance(got, Outage):
+                out.failure = out.failure or got
+                if takes_service_down(got):
                     return out
-                if got.kind is FailureKind.OFFLINE:
-                    out.failure = out.failure or got
                 continue
             if got is not None:
                 out.found[doi] = got
         return out
 
-    def agency(self, doi: str) -> str | None | ServiceFailure:
+    def agency(self, doi: str) -> str | None | Outage:
         """Who registered a DOI (``"crossref"``, ``"datacite"``, ``"medra"``…); ``None`` if no one did."""
         response = send(self.client, "GET", f"works/{_path_doi(doi)}/agency", params=self._params(),
                         expire_after=EXPIRE_WORK)
-        if isinstance(response, ServiceFailure):
+        if isinstance(response, Outage):
             return response
-        if response.status_code == 404:
-            return None
         if response.status_code != 200:
-            return failure_for_status(SERVICE, response)
+            return outage_for_status(SERVICE, response)  # None for 404/400: nobody registered it
         data = json_body(SERVICE, response)
-        if isinstance(data, ServiceFailure):
+        if isinstance(data, Outage):
             return data
         message = data.get("message") if isinstance(data, dict) else None
         agency = message.get("agency") if isinstance(message, dict) else None
         if isinstance(agency, dict):
             return (as_str(agency.get("id")) or as_str(agency.get("label")) or "").lower() or None
-        return as_str(agency).lower() if as_str(agency) else None
+        name = as_str(agency)
+        return name.lower() if name else None
 
     # ------------------------------------------------------------------ relations and search
 
@@ -355,10 +374,12 @@ class CrossrefClient:
             data = self._get_json("works", {"filter": ",".join(f"relation.object:{d}" for d in chunk),
                                             "rows": min(1000, 2 * len(chunk) + 10), "select": SELECT},
                                   EXPIRE_SEARCH)
-            if isinstance(data, ServiceFailure):
+            if isinstance(data, Rejected):
+                return out  # a deployment without the relation filter: the other chunks fare no better
+            if isinstance(data, Outage):
                 out.failure = out.failure or data
-                if data.service_down or data.kind is FailureKind.BAD_REQUEST:
-                    return out  # down, or a deployment without the relation filter: the other chunks fare no better
+                if takes_service_down(data):
+                    return out
                 continue
             items = _items(data) or []
             chunk_set = set(chunk)
@@ -373,7 +394,7 @@ class CrossrefClient:
         return out
 
     def search(self, bibliographic: str, *, rows: int = 5, from_year: int | None = None,
-               types: Sequence[str] = PUBLISHED_TYPES) -> list[CrossrefWork] | ServiceFailure:
+               types: Sequence[str] = PUBLISHED_TYPES) -> list[CrossrefWork] | Outage:
         """Works matching a citation string (title and authors), best first; candidates to verify."""
         filters = [f"type:{t}" for t in types]
         if from_year:
@@ -383,11 +404,13 @@ class CrossrefClient:
         if filters:
             params["filter"] = ",".join(filters)
         data = self._get_json("works", params, EXPIRE_SEARCH)
-        if isinstance(data, ServiceFailure):
+        if isinstance(data, Rejected):
+            return []
+        if isinstance(data, Outage):
             return data
         items = _items(data)
         if items is None:
-            return ServiceFailure(SERVICE, FailureKind.BAD_RESPONSE, "Crossref sent an answer that is not a work list")
+            return unreadable(SERVICE, "an answer that is not a work list")
         return [w for w in (parse_work(i) for i in items) if w is not None]
 
 

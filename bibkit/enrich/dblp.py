@@ -34,7 +34,8 @@ from typing import Any
 from ..config import Settings
 from ..http import HttpLayer, ServicePolicy
 from ..links import normalize_doi
-from .webapi import FailureKind, ServiceFailure, as_int, as_list, as_str, failure_for_status, json_body, send
+from ..outcomes import Outage
+from .webapi import as_int, as_list, as_str, json_body, outage_for_status, send, unreadable
 
 __all__ = ["DblpClient", "DblpHit", "dblp_policy", "SERVICE", "query_for"]
 
@@ -169,24 +170,33 @@ class DblpClient:
         self.settings = settings or http.settings
         self.client = http.client(dblp_policy(self.settings))
 
-    def search(self, query: str, *, hits: int = 10) -> list[DblpHit] | ServiceFailure:
-        """Publication records matching ``query`` (title words), in DBLP's order; CoRR copies included."""
+    def search(self, query: str, *, hits: int = 10) -> list[DblpHit] | Outage:
+        """Publication records matching ``query`` (title words), in DBLP's order; CoRR copies included.
+
+        A query DBLP rejects (HTTP 400, or a result whose own status is not
+        200) finds nothing; trouble of the service itself is an outage.
+        """
         response = send(self.client, "GET", "search/publ/api",
                         params={"q": query, "format": "json", "h": max(1, min(hits, 1000)), "c": 0})
-        if isinstance(response, ServiceFailure):
+        if isinstance(response, Outage):
             return response
         if response.status_code != 200:
-            return failure_for_status(SERVICE, response)
+            outage = outage_for_status(SERVICE, response)
+            if outage is None:
+                log.info("DBLP rejected the query %r: HTTP %s", query, response.status_code)
+                return []
+            return outage
         data = json_body(SERVICE, response)
-        if isinstance(data, ServiceFailure):
+        if isinstance(data, Outage):
             return data
         result = data.get("result") if isinstance(data, dict) else None
         if not isinstance(result, dict):
-            return ServiceFailure(SERVICE, FailureKind.BAD_RESPONSE, "DBLP sent an answer without a result")
+            return unreadable(SERVICE, "an answer without a result")
         status = result.get("status")
         code = as_int(status.get("@code")) if isinstance(status, dict) else None
         if code is not None and code != 200:
-            return ServiceFailure(SERVICE, FailureKind.BAD_REQUEST, f"DBLP: status {code}", status=code)
+            log.info("DBLP answered the query %r with status %s", query, code)
+            return []
         found = result.get("hits")
         if not isinstance(found, dict):
             return []

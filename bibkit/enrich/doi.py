@@ -27,7 +27,7 @@ from .apply import user_owned
 from .base import EntryReport
 from .crossref import CrossrefWork
 from .published import SERIES, pages_text
-from .venues import VenueTable
+from .venues import Venue, VenueTable
 
 __all__ = ["own_doi", "needs_metadata", "apply_crossref", "ENTRY_TYPES", "is_arxiv_doi", "set_field"]
 
@@ -137,17 +137,18 @@ def apply_crossref(entry: Entry, work: CrossrefWork, report: EntryReport, venues
         set_field(entry, report, name, value, source="crossref", confidence=1.0, detail=detail,
                   fill_only=fill or from_bib)
 
-    etype = ENTRY_TYPES.get(work.type or "", "misc")
+    def extra(name: str, value: str | None) -> None:
+        if value and name not in entry.extra:
+            entry.extra[name] = value
+            report.fields_set[f"extra.{name}"] = {"source": "crossref", "confidence": 1.0, "detail": detail}
+
+    def ident(name: str, value: str | None) -> None:
+        if value and not getattr(entry.ids, name):
+            entry.set_id(name, value, "crossref", 1.0, detail)
+            report.fields_set[f"ids.{name}"] = {"source": "crossref", "confidence": 1.0, "detail": detail}
+
     container, series = _container(work)
-    if etype == "incollection" and (work.event or _PROCEEDINGS.search(container or "")):
-        etype = "inproceedings"
-    venue = venues.find(container, *work.short_containers)
-    if venue is not None and etype in ("article", "inproceedings"):
-        etype = venue.entry_type
-    # a .bib entry's type is the user's, unless it is the generic @misc/@online a bare DOI gets
-    if entry.entry_type != etype and (not from_bib or entry.entry_type in ("misc", "online")):
-        entry.set("entry_type", etype, "crossref", 1.0, detail)
-        report.fields_set["entry_type"] = {"source": "crossref", "confidence": 1.0, "detail": detail}
+    venue = _crossref_type(entry, work, report, venues, container)
     title = work.title
     if title and (not entry.title or _DOI_ONLY.match(entry.title or "")):
         entry.set("title", title, "crossref", 1.0, detail)
@@ -159,41 +160,45 @@ def apply_crossref(entry: Entry, work: CrossrefWork, report: EntryReport, venues
     if work.date:
         put("date", PartialDate(work.date.year, work.date.month), fill=True)
     name = venue.name(style, work.year) if venue is not None else container
-    if name:
-        if entry.entry_type == "article":
-            put("journal", name)
-        elif entry.entry_type in ("inproceedings", "incollection"):
-            put("booktitle", name)
-        elif entry.entry_type == "misc" and work.type == "posted-content" and not entry.extra.get("howpublished"):
-            pass  # a preprint server's record: its "container" is the server, said by the publisher field
-    if series and entry.entry_type in ("inproceedings", "incollection", "book") and "series" not in entry.extra:
-        entry.extra["series"] = series
-        report.fields_set["extra.series"] = {"source": "crossref", "confidence": 1.0, "detail": detail}
+    if name and entry.entry_type in ("article", "inproceedings", "incollection"):
+        # (a preprint server's record keeps @misc: its "container" is the server, said by the publisher field)
+        put("journal" if entry.entry_type == "article" else "booktitle", name)
+    if series and entry.entry_type in ("inproceedings", "incollection", "book"):
+        extra("series", series)
     put("volume", work.volume)
     if not (entry.entry_type == "inproceedings" and work.volume):  # BibTeX: "can't use both volume and number"
         put("number", work.issue)
     if work.page:
         put("pages", pages_text(work.page))
-    if entry.entry_type == "techreport":
-        if work.publisher and "institution" not in entry.extra:
-            entry.extra["institution"] = work.publisher
-            report.fields_set["extra.institution"] = {"source": "crossref", "confidence": 1.0, "detail": detail}
-    elif entry.entry_type == "phdthesis":
-        if work.publisher and "school" not in entry.extra:
-            entry.extra["school"] = work.publisher
-            report.fields_set["extra.school"] = {"source": "crossref", "confidence": 1.0, "detail": detail}
+    issuer = {"techreport": "institution", "phdthesis": "school"}.get(entry.entry_type)
+    if issuer:
+        extra(issuer, work.publisher)
     elif entry.entry_type != "article":
         put("publisher", work.publisher)
     if work.abstract:
         put("abstract", work.abstract, fill=True)
-    if work.isbn and not entry.ids.isbn and entry.entry_type in ("book", "incollection", "inproceedings"):
-        entry.set_id("isbn", work.isbn[0], "crossref", 1.0, detail)
-        report.fields_set["ids.isbn"] = {"source": "crossref", "confidence": 1.0, "detail": detail}
-    if work.issn and not entry.ids.issn and entry.entry_type == "article":
-        entry.set_id("issn", work.issn[0], "crossref", 1.0, detail)
-        report.fields_set["ids.issn"] = {"source": "crossref", "confidence": 1.0, "detail": detail}
-    if not entry.ids.doi:
-        entry.set_id("doi", work.doi, "crossref", 1.0, detail)
-        report.fields_set["ids.doi"] = {"source": "crossref", "confidence": 1.0, "detail": detail}
+    if entry.entry_type in ("book", "incollection", "inproceedings"):
+        ident("isbn", work.isbn[0] if work.isbn else None)
+    if entry.entry_type == "article":
+        ident("issn", work.issn[0] if work.issn else None)
+    ident("doi", work.doi)
     if not entry.url:
         put("url", work.record_url, fill=True)
+
+
+def _crossref_type(entry: Entry, work: CrossrefWork, report: EntryReport, venues: VenueTable,
+                   container: str | None) -> Venue | None:
+    """Set the entry type Crossref's record stands for; return the venue table's entry for its container.
+
+    A ``.bib`` entry's type is the user's, unless it is the generic ``@misc``/``@online`` a bare DOI gets.
+    """
+    etype = ENTRY_TYPES.get(work.type or "", "misc")
+    if etype == "incollection" and (work.event or _PROCEEDINGS.search(container or "")):
+        etype = "inproceedings"
+    venue = venues.find(container, *work.short_containers)
+    if venue is not None and etype in ("article", "inproceedings"):
+        etype = venue.entry_type
+    if entry.entry_type != etype and (entry.bib is None or entry.entry_type in ("misc", "online")):
+        entry.set("entry_type", etype, "crossref", 1.0, work.record_url)
+        report.fields_set["entry_type"] = {"source": "crossref", "confidence": 1.0, "detail": work.record_url}
+    return venue

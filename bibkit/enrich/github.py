@@ -55,6 +55,7 @@ import requests
 from ..config import Settings
 from ..http import HttpError, HttpLayer, OfflineMiss, RateLimited, ServicePolicy, ServiceUnavailable
 from ..model import Entry, Link, RepoInfo
+from ..outcomes import Notice, Outage, OutageKind, Service
 from .base import EnrichContext
 from .roles import assign_roles
 
@@ -65,7 +66,7 @@ __all__ = [
 
 log = logging.getLogger("bibkit.github")
 
-SERVICE = "github"
+SERVICE = Service.GITHUB
 #: how long an answer is used without asking again (then revalidated with its ETag)
 DEFAULT_TTL = timedelta(hours=24)
 #: repositories per GraphQL query (GitHub: "stay around 50–100 repos per query")
@@ -93,8 +94,9 @@ def _message(response: requests.Response) -> str:
     except ValueError:
         return (response.text or "")[:200].strip()
     if isinstance(data, dict):
-        if isinstance(data.get("message"), str):
-            return data["message"]
+        message = data.get("message")
+        if isinstance(message, str):
+            return message
         errors = data.get("errors")
         if isinstance(errors, list) and errors and isinstance(errors[0], dict):
             return str(errors[0].get("message", ""))
@@ -204,6 +206,7 @@ class RepoResult:
     detail: str | None = None  # one line: why dead/blocked/unchecked, or where a rename went
     cached: bool = False  # answered from the cache without a network round trip
     via: str = "rest"  # "rest" | "graphql" | "none"
+    outage: Outage | None = None  # why it is unchecked, when the service (not the name) was the trouble
 
     @property
     def status(self) -> str:
@@ -226,19 +229,26 @@ def _int(value: Any) -> int | None:
         return None
 
 
-def _hhmm(epoch: float | None) -> str:
-    """Local wall-clock time of ``epoch`` (with the date when it is not today)."""
-    if epoch is None:
-        return "later"  # callers word their message around an unknown time
-    when = datetime.fromtimestamp(epoch)
-    if when.date() != datetime.now().date():
-        return when.strftime("%Y-%m-%d %H:%M")
-    return when.strftime("%H:%M")
+def _secondary_limit(until: float | None, how: str = "") -> Outage:
+    """GitHub's secondary (abuse) rate limit: stop calling it for the run."""
+    return Outage(SERVICE, OutageKind.RATE_LIMITED, f"secondary rate limit {how}".strip(), until=until)
+
+
+def quota_outage(reset: float | None, resource: str = "core") -> Outage:
+    """A used-up quota of one GitHub resource (``core`` = REST, ``graphql``) as a value."""
+    return Outage(SERVICE, OutageKind.QUOTA_EXHAUSTED, f"{resource} quota", until=reset)
+
+
+def halt_notice(outage: Outage) -> str:
+    """The run-wide notice when GitHub may not be asked any more this run (rendered from the outage)."""
+    if outage.kind is OutageKind.RATE_LIMITED:
+        return f"GitHub {outage.cause}: stopped calling GitHub{outage.until_text()}; repositories left unchecked"
+    return f"GitHub unreachable ({outage.describe()}); repositories left unchecked"
 
 
 def quota_notice(reset: float | None, *, token: bool) -> str:
     """The run-wide notice for a used-up primary quota (``HH:MM`` local time of ``x-ratelimit-reset``)."""
-    until = f" until {_hhmm(reset)}" if reset else ""
+    until = quota_outage(reset).until_text()
     if token:
         return f"GitHub quota exhausted{until} (the limit of GITHUB_TOKEN); remaining repositories left unchecked"
     return f"GitHub quota exhausted{until} — set GITHUB_TOKEN"
@@ -375,7 +385,7 @@ class GitHubClient:
         self.rate: dict[str, RateState] = {}
         self.exhausted: dict[str, float | None] = {}  # resource -> reset epoch
         self.halted: str | None = None  # why GitHub may not be asked at all any more
-        self.notices: list[str] = []
+        self.notices: list[str] = []  # Notice values; those reporting an outage carry it
         self.graphql_requests = 0
         self._results: dict[str, RepoResult] = {}
 
@@ -388,9 +398,9 @@ class GitHubClient:
     def authenticated(self) -> bool:
         return bool(self._token)
 
-    def _note(self, message: str) -> None:
+    def _note(self, message: str | Notice) -> None:
         if message not in self.notices:
-            self.notices.append(message)
+            self.notices.append(message if isinstance(message, Notice) else Notice(message))
             log.info("%s", message)  # shown once by the command's summary, not twice
 
     def _headers(self, cache_only: bool) -> dict[str, str]:
@@ -412,7 +422,8 @@ class GitHubClient:
         remaining = _int(h.get("x-ratelimit-remaining"))
         if remaining is None:
             return
-        resource = (h.get("x-ratelimit-resource") or ("graphql" if response.url.endswith("/graphql") else "core")).strip()
+        default = "graphql" if response.url.endswith("/graphql") else "core"
+        resource = (h.get("x-ratelimit-resource") or default).strip()
         reset = _int(h.get("x-ratelimit-reset"))
         self.rate[resource] = RateState(_int(h.get("x-ratelimit-limit")), remaining, float(reset) if reset else None)
         if remaining <= 0:
@@ -422,26 +433,29 @@ class GitHubClient:
         if resource in self.exhausted:
             return
         self.exhausted[resource] = reset
+        outage = quota_outage(reset, resource)
         if resource == "graphql":
-            until = f" until {_hhmm(reset)}" if reset else ""
-            self._note(f"GitHub GraphQL quota exhausted{until}; continuing over REST")
+            self._note(Notice(f"GitHub GraphQL quota exhausted{outage.until_text()}; continuing over REST", outage))
         else:
-            self._note(quota_notice(reset, token=self.authenticated))
+            self._note(Notice(quota_notice(reset, token=self.authenticated), outage))
 
-    def _halt(self, message: str) -> None:
+    def _halt(self, outage: Outage) -> None:
+        """Stop calling GitHub for the rest of the run (answers in the cache are still used)."""
         if self.halted is None:
-            self.halted = message
-            self._note(message)
+            self.halted = halt_notice(outage)
+            self._note(Notice(self.halted, outage))
 
     def _drop_token(self, response: requests.Response) -> None:
         self._token = None
-        self._note(f"GitHub rejected GITHUB_TOKEN (HTTP {response.status_code}: {_message(response) or 'bad credentials'}); continuing without it")
+        why = _message(response) or "bad credentials"
+        self._note(f"GitHub rejected GITHUB_TOKEN (HTTP {response.status_code}: {why}); continuing without it")
 
     # -- REST -------------------------------------------------------------------------
 
     def _get(self, path: str) -> requests.Response:
         cache_only = self._cache_only("core")
-        response = self.client.get(path, headers=self._headers(cache_only), allow_redirects=False, cache_only=cache_only)
+        response = self.client.get(path, headers=self._headers(cache_only), allow_redirects=False,
+                                   cache_only=cache_only)
         self._observe(response)
         return response
 
@@ -472,8 +486,8 @@ class GitHubClient:
             self._results[key] = found
         return found
 
-    def _unchecked(self, name: str, detail: str, via: str = "none") -> RepoResult:
-        return RepoResult(name, RepoInfo(full_name=name, status="unchecked"), detail, via=via)
+    def _unchecked(self, name: str, detail: str, via: str = "none", outage: Outage | None = None) -> RepoResult:
+        return RepoResult(name, RepoInfo(full_name=name, status="unchecked"), detail, via=via, outage=outage)
 
     def _rest(self, name: str, *, again: bool = True) -> RepoResult:
         parts = _split_name(name)
@@ -489,15 +503,15 @@ class GitHubClient:
                     return self._unchecked(name, f"HTTP {response.status_code} to an unexpected place", "rest")
                 response = self._get(target)
                 hops += 1
-        except OfflineMiss:
-            why = "offline: not in the cache" if self.http.offline else f"not asked: {self.halted or 'GitHub quota exhausted'}; not in the cache"
-            return self._unchecked(name, why)
+        except OfflineMiss as exc:
+            why = ("offline: not in the cache" if self.http.offline
+                   else f"not asked: {self.halted or 'GitHub quota exhausted'}; not in the cache")
+            return self._unchecked(name, why, outage=exc.outage)
         except ServiceUnavailable as exc:
-            self._halt(f"GitHub unreachable ({exc}); repositories left unchecked")
+            self._halt(exc.outage)
             return self._unchecked(name, str(exc))
         except RateLimited as exc:
-            until = f" until {_hhmm(exc.until)}" if exc.until else ""
-            self._halt(f"GitHub secondary rate limit: stopped calling GitHub{until}; repositories left unchecked")
+            self._halt(_secondary_limit(exc.until))
             return self._retry_from_cache(name, again, str(exc))
         except HttpError as exc:
             return self._unchecked(name, str(exc), "rest")
@@ -527,7 +541,8 @@ class GitHubClient:
             return RepoResult(name, info, "not found on GitHub (deleted, private, or not yet published)", cached=cached)
         if status == 451:
             info = RepoInfo(full_name=name, status="blocked", checked_at=_checked_at(response))
-            return RepoResult(name, info, f"blocked (HTTP 451): {_message(response) or 'unavailable for legal reasons'}", cached=cached)
+            why = _message(response) or "unavailable for legal reasons"
+            return RepoResult(name, info, f"blocked (HTTP 451): {why}", cached=cached)
         if status == 401 and self._token:
             self._drop_token(response)
             return self._rest(name, again=again)
@@ -535,13 +550,15 @@ class GitHubClient:
             kind = rate_limit_kind(response)
             if kind == "primary":
                 reset = _int(response.headers.get("x-ratelimit-reset"))
-                self._exhaust((response.headers.get("x-ratelimit-resource") or "core").strip(), float(reset) if reset else None)
+                resource = (response.headers.get("x-ratelimit-resource") or "core").strip()
+                self._exhaust(resource, float(reset) if reset else None)
                 return self._retry_from_cache(name, again, "GitHub quota exhausted")
             if kind == "secondary":
-                self._halt("GitHub secondary rate limit without Retry-After: stopped calling GitHub; repositories left unchecked")
+                self._halt(_secondary_limit(None, "without Retry-After"))
                 return self._retry_from_cache(name, again, "GitHub secondary rate limit")
             info = RepoInfo(full_name=name, status="blocked", checked_at=_checked_at(response))
-            return RepoResult(name, info, f"blocked (HTTP {status}): {_message(response) or 'forbidden'}", cached=cached)
+            why = _message(response) or "forbidden"
+            return RepoResult(name, info, f"blocked (HTTP {status}): {why}", cached=cached)
         return self._unchecked(name, f"unexpected answer HTTP {status}: {_message(response)}".rstrip(": "), "rest")
 
     # -- GraphQL ----------------------------------------------------------------------
@@ -564,55 +581,64 @@ class GitHubClient:
                 return  # anonymous (no GraphQL without a token), or the token was rejected
             self._graphql_batch(todo[start:start + self.batch_size])
 
-    def _graphql_batch(self, batch: list[str]) -> None:
+    def _post_graphql(self, batch: list[str]) -> requests.Response | None:
+        """Send one GraphQL query; ``None`` when there is no answer to read (the reason is recorded)."""
         query, variables = graphql_query(batch)
         cache_only = self._cache_only("graphql")
         try:
             response = self.client.post("/graphql", json={"query": query, "variables": variables},
                                         headers=self._headers(cache_only), cache_only=cache_only)
         except OfflineMiss:
-            return  # REST answers from the cache, one by one, if it can
+            return None  # REST answers from the cache, one by one, if it can
         except ServiceUnavailable as exc:
-            self._halt(f"GitHub unreachable ({exc}); repositories left unchecked")
-            return
+            self._halt(exc.outage)
+            return None
         except RateLimited as exc:
-            until = f" until {_hhmm(exc.until)}" if exc.until else ""
-            self._halt(f"GitHub secondary rate limit: stopped calling GitHub{until}; repositories left unchecked")
-            return
+            self._halt(_secondary_limit(exc.until))
+            return None
         except HttpError as exc:
             log.info("GitHub GraphQL failed (%s); falling back to REST", exc)
-            return
+            return None
         if _from_network(response):
             self.graphql_requests += 1
         self._observe(response)
+        return response
+
+    def _graphql_body(self, batch: list[str], response: requests.Response) -> dict[str, Any] | None:
+        """The JSON body of a usable GraphQL answer; ``None`` after handling every other kind of answer."""
         status = response.status_code
         if status == 401:
             self._drop_token(response)
-            return
+            return None
         if status in (403, 429):
             kind = rate_limit_kind(response)
             if kind == "primary":
                 reset = _int(response.headers.get("x-ratelimit-reset"))
                 self._exhaust("graphql", float(reset) if reset else None)
             elif kind == "secondary":
-                self._halt("GitHub secondary rate limit without Retry-After: stopped calling GitHub; repositories left unchecked")
-            return
+                self._halt(_secondary_limit(None, "without Retry-After"))
+            return None
         if status in (502, 504):
             self._split_graphql(batch, f"HTTP {status} (GitHub cuts queries off after 10 s)")
-            return
+            return None
         if status != 200:
             log.info("GitHub GraphQL answered HTTP %s; falling back to REST", status)
-            return
+            return None
         try:
             body = response.json()
         except ValueError:
-            return
-        if not isinstance(body, dict):
+            return None
+        return body if isinstance(body, dict) else None
+
+    def _graphql_batch(self, batch: list[str]) -> None:
+        response = self._post_graphql(batch)
+        body = self._graphql_body(batch, response) if response is not None else None
+        if response is None or body is None:
             return
         errors = [e for e in (body.get("errors") or []) if isinstance(e, dict)]
         limits = {_rate_limit_error(e) for e in errors} - {None}
         if "secondary" in limits:
-            self._halt("GitHub secondary rate limit: stopped calling GitHub; repositories left unchecked")
+            self._halt(_secondary_limit(None))
             return
         if limits:
             reset = _int(response.headers.get("x-ratelimit-reset"))
@@ -641,19 +667,19 @@ class GitHubClient:
                                                             cached=cached, via="graphql")
             elif error.get("type") == "FORBIDDEN":
                 info = RepoInfo(full_name=name, status="blocked", checked_at=checked_at)
-                self._results[name.casefold()] = RepoResult(name, info, f"blocked: {error.get('message') or 'forbidden'}",
-                                                            cached=cached, via="graphql")
+                why = error.get("message") or "forbidden"
+                self._results[name.casefold()] = RepoResult(name, info, f"blocked: {why}", cached=cached, via="graphql")
             # else: left for REST (a NOT_FOUND is confirmed there; other errors retried there)
         if isinstance(limit, dict) and _int(limit.get("remaining")) == 0:
             reset_at = limit.get("resetAt")
-            reset: float | None = None
+            until: float | None = None
             if isinstance(reset_at, str):
                 try:
-                    reset = datetime.fromisoformat(reset_at.replace("Z", "+00:00")).timestamp()
+                    until = datetime.fromisoformat(reset_at.replace("Z", "+00:00")).timestamp()
                 except ValueError:
-                    reset = None
+                    until = None
             if _from_network(response):
-                self._exhaust("graphql", reset)
+                self._exhaust("graphql", until)
 
     def _split_graphql(self, batch: list[str], why: str) -> None:
         """A query that failed as a whole: ask again in halves (smaller queries finish in time), then REST."""
@@ -701,7 +727,7 @@ def repo_report(entry: Entry, details: Mapping[str, str | None] | None = None) -
         info = head.repo or RepoInfo(full_name=head.target or head.url, status="unchecked")
         subpaths = sorted({l.subpath for l in links if l.subpath})
         sources = list(dict.fromkeys(l.source for l in links if l.source))
-        detail = next((details.get((l.target or "").casefold()) for l in links if details.get((l.target or "").casefold())), None)
+        detail = next((d for d in (details.get((l.target or "").casefold()) for l in links) if d), None)
         if head.repo is None and detail is None:
             detail = "not looked up"
         rows.append({
@@ -740,7 +766,8 @@ class GitHubEnricher:
     name = "github"
     services = frozenset({"github"})
 
-    def __init__(self, *, token: str | None = _FROM_SETTINGS, graphql: bool = True, ttl: timedelta | float = DEFAULT_TTL):
+    def __init__(self, *, token: str | None = _FROM_SETTINGS, graphql: bool = True,
+                 ttl: timedelta | float = DEFAULT_TTL):
         self._token, self.graphql, self.ttl = token, graphql, ttl
         self.client: GitHubClient | None = None  # the last run's client (request counts, rate state)
 
@@ -751,7 +778,8 @@ class GitHubEnricher:
         if not names or SERVICE not in ctx.only:
             for entry in entries:
                 if entry.github_links:
-                    ctx.report(entry).repos = repo_report(entry, {l.target.casefold(): "not looked up (github not in --only)"
+                    why = "not looked up (github not in --only)"
+                    ctx.report(entry).repos = repo_report(entry, {l.target.casefold(): why
                                                                   for l in entry.github_links if l.target})
                 ctx.on_progress(self.name, 1)
             return
@@ -767,7 +795,8 @@ class GitHubEnricher:
                 result = client.repo(link.target)
                 link.repo = replace(result.info, topics=list(result.info.topics))
                 details[link.target.casefold()] = result.detail
-                if result.status == "unchecked" and ctx.http.offline and (result.detail or "").startswith("offline"):
+                if (result.status == "unchecked" and ctx.http.offline and result.outage is not None
+                        and result.outage.kind is OutageKind.OFFLINE_MISS):
                     offline_misses += 1
             _entry_problems(entry)
             ctx.report(entry).repos = repo_report(entry, details)
@@ -775,7 +804,8 @@ class GitHubEnricher:
         for message in client.notices:
             ctx.notice(message)
         if offline_misses:
-            ctx.notice(f"offline: {offline_misses} GitHub repositor{'y' if offline_misses == 1 else 'ies'} not in the cache left unchecked")
+            repositories = "repository" if offline_misses == 1 else "repositories"
+            ctx.notice(f"offline: {offline_misses} GitHub {repositories} not in the cache left unchecked")
 
 
 def _entry_problems(entry: Entry) -> None:
@@ -786,7 +816,8 @@ def _entry_problems(entry: Entry) -> None:
     seen = {p.code for p in entry.problems}
     info = code.repo
     if info.status == "dead" and "dead-code-repo" not in seen:
-        entry.problem("dead-code-repo", f"code repository {code.target} not found on GitHub (deleted, private, or not yet published)")
+        entry.problem("dead-code-repo", f"code repository {code.target} not found on GitHub "
+                                        "(deleted, private, or not yet published)")
     elif info.status == "blocked" and "blocked-code-repo" not in seen:
         entry.problem("blocked-code-repo", f"code repository {code.target} is blocked on GitHub")
     elif info.status == "renamed" and "renamed-code-repo" not in seen:

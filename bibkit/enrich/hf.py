@@ -25,11 +25,12 @@ from ..config import Settings
 from ..http import HttpError, HttpLayer, RateLimited, ServicePolicy
 from ..links import normalize_arxiv_id
 from ..model import PartialDate
+from ..outcomes import Service
 from .atom import parse_iso
 
 __all__ = ["HfClient", "HfPaper", "hf_policy", "paper_from_json"]
 
-SERVICE = "hf"
+SERVICE = Service.HF
 EXPIRE = timedelta(days=1)
 #: HF caps ``q`` at 250 characters
 MAX_QUERY = 250
@@ -53,7 +54,10 @@ _WINDOW = re.compile(r"(?:^|;)\s*t\s*=\s*(\d+)")
 
 
 def reset_in(response: Any) -> float | None:
-    """Seconds until HF's rate-limit window resets, from ``RateLimit: "api";r=0;t=<seconds>`` (HF sends no Retry-After)."""
+    """Seconds until HF's rate-limit window resets, from ``RateLimit: "api";r=0;t=<seconds>``.
+
+    HF sends no Retry-After.
+    """
     match = _WINDOW.search(response.headers.get("RateLimit") or "")
     return float(match.group(1)) if match else None
 
@@ -125,7 +129,8 @@ def paper_from_json(data: Any) -> HfPaper | None:
     """An :class:`HfPaper` from a flat paper object or a ``{paper: …}`` wrapper; ``None`` if unusable."""
     if not isinstance(data, dict):
         return None
-    inner = data.get("paper") if isinstance(data.get("paper"), dict) else data
+    nested = data.get("paper")
+    inner: dict[str, Any] = nested if isinstance(nested, dict) else data
     raw_id = _s(inner.get("id"))
     found = normalize_arxiv_id(raw_id) if raw_id else None
     if not found:
@@ -135,7 +140,8 @@ def paper_from_json(data: Any) -> HfPaper | None:
         name = _s(a.get("name")) if isinstance(a, dict) else _s(a)
         if name:
             authors.append(name)
-    keywords = [k for k in (_s(x) for x in (inner.get("ai_keywords") or [])) if k] if isinstance(inner.get("ai_keywords"), list) else []
+    raw_keywords = inner.get("ai_keywords")
+    keywords = [k for k in (_s(x) for x in raw_keywords) if k] if isinstance(raw_keywords, list) else []
     stars = inner.get("githubStars")
     upvotes = inner.get("upvotes")
     org = inner.get("organization") or data.get("organization")

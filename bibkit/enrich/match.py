@@ -45,13 +45,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable, NamedTuple, Sequence
+from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
 from ..model import Entry, Person
 from ..names import parse_plain_name
+from ..normalize.latex import GREEK_LETTERS
 from ..normalize.text import normalize_name, normalize_title
 
 __all__ = [
@@ -98,12 +99,9 @@ _DIGIT = re.compile(r"\d")
 _MATH = re.compile(r"\$([^$]{1,80})\$")
 _MACRO = re.compile(r"\\([A-Za-z]+)\s*")
 _SUBSCRIPT = re.compile(r"(?<=[^\W\d_])_(?=[\d{])")
-#: TeX's Greek letter macros, rendered (arXiv writes ``$\\pi_0$``, a pasted page shows ``π0``)
-_GREEK = dict(zip(
-    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi pi rho sigma tau "
-    "upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega".split(),
-    "αβγδεεζηθθικλμνξπρστυφφχψωΓΔΘΛΞΠΣΥΦΨΩ",
-))
+#: TeX's Greek letter macros, rendered (arXiv writes ``$\\pi_0$``, a pasted page shows ``π0``); variant
+#: letters (ϵ/ε, ϕ/φ) compare equal once :func:`normalize_title` has applied NFKC
+_GREEK = GREEK_LETTERS
 
 
 # --------------------------------------------------------------------------- evidence
@@ -123,7 +121,8 @@ class Evidence:
         return cls(entry.title, entry.abstract, tuple(_family(p) for p in entry.authors), entry.year)
 
     @classmethod
-    def from_names(cls, title: str | None, abstract: str | None, names: Iterable[str], year: int | None = None) -> "Evidence":
+    def from_names(cls, title: str | None, abstract: str | None, names: Iterable[str],
+                   year: int | None = None) -> "Evidence":
         """From natural-order author names ("Damai Dai", "DeepSeek-AI"), as arXiv and HF give them."""
         return cls(title, abstract, tuple(_family(parse_plain_name(n)) for n in names if n and n.strip()), year)
 
@@ -334,7 +333,7 @@ class Pick(NamedTuple):
     tie: bool = False
 
 
-def pick(judged: Sequence[tuple[Any, Verdict]], key=lambda c: c) -> Pick:
+def pick(judged: Sequence[tuple[Any, Verdict]], key: Callable[[Any], Any] = lambda c: c) -> Pick:
     """The one accepted candidate, or no winner and the reason.
 
     ``judged`` pairs candidates with verdicts; ``key`` gives a candidate's

@@ -24,7 +24,19 @@ from typing import Any, Iterable
 from ..config import Settings
 from ..http import HttpLayer, ServicePolicy
 from ..links import find_arxiv_ids, normalize_doi
-from .webapi import Batch, FailureKind, ServiceFailure, as_int, as_list, as_str, failure_for_status, json_body, send
+from ..outcomes import Outage
+from .webapi import (
+    Batch,
+    as_dict,
+    as_int,
+    as_list,
+    as_str,
+    json_body,
+    outage_for_status,
+    send,
+    takes_service_down,
+    unreadable,
+)
 
 __all__ = ["OpenAlexClient", "OpenAlexWork", "PublishedLocation", "openalex_policy", "SERVICE", "DOI_BATCH"]
 
@@ -71,7 +83,7 @@ def _location(raw: Any) -> tuple[PublishedLocation | None, list[str]]:
         return None, []
     url = as_str(raw.get("landing_page_url"))
     arxiv = [a for a, _v in find_arxiv_ids(url or "")] if url and "arxiv.org" in url.lower() else []
-    source = raw.get("source") if isinstance(raw.get("source"), dict) else {}
+    source = as_dict(raw.get("source"))
     name, kind = as_str(source.get("display_name")), (as_str(source.get("type")) or "").lower() or None
     if arxiv or kind not in _PUBLISHED_SOURCES or (name and "arxiv" in name.lower()):
         return None, arxiv
@@ -131,21 +143,18 @@ class OpenAlexClient:
             if self.settings.contact:
                 params["mailto"] = self.settings.contact
             response = send(self.client, "GET", "works", params=params)
-            if isinstance(response, ServiceFailure):
-                out.failure = out.failure or response
-                if response.service_down:
+            if not isinstance(response, Outage) and response.status_code != 200:
+                response = outage_for_status(SERVICE, response) or response
+                if not isinstance(response, Outage):
+                    log.info("OpenAlex rejected a lookup: HTTP %s", response.status_code)
+                    continue
+            data = response if isinstance(response, Outage) else json_body(SERVICE, response)
+            if not isinstance(data, (dict, Outage)):
+                data = unreadable(SERVICE, "no result list")
+            if isinstance(data, Outage):
+                out.failure = out.failure or data
+                if takes_service_down(data):
                     return out
-                continue
-            if response.status_code != 200:
-                failure = failure_for_status(SERVICE, response)
-                out.failure = out.failure or failure
-                if failure.service_down:
-                    return out
-                continue
-            data = json_body(SERVICE, response)
-            if isinstance(data, ServiceFailure) or not isinstance(data, dict):
-                out.failure = out.failure or (data if isinstance(data, ServiceFailure) else ServiceFailure(
-                    SERVICE, FailureKind.BAD_RESPONSE, "OpenAlex sent no result list"))
                 continue
             lowered = {a.lower(): a for a in chunk}
             for raw in as_list(data.get("results")):

@@ -35,8 +35,17 @@ from typing import Any, Iterable
 from ..normalize.text import normalize_title
 from .crossref import CrossrefWork
 from .dblp import DblpHit
-from .match import (ABSTRACT_CONTRADICTS, ABSTRACT_SAME, MARGIN, TITLE_MATCH, Evidence, abstract_similarity, author_overlap,
-                    title_similarity, verify)
+from .match import (
+    ABSTRACT_CONTRADICTS,
+    ABSTRACT_SAME,
+    MARGIN,
+    TITLE_MATCH,
+    Evidence,
+    abstract_similarity,
+    author_overlap,
+    title_similarity,
+    verify,
+)
 from .s2 import S2Paper
 from .venues import VenueTable, is_workshop
 
@@ -216,7 +225,8 @@ class Judgement:
 
     def as_dict(self) -> dict[str, Any]:
         return {"accepted": self.accepted, "confidence": round(self.confidence, 4), "reason": self.reason,
-                "scores": {k: round(v, 4) for k, v in self.scores.items()}, **({"renamed": True} if self.renamed else {})}
+                "scores": {k: round(v, 4) for k, v in self.scores.items()},
+                **({"renamed": True} if self.renamed else {})}
 
 
 def judge(preprint: Evidence, candidate: Published, *, also: Evidence | None = None) -> Judgement:
@@ -255,7 +265,8 @@ def judge(preprint: Evidence, candidate: Published, *, also: Evidence | None = N
     if verdict.accepted:
         confidence = verdict.score if not linked else max(verdict.score, 0.95)
         renamed = t < TITLE_MATCH  # accepted on the abstract: the same paper under a new title
-        why = "the same abstract (published under another title)" if renamed else f"title and authors agree ({verdict.path})"
+        why = "the same abstract (published under another title)" if renamed else \
+            f"title and authors agree ({verdict.path})"
         return Judgement(True, min(confidence, 1.0), why, scores, renamed=renamed)
     if also is not None:
         via = verify(also, ev)

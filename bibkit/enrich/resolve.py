@@ -44,13 +44,25 @@ from typing import Callable, Iterable, Sequence, TypeVar
 from ..http import HttpError, OfflineMiss, RateLimited, ServiceUnavailable
 from ..links import extract_links, find_arxiv_ids, normalize_arxiv_id
 from ..model import Entry, LinkKind
+from ..outcomes import EntryStatus, Outage, OutageKind
 from .apply import apply_arxiv, apply_hf
 from .arxiv import ArxivClient, ArxivQueryError, transient_status
 from .atom import ArxivRecord, AtomError
 from .base import Candidate, EnrichContext, EntryReport
 from .hf import HfClient, HfPaper
-from .match import (ABSTRACT_CONTRADICTS, AMBIGUOUS, TITLE_MATCH, Evidence, Verdict, abstract_similarity,
-                    extra_title_words, pick, title_similarity, verify, versions_agree)
+from .match import (
+    ABSTRACT_CONTRADICTS,
+    AMBIGUOUS,
+    TITLE_MATCH,
+    Evidence,
+    Verdict,
+    abstract_similarity,
+    extra_title_words,
+    pick,
+    title_similarity,
+    verify,
+    versions_agree,
+)
 from .query import abstract_clause, any_of, title_clause, title_words_clause
 
 __all__ = ["ArxivResolver", "STEPS", "RESOLVABLE_TYPES", "UNTRUSTED_ID_SOURCES", "NOT_LOOKED_UP"]
@@ -80,7 +92,7 @@ MAX_QUERY_CHARS = 4000
 HF_LIMIT = 10
 #: candidates listed per entry in the report
 REPORT_CANDIDATES = 3
-#: the reason of entries no service could be asked about (the CLI counts them instead of listing them)
+#: how the reason of an entry no service could be asked about begins (its outcome is EntryStatus.NOT_LOOKED_UP)
 NOT_LOOKED_UP = "not looked up"
 
 
@@ -135,7 +147,7 @@ class ArxivResolver:
         self.on_plan = on_plan or (lambda service, n: None)
         self.arxiv: ArxivClient | None = None
         self.hf: HfClient | None = None
-        self.down: dict[str, str] = {}
+        self.down: dict[str, Outage] = {}  # service -> why it is not asked any more this run
         self.offline_misses = 0
 
     # ================================================================== entry point
@@ -176,7 +188,7 @@ class ArxivResolver:
         report = ctx.report(entry)
         report.listing_title = entry.title
         if entry.entry_type not in RESOLVABLE_TYPES and not entry.ids.arxiv:
-            report.status, report.reason = "skipped", f"a {entry.entry_type} is not looked up on arXiv"
+            report.outcome, report.reason = EntryStatus.SKIPPED, f"a {entry.entry_type} is not looked up on arXiv"
             return None
         work = _Work(entry, report, Evidence.from_entry(entry))
         own = self._own_id(entry)
@@ -186,7 +198,7 @@ class ArxivResolver:
         else:
             work.text_ids = self._text_ids(entry)
             if not (entry.title or entry.abstract or work.text_ids):
-                report.status, report.reason = "unresolved", "no title, abstract or identifier to look up"
+                report.outcome, report.reason = EntryStatus.UNRESOLVED, "no title, abstract or identifier to look up"
                 return None
         return work
 
@@ -256,7 +268,7 @@ class ArxivResolver:
                 judged.record = judged.record or previous.record
                 judged.hf = judged.hf or previous.hf
             work.judged[arxiv_id] = judged
-        else:
+        elif previous is not None:
             previous.record = previous.record or rec
             previous.hf = previous.hf or hf
         return judged
@@ -277,18 +289,18 @@ class ArxivResolver:
 
     # ================================================================== services
 
-    def _service_failed(self, service: str, exc: Exception, ctx: EnrichContext) -> None:
-        label = {"arxiv": "arXiv", "hf": "Hugging Face"}.get(service, service)
+    def _service_failed(self, service: str, exc: HttpError, ctx: EnrichContext) -> None:
+        """Stop asking ``service`` this run; record the outage once (the notice is rendered from it)."""
         if service in self.down:
             return
-        if isinstance(exc, RateLimited):
-            message = f"{label} rate limit reached ({exc}); entries not yet looked up were left as they were — rerun later"
-        else:
-            message = f"{label} unreachable ({exc}); entries not yet looked up were left as they were"
-        self.down[service] = message
-        ctx.notice(message)
+        outage = exc.outage
+        self.down[service] = outage
+        later = " — rerun later" if _limited(outage) else ""
+        ctx.outage(outage, f"{_headline(outage)} ({outage.describe()}); entries not yet looked up were left as they "
+                           f"were{later}")
 
-    def _ask_hf(self, call: Callable[[HfClient], _T], w: _Work, ctx: EnrichContext, what: str) -> tuple[bool, _T | None]:
+    def _ask_hf(self, call: Callable[[HfClient], _T], w: _Work, ctx: EnrichContext,
+                what: str) -> tuple[bool, _T | None]:
         """One Hugging Face call under the run-wide rules: ``(still_up, answer or None)``.
 
         An offline miss is counted, one entry's failure becomes that entry's
@@ -318,7 +330,7 @@ class ArxivResolver:
         before = len(self.arxiv.problems)
         records = self.arxiv.fetch(ids)
         for problem in self.arxiv.problems[before:]:
-            if problem.message.startswith("offline"):
+            if problem.outage is not None and problem.outage.kind is OutageKind.OFFLINE_MISS:
                 self.offline_misses += 1
             log.info("arXiv: %s: %s", problem.arxiv_id, problem.message)
         if self.arxiv.failure is not None:
@@ -399,7 +411,8 @@ class ArxivResolver:
         self.on_plan("hf", len(todo))
         for w in todo:
             title = w.entry.title or ""
-            up, results = self._ask_hf(lambda hf: hf.search(title, limit=HF_LIMIT), w, ctx, "search")
+            # the lambda runs inside _ask_hf, in this iteration (B023 cannot see that)
+            up, results = self._ask_hf(lambda hf: hf.search(title, limit=HF_LIMIT), w, ctx, "search")  # noqa: B023
             if not up:
                 break
             if results is None:
@@ -431,8 +444,9 @@ class ArxivResolver:
             hf_ev = Evidence.from_names(w.hf.title, w.hf.summary, w.hf.authors)
             rec_ev = Evidence.from_names(rec.title, rec.summary, rec.author_names) if rec else None
             on_abstract = (w.judged[w.hf.id].verdict.path or "").endswith("abstract") if w.hf.id in w.judged else False
-            if rec is not None and (verify(w.evidence, rec_ev).accepted or verify(hf_ev, rec_ev).accepted
-                                    or (on_abstract and versions_agree(hf_ev, rec_ev))):
+            if rec is not None and rec_ev is not None and (
+                    verify(w.evidence, rec_ev).accepted or verify(hf_ev, rec_ev).accepted
+                    or (on_abstract and versions_agree(hf_ev, rec_ev))):
                 w.record = rec
                 self._judge(w, rec, None, STEP_HF)
                 continue
@@ -441,7 +455,8 @@ class ArxivResolver:
             w.done, w.step, w.hf, w.confidence = False, None, None, None
             if judged is not None:
                 judged.verdict.accepted = False
-                judged.verdict.reason = "arXiv's record for HF's id does not match" if rec else "arXiv did not confirm HF's id"
+                judged.verdict.reason = ("arXiv's record for HF's id does not match" if rec
+                                         else "arXiv did not confirm HF's id")
                 judged.verdict.score = judged.candidate.score = min(judged.candidate.score, AMBIGUOUS)
 
     # ================================================================== steps 3-4: arXiv search
@@ -457,8 +472,7 @@ class ArxivResolver:
         else:
             clauses = [(w, abstract_clause(w.entry.abstract, n=3) or title_words_clause(w.entry.title)) for w in todo]
             per_query, per_result = self.abstracts_per_query, RESULTS_PER_ABSTRACT
-        clauses = [(w, c) for w, c in clauses if c]
-        chunks = _chunks(clauses, per_query, MAX_QUERY_CHARS)
+        chunks = _chunks([(w, c) for w, c in clauses if c], per_query, MAX_QUERY_CHARS)
         self.on_plan("arxiv", len(chunks))
         try:
             for chunk in chunks:
@@ -530,7 +544,7 @@ class ArxivResolver:
             ranked = sorted(w.judged.values(), key=lambda j: -j.candidate.score)
             rep.candidates = [j.candidate for j in ranked[:REPORT_CANDIDATES]]
             if w.done and w.step and (w.record is not None or w.hf is not None):
-                rep.status, rep.resolved_by = "resolved", w.step
+                rep.outcome, rep.resolved_by = EntryStatus.RESOLVED, w.step
                 rep.confidence = w.confidence if w.confidence is not None else 1.0
                 rep.reason = None
                 if w.record is not None:
@@ -547,7 +561,7 @@ class ArxivResolver:
             twin = (best is not None and best.candidate.scores.get("title", 0.0) >= TITLE_MATCH
                     and not extra_title_words(w.entry.title, best.candidate.title))
             if w.ambiguous or twin or (best is not None and best.candidate.score >= AMBIGUOUS):
-                rep.status = "ambiguous"
+                rep.outcome = EntryStatus.AMBIGUOUS
                 rep.confidence = best.candidate.score if best else None
                 if w.ambiguous and w.reason:
                     rep.reason = w.reason
@@ -562,44 +576,54 @@ class ArxivResolver:
                 if w.own_id:
                     rep.arxiv_id = w.own_id
             else:
-                rep.status = "unresolved"
                 rep.confidence = best.candidate.score if best else None
-                rep.reason = w.reason if w.own_id else self._why_unresolved(w, best)
                 if w.own_id:
-                    rep.arxiv_id = w.own_id
+                    rep.outcome, rep.reason, rep.arxiv_id = EntryStatus.UNRESOLVED, w.reason, w.own_id
+                else:
+                    rep.outcome, rep.reason = self._why_unresolved(w, best)
 
-    def _why_unresolved(self, w: _Work, best: _Judged | None) -> str:
+    def _why_unresolved(self, w: _Work, best: _Judged | None) -> tuple[EntryStatus, str]:
         if best is not None:
-            why = f"no convincing match (best {best.candidate.arxiv_id}, {best.candidate.score:.2f}: {best.verdict.reason})"
+            why = (f"no convincing match (best {best.candidate.arxiv_id}, {best.candidate.score:.2f}: "
+                   f"{best.verdict.reason})")
         elif w.searched:
             why = "no search result resembled the record"
         else:
-            down = [self.down[s].split(" (")[0] for s in ("hf", "arxiv") if s in self.down]
+            down = [_headline(self.down[s]) for s in ("hf", "arxiv") if s in self.down]
             cause = "; ".join(down) or ("offline and not in the cache" if self.offline_misses else "no service allowed")
-            return f"{NOT_LOOKED_UP} ({cause})"
+            return EntryStatus.NOT_LOOKED_UP, f"{NOT_LOOKED_UP} ({cause})"
         missed = [s for s in ("hf", "arxiv") if s in self.down]
         if missed and not w.searched.issuperset({STEP_TITLE, STEP_ABSTRACT}):
-            why += "; " + self.down[missed[0]].split(" (")[0]
-        return why
+            why += "; " + _headline(self.down[missed[0]])
+        return EntryStatus.UNRESOLVED, why
 
     def _hf_extras(self, works: list[_Work], ctx: EnrichContext) -> None:
         """HF's code repository and keywords for papers resolved without HF (one call each, cached)."""
         if self.hf is None:
             return
         # entries read from HF's own JSON already carry what HF knows
-        todo = [w for w in works if w.report.status == "resolved" and w.hf is None and w.report.arxiv_id
+        todo = [w for w in works if w.report.outcome is EntryStatus.RESOLVED and w.hf is None and w.report.arxiv_id
                 and not (w.entry.ids.hf_paper and w.entry.provenance.get("ids.hf_paper", None) is not None
                          and w.entry.provenance["ids.hf_paper"].source == "hf" and w.step == STEP_INPUT)]
         if todo:
             self.on_plan("hf", len(todo))
         for w in todo:
             arxiv_id = w.report.arxiv_id or ""
-            up, paper = self._ask_hf(lambda hf: hf.paper(arxiv_id), w, ctx, "lookup")
+            up, paper = self._ask_hf(lambda hf: hf.paper(arxiv_id), w, ctx, "lookup")  # noqa: B023 (called at once)
             if not up:
                 break
             if paper is not None:
                 w.hf = paper
                 apply_hf(w.entry, paper, w.report, confidence=w.report.confidence or 1.0)
+
+
+def _limited(outage: Outage) -> bool:
+    return outage.kind in (OutageKind.RATE_LIMITED, OutageKind.QUOTA_EXHAUSTED)
+
+
+def _headline(outage: Outage) -> str:
+    """"arXiv unreachable" / "Hugging Face rate limit reached": the start of every message about an outage."""
+    return f"{outage.label} {'rate limit reached' if _limited(outage) else 'unreachable'}"
 
 
 def _rank(verdict: Verdict) -> tuple[int, bool, float]:

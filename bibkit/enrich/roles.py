@@ -97,7 +97,7 @@ def assign_roles(entry: Entry) -> Link | None:
         winner = best[2]
         winner.role, winner.evidence = "primary", best[0].evidence
     repo = (winner.target or "").casefold() if winner else None
-    for judgement, _, link in judged:
+    for _judgement, _, link in judged:
         if link is winner:
             continue
         if winner is not None and (link.target or "").casefold() == repo:

@@ -36,7 +36,19 @@ from typing import Any, Iterable
 from ..config import Settings
 from ..http import HttpLayer, ServicePolicy
 from ..links import normalize_arxiv_id, normalize_doi
-from .webapi import Batch, FailureKind, ServiceFailure, as_int, as_list, as_str, failure_for_status, json_body, send
+from ..outcomes import Outage
+from .webapi import (
+    Batch,
+    as_dict,
+    as_int,
+    as_list,
+    as_str,
+    json_body,
+    outage_for_status,
+    send,
+    takes_service_down,
+    unreadable,
+)
 
 __all__ = ["S2Client", "S2Paper", "s2_policy", "MAX_BATCH", "FIELDS", "SERVICE", "is_arxiv_venue"]
 
@@ -121,14 +133,14 @@ def parse_paper(raw: Any, arxiv_id: str | None = None) -> S2Paper | None:
     """An :class:`S2Paper` from one batch element; ``None`` for ``null`` or a record without an arXiv id."""
     if not isinstance(raw, dict):
         return None
-    ext = raw.get("externalIds") if isinstance(raw.get("externalIds"), dict) else {}
+    ext = as_dict(raw.get("externalIds"))
     found = normalize_arxiv_id(as_str(ext.get("ArXiv")) or "") if ext.get("ArXiv") else None
     arxiv = found[0] if found else arxiv_id
     if not arxiv:
         return None
-    venue = raw.get("publicationVenue") if isinstance(raw.get("publicationVenue"), dict) else {}
+    venue = as_dict(raw.get("publicationVenue"))
     names = [as_str(venue.get("name"))] + [as_str(n) for n in as_list(venue.get("alternate_names"))]
-    journal = raw.get("journal") if isinstance(raw.get("journal"), dict) else {}
+    journal = as_dict(raw.get("journal"))
     doi = normalize_doi(as_str(ext.get("DOI")) or "")
     if doi and doi.lower().startswith("10.48550/"):
         doi = None  # arXiv's DataCite DOI: the preprint itself
@@ -171,26 +183,31 @@ class S2Client:
         for i in range(0, len(wanted), self.batch_size):
             chunk = wanted[i:i + self.batch_size]
             got = self._batch(chunk)
-            if isinstance(got, ServiceFailure):
+            if isinstance(got, Outage):
                 out.failure = out.failure or got
-                if got.service_down:
+                if takes_service_down(got):
                     return out
                 continue
             out.found.update(got)
         return out
 
-    def _batch(self, chunk: list[str]) -> dict[str, S2Paper] | ServiceFailure:
+    def _batch(self, chunk: list[str]) -> dict[str, S2Paper] | Outage:
         response = send(self.client, "POST", "paper/batch", params={"fields": FIELDS},
                         json={"ids": [f"ARXIV:{a}" for a in chunk]})
-        if isinstance(response, ServiceFailure):
+        if isinstance(response, Outage):
             return response
         if response.status_code != 200:
-            return failure_for_status(SERVICE, response)
+            # 400: the batch itself is refused (a field or an id the API rejects): nothing to learn from it
+            outage = outage_for_status(SERVICE, response)
+            if outage is None:
+                log.info("Semantic Scholar refused a batch: HTTP %s", response.status_code)
+                return {}
+            return outage
         data = json_body(SERVICE, response)
-        if isinstance(data, ServiceFailure):
+        if isinstance(data, Outage):
             return data
         if not isinstance(data, list):
-            return ServiceFailure(SERVICE, FailureKind.BAD_RESPONSE, "Semantic Scholar sent no list of papers")
+            return unreadable(SERVICE, "no list of papers")
         out: dict[str, S2Paper] = {}
         wanted = set(chunk)
         positional = len(data) == len(chunk)

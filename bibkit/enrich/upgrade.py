@@ -48,10 +48,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 from ..model import Entry, PartialDate
 from ..normalize.text import normalize_title
+from ..outcomes import EntryStatus, Outage, OutageKind, Prefer, Service, UpgradeStatus, VenueStyle
+from ..record import UpgradeReport
 from .apply import user_owned
 from .base import EnrichContext, EntryReport
 from .crossref import CrossrefClient, CrossrefWork
@@ -61,23 +63,24 @@ from .match import TITLE_MATCH, Evidence, title_similarity, verify
 from .openalex import OpenAlexClient
 from .published import Judgement, Published, choose, from_crossref, from_dblp, from_s2, judge
 from .s2 import S2Client, S2Paper, is_arxiv_venue
-from .venues import STYLES, VenueHint, VenueTable, load_venues
-from .webapi import LABELS, FailureKind, ServiceFailure
+from .venues import VenueHint, VenueTable, load_venues
+from .webapi import takes_service_down
 
-__all__ = ["PublishedVersions", "PREFER", "SERVICES", "UPGRADED", "NOT_LOOKED_UP_UPGRADE"]
+__all__ = ["PublishedVersions", "SERVICES", "cites_arxiv", "venue_pinned"]
 
 log = logging.getLogger("bibkit.upgrade")
 
-SERVICES = frozenset({"crossref", "s2", "dblp", "openalex"})
-PREFER = ("published", "preprint")
-#: the report status of an entry cited at its published version
-UPGRADED = "upgraded"
-NOT_LOOKED_UP_UPGRADE = "not looked up"
+SERVICES: frozenset[str] = frozenset({Service.CROSSREF, Service.S2, Service.DBLP, Service.OPENALEX})
+#: the environment variable holding each service's key (a refused key is worth naming)
+_KEYS: dict[str, str] = {Service.S2: "S2_API_KEY", Service.OPENALEX: "OPENALEX_API_KEY"}
 #: entry types that stand for "a preprint": an arXiv paper of one of these may be upgraded
 _PREPRINT_TYPES = frozenset({"preprint", "misc", "online", "unpublished", "article", "techreport", "report"})
 #: fields that, holding a real value in an input .bib, pin the entry's venue
 _VENUE_FIELDS = ("journal", "booktitle", "publisher", "volume", "number", "pages")
 _VENUE_EXTRA = ("journaltitle", "eventtitle", "howpublished", "organization", "institution", "school", "series")
+#: DOI registration agencies by Crossref's id for them (``/works/{doi}/agency``)
+_AGENCIES = {"datacite": "DataCite", "medra": "mEDRA", "jalc": "JaLC", "kisti": "KISTI", "cnki": "CNKI",
+             "op": "the Publications Office of the EU", "airiti": "Airiti", "istic": "ISTIC"}
 #: candidates listed per entry in the report
 REPORT_CANDIDATES = 3
 
@@ -164,17 +167,17 @@ class PublishedVersions:
 
     name = "upgrade"
     services = SERVICES
+    venues: VenueTable  # the bundled table and the config file's [[venues]], loaded when the step runs
+    ctx: EnrichContext
 
-    def __init__(self, *, prefer: str = "published", venue_style: str = "full", upgrade: bool = True,
-                 venues: VenueTable | None = None, on_plan: Callable[[str, int], None] | None = None):
-        if prefer not in PREFER:
-            raise ValueError(f"prefer must be one of {', '.join(PREFER)}, not {prefer!r}")
-        if venue_style not in STYLES:
-            raise ValueError(f"venue_style must be one of {', '.join(STYLES)}, not {venue_style!r}")
-        self.prefer, self.style, self.upgrade = prefer, venue_style, upgrade
-        self.venues = venues
+    def __init__(self, *, prefer: Prefer | str = Prefer.PUBLISHED, venue_style: VenueStyle | str = VenueStyle.FULL,
+                 upgrade: bool = True, venues: VenueTable | None = None,
+                 on_plan: Callable[[str, int], None] | None = None):
+        self.prefer, self.style = Prefer(prefer), VenueStyle(venue_style)  # ValueError for anything else
+        self.upgrade = upgrade
+        self._venues = venues
         self.on_plan = on_plan or (lambda service, n: None)
-        self.failures: dict[str, ServiceFailure] = {}  # service -> the failure that took it out of the run
+        self.down: dict[str, Outage] = {}  # service -> the outage that took it out of the run
         self.offline_misses = 0
         self.crossref: CrossrefClient | None = None
         self.s2: S2Client | None = None
@@ -188,7 +191,7 @@ class PublishedVersions:
         if not allowed:
             return
         self.ctx = ctx
-        self.venues = self.venues or load_venues(ctx.settings)
+        self.venues = self._venues or load_venues(ctx.settings)
         if "crossref" in allowed:
             self.crossref = CrossrefClient(ctx.http, ctx.settings)
         if "s2" in allowed:
@@ -229,25 +232,25 @@ class PublishedVersions:
             return None
         if not entry.ids.arxiv:
             return None
-        if report.status == "ambiguous":
-            report.upgrade = {"status": "skipped", "reason": "the arXiv identifier itself is in doubt"}
+
+        def skip(status: UpgradeStatus, reason: str) -> _Job | None:
+            entry.record.upgrade = UpgradeReport(status, reason)
             return None
+
+        if report.status is EntryStatus.AMBIGUOUS:
+            return skip(UpgradeStatus.SKIPPED, "the arXiv identifier itself is in doubt")
         if not entry.authors:
-            report.upgrade = {"status": "skipped", "reason": "no authors to compare a published version with"}
-            return None
+            return skip(UpgradeStatus.SKIPPED, "no authors to compare a published version with")
         pinned = venue_pinned(entry)
         if pinned:
-            report.upgrade = {"status": "pinned", "reason": f"the input's {pinned!r} field pins the venue"}
             self._no_preprint_doi(entry, report)
-            return None
+            return skip(UpgradeStatus.PINNED, f"the input's {pinned!r} field pins the venue")
         type_prov = entry.provenance.get("entry_type")
         from_arxiv = type_prov is not None and type_prov.source in ("arxiv", "crossref", "s2", "dblp")
         if entry.entry_type not in _PREPRINT_TYPES and not from_arxiv:
-            report.upgrade = {"status": "skipped", "reason": f"already a {entry.entry_type}"}
-            return None
+            return skip(UpgradeStatus.SKIPPED, f"already a {entry.entry_type}")
         if entry.entry_type == "article" and entry.journal and not _arxiv_marker(entry.journal) and not from_arxiv:
-            report.upgrade = {"status": "skipped", "reason": "already a journal article"}
-            return None
+            return skip(UpgradeStatus.SKIPPED, "already a journal article")
         text = " ".join(t for t in (entry.meta.get("journal_ref"), entry.meta.get("arxiv_comment")) if t)
         job = _Job(entry, report, Evidence.from_entry(entry), entry.ids.arxiv, hints=self.venues.hints(text))
         if not cites_arxiv(entry):
@@ -273,26 +276,36 @@ class PublishedVersions:
     # ================================================================== services
 
     def _usable(self, service: str) -> bool:
-        return getattr(self, service) is not None and service not in self.failures
+        return getattr(self, service) is not None and service not in self.down
 
-    def _failed(self, failure: ServiceFailure | None) -> None:
-        """Record a failure: count offline misses; a service that is down is reported once and skipped."""
-        if failure is None:
+    def _failed(self, outage: Outage | None) -> None:
+        """Record a service's trouble: an offline miss is counted; any other outage is reported once
+        (:meth:`EnrichContext.outage`: it decides ``network_ok``) and the service is skipped for the rest of
+        the run — the other services still answer for it."""
+        if outage is None:
             return
-        if failure.kind is FailureKind.OFFLINE:
+        if not takes_service_down(outage):
             self.offline_misses += 1
             return
-        if not failure.service_down or failure.service in self.failures:
-            log.info("%s", failure.message)
+        service = str(outage.service)
+        if service in self.down:
             return
-        self.failures[failure.service] = failure
-        if failure.kind is FailureKind.RATE_LIMITED:
-            tail = "published versions not yet looked up there were left as they were — rerun later"
-        elif failure.kind is FailureKind.REFUSED:
-            tail = "check its API key; published versions were looked up without it"
+        self.down[service] = outage
+        label, what = outage.label, outage.describe()
+        if outage.kind in (OutageKind.RATE_LIMITED, OutageKind.QUOTA_EXHAUSTED):
+            message = f"{label} rate limit reached ({what}); published versions not yet looked up there were " \
+                      "left as they were — rerun later"
+        elif outage.kind is OutageKind.REFUSED:
+            key = _KEYS.get(service)
+            check = f"check {key}; " if key and self._key_set(service) else ""
+            message = f"{label} {what}; {check}published versions were looked up without it"
         else:
-            tail = "published versions were looked up without it"
-        self.ctx.notice(f"{failure.message}; {tail}")
+            message = f"{label} unavailable ({what}); published versions were looked up without it"
+        self.ctx.outage(outage, message)
+
+    def _key_set(self, service: str) -> bool:
+        settings = self.ctx.settings
+        return bool(settings.s2_api_key if service == Service.S2 else settings.openalex_api_key)
 
     def _semantic_scholar(self, jobs: list[_Job]) -> None:
         if not self._usable("s2"):
@@ -351,10 +364,8 @@ class PublishedVersions:
     def _fetch(self, jobs: list[_Job], doi_entries: list[Entry]) -> dict[str, CrossrefWork]:
         """One batched Crossref lookup for every DOI a record or a hint names."""
         if not self._usable("crossref"):
-            if doi_entries:
-                for entry in doi_entries:
-                    rep = self.ctx.report(entry)
-                    rep.status, rep.reason = "unresolved", f"{NOT_LOOKED_UP_UPGRADE} (Crossref not available)"
+            for entry in doi_entries:
+                self._not_looked_up(self.ctx.report(entry))
             return {}
         assert self.crossref is not None
         known = {c.doi.lower() for j in jobs for c in j.candidates.values() if c.doi and c.source == "crossref"}
@@ -403,7 +414,8 @@ class PublishedVersions:
                 self._unknown_doi(entry, report, doi)
                 continue
             apply_crossref(entry, work, report, self.venues, self.style)
-            report.status, report.resolved_by, report.confidence, report.reason = "resolved", "crossref-doi", 1.0, None
+            report.outcome, report.resolved_by, report.confidence, report.reason = \
+                EntryStatus.RESOLVED, "crossref-doi", 1.0, None
             report.title = entry.title
             targets = work.related("is-preprint-of")
             if self.upgrade and work.type == "posted-content" and targets and entry.authors:
@@ -413,14 +425,21 @@ class PublishedVersions:
                 jobs.append(job)
         return jobs
 
+    def _not_looked_up(self, report: EntryReport) -> None:
+        """A DOI record Crossref could not be asked about (down, or offline without a cached answer)."""
+        down = self.down.get(Service.CROSSREF)
+        report.outcome = EntryStatus.NOT_LOOKED_UP
+        report.reason = f"Crossref not available ({down.describe()})" if down is not None else \
+            "offline and not in the cache" if self.offline_misses else "Crossref not asked"
+
     def _unknown_doi(self, entry: Entry, report: EntryReport, doi: str) -> None:
-        if "crossref" in self.failures or self.crossref is None:
-            report.status, report.reason = "unresolved", f"{NOT_LOOKED_UP_UPGRADE} (Crossref not available)"
+        if not self._usable("crossref") or self.crossref is None:
+            self._not_looked_up(report)
             return
         agency = self.crossref.agency(doi)
-        if isinstance(agency, ServiceFailure):
+        if isinstance(agency, Outage):
             self._failed(agency)
-            report.status, report.reason = "unresolved", f"Crossref has no record of {doi} ({agency.message})"
+            self._not_looked_up(report)
             return
         if agency is None:
             message = f"DOI {doi} is not registered (Crossref and its registration-agency lookup do not know it)"
@@ -429,12 +448,11 @@ class PublishedVersions:
             message = f"Crossref has no metadata for {doi} although it registered it"
             code = "unknown-doi"
         else:
-            label = {"datacite": "DataCite", "medra": "mEDRA", "jalc": "JaLC", "kisti": "KISTI", "cnki": "CNKI",
-                     "op": "the Publications Office of the EU", "airiti": "Airiti", "istic": "ISTIC"}.get(agency, agency)
+            label = _AGENCIES.get(agency, agency)
             message = f"DOI {doi} is registered with {label}, not Crossref: its metadata was not looked up"
             code = "doi-not-crossref"
         entry.problem(code, message, "warning")
-        report.status, report.reason = "unresolved", message
+        report.outcome, report.reason = EntryStatus.UNRESOLVED, message
 
     def _preprint_targets(self, jobs: list[_Job]) -> None:
         """Fetch the publications non-arXiv preprints name (``is-preprint-of``), in one batch."""
@@ -486,7 +504,7 @@ class PublishedVersions:
         stand_in = next((c for c in job.candidates.values() if c.source == "s2"), None)
         if stand_in is None:
             return
-        for key, cand in list(job.candidates.items()):
+        for cand in list(job.candidates.values()):
             if cand.source != "dblp" or not _same_venue(stand_in, cand, self.venues):
                 continue
             ev = cand.evidence()
@@ -526,15 +544,15 @@ class PublishedVersions:
                 if not self._usable(service):
                     continue
                 result = self._search_dblp(job) if service == "dblp" else self._search_crossref(job)
-                if isinstance(result, ServiceFailure):
+                if isinstance(result, Outage):
                     self._failed(result)
-                    if result.service_down:
+                    if takes_service_down(result):
                         continue  # that service is out for the run: the other one, for this paper and the rest
                     break
                 job.searched.append(service)
                 break
 
-    def _search_dblp(self, job: _Job) -> ServiceFailure | None:
+    def _search_dblp(self, job: _Job) -> Outage | None:
         assert self.dblp is not None
         title = job.entry.title or ""
         if job.s2 is not None and job.s2.title:
@@ -542,17 +560,17 @@ class PublishedVersions:
             if similarity < TITLE_MATCH:
                 title = job.s2.title  # Semantic Scholar knows the paper under another (the published?) title
         hits = self.dblp.search(query_for(title))
-        if isinstance(hits, ServiceFailure):
+        if isinstance(hits, Outage):
             return hits
         for hit in hits:
             job.add(from_dblp(hit, "dblp-search", self.venues))
         return None
 
-    def _search_crossref(self, job: _Job) -> ServiceFailure | None:
+    def _search_crossref(self, job: _Job) -> Outage | None:
         assert self.crossref is not None
         first = job.entry.authors[0].last if job.entry.authors else ""
         works = self.crossref.search(f"{job.entry.title or ''} {first}".strip(), rows=5, from_year=job.evidence.year)
-        if isinstance(works, ServiceFailure):
+        if isinstance(works, Outage):
             return works
         for work in works:
             job.add(from_crossref(work, "crossref-search"))
@@ -561,40 +579,33 @@ class PublishedVersions:
     # ================================================================== outcome
 
     def _finish(self, job: _Job) -> None:
-        report = job.report
+        entry = job.entry
         ranked = sorted(job.judged, key=lambda cj: (not cj[1].accepted, -cj[1].confidence))
         candidates = [{**c.summary(), **j.as_dict()} for c, j in ranked[:REPORT_CANDIDATES]]
         looked = [s for s in ("s2", "openalex", "crossref", "dblp") if getattr(self, s) is not None]
         if job.winner is None:
-            down = [LABELS[s] for s in looked if s in self.failures]
+            down = [self.down[s].label for s in looked if s in self.down]
             if job.tie:
-                status, reason = "ambiguous", job.reason
+                status, reason = UpgradeStatus.AMBIGUOUS, job.reason
             elif not job.candidates and not job.searched and (down or self.offline_misses):
-                status = NOT_LOOKED_UP_UPGRADE
+                status = UpgradeStatus.NOT_LOOKED_UP
                 reason = f"{', '.join(down)} not available" if down else "offline and not in the cache"
             else:
-                status, reason = "none", job.reason if job.judged else "no published version found"
-            report.upgrade = {"status": status, "reason": reason, "candidates": candidates}
+                status, reason = UpgradeStatus.NONE, job.reason if job.judged else "no published version found"
+            entry.record.upgrade = UpgradeReport(status, reason, candidates=candidates)
             return
         cand, verdict = job.winner
-        apply = self.prefer == "published" and job.keep is None
-        info: dict[str, Any] = {
-            "status": UPGRADED if apply else "found",
-            "kind": cand.kind, "venue": cand.container, "year": cand.year, "doi": cand.doi,
-            "source": cand.source, "found_by": sorted(cand.found_by), "confidence": round(verdict.confidence, 4),
-            "reason": verdict.reason, "candidates": candidates,
-        }
-        if verdict.renamed:
-            info["renamed"] = True
-            info["published_title"] = cand.title
-        if cand.workshop:
-            info["workshop"] = True
-        if job.keep:
-            info["kept"] = job.keep
-        report.upgrade = info
+        apply = self.prefer is Prefer.PUBLISHED and job.keep is None
+        entry.record.upgrade = UpgradeReport(
+            UpgradeStatus.UPGRADED if apply else UpgradeStatus.FOUND, verdict.reason,
+            kind=cand.kind, venue=cand.container, year=cand.year, doi=cand.doi, source=cand.source,
+            found_by=sorted(cand.found_by), confidence=verdict.confidence, candidates=candidates,
+            renamed=verdict.renamed, published_title=cand.title if verdict.renamed else None,
+            workshop=cand.workshop, kept=job.keep, preprint_doi=job.preprint_doi,
+        )
         if apply:
             self._apply(job, cand, verdict)
-        elif self.prefer == "preprint":
+        elif self.prefer is Prefer.PREPRINT:
             self._back_to_preprint(job)
 
     def _apply(self, job: _Job, cand: Published, verdict: Judgement) -> None:
@@ -607,6 +618,8 @@ class PublishedVersions:
         if kind == "incollection" and not cand.publisher:
             kind = "inproceedings"  # BibTeX's @incollection needs a publisher
         name = venue.name(self.style, cand.year) if venue is not None else cand.container
+        upgrade = entry.record.upgrade
+        assert upgrade is not None  # set by _finish
 
         def put(field_name: str, value: Any) -> None:
             # forced: a .bib entry gets here only when its venue fields are empty or say "arXiv"
@@ -638,19 +651,15 @@ class PublishedVersions:
         if cand.year:  # the publication's date replaces the preprint's (a venue year has no arXiv day)
             put("date", PartialDate(cand.year, cand.month))
         if (entry.ids.doi or None) != (cand.doi or None):
-            preprint_doi = entry.ids.doi if is_arxiv_doi(entry.ids.doi) else None
+            if is_arxiv_doi(entry.ids.doi) and not upgrade.preprint_doi:
+                upgrade.preprint_doi = entry.ids.doi
             entry.set_id("doi", cand.doi, source, confidence, detail)
             report.fields_set["ids.doi"] = {"source": source, "confidence": round(confidence, 4), "detail": detail,
                                             **({"cleared": True} if cand.doi is None else {})}
-            if preprint_doi:
-                entry.meta["preprint_doi"] = preprint_doi
-        if job.preprint_doi:
-            entry.meta["preprint_doi"] = job.preprint_doi
         if verdict.renamed and cand.title and not user_owned(entry, "title") and \
                 normalize_title(cand.title) != normalize_title(entry.title):
-            entry.meta.setdefault("preprint_title", entry.title)
+            upgrade.preprint_title = entry.title
             set_field(entry, report, "title", cand.title, source=source, confidence=confidence, detail=detail)
-        entry.meta["published"] = {k: v for k, v in (job.report.upgrade or {}).items() if k != "candidates"}
 
     def _back_to_preprint(self, job: _Job) -> None:
         """``prefer="preprint"``: undo a venue arXiv's own journal reference made of the entry."""
@@ -673,17 +682,3 @@ def _same_venue(a: Published, b: Published, venues: VenueTable) -> bool:
     if va is not None and va is vb:
         return True
     return bool(a.container) and normalize_title(a.container) == normalize_title(b.container)
-
-
-def upgrade_totals(reports: Iterable[EntryReport]) -> dict[str, int]:
-    """Counts for the run summary: upgraded, published version found (not applied), ambiguous."""
-    out = {"upgraded": 0, "found": 0, "ambiguous": 0}
-    for r in reports:
-        status = (r.upgrade or {}).get("status")
-        if status == UPGRADED:
-            out["upgraded"] += 1
-        elif status == "found":
-            out["found"] += 1
-        elif status == "ambiguous":
-            out["ambiguous"] += 1
-    return out

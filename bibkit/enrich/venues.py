@@ -46,7 +46,8 @@ _ORD_WORD = re.compile(
     r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|"
     r"fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth|fortieth|"
     r"fiftieth|sixtieth|seventieth|eightieth|ninetieth)\b", re.IGNORECASE)
-_FILLER = re.compile(r"^(?:the\s+)?(?:proceedings\s+of\s+(?:the\s+)?)?|\bannual\b|\bvolume\s+\d+\b.*$|\bpart\s+[ivxlc]+\b.*$")
+_FILLER = re.compile(r"^(?:the\s+)?(?:proceedings\s+of\s+(?:the\s+)?)?|\bannual\b|\bvolume\s+\d+\b.*$"
+                     r"|\bpart\s+[ivxlc]+\b.*$")
 _WORKSHOP = re.compile(r"\bworkshops?\b|\btiny papers\b|\bstudent research\b|\bdemo(?:nstration)?s? track\b",
                        re.IGNORECASE)
 #: words before a venue in an arXiv comment that mean "not (yet) published there"

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..config import load_settings
 from ..model import Document
 from .citekeys import DEFAULT_FORMULA, FormulaError, KeyChange, assign_keys, compile_formula
 from .dedupe import Merge, merge_duplicates
@@ -72,8 +73,6 @@ def normalise(doc: Document, *, key_format: str | None = None, dedupe: bool = Tr
     after enrichment has added authors and years).
     """
     if key_format is None:
-        from ..config import load_settings
-
         key_format = load_settings().citekey_format
     formula = compile_formula(key_format)
     result = NormaliseResult(key_format=formula.source)

@@ -109,7 +109,8 @@ def _letters(part: list[_Unit]) -> list[tuple[str, bool]]:
             if u.text.isalpha():
                 out.append((u.text, True))
         elif u.kind == _GROUP:
-            out.extend((c, False) for c in decode(u.text) if c.isalpha())
+            if not _braced_math(u.text):  # {$…$} is what protecting math gives: letterless, like math itself
+                out.extend((c, False) for c in decode(u.text) if c.isalpha())
         elif u.kind == _SPECIAL:
             # BibTeX changes the case of a special character's letters, but never of its
             # control sequence names: {\"U} is exposed, {\ss} and {\LaTeX} are not
@@ -118,6 +119,11 @@ def _letters(part: list[_Unit]) -> list[tuple[str, bool]]:
         elif u.kind == _WORD:
             pass  # a command name: letters, but not text (handled by _hazard)
     return out
+
+
+def _braced_math(group: str) -> bool:
+    """``{$…$}``: one math span alone in a brace group."""
+    return group.startswith("{$") and group.endswith("$}") and math_end(group, 1) == len(group) - 2
 
 
 def _has_digit(part: list[_Unit]) -> bool:

@@ -59,7 +59,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Iterator
 
-from ..model import Entry, Person, Problem
+from ..model import MONTH_ABBREVIATIONS, Entry, Person, Problem
 from .text import fold_ascii, normalize_title
 
 __all__ = [
@@ -296,12 +296,11 @@ def _f_shortyear(s: _State) -> str:
     return "" if y is None else f"{y % 100:02d}"
 
 
-_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
 
 def _f_month(s: _State) -> str:
     d = s.entry.date
-    return _MONTHS[d.month - 1] if d and d.month else ""
+    return MONTH_ABBREVIATIONS[d.month - 1] if d and d.month else ""
 
 
 def _f_shorttitle(s: _State, n: int = 3, m: int = 0) -> str:
@@ -809,7 +808,7 @@ class KeyChange:
                 "source": str(self.entry.origin) if self.entry.origin else None}
 
 
-def _content_order(entry: Entry) -> tuple:
+def _content_order(entry: Entry) -> tuple[Any, ...]:
     """A total order over entries by their own data, used to decide who keeps a bare key.
 
     Older works first (the date), then identifiers, then title and authors, then a

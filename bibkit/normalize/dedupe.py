@@ -33,7 +33,7 @@ from typing import Any, Callable
 
 from rapidfuzz import fuzz
 
-from ..model import Document, Entry, Person, Provenance
+from ..model import Document, Entry, Person, Provenance, arxiv_id_of_doi
 from .text import normalize_name, normalize_title
 
 __all__ = ["Merge", "merge_duplicates", "same_first_author"]
@@ -41,7 +41,6 @@ __all__ = ["Merge", "merge_duplicates", "same_first_author"]
 #: abstracts of one work (listing vs arXiv, v1 vs v3) score well above this; different works well below
 ABSTRACT_SIMILARITY = 65.0
 
-_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
 _SCALARS = ("title", "abstract", "journal", "booktitle", "publisher", "volume", "number", "pages", "url", "note",
             "primary_class")
 _ID_FIELDS = ("arxiv", "arxiv_version", "doi", "hf_paper", "isbn", "issn", "pmid")
@@ -85,14 +84,14 @@ class Merge:
 def _arxiv_of(e: Entry) -> str | None:
     if e.ids.arxiv:
         return e.ids.arxiv.casefold()
-    m = _ARXIV_DOI.match(e.ids.doi or "")
-    return re.sub(r"v\d+$", "", m.group(1)).casefold() if m else None
+    inside = arxiv_id_of_doi(e.ids.doi)
+    return re.sub(r"v\d+$", "", inside).casefold() if inside else None
 
 
 def _journal_doi(e: Entry) -> str | None:
     """The DOI unless it is arXiv's own DataCite DOI (which is the arXiv ID in disguise)."""
     doi = (e.ids.doi or "").strip().casefold()
-    return doi if doi and not _ARXIV_DOI.match(doi) else None
+    return doi if doi and arxiv_id_of_doi(doi) is None else None
 
 
 def _first_author(e: Entry) -> Person | None:
@@ -147,7 +146,7 @@ def _label(e: Entry, key_of: Callable[[Entry], str] | None) -> str:
 def _differs(a: Any, b: Any) -> bool:
     if isinstance(a, str) and isinstance(b, str):
         return normalize_title(a) != normalize_title(b) if len(a) < 2000 else a.strip() != b.strip()
-    return a != b
+    return bool(a != b)
 
 
 def _absorb(kept: Entry, other: Entry, merge: Merge, label: str) -> None:
@@ -205,7 +204,7 @@ def _absorb(kept: Entry, other: Entry, merge: Merge, label: str) -> None:
             setattr(kept.ids, name, theirs)
             kept.provenance[f"ids.{name}"] = provenance(f"ids.{name}")
             merge.filled.append(f"ids.{name}")
-        elif name == "doi" and _ARXIV_DOI.match(str(mine)) and not _ARXIV_DOI.match(str(theirs)):
+        elif name == "doi" and arxiv_id_of_doi(str(mine)) and arxiv_id_of_doi(str(theirs)) is None:
             kept.ids.doi = theirs  # the journal DOI beats arXiv's DataCite DOI
             kept.provenance["ids.doi"] = provenance("ids.doi")
             merge.filled.append("ids.doi")
@@ -315,7 +314,8 @@ def merge_duplicates(doc: Document, *, key_of: Callable[[Entry], str] | None = N
             register(e)
             continue
         label = _label(e, key_of)
-        merge = Merge(kept=target, merged=e, reasons=tuple(reasons), merged_key=e.key or (key_of(e) if key_of else None))
+        merged_key = e.key or (key_of(e) if key_of else None)
+        merge = Merge(kept=target, merged=e, reasons=tuple(reasons), merged_key=merged_key)
         _absorb(target, e, merge, label)
         register(target)  # the kept entry may have gained identifiers
         removed.add(id(e))

@@ -165,6 +165,11 @@ _MATH_SYMBOLS: list[tuple[str, str]] = [
     ("sqsubseteq", "⊑"), ("sqsupseteq", "⊒"), ("smile", "⌣"), ("frown", "⌢"), ("lhd", "⊲"), ("rhd", "⊳"),
 ]
 
+#: TeX's Greek letter macros and the characters they print — the one Greek table (title matching uses it too).
+#: As TeX draws them: ``\epsilon`` is the lunate ϵ and ``\varepsilon`` the ε of running Greek text, ``\phi``
+#: is ϕ and ``\varphi`` φ, so ``ε`` → ``\varepsilon`` → ``ε`` round-trips, and so does ``ϵ``.
+GREEK_LETTERS: dict[str, str] = {n: c for n, c in _MATH_SYMBOLS if unicodedata.name(c, "").startswith("GREEK")}
+
 #: commands whose only job is formatting: dropped, their argument (if any) kept
 _FORMATTING = frozenset(
     """

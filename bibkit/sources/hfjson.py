@@ -125,7 +125,9 @@ def _parse_jsonl(body: str) -> list[tuple[Any, int]]:
 
 
 def _is_paper(obj: Any) -> bool:
-    return isinstance(obj, dict) and (isinstance(obj.get("paper"), dict) or "id" in obj and ("title" in obj or "summary" in obj))
+    if not isinstance(obj, dict):
+        return False
+    return isinstance(obj.get("paper"), dict) or "id" in obj and ("title" in obj or "summary" in obj)
 
 
 def looks_like_hf_json(text: str) -> bool:
@@ -178,8 +180,9 @@ def _user(value: Any) -> str | None:
 
 
 def _entry(obj: dict[str, Any], location: SourceLocation, index: int) -> Entry:
-    paper = obj.get("paper") if isinstance(obj.get("paper"), dict) else obj
-    wrapper = obj if paper is not obj else {}
+    inner = obj.get("paper")
+    paper: dict[str, Any] = inner if isinstance(inner, dict) else obj
+    wrapper: dict[str, Any] = obj if paper is not obj else {}
     entry = Entry(entry_type="preprint", origin=location)
     entry.provenance["entry_type"] = Provenance(SOURCE, 1.0, str(location))
     entry.meta["hf_index"] = index
@@ -227,7 +230,8 @@ def _entry(obj: dict[str, Any], location: SourceLocation, index: int) -> Entry:
         entry.add_link(link)
     if summary:
         for link in extract_links(summary, "abstract"):
-            if link.kind is LinkKind.GITHUB and any(l.kind is LinkKind.GITHUB and l.role == "primary" for l in entry.links):
+            has_primary = any(l.kind is LinkKind.GITHUB and l.role == "primary" for l in entry.links)
+            if link.kind is LinkKind.GITHUB and has_primary:
                 # HF's githubRepo is the better witness: an abstract's "only repository" guess yields to it
                 if link.evidence == "only repository in abstract" and not any(l.key == link.key for l in entry.links):
                     link.role, link.evidence = None, None

@@ -13,6 +13,7 @@ a token that is no identifier is a problem naming its line — an error with
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 from urllib.parse import quote
 
 from ..errors import InputError
@@ -30,25 +31,12 @@ _LABEL = re.compile(r"^(?:arxiv|doi|url|id|hf|paper)\s*:?$", re.IGNORECASE)
 _GLUE_PREFIX = re.compile(r"\b(arxiv|doi)\s*:\s+", re.IGNORECASE)
 
 
-class Identifier(tuple):
+class Identifier(NamedTuple):
     """``(kind, value, version)``: kind ``arxiv`` (value = base id), ``doi`` or ``hf`` (value = arXiv id)."""
 
-    __slots__ = ()
-
-    def __new__(cls, kind: str, value: str, version: int | None = None) -> "Identifier":
-        return super().__new__(cls, (kind, value, version))
-
-    @property
-    def kind(self) -> str:
-        return self[0]
-
-    @property
-    def value(self) -> str:
-        return self[1]
-
-    @property
-    def version(self) -> int | None:
-        return self[2]
+    kind: str
+    value: str
+    version: int | None = None
 
 
 def parse_identifier(token: str) -> Identifier | None:

@@ -38,13 +38,14 @@ broken at the wrap width).
 
 from __future__ import annotations
 
+import enum
 import math
 import re
 from dataclasses import dataclass
 
 from ..errors import InputError
 from ..links import canonical_link, extract_links, normalize_arxiv_id
-from ..model import Document, Entry, LinkKind, PartialDate, Person, Problem, Provenance, SourceLocation
+from ..model import MONTH_NUMBERS, Document, Entry, LinkKind, PartialDate, Person, Problem, Provenance, SourceLocation
 from ..bibnames import OTHERS, is_others
 from ..names import parse_name_list, parse_plain_name
 
@@ -165,7 +166,7 @@ _MONTH = (
     r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
-_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+_MONTHS = MONTH_NUMBERS
 _DATE_PATTERNS = (
     re.compile(r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?" + _MONTH
                + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{4}))?", re.IGNORECASE),
@@ -404,11 +405,20 @@ class _Line:
     others: int = 0
 
 
+class SegmentLabel(enum.StrEnum):
+    """What a segment of a listing is (the values are the one-letter labels the grammar uses)."""
+
+    TITLE = "T"
+    ABSTRACT = "A"
+    AUTHORS = "U"
+    UNPLACEABLE = "J"
+
+
 @dataclass(slots=True)
 class _Seg:
     start: int
     end: int  # exclusive
-    label: str  # T (title) | A (abstract) | U (authors) | J (unplaceable)
+    label: SegmentLabel
 
 
 # costs of the listing grammar (see module docstring); shape costs are computed per paragraph
@@ -1067,7 +1077,7 @@ def _segment(model: _Model) -> list[_Seg]:
         ptr = back[j][state]
         assert ptr is not None, "segmentation lost its way"
         i, prev_state, label = ptr
-        segs.append(_Seg(i, j, label))
+        segs.append(_Seg(i, j, SegmentLabel(label)))
         j, state = i, prev_state
     segs.reverse()
     return segs

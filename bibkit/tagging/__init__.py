@@ -1,7 +1,7 @@
 """Batch tagging: rules from a TOML file plus automatic tags, applied to entries.
 
-The one function the pipeline calls (``bibkit tag``, ``bibkit build``, and
-later ``zotero-bridge tag`` on entries mapped back from Zotero items)::
+The one function the application layer calls (``bibkit tag``, ``bibkit build``,
+and ``zotero-bridge tag`` on entries mapped back from Zotero items)::
 
     from bibkit.tagging import load_rules, tag_document
     rules = load_rules("tags.toml")              # validates everything first (InputError: file, line, what)
@@ -14,7 +14,9 @@ order, then the automatic ones; nothing is added twice in any letter case.
 Matching always sees the tags an entry had *before* the run, so the result
 does not depend on rule order.  With ``apply=False`` nothing is changed and
 the result says what would be added (``--dry-run``, and planning a Zotero
-update).  The rules-file format is documented in :mod:`bibkit.tagging.rules`.
+update).  Each entry's record keeps the tags the run added
+(``entry.record.tags_added``).  The rules-file format is documented in
+:mod:`bibkit.tagging.rules`.
 """
 
 from __future__ import annotations
@@ -25,14 +27,15 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from ..model import Document, Entry
+from ..reporting import entry_summary
 from .auto import AutoTagOptions, auto_tags, normalize_keyword, plan_keywords
 from .engine import Engine
-from .rules import Rule, RuleSet, RulesError, load_rules, parse_rules
+from .rules import Rule, RulesError, RuleSet, load_rules, parse_rules
 from .tags import add_tags, tag_problem
 
 __all__ = [
     "AutoTagOptions", "EntryTagging", "Engine", "Rule", "RuleSet", "RulesError", "TagCount", "TagResult",
-    "load_rules", "normalize_keyword", "parse_rules", "tag_document", "tag_entries", "tag_problem",
+    "load_rules", "normalize_keyword", "parse_rules", "resolve_options", "tag_document", "tag_entries", "tag_problem",
 ]
 
 
@@ -53,8 +56,6 @@ class EntryTagging:
         return [reason for t, reason in self.decided if t == tag]
 
     def as_dict(self) -> dict[str, Any]:
-        from ..pipeline import entry_summary
-
         out = entry_summary(self.entry)
         out.update({
             "tags_before": list(self.before),
@@ -103,9 +104,8 @@ class TagResult:
         for et in self.entries:
             seen: set[str] = set()
             for tag, reason in et.decided:
-                row = rows.get(tag)
-                if row is None:
-                    row = auto_rows.setdefault(tag, TagCount(tag, []))
+                found = rows.get(tag)
+                row = found if found is not None else auto_rows.setdefault(tag, TagCount(tag, []))
                 if reason not in row.sources and not reason.startswith("rule "):
                     row.sources.append(reason)
                 if tag not in seen:
@@ -135,6 +135,13 @@ class TagResult:
             "entries": [e.as_dict() for e in self.entries],
             "skipped_auto_tags": [{"key": e.key, "tag": t, "reason": why} for e, t, why in self.skipped],
         }
+
+
+def resolve_options(rules: RuleSet | None, **overrides: Any) -> AutoTagOptions:
+    """The automatic-tag options in force: the rules file's ``[auto]`` (or defaults), then ``overrides``
+    (``None`` values are ignored, so unset command-line flags change nothing)."""
+    base = rules.auto if rules is not None else AutoTagOptions()
+    return base.with_overrides(**overrides)
 
 
 def tag_entries(
@@ -205,6 +212,7 @@ def _tag_entries(items: list[Entry], rules: RuleSet | None, auto: AutoTagOptions
                     if tag.casefold() not in present:
                         present.add(tag.casefold())
                         et.added.append(tag)
+        entry.record.tags_added = et.added
         add(et)
     return result
 

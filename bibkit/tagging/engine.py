@@ -41,9 +41,15 @@ from typing import Any, Callable, Sequence
 
 from ..model import Entry
 from .auto import has_code
+from .regexes import (
+    boundary_searcher,
+    case_folded,
+    guard_literals,
+    literal_start,
+    strip_leading_boundary,
+    word_start_literals,
+)
 from .rules import All, AnyOf, Author, Category, Condition, HasCode, Not, Regex, Rule, Tagged, Words, Year
-from .regexes import (boundary_searcher, case_folded, guard_literals, literal_start, strip_leading_boundary,
-                      word_start_literals)
 from .tokens import ASCII_BYTES, WORD, find_phrase
 
 _TITLE, _ABSTRACT = 1, 2
@@ -208,9 +214,9 @@ class Engine:
         if isinstance(cond, Regex):
             return self._regex_expr(cond), 20
         if isinstance(cond, (All, AnyOf)):
-            parts = sorted((self._expr(child) for child in cond.children), key=lambda ec: ec[1])
+            ordered = sorted((self._expr(child) for child in cond.children), key=lambda ec: ec[1])
             joiner = " and " if isinstance(cond, All) else " or "
-            return "(" + joiner.join(e for e, _ in parts) + ")", sum(c for _, c in parts)
+            return "(" + joiner.join(e for e, _ in ordered) + ")", sum(c for _, c in ordered)
         if isinstance(cond, Not):
             inner, cost = self._expr(cond.child)
             return f"(not {inner})", cost

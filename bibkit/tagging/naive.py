@@ -9,13 +9,12 @@ is the baseline ``bench/tag.py`` measures the engine against.
 
 from __future__ import annotations
 
-import re
 from typing import Sequence
 
 from ..model import Entry
 from .auto import has_code
-from .tokens import find_phrase
 from .rules import All, AnyOf, Author, Category, Condition, HasCode, Not, Regex, Rule, Tagged, Words, Year
+from .tokens import find_phrase
 
 
 class NaiveTagger:
@@ -23,18 +22,6 @@ class NaiveTagger:
 
     def __init__(self, rules: Sequence[Rule]):
         self.rules = list(rules)
-        self._regex: dict[int, list[re.Pattern[str]]] = {}
-        for rule in self.rules:
-            self._compile(rule.condition)
-
-    def _compile(self, cond: Condition) -> None:
-        if isinstance(cond, (Words, Author)):
-            self._regex[id(cond)] = [t.regex for t in cond.terms]
-        elif isinstance(cond, (All, AnyOf)):
-            for child in cond.children:
-                self._compile(child)
-        elif isinstance(cond, Not):
-            self._compile(cond.child)
 
     def match(self, entry: Entry, tags_before: frozenset[str] | None = None) -> list[int]:
         """Indexes (into ``rules``) of the rules the entry meets, in order."""
@@ -45,13 +32,13 @@ class NaiveTagger:
     def evaluate(self, cond: Condition, entry: Entry, tags_before: frozenset[str]) -> bool:
         if isinstance(cond, Words):
             texts = [_field(entry, f).lower() for f in cond.fields]
-            return any(find_phrase(rx, text) for rx in self._regex[id(cond)] for text in texts)
+            return any(find_phrase(rx, text) for rx in (t.regex for t in cond.terms) for text in texts)
         if isinstance(cond, Regex):
             texts = [_field(entry, f) for f in cond.fields]
             return any(rx.search(text) for rx in cond.patterns for text in texts)
         if isinstance(cond, Author):
             names = [p.display().lower() for p in entry.authors]
-            return any(find_phrase(rx, name) for rx in self._regex[id(cond)] for name in names)
+            return any(find_phrase(rx, name) for rx in (t.regex for t in cond.terms) for name in names)
         if isinstance(cond, Category):
             cats = [entry.primary_class] if cond.primary_only else [entry.primary_class, *entry.categories]
             return any(cond.matches(c) for c in cats if c)

@@ -468,6 +468,7 @@ class _Parser:
         parts: list[Condition] = []
         for key, value in table.items():
             here = where + (key,)
+            cond: Condition | None
             if key in _WORD_KEYS:
                 cond = self.parse_words(value, here, label, key, _WORD_KEYS[key])
             elif key in _REGEX_KEYS:

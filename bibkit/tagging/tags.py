@@ -54,15 +54,8 @@ def tag_problem(tag: object) -> str | None:
 
 
 def add_tags(entry: Entry, tags: Iterable[str]) -> list[str]:
-    """Append the tags the entry does not have yet (ignoring case); return those added."""
-    present = {t.casefold() for t in entry.tags} if entry.tags else set()
-    added: list[str] = []
-    append = entry.tags.append
-    for tag in tags:
-        folded = tag.casefold()
-        if folded in present:
-            continue
-        present.add(folded)
-        append(tag)
-        added.append(tag)
-    return added
+    """Append the tags the entry does not have yet (ignoring case); return those added.
+
+    The rule itself is :meth:`bibkit.model.Entry.add_tags` (one copy, shared with duplicate merging).
+    """
+    return entry.add_tags(tags)

@@ -199,7 +199,8 @@ def parse_search_query(query: str) -> Node | Leaf:
         if tok[0] == "(":
             take()
             inner = disjunction()
-            if peek() is None or peek()[0] != ")":
+            closing = peek()
+            if closing is None or closing[0] != ")":
                 raise QuerySyntaxError("unbalanced parentheses")
             take()
             return inner
@@ -221,7 +222,7 @@ def parse_search_query(query: str) -> Node | Leaf:
 
     def disjunction() -> Node | Leaf:
         left = conjunction()
-        while peek() is not None and peek()[0] == "op" and peek()[1] == "OR":
+        while (nxt := peek()) is not None and nxt[0] == "op" and nxt[1] == "OR":
             take()
             left = Node("OR", left, conjunction())
         return left
@@ -323,7 +324,7 @@ class _Writer:
         self.legacy = legacy
 
     def el(self, parent: etree._Element | None, ns: str, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
-        nsmap = None
+        nsmap: dict[str | None, str] | None = None
         if self.legacy and ns != ATOM:
             nsmap = {"opensearch" if ns == OPENSEARCH else "arxiv": ns}
         if parent is None:

@@ -257,7 +257,7 @@ class ScholarlyWorld:
     @staticmethod
     def _dblp_authors(names: list[str]) -> dict[str, Any]:
         people = []
-        for i, name in enumerate(names):
+        for name in names:
             text = name + (" 0001" if _h(name) % 11 == 0 else "")  # DBLP's disambiguation suffix
             people.append({"@pid": f"{_h(name) % 300:03d}/{_h(name, 'pid') % 9000}", "text": text})
         return {"author": people[0] if len(people) == 1 else people}

@@ -24,11 +24,11 @@ def write(doc: Document, to: str = "bibtex", *, ascii: bool = False, code_note: 
     """
     fmt = to.lower().replace("_", "-")
     if fmt in ("bibtex", "biblatex"):
-        from .bibtex import write as write_bib
+        from .bibtex import write as write_bib  # lazy, for start-up time: a BibTeX run never loads the JSON writer
 
         return write_bib(doc, dialect=fmt, ascii=ascii, code_note=code_note)
     if fmt in ("csl-json", "csljson", "csl"):
-        from .csljson import write as write_csl
+        from .csljson import write as write_csl  # lazy, for start-up time: and a CSL run not the BibTeX one
 
         return write_csl(doc)
     raise ValueError(f"unknown output format {to!r} (expected one of {', '.join(FORMATS)})")

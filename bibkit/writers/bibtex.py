@@ -51,10 +51,7 @@ import re
 from typing import Callable
 
 from ..bibnames import format_bibtex_names, is_others
-from ..model import Document, Entry, Problem, RawBlock
-from ..normalize.casing import protect
-from ..normalize.latex import encode, escape_strays, to_ascii, unencodable
-from ..sources.bibfile import (
+from ..bibsyntax import (
     MONTH_MACROS,
     github_value,
     group_value,
@@ -62,6 +59,9 @@ from ..sources.bibfile import (
     parse_expression,
     raw_value,
 )
+from ..model import Document, Entry, Problem, RawBlock
+from ..normalize.casing import protect
+from ..normalize.latex import encode, escape_strays, to_ascii, unencodable
 
 __all__ = ["write", "format_entry", "output_type", "DIALECTS"]
 

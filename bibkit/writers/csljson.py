@@ -29,6 +29,7 @@ from typing import Any
 
 from ..bibnames import is_others
 from ..model import Document, Entry, Person
+from ..normalize.citekeys import assign_keys
 
 __all__ = ["write", "entry_to_csl", "CSL_TYPES"]
 
@@ -187,8 +188,6 @@ def _keys(entries: list[Entry]) -> list[str | None]:
     (a CSL item without an ``id`` is useless to pandoc), leaving the document untouched."""
     if all(e.key for e in entries):
         return [e.key for e in entries]
-    from ..normalize.citekeys import assign_keys
-
     copies = [replace(e, problems=[], meta=dict(e.meta)) for e in entries]
     assign_keys(copies)
     return [c.key for c in copies]

@@ -311,7 +311,7 @@ class FakeZotero:
                     name = stored.get("filename") or stored.get("title") or "file"
                     core.save_file(item, file, str(name))
                 if fulltext is not None:
-                    ft = {"content": fulltext} if isinstance(fulltext, str) else dict(fulltext)
+                    ft: dict[str, Any] = {"content": fulltext} if isinstance(fulltext, str) else dict(fulltext)
                     self.store.set_fulltext(item.id, str(ft.pop("content")), ft, version)
             return item.key
 

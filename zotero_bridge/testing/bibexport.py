@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+
 from .latex import escape_latex, protect_case
 from .schema import Schema
 from .store import Item

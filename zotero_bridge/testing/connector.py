@@ -219,7 +219,8 @@ class Connector:
         lib, coll = core.save_target()
         if not lib.editable:
             return compact_json(500, {"libraryEditable": False})
-        raw_items = data.get("items") if isinstance(data.get("items"), list) else []
+        given = data.get("items")
+        raw_items: list[Any] = given if isinstance(given, list) else []
         saved: list[tuple[TranslatedItem, Item]] = []
         try:
             with core.store.transaction():

@@ -103,7 +103,7 @@ def merge_extra(extra: str, lines: list[str]) -> str:
 
 def normalize_creators(raw: Any, item_type: ItemType) -> list[dict[str, str]]:
     """Creators as Zotero stores them: a valid creatorType (invalid ones become the primary type), two-field or single-field."""
-    creators = []
+    creators: list[dict[str, str]] = []
     if not isinstance(raw, list):
         return creators
     for c in raw:

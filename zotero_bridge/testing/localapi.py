@@ -16,8 +16,18 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode
 
 from .bibexport import export_biblatex, export_bibtex, export_ris
 from .core import ZoteroCore
-from .query import (DATE_SORTS, ITEM_SORTS, QueryError, matches_q, matches_terms, parse_alternatives, parse_since,
-                    q_words, searchable, sort_key)
+from .query import (
+    DATE_SORTS,
+    ITEM_SORTS,
+    QueryError,
+    matches_q,
+    matches_terms,
+    parse_alternatives,
+    parse_since,
+    q_words,
+    searchable,
+    sort_key,
+)
 from .render import RenderContext, collection_json, group_json, item_json, search_json, tag_json
 from .schema import humanize
 from .server import Call, Endpoint, plain
@@ -308,7 +318,7 @@ class LocalAPI:
                 haystack = searchable(item, self.core.schema, "everything" if name != "quicksearch-titleCreatorYear"
                                       else "titleCreatorYear", citation_key=True)
             else:
-                haystack = [str(item.data.get(name) or "")]
+                haystack = [str(item.data.get(str(name)) or "")]
             lowered = [h.casefold() for h in haystack]
             needle = value.casefold()
             if op == "is":
@@ -331,7 +341,9 @@ class LocalAPI:
         req, core, v = call.request, self.core, self.core.version
         args = req.query
         renamed = {"tag": "itemTag", "q": "itemQ", "qmode": "itemQMode"} if prefix else {}
-        name = lambda n: renamed.get(n, n)  # noqa: E731
+        def name(n: str) -> str:
+            return renamed.get(n, n)
+
         out = list(items)
         keys = args.get(name("itemKey"))
         if keys:

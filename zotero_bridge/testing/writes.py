@@ -259,7 +259,7 @@ class Writes:
         fresh_lib = core.library(lib.id)
         assert fresh_lib is not None
         ctx = RenderContext(core, fresh_lib, self.port())
-        for index, saved in written.items():
+        for slot, saved in written.items():
             if kind == "item":
                 fresh_item = core.store.item(saved.id)
                 assert fresh_item is not None
@@ -270,8 +270,8 @@ class Writes:
                 obj_json = collection_json(ctx, fresh_coll)
             else:
                 obj_json = search_json(ctx, saved)
-            report["successful"][index] = obj_json
-            report["success"][index] = saved.key
+            report["successful"][slot] = obj_json
+            report["success"][slot] = saved.key
         report = {"successful": report["successful"], "success": report["success"], "unchanged": report["unchanged"],
                   "failed": report["failed"]}
         return pretty(200, report, self._lmv(lib))
@@ -385,7 +385,8 @@ class Writes:
                     raise Failure(400, "Cannot move collection under itself or a descendant", key or "")
                 walker = store.collection(walker.parent_id) if walker.parent_id is not None else None
             parent_id = parent.id
-        relations = obj.get("relations") if isinstance(obj.get("relations"), dict) else (
+        given = obj.get("relations")
+        relations: dict[str, Any] = given if isinstance(given, dict) else (
             existing.relations if existing is not None and not replace else {})
         if existing is not None:
             if existing.name == name and existing.parent_id == parent_id and existing.relations == relations:
@@ -533,7 +534,7 @@ class Writes:
     def _fulltext_stats(entry: dict[str, Any]) -> dict[str, int]:
         if not isinstance(entry.get("content"), str):
             raise Failure(400, "'content' must be a string", str(entry.get("key") or ""))
-        stats = {}
+        stats: dict[str, int] = {}
         for name in ("indexedPages", "totalPages", "indexedChars", "totalChars"):
             if name in entry:
                 value = entry[name]

@@ -47,7 +47,8 @@ def _h(text: str, salt: str = "") -> int:
 
 
 def _pick(pool: list[str], seed: int, k: int) -> list[str]:
-    out, i = [], 0
+    out: list[str] = []
+    i = 0
     while len(out) < k:
         item = pool[(seed >> (i * 7)) % len(pool) if i < 30 else (seed + i * 31) % len(pool)]
         if item not in out:

@@ -1,0 +1,121 @@
+"""bibkit's public Python API: every command of ``bibkit`` and ``zotero-bridge`` is a thin layer over a function here.
+
+This is the application layer — the only place that imports both the stages
+(readers, normalisation, enrichment, tagging, writers) and the Zotero bridge,
+and strings them into jobs.  Options are typed, frozen values with the
+command line's defaults; results are typed objects whose ``as_dict()`` is the
+command's ``--report`` JSON and whose exit code is decided from typed outcomes.
+
+==============================  ================================================
+``bibkit build``                :func:`build` with :class:`BuildOptions`
+``bibkit convert``              :func:`convert`
+``bibkit enrich``               :func:`enrich`
+``bibkit tag``                  :func:`tag`
+``bibkit collections``          :func:`collections`
+``bibkit cite``                 :func:`cite`
+``bibkit repos``                :func:`list_repos`
+``zotero-bridge sync``          :func:`sync` (one :class:`ZoteroTarget`)
+``zotero-bridge tag``           :func:`tag_zotero_collection`
+``zotero-bridge export``        :func:`export_zotero_collection`
+``zotero-bridge collections``   :func:`zotero_collections`
+``zotero-bridge status``        :func:`zotero_status`
+==============================  ================================================
+
+>>> from bibkit.app import BuildOptions, TagOptions, build                      # doctest: +SKIP
+>>> result = build(["examples/hf-trending-papers.txt"], "refs.bib",
+...                BuildOptions(tagging=TagOptions(rules="examples/tags.toml")))
+>>> result.enrichment.totals["resolved"], result.exit_code(strict=True)
+
+Importing this package costs nothing: each name loads its module on first use
+(``bibkit --help`` and ``zotero-bridge --help`` must start fast, without the
+HTTP stack).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__all__ = [
+    # options
+    "BuildOptions", "CiteOptions", "EnrichOptions", "INPUT_FORMATS", "OUTPUT_FORMATS", "Prefer", "ReadOptions",
+    "ReposOptions", "SyncOptions", "TagOptions", "VenueStyle", "WriteOptions", "ZoteroTarget",
+    # jobs and results
+    "BuildResult", "CollectionsResult", "build", "collections", "convert", "enrich", "load_ruleset", "sync", "tag",
+    "CiteResult", "cite", "read_source", "ReposResult", "list_repos", "REPO_FORMATS", "REPO_SORTS", "render_rows",
+    "sync_entries", "tag_zotero_collection", "export_zotero_collection", "zotero_collections", "zotero_status",
+    # the steps every job shares
+    "key_formula", "normalise_document", "read_inputs", "read_normalised", "render", "write_output",
+    # what the command lines show
+    "AutoTagOptions", "RuleSet", "TagResult", "SERVICES", "load_rules", "resolve_options",
+]
+
+_EXPORTS = {
+    "BuildOptions": "options", "CiteOptions": "options", "EnrichOptions": "options", "INPUT_FORMATS": "options",
+    "OUTPUT_FORMATS": "options", "ReadOptions": "options", "ReposOptions": "options", "SyncOptions": "options",
+    "TagOptions": "options", "WriteOptions": "options", "ZoteroTarget": "options", "Prefer": "options",
+    "VenueStyle": "options",
+    "BuildResult": "jobs", "CollectionsResult": "jobs", "build": "jobs", "collections": "jobs",
+    "convert": "jobs", "enrich": "jobs", "sync": "jobs", "tag": "jobs", "load_ruleset": "jobs",
+    "CiteResult": "citing", "cite": "citing", "read_source": "citing",
+    "ReposResult": "repositories", "list_repos": "repositories", "REPO_FORMATS": "repositories",
+    "REPO_SORTS": "repositories", "render_rows": "repositories",
+    "sync_entries": "zotero", "tag_zotero_collection": "zotero", "export_zotero_collection": "zotero",
+    "zotero_collections": "zotero", "zotero_status": "zotero",
+    "key_formula": "documents", "normalise_document": "documents", "read_inputs": "documents",
+    "read_normalised": "documents", "render": "documents", "write_output": "documents",
+    "AutoTagOptions": "jobs", "RuleSet": "jobs", "TagResult": "jobs", "SERVICES": "jobs", "load_rules": "jobs",
+    "resolve_options": "jobs",
+}
+
+if TYPE_CHECKING:  # pragma: no cover - what the lazy names are, for type checkers and readers
+    from .citing import CiteResult, cite, read_source
+    from .documents import key_formula, normalise_document, read_inputs, read_normalised, render, write_output
+    from .jobs import (
+        SERVICES,
+        AutoTagOptions,
+        BuildResult,
+        CollectionsResult,
+        RuleSet,
+        TagResult,
+        build,
+        collections,
+        convert,
+        enrich,
+        load_rules,
+        load_ruleset,
+        resolve_options,
+        sync,
+        tag,
+    )
+    from .options import (
+        INPUT_FORMATS,
+        OUTPUT_FORMATS,
+        BuildOptions,
+        CiteOptions,
+        EnrichOptions,
+        Prefer,
+        ReadOptions,
+        ReposOptions,
+        SyncOptions,
+        TagOptions,
+        VenueStyle,
+        WriteOptions,
+        ZoteroTarget,
+    )
+    from .repositories import REPO_FORMATS, REPO_SORTS, ReposResult, list_repos, render_rows
+    from .zotero import export_zotero_collection, sync_entries, tag_zotero_collection, zotero_collections, zotero_status
+
+
+def __getattr__(name: str) -> Any:
+    # lazy, for start-up time: a name's module (and the stages it needs) is imported when the name is first used
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'bibkit.app' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

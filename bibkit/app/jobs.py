@@ -1,0 +1,292 @@
+"""The main job and its variants: read → normalise → (enrich → normalise) → (tag) → write → (sync).
+
+:func:`build` is the one pipeline; every other job here is :func:`build`
+with stages switched off, so they cannot drift apart:
+
+=====================  ==========================================================
+``bibkit build``       :func:`build` (everything)
+``bibkit convert``     :func:`convert` (no network, no tags)
+``bibkit enrich``      :func:`enrich` (no tags)
+``bibkit tag``         :func:`tag` (no network)
+``bibkit collections`` :func:`collections` (no network, nothing written)
+``zotero-bridge sync`` :func:`sync` (no network, nothing written, then the sync)
+=====================  ==========================================================
+
+>>> from bibkit.app import BuildOptions, TagOptions, build          # doctest: +SKIP
+>>> result = build(["examples/hf-trending-papers.txt"], "refs.bib",
+...                BuildOptions(tagging=TagOptions(rules="examples/tags.toml")))
+>>> result.exit_code(strict=True)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from zotero_bridge.syncing import SyncResult
+from zotero_bridge.transport import ZoteroError
+
+from ..config import Settings, load_settings
+from ..enrich import SERVICES, EnrichResult, Progress, enrich_document
+from ..errors import ExitCode
+from ..http import HttpLayer
+from ..model import Document, Problem
+from ..normalize import Merge, normalise
+from ..reporting import entry_summary, plain, problem_summary
+from ..tagging import AutoTagOptions, RuleSet, TagResult, load_rules, resolve_options, tag_document
+from ..tagging.collections import CollectionSplit, split_by_tag
+from .documents import key_formula, read_inputs, write_output
+from .options import BuildOptions, EnrichOptions, ReadOptions, TagOptions, WriteOptions, ZoteroTarget
+from .zotero import sync_entries
+
+__all__ = ["SERVICES", "AutoTagOptions", "BuildResult", "CollectionsResult", "OnProgress", "RuleSet", "TagResult",
+           "build", "collections", "convert", "enrich", "load_rules", "load_ruleset", "resolve_options", "sync", "tag"]
+
+#: ``on_progress(stage, done, total, detail)``: called as work advances (a progress bar's feed)
+OnProgress = Callable[[str, int, int, str], None]
+
+#: what the per-entry report shows of each entry's enrichment
+_ENRICHMENT_FIELDS = ("listing_title", "arxiv_id", "status", "confidence", "resolved_by", "reason", "candidates",
+                      "fields_set", "repos")
+
+
+def _quiet(stage: str, done: int, total: int, detail: str = "") -> None:
+    """The progress feed when nobody listens."""
+
+
+@dataclass
+class BuildResult:
+    """What :func:`build` (or one of its variants) did: reading, enrichment, tagging, writing, the Zotero sync.
+
+    ``exit_code(strict)`` is the code the commands return: a Zotero sync that
+    failed or did not complete is always an error (6); with ``strict`` a
+    service that failed is 4 and unresolved/ambiguous entries are 5 — both
+    decided from typed outcomes, never from messages.
+    """
+
+    document: Document
+    read: int
+    output: str | None
+    backup: Path | None = None
+    merges: list[Merge] = field(default_factory=list)
+    enrichment: EnrichResult | None = None
+    tagging: TagResult | None = None
+    sync: SyncResult | None = None
+    zotero_error: ZoteroError | None = None  # the sync step failed (the output, if any, was written before)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.document.all_problems()
+
+    def totals(self) -> dict[str, int]:
+        return {"read": self.read, "written": len(self.document), "merged": len(self.merges),
+                "problems": len(self.problems)}
+
+    def exit_code(self, strict: bool = False) -> int:
+        if self.zotero_error is not None:
+            return self.zotero_error.exit_code
+        if self.sync is not None and not self.sync.complete:
+            return ExitCode.ZOTERO
+        if strict and self.enrichment is not None:
+            if not self.enrichment.network_ok:
+                return ExitCode.NETWORK
+            if self.enrichment.incomplete:
+                return ExitCode.INCOMPLETE
+        return ExitCode.OK
+
+    def entry_rows(self) -> list[dict[str, Any]]:
+        """One report row per written entry: its summary, tags, and what enrichment did (from its record)."""
+        rows = []
+        for e in self.document.entries:
+            row = entry_summary(e)
+            row["tags"] = list(e.tags)
+            if e.record.tags_added is not None:
+                row["tags_added"] = list(e.record.tags_added)
+            rep = e.record.enrichment
+            if rep is not None and self.enrichment is not None:
+                d = rep.as_dict()
+                for k in _ENRICHMENT_FIELDS:
+                    row[k] = d[k]
+            if e.record.upgrade is not None:
+                row["upgrade"] = e.record.upgrade.as_dict()
+            rows.append(row)
+        return rows
+
+    def as_dict(self) -> dict[str, Any]:
+        """The ``--report`` JSON of ``build``, ``convert`` and ``enrich``."""
+        out: dict[str, Any] = {
+            "output": self.output,
+            "backup": str(self.backup) if self.backup else None,
+            "totals": self.totals(),
+            "listing_date": self.document.metadata.get("listing_date"),
+            "merged": [plain(m) for m in self.merges],
+            "entries": self.entry_rows(),
+            "problems": [problem_summary(p) for p in self.document.problems],
+        }
+        if self.enrichment is not None:
+            enrich = self.enrichment.as_dict()
+            # enrichment totals (resolved/ambiguous/unresolved/by_step) and requests per service at top level
+            out["totals"].update(enrich["totals"])
+            for k, v in enrich.items():
+                if k not in ("entries", "totals"):
+                    out[k] = v
+        if self.tagging is not None:
+            out["tagging"] = {k: v for k, v in self.tagging.as_dict().items() if k != "entries"}
+        if self.sync is not None:
+            out["zotero"] = self.sync.as_dict()
+        return out
+
+    def tag_report(self) -> dict[str, Any]:
+        """The ``--report`` JSON of ``bibkit tag``: the tagging report, where it was written, what was merged."""
+        out = self.tagging.as_dict() if self.tagging is not None else {}
+        out["output"] = self.output
+        out["backup"] = str(self.backup) if self.backup else None
+        out["merged"] = [plain(m) for m in self.merges]
+        return out
+
+
+def load_ruleset(tagging: TagOptions | None) -> RuleSet | None:
+    """The loaded rules of ``tagging`` (a path is read and checked completely: :class:`~bibkit.errors.InputError`)."""
+    if tagging is None or tagging.rules is None:
+        return None
+    if isinstance(tagging.rules, RuleSet):
+        return tagging.rules
+    return load_rules(str(tagging.rules))
+
+
+def build(
+    inputs: Sequence[str],
+    out: str | None = None,
+    options: BuildOptions = BuildOptions(),
+    *,
+    settings: Settings | None = None,
+    http: HttpLayer | None = None,
+    on_progress: OnProgress | None = None,
+    notify: Callable[[str], None] | None = None,
+) -> BuildResult:
+    """The main job: read → normalise → enrich → normalise again → tag → write (→ sync to Zotero).
+
+    ``out`` ``None`` writes nothing, ``"-"`` writes to stdout.  Options say
+    which stages run (see :class:`~bibkit.app.options.BuildOptions`).  A bad
+    key formula (:class:`~bibkit.errors.UsageError`) or rules file
+    (:class:`~bibkit.errors.InputError`) stops the run before any input is
+    read.  Enrichment never raises for a service being down: the result says
+    so and :meth:`BuildResult.exit_code` decides what ``--strict`` makes of
+    it.  A Zotero sync that cannot be done is :attr:`BuildResult.zotero_error`
+    (the output was written first).  ``http`` shares a caller's HTTP layer;
+    ``notify(text)`` gets what the user must see while a sync waits.
+    """
+    progress = on_progress or _quiet
+    settings = settings or load_settings()
+    formula = key_formula(options.read.key_format, settings)
+    ruleset = load_ruleset(options.tagging)
+    doc = read_inputs(inputs, options.read.fmt, strict=options.read.strict)
+    result = BuildResult(doc, len(doc), out)
+    progress("read", result.read, result.read, "")
+    result.merges = list(normalise(doc, key_format=formula, dedupe=options.read.dedupe).merges)
+    if options.enrich is not None:
+        enriched = doc.entries
+        result.enrichment = _enrich(doc, options.enrich, options.write.code_note, settings, http, progress)
+        again = normalise(doc, key_format=formula, dedupe=options.read.dedupe, recompute_keys=True)
+        result.merges += again.merges
+        for entry in enriched:  # keys were recomputed now that authors and years are known
+            if entry.record.enrichment is not None:
+                entry.record.enrichment.key = entry.key
+    if options.tagging is not None:
+        result.tagging = tag_document(doc, ruleset, auto=options.tagging.auto, apply=not options.dry_run)
+        progress("tag", len(doc), len(doc), "")
+    if options.dry_run:
+        result.output = None
+    elif out is not None:
+        result.backup = write_output(doc, out, options.write, inputs=inputs)
+        progress("write", len(doc), len(doc), "")
+    if options.zotero is not None:
+        result.sync, result.zotero_error = _sync(doc, options.zotero, settings, progress, notify)
+    return result
+
+
+def _enrich(doc: Document, options: EnrichOptions, code_note: bool, settings: Settings, http: HttpLayer | None,
+            progress: OnProgress) -> EnrichResult:
+    def on_enrich(ev: Progress) -> None:
+        eta = f"~{ev.eta:.0f}s left" if ev.eta else ""
+        progress(ev.stage, ev.done, ev.total, f"{ev.requests} requests {eta}".strip())
+
+    return enrich_document(doc, settings, only=options.only or SERVICES, offline=options.offline,
+                           refresh=options.refresh, http=http, on_progress=on_enrich, code_note=code_note,
+                           recompute_keys=False, upgrade=options.upgrade, prefer=options.prefer,
+                           venue_style=options.venue_style)
+
+
+def _sync(doc: Document, target: ZoteroTarget, settings: Settings, progress: OnProgress,
+          notify: Callable[[str], None] | None) -> tuple[SyncResult | None, ZoteroError | None]:
+    total, done = len(doc), 0
+
+    def advance(n: int) -> None:
+        nonlocal done
+        done += n
+        progress("zotero", done, total, "")
+
+    try:
+        return sync_entries(doc, target, settings=settings, progress=advance, notify=notify), None
+    except ZoteroError as exc:
+        return None, exc
+
+
+def convert(inputs: Sequence[str], out: str | None = None, read: ReadOptions = ReadOptions(),
+            write: WriteOptions = WriteOptions()) -> BuildResult:
+    """Read inputs, normalise (merge duplicates, assign keys) and write one bibliography — no network, no tags."""
+    return build(inputs, out, BuildOptions(read=read, write=write, enrich=None, tagging=None))
+
+
+def enrich(inputs: Sequence[str], out: str | None = None, options: EnrichOptions = EnrichOptions(), *,
+           read: ReadOptions = ReadOptions(), write: WriteOptions = WriteOptions(), settings: Settings | None = None,
+           http: HttpLayer | None = None, on_progress: OnProgress | None = None) -> BuildResult:
+    """Read, resolve and enrich every record, write (``bibkit enrich``): :func:`build` without tags."""
+    return build(inputs, out, BuildOptions(read=read, write=write, enrich=options, tagging=None), settings=settings,
+                 http=http, on_progress=on_progress)
+
+
+def tag(inputs: Sequence[str], out: str | None, tagging: TagOptions, *, read: ReadOptions = ReadOptions(),
+        write: WriteOptions = WriteOptions(), dry_run: bool = False) -> BuildResult:
+    """Read inputs, tag them, and write the result to ``out`` (``-``: stdout) unless ``dry_run`` (``bibkit tag``).
+
+    The same pipeline as ``bibkit build`` with the network stage switched off;
+    :meth:`BuildResult.tag_report` is its report.
+    """
+    return build(inputs, out or "-", BuildOptions(read=read, write=write, enrich=None, tagging=tagging,
+                                                  dry_run=dry_run))
+
+
+@dataclass
+class CollectionsResult:
+    """``bibkit collections``: the tagged entries and their split into one collection per tag."""
+
+    document: Document
+    tagging: TagResult
+    merges: list[Merge]
+    split: CollectionSplit
+
+
+def collections(inputs: Sequence[str], tagging: TagOptions, *, read: ReadOptions = ReadOptions(),
+                parent: str | None = None, only: Sequence[str] | None = None) -> CollectionsResult:
+    """Tag the inputs (in memory, as ``bibkit tag`` does) and split them into one collection per tag.
+
+    It is the split ``zotero-bridge sync --collection-per-tag PARENT`` makes;
+    ``only`` restricts it to some tags.
+    """
+    run = build(inputs, None, BuildOptions(read=read, enrich=None, tagging=tagging))
+    assert run.tagging is not None
+    split = split_by_tag(run.document.entries, parent, only=only)
+    return CollectionsResult(run.document, run.tagging, run.merges, split)
+
+
+def sync(inputs: Sequence[str], target: ZoteroTarget, *, read: ReadOptions = ReadOptions(),
+         tagging: TagOptions | None = None, settings: Settings | None = None, on_progress: OnProgress | None = None,
+         notify: Callable[[str], None] | None = None) -> BuildResult:
+    """Read and normalise the inputs as ``bibkit build`` does, tag them when ``tagging`` is given, and sync them
+    into Zotero (``zotero-bridge sync``).  Nothing is written; a sync that cannot be done is
+    :attr:`BuildResult.zotero_error`.
+    """
+    options = BuildOptions(read=read, enrich=None, tagging=tagging, zotero=target)
+    return build(inputs, None, options, settings=settings, on_progress=on_progress, notify=notify)

@@ -1,0 +1,138 @@
+"""What a command can be asked to do, as typed, frozen values with the defaults the command line has.
+
+Each option object groups what belongs together and is shared by every
+command that needs it: :class:`ReadOptions` by everything that reads inputs,
+:class:`WriteOptions` by everything that writes a bibliography,
+:class:`TagOptions` by ``build``, ``tag``, ``collections`` and the Zotero
+commands.  :class:`BuildOptions` composes them; a stage switched off is
+``None``::
+
+    BuildOptions()                                   # bibkit build: enrich, tag, write
+    BuildOptions(enrich=None, tagging=None)          # bibkit convert
+    BuildOptions(tagging=TagOptions(rules="examples/tags.toml"))
+
+Cheap to import (no HTTP stack), so the command line builds them before
+anything heavy is loaded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from zotero_bridge.options import SyncOptions
+
+from ..outcomes import Prefer, VenueStyle
+from ..sources import FORMATS as INPUT_FORMATS
+from ..tagging import AutoTagOptions, RuleSet
+from ..writers import FORMATS as OUTPUT_FORMATS
+
+__all__ = [
+    "BuildOptions", "CiteOptions", "EnrichOptions", "INPUT_FORMATS", "OUTPUT_FORMATS", "Prefer", "ReadOptions",
+    "ReposOptions", "SyncOptions", "TagOptions", "VenueStyle", "WriteOptions", "ZoteroTarget",
+]
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How inputs are read and normalised.
+
+    ``fmt`` forces a reader (one of :data:`INPUT_FORMATS`) instead of
+    detecting each input's format; ``strict`` makes a malformed entry an error
+    (exit 3); ``key_format`` is the citation key formula (``None``: the
+    configured one, ``BIBKIT_CITEKEY_FORMAT``); ``dedupe`` merges duplicates.
+    """
+
+    fmt: str | None = None
+    strict: bool = False
+    key_format: str | None = None
+    dedupe: bool = True
+
+
+@dataclass(frozen=True)
+class WriteOptions:
+    """How a bibliography is written: ``to`` one of :data:`OUTPUT_FORMATS`; ``ascii`` LaTeX macros for
+    non-ASCII characters; ``code_note`` a ``Code: \\url{…}`` note for the paper's own repository."""
+
+    to: str = "bibtex"
+    ascii: bool = False
+    code_note: bool = False
+
+
+@dataclass(frozen=True)
+class EnrichOptions:
+    """Which services to ask (``only``: names from :data:`bibkit.enrich.SERVICES`; empty = all), and
+    whether to answer from the cache only (``offline``) or ignore it (``refresh``).
+
+    Published versions of preprints: ``upgrade`` looks for them (``False``:
+    DOIs are still looked up, nothing else); ``prefer`` cites the publication
+    or keeps the preprint (and only reports what was found); ``venue_style``
+    names venues by the venue table's full or short name.
+    """
+
+    only: tuple[str, ...] = ()
+    offline: bool = False
+    refresh: bool = False
+    upgrade: bool = True
+    prefer: Prefer = Prefer.PUBLISHED
+    venue_style: VenueStyle = VenueStyle.FULL
+
+    def __post_init__(self) -> None:  # a plain string from a script ("preprint") becomes the enum, or fails here
+        object.__setattr__(self, "prefer", Prefer(self.prefer))
+        object.__setattr__(self, "venue_style", VenueStyle(self.venue_style))
+
+
+@dataclass(frozen=True)
+class TagOptions:
+    """Tagging: ``rules`` is a rules file (path) or a loaded :class:`~bibkit.tagging.RuleSet` (``None``:
+    automatic tags only); ``auto`` overrides the file's ``[auto]`` switches (``None``: as the file says)."""
+
+    rules: RuleSet | str | Path | None = None
+    auto: AutoTagOptions | None = None
+
+
+@dataclass(frozen=True)
+class ZoteroTarget:
+    """Where a sync puts the entries: ``collection`` (a ``Parent/Child`` path), or with ``per_tag`` one
+    subcollection of it per tag; ``sync`` says how."""
+
+    collection: str
+    per_tag: bool = False
+    sync: SyncOptions = SyncOptions()
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """The main job's stages: read → (enrich) → (tag) → write → (sync).  ``None`` switches a stage off.
+
+    ``dry_run`` decides the tags without adding them and writes nothing.
+    """
+
+    read: ReadOptions = ReadOptions()
+    write: WriteOptions = WriteOptions()
+    enrich: EnrichOptions | None = EnrichOptions()
+    tagging: TagOptions | None = TagOptions()
+    zotero: ZoteroTarget | None = None
+    dry_run: bool = False
+
+
+@dataclass(frozen=True)
+class CiteOptions:
+    """``bibkit cite``: ``to`` bibtex | biblatex (``None``: biblatex for a biber ``.aux``, else bibtex);
+    ``allow_missing`` writes what was found instead of failing (exit 7) on keys no source has."""
+
+    to: str | None = None
+    ascii: bool = False
+    allow_missing: bool = False
+    strict: bool = False
+    key_format: str | None = None
+
+
+@dataclass(frozen=True)
+class ReposOptions:
+    """``bibkit repos``: how to read the inputs, the sort (``stars`` | ``pushed``), cache use."""
+
+    read: ReadOptions = ReadOptions()
+    sort: str = "stars"
+    offline: bool = False
+    refresh: bool = False

@@ -1,0 +1,154 @@
+"""The per-entry record: what the stages of one run learn about one entry.
+
+Each :class:`~bibkit.model.Entry` carries an :class:`EntryRecord` (``entry.record``),
+so what enrichment concluded, which tags a run added (and, as the tool grows,
+an entry's key history, its user edits, the decisions that must stick, the
+published version it was upgraded to) travels *with* the entry through every
+stage — merging, re-keying, writing, the report — instead of living in side
+tables keyed by ``id(entry)`` that a merge or a copy silently breaks.
+
+The rule for adding to it: a field holds what one stage *learned* in this run
+and a later stage or the report *needs*; bibliographic data itself belongs on
+the entry (with its :class:`~bibkit.model.Provenance`).  Plain data only, so
+this module sits just above :mod:`bibkit.outcomes`, below the model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .outcomes import EntryStatus, UpgradeStatus
+
+__all__ = ["Candidate", "EntryRecord", "EntryReport", "UpgradeReport"]
+
+
+@dataclass
+class Candidate:
+    """A possible match for an entry, with the scores that judged it."""
+
+    arxiv_id: str | None
+    title: str
+    score: float  # combined confidence 0..1
+    scores: dict[str, float] = field(default_factory=dict)  # e.g. {"title": .97, "abstract": .91, "authors": 1.0}
+    source: str = ""  # "hf-search", "arxiv-title", "arxiv-abstract"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"arxiv_id": self.arxiv_id, "title": self.title, "score": round(self.score, 4),
+                "scores": {k: round(v, 4) for k, v in self.scores.items()}, "source": self.source}
+
+
+@dataclass
+class EntryReport:
+    """What enrichment did to one entry: its resolution, the fields it set, its repositories.
+
+    ``outcome`` is the precise :class:`~bibkit.outcomes.EntryStatus`;
+    :attr:`status` is what the report shows (an entry nothing could be asked
+    about is ``not-looked-up`` here and ``unresolved`` there).  One element of
+    the ``--report`` JSON's ``entries``.
+    """
+
+    key: str | None
+    title: str | None
+    listing_title: str | None = None
+    source: str | None = None  # file:line
+    arxiv_id: str | None = None
+    outcome: EntryStatus = EntryStatus.UNRESOLVED
+    confidence: float | None = None
+    resolved_by: str | None = None  # "identifier", "hf-search", "arxiv-title", "arxiv-abstract", "input"
+    reason: str | None = None  # why unresolved/ambiguous
+    candidates: list[Candidate] = field(default_factory=list)
+    fields_set: dict[str, dict[str, Any]] = field(default_factory=dict)  # field -> {"source", "confidence", "detail"?}
+    repos: list[dict[str, Any]] = field(default_factory=list)  # filled by the GitHub enricher
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> EntryStatus:
+        """The reported status: resolved | ambiguous | unresolved | skipped."""
+        return self.outcome.reported
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key, "title": self.title, "listing_title": self.listing_title, "source": self.source,
+            "arxiv_id": self.arxiv_id, "status": self.status.value,
+            "confidence": None if self.confidence is None else round(self.confidence, 4),
+            "resolved_by": self.resolved_by, "reason": self.reason,
+            "candidates": [c.as_dict() for c in self.candidates],
+            "fields_set": self.fields_set, "repos": self.repos, "problems": self.problems,
+        }
+
+
+@dataclass
+class UpgradeReport:
+    """What the published-version stage did about one entry: the publication it chose, where from, how sure.
+
+    ``status`` says whether the entry was moved to its published version
+    (:attr:`~bibkit.outcomes.UpgradeStatus.UPGRADED`) or why not.  For a
+    chosen publication: its entry type (``kind``), ``venue``, ``year``,
+    ``doi``, the service whose record was written (``source``), every way it
+    was found (``found_by``: ``s2``, ``crossref-relation``, ``dblp-search``…),
+    the verification's ``confidence`` and ``reason``.  ``renamed`` marks a
+    paper published under another title (``published_title``; the preprint's
+    is kept in ``preprint_title``), ``preprint_doi`` the DOI the entry had as a
+    preprint, ``kept`` why a found publication was not applied.
+    ``candidates`` are the best-judged candidates, for the report.
+    """
+
+    status: UpgradeStatus
+    reason: str | None = None
+    kind: str | None = None
+    venue: str | None = None
+    year: int | None = None
+    doi: str | None = None
+    source: str | None = None
+    found_by: list[str] = field(default_factory=list)
+    confidence: float | None = None
+    candidates: list[dict[str, Any]] = field(default_factory=list)
+    renamed: bool = False
+    published_title: str | None = None
+    preprint_title: str | None = None
+    preprint_doi: str | None = None
+    workshop: bool = False
+    kept: str | None = None
+
+    @property
+    def chosen(self) -> bool:
+        """A verified publication was chosen (applied or only reported)."""
+        return self.status in (UpgradeStatus.UPGRADED, UpgradeStatus.FOUND)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The report's ``upgrade`` object: the status and reason, the choice when there is one, the candidates."""
+        out: dict[str, Any] = {"status": self.status.value, "reason": self.reason}
+        if self.chosen:
+            out.update(kind=self.kind, venue=self.venue, year=self.year, doi=self.doi, source=self.source,
+                       found_by=list(self.found_by),
+                       confidence=None if self.confidence is None else round(self.confidence, 4))
+            for name in ("renamed", "published_title", "preprint_title", "preprint_doi", "workshop", "kept"):
+                value = getattr(self, name)
+                if value:
+                    out[name] = value
+        if self.candidates or self.status not in (UpgradeStatus.SKIPPED, UpgradeStatus.PINNED):
+            out["candidates"] = self.candidates
+        return out
+
+
+@dataclass(slots=True)
+class EntryRecord:
+    """What this run's stages learned about one entry (``None``: that stage did not run on it).
+
+    * ``enrichment`` — set by :func:`bibkit.enrich.enrich_document` (and the
+      GitHub stage of ``bibkit repos``): resolution, fields set, repositories;
+    * ``tags_added`` — set by :func:`bibkit.tagging.tag_entries`: the tags the
+      run added (or, in a dry run, would add);
+    * ``upgrade`` — set by the published-version stage
+      (:class:`bibkit.enrich.upgrade.PublishedVersions`): whether and to which
+      publication the entry was moved, from which source (later stages read
+      it: the Zotero plan changes a preprint item's type in place).
+
+    Later stages add their own fields here, typed the same way: the identity
+    work (prior keys and aliases, user edits, decisions that stick).
+    """
+
+    enrichment: EntryReport | None = None
+    tags_added: list[str] | None = None
+    upgrade: UpgradeReport | None = None
