@@ -67,7 +67,7 @@ def test_no_preprint_is_upgraded_wrongly_and_traps_hold(example_run):
     d, doc, result, _counts = example_run
     rows = _by_arxiv(doc, result)
     want = expected_upgrades(d.world)
-    for arxiv_id, (entry, report) in rows.items():
+    for arxiv_id, (entry, _report) in rows.items():
         if arxiv_id in want:
             continue
         assert not upgraded(entry), (arxiv_id, entry.record.upgrade)

@@ -31,6 +31,7 @@ from ..model import Entry, LinkKind, arxiv_doi
 from ..names import parse_plain_name
 from ..normalize.latex import decode as decode_latex
 from ..normalize.latex import looks_like_latex
+from ..normalize.pages import page_range
 from ..normalize.text import normalize_title
 from .atom import ArxivRecord
 from .base import EntryReport
@@ -91,9 +92,9 @@ def venue_of(journal_ref: str | None) -> dict[str, str]:
         out["volume"] = m["volume"]
         if m["issue"]:
             out["number"] = m["issue"]
-        pages = m["pages"]
+        pages = page_range(m["pages"])
         if pages:
-            out["pages"] = re.sub(r"\s*[-–]+\s*", "--", pages)
+            out["pages"] = pages  # an en dash: the .bib writer makes it TeX's "--"
         return out
     return {"type": "article", "journal": _TRAILING_YEAR.sub("", ref) or ref}
 

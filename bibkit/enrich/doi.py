@@ -23,10 +23,11 @@ from typing import Any
 from ..links import normalize_doi
 from ..model import Entry, PartialDate, Person
 from ..names import parse_plain_name
+from ..normalize.pages import page_range
 from .apply import user_owned
 from .base import EntryReport
 from .crossref import CrossrefWork
-from .published import SERIES, pages_text
+from .published import SERIES
 from .venues import Venue, VenueTable
 
 __all__ = ["own_doi", "needs_metadata", "apply_crossref", "ENTRY_TYPES", "is_arxiv_doi", "set_field"]
@@ -169,7 +170,7 @@ def apply_crossref(entry: Entry, work: CrossrefWork, report: EntryReport, venues
     if not (entry.entry_type == "inproceedings" and work.volume):  # BibTeX: "can't use both volume and number"
         put("number", work.issue)
     if work.page:
-        put("pages", pages_text(work.page))
+        put("pages", page_range(work.page))
     issuer = {"techreport": "institution", "phdthesis": "school"}.get(entry.entry_type)
     if issuer:
         extra(issuer, work.publisher)

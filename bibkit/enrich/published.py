@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from ..normalize.pages import page_range
 from ..normalize.text import normalize_title
 from .crossref import CrossrefWork
 from .dblp import DblpHit
@@ -50,7 +51,7 @@ from .s2 import S2Paper
 from .venues import VenueTable, is_workshop
 
 __all__ = [
-    "pages_text", "Published", "Judgement", "judge", "choose", "from_crossref", "from_dblp", "from_s2",
+    "Published", "Judgement", "judge", "choose", "from_crossref", "from_dblp", "from_s2",
     "LINKS", "SEARCHES", "MIN_AUTHORS", "RENAMED_TITLE", "SERIES",
 ]
 
@@ -135,14 +136,6 @@ class Published:
 # --------------------------------------------------------------------------- converters
 
 
-def _pages(text: str | None) -> str | None:
-    """A page range as model text: a range dash is an en dash (the .bib writer makes it ``--``)."""
-    if not text:
-        return None
-    text = re.sub(r"\s+", "", text)
-    return re.sub(r"(?<=\w)[-\u2010-\u2015]+(?=\w)", "\u2013", text) or None
-
-
 def from_crossref(work: CrossrefWork, found_by: str) -> Published | None:
     """A Crossref work as a candidate; ``None`` for what is not a published paper (books, preprints, data)."""
     kind = _CROSSREF_KINDS.get(work.type or "")
@@ -159,7 +152,7 @@ def from_crossref(work: CrossrefWork, found_by: str) -> Published | None:
     return Published(
         source="crossref", kind=kind, title=work.title, authors=tuple(work.authors), year=work.year,
         month=work.date.month if work.date else None, container=container, volume=volume, number=number,
-        pages=_pages(work.page), publisher=work.publisher, series=series if series != container else None,
+        pages=page_range(work.page), publisher=work.publisher, series=series if series != container else None,
         doi=work.doi, abstract=work.abstract, record=work.record_url,
         workshop=is_workshop(container) or is_workshop(work.event), found_by={found_by},
         preprint_dois=tuple(work.related("has-preprint")),
@@ -176,7 +169,7 @@ def from_dblp(hit: DblpHit, found_by: str, venues: VenueTable) -> Published | No
         kind = venue.entry_type
     return Published(
         source="dblp", kind=kind, title=hit.title, authors=tuple(hit.authors), year=hit.year,
-        container=hit.venue, volume=hit.volume, number=hit.number, pages=_pages(hit.pages), doi=hit.doi,
+        container=hit.venue, volume=hit.volume, number=hit.number, pages=page_range(hit.pages), doi=hit.doi,
         record=hit.record_url, workshop=is_workshop(hit.venue) or "@" in (hit.venue or ""),  # "R0-FoMo@NeurIPS"
         found_by={found_by},
     )
@@ -202,12 +195,11 @@ def from_s2(paper: S2Paper, venues: VenueTable, year: int | None) -> Published |
         kind = "inproceedings"
     return Published(
         source="s2", kind=kind, title=paper.title, authors=tuple(paper.authors), year=year, container=name,
-        volume=paper.journal_volume if kind == "article" else None, pages=_pages(paper.journal_pages),
+        volume=paper.journal_volume if kind == "article" else None, pages=page_range(paper.journal_pages),
         record=paper.record_url, workshop=is_workshop(name), found_by={"s2"},
     )
 
 
-pages_text = _pages
 
 
 # --------------------------------------------------------------------------- judging

@@ -36,6 +36,7 @@ from typing import Any, Iterable
 from ..config import Settings
 from ..http import HttpLayer, ServicePolicy
 from ..links import normalize_arxiv_id, normalize_doi
+from ..normalize.pages import page_range
 from ..outcomes import Outage
 from .webapi import (
     Batch,
@@ -123,12 +124,6 @@ class S2Paper:
             f"https://www.semanticscholar.org/arxiv/{self.arxiv_id}"
 
 
-def _pages(text: str | None) -> str | None:
-    if not text:
-        return None
-    return re.sub(r"\s+", "", text) or None
-
-
 def parse_paper(raw: Any, arxiv_id: str | None = None) -> S2Paper | None:
     """An :class:`S2Paper` from one batch element; ``None`` for ``null`` or a record without an arXiv id."""
     if not isinstance(raw, dict):
@@ -157,7 +152,7 @@ def parse_paper(raw: Any, arxiv_id: str | None = None) -> S2Paper | None:
         venue_type=(as_str(venue.get("type")) or "").lower() or None,
         journal_name=as_str(journal.get("name")),
         journal_volume=as_str(journal.get("volume")),
-        journal_pages=_pages(as_str(journal.get("pages"))),
+        journal_pages=page_range(as_str(journal.get("pages"))),
         doi=doi,
         dblp=as_str(ext.get("DBLP")),
         publication_types=[t for t in (as_str(x) for x in as_list(raw.get("publicationTypes"))) if t],

@@ -62,6 +62,7 @@ from ..bibsyntax import (
 from ..model import Document, Entry, Problem, RawBlock
 from ..normalize.casing import protect
 from ..normalize.latex import encode, escape_strays, to_ascii, unencodable
+from ..normalize.pages import page_range
 
 __all__ = ["write", "format_entry", "output_type", "DIALECTS"]
 
@@ -213,6 +214,8 @@ def _gen(entry: Entry, group: str, ctx: _Ctx, *, fresh: bool) -> list[tuple[str,
         value = getattr(entry, group)
         if not value:
             return []
+        if group == "pages":  # a range's "--" or "–" is TeX's "--", never two hyphens kept apart ("-{}-")
+            value = page_range(value, hyphen=False)
         return [(group, _braced(ctx.text(value, case_protect=group in _PROTECTED)))]
     if group == "journal":
         if not entry.journal:
