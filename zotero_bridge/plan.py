@@ -45,6 +45,7 @@ from .mapping import (
     item_type_for,
     parse_zotero_date,
 )
+from .published import clear_preprint_fields, moves_to_published
 from .schema import Schema
 
 
@@ -514,7 +515,7 @@ def diff_item(i: int, entry: Entry, match: Match, ctx: _Context) -> PlannedItem:
     # an item's type is the user's: never changed, except the generic "document" an un-enriched
     # entry became, which is upgraded once the input knows better (e.g. it is an arXiv preprint now),
     # and a preprint whose paper has since been published (the input cites the venue now)
-    upgraded = old_type == "preprint" and wanted_type in _PUBLISHED_TYPES and arxiv_of(entry) is not None
+    upgraded = moves_to_published(old_type, wanted_type, entry)  # (bibkit's published versions, issue 13)
     itype = wanted_type if (old_type == "document" and wanted_type != "document") or upgraded else old_type
     draft = entry_to_item(entry, ctx.schema, item_type=itype, tags=ctx.tags)
     planned = PlannedItem(i, entry, Action.UNCHANGED, draft, key=item["key"], version=item.get("version"),
@@ -525,7 +526,7 @@ def diff_item(i: int, entry: Entry, match: Match, ctx: _Context) -> PlannedItem:
     if itype != old_type:
         changes["itemType"], patch["itemType"] = (old_type, itype), itype
         if upgraded:
-            _clear_preprint_fields(item, draft, itype, ctx.schema, changes, patch)
+            clear_preprint_fields(item, draft, itype, ctx.schema, changes, patch)
     elif wanted_type != itype:
         planned.notes.append(f"kept Zotero's item type {itype} (the input says {wanted_type})")
 
@@ -598,38 +599,6 @@ def diff_item(i: int, entry: Entry, match: Match, ctx: _Context) -> PlannedItem:
     elif not in_collection:
         planned.action = Action.ADD
     return planned
-
-
-#: item types of a published version (a preprint item becomes one when its paper is cited at its venue)
-_PUBLISHED_TYPES = frozenset({"conferencePaper", "journalArticle", "bookSection"})
-#: item properties that are not fields
-_NOT_FIELDS = frozenset({"key", "version", "itemType", "creators", "tags", "collections", "relations", "extra",
-                         "dateAdded", "dateModified", "deleted", "parentItem"})
-
-
-def _clear_preprint_fields(item: dict[str, Any], draft: ItemDraft, itype: str, schema: Schema,
-                           changes: dict[str, tuple[Any, Any]], patch: dict[str, Any]) -> None:
-    """A preprint item turned into its published type: empty what only the preprint had.
-
-    Zotero keeps a field the new type lacks as an Extra line, and carries a
-    base field over under the new type's name (``repository`` "arXiv" would
-    become the conference paper's ``publisher``), so the update says ``""``
-    for each: the old name, and the new name unless the entry has a value for
-    it.  arXiv's own DOI goes too when the publication has none (ICLR, NeurIPS).
-    """
-    old_type = item.get("itemType") or "preprint"
-    for name, value in item.items():
-        if name in _NOT_FIELDS or not isinstance(value, str) or not value.strip():
-            continue
-        new_name = schema.specific(itype, schema.base_of(old_type, name))
-        if new_name == name:
-            continue
-        changes[name], patch[name] = (value, ""), ""
-        if new_name is not None and new_name not in draft.data and not _text(item.get(new_name)):
-            changes[new_name], patch[new_name] = (value, ""), ""
-    doi = str(item.get("DOI") or "")
-    if doi.lower().startswith("10.48550/") and "DOI" not in draft.data:
-        changes["DOI"], patch["DOI"] = (doi, ""), ""
 
 
 def replan_item(planned: PlannedItem, item: dict[str, Any], plan: Plan, snapshot: Snapshot,
