@@ -107,6 +107,13 @@ def test_renamed_papers_are_cited_under_their_published_title(example_run):
     entry, report = rows["2402.13634"]
     assert upgrade_of(entry).renamed and entry.title.startswith("Knowledge Card")
     assert entry.booktitle == "International Conference on Learning Representations" and entry.year == 2024
+    # the paper is the same: its abstract stays, and is written (the published title does not orphan it)
+    from bibkit.model import Document
+    from bibkit.writers import write
+
+    for arxiv_id in ("2402.13634", "2410.14595"):
+        renamed = rows[arxiv_id][0]
+        assert renamed.abstract and "abstract = {" in write(Document([renamed]), "bibtex"), arxiv_id
 
 
 def test_same_title_same_author_decoys_are_told_apart(example_run):
@@ -311,7 +318,7 @@ def test_s2_key_is_sent_in_a_header_and_never_stored_or_reported(tmp_path):
         doc, result = run_example(d, settings=d.settings(cache_dir=str(tmp_path / "x"), s2_api_key="wrong"))
         assert [(o.service, o.kind) for o in result.outages] == [("s2", OutageKind.REFUSED)]
         assert not result.network_ok  # a refused key is a failed service: --strict exits 4
-        assert any("Semantic Scholar refused" in n and "S2_API_KEY" in n for n in result.notices)
+        assert any("Semantic Scholar: refused" in n and "S2_API_KEY" in n for n in result.notices)
         assert len(d.s2.log) == 1
     assert b"s2-secret-key" not in (tmp_path / "http.sqlite").read_bytes()
     assert "secret" not in json.dumps(result.as_dict())

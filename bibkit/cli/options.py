@@ -77,10 +77,10 @@ def add_enrich_options(parser: argparse.ArgumentParser) -> None:
                         help="answer from the HTTP cache only; never touch the network")
     parser.add_argument("--refresh", action="store_true", help="ignore cached answers (fresh answers are cached again)")
     g = parser.add_argument_group("published versions")
-    g.add_argument("--prefer", choices=tuple(app.Prefer), default=app.Prefer.PUBLISHED,
+    g.add_argument("--prefer", choices=[p.value for p in app.Prefer], default=app.Prefer.PUBLISHED.value,
                    help="cite a preprint at its verified published version (default), or keep citing the preprint "
                         "and only report what was found; e.g. --prefer preprint")
-    g.add_argument("--venue-style", choices=tuple(app.VenueStyle), default=app.VenueStyle.FULL,
+    g.add_argument("--venue-style", choices=[s.value for s in app.VenueStyle], default=app.VenueStyle.FULL.value,
                    help="venue names from the venue table: full ('Advances in Neural Information Processing "
                         "Systems') or short ('NeurIPS'); e.g. --venue-style short")
     g.add_argument("--no-upgrade", dest="upgrade", action="store_false",

@@ -291,17 +291,12 @@ class PublishedVersions:
         if service in self.down:
             return
         self.down[service] = outage
-        label, what = outage.label, outage.describe()
         if outage.kind in (OutageKind.RATE_LIMITED, OutageKind.QUOTA_EXHAUSTED):
-            message = f"{label} rate limit reached ({what}); published versions not yet looked up there were " \
-                      "left as they were — rerun later"
-        elif outage.kind is OutageKind.REFUSED:
-            key = _KEYS.get(service)
-            check = f"check {key}; " if key and self._key_set(service) else ""
-            message = f"{label} {what}; {check}published versions were looked up without it"
+            then = "published versions not yet looked up there were left as they were — rerun later"
         else:
-            message = f"{label} unavailable ({what}); published versions were looked up without it"
-        self.ctx.outage(outage, message)
+            key = _KEYS.get(service) if outage.kind is OutageKind.REFUSED and self._key_set(service) else None
+            then = (f"check {key}; " if key else "") + "published versions were looked up without it"
+        self.ctx.outage(outage, f"{outage.label}: {outage.describe()}; {then}")
 
     def _key_set(self, service: str) -> bool:
         settings = self.ctx.settings
@@ -407,9 +402,9 @@ class PublishedVersions:
         """Fill DOI-only records; a non-arXiv preprint whose record names its publication becomes a job."""
         jobs: list[_Job] = []
         for entry in entries:
-            doi = (own_doi(entry) or "").lower()
+            doi = own_doi(entry) or ""  # as the input spells it (DOIs are case-insensitive; Crossref keys are lower)
             report = self.ctx.report(entry)
-            work = works.get(doi)
+            work = works.get(doi.lower())
             if work is None:
                 self._unknown_doi(entry, report, doi)
                 continue
