@@ -93,3 +93,18 @@ def test_an_unknown_doi_is_named_as_the_input_spells_it(tmp_path):
         doc, _result = run_example(d, path=ids, settings=d.settings(cache_dir=str(tmp_path / "c")))
     (entry,) = doc.entries
     assert any("10.9999/NoSuch.Thing-2024" in p.message for p in entry.problems)
+
+
+def test_dblp_asking_for_a_long_wait_is_skipped_not_waited_for(tmp_path):
+    with doubles() as d:
+        d.dblp.faults = [Reply.text("<html><body>Too Many Requests</body></html>", 429, content_type="text/html",
+                                    headers={"Retry-After": "600"})] * 10
+        slept: list[float] = []
+        settings = d.settings(cache_dir=str(tmp_path))
+        with HttpLayer(settings, sleep=slept.append) as layer:
+            doc, result = run_example(d, settings=settings, http=layer)
+        assert len(d.dblp.log) == 1 and not any(s >= 30 for s in slept)
+    (outage,) = result.outages
+    assert (outage.service, outage.kind) == ("dblp", OutageKind.RATE_LIMITED) and outage.until
+    ups = {e.ids.arxiv for e in doc.entries if upgraded(e)}
+    assert ups and ups <= set(expected_upgrades(d.world))

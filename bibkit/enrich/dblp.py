@@ -62,6 +62,9 @@ def dblp_policy(settings: Settings) -> ServicePolicy:
         expire_after=EXPIRE,
         backoff_base=max(2.0, settings.dblp_delay),
         max_attempts=3,
+        # DBLP is the last, per-paper source and Crossref's search stands in for it: a Retry-After longer
+        # than this skips DBLP for the run instead of stalling it (the layer's default is two minutes)
+        max_wait=30.0,
         read_timeout=30.0,
     )
 
