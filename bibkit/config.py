@@ -29,17 +29,33 @@ Config file: ``$BIBKIT_CONFIG``, else ``<user config dir>/bibkit/config.toml``::
     s2_delay = 1                  # seconds between Semantic Scholar requests
     # crossref_delay = 0.2        # a fixed pace; by default it is read from Crossref's x-rate-limit-* headers
 
+    [budget]                      # seconds a run may lose to a failing service before giving it up
+    default = 60                  # every service (arXiv's own default is 180)
+    hf = 20
+
+    [timeout]                     # read timeout per request, seconds (default: each service's own)
+    hf = 10
+
+    [zotero]
+    allow_remote = false          # true: let zotero-bridge talk to a non-loopback Zotero URL (a tunnel)
+
     # published-version venue names beyond the bundled table (bibkit/data/venues.toml), same shape:
     [[venues]]
     short = "MyConf"
     full = "Proceedings of the {year} Conference on My Topic"
     kind = "conference"           # or "journal"
     aliases = ["My Topic Conference"]
+
+Budgets and timeouts also come from ``BIBKIT_BUDGET`` / ``BIBKIT_TIMEOUT`` (every
+service) and ``BIBKIT_<SERVICE>_BUDGET`` / ``BIBKIT_<SERVICE>_TIMEOUT`` (one
+service, by its name: ``ARXIV``, ``HF``, ``GITHUB``, ``ZOTERO``, ``S2``, ``CROSSREF``,
+``DBLP``, ``OPENALEX``).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,7 +97,13 @@ ENV_VARS: dict[str, str] = {
     "BIBKIT_CROSSREF_DELAY": "crossref_delay",
     "BIBKIT_CITEKEY_FORMAT": "citekey_format",
     "BIBKIT_CONTACT": "contact",
+    "BIBKIT_ZOTERO_ALLOW_REMOTE": "zotero_allow_remote",
 }
+
+#: ``BIBKIT_<SERVICE>_BUDGET`` / ``BIBKIT_<SERVICE>_TIMEOUT`` (and ``BIBKIT_BUDGET`` / ``BIBKIT_TIMEOUT`` for all)
+_PER_SERVICE = re.compile(r"^BIBKIT_(?:(?P<service>[A-Z0-9]+)_)?(?P<what>BUDGET|TIMEOUT)$")
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off", ""})
 
 
 class ConfigError(ValueError):
@@ -114,6 +136,12 @@ class Settings:
     openalex_api_key: str | None = field(default=None, repr=False)
     venues: tuple[Any, ...] = ()  # the config file's [[venues]] tables (extra published-venue names)
     config_file: Path | None = None
+    #: seconds a run may lose to each failing service before giving it up (``"default"``: every service)
+    budgets: Mapping[str, float] = field(default_factory=dict)
+    #: read timeout per request for each service, seconds (``"default"``: every service)
+    timeouts: Mapping[str, float] = field(default_factory=dict)
+    #: let zotero_bridge talk to a Zotero URL that is not a loopback address (an SSH tunnel to another host)
+    zotero_allow_remote: bool = False
 
     def __repr__(self) -> str:  # never show tokens, even by accident in a traceback
         shown = {k: v for k, v in self.__dict__.items() if not k.endswith(("_token", "_key"))}
@@ -149,7 +177,46 @@ def _read_file(path: Path) -> dict[str, Any]:
     if "venues" in data:  # checked by bibkit.enrich.venues, which knows what a venue needs
         venues = data["venues"]
         flat["venues"] = tuple(venues) if isinstance(venues, list) else (venues,)
+    for table, name in (("budget", "budgets"), ("timeout", "timeouts")):
+        section = data.get(table, {})
+        if not isinstance(section, dict):
+            raise ConfigError(f"{path}: [{table}] must be a table of service = seconds")
+        flat[name] = {str(k).lower(): _seconds(v, f"{path}: [{table}] {k}") for k, v in section.items()}
+    if "allow_remote" in data.get("zotero", {}):
+        flat["zotero_allow_remote"] = _flag(data["zotero"]["allow_remote"], f"{path}: [zotero] allow_remote")
     return flat
+
+
+def _seconds(value: Any, where: str) -> float:
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{where} must be a number of seconds, not {value!r}") from None
+    if seconds < 0 or seconds != seconds:
+        raise ConfigError(f"{where} must not be negative")
+    return seconds
+
+
+def _flag(value: Any, where: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ConfigError(f"{where} must be true or false, not {value!r}")
+
+
+def _per_service(env: Mapping[str, str], values: dict[str, Any]) -> None:
+    """``BIBKIT_[<SERVICE>_]BUDGET`` and ``…TIMEOUT`` from the environment, over the config file's tables."""
+    for var, text in env.items():
+        m = _PER_SERVICE.match(var)
+        if not m or not text:
+            continue
+        name = "budgets" if m["what"] == "BUDGET" else "timeouts"
+        service = (m["service"] or "default").lower()
+        values[name] = {**values.get(name, {}), service: _seconds(text, var)}
 
 
 def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -160,7 +227,10 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
     for var, name in ENV_VARS.items():
         if env.get(var):
             values[name] = env[var]
+    _per_service(env, values)
     values.update({k: v for k, v in overrides.items() if v is not None})
+    if "zotero_allow_remote" in values:
+        values["zotero_allow_remote"] = _flag(values["zotero_allow_remote"], "BIBKIT_ZOTERO_ALLOW_REMOTE")
     values = {k: v for k, v in values.items() if k in Settings.__dataclass_fields__}
     for key in ("cache_dir", "config_dir"):
         if key in values:

@@ -179,9 +179,10 @@ def test_s2_recorded_reference_traps():
     cited = sample("s2-reference-arxiv-conference.json")["citedPaper"]
     paper = parse_paper(cited)
     assert paper.arxiv_id == "1402.0030" and paper.dblp_is_corr  # DBLP id = the CoRR copy
-    assert paper.venue_name == "International Conference on Machine Learning" and paper.journal_pages == "1791-1799"
+    # pages as the model stores a range (an en dash; the .bib writer makes it "--")
+    assert paper.venue_name == "International Conference on Machine Learning" and paper.journal_pages == "1791–1799"
     match = parse_paper(sample("s2-match.json")["data"][0])
-    assert match.venue_name == "Neural Information Processing Systems" and match.journal_pages == "5998-6008"
+    assert match.venue_name == "Neural Information Processing Systems" and match.journal_pages == "5998–6008"
 
 
 def test_s2_drops_arxivs_own_doi_and_arxiv_venues():
@@ -256,8 +257,11 @@ def test_dblp_no_hits_and_html_answers(world):
     with DblpDouble(world) as srv, HttpLayer(load_settings(dblp_url=srv.url)) as layer:
         client = DblpClient(layer)
         assert client.search("zzzqqq nothing matches") == []
+        # an HTML page in a 200 is DBLP failing: asked once more (here it answers), never cached
         srv.faults = [Reply.text("<html><body>maintenance</body></html>", 200, content_type="text/html")]
-        failure = client.search("something else")
+        assert isinstance(client.search("something else"), list) and len(srv.log) == 3
+        srv.faults = [Reply.text("<html><body>maintenance</body></html>", 200, content_type="text/html")] * 5
+        failure = client.search("something else entirely")
     assert isinstance(failure, Outage) and failure.kind is OutageKind.UNREADABLE
 
 

@@ -318,7 +318,7 @@ def test_s2_key_is_sent_in_a_header_and_never_stored_or_reported(tmp_path):
         doc, result = run_example(d, settings=d.settings(cache_dir=str(tmp_path / "x"), s2_api_key="wrong"))
         assert [(o.service, o.kind) for o in result.outages] == [("s2", OutageKind.REFUSED)]
         assert not result.network_ok  # a refused key is a failed service: --strict exits 4
-        assert any("Semantic Scholar: refused" in n and "S2_API_KEY" in n for n in result.notices)
+        assert any("Semantic Scholar is refusing" in n and "S2_API_KEY" in n for n in result.notices)
         assert len(d.s2.log) == 1
     assert b"s2-secret-key" not in (tmp_path / "http.sqlite").read_bytes()
     assert "secret" not in json.dumps(result.as_dict())

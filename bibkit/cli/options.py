@@ -35,8 +35,9 @@ def add_io_options(parser: argparse.ArgumentParser) -> None:
                                                               "overwritten (e.g. -o refs.bib)")
     parser.add_argument("--from", dest="fmt", choices=app.INPUT_FORMATS,
                         help="force the input format instead of detecting it (e.g. --from bib)")
-    parser.add_argument("--to", choices=app.OUTPUT_FORMATS, default="bibtex",
-                        help="output format (default: bibtex; e.g. --to biblatex)")
+    parser.add_argument("--to", choices=app.OUTPUT_FORMATS, default=None,
+                        help="convert to this output format (default: entries read from .bib files are written as "
+                             "they were — types, fields, macros, comments — and others as BibTeX; e.g. --to biblatex)")
     parser.add_argument("--ascii", action="store_true", help="convert non-ASCII characters to LaTeX macros "
                                                              "(for classic BibTeX)")
     parser.add_argument("--code-note", action="store_true", help="add a note 'Code: \\url{...}' for the paper's own "

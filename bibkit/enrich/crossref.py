@@ -49,6 +49,7 @@ from .webapi import (
     as_str,
     first_str,
     json_body,
+    json_readable,
     outage_for_status,
     send,
     strip_markup,
@@ -105,6 +106,7 @@ def crossref_policy(settings: Settings) -> ServicePolicy:
         cache_codes=(200, 404),  # "Resource not found." for a DOI Crossref does not have is an answer too
         headers={"Accept": "application/json"},
         read_timeout=30.0,
+        readable=json_readable,  # an HTML page or garbage in a 200 is the service failing
     )
 
 

@@ -35,7 +35,7 @@ from ..config import Settings
 from ..http import HttpLayer, ServicePolicy
 from ..links import normalize_doi
 from ..outcomes import Outage
-from .webapi import as_int, as_list, as_str, json_body, outage_for_status, send, unreadable
+from .webapi import as_int, as_list, as_str, json_body, json_readable, outage_for_status, send, unreadable
 
 __all__ = ["DblpClient", "DblpHit", "dblp_policy", "SERVICE", "query_for"]
 
@@ -66,6 +66,7 @@ def dblp_policy(settings: Settings) -> ServicePolicy:
         # than this skips DBLP for the run instead of stalling it (the layer's default is two minutes)
         max_wait=30.0,
         read_timeout=30.0,
+        readable=json_readable,  # an HTML page or garbage in a 200 is the service failing
     )
 
 

@@ -32,6 +32,7 @@ from .webapi import (
     as_list,
     as_str,
     json_body,
+    json_readable,
     outage_for_status,
     send,
     takes_service_down,
@@ -51,7 +52,8 @@ _PUBLISHED_SOURCES = frozenset({"journal", "conference", "book series", "ebook p
 
 def openalex_policy(settings: Settings) -> ServicePolicy:
     """OpenAlex's politeness: at most 100 requests a second, cached a day."""
-    return ServicePolicy(name=SERVICE, base_url=settings.openalex_url, min_interval=0.01, expire_after=EXPIRE)
+    return ServicePolicy(name=SERVICE, base_url=settings.openalex_url, min_interval=0.01, expire_after=EXPIRE,
+                         readable=json_readable)
 
 
 @dataclass

@@ -45,6 +45,7 @@ from .webapi import (
     as_list,
     as_str,
     json_body,
+    json_readable,
     outage_for_status,
     send,
     takes_service_down,
@@ -83,6 +84,7 @@ def s2_policy(settings: Settings) -> ServicePolicy:
         backoff_base=2.0,
         headers=headers,
         read_timeout=60.0,
+        readable=json_readable,  # an HTML page or garbage in a 200 is the service failing
     )
 
 

@@ -50,6 +50,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from ..health import describe
 from ..model import Entry, PartialDate
 from ..normalize.text import normalize_title
 from ..outcomes import EntryStatus, Outage, OutageKind, Prefer, Service, UpgradeStatus, VenueStyle
@@ -296,7 +297,7 @@ class PublishedVersions:
         else:
             key = _KEYS.get(service) if outage.kind is OutageKind.REFUSED and self._key_set(service) else None
             then = (f"check {key}; " if key else "") + "published versions were looked up without it"
-        self.ctx.outage(outage, f"{outage.label}: {outage.describe()}; {then}")
+        self.ctx.outage(outage, f"{outage.label} {describe(outage)}; {then}")
 
     def _key_set(self, service: str) -> bool:
         settings = self.ctx.settings

@@ -34,7 +34,7 @@ from ..http import HttpError, ServiceClient
 from ..outcomes import Outage, OutageKind, Service
 
 __all__ = [
-    "Batch", "send", "json_body", "outage_for_status", "takes_service_down", "unreadable",
+    "Batch", "send", "json_body", "json_readable", "outage_for_status", "takes_service_down", "unreadable",
     "as_int", "as_str", "as_list", "as_dict", "clean_text", "strip_markup", "first_str",
 ]
 
@@ -107,24 +107,41 @@ def _said(response: requests.Response) -> str:
     return clean_text(str(message))[:160] if message else ""
 
 
-def json_body(service: str, response: requests.Response) -> Any | Outage:
-    """The JSON of a 200 answer (decoded from bytes as UTF-8), or an :attr:`~OutageKind.UNREADABLE` outage.
-
-    An HTML page (a proxy's or the service's error page) or a JSON object that
-    is only ``{"error": …}`` (Semantic Scholar does send those with 200) is not
-    data.
-    """
-    body = response.content
+def _read_json(body: bytes) -> tuple[Any, str | None]:
+    """The JSON of a body (UTF-8 bytes), or why it is not data: not JSON (an HTML page, garbage), or a JSON
+    object that is only ``{"error": …}`` (Semantic Scholar sends those with 200)."""
     try:
         data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        kind = "an HTML page" if body.lstrip()[:1] == b"<" else "not JSON"
-        return Outage(_service(service), OutageKind.UNREADABLE, f"{kind} instead of JSON")
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None, "an HTML page instead of JSON" if body.lstrip()[:1] == b"<" else "not JSON"
     if isinstance(data, dict) and set(data) <= {"error", "message", "code", "status"} and (
             data.get("error") or (data.get("message") and not isinstance(data.get("message"), dict))):
-        said = clean_text(str(data.get("error") or data.get("message")))[:160]
-        return Outage(_service(service), OutageKind.UNREADABLE, f"an error instead of data: {said}")
-    return data
+        return None, "an error instead of data: " + clean_text(str(data.get("error") or data.get("message")))[:160]
+    return data, None
+
+
+def json_readable(response: requests.Response) -> str | None:
+    """The HTTP layer's check of a 2xx answer (``ServicePolicy.readable``): ``None`` for JSON data, else why not.
+
+    The layer then treats an unreadable answer as the service failing (asked
+    once more, never cached, counted towards giving the service up).
+    """
+    data, reason = _read_json(response.content)
+    if reason is None:
+        response._bibkit_json = data  # type: ignore[attr-defined]  # parsed once
+    return reason
+
+
+def json_body(service: str, response: requests.Response) -> Any | Outage:
+    """The JSON of a 200 answer, or an :attr:`~OutageKind.UNREADABLE` outage (see :func:`json_readable`)."""
+    parsed = getattr(response, "_bibkit_json", _UNPARSED)
+    if parsed is not _UNPARSED:
+        return parsed
+    data, reason = _read_json(response.content)
+    return data if reason is None else Outage(_service(service), OutageKind.UNREADABLE, reason)
+
+
+_UNPARSED = object()
 
 
 def unreadable(service: str, cause: str) -> Outage:
