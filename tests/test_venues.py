@@ -126,3 +126,16 @@ def test_a_bad_venue_in_the_config_file_names_the_file_and_the_venue(tmp_path, b
     with pytest.raises(ConfigError) as err:
         load_venues(load_settings(env={"BIBKIT_CONFIG": str(config)}))
     assert message in str(err.value) and str(config) in str(err.value) and "#1" in str(err.value)
+
+
+def test_the_venue_table_ships_in_the_package():
+    """A non-editable install must carry bibkit/data/venues.toml (the table is read with importlib.resources)."""
+    import fnmatch
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    patterns = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
+        "package-data"]["bibkit"]
+    assert any(fnmatch.fnmatch("data/venues.toml", p) for p in patterns)
+    assert (root / "bibkit" / "data" / "venues.toml").is_file()
