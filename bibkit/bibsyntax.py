@@ -9,16 +9,47 @@ trip to be exact — so they live here, below both, instead of in one of them.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Container
 
 from .model import MONTH_NUMBERS, BibOrigin, Entry
+from .normalize.latex import decode
 
-__all__ = ["BRACED_KEY", "BRACE_GROUP_PATTERN", "DIGITS", "IDENTIFIER", "MONTH_MACROS", "SPACE", "SyntaxBreak",
-           "UNESCAPED_BRACE", "VERBATIM_FIELDS", "github_value", "group_end", "group_value", "is_verbatim_field",
-           "parse_expression", "quoted_end", "raw_value", "skip_space"]
+__all__ = ["BRACED_KEY", "BRACE_GROUP_PATTERN", "DIGITS", "IDENTIFIER", "MONTH_MACROS", "MONTH_NAMES", "SPACE",
+           "SyntaxBreak", "UNESCAPED_BRACE", "VERBATIM_FIELDS", "github_value", "group_end", "group_value",
+           "is_verbatim_field", "month_number", "parse_expression", "quoted_end", "raw_value", "skip_space"]
 
 #: BibTeX's predefined month macros (plain.bst and every style derived from it)
 MONTH_MACROS = MONTH_NUMBERS
+#: month names as people write them in a ``month`` field, with the number each means
+MONTH_NAMES = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12, "sept": 9,
+}
+_MONTH_FULL = {v: k for k, v in MONTH_NAMES.items() if k != "sept"}
+
+
+def month_number(value: str, parts: list[tuple[str, str]] | None = None,
+                 macros: Container[str] = ()) -> int | None:
+    """The month (1-12) a ``month`` field means — ``mar``, ``{3}``, ``"March"``, ``{march}``, ``{Sept.}`` — or None.
+
+    ``value`` is the field's text (for a bare macro, its name); ``parts`` its :func:`parse_expression` parts
+    when known; ``macros`` the ``@string`` names the file defines (a redefined ``mar`` is not March).
+    The one rule the reader, ``bibkit tidy --months`` and the BibLaTeX conversion use.
+    """
+    parts = parts or [("brace", value)]
+    if len(parts) == 1 and parts[0][0] == "macro":
+        name = parts[0][1].lower()
+        if name in MONTH_MACROS and name not in macros:
+            return MONTH_MACROS[name]
+    text = decode(value).strip().rstrip(".").lower()
+    if text.isdigit():
+        n = int(text)
+        return n if 1 <= n <= 12 else None
+    if text in MONTH_NAMES:
+        return MONTH_NAMES[text]
+    if len(text) >= 3 and text[:3] in MONTH_MACROS and _MONTH_FULL[MONTH_MACROS[text[:3]]].startswith(text):
+        return MONTH_MACROS[text[:3]]
+    return None
 
 #: fields whose value is not LaTeX text: never decoded on reading, never encoded on writing
 VERBATIM_FIELDS = frozenset(

@@ -108,6 +108,7 @@ def test_users_extend_the_table_in_the_config_file(tmp_path):
                       'aliases = ["My Topic Conference"]\n\n[[venues]]\nshort = "NIPS"\n'
                       'full = "Neural Information Processing Systems"\n', encoding="utf-8")
     settings = load_settings(env={"BIBKIT_CONFIG": str(config)})
+    assert settings.warnings == ()  # [[venues]] is a section the config file may hold (no "unknown section")
     table = load_venues(settings)
     assert table.find("Proceedings of the 2024 Conference on My Topic").short == "MyConf"
     assert table.find("My Topic Conference").name("full", 2024) == "Proceedings of the 2024 Conference on My Topic"
@@ -139,3 +140,12 @@ def test_the_venue_table_ships_in_the_package():
         "package-data"]["bibkit"]
     assert any(fnmatch.fnmatch("data/venues.toml", p) for p in patterns)
     assert (root / "bibkit" / "data" / "venues.toml").is_file()
+
+
+def test_a_misspelt_venues_section_is_named(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text('[[venue]]\nshort = "X"\nfull = "Y"\n\n[http]\ns2_delay = 2\n', encoding="utf-8")
+    settings = load_settings(env={"BIBKIT_CONFIG": str(config)})
+    assert settings.s2_delay == 2.0 and settings.venues == ()
+    (warning,) = settings.warnings
+    assert "unknown section [venue] (did you mean [venues]?)" in warning

@@ -28,8 +28,9 @@ entry with one ``}`` too many, a NUL byte — each becomes a :class:`Problem`
 naming file, line and key, and the text of a block nothing could read is kept as
 a ``text`` block (with ``raw`` set) so writing the file back changes nothing.  ``strict=True`` raises
 :class:`~bibkit.errors.InputError` for the first malformed entry instead.
-Duplicate keys are not malformed: both entries are kept, the later one gets a
-``duplicate-key`` problem (key assignment then suffixes it).  Keys are kept as
+Duplicate keys are not malformed: both entries are read, the later one gets a
+``duplicate-key`` problem (later stages merge it, when it is the same work, or
+give it a suffixed key, and say which).  Keys are kept as
 written, non-ASCII ones included (bibtex, biber and LaTeX's UTF-8 input handle
 ``Müller2018``; the tests compile one).
 
@@ -60,10 +61,12 @@ from ..bibnames import parse_bibtex_names
 from ..bibsyntax import BRACED_KEY as _BRACED
 from ..bibsyntax import (  # noqa: F401
     MONTH_MACROS,
+    MONTH_NAMES,
     VERBATIM_FIELDS,
     github_value,
     group_value,
     is_verbatim_field,
+    month_number,
     parse_expression,
     raw_value,
 )
@@ -92,11 +95,7 @@ __all__ = ["read", "group_value", "raw_value", "github_value", "VERBATIM_FIELDS"
 logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
 logging.getLogger("bibtexparser").propagate = False
 
-_MONTH_NAMES = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12, "sept": 9,
-}
-_MONTH_FULL = {v: k.capitalize() for k, v in _MONTH_NAMES.items() if k != "sept"}
+_MONTH_FULL = {v: k.capitalize() for k, v in MONTH_NAMES.items() if k != "sept"}
 
 _NAME_FIELDS = frozenset({"author", "editor"})
 #: fields that map one-to-one to an Entry attribute
@@ -303,7 +302,7 @@ class _Reader:
             folded = key.casefold()
             if folded in self.keys_seen:
                 entry.problem("duplicate-key", f"duplicate key {key!r} (first used on line "
-                              f"{self.keys_seen[folded] + 1}); both entries are kept")
+                              f"{self.keys_seen[folded] + 1})")
             else:
                 self.keys_seen[folded] = line0 if line0 is not None else 0
 
@@ -834,19 +833,7 @@ def _unwrap(block: bp.Block) -> bp.Block:
 
 
 def _month_number(value: str, parts: list[tuple[str, str]], macros: dict[str, str]) -> int | None:
-    if len(parts) == 1 and parts[0][0] == "macro":
-        name = parts[0][1].lower()
-        if name in MONTH_MACROS and name not in macros:
-            return MONTH_MACROS[name]
-    text = decode(value).strip().rstrip(".").lower()
-    if text.isdigit():
-        n = int(text)
-        return n if 1 <= n <= 12 else None
-    if text in _MONTH_NAMES:
-        return _MONTH_NAMES[text]
-    if len(text) >= 3 and text[:3] in MONTH_MACROS and _MONTH_FULL[MONTH_MACROS[text[:3]]].lower().startswith(text):
-        return MONTH_MACROS[text[:3]]
-    return None
+    return month_number(value, parts, macros)  # the rule lives in bibsyntax (tidy --months uses it too)
 
 
 _KEYWORD_SPLIT = re.compile(r"\s*[,;]\s*")

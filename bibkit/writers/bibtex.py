@@ -81,6 +81,7 @@ from ..model import BibOrigin, Document, Entry, Problem, RawBlock
 from ..normalize.casing import protect
 from ..normalize.latex import encode, escape_strays, to_ascii, unencodable
 from ..normalize.pages import page_range
+from .biblatex_forms import to_biblatex
 
 __all__ = ["write", "format_entry", "output_type", "DIALECTS"]
 
@@ -776,6 +777,8 @@ def _format(entry: Entry, ctx: _Ctx, key: str) -> str:
         fields = _inline_xdata(entry, fields, ctx)
     if ctx.mixed:  # fields written from the model next to copied ones: never a name twice
         fields = _once(entry, fields, ctx)
+    if ctx.dialect == "biblatex":  # BibTeX forms copied from a .bib (journal, year/month…) in BibLaTeX's own
+        etype, fields = to_biblatex(etype, fields)
     if ctx.bad_chars:
         _note_bad_chars(entry, ctx)
     for code, message in ctx.notes:
