@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,7 +51,7 @@ class Doubles:
                                       arxiv_delay=0, dblp_delay=0, s2_delay=0, crossref_delay=0, github_url=CLOSED,
                                       zotero_url=CLOSED)
         values.update(overrides)
-        return load_settings(env={"BIBKIT_CONFIG": os.devnull}, **values)
+        return load_settings(env={"BIBKIT_CONFIG": str(_empty_config())}, **values)
 
     def env(self, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("BIBKIT_ARXIV_URL", self.arxiv.api_url)
@@ -63,6 +64,14 @@ class Doubles:
     def reset_logs(self) -> None:
         for d in (self.arxiv, self.hf, self.crossref, self.s2, self.dblp, self.openalex):
             d.reset_log()
+
+
+def _empty_config() -> Path:
+    """An empty config file (``BIBKIT_CONFIG`` must name a file): settings independent of the user's."""
+    path = Path(tempfile.gettempdir()) / f"bibkit-tests-empty-config-{os.getpid()}.toml"
+    if not path.is_file():
+        path.write_text("", encoding="utf-8")
+    return path
 
 
 @contextmanager

@@ -170,6 +170,7 @@ class PublishedVersions:
     services = SERVICES
     venues: VenueTable  # the bundled table and the config file's [[venues]], loaded when the step runs
     ctx: EnrichContext
+    _progressed: int = 0  # papers reported to the progress bar
 
     def __init__(self, *, prefer: Prefer | str = Prefer.PUBLISHED, venue_style: VenueStyle | str = VenueStyle.FULL,
                  upgrade: bool = True, venues: VenueTable | None = None,
@@ -205,6 +206,8 @@ class PublishedVersions:
         jobs = [j for j in (self._job(e, ctx) for e in entries if e not in doi_entries) if j is not None]
         if not jobs and not doi_entries:
             return
+        self._progressed = 0
+        self._advance(0)  # the progress bar says "upgrade" from now on (the batches, then one search per paper)
         if self.upgrade and jobs:
             self._semantic_scholar(jobs)
             self._openalex(jobs)
@@ -220,7 +223,7 @@ class PublishedVersions:
                 if job.winner is None and not job.tie:
                     self._decide(job)
                 self._finish(job)
-        ctx.on_progress("upgrade", len(jobs))
+        self._advance(len(jobs) - self._progressed)
         if self.offline_misses:
             ctx.notice(f"offline: {self.offline_misses} published-version request(s) were not in the cache; "
                        "run without --offline to look them up")
@@ -275,6 +278,11 @@ class PublishedVersions:
             report.fields_set.pop("ids.doi", None)
 
     # ================================================================== services
+
+    def _advance(self, n: int) -> None:
+        """Tell the progress bar ``n`` more papers are through this step."""
+        self._progressed += n
+        self.ctx.on_progress("upgrade", n)
 
     def _usable(self, service: str) -> bool:
         return getattr(self, service) is not None and service not in self.down
@@ -525,18 +533,17 @@ class PublishedVersions:
         if not jobs:
             return
         planned = {"dblp": 0, "crossref": 0}
-        order_of = {}
-        for job in jobs:
-            order = ("dblp", "crossref") if self._needs_dblp(job) else ("crossref", "dblp")
-            order_of[id(job)] = order
+        orders = [(job, ("dblp", "crossref") if self._needs_dblp(job) else ("crossref", "dblp")) for job in jobs]
+        for _job, order in orders:
             first = next((s for s in order if self._usable(s)), None)
             if first:
                 planned[first] += 1
         for service, n in planned.items():
             if n:
                 self.on_plan(service, n)
-        for job in jobs:
-            for service in order_of[id(job)]:
+        for job, order in orders:
+            self._advance(1)
+            for service in order:
                 if not self._usable(service):
                     continue
                 result = self._search_dblp(job) if service == "dblp" else self._search_crossref(job)
