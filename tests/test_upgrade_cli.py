@@ -4,6 +4,7 @@ services, the summary's "upgraded to a published version", the report's provenan
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -90,3 +91,33 @@ def test_rebuilding_from_the_output_changes_nothing_and_keeps_hand_edits(env, tm
     assert main(["build", str(second), "-o", str(second)] + only) == 0
     assert "booktitle = {ICLR 2025 (oral)}" in second.read_text(encoding="utf-8")
     assert (tmp_path / "b.bib.bak").exists()
+
+
+def _venues(text: str) -> dict[str, str]:
+    """eprint -> the venue field of its entry (empty for a preprint)."""
+    out = {}
+    for block in text.split("\n\n"):
+        m = re.search(r"eprint = \{([^}]+)\}", block)
+        if m:
+            venue = re.search(r"(?:booktitle|journal) = \{(.+)\},", block)
+            out[m.group(1)] = venue.group(1) if venue else ""
+    return out
+
+
+def test_rebuilds_keep_offline_and_follow_prefer_online(env, tmp_path, monkeypatch):
+    """The life cycle with the identity work's prior output and lock: an offline rebuild keeps the venues an
+    online run found; a rebuild with --prefer preprint turns them back into preprints; and back again."""
+    out = tmp_path / "refs.bib"
+    only = ["--only", "arxiv,hf,s2,crossref,dblp", "--no-tags"]
+    assert main(["-q", "build", str(EXAMPLE), "-o", str(out), *only]) == ExitCode.OK
+    first = _venues(out.read_text())
+    published = {k for k, v in first.items() if v}
+    assert len(published) >= 28
+    assert main(["-q", "build", str(EXAMPLE), "-o", str(out), "--offline", *only]) == ExitCode.OK
+    assert _venues(out.read_text()) == first  # offline: what the online run found is kept
+    assert main(["-q", "build", str(EXAMPLE), "-o", str(out), "--prefer", "preprint", *only]) == ExitCode.OK
+    text = out.read_text()
+    assert not any(v for v in _venues(text).values())  # every one a preprint again, no venue left behind
+    assert "@inproceedings{" not in text and "@article{" not in text
+    assert main(["-q", "build", str(EXAMPLE), "-o", str(out), *only]) == ExitCode.OK
+    assert {k for k, v in _venues(out.read_text()).items() if v} == published

@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..health import describe
-from ..model import Entry, PartialDate
+from ..model import Entry, PartialDate, Provenance
 from ..normalize.text import normalize_title
 from ..outcomes import EntryStatus, Outage, OutageKind, Prefer, Service, UpgradeStatus, VenueStyle
 from ..record import UpgradeReport
@@ -665,10 +665,20 @@ class PublishedVersions:
             set_field(entry, report, "title", cand.title, source=source, confidence=confidence, detail=detail)
 
     def _back_to_preprint(self, job: _Job) -> None:
-        """``prefer="preprint"``: undo a venue arXiv's own journal reference made of the entry."""
+        """``prefer="preprint"``: the preprint is cited; undo a venue arXiv's own journal reference made of it.
+
+        The venue fields this run leaves empty are marked as decided now
+        (provenance ``prefer-preprint``), so a rebuild over an output that cited
+        the publication does not bring its venue back as "found earlier".
+        """
         entry, report = job.entry, job.report
+        if entry.bib is not None:
+            return
+        for name in _VENUE_FIELDS:
+            if getattr(entry, name) is None and name not in entry.provenance:
+                entry.provenance[name] = Provenance("prefer-preprint", 1.0, "the published version is only reported")
         prov = entry.provenance.get("entry_type")
-        if prov is None or prov.source != "arxiv" or entry.entry_type == "preprint" or entry.bib is not None:
+        if prov is None or prov.source != "arxiv" or entry.entry_type == "preprint":
             return
         set_field(entry, report, "entry_type", "preprint", source="prefer-preprint", confidence=1.0, detail=None)
         for name in ("journal", "booktitle", "volume", "number", "pages"):
