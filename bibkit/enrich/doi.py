@@ -97,10 +97,11 @@ def set_field(entry: Entry, report: EntryReport, name: str, value: Any, *, sourc
     """Set one model field with provenance and list it in the report; ``False`` when it was kept as it was.
 
     ``fill_only`` (and, unless ``force``, any field a ``.bib`` input holds) only fills an empty field;
-    ``None`` clears a field.
+    ``None`` clears a field.  A group the user edited by hand in the previous output
+    (``entry.record.protected``) is never set, ``force`` or not.
     """
     current = getattr(entry, name)
-    if current == value or value in ("", []):
+    if current == value or value in ("", []) or name in entry.record.protected:  # protected: the user's edit
         return False
     if current not in (None, "", []) and (fill_only or (user_owned(entry, name) and not force)):
         return False
