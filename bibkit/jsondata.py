@@ -7,8 +7,9 @@ with a traceback.  :func:`load_json` turns it into :class:`JsonTooDeep`, a
 :class:`ValueError` like any other malformed JSON, so every caller's "not JSON" path
 (an unreadable answer counted against the service, an input error naming the file, a
 lock that is ignored) handles it too.  Every JSON bibkit reads goes through here: the
-Hugging Face and GitHub clients, Hugging Face papers JSON given as input, the Zotero
-bridge's answers and state files, the lock file.
+Hugging Face and GitHub clients, the published-version clients (Crossref, Semantic
+Scholar, DBLP, OpenAlex), Hugging Face papers JSON given as input, the Zotero bridge's
+answers and state files, the lock file.
 """
 
 from __future__ import annotations

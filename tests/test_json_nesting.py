@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
+import requests
 
 from bibkit.cli import main
 from bibkit.config import load_settings
@@ -25,7 +26,7 @@ from bibkit.testing.arxiv import ArxivDouble
 from bibkit.testing.corpus import load_corpus
 from bibkit.testing.github import GitHubDouble
 from bibkit.testing.hf import HfDouble
-from bibkit.testing.server import Reply, Request
+from bibkit.testing.server import LocalServer, Reply, Request
 from zotero_bridge import sync
 from zotero_bridge.keystore import FILE_NAME as KEYS_FILE
 from zotero_bridge.keystore import KeyStore
@@ -139,3 +140,24 @@ def test_the_bridges_own_files_nested_deep_read_as_empty(tmp_path):
     assert KeyStore(tmp_path).get("server-id", "http://127.0.0.1:23119") is None
     (tmp_path / STATE_FILE).write_text(DEEP)
     assert LocalRecord(tmp_path, "http://127.0.0.1:23119").entries == {}
+
+
+class Deep(LocalServer):
+    """A service answering every request with JSON nested 100,000 deep: 500 on /error, else 200."""
+
+    def handle(self, request: Request) -> Reply | None:
+        return Reply(500 if request.path.startswith("/error") else 200, DEEP.encode(),
+                     content_type="application/json")
+
+
+def test_the_published_version_clients_read_deep_answers_as_unreadable_or_as_no_message():
+    from bibkit.enrich.webapi import json_body, json_readable, outage_for_status
+
+    with Deep() as srv:
+        failing = requests.get(f"{srv.url}/error/works")
+        answer = requests.get(f"{srv.url}/works")
+    outage = outage_for_status("crossref", failing)  # a 500 whose body is too deep to read: no message, no crash
+    assert outage is not None and outage.kind is OutageKind.HTTP_STATUS and outage.cause == "HTTP 500"
+    assert json_readable(answer) == "not JSON"
+    body = json_body("crossref", answer)
+    assert getattr(body, "kind", None) is OutageKind.UNREADABLE
