@@ -295,6 +295,18 @@ class BibOrigin:
     decoded: dict[str, Any] = field(default_factory=dict)  # model attribute -> value at read time
 
 
+# --------------------------------------------------------------------------- lines that became no entry
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedLine:
+    """A line of pasted text that became no paper, and why (a heading, navigation, a count…)."""
+
+    location: SourceLocation
+    text: str  # the line as pasted (trimmed, shortened when very long)
+    reason: str
+
+
 # --------------------------------------------------------------------------- the entry
 
 
@@ -457,6 +469,7 @@ class Document:
     blocks: list[Entry | RawBlock] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    skipped: list[SkippedLine] = field(default_factory=list)  # pasted lines that are no paper, with why
 
     @property
     def entries(self) -> list[Entry]:
@@ -479,5 +492,6 @@ class Document:
         """Append another document's blocks, problems and (without overwriting) metadata."""
         self.blocks.extend(other.blocks)
         self.problems.extend(other.problems)
+        self.skipped.extend(other.skipped)
         for k, v in other.metadata.items():
             self.metadata.setdefault(k, v)

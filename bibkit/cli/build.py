@@ -18,7 +18,15 @@ from ..app import BuildOptions, BuildResult, SyncOptions, ZoteroTarget, build
 from ..config import load_settings
 from ..errors import UsageError
 from ..outcomes import EntryStatus, Severity, Transport
-from .common import add_strict_option, print_summary, progress, quiet_http_warnings, stage_feed, write_report
+from .common import (
+    add_strict_option,
+    print_summary,
+    progress,
+    quiet_http_warnings,
+    skipped_rows,
+    stage_feed,
+    write_report,
+)
 from .enrich import down_summary, report_notices, upgrade_rows
 from .options import (
     add_enrich_options,
@@ -73,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _summary(args: argparse.Namespace, result: BuildResult) -> None:
-    rows: list[tuple[str, Any]] = [("entries read", result.read)]
+    rows: list[tuple[str, Any]] = [("entries read", result.read), *skipped_rows(result.skipped_lines)]
     notes: list[str] = []
     if result.backup:
         notes.append(f"input backed up to {result.backup}")
