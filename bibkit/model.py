@@ -113,6 +113,10 @@ MONTH_ABBREVIATIONS: tuple[str, ...] = ("jan", "feb", "mar", "apr", "may", "jun"
                                         "dec")
 #: abbreviation -> month number (1-12)
 MONTH_NUMBERS: dict[str, int] = {m: i for i, m in enumerate(MONTH_ABBREVIATIONS, 1)}
+#: fields whose value names other entries by key: BibTeX's ``crossref``; BibLaTeX's ``xref``, ``xdata``,
+#: ``related`` and a ``@set``'s ``entryset`` (one list, so that citing, re-keying, merging and tidying follow
+#: the same links)
+REFERENCE_FIELDS: tuple[str, ...] = ("crossref", "xref", "xdata", "related", "entryset")
 
 _ISO_DATE = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 

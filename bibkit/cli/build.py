@@ -53,7 +53,7 @@ def register(p: argparse.ArgumentParser) -> None:
     add_enrich_options(p)
     p.add_argument("--zotero-collection", metavar="PATH",
                    help="also sync the result into this Zotero collection (e.g. --zotero-collection Reading/MoE)")
-    p.add_argument("--via", choices=tuple(Transport), help="force the Zotero transport (default: detect; "
+    p.add_argument("--via", choices=[t.value for t in Transport], help="force the Zotero transport (default: detect; "
                                                            "e.g. --via connector)")
     add_strict_option(p, "a service was unreachable (4) or entries stayed unresolved/ambiguous (5)")
     p.set_defaults(func=run)
