@@ -93,6 +93,12 @@ _PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p) for p in (
     rf"(?:(?<=,)|(?<=, )|(?<=\. ))(?P<pages>{_PAGE}\s*(?:-{{1,3}}|[\u2010-\u2015\u2212])\s*{_PAGE})"
     rf"(?=\s*(?:[.,;]|\(|$))",
 ))
+#: the fields each pattern gives
+_GROUPS: tuple[tuple[str, ...], ...] = tuple(tuple(n for n in ("volume", "number", "pages") if n in p.groupindex)
+                                             for p in _PATTERNS)
+#: for each pattern, literals of which it needs one (cheap tests that spare most patterns most references)
+_NEEDLES: tuple[tuple[str, ...], ...] = (("ol", "OL"), ("o.", "umber", "ssue"), ("p.", "ages", "P."), (";",), ("(",),
+                                         (":",), ("(",), ("no.",), ("(",), (",",), ("):", ") :"), (",", ". "))
 #: a month beside the year: "Jun. 2016", "Nov. 1997", "June 27–30, 2016", "(Nov. 1997)", Vancouver "2015 May 28"
 _MONTH = re.compile(rf"\b(?P<mon>{_MON})\.?\s+(?:\d{{1,2}}(?:\s*[–-]\s*\d{{1,2}})?,?\s+)?(?P<year>{_YEAR})\b"
                     rf"|\b(?P<year2>{_YEAR})\s+(?P<mon2>{_MON})\b(?:\s+\d{{1,2}})?")
@@ -110,13 +116,18 @@ def venue_details(text: str) -> VenueDetails:
     """The details ``text`` (the part of a reference after its title) states, and where its venue's name ends."""
     d = VenueDetails(len(text))
     spans: list[tuple[int, int]] = []
-    for pattern in _PATTERNS:
+    if not any(c.isdigit() for c in text):
+        _publisher(d, text, spans)
+        return d
+    for needles, pattern, names in zip(_NEEDLES, _PATTERNS, _GROUPS):
+        if not any(n in text for n in needles) or all(getattr(d, name) is not None for name in names):
+            continue  # (a literal the pattern needs is missing, or it could only give what is known)
         for m in pattern.finditer(text):
             if any(s <= m.start() < e for s, e in spans):
                 continue
             took = False
-            for name in ("volume", "number", "pages"):
-                value = m.groupdict().get(name)
+            for name in names:
+                value = m.group(name)
                 if value and getattr(d, name) is None:
                     setattr(d, name, _pages(value) if name == "pages" else value)
                     took = True
@@ -133,8 +144,16 @@ def _pages(value: str) -> str | None:
     return page_range(re.sub(r"(?<=\d)[ \u2009\u202f](?=\d{3}\b)", "", value))
 
 
+_MONTH_STARTS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+#: literals one of which every publisher the pattern finds holds
+_PUBLISHER_NEEDLES = ("Associat", "Societ", "Press", "Publish", "Inc", "Ltd", "GmbH", "PMLR", "Springer", "Elsevier",
+                      "Wiley", "OpenReview", "Morgan", "Curran", "Reilly", "Wesley", "Pearson", "Prentice",
+                      "Scientific",
+                      "Routledge", "Sage")
+
+
 def _month(d: VenueDetails, text: str) -> None:
-    if not any(c in text for c in "JFMASOND"):
+    if not any(m in text for m in _MONTH_STARTS):
         return
     for m in _MONTH.finditer(text):
         number = month_number(m.group("mon") or m.group("mon2"))
@@ -147,6 +166,8 @@ def _month(d: VenueDetails, text: str) -> None:
 def _publisher(d: VenueDetails, text: str, spans: list[tuple[int, int]]) -> None:
     """A publisher opening a sentence of the venue (not its first: that is the venue's name), and the
     address a style puts beside it."""
+    if not any(n in text for n in _PUBLISHER_NEEDLES):
+        return
     for m in _PUBLISHER.finditer(text):
         if any(s <= m.start() < e for s, e in spans):
             continue
