@@ -54,7 +54,7 @@ from ..pastetext import (
     title_likeness,
 )
 from .base import Draft, Sink
-from .details import venue_fields
+from .details import PUBLISHER_WORDS, venue_fields
 
 __all__ = ["NAME", "read_block", "line_evidence", "parse_reference", "split_references"]
 
@@ -415,9 +415,7 @@ def _continues(t: str) -> bool:
 
 
 #: the publisher that ends a reference, on a line of its own ("Association for Computational Linguistics.")
-_PUBLISHER = re.compile(
-    r"^(?:[A-Z][\w&.,'’-]*\s+){0,6}?(?:Association|Society|Press|Publishing|Publishers|Associates|Inc|Ltd|GmbH|"
-    r"PMLR|Springer|Elsevier|Wiley|OpenReview\.net|Morgan Kaufmann|Curran)\b[^.]{0,60}\.?$")
+_PUBLISHER = re.compile(rf"^(?:[A-Z][\w&.,'’-]*\s+){{0,6}}?(?:{PUBLISHER_WORDS})\b[^.]{{0,60}}\.?$")
 
 
 def _starts_reference(t: str) -> bool:
