@@ -58,3 +58,33 @@ def test_tidy_and_convert_leave_paren_math_alone_and_compile(tmp_path: Path, cap
     code, out, _ = run(["-q", "convert", str(src), "--to", "biblatex"], capsys)
     res = compile_biber(out, tmp_path)
     assert res.errors == [] and "Bounds for x" in res.flat_text
+
+
+# --to biblatex and verbatim commands ---------------------------------------------------------------------------
+#: Only the commands biber's .bbl cannot carry are rewritten; before, the whole field was written anew from
+#: the model, which dropped \href's URL, {\tt …} and turned \( into \textbackslash{}(.
+VERBATIM_NOTE = """@misc{v,
+  author = {Lee, Ann},
+  title = {Mail \\verb|a&b_c| in {\\tt mono} and \\(x_1\\)},
+  note = {See \\href{https://x.org/a_b#c%20d}{the page}, \\url{http://y.org/~u/a_b} and \\path|z%y|},
+  year = {2020},
+}
+"""
+
+
+def test_to_biblatex_rewrites_only_the_verbatim_commands_biber_cannot_carry(tmp_path: Path, capsys) -> None:
+    src = tmp_path / "in.bib"
+    src.write_text(VERBATIM_NOTE, encoding="utf-8")
+    code, out, err = run(["convert", str(src), "--to", "biblatex"], capsys)
+    assert code == 0
+    assert "title = {Mail a\\&b\\_c in {\\tt mono} and \\(x_1\\)}" in out
+    assert "note = {See \\href{https://x.org/a_b\\#c\\%20d}{the page}, \\url{http://y.org/~u/a_b} and z\\%y}" in out
+    assert err.count("biber passes fields to LaTeX inside macro arguments") == 2
+    again = tmp_path / "again.bib"
+    again.write_text(out, encoding="utf-8")
+    code, out2, err2 = run(["convert", str(again), "--to", "biblatex"], capsys)
+    assert out2 == out and "macro arguments" not in err2  # a fixpoint, and nothing left to say
+    res = compile_biber(out, tmp_path, preamble="\\usepackage{hyperref}")
+    assert res.errors == []
+    assert "Mail a&b_c in mono and x" in res.flat_text and "the page" in res.flat_text
+    assert "~u/a_b" in res.flat_text and "z%y" in res.flat_text  # (pdftotext breaks the URL after its /)

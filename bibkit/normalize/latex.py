@@ -71,6 +71,7 @@ __all__ = [
     "PDFLATEX_SAFE",
     "math_spans",
     "escape_strays",
+    "verbatim_as_text",
     "verbatim_end",
 ]
 
@@ -934,6 +935,43 @@ def escape_strays(latex: str) -> str:
 
 
 _STRAY_SCAN = re.compile(r"\\[A-Za-z]+\*?|\\.|[%&#_$^]", re.DOTALL)
+
+
+_IN_ARGUMENT_SPECIAL = re.compile(r"(?<!\\)[%#]")
+
+
+def verbatim_as_text(latex: str) -> str:
+    """The verbatim commands of a text value rewritten so that they work inside a macro argument, the rest
+    of the value unchanged.
+
+    biber hands every field to LaTeX as a macro argument (``\\field{note}{…}``), where ``\\verb`` cannot
+    work and ``\\url``/``\\path``/``\\nolinkurl`` cannot read ``%`` or ``#`` (url.sty shows ``\\%``
+    literally): those become their text, escaped.  ``\\href`` keeps its link, with ``%`` and ``#`` in its
+    URL escaped, which hyperref reads back.  Math, formatting and every other command stay as written.
+    """
+    out: list[str] = []
+    pos = 0
+    for m in _VERBATIM_COMMAND.finditer(latex):
+        if m.start() < pos or _escaped(latex, m.start()):
+            continue
+        name = m.group(1).rstrip("*")
+        end = verbatim_end(latex, m.end(), name)
+        if end < 0:
+            continue
+        opener = _verbatim_open(latex, m.end(), name) if name != "href" else latex.index("{", m.end())
+        content = latex[opener + 1:end - 1]
+        if name == "href":
+            if _IN_ARGUMENT_SPECIAL.search(content):
+                out.append(latex[pos:opener + 1] + _IN_ARGUMENT_SPECIAL.sub(r"\\\g<0>", content) + "}")
+                pos = end
+        elif name == "verb" or _IN_ARGUMENT_SPECIAL.search(content):
+            out.append(latex[pos:m.start()] + _encode_plain_text(content, False))
+            pos = end
+    out.append(latex[pos:])
+    return "".join(out)
+
+
+_VERBATIM_COMMAND = re.compile(r"\\(verb\*?|url|path|nolinkurl|href)(?![A-Za-z])")
 
 
 def encode(text: str, *, ascii: bool = False) -> str:  # noqa: A002 (the CLI's name for it)
