@@ -88,3 +88,33 @@ def test_to_biblatex_rewrites_only_the_verbatim_commands_biber_cannot_carry(tmp_
     assert res.errors == []
     assert "Mail a&b_c in mono and x" in res.flat_text and "the page" in res.flat_text
     assert "~u/a_b" in res.flat_text and "z%y" in res.flat_text  # (pdftotext breaks the URL after its /)
+
+
+# tidy --encode-urls on a Mendeley export -----------------------------------------------------------------------
+#: Mendeley escapes URLs as {\_}, {\%}, {\&}, {~} and puts an item's URLs in one field, space-separated;
+#: --encode-urls made "%7B_%7D" of the escapes and one bogus URL ("…pdf%20http://…") of two.
+MENDELEY = """@inproceedings{He2016,
+author = {He, Kaiming and Sun, Jian},
+title = {{Deep residual learning}},
+url = {http://image-net.org/challenges/LSVRC/2015/ http://www.cv-foundation.org/content{\\_}cvpr{\\_}2016/He{\\_}CVPR.pdf},
+year = {2016}
+}
+@misc{Data2020,
+author = {{World Health Organization}},
+title = {{Global report}},
+url = {https://www.who.int/data{\\_}set/report{\\%}20final?id=3{\\&}lang=en{\\#}top},
+howpublished = {\\url{http://www.cs.toronto.edu/{~}hinton/}},
+year = {2020}
+}
+"""
+
+
+def test_encode_urls_undoes_mendeley_escapes_and_keeps_several_urls_apart() -> None:
+    opts = TidyOptions(encode_urls=True)
+    out = tidy_text(MENDELEY, opts).text
+    assert ("{http://image-net.org/challenges/LSVRC/2015/ "
+            "http://www.cv-foundation.org/content_cvpr_2016/He_CVPR.pdf}") in out
+    assert "{https://www.who.int/data_set/report%20final?id=3&lang=en#top}" in out
+    assert "%7B" not in out and "{\\_}" not in out
+    assert "\\url{http://www.cs.toronto.edu/{~}hinton/}" in out  # not a URL field: as written
+    assert tidy_text(out, opts).text == out
