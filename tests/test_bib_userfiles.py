@@ -118,3 +118,14 @@ def test_encode_urls_undoes_mendeley_escapes_and_keeps_several_urls_apart() -> N
     assert "%7B" not in out and "{\\_}" not in out
     assert "\\url{http://www.cs.toronto.edu/{~}hinton/}" in out  # not a URL field: as written
     assert tidy_text(out, opts).text == out
+
+
+def test_a_merged_away_key_says_what_to_cite_instead(tmp_path: Path, capsys) -> None:
+    src = tmp_path / "in.bib"
+    src.write_text("@article{same1,\n  author = {Twin, T.},\n  title = {A Twin Paper},\n  journal = {J},\n"
+                   "  year = {2012},\n  doi = {10.1000/twin},\n}\n\n@article{same2,\n  author = {Twin, T.},\n"
+                   "  title = {A Twin Paper},\n  journal = {J},\n  year = {2012},\n  doi = {10.1000/TWIN},\n"
+                   "  note = {extra},\n}\n", encoding="utf-8")
+    code, out, err = run(["convert", str(src)], capsys)
+    assert code == 0 and "ids = {same2}" in out
+    assert "with BibTeX, change \\cite{same2} to \\cite{same1}" in err
