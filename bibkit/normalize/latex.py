@@ -57,8 +57,8 @@ import unicodedata
 from functools import lru_cache
 
 from .texscan import braces_balanced as _braces_balanced
-from .texscan import match_brace as _match_brace
 from .texscan import delimited_math_end as _delimited_math_end
+from .texscan import match_brace as _match_brace
 from .texscan import math_end as _math_end
 
 __all__ = [
