@@ -623,8 +623,10 @@ class ServiceClient:
                 log.info("%s: HTTP %s, retrying in %.1f s", policy.name, failed.status, delay)
             self._pause(delay, url, failed.kind, failed.cause)
         assert failed is not None
-        raise HttpError(policy.name, f"{failed.error} after {attempt + 1} attempt{'s' if attempt else ''}",
-                        status=failed.status, url=url, kind=failed.kind)
+        tries = f"after {attempt + 1} attempt{'s' if attempt else ''}"
+        # the outage's cause is the short reason (what the user is told once), not the exception's text
+        raise HttpError(policy.name, f"{failed.error} {tries}", status=failed.status, url=url, kind=failed.kind,
+                        cause=f"{failed.cause} {tries}")
 
     def _arguments(self, params: Mapping[str, Any] | None, data: Any, json: Any, headers: Mapping[str, str] | None,
                    cache: bool, expire_after: int | float | timedelta | None, allow_redirects: bool,

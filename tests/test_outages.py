@@ -157,6 +157,25 @@ def test_a_truncated_body_is_a_failure_of_the_service_not_a_traceback(echo, laye
         assert fresh.client(policy(echo)).get("/cut").json() == {"path": "/cut"}
 
 
+def test_a_request_given_up_names_its_outage_in_a_short_cause(echo, layer):
+    """The outage a failed request carries (what Crossref, S2 and DBLP report in their one line) names the
+    reason, not urllib3's exception text."""
+    echo.inject("truncate")
+    client = layer.client(policy(echo))
+    with pytest.raises(HttpError) as info:
+        client.get("/cut")
+    outage = info.value.outage
+    assert outage.kind is OutageKind.UNREADABLE
+    assert outage.cause == "body shorter than its Content-Length after 2 attempts"
+    assert message(outage) == ("svc is sending unreadable answers (body shorter than its Content-Length after "
+                               "2 attempts); continuing without it")
+    echo.heal()
+    echo.inject(503)
+    with HttpLayer(load_settings(), sleep=lambda s: None) as fresh, pytest.raises(HttpError) as info:
+        fresh.client(policy(echo, down_after=None, max_attempts=2)).get("/x")
+    assert info.value.outage.cause == "HTTP 503 after 2 attempts"
+
+
 @pytest.mark.parametrize("kind", ["garbage", "binary"])
 def test_an_unreadable_200_is_retried_once_and_never_cached(echo, layer, kind):
     fault = echo.inject(kind, times=2)
