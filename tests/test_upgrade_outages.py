@@ -14,7 +14,7 @@ from bibkit.errors import ExitCode
 from bibkit.http import HttpLayer
 from bibkit.outcomes import EntryStatus, OutageKind
 from bibkit.testing.server import Reply
-from scholarly_helpers import EXAMPLE, doubles, expected_upgrades, run_example, upgraded
+from scholarly_helpers import EXAMPLE, doubles, expected_upgrades, run_example, upgrade_of, upgraded
 
 
 def test_s2_answering_503_is_one_outage_and_the_others_carry_on(tmp_path):
@@ -109,3 +109,38 @@ def test_dblp_asking_for_a_long_wait_is_skipped_not_waited_for(tmp_path):
     assert (outage.service, outage.kind) == ("dblp", OutageKind.RATE_LIMITED) and outage.until
     ups = {e.ids.arxiv for e in doc.entries if upgraded(e)}
     assert ups and ups <= set(expected_upgrades(d.world))
+
+
+def _journal_doi_papers(tmp_path):
+    """Two listing papers whose arXiv record names their journal DOI (Natural Language Engineering, Nature
+    Medicine); Semantic Scholar links both to that journal."""
+    ids = tmp_path / "ids.txt"
+    ids.write_text("arXiv:2311.18013\narXiv:2407.17930\n", encoding="utf-8")
+    return ids
+
+
+def test_crossref_down_never_drops_the_journal_doi_the_arxiv_record_gives(tmp_path):
+    ids = _journal_doi_papers(tmp_path)
+    with doubles() as d:
+        d.crossref.inject(503)
+        settings = d.settings(cache_dir=str(tmp_path / "c"))
+        with HttpLayer(settings, sleep=lambda s: None) as layer:
+            doc, result = run_example(d, path=ids, settings=settings, http=layer)
+    assert [(o.service, o.kind) for o in result.outages] == [("crossref", OutageKind.HTTP_STATUS)]
+    dois = {e.ids.arxiv: e.ids.doi for e in doc.entries}
+    assert dois == {"2311.18013": "10.1017/S1351324923000542", "2407.17930": "10.1038/s41591-025-00042-7"}
+    for entry in doc.entries:  # cited at the journal Semantic Scholar names, the DOI arXiv gave kept
+        assert upgraded(entry) and entry.entry_type == "article" and entry.journal, entry.key
+
+
+def test_a_journal_doi_crossref_says_is_another_paper_is_not_kept(tmp_path):
+    ids = _journal_doi_papers(tmp_path)
+    with doubles() as d:
+        for pub in d.world.publications:
+            if pub["arxiv"] == "2407.17930":  # Crossref's record of that DOI: another paper, other authors
+                pub.update(title="Graph neural networks for traffic forecasting in smart cities",
+                           authors=["Hans Gruber", "Ellen Ripley"], abstract="We forecast traffic with GNNs.")
+        doc, _result = run_example(d, path=ids, settings=d.settings(cache_dir=str(tmp_path / "c")))
+    entry = next(e for e in doc.entries if e.ids.arxiv == "2407.17930")
+    assert entry.ids.doi is None
+    assert any(c["doi"] == "10.1038/s41591-025-00042-7" and not c["accepted"] for c in upgrade_of(entry).candidates)

@@ -653,7 +653,7 @@ class PublishedVersions:
                 report.fields_set[f"extra.{name_}"] = {"source": source, "cleared": True}
         if cand.year:  # the publication's date replaces the preprint's (a venue year has no arXiv day)
             put("date", PartialDate(cand.year, cand.month))
-        if (entry.ids.doi or None) != (cand.doi or None):
+        if (entry.ids.doi or None) != (cand.doi or None) and not _keeps_arxiv_record_doi(job, cand):
             if is_arxiv_doi(entry.ids.doi) and not upgrade.preprint_doi:
                 upgrade.preprint_doi = entry.ids.doi
             entry.set_id("doi", cand.doi, source, confidence, detail)
@@ -688,6 +688,18 @@ class PublishedVersions:
         if entry.ids.doi and not is_arxiv_doi(entry.ids.doi) and entry.ids.arxiv:
             entry.set_id("doi", entry.ids.arxiv_doi, "prefer-preprint", 1.0, None)
             report.fields_set["ids.doi"] = {"source": "prefer-preprint", "confidence": 1.0}
+
+
+def _keeps_arxiv_record_doi(job: _Job, cand: Published) -> bool:
+    """Whether the publication DOI the arXiv record names stays although the chosen candidate has no DOI.
+
+    A candidate from Semantic Scholar or DBLP alone carries no DOI (Crossref was down, or never had it); the
+    journal DOI the authors gave arXiv is still the publication's, as a run without the upgrade writes it.
+    It goes only when Crossref's record of it was judged and refused (another paper).
+    """
+    if cand.doi or not job.arxiv_doi or (job.entry.ids.doi or "").lower() != job.arxiv_doi:
+        return False
+    return not any((c.doi or "").lower() == job.arxiv_doi and not j.accepted for c, j in job.judged)
 
 
 def _same_venue(a: Published, b: Published, venues: VenueTable) -> bool:
