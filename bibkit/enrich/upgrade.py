@@ -24,7 +24,8 @@ where the API allows it:
 5. only for papers those could not settle, **one** request each: DBLP title
    search when the paper points at a venue without DOIs (ICLR, NeurIPS, a
    Semantic Scholar venue to confirm), else Crossref ``query.bibliographic``;
-   the other service only when the first is down.
+   the other service only when the first is down (DBLP, seconds a request, only for a paper something
+   says was published).
 
 Every candidate is judged by :func:`bibkit.enrich.published.judge` (the arXiv
 resolver's identity rules, authors that overlap, no year before the preprint)
@@ -529,11 +530,25 @@ class PublishedVersions:
                 return True
         return any(not h.venue.doi for h in job.hints)
 
+    @staticmethod
+    def _has_lead(job: _Job) -> bool:
+        """Whether something says the paper was published (Semantic Scholar's venue, a venue in the arXiv
+        comment or journal reference, the arXiv record's DOI): what makes a fallback search worth its cost."""
+        return bool(job.hints or job.arxiv_doi or (job.s2 is not None and job.s2.venue_name))
+
+    def _route(self, job: _Job) -> tuple[str, ...]:
+        """The services to search for one paper, in order: DBLP first for venues without DOIs, else Crossref;
+        the other only when the first is down.  DBLP asks for seconds between requests, so a blind title search
+        (no lead at all) is never moved to it: with Crossref down that would make the run several times slower."""
+        if self._needs_dblp(job):
+            return ("dblp", "crossref")
+        return ("crossref", "dblp") if self._has_lead(job) else ("crossref",)
+
     def _search(self, jobs: list[_Job]) -> None:
         if not jobs:
             return
         planned = {"dblp": 0, "crossref": 0}
-        orders = [(job, ("dblp", "crossref") if self._needs_dblp(job) else ("crossref", "dblp")) for job in jobs]
+        orders = [(job, self._route(job)) for job in jobs]
         for _job, order in orders:
             first = next((s for s in order if self._usable(s)), None)
             if first:
