@@ -157,9 +157,9 @@ class RateLimited(HttpError):
     kind = OutageKind.RATE_LIMITED
 
     def __init__(self, service: str, message: str, *, until: float | None = None, status: int | None = None,
-                 url: str | None = None):
+                 url: str | None = None, cause: str | None = None):
         self.until = until
-        super().__init__(service, message, status=status, url=url)
+        super().__init__(service, message, status=status, url=url, cause=cause)
 
     def _until(self) -> float | None:
         return self.until
@@ -724,21 +724,23 @@ class ServiceClient:
         policy = self.policy
         status = failed.status
         if failed.rate_limit and last:
-            until = time.time() + (failed.wait or 0)
+            # a 429 without Retry-After (Semantic Scholar's usual) says nothing about when: no "until now"
+            until = time.time() + failed.wait if failed.wait else None
             attempts = attempt + 1
+            cause = f"HTTP {status} after {attempts} attempts"
             if policy.gives_up:
-                self.mark_down(OutageKind.RATE_LIMITED, f"HTTP {status} after {attempts} attempts",
-                               until if failed.wait else None)
+                self.mark_down(OutageKind.RATE_LIMITED, cause, until)
             raise RateLimited(policy.name, f"rate limited (HTTP {status}) after {attempts} attempts",
-                              until=until, status=status, url=url)
+                              until=until, status=status, url=url, cause=cause)
         wait = failed.wait
         left = self.health.remaining()
         if wait is not None and (wait > policy.max_wait or (left is not None and wait > left)):
             until = time.time() + wait
+            cause = f"HTTP {status} with Retry-After: {wait:.0f} s"
             if policy.gives_up:
-                self.mark_down(OutageKind.RATE_LIMITED, f"HTTP {status} with Retry-After: {wait:.0f} s", until)
+                self.mark_down(OutageKind.RATE_LIMITED, cause, until)
             raise RateLimited(policy.name, f"asked to wait {wait:.0f} s (Retry-After)",
-                              until=until, status=status, url=url)
+                              until=until, status=status, url=url, cause=cause)
         if wait is not None:
             return wait
         if failed.kind is OutageKind.TIMEOUT:
