@@ -804,7 +804,8 @@ class _Failed:
 
     @classmethod
     def timeout(cls, seconds: float) -> _Failed:
-        cause = f"no answer within {seconds:g} s"
+        shown = f"{seconds:.0f}" if seconds >= 10 else f"{seconds:.2g}"  # 30, not 29.9649 (cut by the budget)
+        cause = f"no answer within {shown} s"
         return cls(OutageKind.TIMEOUT, cause, f"timeout: {cause}")
 
     @classmethod

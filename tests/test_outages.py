@@ -426,3 +426,10 @@ def test_build_with_truncated_answers_everywhere_writes_its_output(cli_doubles, 
     assert out.read_text().count("@") >= 86
     err = capsys.readouterr().err
     assert "Traceback" not in err and "services down" in err
+
+
+def test_a_timeout_cut_short_by_the_budget_is_told_in_round_seconds():
+    from bibkit.http import _Failed
+
+    assert _Failed.timeout(29.9649).cause == "no answer within 30 s"
+    assert _Failed.timeout(0.15).cause == "no answer within 0.15 s" and _Failed.timeout(3.0).cause == "no answer within 3 s"
