@@ -165,3 +165,24 @@ def test_crossref_down_moves_only_papers_with_a_lead_to_dblp(tmp_path):
     assert len(ups) >= 20 and ups <= set(expected_upgrades(d.world))  # ICLR, NeurIPS, ACL… via DBLP; never wrong
     statuses = {upgrade_of(e).status for e in doc.entries if e.record.upgrade is not None}
     assert UpgradeStatus.NOT_LOOKED_UP in statuses
+
+
+@pytest.mark.parametrize("reply, said", [
+    (Reply.text("<html><body>404 Not Found</body></html>", 404, content_type="text/html"), "answering 404"),
+    (Reply.json({"error": "Unrecognized or unsupported fields: [journal]"}, 400),
+     "answering 400: Unrecognized or unsupported fields"),
+])
+def test_s2_refusing_its_batch_endpoint_is_an_outage_not_a_silent_nothing(tmp_path, reply, said):
+    """The batch answers 200 for any ids (null for unknown ones): a 404 (a moved API, a wrong BIBKIT_S2_URL) or a
+    400 for the whole request is Semantic Scholar out of the run, told once — not "no venue known" for every
+    paper with network_ok true."""
+    with doubles() as d:
+        d.s2.faults = [reply] * 3
+        doc, result = run_example(d, settings=d.settings(cache_dir=str(tmp_path)))
+        assert len(d.s2.log) == 1
+    assert [(o.service, o.kind) for o in result.outages] == [("s2", OutageKind.HTTP_STATUS)]
+    assert not result.network_ok
+    (line,) = [n for n in result.notices if n.outage is not None]
+    assert line.startswith(f"Semantic Scholar is {said}") and "looked up without it" in line
+    ups = {e.ids.arxiv for e in doc.entries if upgraded(e)}
+    assert ups and ups <= set(expected_upgrades(d.world))
