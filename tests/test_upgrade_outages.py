@@ -186,3 +186,33 @@ def test_s2_refusing_its_batch_endpoint_is_an_outage_not_a_silent_nothing(tmp_pa
     assert line.startswith(f"Semantic Scholar is {said}") and "looked up without it" in line
     ups = {e.ids.arxiv for e in doc.entries if upgraded(e)}
     assert ups and ups <= set(expected_upgrades(d.world))
+
+
+_NOT_FOUND_PAGE = "<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>"
+
+
+def test_crossref_answering_404_everywhere_is_an_outage_not_unregistered_dois(tmp_path):
+    """/works itself missing (a wrong BIBKIT_CROSSREF_URL, a proxy's error page): Crossref is given up once, the DOI
+    records are "not looked up" — never every DOI reported "not registered" with network_ok true."""
+    ids = tmp_path / "dois.txt"
+    ids.write_text("10.18653/v1/2024.acl-long.840\n10.1038/s41524-025-01564-y\n10.5281/zenodo.1234567\n",
+                   encoding="utf-8")
+    with doubles() as d:
+        d.crossref.faults = [Reply.text(_NOT_FOUND_PAGE, 404, content_type="text/html")] * 50
+        doc, result = run_example(d, path=ids, settings=d.settings(cache_dir=str(tmp_path / "c")))
+        assert len(d.crossref.log) == 1
+    assert [(o.service, o.kind) for o in result.outages] == [("crossref", OutageKind.HTTP_STATUS)]
+    assert all(r.outcome is EntryStatus.NOT_LOOKED_UP for r in result.reports)
+    assert not any(p.code in ("unknown-doi", "doi-not-crossref") for e in doc.entries for p in e.problems)
+
+
+def test_dblp_answering_404_everywhere_is_an_outage(tmp_path):
+    with doubles() as d:
+        d.dblp.faults = [Reply.text(_NOT_FOUND_PAGE, 404, content_type="text/html")] * 50
+        doc, result = run_example(d, settings=d.settings(cache_dir=str(tmp_path)))
+        assert len(d.dblp.log) == 1  # given up at once, then Crossref searches for the rest
+    assert [(o.service, o.kind) for o in result.outages] == [("dblp", OutageKind.HTTP_STATUS)]
+    (line,) = [n for n in result.notices if n.outage is not None]
+    assert line.startswith("DBLP is answering 404")
+    ups = {e.ids.arxiv for e in doc.entries if upgraded(e)}
+    assert ups and ups <= set(expected_upgrades(d.world))
