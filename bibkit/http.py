@@ -157,9 +157,9 @@ class RateLimited(HttpError):
     kind = OutageKind.RATE_LIMITED
 
     def __init__(self, service: str, message: str, *, until: float | None = None, status: int | None = None,
-                 url: str | None = None):
+                 url: str | None = None, cause: str | None = None):
         self.until = until
-        super().__init__(service, message, status=status, url=url)
+        super().__init__(service, message, status=status, url=url, cause=cause)
 
     def _until(self) -> float | None:
         return self.until
@@ -629,8 +629,10 @@ class ServiceClient:
                 log.info("%s: HTTP %s, retrying in %.1f s", policy.name, failed.status, delay)
             self._pause(delay, url, failed.kind, failed.cause)
         assert failed is not None
-        raise HttpError(policy.name, f"{failed.error} after {attempt + 1} attempt{'s' if attempt else ''}",
-                        status=failed.status, url=url, kind=failed.kind)
+        tries = f"after {attempt + 1} attempt{'s' if attempt else ''}"
+        # the outage's cause is the short reason (what the user is told once), not the exception's text
+        raise HttpError(policy.name, f"{failed.error} {tries}", status=failed.status, url=url, kind=failed.kind,
+                        cause=f"{failed.cause} {tries}")
 
     def _arguments(self, params: Mapping[str, Any] | None, data: Any, json: Any, headers: Mapping[str, str] | None,
                    cache: bool, expire_after: int | float | timedelta | None, allow_redirects: bool,
@@ -728,21 +730,23 @@ class ServiceClient:
         policy = self.policy
         status = failed.status
         if failed.rate_limit and last:
-            # no Retry-After: when it ends is unknown (never "until now")
+            # a 429 without Retry-After (Semantic Scholar's usual) says nothing about when: no "until now"
             until = time.time() + failed.wait if failed.wait else None
             attempts = attempt + 1
+            cause = f"HTTP {status} after {attempts} attempts"
             if policy.gives_up:
-                self.mark_down(OutageKind.RATE_LIMITED, f"HTTP {status} after {attempts} attempts", until)
+                self.mark_down(OutageKind.RATE_LIMITED, cause, until)
             raise RateLimited(policy.name, f"rate limited (HTTP {status}) after {attempts} attempts",
-                              until=until, status=status, url=url)
+                              until=until, status=status, url=url, cause=cause)
         wait = failed.wait
         left = self.health.remaining()
         if wait is not None and (wait > policy.max_wait or (left is not None and wait > left)):
             until = time.time() + wait
+            cause = f"HTTP {status} with Retry-After: {wait:.0f} s"
             if policy.gives_up:
-                self.mark_down(OutageKind.RATE_LIMITED, f"HTTP {status} with Retry-After: {wait:.0f} s", until)
+                self.mark_down(OutageKind.RATE_LIMITED, cause, until)
             raise RateLimited(policy.name, f"asked to wait {wait:.0f} s (Retry-After)",
-                              until=until, status=status, url=url)
+                              until=until, status=status, url=url, cause=cause)
         if wait is not None:
             return wait
         if failed.kind is OutageKind.TIMEOUT:
@@ -806,7 +810,8 @@ class _Failed:
 
     @classmethod
     def timeout(cls, seconds: float) -> _Failed:
-        cause = f"no answer within {seconds:g} s"
+        shown = f"{seconds:.0f}" if seconds >= 10 else f"{seconds:.2g}"  # 30, not 29.9649 (cut by the budget)
+        cause = f"no answer within {shown} s"
         return cls(OutageKind.TIMEOUT, cause, f"timeout: {cause}")
 
     @classmethod

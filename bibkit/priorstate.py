@@ -179,6 +179,41 @@ def _fresh(entry: Entry, group: str, tagged: bool) -> bool:
     return prov is not None and prov.source in SERVICE_SOURCES
 
 
+def _keep_publication_whole(entry: Entry, prior: Entry, enriched: frozenset[str]) -> None:
+    """A published version a service found earlier, which this run's published-version step did not decide
+    again (it could not ask — a service down, offline — or was switched off), is kept whole: type, venue, DOI,
+    date, volume, pages…, over what this run has only from the preprint (arXiv's ``@misc``, its DOI, its
+    posting date, a venue parsed from its journal reference).  Group by group it would become an ``@misc``
+    holding a ``booktitle``, arXiv's DOI and the preprint's year next to the venue.
+    """
+    if "entry_type" not in enriched or not (prior.booktitle or prior.journal):
+        return
+    if any((p := entry.provenance.get(g)) is not None and p.source in _UPGRADE_SOURCES for g in _VENUE):
+        # this run's published-version step decided (another publication, or the preprint); the same
+        # publication found again without its DOI (Semantic Scholar or DBLP alone: Crossref down) keeps it
+        same = (entry.entry_type, entry.booktitle, entry.journal) == (prior.entry_type, prior.booktitle, prior.journal)
+        if same and not entry.ids.doi and prior.ids.doi and "ids.doi" not in entry.record.protected:
+            set_group(entry, "ids.doi", prior.ids.doi)
+            entry.provenance["ids.doi"] = Provenance(PRIOR_SOURCE, 1.0, ENRICHED)
+        return
+    for group in (*_VENUE, *_PUBLICATION):
+        prov = entry.provenance.get(group)
+        if group in entry.record.protected or (prov is not None and prov.source in _UPGRADE_SOURCES):
+            continue  # the user's, or this run's published-version step decided it
+        theirs, mine = group_value(prior, group), group_value(entry, group)
+        if theirs == mine or (_empty(theirs) and group not in _VENUE):
+            continue
+        set_group(entry, group, theirs)
+        entry.provenance[group] = Provenance(PRIOR_SOURCE, 1.0, ENRICHED)
+
+
+#: the venue of a published version, and what goes with it (see :func:`_keep_publication_whole`)
+_VENUE = ("booktitle", "journal")
+_PUBLICATION = ("entry_type", "ids.doi", "date", "volume", "number", "pages", "publisher", "extra:series")
+#: provenance sources of the published-version step (arXiv's own values describe the preprint)
+_UPGRADE_SOURCES = frozenset({"crossref", "s2", "dblp", "openalex", "upgrade", "prefer-preprint"})
+
+
 def enriched_groups(entry: Entry) -> list[str]:
     """The field groups a service set (this run, or an earlier one whose value was kept): the lock records them."""
     out = {g for g, p in entry.provenance.items() if p.source in SERVICE_SOURCES
@@ -249,5 +284,6 @@ def settle(entry: Entry, prior: Entry | None, *, enriched: Iterable[str] = (), t
             continue  # bibkit wrote it from the input: what the input says now (or no longer says) counts
         set_group(entry, group, theirs)
         entry.provenance[group] = Provenance(PRIOR_SOURCE, 1.0, ENRICHED if was_service else None)
+    _keep_publication_whole(entry, prior, enriched)
     if entry.record.edits and entry.bib is None:
         entry.bib = prior.bib  # keep the user's layout and raw text for an entry they edited

@@ -21,6 +21,7 @@ from bibkit.http import (
     redact,
     user_agent,
 )
+from bibkit.health import message
 from bibkit.testing.server import LocalServer, Reply, Request
 
 
@@ -129,6 +130,18 @@ def test_long_retry_after_is_raised_not_slept(server, layer, sleeps):
         layer.client(policy(server)).get("/quota")
     assert info.value.until and info.value.until > time.time() + 3000
     assert sleeps == []
+
+
+def test_a_429_without_retry_after_says_no_time_it_does_not_know(server, layer, sleeps):
+    """Semantic Scholar's 429s usually carry no Retry-After: the outage has no ``until`` (the user is not told
+    "rate-limiting us until <now>"), and its cause is the short reason."""
+    server.script["/busy"] = [Reply.json({"message": "Too Many Requests", "code": "429"}, 429)]
+    with pytest.raises(RateLimited) as info:
+        layer.client(policy(server, max_attempts=2)).get("/busy")
+    outage = info.value.outage
+    assert info.value.until is None and outage.until is None
+    assert outage.cause == "HTTP 429 after 2 attempts"
+    assert message(outage) == "svc is rate-limiting us (HTTP 429 after 2 attempts); continuing without it"
 
 
 def test_non_retryable_status_is_returned(server, layer):

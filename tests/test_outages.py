@@ -157,6 +157,25 @@ def test_a_truncated_body_is_a_failure_of_the_service_not_a_traceback(echo, laye
         assert fresh.client(policy(echo)).get("/cut").json() == {"path": "/cut"}
 
 
+def test_a_request_given_up_names_its_outage_in_a_short_cause(echo, layer):
+    """The outage a failed request carries (what Crossref, S2 and DBLP report in their one line) names the
+    reason, not urllib3's exception text."""
+    echo.inject("truncate")
+    client = layer.client(policy(echo))
+    with pytest.raises(HttpError) as info:
+        client.get("/cut")
+    outage = info.value.outage
+    assert outage.kind is OutageKind.UNREADABLE
+    assert outage.cause == "body shorter than its Content-Length after 2 attempts"
+    assert message(outage) == ("svc is sending unreadable answers (body shorter than its Content-Length after "
+                               "2 attempts); continuing without it")
+    echo.heal()
+    echo.inject(503)
+    with HttpLayer(load_settings(), sleep=lambda s: None) as fresh, pytest.raises(HttpError) as info:
+        fresh.client(policy(echo, down_after=None, max_attempts=2)).get("/x")
+    assert info.value.outage.cause == "HTTP 503 after 2 attempts"
+
+
 @pytest.mark.parametrize("kind", ["garbage", "binary"])
 def test_an_unreadable_200_is_retried_once_and_never_cached(echo, layer, kind):
     fault = echo.inject(kind, times=2)
@@ -418,3 +437,10 @@ def test_a_rate_limit_without_retry_after_names_no_end(echo, layer):
     assert info.value.until is None
     outage = layer.stats.unavailable["svc"]
     assert outage.kind is OutageKind.RATE_LIMITED and outage.until is None and outage.until_text() == ""
+
+
+def test_a_timeout_cut_short_by_the_budget_is_told_in_round_seconds():
+    from bibkit.http import _Failed
+
+    assert _Failed.timeout(29.9649).cause == "no answer within 30 s"
+    assert _Failed.timeout(0.15).cause == "no answer within 0.15 s" and _Failed.timeout(3.0).cause == "no answer within 3 s"

@@ -121,3 +121,39 @@ def test_rebuilds_keep_offline_and_follow_prefer_online(env, tmp_path, monkeypat
     assert "@inproceedings{" not in text and "@article{" not in text
     assert main(["-q", "build", str(EXAMPLE), "-o", str(out), *only]) == ExitCode.OK
     assert {k for k, v in _venues(out.read_text()).items() if v} == published
+
+
+def _publications(text: str) -> dict[str, tuple[str, ...]]:
+    """eprint -> (entry type, venue, DOI, year, series) of its entry."""
+    out = {}
+    for block in text.split("\n\n"):
+        m = re.search(r"eprint = \{([^}]+)\}", block)
+        if m:
+            fields = [re.search(rf"^  {name} = \{{?(.+?)\}}?,$", block, re.M) for name in
+                      ("(?:booktitle|journal)", "doi", "year", "series")]
+            out[m.group(1)] = (block.split("{", 1)[0], *(f.group(1) if f else "" for f in fields))
+    return out
+
+
+def test_a_rebuild_that_cannot_ask_keeps_each_publication_whole(env, tmp_path, monkeypatch):
+    """An offline rebuild with nothing cached (another machine, a day later), or a rebuild while Crossref is
+    down: each publication found earlier is kept whole — @inproceedings/@article, venue, DOI, year, series —
+    never an @misc holding a booktitle next to arXiv's DOI and the preprint's year."""
+    out = tmp_path / "refs.bib"
+    only = ["--only", "arxiv,hf,s2,crossref,dblp", "--no-tags"]
+    monkeypatch.setenv("BIBKIT_CACHE_DIR", str(tmp_path / "cache-online"))
+    assert main(["-q", "build", str(EXAMPLE), "-o", str(out), *only]) == ExitCode.OK
+    first = _publications(out.read_text())
+    published = {k: v for k, v in first.items() if v[0] in ("@inproceedings", "@article")}
+    assert len(published) >= 28 and any(v[4] for v in published.values())  # LNCS chapters have their series
+    monkeypatch.setenv("BIBKIT_CACHE_DIR", str(tmp_path / "cache-empty"))
+    assert main(["-q", "build", str(EXAMPLE), "-o", str(out), "--offline", *only]) == ExitCode.OK
+    assert _publications(out.read_text()) == first
+    monkeypatch.setenv("BIBKIT_CACHE_DIR", str(tmp_path / "cache-crossref-down"))
+    env.crossref.inject(503)
+    assert main(["-q", "build", str(EXAMPLE), "-o", str(out), *only]) == ExitCode.OK
+    now = _publications(out.read_text())
+    assert {k: v[0] for k, v in now.items() if k in published} == {k: v[0] for k, v in published.items()}
+    for eprint, (_kind, venue, doi, year, _series) in now.items():
+        if eprint in published:  # kept, or found again on DBLP: the same publication either way
+            assert venue and doi.lower() == published[eprint][2].lower() and year == published[eprint][3], eprint

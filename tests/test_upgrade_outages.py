@@ -12,9 +12,9 @@ import bibkit.enrich.crossref as crossref_module
 from bibkit.cli import main
 from bibkit.errors import ExitCode
 from bibkit.http import HttpLayer
-from bibkit.outcomes import EntryStatus, OutageKind
+from bibkit.outcomes import EntryStatus, OutageKind, UpgradeStatus
 from bibkit.testing.server import Reply
-from scholarly_helpers import EXAMPLE, doubles, expected_upgrades, run_example, upgraded
+from scholarly_helpers import EXAMPLE, doubles, expected_upgrades, run_example, upgrade_of, upgraded
 
 
 def test_s2_answering_503_is_one_outage_and_the_others_carry_on(tmp_path):
@@ -107,5 +107,112 @@ def test_dblp_asking_for_a_long_wait_is_skipped_not_waited_for(tmp_path):
         assert len(d.dblp.log) == 1 and not any(s >= 30 for s in slept)
     (outage,) = result.outages
     assert (outage.service, outage.kind) == ("dblp", OutageKind.RATE_LIMITED) and outage.until
+    ups = {e.ids.arxiv for e in doc.entries if upgraded(e)}
+    assert ups and ups <= set(expected_upgrades(d.world))
+
+
+def _journal_doi_papers(tmp_path):
+    """Two listing papers whose arXiv record names their journal DOI (Natural Language Engineering, Nature
+    Medicine); Semantic Scholar links both to that journal."""
+    ids = tmp_path / "ids.txt"
+    ids.write_text("arXiv:2311.18013\narXiv:2407.17930\n", encoding="utf-8")
+    return ids
+
+
+def test_crossref_down_never_drops_the_journal_doi_the_arxiv_record_gives(tmp_path):
+    ids = _journal_doi_papers(tmp_path)
+    with doubles() as d:
+        d.crossref.inject(503)
+        settings = d.settings(cache_dir=str(tmp_path / "c"))
+        with HttpLayer(settings, sleep=lambda s: None) as layer:
+            doc, result = run_example(d, path=ids, settings=settings, http=layer)
+    assert [(o.service, o.kind) for o in result.outages] == [("crossref", OutageKind.HTTP_STATUS)]
+    dois = {e.ids.arxiv: e.ids.doi for e in doc.entries}
+    assert dois == {"2311.18013": "10.1017/S1351324923000542", "2407.17930": "10.1038/s41591-025-00042-7"}
+    for entry in doc.entries:  # cited at the journal Semantic Scholar names, the DOI arXiv gave kept
+        assert upgraded(entry) and entry.entry_type == "article" and entry.journal, entry.key
+
+
+def test_a_journal_doi_crossref_says_is_another_paper_is_not_kept(tmp_path):
+    ids = _journal_doi_papers(tmp_path)
+    with doubles() as d:
+        for pub in d.world.publications:
+            if pub["arxiv"] == "2407.17930":  # Crossref's record of that DOI: another paper, other authors
+                pub.update(title="Graph neural networks for traffic forecasting in smart cities",
+                           authors=["Hans Gruber", "Ellen Ripley"], abstract="We forecast traffic with GNNs.")
+        doc, _result = run_example(d, path=ids, settings=d.settings(cache_dir=str(tmp_path / "c")))
+    entry = next(e for e in doc.entries if e.ids.arxiv == "2407.17930")
+    assert entry.ids.doi is None
+    assert any(c["doi"] == "10.1038/s41591-025-00042-7" and not c["accepted"] for c in upgrade_of(entry).candidates)
+
+
+def test_crossref_down_moves_only_papers_with_a_lead_to_dblp(tmp_path):
+    """DBLP wants seconds between requests: with Crossref down, the blind title searches Crossref would have
+    made are not moved to it (81 DBLP requests instead of 14, five times the healthy run at real pacing); a paper
+    something says was published still is, and the rest are reported as not looked up (a later run does them)."""
+    with doubles() as d:
+        run_example(d, settings=d.settings(cache_dir=str(tmp_path / "healthy")))
+        healthy = len(d.dblp.log)
+        d.reset_logs()
+        d.crossref.inject(503)
+        settings = d.settings(cache_dir=str(tmp_path / "down"))
+        with HttpLayer(settings, sleep=lambda s: None) as layer:
+            doc, result = run_example(d, settings=settings, http=layer)
+        searches = len(d.dblp.log)
+    assert [(o.service, o.kind) for o in result.outages] == [("crossref", OutageKind.HTTP_STATUS)]
+    assert healthy < searches <= 2 * healthy
+    ups = {e.ids.arxiv for e in doc.entries if upgraded(e)}
+    assert len(ups) >= 20 and ups <= set(expected_upgrades(d.world))  # ICLR, NeurIPS, ACL… via DBLP; never wrong
+    statuses = {upgrade_of(e).status for e in doc.entries if e.record.upgrade is not None}
+    assert UpgradeStatus.NOT_LOOKED_UP in statuses
+
+
+@pytest.mark.parametrize("reply, said", [
+    (Reply.text("<html><body>404 Not Found</body></html>", 404, content_type="text/html"), "answering 404"),
+    (Reply.json({"error": "Unrecognized or unsupported fields: [journal]"}, 400),
+     "answering 400: Unrecognized or unsupported fields"),
+])
+def test_s2_refusing_its_batch_endpoint_is_an_outage_not_a_silent_nothing(tmp_path, reply, said):
+    """The batch answers 200 for any ids (null for unknown ones): a 404 (a moved API, a wrong BIBKIT_S2_URL) or a
+    400 for the whole request is Semantic Scholar out of the run, told once — not "no venue known" for every
+    paper with network_ok true."""
+    with doubles() as d:
+        d.s2.faults = [reply] * 3
+        doc, result = run_example(d, settings=d.settings(cache_dir=str(tmp_path)))
+        assert len(d.s2.log) == 1
+    assert [(o.service, o.kind) for o in result.outages] == [("s2", OutageKind.HTTP_STATUS)]
+    assert not result.network_ok
+    (line,) = [n for n in result.notices if n.outage is not None]
+    assert line.startswith(f"Semantic Scholar is {said}") and "looked up without it" in line
+    ups = {e.ids.arxiv for e in doc.entries if upgraded(e)}
+    assert ups and ups <= set(expected_upgrades(d.world))
+
+
+_NOT_FOUND_PAGE = "<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>"
+
+
+def test_crossref_answering_404_everywhere_is_an_outage_not_unregistered_dois(tmp_path):
+    """/works itself missing (a wrong BIBKIT_CROSSREF_URL, a proxy's error page): Crossref is given up once, the DOI
+    records are "not looked up" — never every DOI reported "not registered" with network_ok true."""
+    ids = tmp_path / "dois.txt"
+    ids.write_text("10.18653/v1/2024.acl-long.840\n10.1038/s41524-025-01564-y\n10.5281/zenodo.1234567\n",
+                   encoding="utf-8")
+    with doubles() as d:
+        d.crossref.faults = [Reply.text(_NOT_FOUND_PAGE, 404, content_type="text/html")] * 50
+        doc, result = run_example(d, path=ids, settings=d.settings(cache_dir=str(tmp_path / "c")))
+        assert len(d.crossref.log) == 1
+    assert [(o.service, o.kind) for o in result.outages] == [("crossref", OutageKind.HTTP_STATUS)]
+    assert all(r.outcome is EntryStatus.NOT_LOOKED_UP for r in result.reports)
+    assert not any(p.code in ("unknown-doi", "doi-not-crossref") for e in doc.entries for p in e.problems)
+
+
+def test_dblp_answering_404_everywhere_is_an_outage(tmp_path):
+    with doubles() as d:
+        d.dblp.faults = [Reply.text(_NOT_FOUND_PAGE, 404, content_type="text/html")] * 50
+        doc, result = run_example(d, settings=d.settings(cache_dir=str(tmp_path)))
+        assert len(d.dblp.log) == 1  # given up at once, then Crossref searches for the rest
+    assert [(o.service, o.kind) for o in result.outages] == [("dblp", OutageKind.HTTP_STATUS)]
+    (line,) = [n for n in result.notices if n.outage is not None]
+    assert line.startswith("DBLP is answering 404")
     ups = {e.ids.arxiv for e in doc.entries if upgraded(e)}
     assert ups and ups <= set(expected_upgrades(d.world))

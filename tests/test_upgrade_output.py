@@ -91,3 +91,23 @@ def test_csl_json_types_and_the_kept_arxiv_id(upgraded):
     assert items["2412.09637"]["type"] == "article" and items["2412.09637"]["number"] == "arXiv:2412.09637"
     assert sum(1 for i in items.values() if i["type"] in ("paper-conference", "article-journal")) == \
         len(expected_upgrades(d.world))
+
+
+def test_a_bib_entry_known_only_by_arxivs_doi_keeps_its_preprint_findable(tmp_path):
+    """A ``.bib`` entry whose only arXiv identifier is arXiv's DOI: moved to its published version, the ``doi``
+    names the publication, so ``eprint``/``archivePrefix`` are written (BibTeX and BibLaTeX) — the preprint stays
+    findable, as for every other upgraded entry — and the output compiles."""
+    bib = tmp_path / "in.bib"
+    bib.write_text("@misc{survey,\n  doi = {10.48550/arXiv.2407.18225},\n}\n", encoding="utf-8")
+    with doubles() as d:
+        doc, _result = run_example(d, path=bib, settings=d.settings(cache_dir=str(tmp_path / "c")))
+    (entry,) = doc.entries
+    assert entry.entry_type == "article" and entry.ids.doi.lower() == "10.1109/tkde.2025.3554028"
+    text = write(doc, "bibtex")
+    assert "eprint = {2407.18225}" in text and "archivePrefix = {arXiv}" in text
+    res = compile_bibtex(text, tmp_path)
+    assert res.errors == [] and res.unexpected_warnings() == []
+    text = write(doc, "biblatex")
+    assert "eprint = {2407.18225}" in text and "eprinttype = {arxiv}" in text
+    res = compile_biber(text, tmp_path)
+    assert res.errors == [] and res.unexpected_warnings() == []

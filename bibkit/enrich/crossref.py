@@ -282,7 +282,10 @@ class CrossrefClient:
             if isinstance(response, Outage):
                 return response
         if response.status_code != 200:
-            outage = outage_for_status(SERVICE, response)
+            # a list query Crossref cannot take is a 400 (validation-failure); a 404 means /works itself is not
+            # there (a wrong BIBKIT_CROSSREF_URL, a proxy's error page): Crossref is out, and no DOI is then
+            # reported "not registered"
+            outage = outage_for_status(SERVICE, response, any_status=response.status_code == 404)
             if outage is None:
                 log.info("Crossref rejected %s: HTTP %s", path, response.status_code)
                 return Rejected(response.status_code)

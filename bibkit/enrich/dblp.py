@@ -185,7 +185,8 @@ class DblpClient:
         if isinstance(response, Outage):
             return response
         if response.status_code != 200:
-            outage = outage_for_status(SERVICE, response)
+            # a 404 is the search endpoint not being there (a wrong BIBKIT_DBLP_URL, a proxy): DBLP is out
+            outage = outage_for_status(SERVICE, response, any_status=response.status_code == 404)
             if outage is None:
                 log.info("DBLP rejected the query %r: HTTP %s", query, response.status_code)
                 return []

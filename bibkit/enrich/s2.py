@@ -194,12 +194,11 @@ class S2Client:
         if isinstance(response, Outage):
             return response
         if response.status_code != 200:
-            # 400: the batch itself is refused (a field or an id the API rejects): nothing to learn from it
-            outage = outage_for_status(SERVICE, response)
-            if outage is None:
-                log.info("Semantic Scholar refused a batch: HTTP %s", response.status_code)
-                return {}
-            return outage
+            # the batch answers 200 for any ids (null for unknown ones): a 400 refuses the whole request (a field
+            # the API no longer takes), a 404 means the endpoint is not there (a moved API, a wrong BIBKIT_S2_URL).
+            # Either way Semantic Scholar is out of this run, and the user is told (not a silent "nothing found").
+            outage = outage_for_status(SERVICE, response, any_status=True)
+            return outage if outage is not None else {}
         data = json_body(SERVICE, response)
         if isinstance(data, Outage):
             return data

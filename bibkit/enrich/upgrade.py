@@ -24,7 +24,8 @@ where the API allows it:
 5. only for papers those could not settle, **one** request each: DBLP title
    search when the paper points at a venue without DOIs (ICLR, NeurIPS, a
    Semantic Scholar venue to confirm), else Crossref ``query.bibliographic``;
-   the other service only when the first is down.
+   the other service only when the first is down (DBLP, seconds a request, only for a paper something
+   says was published).
 
 Every candidate is judged by :func:`bibkit.enrich.published.judge` (the arXiv
 resolver's identity rules, authors that overlap, no year before the preprint)
@@ -529,11 +530,25 @@ class PublishedVersions:
                 return True
         return any(not h.venue.doi for h in job.hints)
 
+    @staticmethod
+    def _has_lead(job: _Job) -> bool:
+        """Whether something says the paper was published (Semantic Scholar's venue, a venue in the arXiv
+        comment or journal reference, the arXiv record's DOI): what makes a fallback search worth its cost."""
+        return bool(job.hints or job.arxiv_doi or (job.s2 is not None and job.s2.venue_name))
+
+    def _route(self, job: _Job) -> tuple[str, ...]:
+        """The services to search for one paper, in order: DBLP first for venues without DOIs, else Crossref;
+        the other only when the first is down.  DBLP asks for seconds between requests, so a blind title search
+        (no lead at all) is never moved to it: with Crossref down that would make the run several times slower."""
+        if self._needs_dblp(job):
+            return ("dblp", "crossref")
+        return ("crossref", "dblp") if self._has_lead(job) else ("crossref",)
+
     def _search(self, jobs: list[_Job]) -> None:
         if not jobs:
             return
         planned = {"dblp": 0, "crossref": 0}
-        orders = [(job, ("dblp", "crossref") if self._needs_dblp(job) else ("crossref", "dblp")) for job in jobs]
+        orders = [(job, self._route(job)) for job in jobs]
         for _job, order in orders:
             first = next((s for s in order if self._usable(s)), None)
             if first:
@@ -644,6 +659,7 @@ class PublishedVersions:
             put("publisher", cand.publisher)
             if cand.series and entry.extra.get("series") != cand.series:
                 entry.extra["series"] = cand.series
+                entry.provenance["extra:series"] = Provenance(source, confidence, detail)  # a rebuild keeps it
                 report.fields_set["extra.series"] = {"source": source, "confidence": round(confidence, 4),
                                                      "detail": detail}
         put("pages", cand.pages)
@@ -653,7 +669,7 @@ class PublishedVersions:
                 report.fields_set[f"extra.{name_}"] = {"source": source, "cleared": True}
         if cand.year:  # the publication's date replaces the preprint's (a venue year has no arXiv day)
             put("date", PartialDate(cand.year, cand.month))
-        if (entry.ids.doi or None) != (cand.doi or None):
+        if (entry.ids.doi or None) != (cand.doi or None) and not _keeps_arxiv_record_doi(job, cand):
             if is_arxiv_doi(entry.ids.doi) and not upgrade.preprint_doi:
                 upgrade.preprint_doi = entry.ids.doi
             entry.set_id("doi", cand.doi, source, confidence, detail)
@@ -688,6 +704,18 @@ class PublishedVersions:
         if entry.ids.doi and not is_arxiv_doi(entry.ids.doi) and entry.ids.arxiv:
             entry.set_id("doi", entry.ids.arxiv_doi, "prefer-preprint", 1.0, None)
             report.fields_set["ids.doi"] = {"source": "prefer-preprint", "confidence": 1.0}
+
+
+def _keeps_arxiv_record_doi(job: _Job, cand: Published) -> bool:
+    """Whether the publication DOI the arXiv record names stays although the chosen candidate has no DOI.
+
+    A candidate from Semantic Scholar or DBLP alone carries no DOI (Crossref was down, or never had it); the
+    journal DOI the authors gave arXiv is still the publication's, as a run without the upgrade writes it.
+    It goes only when Crossref's record of it was judged and refused (another paper).
+    """
+    if cand.doi or not job.arxiv_doi or (job.entry.ids.doi or "").lower() != job.arxiv_doi:
+        return False
+    return not any((c.doi or "").lower() == job.arxiv_doi and not j.accepted for c, j in job.judged)
 
 
 def _same_venue(a: Published, b: Published, venues: VenueTable) -> bool:

@@ -74,12 +74,15 @@ def send(client: ServiceClient, method: str, path: str = "", **kwargs: Any) -> r
         return exc.outage
 
 
-def outage_for_status(service: str, response: requests.Response) -> Outage | None:
+def outage_for_status(service: str, response: requests.Response, *, any_status: bool = False) -> Outage | None:
     """The outage an unexpected HTTP status stands for; ``None`` for one request's problem (400, 404, 422…).
 
     401/403 is the service refusing us (a rejected API key: Semantic Scholar's
     ``{"message":"Forbidden"}``), 429 a rate limit the retries did not outlast,
     5xx the service failing.  The body's short message, if any, is the cause.
+    ``any_status``: the caller knows no error status is one request's problem
+    (an endpoint that answers every well-formed request), so any other
+    4xx is the service failing us too.
     """
     status = response.status_code
     said = _said(response)
@@ -88,7 +91,7 @@ def outage_for_status(service: str, response: requests.Response) -> Outage | Non
         return Outage(_service(service), OutageKind.REFUSED, cause)
     if status == 429:
         return Outage(_service(service), OutageKind.RATE_LIMITED, cause)
-    if status >= 500:
+    if status >= 500 or (any_status and status >= 400):
         return Outage(_service(service), OutageKind.HTTP_STATUS, cause)
     return None
 

@@ -643,11 +643,16 @@ class _OriginFields:
                         self.out.extend(_gen(entry, g, self.ctx, fresh=False))
             elif group in present or group in self.regenerated:
                 continue
-            elif (group == "note" and self.want_code) or self.changed(group):
+            elif (group == "note" and self.want_code) or self.changed(group) or self.arxiv_id_lost(group):
                 self.out.extend(_gen(entry, group, self.ctx, fresh=False))
         self.add_key()
         if len(self.out) != copied:
             self.ctx.mixed = True
+
+    def arxiv_id_lost(self, group: str) -> bool:
+        """An arXiv id the input gave only as arXiv's DOI, whose ``doi`` now names another work (the published
+        version): written as ``eprint``, or the preprint would no longer be findable from the entry."""
+        return group == "ids.arxiv" and bool(self.entry.ids.arxiv) and self.changed("ids.doi")
 
     def add_key(self) -> None:
         entry, origin, ctx = self.entry, self.origin, self.ctx
