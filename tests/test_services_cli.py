@@ -54,7 +54,9 @@ def test_services_start_serve_and_stop_cleanly(tmp_path):
                             "BIBKIT_CACHE_DIR",
                             # the published-version doubles (issue 13)
                             "BIBKIT_S2_URL", "BIBKIT_S2_DELAY", "BIBKIT_CROSSREF_URL", "BIBKIT_DBLP_URL",
-                            "BIBKIT_DBLP_DELAY"}
+                            "BIBKIT_DBLP_DELAY",
+                            # OpenAlex too: a user with OPENALEX_API_KEY set never reaches the real one
+                            "BIBKIT_OPENALEX_URL"}
         assert all(env[v].startswith("http://127.0.0.1:") for v in env if v.endswith("_URL"))
         feed = urllib.request.urlopen(env["BIBKIT_ARXIV_URL"] + "?search_query=ti:mixture&max_results=1",
                                       timeout=10).read().decode()
@@ -65,6 +67,9 @@ def test_services_start_serve_and_stop_cleanly(tmp_path):
         repo = json.loads(urllib.request.urlopen(env["BIBKIT_GITHUB_URL"] + "/repos/ZhenweiAn/DynMoE",
                                                  timeout=10).read())
         assert repo["full_name"] == "ZhenweiAn/DynMoE"
+        works = json.loads(urllib.request.urlopen(env["BIBKIT_OPENALEX_URL"] + "/works?filter=doi:10.48550/arXiv.2401.04088&api_key=any",
+                                                  timeout=10).read())
+        assert "results" in works
         # bibkit itself, pointed at them by the printed variables: GitHub repositories resolve offline
         run = subprocess.run([sys.executable, "-m", "bibkit", "repos", str(EXAMPLE), "--format", "json"],
                              cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), **env}, capture_output=True,

@@ -108,6 +108,12 @@ def _dblp(host: str, port: int) -> LocalServer:
     return DblpDouble(_world(), host=host, port=port).start()
 
 
+def _openalex(host: str, port: int) -> LocalServer:
+    from .openalex import OpenAlexDouble
+
+    return OpenAlexDouble(_world(), host=host, port=port).start()
+
+
 #: the doubles ``bibkit services`` runs, in order (name → spec)
 DOUBLES: dict[str, DoubleSpec] = {}
 
@@ -138,6 +144,11 @@ register_double(DoubleSpec(
 register_double(DoubleSpec(
     "dblp", "DBLP publication search (CoRR copies next to the published records)", _dblp,
     lambda s: {"BIBKIT_DBLP_URL": s.url, "BIBKIT_DBLP_DELAY": "0"}))
+# asked only when OPENALEX_API_KEY is set (any value does for the double): pointing bibkit here keeps a user
+# who has a key from reaching the real OpenAlex while trying everything offline
+register_double(DoubleSpec(
+    "openalex", "OpenAlex works API (asked only with OPENALEX_API_KEY set; the double takes any key)", _openalex,
+    lambda s: {"BIBKIT_OPENALEX_URL": s.url}))
 
 
 def start_doubles(names: Sequence[str] | None = None, *, host: str = "127.0.0.1",
