@@ -63,30 +63,17 @@ _EXPORTS = {
     "zotero_collections": "zotero", "zotero_status": "zotero",
     "key_formula": "documents", "normalise_document": "documents", "read_inputs": "documents",
     "read_normalised": "documents", "render": "documents", "write_output": "documents",
-    "AutoTagOptions": "jobs", "RuleSet": "jobs", "TagResult": "jobs", "SERVICES": "jobs", "load_rules": "jobs",
-    "resolve_options": "jobs",
+    # what the command lines show, from the stages themselves (loaded only by a command that needs them)
+    "AutoTagOptions": "..tagging", "RuleSet": "..tagging", "TagResult": "..tagging", "SERVICES": "..enrich",
+    "load_rules": "..tagging", "resolve_options": "..tagging",
 }
 
 if TYPE_CHECKING:  # pragma: no cover - what the lazy names are, for type checkers and readers
+    from ..enrich import SERVICES
+    from ..tagging import AutoTagOptions, RuleSet, TagResult, load_rules, resolve_options
     from .citing import CiteResult, cite, read_source
     from .documents import key_formula, normalise_document, read_inputs, read_normalised, render, write_output
-    from .jobs import (
-        SERVICES,
-        AutoTagOptions,
-        BuildResult,
-        CollectionsResult,
-        RuleSet,
-        TagResult,
-        build,
-        collections,
-        convert,
-        enrich,
-        load_rules,
-        load_ruleset,
-        resolve_options,
-        sync,
-        tag,
-    )
+    from .jobs import BuildResult, CollectionsResult, build, collections, convert, enrich, load_ruleset, sync, tag
     from .options import (
         INPUT_FORMATS,
         OUTPUT_FORMATS,
@@ -109,7 +96,8 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'bibkit.app' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    # "jobs" is a module of this package, "..tagging" a stage's (relative to this package)
+    value = getattr(importlib.import_module(module if module.startswith(".") else f".{module}", __name__), name)
     globals()[name] = value
     return value
 

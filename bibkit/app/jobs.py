@@ -22,26 +22,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
-
-from zotero_bridge.syncing import SyncResult
-from zotero_bridge.transport import ZoteroError
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from ..config import Settings, load_settings
-from ..enrich import SERVICES, EnrichResult, Progress, enrich_document
 from ..errors import ExitCode
-from ..http import HttpLayer
 from ..model import Document, Problem
 from ..normalize import Merge, normalise
 from ..reporting import entry_summary, plain, problem_summary
-from ..tagging import AutoTagOptions, RuleSet, TagResult, load_rules, resolve_options, tag_document
-from ..tagging.collections import CollectionSplit, split_by_tag
 from .documents import key_formula, read_inputs, write_output
 from .options import BuildOptions, EnrichOptions, ReadOptions, TagOptions, WriteOptions, ZoteroTarget
-from .zotero import sync_entries
 
-__all__ = ["SERVICES", "AutoTagOptions", "BuildResult", "CollectionsResult", "OnProgress", "RuleSet", "TagResult",
-           "build", "collections", "convert", "enrich", "load_rules", "load_ruleset", "resolve_options", "sync", "tag"]
+# The stages a job may not need are imported where they run, not here: ``bibkit convert`` (and every job
+# with enrichment, tagging or the Zotero sync switched off) must start without the HTTP stack (requests,
+# requests_cache, filelock), the enrichers, the tagging engine or the Zotero bridge.
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and readers
+    from zotero_bridge.syncing import SyncResult
+    from zotero_bridge.transport import ZoteroError
+
+    from ..enrich import EnrichResult
+    from ..http import HttpLayer
+    from ..tagging import RuleSet, TagResult
+    from ..tagging.collections import CollectionSplit
+
+__all__ = ["BuildResult", "CollectionsResult", "OnProgress", "build", "collections", "convert", "enrich",
+           "load_ruleset", "sync", "tag"]
 
 #: ``on_progress(stage, done, total, detail)``: called as work advances (a progress bar's feed)
 OnProgress = Callable[[str, int, int, str], None]
@@ -148,6 +152,8 @@ def load_ruleset(tagging: TagOptions | None) -> RuleSet | None:
     """The loaded rules of ``tagging`` (a path is read and checked completely: :class:`~bibkit.errors.InputError`)."""
     if tagging is None or tagging.rules is None:
         return None
+    from ..tagging import RuleSet, load_rules
+
     if isinstance(tagging.rules, RuleSet):
         return tagging.rules
     return load_rules(str(tagging.rules))
@@ -192,6 +198,8 @@ def build(
             if entry.record.enrichment is not None:
                 entry.record.enrichment.key = entry.key
     if options.tagging is not None:
+        from ..tagging import tag_document
+
         result.tagging = tag_document(doc, ruleset, auto=options.tagging.auto, apply=not options.dry_run)
         progress("tag", len(doc), len(doc), "")
     if options.dry_run:
@@ -206,6 +214,8 @@ def build(
 
 def _enrich(doc: Document, options: EnrichOptions, code_note: bool, settings: Settings, http: HttpLayer | None,
             progress: OnProgress) -> EnrichResult:
+    from ..enrich import SERVICES, Progress, enrich_document
+
     def on_enrich(ev: Progress) -> None:
         eta = f"~{ev.eta:.0f}s left" if ev.eta else ""
         progress(ev.stage, ev.done, ev.total, f"{ev.requests} requests {eta}".strip())
@@ -217,6 +227,10 @@ def _enrich(doc: Document, options: EnrichOptions, code_note: bool, settings: Se
 
 def _sync(doc: Document, target: ZoteroTarget, settings: Settings, progress: OnProgress,
           notify: Callable[[str], None] | None) -> tuple[SyncResult | None, ZoteroError | None]:
+    from zotero_bridge.transport import ZoteroError
+
+    from .zotero import sync_entries
+
     total, done = len(doc), 0
 
     def advance(n: int) -> None:
@@ -272,6 +286,8 @@ def collections(inputs: Sequence[str], tagging: TagOptions, *, read: ReadOptions
     It is the split ``zotero-bridge sync --collection-per-tag PARENT`` makes;
     ``only`` restricts it to some tags.
     """
+    from ..tagging.collections import split_by_tag
+
     run = build(inputs, None, BuildOptions(read=read, enrich=None, tagging=tagging))
     assert run.tagging is not None
     split = split_by_tag(run.document.entries, parent, only=only)

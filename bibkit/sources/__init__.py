@@ -62,20 +62,23 @@ def detect(text: str, filename: str | None = None) -> str:
     JSON reader reports its syntax error instead of the listing reader
     swallowing it).
     """
-    from .hfjson import looks_like_hf_json
-    from .identifiers import looks_like_ids
-
+    # each format's test is imported only when it is needed: a .bib is told apart without loading the others
     ext = os.path.splitext(filename or "")[1].lower()
     body = text.lstrip("\ufeff")
     stripped = body.strip()
-    if stripped[:1] in ("{", "[") and looks_like_hf_json(body):
-        return "hf-json"
+    if stripped[:1] in ("{", "["):
+        from .hfjson import looks_like_hf_json
+
+        if looks_like_hf_json(body):
+            return "hf-json"
     if _looks_like_bib(body):
         return "bib"
     if ext == ".json" and stripped[:1] in ("{", "["):
         return "hf-json"
     if not stripped:
         return {".bib": "bib", ".json": "hf-json"}.get(ext, "listing")
+    from .identifiers import looks_like_ids
+
     if looks_like_ids(body):
         return "ids"
     if ext == ".bib" and "@" in body:
