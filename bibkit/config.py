@@ -21,11 +21,26 @@ Config file: ``$BIBKIT_CONFIG``, else ``<user config dir>/bibkit/config.toml``::
 
     [http]
     contact = "you@example.org"   # added to the User-Agent, as arXiv and Crossref ask
+
+    [budget]                      # seconds a run may lose to a failing service before giving it up
+    default = 60                  # every service (arXiv's own default is 180)
+    hf = 20
+
+    [timeout]                     # read timeout per request, seconds (default: each service's own)
+    hf = 10
+
+    [zotero]
+    allow_remote = false          # true: let zotero-bridge talk to a non-loopback Zotero URL (a tunnel)
+
+Budgets and timeouts also come from ``BIBKIT_BUDGET`` / ``BIBKIT_TIMEOUT`` (every
+service) and ``BIBKIT_<SERVICE>_BUDGET`` / ``BIBKIT_<SERVICE>_TIMEOUT`` (one
+service, by its name: ``ARXIV``, ``HF``, ``GITHUB``, ``ZOTERO``…).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
@@ -50,7 +65,13 @@ ENV_VARS: dict[str, str] = {
     "BIBKIT_ARXIV_DELAY": "arxiv_delay",
     "BIBKIT_CITEKEY_FORMAT": "citekey_format",
     "BIBKIT_CONTACT": "contact",
+    "BIBKIT_ZOTERO_ALLOW_REMOTE": "zotero_allow_remote",
 }
+
+#: ``BIBKIT_<SERVICE>_BUDGET`` / ``BIBKIT_<SERVICE>_TIMEOUT`` (and ``BIBKIT_BUDGET`` / ``BIBKIT_TIMEOUT`` for all)
+_PER_SERVICE = re.compile(r"^BIBKIT_(?:(?P<service>[A-Z0-9]+)_)?(?P<what>BUDGET|TIMEOUT)$")
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off", ""})
 
 
 class ConfigError(ValueError):
@@ -73,6 +94,12 @@ class Settings:
     github_token: str | None = field(default=None, repr=False)
     hf_token: str | None = field(default=None, repr=False)
     config_file: Path | None = None
+    #: seconds a run may lose to each failing service before giving it up (``"default"``: every service)
+    budgets: Mapping[str, float] = field(default_factory=dict)
+    #: read timeout per request for each service, seconds (``"default"``: every service)
+    timeouts: Mapping[str, float] = field(default_factory=dict)
+    #: let zotero_bridge talk to a Zotero URL that is not a loopback address (an SSH tunnel to another host)
+    zotero_allow_remote: bool = False
 
     def __repr__(self) -> str:  # never show tokens, even by accident in a traceback
         shown = {k: v for k, v in self.__dict__.items() if not k.endswith("_token")}
@@ -106,7 +133,46 @@ def _read_file(path: Path) -> dict[str, Any]:
         flat["contact"] = data["http"]["contact"]
     if "arxiv_delay" in data.get("http", {}):
         flat["arxiv_delay"] = data["http"]["arxiv_delay"]
+    for table, name in (("budget", "budgets"), ("timeout", "timeouts")):
+        section = data.get(table, {})
+        if not isinstance(section, dict):
+            raise ConfigError(f"{path}: [{table}] must be a table of service = seconds")
+        flat[name] = {str(k).lower(): _seconds(v, f"{path}: [{table}] {k}") for k, v in section.items()}
+    if "allow_remote" in data.get("zotero", {}):
+        flat["zotero_allow_remote"] = _flag(data["zotero"]["allow_remote"], f"{path}: [zotero] allow_remote")
     return flat
+
+
+def _seconds(value: Any, where: str) -> float:
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{where} must be a number of seconds, not {value!r}") from None
+    if seconds < 0 or seconds != seconds:
+        raise ConfigError(f"{where} must not be negative")
+    return seconds
+
+
+def _flag(value: Any, where: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ConfigError(f"{where} must be true or false, not {value!r}")
+
+
+def _per_service(env: Mapping[str, str], values: dict[str, Any]) -> None:
+    """``BIBKIT_[<SERVICE>_]BUDGET`` and ``…TIMEOUT`` from the environment, over the config file's tables."""
+    for var, text in env.items():
+        m = _PER_SERVICE.match(var)
+        if not m or not text:
+            continue
+        name = "budgets" if m["what"] == "BUDGET" else "timeouts"
+        service = (m["service"] or "default").lower()
+        values[name] = {**values.get(name, {}), service: _seconds(text, var)}
 
 
 def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -117,7 +183,10 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
     for var, name in ENV_VARS.items():
         if env.get(var):
             values[name] = env[var]
+    _per_service(env, values)
     values.update({k: v for k, v in overrides.items() if v is not None})
+    if "zotero_allow_remote" in values:
+        values["zotero_allow_remote"] = _flag(values["zotero_allow_remote"], "BIBKIT_ZOTERO_ALLOW_REMOTE")
     values = {k: v for k, v in values.items() if k in Settings.__dataclass_fields__}
     for key in ("cache_dir", "config_dir"):
         if key in values:

@@ -25,6 +25,7 @@ class ExitCode(enum.IntEnum):
     INCOMPLETE = 5  # --strict and some entries stayed unresolved or ambiguous
     ZOTERO = 6  # Zotero not reachable, refused, or a sync could not be completed
     MISSING = 7  # `cite`: cited keys that no source has
+    OUTPUT = 8  # an output file (or standard output) could not be written; what was there is left intact
     INTERRUPTED = 130
 
 
@@ -44,6 +45,20 @@ class InputError(BibkitError):
         where = f"{location}: " if location else ""
         who = f"entry {key!r}: " if key else ""
         super().__init__(f"{where}{who}{message}")
+
+
+class OutputError(BibkitError):
+    """An output could not be written (disk full, read-only, permission denied, not a file…).
+
+    The message names the path and the cause in one line; whatever was at the
+    path before is left as it was (writes are atomic, backups too).
+    """
+
+    exit_code = ExitCode.OUTPUT
+
+    def __init__(self, message: str, path: str | None = None):
+        self.path = path
+        super().__init__(message)
 
 
 class UsageError(BibkitError):

@@ -1,22 +1,48 @@
-"""Safe file output: atomic writes, and a backup before an input is ever overwritten.
+"""Safe file output: atomic writes, atomic backups, and respect for what is at the output path.
 
 A reference manager's worst bug is a half-written or clobbered ``.bib``; every
-file bibkit writes goes through :func:`atomic_write_text`.
+file bibkit writes (bibliographies, reports, the Zotero key store and sync
+state) goes through :func:`atomic_write_text`.  The rules, and why:
+
+* **A regular file** (or a new path) is replaced atomically: the text goes to a
+  temporary file in the same directory, is flushed to disk, then renamed over
+  the target, so a reader (or a crash, or a full disk) sees the old file or
+  the new one, never a mix.  The new file keeps the old one's permissions
+  (and owner, when we may set it).
+* **A symlink** is written *through*: the file it points to is replaced
+  atomically (in the target's own directory) and the link stays a link.  That
+  is what ``cmd > link`` does, and what a user who keeps ``refs.bib`` as a
+  link into a synced folder expects; replacing the link with a regular file
+  would silently detach it from its target.
+* **Anything that is not a regular file** (a FIFO, ``/dev/null``, ``/dev/stdout``,
+  a terminal, any character or block device) is opened and written directly:
+  no temporary file, no rename, no backup.  Renaming over it would replace a
+  pipe a reader is waiting on, or, run as root, the system's ``/dev/null``
+  itself.  A directory or a socket is refused.
+* **Backups** (``backup=True``, used when an output overwrites an input) are
+  written the same atomic way, so a full disk never leaves a truncated
+  ``in.bib.bak1`` behind.
+* **Every failure** becomes one :class:`~bibkit.errors.OutputError` naming the
+  path and the cause (exit code 8), and leaves what was at the path intact.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
+
+from .errors import OutputError
 
 
 def backup_path(path: Path) -> Path:
     """The first free ``<name>.bak``, ``<name>.bak1``, ``<name>.bak2``… beside ``path``."""
     candidate = path.with_name(path.name + ".bak")
     n = 1
-    while candidate.exists():
+    while os.path.lexists(candidate):
         candidate = path.with_name(f"{path.name}.bak{n}")
         n += 1
     return candidate
@@ -24,37 +50,154 @@ def backup_path(path: Path) -> Path:
 
 def atomic_write_text(path: str | os.PathLike[str], text: str, *, backup: bool = False, encoding: str = "utf-8",
                       mode: int | None = None) -> Path | None:
-    """Write ``text`` to ``path`` so that readers see the old file or the new one, never a mix.
+    """Write ``text`` to ``path`` safely (see the module docstring); return the backup's path, if one was made.
 
-    The text goes to a temporary file in the same directory, is flushed to disk,
-    then renamed over the target.  With ``backup=True`` and an existing target,
-    the old file is first copied to :func:`backup_path` (returned).  ``-`` writes
-    to standard output.  ``mode`` (e.g. ``0o600`` for a file holding a secret)
+    ``-`` writes to standard output.  With ``backup=True`` and an existing
+    regular file at ``path``, its content is first saved (atomically) to
+    :func:`backup_path`.  ``mode`` (e.g. ``0o600`` for a file holding a secret)
     is the new file's permission bits, set before any byte is written; without
     it an existing target keeps its mode and a new one follows the umask.
+    Raises :class:`~bibkit.errors.OutputError` for anything that stops the write.
     """
+    data = text.encode(encoding)  # an unencodable character fails here, before anything is touched
     if str(path) == "-":
+        write_stdout(text)
+        return None
+    given = Path(path)
+    try:
+        target = Path(os.path.realpath(given))  # through symlinks, to the file really written
+        st = _stat(target)
+        if st is not None and not stat.S_ISREG(st.st_mode):
+            if stat.S_ISDIR(st.st_mode):
+                raise OutputError(f"cannot write {given}: it is a directory", str(given))
+            if stat.S_ISSOCK(st.st_mode):
+                raise OutputError(f"cannot write {given}: it is a socket, not a file", str(given))
+            _write_in_place(target, data)  # FIFO, character or block device: never replaced
+            return None
+        target.parent.mkdir(parents=True, exist_ok=True)
+        saved = _backup(target, given) if backup and st is not None else None
+        _replace(target, data, st, mode)
+        return saved
+    except OutputError:
+        raise
+    except OSError as exc:
+        error = output_error(given, exc)
+        if exc.errno in (errno.EACCES, errno.EPERM) and os.path.isfile(given) and os.access(given, os.W_OK):
+            error = OutputError(f"{error}: its directory is not writable, and bibkit replaces a file only "
+                                "atomically (a temporary file beside it, then a rename)", str(given))
+        raise error from None
+
+
+def write_stdout(text: str) -> None:
+    """Write to standard output; a full or closed device is an :class:`OutputError`, not a traceback.
+
+    ``BrokenPipeError`` (the reader went away: ``bibkit … | head``) is left to
+    the caller, which treats it as a normal end.
+    """
+    if sys.stdout is None:  # started with standard output closed (`bibkit … >&-`)
+        raise OutputError("cannot write to standard output: it is closed", "-")
+    try:
         sys.stdout.write(text)
         sys.stdout.flush()
+    except BrokenPipeError:
+        silence_stdout()
+        raise
+    except OSError as exc:
+        silence_stdout()
+        raise OutputError(f"cannot write to standard output: {_cause(exc)}", "-") from None
+
+
+def flush_stdout() -> None:
+    """Flush what commands printed; a full device becomes an :class:`OutputError` (see :func:`write_stdout`)."""
+    if sys.stdout is None:
+        return
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        silence_stdout()
+        raise
+    except OSError as exc:
+        silence_stdout()
+        raise OutputError(f"cannot write to standard output: {_cause(exc)}", "-") from None
+
+
+def silence_stdout() -> None:
+    """Point file descriptor 1 at ``/dev/null`` after a failed write.
+
+    The text still buffered would otherwise be flushed again when Python exits,
+    failing again and printing "Exception ignored …" after our one clear line.
+    """
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, fd)
+        os.close(null)
+    except OSError:
+        pass
+
+
+def output_error(path: str | os.PathLike[str], exc: OSError) -> OutputError:
+    """One line naming the path and the cause of a failed write."""
+    return OutputError(f"cannot write {path}: {_cause(exc)}", str(path))
+
+
+def _cause(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return "no space left on device"
+    if exc.errno == errno.EROFS:
+        return "read-only file system"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    if exc.errno == errno.EDQUOT:
+        return "disk quota exceeded"
+    return exc.strerror.lower() if exc.strerror else str(exc)
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except FileNotFoundError:
         return None
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    saved: Path | None = None
-    if backup and target.exists():
-        saved = backup_path(target)
-        saved.write_bytes(target.read_bytes())
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _write_in_place(target: Path, data: bytes) -> None:
+    """A FIFO or device: open it for writing as it is (no create, no truncate, no rename) and write."""
+    fd = os.open(target, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
+    try:
+        _write_all(fd, data)
+    finally:
+        os.close(fd)
+
+
+def _replace(target: Path, data: bytes, st: os.stat_result | None, mode: int | None) -> None:
+    """Write ``data`` to a temporary file beside ``target``, sync it, and rename it over ``target``."""
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=str(target.parent))
     try:
-        if mode is not None:
-            os.fchmod(fd, mode)
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if mode is None and target.exists():
-            os.chmod(tmp, target.stat().st_mode & 0o7777)
-        elif mode is None:
-            os.chmod(tmp, 0o666 & ~_umask())
+        try:
+            if mode is not None:
+                os.fchmod(fd, mode)
+            elif st is not None:
+                os.fchmod(fd, stat.S_IMODE(st.st_mode))
+                _keep_owner(fd, st)
+            else:
+                os.fchmod(fd, 0o666 & ~_umask())
+            _write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        now = _lstat(target)
+        if now is not None and not stat.S_ISREG(now.st_mode):  # replaced by a pipe or a link meanwhile
+            raise OutputError(f"cannot write {target}: it stopped being a regular file during the write", str(target))
         os.replace(tmp, target)
     except BaseException:
         try:
@@ -62,7 +205,64 @@ def atomic_write_text(path: str | os.PathLike[str], text: str, *, backup: bool =
         except OSError:
             pass
         raise
-    return saved
+    _sync_directory(target.parent)
+
+
+def _backup(source: Path, beside: Path) -> Path:
+    """Copy ``source`` to the first free ``<beside>.bak…``, atomically (temporary file, then rename)."""
+    dest = backup_path(beside)
+    st = os.stat(source)
+    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=str(dest.parent))
+    try:
+        try:
+            os.fchmod(fd, stat.S_IMODE(st.st_mode))
+            with open(source, "rb") as fh:
+                while True:
+                    chunk = fh.read(1 << 20)
+                    if not chunk:
+                        break
+                    _write_all(fd, chunk)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, dest)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return dest
+
+
+def _lstat(path: Path) -> os.stat_result | None:
+    try:
+        return os.lstat(path)
+    except FileNotFoundError:
+        return None
+
+
+def _keep_owner(fd: int, st: os.stat_result) -> None:
+    """Give the new file the old one's owner when we may (root rewriting a user's file)."""
+    if hasattr(os, "fchown") and (st.st_uid != os.geteuid() or st.st_gid != os.getegid()):
+        try:
+            os.fchown(fd, st.st_uid, st.st_gid)
+        except OSError:
+            pass
+
+
+def _sync_directory(directory: Path) -> None:
+    """Make the rename itself durable (best effort: not every file system lets a directory be synced)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _umask() -> int:

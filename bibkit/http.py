@@ -15,13 +15,22 @@ How the pieces fit:
   the cache directory while it waits for the service's minimum interval and
   sends, and records when the request finished.  One connection at a time,
   as arXiv's terms ask.
-* Retries (in :meth:`ServiceClient.request`) on 429, 502, 503, 504 and timeouts,
-  honouring ``Retry-After``; a wait longer than the policy's ``max_wait`` is not
-  slept but raised as :class:`RateLimited` so the caller can finish other work.
-* A connection error (no network, DNS failure, refused) marks the service
-  unavailable for the rest of the run: the first failure is reported in one
-  line and later calls fail at once instead of hanging.
+* Retries (in :meth:`ServiceClient.request`) on 429, 502, 503, 504, timeouts,
+  bodies cut short of their ``Content-Length`` and 200s the service's own
+  ``readable`` check rejects (garbage, HTML, binary), honouring ``Retry-After``;
+  a wait longer than the policy's ``max_wait`` is not slept but raised as
+  :class:`RateLimited` so the caller can finish other work.
+* **Service health** (:mod:`bibkit.health`): every failed attempt is counted per
+  service; a few in a row, a time budget used up, a ``Retry-After`` beyond it or
+  a connection error mark the service down for the rest of the run.  The
+  user is told once ("Hugging Face is answering 503; continuing without it"),
+  later calls raise :class:`ServiceDown` at once (cached answers are still
+  served), and callers fall back to their next step.  An unreadable answer is
+  never cached.  Health is per run: the next run tries again.
 * ``offline=True`` answers from the cache only; ``refresh=True`` bypasses it.
+* Secrets never follow a redirect to another origin: ``Authorization``,
+  ``Zotero-API-Key`` and the like are stripped when a redirect leaves the
+  scheme, host and port the request was sent to.
 
 Credentials go in ``Authorization``-style headers, which requests-cache keeps out
 of cache keys and redacts from stored requests; URLs in logs and errors are
@@ -32,15 +41,19 @@ from __future__ import annotations
 
 import email.utils
 import logging
+import os
 import random
 import re
+import sqlite3
+import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Callable, Mapping
+from urllib.parse import urlsplit
 
 import requests
 from filelock import FileLock
@@ -50,11 +63,19 @@ from requests_cache.policy.expiration import DO_NOT_CACHE, EXPIRE_IMMEDIATELY
 
 from . import __version__
 from .config import Settings
+from .health import HealthBoard, ServiceHealth, describe, message, outage_dict
 from .outcomes import Outage, OutageKind, Service
 
 log = logging.getLogger("bibkit.http")
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
+#: attempts for one request whose answers arrive unreadable or cut short (a fault of the
+#: service, not of the request: more attempts would only spend the service's budget)
+BODY_ATTEMPTS = 2
+#: the shortest read timeout a budget nearly used up may impose on an attempt (seconds)
+MIN_TIMEOUT = 1.0
+#: headers that carry a credential: never sent on to another origin by a redirect
+SECRET_HEADERS = ("Authorization", "Proxy-Authorization", "Cookie", "Zotero-API-Key", "X-API-Key", "Api-Key")
 _SECRET_PARAMS = re.compile(r"(?i)([?&](?:key|api_key|apikey|access_token|token)=)[^&#]*")
 
 
@@ -76,17 +97,19 @@ class HttpError(Exception):
     """A request that failed for good (after the retries the policy allows).
 
     :attr:`outage` is the failure as a value (service, kind, cause): callers
-    decide from it, never from the message.  Without an HTTP status nothing
-    came back on any attempt (timeouts); with one, the service kept answering
-    an error status.
+    decide from it, never from the message.  ``kind`` says how the service
+    failed (timeouts, unreadable or cut bodies, 5xx); without an HTTP status
+    nothing came back on any attempt.
     """
 
     kind = OutageKind.HTTP_STATUS
 
     def __init__(self, service: str, message: str, *, status: int | None = None, url: str | None = None,
-                 cause: str | None = None):
+                 cause: str | None = None, kind: OutageKind | None = None):
         self.service, self.status, self.url = service, status, redact(url) if url else None
         self.cause = cause if cause is not None else message
+        if kind is not None:
+            self.kind = kind
         super().__init__(f"{service}: {message}")
 
     @property
@@ -111,6 +134,15 @@ class ServiceUnavailable(HttpError):
     @property
     def outage(self) -> Outage:
         return self._outage or super().outage
+
+
+class ServiceDown(ServiceUnavailable):
+    """The service was given up for the rest of the run; ``outage`` says why (see :mod:`bibkit.health`)."""
+
+    def __init__(self, outage: Outage, *, status: int | None = None, url: str | None = None):
+        super().__init__(str(outage.service), describe(outage), status=status, url=url, cause=outage.cause,
+                         outage=outage)
+        self.kind = outage.kind
 
 
 class OfflineMiss(HttpError):
@@ -153,6 +185,14 @@ class ServicePolicy:
     (honouring ``Retry-After``), ``False`` = hand it back as it is, ``None`` = the
     default rule (429, 502, 503, 504); e.g. GitHub's secondary limit is a 403
     with ``Retry-After``, and its used-up quota a 429 that no retry can fix.
+
+    Health (:mod:`bibkit.health`): ``down_after`` failed attempts in a row, or
+    ``budget`` seconds lost to failures and waits, give the service up for the
+    run (``None`` = never on that ground; the settings' ``[budget]`` table
+    overrides ``budget``).  ``readable`` is the service's own check of a 2xx
+    body: ``None`` when it is what the service sends, else a short reason
+    ("not an Atom feed"); an unreadable answer is a failure of the service,
+    retried once, never cached.
     """
 
     name: str
@@ -171,6 +211,14 @@ class ServicePolicy:
     use_cache: bool = True
     cacheable: Callable[[requests.Response], bool] | None = None
     retryable: Callable[[requests.Response], bool | None] | None = None
+    down_after: int | None = 3
+    budget: float | None = 60.0
+    readable: Callable[[requests.Response], str | None] | None = None
+
+    @property
+    def gives_up(self) -> bool:
+        """Whether the layer may give this service up by itself (else only the caller decides, e.g. Zotero)."""
+        return self.down_after is not None or self.budget is not None
 
 
 @dataclass
@@ -181,7 +229,9 @@ class RequestStats:
     cache_hits: Counter[str] = field(default_factory=Counter)
     retries: Counter[str] = field(default_factory=Counter)
     waited: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))  # seconds slept, per service
-    unavailable: dict[str, Outage] = field(default_factory=dict)  # service -> why it is down for the rest of the run
+    #: service -> why it was given up (or could not fully serve) for the rest of the run
+    unavailable: dict[str, Outage] = field(default_factory=dict)
+    failures: Counter[str] = field(default_factory=Counter)  # failed attempts (5xx, timeouts, cut or unreadable bodies)
 
     @property
     def outages(self) -> list[Outage]:
@@ -196,7 +246,9 @@ class RequestStats:
                 "cache_hits": self.cache_hits[s],
                 "retries": self.retries[s],
                 "waited_seconds": round(self.waited[s], 2),
-                **({"unavailable": self.unavailable[s].describe()} if s in self.unavailable else {}),
+                **({"failures": self.failures[s]} if self.failures[s] else {}),
+                **({"unavailable": self.unavailable[s].describe(),
+                    "down": outage_dict(self.unavailable[s])} if s in self.unavailable else {}),
             }
             for s in services
         }
@@ -240,7 +292,10 @@ class Pacer:
             # a request that never reached the server (refused, no network) costs the service
             # nothing: do not make the next attempt wait a full interval for it
             if exc_type is None or not issubclass(exc_type, (requests.exceptions.ConnectionError, OSError)):
-                self._stamp.write_text(repr(time.time()))
+                try:
+                    self._stamp.write_text(repr(time.time()))
+                except OSError:  # a full disk: the next process paces from its own clock only
+                    pass
         finally:
             self._lock.release()
             self._thread_lock.release()
@@ -261,9 +316,9 @@ class _ServiceAdapter(HTTPAdapter):
         # only-if-cached: requests-cache still sends when a cached answer fails its Vary check
         if self.layer.offline or "only-if-cached" in (request.headers.get("Cache-Control") or ""):
             raise OfflineMiss(name, "offline and not in the cache", url=request.url)
-        down = self.layer.stats.unavailable.get(name)
-        if down is not None:
-            raise ServiceUnavailable(name, down.describe(), url=request.url, outage=down)
+        outage = self.layer.health.outage(name)
+        if outage is not None:
+            raise ServiceDown(outage, url=request.url)
         self.layer.stats.network[name] += 1
         if self.pacer is None:
             return super().send(request, *args, **kwargs)
@@ -295,11 +350,11 @@ class HttpLayer:
         self.settings = settings
         self.offline, self.refresh = offline, refresh
         self.sleep = sleep
-        self.cache_dir = Path(settings.cache_dir)
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        self.cache_dir = _usable_cache_dir(Path(settings.cache_dir))
         self.stats = RequestStats()
+        self.health = HealthBoard()
         self.user_agent = user_agent(settings.contact)
-        self.session = CachedSession(
+        self.session = _Session(
             str(self.cache_dir / "http"),
             backend="sqlite",
             expire_after=DO_NOT_CACHE,  # nothing is cached unless its service says how long
@@ -320,24 +375,60 @@ class HttpLayer:
         return self._policies[best] if best is not None else None
 
     def _may_store(self, response: requests.Response) -> bool:
-        """requests-cache filter: apply each service's ``cache_codes`` and ``cacheable`` veto.
+        """requests-cache filter: apply each service's ``cache_codes``, ``cacheable`` and ``readable`` vetoes.
 
         The session-wide ``allowable_codes`` is the union of every service's codes,
         so a status only some service keeps (GitHub's 404) is refused here for
         the others.  Statuses no service keeps are left to ``allowable_codes``.
+        An unreadable answer is never stored: it would be served for a day.
         """
         policy = self._policy_for(response.url or "")
         if policy is None or response.status_code not in self.session.settings.allowable_codes:
             return True
         if response.status_code not in policy.cache_codes:
             return False
+        if _unreadable(policy, response) is not None:
+            return False
         return policy.cacheable is None or bool(policy.cacheable(response))
+
+    def tuned(self, policy: ServicePolicy) -> ServicePolicy:
+        """``policy`` with the user's per-service settings applied (``[budget]``, ``[timeout]``)."""
+        budgets: Mapping[str, float] = getattr(self.settings, "budgets", None) or {}
+        timeouts: Mapping[str, float] = getattr(self.settings, "timeouts", None) or {}
+        changes: dict[str, Any] = {}
+        budget = budgets.get(policy.name, budgets.get("default"))
+        if budget is not None and policy.budget is not None:
+            changes["budget"] = float(budget)
+        timeout = timeouts.get(policy.name, timeouts.get("default"))
+        if timeout is not None:
+            changes["read_timeout"] = float(timeout)
+            changes["connect_timeout"] = min(policy.connect_timeout, float(timeout))
+        return replace(policy, **changes) if changes else policy
+
+    def went_down(self, outage: Outage) -> None:
+        """Record (once) that a service was given up for the run, and say so once in the log."""
+        if outage.service in self.stats.unavailable:
+            return
+        self.stats.unavailable[outage.service] = outage
+        if outage.kind is not OutageKind.UNREACHABLE:  # an unreachable service was already named in one line
+            log.warning("%s", message(outage))
+
+    def give_up(self, outage: Outage) -> Outage:
+        """Give ``outage.service`` up for the rest of the run; the first reason given stays (and is returned)."""
+        kept = self.health.get(str(outage.service)).give_up(outage)
+        self.went_down(kept)
+        return kept
+
+    def mark_down(self, service: str, kind: OutageKind, cause: str, until: float | None = None) -> Outage:
+        """Give ``service`` up for the rest of the run (a client's own verdict: a rate-limit window of an hour…)."""
+        return self.give_up(Outage(Service.named(service) or service, kind, cause, until))
 
     def client(self, policy: ServicePolicy) -> "ServiceClient":
         """The client for a service; one adapter per base URL, created once."""
         existing = self._clients.get(policy.name)
-        if existing is not None and existing.policy == policy:
+        if existing is not None and existing.asked == policy:
             return existing
+        asked, policy = policy, self.tuned(policy)
         prefix = policy.base_url.rstrip("/") + "/"
         self.session.mount(prefix, _ServiceAdapter(self, policy))
         self._policies[prefix] = self._policies[policy.base_url] = policy
@@ -345,7 +436,9 @@ class HttpLayer:
         self.session.settings.allowable_codes = tuple(sorted(codes))
         # also cover the exact base URL when it has no trailing slash (arXiv's .../api/query)
         self.session.mount(policy.base_url, _ServiceAdapter(self, policy))
+        self.health.register(policy.name, down_after=policy.down_after, budget=policy.budget)
         client = ServiceClient(self, policy)
+        client.asked = asked
         self._clients[policy.name] = client
         return client
 
@@ -359,6 +452,26 @@ class HttpLayer:
         self.close()
 
 
+def _usable_cache_dir(wanted: Path) -> Path:
+    """The cache directory, or (when it cannot be created or written) one in the system's temporary directory.
+
+    The fallback is per user and shared by that user's processes, so
+    cross-process pacing still holds; the run says once where the cache went.
+    """
+    try:
+        wanted.mkdir(parents=True, exist_ok=True)
+        probe = wanted / f".probe-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+        return wanted
+    except OSError as exc:
+        fallback = Path(tempfile.gettempdir()) / f"bibkit-cache-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
+        fallback.mkdir(mode=0o700, parents=True, exist_ok=True)
+        log.warning("cache directory %s cannot be used (%s); caching in %s for this run",
+                    wanted, exc.strerror or exc, fallback)
+        return fallback
+
+
 def _keep_next_request_out_of_cache(cache: Any) -> None:
     """Never store ``Response.next``: requests-cache saves it unredacted.
 
@@ -368,14 +481,20 @@ def _keep_next_request_out_of_cache(cache: Any) -> None:
     pickles ``next`` as it is.  The saved copy drops it; the live response keeps it.
     """
     save: Callable[..., None] = cache.save_response
+    broken: list[str] = []
 
     def save_response(response: Any, cache_key: str | None = None, expires: Any = None) -> None:
+        if broken:
+            return None
         pending = getattr(response, "_next", None)
-        if pending is None:
-            return save(response, cache_key, expires)
         response._next = None
         try:
             return save(response, cache_key, expires)
+        except (sqlite3.Error, OSError) as exc:
+            # a full disk or a read-only cache must not sink the run: the answer is used, not kept
+            broken.append(str(exc))
+            log.warning("the HTTP cache cannot be written (%s); answers of this run are not cached", exc)
+            return None
         finally:
             response._next = pending
 
@@ -398,14 +517,28 @@ def _retry_after(response: requests.Response) -> float | None:
 
 
 class ServiceClient:
-    """Requests to one service through the layer's cache, pacing and retry rules."""
+    """Requests to one service through the layer's cache, pacing, retry and health rules."""
 
     def __init__(self, layer: HttpLayer, policy: ServicePolicy):
         self.layer, self.policy = layer, policy
+        self.asked = policy  # the policy as the caller gave it (before the user's settings were applied)
 
     @property
     def stats(self) -> RequestStats:
         return self.layer.stats
+
+    @property
+    def health(self) -> ServiceHealth:
+        return self.layer.health.get(self.policy.name)
+
+    @property
+    def outage(self) -> Outage | None:
+        """Why this service was given up for the run (``None`` while it is up)."""
+        return self.health.outage
+
+    def mark_down(self, kind: OutageKind, cause: str, until: float | None = None) -> Outage:
+        """The caller's verdict: give the service up for the run (e.g. a rate-limit window of an hour)."""
+        return self.layer.mark_down(self.policy.name, kind, cause, until)
 
     def url(self, path: str = "") -> str:
         if not path:
@@ -439,84 +572,185 @@ class ServiceClient:
         Non-retryable statuses (404, 400, 403…) are returned, not raised: what they
         mean is the caller's business.  ``cache_only`` answers this one request
         as offline mode would (e.g. once a quota is used up).  Raises
-        :class:`ServiceUnavailable`, :class:`OfflineMiss`, :class:`RateLimited`
-        or :class:`HttpError`.
+        :class:`ServiceDown` (the service was given up for the run, now or
+        earlier), :class:`ServiceUnavailable`, :class:`OfflineMiss`,
+        :class:`RateLimited` or :class:`HttpError` (this request failed; its
+        ``kind`` says how).
         """
-        policy, layer = self.policy, self.layer
+        policy = self.policy
         url = self.url(path)
         method = method.upper()
         if retry is None:
             retry = method in ("GET", "HEAD") or (method == "POST" and policy.retry_post)
         attempts = policy.max_attempts if retry else 1
-        use_cache = cache and policy.use_cache and policy.expire_after is not None
-        expiry = expire_after if expire_after is not None else policy.expire_after
-        merged = {**policy.headers, **(headers or {})}
-        kwargs: dict[str, Any] = dict(
-            params=params, data=data, json=json, headers=merged, allow_redirects=allow_redirects,
-            timeout=timeout or (policy.connect_timeout, policy.read_timeout),
-        )
-        if use_cache:
-            kwargs["expire_after"] = EXPIRE_IMMEDIATELY if expiry == 0 else expiry
-            if layer.offline or cache_only:
-                kwargs["only_if_cached"] = True
-            if layer.refresh and not cache_only:
-                kwargs["force_refresh"] = True
+        kwargs = self._arguments(params, data, json, headers, cache, expire_after, allow_redirects, cache_only, url)
+        if isinstance(timeout, tuple):
+            connect, read = timeout
         else:
-            kwargs["expire_after"] = DO_NOT_CACHE
+            connect, read = policy.connect_timeout, timeout or policy.read_timeout
+        failed: _Failed | None = None
+        body_failures = 0  # answers cut short or unreadable: asked once more only
+        attempt = 0
+        for attempt in range(attempts):
+            # a hang never costs more than the budget left (the next failure then gives the service up)
+            left = self.health.remaining()
+            cap = read if left is None else max(left, MIN_TIMEOUT)
+            kwargs["timeout"] = (min(connect, cap), min(read, cap))
+            outcome = self._attempt(method, url, kwargs, quick_retry=attempt + 1 < min(attempts, 2),
+                                    cache_only=cache_only)
+            if not isinstance(outcome, _Failed):
+                return outcome
+            failed = outcome
+            if failed.quick:  # a connection error: one quick retry before the service counts as unreachable
+                self._wait(min(self._backoff(attempt), 1.0) * 0.25)
+                continue
+            body_failures += failed.body
+            last = attempt + 1 >= attempts or body_failures >= BODY_ATTEMPTS
+            delay = self._next_delay(failed, attempt, last, url)
+            if last:
+                break
+            self.layer.stats.retries[policy.name] += 1
+            if failed.status is not None and not failed.body:
+                log.info("%s: HTTP %s, retrying in %.1f s", policy.name, failed.status, delay)
+            self._pause(delay, url, failed.kind, failed.cause)
+        assert failed is not None
+        raise HttpError(policy.name, f"{failed.error} after {attempt + 1} attempt{'s' if attempt else ''}",
+                        status=failed.status, url=url, kind=failed.kind)
+
+    def _arguments(self, params: Mapping[str, Any] | None, data: Any, json: Any, headers: Mapping[str, str] | None,
+                   cache: bool, expire_after: int | float | timedelta | None, allow_redirects: bool,
+                   cache_only: bool, url: str) -> dict[str, Any]:
+        """The session's keyword arguments: body, headers, and how the cache is to be used."""
+        policy, layer = self.policy, self.layer
+        use_cache = cache and policy.use_cache and policy.expire_after is not None
         if (layer.offline or cache_only) and not use_cache:
             raise OfflineMiss(policy.name, "offline: this request is never cached", url=url)
+        kwargs: dict[str, Any] = dict(params=params, data=data, json=json, allow_redirects=allow_redirects,
+                                      headers={**policy.headers, **(headers or {})})
+        if not use_cache:
+            kwargs["expire_after"] = DO_NOT_CACHE
+            return kwargs
+        expiry = expire_after if expire_after is not None else policy.expire_after
+        kwargs["expire_after"] = EXPIRE_IMMEDIATELY if expiry == 0 else expiry
+        if layer.offline or cache_only:
+            kwargs["only_if_cached"] = True
+        if layer.refresh and not cache_only:
+            kwargs["force_refresh"] = True
+        return kwargs
 
-        last_error: str = ""
-        for attempt in range(attempts):
-            try:
-                response = layer.session.request(method, url, **kwargs)
-            except (OfflineMiss, ServiceUnavailable):
-                raise
-            except requests.exceptions.ConnectionError as exc:
-                # no network / DNS / refused / dropped: one quick retry, then say it once and
-                # fail fast for the rest of the run instead of hanging on every later call
-                outage = Outage(Service.named(policy.name) or policy.name, OutageKind.UNREACHABLE, _short(exc),
-                                url=redact(policy.base_url))
-                if attempt + 1 < min(attempts, 2):
-                    last_error = outage.describe()
-                    self._wait(min(self._backoff(attempt), 1.0) * 0.25)
-                    continue
-                outage = layer.stats.unavailable.setdefault(policy.name, outage)
-                log.warning("%s", outage.describe())
-                raise ServiceUnavailable(policy.name, outage.describe(), url=url, outage=outage) from exc
-            except requests.exceptions.Timeout as exc:
-                last_error = f"timeout ({_short(exc)})"
-            else:
-                if getattr(response, "from_cache", False):
-                    if (layer.offline or cache_only) and response.status_code == 504:
-                        raise OfflineMiss(policy.name, "offline and not in the cache", url=url)
-                    layer.stats.cache_hits[policy.name] += 1
-                    return response
-                verdict = policy.retryable(response) if policy.retryable is not None else None
-                if not (response.status_code in RETRY_STATUSES if verdict is None else verdict):
-                    log.debug("%s %s -> %s", method, redact(url), response.status_code)
-                    return response
-                wait = _retry_after(response)
-                last_error = f"HTTP {response.status_code}"
-                if attempt + 1 >= attempts:
-                    if response.status_code == 429 or verdict:
-                        raise RateLimited(policy.name, f"rate limited (HTTP 429) after {attempts} attempts",
-                                          until=time.time() + (wait or 0), status=429, url=url)
-                    raise HttpError(policy.name, f"HTTP {response.status_code} after {attempts} attempts",
-                                    status=response.status_code, url=url)
-                if wait is not None and wait > policy.max_wait:
-                    raise RateLimited(policy.name, f"asked to wait {wait:.0f} s (Retry-After)",
-                                      until=time.time() + wait, status=response.status_code, url=url)
-                layer.stats.retries[policy.name] += 1
-                delay = wait if wait is not None else self._backoff(attempt)
-                log.info("%s: HTTP %s, retrying in %.1f s", policy.name, response.status_code, delay)
-                self._wait(delay)
-                continue
-            # timeouts fall through to here
-            if attempt + 1 < attempts:
-                layer.stats.retries[policy.name] += 1
-                self._wait(self._backoff(attempt))
-        raise HttpError(policy.name, f"{last_error or 'failed'} after {attempts} attempts", url=url)
+    def _attempt(self, method: str, url: str, kwargs: dict[str, Any], *, quick_retry: bool,
+                 cache_only: bool) -> requests.Response | _Failed:
+        """One attempt: the response to hand back, or how it failed (counted against the service's health)."""
+        policy, layer = self.policy, self.layer
+        seconds = kwargs["timeout"][1]
+        started = time.monotonic()
+        try:
+            response = layer.session.request(method, url, **kwargs)
+        except (OfflineMiss, ServiceUnavailable):
+            raise
+        except requests.exceptions.ConnectionError as exc:
+            if _read_timeout(exc):  # the body stalled after the headers: a timeout, not an unreachable host
+                return self._failure(_Failed.timeout(seconds), started, url)
+            # no network / DNS / refused / dropped: one quick retry, then say it once and
+            # fail fast for the rest of the run instead of hanging on every later call
+            outage = Outage(Service.named(policy.name) or policy.name, OutageKind.UNREACHABLE, _short(exc),
+                            url=redact(policy.base_url))
+            if quick_retry:
+                return _Failed(OutageKind.UNREACHABLE, outage.cause, outage.describe(), quick=True)
+            outage = layer.give_up(outage)
+            log.warning("%s", outage.describe())
+            raise ServiceUnavailable(policy.name, outage.describe(), url=url, outage=outage) from exc
+        except requests.exceptions.Timeout as exc:
+            log.debug("%s: timeout (%s)", policy.name, _short(exc))
+            return self._failure(_Failed.timeout(seconds), started, url)
+        except requests.exceptions.ChunkedEncodingError as exc:
+            return self._failure(_Failed.unreadable("body shorter than its Content-Length", _short(exc)), started, url)
+        except requests.exceptions.ContentDecodingError as exc:
+            return self._failure(_Failed.unreadable("body not in its declared encoding", _short(exc)), started, url)
+        except requests.exceptions.RequestException as exc:
+            # any other broken answer: a redirect loop, a redirect to a scheme or URL we cannot follow,
+            # a malformed header — the service's failure, never a traceback
+            return self._failure(_Failed.unreadable(f"unusable answer ({type(exc).__name__})", _short(exc)),
+                                 started, url)
+        if getattr(response, "from_cache", False):
+            if (layer.offline or cache_only) and response.status_code == 504:
+                raise OfflineMiss(policy.name, "offline and not in the cache", url=url)
+            layer.stats.cache_hits[policy.name] += 1
+            return response
+        return self._judge(response, started, url)
+
+    def _judge(self, response: requests.Response, started: float, url: str) -> requests.Response | _Failed:
+        """A network answer: hand it back, or a failure to retry (5xx, 429, unreadable)."""
+        policy = self.policy
+        status = response.status_code
+        unreadable = _unreadable(policy, response)
+        if unreadable is not None:
+            failed = _Failed(OutageKind.UNREADABLE, unreadable, f"unreadable answer ({unreadable})", status, body=True)
+            return self._failure(failed, started, url)
+        verdict = policy.retryable(response) if policy.retryable is not None else None
+        retried = status in RETRY_STATUSES if verdict is None else verdict
+        if not retried:
+            log.debug("%s %s -> %s", response.request.method if response.request else "?", redact(url), status)
+            if status >= 500 and verdict is None:  # a 5xx the caller reads for itself: still the service failing
+                self._failure(_Failed(OutageKind.HTTP_STATUS, f"HTTP {status}", f"HTTP {status}", status), started, url)
+            elif status < 500:
+                # an answer (a 404 is one; a 5xx the service's own rule calls this request's problem — GitHub
+                # cutting off one GraphQL query that was too big — is neither an answer nor a failure)
+                self.health.success()
+            return response
+        rate_limit = status == 429 or bool(verdict)
+        failed = _Failed(OutageKind.RATE_LIMITED if rate_limit else OutageKind.HTTP_STATUS, f"HTTP {status}",
+                         f"HTTP {status}", status, wait=_retry_after(response), rate_limit=rate_limit)
+        return failed if rate_limit else self._failure(failed, started, url)
+
+    def _failure(self, failed: _Failed, started: float, url: str) -> _Failed:
+        """Count a failed attempt against the service (raising :class:`ServiceDown` when it gives it up)."""
+        self._failed(failed.kind, failed.cause, started, url, failed.status)
+        return failed
+
+    def _next_delay(self, failed: _Failed, attempt: int, last: bool, url: str) -> float:
+        """How long to wait before the next attempt; a rate limit that cannot be waited out is raised."""
+        policy = self.policy
+        status = failed.status
+        if failed.rate_limit and last:
+            until = time.time() + (failed.wait or 0)
+            attempts = attempt + 1
+            if policy.gives_up:
+                self.mark_down(OutageKind.RATE_LIMITED, f"HTTP {status} after {attempts} attempts",
+                               until if failed.wait else None)
+            raise RateLimited(policy.name, f"rate limited (HTTP {status}) after {attempts} attempts",
+                              until=until, status=status, url=url)
+        wait = failed.wait
+        left = self.health.remaining()
+        if wait is not None and (wait > policy.max_wait or (left is not None and wait > left)):
+            until = time.time() + wait
+            if policy.gives_up:
+                self.mark_down(OutageKind.RATE_LIMITED, f"HTTP {status} with Retry-After: {wait:.0f} s", until)
+            raise RateLimited(policy.name, f"asked to wait {wait:.0f} s (Retry-After)",
+                              until=until, status=status, url=url)
+        if wait is not None:
+            return wait
+        if failed.kind is OutageKind.TIMEOUT:
+            return 0.0  # the wait for the answer was the pause: ask again at once
+        return self._backoff(attempt)
+
+    def _failed(self, kind: OutageKind, cause: str, started: float, url: str, status: int | None) -> None:
+        """Count one failed attempt; raise :class:`ServiceDown` when it makes the service down."""
+        self.layer.stats.failures[self.policy.name] += 1
+        outage = self.health.failure(kind, cause, time.monotonic() - started)
+        if outage is not None:
+            self.layer.went_down(outage)
+            raise ServiceDown(outage, status=status, url=url)
+
+    def _pause(self, seconds: float, url: str, kind: OutageKind, cause: str) -> None:
+        """Wait before the next attempt, unless the wait alone would use up the service's budget."""
+        left = self.health.remaining()
+        if left is not None and seconds > left:
+            budget = self.health.budget or 0.0
+            outage = self.mark_down(kind, f"{cause}; waiting {seconds:.0f} s more would exceed its {budget:g} s budget")
+            raise ServiceDown(outage, url=url)
+        self.health.waited(seconds)
+        self._wait(seconds)
 
     def _wait(self, seconds: float) -> None:
         if seconds > 0:
@@ -528,6 +762,85 @@ class ServiceClient:
 
     def post(self, path: str = "", **kwargs: Any) -> requests.Response:
         return self.request("POST", path, **kwargs)
+
+
+def _read_timeout(exc: requests.exceptions.ConnectionError) -> bool:
+    """requests reports a body that stops arriving as a ConnectionError wrapping urllib3's ReadTimeoutError."""
+    from urllib3.exceptions import ReadTimeoutError
+
+    return any(isinstance(arg, ReadTimeoutError) for arg in exc.args)
+
+
+@dataclass(frozen=True)
+class _Failed:
+    """How one attempt failed: ``cause`` feeds the service's health, ``error`` the request's error message.
+
+    ``body``: an answer came but could not be read (asked once more only);
+    ``wait``: the service's ``Retry-After``; ``quick``: a connection error
+    retried once at once before the service counts as unreachable.
+    """
+
+    kind: OutageKind
+    cause: str
+    error: str
+    status: int | None = None
+    body: bool = False
+    wait: float | None = None
+    rate_limit: bool = False
+    quick: bool = False
+
+    @classmethod
+    def timeout(cls, seconds: float) -> _Failed:
+        cause = f"no answer within {seconds:g} s"
+        return cls(OutageKind.TIMEOUT, cause, f"timeout: {cause}")
+
+    @classmethod
+    def unreadable(cls, cause: str, detail: str) -> _Failed:
+        return cls(OutageKind.UNREADABLE, cause, f"unreadable answer: {cause} ({detail})", body=True)
+
+
+_UNCHECKED: Any = object()
+
+
+def _unreadable(policy: ServicePolicy, response: requests.Response) -> str | None:
+    """The service's own verdict on a 2xx body (memoised on the response: the cache filter asks too)."""
+    if policy.readable is None or not 200 <= response.status_code < 300 or response.status_code == 204:
+        return None
+    memo = getattr(response, "_bibkit_unreadable", _UNCHECKED)
+    if memo is not _UNCHECKED:
+        return memo if isinstance(memo, str) else None
+    verdict: str | None
+    try:
+        verdict = policy.readable(response)
+    except (ValueError, RecursionError, MemoryError, UnicodeError) as exc:
+        verdict = f"unreadable answer ({type(exc).__name__})"
+    try:
+        response._bibkit_unreadable = verdict  # type: ignore[attr-defined]
+    except AttributeError:  # a cached response class with slots: the check is cheap enough to repeat
+        pass
+    return verdict
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    return parts.scheme.lower(), (parts.hostname or "").lower(), port
+
+
+class _Session(CachedSession):
+    """requests-cache's session, with credentials kept from other origins on redirects.
+
+    requests drops ``Authorization`` when a redirect changes the host, but keeps
+    custom credential headers (a 307 from the Zotero URL to another port would
+    receive ``Zotero-API-Key``).  Every header in :data:`SECRET_HEADERS` is
+    removed when a redirect leaves the original scheme, host and port.
+    """
+
+    def rebuild_auth(self, prepared_request: requests.PreparedRequest, response: requests.Response) -> None:
+        super().rebuild_auth(prepared_request, response)  # type: ignore[no-untyped-call]
+        if _origin(response.request.url or "") != _origin(prepared_request.url or ""):
+            for name in SECRET_HEADERS:
+                prepared_request.headers.pop(name, None)
 
 
 def _short(exc: BaseException) -> str:

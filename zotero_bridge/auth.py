@@ -5,7 +5,8 @@ Zotero ("… wants to modify your Zotero library") and the HTTP answer waits for
 the user's click (PROTOCOL.md 3.3):
 
 * **Always Allow** → a reusable key, stored 0600 by :class:`~zotero_bridge.keystore.KeyStore`
-  under the installation's Server-ID, so the user is asked once;
+  under the installation's Server-ID and bound to the URL's origin, so the user
+  is asked once (and a server elsewhere claiming that Server-ID never gets it);
 * **Allow** → a single-use key, consumed by the first write that uses it; it is
   never stored, and the next write asks again (the user is told why);
 * **Deny** → ``403 {"denied": true}``: the run stops with a clear message;
@@ -20,6 +21,8 @@ from __future__ import annotations
 
 import logging
 from typing import Callable
+
+from bibkit.errors import OutputError
 
 from .keystore import KeyStore
 from .transport import (
@@ -70,7 +73,7 @@ class KeyProvider:
     def key(self) -> str:
         """A key valid for the next write (may open Zotero's authorization window)."""
         if self._key is None:
-            stored = self.store.get(self.server_id)
+            stored = self.store.get(self.server_id, self.api.http.base_url)
             if stored:
                 self._key, self.remembered = stored, True
             else:
@@ -86,7 +89,10 @@ class KeyProvider:
     def rejected(self) -> None:
         """Call on ``401``: the key is unknown or revoked; forget it so the next call asks again."""
         if self.remembered:
-            self.store.forget(self.server_id)
+            try:
+                self.store.forget(self.server_id, self.api.http.base_url)
+            except OutputError as exc:  # the dead key stays on disk: the next run meets the same 401 and asks
+                self.notify(f"a key Zotero no longer accepts could not be removed ({exc})")
         self._key, self.remembered = None, False
 
     def reset(self) -> None:
@@ -123,7 +129,10 @@ class KeyProvider:
                     raise ZoteroHTTPError("Zotero's authorization answer has no key", 200)
                 self._key, self.remembered = key, bool(data.get("remember"))
                 if self.remembered:
-                    self.store.put(self.server_id, key, app_name=self.app_name, zotero_url=self.api.http.base_url)
+                    try:
+                        self.store.put(self.server_id, key, app_name=self.app_name, zotero_url=self.api.http.base_url)
+                    except OutputError as exc:  # the key works for this run; only remembering it failed
+                        self.notify(f"the Zotero API key could not be stored ({exc}); Zotero will ask again next time")
                 return
             if status == 403:
                 data = json_of(response)
@@ -137,7 +146,7 @@ class KeyProvider:
             if status == 412 and response.headers.get("Zotero-Server-ID"):
                 # another Zotero installation/profile answered: use its ID, and its key if we have one
                 self.api.server_id = response.headers["Zotero-Server-ID"]
-                stored = self.store.get(self.api.server_id)
+                stored = self.store.get(self.api.server_id, self.api.http.base_url)
                 if stored:
                     self._key, self.remembered = stored, True
                     return

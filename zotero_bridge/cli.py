@@ -48,7 +48,8 @@ from bibkit.outcomes import Transport
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return load_settings(zotero_url=getattr(args, "zotero_url", None))
+    return load_settings(zotero_url=getattr(args, "zotero_url", None),
+                         zotero_allow_remote=True if getattr(args, "allow_remote", False) else None)
 
 
 def _notify(message: str) -> None:
@@ -169,7 +170,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(st.as_dict(), indent=2))
     else:
-        if not st.running:
+        if st.broken:
+            print(f"Zotero: {st.error}")
+        elif not st.running:
             print(f"Zotero: not reachable at {st.url}")
         else:
             api = {"enabled": "on" + (" (reads and writes)" if st.writes else " (reads only)"),
@@ -214,6 +217,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
     parser.add_argument("--zotero-url", metavar="URL", help="Zotero's local server (default: BIBKIT_ZOTERO_URL or "
                                                             "http://127.0.0.1:23119)")
+    parser.add_argument("--allow-remote", action="store_true",
+                        help="let the bridge talk to a Zotero URL that is not this computer (e.g. a tunnel: "
+                             "zotero-bridge --zotero-url http://zotero-box:23119 --allow-remote status); by default "
+                             "only 127.0.0.1/localhost are used, so your library and API key stay home")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
@@ -287,6 +294,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the answer to the authorization window (default: always)")
     p.set_defaults(func=cmd_fake_server)
     accept_global_flags_after_command(sub)
+    for command in sub.choices.values():  # `zotero-bridge status --allow-remote` works too
+        command.add_argument("--allow-remote", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
 
 

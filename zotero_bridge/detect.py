@@ -49,6 +49,7 @@ class ZoteroStatus:
     schema_version: str | None = None
     error: str | None = None
     notes: list[str] = field(default_factory=list)
+    broken: bool = False  # something answered at the URL, but not properly (cut short, a redirect, an error)
 
     @property
     def major(self) -> int:
@@ -96,6 +97,8 @@ class ZoteroStatus:
 
     def advice(self) -> list[str]:
         """What the user should enable or upgrade, in plain words (empty when all is well)."""
+        if self.broken:
+            return [f"Check that {self.url} is Zotero's local server (BIBKIT_ZOTERO_URL) and try again."]
         if not self.running:
             return [f"Start Zotero (nothing answers at {self.url}); set BIBKIT_ZOTERO_URL if it uses another port."]
         out = []
@@ -114,6 +117,7 @@ class ZoteroStatus:
             "url": self.url, "running": self.running, "version": self.version, "connector": self.connector,
             "local_api": self.local_api, "local_writes": self.writes, "server_id": self.server_id,
             "schema_version": self.schema_version, "transports": self.transports, "advice": self.advice(),
+            **({"broken": True} if self.broken else {}),
             **({"error": self.error} if self.error else {}),
         }
 
@@ -134,6 +138,7 @@ def detect(http: ZoteroHttp) -> ZoteroStatus:
         return status
     except (OutcomeUnknown, ZoteroHTTPError) as exc:
         status.error = f"Zotero at {http.base_url} did not answer properly: {exc}"
+        status.broken = True
         return status
     status.running = True
     status.version = ping.headers.get("X-Zotero-Version")

@@ -22,12 +22,29 @@ anyway, so :meth:`LocalApi.get_list` follows ``Link: rel="next"`` (else pages on
 with ``start`` while fewer than ``Total-Results`` came) and never counts an
 object twice.
 
-The API key travels only in the ``Zotero-API-Key`` header (never in a URL), and
-nothing here logs headers.
+The API key stays home:
+
+* the bridge talks only to a **loopback** address (``127.0.0.0/8``, ``::1``,
+  ``localhost``): any other Zotero URL is refused with a clear message unless
+  the user opts in (``--allow-remote``, ``[zotero] allow_remote = true`` or
+  ``BIBKIT_ZOTERO_ALLOW_REMOTE=1``: someone reaching their Zotero through a
+  tunnel that ends on another host);
+* redirects are **never followed**: Zotero's server never sends one to the
+  endpoints the bridge uses, and ``requests`` would carry the custom
+  ``Zotero-API-Key`` header (and a write's body) to wherever a 307 points;
+  a redirect is an error naming where it pointed;
+* the key travels only in the ``Zotero-API-Key`` header (never in a URL), and
+  nothing here logs headers; the key store binds each key to the origin that
+  granted it (:mod:`zotero_bridge.keystore`).
+
+An answer cut short of its ``Content-Length`` (the connection broke mid-body)
+is a read to ask again or, for a write, an :class:`OutcomeUnknown`: never a
+traceback.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import re
@@ -42,8 +59,9 @@ import requests
 
 from bibkit.config import Settings, load_settings
 from bibkit.errors import BibkitError, ExitCode
-from bibkit.http import HttpError, HttpLayer, RateLimited, ServicePolicy, ServiceUnavailable
-from bibkit.outcomes import Service
+from bibkit.health import describe
+from bibkit.http import HttpError, HttpLayer, RateLimited, ServiceDown, ServicePolicy, ServiceUnavailable
+from bibkit.outcomes import OutageKind, Service
 
 log = logging.getLogger("zotero_bridge.transport")
 
@@ -110,6 +128,10 @@ class AuthorizationDenied(ZoteroError):
     """The user clicked Deny in Zotero's "Local API Authorization" window."""
 
 
+class RemoteZoteroRefused(ZoteroError):
+    """The configured Zotero URL is not a loopback address and the user did not opt in."""
+
+
 class ZoteroHTTPError(ZoteroError):
     """Zotero answered with an error status the caller did not expect."""
 
@@ -122,7 +144,12 @@ class ZoteroHTTPError(ZoteroError):
 
 
 def zotero_policy(settings: Settings, *, read_timeout: float = 30.0) -> ServicePolicy:
-    """The ``zotero`` service policy: local, uncached, unpaced, reads retried, writes never."""
+    """The ``zotero`` service policy: local, uncached, unpaced, reads retried, writes never.
+
+    Failures are counted like any service's but never give Zotero up for the
+    run by themselves (``down_after``/``budget`` off): the bridge decides what a
+    failed read or write means (re-read, resume, stop with a message).
+    """
     return ServicePolicy(
         name=SERVICE,
         base_url=settings.zotero_url,
@@ -136,6 +163,8 @@ def zotero_policy(settings: Settings, *, read_timeout: float = 30.0) -> ServiceP
         connect_timeout=3.05,
         read_timeout=read_timeout,
         retry_post=False,
+        down_after=None,
+        budget=None,
     )
 
 
@@ -174,6 +203,7 @@ class ZoteroHttp:
         sleep: Callable[[float], None] = time.sleep,
     ):
         self.settings = settings or load_settings()
+        check_loopback(self.settings.zotero_url, allow_remote=getattr(self.settings, "zotero_allow_remote", False))
         self._own_layer = layer is None
         self.layer = layer or HttpLayer(self.settings, cache=False, sleep=sleep)
         self.timeout = timeout or 30.0
@@ -234,12 +264,19 @@ class ZoteroHttp:
             response = self.client.request(
                 method, path, params=params, data=data, headers=sent_headers,
                 timeout=(self.client.policy.connect_timeout, read_timeout),
-                retry=(method == "GET"),
+                retry=(method == "GET"), allow_redirects=False,
             )
         except RateLimited as exc:
             # a 429 (or a long Retry-After) means Zotero refused the request: nothing was applied
             raise ZoteroBusy(f"Zotero asks to wait before {method} {path} (HTTP {exc.status or 429})",
                              until=exc.until) from exc
+        except ServiceDown as exc:
+            if exc.outage.kind is not OutageKind.UNREACHABLE:
+                raise ZoteroError(f"Zotero {describe(exc.outage)}; stopped at {method} {path}") from exc
+            raise ZoteroUnreachable(
+                f"Zotero is not reachable at {self.base_url} (is Zotero running? the port is set in "
+                f"BIBKIT_ZOTERO_URL or the config file)"
+            ) from exc
         except ServiceUnavailable as exc:
             if _refused(exc):
                 raise ZoteroUnreachable(
@@ -248,8 +285,16 @@ class ZoteroHttp:
                 ) from exc
             # a dropped connection is not a dead server: let the caller re-read
             self.layer.stats.unavailable.pop(SERVICE, None)
+            self.layer.health.get(SERVICE).clear()
             raise OutcomeUnknown(f"the connection to Zotero broke during {method} {path}") from exc
         except HttpError as exc:
+            if exc.kind is OutageKind.UNREADABLE:
+                why = _why_unreadable(exc)
+                if write:  # the request reached Zotero and an answer started: it may well have been applied
+                    raise OutcomeUnknown(f"Zotero's answer to {method} {path} could not be read ({why}); "
+                                         "the change may or may not have been made") from exc
+                raise ZoteroHTTPError(f"Zotero's answer to {method} {path} could not be read ({why}); "
+                                      "try again", exc.status) from exc
             if exc.status is None:
                 raise OutcomeUnknown(f"Zotero did not answer {method} {path} in time ({read_timeout:g} s)",
                                      timed_out=True) from exc
@@ -259,7 +304,50 @@ class ZoteroHttp:
                 raise OutcomeUnknown(f"no answer from Zotero to {method} {path} "
                                      f"(HTTP {exc.status} from a gateway)") from exc
             raise ZoteroHTTPError(str(exc), exc.status) from exc
+        if 300 <= response.status_code < 400 and response.status_code != 304:
+            where = response.headers.get("Location") or "nowhere"
+            raise ZoteroHTTPError(
+                f"{self.base_url} answered {method} {path} with a redirect (HTTP {response.status_code} to {where}); "
+                "Zotero never redirects, so the bridge does not follow it (the API key stays with Zotero)",
+                response.status_code)
         return response
+
+
+def _why_unreadable(exc: HttpError) -> str:
+    """The short reason the HTTP layer gave for an unreadable answer ("answer cut short: …" → "cut short: …")."""
+    text = str(exc).split(": ", 1)[-1]
+    return text.split(" (")[0].removeprefix("unreadable answer: ")
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (a URL's host name) is this machine: ``localhost``, ``127.0.0.0/8`` or ``::1``.
+
+    Only literal addresses and the name ``localhost`` count: a host name that
+    resolves to a loopback address today may resolve elsewhere tomorrow.
+    """
+    name = host.strip().strip("[]").rstrip(".").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_loopback
+
+
+def check_loopback(base_url: str, *, allow_remote: bool = False) -> None:
+    """Refuse a Zotero URL that leaves this machine, unless the user opted in (see the module docstring)."""
+    host = urlsplit(base_url).hostname or ""
+    if allow_remote or is_loopback(host):
+        return
+    raise RemoteZoteroRefused(
+        f"refusing to talk to Zotero at {base_url}: {host or 'that host'} is not this computer, and the bridge "
+        "sends your library and Zotero API key only to a loopback address (127.0.0.1, localhost). If you reach "
+        "your Zotero through a tunnel, say so: --allow-remote, BIBKIT_ZOTERO_ALLOW_REMOTE=1, or "
+        "[zotero] allow_remote = true in the config file"
+    )
 
 
 def _loopback_host(base_url: str) -> str | None:
@@ -579,7 +667,7 @@ def new_session_id() -> str:
 
 __all__ = [
     "AuthorizationDenied", "Connector", "LOCAL_API_PREF", "LOCAL_API_SETTING", "LocalApi", "LocalApiDisabled",
-    "OutcomeUnknown", "RequestCount", "USER_PREFIX", "ZoteroBusy", "ZoteroError", "ZoteroHTTPError", "ZoteroHttp",
-    "ZoteroUnreachable", "is_local_api_disabled", "json_of", "new_session_id", "new_write_token", "next_link",
-    "text_of", "zotero_policy",
+    "OutcomeUnknown", "RemoteZoteroRefused", "RequestCount", "USER_PREFIX", "ZoteroBusy", "ZoteroError",
+    "ZoteroHTTPError", "ZoteroHttp", "ZoteroUnreachable", "check_loopback", "is_loopback", "is_local_api_disabled",
+    "json_of", "new_session_id", "new_write_token", "next_link", "text_of", "zotero_policy",
 ]

@@ -19,7 +19,7 @@ from ..config import load_settings
 from ..errors import UsageError
 from ..outcomes import EntryStatus, Severity, Transport
 from .common import add_strict_option, print_summary, progress, quiet_http_warnings, stage_feed, write_report
-from .enrich import report_notices
+from .enrich import down_summary, report_notices
 from .options import (
     add_enrich_options,
     add_io_options,
@@ -86,6 +86,8 @@ def _summary(args: argparse.Namespace, result: BuildResult) -> None:
             rows.append(("not looked up", f"{not_looked_up} (no network or service unavailable)"))
         reqs = ", ".join(f"{s} {d['requests']}" for s, d in er.stats.items()) or "none"
         rows.append(("requests", reqs))
+        if down_summary(er.outages):
+            rows.append(("services down", down_summary(er.outages)))
         for rep in er.reports:
             if rep.status is EntryStatus.AMBIGUOUS:
                 notes.append(f"ambiguous: {rep.key or rep.title}: {rep.reason}")

@@ -10,6 +10,7 @@ groups that need the application layer live in :mod:`bibkit.cli.options`.
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import sys
 from contextlib import contextmanager
@@ -17,7 +18,7 @@ from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
 
 from ..config import ConfigError
 from ..errors import BibkitError, ExitCode
-from ..fileio import atomic_write_text
+from ..fileio import atomic_write_text, flush_stdout, silence_stdout
 from ..outcomes import Notice, Outage, OutageKind
 from ..reporting import json_default, table
 
@@ -212,7 +213,9 @@ def run_main(parser: argparse.ArgumentParser, argv: Sequence[str] | None, prog: 
     if args.verbose < 2:
         logging.getLogger("urllib3").setLevel(logging.WARNING)
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        flush_stdout()  # data printed to a full device fails here, not in Python's exit handler
+        return code
     except BibkitError as exc:
         print(f"{prog}: error: {exc}", file=sys.stderr)
         return int(exc.exit_code)
@@ -222,5 +225,18 @@ def run_main(parser: argparse.ArgumentParser, argv: Sequence[str] | None, prog: 
     except KeyboardInterrupt:
         print(f"{prog}: interrupted", file=sys.stderr)
         return ExitCode.INTERRUPTED
-    except BrokenPipeError:
+    except BrokenPipeError:  # the reader went away (`bibkit … | head`): not an error
+        silence_stdout()
         return ExitCode.OK
+    except OSError as exc:  # a file operation no layer turned into a BibkitError: still one line, no traceback
+        if exc.filename is None and exc.errno in _STDOUT_ERRNOS:  # print() to a full or broken standard output
+            silence_stdout()
+            print(f"{prog}: error: cannot write to standard output: {exc.strerror or exc}", file=sys.stderr)
+            return ExitCode.OUTPUT
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"{prog}: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return ExitCode.INTERNAL
+
+
+#: errors a write to standard output fails with (full device, I/O error, quota, file too large)
+_STDOUT_ERRNOS = frozenset({errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG})

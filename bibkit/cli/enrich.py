@@ -16,7 +16,8 @@ from typing import Any
 
 from ..app import BuildResult, enrich
 from ..config import load_settings
-from ..outcomes import EntryStatus
+from ..health import describe, label
+from ..outcomes import EntryStatus, Outage
 from .common import (
     add_strict_option,
     notice_lines,
@@ -60,6 +61,12 @@ def report_notices(result: BuildResult) -> None:
             print(f"bibkit: {line}", file=sys.stderr)
 
 
+def down_summary(outages: list[Outage]) -> str:
+    """The services that failed during the run, and why, in one summary cell."""
+    failed = [o for o in outages if o.is_failure]
+    return "; ".join(f"{label(str(o.service))} ({describe(o)})" for o in failed)
+
+
 def _summary(args: argparse.Namespace, run: BuildResult) -> None:
     result = run.enrichment
     assert result is not None
@@ -74,6 +81,8 @@ def _summary(args: argparse.Namespace, run: BuildResult) -> None:
     for service, data in result.stats.items():
         waited = f", waited {data['waited_seconds']:.0f}s" if data.get("waited_seconds") else ""
         rows.append((f"requests: {service}", f"{data['requests']} (cache hits {data['cache_hits']}{waited})"))
+    if down_summary(result.outages):
+        rows.append(("services down", down_summary(result.outages)))
     if run.merges:
         rows.append(("merged duplicates", len(run.merges)))
     rows += [("entries written", len(run.document)), ("output", args.output or "stdout")]

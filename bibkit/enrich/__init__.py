@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from ..config import Settings, load_settings
+from ..health import outage_dict
 from ..http import HttpLayer
 from ..model import Document, Entry
 from ..normalize.citekeys import assign_keys
@@ -114,6 +115,7 @@ class EnrichResult:
             "services": self.stats,
             "notices": [str(n) for n in self.notices],
             "network_ok": self.network_ok,
+            "outages": [outage_dict(o) for o in self.outages],
             "key_changes": self.key_changes,
             "seconds": round(self.seconds, 2),
         }
@@ -215,8 +217,12 @@ def enrich_document(
     finally:
         if own_http:
             layer.close()
+    # one outage per service and kind: the layer's verdict first, then what the enrichers saw
+    seen: dict[tuple[str, str], Outage] = {}
+    for outage in layer.stats.outages + ctx.outages:
+        seen.setdefault((str(outage.service), outage.kind.value), outage)
     result = EnrichResult(reports=[ctx.report(e) for e in entries], stats=layer.stats.as_dict(),
-                          notices=list(ctx.notices), outages=list(dict.fromkeys(layer.stats.outages + ctx.outages)))
+                          notices=list(ctx.notices), outages=list(seen.values()))
     if recompute_keys:
         result.key_changes = _recompute_keys(entries, key_format or settings.citekey_format, ctx)
     result.seconds = time.monotonic() - started

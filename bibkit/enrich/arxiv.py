@@ -9,9 +9,12 @@ only decides *what* to ask:
   base id, ``id_list`` in batches with ``max_results`` set to the batch size
   (the API's default of 10 silently truncates longer lists), POST when the
   list would make a long URL.  One bad batch never sinks the run: an error
-  entry naming a malformed id drops that id and retries the rest; any other
-  bad answer (error entry, malformed Atom) splits the batch in halves until
-  the bad id is isolated and reported in :attr:`ArxivClient.problems`.
+  entry naming a malformed id drops that id and retries the rest; an error
+  entry naming no id splits the batch in halves until the bad id is isolated
+  and reported in :attr:`ArxivClient.problems`.  An *unreadable* answer
+  (garbage, HTML, binary, cut short) is a failure of the service, not of the
+  batch: it is never bisected; the HTTP layer counts it toward arXiv's health
+  (:mod:`bibkit.health`) and gives arXiv up for the run after a few.
 * :meth:`ArxivClient.search` / :meth:`ArxivClient.search_feed` — one
   ``search_query`` (see :mod:`bibkit.enrich.query` for building safe ones).
 
@@ -35,7 +38,7 @@ import requests
 from ..config import Settings
 from ..http import HttpError, HttpLayer, OfflineMiss, RateLimited, ServicePolicy, ServiceUnavailable
 from ..links import normalize_arxiv_id
-from ..outcomes import Outage, Service
+from ..outcomes import Outage, OutageKind, Service
 from .atom import ArxivApiError, ArxivAuthor, ArxivRecord, AtomError, Feed, parse_feed
 
 __all__ = [
@@ -75,8 +78,22 @@ def _cacheable(response: requests.Response) -> bool:
     return response.status_code != 200 or not _glitched(response.content)
 
 
+def _readable(response: requests.Response) -> str | None:
+    """The layer's check of a 200: an Atom feed (kept on the response for :meth:`ArxivClient.query`)."""
+    try:
+        feed = parse_feed(response.content)
+    except AtomError as exc:
+        return str(exc)[:100]
+    response._bibkit_feed = feed  # type: ignore[attr-defined]
+    return None
+
+
 def arxiv_policy(settings: Settings) -> ServicePolicy:
-    """arXiv's politeness: paced machine-wide, cached a day, POST safe to resend (it is a read)."""
+    """arXiv's politeness: paced machine-wide, cached a day, POST safe to resend (it is a read).
+
+    A budget of three minutes: one big ``id_list`` answer may legitimately take
+    a minute, so three timeouts are allowed before arXiv is given up.
+    """
     return ServicePolicy(
         name=SERVICE,
         base_url=settings.arxiv_url,
@@ -84,18 +101,22 @@ def arxiv_policy(settings: Settings) -> ServicePolicy:
         expire_after=EXPIRE,
         retry_post=True,
         read_timeout=60.0,  # big id_list answers can be slow
+        budget=180.0,
         cacheable=_cacheable,
+        readable=_readable,
     )
 
 
 def transient_status(exc: HttpError) -> bool:
-    """Whether a failed request still got an HTTP answer (a 500 for one query) rather than none at all.
+    """Whether a failed request concerns this request only (a 500 for one query, one unreadable answer).
 
     Without any answer after every attempt (read timeouts: arXiv stalls before a
     429, or hangs) the service is in trouble, not the request: callers stop asking
     it for the rest of the run instead of waiting out the timeouts once per batch.
+    An answer cut short or unreadable is this request's failure; whether the
+    *service* is down is the HTTP layer's verdict (:class:`~bibkit.http.ServiceDown`).
     """
-    return exc.status is not None
+    return exc.status is not None or exc.kind is OutageKind.UNREADABLE
 
 
 class ArxivQueryError(HttpError):
@@ -114,6 +135,11 @@ class FetchProblem:
     arxiv_id: str
     message: str
     outage: Outage | None = None  # when the service, not the id, was the trouble (e.g. an offline cache miss)
+
+    @property
+    def unanswered(self) -> bool:
+        """arXiv gave no usable answer about the id (as opposed to an answer rejecting it)."""
+        return self.outage is not None
 
 
 class ArxivClient:
@@ -180,7 +206,7 @@ class ArxivClient:
             raise ArxivQueryError(feed.errors, url=response.url)
         if response.status_code != 200:
             raise HttpError(SERVICE, f"HTTP {response.status_code}", status=response.status_code, url=response.url)
-        feed = parse_feed(body)
+        feed = getattr(response, "_bibkit_feed", None) or parse_feed(body)
         if feed.errors:  # never seen with 200, but never turn an error entry into a paper either
             raise ArxivQueryError(feed.errors, status=200, url=response.url)
         if search_query is not None and feed.title and search_query not in feed.title:
@@ -248,8 +274,10 @@ class ArxivClient:
                 return
             self._split(batch, out, f"arXiv answered an error: {exc}")
             return
-        except AtomError as exc:
-            self._split(batch, out, f"unreadable answer from arXiv: {exc}")
+        except AtomError as exc:  # the service's fault, not the batch's: never bisected
+            for arxiv_id in batch:
+                self.problems.append(FetchProblem(arxiv_id, f"unreadable answer from arXiv: {exc}",
+                                                  Outage(Service.ARXIV, OutageKind.UNREADABLE, str(exc))))
             return
         except OfflineMiss as exc:
             for arxiv_id in batch:
@@ -261,7 +289,7 @@ class ArxivClient:
             if not transient_status(exc):
                 raise  # no HTTP answer at all after every attempt (timeouts): service-wide, see fetch()
             for arxiv_id in batch:
-                self.problems.append(FetchProblem(arxiv_id, str(exc)))
+                self.problems.append(FetchProblem(arxiv_id, str(exc), exc.outage))
             return
         for arxiv_id, rec in feed.by_id().items():
             if arxiv_id in out:

@@ -296,7 +296,7 @@ def parse_feed(data: bytes | str) -> Feed:
         raise AtomError(f"malformed Atom: {exc}") from exc
     if root is None or root.tag != _q(ATOM, "feed"):
         tag = getattr(root, "tag", None)
-        raise AtomError(f"not an Atom feed (root element {tag!r})")
+        raise AtomError(f"not an Atom feed: the root element is {tag!r}")
     feed = Feed(
         title=_text(root.find(_q(ATOM, "title"))) or "",
         total_results=_int(root.find(_q(OPENSEARCH, "totalResults"))),

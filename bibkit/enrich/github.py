@@ -44,6 +44,7 @@ Quota and caching (why the choices are what they are):
 from __future__ import annotations
 
 import email.utils
+import json
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
@@ -53,6 +54,7 @@ from urllib.parse import quote, urlsplit
 import requests
 
 from ..config import Settings
+from ..health import message as outage_message
 from ..http import HttpError, HttpLayer, OfflineMiss, RateLimited, ServicePolicy, ServiceUnavailable
 from ..model import Entry, Link, RepoInfo
 from ..outcomes import Notice, Outage, OutageKind, Service
@@ -91,7 +93,7 @@ def _message(response: requests.Response) -> str:
     """GitHub's ``message`` field, else the start of the body."""
     try:
         data = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         return (response.text or "")[:200].strip()
     if isinstance(data, dict):
         message = data.get("message")
@@ -191,7 +193,17 @@ def github_policy(settings: Settings, ttl: timedelta | float = DEFAULT_TTL) -> S
         headers=dict(HEADERS),
         cacheable=_cacheable,
         retryable=retry_verdict,
+        readable=_readable,
     )
+
+
+def _readable(response: requests.Response) -> str | None:
+    """The layer's check of a 2xx: GitHub answers a JSON object; HTML, binary or cut text is GitHub failing."""
+    try:
+        data = json.loads(response.content)
+    except (ValueError, RecursionError) as exc:
+        return f"not JSON ({type(exc).__name__})"
+    return None if isinstance(data, dict) else "not a JSON object"
 
 
 # --------------------------------------------------------------------------- results
@@ -243,6 +255,8 @@ def halt_notice(outage: Outage) -> str:
     """The run-wide notice when GitHub may not be asked any more this run (rendered from the outage)."""
     if outage.kind is OutageKind.RATE_LIMITED:
         return f"GitHub {outage.cause}: stopped calling GitHub{outage.until_text()}; repositories left unchecked"
+    if outage.kind is not OutageKind.UNREACHABLE:  # given up by the HTTP layer: failing, silent, unreadable
+        return f"{outage_message(outage)} (repositories left unchecked)"
     return f"GitHub unreachable ({outage.describe()}); repositories left unchecked"
 
 

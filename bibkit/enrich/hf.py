@@ -15,17 +15,19 @@ the HTTP layer keeps out of cache keys and logs.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..config import Settings
 from ..http import HttpError, HttpLayer, RateLimited, ServicePolicy
 from ..links import normalize_arxiv_id
 from ..model import PartialDate
-from ..outcomes import Service
+from ..outcomes import OutageKind, Service
 from .atom import parse_iso
 
 __all__ = ["HfClient", "HfPaper", "hf_policy", "paper_from_json"]
@@ -71,11 +73,37 @@ def _retry_verdict(response: Any) -> bool | None:
     return None
 
 
+def _readable(response: Any) -> str | None:
+    """The layer's check of a 200: the JSON HF sends (kept on the response); HTML, binary or cut text is not.
+
+    A search answers a list (or an object holding one), a paper an object:
+    a 200 ``{"error": …}`` where a list belongs is a failing HF, not "no results".
+    """
+    try:
+        data = json.loads(response.content)
+    except (ValueError, RecursionError) as exc:
+        return f"not JSON ({type(exc).__name__})"
+    path = urlsplit(response.url or "").path.rstrip("/")
+    listed = isinstance(data, list) or (isinstance(data, dict)
+                                        and isinstance(data.get("papers", data.get("data")), list))
+    if path.endswith("/api/papers/search") and not listed:
+        return "a search answer that is not a list of papers"
+    if "/api/papers/" in path and not path.endswith("/search") and not isinstance(data, dict):
+        return "a paper answer that is not an object"
+    response._bibkit_json = data
+    return None
+
+
 def hf_policy(settings: Settings) -> ServicePolicy:
-    """HF's politeness: cached a day (a 404 "Paper not found" too), token as a Bearer header when set."""
+    """HF's politeness: cached a day (a 404 "Paper not found" too), token as a Bearer header when set.
+
+    HF answers in well under a second; a 20 s read timeout leaves room for a
+    slow search and gives a hanging HF up in about a minute (its budget).
+    """
     headers = {"Authorization": f"Bearer {settings.hf_token}"} if settings.hf_token else {}
     return ServicePolicy(name=SERVICE, base_url=settings.hf_url, expire_after=EXPIRE, headers=headers,
-                         cache_codes=(200, 404), cacheable=_cacheable, retryable=_retry_verdict)
+                         cache_codes=(200, 404), cacheable=_cacheable, retryable=_retry_verdict,
+                         read_timeout=20.0, readable=_readable)
 
 
 def _check(response: Any, what: str) -> None:
@@ -84,6 +112,9 @@ def _check(response: Any, what: str) -> None:
         wait = reset_in(response) or 0.0
         raise RateLimited(SERVICE, f"rate limited (HTTP 429), window resets in {wait:.0f} s",
                           until=time.time() + wait, status=429, url=response.url)
+    if response.status_code >= 500:
+        raise HttpError(SERVICE, f"{what} answered HTTP {response.status_code}", status=response.status_code,
+                        url=response.url, kind=OutageKind.HTTP_STATUS)
     if response.status_code != 200:
         raise HttpError(SERVICE, f"{what} answered HTTP {response.status_code}",
                         status=response.status_code, url=response.url)
@@ -178,13 +209,22 @@ class HfClient:
         self.settings = settings or http.settings
         self.client = http.client(hf_policy(self.settings))
 
+    def _check(self, response: Any, what: str) -> None:
+        """:func:`_check`, and a rate-limit window too long to wait out gives HF up for the run."""
+        try:
+            _check(response, what)
+        except RateLimited as exc:
+            window = reset_in(response) or 0.0
+            self.client.mark_down(OutageKind.RATE_LIMITED, f"HTTP 429, window resets in {window:.0f} s", exc.until)
+            raise
+
     def search(self, query: str, limit: int = 10) -> list[HfPaper]:
         """Papers for a free-text query, in HF's order (fuzzy: decoys may come first)."""
         q = search_text(query)
         if not q:
             return []
         response = self.client.get("/api/papers/search", params={"q": q, "limit": str(limit)})
-        _check(response, "search")
+        self._check(response, "search")
         data = _json(response)
         if isinstance(data, dict):  # tolerate {"papers": [...]} / {"data": [...]} shapes
             data = data.get("papers") or data.get("data") or []
@@ -200,12 +240,18 @@ class HfClient:
         response = self.client.get(f"/api/papers/{found[0]}")
         if response.status_code == 404:
             return None
-        _check(response, "paper")
+        self._check(response, "paper")
         return paper_from_json(_json(response))
 
 
 def _json(response: Any) -> Any:
+    parsed = getattr(response, "_bibkit_json", _MISSING)
+    if parsed is not _MISSING:
+        return parsed
     try:
-        return response.json()
-    except ValueError as exc:
+        return json.loads(response.content)
+    except (ValueError, RecursionError) as exc:
         raise HttpError(SERVICE, f"answer is not JSON ({exc})", status=response.status_code, url=response.url) from exc
+
+
+_MISSING: Any = object()

@@ -30,9 +30,12 @@ is not final until the arXiv title search has had the chance to show a second
 paper with the same title.  Candidates from all steps are pooled, so a twin
 found by any step makes the record ambiguous.
 
-Service trouble is run-wide, never per entry: an unreachable, rate-limited or
-silent (timeouts on every attempt) service is reported once in ``ctx.notices``
-and skipped for the rest of the run; entries it could not help stay as they were.
+Service trouble is run-wide, never per entry: an unreachable, rate-limited,
+failing or silent service (the HTTP layer's verdict, :mod:`bibkit.health`) is
+reported once in ``ctx.notices`` and skipped for the rest of the run at once —
+the chain goes on with its next step; entries it could not help stay as they
+were.  An unreadable search answer is the service's failure: the query's
+records are reported, the batch is not bisected.
 """
 
 from __future__ import annotations
@@ -41,7 +44,9 @@ import logging
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence, TypeVar
 
-from ..http import HttpError, OfflineMiss, RateLimited, ServiceUnavailable
+from ..health import describe
+from ..health import message as outage_message
+from ..http import HttpError, OfflineMiss, RateLimited, ServiceDown, ServiceUnavailable
 from ..links import extract_links, find_arxiv_ids, normalize_arxiv_id
 from ..model import Entry, LinkKind
 from ..outcomes import EntryStatus, Outage, OutageKind
@@ -120,6 +125,8 @@ class _Work:
     reason: str | None = None
     ambiguous: bool = False
     searched: set[str] = field(default_factory=set)  # steps that ran for this entry
+    #: an HF match arXiv could not be asked about: (paper, confidence, score, accepted, reason) to restore
+    held: tuple[HfPaper, float | None, float, bool, str | None] | None = None
 
     @property
     def searchable(self) -> bool:
@@ -149,6 +156,7 @@ class ArxivResolver:
         self.hf: HfClient | None = None
         self.down: dict[str, Outage] = {}  # service -> why it is not asked any more this run
         self.offline_misses = 0
+        self.unanswered: set[str] = set()  # ids of the last fetch arXiv gave no usable answer about
 
     # ================================================================== entry point
 
@@ -290,11 +298,19 @@ class ArxivResolver:
     # ================================================================== services
 
     def _service_failed(self, service: str, exc: HttpError, ctx: EnrichContext) -> None:
-        """Stop asking ``service`` this run; record the outage once (the notice is rendered from it)."""
+        """Stop asking ``service`` this run; record the outage once (the notice is rendered from it).
+
+        A service the HTTP layer gave up (failing, silent, unreadable) is told
+        as the layer words it ("Hugging Face is answering 503; continuing
+        without it"); an unreachable or rate-limited one as before.
+        """
         if service in self.down:
             return
         outage = exc.outage
         self.down[service] = outage
+        if isinstance(exc, ServiceDown) and outage.kind is not OutageKind.UNREACHABLE and not _limited(outage):
+            ctx.outage(outage, outage_message(outage))
+            return
         later = " — rerun later" if _limited(outage) else ""
         ctx.outage(outage, f"{_headline(outage)} ({outage.describe()}); entries not yet looked up were left as they "
                            f"were{later}")
@@ -329,9 +345,12 @@ class ArxivResolver:
         self.on_plan("arxiv", -(-len(ids) // self.arxiv.id_batch))
         before = len(self.arxiv.problems)
         records = self.arxiv.fetch(ids)
+        self.unanswered = set()
         for problem in self.arxiv.problems[before:]:
             if problem.outage is not None and problem.outage.kind is OutageKind.OFFLINE_MISS:
                 self.offline_misses += 1
+            if problem.unanswered:
+                self.unanswered.add(problem.arxiv_id)
             log.info("arXiv: %s: %s", problem.arxiv_id, problem.message)
         if self.arxiv.failure is not None:
             self._service_failed("arxiv", self.arxiv.failure, ctx)
@@ -452,6 +471,10 @@ class ArxivResolver:
                 continue
             # HF's id does not lead to a matching arXiv record: not proof enough, keep looking
             judged = w.judged.get(w.hf.id)
+            if rec is None and w.hf.id in self.unanswered and judged is not None:
+                # arXiv failed to answer (it did not disagree): should arXiv go down before another step
+                # settles the record, HF's match stands, as it does when arXiv is down from the start
+                w.held = (w.hf, w.confidence, judged.candidate.score, judged.verdict.accepted, judged.verdict.reason)
             w.done, w.step, w.hf, w.confidence = False, None, None, None
             if judged is not None:
                 judged.verdict.accepted = False
@@ -490,7 +513,11 @@ class ArxivResolver:
         query = any_of(c for _w, c in chunk)
         try:
             feed = self.arxiv.search_feed(query, max_results=per_result * len(chunk))
-        except (ArxivQueryError, AtomError) as exc:  # one bad batch never sinks the run
+        except AtomError as exc:  # unreadable: the service's fault, reported, never bisected
+            for w, _c in chunk:
+                w.report.problems.append(f"arXiv {step} query failed: {exc}")
+            return
+        except ArxivQueryError as exc:  # arXiv rejected the query: one bad batch never sinks the run
             if len(chunk) > 1:
                 mid = len(chunk) // 2
                 self._search_chunk(chunk[:mid], per_result, step, ctx)
@@ -539,6 +566,10 @@ class ArxivResolver:
     # ================================================================== outcome
 
     def _finish(self, works: list[_Work], ctx: EnrichContext) -> None:
+        if "arxiv" in self.down:
+            for w in works:
+                if w.held is not None and not w.done:
+                    self._restore_held(w)
         for w in works:
             rep = w.report
             ranked = sorted(w.judged.values(), key=lambda j: -j.candidate.score)
@@ -582,6 +613,18 @@ class ArxivResolver:
                 else:
                     rep.outcome, rep.reason = self._why_unresolved(w, best)
 
+    @staticmethod
+    def _restore_held(w: _Work) -> None:
+        """arXiv went down after failing to confirm an HF match: the match stands on HF's data."""
+        assert w.held is not None
+        paper, confidence, score, accepted, reason = w.held
+        judged = w.judged.get(paper.id)
+        if judged is not None:
+            judged.candidate.score, judged.verdict.score = score, score
+            judged.verdict.accepted, judged.verdict.reason = accepted, reason or ""
+        w.done, w.step, w.hf, w.confidence = True, STEP_HF, paper, confidence
+        w.reason, w.ambiguous, w.held = None, False, None
+
     def _why_unresolved(self, w: _Work, best: _Judged | None) -> tuple[EntryStatus, str]:
         if best is not None:
             why = (f"no convincing match (best {best.candidate.arxiv_id}, {best.candidate.score:.2f}: "
@@ -622,8 +665,13 @@ def _limited(outage: Outage) -> bool:
 
 
 def _headline(outage: Outage) -> str:
-    """"arXiv unreachable" / "Hugging Face rate limit reached": the start of every message about an outage."""
-    return f"{outage.label} {'rate limit reached' if _limited(outage) else 'unreachable'}"
+    """"arXiv unreachable" / "Hugging Face rate limit reached" / "arXiv is answering 500": the start of every
+    message about an outage."""
+    if _limited(outage):
+        return f"{outage.label} rate limit reached"
+    if outage.kind in (OutageKind.UNREACHABLE, OutageKind.OFFLINE_MISS):
+        return f"{outage.label} unreachable"
+    return f"{outage.label} {describe(outage).split(' (')[0]}"
 
 
 def _rank(verdict: Verdict) -> tuple[int, bool, float]:

@@ -18,6 +18,15 @@ Kinds:
 ``quit``
     Zotero quits: this request gets no answer and every later connection is
     refused until :meth:`FakeZotero.restart`.
+``truncate``
+    process the request normally (a write is applied), then send the answer
+    with a ``Content-Length`` promising more than is sent, and close — the
+    client's read ends short;
+``hang``
+    read the request and never answer, nothing applied (until the server stops);
+``redirect:<url>``
+    answer ``307 Location: <url>`` without processing anything (a hostile or
+    misconfigured server trying to send the client — and its API key — elsewhere).
 """
 
 from __future__ import annotations
@@ -27,7 +36,7 @@ from dataclasses import dataclass
 
 from bibkit.testing.server import Request
 
-KINDS = ("drop", "drop-after-commit", "500", "slow", "quit")
+KINDS = ("drop", "drop-after-commit", "500", "slow", "quit", "truncate", "hang", "redirect")
 
 
 @dataclass
@@ -37,6 +46,7 @@ class Fault:
     kind: str
     seconds: float = 0.0
     remaining: int | None = 1  # None = unlimited
+    location: str = ""  # where a redirect fault points
 
     def matches(self, request: Request) -> bool:
         return request.path.startswith(self.path_prefix) and (self.method is None or request.method == self.method)
@@ -44,13 +54,16 @@ class Fault:
 
 def parse_kind(kind: str) -> tuple[str, float]:
     text = kind.strip().lower()
+    if text.startswith("redirect:"):
+        return "redirect", 0.0
     if text.startswith("slow:"):
         seconds = float(text.split(":", 1)[1])
         if seconds < 0:
             raise ValueError("slow fault needs a non-negative delay")
         return "slow", seconds
     if text not in KINDS or text == "slow":
-        raise ValueError(f"unknown fault kind {kind!r}; use one of drop, drop-after-commit, 500, slow:<seconds>, quit")
+        raise ValueError(f"unknown fault kind {kind!r}; use one of drop, drop-after-commit, 500, slow:<seconds>, quit, "
+                         "truncate, hang, redirect:<url>")
     return text, 0.0
 
 
@@ -66,7 +79,8 @@ class FaultBook:
         name, seconds = parse_kind(kind)
         if times is not None and times < 1:
             raise ValueError("times must be >= 1 (or None for every matching request)")
-        fault = Fault(path_prefix, method.upper() if method else None, name, seconds, times)
+        fault = Fault(path_prefix, method.upper() if method else None, name, seconds, times,
+                      kind.strip().split(":", 1)[1] if name == "redirect" else "")
         with self._lock:
             self._faults.append(fault)
         return fault

@@ -155,6 +155,10 @@ class ZoteroServer:
             if fault.kind == "quit":
                 self.on_quit()
                 return DROP
+            if fault.kind == "hang":
+                return HANG
+            if fault.kind == "redirect":
+                return self.common_headers(Response(307, headers=[("Location", fault.location)]))
         outcome = self.apply_rules(request)
         if isinstance(outcome, Response):
             self.common_headers(outcome)
@@ -163,6 +167,8 @@ class ZoteroServer:
                 return DROP
             if fault.kind == "slow" and isinstance(outcome, Response):
                 outcome.delay = fault.seconds
+            if fault.kind == "truncate" and isinstance(outcome, Response):
+                outcome.truncate = True
         return outcome
 
     def apply_rules(self, request: Request) -> Outcome:

@@ -43,6 +43,7 @@ class Response:
     content_type: str | None = None
     headers: list[tuple[str, str]] = field(default_factory=list)
     delay: float = 0.0  # seconds to wait before writing (slow-answer faults)
+    truncate: bool = False  # promise more than is sent (Content-Length), send part, close (a cut-off answer)
 
     def header(self, name: str) -> str | None:
         for k, v in self.headers:
@@ -59,7 +60,11 @@ class Response:
         lines += [f"{k}: {v}" for k, v in self.headers]
         if self.content_type:
             lines.append(f"Content-Type: {self.content_type}")
-        if not body:
+        if self.truncate:
+            body = body or b'{"padding": "an answer long enough to cut"}'
+            lines.append(f"Content-Length: {len(body)}")
+            body = body[: len(body) // 2]
+        elif not body:
             lines.append("Content-Length: 0")
         return ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8") + body
 
