@@ -64,6 +64,24 @@ class HfDouble(LocalServer):
         self.papers: dict[str, dict[str, Any]] = {p["id"]: p for p in self.corpus.hf}
         self.faults: list[Reply] = []
         self._index: dict[tuple[Any, ...], tuple[frozenset[str], frozenset[str]]] = {}
+        self._by_word: dict[str, list[str]] | None = None  # title word -> paper ids (built on first search)
+        self._indexed: tuple[int, int] = (0, 0)
+
+    def reindex(self) -> None:
+        """Forget the search index (after changing a paper of :attr:`papers` in place; added or removed papers
+        are noticed by themselves)."""
+        self._by_word = None
+
+    def _candidates(self, words: set[str]) -> list[dict[str, Any]]:
+        """The papers whose title shares a word with the query (the only ones a search can rank)."""
+        if self._by_word is None or self._indexed != (id(self.papers), len(self.papers)):
+            index: dict[str, list[str]] = {}
+            for pid, p in self.papers.items():
+                for word in self._words(p)[0]:
+                    index.setdefault(word, []).append(pid)
+            self._by_word, self._indexed = index, (id(self.papers), len(self.papers))
+        ids = {pid for w in words for pid in self._by_word.get(w, ())}
+        return [self.papers[pid] for pid in ids if pid in self.papers]
 
     def _words(self, p: dict[str, Any]) -> tuple[frozenset[str], frozenset[str]]:
         key = (p["id"], p.get("title"), p.get("summary"))
@@ -146,7 +164,7 @@ class HfDouble(LocalServer):
         if not words:
             return Reply.json([], headers=SYNTHETIC)
         ranked = []
-        for p in self.papers.values():
+        for p in self._candidates(words):  # a paper sharing no title word has no overlap: never ranked
             title, summary = self._words(p)
             overlap = len(words & title) / len(words)
             fuzzy = overlap + 0.1 * len(words & summary) / len(words)
