@@ -836,6 +836,22 @@ class _Session(CachedSession):
     removed when a redirect leaves the original scheme, host and port.
     """
 
+    def merge_environment_settings(self, url: str | bytes | None, proxies: Any, stream: Any, verify: Any,
+                                   cert: Any) -> Any:
+        """requests' proxy and CA settings from the environment, read once per origin and run.
+
+        requests scans the whole environment (``getproxies``) on every request: with
+        thousands of cached-or-not lookups that was a noticeable share of a run's CPU.
+        """
+        memo = self.__dict__.setdefault("_environment", {})
+        key = (_origin(url.decode() if isinstance(url, bytes) else url or ""),
+               tuple(sorted((proxies or {}).items())), stream, verify, cert if not isinstance(cert, list) else
+               tuple(cert))
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = dict(super().merge_environment_settings(url, proxies, stream, verify, cert))
+        return {**found, "proxies": dict(found.get("proxies") or {})}
+
     def rebuild_auth(self, prepared_request: requests.PreparedRequest, response: requests.Response) -> None:
         super().rebuild_auth(prepared_request, response)  # type: ignore[no-untyped-call]
         if _origin(response.request.url or "") != _origin(prepared_request.url or ""):

@@ -164,7 +164,10 @@ def find_arxiv_ids(text: str, *, bare: bool = False) -> list[tuple[str, int | No
     """
     out: list[tuple[str, int | None]] = []
     seen: set[str] = set()
-    hits: list[tuple[int, str]] = [(m.start(), m.group(0)) for m in _ARXIV_IN_TEXT.finditer(text)]
+    # the pattern can only match where "arxiv" or an old-style "/NNNNNNN" is (the same guard as extract_links):
+    # without it, an abstract costs a scan that tries the old-style branch at every letter
+    maybe = "arxiv" in text.casefold() or _SEVEN_DIGITS.search(text) is not None
+    hits: list[tuple[int, str]] = [(m.start(), m.group(0)) for m in _ARXIV_IN_TEXT.finditer(text)] if maybe else []
     if bare:
         hits += [(m.start(), m.group(0)) for m in _BARE_NEW_IN_TEXT.finditer(text)]
     for _, raw in sorted(hits):

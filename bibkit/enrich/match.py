@@ -45,9 +45,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import LCSseq
 
 from ..model import Entry, Person
@@ -126,6 +127,21 @@ class Evidence:
         """From natural-order author names ("Damai Dai", "DeepSeek-AI"), as arXiv and HF give them."""
         return cls(title, abstract, tuple(_family(parse_plain_name(n)) for n in names if n and n.strip()), year)
 
+    # The forms the signals compare, derived once per Evidence: a record is judged against every result of
+    # its batch and a result against every record, so re-deriving them per comparison was most of the cost.
+
+    @cached_property
+    def title_form(self) -> "_TitleForm":
+        return _TitleForm.of(self.title)
+
+    @cached_property
+    def abstract_words(self) -> list[str]:
+        return _content_words(self.abstract)
+
+    @cached_property
+    def title_content_words(self) -> int:
+        return len(_content_words(self.title))
+
 
 def _family(p: Person) -> str:
     """The comparable surname: last word of the family name (so "Del Maestro" = "Maestro"), accents folded."""
@@ -163,21 +179,39 @@ def _stem(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
+@dataclass(frozen=True, slots=True)
+class _TitleForm:
+    """A title as the signals compare it: normalised text, its words in order, its stemmed content words."""
+
+    norm: str
+    words: tuple[str, ...]
+    stems: frozenset[str]
+
+    @staticmethod
+    @lru_cache(maxsize=8192)
+    def of(title: str | None) -> "_TitleForm":
+        norm = _norm(title)
+        words = tuple(norm.split())
+        return _TitleForm(norm, words, frozenset(_stem(w) for w in words if w not in _STOP))
+
+
 def title_similarity(a: str | None, b: str | None) -> tuple[float, bool]:
     """``(similarity, conflict)`` of two titles; conflict = their number-bearing words differ."""
-    na, nb = _norm(a), _norm(b)
+    return _title_similarity(_TitleForm.of(a), _TitleForm.of(b))
+
+
+def _title_similarity(a: _TitleForm, b: _TitleForm) -> tuple[float, bool]:
+    na, nb = a.norm, b.norm
     if not na or not nb:
         return 0.0, False
     ratio = fuzz.ratio(na, nb) / 100.0
-    ta = {_stem(w) for w in na.split() if w not in _STOP}
-    tb = {_stem(w) for w in nb.split() if w not in _STOP}
+    ta, tb = a.stems, b.stems
     conflict = any(_DIGIT.search(w) for w in ta ^ tb)
     if na.replace(" ", "") == nb.replace(" ", ""):  # "Pre-training" / "Pretraining": one spelling apart
         return max(ratio, 0.99), conflict
     if ta and tb:
         # a long word spelt two ways ("modelling" / "modeling") still counts as shared
-        near = sum(1 for w in ta - tb if len(w) >= 6 and _explained(w, tb - ta, []))
-        dice = 2 * (len(ta & tb) + near) / (len(ta) + len(tb))
+        dice = 2 * (len(ta & tb) + _near(ta - tb, tb - ta)) / (len(ta) + len(tb))
         ratio = min(ratio, dice)
     return ratio, conflict
 
@@ -186,7 +220,23 @@ def _content_words(text: str | None) -> list[str]:
     return [w for w in normalize_title(text).split() if w not in _STOP]
 
 
-def _explained(word: str, extra: set[str], sequence: list[str]) -> bool:
+def _near(mine: frozenset[str], theirs: frozenset[str]) -> int:
+    """How many of the long words only one title has are another spelling of a word only the other has.
+
+    :func:`_explained` for each of ``mine`` (six letters or more) against ``theirs``, with what it needs
+    prepared once: the substring test runs over all of ``theirs`` at once (no word of ``mine`` is one of
+    ``theirs``, so "part of another word" is "found in their joined text").
+    """
+    words = [w for w in mine if len(w) >= 6 and not _DIGIT.search(w)]
+    if not words or not theirs:
+        return 0
+    joined = "\x00".join(theirs)
+    longer = [o for o in theirs if len(o) >= 6]
+    return sum(1 for w in words if w in joined or (longer and process.extractOne(
+        w, longer, scorer=fuzz.ratio, score_cutoff=85) is not None))
+
+
+def _explained(word: str, extra: frozenset[str] | set[str], sequence: Sequence[str]) -> bool:
     """Whether a title word the other title lacks is only another spelling of something in it.
 
     ``extra`` are the other title's own unmatched words, ``sequence`` its words in
@@ -203,17 +253,20 @@ def _explained(word: str, extra: set[str], sequence: list[str]) -> bool:
     for size in (2, 3):
         if any("".join(sequence[i:i + size]) == word for i in range(len(sequence) - size + 1)):
             return True
-    return len(word) >= 6 and any(len(o) >= 6 and fuzz.ratio(word, o) >= 85 for o in extra)
-
-
-def _title_words(title: str | None) -> tuple[set[str], list[str]]:
-    words = _norm(title).split()
-    return {_stem(w) for w in words if w not in _STOP}, words
+    if len(word) < 6:
+        return False
+    # a near spelling of a long word: rapidfuzz's C loop over the candidates, the same test as fuzz.ratio >= 85
+    longer = [o for o in extra if len(o) >= 6]
+    return bool(longer) and process.extractOne(word, longer, scorer=fuzz.ratio, score_cutoff=85) is not None
 
 
 def extra_title_words(a: str | None, b: str | None) -> list[str]:
     """Content words of either title the other lacks ("erratum", "part", "ii", "vl"…), spelling variants excused."""
-    (wa, sa), (wb, sb) = _title_words(a), _title_words(b)
+    return _extra_title_words(_TitleForm.of(a), _TitleForm.of(b))
+
+
+def _extra_title_words(a: _TitleForm, b: _TitleForm) -> list[str]:
+    (wa, sa), (wb, sb) = (a.stems, a.words), (b.stems, b.words)
     only_a, only_b = wa - wb, wb - wa
     out = [w for w in sorted(only_a) if not _explained(w, only_b, sb)]
     out += [w for w in sorted(only_b) if not _explained(w, only_a, sa)]
@@ -222,7 +275,10 @@ def extra_title_words(a: str | None, b: str | None) -> list[str]:
 
 def abstract_similarity(a: str | None, b: str | None) -> float | None:
     """Word-order-aware similarity of two abstracts, or ``None`` when either is too short to judge."""
-    wa, wb = _content_words(a), _content_words(b)
+    return _abstract_similarity(_content_words(a), _content_words(b))
+
+
+def _abstract_similarity(wa: Sequence[str], wb: Sequence[str]) -> float | None:
     if len(wa) < MIN_ABSTRACT_WORDS or len(wb) < MIN_ABSTRACT_WORDS:
         return None
     lcs = LCSseq.similarity(wa, wb)
@@ -262,8 +318,8 @@ class Verdict:
 
 def verify(record: Evidence, candidate: Evidence) -> Verdict:
     """Judge one candidate against a record (see the module docstring for the rules)."""
-    t, conflict = title_similarity(record.title, candidate.title)
-    a = abstract_similarity(record.abstract, candidate.abstract)
+    t, conflict = _title_similarity(record.title_form, candidate.title_form)
+    a = _abstract_similarity(record.abstract_words, candidate.abstract_words)
     u = author_overlap(record.authors, candidate.authors)
     scores = {"title": t}
     if a is not None:
@@ -294,11 +350,11 @@ def verify(record: Evidence, candidate: Evidence) -> Verdict:
         veto = "no shared authors"
     elif a is None and t < TITLE_MATCH:
         veto = "title not close enough and no abstract to compare"
-    elif a is None and (extra := extra_title_words(record.title, candidate.title)):
+    elif a is None and (extra := _extra_title_words(record.title_form, candidate.title_form)):
         veto = f"no abstract to compare and the titles differ by {', '.join(repr(w) for w in extra[:3])}"
     elif a is None and u is None and not year_ok:
         veto = "published years too far apart for a match on the title alone"
-    elif a is None and u is None and len(_content_words(record.title)) < MIN_TITLE_WORDS:
+    elif a is None and u is None and record.title_content_words < MIN_TITLE_WORDS:
         veto = "title too short to identify a paper on its own"
     if veto:
         return Verdict(False, min(score, ACCEPT - 0.01) if score >= ACCEPT else score, scores, veto, path)
@@ -318,7 +374,7 @@ def versions_agree(a: Evidence, b: Evidence) -> bool:
     authors, when both are known, overlapping by half.  Without comparable
     abstracts the full :func:`verify` rules apply.
     """
-    similarity = abstract_similarity(a.abstract, b.abstract)
+    similarity = _abstract_similarity(a.abstract_words, b.abstract_words)
     if similarity is None:
         return verify(a, b).accepted
     shared = author_overlap(a.authors, b.authors)

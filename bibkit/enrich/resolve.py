@@ -159,6 +159,7 @@ class ArxivResolver:
         self.hf: HfClient | None = None
         self.down: dict[str, Outage] = {}  # service -> why it is not asked any more this run
         self.offline_misses = 0
+        self._evidence: dict[int, tuple[ArxivRecord | HfPaper, Evidence]] = {}  # id(result) -> (result, evidence)
         self.unanswered: set[str] = set()  # ids of the last fetch arXiv gave no usable answer about
 
     # ================================================================== entry point
@@ -189,6 +190,7 @@ class ArxivResolver:
         if len(entries) > reported:
             ctx.on_progress("resolve", len(entries) - reported)
         self._hf_extras(works, ctx)
+        self._evidence.clear()
         if self.offline_misses:
             ctx.notice(f"offline: {self.offline_misses} request(s) were not in the cache; "
                        "run without --offline to look those entries up")
@@ -258,15 +260,33 @@ class ArxivResolver:
 
     # ================================================================== judging
 
-    def _judge(self, work: _Work, rec: ArxivRecord | None, hf: HfPaper | None, source: str) -> _Judged:
+    def _candidate_evidence(self, rec: ArxivRecord | None, hf: HfPaper | None) -> Evidence:
+        """What a result says, derived once per result object (a batch judges it against every record)."""
+        result: ArxivRecord | HfPaper
         if rec is not None:
-            cand_ev = Evidence.from_names(rec.title, rec.summary, rec.author_names,
-                                          rec.published.year if rec.published else None)
+            result = rec
+        else:
+            assert hf is not None
+            result = hf
+        found = self._evidence.get(id(result))
+        if found is not None and found[0] is result:
+            return found[1]
+        if rec is not None:
+            evidence = Evidence.from_names(rec.title, rec.summary, rec.author_names,
+                                           rec.published.year if rec.published else None)
+        else:
+            assert hf is not None
+            evidence = Evidence.from_names(hf.title, hf.summary, hf.authors,
+                                           hf.published_at.year if hf.published_at else None)
+        self._evidence[id(result)] = (result, evidence)  # the result is kept with it, so its id is never reused
+        return evidence
+
+    def _judge(self, work: _Work, rec: ArxivRecord | None, hf: HfPaper | None, source: str) -> _Judged:
+        cand_ev = self._candidate_evidence(rec, hf)
+        if rec is not None:
             arxiv_id, title = rec.arxiv_id, rec.title
         else:
             assert hf is not None
-            cand_ev = Evidence.from_names(hf.title, hf.summary, hf.authors,
-                                          hf.published_at.year if hf.published_at else None)
             arxiv_id, title = hf.id, hf.title
         verdict = verify(work.evidence, cand_ev)
         judged = _Judged(Candidate(arxiv_id, title, verdict.score, dict(verdict.scores), source), verdict, rec, hf)
