@@ -12,7 +12,7 @@ DOIs, arXiv eprints and keywords.
 
 Three timings, same file, same run:
 
-* **bibkit** — :func:`bibkit.sources.bibfile.read` (bibtexparser's splitter, then
+* **bibkit** — :func:`bibkit.sources.bibfile.read` (its BibTeX-grammar scanner, then
   macros, LaTeX decoding, names, dates, identifiers into the model), then
   :func:`bibkit.normalize.normalise` (keys, duplicates), then
   :func:`bibkit.writers.write` (BibTeX);

@@ -9,16 +9,47 @@ trip to be exact — so they live here, below both, instead of in one of them.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Container
 
 from .model import MONTH_NUMBERS, BibOrigin, Entry
-from .normalize.texscan import match_brace, match_quote
+from .normalize.latex import decode
 
-__all__ = ["BRACED_KEY", "MONTH_MACROS", "UNESCAPED_BRACE", "VERBATIM_FIELDS", "github_value", "group_value",
-           "is_verbatim_field", "parse_expression", "raw_value"]
+__all__ = ["BRACED_KEY", "BRACE_GROUP_PATTERN", "DIGITS", "IDENTIFIER", "MONTH_MACROS", "MONTH_NAMES", "SPACE",
+           "SyntaxBreak", "UNESCAPED_BRACE", "VERBATIM_FIELDS", "github_value", "group_end", "group_value",
+           "is_verbatim_field", "month_number", "parse_expression", "quoted_end", "raw_value", "skip_space"]
 
 #: BibTeX's predefined month macros (plain.bst and every style derived from it)
 MONTH_MACROS = MONTH_NUMBERS
+#: month names as people write them in a ``month`` field, with the number each means
+MONTH_NAMES = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12, "sept": 9,
+}
+_MONTH_FULL = {v: k for k, v in MONTH_NAMES.items() if k != "sept"}
+
+
+def month_number(value: str, parts: list[tuple[str, str]] | None = None,
+                 macros: Container[str] = ()) -> int | None:
+    """The month (1-12) a ``month`` field means — ``mar``, ``{3}``, ``"March"``, ``{march}``, ``{Sept.}`` — or None.
+
+    ``value`` is the field's text (for a bare macro, its name); ``parts`` its :func:`parse_expression` parts
+    when known; ``macros`` the ``@string`` names the file defines (a redefined ``mar`` is not March).
+    The one rule the reader, ``bibkit tidy --months`` and the BibLaTeX conversion use.
+    """
+    parts = parts or [("brace", value)]
+    if len(parts) == 1 and parts[0][0] == "macro":
+        name = parts[0][1].lower()
+        if name in MONTH_MACROS and name not in macros:
+            return MONTH_MACROS[name]
+    text = decode(value).strip().rstrip(".").lower()
+    if text.isdigit():
+        n = int(text)
+        return n if 1 <= n <= 12 else None
+    if text in MONTH_NAMES:
+        return MONTH_NAMES[text]
+    if len(text) >= 3 and text[:3] in MONTH_MACROS and _MONTH_FULL[MONTH_MACROS[text[:3]]].startswith(text):
+        return MONTH_MACROS[text[:3]]
+    return None
 
 #: fields whose value is not LaTeX text: never decoded on reading, never encoded on writing
 VERBATIM_FIELDS = frozenset(
@@ -39,80 +70,131 @@ def is_verbatim_field(name: str) -> bool:
 BRACED_KEY = "__braced__"
 #: a brace that is not escaped with a backslash
 UNESCAPED_BRACE = re.compile(r"(?<!\\)[{}]")
-_MACRO_NAME = re.compile(r"[^\s#,{}\"=()]+")
 
 
-# --------------------------------------------------------------------------- value expressions
+# --------------------------------------------------------------------------- value expressions, by BibTeX's grammar
+
+#: BibTeX's identifier characters (entry types, field names, macro names): anything but white space,
+#: control characters and ``" # % ' ( ) , = { }``
+IDENTIFIER = re.compile(r"[^\x00-\x20\"#%'(),={}\x7f]++")
+DIGITS = re.compile(r"[0-9]++")
+SPACE = re.compile(r"[ \t\n\r\f\v]*+")
 
 
-# one brace group, nested up to four levels (possessive, so a failing match cannot backtrack)
-_GROUP4 = re.compile(r"\{(?:[^{}]++|\{(?:[^{}]++|\{(?:[^{}]++|\{[^{}]*+\})*+\})*+\})*+\}")
+def skip_space(text: str, p: int, e: int | None = None) -> int:
+    """Index of the first character at or after ``p`` that is not white space (``e`` at the latest)."""
+    end = len(text) if e is None else e
+    while p < end and text[p] in " \t\n\r\f\v":
+        p += 1
+    return p
+#: one brace group, braces counted literally (a backslash escapes nothing, as in ``bibtex.web``), nested
+#: up to 8 deep and matched in C; deeper or unclosed groups are followed brace by brace
+BRACE_GROUP_PATTERN = r"\{[^{}]*+\}"
+for _ in range(7):
+    BRACE_GROUP_PATTERN = r"\{(?:[^{}]++|" + BRACE_GROUP_PATTERN + r")*+\}"
+_GROUP = re.compile(BRACE_GROUP_PATTERN)
+#: a ``"…"`` string: a ``"`` ends it only at brace depth 0, and its braces must balance
+_QUOTED = re.compile(r'"(?:[^"{}]++|' + BRACE_GROUP_PATTERN + r')*+"')
+_BRACE = re.compile(r"[{}]")
+_QUOTE_OR_BRACE = re.compile(r'["{}]')
 
 
-def _balanced_single_group(raw: str) -> bool:
-    """``raw`` is one ``{…}`` group from its first to its last character."""
-    inner = raw[1:-1]
-    if "{" not in inner and "}" not in inner:
-        return True
-    if "\\{" not in raw and "\\}" not in raw and _GROUP4.fullmatch(raw) is not None:
-        return True
+class SyntaxBreak(Exception):
+    """Where and why text breaks BibTeX's grammar (raised by the value parsers and the scanner)."""
+
+    def __init__(self, pos: int, reason: str, head: bool = False, reached: int | None = None):
+        super().__init__(reason)
+        self.pos = pos
+        self.reason = reason
+        #: the break came before a block's opening delimiter: the "@" started no block
+        self.head = head
+        #: how far reading went before it broke (an unclosed group is read to the end of what may be read):
+        #: BibTeX resumes looking for an "@" there, and so does the scanner — which keeps it linear
+        self.reached = pos if reached is None else reached
+
+
+def group_end(text: str, p: int, e: int) -> int:
+    """Index after the brace group opened at ``p`` (braces counted literally), not looking past ``e``."""
+    m = _GROUP.match(text, p, e)
+    if m is not None:
+        return m.end()
     depth = 0
-    last = len(raw) - 1
-    for m in UNESCAPED_BRACE.finditer(raw):
-        if m.group(0) == "{":
+    for b in _BRACE.finditer(text, p, e):
+        if b.group() == "{":
             depth += 1
         else:
             depth -= 1
             if depth == 0:
-                return m.start() == last
-    return False
+                return b.end()
+    raise SyntaxBreak(p, "a '{' that is never closed" if e >= len(text) else
+                      "a '{' not closed before the next line that starts an entry", reached=e)
+
+
+def quoted_end(text: str, p: int, e: int) -> int:
+    """Index after the ``"…"`` string opened at ``p`` (a ``"`` ends it only at brace depth 0)."""
+    m = _QUOTED.match(text, p, e)
+    if m is not None:
+        return m.end()
+    depth = 0
+    for b in _QUOTE_OR_BRACE.finditer(text, p + 1, e):
+        c = b.group()
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth < 0:
+                raise SyntaxBreak(b.start(), 'a "}" closes no "{" inside a quoted value')
+        elif depth == 0:
+            return b.end()
+    raise SyntaxBreak(p, 'a quoted value that never ends (or a "{" inside it that is never closed)', reached=e)
+
+
+def _part(raw: str, p: int, n: int) -> tuple[tuple[str, str], int] | None:
+    """One part of a value expression at ``p`` and the index after it (``None``: no part there)."""
+    c = raw[p]
+    if c == "{":
+        end = group_end(raw, p, n)
+        return ("brace", raw[p + 1:end - 1]), end
+    if c == '"':
+        end = quoted_end(raw, p, n)
+        return ("quote", raw[p + 1:end - 1]), end
+    m = (DIGITS if "0" <= c <= "9" else IDENTIFIER).match(raw, p)
+    if m is None:
+        return None
+    return ("number" if "0" <= c <= "9" else "macro", m.group()), m.end()
 
 
 def parse_expression(raw: str) -> tuple[list[tuple[str, str]], str]:
-    """Split a field's value expression into parts ``("brace"|"quote"|"number"|"macro", text)``.
+    """Split a field's value expression into parts ``("brace"|"quote"|"number"|"macro", text)``, by
+    BibTeX's rules (braces counted literally, a ``"`` inside braces is text).
 
-    Returns the parts and whatever text could not be parsed (empty when the whole
-    expression is well formed).
+    Returns the parts and whatever text after them is not part of the expression (empty when the
+    whole expression is well formed).
     """
     if not raw:
         return [], ""
-    first = raw[0]
-    if first == "{" and raw[-1] == "}" and "#" not in raw and _balanced_single_group(raw):
-        return [("brace", raw[1:-1])], ""
-    if first == '"' and raw[-1] == '"' and len(raw) > 1 and '"' not in raw[1:-1]:
-        return [("quote", raw[1:-1])], ""
     if raw.isdigit():
         return [("number", raw)], ""
     parts: list[tuple[str, str]] = []
-    i = 0
     n = len(raw)
-    while True:
-        while i < n and raw[i].isspace():
-            i += 1
-        if i >= n:
+    p = skip_space(raw, 0)
+    while p < n:
+        try:
+            found = _part(raw, p, n)
+        except SyntaxBreak:
+            return parts, raw[p:]
+        if found is None:
+            return parts, raw[p:]
+        parts.append(found[0])
+        q = skip_space(raw, found[1])
+        if q >= n:
             return parts, ""
-        c = raw[i]
-        if c == "{" or c == '"':
-            j = match_brace(raw, i) if c == "{" else match_quote(raw, i)
-            if j < 0:
-                return parts, raw[i:]
-            parts.append(("brace" if c == "{" else "quote", raw[i + 1:j]))
-            i = j + 1
-        else:
-            m = _MACRO_NAME.match(raw, i)
-            if m is None:
-                return parts, raw[i:]
-            word = m.group(0)
-            parts.append(("number" if word.isdigit() else "macro", word))
-            i = m.end()
-        while i < n and raw[i].isspace():
-            i += 1
-        if i >= n:
-            return parts, ""
-        if raw[i] == "#":
-            i += 1
-            continue
-        return parts, raw[i:]
+        if raw[q] != "#":
+            return parts, raw[q:]
+        p = skip_space(raw, q + 1)
+        if p >= n:
+            return parts, raw[q:]
+    return parts, ""
 
 
 # --------------------------------------------------------------------------- group values

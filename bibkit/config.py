@@ -35,6 +35,13 @@ Config file: ``$BIBKIT_CONFIG``, else ``<user config dir>/bibkit/config.toml``::
 Budgets and timeouts also come from ``BIBKIT_BUDGET`` / ``BIBKIT_TIMEOUT`` (every
 service) and ``BIBKIT_<SERVICE>_BUDGET`` / ``BIBKIT_<SERVICE>_TIMEOUT`` (one
 service, by its name: ``ARXIV``, ``HF``, ``GITHUB``, ``ZOTERO``…).
+
+Mistakes are reported, never ignored: a ``$BIBKIT_CONFIG`` naming a file that does
+not exist, or a file that is not TOML, is an error (:class:`ConfigError`, exit code
+2); an unknown section or key is a warning with a "did you mean" (``[servics]`` →
+``[services]``), collected in :attr:`Settings.warnings` — the CLI prints them once
+per run.  :data:`SCHEMA` lists what the file may hold (``[budget]`` and ``[timeout]`` take a
+service name or ``default``); a new setting is one line there.
 """
 
 from __future__ import annotations
@@ -46,6 +53,8 @@ from pathlib import Path
 from typing import Any, Mapping
 
 import platformdirs
+
+from .outcomes import Service
 
 DEFAULTS: dict[str, str] = {
     "arxiv_url": "https://export.arxiv.org/api/query",
@@ -74,6 +83,18 @@ _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off", ""})
 
 
+#: what the config file may hold: section -> {key: setting name}; ``[services]`` takes every ``*_url`` setting
+SCHEMA: dict[str, dict[str, str]] = {
+    "services": {name: name for name in DEFAULTS if name.endswith("_url")},
+    "cache": {"dir": "cache_dir"},
+    "citekey": {"format": "citekey_format"},
+    "http": {"contact": "contact", "arxiv_delay": "arxiv_delay"},
+    "zotero": {"allow_remote": "zotero_allow_remote"},
+}
+#: sections whose keys are service names (or ``default``): section -> setting name
+_PER_SERVICE_TABLES = {"budget": "budgets", "timeout": "timeouts"}
+
+
 class ConfigError(ValueError):
     """The config file or an environment variable holds something unusable (message names which)."""
 
@@ -100,6 +121,7 @@ class Settings:
     timeouts: Mapping[str, float] = field(default_factory=dict)
     #: let zotero_bridge talk to a Zotero URL that is not a loopback address (an SSH tunnel to another host)
     zotero_allow_remote: bool = False
+    warnings: tuple[str, ...] = ()  # unknown sections and keys of the config file, one sentence each
 
     def __repr__(self) -> str:  # never show tokens, even by accident in a traceback
         shown = {k: v for k, v in self.__dict__.items() if not k.endswith("_token")}
@@ -113,34 +135,74 @@ def _config_path(env: Mapping[str, str]) -> Path:
     return Path(base).expanduser() / "config.toml"
 
 
-def _read_file(path: Path) -> dict[str, Any]:
+def _line_of(text: str, pattern: str) -> int | None:
+    m = re.search(pattern, text, re.MULTILINE)
+    return text.count("\n", 0, m.start()) + 1 if m else None
+
+
+def _suggest(word: str, choices: list[str], form: str = "{}") -> str:
+    import difflib  # only for a config mistake
+
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" (did you mean {form.format(close[0])}?)" if close else ""
+
+
+def _read_file(path: Path) -> tuple[dict[str, Any], list[str]]:
+    """The settings a config file sets, and a warning for each section or key it does not know."""
     if not path.is_file():
-        return {}
+        return {}, []
     import tomllib  # only when there is a file to read: most runs have none, and start-up counts
 
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
     flat: dict[str, Any] = {}
-    for key, value in data.get("services", {}).items():
-        flat[key] = value
-    if "dir" in data.get("cache", {}):
-        flat["cache_dir"] = data["cache"]["dir"]
-    if "format" in data.get("citekey", {}):
-        flat["citekey_format"] = data["citekey"]["format"]
-    if "contact" in data.get("http", {}):
-        flat["contact"] = data["http"]["contact"]
-    if "arxiv_delay" in data.get("http", {}):
-        flat["arxiv_delay"] = data["http"]["arxiv_delay"]
-    for table, name in (("budget", "budgets"), ("timeout", "timeouts")):
-        section = data.get(table, {})
-        if not isinstance(section, dict):
-            raise ConfigError(f"{path}: [{table}] must be a table of service = seconds")
-        flat[name] = {str(k).lower(): _seconds(v, f"{path}: [{table}] {k}") for k, v in section.items()}
-    if "allow_remote" in data.get("zotero", {}):
-        flat["zotero_allow_remote"] = _flag(data["zotero"]["allow_remote"], f"{path}: [zotero] allow_remote")
-    return flat
+    warnings: list[str] = []
+    for section, table in data.items():
+        if section in _PER_SERVICE_TABLES:  # service = seconds
+            if not isinstance(table, dict):
+                raise ConfigError(f"{path}: [{section}] must be a table of service = seconds")
+            kept: dict[str, float] = {}
+            names = ["default", *(str(s) for s in Service)]
+            for key, value in table.items():
+                service = str(key).lower()
+                # any service name is taken (a client of your own may have one); a near-miss of a known one is a typo
+                hint = _suggest(service, names, "{!r}") if service not in names else ""
+                if hint:
+                    line = _line_of(text, rf"^\s*{re.escape(str(key))}\s*=")
+                    where = f"{path}:{line}" if line else str(path)
+                    warnings.append(f"{where}: unknown service {key!r} in [{section}]{hint}; ignored "
+                                    f"(services: {', '.join(names)})")
+                    continue
+                kept[service] = _seconds(value, f"{path}: [{section}] {key}")
+            flat[_PER_SERVICE_TABLES[section]] = kept
+            continue
+        known = SCHEMA.get(section)
+        if known is None or not isinstance(table, dict):
+            name = re.escape(section)
+            line = _line_of(text, rf"^\s*\[\s*{name}\s*\]") or _line_of(text, rf"^\s*{name}\s*=")
+            where = f"{path}:{line}" if line else str(path)
+            if known is None:
+                what = f"unknown section [{section}]" + _suggest(section, [*SCHEMA, *_PER_SERVICE_TABLES], "[{}]")
+            else:
+                what = f"[{section}] must be a table"
+            warnings.append(f"{where}: {what}; ignored (sections: {', '.join([*SCHEMA, *_PER_SERVICE_TABLES])})")
+            continue
+        for key, value in table.items():
+            setting = known.get(key)
+            if setting is None:
+                line = _line_of(text, rf"^\s*{re.escape(key)}\s*=")
+                where = f"{path}:{line}" if line else str(path)
+                hint = _suggest(key, list(known), "{!r}")
+                warnings.append(f"{where}: unknown key {key!r} in [{section}]{hint}; ignored "
+                                f"(keys: {', '.join(known)})")
+                continue
+            if setting == "zotero_allow_remote":
+                value = _flag(value, f"{path}: [{section}] {key}")
+            flat[setting] = value
+    return flat, warnings
 
 
 def _seconds(value: Any, where: str) -> float:
@@ -179,7 +241,10 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
     """Resolve settings: keyword overrides > environment > config file > defaults."""
     env = os.environ if env is None else env
     path = _config_path(env)
-    values: dict[str, Any] = _read_file(path)
+    if env.get("BIBKIT_CONFIG") and not path.is_file():
+        what = "is a directory" if path.is_dir() else "does not exist"
+        raise ConfigError(f"BIBKIT_CONFIG names {path}, which {what} (unset it to use the defaults)")
+    values, warnings = _read_file(path)
     for var, name in ENV_VARS.items():
         if env.get(var):
             values[name] = env[var]
@@ -206,4 +271,4 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
             values[key] = url
     values.setdefault("github_token", env.get("GITHUB_TOKEN") or None)
     values.setdefault("hf_token", env.get("HF_TOKEN") or None)
-    return Settings(config_file=path if path.is_file() else None, **values)
+    return Settings(config_file=path if path.is_file() else None, warnings=tuple(warnings), **values)

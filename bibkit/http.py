@@ -658,7 +658,7 @@ class ServiceClient:
             if quick_retry:
                 return _Failed(OutageKind.UNREACHABLE, outage.cause, outage.describe(), quick=True)
             outage = layer.give_up(outage)
-            log.warning("%s", outage.describe())
+            log.info("%s", outage.describe())  # every command's summary says it (stats.unavailable); -v shows it
             raise ServiceUnavailable(policy.name, outage.describe(), url=url, outage=outage) from exc
         except requests.exceptions.Timeout as exc:
             log.debug("%s: timeout (%s)", policy.name, _short(exc))

@@ -433,12 +433,16 @@ class RawBlock:
     ``kind`` is ``string`` (``name``/``value`` set, value as raw expression),
     ``preamble`` (``value`` raw), ``comment`` (an ``@comment``; ``value`` its text)
     or ``text`` (text between entries that BibTeX ignores; ``value`` verbatim).
+    ``raw`` is the whole block exactly as an input had it (``@COMMENT(…)``,
+    ``@String {x = "y"}``), so that writing it back changes nothing; ``None`` for
+    blocks made by bibkit.
     """
 
     kind: str
     value: str
     name: str | None = None
     origin: SourceLocation | None = None
+    raw: str | None = None
 
 
 @dataclass(slots=True)

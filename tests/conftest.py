@@ -22,6 +22,8 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     home = tmp_path_factory.mktemp("bibkit-home")
     monkeypatch.setenv("BIBKIT_CACHE_DIR", str(home / "cache"))
     monkeypatch.setenv("BIBKIT_CONFIG_DIR", str(home / "config"))
+    (home / "config").mkdir(exist_ok=True)
+    (home / "config" / "config.toml").touch()  # $BIBKIT_CONFIG must name a file that exists (#14)
     monkeypatch.setenv("BIBKIT_CONFIG", str(home / "config" / "config.toml"))
     monkeypatch.setenv("BIBKIT_ARXIV_URL", CLOSED + "/api/query")
     monkeypatch.setenv("BIBKIT_HF_URL", CLOSED)

@@ -95,10 +95,22 @@ def test_biblatex_read_write_read_keeps_every_entry(name: str, ascii: bool) -> N
 
 #: words of an input that legitimately do not come back in the biblatex output
 REWRITTEN = {
-    # month = {March} → date; a \url holding % or # → escaped text ("x_y" → "x\_y")
-    "horrors.bib": {"year", "month", "march", "url", "x_y"},
+    # month = {March}, month = 3 → date; a \url holding % or # → escaped text ("x_y" → "x\_y")
+    "horrors.bib": {"year", "month", "march", "url", "x_y", "3"},
     "jabref.bib": set(),
 }
+
+
+def _biblatex_forms() -> set[str]:
+    """#14: BibLaTeX output names BibTeX's fields and types in BibLaTeX's forms (journal → journaltitle,
+    year/month/day → date, @phdthesis → @thesis…), so those names and the month macros do not come back."""
+    from bibkit.sources.bibfile import MONTH_MACROS
+    from bibkit.writers.biblatex_forms import FIELD_FORMS, TYPE_FORMS
+
+    return set(FIELD_FORMS) | set(TYPE_FORMS) | {"year", "month", "day"} | set(MONTH_MACROS)
+
+
+BIBLATEX_FORMS = _biblatex_forms()
 
 
 @pytest.mark.parametrize("name", FILES)
@@ -108,7 +120,7 @@ def test_no_word_of_the_input_is_lost(name: str) -> None:
     out = write(load(name), "biblatex")
     words_in = Counter(w.casefold() for w in re.findall(r"\w+", text))
     words_out = Counter(w.casefold() for w in re.findall(r"\w+", out))
-    lost = {w for w in words_in - words_out if w not in REWRITTEN.get(name, set())}
+    lost = {w for w in words_in - words_out if w not in REWRITTEN.get(name, set()) and w not in BIBLATEX_FORMS}
     # "@" outside entries is written "(at)" (BibTeX would read it as an entry start): "at" may grow, never shrink
     assert lost == set(), lost
 

@@ -142,3 +142,35 @@ def test_fake_server_command(tmp_path):
             proc.kill()
     assert proc.returncode == 0
     assert (tmp_path / "z.sqlite").exists()
+
+
+@pytest.mark.parametrize("local_api", [True, False], ids=["local-api-on", "local-api-off"])
+def test_a_blocked_dry_run_exits_like_the_real_run(fake_zotero, capsys, local_api):
+    """#14: Zotero 8 cannot create a collection from outside: the real run exits 6, so does the dry run —
+    whether the library is readable (local API on) or only the connector answers."""
+    z, _ = fake_zotero("8", local_api=local_api)
+    code, out, err = run(capsys, "sync", str(EXAMPLE), "--collection", "Not/There", "--dry-run")
+    assert code == ExitCode.ZOTERO
+    assert "blocked" in out and "is missing (create it in Zotero first)" in out
+    assert z.items() == [] and z.write_requests() == []
+    code, _, _ = run(capsys, "sync", str(EXAMPLE), "--collection", "Not/There")
+    assert code == ExitCode.ZOTERO and z.items() == []
+    z.add_collection("Not/There")
+    assert run(capsys, "sync", str(EXAMPLE), "--collection", "Not/There", "--dry-run")[0] == ExitCode.OK
+    assert run(capsys, "sync", str(EXAMPLE), "--collection", "Not/There")[0] == ExitCode.OK
+
+
+def test_sync_takes_several_inputs_as_one_bibliography(zotero10, capsys, tmp_path):
+    """#14: sync reads any number of inputs, like every bibkit command (duplicates across them merged)."""
+    a, b = tmp_path / "a.bib", tmp_path / "b.bib"
+    a.write_text("@article{one, title = {First Paper}, author = {Doe, Jane}, year = 2020, doi = {10.1000/one}}\n"
+                 "@article{two, title = {Second Paper}, author = {Roe, Rick}, year = 2021}\n", encoding="utf-8")
+    b.write_text("@article{one, title = {First Paper}, author = {Doe, Jane}, year = 2020, doi = {10.1000/ONE}}\n"
+                 "@misc{three, title = {Third Paper}, author = {Poe, Pat}, year = 2022}\n", encoding="utf-8")
+    report = tmp_path / "r.json"
+    code, _, err = run(capsys, "sync", str(a), str(b), "--collection", "Two/Files", "--report", str(report))
+    assert code == ExitCode.OK, err
+    data = json.loads(report.read_text())
+    assert data["inputs"] == [str(a), str(b)] and data["counts"] == {"created": 3}
+    titles = sorted(i["title"] for i in zotero10.items() if i["itemType"] != "attachment")
+    assert titles == ["First Paper", "Second Paper", "Third Paper"]

@@ -113,7 +113,9 @@ def test_not_looked_up_is_its_own_outcome_but_reported_as_unresolved(tmp_path: P
     result = enrich_document(doc, only=("arxiv", "hf"), offline=True)
     first, book = result.reports
     assert first.outcome is EntryStatus.NOT_LOOKED_UP and first.status is EntryStatus.UNRESOLVED
-    assert first.as_dict()["status"] == "unresolved" and result.totals["unresolved"] == 1
+    # #14: the totals say what the command lines say: not looked up, not unresolved
+    assert first.as_dict()["status"] == "unresolved"
+    assert result.totals["unresolved"] == 0 and result.totals["not_looked_up"] == 1
     assert result.not_looked_up == [first]
     assert book.outcome is EntryStatus.SKIPPED and book.as_dict()["status"] == "skipped"
     assert result.network_ok and result.incomplete  # offline: no outage, but --strict would say 5

@@ -55,8 +55,28 @@ def _inputs() -> list[tuple[str, str]]:
 
 
 INPUTS = _inputs()
+
+
+def biblatex_names(view: list[Any]) -> list[Any]:
+    """#14: BibLaTeX output writes BibTeX entry types and fields read from a .bib in BibLaTeX's own names
+    (bibkit.writers.biblatex_forms); the model read back has those names and nothing else changes."""
+    from bibkit.writers.biblatex_forms import FIELD_FORMS, TYPE_FORMS
+
+    out: list[Any] = []
+    for v in view:
+        if isinstance(v, dict):
+            v, extra = dict(v), dict(v["extra"])
+            form = TYPE_FORMS.get(v["entry_type"])
+            if form is not None:
+                v["entry_type"] = form[0]
+                if form[1] is not None and "type" not in extra:
+                    extra["type"] = form[1]
+            v["extra"] = {(FIELD_FORMS[k] if k in FIELD_FORMS and FIELD_FORMS[k] not in extra else k): value
+                          for k, value in extra.items()}
+        out.append(v)
+    return out
 # files whose BibLaTeX-only fields are legitimately rewritten for classic BibTeX (the model changes once)
-CONVERTED_FOR_BIBTEX = {"biblatex.bib", "zotero-17"}
+CONVERTED_FOR_BIBTEX = {"biblatex.bib", "zotero-11", "zotero-12", "zotero-17"}  # eprinttype -> archivePrefix
 
 
 @pytest.mark.parametrize("name, text", INPUTS, ids=[n for n, _ in INPUTS])
@@ -74,7 +94,8 @@ def test_read_write_read_gives_the_same_model(name: str, text: str, dialect: str
         if "key" not in before.extra and "key" in after.extra:
             assert all(p.literal == "others" for p in before.authors) and after.extra["key"]
             del after.extra["key"]
-    assert block_view(again) == block_view(first)
+    expected = block_view(first)
+    assert block_view(again) == (biblatex_names(expected) if dialect == "biblatex" else expected)
 
 
 @pytest.mark.parametrize("name, text", INPUTS, ids=[n for n, _ in INPUTS])

@@ -1,6 +1,6 @@
 """The ``zotero-bridge`` command: each sub-command is a thin layer over one function of :mod:`bibkit.app`.
 
-* ``sync INPUT --collection PATH`` → :func:`bibkit.app.sync` (the same read → normalise → tag path as
+* ``sync INPUT... --collection PATH`` → :func:`bibkit.app.sync` (the same read → normalise → tag path as
   ``bibkit build``, then :func:`zotero_bridge.sync`)
 * ``sync INPUT --collection-per-tag PARENT`` → :func:`bibkit.app.sync` with a per-tag target
 * ``tag --collection PATH --rules RULES.toml`` → :func:`bibkit.app.tag_zotero_collection`
@@ -78,9 +78,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
                               sync=options)
     read = app.ReadOptions(fmt=args.from_format, key_format=args.key_format)
     with progress(args, total=None, desc="zotero", unit="entry") as bar:
-        result = app.sync([args.input], target, read=read, tagging=tagging, settings=settings,
+        result = app.sync(args.inputs, target, read=read, tagging=tagging, settings=settings,
                           on_progress=stage_feed(bar, stages=("zotero",)), notify=_notify)
-    report: dict[str, Any] = {"input": args.input, "input_problems": [str(p) for p in result.problems]}
+    report: dict[str, Any] = {"inputs": args.inputs, "input_problems": [str(p) for p in result.problems]}
     if result.tagging is not None:
         rules = result.tagging.rules
         report["tagging"] = {"rules_file": rules.path if rules is not None else None, **result.tagging.totals(),
@@ -193,14 +193,21 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_fake_server(args: argparse.Namespace) -> int:
+    import threading
+
+    from bibkit.testing.services import stop_on_signals
+
     from .testing import serve  # lazy, for start-up time: the double is only loaded to run it
 
-    print(f"zotero-bridge: fake Zotero {args.zotero_version} on http://127.0.0.1:{args.port} "
-          f"(local API {'off' if args.no_local_api else 'on'}; Ctrl-C to stop)", file=sys.stderr)
-    try:
-        serve(args.zotero_version, args.port, args.db, local_api=not args.no_local_api, authorize=args.authorize)
-    except KeyboardInterrupt:
-        pass
+    # serve() prints the address once it listens (the real port, also for --port 0); Ctrl-C, SIGTERM or a
+    # closed terminal stop it the same clean way, so a temporary profile is always removed
+    stop = threading.Event()
+    with stop_on_signals(stop):
+        try:
+            serve(args.zotero_version, args.port, args.db, local_api=not args.no_local_api, authorize=args.authorize,
+                  stop=stop)
+        except KeyboardInterrupt:
+            pass
     return ExitCode.OK
 
 
@@ -210,43 +217,54 @@ def cmd_fake_server(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="zotero-bridge",
-        description="Sync bibkit entries into Zotero collections (idempotent) and export collections as .bib.",
+        description="Sync bibkit entries into Zotero collections (idempotent) and export collections as .bib. "
+                    "Example: zotero-bridge sync refs.bib --collection \"Reading/MoE\" --dry-run",
     )
     parser.add_argument("--version", action="version", version=f"zotero-bridge (bibkit {__version__})")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output on stderr")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
     parser.add_argument("--zotero-url", metavar="URL", help="Zotero's local server (default: BIBKIT_ZOTERO_URL or "
-                                                            "http://127.0.0.1:23119)")
+                                                            "http://127.0.0.1:23119), e.g. --zotero-url "
+                                                            "http://127.0.0.1:23120")
     parser.add_argument("--allow-remote", action="store_true",
                         help="let the bridge talk to a Zotero URL that is not this computer (e.g. a tunnel: "
                              "zotero-bridge --zotero-url http://zotero-box:23119 --allow-remote status); by default "
                              "only 127.0.0.1/localhost are used, so your library and API key stay home")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
+    timeout_help = "how long to wait for Zotero per request (default 30), e.g. --timeout 120"
 
     p = sub.add_parser(
         "sync", help="put entries into a Zotero collection (creates, updates, tags; idempotent)",
         description="Put entries into a Zotero collection (or one subcollection per tag), idempotently. Entries are "
                     "tagged first, as 'bibkit tag' does, when --rules or an automatic-tag switch is given; "
-                    "--collection-per-tag always tags them, so its split is the one 'bibkit collections' shows.")
-    p.add_argument("input", metavar="INPUT", help="anything bibkit reads (.bib, listing, IDs, HF JSON); - for stdin")
-    p.add_argument("--from", dest="from_format", metavar="FORMAT", help="input format (default: detected)")
+                    "--collection-per-tag always tags them, so its split is the one 'bibkit collections' shows. "
+                    "Example: zotero-bridge sync refs.bib notes.txt --collection \"Reading/MoE\" --dry-run")
+    p.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help="anything bibkit reads (.bib, listing, IDs, HF JSON; - for stdin), any number, read as one "
+                        "bibliography (duplicates merged), e.g. refs.bib arxiv-ids.txt")
+    p.add_argument("--from", dest="from_format", metavar="FORMAT",
+                   help="input format (default: detected), e.g. --from bib")
     where = p.add_mutually_exclusive_group(required=True)
     where.add_argument("--collection", metavar="PATH", help='target collection, e.g. "Reading/MoE"')
     where.add_argument("--collection-per-tag", metavar="PARENT",
                        help="one subcollection PARENT/<tag> per tag, each entry in the collections of all its tags "
                             "(entries are tagged first, as 'bibkit collections' shows; untagged ones go into PARENT; "
-                            "several collections per item need Zotero 10)")
+                            "several collections per item need Zotero 10), e.g. --collection-per-tag Reading")
     p.add_argument("--tag", action="append", metavar="TAG",
-                   help="add this tag to every entry (repeatable; makes no collection with --collection-per-tag)")
-    p.add_argument("--dry-run", action="store_true", help="print the plan as a table and change nothing")
+                   help="add this tag to every entry (repeatable; makes no collection with --collection-per-tag), "
+                        "e.g. --tag to-read")
+    p.add_argument("--dry-run", action="store_true",
+                   help="print the plan as a table and change nothing; the exit code is the real run's (6 when "
+                        "something could not be done)")
     p.add_argument("--via", choices=tuple(Transport),
                    help="force a transport (default: detected; e.g. --via connector)")
     p.add_argument("--prune-tags", metavar="PREFIX",
-                   help="remove tags starting with PREFIX that the input no longer asks for (never other tags)")
+                   help="remove tags starting with PREFIX that the input no longer asks for (never other tags), "
+                        "e.g. --prune-tags bibkit:")
     p.add_argument("--resave-unknown", action="store_true",
                    help="re-send entries an interrupted connector save left in an unknown state")
-    p.add_argument("--timeout", type=float, metavar="SECONDS", help="how long to wait for Zotero per request (30)")
+    p.add_argument("--timeout", type=float, metavar="SECONDS", help=timeout_help)
     add_key_format_option(p)
     add_tag_options(p)
     add_report_option(p)
@@ -256,43 +274,69 @@ def build_parser() -> argparse.ArgumentParser:
         "tag", help="tag the items already in a Zotero collection from a rules file (Zotero 10)",
         description="Read the items of a Zotero collection, decide their tags with a rules file (and automatic "
                     "tags) as 'bibkit tag' does, and add the new tags as manual tags. Tags are only ever added. "
-                    "Needs Zotero 10 or later with the local API on.")
+                    "Needs Zotero 10 or later with the local API on. "
+                    "Example: zotero-bridge tag --collection \"Reading/MoE\" --rules tags.toml --dry-run")
     p.add_argument("--collection", required=True, metavar="PATH", help='the collection, e.g. "Reading/MoE"')
     p.add_argument("--recursive", action="store_true", help="also tag the items of its subcollections")
     p.add_argument("--dry-run", action="store_true",
                    help="print per-tag counts and the items that would change, and change nothing")
-    p.add_argument("--timeout", type=float, metavar="SECONDS", help="how long to wait for Zotero per request (30)")
+    p.add_argument("--timeout", type=float, metavar="SECONDS", help=timeout_help)
     add_tag_options(p, rules_required=True)
     add_report_option(p)
     p.set_defaults(func=cmd_tag)
 
-    p = sub.add_parser("export", help="write a Zotero collection as .bib")
-    p.add_argument("--collection", required=True, metavar="PATH")
+    p = sub.add_parser(
+        "export", help="write a Zotero collection as .bib",
+        description="Read the items of a Zotero collection (needs the local API) and write them as .bib with the "
+                    "citation keys Zotero holds (Better BibTeX's pinned keys included); items without one get a "
+                    "key from the key formula. Example: zotero-bridge export --collection \"Reading/MoE\" "
+                    "-o reading.bib --to biblatex")
+    p.add_argument("--collection", required=True, metavar="PATH", help='the collection to export, e.g. "Reading/MoE"')
     p.add_argument("--recursive", action="store_true", help="include the items of subcollections")
-    p.add_argument("-o", "--output", required=True, metavar="OUT.bib", help="output file (- for stdout)")
-    p.add_argument("--to", choices=("bibtex", "biblatex"), default="bibtex")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.bib",
+                   help="output file ('-' for stdout; written atomically), e.g. -o reading.bib")
+    p.add_argument("--to", choices=("bibtex", "biblatex"), default="bibtex",
+                   help="BibTeX or BibLaTeX (default: bibtex), e.g. --to biblatex")
     p.add_argument("--native", action="store_true",
                    help="use Zotero's own BibTeX translator instead of bibkit's writer")
     add_key_format_option(p)
     add_report_option(p)
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("collections", help="list collection paths with item counts")
-    p.add_argument("--json", action="store_true")
+    p = sub.add_parser(
+        "collections", help="list collection paths with item counts",
+        description="List every collection of the library as a path (\"Reading/MoE\") with its item count and key, "
+                    "for --collection. Example: zotero-bridge collections --json")
+    p.add_argument("--json", action="store_true", help="as JSON (path, items, key) instead of a table")
     p.set_defaults(func=cmd_collections)
 
-    p = sub.add_parser("status", help="which Zotero, which transports, what to enable")
-    p.add_argument("--json", action="store_true")
+    p = sub.add_parser(
+        "status", help="which Zotero, which transports, what to enable",
+        description="Ask the running Zotero which version it is, whether its connector and local API answer, "
+                    "which transport a sync would use, and what to enable in Zotero's settings; exit code 6 when "
+                    "Zotero is not reachable. Example: zotero-bridge status")
+    p.add_argument("--json", action="store_true", help="as JSON instead of text")
     p.set_defaults(func=cmd_status)
 
-    p = sub.add_parser("fake-server", help="run a Zotero double on 127.0.0.1 (to try the bridge by hand)")
-    p.add_argument("--zotero-version", default="10", help="7, 8, 9, 10 or a full version like 7.0.32 (default 10)")
-    p.add_argument("--port", type=int, default=23119)
-    p.add_argument("--db", metavar="FILE", help="SQLite file to keep the state in (default: temporary)")
+    p = sub.add_parser(
+        "fake-server", help="run a Zotero double on 127.0.0.1 (to try the bridge by hand)",
+        description="Run zotero_bridge.testing.FakeZotero, a stand-in for Zotero 7-10's local server (connector, "
+                    "local API, authorization window), until Ctrl-C; its library lives in a temporary file unless "
+                    "--db is given. Example: zotero-bridge fake-server --zotero-version 8 --port 23120")
+    p.add_argument("--zotero-version", default="10",
+                   help="7, 8, 9, 10 or a full version like 7.0.32 (default 10), e.g. --zotero-version 8")
+    p.add_argument("--port", type=int, default=23119,
+                   help="the port to listen on (default 23119, Zotero's own; 0 = any free port), e.g. --port 23120")
+    p.add_argument("--db", metavar="FILE",
+                   help="SQLite file to keep the library in across runs (default: temporary), e.g. --db zotero.sqlite")
     p.add_argument("--no-local-api", action="store_true", help="as if the local API were turned off")
     p.add_argument("--authorize", choices=("always", "allow", "deny"), default="always",
-                   help="the answer to the authorization window (default: always)")
+                   help="the answer to the authorization window (default: always), e.g. --authorize deny")
     p.set_defaults(func=cmd_fake_server)
+
+    from bibkit.cli.completion import add_completion_parser
+
+    add_completion_parser(sub, "zotero-bridge", build_parser)
     accept_global_flags_after_command(sub)
     for command in sub.choices.values():  # `zotero-bridge status --allow-remote` works too
         command.add_argument("--allow-remote", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)

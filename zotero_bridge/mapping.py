@@ -37,6 +37,7 @@ from bibkit.model import MONTH_NUMBERS, Entry, Identifiers, Link, LinkKind, Part
 
 from . import extra as extra_lines
 from .itemkeys import arxiv_id_from_doi, strip_arxiv_version
+from .schema import CREATOR_TYPES as CREATOR_TYPES_KNOWN
 from .schema import Schema
 
 # --------------------------------------------------------------------------- item types
@@ -531,15 +532,7 @@ def item_to_entry(item: dict[str, Any], children: Iterable[dict[str, Any]] = (),
     entry.title = _clean(data.get("title"))
     entry.abstract = _clean(data.get("abstractNote"))
     entry.date = parse_zotero_date(data.get("date"), meta.get("parsedDate"))
-    for creator in data.get("creators") or []:
-        ctype = creator.get("creatorType") or "author"
-        person = creator_to_person(creator)
-        if not (person.literal or person.family or person.given):
-            continue
-        if ctype == schema.primary_creator(itype):
-            entry.authors.append(person)
-        elif ctype == "editor":
-            entry.editors.append(person)
+    _read_creators(entry, data.get("creators") or [], itype, schema)
 
     container = base.get("publicationTitle")
     if itype in ("conferencePaper", "bookSection"):
@@ -618,6 +611,50 @@ def item_to_entry(item: dict[str, Any], children: Iterable[dict[str, Any]] = (),
         **({"extra": user_extra} if user_extra else {}),
     }
     return entry
+
+
+#: BibTeX fields for creators that are neither the item type's primary creator nor an editor, as
+#: Zotero's BibTeX export writes them (BibTeX.js: translator, everything else collaborator)
+_OTHER_CREATOR_FIELDS = {"translator": "translator"}
+
+
+def _read_creators(entry: Entry, creators: list[dict[str, Any]], itype: str, schema: Schema) -> None:
+    """Creators as Zotero's BibTeX export maps them: the item type's primary creator (author, but
+    also cartographer, director, inventor, presenter, podcaster…) → ``author``; editor and series
+    editor → ``editor``; translator → ``translator``; every other role → ``collaborator``.  No name is
+    dropped.  The extra name fields keep their people in ``entry.meta["names"]`` so the writer can
+    give them BibTeX's name syntax (an organisation in braces)."""
+    primary = schema.primary_creator(itype)
+    types = {c.get("creatorType") or "author" for c in creators}
+    if primary not in types and itype not in CREATOR_TYPES_KNOWN:
+        # an item type this table does not know: its first creator's role is its primary one
+        first = next((c.get("creatorType") for c in creators if c.get("creatorType")
+                      not in ("editor", "seriesEditor", "translator")), None)
+        primary = first or primary
+    others: dict[str, list[Person]] = {}
+    for creator in creators:
+        ctype = creator.get("creatorType") or "author"
+        person = creator_to_person(creator)
+        if not (person.literal or person.family or person.given):
+            continue
+        if ctype == primary:
+            entry.authors.append(person)
+        elif ctype in ("editor", "seriesEditor"):
+            entry.editors.append(person)
+        else:
+            others.setdefault(_OTHER_CREATOR_FIELDS.get(ctype, "collaborator"), []).append(person)
+    for name, people in others.items():
+        text = " and ".join(_name_text(p) for p in people)
+        entry.extra[name] = text
+        entry.meta.setdefault("names", {})[name] = (text, people)
+
+
+def _name_text(person: Person) -> str:
+    if person.literal:
+        return person.literal
+    last = f"{person.particle} {person.family}".strip()
+    parts = [last] + ([person.suffix] if person.suffix else []) + ([person.given] if person.given else [])
+    return ", ".join(parts)
 
 
 def entry_summary(entry: Entry) -> str:

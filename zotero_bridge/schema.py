@@ -84,6 +84,31 @@ CREATOR_TYPES: dict[str, list[str]] = {
     "dataset": ["author", "contributor"],
     "magazineArticle": ["author", "contributor", "reviewedAuthor", "translator"],
     "newspaperArticle": ["author", "contributor", "reviewedAuthor", "translator"],
+    # the other item types of the same schema, for reading them (their primary creator is an author to
+    # BibTeX, as Zotero's BibTeX export writes it; see mapping.item_to_entry)
+    "artwork": ["artist", "contributor"],
+    "audioRecording": ["performer", "composer", "contributor", "wordsBy"],
+    "bill": ["sponsor", "contributor", "cosponsor"],
+    "blogPost": ["author", "commenter", "contributor"],
+    "case": ["author", "contributor", "counsel"],
+    "dictionaryEntry": ["author", "contributor", "editor", "seriesEditor", "translator"],
+    "email": ["author", "contributor", "recipient"],
+    "encyclopediaArticle": ["author", "contributor", "editor", "seriesEditor", "translator"],
+    "film": ["director", "contributor", "producer", "scriptwriter"],
+    "forumPost": ["author", "contributor"],
+    "hearing": ["contributor"],
+    "instantMessage": ["author", "contributor", "recipient"],
+    "interview": ["interviewee", "contributor", "interviewer", "translator"],
+    "letter": ["author", "contributor", "recipient"],
+    "map": ["cartographer", "contributor", "seriesEditor"],
+    "patent": ["inventor", "attorneyAgent", "contributor"],
+    "podcast": ["podcaster", "contributor", "guest"],
+    "presentation": ["presenter", "contributor"],
+    "radioBroadcast": ["director", "castMember", "contributor", "guest", "producer", "scriptwriter"],
+    "standard": ["author", "contributor"],
+    "statute": ["author", "contributor"],
+    "tvBroadcast": ["director", "castMember", "contributor", "guest", "producer", "scriptwriter"],
+    "videoRecording": ["director", "castMember", "contributor", "producer", "scriptwriter"],
 }
 
 #: types that are not bibliographic records (never matched, never exported as entries)

@@ -24,14 +24,24 @@ from bibkit.errors import ExitCode
 from bibkit.model import Document, Entry
 from bibkit.outcomes import Transport
 
-from .apply import DONE, ApplyResult, ConnectorApplier, LocalApplier, Outcome, Status, count_statuses, initial_outcomes
+from .apply import (
+    DONE,
+    ApplyResult,
+    ConnectorApplier,
+    LocalApplier,
+    Outcome,
+    Status,
+    count_statuses,
+    find_target,
+    initial_outcomes,
+)
 from .auth import KeyProvider
 from .detect import ZoteroStatus, detect, version_tuple
 from .keystore import KeyStore
 from .library import Snapshot
 from .mapping import item_type_for
 from .options import SyncOptions
-from .plan import Capabilities, Plan, make_plan
+from .plan import Action, Capabilities, Plan, make_plan
 from .schema import Schema
 from .state import LocalRecord
 from .transport import Connector, LocalApi, RequestCount, ZoteroHttp
@@ -76,8 +86,8 @@ class SyncResult:
     def exit_code(self) -> int:
         if self.interrupted:
             return ExitCode.INTERRUPTED
-        if self.dry_run:
-            return ExitCode.OK if not self.error else ExitCode.ZOTERO
+        if self.dry_run:  # the code the real run would end with: 6 when it could not do everything planned
+            return ExitCode.ZOTERO if self.error or self.plan.blocked else ExitCode.OK
         return ExitCode.OK if self.complete else ExitCode.ZOTERO
 
     def summary_rows(self) -> list[tuple[str, Any]]:
@@ -252,6 +262,8 @@ def run_sync(entries: Iterable[Entry] | Document, collection: str, options: Sync
         )
         notes = conn.notes
         if options.dry_run:
+            if transport is Transport.CONNECTOR:
+                _block_creates_without_target(plan, Connector(http))
             return SyncResult(plan, status, transport, True, initial_outcomes(plan), http.count, notes=notes)
         applied = apply_plan(plan, conn, settings, record, authorize_timeout=options.authorize_timeout,
                              progress=progress, notify=notify)
@@ -259,6 +271,19 @@ def run_sync(entries: Iterable[Entry] | Document, collection: str, options: Sync
         return SyncResult(plan, status, transport, False, applied.outcomes, http.count,
                           collections_created=applied.collections_created, notes=notes,
                           error=applied.error, interrupted=applied.interrupted)
+
+
+def _block_creates_without_target(plan: Plan, connector: Connector) -> None:
+    """A dry run through the connector asks (read-only) whether the target collection exists, as the real
+    run does first: when it does not, the new items are blocked in the plan too, so the dry run ends with
+    the exit code the real run would (6)."""
+    creates = plan.by_action(Action.CREATE)
+    if not creates or plan.missing_collections:
+        return
+    target, _note = find_target(connector.selected_collection(), plan.collection)
+    if target is None:
+        for p in creates:
+            p.blocked = f"collection {plan.collection!r} is missing (create it in Zotero first)"
 
 
 def apply_plan(

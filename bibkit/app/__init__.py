@@ -19,6 +19,9 @@ command's ``--report`` JSON and whose exit code is decided from typed outcomes.
 ``zotero-bridge export``        :func:`export_zotero_collection`
 ``zotero-bridge collections``   :func:`zotero_collections`
 ``zotero-bridge status``        :func:`zotero_status`
+``bibkit tidy``                 :func:`tidy_file` with :class:`TidyOptions` (:func:`write_result`)
+``bibkit services``             :func:`start_doubles` (:data:`DOUBLES`, :func:`env_lines`)
+``bibkit rules``                :func:`write_example_rules`, :func:`load_rules`
 ==============================  ================================================
 
 >>> from bibkit.app import BuildOptions, TagOptions, build                      # doctest: +SKIP
@@ -48,6 +51,11 @@ __all__ = [
     "key_formula", "normalise_document", "read_inputs", "read_normalised", "render", "write_output",
     # what the command lines show
     "AutoTagOptions", "RuleSet", "TagResult", "SERVICES", "load_rules", "resolve_options",
+    # the everyday tools: tidy, the service doubles, the example rules
+    "DEFAULT_DUPLICATE_RULES", "DEFAULT_FIELD_ORDER", "DUPLICATE_RULES", "FormulaError", "MERGE_STRATEGIES",
+    "OptionError", "TidyOptions", "TidyResult", "configured_key_format", "tidy_file", "write_result",
+    "DOUBLES", "DOUBLE_FORMATS", "DoubleSpec", "RunningDouble", "env_lines", "register_double", "start_doubles",
+    "stop_doubles", "stop_on_signals", "wait_for_stop", "example_rules", "write_example_rules",
 ]
 
 _EXPORTS = {
@@ -66,13 +74,32 @@ _EXPORTS = {
     # what the command lines show, from the stages themselves (loaded only by a command that needs them)
     "AutoTagOptions": "..tagging", "RuleSet": "..tagging", "TagResult": "..tagging", "SERVICES": "..enrich",
     "load_rules": "..tagging", "resolve_options": "..tagging",
+    **dict.fromkeys(("DEFAULT_DUPLICATE_RULES", "DEFAULT_FIELD_ORDER", "DUPLICATE_RULES", "FormulaError",
+                     "MERGE_STRATEGIES", "OptionError", "TidyOptions", "TidyResult", "configured_key_format",
+                     "tidy_file", "write_result"), "tidying"),
+    **dict.fromkeys(("DOUBLES", "DoubleSpec", "RunningDouble", "env_lines", "register_double", "start_doubles",
+                     "stop_doubles", "stop_on_signals", "wait_for_stop"), "doubles"),
+    **dict.fromkeys(("example_rules", "write_example_rules"), "rules_file"),
 }
+#: names exported under another name than their module's
+_RENAMED = {"DOUBLE_FORMATS": ("doubles", "FORMATS")}
 
 if TYPE_CHECKING:  # pragma: no cover - what the lazy names are, for type checkers and readers
     from ..enrich import SERVICES
     from ..tagging import AutoTagOptions, RuleSet, TagResult, load_rules, resolve_options
     from .citing import CiteResult, cite, read_source
     from .documents import key_formula, normalise_document, read_inputs, read_normalised, render, write_output
+    from .doubles import (
+        DOUBLES,
+        DoubleSpec,
+        RunningDouble,
+        env_lines,
+        register_double,
+        start_doubles,
+        stop_doubles,
+        wait_for_stop,
+    )
+    from .doubles import FORMATS as DOUBLE_FORMATS
     from .jobs import BuildResult, CollectionsResult, build, collections, convert, enrich, load_ruleset, sync, tag
     from .options import (
         INPUT_FORMATS,
@@ -88,16 +115,30 @@ if TYPE_CHECKING:  # pragma: no cover - what the lazy names are, for type checke
         ZoteroTarget,
     )
     from .repositories import REPO_FORMATS, REPO_SORTS, ReposResult, list_repos, render_rows
+    from .rules_file import example_rules, write_example_rules
+    from .tidying import (
+        DEFAULT_DUPLICATE_RULES,
+        DEFAULT_FIELD_ORDER,
+        DUPLICATE_RULES,
+        MERGE_STRATEGIES,
+        FormulaError,
+        OptionError,
+        TidyOptions,
+        TidyResult,
+        configured_key_format,
+        tidy_file,
+        write_result,
+    )
     from .zotero import export_zotero_collection, sync_entries, tag_zotero_collection, zotero_collections, zotero_status
 
 
 def __getattr__(name: str) -> Any:
     # lazy, for start-up time: a name's module (and the stages it needs) is imported when the name is first used
-    module = _EXPORTS.get(name)
+    module, attr = _RENAMED.get(name, (_EXPORTS.get(name), name))
     if module is None:
         raise AttributeError(f"module 'bibkit.app' has no attribute {name!r}")
     # "jobs" is a module of this package, "..tagging" a stage's (relative to this package)
-    value = getattr(importlib.import_module(module if module.startswith(".") else f".{module}", __name__), name)
+    value = getattr(importlib.import_module(module if module.startswith(".") else f".{module}", __name__), attr)
     globals()[name] = value
     return value
 

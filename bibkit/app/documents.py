@@ -83,9 +83,11 @@ def read_normalised(inputs: Sequence[str], options: ReadOptions,
     return doc, normalise(doc, key_format=formula, dedupe=options.dedupe)
 
 
-def render(doc: Document, to: str = "bibtex", *, ascii: bool = False, code_note: bool = False) -> str:
-    """The output text of a document in one of :data:`~bibkit.app.options.OUTPUT_FORMATS`."""
-    if to not in OUTPUT_FORMATS:
+def render(doc: Document, to: str | None = None, *, ascii: bool = False, code_note: bool = False) -> str:
+    """The output text of a document in one of :data:`~bibkit.app.options.OUTPUT_FORMATS`; ``None``
+    writes entries read from a ``.bib`` as they were written (types, fields, macros, comments) and new
+    ones as BibTeX."""
+    if to is not None and to not in OUTPUT_FORMATS:
         raise InputError(f"unknown output format {to!r} (choose from {', '.join(OUTPUT_FORMATS)})")
     return write(doc, to, ascii=ascii, code_note=code_note)
 

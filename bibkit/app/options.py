@@ -53,10 +53,11 @@ class ReadOptions:
 
 @dataclass(frozen=True)
 class WriteOptions:
-    """How a bibliography is written: ``to`` one of :data:`OUTPUT_FORMATS`; ``ascii`` LaTeX macros for
+    """How a bibliography is written: ``to`` one of :data:`OUTPUT_FORMATS`, or ``None`` (the default):
+    entries read from a ``.bib`` as they were written, new ones as BibTeX; ``ascii`` LaTeX macros for
     non-ASCII characters; ``code_note`` a ``Code: \\url{…}`` note for the paper's own repository."""
 
-    to: str = "bibtex"
+    to: str | None = None
     ascii: bool = False
     code_note: bool = False
 

@@ -33,11 +33,15 @@ COMMANDS: dict[str, Command] = {
     "cite": Command("cite", "write the entries a paper cites (read from its .aux) into the paper's own .bib"),
     "collections": Command("collections", "split tagged entries into one collection per tag "
                                           "(preview for zotero-bridge sync)"),
+    "completion": Command("completion", "print a shell completion script (bash, zsh, fish)"),
     "convert": Command("convert", "convert listings, identifier lists, .bib or HF JSON to a bibliography (offline)"),
     "enrich": Command("enrich", "resolve records to arXiv papers and add authors, dates, ids, DOIs, code links "
                                 "(network)"),
     "repos": Command("repos", "list the papers' GitHub repositories with stars, licence, last push and status"),
+    "rules": Command("rules", "write an example tagging rules file (rules init), or check one (rules check)"),
+    "services": Command("services", "run local doubles of arXiv, Hugging Face and GitHub to try bibkit offline"),
     "tag": Command("tag", "tag entries (BibTeX keywords) from a rules file and automatic tags"),
+    "tidy": Command("tidy", "format, sort and check .bib files (like bibtex-tidy; in place, --check for CI)"),
 }
 
 
@@ -46,7 +50,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bibkit",
         description="Turn pasted paper listings, identifier lists and .bib files into clean, enriched BibTeX. "
-                    "Example: bibkit build examples/hf-trending-papers.txt -o refs.bib",
+                    "Example: bibkit build papers.txt -o refs.bib",
     )
     parser.add_argument("--version", action="version", version=f"bibkit {__version__}")
     parser.add_argument("-v", "--verbose", action="count", default=0,

@@ -35,7 +35,7 @@ def register(p: argparse.ArgumentParser) -> None:
     p.description = ("Read inputs, merge duplicates, resolve every record to its arXiv paper and its code repository, "
                      "tag by rules, write one bibliography, and optionally sync it into a Zotero collection. "
                      "Works without network: what cannot be enriched is said in one line and the rest is written. "
-                     "Example: bibkit build examples/hf-trending-papers.txt --rules examples/tags.toml -o refs.bib")
+                     "Example: bibkit build papers.txt --rules tags.toml -o refs.bib")
     add_io_options(p)
     add_tag_options(p)
     p.add_argument("--no-tags", dest="tag", action="store_false", help="no tagging at all (not even automatic tags)")
@@ -80,8 +80,8 @@ def _summary(args: argparse.Namespace, result: BuildResult) -> None:
         t = er.totals
         steps = ", ".join(f"{n} by {step}" for step, n in t["by_step"].items())
         rows.append(("resolved", f"{t['resolved']}" + (f" ({steps})" if steps else "")))
-        not_looked_up = len(er.not_looked_up)
-        rows.append(("ambiguous / unresolved", f"{t['ambiguous']} / {t['unresolved'] - not_looked_up}"))
+        not_looked_up = t["not_looked_up"]
+        rows.append(("ambiguous / unresolved", f"{t['ambiguous']} / {t['unresolved']}"))
         if not_looked_up:
             rows.append(("not looked up", f"{not_looked_up} (no network or service unavailable)"))
         reqs = ", ".join(f"{s} {d['requests']}" for s, d in er.stats.items()) or "none"

@@ -16,14 +16,14 @@ def register(p: argparse.ArgumentParser) -> None:
                      "following \\include'd chapters) and write just those entries, in order of first citation, "
                      "with the entries they crossref. A cited key that no source has is an error (exit code 7) "
                      "naming the closest existing keys. Example: bibkit cite paper.aux --from refs.bib -o paper.bib")
-    p.add_argument("aux", metavar="PAPER.aux", help="the .aux file pdflatex wrote")
+    p.add_argument("aux", metavar="PAPER.aux", help="the .aux file pdflatex wrote, e.g. build/paper.aux")
     p.add_argument("--from", dest="sources", action="append", required=True, metavar="SOURCE",
                    help="where to take entries from (repeatable; the first source wins a key): a .bib or any input "
                         "bibkit reads, or zotero:COLLECTION/PATH (with subcollections; needs Zotero's local API); "
                         "e.g. --from refs.bib --from zotero:Reading/MoE")
     p.add_argument("-o", "--output", metavar="OUT.bib", help="output file ('-' or omitted = stdout; e.g. -o paper.bib)")
     p.add_argument("--to", choices=("bibtex", "biblatex"), default=None,
-                   help="output format (default: biblatex when the .aux is biber's, else bibtex)")
+                   help="output format (default: biblatex when the .aux is biber's, else bibtex), e.g. --to bibtex")
     p.add_argument("--ascii", action="store_true", help="convert non-ASCII characters to LaTeX macros")
     p.add_argument("--allow-missing", action="store_true",
                    help="write what was found and only warn about cited keys no source has")

@@ -20,15 +20,17 @@ from .options import add_key_format_option, add_tag_options, read_options, tag_o
 def register(p: argparse.ArgumentParser) -> None:
     p.description = ("Tag the inputs like 'bibkit tag' (in memory) and list one collection per tag with its "
                      "entries: the split 'zotero-bridge sync --collection-per-tag PARENT' makes. "
-                     "Example: bibkit collections refs.bib --rules examples/tags.toml --parent Reading")
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="files to read ('-' = stdin)")
+                     "Example: bibkit collections refs.bib --rules tags.toml --parent Reading")
+    p.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help="files to read ('-' = stdin), as for 'bibkit tag', e.g. refs.bib")
     p.add_argument("--from", dest="fmt", choices=INPUT_FORMATS,
                    help="force the input format instead of detecting it (e.g. --from bib)")
     p.add_argument("--parent", metavar="PATH", help="show collection paths under this parent collection "
                                                     "(e.g. --parent Reading)")
     p.add_argument("--tag", dest="only", action="append", metavar="TAG",
                    help="only these tags (repeatable; e.g. --tag moe); default: every tag")
-    p.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
+    p.add_argument("--format", choices=("table", "json"), default="table",
+                   help="output format (default: table), e.g. --format json")
     add_key_format_option(p)
     p.add_argument("--no-dedupe", dest="dedupe", action="store_false", help="keep duplicate records")
     add_tag_options(p)

@@ -22,9 +22,18 @@ from ..fileio import atomic_write_text, flush_stdout, silence_stdout
 from ..outcomes import Notice, Outage, OutageKind
 from ..reporting import json_default, table
 
-__all__ = ["Bar", "accept_global_flags_after_command", "add_report_option", "add_strict_option", "advance",
-           "notice_lines", "print_summary", "progress", "quiet_http_warnings", "run_main", "stage_feed", "table",
-           "write_report"]
+__all__ = ["Bar", "ExamplesFormatter", "accept_global_flags_after_command", "add_report_option", "add_strict_option",
+           "advance", "notice_lines", "print_summary", "progress", "quiet_http_warnings", "run_main", "stage_feed",
+           "table", "write_report"]
+
+
+class ExamplesFormatter(argparse.HelpFormatter):
+    """Help with the description wrapped to the terminal and an ``examples:`` epilog kept line by line."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if text.lstrip().lower().startswith("examples"):
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
 
 
 def add_report_option(parser: argparse.ArgumentParser) -> None:
@@ -66,6 +75,8 @@ class Bar(Protocol):
 
     def refresh(self) -> None: ...
 
+    def reset(self, total: int | float | None = None) -> None: ...
+
 
 def progress_enabled(args: argparse.Namespace) -> bool:
     return not getattr(args, "quiet", False) and sys.stderr.isatty()
@@ -104,6 +115,9 @@ class _NullBar:
     def refresh(self) -> None:
         pass
 
+    def reset(self, total: int | float | None = None) -> None:
+        self.n, self.total = 0, total
+
 
 def advance(bar: Bar) -> Callable[[int], None]:
     """A ``progress(n)`` callback: ``n`` more done on ``bar``."""
@@ -117,15 +131,20 @@ def advance(bar: Bar) -> Callable[[int], None]:
 def stage_feed(bar: Bar, *, stages: Sequence[str] | None = None) -> Callable[[str, int, int, str], None]:
     """An ``on_progress(stage, done, total, detail)`` callback that drives ``bar`` (only ``stages``, if given)."""
 
+    current: list[str] = []  # the stage the bar shows
+
     def on_progress(stage: str, done: int, total: int, detail: str = "") -> None:
         if stages is not None and stage not in stages:
             return
-        if bar.total != total:
+        if current != [stage]:  # a new stage: its own count, and its own rate (the clock and the average restart)
+            current[:] = [stage]
+            bar.reset(total=total)
+            bar.set_description_str(stage)
+        elif bar.total != total:
             bar.total = total
-        bar.set_description_str(stage)
         if done > bar.n:
             bar.update(done - bar.n)
-        elif done < bar.n:  # a new stage starts counting again
+        elif done < bar.n:
             bar.n = done
             bar.refresh()
         if detail:
@@ -201,6 +220,23 @@ def accept_global_flags_after_command(sub: argparse._SubParsersAction[argparse.A
         command.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
+class _LogFormat(logging.Formatter):
+    """``bibkit: warning: …`` like every other message of the CLI; with ``-v`` also the level and logger.
+
+    What a run found goes into its summary; a log line at warning level is for what no summary can say.
+    """
+
+    def __init__(self, prog: str, verbose: bool):
+        super().__init__()
+        self.prog, self.verbose = prog, verbose
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        if self.verbose:
+            return f"{self.prog}: {record.levelname.lower()} {record.name}: {message}"
+        return f"{self.prog}: {record.levelname.lower()}: {message}"
+
+
 def run_main(parser: argparse.ArgumentParser, argv: Sequence[str] | None, prog: str) -> int:
     """Parse, set up logging, run ``args.func`` and turn every way it can end into an exit code.
 
@@ -208,11 +244,16 @@ def run_main(parser: argparse.ArgumentParser, argv: Sequence[str] | None, prog: 
     and bad configuration the same way (one line on stderr, a documented code).
     """
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING - 10 * min(args.verbose, 2),
-                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_LogFormat(prog, verbose=args.verbose > 0))
+    logging.basicConfig(level=logging.WARNING - 10 * min(args.verbose, 2), handlers=[handler], force=True)
     if args.verbose < 2:
         logging.getLogger("urllib3").setLevel(logging.WARNING)
     try:
+        from ..config import load_settings  # here: the config module is cheap, its settings are not needed before
+
+        for warning in load_settings().warnings:  # config mistakes: said once per run, before any work
+            print(f"{prog}: warning: {warning}", file=sys.stderr)
         code = int(args.func(args) or 0)
         flush_stdout()  # data printed to a full device fails here, not in Python's exit handler
         return code

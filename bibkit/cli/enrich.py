@@ -89,9 +89,8 @@ def _summary(args: argparse.Namespace, run: BuildResult) -> None:
     notes: list[str] = []
     if run.backup:
         notes.append(f"input backed up to {run.backup}")
-    not_looked_up = result.not_looked_up
-    if not_looked_up:
-        rows.insert(len(rows) - 2, ("not looked up", len(not_looked_up)))
+    if totals["not_looked_up"]:
+        rows.insert(len(rows) - 2, ("not looked up", totals["not_looked_up"]))
     for rep in result.reports:
         listed = rep.status in (EntryStatus.AMBIGUOUS, EntryStatus.UNRESOLVED)
         if listed and rep.outcome is not EntryStatus.NOT_LOOKED_UP:

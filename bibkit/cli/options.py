@@ -29,14 +29,16 @@ def add_key_format_option(parser: argparse.ArgumentParser) -> None:
 def add_io_options(parser: argparse.ArgumentParser) -> None:
     """Inputs and output options shared by convert, enrich, build and tag."""
     parser.add_argument("inputs", nargs="+", metavar="INPUT", help="files to read ('-' = stdin): pasted listings, "
-                                                                   "identifier lists, .bib, HF papers JSON")
+                                                                   "identifier lists, .bib, HF papers JSON, e.g. "
+                                                                   "listing.txt refs.bib")
     parser.add_argument("-o", "--output", metavar="OUT", help="output file ('-' or omitted = stdout); written "
                                                               "atomically, an input is backed up before being "
                                                               "overwritten (e.g. -o refs.bib)")
     parser.add_argument("--from", dest="fmt", choices=app.INPUT_FORMATS,
                         help="force the input format instead of detecting it (e.g. --from bib)")
-    parser.add_argument("--to", choices=app.OUTPUT_FORMATS, default="bibtex",
-                        help="output format (default: bibtex; e.g. --to biblatex)")
+    parser.add_argument("--to", choices=app.OUTPUT_FORMATS, default=None,
+                        help="convert to this output format (default: entries read from .bib files are written as "
+                             "they were — types, fields, macros, comments — and others as BibTeX; e.g. --to biblatex)")
     parser.add_argument("--ascii", action="store_true", help="convert non-ASCII characters to LaTeX macros "
                                                              "(for classic BibTeX)")
     parser.add_argument("--code-note", action="store_true", help="add a note 'Code: \\url{...}' for the paper's own "
@@ -89,8 +91,8 @@ def add_tag_options(parser: argparse.ArgumentParser, *, rules_required: bool = F
     """``--rules`` and the switches for automatic tags (unset switches defer to the rules file's ``[auto]``)."""
     g = parser.add_argument_group("tagging")
     g.add_argument("--rules", metavar="RULES.toml", required=rules_required,
-                   help="tagging rules (TOML; checked completely before anything is tagged); "
-                        "e.g. --rules examples/tags.toml")
+                   help="tagging rules (TOML; 'bibkit rules init' writes a commented example; checked completely "
+                        "before anything is tagged), e.g. --rules tags.toml")
     g.add_argument("--category-tags", action=argparse.BooleanOptionalAction, default=None,
                    help="tag the arXiv primary category, e.g. cs.CL (default: on, or as [auto] says)")
     g.add_argument("--code-tags", action=argparse.BooleanOptionalAction, default=None,
@@ -100,7 +102,8 @@ def add_tag_options(parser: argparse.ArgumentParser, *, rules_required: bool = F
     g.add_argument("--max-keyword-tags", type=_non_negative, metavar="N", default=None,
                    help="at most N keyword tags per entry (default 3; e.g. --max-keyword-tags 2)")
     g.add_argument("--keyword-min-entries", type=_positive, metavar="M", default=None,
-                   help="a keyword becomes a tag only when M entries of the run share it (default 2)")
+                   help="a keyword becomes a tag only when M entries of the run share it (default 2), "
+                        "e.g. --keyword-min-entries 3")
     g.add_argument("--no-auto", action="store_true", help="no automatic tags at all, only the rules")
 
 

@@ -21,13 +21,14 @@ def register(p: argparse.ArgumentParser) -> None:
                      "which is the paper's own code, and look each repository up on GitHub (cached; GITHUB_TOKEN "
                      "batches the lookups through GraphQL). Example: bibkit repos refs.bib --sort pushed")
     p.add_argument("inputs", nargs="+", metavar="INPUT",
-                   help="files to read ('-' = stdin): listings, identifier lists, .bib, HF papers JSON")
+                   help="files to read ('-' = stdin): listings, identifier lists, .bib, HF papers JSON, "
+                        "e.g. refs.bib")
     p.add_argument("--from", dest="fmt", choices=INPUT_FORMATS,
                    help="force the input format instead of detecting it (e.g. --from bib)")
     p.add_argument("--format", dest="format", choices=REPO_FORMATS, default="table",
                    help="output format (default: table; e.g. --format csv)")
     p.add_argument("--sort", choices=REPO_SORTS, default="stars",
-                   help="most stars or most recent push first (default: stars)")
+                   help="most stars or most recent push first (default: stars), e.g. --sort pushed")
     p.add_argument("-o", "--output", metavar="OUT", help="write the rows to this file instead of stdout "
                                                          "(e.g. -o repos.csv)")
     p.add_argument("--offline", action="store_true",

@@ -15,7 +15,7 @@ from .options import add_io_options, add_tag_options, read_options, tag_options,
 def register(p: argparse.ArgumentParser) -> None:
     p.description = ("Read inputs like 'convert', add tags from --rules and automatic tags (arXiv category, "
                      "has-code, Hugging Face keywords), and write the bibliography. Shows per-tag counts and the "
-                     "entries that changed. Example: bibkit tag refs.bib --rules examples/tags.toml -o refs.bib")
+                     "entries that changed. Example: bibkit tag refs.bib --rules tags.toml -o refs.bib")
     add_io_options(p)
     add_tag_options(p)
     p.add_argument("--dry-run", action="store_true", help="show what would be tagged (on stdout) and write nothing")

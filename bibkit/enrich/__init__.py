@@ -81,20 +81,23 @@ class EnrichResult:
 
     @property
     def totals(self) -> dict[str, Any]:
-        status = Counter(r.status for r in self.reports)
+        """Counts per outcome, as the command lines show them: an entry no service could be asked about is
+        ``not_looked_up``, not ``unresolved`` (its report's ``status`` still says unresolved, with the reason)."""
+        outcome = Counter(r.outcome for r in self.reports)
         by_step = Counter(r.resolved_by for r in self.reports if r.status is EntryStatus.RESOLVED)
         return {
             "entries": len(self.reports),
-            "resolved": status.get(EntryStatus.RESOLVED, 0),
-            "ambiguous": status.get(EntryStatus.AMBIGUOUS, 0),
-            "unresolved": status.get(EntryStatus.UNRESOLVED, 0),
-            "skipped": status.get(EntryStatus.SKIPPED, 0),
+            "resolved": outcome.get(EntryStatus.RESOLVED, 0),
+            "ambiguous": outcome.get(EntryStatus.AMBIGUOUS, 0),
+            "unresolved": outcome.get(EntryStatus.UNRESOLVED, 0),
+            "not_looked_up": outcome.get(EntryStatus.NOT_LOOKED_UP, 0),
+            "skipped": outcome.get(EntryStatus.SKIPPED, 0),
             "by_step": dict(sorted(by_step.items())),
         }
 
     @property
     def not_looked_up(self) -> list[EntryReport]:
-        """Entries no service could be asked about (counted as unresolved in :attr:`totals`)."""
+        """Entries no service could be asked about (``not_looked_up`` in :attr:`totals`)."""
         return [r for r in self.reports if r.outcome is EntryStatus.NOT_LOOKED_UP]
 
     @property
@@ -127,6 +130,7 @@ class _Tracker:
     def __init__(self, http: HttpLayer, settings: Settings, total: int, callback: Callable[[Progress], None] | None):
         self.http, self.settings, self.total, self.callback = http, settings, total, callback
         self.done: Counter[str] = Counter()
+        self.stage = "resolve"  # the stage whose entries are being counted (what a progress bar shows)
         self.planned: Counter[str] = Counter()  # requests announced per service
         self.base: Counter[str] = Counter()  # requests already made when they were announced
 
@@ -136,10 +140,11 @@ class _Tracker:
     def plan(self, service: str, n: int) -> None:
         self.planned[service] = max(0, n)
         self.base[service] = self.http.stats.network[service] + self.http.stats.cache_hits[service]
-        self.emit("plan")
+        self.emit(self.stage)  # a new estimate of the time left, for the stage under way (not a stage of its own)
 
     def progress(self, stage: str, n: int) -> None:
         self.done[stage] += n
+        self.stage = stage
         self.emit(stage)
 
     def eta(self) -> float:
@@ -154,7 +159,7 @@ class _Tracker:
     def emit(self, stage: str) -> None:
         if self.callback is None:
             return
-        done = self.done.get("resolve", 0)
+        done = self.done.get(stage, 0)  # each stage counts its own entries
         self.callback(Progress(stage, min(done, self.total), self.total, self.requests(), self.eta()))
 
 

@@ -23,6 +23,17 @@ values that differed are listed in :attr:`Merge.conflicts` for the report.  A
 pinned key (from an input ``.bib``) is never lost: the kept entry takes it if
 its own key was not pinned, else it is recorded as an alias in BibLaTeX's
 ``ids`` field and a problem says ``\\cite`` commands using it must change for BibTeX.
+
+Two rules keep a merge from breaking a bibliography:
+
+* an entry that another entry points at (``crossref``, ``xdata``, ``related``,
+  ``entryset``) is never merged away — BibTeX would report a "bad cross reference" and
+  biber a missing entry — and ``@xdata``/``@set`` entries are never merged at all; the pair
+  is kept and a ``same-work`` problem names both;
+* a field is never filled into the kept entry under a name it already writes (a
+  ``year = {\\noopsort{1992a}1992}`` of the duplicate next to the kept entry's ``year``, a
+  ``month = {winter}`` next to its month): the value is a conflict, listed in the report,
+  so no field is ever written twice.
 """
 
 from __future__ import annotations
@@ -36,7 +47,7 @@ from rapidfuzz import fuzz
 from ..model import Document, Entry, Person, Provenance, arxiv_id_of_doi
 from .text import normalize_name, normalize_title
 
-__all__ = ["Merge", "merge_duplicates", "same_first_author"]
+__all__ = ["Merge", "merge_duplicates", "same_first_author", "referenced_keys", "REFERENCE_FIELDS"]
 
 #: abstracts of one work (listing vs arXiv, v1 vs v3) score well above this; different works well below
 ABSTRACT_SIMILARITY = 65.0
@@ -149,6 +160,37 @@ def _differs(a: Any, b: Any) -> bool:
     return bool(a != b)
 
 
+#: fields that name another entry (BibTeX's crossref, biblatex's xdata/related/entryset)
+REFERENCE_FIELDS = ("crossref", "xdata", "related", "entryset")
+_NEVER_MERGED = frozenset({"xdata", "set"})
+#: model groups and the field names an entry with that group writes
+_GROUP_NAMES = {"date": ("year", "month", "day", "date"), "journal": ("journal", "journaltitle"),
+                "authors": ("author",), "editors": ("editor",), "tags": ("keywords", "keyword")}
+
+
+def referenced_keys(doc: Document) -> set[str]:
+    """Casefolded keys that some entry of ``doc`` points at through :data:`REFERENCE_FIELDS`."""
+    out: set[str] = set()
+    for e in doc.entries:
+        for name in REFERENCE_FIELDS:
+            value = e.extra.get(name)
+            if value:
+                out.update(k.strip().casefold() for k in value.split(",") if k.strip())
+    return out
+
+
+def _written_names(e: Entry) -> set[str]:
+    """Lower-case names of the fields ``e`` is written with (so a merge never adds a second one)."""
+    names = set(e.extra)
+    if e.bib is not None:
+        names.update(e.bib.fields)
+    if e.date:
+        names.update(_GROUP_NAMES["date"])
+    if e.journal:
+        names.update(_GROUP_NAMES["journal"])
+    return names
+
+
 def _absorb(kept: Entry, other: Entry, merge: Merge, label: str) -> None:
     """Fill ``kept`` from ``other`` (see module docstring); record what happened in ``merge``."""
 
@@ -222,8 +264,11 @@ def _absorb(kept: Entry, other: Entry, merge: Merge, label: str) -> None:
     for link in other.links:
         kept.add_link(link)
     kept.add_tags(other.tags)
+    written = _written_names(kept)
     for k, v in other.extra.items():
-        if k not in kept.extra:
+        if k not in kept.extra and k in written:
+            merge.conflicts[f"extra.{k}"] = v  # the kept entry writes this field already (e.g. its year)
+        elif k not in kept.extra:
             kept.extra[k] = v
             kept.provenance.setdefault(f"extra.{k}", provenance(f"extra.{k}"))
             merge.filled.append(f"extra.{k}")
@@ -260,6 +305,7 @@ def merge_duplicates(doc: Document, *, key_of: Callable[[Entry], str] | None = N
     :class:`Merge` per removed entry, in input order.
     """
     merges: list[Merge] = []
+    pointed_at = referenced_keys(doc)
     by_arxiv: dict[str, Entry] = {}
     by_doi: dict[str, Entry] = {}
     by_title: dict[str, list[Entry]] = {}
@@ -310,6 +356,12 @@ def merge_duplicates(doc: Document, *, key_of: Callable[[Entry], str] | None = N
         elif target is not None and title and normalize_title(target.title) == title:
             reasons.append("title")
 
+        if target is not None and (e.entry_type in _NEVER_MERGED or target.entry_type in _NEVER_MERGED
+                                   or (e.key and e.key.casefold() in pointed_at)):
+            why = f"@{e.entry_type} entries are never merged" if e.entry_type in _NEVER_MERGED \
+                or target.entry_type in _NEVER_MERGED else f"other entries point at {e.key!r} (crossref/xdata/related)"
+            e.problem("same-work", f"the same work as {_label(target, key_of)}, but {why}; kept both", "info")
+            target = None
         if target is None:
             register(e)
             continue

@@ -70,6 +70,7 @@ __all__ = [
     "PDFLATEX_SAFE",
     "math_spans",
     "escape_strays",
+    "verbatim_end",
 ]
 
 NBSP = "\u00a0"
@@ -200,7 +201,8 @@ _MATH_WORDS: dict[str, str] = dict(_MATH_SYMBOLS)
 #: control words known to :func:`looks_like_latex` (a ``\\word`` that is none of these and is
 #: not followed by ``{`` is taken for plain text, e.g. a Windows path)
 KNOWN_COMMANDS = frozenset(
-    set(_WORD_SYMBOLS) | set(_MATH_WORDS) | _FORMATTING | set(_LOGOS) | {"url", "href", "ensuremath"}
+    set(_WORD_SYMBOLS) | set(_MATH_WORDS) | _FORMATTING | set(_LOGOS)
+    | {"url", "href", "ensuremath", "path", "verb", "nolinkurl"}
     | {c for c in ACCENTS if c.isalpha()}
 )
 
@@ -232,6 +234,45 @@ def _expand_ranges(spec: str) -> frozenset[str]:
 #: non-ASCII characters kept as UTF-8 by :func:`encode` with ``ascii=False``
 PDFLATEX_SAFE: frozenset[str] = _expand_ranges(_SAFE_RANGES) - {"\u00ad"}
 
+
+#: commands whose argument TeX reads verbatim (``\\url{…}``, ``\\path|…|``, ``\\verb+…+``): never decoded,
+#: escaped or converted to ASCII inside — a ``%`` there is the character itself
+_VERBATIM_COMMANDS = frozenset({"url", "path", "verb", "nolinkurl"})
+
+
+
+def _verbatim_open(text: str, i: int, name: str) -> int:
+    """Index of the delimiter opening the argument of ``\\name`` (the name ends at ``i``), -1 if none."""
+    n = len(text)
+    if name == "verb" and i < n and text[i] == "*":
+        i += 1
+    if name != "verb":
+        while i < n and text[i] in " \t":
+            i += 1
+    if i >= n:
+        return -1
+    c = text[i]
+    if c == "{":
+        return i if name != "verb" else -1
+    if name == "href" or c.isalnum() or c in " \t\n}\\":
+        return -1
+    return i
+
+
+def verbatim_end(text: str, i: int, name: str) -> int:
+    """Index after the verbatim argument of ``\\name`` whose name ends at ``i`` (``{…}`` with braces
+    counted as TeX does, or any delimiter character up to its next occurrence; for ``\\href`` its URL),
+    or -1 when there is none."""
+    j = _verbatim_open(text, i, name)
+    if j < 0:
+        return -1
+    if text[j] == "{":
+        close = _match_brace(text, j, escapes=False)
+        return close + 1 if close > 0 else -1
+    close = text.find(text[j], j + 1)
+    return close + 1 if close > 0 else -1
+
+
 # --------------------------------------------------------------------------- decoding
 
 _DECODE_SPECIAL = re.compile(r"[\\{}$~]")
@@ -241,6 +282,11 @@ _LIGATURES = re.compile(r"---|--|``|''|!`|\?`")
 _LIGATURE_CHARS = {"---": "—", "--": "–", "``": "“", "''": "”", "!`": "¡", "?`": "¿"}
 _CONTROL_WORD = re.compile(r"[A-Za-z]+")
 _SPACES = re.compile(r"[ \t\n\r\f\v]*")
+
+
+def _skip_spaces(text: str, i: int) -> int:
+    m = _SPACES.match(text, i)
+    return m.end() if m is not None else i
 
 
 def _lig(plain: str) -> str:
@@ -288,13 +334,30 @@ def _accent(text: str, i: int, cmd: str) -> tuple[str, int]:
         if m:
             name = m.group(0)
             after = m.end()
-            after = _SPACES.match(text, after).end()
-            base = _WORD_SYMBOLS.get(name)
-            if base is None:  # an accent on an unknown command: keep it as written
+            after = _skip_spaces(text, after)
+            symbol = _WORD_SYMBOLS.get(name)
+            if symbol is None:  # an accent on an unknown command: keep it as written
                 return "\\" + name, after
-            return _combine(base, ACCENTS[cmd]), after
+            return _combine(symbol, ACCENTS[cmd]), after
         return _SPACING_ACCENT[cmd], j
     return _combine(c, ACCENTS[cmd]), j + 1
+
+
+def _formatting(text: str, after: int, name: str) -> tuple[str, int]:
+    """A formatting command (its name ends at ``after``): dropped, its argument kept."""
+    n = len(text)
+    after = _skip_spaces(text, after)
+    if name == "ensuremath" and after < n and text[after] == "{":
+        inner, end = _read_group(text, after)
+        inner_s = inner.strip()
+        if inner_s.startswith("\\"):
+            mm = _CONTROL_WORD.match(inner_s, 1)
+            if mm and mm.end() == len(inner_s) and inner_s[1:] in _MATH_WORDS:
+                return _MATH_WORDS[inner_s[1:]], end
+        return "\\ensuremath{" + inner + "}", end
+    if name in _DROP_FIRST_ARG and after < n and text[after] == "{":
+        _, after = _read_group(text, after)
+    return "", after
 
 
 def _command(text: str, i: int) -> tuple[str, int]:
@@ -317,32 +380,22 @@ def _command(text: str, i: int) -> tuple[str, int]:
         return _accent(text, after, name)
     sym = _WORD_SYMBOLS.get(name)
     if sym is not None:
-        after = _SPACES.match(text, after).end()
+        after = _skip_spaces(text, after)
         if text.startswith("{}", after):
             after += 2
         return sym, after
     if name in _FORMATTING:
-        after = _SPACES.match(text, after).end()
-        if name == "ensuremath" and after < n and text[after] == "{":
-            inner, end = _read_group(text, after)
-            inner_s = inner.strip()
-            if inner_s.startswith("\\"):
-                mm = _CONTROL_WORD.match(inner_s, 1)
-                if mm and mm.end() == len(inner_s) and inner_s[1:] in _MATH_WORDS:
-                    return _MATH_WORDS[inner_s[1:]], end
-            return "\\ensuremath{" + inner + "}", end
-        if name in _DROP_FIRST_ARG and after < n and text[after] == "{":
-            _, after = _read_group(text, after)
-        return "", after
-    if name == "url" and after < n and text[after] == "{":
-        inner, end = _read_group(text, after)
-        return inner, end
+        return _formatting(text, after, name)
+    if name in _VERBATIM_COMMANDS:
+        end = verbatim_end(text, after, name)
+        if end > 0:  # the argument is verbatim text: the URL, the path, the code
+            return text[_verbatim_open(text, after, name) + 1:end - 1], end
     if name == "href" and after < n and text[after] == "{":
         _, end = _read_group(text, after)
         return "", end
     logo = _LOGOS.get(name)
     if logo is not None:
-        after = _SPACES.match(text, after).end()
+        after = _skip_spaces(text, after)
         if text.startswith("{}", after):
             after += 2
         return logo, after
@@ -434,7 +487,8 @@ def math_spans(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of every ``$…$`` span (end exclusive) that clearly is TeX math.
 
     A span qualifies when its content is non-empty, has no ``$``, contains one of
-    ``\\ ^ _ {`` or is a bare variable or small expression (``$k$``, ``$O(n)$``), has balanced braces, contains no ``% # &`` (they break inside
+    ``\\ ^ _ {`` or is a bare variable or small expression (``$k$``, ``$O(n)$``),
+    has balanced braces, contains no ``% # &`` (they break inside
     math) and no non-ASCII character, and does not end with ``\\ ^ _``.  The
     opening ``$`` must not be escaped.  Spans are found left to right; a ``$``
     that does not open a qualifying span is plain text.
@@ -606,6 +660,8 @@ def _char_out(ch: str, ascii_: bool) -> str | None:
     """How one non-ASCII character is written (None: keep it as UTF-8)."""
     if not ascii_ and ch in PDFLATEX_SAFE:
         return None
+    if ch == NBSP:
+        return "~"
     if ch in _ASCII_MACROS and (ascii_ or ch not in PDFLATEX_SAFE):
         return _ASCII_MACROS[ch]
     macro = _letter_macro(ch)
@@ -757,7 +813,8 @@ def _fix_combining(text: str, ascii_: bool) -> str:
     return _COMBINING_RUN.sub(repl, text)
 
 
-_LATEX_STRAY = re.compile(r"\\(?:url|href)\s*\{|\\[A-Za-z]+|\\.|[&%#_$^]", re.DOTALL)
+_LATEX_STRAY = re.compile(r"\\[A-Za-z]+\*?|\\.|[&%#_$^]", re.DOTALL)
+_VERBATIM_ARGS = frozenset({"url", "href", "path", "verb", "verb*", "nolinkurl"})
 
 
 def _encode_latex_text(text: str, ascii_: bool) -> str:
@@ -782,13 +839,11 @@ def _encode_latex_text(text: str, ascii_: bool) -> str:
             continue
         out.append(text[pos:m.start()])
         tok = m.group(0)
-        if tok.startswith("\\url") or tok.startswith("\\href"):
-            brace = m.end() - 1
-            close = _match_brace(text, brace)
-            end = n if close < 0 else close + 1
+        end = verbatim_end(text, m.end(), tok[1:].rstrip("*")) if tok[1:] in _VERBATIM_ARGS else -1
+        if end > 0:
             out.append(text[m.start():end])
             pos = end
-            # a url argument may have swallowed a math span start: skip spans inside it
+            # a verbatim argument may have swallowed a math span start: skip spans inside it
             while nxt is not None and nxt[0] < pos:
                 nxt = next(span_iter, None)
             continue
@@ -833,13 +888,8 @@ def escape_strays(latex: str) -> str:
             break
         out.append(latex[pos:m.start()])
         tok = m.group(0)
-        if tok.startswith(("\\url", "\\href")):
-            close = _match_brace(latex, m.end() - 1)
-            end = n if close < 0 else close + 1
-            if tok.startswith("\\href") and end < n and latex[end] == "{":
-                out.append(latex[m.start():end])
-                pos = end  # the link text is text: keep scanning it
-                continue
+        end = verbatim_end(latex, m.end(), tok[1:].rstrip("*")) if tok[1:] in _VERBATIM_ARGS else -1
+        if end > 0:  # \\url{…}, \\path|…|, \\verb+…+, \\href's URL: verbatim, the link text is scanned
             out.append(latex[m.start():end])
             pos = end
             continue
@@ -860,7 +910,7 @@ def escape_strays(latex: str) -> str:
     return "".join(out)
 
 
-_STRAY_SCAN = re.compile(r"\\(?:url|href)\s*\{|\\[A-Za-z]+|\\.|[%&#_$^]", re.DOTALL)
+_STRAY_SCAN = re.compile(r"\\[A-Za-z]+\*?|\\.|[%&#_$^]", re.DOTALL)
 
 
 def encode(text: str, *, ascii: bool = False) -> str:  # noqa: A002 (the CLI's name for it)
@@ -913,6 +963,14 @@ def to_ascii(latex: str) -> str:
                 out.append(latex[k:end + 1])
                 k = end + 1
                 continue
+        if c == "\\":
+            m = _CONTROL_WORD.match(latex, k + 1)
+            if m is not None and m.group(0) in _VERBATIM_ARGS:
+                end = verbatim_end(latex, m.end(), m.group(0))
+                if end > 0:  # a URL or path is copied as it is (a character there is not text)
+                    out.append(latex[k:end])
+                    k = end
+                    continue
         if c.isascii():
             out.append(c)
         elif c == NBSP:

@@ -157,13 +157,13 @@ def read_path(path: str, fmt: str | None = None, *, strict: bool = False) -> Doc
             with open(path, "rb") as fh:
                 data = fh.read()
         except FileNotFoundError:
-            raise InputError(f"no such file: {path}", SourceLocation(path)) from None
+            raise InputError("no such file", SourceLocation(path)) from None
         except IsADirectoryError:
-            raise InputError(f"is a directory, not an input file: {path}", SourceLocation(path)) from None
+            raise InputError("is a directory, not an input file", SourceLocation(path)) from None
         except PermissionError:
-            raise InputError(f"permission denied: {path}", SourceLocation(path)) from None
+            raise InputError("permission denied", SourceLocation(path)) from None
         except OSError as exc:
-            raise InputError(f"cannot read {path}: {exc.strerror or exc}", SourceLocation(path)) from None
+            raise InputError(f"cannot read it: {exc.strerror or exc}", SourceLocation(path)) from None
     text, problems = decode_bytes(data, origin)
     if problems and strict:
         raise InputError(problems[0].message, problems[0].location)

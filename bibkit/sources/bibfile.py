@@ -1,10 +1,10 @@
 """Read ``.bib`` files (BibTeX and BibLaTeX) into the model, keeping enough to write them back exactly.
 
-The text is split into blocks by :mod:`bibkit.sources.bibscan`, a fast splitter
-that returns exactly what bibtexparser v2's does for well-formed text, or, for any
-file that is not plainly well formed, by ``bibtexparser.parse_string`` itself (no
-middleware: we want the raw value expressions), whose error recovery then applies.
-This module then
+The text is split into blocks by :mod:`bibkit.sources.bibscan`, which follows
+BibTeX's own grammar and recovers block by block: only a block BibTeX cannot read
+goes to the slow, lenient path — ``bibtexparser.parse_string`` on that block alone
+(no middleware: we want the raw value expressions) plus the repairs below — and is
+kept byte for byte when that reading is not plausible.  This module then
 
 * resolves ``@string`` macros and ``#`` concatenations (macro names are
   case-insensitive; ``jan``…``dec`` are predefined) for the model's values,
@@ -22,14 +22,15 @@ This module then
 * keeps ``@string``, ``@preamble``, ``@comment`` and the text between entries
   as :class:`RawBlock` s, in order.
 
-Malformed input never sinks the file: a block bibtexparser could not parse, a
-duplicate field, a missing comma between fields, text that looks like the
-remains of an entry with one ``}`` too many — each becomes a :class:`Problem`
-naming file, line and key, and the text of a bad block is kept as a ``text``
-block so writing the file back does not delete it.  ``strict=True`` raises
+Malformed input never sinks the file: a block BibTeX cannot read, a duplicate
+field, a missing comma between fields, text that looks like the remains of an
+entry with one ``}`` too many, a NUL byte — each becomes a :class:`Problem`
+naming file, line and key, and the text of a block nothing could read is kept as
+a ``text`` block (with ``raw`` set) so writing the file back changes nothing.  ``strict=True`` raises
 :class:`~bibkit.errors.InputError` for the first malformed entry instead.
-Duplicate keys are not malformed: both entries are kept, the later one gets a
-``duplicate-key`` problem (key assignment then suffixes it).  Keys are kept as
+Duplicate keys are not malformed: both entries are read, the later one gets a
+``duplicate-key`` problem (later stages merge it, when it is the same work, or
+give it a suffixed key, and say which).  Keys are kept as
 written, non-ASCII ones included (bibtex, biber and LaTeX's UTF-8 input handle
 ``Müller2018``; the tests compile one).
 
@@ -60,10 +61,12 @@ from ..bibnames import parse_bibtex_names
 from ..bibsyntax import BRACED_KEY as _BRACED
 from ..bibsyntax import (  # noqa: F401
     MONTH_MACROS,
+    MONTH_NAMES,
     VERBATIM_FIELDS,
     github_value,
     group_value,
     is_verbatim_field,
+    month_number,
     parse_expression,
     raw_value,
 )
@@ -83,7 +86,7 @@ from ..model import (
     SourceLocation,
 )
 from ..normalize.latex import decode
-from .bibscan import ScanBlock, ScanError, iter_blocks
+from .bibscan import ScanBlock, iter_blocks
 
 __all__ = ["read", "group_value", "raw_value", "github_value", "VERBATIM_FIELDS", "MONTH_MACROS",
            "is_verbatim_field", "parse_expression"]
@@ -92,11 +95,7 @@ __all__ = ["read", "group_value", "raw_value", "github_value", "VERBATIM_FIELDS"
 logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
 logging.getLogger("bibtexparser").propagate = False
 
-_MONTH_NAMES = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12, "sept": 9,
-}
-_MONTH_FULL = {v: k.capitalize() for k, v in _MONTH_NAMES.items() if k != "sept"}
+_MONTH_FULL = {v: k.capitalize() for k, v in MONTH_NAMES.items() if k != "sept"}
 
 _NAME_FIELDS = frozenset({"author", "editor"})
 #: fields that map one-to-one to an Entry attribute
@@ -174,8 +173,9 @@ class _Reader:
                 if value is None and self.later is not None and name in self.later:
                     value = self.later[name]
                     p = Problem("macro-used-before-definition", f"@string macro {text!r} is used before its "
-                                "definition (BibTeX reads definitions in order); the definition is used, and "
-                                "the output defines it first", "info", self.loc(line0), key or None)
+                                "definition: BibTeX and biber read definitions in order and find it undefined "
+                                "here (move the @string up; --to bibtex/biblatex does); bibkit uses the "
+                                "definition for its own values", "info", self.loc(line0), key or None)
                     (entry.problems if entry is not None else self.doc.problems).append(p)
                 if value is None:
                     self.undefined.add(name)
@@ -195,12 +195,7 @@ class _Reader:
     # -- blocks -------------------------------------------------------------------------
 
     def run(self) -> Document:
-        try:
-            doc = self.consume(iter_blocks(self.text))
-        except ScanError:
-            # not plainly well formed: start again with bibtexparser's splitter and its error recovery
-            self.__init__(self.text, self.origin, self.strict, self.later)  # type: ignore[misc]
-            doc = self.consume(_from_bibtexparser(self.text))
+        doc = self.consume(iter_blocks(self.text))
         if self.later is None and self.undefined & self.macros.keys():
             # macros used before their @string: read again knowing every definition
             return _Reader(self.text, self.origin, self.strict, dict(self.macros)).run()
@@ -214,7 +209,14 @@ class _Reader:
                 prev_entry = self.add_entry(block.text, block.key, block.fields, line0)
                 if block.note:
                     self.malformed(block.note, line0, prev_entry.key, entry=prev_entry, code="repaired-entry")
+                for code, message, wline in block.warnings:
+                    prev_entry.problems.append(Problem(code, message, "warning", self.loc(wline), prev_entry.key))
                 continue
+            if kind == "broken":
+                prev_entry = self.add_broken(block)
+                continue
+            for code, message, wline in block.warnings:
+                self.doc.problems.append(Problem(code, message, "warning", self.loc(wline), None))
             if kind == "text":
                 text = block.text
                 if prev_entry is not None and _LEFTOVER.match(text):
@@ -224,24 +226,57 @@ class _Reader:
                         line0, prev_entry.key, code="stray-text")
                 self.doc.blocks.append(RawBlock("text", text, origin=self.loc(line0)))
             elif kind == "comment":
-                self.doc.blocks.append(RawBlock("comment", block.text, origin=self.loc(line0)))
+                self.doc.blocks.append(RawBlock("comment", block.text.strip(), origin=self.loc(line0),
+                                                raw=block.raw or None))
             elif kind == "preamble":
-                self.doc.blocks.append(RawBlock("preamble", block.text.strip(), origin=self.loc(line0)))
+                self.doc.blocks.append(RawBlock("preamble", block.text.strip(), origin=self.loc(line0),
+                                                raw=block.raw or None))
             elif kind == "string":
-                self.add_string(block.key, block.text, line0)
-            else:  # "failed"
+                self.add_string(block.key, block.text, line0, block.raw or None)
+            else:  # "failed": the lenient path could not read it either
                 self.add_failed(block.text, block.key, line0)
             prev_entry = None
         return self.doc
 
+    def add_broken(self, block: ScanBlock) -> Entry | None:
+        """A block BibTeX cannot read: read it the lenient way (bibtexparser + repairs), or keep its
+        text unchanged.  Returns the entry read from it, if any."""
+        slow = _lenient_blocks(block.raw, block.line)
+        if slow is None:
+            self.add_failed(block.raw, block.key, block.line)
+            return None
+        entry: Entry | None = None
+        for b in slow:
+            if b.kind == "entry":
+                entry = self.add_entry(b.text, b.key, b.fields, b.line)
+                if b.note:
+                    self.malformed(b.note, b.line, entry.key, entry=entry, code="repaired-entry")
+                elif not any(p.severity == "error" for p in entry.problems):
+                    self.malformed(f"BibTeX cannot read this entry ({block.key}); it was read the lenient "
+                                   "way — check it", b.line, entry.key, entry=entry)
+            elif b.kind == "string":
+                self.add_string(b.key, b.text, b.line, None)
+                self.malformed(f"BibTeX cannot read this @string ({block.key}); it was read the lenient "
+                               "way — check it", b.line, b.key, code="malformed-string")
+            elif b.kind == "preamble":
+                self.doc.blocks.append(RawBlock("preamble", b.text.strip(), origin=self.loc(b.line)))
+                self.malformed(f"BibTeX cannot read this @preamble ({block.key}); it was read the lenient "
+                               "way — check it", b.line, None)
+            elif b.kind == "comment":
+                self.doc.blocks.append(RawBlock("comment", b.text, origin=self.loc(b.line)))
+            else:
+                self.doc.blocks.append(RawBlock("text", b.text, origin=self.loc(b.line)))
+        return entry
+
     def add_failed(self, raw: str, reason: str, line0: int | None) -> None:
         head = _ENTRY_HEAD.match(raw)
         key = head.group(2) if head and head.group(2) else None
-        self.malformed(f"could not parse this block ({reason}); its text is kept unchanged between the "
-                       "entries of the output, fix it by hand", line0, key)
-        self.doc.blocks.append(RawBlock("text", raw, origin=self.loc(line0)))
+        self.malformed(f"could not read this block ({reason}); its text is kept unchanged, fix it by hand",
+                       line0, key)
+        # raw marks it as a block kept as it was (the writer keeps free text from running into it)
+        self.doc.blocks.append(RawBlock("text", raw, origin=self.loc(line0), raw=raw))
 
-    def add_string(self, name: str, raw: str, line0: int | None) -> None:
+    def add_string(self, name: str, raw: str, line0: int | None, written: str | None = None) -> None:
         raw = raw.strip()
         name = name.strip()
         parts, leftover = parse_expression(raw)
@@ -249,7 +284,7 @@ class _Reader:
             self.malformed(f"@string {name!r}: cannot parse the value after {leftover[:30]!r}",
                            line0, None, code="malformed-string")
         self.macros[name.lower()] = self.resolve(parts, line0, None, None)
-        self.doc.blocks.append(RawBlock("string", raw, name=name, origin=self.loc(line0)))
+        self.doc.blocks.append(RawBlock("string", raw, name=name, origin=self.loc(line0), raw=written))
 
     # -- entries ------------------------------------------------------------------------
 
@@ -267,7 +302,7 @@ class _Reader:
             folded = key.casefold()
             if folded in self.keys_seen:
                 entry.problem("duplicate-key", f"duplicate key {key!r} (first used on line "
-                              f"{self.keys_seen[folded] + 1}); both entries are kept")
+                              f"{self.keys_seen[folded] + 1})")
             else:
                 self.keys_seen[folded] = line0 if line0 is not None else 0
 
@@ -342,7 +377,6 @@ class _Reader:
         self.prov = prov
         provenance = entry.provenance
         extra = entry.extra
-        ids = entry.ids
 
         def text(name: str) -> str:
             return decode(values[name][0])
@@ -354,7 +388,7 @@ class _Reader:
             return value.strip()
 
         date_fields = []
-        for lname, _written, _raw, fline in fields:
+        for lname, _written, _raw, _fline in fields:
             if lname in _SIMPLE_ATTRS:
                 attr = _SIMPLE_ATTRS[lname]
                 setattr(entry, attr, text(lname))
@@ -381,8 +415,12 @@ class _Reader:
             provenance["journal"] = prov
         self._date(entry, date_fields, groups, fields)
         self._identifiers(entry, groups)
+        self._tags_and_links(entry, groups, prov)
+        self._snapshot(entry, fields, origin, groups)
 
-        # tags
+    def _tags_and_links(self, entry: Entry, groups: dict[str, str], prov: Provenance) -> None:
+        """``keywords`` become tags, ``github`` and URL-looking ``url``/``howpublished`` become links."""
+        extra, provenance = entry.extra, entry.provenance
         for kw in ("keywords", "keyword"):
             if kw in extra and groups.get(kw) == "extra:" + kw and not entry.tags:
                 entry.tags = _split_keywords(extra.pop(kw))
@@ -407,11 +445,13 @@ class _Reader:
                     link.evidence = f"bib {name} field"
                     entry.add_link(link)
 
-        # snapshots for the writer: every group that has fields, and the groups the reader derived
-        # without a field of their own (an arXiv id from the journal, a PMID from the note); a group
-        # missing here was empty at read time
-        # a field written "{text}" whose model value is that very text (nearly every title and
-        # abstract) keeps only the text: its raw expression is rebuilt by raw_value()
+    def _snapshot(self, entry: Entry, fields: list[tuple[str, str, str, int | None]], origin: BibOrigin,
+                  groups: dict[str, str]) -> None:
+        """Snapshots for the writer: every group that has fields, and the groups the reader derived
+        without a field of their own (an arXiv id from the journal, a PMID from the note); a group
+        missing here was empty at read time.  A field written "{text}" whose model value is that very
+        text (nearly every title and abstract) keeps only the text: :func:`raw_value` rebuilds it."""
+        values, ids = self.values, entry.ids
         braced = []
         fields_memo = origin.fields
         for lname, _written, _raw, _fline in fields:
@@ -514,7 +554,28 @@ class _Reader:
                 entry.provenance["ids.doi"] = prov
             else:
                 entry.problem("bad-doi", f"doi {extra['doi']!r} does not look like a DOI; kept as a field")
-        # arXiv
+        self._arxiv(entry, groups)
+        if ids.arxiv is not None:
+            entry.provenance["ids.arxiv"] = prov
+        for name in ("primaryclass", "eprintclass"):
+            if name in extra and entry.primary_class is None and (ids.arxiv or name == "primaryclass"):
+                entry.primary_class = extra.pop(name).strip()
+                groups[name] = "primary_class"
+        # ISBN, ISSN, PMID
+        for name, attr in (("isbn", "isbn"), ("issn", "issn"), ("pmid", "pmid")):
+            if name in extra and getattr(ids, attr) is None:
+                setattr(ids, attr, extra.pop(name).strip())
+                groups[name] = "ids." + attr
+                entry.provenance["ids." + attr] = prov
+        if ids.pmid is None and entry.note:
+            m = _PMID_NOTE.match(entry.note)
+            if m:
+                ids.pmid = m.group(1)
+
+    def _arxiv(self, entry: Entry, groups: dict[str, str]) -> None:
+        """The arXiv id: from ``eprint`` (+ ``archivePrefix``/``eprinttype``), an ``arxiv`` field, or
+        the forms Google Scholar, DBLP, URLs and DOIs give it (a PubMed ``eprint`` is a PMID)."""
+        extra, ids = entry.extra, entry.ids
         prefix = (extra.get("archiveprefix") or extra.get("eprinttype") or "").strip().lower()
         eprint = extra.get("eprint")
         if eprint and prefix in ("arxiv", ""):
@@ -557,22 +618,6 @@ class _Reader:
                 found = normalize_arxiv_id(ids.doi)
             if found:
                 ids.arxiv, ids.arxiv_version = found
-        if ids.arxiv is not None:
-            entry.provenance["ids.arxiv"] = prov
-        for name in ("primaryclass", "eprintclass"):
-            if name in extra and entry.primary_class is None and (ids.arxiv or name == "primaryclass"):
-                entry.primary_class = extra.pop(name).strip()
-                groups[name] = "primary_class"
-        # ISBN, ISSN, PMID
-        for name, attr in (("isbn", "isbn"), ("issn", "issn"), ("pmid", "pmid")):
-            if name in extra and getattr(ids, attr) is None:
-                setattr(ids, attr, extra.pop(name).strip())
-                groups[name] = "ids." + attr
-                entry.provenance["ids." + attr] = prov
-        if ids.pmid is None and entry.note:
-            m = _PMID_NOTE.match(entry.note)
-            if m:
-                ids.pmid = m.group(1)
 
 
 def _from_bibtexparser(text: str) -> list[ScanBlock]:
@@ -606,6 +651,58 @@ def _from_bibtexparser(text: str) -> list[ScanBlock]:
         else:  # pragma: no cover - bibtexparser has no other block types
             out.append(ScanBlock("text", line0, getattr(block, "raw", "") or ""))
     return out
+
+
+def _plausible_fields(fields: list[tuple[str, str, int, list[tuple[str, str]] | None]]) -> bool:
+    """A lenient reading worth taking: every value parses (up to a missing comma the reader splits off)
+    and no field name repeats — otherwise the lenient parser has cut the text in the wrong places and
+    the block is better kept as it is."""
+    seen: set[str] = set()
+    pending = [(n, v) for n, v, _line, _parts in fields]
+    while pending:
+        name, raw = pending.pop()
+        if "%" in name:
+            kinds = [ln.strip().startswith("%") for ln in name.split("\n") if ln.strip()]
+            if False in kinds and True in kinds[kinds.index(False):]:
+                return False  # a name, then comment lines: text that is not a field at all
+            name = _split_comment_lines(name, raw)[0]
+            if not name:
+                continue
+        lname = name.strip().lower()
+        if lname in seen or not lname:
+            return False
+        seen.add(lname)
+        leftover = parse_expression(raw.strip())[1]
+        if leftover:
+            m = _MISSING_COMMA.match(leftover)
+            if m is None:
+                return False
+            pending.append((m.group(1), m.group(2).strip().rstrip(",").strip()))
+    return True
+
+
+def _lenient_blocks(raw: str, line0: int) -> list[ScanBlock] | None:
+    """One broken block read the lenient way, lines counted from ``line0``: exactly one entry,
+    @string or @preamble (with any text around it), or ``None`` when it cannot be read so."""
+    try:
+        blocks = _from_bibtexparser(raw)
+    except Exception:  # noqa: BLE001 - a third-party parser on hostile text: keep the block as it is
+        return None
+    if any(b.kind == "failed" for b in blocks):
+        return None
+    if sum(1 for b in blocks if b.kind in ("entry", "string", "preamble")) != 1:
+        return None
+    for b in blocks:
+        if b.kind in ("text", "comment") and "@" in b.text:
+            return None  # text around it that BibTeX would read differently once the entry is rewritten
+        if b.kind == "entry" and not _plausible_fields(b.fields):
+            return None
+        if b.kind in ("string", "preamble") and parse_expression(b.text.strip())[1]:
+            return None  # a value that does not parse: the block is better kept as it is
+    for b in blocks:
+        b.line += line0
+        b.fields = [(n, v, line + line0, parts) for n, v, line, parts in b.fields]
+    return blocks
 
 
 _ENTRY_DELIM = re.compile(r"^@\s*[A-Za-z_][\w-]*\s*([{(])")
@@ -659,11 +756,12 @@ def _repair_entry(raw: str, line0: int, reason: str) -> ScanBlock | None:
     for k, line in enumerate(lines):
         if depth <= target or k == 0:
             continue
-        if _FIELD_OPEN.match(line) and _FIELD_CLOSE.search(line):
+        close_at = _FIELD_CLOSE.search(line)
+        if _FIELD_OPEN.match(line) and close_at is not None:
             value = line[line.index("=") + 1:]
             extra = _brace_delta(value)
             if 0 < extra <= depth - target:
-                end = _FIELD_CLOSE.search(line).start()
+                end = close_at.start()
                 lines[k] = line[:end] + "}" * extra + line[end:]
                 depth -= extra
                 name = line.split("=", 1)[0].strip()
@@ -735,19 +833,7 @@ def _unwrap(block: bp.Block) -> bp.Block:
 
 
 def _month_number(value: str, parts: list[tuple[str, str]], macros: dict[str, str]) -> int | None:
-    if len(parts) == 1 and parts[0][0] == "macro":
-        name = parts[0][1].lower()
-        if name in MONTH_MACROS and name not in macros:
-            return MONTH_MACROS[name]
-    text = decode(value).strip().rstrip(".").lower()
-    if text.isdigit():
-        n = int(text)
-        return n if 1 <= n <= 12 else None
-    if text in _MONTH_NAMES:
-        return _MONTH_NAMES[text]
-    if len(text) >= 3 and text[:3] in MONTH_MACROS and _MONTH_FULL[MONTH_MACROS[text[:3]]].lower().startswith(text):
-        return MONTH_MACROS[text[:3]]
-    return None
+    return month_number(value, parts, macros)  # the rule lives in bibsyntax (tidy --months uses it too)
 
 
 _KEYWORD_SPLIT = re.compile(r"\s*[,;]\s*")
@@ -790,4 +876,15 @@ def read(text: str, origin: str, *, strict: bool = False) -> Document:
         text = text[1:]
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _Reader(text, origin, strict).run()
+    nul: Problem | None = None
+    if "\x00" in text:
+        # a NUL byte is never text (a truncated download, a binary pasted in): dropped, never written out
+        first = text.count("\n", 0, text.index("\x00")) + 1
+        count = text.count("\x00")
+        text = text.replace("\x00", "")
+        nul = Problem("nul-bytes", f"{count} NUL byte(s) removed from the input (the first on line {first}); "
+                      "they are not written to the output", "warning", SourceLocation(origin, first))
+    doc = _Reader(text, origin, strict).run()
+    if nul is not None:
+        doc.problems.insert(0, nul)
+    return doc

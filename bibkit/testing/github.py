@@ -186,8 +186,10 @@ class GitHubDouble(LocalServer):
         graphql_limit: int = 5000,
         reset_in: float = 3600,
         primary_status: int = 403,
+        host: str = "127.0.0.1",
+        port: int = 0,
     ):
-        super().__init__()
+        super().__init__(host, port)
         self.token = token
         self.limits = {"anon": anon_limit, "token": token_limit}
         self.graphql_limit = graphql_limit

@@ -16,12 +16,17 @@ __all__ = ["write", "FORMATS"]
 FORMATS = ("bibtex", "biblatex", "csl-json")
 
 
-def write(doc: Document, to: str = "bibtex", *, ascii: bool = False, code_note: bool = False) -> str:  # noqa: A002
-    """Render ``doc`` as ``to`` (``"bibtex"``, ``"biblatex"`` or ``"csl-json"``).
+def write(doc: Document, to: str | None = "bibtex", *, ascii: bool = False, code_note: bool = False) -> str:  # noqa: A002
+    """Render ``doc`` as ``to`` (``"bibtex"``, ``"biblatex"`` or ``"csl-json"``); ``None`` writes
+    ``.bib`` entries as they were read and new ones as BibTeX (see :mod:`bibkit.writers.bibtex`).
 
     ``ascii`` (BibTeX dialects only) writes non-ASCII characters as LaTeX macros;
     ``code_note`` adds ``Code: \\url{…}`` for entries with a primary GitHub repository.
     """
+    if to is None:
+        from .bibtex import write as write_bib
+
+        return write_bib(doc, dialect=None, ascii=ascii, code_note=code_note)
     fmt = to.lower().replace("_", "-")
     if fmt in ("bibtex", "biblatex"):
         from .bibtex import write as write_bib  # lazy, for start-up time: a BibTeX run never loads the JSON writer

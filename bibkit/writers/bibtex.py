@@ -31,11 +31,29 @@ Entries read from a ``.bib`` file (with a :class:`~bibkit.model.BibOrigin`) are
 written field by field: a field whose model value is unchanged since reading
 is copied verbatim (its raw expression, macros and ``#`` included, its name as
 written); a changed one is re-encoded from the model in the same place; new
-fields are appended in the order above.  So ``.bib`` → ``.bib`` is exact up to
-layout.  Exceptions, so that classic BibTeX understands the result: with
-``dialect="bibtex"`` BibLaTeX-only fields (``date``, ``journaltitle``,
-``eprinttype``, ``eprintclass``) and entry types (``@online``…) are rewritten;
-with ``ascii=True`` non-ASCII characters of copied values become macros.
+fields are appended in the order above.
+
+Three modes (``dialect``):
+
+* ``None`` — *as written* (what ``bibkit convert`` does without ``--to``): an entry read
+  from a ``.bib`` keeps its type, field names, raw values, macros (defined or not),
+  comments, ``@preamble``, ``@string`` order and the text between entries byte for byte;
+  fields bibkit changed or added are written in the entry's own dialect (BibLaTeX when it
+  already uses ``date``/``journaltitle``/…, else BibTeX).  New entries are written as BibTeX.
+* ``"bibtex"`` — for classic BibTeX (``--to bibtex``): BibLaTeX types and fields are
+  converted where classic BibTeX has an equivalent (:data:`TO_BIBTEX_TYPES`,
+  ``journaltitle`` → ``journal`` with the raw value kept…), and every conversion that is not
+  exact is reported on the entry (a date range kept as ``year = {2001--2003}`` *and* the
+  ``date`` field, ``@periodical`` kept as written); ``xdata`` is inlined.
+* ``"biblatex"`` — for biber (``--to biblatex``).
+
+In both target modes the writer also makes copied values safe for TeX: stray ``% & # _ ^ $``
+in typeset fields are escaped (never inside ``\\url``, ``\\path``, ``\\verb``, ``\\href``'s
+first argument), free text between entries becomes ``%`` lines (biber warns about "junk"),
+an ``@string`` used before its definition moves up (not when definitions depend on each other
+in a cycle), and an author-less entry of a standard type gets a ``key`` field for sorting.
+With ``ascii=True`` non-ASCII characters become LaTeX macros; one that has no macro pdflatex
+accepts without extra packages is kept and reported, naming the entry, field and character.
 
 Extras: ``github = {owner/name}`` from :attr:`Entry.code_repo` (ignored by
 styles); with ``code_note=True`` a ``note`` gets ``Code: \\url{https://github.com/owner/name}``
@@ -59,9 +77,10 @@ from ..bibsyntax import (
     parse_expression,
     raw_value,
 )
-from ..model import Document, Entry, Problem, RawBlock
+from ..model import BibOrigin, Document, Entry, Problem, RawBlock
 from ..normalize.casing import protect
 from ..normalize.latex import encode, escape_strays, to_ascii, unencodable
+from .biblatex_forms import to_biblatex
 
 __all__ = ["write", "format_entry", "output_type", "DIALECTS"]
 
@@ -74,20 +93,35 @@ BIBTEX_TYPES = frozenset(
     "article book booklet conference inbook incollection inproceedings manual mastersthesis misc "
     "phdthesis proceedings techreport unpublished".split()
 )
-_BIBTEX_ALIASES = {
+#: entry types biblatex defines (its own and the BibTeX ones it maps), for "is this a standard type?"
+BIBLATEX_TYPES = BIBTEX_TYPES | frozenset(
+    "mvbook bookinbook suppbook collection mvcollection suppcollection dataset online patent periodical "
+    "suppperiodical mvproceedings reference mvreference inreference report set software thesis xdata "
+    "electronic www artwork audio bibnote commentary image jurisdiction legislation legal letter movie music "
+    "performance review standard video".split()
+)
+#: ``--to bibtex``: BibLaTeX types and their classic BibTeX equivalent (each use is reported on the entry).
+#: ``@periodical`` is deliberately absent: neither ``@book`` (styles then warn about a missing publisher and
+#: author) nor ``@misc`` keeps what it is; it is kept as written and reported.  ``@thesis`` is decided by
+#: its ``type`` field (see :func:`_bibtex_type`).
+TO_BIBTEX_TYPES = {
     "online": "misc", "electronic": "misc", "www": "misc", "software": "misc", "dataset": "misc",
-    "preprint": "misc", "report": "techreport", "thesis": "phdthesis", "mvbook": "book",
-    "collection": "book", "mvcollection": "book", "reference": "book", "mvreference": "book",
-    "bookinbook": "inbook", "inreference": "incollection", "suppbook": "inbook",
-    "suppcollection": "incollection", "mvproceedings": "proceedings", "periodical": "book",
+    "preprint": "misc", "report": "techreport", "mvbook": "book", "collection": "book", "mvcollection": "book",
+    "reference": "book", "mvreference": "book", "bookinbook": "inbook", "suppbook": "inbook",
+    "inreference": "incollection", "suppcollection": "incollection", "mvproceedings": "proceedings",
 }
 _BIBLATEX_ALIASES = {"electronic": "online", "www": "online", "preprint": "online"}
-#: fields classic BibTeX styles do not know; rewritten from the model in the bibtex dialect
-_BIBLATEX_ONLY_FIELDS = frozenset({"date", "journaltitle", "eprinttype", "eprintclass"})
-#: BibLaTeX field names with a classic BibTeX equivalent (used when an extra field is re-encoded)
-_BIBTEX_RENAMES = {"location": "address"}
+#: fields classic BibTeX styles do not know, renamed (raw value kept) with ``--to bibtex`` when the
+#: BibTeX name is not taken already; ``date`` is converted (see :func:`_bibtex_date`)
+_TO_BIBTEX_FIELDS = {"journaltitle": "journal", "location": "address", "eprinttype": "archivePrefix",
+                     "eprintclass": "primaryClass"}
+#: fields that mark an entry as written for biber (its own dialect for fields bibkit adds in "as written" mode)
+_BIBLATEX_MARKS = frozenset({"date", "journaltitle", "eprinttype", "eprintclass", "location", "urldate",
+                             "eventdate", "origdate", "xdata", "related"})
 _BIBER_MONTH = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|\d{1,2}|\{\d{1,2}\}|\"\d{1,2}\")$",
                           re.IGNORECASE)
+_ISO_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+_YEAR_RANGE = re.compile(r"^(\d{4})(?:-\d{2}(?:-\d{2})?)?/(?:(\d{4})(?:-\d{2}(?:-\d{2})?)?)?$")
 #: an accent on a dotless i (``{\'\i}``): biber decodes it to "ı" + a combining accent, which pdflatex
 #: rejects; ``{\'{i}}`` means the same to TeX and decodes to "í"
 _DOTLESS_I = re.compile(r"(\\[`'^\"~=.uvHcrk])\s*(?:\{\\i\}|\\i(?![A-Za-z])\s?)")
@@ -111,45 +145,122 @@ def _is_arxiv_preprint(entry: Entry) -> bool:
         and entry.entry_type in _ARXIVISH_TYPES
 
 
-def output_type(entry: Entry, dialect: str) -> str:
-    """The entry type written for ``entry`` in ``dialect`` (lower case)."""
+def output_type(entry: Entry, dialect: str | None) -> str:
+    """The entry type written for a new ``entry`` in ``dialect`` (lower case; ``None`` is BibTeX)."""
     t = (entry.entry_type or "misc").lower()
-    if dialect == "bibtex":
+    if dialect != "biblatex":
         if _is_arxiv_preprint(entry):
             return "misc"
-        t = _BIBTEX_ALIASES.get(t, t)
+        t = TO_BIBTEX_TYPES.get(t, t)
+        if t == "thesis":
+            return "phdthesis"
         return t if t in BIBTEX_TYPES else "misc"
     if _is_arxiv_preprint(entry):
         return "online"
     return _BIBLATEX_ALIASES.get(t, t)
 
 
-def _type_ok(written: str, dialect: str) -> bool:
+_THESIS_KINDS = {"phdthesis": "phdthesis", "phd": "phdthesis", "mathesis": "mastersthesis",
+                 "mastersthesis": "mastersthesis", "masters": "mastersthesis"}
+
+
+#: what the standard styles (plain.bst) require of each type: one name of each tuple (else they warn)
+_REQUIRED = {
+    "book": (("author", "editor"), ("title",), ("publisher",), ("year",)),
+    "inbook": (("author", "editor"), ("title",), ("chapter", "pages"), ("publisher",), ("year",)),
+    "incollection": (("author",), ("title",), ("booktitle",), ("publisher",), ("year",)),
+    "proceedings": (("title",), ("year",)),
+    "techreport": (("author",), ("title",), ("institution",), ("year",)),
+    "phdthesis": (("author",), ("title",), ("school",), ("year",)),
+    "mastersthesis": (("author",), ("title",), ("school",), ("year",)),
+    "misc": (),
+}
+
+
+def _bibtex_type(entry: Entry, written: str, ctx: "_Ctx") -> str:
+    """The type an entry read from a ``.bib`` gets with ``--to bibtex`` (conversions reported).
+
+    A BibLaTeX type is mapped (:data:`TO_BIBTEX_TYPES`, ``@thesis`` by its ``type`` field) only when
+    the entry has what the standard styles require of the target type; otherwise it is kept as
+    written (styles then treat it as ``@misc``, with one warning instead of several) and reported.
+    """
     t = written.lower()
-    if dialect == "bibtex":
-        return t in BIBTEX_TYPES
-    return True  # biber knows BibTeX's types and the old aliases (@electronic, @www) as they are
+    if t in BIBTEX_TYPES:
+        return written
+    if t == "xdata" or t == "set":
+        return written
+    drop: set[str] = set()
+    renames: dict[str, str] = {}
+    if t == "thesis":
+        kind = (entry.extra.get("type") or "").strip().lower().replace(" ", "")
+        target: str | None = _THESIS_KINDS.get(kind)
+        if target is not None:
+            drop.add("type")  # BibTeX's own label for the kind ("PhD thesis") replaces the key
+        else:
+            target = "phdthesis"  # styles print a non-empty type field in place of "PhD thesis"
+        if entry.bib is not None and "institution" in entry.bib.fields and "school" not in entry.bib.fields:
+            renames["institution"] = "school"  # BibLaTeX's thesis field for BibTeX's school
+    else:
+        target = TO_BIBTEX_TYPES.get(t)
+    if target is None:
+        ctx.note("nonstandard-type", f"@{written} is not a type of the standard BibTeX styles; kept as written "
+                 "(styles that do not define it treat it as @misc and warn)")
+        return written
+    missing = [names[0] for names in _REQUIRED.get(target, ()) if not any(_has_field(entry, n, renames) for n in names)]
+    if missing:
+        ctx.note("nonstandard-type", f"@{written} kept as written: as @{target} it would lack {', '.join(missing)} "
+                 "(classic BibTeX styles treat it as @misc)")
+        return written
+    ctx.drop |= drop
+    ctx.type_renames = renames
+    ctx.note("converted-type", f"@{written} written as @{target} for classic BibTeX")
+    return target
+
+
+def _has_field(entry: Entry, name: str, renames: dict[str, str]) -> bool:
+    origin = entry.bib
+    names = set(origin.fields) if origin is not None else set()
+    names |= {renames[n] for n in renames if n in names}
+    names |= {_TO_BIBTEX_FIELDS[n].lower() for n in names if n in _TO_BIBTEX_FIELDS}
+    if name == "year":
+        return "year" in names or "date" in names or bool(entry.date)
+    if name in ("author", "editor"):
+        return bool(entry.authors if name == "author" else entry.editors) or name in names
+    return name in names or bool(entry.extra.get(name)) or bool(getattr(entry, name, None))
 
 
 class _Ctx:
-    """One write call: the dialect and options, and the entry being written (for problems)."""
+    """One write call: the mode and options, and the entry being written (for problems)."""
 
-    def __init__(self, dialect: str, ascii_: bool, code_note: bool):
-        if dialect not in DIALECTS:
+    def __init__(self, dialect: str | None, ascii_: bool, code_note: bool):
+        if dialect is not None and dialect not in DIALECTS:
             raise ValueError(f"unknown dialect {dialect!r} (expected one of {', '.join(DIALECTS)})")
         self.dialect = dialect
+        self.convert = dialect is not None  # a target was asked for: convert and repair for it
+        self.gen = dialect or "bibtex"  # the dialect of fields written from the model (per entry)
         self.ascii = ascii_
         self.code_note = code_note
         self.entry: Entry | None = None
-        self.bad_chars: list[str] = []
+        self.field = ""  # the field being written (for problems)
+        self.bad_chars: list[tuple[str, str]] = []  # (field, character)
+        self.notes: list[tuple[str, str]] = []  # (code, message) about the entry being written
+        self.drop: set[str] = set()  # lower-case names of fields a conversion made redundant
+        self.mixed = False  # the entry being written has fields written from the model
+        self.type_renames: dict[str, str] = {}  # field renames a type conversion needs (thesis: institution)
         self.xdata: dict[str, Entry] = {}  # casefolded key -> @xdata entry (bibtex dialect only)
+
+    def note(self, code: str, message: str) -> None:
+        self.notes.append((code, message))
+
+    def bad(self, chars: list[str]) -> None:
+        for ch in chars:
+            if (self.field, ch) not in self.bad_chars:
+                self.bad_chars.append((self.field, ch))
 
     def text(self, value: str, *, case_protect: bool = False) -> str:
         out = encode(value, ascii=self.ascii)
         if not out.isascii():
-            for ch in unencodable(value, ascii=self.ascii):
-                if ch not in self.bad_chars:
-                    self.bad_chars.append(ch)
+            self.bad(unencodable(value, ascii=self.ascii))
         return protect(out) if case_protect else out
 
 
@@ -177,8 +288,8 @@ def _key_word(entry: Entry) -> str | None:
     words = _WORD.findall(entry.title or "")
     for w in words:
         if w.lower() not in _STOP:
-            return w
-    return words[0] if words else None
+            return str(w)
+    return str(words[0]) if words else None
 
 
 def _code_url(entry: Entry) -> str | None:
@@ -206,93 +317,140 @@ def _has_code(entry: Entry, url: str) -> bool:
 # --------------------------------------------------------------------------- group generators
 
 
-def _gen(entry: Entry, group: str, ctx: _Ctx, *, fresh: bool) -> list[tuple[str, str]]:
-    """The fields for one model group, encoded for ``ctx`` (empty when the model has no value)."""
-    d = ctx.dialect
-    if group in ("title", "booktitle", "abstract", "publisher", "volume", "number", "pages"):
-        value = getattr(entry, group)
-        if not value:
-            return []
-        return [(group, _braced(ctx.text(value, case_protect=group in _PROTECTED)))]
-    if group == "journal":
-        if not entry.journal:
-            return []
-        return [("journal" if d == "bibtex" else "journaltitle", _braced(ctx.text(entry.journal)))]
-    if group in ("authors", "editors"):
-        persons = getattr(entry, group)
-        if not persons:
-            return []
-        names = format_bibtex_names(persons, ascii=ctx.ascii)
-        for p in persons:
-            for part in (p.family, p.given, p.particle, p.suffix, p.literal):
-                if part and not part.isascii():
-                    for ch in unencodable(part, ascii=ctx.ascii):
-                        if ch not in ctx.bad_chars:
-                            ctx.bad_chars.append(ch)
-        return [("author" if group == "authors" else "editor", _braced(names))]
-    if group == "date":
-        date = entry.date
-        if not date or date.year is None:
-            return []
-        if d == "biblatex":
-            return [("date", _braced(date.iso()))]
-        out = [("year", str(date.year) if 0 <= date.year <= 9999 else _braced(str(date.year)))]
-        if date.month:
-            out.append(("month", _MONTHS[date.month]))
-            if date.day:
-                out.append(("day", _braced(str(date.day))))
-        return out
-    if group == "url":
-        url = entry.url
-        if not url and fresh and entry.ids.arxiv and _is_arxiv_preprint(entry):
-            url = f"https://arxiv.org/abs/{entry.ids.arxiv}"
-        return [("url", _verbatim(url))] if url else []
-    if group == "note":
-        note = ctx.text(entry.note) if entry.note else None
-        if ctx.code_note:
-            url = _code_url(entry)
-            if url and not _has_code(entry, url):
-                note = _append_code(note, url)
-        return [("note", _braced(note))] if note else []
-    if group == "ids.doi":
-        doi = entry.ids.doi
-        if not doi and fresh and entry.ids.arxiv and _is_arxiv_preprint(entry):
-            doi = entry.ids.arxiv_doi
-        return [("doi", _verbatim(doi))] if doi else []
-    if group == "ids.arxiv":
-        if not entry.ids.arxiv:
-            return []
-        if d == "bibtex":
-            return [("eprint", _verbatim(entry.ids.arxiv)), ("archivePrefix", "{arXiv}")]
-        return [("eprint", _verbatim(entry.ids.arxiv)), ("eprinttype", "{arxiv}")]
-    if group == "primary_class":
-        if not entry.primary_class:
-            return []
-        return [("primaryClass" if d == "bibtex" else "eprintclass", _braced(ctx.text(entry.primary_class)))]
-    if group in ("ids.isbn", "ids.issn", "ids.pmid"):
-        value = getattr(entry.ids, group[4:])
-        return [(group[4:], _verbatim(value))] if value else []
-    if group == "tags":
-        if not entry.tags:
-            return []
-        return [("keywords", _braced(", ".join(ctx.text(t) for t in entry.tags)))]
-    if group == "github":
-        repo = github_value(entry)
-        return [("github", _verbatim(repo))] if repo else []
-    if group == "entry_type":
+_GROUP_FIELD = {"authors": "author", "editors": "editor", "date": "year", "ids.doi": "doi", "ids.arxiv": "eprint",
+                "primary_class": "primaryclass", "ids.isbn": "isbn", "ids.issn": "issn", "ids.pmid": "pmid",
+                "tags": "keywords"}
+
+
+Fields = list[tuple[str, str]]
+
+
+def _gen_text(entry: Entry, group: str, ctx: _Ctx, fresh: bool) -> Fields:
+    value = getattr(entry, group)
+    if not value:
         return []
+    return [(group, _braced(ctx.text(value, case_protect=group in _PROTECTED)))]
+
+
+def _gen_journal(entry: Entry, group: str, ctx: _Ctx, fresh: bool) -> Fields:
+    if not entry.journal:
+        return []
+    return [("journal" if ctx.gen == "bibtex" else "journaltitle", _braced(ctx.text(entry.journal)))]
+
+
+def _gen_people(entry: Entry, group: str, ctx: _Ctx, fresh: bool) -> Fields:
+    persons = getattr(entry, group)
+    if not persons:
+        return []
+    names = format_bibtex_names(persons, ascii=ctx.ascii)
+    for p in persons:
+        for part in (p.family, p.given, p.particle, p.suffix, p.literal):
+            if part and not part.isascii():
+                ctx.bad(unencodable(part, ascii=ctx.ascii))
+    return [("author" if group == "authors" else "editor", _braced(names))]
+
+
+def _gen_date(entry: Entry, group: str, ctx: _Ctx, fresh: bool) -> Fields:
+    date = entry.date
+    if not date or date.year is None:
+        return []
+    if ctx.gen == "biblatex":
+        return [("date", _braced(date.iso()))]
+    out = [("year", str(date.year) if 0 <= date.year <= 9999 else _braced(str(date.year)))]
+    if date.month:
+        out.append(("month", _MONTHS[date.month]))
+        if date.day:
+            out.append(("day", _braced(str(date.day))))
+    return out
+
+
+def _gen_url(entry: Entry, group: str, ctx: _Ctx, fresh: bool) -> Fields:
+    url = entry.url
+    if not url and fresh and entry.ids.arxiv and _is_arxiv_preprint(entry):
+        url = f"https://arxiv.org/abs/{entry.ids.arxiv}"
+    return [("url", _verbatim(url))] if url else []
+
+
+def _gen_note(entry: Entry, group: str, ctx: _Ctx, fresh: bool) -> Fields:
+    note = ctx.text(entry.note) if entry.note else None
+    if ctx.code_note:
+        url = _code_url(entry)
+        if url and not _has_code(entry, url):
+            note = _append_code(note, url)
+    return [("note", _braced(note))] if note else []
+
+
+def _gen_doi(entry: Entry, group: str, ctx: _Ctx, fresh: bool) -> Fields:
+    doi = entry.ids.doi
+    if not doi and fresh and entry.ids.arxiv and _is_arxiv_preprint(entry):
+        doi = entry.ids.arxiv_doi
+    return [("doi", _verbatim(doi))] if doi else []
+
+
+def _gen_arxiv(entry: Entry, group: str, ctx: _Ctx, fresh: bool) -> Fields:
+    if not entry.ids.arxiv:
+        return []
+    eprint = entry.ids.arxiv
+    if not fresh and entry.ids.arxiv_version:  # the version the input wrote is kept
+        eprint = f"{eprint}v{entry.ids.arxiv_version}"
+    if ctx.gen == "bibtex":
+        return [("eprint", _verbatim(eprint)), ("archivePrefix", "{arXiv}")]
+    return [("eprint", _verbatim(eprint)), ("eprinttype", "{arxiv}")]
+
+
+def _gen_primary_class(entry: Entry, group: str, ctx: _Ctx, fresh: bool) -> Fields:
+    if not entry.primary_class:
+        return []
+    return [("primaryClass" if ctx.gen == "bibtex" else "eprintclass", _braced(ctx.text(entry.primary_class)))]
+
+
+def _gen_id(entry: Entry, group: str, ctx: _Ctx, fresh: bool) -> Fields:
+    value = getattr(entry.ids, group[4:])
+    return [(group[4:], _verbatim(value))] if value else []
+
+
+def _gen_tags(entry: Entry, group: str, ctx: _Ctx, fresh: bool) -> Fields:
+    if not entry.tags:
+        return []
+    return [("keywords", _braced(", ".join(ctx.text(t) for t in entry.tags)))]
+
+
+def _gen_github(entry: Entry, group: str, ctx: _Ctx, fresh: bool) -> Fields:
+    repo = github_value(entry)
+    return [("github", _verbatim(repo))] if repo else []
+
+
+def _gen_extra(entry: Entry, group: str, ctx: _Ctx, fresh: bool) -> Fields:
+    name = group[6:]
+    value = entry.extra.get(name)
+    if value is None:
+        return []
+    out_name = _TO_BIBTEX_FIELDS.get(name, name) if ctx.dialect == "bibtex" and name == "location" else name
+    if out_name != name and out_name.lower() in entry.extra:
+        out_name = name
+    if is_verbatim_field(name):
+        return [(out_name, _verbatim(value))]
+    named = entry.meta.get("names", {}).get(name) if entry.meta else None
+    if named is not None and named[0] == value:  # a name list a reader structured (Zotero creators)
+        return [(out_name, _braced(format_bibtex_names(named[1], ascii=ctx.ascii)))]
+    return [(out_name, _braced(ctx.text(value)))]
+
+
+_GENERATORS: dict[str, Callable[[Entry, str, _Ctx, bool], Fields]] = {
+    **{g: _gen_text for g in ("title", "booktitle", "abstract", "publisher", "volume", "number", "pages")},
+    "journal": _gen_journal, "authors": _gen_people, "editors": _gen_people, "date": _gen_date, "url": _gen_url,
+    "note": _gen_note, "ids.doi": _gen_doi, "ids.arxiv": _gen_arxiv, "primary_class": _gen_primary_class,
+    "ids.isbn": _gen_id, "ids.issn": _gen_id, "ids.pmid": _gen_id, "tags": _gen_tags, "github": _gen_github,
+}
+
+
+def _gen(entry: Entry, group: str, ctx: _Ctx, *, fresh: bool) -> Fields:
+    """The fields for one model group, encoded for ``ctx`` (empty when the model has no value)."""
+    ctx.field = _GROUP_FIELD.get(group, group[6:] if group.startswith("extra:") else group)
     if group.startswith("extra:"):
-        name = group[6:]
-        value = entry.extra.get(name)
-        if value is None:
-            return []
-        out_name = _BIBTEX_RENAMES.get(name, name) if d == "bibtex" else name
-        if out_name != name and out_name in entry.extra:
-            out_name = name
-        if is_verbatim_field(name):
-            return [(out_name, _verbatim(value))]
-        return [(out_name, _braced(ctx.text(value)))]
-    return []
+        return _gen_extra(entry, group, ctx, fresh)
+    generator = _GENERATORS.get(group)
+    return generator(entry, group, ctx, fresh) if generator is not None else []
 
 
 def _fresh_fields(entry: Entry, ctx: _Ctx) -> list[tuple[str, str]]:
@@ -319,88 +477,190 @@ def _key_field(entry: Entry, ctx: _Ctx, present: set[str]) -> list[tuple[str, st
     return [("key", _braced(ctx.text(word)))] if word else []
 
 
-def _origin_fields(entry: Entry, ctx: _Ctx) -> list[tuple[str, str]]:
-    origin = entry.bib
-    assert origin is not None
-    decoded = origin.decoded
-    groups: dict[str, str] = decoded.get("__groups__", {})
-    changed_cache: dict[str, bool] = {}
+def _native_dialect(origin: BibOrigin) -> str:
+    """The dialect an entry read from a ``.bib`` is written in (for fields bibkit adds to it)."""
+    if any(name in _BIBLATEX_MARKS for name in origin.fields):
+        return "biblatex"
+    t = origin.entry_type.lower()
+    return "biblatex" if t not in BIBTEX_TYPES and t in BIBLATEX_TYPES else "bibtex"
 
-    nonempty = _nonempty_groups(entry)
 
-    def changed(group: str) -> bool:
-        if group not in changed_cache:
-            if group not in decoded:  # empty when read: changed if it holds something now
-                changed_cache[group] = group in nonempty if group in _CANONICAL else \
-                    group_value(entry, group) not in (None, [], "", (None, None))
-            else:
-                changed_cache[group] = group_value(entry, group) != decoded[group]
-        return changed_cache[group]
+def _copy(raw: str, lname: str, ctx: _Ctx) -> str:
+    """A raw value copied from the input: unchanged, except what an option or a target asks for."""
+    value = raw
+    if ctx.ascii and not raw.isascii():
+        ctx.field = lname
+        if is_verbatim_field(lname):
+            ctx.bad([c for c in raw if not c.isascii()])
+        else:
+            value = to_ascii(raw)
+            if not value.isascii():
+                ctx.bad([c for c in value if not c.isascii()])
+    if ctx.convert:
+        if lname in TYPESET_FIELDS and _may_stray(value):  # (typeset fields are never verbatim ones)
+            value = _escape_raw(value)
+        if ctx.dialect == "biblatex" and "\\i" in value and not is_verbatim_field(lname):
+            value = _DOTLESS_I.sub(r"\1{i}", value)
+    return value
 
-    code_url = _code_url(entry) if ctx.code_note else None
-    want_code = bool(code_url) and not _has_code(entry, code_url)
 
-    # a group with one BibLaTeX-only field is rewritten whole in the bibtex dialect; in the
-    # biblatex dialect a month that is neither a macro nor a number (biber warns) is rewritten
-    forced: set[str] = set()
-    if ctx.dialect == "bibtex":
-        forced = {groups.get(n, "extra:" + n) for n in origin.fields if n in _BIBLATEX_ONLY_FIELDS
-                  or (n in _BIBTEX_RENAMES and _BIBTEX_RENAMES[n] not in origin.fields)}
+def _bibtex_date(entry: Entry, origin: BibOrigin, groups: dict[str, str], ctx: _Ctx) -> list[tuple[str, str]]:
+    """``--to bibtex`` for an entry with a BibLaTeX ``date``: year/month/day when they hold it exactly
+    (the date field then goes); otherwise the date field is kept (BibTeX ignores it) next to the best
+    ``year`` BibTeX can have, and the entry says so."""
+    raw = raw_value(origin, "date")
+    text = str(entry.extra.get("date") or (entry.date.iso() if entry.date else "")).strip()
+    if "year" in origin.fields:
+        return [(origin.names.get("date", "date"), raw)]  # both given: nothing to convert
+    if groups.get("date") == "date" and entry.date is not None and _ISO_DATE.match(text):
+        saved, ctx.gen = ctx.gen, "bibtex"
+        try:
+            return _gen(entry, "date", ctx, fresh=False)
+        finally:
+            ctx.gen = saved
+    m = _YEAR_RANGE.match(text)
+    if m is not None:
+        year = m.group(1) + "--" + (m.group(2) or "")
+    elif entry.date is not None and entry.date.year is not None and text[:4].isdigit():
+        year = str(entry.date.year)
     else:
-        if groups.get("month") == "date" and not _BIBER_MONTH.match(origin.fields.get("month", "")):
-            forced.add("date")
-        # biber puts fields into macro arguments in the .bbl, where \url can no longer read "%" or
-        # "#" verbatim: such a field is written from the model, as escaped text
-        forced.update(groups.get(n, "extra:" + n) for n in origin.fields
-                      if n in TYPESET_FIELDS and _URL_ARG_SPECIAL.search(origin.fields[n]))
-    out: list[tuple[str, str]] = []
-    regenerated: set[str] = set()
-    for lname in origin.fields:
-        raw = raw_value(origin, lname)
-        group = groups.get(lname, "extra:" + lname)
-        if group not in forced and not changed(group):
-            value = raw
-            if ctx.ascii and not raw.isascii() and not is_verbatim_field(lname):
-                value = to_ascii(raw)
-            if ctx.dialect == "biblatex" and "\\i" in value and not is_verbatim_field(lname):
-                value = _DOTLESS_I.sub(r"\1{i}", value)
-            if lname in TYPESET_FIELDS and _may_stray(value):
-                value = _escape_raw(value)
-            if group == "note" and want_code:
-                value = _note_with_code(raw, code_url)
-                want_code = False
-            out.append((origin.names.get(lname, lname), value))
-        elif group not in regenerated:
-            regenerated.add(group)
-            if group == "extra:date" and group in forced:
-                # a BibLaTeX date range or free-form date: BibTeX gets the year (and month) it starts with
-                if "date" not in set(groups.values()):
-                    out.extend(_gen(entry, "date", ctx, fresh=False))
+        year = text
+    ctx.note("date-kept", f"BibTeX has no field for the date {text!r}: written as year = {{{year}}} and the "
+             "date field is kept as written")
+    return [("year", _braced(year)), (origin.names.get("date", "date"), raw)]
+
+
+class _OriginFields:
+    """The fields of an entry read from a ``.bib``: each one copied as written unless its model value
+    changed (then written anew in the same place), then the groups the model gained (see the module
+    docstring); one object per entry, so the state of that walk has one home."""
+
+    def __init__(self, entry: Entry, ctx: _Ctx):
+        origin = entry.bib
+        assert origin is not None
+        self.entry, self.ctx, self.origin = entry, ctx, origin
+        self.decoded = origin.decoded
+        self.groups: dict[str, str] = self.decoded.get("__groups__", {})
+        self.cache: dict[str, bool] = {}
+        self.nonempty = _nonempty_groups(entry)
+        self.code_url = (_code_url(entry) if ctx.code_note else None) or ""
+        self.want_code = bool(self.code_url) and not _has_code(entry, self.code_url)
+        self.out: Fields = []
+        self.regenerated: set[str] = set()
+        self.forced: set[str] = set()
+        self.renames: dict[str, str] = {}
+
+    def changed(self, group: str) -> bool:
+        cache = self.cache
+        if group not in cache:
+            if group not in self.decoded:  # empty when read: changed if it holds something now
+                cache[group] = group in self.nonempty if group in _CANONICAL else \
+                    group_value(self.entry, group) not in (None, [], "", (None, None))
+            else:
+                cache[group] = group_value(self.entry, group) != self.decoded[group]
+        return cache[group]
+
+    def plan_target(self) -> None:
+        """With a target: a month biber cannot read, a \\url holding "%"/"#" that biber's .bbl cannot
+        take, are written from the model; with --to bibtex, BibLaTeX field names are renamed."""
+        ctx, fields = self.ctx, self.origin.fields
+        if ctx.dialect == "bibtex":
+            for n in fields:
+                target = _TO_BIBTEX_FIELDS.get(n)
+                if target is not None and target.lower() not in fields:
+                    self.renames[n] = target
+            if "date" in fields:
+                self.renames["date"] = "year"  # see _bibtex_date
+            self.renames.update(ctx.type_renames)
+        elif ctx.dialect == "biblatex":
+            if self.groups.get("month") == "date" and not _BIBER_MONTH.match(fields.get("month", "")):
+                self.forced.add("date")
+            for n in fields:
+                if n in TYPESET_FIELDS and _URL_ARG_SPECIAL.search(fields[n]):
+                    self.forced.add(self.groups.get(n, "extra:" + n))
+                    ctx.note("verbatim-as-text", f"{n}: biber passes fields to LaTeX inside macro arguments, "
+                             "where \\verb cannot work and \\url/\\path cannot read % or #; written as escaped text")
+
+    def copy_written(self) -> None:
+        """The fields the input had, in its order."""
+        ctx, origin, out = self.ctx, self.origin, self.out
+        drop, renames, groups = ctx.drop, self.renames, self.groups
+        special = ctx.ascii or ctx.convert  # otherwise a copied value is the raw value, untouched
+        names = origin.names
+        for lname in origin.fields:
+            if drop and lname in drop:
                 continue
-            out.extend(_gen(entry, group, ctx, fresh=False))
-            if group == "note":
-                want_code = False
-    present_groups = set(groups.values())
-    for group in _GROUP_ORDER:
-        if group == "*extra*":
-            for name in entry.extra:
-                g = "extra:" + name
-                if g not in present_groups and g not in regenerated:
-                    out.extend(_gen(entry, g, ctx, fresh=False))
-            continue
-        if group in present_groups or group in regenerated:
-            continue
-        if group == "note" and want_code:
-            out.extend(_gen(entry, group, ctx, fresh=False))
-            continue
-        if changed(group):
-            out.extend(_gen(entry, group, ctx, fresh=False))
-    if "key" not in origin.fields and ("key" in entry.extra or not entry.authors
-                                       or all(is_others(p) for p in entry.authors)):
-        # an author-less entry needs a sort key (plainnat: "to sort, need author or key"), whether it
-        # was read from a .bib or not
-        out.extend(_key_field(entry, ctx, present={n.lower() for n, _ in out}))
-    return out
+            group = groups.get(lname) or "extra:" + lname
+            if group in self.forced or self.changed(group):
+                self.regenerate(group)
+                continue
+            raw = raw_value(origin, lname)
+            if renames and lname in renames:
+                self.copy_renamed(lname, raw, group)
+                continue
+            value = _copy(raw, lname, ctx) if special else raw
+            if self.want_code and group == "note":
+                value = _note_with_code(raw, self.code_url)
+                self.want_code = False
+            out.append((names.get(lname, lname), value))
+
+    def regenerate(self, group: str) -> None:
+        if group in self.regenerated:
+            return
+        self.regenerated.add(group)
+        self.ctx.mixed = True
+        self.out.extend(_gen(self.entry, group, self.ctx, fresh=False))
+        if group == "note":
+            self.want_code = False
+
+    def copy_renamed(self, lname: str, raw: str, group: str) -> None:
+        ctx = self.ctx
+        if lname == "date":
+            self.out.extend(_bibtex_date(self.entry, self.origin, self.groups, ctx))
+            self.regenerated.add(group)
+            ctx.mixed = True
+            return
+        value = _copy(raw, lname, ctx) if ctx.ascii or ctx.convert else raw
+        if lname == "eprinttype" and value.lower() == "{arxiv}":
+            value = "{arXiv}"
+        self.out.append((self.renames[lname], value))
+
+    def add_new(self) -> None:
+        """The groups the model has now and the input did not."""
+        entry, present = self.entry, set(self.groups.values())
+        copied = len(self.out)
+        for group in _GROUP_ORDER:
+            if group == "*extra*":
+                for name in entry.extra:
+                    g = "extra:" + name
+                    if g not in present and g not in self.regenerated:
+                        self.out.extend(_gen(entry, g, self.ctx, fresh=False))
+            elif group in present or group in self.regenerated:
+                continue
+            elif (group == "note" and self.want_code) or self.changed(group):
+                self.out.extend(_gen(entry, group, self.ctx, fresh=False))
+        self.add_key()
+        if len(self.out) != copied:
+            self.ctx.mixed = True
+
+    def add_key(self) -> None:
+        entry, origin, ctx = self.entry, self.origin, self.ctx
+        if "key" in origin.fields:
+            return
+        etype = origin.entry_type.lower()
+        authorless = not entry.authors or all(is_others(p) for p in entry.authors)
+        if "key" in entry.extra or (ctx.convert and etype in BIBLATEX_TYPES and etype not in ("xdata", "set")
+                                    and authorless):
+            # an author-less entry needs a sort key (plainnat: "to sort, need author or key")
+            self.out.extend(_key_field(entry, ctx, present={n.lower() for n, _ in self.out}))
+
+
+def _origin_fields(entry: Entry, ctx: _Ctx) -> Fields:
+    walk = _OriginFields(entry, ctx)
+    walk.plan_target()
+    walk.copy_written()
+    walk.add_new()
+    return walk.out
 
 
 _CANONICAL = frozenset(g for g in _GROUP_ORDER if g != "*extra*")
@@ -421,7 +681,8 @@ def _nonempty_groups(e: Entry) -> set[str]:
     return out
 
 
-_URL_ARG_SPECIAL = re.compile(r"\\(?:url|href)\s*\{[^{}]*[%#]")
+_URL_ARG_SPECIAL = re.compile(r"\\verb(?![A-Za-z])"
+                              r"|\\(?:url|href|path|nolinkurl)\s*(?:\{[^{}]*|([^A-Za-z{\s])(?:(?!\1).)*)[%#]")
 def _may_stray(value: str) -> bool:
     """Whether a raw value holds a character escape_strays() may have to escape (six C-level scans
     beat one regular expression over 100,000 abstracts)."""
@@ -436,7 +697,7 @@ TYPESET_FIELDS = frozenset("""
     origpublisher school institution organization series edition chapter type abstract annote annotation
     author editor translator commentator introduction afterword foreword bookauthor holder annotator
     shortauthor shorteditor shortjournal shortseries pages volume number issue part version language
-    origlanguage library label nameaddon pubstate key sortkey sorttitle sortname keywords
+    origlanguage library label nameaddon pubstate key keywords
 """.split())
 
 
@@ -480,7 +741,7 @@ def _fallback_key(entry: Entry, used: set[str]) -> str:
     return key
 
 
-def format_entry(entry: Entry, *, dialect: str = "bibtex", ascii: bool = False,  # noqa: A002
+def format_entry(entry: Entry, *, dialect: str | None = "bibtex", ascii: bool = False,  # noqa: A002
                  code_note: bool = False, key: str | None = None) -> str:
     """One entry as ``@type{key, …}`` text (no trailing blank line)."""
     ctx = _Ctx(dialect, ascii, code_note)
@@ -489,23 +750,59 @@ def format_entry(entry: Entry, *, dialect: str = "bibtex", ascii: bool = False, 
 
 def _format(entry: Entry, ctx: _Ctx, key: str) -> str:
     ctx.bad_chars = []
+    ctx.notes = []
+    ctx.drop = set()
+    ctx.entry = entry
+    ctx.mixed = False
+    ctx.type_renames = {}
     origin = entry.bib
     if origin is not None and "__groups__" in origin.decoded:
+        ctx.gen = ctx.dialect or _native_dialect(origin)
+        if entry.entry_type != origin.decoded.get("entry_type"):
+            etype = output_type(entry, ctx.gen)
+        elif ctx.dialect == "bibtex":
+            etype = _bibtex_type(entry, origin.entry_type, ctx)
+        else:
+            etype = origin.entry_type
         fields = _origin_fields(entry, ctx)
-        same_type = entry.entry_type == origin.decoded.get("entry_type")
-        etype = origin.entry_type if same_type and _type_ok(origin.entry_type, ctx.dialect) \
-            else output_type(entry, ctx.dialect)
     else:
+        ctx.gen = ctx.dialect or "bibtex"
         fields = _fresh_fields(entry, ctx)
+        ctx.mixed = True
         etype = output_type(entry, ctx.dialect)
     if ctx.dialect == "bibtex" and ctx.xdata and "xdata" in entry.extra:
         fields = _inline_xdata(entry, fields, ctx)
+    if ctx.mixed:  # fields written from the model next to copied ones: never a name twice
+        fields = _once(entry, fields, ctx)
+    if ctx.dialect == "biblatex":  # BibTeX forms copied from a .bib (journal, year/month…) in BibLaTeX's own
+        etype, fields = to_biblatex(etype, fields)
     if ctx.bad_chars:
         _note_bad_chars(entry, ctx)
-    lines = [f"@{etype}{{{key},"]
+    for code, message in ctx.notes:
+        if not any(p.code == code and p.message == message for p in entry.problems):
+            entry.problems.append(Problem(code, message, "info", entry.origin, entry.key))
+    # a key BibTeX read from a "(…)" entry may hold a "}": such an entry is written with parentheses
+    open_, close = ("(", ")") if "}" in key else ("{", "}")
+    lines = [f"@{etype}{open_}{key},"]
     lines.extend(f"  {name} = {value}," for name, value in fields)
-    lines.append("}")
+    lines.append(close)
     return "\n".join(lines)
+
+
+def _once(entry: Entry, fields: list[tuple[str, str]], ctx: _Ctx) -> list[tuple[str, str]]:
+    """Each field name once (BibTeX ignores a second one, biber warns): a later value under a name
+    already written is left out and reported, never written twice."""
+    seen: set[str] = set()
+    out: list[tuple[str, str]] = []
+    for name, value in fields:
+        lname = name.lower()
+        if lname in seen:
+            ctx.note("duplicate-field", f"a second {name!r} field ({value[:60]}) was not written: the entry "
+                     "has one already")
+            continue
+        seen.add(lname)
+        out.append((name, value))
+    return out if len(out) != len(fields) else fields
 
 
 def _inline_xdata(entry: Entry, fields: list[tuple[str, str]], ctx: _Ctx) -> list[tuple[str, str]]:
@@ -532,29 +829,60 @@ def _xdata_comment(entry: Entry, ctx: _Ctx, key: str) -> str:
         _comment_out(text)
 
 
+def _bad_chars_text(pairs: list[tuple[str, str]]) -> str:
+    return ", ".join(f"{c} (U+{ord(c):04X}) in {f}" for f, c in pairs[:10]) + \
+        (f" and {len(pairs) - 10} more" if len(pairs) > 10 else "")
+
+
 def _note_bad_chars(entry: Entry, ctx: _Ctx) -> None:
-    chars = " ".join(f"{c} (U+{ord(c):04X})" for c in ctx.bad_chars[:10])
+    chars = _bad_chars_text(ctx.bad_chars)
     if ctx.ascii:
-        msg = f"no LaTeX macro for {chars}: kept as UTF-8 in the --ascii output"
+        msg = (f"--ascii: no LaTeX macro that pdflatex accepts without extra packages for {chars}; kept as "
+               "UTF-8 (compile with xelatex/lualatex, or define it in the document)")
     else:
         msg = f"pdflatex cannot typeset {chars} (kept as UTF-8; use xelatex/lualatex or \\DeclareUnicodeCharacter)"
     if not any(p.code == "unencodable" and p.message == msg for p in entry.problems):
         entry.problems.append(Problem("unencodable", msg, "warning", entry.origin, entry.key))
 
 
-def _raw_block(block: RawBlock, ascii_: bool) -> str:
-    conv: Callable[[str], str] = to_ascii if ascii_ else (lambda s: s)
+def _raw_block(block: RawBlock, ctx: _Ctx, doc: Document) -> str:
+    if not ctx.convert:
+        # as written: the block exactly as the input had it (--ascii converts @string/@preamble values)
+        if block.raw is not None:
+            if ctx.ascii and block.kind in ("string", "preamble") and not block.raw.isascii():
+                return _ascii_block(block.raw, block, doc)
+            return block.raw
+        if block.kind == "text":
+            return block.value
+    value = block.value
+    if ctx.ascii and block.kind in ("string", "preamble") and not value.isascii():
+        value = _ascii_block(value, block, doc)
     if block.kind == "string":
-        value = conv(block.value)
-        if _may_stray(value):
+        if ctx.convert and _may_stray(value):
             value = _escape_raw(value)  # the value lands in text fields: TeX must be able to read it
         return f"@string{{{block.name} = {value}}}"
     if block.kind == "preamble":
-        return f"@preamble{{{conv(block.value)}}}"
+        return f"@preamble{{{value}}}"
     if block.kind == "comment":
         # BibTeX does not skip a comment's braces: an "@" inside would start an entry
-        return f"@comment{{{block.value.replace('@', '(at)')}}}"
-    return _comment_out(block.value)
+        return f"@comment{{{value.replace('@', '(at)')}}}"
+    return _comment_out(value)
+
+
+def _ascii_block(text: str, block: RawBlock, doc: Document) -> str:
+    """``--ascii`` on an @string/@preamble: macros for what has one, a problem naming the rest."""
+    out = to_ascii(text)
+    if not out.isascii():
+        left: list[tuple[str, str]] = []
+        what = f"@string {block.name}" if block.kind == "string" else "@preamble"
+        for c in out:
+            if not c.isascii() and (what, c) not in left:
+                left.append((what, c))
+        msg = (f"--ascii: no LaTeX macro that pdflatex accepts without extra packages for "
+               f"{_bad_chars_text(left)}; kept as UTF-8")
+        if not any(p.code == "unencodable" and p.message == msg for p in doc.problems):
+            doc.problems.append(Problem("unencodable", msg, "warning", block.origin, None))
+    return out
 
 
 def _comment_out(text: str) -> str:
@@ -594,10 +922,29 @@ def _macros_used(block: Entry | RawBlock) -> set[str]:
     return out
 
 
+def _in_cycles(deps: dict[str, set[str]]) -> set[str]:
+    """Names of @string macros whose definitions depend on themselves (directly or through others)."""
+    out: set[str] = set()
+    for start in deps:
+        stack = list(deps[start])
+        seen: set[str] = set()
+        while stack:
+            name = stack.pop()
+            if name == start:
+                out.add(start)
+                break
+            if name in seen or name not in deps:
+                continue
+            seen.add(name)
+            stack.extend(deps[name])
+    return out
+
+
 def _strings_first(blocks: list[Entry | RawBlock]) -> list[Entry | RawBlock]:
     """The blocks in order, except that an @string used before its definition (BibTeX reads them in
     order and prints nothing for an undefined macro) moves up to just before its first use, after
-    the definitions it needs itself."""
+    the definitions it needs itself.  Definitions in a dependency cycle never move: no order can
+    satisfy them, and moving them would swap them again on every pass."""
     where = {b.name.lower(): i for i, b in enumerate(blocks)
              if isinstance(b, RawBlock) and b.kind == "string" and b.name}
     if not where:
@@ -614,21 +961,23 @@ def _strings_first(blocks: list[Entry | RawBlock]) -> list[Entry | RawBlock]:
     early = {name: pos for name, pos in first_use.items() if pos < where[name]}
     if not early:
         return blocks
+    deps = {name: {d for d in _macros_used(blocks[i]) if d in where} for name, i in where.items()}
+    stuck = _in_cycles(deps)
     moved: dict[int, list[int]] = {}  # insertion position -> string block indices, in definition order
     placed: set[int] = set()
 
-    def place(name: str, pos: int, trail: tuple[str, ...]) -> None:
+    def place(name: str, pos: int, depth: int) -> None:
         idx = where[name]
-        if idx in placed or name in trail:
+        if idx in placed or name in stuck or depth > 100:
             return
-        for dep in _macros_used(blocks[idx]):  # what the moved definition needs goes before it
-            if dep in where and where[dep] > pos:
-                place(dep, pos, trail + (name,))
+        for dep in sorted(deps[name], key=where.__getitem__):  # what the moved definition needs goes first
+            if where[dep] > pos:
+                place(dep, pos, depth + 1)
         placed.add(idx)
         moved.setdefault(pos, []).append(idx)
 
     for name, pos in sorted(early.items(), key=lambda kv: kv[1]):
-        place(name, pos, ())
+        place(name, pos, 0)
     out: list[Entry | RawBlock] = []
     for i, block in enumerate(blocks):
         out.extend(blocks[k] for k in moved.get(i, ()))
@@ -637,15 +986,39 @@ def _strings_first(blocks: list[Entry | RawBlock]) -> list[Entry | RawBlock]:
     return out
 
 
-def write(doc: Document, *, dialect: str = "bibtex", ascii: bool = False,  # noqa: A002
+def _kept_last(blocks: list[Entry | RawBlock]) -> list[Entry | RawBlock]:
+    """The blocks in order, except that free text right after a block kept as it was (one no reader
+    could read) is written before it: a reader takes everything up to the next line that starts
+    like a block as part of the kept one, so text after it would change how it reads next time."""
+    if not any(isinstance(b, RawBlock) and b.kind == "text" and b.raw is not None for b in blocks):
+        return blocks
+    out: list[Entry | RawBlock] = []
+    held: list[RawBlock] = []  # kept blocks waiting for the free text after them
+    for block in blocks:
+        if isinstance(block, RawBlock) and block.kind == "text":
+            if block.raw is not None:
+                held.append(block)
+            else:
+                out.append(block)  # free text goes out at once, before a kept block still held
+            continue
+        out.extend(held)
+        held = []
+        out.append(block)
+    out.extend(held)
+    return out
+
+
+def write(doc: Document, *, dialect: str | None = "bibtex", ascii: bool = False,  # noqa: A002
           code_note: bool = False) -> str:
-    """The whole document as ``.bib`` text in ``dialect`` (``"bibtex"`` or ``"biblatex"``)."""
+    """The whole document as ``.bib`` text: ``dialect`` ``"bibtex"`` or ``"biblatex"`` writes for
+    that target, ``None`` writes every entry read from a ``.bib`` as it was written (see the module
+    docstring)."""
     ctx = _Ctx(dialect, ascii, code_note)
     used: set[str] = {e.key.casefold() for e in doc.entries if e.key}
     chunks: list[str] = []
     if dialect == "bibtex":
         ctx.xdata = {e.key.casefold(): e for e in doc.entries if e.entry_type == "xdata" and e.key}
-    for block in _strings_first(doc.blocks):
+    for block in _kept_last(_strings_first(doc.blocks) if ctx.convert else doc.blocks):
         if isinstance(block, Entry):
             key = block.key
             if not key:
@@ -656,7 +1029,7 @@ def write(doc: Document, *, dialect: str = "bibtex", ascii: bool = False,  # noq
                 continue
             chunks.append(_format(block, ctx, key))
         else:
-            text = _raw_block(block, ascii)
+            text = _raw_block(block, ctx, doc)
             if text.strip():
                 chunks.append(text.strip("\n"))
     if not chunks:

@@ -1,0 +1,111 @@
+"""BibTeX forms → BibLaTeX forms, for ``convert --to biblatex`` of entries read from a ``.bib``.
+
+The BibTeX writer copies a field read from a ``.bib`` as it was written, so
+without this step ``@article{…, journal = …, year = 2020, month = mar}`` stayed
+BibTeX-shaped in BibLaTeX output.  biber still understands the old forms (its
+default source map aliases them), but a BibLaTeX file should use its own: the
+names the biblatex manual gives as the originals of its aliases (§2.1.2 type
+aliases, §2.2.5 field aliases), and ``date`` instead of ``year``/``month``/``day``
+(§2.3.8: ``year`` and ``month`` are for compatibility).
+
+* entry types: ``@conference`` → ``@inproceedings``; ``@electronic``/``@www`` →
+  ``@online``; ``@phdthesis``/``@mastersthesis`` → ``@thesis`` with
+  ``type = {phdthesis}``/``{mathesis}``; ``@techreport`` → ``@report`` with
+  ``type = {techreport}`` (a ``type`` the entry has is kept);
+* fields: ``journal`` → ``journaltitle``, ``address`` → ``location``, ``school`` →
+  ``institution``, ``annote`` → ``annotation``, ``archiveprefix`` → ``eprinttype``,
+  ``primaryclass`` → ``eprintclass``, ``pdf`` → ``file`` —
+  renamed in place, the value expression untouched (a ``@string`` macro stays a
+  macro), and only when the BibLaTeX field is not there already (``key`` stays: biber reads it as
+  ``sortkey``, and the writer gives author-less entries one);
+* ``year`` (four digits), ``month`` (any spelling :func:`~bibkit.bibsyntax.month_number`
+  reads) and ``day`` → ``date = {YYYY-MM-DD}`` in ``year``'s place, unless the entry
+  has a ``date``; a year that is not a plain number (``{2020a}``, ``{in press}``) stays.
+
+Input and output are the writer's ``(type, [(name, value expression), …])``; the
+function is pure and idempotent, so entries bibkit wrote fresh pass unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..bibsyntax import month_number, parse_expression
+
+__all__ = ["to_biblatex", "TYPE_FORMS", "FIELD_FORMS"]
+
+#: BibTeX entry type → (BibLaTeX type, value of ``type`` to add or None)
+TYPE_FORMS: dict[str, tuple[str, str | None]] = {
+    "conference": ("inproceedings", None),
+    "electronic": ("online", None),
+    "www": ("online", None),
+    "phdthesis": ("thesis", "phdthesis"),
+    "mastersthesis": ("thesis", "mathesis"),
+    "techreport": ("report", "techreport"),
+}
+#: BibTeX field name → BibLaTeX field name
+FIELD_FORMS: dict[str, str] = {
+    "journal": "journaltitle", "address": "location", "school": "institution", "annote": "annotation",
+    "archiveprefix": "eprinttype", "primaryclass": "eprintclass", "pdf": "file",
+}
+_YEAR = re.compile(r"^\d{4}$")
+
+
+def _single(value: str) -> tuple[str, str] | None:
+    parts, leftover = parse_expression(value.strip())
+    if leftover or len(parts) != 1:
+        return None
+    return parts[0]
+
+
+def _date(fields: list[tuple[str, str]]) -> str | None:
+    """``{YYYY[-MM[-DD]]}`` from the entry's year/month/day, or None when they are not plain."""
+    values = {name.lower(): value for name, value in fields}
+    year = _single(values["year"])
+    if year is None or year[0] == "macro" or not _YEAR.match(year[1].strip()):
+        return None
+    date = year[1].strip()
+    if "month" in values:
+        part = _single(values["month"])
+        month = month_number(part[1], [part]) if part is not None else None
+        if month is None:
+            return None
+        date += f"-{month:02d}"
+        if "day" in values:
+            day = _single(values["day"])
+            if day is None or not day[1].strip().isdigit() or not 1 <= int(day[1]) <= 31:
+                return None
+            date += f"-{int(day[1]):02d}"
+    elif "day" in values:
+        return None
+    return "{" + date + "}"
+
+
+def to_biblatex(entry_type: str, fields: list[tuple[str, str]]) -> tuple[str, list[tuple[str, str]]]:
+    """The entry's type and fields in BibLaTeX's own forms (see the module docstring)."""
+    present = {name.lower() for name, _ in fields}
+    out: list[tuple[str, str]] = []
+    date = _date(fields) if "year" in present and "date" not in present else None
+    for name, value in fields:
+        lname = name.lower()
+        if date is not None and lname in ("month", "day"):
+            continue
+        if date is not None and lname == "year":
+            out.append(("date", date))
+            continue
+        new = FIELD_FORMS.get(lname)
+        if new is not None and new not in present:
+            if new == "eprinttype":
+                part = _single(value)
+                if part is not None and part[1].strip().lower() == "arxiv":
+                    value = "{arxiv}"
+            out.append((new, value))
+            continue
+        out.append((name, value))
+    form = TYPE_FORMS.get(entry_type.lower())
+    if form is None:
+        return entry_type, out
+    new_type, subtype = form
+    if subtype is not None and "type" not in present:
+        out.append(("type", "{" + subtype + "}"))
+    return new_type, out

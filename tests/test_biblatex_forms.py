@@ -1,0 +1,129 @@
+"""``convert x.bib --to biblatex`` writes BibLaTeX's own forms (journaltitle, date, @thesis…), checked
+with real biber; BibTeX output keeps a .bib's fields as written (months included)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bibkit.cli import main
+from bibkit.writers.biblatex_forms import to_biblatex
+from texutil import compile_biber
+
+BIB = r"""@string{jmlr = {Journal of Machine Learning Research}}
+
+@Article{vaswani2017,
+  author = {Vaswani, Ashish and Shazeer, Noam},
+  title = {Attention Is All You Need},
+  journal = jmlr,
+  year = 2017,
+  month = {12},
+  address = {Long Beach},
+  volume = {30},
+}
+
+@phdthesis{doe1999,
+  author = {Doe, Jane},
+  title = {A Thesis},
+  school = {MIT},
+  year = {1999},
+  month = "September",
+  day = {5},
+}
+
+@techreport{roe2001,
+  author = {Roe, Richard},
+  title = {A Report},
+  institution = {Lab},
+  year = 2001,
+  type = {Memo},
+  annote = {read it},
+}
+
+@misc{kim2021,
+  author = {Kim, Lee},
+  title = {A Preprint},
+  eprint = {2101.00001},
+  archivePrefix = {arXiv},
+  primaryClass = {cs.CL},
+  year = 2021,
+  month = mar,
+}
+
+@conference{lee2018,
+  author = {Lee, Ann},
+  title = {In Press},
+  booktitle = {Proceedings},
+  year = {in press},
+  key = {Lee},
+}
+"""
+
+
+@pytest.fixture()
+def converted(tmp_path, capsys) -> str:
+    src = tmp_path / "in.bib"
+    src.write_text(BIB, encoding="utf-8")
+    out = tmp_path / "out.bib"
+    assert main(["-q", "convert", str(src), "--to", "biblatex", "-o", str(out)]) == 0
+    capsys.readouterr()
+    return out.read_text(encoding="utf-8")
+
+
+def entry(text: str, key: str) -> str:
+    return re.search(r"^@\w+\{" + key + r",.*?^\}", text, re.M | re.S).group(0)
+
+
+def test_bibtex_forms_become_biblatex_forms(converted):
+    a = entry(converted, "vaswani2017")
+    assert a.startswith("@Article{vaswani2017,")
+    assert "journaltitle = jmlr," in a and "journal =" not in a  # the macro is kept
+    assert "date = {2017-12}," in a and "year" not in a and "month" not in a
+    assert "location = {Long Beach}," in a and "address" not in a
+    assert a.index("title") < a.index("journaltitle") < a.index("date") < a.index("location") < a.index("volume")
+    t = entry(converted, "doe1999")
+    assert t.startswith("@thesis{doe1999,") and "type = {phdthesis}" in t and "institution = {MIT}" in t
+    assert "date = {1999-09-05}" in t and "day" not in t
+    r = entry(converted, "roe2001")
+    assert r.startswith("@report{roe2001,") and "type = {Memo}" in r and "techreport" not in r
+    assert "annotation = {read it}" in r and "date = {2001}" in r
+    m = entry(converted, "kim2021")
+    assert "eprinttype = {arxiv}" in m and "eprintclass = {cs.CL}" in m and "date = {2021-03}" in m
+    c = entry(converted, "lee2018")
+    assert c.startswith("@inproceedings{lee2018,") and "year = {in press}" in c and "key = {Lee}" in c
+
+
+def test_converted_file_compiles_with_biber_and_prints_the_journal_and_dates(converted, tmp_path):
+    res = compile_biber(converted, tmp_path)
+    assert not res.errors
+    assert not [w for w in res.warnings if "in press" not in w.lower()], res.warnings
+    text = res.flat_text
+    assert "Journal of Machine Learning Research 30" in text  # journaltitle, the macro resolved
+    assert "(Dec. 2017)" in text and "(Sept. 5, 1999)" in text and "(Mar. 2021)" in text  # from date
+    assert "PhD thesis. MIT" in text and "Memo" in text  # @thesis with type and institution
+
+
+def test_transform_is_idempotent_and_leaves_biblatex_alone():
+    fields = [("journaltitle", "{J}"), ("date", "{2020-01}"), ("year", "2019")]
+    assert to_biblatex("article", fields) == ("article", fields)  # a date exists: year stays
+    once = to_biblatex("phdthesis", [("school", "{S}"), ("year", "2000"), ("month", "jan")])
+    assert once == ("thesis", [("institution", "{S}"), ("date", "{2000-01}"), ("type", "{phdthesis}")])
+    assert to_biblatex(*once) == once
+    # a month it cannot read keeps year and month as they are
+    assert to_biblatex("misc", [("year", "2000"), ("month", "{Spring}")])[1] == [("year", "2000"),
+                                                                                 ("month", "{Spring}")]
+    assert to_biblatex("misc", [("year", "y2k")])[1] == [("year", "y2k")]  # a macro year stays
+
+
+def test_bibtex_output_keeps_a_bib_files_months_as_written(tmp_path, capsys):
+    """Decision (README): convert keeps a field read from a .bib byte for byte; `bibkit tidy --months`
+    is the tool that rewrites months as macros."""
+    src = tmp_path / "m.bib"
+    src.write_text('@misc{a, title = {A}, year = 2000, month = {3}}\n@misc{b, title = {B}, year = 2000, '
+                   'month = "March"}\n', encoding="utf-8")
+    assert main(["-q", "convert", str(src)]) == 0
+    out = capsys.readouterr().out
+    assert "month = {3}," in out and 'month = "March",' in out
+    assert main(["-q", "tidy", "--months", str(src)]) == 0
+    assert re.findall(r"month\s+= (\w+)", capsys.readouterr().out) == ["mar", "mar"]
