@@ -51,7 +51,6 @@ database order).
 
 from __future__ import annotations
 
-import hashlib
 import inspect
 import re
 import unicodedata
@@ -817,6 +816,8 @@ def _content_order(entry: Entry) -> tuple[Any, ...]:
     d = entry.date
     # unknown parts sort after known ones
     date = (d.year if d and d.year is not None else 99999, (d.month or 13) if d else 13, (d.day or 32) if d else 32)
+    import hashlib  # only when keys collide (start-up: an import most runs never need)
+
     authors = tuple(p.display() for p in entry.authors)
     fingerprint = hashlib.sha1(
         repr((entry.entry_type, entry.title, entry.abstract, authors, entry.journal, entry.booktitle, entry.url,

@@ -42,8 +42,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from rapidfuzz import fuzz
-
 from ..model import Document, Entry, Person, Provenance, arxiv_id_of_doi
 from .text import normalize_name, normalize_title
 
@@ -121,6 +119,8 @@ def same_first_author(a: Person, b: Person) -> bool:
 def _abstracts_differ(a: Entry, b: Entry) -> bool:
     if not a.abstract or not b.abstract:
         return False
+    from rapidfuzz import fuzz  # only when two entries' abstracts are compared: rapidfuzz's import is 10 ms
+
     return fuzz.ratio(normalize_title(a.abstract), normalize_title(b.abstract)) < ABSTRACT_SIMILARITY
 
 

@@ -52,10 +52,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
-from typing import Any, Iterable
-
-import bibtexparser
-from bibtexparser import model as bp
+from typing import TYPE_CHECKING, Any, Iterable
 
 from ..bibnames import parse_bibtex_names
 from ..bibsyntax import BRACED_KEY as _BRACED
@@ -90,6 +87,9 @@ from .bibscan import ScanBlock, iter_blocks
 
 __all__ = ["read", "group_value", "raw_value", "github_value", "VERBATIM_FIELDS", "MONTH_MACROS",
            "is_verbatim_field", "parse_expression"]
+
+if TYPE_CHECKING:  # bibtexparser is imported by the slow path only: a well-formed file never loads it
+    from bibtexparser import model as bp
 
 # bibtexparser logs every failed block as a warning; we report them as Problems instead
 logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
@@ -622,6 +622,9 @@ class _Reader:
 
 def _from_bibtexparser(text: str) -> list[ScanBlock]:
     """bibtexparser's blocks (its splitter and error recovery) in the reader's block shape."""
+    import bibtexparser
+    from bibtexparser import model as bp
+
     out: list[ScanBlock] = []
     for block in bibtexparser.parse_string(text, parse_stack=[]).blocks:
         line0 = block.start_line or 0
@@ -772,6 +775,9 @@ def _repair_entry(raw: str, line0: int, reason: str) -> ScanBlock | None:
         notes.append("added the entry's missing closing brace")
     elif depth != 0:
         return None
+    import bibtexparser
+    from bibtexparser import model as bp
+
     try:
         blocks = bibtexparser.parse_string(text, parse_stack=[]).blocks
     except Exception:  # pragma: no cover - bibtexparser collects errors as blocks
@@ -825,6 +831,8 @@ def _extra_group(name: str) -> str:
 
 
 def _unwrap(block: bp.Block) -> bp.Block:
+    from bibtexparser import model as bp
+
     seen = 0
     while isinstance(block, bp.ParsingFailedBlock) and block.ignore_error_block is not None and seen < 5:
         block = block.ignore_error_block
