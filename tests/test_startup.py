@@ -38,7 +38,7 @@ Retrieval-augmented generation with small models, evaluated on open-domain quest
 IDS = "arXiv:2401.06066\nhttps://doi.org/10.1145/3442188.3445922\n"
 
 
-def modules_after(args: list[str], cwd: Path) -> list[str]:
+def modules_after(args: list[str], cwd: Path, exit_code: int = 0) -> list[str]:
     """Run ``bibkit ARGS`` in a fresh interpreter; the modules it had imported when it finished."""
     code = ("import atexit, json, runpy, sys\n"
             "atexit.register(lambda: print('MODULES', json.dumps(sorted(sys.modules))))\n"
@@ -46,7 +46,7 @@ def modules_after(args: list[str], cwd: Path) -> list[str]:
             "runpy.run_module('bibkit', run_name='__main__')\n")
     proc = subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, timeout=120,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == exit_code, proc.stderr
     line = next(line for line in proc.stdout.splitlines() if line.startswith("MODULES "))
     return list(json.loads(line[len("MODULES "):]))
 
@@ -79,8 +79,16 @@ def test_convert_with_a_report_still_offline(tmp_path: Path):
     assert report["totals"]["written"] == 1 and report["entries"][0]["key"] == "muller2020study"
 
 
-@pytest.mark.parametrize("command", [["tag"], ["collections"]])
-def test_offline_tagging_commands_never_load_the_network_stack(tmp_path: Path, command: list[str]):
+@pytest.mark.parametrize("command", [["tag"], ["collections"], ["tidy"], ["tidy", "--check"]])
+def test_offline_commands_never_load_the_network_stack(tmp_path: Path, command: list[str]):
     (tmp_path / "refs.bib").write_text(ONE_BIB, encoding="utf-8")
-    args = ["-q", *command, "refs.bib"] + (["-o", "out.bib"] if command == ["tag"] else [])
-    assert network_modules(modules_after(args, tmp_path)) == []
+    args = ["-q", *command, "refs.bib"] + (["-o", "out.bib"] if command in (["tag"], ["tidy"]) else [])
+    exit_code = 1 if "--check" in command else 0  # (the entry is not laid out as tidy writes it)
+    assert network_modules(modules_after(args, tmp_path, exit_code)) == []
+
+
+def test_tidy_loads_neither_the_enrichers_nor_the_tagging_engine(tmp_path: Path):
+    (tmp_path / "refs.bib").write_text(ONE_BIB, encoding="utf-8")
+    modules = modules_after(["-q", "tidy", "refs.bib", "-o", "out.bib"], tmp_path)
+    assert (tmp_path / "out.bib").read_text(encoding="utf-8").startswith("@article{muller2020study,")
+    assert not any(m.startswith(("bibkit.tagging", "bibkit.enrich", "bibkit.sources.listing")) for m in modules)
