@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Callable, Sequence, TypeVar
+from typing import Any, Callable, Iterator, Sequence, TypeVar
 
 from ..health import describe
 from ..health import message as outage_message
@@ -55,6 +55,7 @@ from .arxiv import ArxivClient, ArxivQueryError, transient_status
 from .atom import ArxivRecord, AtomError, Feed
 from .base import Candidate, EnrichContext, EntryReport
 from .batch import Ask, RecordWords, abstract_ask, chunks, flooded, narrower, title_ask
+from .fanout import Outcome, in_order
 from .hf import HfClient, HfPaper
 from .match import (
     ABSTRACT_CONTRADICTS,
@@ -160,6 +161,7 @@ class ArxivResolver:
         self.down: dict[str, Outage] = {}  # service -> why it is not asked any more this run
         self.offline_misses = 0
         self._evidence: dict[int, tuple[ArxivRecord | HfPaper, Evidence]] = {}  # id(result) -> (result, evidence)
+        self._hf_answered = False  # HF answered the last call: several may be in flight (see _ask_hf_each)
         self.unanswered: set[str] = set()  # ids of the last fetch arXiv gave no usable answer about
 
     # ================================================================== entry point
@@ -340,26 +342,56 @@ class ArxivResolver:
 
     def _ask_hf(self, call: Callable[[HfClient], _T], w: _Work, ctx: EnrichContext,
                 what: str) -> tuple[bool, _T | None]:
-        """One Hugging Face call under the run-wide rules: ``(still_up, answer or None)``.
+        """One Hugging Face call under the run-wide rules (:meth:`_hf_outcome`): ``(still_up, answer or None)``."""
+        if self.hf is None or "hf" in self.down:
+            return False, None
+        hf = self.hf
+        outcome = next(in_order(lambda _w: call(hf), [w], workers=1, width=lambda: 1))
+        return self._hf_outcome(outcome, ctx, what)
+
+    def _ask_hf_each(self, call: Callable[[HfClient, _Work], _T], works: list[_Work],
+                     ctx: EnrichContext, what: str) -> Iterator[tuple[_Work, bool, _T | None]]:
+        """:meth:`_ask_hf` for each work, up to HF's ``concurrency`` calls in flight, outcomes in order.
+
+        One call first; once HF has answered, up to the bound; after a failure
+        one at a time again until it answers; none once HF is given up.
+        """
+        if self.hf is None or "hf" in self.down:
+            return
+        hf = self.hf
+        workers = max(1, hf.client.policy.concurrency)
+
+        def width() -> int:
+            return 0 if "hf" in self.down else (workers if self._hf_answered else 1)
+
+        for outcome in in_order(lambda w: call(hf, w), works, workers=workers, width=width):
+            up, answer = self._hf_outcome(outcome, ctx, what)
+            yield outcome.item, up, answer
+
+    def _hf_outcome(self, outcome: Outcome[_Work, Any], ctx: EnrichContext, what: str) -> tuple[bool, Any]:
+        """What one Hugging Face call gave, judged on the caller's thread: ``(still_up, answer or None)``.
 
         An offline miss is counted, one entry's failure becomes that entry's
         problem, and an unreachable or rate-limited HF is reported once and
         ``still_up`` is false, so the caller's loop stops asking.
         """
-        if self.hf is None or "hf" in self.down:
-            return False, None
-        try:
-            return True, call(self.hf)
-        except OfflineMiss:
+        exc = outcome.error
+        if exc is None:
+            self._hf_answered = True
+            return True, outcome.value
+        if isinstance(exc, OfflineMiss):
             self.offline_misses += 1
-        except (ServiceUnavailable, RateLimited) as exc:
+            return True, None
+        if not isinstance(exc, HttpError):
+            raise exc  # a bug, not HF's trouble: it stops the run as it would have without threads
+        self._hf_answered = False  # one request at a time until HF answers again
+        if isinstance(exc, (ServiceUnavailable, RateLimited)):
             self._service_failed("hf", exc, ctx)
             return False, None
-        except HttpError as exc:
-            if not transient_status(exc):  # timeouts on every attempt: HF is not answering
-                self._service_failed("hf", exc, ctx)
-                return False, None
-            w.report.problems.append(f"Hugging Face {what} failed: {exc}")
+        if not transient_status(exc):  # timeouts on every attempt: HF is not answering
+            self._service_failed("hf", exc, ctx)
+            return False, None
+        outcome.item.report.problems.append(f"Hugging Face {what} failed: {exc}")
         return True, None
 
     def _fetch(self, ids: Sequence[str], ctx: EnrichContext) -> dict[str, ArxivRecord]:
@@ -451,10 +483,8 @@ class ArxivResolver:
         if self.hf is None or not todo:
             return
         self.on_plan("hf", len(todo))
-        for w in todo:
-            title = w.entry.title or ""
-            # the lambda runs inside _ask_hf, in this iteration (B023 cannot see that)
-            up, results = self._ask_hf(lambda hf: hf.search(title, limit=HF_LIMIT), w, ctx, "search")  # noqa: B023
+        for w, up, results in self._ask_hf_each(lambda hf, w: hf.search(w.entry.title or "", limit=HF_LIMIT),
+                                                 todo, ctx, "search"):
             if not up:
                 break
             if results is None:
@@ -718,9 +748,7 @@ class ArxivResolver:
                          and w.entry.provenance["ids.hf_paper"].source == "hf" and w.step == STEP_INPUT)]
         if todo:
             self.on_plan("hf", len(todo))
-        for w in todo:
-            arxiv_id = w.report.arxiv_id or ""
-            up, paper = self._ask_hf(lambda hf: hf.paper(arxiv_id), w, ctx, "lookup")  # noqa: B023 (called at once)
+        for w, up, paper in self._ask_hf_each(lambda hf, w: hf.paper(w.report.arxiv_id or ""), todo, ctx, "lookup"):
             if not up:
                 break
             if paper is not None:

@@ -15,13 +15,22 @@ every answer carries the header ``X-Bibkit-Synthetic: true`` to say so:
 * ``GET /api/daily_papers?date=|month=&limit=&p=`` — wrappers of papers
   published on that day/month (``400`` for an invalid date, ``[]`` past the end).
 
-:attr:`HfDouble.faults` holds replies to serve first (429, 503…).
+:attr:`HfDouble.faults` holds replies to serve first (429, 503…).  ``latency`` makes
+every answer take that long (requests are served concurrently, and
+:attr:`HfDouble.max_in_flight` records how many were being served at once);
+``window=(q, seconds)`` enforces HF's fixed-window rate limit: every answer
+carries ``RateLimit: "api";r=<left>;t=<seconds to reset>`` and
+``RateLimit-Policy``, and a request over the ``q`` of its window gets a 429
+(counted in :attr:`HfDouble.over_limit`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import re
+import threading
+import time
 import unicodedata
 from typing import Any
 from urllib.parse import unquote
@@ -58,8 +67,14 @@ def _ms(iso: str | None) -> str | None:
 class HfDouble(LocalServer):
     """The HF papers API on 127.0.0.1; ``papers`` are the corpus' HF records by id."""
 
-    def __init__(self, corpus: Corpus | None = None, *, host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, corpus: Corpus | None = None, *, host: str = "127.0.0.1", port: int = 0,
+                 latency: float = 0.0, window: tuple[int, float] | None = None):
         super().__init__(host, port)
+        self.latency, self.window = latency, window
+        self.in_flight = self.max_in_flight = self.over_limit = 0
+        self._window_start: float | None = None
+        self._window_used = 0
+        self._flight = threading.Lock()
         self.corpus = corpus or load_corpus()
         self.papers: dict[str, dict[str, Any]] = {p["id"]: p for p in self.corpus.hf}
         self.faults: list[Reply] = []
@@ -131,6 +146,40 @@ class HfDouble(LocalServer):
     # -- serving
 
     def handle(self, request: Request) -> Reply | None:
+        with self._flight:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            limit = self._rate_limit()
+        try:
+            if self.latency:
+                time.sleep(self.latency)
+            if limit is not None and limit[0] < 0:
+                return Reply.json({"error": "Too many requests"}, 429, headers={**SYNTHETIC, **limit[1]})
+            reply = self._answer(request)
+            if reply is not None and limit is not None:
+                reply.headers = {**dict(reply.headers), **limit[1]}
+            return reply
+        finally:
+            with self._flight:
+                self.in_flight -= 1
+
+    def _rate_limit(self) -> tuple[int, dict[str, str]] | None:
+        """Count a request against the window (under the lock): requests left (negative: over) and the headers."""
+        if self.window is None:
+            return None
+        quota, seconds = self.window
+        now = time.monotonic()
+        if self._window_start is None or now - self._window_start >= seconds:
+            self._window_start, self._window_used = now, 0
+        self._window_used += 1
+        left = quota - self._window_used
+        if left < 0:
+            self.over_limit += 1
+        reset = max(1, math.ceil(self._window_start + seconds - now))
+        return left, {"RateLimit": f'"api";r={max(0, left)};t={reset}',
+                      "RateLimit-Policy": f'"fixed window";"api";q={quota};w={seconds:g}'}
+
+    def _answer(self, request: Request) -> Reply | None:
         if self.faults:
             reply = self.faults.pop(0)
             reply.headers = {**SYNTHETIC, **dict(reply.headers)}
