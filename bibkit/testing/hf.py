@@ -32,6 +32,7 @@ import re
 import threading
 import time
 import unicodedata
+from collections import Counter
 from typing import Any
 from urllib.parse import unquote
 
@@ -87,16 +88,19 @@ class HfDouble(LocalServer):
         are noticed by themselves)."""
         self._by_word = None
 
-    def _candidates(self, words: set[str]) -> list[dict[str, Any]]:
-        """The papers whose title shares a word with the query (the only ones a search can rank)."""
+    def _candidates(self, words: set[str], share: float) -> list[dict[str, Any]]:
+        """The papers whose title holds at least ``share`` of the query's words (the only ones a search ranks),
+        counted through an index of title words rather than by comparing the query with every paper."""
         if self._by_word is None or self._indexed != (id(self.papers), len(self.papers)):
             index: dict[str, list[str]] = {}
             for pid, p in self.papers.items():
                 for word in self._words(p)[0]:
                     index.setdefault(word, []).append(pid)
             self._by_word, self._indexed = index, (id(self.papers), len(self.papers))
-        ids = {pid for w in words for pid in self._by_word.get(w, ())}
-        return [self.papers[pid] for pid in ids if pid in self.papers]
+        shared: Counter[str] = Counter()
+        for w in words:
+            shared.update(self._by_word.get(w, ()))
+        return [self.papers[pid] for pid, n in shared.items() if n / len(words) >= share and pid in self.papers]
 
     def _words(self, p: dict[str, Any]) -> tuple[frozenset[str], frozenset[str]]:
         key = (p["id"], p.get("title"), p.get("summary"))
@@ -213,7 +217,7 @@ class HfDouble(LocalServer):
         if not words:
             return Reply.json([], headers=SYNTHETIC)
         ranked = []
-        for p in self._candidates(words):  # a paper sharing no title word has no overlap: never ranked
+        for p in self._candidates(words, 0.34):  # (the same test as below, through the index)
             title, summary = self._words(p)
             overlap = len(words & title) / len(words)
             fuzzy = overlap + 0.1 * len(words & summary) / len(words)

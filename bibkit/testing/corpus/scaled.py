@@ -18,10 +18,16 @@ with a version bump, "-Coder", "Part II" or "Erratum:", and different work),
 and Hugging Face knows about 90 % of the papers (title and summary as the
 listing shows them, a GitHub repository for half).
 
+The services know :data:`POOL` invented papers (or as many as the listing
+has, if more) whatever the listing's size, as arXiv and Hugging Face do not
+shrink for a short listing: a title search finds as many near-misses for a
+listing of 1,000 as for one of 5,000, so the work per entry is comparable.
+
 Nothing here is real: ids, authors, dates and text are invented (the text is
 a rewrite of the example listing's); every paper says so in its comment.
-Generation is deterministic and prefix-stable: the first 1,000 papers of
-``scaled_corpus(5000)`` are those of ``scaled_corpus(1000)``.
+Generation is deterministic and prefix-stable: paper ``i`` is the same in
+every scaled corpus, and the listing of ``scaled_corpus(1000)`` is the first
+1,000 entries of ``scaled_corpus(5000)``'s.
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ import re
 from . import Corpus, ListingItem, Paper, Version, load_corpus
 from .build_corpus import FAMILY, GIVEN
 
-__all__ = ["scaled_corpus", "SYNTHETIC_NOTE"]
+__all__ = ["POOL", "scaled_corpus", "SYNTHETIC_NOTE"]
 
 SYNTHETIC_NOTE = "SYNTHETIC (bibkit.testing.corpus.scaled): invented for benchmarks"
 
@@ -90,13 +96,19 @@ def _date(arxiv_id: str, rng: random.Random, months_later: int = 0) -> str:
     return f"20{yy:02d}-{mm:02d}-{rng.randint(1, 28):02d}T{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:00Z"
 
 
-def scaled_corpus(n: int, *, seed: int = 15) -> Corpus:
+#: invented papers the services know whatever the listing's size (arXiv does not shrink for a short listing)
+POOL = 5000
+
+
+def scaled_corpus(n: int, *, seed: int = 15, pool: int = POOL) -> Corpus:
     """The bundled corpus with its listing grown to ``n`` entries by invented papers (see the module docstring).
 
-    ``n`` below the bundled listing's 86 keeps its first ``n`` entries (and all of its papers).
+    The services know ``max(n, pool)`` invented papers, so the listing's size does not change how crowded
+    a search is: a short listing is looked up among the same papers as a long one.  ``n`` below the
+    bundled listing's 86 keeps its first ``n`` entries.
     """
     base = load_corpus()
-    if n <= len(base.listing):
+    if n <= len(base.listing) and pool <= len(base.listing):
         return Corpus(base.papers, base.hf, base.listing[:n])
     templates = [p for p in base.papers if p.role == "listing" and p.latest.abstract]
     titles = " ".join(p.versions[0].title for p in templates)
@@ -104,8 +116,8 @@ def scaled_corpus(n: int, *, seed: int = 15) -> Corpus:
     title_vocab = sorted({w.lower() for w in _WORD.findall(titles)} - _STOP)
     abstract_vocab = sorted({w.lower() for w in _WORD.findall(abstracts)} - _STOP)
     taken = {p.id for p in base.papers}
-    papers, hf, listing = list(base.papers), [dict(h) for h in base.hf], list(base.listing)
-    for i in range(len(base.listing), n):
+    papers, hf, listing = list(base.papers), [dict(h) for h in base.hf], list(base.listing[:n])
+    for i in range(len(base.listing), max(n, pool)):
         rng = random.Random(seed * 1_000_003 + i)
         template = rng.choice(templates)
         name = _coined(i, rng)
@@ -124,8 +136,9 @@ def scaled_corpus(n: int, *, seed: int = 15) -> Corpus:
             new_title = f"{name}: " + _rewrite(template.versions[0].title, title_vocab, rng, 0.7)
             versions.append(Version(new_title, _rewrite(abstract, abstract_vocab, rng, 0.05),
                                     _date(arxiv_id, rng, 3)))
+        listed = i < n
         paper = Paper(arxiv_id, versions, _authors(rng), list(template.categories), comment=SYNTHETIC_NOTE,
-                      role="listing", listing_index=i)
+                      role="listing" if listed else "extra", listing_index=i if listed else None)
         on_arxiv = kind >= 0.02
         if on_arxiv:
             papers.append(paper)
@@ -141,6 +154,7 @@ def scaled_corpus(n: int, *, seed: int = 15) -> Corpus:
                        "githubRepo": f"https://github.com/synthetic-{i}/{name.lower()}" if rng.random() < 0.5 else None,
                        "projectPage": None, "ai_keywords": sorted(set(_WORD.findall(title.lower())) - _STOP)[:5],
                        "ai_summary": None, "upvotes": rng.randint(0, 60)})
-        listing.append(ListingItem(i, title, abstract, arxiv_id if on_arxiv else None,
-                                   None if on_arxiv else "SYNTHETIC: not on arXiv"))
+        if listed:
+            listing.append(ListingItem(i, title, abstract, arxiv_id if on_arxiv else None,
+                                       None if on_arxiv else "SYNTHETIC: not on arXiv"))
     return Corpus(papers, hf, listing)
