@@ -163,7 +163,10 @@ def _s(value: Any) -> str | None:
     """A non-empty, whitespace-collapsed string, or ``None`` for missing/null/""/non-strings."""
     if not isinstance(value, str):
         return None
-    value = _SPACE.sub(" ", value).strip()
+    # most values have nothing to collapse: plain ASCII with single spaces is left as it is, without the regex
+    if not (value.isascii() and "  " not in value and value.isprintable()):
+        value = _SPACE.sub(" ", value)
+    value = value.strip()
     return value or None
 
 

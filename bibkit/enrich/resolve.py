@@ -160,7 +160,7 @@ class ArxivResolver:
         self.hf: HfClient | None = None
         self.down: dict[str, Outage] = {}  # service -> why it is not asked any more this run
         self.offline_misses = 0
-        self._evidence: dict[int, tuple[ArxivRecord | HfPaper, Evidence]] = {}  # id(result) -> (result, evidence)
+        self._evidence: dict[tuple[Any, ...], Evidence] = {}  # a result's content -> what it says
         self._hf_answered = False  # HF answered the last call: several may be in flight (see _ask_hf_each)
         self.unanswered: set[str] = set()  # ids of the last fetch arXiv gave no usable answer about
 
@@ -262,25 +262,20 @@ class ArxivResolver:
 
     # ================================================================== judging
 
-    def _candidate_evidence(self, rec: ArxivRecord | None, hf: HfPaper | None) -> Evidence:
-        """What a result says, derived once per result object (a batch judges it against every record)."""
-        result: ArxivRecord | HfPaper
+    def _candidate_evidence(self, rec: ArxivRecord | None, hf: HfPaper | None, *, dated: bool = True) -> Evidence:
+        """What a result says, derived once per paper: a batch judges each result against every record, and
+        the same paper comes back from many searches (keyed by what the comparison reads, not by identity).
+        ``dated=False``: without the year (two descriptions of one id are compared regardless of it)."""
         if rec is not None:
-            result = rec
+            year = rec.published.year if rec.published and dated else None
+            key: tuple[Any, ...] = ("arxiv", rec.arxiv_id, rec.title, rec.summary, tuple(rec.author_names), year)
         else:
             assert hf is not None
-            result = hf
-        found = self._evidence.get(id(result))
-        if found is not None and found[0] is result:
-            return found[1]
-        if rec is not None:
-            evidence = Evidence.from_names(rec.title, rec.summary, rec.author_names,
-                                           rec.published.year if rec.published else None)
-        else:
-            assert hf is not None
-            evidence = Evidence.from_names(hf.title, hf.summary, hf.authors,
-                                           hf.published_at.year if hf.published_at else None)
-        self._evidence[id(result)] = (result, evidence)  # the result is kept with it, so its id is never reused
+            year = hf.published_at.year if hf.published_at and dated else None
+            key = ("hf", hf.id, hf.title, hf.summary, tuple(hf.authors), year)
+        evidence = self._evidence.get(key)
+        if evidence is None:
+            evidence = self._evidence[key] = Evidence.from_names(key[2], key[3], key[4], year)
         return evidence
 
     def _judge(self, work: _Work, rec: ArxivRecord | None, hf: HfPaper | None, source: str) -> _Judged:
@@ -513,8 +508,8 @@ class ArxivResolver:
         for w in matched:
             assert w.hf is not None
             rec = records.get(w.hf.id)
-            hf_ev = Evidence.from_names(w.hf.title, w.hf.summary, w.hf.authors)
-            rec_ev = Evidence.from_names(rec.title, rec.summary, rec.author_names) if rec else None
+            hf_ev = self._candidate_evidence(None, w.hf, dated=False)
+            rec_ev = self._candidate_evidence(rec, None, dated=False) if rec else None
             on_abstract = (w.judged[w.hf.id].verdict.path or "").endswith("abstract") if w.hf.id in w.judged else False
             if rec is not None and rec_ev is not None and (
                     verify(w.evidence, rec_ev).accepted or verify(hf_ev, rec_ev).accepted
