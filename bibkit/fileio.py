@@ -34,6 +34,7 @@ import stat
 import sys
 import tempfile
 from pathlib import Path
+from typing import Iterable
 
 from .errors import OutputError
 
@@ -48,21 +49,40 @@ def backup_path(path: Path) -> Path:
     return candidate
 
 
-def atomic_write_text(path: str | os.PathLike[str], text: str, *, backup: bool = False, encoding: str = "utf-8",
-                      mode: int | None = None) -> Path | None:
+def atomic_write_text(path: str | os.PathLike[str], text: str | Iterable[str], *, backup: bool = False,
+                      encoding: str = "utf-8", mode: int | None = None) -> Path | None:
     """Write ``text`` to ``path`` safely (see the module docstring); return the backup's path, if one was made.
 
-    ``-`` writes to standard output.  With ``backup=True`` and an existing
+    ``text`` may be the pieces of the text (their concatenation is written): a
+    regular file then receives them one at a time, so a big output never has
+    to be in memory whole, or twice (as text and as bytes).  ``-`` writes to
+    standard output.  With ``backup=True`` and an existing
     regular file at ``path``, its content is first saved (atomically) to
     :func:`backup_path`.  ``mode`` (e.g. ``0o600`` for a file holding a secret)
     is the new file's permission bits, set before any byte is written; without
     it an existing target keeps its mode and a new one follows the umask.
     Raises :class:`~bibkit.errors.OutputError` for anything that stops the write.
     """
-    data = text.encode(encoding)  # an unencodable character fails here, before anything is touched
+    checked = False
+    if not isinstance(text, str) and (str(path) == "-" or _exists_but_not_regular(path)):
+        # standard output, a pipe, a device: written as it comes, so every piece is checked before any is written
+        pieces = list(text)
+        for piece in pieces:
+            piece.encode(encoding)
+        text, checked = "".join(pieces), True
+    data: bytes | Iterable[bytes]
     if str(path) == "-":
+        assert isinstance(text, str)
+        if not checked:
+            text.encode(encoding)  # an unencodable character fails here, before anything is touched
         write_stdout(text)
         return None
+    if isinstance(text, str):
+        data = text.encode(encoding)  # an unencodable character fails here, before anything is touched
+    else:
+        # a regular file: the pieces go to the temporary file as they come; one that cannot be encoded fails
+        # the write there, and the temporary file is removed, so the target is still untouched
+        data = (piece.encode(encoding) for piece in text)
     given = Path(path)
     try:
         target = Path(os.path.realpath(given))  # through symlinks, to the file really written
@@ -163,14 +183,20 @@ def _stat(path: Path) -> os.stat_result | None:
         return None
 
 
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]
+def _exists_but_not_regular(path: str | os.PathLike[str]) -> bool:
+    st = _stat(Path(os.path.realpath(path)))
+    return st is not None and not stat.S_ISREG(st.st_mode)
 
 
-def _write_in_place(target: Path, data: bytes) -> None:
+def _write_all(fd: int, data: bytes | Iterable[bytes]) -> None:
+    for piece in [data] if isinstance(data, bytes) else data:
+        view = memoryview(piece)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+
+
+def _write_in_place(target: Path, data: bytes | Iterable[bytes]) -> None:
     """A FIFO or device: open it for writing as it is (no create, no truncate, no rename) and write."""
     fd = os.open(target, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
     try:
@@ -179,7 +205,7 @@ def _write_in_place(target: Path, data: bytes) -> None:
         os.close(fd)
 
 
-def _replace(target: Path, data: bytes, st: os.stat_result | None, mode: int | None) -> None:
+def _replace(target: Path, data: bytes | Iterable[bytes], st: os.stat_result | None, mode: int | None) -> None:
     """Write ``data`` to a temporary file beside ``target``, sync it, and rename it over ``target``."""
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=str(target.parent))
     try:

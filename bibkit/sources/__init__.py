@@ -165,6 +165,7 @@ def read_path(path: str, fmt: str | None = None, *, strict: bool = False) -> Doc
         except OSError as exc:
             raise InputError(f"cannot read it: {exc.strerror or exc}", SourceLocation(path)) from None
     text, problems = decode_bytes(data, origin)
+    del data  # the file's bytes are not needed once decoded: a big file is not kept twice while it is read
     if problems and strict:
         raise InputError(problems[0].message, problems[0].location)
     doc = read_text(text, origin, fmt, strict=strict)
