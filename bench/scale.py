@@ -106,7 +106,10 @@ def run_process(argv: list[str], repeat: int, cwd: str) -> Run:
         proc.returncode = code = os.waitstatus_to_exitcode(status)
         walls.append(time.perf_counter() - start)
         if code != 0:
-            last = err.decode(errors="replace").strip().splitlines()[-1:] or [""]
+            text = err.decode(errors="replace")
+            if "out of memory" in text.lower():
+                return Run(error=f"out of memory (exit {code})")
+            last = text.strip().splitlines()[-1:] or [""]
             return Run(error=f"exit {code}: {last[0][:120]}")
         cpus.append(usage.ru_utime + usage.ru_stime)
         rss.append(usage.ru_maxrss / 1024)
@@ -175,7 +178,7 @@ def growth_exponent(points: list[tuple[int, float]]) -> float:
 def _fmt(r: Run, base: Run) -> str:
     """A peer's cell: CPU, its ratio to bibkit's, peak RSS."""
     if not r.ok:
-        return "failed"
+        return f"failed: {(r.error or '')[:16]}"
     return f"{r.cpu:7.2f} s {r.cpu / base.cpu:5.2f}x {r.rss_mb:5.0f} MB"
 
 
