@@ -24,6 +24,13 @@ Choosing the entries
     order.  ``@string`` macros and ``@preamble`` blocks of the sources are
     kept, so untouched fields that use them still resolve.
 
+    A cited key may be an *old name* of an entry (an alias in its ``ids``
+    field: a key renamed by ``--rekey``, or merged from a duplicate).  The
+    entry is chosen, and :attr:`CiteResult.aliases` says which keys of the
+    ``.aux`` are old names.  biber resolves ``\cite{old}`` through ``ids``
+    itself; classic BibTeX does not, so for BibTeX output the entry is written
+    under the name the paper cites (``rename_aliases``).
+
     When several sources have the same key, the first source (in ``--from``
     order) wins and the others are reported.  A cited key that no source has
     is an error (:class:`~bibkit.errors.MissingCitationsError`, exit code 7)
@@ -36,6 +43,7 @@ writing the result is :func:`bibkit.app.cite` (``bibkit cite``).
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -205,6 +213,7 @@ class CiteResult:
     source_of: dict[str, str] = field(default_factory=dict)  # key -> source name
     output: str | None = None
     format: str | None = None  # the output format written ("bibtex" | "biblatex")
+    aliases: dict[str, str] = field(default_factory=dict)  # cited old name -> the entry's key now
 
     def totals(self) -> dict[str, int]:
         return {
@@ -226,6 +235,7 @@ class CiteResult:
             "missing": [{"key": k, "cited_at": str(self.aux.locations.get(k, "")), "suggestions": s}
                         for k, s in self.missing.items()],
             "duplicates": [{"key": k, "used": a, "ignored": b} for k, a, b in self.duplicates],
+            "aliases": [{"cited": old, "key": new} for old, new in self.aliases.items()],
             "problems": [str(p) for p in self.aux.problems],
         }
 
@@ -271,47 +281,86 @@ def _parents_after_children(parents: list[str], index: dict[str, Entry]) -> list
     return sorted(parents, key=lambda p: (level[p], position[p]))
 
 
-def select_cited(sources: Sequence[Source], aux: AuxCitations, *, allow_missing: bool = False) -> CiteResult:
+@dataclass
+class _Pool:
+    """Every keyed entry of the sources (first source wins a key), and their @string/@preamble blocks."""
+
+    index: dict[str, Entry] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)
+    source_of: dict[str, str] = field(default_factory=dict)
+    duplicates: list[tuple[str, str, str]] = field(default_factory=list)
+    blocks: list[RawBlock] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, sources: Sequence[Source]) -> "_Pool":
+        pool = cls()
+        seen_strings: set[str] = set()
+        for source in sources:
+            for block in source.document.blocks:
+                if isinstance(block, Entry):
+                    pool.add(block, source.name)
+                elif block.kind == "string":
+                    name = (block.name or "").lower()
+                    if name not in seen_strings:
+                        seen_strings.add(name)
+                        pool.blocks.append(block)
+                elif block.kind == "preamble":
+                    pool.blocks.append(block)
+        return pool
+
+    def add(self, entry: Entry, source: str) -> None:
+        if not entry.key:
+            return
+        if entry.key in self.index:
+            self.duplicates.append((entry.key, self.source_of[entry.key], source))
+            return
+        self.index[entry.key] = entry
+        self.order.append(entry.key)
+        self.source_of[entry.key] = source
+
+
+def _aliases(entry: Entry) -> list[str]:
+    return [a.strip() for a in entry.extra.get("ids", "").split(",") if a.strip()]
+
+
+def select_cited(sources: Sequence[Source], aux: AuxCitations, *, allow_missing: bool = False,
+                 rename_aliases: bool = False) -> CiteResult:
     """The entries ``aux`` cites, from ``sources`` (first source wins a key).
 
-    Raises :class:`~bibkit.errors.MissingCitationsError` when a cited key (or
-    a crossref'd parent) is in no source, unless ``allow_missing``.
+    A cited key that is an alias of an entry (its ``ids``) chooses that entry;
+    with ``rename_aliases`` (BibTeX output) the entry is written under the
+    cited name.  Raises :class:`~bibkit.errors.MissingCitationsError` when a
+    cited key (or a crossref'd parent) is in no source, unless ``allow_missing``.
     """
-    index: dict[str, Entry] = {}
-    order: list[str] = []
-    source_of: dict[str, str] = {}
-    duplicates: list[tuple[str, str, str]] = []
-    blocks: list[RawBlock] = []
-    seen_strings: set[str] = set()
-    for source in sources:
-        for block in source.document.blocks:
-            if isinstance(block, Entry):
-                if not block.key:
-                    continue
-                if block.key in index:
-                    duplicates.append((block.key, source_of[block.key], source.name))
-                    continue
-                index[block.key] = block
-                order.append(block.key)
-                source_of[block.key] = source.name
-            elif block.kind == "string":
-                name = (block.name or "").lower()
-                if name not in seen_strings:
-                    seen_strings.add(name)
-                    blocks.append(block)
-            elif block.kind == "preamble":
-                blocks.append(block)
-
+    pool = _Pool.of(sources)
+    index, order, source_of, duplicates, blocks = pool.index, pool.order, pool.source_of, pool.duplicates, pool.blocks
+    alias_of: dict[str, str] = {}
+    for key in order:
+        for alias in _aliases(index[key]):
+            if alias not in index:
+                alias_of.setdefault(alias, key)
     cited = list(order) if aux.cite_all else list(aux.keys)
     if aux.cite_all:
         # keys cited explicitly but in no source are still missing under \nocite{*}
         cited += [k for k in aux.keys if k not in index]
     missing: dict[str, list[str]] = {}
     chosen: list[str] = []
+    aliases: dict[str, str] = {}
     for key in cited:
         if key in index:
             if key not in chosen:
                 chosen.append(key)
+        elif key in alias_of:
+            target = alias_of[key]
+            aliases[key] = target
+            if rename_aliases:  # BibTeX knows no aliases: the entry goes under the name the paper cites
+                renamed = copy.copy(index[target])
+                renamed.key = key
+                index[key] = renamed
+                source_of[key] = source_of[target]
+                chosen.append(key)
+            elif target not in chosen:
+                chosen.append(target)
         elif key not in missing:
             missing[key] = suggest_keys(key, order)
 
@@ -336,7 +385,7 @@ def select_cited(sources: Sequence[Source], aux: AuxCitations, *, allow_missing:
     doc = Document(blocks=[*blocks, *(index[k] for k in chosen)])
     doc.metadata["cited_from"] = aux.path
     return CiteResult(doc, aux, cited, [p for p in parents if p not in cited], missing,
-                      duplicates, {k: source_of[k] for k in chosen})
+                      duplicates, {k: source_of[k] for k in chosen}, aliases=aliases)
 
 
 def _missing_error(aux: AuxCitations, missing: dict[str, list[str]], source_names: list[str]) -> MissingCitationsError:

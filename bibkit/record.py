@@ -15,12 +15,13 @@ this module sits just above :mod:`bibkit.outcomes`, below the model.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from typing import Any
 
 from .outcomes import EntryStatus
 
-__all__ = ["Candidate", "EntryRecord", "EntryReport"]
+__all__ = ["Candidate", "Decision", "EntryRecord", "EntryReport", "FieldEdit", "KeyRecord", "KeySource"]
 
 
 @dataclass
@@ -78,6 +79,97 @@ class EntryReport:
         }
 
 
+class KeySource(enum.StrEnum):
+    """Where an entry's citation key came from.
+
+    ``formula``: made now by the key formula (a new paper); ``issued``: issued
+    by an earlier run and kept (the prior output, its lock file).  The others
+    are *pinned* — the user's, changed only with ``--rekey --force``:
+    ``input`` (the key of an input ``.bib`` entry), ``keys-from`` (a
+    ``--keys-from`` file), ``zotero`` (the ``citationKey`` of the matching
+    Zotero item), ``user`` (a key the user typed into the output by hand, or an
+    entry the user added there).
+    """
+
+    FORMULA = "formula"
+    ISSUED = "issued"
+    INPUT = "input"
+    KEYS_FROM = "keys-from"
+    ZOTERO = "zotero"
+    USER = "user"
+
+    @property
+    def pinned(self) -> bool:
+        """Whether the key is the user's (``--rekey`` refuses it unless ``--force``)."""
+        return self not in (KeySource.FORMULA, KeySource.ISSUED)
+
+
+@dataclass(slots=True)
+class KeyRecord:
+    """The key's history: where it came from (``source``, ``where`` a file or ``zotero:<item key>``),
+    the key it replaced this run (``previous``: ``--rekey`` or a Zotero key adopted), the old names it
+    still answers to (``aliases``, written as BibLaTeX's ``ids``), and ``issued``: the key of the
+    earlier record (prior output, lock) this entry was matched to, which later steps look up."""
+
+    source: KeySource
+    where: str | None = None
+    previous: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    issued: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"source": self.source.value, "where": self.where, "previous": self.previous,
+                "aliases": list(self.aliases)}
+
+
+@dataclass(slots=True)
+class FieldEdit:
+    """A field the user changed in the output by hand since bibkit wrote it: kept as the user left it.
+
+    ``group`` is the model's field group (``title``, ``date``, ``ids.arxiv``…),
+    ``fields`` the ``.bib`` fields it covers; ``kind`` is ``changed``,
+    ``added`` or ``deleted``; ``would_set`` is what this run would have
+    written instead (``None``: the same as the user's, or nothing).
+    """
+
+    group: str
+    fields: tuple[str, ...]
+    kind: str
+    kept: Any = None
+    would_set: Any = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"fields": list(self.fields), "kind": self.kind, "kept": _plain(self.kept),
+                "would_set": _plain(self.would_set)}
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What the user decided about an entry's arXiv paper: ``arxiv`` (the paper, never re-resolved to
+    another) or ``not_on_arxiv`` (no lookup at all); ``source`` is ``pick`` (``bibkit pick``) or ``edit``
+    (an ``eprint``/``doi`` the user wrote into the output)."""
+
+    arxiv: str | None = None
+    not_on_arxiv: bool = False
+    source: str = "pick"
+    doi: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"arxiv": self.arxiv, "doi": self.doi, "not_on_arxiv": self.not_on_arxiv, "source": self.source}
+
+
+def _plain(value: Any) -> Any:
+    """A report-friendly form of a field group's value (people and dates as text)."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    iso = getattr(value, "iso", None)
+    if callable(iso):
+        return iso()
+    return str(value)
+
+
 @dataclass(slots=True)
 class EntryRecord:
     """What this run's stages learned about one entry (``None``: that stage did not run on it).
@@ -87,10 +179,26 @@ class EntryRecord:
     * ``tags_added`` — set by :func:`bibkit.tagging.tag_entries`: the tags the
       run added (or, in a dry run, would add).
 
-    Later stages add their own fields here, typed the same way: the identity
-    work (prior keys and aliases, user edits, decisions that stick) and the
-    published-version upgrade (what was upgraded, from which source).
+    * ``key`` — set when keys are pinned or assigned
+      (:mod:`bibkit.normalize.pinning`): where the key came from, its aliases;
+    * ``input_identity`` — the paper as the inputs described it (titles, IDs,
+      abstract), kept in the lock so the next run recognises the same input
+      record whatever enrichment or the user made of it;
+    * ``edits`` — the fields the user changed by hand in the prior output
+      (kept, and shown with what this run would have set);
+    * ``protected`` — the field groups no stage may set (user edits, fields the
+      user deleted): enrichment reports what it would have set instead;
+    * ``decision`` — the user's decision about the entry's arXiv paper
+      (``bibkit pick``, or an ``eprint`` written by hand).
+
+    Later stages add their own fields here, typed the same way (e.g. the
+    published-version upgrade: what was upgraded, from which source).
     """
 
     enrichment: EntryReport | None = None
     tags_added: list[str] | None = None
+    key: KeyRecord | None = None
+    input_identity: dict[str, Any] | None = None  # what the inputs said the paper is, before enrichment
+    edits: list[FieldEdit] = field(default_factory=list)
+    protected: frozenset[str] = frozenset()
+    decision: Decision | None = None

@@ -175,9 +175,11 @@ def test_a_generated_key_never_replaces_the_users_key():
     p = make_plan([e], snap(item), COLL).items[0]
     assert p.action is Action.UNCHANGED
     assert "kept Zotero's citation key 'dai2024paper1'" in p.notes[0]
+    # issue #11: an item's existing citation key is never overwritten, not even by a key the input pinned (it
+    # flows back into the .bib instead: bibkit build --zotero-collection adopts it)
     pinned = make_plan([paper(1, key="dai2024mixture")], snap(item), COLL).items[0]
-    assert pinned.patch["citationKey"] == "dai2024mixture"
-    assert pinned.patch["extra"].startswith("Citation Key: dai2024mixture")
+    assert "citationKey" not in pinned.patch and "extra" not in pinned.patch
+    assert "kept Zotero's citation key 'dai2024paper1'" in pinned.notes[0]
 
 
 def test_creators_of_other_roles_are_kept():

@@ -37,7 +37,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     require_tex("pdflatex", "bibtex", "biber", "pdftotext")
     work = tmp_path_factory.mktemp("paper")
     for item in PAPER.iterdir():
-        if item.suffix in (".tex", ".sh"):
+        if item.suffix in (".tex", ".sh") or item.name == "keys.bib":
             shutil.copy2(item, work / item.name)
     env = dict(os.environ)
     env.update({

@@ -258,4 +258,5 @@ def test_rewriting_an_input_on_a_full_disk_leaves_no_truncated_backup_and_the_in
     line = one_error_line(second.stderr)
     assert line.startswith("bibkit: error: cannot write ") and "in.bib" in line
     assert bib.read_bytes() == before  # the input is intact
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.bib", "in.bib.bak"]  # no .bak1, no temporary files
+    # no .bak1, no temporary files (the lock file of #11 sits beside the output it describes)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.bib", "in.bib.bak", "in.bib.lock.json"]

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 
-from bibkit.model import Entry, arxiv_id_of_doi
+from bibkit.model import Entry
+from bibkit.normalize.identity import arxiv_from_doi, comparable_title, doi_key, strip_arxiv_version
 
 ALPHABET = "23456789ABCDEFGHIJKLMNPQRSTUVWXYZ"
 KEY_LENGTH = 8
@@ -46,27 +46,14 @@ def key_from_text(text: str) -> str:
 
 
 def normalise_text(text: str | None) -> str:
-    """Case-, accent-, punctuation- and whitespace-insensitive form of a title or name."""
-    if not text:
-        return ""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"<[^>]+>", " ", text)  # Zotero rich-text markup (<i>, <sub>) in titles
-    text = re.sub(r"[^\w]+", " ", text.casefold())
-    return " ".join(text.replace("_", " ").split())
-
-
-_ARXIV_VERSION = re.compile(r"v\d+$")
+    """The comparison form of a title or name: the identity module's one normaliser
+    (:func:`bibkit.normalize.identity.comparable_title`)."""
+    return comparable_title(text)
 
 
 def arxiv_id_from_doi(doi: str | None) -> str | None:
     """The arXiv ID inside arXiv's own DataCite DOI (``10.48550/arXiv.<id>``), else ``None``."""
-    return arxiv_id_of_doi(doi)
-
-
-def strip_arxiv_version(arxiv_id: str) -> str:
-    """``2401.06066v2`` -> ``2401.06066`` (a bibliography cites the work, not a revision)."""
-    return _ARXIV_VERSION.sub("", arxiv_id.strip())
+    return arxiv_from_doi(doi)
 
 
 def first_author_name(entry: Entry) -> str:
@@ -88,7 +75,7 @@ def entry_identity(entry: Entry) -> str | None:
     if arxiv:
         return f"arxiv:{strip_arxiv_version(arxiv).lower()}"
     if entry.ids.doi:
-        return f"doi:{entry.ids.doi.strip().lower()}"
+        return f"doi:{doi_key(entry.ids.doi)}"
     if entry.key:
         return f"key:{entry.key.strip()}"
     title = normalise_text(entry.title)
@@ -101,6 +88,12 @@ def item_key_for(entry: Entry) -> str | None:
     """The deterministic item key for an entry (``None`` when the entry has no identity at all)."""
     identity = entry_identity(entry)
     return key_from_text(f"item:{identity}") if identity else None
+
+
+def citation_key_item_key(entry: Entry) -> str | None:
+    """The item key :func:`item_key_for` gives an entry known by its citation key alone (as an entry with no
+    arXiv ID or DOI is): how the bridge recognises its record of a paper saved before enrichment."""
+    return key_from_text(f"item:key:{entry.key.strip()}") if entry.key else None
 
 
 def attachment_key_for(parent_key: str, url: str) -> str:

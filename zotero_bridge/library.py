@@ -12,8 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from bibkit.normalize.identity import Fingerprint, IdentityIndex
+
 from .itemkeys import normalise_text
-from .mapping import item_arxiv_id, item_citation_key, item_doi
+from .mapping import item_arxiv_id, item_citation_key, item_doi, parse_zotero_date
 from .schema import NON_REGULAR
 
 
@@ -145,7 +147,13 @@ class Match:
 
 
 class LibraryIndex:
-    """Lookup tables over a snapshot's regular, non-trashed top-level items."""
+    """Lookup tables over a snapshot's regular, non-trashed top-level items.
+
+    ``identity`` buckets every item by its fingerprint (title, first creator,
+    year, abstract, identifiers) for the identity module's rules
+    (:mod:`bibkit.normalize.identity`), the same rules duplicate merging and
+    key pinning use.
+    """
 
     def __init__(self, snapshot: Snapshot):
         self.snapshot = snapshot
@@ -153,8 +161,7 @@ class LibraryIndex:
         self.by_arxiv: dict[str, list[dict[str, Any]]] = {}
         self.by_doi: dict[str, list[dict[str, Any]]] = {}
         self.by_citekey: dict[str, list[dict[str, Any]]] = {}
-        self.by_title_author: dict[tuple[str, str], list[dict[str, Any]]] = {}
-        self.by_title: dict[str, list[dict[str, Any]]] = {}  # only consulted together with the abstract
+        self.identity: IdentityIndex[dict[str, Any]] = IdentityIndex()
         for item in snapshot.items:
             self.add(item)
 
@@ -173,12 +180,17 @@ class LibraryIndex:
         citekey = item_citation_key(item)
         if citekey:
             self.by_citekey.setdefault(citekey, []).append(item)
-        title = normalise_text(item.get("title"))
-        author = first_creator_name(item)
-        if title and author:
-            self.by_title_author.setdefault((title, author), []).append(item)
-        if title and item.get("abstractNote"):
-            self.by_title.setdefault(title, []).append(item)
+        self.identity.add(item_fingerprint(item), item)
+
+
+def item_fingerprint(item: dict[str, Any]) -> Fingerprint:
+    """What a Zotero item is known by, for :func:`bibkit.normalize.identity.judge`."""
+    date = parse_zotero_date(item.get("date"))
+    return Fingerprint.of(
+        title=item.get("title"), first_author=first_creator_name(item), year=date.year if date else None,
+        abstract=item.get("abstractNote"), arxiv=item_arxiv_id(item), doi=item_doi(item),
+        key=item_citation_key(item), label=item.get("key") or "",
+    )
 
 
 def first_creator_name(item: dict[str, Any]) -> str:

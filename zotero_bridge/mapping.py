@@ -34,9 +34,10 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from bibkit.model import MONTH_NUMBERS, Entry, Identifiers, Link, LinkKind, PartialDate, Person, arxiv_doi
+from bibkit.normalize.identity import strip_arxiv_version
 
 from . import extra as extra_lines
-from .itemkeys import arxiv_id_from_doi, strip_arxiv_version
+from .itemkeys import arxiv_id_from_doi
 from .schema import CREATOR_TYPES as CREATOR_TYPES_KNOWN
 from .schema import Schema
 
@@ -532,6 +533,9 @@ def item_to_entry(item: dict[str, Any], children: Iterable[dict[str, Any]] = (),
     entry.title = _clean(data.get("title"))
     entry.abstract = _clean(data.get("abstractNote"))
     entry.date = parse_zotero_date(data.get("date"), meta.get("parsedDate"))
+    raw_date = _clean(data.get("date"))
+    if entry.date is None and raw_date:
+        entry.extra["date"] = raw_date  # free text ("in press", "03/04"): kept, as Zotero keeps it
     _read_creators(entry, data.get("creators") or [], itype, schema)
 
     container = base.get("publicationTitle")

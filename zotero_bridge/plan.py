@@ -13,10 +13,12 @@ Each entry becomes one :class:`PlannedItem` whose action is
 * ``skip`` — cannot or must not be synced (duplicate in the input, conflicting
   citation key, in Zotero's trash, no identity at all); the note says why.
 
-Matching is library-wide by arXiv base ID, DOI, citation key, then normalised
-title + first author, then normalised title + (nearly) the same abstract — never
-by title alone — and finally by the deterministic item key an earlier run of the
-bridge used.
+Matching is library-wide by arXiv base ID, DOI, citation key, then by the
+identity rules every stage shares (:mod:`bibkit.normalize.identity`): a shared
+title — the current one or the one the entry was pasted with — confirmed by
+the first author or the abstract, or the same abstract under a new title;
+never by title alone; and finally by the deterministic item key an earlier run
+of the bridge used.
 
 What the transport cannot do (Zotero 7–9 cannot update items, add existing
 items to a collection or create collections) is marked on the item as
@@ -32,9 +34,10 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
 from bibkit.model import Entry, PartialDate
+from bibkit.normalize.identity import Fingerprint, judge, titles_compatible
 
 from . import extra as extra_lines
-from .itemkeys import attachment_key_for, entry_identity, first_author_name, item_key_for, normalise_text
+from .itemkeys import attachment_key_for, citation_key_item_key, entry_identity, item_key_for
 from .library import LibraryIndex, Match, Snapshot, normalise_path, pick
 from .mapping import (
     ItemDraft,
@@ -372,48 +375,46 @@ def find_match(entry: Entry, ctx_index: LibraryIndex, collection_key: str | None
         return Match(pick(hits, collection_key), "doi", len(hits)), None
     if entry.key and (hits := ctx_index.by_citekey.get(entry.key)):
         best = pick(hits, collection_key)
-        if _titles_agree(entry.title, best.get("title")):
+        if _key_match_agrees(entry, best, ctx_index):
             return Match(best, "citation-key", len(hits)), None
         if not (arxiv or entry.ids.doi):
             return None, (
                 f"citation key {entry.key!r} is already used in Zotero by a different item "
                 f"({best.get('key')}: {(best.get('title') or '')[:50]!r}); not synced — rename one of them"
             )
-    title, author = normalise_text(entry.title), first_author_name(entry)
-    if title and author and (hits := ctx_index.by_title_author.get((title, author))):
-        return Match(pick(hits, collection_key), "title+author", len(hits)), None
-    if title and entry.abstract and (hits := [i for i in ctx_index.by_title.get(title, [])
-                                              if _abstracts_agree(entry.abstract, i.get("abstractNote"))]):
-        # the same title *and* the same abstract: e.g. a listing entry synced before enrichment gave it
-        # authors, an arXiv ID and a new key (two papers may share a title, never an abstract)
-        return Match(pick(hits, collection_key), "title+abstract", len(hits)), None
+    # then the identity rules (bibkit.normalize.identity): a shared title (the current one or the one the
+    # entry was pasted with) that the first author or the abstract confirms, or the same abstract under a new
+    # title; never a title alone (two papers may share one)
+    fp = Fingerprint.from_entry(entry)
+    hits, by = [], None
+    for item, _bucket in ctx_index.identity.candidates(fp):
+        ifp = ctx_index.identity.fingerprint(item)
+        verdict = judge(ifp, fp) if ifp is not None else None
+        if verdict is not None and verdict.same and verdict.corroborated and verdict.by not in ("arxiv", "doi"):
+            hits.append(item)
+            by = by or verdict.by
+    if hits:
+        return Match(pick(hits, collection_key), by or "title", len(hits)), None
     own = item_key_for(entry)
     if own and own in ctx_index.by_key and not ctx_index.by_key[own].get("deleted"):
         return Match(ctx_index.by_key[own], "item-key"), None
     return None, None
 
 
-def _abstracts_agree(a: str | None, b: str | None) -> bool:
-    na, nb = normalise_text(a), normalise_text(b)
-    if not na or not nb:
-        return False
-    if na == nb:
-        return True
-    from rapidfuzz import fuzz
-
-    return fuzz.ratio(na, nb) >= 90
-
-
 def _titles_agree(a: str | None, b: str | None) -> bool:
     """Loose title agreement guarding a citation-key match (keys like ``smith2020`` repeat)."""
-    na, nb = normalise_text(a), normalise_text(b)
-    if not na or not nb:
-        return True
-    if na == nb or na in nb or nb in na:
-        return True
-    from rapidfuzz import fuzz
+    return titles_compatible(a, b)
 
-    return fuzz.token_set_ratio(na, nb) >= 85
+
+def _key_match_agrees(entry: Entry, item: dict[str, Any], index: LibraryIndex) -> bool:
+    """Whether an item with the entry's citation key is this paper: one of the titles the entry is known by
+    (its current one, the listing's, earlier ones) agrees with the item's, or the identity rules say so
+    (the same abstract under a new title).  Keys like ``smith2020`` repeat, so the key alone never decides."""
+    titles = [entry.title, entry.meta.get("listing_title"), *entry.meta.get("former_titles", ())]
+    if any(_titles_agree(t, item.get("title")) for t in titles if t):
+        return True
+    ifp = index.identity.fingerprint(item)
+    return ifp is not None and judge(ifp, Fingerprint.from_entry(entry)).same
 
 
 def _plan_entry(i: int, entry: Entry, ctx: _Context, record: dict[str, dict[str, Any]] | None,
@@ -451,8 +452,13 @@ def _plan_entry(i: int, entry: Entry, ctx: _Context, record: dict[str, dict[str,
 
 def _plan_blind(i: int, entry: Entry, draft: ItemDraft, own_key: str | None, ctx: _Context,
                 record: dict[str, dict[str, Any]], resave_unknown: bool) -> PlannedItem:
-    """Planning without reading the library: only the bridge's own record of earlier saves helps."""
-    seen = record.get(own_key or "")
+    """Planning without reading the library: only the bridge's own record of earlier saves helps.
+
+    The record is looked up by the entry's identity key and, failing that, by the key its citation key alone
+    gives: citation keys are kept from run to run, so a paper saved before it had an arXiv ID (an offline
+    build) is still known once enrichment found one.
+    """
+    seen = record.get(own_key or "") or record.get(citation_key_item_key(entry) or "")
     planned = PlannedItem(i, entry, Action.CREATE, draft, key=None)
     if draft.attachment:
         planned.attachment = dict(draft.attachment)
@@ -526,9 +532,11 @@ def diff_item(i: int, entry: Entry, match: Match, ctx: _Context) -> PlannedItem:
         planned.notes.append(f"kept Zotero's item type {itype} (the input says {wanted_type})")
 
     existing_key = item_citation_key(item)
-    manage_key = bool(entry.key) and (entry.key_pinned or not existing_key or existing_key == entry.key)
+    # an item's citation key is never overwritten (it is the user's, or Better BibTeX's): it flows back into the
+    # .bib instead (bibkit build --zotero-collection adopts it before writing)
+    manage_key = bool(entry.key) and (not existing_key or existing_key == entry.key)
     if entry.key and not manage_key:
-        planned.notes.append(f"kept Zotero's citation key {existing_key!r} (the input's {entry.key!r} is generated)")
+        planned.notes.append(f"kept Zotero's citation key {existing_key!r} (the input says {entry.key!r})")
 
     for name, new in draft.data.items():
         if name in ("itemType", "creators", "tags", "extra", "collections", "key", "version"):

@@ -14,6 +14,7 @@ command's ``--report`` JSON and whose exit code is decided from typed outcomes.
 ``bibkit collections``          :func:`collections`
 ``bibkit cite``                 :func:`cite`
 ``bibkit repos``                :func:`list_repos`
+``bibkit pick``                 :func:`pick`
 ``zotero-bridge sync``          :func:`sync` (one :class:`ZoteroTarget`)
 ``zotero-bridge tag``           :func:`tag_zotero_collection`
 ``zotero-bridge export``        :func:`export_zotero_collection`
@@ -47,6 +48,7 @@ __all__ = [
     "BuildResult", "CollectionsResult", "build", "collections", "convert", "enrich", "load_ruleset", "sync", "tag",
     "CiteResult", "cite", "read_source", "ReposResult", "list_repos", "REPO_FORMATS", "REPO_SORTS", "render_rows",
     "sync_entries", "tag_zotero_collection", "export_zotero_collection", "zotero_collections", "zotero_status",
+    "PickResult", "pick", "rekey_entries",
     # the steps every job shares
     "key_formula", "normalise_document", "read_inputs", "read_normalised", "render", "write_output",
     # what the command lines show
@@ -65,6 +67,7 @@ _EXPORTS = {
     "BuildResult": "jobs", "CollectionsResult": "jobs", "build": "jobs", "collections": "jobs",
     "convert": "jobs", "enrich": "jobs", "sync": "jobs", "tag": "jobs", "load_ruleset": "jobs",
     "CiteResult": "citing", "cite": "citing", "read_source": "citing",
+    "PickResult": "picking", "pick": "picking", "rekey_entries": "documents",
     "ReposResult": "repositories", "list_repos": "repositories", "REPO_FORMATS": "repositories",
     "REPO_SORTS": "repositories", "render_rows": "repositories",
     "sync_entries": "zotero", "tag_zotero_collection": "zotero", "export_zotero_collection": "zotero",
@@ -88,7 +91,15 @@ if TYPE_CHECKING:  # pragma: no cover - what the lazy names are, for type checke
     from ..enrich import SERVICES
     from ..tagging import AutoTagOptions, RuleSet, TagResult, load_rules, resolve_options
     from .citing import CiteResult, cite, read_source
-    from .documents import key_formula, normalise_document, read_inputs, read_normalised, render, write_output
+    from .documents import (
+        key_formula,
+        normalise_document,
+        read_inputs,
+        read_normalised,
+        rekey_entries,
+        render,
+        write_output,
+    )
     from .doubles import (
         DOUBLES,
         DoubleSpec,
@@ -114,6 +125,7 @@ if TYPE_CHECKING:  # pragma: no cover - what the lazy names are, for type checke
         WriteOptions,
         ZoteroTarget,
     )
+    from .picking import PickResult, pick
     from .repositories import REPO_FORMATS, REPO_SORTS, ReposResult, list_repos, render_rows
     from .rules_file import example_rules, write_example_rules
     from .tidying import (

@@ -62,8 +62,9 @@ def cite(aux_path: str | Path, sources: Sequence[str], out: str | None = None, o
     formula = key_formula(options.key_format, settings)
     aux = read_aux(aux_path)
     read = [read_source(s, strict=options.strict, key_format=formula, settings=settings) for s in sources]
-    result = select_cited(read, aux, allow_missing=options.allow_missing)
-    result.format = fmt = options.to or ("biblatex" if aux.backend == "biber" else "bibtex")
+    fmt = options.to or ("biblatex" if aux.backend == "biber" else "bibtex")
+    result = select_cited(read, aux, allow_missing=options.allow_missing, rename_aliases=fmt == "bibtex")
+    result.format = fmt
     if out is not None:
         write_output(result.document, out, WriteOptions(to=fmt, ascii=options.ascii),
                      inputs=[s for s in sources if not s.startswith(ZOTERO_PREFIX)])

@@ -15,16 +15,19 @@ from typing import Iterable, Sequence
 from ..config import Settings, load_settings
 from ..errors import InputError, UsageError
 from ..fileio import atomic_write_text, same_file
-from ..model import Document
-from ..normalize import NormaliseResult, normalise
+from ..model import Document, Entry
+from ..normalize import KeyChange, NormaliseResult, normalise
 from ..normalize.citekeys import FormulaError, compile_formula
+from ..normalize.pinning import PinnedKeyError, rekey
 from ..outcomes import Severity
 from ..sources import read_path
 from ..writers import FORMATS as OUTPUT_FORMATS
 from ..writers import write_chunks
 from .options import ReadOptions, WriteOptions
+from .prior import load_prior, pin_prior
 
-__all__ = ["key_formula", "normalise_document", "read_inputs", "read_normalised", "render", "write_output"]
+__all__ = ["key_formula", "normalise_document", "read_inputs", "read_normalised", "rekey_entries", "render",
+           "write_output"]
 
 
 def read_inputs(paths: Sequence[str], fmt: str | None = None, *, strict: bool = False) -> Document:
@@ -67,20 +70,48 @@ def key_formula(key_format: str | None, settings: Settings | None = None) -> str
 
 
 def normalise_document(doc: Document, *, key_format: str | None = None, dedupe: bool = True,
-                       recompute_keys: bool = False) -> NormaliseResult:
+                       recompute_keys: bool = False, merge_duplicates: bool = False) -> NormaliseResult:
     """Merge duplicates and assign unique, stable citation keys (see :mod:`bibkit.normalize`).
 
     ``key_format`` ``None`` is the configured formula; a bad one is a :class:`~bibkit.errors.UsageError`.
+    ``merge_duplicates`` also merges look-alike ``.bib`` entries whose fields differ.
     """
-    return normalise(doc, key_format=key_formula(key_format), dedupe=dedupe, recompute_keys=recompute_keys)
+    return normalise(doc, key_format=key_formula(key_format), dedupe=dedupe, recompute_keys=recompute_keys,
+                     merge_curated=merge_duplicates)
 
 
 def read_normalised(inputs: Sequence[str], options: ReadOptions,
                     settings: Settings) -> tuple[Document, NormaliseResult]:
-    """Read and normalise as every command does; the formula is checked before any input is read."""
+    """Read and normalise as every command does; the formula is checked before any input is read.
+
+    Keys issued before are loaded first: the papers of ``--keys-from`` files
+    keep their keys there (:mod:`bibkit.app.prior`; ``bibkit build`` also
+    reads its own previous output).
+    """
     formula = key_formula(options.key_format, settings)
     doc = read_inputs(inputs, options.fmt, strict=options.strict)
-    return doc, normalise(doc, key_format=formula, dedupe=options.dedupe)
+    prior = load_prior(None, options.keys_from)
+    pin_prior(doc, prior)
+    result = normalise(doc, key_format=formula, dedupe=options.dedupe, merge_curated=options.merge_duplicates,
+                       reserved=prior.reserved)
+    if options.rekey:
+        rekey_entries(doc.entries, formula, force=options.force, reserved=prior.reserved)
+    return doc, result
+
+
+def rekey_entries(entries: Sequence[Entry], formula: str, *, force: bool = False,
+                  reserved: Iterable[str] = ()) -> list[KeyChange]:
+    """Recompute every key by ``formula`` and keep each old key as an alias (``ids``); the changes, old → new.
+
+    The one re-keying rule (``--rekey``; ``bibkit tidy --rekey`` can call it
+    too): keys the user pinned — an input ``.bib``'s, ``--keys-from``,
+    Zotero's, typed by hand — are refused with a :class:`~bibkit.errors.UsageError`
+    unless ``force``.
+    """
+    try:
+        return rekey(entries, formula, force=force, reserved=reserved)
+    except PinnedKeyError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def render(doc: Document, to: str | None = None, *, ascii: bool = False, code_note: bool = False) -> str:

@@ -27,10 +27,13 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 from ..config import Settings, load_settings
 from ..errors import ExitCode
 from ..model import Document, Problem
-from ..normalize import Merge, normalise
+from ..normalize import KeyChange, LikelyDuplicate, Merge, normalise
+from ..normalize.pinning import key_record
+from ..record import KeySource
 from ..reporting import entry_summary, plain, problem_summary
-from .documents import key_formula, read_inputs, write_output
+from .documents import key_formula, read_inputs, rekey_entries, render
 from .options import BuildOptions, EnrichOptions, ReadOptions, TagOptions, WriteOptions, ZoteroTarget
+from .prior import PriorState, load_prior, pin_prior, repin_prior, settle_prior, write_locked
 
 # The stages a job may not need are imported where they run, not here: ``bibkit convert`` (and every job
 # with enrichment, tagging or the Zotero sync switched off) must start without the HTTP stack (requests,
@@ -74,6 +77,10 @@ class BuildResult:
     output: str | None
     backup: Path | None = None
     merges: list[Merge] = field(default_factory=list)
+    kept_apart: list[LikelyDuplicate] = field(default_factory=list)  # look-alikes not merged (normalize.dedupe)
+    prior: PriorState = field(default_factory=PriorState)  # keys issued earlier, the lock, what was kept
+    rekeyed: list[KeyChange] = field(default_factory=list)  # --rekey: old -> new (the old key is an alias)
+    zotero_keys: list[str] = field(default_factory=list)  # keys adopted from Zotero items ("old → new …")
     enrichment: EnrichResult | None = None
     tagging: TagResult | None = None
     sync: SyncResult | None = None
@@ -86,6 +93,19 @@ class BuildResult:
     def totals(self) -> dict[str, int]:
         return {"read": self.read, "written": len(self.document), "merged": len(self.merges),
                 "problems": len(self.problems)}
+
+    def key_counts(self) -> dict[str, int]:
+        """How many keys were kept from earlier runs or pinned, given new, renamed (``--rekey``); user edits."""
+        sources = [key_record(e).source for e in self.document.entries if e.key]
+        return {
+            "kept": sum(1 for s in sources if s is not KeySource.FORMULA),
+            "new": sum(1 for s in sources if s is KeySource.FORMULA) - len(self.rekeyed),
+            "renamed": len(self.rekeyed),
+            "from_zotero": sum(1 for s in sources if s is KeySource.ZOTERO),
+            "edited_entries": sum(1 for e in self.document.entries if e.record.edits),
+            "edited_fields": sum(len(e.record.edits) for e in self.document.entries),
+            "decisions": sum(1 for e in self.document.entries if e.record.decision is not None),
+        }
 
     def exit_code(self, strict: bool = False) -> int:
         if self.zotero_error is not None:
@@ -105,6 +125,12 @@ class BuildResult:
         for e in self.document.entries:
             row = entry_summary(e)
             row["tags"] = list(e.tags)
+            if e.record.key is not None:
+                row["key_source"] = e.record.key.as_dict()
+            if e.record.edits:
+                row["user_edits"] = {x.group: x.as_dict() for x in e.record.edits}
+            if e.record.decision is not None:
+                row["decision"] = e.record.decision.as_dict()
             if e.record.tags_added is not None:
                 row["tags_added"] = list(e.record.tags_added)
             rep = e.record.enrichment
@@ -123,6 +149,10 @@ class BuildResult:
             "totals": self.totals(),
             "listing_date": self.document.metadata.get("listing_date"),
             "merged": [plain(m) for m in self.merges],
+            "kept_apart": [g.as_dict() for g in self.kept_apart],
+            "keys": {**self.key_counts(), "rekeyed": [{"old": c.old, "new": c.new} for c in self.rekeyed],
+                     "from_zotero_changes": list(self.zotero_keys)},
+            "prior": self.prior.as_dict(),
             "entries": self.entry_rows(),
             "problems": [problem_summary(p) for p in self.document.problems],
         }
@@ -185,31 +215,52 @@ def build(
     settings = settings or load_settings()
     formula = key_formula(options.read.key_format, settings)
     ruleset = load_ruleset(options.tagging)
-    doc = read_inputs(inputs, options.read.fmt, strict=options.read.strict)
+    read = options.read
+    doc = read_inputs(inputs, read.fmt, strict=read.strict)
     result = BuildResult(doc, len(doc), out)
     progress("read", result.read, result.read, "")
-    result.merges = list(normalise(doc, key_format=formula, dedupe=options.read.dedupe).merges)
+    writes = out is not None and not options.dry_run
+    result.prior = prior = load_prior(out, read.keys_from, to=options.write.to, inputs=inputs, read=doc,
+                                      dry_run=not writes)
+    pin_prior(doc, prior)
+    first = normalise(doc, key_format=formula, dedupe=read.dedupe, merge_curated=read.merge_duplicates,
+                      reserved=prior.reserved)
+    result.merges, result.kept_apart = list(first.merges), list(first.kept_apart)
     if options.enrich is not None:
         enriched = doc.entries
         result.enrichment = _enrich(doc, options.enrich, options.write.code_note, settings, http, progress)
-        again = normalise(doc, key_format=formula, dedupe=options.read.dedupe, recompute_keys=True)
+        again = normalise(doc, key_format=formula, dedupe=read.dedupe, recompute_keys=True,
+                          merge_curated=read.merge_duplicates, reserved=prior.reserved)
         result.merges += again.merges
+        result.kept_apart = list(again.kept_apart) or result.kept_apart
+        repin_prior(doc, prior)
         for entry in enriched:  # keys were recomputed now that authors and years are known
             if entry.record.enrichment is not None:
                 entry.record.enrichment.key = entry.key
+    if options.zotero is not None and writes:
+        from .zotero import adopt_zotero_keys
+
+        result.zotero_keys = adopt_zotero_keys(doc, options.zotero, formula, settings=settings,
+                                               reserved=prior.reserved)
+    if read.rekey:
+        result.rekeyed = rekey_entries(doc.entries, formula, force=read.force, reserved=prior.reserved)
     if options.tagging is not None:
         from ..tagging import tag_document
 
         result.tagging = tag_document(doc, ruleset, auto=options.tagging.auto, apply=not options.dry_run)
         progress("tag", len(doc), len(doc), "")
+    settle_prior(doc, prior, tagged=options.tagging is not None)
     if options.dry_run:
         result.output = None
     elif out is not None:
-        result.backup = write_output(doc, out, options.write, inputs=inputs)
+        text = render(doc, options.write.to, ascii=options.write.ascii, code_note=options.write.code_note)
+        result.backup = write_locked(doc, out, text, options.write, prior, inputs=inputs)
         progress("write", len(doc), len(doc), "")
     if options.zotero is not None:
         result.sync, result.zotero_error = _sync(doc, options.zotero, settings, progress, notify)
     return result
+
+
 
 
 def _enrich(doc: Document, options: EnrichOptions, code_note: bool, settings: Settings, http: HttpLayer | None,
@@ -286,10 +337,10 @@ def collections(inputs: Sequence[str], tagging: TagOptions, *, read: ReadOptions
     It is the split ``zotero-bridge sync --collection-per-tag PARENT`` makes;
     ``only`` restricts it to some tags.
     """
-    from ..tagging.collections import split_by_tag
-
     run = build(inputs, None, BuildOptions(read=read, enrich=None, tagging=tagging))
     assert run.tagging is not None
+    from ..tagging.collections import split_by_tag
+
     split = split_by_tag(run.document.entries, parent, only=only)
     return CollectionsResult(run.document, run.tagging, run.merges, split)
 

@@ -42,13 +42,24 @@ class ReadOptions:
     ``fmt`` forces a reader (one of :data:`INPUT_FORMATS`) instead of
     detecting each input's format; ``strict`` makes a malformed entry an error
     (exit 3); ``key_format`` is the citation key formula (``None``: the
-    configured one, ``BIBKIT_CITEKEY_FORMAT``); ``dedupe`` merges duplicates.
+    configured one, ``BIBKIT_CITEKEY_FORMAT``); ``dedupe`` merges duplicates;
+    ``merge_duplicates`` also merges look-alike entries of ``.bib`` files whose
+    fields differ (by default they are reported as likely duplicates and kept).
+
+    Keys once issued are kept (:mod:`bibkit.app.prior`): ``keys_from`` names
+    bibliographies whose keys the same papers keep (``--keys-from``);
+    ``rekey`` recomputes every key by the formula, the old ones kept as
+    aliases, and refuses keys the user pinned unless ``force``.
     """
 
     fmt: str | None = None
     strict: bool = False
     key_format: str | None = None
     dedupe: bool = True
+    merge_duplicates: bool = False
+    keys_from: tuple[str, ...] = ()
+    rekey: bool = False
+    force: bool = False
 
 
 @dataclass(frozen=True)

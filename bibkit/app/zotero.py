@@ -12,17 +12,71 @@ from typing import Callable
 
 from zotero_bridge.detect import ZoteroStatus, status
 from zotero_bridge.export import CollectionInfo, ExportResult, export_collection, list_collections
+from zotero_bridge.librarykeys import library_keys
 from zotero_bridge.pertag import run_sync_per_tag
 from zotero_bridge.syncing import SyncResult, run_sync
 from zotero_bridge.tagging import TagCollectionResult, tag_collection
+from zotero_bridge.transport import ZoteroError
 
 from ..config import Settings, load_settings
 from ..model import Document
+from ..normalize.citekeys import assign_keys
+from ..normalize.pinning import add_aliases, aliases_of, key_record
+from ..record import KeyRecord, KeySource
 from .documents import key_formula
 from .options import TagOptions, ZoteroTarget
 
-__all__ = ["export_zotero_collection", "sync_entries", "tag_zotero_collection", "zotero_collections",
-           "zotero_status"]
+__all__ = ["adopt_zotero_keys", "export_zotero_collection", "sync_entries", "tag_zotero_collection",
+           "zotero_collections", "zotero_status"]
+
+
+def adopt_zotero_keys(doc: Document, target: ZoteroTarget, formula: str, *, settings: Settings | None = None,
+                      reserved: set[str] | None = None) -> list[str]:
+    """Give each entry the citation key its Zotero item already has (before the ``.bib`` is written).
+
+    An item's key is never overwritten by a sync; it becomes the entry's
+    pinned key instead (the key the entry had, if it was issued earlier, stays
+    an alias) — unless it is one of the entry's aliases, an old name bibkit
+    gave the paper before ``--rekey`` renamed it.  Every other key the library uses is reserved, so no new paper
+    takes it.  Returns notes for the summary; when Zotero cannot be read
+    nothing changes (the sync step then says why).
+    """
+    entries = doc.entries
+    try:
+        found = library_keys(entries, settings or load_settings(), via=target.sync.via, timeout=target.sync.timeout)
+    except ZoteroError:
+        return []
+    notes: list[str] = []
+    taken = {e.key.casefold(): e for e in entries if e.key}
+    adopted: set[str] = set()
+    for match in found.matches:
+        entry = entries[match.index]
+        old = entry.key
+        rec = key_record(entry)
+        if old == match.citation_key or match.citation_key.casefold() in {a.casefold() for a in aliases_of(entry)}:
+            # the item has this key already, or a name bibkit itself gave the paper before (a --rekey renamed
+            # it on purpose; the old name stays an alias): nothing to adopt
+            adopted.add(match.citation_key.casefold())
+            continue
+        holder = taken.get(match.citation_key.casefold())
+        if holder is not None and holder is not entry:
+            notes.append(f"Zotero item {match.item_key} has the key {match.citation_key!r}, which names another "
+                         f"entry here; {old!r} was kept")
+            continue
+        entry.key, entry.key_pinned = match.citation_key, True
+        entry.record.key = KeyRecord(KeySource.ZOTERO, f"zotero:{match.item_key}", previous=old,
+                                     aliases=list(rec.aliases), issued=rec.issued)
+        if old and rec.source is not KeySource.FORMULA:
+            add_aliases(entry, [old])
+        if old is not None:
+            taken.pop(old.casefold(), None)
+        taken[match.citation_key.casefold()] = entry
+        adopted.add(match.citation_key.casefold())
+        notes.append(f"{old} → {match.citation_key} (the key of Zotero item {match.item_key})")
+    others = {k.casefold() for k in found.used} - adopted
+    if others:
+        assign_keys(entries, formula, reserved=others | (reserved or set()))
+    return notes
 
 
 def sync_entries(doc: Document, target: ZoteroTarget, *, settings: Settings | None = None,

@@ -37,6 +37,8 @@ COMMANDS: dict[str, Command] = {
     "convert": Command("convert", "convert listings, identifier lists, .bib or HF JSON to a bibliography (offline)"),
     "enrich": Command("enrich", "resolve records to arXiv papers and add authors, dates, ids, DOIs, code links "
                                 "(network)"),
+    "pick": Command("pick", "decide which arXiv paper an entry is (or that it is not on arXiv), for every later "
+                            "build"),
     "repos": Command("repos", "list the papers' GitHub repositories with stars, licence, last push and status"),
     "rules": Command("rules", "write an example tagging rules file (rules init), or check one (rules check)"),
     "services": Command("services", "run local doubles of arXiv, Hugging Face and GitHub to try bibkit offline"),

@@ -25,6 +25,7 @@ from .options import (
     add_io_options,
     add_tag_options,
     enrich_options,
+    key_summary,
     read_options,
     tag_options,
     write_options,
@@ -103,6 +104,9 @@ def _summary(args: argparse.Namespace, result: BuildResult) -> None:
     problems = result.document.all_problems()
     rows.append(("problems", len(problems)))
     notes += [str(p) for p in problems if p.severity != Severity.INFO]
+    keys, key_notes = key_summary(result)
+    rows += keys
+    notes += key_notes
     rows += [("entries written", len(result.document)), ("output", args.output or "stdout")]
     if result.sync is not None:
         rows.append(("zotero", ", ".join(f"{k} {v}" for k, v in result.sync.counts().items()) or "done"))

@@ -42,6 +42,11 @@ def run(args: argparse.Namespace) -> int:
     notes += [f"{k} is in {used} and {ignored}: used {used}" for k, used, ignored in result.duplicates]
     if result.parents:
         notes.append("added for crossref/xdata: " + ", ".join(result.parents))
+    if result.aliases:
+        how = ("written under the old name, as BibTeX needs" if result.format == "bibtex"
+               else "biber finds them through the entry's ids field")
+        notes.append(f"{len(result.aliases)} cited key(s) are old names ({how}): "
+                     + ", ".join(f"{old} → {new}" for old, new in result.aliases.items()))
     if args.output and result.aux.bibdata and result.aux.backend == "bibtex":
         names = {b if b.endswith(".bib") else b + ".bib" for b in result.aux.bibdata}
         if Path(args.output).name not in names:
@@ -52,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
     print_summary(args, "bibkit cite", [
         ("backend", result.aux.backend or "none (nothing cited yet?)"),
         ("format", result.format),
-        ("keys cited", len(result.aux.keys)),
+        ("keys cited", len(result.aux.keys) if not result.aliases
+         else f"{len(result.aux.keys)} ({len(result.aliases)} by an old name)"),
         ("entries written", totals["written"]),
         ("missing", totals["missing"]),
         ("output", args.output or "stdout"),

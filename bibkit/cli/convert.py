@@ -10,7 +10,7 @@ import argparse
 from ..app import convert
 from ..errors import ExitCode
 from .common import add_strict_option, print_summary, write_report
-from .options import add_io_options, read_options, write_options
+from .options import add_io_options, key_summary, read_options, write_options
 
 
 def register(p: argparse.ArgumentParser) -> None:
@@ -30,11 +30,13 @@ def run(args: argparse.Namespace) -> int:
               for m in result.merges]
     if result.backup:
         notes.insert(0, f"input backed up to {result.backup}")
+    keys, key_notes = key_summary(result)
     print_summary(args, "bibkit convert", [
         ("entries read", totals["read"]),
         ("entries written", totals["written"]),
         ("merged duplicates", totals["merged"]),
+        *keys,
         ("problems", totals["problems"]),
         ("output", args.output or "stdout"),
-    ], notes)
+    ], notes + key_notes)
     return ExitCode.OK

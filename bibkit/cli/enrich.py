@@ -27,7 +27,7 @@ from .common import (
     stage_feed,
     write_report,
 )
-from .options import add_enrich_options, add_io_options, enrich_options, read_options, write_options
+from .options import add_enrich_options, add_io_options, enrich_options, key_summary, read_options, write_options
 
 
 def register(p: argparse.ArgumentParser) -> None:
@@ -85,8 +85,10 @@ def _summary(args: argparse.Namespace, run: BuildResult) -> None:
         rows.append(("services down", down_summary(result.outages)))
     if run.merges:
         rows.append(("merged duplicates", len(run.merges)))
+    keys, key_notes = key_summary(run)
+    rows += keys
     rows += [("entries written", len(run.document)), ("output", args.output or "stdout")]
-    notes: list[str] = []
+    notes: list[str] = list(key_notes)
     if run.backup:
         notes.append(f"input backed up to {run.backup}")
     if totals["not_looked_up"]:

@@ -15,8 +15,8 @@ from ..errors import UsageError
 from .common import add_report_option
 
 __all__ = [
-    "add_enrich_options", "add_io_options", "add_key_format_option", "add_tag_options", "enrich_options", "parse_only",
-    "read_options", "tag_options", "write_options",
+    "add_enrich_options", "add_io_options", "add_key_format_option", "add_key_options", "add_tag_options",
+    "enrich_options", "key_summary", "parse_only", "read_options", "tag_options", "write_options",
 ]
 
 
@@ -46,13 +46,38 @@ def add_io_options(parser: argparse.ArgumentParser) -> None:
     add_key_format_option(parser)
     parser.add_argument("--no-dedupe", dest="dedupe", action="store_false",
                         help="keep duplicate records instead of merging them")
+    parser.add_argument("--merge-duplicates", action="store_true",
+                        help="also merge entries of .bib files that look like one work but differ (edition, volume, "
+                             "pages, type…); by default they are only reported as likely duplicates "
+                             "(e.g. bibkit convert a.bib b.bib --merge-duplicates -o all.bib)")
+    add_key_options(parser)
     add_report_option(parser)
 
 
+def add_key_options(parser: argparse.ArgumentParser) -> None:
+    """``--keys-from``, ``--rekey`` and ``--force``: keys once issued are kept unless asked."""
+    g = parser.add_argument_group("citation keys (once issued, a key stays with its paper)")
+    g.add_argument("--keys-from", metavar="FILE.bib", action="append", default=[],
+                   help="keep the keys this bibliography gives the same papers (repeatable); "
+                        "e.g. --keys-from paper/refs.bib")
+    g.add_argument("--rekey", action="store_true",
+                   help="recompute every key by the key formula; each old key stays an alias (ids = {old}); "
+                        "e.g. bibkit build list.txt -o refs.bib --rekey")
+    g.add_argument("--force", action="store_true",
+                   help="with --rekey, also re-key pinned keys (from an input .bib, --keys-from, Zotero, or typed "
+                        "into the output by hand); e.g. --rekey --force")
+
+
 def read_options(args: argparse.Namespace) -> app.ReadOptions:
-    """How to read the inputs, from ``--from``, ``--strict``, ``--key-format`` and ``--no-dedupe``."""
+    """How to read the inputs, from ``--from``, ``--strict``, ``--key-format``, ``--no-dedupe``,
+    ``--merge-duplicates``, ``--keys-from``, ``--rekey`` and ``--force``."""
+    if getattr(args, "force", False) and not getattr(args, "rekey", False):
+        raise UsageError("--force only goes with --rekey (it allows re-keying pinned keys)")
     return app.ReadOptions(fmt=getattr(args, "fmt", None), strict=getattr(args, "strict", False),
-                           key_format=getattr(args, "key_format", None), dedupe=getattr(args, "dedupe", True))
+                           key_format=getattr(args, "key_format", None), dedupe=getattr(args, "dedupe", True),
+                           merge_duplicates=getattr(args, "merge_duplicates", False),
+                           keys_from=tuple(getattr(args, "keys_from", None) or ()),
+                           rekey=getattr(args, "rekey", False), force=getattr(args, "force", False))
 
 
 def write_options(args: argparse.Namespace) -> app.WriteOptions:
@@ -137,3 +162,33 @@ def tag_options(args: argparse.Namespace) -> app.TagOptions:
     overrides["ai_keywords_max"] = args.max_keyword_tags
     overrides["ai_keywords_min_entries"] = args.keyword_min_entries
     return app.TagOptions(rules=rules, auto=app.resolve_options(rules, **overrides))
+
+
+def key_summary(result: app.BuildResult) -> tuple[list[tuple[str, Any]], list[str]]:
+    """Summary rows and notes about keys and the previous output: kept / new / renamed keys, the user's edits
+    and decisions kept, keys adopted from Zotero, what the previous output or its lock could not give."""
+    counts = result.key_counts()
+    parts = [f"{counts['kept']} kept", f"{counts['new']} new"]
+    if counts["renamed"]:
+        parts.append(f"{counts['renamed']} renamed (--rekey; old keys kept as aliases)")
+    if counts["from_zotero"]:
+        parts.append(f"{counts['from_zotero']} from Zotero")
+    rows: list[tuple[str, Any]] = [("keys", ", ".join(parts))]
+    if counts["edited_fields"]:
+        rows.append(("your edits kept", f"{counts['edited_fields']} field(s) in {counts['edited_entries']} "
+                                        "entr" + ("y" if counts["edited_entries"] == 1 else "ies")))
+    if counts["decisions"]:
+        rows.append(("your decisions", f"{counts['decisions']} (bibkit pick, or an eprint you wrote)"))
+    notes = list(result.prior.notices)
+    notes += [f"renamed {c.old} → {c.new}" for c in result.rekeyed]
+    notes += [f"key from Zotero: {n}" for n in result.zotero_keys]
+    for entry in result.document.entries:
+        for edit in entry.record.edits:
+            if edit.would_set is not None:
+                what = ", ".join(edit.fields) or edit.group
+                if edit.kind == "deleted":
+                    notes.append(f"{entry.key}: left out {what}, which you deleted by hand (this run would have "
+                                 "set it)")
+                else:
+                    notes.append(f"{entry.key}: kept your {what} (this run would have set another value)")
+    return rows, notes

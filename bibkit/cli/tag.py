@@ -9,7 +9,7 @@ from typing import Sequence, TextIO
 from ..app import RuleSet, TagResult, tag
 from ..errors import ExitCode, InputError
 from .common import add_strict_option, print_summary, table, write_report
-from .options import add_io_options, add_tag_options, read_options, tag_options, write_options
+from .options import add_io_options, add_tag_options, key_summary, read_options, tag_options, write_options
 
 
 def register(p: argparse.ArgumentParser) -> None:
@@ -40,13 +40,15 @@ def run(args: argparse.Namespace) -> int:
     totals = tagged.totals()
     notes = [f"input backed up to {result.backup}"] if result.backup else []
     notes += [f"{e.key}: automatic tag {t!r} not usable: {why}" for e, t, why in tagged.skipped]
+    keys, key_notes = key_summary(result)
     print_summary(args, "bibkit tag" + (" (dry run: nothing written)" if args.dry_run else ""), [
         ("entries", totals["entries"]),
         ("entries changed", totals["changed"]),
         ("tags added", totals["tags_added"]),
+        *keys,
         ("rules", f"{totals['rules']} from {rules.path}" if rules is not None else "none"),
         ("output", "none (dry run)" if args.dry_run else (args.output or "stdout")),
-    ], notes)
+    ], notes + key_notes)
     return ExitCode.OK
 
 

@@ -102,7 +102,10 @@ def venue_of(journal_ref: str | None) -> dict[str, str]:
 
 
 def _user_owned(entry: Entry, name: str) -> bool:
-    """Whether ``name`` holds what the user wrote in an input .bib (never overwritten)."""
+    """Whether ``name`` holds what the user wrote in an input .bib (never overwritten), or a field the user
+    edited or deleted in the previous output (``entry.record.protected``: never set at all)."""
+    if name in entry.record.protected:
+        return True
     if entry.bib is None:
         return False
     if name in entry.bib.decoded:
@@ -129,11 +132,20 @@ class _Writer:
             info["detail"] = detail or self.detail
         self.report.fields_set[name] = info
 
+    def _refused(self, name: str, value: Any) -> bool:
+        """A protected group (the user's edit or deletion): note what would have been set, set nothing."""
+        if name not in self.entry.record.protected:
+            return False
+        for edit in self.entry.record.edits:
+            if edit.group == name and edit.kept != value:
+                edit.would_set = value
+        return True
+
     def field(self, name: str, value: Any, *, fill_only: bool = False) -> None:
         if value is None or value == "" or value == []:
             return
         current = getattr(self.entry, name)
-        if current == value:
+        if current == value or self._refused(name, value):
             return
         if _user_owned(self.entry, name) or (fill_only and current not in (None, "", [])):
             if current not in (None, "", []):
@@ -143,6 +155,8 @@ class _Writer:
 
     def ident(self, name: str, value: str | None) -> None:
         if not value:
+            return
+        if self._refused(f"ids.{name}", (value, None) if name == "arxiv" else value):
             return
         current = getattr(self.entry.ids, name)
         if current is not None and (current == value or _user_owned(self.entry, f"ids.{name}")):
@@ -235,7 +249,7 @@ def apply_hf(entry: Entry, paper: HfPaper, report: EntryReport, *, confidence: f
         w.ident("doi", arxiv_doi(paper.id))
         w.field("url", abs_url(paper.id), fill_only=True)
     has_repo = False
-    if paper.github_repo:
+    if paper.github_repo and "github" not in entry.record.protected:
         for link in extract_links(paper.github_repo, "hf") or [canonical_link(paper.github_repo, "hf")]:
             if link.kind is LinkKind.GITHUB:
                 link.role, link.evidence, link.source = "primary", "hf-githubRepo", "hf"

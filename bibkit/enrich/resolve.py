@@ -103,6 +103,8 @@ HF_LIMIT = 10
 REPORT_CANDIDATES = 3
 #: how the reason of an entry no service could be asked about begins (its outcome is EntryStatus.NOT_LOOKED_UP)
 NOT_LOOKED_UP = "not looked up"
+#: how a user's decision (EntryRecord.decision) was taken, for reasons in the report
+_DECIDED_BY = {"pick": "bibkit pick", "edit": "its eprint was deleted by hand"}
 
 
 @dataclass
@@ -202,6 +204,11 @@ class ArxivResolver:
     def _prepare(self, entry: Entry, ctx: EnrichContext) -> _Work | None:
         report = ctx.report(entry)
         report.listing_title = entry.title
+        decision = entry.record.decision
+        if decision is not None and decision.not_on_arxiv:
+            report.outcome = EntryStatus.SKIPPED
+            report.reason = f"marked as not on arXiv by the user ({_DECIDED_BY.get(decision.source, decision.source)})"
+            return None
         if entry.entry_type not in RESOLVABLE_TYPES and not entry.ids.arxiv:
             report.outcome, report.reason = EntryStatus.SKIPPED, f"a {entry.entry_type} is not looked up on arXiv"
             return None
@@ -432,7 +439,7 @@ class ArxivResolver:
                 w.done = True
                 continue
             judged = self._judge(w, rec, None, STEP_INPUT)
-            if self._contradicts(w, rec):
+            if w.entry.record.decision is None and self._contradicts(w, rec):
                 w.done, w.ambiguous = True, True
                 w.reason = (f"the record's arXiv id {rec.arxiv_id} is the paper {rec.title!r}, "
                             "which does not match the record's title; nothing was changed")

@@ -59,6 +59,7 @@ from functools import lru_cache
 from typing import Any, Callable, Iterable, Iterator
 
 from ..model import MONTH_ABBREVIATIONS, Entry, Person, Problem
+from .dates import parse_bbt_date
 from .text import fold_ascii, normalize_title
 
 __all__ = [
@@ -112,10 +113,17 @@ class _State:
     skip: bool = False  # BBT's `next`: this alternative is abandoned
     postfix_template: str = "%(a)s"
     postfix_offset: int = 0
+    mode: str = ""  # BBT's transliteration mode, from the entry's language ("german" folds ü to ue)
 
 
-def _creators(entry: Entry) -> list[Person]:
-    """Authors, else editors (BBT's ``*`` creator selection)."""
+def _creators(entry: Entry, creator: str = "*") -> list[Person]:
+    """BBT's creator selection: ``*`` is authors, else editors; ``author``/``editor`` pick that role only."""
+    if creator == "editor":
+        return [p for p in entry.editors if p.last]
+    if creator == "author":
+        return [p for p in entry.authors if p.last]
+    if creator in ("translator", "collaborator"):
+        return []  # bibkit's model has authors and editors only
     return [p for p in entry.authors if p.last] or [p for p in entry.editors if p.last]
 
 
@@ -123,9 +131,47 @@ def _last(p: Person) -> str:
     return p.last
 
 
-def _initials(p: Person, all_: bool = True) -> str:
+def _initials(p: Person, all_: bool = True, mode: str = "") -> str:
     given = p.given if all_ else p.given[:1]
-    return "".join(c for c in fold_ascii("".join(ch for ch in given if ch.isupper() or ch.istitle())) if c.isupper())
+    kept = "".join(ch for ch in given if ch.isupper() or ch.istitle())
+    return "".join(c for c in transliterate(kept, mode) if c.isupper())
+
+
+def _name(p: Person, initials: bool = False, mode: str = "") -> str:
+    """BBT's ``%(f)s`` (the family name as Zotero stores it), with ``%(I)s`` (initials) when asked."""
+    return _last(p) + (_initials(p, True, mode) if initials else "")
+
+
+# --------------------------------------------------------------------------- language and transliteration
+
+#: BBT's transliteration modes by language (``babelLanguage`` → babel tag): only German changes the
+#: result for Latin script (ä→ae, ö→oe, ü→ue); the other modes need tables bibkit does not ship.
+_GERMAN = {"de", "deu", "ger", "german", "ngerman", "austrian", "naustrian", "swissgerman", "nswissgerman",
+           "deutsch", "germanb", "ngermanb"}
+_GERMAN_LETTERS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+
+
+def language_mode(entry: Entry) -> str:
+    """The transliteration mode Better BibTeX derives from an item's language (``""``: minimal).
+
+    The language is the entry's ``langid`` or ``language`` field (``de``,
+    ``de-CH``, ``ngerman``, ``German``…); BBT maps it to a babel tag and
+    transliterates German items with ``ä``→``ae``, ``ö``→``oe``, ``ü``→``ue``.
+    """
+    raw = (entry.extra.get("langid") or entry.extra.get("language") or entry.meta.get("language") or "")
+    lang = str(raw).strip().casefold().replace("_", "-")
+    if not lang:
+        return ""
+    if lang in _GERMAN or lang.split("-", 1)[0] in ("de", "gsw"):
+        return "german"
+    return ""
+
+
+def transliterate(text: str, mode: str = "") -> str:
+    """BBT's ``transliterate``: language-specific replacements, then a fold to ASCII."""
+    if mode == "german" and not text.isascii():
+        text = text.translate(_GERMAN_LETTERS)
+    return fold_ascii(text)
 
 
 # --------------------------------------------------------------------------- title words
@@ -181,8 +227,8 @@ def _strip_edges(token: str) -> str:
     return token[start:end]
 
 
-def _title_words(title: str | None, *, skip_words: bool = True, nopunct: bool = True, transliterate: bool = False,
-                 limit: int | None = None, skip: frozenset[str] = SKIP_WORDS) -> list[str]:
+def _title_words(title: str | None, *, skip_words: bool = True, nopunct: bool = True, fold: bool = False,
+                 limit: int | None = None, skip: frozenset[str] = SKIP_WORDS, mode: str = "") -> list[str]:
     """BBT ``titleWords``; ``limit`` stops after that many words (a key needs only the first few)."""
     if not title:
         return []
@@ -194,8 +240,8 @@ def _title_words(title: str | None, *, skip_words: bool = True, nopunct: bool = 
             w = _nopunct(w, "")
         if not w or (skip_words and len(w) == 1 and not w.isdigit() and not _CJK.match(w)):
             continue
-        if transliterate:
-            w = fold_ascii(w)
+        if fold:
+            w = transliterate(w, mode)
         if not w or (skip_words and w.lower() in skip):
             continue
         words.append(w)
@@ -208,33 +254,45 @@ def _title_words(title: str | None, *, skip_words: bool = True, nopunct: bool = 
 #
 # Each takes the state and BBT's parameters (same names and defaults) and returns text.
 
-def _f_auth(s: _State, n: int = 0, m: int = 1) -> str:
-    people = _creators(s.entry)
+def _names(s: _State, creator: str = "*", initials: bool = False) -> list[str]:
+    return [_name(p, initials, s.mode) for p in _creators(s.entry, creator)]
+
+
+def _f_auth(s: _State, n: int = 0, m: int = 1, creator: str = "*", initials: bool = False) -> str:
+    people = _creators(s.entry, creator)
     if m < 1 or m > len(people):
         return ""
     name = _last(people[m - 1])
-    return name[:n] if n else name
+    name = name[:n] if n else name
+    return name + (_initials(people[m - 1], True, s.mode) if initials else "")
 
 
-def _f_authors(s: _State, n: int = 0, sep: str = " ") -> str:
-    names = [_last(p) for p in _creators(s.entry)]
+def _f_authors(s: _State, n: int = 0, creator: str = "*", initials: bool = False, sep: str = " ",
+               etal: str = "EtAl") -> str:
+    """The family names of the first ``n`` creators (all when 0), then ``etal`` when some were left out."""
+    names = _names(s, creator, initials)
     if n and n < len(names):
-        names = names[:n] + ["EtAl"]
+        names = names[:n] + ([etal] if etal else [])
     return sep.join(names)
 
 
-def _f_authorLast(s: _State) -> str:
-    people = _creators(s.entry)
-    return _last(people[-1]) if people else ""
+def _f_authorLast(s: _State, creator: str = "*", initials: bool = False) -> str:
+    names = _names(s, creator, initials)
+    return names[-1] if names else ""
 
 
-def _f_authForeIni(s: _State) -> str:
-    people = _creators(s.entry)
-    return _initials(people[0], all_=True) if people else ""
+def _f_authForeIni(s: _State, creator: str = "*") -> str:
+    people = _creators(s.entry, creator)
+    return _initials(people[0], all_=True, mode=s.mode) if people else ""
 
 
-def _f_authorsAlpha(s: _State, sep: str = "") -> str:
-    names = [_last(p) for p in _creators(s.entry)]
+def _f_authorLastForeIni(s: _State, creator: str = "*") -> str:
+    people = _creators(s.entry, creator)
+    return _initials(people[-1], all_=True, mode=s.mode) if people else ""
+
+
+def _f_authorsAlpha(s: _State, creator: str = "*", initials: bool = False, sep: str = "") -> str:
+    names = _names(s, creator, initials)
     if not names:
         return ""
     if len(names) == 1:
@@ -244,40 +302,40 @@ def _f_authorsAlpha(s: _State, sep: str = "") -> str:
     return sep.join(n[:1] for n in names[:3]) + "+"
 
 
-def _f_authIni(s: _State, n: int = 0, sep: str = ".") -> str:
-    names = [_last(p) for p in _creators(s.entry)]
+def _f_authIni(s: _State, n: int = 0, creator: str = "*", initials: bool = False, sep: str = ".") -> str:
+    names = _names(s, creator, initials)
     return sep.join(x[:n] if n else x for x in names)
 
 
-def _f_authorIni(s: _State, sep: str = ".") -> str:
-    names = [_last(p) for p in _creators(s.entry)]
+def _f_authorIni(s: _State, creator: str = "*", initials: bool = False, sep: str = ".") -> str:
+    names = _names(s, creator, initials)
     if not names:
         return ""
     rest = sep.join(x[:1] for x in names[1:])
     return sep.join([names[0][:5]] + ([rest] if rest else []))
 
 
-def _f_authAuthEa(s: _State, sep: str = ".") -> str:
-    names = [_last(p) for p in _creators(s.entry)]
+def _f_authAuthEa(s: _State, creator: str = "*", initials: bool = False, sep: str = ".") -> str:
+    names = _names(s, creator, initials)
     return sep.join(names[:2] + (["ea"] if len(names) > 2 else []))
 
 
-def _f_authEtAl(s: _State, sep: str = "") -> str:
-    names = [_last(p) for p in _creators(s.entry)]
+def _f_authEtAl(s: _State, creator: str = "*", initials: bool = False, sep: str = "") -> str:
+    names = _names(s, creator, initials)
     if len(names) == 2:
         return sep.join(names)
     return sep.join(names[:1] + (["EtAl"] if len(names) > 1 else []))
 
 
-def _f_authEtal2(s: _State, sep: str = ".") -> str:
-    names = [_last(p) for p in _creators(s.entry)]
+def _f_authEtal2(s: _State, creator: str = "*", initials: bool = False, sep: str = ".") -> str:
+    names = _names(s, creator, initials)
     if len(names) == 2:
         return sep.join(names)
     return sep.join(names[:1] + (["etal"] if len(names) > 1 else []))
 
 
-def _f_authshort(s: _State, sep: str = ".") -> str:
-    names = [_last(p) for p in _creators(s.entry)]
+def _f_authshort(s: _State, creator: str = "*", initials: bool = False, sep: str = ".") -> str:
+    names = _names(s, creator, initials)
     if not names:
         return ""
     if len(names) == 1:
@@ -285,25 +343,49 @@ def _f_authshort(s: _State, sep: str = ".") -> str:
     return sep.join(x[:1] for x in names[:3]) + ("+" if len(names) > 3 else "")
 
 
+def _year_text(s: _State) -> str:
+    """BBT's year: the date's year, else what its date parser makes of a date kept as text
+    (``30-Mar-2020`` → 2020, ``03/04`` → 4), else that text itself (``in press``)."""
+    if s.entry.date and s.entry.year is not None:
+        return str(s.entry.year)
+    raw = _raw_date(s.entry)
+    if not raw:
+        return ""
+    parsed = parse_bbt_date(raw)
+    return str(parsed.year) if parsed.year is not None else (parsed.verbatim or "")
+
+
+def _raw_date(entry: Entry) -> str:
+    return (entry.extra.get("date") or entry.extra.get("year") or "").strip()
+
+
+def _pad_year(text: str, width: int = 2) -> str:
+    """BBT ``padYear``: the first run of digits is zero-padded to ``width``."""
+    return re.sub(r"[0-9]+", lambda m: m.group().zfill(width), text, count=1) if text else ""
+
+
 def _f_year(s: _State) -> str:
-    y = s.entry.year
-    return "" if y is None else f"{y:02d}"
+    return _pad_year(_year_text(s), 2)
 
 
 def _f_shortyear(s: _State) -> str:
-    y = s.entry.year
-    return "" if y is None else f"{y % 100:02d}"
+    text = _year_text(s)
+    return f"{int(text) % 100:02d}" if text.lstrip("-").isdigit() else ""
 
 
 
 
 def _f_month(s: _State) -> str:
     d = s.entry.date
-    return MONTH_ABBREVIATIONS[d.month - 1] if d and d.month else ""
+    if d and d.month:
+        return MONTH_ABBREVIATIONS[d.month - 1]
+    raw = _raw_date(s.entry) if not d else ""
+    month = parse_bbt_date(raw).month if raw else None
+    return MONTH_ABBREVIATIONS[month - 1] if month and 1 <= month <= 12 else ""
 
 
 def _f_shorttitle(s: _State, n: int = 3, m: int = 0) -> str:
-    words = _title_words(s.entry.title, transliterate=m > 0, limit=max(n, 0))
+    words = _title_words(s.entry.title, fold=m > 0, limit=max(n, 0), mode=s.mode)
     return " ".join(w[:1].upper() + w[1:] if i < m else w for i, w in enumerate(words[:n]))
 
 
@@ -353,14 +435,75 @@ def _f_infix(s: _State, format: str = "%(a)s", start: int = 0) -> str:  # noqa: 
     return _MARKER
 
 
+def _f_field(s: _State, name: str) -> str:
+    """A Zotero field by BBT's capitalised name (``Title``, ``PublicationTitle``, ``Volume``…): its raw value."""
+    e = s.entry
+    getter = _ZOTERO_FIELDS.get(name.casefold())
+    return (getter(e) if getter else "") or ""
+
+
+#: Zotero field names a formula may use capitalised (BBT: ``Title``, ``Date``…) → the entry's value
+_ZOTERO_FIELDS: dict[str, Callable[[Entry], str | None]] = {
+    "title": lambda e: e.title,
+    "shorttitle": lambda e: e.extra.get("shorttitle"),
+    "publicationtitle": lambda e: e.journal or e.booktitle,
+    "booktitle": lambda e: e.booktitle,
+    "journalabbreviation": lambda e: e.extra.get("shortjournal"),
+    "date": lambda e: e.date.iso() if e.date else _raw_date(e),
+    "publisher": lambda e: e.publisher,
+    "volume": lambda e: e.volume,
+    "issue": lambda e: e.number,
+    "number": lambda e: e.number,
+    "pages": lambda e: e.pages,
+    "place": lambda e: e.extra.get("address") or e.extra.get("location"),
+    "edition": lambda e: e.extra.get("edition"),
+    "series": lambda e: e.extra.get("series"),
+    "language": lambda e: e.extra.get("langid") or e.extra.get("language"),
+    "doi": lambda e: e.ids.doi,
+    "url": lambda e: e.url,
+    "isbn": lambda e: e.ids.isbn or e.extra.get("isbn"),
+    "issn": lambda e: e.ids.issn or e.extra.get("issn"),
+    "archiveid": lambda e: f"arXiv:{e.ids.arxiv}" if e.ids.arxiv else None,
+    "university": lambda e: e.extra.get("school") or e.extra.get("institution"),
+    "institution": lambda e: e.extra.get("institution") or e.extra.get("school"),
+    "itemtype": lambda e: e.entry_type,
+}
+
+
+def _f_firstpage(s: _State) -> str:
+    return re.split(r"[-\s,\u2013]", s.entry.pages or "")[0] if s.entry.pages else ""
+
+
+def _f_lastpage(s: _State) -> str:
+    return re.split(r"[-\s,\u2013]", s.entry.pages or "")[-1] if s.entry.pages else ""
+
+
+def _f_language(s: _State, *names: str) -> str:
+    """BBT ``language(de, ...)``: skip to the next alternative unless the entry is in one of the languages."""
+    wanted = {n.casefold() for n in names}
+    mode = language_mode(s.entry)
+    lang = str(s.entry.extra.get("langid") or s.entry.extra.get("language") or "").casefold()
+    if not (lang in wanted or lang.split("-", 1)[0] in wanted or (mode == "german" and wanted & _GERMAN)):
+        s.skip = True
+    return ""
+
+
 FUNCTIONS: dict[str, Callable[..., str]] = {
-    "auth": _f_auth, "authors": _f_authors, "authorLast": _f_authorLast, "authForeIni": _f_authForeIni,
+    "auth": _f_auth, "authors": _f_authors, "authorsn": _f_authors, "authorLast": _f_authorLast,
+    "authForeIni": _f_authForeIni, "authorLastForeIni": _f_authorLastForeIni,
     "authorsAlpha": _f_authorsAlpha, "authIni": _f_authIni, "authorIni": _f_authorIni,
     "authAuthEa": _f_authAuthEa, "authEtAl": _f_authEtAl, "authEtal2": _f_authEtal2, "authshort": _f_authshort,
     "year": _f_year, "shortyear": _f_shortyear, "month": _f_month,
     "shorttitle": _f_shorttitle, "veryshorttitle": _f_veryshorttitle, "title": _f_title, "Title": _f_Title,
     "journal": _f_journal, "arxiv": _f_arxiv, "type": _f_type, "postfix": _f_postfix, "infix": _f_infix,
+    "firstpage": _f_firstpage, "lastpage": _f_lastpage, "language": _f_language,
 }
+#: BBT's function and filter names are case-insensitive (its compiler lower-cases them)
+_FUNCTIONS_FOLDED = {k.casefold(): v for k, v in FUNCTIONS.items() if k != "Title"}
+#: BBT's ``auth*`` functions: ``creator`` must be one of these; the deprecated ``clean`` argument is ignored
+_AUTH_FUNCTIONS = {_f_auth, _f_authors, _f_authorLast, _f_authForeIni, _f_authorLastForeIni, _f_authorsAlpha,
+                   _f_authIni, _f_authorIni, _f_authAuthEa, _f_authEtAl, _f_authEtal2, _f_authshort}
+_CREATOR_KINDS = ("*", "author", "editor", "translator", "collaborator")
 
 
 # =========================================================================== filters (transform the chunk)
@@ -377,12 +520,16 @@ def _x_capitalize(s: _State) -> str:
     return re.sub(r"(^|\s)([a-z])", lambda m: m.group(1) + m.group(2).upper(), s.chunk)
 
 
-def _x_fold(s: _State) -> str:
-    return fold_ascii(s.chunk)
+def _x_fold(s: _State, mode: str | None = None) -> str:
+    """``fold`` / ``transliterate``: to ASCII, by the entry's language unless ``mode`` is given."""
+    return transliterate(s.chunk, _MODE_NAMES.get((mode or "").casefold(), s.mode) if mode else s.mode)
+
+
+_MODE_NAMES = {"de": "german", "german": "german", "minimal": ""}
 
 
 def _x_clean(s: _State) -> str:
-    return _BBT_UNSAFE_KEEP_SPACES.sub("", fold_ascii(s.chunk)).strip()
+    return _BBT_UNSAFE_KEEP_SPACES.sub("", transliterate(s.chunk, s.mode)).strip()
 
 
 def _x_ascii(s: _State) -> str:
@@ -471,6 +618,7 @@ FILTERS: dict[str, Callable[..., str]] = {
     "prefix": _x_prefix, "postfix": _x_postfix, "replace": _x_replace, "default": _x_default,
     "discard": _x_discard, "numeric": _x_numeric, "len": _x_len,
 }
+_FILTERS_FOLDED = {k.casefold(): v for k, v in FILTERS.items()}
 
 
 # =========================================================================== parser
@@ -480,7 +628,7 @@ _TOKEN = re.compile(
       | (?P<ident>[A-Za-z_][A-Za-z0-9_]*)
       | (?P<number>-?\d+)
       | (?P<string>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")
-      | (?P<op><=|>=|!=|[+|.(),=<>])
+      | (?P<op><=|>=|!=|[+|.(),=<>;])
     """,
     re.VERBOSE,
 )
@@ -557,8 +705,11 @@ class _Parser:
 
     def parse(self) -> tuple[tuple[_Term, ...], ...]:
         alternatives = [self.alternative()]
-        while self.peek().text == "|" and self.peek().kind == "op":
+        # alternatives: "a | b", or BBT's statements "a; b" (a trailing ';' is allowed)
+        while self.peek().text in ("|", ";") and self.peek().kind == "op":
             self.take()
+            if self.peek().kind == "end":
+                break
             alternatives.append(self.alternative())
         if self.peek().kind != "end":
             raise self.error(f"unexpected {self.peek().text!r} (join parts with '+', alternatives with '|')")
@@ -580,6 +731,15 @@ class _Parser:
         elif tok.kind == "number":
             self.take()
             primary = tok.text
+        elif tok.kind == "ident" and tok.text[:1].isupper() and tok.text not in FUNCTIONS:
+            # BBT: a capitalised name is a Zotero field ("Title", "PublicationTitle"), never a function
+            self.take()
+            if tok.text.casefold() not in _ZOTERO_FIELDS:
+                raise self.error(f"unknown field {tok.text!r} (a capitalised name is a Zotero field: "
+                                 f"{', '.join(sorted(_ZOTERO_FIELDS))})", tok)
+            if self.peek().text == "(" and self.peek().kind == "op":
+                raise self.error(f"field {tok.text!r} cannot be called as a function")
+            primary = _Call(tok.text, _f_field, (tok.text,))
         elif tok.kind == "ident":
             primary = self.call(FUNCTIONS, "function")
         else:
@@ -595,6 +755,9 @@ class _Parser:
     def call(self, table: dict[str, Callable[..., str]], what: str) -> _Call:
         name_tok = self.take()
         func = table.get(name_tok.text)
+        if func is None:  # BBT's names are case-insensitive
+            folded = _FUNCTIONS_FOLDED if table is FUNCTIONS else _FILTERS_FOLDED
+            func = folded.get(name_tok.text.casefold())
         if func is None:
             known = ", ".join(sorted(table))
             raise self.error(f"unknown {what} {name_tok.text!r} (known: {known})", name_tok)
@@ -616,6 +779,12 @@ class _Parser:
                 elif not (self.peek().text == ")" and self.peek().kind == "op"):
                     raise self.error("expected ',' or ')' in the argument list")
             self.take()
+        if func in _AUTH_FUNCTIONS:
+            kwargs.pop("clean", None)  # BBT ignores this deprecated argument of the auth functions
+            creator = kwargs.get("creator")
+            if creator is not None and creator not in _CREATOR_KINDS:
+                raise self.error(f"{what} {name_tok.text}: creator must be one of "
+                                 f"{', '.join(repr(c) for c in _CREATOR_KINDS)}, not {creator!r}", name_tok)
         signature = inspect.signature(func)
         try:
             bound = signature.bind(None, *args, **kwargs)
@@ -690,11 +859,12 @@ def _excel_column(n: int) -> str:
     return out
 
 
-def _finalize(raw: str) -> str:
-    """BBT ``finalize`` (fold, strip unsafe characters and whitespace) plus bibkit's key charset."""
+def _finalize(raw: str, mode: str = "") -> str:
+    """BBT ``finalize`` (transliterate by the entry's language, strip unsafe characters and whitespace)
+    plus bibkit's key charset."""
     parts = []
     for part in raw.split(_MARKER):
-        part = _BBT_UNSAFE.sub("", fold_ascii(part))
+        part = _BBT_UNSAFE.sub("", transliterate(part, mode))
         parts.append(_NOT_KEY_CHAR.sub("", part))
     text = _MARKER.join(parts[:2]) + "".join(parts[2:])  # one marker at most
     # trim punctuation at the ends (pandoc would not take a trailing '.' or '-' as part of the key)
@@ -730,8 +900,9 @@ class KeyFormula:
         return f"KeyFormula({self.source!r})"
 
     def propose(self, entry: Entry) -> _Proposal:
+        mode = language_mode(entry)
         for alternative in self._alternatives:
-            state = _State(entry)
+            state = _State(entry, mode=mode)
             pieces: list[str] = []
             for term in alternative:
                 if isinstance(term.primary, str):
@@ -749,7 +920,7 @@ class KeyFormula:
             raw = "".join(pieces)
             if _MARKER not in raw:
                 raw += _MARKER
-            text = _finalize(raw)
+            text = _finalize(raw, mode)
             if re.search(r"[A-Za-z]", text):  # "" or a bare "2024" is no key: try the next alternative
                 return _Proposal(text, state.postfix_template, state.postfix_offset)
         return _Proposal(_fallback_key(entry) + _MARKER)
@@ -827,7 +998,8 @@ def _content_order(entry: Entry) -> tuple[Any, ...]:
             authors, fingerprint)
 
 
-def assign_keys(entries: Iterable[Entry], formula: str | None = None, *, recompute: bool = False) -> list[KeyChange]:
+def assign_keys(entries: Iterable[Entry], formula: str | None = None, *, recompute: bool = False,
+                reserved: Iterable[str] = ()) -> list[KeyChange]:
     """Give every entry a citation key, unique (case-insensitively) among ``entries``.
 
     * Pinned keys (``key_pinned``, e.g. from an input ``.bib``) are kept.  When two
@@ -841,6 +1013,9 @@ def assign_keys(entries: Iterable[Entry], formula: str | None = None, *, recompu
       DOI, title, authors, a fingerprint) — the first keeps the bare key, the next
       get ``a``, ``b``…  So shuffling the input or adding unrelated entries never
       changes a key.
+
+    * ``reserved`` keys (issued earlier to papers not among ``entries``, see
+      :mod:`bibkit.normalize.pinning`) are never given to an unpinned entry.
 
     Mutates ``entry.key`` (and adds problems); returns the changes.
     """
@@ -863,6 +1038,8 @@ def assign_keys(entries: Iterable[Entry], formula: str | None = None, *, recompu
             if not is_safe_key(e.key):  # type: ignore[arg-type]
                 e.problem("unsafe-key", f"citation key {e.key!r} has characters biber or pandoc may reject; "
                           "kept because it came from the input")
+
+    taken.update(k.casefold() for k in reserved)
 
     # 2. unpinned keys kept from an earlier pass (unless recomputing)
     need: list[Entry] = [e for e in entries if not (e.key_pinned and e.key)]
@@ -909,19 +1086,25 @@ def assign_keys(entries: Iterable[Entry], formula: str | None = None, *, recompu
             leftovers.extend((m, proposals[id(m)]) for m in members[1:])
         else:
             leftovers.extend((m, proposals[id(m)]) for m in members)
+    # a counter per key stem (proposal text + template): k entries wanting one key cost O(k), not O(k²)
+    next_postfix: dict[tuple[str, str], int] = {}
     for e, prop in leftovers:
-        n = prop.offset + 1
+        stem = (prop.text.casefold(), prop.template)
+        n = next_postfix.get(stem, prop.offset + 1)
         while prop.with_postfix(n).casefold() in taken:
             n += 1
+        next_postfix[stem] = n + 1
         give(e, prop.with_postfix(n))
 
     # 4. duplicate pinned keys get the next free postfix of their own key
     for e in renamed_pinned:
         old = e.key or ""
         prop = _Proposal(old + _MARKER)
-        n = 1
+        stem = (prop.text.casefold(), prop.template)
+        n = next_postfix.get(stem, 1)
         while prop.with_postfix(n).casefold() in taken:
             n += 1
+        next_postfix[stem] = n + 1
         new = prop.with_postfix(n)
         taken.add(new.casefold())
         holder = first_holder.get(old.casefold())

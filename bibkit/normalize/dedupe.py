@@ -1,58 +1,94 @@
-"""Merge records that describe the same work, inside one run.
+"""Merge records that describe the same work, inside one run — and keep apart what the user curated.
 
 People paste the same paper twice, combine a listing with their old ``.bib``,
-or list a preprint by arXiv ID and by DOI.  Two records are the same work when
+or list a preprint by arXiv ID and by DOI.  Whether two records are the same
+work is decided by :mod:`bibkit.normalize.identity` (same arXiv ID or DOI; a
+shared title with nothing contradicting it; the same abstract under a new
+title), the one set of rules every stage uses.
 
-* they have the same arXiv base ID (an arXiv DOI ``10.48550/arXiv.<id>`` counts
-  as that ID), or
-* the same DOI (case-insensitive), or
-* the same normalised title (:func:`bibkit.normalize.text.normalize_title`) and
-  nothing that says otherwise: the first authors' family names agree when both
-  have authors; when one has none, the years do not conflict; and abstracts,
-  when both have one, are recognisably the same text.
+What happens next depends on where the records came from:
 
-Precision comes first, as for every identity decision in bibkit: different
-arXiv IDs or different (non-arXiv) DOIs are never merged, even with equal
-titles — two versions of "A Survey on Mixture of Experts" are two works.  Such
-near-duplicates are kept and get a ``same-title`` problem naming each other.
+* **Pasted listings, identifier lists, Hugging Face exports** (and a listing
+  entry meeting a ``.bib`` entry): the duplicate is merged into its first
+  occurrence, as before.
+* **Two entries of curated ``.bib`` files** are merged only when they are the
+  same work *by identifier* (same DOI or arXiv ID) or identical in every field
+  they share.  Entries that differ — another edition, volume, number, pages,
+  part, year, or a report and the article it became — are reported as *likely
+  duplicates* (one ``likely-duplicate`` problem per group, naming the fields
+  that differ) and both are kept.  ``merge_curated=True`` (``--merge-duplicates``)
+  merges them anyway, with the differing values listed in the report.
+
+Never merged, whatever the source:
+
+* an entry that another entry points at through ``crossref``, ``xref``,
+  ``xdata``, ``related`` or ``entryset`` (merging it away would leave the
+  reference dangling: BibTeX's "bad cross reference"), nor two entries of
+  which one points at the other;
+* records the identity rules call different works although they share a
+  title (two "A Survey on Mixture of Experts"; a hundred "Editorial"s):
+  they are kept and *one* ``same-title`` problem per group names them.
 
 A merge keeps the first occurrence and fills its missing fields from the later
 one (with the later one's provenance, or ``merge``), unions links, tags and
 categories (order kept), keeps every problem, and never drops data silently:
 values that differed are listed in :attr:`Merge.conflicts` for the report.  A
-pinned key (from an input ``.bib``) is never lost: the kept entry takes it if
-its own key was not pinned, else it is recorded as an alias in BibLaTeX's
-``ids`` field and a problem says ``\\cite`` commands using it must change for BibTeX.
+merge never writes a field twice: a date is not filled into an entry that
+keeps its date as text (``month = {Spring}``), and of the BibLaTeX aliases
+(``address``/``location``, ``school``/``institution``, ``annote``/``annotation``)
+only one survives.  A key from the user's input is never lost: the kept entry
+takes it if its own key was not pinned, else it becomes an alias in
+BibLaTeX's ``ids`` field (with the merged entry's own aliases), so
+``\\cite`` commands using it still resolve with biber.
 
-Two rules keep a merge from breaking a bibliography:
+Duplicate detection is linear: every entry is compared only with the few
+entries sharing one of its identity buckets (:class:`~bibkit.normalize.identity.IdentityIndex`).
 
-* an entry that another entry points at (``crossref``, ``xdata``, ``related``,
-  ``entryset``) is never merged away — BibTeX would report a "bad cross reference" and
-  biber a missing entry — and ``@xdata``/``@set`` entries are never merged at all; the pair
-  is kept and a ``same-work`` problem names both;
-* a field is never filled into the kept entry under a name it already writes (a
-  ``year = {\\noopsort{1992a}1992}`` of the duplicate next to the kept entry's ``year``, a
-  ``month = {winter}`` next to its month): the value is a conflict, listed in the report,
-  so no field is ever written twice.
+Two rules keep a merge from breaking a bibliography (issue #16): an entry
+another entry points at (``crossref``, ``xref``, ``xdata``, ``related``,
+``entryset``) is never merged away — BibTeX would report a "bad cross
+reference" and biber a missing entry — and ``@xdata``/``@set`` entries are
+never merged at all; the pair is kept and a ``same-work`` problem names both.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
-from ..model import Document, Entry, Person, Provenance, arxiv_id_of_doi
-from .text import normalize_name, normalize_title
+from ..model import Document, Entry, Person, Provenance
+from .identity import (
+    ABSTRACT_CONTRADICTS,
+    Fingerprint,
+    IdentityIndex,
+    Judgement,
+    is_arxiv_doi,
+    judge,
+    normalize_name,
+    normalize_title,
+    same_first_author,
+)
+from .pinning import REFERENCE_FIELDS, add_aliases, aliases_of
 
-__all__ = ["Merge", "merge_duplicates", "same_first_author", "referenced_keys", "REFERENCE_FIELDS"]
+__all__ = ["DedupeResult", "LikelyDuplicate", "Merge", "REFERENCE_FIELDS", "dedupe", "merge_duplicates",
+           "referenced_keys", "same_first_author"]
 
-#: abstracts of one work (listing vs arXiv, v1 vs v3) score well above this; different works well below
-ABSTRACT_SIMILARITY = 65.0
+#: kept for callers that imported it: abstracts below this identity threshold are different work
+ABSTRACT_SIMILARITY = ABSTRACT_CONTRADICTS * 100
 
 _SCALARS = ("title", "abstract", "journal", "booktitle", "publisher", "volume", "number", "pages", "url", "note",
             "primary_class")
 _ID_FIELDS = ("arxiv", "arxiv_version", "doi", "hf_paper", "isbn", "issn", "pmid")
+#: fields that hold a date as text when the reader could not structure it; never next to a structured date
+_DATE_TEXT = ("date", "year", "month", "day")
+#: BibLaTeX field aliases: one entry never gets two names of one field
+_ALIASES = ({"address", "location"}, {"school", "institution"}, {"annote", "annotation"},
+            {"journal", "journaltitle"}, {"key", "sortkey"})
+#: bookkeeping fields reference managers add; a difference there does not make two entries different works
+_BOOKKEEPING = frozenset({"keywords", "file", "urldate", "timestamp", "owner", "groups", "date-added",
+                          "date-modified", "added-at", "biburl", "bibsource", "ids", "abstract", "note", "annote",
+                          "annotation", "mendeley-tags", "mendeley-groups", "readstatus", "comment", "language",
+                          "langid", "copyright", "rights"})
 
 
 @dataclass
@@ -61,9 +97,9 @@ class Merge:
 
     ``kept`` is the surviving entry (its ``key`` is final once keys are assigned);
     ``merged_key`` is the key the merged-away entry had or would have had;
-    ``reasons`` say why they are the same work (``arxiv``, ``doi``, ``title``);
-    ``filled`` lists fields the kept entry took from the merged one; ``conflicts``
-    the merged one's values that differed and were not taken.
+    ``reasons`` say why they are the same work (``arxiv``, ``doi``, ``title``,
+    ``abstract``, ``identical``); ``filled`` lists fields the kept entry took from the merged one;
+    ``conflicts`` the merged one's values that differed and were not taken.
     """
 
     kept: Entry
@@ -87,63 +123,57 @@ class Merge:
         }
 
 
-# --------------------------------------------------------------------------- identity helpers
+@dataclass
+class LikelyDuplicate:
+    """A group of entries kept apart although they look alike.
+
+    ``kind``: ``curated`` (entries of ``.bib`` files that may be one work but
+    differ in ``differences``; merge them with ``--merge-duplicates``),
+    ``reference`` (one is a ``crossref``/``xdata``/… target, or points at the
+    other) or ``same-title`` (different works sharing a title; ``reason`` says
+    what tells them apart).
+    """
+
+    kind: str
+    entries: list[Entry]
+    reason: str = ""
+    differences: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "keys": [e.key for e in self.entries],
+                "sources": [str(e.origin) if e.origin else None for e in self.entries],
+                "title": self.entries[0].title if self.entries else None,
+                "reason": self.reason, "differences": list(self.differences)}
 
 
-def _arxiv_of(e: Entry) -> str | None:
-    if e.ids.arxiv:
-        return e.ids.arxiv.casefold()
-    inside = arxiv_id_of_doi(e.ids.doi)
-    return re.sub(r"v\d+$", "", inside).casefold() if inside else None
+@dataclass
+class DedupeResult:
+    """What :func:`dedupe` did: merges (one per merged-away entry) and groups kept apart."""
+
+    merges: list[Merge] = field(default_factory=list)
+    kept_apart: list[LikelyDuplicate] = field(default_factory=list)
+
+    @property
+    def likely_duplicates(self) -> list[LikelyDuplicate]:
+        """The groups that may be one work (curated entries that differ, reference targets)."""
+        return [g for g in self.kept_apart if g.kind != "same-title"]
 
 
-def _journal_doi(e: Entry) -> str | None:
-    """The DOI unless it is arXiv's own DataCite DOI (which is the arXiv ID in disguise)."""
-    doi = (e.ids.doi or "").strip().casefold()
-    return doi if doi and arxiv_id_of_doi(doi) is None else None
+# --------------------------------------------------------------------------- helpers
 
 
-def _first_author(e: Entry) -> Person | None:
-    people = e.authors or e.editors
-    return people[0] if people else None
+def _is_curated(e: Entry) -> bool:
+    """An entry of a ``.bib`` file (the user's curated bibliography), as opposed to a pasted record."""
+    return e.bib is not None
 
 
-def same_first_author(a: Person, b: Person) -> bool:
-    """Whether two first authors are the same family name (particles, case, accents and
-    hyphens ignored: "van der Maaten" = "Maaten", "Müller" = "Muller")."""
-    fa = {normalize_name(a.last), normalize_name(a.family or a.literal)} - {""}
-    fb = {normalize_name(b.last), normalize_name(b.family or b.literal)} - {""}
-    return bool(fa & fb)
-
-
-def _abstracts_differ(a: Entry, b: Entry) -> bool:
-    if not a.abstract or not b.abstract:
-        return False
-    from rapidfuzz import fuzz  # only when two entries' abstracts are compared: rapidfuzz's import is 10 ms
-
-    return fuzz.ratio(normalize_title(a.abstract), normalize_title(b.abstract)) < ABSTRACT_SIMILARITY
-
-
-def _why_not_same(kept: Entry, e: Entry) -> str | None:
-    """For two entries with equal normalised titles: the evidence that they are different works, if any."""
-    ak, ae = _arxiv_of(kept), _arxiv_of(e)
-    if ak and ae and ak != ae:
-        return f"a different arXiv ID ({e.ids.arxiv or ae} vs {kept.ids.arxiv or ak})"
-    dk, de = _journal_doi(kept), _journal_doi(e)
-    if dk and de and dk != de:
-        return f"a different DOI ({e.ids.doi} vs {kept.ids.doi})"
-    pk, pe = _first_author(kept), _first_author(e)
-    if pk and pe:
-        if not same_first_author(pk, pe):
-            return f"a different first author ({pe.display()} vs {pk.display()})"
-    elif kept.year is not None and e.year is not None and kept.year != e.year:
-        return f"a different year ({e.year} vs {kept.year})"
-    if _abstracts_differ(kept, e):
-        return "a different abstract"
-    return None
-
-
-# --------------------------------------------------------------------------- merging
+def _references(e: Entry) -> set[str]:
+    out: set[str] = set()
+    for name in REFERENCE_FIELDS:
+        value = e.extra.get(name)
+        if value:
+            out.update(k.strip().casefold() for k in value.split(",") if k.strip())
+    return out
 
 
 def _label(e: Entry, key_of: Callable[[Entry], str] | None) -> str:
@@ -160,8 +190,55 @@ def _differs(a: Any, b: Any) -> bool:
     return bool(a != b)
 
 
-#: fields that name another entry (BibTeX's crossref, biblatex's xdata/related/entryset)
-REFERENCE_FIELDS = ("crossref", "xdata", "related", "entryset")
+def _people_sig(people: list[Person]) -> list[tuple[str, str]]:
+    return [(normalize_name(p.last), normalize_name(p.given)[:1]) for p in people]
+
+
+def _pages(value: str | None) -> str:
+    return "".join(ch for ch in (value or "") if ch.isalnum() or ch == "-").replace("--", "-")
+
+
+def shared_field_differences(a: Entry, b: Entry) -> list[str]:
+    """Fields both entries have whose values differ (normalised: case, braces, spacing, dashes ignored).
+
+    Bookkeeping fields (``keywords``, ``file``, ``urldate``, ``abstract``…) do not count.
+    """
+    out: list[str] = []
+    if a.entry_type.casefold() != b.entry_type.casefold():
+        out.append("type")
+    for name in ("title", "journal", "booktitle", "publisher", "volume", "number"):
+        x, y = getattr(a, name), getattr(b, name)
+        if x and y and normalize_title(x) != normalize_title(y):
+            out.append(name)
+    if a.pages and b.pages and _pages(a.pages) != _pages(b.pages):
+        out.append("pages")
+    for name in ("authors", "editors"):
+        x, y = getattr(a, name), getattr(b, name)
+        if x and y and _people_sig(x) != _people_sig(y):
+            out.append(name)
+    if a.date and b.date:
+        if a.date.year != b.date.year:
+            out.append("year")
+        elif a.date.month and b.date.month and a.date.month != b.date.month:
+            out.append("month")
+    for name in sorted(set(a.extra) & set(b.extra)):
+        if name in _BOOKKEEPING or name in REFERENCE_FIELDS:
+            continue
+        if normalize_title(a.extra[name]) != normalize_title(b.extra[name]):
+            out.append(name)
+    return out
+
+
+# --------------------------------------------------------------------------- merging
+
+
+def _alias_group(name: str) -> set[str]:
+    for group in _ALIASES:
+        if name in group:
+            return group
+    return {name}
+
+
 _NEVER_MERGED = frozenset({"xdata", "set"})
 #: model groups and the field names an entry with that group writes
 _GROUP_NAMES = {"date": ("year", "month", "day", "date"), "journal": ("journal", "journaltitle"),
@@ -172,10 +249,7 @@ def referenced_keys(doc: Document) -> set[str]:
     """Casefolded keys that some entry of ``doc`` points at through :data:`REFERENCE_FIELDS`."""
     out: set[str] = set()
     for e in doc.entries:
-        for name in REFERENCE_FIELDS:
-            value = e.extra.get(name)
-            if value:
-                out.update(k.strip().casefold() for k in value.split(",") if k.strip())
+        out.update(_references(e))
     return out
 
 
@@ -217,8 +291,13 @@ def _absorb(kept: Entry, other: Entry, merge: Merge, label: str) -> None:
         elif theirs and [normalize_name(p.last) for p in mine] != [normalize_name(p.last) for p in theirs]:
             merge.conflicts[name] = [p.display() for p in theirs]
 
+    # a structured date never joins a date the kept entry holds as text (that would write "month" twice)
+    date_as_text = any(k in kept.extra for k in _DATE_TEXT)
     if other.date:
-        if not kept.date:
+        if date_as_text:
+            if kept.date != other.date:
+                merge.conflicts["date"] = other.date.iso()
+        elif not kept.date:
             kept.date = other.date
             kept.provenance["date"] = provenance("date")
             merge.filled.append("date")
@@ -246,7 +325,7 @@ def _absorb(kept: Entry, other: Entry, merge: Merge, label: str) -> None:
             setattr(kept.ids, name, theirs)
             kept.provenance[f"ids.{name}"] = provenance(f"ids.{name}")
             merge.filled.append(f"ids.{name}")
-        elif name == "doi" and arxiv_id_of_doi(str(mine)) and arxiv_id_of_doi(str(theirs)) is None:
+        elif name == "doi" and is_arxiv_doi(str(mine)) and not is_arxiv_doi(str(theirs)):
             kept.ids.doi = theirs  # the journal DOI beats arXiv's DataCite DOI
             kept.provenance["ids.doi"] = provenance("ids.doi")
             merge.filled.append("ids.doi")
@@ -266,28 +345,34 @@ def _absorb(kept: Entry, other: Entry, merge: Merge, label: str) -> None:
     kept.add_tags(other.tags)
     written = _written_names(kept)
     for k, v in other.extra.items():
-        if k not in kept.extra and k in written:
+        if k == "ids":
+            continue  # aliases are unioned below
+        if k in _DATE_TEXT and kept.date and not date_as_text:
+            merge.conflicts[f"extra.{k}"] = v  # the kept entry's structured date already says it
+            continue
+        present = [a for a in _alias_group(k) if a in kept.extra]
+        if not present and k in written:
             merge.conflicts[f"extra.{k}"] = v  # the kept entry writes this field already (e.g. its year)
-        elif k not in kept.extra:
+        elif not present:
             kept.extra[k] = v
             kept.provenance.setdefault(f"extra.{k}", provenance(f"extra.{k}"))
             merge.filled.append(f"extra.{k}")
-        elif k != "ids" and _differs(kept.extra[k], v):
+        elif _differs(kept.extra[present[0]], v):
             merge.conflicts[f"extra.{k}"] = v
     for k, v in other.meta.items():
         kept.meta.setdefault(k, v)
     kept.meta.setdefault("merged_from", []).append(label)
     kept.problems.extend(other.problems)
 
-    # keys: a key from the user's input must survive
-    if other.key_pinned and other.key:
-        if not (kept.key_pinned and kept.key):
-            kept.key, kept.key_pinned = other.key, True
-        elif kept.key.casefold() != other.key.casefold():
-            aliases = [a.strip() for a in kept.extra.get("ids", "").split(",") if a.strip()]
-            if other.key not in aliases:
-                aliases.append(other.key)
-            kept.extra["ids"] = ", ".join(aliases)
+    # keys: a key from the user's input (or issued earlier) must survive — as the key, or as an alias
+    incoming = ([other.key] if other.key_pinned and other.key else []) + aliases_of(other)
+    if other.key_pinned and other.key and not (kept.key_pinned and kept.key):
+        kept.key, kept.key_pinned = other.key, True
+        kept.record.key = other.record.key
+        incoming = incoming[1:]
+    new_aliases = add_aliases(kept, incoming)
+    if new_aliases:
+        if other.key_pinned and other.key and other.key in new_aliases:
             kept.problem(
                 "merged-key",
                 f"duplicate entry {other.key!r} ({other.origin or 'input'}) was merged into {kept.key!r}; "
@@ -296,83 +381,153 @@ def _absorb(kept: Entry, other: Entry, merge: Merge, label: str) -> None:
             )
 
 
-def merge_duplicates(doc: Document, *, key_of: Callable[[Entry], str] | None = None) -> list[Merge]:
-    """Merge duplicate entries of ``doc`` into their first occurrence (in place).
+# --------------------------------------------------------------------------- the pass
+
+
+def dedupe(doc: Document, *, key_of: Callable[[Entry], str] | None = None, merge_curated: bool = False) -> DedupeResult:
+    """Merge duplicate entries of ``doc`` into their first occurrence (in place); report what was kept apart.
 
     ``key_of`` names entries that have no key yet (the orchestrator passes the
     citation key formula), for :attr:`Merge.merged_key` and problem messages.
-    Merged-away entries are removed from ``doc.blocks``.  Returns one
-    :class:`Merge` per removed entry, in input order.
+    ``merge_curated`` merges entries of ``.bib`` files that look like one work
+    even when their fields differ.  Merged-away entries are removed from
+    ``doc.blocks``.
     """
-    merges: list[Merge] = []
-    pointed_at = referenced_keys(doc)
-    by_arxiv: dict[str, Entry] = {}
-    by_doi: dict[str, Entry] = {}
-    by_title: dict[str, list[Entry]] = {}
+    result = DedupeResult()
+    entries = doc.entries
+    refs = {id(e): _references(e) for e in entries if any(n in e.extra for n in REFERENCE_FIELDS)}
+    targets: set[str] = set().union(*refs.values()) if refs else set()
+    index: IdentityIndex[Entry] = IdentityIndex()
     removed: set[int] = set()
+    same_title: dict[str, list[Entry]] = {}  # title key -> [first member, others kept apart…]
+    same_title_why: dict[str, str] = {}
+    likely: dict[tuple[str, int], LikelyDuplicate] = {}
+    reported: set[tuple[int, int]] = set()  # (entry, candidate) pairs a doi-conflict problem already names
 
-    def register(e: Entry) -> None:
-        ax, doi, title = _arxiv_of(e), _journal_doi(e), normalize_title(e.title)
-        if ax:
-            by_arxiv.setdefault(ax, e)
-        if doi:
-            by_doi.setdefault(doi, e)
-        if title:
-            bucket = by_title.setdefault(title, [])
-            if not any(x is e for x in bucket):
-                bucket.append(e)
+    def is_target(e: Entry) -> bool:
+        return bool(e.key and e.key.casefold() in targets)
 
-    for e in doc.entries:
-        reasons: list[str] = []
+    def points_at(a: Entry, b: Entry) -> bool:
+        return bool(b.key and b.key.casefold() in refs.get(id(a), ()))
+
+    def keep_apart(kind: str, kept: Entry, e: Entry, reason: str, differences: Sequence[str] = ()) -> None:
+        group = likely.get((kind, id(kept)))
+        if group is None:
+            group = likely[(kind, id(kept))] = LikelyDuplicate(kind, [kept], reason, list(differences))
+            result.kept_apart.append(group)
+        group.entries.append(e)
+        for d in differences:
+            if d not in group.differences:
+                group.differences.append(d)
+
+    for e in entries:
+        fp = Fingerprint.from_entry(e)
         target: Entry | None = None
-        reported: set[int] = set()  # candidates a problem already names
-        ax, doi, title = _arxiv_of(e), _journal_doi(e), normalize_title(e.title)
-        if ax and ax in by_arxiv:
-            target = by_arxiv[ax]
-            reasons.append("arxiv")
-        if doi and doi in by_doi:
-            candidate = by_doi[doi]
-            if target is None:
-                cand_ax = _arxiv_of(candidate)
-                if ax and cand_ax and ax != cand_ax:
-                    reported.add(id(candidate))
-                    e.problem("doi-conflict", f"same DOI {e.ids.doi} as {_label(candidate, key_of)} but a different "
-                              f"arXiv ID ({e.ids.arxiv} vs {candidate.ids.arxiv}); kept both")
-                else:
-                    target = candidate
-                    reasons.append("doi")
-            elif candidate is target:
-                reasons.append("doi")
-        if target is None and title:
-            for candidate in by_title.get(title, []):
-                why = _why_not_same(candidate, e)
-                if why is None:
-                    target = candidate
-                    reasons.append("title")
+        verdict: Judgement | None = None
+        blocked = False
+        # a renamed paper is found by its abstract in pasted records; a curated .bib entry is compared by its
+        # identifiers and title only (its abstract still vetoes a shared title), which keeps large files fast
+        curated = _is_curated(e)
+        for candidate, bucket in index.candidates(fp, by_abstract=not curated):
+            cfp = index.fingerprint(candidate)
+            assert cfp is not None
+            v = judge(cfp, fp)
+            if not v.same:
+                if bucket == "doi" and v.why_not:
+                    reported.add((id(e), id(candidate)))
+                    e.problem("doi-conflict", f"same DOI {e.ids.doi} as {_label(candidate, key_of)} but "
+                              f"{v.why_not}; kept both")
+                continue
+            if points_at(e, candidate) or points_at(candidate, e):
+                blocked = True  # a child and the parent it crossrefs (an @inbook and its @book): not duplicates
+                break
+            if e.entry_type in _NEVER_MERGED or candidate.entry_type in _NEVER_MERGED:
+                kind = e.entry_type if e.entry_type in _NEVER_MERGED else candidate.entry_type
+                keep_apart("reference", candidate, e, f"@{kind} entries are never merged")
+                blocked = True
+                break
+            if is_target(e):
+                keep_apart("reference", candidate, e, f"other entries point at {e.key!r} (crossref/xref/xdata/"
+                           "related/entryset)")
+                blocked = True
+                break
+            if _is_curated(candidate) and _is_curated(e) and not merge_curated and v.by not in ("arxiv", "doi"):
+                differences = shared_field_differences(candidate, e)
+                if differences:
+                    keep_apart("curated", candidate, e, "entries of .bib files that may be one work", differences)
+                    blocked = True
                     break
-                if id(candidate) in reported:
-                    continue
-                e.problem("same-title", f"same title as {_label(candidate, key_of)} but {why}; kept both")
-        elif target is not None and title and normalize_title(target.title) == title:
-            reasons.append("title")
+                v = Judgement(True, "identical", corroborated=True)
+            target, verdict = candidate, v
+            break
 
-        if target is not None and (e.entry_type in _NEVER_MERGED or target.entry_type in _NEVER_MERGED
-                                   or (e.key and e.key.casefold() in pointed_at)):
-            why = f"@{e.entry_type} entries are never merged" if e.entry_type in _NEVER_MERGED \
-                or target.entry_type in _NEVER_MERGED else f"other entries point at {e.key!r} (crossref/xdata/related)"
-            e.problem("same-work", f"the same work as {_label(target, key_of)}, but {why}; kept both", "info")
-            target = None
         if target is None:
-            register(e)
+            if not blocked and fp.titles:
+                first = index.title_bucket(fp.titles[0])
+                if first:
+                    members = same_title.setdefault(fp.titles[0], [first[0]])
+                    if len(members) == 1:
+                        ffp = index.fingerprint(first[0])
+                        why = judge(ffp, fp).why_not if ffp is not None else None
+                        same_title_why[fp.titles[0]] = why or "nothing says they are the same work"
+                    members.append(e)
+            index.add(fp, e, by_abstract=not curated)
             continue
+        assert verdict is not None
+        reasons: list[str] = ["title" if (verdict.by or "title").startswith("title") else (verdict.by or "title")]
+        tfp = index.fingerprint(target)
+        if verdict.by in ("arxiv", "doi") and tfp is not None and set(tfp.titles) & set(fp.titles):
+            reasons.append("title")
+        if verdict.by == "arxiv" and tfp is not None and tfp.doi and tfp.doi == fp.doi:
+            reasons.insert(1, "doi")
         label = _label(e, key_of)
         merged_key = e.key or (key_of(e) if key_of else None)
         merge = Merge(kept=target, merged=e, reasons=tuple(reasons), merged_key=merged_key)
         _absorb(target, e, merge, label)
-        register(target)  # the kept entry may have gained identifiers
+        index.add(Fingerprint.from_entry(target), target, by_abstract=not _is_curated(target))  # it may have
+        # gained identifiers
         removed.add(id(e))
-        merges.append(merge)
+        result.merges.append(merge)
+
+    for title, members in same_title.items():
+        members = [m for m in members if id(m) not in removed]
+        if len(members) < 2:
+            continue
+        why = same_title_why.get(title, "")
+        head, second = members[0], members[1]
+        if len(members) == 2 and (id(second), id(head)) in reported:
+            continue
+        if len(members) == 2:
+            message = f"same title as {_label(head, key_of)} but {why}; kept both"
+        else:
+            shown = ", ".join(_label(m, key_of) for m in members[2:5])
+            more = f" and {len(members) - 5} more" if len(members) > 5 else ""
+            message = (f"{len(members)} entries share this title — {_label(head, key_of)}, this one, {shown}{more} — "
+                       f"but are different works (this one has {why}); all kept")
+        second.problem("same-title", message)
+        result.kept_apart.append(LikelyDuplicate("same-title", members, why))
+    for group in likely.values():
+        if group.kind == "curated":
+            what = ", ".join(group.differences)
+            message = (f"likely duplicate of {_label(group.entries[0], key_of)}"
+                       + (f" (and {len(group.entries) - 2} more)" if len(group.entries) > 2 else "")
+                       + f": same work by title, but {what} differ; kept apart "
+                       "(merge them with --merge-duplicates, or fix the entries)")
+        else:  # a reference target or an @xdata/@set entry: the same work, kept so nothing breaks
+            group.entries[1].problem("same-work", f"the same work as {_label(group.entries[0], key_of)}, but "
+                                     f"{group.reason}; kept both", "info")
+            continue
+        group.entries[1].problem("likely-duplicate", message)
 
     if removed:
         doc.blocks[:] = [b for b in doc.blocks if id(b) not in removed]
-    return merges
+    return result
+
+
+def merge_duplicates(doc: Document, *, key_of: Callable[[Entry], str] | None = None,
+                     merge_curated: bool = False) -> list[Merge]:
+    """Merge duplicate entries of ``doc`` into their first occurrence (in place); the merges, in input order.
+
+    See :func:`dedupe` (which also reports the groups kept apart).
+    """
+    return dedupe(doc, key_of=key_of, merge_curated=merge_curated).merges

@@ -11,6 +11,7 @@ from ..bibsyntax import parse_expression, raw_value
 from ..errors import InputError
 from ..model import Document, Entry, Problem, RawBlock, SourceLocation
 from ..normalize.citekeys import KeyChange, assign_keys, compile_formula
+from ..normalize.pinning import merge_aliases
 from ..normalize.texscan import match_brace
 from ..sources.bibfile import read
 from .duplicates import Duplicate, find_duplicates, merge_item
@@ -92,20 +93,20 @@ def _join_keys(kind: str, keys: list[str]) -> str:
 
 
 def add_alias(item: Item, old: str) -> bool:
-    """Keep ``old`` as a citation key alias of ``item`` in BibLaTeX's ``ids`` field (True when added)."""
-    if not old or old.casefold() == item.key.casefold():
-        return False
+    """Keep ``old`` as a citation key alias of ``item`` in BibLaTeX's ``ids`` field (True when added), by the
+    alias rule every stage shares (:func:`bibkit.normalize.pinning.merge_aliases`)."""
     raw = item.get("ids")
-    if raw is None:
-        item.fields.append(["ids", "ids", "{" + old + "}"])
-        return True
-    split = _split_keys(raw)
+    split = _split_keys(raw) if raw is not None else ("brace", [])
     if split is None:
         return False
     kind, keys = split
-    if old.casefold() in {k.casefold() for k in keys}:
+    merged = merge_aliases(keys, [old], item.key)
+    if merged == keys:
         return False
-    item.set("ids", _join_keys(kind, keys + [old]))
+    if raw is None:
+        item.fields.append(["ids", "ids", _join_keys(kind, merged)])
+    else:
+        item.set("ids", _join_keys(kind, merged))
     return True
 
 

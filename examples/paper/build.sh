@@ -5,14 +5,17 @@
 #   paper-biblatex.tex  biblatex + biber, bibliography split by bibkit tags -> paper-biblatex.pdf
 #
 # The steps a user follows for their own paper:
-#   1. a library .bib of everything they read   (here: the example listing, tagged with ../tags.toml)
+#   1. a library .bib of everything they read   (here: the example listing, tagged with ../tags.toml,
+#                                                 its keys pinned to the ones the paper cites: keys.bib)
 #   2. pdflatex paper                            (writes paper.aux: what the paper cites)
 #   3. bibkit cite paper.aux --from refs.bib -o paper.bib   (only the cited entries)
 #   4. bibtex paper (or biber), pdflatex twice
 #
-# Offline and deterministic: `bibkit tag` reads the listing exactly as `bibkit convert` does
-# (no network), so the citation keys in body.tex stay valid.  Ends by checking the logs:
-# exit status 1 if any citation is undefined or LaTeX, BibTeX or biber warned.
+# The keys body.tex cites are pinned: keys.bib names them (the keys an offline build gave), and
+# `bibkit build --keys-from keys.bib` keeps them for the same papers whether the run is offline or
+# enriches every paper on arXiv (which would otherwise put authors and years into new keys).  Run it
+# again and refs.bib keeps its keys (its lock file, refs.bib.lock.json, remembers them).  Ends by
+# checking the logs: exit status 1 if any citation is undefined or LaTeX, BibTeX or biber warned.
 #
 # Usage: ./build.sh [clean]      Environment: BIBKIT (default "bibkit"), LISTING, RULES.
 set -euo pipefail
@@ -24,8 +27,8 @@ RULES=${RULES:-../tags.toml}
 LATEX=(pdflatex -interaction=nonstopmode -halt-on-error -file-line-error)
 
 clean() {
-  rm -f refs.bib refs-biblatex.bib paper.bib paper-biblatex.bib ./*.aux ./*.bbl ./*.blg ./*.bcf \
-        ./*.run.xml ./*.log ./*.out ./*.toc paper.pdf paper-biblatex.pdf
+  rm -f refs.bib refs-biblatex.bib ./*.lock.json ./*.bib.bak paper.bib paper-biblatex.bib ./*.aux ./*.bbl \
+        ./*.blg ./*.bcf ./*.run.xml ./*.log ./*.out ./*.toc paper.pdf paper-biblatex.pdf
 }
 if [[ "${1:-}" == "clean" ]]; then clean; exit 0; fi
 clean
@@ -39,9 +42,9 @@ quiet() {  # run a TeX program, show its output only when it fails
   fi
 }
 
-echo "== 1. the library: every paper of the listing, tagged"
-$BIBKIT -q tag "$LISTING" --rules "$RULES" -o refs.bib
-$BIBKIT -q tag "$LISTING" --rules "$RULES" --to biblatex -o refs-biblatex.bib
+echo "== 1. the library: every paper of the listing, enriched when the network allows, tagged, keys pinned"
+$BIBKIT -q build "$LISTING" --rules "$RULES" --keys-from keys.bib -o refs.bib
+$BIBKIT -q build "$LISTING" --rules "$RULES" --keys-from keys.bib --to biblatex -o refs-biblatex.bib
 
 echo "== 2. paper.tex with BibTeX"
 quiet "${LATEX[@]}" paper

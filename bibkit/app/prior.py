@@ -1,0 +1,488 @@
+"""Prior state: what earlier runs issued and the user changed, loaded before keys are assigned, saved after writing.
+
+Every job that writes a bibliography reads, before it gives any key:
+
+* the existing output of ``-o`` (a ``.bib``: read as prior state, never as an
+  input) and its lock file (:mod:`bibkit.lockfile`);
+* each ``--keys-from FILE`` (the keys of another bibliography, e.g. the one a
+  paper was written against).
+
+It then pins the keys (:mod:`bibkit.normalize.pinning`), gives back the
+fields the user edited or deleted and the decisions they took
+(:mod:`bibkit.priorstate`, ``bibkit pick``) — and, after every stage ran,
+settles each field (:func:`settle_prior`) and writes the output with a fresh
+lock (:func:`write_locked`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from ..errors import InputError, OutputError
+from ..fileio import atomic_write_text, backup_path, same_file
+from ..lockfile import Lock, LockEntry, LockError, field_hash, lock_path, read_lock, text_digest, write_lock
+from ..model import Document, Entry
+from ..normalize.identity import Fingerprint, entry_arxiv, journal_doi, judge
+from ..normalize.pinning import PinResult, PriorRecord, aliases_of, key_record, pin_keys, repin
+from ..priorstate import (
+    detect_edits,
+    enriched_groups,
+    fields_by_group,
+    protect,
+    settle,
+)
+from ..record import Decision, KeySource
+from ..sources import read_path, read_text
+from ..sources.bibfile import raw_value
+from ..sources.bibscan import scan
+from .options import WriteOptions
+
+__all__ = ["PriorState", "decide", "load_prior", "pin_prior", "repin_prior", "settle_prior", "write_locked"]
+
+#: the output formats that are .bib files (``None``: entries as they were written, new ones as BibTeX)
+_BIB_FORMATS = (None, "bib", "bibtex", "biblatex")
+#: how much of an abstract the lock keeps to recognise a paper by (enough words for the identity module's
+#: containment test; the output itself holds the whole abstract of every paper still in it)
+_ABSTRACT_CHARS = 600
+_SOURCES = {"formula": KeySource.ISSUED, "issued": KeySource.ISSUED, "zotero": KeySource.ZOTERO,
+            "keys-from": KeySource.KEYS_FROM, "input": KeySource.USER, "user": KeySource.USER}
+
+
+@dataclass
+class PriorState:
+    """What was known before this run: prior records (keys), the lock, and what was said about them.
+
+    ``known`` — a lock told what bibkit wrote, so edits can be told apart;
+    ``exact`` — the output is byte for byte what the lock describes (no edits
+    at all); ``notices`` are for the summary; ``backup`` the copy of the old
+    output made when it could hold edits no lock records.
+    """
+
+    output: str | None = None
+    lock: Lock | None = None
+    lock_file: Path | None = None
+    records: list[PriorRecord] = field(default_factory=list)
+    known: bool = False
+    exact: bool = False
+    digest: str | None = None
+    notices: list[str] = field(default_factory=list)
+    backup: Path | None = None
+    pin: PinResult | None = None
+    user_added: set[str] = field(default_factory=set)  # keys of entries kept as the user added them
+    _by_key: dict[str, PriorRecord] | None = field(default=None, repr=False)
+
+    def record(self, key: str | None) -> PriorRecord | None:
+        """The prior record of the output (or lock) with this key."""
+        if not key:
+            return None
+        if self._by_key is None:  # records are not added to once loaded
+            self._by_key = {}
+            for rec in self.records:
+                if rec.source is not KeySource.KEYS_FROM and rec.source is not KeySource.ZOTERO:
+                    self._by_key.setdefault(rec.key, rec)
+        return self._by_key.get(key)
+
+    @property
+    def reserved(self) -> set[str]:
+        return self.pin.reserved if self.pin is not None else set()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"output": self.output, "lock": str(self.lock_file) if self.lock_file else None,
+                "lock_found": self.lock is not None, "edits_known": self.known, "notices": list(self.notices),
+                "backup": str(self.backup) if self.backup else None}
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _writes_file(out: str | None) -> bool:
+    """Whether ``out`` names a file that can have a lock beside it (not stdout, not a device or a pipe)."""
+    if out is None or out == "-":
+        return False
+    path = Path(out)
+    return not path.exists() or path.is_file()
+
+
+def load_prior(out: str | None, keys_from: Sequence[str] = (), *, to: str | None = None,
+               inputs: Sequence[str] = (), read: Document | None = None, dry_run: bool = False) -> PriorState:
+    """Read the prior state of ``out`` (its content and lock) and of each ``--keys-from`` file.
+
+    A ``--keys-from`` file that cannot be read is an :class:`~bibkit.errors.InputError`
+    (exit 3); the output and its lock never stop a run: what cannot be used
+    is said in :attr:`PriorState.notices` and left alone.  When the output is
+    also an input (``convert refs.bib -o refs.bib``), its entries in ``read``
+    (the inputs as read) are the prior entries: the file is not read twice.
+    ``dry_run``: nothing will be written, so nothing is backed up either.
+    """
+    state = PriorState()
+    if _writes_file(out):
+        assert out is not None
+        same = next((p for p in inputs if same_file(out, p)), None)
+        reuse = [e for e in read.entries if e.key and e.origin is not None and e.origin.file == same] \
+            if same is not None and read is not None else None
+        _load_output(state, out, to, backup=same is None and not dry_run, entries=reuse)
+    for path in keys_from:
+        _load_keys_from(state, path)
+    return state
+
+
+def _load_output(state: PriorState, out: str, to: str | None, *, backup: bool, entries: list[Entry] | None) -> None:
+    state.output, state.lock_file = out, lock_path(out)
+    try:
+        state.lock = read_lock(state.lock_file)
+    except LockError as exc:
+        state.notices.append(f"{exc}; keys are still kept from {Path(out).name} itself")
+    path = Path(out)
+    reused, entries = entries is not None, entries or []
+    text = None
+    if path.is_file() and to in _BIB_FORMATS and (state.lock is None or state.lock.format in _BIB_FORMATS):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            state.notices.append(f"cannot read the previous {path.name} ({exc}); keys are kept from its lock only")
+        state.digest = text_digest(text) if text is not None else None
+        if text is not None and not reused and not _lock_suffices(state.lock, state.digest or ""):
+            doc = read_text(text, out, "bib")
+            entries = [e for e in doc.entries if e.key]
+            problems = [p for p in doc.all_problems() if p.is_error]
+            if problems:
+                state.backup = _backup(path, text) if backup else None
+                saved = f"; a copy was saved as {state.backup.name}" if state.backup else ""
+                state.notices.append(f"the previous {path.name} has malformed parts (e.g. {problems[0]}){saved}")
+    lock = state.lock
+    state.known = lock is not None and bool(entries)
+    state.exact = lock is not None and state.digest is not None and state.digest in (lock.digest,
+                                                                                     lock.previous_digest)
+    if lock is not None and entries and not state.exact:
+        _fill_written(lock, out)
+    if entries and lock is None and not reused:  # (an input rewritten in place is the user's anyway)
+        if backup and state.backup is None and text is not None:
+            state.backup = _backup(path, text)
+        saved = f" (a copy of the old file was saved as {state.backup.name})" if state.backup else ""
+        state.notices.append(f"no lock file ({state.lock_file.name if state.lock_file else '?'}) beside "
+                             f"{path.name}: its fields are kept unless a service gives a fresher value{saved}; "
+                             "a new lock is written now")
+    state.records.extend(_output_records(entries, lock, state))
+
+
+def _fill_written(lock: Lock, out: str) -> None:
+    """Give each lock entry the field hashes of what bibkit wrote (from the lock's copy of the output)."""
+    text = lock.text()
+    if text is None:
+        return
+    for key, (etype, fields) in _written_fields(text, out).items():
+        le = lock.entries.get(key)
+        if le is not None:
+            le.type, le.fields = etype, fields
+
+
+def _lock_suffices(lock: Lock | None, digest: str) -> bool:
+    """Whether the lock alone says all a run needs of the previous output: the output is exactly what the lock
+    describes (no edit possible) and no field of it came from a service or the user (nothing to keep from it)."""
+    return lock is not None and digest == lock.digest and not any(
+        le.enriched or le.user_groups or le.deleted_groups or le.user_added for le in lock.entries.values())
+
+
+def _backup(path: Path, text: str) -> Path:
+    """Save the previous output (as read) beside it, atomically, before this run replaces it."""
+    saved = backup_path(path)
+    atomic_write_text(saved, text)
+    return saved
+
+
+def _output_records(entries: list[Entry], lock: Lock | None, state: PriorState) -> list[PriorRecord]:
+    records: list[PriorRecord] = []
+    in_file = {e.key for e in entries}
+    unseen = {k: le for k, le in (lock.entries.items() if lock else ()) if k not in in_file}
+    for entry in entries:
+        assert entry.key is not None
+        le = lock.entries.get(entry.key) if lock is not None else None
+        renamed_from: LockEntry | None = None
+        if lock is not None and le is None:
+            renamed_from = _renamed(entry, unseen)
+            if renamed_from is not None:
+                le = unseen.pop(renamed_from.key)
+        records.append(_record_of(entry, le, renamed_from, lock is not None, state))
+    for le in unseen.values():
+        records.append(PriorRecord(le.key, _identity_fingerprint(le), _SOURCES.get(le.source, KeySource.ISSUED),
+                                   le.where, tuple(le.aliases), decision=_decision(le.decision),
+                                   titles=tuple(le.identity.get("titles") or ()), input_fingerprint=_input_fp(le)))
+    return records
+
+
+def _renamed(entry: Entry, unseen: dict[str, LockEntry]) -> LockEntry | None:
+    """The lock entry of a paper whose key the user changed by hand in the output (same paper, new key)."""
+    fp = Fingerprint.from_entry(entry)
+    for le in unseen.values():
+        if not le.retired and judge(_identity_fingerprint(le), fp).same:
+            return le
+    return None
+
+
+def _record_of(entry: Entry, le: LockEntry | None, renamed_from: LockEntry | None, has_lock: bool,
+               state: PriorState) -> PriorRecord:
+    titles = tuple(dict.fromkeys(t for t in [entry.title, *((le.identity.get("titles") or []) if le else [])] if t))
+    fp = Fingerprint.from_entry(entry, other_titles=titles)
+    if le is None:
+        # no lock says bibkit wrote it: the user added it (a lock written by a build lists every entry it wrote),
+        # or we cannot tell (no lock, or one made by `bibkit pick` alone)
+        added = has_lock and state.lock is not None and state.lock.digest is not None
+        return PriorRecord(entry.key or "", fp, KeySource.USER if added else KeySource.ISSUED,
+                           state.output, tuple(aliases_of(entry)), entry=entry, user_added=added, titles=titles,
+                           known=added)
+    source = KeySource.USER if renamed_from is not None else _SOURCES.get(le.source, KeySource.ISSUED)
+    aliases = list(aliases_of(entry))
+    if renamed_from is not None:
+        aliases += [renamed_from.key, *renamed_from.aliases]
+    user_groups, deleted = set(le.user_groups), set(le.deleted_groups)
+    if le.fields is not None and not state.exact:  # the output differs from what bibkit wrote: edits
+        edits = detect_edits(entry, le.fields, le.type)
+        user_groups |= set(edits.changed)
+        deleted = (deleted | set(edits.deleted)) - set(edits.changed)
+    decision = _decision(le.decision) or _edit_decision(entry, user_groups, deleted)
+    return PriorRecord(entry.key or "", fp, source, le.where or state.output, tuple(dict.fromkeys(aliases)),
+                       entry=entry, written=None, enriched=frozenset(le.enriched),
+                       user_groups=frozenset(user_groups), deleted_groups=frozenset(deleted), decision=decision,
+                       user_added=le.user_added, titles=titles,
+                       known=state.exact or le.fields is not None or le.user_added,
+                       input_fingerprint=_input_fp(le))
+
+
+def _input_fp(le: LockEntry | None) -> Fingerprint | None:
+    return _fingerprint(le.input, le.key) if le is not None and le.input else None
+
+
+def _identity_fingerprint(le: LockEntry) -> Fingerprint:
+    return _fingerprint(le.identity, le.key)
+
+
+def _fingerprint(ident: dict[str, Any], key: str) -> Fingerprint:
+    year = ident.get("year")
+    return Fingerprint.of(titles=[str(t) for t in ident.get("titles") or []],
+                          first_author=str(ident.get("first_author") or "") or None,
+                          year=year if isinstance(year, int) else None, abstract=ident.get("abstract") or None,
+                          arxiv=ident.get("arxiv") or None, doi=ident.get("doi") or None, key=key)
+
+
+def _decision(data: dict[str, Any] | None) -> Decision | None:
+    if not data:
+        return None
+    return Decision(arxiv=data.get("arxiv") or None, not_on_arxiv=bool(data.get("not_on_arxiv")),
+                    source=str(data.get("source") or "pick"), doi=data.get("doi") or None)
+
+
+def _edit_decision(entry: Entry, user_groups: set[str], deleted: set[str]) -> Decision | None:
+    """An ``eprint`` (or arXiv DOI) the user wrote is a decision; one they deleted says "not on arXiv"."""
+    if "ids.arxiv" in user_groups or "ids.doi" in user_groups:
+        arxiv = entry_arxiv(entry)
+        if arxiv:
+            return Decision(arxiv=arxiv, source="edit")
+    if "ids.arxiv" in deleted:
+        return Decision(not_on_arxiv=True, source="edit")
+    return None
+
+
+def _load_keys_from(state: PriorState, path: str) -> None:
+    doc = read_path(path)
+    keyed = [e for e in doc.entries if e.key]
+    if not keyed:
+        raise InputError(f"--keys-from {path}: no entry with a citation key in it")
+    for entry in keyed:
+        assert entry.key is not None
+        state.records.append(PriorRecord(entry.key, Fingerprint.from_entry(entry), KeySource.KEYS_FROM, path,
+                                         tuple(aliases_of(entry)), titles=tuple(t for t in [entry.title] if t)))
+
+
+# --------------------------------------------------------------------------- before the stages
+
+
+def pin_prior(doc: Document, state: PriorState) -> PinResult:
+    """Pin the keys of ``doc`` to the prior records, and hand each matched entry its prior edits and decision."""
+    for entry in doc.entries:
+        entry.record.input_identity = identity_of(entry)
+    result = pin_keys(doc.entries, state.records)
+    state.pin = result
+    for entry, prior, _verdict in result.matched:
+        if prior.entry is not None and (prior.user_groups or prior.deleted_groups):
+            groups = fields_by_group(prior.entry.bib) if prior.entry.bib is not None else {}
+            protect(entry, prior.entry, prior.user_groups, prior.deleted_groups, groups)
+        if prior.decision is not None:
+            decide(entry, prior.decision)
+    return result
+
+
+def repin_prior(doc: Document, state: PriorState) -> None:
+    """After enrichment: papers the first pass could not recognise from their inputs take their old keys now."""
+    if state.pin is None:
+        return
+    for entry, prior, _verdict in repin(state.pin, doc.entries):
+        if prior.entry is not None and (prior.user_groups or prior.deleted_groups):
+            groups = fields_by_group(prior.entry.bib) if prior.entry.bib is not None else {}
+            protect(entry, prior.entry, prior.user_groups, prior.deleted_groups, groups)
+        if prior.decision is not None:
+            entry.record.decision = prior.decision
+
+
+def decide(entry: Entry, decision: Decision) -> None:
+    """Apply a user's decision: the arXiv paper it names (never re-resolved), or "not on arXiv" (never looked up)."""
+    entry.record.decision = decision
+    protected = set(entry.record.protected) | {"ids.arxiv"}
+    if decision.not_on_arxiv:
+        entry.ids.arxiv, entry.ids.arxiv_version = None, None
+    elif decision.arxiv:
+        entry.set_id("arxiv", decision.arxiv, "user", 1.0, f"decided by the user ({decision.source})")
+        entry.ids.arxiv_version = None
+    entry.record.protected = frozenset(protected)
+
+
+# --------------------------------------------------------------------------- after the stages
+
+
+def settle_prior(doc: Document, state: PriorState, *, tagged: bool) -> list[Entry]:
+    """Decide every field of every matched entry (:func:`bibkit.priorstate.settle`); keep what the user added.
+
+    Returns the entries kept from the prior output that no input has: the
+    ones the user added by hand (or, without a lock, any we cannot tell about).
+    They are appended to ``doc`` as they stand.
+    """
+    for entry in doc.entries:
+        rec = entry.record.key
+        prior = state.record(rec.issued if rec is not None else None)
+        if prior is not None and prior.entry is not None:
+            settle(entry, prior.entry, enriched=prior.enriched, tagged=tagged,
+                   known=prior.known and not prior.user_added)
+    matched = {id(p) for _e, p, _v in state.pin.matched} if state.pin is not None else set()
+    kept: list[Entry] = []
+    unsure = 0
+    taken = {e.key.casefold() for e in doc.entries if e.key}
+    for prior in state.records:
+        if id(prior) in matched or prior.entry is None or prior.key.casefold() in taken:
+            continue
+        if prior.user_added or (not prior.known and prior.source is KeySource.ISSUED):
+            entry = prior.entry
+            entry.key_pinned = True
+            rec = key_record(entry)
+            rec.source, rec.issued = (KeySource.USER if prior.user_added else KeySource.ISSUED), prior.key
+            kept.append(entry)
+            unsure += not prior.user_added
+    if kept:
+        doc.blocks.extend(kept)
+        state.user_added.update(e.key for e in kept if e.key)
+    if unsure:
+        state.notices.append(f"kept {unsure} entr{'y' if unsure == 1 else 'ies'} of the previous "
+                             f"{Path(state.output or '').name} that no input has (without a lock it cannot be told "
+                             "whether you added them); delete them there if they are gone for good")
+    return kept
+
+
+def write_locked(doc: Document, out: str, text: str, options: WriteOptions, state: PriorState, *,
+                 inputs: Iterable[str] = ()) -> Path | None:
+    """Write ``text`` (the rendering of ``doc``) to ``out`` with its lock: the lock first, then the output.
+
+    Both writes are atomic; the lock names the digest of the new output and of
+    the one it replaces, so a run that dies between the two renames leaves
+    nothing the next run would mistake for the user's edits.  Returns the
+    backup of an overwritten input (as :func:`~bibkit.app.documents.write_output`).
+    """
+    overwrites_input = any(same_file(out, p) for p in inputs)
+    failed: OutputError | None = None
+    if _writes_file(out):
+        lock = make_lock(doc, out, text, options.to, state)
+        try:
+            write_lock(lock_path(out), lock)
+        except OutputError as exc:  # the output may still be writable: it decides whether the run fails
+            failed = exc
+    saved = atomic_write_text(out, text, backup=overwrites_input)  # failing: the old output and lock stay
+    if failed is not None:
+        _forget(lock_path(out))
+        state.notices.append(f"{failed}; without it the next run cannot tell your edits of {Path(out).name} from "
+                             "bibkit's and keeps every field it cannot tell about")
+    return saved
+
+
+def _forget(path: Path) -> None:
+    """Remove a lock that no longer describes the output (a stale one would make bibkit's changes look like
+    the user's edits); one that cannot be removed is left to the output's own write to fail."""
+    try:
+        path.unlink()
+    except OSError:
+        pass
+
+
+def make_lock(doc: Document, out: str, text: str, to: str | None, state: PriorState) -> Lock:
+    """The lock describing ``text``, written for ``doc`` (see :mod:`bibkit.lockfile`)."""
+    lock = Lock(Path(out).name, to or "bib", text_digest(text), state.digest)
+    if to in _BIB_FORMATS:
+        lock.set_text(text)
+    for entry in doc.entries:
+        if not entry.key:
+            continue
+        lock.entries[entry.key] = _lock_entry(entry, entry.key in state.user_added)
+    held = {k.casefold() for k in lock.entries} | {a.casefold() for le in lock.entries.values() for a in le.aliases}
+    for prior in state.records:
+        if prior.source in (KeySource.KEYS_FROM, KeySource.ZOTERO) or prior.key.casefold() in held:
+            continue
+        old = state.lock.entries.get(prior.key) if state.lock is not None else None
+        retired = LockEntry(prior.key, prior.source.value, prior.where, list(prior.aliases), retired=True)
+        if old is not None:
+            retired.identity, retired.input, retired.decision = dict(old.identity), old.input, old.decision
+        if prior.entry is not None:  # the paper leaves the output: the lock alone will recognise it now
+            retired.identity = identity_of(prior.entry)
+            retired.identity["titles"] = list(dict.fromkeys([*retired.identity["titles"], *prior.titles]))
+        lock.entries[prior.key] = retired
+        held.add(prior.key.casefold())
+    return lock
+
+
+def _written_fields(text: str, out: str) -> dict[str, tuple[str, dict[str, str]]]:
+    """``{key: (entry type, {field: hash})}`` of the text bibkit writes: what the next run compares with."""
+    blocks = scan(text)
+    if blocks is None:  # not plainly well formed (an input's own oddities copied verbatim): the full reader
+        out_map: dict[str, tuple[str, dict[str, str]]] = {}
+        for e in read_text(text, out, "bib").entries:
+            if e.key and e.bib is not None:
+                origin = e.bib
+                out_map[e.key] = (origin.entry_type.lower(),
+                                  {n: field_hash(raw_value(origin, n)) for n in origin.fields})
+        return out_map
+    return {b.key: (b.text.lower(), {name.strip().lower(): field_hash(raw) for name, raw, _line, _parts in b.fields})
+            for b in blocks if b.kind == "entry" and b.key}
+
+
+def _lock_entry(entry: Entry, user_added: bool) -> LockEntry:
+    rec = key_record(entry)
+    le = LockEntry(entry.key or "", rec.source.value, rec.where, aliases_of(entry),
+                   identity_of(entry, abstract=False))
+    given = entry.record.input_identity
+    if given and {k: v for k, v in given.items() if k != "abstract"} != le.identity:
+        le.input = given
+    le.enriched = enriched_groups(entry)
+    le.user_groups = sorted(e.group for e in entry.record.edits if e.kind != "deleted")
+    le.deleted_groups = sorted(e.group for e in entry.record.edits if e.kind == "deleted")
+    if entry.record.decision is not None:
+        le.decision = entry.record.decision.as_dict()
+    le.user_added = user_added
+    return le
+
+
+def identity_of(entry: Entry, *, abstract: bool = True) -> dict[str, Any]:
+    """What identifies the paper, for the lock: IDs, every title it was known by, first author, year, and (unless
+    ``abstract`` is false: the output holds it) the start of the abstract."""
+    people = entry.authors or entry.editors
+    person = people[0] if people else None
+    titles = [entry.title, entry.meta.get("listing_title"), *entry.meta.get("former_titles", ())]
+    out: dict[str, Any] = {"titles": list(dict.fromkeys(t for t in titles if t))}
+    arxiv, doi = entry_arxiv(entry), journal_doi(entry)
+    if arxiv:
+        out["arxiv"] = arxiv
+    if doi:
+        out["doi"] = doi
+    if person is not None:
+        out["first_author"] = person.family or person.literal or person.last
+    if entry.year is not None:
+        out["year"] = entry.year
+    if abstract and entry.abstract:
+        out["abstract"] = entry.abstract[:_ABSTRACT_CHARS]
+    return out

@@ -1,0 +1,250 @@
+"""The user's edits win: what a rebuild keeps from the previous output, field group by field group.
+
+A *field group* is what the model holds in one place and a ``.bib`` may spread
+over several fields (``date`` is ``year`` + ``month`` + ``day``; ``ids.arxiv``
+is ``eprint`` + ``archivePrefix``) — the unit :mod:`bibkit.bibsyntax` and the
+writer already use.  Comparing the previous output with the lock
+(:mod:`bibkit.lockfile`, a hash per field as bibkit wrote it) tells, per group:
+
+* **changed** or **added** by the user → kept as the user left it; no stage
+  may set it again (``entry.record.protected``), and the report shows what
+  this run would have set instead;
+* **deleted** by the user → stays deleted;
+* otherwise bibkit's own.  This run's value wins when a service gave it now
+  (or tagging ran, for keywords); the previous value wins when a service gave
+  *it* in an earlier run and this run could not ask (offline, a service down,
+  ``convert``): an offline rebuild never loses what an online one found.
+  Without a lock every previous value is treated as possibly the user's and
+  wins unless a service gave a fresher one now.
+
+:func:`detect_edits` compares; :func:`protect` applies the user's groups
+before enrichment (so the resolver sees a hand-written ``eprint``, and
+enrichment skips protected fields); :func:`settle` runs after every stage and
+decides each group as above.  An entry the user edited keeps the previous
+output's layout (its raw field text is reused), so their formatting survives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from .bibsyntax import group_value, raw_value
+from .lockfile import field_hash
+from .model import BibOrigin, Entry, Link, LinkKind, Provenance
+from .record import FieldEdit
+
+__all__ = ["ENRICHED", "EditSet", "PRIOR_SOURCE", "SERVICE_SOURCES", "WRITTEN_GROUPS", "detect_edits",
+           "enriched_groups", "fields_by_group", "protect", "set_group", "settle"]
+
+#: provenance sources meaning "a service said so" (arXiv, Hugging Face, GitHub)
+SERVICE_SOURCES = frozenset({"arxiv", "hf", "github"})
+#: provenance of a value kept from the previous output
+PRIOR_SOURCE = "prior"
+#: how the detail of such a provenance starts when a service gave the value in an earlier run
+ENRICHED = "enriched"
+#: groups the writer makes up itself (an author-less entry's sort ``key``) or the key machinery owns (``ids``)
+_NOT_DATA = frozenset({"extra:key", "extra:ids"})
+_BOOKKEEPING = "__groups__"
+#: the field group each field the BibTeX/BibLaTeX writer writes holds (:mod:`bibkit.writers.bibtex`): what a
+#: field bibkit wrote and the user deleted stood for.  Any other field is an extra (``extra:<name>``).
+WRITTEN_GROUPS = {
+    "author": "authors", "editor": "editors", "title": "title", "booktitle": "booktitle", "journal": "journal",
+    "journaltitle": "journal", "year": "date", "month": "date", "day": "date", "date": "date", "volume": "volume",
+    "number": "number", "pages": "pages", "publisher": "publisher", "doi": "ids.doi", "eprint": "ids.arxiv",
+    "archiveprefix": "ids.arxiv", "eprinttype": "ids.arxiv", "primaryclass": "primary_class",
+    "eprintclass": "primary_class", "url": "url", "isbn": "ids.isbn", "issn": "ids.issn", "pmid": "ids.pmid",
+    "note": "note", "keywords": "tags", "github": "github", "abstract": "abstract",
+}
+
+
+@dataclass
+class EditSet:
+    """The groups of one entry the user changed, added or deleted, with the ``.bib`` fields of each."""
+
+    changed: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    deleted: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.changed or self.deleted)
+
+    @property
+    def groups(self) -> set[str]:
+        return set(self.changed) | set(self.deleted)
+
+
+def fields_by_group(origin: BibOrigin) -> dict[str, tuple[str, ...]]:
+    """``{group: (field, …)}`` of an entry read from a ``.bib`` file."""
+    out: dict[str, list[str]] = {}
+    for name, group in (origin.decoded.get(_BOOKKEEPING) or {}).items():
+        out.setdefault(group, []).append(name)
+    return {g: tuple(names) for g, names in out.items()}
+
+
+def detect_edits(prior: Entry, written: dict[str, str], written_type: str | None) -> EditSet:
+    """What the user did to ``prior`` (the entry as it stands in the output) since bibkit wrote it.
+
+    ``written`` is the lock's record of that entry: lower-case field name →
+    hash of the value as written; ``written_type`` the entry type as written.
+    """
+    edits = EditSet()
+    origin = prior.bib
+    if origin is None:
+        return edits
+    groups = origin.decoded.get(_BOOKKEEPING) or {}
+    now: dict[str, list[str]] = {}
+    for name in origin.fields:
+        group = groups.get(name, "extra:" + name)
+        now.setdefault(group, []).append(name)
+        was = written.get(name)
+        if was is None or was != field_hash(raw_value(origin, name)):
+            edits.changed.setdefault(group, ())
+    for name in written:
+        if name not in origin.fields:
+            group = WRITTEN_GROUPS.get(name, "extra:" + name)
+            if group in now:
+                edits.changed.setdefault(group, ())
+            else:
+                edits.deleted[group] = edits.deleted.get(group, ()) + (name,)
+    for group in list(edits.changed):
+        edits.changed[group] = tuple(now.get(group, ()))
+    if written_type is not None and origin.entry_type.lower() != written_type.lower():
+        edits.changed["entry_type"] = ()
+    for group in _NOT_DATA:
+        edits.changed.pop(group, None)
+        edits.deleted.pop(group, None)
+    return edits
+
+
+# --------------------------------------------------------------------------- group values
+
+
+def _empty(value: Any) -> bool:
+    return value in (None, "", [], (None, None))
+
+
+def set_group(entry: Entry, group: str, value: Any) -> None:
+    """Set one field group of ``entry`` (the inverse of :func:`bibkit.bibsyntax.group_value`); ``None`` clears it."""
+    if group.startswith("extra:"):
+        name = group[6:]
+        if value is None:
+            entry.extra.pop(name, None)
+        else:
+            entry.extra[name] = value
+    elif group == "entry_type":
+        entry.entry_type = value or "misc"
+    elif group in ("authors", "editors", "tags"):
+        setattr(entry, group, list(value or []))
+    elif group == "ids.arxiv":
+        arxiv, version = value if value else (None, None)
+        entry.ids.arxiv, entry.ids.arxiv_version = arxiv, version
+    elif group.startswith("ids."):
+        setattr(entry.ids, group[4:], value)
+    elif group == "github":
+        _set_github(entry, value)
+    elif group in _ATTRS:
+        setattr(entry, group, value)
+
+
+_ATTRS = frozenset({"title", "abstract", "journal", "booktitle", "publisher", "volume", "number", "pages", "url",
+                    "note", "date", "primary_class"})
+
+
+def _set_github(entry: Entry, repo: str | None) -> None:
+    for link in entry.github_links:
+        if link.role == "primary":
+            link.role = "mentioned"
+    if not repo:
+        return
+    for link in entry.github_links:
+        if (link.repo.full_name if link.repo is not None else link.target or "").casefold() == repo.casefold() or \
+                (link.target or "").casefold() == repo.casefold():
+            link.role = "primary"
+            return
+    entry.add_link(Link(LinkKind.GITHUB, f"https://github.com/{repo}", target=repo, role="primary",
+                        evidence="kept from the previous output", source=PRIOR_SOURCE))
+
+
+def _fresh(entry: Entry, group: str, tagged: bool) -> bool:
+    """Whether this run learned ``group`` from a service (or, for keywords, tagging ran)."""
+    if group == "tags":
+        return tagged
+    if group == "github":
+        link = entry.code_repo
+        return link is not None and (link.source in SERVICE_SOURCES or link.repo is not None)
+    prov = entry.provenance.get(group)
+    return prov is not None and prov.source in SERVICE_SOURCES
+
+
+def enriched_groups(entry: Entry) -> list[str]:
+    """The field groups a service set (this run, or an earlier one whose value was kept): the lock records them."""
+    out = {g for g, p in entry.provenance.items() if p.source in SERVICE_SOURCES
+           or (p.source == PRIOR_SOURCE and (p.detail or "").startswith(ENRICHED))}
+    link = entry.code_repo
+    if link is not None and (link.source in SERVICE_SOURCES or link.repo is not None):
+        out.add("github")
+    return sorted(out)
+
+
+# --------------------------------------------------------------------------- before and after the stages
+
+
+def protect(entry: Entry, prior: Entry | None, user_groups: Iterable[str], deleted_groups: Iterable[str],
+            fields: dict[str, tuple[str, ...]] | None = None) -> None:
+    """Give ``entry`` the user's value of each of ``user_groups`` (from ``prior``) and clear ``deleted_groups``;
+    mark all of them protected and list them in ``entry.record.edits`` (with this run's value, if it differs)."""
+    fields = fields or {}
+    protected = set(entry.record.protected)
+    for group in user_groups:
+        if prior is None or group in _NOT_DATA:
+            continue
+        mine, theirs = group_value(entry, group), group_value(prior, group)
+        entry.record.edits.append(FieldEdit(group, fields.get(group, ()), "changed", theirs,
+                                            None if mine == theirs else mine))
+        set_group(entry, group, theirs)
+        entry.provenance[group] = Provenance("user", 1.0, "edited by hand in the previous output")
+        protected.add(group)
+    for group in deleted_groups:
+        if group in _NOT_DATA:
+            continue
+        mine = group_value(entry, group)
+        entry.record.edits.append(FieldEdit(group, fields.get(group, ()), "deleted", None,
+                                            None if _empty(mine) else mine))
+        set_group(entry, group, None)
+        entry.provenance.pop(group, None)
+        protected.add(group)
+    entry.record.protected = frozenset(protected)
+
+
+def settle(entry: Entry, prior: Entry | None, *, enriched: Iterable[str] = (), tagged: bool = False,
+           known: bool = True) -> None:
+    """After every stage: protected groups back to the user's value, then bibkit's groups decided (module docstring).
+
+    ``enriched`` are the groups a service set in the run that wrote ``prior``;
+    ``known`` is false when no lock said what bibkit wrote (every previous
+    value may be the user's).
+    """
+    edits = {e.group: e for e in entry.record.edits}
+    for group in entry.record.protected:
+        edit = edits.get(group)
+        wanted = edit.kept if edit is not None else None
+        current = group_value(entry, group)
+        if current != wanted and not (_empty(current) and _empty(wanted)):
+            if edit is not None and not _empty(current):
+                edit.would_set = current
+            set_group(entry, group, wanted)
+    if prior is None or prior.bib is None:
+        return
+    enriched = frozenset(enriched)
+    for group in sorted(set(fields_by_group(prior.bib)) - set(entry.record.protected) - _NOT_DATA - {"entry_type"}):
+        theirs = group_value(prior, group)
+        mine = group_value(entry, group)
+        if _empty(theirs) or theirs == mine or _fresh(entry, group, tagged):
+            continue
+        was_service = group in enriched or group == "tags"
+        if known and not was_service:
+            continue  # bibkit wrote it from the input: what the input says now (or no longer says) counts
+        set_group(entry, group, theirs)
+        entry.provenance[group] = Provenance(PRIOR_SOURCE, 1.0, ENRICHED if was_service else None)
+    if entry.record.edits and entry.bib is None:
+        entry.bib = prior.bib  # keep the user's layout and raw text for an entry they edited
