@@ -41,7 +41,9 @@ key they have (arXiv ID, DOI, citation key, title and first author, abstract
 shingles), so a new record is compared only with the few records that share
 a bucket — never with everything seen so far.
 
-This module imports only :mod:`bibkit.model` and the text helpers.
+This module imports only :mod:`bibkit.model` and the text helpers; rapidfuzz (10 ms to import) is loaded by
+the comparisons that use it, so a run that never compares two records (``bibkit convert`` of a file without
+look-alikes) starts without it.
 """
 
 from __future__ import annotations
@@ -50,9 +52,6 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any, Generic, Iterable, Iterator, Sequence, TypeVar
-
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import LCSseq
 
 from ..model import Entry, Person, arxiv_id_of_doi
 from .latex import GREEK_LETTERS
@@ -229,6 +228,8 @@ def _explained(word: str, extra: frozenset[str] | set[str], sequence: Sequence[s
             return True
     if len(word) < 6:
         return False
+    from rapidfuzz import fuzz, process  # (rapidfuzz is imported on first use: start-up; see the module docstring)
+
     # a near spelling of a long word: rapidfuzz's C loop over the candidates, the same test as fuzz.ratio >= 85
     longer = [o for o in extra if len(o) >= 6]
     return bool(longer) and process.extractOne(word, longer, scorer=fuzz.ratio, score_cutoff=85) is not None
@@ -244,6 +245,8 @@ def _near(mine: frozenset[str], theirs: frozenset[str]) -> int:
     words = [w for w in mine if len(w) >= 6 and not _DIGIT.search(w)]
     if not words or not theirs:
         return 0
+    from rapidfuzz import fuzz, process
+
     joined = "\x00".join(theirs)
     longer = [o for o in theirs if len(o) >= 6]
     return sum(1 for w in words if w in joined or (longer and process.extractOne(
@@ -285,6 +288,8 @@ def title_form_similarity(a: TitleForm, b: TitleForm) -> tuple[float, bool]:
     na, nb = a.norm, b.norm
     if not na or not nb:
         return 0.0, False
+    from rapidfuzz import fuzz
+
     ratio = fuzz.ratio(na, nb) / 100.0
     ta, tb = a.stems, b.stems
     conflict = any(_DIGIT.search(w) for w in ta ^ tb)
@@ -333,6 +338,8 @@ def abstract_words_similarity(wa: Sequence[str], wb: Sequence[str]) -> float | N
     """:func:`abstract_similarity` of two abstracts' :func:`content_words`."""
     if len(wa) < MIN_ABSTRACT_WORDS or len(wb) < MIN_ABSTRACT_WORDS:
         return None
+    from rapidfuzz.distance import LCSseq
+
     lcs = LCSseq.similarity(wa, wb)
     symmetric = 2 * lcs / (len(wa) + len(wb))
     shorter = min(len(wa), len(wb))
@@ -485,6 +492,8 @@ class Fingerprint:
         missing)."""
         if not self.abstract or not other.abstract:
             return None
+        from rapidfuzz import fuzz
+
         return fuzz.ratio(normalize_title(self.abstract), normalize_title(other.abstract)) / 100.0
 
 
