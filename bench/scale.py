@@ -10,7 +10,9 @@ particles and organisation names; ``@string`` journal macros, month macros,
 DOIs, keywords, ~1,100-character abstracts; about 1.56 MB per 1,000 entries).
 
 Every contender runs as a whole process (start-up included, as a user meets
-it), reads the file and writes the result to a file; measured per process
+it), reads the file and writes the result to a new file (bibkit's output and
+lock file are removed before each run, so no run reads what an earlier one
+wrote); measured per process
 with ``os.wait4``: CPU seconds (user + system: fairer than wall-clock time on
 a shared machine, and every contender is single-threaded), wall-clock seconds
 and peak RSS.  Sizes up to 10,000 entries run three times (median), larger
@@ -93,10 +95,15 @@ def _env() -> dict[str, str]:
     return env
 
 
-def run_process(argv: list[str], repeat: int, cwd: str) -> Run:
-    """Run ``argv`` ``repeat`` times; medians of CPU, wall and peak RSS (or the error of a failed run)."""
+def run_process(argv: list[str], repeat: int, cwd: str, fresh: tuple[Path, ...] = ()) -> Run:
+    """Run ``argv`` ``repeat`` times; medians of CPU, wall and peak RSS (or the error of a failed run).
+
+    ``fresh``: files removed before each run (an output and its lock: every run converts afresh, none reads
+    what the one before wrote)."""
     cpus, walls, rss = [], [], []
     for _ in range(repeat):
+        for path in fresh:
+            path.unlink(missing_ok=True)
         start = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=_env(), cwd=cwd)
         assert proc.stderr is not None
@@ -245,7 +252,9 @@ def main(argv: list[str] | None = None) -> int:
             tidy_cmd, tidy_note = find_bibtex_tidy(install=True)
 
     def bibkit(src: Path, out: Path, repeat: int, tmp: str) -> Run:
-        return run_process([py, "-m", "bibkit", "-q", "convert", str(src), "-o", str(out)], repeat, tmp)
+        lock = out.with_name(out.name + ".lock.json")
+        return run_process([py, "-m", "bibkit", "-q", "convert", str(src), "-o", str(out)], repeat, tmp,
+                           fresh=(out, lock))
 
     ok = True
     checks: list[tuple[str, bool]] = []

@@ -9,17 +9,21 @@ as it was (regular file) or untouched (pipe, standard output).
 
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import pytest
 
 from bibkit.app import render, write_output
 from bibkit.app.options import WriteOptions
-from bibkit.errors import OutputError
+from bibkit.cli import main
+from bibkit.errors import ExitCode, OutputError
 from bibkit.fileio import atomic_write_text
+from bibkit.lockfile import lock_path, read_lock, text_digest
 from bibkit.sources import read_path
 from conftest import DATA
 
@@ -65,3 +69,50 @@ def test_standard_output_gets_the_whole_text(tmp_path):
 def test_a_directory_target_is_still_refused_with_pieces(tmp_path):
     with pytest.raises(OutputError):
         atomic_write_text(tmp_path, iter(["x"]))
+
+
+# --------------------------------------------------------------------------- the lock beside a streamed output
+
+
+def test_the_lock_of_a_streamed_build_describes_the_text_written(tmp_path):
+    out = tmp_path / "refs.bib"
+    assert main(["-q", "convert", str(DATA / "bib" / "nasty.bib"), "-o", str(out)]) == 0
+    lock = read_lock(lock_path(out))
+    text = out.read_text(encoding="utf-8")
+    assert lock is not None and lock.digest == text_digest(text) and lock.text() == text
+
+
+def test_the_lock_is_in_place_before_the_output_replaces_the_old_one(tmp_path, monkeypatch):
+    out = tmp_path / "refs.bib"
+    renamed: list[str] = []
+    real_replace = os.replace
+
+    def replace(src, dst):
+        renamed.append(Path(dst).name)
+        return real_replace(src, dst)
+
+    monkeypatch.setattr("bibkit.fileio.os.replace", replace)
+    assert main(["-q", "convert", str(DATA / "bib" / "nasty.bib"), "-o", str(out)]) == 0
+    assert renamed == ["refs.bib.lock.json", "refs.bib"]
+
+
+def test_a_write_that_fails_leaves_the_old_output_and_its_lock(tmp_path, monkeypatch):
+    out = tmp_path / "refs.bib"
+    src = tmp_path / "in.bib"
+    src.write_text((DATA / "bib" / "nasty.bib").read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["-q", "convert", str(src), "-o", str(out)]) == 0
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    src.write_text("@misc{new, title = {A paper written later}, year = 2024}\n", encoding="utf-8")
+
+    real_fsync, calls = os.fsync, []
+
+    def full(fd):  # the disk fills up as the new output is written (its first fsync); the lock could be written
+        calls.append(fd)
+        if len(calls) == 1:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_fsync(fd)
+
+    monkeypatch.setattr("bibkit.fileio.os.fsync", full)
+    assert main(["-q", "convert", str(src), "-o", str(out)]) == ExitCode.OUTPUT
+    after = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.name != "in.bib"}
+    assert after == {k: v for k, v in before.items() if k != "in.bib"}  # old output and lock, no temporary file

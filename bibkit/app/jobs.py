@@ -31,7 +31,7 @@ from ..normalize import KeyChange, LikelyDuplicate, Merge, normalise
 from ..normalize.pinning import key_record
 from ..record import KeySource
 from ..reporting import entry_summary, plain, problem_summary
-from .documents import key_formula, read_inputs, rekey_entries, render
+from .documents import key_formula, read_inputs, rekey_entries, render_pieces
 from .options import BuildOptions, EnrichOptions, ReadOptions, TagOptions, WriteOptions, ZoteroTarget
 from .prior import PriorState, load_prior, pin_prior, repin_prior, settle_prior, write_locked
 
@@ -253,8 +253,9 @@ def build(
     if options.dry_run:
         result.output = None
     elif out is not None:
-        text = render(doc, options.write.to, ascii=options.write.ascii, code_note=options.write.code_note)
-        result.backup = write_locked(doc, out, text, options.write, prior, inputs=inputs)
+        # in pieces: a big bibliography goes to its file a block at a time, never whole in memory
+        pieces = render_pieces(doc, options.write.to, ascii=options.write.ascii, code_note=options.write.code_note)
+        result.backup = write_locked(doc, out, pieces, options.write, prior, inputs=inputs)
         progress("write", len(doc), len(doc), "")
     if options.zotero is not None:
         result.sync, result.zotero_error = _sync(doc, options.zotero, settings, progress, notify)
