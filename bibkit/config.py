@@ -2,8 +2,8 @@
 
 Every network client takes its base URL from here, so tests (and users behind
 mirrors) point bibkit at other servers without touching code.  Secrets
-(``GITHUB_TOKEN``, ``HF_TOKEN``) are read from the environment only and are
-never written anywhere by bibkit.
+(``GITHUB_TOKEN``, ``HF_TOKEN``, ``S2_API_KEY``, ``OPENALEX_API_KEY``) are read
+from the environment only and are never written anywhere by bibkit.
 
 Config file: ``$BIBKIT_CONFIG``, else ``<user config dir>/bibkit/config.toml``::
 
@@ -12,6 +12,10 @@ Config file: ``$BIBKIT_CONFIG``, else ``<user config dir>/bibkit/config.toml``::
     hf_url     = "https://huggingface.co"
     github_url = "https://api.github.com"
     zotero_url = "http://127.0.0.1:23119"
+    s2_url       = "https://api.semanticscholar.org/graph/v1"
+    crossref_url = "https://api.crossref.org"
+    dblp_url     = "https://dblp.org"
+    openalex_url = "https://api.openalex.org"
 
     [cache]
     dir = "~/.cache/bibkit"
@@ -21,6 +25,9 @@ Config file: ``$BIBKIT_CONFIG``, else ``<user config dir>/bibkit/config.toml``::
 
     [http]
     contact = "you@example.org"   # added to the User-Agent, as arXiv and Crossref ask
+    dblp_delay = 5                # seconds between DBLP requests (it answers 429 when hurried)
+    s2_delay = 1                  # seconds between Semantic Scholar requests
+    # crossref_delay = 0.2        # a fixed pace; by default it is read from Crossref's x-rate-limit-* headers
 
     [budget]                      # seconds a run may lose to a failing service before giving it up
     default = 60                  # every service (arXiv's own default is 180)
@@ -32,9 +39,17 @@ Config file: ``$BIBKIT_CONFIG``, else ``<user config dir>/bibkit/config.toml``::
     [zotero]
     allow_remote = false          # true: let zotero-bridge talk to a non-loopback Zotero URL (a tunnel)
 
+    # published-version venue names beyond the bundled table (bibkit/data/venues.toml), same shape:
+    [[venues]]
+    short = "MyConf"
+    full = "Proceedings of the {year} Conference on My Topic"
+    kind = "conference"           # or "journal"
+    aliases = ["My Topic Conference"]
+
 Budgets and timeouts also come from ``BIBKIT_BUDGET`` / ``BIBKIT_TIMEOUT`` (every
 service) and ``BIBKIT_<SERVICE>_BUDGET`` / ``BIBKIT_<SERVICE>_TIMEOUT`` (one
-service, by its name: ``ARXIV``, ``HF``, ``GITHUB``, ``ZOTERO``…).
+service, by its name: ``ARXIV``, ``HF``, ``GITHUB``, ``ZOTERO``, ``S2``, ``CROSSREF``,
+``DBLP``, ``OPENALEX``).
 
 Mistakes are reported, never ignored: a ``$BIBKIT_CONFIG`` naming a file that does
 not exist, or a file that is not TOML, is an error (:class:`ConfigError`, exit code
@@ -61,7 +76,16 @@ DEFAULTS: dict[str, str] = {
     "hf_url": "https://huggingface.co",
     "github_url": "https://api.github.com",
     "zotero_url": "http://127.0.0.1:23119",
+    "s2_url": "https://api.semanticscholar.org/graph/v1",
+    "crossref_url": "https://api.crossref.org",
+    "dblp_url": "https://dblp.org",
+    "openalex_url": "https://api.openalex.org",
 }
+#: settings that are base URLs of services (validated alike; trailing slashes dropped)
+SERVICE_URLS = ("arxiv_url", "hf_url", "github_url", "zotero_url", "s2_url", "crossref_url", "dblp_url",
+                "openalex_url")
+#: settings that are seconds between requests (non-negative numbers)
+DELAYS = ("arxiv_delay", "dblp_delay", "s2_delay", "crossref_delay")
 
 #: environment variable -> setting name
 ENV_VARS: dict[str, str] = {
@@ -69,9 +93,16 @@ ENV_VARS: dict[str, str] = {
     "BIBKIT_HF_URL": "hf_url",
     "BIBKIT_GITHUB_URL": "github_url",
     "BIBKIT_ZOTERO_URL": "zotero_url",
+    "BIBKIT_S2_URL": "s2_url",
+    "BIBKIT_CROSSREF_URL": "crossref_url",
+    "BIBKIT_DBLP_URL": "dblp_url",
+    "BIBKIT_OPENALEX_URL": "openalex_url",
     "BIBKIT_CACHE_DIR": "cache_dir",
     "BIBKIT_CONFIG_DIR": "config_dir",
     "BIBKIT_ARXIV_DELAY": "arxiv_delay",
+    "BIBKIT_DBLP_DELAY": "dblp_delay",
+    "BIBKIT_S2_DELAY": "s2_delay",
+    "BIBKIT_CROSSREF_DELAY": "crossref_delay",
     "BIBKIT_CITEKEY_FORMAT": "citekey_format",
     "BIBKIT_CONTACT": "contact",
     "BIBKIT_ZOTERO_ALLOW_REMOTE": "zotero_allow_remote",
@@ -88,7 +119,7 @@ SCHEMA: dict[str, dict[str, str]] = {
     "services": {name: name for name in DEFAULTS if name.endswith("_url")},
     "cache": {"dir": "cache_dir"},
     "citekey": {"format": "citekey_format"},
-    "http": {"contact": "contact", "arxiv_delay": "arxiv_delay"},
+    "http": {"contact": "contact", **{name: name for name in DELAYS}},
     "zotero": {"allow_remote": "zotero_allow_remote"},
 }
 #: sections whose keys are service names (or ``default``): section -> setting name
@@ -107,13 +138,23 @@ class Settings:
     hf_url: str = DEFAULTS["hf_url"]
     github_url: str = DEFAULTS["github_url"]
     zotero_url: str = DEFAULTS["zotero_url"]
+    s2_url: str = DEFAULTS["s2_url"]
+    crossref_url: str = DEFAULTS["crossref_url"]
+    dblp_url: str = DEFAULTS["dblp_url"]
+    openalex_url: str = DEFAULTS["openalex_url"]
     cache_dir: Path = field(default_factory=lambda: Path(platformdirs.user_cache_dir("bibkit")))
     config_dir: Path = field(default_factory=lambda: Path(platformdirs.user_config_dir("bibkit")))
     arxiv_delay: float = 3.0  # seconds between arXiv requests, machine-wide (arXiv's terms)
+    dblp_delay: float = 5.0  # DBLP publishes no limit; users in 2025 needed 5-7 s to avoid its 429s
+    s2_delay: float = 1.0  # Semantic Scholar: 1 request/second with a key; the anonymous pool is shared
+    crossref_delay: float | None = None  # None: paced by Crossref's own x-rate-limit-* headers
     citekey_format: str = "auth.lower + shorttitle(3,3) + year"
     contact: str | None = None
     github_token: str | None = field(default=None, repr=False)
     hf_token: str | None = field(default=None, repr=False)
+    s2_api_key: str | None = field(default=None, repr=False)
+    openalex_api_key: str | None = field(default=None, repr=False)
+    venues: tuple[Any, ...] = ()  # the config file's [[venues]] tables (extra published-venue names)
     config_file: Path | None = None
     #: seconds a run may lose to each failing service before giving it up (``"default"``: every service)
     budgets: Mapping[str, float] = field(default_factory=dict)
@@ -124,7 +165,7 @@ class Settings:
     warnings: tuple[str, ...] = ()  # unknown sections and keys of the config file, one sentence each
 
     def __repr__(self) -> str:  # never show tokens, even by accident in a traceback
-        shown = {k: v for k, v in self.__dict__.items() if not k.endswith("_token")}
+        shown = {k: v for k, v in self.__dict__.items() if not k.endswith(("_token", "_key"))}
         return f"Settings({shown})"
 
 
@@ -161,6 +202,9 @@ def _read_file(path: Path) -> tuple[dict[str, Any], list[str]]:
     flat: dict[str, Any] = {}
     warnings: list[str] = []
     for section, table in data.items():
+        if section == "venues":  # [[venues]]: checked by bibkit.enrich.venues, which knows what a venue needs
+            flat["venues"] = tuple(table) if isinstance(table, list) else (table,)
+            continue
         if section in _PER_SERVICE_TABLES:  # service = seconds
             if not isinstance(table, dict):
                 raise ConfigError(f"{path}: [{section}] must be a table of service = seconds")
@@ -185,10 +229,12 @@ def _read_file(path: Path) -> tuple[dict[str, Any], list[str]]:
             line = _line_of(text, rf"^\s*\[\s*{name}\s*\]") or _line_of(text, rf"^\s*{name}\s*=")
             where = f"{path}:{line}" if line else str(path)
             if known is None:
-                what = f"unknown section [{section}]" + _suggest(section, [*SCHEMA, *_PER_SERVICE_TABLES], "[{}]")
+                what = f"unknown section [{section}]" + _suggest(section, [*SCHEMA, *_PER_SERVICE_TABLES, "venues"],
+                                                                       "[{}]")
             else:
                 what = f"[{section}] must be a table"
-            warnings.append(f"{where}: {what}; ignored (sections: {', '.join([*SCHEMA, *_PER_SERVICE_TABLES])})")
+            warnings.append(f"{where}: {what}; ignored (sections: "
+                            f"{', '.join([*SCHEMA, *_PER_SERVICE_TABLES, 'venues'])})")
             continue
         for key, value in table.items():
             setting = known.get(key)
@@ -256,14 +302,16 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
     for key in ("cache_dir", "config_dir"):
         if key in values:
             values[key] = Path(str(values[key])).expanduser()
-    if "arxiv_delay" in values:
-        try:
-            values["arxiv_delay"] = float(values["arxiv_delay"])
-        except ValueError as exc:
-            raise ConfigError(f"BIBKIT_ARXIV_DELAY must be a number of seconds, not {values['arxiv_delay']!r}") from exc
-        if values["arxiv_delay"] < 0:
-            raise ConfigError("BIBKIT_ARXIV_DELAY must not be negative")
-    for key in ("arxiv_url", "hf_url", "github_url", "zotero_url"):
+    for key in DELAYS:
+        if key in values and values[key] is not None:
+            name = f"BIBKIT_{key.upper()}"
+            try:
+                values[key] = float(values[key])
+            except (TypeError, ValueError) as exc:
+                raise ConfigError(f"{name} must be a number of seconds, not {values[key]!r}") from exc
+            if values[key] < 0:
+                raise ConfigError(f"{name} must not be negative")
+    for key in SERVICE_URLS:
         if key in values:
             url = str(values[key]).rstrip("/") if key != "arxiv_url" else str(values[key])
             if not url.startswith(("http://", "https://")):
@@ -271,4 +319,6 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
             values[key] = url
     values.setdefault("github_token", env.get("GITHUB_TOKEN") or None)
     values.setdefault("hf_token", env.get("HF_TOKEN") or None)
+    values.setdefault("s2_api_key", env.get("S2_API_KEY") or None)
+    values.setdefault("openalex_api_key", env.get("OPENALEX_API_KEY") or None)
     return Settings(config_file=path if path.is_file() else None, warnings=tuple(warnings), **values)

@@ -58,6 +58,8 @@ def describe(outage: Outage) -> str:
         return f"quota is used up{until}"
     if kind is OutageKind.OFFLINE_MISS:
         return "was not asked (offline and not in the cache)"
+    if kind is OutageKind.REFUSED:
+        return f"is refusing our requests ({cause})"
     return f"cannot be reached ({cause})"
 
 

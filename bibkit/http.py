@@ -224,6 +224,9 @@ class ServicePolicy:
     use_cache: bool = True
     cacheable: Callable[[requests.Response], bool] | None = None
     retryable: Callable[[requests.Response], bool | None] | None = None
+    #: a service that announces its own limit (Crossref's ``x-rate-limit-*`` headers): seconds between
+    #: requests read from each answer; ``min_interval`` is the pace until the service has said its own
+    pace_from: Callable[[requests.Response], float | None] | None = None
     down_after: int | None = 3
     budget: float | None = 60.0
     readable: Callable[[requests.Response], str | None] | None = None
@@ -342,7 +345,8 @@ class _ServiceAdapter(HTTPAdapter):
         super().__init__(pool_connections=1, pool_maxsize=size, max_retries=0)
         self.layer, self.policy = layer, policy
         self.pacer = (
-            Pacer(layer.cache_dir / "pacing", policy.name, policy.min_interval) if policy.min_interval > 0 else None
+            Pacer(layer.cache_dir / "pacing", policy.name, policy.min_interval)
+            if policy.min_interval > 0 or policy.pace_from is not None else None
         )
         self.window = window
 
@@ -363,6 +367,10 @@ class _ServiceAdapter(HTTPAdapter):
             with self.pacer as waited:
                 self.layer.stats.add("waited", name, waited)
                 response = super().send(request, *args, **kwargs)
+            if self.policy.pace_from is not None:  # the service announces its pace (Crossref's headers)
+                announced = self.policy.pace_from(response)
+                if announced is not None:
+                    self.pacer.interval = max(0.0, announced)
         if self.window is not None:
             self.window.note(response)
         return response

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 __all__ = [
-    "EntryStatus", "Notice", "Outage", "OutageKind", "Service", "Severity", "Transport", "clock_time", "label_of",
+    "EntryStatus", "Notice", "Outage", "OutageKind", "Prefer", "Service", "Severity", "Transport", "UpgradeStatus",
+    "VenueStyle", "clock_time", "label_of",
 ]
 
 
@@ -78,6 +79,7 @@ class OutageKind(enum.StrEnum):
     HTTP_STATUS = "http-status"  # an error status (5xx…) on every attempt
     RATE_LIMITED = "rate-limited"  # 429, or asked to wait (Retry-After) longer than we will
     QUOTA_EXHAUSTED = "quota-exhausted"  # a quota that resets later (GitHub's hourly limit)
+    REFUSED = "refused"  # 401/403: the service rejects the API key, or denies access to everyone like us
     UNREADABLE = "unreadable-body"  # answers that cannot be read (garbage, truncated)
     OFFLINE_MISS = "offline-cache-miss"  # --offline, and the cache has no answer
 
@@ -136,6 +138,8 @@ class Outage:
             return f"quota exhausted{self.until_text()}" + (f" ({cause})" if cause else "")
         if kind is OutageKind.OFFLINE_MISS:
             return "offline and not in the cache"
+        if kind is OutageKind.REFUSED:
+            return f"refused the request ({cause})" if cause else "refused the request"
         if kind is OutageKind.UNREADABLE:
             return f"unreadable answers ({cause})" if cause else "unreadable answers"
         return cause or kind.value
@@ -186,6 +190,23 @@ class EntryStatus(enum.StrEnum):
         return self.reported in (EntryStatus.AMBIGUOUS, EntryStatus.UNRESOLVED)
 
 
+class UpgradeStatus(enum.StrEnum):
+    """What the published-version stage concluded about one entry (``upgrade.status`` in the report).
+
+    Only :attr:`UPGRADED` changed the entry; :attr:`FOUND` is a verified
+    publication that was reported but not applied (``--prefer preprint``, or a
+    ``.bib`` entry whose type is the user's).
+    """
+
+    UPGRADED = "upgraded"
+    FOUND = "found"
+    NONE = "none"  # looked for, nothing verified
+    AMBIGUOUS = "ambiguous"  # two verified publications, none clearly the one
+    PINNED = "pinned"  # the input's own venue fields win
+    SKIPPED = "skipped"  # nothing to look for (no authors, already published, arXiv id in doubt)
+    NOT_LOOKED_UP = "not-looked-up"  # every service that could say was down, or offline without a cached answer
+
+
 class Severity(enum.StrEnum):
     """How much a :class:`~bibkit.model.Problem` matters: ``error`` stops ``--strict`` runs (exit 3)."""
 
@@ -199,3 +220,18 @@ class Transport(enum.StrEnum):
 
     LOCAL = "local"
     CONNECTOR = "connector"
+
+
+class Prefer(enum.StrEnum):
+    """Which version of a published preprint to cite (``--prefer``): the publication, or the preprint."""
+
+    PUBLISHED = "published"
+    PREPRINT = "preprint"
+
+
+class VenueStyle(enum.StrEnum):
+    """How venues from the venue table are named (``--venue-style``): "Advances in Neural Information
+    Processing Systems" or "NeurIPS"."""
+
+    FULL = "full"
+    SHORT = "short"

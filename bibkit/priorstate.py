@@ -37,8 +37,11 @@ from .record import FieldEdit
 __all__ = ["ENRICHED", "EditSet", "PRIOR_SOURCE", "SERVICE_SOURCES", "WRITTEN_GROUPS", "detect_edits",
            "enriched_groups", "fields_by_group", "protect", "set_group", "settle"]
 
-#: provenance sources meaning "a service said so" (arXiv, Hugging Face, GitHub)
-SERVICE_SOURCES = frozenset({"arxiv", "hf", "github"})
+#: provenance sources meaning "a service said so" (arXiv, Hugging Face, GitHub; for published versions
+#: Crossref, Semantic Scholar, DBLP, OpenAlex, and what the published-version step decided from their answers:
+#: "upgrade" drops arXiv's DOI from a published entry, "prefer-preprint" turns a venue back into a preprint)
+SERVICE_SOURCES = frozenset({"arxiv", "hf", "github", "crossref", "s2", "dblp", "openalex", "upgrade",
+                             "prefer-preprint"})
 #: provenance of a value kept from the previous output
 PRIOR_SOURCE = "prior"
 #: how the detail of such a provenance starts when a service gave the value in an earlier run

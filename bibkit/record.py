@@ -19,9 +19,10 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
-from .outcomes import EntryStatus
+from .outcomes import EntryStatus, UpgradeStatus
 
-__all__ = ["Candidate", "Decision", "EntryRecord", "EntryReport", "FieldEdit", "KeyRecord", "KeySource"]
+__all__ = ["Candidate", "Decision", "EntryRecord", "EntryReport", "FieldEdit", "KeyRecord", "KeySource",
+           "UpgradeReport"]
 
 
 @dataclass
@@ -77,6 +78,60 @@ class EntryReport:
             "candidates": [c.as_dict() for c in self.candidates],
             "fields_set": self.fields_set, "repos": self.repos, "problems": self.problems,
         }
+
+
+@dataclass
+class UpgradeReport:
+    """What the published-version stage did about one entry: the publication it chose, where from, how sure.
+
+    ``status`` says whether the entry was moved to its published version
+    (:attr:`~bibkit.outcomes.UpgradeStatus.UPGRADED`) or why not.  For a
+    chosen publication: its entry type (``kind``), ``venue``, ``year``,
+    ``doi``, the service whose record was written (``source``), every way it
+    was found (``found_by``: ``s2``, ``crossref-relation``, ``dblp-search``…),
+    the verification's ``confidence`` and ``reason``.  ``renamed`` marks a
+    paper published under another title (``published_title``; the preprint's
+    is kept in ``preprint_title``), ``preprint_doi`` the DOI the entry had as a
+    preprint, ``kept`` why a found publication was not applied.
+    ``candidates`` are the best-judged candidates, for the report.
+    """
+
+    status: UpgradeStatus
+    reason: str | None = None
+    kind: str | None = None
+    venue: str | None = None
+    year: int | None = None
+    doi: str | None = None
+    source: str | None = None
+    found_by: list[str] = field(default_factory=list)
+    confidence: float | None = None
+    candidates: list[dict[str, Any]] = field(default_factory=list)
+    renamed: bool = False
+    published_title: str | None = None
+    preprint_title: str | None = None
+    preprint_doi: str | None = None
+    workshop: bool = False
+    kept: str | None = None
+
+    @property
+    def chosen(self) -> bool:
+        """A verified publication was chosen (applied or only reported)."""
+        return self.status in (UpgradeStatus.UPGRADED, UpgradeStatus.FOUND)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The report's ``upgrade`` object: the status and reason, the choice when there is one, the candidates."""
+        out: dict[str, Any] = {"status": self.status.value, "reason": self.reason}
+        if self.chosen:
+            out.update(kind=self.kind, venue=self.venue, year=self.year, doi=self.doi, source=self.source,
+                       found_by=list(self.found_by),
+                       confidence=None if self.confidence is None else round(self.confidence, 4))
+            for name in ("renamed", "published_title", "preprint_title", "preprint_doi", "workshop", "kept"):
+                value = getattr(self, name)
+                if value:
+                    out[name] = value
+        if self.candidates or self.status not in (UpgradeStatus.SKIPPED, UpgradeStatus.PINNED):
+            out["candidates"] = self.candidates
+        return out
 
 
 class KeySource(enum.StrEnum):
@@ -177,8 +232,7 @@ class EntryRecord:
     * ``enrichment`` — set by :func:`bibkit.enrich.enrich_document` (and the
       GitHub stage of ``bibkit repos``): resolution, fields set, repositories;
     * ``tags_added`` — set by :func:`bibkit.tagging.tag_entries`: the tags the
-      run added (or, in a dry run, would add).
-
+      run added (or, in a dry run, would add);
     * ``key`` — set when keys are pinned or assigned
       (:mod:`bibkit.normalize.pinning`): where the key came from, its aliases;
     * ``input_identity`` — the paper as the inputs described it (titles, IDs,
@@ -189,10 +243,13 @@ class EntryRecord:
     * ``protected`` — the field groups no stage may set (user edits, fields the
       user deleted): enrichment reports what it would have set instead;
     * ``decision`` — the user's decision about the entry's arXiv paper
-      (``bibkit pick``, or an ``eprint`` written by hand).
+      (``bibkit pick``, or an ``eprint`` written by hand);
+    * ``upgrade`` — set by the published-version stage
+      (:class:`bibkit.enrich.upgrade.PublishedVersions`): whether and to which
+      publication the entry was moved, from which source (later stages read
+      it: the report; the Zotero plan changes a preprint item's type in place).
 
-    Later stages add their own fields here, typed the same way (e.g. the
-    published-version upgrade: what was upgraded, from which source).
+    Later stages add their own fields here, typed the same way.
     """
 
     enrichment: EntryReport | None = None
@@ -202,3 +259,4 @@ class EntryRecord:
     edits: list[FieldEdit] = field(default_factory=list)
     protected: frozenset[str] = frozenset()
     decision: Decision | None = None
+    upgrade: UpgradeReport | None = None

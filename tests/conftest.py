@@ -1,6 +1,7 @@
 """Shared fixtures.  Every test runs with its own cache/config directories and with
 every service URL pointing at a closed local port, so no test can reach the real
-arXiv, GitHub, Hugging Face or Zotero, or share state with another test."""
+arXiv, GitHub, Hugging Face, Semantic Scholar, Crossref, DBLP, OpenAlex or Zotero,
+or share state with another test.  Pacing delays are 0 (the doubles are local)."""
 
 from __future__ import annotations
 
@@ -29,9 +30,19 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setenv("BIBKIT_HF_URL", CLOSED)
     monkeypatch.setenv("BIBKIT_GITHUB_URL", CLOSED)
     monkeypatch.setenv("BIBKIT_ZOTERO_URL", CLOSED)
+    monkeypatch.setenv("BIBKIT_S2_URL", CLOSED + "/graph/v1")
+    monkeypatch.setenv("BIBKIT_CROSSREF_URL", CLOSED)
+    monkeypatch.setenv("BIBKIT_DBLP_URL", CLOSED)
+    monkeypatch.setenv("BIBKIT_OPENALEX_URL", CLOSED)
     monkeypatch.setenv("BIBKIT_ARXIV_DELAY", "0")
+    monkeypatch.setenv("BIBKIT_DBLP_DELAY", "0")
+    monkeypatch.setenv("BIBKIT_S2_DELAY", "0")
+    monkeypatch.setenv("BIBKIT_CROSSREF_DELAY", "0")
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
     monkeypatch.delenv("HF_TOKEN", raising=False)
+    monkeypatch.delenv("S2_API_KEY", raising=False)
+    monkeypatch.delenv("OPENALEX_API_KEY", raising=False)
+    monkeypatch.delenv("BIBKIT_CONTACT", raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "xdg-config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "xdg-cache"))
     return home

@@ -15,8 +15,12 @@ from bibkit.errors import ExitCode
 from bibkit.sources import read_path
 from bibkit.testing.arxiv import ArxivDouble
 from bibkit.testing.corpus import load_corpus
+from bibkit.testing.crossref import CrossrefDouble
+from bibkit.testing.dblp import DblpDouble
 from bibkit.testing.github import GitHubDouble
 from bibkit.testing.hf import HfDouble
+from bibkit.testing.s2 import S2Double
+from bibkit.testing.scholarly import ScholarlyWorld
 from texutil import compile_biber, compile_bibtex
 from zotero_bridge.testing import FakeZotero
 
@@ -28,12 +32,17 @@ RULES = ROOT / "examples" / "tags.toml"
 @pytest.fixture()
 def world(monkeypatch):
     corpus = load_corpus()
+    scholarly = ScholarlyWorld(corpus)
     with ArxivDouble(corpus) as ax, HfDouble(corpus) as hf, GitHubDouble.from_example() as gh, \
-            FakeZotero(version="10.0.1") as z:
+            FakeZotero(version="10.0.1") as z, CrossrefDouble(scholarly) as cr, S2Double(scholarly) as s2, \
+            DblpDouble(scholarly) as db:
         monkeypatch.setenv("BIBKIT_ARXIV_URL", ax.api_url)
         monkeypatch.setenv("BIBKIT_HF_URL", hf.url)
         monkeypatch.setenv("BIBKIT_GITHUB_URL", gh.url)
         monkeypatch.setenv("BIBKIT_ZOTERO_URL", z.url)
+        monkeypatch.setenv("BIBKIT_CROSSREF_URL", cr.url)
+        monkeypatch.setenv("BIBKIT_S2_URL", s2.api_url)
+        monkeypatch.setenv("BIBKIT_DBLP_URL", db.url)
         yield corpus, ax, hf, gh, z
 
 
@@ -65,6 +74,9 @@ def test_build_enriches_tags_writes_and_syncs_idempotently(world, tmp_path):
     # the paper's own code repositories were resolved on GitHub
     assert "github = {AlibabaResearch/AdvancedLiterateMachinery}" in bib
     assert report["requests"]["arxiv"] <= 9  # at most one arXiv request per 10 entries
+    # about a third are cited at their published version (issue 13), batched: one Semantic Scholar request
+    assert report["totals"]["upgraded"] >= 28 and report["requests"]["s2"] == 1
+    assert len(re.findall(r"^@inproceedings\{", bib, re.M)) >= 20
 
     # synced into Zotero: one item per entry, in the collection, with the tags as manual tags
     items = [i for i in z.items() if i["itemType"] != "attachment"]
@@ -88,7 +100,8 @@ def test_build_enriches_tags_writes_and_syncs_idempotently(world, tmp_path):
     writes_before = len(z.write_requests())
     code, again, bib2 = run_build(tmp_path, "second")
     assert code == ExitCode.OK
-    assert again["requests"] == {"arxiv": 0, "hf": 0, "github": 0}
+    # (the published-version services joined the run with issue 13; they too are answered from the cache)
+    assert again["requests"] == {"arxiv": 0, "hf": 0, "github": 0, "s2": 0, "crossref": 0, "dblp": 0}
     assert len(z.write_requests()) == writes_before
     assert bib2 == bib
 

@@ -145,7 +145,10 @@ def test_offline_then_online_build_and_sync_keeps_every_key_and_one_item_per_pap
     writes = len(world.z.write_requests())
     assert build(refs, "--zotero-collection", COLLECTION, report=report) == ExitCode.OK
     assert refs.read_text(encoding="utf-8") == before
-    assert json.loads(report.read_text())["requests"] == {"arxiv": 0, "hf": 0, "github": 0}
+    asked = json.loads(report.read_text())["requests"]
+    # (the published-version services of issue 13 have no double in this world: their closed port is tried
+    # once a run and they are reported unreachable; every service that answered is answered from the cache)
+    assert {s: n for s, n in asked.items() if s in ("arxiv", "hf", "github")} == {"arxiv": 0, "hf": 0, "github": 0}
     assert len(world.z.write_requests()) == writes
 
 

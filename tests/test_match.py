@@ -165,10 +165,13 @@ def test_title_words_clause_keeps_distinctive_words():
 
 @pytest.mark.parametrize("ref,expected", [
     ("Phys. Rev. B 85, 115117 (2012)", {"type": "article", "journal": "Phys. Rev. B", "volume": "85", "pages": "115117"}),
-    ("Nucl. Phys. B 550 (1999) 123-145", {"type": "article", "journal": "Nucl. Phys. B", "volume": "550", "pages": "123--145"}),
+    ("Nucl. Phys. B 550 (1999) 123-145", {"type": "article", "journal": "Nucl. Phys. B", "volume": "550", "pages": "123–145"}),
     ("Natural Language Engineering 30(5), 887-914 (2024)",
-     {"type": "article", "journal": "Natural Language Engineering", "volume": "30", "number": "5", "pages": "887--914"}),
+     {"type": "article", "journal": "Natural Language Engineering", "volume": "30", "number": "5", "pages": "887–914"}),
     ("JHEP 0510:052,2005", {"type": "article", "journal": "JHEP", "volume": "0510", "pages": "052"}),
+    ("Astrophys.J. 620 (2005) L1-L4", {"type": "article", "journal": "Astrophys.J.", "volume": "620", "pages": "L1–L4"}),
+    ("J. Chem. Phys. 123 (2005) 10 -- 21", {"type": "article", "journal": "J. Chem. Phys.", "volume": "123",
+                                           "pages": "10–21"}),
     ("Nature Medicine (2025)", {"type": "article", "journal": "Nature Medicine"}),
     ("Findings of NAACL 2025", {"type": "inproceedings", "booktitle": "Findings of NAACL 2025"}),
     ("Artificial Intelligence in Software Testing @ 2022 IEEE ICST Workshops",

@@ -134,4 +134,5 @@ def test_one_list_of_month_names():
 def test_one_list_of_services():
     assert SERVICES == app.SERVICES
     assert all(Service(s).label for s in SERVICES)
-    assert [Service(s).label for s in SERVICES] == ["arXiv", "Hugging Face", "GitHub"]
+    assert [Service(s).label for s in SERVICES] == ["arXiv", "Hugging Face", "Semantic Scholar", "Crossref", "DBLP",
+                                                    "OpenAlex", "GitHub"]

@@ -53,7 +53,7 @@ def test_enrichment_reports_stages_not_planning_events(doubles):
     assert "plan" not in stages
     # the stages come in order, each once: the label never flips back and forth
     order = [s for i, s in enumerate(stages) if i == 0 or stages[i - 1] != s]
-    assert order == ["resolve", "github"]
+    assert order == ["resolve", "upgrade", "github"]  # (published versions, issue 13, between the two)
     for stage in order:
         done = [e.done for e in events if e.stage == stage]
         assert done == sorted(done) and done[-1] > 0  # each stage counts its own entries, upwards

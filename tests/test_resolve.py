@@ -125,7 +125,7 @@ def test_step_input_uses_the_records_own_id_and_fills_every_field(services):
     assert [p.display() for p in e.authors] == ["Juan Pérez", "Hiroshi Ōshima"]
     assert e.date == PartialDate(1999, 1, 4)  # the first version's date, not the update's
     assert e.ids.doi == "10.1016/S0550-3213(99)00123-4"  # arXiv knows a journal DOI: published
-    assert (e.entry_type, e.journal, e.volume, e.pages) == ("article", "Nucl. Phys. B", "550", "123--145")
+    assert (e.entry_type, e.journal, e.volume, e.pages) == ("article", "Nucl. Phys. B", "550", "123–145")
     assert e.url == "https://arxiv.org/abs/hep-th/9901001" and e.primary_class == "hep-th"
     assert e.meta["journal_ref"] == "Nucl. Phys. B 550 (1999) 123-145"
     assert e.provenance["authors"].source == "arxiv"
@@ -303,7 +303,7 @@ def test_comment_links_journal_dois_and_venues(services, corpus):
     comment = [l for l in moe.links if l.source == "arxiv-comment"]
     assert [l.target for l in comment] == ["deepseek-ai/DeepSeek-MoE"]
     assert (light.entry_type, light.journal, light.volume, light.number, light.pages) == (
-        "article", "Natural Language Engineering", "30", "5", "887--914")
+        "article", "Natural Language Engineering", "30", "5", "887–914")  # an en dash: the writer's "--"
     assert light.ids.doi == "10.1017/S1351324923000542"
     assert cards.entry_type == "inproceedings" and "FAccT" in (cards.booktitle or "")
     assert moe.entry_type == "preprint" and moe.ids.doi == f"10.48550/arXiv.{moe.ids.arxiv}"

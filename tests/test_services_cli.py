@@ -51,7 +51,10 @@ def test_services_start_serve_and_stop_cleanly(tmp_path):
     proc, env = _start()
     try:
         assert set(env) == {"BIBKIT_ARXIV_URL", "BIBKIT_ARXIV_DELAY", "BIBKIT_HF_URL", "BIBKIT_GITHUB_URL",
-                            "BIBKIT_CACHE_DIR"}
+                            "BIBKIT_CACHE_DIR",
+                            # the published-version doubles (issue 13)
+                            "BIBKIT_S2_URL", "BIBKIT_S2_DELAY", "BIBKIT_CROSSREF_URL", "BIBKIT_DBLP_URL",
+                            "BIBKIT_DBLP_DELAY"}
         assert all(env[v].startswith("http://127.0.0.1:") for v in env if v.endswith("_URL"))
         feed = urllib.request.urlopen(env["BIBKIT_ARXIV_URL"] + "?search_query=ti:mixture&max_results=1",
                                       timeout=10).read().decode()
@@ -102,8 +105,8 @@ def test_list_unknown_names_and_busy_ports(capsys):
     assert main(["services", "--list"]) == ExitCode.OK
     out = capsys.readouterr().out
     assert [line.split()[0] for line in out.splitlines()] == list(DOUBLES)
-    assert main(["services", "--only", "crossref"]) == ExitCode.USAGE
-    assert "unknown double 'crossref'" in capsys.readouterr().err
+    assert main(["services", "--only", "zenodo"]) == ExitCode.USAGE  # (crossref has a double since issue 13)
+    assert "unknown double 'zenodo'" in capsys.readouterr().err
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()

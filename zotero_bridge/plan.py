@@ -48,6 +48,7 @@ from .mapping import (
     item_type_for,
     parse_zotero_date,
 )
+from .published import clear_preprint_fields, moves_to_published
 from .schema import Schema
 
 
@@ -518,8 +519,10 @@ def diff_item(i: int, entry: Entry, match: Match, ctx: _Context) -> PlannedItem:
     old_type = item.get("itemType") or "document"
     wanted_type = item_type_for(entry)
     # an item's type is the user's: never changed, except the generic "document" an un-enriched
-    # entry became, which is upgraded once the input knows better (e.g. it is an arXiv preprint now)
-    itype = wanted_type if old_type == "document" and wanted_type != "document" else old_type
+    # entry became, which is upgraded once the input knows better (e.g. it is an arXiv preprint now),
+    # and a preprint whose paper has since been published (the input cites the venue now)
+    upgraded = moves_to_published(old_type, wanted_type, entry)  # (bibkit's published versions, issue 13)
+    itype = wanted_type if (old_type == "document" and wanted_type != "document") or upgraded else old_type
     draft = entry_to_item(entry, ctx.schema, item_type=itype, tags=ctx.tags)
     planned = PlannedItem(i, entry, Action.UNCHANGED, draft, key=item["key"], version=item.get("version"),
                           matched_by=match.by)
@@ -528,6 +531,8 @@ def diff_item(i: int, entry: Entry, match: Match, ctx: _Context) -> PlannedItem:
         planned.notes.append(f"{match.candidates} items in Zotero match; using {item['key']}")
     if itype != old_type:
         changes["itemType"], patch["itemType"] = (old_type, itype), itype
+        if upgraded:
+            clear_preprint_fields(item, draft, itype, ctx.schema, changes, patch)
     elif wanted_type != itype:
         planned.notes.append(f"kept Zotero's item type {itype} (the input says {wanted_type})")
 

@@ -138,6 +138,8 @@ class BuildResult:
                 d = rep.as_dict()
                 for k in _ENRICHMENT_FIELDS:
                     row[k] = d[k]
+            if e.record.upgrade is not None:
+                row["upgrade"] = e.record.upgrade.as_dict()
             rows.append(row)
         return rows
 
@@ -274,7 +276,8 @@ def _enrich(doc: Document, options: EnrichOptions, code_note: bool, settings: Se
 
     return enrich_document(doc, settings, only=options.only or SERVICES, offline=options.offline,
                            refresh=options.refresh, http=http, on_progress=on_enrich, code_note=code_note,
-                           recompute_keys=False)
+                           recompute_keys=False, upgrade=options.upgrade, prefer=options.prefer,
+                           venue_style=options.venue_style)
 
 
 def _sync(doc: Document, target: ZoteroTarget, settings: Settings, progress: OnProgress,

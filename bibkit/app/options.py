@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from zotero_bridge.options import SyncOptions
 
+from ..outcomes import Prefer, VenueStyle
 from ..sources import FORMATS as INPUT_FORMATS
 from ..writers import FORMATS as OUTPUT_FORMATS
 
@@ -30,8 +31,8 @@ if TYPE_CHECKING:  # pragma: no cover - the tagging stage is loaded only by the 
     from ..tagging import AutoTagOptions, RuleSet
 
 __all__ = [
-    "BuildOptions", "CiteOptions", "EnrichOptions", "INPUT_FORMATS", "OUTPUT_FORMATS", "ReadOptions", "ReposOptions",
-    "SyncOptions", "TagOptions", "WriteOptions", "ZoteroTarget",
+    "BuildOptions", "CiteOptions", "EnrichOptions", "INPUT_FORMATS", "OUTPUT_FORMATS", "Prefer", "ReadOptions",
+    "ReposOptions", "SyncOptions", "TagOptions", "VenueStyle", "WriteOptions", "ZoteroTarget",
 ]
 
 
@@ -76,11 +77,24 @@ class WriteOptions:
 @dataclass(frozen=True)
 class EnrichOptions:
     """Which services to ask (``only``: names from :data:`bibkit.enrich.SERVICES`; empty = all), and
-    whether to answer from the cache only (``offline``) or ignore it (``refresh``)."""
+    whether to answer from the cache only (``offline``) or ignore it (``refresh``).
+
+    Published versions of preprints: ``upgrade`` looks for them (``False``:
+    DOIs are still looked up, nothing else); ``prefer`` cites the publication
+    or keeps the preprint (and only reports what was found); ``venue_style``
+    names venues by the venue table's full or short name.
+    """
 
     only: tuple[str, ...] = ()
     offline: bool = False
     refresh: bool = False
+    upgrade: bool = True
+    prefer: Prefer = Prefer.PUBLISHED
+    venue_style: VenueStyle = VenueStyle.FULL
+
+    def __post_init__(self) -> None:  # a plain string from a script ("preprint") becomes the enum, or fails here
+        object.__setattr__(self, "prefer", Prefer(self.prefer))
+        object.__setattr__(self, "venue_style", VenueStyle(self.venue_style))
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from ..config import load_settings
 from ..errors import UsageError
 from ..outcomes import EntryStatus, Severity, Transport
 from .common import add_strict_option, print_summary, progress, quiet_http_warnings, stage_feed, write_report
-from .enrich import down_summary, report_notices
+from .enrich import down_summary, report_notices, upgrade_rows
 from .options import (
     add_enrich_options,
     add_io_options,
@@ -34,7 +34,8 @@ from .options import (
 
 def register(p: argparse.ArgumentParser) -> None:
     p.description = ("Read inputs, merge duplicates, resolve every record to its arXiv paper and its code repository, "
-                     "tag by rules, write one bibliography, and optionally sync it into a Zotero collection. "
+                     "look DOIs up and cite preprints at their verified published version, tag by rules, write one "
+                     "bibliography, and optionally sync it into a Zotero collection. "
                      "Works without network: what cannot be enriched is said in one line and the rest is written. "
                      "Example: bibkit build papers.txt --rules tags.toml -o refs.bib")
     add_io_options(p)
@@ -85,6 +86,7 @@ def _summary(args: argparse.Namespace, result: BuildResult) -> None:
         rows.append(("ambiguous / unresolved", f"{t['ambiguous']} / {t['unresolved']}"))
         if not_looked_up:
             rows.append(("not looked up", f"{not_looked_up} (no network or service unavailable)"))
+        rows += upgrade_rows(t)
         reqs = ", ".join(f"{s} {d['requests']}" for s, d in er.stats.items()) or "none"
         rows.append(("requests", reqs))
         if down_summary(er.outages):

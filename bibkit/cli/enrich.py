@@ -33,8 +33,9 @@ from .options import add_enrich_options, add_io_options, enrich_options, key_sum
 def register(p: argparse.ArgumentParser) -> None:
     p.description = ("Read inputs like `convert`, then resolve every record to its arXiv paper (identifiers in the "
                      "text, Hugging Face search, batched arXiv title and abstract search, each candidate verified) "
-                     "and fill in authors, date, arXiv id, category, DOI and links. Answers are cached for a day; "
-                     "arXiv is asked at most once every 3 seconds. "
+                     "and fill in authors, date, arXiv id, category, DOI and links; look DOIs up at Crossref and "
+                     "cite each preprint at its verified published version (Semantic Scholar, Crossref, DBLP). "
+                     "Answers are cached; arXiv is asked at most once every 3 seconds. "
                      "Example: bibkit enrich examples/hf-trending-papers.txt -o refs.bib --report run.json")
     add_io_options(p)
     add_enrich_options(p)
@@ -61,6 +62,16 @@ def report_notices(result: BuildResult) -> None:
             print(f"bibkit: {line}", file=sys.stderr)
 
 
+def upgrade_rows(totals: dict[str, Any]) -> list[tuple[str, Any]]:
+    """Summary rows of the published-version stage (none when it changed and found nothing)."""
+    rows: list[tuple[str, Any]] = []
+    if totals.get("upgraded"):
+        rows.append(("upgraded to a published version", totals["upgraded"]))
+    if totals.get("published_found"):
+        rows.append(("published version found (kept preprint)", totals["published_found"]))
+    return rows
+
+
 def down_summary(outages: list[Outage]) -> str:
     """The services that failed during the run, and why, in one summary cell."""
     failed = [o for o in outages if o.is_failure]
@@ -76,6 +87,7 @@ def _summary(args: argparse.Namespace, run: BuildResult) -> None:
     for step, n in totals["by_step"].items():
         rows.append((f"  by {step}", n))
     rows += [("ambiguous", totals["ambiguous"]), ("unresolved", totals["unresolved"])]
+    rows += upgrade_rows(totals)
     if totals["skipped"]:
         rows.append(("skipped", totals["skipped"]))
     for service, data in result.stats.items():

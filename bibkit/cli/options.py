@@ -95,21 +95,34 @@ def parse_only(text: str) -> tuple[str, ...]:
 
 
 def add_enrich_options(parser: argparse.ArgumentParser) -> None:
-    """``--only``, ``--offline`` and ``--refresh`` (enrich and build)."""
+    """``--only``, ``--offline``, ``--refresh`` and the published-version switches (enrich and build)."""
     names = ",".join(app.SERVICES)
     parser.add_argument("--only", metavar="SERVICES", default=names,
-                        help=f"comma-separated services to use: {names} (default: all; e.g. --only arxiv,hf)")
+                        help=f"comma-separated services to use: {names} (default: all; openalex only with "
+                             "OPENALEX_API_KEY; e.g. --only arxiv,hf,crossref)")
     parser.add_argument("--offline", action="store_true",
                         help="answer from the HTTP cache only; never touch the network")
     parser.add_argument("--refresh", action="store_true", help="ignore cached answers (fresh answers are cached again)")
+    g = parser.add_argument_group("published versions")
+    g.add_argument("--prefer", choices=[p.value for p in app.Prefer], default=app.Prefer.PUBLISHED.value,
+                   help="cite a preprint at its verified published version (default), or keep citing the preprint "
+                        "and only report what was found; e.g. --prefer preprint")
+    g.add_argument("--venue-style", choices=[s.value for s in app.VenueStyle], default=app.VenueStyle.FULL.value,
+                   help="venue names from the venue table: full ('Advances in Neural Information Processing "
+                        "Systems') or short ('NeurIPS'); e.g. --venue-style short")
+    g.add_argument("--no-upgrade", dest="upgrade", action="store_false",
+                   help="do not look for published versions of preprints (DOIs are still looked up); "
+                        "e.g. bibkit build refs.txt --no-upgrade -o refs.bib")
 
 
 def enrich_options(args: argparse.Namespace) -> app.EnrichOptions:
-    """Which services and how, from ``--only``, ``--offline`` and ``--refresh`` (contradictions are usage errors)."""
+    """Which services and how, from ``--only``, ``--offline``, ``--refresh``, ``--prefer``, ``--venue-style`` and
+    ``--no-upgrade`` (contradictions are usage errors)."""
     only = parse_only(args.only)
     if args.offline and args.refresh:
         raise UsageError("--offline and --refresh contradict each other")
-    return app.EnrichOptions(only=only, offline=args.offline, refresh=args.refresh)
+    return app.EnrichOptions(only=only, offline=args.offline, refresh=args.refresh, upgrade=args.upgrade,
+                             prefer=app.Prefer(args.prefer), venue_style=app.VenueStyle(args.venue_style))
 
 
 def add_tag_options(parser: argparse.ArgumentParser, *, rules_required: bool = False) -> None:

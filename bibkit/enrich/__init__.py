@@ -4,7 +4,9 @@ The one entry point is :func:`enrich_document`; ``bibkit enrich`` and
 ``bibkit build`` are thin layers over it (through :mod:`bibkit.app`).  It runs
 the steps of :func:`default_enrichers` in order —
 :class:`~bibkit.enrich.resolve.ArxivResolver` (arXiv + Hugging Face), then
-:class:`~bibkit.enrich.github.GitHubEnricher` — each when ``only`` allows one
+:class:`~bibkit.enrich.upgrade.PublishedVersions` (DOIs looked up, preprints
+cited at their verified published version: Semantic Scholar, Crossref, DBLP,
+OpenAlex), then :class:`~bibkit.enrich.github.GitHubEnricher` — each when ``only`` allows one
 of its services, over one shared :class:`~bibkit.http.HttpLayer` (cache,
 pacing, retries, request counts), recomputes unpinned citation keys now that
 authors and years are known, and returns an :class:`EnrichResult`: a
@@ -27,19 +29,23 @@ from ..health import outage_dict
 from ..http import HttpLayer
 from ..model import Document, Entry
 from ..normalize.citekeys import assign_keys
-from ..outcomes import EntryStatus, Outage, Service
+from ..outcomes import EntryStatus, Outage, Prefer, Service, UpgradeStatus, VenueStyle
+from ..record import UpgradeReport
 from .base import EnrichContext, Enricher, EntryReport
 from .github import GitHubEnricher
 from .resolve import ArxivResolver
+from .upgrade import PublishedVersions
 
 __all__ = ["enrich_document", "default_enrichers", "EnrichResult", "Progress", "SERVICES"]
 
 log = logging.getLogger("bibkit.enrich")
 
 #: the services ``--only`` chooses from, in the order the steps use them
-SERVICES: tuple[str, ...] = (Service.ARXIV, Service.HF, Service.GITHUB)
+SERVICES: tuple[str, ...] = (Service.ARXIV, Service.HF, Service.S2, Service.CROSSREF, Service.DBLP, Service.OPENALEX,
+                             Service.GITHUB)
 #: typical seconds per request when a service is not paced (for the time-left estimate)
-_TYPICAL_LATENCY: dict[str, float] = {Service.ARXIV: 1.0, Service.HF: 0.3, Service.GITHUB: 0.3}
+_TYPICAL_LATENCY: dict[str, float] = {Service.ARXIV: 1.0, Service.HF: 0.3, Service.GITHUB: 0.3, Service.S2: 1.0,
+                                      Service.CROSSREF: 0.3, Service.DBLP: 1.0, Service.OPENALEX: 0.3}
 
 
 @dataclass
@@ -73,6 +79,8 @@ class EnrichResult:
     outages: list[Outage] = field(default_factory=list)
     key_changes: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
+    #: the published-version stage's conclusions this run (each also on its entry's record)
+    upgrades: list[UpgradeReport] = field(default_factory=list)
 
     @property
     def network_ok(self) -> bool:
@@ -85,6 +93,7 @@ class EnrichResult:
         ``not_looked_up``, not ``unresolved`` (its report's ``status`` still says unresolved, with the reason)."""
         outcome = Counter(r.outcome for r in self.reports)
         by_step = Counter(r.resolved_by for r in self.reports if r.status is EntryStatus.RESOLVED)
+        upgrades = Counter(u.status for u in self.upgrades)
         return {
             "entries": len(self.reports),
             "resolved": outcome.get(EntryStatus.RESOLVED, 0),
@@ -93,6 +102,8 @@ class EnrichResult:
             "not_looked_up": outcome.get(EntryStatus.NOT_LOOKED_UP, 0),
             "skipped": outcome.get(EntryStatus.SKIPPED, 0),
             "by_step": dict(sorted(by_step.items())),
+            "upgraded": upgrades.get(UpgradeStatus.UPGRADED, 0),  # cited at a verified published version
+            "published_found": upgrades.get(UpgradeStatus.FOUND, 0),  # verified but not applied (prefer preprint)
         }
 
     @property
@@ -152,7 +163,9 @@ class _Tracker:
         for service, planned in self.planned.items():
             used = self.http.stats.network[service] + self.http.stats.cache_hits[service] - self.base[service]
             left = max(0, planned - used)
-            pace = self.settings.arxiv_delay if service == Service.ARXIV else 0.0
+            paced: dict[str, float] = {Service.ARXIV: self.settings.arxiv_delay, Service.DBLP: self.settings.dblp_delay,
+                                       Service.S2: self.settings.s2_delay}
+            pace = paced.get(service, 0.0)
             seconds += left * max(pace, _TYPICAL_LATENCY.get(service, 0.5))
         return seconds
 
@@ -163,13 +176,18 @@ class _Tracker:
         self.callback(Progress(stage, min(done, self.total), self.total, self.requests(), self.eta()))
 
 
-def default_enrichers(on_plan: Callable[[str, int], None] | None = None) -> list[Enricher]:
+def default_enrichers(on_plan: Callable[[str, int], None] | None = None, *, upgrade: bool = True,
+                      prefer: Prefer = Prefer.PUBLISHED, venue_style: VenueStyle = VenueStyle.FULL) -> list[Enricher]:
     """The enrichment steps, in the order they run: resolution first (it finds the arXiv paper every later
-    step builds on), then the code repositories.  ``on_plan(service, requests)`` feeds the time-left estimate.
+    step builds on), then DOIs and published versions (they need the arXiv id, authors and year), then the
+    code repositories.  ``on_plan(service, requests)`` feeds the time-left estimate; ``upgrade``,
+    ``prefer`` and ``venue_style`` are :class:`~bibkit.enrich.upgrade.PublishedVersions`' options.
 
-    A new step (published versions, …) goes into this list at the place its inputs are ready.
+    A new step goes into this list at the place its inputs are ready.
     """
-    return [ArxivResolver(on_plan=on_plan), GitHubEnricher()]
+    return [ArxivResolver(on_plan=on_plan),
+            PublishedVersions(prefer=prefer, venue_style=venue_style, upgrade=upgrade, on_plan=on_plan),
+            GitHubEnricher()]
 
 
 def enrich_document(
@@ -184,6 +202,9 @@ def enrich_document(
     code_note: bool = False,
     recompute_keys: bool = True,
     key_format: str | None = None,
+    upgrade: bool = True,
+    prefer: Prefer = Prefer.PUBLISHED,
+    venue_style: VenueStyle = VenueStyle.FULL,
 ) -> EnrichResult:
     """Resolve and enrich every entry of ``doc`` in place; return what happened.
 
@@ -193,6 +214,9 @@ def enrich_document(
     (and closed) otherwise.  ``on_progress`` receives :class:`Progress` events.
     Unpinned citation keys are recomputed afterwards (``recompute_keys``, with
     ``key_format`` or the configured formula), and the changes listed in the result.
+    ``upgrade=False`` skips looking for published versions (DOIs are still
+    looked up); ``prefer=Prefer.PREPRINT`` looks but keeps citing the preprint;
+    ``venue_style`` (:class:`~bibkit.outcomes.VenueStyle`) names venues from the venue table.
 
     >>> from bibkit.sources import read_path                     # doctest: +SKIP
     >>> doc = read_path("examples/hf-trending-papers.txt")         # doctest: +SKIP
@@ -216,7 +240,8 @@ def enrich_document(
     for entry in entries:
         ctx.start(entry)
     try:
-        for enricher in default_enrichers(on_plan=tracker.plan):
+        for enricher in default_enrichers(on_plan=tracker.plan, upgrade=upgrade, prefer=prefer,
+                                          venue_style=venue_style):
             if wanted & enricher.services:
                 enricher.enrich(entries, ctx)
     finally:
@@ -227,7 +252,8 @@ def enrich_document(
     for outage in layer.stats.outages + ctx.outages:
         seen.setdefault((str(outage.service), outage.kind.value), outage)
     result = EnrichResult(reports=[ctx.report(e) for e in entries], stats=layer.stats.as_dict(),
-                          notices=list(ctx.notices), outages=list(seen.values()))
+                          notices=list(ctx.notices), outages=list(seen.values()),
+                          upgrades=[e.record.upgrade for e in entries if e.record.upgrade is not None])
     if recompute_keys:
         result.key_changes = _recompute_keys(entries, key_format or settings.citekey_format, ctx)
     result.seconds = time.monotonic() - started

@@ -31,12 +31,13 @@ from ..model import Entry, LinkKind, arxiv_doi
 from ..names import parse_plain_name
 from ..normalize.latex import decode as decode_latex
 from ..normalize.latex import looks_like_latex
+from ..normalize.pages import page_range
 from ..normalize.text import normalize_title
 from .atom import ArxivRecord
 from .base import EntryReport
 from .hf import HfPaper
 
-__all__ = ["apply_arxiv", "apply_hf", "abs_url", "venue_of", "plain"]
+__all__ = ["apply_arxiv", "apply_hf", "abs_url", "venue_of", "plain", "user_owned"]
 
 _PROCEEDINGS = re.compile(
     r"\b(proceedings|proc\.|conference|workshops?|symposium|findings of|meeting|congress|"
@@ -91,9 +92,9 @@ def venue_of(journal_ref: str | None) -> dict[str, str]:
         out["volume"] = m["volume"]
         if m["issue"]:
             out["number"] = m["issue"]
-        pages = m["pages"]
+        pages = page_range(m["pages"])
         if pages:
-            out["pages"] = re.sub(r"\s*[-–]+\s*", "--", pages)
+            out["pages"] = pages  # an en dash: the .bib writer makes it TeX's "--"
         return out
     return {"type": "article", "journal": _TRAILING_YEAR.sub("", ref) or ref}
 
@@ -117,6 +118,10 @@ def _user_owned(entry: Entry, name: str) -> bool:
         if alias in entry.bib.fields:
             return True
     return name == "entry_type"  # a .bib entry's type is the user's choice
+
+
+#: the public name of the rule (the published-version stage applies it too)
+user_owned = _user_owned
 
 
 class _Writer:

@@ -22,9 +22,12 @@ import signal
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from .server import LocalServer
+
+if TYPE_CHECKING:
+    from .scholarly import ScholarlyWorld
 
 __all__ = ["DoubleSpec", "RunningDouble", "DOUBLES", "register_double", "start_doubles", "env_lines",
            "FORMATS", "wait_for_stop", "stop_on_signals", "stop_doubles"]
@@ -76,6 +79,35 @@ def _github(host: str, port: int) -> LocalServer:
     return GitHubDouble.from_example(host=host, port=port).start()
 
 
+_worlds: list[ScholarlyWorld] = []
+
+
+def _world() -> ScholarlyWorld:  # one published-version world (the corpus plus its invented publications) for all three doubles
+    from .scholarly import ScholarlyWorld
+
+    if not _worlds:
+        _worlds.append(ScholarlyWorld(_corpus()))
+    return _worlds[0]
+
+
+def _s2(host: str, port: int) -> LocalServer:
+    from .s2 import S2Double
+
+    return S2Double(_world(), host=host, port=port).start()
+
+
+def _crossref(host: str, port: int) -> LocalServer:
+    from .crossref import CrossrefDouble
+
+    return CrossrefDouble(_world(), host=host, port=port).start()
+
+
+def _dblp(host: str, port: int) -> LocalServer:
+    from .dblp import DblpDouble
+
+    return DblpDouble(_world(), host=host, port=port).start()
+
+
 #: the doubles ``bibkit services`` runs, in order (name → spec)
 DOUBLES: dict[str, DoubleSpec] = {}
 
@@ -96,6 +128,16 @@ register_double(DoubleSpec(
 register_double(DoubleSpec(
     "github", "GitHub REST and GraphQL API (the example's repositories, one renamed, one deleted)", _github,
     lambda s: {"BIBKIT_GITHUB_URL": s.url}))
+# published versions (issue 13): the example's papers and the publications invented for them, traps included
+register_double(DoubleSpec(
+    "s2", "Semantic Scholar Graph API (paper batch; the published versions of the example's papers)", _s2,
+    lambda s: {"BIBKIT_S2_URL": f"{s.url}/graph/v1", "BIBKIT_S2_DELAY": "0"}))
+register_double(DoubleSpec(
+    "crossref", "Crossref REST API (works by DOI, relations, bibliographic search, agencies)", _crossref,
+    lambda s: {"BIBKIT_CROSSREF_URL": s.url}))
+register_double(DoubleSpec(
+    "dblp", "DBLP publication search (CoRR copies next to the published records)", _dblp,
+    lambda s: {"BIBKIT_DBLP_URL": s.url, "BIBKIT_DBLP_DELAY": "0"}))
 
 
 def start_doubles(names: Sequence[str] | None = None, *, host: str = "127.0.0.1",

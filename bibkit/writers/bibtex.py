@@ -80,6 +80,7 @@ from ..bibsyntax import (
 from ..model import BibOrigin, Document, Entry, Problem, RawBlock
 from ..normalize.casing import protect
 from ..normalize.latex import encode, escape_strays, to_ascii, unencodable
+from ..normalize.pages import page_range
 from .biblatex_forms import to_biblatex
 
 __all__ = ["write", "format_entry", "output_type", "DIALECTS"]
@@ -329,6 +330,8 @@ def _gen_text(entry: Entry, group: str, ctx: _Ctx, fresh: bool) -> Fields:
     value = getattr(entry, group)
     if not value:
         return []
+    if group == "pages":  # a range's "--" or "–" is TeX's "--", never two hyphens kept apart ("-{}-")
+        value = page_range(value, hyphen=False)
     return [(group, _braced(ctx.text(value, case_protect=group in _PROTECTED)))]
 
 

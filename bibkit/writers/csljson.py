@@ -14,7 +14,9 @@ Type and field choices follow Zotero's CSL mapping (zotero-schema: ``preprint``
 ``non-dropping-particle``, as pandoc's own BibTeX reader maps it.  CSL has no
 variable for a code repository, so the paper's own GitHub repository goes into
 ``note`` as a line ``GitHub: owner/name`` (``note`` is where Zotero puts its
-``extra`` lines too).  Keys appear in a fixed order; the file is
+``extra`` lines too), and a published paper with an arXiv ID keeps it there as
+``arXiv: <id>`` (Zotero's Extra line; the paper is a ``paper-conference`` or
+``article-journal`` now).  Keys appear in a fixed order; the file is
 ``indent=2``, UTF-8, no ASCII escaping, newline-terminated.
 """
 
@@ -170,6 +172,8 @@ def entry_to_csl(e: Entry, key: str | None = None) -> dict[str, Any]:
     if e.tags:
         item["keyword"] = ", ".join(e.tags)
     notes = [e.note] if e.note else []
+    if e.ids.arxiv and not preprint:
+        notes.append(f"arXiv: {e.ids.arxiv}")  # a published version keeps its preprint findable (Zotero's Extra line)
     repo = e.code_repo
     if repo is not None:
         name = repo.repo.full_name if repo.repo and repo.repo.full_name else (repo.target or repo.url)

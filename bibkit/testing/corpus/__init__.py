@@ -17,7 +17,7 @@ from typing import Any
 
 from ...model import Entry, SourceLocation
 
-__all__ = ["Version", "Paper", "ListingItem", "Corpus", "load_corpus", "CORPUS_FILE"]
+__all__ = ["Version", "Paper", "ListingItem", "Corpus", "load_corpus", "load_published", "CORPUS_FILE", "PUBLISHED_FILE"]
 
 CORPUS_FILE = Path(__file__).resolve().parent / "papers.json"
 
@@ -133,3 +133,17 @@ def load_corpus(path: str | Path | None = None) -> Corpus:
         listing=[ListingItem(i["index"], i["title"], i.get("abstract", ""), i.get("expect"), i.get("note"))
                  for i in data.get("listing", [])],
     )
+
+
+PUBLISHED_FILE = Path(__file__).resolve().parent / "published.json"
+
+
+def load_published(path: str | Path | None = None) -> dict[str, Any]:
+    """The SYNTHETIC published versions (``published.json``, built by ``build_published.py``): a fresh copy.
+
+    ``publications`` (each naming its arXiv paper, Crossref type, venue, DOI,
+    Semantic Scholar and DBLP views and the trap it sets, if any),
+    ``s2_arxiv_doi``/``s2_missing`` (Semantic Scholar quirks by arXiv id) and
+    ``filler`` (unrelated Crossref works a search may rank first).
+    """
+    return json.loads(json.dumps(_read(str(path or PUBLISHED_FILE))))
