@@ -52,10 +52,10 @@ from typing import Any, Callable, Sequence
 from rapidfuzz import fuzz, process
 
 from .errors import InputError, MissingCitationsError
-from .model import Document, Entry, Problem, RawBlock, SourceLocation
+from .model import REFERENCE_FIELDS, Document, Entry, Problem, RawBlock, SourceLocation
 
 #: Fields through which an entry needs another entry in the same bibliography.
-PARENT_FIELDS = ("crossref", "xref", "xdata", "related", "entryset")
+PARENT_FIELDS = REFERENCE_FIELDS
 
 _COMMAND = re.compile(
     r"\\(?:"

@@ -467,7 +467,17 @@ class HttpLayer:
         self.stats = RequestStats()
         self.health = HealthBoard()
         self.user_agent = user_agent(settings.contact)
-        self.session = _Session(
+        # one process at a time creates/opens the cache database: switching it to WAL needs a moment of
+        # exclusive access, and two runs starting together (make -j) otherwise fail with "database is locked"
+        with FileLock(str(self.cache_dir / "http.open.lock")):
+            self.session = self._open_session(cache)
+        self.session.headers["User-Agent"] = self.user_agent
+        _keep_next_request_out_of_cache(self.session.cache)
+        self._clients: dict[str, ServiceClient] = {}
+        self._policies: dict[str, ServicePolicy] = {}  # mounted URL prefix -> policy
+
+    def _open_session(self, cache: bool) -> _Session:
+        return _Session(
             str(self.cache_dir / "http"),
             backend="sqlite",
             expire_after=DO_NOT_CACHE,  # nothing is cached unless its service says how long
@@ -478,10 +488,6 @@ class HttpLayer:
             filter_fn=self._may_store,
             wal=True,  # write-ahead log: a commit per cached answer costs far less, readers never block
         )
-        self.session.headers["User-Agent"] = self.user_agent
-        _keep_next_request_out_of_cache(self.session.cache)
-        self._clients: dict[str, ServiceClient] = {}
-        self._policies: dict[str, ServicePolicy] = {}  # mounted URL prefix -> policy
 
     def _policy_for(self, url: str) -> ServicePolicy | None:
         best = max((p for p in self._policies if url.startswith(p)), key=len, default=None)
@@ -826,11 +832,11 @@ class ServiceClient:
         policy = self.policy
         status = failed.status
         if failed.rate_limit and last:
-            until = time.time() + (failed.wait or 0)
+            # no Retry-After: when it ends is unknown (never "until now")
+            until = time.time() + failed.wait if failed.wait else None
             attempts = attempt + 1
             if policy.gives_up:
-                self.mark_down(OutageKind.RATE_LIMITED, f"HTTP {status} after {attempts} attempts",
-                               until if failed.wait else None)
+                self.mark_down(OutageKind.RATE_LIMITED, f"HTTP {status} after {attempts} attempts", until)
             raise RateLimited(policy.name, f"rate limited (HTTP {status}) after {attempts} attempts",
                               until=until, status=status, url=url)
         wait = failed.wait

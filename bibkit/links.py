@@ -259,8 +259,11 @@ def _split_url(url: str) -> tuple[str, str, str, str]:
     """``(host, path, query, fragment)`` of a URL written with or without a scheme."""
     if not re.match(r"^[a-z][a-z0-9+.-]*://", url, re.IGNORECASE):
         url = "https://" + url
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+    except ValueError:  # "https://[Title](…": brackets read as an IPv6 host; no link at all
+        return "", "", "", ""
     if host.startswith("www."):
         host = host[4:]
     return host, parts.path, parts.query, parts.fragment

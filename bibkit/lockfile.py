@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from .fileio import atomic_write_text
+from .jsondata import JsonTooDeep, load_json
 
 __all__ = ["LOCK_SUFFIX", "Lock", "LockEntry", "LockError", "field_hash", "lock_path", "read_lock", "text_digest",
            "write_lock"]
@@ -253,9 +254,11 @@ def read_lock(path: str | Path) -> Lock | None:
     except (OSError, UnicodeDecodeError) as exc:
         raise LockError(f"cannot read {p.name}: {exc}") from None
     try:
-        data = json.loads(text)
+        data = load_json(text)
     except json.JSONDecodeError as exc:
         raise LockError(f"{p.name} is not valid JSON (line {exc.lineno}): {exc.msg}") from None
+    except JsonTooDeep as exc:
+        raise LockError(f"{p.name} is not a bibkit lock file: {exc}") from None
     if not isinstance(data, dict) or "bibkit_lock" not in data:
         raise LockError(f"{p.name} is not a bibkit lock file")
     version = data.get("bibkit_lock")

@@ -113,6 +113,10 @@ MONTH_ABBREVIATIONS: tuple[str, ...] = ("jan", "feb", "mar", "apr", "may", "jun"
                                         "dec")
 #: abbreviation -> month number (1-12)
 MONTH_NUMBERS: dict[str, int] = {m: i for i, m in enumerate(MONTH_ABBREVIATIONS, 1)}
+#: fields whose value names other entries by key: BibTeX's ``crossref``; BibLaTeX's ``xref``, ``xdata``,
+#: ``related`` and a ``@set``'s ``entryset`` (one list, so that citing, re-keying, merging and tidying follow
+#: the same links)
+REFERENCE_FIELDS: tuple[str, ...] = ("crossref", "xref", "xdata", "related", "entryset")
 
 _ISO_DATE = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
@@ -341,6 +345,18 @@ class BibOrigin:
     decoded: Mapping[str, Any] = field(default_factory=dict)  # model attribute -> value at read time
 
 
+# --------------------------------------------------------------------------- lines that became no entry
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedLine:
+    """A line of pasted text that became no paper, and why (a heading, navigation, a count…)."""
+
+    location: SourceLocation
+    text: str  # the line as pasted (trimmed, shortened when very long)
+    reason: str
+
+
 # --------------------------------------------------------------------------- the entry
 
 
@@ -503,6 +519,7 @@ class Document:
     blocks: list[Entry | RawBlock] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    skipped: list[SkippedLine] = field(default_factory=list)  # pasted lines that are no paper, with why
 
     @property
     def entries(self) -> list[Entry]:
@@ -525,5 +542,6 @@ class Document:
         """Append another document's blocks, problems and (without overwriting) metadata."""
         self.blocks.extend(other.blocks)
         self.problems.extend(other.problems)
+        self.skipped.extend(other.skipped)
         for k, v in other.metadata.items():
             self.metadata.setdefault(k, v)

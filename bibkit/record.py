@@ -21,8 +21,34 @@ from typing import Any
 
 from .outcomes import EntryStatus, UpgradeStatus
 
-__all__ = ["Candidate", "Decision", "EntryRecord", "EntryReport", "FieldEdit", "KeyRecord", "KeySource",
-           "UpgradeReport"]
+__all__ = ["Candidate", "Decision", "EntryRecord", "EntryReport", "FieldEdit", "KeyRecord", "KeySource", "PageReader",
+           "ReadBy", "UpgradeReport"]
+
+
+class PageReader(enum.StrEnum):
+    """A reader of pasted text (the name ``--from`` and the report use): the page family it reads."""
+
+    TITLES = "titles"  # a title, maybe authors, maybe an abstract: Hugging Face feeds, plain title lists
+    HF_PAGE = "hf-page"  # Hugging Face collections and single paper pages
+    ARXIV_PAGE = "arxiv-page"  # arXiv listings, search results, abstract pages, ``arXiv:ID`` blocks
+    MARKDOWN = "markdown"  # reading lists: Markdown bullets and tables, and their rendered copies
+    REFERENCES = "references"  # reference lists copied from papers (numbered and author–year styles)
+    SCHOLAR = "scholar-page"  # Google Scholar's results page
+    NOTES = "notes"  # links to paper pages, ``arXiv:`` mentions, DOIs, cited titles
+
+
+@dataclass(frozen=True, slots=True)
+class ReadBy:
+    """How the reading stage read an entry out of pasted text: the :class:`PageReader` that made it,
+    the shape it recognised (``collection``, ``ieee``, ``apa``…), and its confidence (0..1) that the
+    block is a paper of that shape.  The report shows it per entry."""
+
+    reader: PageReader
+    confidence: float = 1.0
+    shape: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.reader.value, "shape": self.shape, "confidence": self.confidence}
 
 
 @dataclass
@@ -233,6 +259,8 @@ class EntryRecord:
       GitHub stage of ``bibkit repos``): resolution, fields set, repositories;
     * ``tags_added`` — set by :func:`bibkit.tagging.tag_entries`: the tags the
       run added (or, in a dry run, would add);
+    * ``read_by`` — set by the readers of pasted text (:mod:`bibkit.sources.pages`):
+      which reader made the entry, the shape it saw, how sure it was;
     * ``key`` — set when keys are pinned or assigned
       (:mod:`bibkit.normalize.pinning`): where the key came from, its aliases;
     * ``input_identity`` — the paper as the inputs described it (titles, IDs,
@@ -259,4 +287,5 @@ class EntryRecord:
     edits: list[FieldEdit] = field(default_factory=list)
     protected: frozenset[str] = frozenset()
     decision: Decision | None = None
+    read_by: ReadBy | None = None
     upgrade: UpgradeReport | None = None

@@ -13,9 +13,9 @@ import dataclasses
 from pathlib import Path
 from typing import Any, Sequence
 
-from .model import Entry, Link, Problem
+from .model import Document, Entry, Link, Problem
 
-__all__ = ["entry_summary", "json_default", "link_summary", "plain", "problem_summary", "table"]
+__all__ = ["entry_summary", "json_default", "link_summary", "plain", "problem_summary", "skipped_summary", "table"]
 
 
 def link_summary(link: Link) -> dict[str, Any]:
@@ -44,14 +44,24 @@ def problem_summary(problem: Problem) -> dict[str, Any]:
 
 
 def entry_summary(entry: Entry) -> dict[str, Any]:
-    """Per-entry report fields every command shares: key, title, source, links, problems."""
-    return {
+    """Per-entry report fields every command shares: key, title, source, links, problems, and for an
+    entry read from pasted text the reader that made it (with the shape it saw and its confidence)."""
+    out: dict[str, Any] = {
         "key": entry.key,
         "title": entry.title,
         "source": str(entry.origin) if entry.origin else None,
         "links": [link_summary(link) for link in entry.links],
         "problems": [problem_summary(p) for p in entry.problems],
     }
+    if entry.record.read_by is not None:
+        out["reader"] = entry.record.read_by.as_dict()
+    return out
+
+
+def skipped_summary(doc: Document) -> list[dict[str, Any]]:
+    """The lines of pasted inputs that became no paper, with where and why (``--report``'s ``skipped_lines``)."""
+    return [{"location": str(s.location), "line": s.location.line, "text": s.text, "reason": str(s.reason)}
+            for s in doc.skipped]
 
 
 def plain(obj: Any) -> Any:

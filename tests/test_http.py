@@ -209,3 +209,26 @@ def test_pacing_holds_across_processes(server, tmp_path):
     assert min(gaps) >= 0.4 - 0.02, gaps
     pids = {r.arg("pid") for r in server.requests_to("/p")}
     assert pids == {"0", "1"}
+
+
+OPENING_CHILD = textwrap.dedent(
+    """
+    import sys
+    from bibkit.config import load_settings
+    from bibkit.http import HttpLayer
+    with HttpLayer(load_settings()) as layer:
+        pass
+    """
+)
+
+
+def test_runs_starting_together_share_a_new_cache(tmp_path, monkeypatch):
+    """Several runs opening a cache that does not exist yet (make -j on a fresh machine): every one starts;
+    none fails with "database is locked" while another switches the new database to its write-ahead log."""
+    script = tmp_path / "child.py"
+    script.write_text(OPENING_CHILD)
+    for round_ in range(3):
+        monkeypatch.setenv("BIBKIT_CACHE_DIR", str(tmp_path / f"cache{round_}"))
+        procs = [subprocess.Popen([sys.executable, str(script)], stderr=subprocess.PIPE) for _ in range(6)]
+        errors = [p.communicate(timeout=120)[1].decode() for p in procs]
+        assert [p.returncode for p in procs] == [0] * 6, errors

@@ -410,3 +410,14 @@ def test_build_with_truncated_answers_everywhere_writes_its_output(cli_doubles, 
     assert out.read_text().count("@") >= 86
     err = capsys.readouterr().err
     assert "Traceback" not in err and "services down" in err
+
+
+def test_a_rate_limit_without_retry_after_names_no_end(echo, layer):
+    """A 429 storm with no Retry-After: when the limit ends is unknown, so nothing says "until <now>"."""
+    echo.inject(429)
+    client = layer.client(policy(echo))
+    with pytest.raises(RateLimited) as info:
+        client.get("/a")
+    assert info.value.until is None
+    outage = layer.stats.unavailable["svc"]
+    assert outage.kind is OutageKind.RATE_LIMITED and outage.until is None and outage.until_text() == ""

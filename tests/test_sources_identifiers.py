@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from bibkit.errors import InputError
@@ -116,3 +118,47 @@ def test_looks_like_ids() -> None:
 def test_read_text_detects_identifier_lists() -> None:
     doc = read_text("- 2401.06066\n- hep-th/9901001\n", "list.md")
     assert doc.metadata["format"] == "ids" and len(doc) == 2
+
+
+IDS_WITH_CHATTER = """# MoE reading list
+2401.06066
+todo: read these two first
+2401.04088  <- start here
+---
+Papers:
+arXiv:
+Attention is all you need
+2401.0408
+"""
+
+
+def test_chatter_in_an_id_list_is_skipped_with_its_reason_not_a_warning() -> None:
+    # like every reader of pasted text: comments, notes and separators are skipped lines (counted in the
+    # summary, listed in --report); a title or a broken identifier may be a lost paper, and warns
+    doc = read(IDS_WITH_CHATTER, "ids.txt")
+    assert [e.ids.arxiv for e in doc] == ["2401.06066", "2401.04088"]
+    assert [(s.location.line, s.text, str(s.reason)) for s in doc.skipped] == [
+        (1, "# MoE reading list", "a comment"),
+        (3, "todo: read these two first", "a note to self"),
+        (5, "---", "no words (a separator, a number or symbols)"),
+        (6, "Papers:", "page navigation or a section name"),
+        (7, "arXiv:", "a label without an identifier"),
+    ]
+    assert [(p.code, p.location.line) for p in doc.problems] == [("unrecognised-identifier", 8),
+                                                                 ("unrecognised-identifier", 9)]
+    with pytest.raises(InputError, match=r"ids\.txt:8: .*'Attention is all you need'"):
+        read(IDS_WITH_CHATTER, "ids.txt", strict=True)  # chatter is no error even with --strict; a title is
+
+
+def test_an_id_list_with_chatter_reports_its_skipped_lines(tmp_path, capsys) -> None:
+    from bibkit.cli import main
+
+    src = tmp_path / "ids.txt"
+    src.write_text("2401.06066\n2401.04088\n2310.15326\ntodo: read these two first\n---\n")
+    report = tmp_path / "run.json"
+    assert main(["convert", str(src), "-o", str(tmp_path / "out.bib"), "--report", str(report)]) == 0
+    data = json.loads(report.read_text())
+    assert data["totals"]["skipped_lines"] == 2 and data["totals"]["problems"] == 0
+    assert [(s["line"], s["reason"]) for s in data["skipped_lines"]] == [
+        (4, "a note to self"), (5, "no words (a separator, a number or symbols)")]
+    assert "lines skipped" in capsys.readouterr().err

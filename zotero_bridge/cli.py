@@ -257,7 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true",
                    help="print the plan as a table and change nothing; the exit code is the real run's (6 when "
                         "something could not be done)")
-    p.add_argument("--via", choices=tuple(Transport),
+    p.add_argument("--via", choices=[t.value for t in Transport],
                    help="force a transport (default: detected; e.g. --via connector)")
     p.add_argument("--prune-tags", metavar="PREFIX",
                    help="remove tags starting with PREFIX that the input no longer asks for (never other tags), "

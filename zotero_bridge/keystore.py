@@ -29,6 +29,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bibkit.fileio import atomic_write_text, output_error
+from bibkit.jsondata import load_json
 
 FILE_NAME = "zotero-keys.json"
 
@@ -50,7 +51,7 @@ class KeyStore:
             return {}
         self._tighten()
         try:
-            data = json.loads(raw)
+            data = load_json(raw)
         except ValueError:
             return {}
         return data if isinstance(data, dict) else {}

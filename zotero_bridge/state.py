@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from bibkit.fileio import atomic_write_text
+from bibkit.jsondata import load_json
 
 FILE_NAME = "zotero-bridge-state.json"
 
@@ -43,7 +44,7 @@ class LocalRecord:
 
     def _load(self) -> dict[str, dict[str, dict[str, Any]]]:
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            data = load_json(self.path.read_text(encoding="utf-8"))
         except (FileNotFoundError, ValueError):
             return {}
         return data if isinstance(data, dict) else {}

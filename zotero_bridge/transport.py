@@ -61,6 +61,7 @@ from bibkit.config import Settings, load_settings
 from bibkit.errors import BibkitError, ExitCode
 from bibkit.health import describe
 from bibkit.http import HttpError, HttpLayer, RateLimited, ServiceDown, ServicePolicy, ServiceUnavailable
+from bibkit.jsondata import load_json
 from bibkit.outcomes import OutageKind, Service
 
 log = logging.getLogger("zotero_bridge.transport")
@@ -412,7 +413,7 @@ def json_of(response: requests.Response) -> Any:
     if not text:
         return None
     try:
-        return json.loads(text)
+        return load_json(text)
     except ValueError:
         return None
 

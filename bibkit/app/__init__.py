@@ -42,8 +42,8 @@ from typing import TYPE_CHECKING, Any
 
 __all__ = [
     # options
-    "BuildOptions", "CiteOptions", "EnrichOptions", "INPUT_FORMATS", "OUTPUT_FORMATS", "Prefer", "ReadOptions",
-    "ReposOptions", "SyncOptions", "TagOptions", "VenueStyle", "WriteOptions", "ZoteroTarget",
+    "BuildOptions", "CiteOptions", "EnrichOptions", "INPUT_FORMATS", "INPUT_FORMAT_HELP", "OUTPUT_FORMATS", "Prefer",
+    "ReadOptions", "ReposOptions", "SyncOptions", "TagOptions", "VenueStyle", "WriteOptions", "ZoteroTarget",
     # jobs and results
     "BuildResult", "CollectionsResult", "build", "collections", "convert", "enrich", "load_ruleset", "sync", "tag",
     "CiteResult", "cite", "read_source", "ReposResult", "list_repos", "REPO_FORMATS", "REPO_SORTS", "render_rows",
@@ -62,9 +62,9 @@ __all__ = [
 
 _EXPORTS = {
     "BuildOptions": "options", "CiteOptions": "options", "EnrichOptions": "options", "INPUT_FORMATS": "options",
-    "OUTPUT_FORMATS": "options", "ReadOptions": "options", "ReposOptions": "options", "SyncOptions": "options",
-    "TagOptions": "options", "WriteOptions": "options", "ZoteroTarget": "options", "Prefer": "options",
-    "VenueStyle": "options",
+    "INPUT_FORMAT_HELP": "options", "OUTPUT_FORMATS": "options", "ReadOptions": "options", "ReposOptions": "options",
+    "SyncOptions": "options", "TagOptions": "options", "WriteOptions": "options", "ZoteroTarget": "options",
+    "Prefer": "options", "VenueStyle": "options",
     "BuildResult": "jobs", "CollectionsResult": "jobs", "build": "jobs", "collections": "jobs",
     "convert": "jobs", "enrich": "jobs", "sync": "jobs", "tag": "jobs", "load_ruleset": "jobs",
     "CiteResult": "citing", "cite": "citing", "read_source": "citing",
@@ -114,6 +114,7 @@ if TYPE_CHECKING:  # pragma: no cover - what the lazy names are, for type checke
     from .doubles import FORMATS as DOUBLE_FORMATS
     from .jobs import BuildResult, CollectionsResult, build, collections, convert, enrich, load_ruleset, sync, tag
     from .options import (
+        INPUT_FORMAT_HELP,
         INPUT_FORMATS,
         OUTPUT_FORMATS,
         BuildOptions,

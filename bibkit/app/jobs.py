@@ -30,7 +30,7 @@ from ..model import Document, Problem
 from ..normalize import KeyChange, LikelyDuplicate, Merge, normalise
 from ..normalize.pinning import key_record
 from ..record import KeySource
-from ..reporting import entry_summary, plain, problem_summary
+from ..reporting import entry_summary, plain, problem_summary, skipped_summary
 from .documents import key_formula, read_inputs, rekey_entries, render_pieces
 from .options import BuildOptions, EnrichOptions, ReadOptions, TagOptions, WriteOptions, ZoteroTarget
 from .prior import PriorState, load_prior, pin_prior, repin_prior, settle_prior, write_locked
@@ -92,7 +92,12 @@ class BuildResult:
 
     def totals(self) -> dict[str, int]:
         return {"read": self.read, "written": len(self.document), "merged": len(self.merges),
-                "problems": len(self.problems)}
+                "problems": len(self.problems), "skipped_lines": self.skipped_lines}
+
+    @property
+    def skipped_lines(self) -> int:
+        """Lines of pasted inputs that became no paper (headings, navigation, chatter), listed in the report."""
+        return len(self.document.skipped)
 
     def key_counts(self) -> dict[str, int]:
         """How many keys were kept from earlier runs or pinned, given new, renamed (``--rekey``); user edits."""
@@ -157,6 +162,7 @@ class BuildResult:
             "prior": self.prior.as_dict(),
             "entries": self.entry_rows(),
             "problems": [problem_summary(p) for p in self.document.problems],
+            "skipped_lines": skipped_summary(self.document),
         }
         if self.enrichment is not None:
             enrich = self.enrichment.as_dict()

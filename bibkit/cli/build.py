@@ -18,7 +18,15 @@ from ..app import BuildOptions, BuildResult, SyncOptions, ZoteroTarget, build
 from ..config import load_settings
 from ..errors import UsageError
 from ..outcomes import EntryStatus, Severity, Transport
-from .common import add_strict_option, print_summary, progress, quiet_http_warnings, stage_feed, write_report
+from .common import (
+    add_strict_option,
+    print_summary,
+    progress,
+    quiet_http_warnings,
+    skipped_rows,
+    stage_feed,
+    write_report,
+)
 from .enrich import down_summary, report_notices, upgrade_rows
 from .options import (
     add_enrich_options,
@@ -45,7 +53,7 @@ def register(p: argparse.ArgumentParser) -> None:
     add_enrich_options(p)
     p.add_argument("--zotero-collection", metavar="PATH",
                    help="also sync the result into this Zotero collection (e.g. --zotero-collection Reading/MoE)")
-    p.add_argument("--via", choices=tuple(Transport), help="force the Zotero transport (default: detect; "
+    p.add_argument("--via", choices=[t.value for t in Transport], help="force the Zotero transport (default: detect; "
                                                            "e.g. --via connector)")
     add_strict_option(p, "a service was unreachable (4) or entries stayed unresolved/ambiguous (5)")
     p.set_defaults(func=run)
@@ -73,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _summary(args: argparse.Namespace, result: BuildResult) -> None:
-    rows: list[tuple[str, Any]] = [("entries read", result.read)]
+    rows: list[tuple[str, Any]] = [("entries read", result.read), *skipped_rows(result.skipped_lines)]
     notes: list[str] = []
     if result.backup:
         notes.append(f"input backed up to {result.backup}")

@@ -11,10 +11,10 @@ import argparse
 import json
 import sys
 
-from ..app import INPUT_FORMATS, collections
+from ..app import collections
 from ..errors import ExitCode
 from .common import add_report_option, add_strict_option, table, write_report
-from .options import add_key_format_option, add_tag_options, read_options, tag_options
+from .options import add_from_option, add_key_format_option, add_tag_options, read_options, tag_options
 
 
 def register(p: argparse.ArgumentParser) -> None:
@@ -23,8 +23,7 @@ def register(p: argparse.ArgumentParser) -> None:
                      "Example: bibkit collections refs.bib --rules tags.toml --parent Reading")
     p.add_argument("inputs", nargs="+", metavar="INPUT",
                    help="files to read ('-' = stdin), as for 'bibkit tag', e.g. refs.bib")
-    p.add_argument("--from", dest="fmt", choices=INPUT_FORMATS,
-                   help="force the input format instead of detecting it (e.g. --from bib)")
+    add_from_option(p)
     p.add_argument("--parent", metavar="PATH", help="show collection paths under this parent collection "
                                                     "(e.g. --parent Reading)")
     p.add_argument("--tag", dest="only", action="append", metavar="TAG",

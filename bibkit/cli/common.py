@@ -23,8 +23,8 @@ from ..outcomes import Notice, Outage, OutageKind
 from ..reporting import json_default, table
 
 __all__ = ["Bar", "ExamplesFormatter", "accept_global_flags_after_command", "add_report_option", "add_strict_option",
-           "advance", "notice_lines", "print_summary", "progress", "quiet_http_warnings", "run_main", "stage_feed",
-           "table", "write_report"]
+           "advance", "notice_lines", "print_summary", "progress", "quiet_http_warnings", "run_main", "skipped_rows",
+           "stage_feed", "table", "write_report"]
 
 
 class ExamplesFormatter(argparse.HelpFormatter):
@@ -168,6 +168,13 @@ def print_summary(args: argparse.Namespace, title: str, rows: Sequence[tuple[str
         print(f"  - {note}", file=out)
     if len(notes) > 15:
         print(f"  … and {len(notes) - 15} more (see --report)", file=out)
+
+
+def skipped_rows(skipped: int) -> list[tuple[str, Any]]:
+    """The summary row saying how many pasted lines became no paper (none when nothing was skipped)."""
+    if not skipped:
+        return []
+    return [("lines skipped", f"{skipped} (no paper: headings, navigation, notes; see --report)")]
 
 
 def notice_lines(outages: Iterable[Outage], notices: Iterable[str]) -> list[str]:

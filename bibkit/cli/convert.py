@@ -9,7 +9,7 @@ import argparse
 
 from ..app import convert
 from ..errors import ExitCode
-from .common import add_strict_option, print_summary, write_report
+from .common import add_strict_option, print_summary, skipped_rows, write_report
 from .options import add_io_options, key_summary, read_options, write_options
 
 
@@ -33,6 +33,7 @@ def run(args: argparse.Namespace) -> int:
     keys, key_notes = key_summary(result)
     print_summary(args, "bibkit convert", [
         ("entries read", totals["read"]),
+        *skipped_rows(result.skipped_lines),
         ("entries written", totals["written"]),
         ("merged duplicates", totals["merged"]),
         *keys,

@@ -24,6 +24,7 @@ from .common import (
     print_summary,
     progress,
     quiet_http_warnings,
+    skipped_rows,
     stage_feed,
     write_report,
 )
@@ -82,7 +83,7 @@ def _summary(args: argparse.Namespace, run: BuildResult) -> None:
     result = run.enrichment
     assert result is not None
     totals = result.totals
-    rows: list[tuple[str, Any]] = [("entries read", run.read)]
+    rows: list[tuple[str, Any]] = [("entries read", run.read), *skipped_rows(run.skipped_lines)]
     rows.append(("resolved", totals["resolved"]))
     for step, n in totals["by_step"].items():
         rows.append((f"  by {step}", n))

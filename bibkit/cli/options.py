@@ -15,8 +15,8 @@ from ..errors import UsageError
 from .common import add_report_option
 
 __all__ = [
-    "add_enrich_options", "add_io_options", "add_key_format_option", "add_key_options", "add_tag_options",
-    "enrich_options", "key_summary", "parse_only", "read_options", "tag_options", "write_options",
+    "add_enrich_options", "add_from_option", "add_io_options", "add_key_format_option", "add_key_options",
+    "add_tag_options", "enrich_options", "key_summary", "parse_only", "read_options", "tag_options", "write_options",
 ]
 
 
@@ -24,6 +24,14 @@ def add_key_format_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--key-format", metavar="FORMULA",
                         help="citation key formula (default: BIBKIT_CITEKEY_FORMAT, else "
                              "auth.lower + shorttitle(3,3) + year); e.g. --key-format 'auth + year'")
+
+
+def add_from_option(parser: argparse.ArgumentParser) -> None:
+    """``--from FORMAT``: one reader for every input instead of detecting each input's format."""
+    described = "; ".join(f"{name}: {app.INPUT_FORMAT_HELP[name]}" for name in app.INPUT_FORMATS)
+    parser.add_argument("--from", dest="fmt", choices=app.INPUT_FORMATS, metavar="FORMAT",
+                        help=f"force the input format instead of detecting it ({described}); e.g. --from bib, or "
+                             "--from references for a reference list pasted from a paper")
 
 
 def add_io_options(parser: argparse.ArgumentParser) -> None:
@@ -34,8 +42,7 @@ def add_io_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", metavar="OUT", help="output file ('-' or omitted = stdout); written "
                                                               "atomically, an input is backed up before being "
                                                               "overwritten (e.g. -o refs.bib)")
-    parser.add_argument("--from", dest="fmt", choices=app.INPUT_FORMATS,
-                        help="force the input format instead of detecting it (e.g. --from bib)")
+    add_from_option(parser)
     parser.add_argument("--to", choices=app.OUTPUT_FORMATS, default=None,
                         help="convert to this output format (default: entries read from .bib files are written as "
                              "they were — types, fields, macros, comments — and others as BibTeX; e.g. --to biblatex)")

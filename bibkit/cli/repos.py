@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import argparse
 
-from ..app import INPUT_FORMATS, REPO_FORMATS, REPO_SORTS, ReadOptions, ReposOptions, list_repos, render_rows
+from ..app import REPO_FORMATS, REPO_SORTS, ReadOptions, ReposOptions, list_repos, render_rows
 from ..errors import ExitCode
 from ..fileio import atomic_write_text
 from .common import add_report_option, advance, print_summary, progress, write_report
-from .options import add_key_format_option
+from .options import add_from_option, add_key_format_option
 
 
 def register(p: argparse.ArgumentParser) -> None:
@@ -23,8 +23,7 @@ def register(p: argparse.ArgumentParser) -> None:
     p.add_argument("inputs", nargs="+", metavar="INPUT",
                    help="files to read ('-' = stdin): listings, identifier lists, .bib, HF papers JSON, "
                         "e.g. refs.bib")
-    p.add_argument("--from", dest="fmt", choices=INPUT_FORMATS,
-                   help="force the input format instead of detecting it (e.g. --from bib)")
+    add_from_option(p)
     p.add_argument("--format", dest="format", choices=REPO_FORMATS, default="table",
                    help="output format (default: table; e.g. --format csv)")
     p.add_argument("--sort", choices=REPO_SORTS, default="stars",

@@ -44,7 +44,6 @@ Quota and caching (why the choices are what they are):
 from __future__ import annotations
 
 import email.utils
-import json
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
@@ -56,6 +55,7 @@ import requests
 from ..config import Settings
 from ..health import message as outage_message
 from ..http import HttpError, HttpLayer, OfflineMiss, RateLimited, ServicePolicy, ServiceUnavailable
+from ..jsondata import load_json
 from ..model import Entry, Link, RepoInfo
 from ..outcomes import Notice, Outage, OutageKind, Service
 from .base import EnrichContext
@@ -92,8 +92,8 @@ _FROM_SETTINGS: Any = object()
 def _message(response: requests.Response) -> str:
     """GitHub's ``message`` field, else the start of the body."""
     try:
-        data = response.json()
-    except (ValueError, RecursionError):
+        data = load_json(response.content)
+    except ValueError:
         return (response.text or "")[:200].strip()
     if isinstance(data, dict):
         message = data.get("message")
@@ -164,7 +164,7 @@ def _cacheable(response: requests.Response) -> bool:
     if not _is_graphql(response):
         return True
     try:
-        body = response.json()
+        body = load_json(response.content)
     except ValueError:
         return False
     if not isinstance(body, dict) or not isinstance(body.get("data"), dict):
@@ -200,8 +200,8 @@ def github_policy(settings: Settings, ttl: timedelta | float = DEFAULT_TTL) -> S
 def _readable(response: requests.Response) -> str | None:
     """The layer's check of a 2xx: GitHub answers a JSON object; HTML, binary or cut text is GitHub failing."""
     try:
-        data = json.loads(response.content)
-    except (ValueError, RecursionError) as exc:
+        data = load_json(response.content)
+    except ValueError as exc:
         return f"not JSON ({type(exc).__name__})"
     return None if isinstance(data, dict) else "not a JSON object"
 
@@ -478,7 +478,7 @@ class GitHubClient:
         location = response.headers.get("Location") or ""
         if not location:
             try:
-                location = str(response.json().get("url") or "")
+                location = str(load_json(response.content).get("url") or "")
             except (ValueError, AttributeError):
                 location = ""
         if not location:
@@ -542,7 +542,7 @@ class GitHubClient:
         cached = not _from_network(response)
         if status == 200:
             try:
-                data = response.json()
+                data = load_json(response.content)
             except ValueError:
                 data = None
             if not isinstance(data, dict) or "full_name" not in data:
@@ -639,7 +639,7 @@ class GitHubClient:
             log.info("GitHub GraphQL answered HTTP %s; falling back to REST", status)
             return None
         try:
-            body = response.json()
+            body = load_json(response.content)
         except ValueError:
             return None
         return body if isinstance(body, dict) else None

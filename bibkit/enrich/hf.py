@@ -15,7 +15,6 @@ the HTTP layer keeps out of cache keys and logs.
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from urllib.parse import urlsplit
 
 from ..config import Settings
 from ..http import HttpError, HttpLayer, RateLimited, ServicePolicy
+from ..jsondata import load_json
 from ..links import normalize_arxiv_id
 from ..model import PartialDate
 from ..outcomes import OutageKind, Service
@@ -44,7 +44,7 @@ def _cacheable(response: Any) -> bool:
     if response.status_code != 404:
         return True
     try:
-        data = response.json()
+        data = load_json(response.content)
     except ValueError:
         return False
     return isinstance(data, dict) and "not found" in str(data.get("error", "")).lower()
@@ -91,8 +91,8 @@ def _readable(response: Any) -> str | None:
     a 200 ``{"error": …}`` where a list belongs is a failing HF, not "no results".
     """
     try:
-        data = json.loads(response.content)
-    except (ValueError, RecursionError) as exc:
+        data = load_json(response.content)
+    except ValueError as exc:
         return f"not JSON ({type(exc).__name__})"
     path = urlsplit(response.url or "").path.rstrip("/")
     listed = isinstance(data, list) or (isinstance(data, dict)
@@ -267,8 +267,8 @@ def _json(response: Any) -> Any:
     if parsed is not _MISSING:
         return parsed
     try:
-        return json.loads(response.content)
-    except (ValueError, RecursionError) as exc:
+        return load_json(response.content)
+    except ValueError as exc:
         raise HttpError(SERVICE, f"answer is not JSON ({exc})", status=response.status_code, url=response.url) from exc
 
 

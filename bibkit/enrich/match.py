@@ -43,9 +43,12 @@ Rules (all thresholds are the named constants below):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Callable, Iterable, NamedTuple, Sequence
+
+from rapidfuzz import fuzz
 
 from ..model import Entry, Person
 from ..names import parse_plain_name
@@ -72,12 +75,13 @@ from ..normalize.identity import (
     title_form_similarity,
     title_similarity,
 )
+from ..normalize.text import fold_ascii
 
 __all__ = [
     "ACCEPT", "ABSTRACT_SAME", "ABSTRACT_CONTRADICTS", "AUTHORS_CONTRADICT", "TITLE_MATCH", "TITLE_ALONE",
     "MARGIN", "AMBIGUOUS", "MIN_ABSTRACT_WORDS", "MIN_TITLE_WORDS",
     "Evidence", "Verdict", "Pick", "verify", "pick", "title_similarity", "abstract_similarity", "author_overlap",
-    "extra_title_words", "versions_agree",
+    "extra_title_words", "versions_agree", "verify_reference", "title_in_reference", "CONTAINED", "REFERENCE_KIND",
 ]
 
 #: combined confidence needed to write an id.  Chosen so that the title alone
@@ -93,6 +97,11 @@ AMBIGUOUS = 0.60
 # ABSTRACT_SAME, ABSTRACT_CONTRADICTS, AUTHORS_CONTRADICT, TITLE_MATCH, MIN_TITLE_WORDS, MIN_ABSTRACT_WORDS and
 # MIN_CONTAINED_WORDS are the identity module's (bibkit.normalize.identity): one set of thresholds for every
 # stage that decides whether two records are one paper.
+#: how alike a candidate's title and the words of a reference string that hold it must be (spelling,
+#: hyphenation and punctuation ignored) for the reference to contain the title
+CONTAINED = 0.92
+#: ``entry.meta["listing_kind"]`` of entries whose evidence is a reference string
+REFERENCE_KIND = "reference"
 
 # the text helpers below are the identity module's too; the private names stay for callers of this module
 _STOP = STOPWORDS
@@ -115,16 +124,29 @@ class Evidence:
     abstract: str | None = None
     authors: tuple[str, ...] = ()
     year: int | None = None
+    #: the whole reference string, for entries read from a reference list (or a cited note):
+    #: candidates are then verified by containment (:func:`verify_reference`)
+    reference: str | None = None
+    #: the year is what a pasted page said about the paper (a hint to check, see :func:`verify`)
+    year_from_page: bool = False
+    #: other years a candidate is known by: its latest version's, its journal reference's (a reference
+    #: cites the venue's year, often a year or two after the first arXiv version)
+    later_years: tuple[int, ...] = ()
 
     @classmethod
     def from_entry(cls, entry: Entry) -> "Evidence":
-        return cls(entry.title, entry.abstract, tuple(_family(p) for p in entry.authors), entry.year)
+        reference = entry.meta.get("reference") if entry.meta.get("listing_kind") == REFERENCE_KIND else None
+        date = entry.provenance.get("date")
+        return cls(entry.title, entry.abstract, tuple(_family(p) for p in entry.authors if not _is_others(p)),
+                   entry.year, reference if isinstance(reference, str) and reference.strip() else None,
+                   date is not None and date.source == "listing")
 
     @classmethod
     def from_names(cls, title: str | None, abstract: str | None, names: Iterable[str],
-                   year: int | None = None) -> "Evidence":
+                   year: int | None = None, later_years: Iterable[int] = ()) -> "Evidence":
         """From natural-order author names ("Damai Dai", "DeepSeek-AI"), as arXiv and HF give them."""
-        return cls(title, abstract, tuple(_family(parse_plain_name(n)) for n in names if n and n.strip()), year)
+        return cls(title, abstract, tuple(_family(parse_plain_name(n)) for n in names if n and n.strip()), year,
+                   later_years=tuple(later_years))
 
     # The forms the signals compare, derived once per Evidence: a record is judged against every result of
     # its batch and a result against every record, so re-deriving them per comparison was most of the cost.
@@ -168,7 +190,12 @@ class Verdict:
 
 
 def verify(record: Evidence, candidate: Evidence) -> Verdict:
-    """Judge one candidate against a record (see the module docstring for the rules)."""
+    """Judge one candidate against a record (see the module docstring for the rules).
+
+    A record read from a reference string is judged by containment instead (:func:`verify_reference`).
+    """
+    if record.reference:
+        return verify_reference(record, candidate)
     t, conflict = title_form_similarity(record.title_form, candidate.title_form)
     a = abstract_words_similarity(record.abstract_words, candidate.abstract_words)
     u = author_overlap(record.authors, candidate.authors)
@@ -191,6 +218,11 @@ def verify(record: Evidence, candidate: Evidence) -> Verdict:
     # an author mismatch lowers confidence even where it does not veto
     if u is not None and u < 0.5:
         score *= 0.8 + 0.4 * u
+    # a year the pasted page gave (a listing's, a reading list's) is a hint: two years off costs
+    # confidence, so that a same-titled paper by the same authors from the page's year wins
+    gap = abs(record.year - candidate.year) if record.year is not None and candidate.year is not None else None
+    if record.year_from_page and gap is not None and gap == 2 and a is None:
+        score *= 0.93
 
     veto = None
     if conflict and not (a is not None and a >= ABSTRACT_SAME):
@@ -203,8 +235,8 @@ def verify(record: Evidence, candidate: Evidence) -> Verdict:
         veto = "title not close enough and no abstract to compare"
     elif a is None and (extra := extra_form_words(record.title_form, candidate.title_form)):
         veto = f"no abstract to compare and the titles differ by {', '.join(repr(w) for w in extra[:3])}"
-    elif a is None and u is None and not year_ok:
-        veto = "published years too far apart for a match on the title alone"
+    elif a is None and (u is None or record.year_from_page) and not year_ok:
+        veto = "published years too far apart for a match without an abstract"
     elif a is None and u is None and record.title_content_words < MIN_TITLE_WORDS:
         veto = "title too short to identify a paper on its own"
     if veto:
@@ -259,3 +291,124 @@ def pick(judged: Sequence[tuple[Any, Verdict]], key: Callable[[Any], Any] = lamb
     if len(accepted) > 1 and accepted[0][1].score - accepted[1][1].score < MARGIN:
         return Pick(None, f"{len(accepted)} candidates pass verification and none stands out", tie=True)
     return Pick(accepted[0][0], accepted[0][1].reason)
+
+
+# --------------------------------------------------------------------------- reference strings
+
+_REF_WORD = re.compile(r"[^\W_]+")
+#: what may stand right before a title in a reference (the end of the author list or the year, a quote)
+_TITLE_OPENS = set('.,;"“”\'‘’()[]{}*_')
+#: what may stand right after it (the end of the field); a colon or a dash would continue the title
+_TITLE_CLOSES = set('.,;"“”\'’()[]{}*_')
+_AFTER_QUESTION = re.compile(r"\s*(?:$|[\"'”’(\[,.;:]|(?:In|in|arXiv|Proc|Proceedings|Journal|Advances|Trans|"
+                             r"Transactions|Findings|CoRR|IEEE|ACM|Preprint|Nature|Science|Technical|(?:19|20)\d\d)\b|[A-Z]{2,})")
+_LNCS_COLON = re.compile(r"(?:\b[^\W\d_]\.|et al\.|\(eds?\.\))\s*$")
+
+
+def _is_others(p: Person) -> bool:
+    return p.literal == "others" and not p.family
+
+
+def _ref_tokens(text: str) -> list[tuple[str, int, int]]:
+    """The words of a text, accents folded and lower-cased, with their offsets."""
+    out = []
+    for m in _REF_WORD.finditer(text):
+        word = fold_ascii(m.group(0)).casefold() if not m.group(0).isascii() else m.group(0).casefold()
+        if word:
+            out.append((word, m.start(), m.end()))
+    return out
+
+
+def title_in_reference(title: str | None, reference: str | None) -> tuple[float, str | None]:
+    """``(similarity, refusal)`` of the best place where ``title`` occurs inside ``reference``.
+
+    The title's words must appear in a row (case, accents, punctuation, hyphenation and spacing
+    ignored; similarity at least :data:`CONTAINED`), as a whole field: what stands before them
+    opens a field (a full stop, a quote, a bracket, the author list's colon in Springer style),
+    what follows closes one — a colon or a dash would mean the reference's title goes on (a
+    subtitle), so the candidate names only part of it.  Number-bearing words must agree exactly
+    ("Qwen2" is not "Qwen2.5").  ``refusal`` says why a close occurrence was refused.
+    """
+    if not title or not reference:
+        return 0.0, "nothing to compare"
+    cand = [w for w, _s, _e in _ref_tokens(_render_math(title))]
+    ref = _ref_tokens(reference)
+    if not cand or not ref:
+        return 0.0, "nothing to compare"
+    joined = "".join(cand)
+    k = len(cand)
+    best = (0.0, 0, 0)
+    first = cand[0][:3]
+    for i in range(len(ref)):
+        # a window must start near the title's first word (it may be split: "lan guage")
+        if not (ref[i][0][:3] == first or (i + 1 < len(ref) and ref[i][0] + ref[i + 1][0] == cand[0])
+                or fuzz.ratio(ref[i][0], cand[0]) >= 80):
+            continue
+        for size in range(max(1, k - 2), k + 3):
+            if i + size > len(ref):
+                break
+            window = "".join(w for w, _s, _e in ref[i:i + size])
+            score = fuzz.ratio(window, joined) / 100.0
+            if score > best[0]:
+                best = (score, i, size)
+    score, i, size = best
+    if score < CONTAINED:
+        return score, "the title does not appear in the reference"
+    start, end = ref[i][1], ref[i + size - 1][2]
+    words = reference[start:end]
+    _t, conflict = title_similarity(words, title)
+    if conflict:
+        return score, "the reference's title differs in a number or version"
+    before = reference[:start].rstrip()
+    after = reference[end:].lstrip()
+    if before:
+        opener = before[-1]
+        if opener == ":" and not _LNCS_COLON.search(before[:-1]):
+            return score, "only part of the reference's title (after a colon) matches"
+        if opener not in _TITLE_OPENS and opener != ":" and not before[-1].isdigit():
+            return score, "the reference's title goes on before the candidate's"
+    if after:
+        closer = after[0]
+        if closer in "?!":
+            if not _AFTER_QUESTION.match(after[1:]):
+                return score, "the reference's title goes on after the candidate's"
+        elif closer not in _TITLE_CLOSES:
+            return score, "the reference's title goes on after the candidate's"
+    return score, None
+
+
+def verify_reference(record: Evidence, candidate: Evidence) -> Verdict:
+    """Judge a candidate for a record read from a reference string: accepted only when the candidate's
+    title appears inside the string (:func:`title_in_reference`) and, where the string names them, its
+    first author and its year (±1) agree.  Never on a partial overlap of titles."""
+    score, refusal = title_in_reference(candidate.title, record.reference)
+    scores = {"title": score}
+    if refusal is not None:
+        # a title the reference does not hold ranks below one it holds but refused on author or year
+        return Verdict(False, min(score, ACCEPT - 0.01) * (0.9 if score >= CONTAINED else 0.75), scores,
+                       refusal, "reference")
+    author_ok: float = 0.5
+    if record.authors and candidate.authors:
+        mine = record.authors[0]
+        theirs = [a for a in candidate.authors[:3] if a]
+        tokens = {w for w, _s, _e in _ref_tokens(record.reference or "")}
+        agree = mine in theirs or (bool(theirs) and theirs[0] in tokens) \
+            or any(mine and (mine in t or t in mine) and min(len(mine), len(t)) >= 3 for t in theirs)
+        scores["authors"] = 1.0 if agree else 0.0
+        if not agree:
+            return Verdict(False, min(score * 0.7, ACCEPT - 0.01), scores,
+                           "the reference's first author is not the candidate's", "reference")
+        author_ok = 1.0
+    year_ok: float = 0.5
+    if record.year is not None and candidate.year is not None:
+        near = any(abs(record.year - y) <= 1 for y in (candidate.year, *candidate.later_years))
+        scores["year"] = 1.0 if near else 0.0
+        if not near:
+            known = ", ".join(str(y) for y in sorted({candidate.year, *candidate.later_years}))
+            why = f"the reference's year ({record.year}) is not the candidate's ({known})"
+            return Verdict(False, min(score * 0.7, ACCEPT - 0.01), scores, why, "reference")
+        year_ok = 1.0
+    final = score * (0.92 + 0.04 * author_ok + 0.04 * year_ok)
+    if final >= ACCEPT:
+        return Verdict(True, final, scores, "accepted: the reference contains the title", "reference")
+    return Verdict(False, final, scores, f"reference evidence too weak ({final:.2f} < {ACCEPT})", "reference")

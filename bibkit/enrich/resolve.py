@@ -41,6 +41,7 @@ records are reported, the batch is not bisected.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Sequence, TypeVar
 
@@ -64,8 +65,10 @@ from .match import (
     Evidence,
     Verdict,
     abstract_similarity,
+    author_overlap,
     extra_title_words,
     pick,
+    title_in_reference,
     title_similarity,
     verify,
     versions_agree,
@@ -141,6 +144,17 @@ class _Work:
 
 class _Stop(Exception):
     """A service went away mid-step; the step ends, the run goes on."""
+
+
+_JOURNAL_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _later_years(rec: ArxivRecord) -> list[int]:
+    """The years an arXiv paper is known by besides its first version's: the returned version's, and
+    the year its journal reference names ("Findings of NAACL 2025")."""
+    years = [rec.updated.year] if rec.updated else []
+    years += [int(m.group(0)) for m in _JOURNAL_YEAR.finditer(rec.journal_ref or "")]
+    return years
 
 
 class ArxivResolver:
@@ -275,14 +289,16 @@ class ArxivResolver:
         ``dated=False``: without the year (two descriptions of one id are compared regardless of it)."""
         if rec is not None:
             year = rec.published.year if rec.published and dated else None
-            key: tuple[Any, ...] = ("arxiv", rec.arxiv_id, rec.title, rec.summary, tuple(rec.author_names), year)
+            later = tuple(_later_years(rec)) if dated else ()
+            key: tuple[Any, ...] = ("arxiv", rec.arxiv_id, rec.title, rec.summary, tuple(rec.author_names), year,
+                                    later)
         else:
             assert hf is not None
             year = hf.published_at.year if hf.published_at and dated else None
-            key = ("hf", hf.id, hf.title, hf.summary, tuple(hf.authors), year)
+            key = ("hf", hf.id, hf.title, hf.summary, tuple(hf.authors), year, ())
         evidence = self._evidence.get(key)
         if evidence is None:
-            evidence = self._evidence[key] = Evidence.from_names(key[2], key[3], key[4], year)
+            evidence = self._evidence[key] = Evidence.from_names(key[2], key[3], key[4], year, key[6])
         return evidence
 
     def _judge(self, work: _Work, rec: ArxivRecord | None, hf: HfPaper | None, source: str) -> _Judged:
@@ -315,8 +331,11 @@ class ArxivResolver:
             work.ambiguous = work.ambiguous or tie
             work.reason = reason
             return False
-        if winner.verdict.path == "title" and not final:
-            return False  # a title alone: wait until arXiv's title search could show a twin
+        if not final and (winner.verdict.path == "title"
+                          or (winner.verdict.path == "title+authors" and winner.candidate.source == STEP_HF)):
+            # a title alone (or a title and authors that only HF's search turned up): wait until
+            # arXiv's title search could show a twin — same title, same authors, another paper
+            return False
         work.done, work.step = True, winner.candidate.source or step
         work.record, work.hf, work.confidence = winner.record, winner.hf, winner.verdict.score
         work.reason, work.ambiguous = None, False
@@ -469,11 +488,17 @@ class ArxivResolver:
 
     @staticmethod
     def _contradicts(work: _Work, rec: ArxivRecord) -> bool:
-        """A user's id that names a clearly different paper (titles and abstracts both disagree)."""
+        """A user's id that names a clearly different paper (titles and abstracts both disagree, and
+        the record's authors, when it has some, are not the paper's: a renamed paper keeps them)."""
         if not work.entry.title:
             return False
+        if work.evidence.reference and title_in_reference(rec.title, work.evidence.reference)[1] is None:
+            return False  # the reference string holds the title of the id's paper
         t, _conflict = title_similarity(work.entry.title, rec.title)
         if t >= 0.6:
+            return False
+        shared = author_overlap(work.evidence.authors, Evidence.from_names(None, None, rec.author_names).authors)
+        if shared is not None and shared >= 0.5 and len(work.evidence.authors) >= 2:
             return False
         a = abstract_similarity(work.entry.abstract, rec.summary)
         return a is None or a < ABSTRACT_CONTRADICTS

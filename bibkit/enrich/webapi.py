@@ -23,7 +23,6 @@ The HTTP itself (session, cache, pacing, retries, ``Retry-After``) is
 from __future__ import annotations
 
 import html
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any, Generic, Iterable, TypeVar
@@ -31,6 +30,7 @@ from typing import Any, Generic, Iterable, TypeVar
 import requests
 
 from ..http import HttpError, ServiceClient
+from ..jsondata import load_json
 from ..outcomes import Outage, OutageKind, Service
 
 __all__ = [
@@ -96,7 +96,7 @@ def outage_for_status(service: str, response: requests.Response) -> Outage | Non
 def _said(response: requests.Response) -> str:
     """The short human message of an error body (``error``, ``message``), never HTML."""
     try:
-        data = json.loads(response.content.decode("utf-8", "replace"))
+        data = load_json(response.content.decode("utf-8", "replace"))
     except ValueError:
         return ""
     message: Any = None
@@ -111,8 +111,8 @@ def _read_json(body: bytes) -> tuple[Any, str | None]:
     """The JSON of a body (UTF-8 bytes), or why it is not data: not JSON (an HTML page, garbage), or a JSON
     object that is only ``{"error": …}`` (Semantic Scholar sends those with 200)."""
     try:
-        data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
+        data = load_json(body.decode("utf-8"))
+    except ValueError:  # (UnicodeDecodeError is one; nesting too deep to parse too)
         return None, "an HTML page instead of JSON" if body.lstrip()[:1] == b"<" else "not JSON"
     if isinstance(data, dict) and set(data) <= {"error", "message", "code", "status"} and (
             data.get("error") or (data.get("message") and not isinstance(data.get("message"), dict))):

@@ -31,7 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
-from ..model import Entry
+from ..model import REFERENCE_FIELDS, Entry
 from ..record import Decision, KeyRecord, KeySource
 from .citekeys import KeyChange, assign_keys
 from .identity import Fingerprint, IdentityIndex, Judgement, judge
@@ -43,7 +43,6 @@ __all__ = [
 
 #: fields through which one entry points at another by key (BibTeX ``crossref``; biblatex's others): they follow
 #: a key that is renamed, and their targets are never merged away (:mod:`.dedupe`)
-REFERENCE_FIELDS = ("crossref", "xref", "xdata", "related", "entryset")
 #: how strongly a kind of evidence ties an entry to a prior record (lower is stronger; "input": the same input
 #: record as before)
 _EVIDENCE_RANK = {"input": -1, "arxiv": 0, "doi": 0, "title+author": 1, "title+abstract": 1, "abstract": 2,

@@ -6,15 +6,23 @@ hint (a ``.txt`` holding BibTeX is BibTeX; a ``.bib`` holding a pasted page
 is still a listing):
 
 ``bib``      existing ``.bib`` files (:mod:`bibkit.sources.bibfile`)
-``listing``  pasted paper listings, e.g. the Hugging Face papers page (:mod:`.listing`)
+``listing``  pasted text: pages, reading lists, reference lists, notes — each block of it
+             read by the reader that fits it (:mod:`.pages`)
 ``ids``      lists of arXiv ids/URLs, DOIs, HF paper URLs (:mod:`.identifiers`)
 ``hf-json``  Hugging Face papers API JSON (:mod:`.hfjson`)
+
+``--from`` also names the page readers, to read a whole paste with one of them
+(:data:`PAGE_FORMATS`: ``titles``, ``hf-page``, ``arxiv-page``, ``markdown``,
+``references``, ``notes``).
 
 Each reader module offers ``read(text, origin, *, strict=False) -> Document``;
 :func:`read_text` and :func:`read_path` add detection and decoding.  Reading
 never raises for one bad record (problems are data); it raises
 :class:`~bibkit.errors.InputError` for an input that cannot be read at all,
-and, with ``strict``, for the first malformed record.
+and, with ``strict``, for the first malformed record.  An input that is no
+list of papers at all — a binary, an image, a configuration file, source code,
+text in which no paper can be found, a ``.bib`` with no entries — is refused
+when its format was detected (:data:`NOT_A_LIST`), before anything is written.
 """
 
 from __future__ import annotations
@@ -26,11 +34,33 @@ from typing import Callable
 
 from ..errors import InputError
 from ..model import Document, Problem, SourceLocation
+from ..record import PageReader
 
-__all__ = ["FORMATS", "detect", "read_text", "read_path", "decode_bytes", "reader_for"]
+__all__ = ["FORMATS", "PAGE_FORMATS", "ALL_FORMATS", "FORMAT_HELP", "detect", "read_text", "read_path", "decode_bytes",
+           "reader_for", "NOT_A_LIST"]
 
-#: the names ``--from`` accepts, in the order ``detect`` considers them
+#: the formats ``detect`` tells apart, in the order it considers them
 FORMATS: tuple[str, ...] = ("bib", "listing", "ids", "hf-json")
+#: the readers of pasted text, which ``--from`` can force on a whole input
+PAGE_FORMATS: tuple[str, ...] = tuple(reader.value for reader in PageReader)
+#: every name ``--from`` accepts
+ALL_FORMATS: tuple[str, ...] = FORMATS + PAGE_FORMATS
+#: what each name of :data:`ALL_FORMATS` reads, in a few words (the command lines' help)
+FORMAT_HELP: dict[str, str] = {
+    "bib": "a .bib file",
+    "listing": "any pasted text, each block read by the reader that fits it",
+    "ids": "arXiv ids or URLs, DOIs, Hugging Face paper URLs, one or more a line",
+    "hf-json": "the Hugging Face papers API's JSON",
+    "titles": "titles, maybe with authors and abstracts (Hugging Face trending or daily, plain title lists)",
+    "hf-page": "a Hugging Face collection or paper page",
+    "arxiv-page": "an arXiv listing, search results or abstract page",
+    "markdown": "a reading list (Markdown bullets or tables, or their rendered copy)",
+    "references": "a reference list copied from a paper (IEEE, APA, ACL, ACM, natbib…)",
+    "scholar-page": "a Google Scholar results page",
+    "notes": "notes with links to papers, arXiv:ID mentions, DOIs, cited titles",
+}
+#: the message of a refused input (``{reason}`` says what it looks like)
+NOT_A_LIST = "this doesn't look like a list of papers ({reason}); use --from FORMAT to force a reader"
 
 Reader = Callable[..., Document]
 
@@ -83,6 +113,10 @@ def detect(text: str, filename: str | None = None) -> str:
         return "ids"
     if ext == ".bib" and "@" in body:
         return "bib"  # a .bib whose entries are too broken to recognise: let the .bib reader report them
+    from .sniff import is_comment_only_bib
+
+    if ext == ".bib" and is_comment_only_bib(body):
+        return "bib"  # "% TODO: add references here": a bibliography with no entries yet, read (and kept) as one
     return "listing"
 
 
@@ -92,10 +126,12 @@ def reader_for(fmt: str) -> Reader:
         from .bibfile import read as read_bib  # imported lazily: the .bib reader pulls in bibtexparser
 
         return read_bib
-    if fmt == "listing":
-        from .listing import read as read_listing
+    if fmt == "listing" or fmt in PAGE_FORMATS:
+        from functools import partial
 
-        return read_listing
+        from .pages import read as read_pasted
+
+        return read_pasted if fmt == "listing" else partial(read_pasted, only=fmt)
     if fmt == "ids":
         from .identifiers import read as read_ids
 
@@ -104,28 +140,76 @@ def reader_for(fmt: str) -> Reader:
         from .hfjson import read as read_hf
 
         return read_hf
-    raise InputError(f"unknown input format {fmt!r} (expected one of: {', '.join(FORMATS)})")
+    raise InputError(f"unknown input format {fmt!r} (expected one of: {', '.join(ALL_FORMATS)})")
 
 
 def read_text(text: str, origin: str = "<stdin>", fmt: str | None = None, *, strict: bool = False) -> Document:
-    """Read already-decoded text; ``fmt=None`` detects the format (``origin``'s extension is a hint)."""
+    """Read already-decoded text; ``fmt=None`` detects the format (``origin``'s extension is a hint).
+
+    NUL characters are removed (and said so): no reader and no output wants them.  A
+    detected input that is no list of papers is an :class:`InputError` (:data:`NOT_A_LIST`).
+    """
     if text.startswith("\ufeff"):
         text = text[1:]
+    problems: list[Problem] = []
+    if "\x00" in text:
+        count = text.count("\x00")
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        text = text.replace("\x00", "")
+        problems.append(Problem("nul-bytes", f"{count} NUL character(s) removed (the first on line {line})",
+                                "warning", SourceLocation(origin, line)))
     chosen = fmt or detect(text, origin)
+    if fmt is None and chosen == "listing":
+        from .sniff import text_kind
+
+        kind = text_kind(text)
+        if kind:
+            raise InputError(NOT_A_LIST.format(reason=kind), SourceLocation(origin))
     doc = reader_for(chosen)(text, origin, strict=strict)
-    doc.metadata.setdefault("format", chosen)
+    if fmt is None and chosen == "listing" and text.strip() and not _papers_found(doc, origin):
+        raise InputError(NOT_A_LIST.format(reason=_nothing_found(text, origin)), SourceLocation(origin))
+    doc.problems[:0] = problems
+    doc.metadata["format"] = chosen if chosen in PAGE_FORMATS else doc.metadata.get("format", chosen)
     doc.metadata.setdefault("source", origin)
     if fmt is None:
         doc.metadata.setdefault("format_detected", True)
     return doc
 
 
+def _papers_found(doc: Document, origin: str) -> bool:
+    """Whether reading pasted text found papers.  A ``.bib`` file's text needs more than bare title
+    lines (an abstract, authors, an identifier, a reference, a list item): a bibliography that has
+    no entries is not made of its comments."""
+    if os.path.splitext(origin)[1].lower() != ".bib":
+        return len(doc) > 0
+    return any((e.abstract and len(e.abstract) >= 150) or e.authors or e.ids.arxiv or e.ids.doi or e.ids.others
+               or (e.record.read_by is not None and e.record.read_by.reader is not PageReader.TITLES)
+               for e in doc.entries)
+
+
+def _nothing_found(text: str, origin: str) -> str:
+    lines = sum(1 for ln in text.splitlines() if ln.strip())
+    if os.path.splitext(origin)[1].lower() == ".bib":
+        return "a .bib file with no entries"
+    return (f"no paper title, reference, link or identifier in its {lines} line{'s' if lines != 1 else ''}"
+            if lines else "it is empty")
+
+
 def decode_bytes(data: bytes, origin: str) -> tuple[str, list[Problem]]:
-    """Decode an input file: UTF-8 (BOM tolerated), UTF-16 with a BOM, else Windows-1252 with a
-    problem saying so — a Latin-1 era ``.bib`` must still be read, never crash the run."""
+    """Decode an input file: UTF-8 (BOM tolerated), UTF-16 with a BOM or without one (every
+    other byte zero), else Windows-1252 with a problem saying so — a Latin-1 era ``.bib``
+    must still be read, never crash the run."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16"), []
+        except UnicodeDecodeError:
+            pass
+    from .sniff import utf16_without_bom
+
+    utf16 = utf16_without_bom(data)
+    if utf16:
+        try:
+            return data[: len(data) // 2 * 2].decode(utf16), []
         except UnicodeDecodeError:
             pass
     try:
@@ -164,6 +248,12 @@ def read_path(path: str, fmt: str | None = None, *, strict: bool = False) -> Doc
             raise InputError("permission denied", SourceLocation(path)) from None
         except OSError as exc:
             raise InputError(f"cannot read it: {exc.strerror or exc}", SourceLocation(path)) from None
+    if fmt is None:
+        from .sniff import binary_kind
+
+        kind = binary_kind(data)
+        if kind:
+            raise InputError(NOT_A_LIST.format(reason=kind), SourceLocation(origin))
     text, problems = decode_bytes(data, origin)
     del data  # the file's bytes are not needed once decoded: a big file is not kept twice while it is read
     if problems and strict:

@@ -24,6 +24,7 @@ import re
 from typing import Any
 
 from ..errors import InputError
+from ..jsondata import JsonTooDeep, load_json
 from ..links import canonical_link, extract_links, normalize_arxiv_id
 from ..model import Document, Entry, LinkKind, PartialDate, Person, Problem, Provenance, SourceLocation
 from ..names import parse_plain_name
@@ -87,14 +88,20 @@ def parse_json(text: str) -> tuple[list[tuple[Any, int]], str]:
     """
     body = text.lstrip("\ufeff")
     try:
-        data = json.loads(body)
+        data = load_json(body)
     except json.JSONDecodeError as exc:
         if "Extra data" not in str(exc):
             raise ValueError(f"not valid JSON: {exc}") from exc
         return _parse_jsonl(body), "jsonl"
 
+    counted = [0, 1]  # offsets arrive in increasing order: count newlines since the last one only
+
     def line_of(offset: int) -> int:
-        return body.count("\n", 0, offset) + 1
+        if offset < counted[0]:
+            return body.count("\n", 0, offset) + 1
+        counted[1] += body.count("\n", counted[0], offset)
+        counted[0] = offset
+        return counted[1]
 
     def located(elements: list[Any], envelope_key: str | None) -> list[tuple[Any, int]]:
         # the scan yields one offset per object element, in order; other elements have no brace
@@ -118,9 +125,11 @@ def _parse_jsonl(body: str) -> list[tuple[Any, int]]:
         if not line.strip():
             continue
         try:
-            out.append((json.loads(line), idx + 1))
+            out.append((load_json(line), idx + 1))
         except json.JSONDecodeError as exc:
             raise ValueError(f"line {idx + 1}: not valid JSON: {exc}") from exc
+        except JsonTooDeep as exc:
+            raise ValueError(f"line {idx + 1}: {exc}") from None
     return out
 
 

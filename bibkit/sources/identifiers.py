@@ -5,9 +5,15 @@ browser bar, a chat, a notes file.  People decorate such lists (bullets,
 numbering, ``# comments``, several ids on a line separated by commas), so the
 reader strips decoration, recognises each token and turns every identifier
 into one entry carrying only its identifiers; enrichment fills in the rest.
-Duplicates stay separate here (merging is a later stage that reports it), and
-a token that is no identifier is a problem naming its line — an error with
-``strict``.
+Duplicates stay separate here (merging is a later stage that reports it).
+What is no identifier is told apart as the other readers of pasted text do: a
+comment, or a line of chatter (a heading, a note to self, a separator) is a
+skipped line with its reason (``Document.skipped``: the summary counts them,
+``--report`` lists them); words written beside identifiers on their line
+("2401.04088  <- start here") are that line's note; but a token that looks
+like a broken identifier ("2401.0408", "arXiv:2401.04o88"), or a line that is
+neither (a title, which the list cannot resolve), is a problem naming its
+line — an error with ``strict``: a paper may be missing.
 """
 
 from __future__ import annotations
@@ -18,8 +24,10 @@ from urllib.parse import quote
 
 from ..errors import InputError
 from ..links import canonical_link, normalize_arxiv_id, normalize_doi, strip_trailing_punctuation
-from ..model import Document, Entry, LinkKind, Problem, Provenance, SourceLocation
-from .listing import split_lines
+from ..model import Document, Entry, LinkKind, Problem, Provenance, SkippedLine, SourceLocation
+from .chatter import chatter_reason
+from .lines import split_lines, structural
+from .pastetext import shorten
 
 __all__ = ["read", "parse_identifier", "looks_like_ids", "Identifier"]
 
@@ -94,6 +102,10 @@ def _entry(ident: Identifier, raw: str, location: SourceLocation) -> Entry:
     return entry
 
 
+#: what an attempt at an identifier has (a token with one of these that is no identifier is a broken one)
+_ID_LIKE = re.compile(r"\d{4}\.\d{3}|\b10\.\d{3}|\d{7}|arxiv|doi|/abs/|/pdf/|huggingface|hf\.co", re.IGNORECASE)
+
+
 def read(text: str, origin: str, *, strict: bool = False) -> Document:
     """Read an identifier list into a :class:`Document` with one entry per identifier, in order."""
     doc = Document(metadata={"format": "ids", "source": origin})
@@ -102,7 +114,10 @@ def read(text: str, origin: str, *, strict: bool = False) -> Document:
         line = _COMMENT.sub("", raw_line.replace("\u00a0", " ")).strip()
         line = _BULLET.sub("", line).strip()
         if not line:
+            if raw_line.strip():
+                doc.skipped.append(SkippedLine(location, shorten(structural(raw_line)), "a comment"))
             continue
+        made = len(doc.blocks)
         unknown: list[str] = []
         for tok in _tokens(line):
             ident = parse_identifier(tok)
@@ -110,12 +125,20 @@ def read(text: str, origin: str, *, strict: bool = False) -> Document:
                 doc.blocks.append(_entry(ident, strip_trailing_punctuation(tok), location))
             elif not _LABEL.match(tok) and strip_trailing_punctuation(tok):
                 unknown.append(tok)
-        if unknown:
-            what = " ".join(unknown)
-            message = f"not an arXiv id, DOI or Hugging Face paper URL: {what!r}"
-            if strict:
-                raise InputError(message, location)
-            doc.problems.append(Problem("unrecognised-identifier", message, "warning", location))
+        made = len(doc.blocks) - made
+        broken = any(_ID_LIKE.search(tok) for tok in unknown)
+        if not unknown or (made and not broken):
+            if not made:
+                doc.skipped.append(SkippedLine(location, shorten(structural(line)), "a label without an identifier"))
+            continue  # (words beside identifiers are the line's note: "2401.04088  <- start here")
+        reason = None if made or broken else chatter_reason(structural(line))
+        if reason is not None:
+            doc.skipped.append(SkippedLine(location, shorten(structural(line)), reason))
+            continue
+        message = f"not an arXiv id, DOI or Hugging Face paper URL: {' '.join(unknown)!r}"
+        if strict:
+            raise InputError(message, location)
+        doc.problems.append(Problem("unrecognised-identifier", message, "warning", location))
     if not len(doc):
         doc.problems.append(Problem("ids-empty", "no identifiers found", "warning", SourceLocation(origin)))
     return doc

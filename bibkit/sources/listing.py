@@ -43,43 +43,30 @@ import math
 import re
 from dataclasses import dataclass
 
+from ..bibnames import OTHERS, is_others
 from ..errors import InputError
 from ..links import canonical_link, extract_links, normalize_arxiv_id
-from ..model import MONTH_NUMBERS, Document, Entry, LinkKind, PartialDate, Person, Problem, Provenance, SourceLocation
-from ..bibnames import OTHERS, is_others
+from ..model import (
+    MONTH_NUMBERS,
+    Document,
+    Entry,
+    LinkKind,
+    PartialDate,
+    Person,
+    Problem,
+    Provenance,
+    SkippedLine,
+    SourceLocation,
+)
 from ..names import parse_name_list, parse_plain_name
+from .chatter import Chatter, chatter_reason
+from .lines import _trim, split_lines, structural  # split_lines and structural are re-exported
+from .paperids import classify_url
+from .pastetext import stands_alone_as_title, title_likeness
 
-__all__ = ["read", "structural", "split_lines", "unquote_lines", "strip_list_marker"]
+__all__ = ["read", "read_lines", "structural", "split_lines", "unquote_lines", "strip_list_marker"]
 
 SOURCE = "listing"
-
-# --------------------------------------------------------------------------- lines
-
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e]")
-_SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-
-
-def split_lines(text: str) -> list[str]:
-    """Lines of ``text`` for CRLF, LF and lone-CR line ends alike (a BOM at the start is dropped)."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return _LINE_BREAK.split(text)
-
-
-def _trim(line: str) -> str:
-    """A line as output text: white space and invisible characters removed at both ends only."""
-    return _EDGE_INVISIBLE.sub("", line)
-
-
-_EDGE_INVISIBLE = re.compile(r"^[\s\u200b\u200c\u200d\u2060\ufeff]+|[\s\u200b\u200c\u200d\u2060\ufeff]+$")
-
-
-def structural(line: str) -> str:
-    """The form of a line used to recognise structure (never for output): invisible
-    characters removed, every kind of space (NBSP, tab, thin space) one blank, trimmed."""
-    return _SPACES.sub(" ", _ZERO_WIDTH.sub("", line)).strip()
-
 
 # --------------------------------------------------------------------------- what mail and editors add
 
@@ -143,7 +130,8 @@ _NAV = frozenset(
     arxiv|github|project page|submit|submit paper|submit a paper|daily|weekly|monthly|paper page|view arxiv page
     view pdf|pdf|add to collection|share|copy link|cite|bibtex|join the discussion|models citing this paper
     datasets citing this paper|spaces citing this paper|collections including this paper|abstract
-    ai-generated summary|ai generated summary|tl;dr|tldr|summary|authors|this week|this month|today|yesterday|load more|show more|see more
+    ai-generated summary|ai generated summary|tl;dr|tldr|summary|authors|this week|this month|today|yesterday
+    load more|show more|see more
     more|less|show less|read more|website|project|code|demo|new!|beta|system theme|light|dark|tos
     privacy|about|jobs|company|blog|learn|discord|forum|github stars|stars|search any paper with ai
     search papers|papers with code|language|filter|sort|sort by|most upvoted|most recent|organizations
@@ -186,7 +174,8 @@ _UNIT_FIRST = re.compile(r"(?P<unit>" + _UNIT + r"|upvote|github|comments?|likes
                          re.IGNORECASE)
 #: "Organization: deepseek-ai" — the organisation a paper is listed under
 _ORG_LINE = re.compile(r"(?:organi[sz]ation|org|affiliation)\s*[:：]\s*(?P<org>.{1,60})", re.IGNORECASE)
-_PUBLISHED = re.compile(r"(?P<what>published|submitted|posted|updated|added)(?:\s+on)?\s*:?\s+(?P<date>.+)", re.IGNORECASE)
+_PUBLISHED = re.compile(r"(?P<what>published|submitted|posted|updated|added)(?:\s+on)?\s*:?\s+(?P<date>.+)",
+                        re.IGNORECASE)
 _SUBMITTED_BY = re.compile(r"(?:submitted|posted|shared|added)\s+by\s*:?\s*(?P<who>.*)", re.IGNORECASE)
 _AUTHORS_PREFIX = re.compile(r"^(?:authors?|author\(s\)|by)\s*[:：]\s*(?P<names>.*)$", re.IGNORECASE)
 _ARXIV_LINE = re.compile(r"(?:arxiv\s*[:#]?\s*)(?P<id>\d{4}\.\d{4,5}(?:v\d+)?)", re.IGNORECASE)
@@ -246,11 +235,7 @@ def _piece_meta(piece: str) -> _Meta | None:
         return _Meta("sep")
     low = p.casefold()
     if low in _NAV or low.rstrip(":") in _NAV:
-        if low.rstrip(":") in ("authors", "author"):
-            return _Meta("authors-label")
-        if low.rstrip(":") in _SUMMARY_LABELS:
-            return _Meta("summary-label")
-        return _Meta("nav", p)
+        return _nav_meta(p, low.rstrip(":"))
     core = _EDGE_SYMBOLS.sub("", p)  # "← Mar 16", "▲ 42", "⭐ 1.2k"
     if not core:
         return _Meta("sep")
@@ -259,9 +244,31 @@ def _piece_meta(piece: str) -> _Meta | None:
     m = _COUNT.fullmatch(core) or _UNIT_FIRST.fullmatch(core)
     if m:
         return _Meta("count", core, (m.group("unit") or "").lower() or None)
-    m = re.fullmatch(r"view all(?:\s+\d+)?(?:\s+\w+)?|see all(?:\s+\d+)?(?:\s+\w+)?", core, re.IGNORECASE)
-    if m:
+    if _VIEW_ALL.fullmatch(core):
         return _Meta("nav", core)
+    found = _dated_meta(core)
+    if found is not None:
+        return found
+    m = _ARXIV_LINE.fullmatch(core)
+    if m:
+        return _Meta("arxiv", m.group("id"))
+    return _card_meta(p, core)
+
+
+_VIEW_ALL = re.compile(r"view all(?:\s+\d+)?(?:\s+\w+)?|see all(?:\s+\d+)?(?:\s+\w+)?", re.IGNORECASE)
+
+
+def _nav_meta(p: str, word: str) -> _Meta:
+    """A navigation word, or the label of what follows it ("Authors:", "AI-generated summary")."""
+    if word in ("authors", "author"):
+        return _Meta("authors-label")
+    if word in _SUMMARY_LABELS:
+        return _Meta("summary-label")
+    return _Meta("nav", p)
+
+
+def _dated_meta(core: str) -> _Meta | None:
+    """A date, a publication date ("Published on Mar 17"), or a submitter ("Submitted by akhaliq")."""
     date = _parse_date(core)
     if date is not None:
         return _Meta("date", core, date=date)
@@ -277,9 +284,12 @@ def _piece_meta(piece: str) -> _Meta | None:
             return _Meta("submitted-label")
         if len(who) <= 60 and len(who.split()) <= 5:
             return _Meta("submitted", who)
-    m = _ARXIV_LINE.fullmatch(core)
-    if m:
-        return _Meta("arxiv", m.group("id"))
+    return None
+
+
+def _card_meta(p: str, core: str) -> _Meta | None:
+    """What else a card shows beside its text: a mail line, an organisation, image alt text, a
+    user handle, a repository name."""
     if _MAIL_LINE.fullmatch(p):
         return _Meta("nav", p)
     m = _ORG_LINE.fullmatch(core)
@@ -330,7 +340,10 @@ def _sentence_periods(text: str) -> int:
     """Full stops that end a sentence inside ``text`` (not "et al. The", "e.g. GPT", "U.S. Army")."""
     if "." not in text:
         return 0
-    return sum(1 for m in _PERIOD_CANDIDATE.finditer(text) if not _NOT_SENTENCE_END.search(text, 0, m.start()))
+    # the exceptions are at most four characters and a word boundary long: look back only that far,
+    # so a long paragraph costs one pass, not one pass per full stop
+    return sum(1 for m in _PERIOD_CANDIDATE.finditer(text)
+               if not _NOT_SENTENCE_END.search(text, max(0, m.start() - 6), m.start()))
 
 
 _SENT_OTHER = re.compile(r"[?!][\"'”’)\]]*\s+[\"'“‘(]?[A-Z]")
@@ -412,6 +425,15 @@ class SegmentLabel(enum.StrEnum):
     ABSTRACT = "A"
     AUTHORS = "U"
     UNPLACEABLE = "J"
+
+
+#: what an unused segment of each label is, in the problem that reports it
+_UNPLACED = {
+    SegmentLabel.TITLE: "text",
+    SegmentLabel.ABSTRACT: "abstract-like paragraph before any title",
+    SegmentLabel.AUTHORS: "author line before any title",
+    SegmentLabel.UNPLACEABLE: "text that is neither a title nor an abstract",
+}
 
 
 @dataclass(slots=True)
@@ -591,7 +613,8 @@ class _Model:
                 # next line: no wrapper broke here ("Mamba" / "Is Attention All You Need?")
                 cont += 3.0
         pk = prev.key
-        if re.search(r"[A-Za-z]-$", pk) or pk.endswith((",", ";", "(", "[", "/", "&")) or _last_word(pk) in _FUNCTION_WORDS:
+        if re.search(r"[A-Za-z]-$", pk) or pk.endswith((",", ";", "(", "[", "/", "&")) \
+                or _last_word(pk) in _FUNCTION_WORDS:
             cont = min(cont, 0.0)
             brk += 2.5
         if _first_word(cur.shape) in _NEVER_FIRST:
@@ -781,16 +804,23 @@ def _name_token_ok(tok: str) -> bool:
 _NOT_NAME_WORD = re.compile(r"(?:^|[\s,;(])(?!(?:and|et|al|" + "|".join(sorted(_PARTICLES)) + r")\b)[a-z]")
 
 
+#: the tail of a shortened author list that counts the rest ("and 6 others", "+3 authors", "& 2 more")
+_COUNTED_TAIL = re.compile(r"(?:,?\s*(?:and|&)\s+\d+\s+(?:others?|more)|\s\+\s*\d+\s*(?:authors?|more|others?))\s*$",
+                           re.IGNORECASE)
+
+
 def _could_be_names(line: str) -> bool:
     """Cheap pre-check: a line with prose punctuation or a lower-case word (other than "and",
-    "et al." and name particles) cannot be part of an author list."""
+    "et al." and name particles, and a tail such as "and 6 others") cannot be part of an author list."""
+    if " other" in line or " more" in line or " author" in line:
+        line = _AUTHOR_TAIL.sub("", line)
     return not (re.search(r"[:?!]|https?://", line) or _NOT_NAME_WORD.search(line))
 
 
 def author_names(line: str) -> list[str]:
     """The comma/"and"-separated parts of an author line (tail such as "et al." removed)."""
     text = _AUTHOR_TAIL.sub("", line.strip())
-    parts = re.split(r"\s*[,;，、]\s*|\s+and\s+|\s*&\s*", text)
+    parts = re.split(r"\s*[,;，、·•]\s*|\s+and\s+|\s*&\s*", text)
     return [p.strip() for p in parts if p.strip()]
 
 
@@ -846,7 +876,8 @@ def join_lines(lines: list[str], width: int | None = None) -> str:
         )
         if broken_url or _CLOSING_PUNCT.fullmatch(cur):
             glue = ""
-        elif re.search(r"[^\W\d_]-$", prev) and first[:1].isalnum() and first.casefold().rstrip(",.") not in _HYPHEN_KEEP_SPACE:
+        elif re.search(r"[^\W\d_]-$", prev) and first[:1].isalnum() \
+                and first.casefold().rstrip(",.") not in _HYPHEN_KEEP_SPACE:
             glue = ""
         in_url = bool(broken_url)
         out += glue + cur
@@ -865,93 +896,167 @@ def _classify(
 
     Line numbers in ``as_text`` are text whatever they look like.
     """
-    lines: list[_Line] = []
-    metas: list[tuple[int, _Meta]] = []
-    suspects: list[tuple[int, int]] = []
-    run = 0
-    in_run = False
-    expect_submitter = False
-    expect_authors = False
-    expect_summary = False
+    c = _Classifier(as_text)
     for idx, raw in enumerate(raw_lines):
-        no = idx + 1
+        c.line(idx + 1, raw, idx + 1 == len(raw_lines) or not raw_lines[idx + 1].strip())
+    return c.lines, c.metas, c.suspects
+
+
+class _Classifier:
+    """The state of :func:`_classify` as it walks the lines: the runs of text lines (paragraphs), and
+    what the metadata seen so far makes the next line ("Submitted by" / a name, "Authors:" / names)."""
+
+    def __init__(self, as_text: frozenset[int]) -> None:
+        self.as_text = as_text
+        self.lines: list[_Line] = []
+        self.metas: list[tuple[int, _Meta]] = []
+        self.suspects: list[tuple[int, int]] = []
+        self.run = 0
+        self.in_run = False
+        self.expect_submitter = False
+        self.expect_authors = False
+        self.expect_summary = False
+
+    def line(self, no: int, raw: str, alone: bool = True) -> None:
+        """Classify line ``no``; ``alone``: no text line follows it directly (a blank line or the end does)."""
         key = structural(raw)
         if not key:
-            in_run = False
-            if expect_summary and metas and metas[-1][1].kind == "summary":
-                expect_summary = False  # the summary paragraph ended
-            continue
-        if expect_summary and len(key) <= _MAX_SUMMARY and (_line_meta(key) is None or no in as_text):
-            metas.append((no, _Meta("summary", _trim(raw))))
-            in_run = False
-            continue
-        expect_summary = False
-        if expect_submitter:
-            expect_submitter = False
-            if len(key) <= 40 and len(key.split()) <= 4 and not _ENDS_SENTENCE.search(key):
-                metas.append((no, _Meta("submitted", key)))
-                in_run = False
-                continue
-        found = _line_meta(key) if no not in as_text else None
-        if found is not None and in_run and len(found) == 1 and found[0].kind == "repo":
-            found = None  # "owner/name" right under text: more likely a URL the wrapper cut in two
-        if found is not None and in_run and _CLOSING_PUNCT.fullmatch(key):
-            found = None  # "…/OCR/Platypus" / ".": the end of a sentence a wrapper pushed to a line of its own
+            self.in_run = False
+            if self.expect_summary and self.metas and self.metas[-1][1].kind == "summary":
+                self.expect_summary = False  # the summary paragraph ended
+            return
+        if self._expected_meta(no, raw, key):
+            return
+        found = self._meta_of(no, key, alone)
         if found is not None:
-            if in_run and len(found) == 1 and found[0].kind in ("nav", "date", "handle") and key[:1].isalpha() \
-                    and not _SEPARATORS.search(key) and key.casefold() not in _NAV_NEVER_TEXT:
-                suspects.append((no, lines[-1].no))
-            for m in found:
-                if m.kind == "submitted-label":
-                    expect_submitter = True
-                elif m.kind == "authors-label":
-                    expect_authors = True
-                elif m.kind == "summary-label":
-                    expect_summary = True
-                else:
-                    metas.append((no, m))
-            if lines and any(m.kind == "count" and m.unit in ("author", "authors") for m in found):
-                run = _names_before_count(lines, no, run)
-            in_run = False
-            continue
+            self._add_metas(no, key, found)
+        else:
+            self._add_text(no, raw, key)
+
+    def _expected_meta(self, no: int, raw: str, key: str) -> bool:
+        """The line a label announced: a summary under "AI-generated summary", a name under "Submitted by"."""
+        if self.expect_summary and len(key) <= _MAX_SUMMARY and (_line_meta(key) is None or no in self.as_text):
+            self.metas.append((no, _Meta("summary", _trim(raw))))
+            self.in_run = False
+            return True
+        self.expect_summary = False
+        if self.expect_submitter:
+            self.expect_submitter = False
+            if len(key) <= 40 and len(key.split()) <= 4 and not _ENDS_SENTENCE.search(key):
+                self.metas.append((no, _Meta("submitted", key)))
+                self.in_run = False
+                return True
+        return False
+
+    def _meta_of(self, no: int, key: str, alone: bool) -> list[_Meta] | None:
+        """The line's metadata, or ``None`` when it is text."""
+        if no in self.as_text:
+            return None
+        lines = self.lines
+        found = _line_meta(key)
+        if found is None:
+            # a wrapped line of prose continues the sentence of the line above it: lower-case, after
+            # a line that did not end a sentence ("…In this work," / "we introduce …")
+            # (a remark under a Markdown heading is no wrapped part of it: "## Related work" / "fyi the
+            # deadline moved"; a heading wrapped at a fixed width goes on with words of a title)
+            found = _chatter_meta(key, self.in_run and bool(lines) and not _ENDS_SENTENCE.search(lines[-1].key)
+                                  and not key[:1].isupper() and not _MD_HEADING_LINE.match(lines[-1].key), alone)
+        if found is not None and self.in_run and len(found) == 1 and found[0].kind == "repo":
+            return None  # "owner/name" right under text: more likely a URL the wrapper cut in two
+        if found is not None and self.in_run and _CLOSING_PUNCT.fullmatch(key):
+            return None  # "…/OCR/Platypus" / ".": the end of a sentence a wrapper pushed to a line of its own
+        return found
+
+    def _add_metas(self, no: int, key: str, found: list[_Meta]) -> None:
+        if self.in_run and len(found) == 1 and found[0].kind in ("nav", "date", "handle") and key[:1].isalpha() \
+                and not _SEPARATORS.search(key) and key.casefold() not in _NAV_NEVER_TEXT:
+            self.suspects.append((no, self.lines[-1].no))
+        for m in found:
+            if m.kind == "submitted-label":
+                self.expect_submitter = True
+            elif m.kind == "authors-label":
+                self.expect_authors = True
+            elif m.kind == "summary-label":
+                self.expect_summary = True
+            else:
+                self.metas.append((no, m))
+        if self.lines and any(m.kind == "count" and m.unit in ("author", "authors") for m in found):
+            self.run = _names_before_count(self.lines, no, self.run)
+        self.in_run = False
+
+    def _add_text(self, no: int, raw: str, key: str) -> None:
         forced: str | None = None
-        split = _trailing_meta(raw) if no not in as_text else None
+        split = _trailing_meta(raw) if no not in self.as_text else None
         if split is not None:
             raw, tail = split
             key = structural(raw)
             for item in tail:
                 item.after_text = True
-                metas.append((no, item))
+                self.metas.append((no, item))
             if any(item.kind == "count" and item.unit in ("author", "authors") for item in tail) \
-                    and _could_be_names(key) and author_line_cost(key) < _INF:
-                forced = key  # "Jianhong Bai · 10 authors"
-        m = _AUTHORS_PREFIX.match(key)
-        if forced is not None:
-            pass
-        elif m and m.group("names").strip() and (
-            not key.lower().startswith("by") or author_line_cost(m.group("names")) < _INF
-        ):
-            forced = m.group("names").strip()
-        elif expect_authors and author_line_cost(key) < _INF:
-            forced = key
-        elif lines and lines[-1].forced_authors is not None and lines[-1].no == no - 1 \
-                and lines[-1].key.endswith(",") and _could_be_names(key):
-            forced = key  # an author list wrapped after a comma
-        expect_authors = False
+                    and _could_be_names(key) and (author_line_cost(key) < _INF or len(key.split()) <= 3):
+                forced = key  # "Jianhong Bai · 10 authors", "Qwen · 20 authors": the first author(s)
+        if forced is None:
+            forced = self._author_line(no, key)
+        self.expect_authors = False
+        lines = self.lines
         continues_authors = forced is not None and bool(lines) and lines[-1].forced_authors is not None \
             and lines[-1].no == no - 1 and lines[-1].key.endswith(",")
-        if not in_run or (forced is not None and not continues_authors):
-            run += 1
-        in_run = True
+        if not self.in_run or (forced is not None and not continues_authors):
+            self.run += 1
+        self.in_run = True
         shape = _LIST_MARK.sub("", key, count=1)
-        lines.append(_Line(no, _trim(raw), key, run, forced, continues=continues_authors,
+        lines.append(_Line(no, _trim(raw), key, self.run, forced, continues=continues_authors,
                            shape=key if shape == key else shape))
         if forced is not None and not key.endswith(","):
-            in_run = False  # an author line is a paragraph of its own
-    return lines, metas, suspects
+            self.in_run = False  # an author line is a paragraph of its own
+
+    def _author_line(self, no: int, key: str) -> str | None:
+        """The names of a text line that can only be an author line, or ``None``."""
+        m = _AUTHORS_PREFIX.match(key)
+        if m and m.group("names").strip() and (
+            not key.lower().startswith("by") or author_line_cost(m.group("names")) < _INF
+        ):
+            return m.group("names").strip()
+        if self.expect_authors and author_line_cost(key) < _INF:
+            return key
+        if _COUNTED_TAIL.search(key) and _could_be_names(key) and author_line_cost(key) < _INF:
+            return key  # "Mehmet Öztürk and 6 others", "A. Li, B. Wu +3 authors": only author lines say so
+        last = self.lines[-1] if self.lines else None
+        if last is not None and last.forced_authors is not None and last.no == no - 1 \
+                and last.key.endswith(",") and _could_be_names(key):
+            return key  # an author list wrapped after a comma
+        return None
 
 
+_MD_HEADING_LINE = re.compile(r"^#{1,6}\s+\S")
 _MAX_SUMMARY = 700  # characters: a machine summary is a sentence or two, never an abstract
+
+#: reasons of :func:`~bibkit.sources.chatter.chatter_reason` a listing accepts: a line of one of
+#: these kinds is no title and no part of an abstract (unless it continues a sentence: see below)
+_CHATTER = frozenset({Chatter.BINARY, Chatter.NOTE_TO_SELF, Chatter.CALL_TO_ACTION, Chatter.COUNT, Chatter.SEPARATOR,
+                      Chatter.MAIL_HEADER, Chatter.REMARK, Chatter.LABEL, Chatter.NON_PAPER_LINK})
+#: of those, the kinds that are never a wrapped part of a sentence either
+_ALWAYS = frozenset({Chatter.BINARY, Chatter.MAIL_HEADER})
+
+
+def _chatter_meta(key: str, mid_sentence: bool, alone: bool = True) -> list[_Meta] | None:
+    """A line that is no part of any paper (a note to self, a call to action, a link to a paper
+    page that names the paper above it), as metadata; ``None`` for text.  A long label ("Cited in
+    the survey we read last week:") stands on its own line: one that text follows directly is the
+    opening of a paragraph ("LMM tackles these challenges from three aspects:" / "1) Data: …")."""
+    if key.startswith(("http://", "https://", "www.", "arxiv.org/", "huggingface.co/")) and " " not in key:
+        ident = classify_url(key)
+        if ident is not None and ident.kind == "arxiv":
+            return [_Meta("arxiv", key)]
+    reason = chatter_reason(key)
+    if reason is Chatter.LABEL and not alone and len(key.split()) > 5:
+        return None
+    if reason in _ALWAYS or (reason in _CHATTER and not mid_sentence):
+        return [_Meta("chatter", reason)]
+    if reason is Chatter.NAVIGATION and len(key.split()) <= 3:
+        return [_Meta("nav", key)]
+    return None
 
 
 def _trailing_meta(raw: str) -> tuple[str, list[_Meta]] | None:
@@ -962,28 +1067,32 @@ def _trailing_meta(raw: str) -> tuple[str, list[_Meta]] | None:
     or ``None`` when the line is not of that shape (the tail must hold something a card shows
     next to its text: a publication date, a submitter, or a count with its unit).
     """
+    if len(raw) > _MAX_CARD_LINE:
+        return None  # card lines are short; a long line is prose whatever separators it holds
     seps = list(_SEPARATORS.finditer(raw))
     if not seps:
         return None
-    for k, sep in enumerate(seps):
-        head = raw[:sep.start()]
+    # the piece after each separator, classified once; the metadata tail is the longest run of
+    # metadata pieces at the end of the line (one pass from the right, not one per separator)
+    ends = [s.start() for s in seps[1:]] + [len(raw)]
+    metas = [_piece_meta(structural(raw[sep.end():end])) for sep, end in zip(seps, ends)]
+    first = len(seps)
+    while first > 0 and metas[first - 1] is not None:
+        first -= 1
+    for k in range(first, min(len(seps), first + 3)):
+        head = raw[:seps[k].start()]
         if not structural(head):
             continue
-        pieces = _SEPARATORS.split(raw[sep.end():])
-        tail: list[_Meta] = []
-        for piece in pieces:
-            m = _piece_meta(structural(piece))
-            if m is None:
-                tail = []
-                break
-            if m.kind != "sep":
-                tail.append(m)
-        else:
-            if any(m.kind in ("published", "submitted") or (m.kind == "count" and m.unit) for m in tail):
-                if _line_meta(structural(head)) is None:
-                    return head.rstrip(), tail
-        # a text piece in the tail: the split can only be further right
+        tail = [m for m in metas[k:] if m is not None and m.kind != "sep"]
+        if not any(m.kind in ("published", "submitted") or (m.kind == "count" and m.unit) for m in tail):
+            return None
+        if _line_meta(structural(head)) is None:
+            return head.rstrip(), tail
     return None
+
+
+#: longer lines are never a card's text-plus-metadata line
+_MAX_CARD_LINE = 600
 
 
 def _names_before_count(lines: list[_Line], no: int, run: int) -> int:
@@ -1025,7 +1134,7 @@ def _segment(model: _Model) -> list[_Seg]:
     lines = model.lines
     n = len(lines)
     best = [[_INF] * 3 for _ in range(n + 1)]
-    back: list[list[tuple[int, int, str] | None]] = [[None] * 3 for _ in range(n + 1)]
+    back: list[list[tuple[int, int, SegmentLabel] | None]] = [[None] * 3 for _ in range(n + 1)]
     best[0][0] = 0.0
     for i in range(n):
         # cost of starting a paragraph at line i (a break inside a run)
@@ -1040,6 +1149,13 @@ def _segment(model: _Model) -> list[_Seg]:
             inner = model.internal(i, j)
             base = start_cost + inner
             if base >= _INF or inner > _MAX_INNER or model.length(i, j) > _MAX_PARAGRAPH:
+                if j == i + 1:
+                    # one line too long to be anything (a binary, a whole page on one line): it is
+                    # unplaceable text, so that every line always has a reading
+                    for s in range(3):
+                        if row[s] < _INF and row[s] + _JUNK < best[j][s] - 1e-9:
+                            best[j][s] = row[s] + _JUNK
+                            back[j][s] = (i, s, SegmentLabel.UNPLACEABLE)
                 break
             t = model.title_cost(i, j) if j - i <= _MAX_TITLE_LINES else _INF
             if model.title_mid_run[i] and j < n and lines[j].run == lines[i].run and t < _INF:
@@ -1050,20 +1166,7 @@ def _segment(model: _Model) -> list[_Seg]:
                 if row[s] >= _INF:
                     continue
                 here = row[s] + base
-                options: list[tuple[float, int, str]] = []
-                if t < _INF:
-                    options.append((t + (_NO_ABSTRACT if s == 1 else 0.0), 1, "T"))
-                if a < _INF:
-                    if s == 1:
-                        options.append((a, 2, "A"))
-                    elif s == 2:
-                        options.append((a + _EXTRA_ABSTRACT, 2, "A"))
-                    else:
-                        options.append((a + _ORPHAN, 0, "A"))
-                if u < _INF:
-                    options.append((u + (_ORPHAN if s == 0 else 0.0), s, "U"))
-                options.append((_JUNK + 0.5 * (j - i - 1), s, "J"))
-                for cost, ns, label in options:
+                for cost, ns, label in _readings(s, t, a, u, j - i):
                     total = here + cost
                     if total < best[j][ns] - 1e-9:
                         best[j][ns] = total
@@ -1075,12 +1178,32 @@ def _segment(model: _Model) -> list[_Seg]:
     j = n
     while j > 0:
         ptr = back[j][state]
-        assert ptr is not None, "segmentation lost its way"
+        if ptr is None:  # cannot happen (every line has a junk reading); never crash on it
+            ptr = (j - 1, state, SegmentLabel.UNPLACEABLE)
         i, prev_state, label = ptr
-        segs.append(_Seg(i, j, SegmentLabel(label)))
+        segs.append(_Seg(i, j, label))
         j, state = i, prev_state
     segs.reverse()
     return segs
+
+
+def _readings(s: int, t: float, a: float, u: float, size: int) -> list[tuple[float, int, SegmentLabel]]:
+    """The ways a paragraph of ``size`` lines can be read in state ``s`` (see :func:`_segment`), given
+    its costs as a title ``t``, an abstract ``a`` and an author line ``u``: ``(cost, next state, label)``."""
+    options: list[tuple[float, int, SegmentLabel]] = []
+    if t < _INF:
+        options.append((t + (_NO_ABSTRACT if s == 1 else 0.0), 1, SegmentLabel.TITLE))
+    if a < _INF:
+        if s == 1:
+            options.append((a, 2, SegmentLabel.ABSTRACT))
+        elif s == 2:
+            options.append((a + _EXTRA_ABSTRACT, 2, SegmentLabel.ABSTRACT))
+        else:
+            options.append((a + _ORPHAN, 0, SegmentLabel.ABSTRACT))
+    if u < _INF:
+        options.append((u + (_ORPHAN if s == 0 else 0.0), s, SegmentLabel.AUTHORS))
+    options.append((_JUNK + 0.5 * (size - 1), s, SegmentLabel.UNPLACEABLE))
+    return options
 
 
 def _blank_line_structured(lines: list[_Line], segs: list[_Seg]) -> bool:
@@ -1091,7 +1214,7 @@ def _blank_line_structured(lines: list[_Line], segs: list[_Seg]) -> bool:
         return False
     cut = {lines[s.start].run for s in segs
            if s.start > 0 and lines[s.start - 1].run == lines[s.start].run
-           and s.label != "U" and lines[s.start - 1].forced_authors is None}
+           and s.label is not SegmentLabel.AUTHORS and lines[s.start - 1].forced_authors is None}
     return 0 < len(cut) <= 0.1 * len(runs)
 
 
@@ -1117,8 +1240,29 @@ def read(text: str, origin: str, *, strict: bool = False) -> Document:
     ``origin`` names the input in locations (``file:line``).  With ``strict``,
     text that cannot be placed is an :class:`~bibkit.errors.InputError` instead of a problem.
     """
-    doc = Document(metadata={"format": "listing", "source": origin})
-    raw_lines, md_urls = unquote_lines(split_lines(text))
+    doc = read_lines(split_lines(text), origin, strict=strict)
+    doc.metadata.pop("listing_rich", None)
+    return doc
+
+
+#: why a metadata line of a listing is no paper (for the report's list of skipped lines)
+_SKIP_REASONS = {
+    "nav": "page navigation", "sep": "a separator", "count": "a count (upvotes, stars, authors, comments)",
+    "date": "a date", "handle": "a user or organisation name shown on a card", "published": "a publication date",
+    "submitted": "a submitter's name", "org": "an organisation label", "summary": "a machine-written summary",
+    "repo": "a repository name", "arxiv": "an arXiv id", "submitted-label": "a 'Submitted by' label",
+    "authors-label": "an 'Authors' label", "summary-label": "a summary label",
+}
+
+
+def read_lines(raw: list[str], origin: str, *, strict: bool = False, first: int = 1, final: bool = True,
+               paste_rich: bool | None = None) -> Document:
+    """:func:`read` for lines already split; ``first`` is the number of ``raw[0]`` in the whole
+    input (a block of a longer paste), ``final=False`` leaves out the "no titles found" problem.
+    ``paste_rich=True`` says the whole paste's papers come with abstracts or authors (a block of it may
+    hold too few to tell), so a lone short line here is a heading or a label (see
+    :func:`_drop_headings`); ``doc.metadata["listing_rich"]`` says what was decided."""
+    raw_lines, md_urls = unquote_lines(raw)
     lines, metas, suspects = _classify(raw_lines)
     model = _Model(lines, raw_lines)
     if suspects:
@@ -1132,125 +1276,209 @@ def read(text: str, origin: str, *, strict: bool = False) -> Document:
         segs = _segment(model)
 
     # events in input order: paragraphs (by their first line) and metadata lines
-    events: list[tuple[int, int, object]] = [(lines[s.start].no, 1, s) for s in segs]
+    events: list[tuple[int, int, _Meta | _Seg]] = [(lines[s.start].no, 1, s) for s in segs]
     events += [(no, 2 if m.after_text else 0, m) for no, m in metas]
     events.sort(key=lambda e: (e[0], e[1]))
 
-    entries: list[Entry] = []
-    current: Entry | None = None
-    skipped = 0
-    pending_submitter: str | None = None
-    problems: list[Problem] = []
-
-    def where(no: int) -> SourceLocation:
-        return SourceLocation(origin, no)
-
+    # papers here come with abstracts or author lines (then a short line glued above a title is a label)
+    titles_n = sum(1 for sg in segs if sg.label is SegmentLabel.TITLE)
+    described = sum(1 for sg in segs if sg.label in (SegmentLabel.ABSTRACT, SegmentLabel.AUTHORS))
+    rich = bool(paste_rich) or (titles_n >= 3 and described >= 0.6 * titles_n)
+    build = _Builder(origin, first - 1, model, md_urls, rich)
     for no, _, item in events:
         if isinstance(item, _Meta):
-            if item.kind == "date" and current is None and "listing_date" not in doc.metadata:
-                doc.metadata.update(_date_text(item))
-            elif item.kind == "published" and current is not None:
-                current.meta.setdefault("listing_published", item.value)
-                y, mo, d = item.date or (None, None, None)
-                if y and current.date is None:
-                    current.set("date", PartialDate(y, mo, d), SOURCE, 0.9, f"line {no}")
-            elif item.kind == "submitted":
-                # a card names its submitter above the title: once the current paper has its
-                # abstract, a "Submitted by" belongs to the next one
-                if current is None or current.abstract is not None:
-                    pending_submitter = item.value
-                else:
-                    current.meta.setdefault("hf_submitted_by", item.value)
-            elif item.kind == "count" and current is not None and item.unit in ("upvote", "upvotes"):
-                current.meta.setdefault("hf_upvotes", _count_value(item.value or ""))
-            elif item.kind == "count" and current is not None and item.unit in ("author", "authors"):
-                total = _count_value(item.value or "")
-                current.meta.setdefault("listing_author_count", total)
-                named = [p for p in current.authors if not is_others(p)]
-                if named and total and total > len(named) and len(named) == len(current.authors):
-                    current.authors = current.authors + [OTHERS]  # BibTeX's "and others": et al.
-            elif item.kind == "org" and current is not None:
-                current.meta.setdefault("hf_organization", item.value)
-            elif item.kind == "summary" and current is not None:
-                summary = current.meta.get("hf_ai_summary")
-                current.meta["hf_ai_summary"] = f"{summary} {item.value}" if summary else item.value
-            elif item.kind == "repo" and current is not None:
-                link = canonical_link(f"https://github.com/{item.value}", "listing")
-                if link.kind is LinkKind.GITHUB:
-                    link.role, link.evidence = "primary", f"repository shown with the paper (line {no})"
-                    current.add_link(link)
-                    current.provenance["links"] = Provenance(SOURCE, 1.0, f"line {no}")
-            elif item.kind == "arxiv" and current is not None and current.ids.arxiv is None:
-                found = normalize_arxiv_id(item.value or "")
-                if found:
-                    current.set_id("arxiv", found[0], SOURCE, 1.0, f"line {no}")
+            build.meta(no, item)
+        else:
+            build.paragraph(item)
+    doc = build.finish(raw_lines, paste_rich, final)
+    if strict:
+        bad = [p for p in build.problems if p.severity in ("warning", "error")]
+        if bad:
+            raise InputError(bad[0].message, bad[0].location)
+    return doc
+
+
+class _Builder:
+    """Entries made from a listing's labelled paragraphs and metadata lines, taken in input order."""
+
+    def __init__(self, origin: str, off: int, model: _Model, md_urls: dict[int, str], rich: bool) -> None:
+        self.origin, self.off, self.model, self.md_urls, self.rich = origin, off, model, md_urls, rich
+        self.lines = model.lines
+        self.doc = Document(metadata={"format": "listing", "source": origin})
+        self.entries: list[Entry] = []
+        self.current: Entry | None = None
+        self.skipped = 0
+        self.pending_submitter: str | None = None
+        self.problems: list[Problem] = []
+        self.skipped_at: dict[int, str] = {}  # line (in this block) -> why it is no paper
+
+    def where(self, no: int) -> SourceLocation:
+        return SourceLocation(self.origin, no + self.off)
+
+    def detail(self, no: int) -> str:
+        return f"line {no + self.off}"
+
+    # ------------------------------------------------------------------ metadata lines
+
+    def meta(self, no: int, item: _Meta) -> None:
+        current = self.current
+        if item.kind == "date" and current is None and "listing_date" not in self.doc.metadata:
+            self.doc.metadata.update(_date_text(item))
+        elif item.kind == "submitted":
+            # a card names its submitter above the title: once the current paper has its
+            # abstract, a "Submitted by" belongs to the next one
+            if current is None or current.abstract is not None or current.authors:
+                self.pending_submitter = item.value
             else:
-                skipped += 1
-            continue
-        seg: _Seg = item  # type: ignore[assignment]
-        body = model.joined(seg.start, seg.end)
+                current.meta.setdefault("hf_submitted_by", item.value)
+        elif current is None or not self._paper_meta(current, no, item):
+            self.skipped += 1
+            if no not in self.skipped_at:
+                self.skipped_at[no] = item.value if item.kind == "chatter" and item.value else \
+                    _SKIP_REASONS.get(item.kind, "page metadata")
+
+    def _paper_meta(self, current: Entry, no: int, item: _Meta) -> bool:
+        """Apply what a card shows beside the current paper; ``False`` when the line says nothing about it."""
+        if item.kind == "published":
+            current.meta.setdefault("listing_published", item.value)
+            y, mo, d = item.date or (None, None, None)
+            if y and current.date is None:
+                current.set("date", PartialDate(y, mo, d), SOURCE, 0.9, self.detail(no))
+        elif item.kind == "count" and item.unit in ("upvote", "upvotes"):
+            current.meta.setdefault("hf_upvotes", _count_value(item.value or ""))
+        elif item.kind == "count" and item.unit in ("author", "authors"):
+            total = _count_value(item.value or "")
+            current.meta.setdefault("listing_author_count", total)
+            named = [p for p in current.authors if not is_others(p)]
+            if named and total and total > len(named) and len(named) == len(current.authors):
+                current.authors = current.authors + [OTHERS]  # BibTeX's "and others": et al.
+        elif item.kind == "org":
+            current.meta.setdefault("hf_organization", item.value)
+        elif item.kind == "summary":
+            summary = current.meta.get("hf_ai_summary")
+            current.meta["hf_ai_summary"] = f"{summary} {item.value}" if summary else item.value
+        elif item.kind == "repo":
+            link = canonical_link(f"https://github.com/{item.value}", "listing")
+            if link.kind is LinkKind.GITHUB:
+                link.role, link.evidence = "primary", f"repository shown with the paper ({self.detail(no)})"
+                current.add_link(link)
+                current.provenance["links"] = Provenance(SOURCE, 1.0, self.detail(no))
+        elif item.kind == "arxiv" and current.ids.arxiv is None:
+            self._arxiv(current, no, item.value or "")
+        else:
+            return False
+        return True
+
+    def _arxiv(self, current: Entry, no: int, value: str) -> None:
+        ident = classify_url(value) if "/" in value else None
+        found = (ident.value, ident.version) if ident is not None else normalize_arxiv_id(value)
+        if found:
+            current.set_id("arxiv", found[0], SOURCE, 1.0, self.detail(no))
+            if ident is not None and ident.via == "hf":
+                current.set_id("hf_paper", found[0], SOURCE, 1.0, self.detail(no))
+
+    # ------------------------------------------------------------------ paragraphs
+
+    def paragraph(self, seg: _Seg) -> None:
+        lines = self.lines
+        if seg.label is SegmentLabel.TITLE and self.rich and _label_above_title(lines, seg):
+            # "Sponsored" / "A Survey on Mixture of Experts": a label glued above a title is no part of it
+            self.skipped_at[lines[seg.start].no] = "a short line above a title (a label or a note)"
+            seg = _Seg(seg.start + 1, seg.end, seg.label)
+        body = self.model.joined(seg.start, seg.end)
         first_no = lines[seg.start].no
-        if seg.label == "T":
-            body = strip_list_marker(body)
-            current = Entry(entry_type="misc", origin=where(first_no))
-            current.set("title", body, SOURCE, 1.0, f"line {first_no}")
-            current.meta["listing_title"] = body
-            if first_no - 1 in md_urls:
-                _title_link(current, md_urls[first_no - 1], first_no)
-            if pending_submitter:
-                current.meta["hf_submitted_by"], pending_submitter = pending_submitter, None
-            entries.append(current)
-        elif seg.label == "A" and current is not None and current.abstract is None:
-            current.set("abstract", body, SOURCE, 1.0, f"line {first_no}")
-        elif seg.label == "A" and current is not None:
-            prev = current.abstract or ""
-            if not _ENDS_SENTENCE.search(prev.rstrip()) or _starts_lower(structural(body)):
-                detail = current.provenance["abstract"].detail
-                current.set("abstract", prev + " " + body, SOURCE, 0.8, f"{detail}, line {first_no}")
-                current.problem("listing-joined-paragraph",
-                                f"line {first_no}: a paragraph continuing the abstract was joined to it", "info")
-            else:
-                current.meta.setdefault("listing_unplaced", []).append(body)
-                problems.append(Problem(
-                    "listing-unplaced-text",
-                    f"a second abstract-like paragraph after {current.title!r} was not attached: {body}",
-                    "warning", where(first_no)))
-        elif seg.label == "U" and current is not None:
+        current = self.current
+        if seg.label is SegmentLabel.TITLE:
+            self._title(seg, body, first_no)
+        elif seg.label is SegmentLabel.ABSTRACT and current is not None:
+            self._abstract(current, body, first_no)
+        elif seg.label is SegmentLabel.AUTHORS and current is not None:
             text_names = " ".join(
                 (ln.forced_authors if ln.forced_authors is not None else ln.key) for ln in lines[seg.start:seg.end]
             )
             persons = _persons(text_names)
             if persons and not current.authors:
-                current.set("authors", persons, SOURCE, 0.9, f"line {first_no}")
+                current.set("authors", persons, SOURCE, 0.9, self.detail(first_no))
             elif persons:
                 current.meta.setdefault("listing_author_lines", []).append(body)
         else:
-            label = {"A": "abstract-like paragraph before any title", "U": "author line before any title",
-                     "J": "text that is neither a title nor an abstract"}.get(seg.label, "text")
-            problems.append(Problem("listing-unplaced-text", f"{label} was not used: {body}", "warning", where(first_no)))
+            self.problems.append(Problem("listing-unplaced-text", f"{_UNPLACED[seg.label]} was not used: {body}",
+                                         "warning", self.where(first_no)))
 
-    entries, trimmed = _trim_navigation(entries)
-    for e in trimmed:
-        problems.append(Problem("listing-skipped-line", f"short line taken for page navigation, not a paper: {e.title}",
-                                "info", e.origin))
-    for e in entries:
-        if e.abstract is None:
-            e.problem("listing-no-abstract", "the listing gives no abstract for this title", "info")
+    def _title(self, seg: _Seg, body: str, first_no: int) -> None:
+        heading = self.lines[seg.start].key.startswith("#")
+        body = strip_list_marker(body)
+        current = Entry(entry_type="misc", origin=self.where(first_no))
+        if heading:
+            current.meta["_heading"] = True
+        current.set("title", body, SOURCE, 1.0, self.detail(first_no))
+        current.meta["listing_title"] = body
+        if first_no - 1 in self.md_urls:
+            _title_link(current, self.md_urls[first_no - 1], first_no + self.off)
+        if self.pending_submitter:
+            current.meta["hf_submitted_by"], self.pending_submitter = self.pending_submitter, None
+        self.entries.append(current)
+        self.current = current
+
+    def _abstract(self, current: Entry, body: str, first_no: int) -> None:
+        if current.abstract is None:
+            current.set("abstract", body, SOURCE, 1.0, self.detail(first_no))
+            return
+        prev = current.abstract
+        if not _ENDS_SENTENCE.search(prev.rstrip()) or _starts_lower(structural(body)):
+            detail = current.provenance["abstract"].detail
+            current.set("abstract", prev + " " + body, SOURCE, 0.8, f"{detail}, {self.detail(first_no)}")
+            current.problem("listing-joined-paragraph",
+                            f"{self.detail(first_no)}: a paragraph continuing the abstract was joined to it", "info")
         else:
-            for link in extract_links(e.abstract, "abstract"):
-                e.add_link(link)
-            if e.links:
-                e.provenance["links"] = Provenance(SOURCE, 1.0, "extracted from abstract")
-    doc.blocks.extend(entries)
-    doc.problems.extend(problems)
-    doc.metadata["listing_skipped_lines"] = skipped
-    if not entries:
-        doc.problems.append(Problem("listing-empty", "no paper titles found in the listing", "warning", SourceLocation(origin)))
-    if strict:
-        bad = [p for p in problems if p.severity in ("warning", "error")]
-        if bad:
-            raise InputError(bad[0].message, bad[0].location)
-    return doc
+            current.meta.setdefault("listing_unplaced", []).append(body)
+            self.problems.append(Problem(
+                "listing-unplaced-text",
+                f"a second abstract-like paragraph after {current.title!r} was not attached: {body}",
+                "warning", self.where(first_no)))
+
+    # ------------------------------------------------------------------ the document
+
+    def finish(self, raw_lines: list[str], paste_rich: bool | None, final: bool) -> Document:
+        doc, off = self.doc, self.off
+        entries, trimmed = _trim_navigation(self.entries)
+        for e in trimmed:
+            self.problems.append(Problem("listing-skipped-line",
+                                         f"short line taken for page navigation, not a paper: {e.title}",
+                                         "info", e.origin))
+            if e.origin is not None and e.origin.line is not None:
+                self.skipped_at[e.origin.line - off] = "a short line taken for page navigation"
+        entries, headings, decided = _drop_headings(entries, paste_rich)
+        doc.metadata["listing_rich"] = decided
+        for e in headings:
+            if e.origin is not None and e.origin.line is not None:
+                self.skipped_at[e.origin.line - off] = ("a short line among papers that have abstracts or authors "
+                                                        "(a heading, a label, a note)")
+        for e in entries:
+            _finish_entry(e)
+        doc.blocks.extend(entries)
+        doc.problems.extend(self.problems)
+        doc.metadata["listing_skipped_lines"] = self.skipped
+        for no in sorted(self.skipped_at):
+            text = structural(raw_lines[no - 1]) if 0 < no <= len(raw_lines) else ""
+            if text:
+                shown = text if len(text) <= 160 else text[:159] + "…"
+                doc.skipped.append(SkippedLine(self.where(no), shown, self.skipped_at[no]))
+        if not entries and final:
+            doc.problems.append(Problem("listing-empty", "no paper titles found in the listing", "warning",
+                                        SourceLocation(self.origin)))
+        return doc
+
+
+def _finish_entry(e: Entry) -> None:
+    """An entry's abstract gives its links (code, project page); an entry without one says so."""
+    if e.abstract is None:
+        e.problem("listing-no-abstract", "the listing gives no abstract for this title", "info")
+        return
+    for link in extract_links(e.abstract, "abstract"):
+        e.add_link(link)
+    if e.links:
+        e.provenance["links"] = Provenance(SOURCE, 1.0, "extracted from abstract")
 
 
 def _title_link(entry: Entry, url: str, no: int) -> None:
@@ -1274,6 +1502,54 @@ def _title_link(entry: Entry, url: str, no: int) -> None:
     entry.provenance["links"] = Provenance(SOURCE, 1.0, f"line {no}")
 
 
+def _label_above_title(lines: list[_Line], seg: _Seg) -> bool:
+    """A title paragraph whose first line is one or two words, much shorter than the Title Case line
+    under it: that line was pasted above the title, not wrapped from it."""
+    if seg.end - seg.start < 2:
+        return False
+    first, second = lines[seg.start].key, lines[seg.start + 1].key
+    return (len(first.split()) <= 2 and not first.endswith(("-", ",", ":", "&")) and len(first) < 0.5 * len(second)
+            and second[:1].isupper() and len(second.split()) >= 3)
+
+
+def _drop_headings(entries: list[Entry], rich: bool | None = None) -> tuple[list[Entry], list[Entry], bool]:
+    """In a paste whose papers come with abstracts (or author lines), a line that has neither is a
+    paper only if it reads like a whole title: five words or more, Title Case or a phrase, no
+    sentence, no "Label: …" list.  Headings ("Surveys", "## Related work"), a card's organisation
+    ("Qwen"), a meeting's notes ("Session 4: Efficiency", "Next week: RLHF") are not."""
+
+    headings = [bool(e.meta.pop("_heading", False)) for e in entries]
+    with_abstract = sum(1 for e in entries if e.abstract)
+    with_authors = sum(1 for e in entries if e.abstract or e.authors)
+    if rich is None:
+        rich = (with_abstract >= 3 and with_abstract >= 0.6 * len(entries)) \
+            or (with_authors >= 3 and with_authors >= 0.6 * len(entries))
+    if not rich:
+        # a list of bare titles: every line may be a title, but not a lower-case phrase that reads
+        # like no title at all ("just some words here"); and a Markdown heading with neither abstract
+        # nor authors is a section's name once any paper here has them ("## Reading group — week 3")
+        described = with_authors > 0
+        keep = [e for e, heading in zip(entries, headings)
+                if e.abstract or e.authors or (not (heading and described) and _may_be_a_title(e.title))]
+        kept = {id(e) for e in keep}
+        return keep, [e for e in entries if id(e) not in kept], False
+    out, dropped = [], []
+    for e, heading in zip(entries, headings):
+        title = structural(e.title or "")
+        whole = stands_alone_as_title(title) and chatter_reason(title) is None
+        if e.abstract is None and not e.authors and (heading or not whole):
+            dropped.append(e)
+        else:
+            out.append(e)
+    return out, dropped, True
+
+
+def _may_be_a_title(title: str | None) -> bool:
+    """A bare line of a list of titles, unless it is a lower-case phrase that reads like no title."""
+    text = structural(title or "")
+    return not _starts_lower(text) or title_likeness(text) >= 0.45
+
+
 def _trim_navigation(entries: list[Entry]) -> tuple[list[Entry], list[Entry]]:
     """Drop abstract-less one/two-word "titles" before the first and after the last real paper:
     menu items of the page header and footer that no list of boilerplate can foresee."""
@@ -1284,7 +1560,8 @@ def _trim_navigation(entries: list[Entry]) -> tuple[list[Entry], list[Entry]]:
     out, dropped = [], []
     for i, e in enumerate(entries):
         title = structural(e.title or "")
-        if (i < first or i > last) and e.abstract is None and not e.authors and len(title) < 30 and _NAV_LIKE.match(title):
+        outside = i < first or i > last
+        if outside and e.abstract is None and not e.authors and len(title) < 30 and _NAV_LIKE.match(title):
             dropped.append(e)
         else:
             out.append(e)

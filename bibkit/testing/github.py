@@ -26,7 +26,8 @@ quota), :attr:`not_modified` (free 304s), :attr:`graphql_aliases` (repositories
 per GraphQL request), and the base class's request log.
 
 :meth:`GitHubDouble.from_example` serves every repository linked from
-``examples/hf-trending-papers.txt`` with **synthetic** metadata (stars,
+``examples/hf-trending-papers.txt`` (and every one the synthetic arXiv and
+Hugging Face answers name) with **synthetic** metadata (stars,
 licences, dates are made up, deterministically), one of them renamed and one
 dead; see :data:`EXAMPLE_REPOS`.
 """
@@ -68,6 +69,22 @@ EXAMPLE_REPOS: tuple[str, ...] = (
     "prateeky2806/compeft",
     "aitomatic/semikong",
 )
+_REPO_LINK = re.compile(r"https?://github\.com/([\w.-]+/[\w.-]+)")
+
+
+def corpus_repos() -> list[str]:
+    """Every repository the synthetic services point to (Hugging Face's ``githubRepo``, links in arXiv
+    abstracts and comments): served too, so that a user trying ``bibkit services`` sees the GitHub step
+    work, not "not found" for repositories the other doubles named."""
+    from .corpus import load_corpus
+
+    corpus = load_corpus()
+    texts = [str(h.get("githubRepo") or "") for h in corpus.hf]
+    texts += [f"{p.abstract} {p.comment or ''}" for p in corpus.papers]
+    names = (m.group(1).rstrip(".").removesuffix(".git") for text in texts for m in _REPO_LINK.finditer(text))
+    return list(dict.fromkeys(names))
+
+
 #: synthetic: this example repository answers 301 to its new name
 EXAMPLE_RENAMED: dict[str, str] = {"ZhenweiAn/Dynamic_MoE": "ZhenweiAn/DynMoE"}
 #: synthetic: this example repository answers 404
@@ -429,7 +446,7 @@ class GitHubDouble(LocalServer):
         """
         double = cls(token=token, **kwargs)
         licenses = ["MIT", "Apache-2.0", None, "BSD-3-Clause", "NOASSERTION", "CC-BY-4.0", "GPL-3.0"]
-        for name in EXAMPLE_REPOS:
+        for name in dict.fromkeys((*EXAMPLE_REPOS, *corpus_repos())):
             if name in EXAMPLE_DEAD:
                 continue
             seed = zlib.crc32(name.encode())

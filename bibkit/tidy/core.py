@@ -8,7 +8,7 @@ from typing import Any, Callable, Iterator
 
 from ..bibsyntax import parse_expression, raw_value
 from ..errors import InputError
-from ..model import Document, Entry, Problem, RawBlock, SourceLocation
+from ..model import REFERENCE_FIELDS, Document, Entry, Problem, RawBlock, SourceLocation
 from ..normalize.citekeys import KeyChange, assign_keys, compile_formula
 from ..normalize.pinning import merge_aliases
 from ..normalize.texscan import match_brace
@@ -20,8 +20,6 @@ from .values import format_value
 
 __all__ = ["TidyResult", "tidy_text", "tidy_bytes", "rekey", "REFERENCE_FIELDS"]
 
-#: fields whose value names other entries by key (BibTeX's crossref, BibLaTeX's xref, xdata, related, sets)
-REFERENCE_FIELDS = ("crossref", "xref", "xdata", "related", "entryset", "set")
 
 
 @dataclass

@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 from ..bibsyntax import is_verbatim_field, month_number, parse_expression
 from ..model import MONTH_ABBREVIATIONS as _ABBREVIATIONS
+from ..model import REFERENCE_FIELDS
 from ..normalize.latex import escape_strays, to_ascii
 from ..normalize.texscan import match_brace
 from ..writers.bibtex import TYPESET_FIELDS
@@ -39,7 +40,7 @@ _ROMAN = re.compile(r"^M{0,4}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 _CAPS_WORD = re.compile(r"(\\[A-Za-z]+|\\.)|([^\W\d_])([^\s{}\\]*)")
 _ONE_SPACE = re.compile(r"(?<! ) (?! )")
 #: fields holding citation keys: never wrapped
-_KEY_LISTS = frozenset({"ids", "crossref", "xref", "xdata", "related", "entryset", "set"})
+_KEY_LISTS = frozenset({"ids", *REFERENCE_FIELDS})
 _COMMAND = re.compile(r"\\[A-Za-z]+|\\.")
 _INNER_GROUP = re.compile(r"\{[^{}]*\}")
 _URL_ESCAPE = re.compile(r"\\([_%#&$~])")

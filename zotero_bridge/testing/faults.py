@@ -26,7 +26,10 @@ Kinds:
     read the request and never answer, nothing applied (until the server stops);
 ``redirect:<url>``
     answer ``307 Location: <url>`` without processing anything (a hostile or
-    misconfigured server trying to send the client — and its API key — elsewhere).
+    misconfigured server trying to send the client — and its API key — elsewhere);
+``deep``
+    answer ``200`` with JSON nested 100,000 levels deep, nothing applied (a broken or
+    hostile server: Python's parser cannot follow it).
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from dataclasses import dataclass
 
 from bibkit.testing.server import Request
 
-KINDS = ("drop", "drop-after-commit", "500", "slow", "quit", "truncate", "hang", "redirect")
+KINDS = ("drop", "drop-after-commit", "500", "slow", "quit", "truncate", "hang", "redirect", "deep")
 
 
 @dataclass
@@ -63,7 +66,7 @@ def parse_kind(kind: str) -> tuple[str, float]:
         return "slow", seconds
     if text not in KINDS or text == "slow":
         raise ValueError(f"unknown fault kind {kind!r}; use one of drop, drop-after-commit, 500, slow:<seconds>, quit, "
-                         "truncate, hang, redirect:<url>")
+                         "truncate, hang, redirect:<url>, deep")
     return text, 0.0
 
 

@@ -159,6 +159,8 @@ class ZoteroServer:
                 return HANG
             if fault.kind == "redirect":
                 return self.common_headers(Response(307, headers=[("Location", fault.location)]))
+            if fault.kind == "deep":
+                return self.common_headers(Response(200, b"[" * 100_000 + b"]" * 100_000, "application/json"))
         outcome = self.apply_rules(request)
         if isinstance(outcome, Response):
             self.common_headers(outcome)

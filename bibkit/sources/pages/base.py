@@ -1,0 +1,248 @@
+"""What every page reader produces: paper drafts, skipped lines, and the sink that collects them.
+
+A reader gets the lines of one block of the paste and, for each paper it
+recognises, fills a :class:`Draft` — what the page says about the paper, in the
+page's own terms (a title, author names in reading order, a year, a venue,
+identifiers, code links, an abstract, the whole reference string).
+:meth:`Draft.to_entry` turns it into a model :class:`~bibkit.model.Entry` with
+provenance ``listing`` on every field (what the paste says is kept: the
+resolver verifies the page's identifiers and uses its authors, year and venue
+as hints, and they remain the fallback when nothing is found).  Every line a
+reader does not use goes to :meth:`Sink.skip` with the reason, so the report
+can list them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from ...bibnames import OTHERS
+from ...links import canonical_link
+from ...model import Entry, LinkKind, PartialDate, Person, Problem, Provenance, SkippedLine, SourceLocation
+from ...names import _ORG_WORDS, parse_plain_name
+from ...record import PageReader, ReadBy
+from ..paperids import PaperId
+from ..pastetext import Line, clean_title, decode_entities, fix_text, shorten, trim_venue
+
+__all__ = ["SOURCE", "Draft", "Sink", "venue_kind", "REFERENCE_KIND"]
+
+#: provenance source of every field a page reader sets
+SOURCE = "listing"
+#: ``entry.meta["listing_kind"]`` of entries read from a reference string: the resolver verifies
+#: candidates for them by containment (the candidate's title must appear inside the string)
+REFERENCE_KIND = "reference"
+
+#: a proceedings' words (looked for in the lower-cased venue) and its names (as written)
+_PROCEEDINGS_WORDS = re.compile(r"\b(?:proceedings|proc\.|conference|conf\.|workshops?|symposium|findings of|meeting|"
+                                r"congress|advances in neural information processing)")
+_PROCEEDINGS = re.compile(
+    r"\b(?:NeurIPS|NIPS|ICML|ICLR|ACL|EMNLP|NAACL|EACL|AACL|COLING|LREC|CVPR|ICCV|ECCV|WACV|AAAI|IJCAI|KDD|SIGIR|WWW|"
+    r"WSDM|CIKM|RecSys|ICASSP|INTERSPEECH|Interspeech|CoRL|RSS|ICRA|IROS|UAI|AISTATS|COLT|MLSys|FAccT|CHI|UIST|"
+    r"CSCW|ICSE|FSE|ASE|OSDI|SOSP|NSDI|EuroSys|ISCA|MICRO|ASPLOS|SIGMOD|VLDB|ICDE|CoNLL|TACL)\b",
+)
+#: a preprint server or an unpublished paper (matched at the start of the lower-cased venue)
+_PREPRINT = re.compile(r"\s*(?:arxiv|corr|preprint|biorxiv|medrxiv|ssrn|techrxiv|openreview|under review|submitted|"
+                       r"in submission|to appear|forthcoming|manuscript)\b")
+
+
+def venue_kind(venue: str) -> str | None:
+    """``booktitle`` for proceedings, ``journal`` for a journal, ``None`` for a preprint server or nothing."""
+    v = venue.strip()
+    low = v.lower()
+    if not v or _PREPRINT.match(low) or "arxiv preprint" in low:
+        return None
+    if _PROCEEDINGS_WORDS.search(low) or _PROCEEDINGS.search(v):
+        return "booktitle"
+    return "journal"
+
+
+@dataclass(slots=True)
+class Draft:
+    """What a page says about one paper (see the module docstring)."""
+
+    reader: PageReader
+    shape: str
+    line: int  # the first line of the paper in the paste
+    confidence: float = 1.0
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)  # natural order, as the page spells them
+    truncated: bool = False  # the page shows only some authors ("et al.", "+3 authors")
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    date_text: str | None = None
+    date_end: str | None = None  # the end of a date range the page gives ("2023–2024")
+    venue: str | None = None
+    abstract: str | None = None
+    ids: list[PaperId] = field(default_factory=list)
+    code: list[str] = field(default_factory=list)
+    reference: str | None = None  # the whole reference string (reference lists, cited notes)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def add_id(self, ident: PaperId) -> None:
+        if all(i.key != ident.key for i in self.ids):
+            self.ids.append(ident)
+
+    @property
+    def arxiv(self) -> PaperId | None:
+        return next((i for i in self.ids if i.kind == "arxiv"), None)
+
+    def has_evidence(self) -> bool:
+        return bool(self.title or self.ids)
+
+    # ------------------------------------------------------------------ to the model
+
+    def to_entry(self, origin: str, block_confidence: float = 1.0) -> tuple[Entry, list[Problem]]:
+        """The model entry (every field with provenance ``listing``) and the problems found on the way."""
+        where = SourceLocation(origin, self.line)
+        detail = f"line {self.line}"
+        entry = Entry(entry_type="misc", origin=where)
+        problems: list[Problem] = []
+        confidence = round(max(0.05, min(1.0, self.confidence * block_confidence)), 2)
+        hint = round(0.8 * confidence, 2)  # authors, date: what a page says, less sure than its title
+        venue_confidence = round(0.7 * confidence, 2)
+        entry.record.read_by = ReadBy(self.reader, confidence, self.shape)
+        if self.title:
+            title, unknown = decode_entities(clean_title(self.title))
+            if unknown:
+                problems.append(Problem("unknown-entity", f"the title holds {', '.join(sorted(set(unknown)))}, "
+                                        "which is no HTML character name; kept as written", "warning", where))
+            if title:
+                entry.title = title
+                entry.provenance["title"] = Provenance(SOURCE, confidence, detail)
+                entry.meta["listing_title"] = title
+        if self.abstract:
+            abstract, _ = decode_entities(fix_text(self.abstract))
+            entry.abstract = abstract
+            entry.provenance["abstract"] = Provenance(SOURCE, confidence, detail)
+        persons = [_person(n) for n in self.authors if n.strip()]
+        persons = [p for p in persons if p.last or p.literal]
+        if persons:
+            if self.truncated:
+                persons.append(OTHERS)
+            entry.authors = persons
+            entry.provenance["authors"] = Provenance(SOURCE, hint, detail)
+        if self.year:
+            try:
+                date = PartialDate(self.year, self.month, self.day if self.month else None)
+            except ValueError:
+                date = PartialDate(self.year)
+            entry.date = date
+            entry.provenance["date"] = Provenance(SOURCE, hint, detail)
+        if self.date_text:
+            entry.meta["listing_published"] = self.date_text
+        if self.date_end:
+            entry.meta["listing_date_end"] = self.date_end
+            problems.append(Problem("date-range", f"the page gives a date range; its start is the date, its end "
+                                    f"({self.date_end}) is kept as listing_date_end", "info", where))
+        if self.venue:
+            venue = trim_venue(fix_text(self.venue))
+            entry.meta["listing_venue"] = venue
+            kind = venue_kind(venue)
+            if kind == "booktitle":
+                entry.set("booktitle", venue, SOURCE, venue_confidence, detail)
+                entry.set("entry_type", "inproceedings", SOURCE, venue_confidence, detail)
+            elif kind == "journal":
+                entry.set("journal", venue, SOURCE, venue_confidence, detail)
+                entry.set("entry_type", "article", SOURCE, venue_confidence, detail)
+        for ident in self.ids:
+            self._apply_id(entry, ident, detail)
+        for url in self.code:
+            link = canonical_link(url, SOURCE)
+            if link.kind is LinkKind.GITHUB:
+                link.role, link.evidence = "primary", f"code link beside the paper ({detail})"
+                entry.add_link(link)
+                entry.provenance["links"] = Provenance(SOURCE, confidence, detail)
+        if self.reference:
+            entry.meta["reference"] = self.reference
+            entry.meta["listing_kind"] = REFERENCE_KIND
+        entry.meta.update({k: v for k, v in self.meta.items() if not k.startswith("_")})
+        return entry, problems
+
+    @staticmethod
+    def _apply_id(entry: Entry, ident: PaperId, detail: str) -> None:
+        if ident.kind == "arxiv":
+            if entry.ids.arxiv is None:
+                entry.set_id("arxiv", ident.value, SOURCE, 1.0, detail)
+                if ident.version is not None:
+                    entry.ids.arxiv_version = ident.version
+                    entry.provenance["ids.arxiv_version"] = Provenance(SOURCE, 1.0, detail)
+                if entry.entry_type == "misc":
+                    entry.set("entry_type", "preprint", SOURCE, 1.0, detail)
+            if ident.via == "hf" and entry.ids.hf_paper is None:
+                entry.set_id("hf_paper", ident.value, SOURCE, 1.0, detail)
+        elif ident.kind == "doi":
+            if entry.ids.doi is None:
+                entry.set_id("doi", ident.value, SOURCE, 1.0, detail)
+            if entry.url is None:
+                entry.set("url", f"https://doi.org/{ident.value}", SOURCE, 1.0, detail)
+        elif ident.kind == "pmid":
+            if entry.ids.pmid is None:
+                entry.set_id("pmid", ident.value, SOURCE, 1.0, detail)
+        else:
+            entry.ids.others.setdefault(ident.kind, ident.value)
+            entry.provenance[f"ids.{ident.kind}"] = Provenance(SOURCE, 1.0, detail)
+        if ident.url and entry.url is None and ident.kind != "arxiv":
+            entry.set("url", ident.url if "://" in ident.url else "https://" + ident.url, SOURCE, 1.0, detail)
+
+
+_SIMPLE_NAME = re.compile(r"^(?:[^\W\d_][\w'’.-]*\s){1,3}[^\W\d_][\w'’-]*$")
+
+
+@lru_cache(maxsize=8192)
+def _person(name: str) -> Person:
+    """A natural-order name as a :class:`Person`: "Given [Middle] Family" (capitalised words, no
+    comma, particle or suffix) directly, as BibTeX would split it; anything else by
+    :func:`~bibkit.names.parse_plain_name`.  (A reference list has thousands of names: the direct
+    path keeps reading them cheap.)"""
+    name = name.strip()
+    if _SIMPLE_NAME.match(name):
+        words = name.split()
+        for w in words:
+            if not (w[0].isupper() and not w.isupper() or len(w) <= 2 or w.endswith(".")):
+                break
+        else:
+            low = name.casefold().replace(".", " ").split()  # (the pattern lets no comma or bracket in)
+            if low[-1] not in _SUFFIXES and _ORG_WORDS.isdisjoint(low):
+                return Person(family=words[-1], given=" ".join(words[:-1]))
+    return parse_plain_name(name)
+
+
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "2nd", "3rd"})
+
+
+@dataclass
+class Sink:
+    """Where the readers of one paste put their papers, skipped lines and problems."""
+
+    origin: str
+    drafts: list[tuple[Draft, float]] = field(default_factory=list)  # with the block's confidence
+    skipped: list[SkippedLine] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    entries: list[Entry] = field(default_factory=list)  # entries made by whole-page readers (titles)
+    block_confidence: float = 1.0
+
+    def mark(self) -> tuple[int, int, int]:
+        """Where the sink stands (drafts, skipped lines, problems), to :meth:`undo` a reading back to."""
+        return len(self.drafts), len(self.skipped), len(self.problems)
+
+    def undo(self, mark: tuple[int, int, int]) -> None:
+        del self.drafts[mark[0]:], self.skipped[mark[1]:], self.problems[mark[2]:]
+
+    def skip(self, line: Line, reason: str) -> None:
+        if line.text:
+            self.skipped.append(SkippedLine(SourceLocation(self.origin, line.no), shorten(line.text), reason))
+
+    def skip_all(self, lines: list[Line], reason: str) -> None:
+        for line in lines:
+            self.skip(line, reason)
+
+    def add(self, draft: Draft) -> None:
+        self.drafts.append((draft, self.block_confidence))
+
+    def problem(self, line: int | None, code: str, message: str, severity: str = "warning") -> None:
+        self.problems.append(Problem(code, message, severity, SourceLocation(self.origin, line)))

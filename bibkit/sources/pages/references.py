@@ -1,0 +1,710 @@
+"""Reference lists copied from papers: one reference string per paper, in any common style.
+
+Splitting.  Numbered lists (``[12]``, ``12.``, ``(12)``) start a reference at every marker,
+also several markers run together on one line (a PDF column pasted as one line).
+Author–year lists start one where a line begins with an author list after a line that
+ended a reference (a full stop, a year, a DOI or URL); a blank line always ends one.  Lines
+are joined undoing PDF hyphenation (``lan-`` / ``guage``, ``lan- guage``); page furniture
+(page numbers, running heads such as "Published as a conference paper at ICLR 2024", arXiv's
+side stamp) is skipped.
+
+Reading one reference, by the shape its punctuation gives it:
+
+========== ====================================================================================
+quoted     IEEE ``A. Vaswani, N. Shazeer, and I. Polosukhin, “Attention is all you need,” in Proc.
+           NeurIPS, 2017, pp. 5998–6008.``; MLA and Chicago ``Vaswani, Ashish, et al. "Attention
+           is all you need." Advances in … (2017).``
+apa        ``Vaswani, A., Shazeer, N., & Polosukhin, I. (2017). Attention is all you need. In …``
+           (APA, and Harvard's ``Vaswani, A. and Shazeer, N., 2017. Title. Venue.``)
+author-year ACL, ACM, natbib: ``Ashish Vaswani, Noam Shazeer, and Illia Polosukhin. 2017.
+           Attention is all you need. In Advances in …``
+lncs       Springer: ``Vaswani, A., Shazeer, N.: Attention is all you need. In: NeurIPS (2017)``
+plain      NeurIPS/ICLR plainnat, Vancouver, AMA, Nature: ``Authors. Title. Venue, 2017.``
+========== ====================================================================================
+
+Identifiers anywhere in the string (``arXiv:…``, DOIs, URLs) are the paper's own: each
+reference is one paper.  The whole string is kept (``meta["reference"]``): the resolver
+accepts a candidate only if its title appears inside it (containment), so a title this
+reader cut a word too short or too long still finds the right paper and never a wrong one.
+
+INSPIRE's ``refextract`` was evaluated for the splitting and the field hints and is not used:
+it is GPL-licensed (bibkit is MIT), pulls in ~90 MB of dependencies (pypdf, libmagic
+bindings, inspire-utils), takes about 65 ms per reference (the 2 s budget for 10,000 is
+0.2 ms), and finds titles only when they are quoted (IEEE), leaving APA/ACL titles in a
+"misc" field and gluing unnumbered references together.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...record import PageReader
+from ..chatter import Chatter, chatter_reason
+from ..paperids import code_links, find_ids
+from ..pastetext import (
+    YEAR,
+    Line,
+    date_range_end,
+    dehyphenate,
+    fix_text,
+    looks_like_names,
+    split_authors,
+    title_likeness,
+    trim_venue,
+)
+from .base import Draft, Sink
+
+__all__ = ["NAME", "read_block", "line_evidence", "parse_reference", "split_references"]
+
+NAME = PageReader.REFERENCES
+
+_MARKER = re.compile(r"^\s*(?:\[(?P<a>\d{1,5})\]|(?P<b>\d{1,4})\.(?=\s)|\((?P<c>\d{1,5})\))\s*")
+_INLINE_MARKER = re.compile(r"(?<=[.\s])\[(\d{1,5})\]\s+(?=\S)")
+_STAMP = re.compile(r"^arXiv:\d{4}\.\d{4,5}v\d+\s+\[[\w.-]+\]\s+\d{1,2}\s+\w{3}\s+\d{4}$")
+_RUNNING_HEAD = re.compile(
+    r"^(?:Published as a (?:conference|workshop) paper at|Under review as a (?:conference|workshop) paper at|"
+    r"Preprint\.?(?: Under review\.?)?$|Accepted (?:at|to|as)\b|Proceedings of (?:the )?.{3,80}\d{4}$|"
+    r"\d{1,4}\s*$|Page \d+|Technical Report|Work in progress)",
+    re.IGNORECASE,
+)
+#: a journal's running head as printed at the top of a page, in capitals with its volume, number and
+#: month ("IEEE TRANSACTIONS ON …, VOL. 45, NO. 3, MARCH 2023", "JOURNAL OF LATEX CLASS FILES, VOL. 14,
+#: NO. 8, AUGUST 2021 12"; a page number before or after); ACM's ("Proc. ACM …, Vol. 5, No. CSCW1,
+#: Article 123. Publication date: April 2021.", "123:14 • A. Author et al.")
+_JOURNAL_HEAD = re.compile(
+    r"^(?:\d{1,4}\s+)?[A-Z][A-Z0-9&/,.:'’ -]{6,}?,?\s+VOL\.\s*\d+,?\s+(?:NO\.\s*[\w-]+,?\s+)?"
+    r"(?:(?:JANUARY|FEBRUARY|MARCH|APRIL|MAY|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER|"
+    r"[A-Z]{3}\.?)(?:[/–-][A-Z]+\.?)?\s+)?(?:19|20)\d\d(?:\s+\d{1,4})?$"
+    r"|.{0,120}\bPublication date:\s+\w+\s+(?:19|20)\d\d\.?$|^\d{1,4}:\d{1,4}\s+•\s")
+_HEADING = re.compile(r"^(?:#+\s*)?(?:\d+\.?\s+)?(?:references?|bibliography|works cited|literature(?: cited)?|"
+                      r"cited works|references and notes|citations)\s*:?$", re.IGNORECASE)
+#: capital and small letters of the Latin scripts (names: "Öztürk", "Łukasz", "Šimek")
+_UP = "A-ZÀ-ÖØ-ÞĀ-Žƀ-ɏ"
+_LO = "a-zß-öø-ÿĀ-žƀ-ɏ"
+_PARTICLE_WORD = r"(?:van|von|de|der|den|del|della|da|di|du|la|le|dos|das|ter|ten|bin|al|el)"
+_PARTICLE = _PARTICLE_WORD + r"\s"
+_AUTHOR_START = re.compile(
+    rf"^(?:{_PARTICLE})*(?:[{_UP}][\w'’-]+(?:\s{_PARTICLE_WORD}\b)*(?:\s[{_UP}][\w'’-]+)?,\s+(?:[{_UP}]\.|[{_UP}][{_LO}]+)"
+    rf"|(?:[{_UP}]\.\s?(?:-?[{_UP}]\.\s?)*)(?:{_PARTICLE})*[{_UP}][\w'’-]+,"
+    rf"|[{_UP}][\w'’-]+\s+[A-Z]{{1,3}},"
+    rf"|[{_UP}][{_LO}]+(?:-[{_UP}{_LO}][{_LO}]+)?(?:\s[{_UP}]\.)?\s(?:{_PARTICLE})*[{_UP}][\w'’-]+(?:,|\sand\s|\.\s(?:19|20)\d\d))"
+)
+_VENUE_WORD = re.compile(
+    r"^(?:In\b|In:|Proc\b|Proceedings|arXiv|CoRR|Advances in|Journal|Transactions|Trans\.|IEEE|ACM|"
+    r"International|Conference|Conf\.|Workshop|Annual|Findings|Nature|Science|Preprint|Technical report|"
+    r"Tech\. Rep|PhD thesis|Master|OpenAI|Retrieved|Available|URL|https?://|doi|DOI|Vol\.|vol\.|pp\.|"
+    r"(?:19|20)\d\d\b|[A-Z]{2,}(?:\s|$|['’]\d\d))"
+)
+#: tokens after which a full stop does not end a sentence in a reference
+_ABBREV = frozenset(
+    """al proc conf adv inf syst vol pp no nos int trans j comput ling assoc eng sci rev lett phys natl acad mach
+    learn res neural process intell appl math stat ann am soc eur symp univ dept ed eds e.g i.e vs cf fig st
+    dr mr ms mrs jr sr inc ltd co corp repr rep tech p ch sec ser jpn nat biol med chem mol struct represent
+    anal theor pattern recogn artif sys softw technol inform manag oper opt electron commun netw""".split()
+)
+_BOUNDARY = re.compile(r"([.?!])([\"”’]?)\s+")
+_LAST_TOKEN = re.compile(r"([\w.'’-]+)$")
+_DOTTED_INITIALS = re.compile(r"(?:[A-Z]\.-?)+[A-Za-z]?")
+_SENTENCE_START = re.compile(r"[A-Z][\w'’-]*[:?!]?\s+(?!and\b|et\b|&)[\w'’(-]")
+_SURNAME_BEFORE = re.compile(r"([^\W\d_][\w'’-]+),?\s+(?:[^\W\d_]\.-?\s?)*\S+$")
+_VENUE_AFTER = re.compile(r"\s*[\"“]?(?:In\b|arXiv|Proc|Journal|Advances|Trans|IEEE|ACM|Preprint|(?:19|20)\d\d)")
+_YEAR_PAREN = re.compile(r"\((?P<year>(?:19|20)\d\d)[a-z]?(?:,\s*[^)]{0,30})?\)|\((?:n\.d\.|in press|forthcoming)\)",
+                         re.IGNORECASE)
+_QUOTED = re.compile(r"[“\"](?P<t>[^“”\"]{8,400}?)[”\"]|‘‘(?P<t2>[^’]{8,400}?)’’|``(?P<t3>[^']{8,400}?)''|"
+                     r"‘(?P<t4>[^‘’]{12,400}?)’(?=[\s,.;:]|$)")
+
+
+_EV_YEAR = re.compile(r"\((?:19|20)\d\d[a-z]?[,)]|\.\s(?:19|20)\d\d[a-z]?\.\s|,\s(?:19|20)\d\d[a-z]?\.?$")
+_EV_ETAL = re.compile(r"\bet al\.")
+#: a venue's marks (each counts once, two at most; "Proc." covers "In Proc.")
+_EV_VENUE_MARKS = ("In Proceedings", "Proc.", "pp.", "vol.", "arXiv preprint", "Journal of", "Transactions on",
+                   "Conference on", "Advances in Neural", "Findings of", "CoRR", "abs/")
+_EV_VENUE_WORDS = ("In ", "Proc", "pp.", "vol.", "arXiv", "Journal", "Transactions", "Conference", "Advances",
+                   "Findings", "CoRR", "abs/")
+_EV_QUOTED = re.compile(r"[,.]\s*[”\"]")  # a title quoted the IEEE way: the comma inside the quotes
+
+
+def line_evidence(line: Line) -> float:
+    t = line.text
+    if not t or len(t) > 5000:
+        return 0.0
+    if len(t) < 40 and _HEADING.match(t):
+        return 1.0
+    score = 0.0
+    m = _MARKER.match(t) if t[0] in "[(0123456789" else None
+    body = t[m.end():] if m else t
+    if m and m.group("a"):
+        score += 2.0
+    elif m:
+        score += 0.5
+    year = _EV_YEAR.search(t)
+    if _AUTHOR_START.match(body):
+        # an author list opens a reference; on its own ("Anna Li and 6 others") it is a card's
+        score += 2.0 if (year or m or "“" in t or '"' in t or len(t) > 60) else 0.5
+    if year:
+        score += 1.5
+    if "et al." in t:
+        score += 1.0
+    if any(word in t for word in _EV_VENUE_WORDS):
+        found = 0
+        for mark in _EV_VENUE_MARKS:
+            if mark in t:
+                found += 1
+                if found == 2:
+                    break
+        score += found
+    if ('"' in t or "”" in t) and _EV_QUOTED.search(t):
+        score += 1.5
+    return min(score, 7.0)
+
+
+# --------------------------------------------------------------------------- splitting
+
+
+def _furniture(t: str) -> str | None:
+    if len(t) > 160:
+        return None  # headings, page numbers, running heads and stamps are short
+    if ("VOL" in t or "Publication date" in t or "•" in t) and _JOURNAL_HEAD.match(t):
+        return "page furniture of the PDF (the journal's running head)"
+    if len(t) > 90:
+        return None
+    if _HEADING.match(t):
+        return "the heading of the reference list"
+    if _STAMP.match(t):
+        return "arXiv's side stamp of the PDF"
+    if _RUNNING_HEAD.match(t):
+        return "page furniture of the PDF (a running head or page number)"
+    return None
+
+
+_URL_BROKEN = re.compile(r"(?:https?://|www\.)\S*[/._-]$")
+
+
+def _join(parts: list[str]) -> str:
+    """Join the lines of one reference, undoing hyphenation at the line ends ("lan-" / "guage")
+    and URLs a wrapper broke."""
+    out = ""
+    for p in parts:
+        p = p.strip()
+        if not out:
+            out = p
+        elif out[-1] in "/._-" and _URL_BROKEN.search(out, max(0, out.rfind(" ") + 1)):
+            out += p
+        elif out[-1] == "-" and len(out) > 1 and out[-2].isalpha() and p[:1].islower():
+            out = out + " " + p  # "lan- guage": dehyphenate() decides whether the hyphen stays
+        else:
+            out += " " + p
+    return dehyphenate(fix_text(out))
+
+
+def _marked_reference(text: str) -> bool:
+    """A line that opens with a reference number followed by a reference (names, or a year somewhere)."""
+    m = _MARKER.match(text)
+    return m is not None and bool(m.group("a") or _AUTHOR_START.match(text[m.end():]) or YEAR.search(text))
+
+
+def split_references(lines: list[Line], sink: Sink | None = None,
+                     reasons: dict[int, Chatter | None] | None = None) -> list[tuple[int, list[Line], str]]:
+    """``(first line number, lines, joined text)`` of every reference in ``lines``; ``reasons``
+    collects the chatter verdicts reached on the way (by line number), for the caller to reuse."""
+    body: list[Line] = []
+    for ln in lines:
+        reason = _furniture(ln.text) if ln.text else None
+        if reason:
+            if sink is not None:
+                sink.skip(ln, reason)
+            continue
+        body.append(ln)
+    nonblank = [ln for ln in body if ln.text]
+    marked = [ln for ln in nonblank if _marked_reference(ln.text)]
+    splitter = _Splitter(len(marked) >= 2 and len(marked) >= 0.25 * len(nonblank), sink, reasons)
+    for ln in body:
+        splitter.line(ln)
+    splitter.close()
+    out: list[tuple[int, list[Line], str]] = []
+    for first, group in splitter.refs:
+        text = _join([ln.text for ln in group])
+        pieces = _split_inline(text)
+        for piece in pieces:
+            out.append((first, group, piece))
+    return out
+
+
+class _Splitter:
+    """Lines gathered into references: the reference being read (``cur``, its ``text``) and what is
+    known about it so far — whether it parses as whole (``complete``; ``cheap``: the cheap check of
+    that; ``None``: not asked yet), its text when it last looked whole (``snapshot``), and in a
+    numbered list the number the next reference has (``expected``)."""
+
+    def __init__(self, numbered: bool, sink: Sink | None, reasons: dict[int, Chatter | None] | None) -> None:
+        self.numbered, self.sink, self.reasons = numbered, sink, reasons
+        self.refs: list[tuple[int, list[Line]]] = []
+        self.cur: list[Line] = []
+        self.text = ""
+        self.complete_: bool | None = None
+        self.cheap_: bool | None = None
+        self.expected: int | None = None
+        self.snapshot: str | None = None
+
+    def close(self) -> None:
+        if self.cur:
+            self.refs.append((self.cur[0].no, list(self.cur)))
+            self.cur.clear()
+        self.text, self.complete_, self.cheap_, self.snapshot = "", None, None, None
+
+    def was_whole(self) -> bool:
+        """Whether the reference read as whole before its last lines joined it."""
+        snapshot = self.snapshot
+        return snapshot is not None and bool(snapshot) and _parse_cached(_join([snapshot.rstrip()])) is not None
+
+    def cheap(self) -> bool:
+        if self.cheap_ is None:
+            self.cheap_ = _cheap_complete(self.text)
+        return bool(self.cheap_)
+
+    def add(self, ln: Line) -> None:
+        if len(self.text) > _MAX_REFERENCE:
+            self.close()  # no reference is this long: whatever this is, cut it (and keep reading linear)
+        self.cur.append(ln)
+        self.text = f"{self.text} {ln.text}" if self.text else ln.text
+        self.complete_ = self.cheap_ = None
+
+    def complete(self) -> bool:
+        if self.complete_ is None:
+            self.complete_ = bool(self.cur) and self.cheap() and _parse_cached(_join([self.text.rstrip()])) is not None
+        return bool(self.complete_)
+
+    def skip(self, ln: Line, reason: str) -> None:
+        if self.sink is not None:
+            self.sink.skip(ln, reason)
+
+    def line(self, ln: Line) -> None:
+        t = ln.text
+        if not t:
+            if not self.numbered or self.complete():
+                self.close()
+            return
+        m = _MARKER.match(t)
+        number = int(m.group("a") or m.group("b") or m.group("c")) if m else None
+        if self.numbered and number is not None and number == self.expected:
+            self.close()  # the next number of the list: a new reference, whatever came before
+            self.expected = number + 1
+            self.add(ln)
+            return
+        if m is None and self._chatter(ln):
+            return
+        if self.numbered:
+            self._numbered(ln, m, number)
+        else:
+            self._unnumbered(ln, m)
+
+    def _chatter(self, ln: Line) -> bool:
+        """A note, a heading, a call to action between references: no part of any of them (skipped)."""
+        t = ln.text
+        # chatter sits between references (or is short): a long line inside an unfinished
+        # reference is its continuation, and is not asked
+        if self.cur and len(t) > 60 and not self.cheap():
+            return False
+        reason = chatter_reason(t)
+        if self.reasons is not None:
+            self.reasons[ln.no] = reason
+        if reason is None:
+            return False
+        if reason in _PART_OF_A_REFERENCE:
+            between = (not self.cur or self.complete()) and not _TAIL.match(t)
+        else:
+            between = not self.cur or reason in _NEVER_IN_A_REFERENCE or self.complete()
+        if between:
+            self.close()
+            self.skip(ln, reason)
+        return between
+
+    def _numbered(self, ln: Line, m: re.Match[str] | None, number: int | None) -> None:
+        t = ln.text
+        if m and (not self.cur or not _MARKER.match(self.cur[0].text) or m.group("a") or self.complete()):
+            self.close()
+            self.expected = (number or 0) + 1
+        elif not m and self.cur and not _continues(t) and self.complete():
+            self.close()
+            self.skip(ln, "text between references")
+            return
+        self.add(ln)
+
+    def _unnumbered(self, ln: Line, m: re.Match[str] | None) -> None:
+        t = ln.text
+        cur = self.cur
+        if cur and m is not None and m.group("a"):
+            self.close()  # "[12] …": a bracketed number starts a reference in any list
+        elif cur and _starts_reference(t) and (self.complete() or self.was_whole()):
+            self.close()  # (a reference that was whole before a stray line was glued to it ends too)
+        elif cur and not _continues(t) and self.complete():
+            self.close()
+            self.skip(ln, "text between references")
+            return
+        elif cur and self.cheap():
+            self.snapshot = self.text  # the reference may be whole here: judged if it matters
+        self.add(ln)
+
+
+#: why a group of lines read by the references reader is no paper
+_NOT_A_REFERENCE = "not a reference to a paper (no title with authors, a year or an identifier)"
+#: how the last line of a reference wrapped by a PDF may look ("pp. 12–19.", "15336–15348.", "(2024).")
+_TAIL = re.compile(r"^(?:pp?\.|pages?\b|vol\.|no\.|doi|https?://|\d+\s*[–-]\s*\d+[.,]?$|\(?(?:19|20)\d\d[a-z]?\)?[.,]?$)",
+                   re.IGNORECASE)
+#: chatter kinds a wrapped reference line can have ("2024.", "pp. 12–19.", "15336–15348.")
+_PART_OF_A_REFERENCE = frozenset({Chatter.NO_WORDS, Chatter.DATE, Chatter.COUNT})
+#: chatter kinds no line of a reference has
+_NEVER_IN_A_REFERENCE = frozenset({Chatter.NOTE_TO_SELF, Chatter.CALL_TO_ACTION, Chatter.REMARK, Chatter.BINARY,
+                                   Chatter.MAIL_HEADER, Chatter.SEPARATOR, Chatter.NON_PAPER_LINK})
+
+
+def _split_inline(text: str) -> list[str]:
+    """A reference holding further numbered references run together ("[1] … [2] … [3] …")."""
+    m0 = _MARKER.match(text)
+    if not m0 or not m0.group("a") or "[" not in text[m0.end():]:
+        return [text]
+    expected = int(m0.group("a")) + 1
+    cuts = []
+    for m in _INLINE_MARKER.finditer(text, m0.end()):
+        if int(m.group(1)) == expected:
+            cuts.append(m.start())
+            expected += 1
+    if not cuts:
+        return [text]
+    bounds = [0] + cuts + [len(text)]
+    return [text[a:b].strip() for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
+
+
+_MAX_REFERENCE = 4000  # characters
+
+
+_ENDS_REFERENCE = re.compile(r"[.)\]]$|(?:19|20)\d\d[a-z]?$|\d$|https?://\S+$|10\.\d{4,9}/\S+$")
+_HAS_ID = re.compile(r"arXiv|doi|https?://", re.IGNORECASE)
+
+
+def _cheap_complete(text: str) -> bool:
+    """A year or an identifier, and a last line that ends like a reference ends (no parse)."""
+    t = text.rstrip()
+    if not t:
+        return False
+    last = t[-1]
+    if not (last in ".)]" or last.isdigit()):
+        token = t.rsplit(None, 1)[-1]
+        if not (token.startswith(("http://", "https://", "10.")) or _ENDS_REFERENCE.search(token)):
+            return False
+    return bool(YEAR.search(t) or _HAS_ID.search(t))
+
+
+def _complete(text: str) -> bool:
+    """Whether the reference gathered so far could end here: it has a year or an identifier, its
+    last line ends like a reference ends, and it reads as a whole reference (a title after the
+    authors: "Dai, D., … Liang. 2024." alone is not)."""
+    return _cheap_complete(text) and _parse_cached(_join([text.rstrip()])) is not None
+
+
+def _continues(t: str) -> bool:
+    """Whether a line can be the rest of a reference whose text already looks whole: a venue,
+    pages, a year, a URL, a publisher, a lower-case continuation."""
+    return bool(_TAIL.match(t) or _VENUE_WORD.match(t) or t[:1].islower() or re.search(r"\d", t)
+                or t.endswith((",", "-", ";")) or re.match(r"^[(\[]", t) or _PUBLISHER.match(t))
+
+
+#: the publisher that ends a reference, on a line of its own ("Association for Computational Linguistics.")
+_PUBLISHER = re.compile(
+    r"^(?:[A-Z][\w&.,'’-]*\s+){0,6}?(?:Association|Society|Press|Publishing|Publishers|Associates|Inc|Ltd|GmbH|"
+    r"PMLR|Springer|Elsevier|Wiley|OpenReview\.net|Morgan Kaufmann|Curran)\b[^.]{0,60}\.?$")
+
+
+def _starts_reference(t: str) -> bool:
+    m = _MARKER.match(t)
+    body = t[m.end():] if m else t
+    if _AUTHOR_START.match(body):
+        return True
+    head = re.split(r"\.\s|\(|[“\"]", body, maxsplit=1)[0]
+    return ("," in head or " and " in head) and looks_like_names(head, min_names=2)
+
+
+# --------------------------------------------------------------------------- one reference
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    """Spans of the "sentences" of a reference: split at ``. `` (and ``? ``/``! ``) except after
+    initials, "et al."-less abbreviations and numbers; "et al." does end an author list."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        stop = m.start()
+        before = text[max(0, stop - 12):stop]
+        word = _LAST_TOKEN.search(before)
+        token = word.group(1) if word else ""
+        if m.group(1) == ".":
+            low = token.casefold().rstrip(".")
+            if low == "al" and before.endswith("et al"):
+                pass  # "et al." ends an author list
+            elif (len(token) <= 2 and token[:1].isupper()) or (len(token) == 1 and token.isalpha()) \
+                    or (low in _ABBREV and not (len(token) >= 5 and token.islower()
+                                                and text[m.end():m.end() + 1].isupper())) \
+                    or _DOTTED_INITIALS.fullmatch(token):
+                # (a venue's abbreviations are capitalised, "Neural Comput."; a lower-case "neural."
+                # before a capital is the end of a sentence-case title)
+                # an initial, unless it ends a Vancouver author list ("…, Schneider N. Tool learning
+                # with …"): a surname before it, and a sentence after it
+                if not (len(token) <= 3 and token.isalpha() and (token.isupper() or len(token) == 1)
+                        and _SENTENCE_START.match(text, m.end())
+                        and (prev := _SURNAME_BEFORE.search(text[max(0, stop - 40):stop])) is not None
+                        and prev.group(1)[0].isupper()):
+                    continue
+        elif not _VENUE_AFTER.match(text, m.end()):
+            continue  # "Tuning? Case study": a question inside a title
+        end = m.end(2) if m.group(2) else m.start() + 1
+        spans.append((start, end))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def _strip_marker(text: str) -> str:
+    m = _MARKER.match(text)
+    return text[m.end():] if m else text
+
+
+def parse_reference(text: str, line: int) -> Draft | None:
+    """A draft of the paper one reference string cites, or ``None`` when it cites none."""
+    parsed = _MEMO.pop(text) if text in _MEMO else _parse(text, line)  # (the memo's copy is used once)
+    if parsed is not None:
+        parsed.line = line
+    return parsed
+
+
+#: parses of the reference strings of the read in progress (splitting parses most of them already)
+_MEMO: dict[str, Draft | None] = {}
+
+
+def _parse_cached(text: str) -> Draft | None:
+    if text not in _MEMO:
+        if len(_MEMO) > 50_000:
+            _MEMO.clear()
+        _MEMO[text] = _parse(text, 0)
+    return _MEMO[text]
+
+
+_URL_TEXT = re.compile(r"https?://\S+")
+_IN_PREFIX = re.compile(r"^in\s*:?\s+", re.IGNORECASE)
+_AUTHOR_YEAR = re.compile(r"^(?P<authors>.+?)[.,]\s+(?P<year>(?:19|20)\d\d)[a-z]?\.\s+(?P<rest>.+)$")
+_LNCS = re.compile(r"^(?P<authors>.+?(?:\b[A-Z][a-z]?\.|et al\.)):\s+(?P<rest>.+)$")
+
+
+def _parse(text: str, line: int) -> Draft | None:
+    ref = _strip_marker(text).strip()
+    if len(ref) < 15 or len(ref) > 4000:
+        return None
+    d = Draft(NAME, "plain", line)
+    d.reference = ref
+    ids = find_ids(ref)
+    for _s, _e, ident in ids:
+        d.add_id(ident)
+    d.code = code_links(ref)
+    # the text to read fields from: identifiers and URLs blanked (they come after the title)
+    work = ref
+    for s, e, _ident in reversed(ids):
+        work = work[:s] + " " * (e - s) + work[e:]
+    if "http" in work:
+        work = _URL_TEXT.sub(lambda m: " " * len(m.group(0)), work)
+    authors_text, title, venue, year = _fields(d, work)
+    if authors_text:
+        authors_text = authors_text.strip(" ,.:;")
+        authors = split_authors(authors_text)
+        if authors.names and looks_like_names(authors_text):
+            d.authors, d.truncated = authors.names, authors.truncated
+    if title:
+        title = _trim_title(title)
+    if not title or len(title.split()) < 1 or title_likeness(title) < 0.15 or _VENUE_WORD.match(title):
+        return None
+    d.title = title
+    if venue:
+        venue = " ".join(venue.split()).strip(" ,.;:")
+        d.venue = _venue_name(venue)
+    if year is None:
+        years = [int(m.group(1)) for m in YEAR.finditer(work[len(authors_text or ""):] if authors_text else work)]
+        year = years[-1] if years else None
+    end = date_range_end(work) if year is not None or YEAR.search(work) else None
+    if end:  # "2020–2021": the date is the range's start, its end is kept beside it
+        start = re.search(r"((?:19|20)\d\d)\s*(?:[-–—/]|to)\s*" + end, work)
+        year = int(start.group(1)) if start else year
+        d.date_end = end
+    if year:
+        d.year = year
+    score = 0.55 + 0.15 * bool(d.authors) + 0.15 * bool(d.year) + 0.1 * bool(d.venue or d.ids) \
+        + 0.05 * (d.shape != "plain")
+    d.confidence = round(min(1.0, score), 2)
+    if not (d.authors or d.ids or d.venue):
+        return None  # a title and a year alone ("Meeting notes 2025-01-17") cite nothing
+    return d
+
+
+def _fields(d: Draft, work: str) -> tuple[str | None, str | None, str | None, int | None]:
+    """``(authors, title, venue, year)`` of a reference as its shape lays them out (the shape is set on
+    ``d``): a quoted title (IEEE), ``Authors (2024). Title. Venue.`` (APA), ``Authors. 2024. Title.``
+    (ACL, ACM), ``Authors: Title. Venue`` (LNCS), or sentences and commas."""
+    title: str | None
+    venue: str | None
+    q = _QUOTED.search(work)
+    if q and len((q.group("t") or q.group("t2") or q.group("t3") or q.group("t4") or "").split()) >= 2:
+        d.shape = "quoted"
+        venue = _IN_PREFIX.sub("", work[q.end():].strip(" ,.;"))
+        return work[: q.start()].strip(" ,:;"), q.group("t") or q.group("t2") or q.group("t3") or q.group("t4"), \
+            venue, None
+    p = _YEAR_PAREN.search(work)
+    if p and p.start() > 3 and looks_like_names(work[: p.start()].strip(" ,.:;")):
+        d.shape = "apa"
+        year = int(p.group("year")) if p.group("year") else None
+        title, venue = _title_venue(work[p.end():].lstrip(" .,:"))
+        return work[: p.start()], title, venue, year
+    a = _AUTHOR_YEAR.match(work)
+    if a and looks_like_names(a.group("authors").strip(" ,.:;")):
+        d.shape = "author-year"
+        title, venue = _title_venue(a.group("rest"))
+        return a.group("authors"), title, venue, int(a.group("year"))
+    lncs = _LNCS.match(work) if ":" in work else None
+    if lncs and looks_like_names(lncs.group("authors").strip(" ,.:;")):
+        d.shape = "lncs"
+        title, venue = _title_venue(lncs.group("rest"))
+        return lncs.group("authors"), title, venue, None
+    d.shape = "plain"
+    segs = [seg for seg in (work[s:e].strip(" .") for s, e in _sentences(work)) if seg]
+    if len(segs) >= 2 and looks_like_names(segs[0].strip(" ,.:;")):
+        return segs[0], segs[1], ". ".join(segs[2:]) or None, None
+    comma = _comma_fields(work)
+    if comma is not None:
+        d.shape = "comma"
+        return comma[0], comma[1], comma[2], None
+    if segs:
+        return None, segs[0], ". ".join(segs[1:]) or None, None
+    return None, None, None, None
+
+
+_ONE_NAME = re.compile(r"^(?:(?:[A-Z]\.\s?-?)+[a-z]?\.?\s?)+[A-Z][\w'’-]+$|^[A-Z][\w'’-]+,?\s(?:[A-Z]\.\s?)+$"
+                       r"|^et al\.?$")
+_FIELD_VENUE = re.compile(r"^(?:[Ii]n\b|arXiv|ArXiv|CoRR|Proc|Journal|Trans|IEEE|ACM|Nature|Science|Advances|"
+                          r"[Pp]reprint|Technical|(?:19|20)\d\d\b|[A-Z]{2,}[a-z]*\s+(?:19|20)?\d\d\b|[A-Z]{2,}$)"
+                          r"|\((?:19|20)\d\d[a-z]?\)")
+
+
+def _comma_fields(work: str) -> tuple[str, str, str | None] | None:
+    """Elsevier and Vancouver-like references whose fields are separated by commas only:
+    "A.Q. Jiang, A. Sablayrolles, et al., Mixtral of experts, arXiv preprint (2024)."  The
+    leading parts that are one name each are the authors; the title runs to the first part that
+    is a venue or holds the year."""
+    parts = [p.strip() for p in work.split(",")]
+    k = 0
+    while k < len(parts) and _ONE_NAME.match(parts[k]):
+        k += 1
+    if k == 0 or k >= len(parts):
+        return None
+    title_parts = []
+    j = k
+    while j < len(parts) and not _FIELD_VENUE.search(parts[j]):
+        title_parts.append(parts[j])
+        j += 1
+    if not title_parts:
+        return None
+    return ", ".join(parts[:k]), ", ".join(title_parts), ", ".join(parts[j:]) or None
+
+
+_OPENING_QUOTE = re.compile(r"""^\s*(['‘"“])""")
+_CLOSING = {"'": "'", "‘": "’", '"': '"', "“": "”"}
+
+
+def _title_venue(rest: str) -> tuple[str | None, str | None]:
+    q = _OPENING_QUOTE.match(rest)
+    if q:  # Harvard's 'Title', Venue (and the other quotes): the title runs to its closing quote
+        close = _CLOSING[q.group(1)]
+        end = re.search(re.escape(close) + r"(?=\s*[,.;:]|\s*$)", rest[q.end():])
+        if end:
+            title = rest[q.end(): q.end() + end.start()]
+            return title, rest[q.end() + end.end():].strip(" ,.;:") or None
+    spans = _sentences(rest)
+    if not spans:
+        return None, None
+    s, e = spans[0]
+    title = rest[s:e].strip()
+    venue = rest[e:].strip() or None
+    return title, venue
+
+
+def _trim_title(title: str) -> str:
+    t = title.strip().rstrip(".,;:")
+    # a venue glued to the title after a question mark ("…at scale? arXiv preprint")
+    m = re.search(r"([?!])\s+(?:In\b|arXiv|Proc|Journal|Advances|Trans)", t)
+    if m:
+        t = t[: m.start() + 1]
+    return t.strip(" \"“”‘’")
+
+
+_VENUE_IN = re.compile(r"^(?:in\s*:?\s*|published in\s+)", re.IGNORECASE)
+#: where a venue's details begin (pages, volume, number, a URL, a DOI): the venue's name is what comes before
+_VENUE_DETAILS = re.compile(r"\b(?:[Pp]p?\.|[Pp]ages\b|[Vv]ol\.|[Vv]olume\b|[Nn]o\.|https?://|[Dd][Oo][Ii]\b)")
+
+
+def _numbers_start(v: str, end: int) -> int:
+    """Where the first "12(3)" (volume and issue) or "658–1114" (pages) of ``v[:end]`` begins, or
+    ``end`` (found from the few "(", "–" and "-" in it: a pattern would try every character)."""
+    best = end
+    for mark in "(–-":
+        at = v.find(mark, 0, best)
+        while at > 0:
+            k = at - 1
+            if mark == "(":
+                while k >= 0 and v[k] == " ":
+                    k -= 1
+                close = v.find(")", at)
+                ok = k >= 0 and v[k].isdigit() and close > at + 1 and v[at + 1:close].isdigit()
+            else:
+                ok = v[k].isdigit() and v[at + 1:at + 2].isdigit()
+            if ok:
+                while k > 0 and v[k - 1].isdigit():
+                    k -= 1
+                best = min(best, k)
+                break
+            at = v.find(mark, at + 1, best)
+    return best
+_VENUE_YEAR_END = re.compile(r"[,(]?\s*(?:19|20)\d\d[a-z]?\)?\.?\s*$")
+
+
+def _venue_name(venue: str) -> str | None:
+    """The venue of a reference without pages, volume, publisher details and the year."""
+    v = _VENUE_IN.sub("", venue)
+    details = _VENUE_DETAILS.search(v)
+    cut = _numbers_start(v, details.start() if details else len(v))
+    if cut < len(v):
+        v = v[:cut].rstrip(" ,")
+    tail = _VENUE_YEAR_END.search(v, max(0, len(v) - 16))
+    v = (v[: tail.start()] if tail else v).strip(" ,;:").lstrip(".")
+    v = re.sub(r"\s*[(\[][\s,;:]*$", "", v)  # "… Linguistics (Volume 1: Long Papers)" cut at its volume
+    if v.count("(") > v.count(")"):
+        v = v + ")"
+    v = trim_venue(v)
+    if not v or not re.search(r"[A-Za-z]{2}", v):
+        return None
+    return v if len(v) <= 200 else None
+
+
+def read_block(lines: list[Line], sink: Sink) -> None:
+    try:
+        _read_block(lines, sink)
+    finally:
+        _MEMO.clear()
+
+
+def _read_block(lines: list[Line], sink: Sink) -> None:
+    reasons: dict[int, Chatter | None] = {}
+    for first, group, text in split_references(lines, sink, reasons):
+        head = group[0]
+        chatter = reasons[head.no] if head.no in reasons else chatter_reason(head.text)
+        draft = parse_reference(text, first) if chatter is None or _MARKER.match(head.text) else None
+        if draft is None:
+            reason = chatter if len(group) == 1 else None
+            sink.skip_all(group, reason or _NOT_A_REFERENCE)
+            continue
+        sink.add(draft)
