@@ -31,6 +31,7 @@ __all__ = [
     "extract_links",
     "canonical_link",
     "normalize_arxiv_id",
+    "arxiv_id_month",
     "normalize_doi",
     "find_arxiv_ids",
     "find_dois",
@@ -149,6 +150,20 @@ def normalize_arxiv_id(text: str) -> tuple[str, int | None] | None:
             s = _ARXIV_PREFIX.sub("", s, count=1)
     s = strip_trailing_punctuation(s.strip())
     return _match_bare_arxiv(s)
+
+
+def arxiv_id_month(arxiv_id: str) -> tuple[int, int] | None:
+    """``(year, month)`` an arXiv identifier was assigned in: its ``YYMM`` (``2401.04088`` → 2024, 1;
+    ``hep-th/9901001`` → 1999, 1), the month of the first version's submission that arXiv's own
+    BibTeX dates a paper by.  (A paper sent in the last hours of a month can carry the next month's
+    number: the date arXiv's record gives wins over this one when it is known.)"""
+    digits = arxiv_id.rsplit("/", 1)[-1][:4]
+    if len(digits) != 4 or not digits.isdigit():
+        return None
+    yy, mm = int(digits[:2]), int(digits[2:])
+    if not 1 <= mm <= 12:
+        return None
+    return (1900 + yy if yy >= 91 else 2000 + yy), mm
 
 
 # text search: a prefixed id ("arXiv:2401.06066", "arXiv 2401.06066"), an arXiv URL, or an old-style

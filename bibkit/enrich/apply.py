@@ -247,7 +247,8 @@ def apply_hf(entry: Entry, paper: HfPaper, report: EntryReport, *, confidence: f
         w.field("title", plain(paper.title) or None, fill_only=True)
         if paper.authors:
             w.field("authors", [parse_plain_name(plain(n) or n) for n in paper.authors], fill_only=True)
-        w.field("date", paper.published_date, fill_only=True)
+        guessed = (prov := entry.provenance.get("date")) is not None and prov.source == "arxiv-id"
+        w.field("date", paper.published_date, fill_only=not guessed)  # (the arXiv id's month is a guess)
         w.field("abstract", plain(paper.summary) or None, fill_only=True)
         if entry.bib is None and entry.entry_type in ("misc", "online"):
             w.field("entry_type", "preprint")

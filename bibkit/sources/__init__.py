@@ -169,11 +169,33 @@ def read_text(text: str, origin: str = "<stdin>", fmt: str | None = None, *, str
     if fmt is None and chosen == "listing" and text.strip() and not _papers_found(doc, origin):
         raise InputError(NOT_A_LIST.format(reason=_nothing_found(text, origin)), SourceLocation(origin))
     doc.problems[:0] = problems
+    if chosen != "bib":
+        _dates_from_arxiv_ids(doc)
     doc.metadata["format"] = chosen if chosen in PAGE_FORMATS else doc.metadata.get("format", chosen)
     doc.metadata.setdefault("source", origin)
     if fmt is None:
         doc.metadata.setdefault("format_detected", True)
     return doc
+
+
+#: provenance source of a date read from an arXiv identifier's YYMM
+ARXIV_ID_DATE = "arxiv-id"
+
+
+def _dates_from_arxiv_ids(doc: Document) -> None:
+    """A pasted paper with an arXiv identifier and no date gets the identifier's year and month, with
+    provenance ``arxiv-id`` (so an offline key has the year the online one has); a date the paste gives
+    is kept, and arXiv's record replaces this one when it is asked."""
+    from ..links import arxiv_id_month
+    from ..model import PartialDate, Provenance
+
+    for entry in doc.entries:
+        if entry.date is None and entry.ids.arxiv:
+            found = arxiv_id_month(entry.ids.arxiv)
+            if found:
+                entry.date = PartialDate(*found)
+                detail = f"the year and month of arXiv:{entry.ids.arxiv}"
+                entry.provenance["date"] = Provenance(ARXIV_ID_DATE, 0.9, detail)
 
 
 def _papers_found(doc: Document, origin: str) -> bool:

@@ -19,7 +19,8 @@ from functools import lru_cache
 from .lines import split_lines, structural
 
 __all__ = [
-    "Line", "make_lines", "fix_text", "dehyphenate", "clean_title", "YEAR", "years_in", "shorten",
+    "Line", "make_lines", "fix_text", "dehyphenate", "Vocabulary", "strip_author_segment", "clean_title", "YEAR",
+    "years_in", "shorten",
     "split_authors", "first_family", "AuthorList", "title_likeness", "looks_like_names", "decode_entities",
     "MAX_LINE", "trim_venue",
 ]
@@ -84,17 +85,50 @@ _BOUND_PREFIXES = frozenset("un in im ir il dis re de mis".split())
 _BROKEN_WORD = re.compile(r"\b([^\W\d_]+)- ([^\W\d_]+)")
 
 
-def dehyphenate(text: str) -> str:
+#: prefixes that also begin ordinary words ("under- standing", "in- formation", "over- view"): with the
+#: paste's words to ask, a break after one keeps its hyphen only when the part after it is a word there
+_AMBIGUOUS_PREFIXES = frozenset("in on out over under off inter sub co".split())
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+
+
+class Vocabulary:
+    """The words of a paste (lower-cased, hyphenated compounds as written), gathered on first use and
+    leaving out the halves of words a line break split: what :func:`dehyphenate` asks about a break."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self._lines: list[str] | None = lines
+        self._words: frozenset[str] = frozenset()
+
+    def __contains__(self, word: object) -> bool:
+        if self._lines is not None:
+            text = _BROKEN_WORD.sub(" ", " ".join(self._lines))
+            self._words, self._lines = frozenset(w.casefold() for w in _WORD.findall(text)), None
+        return word in self._words
+
+
+def dehyphenate(text: str, words: Vocabulary | None = None) -> str:
     """Undo the hyphenation of a PDF line break copied as ``lan- guage``: ``language``, but
     ``fine- tuning`` and ``transformer- based`` stay ``fine-tuning`` and ``transformer-based``
-    (a hyphen that was there anyway: a compound's first or second part)."""
+    (a hyphen that was there anyway: a compound's first or second part).  With the paste's ``words``,
+    the paste decides first: a word it writes whole elsewhere ("understanding") is joined, one it
+    writes hyphenated ("in-context") keeps its hyphen, and after a prefix that also begins ordinary
+    words ("under", "in") the hyphen stays only if the part after it is a word of the paste."""
     if "- " not in text:
         return text
 
     def join(m: re.Match[str]) -> str:
         left, right = m.group(1), m.group(2)
+        if m.start() > 0 and m.string[m.start() - 1] == "-":
+            return f"{left}-{right}"  # a compound's later part ("chain-of- thought", "state-of- the-art")
         if not left[-1].islower() or not right[0].islower() or right in ("and", "or", "to", "nor", "versus", "vs"):
             return m.group(0)
+        if words is not None:
+            if (left + right).casefold() in words:
+                return left + right
+            if f"{left}-{right}".casefold() in words:
+                return f"{left}-{right}"
+            if left.casefold() in _AMBIGUOUS_PREFIXES:
+                return f"{left}-{right}" if right.casefold() in words else left + right
         if left.casefold() in _HYPHEN_PREFIXES:
             return f"{left}-{right}"
         if right.casefold() in _HYPHEN_SUFFIXES and left.casefold() not in _BOUND_PREFIXES:
@@ -271,6 +305,15 @@ def looks_like_names(text: str, *, min_names: int = 1) -> bool:
     return good >= max(1, int(0.85 * len(names) + 0.5))
 
 
+def strip_author_segment(text: str) -> str:
+    """An author segment without the punctuation around it; a closing initial keeps its full stop
+    ("…, & Jauvin, C." ends with the initial "C.", not with "C")."""
+    t = text.strip(" ,;:")
+    if t.endswith(".") and not _is_initials(t.rsplit(None, 1)[-1].rsplit(",", 1)[-1]):
+        t = t.rstrip(" .,;:")
+    return t
+
+
 def split_authors(text: str) -> AuthorList:
     """Split an author segment (see :func:`_split_authors`); the result is a fresh copy."""
     names, truncated = _split_authors(text)
@@ -290,7 +333,7 @@ def _split_authors_uncached(text: str) -> AuthorList:
     Polosukhin, I." (APA, Harvard, LNCS), "Ashish Vaswani, Noam Shazeer and Illia Polosukhin"
     (ACL, ACM, NeurIPS), "Vaswani, Ashish, et al." (MLA), "Vaswani A, Shazeer N" (Vancouver).
     """
-    text = fix_text(text).strip(" .,;:")
+    text = strip_author_segment(fix_text(text))
     truncated = False
     if ("et" in text or "others" in text or "…" in text or "..." in text or "+" in text) and _ETAL.search(text):
         truncated = True

@@ -38,6 +38,7 @@ from ..chatter import chatter_reason
 from ..paperids import PaperId, code_links, find_ids
 from ..pastetext import Line, date_range_end, looks_like_names, parse_date, split_authors, years_in
 from .base import Draft, Sink
+from .details import venue_fields
 
 __all__ = ["NAME", "read_block", "line_evidence"]
 
@@ -242,12 +243,14 @@ def _field(item: _Item, name: str, value: str, ln: Line, sink: Sink) -> None:
     elif name in ("comments", "comment"):
         d.meta["listing_comment"] = value
         d.code.extend(u for u in code_links(value) if u not in d.code)
-    elif name == "journalref":
-        d.venue = value or None
+    elif name == "journalref":  # free text: "Technical report, 2023", "Nature 620, 47–53 (2023)", "ICLR 2024"
         if value and d.year is None:
             years = years_in(value)
             if years:
                 d.year = years[-1]
+        if value:
+            d.meta["listing_journal_ref"] = value
+            venue_fields(d, value)
     elif name in ("subjects", "subject", "categories"):
         m = _PRIMARY.search(value)
         primary = m.group(1) if m else (value.split()[0] if value and _CATEGORY_LINE.match(value) else None)
@@ -269,8 +272,20 @@ def _field(item: _Item, name: str, value: str, ln: Line, sink: Sink) -> None:
         item.pending = None
 
 
+#: a collaboration written before its members ("DeepSeek-AI: Xiao Bi, Deli Chen, …", "ATLAS Collaboration: G. Aad, …")
+_ORG_PREFIX = re.compile(r"^(?P<org>[^\W\d_][^,:;()]{1,60}?)\s*:\s+(?=\S)")
+
+
 def _set_authors(d: Draft, text: str) -> None:
-    authors = split_authors(re.sub(r"\s*\([^)]*\)", "", text))  # affiliations in parentheses (mailings)
+    """The author line's names; a collaboration arXiv writes before its members ("DeepSeek-AI: Xiao Bi, …")
+    is kept as the first author, an organisation, as arXiv's own metadata lists it."""
+    text = re.sub(r"\s*\([^)]*\)", "", text)  # affiliations in parentheses (mailings)
+    org = _ORG_PREFIX.match(text)
+    if org and looks_like_names(text[org.end():]):
+        authors = split_authors(text[org.end():])
+        d.authors, d.truncated = [org.group("org").strip(), *authors.names], authors.truncated
+        return
+    authors = split_authors(text)
     d.authors, d.truncated = authors.names, authors.truncated
 
 

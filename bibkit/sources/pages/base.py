@@ -43,9 +43,12 @@ _PROCEEDINGS = re.compile(
     r"WSDM|CIKM|RecSys|ICASSP|INTERSPEECH|Interspeech|CoRL|RSS|ICRA|IROS|UAI|AISTATS|COLT|MLSys|FAccT|CHI|UIST|"
     r"CSCW|ICSE|FSE|ASE|OSDI|SOSP|NSDI|EuroSys|ISCA|MICRO|ASPLOS|SIGMOD|VLDB|ICDE|CoNLL|TACL)\b",
 )
-#: a preprint server or an unpublished paper (matched at the start of the lower-cased venue)
+#: a preprint server, an unpublished paper, or a report, thesis or blog post: no journal and no proceedings
+#: (matched at the start of the lower-cased venue)
 _PREPRINT = re.compile(r"\s*(?:arxiv|corr|preprint|biorxiv|medrxiv|ssrn|techrxiv|openreview|under review|submitted|"
-                       r"in submission|to appear|forthcoming|manuscript)\b")
+                       r"in submission|to appear|forthcoming|manuscript|(?:technical |tech\. |research )?rep(?:ort|\.)|"
+                       r"white ?paper|(?:ph\.? ?d\.?|doctoral|master'?s|bachelor'?s) (?:thesis|dissertation)|thesis|"
+                       r"dissertation|blog|model card|system card)\b")
 
 
 def venue_kind(venue: str) -> str | None:
@@ -76,6 +79,11 @@ class Draft:
     date_text: str | None = None
     date_end: str | None = None  # the end of a date range the page gives ("2023–2024")
     venue: str | None = None
+    volume: str | None = None  # the venue's details as the page states them (see .details)
+    number: str | None = None
+    pages: str | None = None  # an en dash inside a range, as bibkit.normalize.pages stores it
+    publisher: str | None = None
+    address: str | None = None
     abstract: str | None = None
     ids: list[PaperId] = field(default_factory=list)
     code: list[str] = field(default_factory=list)
@@ -138,16 +146,7 @@ class Draft:
             entry.meta["listing_date_end"] = self.date_end
             problems.append(Problem("date-range", f"the page gives a date range; its start is the date, its end "
                                     f"({self.date_end}) is kept as listing_date_end", "info", where))
-        if self.venue:
-            venue = trim_venue(fix_text(self.venue))
-            entry.meta["listing_venue"] = venue
-            kind = venue_kind(venue)
-            if kind == "booktitle":
-                entry.set("booktitle", venue, SOURCE, venue_confidence, detail)
-                entry.set("entry_type", "inproceedings", SOURCE, venue_confidence, detail)
-            elif kind == "journal":
-                entry.set("journal", venue, SOURCE, venue_confidence, detail)
-                entry.set("entry_type", "article", SOURCE, venue_confidence, detail)
+        self._venue_to(entry, venue_confidence, detail)
         for ident in self.ids:
             self._apply_id(entry, ident, detail)
         for url in self.code:
@@ -161,6 +160,26 @@ class Draft:
             entry.meta["listing_kind"] = REFERENCE_KIND
         entry.meta.update({k: v for k, v in self.meta.items() if not k.startswith("_")})
         return entry, problems
+
+    def _venue_to(self, entry: Entry, confidence: float, detail: str) -> None:
+        """The venue (its kind makes the entry's type) and the details the page states beside it."""
+        if self.venue:
+            venue = trim_venue(fix_text(self.venue))
+            entry.meta["listing_venue"] = venue
+            kind = venue_kind(venue)
+            if kind == "booktitle":
+                entry.set("booktitle", venue, SOURCE, confidence, detail)
+                entry.set("entry_type", "inproceedings", SOURCE, confidence, detail)
+            elif kind == "journal":
+                entry.set("journal", venue, SOURCE, confidence, detail)
+                entry.set("entry_type", "article", SOURCE, confidence, detail)
+        for name in ("volume", "number", "pages", "publisher"):
+            value = getattr(self, name)
+            if value:
+                entry.set(name, value, SOURCE, confidence, detail)
+        if self.address:
+            entry.extra["address"] = self.address
+            entry.provenance["address"] = Provenance(SOURCE, confidence, detail)
 
     @staticmethod
     def _apply_id(entry: Entry, ident: PaperId, detail: str) -> None:

@@ -44,15 +44,17 @@ from ..paperids import code_links, find_ids
 from ..pastetext import (
     YEAR,
     Line,
+    Vocabulary,
     date_range_end,
     dehyphenate,
     fix_text,
     looks_like_names,
     split_authors,
+    strip_author_segment,
     title_likeness,
-    trim_venue,
 )
 from .base import Draft, Sink
+from .details import PUBLISHER_WORDS, venue_fields
 
 __all__ = ["NAME", "read_block", "line_evidence", "parse_reference", "split_references"]
 
@@ -180,9 +182,9 @@ def _furniture(t: str) -> str | None:
 _URL_BROKEN = re.compile(r"(?:https?://|www\.)\S*[/._-]$")
 
 
-def _join(parts: list[str]) -> str:
-    """Join the lines of one reference, undoing hyphenation at the line ends ("lan-" / "guage")
-    and URLs a wrapper broke."""
+def _join(parts: list[str], words: Vocabulary | None = None) -> str:
+    """Join the lines of one reference, undoing hyphenation at the line ends ("lan-" / "guage", asking the
+    paste's ``words`` where they are given) and URLs a wrapper broke."""
     out = ""
     for p in parts:
         p = p.strip()
@@ -192,9 +194,11 @@ def _join(parts: list[str]) -> str:
             out += p
         elif out[-1] == "-" and len(out) > 1 and out[-2].isalpha() and p[:1].islower():
             out = out + " " + p  # "lan- guage": dehyphenate() decides whether the hyphen stays
+        elif out[-1] == "-" and len(out) > 1 and out[-2].isalnum() and (p[:1].isupper() or p[:1].isdigit()):
+            out += p  # no word is broken before a capital or a digit: "NAACL-" / "HLT" is "NAACL-HLT"
         else:
             out += " " + p
-    return dehyphenate(fix_text(out))
+    return dehyphenate(fix_text(out), words)
 
 
 def _marked_reference(text: str) -> bool:
@@ -217,13 +221,14 @@ def split_references(lines: list[Line], sink: Sink | None = None,
         body.append(ln)
     nonblank = [ln for ln in body if ln.text]
     marked = [ln for ln in nonblank if _marked_reference(ln.text)]
+    words = Vocabulary([ln.text for ln in nonblank])
     splitter = _Splitter(len(marked) >= 2 and len(marked) >= 0.25 * len(nonblank), sink, reasons)
     for ln in body:
         splitter.line(ln)
     splitter.close()
     out: list[tuple[int, list[Line], str]] = []
     for first, group in splitter.refs:
-        text = _join([ln.text for ln in group])
+        text = _join([ln.text for ln in group], words)
         pieces = _split_inline(text)
         for piece in pieces:
             out.append((first, group, piece))
@@ -410,9 +415,7 @@ def _continues(t: str) -> bool:
 
 
 #: the publisher that ends a reference, on a line of its own ("Association for Computational Linguistics.")
-_PUBLISHER = re.compile(
-    r"^(?:[A-Z][\w&.,'’-]*\s+){0,6}?(?:Association|Society|Press|Publishing|Publishers|Associates|Inc|Ltd|GmbH|"
-    r"PMLR|Springer|Elsevier|Wiley|OpenReview\.net|Morgan Kaufmann|Curran)\b[^.]{0,60}\.?$")
+_PUBLISHER = re.compile(rf"^(?:[A-Z][\w&.,'’-]*\s+){{0,6}}?(?:{PUBLISHER_WORDS})\b[^.]{{0,60}}\.?$")
 
 
 def _starts_reference(t: str) -> bool:
@@ -513,7 +516,7 @@ def _parse(text: str, line: int) -> Draft | None:
         work = _URL_TEXT.sub(lambda m: " " * len(m.group(0)), work)
     authors_text, title, venue, year = _fields(d, work)
     if authors_text:
-        authors_text = authors_text.strip(" ,.:;")
+        authors_text = strip_author_segment(authors_text)
         authors = split_authors(authors_text)
         if authors.names and looks_like_names(authors_text):
             d.authors, d.truncated = authors.names, authors.truncated
@@ -522,9 +525,6 @@ def _parse(text: str, line: int) -> Draft | None:
     if not title or len(title.split()) < 1 or title_likeness(title) < 0.15 or _VENUE_WORD.match(title):
         return None
     d.title = title
-    if venue:
-        venue = " ".join(venue.split()).strip(" ,.;:")
-        d.venue = _venue_name(venue)
     if year is None:
         years = [int(m.group(1)) for m in YEAR.finditer(work[len(authors_text or ""):] if authors_text else work)]
         year = years[-1] if years else None
@@ -535,6 +535,8 @@ def _parse(text: str, line: int) -> Draft | None:
         d.date_end = end
     if year:
         d.year = year
+    if venue:
+        venue_fields(d, venue)
     score = 0.55 + 0.15 * bool(d.authors) + 0.15 * bool(d.year) + 0.1 * bool(d.venue or d.ids) \
         + 0.05 * (d.shape != "plain")
     d.confidence = round(min(1.0, score), 2)
@@ -640,54 +642,6 @@ def _trim_title(title: str) -> str:
     if m:
         t = t[: m.start() + 1]
     return t.strip(" \"“”‘’")
-
-
-_VENUE_IN = re.compile(r"^(?:in\s*:?\s*|published in\s+)", re.IGNORECASE)
-#: where a venue's details begin (pages, volume, number, a URL, a DOI): the venue's name is what comes before
-_VENUE_DETAILS = re.compile(r"\b(?:[Pp]p?\.|[Pp]ages\b|[Vv]ol\.|[Vv]olume\b|[Nn]o\.|https?://|[Dd][Oo][Ii]\b)")
-
-
-def _numbers_start(v: str, end: int) -> int:
-    """Where the first "12(3)" (volume and issue) or "658–1114" (pages) of ``v[:end]`` begins, or
-    ``end`` (found from the few "(", "–" and "-" in it: a pattern would try every character)."""
-    best = end
-    for mark in "(–-":
-        at = v.find(mark, 0, best)
-        while at > 0:
-            k = at - 1
-            if mark == "(":
-                while k >= 0 and v[k] == " ":
-                    k -= 1
-                close = v.find(")", at)
-                ok = k >= 0 and v[k].isdigit() and close > at + 1 and v[at + 1:close].isdigit()
-            else:
-                ok = v[k].isdigit() and v[at + 1:at + 2].isdigit()
-            if ok:
-                while k > 0 and v[k - 1].isdigit():
-                    k -= 1
-                best = min(best, k)
-                break
-            at = v.find(mark, at + 1, best)
-    return best
-_VENUE_YEAR_END = re.compile(r"[,(]?\s*(?:19|20)\d\d[a-z]?\)?\.?\s*$")
-
-
-def _venue_name(venue: str) -> str | None:
-    """The venue of a reference without pages, volume, publisher details and the year."""
-    v = _VENUE_IN.sub("", venue)
-    details = _VENUE_DETAILS.search(v)
-    cut = _numbers_start(v, details.start() if details else len(v))
-    if cut < len(v):
-        v = v[:cut].rstrip(" ,")
-    tail = _VENUE_YEAR_END.search(v, max(0, len(v) - 16))
-    v = (v[: tail.start()] if tail else v).strip(" ,;:").lstrip(".")
-    v = re.sub(r"\s*[(\[][\s,;:]*$", "", v)  # "… Linguistics (Volume 1: Long Papers)" cut at its volume
-    if v.count("(") > v.count(")"):
-        v = v + ")"
-    v = trim_venue(v)
-    if not v or not re.search(r"[A-Za-z]{2}", v):
-        return None
-    return v if len(v) <= 200 else None
 
 
 def read_block(lines: list[Line], sink: Sink) -> None:
