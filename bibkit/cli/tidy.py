@@ -121,8 +121,8 @@ def register(p: argparse.ArgumentParser) -> None:
                      help="remove braces inside these fields [title] unless a command needs them, "
                           "e.g. --remove-braces=title")
     val.add_argument("--encode-urls", action="store_true",
-                     help="percent-encode spaces, braces and non-ASCII in URL fields, undo \\_ escapes, "
-                          "e.g. --encode-urls")
+                     help="percent-encode spaces, braces and non-ASCII in URL fields, undo \\_ and {\\_} escapes "
+                          "(several space-separated URLs stay apart), e.g. --encode-urls")
     val.add_argument("--max-authors", type=int, metavar="N",
                      help="more than N authors -> the first N and 'others', e.g. --max-authors 10")
     val.add_argument("--no-page-ranges", dest="page_ranges", action="store_false",

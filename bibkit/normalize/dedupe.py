@@ -376,7 +376,8 @@ def _absorb(kept: Entry, other: Entry, merge: Merge, label: str) -> None:
             kept.problem(
                 "merged-key",
                 f"duplicate entry {other.key!r} ({other.origin or 'input'}) was merged into {kept.key!r}; "
-                f"{other.key!r} is kept as an alias in 'ids' (biblatex), with BibTeX change \\cite{{{other.key}}}",
+                f"{other.key!r} is kept as an alias in 'ids', which biber resolves; with BibTeX, change "
+                f"\\cite{{{other.key}}} to \\cite{{{kept.key}}}",
                 "warning",
             )
 

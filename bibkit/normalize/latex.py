@@ -57,6 +57,7 @@ import unicodedata
 from functools import lru_cache
 
 from .texscan import braces_balanced as _braces_balanced
+from .texscan import delimited_math_end as _delimited_math_end
 from .texscan import match_brace as _match_brace
 from .texscan import math_end as _math_end
 
@@ -70,6 +71,7 @@ __all__ = [
     "PDFLATEX_SAFE",
     "math_spans",
     "escape_strays",
+    "verbatim_as_text",
     "verbatim_end",
 ]
 
@@ -484,36 +486,52 @@ def decode(text: str) -> str:
 
 
 def math_spans(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` of every ``$…$`` span (end exclusive) that clearly is TeX math.
+    """``(start, end)`` of every ``$…$``, ``\\(…\\)`` or ``\\[…\\]`` span (end exclusive) that clearly is TeX math.
 
-    A span qualifies when its content is non-empty, has no ``$``, contains one of
+    A ``$…$`` span qualifies when its content is non-empty, has no ``$``, contains one of
     ``\\ ^ _ {`` or is a bare variable or small expression (``$k$``, ``$O(n)$``),
     has balanced braces, contains no ``% # &`` (they break inside
-    math) and no non-ASCII character, and does not end with ``\\ ^ _``.  The
-    opening ``$`` must not be escaped.  Spans are found left to right; a ``$``
+    math) and no non-ASCII character, and does not end with ``\\ ^ _``.  LaTeX's own delimiters say
+    math outright: a ``\\(…\\)`` or ``\\[…\\]`` span qualifies when its braces balance.  The
+    opening ``$`` or backslash must not be escaped.  Spans are found left to right; a ``$``
     that does not open a qualifying span is plain text.
     """
     spans: list[tuple[int, int]] = []
-    if "$" not in text:
+    if "$" not in text and "\\(" not in text and "\\[" not in text:
         return spans
     i = 0
     n = len(text)
     while True:
-        i = text.find("$", i)
-        if i < 0 or i + 1 >= n:
+        m = _MATH_OPEN.search(text, i)
+        if m is None:
             return spans
+        i = m.start()
         if _escaped(text, i):
             i += 1
             continue
-        j = text.find("$", i + 1)
-        if j < 0:
+        if text[i] == "\\":
+            end = _delimited_math_end(text, i)
+            if end > 0 and _braces_balanced(text[i + 2:end - 2]):
+                spans.append((i, end))
+                i = end
+            else:
+                i += 2
+            continue
+        if i + 1 >= n:
             return spans
+        j = text.find("$", i + 1)
+        if j < 0:  # an unpaired "$" is text; a \\( after it may still open math
+            i += 1
+            continue
         content = text[i + 1:j]
         if _is_math(content):
             spans.append((i, j + 1))
             i = j + 1
         else:
             i += 1
+
+
+_MATH_OPEN = re.compile(r"\$|\\[(\[]")
 
 
 def _escaped(text: str, i: int) -> bool:
@@ -893,6 +911,12 @@ def escape_strays(latex: str) -> str:
             out.append(latex[m.start():end])
             pos = end
             continue
+        if tok == "\\(" or tok == "\\[":  # LaTeX's math delimiters: nothing inside is a stray
+            end = _delimited_math_end(latex, m.start())
+            if end > 0:
+                out.append(latex[m.start():end])
+                pos = end
+                continue
         if tok[0] == "\\":
             out.append(tok)
         elif tok == "$":
@@ -911,6 +935,43 @@ def escape_strays(latex: str) -> str:
 
 
 _STRAY_SCAN = re.compile(r"\\[A-Za-z]+\*?|\\.|[%&#_$^]", re.DOTALL)
+
+
+_IN_ARGUMENT_SPECIAL = re.compile(r"(?<!\\)[%#]")
+
+
+def verbatim_as_text(latex: str) -> str:
+    """The verbatim commands of a text value rewritten so that they work inside a macro argument, the rest
+    of the value unchanged.
+
+    biber hands every field to LaTeX as a macro argument (``\\field{note}{…}``), where ``\\verb`` cannot
+    work and ``\\url``/``\\path``/``\\nolinkurl`` cannot read ``%`` or ``#`` (url.sty shows ``\\%``
+    literally): those become their text, escaped.  ``\\href`` keeps its link, with ``%`` and ``#`` in its
+    URL escaped, which hyperref reads back.  Math, formatting and every other command stay as written.
+    """
+    out: list[str] = []
+    pos = 0
+    for m in _VERBATIM_COMMAND.finditer(latex):
+        if m.start() < pos or _escaped(latex, m.start()):
+            continue
+        name = m.group(1).rstrip("*")
+        end = verbatim_end(latex, m.end(), name)
+        if end < 0:
+            continue
+        opener = _verbatim_open(latex, m.end(), name) if name != "href" else latex.index("{", m.end())
+        content = latex[opener + 1:end - 1]
+        if name == "href":
+            if _IN_ARGUMENT_SPECIAL.search(content):
+                out.append(latex[pos:opener + 1] + _IN_ARGUMENT_SPECIAL.sub(r"\\\g<0>", content) + "}")
+                pos = end
+        elif name == "verb" or _IN_ARGUMENT_SPECIAL.search(content):
+            out.append(latex[pos:m.start()] + _encode_plain_text(content, False))
+            pos = end
+    out.append(latex[pos:])
+    return "".join(out)
+
+
+_VERBATIM_COMMAND = re.compile(r"\\(verb\*?|url|path|nolinkurl|href)(?![A-Za-z])")
 
 
 def encode(text: str, *, ascii: bool = False) -> str:  # noqa: A002 (the CLI's name for it)

@@ -8,7 +8,7 @@ one stage calls a group another does not cut in two.
 
 from __future__ import annotations
 
-__all__ = ["match_brace", "math_end", "braces_balanced", "match_quote"]
+__all__ = ["match_brace", "math_end", "delimited_math_end", "braces_balanced", "match_quote"]
 
 
 def match_brace(text: str, i: int, *, escapes: bool = True) -> int:
@@ -46,6 +46,28 @@ def math_end(text: str, i: int) -> int:
             continue
         if c == "$":
             return j
+        j += 1
+    return -1
+
+
+_MATH_CLOSERS = {"(": "\\)", "[": "\\]"}
+
+
+def delimited_math_end(text: str, i: int) -> int:
+    """Index after the ``\\)`` or ``\\]`` closing the ``\\(`` or ``\\[`` at ``i`` (LaTeX's own math
+    delimiters, as much math as ``$…$``); -1 when there is none.  A backslash and the character after it
+    are one unit, so ``\\\\)`` (a line break, then ``)``) closes nothing."""
+    closer = _MATH_CLOSERS.get(text[i + 1:i + 2]) if text.startswith("\\", i) else None
+    if closer is None:
+        return -1
+    j = i + 2
+    n = len(text)
+    while j < n:
+        if text[j] == "\\":
+            if text.startswith(closer, j):
+                return j + 2
+            j += 2
+            continue
         j += 1
     return -1
 

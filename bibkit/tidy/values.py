@@ -43,7 +43,8 @@ _ONE_SPACE = re.compile(r"(?<! ) (?! )")
 _KEY_LISTS = frozenset({"ids", *REFERENCE_FIELDS})
 _COMMAND = re.compile(r"\\[A-Za-z]+|\\.")
 _INNER_GROUP = re.compile(r"\{[^{}]*\}")
-_URL_ESCAPE = re.compile(r"\\([_%#&$~])")
+#: a LaTeX escape in a URL: ``\_``, and Mendeley's grouped forms ``{\_}``, ``{\%}``, ``{\&}``, ``{~}``
+_URL_ESCAPE = re.compile(r"\{\\([_%#&$~])\}|\\([_%#&$~])|\{(~)\}")
 #: URL characters that stay as they are (RFC 3986 reserved + unreserved, and "%" of existing escapes)
 _URL_SAFE = "/:?#[]@!$&'()*+,;=-._~%"
 
@@ -200,12 +201,16 @@ def enclose(text: str) -> str:
 
 
 def encode_url(text: str) -> str:
-    """A URL as a URL: LaTeX escapes undone (``\\_`` → ``_``), spaces, braces and non-ASCII percent-encoded.
+    """A URL as a URL: LaTeX escapes undone (``\\_``, and Mendeley's ``{\\_}`` → ``_``), spaces, braces and
+    non-ASCII percent-encoded.  Several URLs in one field (Mendeley writes them space-separated) stay several.
 
     bibtex-tidy's ``--encode-urls`` writes ``_`` as ``\\%5F``, which is a backslash in every verbatim reader.
     """
-    text = _URL_ESCAPE.sub(r"\1", text.strip())
-    return quote(text, safe=_URL_SAFE)
+    text = _URL_ESCAPE.sub(lambda m: m.group(1) or m.group(2) or m.group(3), text.strip())
+    return " ".join(quote(url, safe=_URL_SAFE) for url in _NEXT_URL.split(text))
+
+
+_NEXT_URL = re.compile(r"\s+(?=[A-Za-z][A-Za-z0-9+.-]*://)")
 
 
 def _wrap_words(paragraph: str, width: int) -> list[str]:

@@ -79,7 +79,7 @@ from ..bibsyntax import (
 )
 from ..model import BibOrigin, Document, Entry, Problem, RawBlock
 from ..normalize.casing import protect
-from ..normalize.latex import encode, escape_strays, to_ascii, unencodable
+from ..normalize.latex import encode, escape_strays, to_ascii, unencodable, verbatim_as_text
 from ..normalize.pages import page_range
 from .biblatex_forms import to_biblatex
 
@@ -500,6 +500,13 @@ def _copy(raw: str, lname: str, ctx: _Ctx) -> str:
             if not value.isascii():
                 ctx.bad([c for c in value if not c.isascii()])
     if ctx.convert:
+        if ctx.dialect == "biblatex" and lname in TYPESET_FIELDS and _URL_ARG_SPECIAL.search(value):
+            fixed = _escape_raw(value, verbatim_as_text)  # only those commands: the rest stays as written
+            if fixed != value:
+                value = fixed
+                ctx.note("verbatim-as-text", f"{lname}: biber passes fields to LaTeX inside macro arguments, "
+                         "where \\verb cannot work and \\url/\\path cannot read % or #; those written as "
+                         "escaped text (\\href keeps its link, with \\% and \\#)")
         if lname in TYPESET_FIELDS and _may_stray(value):  # (typeset fields are never verbatim ones)
             value = _escape_raw(value)
         if ctx.dialect == "biblatex" and "\\i" in value and not is_verbatim_field(lname):
@@ -564,8 +571,9 @@ class _OriginFields:
         return cache[group]
 
     def plan_target(self) -> None:
-        """With a target: a month biber cannot read, a \\url holding "%"/"#" that biber's .bbl cannot
-        take, are written from the model; with --to bibtex, BibLaTeX field names are renamed."""
+        """With a target: a month biber cannot read is written from the model (a \\url holding "%"/"#",
+        which biber's .bbl cannot take, is rewritten by _copy); with --to bibtex, BibLaTeX field names are
+        renamed."""
         ctx, fields = self.ctx, self.origin.fields
         if ctx.dialect == "bibtex":
             for n in fields:
@@ -578,11 +586,6 @@ class _OriginFields:
         elif ctx.dialect == "biblatex":
             if self.groups.get("month") == "date" and not _BIBER_MONTH.match(fields.get("month", "")):
                 self.forced.add("date")
-            for n in fields:
-                if n in TYPESET_FIELDS and _URL_ARG_SPECIAL.search(fields[n]):
-                    self.forced.add(self.groups.get(n, "extra:" + n))
-                    ctx.note("verbatim-as-text", f"{n}: biber passes fields to LaTeX inside macro arguments, "
-                             "where \\verb cannot work and \\url/\\path cannot read % or #; written as escaped text")
 
     def copy_written(self) -> None:
         """The fields the input had, in its order."""
@@ -704,13 +707,13 @@ TYPESET_FIELDS = frozenset("""
 """.split())
 
 
-def _escape_raw(raw: str) -> str:
+def _escape_raw(raw: str, fix: Callable[[str], str] = escape_strays) -> str:
     """A raw value expression with the LaTeX specials TeX would choke on escaped inside its
     strings (``{100% of AT&T}`` → ``{100\\% of AT\\&T}``), macros and ``#`` concatenation kept."""
     parts, leftover = parse_expression(raw)
     if leftover or not parts:
         return raw
-    fixed = [(kind, escape_strays(text) if kind in ("brace", "quote") else text) for kind, text in parts]
+    fixed = [(kind, fix(text) if kind in ("brace", "quote") else text) for kind, text in parts]
     if fixed == parts:
         return raw
     if len(fixed) == 1 and fixed[0][0] == "brace":
