@@ -20,12 +20,29 @@ are printed too, once without and once with a token.
 All services are local doubles over the SYNTHETIC corpus
 (``bibkit/testing/corpus``); BIBKIT_ARXIV_DELAY is 0 here, and the real-pacing
 figure is computed, not slept.  Exit status 1 if a target is missed.
+
+    python bench/resolve.py --scale 1000,5000
+
+runs bibkit's chain (arXiv + HF) instead on listings of those sizes drawn from
+:func:`bibkit.testing.corpus.scaled.scaled_corpus` (the bundled corpus grown
+with invented papers — SYNTHETIC — that keep its traps at the same rates),
+given to the resolver as the listing reader produces entries (title and
+abstract).  The doubles run in a child process, so this process's CPU time is
+the client's alone.  Printed per size: requests per entry to each service,
+precision and recall, wall-clock time, the client's and the doubles' CPU
+time.  Targets: at most 0.05 arXiv requests per entry at every size; the
+client's CPU time growing no faster than the listing (fitted exponent at most
+1.05: constant CPU per entry); the wall-clock time at the doubles' zero
+latency spent mostly in the doubles (client CPU below the doubles' CPU);
+precision 100 %.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import multiprocessing
+import statistics
 import sys
 import tempfile
 import time
@@ -126,10 +143,104 @@ def row(label: str, r: dict) -> str:
             f"{precision:>9.1%} {recall:>7.1%} {r['wrong']:>6}")
 
 
+# --------------------------------------------------------------------------- at scale
+
+
+def _serve_doubles(size: int, conn) -> None:  # noqa: ANN001 (a multiprocessing connection)
+    """Child process: the arXiv and HF doubles over the scaled corpus, until told to stop; then its CPU time."""
+    from bibkit.testing.corpus.scaled import scaled_corpus
+
+    corpus = scaled_corpus(size)
+    with ArxivDouble(corpus) as ax, HfDouble(corpus) as hf:
+        conn.send((ax.api_url, hf.url))
+        started = time.process_time()
+        conn.recv()
+        conn.send(time.process_time() - started)
+
+
+def run_scaled(size: int, only: tuple[str, ...]) -> dict:
+    """bibkit's chain over a scaled listing of ``size`` entries; the doubles answer from another process."""
+    from bibkit.testing.corpus.scaled import scaled_corpus
+
+    corpus = scaled_corpus(size)
+    parent, child = multiprocessing.Pipe()
+    proc = multiprocessing.get_context("fork").Process(target=_serve_doubles, args=(size, child), daemon=True)
+    proc.start()
+    try:
+        arxiv_url, hf_url = parent.recv()
+        with tempfile.TemporaryDirectory() as cache:
+            settings = load_settings(arxiv_url=arxiv_url, hf_url=hf_url, cache_dir=cache, arxiv_delay=0,
+                                     github_url="http://127.0.0.1:9")
+            doc = Document(blocks=corpus.listing_entries())
+            wall, cpu = time.perf_counter(), time.process_time()
+            result = enrich_document(doc, settings, only=only)
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        parent.send("stop")
+        doubles_cpu = parent.recv()
+    finally:
+        proc.join(timeout=30)
+    # scored by position (the listing's order is kept; titles change once resolved)
+    got = [(e.ids.arxiv, item.expect) for e, item in zip(doc.entries, corpus.listing)]
+    stats = {"right": sum(1 for g, w in got if g and g == w), "wrong": sum(1 for g, w in got if g and g != w),
+             "resolvable": sum(1 for _g, w in got if w)}
+    return {"entries": len(doc), "requests": result.requests, "wall": wall, "cpu": cpu, "doubles_cpu": doubles_cpu,
+            **stats, "notices": result.notices}
+
+
+def _exponent(points: list[tuple[int, float]]) -> float:
+    xs = [math.log(n) for n, _ in points]
+    ys = [math.log(max(t, 1e-6)) for _, t in points]
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+
+
+MODES = {"arxiv + hf": ("arxiv", "hf"), "arxiv only": ("arxiv",)}
+
+
+def main_scaled(sizes: list[int]) -> int:
+    print("bibkit's chain over scaled SYNTHETIC listings (bibkit.testing.corpus.scaled); doubles in a child process, "
+          "zero latency, no pacing; 'arxiv only' is the run with Hugging Face unavailable\n")
+    print(f"{'mode':<11} {'entries':>8} {'arXiv':>6} {'/entry':>7} {'HF':>6} {'/entry':>7} {'precision':>9} "
+          f"{'recall':>7} {'wall':>8} {'client CPU':>11} {'ms/entry':>9} {'doubles CPU':>12}")
+    runs = {}
+    for mode, only in MODES.items():
+        for n in sizes:
+            r = runs[mode, n] = run_scaled(n, only)
+            arxiv, hf = r["requests"].get("arxiv", 0), r["requests"].get("hf", 0)
+            precision = r["right"] / (r["right"] + r["wrong"]) if r["right"] + r["wrong"] else 1.0
+            recall = r["right"] / r["resolvable"] if r["resolvable"] else 1.0
+            print(f"{mode:<11} {n:>8,} {arxiv:>6} {arxiv / n:>7.3f} {hf:>6} {hf / n:>7.3f} {precision:>9.1%} "
+                  f"{recall:>7.1%} {r['wall']:>6.1f} s {r['cpu']:>9.1f} s {1000 * r['cpu'] / n:>9.2f} "
+                  f"{r['doubles_cpu']:>10.1f} s")
+            for notice in r["notices"]:
+                print(f"            notice: {notice}")
+    targets = []
+    for (mode, n), r in runs.items():
+        per = r["requests"].get("arxiv", 0) / n
+        targets.append((f"{mode}: arXiv requests per entry <= 0.05 at {n:,} entries ({per:.3f})", per <= 0.05))
+    for mode in MODES:
+        if len(sizes) > 1:
+            k = _exponent([(n, runs[mode, n]["cpu"]) for n in sizes])
+            targets.append((f"{mode}: client CPU growth exponent {k:.3f} (target <= 1.05)", k <= 1.05))
+        for n in sizes:
+            r = runs[mode, n]
+            targets.append((f"{mode}: at {n:,} entries the doubles' CPU ({r['doubles_cpu']:.1f} s) exceeds the "
+                            f"client's ({r['cpu']:.1f} s)", r["doubles_cpu"] > r["cpu"]))
+    targets.append(("precision 100 % at every size", all(r["wrong"] == 0 for r in runs.values())))
+    print()
+    for label, ok in targets:
+        print(f"  [{'ok' if ok else 'MISSED'}] {label}")
+    return 0 if all(ok for _label, ok in targets) else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--listing", type=Path, default=ROOT / "examples" / "hf-trending-papers.txt")
+    parser.add_argument("--scale", metavar="N,N", help="scaled synthetic listings of these sizes instead of the "
+                                                       "example (e.g. --scale 1000,5000)")
     args = parser.parse_args(argv)
+    if args.scale:
+        return main_scaled(sorted({int(s) for s in args.scale.split(",") if s.strip()}))
     corpus = load_corpus()
     ours = run_bibkit(args.listing, corpus, ("arxiv", "hf"))
     arxiv_only = run_bibkit(args.listing, corpus, ("arxiv",))

@@ -61,10 +61,8 @@ service name or ``default``); a new setting is one line there.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
@@ -184,6 +182,8 @@ def _line_of(text: str, pattern: str) -> int | None:
 
 
 def _suggest(word: str, choices: list[str], form: str = "{}") -> str:
+    import difflib  # only for a config mistake
+
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f" (did you mean {form.format(close[0])}?)" if close else ""
 
@@ -192,6 +192,8 @@ def _read_file(path: Path) -> tuple[dict[str, Any], list[str]]:
     """The settings a config file sets, and a warning for each section or key it does not know."""
     if not path.is_file():
         return {}, []
+    import tomllib  # only when there is a file to read: most runs have none, and start-up counts
+
     try:
         text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)

@@ -34,6 +34,7 @@ import stat
 import sys
 import tempfile
 from pathlib import Path
+from typing import Callable, Iterable
 
 from .errors import OutputError
 
@@ -48,21 +49,47 @@ def backup_path(path: Path) -> Path:
     return candidate
 
 
-def atomic_write_text(path: str | os.PathLike[str], text: str, *, backup: bool = False, encoding: str = "utf-8",
-                      mode: int | None = None) -> Path | None:
+def atomic_write_text(path: str | os.PathLike[str], text: str | Iterable[str], *, backup: bool = False,
+                      encoding: str = "utf-8", mode: int | None = None,
+                      before_rename: Callable[[], None] | None = None) -> Path | None:
     """Write ``text`` to ``path`` safely (see the module docstring); return the backup's path, if one was made.
 
-    ``-`` writes to standard output.  With ``backup=True`` and an existing
+    ``text`` may be the pieces of the text (their concatenation is written): a
+    regular file then receives them one at a time, so a big output never has
+    to be in memory whole, or twice (as text and as bytes).  ``-`` writes to
+    standard output.  With ``backup=True`` and an existing
     regular file at ``path``, its content is first saved (atomically) to
     :func:`backup_path`.  ``mode`` (e.g. ``0o600`` for a file holding a secret)
     is the new file's permission bits, set before any byte is written; without
     it an existing target keeps its mode and a new one follows the umask.
+    ``before_rename`` (regular files only) is called once the new content is
+    complete and synced, just before it replaces the old: a sidecar that must
+    describe the new content, and be in place first, is written then (the lock
+    file: :func:`bibkit.app.prior.write_locked`).
     Raises :class:`~bibkit.errors.OutputError` for anything that stops the write.
     """
-    data = text.encode(encoding)  # an unencodable character fails here, before anything is touched
+    checked = False
+    if not isinstance(text, str) and (str(path) == "-" or _exists_but_not_regular(path)):
+        # standard output, a pipe, a device: written as it comes, so every piece is checked before any is written
+        pieces = list(text)
+        for piece in pieces:
+            piece.encode(encoding)
+        text, checked = "".join(pieces), True
+    data: bytes | Iterable[bytes]
     if str(path) == "-":
+        assert isinstance(text, str)
+        if not checked:
+            text.encode(encoding)  # an unencodable character fails here, before anything is touched
         write_stdout(text)
         return None
+    if isinstance(text, str) and (checked or _exists_but_not_regular(path)):
+        data = text.encode(encoding)  # an unencodable character fails here, before anything is touched
+    else:
+        # a regular file: the text goes to the temporary file a piece (or a megabyte) at a time, never encoded
+        # whole; a piece that cannot be encoded fails the write there, the temporary file is removed, and the
+        # target is still untouched
+        parts = _megabytes(text) if isinstance(text, str) else text
+        data = (piece.encode(encoding) for piece in parts)
     given = Path(path)
     try:
         target = Path(os.path.realpath(given))  # through symlinks, to the file really written
@@ -76,7 +103,7 @@ def atomic_write_text(path: str | os.PathLike[str], text: str, *, backup: bool =
             return None
         target.parent.mkdir(parents=True, exist_ok=True)
         saved = _backup(target, given) if backup and st is not None else None
-        _replace(target, data, st, mode)
+        _replace(target, data, st, mode, before_rename)
         return saved
     except OutputError:
         raise
@@ -163,14 +190,25 @@ def _stat(path: Path) -> os.stat_result | None:
         return None
 
 
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]
+def _megabytes(text: str) -> Iterable[str]:
+    step = 1 << 20
+    return (text[i:i + step] for i in range(0, len(text), step)) if len(text) > step else [text]
 
 
-def _write_in_place(target: Path, data: bytes) -> None:
+def _exists_but_not_regular(path: str | os.PathLike[str]) -> bool:
+    st = _stat(Path(os.path.realpath(path)))
+    return st is not None and not stat.S_ISREG(st.st_mode)
+
+
+def _write_all(fd: int, data: bytes | Iterable[bytes]) -> None:
+    for piece in [data] if isinstance(data, bytes) else data:
+        view = memoryview(piece)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+
+
+def _write_in_place(target: Path, data: bytes | Iterable[bytes]) -> None:
     """A FIFO or device: open it for writing as it is (no create, no truncate, no rename) and write."""
     fd = os.open(target, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
     try:
@@ -179,7 +217,8 @@ def _write_in_place(target: Path, data: bytes) -> None:
         os.close(fd)
 
 
-def _replace(target: Path, data: bytes, st: os.stat_result | None, mode: int | None) -> None:
+def _replace(target: Path, data: bytes | Iterable[bytes], st: os.stat_result | None, mode: int | None,
+             before_rename: Callable[[], None] | None = None) -> None:
     """Write ``data`` to a temporary file beside ``target``, sync it, and rename it over ``target``."""
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=str(target.parent))
     try:
@@ -195,6 +234,8 @@ def _replace(target: Path, data: bytes, st: os.stat_result | None, mode: int | N
             os.fsync(fd)
         finally:
             os.close(fd)
+        if before_rename is not None:
+            before_rename()
         now = _lstat(target)
         if now is not None and not stat.S_ISREG(now.st_mode):  # replaced by a pipe or a link meanwhile
             raise OutputError(f"cannot write {target}: it stopped being a regular file during the write", str(target))

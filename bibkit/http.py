@@ -27,6 +27,13 @@ How the pieces fit:
   later calls raise :class:`ServiceDown` at once (cached answers are still
   served), and callers fall back to their next step.  An unreadable answer is
   never cached.  Health is per run: the next run tries again.
+* **Concurrency**: a layer may be used from several threads at once (the
+  enrichers ask Hugging Face with a few requests in flight).  Counts are kept
+  under a lock, each service's connection pool holds ``concurrency``
+  connections, and a service that reports its rate-limit window (``quota``:
+  requests left, seconds to the reset) is not sent a request the window has
+  no room for: it waits for the next window, or, when that is further away
+  than ``max_wait``, the service is given up as rate-limited — before a 429.
 * ``offline=True`` answers from the cache only; ``refresh=True`` bypasses it.
 * Secrets never follow a redirect to another origin: ``Authorization``,
   ``Zotero-API-Key`` and the like are stripped when a redirect leaves the
@@ -193,6 +200,12 @@ class ServicePolicy:
     body: ``None`` when it is what the service sends, else a short reason
     ("not an Atom feed"); an unreadable answer is a failure of the service,
     retried once, never cached.
+
+    ``concurrency``: how many requests to the service a caller may have in flight
+    at once (the connection pool's size; callers use it as their bound).
+    ``quota``: the service's own report of its rate-limit window in an answer,
+    ``(requests left, seconds until it resets)`` or ``None``; requests then
+    wait for room in the window (see :class:`QuotaWindow`).
     """
 
     name: str
@@ -217,6 +230,8 @@ class ServicePolicy:
     down_after: int | None = 3
     budget: float | None = 60.0
     readable: Callable[[requests.Response], str | None] | None = None
+    concurrency: int = 1
+    quota: Callable[[requests.Response], tuple[int, float] | None] | None = None
 
     @property
     def gives_up(self) -> bool:
@@ -235,6 +250,24 @@ class RequestStats:
     #: service -> why it was given up (or could not fully serve) for the rest of the run
     unavailable: dict[str, Outage] = field(default_factory=dict)
     failures: Counter[str] = field(default_factory=Counter)  # failed attempts (5xx, timeouts, cut or unreadable bodies)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def add(self, counter: str, service: str, amount: float = 1) -> None:
+        """Add to one count (``network``, ``cache_hits``, ``retries``, ``waited``, ``failures``) of a service.
+
+        Under a lock: ``counts[service] += n`` is a read and a write, and requests run on several threads.
+        """
+        with self._lock:
+            counts: Any = getattr(self, counter)
+            counts[service] += amount
+
+    def record_outage(self, outage: Outage) -> bool:
+        """Keep ``outage`` as its service's reason to be left alone; ``False`` when one was already kept."""
+        with self._lock:
+            if outage.service in self.unavailable:
+                return False
+            self.unavailable[outage.service] = outage
+            return True
 
     @property
     def outages(self) -> list[Outage]:
@@ -307,13 +340,15 @@ class Pacer:
 class _ServiceAdapter(HTTPAdapter):
     """Runs only when the cache misses: paces, counts, and fails fast once a service is down."""
 
-    def __init__(self, layer: "HttpLayer", policy: ServicePolicy):
-        super().__init__(pool_connections=1, pool_maxsize=1, max_retries=0)
+    def __init__(self, layer: "HttpLayer", policy: ServicePolicy, window: "QuotaWindow | None" = None):
+        size = max(1, policy.concurrency)
+        super().__init__(pool_connections=1, pool_maxsize=size, max_retries=0)
         self.layer, self.policy = layer, policy
         self.pacer = (
             Pacer(layer.cache_dir / "pacing", policy.name, policy.min_interval)
             if policy.min_interval > 0 or policy.pace_from is not None else None
         )
+        self.window = window
 
     def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
         name = self.policy.name
@@ -323,17 +358,86 @@ class _ServiceAdapter(HTTPAdapter):
         outage = self.layer.health.outage(name)
         if outage is not None:
             raise ServiceDown(outage, url=request.url)
-        self.layer.stats.network[name] += 1
+        if self.window is not None:
+            self.window.admit(request.url)
+        self.layer.stats.add("network", name)
         if self.pacer is None:
-            return super().send(request, *args, **kwargs)
-        with self.pacer as waited:
-            self.layer.stats.waited[name] += waited
             response = super().send(request, *args, **kwargs)
-        if self.policy.pace_from is not None:
-            announced = self.policy.pace_from(response)
-            if announced is not None:
-                self.pacer.interval = max(0.0, announced)
+        else:
+            with self.pacer as waited:
+                self.layer.stats.add("waited", name, waited)
+                response = super().send(request, *args, **kwargs)
+            if self.policy.pace_from is not None:  # the service announces its pace (Crossref's headers)
+                announced = self.policy.pace_from(response)
+                if announced is not None:
+                    self.pacer.interval = max(0.0, announced)
+        if self.window is not None:
+            self.window.note(response)
         return response
+
+
+class QuotaWindow:
+    """A service's rate-limit window as its answers report it (``ServicePolicy.quota``), shared by threads.
+
+    Each answer tells how many requests the window has left and when it
+    resets; each request takes one of them before it is sent.  A request that
+    finds the window used up waits for the reset, unless that is further away
+    than the policy's ``max_wait`` or the service's budget left: then the
+    service is given up as rate-limited for the run (:class:`RateLimited`),
+    without the request being sent.  Until an answer reports the window, and
+    once it has reset, requests go as they come (the next answer tells).
+    """
+
+    def __init__(self, layer: "HttpLayer", policy: ServicePolicy):
+        self.layer, self.policy = layer, policy
+        self.remaining: int | None = None
+        self.resets: float | None = None  # time.monotonic() of the reset
+        self._lock = threading.Lock()
+
+    def admit(self, url: str | None) -> None:
+        """Take a place in the window, waiting for the next one when this one is used up."""
+        name = self.policy.name
+        while True:
+            with self._lock:
+                now = time.monotonic()
+                if self.resets is not None and now >= self.resets:
+                    self.remaining = self.resets = None  # a new window: the next answer tells its size
+                if self.remaining is None or self.remaining > 0 or self.resets is None:
+                    if self.remaining is not None:
+                        self.remaining -= 1
+                    return
+                wait = self.resets - now
+            health = self.layer.health.get(name)
+            left = health.remaining()
+            if wait > self.policy.max_wait or (left is not None and wait > left):
+                until = time.time() + wait
+                self.layer.mark_down(name, OutageKind.RATE_LIMITED,
+                                     f"its rate-limit window is used up, resets in {wait:.0f} s", until)
+                raise RateLimited(name, f"rate-limit window used up, resets in {wait:.0f} s", until=until,
+                                  url=url)
+            health.waited(wait)
+            self.layer.stats.add("waited", name, wait)
+            self.layer.sleep(wait)
+
+    def note(self, response: requests.Response) -> None:
+        """Read the window's state from an answer (an answer without it changes nothing)."""
+        assert self.policy.quota is not None
+        try:
+            report = self.policy.quota(response)
+        except (ValueError, TypeError):
+            return
+        if report is None:
+            return
+        remaining, seconds = report
+        resets = time.monotonic() + max(0.0, seconds)
+        with self._lock:
+            # answers come back out of order: within one window (the reset within the header's one-second
+            # rounding) the fewest requests left is the truth, and places taken since stay taken
+            same = self.remaining is not None and self.resets is not None and abs(resets - self.resets) < 1.5
+            if same and self.remaining is not None and self.resets is not None:
+                self.remaining, self.resets = min(self.remaining, max(0, remaining)), max(self.resets, resets)
+            else:
+                self.remaining, self.resets = max(0, remaining), resets
 
 
 # --------------------------------------------------------------------------- layer and clients
@@ -422,9 +526,8 @@ class HttpLayer:
 
     def went_down(self, outage: Outage) -> None:
         """Record (once) that a service was given up for the run, and say so once in the log."""
-        if outage.service in self.stats.unavailable:
+        if not self.stats.record_outage(outage):
             return
-        self.stats.unavailable[outage.service] = outage
         if outage.kind is not OutageKind.UNREACHABLE:  # an unreachable service was already named in one line
             log.warning("%s", message(outage))
 
@@ -445,12 +548,13 @@ class HttpLayer:
             return existing
         asked, policy = policy, self.tuned(policy)
         prefix = policy.base_url.rstrip("/") + "/"
-        self.session.mount(prefix, _ServiceAdapter(self, policy))
+        window = QuotaWindow(self, policy) if policy.quota is not None else None  # one per service
+        self.session.mount(prefix, _ServiceAdapter(self, policy, window))
         self._policies[prefix] = self._policies[policy.base_url] = policy
         codes = set(self.session.settings.allowable_codes) | set(policy.cache_codes)
         self.session.settings.allowable_codes = tuple(sorted(codes))
         # also cover the exact base URL when it has no trailing slash (arXiv's .../api/query)
-        self.session.mount(policy.base_url, _ServiceAdapter(self, policy))
+        self.session.mount(policy.base_url, _ServiceAdapter(self, policy, window))
         self.health.register(policy.name, down_after=policy.down_after, budget=policy.budget)
         client = ServiceClient(self, policy)
         client.asked = asked
@@ -624,7 +728,7 @@ class ServiceClient:
             delay = self._next_delay(failed, attempt, last, url)
             if last:
                 break
-            self.layer.stats.retries[policy.name] += 1
+            self.layer.stats.add("retries", policy.name)
             if failed.status is not None and not failed.body:
                 log.info("%s: HTTP %s, retrying in %.1f s", policy.name, failed.status, delay)
             self._pause(delay, url, failed.kind, failed.cause)
@@ -692,7 +796,7 @@ class ServiceClient:
         if getattr(response, "from_cache", False):
             if (layer.offline or cache_only) and response.status_code == 504:
                 raise OfflineMiss(policy.name, "offline and not in the cache", url=url)
-            layer.stats.cache_hits[policy.name] += 1
+            layer.stats.add("cache_hits", policy.name)
             return response
         return self._judge(response, started, url)
 
@@ -755,7 +859,7 @@ class ServiceClient:
 
     def _failed(self, kind: OutageKind, cause: str, started: float, url: str, status: int | None) -> None:
         """Count one failed attempt; raise :class:`ServiceDown` when it makes the service down."""
-        self.layer.stats.failures[self.policy.name] += 1
+        self.layer.stats.add("failures", self.policy.name)
         outage = self.health.failure(kind, cause, time.monotonic() - started)
         if outage is not None:
             self.layer.went_down(outage)
@@ -773,7 +877,7 @@ class ServiceClient:
 
     def _wait(self, seconds: float) -> None:
         if seconds > 0:
-            self.layer.stats.waited[self.policy.name] += seconds
+            self.layer.stats.add("waited", self.policy.name, seconds)
             self.layer.sleep(seconds)
 
     def get(self, path: str = "", **kwargs: Any) -> requests.Response:
@@ -855,6 +959,22 @@ class _Session(CachedSession):
     receive ``Zotero-API-Key``).  Every header in :data:`SECRET_HEADERS` is
     removed when a redirect leaves the original scheme, host and port.
     """
+
+    def merge_environment_settings(self, url: str | bytes | None, proxies: Any, stream: Any, verify: Any,
+                                   cert: Any) -> Any:
+        """requests' proxy and CA settings from the environment, read once per origin and run.
+
+        requests scans the whole environment (``getproxies``) on every request: with
+        thousands of cached-or-not lookups that was a noticeable share of a run's CPU.
+        """
+        memo = self.__dict__.setdefault("_environment", {})
+        key = (_origin(url.decode() if isinstance(url, bytes) else url or ""),
+               tuple(sorted((proxies or {}).items())), stream, verify, cert if not isinstance(cert, list) else
+               tuple(cert))
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = dict(super().merge_environment_settings(url, proxies, stream, verify, cert))
+        return {**found, "proxies": dict(found.get("proxies") or {})}
 
     def rebuild_auth(self, prepared_request: requests.PreparedRequest, response: requests.Response) -> None:
         super().rebuild_auth(prepared_request, response)  # type: ignore[no-untyped-call]

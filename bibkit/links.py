@@ -19,8 +19,10 @@ Everything here is offline and pure: no HTTP, no guessing beyond the text.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
+from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 from .model import ARXIV_DOI_REGISTRANT, Link, LinkKind, arxiv_id_of_doi
@@ -72,6 +74,13 @@ OLD_ARXIV_ARCHIVES = frozenset(
     nucl-ex nucl-th patt-sol physics plasm-ph q-alg q-bio quant-ph solv-int supr-con
     """.split()
 )
+
+
+def _lazy(pattern: str, flags: int = 0) -> Callable[[], re.Pattern[str]]:
+    """A pattern compiled on first use: the ones that scan free text are big (a millisecond or more each to
+    compile) and a run reading only ``.bib`` fields never needs them (start-up time)."""
+    return functools.cache(lambda: re.compile(pattern, flags))
+
 
 _NEW_ID = re.compile(r"(?P<yymm>\d{4})\.(?P<num>\d{4,5})(?:v(?P<v>\d+))?")
 _OLD_ID = re.compile(r"(?P<arch>[A-Za-z-]+)(?:\.(?P<sc>[A-Za-z-]{1,12}))?/(?P<num>\d{7})(?:v(?P<v>\d+))?")
@@ -159,7 +168,7 @@ def arxiv_id_month(arxiv_id: str) -> tuple[int, int] | None:
 
 # text search: a prefixed id ("arXiv:2401.06066", "arXiv 2401.06066"), an arXiv URL, or an old-style
 # id with a known archive; bare new-style numbers only on request (a decimal could look like one)
-_ARXIV_IN_TEXT = re.compile(
+_ARXIV_IN_TEXT = _lazy(
     r"(?<![\w./-])(?:arxiv\s*:\s*|arxiv\s+(?:preprint\s+)?(?:arxiv\s*:\s*)?)"
     r"(?P<pid>\d{4}\.\d{4,5}(?:v\d+)?|[A-Za-z-]+(?:\.[A-Za-z-]+)?/\d{7}(?:v\d+)?)"
     r"|(?P<url>(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/"
@@ -167,7 +176,7 @@ _ARXIV_IN_TEXT = re.compile(
     r"|(?<![\w./-])(?P<old>[a-z]+(?:-[a-z]+)?(?:\.[A-Za-z-]+)?/\d{7}(?:v\d+)?)(?![\w/])",
     re.IGNORECASE,
 )
-_BARE_NEW_IN_TEXT = re.compile(r"(?<![\w./-])\d{4}\.\d{4,5}(?:v\d+)?(?![\w/]|\.\d)")
+_BARE_NEW_IN_TEXT = _lazy(r"(?<![\w./-])\d{4}\.\d{4,5}(?:v\d+)?(?![\w/]|\.\d)")
 
 
 def find_arxiv_ids(text: str, *, bare: bool = False) -> list[tuple[str, int | None]]:
@@ -179,9 +188,12 @@ def find_arxiv_ids(text: str, *, bare: bool = False) -> list[tuple[str, int | No
     """
     out: list[tuple[str, int | None]] = []
     seen: set[str] = set()
-    hits: list[tuple[int, str]] = [(m.start(), m.group(0)) for m in _ARXIV_IN_TEXT.finditer(text)]
+    # the pattern can only match where "arxiv" or an old-style "/NNNNNNN" is (the same guard as extract_links):
+    # without it, an abstract costs a scan that tries the old-style branch at every letter
+    maybe = "arxiv" in text.casefold() or _SEVEN_DIGITS.search(text) is not None
+    hits: list[tuple[int, str]] = [(m.start(), m.group(0)) for m in _ARXIV_IN_TEXT().finditer(text)] if maybe else []
     if bare:
-        hits += [(m.start(), m.group(0)) for m in _BARE_NEW_IN_TEXT.finditer(text)]
+        hits += [(m.start(), m.group(0)) for m in _BARE_NEW_IN_TEXT().finditer(text)]
     for _, raw in sorted(hits):
         found = normalize_arxiv_id(raw)
         if found and found[0] not in seen:
@@ -197,7 +209,7 @@ _DOI_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _DOI_SHAPE = re.compile(r"^10\.\d{4,9}/\S+$")
-_DOI_IN_TEXT = re.compile(r"(?<![\w/.])10\.\d{4,9}/[^\s\"{}]+")
+_DOI_IN_TEXT = _lazy(r"(?<![\w/.])10\.\d{4,9}/[^\s\"{}]+")
 
 
 def normalize_doi(text: str) -> str | None:
@@ -227,7 +239,7 @@ def find_dois(text: str) -> list[str]:
     """DOIs in free text (bare, ``doi:`` or doi.org URLs), in order, de-duplicated case-insensitively."""
     out: list[str] = []
     seen: set[str] = set()
-    for m in _DOI_IN_TEXT.finditer(text):
+    for m in _DOI_IN_TEXT().finditer(text):
         doi = normalize_doi(m.group(0))
         if doi and doi.lower() not in seen:
             seen.add(doi.lower())
@@ -383,16 +395,16 @@ def canonical_link(url: str, source: str | None = None) -> Link:
 
 # --------------------------------------------------------------------------- links in text
 
-_URL_IN_TEXT = re.compile(
+_URL_IN_TEXT = _lazy(
     r"(?:https?://|(?<![\w@./-])www\.)[^\s<>\"'`\\]+"
     r"|(?<![\w@./-])(?:(?:gist\.)?github\.com|huggingface\.co|hf\.co|(?:export\.)?arxiv\.org|(?:dx\.)?doi\.org"
     r"|[A-Za-z0-9-]+\.github\.io)(?:/[^\s<>\"'`\\]*)?",
     re.IGNORECASE,
 )
-_DOI_MENTION = re.compile(r"(?<![\w/.])(?:doi\s*:\s*)?10\.\d{4,9}/[^\s\"{}]+", re.IGNORECASE)
+_DOI_MENTION = _lazy(r"(?<![\w/.])(?:doi\s*:\s*)?10\.\d{4,9}/[^\s\"{}]+", re.IGNORECASE)
 
 _SEVEN_DIGITS = re.compile(r"/\d{7}")  # cheap pre-check for old-style arXiv ids
-_PROJECT_CONTEXT = re.compile(
+_PROJECT_CONTEXT = _lazy(
     r"project\s+(?:page|website|site|webpage|homepage)|web\s*site|webpage|home\s*page|demo|project:\s*$",
     re.IGNORECASE,
 )
@@ -418,7 +430,7 @@ _MENTIONED_PHRASES = (
     "forked from", "extends", "extending", "we compare", "compared with", "compared to", "baseline",
     "such as", "e.g.", "like ",
 )
-_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z(\"'“‘\[])|\n\s*\n")
+_SENTENCE_END = _lazy(r"[.!?](?=\s+[A-Z(\"'“‘\[])|\n\s*\n")
 
 
 @dataclass(slots=True)
@@ -431,9 +443,9 @@ class _Hit:
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """Start and end offsets of the sentence around ``text[start:end]`` (a URL's full stop is not a sentence end)."""
     s = 0
-    for m in _SENTENCE_END.finditer(text, 0, start):
+    for m in _SENTENCE_END().finditer(text, 0, start):
         s = m.end()
-    after = _SENTENCE_END.search(text, end)
+    after = _SENTENCE_END().search(text, end)
     e = after.end() if after else len(text)
     return s, e
 
@@ -486,7 +498,7 @@ def extract_links(text: str, source: str) -> list[Link]:
         return []
     hits: list[_Hit] = []
     taken: list[tuple[int, int]] = []
-    for m in _URL_IN_TEXT.finditer(text):
+    for m in _URL_IN_TEXT().finditer(text):
         raw = m.group(0)
         clean = strip_trailing_punctuation(raw)
         if "." not in _split_url(clean)[0]:  # "https://localhost" or a lone scheme: not a link to cite
@@ -495,7 +507,7 @@ def extract_links(text: str, source: str) -> list[Link]:
         end = m.start() + len(clean)
         if link.kind is LinkKind.OTHER and not link.url.lower().startswith(("https://huggingface", "https://hf.co")):
             s, _ = _sentence_bounds(text, m.start(), end)
-            if _PROJECT_CONTEXT.search(text[max(s, m.start() - 60):m.start()]):
+            if _PROJECT_CONTEXT().search(text[max(s, m.start() - 60):m.start()]):
                 link.kind = LinkKind.PROJECT
         if link.kind is LinkKind.GITHUB:
             link.role, link.evidence = _judge_role(text, m.start(), end)
@@ -506,7 +518,7 @@ def extract_links(text: str, source: str) -> list[Link]:
         return all(b <= s or a >= e for s, e in taken)
 
     maybe_arxiv = "arxiv" in text.casefold() or _SEVEN_DIGITS.search(text) is not None
-    for m in _ARXIV_IN_TEXT.finditer(text) if maybe_arxiv else ():
+    for m in _ARXIV_IN_TEXT().finditer(text) if maybe_arxiv else ():
         if not free(m.start(), m.end()):
             continue
         found = normalize_arxiv_id(m.group(0))
@@ -515,7 +527,7 @@ def extract_links(text: str, source: str) -> list[Link]:
             url = f"https://arxiv.org/abs/{base}" + (f"v{v}" if v else "")
             hits.append(_Hit(m.start(), m.end(), Link(LinkKind.ARXIV, url, target=base, source=source)))
             taken.append((m.start(), m.end()))
-    for m in _DOI_MENTION.finditer(text) if "10." in text else ():
+    for m in _DOI_MENTION().finditer(text) if "10." in text else ():
         if not free(m.start(), m.end()):
             continue
         doi = normalize_doi(m.group(0))

@@ -42,7 +42,7 @@ import json
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 from .fileio import atomic_write_text
 from .jsondata import JsonTooDeep, load_json
@@ -51,6 +51,8 @@ __all__ = ["LOCK_SUFFIX", "Lock", "LockEntry", "LockError", "field_hash", "lock_
            "write_lock"]
 
 LOCK_SUFFIX = ".lock.json"
+_PLAIN = json.JSONEncoder(ensure_ascii=False)
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 #: the format of the file; a newer format than this is reported and ignored (never misread)
 FORMAT = 1
 
@@ -73,10 +75,21 @@ def field_hash(raw: str) -> str:
 
 def text_digest(text: str) -> str:
     """The SHA-256 of an output's text (what the lock says it describes)."""
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    digest = hashlib.sha256()
+    for piece in _slices(text):  # a megabyte at a time: a big output is never held twice (as text and bytes)
+        digest.update(piece.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
-@dataclass
+#: how much of a big text is encoded at once (memory: the encoded copy of a 150 MB output is not made whole)
+_SLICE = 1 << 20
+
+
+def _slices(text: str) -> Iterable[str]:
+    return (text[i:i + _SLICE] for i in range(0, len(text), _SLICE)) if len(text) > _SLICE else [text]
+
+
+@dataclass(slots=True)
 class LockEntry:
     """One key and what bibkit knows about the paper it names (see the module docstring).
 
@@ -153,16 +166,32 @@ class Lock:
     written_at: str | None = None
     entries: dict[str, LockEntry] = field(default_factory=dict)
     written: str | None = None  # the text bibkit wrote, zlib-compressed and base64-encoded
+    #: the same copy before base64 (what a writer keeps: encoded only a piece at a time, as it is written)
+    packed: bytes | bytearray | None = field(default=None, repr=False)
 
     def set_text(self, text: str) -> None:
         """Keep a (compressed) copy of the output text this lock describes."""
-        self.written = base64.b64encode(zlib.compress(text.encode("utf-8", "surrogatepass"), 1)).decode("ascii")
+        packer = zlib.compressobj(1)  # the same stream as zlib.compress(…, 1), fed a slice at a time
+        packed = bytearray()
+        for piece in _slices(text):
+            packed += packer.compress(piece.encode("utf-8", "surrogatepass"))
+        packed += packer.flush()
+        self.set_packed(packed)
+
+    def set_packed(self, packed: bytes | bytearray) -> None:
+        """Keep the copy :meth:`set_text` would, from the text's UTF-8 already zlib-compressed (streamed writers)."""
+        self.packed, self.written = packed, None
+
+    def _written(self) -> str | None:
+        return base64.b64encode(self.packed).decode("ascii") if self.packed is not None else self.written
 
     def text(self) -> str | None:
         """The output text bibkit wrote (``None`` when the lock has no copy, or a damaged one)."""
-        if not self.written:
-            return None
         try:
+            if self.packed is not None:
+                return zlib.decompress(self.packed).decode("utf-8", "surrogatepass")
+            if not self.written:
+                return None
             return zlib.decompress(base64.b64decode(self.written)).decode("utf-8", "surrogatepass")
         except (ValueError, zlib.error, UnicodeDecodeError):
             return None
@@ -186,21 +215,33 @@ class Lock:
             "previous_digest": self.previous_digest,
             "written_at": self.written_at,
             "entries": {k: e.as_json() for k, e in self.entries.items()},
-            "written": self.written,
+            "written": self._written(),
         }
 
     def dumps(self) -> str:
         """The file's text: compact JSON with one entry per line (small, and a readable diff under git)."""
-        head = {k: v for k, v in self.as_json().items() if k not in ("entries", "written")}
-        lines = [json.dumps(head, ensure_ascii=False)[:-1] + ', "entries": {']
-        items = list(self.entries.items())
-        for n, (key, entry) in enumerate(items):
-            comma = "," if n < len(items) - 1 else ""
-            lines.append(json.dumps(key, ensure_ascii=False) + ": "
-                         + json.dumps(entry.as_json(), ensure_ascii=False, separators=(",", ":")) + comma)
-        lines.append("},")
-        lines.append('"written": ' + json.dumps(self.written) + "}")
-        return "\n".join(lines) + "\n"
+        return "".join(self.pieces())
+
+    def pieces(self) -> Iterator[str]:
+        """:meth:`dumps` a line at a time (what :func:`write_lock` writes: never the whole text in memory)."""
+        head = {"bibkit_lock": FORMAT, "output": self.output, "format": self.format, "digest": self.digest,
+                "previous_digest": self.previous_digest, "written_at": self.written_at}  # (as_json's order)
+        yield json.dumps(head, ensure_ascii=False)[:-1] + ', "entries": {'
+        plain, compact = _PLAIN, _COMPACT  # one encoder for all entries (json.dumps makes one per call)
+        last = len(self.entries) - 1
+        for n, (key, entry) in enumerate(self.entries.items()):
+            yield "\n" + plain.encode(key) + ": " + compact.encode(entry.as_json()) + ("," if n < last else "")
+        yield "\n},\n"
+        if self.packed is None:
+            yield '"written": ' + json.dumps(self.written) + "}\n"
+            return
+        # base64 (letters, digits, "+", "/", "=": nothing JSON escapes) a slice at a time; 3-byte-aligned
+        # slices encode to exactly the pieces of the whole
+        yield '"written": "'
+        step = 3 << 18
+        for i in range(0, len(self.packed), step):
+            yield base64.b64encode(self.packed[i:i + step]).decode("ascii")
+        yield '"}\n'
 
 
 def read_lock(path: str | Path) -> Lock | None:
@@ -237,4 +278,4 @@ def read_lock(path: str | Path) -> Lock | None:
 def write_lock(path: str | Path, lock: Lock) -> None:
     """Write the lock atomically (a reader sees the old lock or the new one, never a mix)."""
     lock.written_at = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat()
-    atomic_write_text(path, lock.dumps())
+    atomic_write_text(path, lock.pieces())

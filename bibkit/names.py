@@ -15,8 +15,6 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from pybtex.database import Person as _PybtexPerson
-
 from .model import Person
 
 #: words that mark a name as an organisation when they stand as a whole word
@@ -75,6 +73,10 @@ def parse_plain_name(text: str) -> Person:
         tokens = text.split(" ")
         if len(tokens) > 2 and tokens[-1].casefold() in _SUFFIXES:
             suffix, text = tokens[-1], " ".join(tokens[:-1])
+    # imported here, not at the top: pybtex's package import reads installed metadata (tens of milliseconds),
+    # which a command that never splits a natural-order name (convert of a .bib) must not pay at start-up
+    from pybtex.database import Person as _PybtexPerson
+
     try:
         p = _PybtexPerson(text)
     except Exception:  # pybtex rejects some odd strings (unbalanced braces): keep them whole

@@ -17,6 +17,7 @@ import pytest
 from bibkit.cli import main
 from bibkit.config import load_settings
 from bibkit.enrich import enrich_document
+from bibkit.enrich.hf import CONCURRENCY
 from bibkit.errors import ExitCode
 from bibkit.health import OutageKind, message
 from bibkit.http import HttpError, HttpLayer, RateLimited, ServiceDown, ServicePolicy
@@ -358,7 +359,9 @@ def test_hf_going_down_mid_run(doubles, corpus, healthy):
     ax, hf, gh = doubles
     hf.inject(503, after=20)
     doc, result = enrich(doubles)
-    assert result.requests["hf"] == 23
+    # 20 answers, then three failures give HF up; the lookups already in flight (HF is asked a few at a time,
+    # bibkit.enrich.hf.CONCURRENCY) may each have been sent once more
+    assert 23 <= result.requests["hf"] <= 23 + CONCURRENCY - 1
     assert result.totals["resolved"] >= healthy["resolved"] - 2 and wrong_ids(corpus, doc, result) == []
     assert not result.network_ok
 

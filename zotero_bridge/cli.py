@@ -131,7 +131,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
             out.write(f"… and {len(changes) - limit} more (see --report)\n")
     title = "zotero-bridge tag" + (" (dry run: nothing changed)" if args.dry_run else "")
     print_summary(args, title, result.summary_rows(), notes=result.problems + result.notes)
-    write_report(args.report, result.as_dict())
+    write_report(args.report, result.as_dict)
     if result.interrupted:
         print("zotero-bridge: interrupted; run the same command again to complete it", file=sys.stderr)
     return result.exit_code
@@ -148,7 +148,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             ("writer", "Zotero's BibTeX translator" if result.native else f"bibkit ({args.to})"),
             ("output", args.output), ("requests", f"{result.requests.reads} reads")]
     print_summary(args, "zotero-bridge export", rows, notes=result.problems)
-    write_report(args.report, result.as_dict())
+    write_report(args.report, result.as_dict)
     return ExitCode.OK
 
 

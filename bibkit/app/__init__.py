@@ -75,8 +75,9 @@ _EXPORTS = {
     "zotero_collections": "zotero", "zotero_status": "zotero",
     "key_formula": "documents", "normalise_document": "documents", "read_inputs": "documents",
     "read_normalised": "documents", "render": "documents", "write_output": "documents",
-    "AutoTagOptions": "jobs", "RuleSet": "jobs", "TagResult": "jobs", "SERVICES": "jobs", "load_rules": "jobs",
-    "resolve_options": "jobs",
+    # what the command lines show, from the stages themselves (loaded only by a command that needs them)
+    "AutoTagOptions": "..tagging", "RuleSet": "..tagging", "TagResult": "..tagging", "SERVICES": "..enrich",
+    "load_rules": "..tagging", "resolve_options": "..tagging",
     **dict.fromkeys(("DEFAULT_DUPLICATE_RULES", "DEFAULT_FIELD_ORDER", "DUPLICATE_RULES", "FormulaError",
                      "MERGE_STRATEGIES", "OptionError", "TidyOptions", "TidyResult", "configured_key_format",
                      "tidy_file", "write_result"), "tidying"),
@@ -88,6 +89,8 @@ _EXPORTS = {
 _RENAMED = {"DOUBLE_FORMATS": ("doubles", "FORMATS")}
 
 if TYPE_CHECKING:  # pragma: no cover - what the lazy names are, for type checkers and readers
+    from ..enrich import SERVICES
+    from ..tagging import AutoTagOptions, RuleSet, TagResult, load_rules, resolve_options
     from .citing import CiteResult, cite, read_source
     from .documents import (
         key_formula,
@@ -109,23 +112,7 @@ if TYPE_CHECKING:  # pragma: no cover - what the lazy names are, for type checke
         wait_for_stop,
     )
     from .doubles import FORMATS as DOUBLE_FORMATS
-    from .jobs import (
-        SERVICES,
-        AutoTagOptions,
-        BuildResult,
-        CollectionsResult,
-        RuleSet,
-        TagResult,
-        build,
-        collections,
-        convert,
-        enrich,
-        load_rules,
-        load_ruleset,
-        resolve_options,
-        sync,
-        tag,
-    )
+    from .jobs import BuildResult, CollectionsResult, build, collections, convert, enrich, load_ruleset, sync, tag
     from .options import (
         INPUT_FORMAT_HELP,
         INPUT_FORMATS,
@@ -166,7 +153,8 @@ def __getattr__(name: str) -> Any:
     module, attr = _RENAMED.get(name, (_EXPORTS.get(name), name))
     if module is None:
         raise AttributeError(f"module 'bibkit.app' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), attr)
+    # "jobs" is a module of this package, "..tagging" a stage's (relative to this package)
+    value = getattr(importlib.import_module(module if module.startswith(".") else f".{module}", __name__), attr)
     globals()[name] = value
     return value
 

@@ -22,7 +22,7 @@ from ..normalize.pinning import PinnedKeyError, rekey
 from ..outcomes import Severity
 from ..sources import read_path
 from ..writers import FORMATS as OUTPUT_FORMATS
-from ..writers import write
+from ..writers import write_chunks
 from .options import ReadOptions, WriteOptions
 from .prior import load_prior, pin_prior
 
@@ -118,9 +118,16 @@ def render(doc: Document, to: str | None = None, *, ascii: bool = False, code_no
     """The output text of a document in one of :data:`~bibkit.app.options.OUTPUT_FORMATS`; ``None``
     writes entries read from a ``.bib`` as they were written (types, fields, macros, comments) and new
     ones as BibTeX."""
+    return "".join(render_pieces(doc, to, ascii=ascii, code_note=code_note))
+
+
+def render_pieces(doc: Document, to: str | None = None, *, ascii: bool = False,
+                  code_note: bool = False) -> Iterable[str]:
+    """:func:`render`'s text in pieces (BibTeX a block at a time), for writing a big bibliography to a file
+    without holding it whole in memory."""
     if to is not None and to not in OUTPUT_FORMATS:
         raise InputError(f"unknown output format {to!r} (choose from {', '.join(OUTPUT_FORMATS)})")
-    return write(doc, to, ascii=ascii, code_note=code_note)
+    return write_chunks(doc, to, ascii=ascii, code_note=code_note)
 
 
 def write_output(doc: Document, out: str | None, options: WriteOptions = WriteOptions(), *,
@@ -131,7 +138,7 @@ def write_output(doc: Document, out: str | None, options: WriteOptions = WriteOp
     ``<name>.bak`` (inputs are never overwritten without a backup); the backup
     path is returned.
     """
-    text = render(doc, options.to, ascii=options.ascii, code_note=options.code_note)
+    pieces = render_pieces(doc, options.to, ascii=options.ascii, code_note=options.code_note)
     target = out or "-"
     overwrites_input = any(same_file(target, p) for p in inputs)
-    return atomic_write_text(target, text, backup=overwrites_input)
+    return atomic_write_text(target, pieces, backup=overwrites_input)

@@ -22,29 +22,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
-
-from zotero_bridge.syncing import SyncResult
-from zotero_bridge.transport import ZoteroError
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from ..config import Settings, load_settings
-from ..enrich import SERVICES, EnrichResult, Progress, enrich_document
 from ..errors import ExitCode
-from ..http import HttpLayer
 from ..model import Document, Problem
 from ..normalize import KeyChange, LikelyDuplicate, Merge, normalise
 from ..normalize.pinning import key_record
 from ..record import KeySource
 from ..reporting import entry_summary, plain, problem_summary, skipped_summary
-from ..tagging import AutoTagOptions, RuleSet, TagResult, load_rules, resolve_options, tag_document
-from ..tagging.collections import CollectionSplit, split_by_tag
-from .documents import key_formula, read_inputs, rekey_entries, render
+from .documents import key_formula, read_inputs, rekey_entries, render_pieces
 from .options import BuildOptions, EnrichOptions, ReadOptions, TagOptions, WriteOptions, ZoteroTarget
 from .prior import PriorState, load_prior, pin_prior, repin_prior, settle_prior, write_locked
-from .zotero import adopt_zotero_keys, sync_entries
 
-__all__ = ["SERVICES", "AutoTagOptions", "BuildResult", "CollectionsResult", "OnProgress", "RuleSet", "TagResult",
-           "build", "collections", "convert", "enrich", "load_rules", "load_ruleset", "resolve_options", "sync", "tag"]
+# The stages a job may not need are imported where they run, not here: ``bibkit convert`` (and every job
+# with enrichment, tagging or the Zotero sync switched off) must start without the HTTP stack (requests,
+# requests_cache, filelock), the enrichers, the tagging engine or the Zotero bridge.
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and readers
+    from zotero_bridge.syncing import SyncResult
+    from zotero_bridge.transport import ZoteroError
+
+    from ..enrich import EnrichResult
+    from ..http import HttpLayer
+    from ..tagging import RuleSet, TagResult
+    from ..tagging.collections import CollectionSplit
+
+__all__ = ["BuildResult", "CollectionsResult", "OnProgress", "build", "collections", "convert", "enrich",
+           "load_ruleset", "sync", "tag"]
 
 #: ``on_progress(stage, done, total, detail)``: called as work advances (a progress bar's feed)
 OnProgress = Callable[[str, int, int, str], None]
@@ -186,6 +190,8 @@ def load_ruleset(tagging: TagOptions | None) -> RuleSet | None:
     """The loaded rules of ``tagging`` (a path is read and checked completely: :class:`~bibkit.errors.InputError`)."""
     if tagging is None or tagging.rules is None:
         return None
+    from ..tagging import RuleSet, load_rules
+
     if isinstance(tagging.rules, RuleSet):
         return tagging.rules
     return load_rules(str(tagging.rules))
@@ -240,19 +246,24 @@ def build(
             if entry.record.enrichment is not None:
                 entry.record.enrichment.key = entry.key
     if options.zotero is not None and writes:
+        from .zotero import adopt_zotero_keys
+
         result.zotero_keys = adopt_zotero_keys(doc, options.zotero, formula, settings=settings,
                                                reserved=prior.reserved)
     if read.rekey:
         result.rekeyed = rekey_entries(doc.entries, formula, force=read.force, reserved=prior.reserved)
     if options.tagging is not None:
+        from ..tagging import tag_document
+
         result.tagging = tag_document(doc, ruleset, auto=options.tagging.auto, apply=not options.dry_run)
         progress("tag", len(doc), len(doc), "")
     settle_prior(doc, prior, tagged=options.tagging is not None)
     if options.dry_run:
         result.output = None
     elif out is not None:
-        text = render(doc, options.write.to, ascii=options.write.ascii, code_note=options.write.code_note)
-        result.backup = write_locked(doc, out, text, options.write, prior, inputs=inputs)
+        # in pieces: a big bibliography goes to its file a block at a time, never whole in memory
+        pieces = render_pieces(doc, options.write.to, ascii=options.write.ascii, code_note=options.write.code_note)
+        result.backup = write_locked(doc, out, pieces, options.write, prior, inputs=inputs)
         progress("write", len(doc), len(doc), "")
     if options.zotero is not None:
         result.sync, result.zotero_error = _sync(doc, options.zotero, settings, progress, notify)
@@ -263,6 +274,8 @@ def build(
 
 def _enrich(doc: Document, options: EnrichOptions, code_note: bool, settings: Settings, http: HttpLayer | None,
             progress: OnProgress) -> EnrichResult:
+    from ..enrich import SERVICES, Progress, enrich_document
+
     def on_enrich(ev: Progress) -> None:
         eta = f"~{ev.eta:.0f}s left" if ev.eta else ""
         progress(ev.stage, ev.done, ev.total, f"{ev.requests} requests {eta}".strip())
@@ -275,6 +288,10 @@ def _enrich(doc: Document, options: EnrichOptions, code_note: bool, settings: Se
 
 def _sync(doc: Document, target: ZoteroTarget, settings: Settings, progress: OnProgress,
           notify: Callable[[str], None] | None) -> tuple[SyncResult | None, ZoteroError | None]:
+    from zotero_bridge.transport import ZoteroError
+
+    from .zotero import sync_entries
+
     total, done = len(doc), 0
 
     def advance(n: int) -> None:
@@ -332,6 +349,8 @@ def collections(inputs: Sequence[str], tagging: TagOptions, *, read: ReadOptions
     """
     run = build(inputs, None, BuildOptions(read=read, enrich=None, tagging=tagging))
     assert run.tagging is not None
+    from ..tagging.collections import split_by_tag
+
     split = split_by_tag(run.document.entries, parent, only=only)
     return CollectionsResult(run.document, run.tagging, run.merges, split)
 

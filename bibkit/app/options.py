@@ -19,14 +19,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from zotero_bridge.options import SyncOptions
 
 from ..outcomes import Prefer, VenueStyle
 from ..sources import ALL_FORMATS as INPUT_FORMATS
 from ..sources import FORMAT_HELP as INPUT_FORMAT_HELP
-from ..tagging import AutoTagOptions, RuleSet
 from ..writers import FORMATS as OUTPUT_FORMATS
+
+if TYPE_CHECKING:  # pragma: no cover - the tagging stage is loaded only by the jobs that tag
+    from ..tagging import AutoTagOptions, RuleSet
 
 __all__ = [
     "BuildOptions", "CiteOptions", "EnrichOptions", "INPUT_FORMATS", "INPUT_FORMAT_HELP", "OUTPUT_FORMATS", "Prefer",

@@ -16,9 +16,11 @@ lock (:func:`write_locked`).
 
 from __future__ import annotations
 
+import hashlib
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from ..errors import InputError, OutputError
 from ..fileio import atomic_write_text, backup_path, same_file
@@ -301,7 +303,7 @@ def _load_keys_from(state: PriorState, path: str) -> None:
 def pin_prior(doc: Document, state: PriorState) -> PinResult:
     """Pin the keys of ``doc`` to the prior records, and hand each matched entry its prior edits and decision."""
     for entry in doc.entries:
-        entry.record.input_identity = identity_of(entry)
+        entry.record.input_identity = identity_of(entry, whole=True)
     result = pin_keys(doc.entries, state.records)
     state.pin = result
     for entry, prior, _verdict in result.matched:
@@ -377,28 +379,54 @@ def settle_prior(doc: Document, state: PriorState, *, tagged: bool) -> list[Entr
     return kept
 
 
-def write_locked(doc: Document, out: str, text: str, options: WriteOptions, state: PriorState, *,
+def write_locked(doc: Document, out: str, text: str | Iterable[str], options: WriteOptions, state: PriorState, *,
                  inputs: Iterable[str] = ()) -> Path | None:
-    """Write ``text`` (the rendering of ``doc``) to ``out`` with its lock: the lock first, then the output.
+    """Write ``text`` (the rendering of ``doc``, whole or in pieces) to ``out`` with its lock: the lock first,
+    then the output.
 
     Both writes are atomic; the lock names the digest of the new output and of
     the one it replaces, so a run that dies between the two renames leaves
     nothing the next run would mistake for the user's edits.  Returns the
     backup of an overwritten input (as :func:`~bibkit.app.documents.write_output`).
+
+    The text is never needed whole: its pieces go to the output's temporary
+    file as they come, its digest and compressed copy are made on the way, and
+    the lock is written once the temporary file is complete, just before it
+    replaces the old output (memory: a 100,000-entry bibliography is not held
+    as one string, nor as its bytes).
     """
     overwrites_input = any(same_file(out, p) for p in inputs)
-    failed: OutputError | None = None
-    if _writes_file(out):
-        lock = make_lock(doc, out, text, options.to, state)
+    if not _writes_file(out):
+        return atomic_write_text(out, text, backup=overwrites_input)
+    digest = hashlib.sha256()
+    packer = zlib.compressobj(1) if options.to in _BIB_FORMATS else None
+    packed = bytearray()
+    failed: list[OutputError] = []
+
+    def pieces() -> Iterator[str]:
+        for piece in [text] if isinstance(text, str) else text:
+            data = piece.encode("utf-8", "surrogatepass")
+            digest.update(data)
+            if packer is not None:
+                packed.extend(packer.compress(data))
+            yield piece
+
+    def lock_first() -> None:
+        if packer is not None:
+            packed.extend(packer.flush())
+        lock = make_lock(doc, out, None, options.to, state, digest=digest.hexdigest(),
+                         packed=packed if packer is not None else None)
         try:
             write_lock(lock_path(out), lock)
         except OutputError as exc:  # the output may still be writable: it decides whether the run fails
-            failed = exc
-    saved = atomic_write_text(out, text, backup=overwrites_input)  # failing: the old output and lock stay
-    if failed is not None:
+            failed.append(exc)
+
+    # failing: the old output and lock stay
+    saved = atomic_write_text(out, pieces(), backup=overwrites_input, before_rename=lock_first)
+    if failed:
         _forget(lock_path(out))
-        state.notices.append(f"{failed}; without it the next run cannot tell your edits of {Path(out).name} from "
-                             "bibkit's and keeps every field it cannot tell about")
+        state.notices.append(f"{failed[0]}; without it the next run cannot tell your edits of {Path(out).name} "
+                             "from bibkit's and keeps every field it cannot tell about")
     return saved
 
 
@@ -411,11 +439,20 @@ def _forget(path: Path) -> None:
         pass
 
 
-def make_lock(doc: Document, out: str, text: str, to: str | None, state: PriorState) -> Lock:
-    """The lock describing ``text``, written for ``doc`` (see :mod:`bibkit.lockfile`)."""
-    lock = Lock(Path(out).name, to or "bib", text_digest(text), state.digest)
-    if to in _BIB_FORMATS:
-        lock.set_text(text)
+def make_lock(doc: Document, out: str, text: str | None, to: str | None, state: PriorState, *,
+              digest: str | None = None, packed: bytes | bytearray | None = None) -> Lock:
+    """The lock describing ``text``, written for ``doc`` (see :mod:`bibkit.lockfile`).
+
+    A streamed writer passes no text but its SHA-256 ``digest`` and its zlib-compressed UTF-8 ``packed``.
+    """
+    if text is not None:
+        lock = Lock(Path(out).name, to or "bib", text_digest(text), state.digest)
+        if to in _BIB_FORMATS:
+            lock.set_text(text)
+    else:
+        lock = Lock(Path(out).name, to or "bib", digest, state.digest)
+        if packed is not None and to in _BIB_FORMATS:
+            lock.set_packed(packed)
     for entry in doc.entries:
         if not entry.key:
             continue
@@ -457,7 +494,7 @@ def _lock_entry(entry: Entry, user_added: bool) -> LockEntry:
                    identity_of(entry, abstract=False))
     given = entry.record.input_identity
     if given and {k: v for k, v in given.items() if k != "abstract"} != le.identity:
-        le.input = given
+        le.input = {k: v[:_ABSTRACT_CHARS] if k == "abstract" else v for k, v in given.items()}
     le.enriched = enriched_groups(entry)
     le.user_groups = sorted(e.group for e in entry.record.edits if e.kind != "deleted")
     le.deleted_groups = sorted(e.group for e in entry.record.edits if e.kind == "deleted")
@@ -467,9 +504,11 @@ def _lock_entry(entry: Entry, user_added: bool) -> LockEntry:
     return le
 
 
-def identity_of(entry: Entry, *, abstract: bool = True) -> dict[str, Any]:
+def identity_of(entry: Entry, *, abstract: bool = True, whole: bool = False) -> dict[str, Any]:
     """What identifies the paper, for the lock: IDs, every title it was known by, first author, year, and (unless
-    ``abstract`` is false: the output holds it) the start of the abstract."""
+    ``abstract`` is false: the output holds it) the start of the abstract.  ``whole``: the abstract itself, not
+    its start (the input snapshot of every entry shares the entry's string instead of copying 600 characters
+    of it; :func:`_lock_entry` cuts it when it goes into the lock)."""
     people = entry.authors or entry.editors
     person = people[0] if people else None
     titles = [entry.title, entry.meta.get("listing_title"), *entry.meta.get("former_titles", ())]
@@ -484,5 +523,5 @@ def identity_of(entry: Entry, *, abstract: bool = True) -> dict[str, Any]:
     if entry.year is not None:
         out["year"] = entry.year
     if abstract and entry.abstract:
-        out["abstract"] = entry.abstract[:_ABSTRACT_CHARS]
+        out["abstract"] = entry.abstract if whole else entry.abstract[:_ABSTRACT_CHARS]
     return out

@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
         result = build(args.inputs, args.output or "-", options, settings=settings, on_progress=stage_feed(bar))
     if result.zotero_error is not None:
         raise result.zotero_error  # the bibliography is written; the sync could not even start (exit 6)
-    write_report(args.report, result.as_dict())
+    write_report(args.report, result.as_dict)
     report_notices(result)
     _summary(args, result)
     return result.exit_code(args.strict)

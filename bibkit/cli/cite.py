@@ -35,7 +35,7 @@ def register(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     options = CiteOptions(to=args.to, ascii=args.ascii, allow_missing=args.allow_missing, key_format=args.key_format)
     result = cite(args.aux, args.sources, args.output or "-", options)
-    write_report(args.report, result.as_dict())
+    write_report(args.report, result.as_dict)
     totals = result.totals()
     notes = [str(p) for p in result.aux.problems]
     notes += [f"missing: {k}" + (f" (did you mean {' or '.join(s)}?)" if s else "") for k, s in result.missing.items()]

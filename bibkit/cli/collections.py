@@ -41,7 +41,7 @@ def register(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     result = collections(args.inputs, tag_options(args), read=read_options(args), parent=args.parent, only=args.only)
     split = result.split
-    write_report(args.report, split.as_dict())
+    write_report(args.report, split.as_dict)
     if args.format == "json":
         json.dump(split.as_dict(), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import errno
-import json
 import logging
 import sys
 from contextlib import contextmanager
@@ -46,10 +45,19 @@ def add_strict_option(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument("--strict", action="store_true", help=f"exit non-zero when {what}")
 
 
-def write_report(path: str | None, data: Any) -> None:
-    """Write a JSON report atomically (``-`` = stdout); no-op when ``path`` is None."""
+def write_report(path: str | None, data: Callable[[], Any] | Any) -> None:
+    """Write a JSON report atomically (``-`` = stdout); no-op when ``path`` is None.
+
+    ``data`` is the report or, better, the function that builds it (``result.as_dict``): a report of
+    100,000 entries is real work, done only when ``--report`` asked for it.
+    """
     if not path:
         return
+    import json  # only a run asked for a report needs it
+
+    if callable(data):
+        data = data()
+
     atomic_write_text(path, json.dumps(data, indent=2, ensure_ascii=False, default=json_default) + "\n")
 
 

@@ -23,7 +23,7 @@ def register(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     result = convert(args.inputs, args.output or "-", read_options(args), write_options(args))
-    write_report(args.report, result.as_dict())
+    write_report(args.report, result.as_dict)
     totals = result.totals()
     notes = [str(p) for p in result.problems]
     notes += [f"merged {m.merged_key or m.merged.title!r} into {m.kept_key} ({', '.join(m.reasons)})"

@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     with progress(args, None, "enrich") as bar, quiet_http_warnings(args.verbose):
         result = enrich(args.inputs, args.output or "-", options, read=read_options(args), write=write_options(args),
                         settings=settings, on_progress=stage_feed(bar))
-    write_report(args.report, result.as_dict())
+    write_report(args.report, result.as_dict)
     report_notices(result)
     _summary(args, result)
     return result.exit_code(args.strict)

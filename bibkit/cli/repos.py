@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         atomic_write_text(args.output, text)
     else:
         print(text, end="")
-    write_report(args.report, result.as_dict())
+    write_report(args.report, result.as_dict)
     totals = result.totals()
     requests = result.requests or {}
     print_summary(args, "bibkit repos", [

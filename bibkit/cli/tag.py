@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("nothing to tag with: give --rules RULES.toml or leave some automatic tags on")
     result = tag(args.inputs, args.output, tagging, read=read_options(args), write=write_options(args),
                  dry_run=args.dry_run)
-    write_report(args.report, result.tag_report())
+    write_report(args.report, result.tag_report)
     tagged = result.tagging
     assert tagged is not None
     if args.dry_run:

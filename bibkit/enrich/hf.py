@@ -30,7 +30,7 @@ from ..model import PartialDate
 from ..outcomes import OutageKind, Service
 from .atom import parse_iso
 
-__all__ = ["HfClient", "HfPaper", "hf_policy", "paper_from_json"]
+__all__ = ["CONCURRENCY", "HfClient", "HfPaper", "hf_policy", "paper_from_json", "quota"]
 
 SERVICE = Service.HF
 EXPIRE = timedelta(days=1)
@@ -52,7 +52,11 @@ def _cacheable(response: Any) -> bool:
 
 #: a 429 whose window resets later than this (seconds) is not waited out: HF is left alone for the run
 MAX_WAIT = 30.0
+#: HF lookups in flight at once: HF is not paced like arXiv (its limit is a window of requests, which the HTTP
+#: layer keeps to), and a few at a time hide most of each lookup's latency without hammering the service
+CONCURRENCY = 6
 _WINDOW = re.compile(r"(?:^|;)\s*t\s*=\s*(\d+)")
+_LEFT = re.compile(r"(?:^|;)\s*r\s*=\s*(\d+)")
 
 
 def reset_in(response: Any) -> float | None:
@@ -62,6 +66,13 @@ def reset_in(response: Any) -> float | None:
     """
     match = _WINDOW.search(response.headers.get("RateLimit") or "")
     return float(match.group(1)) if match else None
+
+
+def quota(response: Any) -> tuple[int, float] | None:
+    """``(requests left, seconds to the reset)`` of HF's window from ``RateLimit: "api";r=…;t=…``, if sent."""
+    header = response.headers.get("RateLimit") or ""
+    left, reset = _LEFT.search(header), _WINDOW.search(header)
+    return (int(left.group(1)), float(reset.group(1))) if left and reset else None
 
 
 def _retry_verdict(response: Any) -> bool | None:
@@ -99,11 +110,15 @@ def hf_policy(settings: Settings) -> ServicePolicy:
 
     HF answers in well under a second; a 20 s read timeout leaves room for a
     slow search and gives a hanging HF up in about a minute (its budget).
+    Up to :data:`CONCURRENCY` requests in flight, within the window HF's
+    ``RateLimit`` header reports (:func:`quota`; a window that resets more than
+    :data:`MAX_WAIT` seconds away is not waited for).
     """
     headers = {"Authorization": f"Bearer {settings.hf_token}"} if settings.hf_token else {}
     return ServicePolicy(name=SERVICE, base_url=settings.hf_url, expire_after=EXPIRE, headers=headers,
                          cache_codes=(200, 404), cacheable=_cacheable, retryable=_retry_verdict,
-                         read_timeout=20.0, readable=_readable)
+                         read_timeout=20.0, readable=_readable, concurrency=CONCURRENCY, quota=quota,
+                         max_wait=MAX_WAIT)
 
 
 def _check(response: Any, what: str) -> None:
@@ -148,7 +163,10 @@ def _s(value: Any) -> str | None:
     """A non-empty, whitespace-collapsed string, or ``None`` for missing/null/""/non-strings."""
     if not isinstance(value, str):
         return None
-    value = _SPACE.sub(" ", value).strip()
+    # most values have nothing to collapse: plain ASCII with single spaces is left as it is, without the regex
+    if not (value.isascii() and "  " not in value and value.isprintable()):
+        value = _SPACE.sub(" ", value)
+    value = value.strip()
     return value or None
 
 

@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
 from rapidfuzz import fuzz
@@ -60,14 +61,18 @@ from ..normalize.identity import (
     MIN_TITLE_WORDS,
     STOPWORDS,
     TITLE_MATCH,
+    TitleForm,
     abstract_similarity,
+    abstract_words_similarity,
     author_overlap,
     comparable_title,
     content_words,
+    extra_form_words,
     extra_title_words,
     normalize_name,
     normalize_title,
     render_math,
+    title_form_similarity,
     title_similarity,
 )
 from ..normalize.text import fold_ascii
@@ -143,6 +148,21 @@ class Evidence:
         return cls(title, abstract, tuple(_family(parse_plain_name(n)) for n in names if n and n.strip()), year,
                    later_years=tuple(later_years))
 
+    # The forms the signals compare, derived once per Evidence: a record is judged against every result of
+    # its batch and a result against every record, so re-deriving them per comparison was most of the cost.
+
+    @cached_property
+    def title_form(self) -> TitleForm:
+        return TitleForm.of(self.title)
+
+    @cached_property
+    def abstract_words(self) -> list[str]:
+        return _content_words(self.abstract)
+
+    @cached_property
+    def title_content_words(self) -> int:
+        return len(_content_words(self.title))
+
 
 def _family(p: Person) -> str:
     """The comparable surname: last word of the family name (so "Del Maestro" = "Maestro"), accents folded."""
@@ -176,8 +196,8 @@ def verify(record: Evidence, candidate: Evidence) -> Verdict:
     """
     if record.reference:
         return verify_reference(record, candidate)
-    t, conflict = title_similarity(record.title, candidate.title)
-    a = abstract_similarity(record.abstract, candidate.abstract)
+    t, conflict = title_form_similarity(record.title_form, candidate.title_form)
+    a = abstract_words_similarity(record.abstract_words, candidate.abstract_words)
     u = author_overlap(record.authors, candidate.authors)
     scores = {"title": t}
     if a is not None:
@@ -213,11 +233,11 @@ def verify(record: Evidence, candidate: Evidence) -> Verdict:
         veto = "no shared authors"
     elif a is None and t < TITLE_MATCH:
         veto = "title not close enough and no abstract to compare"
-    elif a is None and (extra := extra_title_words(record.title, candidate.title)):
+    elif a is None and (extra := extra_form_words(record.title_form, candidate.title_form)):
         veto = f"no abstract to compare and the titles differ by {', '.join(repr(w) for w in extra[:3])}"
     elif a is None and (u is None or record.year_from_page) and not year_ok:
         veto = "published years too far apart for a match without an abstract"
-    elif a is None and u is None and len(_content_words(record.title)) < MIN_TITLE_WORDS:
+    elif a is None and u is None and record.title_content_words < MIN_TITLE_WORDS:
         veto = "title too short to identify a paper on its own"
     if veto:
         return Verdict(False, min(score, ACCEPT - 0.01) if score >= ACCEPT else score, scores, veto, path)
@@ -237,7 +257,7 @@ def versions_agree(a: Evidence, b: Evidence) -> bool:
     authors, when both are known, overlapping by half.  Without comparable
     abstracts the full :func:`verify` rules apply.
     """
-    similarity = abstract_similarity(a.abstract, b.abstract)
+    similarity = abstract_words_similarity(a.abstract_words, b.abstract_words)
     if similarity is None:
         return verify(a, b).accepted
     shared = author_overlap(a.authors, b.authors)

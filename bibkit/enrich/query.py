@@ -22,7 +22,7 @@ import unicodedata
 from typing import Iterable, Sequence
 
 __all__ = [
-    "query_words", "phrase", "any_of", "title_clause", "title_words_clause",
+    "query_words", "phrase", "any_of", "title_clause", "title_phrase", "title_words_clause", "title_words",
     "abstract_phrases", "abstract_clause", "STOPWORDS",
 ]
 
@@ -100,9 +100,15 @@ def title_clause(title: str | None) -> str | None:
     words around it (results are verified anyway, so a shorter phrase only
     costs a few more results).
     """
+    words = title_phrase(title)
+    return phrase("ti", words) if words else None
+
+
+def title_phrase(title: str | None) -> list[str]:
+    """The words :func:`title_clause` quotes (empty when the title has none)."""
     words = query_words(title)[:MAX_TITLE_WORDS]
     if not words:
-        return None
+        return []
     if not all(_SAFE_WORD.fullmatch(w) for w in words):
         runs: list[list[str]] = [[]]
         for w in words:
@@ -113,7 +119,7 @@ def title_clause(title: str | None) -> str | None:
         longest = max(runs, key=len)
         if len(longest) >= MIN_PHRASE_WORDS:
             words = longest
-    return phrase("ti", words)
+    return words
 
 
 def title_words_clause(title: str | None, max_words: int = 6) -> str | None:
@@ -122,12 +128,19 @@ def title_words_clause(title: str | None, max_words: int = 6) -> str | None:
     For records with no abstract whose title phrase found nothing (a word
     added or dropped between versions).
     """
+    words = title_words(title, max_words)
+    if not words:
+        return None
+    return "(" + " AND ".join(f"ti:{w}" for w in words) + ")"
+
+
+def title_words(title: str | None, max_words: int = 6) -> list[str]:
+    """The words :func:`title_words_clause` requires, in title order (empty when fewer than two)."""
     words = [w for w in query_words(title) if w not in STOPWORDS and _SAFE.fullmatch(w)]
     if len(words) < 2:
-        return None
+        return []
     ranked = sorted(dict.fromkeys(words), key=lambda w: (w in _GENERIC, -len(w)))[:max_words]
-    ordered = [w for w in dict.fromkeys(words) if w in ranked]
-    return "(" + " AND ".join(f"ti:{w}" for w in ordered) + ")"
+    return [w for w in dict.fromkeys(words) if w in ranked]
 
 
 def _weight(word: str, sentence_start: bool = False) -> float:

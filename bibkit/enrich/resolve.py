@@ -43,7 +43,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Sequence, TypeVar
+from typing import Any, Callable, Iterator, Sequence, TypeVar
 
 from ..health import describe
 from ..health import message as outage_message
@@ -53,8 +53,10 @@ from ..model import Entry, LinkKind
 from ..outcomes import EntryStatus, Outage, OutageKind
 from .apply import apply_arxiv, apply_hf
 from .arxiv import ArxivClient, ArxivQueryError, transient_status
-from .atom import ArxivRecord, AtomError
+from .atom import ArxivRecord, AtomError, Feed
 from .base import Candidate, EnrichContext, EntryReport
+from .batch import Ask, RecordWords, abstract_ask, chunks, flooded, narrower, title_ask
+from .fanout import Outcome, in_order
 from .hf import HfClient, HfPaper
 from .match import (
     ABSTRACT_CONTRADICTS,
@@ -71,7 +73,7 @@ from .match import (
     verify,
     versions_agree,
 )
-from .query import abstract_clause, any_of, title_clause, title_words_clause
+from .query import any_of
 
 __all__ = ["ArxivResolver", "STEPS", "RESOLVABLE_TYPES", "UNTRUSTED_ID_SOURCES", "NOT_LOOKED_UP"]
 
@@ -88,14 +90,16 @@ RESOLVABLE_TYPES = frozenset({"misc", "preprint", "article", "online", "unpublis
 #: provenance sources meaning "found in free text": such an id is a candidate, not the record's own
 UNTRUSTED_ID_SOURCES = frozenset({"abstract", "text", "note", "comment", "arxiv-comment", "listing-text"})
 
-#: titles per arXiv title query, and results asked for each of them
-TITLES_PER_QUERY = 20
+#: titles per arXiv title query, and results asked for each of them.  Every arXiv request costs three seconds of
+#: pacing, so a batch is as big as arXiv's syntax allows comfortably (40 phrases, ~3,500 characters, sent as a
+#: POST form): 0.025 title queries per record left to search, and a page of 320 leaves room for twins and versions
+TITLES_PER_QUERY = 40
 RESULTS_PER_TITLE = 8
 #: records per abstract-phrase query (each contributes three phrases), and results per record
-ABSTRACTS_PER_QUERY = 12
+ABSTRACTS_PER_QUERY = 20
 RESULTS_PER_ABSTRACT = 6
 #: a query longer than this (characters) is split, whatever the counts above say
-MAX_QUERY_CHARS = 4000
+MAX_QUERY_CHARS = 8000
 #: how many HF search results to judge
 HF_LIMIT = 10
 #: candidates listed per entry in the report
@@ -172,6 +176,8 @@ class ArxivResolver:
         self.hf: HfClient | None = None
         self.down: dict[str, Outage] = {}  # service -> why it is not asked any more this run
         self.offline_misses = 0
+        self._evidence: dict[tuple[Any, ...], Evidence] = {}  # a result's content -> what it says
+        self._hf_answered = False  # HF answered the last call: several may be in flight (see _ask_hf_each)
         self.unanswered: set[str] = set()  # ids of the last fetch arXiv gave no usable answer about
 
     # ================================================================== entry point
@@ -202,6 +208,7 @@ class ArxivResolver:
         if len(entries) > reported:
             ctx.on_progress("resolve", len(entries) - reported)
         self._hf_extras(works, ctx)
+        self._evidence.clear()
         if self.offline_misses:
             ctx.notice(f"offline: {self.offline_misses} request(s) were not in the cache; "
                        "run without --offline to look those entries up")
@@ -276,15 +283,30 @@ class ArxivResolver:
 
     # ================================================================== judging
 
-    def _judge(self, work: _Work, rec: ArxivRecord | None, hf: HfPaper | None, source: str) -> _Judged:
+    def _candidate_evidence(self, rec: ArxivRecord | None, hf: HfPaper | None, *, dated: bool = True) -> Evidence:
+        """What a result says, derived once per paper: a batch judges each result against every record, and
+        the same paper comes back from many searches (keyed by what the comparison reads, not by identity).
+        ``dated=False``: without the year (two descriptions of one id are compared regardless of it)."""
         if rec is not None:
-            cand_ev = Evidence.from_names(rec.title, rec.summary, rec.author_names,
-                                          rec.published.year if rec.published else None, _later_years(rec))
+            year = rec.published.year if rec.published and dated else None
+            later = tuple(_later_years(rec)) if dated else ()
+            key: tuple[Any, ...] = ("arxiv", rec.arxiv_id, rec.title, rec.summary, tuple(rec.author_names), year,
+                                    later)
+        else:
+            assert hf is not None
+            year = hf.published_at.year if hf.published_at and dated else None
+            key = ("hf", hf.id, hf.title, hf.summary, tuple(hf.authors), year, ())
+        evidence = self._evidence.get(key)
+        if evidence is None:
+            evidence = self._evidence[key] = Evidence.from_names(key[2], key[3], key[4], year, key[6])
+        return evidence
+
+    def _judge(self, work: _Work, rec: ArxivRecord | None, hf: HfPaper | None, source: str) -> _Judged:
+        cand_ev = self._candidate_evidence(rec, hf)
+        if rec is not None:
             arxiv_id, title = rec.arxiv_id, rec.title
         else:
             assert hf is not None
-            cand_ev = Evidence.from_names(hf.title, hf.summary, hf.authors,
-                                          hf.published_at.year if hf.published_at else None)
             arxiv_id, title = hf.id, hf.title
         verdict = verify(work.evidence, cand_ev)
         judged = _Judged(Candidate(arxiv_id, title, verdict.score, dict(verdict.scores), source), verdict, rec, hf)
@@ -341,26 +363,56 @@ class ArxivResolver:
 
     def _ask_hf(self, call: Callable[[HfClient], _T], w: _Work, ctx: EnrichContext,
                 what: str) -> tuple[bool, _T | None]:
-        """One Hugging Face call under the run-wide rules: ``(still_up, answer or None)``.
+        """One Hugging Face call under the run-wide rules (:meth:`_hf_outcome`): ``(still_up, answer or None)``."""
+        if self.hf is None or "hf" in self.down:
+            return False, None
+        hf = self.hf
+        outcome = next(in_order(lambda _w: call(hf), [w], workers=1, width=lambda: 1))
+        return self._hf_outcome(outcome, ctx, what)
+
+    def _ask_hf_each(self, call: Callable[[HfClient, _Work], _T], works: list[_Work],
+                     ctx: EnrichContext, what: str) -> Iterator[tuple[_Work, bool, _T | None]]:
+        """:meth:`_ask_hf` for each work, up to HF's ``concurrency`` calls in flight, outcomes in order.
+
+        One call first; once HF has answered, up to the bound; after a failure
+        one at a time again until it answers; none once HF is given up.
+        """
+        if self.hf is None or "hf" in self.down:
+            return
+        hf = self.hf
+        workers = max(1, hf.client.policy.concurrency)
+
+        def width() -> int:
+            return 0 if "hf" in self.down else (workers if self._hf_answered else 1)
+
+        for outcome in in_order(lambda w: call(hf, w), works, workers=workers, width=width):
+            up, answer = self._hf_outcome(outcome, ctx, what)
+            yield outcome.item, up, answer
+
+    def _hf_outcome(self, outcome: Outcome[_Work, Any], ctx: EnrichContext, what: str) -> tuple[bool, Any]:
+        """What one Hugging Face call gave, judged on the caller's thread: ``(still_up, answer or None)``.
 
         An offline miss is counted, one entry's failure becomes that entry's
         problem, and an unreachable or rate-limited HF is reported once and
         ``still_up`` is false, so the caller's loop stops asking.
         """
-        if self.hf is None or "hf" in self.down:
-            return False, None
-        try:
-            return True, call(self.hf)
-        except OfflineMiss:
+        exc = outcome.error
+        if exc is None:
+            self._hf_answered = True
+            return True, outcome.value
+        if isinstance(exc, OfflineMiss):
             self.offline_misses += 1
-        except (ServiceUnavailable, RateLimited) as exc:
+            return True, None
+        if not isinstance(exc, HttpError):
+            raise exc  # a bug, not HF's trouble: it stops the run as it would have without threads
+        self._hf_answered = False  # one request at a time until HF answers again
+        if isinstance(exc, (ServiceUnavailable, RateLimited)):
             self._service_failed("hf", exc, ctx)
             return False, None
-        except HttpError as exc:
-            if not transient_status(exc):  # timeouts on every attempt: HF is not answering
-                self._service_failed("hf", exc, ctx)
-                return False, None
-            w.report.problems.append(f"Hugging Face {what} failed: {exc}")
+        if not transient_status(exc):  # timeouts on every attempt: HF is not answering
+            self._service_failed("hf", exc, ctx)
+            return False, None
+        outcome.item.report.problems.append(f"Hugging Face {what} failed: {exc}")
         return True, None
 
     def _fetch(self, ids: Sequence[str], ctx: EnrichContext) -> dict[str, ArxivRecord]:
@@ -458,10 +510,8 @@ class ArxivResolver:
         if self.hf is None or not todo:
             return
         self.on_plan("hf", len(todo))
-        for w in todo:
-            title = w.entry.title or ""
-            # the lambda runs inside _ask_hf, in this iteration (B023 cannot see that)
-            up, results = self._ask_hf(lambda hf: hf.search(title, limit=HF_LIMIT), w, ctx, "search")  # noqa: B023
+        for w, up, results in self._ask_hf_each(lambda hf, w: hf.search(w.entry.title or "", limit=HF_LIMIT),
+                                                 todo, ctx, "search"):
             if not up:
                 break
             if results is None:
@@ -490,8 +540,8 @@ class ArxivResolver:
         for w in matched:
             assert w.hf is not None
             rec = records.get(w.hf.id)
-            hf_ev = Evidence.from_names(w.hf.title, w.hf.summary, w.hf.authors)
-            rec_ev = Evidence.from_names(rec.title, rec.summary, rec.author_names) if rec else None
+            hf_ev = self._candidate_evidence(None, w.hf, dated=False)
+            rec_ev = self._candidate_evidence(rec, None, dated=False) if rec else None
             on_abstract = (w.judged[w.hf.id].verdict.path or "").endswith("abstract") if w.hf.id in w.judged else False
             if rec is not None and rec_ev is not None and (
                     verify(w.evidence, rec_ev).accepted or verify(hf_ev, rec_ev).accepted
@@ -519,17 +569,18 @@ class ArxivResolver:
             self._settle_title_only(works, ctx, step)
             return
         todo = [w for w in works if w.searchable]
+        asks: list[Ask[_Work] | None]
         if step == STEP_TITLE:
-            clauses = [(w, title_clause(w.entry.title)) for w in todo]
+            asks = [title_ask(w, w.entry.title) for w in todo]
             per_query, per_result = self.titles_per_query, RESULTS_PER_TITLE
         else:
-            clauses = [(w, abstract_clause(w.entry.abstract, n=3) or title_words_clause(w.entry.title)) for w in todo]
+            asks = [abstract_ask(w, w.entry.abstract, w.entry.title) for w in todo]
             per_query, per_result = self.abstracts_per_query, RESULTS_PER_ABSTRACT
-        chunks = _chunks([(w, c) for w, c in clauses if c], per_query, MAX_QUERY_CHARS)
-        self.on_plan("arxiv", len(chunks))
+        batches = chunks((a for a in asks if a is not None), per_query, MAX_QUERY_CHARS)
+        self.on_plan("arxiv", len(batches))
         try:
-            for chunk in chunks:
-                self._search_chunk(chunk, per_result, step, ctx)
+            for batch in batches:
+                self._search_chunk(batch, per_result, step, ctx)
         except _Stop:
             pass
         self._settle_title_only(works, ctx, step)
@@ -538,26 +589,67 @@ class ArxivResolver:
             # checked against arXiv: check them before anything is written (one batched id_list call)
             self._confirm_hf(works, ctx)
 
-    def _search_chunk(self, chunk: list[tuple[_Work, str]], per_result: int, step: str, ctx: EnrichContext) -> None:
-        assert self.arxiv is not None
-        query = any_of(c for _w, c in chunk)
-        try:
-            feed = self.arxiv.search_feed(query, max_results=per_result * len(chunk))
-        except AtomError as exc:  # unreadable: the service's fault, reported, never bisected
-            for w, _c in chunk:
-                w.report.problems.append(f"arXiv {step} query failed: {exc}")
+    def _search_chunk(self, chunk: list[Ask[_Work]], per_result: int, step: str, ctx: EnrichContext) -> None:
+        """One batched query; a page too small for its results is completed, never re-asked in halves.
+
+        A page that missed only a little is followed by the next page (one
+        request sees every result); a page flooded by generic clauses is
+        attributed to them (:func:`~bibkit.enrich.batch.flooded`): the records
+        it crowded out are asked again together, the flooding ones with
+        narrower clauses.
+        """
+        query = any_of(a.clause for a in chunk)
+        asked = per_result * len(chunk)
+        feed = self._search(query, 0, asked, chunk, per_result, step, ctx, bisect=True)
+        if feed is None:
             return
-        except ArxivQueryError as exc:  # arXiv rejected the query: one bad batch never sinks the run
+        unmatched = self._assign(chunk, feed.entries, step, ctx)
+        total, got = feed.total_results, len(feed.entries)
+        if not unmatched or total is None or total <= got:
+            return
+        if total - got <= asked:  # the rest fits one more page: ask for it, every result is then seen
+            more = self._search(query, got, total - got, unmatched, per_result, step, ctx, bisect=False)
+            if more is not None:
+                self._assign(unmatched, more.entries, step, ctx)
+            return
+        self._refine(chunk, unmatched, [RecordWords(r) for r in feed.entries], per_result, step, ctx)
+
+    def _refine(self, chunk: list[Ask[_Work]], unmatched: list[Ask[_Work]], results: list[RecordWords],
+                per_result: int, step: str, ctx: EnrichContext) -> None:
+        """A flooded page: ask again for the crowded-out records, and for the flooding ones more narrowly."""
+        flooding = {id(a) for a, full in zip(chunk, flooded(chunk, results, per_result)) if full}
+        crowded = [a for a in unmatched if id(a) not in flooding]
+        if len(crowded) == len(chunk):  # no clause to blame: fall back to halves (one record alone stops)
             if len(chunk) > 1:
                 mid = len(chunk) // 2
                 self._search_chunk(chunk[:mid], per_result, step, ctx)
                 self._search_chunk(chunk[mid:], per_result, step, ctx)
-            else:
-                chunk[0][0].report.problems.append(f"arXiv {step} query failed: {exc}")
             return
+        if crowded:
+            self._search_chunk(crowded, per_result, step, ctx)
+        narrowed = [n for a in unmatched if id(a) in flooding
+                    if (n := narrower(a, results, per_result, abstract=a.owner.entry.abstract,
+                                      author=_first_family(a.owner.entry))) is not None]
+        if narrowed:
+            self._search_chunk(narrowed, per_result, step, ctx)
+
+    def _search(self, query: str, start: int, max_results: int, chunk: list[Ask[_Work]], per_result: int,
+                step: str, ctx: EnrichContext, *, bisect: bool) -> Feed | None:
+        """One arXiv search, or ``None`` when it failed (reported on the records; a rejected batch is bisected)."""
+        assert self.arxiv is not None
+        try:
+            return self.arxiv.search_feed(query, max_results=max_results, start=start)
+        except AtomError as exc:  # unreadable: the service's fault, reported, never bisected
+            self._note(chunk, f"arXiv {step} query failed: {exc}")
+        except ArxivQueryError as exc:  # arXiv rejected the query: one bad batch never sinks the run
+            if bisect and len(chunk) > 1:
+                mid = len(chunk) // 2
+                self._search_chunk(chunk[:mid], per_result, step, ctx)
+                self._search_chunk(chunk[mid:], per_result, step, ctx)
+            else:
+                self._note(chunk, f"arXiv {step} query failed: {exc}")
         except OfflineMiss:
             self.offline_misses += 1
-            return
         except (ServiceUnavailable, RateLimited) as exc:
             self._service_failed("arxiv", exc, ctx)
             raise _Stop from exc
@@ -565,25 +657,28 @@ class ArxivResolver:
             if not transient_status(exc):  # no answer after every attempt: arXiv is not answering
                 self._service_failed("arxiv", exc, ctx)
                 raise _Stop from exc
-            for w, _c in chunk:
-                w.report.problems.append(f"arXiv {step} query failed: {exc}")
-            return
+            self._note(chunk, f"arXiv {step} query failed: {exc}")
+        return None
+
+    @staticmethod
+    def _note(chunk: list[Ask[_Work]], problem: str) -> None:
+        for a in chunk:
+            a.owner.report.problems.append(problem)
+
+    def _assign(self, chunk: list[Ask[_Work]], results: list[ArxivRecord], step: str,
+                ctx: EnrichContext) -> list[Ask[_Work]]:
+        """Judge every result against every record of the batch; the records that got nothing close."""
         unmatched = []
-        for w, clause in chunk:
+        for a in chunk:
+            w = a.owner
             w.searched.add(step)
             near = False
-            for rec in feed.entries:
+            for rec in results:
                 near = self._judge(w, rec, None, step).verdict.score >= AMBIGUOUS or near
+            # one whose paper came back but was refused would only get it again: not asked again
             if not self._decide(w, step, final=False, ctx=ctx) and not near:
-                unmatched.append((w, clause))
-        truncated = feed.total_results is not None and feed.total_results > len(feed.entries)
-        if truncated and unmatched and len(chunk) > 1:
-            # a generic phrase filled the page: ask again, in smaller batches, for the records that
-            # got nothing close (one whose paper came back but was refused would only get it again)
-            mid = max(1, len(unmatched) // 2)
-            self._search_chunk(unmatched[:mid], per_result, step, ctx)
-            if unmatched[mid:]:
-                self._search_chunk(unmatched[mid:], per_result, step, ctx)
+                unmatched.append(a)
+        return unmatched
 
     def _settle_title_only(self, works: list[_Work], ctx: EnrichContext, step: str) -> None:
         """After the title search (or when it cannot run), title-only winners become final."""
@@ -680,9 +775,7 @@ class ArxivResolver:
                          and w.entry.provenance["ids.hf_paper"].source == "hf" and w.step == STEP_INPUT)]
         if todo:
             self.on_plan("hf", len(todo))
-        for w in todo:
-            arxiv_id = w.report.arxiv_id or ""
-            up, paper = self._ask_hf(lambda hf: hf.paper(arxiv_id), w, ctx, "lookup")  # noqa: B023 (called at once)
+        for w, up, paper in self._ask_hf_each(lambda hf, w: hf.paper(w.report.arxiv_id or ""), todo, ctx, "lookup"):
             if not up:
                 break
             if paper is not None:
@@ -709,18 +802,9 @@ def _rank(verdict: Verdict) -> tuple[int, bool, float]:
     return (len(verdict.scores), verdict.accepted, verdict.score)
 
 
-def _chunks(items: Iterable[tuple[_Work, str]], per_query: int, max_chars: int) -> list[list[tuple[_Work, str]]]:
-    """Group clauses into queries of at most ``per_query`` clauses and ``max_chars`` characters."""
-    out: list[list[tuple[_Work, str]]] = []
-    current: list[tuple[_Work, str]] = []
-    size = 0
-    for item in items:
-        length = len(item[1]) + 4
-        if current and (len(current) >= per_query or size + length > max_chars):
-            out.append(current)
-            current, size = [], 0
-        current.append(item)
-        size += length
-    if current:
-        out.append(current)
-    return out
+def _first_family(entry: Entry) -> str | None:
+    """The first author's family name (what an ``au:`` phrase narrows a generic title with)."""
+    if not entry.authors:
+        return None
+    first = entry.authors[0]
+    return first.literal or first.family or None

@@ -41,7 +41,9 @@ key they have (arXiv ID, DOI, citation key, title and first author, abstract
 shingles), so a new record is compared only with the few records that share
 a bucket — never with everything seen so far.
 
-This module imports only :mod:`bibkit.model` and the text helpers.
+This module imports only :mod:`bibkit.model` and the text helpers; rapidfuzz (10 ms to import) is loaded by
+the comparisons that use it, so a run that never compares two records (``bibkit convert`` of a file without
+look-alikes) starts without it.
 """
 
 from __future__ import annotations
@@ -51,9 +53,6 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any, Generic, Iterable, Iterator, Sequence, TypeVar
 
-from rapidfuzz import fuzz
-from rapidfuzz.distance import LCSseq
-
 from ..model import Entry, Person, arxiv_id_of_doi
 from .latex import GREEK_LETTERS
 from .text import normalize_name, normalize_title
@@ -62,8 +61,9 @@ __all__ = [
     "ABSTRACT_CONTRADICTS", "ABSTRACT_SAME", "AUTHORS_CONTRADICT", "MIN_ABSTRACT_WORDS",
     "MIN_CONTAINED_WORDS", "MIN_TITLE_WORDS", "SHORT_ABSTRACT_CONTRADICTS", "TITLE_COMPATIBLE", "TITLE_MATCH",
     "STOPWORDS",
-    "Fingerprint", "IdentityIndex", "Judgement", "abstract_similarity", "arxiv_from_doi", "author_overlap",
-    "comparable_title", "content_words", "doi_key", "entry_arxiv", "extra_title_words", "family_names",
+    "Fingerprint", "IdentityIndex", "Judgement", "TitleForm", "abstract_similarity", "abstract_words_similarity",
+    "arxiv_from_doi", "author_overlap", "comparable_title", "content_words", "doi_key", "entry_arxiv",
+    "extra_form_words", "extra_title_words", "family_names", "title_form_similarity",
     "is_arxiv_doi", "journal_doi", "judge", "normalize_name", "normalize_title", "render_math", "same_first_author",
     "strip_arxiv_version", "title_key", "title_similarity", "titles_compatible",
 ]
@@ -209,7 +209,7 @@ def _stem(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
-def _explained(word: str, extra: set[str], sequence: list[str]) -> bool:
+def _explained(word: str, extra: frozenset[str] | set[str], sequence: Sequence[str]) -> bool:
     """Whether a title word the other title lacks is only another spelling of something in it.
 
     ``extra`` are the other title's own unmatched words, ``sequence`` its words in
@@ -226,7 +226,51 @@ def _explained(word: str, extra: set[str], sequence: list[str]) -> bool:
     for size in (2, 3):
         if any("".join(sequence[i:i + size]) == word for i in range(len(sequence) - size + 1)):
             return True
-    return len(word) >= 6 and any(len(o) >= 6 and fuzz.ratio(word, o) >= 85 for o in extra)
+    if len(word) < 6:
+        return False
+    from rapidfuzz import fuzz, process  # (rapidfuzz is imported on first use: start-up; see the module docstring)
+
+    # a near spelling of a long word: rapidfuzz's C loop over the candidates, the same test as fuzz.ratio >= 85
+    longer = [o for o in extra if len(o) >= 6]
+    return bool(longer) and process.extractOne(word, longer, scorer=fuzz.ratio, score_cutoff=85) is not None
+
+
+def _near(mine: frozenset[str], theirs: frozenset[str]) -> int:
+    """How many of the long words only one title has are another spelling of a word only the other has.
+
+    :func:`_explained` for each of ``mine`` (six letters or more) against ``theirs``, with what it needs
+    prepared once: the substring test runs over all of ``theirs`` at once (no word of ``mine`` is one of
+    ``theirs``, so "part of another word" is "found in their joined text").
+    """
+    words = [w for w in mine if len(w) >= 6 and not _DIGIT.search(w)]
+    if not words or not theirs:
+        return 0
+    from rapidfuzz import fuzz, process
+
+    joined = "\x00".join(theirs)
+    longer = [o for o in theirs if len(o) >= 6]
+    return sum(1 for w in words if w in joined or (longer and process.extractOne(
+        w, longer, scorer=fuzz.ratio, score_cutoff=85) is not None))
+
+
+@dataclass(frozen=True, slots=True)
+class TitleForm:
+    """A title as the comparisons read it: its comparison form, its words in order, its stemmed content words.
+
+    Derived once per title (:meth:`of`), so a record judged against every
+    result of a batched search is not normalised again for each of them.
+    """
+
+    norm: str
+    words: tuple[str, ...]
+    stems: frozenset[str]
+
+    @staticmethod
+    @lru_cache(maxsize=8192)
+    def of(title: str | None) -> "TitleForm":
+        norm = comparable_title(title)
+        words = tuple(norm.split())
+        return TitleForm(norm, words, frozenset(_stem(w) for w in words if w not in STOPWORDS))
 
 
 def title_similarity(a: str | None, b: str | None) -> tuple[float, bool]:
@@ -236,31 +280,41 @@ def title_similarity(a: str | None, b: str | None) -> tuple[float, bool]:
     their content words, so an added word ("-Coder") costs more than a
     punctuation difference.
     """
-    na, nb = comparable_title(a), comparable_title(b)
+    return title_form_similarity(TitleForm.of(a), TitleForm.of(b))
+
+
+def title_form_similarity(a: TitleForm, b: TitleForm) -> tuple[float, bool]:
+    """:func:`title_similarity` of two prepared titles."""
+    na, nb = a.norm, b.norm
     if not na or not nb:
         return 0.0, False
+    from rapidfuzz import fuzz
+
     ratio = fuzz.ratio(na, nb) / 100.0
-    ta = {_stem(w) for w in na.split() if w not in STOPWORDS}
-    tb = {_stem(w) for w in nb.split() if w not in STOPWORDS}
+    ta, tb = a.stems, b.stems
     conflict = any(_DIGIT.search(w) for w in ta ^ tb)
     if na.replace(" ", "") == nb.replace(" ", ""):  # "Pre-training" / "Pretraining": one spelling apart
         return max(ratio, 0.99), conflict
     if ta and tb:
         # a long word spelt two ways ("modelling" / "modeling") still counts as shared
-        near = sum(1 for w in ta - tb if len(w) >= 6 and _explained(w, tb - ta, []))
-        dice = 2 * (len(ta & tb) + near) / (len(ta) + len(tb))
+        dice = 2 * (len(ta & tb) + _near(ta - tb, tb - ta)) / (len(ta) + len(tb))
         ratio = min(ratio, dice)
     return ratio, conflict
 
 
-def _title_words(title: str | None) -> tuple[set[str], list[str]]:
-    words = comparable_title(title).split()
-    return {_stem(w) for w in words if w not in STOPWORDS}, words
+def _title_words(title: str | None) -> tuple[frozenset[str], tuple[str, ...]]:
+    form = TitleForm.of(title)
+    return form.stems, form.words
 
 
 def extra_title_words(a: str | None, b: str | None) -> list[str]:
     """Content words of either title the other lacks ("erratum", "part", "ii", "vl"…), spelling variants excused."""
-    (wa, sa), (wb, sb) = _title_words(a), _title_words(b)
+    return extra_form_words(TitleForm.of(a), TitleForm.of(b))
+
+
+def extra_form_words(a: TitleForm, b: TitleForm) -> list[str]:
+    """:func:`extra_title_words` of two prepared titles."""
+    (wa, sa), (wb, sb) = (a.stems, a.words), (b.stems, b.words)
     only_a, only_b = wa - wb, wb - wa
     out = [w for w in sorted(only_a) if not _explained(w, only_b, sb)]
     out += [w for w in sorted(only_b) if not _explained(w, only_a, sa)]
@@ -280,9 +334,12 @@ def titles_compatible(a: str | None, b: str | None) -> bool:
     return not conflict and similarity >= TITLE_COMPATIBLE
 
 
-def _abstract_words_similarity(wa: Sequence[str], wb: Sequence[str]) -> float | None:
+def abstract_words_similarity(wa: Sequence[str], wb: Sequence[str]) -> float | None:
+    """:func:`abstract_similarity` of two abstracts' :func:`content_words`."""
     if len(wa) < MIN_ABSTRACT_WORDS or len(wb) < MIN_ABSTRACT_WORDS:
         return None
+    from rapidfuzz.distance import LCSseq
+
     lcs = LCSseq.similarity(wa, wb)
     symmetric = 2 * lcs / (len(wa) + len(wb))
     shorter = min(len(wa), len(wb))
@@ -299,7 +356,7 @@ def abstract_similarity(a: str | None, b: str | None) -> float | None:
     one abstract share most of it (≥ 0.8).  When one is much shorter (a
     truncated listing), containment in the longer one is used.
     """
-    return _abstract_words_similarity(content_words(a), content_words(b))
+    return abstract_words_similarity(content_words(a), content_words(b))
 
 
 def author_overlap(record: Sequence[str], candidate: Sequence[str]) -> float | None:
@@ -428,13 +485,15 @@ class Fingerprint:
         return tuple(dict.fromkeys(keys))
 
     def abstract_similarity(self, other: "Fingerprint") -> float | None:
-        return _abstract_words_similarity(self.abstract_words, other.abstract_words)
+        return abstract_words_similarity(self.abstract_words, other.abstract_words)
 
     def short_abstract_similarity(self, other: "Fingerprint") -> float | None:
         """Character similarity of two abstracts too short for :meth:`abstract_similarity` (``None`` if one is
         missing)."""
         if not self.abstract or not other.abstract:
             return None
+        from rapidfuzz import fuzz
+
         return fuzz.ratio(normalize_title(self.abstract), normalize_title(other.abstract)) / 100.0
 
 

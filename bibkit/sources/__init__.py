@@ -92,25 +92,29 @@ def detect(text: str, filename: str | None = None) -> str:
     JSON reader reports its syntax error instead of the listing reader
     swallowing it).
     """
-    from .hfjson import looks_like_hf_json
-    from .identifiers import looks_like_ids
-    from .sniff import is_comment_only_bib
-
+    # each format's test is imported only when it is needed: a .bib is told apart without loading the others
     ext = os.path.splitext(filename or "")[1].lower()
     body = text.lstrip("\ufeff")
     stripped = body.strip()
-    if stripped[:1] in ("{", "[") and looks_like_hf_json(body):
-        return "hf-json"
+    if stripped[:1] in ("{", "["):
+        from .hfjson import looks_like_hf_json
+
+        if looks_like_hf_json(body):
+            return "hf-json"
     if _looks_like_bib(body):
         return "bib"
     if ext == ".json" and stripped[:1] in ("{", "["):
         return "hf-json"
     if not stripped:
         return {".bib": "bib", ".json": "hf-json"}.get(ext, "listing")
+    from .identifiers import looks_like_ids
+
     if looks_like_ids(body):
         return "ids"
     if ext == ".bib" and "@" in body:
         return "bib"  # a .bib whose entries are too broken to recognise: let the .bib reader report them
+    from .sniff import is_comment_only_bib
+
     if ext == ".bib" and is_comment_only_bib(body):
         return "bib"  # "% TODO: add references here": a bibliography with no entries yet, read (and kept) as one
     return "listing"
@@ -273,6 +277,7 @@ def read_path(path: str, fmt: str | None = None, *, strict: bool = False) -> Doc
         if kind:
             raise InputError(NOT_A_LIST.format(reason=kind), SourceLocation(origin))
     text, problems = decode_bytes(data, origin)
+    del data  # the file's bytes are not needed once decoded: a big file is not kept twice while it is read
     if problems and strict:
         raise InputError(problems[0].message, problems[0].location)
     doc = read_text(text, origin, fmt, strict=strict)

@@ -52,10 +52,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
-from typing import Any, Iterable
-
-import bibtexparser
-from bibtexparser import model as bp
+from typing import TYPE_CHECKING, Any, Iterable
 
 from ..bibnames import parse_bibtex_names
 from ..bibsyntax import BRACED_KEY as _BRACED
@@ -83,6 +80,7 @@ from ..model import (
     Problem,
     Provenance,
     RawBlock,
+    SharedKeys,
     SourceLocation,
 )
 from ..normalize.latex import decode
@@ -90,6 +88,9 @@ from .bibscan import ScanBlock, iter_blocks
 
 __all__ = ["read", "group_value", "raw_value", "github_value", "VERBATIM_FIELDS", "MONTH_MACROS",
            "is_verbatim_field", "parse_expression"]
+
+if TYPE_CHECKING:  # bibtexparser is imported by the slow path only: a well-formed file never loads it
+    from bibtexparser import model as bp
 
 # bibtexparser logs every failed block as a warning; we report them as Problems instead
 logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
@@ -104,6 +105,15 @@ _SIMPLE_ATTRS = {
     "publisher": "publisher", "volume": "volume", "number": "number", "pages": "pages", "note": "note",
 }
 _BOOKKEEPING = "__groups__"
+_NO_NAMES = SharedKeys.of({})  # BibOrigin.names of the entries written in lower case (nearly all): one, shared
+#: Memory: a raw value this short (a year, a month or journal macro, "{arXiv}") is kept once for all entries
+_SHARED_RAW = 16
+#: fields whose values recur across a library (venues, publishers, places, types): one copy of each value
+_REPEATED_FIELDS = frozenset({
+    "journal", "journaltitle", "booktitle", "publisher", "address", "location", "organization", "institution",
+    "school", "series", "howpublished", "type", "language", "archiveprefix", "eprinttype", "primaryclass",
+    "eprintclass", "month", "edition", "pubstate",
+})
 #: groups whose model value is one string copied from one field
 _PLAIN_GROUPS = frozenset({"title", "abstract", "journal", "booktitle", "publisher", "volume", "number",
                            "pages", "note", "url"})
@@ -294,7 +304,10 @@ class _Reader:
         key = (key or "").strip()
         entry = Entry(entry_type=_entry_type(written_type), key=key or None, key_pinned=bool(key),
                       origin=self.loc(line0))
-        origin = BibOrigin(entry_type=written_type)
+        origin = BibOrigin(entry_type=sys.intern(written_type))
+        raw_values: dict[str, str] = {}
+        written_names: dict[str, str] = {}
+        origin.fields, origin.names = raw_values, written_names  # frozen into SharedKeys by _snapshot
         entry.bib = origin
         if not key:
             entry.problem("missing-key", "entry has no citation key; one will be assigned")
@@ -351,10 +364,14 @@ class _Reader:
                     f"bibkit: duplicate field of entry {key} dropped: {fname} = {raw}")
                 continue
             seen[lname] = 1
+            if len(raw) <= _SHARED_RAW:  # years, month and journal macros, "{arXiv}", "{cs.CL}": one copy each
+                raw = sys.intern(raw)
+            if lname in _REPEATED_FIELDS and len(parts) == 1 and parts[0][0] != "macro":
+                parts = [(parts[0][0], sys.intern(parts[0][1]))]
             fields.append((lname, fname, raw, fline))
-            origin.fields[lname] = raw
+            raw_values[lname] = raw
             if fname != lname:  # names written in lower case (nearly all) are not repeated
-                origin.names[lname] = fname
+                written_names[lname] = fname
             value = self.resolve(parts, fline, key, entry)
             self.values[lname] = (value, parts)
         self.build(entry, fields, origin)
@@ -391,7 +408,9 @@ class _Reader:
         for lname, _written, _raw, _fline in fields:
             if lname in _SIMPLE_ATTRS:
                 attr = _SIMPLE_ATTRS[lname]
-                setattr(entry, attr, text(lname))
+                value = text(lname)
+                # (a plain value is the interned part itself, so the snapshot still sees it is the field's text)
+                setattr(entry, attr, sys.intern(value) if lname in _REPEATED_FIELDS else value)
                 groups[lname] = attr
                 provenance[attr] = prov
             elif lname in _NAME_FIELDS:
@@ -408,6 +427,8 @@ class _Reader:
             else:
                 groups[lname] = _extra_group(lname)
                 extra[lname] = verbatim(lname) if is_verbatim_field(lname) else text(lname)
+                if lname in _REPEATED_FIELDS:
+                    extra[lname] = sys.intern(extra[lname])
 
         if entry.journal is None and "journaltitle" in extra:
             entry.journal = extra.pop("journaltitle")
@@ -416,6 +437,8 @@ class _Reader:
         self._date(entry, date_fields, groups, fields)
         self._identifiers(entry, groups)
         self._tags_and_links(entry, groups, prov)
+        if not extra:  # its fields all went into the model: a fresh dict instead of the one they grew
+            entry.extra = {}
         self._snapshot(entry, fields, origin, groups)
 
     def _tags_and_links(self, entry: Entry, groups: dict[str, str], prov: Provenance) -> None:
@@ -453,7 +476,7 @@ class _Reader:
         text (nearly every title and abstract) keeps only the text: :func:`raw_value` rebuilds it."""
         values, ids = self.values, entry.ids
         braced = []
-        fields_memo = origin.fields
+        fields_memo = dict(origin.fields)
         for lname, _written, _raw, _fline in fields:
             parts = values[lname][1]
             if len(parts) == 1 and parts[0][0] == "brace":
@@ -488,7 +511,10 @@ class _Reader:
             repo = github_value(entry)
             if repo is not None:
                 decoded["github"] = repo
-        origin.decoded = decoded
+        # read-only from here on, as compact mappings sharing their key layouts with the other entries'
+        origin.decoded = SharedKeys.of(decoded)
+        origin.fields = SharedKeys.of(fields_memo)
+        origin.names = SharedKeys.of(origin.names) if origin.names else _NO_NAMES
 
     def _date(self, entry: Entry, date_fields: list[str], groups: dict[str, str],
               fields: list[tuple[str, str, str, int | None]]) -> None:
@@ -622,6 +648,9 @@ class _Reader:
 
 def _from_bibtexparser(text: str) -> list[ScanBlock]:
     """bibtexparser's blocks (its splitter and error recovery) in the reader's block shape."""
+    import bibtexparser
+    from bibtexparser import model as bp
+
     out: list[ScanBlock] = []
     for block in bibtexparser.parse_string(text, parse_stack=[]).blocks:
         line0 = block.start_line or 0
@@ -772,6 +801,9 @@ def _repair_entry(raw: str, line0: int, reason: str) -> ScanBlock | None:
         notes.append("added the entry's missing closing brace")
     elif depth != 0:
         return None
+    import bibtexparser
+    from bibtexparser import model as bp
+
     try:
         blocks = bibtexparser.parse_string(text, parse_stack=[]).blocks
     except Exception:  # pragma: no cover - bibtexparser collects errors as blocks
@@ -825,6 +857,8 @@ def _extra_group(name: str) -> str:
 
 
 def _unwrap(block: bp.Block) -> bp.Block:
+    from bibtexparser import model as bp
+
     seen = 0
     while isinstance(block, bp.ParsingFailedBlock) and block.ignore_error_block is not None and seen < 5:
         block = block.ignore_error_block
@@ -842,7 +876,7 @@ _KEYWORD_SPLIT = re.compile(r"\s*[,;]\s*")
 def _split_keywords(text: str) -> list[str]:
     out: list[str] = []
     for tag in _KEYWORD_SPLIT.split(text):
-        tag = tag.strip()
+        tag = sys.intern(tag.strip())  # a library's tags recur in thousands of entries
         if tag and tag not in out:
             out.append(tag)
     return out

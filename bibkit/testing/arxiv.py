@@ -268,9 +268,39 @@ def _date_key(iso: str) -> str:
     return re.sub(r"\D", "", iso)[:12]
 
 
-def _evaluate(node: Node | Leaf, docs: list[_Doc]) -> dict[str, float]:
+class _Postings:
+    """Which documents hold a word, per field: a phrase is only looked for where all its words are.
+
+    An index, not a different search: :func:`_evaluate` finds and scores exactly
+    what a scan of every document would, in time that does not grow with the
+    corpus (the scaled corpus of ``bench/resolve.py --scale`` has thousands of papers).
+    """
+
+    def __init__(self, docs: list[_Doc]):
+        self.by_field: dict[str, dict[str, set[int]]] = {}
+        for i, d in enumerate(docs):
+            for name, words in d.fields.items():
+                index = self.by_field.setdefault(name, {})
+                for w in words:
+                    index.setdefault(w, set()).add(i)
+
+    def holding(self, field: str, words: list[str], prefix: bool) -> set[int] | None:
+        """Indices of the documents whose ``field`` has every word (the last as a prefix); ``None``: all of them."""
+        exact = words[:-1] if prefix else words
+        if not exact:
+            return None
+        index = self.by_field.get(field, {})
+        sets = sorted((index.get(w, set()) for w in exact), key=len)
+        return set.intersection(*sets) if sets else None
+
+
+def _evaluate(node: Node | Leaf, docs: list[_Doc], postings: _Postings | None = None) -> dict[str, float]:
     if isinstance(node, Leaf):
         out: dict[str, float] = {}
+        if postings is not None and not node.date_range and node.field != "cat":
+            held = postings.holding(node.field, node.words, node.prefix)
+            if held is not None:
+                docs = [docs[i] for i in sorted(held)]
         for d in docs:
             if node.date_range:
                 lo, hi = (re.sub(r"\D", "", x)[:12].ljust(12, "0") for x in node.date_range)
@@ -287,8 +317,8 @@ def _evaluate(node: Node | Leaf, docs: list[_Doc]) -> dict[str, float]:
             if hits:
                 out[d.paper.id] = _BOOST[node.field] * len(node.words) * min(hits, 3) / (len(field) ** 0.5 or 1)
         return out
-    left = _evaluate(node.left, docs)
-    right = _evaluate(node.right, docs)
+    left = _evaluate(node.left, docs, postings)
+    right = _evaluate(node.right, docs, postings)
     if node.op == "OR":
         merged = dict(left)
         for k, v in right.items():
@@ -464,6 +494,8 @@ class ArxivDouble(LocalServer):
     def reindex(self) -> None:
         """Rebuild the search index (after changing :attr:`corpus`)."""
         self._docs = [_index(p) for p in self.corpus.papers]
+        self._by_id = {d.paper.id: d for d in self._docs}
+        self._postings = _Postings(self._docs)
 
     @property
     def api_url(self) -> str:
@@ -531,7 +563,7 @@ class ArxivDouble(LocalServer):
 
     def _feed(self, writer: _Writer, sq: str, raw_ids: list[str], start: int, max_results: int,
               wanted: list[tuple[str, int | None]], how: tuple[str, str] = ("relevance", "descending")) -> Reply:
-        by_id = {d.paper.id: d for d in self._docs}
+        by_id = self._by_id
         results: list[tuple[Paper, int]] = []
         scores: dict[str, float] | None = None
         if sq.strip():
@@ -539,7 +571,7 @@ class ArxivDouble(LocalServer):
                 tree = parse_search_query(sq)
             except QuerySyntaxError as exc:
                 return self._error(writer, "malformed_query", f"malformed query: {exc}")
-            scores = _evaluate(tree, self._docs)
+            scores = _evaluate(tree, self._docs, self._postings)
         if wanted:
             seen: set[tuple[str, int | None]] = set()
             for base, version in wanted:

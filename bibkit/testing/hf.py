@@ -15,14 +15,24 @@ every answer carries the header ``X-Bibkit-Synthetic: true`` to say so:
 * ``GET /api/daily_papers?date=|month=&limit=&p=`` — wrappers of papers
   published on that day/month (``400`` for an invalid date, ``[]`` past the end).
 
-:attr:`HfDouble.faults` holds replies to serve first (429, 503…).
+:attr:`HfDouble.faults` holds replies to serve first (429, 503…).  ``latency`` makes
+every answer take that long (requests are served concurrently, and
+:attr:`HfDouble.max_in_flight` records how many were being served at once);
+``window=(q, seconds)`` enforces HF's fixed-window rate limit: every answer
+carries ``RateLimit: "api";r=<left>;t=<seconds to reset>`` and
+``RateLimit-Policy``, and a request over the ``q`` of its window gets a 429
+(counted in :attr:`HfDouble.over_limit`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import re
+import threading
+import time
 import unicodedata
+from collections import Counter
 from typing import Any
 from urllib.parse import unquote
 
@@ -58,12 +68,39 @@ def _ms(iso: str | None) -> str | None:
 class HfDouble(LocalServer):
     """The HF papers API on 127.0.0.1; ``papers`` are the corpus' HF records by id."""
 
-    def __init__(self, corpus: Corpus | None = None, *, host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, corpus: Corpus | None = None, *, host: str = "127.0.0.1", port: int = 0,
+                 latency: float = 0.0, window: tuple[int, float] | None = None):
         super().__init__(host, port)
+        self.latency, self.window = latency, window
+        self.in_flight = self.max_in_flight = self.over_limit = 0
+        self._window_start: float | None = None
+        self._window_used = 0
+        self._flight = threading.Lock()
         self.corpus = corpus or load_corpus()
         self.papers: dict[str, dict[str, Any]] = {p["id"]: p for p in self.corpus.hf}
         self.faults: list[Reply] = []
         self._index: dict[tuple[Any, ...], tuple[frozenset[str], frozenset[str]]] = {}
+        self._by_word: dict[str, list[str]] | None = None  # title word -> paper ids (built on first search)
+        self._indexed: tuple[int, int] = (0, 0)
+
+    def reindex(self) -> None:
+        """Forget the search index (after changing a paper of :attr:`papers` in place; added or removed papers
+        are noticed by themselves)."""
+        self._by_word = None
+
+    def _candidates(self, words: set[str], share: float) -> list[dict[str, Any]]:
+        """The papers whose title holds at least ``share`` of the query's words (the only ones a search ranks),
+        counted through an index of title words rather than by comparing the query with every paper."""
+        if self._by_word is None or self._indexed != (id(self.papers), len(self.papers)):
+            index: dict[str, list[str]] = {}
+            for pid, p in self.papers.items():
+                for word in self._words(p)[0]:
+                    index.setdefault(word, []).append(pid)
+            self._by_word, self._indexed = index, (id(self.papers), len(self.papers))
+        shared: Counter[str] = Counter()
+        for w in words:
+            shared.update(self._by_word.get(w, ()))
+        return [self.papers[pid] for pid, n in shared.items() if n / len(words) >= share and pid in self.papers]
 
     def _words(self, p: dict[str, Any]) -> tuple[frozenset[str], frozenset[str]]:
         key = (p["id"], p.get("title"), p.get("summary"))
@@ -113,6 +150,40 @@ class HfDouble(LocalServer):
     # -- serving
 
     def handle(self, request: Request) -> Reply | None:
+        with self._flight:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            limit = self._rate_limit()
+        try:
+            if self.latency:
+                time.sleep(self.latency)
+            if limit is not None and limit[0] < 0:
+                return Reply.json({"error": "Too many requests"}, 429, headers={**SYNTHETIC, **limit[1]})
+            reply = self._answer(request)
+            if reply is not None and limit is not None:
+                reply.headers = {**dict(reply.headers), **limit[1]}
+            return reply
+        finally:
+            with self._flight:
+                self.in_flight -= 1
+
+    def _rate_limit(self) -> tuple[int, dict[str, str]] | None:
+        """Count a request against the window (under the lock): requests left (negative: over) and the headers."""
+        if self.window is None:
+            return None
+        quota, seconds = self.window
+        now = time.monotonic()
+        if self._window_start is None or now - self._window_start >= seconds:
+            self._window_start, self._window_used = now, 0
+        self._window_used += 1
+        left = quota - self._window_used
+        if left < 0:
+            self.over_limit += 1
+        reset = max(1, math.ceil(self._window_start + seconds - now))
+        return left, {"RateLimit": f'"api";r={max(0, left)};t={reset}',
+                      "RateLimit-Policy": f'"fixed window";"api";q={quota};w={seconds:g}'}
+
+    def _answer(self, request: Request) -> Reply | None:
         if self.faults:
             reply = self.faults.pop(0)
             reply.headers = {**SYNTHETIC, **dict(reply.headers)}
@@ -146,7 +217,7 @@ class HfDouble(LocalServer):
         if not words:
             return Reply.json([], headers=SYNTHETIC)
         ranked = []
-        for p in self.papers.values():
+        for p in self._candidates(words, 0.34):  # (the same test as below, through the index)
             title, summary = self._words(p)
             overlap = len(words & title) / len(words)
             fuzzy = overlap + 0.1 * len(words & summary) / len(words)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
@@ -48,6 +47,8 @@ class TidyResult:
         """A unified diff from the input to the output (lines end with a newline)."""
         a = self.original.splitlines(keepends=True)
         b = self.text.splitlines(keepends=True)
+        import difflib  # only for a diff (start-up time: 5 ms to import)
+
         for line in difflib.unified_diff(a, b, self.origin, f"{self.origin} (tidy)", n=context):
             yield line if line.endswith("\n") else line + "\n"
 

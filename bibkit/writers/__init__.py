@@ -8,9 +8,11 @@ BibTeX run never loads the JSON writer and vice versa.
 
 from __future__ import annotations
 
+from typing import Iterable
+
 from ..model import Document
 
-__all__ = ["write", "FORMATS"]
+__all__ = ["write", "write_chunks", "FORMATS"]
 
 #: format names accepted by :func:`write` (and ``bibkit convert --to``)
 FORMATS = ("bibtex", "biblatex", "csl-json")
@@ -37,3 +39,15 @@ def write(doc: Document, to: str | None = "bibtex", *, ascii: bool = False, code
 
         return write_csl(doc)
     raise ValueError(f"unknown output format {to!r} (expected one of {', '.join(FORMATS)})")
+
+
+def write_chunks(doc: Document, to: str | None = "bibtex", *, ascii: bool = False,  # noqa: A002
+                 code_note: bool = False) -> Iterable[str]:
+    """:func:`write`'s text in pieces whose concatenation is that text: BibTeX and BibLaTeX a block at a
+    time, so a big bibliography goes to its file without being one string in memory; CSL-JSON whole."""
+    fmt = to.lower().replace("_", "-") if to is not None else None
+    if fmt is None or fmt in ("bibtex", "biblatex"):
+        from .bibtex import write_chunks as bib_chunks
+
+        return bib_chunks(doc, dialect=fmt, ascii=ascii, code_note=code_note)
+    return [write(doc, to, ascii=ascii, code_note=code_note)]

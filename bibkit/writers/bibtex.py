@@ -66,7 +66,7 @@ the year is unknown.
 from __future__ import annotations
 
 import re
-from typing import Callable
+from typing import Callable, Iterator
 
 from ..bibnames import format_bibtex_names, is_others
 from ..bibsyntax import (
@@ -1024,11 +1024,18 @@ def write(doc: Document, *, dialect: str | None = "bibtex", ascii: bool = False,
     """The whole document as ``.bib`` text: ``dialect`` ``"bibtex"`` or ``"biblatex"`` writes for
     that target, ``None`` writes every entry read from a ``.bib`` as it was written (see the module
     docstring)."""
+    return "".join(write_chunks(doc, dialect=dialect, ascii=ascii, code_note=code_note))
+
+
+def write_chunks(doc: Document, *, dialect: str | None = "bibtex", ascii: bool = False,  # noqa: A002
+                 code_note: bool = False) -> Iterator[str]:
+    """:func:`write`'s text, a block at a time: a file of 100,000 entries is written without ever being one
+    string in memory (nor a list of all its blocks)."""
     ctx = _Ctx(dialect, ascii, code_note)
     used: set[str] = {e.key.casefold() for e in doc.entries if e.key}
-    chunks: list[str] = []
     if dialect == "bibtex":
         ctx.xdata = {e.key.casefold(): e for e in doc.entries if e.entry_type == "xdata" and e.key}
+    first = True
     for block in _kept_last(_strings_first(doc.blocks) if ctx.convert else doc.blocks):
         if isinstance(block, Entry):
             key = block.key
@@ -1036,14 +1043,17 @@ def write(doc: Document, *, dialect: str | None = "bibtex", ascii: bool = False,
                 key = _fallback_key(block, used)
                 used.add(key.casefold())
             if ctx.xdata and block.entry_type == "xdata":
-                chunks.append(_xdata_comment(block, ctx, key))
-                continue
-            chunks.append(_format(block, ctx, key))
+                chunk = _xdata_comment(block, ctx, key)
+            else:
+                chunk = _format(block, ctx, key)
         else:
             text = _raw_block(block, ctx, doc)
-            if text.strip():
-                chunks.append(text.strip("\n"))
-    if not chunks:
-        return ""
-    chunks[-1] += "\n"  # not join(...) + "\n": that would copy the whole output once more
-    return "\n\n".join(chunks)
+            if not text.strip():
+                continue
+            chunk = text.strip("\n")
+        if not first:
+            yield "\n\n"  # blocks separated by one blank line
+        yield chunk
+        first = False
+    if not first:
+        yield "\n"

@@ -1,0 +1,94 @@
+"""Start-up stays light: the offline commands never load the network stack, the enrichers or the Zotero bridge.
+
+``bibkit --help`` is checked in ``test_architecture.py``; here the commands that
+do real work offline (``convert``, ``tag``, ``collections``) run on small inputs
+of every kind in a fresh interpreter, and the modules they imported are
+listed.  How fast that is, is ``bench/startup.py``'s business (no timings here).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+#: what a command that never touches the network must not import (requests_cache pulls in yaml, cattrs, attrs)
+NETWORK = ("requests", "requests_cache", "urllib3", "yaml", "cattrs", "attrs", "attr", "filelock", "bibkit.http",
+           "bibkit.enrich", "zotero_bridge.transport", "zotero_bridge.syncing", "zotero_bridge.apply")
+
+ONE_BIB = r"""@article{muller2020study,
+  author  = {M{\"u}ller, J{\"o}rg and {DeepSeek-AI}},
+  title   = {A Study of {NLP} Things},
+  journal = {Journal of Machine Learning Research},
+  year    = {2020},
+  month   = jun,
+}
+"""
+LISTING = """Mixture of Experts Explained Simply
+We study mixture-of-experts language models and show how routing tokens to a few experts keeps the cost low.
+
+Another Paper About Retrieval
+Retrieval-augmented generation with small models, evaluated on open-domain question answering benchmarks.
+"""
+IDS = "arXiv:2401.06066\nhttps://doi.org/10.1145/3442188.3445922\n"
+
+
+def modules_after(args: list[str], cwd: Path, exit_code: int = 0) -> list[str]:
+    """Run ``bibkit ARGS`` in a fresh interpreter; the modules it had imported when it finished."""
+    code = ("import atexit, json, runpy, sys\n"
+            "atexit.register(lambda: print('MODULES', json.dumps(sorted(sys.modules))))\n"
+            f"sys.argv = ['bibkit'] + {args!r}\n"
+            "runpy.run_module('bibkit', run_name='__main__')\n")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == exit_code, proc.stderr
+    line = next(line for line in proc.stdout.splitlines() if line.startswith("MODULES "))
+    return list(json.loads(line[len("MODULES "):]))
+
+
+def network_modules(modules: list[str]) -> list[str]:
+    return [m for m in modules if any(m == n or m.startswith(n + ".") for n in NETWORK)]
+
+
+@pytest.mark.parametrize("name,text", [("refs.bib", ONE_BIB), ("listing.txt", LISTING), ("ids.txt", IDS)])
+def test_convert_never_loads_the_network_stack(tmp_path: Path, name: str, text: str):
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    modules = modules_after(["-q", "convert", name, "-o", "out.bib"], tmp_path)
+    assert (tmp_path / "out.bib").read_text(encoding="utf-8").count("@") >= 1
+    assert network_modules(modules) == []
+    assert not any(m.startswith("bibkit.tagging") for m in modules)  # convert does not tag
+
+
+def test_convert_of_a_bib_file_loads_no_other_reader(tmp_path: Path):
+    (tmp_path / "refs.bib").write_text(ONE_BIB, encoding="utf-8")
+    modules = modules_after(["-q", "convert", "refs.bib", "-o", "out.bib"], tmp_path)
+    assert "bibkit.sources.bibfile" in modules
+    assert not {"bibkit.sources.listing", "bibkit.sources.hfjson", "bibkit.sources.identifiers"} & set(modules)
+
+
+def test_convert_with_a_report_still_offline(tmp_path: Path):
+    (tmp_path / "refs.bib").write_text(ONE_BIB, encoding="utf-8")
+    modules = modules_after(["-q", "convert", "refs.bib", "-o", "out.bib", "--report", "run.json"], tmp_path)
+    assert network_modules(modules) == []
+    report = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))
+    assert report["totals"]["written"] == 1 and report["entries"][0]["key"] == "muller2020study"
+
+
+@pytest.mark.parametrize("command", [["tag"], ["collections"], ["tidy"], ["tidy", "--check"]])
+def test_offline_commands_never_load_the_network_stack(tmp_path: Path, command: list[str]):
+    (tmp_path / "refs.bib").write_text(ONE_BIB, encoding="utf-8")
+    args = ["-q", *command, "refs.bib"] + (["-o", "out.bib"] if command in (["tag"], ["tidy"]) else [])
+    exit_code = 1 if "--check" in command else 0  # (the entry is not laid out as tidy writes it)
+    assert network_modules(modules_after(args, tmp_path, exit_code)) == []
+
+
+def test_tidy_loads_neither_the_enrichers_nor_the_tagging_engine(tmp_path: Path):
+    (tmp_path / "refs.bib").write_text(ONE_BIB, encoding="utf-8")
+    modules = modules_after(["-q", "tidy", "refs.bib", "-o", "out.bib"], tmp_path)
+    assert (tmp_path / "out.bib").read_text(encoding="utf-8").startswith("@article{muller2020study,")
+    assert not any(m.startswith(("bibkit.tagging", "bibkit.enrich", "bibkit.sources.listing")) for m in modules)

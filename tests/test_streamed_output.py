@@ -1,0 +1,118 @@
+"""A bibliography is written a block at a time: the same text as rendering it whole, with the same safety.
+
+``write_output`` hands the BibTeX writer's blocks to ``atomic_write_text`` one by
+one (a 100,000-entry file is never one string in memory, nor twice as text and
+bytes).  What reaches the file, a pipe or standard output must be exactly what
+``render`` returns, and a piece that cannot be written must leave the target
+as it was (regular file) or untouched (pipe, standard output).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from bibkit.app import render, write_output
+from bibkit.app.options import WriteOptions
+from bibkit.cli import main
+from bibkit.errors import ExitCode, OutputError
+from bibkit.fileio import atomic_write_text
+from bibkit.lockfile import lock_path, read_lock, text_digest
+from bibkit.sources import read_path
+from conftest import DATA
+
+
+@pytest.mark.parametrize("to", ["bibtex", "biblatex", None, "csl-json"])
+def test_written_pieces_are_the_rendered_text(tmp_path, to):
+    doc = read_path(str(DATA / "bib" / "nasty.bib"))
+    out = tmp_path / "out.bib"
+    write_output(doc, str(out), WriteOptions(to=to))
+    assert out.read_text(encoding="utf-8") == render(doc, to)
+
+
+def test_an_unwritable_piece_leaves_the_file_as_it_was(tmp_path):
+    out = tmp_path / "refs.bib"
+    out.write_text("old\n", encoding="utf-8")
+    pieces = iter(["@misc{a,}\n", "\ud800 a lone surrogate\n"])
+    with pytest.raises(UnicodeEncodeError):
+        atomic_write_text(out, pieces)
+    assert out.read_text(encoding="utf-8") == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["refs.bib"]  # no temporary file left behind
+
+
+def test_a_pipe_gets_nothing_when_a_piece_cannot_be_written(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(open(fifo, "rb").read()))
+    reader.start()
+    with pytest.raises(UnicodeEncodeError):
+        atomic_write_text(fifo, iter(["@misc{a,}\n", "\ud800\n"]))
+    atomic_write_text(fifo, iter(["@misc{a,}\n", "@misc{b,}\n"]))  # the reader still waits: it gets this
+    reader.join(timeout=10)
+    assert got == [b"@misc{a,}\n@misc{b,}\n"]
+
+
+def test_standard_output_gets_the_whole_text(tmp_path):
+    code = ("import sys; from bibkit.fileio import atomic_write_text\n"
+            "atomic_write_text('-', iter(['@misc{a,}\\n', '\\n', '@misc{b,}\\n']))\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and proc.stdout == "@misc{a,}\n\n@misc{b,}\n"
+
+
+def test_a_directory_target_is_still_refused_with_pieces(tmp_path):
+    with pytest.raises(OutputError):
+        atomic_write_text(tmp_path, iter(["x"]))
+
+
+# --------------------------------------------------------------------------- the lock beside a streamed output
+
+
+def test_the_lock_of_a_streamed_build_describes_the_text_written(tmp_path):
+    out = tmp_path / "refs.bib"
+    assert main(["-q", "convert", str(DATA / "bib" / "nasty.bib"), "-o", str(out)]) == 0
+    lock = read_lock(lock_path(out))
+    text = out.read_text(encoding="utf-8")
+    assert lock is not None and lock.digest == text_digest(text) and lock.text() == text
+
+
+def test_the_lock_is_in_place_before_the_output_replaces_the_old_one(tmp_path, monkeypatch):
+    out = tmp_path / "refs.bib"
+    renamed: list[str] = []
+    real_replace = os.replace
+
+    def replace(src, dst):
+        renamed.append(Path(dst).name)
+        return real_replace(src, dst)
+
+    monkeypatch.setattr("bibkit.fileio.os.replace", replace)
+    assert main(["-q", "convert", str(DATA / "bib" / "nasty.bib"), "-o", str(out)]) == 0
+    assert renamed == ["refs.bib.lock.json", "refs.bib"]
+
+
+def test_a_write_that_fails_leaves_the_old_output_and_its_lock(tmp_path, monkeypatch):
+    out = tmp_path / "refs.bib"
+    src = tmp_path / "in.bib"
+    src.write_text((DATA / "bib" / "nasty.bib").read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["-q", "convert", str(src), "-o", str(out)]) == 0
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    src.write_text("@misc{new, title = {A paper written later}, year = 2024}\n", encoding="utf-8")
+
+    real_fsync, calls = os.fsync, []
+
+    def full(fd):  # the disk fills up as the new output is written (its first fsync); the lock could be written
+        calls.append(fd)
+        if len(calls) == 1:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_fsync(fd)
+
+    monkeypatch.setattr("bibkit.fileio.os.fsync", full)
+    assert main(["-q", "convert", str(src), "-o", str(out)]) == ExitCode.OUTPUT
+    after = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.name != "in.bib"}
+    assert after == {k: v for k, v in before.items() if k != "in.bib"}  # old output and lock, no temporary file
