@@ -23,6 +23,7 @@ from bibkit.testing.arxiv import ArxivDouble
 from bibkit.testing.corpus import load_corpus
 from bibkit.testing.github import GitHubDouble
 from bibkit.testing.hf import HfDouble
+from scholarly_helpers import doubles
 from texutil import _compile
 from zotero_bridge.testing import FakeZotero
 
@@ -180,6 +181,31 @@ def _edit(path: Path, key: str, change) -> None:
     path.write_text(text[:m.start()] + change(m.group(0)) + text[m.end():], encoding="utf-8")
 
 
+def _block(path: Path, key: str) -> str:
+    m = re.search(r"^@\w+\{" + re.escape(key) + r",.*?^\}", path.read_text(encoding="utf-8"), re.M | re.S)
+    assert m is not None, key
+    return m.group(0)
+
+
+def test_a_rebuild_with_every_service_out_of_reach_keeps_what_the_online_run_found(tmp_path, monkeypatch):
+    """Online (every service, GitHub's renamed repository, published versions), then offline with a cold
+    cache — another machine, or the cache expired: nothing an online run found is lost, not the
+    published entry types, the book series, the category tags or GitHub's canonical repository names."""
+    refs = tmp_path / "refs.bib"
+    with doubles() as d, GitHubDouble.from_example() as gh:
+        d.env(monkeypatch)
+        monkeypatch.setenv("BIBKIT_GITHUB_URL", gh.url)
+        assert build(refs, "--no-keyword-tags") == ExitCode.OK  # (HF's keywords are not kept anywhere yet)
+    online = refs.read_text(encoding="utf-8")
+    assert "series = {Lecture Notes in Computer Science}" in online and "@inproceedings{" in online
+    assert "github = {ZhenweiAn/DynMoE}" in online  # the listing links the repository's old name
+    monkeypatch.setenv("BIBKIT_CACHE_DIR", str(tmp_path / "cold-cache"))
+    for name in ("ARXIV", "HF", "GITHUB", "S2", "CROSSREF", "DBLP", "OPENALEX"):
+        monkeypatch.setenv(f"BIBKIT_{name}_URL", "http://127.0.0.1:9")
+    assert build(refs, "--no-keyword-tags") == ExitCode.OK
+    assert refs.read_text(encoding="utf-8") == online
+
+
 def test_a_hand_edit_a_deleted_field_and_a_hand_resolved_eprint_survive_a_rebuild(world, tmp_path):
     world.online()
     refs, report = tmp_path / "refs.bib", tmp_path / "r.json"
@@ -205,6 +231,8 @@ def test_a_hand_edit_a_deleted_field_and_a_hand_resolved_eprint_survive_a_rebuil
     assert after[ambiguous].ids.arxiv == twin
     assert rows[ambiguous]["status"] == "resolved" and rows[ambiguous]["resolved_by"] == "input"
     assert rows[ambiguous]["decision"]["source"] == "edit"
+    # this run had no arXiv ID of its own to set: nothing "would have been set instead"
+    assert rows[ambiguous]["user_edits"]["ids.arxiv"]["would_set"] is None
     assert data["keys"]["edited_entries"] == 2
 
     # and again: still the user's (the lock remembers whose fields these are)
@@ -240,6 +268,17 @@ def test_pick_decides_for_good_and_none_means_no_request(world, tmp_path, monkey
     asked = [unquote(r.raw_query).lower() for r in world.ax.log + world.hf.log]
     assert asked and not any("fairjd" in q or "traceable" in q for q in asked)  # nobody was asked about it
     assert entries_by_key(refs)[ambiguous].ids.arxiv == twin
+    assert f"eprint = {{{twin}}}" in _block(refs, ambiguous)  # written out, not only implied by arXiv's DOI
+
+    # "none" on a paper an earlier run resolved: what came through that arXiv paper goes with it
+    resolved = next(k for k, e in rows.items() if e["status"] == "resolved" and e.get("arxiv_id")
+                    and "10.48550/arxiv." in _block(refs, k).lower())
+    assert main(["-q", "pick", resolved, "none"]) == ExitCode.OK
+    assert build(refs, report=report) == ExitCode.OK
+    block = _block(refs, resolved)
+    assert "eprint" not in block and "10.48550" not in block and "author" not in block, block
+    assert build(refs, report=report) == ExitCode.OK
+    assert _block(refs, resolved) == block
 
 
 # --------------------------------------------------------------------------- re-keying and aliases

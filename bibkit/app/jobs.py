@@ -40,7 +40,7 @@ from ..tagging import AutoTagOptions, RuleSet, TagResult, load_rules, resolve_op
 from ..tagging.collections import CollectionSplit, split_by_tag
 from .documents import key_formula, read_inputs, rekey_entries, render
 from .options import BuildOptions, EnrichOptions, ReadOptions, TagOptions, WriteOptions, ZoteroTarget
-from .prior import PriorState, load_prior, pin_prior, repin_prior, settle_prior, write_locked
+from .prior import PriorState, load_prior, pin_prior, repin_prior, settle_entries, settle_prior, write_locked
 from .zotero import adopt_zotero_keys, sync_entries
 
 __all__ = ["SERVICES", "AutoTagOptions", "BuildResult", "CollectionsResult", "OnProgress", "RuleSet", "TagResult",
@@ -239,6 +239,7 @@ def build(
     if read.rekey:
         result.rekeyed = rekey_entries(doc.entries, formula, force=read.force, reserved=prior.reserved)
     if options.tagging is not None:
+        settle_entries(doc, prior, tagged=True)  # tags follow the fields a rebuild keeps
         result.tagging = tag_document(doc, ruleset, auto=options.tagging.auto, apply=not options.dry_run)
         progress("tag", len(doc), len(doc), "")
     settle_prior(doc, prior, tagged=options.tagging is not None)

@@ -21,7 +21,7 @@ import re
 from typing import Any
 
 from ..links import normalize_doi
-from ..model import Entry, PartialDate, Person
+from ..model import Entry, PartialDate, Person, Provenance
 from ..names import parse_plain_name
 from ..normalize.pages import page_range
 from .apply import user_owned
@@ -142,6 +142,7 @@ def apply_crossref(entry: Entry, work: CrossrefWork, report: EntryReport, venues
     def extra(name: str, value: str | None) -> None:
         if value and name not in entry.extra:
             entry.extra[name] = value
+            entry.provenance[f"extra:{name}"] = Provenance("crossref", 1.0, detail)  # a rebuild keeps it
             report.fields_set[f"extra.{name}"] = {"source": "crossref", "confidence": 1.0, "detail": detail}
 
     def ident(name: str, value: str | None) -> None:

@@ -644,6 +644,7 @@ class PublishedVersions:
             put("publisher", cand.publisher)
             if cand.series and entry.extra.get("series") != cand.series:
                 entry.extra["series"] = cand.series
+                entry.provenance["extra:series"] = Provenance(source, confidence, detail)  # a rebuild keeps it
                 report.fields_set["extra.series"] = {"source": source, "confidence": round(confidence, 4),
                                                      "detail": detail}
         put("pages", cand.pages)
