@@ -372,6 +372,25 @@ def test_keys_from_another_bibliography_are_kept(tmp_path):
         == ExitCode.INPUT
 
 
+def test_keys_from_an_enriched_bibliography_follow_a_renamed_paper_offline(tmp_path):
+    """The paper was written against an online build (arXiv's new title, its revised abstract); an offline
+    build with --keys-from it must still find the pasted paper by its abstract and keep the key."""
+    listing = tmp_path / "list.txt"
+    text = EXAMPLE.read_text(encoding="utf-8")
+    start = text.index("Knowledge Graph Modeling-Driven Large Language Model Operating System")
+    listing.write_text(text[start:text.index("\n\n", text.index("\n\n", start) + 2)] + "\n", encoding="utf-8")
+    (pasted,) = read_path(str(listing)).entries
+    revised = "In this work we p" + pasted.abstract[4:] + " We release the prompts used for every expert model."
+    keys = tmp_path / "paper.bib"
+    keys.write_text("@misc{martinezLLMOperatingSystem2024,\n  author = {Mart{\\'i}nez, Ngozi},\n"
+                    "  title = {An {LLM} Operating System for Process Engineering: Knowledge-Graph-Driven Task "
+                    "Automation},\n  year = 2024,\n  eprint = {2403.05507},\n  archivePrefix = {arXiv},\n"
+                    f"  abstract = {{{revised}}},\n}}\n", encoding="utf-8")
+    out = tmp_path / "out.bib"
+    assert main(["-q", "convert", str(listing), "--keys-from", str(keys), "-o", str(out)]) == ExitCode.OK
+    assert keys_of(out) == ["martinezLLMOperatingSystem2024"]
+
+
 # --------------------------------------------------------------------------- the lock file
 
 
