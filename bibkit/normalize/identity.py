@@ -463,9 +463,7 @@ def _sentence_keys(text: str) -> list[str]:
         words = _bucket_words(text[first.end():first.end() + _SENTENCE_CHARS])
         if len(words) >= 8:
             keys.append(" ".join(words[:8]))
-    last = None
-    for last in _SENTENCE_END.finditer(text, max(0, len(text) - _KEY_CHARS)):
-        pass
+    last = next(reversed(list(_SENTENCE_END.finditer(text, max(0, len(text) - _KEY_CHARS)))), None)
     if last is not None:
         cut = last.start() + 1
         words = _bucket_words(text[max(0, cut - _SENTENCE_CHARS):cut])[0 if cut <= _SENTENCE_CHARS else 1:]
