@@ -49,6 +49,10 @@ ENRICHED = "enriched"
 #: groups the writer makes up itself (an author-less entry's sort ``key``) or the key machinery owns (``ids``)
 _NOT_DATA = frozenset({"extra:key", "extra:ids"})
 _BOOKKEEPING = "__groups__"
+#: the groups a published version sets as one unit (:mod:`bibkit.enrich.upgrade`), and who gives the preprint's
+_PUBLICATION_GROUPS = frozenset({"entry_type", "journal", "booktitle", "volume", "number", "pages", "publisher",
+                                 "date", "ids.doi", "extra:series"})
+_PREPRINT_SOURCES = frozenset({"arxiv", "hf"})
 #: entry types that are one preprint form, written per output format (so never "kept" over each other)
 _PREPRINT_TYPES = frozenset({"misc", "online", "preprint"})
 #: the field group each field the BibTeX/BibLaTeX writer writes holds (:mod:`bibkit.writers.bibtex`): what a
@@ -185,7 +189,14 @@ def _fresh(entry: Entry, group: str, tagged: bool) -> bool:
     if group == "github":
         return _github_checked(entry.code_repo)
     prov = entry.provenance.get(group)
-    return prov is not None and prov.source in SERVICE_SOURCES
+    if prov is None or prov.source not in SERVICE_SOURCES:
+        return False
+    if group in _PUBLICATION_GROUPS and prov.source in _PREPRINT_SOURCES:
+        # the preprint's value (arXiv's type, date, DOI) is no news about a publication this run could not
+        # look for (a service down): the one an earlier run found stays
+        upgrade = entry.record.upgrade
+        return upgrade is None or not upgrade.unsettled
+    return True
 
 
 def enriched_groups(entry: Entry) -> list[str]:

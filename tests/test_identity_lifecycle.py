@@ -10,6 +10,7 @@ their papers, edits must survive, Zotero must hold one item per paper.
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from urllib.parse import unquote
@@ -190,20 +191,40 @@ def _block(path: Path, key: str) -> str:
 def test_a_rebuild_with_every_service_out_of_reach_keeps_what_the_online_run_found(tmp_path, monkeypatch):
     """Online (every service, GitHub's renamed repository, published versions), then offline with a cold
     cache — another machine, or the cache expired: nothing an online run found is lost, not the
-    published entry types, the book series, the category tags or GitHub's canonical repository names."""
+    published entry types, the book series, the category tags or GitHub's canonical repository names.
+    Then Crossref alone down: the publication only Crossref finds stays."""
     refs = tmp_path / "refs.bib"
     with doubles() as d, GitHubDouble.from_example() as gh:
         d.env(monkeypatch)
         monkeypatch.setenv("BIBKIT_GITHUB_URL", gh.url)
         assert build(refs, "--no-keyword-tags") == ExitCode.OK  # (HF's keywords are not kept anywhere yet)
-    online = refs.read_text(encoding="utf-8")
-    assert "series = {Lecture Notes in Computer Science}" in online and "@inproceedings{" in online
-    assert "github = {ZhenweiAn/DynMoE}" in online  # the listing links the repository's old name
-    monkeypatch.setenv("BIBKIT_CACHE_DIR", str(tmp_path / "cold-cache"))
-    for name in ("ARXIV", "HF", "GITHUB", "S2", "CROSSREF", "DBLP", "OPENALEX"):
-        monkeypatch.setenv(f"BIBKIT_{name}_URL", "http://127.0.0.1:9")
-    assert build(refs, "--no-keyword-tags") == ExitCode.OK
-    assert refs.read_text(encoding="utf-8") == online
+        online = refs.read_text(encoding="utf-8")
+        assert "series = {Lecture Notes in Computer Science}" in online and "@inproceedings{" in online
+        assert "github = {ZhenweiAn/DynMoE}" in online  # the listing links the repository's old name
+        key = re.search(r"^@article\{(\w+),(?:(?!^\}).)*eprint = \{2305\.05819\}", online, re.M | re.S)
+        assert key is not None  # published in a journal; only Crossref's search finds it
+        published = _block(refs, key.group(1))
+
+        urls = {name: os.environ[f"BIBKIT_{name}_URL"] for name in ("ARXIV", "HF", "GITHUB", "S2", "CROSSREF",
+                                                                      "DBLP", "OPENALEX")}
+        for cache in ("cold-cache", "cold-cache-2"):  # every service out of reach, twice
+            monkeypatch.setenv("BIBKIT_CACHE_DIR", str(tmp_path / cache))
+            for name in urls:
+                monkeypatch.setenv(f"BIBKIT_{name}_URL", "http://127.0.0.1:9")
+            assert build(refs, "--no-keyword-tags") == ExitCode.OK
+            assert refs.read_text(encoding="utf-8") == online
+
+        # back online but Crossref down (cold cache): arXiv answers with the preprint's type, date and DOI,
+        # but the publication the last run found stays (upgrade: none, unasked: Crossref)
+        for name, url in urls.items():
+            monkeypatch.setenv(f"BIBKIT_{name}_URL", url)
+        monkeypatch.setenv("BIBKIT_CACHE_DIR", str(tmp_path / "cache-crossref-down"))
+        d.crossref.inject(503)
+        report = tmp_path / "r.json"
+        assert build(refs, "--no-keyword-tags", report=report) == ExitCode.OK
+        assert _block(refs, key.group(1)) == published
+        row = next(e for e in json.loads(report.read_text())["entries"] if e["key"] == key.group(1))
+        assert row["upgrade"]["status"] == "none" and row["upgrade"]["unasked"] == ["Crossref"]
 
 
 def test_a_hand_edit_a_deleted_field_and_a_hand_resolved_eprint_survive_a_rebuild(world, tmp_path):

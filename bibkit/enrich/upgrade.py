@@ -595,7 +595,7 @@ class PublishedVersions:
                 reason = f"{', '.join(down)} not available" if down else "offline and not in the cache"
             else:
                 status, reason = UpgradeStatus.NONE, job.reason if job.judged else "no published version found"
-            entry.record.upgrade = UpgradeReport(status, reason, candidates=candidates)
+            entry.record.upgrade = UpgradeReport(status, reason, candidates=candidates, unasked=down)
             return
         cand, verdict = job.winner
         apply = self.prefer is Prefer.PUBLISHED and job.keep is None
