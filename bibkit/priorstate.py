@@ -49,10 +49,9 @@ ENRICHED = "enriched"
 #: groups the writer makes up itself (an author-less entry's sort ``key``) or the key machinery owns (``ids``)
 _NOT_DATA = frozenset({"extra:key", "extra:ids"})
 _BOOKKEEPING = "__groups__"
-#: the groups a published version sets as one unit (:mod:`bibkit.enrich.upgrade`), and who gives the preprint's
+#: the groups a published version sets as one unit (:mod:`bibkit.enrich.upgrade`)
 _PUBLICATION_GROUPS = frozenset({"entry_type", "journal", "booktitle", "volume", "number", "pages", "publisher",
                                  "date", "ids.doi", "extra:series"})
-_PREPRINT_SOURCES = frozenset({"arxiv", "hf"})
 #: entry types that are one preprint form, written per output format (so never "kept" over each other)
 _PREPRINT_TYPES = frozenset({"misc", "online", "preprint"})
 #: the field group each field the BibTeX/BibLaTeX writer writes holds (:mod:`bibkit.writers.bibtex`): what a
@@ -189,14 +188,7 @@ def _fresh(entry: Entry, group: str, tagged: bool) -> bool:
     if group == "github":
         return _github_checked(entry.code_repo)
     prov = entry.provenance.get(group)
-    if prov is None or prov.source not in SERVICE_SOURCES:
-        return False
-    if group in _PUBLICATION_GROUPS and prov.source in _PREPRINT_SOURCES:
-        # the preprint's value (arXiv's type, date, DOI) is no news about a publication this run could not
-        # look for (a service down): the one an earlier run found stays
-        upgrade = entry.record.upgrade
-        return upgrade is None or not upgrade.unsettled
-    return True
+    return prov is not None and prov.source in SERVICE_SOURCES
 
 
 def enriched_groups(entry: Entry) -> list[str]:
@@ -250,6 +242,25 @@ def _decided(entry: Entry, group: str) -> Any:
     return current if current and current[0] == decision.arxiv else (decision.arxiv, None)
 
 
+def _keep_publication(entry: Entry, prior: Entry, enriched: frozenset[str]) -> bool:
+    """Put back, as one unit, the published version an earlier run found when this run could not look for it
+    (:attr:`~bibkit.record.UpgradeReport.unsettled`: a service that could confirm it was down).
+
+    The preprint's values arXiv gives now (``@misc``, its date, its DOI) are no news about the publication,
+    and a publication's empty field (an ICLR paper has no DOI) is part of it: mixing the two would make an
+    ``@inproceedings`` with arXiv's DOI, or an ``@misc`` with a journal.  The user's groups stay theirs.
+    """
+    upgrade = entry.record.upgrade
+    if upgrade is None or not upgrade.unsettled or "entry_type" not in enriched or \
+            str(group_value(prior, "entry_type")).lower() in _PREPRINT_TYPES:
+        return False
+    for group in sorted(_PUBLICATION_GROUPS - set(entry.record.protected)):
+        theirs = group_value(prior, group)
+        set_group(entry, group, None if _empty(theirs) else theirs)
+        entry.provenance[group] = Provenance(PRIOR_SOURCE, 1.0, ENRICHED)
+    return True
+
+
 def settle(entry: Entry, prior: Entry | None, *, enriched: Iterable[str] = (), tagged: bool = False,
            known: bool = True) -> None:
     """After every stage: protected groups back to the user's value, then bibkit's groups decided (module docstring).
@@ -274,6 +285,8 @@ def settle(entry: Entry, prior: Entry | None, *, enriched: Iterable[str] = (), t
     if decision is not None and decision.not_on_arxiv:
         enriched = frozenset()  # what services said came through the arXiv paper the user rejected: not kept
     groups = set(fields_by_group(prior.bib)) | {"entry_type"}
+    if _keep_publication(entry, prior, enriched):
+        groups -= _PUBLICATION_GROUPS
     for group in sorted(groups - set(entry.record.protected) - _NOT_DATA):
         theirs = group_value(prior, group)
         mine = group_value(entry, group)

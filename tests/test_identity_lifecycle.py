@@ -226,6 +226,20 @@ def test_a_rebuild_with_every_service_out_of_reach_keeps_what_the_online_run_fou
         row = next(e for e in json.loads(report.read_text())["entries"] if e["key"] == key.group(1))
         assert row["upgrade"]["status"] == "none" and row["upgrade"]["unasked"] == ["Crossref"]
 
+        # Semantic Scholar sending garbage: no published entry gains arXiv's DOI (an ICLR paper has none) ...
+        d.crossref.heal()
+        d.s2.inject("garbage")
+        monkeypatch.setenv("BIBKIT_CACHE_DIR", str(tmp_path / "cache-s2-down"))
+        assert build(refs, "--no-keyword-tags") == ExitCode.OK
+        for block in re.findall(r"^@(?:inproceedings|article)\{.*?^\}", refs.read_text(encoding="utf-8"), re.M | re.S):
+            assert "10.48550/arXiv" not in block, block
+        # ... and once every service answers again, the bibliography is the healthy one: nothing of a venue
+        # chosen meanwhile (a workshop's pages and publisher) stays behind
+        d.s2.heal()
+        monkeypatch.setenv("BIBKIT_CACHE_DIR", str(tmp_path / "cache-healed"))
+        assert build(refs, "--no-keyword-tags") == ExitCode.OK
+        assert refs.read_text(encoding="utf-8") == online
+
 
 def test_a_hand_edit_a_deleted_field_and_a_hand_resolved_eprint_survive_a_rebuild(world, tmp_path):
     world.online()

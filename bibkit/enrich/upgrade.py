@@ -660,6 +660,11 @@ class PublishedVersions:
             entry.set_id("doi", cand.doi, source, confidence, detail)
             report.fields_set["ids.doi"] = {"source": source, "confidence": round(confidence, 4), "detail": detail,
                                             **({"cleared": True} if cand.doi is None else {})}
+        for name_ in _VENUE_FIELDS:  # what this publication lacks is decided too: no earlier venue's value returns
+            if getattr(entry, name_) is None:
+                entry.provenance[name_] = Provenance(source, confidence, "the publication has none")
+        if "series" not in entry.extra:
+            entry.provenance["extra:series"] = Provenance(source, confidence, "the publication has none")
         if verdict.renamed and cand.title and not user_owned(entry, "title") and \
                 normalize_title(cand.title) != normalize_title(entry.title):
             upgrade.preprint_title = entry.title
