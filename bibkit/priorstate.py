@@ -49,6 +49,11 @@ ENRICHED = "enriched"
 #: groups the writer makes up itself (an author-less entry's sort ``key``) or the key machinery owns (``ids``)
 _NOT_DATA = frozenset({"extra:key", "extra:ids"})
 _BOOKKEEPING = "__groups__"
+#: the groups a published version sets as one unit (:mod:`bibkit.enrich.upgrade`)
+_PUBLICATION_GROUPS = frozenset({"entry_type", "journal", "booktitle", "volume", "number", "pages", "publisher",
+                                 "date", "ids.doi", "extra:series"})
+#: entry types that are one preprint form, written per output format (so never "kept" over each other)
+_PREPRINT_TYPES = frozenset({"misc", "online", "preprint"})
 #: the field group each field the BibTeX/BibLaTeX writer writes holds (:mod:`bibkit.writers.bibtex`): what a
 #: field bibkit wrote and the user deleted stood for.  Any other field is an extra (``extra:<name>``).
 WRITTEN_GROUPS = {
@@ -168,13 +173,20 @@ def _set_github(entry: Entry, repo: str | None) -> None:
                         evidence="kept from the previous output", source=PRIOR_SOURCE))
 
 
+def _github_checked(link: Link | None) -> bool:
+    """Whether GitHub (or another service) told us about the code link: a repository it could not be asked
+    about (``unchecked``: offline, GitHub down) is only the text's link, not news that replaces a kept one."""
+    if link is None:
+        return False
+    return link.source in SERVICE_SOURCES or (link.repo is not None and link.repo.status != "unchecked")
+
+
 def _fresh(entry: Entry, group: str, tagged: bool) -> bool:
     """Whether this run learned ``group`` from a service (or, for keywords, tagging ran)."""
     if group == "tags":
         return tagged
     if group == "github":
-        link = entry.code_repo
-        return link is not None and (link.source in SERVICE_SOURCES or link.repo is not None)
+        return _github_checked(entry.code_repo)
     prov = entry.provenance.get(group)
     return prov is not None and prov.source in SERVICE_SOURCES
 
@@ -218,8 +230,7 @@ def enriched_groups(entry: Entry) -> list[str]:
     """The field groups a service set (this run, or an earlier one whose value was kept): the lock records them."""
     out = {g for g, p in entry.provenance.items() if p.source in SERVICE_SOURCES
            or (p.source == PRIOR_SOURCE and (p.detail or "").startswith(ENRICHED))}
-    link = entry.code_repo
-    if link is not None and (link.source in SERVICE_SOURCES or link.repo is not None):
+    if _github_checked(entry.code_repo):
         out.add("github")
     return sorted(out)
 
@@ -238,7 +249,7 @@ def protect(entry: Entry, prior: Entry | None, user_groups: Iterable[str], delet
             continue
         mine, theirs = group_value(entry, group), group_value(prior, group)
         entry.record.edits.append(FieldEdit(group, fields.get(group, ()), "changed", theirs,
-                                            None if mine == theirs else mine))
+                                            None if mine == theirs or _empty(mine) else mine))
         set_group(entry, group, theirs)
         entry.provenance[group] = Provenance("user", 1.0, "edited by hand in the previous output")
         protected.add(group)
@@ -254,6 +265,37 @@ def protect(entry: Entry, prior: Entry | None, user_groups: Iterable[str], delet
     entry.record.protected = frozenset(protected)
 
 
+def _decided(entry: Entry, group: str) -> Any:
+    """The value of a group protected by the user's decision (``bibkit pick``), not by an edit: the arXiv
+    paper decided (fetched by that ID, its version as fetched), or none for "not on arXiv"."""
+    decision = entry.record.decision
+    current = group_value(entry, group)
+    if group != "ids.arxiv" or decision is None:
+        return current
+    if decision.not_on_arxiv or not decision.arxiv:
+        return None
+    return current if current and current[0] == decision.arxiv else (decision.arxiv, None)
+
+
+def _keep_publication(entry: Entry, prior: Entry, enriched: frozenset[str]) -> bool:
+    """Put back, as one unit, the published version an earlier run found when this run could not look for it
+    (:attr:`~bibkit.record.UpgradeReport.unsettled`: a service that could confirm it was down).
+
+    The preprint's values arXiv gives now (``@misc``, its date, its DOI) are no news about the publication,
+    and a publication's empty field (an ICLR paper has no DOI) is part of it: mixing the two would make an
+    ``@inproceedings`` with arXiv's DOI, or an ``@misc`` with a journal.  The user's groups stay theirs.
+    """
+    upgrade = entry.record.upgrade
+    if upgrade is None or not upgrade.unsettled or "entry_type" not in enriched or \
+            str(group_value(prior, "entry_type")).lower() in _PREPRINT_TYPES:
+        return False
+    for group in sorted(_PUBLICATION_GROUPS - set(entry.record.protected)):
+        theirs = group_value(prior, group)
+        set_group(entry, group, None if _empty(theirs) else theirs)
+        entry.provenance[group] = Provenance(PRIOR_SOURCE, 1.0, ENRICHED)
+    return True
+
+
 def settle(entry: Entry, prior: Entry | None, *, enriched: Iterable[str] = (), tagged: bool = False,
            known: bool = True) -> None:
     """After every stage: protected groups back to the user's value, then bibkit's groups decided (module docstring).
@@ -265,7 +307,7 @@ def settle(entry: Entry, prior: Entry | None, *, enriched: Iterable[str] = (), t
     edits = {e.group: e for e in entry.record.edits}
     for group in entry.record.protected:
         edit = edits.get(group)
-        wanted = edit.kept if edit is not None else None
+        wanted = edit.kept if edit is not None else _decided(entry, group)
         current = group_value(entry, group)
         if current != wanted and not (_empty(current) and _empty(wanted)):
             if edit is not None and not _empty(current):
@@ -274,11 +316,19 @@ def settle(entry: Entry, prior: Entry | None, *, enriched: Iterable[str] = (), t
     if prior is None or prior.bib is None:
         return
     enriched = frozenset(enriched)
-    for group in sorted(set(fields_by_group(prior.bib)) - set(entry.record.protected) - _NOT_DATA - {"entry_type"}):
+    decision = entry.record.decision
+    if decision is not None and decision.not_on_arxiv:
+        enriched = frozenset()  # what services said came through the arXiv paper the user rejected: not kept
+    groups = set(fields_by_group(prior.bib)) | {"entry_type"}
+    if _keep_publication(entry, prior, enriched):
+        groups -= _PUBLICATION_GROUPS
+    for group in sorted(groups - set(entry.record.protected) - _NOT_DATA):
         theirs = group_value(prior, group)
         mine = group_value(entry, group)
         if _empty(theirs) or theirs == mine or _fresh(entry, group, tagged):
             continue
+        if group == "entry_type" and {theirs, mine} <= _PREPRINT_TYPES:
+            continue  # one form written two ways (BibLaTeX's @online is BibTeX's @misc): nothing to keep
         was_service = group in enriched or group == "tags"
         if known and not was_service:
             continue  # bibkit wrote it from the input: what the input says now (or no longer says) counts

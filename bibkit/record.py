@@ -138,15 +138,24 @@ class UpgradeReport:
     preprint_doi: str | None = None
     workshop: bool = False
     kept: str | None = None
+    unasked: list[str] = field(default_factory=list)  # services that could have said but were down this run
 
     @property
     def chosen(self) -> bool:
         """A verified publication was chosen (applied or only reported)."""
         return self.status in (UpgradeStatus.UPGRADED, UpgradeStatus.FOUND)
 
+    @property
+    def unsettled(self) -> bool:
+        """This run could not tell whether the paper is published: nothing was looked up, or nothing was found
+        while a service that could have found it was down (an earlier run's publication is still the answer)."""
+        return self.status is UpgradeStatus.NOT_LOOKED_UP or (self.status is UpgradeStatus.NONE and bool(self.unasked))
+
     def as_dict(self) -> dict[str, Any]:
         """The report's ``upgrade`` object: the status and reason, the choice when there is one, the candidates."""
         out: dict[str, Any] = {"status": self.status.value, "reason": self.reason}
+        if self.unasked:
+            out["unasked"] = list(self.unasked)
         if self.chosen:
             out.update(kind=self.kind, venue=self.venue, year=self.year, doi=self.doi, source=self.source,
                        found_by=list(self.found_by),

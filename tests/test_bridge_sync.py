@@ -394,6 +394,27 @@ def test_zotero_quits_mid_run_then_the_rerun_completes_without_duplicates(fake_z
     assert len([c for c in z.collections() if c["path"] == COLL]) == 1
 
 
+@pytest.mark.parametrize("kind", ["quit", "drop-after-commit"])
+def test_zotero_lost_during_an_update_batch_then_the_rerun_completes(kind, fake_zotero):
+    """The second sync of a life cycle (the enriched file over the offline one) sends updates, not creates;
+    an answer lost there is re-read like a version conflict (it used to crash with a TypeError)."""
+    z, settings = fake_zotero("10")
+    papers = [with_repo(arxiv_paper(n), f"owner/repo{n}") for n in range(1, 31)]
+    assert sync(papers, COLL, settings=settings).counts() == {"created": 30}
+    for p in papers:
+        p.volume, p.tags = "2", ["moe", "read"]
+    z.fault("/api/users/0/items", "POST", kind)
+    result = sync(papers, COLL, settings=settings)
+    if kind == "quit":
+        assert result.exit_code == ExitCode.ZOTERO and not result.complete
+        assert "not reachable" in (result.error or "")
+        z.restart()
+        result = sync(papers, COLL, settings=settings)
+    assert result.complete, result.problems
+    assert len(z.items()) == 30 and all({"tag": "read", "type": 0} in i["tags"] for i in z.items())
+    assert sync(papers, COLL, settings=settings).counts() == {"unchanged": 30}
+
+
 def test_ctrl_c_mid_run_then_the_rerun_completes_without_duplicates(fake_zotero):
     z, settings = fake_zotero("10")
     papers = [arxiv_paper(n) for n in range(1, 121)]

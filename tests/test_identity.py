@@ -94,6 +94,39 @@ def test_listing_title_and_abstract_find_a_renamed_paper():
     assert identity.abstract_similarity(ABSTRACT, REVISED) >= ABSTRACT_SAME
 
 
+PEOA = ("We present the Process Engineering Operations Assistant (PEOA), an AI-driven framework designed to solve "
+        "complex problems in the chemical and process industries. The framework employs a modular architecture "
+        "orchestrated by a meta-agent, which serves as the central coordinator, managing an action generator and "
+        "instruction-tuned small-scale language models. Key techniques include advanced knowledge modeling using "
+        "property graphs for improved information retrieval. The results demonstrate the framework effectiveness in "
+        "automating calculations, accelerating prototyping, and providing AI-augmented decision support for "
+        "industrial processes, marking a significant advancement in process engineering capabilities.")
+
+
+def test_index_finds_an_abstract_that_gained_a_lead_in_and_a_closing_sentence():
+    """arXiv's v2 of a paper renamed since it was pasted: "In this work we present…" for "We present…" and a
+    sentence added at the end move both ends of the abstract; the index still offers the pair."""
+    revised = ("In this work we p" + PEOA[4:] + " We release the evaluation problems and the prompts used for every "
+               "expert model.")
+    listing = fp("Knowledge Graph Modeling-Driven Large Language Model Operating System (LLM OS) for Task "
+                 "Automation in Process Engineering Problem-Solving", abstract=PEOA)
+    arxiv = fp("An LLM Operating System for Process Engineering: Knowledge-Graph-Driven Task Automation",
+               ("Ngozi Martinez",), 2024, abstract=revised, arxiv="2403.05507")
+    assert judge(listing, arxiv).by == "abstract"
+    for stored, looked_up in ((arxiv, listing), (listing, arxiv)):
+        index: IdentityIndex[str] = IdentityIndex()
+        index.add(stored, "stored")
+        found = index.find(looked_up)
+        assert found is not None and found[0] == "stored"
+    # a shared sentence is a bucket, not a verdict: another paper with that sentence is offered and refused
+    other = fp("A Different Paper on Agents", abstract="Agents plan tool calls for laboratory robots in biology. "
+               + PEOA.split(". ", 1)[1].split(". ")[0] + ". We evaluate them on forty protocols from three "
+               "laboratories and report failure modes, costs and the effect of retrieval on planning quality.")
+    index = IdentityIndex()
+    index.add(listing, "listing")
+    assert any(v == "listing" for v, _ in index.candidates(other)) and index.find(other) is None
+
+
 def test_titles_compatible_is_loose_but_not_blind():
     assert titles_compatible("Deep Things", "Deep things: a survey")
     assert titles_compatible(None, "Anything")

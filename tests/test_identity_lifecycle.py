@@ -10,6 +10,7 @@ their papers, edits must survive, Zotero must hold one item per paper.
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from urllib.parse import unquote
@@ -23,6 +24,7 @@ from bibkit.testing.arxiv import ArxivDouble
 from bibkit.testing.corpus import load_corpus
 from bibkit.testing.github import GitHubDouble
 from bibkit.testing.hf import HfDouble
+from scholarly_helpers import doubles
 from texutil import _compile
 from zotero_bridge.testing import FakeZotero
 
@@ -180,6 +182,65 @@ def _edit(path: Path, key: str, change) -> None:
     path.write_text(text[:m.start()] + change(m.group(0)) + text[m.end():], encoding="utf-8")
 
 
+def _block(path: Path, key: str) -> str:
+    m = re.search(r"^@\w+\{" + re.escape(key) + r",.*?^\}", path.read_text(encoding="utf-8"), re.M | re.S)
+    assert m is not None, key
+    return m.group(0)
+
+
+def test_a_rebuild_with_every_service_out_of_reach_keeps_what_the_online_run_found(tmp_path, monkeypatch):
+    """Online (every service, GitHub's renamed repository, published versions), then offline with a cold
+    cache — another machine, or the cache expired: nothing an online run found is lost, not the
+    published entry types, the book series, the category tags or GitHub's canonical repository names.
+    Then Crossref alone down: the publication only Crossref finds stays."""
+    refs = tmp_path / "refs.bib"
+    with doubles() as d, GitHubDouble.from_example() as gh:
+        d.env(monkeypatch)
+        monkeypatch.setenv("BIBKIT_GITHUB_URL", gh.url)
+        assert build(refs, "--no-keyword-tags") == ExitCode.OK  # (HF's keywords are not kept anywhere yet)
+        online = refs.read_text(encoding="utf-8")
+        assert "series = {Lecture Notes in Computer Science}" in online and "@inproceedings{" in online
+        assert "github = {ZhenweiAn/DynMoE}" in online  # the listing links the repository's old name
+        key = re.search(r"^@article\{(\w+),(?:(?!^\}).)*eprint = \{2305\.05819\}", online, re.M | re.S)
+        assert key is not None  # published in a journal; only Crossref's search finds it
+        published = _block(refs, key.group(1))
+
+        urls = {name: os.environ[f"BIBKIT_{name}_URL"] for name in ("ARXIV", "HF", "GITHUB", "S2", "CROSSREF",
+                                                                      "DBLP", "OPENALEX")}
+        for cache in ("cold-cache", "cold-cache-2"):  # every service out of reach, twice
+            monkeypatch.setenv("BIBKIT_CACHE_DIR", str(tmp_path / cache))
+            for name in urls:
+                monkeypatch.setenv(f"BIBKIT_{name}_URL", "http://127.0.0.1:9")
+            assert build(refs, "--no-keyword-tags") == ExitCode.OK
+            assert refs.read_text(encoding="utf-8") == online
+
+        # back online but Crossref down (cold cache): arXiv answers with the preprint's type, date and DOI,
+        # but the publication the last run found stays (upgrade: none, unasked: Crossref)
+        for name, url in urls.items():
+            monkeypatch.setenv(f"BIBKIT_{name}_URL", url)
+        monkeypatch.setenv("BIBKIT_CACHE_DIR", str(tmp_path / "cache-crossref-down"))
+        d.crossref.inject(503)
+        report = tmp_path / "r.json"
+        assert build(refs, "--no-keyword-tags", report=report) == ExitCode.OK
+        assert _block(refs, key.group(1)) == published
+        row = next(e for e in json.loads(report.read_text())["entries"] if e["key"] == key.group(1))
+        assert row["upgrade"]["status"] == "none" and row["upgrade"]["unasked"] == ["Crossref"]
+
+        # Semantic Scholar sending garbage: no published entry gains arXiv's DOI (an ICLR paper has none) ...
+        d.crossref.heal()
+        d.s2.inject("garbage")
+        monkeypatch.setenv("BIBKIT_CACHE_DIR", str(tmp_path / "cache-s2-down"))
+        assert build(refs, "--no-keyword-tags") == ExitCode.OK
+        for block in re.findall(r"^@(?:inproceedings|article)\{.*?^\}", refs.read_text(encoding="utf-8"), re.M | re.S):
+            assert "10.48550/arXiv" not in block, block
+        # ... and once every service answers again, the bibliography is the healthy one: nothing of a venue
+        # chosen meanwhile (a workshop's pages and publisher) stays behind
+        d.s2.heal()
+        monkeypatch.setenv("BIBKIT_CACHE_DIR", str(tmp_path / "cache-healed"))
+        assert build(refs, "--no-keyword-tags") == ExitCode.OK
+        assert refs.read_text(encoding="utf-8") == online
+
+
 def test_a_hand_edit_a_deleted_field_and_a_hand_resolved_eprint_survive_a_rebuild(world, tmp_path):
     world.online()
     refs, report = tmp_path / "refs.bib", tmp_path / "r.json"
@@ -205,6 +266,8 @@ def test_a_hand_edit_a_deleted_field_and_a_hand_resolved_eprint_survive_a_rebuil
     assert after[ambiguous].ids.arxiv == twin
     assert rows[ambiguous]["status"] == "resolved" and rows[ambiguous]["resolved_by"] == "input"
     assert rows[ambiguous]["decision"]["source"] == "edit"
+    # this run had no arXiv ID of its own to set: nothing "would have been set instead"
+    assert rows[ambiguous]["user_edits"]["ids.arxiv"]["would_set"] is None
     assert data["keys"]["edited_entries"] == 2
 
     # and again: still the user's (the lock remembers whose fields these are)
@@ -240,6 +303,17 @@ def test_pick_decides_for_good_and_none_means_no_request(world, tmp_path, monkey
     asked = [unquote(r.raw_query).lower() for r in world.ax.log + world.hf.log]
     assert asked and not any("fairjd" in q or "traceable" in q for q in asked)  # nobody was asked about it
     assert entries_by_key(refs)[ambiguous].ids.arxiv == twin
+    assert f"eprint = {{{twin}}}" in _block(refs, ambiguous)  # written out, not only implied by arXiv's DOI
+
+    # "none" on a paper an earlier run resolved: what came through that arXiv paper goes with it
+    resolved = next(k for k, e in rows.items() if e["status"] == "resolved" and e.get("arxiv_id")
+                    and "10.48550/arxiv." in _block(refs, k).lower())
+    assert main(["-q", "pick", resolved, "none"]) == ExitCode.OK
+    assert build(refs, report=report) == ExitCode.OK
+    block = _block(refs, resolved)
+    assert "eprint" not in block and "10.48550" not in block and "author" not in block, block
+    assert build(refs, report=report) == ExitCode.OK
+    assert _block(refs, resolved) == block
 
 
 # --------------------------------------------------------------------------- re-keying and aliases
@@ -331,6 +405,25 @@ def test_keys_from_another_bibliography_are_kept(tmp_path):
     assert keys_of(out) == ["routing2024"]
     assert main(["-q", "convert", str(listing), "--keys-from", str(tmp_path / "nope.bib"), "-o", str(out)]) \
         == ExitCode.INPUT
+
+
+def test_keys_from_an_enriched_bibliography_follow_a_renamed_paper_offline(tmp_path):
+    """The paper was written against an online build (arXiv's new title, its revised abstract); an offline
+    build with --keys-from it must still find the pasted paper by its abstract and keep the key."""
+    listing = tmp_path / "list.txt"
+    text = EXAMPLE.read_text(encoding="utf-8")
+    start = text.index("Knowledge Graph Modeling-Driven Large Language Model Operating System")
+    listing.write_text(text[start:text.index("\n\n", text.index("\n\n", start) + 2)] + "\n", encoding="utf-8")
+    (pasted,) = read_path(str(listing)).entries
+    revised = "In this work we p" + pasted.abstract[4:] + " We release the prompts used for every expert model."
+    keys = tmp_path / "paper.bib"
+    keys.write_text("@misc{martinezLLMOperatingSystem2024,\n  author = {Mart{\\'i}nez, Ngozi},\n"
+                    "  title = {An {LLM} Operating System for Process Engineering: Knowledge-Graph-Driven Task "
+                    "Automation},\n  year = 2024,\n  eprint = {2403.05507},\n  archivePrefix = {arXiv},\n"
+                    f"  abstract = {{{revised}}},\n}}\n", encoding="utf-8")
+    out = tmp_path / "out.bib"
+    assert main(["-q", "convert", str(listing), "--keys-from", str(keys), "-o", str(out)]) == ExitCode.OK
+    assert keys_of(out) == ["martinezLLMOperatingSystem2024"]
 
 
 # --------------------------------------------------------------------------- the lock file

@@ -459,9 +459,8 @@ class LocalApplier:
                 for o in batch:
                     self.set(o.planned, Status.UNKNOWN, "Zotero did not answer; run again", problem=True)
             else:
-                conflicts.extend(dict.fromkeys(o.planned for o in batch if o.kind == "item"))
-                for o in batch:  # attachment-only updates: re-check as a conflict too
-                    if o.kind == "attachment" and o.planned not in conflicts:
+                for o in batch:  # re-read and re-planned like a 412 (attachment-only updates too), each once
+                    if all(o.planned is not c for c in conflicts):
                         conflicts.append(o.planned)
             self.progress(len(owners))
             return

@@ -33,7 +33,7 @@ from ..record import KeySource
 from ..reporting import entry_summary, plain, problem_summary, skipped_summary
 from .documents import key_formula, read_inputs, rekey_entries, render_pieces
 from .options import BuildOptions, EnrichOptions, ReadOptions, TagOptions, WriteOptions, ZoteroTarget
-from .prior import PriorState, load_prior, pin_prior, repin_prior, settle_prior, write_locked
+from .prior import PriorState, load_prior, pin_prior, repin_prior, settle_entries, settle_prior, write_locked
 
 # The stages a job may not need are imported where they run, not here: ``bibkit convert`` (and every job
 # with enrichment, tagging or the Zotero sync switched off) must start without the HTTP stack (requests,
@@ -253,6 +253,7 @@ def build(
     if read.rekey:
         result.rekeyed = rekey_entries(doc.entries, formula, force=read.force, reserved=prior.reserved)
     if options.tagging is not None:
+        settle_entries(doc, prior, tagged=True)  # tags follow the fields a rebuild keeps
         from ..tagging import tag_document
 
         result.tagging = tag_document(doc, ruleset, auto=options.tagging.auto, apply=not options.dry_run)

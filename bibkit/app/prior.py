@@ -342,12 +342,12 @@ def decide(entry: Entry, decision: Decision) -> None:
 # --------------------------------------------------------------------------- after the stages
 
 
-def settle_prior(doc: Document, state: PriorState, *, tagged: bool) -> list[Entry]:
-    """Decide every field of every matched entry (:func:`bibkit.priorstate.settle`); keep what the user added.
+def settle_entries(doc: Document, state: PriorState, *, tagged: bool) -> None:
+    """Decide every field of every matched entry (:func:`bibkit.priorstate.settle`).
 
-    Returns the entries kept from the prior output that no input has: the
-    ones the user added by hand (or, without a lock, any we cannot tell about).
-    They are appended to ``doc`` as they stand.
+    Run before tagging too (it is idempotent), so rules and automatic tags see
+    what is kept — an offline rebuild tags a paper by the arXiv category an
+    online run found — and again after it, so a user's ``keywords`` win.
     """
     for entry in doc.entries:
         rec = entry.record.key
@@ -355,6 +355,16 @@ def settle_prior(doc: Document, state: PriorState, *, tagged: bool) -> list[Entr
         if prior is not None and prior.entry is not None:
             settle(entry, prior.entry, enriched=prior.enriched, tagged=tagged,
                    known=prior.known and not prior.user_added)
+
+
+def settle_prior(doc: Document, state: PriorState, *, tagged: bool) -> list[Entry]:
+    """Decide every field of every matched entry (:func:`bibkit.priorstate.settle`); keep what the user added.
+
+    Returns the entries kept from the prior output that no input has: the
+    ones the user added by hand (or, without a lock, any we cannot tell about).
+    They are appended to ``doc`` as they stand.
+    """
+    settle_entries(doc, state, tagged=tagged)
     matched = {id(p) for _e, p, _v in state.pin.matched} if state.pin is not None else set()
     kept: list[Entry] = []
     unsure = 0

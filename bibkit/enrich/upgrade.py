@@ -610,7 +610,7 @@ class PublishedVersions:
                 reason = f"{', '.join(down)} not available" if down else "offline and not in the cache"
             else:
                 status, reason = UpgradeStatus.NONE, job.reason if job.judged else "no published version found"
-            entry.record.upgrade = UpgradeReport(status, reason, candidates=candidates)
+            entry.record.upgrade = UpgradeReport(status, reason, candidates=candidates, unasked=down)
             return
         cand, verdict = job.winner
         apply = self.prefer is Prefer.PUBLISHED and job.keep is None
@@ -675,6 +675,11 @@ class PublishedVersions:
             entry.set_id("doi", cand.doi, source, confidence, detail)
             report.fields_set["ids.doi"] = {"source": source, "confidence": round(confidence, 4), "detail": detail,
                                             **({"cleared": True} if cand.doi is None else {})}
+        for name_ in _VENUE_FIELDS:  # what this publication lacks is decided too: no earlier venue's value returns
+            if getattr(entry, name_) is None:
+                entry.provenance[name_] = Provenance(source, confidence, "the publication has none")
+        if "series" not in entry.extra:
+            entry.provenance["extra:series"] = Provenance(source, confidence, "the publication has none")
         if verdict.renamed and cand.title and not user_owned(entry, "title") and \
                 normalize_title(cand.title) != normalize_title(entry.title):
             upgrade.preprint_title = entry.title

@@ -482,6 +482,7 @@ class Fingerprint:
         keys = [" ".join(head[:8])] if len(head) >= 8 else []
         if len(tail) >= 8:
             keys.append(" ".join(tail[-8:]))
+        keys += _sentence_keys(text)
         return tuple(dict.fromkeys(keys))
 
     def abstract_similarity(self, other: "Fingerprint") -> float | None:
@@ -500,6 +501,34 @@ class Fingerprint:
 #: how much of each end of an abstract its bucket keys are read from
 _KEY_CHARS = 320
 _KEY_WORD = re.compile(r"[^\W_]+")
+#: where a sentence ends and the next begins (a full stop, then a capital): for the keys of the second and the
+#: second-to-last sentence
+_SENTENCE_END = re.compile(r"[.!?][\"')\]]?\s+(?=[A-Z])")
+#: how much text the eight words of a sentence key are read from (eight content words fit in it)
+_SENTENCE_CHARS = 160
+
+
+def _sentence_keys(text: str) -> list[str]:
+    """Bucket keys one sentence in from each end: the start of the second sentence and the end of the
+    second-to-last one.
+
+    A later version of an abstract often gains a lead-in ("In this work we present…" for "We present…") or a
+    closing sentence ("We release the code…"); either moves the text's first or last eight words, but not the
+    sentence after the lead-in or before the new ending, so the two versions still meet in a bucket.
+    """
+    keys: list[str] = []
+    first = _SENTENCE_END.search(text, 0, _KEY_CHARS)
+    if first is not None:
+        words = _bucket_words(text[first.end():first.end() + _SENTENCE_CHARS])
+        if len(words) >= 8:
+            keys.append(" ".join(words[:8]))
+    last = next(reversed(list(_SENTENCE_END.finditer(text, max(0, len(text) - _KEY_CHARS)))), None)
+    if last is not None:
+        cut = last.start() + 1
+        words = _bucket_words(text[max(0, cut - _SENTENCE_CHARS):cut])[0 if cut <= _SENTENCE_CHARS else 1:]
+        if len(words) >= 8:
+            keys.append(" ".join(words[-8:]))
+    return keys
 
 
 def _bucket_words(text: str) -> list[str]:
