@@ -6,8 +6,10 @@ Real files, links, FIFOs and devices; the command line run as a user would
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -207,32 +209,55 @@ def _read_only_place(tmp_path: Path) -> Path | None:
 
 def test_cli_into_a_read_only_directory_exits_8_and_names_the_path(tmp_path):
     place = _read_only_place(tmp_path)
-    if place is None:
-        pytest.skip("running as root and no read-only mount to write into")
+    locked = contextlib.nullcontext()
+    if place is None:  # root, and no read-only mount: an immutable directory refuses root too
+        place = tmp_path / "immutable"
+        place.mkdir()
+        locked = _locked_directory(place)
     out = place / "refs.bib"
-    proc = bibkit("convert", str(SAMPLE), "-o", str(out))
+    with locked:
+        proc = bibkit("convert", str(SAMPLE), "-o", str(out))
+        assert not out.exists()
     assert proc.returncode == ExitCode.OUTPUT
     line = one_error_line(proc.stderr)
     assert line.startswith(f"bibkit: error: cannot write {out}: ")
-    assert line.endswith(("permission denied", "read-only file system"))
+    assert line.endswith(("permission denied", "read-only file system", "operation not permitted"))
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into any directory: needs an unprivileged user")
+@contextlib.contextmanager
+def _locked_directory(place: Path):
+    """``place`` made unwritable as a directory while its files stay writable: ``chmod 555`` for a user; for
+    root (who ignores modes) the immutable attribute (``chattr +i``), which forbids new names in it but not
+    writing the files already there."""
+    if os.geteuid() != 0:
+        os.chmod(place, 0o555)
+        try:
+            yield
+        finally:
+            os.chmod(place, 0o755)
+        return
+    chattr = shutil.which("chattr")
+    if chattr is None or subprocess.run([chattr, "+i", str(place)], capture_output=True).returncode != 0:
+        pytest.skip("root writes into any directory, and this file system refuses chattr +i (needs an unprivileged "
+                    "user or ext4-like attributes)")
+    try:
+        yield
+    finally:
+        subprocess.run([chattr, "-i", str(place)], check=True)
+
+
 def test_cli_onto_a_writable_file_in_a_locked_directory_says_why(tmp_path):
     """The file may be written but its directory not: bibkit will not write in place, and says so."""
     place = tmp_path / "locked"
     place.mkdir()
     out = place / "refs.bib"
     out.write_text("original")
-    os.chmod(place, 0o555)
-    try:
+    with _locked_directory(place):
         proc = bibkit("convert", str(SAMPLE), "-o", str(out))
         assert proc.returncode == ExitCode.OUTPUT, proc.stderr
         line = one_error_line(proc.stderr)
         assert line.startswith(f"bibkit: error: cannot write {out}: permission denied") and "directory" in line
         assert out.read_text() == "original"
-    finally:
-        os.chmod(place, 0o755)
 
 
 def _limit_file_size(limit: int):
