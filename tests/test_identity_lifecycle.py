@@ -215,7 +215,8 @@ def test_a_rebuild_with_every_service_out_of_reach_keeps_what_the_online_run_fou
             assert refs.read_text(encoding="utf-8") == online
 
         # back online but Crossref down (cold cache): arXiv answers with the preprint's type, date and DOI,
-        # but the publication the last run found stays (upgrade: none, unasked: Crossref)
+        # but the publication the last run found stays (upgrade: not looked up — with Crossref down a paper
+        # nothing points to a venue for is not searched elsewhere — and unasked: Crossref)
         for name, url in urls.items():
             monkeypatch.setenv(f"BIBKIT_{name}_URL", url)
         monkeypatch.setenv("BIBKIT_CACHE_DIR", str(tmp_path / "cache-crossref-down"))
@@ -224,7 +225,7 @@ def test_a_rebuild_with_every_service_out_of_reach_keeps_what_the_online_run_fou
         assert build(refs, "--no-keyword-tags", report=report) == ExitCode.OK
         assert _block(refs, key.group(1)) == published
         row = next(e for e in json.loads(report.read_text())["entries"] if e["key"] == key.group(1))
-        assert row["upgrade"]["status"] == "none" and row["upgrade"]["unasked"] == ["Crossref"]
+        assert row["upgrade"]["status"] == "not-looked-up" and row["upgrade"]["unasked"] == ["Crossref"]
 
         # Semantic Scholar sending garbage: no published entry gains arXiv's DOI (an ICLR paper has none) ...
         d.crossref.heal()
