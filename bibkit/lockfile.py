@@ -7,8 +7,11 @@ what identifies the paper (arXiv ID, DOI, every title it was known by, first
 author, year — and the same as the *inputs* described it, so the same input
 record is recognised whatever enrichment or the user made of the entry),
 which field groups a service set, which ones the user owns (edited or
-deleted by hand in an earlier run), and the user's decision about its arXiv
-paper (``bibkit pick``); keys issued to papers that have left the output stay
+deleted by hand in an earlier run), the user's decision about its arXiv
+paper (``bibkit pick``), and the *answers* of services that the output has no
+field for but its tags are made from (Hugging Face's keywords, arXiv's
+categories: :data:`bibkit.priorstate.ANSWERS`), so a rebuild that cannot ask
+makes the same tags; keys issued to papers that have left the output stay
 as *retired* entries: never given to another paper, given back if the paper
 returns.  And it holds a compressed copy of the text it wrote: when the output
 no longer matches the lock's digest, the next run compares the two, field by
@@ -112,6 +115,8 @@ class LockEntry:
     decision: dict[str, Any] | None = None
     user_added: bool = False
     retired: bool = False
+    #: what services said that the output has no field for (:func:`bibkit.priorstate.answers_of`)
+    answers: dict[str, Any] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"source": self.source}
@@ -127,6 +132,8 @@ class LockEntry:
             out["identity"] = self.identity
         if self.input:
             out["input"] = self.input
+        if self.answers:
+            out["answers"] = self.answers
         if self.user_added:
             out["user_added"] = True
         if self.retired:
@@ -139,12 +146,14 @@ class LockEntry:
             raise LockError(f"entry {key!r} is not an object")
         decision = data.get("decision")
         given = data.get("input")
+        answers = data.get("answers")
         return cls(key, str(data.get("source") or "formula"), _opt_str(data.get("where")),
                    _str_list(data.get("aliases")), dict(data.get("identity") or {}),
                    dict(given) if isinstance(given, dict) else None, None,
                    None, _str_list(data.get("enriched")), _str_list(data.get("user_groups")),
                    _str_list(data.get("deleted_groups")), decision if isinstance(decision, dict) else None,
-                   bool(data.get("user_added")), bool(data.get("retired")))
+                   bool(data.get("user_added")), bool(data.get("retired")),
+                   answers=dict(answers) if isinstance(answers, dict) else {})
 
 
 def _opt_str(value: Any) -> str | None:

@@ -22,10 +22,19 @@ before enrichment (so the resolver sees a hand-written ``eprint``, and
 enrichment skips protected fields); :func:`settle` runs after every stage and
 decides each group as above.  An entry the user edited keeps the previous
 output's layout (its raw field text is reused), so their formatting survives.
+
+Tags are made afresh every run, from the entry — and some of what they are
+made from has no field in the ``.bib``: Hugging Face's keywords (keyword
+tags) and arXiv's list of categories (``category`` rules).  Those *answers*
+(:data:`ANSWERS`) go into the lock (:func:`answers_of`) and come back before
+tagging when this run did not hear from the service about the paper
+(:func:`keep_answers`), so an offline rebuild tags as the online run did,
+while a service that answers now — even with nothing — decides.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -34,8 +43,8 @@ from .lockfile import field_hash
 from .model import BibOrigin, Entry, Link, LinkKind, Provenance
 from .record import FieldEdit
 
-__all__ = ["ENRICHED", "EditSet", "PRIOR_SOURCE", "SERVICE_SOURCES", "WRITTEN_GROUPS", "detect_edits",
-           "enriched_groups", "fields_by_group", "protect", "set_group", "settle"]
+__all__ = ["ANSWERS", "ENRICHED", "EditSet", "PRIOR_SOURCE", "SERVICE_SOURCES", "WRITTEN_GROUPS", "answers_of",
+           "detect_edits", "enriched_groups", "fields_by_group", "keep_answers", "protect", "set_group", "settle"]
 
 #: provenance sources meaning "a service said so" (arXiv, Hugging Face, GitHub; for published versions
 #: Crossref, Semantic Scholar, DBLP, OpenAlex, and what the published-version step decided from their answers:
@@ -233,6 +242,61 @@ def enriched_groups(entry: Entry) -> list[str]:
     if _github_checked(entry.code_repo):
         out.add("github")
     return sorted(out)
+
+
+# --------------------------------------------------------------------------- answers the .bib has no field for
+
+#: what services say about a paper that the written ``.bib`` has no field for, but its tags are made from:
+#: name → the service that says it (``ai_keywords``: ``entry.meta``; ``categories``: the entry's attribute)
+ANSWERS = {"ai_keywords": "hf", "categories": "arxiv"}
+#: the key of :func:`answers_of` naming the arXiv paper the answers are about
+_ABOUT = "about"
+_VERSION = re.compile(r"v\d+$")
+
+
+def _answer(entry: Entry, name: str) -> list[str]:
+    value = entry.categories if name == "categories" else entry.meta.get(name)
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value] if isinstance(value, (list, tuple)) else []
+
+
+def _paper(entry: Entry) -> str | None:
+    return _VERSION.sub("", entry.ids.arxiv) if entry.ids.arxiv else None
+
+
+def answers_of(entry: Entry) -> dict[str, Any]:
+    """What the lock keeps of the services' :data:`ANSWERS` about ``entry``, and which arXiv paper they are
+    about (``{}``: none)."""
+    out: dict[str, Any] = {name: value for name in ANSWERS if (value := _answer(entry, name))}
+    if out:
+        out[_ABOUT] = _paper(entry)
+    return out
+
+
+def keep_answers(entry: Entry, answers: dict[str, Any], heard: Iterable[str]) -> None:
+    """Before tagging: give ``entry`` back what a service said about its paper in an earlier run (``answers``,
+    from the lock) when this run did not hear from that service about it (offline, the service down, not
+    asked: ``convert``, ``--only``).
+
+    A service that answered now decides, even with nothing (HF has no page for the paper any more): fresh
+    news wins.  Answers about another paper (the entry is now another arXiv paper: ``bibkit pick``, an
+    ``eprint`` the user wrote) or about a paper the user said is not on arXiv are not kept.  The user's
+    own ``keywords`` are settled afterwards as any field of theirs (:func:`settle`).
+    """
+    decision = entry.record.decision
+    if not answers or (decision is not None and decision.not_on_arxiv) or answers.get(_ABOUT) != _paper(entry):
+        return
+    heard = set(heard)
+    for name, service in ANSWERS.items():
+        kept = answers.get(name)
+        if not isinstance(kept, list) or not kept or service in heard or _answer(entry, name):
+            continue
+        if name == "categories":
+            entry.categories = [str(c) for c in kept]
+            entry.provenance[name] = Provenance(PRIOR_SOURCE, 1.0, ENRICHED)
+        else:
+            entry.meta[name] = [str(v) for v in kept]
 
 
 # --------------------------------------------------------------------------- before and after the stages

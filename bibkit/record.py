@@ -89,6 +89,9 @@ class EntryReport:
     fields_set: dict[str, dict[str, Any]] = field(default_factory=dict)  # field -> {"source", "confidence", "detail"?}
     repos: list[dict[str, Any]] = field(default_factory=list)  # filled by the GitHub enricher
     problems: list[str] = field(default_factory=list)
+    #: the services that answered about this paper this run ("arxiv": its record; "hf": its paper page, or that
+    #: it has none): an answer with nothing in it is news too, so what an earlier answer gave is not kept then
+    heard_from: set[str] = field(default_factory=set)
 
     @property
     def status(self) -> EntryStatus:

@@ -197,7 +197,7 @@ def test_a_rebuild_with_every_service_out_of_reach_keeps_what_the_online_run_fou
     with doubles() as d, GitHubDouble.from_example() as gh:
         d.env(monkeypatch)
         monkeypatch.setenv("BIBKIT_GITHUB_URL", gh.url)
-        assert build(refs, "--no-keyword-tags") == ExitCode.OK  # (HF's keywords are not kept anywhere yet)
+        assert build(refs) == ExitCode.OK  # keyword tags on: the lock keeps HF's keywords (tests/test_identity_tags.py)
         online = refs.read_text(encoding="utf-8")
         assert "series = {Lecture Notes in Computer Science}" in online and "@inproceedings{" in online
         assert "github = {ZhenweiAn/DynMoE}" in online  # the listing links the repository's old name
@@ -211,7 +211,7 @@ def test_a_rebuild_with_every_service_out_of_reach_keeps_what_the_online_run_fou
             monkeypatch.setenv("BIBKIT_CACHE_DIR", str(tmp_path / cache))
             for name in urls:
                 monkeypatch.setenv(f"BIBKIT_{name}_URL", "http://127.0.0.1:9")
-            assert build(refs, "--no-keyword-tags") == ExitCode.OK
+            assert build(refs) == ExitCode.OK
             assert refs.read_text(encoding="utf-8") == online
 
         # back online but Crossref down (cold cache): arXiv answers with the preprint's type, date and DOI,
@@ -222,7 +222,7 @@ def test_a_rebuild_with_every_service_out_of_reach_keeps_what_the_online_run_fou
         monkeypatch.setenv("BIBKIT_CACHE_DIR", str(tmp_path / "cache-crossref-down"))
         d.crossref.inject(503)
         report = tmp_path / "r.json"
-        assert build(refs, "--no-keyword-tags", report=report) == ExitCode.OK
+        assert build(refs, report=report) == ExitCode.OK
         assert _block(refs, key.group(1)) == published
         row = next(e for e in json.loads(report.read_text())["entries"] if e["key"] == key.group(1))
         assert row["upgrade"]["status"] == "not-looked-up" and row["upgrade"]["unasked"] == ["Crossref"]
@@ -231,14 +231,14 @@ def test_a_rebuild_with_every_service_out_of_reach_keeps_what_the_online_run_fou
         d.crossref.heal()
         d.s2.inject("garbage")
         monkeypatch.setenv("BIBKIT_CACHE_DIR", str(tmp_path / "cache-s2-down"))
-        assert build(refs, "--no-keyword-tags") == ExitCode.OK
+        assert build(refs) == ExitCode.OK
         for block in re.findall(r"^@(?:inproceedings|article)\{.*?^\}", refs.read_text(encoding="utf-8"), re.M | re.S):
             assert "10.48550/arXiv" not in block, block
         # ... and once every service answers again, the bibliography is the healthy one: nothing of a venue
         # chosen meanwhile (a workshop's pages and publisher) stays behind
         d.s2.heal()
         monkeypatch.setenv("BIBKIT_CACHE_DIR", str(tmp_path / "cache-healed"))
-        assert build(refs, "--no-keyword-tags") == ExitCode.OK
+        assert build(refs) == ExitCode.OK
         assert refs.read_text(encoding="utf-8") == online
 
 

@@ -29,9 +29,11 @@ from ..model import Document, Entry
 from ..normalize.identity import Fingerprint, entry_arxiv, journal_doi, judge
 from ..normalize.pinning import PinResult, PriorRecord, aliases_of, key_record, pin_keys, repin
 from ..priorstate import (
+    answers_of,
     detect_edits,
     enriched_groups,
     fields_by_group,
+    keep_answers,
     protect,
     settle,
 )
@@ -210,7 +212,8 @@ def _output_records(entries: list[Entry], lock: Lock | None, state: PriorState) 
     for le in unseen.values():
         records.append(PriorRecord(le.key, _identity_fingerprint(le), _SOURCES.get(le.source, KeySource.ISSUED),
                                    le.where, tuple(le.aliases), decision=_decision(le.decision),
-                                   titles=tuple(le.identity.get("titles") or ()), input_fingerprint=_input_fp(le)))
+                                   titles=tuple(le.identity.get("titles") or ()), input_fingerprint=_input_fp(le),
+                                   answers=dict(le.answers)))
     return records
 
 
@@ -249,7 +252,7 @@ def _record_of(entry: Entry, le: LockEntry | None, renamed_from: LockEntry | Non
                        user_groups=frozenset(user_groups), deleted_groups=frozenset(deleted), decision=decision,
                        user_added=le.user_added, titles=titles,
                        known=state.exact or le.fields is not None or le.user_added,
-                       input_fingerprint=_input_fp(le))
+                       input_fingerprint=_input_fp(le), answers=dict(le.answers))
 
 
 def _input_fp(le: LockEntry | None) -> Fingerprint | None:
@@ -346,8 +349,10 @@ def settle_entries(doc: Document, state: PriorState, *, tagged: bool) -> None:
     """Decide every field of every matched entry (:func:`bibkit.priorstate.settle`).
 
     Run before tagging too (it is idempotent), so rules and automatic tags see
-    what is kept — an offline rebuild tags a paper by the arXiv category an
-    online run found — and again after it, so a user's ``keywords`` win.
+    what is kept — an offline rebuild tags a paper by the arXiv category and
+    the Hugging Face keywords an online run found (the lock's answers,
+    :func:`bibkit.priorstate.keep_answers`) — and again after it, so a user's
+    ``keywords`` win.
     """
     for entry in doc.entries:
         rec = entry.record.key
@@ -355,6 +360,9 @@ def settle_entries(doc: Document, state: PriorState, *, tagged: bool) -> None:
         if prior is not None and prior.entry is not None:
             settle(entry, prior.entry, enriched=prior.enriched, tagged=tagged,
                    known=prior.known and not prior.user_added)
+        if prior is not None and prior.answers:  # (after settle: it gives back the arXiv ID they are about)
+            report = entry.record.enrichment
+            keep_answers(entry, prior.answers, report.heard_from if report is not None else ())
 
 
 def settle_prior(doc: Document, state: PriorState, *, tagged: bool) -> list[Entry]:
@@ -475,6 +483,7 @@ def make_lock(doc: Document, out: str, text: str | None, to: str | None, state: 
         retired = LockEntry(prior.key, prior.source.value, prior.where, list(prior.aliases), retired=True)
         if old is not None:
             retired.identity, retired.input, retired.decision = dict(old.identity), old.input, old.decision
+            retired.answers = old.answers
         if prior.entry is not None:  # the paper leaves the output: the lock alone will recognise it now
             retired.identity = identity_of(prior.entry)
             retired.identity["titles"] = list(dict.fromkeys([*retired.identity["titles"], *prior.titles]))
@@ -511,6 +520,7 @@ def _lock_entry(entry: Entry, user_added: bool) -> LockEntry:
     if entry.record.decision is not None:
         le.decision = entry.record.decision.as_dict()
     le.user_added = user_added
+    le.answers = answers_of(entry)
     return le
 
 

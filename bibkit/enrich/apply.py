@@ -194,6 +194,7 @@ def apply_arxiv(entry: Entry, rec: ArxivRecord, report: EntryReport, *, confiden
                 detail: str | None = None) -> None:
     """Set the fields arXiv knows (see the module docstring for what is overwritten)."""
     w = _Writer(entry, report, "arxiv", confidence, detail or abs_url(rec.arxiv_id))
+    report.heard_from.add("arxiv")
     title = plain(rec.title)
     if entry.title is not None and normalize_title(entry.title) != normalize_title(title) \
             and not _user_owned(entry, "title"):
@@ -241,6 +242,7 @@ def apply_hf(entry: Entry, paper: HfPaper, report: EntryReport, *, confidence: f
     date, abstract, abs URL and arXiv DOI.
     """
     w = _Writer(entry, report, "hf", confidence, f"https://huggingface.co/papers/{paper.id}")
+    report.heard_from.add("hf")
     w.ident("hf_paper", paper.id)
     if with_metadata:
         w.ident("arxiv", paper.id)

@@ -775,12 +775,17 @@ class ArxivResolver:
                          and w.entry.provenance["ids.hf_paper"].source == "hf" and w.step == STEP_INPUT)]
         if todo:
             self.on_plan("hf", len(todo))
-        for w, up, paper in self._ask_hf_each(lambda hf, w: hf.paper(w.report.arxiv_id or ""), todo, ctx, "lookup"):
+        # (the answer comes wrapped: HF saying it has no page for the paper is an answer, a cache miss is none)
+        for w, up, answer in self._ask_hf_each(lambda hf, w: (hf.paper(w.report.arxiv_id or ""),), todo, ctx,
+                                               "lookup"):
             if not up:
                 break
+            paper = answer[0] if answer is not None else None
             if paper is not None:
                 w.hf = paper
                 apply_hf(w.entry, paper, w.report, confidence=w.report.confidence or 1.0)
+            elif answer is not None:
+                w.report.heard_from.add("hf")  # HF knows no such paper: nothing it said before still holds
 
 
 def _limited(outage: Outage) -> bool:

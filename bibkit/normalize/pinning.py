@@ -29,7 +29,7 @@ Pure functions over entries; reading the prior files is :mod:`bibkit.app.prior`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from ..model import REFERENCE_FIELDS, Entry
 from ..record import Decision, KeyRecord, KeySource
@@ -146,6 +146,8 @@ class PriorRecord:
     #: whatever enrichment or the user made of the entry since
     input_fingerprint: Fingerprint | None = None
     known: bool = False  # a lock says which of its fields bibkit wrote (so the user's edits can be told apart)
+    #: what services said that the output has no field for (the lock's ``answers``: HF's keywords…)
+    answers: dict[str, Any] = field(default_factory=dict)
 
     @property
     def names(self) -> list[str]:
