@@ -31,6 +31,7 @@ from ..normalize import KeyChange, LikelyDuplicate, Merge, normalise
 from ..normalize.pinning import key_record
 from ..record import KeySource
 from ..reporting import entry_summary, plain, problem_summary, skipped_summary
+from .collector import collector_paused
 from .documents import key_formula, read_inputs, rekey_entries, render_pieces
 from .options import BuildOptions, EnrichOptions, ReadOptions, TagOptions, WriteOptions, ZoteroTarget
 from .prior import PriorState, load_prior, pin_prior, repin_prior, settle_entries, settle_prior, write_locked
@@ -224,16 +225,18 @@ def build(
     formula = key_formula(options.read.key_format, settings)
     ruleset = load_ruleset(options.tagging)
     read = options.read
-    doc = read_inputs(inputs, read.fmt, strict=read.strict)
-    result = BuildResult(doc, len(doc), out)
-    progress("read", result.read, result.read, "")
-    writes = out is not None and not options.dry_run
-    result.prior = prior = load_prior(out, read.keys_from, to=options.write.to, inputs=inputs, read=doc,
-                                      dry_run=not writes)
-    pin_prior(doc, prior)
-    first = normalise(doc, key_format=formula, dedupe=read.dedupe, merge_curated=read.merge_duplicates,
-                      reserved=prior.reserved)
-    result.merges, result.kept_apart = list(first.merges), list(first.kept_apart)
+    bulk = collector_paused()  # the local stages only: the network ones run with it as it was
+    with bulk:
+        doc = read_inputs(inputs, read.fmt, strict=read.strict)
+        result = BuildResult(doc, len(doc), out)
+        progress("read", result.read, result.read, "")
+        writes = out is not None and not options.dry_run
+        result.prior = prior = load_prior(out, read.keys_from, to=options.write.to, inputs=inputs, read=doc,
+                                          dry_run=not writes)
+        pin_prior(doc, prior)
+        first = normalise(doc, key_format=formula, dedupe=read.dedupe, merge_curated=read.merge_duplicates,
+                          reserved=prior.reserved)
+        result.merges, result.kept_apart = list(first.merges), list(first.kept_apart)
     if options.enrich is not None:
         enriched = doc.entries
         result.enrichment = _enrich(doc, options.enrich, options.write.code_note, settings, http, progress)
@@ -252,25 +255,25 @@ def build(
                                                reserved=prior.reserved)
     if read.rekey:
         result.rekeyed = rekey_entries(doc.entries, formula, force=read.force, reserved=prior.reserved)
-    if options.tagging is not None:
-        settle_entries(doc, prior, tagged=True)  # tags follow the fields a rebuild keeps
-        from ..tagging import tag_document
+    with bulk:
+        if options.tagging is not None:
+            settle_entries(doc, prior, tagged=True)  # tags follow the fields a rebuild keeps
+            from ..tagging import tag_document
 
-        result.tagging = tag_document(doc, ruleset, auto=options.tagging.auto, apply=not options.dry_run)
-        progress("tag", len(doc), len(doc), "")
-    settle_prior(doc, prior, tagged=options.tagging is not None)
-    if options.dry_run:
-        result.output = None
-    elif out is not None:
-        # in pieces: a big bibliography goes to its file a block at a time, never whole in memory
-        pieces = render_pieces(doc, options.write.to, ascii=options.write.ascii, code_note=options.write.code_note)
-        result.backup = write_locked(doc, out, pieces, options.write, prior, inputs=inputs)
-        progress("write", len(doc), len(doc), "")
+            result.tagging = tag_document(doc, ruleset, auto=options.tagging.auto, apply=not options.dry_run)
+            progress("tag", len(doc), len(doc), "")
+        settle_prior(doc, prior, tagged=options.tagging is not None)
+        if options.dry_run:
+            result.output = None
+        elif out is not None:
+            # in pieces: a big bibliography goes to its file a block at a time, never whole in memory
+            pieces = render_pieces(doc, options.write.to, ascii=options.write.ascii,
+                                   code_note=options.write.code_note)
+            result.backup = write_locked(doc, out, pieces, options.write, prior, inputs=inputs)
+            progress("write", len(doc), len(doc), "")
     if options.zotero is not None:
         result.sync, result.zotero_error = _sync(doc, options.zotero, settings, progress, notify)
     return result
-
-
 
 
 def _enrich(doc: Document, options: EnrichOptions, code_note: bool, settings: Settings, http: HttpLayer | None,

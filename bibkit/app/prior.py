@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 from ..errors import InputError, OutputError
-from ..fileio import atomic_write_text, backup_path, same_file
+from ..fileio import atomic_write_text, backup_path, batched, same_file
 from ..lockfile import Lock, LockEntry, LockError, field_hash, lock_path, read_lock, text_digest, write_lock
 from ..model import Document, Entry
 from ..normalize.identity import Fingerprint, entry_arxiv, journal_doi, judge
@@ -422,7 +422,7 @@ def write_locked(doc: Document, out: str, text: str | Iterable[str], options: Wr
     failed: list[OutputError] = []
 
     def pieces() -> Iterator[str]:
-        for piece in [text] if isinstance(text, str) else text:
+        for piece in [text] if isinstance(text, str) else batched(text):
             data = piece.encode("utf-8", "surrogatepass")
             digest.update(data)
             if packer is not None:

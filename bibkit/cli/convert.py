@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 
 from ..app import convert
+from ..app.collector import collector_paused
 from ..errors import ExitCode
 from .common import add_strict_option, print_summary, skipped_rows, write_report
 from .options import add_io_options, key_summary, read_options, write_options
@@ -22,6 +23,13 @@ def register(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # the whole command without cycle collection, summary included: its model is freed (by reference counting)
+    # before the collector is back, so the collector never walks its millions of objects (bibkit.app.collector)
+    with collector_paused():
+        return _convert(args)
+
+
+def _convert(args: argparse.Namespace) -> int:
     result = convert(args.inputs, args.output or "-", read_options(args), write_options(args))
     write_report(args.report, result.as_dict)
     totals = result.totals()
