@@ -112,6 +112,7 @@ class LockEntry:
     decision: dict[str, Any] | None = None
     user_added: bool = False
     retired: bool = False
+    added_groups: list[str] = field(default_factory=list)  # of user_groups, those bibkit had not written
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"source": self.source}
@@ -119,7 +120,7 @@ class LockEntry:
             value = getattr(self, name)
             if value is not None:
                 out[name] = value
-        for name in ("aliases", "enriched", "user_groups", "deleted_groups"):
+        for name in ("aliases", "enriched", "user_groups", "added_groups", "deleted_groups"):
             value = getattr(self, name)
             if value:
                 out[name] = sorted(value) if name != "aliases" else list(value)
@@ -144,7 +145,8 @@ class LockEntry:
                    dict(given) if isinstance(given, dict) else None, None,
                    None, _str_list(data.get("enriched")), _str_list(data.get("user_groups")),
                    _str_list(data.get("deleted_groups")), decision if isinstance(decision, dict) else None,
-                   bool(data.get("user_added")), bool(data.get("retired")))
+                   bool(data.get("user_added")), bool(data.get("retired")),
+                   _str_list(data.get("added_groups")))
 
 
 def _opt_str(value: Any) -> str | None:

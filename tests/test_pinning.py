@@ -179,6 +179,11 @@ def test_edits_are_told_by_field_and_a_deletion_by_group():
     edits = detect_edits(now, hashes, "misc")
     # reflowed whitespace is no edit; month gone but year kept: the date changed; note gone: deleted
     assert set(edits.changed) == {"date", "tags"} and set(edits.deleted) == {"note"}
+    # keywords were not written at all: added; the date was (year, month): changed
+    assert edits.added == {"tags"}
+    added = read("@misc{k,\n  title = {Old Title},\n  year = 2020,\n  month = mar,\n  note = {n},\n"
+                 "  eprint = {2401.00001},\n  archivePrefix = {arXiv},\n}\n", "n.bib").entries[0]
+    assert detect_edits(added, hashes, "misc").added == {"ids.arxiv"}
 
 
 # --------------------------------------------------------------------------- a run that dies between two writes

@@ -139,6 +139,7 @@ class PriorRecord:
     enriched: frozenset[str] = frozenset()
     user_groups: frozenset[str] = frozenset()
     deleted_groups: frozenset[str] = frozenset()
+    added_groups: frozenset[str] = frozenset()  # of ``user_groups``, those the user added (bibkit wrote none)
     decision: Decision | None = None
     user_added: bool = False
     titles: tuple[str, ...] = ()  # every title the paper was known by (for the next lock and for Zotero)
