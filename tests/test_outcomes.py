@@ -76,7 +76,7 @@ def test_a_service_that_closes_the_connection_is_told_in_a_few_words(fault, tmp_
     err = capsys.readouterr().err
     assert code == ExitCode.OK
     down = [line for line in err.splitlines() if "services down" in line]
-    assert down == ["  services down           arXiv (cannot be reached (connection closed without an answer))"]
+    assert down == ["  services down           arXiv: cannot be reached (connection closed without an answer)"]
     assert "RemoteDisconnected" not in err and "Connection aborted" not in err
 
 
