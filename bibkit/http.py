@@ -774,8 +774,8 @@ class ServiceClient:
                 return self._failure(_Failed.timeout(seconds), started, url)
             # no network / DNS / refused / dropped: one quick retry, then say it once and
             # fail fast for the rest of the run instead of hanging on every later call
-            outage = Outage(Service.named(policy.name) or policy.name, OutageKind.UNREACHABLE, _short(exc),
-                            url=redact(policy.base_url))
+            outage = Outage(Service.named(policy.name) or policy.name, OutageKind.UNREACHABLE,
+                            _connection_cause(exc), url=redact(policy.base_url))
             if quick_retry:
                 return _Failed(OutageKind.UNREACHABLE, outage.cause, outage.describe(), quick=True)
             outage = layer.give_up(outage)
@@ -894,6 +894,57 @@ def _read_timeout(exc: requests.exceptions.ConnectionError) -> bool:
     return any(isinstance(arg, ReadTimeoutError) for arg in exc.args)
 
 
+def _connection_cause(exc: BaseException) -> str:
+    """A connection failure in a few words, for the one line the user is told ("connection refused").
+
+    Decided from the exception types in the chain requests and urllib3 build
+    (``args``, ``reason``, ``__cause__``), never from their text: a server that
+    closes the connection without answering is ``RemoteDisconnected`` wrapped
+    twice, whose text is no cause a person can read.
+    """
+    import errno
+    import http.client
+    import socket
+    import ssl
+
+    from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
+
+    chain: list[BaseException] = []
+    todo = [exc]
+    while todo:
+        item = todo.pop(0)
+        if any(item is seen for seen in chain):
+            continue
+        chain.append(item)
+        reason = getattr(item, "reason", None)
+        todo += [x for x in (*item.args, reason, item.__cause__, item.__context__) if isinstance(x, BaseException)]
+
+    def found(*types: type[BaseException]) -> bool:
+        return any(isinstance(item, types) for item in chain)
+
+    def os_error(*codes: int) -> bool:
+        return any(isinstance(item, OSError) and item.errno in codes for item in chain)
+
+    if found(requests.exceptions.ProxyError):
+        return "the proxy failed"
+    if found(NameResolutionError, socket.gaierror):
+        return "failed to resolve"
+    if found(ConnectionRefusedError):
+        return "connection refused"
+    if found(http.client.RemoteDisconnected, ConnectionResetError, ConnectionAbortedError, BrokenPipeError):
+        return "connection closed without an answer"
+    if os_error(errno.ENETUNREACH):
+        return "network is unreachable"
+    if os_error(errno.EHOSTUNREACH):
+        return "host is unreachable"
+    if found(ssl.SSLError, requests.exceptions.SSLError):
+        return "secure connection failed"
+    if any(isinstance(item, (ConnectTimeoutError, socket.timeout)) and not isinstance(item, NewConnectionError)
+           for item in chain):
+        return "timed out"
+    return "connection failed"
+
+
 @dataclass(frozen=True)
 class _Failed:
     """How one attempt failed: ``cause`` feeds the service's health, ``error`` the request's error message.
@@ -984,9 +1035,5 @@ class _Session(CachedSession):
 
 
 def _short(exc: BaseException) -> str:
-    text = str(exc)
-    for marker in ("Failed to resolve", "Connection refused", "Name or service not known", "timed out",
-                   "Network is unreachable", "Temporary failure in name resolution"):
-        if marker in text:
-            return marker.lower()
-    return text[:120]
+    """An exception's text, cut short: detail for a log line or an error message, never an outage's cause."""
+    return str(exc)[:120]

@@ -117,6 +117,7 @@ class LockEntry:
     retired: bool = False
     #: what services said that the output has no field for (:func:`bibkit.priorstate.answers_of`)
     answers: dict[str, Any] = field(default_factory=dict)
+    added_groups: list[str] = field(default_factory=list)  # of user_groups, those bibkit had not written
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"source": self.source}
@@ -124,7 +125,7 @@ class LockEntry:
             value = getattr(self, name)
             if value is not None:
                 out[name] = value
-        for name in ("aliases", "enriched", "user_groups", "deleted_groups"):
+        for name in ("aliases", "enriched", "user_groups", "added_groups", "deleted_groups"):
             value = getattr(self, name)
             if value:
                 out[name] = sorted(value) if name != "aliases" else list(value)
@@ -153,7 +154,8 @@ class LockEntry:
                    None, _str_list(data.get("enriched")), _str_list(data.get("user_groups")),
                    _str_list(data.get("deleted_groups")), decision if isinstance(decision, dict) else None,
                    bool(data.get("user_added")), bool(data.get("retired")),
-                   answers=dict(answers) if isinstance(answers, dict) else {})
+                   answers=dict(answers) if isinstance(answers, dict) else {},
+                   added_groups=_str_list(data.get("added_groups")))
 
 
 def _opt_str(value: Any) -> str | None:

@@ -77,10 +77,15 @@ WRITTEN_GROUPS = {
 
 @dataclass
 class EditSet:
-    """The groups of one entry the user changed, added or deleted, with the ``.bib`` fields of each."""
+    """The groups of one entry the user changed, added or deleted, with the ``.bib`` fields of each.
+
+    ``added`` names the groups of ``changed`` that bibkit had not written at all (an ``eprint`` typed into an
+    entry that had none): a field the user added, not one they changed.
+    """
 
     changed: dict[str, tuple[str, ...]] = field(default_factory=dict)
     deleted: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    added: set[str] = field(default_factory=set)
 
     def __bool__(self) -> bool:
         return bool(self.changed or self.deleted)
@@ -127,9 +132,13 @@ def detect_edits(prior: Entry, written: dict[str, str], written_type: str | None
         edits.changed[group] = tuple(now.get(group, ()))
     if written_type is not None and origin.entry_type.lower() != written_type.lower():
         edits.changed["entry_type"] = ()
+    wrote = {WRITTEN_GROUPS.get(name, "extra:" + name) for name in written}
+    edits.added = {g for g, names in edits.changed.items()
+                   if g != "entry_type" and g not in wrote and not any(n in written for n in names)}
     for group in _NOT_DATA:
         edits.changed.pop(group, None)
         edits.deleted.pop(group, None)
+        edits.added.discard(group)
     return edits
 
 
@@ -303,16 +312,19 @@ def keep_answers(entry: Entry, answers: dict[str, Any], heard: Iterable[str]) ->
 
 
 def protect(entry: Entry, prior: Entry | None, user_groups: Iterable[str], deleted_groups: Iterable[str],
-            fields: dict[str, tuple[str, ...]] | None = None) -> None:
+            fields: dict[str, tuple[str, ...]] | None = None, added_groups: Iterable[str] = ()) -> None:
     """Give ``entry`` the user's value of each of ``user_groups`` (from ``prior``) and clear ``deleted_groups``;
-    mark all of them protected and list them in ``entry.record.edits`` (with this run's value, if it differs)."""
+    mark all of them protected and list them in ``entry.record.edits`` (with this run's value, if it differs):
+    ``added`` for the groups of ``added_groups`` (bibkit had not written them), else ``changed``."""
     fields = fields or {}
+    added = set(added_groups)
     protected = set(entry.record.protected)
     for group in user_groups:
         if prior is None or group in _NOT_DATA:
             continue
         mine, theirs = group_value(entry, group), group_value(prior, group)
-        entry.record.edits.append(FieldEdit(group, fields.get(group, ()), "changed", theirs,
+        kind = "added" if group in added else "changed"
+        entry.record.edits.append(FieldEdit(group, fields.get(group, ()), kind, theirs,
                                             None if mine == theirs or _empty(mine) else mine))
         set_group(entry, group, theirs)
         entry.provenance[group] = Provenance("user", 1.0, "edited by hand in the previous output")

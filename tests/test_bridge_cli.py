@@ -65,7 +65,14 @@ def test_sync_problems_exit_6_with_the_remedy(fake_zotero, capsys, tmp_path):
     code, out, err = run(capsys, "sync", str(EXAMPLE), "--collection", COLL, "--report", str(report))
     assert code == ExitCode.ZOTERO
     assert "does not exist in Zotero" in err and "create it in Zotero" in err
-    assert json.loads(report.read_text())["complete"] is False
+    data = json.loads(report.read_text())
+    assert data["complete"] is False
+    # the summary says the shared cause once for all 86 entries (the report keeps one line per entry)
+    notes = [line for line in err.splitlines() if line.startswith("  - ")]
+    assert len(notes) <= 4, err
+    assert any(line.startswith("  - 86 entries blocked: collection 'Reading/HF trending' is missing") and
+               line.endswith(", …)") for line in notes), err
+    assert sum(1 for line in data["problems"] if ": blocked: " in line) == 86
 
 
 def test_unreachable_zotero_exits_6(capsys, tmp_path):

@@ -202,6 +202,18 @@ def test_first_source_wins_and_duplicates_are_reported(tmp_path: Path) -> None:
     assert result.source_of == {"only_b": str(b), "k": str(a)}
 
 
+def test_the_summary_names_a_key_in_two_sources_only_when_it_is_cited(tmp_path: Path, capsys) -> None:
+    a = write(tmp_path / "a.bib", "@misc{k, title = {From A}}\n@misc{other, title = {Other A}}\n")
+    b = write(tmp_path / "b.bib", "@misc{k, title = {From B}}\n@misc{other, title = {Other B}}\n")
+    aux, report = write(tmp_path / "p.aux", "\\citation{k}\n"), tmp_path / "r.json"
+    code = main(["cite", str(aux), "--from", str(a), "--from", str(b), "-o", str(tmp_path / "p.bib"),
+                 "--report", str(report)])
+    assert code == ExitCode.OK
+    err = capsys.readouterr().err
+    assert f"k is in {a} and {b}: used {a}" in err and "other is in" not in err
+    assert [d["key"] for d in json.loads(report.read_text())["duplicates"]] == ["k", "other"]
+
+
 def test_nocite_star_takes_everything_in_source_order(tmp_path: Path) -> None:
     result = select_cited([source(refs(tmp_path))], parse_aux_text("\\citation{*}\n"))
     assert [e.key for e in result.document.entries] == [

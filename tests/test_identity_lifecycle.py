@@ -269,6 +269,8 @@ def test_a_hand_edit_a_deleted_field_and_a_hand_resolved_eprint_survive_a_rebuil
     assert rows[ambiguous]["decision"]["source"] == "edit"
     # this run had no arXiv ID of its own to set: nothing "would have been set instead"
     assert rows[ambiguous]["user_edits"]["ids.arxiv"]["would_set"] is None
+    # bibkit had written no eprint there: the user added one (not "changed")
+    assert rows[ambiguous]["user_edits"]["ids.arxiv"]["kind"] == "added"
     assert data["keys"]["edited_entries"] == 2
 
     # and again: still the user's (the lock remembers whose fields these are)
@@ -277,6 +279,9 @@ def test_a_hand_edit_a_deleted_field_and_a_hand_resolved_eprint_survive_a_rebuil
     assert again[survey].title == "My Survey of MoE" and again[survey].primary_class is None
     assert again[ambiguous].ids.arxiv == twin
     assert set(again) == set(after)
+    rows = {e["key"]: e for e in json.loads(report.read_text())["entries"]}
+    assert rows[ambiguous]["user_edits"]["ids.arxiv"]["kind"] == "added"  # still added: the lock remembers
+    assert rows[survey]["user_edits"]["title"]["kind"] == "changed"
 
 
 def test_pick_decides_for_good_and_none_means_no_request(world, tmp_path, monkeypatch):

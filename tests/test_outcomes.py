@@ -23,6 +23,7 @@ from bibkit.http import HttpError, HttpLayer, OfflineMiss, RateLimited, ServiceP
 from bibkit.model import Document, Entry
 from bibkit.outcomes import EntryStatus, Notice, Outage, OutageKind, Service
 from bibkit.record import EntryReport
+from bibkit.testing.server import LocalServer, Reply, Request
 
 LISTING = str(EXAMPLES / "hf-trending-papers.txt")
 
@@ -52,6 +53,31 @@ def test_the_http_layer_records_an_unreachable_service_as_a_value():
     assert (outage.service, outage.kind) == (Service.ARXIV, OutageKind.UNREACHABLE)
     assert outage.cause == "connection refused" and outage.url == CLOSED + "/api/query"
     assert layer.stats.as_dict()["arxiv"]["unavailable"] == f"cannot reach {CLOSED}/api/query (connection refused)"
+
+
+class _Answers(LocalServer):
+    def handle(self, request: Request) -> Reply | None:
+        return Reply.json({})
+
+
+@pytest.mark.parametrize("fault", ["drop", "hang"])  # closes at once; holds the request a moment, then closes
+def test_a_service_that_closes_the_connection_is_told_in_a_few_words(fault, tmp_path, monkeypatch, capsys):
+    """Not ``('Connection aborted.', RemoteDisconnected('Remote end closed connection without response'))``."""
+    with _Answers() as srv:
+        srv.inject(fault, seconds=0.1)
+        with HttpLayer(load_settings()) as layer:
+            client = layer.client(ServicePolicy(name="arxiv", base_url=srv.url + "/api/query", expire_after=None))
+            with pytest.raises(ServiceUnavailable) as info:
+                client.get("", params={"id_list": "2401.06066"})
+        outage = info.value.outage
+        assert (outage.kind, outage.cause) == (OutageKind.UNREACHABLE, "connection closed without an answer")
+        monkeypatch.setenv("BIBKIT_ARXIV_URL", srv.url + "/api/query")
+        code = main(["build", LISTING, "-o", str(tmp_path / "refs.bib"), "--only", "arxiv"])
+    err = capsys.readouterr().err
+    assert code == ExitCode.OK
+    down = [line for line in err.splitlines() if "services down" in line]
+    assert down == ["  services down           arXiv: cannot be reached (connection closed without an answer)"]
+    assert "RemoteDisconnected" not in err and "Connection aborted" not in err
 
 
 def test_network_ok_is_decided_from_outages_not_from_words():

@@ -90,6 +90,39 @@ def test_an_input_key_stays_and_the_prior_key_becomes_an_alias():
     assert entries[0].key == "mine" and entries[0].extra["ids"] == "routing"
 
 
+DUPLICATE_KEYS = """@article{dupkey,
+  author = {Smith, John},
+  title = {First Paper on Things},
+  journal = {J. Things},
+  year = {2020},
+}
+
+@article{dupkey,
+  author = {Jones, Mary},
+  title = {Completely Different Work},
+  journal = {J. Other},
+  year = {2021},
+}
+"""
+
+
+def test_a_key_the_input_uses_twice_is_renamed_once_told_once_and_stays_renamed(tmp_path, capsys):
+    """The later ``dupkey`` becomes ``dupkeya`` — not ``dupkeyb``, ``dupkeyc``… on every run into the same output
+    (its pair by key lost to the first entry's, and it was never recognised as the paper ``dupkeya`` names)."""
+    src, out, report = tmp_path / "dup.bib", tmp_path / "out.bib", tmp_path / "r.json"
+    src.write_text(DUPLICATE_KEYS, encoding="utf-8")
+    for _run in range(3):
+        assert main(["convert", str(src), "-o", str(out), "--report", str(report)]) == ExitCode.OK
+        assert [line.split("{")[1].rstrip(",") for line in out.read_text().splitlines() if line.startswith("@")] \
+            == ["dupkey", "dupkeya"]
+        err = capsys.readouterr().err
+        assert "keys               1 kept, 0 new, 1 renamed (a key the input uses twice)" in err
+        warnings = [line for line in err.splitlines() if "dupkey" in line and "warning" in line]
+        assert len(warnings) == 1 and "renamed to 'dupkeya'" in warnings[0] and "dup.bib:8" in warnings[0]
+        keys = json.loads(report.read_text())["keys"]
+        assert (keys["kept"], keys["new"], keys["renamed_duplicates"]) == (1, 0, 1)
+
+
 # --------------------------------------------------------------------------- re-keying
 
 
@@ -146,6 +179,11 @@ def test_edits_are_told_by_field_and_a_deletion_by_group():
     edits = detect_edits(now, hashes, "misc")
     # reflowed whitespace is no edit; month gone but year kept: the date changed; note gone: deleted
     assert set(edits.changed) == {"date", "tags"} and set(edits.deleted) == {"note"}
+    # keywords were not written at all: added; the date was (year, month): changed
+    assert edits.added == {"tags"}
+    added = read("@misc{k,\n  title = {Old Title},\n  year = 2020,\n  month = mar,\n  note = {n},\n"
+                 "  eprint = {2401.00001},\n  archivePrefix = {arXiv},\n}\n", "n.bib").entries[0]
+    assert detect_edits(added, hashes, "misc").added == {"ids.arxiv"}
 
 
 # --------------------------------------------------------------------------- a run that dies between two writes

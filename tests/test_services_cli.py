@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bibkit.cli import main
+from bibkit.cli import COMMANDS, main
 from bibkit.errors import ExitCode
 from bibkit.testing.services import DOUBLES, DoubleSpec, env_lines, register_double, start_doubles, stop_doubles
 
@@ -82,6 +82,9 @@ def test_services_start_serve_and_stop_cleanly(tmp_path):
         err = _stop(proc)
     assert proc.returncode == 0, err
     assert "arxiv" in err and "stopped" in err
+    # one aligned line per double: its URL starts in the same column whatever its name's length (crossref…)
+    rows = [line for line in err.splitlines() if "http://127.0.0.1:" in line]
+    assert len(rows) == 7 and len({line.index("http://") for line in rows}) == 1, err
     assert not Path(env["BIBKIT_CACHE_DIR"]).exists()  # the temporary cache goes with them
     for var in ("BIBKIT_HF_URL", "BIBKIT_GITHUB_URL"):
         port = int(env[var].rsplit(":", 1)[1])
@@ -110,6 +113,11 @@ def test_list_unknown_names_and_busy_ports(capsys):
     assert main(["services", "--list"]) == ExitCode.OK
     out = capsys.readouterr().out
     assert [line.split()[0] for line in out.splitlines()] == list(DOUBLES)
+    assert len({line.index(line.split()[1]) for line in out.splitlines()}) == 1  # descriptions aligned
+    # its line in `bibkit --help` names every service it has a double of, not only the first three
+    line = COMMANDS["services"].help
+    assert all(name in line for name in ("arXiv", "Hugging Face", "GitHub", "Semantic Scholar", "Crossref", "DBLP",
+                                         "OpenAlex")), line
     assert main(["services", "--only", "zenodo"]) == ExitCode.USAGE  # (crossref has a double since issue 13)
     assert "unknown double 'zenodo'" in capsys.readouterr().err
     with socket.socket() as busy:

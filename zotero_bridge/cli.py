@@ -95,7 +95,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     if args.dry_run:
         sys.stdout.write(table(sync.plan.rows(), sync.plan.HEADERS))
     title = "zotero-bridge sync" + (" (dry run: nothing changed)" if args.dry_run else "")
-    print_summary(args, title, sync.summary_rows(), notes=sync.problems + sync.notes)
+    print_summary(args, title, sync.summary_rows(), notes=sync.problem_lines(fold=3) + sync.notes)
     write_report(args.report, {**report, **sync.as_dict()})
     if sync.interrupted:
         print("zotero-bridge: interrupted; run the same command again to complete it", file=sys.stderr)

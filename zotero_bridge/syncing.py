@@ -68,11 +68,25 @@ class SyncResult:
     @property
     def problems(self) -> list[str]:
         """Run-level problems first (they explain the rest), then one line per entry to look at."""
+        return self.problem_lines()
+
+    def problem_lines(self, fold: int | None = None) -> list[str]:
+        """:attr:`problems`; with ``fold``, entries sharing one status and cause beyond ``fold`` are one line
+        (the summary: 86 entries blocked by one missing collection are one line, not 86)."""
         lines = list(self.plan.problems)
         if self.error and self.error not in lines:
             lines.append(self.error)
-        lines += [f"#{o.index + 1} {self.plan.items[o.index].label}: {o.status.value}: {o.message}"
-                  for o in self.outcomes if o.problem]
+        groups: dict[tuple[str, str], list[str]] = {}
+        for o in self.outcomes:
+            if o.problem:
+                groups.setdefault((o.status.value, o.message or ""), []).append(
+                    f"#{o.index + 1} {self.plan.items[o.index].label}")
+        for (status, message), items in groups.items():
+            if fold is not None and len(items) > fold:
+                shown = ", ".join(items[:fold])
+                lines.append(f"{len(items)} entries {status}: {message} ({shown}, …)")
+            else:
+                lines += [f"{item}: {status}: {message}" for item in items]
         return lines
 
     @property

@@ -101,12 +101,17 @@ class BuildResult:
         return len(self.document.skipped)
 
     def key_counts(self) -> dict[str, int]:
-        """How many keys were kept from earlier runs or pinned, given new, renamed (``--rekey``); user edits."""
-        sources = [key_record(e).source for e in self.document.entries if e.key]
+        """How many keys were kept from earlier runs or pinned, given new, renamed (``--rekey``, or a key an input
+        uses twice); user edits."""
+        records = [key_record(e) for e in self.document.entries if e.key]
+        sources = [r.source for r in records]
+        # a key an input uses twice: the later entry got a postfix (its key record says what it was)
+        duplicates = sum(1 for r in records if r.previous is not None and r.source is KeySource.INPUT)
         return {
-            "kept": sum(1 for s in sources if s is not KeySource.FORMULA),
+            "kept": sum(1 for s in sources if s is not KeySource.FORMULA) - duplicates,
             "new": sum(1 for s in sources if s is KeySource.FORMULA) - len(self.rekeyed),
             "renamed": len(self.rekeyed),
+            "renamed_duplicates": duplicates,
             "from_zotero": sum(1 for s in sources if s is KeySource.ZOTERO),
             "edited_entries": sum(1 for e in self.document.entries if e.record.edits),
             "edited_fields": sum(len(e.record.edits) for e in self.document.entries),

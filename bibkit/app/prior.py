@@ -241,15 +241,17 @@ def _record_of(entry: Entry, le: LockEntry | None, renamed_from: LockEntry | Non
     aliases = list(aliases_of(entry))
     if renamed_from is not None:
         aliases += [renamed_from.key, *renamed_from.aliases]
-    user_groups, deleted = set(le.user_groups), set(le.deleted_groups)
+    user_groups, deleted, by_hand = set(le.user_groups), set(le.deleted_groups), set(le.added_groups)
     if le.fields is not None and not state.exact:  # the output differs from what bibkit wrote: edits
         edits = detect_edits(entry, le.fields, le.type)
+        by_hand |= edits.added  # a group the user added stays theirs as added, whatever they change later
         user_groups |= set(edits.changed)
         deleted = (deleted | set(edits.deleted)) - set(edits.changed)
     decision = _decision(le.decision) or _edit_decision(entry, user_groups, deleted)
     return PriorRecord(entry.key or "", fp, source, le.where or state.output, tuple(dict.fromkeys(aliases)),
                        entry=entry, written=None, enriched=frozenset(le.enriched),
-                       user_groups=frozenset(user_groups), deleted_groups=frozenset(deleted), decision=decision,
+                       user_groups=frozenset(user_groups), deleted_groups=frozenset(deleted),
+                       added_groups=frozenset(by_hand & user_groups), decision=decision,
                        user_added=le.user_added, titles=titles,
                        known=state.exact or le.fields is not None or le.user_added,
                        input_fingerprint=_input_fp(le), answers=dict(le.answers))
@@ -312,7 +314,7 @@ def pin_prior(doc: Document, state: PriorState) -> PinResult:
     for entry, prior, _verdict in result.matched:
         if prior.entry is not None and (prior.user_groups or prior.deleted_groups):
             groups = fields_by_group(prior.entry.bib) if prior.entry.bib is not None else {}
-            protect(entry, prior.entry, prior.user_groups, prior.deleted_groups, groups)
+            protect(entry, prior.entry, prior.user_groups, prior.deleted_groups, groups, prior.added_groups)
         if prior.decision is not None:
             decide(entry, prior.decision)
     return result
@@ -325,7 +327,7 @@ def repin_prior(doc: Document, state: PriorState) -> None:
     for entry, prior, _verdict in repin(state.pin, doc.entries):
         if prior.entry is not None and (prior.user_groups or prior.deleted_groups):
             groups = fields_by_group(prior.entry.bib) if prior.entry.bib is not None else {}
-            protect(entry, prior.entry, prior.user_groups, prior.deleted_groups, groups)
+            protect(entry, prior.entry, prior.user_groups, prior.deleted_groups, groups, prior.added_groups)
         if prior.decision is not None:
             entry.record.decision = prior.decision
 
@@ -516,6 +518,7 @@ def _lock_entry(entry: Entry, user_added: bool) -> LockEntry:
         le.input = {k: v[:_ABSTRACT_CHARS] if k == "abstract" else v for k, v in given.items()}
     le.enriched = enriched_groups(entry)
     le.user_groups = sorted(e.group for e in entry.record.edits if e.kind != "deleted")
+    le.added_groups = sorted(e.group for e in entry.record.edits if e.kind == "added")
     le.deleted_groups = sorted(e.group for e in entry.record.edits if e.kind == "deleted")
     if entry.record.decision is not None:
         le.decision = entry.record.decision.as_dict()

@@ -39,7 +39,9 @@ def run(args: argparse.Namespace) -> int:
     totals = result.totals()
     notes = [str(p) for p in result.aux.problems]
     notes += [f"missing: {k}" + (f" (did you mean {' or '.join(s)}?)" if s else "") for k, s in result.missing.items()]
-    notes += [f"{k} is in {used} and {ignored}: used {used}" for k, used, ignored in result.duplicates]
+    # a key in two sources matters where it is cited (the report lists every one)
+    notes += [f"{k} is in {used} and {ignored}: used {used}" for k, used, ignored in result.duplicates
+              if k in result.source_of]
     if result.parents:
         notes.append("added for crossref/xdata: " + ", ".join(result.parents))
     if result.aliases:

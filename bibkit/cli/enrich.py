@@ -75,8 +75,11 @@ def upgrade_rows(totals: dict[str, Any]) -> list[tuple[str, Any]]:
 
 def down_summary(outages: list[Outage]) -> str:
     """The services that failed during the run, and why, in one summary cell."""
-    failed = [o for o in outages if o.is_failure]
-    return "; ".join(f"{label(str(o.service))} ({describe(o)})" for o in failed)
+    by_cause: dict[str, list[str]] = {}  # services down for one cause are named together, the cause said once
+    for o in outages:
+        if o.is_failure:
+            by_cause.setdefault(describe(o), []).append(label(str(o.service)))
+    return "; ".join(f"{', '.join(names)}: {cause}" for cause, names in by_cause.items())
 
 
 def _summary(args: argparse.Namespace, run: BuildResult) -> None:

@@ -191,6 +191,8 @@ def key_summary(result: app.BuildResult) -> tuple[list[tuple[str, Any]], list[st
     parts = [f"{counts['kept']} kept", f"{counts['new']} new"]
     if counts["renamed"]:
         parts.append(f"{counts['renamed']} renamed (--rekey; old keys kept as aliases)")
+    if counts["renamed_duplicates"]:
+        parts.append(f"{counts['renamed_duplicates']} renamed (a key the input uses twice)")
     if counts["from_zotero"]:
         parts.append(f"{counts['from_zotero']} from Zotero")
     rows: list[tuple[str, Any]] = [("keys", ", ".join(parts))]

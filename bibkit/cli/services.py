@@ -51,8 +51,9 @@ def run(args: argparse.Namespace) -> int:
     from ..app import DOUBLES
 
     if args.list:
+        width = max(map(len, DOUBLES), default=0)
         for name, spec in DOUBLES.items():
-            print(f"{name:8s} {spec.description}")
+            print(f"{name:{width}s} {spec.description}")
         return ExitCode.OK
     if not 0 <= args.port <= 65535:
         raise UsageError("--port must be between 0 and 65535")
@@ -92,8 +93,9 @@ def _serve(args: argparse.Namespace, stop: threading.Event) -> None:
         sys.stdout.write("\n".join(lines) + "\n")
         sys.stdout.flush()
         if not args.quiet:
+            width = max(len(r.spec.name) for r in running)
             for r in running:
-                print(f"bibkit services: {r.spec.name:7s} {r.url}  {r.spec.description}", file=sys.stderr)
+                print(f"bibkit services: {r.spec.name:{width}s} {r.url}  {r.spec.description}", file=sys.stderr)
             where = f"source {args.env_file}" if args.env_file else "set the variables above"
             print(f"bibkit services: {where} in another shell, then run bibkit there "
                   "(e.g. bibkit build examples/hf-trending-papers.txt -o refs.bib). Ctrl-C stops them.",

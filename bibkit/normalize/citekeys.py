@@ -1121,6 +1121,10 @@ def assign_keys(entries: Iterable[Entry], formula: str | None = None, *, recompu
         holder = first_holder.get(old.casefold())
         where = f" (first used at {holder.origin})" if holder is not None and holder.origin else ""
         e.key = new
+        if e.record.key is not None:
+            e.record.key.previous = old  # the summary counts it renamed, not kept
+        # one warning for one rename: it replaces the reader's "duplicate key" (same code, same place)
+        e.problems[:] = [p for p in e.problems if p.code != "duplicate-key"]
         e.problems.append(Problem("duplicate-key", f"citation key {old!r} is used by an earlier entry{where}; "
                                   f"this entry was renamed to {new!r}", "warning", e.origin, new))
         changes.append(KeyChange(e, old, new, "duplicate-pinned"))

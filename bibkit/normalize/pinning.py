@@ -139,6 +139,7 @@ class PriorRecord:
     enriched: frozenset[str] = frozenset()
     user_groups: frozenset[str] = frozenset()
     deleted_groups: frozenset[str] = frozenset()
+    added_groups: frozenset[str] = frozenset()  # of ``user_groups``, those the user added (bibkit wrote none)
     decision: Decision | None = None
     user_added: bool = False
     titles: tuple[str, ...] = ()  # every title the paper was known by (for the next lock and for Zotero)
@@ -183,19 +184,36 @@ def match_priors(entries: Sequence[Entry], priors: Sequence[PriorRecord]) -> lis
         by_key.setdefault(prior.key, []).append(prior)
     pairs: list[tuple[tuple[int, int, int], int, Entry, PriorRecord, Judgement]] = []
     rest: list[tuple[int, Entry]] = []
+    by_key_only: list[tuple[int, Entry]] = []  # paired by their key alone (nothing said same, nothing said not)
     for n, entry in enumerate(entries):
-        found = False
+        found = sure = False
         for prior in by_key.get(entry.key or "", ()) if entry.key_pinned else ():
             verdict = judge(prior.fingerprint, Fingerprint.from_entry(entry))
             if verdict.same or verdict.why_not is None:  # the same key, and nothing says another paper
                 pairs.append(((_SOURCE_RANK.get(prior.source, 9), _EVIDENCE_RANK["input"], n), n, entry, prior,
                               Judgement(True, "key", corroborated=verdict.corroborated)))
-                found = True
+                found, sure = True, sure or verdict.same
         if not found:
             rest.append((n, entry))
+        elif not sure:
+            by_key_only.append((n, entry))
     if rest:
         claimed = {id(p[3]) for p in pairs}
         pairs += _identity_pairs(rest, [p for p in priors if id(p) not in claimed])
+    out = _one_to_one(pairs)
+    # a key an input .bib uses twice: the later entry's pair by key lost to the first one's, so it is
+    # recognised as itself (the postfixed key an earlier run gave it: dupkeya stays dupkeya)
+    paired = {id(entry) for entry, _p, _v in out}
+    lost = [(n, entry) for n, entry in by_key_only if id(entry) not in paired]
+    if lost:
+        taken = {id(prior) for _e, prior, _v in out}
+        out += _one_to_one(_identity_pairs(lost, [p for p in priors if id(p) not in taken]))
+    return out
+
+
+def _one_to_one(pairs: list[tuple[tuple[int, int, int], int, Entry, PriorRecord, Judgement]]
+                ) -> list[tuple[Entry, PriorRecord, Judgement]]:
+    """Strongest evidence first, each entry and each prior record in one pair at most."""
     pairs.sort(key=lambda p: p[0])
     taken_entries: set[int] = set()
     taken_priors: set[int] = set()
