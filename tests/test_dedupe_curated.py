@@ -80,6 +80,36 @@ def test_curated_entries_identical_in_what_they_share_or_by_identifier_are_merge
     assert doc.entries[0].extra["ids"] == "a2, old-a2"  # the merged key and its own aliases
 
 
+@pytest.mark.parametrize("ident", ["eprint = {2001.01234}, archivePrefix = {arXiv}", "doi = {10.1000/xyz}"])
+def test_a_shared_identifier_with_another_title_and_first_author_is_a_slip_not_a_merge(tmp_path, ident):
+    """A mistyped eprint or DOI in a curated file: merging would drop a paper (its title, authors, year)."""
+    doc = _read(tmp_path, f"""
+        @article{{a1, author = {{John Smith}}, title = {{Alpha beta gamma}}, year = {{2020}}, {ident}}}
+        @article{{b2, author = {{Mary Jones}}, title = {{Totally different paper}}, year = {{2021}}, {ident}}}
+        @article{{c3, author = {{John Smith and Mary Jones}}, title = {{Alpha, beta, gamma}}, year = {{2020}},
+                 {ident}}}
+    """)
+    result = normalise(doc)
+    # b2 is kept and named; c3 (same first author, same title) is the same work as a1 and merges
+    assert _keys(doc) == ["a1", "b2"] and [m.reasons[0] for m in result.merges] == [
+        "arxiv" if ident.startswith("eprint") else "doi"]
+    [group] = [g for g in result.kept_apart if g.kind == "id-conflict"]
+    assert [e.key for e in group.entries] == ["a1", "b2"]
+    [problem] = [p for p in doc.entries[1].problems if p.code == "id-conflict"]
+    assert "a1" in problem.message and "kept both" in problem.message
+
+
+def test_a_renamed_paper_with_its_identifier_still_merges(tmp_path):
+    """Rule 2 stands where nothing contradicts it: the same first author under a new title, or no authors."""
+    doc = _read(tmp_path, """
+        @misc{old, author = {Shangbin Feng}, title = {CooK: Empowering General-Purpose Language Models}, eprint = {2305.09955}}
+        @misc{new, author = {Shangbin Feng}, title = {Knowledge Card: Filling LLMs' Knowledge Gaps}, eprint = {2305.09955}}
+        @misc{bare, title = {Something else entirely}, eprint = {2305.09955}}
+    """)
+    normalise(doc)
+    assert _keys(doc) == ["old"]
+
+
 def test_a_listing_entry_still_merges_into_a_curated_one(tmp_path):
     bib = _read(tmp_path, "@article{dai2024, author = {Damai Dai}, title = {DeepSeekMoE}, year = {2024}, "
                           "journal = {arXiv}}")

@@ -25,6 +25,9 @@ Never merged, whatever the source:
   ``xdata``, ``related`` or ``entryset`` (merging it away would leave the
   reference dangling: BibTeX's "bad cross reference"), nor two entries of
   which one points at the other;
+* two records sharing an arXiv ID or DOI whose titles and first authors both
+  differ (:func:`~bibkit.normalize.identity.identifier_contradicted`: one
+  identifier is mistyped); one ``id-conflict`` problem names them;
 * records the identity rules call different works although they share a
   title (two "A Survey on Mixture of Experts"; a hundred "Editorial"s):
   they are kept and *one* ``same-title`` problem per group names them.
@@ -62,6 +65,7 @@ from .identity import (
     Fingerprint,
     IdentityIndex,
     Judgement,
+    identifier_contradicted,
     is_arxiv_doi,
     judge,
     normalize_name,
@@ -130,7 +134,8 @@ class LikelyDuplicate:
     ``kind``: ``curated`` (entries of ``.bib`` files that may be one work but
     differ in ``differences``; merge them with ``--merge-duplicates``),
     ``reference`` (one is a ``crossref``/``xdata``/… target, or points at the
-    other) or ``same-title`` (different works sharing a title; ``reason`` says
+    other), ``id-conflict`` (the same arXiv ID or DOI, but a different title and
+    first author: a mistyped identifier) or ``same-title`` (different works sharing a title; ``reason`` says
     what tells them apart).
     """
 
@@ -439,6 +444,11 @@ def dedupe(doc: Document, *, key_of: Callable[[Entry], str] | None = None, merge
                     e.problem("doi-conflict", f"same DOI {e.ids.doi} as {_label(candidate, key_of)} but "
                               f"{v.why_not}; kept both")
                 continue
+            if v.by in ("arxiv", "doi") and identifier_contradicted(cfp, fp):
+                which = f"arXiv ID {fp.arxiv}" if v.by == "arxiv" else f"DOI {fp.doi}"
+                keep_apart("id-conflict", candidate, e, f"the same {which}")
+                blocked = True
+                break
             if points_at(e, candidate) or points_at(candidate, e):
                 blocked = True  # a child and the parent it crossrefs (an @inbook and its @book): not duplicates
                 break
@@ -514,6 +524,10 @@ def dedupe(doc: Document, *, key_of: Callable[[Entry], str] | None = None, merge
                        + (f" (and {len(group.entries) - 2} more)" if len(group.entries) > 2 else "")
                        + f": same work by title, but {what} differ; kept apart "
                        "(merge them with --merge-duplicates, or fix the entries)")
+        elif group.kind == "id-conflict":
+            group.entries[1].problem("id-conflict", f"{group.reason} as {_label(group.entries[0], key_of)}, but a "
+                                     "different title and first author: one identifier is probably wrong; kept both")
+            continue
         else:  # a reference target or an @xdata/@set entry: the same work, kept so nothing breaks
             group.entries[1].problem("same-work", f"the same work as {_label(group.entries[0], key_of)}, but "
                                      f"{group.reason}; kept both", "info")

@@ -605,6 +605,18 @@ def judge(a: Fingerprint, b: Fingerprint) -> Judgement:
     return Judgement(False)
 
 
+def identifier_contradicted(a: Fingerprint, b: Fingerprint) -> bool:
+    """Two records that share an arXiv ID or DOI, yet whose first authors differ and whose titles have nothing in
+    common: one identifier was mistyped (a copy-paste slip in a curated file).  Rule 2 still holds for every
+    other pair — a renamed paper keeps its first author, a pasted record usually has no authors — but merging
+    these two would lose a paper, and a wrong match is worse than none."""
+    if not (a.first_author and b.first_author) or a.first_author & b.first_author:
+        return False
+    if not a.titles or not b.titles:
+        return False
+    return not any(titles_compatible(x, y) for x in a.titles for y in b.titles)
+
+
 # =========================================================================== the index
 
 T = TypeVar("T")
