@@ -105,6 +105,7 @@ def generate(n: int, seed: int = 1) -> str:
         out.append(f'@string{{{macro} = "{name}"}}')
     out.append("")
     months = "jan feb mar apr may jun jul aug sep oct nov dec".split()
+    taken_ids: set[str] = set()
     for i in range(n):
         # recombine two real titles and a topic word, so titles are as unique as in a real library
         first, second = rng.choice(titles).split(), rng.choice(titles).split()
@@ -135,7 +136,10 @@ def generate(n: int, seed: int = 1) -> str:
         elif kind < 0.95:
             etype = "misc"
             yy = year % 100 if year >= 2015 else 15 + i % 10
-            arxiv = f"{yy:02d}{rng.randint(1, 12):02d}.{rng.randint(10000, 99999)}"
+            month, number = rng.randint(1, 12), rng.randint(10000, 99999)
+            while (arxiv := f"{yy:02d}{month:02d}.{number}") in taken_ids:  # one paper per arXiv ID, as on arXiv
+                number = 10000 + (number - 9999) % 90000  # (same draws as before: the rest of the file is as it was)
+            taken_ids.add(arxiv)
             fields += [("eprint", "{" + arxiv + "}"), ("archivePrefix", "{arXiv}"),
                        ("primaryClass", "{" + rng.choice(CATEGORIES) + "}")]
         else:

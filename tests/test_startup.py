@@ -92,3 +92,26 @@ def test_tidy_loads_neither_the_enrichers_nor_the_tagging_engine(tmp_path: Path)
     modules = modules_after(["-q", "tidy", "refs.bib", "-o", "out.bib"], tmp_path)
     assert (tmp_path / "out.bib").read_text(encoding="utf-8").startswith("@article{muller2020study,")
     assert not any(m.startswith(("bibkit.tagging", "bibkit.enrich", "bibkit.sources.listing")) for m in modules)
+
+
+def test_logging_is_set_up_when_a_command_first_imports_it(tmp_path: Path):
+    """``convert`` never imports ``logging``; a command that imports it late (the network stack) still logs in
+    the CLI's format, at the level ``-v`` asks for."""
+    (tmp_path / "refs.bib").write_text(ONE_BIB, encoding="utf-8")
+    assert "logging" not in modules_after(["-q", "convert", "refs.bib", "-o", "out.bib"], tmp_path)
+    code = ("import sys\n"
+            "from bibkit.cli import common\n"
+            "def late(args):\n"
+            "    import logging\n"
+            "    logging.getLogger('bibkit.http').info('asked %s', 'arXiv')\n"
+            "    logging.getLogger('bibkit.http').debug('hidden')\n"
+            "    return 0\n"
+            "import argparse\n"
+            "p = argparse.ArgumentParser(); p.add_argument('-v', '--verbose', action='count', default=0)\n"
+            "p.set_defaults(func=late)\n"
+            "assert 'logging' not in sys.modules\n"
+            "sys.exit(common.run_main(p, ['-v'], 'bibkit'))\n")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == "bibkit: info bibkit.http: asked arXiv\n"

@@ -11,16 +11,20 @@ from __future__ import annotations
 
 import argparse
 import errno
-import logging
 import sys
 from contextlib import contextmanager
-from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Protocol, Sequence, cast
 
 from ..config import ConfigError
 from ..errors import BibkitError, ExitCode
 from ..fileio import atomic_write_text, flush_stdout, silence_stdout
 from ..outcomes import Notice, Outage, OutageKind
 from ..reporting import json_default, table
+
+if TYPE_CHECKING:
+    import logging
+    from importlib.machinery import ModuleSpec
+    from types import ModuleType
 
 __all__ = ["Bar", "ExamplesFormatter", "accept_global_flags_after_command", "add_report_option", "add_strict_option",
            "advance", "notice_lines", "print_summary", "progress", "quiet_http_warnings", "run_main", "skipped_rows",
@@ -201,18 +205,18 @@ def notice_lines(outages: Iterable[Outage], notices: Iterable[str]) -> list[str]
     return lines
 
 
-class _DropWarnings(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        return record.levelno >= logging.ERROR
-
-
 @contextmanager
 def quiet_http_warnings(verbose: int) -> Iterator[None]:
     """The HTTP layer logs an unreachable service as a warning; the command reports it itself, in one line."""
     if verbose:
         yield
         return
-    logger, drop = logging.getLogger("bibkit.http"), _DropWarnings()
+    import logging
+
+    def drop(record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.ERROR
+
+    logger = logging.getLogger("bibkit.http")
     logger.addFilter(drop)
     try:
         yield
@@ -227,21 +231,98 @@ def accept_global_flags_after_command(sub: argparse._SubParsersAction[argparse.A
         command.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
-class _LogFormat(logging.Formatter):
+def _log_format(prog: str, verbose: bool) -> logging.Formatter:
     """``bibkit: warning: …`` like every other message of the CLI; with ``-v`` also the level and logger.
 
     What a run found goes into its summary; a log line at warning level is for what no summary can say.
     """
+    import logging
 
-    def __init__(self, prog: str, verbose: bool):
-        super().__init__()
-        self.prog, self.verbose = prog, verbose
+    class LogFormat(logging.Formatter):
+        def format(self, record: logging.LogRecord) -> str:
+            message = record.getMessage()
+            if verbose:
+                return f"{prog}: {record.levelname.lower()} {record.name}: {message}"
+            return f"{prog}: {record.levelname.lower()}: {message}"
 
-    def format(self, record: logging.LogRecord) -> str:
-        message = record.getMessage()
-        if self.verbose:
-            return f"{self.prog}: {record.levelname.lower()} {record.name}: {message}"
-        return f"{self.prog}: {record.levelname.lower()}: {message}"
+    return LogFormat()
+
+
+def _configure_logging(prog: str, verbose: int) -> None:
+    """Send log records to stderr in the CLI's format, at the level ``-v`` asks for.
+
+    Only the network stack logs (the HTTP layer, the enrichers, the Zotero transport), and a command
+    imports it when it first needs it; ``logging`` itself is a start-up cost ``convert`` and ``tidy``
+    never need. So when ``logging`` is not imported yet the set-up waits for its import
+    (:class:`_WhenImported`) and is done then, before any module can log a record.
+    """
+    global _pending
+    if _pending is not None and _pending in sys.meta_path:  # an earlier run in this process set up no logging
+        sys.meta_path.remove(_pending)
+    _pending = None
+
+    def configure(logging: ModuleType) -> None:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(_log_format(prog, verbose=verbose > 0))
+        logging.basicConfig(level=logging.WARNING - 10 * min(verbose, 2), handlers=[handler], force=True)
+        if verbose < 2:
+            logging.getLogger("urllib3").setLevel(logging.WARNING)
+
+    if "logging" in sys.modules:
+        configure(sys.modules["logging"])
+    else:
+        _pending = _WhenImported("logging", configure)
+        sys.meta_path.insert(0, _pending)
+
+
+class _WhenImported:
+    """A meta-path finder that runs ``then(module)`` right after the module ``name`` is first imported.
+
+    It finds nothing itself: it asks the finders after it for the module's spec and wraps the spec's
+    loader, then steps out of ``sys.meta_path``.
+    """
+
+    def __init__(self, name: str, then: Callable[[ModuleType], None]):
+        self.name, self.then = name, then
+
+    def find_spec(self, fullname: str, path: Sequence[str] | None = None,
+                  target: ModuleType | None = None) -> ModuleSpec | None:
+        if fullname != self.name:
+            return None
+        if self in sys.meta_path:
+            sys.meta_path.remove(self)
+        spec: ModuleSpec | None = None
+        for finder in sys.meta_path:
+            find = getattr(finder, "find_spec", None)
+            spec = cast("ModuleSpec | None", find(fullname, path, target) if find is not None else None)
+            if spec is not None:
+                break
+        else:
+            return None
+        loader: Any = spec.loader
+        then = self.then
+        if loader is None or not hasattr(loader, "exec_module"):
+            return spec
+
+        class AndThen:
+            """The module's own loader, then ``then``."""
+
+            def create_module(self, spec: ModuleSpec) -> ModuleType | None:
+                return loader.create_module(spec)  # type: ignore[no-any-return]
+
+            def exec_module(self, module: ModuleType) -> None:
+                loader.exec_module(module)
+                then(module)
+
+            def __getattr__(self, attr: str) -> Any:  # get_source, is_package, …: the real loader's
+                return getattr(loader, attr)
+
+        spec.loader = cast("Any", AndThen())  # a loader by protocol
+        return spec
+
+
+#: the finder waiting for ``logging`` to be imported (see :func:`_configure_logging`), if one is
+_pending: _WhenImported | None = None
 
 
 def run_main(parser: argparse.ArgumentParser, argv: Sequence[str] | None, prog: str) -> int:
@@ -251,11 +332,7 @@ def run_main(parser: argparse.ArgumentParser, argv: Sequence[str] | None, prog: 
     and bad configuration the same way (one line on stderr, a documented code).
     """
     args = parser.parse_args(argv)
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_LogFormat(prog, verbose=args.verbose > 0))
-    logging.basicConfig(level=logging.WARNING - 10 * min(args.verbose, 2), handlers=[handler], force=True)
-    if args.verbose < 2:
-        logging.getLogger("urllib3").setLevel(logging.WARNING)
+    _configure_logging(prog, args.verbose)
     try:
         from ..config import load_settings  # here: the config module is cheap, its settings are not needed before
 

@@ -23,6 +23,7 @@ from ..app import (
     tidy_file,
     write_result,
 )
+from ..app.collector import collector_paused
 from ..errors import ExitCode, UsageError
 from ..fileio import same_file
 from .common import ExamplesFormatter, add_report_option, print_summary, write_report
@@ -204,6 +205,13 @@ def options_from_args(args: argparse.Namespace) -> TidyOptions:
 
 
 def run(args: argparse.Namespace) -> int:
+    # the whole command without cycle collection, as convert (bibkit.app.collector): a tidied file's model is
+    # freed by reference counting before the collector is back, so it never walks its millions of objects
+    with collector_paused():
+        return _tidy(args)
+
+
+def _tidy(args: argparse.Namespace) -> int:
     opts = options_from_args(args)
     files = args.files or ["-"]
     if "-" in files and sys.stdin.isatty() and not args.quiet:
@@ -254,7 +262,7 @@ def run(args: argparse.Namespace) -> int:
             if first and not args.diff and not args.quiet:
                 print(f"  - {first[1]}\n  + {first[2]}", file=sys.stderr)
 
-    write_report(args.report, _report(results, args))
+    write_report(args.report, lambda: _report(results, args))  # built only when --report asks for it
     label = "would change" if args.check or args.diff else ("rewritten" if args.in_place else "changed")
     print_summary(args, "bibkit tidy" + (" --check" if args.check else ""), [
         ("files", len(results)),

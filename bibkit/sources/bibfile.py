@@ -49,7 +49,6 @@ the text alone in ``BibOrigin.fields`` (one string shared with the model, listed
 
 from __future__ import annotations
 
-import logging
 import re
 import sys
 from typing import TYPE_CHECKING, Any, Iterable
@@ -92,9 +91,21 @@ __all__ = ["read", "group_value", "raw_value", "github_value", "VERBATIM_FIELDS"
 if TYPE_CHECKING:  # bibtexparser is imported by the slow path only: a well-formed file never loads it
     from bibtexparser import model as bp
 
-# bibtexparser logs every failed block as a warning; we report them as Problems instead
-logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
-logging.getLogger("bibtexparser").propagate = False
+
+def _bibtexparser() -> Any:
+    """bibtexparser, imported by the slow path on first use, its logger silenced (with ``logging``: start-up).
+
+    bibtexparser logs every failed block as a warning; we report them as Problems instead.
+    """
+    import logging
+
+    import bibtexparser
+
+    logger = logging.getLogger("bibtexparser")
+    if not logger.handlers:
+        logger.addHandler(logging.NullHandler())
+    logger.propagate = False
+    return bibtexparser
 
 _MONTH_FULL = {v: k.capitalize() for k, v in MONTH_NAMES.items() if k != "sept"}
 
@@ -648,7 +659,7 @@ class _Reader:
 
 def _from_bibtexparser(text: str) -> list[ScanBlock]:
     """bibtexparser's blocks (its splitter and error recovery) in the reader's block shape."""
-    import bibtexparser
+    bibtexparser = _bibtexparser()
     from bibtexparser import model as bp
 
     out: list[ScanBlock] = []
@@ -801,7 +812,7 @@ def _repair_entry(raw: str, line0: int, reason: str) -> ScanBlock | None:
         notes.append("added the entry's missing closing brace")
     elif depth != 0:
         return None
-    import bibtexparser
+    bibtexparser = _bibtexparser()
     from bibtexparser import model as bp
 
     try:
