@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .lazyre import compile_on_first_use
 from .model import Person
 from .normalize.latex import decode, encode
 from .normalize.texscan import match_brace
@@ -41,7 +42,7 @@ __all__ = ["parse_bibtex_names", "parse_bibtex_name", "split_names", "format_bib
 OTHERS = Person(literal="others")
 
 _WS = re.compile(r"[ \t\n\r\f\v]+")
-_AND = re.compile(r"\s+[Aa][Nn][Dd]\s+")
+_AND = compile_on_first_use(__name__, r"\s+[Aa][Nn][Dd]\s+")
 _SPACE_SEP = re.compile(r"(?:\\ |[ \t\n\r\f\v]|(?<!\\)~)+")
 _SIMPLE = re.compile(r"^[^{}\\~,]*$")
 
@@ -125,7 +126,7 @@ def _is_whole_group(name: str) -> bool:
 
 #: foreign-letter commands whose own name gives the case of a special character (BibTeX's rule)
 _LETTER_COMMANDS = frozenset({"i", "j", "oe", "OE", "ae", "AE", "aa", "AA", "o", "O", "l", "L", "ss"})
-_CS = re.compile(r"\\([A-Za-z]+)")
+_CS = compile_on_first_use(__name__, r"\\([A-Za-z]+)")
 
 
 def _special_char_islower(special: str) -> bool | None:
@@ -252,7 +253,7 @@ def parse_bibtex_name(name: str) -> Person:
 
 # --------------------------------------------------------------------------- writing
 
-_AND_WORD = re.compile(r"(?<![^\s{])([Aa][Nn][Dd])(?![^\s}])")
+_AND_WORD = compile_on_first_use(__name__, r"(?<![^\s{])([Aa][Nn][Dd])(?![^\s}])")
 
 
 def _enc(text: str, ascii_: bool) -> str:

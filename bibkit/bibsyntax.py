@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Container
 
+from .lazyre import compile_on_first_use
 from .model import MONTH_NUMBERS, BibOrigin, Entry
 from .normalize.latex import decode
 
@@ -92,11 +93,11 @@ def skip_space(text: str, p: int, e: int | None = None) -> int:
 BRACE_GROUP_PATTERN = r"\{[^{}]*+\}"
 for _ in range(7):
     BRACE_GROUP_PATTERN = r"\{(?:[^{}]++|" + BRACE_GROUP_PATTERN + r")*+\}"
-_GROUP = re.compile(BRACE_GROUP_PATTERN)
+_GROUP = compile_on_first_use(__name__, BRACE_GROUP_PATTERN)
 #: a ``"…"`` string: a ``"`` ends it only at brace depth 0, and its braces must balance
-_QUOTED = re.compile(r'"(?:[^"{}]++|' + BRACE_GROUP_PATTERN + r')*+"')
-_BRACE = re.compile(r"[{}]")
-_QUOTE_OR_BRACE = re.compile(r'["{}]')
+_QUOTED = compile_on_first_use(__name__, r'"(?:[^"{}]++|' + BRACE_GROUP_PATTERN + r')*+"')
+_BRACE = compile_on_first_use(__name__, r"[{}]")
+_QUOTE_OR_BRACE = compile_on_first_use(__name__, r'["{}]')
 
 
 class SyntaxBreak(Exception):

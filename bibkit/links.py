@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import unquote, urlsplit
 
+from .lazyre import compile_on_first_use
 from .model import ARXIV_DOI_REGISTRANT, Link, LinkKind, arxiv_id_of_doi
 
 __all__ = [
@@ -82,14 +83,16 @@ def _lazy(pattern: str, flags: int = 0) -> Callable[[], re.Pattern[str]]:
     return functools.cache(lambda: re.compile(pattern, flags))
 
 
-_NEW_ID = re.compile(r"(?P<yymm>\d{4})\.(?P<num>\d{4,5})(?:v(?P<v>\d+))?")
-_OLD_ID = re.compile(r"(?P<arch>[A-Za-z-]+)(?:\.(?P<sc>[A-Za-z-]{1,12}))?/(?P<num>\d{7})(?:v(?P<v>\d+))?")
-_ARXIV_URL = re.compile(
+_NEW_ID = compile_on_first_use(__name__, r"(?P<yymm>\d{4})\.(?P<num>\d{4,5})(?:v(?P<v>\d+))?")
+_OLD_ID = compile_on_first_use(
+    __name__, r"(?P<arch>[A-Za-z-]+)(?:\.(?P<sc>[A-Za-z-]{1,12}))?/(?P<num>\d{7})(?:v(?P<v>\d+))?")
+_ARXIV_URL = compile_on_first_use(
+    __name__,
     r"^(?:https?://)?(?:www\.|export\.|browse\.)?arxiv\.org/(?:abs|pdf|html|format|src|ps)/(?P<id>.+?)"
     r"(?:\.pdf)?/?(?:[?#].*)?$",
     re.IGNORECASE,
 )
-_ARXIV_PREFIX = re.compile(r"^(?:arxiv\s*:\s*|arxiv\s+)", re.IGNORECASE)
+_ARXIV_PREFIX = compile_on_first_use(__name__, r"^(?:arxiv\s*:\s*|arxiv\s+)", re.IGNORECASE)
 
 
 def _valid_new(yymm: str, num: str) -> bool:
@@ -259,8 +262,8 @@ _GITHUB_RESERVED = frozenset(
     account password_reset nonprofit education mobile desktop github-copilot discussions
     """.split()
 )
-_GH_OWNER = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?")
-_GH_NAME = re.compile(r"[A-Za-z0-9._-]+")
+_GH_OWNER = compile_on_first_use(__name__, r"[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?")
+_GH_NAME = compile_on_first_use(__name__, r"[A-Za-z0-9._-]+")
 _HF_RESERVED = frozenset(
     """
     models datasets spaces docs blog papers collections organizations settings login join pricing
@@ -403,7 +406,7 @@ _URL_IN_TEXT = _lazy(
 )
 _DOI_MENTION = _lazy(r"(?<![\w/.])(?:doi\s*:\s*)?10\.\d{4,9}/[^\s\"{}]+", re.IGNORECASE)
 
-_SEVEN_DIGITS = re.compile(r"/\d{7}")  # cheap pre-check for old-style arXiv ids
+_SEVEN_DIGITS = compile_on_first_use(__name__, r"/\d{7}")  # cheap pre-check for old-style arXiv ids
 _PROJECT_CONTEXT = _lazy(
     r"project\s+(?:page|website|site|webpage|homepage)|web\s*site|webpage|home\s*page|demo|project:\s*$",
     re.IGNORECASE,

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping
 
+from .lazyre import compile_on_first_use
 from .outcomes import Severity
 from .record import EntryRecord
 
@@ -118,7 +119,7 @@ MONTH_NUMBERS: dict[str, int] = {m: i for i, m in enumerate(MONTH_ABBREVIATIONS,
 #: the same links)
 REFERENCE_FIELDS: tuple[str, ...] = ("crossref", "xref", "xdata", "related", "entryset")
 
-_ISO_DATE = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+_ISO_DATE = compile_on_first_use(__name__, r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,11 +34,11 @@ while a service that answers now — even with nothing — decides.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from .bibsyntax import group_value, raw_value
+from .lazyre import compile_on_first_use
 from .lockfile import field_hash
 from .model import BibOrigin, Entry, Link, LinkKind, Provenance
 from .record import FieldEdit
@@ -260,7 +260,7 @@ def enriched_groups(entry: Entry) -> list[str]:
 ANSWERS = {"ai_keywords": "hf", "categories": "arxiv"}
 #: the key of :func:`answers_of` naming the arXiv paper the answers are about
 _ABOUT = "about"
-_VERSION = re.compile(r"v\d+$")
+_VERSION = compile_on_first_use(__name__, r"v\d+$")
 
 
 def _answer(entry: Entry, name: str) -> list[str]:

@@ -71,6 +71,29 @@ def test_convert_of_a_bib_file_loads_no_other_reader(tmp_path: Path):
     assert not {"bibkit.sources.listing", "bibkit.sources.hfjson", "bibkit.sources.identifiers"} & set(modules)
 
 
+@pytest.mark.parametrize("command", ["convert", "tidy"])
+def test_convert_and_tidy_build_no_option_class_of_other_commands(tmp_path: Path, command: str):
+    """The Zotero target, ``cite``'s options and the Zotero bridge's sync options are loaded on first use."""
+    (tmp_path / "refs.bib").write_text(ONE_BIB, encoding="utf-8")
+    modules = modules_after(["-q", command, "refs.bib", "-o", "out.bib"], tmp_path)
+    assert not {"bibkit.app.command_options", "zotero_bridge.options", "zotero_bridge"} & set(modules)
+
+
+def test_the_option_classes_loaded_on_first_use_are_still_public():
+    code = ("import sys\n"
+            "from bibkit.app import options\n"
+            "assert 'bibkit.app.command_options' not in sys.modules and 'zotero_bridge.options' not in sys.modules\n"
+            "from bibkit.app import CiteOptions, SyncOptions, ZoteroTarget\n"
+            "from bibkit.app.options import ZoteroTarget as Target\n"
+            "from zotero_bridge.options import SyncOptions as Sync\n"
+            "assert Target is ZoteroTarget and Sync is SyncOptions and options.CiteOptions is CiteOptions\n"
+            "assert ZoteroTarget('A/B').sync == SyncOptions() and CiteOptions().to is None\n"
+            "assert options.BuildOptions(zotero=ZoteroTarget('A')).zotero.collection == 'A'\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 0, proc.stderr
+
+
 def test_convert_with_a_report_still_offline(tmp_path: Path):
     (tmp_path / "refs.bib").write_text(ONE_BIB, encoding="utf-8")
     modules = modules_after(["-q", "convert", "refs.bib", "-o", "out.bib", "--report", "run.json"], tmp_path)
@@ -115,3 +138,27 @@ def test_logging_is_set_up_when_a_command_first_imports_it(tmp_path: Path):
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == "bibkit: info bibkit.http: asked arXiv\n"
+
+
+#: patterns of uncommon input (math, Greek, stray escapes, old arXiv ids, code or TOML pasted as a listing):
+#: compiled on first use (bibkit.lazyre), so a plain entry never pays for them
+UNCOMMON_PATTERNS = {"bibkit.normalize.latex": ["_GREEK", "_MATH_OPEN", "_LATEX_STRAY", "_COMBINING_RUN"],
+                     "bibkit.sources.sniff": ["_CODE", "_TOML_KEY", "_MARKUP"],
+                     "bibkit.links": ["_OLD_ID", "_ARXIV_URL"],
+                     "bibkit.sources.bibfile": ["_MISSING_COMMA", "_LEFTOVER"],
+                     "bibkit.writers.bibtex": ["_DOTLESS_I", "_YEAR_RANGE"]}
+
+
+def test_convert_of_a_plain_entry_compiles_no_pattern_of_an_uncommon_path(tmp_path: Path):
+    (tmp_path / "refs.bib").write_text(ONE_BIB, encoding="utf-8")
+    code = ("import importlib, json, re, sys\n"
+            "from bibkit.cli import main\n"
+            "assert main(['-q', 'convert', 'refs.bib', '-o', 'out.bib']) == 0\n"
+            f"names = {UNCOMMON_PATTERNS!r}\n"
+            "print(json.dumps(sorted(f'{m}.{n}' for m, ns in names.items() for n in ns\n"
+            "                        if isinstance(vars(importlib.import_module(m))[n], re.Pattern))))\n")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == []
+    assert (tmp_path / "out.bib").read_text(encoding="utf-8").startswith("@article{muller2020study,")

@@ -17,8 +17,9 @@ from ..config import Settings, load_settings
 from ..errors import InputError
 from ..model import Document
 from ..normalize import normalise
+from .command_options import CiteOptions
 from .documents import key_formula, read_inputs, write_output
-from .options import CiteOptions, WriteOptions
+from .options import WriteOptions
 
 __all__ = ["CiteResult", "cite", "read_source"]
 

@@ -33,7 +33,7 @@ from ..record import KeySource
 from ..reporting import entry_summary, plain, problem_summary, skipped_summary
 from .collector import collector_paused
 from .documents import key_formula, read_inputs, rekey_entries, render_pieces
-from .options import BuildOptions, EnrichOptions, ReadOptions, TagOptions, WriteOptions, ZoteroTarget
+from .options import BuildOptions, EnrichOptions, ReadOptions, TagOptions, WriteOptions
 from .prior import PriorState, load_prior, pin_prior, repin_prior, settle_entries, settle_prior, write_locked
 
 # The stages a job may not need are imported where they run, not here: ``bibkit convert`` (and every job
@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and readers
     from ..http import HttpLayer
     from ..tagging import RuleSet, TagResult
     from ..tagging.collections import CollectionSplit
+    from .command_options import ZoteroTarget
 
 __all__ = ["BuildResult", "CollectionsResult", "OnProgress", "build", "collections", "convert", "enrich",
            "load_ruleset", "sync", "tag"]

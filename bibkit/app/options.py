@@ -17,19 +17,21 @@ anything heavy is loaded.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-from zotero_bridge.options import SyncOptions
+from typing import TYPE_CHECKING, Any
 
 from ..outcomes import Prefer, VenueStyle
 from ..sources import ALL_FORMATS as INPUT_FORMATS
 from ..sources import FORMAT_HELP as INPUT_FORMAT_HELP
 from ..writers import FORMATS as OUTPUT_FORMATS
 
-if TYPE_CHECKING:  # pragma: no cover - the tagging stage is loaded only by the jobs that tag
+if TYPE_CHECKING:  # pragma: no cover - loaded only by the jobs that tag, sync to Zotero or cite (see __getattr__)
+    from zotero_bridge.options import SyncOptions
+
     from ..tagging import AutoTagOptions, RuleSet
+    from .command_options import CiteOptions, ZoteroTarget
 
 __all__ = [
     "BuildOptions", "CiteOptions", "EnrichOptions", "INPUT_FORMATS", "INPUT_FORMAT_HELP", "OUTPUT_FORMATS", "Prefer",
@@ -108,16 +110,6 @@ class TagOptions:
 
 
 @dataclass(frozen=True)
-class ZoteroTarget:
-    """Where a sync puts the entries: ``collection`` (a ``Parent/Child`` path), or with ``per_tag`` one
-    subcollection of it per tag; ``sync`` says how."""
-
-    collection: str
-    per_tag: bool = False
-    sync: SyncOptions = SyncOptions()
-
-
-@dataclass(frozen=True)
 class BuildOptions:
     """The main job's stages: read → (enrich) → (tag) → write → (sync).  ``None`` switches a stage off.
 
@@ -132,17 +124,6 @@ class BuildOptions:
     dry_run: bool = False
 
 
-@dataclass(frozen=True)
-class CiteOptions:
-    """``bibkit cite``: ``to`` bibtex | biblatex (``None``: biblatex for a biber ``.aux``, else bibtex);
-    ``allow_missing`` writes what was found instead of failing (exit 7) on keys no source has."""
-
-    to: str | None = None
-    ascii: bool = False
-    allow_missing: bool = False
-    strict: bool = False
-    key_format: str | None = None
-
 
 @dataclass(frozen=True)
 class ReposOptions:
@@ -152,3 +133,18 @@ class ReposOptions:
     sort: str = "stars"
     offline: bool = False
     refresh: bool = False
+
+
+#: options only some commands build (the Zotero target, ``cite``'s), loaded on first use: ``convert``
+#: and ``tidy`` start without building their classes or importing the Zotero bridge's options
+_ON_FIRST_USE = {"ZoteroTarget": "bibkit.app.command_options", "CiteOptions": "bibkit.app.command_options",
+                 "SyncOptions": "zotero_bridge.options"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _ON_FIRST_USE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

@@ -23,8 +23,9 @@ from ..model import Document
 from ..normalize.citekeys import assign_keys
 from ..normalize.pinning import add_aliases, aliases_of, key_record
 from ..record import KeyRecord, KeySource
+from .command_options import ZoteroTarget
 from .documents import key_formula
-from .options import TagOptions, ZoteroTarget
+from .options import TagOptions
 
 __all__ = ["adopt_zotero_keys", "export_zotero_collection", "sync_entries", "tag_zotero_collection",
            "zotero_collections", "zotero_status"]

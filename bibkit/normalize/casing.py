@@ -34,9 +34,9 @@ between a command and its argument, and the function is idempotent:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from ..lazyre import compile_on_first_use
 from .latex import decode
 from .texscan import match_brace, math_end
 
@@ -53,9 +53,9 @@ class _Unit:
 
 
 _PUNCT_EDGE = set("()[]\"'`,.;:!?*/")
-_WORD_RE = re.compile(r"\\[A-Za-z]+")
-_CS_NAME = re.compile(r"\\(?:[A-Za-z]+|.)")
-_NEEDS_SCAN = re.compile(r"[A-Z]|[^\x00-\x7f]")
+_WORD_RE = compile_on_first_use(__name__, r"\\[A-Za-z]+")
+_CS_NAME = compile_on_first_use(__name__, r"\\(?:[A-Za-z]+|.)")
+_NEEDS_SCAN = compile_on_first_use(__name__, r"[A-Z]|[^\x00-\x7f]")
 
 
 def _units(text: str) -> list[_Unit]:
@@ -167,7 +167,7 @@ def _capitalised(part: list[_Unit]) -> bool:
         not any(c.isupper() for c, _ in letters[1:]) and not _has_digit(part)
 
 
-_VERSION = re.compile(r"v?\d+(?:\.\d+)*[A-Za-z]?")
+_VERSION = compile_on_first_use(__name__, r"v?\d+(?:\.\d+)*[A-Za-z]?")
 
 
 def _is_version(part: list[_Unit]) -> bool:

@@ -58,6 +58,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Iterator
 
+from ..lazyre import compile_on_first_use
 from ..model import MONTH_ABBREVIATIONS, Entry, Person, Problem
 from .text import fold_ascii, normalize_title
 
@@ -81,10 +82,10 @@ SKIP_WORDS = frozenset(
 )
 
 #: BBT's ``citekeyUnsafeChars`` default plus U+FFFD (formatter.ts ``update``).
-_BBT_UNSAFE = re.compile(r"[\\\"#%'(),={}~\ufffd\s]")
-_BBT_UNSAFE_KEEP_SPACES = re.compile(r"[\\\"#%'(),={}~\ufffd]")
+_BBT_UNSAFE = compile_on_first_use(__name__, r"[\\\"#%'(),={}~\ufffd\s]")
+_BBT_UNSAFE_KEEP_SPACES = compile_on_first_use(__name__, r"[\\\"#%'(),={}~\ufffd]")
 #: What bibkit lets into a key after BBT's own cleaning (BibTeX, biber and pandoc all accept these).
-_NOT_KEY_CHAR = re.compile(r"[^A-Za-z0-9_:.+\-]")
+_NOT_KEY_CHAR = compile_on_first_use(__name__, r"[^A-Za-z0-9_:.+\-]")
 _SAFE_KEY = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_:.+\-/]*[A-Za-z0-9_])?$")
 _MARKER = "\x1a"  # where the disambiguation postfix goes (BBT uses the same character)
 
@@ -175,7 +176,7 @@ def transliterate(text: str, mode: str = "") -> str:
 
 # --------------------------------------------------------------------------- title words
 
-_HTML_TAGS = re.compile(r"</?(?:i|b|sc|nc|code|span[^>]*)>|\"", re.IGNORECASE)
+_HTML_TAGS = compile_on_first_use(__name__, r"</?(?:i|b|sc|nc|code|span[^>]*)>|\"", re.IGNORECASE)
 _WORD_DASHES = "\u2013\u2014\u2015"  # en/em dashes split words; ASCII hyphens join (BBT `split`)
 _DASHES = {"\u2500", "\uff0d", "\u2015"}  # BBT's extra pseudo-dashes (#1880)
 #: kana, CJK ideographs, Hangul, compatibility ideographs (a range test: the character class took 2 ms to compile)

@@ -53,6 +53,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any, Generic, Iterable, Iterator, Sequence, TypeVar
 
+from ..lazyre import compile_on_first_use
 from ..model import Entry, Person, arxiv_id_of_doi
 from .latex import GREEK_LETTERS
 from .text import normalize_name, normalize_title
@@ -101,7 +102,7 @@ ABSTRACT_BUCKET_LIMIT = 8
 # =========================================================================== identifiers
 
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
-_ARXIV_VERSION = re.compile(r"v\d+$")
+_ARXIV_VERSION = compile_on_first_use(__name__, r"v\d+$")
 
 
 def strip_arxiv_version(arxiv_id: str) -> str:
@@ -151,10 +152,10 @@ STOPWORDS = frozenset(
     do does did has have had also such both each any all some more most other only so very but if while about
     """.split()
 )
-_DIGIT = re.compile(r"\d")
-_MATH = re.compile(r"\$([^$]{1,80})\$")
-_MACRO = re.compile(r"\\([A-Za-z]+)\s*")
-_SUBSCRIPT = re.compile(r"(?<=[^\W\d_])_(?=[\d{])")
+_DIGIT = compile_on_first_use(__name__, r"\d")
+_MATH = compile_on_first_use(__name__, r"\$([^$]{1,80})\$")
+_MACRO = compile_on_first_use(__name__, r"\\([A-Za-z]+)\s*")
+_SUBSCRIPT = compile_on_first_use(__name__, r"(?<=[^\W\d_])_(?=[\d{])")
 #: TeX's Greek letter macros, rendered (arXiv writes ``$\\pi_0$``, a pasted page shows ``π0``): the LaTeX codec's
 #: one table; variant letters (ϵ/ε, ϕ/φ) compare equal once :func:`normalize_title` has applied NFKC
 _GREEK = GREEK_LETTERS
@@ -178,7 +179,7 @@ def render_math(text: str) -> str:
     return text
 
 
-_MARKUP = re.compile(r"</?(?:i|b|em|strong|sup|sub|sc|nc|code|span)(?:\s[^>]*)?>", re.IGNORECASE)
+_MARKUP = compile_on_first_use(__name__, r"</?(?:i|b|em|strong|sup|sub|sc|nc|code|span)(?:\s[^>]*)?>", re.IGNORECASE)
 
 
 def comparable_title(title: str | None) -> str:
@@ -500,10 +501,10 @@ class Fingerprint:
 
 #: how much of each end of an abstract its bucket keys are read from
 _KEY_CHARS = 320
-_KEY_WORD = re.compile(r"[^\W_]+")
+_KEY_WORD = compile_on_first_use(__name__, r"[^\W_]+")
 #: where a sentence ends and the next begins (a full stop, then a capital): for the keys of the second and the
 #: second-to-last sentence
-_SENTENCE_END = re.compile(r"[.!?][\"')\]]?\s+(?=[A-Z])")
+_SENTENCE_END = compile_on_first_use(__name__, r"[.!?][\"')\]]?\s+(?=[A-Z])")
 #: how much text the eight words of a sentence key are read from (eight content words fit in it)
 _SENTENCE_CHARS = 160
 

@@ -56,6 +56,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from ..lazyre import compile_on_first_use
 from .texscan import braces_balanced as _braces_balanced
 from .texscan import delimited_math_end as _delimited_math_end
 from .texscan import match_brace as _match_brace
@@ -278,12 +279,12 @@ def verbatim_end(text: str, i: int, name: str) -> int:
 # --------------------------------------------------------------------------- decoding
 
 _DECODE_SPECIAL = re.compile(r"[\\{}$~]")
-_FAST_PLAIN = re.compile(r"[\\{}$~]|--|``|''|[!?]`|[\t\n\r\f\v]|  ")
+_FAST_PLAIN = compile_on_first_use(__name__, r"[\\{}$~]|--|``|''|[!?]`|[\t\n\r\f\v]|  ")
 _WS = re.compile(r"[ \t\n\r\f\v]+")
 _LIGATURES = re.compile(r"---|--|``|''|!`|\?`")
 _LIGATURE_CHARS = {"---": "—", "--": "–", "``": "“", "''": "”", "!`": "¡", "?`": "¿"}
 _CONTROL_WORD = re.compile(r"[A-Za-z]+")
-_SPACES = re.compile(r"[ \t\n\r\f\v]*")
+_SPACES = compile_on_first_use(__name__, r"[ \t\n\r\f\v]*")
 
 
 def _skip_spaces(text: str, i: int) -> int:
@@ -531,7 +532,7 @@ def math_spans(text: str) -> list[tuple[int, int]]:
             i += 1
 
 
-_MATH_OPEN = re.compile(r"\$|\\[(\[]")
+_MATH_OPEN = compile_on_first_use(__name__, r"\$|\\[(\[]")
 
 
 def _escaped(text: str, i: int) -> bool:
@@ -543,11 +544,11 @@ def _escaped(text: str, i: int) -> bool:
     return count % 2 == 1
 
 
-_MATH_BAD = re.compile(r"[%#&\x00-\x1f\x7f]|[^\x00-\x7f]")
+_MATH_BAD = compile_on_first_use(__name__, r"[%#&\x00-\x1f\x7f]|[^\x00-\x7f]")
 
 
 #: a bare variable or small expression between dollars ("$k$-means", "$n$", "$O(n)$", "$1$-Lipschitz")
-_SIMPLE_MATH = re.compile(r"[A-Za-z0-9][A-Za-z0-9()+\-=<>*/.,'|!]{0,15}")
+_SIMPLE_MATH = compile_on_first_use(__name__, r"[A-Za-z0-9][A-Za-z0-9()+\-=<>*/.,'|!]{0,15}")
 
 
 def _is_math(content: str) -> bool:
@@ -561,8 +562,8 @@ def _is_math(content: str) -> bool:
     return _braces_balanced(content) and not content.endswith("\\")
 
 
-_LATEX_HINT = re.compile(r"\\(?:([A-Za-z]+)|([&%$#_{}])|([`'^\"~=.])(?=[A-Za-z{\\]))")
-_ONE_LETTER_CONTEXT = re.compile(r"[{}]| [A-Za-z]")
+_LATEX_HINT = compile_on_first_use(__name__, r"\\(?:([A-Za-z]+)|([&%$#_{}])|([`'^\"~=.])(?=[A-Za-z{\\]))")
+_ONE_LETTER_CONTEXT = compile_on_first_use(__name__, r"[{}]| [A-Za-z]")
 
 
 def _outside_math(text: str) -> str:
@@ -725,9 +726,9 @@ def unencodable(text: str, *, ascii: bool = False) -> list[str]:
     return seen
 
 
-_ENC_NEEDS = re.compile(r"[\\{}$&%#_~^<>|\x00-\x1f\x7f]|[^\x00-\x7f]|--|''|``|[!?]`|,,")
-_COMBINING_RUN = re.compile(r"(.)([\u0300-\u036f]+)", re.DOTALL)
-_COMBINING_MARK = re.compile(r"[\u0300-\u036f]")
+_ENC_NEEDS = compile_on_first_use(__name__, r"[\\{}$&%#_~^<>|\x00-\x1f\x7f]|[^\x00-\x7f]|--|''|``|[!?]`|,,")
+_COMBINING_RUN = compile_on_first_use(__name__, r"(.)([\u0300-\u036f]+)", re.DOTALL)
+_COMBINING_MARK = compile_on_first_use(__name__, r"[\u0300-\u036f]")
 
 
 def _ligature_breaks(ascii_: bool) -> re.Pattern[str]:
@@ -742,7 +743,7 @@ def _ligature_breaks(ascii_: bool) -> re.Pattern[str]:
 _BREAKS = {False: _ligature_breaks(False), True: _ligature_breaks(True)}
 
 
-_CLUSTER = re.compile(r".[\u0300-\u036f]+|.", re.DOTALL)
+_CLUSTER = compile_on_first_use(__name__, r".[\u0300-\u036f]+|.", re.DOTALL)
 
 
 def _cluster_macro(cluster: str) -> str | None:
@@ -761,9 +762,9 @@ def _cluster_macro(cluster: str) -> str | None:
     return "{" + inner + "}"
 
 
-_GREEK = re.compile("[\u0370-\u03ff\u1f00-\u1fff]")
+_GREEK = compile_on_first_use(__name__, "[\u0370-\u03ff\u1f00-\u1fff]")
 #: two or more Greek letters in a row: a word of Greek text, not a symbol ("α-divergence", "λ = 0.5")
-_GREEK_WORD = re.compile("[\u0370-\u03ff\u1f00-\u1fff]{2,}")
+_GREEK_WORD = compile_on_first_use(__name__, "[\u0370-\u03ff\u1f00-\u1fff]{2,}")
 
 
 def _translate_plain(segment: str, ascii_: bool) -> str:
@@ -831,7 +832,7 @@ def _fix_combining(text: str, ascii_: bool) -> str:
     return _COMBINING_RUN.sub(repl, text)
 
 
-_LATEX_STRAY = re.compile(r"\\[A-Za-z]+\*?|\\.|[&%#_$^]", re.DOTALL)
+_LATEX_STRAY = compile_on_first_use(__name__, r"\\[A-Za-z]+\*?|\\.|[&%#_$^]", re.DOTALL)
 _VERBATIM_ARGS = frozenset({"url", "href", "path", "verb", "verb*", "nolinkurl"})
 
 
@@ -882,7 +883,7 @@ def _encode_latex_text(text: str, ascii_: bool) -> str:
     return result
 
 
-_STRAY_NEEDS = re.compile(r"[%&#_$^]")
+_STRAY_NEEDS = compile_on_first_use(__name__, r"[%&#_$^]")
 
 
 def escape_strays(latex: str) -> str:
@@ -934,10 +935,10 @@ def escape_strays(latex: str) -> str:
     return "".join(out)
 
 
-_STRAY_SCAN = re.compile(r"\\[A-Za-z]+\*?|\\.|[%&#_$^]", re.DOTALL)
+_STRAY_SCAN = compile_on_first_use(__name__, r"\\[A-Za-z]+\*?|\\.|[%&#_$^]", re.DOTALL)
 
 
-_IN_ARGUMENT_SPECIAL = re.compile(r"(?<!\\)[%#]")
+_IN_ARGUMENT_SPECIAL = compile_on_first_use(__name__, r"(?<!\\)[%#]")
 
 
 def verbatim_as_text(latex: str) -> str:
@@ -971,7 +972,7 @@ def verbatim_as_text(latex: str) -> str:
     return "".join(out)
 
 
-_VERBATIM_COMMAND = re.compile(r"\\(verb\*?|url|path|nolinkurl|href)(?![A-Za-z])")
+_VERBATIM_COMMAND = compile_on_first_use(__name__, r"\\(verb\*?|url|path|nolinkurl|href)(?![A-Za-z])")
 
 
 def encode(text: str, *, ascii: bool = False) -> str:  # noqa: A002 (the CLI's name for it)

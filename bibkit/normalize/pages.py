@@ -18,7 +18,7 @@ longer text) is kept as it is, white space tidied.
 
 from __future__ import annotations
 
-import re
+from ..lazyre import compile_on_first_use
 
 __all__ = ["page_range", "EN_DASH"]
 
@@ -30,9 +30,11 @@ _ANY_DASH = r"(?:-{1,3}|[\u2010-\u2015\u2212])"
 #: the same without a lone ASCII hyphen
 _LONG_DASH = r"(?:-{2,3}|[\u2010-\u2015\u2212])"
 #: a range of two page tokens that is not part of a longer hyphenated string (a date, an ISBN)
-_RANGE = re.compile(rf"(?<![\w\u2010-\u2015\u2212-])({_PAGE})\s*{_ANY_DASH}\s*({_PAGE})(?![\w\u2010-\u2015\u2212-])")
-_LONG_RANGE = re.compile(rf"(?<![\w\u2010-\u2015\u2212-])({_PAGE})(\s*){_LONG_DASH}(\s*)({_PAGE})"
-                         rf"(?![\w\u2010-\u2015\u2212-])")
+_RANGE = compile_on_first_use(
+    __name__, rf"(?<![\w\u2010-\u2015\u2212-])({_PAGE})\s*{_ANY_DASH}\s*({_PAGE})(?![\w\u2010-\u2015\u2212-])")
+_LONG_RANGE = compile_on_first_use(
+    __name__, rf"(?<![\w\u2010-\u2015\u2212-])({_PAGE})(\s*){_LONG_DASH}(\s*)({_PAGE})"
+              rf"(?![\w\u2010-\u2015\u2212-])")
 
 
 def page_range(text: str | None, *, hyphen: bool = True) -> str | None:

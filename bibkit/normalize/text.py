@@ -19,6 +19,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from ..lazyre import compile_on_first_use
+
 __all__ = ["fold_ascii", "normalize_title", "normalize_name", "collapse_whitespace", "strip_latex"]
 
 _SPACE = re.compile(r"\s+")
@@ -82,9 +84,10 @@ _LATEX_LETTERS = {
     r"\ss": "ß", r"\o": "ø", r"\O": "Ø", r"\ae": "æ", r"\AE": "Æ", r"\oe": "œ", r"\OE": "Œ",
     r"\aa": "å", r"\AA": "Å", r"\l": "ł", r"\L": "Ł", r"\i": "i", r"\j": "j",
 }
-_LATEX_LETTER_RE = re.compile(r"\\(ss|o|O|ae|AE|oe|OE|aa|AA|l|L|i|j)(?![A-Za-z])\s*")
-_LATEX_COMMAND = re.compile(r"\\[A-Za-z]+\*?\s*")  # \emph, \textbf, \url … (argument kept)
-_LATEX_SYMBOL = re.compile(r"\\([^A-Za-z\s])")  # \& \% \_ \" \' \^ … : keep the escaped char or drop an accent
+_LATEX_LETTER_RE = compile_on_first_use(__name__, r"\\(ss|o|O|ae|AE|oe|OE|aa|AA|l|L|i|j)(?![A-Za-z])\s*")
+_LATEX_COMMAND = compile_on_first_use(__name__, r"\\[A-Za-z]+\*?\s*")  # \emph, \textbf, \url … (argument kept)
+#: \& \% \_ \" \' \^ … : keep the escaped char or drop an accent
+_LATEX_SYMBOL = compile_on_first_use(__name__, r"\\([^A-Za-z\s])")
 _ACCENT_CHARS = set("\"'`^~=.")
 
 

@@ -33,6 +33,7 @@ import sys
 from typing import Callable
 
 from ..errors import InputError
+from ..lazyre import compile_on_first_use
 from ..model import Document, Problem, SourceLocation
 from ..record import PageReader
 
@@ -65,9 +66,9 @@ NOT_A_LIST = "this doesn't look like a list of papers ({reason}); use --from FOR
 Reader = Callable[..., Document]
 
 # an entry, @string, @preamble or @comment opening at the start of a line
-_BIB_BLOCK = re.compile(r"^[ \t]*@[ \t]*([A-Za-z][\w-]*)[ \t]*[{(]", re.MULTILINE)
+_BIB_BLOCK = compile_on_first_use(__name__, r"^[ \t]*@[ \t]*([A-Za-z][\w-]*)[ \t]*[{(]", re.MULTILINE)
 _BIB_ENTRY = re.compile(r"^[ \t]*@[ \t]*[A-Za-z][\w-]*[ \t]*[{(][ \t]*[^\s,{}()=\"#%'~]*[ \t]*,", re.MULTILINE)
-_BIB_FIELD = re.compile(r"^[ \t]*[A-Za-z][\w:.+-]*[ \t]*=[ \t]*[{\"\w]", re.MULTILINE)
+_BIB_FIELD = compile_on_first_use(__name__, r"^[ \t]*[A-Za-z][\w:.+-]*[ \t]*=[ \t]*[{\"\w]", re.MULTILINE)
 _BIB_SPECIAL = {"string", "preamble", "comment"}
 
 

@@ -68,6 +68,7 @@ from ..bibsyntax import (  # noqa: F401
 )
 from ..bibsyntax import UNESCAPED_BRACE as _BRACE
 from ..errors import InputError
+from ..lazyre import compile_on_first_use
 from ..links import canonical_link, find_arxiv_ids, normalize_arxiv_id, normalize_doi
 from ..model import (
     BibOrigin,
@@ -130,13 +131,13 @@ _PLAIN_GROUPS = frozenset({"title", "abstract", "journal", "booktitle", "publish
                            "pages", "note", "url"})
 _BRACED_CACHE: dict[tuple[str, ...], frozenset[str]] = {}
 
-_WS = re.compile(r"[ \t\n\r\f\v]+")
-_MISSING_COMMA = re.compile(r"^\s*([A-Za-z_][\w:.+/-]*)\s*=\s*(.*)$", re.DOTALL)
-_ENTRY_HEAD = re.compile(r"^@\s*([A-Za-z_][\w-]*)\s*[{(]\s*([^,\s{}()]*)")
-_LEFTOVER = re.compile(r"^\s*(?:,|[A-Za-z_][\w:.+/-]*\s*=\s*[{\"\d])")
-_CORR_ABS = re.compile(r"^abs/(.+)$")
-_PMID_NOTE = re.compile(r"^\s*PMID:?\s*(\d+)\s*$", re.IGNORECASE)
-_ISO_FULL = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+_WS = compile_on_first_use(__name__, r"[ \t\n\r\f\v]+")
+_MISSING_COMMA = compile_on_first_use(__name__, r"^\s*([A-Za-z_][\w:.+/-]*)\s*=\s*(.*)$", re.DOTALL)
+_ENTRY_HEAD = compile_on_first_use(__name__, r"^@\s*([A-Za-z_][\w-]*)\s*[{(]\s*([^,\s{}()]*)")
+_LEFTOVER = compile_on_first_use(__name__, r"^\s*(?:,|[A-Za-z_][\w:.+/-]*\s*=\s*[{\"\d])")
+_CORR_ABS = compile_on_first_use(__name__, r"^abs/(.+)$")
+_PMID_NOTE = compile_on_first_use(__name__, r"^\s*PMID:?\s*(\d+)\s*$", re.IGNORECASE)
+_ISO_FULL = compile_on_first_use(__name__, r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 
 
 # --------------------------------------------------------------------------- value expressions
@@ -745,9 +746,9 @@ def _lenient_blocks(raw: str, line0: int) -> list[ScanBlock] | None:
     return blocks
 
 
-_ENTRY_DELIM = re.compile(r"^@\s*[A-Za-z_][\w-]*\s*([{(])")
-_FIELD_OPEN = re.compile(r"^\s*[A-Za-z_][\w:.+/-]*\s*=\s*\{")
-_FIELD_CLOSE = re.compile(r"\}\s*,?\s*$")
+_ENTRY_DELIM = compile_on_first_use(__name__, r"^@\s*[A-Za-z_][\w-]*\s*([{(])")
+_FIELD_OPEN = compile_on_first_use(__name__, r"^\s*[A-Za-z_][\w:.+/-]*\s*=\s*\{")
+_FIELD_CLOSE = compile_on_first_use(__name__, r"\}\s*,?\s*$")
 
 
 def _brace_delta(text: str) -> int:
@@ -881,7 +882,7 @@ def _month_number(value: str, parts: list[tuple[str, str]], macros: dict[str, st
     return month_number(value, parts, macros)  # the rule lives in bibsyntax (tidy --months uses it too)
 
 
-_KEYWORD_SPLIT = re.compile(r"\s*[,;]\s*")
+_KEYWORD_SPLIT = compile_on_first_use(__name__, r"\s*[,;]\s*")
 
 
 def _split_keywords(text: str) -> list[str]:

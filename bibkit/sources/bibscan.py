@@ -70,6 +70,7 @@ from ..bibsyntax import (
     parse_expression,
     quoted_end,
 )
+from ..lazyre import compile_on_first_use
 
 __all__ = ["ScanBlock", "iter_blocks", "scan", "is_identifier", "key_is_legal", "split_value"]
 
@@ -78,8 +79,8 @@ _SPACE = SPACE
 _ID = IDENTIFIER
 _DIGITS = DIGITS
 _KEY_BRACE = re.compile(r"[^,}\x00-\x20]*+")  # control characters are white space to us, as to TeX
-_KEY_PAREN = re.compile(r"[^,\x00-\x20]*+")
-_PAREN = re.compile(r"[()]")
+_KEY_PAREN = compile_on_first_use(__name__, r"[^,\x00-\x20]*+")
+_PAREN = compile_on_first_use(__name__, r"[()]")
 # between blocks: the next "@", skipping "%" comments that start a line or follow white space
 _TOP = re.compile(r"@|(?:^|(?<=[ \t]))%[^\n]*+", re.MULTILINE)
 # a line that starts like a block ("@type{" or "@type("): always a block boundary (see the module

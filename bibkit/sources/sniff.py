@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from ..lazyre import compile_on_first_use
+
 __all__ = ["binary_kind", "text_kind", "is_comment_only_bib", "utf16_without_bom"]
 
 _MAGIC: tuple[tuple[bytes, str | None], ...] = (
@@ -83,20 +85,22 @@ def utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
-_TOML_TABLE = re.compile(r"^\s*\[\[?\s*[\w.\"' -]+\s*\]\]?\s*(?:#.*)?$")
-_TOML_KEY = re.compile(r"""^\s*[\w."'-]+\s*=\s*"""
-                       r"""(?:".*"|'.*'|\[.*|\{.*|[-+]?\d[\w.:+-]*|true|false|\"\"\"|'''|[\w.-]+)\s*(?:#.*)?$""")
-_INI_KEY = re.compile(r"^\s*[\w.-]+\s*[=:]\s*\S")
-_CODE = re.compile(
+_TOML_TABLE = compile_on_first_use(__name__, r"^\s*\[\[?\s*[\w.\"' -]+\s*\]\]?\s*(?:#.*)?$")
+_TOML_KEY = compile_on_first_use(__name__, r"""^\s*[\w."'-]+\s*=\s*"""
+                                            r"""(?:".*"|'.*'|\[.*|\{.*|[-+]?\d[\w.:+-]*|true|false|\"\"\"|'''|[\w.-]+)\s*(?:#.*)?$""")
+_INI_KEY = compile_on_first_use(__name__, r"^\s*[\w.-]+\s*[=:]\s*\S")
+_CODE = compile_on_first_use(
+    __name__,
     r"^\s*(?:def |class |import |from \S+ import |return\b|elif |else:|try:|except\b|finally:|with .+:$|for .+ in .+:$|"
     r"while .+:$|if .+:$|@\w+|#include\b|#define\b|#ifn?def\b|#pragma\b|(?:public|private|protected|static|final) |"
     r"(?:int|void|char|float|double|bool|auto|const|let|var|fn|func|function|package|use|impl|struct|enum|"
     r"typedef|namespace|template|interface|module|export|async) |\}\s*(?:else)?\s*\{?\s*$|\{\s*$|\};?\s*$|.*;\s*$|"
     r".*\)\s*\{\s*$|.*=>\s*\{?\s*$|#!\s*/|<\?php|package \w|<\/?[a-z][\w-]*[ >])"
 )
-_MARKUP = re.compile(r"^\s*<(?:!DOCTYPE|html|\?xml|head|body|div|span|p|a|meta|script|style|svg|table|tr|td)\b",
-                     re.IGNORECASE)
-_PAPERISH = re.compile(r"arxiv|doi|https?://|\b(?:19|20)\d\d\b|et al", re.IGNORECASE)
+_MARKUP = compile_on_first_use(
+    __name__, r"^\s*<(?:!DOCTYPE|html|\?xml|head|body|div|span|p|a|meta|script|style|svg|table|tr|td)\b",
+    re.IGNORECASE)
+_PAPERISH = compile_on_first_use(__name__, r"arxiv|doi|https?://|\b(?:19|20)\d\d\b|et al", re.IGNORECASE)
 
 
 def _toml_tables(text: str) -> int:
@@ -137,7 +141,7 @@ def text_kind(text: str) -> str | None:
     return None
 
 
-_BIB_COMMENT_BLOCK = re.compile(r"@\s*comment\s*[{(]", re.IGNORECASE)
+_BIB_COMMENT_BLOCK = compile_on_first_use(__name__, r"@\s*comment\s*[{(]", re.IGNORECASE)
 
 
 def is_comment_only_bib(text: str) -> bool:

@@ -28,9 +28,8 @@ function is pure and idempotent, so entries bibkit wrote fresh pass unchanged.
 
 from __future__ import annotations
 
-import re
-
 from ..bibsyntax import month_number, parse_expression
+from ..lazyre import compile_on_first_use
 
 __all__ = ["to_biblatex", "TYPE_FORMS", "FIELD_FORMS"]
 
@@ -48,7 +47,7 @@ FIELD_FORMS: dict[str, str] = {
     "journal": "journaltitle", "address": "location", "school": "institution", "annote": "annotation",
     "archiveprefix": "eprinttype", "primaryclass": "eprintclass", "pdf": "file",
 }
-_YEAR = re.compile(r"^\d{4}$")
+_YEAR = compile_on_first_use(__name__, r"^\d{4}$")
 
 
 def _single(value: str) -> tuple[str, str] | None:

@@ -77,6 +77,7 @@ from ..bibsyntax import (
     parse_expression,
     raw_value,
 )
+from ..lazyre import compile_on_first_use
 from ..model import BibOrigin, Document, Entry, Problem, RawBlock
 from ..normalize.casing import protect
 from ..normalize.latex import encode, escape_strays, to_ascii, unencodable, verbatim_as_text
@@ -119,13 +120,14 @@ _TO_BIBTEX_FIELDS = {"journaltitle": "journal", "location": "address", "eprintty
 #: fields that mark an entry as written for biber (its own dialect for fields bibkit adds in "as written" mode)
 _BIBLATEX_MARKS = frozenset({"date", "journaltitle", "eprinttype", "eprintclass", "location", "urldate",
                              "eventdate", "origdate", "xdata", "related"})
-_BIBER_MONTH = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|\d{1,2}|\{\d{1,2}\}|\"\d{1,2}\")$",
-                          re.IGNORECASE)
-_ISO_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
-_YEAR_RANGE = re.compile(r"^(\d{4})(?:-\d{2}(?:-\d{2})?)?/(?:(\d{4})(?:-\d{2}(?:-\d{2})?)?)?$")
+_BIBER_MONTH = compile_on_first_use(
+    __name__, r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|\d{1,2}|\{\d{1,2}\}|\"\d{1,2}\")$",
+    re.IGNORECASE)
+_ISO_DATE = compile_on_first_use(__name__, r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+_YEAR_RANGE = compile_on_first_use(__name__, r"^(\d{4})(?:-\d{2}(?:-\d{2})?)?/(?:(\d{4})(?:-\d{2}(?:-\d{2})?)?)?$")
 #: an accent on a dotless i (``{\'\i}``): biber decodes it to "ı" + a combining accent, which pdflatex
 #: rejects; ``{\'{i}}`` means the same to TeX and decodes to "í"
-_DOTLESS_I = re.compile(r"(\\[`'^\"~=.uvHcrk])\s*(?:\{\\i\}|\\i(?![A-Za-z])\s?)")
+_DOTLESS_I = compile_on_first_use(__name__, r"(\\[`'^\"~=.uvHcrk])\s*(?:\{\\i\}|\\i(?![A-Za-z])\s?)")
 _ARXIVISH_TYPES = frozenset({"preprint", "misc", "online", "electronic", "www", "article", "unpublished"})
 
 #: canonical order of generated groups (see the module docstring)
@@ -136,7 +138,7 @@ _GROUP_ORDER = [
 ]
 _PROTECTED = frozenset({"title", "booktitle"})
 _STOP = frozenset({"a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "towards", "toward"})
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
+_WORD = compile_on_first_use(__name__, r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 
 
 def _is_arxiv_preprint(entry: Entry) -> bool:
@@ -692,8 +694,8 @@ def _nonempty_groups(e: Entry) -> set[str]:
     return out
 
 
-_URL_ARG_SPECIAL = re.compile(r"\\verb(?![A-Za-z])"
-                              r"|\\(?:url|href|path|nolinkurl)\s*(?:\{[^{}]*|([^A-Za-z{\s])(?:(?!\1).)*)[%#]")
+_URL_ARG_SPECIAL = compile_on_first_use(__name__, r"\\verb(?![A-Za-z])"
+                                                   r"|\\(?:url|href|path|nolinkurl)\s*(?:\{[^{}]*|([^A-Za-z{\s])(?:(?!\1).)*)[%#]")
 def _may_stray(value: str) -> bool:
     """Whether a raw value holds a character escape_strays() may have to escape (six C-level scans
     beat one regular expression over 100,000 abstracts)."""
