@@ -13,7 +13,6 @@ __all__ = ["split_lines", "structural"]
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e]")
-_SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 
 def split_lines(text: str) -> list[str]:
@@ -33,7 +32,12 @@ _EDGE_INVISIBLE = re.compile(r"^[\s\u200b\u200c\u200d\u2060\ufeff]+|[\s\u200b\u2
 
 def structural(line: str) -> str:
     """The form of a line used to recognise structure (never for output): invisible
-    characters removed, every kind of space (NBSP, tab, thin space) one blank, trimmed."""
-    return _SPACES.sub(" ", _ZERO_WIDTH.sub("", line)).strip()
+    characters removed, every kind of space (NBSP, tab, thin space) one blank, trimmed.
+
+    (``str.split`` splits at every Unicode space: NBSP, the thin and wide spaces, ideographic
+    space — what ``\\s`` matches — with no pattern tried at every character.)"""
+    if not line.isascii():
+        line = _ZERO_WIDTH.sub("", line)
+    return " ".join(line.split())
 
 

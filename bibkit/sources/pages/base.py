@@ -104,15 +104,20 @@ class Draft:
     # ------------------------------------------------------------------ to the model
 
     def to_entry(self, origin: str, block_confidence: float = 1.0) -> tuple[Entry, list[Problem]]:
-        """The model entry (every field with provenance ``listing``) and the problems found on the way."""
+        """The model entry (every field with provenance ``listing``) and the problems found on the way.
+
+        (The fields are set directly, each with its provenance, as :meth:`Entry.set` would; a
+        :class:`Provenance` is immutable, so the fields said with the same confidence share one.)"""
         where = SourceLocation(origin, self.line)
         detail = f"line {self.line}"
         entry = Entry(entry_type="misc", origin=where)
+        provenance, meta = entry.provenance, entry.meta
         problems: list[Problem] = []
         confidence = round(max(0.05, min(1.0, self.confidence * block_confidence)), 2)
         hint = round(0.8 * confidence, 2)  # authors, date: what a page says, less sure than its title
         venue_confidence = round(0.7 * confidence, 2)
         entry.record.read_by = ReadBy(self.reader, confidence, self.shape)
+        said: Provenance | None = None  # (the title's and abstract's)
         if self.title:
             title, unknown = decode_entities(clean_title(self.title))
             if unknown:
@@ -120,30 +125,31 @@ class Draft:
                                         "which is no HTML character name; kept as written", "warning", where))
             if title:
                 entry.title = title
-                entry.provenance["title"] = Provenance(SOURCE, confidence, detail)
-                entry.meta["listing_title"] = title
+                provenance["title"] = said = Provenance(SOURCE, confidence, detail)
+                meta["listing_title"] = title
         if self.abstract:
             abstract, _ = decode_entities(fix_text(self.abstract))
             entry.abstract = abstract
-            entry.provenance["abstract"] = Provenance(SOURCE, confidence, detail)
-        persons = [_person(n) for n in self.authors if n.strip()]
-        persons = [p for p in persons if p.last or p.literal]
-        if persons:
-            if self.truncated:
-                persons.append(OTHERS)
-            entry.authors = persons
-            entry.provenance["authors"] = Provenance(SOURCE, hint, detail)
+            provenance["abstract"] = said or Provenance(SOURCE, confidence, detail)
+        hinted: Provenance | None = None  # (the authors' and date's)
+        if self.authors:
+            persons = [p for p in (_person(n) for n in self.authors if n.strip()) if p.last or p.literal]
+            if persons:
+                if self.truncated:
+                    persons.append(OTHERS)
+                entry.authors = persons
+                provenance["authors"] = hinted = Provenance(SOURCE, hint, detail)
         if self.year:
             try:
                 date = PartialDate(self.year, self.month, self.day if self.month else None)
             except ValueError:
                 date = PartialDate(self.year)
             entry.date = date
-            entry.provenance["date"] = Provenance(SOURCE, hint, detail)
+            provenance["date"] = hinted or Provenance(SOURCE, hint, detail)
         if self.date_text:
-            entry.meta["listing_published"] = self.date_text
+            meta["listing_published"] = self.date_text
         if self.date_end:
-            entry.meta["listing_date_end"] = self.date_end
+            meta["listing_date_end"] = self.date_end
             problems.append(Problem("date-range", f"the page gives a date range; its start is the date, its end "
                                     f"({self.date_end}) is kept as listing_date_end", "info", where))
         self._venue_to(entry, venue_confidence, detail)
@@ -154,32 +160,49 @@ class Draft:
             if link.kind is LinkKind.GITHUB:
                 link.role, link.evidence = "primary", f"code link beside the paper ({detail})"
                 entry.add_link(link)
-                entry.provenance["links"] = Provenance(SOURCE, confidence, detail)
+                provenance["links"] = Provenance(SOURCE, confidence, detail)
         if self.reference:
-            entry.meta["reference"] = self.reference
-            entry.meta["listing_kind"] = REFERENCE_KIND
-        entry.meta.update({k: v for k, v in self.meta.items() if not k.startswith("_")})
+            meta["reference"] = self.reference
+            meta["listing_kind"] = REFERENCE_KIND
+        if self.meta:
+            meta.update({k: v for k, v in self.meta.items() if not k.startswith("_")})
         return entry, problems
 
     def _venue_to(self, entry: Entry, confidence: float, detail: str) -> None:
-        """The venue (its kind makes the entry's type) and the details the page states beside it."""
+        """The venue (its kind makes the entry's type) and the details the page states beside it.
+
+        (Fields are set directly, with their provenance, as :meth:`Entry.set` would: a reference list
+        makes thousands of entries, and the checks ``set`` makes for any caller are known to pass here.)"""
+        provenance = entry.provenance
+        said: Provenance | None = None
         if self.venue:
             venue = trim_venue(fix_text(self.venue))
             entry.meta["listing_venue"] = venue
             kind = venue_kind(venue)
-            if kind == "booktitle":
-                entry.set("booktitle", venue, SOURCE, confidence, detail)
-                entry.set("entry_type", "inproceedings", SOURCE, confidence, detail)
-            elif kind == "journal":
-                entry.set("journal", venue, SOURCE, confidence, detail)
-                entry.set("entry_type", "article", SOURCE, confidence, detail)
-        for name in ("volume", "number", "pages", "publisher"):
-            value = getattr(self, name)
-            if value:
-                entry.set(name, value, SOURCE, confidence, detail)
-        if self.address:
-            entry.extra["address"] = self.address
-            entry.provenance["address"] = Provenance(SOURCE, confidence, detail)
+            if kind is not None:
+                said = Provenance(SOURCE, confidence, detail)
+                if kind == "booktitle":
+                    entry.booktitle, entry.entry_type = venue, "inproceedings"
+                else:
+                    entry.journal, entry.entry_type = venue, "article"
+                provenance[kind] = provenance["entry_type"] = said
+        if self.volume or self.number or self.pages or self.publisher or self.address:
+            said = said or Provenance(SOURCE, confidence, detail)
+            if self.volume:
+                entry.volume = self.volume
+                provenance["volume"] = said
+            if self.number:
+                entry.number = self.number
+                provenance["number"] = said
+            if self.pages:
+                entry.pages = self.pages
+                provenance["pages"] = said
+            if self.publisher:
+                entry.publisher = self.publisher
+                provenance["publisher"] = said
+            if self.address:
+                entry.extra["address"] = self.address
+                provenance["address"] = said
 
     @staticmethod
     def _apply_id(entry: Entry, ident: PaperId, detail: str) -> None:

@@ -112,11 +112,14 @@ _PLACE_COLON = re.compile(r"(?:^|(?<=\.\s)|(?<=,\s))(?P<place>[A-Z][\w'’.-]*(?
                           r"(?:,\s*[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}){0,2}):\s+$")
 
 
+_DIGIT = re.compile(r"\d")  # (a cheap first look for a digit; ``str.isdigit`` also knows "²", which ``\d`` does not)
+
+
 def venue_details(text: str) -> VenueDetails:
     """The details ``text`` (the part of a reference after its title) states, and where its venue's name ends."""
     d = VenueDetails(len(text))
     spans: list[tuple[int, int]] = []
-    if not any(c.isdigit() for c in text):
+    if _DIGIT.search(text) is None and (text.isascii() or not any(map(str.isdigit, text))):
         _publisher(d, text, spans)
         return d
     for needles, pattern, names in zip(_NEEDLES, _PATTERNS, _GROUPS):
@@ -216,15 +219,20 @@ def venue_fields(d: Draft, venue: str) -> None:
     d.venue = _venue_name(v[:found.name_end])
 
 
+_OPEN_BRACKET_END = re.compile(r"\s*[(\[][\s,;:]*$")
+_TWO_LETTERS = re.compile(r"[A-Za-z]{2}")
+
+
 def _venue_name(v: str) -> str | None:
     """The venue's name as the text before its details gives it: without the year and loose brackets."""
     v = v.rstrip(" ,;:")
     tail = _VENUE_YEAR_END.search(v, max(0, len(v) - 16))
     v = (v[: tail.start()] if tail else v).strip(" ,;:").lstrip(".")
-    v = re.sub(r"\s*[(\[][\s,;:]*$", "", v)  # "… Linguistics (Volume 1: Long Papers)" cut at its volume
+    if "(" in v or "[" in v:  # "… Linguistics (Volume 1: Long Papers)" cut at its volume
+        v = _OPEN_BRACKET_END.sub("", v)
     if v.count("(") > v.count(")"):
         v = v + ")"
     v = trim_venue(v)
-    if not v or not re.search(r"[A-Za-z]{2}", v):
+    if not v or not _TWO_LETTERS.search(v):
         return None
     return v if len(v) <= 200 else None
