@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 from .outcomes import EntryStatus, UpgradeStatus
 
@@ -295,7 +295,8 @@ class EntryRecord:
     enrichment: EntryReport | None = None
     tags_added: list[str] | None = None
     key: KeyRecord | None = None
-    input_identity: dict[str, Any] | None = None  # what the inputs said the paper is, before enrichment
+    #: what the inputs said the paper is, before enrichment (read-only: a compact mapping, one per entry)
+    input_identity: Mapping[str, Any] | None = None
     edits: list[FieldEdit] = field(default_factory=list)
     protected: frozenset[str] = frozenset()
     decision: Decision | None = None

@@ -25,7 +25,7 @@ from typing import Any, Iterable, Iterator, Sequence
 from ..errors import InputError, OutputError
 from ..fileio import atomic_write_text, backup_path, batched, same_file
 from ..lockfile import Lock, LockEntry, LockError, field_hash, lock_path, read_lock, text_digest, write_lock
-from ..model import Document, Entry
+from ..model import Document, Entry, SharedKeys
 from ..normalize.identity import Fingerprint, entry_arxiv, journal_doi, judge
 from ..normalize.pinning import PinResult, PriorRecord, aliases_of, key_record, pin_keys, repin
 from ..priorstate import (
@@ -308,7 +308,8 @@ def _load_keys_from(state: PriorState, path: str) -> None:
 def pin_prior(doc: Document, state: PriorState) -> PinResult:
     """Pin the keys of ``doc`` to the prior records, and hand each matched entry its prior edits and decision."""
     for entry in doc.entries:
-        entry.record.input_identity = identity_of(entry, whole=True)
+        # a read-only mapping sharing its key layout with the other entries' (memory: one per entry)
+        entry.record.input_identity = SharedKeys.of(identity_of(entry, whole=True))
     result = pin_keys(doc.entries, state.records)
     state.pin = result
     for entry, prior, _verdict in result.matched:

@@ -403,7 +403,7 @@ def dedupe(doc: Document, *, key_of: Callable[[Entry], str] | None = None, merge
     entries = doc.entries
     refs = {id(e): _references(e) for e in entries if any(n in e.extra for n in REFERENCE_FIELDS)}
     targets: set[str] = set().union(*refs.values()) if refs else set()
-    index: IdentityIndex[Entry] = IdentityIndex()
+    index: IdentityIndex[Entry] = IdentityIndex(keys=False)  # (never asked for keys: smaller without)
     removed: set[int] = set()
     same_title: dict[str, list[Entry]] = {}  # title key -> [first member, others kept apart…]
     same_title_why: dict[str, str] = {}

@@ -49,7 +49,7 @@ look-alikes) starts without it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any, Generic, Iterable, Iterator, Sequence, TypeVar
 
@@ -371,7 +371,20 @@ def author_overlap(record: Sequence[str], candidate: Sequence[str]) -> float | N
 
 def family_names(person: Person) -> frozenset[str]:
     """Comparison forms of a person's family name: with and without the particle ("vandermaaten", "maaten")."""
-    return frozenset({normalize_name(person.last), normalize_name(person.family or person.literal)} - {""})
+    names = frozenset({normalize_name(person.last), normalize_name(person.family or person.literal)} - {""})
+    # one copy of each set (memory: every fingerprint of a 100,000-entry file has one, and family names recur)
+    shared = _FAMILY_SETS.get(names)
+    if shared is not None:
+        return shared
+    if len(_FAMILY_SETS) < _FAMILY_SETS_MAX:
+        _FAMILY_SETS[names] = names
+    return names
+
+
+#: the family-name sets handed out so far (immutable, so one is shared by every fingerprint with those names);
+#: bounded, a library has far fewer first authors than entries
+_FAMILY_SETS: dict[frozenset[str], frozenset[str]] = {}
+_FAMILY_SETS_MAX = 16384
 
 
 def same_first_author(a: Person, b: Person) -> bool:
@@ -623,11 +636,17 @@ def identifier_contradicted(a: Fingerprint, b: Fingerprint) -> bool:
 T = TypeVar("T")
 
 
-@dataclass
 class _TitleBucket(Generic[T]):
-    by_author: dict[str, list[T]] = field(default_factory=dict)
-    authorless: list[T] = field(default_factory=list)
-    order: list[T] = field(default_factory=list)
+    """The values registered under one title key: all of them in order, by first-author name, and those without
+    authors.  Slotted, and the author table and the authorless list are made when first needed: a big file
+    has one bucket per entry, most of them holding one value."""
+
+    __slots__ = ("order", "by_author", "authorless")
+
+    def __init__(self) -> None:
+        self.order: list[T] = []
+        self.by_author: dict[str, list[T]] | None = None
+        self.authorless: list[T] | None = None
 
 
 class IdentityIndex(Generic[T]):
@@ -640,7 +659,10 @@ class IdentityIndex(Generic[T]):
     :meth:`find` judges them and returns the first that is the same work.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, keys: bool = True) -> None:
+        #: whether values are bucketed by citation key too (``candidates(by_key=True)``; an index whose
+        #: callers never ask for it is smaller without)
+        self._keys = keys
         self._fp: dict[int, Fingerprint] = {}
         self._values: dict[int, T] = {}
         self.by_arxiv: dict[str, list[T]] = {}
@@ -670,7 +692,8 @@ class IdentityIndex(Generic[T]):
 
         put(self.by_arxiv, fp.arxiv)
         put(self.by_doi, fp.doi)
-        put(self.by_key, fp.key.casefold() if fp.key else None)
+        if self._keys:
+            put(self.by_key, fp.key.casefold() if fp.key else None)
         for t in fp.titles:
             bucket = self.by_title.get(t)
             if bucket is None:
@@ -679,8 +702,13 @@ class IdentityIndex(Generic[T]):
                 continue
             bucket.order.append(value)
             if fp.first_author:
+                by_author = bucket.by_author
+                if by_author is None:
+                    by_author = bucket.by_author = {}
                 for name in fp.first_author:
-                    bucket.by_author.setdefault(name, []).append(value)
+                    by_author.setdefault(name, []).append(value)
+            elif bucket.authorless is None:
+                bucket.authorless = [value]
             else:
                 bucket.authorless.append(value)
         for k in fp.abstract_keys if by_abstract else ():
@@ -716,9 +744,12 @@ class IdentityIndex(Generic[T]):
             if bucket is None:
                 continue
             if fp.first_author:
-                for name in sorted(fp.first_author):
-                    yield from offer(bucket.by_author.get(name, ())[-BUCKET_CAP:], "title")
-                yield from offer(bucket.authorless[-BUCKET_CAP:], "title")
+                by_author = bucket.by_author
+                if by_author is not None:
+                    for name in sorted(fp.first_author):
+                        yield from offer(by_author.get(name, ())[-BUCKET_CAP:], "title")
+                if bucket.authorless is not None:
+                    yield from offer(bucket.authorless[-BUCKET_CAP:], "title")
             else:
                 yield from offer(bucket.order[-BUCKET_CAP:], "title")
         for k in fp.abstract_keys if by_abstract and self.by_abstract else ():
