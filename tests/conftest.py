@@ -5,7 +5,10 @@ or share state with another test.  Pacing delays are 0 (the doubles are local)."
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -13,6 +16,17 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"  # reference material, when present beside the checkout
 EXAMPLES = ROOT / "examples"
 DATA = Path(__file__).resolve().parent / "data"
+
+def load_script(path: Path) -> ModuleType:
+    """A generator script beside its test data (``make_pastes.py``…) imported as a module under its own name (kept
+    in ``sys.modules``, so the dataclasses it defines can find their module)."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
 
 #: a port nothing listens on: a client that forgets its configured URL fails fast
 CLOSED = "http://127.0.0.1:9"

@@ -10,12 +10,11 @@ ids, never a wrong one.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import load_script
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -31,16 +30,7 @@ from bibkit.testing.hf import HfDouble
 PASTES = Path(__file__).resolve().parent / "data" / "pastes"
 
 
-def _load_generator():
-    spec = importlib.util.spec_from_file_location("make_pastes", PASTES / "make_pastes.py")
-    module = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-generator = _load_generator()
+generator = load_script(PASTES / "make_pastes.py")
 NAMES = sorted(generator.FORMATS)
 
 

@@ -9,12 +9,11 @@ held to the same bar as the main corpus: exactly their papers, never a wrong id.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import load_script
 
 from bibkit.cli import main
 from bibkit.errors import ExitCode
@@ -27,16 +26,7 @@ from bibkit.testing.hf import HfDouble
 HELDOUT = Path(__file__).resolve().parent / "data" / "pastes" / "heldout"
 
 
-def _load():
-    spec = importlib.util.spec_from_file_location("make_heldout", HELDOUT / "make_heldout.py")
-    module = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-generator = _load()
+generator = load_script(HELDOUT / "make_heldout.py")
 NAMES = sorted(generator.FORMATS)
 
 

@@ -8,12 +8,12 @@ and its expectation from the seed's (title, abstract) pairs.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import load_script
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,15 +26,7 @@ EXAMPLE = ROOT / "examples" / "hf-trending-papers.txt"
 LISTINGS = Path(__file__).resolve().parent / "data" / "listings"
 
 
-def _load_variants():
-    spec = importlib.util.spec_from_file_location("make_variants", LISTINGS / "make_variants.py")
-    module = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    spec.loader.exec_module(module)
-    return module
-
-
-variants = _load_variants()
+variants = load_script(LISTINGS / "make_variants.py")
 PAIRS = variants.seed_pairs()
 
 
