@@ -14,7 +14,7 @@ from .common import ExamplesFormatter
 
 EPILOG = """examples:
   bibkit services                          start them all; prints export BIBKIT_..._URL=... lines
-  bibkit services --env-file doubles.env & sleep 2; . ./doubles.env
+  bibkit services --env-file doubles.env &    then, once the file exists: . ./doubles.env
   bibkit build examples/hf-trending-papers.txt -o refs.bib    (in the shell that has the variables)
   bibkit services --only arxiv,hf --port 8700
   bibkit services --format fish            set -gx lines for fish
