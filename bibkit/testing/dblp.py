@@ -21,34 +21,28 @@ and DBLP's documentation:
 
 from __future__ import annotations
 
-import threading
-import time
 from typing import Any
 from xml.sax.saxutils import escape
 
+from .paced import PacedDouble
 from .scholarly import ScholarlyWorld, tokens
-from .server import LocalServer, Reply, Request
+from .server import Reply, Request
 
 __all__ = ["DblpDouble", "RATE_LIMIT_PAGE"]
 
-SYNTHETIC = {"X-Bibkit-Synthetic": "true"}
 RATE_LIMIT_PAGE = ("<!DOCTYPE html>\n<html><head><title>429 Too Many Requests</title></head><body>"
                    "<h1>Too Many Requests</h1><p>dblp.org has received too many requests from your address. "
                    "Please slow down.</p></body></html>")
 
 
-class DblpDouble(LocalServer):
+class DblpDouble(PacedDouble):
     """DBLP on 127.0.0.1; ``BIBKIT_DBLP_URL`` points at :attr:`url`."""
 
     def __init__(self, world: ScholarlyWorld | None = None, *, min_interval: float = 0.0,
                  retry_after: int | None = None, host: str = "127.0.0.1", port: int = 0):
-        super().__init__(host, port)
+        super().__init__(min_interval=min_interval, host=host, port=port)
         self.world = world or ScholarlyWorld()
-        self.min_interval, self.retry_after = min_interval, retry_after
-        self.faults: list[Reply] = []
-        self.rate_limited = 0
-        self._last: float | None = None
-        self._guard = threading.Lock()
+        self.retry_after = retry_after
 
     def search_requests(self) -> list[Request]:
         return self.requests_to("/search/publ/api")
@@ -57,22 +51,7 @@ class DblpDouble(LocalServer):
         headers = {"Retry-After": str(self.retry_after)} if self.retry_after is not None else {}
         return Reply.text(RATE_LIMIT_PAGE, 429, headers, content_type="text/html; charset=utf-8")
 
-    def handle(self, request: Request) -> Reply | None:
-        reply = self._handle(request)
-        if reply is not None:
-            reply.headers = {**SYNTHETIC, **dict(reply.headers)}
-        return reply
-
-    def _handle(self, request: Request) -> Reply | None:
-        with self._guard:
-            now = time.monotonic()
-            too_fast = self.min_interval and self._last is not None and now - self._last < self.min_interval
-            self._last = now
-            if too_fast:
-                self.rate_limited += 1
-                return self.too_many()
-            if self.faults:
-                return self.faults.pop(0)
+    def serve(self, request: Request) -> Reply | None:
         if request.path.rstrip("/") != "/search/publ/api":
             return Reply.text("<html><body>Not Found</body></html>", 404, content_type="text/html")
         q = request.arg("q") or ""

@@ -23,35 +23,28 @@ copy as DBLP id, arXiv's DOI as DOI for some, the preprint's year always.
 from __future__ import annotations
 
 import json
-import threading
-import time
 from typing import Any
 
+from .paced import PacedDouble
 from .scholarly import ScholarlyWorld
-from .server import LocalServer, Reply, Request
+from .server import Reply, Request
 
 __all__ = ["S2Double"]
 
-SYNTHETIC = {"X-Bibkit-Synthetic": "true"}
 MAX_IDS = 500
 KNOWN_FIELDS = frozenset("""paperId corpusId externalIds url title abstract venue publicationVenue year referenceCount
 citationCount influentialCitationCount isOpenAccess openAccessPdf fieldsOfStudy s2FieldsOfStudy publicationTypes
 publicationDate journal citationStyles authors citations references embedding tldr textAvailability""".split())
 
 
-class S2Double(LocalServer):
+class S2Double(PacedDouble):
     """Semantic Scholar on 127.0.0.1; :attr:`api_url` is what ``BIBKIT_S2_URL`` should point at."""
 
     def __init__(self, world: ScholarlyWorld | None = None, *, keys: set[str] | None = None,
                  min_interval: float = 0.0, host: str = "127.0.0.1", port: int = 0):
-        super().__init__(host, port)
+        super().__init__(min_interval=min_interval, host=host, port=port)
         self.world = world or ScholarlyWorld()
         self.keys = keys  # None: any key (or none) is accepted
-        self.min_interval = min_interval
-        self.faults: list[Reply] = []
-        self.rate_limited = 0
-        self._last: float | None = None
-        self._guard = threading.Lock()
 
     @property
     def api_url(self) -> str:
@@ -62,24 +55,12 @@ class S2Double(LocalServer):
 
     # -- serving
 
-    def handle(self, request: Request) -> Reply | None:
-        reply = self._handle(request)
-        if reply is not None:
-            reply.headers = {**SYNTHETIC, **dict(reply.headers)}
-        return reply
+    def too_many(self) -> Reply:
+        return Reply.json({"message": "Too Many Requests. Please wait and try again or apply for a key for "
+                                      "higher rate limits. https://www.semanticscholar.org/product/api",
+                           "code": "429"}, 429)
 
-    def _handle(self, request: Request) -> Reply | None:
-        with self._guard:
-            now = time.monotonic()
-            too_fast = self.min_interval and self._last is not None and now - self._last < self.min_interval
-            self._last = now
-            if too_fast:
-                self.rate_limited += 1
-                return Reply.json({"message": "Too Many Requests. Please wait and try again or apply for a key for "
-                                              "higher rate limits. https://www.semanticscholar.org/product/api",
-                                   "code": "429"}, 429)
-            if self.faults:
-                return self.faults.pop(0)
+    def serve(self, request: Request) -> Reply | None:
         key = request.header("x-api-key")
         if key is not None and self.keys is not None and key not in self.keys:
             return Reply.json({"message": "Forbidden"}, 403)
