@@ -34,7 +34,7 @@ import stat
 import sys
 import tempfile
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, TextIO
 
 from .errors import OutputError
 
@@ -123,23 +123,20 @@ def write_stdout(text: str) -> None:
     """
     if sys.stdout is None:  # started with standard output closed (`bibkit … >&-`)
         raise OutputError("cannot write to standard output: it is closed", "-")
-    try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        silence_stdout()
-        raise
-    except OSError as exc:
-        silence_stdout()
-        raise OutputError(f"cannot write to standard output: {_cause(exc)}", "-") from None
+    _on_stdout(lambda out: (out.write(text), out.flush()))
 
 
 def flush_stdout() -> None:
     """Flush what commands printed; a full device becomes an :class:`OutputError` (see :func:`write_stdout`)."""
-    if sys.stdout is None:
-        return
+    if sys.stdout is not None:
+        _on_stdout(lambda out: out.flush())
+
+
+def _on_stdout(action: Callable[[TextIO], object]) -> None:
+    """Do ``action`` on standard output; after a failure, point it at ``/dev/null`` (nothing more can be
+    written there) and raise: ``BrokenPipeError`` as it is, any other error as an :class:`OutputError`."""
     try:
-        sys.stdout.flush()
+        action(sys.stdout)
     except BrokenPipeError:
         silence_stdout()
         raise
