@@ -131,14 +131,24 @@ def _active(text: str) -> list[bool]:
     return active
 
 
-def _scores(lines: list[Line], active: list[bool] | None = None) -> list[list[float]]:
-    text = "\n".join(ln.raw for ln in lines)
+def _scores(lines: list[Line], active: list[bool] | None = None, text: str | None = None) -> list[list[float]]:
+    """Each line's evidence for each reader (``text``: the lines joined, when the caller has it)."""
+    if text is None:
+        text = "\n".join(ln.raw for ln in lines)
     active = _active(text) if active is None else active
     feed = _feed(text)
     evidence = [(f if on else None) for f, on in zip(_EVIDENCE, active)]
     if not feed:
         evidence[0] = None  # no feed furniture anywhere: the titles reader's only evidence is prose
-    scores = [[f(ln) if (f is not None and ln.text) else 0.0 for f in evidence] for ln in lines]
+    asked = [(r, f) for r, f in enumerate(evidence) if f is not None]
+    blank = [0.0] * len(evidence)
+    scores = []
+    for ln in lines:
+        row = blank.copy()
+        if ln.text:
+            for r, f in asked:
+                row[r] = f(ln)
+        scores.append(row)
     # paragraphs of prose: an abstract.  On its own, or beside titles, it is the titles reader's; inside
     # a paragraph that another reader's lines hold (an abstract under "Subjects:" on an arXiv listing,
     # the continuation lines of a reference) it is that reader's
@@ -188,8 +198,9 @@ def segment(lines: list[Line]) -> list[Block]:
     rows = [k for k, ln in enumerate(lines) if ln.text]
     if not rows:
         return [Block(titles.NAME, 0, len(lines), 0.5)] if lines else []
-    active = _active("\n".join(ln.raw for ln in lines))
-    scores = _scores(lines, active)
+    joined = "\n".join(ln.raw for ln in lines)
+    active = _active(joined)
+    scores = _scores(lines, active, joined)
     r_count = len(READERS)
     # the readers whose marks the text lacks score nothing anywhere: the titles reader (first, and
     # favoured on ties) is always cheaper than they are, so they never label a line and are left out
