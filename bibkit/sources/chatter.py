@@ -144,7 +144,7 @@ _REMARK_MARK = re.compile(
 def _remark(t: str, words: list[str]) -> bool:
     """A short conversational line ("Great paper list!", "read this one later", "lol this one"): it opens
     like a remark, is not in Title Case and holds a remark's marks, and no sentence ends inside it."""
-    if len(words) > 14 or re.search(r"[.;]\s+[A-Z]", t):
+    if len(words) > 14 or _SENTENCE_BREAK.search(t):
         return False
     if _NOTE_OPENER.match(t) and (len(words) == 1 or not words[1][:1].isupper() or t[:1].islower()):
         return True
@@ -181,6 +181,11 @@ def is_binary_line(text: str) -> bool:
 _EDGES = re.compile(r"^[\W_]+|[\W_]+$")
 _DIGIT = re.compile(r"\d")
 _NOTE_MARK = re.compile(r"[:：\-–—>]")
+
+
+_SENTENCE_BREAK = re.compile(r"[.;]\s+[A-Z]")
+_NAME_OR_DIGIT = re.compile(r"[A-Z][a-z]+[A-Z]|\d")
+_CAPS_HEADING = re.compile(r"[\W\d_]*[A-Z][A-Z &/-]{2,}[\W\d_]*")
 
 
 class Chatter(enum.StrEnum):
@@ -257,7 +262,7 @@ def _label(t: str, words: list[str]) -> bool:
     words, or a remark written as a sentence (most words lower-case, a remark's marks: "we", "I",
     "these", "read"…); a title wrapped after its colon ("DeepSeekMoE:") is a name or a title."""
     if len(words) <= 5:
-        return not re.search(r"[A-Z][a-z]+[A-Z]|\d", t[:-1])
+        return not _NAME_OR_DIGIT.search(t[:-1])
     long_words = [w for w in words[1:] if len(w) > 3 and w[0].isalpha()]
     sentence = bool(long_words) and sum(1 for w in long_words if w[0].islower()) >= 0.6 * len(long_words)
     # … and said by someone (a sentence-case title may end a line with its colon: "Towards a unified view
@@ -277,9 +282,9 @@ def _short_line_reason(t: str, words: list[str], cta: bool, digits: bool) -> Cha
         return Chatter.LABEL
     if _remark(t, words):
         return Chatter.REMARK
-    if n <= 6 and not digits and re.fullmatch(r"[\W\d_]*[A-Z][A-Z &/-]{2,}[\W\d_]*", t):
+    if n <= 6 and not digits and _CAPS_HEADING.fullmatch(t):
         return Chatter.HEADING  # "REFERENCES", "RELATED WORK"
     first = t[0]
-    if n <= 5 and not first.isalnum() and unicodedata.category(first).startswith("S") and not re.search(r"[:?]", t):
+    if n <= 5 and not first.isalnum() and unicodedata.category(first).startswith("S") and not (":" in t or "?" in t):
         return Chatter.HEADING  # "📚 Papers", "🔥 News", "⭐ Star History"
     return None

@@ -175,7 +175,10 @@ def _month(d: VenueDetails, text: str) -> None:
 def _publisher(d: VenueDetails, text: str, spans: list[tuple[int, int]]) -> None:
     """A publisher opening a sentence of the venue (not its first: that is the venue's name), and the
     address a style puts beside it."""
-    if not any(n in text for n in _PUBLISHER_NEEDLES):
+    for needle in _PUBLISHER_NEEDLES:  # (a loop, not any(): this runs on every venue)
+        if needle in text:
+            break
+    else:
         return
     for m in _PUBLISHER.finditer(text):
         if any(s <= m.start() < e for s, e in spans):

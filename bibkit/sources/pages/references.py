@@ -279,7 +279,7 @@ class _Splitter:
         while not self.dated and self.scanned < len(cur):
             t = cur[self.scanned].text
             self.scanned += 1
-            self.dated = bool(YEAR.search(t) or _HAS_ID.search(t))
+            self.dated = bool((("19" in t or "20" in t) and YEAR.search(t)) or _HAS_ID.search(t))
         return self.dated
 
     def add(self, ln: Line) -> None:

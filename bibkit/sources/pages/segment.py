@@ -141,6 +141,7 @@ def _scores(lines: list[Line], active: list[bool] | None = None, text: str | Non
     if not feed:
         evidence[0] = None  # no feed furniture anywhere: the titles reader's only evidence is prose
     asked = [(r, f) for r, f in enumerate(evidence) if f is not None]
+    counted = [r for r, _f in asked if r >= 1]
     blank = [0.0] * len(evidence)
     scores = []
     for ln in lines:
@@ -159,14 +160,16 @@ def _scores(lines: list[Line], active: list[bool] | None = None, text: str | Non
             continue
         j = i
         length = 0
-        ends = 0
         while j < n and lines[j].text:
             length += len(lines[j].text) + 1
-            ends += len(_SENTENCE_END.findall(lines[j].text))
             j += 1
+        # (sentence ends and claimed lines are counted only where they can matter: a paragraph of an
+        # abstract's length)
+        abstract_sized = 250 <= length <= 5000
+        ends = sum(len(_SENTENCE_END.findall(lines[k].text)) for k in range(i, j)) if abstract_sized else 0
         strong = [0] * len(READERS)
         for row in scores[i:j]:
-            for r in range(1, len(READERS)):
+            for r in counted:  # (the readers not asked score 0 everywhere)
                 if row[r] >= 3.0:
                     strong[r] += 1
         owner = max(range(1, len(READERS) - 1), key=lambda r: strong[r])  # notes are lines, never prose
@@ -175,8 +178,8 @@ def _scores(lines: list[Line], active: list[bool] | None = None, text: str | Non
         for k in range(i, j):
             if max(scores[k][1:]) < 2.5:
                 scores[k][owner] += _prose(lines[k].text)
-        claimed = sum(1 for row in scores[i:j] if max(row[1:]) >= 2.5)
-        if 250 <= length <= 5000 and ends >= 2 and (owner != 0 or claimed <= 0.2 * (j - i)):
+        claimed = sum(1 for row in scores[i:j] if max(row[1:]) >= 2.5) if abstract_sized else 0
+        if abstract_sized and ends >= 2 and (owner != 0 or claimed <= 0.2 * (j - i)):
             share = 3.0 / (j - i)
             for k in range(i, j):
                 scores[k][owner] += share
