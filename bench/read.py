@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark: reading pasted reference lists is linear, and fast next to the bare .bib scanner.
 
-    python bench/read.py [--refs 10000] [--sizes 1000,2000,5000,10000] [--style mixed]
+    python bench/read.py [--refs 10000] [--sizes 1000,2000,5000] [--repeat 3]
 
 A reference list of N references (about 200 characters each: 10,000 are ~2 MB) is
 generated the way one is pasted from papers: IEEE (numbered, quoted titles, ``in Proc.``),

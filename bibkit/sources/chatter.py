@@ -57,7 +57,9 @@ _CTA_TRIGGERS = frozenset(
     """star stars starring follow subscribe join click welcome feel please cite find issue pull pr prs submit made
     powered built rights reserved privacy terms cookie coffee sponsor share updated maintained tuned soon posted last
     copy permalink © c""".split())
-_NO_PUNCTUATION = str.maketrans({ch: " " for ch in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~⭐"})
+#: what separates a line's words for the trigger check: white space, ASCII punctuation and ⭐ (one
+#: pattern's split: a translation table per character costs twice as much on every line of a paste)
+_WORD_BREAKS = re.compile(r"[\s!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~⭐]+")
 #: a page's footer line ("Powered by Jekyll", "Made with ❤ by …"): short, or it is prose that happens to start so
 _FOOTER = re.compile(r"^(?:made with|powered by|built with|written by|updated on|maintained by)\b", re.IGNORECASE)
 #: one-phrase lines of site furniture, compared whole (punctuation and arrows ignored)
@@ -142,7 +144,7 @@ _REMARK_MARK = re.compile(
 def _remark(t: str, words: list[str]) -> bool:
     """A short conversational line ("Great paper list!", "read this one later", "lol this one"): it opens
     like a remark, is not in Title Case and holds a remark's marks, and no sentence ends inside it."""
-    if len(words) > 14 or re.search(r"[.;]\s+[A-Z]", t):
+    if len(words) > 14 or _SENTENCE_BREAK.search(t):
         return False
     if _NOTE_OPENER.match(t) and (len(words) == 1 or not words[1][:1].isupper() or t[:1].islower()):
         return True
@@ -179,6 +181,11 @@ def is_binary_line(text: str) -> bool:
 _EDGES = re.compile(r"^[\W_]+|[\W_]+$")
 _DIGIT = re.compile(r"\d")
 _NOTE_MARK = re.compile(r"[:：\-–—>]")
+
+
+_SENTENCE_BREAK = re.compile(r"[.;]\s+[A-Z]")
+_NAME_OR_DIGIT = re.compile(r"[A-Z][a-z]+[A-Z]|\d")
+_CAPS_HEADING = re.compile(r"[\W\d_]*[A-Z][A-Z &/-]{2,}[\W\d_]*")
 
 
 class Chatter(enum.StrEnum):
@@ -226,7 +233,7 @@ def chatter_reason(text: str) -> Chatter | None:
         return Chatter.MAIL_HEADER
     if _NOTE_MARK.search(t[:40]) and _NOTE_TO_SELF.match(t):
         return Chatter.NOTE_TO_SELF
-    cta = n <= 25 and not _CTA_TRIGGERS.isdisjoint(t.casefold().translate(_NO_PUNCTUATION).split()) \
+    cta = n <= 25 and not _CTA_TRIGGERS.isdisjoint(_WORD_BREAKS.split(t.casefold())) \
         and bool(_CALL_TO_ACTION.search(t))
     if n > 14:
         # prose or a reference: of what follows, only calls to action and lone links are this long
@@ -255,7 +262,7 @@ def _label(t: str, words: list[str]) -> bool:
     words, or a remark written as a sentence (most words lower-case, a remark's marks: "we", "I",
     "these", "read"…); a title wrapped after its colon ("DeepSeekMoE:") is a name or a title."""
     if len(words) <= 5:
-        return not re.search(r"[A-Z][a-z]+[A-Z]|\d", t[:-1])
+        return not _NAME_OR_DIGIT.search(t[:-1])
     long_words = [w for w in words[1:] if len(w) > 3 and w[0].isalpha()]
     sentence = bool(long_words) and sum(1 for w in long_words if w[0].islower()) >= 0.6 * len(long_words)
     # … and said by someone (a sentence-case title may end a line with its colon: "Towards a unified view
@@ -275,9 +282,9 @@ def _short_line_reason(t: str, words: list[str], cta: bool, digits: bool) -> Cha
         return Chatter.LABEL
     if _remark(t, words):
         return Chatter.REMARK
-    if n <= 6 and not digits and re.fullmatch(r"[\W\d_]*[A-Z][A-Z &/-]{2,}[\W\d_]*", t):
+    if n <= 6 and not digits and _CAPS_HEADING.fullmatch(t):
         return Chatter.HEADING  # "REFERENCES", "RELATED WORK"
     first = t[0]
-    if n <= 5 and not first.isalnum() and unicodedata.category(first).startswith("S") and not re.search(r"[:?]", t):
+    if n <= 5 and not first.isalnum() and unicodedata.category(first).startswith("S") and not (":" in t or "?" in t):
         return Chatter.HEADING  # "📚 Papers", "🔥 News", "⭐ Star History"
     return None

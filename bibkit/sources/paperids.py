@@ -81,8 +81,11 @@ _PROCEEDINGS_HOSTS = (
 )
 
 
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+
+
 def _host_path(url: str) -> tuple[str, str, str]:
-    if not re.match(r"^[a-z][a-z0-9+.-]*://", url, re.IGNORECASE):
+    if not _SCHEME.match(url):
         url = "https://" + url
     try:
         parts = urlsplit(url)
@@ -214,7 +217,13 @@ def find_ids(text: str) -> list[tuple[int, int, PaperId]]:
     spans: list[tuple[int, int, PaperId]] = []
     taken: list[tuple[int, int]] = []
     low = text.lower()
-    if "://" in text or "www." in low or any(host in low for host in _HOSTS):
+    urls = "://" in text or "www." in low
+    if not urls:
+        for host in _HOSTS:  # (a loop, not any(): this runs on every reference)
+            if host in low:
+                urls = True
+                break
+    if urls:
         for m in URL.finditer(text):
             raw = strip_trailing_punctuation(m.group(0))
             ident = classify_url(raw)

@@ -60,7 +60,7 @@ _DAMAGE = re.compile("[\ufb00-\ufb06\u00ad\u2010\u2011]")
 
 def fix_text(text: str) -> str:
     """Ligatures spelt out, soft hyphens dropped, every run of white space one blank (PDF-copy damage)."""
-    if _DAMAGE.search(text):
+    if not text.isascii() and _DAMAGE.search(text):  # (``isascii`` is a flag: what damage there is is not ASCII)
         text = text.translate(_LIGATURES)
     return " ".join(text.split())
 
@@ -218,6 +218,9 @@ def years_in(text: str) -> list[int]:
 _NOT_INITIALS = re.compile(r"[a-z]{3}|\d|[^\w.\s-]")
 
 
+_DOT_GLUED = re.compile(r"\.(?=[^\s.-])")
+
+
 @lru_cache(maxsize=8192)
 def _is_initials(text: str) -> bool:
     """"A.", "A. N.", "J.-P.", "S.-y.", "Ch.", "Ł.", and Vancouver's "AN": given names cut to initials."""
@@ -226,7 +229,7 @@ def _is_initials(text: str) -> bool:
         return False
     if len(t) <= 3 and t.isalpha() and t.isupper():
         return True
-    for position, token in enumerate(re.sub(r"\.(?=[^\s.-])", ". ", t).split()):  # "A.Q." is "A. Q."
+    for position, token in enumerate(_DOT_GLUED.sub(". ", t).split()):  # "A.Q." is "A. Q."
         pieces = token.split("-")
         for k, piece in enumerate(pieces):
             dotted = piece.endswith(".")
@@ -285,6 +288,8 @@ def _word_ok(word: str) -> bool:
     return bool(_NAME_WORD.match(core)) and (core[0].isupper() or not core[0].isalpha())
 
 
+#: one to five capitalised ASCII words or initials ("A. N. Gomez", "Ashish Vaswani", "McMahan"), one blank apart
+_PLAIN_NAME = re.compile(r"(?:[A-Z][A-Za-z]*|[A-Z]\.)(?: (?:[A-Z][A-Za-z]*|[A-Z]\.)){0,4}")
 _NOT_NAMES = re.compile(r"[?!:\"“”]|https?://|\d{3}")
 
 
@@ -299,6 +304,9 @@ def looks_like_names(text: str, *, min_names: int = 1) -> bool:
         return False  # (no name has seven words: a title ran into the list)
     good = 0
     for name in names:
+        if _PLAIN_NAME.fullmatch(name):
+            good += 1  # (the common case, one pattern: what the word-by-word test below accepts too)
+            continue
         words = name.split()
         if 1 <= len(words) <= 5 and all(_word_ok(w) for w in words):
             good += 1
@@ -339,7 +347,9 @@ def _split_authors_uncached(text: str) -> AuthorList:
         truncated = True
         text = _ETAL.sub(", ", text).strip(" ,")
     parts = []
-    for p in _NAME_SPLIT.split(text):
+    # (without ";", "&" or "and" the pattern splits at commas only: str.split does that faster)
+    pieces = text.split(",") if ";" not in text and "&" not in text and "and" not in text else _NAME_SPLIT.split(text)
+    for p in pieces:
         p = p.strip()
         if not _is_initials(p):
             p = p.strip(" .")

@@ -133,7 +133,8 @@ class Draft:
             provenance["abstract"] = said or Provenance(SOURCE, confidence, detail)
         hinted: Provenance | None = None  # (the authors' and date's)
         if self.authors:
-            persons = [p for p in (_person(n) for n in self.authors if n.strip()) if p.last or p.literal]
+            persons = [p for p in (_person(n) for n in self.authors if n.strip())
+                       if p.literal or p.family.strip() or p.particle.strip()]  # (what ``p.last`` is, unbuilt)
             if persons:
                 if self.truncated:
                     persons.append(OTHERS)

@@ -99,6 +99,7 @@ _GROUPS: tuple[tuple[str, ...], ...] = tuple(tuple(n for n in ("volume", "number
 #: for each pattern, literals of which it needs one (cheap tests that spare most patterns most references)
 _NEEDLES: tuple[tuple[str, ...], ...] = (("ol", "OL"), ("o.", "umber", "ssue"), ("p.", "ages", "P."), (";",), ("(",),
                                          (":",), ("(",), ("no.",), ("(",), (",",), ("):", ") :"), (",", ". "))
+_TABLE = tuple(zip(_NEEDLES, _PATTERNS, _GROUPS))
 #: a month beside the year: "Jun. 2016", "Nov. 1997", "June 27–30, 2016", "(Nov. 1997)", Vancouver "2015 May 28"
 _MONTH = re.compile(rf"\b(?P<mon>{_MON})\.?\s+(?:\d{{1,2}}(?:\s*[–-]\s*\d{{1,2}})?,?\s+)?(?P<year>{_YEAR})\b"
                     rf"|\b(?P<year2>{_YEAR})\s+(?P<mon2>{_MON})\b(?:\s+\d{{1,2}})?")
@@ -122,9 +123,14 @@ def venue_details(text: str) -> VenueDetails:
     if _DIGIT.search(text) is None and (text.isascii() or not any(map(str.isdigit, text))):
         _publisher(d, text, spans)
         return d
-    for needles, pattern, names in zip(_NEEDLES, _PATTERNS, _GROUPS):
-        if not any(n in text for n in needles) or all(getattr(d, name) is not None for name in names):
-            continue  # (a literal the pattern needs is missing, or it could only give what is known)
+    for needles, pattern, names in _TABLE:
+        for needle in needles:
+            if needle in text:
+                break
+        else:
+            continue  # (a literal the pattern needs is missing)
+        if all(getattr(d, name) is not None for name in names):
+            continue  # (it could only give what is known)
         for m in pattern.finditer(text):
             if any(s <= m.start() < e for s, e in spans):
                 continue
@@ -169,7 +175,10 @@ def _month(d: VenueDetails, text: str) -> None:
 def _publisher(d: VenueDetails, text: str, spans: list[tuple[int, int]]) -> None:
     """A publisher opening a sentence of the venue (not its first: that is the venue's name), and the
     address a style puts beside it."""
-    if not any(n in text for n in _PUBLISHER_NEEDLES):
+    for needle in _PUBLISHER_NEEDLES:  # (a loop, not any(): this runs on every venue)
+        if needle in text:
+            break
+    else:
         return
     for m in _PUBLISHER.finditer(text):
         if any(s <= m.start() < e for s, e in spans):

@@ -147,14 +147,16 @@ def line_evidence(line: Line) -> float:
         score += 1.5
     if "et al." in t:
         score += 1.0
-    if any(word in t for word in _EV_VENUE_WORDS):
-        found = 0
-        for mark in _EV_VENUE_MARKS:
-            if mark in t:
-                found += 1
-                if found == 2:
-                    break
-        score += found
+    for word in _EV_VENUE_WORDS:  # (a loop, not any(): this runs on every line of a paste)
+        if word in t:
+            found = 0
+            for mark in _EV_VENUE_MARKS:
+                if mark in t:
+                    found += 1
+                    if found == 2:
+                        break
+            score += found
+            break
     if ('"' in t or "”" in t) and _EV_QUOTED.search(t):
         score += 1.5
     return min(score, 7.0)
@@ -250,12 +252,15 @@ class _Splitter:
         self.cheap_: bool | None = None
         self.expected: int | None = None
         self.snapshot: str | None = None
+        self.dated = False  # whether a line of ``cur`` has a year or an identifier (of the first ``scanned``)
+        self.scanned = 0
 
     def close(self) -> None:
         if self.cur:
             self.refs.append((self.cur[0].no, list(self.cur)))
             self.cur.clear()
         self.text, self.complete_, self.cheap_, self.snapshot = "", None, None, None
+        self.dated, self.scanned = False, 0
 
     def was_whole(self) -> bool:
         """Whether the reference read as whole before its last lines joined it."""
@@ -264,8 +269,18 @@ class _Splitter:
 
     def cheap(self) -> bool:
         if self.cheap_ is None:
-            self.cheap_ = _cheap_complete(self.text)
+            self.cheap_ = _ends_like_reference(self.text) and self._dated()
         return bool(self.cheap_)
+
+    def _dated(self) -> bool:
+        """Whether the reference has a year or an identifier: asked of each line once (neither can span
+        the blank that joins two lines), not of the whole text again at every line added."""
+        cur = self.cur
+        while not self.dated and self.scanned < len(cur):
+            t = cur[self.scanned].text
+            self.scanned += 1
+            self.dated = bool((("19" in t or "20" in t) and YEAR.search(t)) or _HAS_ID.search(t))
+        return self.dated
 
     def add(self, ln: Line) -> None:
         if len(self.text) > _MAX_REFERENCE:
@@ -387,8 +402,9 @@ _ENDS_REFERENCE = re.compile(r"[.)\]]$|(?:19|20)\d\d[a-z]?$|\d$|https?://\S+$|10
 _HAS_ID = re.compile(r"arXiv|doi|https?://", re.IGNORECASE)
 
 
-def _cheap_complete(text: str) -> bool:
-    """A year or an identifier, and a last line that ends like a reference ends (no parse)."""
+def _ends_like_reference(text: str) -> bool:
+    """Whether the last line ends like a reference ends (the cheap half of "the reference may be whole
+    here": the other is a year or an identifier in it, :meth:`_Splitter._dated`; no parse)."""
     t = text.rstrip()
     if not t:
         return False
@@ -397,25 +413,24 @@ def _cheap_complete(text: str) -> bool:
         token = t.rsplit(None, 1)[-1]
         if not (token.startswith(("http://", "https://", "10.")) or _ENDS_REFERENCE.search(token)):
             return False
-    return bool(YEAR.search(t) or _HAS_ID.search(t))
-
-
-def _complete(text: str) -> bool:
-    """Whether the reference gathered so far could end here: it has a year or an identifier, its
-    last line ends like a reference ends, and it reads as a whole reference (a title after the
-    authors: "Dai, D., … Liang. 2024." alone is not)."""
-    return _cheap_complete(text) and _parse_cached(_join([text.rstrip()])) is not None
+    return True
 
 
 def _continues(t: str) -> bool:
     """Whether a line can be the rest of a reference whose text already looks whole: a venue,
     pages, a year, a URL, a publisher, a lower-case continuation."""
-    return bool(_TAIL.match(t) or _VENUE_WORD.match(t) or t[:1].islower() or re.search(r"\d", t)
-                or t.endswith((",", "-", ";")) or re.match(r"^[(\[]", t) or _PUBLISHER.match(t))
+    return bool(_TAIL.match(t) or _VENUE_WORD.match(t) or t[:1].islower() or _ANY_DIGIT.search(t)
+                or t.endswith((",", "-", ";")) or t[:1] in ("(", "[") or _PUBLISHER.match(t))
+
+
+_ANY_DIGIT = re.compile(r"\d")
 
 
 #: the publisher that ends a reference, on a line of its own ("Association for Computational Linguistics.")
 _PUBLISHER = re.compile(rf"^(?:[A-Z][\w&.,'’-]*\s+){{0,6}}?(?:{PUBLISHER_WORDS})\b[^.]{{0,60}}\.?$")
+
+
+_HEAD_END = re.compile(r"\.\s|\(|[“\"]")  # where the author list a line opens with ends, at the latest
 
 
 def _starts_reference(t: str) -> bool:
@@ -423,7 +438,7 @@ def _starts_reference(t: str) -> bool:
     body = t[m.end():] if m else t
     if _AUTHOR_START.match(body):
         return True
-    head = re.split(r"\.\s|\(|[“\"]", body, maxsplit=1)[0]
+    head = _HEAD_END.split(body, maxsplit=1)[0]
     return ("," in head or " and " in head) and looks_like_names(head, min_names=2)
 
 
@@ -551,31 +566,31 @@ def _fields(d: Draft, work: str) -> tuple[str | None, str | None, str | None, in
     (ACL, ACM), ``Authors: Title. Venue`` (LNCS), or sentences and commas."""
     title: str | None
     venue: str | None
-    q = _QUOTED.search(work)
+    q = _QUOTED.search(work) if ('"' in work or "“" in work or "‘" in work or "``" in work) else None
     if q and len((q.group("t") or q.group("t2") or q.group("t3") or q.group("t4") or "").split()) >= 2:
         d.shape = "quoted"
         venue = _IN_PREFIX.sub("", work[q.end():].strip(" ,.;"))
         return work[: q.start()].strip(" ,:;"), q.group("t") or q.group("t2") or q.group("t3") or q.group("t4"), \
             venue, None
     p = _YEAR_PAREN.search(work)
-    if p and p.start() > 3 and looks_like_names(work[: p.start()].strip(" ,.:;")):
+    if p and p.start() > 3 and _names(work[: p.start()]):
         d.shape = "apa"
         year = int(p.group("year")) if p.group("year") else None
         title, venue = _title_venue(work[p.end():].lstrip(" .,:"))
         return work[: p.start()], title, venue, year
     a = _AUTHOR_YEAR.match(work)
-    if a and looks_like_names(a.group("authors").strip(" ,.:;")):
+    if a and _names(a.group("authors")):
         d.shape = "author-year"
         title, venue = _title_venue(a.group("rest"))
         return a.group("authors"), title, venue, int(a.group("year"))
     lncs = _LNCS.match(work) if ":" in work else None
-    if lncs and looks_like_names(lncs.group("authors").strip(" ,.:;")):
+    if lncs and _names(lncs.group("authors")):
         d.shape = "lncs"
         title, venue = _title_venue(lncs.group("rest"))
         return lncs.group("authors"), title, venue, None
     d.shape = "plain"
     segs = [seg for seg in (work[s:e].strip(" .") for s, e in _sentences(work)) if seg]
-    if len(segs) >= 2 and looks_like_names(segs[0].strip(" ,.:;")):
+    if len(segs) >= 2 and _names(segs[0]):
         return segs[0], segs[1], ". ".join(segs[2:]) or None, None
     comma = _comma_fields(work)
     if comma is not None:
@@ -584,6 +599,12 @@ def _fields(d: Draft, work: str) -> tuple[str | None, str | None, str | None, in
     if segs:
         return None, segs[0], ". ".join(segs[1:]) or None, None
     return None, None, None, None
+
+
+def _names(text: str) -> bool:
+    """Whether an author segment reads as names, asked of the segment as :func:`_parse` keeps it
+    (:func:`strip_author_segment`): the split made here is the one the authors are then read from."""
+    return looks_like_names(strip_author_segment(text))
 
 
 _ONE_NAME = re.compile(r"^(?:(?:[A-Z]\.\s?-?)+[a-z]?\.?\s?)+[A-Z][\w'’-]+$|^[A-Z][\w'’-]+,?\s(?:[A-Z]\.\s?)+$"
@@ -635,10 +656,13 @@ def _title_venue(rest: str) -> tuple[str | None, str | None]:
     return title, venue
 
 
+_VENUE_AFTER_QUESTION = re.compile(r"([?!])\s+(?:In\b|arXiv|Proc|Journal|Advances|Trans)")
+
+
 def _trim_title(title: str) -> str:
     t = title.strip().rstrip(".,;:")
     # a venue glued to the title after a question mark ("…at scale? arXiv preprint")
-    m = re.search(r"([?!])\s+(?:In\b|arXiv|Proc|Journal|Advances|Trans)", t)
+    m = _VENUE_AFTER_QUESTION.search(t) if ("?" in t or "!" in t) else None
     if m:
         t = t[: m.start() + 1]
     return t.strip(" \"“”‘’")
@@ -655,9 +679,14 @@ def _read_block(lines: list[Line], sink: Sink) -> None:
     reasons: dict[int, Chatter | None] = {}
     for first, group, text in split_references(lines, sink, reasons):
         head = group[0]
-        chatter = reasons[head.no] if head.no in reasons else chatter_reason(head.text)
-        draft = parse_reference(text, first) if chatter is None or _MARKER.match(head.text) else None
+        # a numbered reference is read whatever its first line looks like; an unnumbered one unless that
+        # line is chatter (the splitter's verdict, or asked here: only when it matters)
+        marked = _MARKER.match(head.text) is not None
+        chatter = None if marked else reasons[head.no] if head.no in reasons else chatter_reason(head.text)
+        draft = parse_reference(text, first) if marked or chatter is None else None
         if draft is None:
+            if marked and len(group) == 1:
+                chatter = reasons[head.no] if head.no in reasons else chatter_reason(head.text)
             reason = chatter if len(group) == 1 else None
             sink.skip_all(group, reason or _NOT_A_REFERENCE)
             continue

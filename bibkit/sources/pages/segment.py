@@ -131,14 +131,25 @@ def _active(text: str) -> list[bool]:
     return active
 
 
-def _scores(lines: list[Line], active: list[bool] | None = None) -> list[list[float]]:
-    text = "\n".join(ln.raw for ln in lines)
+def _scores(lines: list[Line], active: list[bool] | None = None, text: str | None = None) -> list[list[float]]:
+    """Each line's evidence for each reader (``text``: the lines joined, when the caller has it)."""
+    if text is None:
+        text = "\n".join(ln.raw for ln in lines)
     active = _active(text) if active is None else active
     feed = _feed(text)
     evidence = [(f if on else None) for f, on in zip(_EVIDENCE, active)]
     if not feed:
         evidence[0] = None  # no feed furniture anywhere: the titles reader's only evidence is prose
-    scores = [[f(ln) if (f is not None and ln.text) else 0.0 for f in evidence] for ln in lines]
+    asked = [(r, f) for r, f in enumerate(evidence) if f is not None]
+    counted = [r for r, _f in asked if r >= 1]
+    blank = [0.0] * len(evidence)
+    scores = []
+    for ln in lines:
+        row = blank.copy()
+        if ln.text:
+            for r, f in asked:
+                row[r] = f(ln)
+        scores.append(row)
     # paragraphs of prose: an abstract.  On its own, or beside titles, it is the titles reader's; inside
     # a paragraph that another reader's lines hold (an abstract under "Subjects:" on an arXiv listing,
     # the continuation lines of a reference) it is that reader's
@@ -149,14 +160,16 @@ def _scores(lines: list[Line], active: list[bool] | None = None) -> list[list[fl
             continue
         j = i
         length = 0
-        ends = 0
         while j < n and lines[j].text:
             length += len(lines[j].text) + 1
-            ends += len(_SENTENCE_END.findall(lines[j].text))
             j += 1
+        # (sentence ends and claimed lines are counted only where they can matter: a paragraph of an
+        # abstract's length)
+        abstract_sized = 250 <= length <= 5000
+        ends = sum(len(_SENTENCE_END.findall(lines[k].text)) for k in range(i, j)) if abstract_sized else 0
         strong = [0] * len(READERS)
         for row in scores[i:j]:
-            for r in range(1, len(READERS)):
+            for r in counted:  # (the readers not asked score 0 everywhere)
                 if row[r] >= 3.0:
                     strong[r] += 1
         owner = max(range(1, len(READERS) - 1), key=lambda r: strong[r])  # notes are lines, never prose
@@ -165,8 +178,8 @@ def _scores(lines: list[Line], active: list[bool] | None = None) -> list[list[fl
         for k in range(i, j):
             if max(scores[k][1:]) < 2.5:
                 scores[k][owner] += _prose(lines[k].text)
-        claimed = sum(1 for row in scores[i:j] if max(row[1:]) >= 2.5)
-        if 250 <= length <= 5000 and ends >= 2 and (owner != 0 or claimed <= 0.2 * (j - i)):
+        claimed = sum(1 for row in scores[i:j] if max(row[1:]) >= 2.5) if abstract_sized else 0
+        if abstract_sized and ends >= 2 and (owner != 0 or claimed <= 0.2 * (j - i)):
             share = 3.0 / (j - i)
             for k in range(i, j):
                 scores[k][owner] += share
@@ -188,8 +201,9 @@ def segment(lines: list[Line]) -> list[Block]:
     rows = [k for k, ln in enumerate(lines) if ln.text]
     if not rows:
         return [Block(titles.NAME, 0, len(lines), 0.5)] if lines else []
-    active = _active("\n".join(ln.raw for ln in lines))
-    scores = _scores(lines, active)
+    joined = "\n".join(ln.raw for ln in lines)
+    active = _active(joined)
+    scores = _scores(lines, active, joined)
     r_count = len(READERS)
     # the readers whose marks the text lacks score nothing anywhere: the titles reader (first, and
     # favoured on ties) is always cheaper than they are, so they never label a line and are left out
