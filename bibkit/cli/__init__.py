@@ -18,7 +18,7 @@ import sys
 from typing import NamedTuple, Sequence
 
 from .. import __version__
-from ..app.collector import collector_paused
+from ..app.collector import collector_paused, settle_startup
 from .common import accept_global_flags_after_command, run_main
 
 
@@ -84,6 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # of a one-entry convert); the command itself runs with the collector as the caller had it
     with collector_paused():
         parser = build_parser(command_of(args))
+        if argv is None:  # the process's own command line (the console script, python -m bibkit)
+            settle_startup()
     return run_main(parser, args, "bibkit")
 
 
