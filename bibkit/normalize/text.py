@@ -129,6 +129,18 @@ def _fold_char(ch: str) -> str:
     return base or ch
 
 
+class _FoldTable(dict[int, str]):
+    """:func:`_fold_char` of every character, as a :meth:`str.translate` table filled on first sight: a title
+    is folded by one C-level pass, not a Python call per character."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_char(chr(code))
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
 @lru_cache(maxsize=65536)
 def normalize_title(text: str | None) -> str:
     """The comparison form of a title (or any short text).
@@ -149,7 +161,7 @@ def normalize_title(text: str | None) -> str:
     text = text.replace("&", " and ")
     text = text.casefold()
     if not text.isascii():
-        text = "".join(_fold_char(ch) for ch in text)
+        text = text.translate(_FOLD)
     # (each substitution only where its characters occur: a few C-level scans cost less than a regex pass)
     if "'" in text or "’" in text or "‘" in text or "`" in text or "´" in text:
         text = _APOSTROPHES.sub("", text)
