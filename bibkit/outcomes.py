@@ -239,7 +239,10 @@ class VenueStyle(enum.StrEnum):
 
 
 class PageReader(enum.StrEnum):
-    """A reader of pasted text (the name ``--from`` and the report use): the page family it reads."""
+    """A reader of pasted text (the name ``--from`` and the report use): the page family it reads.
+
+    (Here, below the record, so that :class:`bibkit.findings.ReadBy` can name it; :mod:`bibkit.record`
+    re-exports it.)"""
 
     TITLES = "titles"  # a title, maybe authors, maybe an abstract: Hugging Face feeds, plain title lists
     HF_PAGE = "hf-page"  # Hugging Face collections and single paper pages
