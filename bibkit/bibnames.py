@@ -32,7 +32,7 @@ from functools import lru_cache
 
 from .lazyre import compile_on_first_use
 from .model import Person
-from .normalize.latex import decode, encode
+from .normalize.latex import decode, encode, squeeze_space
 from .normalize.texscan import match_brace
 
 __all__ = ["parse_bibtex_names", "parse_bibtex_name", "split_names", "format_bibtex_name",
@@ -41,7 +41,6 @@ __all__ = ["parse_bibtex_names", "parse_bibtex_name", "split_names", "format_bib
 #: the "et al." marker of a BibTeX name list
 OTHERS = Person(literal="others")
 
-_WS = re.compile(r"[ \t\n\r\f\v]+")
 _AND = compile_on_first_use(__name__, r"\s+[Aa][Nn][Dd]\s+")
 _SPACE_SEP = re.compile(r"(?:\\ |[ \t\n\r\f\v]|(?<!\\)~)+")
 _SIMPLE = re.compile(r"^[^{}\\~,]*$")
@@ -80,7 +79,7 @@ _AND_KEEP = re.compile(r"(\s+[Aa][Nn][Dd]\s+)")
 
 def split_names(raw: str) -> list[str]:
     """The name strings of a BibTeX name list, split at `` and `` outside braces."""
-    text = _WS.sub(" ", raw).strip()
+    text = squeeze_space(raw).strip()
     if not text:
         return []
     if "{" not in text:
@@ -202,7 +201,7 @@ def _von_last(tokens: list[str]) -> tuple[list[str], list[str]]:
 @lru_cache(maxsize=65536)
 def parse_bibtex_name(name: str) -> Person:
     """One BibTeX name (undecoded) → :class:`Person` (see the module docstring)."""
-    name = _WS.sub(" ", name).strip()
+    name = squeeze_space(name).strip()
     if not name:
         return Person(literal="")
     if name == "others":

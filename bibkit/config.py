@@ -130,7 +130,7 @@ class ConfigError(ValueError):
     """The config file or an environment variable holds something unusable (message names which)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)  # its own __repr__ (below) hides tokens
 class Settings:
     """Resolved settings for one run.  Build with :func:`load_settings`."""
 

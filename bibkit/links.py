@@ -273,9 +273,12 @@ _HF_RESERVED = frozenset(
 )
 
 
+_SCHEME = compile_on_first_use(__name__, r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+
+
 def _split_url(url: str) -> tuple[str, str, str, str]:
     """``(host, path, query, fragment)`` of a URL written with or without a scheme."""
-    if not re.match(r"^[a-z][a-z0-9+.-]*://", url, re.IGNORECASE):
+    if not _SCHEME.match(url):
         url = "https://" + url
     try:
         parts = urlsplit(url)

@@ -39,9 +39,9 @@ This module only reads and writes the file; what it means is
 from __future__ import annotations
 
 import base64
-import datetime
 import hashlib
 import json
+import time
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -288,5 +288,5 @@ def read_lock(path: str | Path) -> Lock | None:
 
 def write_lock(path: str | Path, lock: Lock) -> None:
     """Write the lock atomically (a reader sees the old lock or the new one, never a mix)."""
-    lock.written_at = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat()
+    lock.written_at = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())  # ISO 8601, UTC, whole seconds
     atomic_write_text(path, lock.pieces())

@@ -17,11 +17,25 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 
 from .lazyre import compile_on_first_use
 from .outcomes import Severity
 from .record import EntryRecord
+
+if TYPE_CHECKING:  # pragma: no cover - loaded on first use (see __getattr__)
+    from .findings import RepoInfo as RepoInfo
+
+
+def __getattr__(name: str) -> Any:
+    """:class:`~bibkit.findings.RepoInfo` (what GitHub says about a linked repository: only the GitHub enricher
+    makes one) is imported the first time it is asked for here, so that reading and writing never build it."""
+    if name != "RepoInfo":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from .findings import RepoInfo
+
+    globals()[name] = RepoInfo
+    return RepoInfo
 
 # --------------------------------------------------------------------------- where
 
@@ -223,25 +237,6 @@ class LinkKind(str, enum.Enum):
     ARXIV = "arxiv"
     DOI = "doi"
     OTHER = "other"
-
-
-@dataclass(slots=True)
-class RepoInfo:
-    """What GitHub says about a repository (filled by the GitHub enricher)."""
-
-    full_name: str  # canonical owner/name as GitHub spells it now
-    status: str = "ok"  # ok | renamed | dead | blocked | unchecked
-    old_name: str | None = None  # the name the link used, when GitHub reports a rename/transfer
-    description: str | None = None
-    stars: int | None = None
-    license: str | None = None  # SPDX id ("MIT", "NOASSERTION")
-    topics: list[str] = field(default_factory=list)
-    archived: bool | None = None
-    fork: bool | None = None
-    default_branch: str | None = None
-    pushed_at: str | None = None  # ISO-8601
-    homepage: str | None = None
-    checked_at: str | None = None
 
 
 @dataclass(slots=True)

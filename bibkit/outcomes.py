@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
 
 __all__ = [
-    "EntryStatus", "Notice", "Outage", "OutageKind", "Prefer", "Service", "Severity", "Transport", "UpgradeStatus",
-    "VenueStyle", "clock_time", "label_of",
+    "EntryStatus", "Notice", "Outage", "OutageKind", "PageReader", "Prefer", "Service", "Severity", "Transport",
+    "UpgradeStatus", "VenueStyle", "clock_time", "label_of",
 ]
 
 
@@ -61,6 +60,8 @@ def clock_time(epoch: float | None) -> str:
     """Local wall-clock time of ``epoch`` as ``HH:MM`` (with the date when it is not today); ``later`` if unknown."""
     if epoch is None:
         return "later"
+    from datetime import datetime  # only to tell of an outage: most runs never need the module
+
     when = datetime.fromtimestamp(epoch)
     return when.strftime("%H:%M" if when.date() == datetime.now().date() else "%Y-%m-%d %H:%M")
 
@@ -235,3 +236,18 @@ class VenueStyle(enum.StrEnum):
 
     FULL = "full"
     SHORT = "short"
+
+
+class PageReader(enum.StrEnum):
+    """A reader of pasted text (the name ``--from`` and the report use): the page family it reads.
+
+    (Here, below the record, so that :class:`bibkit.findings.ReadBy` can name it; :mod:`bibkit.record`
+    re-exports it.)"""
+
+    TITLES = "titles"  # a title, maybe authors, maybe an abstract: Hugging Face feeds, plain title lists
+    HF_PAGE = "hf-page"  # Hugging Face collections and single paper pages
+    ARXIV_PAGE = "arxiv-page"  # arXiv listings, search results, abstract pages, ``arXiv:ID`` blocks
+    MARKDOWN = "markdown"  # reading lists: Markdown bullets and tables, and their rendered copies
+    REFERENCES = "references"  # reference lists copied from papers (numbered and author–year styles)
+    SCHOLAR = "scholar-page"  # Google Scholar's results page
+    NOTES = "notes"  # links to paper pages, ``arXiv:`` mentions, DOIs, cited titles

@@ -41,7 +41,6 @@ from .bibsyntax import group_value, raw_value
 from .lazyre import compile_on_first_use
 from .lockfile import field_hash
 from .model import BibOrigin, Entry, Link, LinkKind, Provenance
-from .record import FieldEdit
 
 __all__ = ["ANSWERS", "ENRICHED", "EditSet", "PRIOR_SOURCE", "SERVICE_SOURCES", "WRITTEN_GROUPS", "answers_of",
            "detect_edits", "enriched_groups", "fields_by_group", "keep_answers", "protect", "set_group", "settle"]
@@ -316,6 +315,8 @@ def protect(entry: Entry, prior: Entry | None, user_groups: Iterable[str], delet
     """Give ``entry`` the user's value of each of ``user_groups`` (from ``prior``) and clear ``deleted_groups``;
     mark all of them protected and list them in ``entry.record.edits`` (with this run's value, if it differs):
     ``added`` for the groups of ``added_groups`` (bibkit had not written them), else ``changed``."""
+    from .findings import FieldEdit  # (only when the user edited the output: see bibkit.findings)
+
     fields = fields or {}
     added = set(added_groups)
     protected = set(entry.record.protected)

@@ -20,7 +20,7 @@ import hashlib
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 from ..errors import InputError, OutputError
 from ..fileio import atomic_write_text, backup_path, batched, same_file
@@ -37,11 +37,14 @@ from ..priorstate import (
     protect,
     settle,
 )
-from ..record import Decision, KeySource
+from ..record import KeySource
 from ..sources import read_path, read_text
 from ..sources.bibfile import raw_value
 from ..sources.bibscan import scan
 from .options import WriteOptions
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..findings import Decision
 
 __all__ = ["PriorState", "decide", "load_prior", "pin_prior", "repin_prior", "settle_prior", "write_locked"]
 
@@ -276,12 +279,16 @@ def _fingerprint(ident: dict[str, Any], key: str) -> Fingerprint:
 def _decision(data: dict[str, Any] | None) -> Decision | None:
     if not data:
         return None
+    from ..findings import Decision  # (only when the lock holds one: see bibkit.findings)
+
     return Decision(arxiv=data.get("arxiv") or None, not_on_arxiv=bool(data.get("not_on_arxiv")),
                     source=str(data.get("source") or "pick"), doi=data.get("doi") or None)
 
 
 def _edit_decision(entry: Entry, user_groups: set[str], deleted: set[str]) -> Decision | None:
     """An ``eprint`` (or arXiv DOI) the user wrote is a decision; one they deleted says "not on arXiv"."""
+    from ..findings import Decision  # (only for an edited output: see bibkit.findings)
+
     if "ids.arxiv" in user_groups or "ids.doi" in user_groups:
         arxiv = entry_arxiv(entry)
         if arxiv:

@@ -18,6 +18,7 @@ import sys
 from typing import NamedTuple, Sequence
 
 from .. import __version__
+from ..app.collector import collector_paused, settle_startup
 from .common import accept_global_flags_after_command, run_main
 
 
@@ -78,7 +79,14 @@ def command_of(argv: Sequence[str]) -> str | None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``bibkit`` console script; returns the process exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
-    return run_main(build_parser(command_of(args)), args, "bibkit")
+    # building the parser imports the command's module and the application layer: objects that live as long as
+    # the process, which the cycle collector would walk again and again and never free (about 4 % of the CPU
+    # of a one-entry convert); the command itself runs with the collector as the caller had it
+    with collector_paused():
+        parser = build_parser(command_of(args))
+        if argv is None:  # the process's own command line (the console script, python -m bibkit)
+            settle_startup()
+    return run_main(parser, args, "bibkit")
 
 
 if __name__ == "__main__":  # pragma: no cover

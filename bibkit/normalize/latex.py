@@ -74,6 +74,7 @@ __all__ = [
     "escape_strays",
     "verbatim_as_text",
     "verbatim_end",
+    "squeeze_space",
 ]
 
 NBSP = "\u00a0"
@@ -447,9 +448,17 @@ def _decode(text: str) -> str:
     return "".join(out)
 
 
+def squeeze_space(text: str) -> str:
+    """Runs of TeX white space (`` \t\n\r\f\v``) become one space.  Most values are one line with single
+    spaces: a few C-level scans find that and return ``text`` itself, instead of a regex rebuilding it."""
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text or "\f" in text or "\v" in text:
+        return _WS.sub(" ", text)
+    return text
+
+
 @lru_cache(maxsize=32768)
 def _decode_cached(text: str) -> str:
-    result = _WS.sub(" ", _decode(text)).strip(" ")
+    result = squeeze_space(_decode(text)).strip(" ")
     if not result.isascii():
         result = unicodedata.normalize("NFC", result)
     return result
@@ -477,7 +486,7 @@ def decode(text: str) -> str:
         return unicodedata.normalize("NFC", text)
     if len(text) < 512:
         return _decode_cached(text)
-    result = _WS.sub(" ", _decode(text)).strip(" ")
+    result = squeeze_space(_decode(text)).strip(" ")
     if not result.isascii():
         result = unicodedata.normalize("NFC", result)
     return result

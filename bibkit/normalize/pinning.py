@@ -29,12 +29,15 @@ Pure functions over entries; reading the prior files is :mod:`bibkit.app.prior`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from ..model import REFERENCE_FIELDS, Entry
-from ..record import Decision, KeyRecord, KeySource
+from ..record import KeyRecord, KeySource
 from .citekeys import KeyChange, assign_keys
 from .identity import Fingerprint, IdentityIndex, Judgement, judge
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..findings import Decision
 
 __all__ = [
     "PinResult", "PinnedKeyError", "PriorRecord", "REFERENCE_FIELDS", "add_aliases", "aliases_of", "key_record",

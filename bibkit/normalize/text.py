@@ -129,6 +129,18 @@ def _fold_char(ch: str) -> str:
     return base or ch
 
 
+class _FoldTable(dict[int, str]):
+    """:func:`_fold_char` of every character, as a :meth:`str.translate` table filled on first sight: a title
+    is folded by one C-level pass, not a Python call per character."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_char(chr(code))
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
 @lru_cache(maxsize=65536)
 def normalize_title(text: str | None) -> str:
     """The comparison form of a title (or any short text).
@@ -149,11 +161,17 @@ def normalize_title(text: str | None) -> str:
     text = text.replace("&", " and ")
     text = text.casefold()
     if not text.isascii():
-        text = "".join(_fold_char(ch) for ch in text)
-    text = _APOSTROPHES.sub("", text)
-    text = _DIGIT_DOT.sub("\x00", text.replace("\x00", ""))  # protect the dot of 2.5
+        text = text.translate(_FOLD)
+    # (each substitution only where its characters occur: a few C-level scans cost less than a regex pass)
+    if "'" in text or "’" in text or "‘" in text or "`" in text or "´" in text:
+        text = _APOSTROPHES.sub("", text)
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    if "." in text:
+        text = _DIGIT_DOT.sub("\x00", text)  # protect the dot of 2.5
     text = _NON_WORD.sub(" ", text)
-    return collapse_whitespace(text.replace("\x00", "."))
+    # every run of non-word characters, white space included, is now one space: only the ends are left to trim
+    return text.replace("\x00", ".").strip(" ")
 
 
 def normalize_name(text: str | None) -> str:

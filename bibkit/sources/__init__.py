@@ -70,6 +70,7 @@ _BIB_BLOCK = compile_on_first_use(__name__, r"^[ \t]*@[ \t]*([A-Za-z][\w-]*)[ \t
 _BIB_ENTRY = re.compile(r"^[ \t]*@[ \t]*[A-Za-z][\w-]*[ \t]*[{(][ \t]*[^\s,{}()=\"#%'~]*[ \t]*,", re.MULTILINE)
 _BIB_FIELD = compile_on_first_use(__name__, r"^[ \t]*[A-Za-z][\w:.+-]*[ \t]*=[ \t]*[{\"\w]", re.MULTILINE)
 _BIB_SPECIAL = {"string", "preamble", "comment"}
+_NOT_SPACE = re.compile(r"\S")
 
 
 def _looks_like_bib(text: str) -> bool:
@@ -96,17 +97,19 @@ def detect(text: str, filename: str | None = None) -> str:
     # each format's test is imported only when it is needed: a .bib is told apart without loading the others
     ext = os.path.splitext(filename or "")[1].lower()
     body = text.lstrip("\ufeff")
-    stripped = body.strip()
-    if stripped[:1] in ("{", "["):
+    # the first character that is not white space ("" for a blank text), found without copying the text
+    m = _NOT_SPACE.search(body)
+    first = body[m.start()] if m else ""
+    if first in ("{", "["):
         from .hfjson import looks_like_hf_json
 
         if looks_like_hf_json(body):
             return "hf-json"
     if _looks_like_bib(body):
         return "bib"
-    if ext == ".json" and stripped[:1] in ("{", "["):
+    if ext == ".json" and first in ("{", "["):
         return "hf-json"
-    if not stripped:
+    if not first:
         return {".bib": "bib", ".json": "hf-json"}.get(ext, "listing")
     from .identifiers import looks_like_ids
 

@@ -546,7 +546,7 @@ class _Reader:
                 groups["date"] = "extra:date"
         if "year" in date_fields:
             y = decode(values["year"][0]).strip()
-            if re.fullmatch(r"\d{1,4}", y):
+            if 0 < len(y) <= 4 and y.isdecimal():  # (what \d{1,4} matches: Unicode decimal digits)
                 year = int(y)
                 groups["year"] = "date"
             else:
