@@ -248,3 +248,31 @@ def test_a_publisher_on_its_own_line_ends_the_reference_above_it() -> None:
     assert [s.location.line for s in doc.skipped] == [1]  # the heading only
     assert doc.entries[0].meta["listing_venue"] == (
         "Proceedings of the 62nd Annual Meeting of the Association for Computational Linguistics")
+
+
+NESTED = """## Models
+
+- **OpenMoE: An Early Effort on Open Mixture-of-Experts Language Models** ![](https://img.shields.io/badge/ICML-2024-blue)
+  - *Søren Okafor, Kevin Dvořák, Dmitri Jørgensen, et al.*
+  - [[Paper](https://arxiv.org/abs/2402.12668)] [[Code](https://github.com/XueFuzhao/OpenMoE)]
+  - ICML 2024
+- Routing
+  - [AdaMoE: Token-Adaptive Routing with Null Experts for Mixture-of-Experts Language Models](https://arxiv.org/abs/2406.19378) — *EMNLP Findings 2024*
+  - Harder Tasks Need More Experts: Dynamic Routing in MoE Models. *ACL 2024*. [[paper]](https://arxiv.org/abs/2303.07820)
+"""
+
+
+def test_an_items_authors_and_links_in_sub_bullets_are_the_items_not_papers() -> None:
+    # awesome lists nest a bold title's authors, its [Paper] [Code] links and its venue in sub-bullets:
+    # they belong to the item above (the author line used to become a paper "Søren Okafor"); a
+    # sub-bullet naming a paper of its own (under a topic bullet) stays its own item
+    doc = read_text(NESTED, "awesome.md")
+    got = [(e.title, e.ids.arxiv) for e in doc.entries]
+    assert got == [("OpenMoE: An Early Effort on Open Mixture-of-Experts Language Models", "2402.12668"),
+                   ("AdaMoE: Token-Adaptive Routing with Null Experts for Mixture-of-Experts Language Models",
+                    "2406.19378"),
+                   ("Harder Tasks Need More Experts: Dynamic Routing in MoE Models", "2303.07820")]
+    first, second, third = doc.entries
+    assert [a.family for a in first.authors][:3] == ["Okafor", "Dvořák", "Jørgensen"]
+    assert not second.authors  # "— *EMNLP Findings 2024*" is a venue, not an author "EMNLP"
+    assert third.date is not None and third.date.year == 2024  # "Title. *ACL 2024*." ends the title
