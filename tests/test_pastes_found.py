@@ -276,3 +276,13 @@ def test_an_items_authors_and_links_in_sub_bullets_are_the_items_not_papers() ->
     assert [a.family for a in first.authors][:3] == ["Okafor", "Dvořák", "Jørgensen"]
     assert not second.authors  # "— *EMNLP Findings 2024*" is a venue, not an author "EMNLP"
     assert third.date is not None and third.date.year == 2024  # "Title. *ACL 2024*." ends the title
+
+
+@pytest.mark.parametrize("link", ["https://www.semanticscholar.org/arxiv/2401.01177",
+                                  "https://api.semanticscholar.org/arXiv:2401.01177",
+                                  "https://www.semanticscholar.org/paper/arXiv:2401.01177v2"])
+def test_a_semantic_scholar_arxiv_permalink_is_that_arxiv_paper(link: str) -> None:
+    # S2's /arxiv/ID permalink and the api.semanticscholar.org/arXiv:ID link every arXiv abs page
+    # carries name the arXiv paper (they were skipped as "a link to a page that is not a paper")
+    doc = read_text(f"reading list\n{link}\nhttps://arxiv.org/abs/2404.11534\n", "notes.txt")
+    assert [e.ids.arxiv for e in doc.entries] == ["2401.01177", "2404.11534"]
