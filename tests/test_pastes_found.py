@@ -286,3 +286,21 @@ def test_a_semantic_scholar_arxiv_permalink_is_that_arxiv_paper(link: str) -> No
     # carries name the arXiv paper (they were skipped as "a link to a page that is not a paper")
     doc = read_text(f"reading list\n{link}\nhttps://arxiv.org/abs/2404.11534\n", "notes.txt")
     assert [e.ids.arxiv for e in doc.entries] == ["2401.01177", "2404.11534"]
+
+
+@pytest.mark.parametrize("line, heading", [
+    ("Papers from today's reading group (Mar 17)", True), ("Reading group notes (2025-03-17)", True),
+    ("Talk slides (17 March 2025):", True), ("Mixtral of Experts (Jan 2024)", False),
+    ("GPT-4 Technical Report (March 15, 2023)", False), ("Octopus v4: Graph of language models (Apr 2, 2024)", False),
+    ("Scaling Laws for Neural Language Models (2020)", False)])
+def test_a_line_dated_to_the_day_in_parentheses_is_a_heading(line: str, heading: bool) -> None:
+    # a paste's own heading carries the day it was written ("… reading group (Mar 17)"); it became a
+    # paper above the cards of a mixed paste. A title given with its month and year, or in Title Case
+    # or with a subtitle beside its release date, is still a title.
+    assert (chatter_reason(line) is not None) == heading
+    if heading:
+        doc = read_text(f"{line}\n\nDolma: an Open Corpus of Three Trillion Tokens for Language Model Pretraining "
+                        "Research\nLuca Soldaini · Rodney Kinney · Akshita Bhagia · +6 authors\nUpvote\n55\n", "n.txt")
+        assert [e.title for e in doc.entries] == [
+            "Dolma: an Open Corpus of Three Trillion Tokens for Language Model Pretraining Research"]
+        assert doc.skipped[0].location.line == 1
