@@ -304,3 +304,15 @@ def test_a_line_dated_to_the_day_in_parentheses_is_a_heading(line: str, heading:
         assert [e.title for e in doc.entries] == [
             "Dolma: an Open Corpus of Three Trillion Tokens for Language Model Pretraining Research"]
         assert doc.skipped[0].location.line == 1
+
+
+@pytest.mark.parametrize("title", ["Layerwise Recurrent Router for Mixture-of-Experts",
+                                   "Sparse upcycling of dense checkpoints", "Mixtral of Experts"])
+def test_a_search_results_title_of_plain_words_is_no_category_line(title: str) -> None:
+    # arXiv's search results put "[pdf, other]" and "cs.LG" on lines of their own under the id; a title
+    # made only of words (no colon, digit or punctuation) was taken for such a line and lost
+    paste = (f"arXiv:2311.05323  [pdf, html, other] \ncs.LG cs.CL\n{title}\n"
+             "Authors: Javier Sharma, Omar Miller, Mehmet Davis\n"
+             "Submitted 13 November, 2023; originally announced November 2023.\n")
+    doc = read_text(paste, "search.txt")
+    assert [(e.title, e.ids.arxiv) for e in doc.entries] == [(title, "2311.05323")]

@@ -85,9 +85,12 @@ _ANY_SITE = re.compile(r"(?:About|Login|Log in|Donate|Copyright|Privacy Policy|S
                        r"Semantic Scholar|Replicate|Demos|Related Papers|Help Pages|Advanced Search|"
                        r"Skip to main content|Contact|Subscribe)\W*", re.IGNORECASE)
 _PRIMARY = re.compile(r"\(([a-z-]+(?:\.[A-Za-z-]+)?)\)")
+#: "[pdf, other]" and "cs.CL cs.LG" (or an archive without subject classes: "hep-th", "quant-ph") on a
+#: line of their own: the category names are arXiv's, case and all — a title of plain words is none
 _FORMATS_AND_CATEGORIES = re.compile(
-    r"(?:\[(?:pdf|html|ps|other|src|format)[^\]]{0,30}\]\s*)*(?:[a-z-]+(?:\.[A-Za-z-]+)?(?:\s+|$))*",
-    re.IGNORECASE)
+    r"(?:\[(?i:pdf|html|ps|other|src|format)[^\]]{0,30}\]\s*)*"
+    r"(?:(?:[a-z]+(?:-[a-z]+)?\.[A-Za-z]+(?:-[a-z]+)?|(?:astro-ph|cond-mat|gr-qc|hep-(?:ex|lat|ph|th)|math-ph|nlin|"
+    r"nucl-(?:ex|th)|physics|quant-ph|q-bio|q-fin|stat|eess|econ|math|cs))(?:\s+|$))*")
 _CATEGORY_LINE = re.compile(r"^(?:[a-z-]+\.[A-Za-z-]{2,}|[a-z-]+)(?:\s+(?:[a-z-]+\.[A-Za-z-]{2,}|[a-z-]+))*$")
 
 
