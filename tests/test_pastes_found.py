@@ -316,3 +316,26 @@ def test_a_search_results_title_of_plain_words_is_no_category_line(title: str) -
              "Submitted 13 November, 2023; originally announced November 2023.\n")
     doc = read_text(paste, "search.txt")
     assert [(e.title, e.ids.arxiv) for e in doc.entries] == [(title, "2311.05323")]
+
+
+@pytest.mark.parametrize("reference, year, venue", [
+    ("Wiśniewski A, López K, Lefèvre K, O'Brien S. MedAgents: large language models as collaborators for zero-shot "
+     "medical reasoning. arXiv [Preprint]. 2024 [cited 2025 Mar 1]. Available from: https://arxiv.org/abs/2409.00465",
+     2024, None),
+    ("Schmidt F, Rossi L, Chen Ł. Automatic differential diagnosis using transformer-based multi-label sequence "
+     "classification. arXiv:2412.19700 [Preprint]. 2024.", 2024, None),
+    ("[7] M. Öztürk and F. Bianchi, “The ultimate guide to fine-tuning LLMs,” OpenAI Blog, 2023. Accessed: Mar. 1, "
+     "2025. [Online]. Available: https://example.org/guide", 2023, "OpenAI Blog"),
+    ("Öztürk, M. and Bianchi, F., 2023. The ultimate guide to fine-tuning LLMs. OpenAI Blog. [online] Available at: "
+     "https://example.org/guide (Accessed: 1 March 2025).", 2023, "OpenAI Blog"),
+    ("Öztürk, M., & Bianchi, F. (2023). The ultimate guide to fine-tuning LLMs. OpenAI Blog. Retrieved March 1, "
+     "2025, from https://example.org/guide", 2023, "OpenAI Blog"),
+])
+def test_an_access_date_is_no_date_of_the_work(reference: str, year: int, venue: str | None) -> None:
+    # every style can say when the citing author read a page (Vancouver "[cited 2025 Mar 1]", IEEE
+    # "Accessed: Mar. 1, 2025", Harvard "(Accessed: 1 March 2025)", APA "Retrieved … from"); that year
+    # came last and was taken as the paper's, and "[Preprint]" became a journal
+    doc = read_text(f"References\n{reference}\n", "refs.txt", fmt="references")
+    (entry,) = doc.entries
+    assert entry.date is not None and entry.date.year == year and entry.date.month is None
+    assert (entry.journal or entry.booktitle) == venue

@@ -508,6 +508,20 @@ def _parse_cached(text: str) -> Draft | None:
 
 
 _URL_TEXT = re.compile(r"https?://\S+")
+#: when the citing author read the page, not when the work appeared: Vancouver's "[cited 2025 Mar 1]",
+#: IEEE's "Accessed: Mar. 1, 2025", Harvard's "(Accessed: 1 March 2025)", Chicago's "Accessed March 1,
+#: 2025", APA's "Retrieved March 1, 2025, from" — and the medium designators "[Internet]", "[Preprint]" and
+#: the "Available from:" before a URL
+_ACCESS_NOTE = re.compile(
+    r"[\[(]\s*(?:cited|accessed|retrieved|viewed|last (?:accessed|visited))\b[^\])]{0,40}[\])]"
+    r"|\b(?:accessed|retrieved|viewed|last (?:accessed|visited))(?:\s+on)?\s*:?\s*"
+    r"(?:[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+|\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}\.?,?\s+)?"
+    r"(?:19|20)\d\d(?:[-/.]\d{1,2}(?:[-/.]\d{1,2})?)?(?:,?\s+from\b)?"
+    r"|\[(?:internet|preprint|online|electronic|e-?print|epub ahead of print|(?:database|serial) on the internet)\]"
+    r"|\bavailable(?:\s+(?:at|from|online))?\s*:",  # the label of a URL (blanked before)
+    re.IGNORECASE,
+)
+_ACCESS_WORDS = ("ccess", "ited", "etrieved", "iewed", "isited", "[", "vailable")
 _IN_PREFIX = re.compile(r"^in\s*:?\s+", re.IGNORECASE)
 _AUTHOR_YEAR = re.compile(r"^(?P<authors>.+?)[.,]\s+(?P<year>(?:19|20)\d\d)[a-z]?\.\s+(?P<rest>.+)$")
 _LNCS = re.compile(r"^(?P<authors>.+?(?:\b[A-Z][a-z]?\.|et al\.)):\s+(?P<rest>.+)$")
@@ -529,6 +543,8 @@ def _parse(text: str, line: int) -> Draft | None:
         work = work[:s] + " " * (e - s) + work[e:]
     if "http" in work:
         work = _URL_TEXT.sub(lambda m: " " * len(m.group(0)), work)
+    if any(w in work for w in _ACCESS_WORDS):
+        work = _ACCESS_NOTE.sub(lambda m: " " * len(m.group(0)), work)  # its year is no date of the work
     authors_text, title, venue, year = _fields(d, work)
     if authors_text:
         authors_text = strip_author_segment(authors_text)
