@@ -339,3 +339,18 @@ def test_an_access_date_is_no_date_of_the_work(reference: str, year: int, venue:
     (entry,) = doc.entries
     assert entry.date is not None and entry.date.year == year and entry.date.month is None
     assert (entry.journal or entry.booktitle) == venue
+
+
+def test_a_chicago_author_date_reference_keeps_its_authors_and_year() -> None:
+    # 'Surname, Given, and Given Surname. 2023. "Title." Venue.': the year between the authors and the
+    # quoted title was read as part of the author list, which then read as no names — every entry of a
+    # Chicago author-date list lost its authors (offline keys had no name) and a reference with only a
+    # URL after its title was dropped
+    doc = read_path(str(FOUND / "fresh-qa2-refs-chicago-author-date.txt"))
+    assert all(e.authors and e.date for e in doc.entries)
+    first = doc.entries[0]
+    assert [a.family for a in first.authors] == ["Luo", "Sun", "Öztürk", "Choi"] and first.date.year == 2025
+    only_url = read_text('Bibliography\n\nLuo, Ruoxi, and Javier Sun. 2023. “Some Paper Title About Models.” '
+                         'https://example.org/x.\n', "refs.txt")
+    assert [(e.title, e.date.year if e.date else None, len(e.authors)) for e in only_url.entries] == [
+        ("Some Paper Title About Models", 2023, 2)]

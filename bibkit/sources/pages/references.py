@@ -523,6 +523,8 @@ _ACCESS_NOTE = re.compile(
 )
 _ACCESS_WORDS = ("ccess", "ited", "etrieved", "iewed", "isited", "[", "vailable")
 _IN_PREFIX = re.compile(r"^in\s*:?\s+", re.IGNORECASE)
+#: the year after the authors and before a quoted title (Chicago's author-date style)
+_AUTHORS_THEN_YEAR = re.compile(r"[.,]\s*\(?(?P<year>(?:19|20)\d\d)[a-z]?\)?\.?$")
 _AUTHOR_YEAR = re.compile(r"^(?P<authors>.+?)[.,]\s+(?P<year>(?:19|20)\d\d)[a-z]?\.\s+(?P<rest>.+)$")
 _LNCS = re.compile(r"^(?P<authors>.+?(?:\b[A-Z][a-z]?\.|et al\.)):\s+(?P<rest>.+)$")
 
@@ -586,8 +588,11 @@ def _fields(d: Draft, work: str) -> tuple[str | None, str | None, str | None, in
     if q and len((q.group("t") or q.group("t2") or q.group("t3") or q.group("t4") or "").split()) >= 2:
         d.shape = "quoted"
         venue = _IN_PREFIX.sub("", work[q.end():].strip(" ,.;"))
-        return work[: q.start()].strip(" ,:;"), q.group("t") or q.group("t2") or q.group("t3") or q.group("t4"), \
-            venue, None
+        authors = work[: q.start()].strip(" ,:;")
+        dated = _AUTHORS_THEN_YEAR.search(authors)  # Chicago author-date: 'Luo, Ruoxi, and Javier Sun. 2023. "Title."'
+        return authors[: dated.start()] if dated else authors, \
+            q.group("t") or q.group("t2") or q.group("t3") or q.group("t4"), venue, \
+            int(dated.group("year")) if dated else None
     p = _YEAR_PAREN.search(work)
     if p and p.start() > 3 and _names(work[: p.start()]):
         d.shape = "apa"
