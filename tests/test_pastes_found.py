@@ -354,3 +354,18 @@ def test_a_chicago_author_date_reference_keeps_its_authors_and_year() -> None:
                          'https://example.org/x.\n', "refs.txt")
     assert [(e.title, e.date.year if e.date else None, len(e.authors)) for e in only_url.entries] == [
         ("Some Paper Title About Models", 2023, 2)]
+
+
+def test_an_abstract_page_copied_without_its_field_labels_is_one_paper() -> None:
+    # the abs page's "Title:", "Authors:" and "Abstract:" labels may be missing from a copy (they are
+    # hidden on the page); the title, the author line and the abstract then follow "[Submitted on …]"
+    # unlabelled — each became an entry of its own ("Computer Science > …", the author line,
+    # "Subjects: …", "Cite as: [cs.CL" …: ten junk entries a page)
+    doc = read_path(str(FOUND / "fresh-qa2-arxiv-abs-unlabelled.txt"))
+    assert [(e.title, e.ids.arxiv) for e in doc.entries] == [
+        ("Dolma: an Open Corpus of Three Trillion Tokens for Language Model Pretraining Research", "2402.03660"),
+        ("DeepSeekMoE: Towards Ultimate Expert Specialization in Mixture-of-Experts Language Models", "2401.15835")]
+    dolma = doc.entries[0]
+    assert len(dolma.authors) == 10 and dolma.authors[0].family == "Soldaini"
+    assert dolma.date is not None and (dolma.date.year, dolma.date.month, dolma.date.day) == (2024, 2, 20)
+    assert dolma.abstract and dolma.abstract.startswith("Information about pretraining corpora")
