@@ -369,3 +369,23 @@ def test_an_abstract_page_copied_without_its_field_labels_is_one_paper() -> None
     assert len(dolma.authors) == 10 and dolma.authors[0].family == "Soldaini"
     assert dolma.date is not None and (dolma.date.year, dolma.date.month, dolma.date.day) == (2024, 2, 20)
     assert dolma.abstract and dolma.abstract.startswith("Information about pretraining corpora")
+
+
+@pytest.mark.parametrize("reference, authors, title", [
+    ("[1] Hannah Smith, Haoran Lin, and Zihan Li. Efficiently editing mixture-of-experts models with compressed "
+     "experts. arXiv preprint arXiv:2412.13723, 2024.", ["Smith", "Lin", "Li"],
+     "Efficiently editing mixture-of-experts models with compressed experts"),
+    ("[2] Elena Yılmaz and Ananya Li. Self-specialization: Uncovering latent expertise within large language "
+     "models. In Findings of ACL, 2024.", ["Yılmaz", "Li"],
+     "Self-specialization: Uncovering latent expertise within large language models"),
+    ("[3] Y. Nesterov and Yu. Nesterov. Introductory lectures on convex optimization. Springer, 2004.",
+     ["Nesterov", "Nesterov"], "Introductory lectures on convex optimization"),
+    ("[4] A. Smith and B. Jones. Some title about chemistry. J. Am. Chem. Soc. 120, 2004.", ["Smith", "Jones"],
+     "Some title about chemistry"),
+])
+def test_a_two_letter_surname_ends_the_author_list(reference: str, authors: list[str], title: str) -> None:
+    # "…, and Zihan Li. Title." — "Li." was taken for an initial, so the authors ran into the title and
+    # the entry had no authors and a title opening with eight names
+    doc = read_text(f"References\n{reference}\n", "refs.txt", fmt="references")
+    (entry,) = doc.entries
+    assert [a.family for a in entry.authors] == authors and entry.title == title

@@ -470,7 +470,7 @@ def _sentences(text: str) -> list[tuple[int, int]]:
                 if not (len(token) <= 3 and token.isalpha() and (token.isupper() or len(token) == 1)
                         and _SENTENCE_START.match(text, m.end())
                         and (prev := _SURNAME_BEFORE.search(text[max(0, stop - 40):stop])) is not None
-                        and prev.group(1)[0].isupper()):
+                        and prev.group(1)[0].isupper()) and not _short_surname_ends(text, token, stop, m.end()):
                     continue
         elif not _VENUE_AFTER.match(text, m.end()):
             continue  # "Tuning? Case study": a question inside a title
@@ -480,6 +480,19 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     if start < len(text):
         spans.append((start, len(text)))
     return spans
+
+
+_GIVEN_BEFORE = re.compile(r"(?:^|[\s,])([^\W\d_]{2,}|[A-Z]\.)\s+$")
+
+
+def _short_surname_ends(text: str, token: str, stop: int, after: int) -> bool:
+    """Whether a two-letter capitalised word before ". " is a surname ending the author list, not an
+    initial: "…, and Zihan Li. Efficiently editing …" (a given name or an initial before it, a sentence
+    after it); "Yu. Nesterov" (a comma before it) and "J. Am. Chem. Soc." (no sentence after) are not."""
+    if len(token) != 2 or not (token[0].isupper() and token[1].islower()) or not _SENTENCE_START.match(text, after):
+        return False
+    given = _GIVEN_BEFORE.search(text, max(0, stop - 2 - 30), stop - 2)
+    return given is not None and given.group(1)[0].isupper()
 
 
 def _strip_marker(text: str) -> str:
