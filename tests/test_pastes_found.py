@@ -389,3 +389,16 @@ def test_a_two_letter_surname_ends_the_author_list(reference: str, authors: list
     doc = read_text(f"References\n{reference}\n", "refs.txt", fmt="references")
     (entry,) = doc.entries
     assert [a.family for a in entry.authors] == authors and entry.title == title
+
+
+@pytest.mark.parametrize("line, title", [
+    ("AquilaMoE (arxiv.org/abs/2307.15868) - training recipe", None),
+    ("Mixtral of Experts Language Model (https://arxiv.org/abs/2307.15868) — read the routing section",
+     "Mixtral of Experts Language Model"),
+    ("https://arxiv.org/abs/2307.15868 Efficient Training for MoE Models", "Efficient Training for MoE Models"),
+])
+def test_a_links_emptied_brackets_and_a_remark_after_a_dash_are_no_part_of_the_title(line: str,
+                                                                                      title: str | None) -> None:
+    # the text beside a link was the title as it stood: "AquilaMoE ( ) - training recipe"
+    (entry,) = read_text(f"notes\n{line}\n", "notes.txt").entries
+    assert entry.ids.arxiv == "2307.15868" and entry.title == title
