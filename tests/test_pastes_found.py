@@ -402,3 +402,14 @@ def test_a_links_emptied_brackets_and_a_remark_after_a_dash_are_no_part_of_the_t
     # the text beside a link was the title as it stood: "AquilaMoE ( ) - training recipe"
     (entry,) = read_text(f"notes\n{line}\n", "notes.txt").entries
     assert entry.ids.arxiv == "2307.15868" and entry.title == title
+
+
+def test_an_mla_volume_before_the_year_and_a_reference_list_heading() -> None:
+    # MLA writes "Venue Volume (Year): pages" (an issue only sometimes: "620.7972 (2023)"); the volume
+    # stayed in the venue's name ("…Processing Systems 37") and the pages were lost. "Reference list"
+    # (Harvard's heading) was skipped as "not a reference" instead of as the list's heading.
+    doc = read_path(str(FOUND / "fresh-qa2-refs-mla-harvard.txt"))
+    mla = doc.entries[3]
+    assert (mla.booktitle or mla.journal) == "Advances in Neural Information Processing Systems"
+    assert (mla.volume, mla.pages) == ("37", "136897–136921")
+    assert [s.reason for s in doc.skipped] == ["the heading of the reference list"] * 2

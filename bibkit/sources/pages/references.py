@@ -79,7 +79,8 @@ _JOURNAL_HEAD = re.compile(
     r"[A-Z]{3}\.?)(?:[/–-][A-Z]+\.?)?\s+)?(?:19|20)\d\d(?:\s+\d{1,4})?$"
     r"|.{0,120}\bPublication date:\s+\w+\s+(?:19|20)\d\d\.?$|^\d{1,4}:\d{1,4}\s+•\s")
 _HEADING = re.compile(r"^(?:#+\s*)?(?:\d+\.?\s+)?(?:references?|bibliography|works cited|literature(?: cited)?|"
-                      r"cited works|references and notes|citations)\s*:?$", re.IGNORECASE)
+                      r"cited works|references and notes|citations|reference list|list of references)\s*:?$",
+                      re.IGNORECASE)
 #: capital and small letters of the Latin scripts (names: "Öztürk", "Łukasz", "Šimek")
 _UP = "A-ZÀ-ÖØ-ÞĀ-Žƀ-ɏ"
 _LO = "a-zß-öø-ÿĀ-žƀ-ɏ"
