@@ -413,3 +413,14 @@ def test_an_mla_volume_before_the_year_and_a_reference_list_heading() -> None:
     assert (mla.booktitle or mla.journal) == "Advances in Neural Information Processing Systems"
     assert (mla.volume, mla.pages) == ("37", "136897–136921")
     assert [s.reason for s in doc.skipped] == ["the heading of the reference list"] * 2
+
+
+def test_labelled_detail_sub_bullets_belong_to_their_item() -> None:
+    # "- **Title**" / "  - Authors: …" / "  - Venue: ICLR 2025" / "  - arXiv: https://…": the labelled
+    # details became papers of their own ("Authors: Javier Sharma", "Venue: ICLR 2025", an untitled id)
+    doc = read_path(str(FOUND / "fresh-qa2-md-labelled-details.txt"))
+    layerwise = doc.entries[2]
+    assert (layerwise.title, layerwise.ids.arxiv) == ("Layerwise Recurrent Router for Mixture-of-Experts", "2311.05323")
+    assert [a.family for a in layerwise.authors] == ["Sharma", "Miller", "Davis"]
+    assert layerwise.date is not None and layerwise.date.year == 2025
+    assert len(doc.entries) == 4

@@ -185,12 +185,34 @@ def _read_items(items: list[tuple[list[Line], str]], defs: dict[str, str], sink:
             continue
         text = " ".join(ln.raw.strip() for ln in group)
         if kind == "item":
-            text = " ".join(_BULLET.sub("", ln.raw.rstrip(), count=1).strip() for ln in group)
+            text = _item_lines_text(group)
         draft, why = parse_item(text, group[0].no, defs, rendered=(kind == "line"))
         if draft is None:
             sink.skip_all(group, why)
         else:
             sink.add(draft)
+
+
+def _item_lines_text(group: list[Line]) -> str:
+    """An item's text: its first line and its wrapped lines, and its detail sub-bullets without their
+    markers and labels, each set off by a comma ("**Title**, A. Author, B. Author, ICLR 2025, [paper](…)")."""
+    out = _BULLET.sub("", group[0].raw.rstrip(), count=1).strip()
+    for ln in group[1:]:
+        b = _BULLET.match(ln.raw)
+        if b is None:
+            out += " " + ln.raw.strip()
+            continue
+        detail = ln.raw[b.end():].strip()
+        label = _DETAIL_LABEL.match(detail)
+        out += ", " + (detail[label.end():] if label else detail)
+    return out
+
+
+#: the label of a detail sub-bullet ("Authors: …", "Venue: ICLR 2025", "arXiv: https://…")
+_DETAIL_LABEL = re.compile(
+    r"^[*_]*(?:authors?|by|venue|conference|published(?: in| at)?|year|date|paper|pdf|arxiv|code|github|links?|"
+    r"url|doi|project(?: page)?)[*_]*\s*[:：]\s*[*_]*", re.IGNORECASE)
+_ONLY_URLS = re.compile(r"^(?:<?(?:https?://|www\.)\S+>?[\s,;|]*)+$")
 
 
 def _detail_of_item(bullet: re.Match[str], raw: str, item_indent: int) -> bool:
@@ -201,6 +223,11 @@ def _detail_of_item(bullet: re.Match[str], raw: str, item_indent: int) -> bool:
     if len(bullet.group("indent").expandtabs(4)) <= item_indent:
         return False
     text = raw[bullet.end():]
+    label = _DETAIL_LABEL.match(text)
+    if label:
+        text = text[label.end():]
+        if _ONLY_URLS.match(text.strip()):
+            return True  # "arXiv: https://arxiv.org/abs/…", "Code: https://github.com/…"
     t = _BADGE.sub(" ", text) if "![" in text else text
     if "](" in t:
         links = _LINK.findall(t)
@@ -210,7 +237,8 @@ def _detail_of_item(bullet: re.Match[str], raw: str, item_indent: int) -> bool:
     plain = _plain(t).strip(" .,;")
     if not plain:
         return False
-    return bool(_VENUE_YEAR.match(plain) or (looks_like_names(plain, min_names=2) or re.search(r"\bet al\b", plain))
+    return bool(_VENUE_YEAR.match(plain) or (looks_like_names(plain, min_names=1 if label else 2)
+                                              or re.search(r"\bet al\b", plain))
                 and looks_like_names(re.sub(r",?\s*\bet al\b.*$", "", plain)))
 
 
