@@ -53,6 +53,14 @@ HTML = """<!DOCTYPE html>
 </html>
 """
 BIB_PROSE = "These are the references I still have to add.\nAsk Anna for the MoE ones.\n"
+#: a tool's JSON configuration (it names a paper, but is no list of papers)
+CONFIG_JSON = b"""{
+  "model": "Qwen2.5-7B",
+  "paper": "https://arxiv.org/abs/2412.09637",
+  "learning_rate": 0.0001,
+  "layers": [1, 2, 3]
+}
+"""
 
 
 @pytest.mark.parametrize("name, data, why", [
@@ -66,6 +74,9 @@ BIB_PROSE = "These are the references I still have to add.\nAsk Anna for the MoE
     ("page.html", HTML.encode(), "HTML or XML source"),
     ("refs.bib", BIB_PROSE.encode(), "a .bib file with no entries"),
     ("notes.txt", b"remember to buy milk\nand eggs\n", "no paper title, reference, link or identifier"),
+    ("config.json", CONFIG_JSON, "JSON data with no Hugging Face paper object in it"),
+    ("settings.txt", CONFIG_JSON, "JSON data that is not Hugging Face papers JSON"),
+    ("results.json", b'[{"name": "run-1", "score": 0.71}, {"name": "run-2", "score": 0.74}]', "JSON data with no"),
 ])
 @pytest.mark.parametrize("command", ["convert", "build"])
 def test_not_a_list_of_papers_is_refused_before_anything_is_written(command, name, data, why, tmp_path, capsys):
@@ -105,6 +116,16 @@ def test_a_comment_only_bib_stays_a_bib_and_round_trips(tmp_path):
     comment_block = tmp_path / "c.bib"
     comment_block.write_text("@comment{jabref-meta: databaseType:bibtex;}\n\n% nothing yet\n", encoding="utf-8")
     assert read_path(str(comment_block)).metadata["format"] == "bib"
+
+
+def test_json_that_may_hold_papers_is_not_refused(tmp_path) -> None:
+    # an empty papers list (a day with no papers) and a JSON array of links are still lists of papers
+    empty = tmp_path / "daily.json"
+    empty.write_text("[]\n", encoding="utf-8")
+    assert len(read_path(str(empty))) == 0
+    links = tmp_path / "links.txt"
+    links.write_text('["https://arxiv.org/abs/2412.09637", "https://arxiv.org/abs/2402.03660"]\n', encoding="utf-8")
+    assert [e.ids.arxiv for e in read_path(str(links)).entries] == ["2412.09637", "2402.03660"]
 
 
 def test_empty_input_is_not_refused() -> None:

@@ -248,3 +248,179 @@ def test_a_publisher_on_its_own_line_ends_the_reference_above_it() -> None:
     assert [s.location.line for s in doc.skipped] == [1]  # the heading only
     assert doc.entries[0].meta["listing_venue"] == (
         "Proceedings of the 62nd Annual Meeting of the Association for Computational Linguistics")
+
+
+NESTED = """## Models
+
+- **OpenMoE: An Early Effort on Open Mixture-of-Experts Language Models** ![](https://img.shields.io/badge/ICML-2024-blue)
+  - *Søren Okafor, Kevin Dvořák, Dmitri Jørgensen, et al.*
+  - [[Paper](https://arxiv.org/abs/2402.12668)] [[Code](https://github.com/XueFuzhao/OpenMoE)]
+  - ICML 2024
+- Routing
+  - [AdaMoE: Token-Adaptive Routing with Null Experts for Mixture-of-Experts Language Models](https://arxiv.org/abs/2406.19378) — *EMNLP Findings 2024*
+  - Harder Tasks Need More Experts: Dynamic Routing in MoE Models. *ACL 2024*. [[paper]](https://arxiv.org/abs/2303.07820)
+"""
+
+
+def test_an_items_authors_and_links_in_sub_bullets_are_the_items_not_papers() -> None:
+    # awesome lists nest a bold title's authors, its [Paper] [Code] links and its venue in sub-bullets:
+    # they belong to the item above (the author line used to become a paper "Søren Okafor"); a
+    # sub-bullet naming a paper of its own (under a topic bullet) stays its own item
+    doc = read_text(NESTED, "awesome.md")
+    got = [(e.title, e.ids.arxiv) for e in doc.entries]
+    assert got == [("OpenMoE: An Early Effort on Open Mixture-of-Experts Language Models", "2402.12668"),
+                   ("AdaMoE: Token-Adaptive Routing with Null Experts for Mixture-of-Experts Language Models",
+                    "2406.19378"),
+                   ("Harder Tasks Need More Experts: Dynamic Routing in MoE Models", "2303.07820")]
+    first, second, third = doc.entries
+    assert [a.family for a in first.authors][:3] == ["Okafor", "Dvořák", "Jørgensen"]
+    assert not second.authors  # "— *EMNLP Findings 2024*" is a venue, not an author "EMNLP"
+    assert third.date is not None and third.date.year == 2024  # "Title. *ACL 2024*." ends the title
+
+
+@pytest.mark.parametrize("link", ["https://www.semanticscholar.org/arxiv/2401.01177",
+                                  "https://api.semanticscholar.org/arXiv:2401.01177",
+                                  "https://www.semanticscholar.org/paper/arXiv:2401.01177v2"])
+def test_a_semantic_scholar_arxiv_permalink_is_that_arxiv_paper(link: str) -> None:
+    # S2's /arxiv/ID permalink and the api.semanticscholar.org/arXiv:ID link every arXiv abs page
+    # carries name the arXiv paper (they were skipped as "a link to a page that is not a paper")
+    doc = read_text(f"reading list\n{link}\nhttps://arxiv.org/abs/2404.11534\n", "notes.txt")
+    assert [e.ids.arxiv for e in doc.entries] == ["2401.01177", "2404.11534"]
+
+
+@pytest.mark.parametrize("line, heading", [
+    ("Papers from today's reading group (Mar 17)", True), ("Reading group notes (2025-03-17)", True),
+    ("Talk slides (17 March 2025):", True), ("Mixtral of Experts (Jan 2024)", False),
+    ("GPT-4 Technical Report (March 15, 2023)", False), ("Octopus v4: Graph of language models (Apr 2, 2024)", False),
+    ("Scaling Laws for Neural Language Models (2020)", False)])
+def test_a_line_dated_to_the_day_in_parentheses_is_a_heading(line: str, heading: bool) -> None:
+    # a paste's own heading carries the day it was written ("… reading group (Mar 17)"); it became a
+    # paper above the cards of a mixed paste. A title given with its month and year, or in Title Case
+    # or with a subtitle beside its release date, is still a title.
+    assert (chatter_reason(line) is not None) == heading
+    if heading:
+        doc = read_text(f"{line}\n\nDolma: an Open Corpus of Three Trillion Tokens for Language Model Pretraining "
+                        "Research\nLuca Soldaini · Rodney Kinney · Akshita Bhagia · +6 authors\nUpvote\n55\n", "n.txt")
+        assert [e.title for e in doc.entries] == [
+            "Dolma: an Open Corpus of Three Trillion Tokens for Language Model Pretraining Research"]
+        assert doc.skipped[0].location.line == 1
+
+
+@pytest.mark.parametrize("title", ["Layerwise Recurrent Router for Mixture-of-Experts",
+                                   "Sparse upcycling of dense checkpoints", "Mixtral of Experts"])
+def test_a_search_results_title_of_plain_words_is_no_category_line(title: str) -> None:
+    # arXiv's search results put "[pdf, other]" and "cs.LG" on lines of their own under the id; a title
+    # made only of words (no colon, digit or punctuation) was taken for such a line and lost
+    paste = (f"arXiv:2311.05323  [pdf, html, other] \ncs.LG cs.CL\n{title}\n"
+             "Authors: Javier Sharma, Omar Miller, Mehmet Davis\n"
+             "Submitted 13 November, 2023; originally announced November 2023.\n")
+    doc = read_text(paste, "search.txt")
+    assert [(e.title, e.ids.arxiv) for e in doc.entries] == [(title, "2311.05323")]
+
+
+@pytest.mark.parametrize("reference, year, venue", [
+    ("Wiśniewski A, López K, Lefèvre K, O'Brien S. MedAgents: large language models as collaborators for zero-shot "
+     "medical reasoning. arXiv [Preprint]. 2024 [cited 2025 Mar 1]. Available from: https://arxiv.org/abs/2409.00465",
+     2024, None),
+    ("Schmidt F, Rossi L, Chen Ł. Automatic differential diagnosis using transformer-based multi-label sequence "
+     "classification. arXiv:2412.19700 [Preprint]. 2024.", 2024, None),
+    ("[7] M. Öztürk and F. Bianchi, “The ultimate guide to fine-tuning LLMs,” OpenAI Blog, 2023. Accessed: Mar. 1, "
+     "2025. [Online]. Available: https://example.org/guide", 2023, "OpenAI Blog"),
+    ("Öztürk, M. and Bianchi, F., 2023. The ultimate guide to fine-tuning LLMs. OpenAI Blog. [online] Available at: "
+     "https://example.org/guide (Accessed: 1 March 2025).", 2023, "OpenAI Blog"),
+    ("Öztürk, M., & Bianchi, F. (2023). The ultimate guide to fine-tuning LLMs. OpenAI Blog. Retrieved March 1, "
+     "2025, from https://example.org/guide", 2023, "OpenAI Blog"),
+])
+def test_an_access_date_is_no_date_of_the_work(reference: str, year: int, venue: str | None) -> None:
+    # every style can say when the citing author read a page (Vancouver "[cited 2025 Mar 1]", IEEE
+    # "Accessed: Mar. 1, 2025", Harvard "(Accessed: 1 March 2025)", APA "Retrieved … from"); that year
+    # came last and was taken as the paper's, and "[Preprint]" became a journal
+    doc = read_text(f"References\n{reference}\n", "refs.txt", fmt="references")
+    (entry,) = doc.entries
+    assert entry.date is not None and entry.date.year == year and entry.date.month is None
+    assert (entry.journal or entry.booktitle) == venue
+
+
+def test_a_chicago_author_date_reference_keeps_its_authors_and_year() -> None:
+    # 'Surname, Given, and Given Surname. 2023. "Title." Venue.': the year between the authors and the
+    # quoted title was read as part of the author list, which then read as no names — every entry of a
+    # Chicago author-date list lost its authors (offline keys had no name) and a reference with only a
+    # URL after its title was dropped
+    doc = read_path(str(FOUND / "fresh-qa2-refs-chicago-author-date.txt"))
+    assert all(e.authors and e.date for e in doc.entries)
+    first = doc.entries[0]
+    assert [a.family for a in first.authors] == ["Luo", "Sun", "Öztürk", "Choi"] and first.date.year == 2025
+    only_url = read_text('Bibliography\n\nLuo, Ruoxi, and Javier Sun. 2023. “Some Paper Title About Models.” '
+                         'https://example.org/x.\n', "refs.txt")
+    assert [(e.title, e.date.year if e.date else None, len(e.authors)) for e in only_url.entries] == [
+        ("Some Paper Title About Models", 2023, 2)]
+
+
+def test_an_abstract_page_copied_without_its_field_labels_is_one_paper() -> None:
+    # the abs page's "Title:", "Authors:" and "Abstract:" labels may be missing from a copy (they are
+    # hidden on the page); the title, the author line and the abstract then follow "[Submitted on …]"
+    # unlabelled — each became an entry of its own ("Computer Science > …", the author line,
+    # "Subjects: …", "Cite as: [cs.CL" …: ten junk entries a page)
+    doc = read_path(str(FOUND / "fresh-qa2-arxiv-abs-unlabelled.txt"))
+    assert [(e.title, e.ids.arxiv) for e in doc.entries] == [
+        ("Dolma: an Open Corpus of Three Trillion Tokens for Language Model Pretraining Research", "2402.03660"),
+        ("DeepSeekMoE: Towards Ultimate Expert Specialization in Mixture-of-Experts Language Models", "2401.15835")]
+    dolma = doc.entries[0]
+    assert len(dolma.authors) == 10 and dolma.authors[0].family == "Soldaini"
+    assert dolma.date is not None and (dolma.date.year, dolma.date.month, dolma.date.day) == (2024, 2, 20)
+    assert dolma.abstract and dolma.abstract.startswith("Information about pretraining corpora")
+
+
+@pytest.mark.parametrize("reference, authors, title", [
+    ("[1] Hannah Smith, Haoran Lin, and Zihan Li. Efficiently editing mixture-of-experts models with compressed "
+     "experts. arXiv preprint arXiv:2412.13723, 2024.", ["Smith", "Lin", "Li"],
+     "Efficiently editing mixture-of-experts models with compressed experts"),
+    ("[2] Elena Yılmaz and Ananya Li. Self-specialization: Uncovering latent expertise within large language "
+     "models. In Findings of ACL, 2024.", ["Yılmaz", "Li"],
+     "Self-specialization: Uncovering latent expertise within large language models"),
+    ("[3] Y. Nesterov and Yu. Nesterov. Introductory lectures on convex optimization. Springer, 2004.",
+     ["Nesterov", "Nesterov"], "Introductory lectures on convex optimization"),
+    ("[4] A. Smith and B. Jones. Some title about chemistry. J. Am. Chem. Soc. 120, 2004.", ["Smith", "Jones"],
+     "Some title about chemistry"),
+])
+def test_a_two_letter_surname_ends_the_author_list(reference: str, authors: list[str], title: str) -> None:
+    # "…, and Zihan Li. Title." — "Li." was taken for an initial, so the authors ran into the title and
+    # the entry had no authors and a title opening with eight names
+    doc = read_text(f"References\n{reference}\n", "refs.txt", fmt="references")
+    (entry,) = doc.entries
+    assert [a.family for a in entry.authors] == authors and entry.title == title
+
+
+@pytest.mark.parametrize("line, title", [
+    ("AquilaMoE (arxiv.org/abs/2307.15868) - training recipe", None),
+    ("Mixtral of Experts Language Model (https://arxiv.org/abs/2307.15868) — read the routing section",
+     "Mixtral of Experts Language Model"),
+    ("https://arxiv.org/abs/2307.15868 Efficient Training for MoE Models", "Efficient Training for MoE Models"),
+])
+def test_a_links_emptied_brackets_and_a_remark_after_a_dash_are_no_part_of_the_title(line: str,
+                                                                                      title: str | None) -> None:
+    # the text beside a link was the title as it stood: "AquilaMoE ( ) - training recipe"
+    (entry,) = read_text(f"notes\n{line}\n", "notes.txt").entries
+    assert entry.ids.arxiv == "2307.15868" and entry.title == title
+
+
+def test_an_mla_volume_before_the_year_and_a_reference_list_heading() -> None:
+    # MLA writes "Venue Volume (Year): pages" (an issue only sometimes: "620.7972 (2023)"); the volume
+    # stayed in the venue's name ("…Processing Systems 37") and the pages were lost. "Reference list"
+    # (Harvard's heading) was skipped as "not a reference" instead of as the list's heading.
+    doc = read_path(str(FOUND / "fresh-qa2-refs-mla-harvard.txt"))
+    mla = doc.entries[3]
+    assert (mla.booktitle or mla.journal) == "Advances in Neural Information Processing Systems"
+    assert (mla.volume, mla.pages) == ("37", "136897–136921")
+    assert [s.reason for s in doc.skipped] == ["the heading of the reference list"] * 2
+
+
+def test_labelled_detail_sub_bullets_belong_to_their_item() -> None:
+    # "- **Title**" / "  - Authors: …" / "  - Venue: ICLR 2025" / "  - arXiv: https://…": the labelled
+    # details became papers of their own ("Authors: Javier Sharma", "Venue: ICLR 2025", an untitled id)
+    doc = read_path(str(FOUND / "fresh-qa2-md-labelled-details.txt"))
+    layerwise = doc.entries[2]
+    assert (layerwise.title, layerwise.ids.arxiv) == ("Layerwise Recurrent Router for Mixture-of-Experts", "2311.05323")
+    assert [a.family for a in layerwise.authors] == ["Sharma", "Miller", "Davis"]
+    assert layerwise.date is not None and layerwise.date.year == 2025
+    assert len(doc.entries) == 4

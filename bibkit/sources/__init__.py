@@ -172,6 +172,11 @@ def read_text(text: str, origin: str = "<stdin>", fmt: str | None = None, *, str
     doc = reader_for(chosen)(text, origin, strict=strict)
     if fmt is None and chosen == "listing" and text.strip() and not _papers_found(doc, origin):
         raise InputError(NOT_A_LIST.format(reason=_nothing_found(text, origin)), SourceLocation(origin))
+    if fmt is None and chosen == "hf-json" and not len(doc) and any(p.code == "hf-not-a-paper" for p in doc.problems):
+        # a .json that parses but holds no paper object at all (a tool's config, a package.json): no list of
+        # papers, refused like a TOML file; an empty list ("[]", no papers today) is still read as one
+        raise InputError(NOT_A_LIST.format(reason="JSON data with no Hugging Face paper object in it"),
+                         SourceLocation(origin))
     doc.problems[:0] = problems
     if chosen != "bib":
         _dates_from_arxiv_ids(doc)

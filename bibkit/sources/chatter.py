@@ -105,6 +105,13 @@ _DATE_ONLY = re.compile(
     r"|(?:19|20)\d\d)\W*$",
     re.IGNORECASE,
 )
+#: a day in parentheses closing a line: "Reading group (Mar 17)", "Notes (2025-03-17)", "Week 11 (Fri, 14 March)"
+#: (a month and year alone — "Mixtral of Experts (Jan 2024)" — dates a paper and is not this)
+_DAY_IN_PARENS = re.compile(
+    r"\((?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTHS + r"|" + _MONTHS
+    + r"\s+\d{1,2}(?:st|nd|rd|th)?|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})(?:,?\s+\d{4})?\)\W*$",
+    re.IGNORECASE,
+)
 _MAIL = re.compile(
     r"^(?:on\s.{4,120}\swrote:|-{2,}\s*(?:original message|forwarded message)\s*-{2,}|begin forwarded message:|"
     r"(?:from|to|cc|bcc|sent|date|subject|reply-to)\s*:\s.{0,200})$",
@@ -205,6 +212,7 @@ class Chatter(enum.StrEnum):
     NON_PAPER_LINK = "a link to a page that is not a paper"
     LABEL = "a label introducing what follows"
     REMARK = "a note or a remark, not a title"
+    DATED = "a heading with a day's date"
 
 
 def chatter_reason(text: str) -> Chatter | None:
@@ -270,6 +278,18 @@ def _label(t: str, words: list[str]) -> bool:
     return sentence and bool(_REMARK_MARK.search(t))
 
 
+def _dated_heading(before: str) -> bool:
+    """Whether the words before a day in parentheses are a heading's ("Papers from today's reading group",
+    "Reading group notes"): a remark's marks, or a few words in sentence case — not a title in Title Case
+    given with its release date ("GPT-4 Technical Report (March 15, 2023)"), nor one with a subtitle."""
+    words = before.split()
+    if not words or _REMARK_MARK.search(before):
+        return bool(words)
+    long_words = [w for w in words[1:] if len(w) > 3 and w[0].isalpha()]
+    lower = sum(1 for w in long_words if w[0].islower())
+    return len(words) <= 6 and ":" not in before and lower >= 0.6 * max(1, len(long_words))
+
+
 def _short_line_reason(t: str, words: list[str], cta: bool, digits: bool) -> Chatter | None:
     """The rules for lines of at most 14 words: links, calls to action, labels, remarks, headings."""
     n = len(words)
@@ -282,6 +302,8 @@ def _short_line_reason(t: str, words: list[str], cta: bool, digits: bool) -> Cha
         return Chatter.LABEL
     if _remark(t, words):
         return Chatter.REMARK
+    if digits and t[-1] in ").:" and (day := _DAY_IN_PARENS.search(t)) and _dated_heading(t[: day.start()]):
+        return Chatter.DATED  # "Papers from today's reading group (Mar 17)"
     if n <= 6 and not digits and _CAPS_HEADING.fullmatch(t):
         return Chatter.HEADING  # "REFERENCES", "RELATED WORK"
     first = t[0]

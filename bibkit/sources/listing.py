@@ -1035,7 +1035,7 @@ _MAX_SUMMARY = 700  # characters: a machine summary is a sentence or two, never 
 #: reasons of :func:`~bibkit.sources.chatter.chatter_reason` a listing accepts: a line of one of
 #: these kinds is no title and no part of an abstract (unless it continues a sentence: see below)
 _CHATTER = frozenset({Chatter.BINARY, Chatter.NOTE_TO_SELF, Chatter.CALL_TO_ACTION, Chatter.COUNT, Chatter.SEPARATOR,
-                      Chatter.MAIL_HEADER, Chatter.REMARK, Chatter.LABEL, Chatter.NON_PAPER_LINK})
+                      Chatter.MAIL_HEADER, Chatter.REMARK, Chatter.LABEL, Chatter.NON_PAPER_LINK, Chatter.DATED})
 #: of those, the kinds that are never a wrapped part of a sentence either
 _ALWAYS = frozenset({Chatter.BINARY, Chatter.MAIL_HEADER})
 

@@ -151,6 +151,14 @@ def _paper_site(bare: str, segs: list[str], query: str, url: str) -> _Verdict:
         tail = segs[-1].removesuffix(".pdf").removesuffix(".bib")
         return True, PaperId("acl", tail, None, url) if _ACL_ID.match(tail) else None
     last = segs[-1] if segs else ""
+    if bare in ("semanticscholar.org", "api.semanticscholar.org") and segs:
+        # Semantic Scholar's arXiv permalinks: /arxiv/2401.04088, and arXiv's own abs-page link
+        # api.semanticscholar.org/arXiv:2401.04088 (the API's "arXiv:" paper id, also under /paper/)
+        tail = "/".join(segs[1:]) if segs[0].lower() == "arxiv" else last
+        if segs[0].lower() == "arxiv" or tail.lower().startswith("arxiv:"):
+            on_arxiv = normalize_arxiv_id(tail.split(":", 1)[-1])
+            if on_arxiv:
+                return True, PaperId("arxiv", on_arxiv[0], on_arxiv[1], url, via="s2")
     if bare == "semanticscholar.org" and len(segs) >= 2 and segs[0] == "paper":
         if _HEX40.match(last):
             return True, PaperId("s2", last.lower(), None, url)

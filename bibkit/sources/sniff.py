@@ -114,6 +114,18 @@ def _toml_tables(text: str) -> int:
     return len(data)
 
 
+def _json_records(text: str) -> bool:
+    """Whether a text is a JSON object, or an array holding objects (a config, an API's answer): data,
+    not a paste.  (An array of strings — links or ids — is left to the listing reader.)"""
+    import json
+
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(data, dict) or isinstance(data, list) and any(isinstance(x, dict) for x in data)
+
+
 def text_kind(text: str) -> str | None:
     """What a text input is when it is a config file, source code or markup, else ``None``."""
     lines = [ln for ln in text.splitlines()[:400] if ln.strip()]
@@ -123,6 +135,8 @@ def text_kind(text: str) -> str | None:
             and _toml_tables(text) >= 1:
         return "a TOML configuration file"
     stripped = text.lstrip("\ufeff \t\r\n")
+    if stripped[:1] in ("{", "[") and len(text) <= 2_000_000 and _json_records(stripped):
+        return "JSON data that is not Hugging Face papers JSON"
     if _MARKUP.match(stripped) and sum(1 for ln in lines if ln.lstrip().startswith("<")) >= 0.4 * len(lines):
         return "HTML or XML source (copy the page's text from the browser instead)"
     content = [ln for ln in lines if not ln.lstrip().startswith(("#", ";", "//"))]

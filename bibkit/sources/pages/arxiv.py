@@ -85,9 +85,12 @@ _ANY_SITE = re.compile(r"(?:About|Login|Log in|Donate|Copyright|Privacy Policy|S
                        r"Semantic Scholar|Replicate|Demos|Related Papers|Help Pages|Advanced Search|"
                        r"Skip to main content|Contact|Subscribe)\W*", re.IGNORECASE)
 _PRIMARY = re.compile(r"\(([a-z-]+(?:\.[A-Za-z-]+)?)\)")
+#: "[pdf, other]" and "cs.CL cs.LG" (or an archive without subject classes: "hep-th", "quant-ph") on a
+#: line of their own: the category names are arXiv's, case and all — a title of plain words is none
 _FORMATS_AND_CATEGORIES = re.compile(
-    r"(?:\[(?:pdf|html|ps|other|src|format)[^\]]{0,30}\]\s*)*(?:[a-z-]+(?:\.[A-Za-z-]+)?(?:\s+|$))*",
-    re.IGNORECASE)
+    r"(?:\[(?i:pdf|html|ps|other|src|format)[^\]]{0,30}\]\s*)*"
+    r"(?:(?:[a-z]+(?:-[a-z]+)?\.[A-Za-z]+(?:-[a-z]+)?|(?:astro-ph|cond-mat|gr-qc|hep-(?:ex|lat|ph|th)|math-ph|nlin|"
+    r"nucl-(?:ex|th)|physics|quant-ph|q-bio|q-fin|stat|eess|econ|math|cs))(?:\s+|$))*")
 _CATEGORY_LINE = re.compile(r"^(?:[a-z-]+\.[A-Za-z-]{2,}|[a-z-]+)(?:\s+(?:[a-z-]+\.[A-Za-z-]{2,}|[a-z-]+))*$")
 
 
@@ -150,6 +153,15 @@ def _read_line(ln: Line, cur: _Item | None, items: list[_Item], sink: Sink) -> _
     m = _HEAD.match(t)
     if m and _HEAD_REST.match(m.group("rest")):
         return _head(m, ln, cur, items)
+    if (cur is None or cur.draft.title and cur.after_subjects) and (s := _SUBMITTED.match(t)):
+        # an abstract page copied as it shows (no "Title:"/"Authors:" labels): "[Submitted on …]" opens the
+        # paper, its title and author lines follow, "Cite as: arXiv:ID" names it
+        cur = _Item(Draft(NAME, "abs-page", ln.no))
+        items.append(cur)
+        cur.lines.append(ln)
+        _date(cur.draft, s.group("date"))
+        cur.pending = "after-head"
+        return cur
     if _SAME_PAPER.match(t):
         if cur is not None:
             cur.lines.append(ln)
@@ -327,7 +339,8 @@ def _continue(item: _Item, ln: Line) -> bool:
         _set_authors(d, t)
         item.pending = "authors"
         return True
-    if d.title and not d.abstract and len(t) >= 120 and (item.after_subjects or pending is None):
+    if d.title and not d.abstract and len(t) >= 120 and (item.after_subjects or pending is None
+                                                         or pending == "authors" and d.shape == "abs-page"):
         d.abstract = t
         item.pending = "abstract"
         return True

@@ -84,7 +84,8 @@ _PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p) for p in (
     # ACM "9, 8 (Nov. 1997)"; Chicago "9, no. 8"; MLA "9.8 (1997)"
     rf"(?<![\w.:/-])(?P<volume>\d{{1,5}}),\s*(?P<number>\d{{1,5}})\s*\((?:{_MON}\.?\s+)?{_YEAR}\)",
     r"(?<![\w.:/-])(?P<volume>\d{1,5}),\s*no\.",
-    rf"(?<![\w.:/-])(?P<volume>\d{{1,4}})\.(?P<number>\d{{1,4}})\s*\({_YEAR}\)",
+    # (and MLA without an issue, "Advances in Neural Information Processing Systems 37 (2024): 136897-136921")
+    rf"(?<![\w.:/-])(?!{_YEAR}\b)(?P<volume>\d{{1,4}})(?:\.(?P<number>\d{{1,4}})\s*\({_YEAR}\)|\s*\({_YEAR}\)(?=\s*:))",
     # a volume before the pages: APA "27, 3104–3112", Nature "521, 436–444"
     rf"(?<![\w.:/-])(?P<volume>\d{{1,5}}[A-Za-z]?),\s*(?P<pages>{_PAGE}\s*(?:-{{1,3}}|[\u2010-\u2015\u2212])\s*{_PAGE})"
     r"(?![\w/])",

@@ -114,14 +114,16 @@ def read_block(lines: list[Line], sink: Sink) -> None:
             defs[m.group("ref").strip().lower()] = m.group("url")
     items: list[tuple[list[Line], str]] = []  # (lines, kind)
     cur: list[Line] = []
-    cur_indent = -1
+    no_item = 1 << 30  # the indent when no item is open: no sub-bullet is deeper
+    cur_indent = no_item
     table: list[Line] = []
 
     def close() -> None:
-        nonlocal cur
+        nonlocal cur, cur_indent
         if cur:
             items.append((cur, "item"))
             cur = []
+        cur_indent = no_item
 
     def close_table() -> None:
         nonlocal table
@@ -148,6 +150,9 @@ def read_block(lines: list[Line], sink: Sink) -> None:
         close_table()
         b = _BULLET.match(raw)
         if b:
+            if _detail_of_item(b, raw, cur_indent):
+                cur.append(ln)  # a sub-bullet holding the item's authors, links or venue: part of the item
+                continue
             close()
             cur = [ln]
             cur_indent = len(b.group("indent").expandtabs(4))
@@ -169,19 +174,72 @@ def read_block(lines: list[Line], sink: Sink) -> None:
         items.append(([ln], "line"))
     close()
     close_table()
+    _read_items(items, defs, sink)
+
+
+def _read_items(items: list[tuple[list[Line], str]], defs: dict[str, str], sink: Sink) -> None:
+    """Each gathered item, table or stray line read as a paper, or skipped with why."""
     for group, kind in items:
         if kind == "table":
             _table(group, defs, sink)
             continue
         text = " ".join(ln.raw.strip() for ln in group)
         if kind == "item":
-            text = _BULLET.sub("", group[0].raw.rstrip(), count=1) + (" " + " ".join(ln.raw.strip() for ln in group[1:])
-                                                                     if len(group) > 1 else "")
+            text = _item_lines_text(group)
         draft, why = parse_item(text, group[0].no, defs, rendered=(kind == "line"))
         if draft is None:
             sink.skip_all(group, why)
         else:
             sink.add(draft)
+
+
+def _item_lines_text(group: list[Line]) -> str:
+    """An item's text: its first line and its wrapped lines, and its detail sub-bullets without their
+    markers and labels, each set off by a comma ("**Title**, A. Author, B. Author, ICLR 2025, [paper](…)")."""
+    out = _BULLET.sub("", group[0].raw.rstrip(), count=1).strip()
+    for ln in group[1:]:
+        b = _BULLET.match(ln.raw)
+        if b is None:
+            out += " " + ln.raw.strip()
+            continue
+        detail = ln.raw[b.end():].strip()
+        label = _DETAIL_LABEL.match(detail)
+        out += ", " + (detail[label.end():] if label else detail)
+    return out
+
+
+#: the label of a detail sub-bullet ("Authors: …", "Venue: ICLR 2025", "arXiv: https://…")
+_DETAIL_LABEL = re.compile(
+    r"^[*_]*(?:authors?|by|venue|conference|published(?: in| at)?|year|date|paper|pdf|arxiv|code|github|links?|"
+    r"url|doi|project(?: page)?)[*_]*\s*[:：]\s*[*_]*", re.IGNORECASE)
+_ONLY_URLS = re.compile(r"^(?:<?(?:https?://|www\.)\S+>?[\s,;|]*)+$")
+
+
+def _detail_of_item(bullet: re.Match[str], raw: str, item_indent: int) -> bool:
+    """Whether a sub-bullet's text says more about the item above it instead of naming a paper of its
+    own: only its authors ("*A. Author, B. Author, et al.*"), only labelled links ("[[Paper](…)]
+    [[Code](…)]" and badges) or only a venue and year — the way many "awesome" lists nest an item's
+    details under its bold title.  A sub-bullet with a title (a paper under a topic bullet) is none."""
+    if len(bullet.group("indent").expandtabs(4)) <= item_indent:
+        return False
+    text = raw[bullet.end():]
+    label = _DETAIL_LABEL.match(text)
+    if label:
+        text = text[label.end():]
+        if _ONLY_URLS.match(text.strip()):
+            return True  # "arXiv: https://arxiv.org/abs/…", "Code: https://github.com/…"
+    t = _BADGE.sub(" ", text) if "![" in text else text
+    if "](" in t:
+        links = _LINK.findall(t)
+        if not links or not all(_LABEL.match(label.strip("[]*_ ")) for label, _u in links):
+            return False
+        return not re.search(r"[^\W\d_]{2}", _LINK.sub(" ", t))
+    plain = _plain(t).strip(" .,;")
+    if not plain:
+        return False
+    return bool(_VENUE_YEAR.match(plain) or (looks_like_names(plain, min_names=1 if label else 2)
+                                              or re.search(r"\bet al\b", plain))
+                and looks_like_names(re.sub(r",?\s*\bet al\b.*$", "", plain)))
 
 
 def _standalone(ln: Line) -> bool:
@@ -276,8 +334,9 @@ def _split_title(plain: str) -> tuple[str | None, str]:
     for m in re.finditer(r"[.,]\s+", plain):
         after = plain[m.end():]
         head = re.split(r"[.,(]\s", after, maxsplit=1)[0]
-        if re.search(r"\bet al\b", head) or looks_like_names(head, min_names=1) and len(head.split()) <= 12:
-            return plain[: m.start()], after
+        if re.search(r"\bet al\b", head) or looks_like_names(head, min_names=1) and len(head.split()) <= 12 \
+                or m.group().startswith(".") and _VENUE_YEAR.match(head.strip(" .,;")):
+            return plain[: m.start()], after  # "Title. A. Author, B. Author" or "Title. NeurIPS 2024."
     return plain, ""
 
 
@@ -428,6 +487,8 @@ _VENUE_TAIL = re.compile(r"\s*(?:,\s*)?\*?[A-Z][\w&-]*\*?\s*(?:19|20)\d\d.*$")
 def _authors_year_venue(d: Draft, rest: str, venue_bits: list[str]) -> None:
     """The authors (what opens the text after the title, when it reads as names), the year and the venue."""
     first = _BEFORE_VENUE.split(rest, maxsplit=1)[0] if rest else ""
+    if _VENUE_YEAR.match(first.strip(" ,.;*_")):
+        first = ""  # "— *EMNLP Findings 2024*": a venue, no authors (its first word is no organisation)
     first = _VENUE_TAIL.sub("", first).strip(" ,.;")
     if first and (looks_like_names(first) or re.search(r"\bet al\b", first)) and not _VENUE_YEAR.match(first):
         authors = split_authors(first)

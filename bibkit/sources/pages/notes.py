@@ -234,10 +234,19 @@ def _cite(d: Draft, m: re.Match[str], body: str) -> None:
     d.reference = body
 
 
+_EMPTY_BRACKETS = re.compile(r"[(\[]\s*[)\]]")
+#: a spaced dash and a lower-case remark after it
+_REMARK_AFTER = re.compile(r"\s+[-–—]+\s+(?=[a-z])")
+
+
 def _title_hint(rest: str) -> str | None:
     """The text beside a link, when it is the paper's title (not "<- start here", "pdf", a note)."""
     t = _ARROWS.sub(" ", rest)
+    t = _EMPTY_BRACKETS.sub(" ", t)  # "AquilaMoE (arxiv.org/abs/…)": the link's brackets, emptied
     t = re.sub(r"\s+", " ", t).strip(" -–—|:;,.()[]*_")
+    remark = _REMARK_AFTER.search(t)
+    if remark:
+        t = t[: remark.start()]  # "Title - training recipe": the note after a spaced dash is no part of it
     if not t or len(t.split()) < 2 or chatter_reason(t):
         return None
     q = re.search(r"[“\"](?P<t>[^“”\"]{6,300})[”\"]", t)

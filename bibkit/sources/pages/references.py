@@ -79,7 +79,8 @@ _JOURNAL_HEAD = re.compile(
     r"[A-Z]{3}\.?)(?:[/–-][A-Z]+\.?)?\s+)?(?:19|20)\d\d(?:\s+\d{1,4})?$"
     r"|.{0,120}\bPublication date:\s+\w+\s+(?:19|20)\d\d\.?$|^\d{1,4}:\d{1,4}\s+•\s")
 _HEADING = re.compile(r"^(?:#+\s*)?(?:\d+\.?\s+)?(?:references?|bibliography|works cited|literature(?: cited)?|"
-                      r"cited works|references and notes|citations)\s*:?$", re.IGNORECASE)
+                      r"cited works|references and notes|citations|reference list|list of references)\s*:?$",
+                      re.IGNORECASE)
 #: capital and small letters of the Latin scripts (names: "Öztürk", "Łukasz", "Šimek")
 _UP = "A-ZÀ-ÖØ-ÞĀ-Žƀ-ɏ"
 _LO = "a-zß-öø-ÿĀ-žƀ-ɏ"
@@ -470,7 +471,7 @@ def _sentences(text: str) -> list[tuple[int, int]]:
                 if not (len(token) <= 3 and token.isalpha() and (token.isupper() or len(token) == 1)
                         and _SENTENCE_START.match(text, m.end())
                         and (prev := _SURNAME_BEFORE.search(text[max(0, stop - 40):stop])) is not None
-                        and prev.group(1)[0].isupper()):
+                        and prev.group(1)[0].isupper()) and not _short_surname_ends(text, token, stop, m.end()):
                     continue
         elif not _VENUE_AFTER.match(text, m.end()):
             continue  # "Tuning? Case study": a question inside a title
@@ -480,6 +481,19 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     if start < len(text):
         spans.append((start, len(text)))
     return spans
+
+
+_GIVEN_BEFORE = re.compile(r"(?:^|[\s,])([^\W\d_]{2,}|[A-Z]\.)\s+$")
+
+
+def _short_surname_ends(text: str, token: str, stop: int, after: int) -> bool:
+    """Whether a two-letter capitalised word before ". " is a surname ending the author list, not an
+    initial: "…, and Zihan Li. Efficiently editing …" (a given name or an initial before it, a sentence
+    after it); "Yu. Nesterov" (a comma before it) and "J. Am. Chem. Soc." (no sentence after) are not."""
+    if len(token) != 2 or not (token[0].isupper() and token[1].islower()) or not _SENTENCE_START.match(text, after):
+        return False
+    given = _GIVEN_BEFORE.search(text, max(0, stop - 2 - 30), stop - 2)
+    return given is not None and given.group(1)[0].isupper()
 
 
 def _strip_marker(text: str) -> str:
@@ -508,7 +522,23 @@ def _parse_cached(text: str) -> Draft | None:
 
 
 _URL_TEXT = re.compile(r"https?://\S+")
+#: when the citing author read the page, not when the work appeared: Vancouver's "[cited 2025 Mar 1]",
+#: IEEE's "Accessed: Mar. 1, 2025", Harvard's "(Accessed: 1 March 2025)", Chicago's "Accessed March 1,
+#: 2025", APA's "Retrieved March 1, 2025, from" — and the medium designators "[Internet]", "[Preprint]" and
+#: the "Available from:" before a URL
+_ACCESS_NOTE = re.compile(
+    r"[\[(]\s*(?:cited|accessed|retrieved|viewed|last (?:accessed|visited))\b[^\])]{0,40}[\])]"
+    r"|\b(?:accessed|retrieved|viewed|last (?:accessed|visited))(?:\s+on)?\s*:?\s*"
+    r"(?:[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+|\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}\.?,?\s+)?"
+    r"(?:19|20)\d\d(?:[-/.]\d{1,2}(?:[-/.]\d{1,2})?)?(?:,?\s+from\b)?"
+    r"|\[(?:internet|preprint|online|electronic|e-?print|epub ahead of print|(?:database|serial) on the internet)\]"
+    r"|\bavailable(?:\s+(?:at|from|online))?\s*:",  # the label of a URL (blanked before)
+    re.IGNORECASE,
+)
+_ACCESS_WORDS = ("ccess", "ited", "etrieved", "iewed", "isited", "[", "vailable")
 _IN_PREFIX = re.compile(r"^in\s*:?\s+", re.IGNORECASE)
+#: the year after the authors and before a quoted title (Chicago's author-date style)
+_AUTHORS_THEN_YEAR = re.compile(r"[.,]\s*\(?(?P<year>(?:19|20)\d\d)[a-z]?\)?\.?$")
 _AUTHOR_YEAR = re.compile(r"^(?P<authors>.+?)[.,]\s+(?P<year>(?:19|20)\d\d)[a-z]?\.\s+(?P<rest>.+)$")
 _LNCS = re.compile(r"^(?P<authors>.+?(?:\b[A-Z][a-z]?\.|et al\.)):\s+(?P<rest>.+)$")
 
@@ -529,6 +559,8 @@ def _parse(text: str, line: int) -> Draft | None:
         work = work[:s] + " " * (e - s) + work[e:]
     if "http" in work:
         work = _URL_TEXT.sub(lambda m: " " * len(m.group(0)), work)
+    if any(w in work for w in _ACCESS_WORDS):
+        work = _ACCESS_NOTE.sub(lambda m: " " * len(m.group(0)), work)  # its year is no date of the work
     authors_text, title, venue, year = _fields(d, work)
     if authors_text:
         authors_text = strip_author_segment(authors_text)
@@ -570,8 +602,11 @@ def _fields(d: Draft, work: str) -> tuple[str | None, str | None, str | None, in
     if q and len((q.group("t") or q.group("t2") or q.group("t3") or q.group("t4") or "").split()) >= 2:
         d.shape = "quoted"
         venue = _IN_PREFIX.sub("", work[q.end():].strip(" ,.;"))
-        return work[: q.start()].strip(" ,:;"), q.group("t") or q.group("t2") or q.group("t3") or q.group("t4"), \
-            venue, None
+        authors = work[: q.start()].strip(" ,:;")
+        dated = _AUTHORS_THEN_YEAR.search(authors)  # Chicago author-date: 'Luo, Ruoxi, and Javier Sun. 2023. "Title."'
+        return authors[: dated.start()] if dated else authors, \
+            q.group("t") or q.group("t2") or q.group("t3") or q.group("t4"), venue, \
+            int(dated.group("year")) if dated else None
     p = _YEAR_PAREN.search(work)
     if p and p.start() > 3 and _names(work[: p.start()]):
         d.shape = "apa"
