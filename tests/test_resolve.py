@@ -277,6 +277,32 @@ def test_a_users_id_pointing_at_another_paper_is_flagged_not_applied(services, c
     assert any(p.code == "unknown-arxiv-id" for p in unknown.problems)
 
 
+def test_a_users_id_for_a_paper_cited_without_its_subtitle_is_applied(services, corpus):
+    """References often cite "Main Title" for "Main Title: Subtitle"; beside the paper's own id that is the paper
+    (found by a QA paste: a Harvard reference with its arXiv URL came out ambiguous).  The same short title beside
+    another paper's id is still flagged."""
+    guide = paper(corpus, "The Ultimate Guide to Fine-Tuning LLMs")
+    main = "The Ultimate Guide to Fine-Tuning LLMs from Basics to Breakthroughs"
+    assert guide.title.startswith(main + ": ")
+    cited = Entry(title=main)
+    cited.set_id("arxiv", guide.id, "listing")
+    ref = Entry(title=main.lower().capitalize())
+    ref.meta["reference"] = (f"Öztürk, M. et al. (2023) '{ref.title}', arXiv [Preprint]. Available at: "
+                             f"https://arxiv.org/abs/{guide.id} (Accessed: 3 January 2025).")
+    ref.meta["listing_kind"] = "reference"
+    ref.set_id("arxiv", guide.id, "listing")
+    beyond = paper(corpus, "Beyond the Imitation Game")
+    short = Entry(title="Beyond the Imitation Game")
+    short.set_id("arxiv", beyond.id, "listing")
+    wrong = Entry(title=main)
+    wrong.set_id("arxiv", paper(corpus, "Dolma").id, "listing")
+    doc, result = run(services, [cited, ref, short, wrong])
+    for e, rep, full in zip((cited, ref, short), result.reports, (guide.title, guide.title, beyond.title)):
+        assert (rep.status, rep.resolved_by) == ("resolved", "input"), rep.reason
+        assert e.title == full  # arXiv's title, subtitle and all
+    assert result.reports[3].status == "ambiguous" and any(p.code == "arxiv-id-mismatch" for p in wrong.problems)
+
+
 def test_fields_written_by_the_user_in_a_bib_file_are_kept(services, corpus):
     octo = paper(corpus, "Octopus v4")
     e = Entry(entry_type="misc", key="mine2024", key_pinned=True, title="Octopus v4: graph of LMs",

@@ -81,7 +81,8 @@ __all__ = [
     "ACCEPT", "ABSTRACT_SAME", "ABSTRACT_CONTRADICTS", "AUTHORS_CONTRADICT", "TITLE_MATCH", "TITLE_ALONE",
     "MARGIN", "AMBIGUOUS", "MIN_ABSTRACT_WORDS", "MIN_TITLE_WORDS",
     "Evidence", "Verdict", "Pick", "verify", "pick", "title_similarity", "abstract_similarity", "author_overlap",
-    "extra_title_words", "versions_agree", "verify_reference", "title_in_reference", "CONTAINED", "REFERENCE_KIND",
+    "extra_title_words", "versions_agree", "verify_reference", "title_in_reference", "main_title", "CONTAINED",
+    "REFERENCE_KIND",
 ]
 
 #: combined confidence needed to write an id.  Chosen so that the title alone
@@ -317,6 +318,22 @@ def _ref_tokens(text: str) -> list[tuple[str, int, int]]:
         if word:
             out.append((word, m.start(), m.end()))
     return out
+
+
+_SUBTITLE_AFTER = re.compile(r":\s|\s[—–-]\s")
+
+
+def main_title(title: str | None) -> str | None:
+    """A title without its subtitle ("The Ultimate Guide to Fine-Tuning LLMs from Basics to Breakthroughs"
+    of "…: An Exhaustive Review of …"), when it has one and the part before it is a title of its own (four
+    words or more: "Qwen2: …" names no paper alone); else ``None``.  References often cite a paper so."""
+    if not title:
+        return None
+    m = _SUBTITLE_AFTER.search(title)
+    if m is None:
+        return None
+    head = title[: m.start()].strip()
+    return head if len(head.split()) >= 4 else None
 
 
 def title_in_reference(title: str | None, reference: str | None) -> tuple[float, str | None]:

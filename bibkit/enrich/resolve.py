@@ -67,6 +67,7 @@ from .match import (
     abstract_similarity,
     author_overlap,
     extra_title_words,
+    main_title,
     pick,
     title_in_reference,
     title_similarity,
@@ -497,6 +498,14 @@ class ArxivResolver:
         t, _conflict = title_similarity(work.entry.title, rec.title)
         if t >= 0.6:
             return False
+        # the paper cited by its title without the subtitle, beside its own identifier
+        main = main_title(rec.title)
+        if main is not None:
+            if work.evidence.reference and title_in_reference(main, work.evidence.reference)[1] is None:
+                return False
+            short, conflict = title_similarity(work.entry.title, main)
+            if short >= 0.9 and not conflict:
+                return False
         shared = author_overlap(work.evidence.authors, Evidence.from_names(None, None, rec.author_names).authors)
         if shared is not None and shared >= 0.5 and len(work.evidence.authors) >= 2:
             return False
