@@ -236,20 +236,23 @@ def _explained(word: str, extra: frozenset[str] | set[str], sequence: Sequence[s
     return bool(longer) and process.extractOne(word, longer, scorer=fuzz.ratio, score_cutoff=85) is not None
 
 
-def _near(mine: frozenset[str], theirs: frozenset[str]) -> int:
+def _near(mine: frozenset[str], theirs: frozenset[str], plain: frozenset[str] = frozenset(),
+          long: frozenset[str] | None = None) -> int:
     """How many of the long words only one title has are another spelling of a word only the other has.
 
     :func:`_explained` for each of ``mine`` (six letters or more) against ``theirs``, with what it needs
     prepared once: the substring test runs over all of ``theirs`` at once (no word of ``mine`` is one of
-    ``theirs``, so "part of another word" is "found in their joined text").
+    ``theirs``, so "part of another word" is "found in their joined text").  ``plain`` (the long words
+    without a digit of ``mine``'s title) and ``long`` (the long words of ``theirs``'s title), when given,
+    come from the :class:`TitleForm` that prepared them, instead of being sorted out again here.
     """
-    words = [w for w in mine if len(w) >= 6 and not _DIGIT.search(w)]
+    words = (mine & plain) if plain else [w for w in mine if len(w) >= 6 and not _DIGIT.search(w)]
     if not words or not theirs:
         return 0
     from rapidfuzz import fuzz, process
 
     joined = "\x00".join(theirs)
-    longer = [o for o in theirs if len(o) >= 6]
+    longer = list(theirs & long) if long is not None else [o for o in theirs if len(o) >= 6]
     return sum(1 for w in words if w in joined or (longer and process.extractOne(
         w, longer, scorer=fuzz.ratio, score_cutoff=85) is not None))
 
@@ -259,19 +262,29 @@ class TitleForm:
     """A title as the comparisons read it: its comparison form, its words in order, its stemmed content words.
 
     Derived once per title (:meth:`of`), so a record judged against every
-    result of a batched search is not normalised again for each of them.
+    result of a batched search is not normalised again for each of them; so
+    are the parts of the words each comparison sorts out (``compact``: the form
+    without spaces; ``digits``: the stems with a digit; ``plain``: the stems of
+    six letters or more without one; ``long``: the stems of six letters or more).
     """
 
     norm: str
     words: tuple[str, ...]
     stems: frozenset[str]
+    compact: str = ""
+    digits: frozenset[str] = frozenset()
+    plain: frozenset[str] = frozenset()
+    long: frozenset[str] = frozenset()
 
     @staticmethod
     @lru_cache(maxsize=8192)
     def of(title: str | None) -> "TitleForm":
         norm = comparable_title(title)
         words = tuple(norm.split())
-        return TitleForm(norm, words, frozenset(_stem(w) for w in words if w not in STOPWORDS))
+        stems = frozenset(_stem(w) for w in words if w not in STOPWORDS)
+        digits = frozenset(w for w in stems if _DIGIT.search(w))
+        long = frozenset(w for w in stems if len(w) >= 6)
+        return TitleForm(norm, words, stems, norm.replace(" ", ""), digits, long - digits, long)
 
 
 def title_similarity(a: str | None, b: str | None) -> tuple[float, bool]:
@@ -293,13 +306,16 @@ def title_form_similarity(a: TitleForm, b: TitleForm) -> tuple[float, bool]:
 
     ratio = fuzz.ratio(na, nb) / 100.0
     ta, tb = a.stems, b.stems
-    conflict = any(_DIGIT.search(w) for w in ta ^ tb)
-    if na.replace(" ", "") == nb.replace(" ", ""):  # "Pre-training" / "Pretraining": one spelling apart
+    conflict = bool(a.digits ^ b.digits)  # a number-bearing word only one title has
+    if a.compact == b.compact:  # "Pre-training" / "Pretraining": one spelling apart
         return max(ratio, 0.99), conflict
     if ta and tb:
-        # a long word spelt two ways ("modelling" / "modeling") still counts as shared
-        dice = 2 * (len(ta & tb) + _near(ta - tb, tb - ta)) / (len(ta) + len(tb))
-        ratio = min(ratio, dice)
+        shared = len(ta & tb)
+        total = len(ta) + len(tb)
+        # a long word spelt two ways ("modelling" / "modeling") still counts as shared; the spellings are
+        # looked for only when they could lower the similarity (the Dice overlap without them is below it)
+        if 2 * shared / total < ratio:
+            ratio = min(ratio, 2 * (shared + _near(ta - tb, tb - ta, a.plain, b.long)) / total)
     return ratio, conflict
 
 
