@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
 from rapidfuzz import fuzz
@@ -145,7 +145,7 @@ class Evidence:
     def from_names(cls, title: str | None, abstract: str | None, names: Iterable[str],
                    year: int | None = None, later_years: Iterable[int] = ()) -> "Evidence":
         """From natural-order author names ("Damai Dai", "DeepSeek-AI"), as arXiv and HF give them."""
-        return cls(title, abstract, tuple(_family(parse_plain_name(n)) for n in names if n and n.strip()), year,
+        return cls(title, abstract, tuple(_name_family(n) for n in names if n and n.strip()), year,
                    later_years=tuple(later_years))
 
     # The forms the signals compare, derived once per Evidence: a record is judged against every result of
@@ -162,6 +162,13 @@ class Evidence:
     @cached_property
     def title_content_words(self) -> int:
         return len(_content_words(self.title))
+
+
+@lru_cache(maxsize=16384)
+def _name_family(name: str) -> str:
+    """:func:`_family` of a natural-order name: the same authors come back from every search that finds their
+    papers, from arXiv and from Hugging Face, so each name is split once."""
+    return _family(parse_plain_name(name))
 
 
 def _family(p: Person) -> str:

@@ -51,7 +51,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import Any, Generic, Iterable, Iterator, Sequence, TypeVar
+from typing import Any, Generic, Iterable, Iterator, NamedTuple, Sequence, TypeVar
 
 from ..lazyre import compile_on_first_use
 from ..model import Entry, Person, arxiv_id_of_doi
@@ -153,6 +153,27 @@ STOPWORDS = frozenset(
     """.split()
 )
 _DIGIT = compile_on_first_use(__name__, r"\d")
+
+
+class _Fuzz(NamedTuple):
+    fuzz: Any
+    process: Any
+    LCSseq: Any
+
+
+_FUZZ: _Fuzz | None = None
+
+
+def _rapidfuzz() -> _Fuzz:
+    """rapidfuzz's scorers, imported on first use (start-up: see the module docstring) and kept: an import
+    statement inside a comparison costs a few microseconds, and a batched search makes tens of thousands."""
+    global _FUZZ
+    if _FUZZ is None:
+        from rapidfuzz import fuzz, process
+        from rapidfuzz.distance import LCSseq
+
+        _FUZZ = _Fuzz(fuzz, process, LCSseq)
+    return _FUZZ
 _MATH = compile_on_first_use(__name__, r"\$([^$]{1,80})\$")
 _MACRO = compile_on_first_use(__name__, r"\\([A-Za-z]+)\s*")
 _SUBSCRIPT = compile_on_first_use(__name__, r"(?<=[^\W\d_])_(?=[\d{])")
@@ -229,11 +250,10 @@ def _explained(word: str, extra: frozenset[str] | set[str], sequence: Sequence[s
             return True
     if len(word) < 6:
         return False
-    from rapidfuzz import fuzz, process  # (rapidfuzz is imported on first use: start-up; see the module docstring)
-
+    rf = _FUZZ or _rapidfuzz()
     # a near spelling of a long word: rapidfuzz's C loop over the candidates, the same test as fuzz.ratio >= 85
     longer = [o for o in extra if len(o) >= 6]
-    return bool(longer) and process.extractOne(word, longer, scorer=fuzz.ratio, score_cutoff=85) is not None
+    return bool(longer) and rf.process.extractOne(word, longer, scorer=rf.fuzz.ratio, score_cutoff=85) is not None
 
 
 def _near(mine: frozenset[str], theirs: frozenset[str], plain: frozenset[str] = frozenset(),
@@ -249,12 +269,12 @@ def _near(mine: frozenset[str], theirs: frozenset[str], plain: frozenset[str] = 
     words = (mine & plain) if plain else [w for w in mine if len(w) >= 6 and not _DIGIT.search(w)]
     if not words or not theirs:
         return 0
-    from rapidfuzz import fuzz, process
-
+    rf = _FUZZ or _rapidfuzz()
     joined = "\x00".join(theirs)
     longer = list(theirs & long) if long is not None else [o for o in theirs if len(o) >= 6]
-    return sum(1 for w in words if w in joined or (longer and process.extractOne(
-        w, longer, scorer=fuzz.ratio, score_cutoff=85) is not None))
+    extract_one, ratio = rf.process.extractOne, rf.fuzz.ratio
+    return sum(1 for w in words if w in joined or (longer and extract_one(
+        w, longer, scorer=ratio, score_cutoff=85) is not None))
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,9 +322,7 @@ def title_form_similarity(a: TitleForm, b: TitleForm) -> tuple[float, bool]:
     na, nb = a.norm, b.norm
     if not na or not nb:
         return 0.0, False
-    from rapidfuzz import fuzz
-
-    ratio = fuzz.ratio(na, nb) / 100.0
+    ratio: float = (_FUZZ or _rapidfuzz()).fuzz.ratio(na, nb) / 100.0
     ta, tb = a.stems, b.stems
     conflict = bool(a.digits ^ b.digits)  # a number-bearing word only one title has
     if a.compact == b.compact:  # "Pre-training" / "Pretraining": one spelling apart
@@ -355,9 +373,7 @@ def abstract_words_similarity(wa: Sequence[str], wb: Sequence[str]) -> float | N
     """:func:`abstract_similarity` of two abstracts' :func:`content_words`."""
     if len(wa) < MIN_ABSTRACT_WORDS or len(wb) < MIN_ABSTRACT_WORDS:
         return None
-    from rapidfuzz.distance import LCSseq
-
-    lcs = LCSseq.similarity(wa, wb)
+    lcs: int = (_FUZZ or _rapidfuzz()).LCSseq.similarity(wa, wb)
     symmetric = 2 * lcs / (len(wa) + len(wb))
     shorter = min(len(wa), len(wb))
     if shorter >= MIN_CONTAINED_WORDS and shorter < 0.75 * max(len(wa), len(wb)):
