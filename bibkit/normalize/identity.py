@@ -387,19 +387,18 @@ def word_code(words: Sequence[str]) -> str | None:
     ``None``, and is compared by its words.
     """
     codes = _WORD_CODES
-    out = []
-    for w in words:
-        c = codes.get(w)
-        if c is None:
-            with _WORD_CODES_LOCK:  # two threads must never give two words one character
-                c = codes.get(w)
-                if c is None:
-                    n = len(codes)
-                    if n >= _WORD_CODES_MAX:
-                        return None
-                    c = codes[w] = chr(n if n < 0xD800 else n + 0x800)  # (no surrogate code points)
-        out.append(c)
-    return "".join(out)
+    try:
+        return "".join([codes[w] for w in words])
+    except KeyError:  # a word not seen before
+        pass
+    with _WORD_CODES_LOCK:  # two threads must never give two words one character
+        for w in words:
+            if w not in codes:
+                n = len(codes)
+                if n >= _WORD_CODES_MAX:
+                    return None
+                codes[w] = chr(n if n < 0xD800 else n + 0x800)  # (no surrogate code points)
+    return "".join([codes[w] for w in words])
 
 
 def abstract_words_similarity(wa: Sequence[str], wb: Sequence[str]) -> float | None:
