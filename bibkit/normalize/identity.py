@@ -293,10 +293,10 @@ class TitleForm:
     norm: str
     words: tuple[str, ...]
     stems: frozenset[str]
-    compact: str = ""
-    digits: frozenset[str] = frozenset()
-    plain: frozenset[str] = frozenset()
-    long: frozenset[str] = frozenset()
+    compact: str
+    digits: frozenset[str]
+    plain: frozenset[str]
+    long: frozenset[str]
 
     @staticmethod
     @lru_cache(maxsize=8192)
