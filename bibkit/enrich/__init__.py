@@ -32,6 +32,7 @@ from ..normalize.citekeys import assign_keys
 from ..outcomes import EntryStatus, Outage, Prefer, Service, UpgradeStatus, VenueStyle
 from ..record import UpgradeReport
 from .base import EnrichContext, Enricher, EntryReport
+from .gcdefer import full_collections_deferred
 from .github import GitHubEnricher
 from .resolve import ArxivResolver
 from .upgrade import PublishedVersions
@@ -240,10 +241,11 @@ def enrich_document(
     for entry in entries:
         ctx.start(entry)
     try:
-        for enricher in default_enrichers(on_plan=tracker.plan, upgrade=upgrade, prefer=prefer,
-                                          venue_style=venue_style):
-            if wanted & enricher.services:
-                enricher.enrich(entries, ctx)
+        with full_collections_deferred():  # what the enrichers learn stays alive to the end: see gcdefer
+            for enricher in default_enrichers(on_plan=tracker.plan, upgrade=upgrade, prefer=prefer,
+                                              venue_style=venue_style):
+                if wanted & enricher.services:
+                    enricher.enrich(entries, ctx)
     finally:
         if own_http:
             layer.close()

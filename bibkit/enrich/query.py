@@ -174,17 +174,19 @@ def abstract_phrases(abstract: str | None, n: int = 2, size: int = 6) -> list[li
     starts = [i == 0 or text[matches[i - 1].end():m.start()].strip().endswith((".", "!", "?", ":"))
               for i, m in enumerate(matches)]
     lowered = [w.lower() for w in cased]
+    # what each word is, worked out once (not once for each of the six windows holding it)
+    safe = [_SAFE.fullmatch(w) is not None for w in lowered]
+    stop = [w in STOPWORDS for w in lowered]
+    weights = [_weight(w, starts[j]) for j, w in enumerate(cased)]
     scores: list[tuple[float, int]] = []
     for i in range(0, len(cased) - size + 1):
-        window = lowered[i:i + size]
-        if not all(_SAFE.fullmatch(w) for w in window):
+        if not all(safe[i:i + size]):
             continue
-        if window[0] in STOPWORDS or window[-1] in STOPWORDS:
+        if stop[i] or stop[i + size - 1]:
             continue
-        content = [w for w in window if w not in STOPWORDS]
-        if len(content) < 3:
+        if size - sum(stop[i:i + size]) < 3:  # fewer than three content words
             continue
-        scores.append((sum(_weight(w, starts[j]) for j, w in enumerate(cased[i:i + size], i)), i))
+        scores.append((sum(weights[i:i + size]), i))
     scores.sort(key=lambda s: (-s[0], s[1]))
     chosen: list[int] = []
     for _score, i in scores:

@@ -178,6 +178,7 @@ class ArxivResolver:
         self.down: dict[str, Outage] = {}  # service -> why it is not asked any more this run
         self.offline_misses = 0
         self._evidence: dict[tuple[Any, ...], Evidence] = {}  # a result's content -> what it says
+        self._evidence_of: dict[tuple[int, bool], tuple[object, Evidence]] = {}  # id(result), dated -> the same
         self._hf_answered = False  # HF answered the last call: several may be in flight (see _ask_hf_each)
         self.unanswered: set[str] = set()  # ids of the last fetch arXiv gave no usable answer about
 
@@ -210,6 +211,7 @@ class ArxivResolver:
             ctx.on_progress("resolve", len(entries) - reported)
         self._hf_extras(works, ctx)
         self._evidence.clear()
+        self._evidence_of.clear()
         if self.offline_misses:
             ctx.notice(f"offline: {self.offline_misses} request(s) were not in the cache; "
                        "run without --offline to look those entries up")
@@ -287,7 +289,13 @@ class ArxivResolver:
     def _candidate_evidence(self, rec: ArxivRecord | None, hf: HfPaper | None, *, dated: bool = True) -> Evidence:
         """What a result says, derived once per paper: a batch judges each result against every record, and
         the same paper comes back from many searches (keyed by what the comparison reads, not by identity).
-        ``dated=False``: without the year (two descriptions of one id are compared regardless of it)."""
+        ``dated=False``: without the year (two descriptions of one id are compared regardless of it).
+        The same result object judged again (against the next record of its batch) finds its evidence by
+        identity, without its key being built again."""
+        source: object = rec if rec is not None else hf
+        seen = self._evidence_of.get((id(source), dated))
+        if seen is not None and seen[0] is source:
+            return seen[1]
         if rec is not None:
             year = rec.published.year if rec.published and dated else None
             later = tuple(_later_years(rec)) if dated else ()
@@ -300,6 +308,7 @@ class ArxivResolver:
         evidence = self._evidence.get(key)
         if evidence is None:
             evidence = self._evidence[key] = Evidence.from_names(key[2], key[3], key[4], year, key[6])
+        self._evidence_of[id(source), dated] = (source, evidence)  # the object is kept: its id is not reused
         return evidence
 
     def _judge(self, work: _Work, rec: ArxivRecord | None, hf: HfPaper | None, source: str) -> _Judged:

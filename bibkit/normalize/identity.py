@@ -48,10 +48,11 @@ look-alikes) starts without it.
 
 from __future__ import annotations
 
+import _thread
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import Any, Generic, Iterable, Iterator, Sequence, TypeVar
+from typing import Any, Generic, Iterable, Iterator, NamedTuple, Sequence, TypeVar
 
 from ..lazyre import compile_on_first_use
 from ..model import Entry, Person, arxiv_id_of_doi
@@ -63,6 +64,7 @@ __all__ = [
     "MIN_CONTAINED_WORDS", "MIN_TITLE_WORDS", "SHORT_ABSTRACT_CONTRADICTS", "TITLE_COMPATIBLE", "TITLE_MATCH",
     "STOPWORDS",
     "Fingerprint", "IdentityIndex", "Judgement", "TitleForm", "abstract_similarity", "abstract_words_similarity",
+    "word_code",
     "arxiv_from_doi", "author_overlap", "comparable_title", "content_words", "doi_key", "entry_arxiv",
     "extra_form_words", "extra_title_words", "family_names", "title_form_similarity",
     "is_arxiv_doi", "journal_doi", "judge", "normalize_name", "normalize_title", "render_math", "same_first_author",
@@ -153,6 +155,27 @@ STOPWORDS = frozenset(
     """.split()
 )
 _DIGIT = compile_on_first_use(__name__, r"\d")
+
+
+class _Fuzz(NamedTuple):
+    fuzz: Any
+    process: Any
+    LCSseq: Any
+
+
+_FUZZ: _Fuzz | None = None
+
+
+def _rapidfuzz() -> _Fuzz:
+    """rapidfuzz's scorers, imported on first use (start-up: see the module docstring) and kept: an import
+    statement inside a comparison costs a few microseconds, and a batched search makes tens of thousands."""
+    global _FUZZ
+    if _FUZZ is None:
+        from rapidfuzz import fuzz, process
+        from rapidfuzz.distance import LCSseq
+
+        _FUZZ = _Fuzz(fuzz, process, LCSseq)
+    return _FUZZ
 _MATH = compile_on_first_use(__name__, r"\$([^$]{1,80})\$")
 _MACRO = compile_on_first_use(__name__, r"\\([A-Za-z]+)\s*")
 _SUBSCRIPT = compile_on_first_use(__name__, r"(?<=[^\W\d_])_(?=[\d{])")
@@ -229,29 +252,31 @@ def _explained(word: str, extra: frozenset[str] | set[str], sequence: Sequence[s
             return True
     if len(word) < 6:
         return False
-    from rapidfuzz import fuzz, process  # (rapidfuzz is imported on first use: start-up; see the module docstring)
-
+    rf = _FUZZ or _rapidfuzz()
     # a near spelling of a long word: rapidfuzz's C loop over the candidates, the same test as fuzz.ratio >= 85
     longer = [o for o in extra if len(o) >= 6]
-    return bool(longer) and process.extractOne(word, longer, scorer=fuzz.ratio, score_cutoff=85) is not None
+    return bool(longer) and rf.process.extractOne(word, longer, scorer=rf.fuzz.ratio, score_cutoff=85) is not None
 
 
-def _near(mine: frozenset[str], theirs: frozenset[str]) -> int:
+def _near(mine: frozenset[str], theirs: frozenset[str], plain: frozenset[str] = frozenset(),
+          long: frozenset[str] | None = None) -> int:
     """How many of the long words only one title has are another spelling of a word only the other has.
 
     :func:`_explained` for each of ``mine`` (six letters or more) against ``theirs``, with what it needs
     prepared once: the substring test runs over all of ``theirs`` at once (no word of ``mine`` is one of
-    ``theirs``, so "part of another word" is "found in their joined text").
+    ``theirs``, so "part of another word" is "found in their joined text").  ``plain`` (the long words
+    without a digit of ``mine``'s title) and ``long`` (the long words of ``theirs``'s title), when given,
+    come from the :class:`TitleForm` that prepared them, instead of being sorted out again here.
     """
-    words = [w for w in mine if len(w) >= 6 and not _DIGIT.search(w)]
+    words = (mine & plain) if plain else [w for w in mine if len(w) >= 6 and not _DIGIT.search(w)]
     if not words or not theirs:
         return 0
-    from rapidfuzz import fuzz, process
-
+    rf = _FUZZ or _rapidfuzz()
     joined = "\x00".join(theirs)
-    longer = [o for o in theirs if len(o) >= 6]
-    return sum(1 for w in words if w in joined or (longer and process.extractOne(
-        w, longer, scorer=fuzz.ratio, score_cutoff=85) is not None))
+    longer = list(theirs & long) if long is not None else [o for o in theirs if len(o) >= 6]
+    extract_one, ratio = rf.process.extractOne, rf.fuzz.ratio
+    return sum(1 for w in words if w in joined or (longer and extract_one(
+        w, longer, scorer=ratio, score_cutoff=85) is not None))
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,19 +284,29 @@ class TitleForm:
     """A title as the comparisons read it: its comparison form, its words in order, its stemmed content words.
 
     Derived once per title (:meth:`of`), so a record judged against every
-    result of a batched search is not normalised again for each of them.
+    result of a batched search is not normalised again for each of them; so
+    are the parts of the words each comparison sorts out (``compact``: the form
+    without spaces; ``digits``: the stems with a digit; ``plain``: the stems of
+    six letters or more without one; ``long``: the stems of six letters or more).
     """
 
     norm: str
     words: tuple[str, ...]
     stems: frozenset[str]
+    compact: str
+    digits: frozenset[str]
+    plain: frozenset[str]
+    long: frozenset[str]
 
     @staticmethod
     @lru_cache(maxsize=8192)
     def of(title: str | None) -> "TitleForm":
         norm = comparable_title(title)
         words = tuple(norm.split())
-        return TitleForm(norm, words, frozenset(_stem(w) for w in words if w not in STOPWORDS))
+        stems = frozenset(_stem(w) for w in words if w not in STOPWORDS)
+        digits = frozenset(w for w in stems if _DIGIT.search(w))
+        long = frozenset(w for w in stems if len(w) >= 6)
+        return TitleForm(norm, words, stems, norm.replace(" ", ""), digits, long - digits, long)
 
 
 def title_similarity(a: str | None, b: str | None) -> tuple[float, bool]:
@@ -289,17 +324,18 @@ def title_form_similarity(a: TitleForm, b: TitleForm) -> tuple[float, bool]:
     na, nb = a.norm, b.norm
     if not na or not nb:
         return 0.0, False
-    from rapidfuzz import fuzz
-
-    ratio = fuzz.ratio(na, nb) / 100.0
+    ratio: float = (_FUZZ or _rapidfuzz()).fuzz.ratio(na, nb) / 100.0
     ta, tb = a.stems, b.stems
-    conflict = any(_DIGIT.search(w) for w in ta ^ tb)
-    if na.replace(" ", "") == nb.replace(" ", ""):  # "Pre-training" / "Pretraining": one spelling apart
+    conflict = bool(a.digits ^ b.digits)  # a number-bearing word only one title has
+    if a.compact == b.compact:  # "Pre-training" / "Pretraining": one spelling apart
         return max(ratio, 0.99), conflict
     if ta and tb:
-        # a long word spelt two ways ("modelling" / "modeling") still counts as shared
-        dice = 2 * (len(ta & tb) + _near(ta - tb, tb - ta)) / (len(ta) + len(tb))
-        ratio = min(ratio, dice)
+        shared = len(ta & tb)
+        total = len(ta) + len(tb)
+        # a long word spelt two ways ("modelling" / "modeling") still counts as shared; the spellings are
+        # looked for only when they could lower the similarity (the Dice overlap without them is below it)
+        if 2 * shared / total < ratio:
+            ratio = min(ratio, 2 * (shared + _near(ta - tb, tb - ta, a.plain, b.long)) / total)
     return ratio, conflict
 
 
@@ -335,13 +371,41 @@ def titles_compatible(a: str | None, b: str | None) -> bool:
     return not conflict and similarity >= TITLE_COMPATIBLE
 
 
+#: word -> the one character that stands for it in :func:`word_code` strings (bounded: see there)
+_WORD_CODES: dict[str, str] = {}
+_WORD_CODES_MAX = 1 << 18
+_WORD_CODES_LOCK = _thread.allocate_lock()  # (_thread: built in, threading is not loaded at start-up)
+
+
+def word_code(words: Sequence[str]) -> str | None:
+    """``words`` as a string of one character per word (the same word, the same character), or ``None``.
+
+    :func:`abstract_words_similarity` gives two such strings exactly the value it gives the word lists
+    (one character per word, distinct words distinct characters: the longest common subsequence is the
+    same), and rapidfuzz compares strings several times faster than lists of words.  The table of
+    characters is shared by the process and bounded; a text with a word it has no room for gets
+    ``None``, and is compared by its words.
+    """
+    codes = _WORD_CODES
+    try:
+        return "".join([codes[w] for w in words])
+    except KeyError:  # a word not seen before
+        pass
+    with _WORD_CODES_LOCK:  # two threads must never give two words one character
+        for w in words:
+            if w not in codes:
+                n = len(codes)
+                if n >= _WORD_CODES_MAX:
+                    return None
+                codes[w] = chr(n if n < 0xD800 else n + 0x800)  # (no surrogate code points)
+    return "".join([codes[w] for w in words])
+
+
 def abstract_words_similarity(wa: Sequence[str], wb: Sequence[str]) -> float | None:
-    """:func:`abstract_similarity` of two abstracts' :func:`content_words`."""
+    """:func:`abstract_similarity` of two abstracts' :func:`content_words` (or of their :func:`word_code`)."""
     if len(wa) < MIN_ABSTRACT_WORDS or len(wb) < MIN_ABSTRACT_WORDS:
         return None
-    from rapidfuzz.distance import LCSseq
-
-    lcs = LCSseq.similarity(wa, wb)
+    lcs: int = (_FUZZ or _rapidfuzz()).LCSseq.similarity(wa, wb)
     symmetric = 2 * lcs / (len(wa) + len(wb))
     shorter = min(len(wa), len(wb))
     if shorter >= MIN_CONTAINED_WORDS and shorter < 0.75 * max(len(wa), len(wb)):

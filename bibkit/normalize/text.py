@@ -162,6 +162,8 @@ def normalize_title(text: str | None) -> str:
     text = text.casefold()
     if not text.isascii():
         text = text.translate(_FOLD)
+    if text.isascii():
+        return _normalize_ascii(text)
     # (each substitution only where its characters occur: a few C-level scans cost less than a regex pass)
     if "'" in text or "’" in text or "‘" in text or "`" in text or "´" in text:
         text = _APOSTROPHES.sub("", text)
@@ -172,6 +174,30 @@ def normalize_title(text: str | None) -> str:
     text = _NON_WORD.sub(" ", text)
     # every run of non-word characters, white space included, is now one space: only the ends are left to trim
     return text.replace("\x00", ".").strip(" ")
+
+
+#: ASCII apostrophes (the other ones in :data:`_APOSTROPHES` are not ASCII) and NUL, deleted
+_ASCII_DROP = {ord("'"): None, ord("`"): None, 0: None}
+#: every ASCII character that is not a letter or digit becomes a space (NUL, the protected dot, is kept)
+_ASCII_SPACE = {c: " " for c in range(1, 128) if not chr(c).isalnum()}
+
+
+def _normalize_ascii(text: str) -> str:
+    """The last steps of :func:`normalize_title` for casefolded ASCII text, without the regular expressions.
+
+    The same result as the general path (apostrophes dropped, a dot between digits kept, every other run of
+    non-word characters one space, ends trimmed) at a fraction of the cost: abstracts go through here too
+    (their content words), and three passes of ``re.sub`` over 1,500 characters were most of a comparison.
+    """
+    text = text.translate(_ASCII_DROP)
+    if "." in text:  # protect the dot of 2.5: a dot with a digit on both sides
+        parts = text.split(".")
+        pieces = [parts[0]]
+        for before, after in zip(parts, parts[1:]):
+            pieces.append("\x00" if before[-1:].isdigit() and after[:1].isdigit() else " ")
+            pieces.append(after)
+        text = "".join(pieces)
+    return " ".join(text.translate(_ASCII_SPACE).split()).replace("\x00", ".")
 
 
 def normalize_name(text: str | None) -> str:
