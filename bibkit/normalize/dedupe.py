@@ -65,6 +65,7 @@ from .identity import (
     Fingerprint,
     IdentityIndex,
     Judgement,
+    forget_title_forms,
     identifier_contradicted,
     is_arxiv_doi,
     judge,
@@ -536,6 +537,7 @@ def dedupe(doc: Document, *, key_of: Callable[[Entry], str] | None = None, merge
 
     if removed:
         doc.blocks[:] = [b for b in doc.blocks if id(b) not in removed]
+    forget_title_forms()  # (memory: the title forms of every entry served this pass only)
     return result
 
 
