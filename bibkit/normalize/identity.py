@@ -652,12 +652,27 @@ class _TitleBucket(Generic[T]):
     authors.  Slotted, and the author table and the authorless list are made when first needed: a big file
     has one bucket per entry, most of them holding one value."""
 
-    __slots__ = ("order", "by_author", "authorless")
+    __slots__ = ("order", "by_author", "authorless", "first")
 
     def __init__(self) -> None:
         self.order: list[T] = []
         self.by_author: dict[str, list[T]] | None = None
         self.authorless: list[T] | None = None
+        #: while the bucket holds one value: its first-author names, and no tables (they are made, by
+        #: :meth:`spread`, when a second value comes: memory, most buckets of a big file never get one)
+        self.first: frozenset[str] | None = None
+
+    def spread(self) -> None:
+        """Put the only value into the tables, as :meth:`IdentityIndex.add` would have."""
+        names, self.first = self.first, None
+        only = self.order[0]
+        if names:
+            by_author: dict[str, list[T]] = {}
+            for name in names:
+                by_author.setdefault(name, []).append(only)
+            self.by_author = by_author
+        else:
+            self.authorless = [only]
 
 
 class IdentityIndex(Generic[T]):
@@ -709,8 +724,13 @@ class IdentityIndex(Generic[T]):
             bucket = self.by_title.get(t)
             if bucket is None:
                 bucket = self.by_title[t] = _TitleBucket()
-            elif old is not None and t in old.titles and any(x is value for x in bucket.order[-BUCKET_CAP:]):
+                bucket.order.append(value)
+                bucket.first = fp.first_author
                 continue
+            if old is not None and t in old.titles and any(x is value for x in bucket.order[-BUCKET_CAP:]):
+                continue
+            if bucket.first is not None:
+                bucket.spread()
             bucket.order.append(value)
             if fp.first_author:
                 by_author = bucket.by_author
@@ -753,6 +773,10 @@ class IdentityIndex(Generic[T]):
         for t in fp.titles:
             bucket = self.by_title.get(t)
             if bucket is None:
+                continue
+            if bucket.first is not None:  # one value, offered as the tables would offer it
+                if not fp.first_author or not bucket.first or bucket.first & fp.first_author:
+                    yield from offer(bucket.order, "title")
                 continue
             if fp.first_author:
                 by_author = bucket.by_author
