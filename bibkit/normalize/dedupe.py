@@ -339,8 +339,7 @@ def _absorb(kept: Entry, other: Entry, merge: Merge, label: str) -> None:
         elif str(mine).casefold() != str(theirs).casefold():
             merge.conflicts[f"ids.{name}"] = theirs
     for k, v in other.ids.others.items():
-        if k not in kept.ids.others:
-            kept.ids.others[k] = v
+        if kept.ids.add_other(k, v):
             merge.filled.append(f"ids.{k}")
 
     for cat in other.categories:
