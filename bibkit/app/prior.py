@@ -424,10 +424,12 @@ def write_locked(doc: Document, out: str, text: str | Iterable[str], options: Wr
     digest = hashlib.sha256()
     packer = zlib.compressobj(1) if options.to in _BIB_FORMATS else None
     # the compressed copy goes to a temporary file as it is made, not to memory (50 MB for 100,000 entries,
-    # held while the whole output is written); where no temporary file can be made, to memory
+    # held while the whole output is written): an unnamed one beside the output (its file system takes the
+    # output's own temporary file too, so no other one can fill up and fail the run); where none can be made,
+    # to memory
     packed: IO[bytes]
     try:
-        packed = tempfile.TemporaryFile()
+        packed = tempfile.TemporaryFile(dir=Path(out).resolve().parent)
     except OSError:
         packed = io.BytesIO()
     failed: list[OutputError] = []
