@@ -45,7 +45,7 @@ import time
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import IO, Any, Callable, Iterable, Iterator
 
 from .fileio import atomic_write_text
 from .jsondata import JsonTooDeep, load_json
@@ -179,6 +179,12 @@ class Lock:
     written: str | None = None  # the text bibkit wrote, zlib-compressed and base64-encoded
     #: the same copy before base64 (what a writer keeps: encoded only a piece at a time, as it is written)
     packed: bytes | bytearray | None = field(default=None, repr=False)
+    #: or that copy in a (temporary) file, read a piece at a time as the lock is written (memory: the copy of a
+    #: 100,000-entry output is 50 MB)
+    packed_file: IO[bytes] | None = field(default=None, repr=False)
+    #: entries made as the lock is written, one at a time, after those of :attr:`entries` (a writer's lock of a
+    #: big bibliography: its entries are never all in memory; a fresh iterator each call, keys distinct)
+    stream: Callable[[], Iterable[tuple[str, LockEntry]]] | None = field(default=None, repr=False)
 
     def set_text(self, text: str) -> None:
         """Keep a (compressed) copy of the output text this lock describes."""
@@ -189,23 +195,53 @@ class Lock:
         packed += packer.flush()
         self.set_packed(packed)
 
-    def set_packed(self, packed: bytes | bytearray) -> None:
-        """Keep the copy :meth:`set_text` would, from the text's UTF-8 already zlib-compressed (streamed writers)."""
-        self.packed, self.written = packed, None
+    def set_packed(self, packed: bytes | bytearray | IO[bytes]) -> None:
+        """Keep the copy :meth:`set_text` would, from the text's UTF-8 already zlib-compressed (streamed writers):
+        the bytes, or a readable binary file holding them (read from its start; the caller closes it)."""
+        if isinstance(packed, (bytes, bytearray)):
+            self.packed, self.packed_file = packed, None
+        else:
+            self.packed, self.packed_file = None, packed
+        self.written = None
+
+    def _packed(self) -> bytes | bytearray | None:
+        """The compressed copy, whole (what :meth:`text` and :meth:`as_json` need; :meth:`pieces` reads the file
+        a piece at a time instead)."""
+        if self.packed_file is not None:
+            self.packed_file.seek(0)
+            return self.packed_file.read()
+        return self.packed
+
+    def _packed_slices(self, step: int) -> Iterator[bytes | bytearray]:
+        if self.packed_file is not None:
+            self.packed_file.seek(0)
+            while chunk := self.packed_file.read(step):
+                yield chunk
+        elif self.packed is not None:
+            for i in range(0, len(self.packed), step):
+                yield self.packed[i:i + step]
 
     def _written(self) -> str | None:
-        return base64.b64encode(self.packed).decode("ascii") if self.packed is not None else self.written
+        packed = self._packed()
+        return base64.b64encode(packed).decode("ascii") if packed is not None else self.written
 
     def text(self) -> str | None:
         """The output text bibkit wrote (``None`` when the lock has no copy, or a damaged one)."""
         try:
-            if self.packed is not None:
-                return zlib.decompress(self.packed).decode("utf-8", "surrogatepass")
+            packed = self._packed()
+            if packed is not None:
+                return zlib.decompress(packed).decode("utf-8", "surrogatepass")
             if not self.written:
                 return None
             return zlib.decompress(base64.b64decode(self.written)).decode("utf-8", "surrogatepass")
         except (ValueError, zlib.error, UnicodeDecodeError):
             return None
+
+    def items(self) -> Iterator[tuple[str, LockEntry]]:
+        """Every ``(key, entry)``: :attr:`entries`, then those of :attr:`stream`."""
+        yield from self.entries.items()
+        if self.stream is not None:
+            yield from self.stream()
 
     def find(self, key: str) -> LockEntry | None:
         """The entry named ``key`` — its key or one of its aliases (case-insensitive, as BibTeX compares keys)."""
@@ -225,7 +261,7 @@ class Lock:
             "digest": self.digest,
             "previous_digest": self.previous_digest,
             "written_at": self.written_at,
-            "entries": {k: e.as_json() for k, e in self.entries.items()},
+            "entries": {k: e.as_json() for k, e in self.items()},
             "written": self._written(),
         }
 
@@ -239,19 +275,19 @@ class Lock:
                 "previous_digest": self.previous_digest, "written_at": self.written_at}  # (as_json's order)
         yield json.dumps(head, ensure_ascii=False)[:-1] + ', "entries": {'
         plain, compact = _PLAIN, _COMPACT  # one encoder for all entries (json.dumps makes one per call)
-        last = len(self.entries) - 1
-        for n, (key, entry) in enumerate(self.entries.items()):
-            yield "\n" + plain.encode(key) + ": " + compact.encode(entry.as_json()) + ("," if n < last else "")
+        sep = "\n"
+        for key, entry in self.items():  # (a comma before every entry but the first: no count needed)
+            yield sep + plain.encode(key) + ": " + compact.encode(entry.as_json())
+            sep = ",\n"
         yield "\n},\n"
-        if self.packed is None:
+        if self.packed is None and self.packed_file is None:
             yield '"written": ' + json.dumps(self.written) + "}\n"
             return
         # base64 (letters, digits, "+", "/", "=": nothing JSON escapes) a slice at a time; 3-byte-aligned
         # slices encode to exactly the pieces of the whole
         yield '"written": "'
-        step = 3 << 18
-        for i in range(0, len(self.packed), step):
-            yield base64.b64encode(self.packed[i:i + step]).decode("ascii")
+        for piece in self._packed_slices(3 << 18):
+            yield base64.b64encode(piece).decode("ascii")
         yield '"}\n'
 
 

@@ -198,6 +198,30 @@ def arxiv_id_of_doi(doi: str | None) -> str | None:
     return m["id"] if m else None
 
 
+class _NoOthers(Mapping[str, str]):
+    """The empty mapping of identifiers of other kinds an entry has until one is added (one, shared)."""
+
+    __slots__ = ()
+
+    def __getitem__(self, key: str) -> str:
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __reduce__(self) -> str:  # copies and pickles are the one instance
+        return "NO_OTHERS"
+
+    def __repr__(self) -> str:
+        return "{}"
+
+
+NO_OTHERS: Mapping[str, str] = _NoOthers()
+
+
 @dataclass(slots=True)
 class Identifiers:
     """Identifiers that name the work itself (not links it mentions).
@@ -214,7 +238,16 @@ class Identifiers:
     isbn: str | None = None
     issn: str | None = None
     pmid: str | None = None
-    others: dict[str, str] = field(default_factory=dict)  # e.g. {"dblp": "...", "s2": "..."}
+    #: e.g. {"dblp": "...", "s2": "..."}; read-only, replaced by :meth:`add_other` (nearly every entry has none,
+    #: and then shares one empty mapping instead of a dict of its own)
+    others: Mapping[str, str] = field(default_factory=lambda: NO_OTHERS)
+
+    def add_other(self, kind: str, value: str) -> bool:
+        """Record an identifier of another kind, unless one of that kind is known; whether it was added."""
+        if kind in self.others:
+            return False
+        self.others = {**self.others, kind: value}
+        return True
 
     @property
     def arxiv_doi(self) -> str | None:

@@ -325,8 +325,8 @@ def protect(entry: Entry, prior: Entry | None, user_groups: Iterable[str], delet
             continue
         mine, theirs = group_value(entry, group), group_value(prior, group)
         kind = "added" if group in added else "changed"
-        entry.record.edits.append(FieldEdit(group, fields.get(group, ()), kind, theirs,
-                                            None if mine == theirs or _empty(mine) else mine))
+        entry.record.edits += (FieldEdit(group, fields.get(group, ()), kind, theirs,
+                                         None if mine == theirs or _empty(mine) else mine),)
         set_group(entry, group, theirs)
         entry.provenance[group] = Provenance("user", 1.0, "edited by hand in the previous output")
         protected.add(group)
@@ -334,8 +334,8 @@ def protect(entry: Entry, prior: Entry | None, user_groups: Iterable[str], delet
         if group in _NOT_DATA:
             continue
         mine = group_value(entry, group)
-        entry.record.edits.append(FieldEdit(group, fields.get(group, ()), "deleted", None,
-                                            None if _empty(mine) else mine))
+        entry.record.edits += (FieldEdit(group, fields.get(group, ()), "deleted", None,
+                                         None if _empty(mine) else mine),)
         set_group(entry, group, None)
         entry.provenance.pop(group, None)
         protected.add(group)

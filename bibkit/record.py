@@ -120,7 +120,7 @@ class EntryRecord:
     key: KeyRecord | None = None
     #: what the inputs said the paper is, before enrichment (read-only: a compact mapping, one per entry)
     input_identity: Mapping[str, Any] | None = None
-    edits: list[FieldEdit] = field(default_factory=list)
+    edits: tuple[FieldEdit, ...] = ()  # (a tuple, added to by replacing it: no list of its own for every entry)
     protected: frozenset[str] = frozenset()
     decision: Decision | None = None
     read_by: ReadBy | None = None

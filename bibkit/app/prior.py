@@ -17,10 +17,12 @@ lock (:func:`write_locked`).
 from __future__ import annotations
 
 import hashlib
+import io
+import tempfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
+from typing import IO, TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 from ..errors import InputError, OutputError
 from ..fileio import atomic_write_text, backup_path, batched, same_file
@@ -428,7 +430,15 @@ def write_locked(doc: Document, out: str, text: str | Iterable[str], options: Wr
         return atomic_write_text(out, text, backup=overwrites_input)
     digest = hashlib.sha256()
     packer = zlib.compressobj(1) if options.to in _BIB_FORMATS else None
-    packed = bytearray()
+    # the compressed copy goes to a temporary file as it is made, not to memory (50 MB for 100,000 entries,
+    # held while the whole output is written): an unnamed one beside the output (its file system takes the
+    # output's own temporary file too, so no other one can fill up and fail the run); where none can be made,
+    # to memory
+    packed: IO[bytes]
+    try:
+        packed = tempfile.TemporaryFile(dir=Path(out).resolve().parent)
+    except OSError:
+        packed = io.BytesIO()
     failed: list[OutputError] = []
 
     def pieces() -> Iterator[str]:
@@ -436,21 +446,22 @@ def write_locked(doc: Document, out: str, text: str | Iterable[str], options: Wr
             data = piece.encode("utf-8", "surrogatepass")
             digest.update(data)
             if packer is not None:
-                packed.extend(packer.compress(data))
+                packed.write(packer.compress(data))
             yield piece
 
     def lock_first() -> None:
         if packer is not None:
-            packed.extend(packer.flush())
+            packed.write(packer.flush())
         lock = make_lock(doc, out, None, options.to, state, digest=digest.hexdigest(),
-                         packed=packed if packer is not None else None)
+                         packed=packed if packer is not None else None, stream=True)
         try:
             write_lock(lock_path(out), lock)
         except OutputError as exc:  # the output may still be writable: it decides whether the run fails
             failed.append(exc)
 
     # failing: the old output and lock stay
-    saved = atomic_write_text(out, pieces(), backup=overwrites_input, before_rename=lock_first)
+    with packed:
+        saved = atomic_write_text(out, pieces(), backup=overwrites_input, before_rename=lock_first)
     if failed:
         _forget(lock_path(out))
         state.notices.append(f"{failed[0]}; without it the next run cannot tell your edits of {Path(out).name} "
@@ -468,10 +479,13 @@ def _forget(path: Path) -> None:
 
 
 def make_lock(doc: Document, out: str, text: str | None, to: str | None, state: PriorState, *,
-              digest: str | None = None, packed: bytes | bytearray | None = None) -> Lock:
+              digest: str | None = None, packed: bytes | bytearray | IO[bytes] | None = None,
+              stream: bool = False) -> Lock:
     """The lock describing ``text``, written for ``doc`` (see :mod:`bibkit.lockfile`).
 
-    A streamed writer passes no text but its SHA-256 ``digest`` and its zlib-compressed UTF-8 ``packed``.
+    A streamed writer passes no text but its SHA-256 ``digest`` and its zlib-compressed UTF-8 ``packed`` (bytes
+    or a file).  ``stream``: the entries of ``doc`` are made into lock entries as the lock is written, one at a
+    time (:attr:`Lock.stream`), not all at once before (memory: 100,000 of them with their identities).
     """
     if text is not None:
         lock = Lock(Path(out).name, to or "bib", text_digest(text), state.digest)
@@ -481,24 +495,40 @@ def make_lock(doc: Document, out: str, text: str | None, to: str | None, state: 
         lock = Lock(Path(out).name, to or "bib", digest, state.digest)
         if packed is not None and to in _BIB_FORMATS:
             lock.set_packed(packed)
-    for entry in doc.entries:
-        if not entry.key:
-            continue
-        lock.entries[entry.key] = _lock_entry(entry, entry.key in state.user_added)
-    held = {k.casefold() for k in lock.entries} | {a.casefold() for le in lock.entries.values() for a in le.aliases}
+    keyed = [entry for entry in doc.entries if entry.key]
+    streamed = stream and len({e.key for e in keyed}) == len(keyed)  # (a key twice: the dict keeps the last)
+    if streamed:
+        held = {e.key.casefold() for e in keyed if e.key} | {a.casefold() for e in keyed for a in aliases_of(e)}
+    else:
+        for entry in keyed:
+            lock.entries[entry.key or ""] = _lock_entry(entry, entry.key in state.user_added)
+        held = {k.casefold() for k in lock.entries} | {a.casefold() for le in lock.entries.values()
+                                                       for a in le.aliases}
+    retired: dict[str, LockEntry] = {}
     for prior in state.records:
         if prior.source in (KeySource.KEYS_FROM, KeySource.ZOTERO) or prior.key.casefold() in held:
             continue
         old = state.lock.entries.get(prior.key) if state.lock is not None else None
-        retired = LockEntry(prior.key, prior.source.value, prior.where, list(prior.aliases), retired=True)
+        le = LockEntry(prior.key, prior.source.value, prior.where, list(prior.aliases), retired=True)
         if old is not None:
-            retired.identity, retired.input, retired.decision = dict(old.identity), old.input, old.decision
-            retired.answers = old.answers
+            le.identity, le.input, le.decision = dict(old.identity), old.input, old.decision
+            le.answers = old.answers
         if prior.entry is not None:  # the paper leaves the output: the lock alone will recognise it now
-            retired.identity = identity_of(prior.entry)
-            retired.identity["titles"] = list(dict.fromkeys([*retired.identity["titles"], *prior.titles]))
-        lock.entries[prior.key] = retired
+            le.identity = identity_of(prior.entry)
+            le.identity["titles"] = list(dict.fromkeys([*le.identity["titles"], *prior.titles]))
+        retired[prior.key] = le
         held.add(prior.key.casefold())
+    if streamed:  # the entries of the output, made one at a time as the lock is written, then the retired ones
+        user_added = state.user_added
+
+        def entries() -> Iterator[tuple[str, LockEntry]]:
+            for e in keyed:
+                yield e.key or "", _lock_entry(e, e.key in user_added)
+            yield from retired.items()
+
+        lock.stream = entries
+    else:
+        lock.entries.update(retired)
     return lock
 
 

@@ -65,6 +65,7 @@ from .identity import (
     Fingerprint,
     IdentityIndex,
     Judgement,
+    forget_title_forms,
     identifier_contradicted,
     is_arxiv_doi,
     judge,
@@ -338,8 +339,7 @@ def _absorb(kept: Entry, other: Entry, merge: Merge, label: str) -> None:
         elif str(mine).casefold() != str(theirs).casefold():
             merge.conflicts[f"ids.{name}"] = theirs
     for k, v in other.ids.others.items():
-        if k not in kept.ids.others:
-            kept.ids.others[k] = v
+        if kept.ids.add_other(k, v):
             merge.filled.append(f"ids.{k}")
 
     for cat in other.categories:
@@ -536,6 +536,7 @@ def dedupe(doc: Document, *, key_of: Callable[[Entry], str] | None = None, merge
 
     if removed:
         doc.blocks[:] = [b for b in doc.blocks if id(b) not in removed]
+    forget_title_forms()  # (memory: the title forms of every entry served this pass only)
     return result
 
 

@@ -66,7 +66,7 @@ __all__ = [
     "Fingerprint", "IdentityIndex", "Judgement", "TitleForm", "abstract_similarity", "abstract_words_similarity",
     "word_code",
     "arxiv_from_doi", "author_overlap", "comparable_title", "content_words", "doi_key", "entry_arxiv",
-    "extra_form_words", "extra_title_words", "family_names", "title_form_similarity",
+    "extra_form_words", "extra_title_words", "family_names", "forget_title_forms", "title_form_similarity",
     "is_arxiv_doi", "journal_doi", "judge", "normalize_name", "normalize_title", "render_math", "same_first_author",
     "strip_arxiv_version", "title_key", "title_similarity", "titles_compatible",
 ]
@@ -222,6 +222,17 @@ def _comparable(title: str) -> str:
 
 #: a title's bucket key is its comparison form (one definition, so buckets and comparisons agree)
 title_key = comparable_title
+
+
+def forget_title_forms() -> None:
+    """Empty the caches of titles' comparison forms once a pass over a whole bibliography is done with them.
+
+    They are bounded, but a big file fills them (131,072 strings, 30–40 MB for 100,000 entries), and what they
+    hold would stay for the rest of the run, scattered among the memory the pass freed, which then cannot go
+    back to the system: the next pass fills them again with what it needs.
+    """
+    _comparable.cache_clear()
+    normalize_title.cache_clear()
 
 
 def content_words(text: str | None) -> list[str]:
@@ -705,12 +716,27 @@ class _TitleBucket(Generic[T]):
     authors.  Slotted, and the author table and the authorless list are made when first needed: a big file
     has one bucket per entry, most of them holding one value."""
 
-    __slots__ = ("order", "by_author", "authorless")
+    __slots__ = ("order", "by_author", "authorless", "first")
 
     def __init__(self) -> None:
         self.order: list[T] = []
         self.by_author: dict[str, list[T]] | None = None
         self.authorless: list[T] | None = None
+        #: while the bucket holds one value: its first-author names, and no tables (they are made, by
+        #: :meth:`spread`, when a second value comes: memory, most buckets of a big file never get one)
+        self.first: frozenset[str] | None = None
+
+    def spread(self) -> None:
+        """Put the only value into the tables, as :meth:`IdentityIndex.add` would have."""
+        names, self.first = self.first, None
+        only = self.order[0]
+        if names:
+            by_author: dict[str, list[T]] = {}
+            for name in names:
+                by_author.setdefault(name, []).append(only)
+            self.by_author = by_author
+        else:
+            self.authorless = [only]
 
 
 class IdentityIndex(Generic[T]):
@@ -762,8 +788,13 @@ class IdentityIndex(Generic[T]):
             bucket = self.by_title.get(t)
             if bucket is None:
                 bucket = self.by_title[t] = _TitleBucket()
-            elif old is not None and t in old.titles and any(x is value for x in bucket.order[-BUCKET_CAP:]):
+                bucket.order.append(value)
+                bucket.first = fp.first_author
                 continue
+            if old is not None and t in old.titles and any(x is value for x in bucket.order[-BUCKET_CAP:]):
+                continue
+            if bucket.first is not None:
+                bucket.spread()
             bucket.order.append(value)
             if fp.first_author:
                 by_author = bucket.by_author
@@ -806,6 +837,10 @@ class IdentityIndex(Generic[T]):
         for t in fp.titles:
             bucket = self.by_title.get(t)
             if bucket is None:
+                continue
+            if bucket.first is not None:  # one value, offered as the tables would offer it
+                if not fp.first_author or not bucket.first or bucket.first & fp.first_author:
+                    yield from offer(bucket.order, "title")
                 continue
             if fp.first_author:
                 by_author = bucket.by_author

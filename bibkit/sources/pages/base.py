@@ -226,7 +226,7 @@ class Draft:
             if entry.ids.pmid is None:
                 entry.set_id("pmid", ident.value, SOURCE, 1.0, detail)
         else:
-            entry.ids.others.setdefault(ident.kind, ident.value)
+            entry.ids.add_other(ident.kind, ident.value)
             entry.provenance[f"ids.{ident.kind}"] = Provenance(SOURCE, 1.0, detail)
         if ident.url and entry.url is None and ident.kind != "arxiv":
             entry.set("url", ident.url if "://" in ident.url else "https://" + ident.url, SOURCE, 1.0, detail)
