@@ -213,7 +213,10 @@ def _megabytes(text: str) -> Iterable[str]:
 
 
 def _exists_but_not_regular(path: str | os.PathLike[str]) -> bool:
-    st = _stat(Path(os.path.realpath(path)))
+    try:
+        st = _stat(Path(os.path.realpath(path)))
+    except OSError:  # (a symlink loop, a directory it cannot search: the write itself says so, as an OutputError)
+        return False
     return st is not None and not stat.S_ISREG(st.st_mode)
 
 
@@ -335,5 +338,5 @@ def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
         return False
     try:
         return Path(a).resolve() == Path(b).resolve()
-    except OSError:
+    except (OSError, RuntimeError):  # (RuntimeError: a symlink loop, before Python 3.13)
         return False
