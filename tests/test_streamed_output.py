@@ -178,3 +178,13 @@ def test_a_big_copy_goes_to_a_file_and_still_makes_the_lock(tmp_path, monkeypatc
     lock = read_lock(lock_path(out))
     assert lock is not None and lock.text() == out.read_text(encoding="utf-8")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["refs.bib", "refs.bib.lock.json"]
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/fd"), reason="needs /dev/stdout as a link to /proc/self/fd")
+def test_dev_stdout_to_a_pipe_is_written_in_place(tmp_path):
+    # /dev/stdout -> /proc/self/fd/1 -> "pipe:[…]": realpath names no file, the kernel opens the pipe
+    src = DATA / "bib" / "nasty.bib"
+    run = subprocess.run([sys.executable, "-m", "bibkit", "-q", "convert", str(src), "-o", "/dev/stdout"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.decode("utf-8") == render(read_path(str(src)), None)
