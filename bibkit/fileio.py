@@ -92,8 +92,7 @@ def atomic_write_text(path: str | os.PathLike[str], text: str | Iterable[str], *
         data = (piece.encode(encoding) for piece in parts)
     given = Path(path)
     try:
-        target = Path(os.path.realpath(given))  # through symlinks, to the file really written
-        st = _stat(target)
+        target, st = _resolve(given)  # through symlinks, to the file really written
         if st is not None and not stat.S_ISREG(st.st_mode):
             if stat.S_ISDIR(st.st_mode):
                 raise OutputError(f"cannot write {given}: it is a directory", str(given))
@@ -212,8 +211,26 @@ def _megabytes(text: str) -> Iterable[str]:
     return (text[i:i + step] for i in range(0, len(text), step)) if len(text) > step else [text]
 
 
+def _resolve(path: Path) -> tuple[Path, os.stat_result | None]:
+    """The file ``path`` names, through symlinks, and its status (``None``: no such file yet).
+
+    A link the kernel follows but :func:`os.path.realpath` cannot — ``/dev/stdout`` or ``/dev/fd/N`` to a pipe
+    or a socket (``/proc/self/fd/1 -> pipe:[…]``) — is the opened file itself, written where it is.
+    """
+    target = Path(os.path.realpath(path))
+    st = _stat(target)
+    if st is None and target != path:
+        through = _stat(path)
+        if through is not None and not stat.S_ISREG(through.st_mode):
+            return path, through
+    return target, st
+
+
 def _exists_but_not_regular(path: str | os.PathLike[str]) -> bool:
-    st = _stat(Path(os.path.realpath(path)))
+    try:
+        st = _resolve(Path(path))[1]
+    except OSError:  # (a symlink loop, a directory it cannot search: the write itself says so, as an OutputError)
+        return False
     return st is not None and not stat.S_ISREG(st.st_mode)
 
 
@@ -335,5 +352,5 @@ def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
         return False
     try:
         return Path(a).resolve() == Path(b).resolve()
-    except OSError:
+    except (OSError, RuntimeError):  # (RuntimeError: a symlink loop, before Python 3.13)
         return False

@@ -198,25 +198,23 @@ def arxiv_id_of_doi(doi: str | None) -> str | None:
     return m["id"] if m else None
 
 
-class _NoOthers(Mapping[str, str]):
-    """The empty mapping of identifiers of other kinds an entry has until one is added (one, shared)."""
+class _NoOthers(dict[str, str]):
+    """The empty mapping of identifiers of other kinds an entry has until one is added (one, shared).
+
+    A dict (JSON, ``dataclasses.asdict`` and ``==`` treat it as the ``{}`` it stands for) whose changes are
+    refused: it is every entry's.
+    """
 
     __slots__ = ()
 
-    def __getitem__(self, key: str) -> str:
-        raise KeyError(key)
+    def _refuse(self, *_args: Any, **_kwargs: Any) -> Any:
+        raise TypeError("Identifiers.others is read-only: use Identifiers.add_other")
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(())
-
-    def __len__(self) -> int:
-        return 0
+    __setitem__ = __delitem__ = __ior__ = _refuse
+    update = setdefault = pop = popitem = clear = _refuse
 
     def __reduce__(self) -> str:  # copies and pickles are the one instance
         return "NO_OTHERS"
-
-    def __repr__(self) -> str:
-        return "{}"
 
 
 NO_OTHERS: Mapping[str, str] = _NoOthers()

@@ -57,3 +57,33 @@ def test_garbage_cycles_made_inside_are_still_collected():
             Node()  # each a cycle, garbage at once: the young collections free them
         alive = sum(1 for o in gc.get_objects() if isinstance(o, Node))
     assert alive < 2_000
+
+
+def test_overlapping_windows_in_threads_restore_the_thresholds():
+    # two enrichments at once in one process: the first to start ends first (not the reverse order of nesting)
+    import threading
+
+    gc.set_threshold(700, 10, 10)
+    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
+    inside: list[int] = []
+
+    def first() -> None:
+        with full_collections_deferred():
+            first_in.set()
+            second_in.wait(10)
+        first_out.set()
+
+    def second() -> None:
+        first_in.wait(10)
+        with full_collections_deferred():
+            second_in.set()
+            first_out.wait(10)
+            inside.append(gc.get_threshold()[2])  # still deferred while this one runs
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert inside and inside[0] >= DEFERRED
+    assert gc.get_threshold() == (700, 10, 10)

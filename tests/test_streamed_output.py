@@ -116,3 +116,75 @@ def test_a_write_that_fails_leaves_the_old_output_and_its_lock(tmp_path, monkeyp
     assert main(["-q", "convert", str(src), "-o", str(out)]) == ExitCode.OUTPUT
     after = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.name != "in.bib"}
     assert after == {k: v for k, v in before.items() if k != "in.bib"}  # old output and lock, no temporary file
+
+
+class _FullDisk:
+    """The lock's temporary copy on a file system that fills up: a write after ``room`` bytes (``on="write"``),
+    or only the flush when it is closed (``on="close"``, what a buffered file does with its last bytes)."""
+
+    def __init__(self, room: int = 0, on: str = "write") -> None:
+        import io
+
+        self.inner, self.room, self.on = io.BytesIO(), room, on
+
+    def write(self, data: bytes) -> int:
+        if self.on == "write" and self.inner.tell() + len(data) > self.room:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return self.inner.write(data)
+
+    def __getattr__(self, name: str):
+        return getattr(self.inner, name)
+
+    def close(self) -> None:
+        self.inner.close()
+        if self.on == "close":
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+
+@pytest.mark.parametrize("room", [0, 64])
+def test_no_room_for_the_locks_copy_fails_the_lock_not_the_output(tmp_path, monkeypatch, capsys, room):
+    out = tmp_path / "refs.bib"
+    src = tmp_path / "in.bib"
+    src.write_text((DATA / "bib" / "nasty.bib").read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["-q", "convert", str(src), "-o", str(out)]) == 0
+    src.write_text("@misc{new, title = {A paper written later}, year = 2024}\n", encoding="utf-8")
+    monkeypatch.setattr("bibkit.app.prior.tempfile.SpooledTemporaryFile", lambda *_a, **_k: _FullDisk(room))
+    assert main(["convert", str(src), "-o", str(out)]) == 0  # as when the lock itself cannot be written
+    assert "A paper written later" in out.read_text(encoding="utf-8")
+    assert not lock_path(out).exists()  # the old lock would describe the old output: gone
+    assert "refs.bib.lock.json: no space left on device" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.bib", "refs.bib"]
+
+
+def test_a_copy_that_cannot_be_closed_does_not_fail_a_written_output(tmp_path, monkeypatch):
+    out = tmp_path / "refs.bib"
+    monkeypatch.setattr("bibkit.app.prior.tempfile.SpooledTemporaryFile", lambda *_a, **_k: _FullDisk(on="close"))
+    assert main(["-q", "convert", str(DATA / "bib" / "nasty.bib"), "-o", str(out)]) == 0
+    lock = read_lock(lock_path(out))
+    assert lock is not None and lock.text() == out.read_text(encoding="utf-8")
+
+
+def test_an_output_symlink_loop_is_one_line_and_exit_8(tmp_path, capsys):
+    out = tmp_path / "loop.bib"
+    out.symlink_to("loop.bib")
+    assert main(["-q", "convert", str(DATA / "bib" / "nasty.bib"), "-o", str(out)]) == ExitCode.OUTPUT
+    assert "loop.bib: too many levels of symbolic links" in capsys.readouterr().err
+
+
+def test_a_big_copy_goes_to_a_file_and_still_makes_the_lock(tmp_path, monkeypatch):
+    out = tmp_path / "refs.bib"
+    monkeypatch.setattr("bibkit.app.prior._COPY_IN_MEMORY", 256)  # nasty.bib's copy is bigger: it rolls over
+    assert main(["-q", "convert", str(DATA / "bib" / "nasty.bib"), "-o", str(out)]) == 0
+    lock = read_lock(lock_path(out))
+    assert lock is not None and lock.text() == out.read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["refs.bib", "refs.bib.lock.json"]
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/fd"), reason="needs /dev/stdout as a link to /proc/self/fd")
+def test_dev_stdout_to_a_pipe_is_written_in_place(tmp_path):
+    # /dev/stdout -> /proc/self/fd/1 -> "pipe:[…]": realpath names no file, the kernel opens the pipe
+    src = DATA / "bib" / "nasty.bib"
+    run = subprocess.run([sys.executable, "-m", "bibkit", "-q", "convert", str(src), "-o", "/dev/stdout"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.decode("utf-8") == render(read_path(str(src)), None)

@@ -17,7 +17,7 @@ lock (:func:`write_locked`).
 from __future__ import annotations
 
 import hashlib
-import io
+import os
 import tempfile
 import zlib
 from dataclasses import dataclass, field
@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 from ..errors import InputError, OutputError
-from ..fileio import atomic_write_text, backup_path, batched, same_file
+from ..fileio import atomic_write_text, backup_path, batched, output_error, same_file
 from ..lockfile import Lock, LockEntry, LockError, field_hash, lock_path, read_lock, text_digest, write_lock
 from ..model import Document, Entry, SharedKeys
 from ..normalize.identity import Fingerprint, entry_arxiv, journal_doi, judge
@@ -52,6 +52,9 @@ __all__ = ["PriorState", "decide", "load_prior", "pin_prior", "repin_prior", "se
 
 #: the output formats that are .bib files (``None``: entries as they were written, new ones as BibTeX)
 _BIB_FORMATS = (None, "bib", "bibtex", "biblatex")
+#: the most of the lock's compressed copy of the output kept in memory while it is written (8 MB: an output of
+#: about 25 MB, 15,000 entries); a bigger one goes to a temporary file (see :func:`write_locked`)
+_COPY_IN_MEMORY = 8 << 20
 #: how much of an abstract the lock keeps to recognise a paper by (enough words for the identity module's
 #: containment test; the output itself holds the whole abstract of every paper still in it)
 _ABSTRACT_CHARS = 600
@@ -430,28 +433,38 @@ def write_locked(doc: Document, out: str, text: str | Iterable[str], options: Wr
         return atomic_write_text(out, text, backup=overwrites_input)
     digest = hashlib.sha256()
     packer = zlib.compressobj(1) if options.to in _BIB_FORMATS else None
-    # the compressed copy goes to a temporary file as it is made, not to memory (50 MB for 100,000 entries,
-    # held while the whole output is written): an unnamed one beside the output (its file system takes the
-    # output's own temporary file too, so no other one can fill up and fail the run); where none can be made,
-    # to memory
-    packed: IO[bytes]
-    try:
-        packed = tempfile.TemporaryFile(dir=Path(out).resolve().parent)
-    except OSError:
-        packed = io.BytesIO()
+    # the compressed copy is kept in memory up to _COPY_IN_MEMORY, beyond that in an unnamed temporary file
+    # beside the output (not 50 MB of memory for 100,000 entries, held while the whole output is written; no
+    # other file system can fill up and fail the run).  On the output's file system it competes with the output
+    # for space: a bibliography of usual size keeps its copy in memory, so an output that fits is written
+    # (without its lock, as before, if that does not fit), and a copy that cannot be written only costs the lock
+    packed: IO[bytes] = tempfile.SpooledTemporaryFile(_COPY_IN_MEMORY,  # (realpath: no error on a symlink loop)
+                                                      dir=os.path.dirname(os.path.realpath(out)))
     failed: list[OutputError] = []
+    lost: list[OSError] = []  # the copy could not be kept (its file system full): the lock's failure, not the run's
+
+    def keep(data: bytes) -> None:
+        if not lost:
+            try:
+                packed.write(data)
+            except OSError as exc:
+                lost.append(exc)
+                _discard(packed)  # its blocks freed now: the output's own write needs them
 
     def pieces() -> Iterator[str]:
         for piece in [text] if isinstance(text, str) else batched(text):
             data = piece.encode("utf-8", "surrogatepass")
             digest.update(data)
-            if packer is not None:
-                packed.write(packer.compress(data))
+            if packer is not None and not lost:
+                keep(packer.compress(data))
             yield piece
 
     def lock_first() -> None:
         if packer is not None:
-            packed.write(packer.flush())
+            keep(packer.flush())
+        if lost:  # as when the lock itself cannot be written: the output is, without a lock
+            failed.append(output_error(lock_path(out), lost[0]))
+            return
         lock = make_lock(doc, out, None, options.to, state, digest=digest.hexdigest(),
                          packed=packed if packer is not None else None, stream=True)
         try:
@@ -460,13 +473,24 @@ def write_locked(doc: Document, out: str, text: str | Iterable[str], options: Wr
             failed.append(exc)
 
     # failing: the old output and lock stay
-    with packed:
+    try:
         saved = atomic_write_text(out, pieces(), backup=overwrites_input, before_rename=lock_first)
+    finally:
+        _discard(packed)
     if failed:
         _forget(lock_path(out))
         state.notices.append(f"{failed[0]}; without it the next run cannot tell your edits of {Path(out).name} "
                              "from bibkit's and keeps every field it cannot tell about")
     return saved
+
+
+def _discard(packed: IO[bytes]) -> None:
+    """Close the lock's temporary copy (an unnamed file: its space is freed).  Closing flushes what it still
+    buffers, which fails again on a full file system; the file is closed all the same, and nothing is lost."""
+    try:
+        packed.close()
+    except OSError:
+        pass
 
 
 def _forget(path: Path) -> None:

@@ -20,6 +20,7 @@ the way out, and the next full collection comes when CPython's own rule asks for
 from __future__ import annotations
 
 import gc
+import threading
 from types import TracebackType
 
 __all__ = ["full_collections_deferred"]
@@ -31,18 +32,30 @@ DEFERRED = 1_000_000
 
 class full_collections_deferred:  # noqa: N801 - used like a function: ``with full_collections_deferred():``
     """Context manager: no full collection inside (unless asked for with ``gc.collect()``), the thresholds
-    restored on the way out (also when an exception leaves); nested, each restores what it found."""
+    restored on the way out (also when an exception leaves).  The thresholds are the process's: windows that
+    overlap (nested, or in threads: two ``enrich_document`` calls at once, whose ends need not come in the
+    reverse order of their starts) share one, opened by the first and closed by the last, which restores what
+    the first found (restoring what each found would leave them deferred for good when the first ends first)."""
 
-    __slots__ = ("_found",)
-
-    def __init__(self) -> None:
-        self._found: list[tuple[int, int, int]] = []
+    __slots__ = ()
 
     def __enter__(self) -> None:
-        found = gc.get_threshold()
-        self._found.append(found)
-        gc.set_threshold(found[0], found[1], max(found[2], DEFERRED))
+        global _open
+        with _guard:
+            if _open == 0:
+                _found[:] = gc.get_threshold()
+                gc.set_threshold(_found[0], _found[1], max(_found[2], DEFERRED))
+            _open += 1
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        gc.set_threshold(*self._found.pop())
+        global _open
+        with _guard:
+            _open -= 1
+            if _open == 0:
+                gc.set_threshold(*_found)
+
+
+_guard = threading.Lock()
+_open = 0  # windows open now, in every thread
+_found: list[int] = []  # the thresholds the first of them found
