@@ -396,6 +396,10 @@ def test_a_two_letter_surname_ends_the_author_list(reference: str, authors: list
     ("Mixtral of Experts Language Model (https://arxiv.org/abs/2307.15868) — read the routing section",
      "Mixtral of Experts Language Model"),
     ("https://arxiv.org/abs/2307.15868 Efficient Training for MoE Models", "Efficient Training for MoE Models"),
+    # before the link a spaced dash may be the title's own (review: "RoFormer - …" was cut to "RoFormer")
+    ("RoFormer - enhanced transformer with rotary position embedding (arxiv.org/abs/2307.15868)",
+     "RoFormer - enhanced transformer with rotary position embedding"),
+    ("Mixtral of Experts https://arxiv.org/abs/2307.15868v2 - the sparse one", "Mixtral of Experts"),
 ])
 def test_a_links_emptied_brackets_and_a_remark_after_a_dash_are_no_part_of_the_title(line: str,
                                                                                       title: str | None) -> None:

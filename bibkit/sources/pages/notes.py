@@ -167,8 +167,8 @@ def parse_line(text: str, line: int) -> tuple[list[Draft], str]:
             groups[key].add_id(ident)
         rest = body
         for s, e, _i in reversed(ids):
-            rest = rest[:s] + " " + rest[e:]
-        rest = URL.sub(" ", rest)
+            rest = rest[:s] + _LINK + rest[e:]
+        rest = URL.sub(_LINK, rest)
         hint = next((lb for lb in labels if title_likeness(lb) >= 0.3), None) or _title_hint(rest)
         if len(order) == 1:
             d = order[0]
@@ -239,14 +239,25 @@ _EMPTY_BRACKETS = re.compile(r"[(\[]\s*[)\]]")
 _REMARK_AFTER = re.compile(r"\s+[-–—]+\s+(?=[a-z])")
 
 
+#: where an identifier or a link stood in the text beside it (see :func:`_title_hint`)
+_LINK = " \x1f "
+
+
 def _title_hint(rest: str) -> str | None:
-    """The text beside a link, when it is the paper's title (not "<- start here", "pdf", a note)."""
+    """The text beside a link, when it is the paper's title (not "<- start here", "pdf", a note).
+
+    A lower-case remark after a spaced dash that follows the link is no part of the title ("AquilaMoE
+    (arxiv.org/abs/…) - training recipe"); before the link a spaced dash may be the title's own
+    ("RoFormer - enhanced transformer with rotary position embedding (arxiv.org/abs/…)")."""
+    head, link, tail = rest.partition(_LINK)
+    if link:
+        remark = _REMARK_AFTER.search(tail)
+        if remark:
+            tail = tail[: remark.start()]
+        rest = f"{head} {tail}".replace(_LINK, " ")
     t = _ARROWS.sub(" ", rest)
     t = _EMPTY_BRACKETS.sub(" ", t)  # "AquilaMoE (arxiv.org/abs/…)": the link's brackets, emptied
     t = re.sub(r"\s+", " ", t).strip(" -–—|:;,.()[]*_")
-    remark = _REMARK_AFTER.search(t)
-    if remark:
-        t = t[: remark.start()]  # "Title - training recipe": the note after a spaced dash is no part of it
     if not t or len(t.split()) < 2 or chatter_reason(t):
         return None
     q = re.search(r"[“\"](?P<t>[^“”\"]{6,300})[”\"]", t)
