@@ -188,3 +188,34 @@ def test_dev_stdout_to_a_pipe_is_written_in_place(tmp_path):
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path, timeout=120)
     assert run.returncode == 0, run.stderr
     assert run.stdout.decode("utf-8") == render(read_path(str(src)), None)
+
+
+def _bibliography(n: int, tag: str) -> str:
+    return "".join(f"@article{{k{i},\n  title = {{A study of {tag} number {i}}},\n  author = {{Doe, Jane and Roe, Rick}},\n"
+                   f"  journal = {{Journal of Tests}},\n  year = {{2024}},\n}}\n\n" for i in range(n))
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP"])
+def test_a_kill_mid_write_ends_the_run_as_ctrl_c_does(tmp_path, signame):
+    """``kill`` (SIGTERM) or a closed terminal (SIGHUP) while a big output is being written: "interrupted",
+    exit 130, the old output and lock as they were and no temporary file left beside them (before, the
+    process died where it stood and left its half-written ``.out.bib.*.tmp`` behind)."""
+    import signal
+    import time
+
+    src, out = tmp_path / "in.bib", tmp_path / "out.bib"
+    src.write_text(_bibliography(3000, "old"), encoding="utf-8")
+    assert main(["-q", "convert", str(src), "-o", str(out)]) == 0
+    before, lock_before = out.read_bytes(), lock_path(str(out)).read_bytes()
+    src.write_text(_bibliography(60_000, "new"), encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "bibkit", "-q", "convert", str(src), "-o", str(out)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=tmp_path)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None and not list(tmp_path.glob(".out.bib.*.tmp")):
+        time.sleep(0.005)
+    assert proc.poll() is None, "the run ended before its output was being written"
+    proc.send_signal(getattr(signal, signame))
+    _out, err = proc.communicate(timeout=120)
+    assert proc.returncode == ExitCode.INTERRUPTED and b"interrupted" in err and b"Traceback" not in err
+    assert out.read_bytes() == before and lock_path(str(out)).read_bytes() == lock_before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.bib", "out.bib", "out.bib.lock.json"]

@@ -333,6 +333,37 @@ def run_main(parser: argparse.ArgumentParser, argv: Sequence[str] | None, prog: 
     """
     args = parser.parse_args(argv)
     _configure_logging(prog, args.verbose)
+    with _terminate_as_interrupt():
+        return _run(prog, args)
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM and SIGHUP (``kill``, a closed terminal) end a command as Ctrl-C does: its temporary
+    files removed, the old output and lock left intact, "interrupted" and exit 130 — not killed mid-write
+    with a half-written temporary file left behind.  (Only in the main thread, where Python can take
+    signals; the previous handlers are restored after, for callers running commands in-process.)"""
+    import signal
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous: dict[int, Any] = {}
+    for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if sig is None:
+            continue
+        try:
+            previous[sig] = signal.signal(sig, interrupt)
+        except (ValueError, OSError):  # not the main thread, or a platform without it
+            pass
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _run(prog: str, args: argparse.Namespace) -> int:
     try:
         from ..config import load_settings  # here: the config module is cheap, its settings are not needed before
 
