@@ -190,6 +190,23 @@ def test_dev_stdout_to_a_pipe_is_written_in_place(tmp_path):
     assert run.stdout.decode("utf-8") == render(read_path(str(src)), None)
 
 
+@pytest.mark.skipif(not os.path.exists("/proc/self/fd"), reason="needs /dev/stdout as a link to /proc/self/fd")
+def test_dev_stdout_to_a_file_gets_no_lock_in_dev(tmp_path):
+    """``-o /dev/stdout > refs.bib``: the bibliography reaches the file, and no lock is written beside
+    ``/dev/stdout`` (it landed in ``/dev`` as ``stdout.lock.json``, found in review)."""
+    src = DATA / "bib" / "nasty.bib"
+    stray = Path("/dev/stdout.lock.json")
+    existed = stray.exists()
+    target = tmp_path / "refs.bib"
+    with open(target, "wb") as sink:
+        run = subprocess.run([sys.executable, "-m", "bibkit", "-q", "convert", str(src), "-o", "/dev/stdout"],
+                             stdout=sink, stderr=subprocess.PIPE, cwd=tmp_path, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert target.read_text(encoding="utf-8") == render(read_path(str(src)), None)
+    assert existed or not stray.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["refs.bib"]
+
+
 def _bibliography(n: int, tag: str) -> str:
     return "".join(f"@article{{k{i},\n  title = {{A study of {tag} number {i}}},\n  author = {{Doe, Jane and Roe, Rick}},\n"
                    f"  journal = {{Journal of Tests}},\n  year = {{2024}},\n}}\n\n" for i in range(n))

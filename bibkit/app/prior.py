@@ -109,11 +109,19 @@ class PriorState:
 # --------------------------------------------------------------------------- loading
 
 
+#: directories whose entries are the system's names for open files and devices (``/dev/stdout``,
+#: ``/dev/fd/1``, ``/proc/self/fd/1``): an output named there is a stream even when it leads to a file
+#: (``-o /dev/stdout > refs.bib``), and no lock goes beside it (it would land in ``/dev``)
+_SYSTEM_DIRS = ("/dev/", "/proc/")
+
+
 def _writes_file(out: str | None) -> bool:
     """Whether ``out`` names a file that can have a lock beside it (not stdout, not a device or a pipe)."""
     if out is None or out == "-":
         return False
     path = Path(out)
+    if os.path.abspath(out).startswith(_SYSTEM_DIRS):
+        return False
     return not path.exists() or path.is_file()
 
 
