@@ -189,18 +189,11 @@ class Draft:
                 provenance[kind] = provenance["entry_type"] = said
         if self.volume or self.number or self.pages or self.publisher or self.address:
             said = said or Provenance(SOURCE, confidence, detail)
-            if self.volume:
-                entry.volume = self.volume
-                provenance["volume"] = said
-            if self.number:
-                entry.number = self.number
-                provenance["number"] = said
-            if self.pages:
-                entry.pages = self.pages
-                provenance["pages"] = said
-            if self.publisher:
-                entry.publisher = self.publisher
-                provenance["publisher"] = said
+            for name in _DETAIL_FIELDS:
+                value = getattr(self, name)
+                if value:
+                    setattr(entry, name, value)
+                    provenance[name] = said
             if self.address:
                 entry.extra["address"] = self.address
                 provenance["address"] = said
@@ -231,6 +224,9 @@ class Draft:
         if ident.url and entry.url is None and ident.kind != "arxiv":
             entry.set("url", ident.url if "://" in ident.url else "https://" + ident.url, SOURCE, 1.0, detail)
 
+
+#: the venue's details a page states that are fields of their own on the entry (the address is an extra field)
+_DETAIL_FIELDS = ("volume", "number", "pages", "publisher")
 
 _SIMPLE_NAME = re.compile(r"^(?:[^\W\d_][\w'’.-]*\s){1,3}[^\W\d_][\w'’-]*$")
 
