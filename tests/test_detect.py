@@ -26,7 +26,7 @@ BIB = """% a comment before the entry
 
 
 def test_formats() -> None:
-    assert FORMATS == ("bib", "listing", "ids", "hf-json")
+    assert FORMATS == ("bib", "listing", "ids", "hf-json", "bbl")  # (bbl: LaTeX bibliographies, added later)
 
 
 @pytest.mark.parametrize(

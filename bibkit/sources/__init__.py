@@ -1,6 +1,6 @@
 """Readers: every kind of input bibkit accepts, turned into one :class:`~bibkit.model.Document`.
 
-Four formats, one entry point.  ``--from`` names them; without it
+Five formats, one entry point.  ``--from`` names them; without it
 :func:`detect` decides from the content, using the file extension only as a
 hint (a ``.txt`` holding BibTeX is BibTeX; a ``.bib`` holding a pasted page
 is still a listing):
@@ -10,6 +10,8 @@ is still a listing):
              read by the reader that fits it (:mod:`.pages`)
 ``ids``      lists of arXiv ids/URLs, DOIs, HF paper URLs (:mod:`.identifiers`)
 ``hf-json``  Hugging Face papers API JSON (:mod:`.hfjson`)
+``bbl``      LaTeX bibliographies: ``thebibliography`` (BibTeX's ``.bbl``, a ``.tex``) and biblatex's
+             ``.bbl``, each item keyed as the paper cites it (:mod:`.bbl`)
 
 ``--from`` also names the page readers, to read a whole paste with one of them
 (:data:`PAGE_FORMATS`: ``titles``, ``hf-page``, ``arxiv-page``, ``markdown``,
@@ -41,7 +43,7 @@ __all__ = ["FORMATS", "PAGE_FORMATS", "ALL_FORMATS", "FORMAT_HELP", "detect", "r
            "reader_for", "NOT_A_LIST"]
 
 #: the formats ``detect`` tells apart, in the order it considers them
-FORMATS: tuple[str, ...] = ("bib", "listing", "ids", "hf-json")
+FORMATS: tuple[str, ...] = ("bib", "listing", "ids", "hf-json", "bbl")
 #: the readers of pasted text, which ``--from`` can force on a whole input
 PAGE_FORMATS: tuple[str, ...] = tuple(reader.value for reader in PageReader)
 #: every name ``--from`` accepts
@@ -52,6 +54,7 @@ FORMAT_HELP: dict[str, str] = {
     "listing": "any pasted text, each block read by the reader that fits it",
     "ids": "arXiv ids or URLs, DOIs, Hugging Face paper URLs, one or more a line",
     "hf-json": "the Hugging Face papers API's JSON",
+    "bbl": "a LaTeX bibliography: thebibliography/\\bibitem (a BibTeX .bbl, a .tex) or biblatex's .bbl",
     "titles": "titles, maybe with authors and abstracts (Hugging Face trending or daily, plain title lists)",
     "hf-page": "a Hugging Face collection or paper page",
     "arxiv-page": "an arXiv listing, search results or abstract page",
@@ -111,6 +114,11 @@ def detect(text: str, filename: str | None = None) -> str:
         return "hf-json"
     if not first:
         return {".bib": "bib", ".json": "hf-json"}.get(ext, "listing")
+    if "\\bibitem" in body or "\\entry{" in body or "thebibliography" in body:
+        from .bbl import looks_like_bbl
+
+        if looks_like_bbl(body):
+            return "bbl"
     from .identifiers import looks_like_ids
 
     if looks_like_ids(body):
@@ -144,6 +152,10 @@ def reader_for(fmt: str) -> Reader:
         from .hfjson import read as read_hf
 
         return read_hf
+    if fmt == "bbl":
+        from .bbl import read as read_bbl
+
+        return read_bbl
     raise InputError(f"unknown input format {fmt!r} (expected one of: {', '.join(ALL_FORMATS)})")
 
 
@@ -172,6 +184,9 @@ def read_text(text: str, origin: str = "<stdin>", fmt: str | None = None, *, str
     doc = reader_for(chosen)(text, origin, strict=strict)
     if fmt is None and chosen == "listing" and text.strip() and not _papers_found(doc, origin):
         raise InputError(NOT_A_LIST.format(reason=_nothing_found(text, origin)), SourceLocation(origin))
+    if fmt is None and chosen == "bbl" and not len(doc):
+        raise InputError(NOT_A_LIST.format(reason="a LaTeX bibliography with no \\bibitem or \\entry in it"),
+                         SourceLocation(origin))
     if fmt is None and chosen == "hf-json" and not len(doc) and any(p.code == "hf-not-a-paper" for p in doc.problems):
         # a .json that parses but holds no paper object at all (a tool's config, a package.json): no list of
         # papers, refused like a TOML file; an empty list ("[]", no papers today) is still read as one
