@@ -269,3 +269,25 @@ def test_pasted_references_particles_books_and_siam_ams_acm_volumes() -> None:
     assert e[3].number == "3"
     assert (e[4].journal, e[4].volume, e[4].number) == ("ACM Comput. Surv.", "55", "6")
 
+
+
+def test_biber_bbl_keeps_and_others_and_urldate_and_leaves_biber_bookkeeping_out(tmp_path: Path) -> None:
+    (tmp_path / "r.bib").write_text(
+        "@inproceedings{a1, author={Ann Smith and others}, title={Sparse Things}, booktitle={Proc. of X},\n"
+        "  editor={Bob Editor and Carl Editor}, year={2021}, month={jun}, location={Vienna, Austria}, publisher={PMLR}}\n"
+        "@article{a2, author={{OpenAI}}, title={{GPT-4} Technical Report}, journal={arXiv preprint}, date={2023-03-15},\n"
+        "  eprint={2303.08774}, eprinttype={arXiv}, url={https://arxiv.org/abs/2303.08774}, urldate={2024-01-02}}\n",
+        encoding="utf-8")
+    (tmp_path / "d.tex").write_text("\\documentclass{article}\\usepackage[backend=biber,style=authoryear,"
+                                    "maxbibnames=1]{biblatex}\\addbibresource{r.bib}\\begin{document}\\nocite{*}"
+                                    "\\printbibliography\\end{document}\n", encoding="utf-8")
+    subprocess.run(["pdflatex", "-interaction=batchmode", "d"], cwd=tmp_path, capture_output=True, timeout=120)
+    subprocess.run(["biber", "-q", "d"], cwd=tmp_path, capture_output=True, timeout=120)
+    out = tmp_path / "o.bib"
+    assert main(["-q", "convert", str(tmp_path / "d.bbl"), "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "author = {Smith, Ann and others}" in text  # (biber's \true{moreauthor}, written before the names)
+    assert "editor = {Editor, Bob and Editor, Carl}" in text
+    assert "urldate = {2024-01-02}" in text and "urlyear" not in text
+    for noise in ("extradatescope", "dateera", "labeldatesource", "sortinit", "morelabelname"):
+        assert noise not in text

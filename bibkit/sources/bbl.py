@@ -259,7 +259,9 @@ _BIBER_ONLY = frozenset(
     """labelnamesource labeltitlesource labeldatesource sortinit sortinithash extraname extradate extraalpha
     extratitle extratitleyear labelalpha labelprefix labelnumber labelyear labelmonth labelday labelendyear
     labelendmonth labelendday labeldateera singletitle uniquetitle uniquebaretitle uniquework uniqueprimaryauthor
-    crossrefsource xrefsource sortkey presort sortname sortyear sorttitle dateera enddateera""".split()
+    crossrefsource xrefsource sortkey presort sortname sortyear sorttitle dateera enddateera extradatescope
+    urldateera urlenddateera origdateera origenddateera eventdateera eventenddateera labeltitle labelname
+    sortinithash""".split()
 )
 _BBL_COMMAND = re.compile(r"\\(field|name|list|verb|lverb|strng|range|true|false|keyw|set|inset|warn|endentry)"
                           r"(?![A-Za-z])")
@@ -352,9 +354,10 @@ def _bib_value(value: str) -> str:
     return "{" + value + "}"
 
 
-def _biblatex_entry(text: str, key: str, entry_type: str) -> tuple[str, list[str]]:
-    """The BibTeX of one ``\\entry`` body, and the names of the fields left out (none of the work's)."""
+def _biblatex_entry(text: str, key: str, entry_type: str) -> str:
+    """The BibTeX of one ``\\entry`` body (biber's bookkeeping left out)."""
     fields: list[tuple[str, str]] = []
+    more: set[str] = set()
     i, n = 0, len(text)
     while i < n:
         m = _BBL_COMMAND.search(text, i)
@@ -399,7 +402,20 @@ def _biblatex_entry(text: str, key: str, entry_type: str) -> tuple[str, list[str
                 value, i = _brace_value(text, i)
                 if cmd == "keyw" and value:
                     fields.append(("keywords", value))
-        # \true{…}/\false{…}: biber's flags, nothing of the work
+        elif cmd == "true" and name.startswith("more") and name[4:] in ("author", "editor", "translator"):
+            more.add(name[4:])  # "\true{moreauthor}" (before or after the list): it ended with "and others"
+        # (the other \true{…}/\false{…} are biber's flags, nothing of the work)
+    return _to_bibtex(key, entry_type, fields, more)
+
+
+def _to_bibtex(key: str, entry_type: str, fields: list[tuple[str, str]], more: set[str]) -> str:
+    r"""An entry's BibTeX from the fields of its ``\entry`` (``more``: the name lists that end with "and others")."""
+    if more:
+        fields = [(f, v + " and others" if f in more and not v.endswith(" and others") else v) for f, v in fields]
+    parts = {f: v for f, v in fields if f in ("urlyear", "urlmonth", "urlday")}
+    if "urlyear" in parts and not any(f == "urldate" for f, _ in fields):  # biber splits urldate into parts
+        stamp = "-".join([parts["urlyear"]] + [parts[p].zfill(2) for p in ("urlmonth", "urlday") if p in parts])
+        fields = [(f, v) for f, v in fields if f not in parts] + [("urldate", stamp)]
     have = {f for f, _ in fields}
     out = [f"@{entry_type}{{{key},"]
     for name, value in fields:
@@ -407,7 +423,7 @@ def _biblatex_entry(text: str, key: str, entry_type: str) -> tuple[str, list[str
             continue
         out.append(f"  {name} = {_bib_value(value)},")
     out.append("}")
-    return "\n".join(out), []
+    return "\n".join(out)
 
 
 _ENTRY_HEAD = re.compile(r"\\entry\{([^{}]*)\}\{([^{}]*)\}\{[^{}]*\}")
@@ -427,7 +443,7 @@ def _read_biblatex(text: str, origin: str, strict: bool) -> Document:
         seen.add(key.casefold())
         stop = text.find("\\endentry", m.end())
         body = _strip_comments(text[m.end():stop if stop >= 0 else len(text)])
-        bib, _left = _biblatex_entry(body, key, entry_type)
+        bib = _biblatex_entry(body, key, entry_type)
         # the entry's BibTeX starts on the line of its \entry (locations point into the .bbl)
         line = _line_of(text, m.start())
         lines.append(line)
