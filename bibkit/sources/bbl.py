@@ -348,10 +348,10 @@ _BIBER_MACRO = re.compile(r"\\(" + "|".join(_BIBER_MACROS) + r")(?![A-Za-z])[ \t
 
 
 def _bib_value(value: str) -> str:
-    """A field's value as a braced BibTeX value (biber's delimiter macros spelled out)."""
+    """A field's TeX with biber's delimiter macros spelled out."""
     if "\\bib" in value:
         value = _BIBER_MACRO.sub(lambda m: _BIBER_MACROS[m.group(1)], value)
-    return "{" + value + "}"
+    return value
 
 
 def _biblatex_entry(text: str, key: str, entry_type: str) -> str:
@@ -416,25 +416,21 @@ def _to_bibtex(key: str, entry_type: str, fields: list[tuple[str, str]], more: s
     if "urlyear" in parts and not any(f == "urldate" for f, _ in fields):  # biber splits urldate into parts
         stamp = "-".join([parts["urlyear"]] + [parts[p].zfill(2) for p in ("urlmonth", "urlday") if p in parts])
         fields = [(f, v) for f, v in fields if f not in parts] + [("urldate", stamp)]
+    from .bibgen import bibtex_entry
+
     have = {f for f, _ in fields}
-    out = [f"@{entry_type}{{{key},"]
-    for name, value in fields:
-        if name in ("year", "month", "day") and "date" in have:
-            continue
-        out.append(f"  {name} = {_bib_value(value)},")
-    out.append("}")
-    return "\n".join(out)
+    kept = [(name, _bib_value(value)) for name, value in fields
+            if not (name in ("year", "month", "day") and "date" in have)]
+    return bibtex_entry(entry_type, key, kept, plain_text=False)
 
 
 _ENTRY_HEAD = re.compile(r"\\entry\{([^{}]*)\}\{([^{}]*)\}\{[^{}]*\}")
 
 
 def _read_biblatex(text: str, origin: str, strict: bool) -> Document:
-    from .bibfile import read as read_bib
+    from .bibgen import Generated, read_generated
 
-    parts: list[str] = []
-    lines: list[int] = []
-    at = 1  # the line the next part starts on in the BibTeX made (kept at its \entry's line)
+    records: list[Generated] = []
     seen: set[str] = set()
     for m in _ENTRY_HEAD.finditer(text):
         key, entry_type = m.group(1).strip(), m.group(2).strip() or "misc"
@@ -443,23 +439,11 @@ def _read_biblatex(text: str, origin: str, strict: bool) -> Document:
         seen.add(key.casefold())
         stop = text.find("\\endentry", m.end())
         body = _strip_comments(text[m.end():stop if stop >= 0 else len(text)])
-        bib = _biblatex_entry(body, key, entry_type)
-        # the entry's BibTeX starts on the line of its \entry (locations point into the .bbl)
-        line = _line_of(text, m.start())
-        lines.append(line)
-        pad = max(1, line - at)
-        parts.append("\n" * pad + bib)
-        at += pad + bib.count("\n")
-    doc = Document(metadata={"format": "bbl", "source": origin})
-    if not parts:
+        records.append(Generated(_biblatex_entry(body, key, entry_type), _line_of(text, m.start())))
+    if not records:
+        doc = Document(metadata={"format": "bbl", "source": origin})
         doc.problems.append(Problem("listing-empty", "no \\entry in the biblatex bibliography", "warning",
                                     SourceLocation(origin)))
         return doc
-    bib_doc = read_bib("".join(parts) + "\n", origin, strict=strict)
-    entries = list(bib_doc.entries)
-    for entry, line in zip(entries, lines):
-        entry.origin = SourceLocation(origin, line)
-        entry.bib = None  # (BibTeX made here, not the user's: written fresh, in the usual field order)
-    doc.blocks.extend(entries)
-    doc.problems.extend(bib_doc.problems)
-    return doc
+    # (BibTeX made here from biber's data, not the user's file: written fresh, in the usual field order)
+    return read_generated(records, origin, "bbl", strict=strict, keep_bib=False)
