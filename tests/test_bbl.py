@@ -291,3 +291,11 @@ def test_biber_bbl_keeps_and_others_and_urldate_and_leaves_biber_bookkeeping_out
     assert "urldate = {2024-01-02}" in text and "urlyear" not in text
     for noise in ("extradatescope", "dateera", "labeldatesource", "sortinit", "morelabelname"):
         assert noise not in text
+
+
+def test_every_item_keeps_its_own_line_in_a_long_bibliography() -> None:
+    items = "".join(f"\\bibitem{{k{i}}}\nA.~Author and B.~Writer.\n\\newblock A study of things number {i}.\n"
+                    f"\\newblock In {{\\em Proc. Conf}}, pages 1--10, 2020.\n\n" for i in range(2000))
+    doc = read_text("\\begin{thebibliography}{9}\n" + items + "\\end{thebibliography}\n", "big.bbl")
+    assert len(doc.entries) == 2000
+    assert [e.origin.line for e in doc.entries[:3]] == [2, 7, 12] and doc.entries[1999].origin.line == 2 + 5 * 1999

@@ -243,7 +243,12 @@ def read(text: str, origin: str, *, strict: bool = False) -> Document:
     # one space before the dash (some exporters) is read as the specification's two
     text = _TAG_LINE.sub(lambda m: f"{m.group(1)}  - ", text)
     tys = list(_TY.finditer(text))
-    starts = [text.count("\n", 0, m.start()) + 1 for m in tys]
+    starts: list[int] = []  # (each record's line, counted on from the one before: linear in the file)
+    line, offset = 1, 0
+    for m in tys:
+        line += text.count("\n", offset, m.start())
+        offset = m.start()
+        starts.append(line)
     if tys and _ER.search(text, tys[-1].end()) is None:  # the last record's ER cut off (a truncated file)
         text = text.rstrip("\n") + "\nER  - \n"
     mapping = {tag: tag for tag in rispy.TAG_KEY_MAPPING}
