@@ -22,21 +22,23 @@ from __future__ import annotations
 
 import re
 
-from ..model import Document, Problem, SkippedLine, SourceLocation
+from ..model import Document, Entry, Problem, SkippedLine, SourceLocation
 
 __all__ = ["looks_like_bbl", "read"]
 
-_BIBITEM = re.compile(r"\\bibitem(?![A-Za-z])")
+#: an item's head: ``\\bibitem[label]{key}``, or the harvard package's ``\\harvarditem[short]{long}{year}{key}``
+#: (agsm, dcu, kluwer, apsr, jmr, aer, the econ styles…)
+_BIBITEM = re.compile(r"\\(?:bibitem|(harvarditem))(?![A-Za-z])")
 _BEGIN = re.compile(r"\\begin\s*\{thebibliography\}")
 _END = re.compile(r"\\end\s*\{thebibliography\}")
 _ENTRY = re.compile(r"^[ \t]*\\entry\{", re.MULTILINE)
-_BIBITEM_LINE = re.compile(r"^[ \t]*\\bibitem(?![A-Za-z])", re.MULTILINE)
+_BIBITEM_LINE = re.compile(r"^[ \t]*\\(?:bibitem|harvarditem)(?![A-Za-z])", re.MULTILINE)
 
 
 def looks_like_bbl(text: str) -> bool:
     """A ``thebibliography`` environment or items (a ``\\bibitem`` opening a line), or biblatex's
     ``.bbl`` (``\\entry{`` lines inside a ``\\datalist`` or ``\\refsection``)."""
-    if "\\bibitem" in text and _BIBITEM_LINE.search(text) is not None:
+    if ("\\bibitem" in text or "\\harvarditem" in text) and _BIBITEM_LINE.search(text) is not None:
         return True
     if "thebibliography" in text and _BEGIN.search(text) is not None:
         return True  # (an environment with no item yet: refused as holding no paper, never read as a title)
@@ -48,7 +50,7 @@ def read(text: str, origin: str, *, strict: bool = False) -> Document:
     """Read a LaTeX bibliography (either kind) into a :class:`Document`, one entry per item, in order."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if "\\bibitem" not in text and "\\entry{" in text:
+    if "\\bibitem" not in text and "\\harvarditem" not in text and "\\entry{" in text:
         return _read_biblatex(text, origin, strict)
     return _read_thebibliography(text, origin, strict)
 
@@ -73,6 +75,18 @@ def _strip_comments(text: str) -> str:
         else:
             out.append(line + "\n")
     return "".join(out)
+
+
+_VERB_LINE = re.compile(r"^[ \t]*\\l?verb(?![A-Za-z])")
+
+
+def _strip_biber_comments(text: str) -> str:
+    """An ``\\entry`` body with its ``%`` comments removed — except on biber's verbatim lines (``\\verb 10.1/x%y``,
+    a URL's ``%25``), where a ``%`` is part of the value."""
+    if "%" not in text:
+        return text
+    return "".join(line + "\n" if _VERB_LINE.match(line) else _strip_comments(line + "\n")
+                   for line in text.split("\n"))
 
 
 def _group_end(text: str, i: int, open_: str = "{", close: str = "}") -> int:
@@ -158,6 +172,9 @@ def _quote_italic_title(body: str) -> str:
     m = _ITALIC.search(body)
     if m is None:
         return body
+    blocks_before = list(_NEWBLOCK.finditer(body, 0, m.start()))
+    if len(blocks_before) > 1 or (blocks_before and body[blocks_before[-1].end():m.start()].strip()):
+        return body  # (italics inside a later block — ACM's "In {\em Booktitle}" — are the venue, not the title)
     opening = m.end() - 1 if body[m.end() - 1] == "{" else m.start()
     end = _group_end(body, opening)
     if end < 0:
@@ -170,9 +187,20 @@ def _quote_italic_title(body: str) -> str:
     return body[:m.start()] + "\u201c" + inner + "\u201d" + body[end:]
 
 
+#: the harvard package's commands inside an item: the year's parentheses, its "and", its URL
+_HARVARD = {"harvardyearleft": " (", "harvardyearright": ") ", "harvardand": " and ", "harvardurl": " "}
+_HARVARD_CMD = re.compile(r"\\(" + "|".join(_HARVARD) + r")(?![A-Za-z])(?:\\ |\s*)")
+
+
+_TITLE_THEN_DATE = re.compile(r"^(?P<title>.{8,}?),\s+(?P<date>(?:[A-Z][a-z]+\.?\s+)?\d{4}[a-z]?)\.?$")
+
+
 def _item_text(body: str) -> str:
     """One item's TeX as a plain reference string (blocks joined with a space)."""
     from ..normalize.latex import decode
+
+    if "\\harvard" in body:
+        body = _HARVARD_CMD.sub(lambda m: _HARVARD[m.group(1)], body)
 
     if "\\tempurl" in body:
         body = _TEMPURL.sub(" ", body)
@@ -197,6 +225,8 @@ def _item_text(body: str) -> str:
     if pieces:
         body = "".join(pieces) + body[pos:]
     blocks = [decode(b) for b in _NEWBLOCK.split(body)]
+    if len(blocks) == 2:  # authors, then "Title, 2014." (plain's @misc with no howpublished): the date is no title's
+        blocks[1] = _TITLE_THEN_DATE.sub(r"\g<title>. \g<date>.", blocks[1].strip())
     text = " ".join(b.replace("\u00a0", " ").strip() for b in blocks if b.strip())
     return re.sub(r"\s+", " ", text).strip()
 
@@ -226,6 +256,13 @@ def _read_thebibliography(text: str, origin: str, strict: bool) -> Document:
             i = j if 0 < j <= item_end else i
             while i < item_end and text[i] in " \t\n":
                 i += 1
+        for _skip in range(2 if m.group(1) else 0):  # (\harvarditem's {long names}{year} before the key)
+            j = _group_end(text, i) if i < item_end and text[i] == "{" else -1
+            if not 0 < j <= item_end:
+                break
+            i = j
+            while i < item_end and text[i] in " \t\n":
+                i += 1
         key = None
         if i < item_end and text[i] == "{":
             j = _group_end(text, i)
@@ -237,6 +274,14 @@ def _read_thebibliography(text: str, origin: str, strict: bool) -> Document:
             doc.problems.append(Problem("bbl-no-key", "a \\bibitem without a {key}: read, keyed like a new entry",
                                         "warning", where))
         draft = parse_reference(reference, line) if reference else None
+        if draft is None and key and reference and key.casefold() not in seen:
+            # (the paper cites this key: kept, the item's text whole as a @misc's note, which BibTeX prints as it was)
+            seen.add(key.casefold())
+            kept = Entry(entry_type="misc", key=key, key_pinned=True, note=reference, origin=where)
+            kept.problem("bbl-item-unread", f"\\bibitem{{{key}}} was not read as a reference (no title found): kept "
+                         "whole as the note of a @misc, so \\cite{" + key + "} still resolves; check it by hand")
+            doc.blocks.append(kept)
+            continue
         if draft is None:
             doc.skipped.append(SkippedLine(where, reference[:120] or f"\\bibitem{{{key or ''}}}",
                                            "a \\bibitem that cites no paper bibkit can read"))
@@ -430,10 +475,57 @@ def _to_bibtex(key: str, entry_type: str, fields: list[tuple[str, str]], more: s
         fields = [(f, v) for f, v in fields if f not in parts] + [("urldate", stamp)]
     from .bibgen import bibtex_entry
 
+    fields = _date_range(fields)
+    entry_type, fields = _bibtex_kind(entry_type, fields)
     have = {f for f, _ in fields}
     kept = [(name, _bib_value(value)) for name, value in fields
             if not (name in ("year", "month", "day") and "date" in have)]
     return bibtex_entry(entry_type, key, kept, plain_text=False)
+
+
+_RANGE_PARTS = ("year", "month", "day", "endyear", "endmonth", "endday")
+
+
+def _date_range(fields: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Biber splits ``date = {2016-06/2016-07}`` into ``year``, ``month``, ``endyear``, ``endmonth``: a range is put
+    back together as the ``date`` it was (an ``endyear`` left as a field is no BibTeX or biblatex field)."""
+    parts = {f: v.strip() for f, v in fields if f in _RANGE_PARTS}
+    if "endyear" not in parts or "year" not in parts or any(f == "date" for f, _ in fields):
+        return fields
+
+    def iso(prefix: str) -> str:
+        out = parts.get(prefix + "year", "")
+        for p in ("month", "day"):
+            if not out or not parts.get(prefix + p, "").isdigit():
+                break
+            out += "-" + parts[prefix + p].zfill(2)
+        return out
+
+    return [(f, v) for f, v in fields if f not in _RANGE_PARTS] + [("date", f"{iso('')}/{iso('end')}")]
+
+
+#: biblatex's ``@thesis``/``@report`` kinds (its ``type`` field) as BibTeX's types
+_KINDS = {("thesis", "phdthesis"): "phdthesis", ("thesis", "mathesis"): "mastersthesis",
+          ("thesis", "mastersthesis"): "mastersthesis", ("report", "techreport"): "techreport"}
+
+
+def _bibtex_kind(entry_type: str, fields: list[tuple[str, str]]) -> tuple[str, list[tuple[str, str]]]:
+    """``@thesis`` with ``type = {phdthesis}`` is BibTeX's ``@phdthesis`` (its ``institution`` the ``school``), and
+    ``@report`` with ``type = {techreport}`` a ``@techreport``: the ``type`` is biblatex's key for the words
+    "PhD thesis", which BibTeX styles would print as written.  ``location`` is BibTeX's ``address``."""
+    kind = next((v.strip().lower() for f, v in fields if f == "type"), "")
+    target = _KINDS.get((entry_type.lower(), kind))
+    have = {f for f, _ in fields}
+    out: list[tuple[str, str]] = []
+    for f, v in fields:
+        if target and f == "type":
+            continue
+        if target in ("phdthesis", "mastersthesis") and f == "institution" and "school" not in have:
+            f = "school"
+        elif f == "location" and "address" not in have:
+            f = "address"
+        out.append((f, v))
+    return target or entry_type, out
 
 
 _ENTRY_HEAD = re.compile(r"\\entry\{([^{}]*)\}\{([^{}]*)\}\{[^{}]*\}")
@@ -443,6 +535,8 @@ def _read_biblatex(text: str, origin: str, strict: bool) -> Document:
     from .bibgen import Generated, read_generated
 
     records: list[Generated] = []
+    skipped: list[SkippedLine] = []
+    problems: list[Problem] = []
     seen: set[str] = set()
     lines = _Lines(text)
     for m in _ENTRY_HEAD.finditer(text):
@@ -451,12 +545,29 @@ def _read_biblatex(text: str, origin: str, strict: bool) -> Document:
             continue
         seen.add(key.casefold())
         stop = text.find("\\endentry", m.end())
-        body = _strip_comments(text[m.end():stop if stop >= 0 else len(text)])
-        records.append(Generated(_biblatex_entry(body, key, entry_type), lines.at(m.start())))
+        line = lines.at(m.start())
+        if entry_type.lower() == "set":  # (a biblatex set: its members are entries of their own)
+            skipped.append(SkippedLine(SourceLocation(origin, line), f"\\entry{{{key}}}{{set}}",
+                                       "a biblatex entry set (its members are read as entries)"))
+            continue
+        body = _strip_biber_comments(text[m.end():stop if stop >= 0 else len(text)])
+        if stop < 0 or _group_end("{" + body + "}", 0) != len(body) + 2:
+            problems.append(Problem("bbl-truncated", f"\\entry{{{key}}} is cut short (no \\endentry, or a brace "
+                                    "left open): the fields before the break are kept", "warning",
+                                    SourceLocation(origin, line)))
+        records.append(Generated(_biblatex_entry(body, key, entry_type), line))
     if not records:
         doc = Document(metadata={"format": "bbl", "source": origin})
         doc.problems.append(Problem("listing-empty", "no \\entry in the biblatex bibliography", "warning",
                                     SourceLocation(origin)))
+        doc.skipped.extend(skipped)
         return doc
+    if strict and problems:
+        from ..errors import InputError
+
+        raise InputError(problems[0].message, problems[0].location)
     # (BibTeX made here from biber's data, not the user's file: written fresh, in the usual field order)
-    return read_generated(records, origin, "bbl", strict=strict, keep_bib=False)
+    doc = read_generated(records, origin, "bbl", strict=strict, keep_bib=False)
+    doc.problems[:0] = problems
+    doc.skipped.extend(skipped)
+    return doc
