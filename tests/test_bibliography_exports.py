@@ -245,3 +245,41 @@ def test_zotero_preprint_in_csl_json_is_the_arxiv_paper(tmp_path: Path) -> None:
     text = out.read_text(encoding="utf-8")
     assert "eprint = {1706.03762}" in text and "publisher = {arXiv}" not in text
     assert "doi = {10.1109/CVPR.2016.90}" in text
+
+
+NOTES_WITH_A_LATEX_SNIPPET = """# Reading list
+
+How to cite without BibTeX:
+
+```latex
+\\begin{thebibliography}{9}
+\\bibitem{lamport94} Leslie Lamport, \\emph{LaTeX: A Document Preparation System}. Addison Wesley, 1994.
+\\end{thebibliography}
+```
+
+- [Attention Is All You Need](https://arxiv.org/abs/1706.03762)
+- [Deep Residual Learning](https://arxiv.org/abs/1512.03385)
+"""
+REFERENCES_WITH_A_STRAY_BIBITEM = """References
+
+[1] A. Vaswani et al., "Attention is all you need," in NeurIPS, 2017.
+[2] K. He, X. Zhang, S. Ren, and J. Sun, "Deep residual learning for image recognition," in CVPR, 2016.
+\\bibitem{x} a stray line from a tex file
+[3] D. P. Kingma and J. Ba, "Adam: A method for stochastic optimization," in ICLR, 2015.
+"""
+MEETING_NOTES = """Notes from the meeting
+TY  - thanks for the slides
+ER  - visit on Monday
+We discussed 2401.00001 and 2312.11805.
+"""
+
+
+@pytest.mark.parametrize("text", [NOTES_WITH_A_LATEX_SNIPPET, REFERENCES_WITH_A_STRAY_BIBITEM, MEETING_NOTES])
+def test_a_bibitem_or_ty_line_inside_other_text_does_not_steal_it(text: str) -> None:
+    assert detect(text, "notes.txt") == "listing"
+
+
+def test_pasted_items_without_their_environment_and_harvard_items_are_still_a_bibliography() -> None:
+    assert detect("% from main.tex\n\\bibitem{a} A. Author. A title here. 2020.\n", "x.txt") == "bbl"
+    assert detect("\\harvarditem{Knuth}{1984}{knuth84}\nKnuth, D. E. (1984), The TeXbook.\n", "x.txt") == "bbl"
+    assert detect("TY  - JOUR\r\nTI  - Cut Short\r\n", "x.txt") == "ris"

@@ -31,6 +31,8 @@ __all__ = ["looks_like_bbl", "read"]
 _BIBITEM = re.compile(r"\\(?:bibitem|(harvarditem))(?![A-Za-z])")
 _BEGIN = re.compile(r"\\begin\s*\{thebibliography\}")
 _END = re.compile(r"\\end\s*\{thebibliography\}")
+#: the first line that is neither blank nor a TeX comment
+_FIRST_LINE = re.compile(r"^[ \t]*[^\s%]", re.MULTILINE)
 _ENTRY = re.compile(r"^[ \t]*\\entry\{", re.MULTILINE)
 _BIBITEM_LINE = re.compile(r"^[ \t]*\\(?:bibitem|harvarditem)(?![A-Za-z])", re.MULTILINE)
 
@@ -38,10 +40,16 @@ _BIBITEM_LINE = re.compile(r"^[ \t]*\\(?:bibitem|harvarditem)(?![A-Za-z])", re.M
 def looks_like_bbl(text: str) -> bool:
     """A ``thebibliography`` environment or items (a ``\\bibitem`` opening a line), or biblatex's
     ``.bbl`` (``\\entry{`` lines inside a ``\\datalist`` or ``\\refsection``)."""
-    if ("\\bibitem" in text or "\\harvarditem" in text) and _BIBITEM_LINE.search(text) is not None:
-        return True
-    if "thebibliography" in text and _BEGIN.search(text) is not None:
+    if "```" in text:
+        return False  # (Markdown: a LaTeX snippet in a code block is an example, the list is around it)
+    begin = _BEGIN.search(text) if "thebibliography" in text else None
+    if begin is not None:
         return True  # (an environment with no item yet: refused as holding no paper, never read as a title)
+    if ("\\bibitem" in text or "\\harvarditem" in text) and _BIBITEM_LINE.search(text) is not None:
+        # items without their environment (pasted from a .tex): the text opens with one, else a stray \bibitem
+        # line in a pasted reference list would make the whole list one bibliography of one item
+        first = _FIRST_LINE.search(text)
+        return first is not None and _BIBITEM_LINE.match(text, first.start()) is not None
     return "\\entry{" in text and ("\\datalist" in text or "\\refsection" in text) and \
         _ENTRY.search(text) is not None
 

@@ -36,6 +36,9 @@ __all__ = ["looks_like_ris", "read"]
 
 _TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])[ \t]{1,2}-(?:[ \t]|$)", re.MULTILINE)
 _TY = re.compile(r"^TY[ \t]{1,2}-[ \t]*\S", re.MULTILINE)
+#: how a file is told to be RIS: ``TY  - `` and a type code (``JOUR``, ``CHAP``, ``ELEC``… — capitals, nothing after
+#: them), not a note's "TY  - thanks"
+_TY_CODE = re.compile(r"^TY[ \t]{1,2}-[ \t]*[A-Z]{2,6}[ \t\r]*$", re.MULTILINE)
 _ER = re.compile(r"^ER[ \t]{1,2}-", re.MULTILINE)
 
 _TYPES = {
@@ -60,11 +63,11 @@ _DATE = re.compile(r"^\s*(\d{4})(?:[/-](\d{1,2})?(?:[/-](\d{1,2})?)?)?")
 def looks_like_ris(text: str) -> bool:
     """A ``TY  - `` line opening a record, and an ``ER  -`` line closing one or (a file cut short) two more
     tagged lines."""
-    if "TY" not in text or _TY.search(text) is None:
+    if "TY" not in text or _TY_CODE.search(text) is None:
         return False
     if _ER.search(text) is not None:
         return True
-    if _TY.match(text.lstrip("\ufeff \t\r\n")):  # (the file opens with a record: RIS, however short it was cut)
+    if _TY_CODE.match(text.lstrip("\ufeff \t\r\n")):  # (the file opens with a record: RIS, however short it was cut)
         return True
     return sum(1 for _ in zip(range(3), _TAG_LINE.finditer(text))) >= 3
 
