@@ -283,3 +283,41 @@ def test_pasted_items_without_their_environment_and_harvard_items_are_still_a_bi
     assert detect("% from main.tex\n\\bibitem{a} A. Author. A title here. 2020.\n", "x.txt") == "bbl"
     assert detect("\\harvarditem{Knuth}{1984}{knuth84}\nKnuth, D. E. (1984), The TeXbook.\n", "x.txt") == "bbl"
     assert detect("TY  - JOUR\r\nTI  - Cut Short\r\n", "x.txt") == "ris"
+
+
+STYLE_MACROS = r"""\begin{thebibliography}{3}
+\providecommand{\natexlab}[1]{#1}
+\providecommand{\url}[1]{\texttt{#1}}
+\newcommand{\bibenquote}[1]{``#1''}
+
+\bibitem[{Kingma and Ba(2015)}]{kingma2015adam}
+Diederik~P. Kingma and Jimmy Ba.
+\newblock \bibenquote{Adam: A method for stochastic optimization.}
+\newblock In \emph{3rd International Conference on Learning Representations, {ICLR} 2015}, 2015.
+\newblock URL \url{http://arxiv.org/abs/1412.6980}.
+
+\bibitem[Kingma and Ba(2016)]{kingma2016more}
+\bysame.
+\newblock Another method for stochastic optimization.
+\newblock \emph{arXiv preprint arXiv:1601.00001}, 2016.
+
+\bibitem{smith2020}
+J.~Smith and A.~Jones, ``Learning to rank with less data,'' \emph{J. Mach. Learn. Res.}, vol.~21, 2020,
+\href{https://example.org/a?b=1\&c=2}{link}.
+\end{thebibliography}
+"""
+
+
+def test_a_styles_own_text_macros_bysame_and_href() -> None:
+    doc = read_text(STYLE_MACROS, "main.bbl")
+    by_key = {e.key: e for e in doc.entries}
+    adam = by_key["kingma2015adam"]  # (\bibenquote, defined at the top of the .bbl: quotes around the title)
+    assert adam.title == "Adam: A method for stochastic optimization"
+    assert [p.family for p in adam.authors] == ["Kingma", "Ba"]
+    assert "URL" not in (adam.booktitle or "") + (adam.journal or "")
+    more = by_key["kingma2016more"]  # (\bysame: the authors of the item before)
+    assert [p.family for p in more.authors] == ["Kingma", "Ba"]
+    assert more.title == "Another method for stochastic optimization"
+    smith = by_key["smith2020"]
+    assert smith.title == "Learning to rank with less data"
+    assert "link" not in (smith.journal or "")

@@ -203,6 +203,36 @@ _HARVARD_CMD = re.compile(r"\\(" + "|".join(_HARVARD) + r")(?![A-Za-z])(?:\\ |\s
 _TITLE_THEN_DATE = re.compile(r"^(?P<title>.{8,}?),\s+(?P<date>(?:[A-Z][a-z]+\.?\s+)?\d{4}[a-z]?)\.?$")
 
 
+_HREF = re.compile(r"\\href\s*\{")
+_URL_WORD = re.compile(r"(?<![A-Za-z])(?:URL|Available)\s*:?\s*(?=\\(?:url|href)(?![A-Za-z]))")
+
+
+def _href_urls(body: str) -> str:
+    """``\\href{URL}{text}``: the URL, then the text unless it is the URL again or a "link" word."""
+    out: list[str] = []
+    pos = 0
+    for m in _HREF.finditer(body):
+        if m.start() < pos:
+            continue
+        url_end = _group_end(body, m.end() - 1)
+        if url_end < 0:
+            continue
+        url = body[m.end():url_end - 1].replace("\\%", "%").replace("\\&", "&").replace("\\_", "_").replace("\\#", "#")
+        j = url_end
+        while j < len(body) and body[j] in " \t\n":
+            j += 1
+        label = ""
+        if j < len(body) and body[j] == "{":
+            label_end = _group_end(body, j)
+            if label_end > 0:
+                label, url_end = body[j + 1:label_end - 1], label_end
+        shown = "" if re.fullmatch(r"\s*(?:link|url|online|pdf|here|\S*://\S*|\\(?:url|nolinkurl)\s*\{.*\}.*)\s*",
+                                     label, re.IGNORECASE | re.DOTALL) or url in label else f" {label}"
+        out.append(body[pos:m.start()] + f" {url}{shown} ")
+        pos = url_end
+    return "".join(out) + body[pos:]
+
+
 def _item_text(body: str) -> str:
     """One item's TeX as a plain reference string (blocks joined with a space)."""
     from ..normalize.latex import decode
@@ -212,6 +242,10 @@ def _item_text(body: str) -> str:
 
     if "\\tempurl" in body:
         body = _TEMPURL.sub(" ", body)
+    if "\\href" in body:
+        body = _href_urls(body)
+    if "URL" in body:  # (natbib's and IEEEtran's "URL \url{…}": the word is the style's, not the venue's)
+        body = _URL_WORD.sub("", body)
     body = _NOISE_GLUED.sub("", body)  # ("2019\natexlab{a}." is "2019a.", nothing between)
     body = _NOISE.sub(" ", body)
     body = _quote_italic_title(body)
@@ -239,6 +273,82 @@ def _item_text(body: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+#: ``\\newcommand{\\bibenquote}[1]{``#1''}`` and the like: a macro a style defines at the top of its ``.bbl``
+_DEFINITION = re.compile(r"\\(?:newcommand|providecommand|renewcommand)\*?\s*\{?\\([A-Za-z]+)\}?\s*(?:\[(\d)\])?\s*\{")
+#: commands read elsewhere (identifiers, URLs, natbib's labels): never replaced by the style's definition
+_KNOWN_MACROS = frozenset({"url", "doi", "eprint", "natexlab", "href", "urlprefix", "Urlprefix", "showDOI", "showURL",
+                           "showeprint", "arxiv", "arXiv", "bibinfo", "bibfield", "bysame", "newblock"})
+_BYSAME = re.compile(r"\\bysame(?![A-Za-z])(?:\s*\{\})?")
+
+
+def _text_macros(preamble: str) -> dict[str, tuple[int, str]]:
+    """The style's own macros defined before the first item whose body is plain text (``\\bibenquote``'s quotes,
+    a language's "and"): name → (number of arguments, body).  A body with commands in it is left alone."""
+    found: dict[str, tuple[int, str]] = {}
+    for m in _DEFINITION.finditer(preamble):
+        end = _group_end(preamble, m.end() - 1)
+        body = preamble[m.end():end - 1] if end > 0 else None
+        args = int(m.group(2) or 0)
+        if body is not None and "\\" not in body and args <= 1 and m.group(1) not in _KNOWN_MACROS:
+            found[m.group(1)] = (args, body)
+    return found
+
+
+def _expand(tex: str, macros: dict[str, tuple[int, str]]) -> str:
+    """``tex`` with the style's text macros replaced by their bodies (one argument at most)."""
+    pattern = re.compile(r"\\(" + "|".join(map(re.escape, macros)) + r")(?![A-Za-z])\s*")
+    out: list[str] = []
+    pos = 0
+    for m in pattern.finditer(tex):
+        if m.start() < pos:
+            continue
+        args, body = macros[m.group(1)]
+        out.append(tex[pos:m.start()])
+        pos = m.end()
+        if args == 1 and pos < len(tex) and tex[pos] == "{":
+            end = _group_end(tex, pos)
+            if end > 0:
+                body, pos = body.replace("#1", tex[pos + 1:end - 1]), end
+        out.append(body)
+    return "".join(out) + tex[pos:]
+
+
+def _item_key(text: str, head: re.Match[str], item_end: int) -> tuple[str | None, int]:
+    """The key of the item whose head is ``head`` (after ``[label]``, and ``\\harvarditem``'s ``{names}{year}``), and
+    where its text starts."""
+
+    def skip_space(i: int) -> int:
+        while i < item_end and text[i] in " \t\n":
+            i += 1
+        return i
+
+    i = skip_space(head.end())
+    if i < item_end and text[i] == "[":
+        j = _group_end(text, i, "[", "]")
+        i = skip_space(j if 0 < j <= item_end else i)
+    for _skip in range(2 if head.group(1) else 0):  # (\harvarditem's {long names}{year} before the key)
+        j = _group_end(text, i) if i < item_end and text[i] == "{" else -1
+        if not 0 < j <= item_end:
+            break
+        i = skip_space(j)
+    if i < item_end and text[i] == "{":
+        j = _group_end(text, i)
+        if 0 < j <= item_end:
+            return text[i + 1:j - 1].strip(), j
+    return None, i
+
+
+def _item_tex(raw: str, macros: dict[str, tuple[int, str]], previous_names: str) -> tuple[str, str]:
+    """An item's TeX with the style's text macros expanded and ``\\bysame`` (natbib, aer: "the same authors as the
+    item before") given those names; and this item's names (its first block) for the next one."""
+    if macros:
+        raw = _expand(raw, macros)
+    if "\\bysame" in raw and previous_names:
+        raw = _BYSAME.sub(lambda _m: previous_names, raw)
+    first_block = _NEWBLOCK.split(raw, 1)
+    return raw, (first_block[0].strip().rstrip(".") if len(first_block) == 2 else "")
+
+
 def _read_thebibliography(text: str, origin: str, strict: bool) -> Document:
     from .pages.references import parse_reference
 
@@ -250,34 +360,17 @@ def _read_thebibliography(text: str, origin: str, strict: bool) -> Document:
     end_m = _END.search(text, start)
     stop = end_m.start() if end_m else len(text)
     heads = [m for m in _BIBITEM.finditer(text, start, stop)]
+    macros = _text_macros(text[:heads[0].start()] if heads else "")
+    previous_names = ""
     seen: set[str] = set()
     lines = _Lines(text)
     for n, m in enumerate(heads):
         line = lines.at(m.start())
         where = SourceLocation(origin, line)
         item_end = heads[n + 1].start() if n + 1 < len(heads) else stop
-        i = m.end()
-        while i < item_end and text[i] in " \t\n":
-            i += 1
-        if i < item_end and text[i] == "[":
-            j = _group_end(text, i, "[", "]")
-            i = j if 0 < j <= item_end else i
-            while i < item_end and text[i] in " \t\n":
-                i += 1
-        for _skip in range(2 if m.group(1) else 0):  # (\harvarditem's {long names}{year} before the key)
-            j = _group_end(text, i) if i < item_end and text[i] == "{" else -1
-            if not 0 < j <= item_end:
-                break
-            i = j
-            while i < item_end and text[i] in " \t\n":
-                i += 1
-        key = None
-        if i < item_end and text[i] == "{":
-            j = _group_end(text, i)
-            if 0 < j <= item_end:
-                key = text[i + 1:j - 1].strip()
-                i = j
-        reference = _item_text(text[i:item_end])
+        key, i = _item_key(text, m, item_end)
+        raw, previous_names = _item_tex(text[i:item_end], macros, previous_names)
+        reference = _item_text(raw)
         if not key:
             doc.problems.append(Problem("bbl-no-key", "a \\bibitem without a {key}: read, keyed like a new entry",
                                         "warning", where))
