@@ -129,6 +129,8 @@ BIBLATEX_SOURCE = r"""
 @article{smith2011a, author = {Smith, John}, title = {First Work}, journaltitle = {J. Stuff}, date = {2011}}
 @article{smith2011b, author = {Smith, Jane}, title = {Second Work}, journaltitle = {J. Stuff}, date = {2011}}
 @set{setA, entryset = {smith2011a,smith2011b}}
+@inproceedings{conf2020, author = {Doe, Jane}, title = {Conference Paper}, booktitle = {Proc. Conf.},
+  eventtitle = {Conf 2020}, eventdate = {2020-07-12/2020-07-18}, date = {2020}}
 """
 
 
@@ -148,7 +150,8 @@ def test_biber_bbl_verbatim_percent_date_range_thesis_kinds_and_sets(tmp_path: P
     bbl = _biber_bbl(tmp_path)
     doc = read_path(str(bbl))
     by_key = {e.key: e for e in doc.entries}
-    assert set(by_key) == {"he2016resnet", "tour2019", "doe2018", "openai2023", "smith2011a", "smith2011b"}
+    assert set(by_key) == {"he2016resnet", "tour2019", "doe2018", "openai2023", "smith2011a", "smith2011b",
+                           "conf2020"}
     assert [s.text for s in doc.skipped] == ["\\entry{setA}{set}"]  # (the set: its members are the entries)
     he = by_key["he2016resnet"]
     assert he.url == "https://example.org/paper?id=1&x=50%25"  # (a "%" in biber's \verb is no TeX comment)
@@ -165,6 +168,10 @@ def test_biber_bbl_verbatim_percent_date_range_thesis_kinds_and_sets(tmp_path: P
     assert "x=50%25" in text
     log = _compiles_every_key(tmp_path, out, set(by_key))
     assert "Warning" not in log, log
+    assert main(["convert", str(bbl), "-o", str(out), "--to", "biblatex"]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "eventdate = {2020-07-12/2020-07-18}" in text and "eventmonth" not in text
+    assert "date = {2016-06/2016-07}" in text or "date = {2016-06}" in text
 
 
 def test_biber_bbl_cut_short_is_read_and_said(tmp_path: Path) -> None:

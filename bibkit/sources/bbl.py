@@ -584,25 +584,32 @@ def _to_bibtex(key: str, entry_type: str, fields: list[tuple[str, str]], more: s
     return bibtex_entry(entry_type, key, kept, plain_text=False)
 
 
-_RANGE_PARTS = ("year", "month", "day", "endyear", "endmonth", "endday")
+_DATE_PARTS = ("year", "month", "day", "endyear", "endmonth", "endday")
 
 
 def _date_range(fields: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Biber splits ``date = {2016-06/2016-07}`` into ``year``, ``month``, ``endyear``, ``endmonth``: a range is put
-    back together as the ``date`` it was (an ``endyear`` left as a field is no BibTeX or biblatex field)."""
-    parts = {f: v.strip() for f, v in fields if f in _RANGE_PARTS}
-    if "endyear" not in parts or "year" not in parts or any(f == "date" for f, _ in fields):
-        return fields
+    """Biber splits each date (``date = {2016-06/2016-07}``, ``eventdate``, ``origdate``) into ``year``, ``month``,
+    ``endyear``, ``endmonth``…: each is put back together as the date field it was (an ``endyear`` or an
+    ``eventmonth`` left as a field is no BibTeX or biblatex field).  The publication date without an end stays
+    ``year``/``month``/``day``, which every BibTeX style reads."""
+    for prefix in ("", "event", "orig"):
+        names = {prefix + p for p in _DATE_PARTS}
+        parts = {f[len(prefix):]: v.strip() for f, v in fields if f in names}
+        if "year" not in parts or (not prefix and "endyear" not in parts) or \
+                any(f == prefix + "date" for f, _ in fields):
+            continue
 
-    def iso(prefix: str) -> str:
-        out = parts.get(prefix + "year", "")
-        for p in ("month", "day"):
-            if not out or not parts.get(prefix + p, "").isdigit():
-                break
-            out += "-" + parts[prefix + p].zfill(2)
-        return out
+        def iso(end: str, parts: dict[str, str] = parts) -> str:
+            out = parts.get(end + "year", "")
+            for p in ("month", "day"):
+                if not out or not parts.get(end + p, "").isdigit():
+                    break
+                out += "-" + parts[end + p].zfill(2)
+            return out
 
-    return [(f, v) for f, v in fields if f not in _RANGE_PARTS] + [("date", f"{iso('')}/{iso('end')}")]
+        value = iso("") + (f"/{iso('end')}" if "endyear" in parts else "")
+        fields = [(f, v) for f, v in fields if f not in names] + [(prefix + "date", value)]
+    return fields
 
 
 #: biblatex's ``@thesis``/``@report`` kinds (its ``type`` field) as BibTeX's types
