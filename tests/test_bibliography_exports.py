@@ -328,3 +328,13 @@ def test_a_styles_own_text_macros_bysame_and_href() -> None:
     smith = by_key["smith2020"]
     assert smith.title == "Learning to rank with less data"
     assert "link" not in (smith.journal or "")
+
+
+def test_zotero_conference_paper_proceedings_title_from_c3_and_long_type_codes() -> None:
+    text = ("TY  - CONF\nTI  - Deep Residual Learning for Image Recognition\nAU  - He, Kaiming\n"
+            "T2  - CVPR 2016\nC3  - Proceedings of the IEEE Conference on Computer Vision and Pattern Recognition\n"
+            "PY  - 2016\nSP  - 770\nEP  - 778\nER  - \n\nTY  - MANSCPT\nTI  - A Manuscript\nAU  - Doe, Jane\nER  - \n")
+    assert detect(text, "export.txt") == "ris"
+    conf, manuscript = read_text(text, "export.ris").entries
+    assert conf.booktitle == "Proceedings of the IEEE Conference on Computer Vision and Pattern Recognition"
+    assert manuscript.entry_type == "unpublished"

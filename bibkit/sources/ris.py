@@ -38,7 +38,7 @@ _TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])[ \t]{1,2}-(?:[ \t]|$)", re.MULTILINE)
 _TY = re.compile(r"^TY[ \t]{1,2}-[ \t]*\S", re.MULTILINE)
 #: how a file is told to be RIS: ``TY  - `` and a type code (``JOUR``, ``CHAP``, ``ELEC``… — capitals, nothing after
 #: them), not a note's "TY  - thanks"
-_TY_CODE = re.compile(r"^TY[ \t]{1,2}-[ \t]*[A-Z]{2,6}[ \t\r]*$", re.MULTILINE)
+_TY_CODE = re.compile(r"^TY[ \t]{1,2}-[ \t]*[A-Z]{2,8}[ \t\r]*$", re.MULTILINE)
 _ER = re.compile(r"^ER[ \t]{1,2}-", re.MULTILINE)
 
 _TYPES = {
@@ -181,7 +181,9 @@ def _container(record: dict[str, Any], entry_type: str) -> tuple[list[tuple[str,
         elif container:
             fields.append(("journal", container))
     elif entry_type in ("inproceedings", "incollection"):
-        container = _first(record, "T2", "BT", "JF", "JO")
+        # (Zotero writes a paper's proceedings title to C3 and the conference's name to T2)
+        container = _first(record, "C3", "T2", "BT", "JF", "JO") if entry_type == "inproceedings" else \
+            _first(record, "T2", "BT", "JF", "JO")
         if container:
             fields.append(("booktitle", container))
     series = _first(record, "T3") or (_first(record, "T2") if entry_type == "book" else None)
