@@ -338,3 +338,14 @@ def test_zotero_conference_paper_proceedings_title_from_c3_and_long_type_codes()
     conf, manuscript = read_text(text, "export.ris").entries
     assert conf.booktitle == "Proceedings of the IEEE Conference on Computer Vision and Pattern Recognition"
     assert manuscript.entry_type == "unpublished"
+
+
+@pytest.mark.parametrize("style", ["dcu", "kluwer", "agsm", "xagsm", "xplain"])
+def test_harvard_and_index_styles_titles_end_where_the_journal_begins(style: str, tmp_path: Path) -> None:
+    # dcu: "He, K., … \harvardyearleft 2016\harvardyearright . \newblock Identity mappings …, {\em IEEE Trans…}"
+    # kluwer: "Kingma, D. P. and Ba, J.: 2014, Adam: …"; xagsm/xplain: \authorindexentries{key}{\do{…}}, \bibref{key}
+    doc = read_path(str(_bibtex_bbl(tmp_path, style)))
+    he = next(e for e in doc.entries if e.key == "he2016resnet")
+    assert he.title is not None
+    assert he.title.lower() == "identity mappings in deep residual networks for image recognition"
+    assert all("\\do" not in (e.title or "") + (e.note or "") for e in doc.entries)

@@ -203,6 +203,26 @@ _HARVARD_CMD = re.compile(r"\\(" + "|".join(_HARVARD) + r")(?![A-Za-z])(?:\\ |\s
 _TITLE_THEN_DATE = re.compile(r"^(?P<title>.{8,}?),\s+(?P<date>(?:[A-Z][a-z]+\.?\s+)?\d{4}[a-z]?)\.?$")
 
 
+def _drop_command(body: str, name: str, args: int) -> str:
+    """``body`` without each ``\\name{…}{…}`` (``args`` brace groups, nested braces and all)."""
+    out: list[str] = []
+    pos = 0
+    for m in re.finditer(r"\\" + name + r"(?![A-Za-z])", body):
+        if m.start() < pos:
+            continue
+        end = m.end()
+        for _ in range(args):
+            while end < len(body) and body[end] in " \t\n":
+                end += 1
+            close = _group_end(body, end) if end < len(body) and body[end] == "{" else -1
+            if close < 0:
+                break
+            end = close
+        out.append(body[pos:m.start()])
+        pos = end
+    return "".join(out) + body[pos:]
+
+
 _HREF = re.compile(r"\\href\s*\{")
 _URL_WORD = re.compile(r"(?<![A-Za-z])(?:URL|Available)\s*:?\s*(?=\\(?:url|href)(?![A-Za-z]))")
 
@@ -237,8 +257,13 @@ def _item_text(body: str) -> str:
     """One item's TeX as a plain reference string (blocks joined with a space)."""
     from ..normalize.latex import decode
 
+    if "\\authorindexentries" in body:  # (xagsm, xplain: the authors' index entries, nothing printed)
+        body = _drop_command(body, "authorindexentries", 2)
+    if "\\bibref" in body:
+        body = _drop_command(body, "bibref", 1)
     if "\\harvard" in body:
         body = _HARVARD_CMD.sub(lambda m: _HARVARD[m.group(1)], body)
+        body = re.sub(r"\)\s+(?=[.,:])", ")", body)  # (dcu's "\harvardyearright ." is "(2016).")
 
     if "\\tempurl" in body:
         body = _TEMPURL.sub(" ", body)
@@ -349,6 +374,47 @@ def _item_tex(raw: str, macros: dict[str, tuple[int, str]], previous_names: str)
     return raw, (first_block[0].strip().rstrip(".") if len(first_block) == 2 else "")
 
 
+def _harvard_title(raw: str, text: str, head: re.Match[str]) -> str:
+    r"""A harvard item's title quoted: the text between the year and the first italics (the journal, the book a
+    chapter is in) or ``, in``.  The harvard styles print the title unmarked (dcu: ``He, K. \harvardand\ Sun, J.
+    \harvardyearleft 2016\harvardyearright .  Identity mappings …, {\em IEEE Transactions …}``; kluwer: ``He, K.
+    and Sun, J.: 2016, Identity mappings …, {\em IEEE …}``), and the item's head gives the year to find."""
+    year_group = _nth_group(text, head.end(), 2 if text[head.end():head.end() + 1] != "[" else 3)
+    if not year_group or not re.fullmatch(r"\d{4}[a-z]?", year_group.strip()):
+        return raw
+    at = re.search(r"(?<![\w@])" + re.escape(year_group.strip()) + r"(?:\s*\\harvardyearright)?[\s).,:]*", raw)
+    if at is None or at.start() > 400:
+        return raw
+    lead = re.match(r"\s*(?:\\newblock(?![A-Za-z])\s*)?", raw[at.end():])
+    start = at.end() + (lead.end() if lead else 0)
+    rest = raw[start:]
+    m = re.search(r",\s*(?:\{\s*\\(?:em|it)\b|\\(?:emph|textit)\s*\{|in\s)", rest)
+    if m is None:
+        return raw
+    title = rest[:m.start()].strip()
+    if re.fullmatch(r"`[^`].*'", title, re.DOTALL):  # (agsm's `Title', TeX's single quotes)
+        title = title[1:-1]
+    if len(title) < 8 or any(q in title for q in ("``", "\\em", "\\emph", "{\\it", "`", "\u201c")) or \
+            _NEWBLOCK.search(title):
+        return raw
+    return raw[:start] + "\u201c" + title + ",\u201d " + rest[m.start() + 1:]
+
+
+def _nth_group(text: str, i: int, n: int) -> str | None:
+    """The content of the ``n``-th group (``[…]`` or ``{…}``) from ``text[i]``."""
+    content = None
+    for _ in range(n):
+        while i < len(text) and text[i] in " \t\n":
+            i += 1
+        if i >= len(text) or text[i] not in "[{":
+            return None
+        end = _group_end(text, i, *("[", "]") if text[i] == "[" else ("{", "}"))
+        if end < 0:
+            return None
+        content, i = text[i + 1:end - 1], end
+    return content
+
+
 def _read_thebibliography(text: str, origin: str, strict: bool) -> Document:
     from .pages.references import parse_reference
 
@@ -370,7 +436,7 @@ def _read_thebibliography(text: str, origin: str, strict: bool) -> Document:
         item_end = heads[n + 1].start() if n + 1 < len(heads) else stop
         key, i = _item_key(text, m, item_end)
         raw, previous_names = _item_tex(text[i:item_end], macros, previous_names)
-        reference = _item_text(raw)
+        reference = _item_text(_harvard_title(raw, text, m) if m.group(1) else raw)
         if not key:
             doc.problems.append(Problem("bbl-no-key", "a \\bibitem without a {key}: read, keyed like a new entry",
                                         "warning", where))
