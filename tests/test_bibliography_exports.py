@@ -349,3 +349,29 @@ def test_harvard_and_index_styles_titles_end_where_the_journal_begins(style: str
     assert he.title is not None
     assert he.title.lower() == "identity mappings in deep residual networks for image recognition"
     assert all("\\do" not in (e.title or "") + (e.note or "") for e in doc.entries)
+
+
+@pytest.mark.parametrize("style", ["amsra", "amsrn", "amsru"])
+def test_amsrefs_bbl_is_read_field_by_field_and_compiles(style: str, tmp_path: Path) -> None:
+    # amsra: "\bib{smith2010chapter}{incollection}{ author={Smith, John, Jr.}, … pages={45\ndash 67}, }"
+    bbl = _bibtex_bbl(tmp_path, style)
+    text = bbl.read_text(encoding="utf-8")
+    assert "\\bib{" in text and detect(text, str(bbl)) == "bbl"
+    doc = read_path(str(bbl))
+    by_key = {e.key: e for e in doc.entries}
+    assert set(by_key) == KEYS
+    chapter = by_key["smith2010chapter"]
+    assert [(p.family, p.suffix) for p in chapter.authors][0] == ("Smith", "Jr.")
+    assert chapter.pages in ("45--67", "45\u201367") and [p.family for p in chapter.editors] == ["Karenina", "Godunov"]
+    assert chapter.booktitle is not None and chapter.booktitle.lower() == "handbook of learning theory"
+    assert by_key["he2016resnet"].url == "https://example.org/paper?id=1&x=50%25"
+    out = tmp_path / "back.bib"
+    assert main(["convert", str(bbl), "-o", str(out)]) == 0
+    _compiles_every_key(tmp_path, out, KEYS)
+
+
+def test_a_pasted_amsrefs_item_is_a_bbl_and_a_bib_mention_in_prose_is_not() -> None:
+    assert detect("\\bib{knuth84}{book}{\n  author={Knuth, Donald E.},\n  title={The TeXbook},\n  date={1984},\n}\n",
+                  "x.txt") == "bbl"
+    assert detect("We cite it as\n\\bib{knuth84}{book}{title={x}} in amsrefs.\n- [Attention](https://arxiv.org/abs/"
+                  "1706.03762)\n", "notes.txt") != "bbl"

@@ -31,6 +31,8 @@ __all__ = ["looks_like_bbl", "read"]
 _BIBITEM = re.compile(r"\\(?:bibitem|(harvarditem))(?![A-Za-z])")
 _BEGIN = re.compile(r"\\begin\s*\{thebibliography\}")
 _END = re.compile(r"\\end\s*\{thebibliography\}")
+#: an amsrefs item (``\\bib{key}{article}{``), as the amsra/amsrn/amsrs/amsru/amsry styles and amsrefs users write
+_AMSREFS_ITEM = re.compile(r"^[ \t]*\\bib\*?\s*\{([^{}\s]+)\}\s*\{([A-Za-z]+)\}\s*\{", re.MULTILINE)
 #: the first line that is neither blank nor a TeX comment
 _FIRST_LINE = re.compile(r"^[ \t]*[^\s%]", re.MULTILINE)
 _ENTRY = re.compile(r"^[ \t]*\\entry\{", re.MULTILINE)
@@ -42,6 +44,10 @@ def looks_like_bbl(text: str) -> bool:
     ``.bbl`` (``\\entry{`` lines inside a ``\\datalist`` or ``\\refsection``)."""
     if "```" in text:
         return False  # (Markdown: a LaTeX snippet in a code block is an example, the list is around it)
+    if "\\bib{" in text and _AMSREFS_ITEM.search(text) is not None:
+        first = _FIRST_LINE.search(text)
+        if "\\begin{biblist}" in text or (first is not None and _AMSREFS_ITEM.match(text, first.start())):
+            return True
     begin = _BEGIN.search(text) if "thebibliography" in text else None
     if begin is not None:
         return True  # (an environment with no item yet: refused as holding no paper, never read as a title)
@@ -60,6 +66,8 @@ def read(text: str, origin: str, *, strict: bool = False) -> Document:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\\bibitem" not in text and "\\harvarditem" not in text and "\\entry{" in text:
         return _read_biblatex(text, origin, strict)
+    if "\\bibitem" not in text and "\\harvarditem" not in text and _AMSREFS_ITEM.search(text) is not None:
+        return _read_amsrefs(text, origin, strict)
     return _read_thebibliography(text, origin, strict)
 
 
@@ -744,4 +752,116 @@ def _read_biblatex(text: str, origin: str, strict: bool) -> Document:
     doc = read_generated(records, origin, "bbl", strict=strict, keep_bib=False)
     doc.problems[:0] = problems
     doc.skipped.extend(skipped)
+    return doc
+
+
+# --------------------------------------------------------------------------- amsrefs
+
+_AMS_PAIR = re.compile(r"([A-Za-z]+)\s*=\s*\{")
+_AMS_TYPES = {"article": "article", "book": "book", "collection": "book", "proceedings": "proceedings",
+              "inproceedings": "inproceedings", "incollection": "incollection", "inbook": "inbook",
+              "thesis": "phdthesis", "report": "techreport", "techreport": "techreport", "misc": "misc",
+              "manual": "manual", "unpublished": "unpublished", "webpage": "misc"}
+#: amsrefs' names for BibTeX's fields
+_AMS_FIELDS = {"organization": "organization", "review": "mrnumber", "eprint": "eprint"}
+_AMS_NESTED = ("book", "conference", "partial", "translation", "reprint")
+
+
+def _ams_pairs(body: str) -> list[tuple[str, str]]:
+    """``author={…}, title={…}, …`` as (name, value) pairs, in order (repeated names kept)."""
+    pairs: list[tuple[str, str]] = []
+    i = 0
+    while True:
+        m = _AMS_PAIR.search(body, i)
+        if m is None:
+            return pairs
+        end = _group_end(body, m.end() - 1)
+        if end < 0:
+            return pairs
+        pairs.append((m.group(1).lower(), body[m.end():end - 1]))
+        i = end
+
+
+def _ams_name(name: str) -> str:
+    """amsrefs' ``Family, Given, Jr.`` as BibTeX's ``Family, Jr., Given``."""
+    parts = [p.strip() for p in name.split(",")]
+    return f"{parts[0]}, {parts[2]}, {parts[1]}" if len(parts) == 3 and parts[2] else name.strip()
+
+
+def _ams_date(value: str) -> list[tuple[str, str]]:
+    m = re.match(r"\s*(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", value)
+    if m is None:
+        return [("year", value.strip())] if value.strip() else []
+    months = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+    out = [("year", m.group(1))]
+    if m.group(2) and 1 <= int(m.group(2)) <= 12:
+        out.append(("month", months[int(m.group(2)) - 1]))
+        if m.group(3):
+            out.append(("day", str(int(m.group(3)))))
+    return out
+
+
+def _ams_fields(pairs: list[tuple[str, str]], entry_type: str) -> list[tuple[str, str]]:
+    names: dict[str, list[str]] = {}
+    fields: list[tuple[str, str]] = []
+    for name, value in pairs:
+        value = re.sub(r"\\ndash(?![A-Za-z])\s*", "--", re.sub(r"\\mdash(?![A-Za-z])\s*", "---", value))
+        if name in ("author", "editor", "translator"):
+            names.setdefault(name, []).append(_ams_name(value))
+        elif name == "date":
+            fields.extend(_ams_date(value))
+        elif name in _AMS_NESTED:  # (a chapter's book, a paper's conference: its title is the booktitle)
+            inner = dict(_ams_pairs(value))
+            if inner.get("title"):
+                fields.append(("booktitle", inner["title"]))
+            for sub in ("publisher", "address", "volume", "series"):
+                if inner.get(sub):
+                    fields.append((sub, inner[sub]))
+            editors = [v for n, v in _ams_pairs(value) if n == "editor"]
+            if editors:
+                names.setdefault("editor", []).extend(_ams_name(e) for e in editors)
+        elif name == "organization" and entry_type in ("phdthesis", "mastersthesis"):
+            fields.append(("school", value))
+        elif name == "type" and entry_type in ("phdthesis", "mastersthesis"):
+            continue  # ("Ph.D. Thesis": BibTeX's type says it)
+        elif name in ("url", "doi", "eprint"):  # (TeX there: "\\%25" is the URL's "%25")
+            fields.append((name, re.sub(r"\\([%&_#$])", r"\1", value)))
+        else:
+            fields.append((_AMS_FIELDS.get(name, name), value))
+    return [(role, " and ".join(people)) for role, people in names.items()] + fields
+
+
+def _read_amsrefs(text: str, origin: str, strict: bool) -> Document:
+    """amsrefs' ``\\bib{key}{type}{field={…}, …}`` items, each the BibTeX entry it stands for."""
+    from .bibgen import Generated, read_generated
+
+    text = "\n".join(_strip_comments(line + "\n").rstrip("\n") for line in text.split("\n"))
+    records: list[Generated] = []
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    lines = _Lines(text)
+    for m in _AMSREFS_ITEM.finditer(text):
+        key, kind = m.group(1).strip(), m.group(2).lower()
+        line = lines.at(m.start())
+        end = _group_end(text, m.end() - 1)
+        if end < 0:
+            problems.append(Problem("bbl-truncated", f"\\bib{{{key}}} is cut short (a brace left open): the fields "
+                                    "before the break are kept", "warning", SourceLocation(origin, line)))
+        if key.casefold() in seen:
+            continue
+        seen.add(key.casefold())
+        pairs = _ams_pairs(text[m.end():end - 1 if end > 0 else len(text)])
+        entry_type = _AMS_TYPES.get(kind, "misc")
+        if entry_type == "phdthesis" and re.search(r"master|m\.\s?s", dict(pairs).get("type", ""), re.IGNORECASE):
+            entry_type = "mastersthesis"
+        from .bibgen import bibtex_entry
+
+        records.append(Generated(bibtex_entry(entry_type, key, _ams_fields(pairs, entry_type), plain_text=False),
+                                 line))
+    if strict and problems:
+        from ..errors import InputError
+
+        raise InputError(problems[0].message, problems[0].location)
+    doc = read_generated(records, origin, "bbl", strict=strict, keep_bib=False)
+    doc.problems[:0] = problems
     return doc
