@@ -375,3 +375,10 @@ def test_a_pasted_amsrefs_item_is_a_bbl_and_a_bib_mention_in_prose_is_not() -> N
                   "x.txt") == "bbl"
     assert detect("We cite it as\n\\bib{knuth84}{book}{title={x}} in amsrefs.\n- [Attention](https://arxiv.org/abs/"
                   "1706.03762)\n", "notes.txt") != "bbl"
+
+
+def test_csl_issued_written_as_a_plain_string_is_a_raw_date() -> None:
+    text = json.dumps([{"id": "roe2020", "type": "article-journal", "title": "Seasonal Things", "container-title": "J",
+                        "author": [{"family": "Roe", "given": "R."}], "issued": "2020-05"}])
+    (entry,) = read_text(text, "items.json").entries
+    assert entry.date is not None and (entry.date.year, entry.date.month) == (2020, 5)

@@ -105,6 +105,8 @@ def _names(value: Any) -> str:
 
 def _date(value: Any) -> list[tuple[str, str]]:
     """``issued`` as BibTeX's year, month macro and day."""
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        value = {"raw": str(value)}  # ("issued": "2020-05", as some converters write it: a raw date)
     if not isinstance(value, dict):
         return []
     parts = value.get("date-parts")
