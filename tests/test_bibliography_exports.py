@@ -382,3 +382,17 @@ def test_csl_issued_written_as_a_plain_string_is_a_raw_date() -> None:
                         "author": [{"family": "Roe", "given": "R."}], "issued": "2020-05"}])
     (entry,) = read_text(text, "items.json").entries
     assert entry.date is not None and (entry.date.year, entry.date.month) == (2020, 5)
+
+
+@pytest.mark.parametrize("style", ["apacite", "apacitex"])
+def test_apacite_markup_is_read_as_the_apa_reference_it_prints(style: str, tmp_path: Path) -> None:
+    # apacite: "\APACinsertmetastar{%\nkey}% \begin{APACrefauthors}% He, K.% , Zhang, X.% … \APACrefatitle{…}{…}"
+    doc = read_path(str(_bibtex_bbl(tmp_path, style)))
+    by_key = {e.key: e for e in doc.entries}
+    assert set(by_key) == KEYS
+    he = by_key["he2016resnet"]
+    assert he.title == "Identity Mappings in Deep Residual Networks for Image Recognition"
+    assert [p.family for p in he.authors] == ["He", "Zhang", "Ren", "Sun"]
+    assert he.journal == "IEEE Transactions on Pattern Analysis and Machine Intelligence"
+    assert all("\\APAC" not in (e.title or "") + (e.note or "") and "\\AX" not in (e.title or "")
+               for e in doc.entries)

@@ -261,9 +261,68 @@ def _href_urls(body: str) -> str:
     return "".join(out) + body[pos:]
 
 
+#: apacite's markup (``\\APACrefatitle{…}{…}``, ``\\BBA``…): command → (arguments, what it prints, ``#n`` its arguments)
+_APACITE: dict[str, tuple[int, str]] = {
+    "APACinsertmetastar": (1, ""), "PrintBackRefs": (1, ""), "CurrentBib": (0, ""), "APACmonth": (1, ""),
+    "APACrefYearMonthDay": (3, "(#1)"), "APACrefYear": (1, "(#1)"), "APACyear": (1, "#1"),
+    "APACrefatitle": (2, "#1"), "APACrefbtitle": (2, "#1"), "APACrefbVolEdTR": (2, "#1"),
+    "APACjournalVolNumPages": (4, "{\\em #1}, #2(#3), #4"), "APACaddressPublisher": (2, "#1: #2"),
+    "APACaddressSchool": (2, "#2, #1"), "APACaddressInstitution": (2, "#1: #2"),
+    "APACtypeAddressSchool": (3, "#1, #3"), "APACbVolEdTR": (2, ""), "APACrefnote": (1, "#1"),
+    "BBOQ": (0, "\u201c"), "BBCQ": (0, "\u201d"), "BBA": (0, "&"), "BCBT": (0, ","), "BCBL": (0, ","),
+    "BPBI": (0, "."), "BIn": (0, "In"), "BEDS": (0, "Eds."), "BED": (0, "Ed."), "BPGS": (0, "pp."),
+    "BPG": (0, "p."), "BTR": (0, "Technical Report"), "BUPhD": (0, "Doctoral dissertation"),
+    "BUMTh": (0, "Master's thesis"), "BOthers": (1, "et al."), "BNUM": (0, "No."), "BVOL": (0, "Vol."),
+    "BEd": (0, "ed."), "BAvailFrom": (0, ""), "BRetrieved": (0, ""), "AX": (1, ""),
+}
+_APACITE_CMD = re.compile(r"\\(" + "|".join(sorted(_APACITE, key=len, reverse=True)) + r")(?![A-Za-z])\s*")
+_APACITE_ENV = re.compile(r"\\(?:begin|end)\s*\{APACref(?:authors|URL|DOI)\}")
+
+
+def _apacite(body: str) -> str:
+    """An apacite item's markup replaced by what it prints (APA's reference, which the reference reader reads)."""
+    body = _APACITE_ENV.sub(" ", body)
+    out: list[str] = []
+    pos = 0
+    for m in _APACITE_CMD.finditer(body):
+        if m.start() < pos:
+            continue
+        args, template = _APACITE[m.group(1)]
+        i, values = m.end(), []
+        for _ in range(args):
+            while i < len(body) and body[i] in " \t\n":
+                i += 1
+            end = _group_end(body, i) if i < len(body) and body[i] == "{" else -1
+            if end < 0:
+                break
+            values.append(body[i + 1:end - 1])
+            i = end
+        if len(values) < args:
+            continue
+        if args == 0 and body.startswith("{}", i):
+            i += 2
+        text = template
+        for n, value in enumerate(values, 1):
+            text = text.replace(f"#{n}", _apacite(value) if "\\" in value else value)
+        out.append(body[pos:m.start()] + text + " ")
+        pos = i
+    return "".join(out) + body[pos:]
+
+
+#: (not before ";" or ":": DIN 1505 styles write "He, Kaiming ; Zhang, Xiangyu : Title", which is read as written)
+_SPACE_BEFORE_PUNCT = re.compile(r"(?<=[\w)]) (?=,(?:\s|$))|(?<=[\w)]) (?=[.\u201d](?:\s|$))")
+#: apacite's names, each ended by a line continued with "%": "He, K. , Zhang, X. , & Sun, J."
+_SPACE_AFTER_INITIAL = re.compile(r"(?<=\b[A-Z]\.) (?=,)")
+_SPACE_AFTER_OPENING = re.compile(r"(\u201c) ")
+
+
 def _item_text(body: str) -> str:
     """One item's TeX as a plain reference string (blocks joined with a space)."""
     from ..normalize.latex import decode
+
+    apa = "\\APAC" in body or "\\BBA" in body
+    if apa:
+        body = _apacite(body)
 
     if "\\authorindexentries" in body:  # (xagsm, xplain: the authors' index entries, nothing printed)
         body = _drop_command(body, "authorindexentries", 2)
@@ -303,7 +362,10 @@ def _item_text(body: str) -> str:
     if len(blocks) == 2:  # authors, then "Title, 2014." (plain's @misc with no howpublished): the date is no title's
         blocks[1] = _TITLE_THEN_DATE.sub(r"\g<title>. \g<date>.", blocks[1].strip())
     text = " ".join(b.replace("\u00a0", " ").strip() for b in blocks if b.strip())
-    return re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s+", " ", text).strip()
+    # (a line continued with "%" — apacite's, biber's habit — leaves a space before the punctuation after it)
+    text = _SPACE_BEFORE_PUNCT.sub("", _SPACE_AFTER_OPENING.sub(r"\1", text))
+    return _SPACE_AFTER_INITIAL.sub("", text) if apa else text
 
 
 #: ``\\newcommand{\\bibenquote}[1]{``#1''}`` and the like: a macro a style defines at the top of its ``.bbl``
