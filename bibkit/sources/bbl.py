@@ -467,7 +467,28 @@ def _harvard_title(raw: str, text: str, head: re.Match[str]) -> str:
     if len(title) < 8 or any(q in title for q in ("``", "\\em", "\\emph", "{\\it", "`", "\u201c")) or \
             _NEWBLOCK.search(title):
         return raw
+    names = raw[:at.start()]
+    if names.rstrip().endswith(":"):  # (kluwer's "Names: 2016, Title": the date as author–year lists write it)
+        return names.rstrip()[:-1] + f" ({year_group.strip()}). \u201c{title},\u201d " + rest[m.start() + 1:]
     return raw[:start] + "\u201c" + title + ",\u201d " + rest[m.start() + 1:]
+
+
+def _harvard_head_fills(entry: Entry, text: str, head: re.Match[str]) -> None:
+    r"""What a ``\harvarditem``'s head says, for an entry whose text did not: the year, and the authors' family
+    names (``{van~der Maaten \harvardand\ Hinton}``) — what the paper printed in its citations."""
+    from ..model import PartialDate, Person
+    from ..normalize.latex import decode
+
+    skip = 1 if text[head.end():head.end() + 1] == "[" else 0
+    year = _nth_group(text, head.end(), 2 + skip)
+    if entry.date is None and year and re.fullmatch(r"\s*\d{4}[a-z]?\s*", year):
+        entry.date = PartialDate(int(year.strip()[:4]))
+    names = _nth_group(text, head.end(), 1 + skip)
+    if not entry.authors and names and "et" not in names.split():
+        plain = decode(_HARVARD_CMD.sub(lambda m: _HARVARD[m.group(1)], names)).replace("\u00a0", " ")
+        families = [n.strip() for n in re.split(r",|\band\b|&", plain) if n.strip()]
+        if families and all(len(f) < 40 for f in families):
+            entry.authors = [Person(family=f) for f in families]
 
 
 def _nth_group(text: str, i: int, n: int) -> str | None:
@@ -526,6 +547,8 @@ def _read_thebibliography(text: str, origin: str, strict: bool) -> Document:
         draft.reference = draft.reference or reference
         entry, found = draft.to_entry(origin, 1.0)
         entry.problems.extend(found)
+        if m.group(1):
+            _harvard_head_fills(entry, text, m)
         if key:
             if key.casefold() in seen:
                 entry.problem("duplicate-bibitem", f"\\bibitem{{{key}}} appears again: this one keyed anew")
