@@ -87,10 +87,15 @@ _TOP = re.compile(r"@|(?:^|(?<=[ \t]))%[^\n]*+", re.MULTILINE)
 # docstring); scanning resumes at the next one after a broken block
 _BOUNDARY = re.compile(r"\n[ \t]*+@[ \t]*+[^\x00-\x20\"#%'(),={}\x7f]++[ \t]*+[{(]")
 # ", name =" (with the white space BibTeX allows), the name an identifier not starting with a digit
-_FIELD_HEAD = re.compile(r",[ \t\n\r\f\v]*+([^\x00-\x20\"#%'(),={}\x7f0-9][^\x00-\x20\"#%'(),={}\x7f]*+)"
-                         r"[ \t\n\r\f\v]*+()=[ \t\n\r\f\v]*+")
+_FIELD_HEAD_PATTERN = (r",[ \t\n\r\f\v]*+([^\x00-\x20\"#%'(),={}\x7f0-9][^\x00-\x20\"#%'(),={}\x7f]*+)"
+                       r"[ \t\n\r\f\v]*+()=[ \t\n\r\f\v]*+")
+_FIELD_HEAD = re.compile(_FIELD_HEAD_PATTERN)
 # a value that is one brace group, and the white space after it (not followed by "#")
-_BRACE_VALUE = re.compile(r"(" + BRACE_GROUP_PATTERN + r")[ \t\n\r\f\v]*+(?!#)")
+_BRACE_VALUE_PATTERN = r"(" + BRACE_GROUP_PATTERN + r")[ \t\n\r\f\v]*+(?!#)"
+_BRACE_VALUE = re.compile(_BRACE_VALUE_PATTERN)
+# the usual field whole, ", name = {value}": the two above in one match (every quantifier in them is possessive,
+# so together they match exactly where the first matches and the second matches after it)
+_BRACE_FIELD = re.compile(_FIELD_HEAD_PATTERN + _BRACE_VALUE_PATTERN)
 
 #: the grammar's exception, shared with the value parsers of :mod:`bibkit.bibsyntax`
 _Broken = SyntaxBreak
@@ -221,8 +226,24 @@ def _entry(text: str, s: int, p: int, etype: str, lines: _Lines, e: int) -> tupl
     block = ScanBlock("entry", start_line, etype, km.group())
     p = _skip(text, km.end(), e)
     fields = block.fields
+    append = fields.append
+    # the lines of the fields' "=" signs, counted here as in lines.at() (the usual field needs no call)
+    at, line = lines.pos, lines.line
     while True:
-        # the usual field: ", name = {value}" with the value one brace group (two regex calls)
+        # the usual field: ", name = {value}" with the value one brace group (one regex call)
+        f = _BRACE_FIELD.match(text, p, e)
+        if f is not None:
+            p = f.end()
+            raw = f.group(3)
+            eq = f.start(2)
+            if eq >= at:
+                line += text.count("\n", at, eq)
+            else:
+                line -= text.count("\n", eq, at)
+            at = lines.pos = eq
+            lines.line = line
+            append((f.group(1), raw, line, [("brace", raw[1:-1])]))
+            continue
         m = _FIELD_HEAD.match(text, p, e)
         if m is None:
             c = text[p] if p < e else ""
@@ -253,7 +274,9 @@ def _entry(text: str, s: int, p: int, etype: str, lines: _Lines, e: int) -> tupl
             v1, p, parts = _value(text, v0, close, e)
             raw = text[v0:v1]
         eq = m.start(2)
-        fields.append((name, raw, lines.at(eq), parts))
+        line = lines.at(eq)
+        at = eq
+        append((name, raw, line, parts))
 
 
 def _comment_end(text: str, p: int, e: int) -> int:
