@@ -68,7 +68,7 @@ from filelock import FileLock
 from requests.adapters import HTTPAdapter
 from requests_cache import CachedSession
 from requests_cache.backends.sqlite import SQLiteDict
-from requests_cache.policy import CacheDirectives
+from requests_cache.policy.directives import CacheDirectives
 from requests_cache.policy.expiration import DO_NOT_CACHE, EXPIRE_IMMEDIATELY
 
 from . import __version__
