@@ -64,6 +64,7 @@ from .match import (
     TITLE_MATCH,
     Evidence,
     Verdict,
+    abstract_ceiling,
     abstract_signal,
     abstract_similarity,
     author_overlap,
@@ -109,6 +110,10 @@ MAX_QUERY_CHARS = 8000
 HF_LIMIT = 10
 #: candidates listed per entry in the report
 REPORT_CANDIDATES = 3
+#: a resolved entry's report lists the results of the batched arXiv searches only when they scored at least this
+#: (AMBIGUOUS: below it a candidate is not close, whatever the entry): one search answers for a whole batch, and
+#: the other records' papers, all far below, would fill the list — and would each have to be judged in full
+REPORT_FLOOR = AMBIGUOUS
 #: how the reason of an entry no service could be asked about begins (its outcome is EntryStatus.NOT_LOOKED_UP)
 NOT_LOOKED_UP = "not looked up"
 #: how a user's decision (EntryRecord.decision) was taken, for reasons in the report
@@ -134,7 +139,7 @@ class _Judged:
                  hf: HfPaper | None = None):
         self._candidate, self._verdict = candidate, verdict
         self.record, self.hf = record, hf
-        #: a pending judgement's inputs: (record's evidence, candidate's, id, title, source, abstract signal)
+        #: a pending judgement's inputs: (record's evidence, candidate's, id, title, source, abstract signal's bound)
         self._pending: tuple[Evidence, Evidence, str, str, str, float] | None = None
 
     @classmethod
@@ -160,7 +165,9 @@ class _Judged:
         """The score, for a pending judgement without building its verdict (:func:`score_below`)."""
         if self._pending is None:
             return self.candidate.score
-        mine, theirs, _id, _title, _source, abstract = self._pending
+        mine, theirs, _id, _title, _source, _bound = self._pending
+        abstract = abstract_signal(mine, theirs)
+        assert abstract is not None  # (not None whenever its bound is not)
         return score_below(mine, theirs, abstract)
 
     def _settle(self) -> None:
@@ -410,7 +417,7 @@ class ArxivResolver:
         if work.evidence.reference or rec.arxiv_id in work.judged:
             return self._judge(work, rec, None, source).verdict.score >= AMBIGUOUS
         cand_ev = self._candidate_evidence(rec, None)
-        abstract = abstract_signal(work.evidence, cand_ev)
+        abstract = abstract_ceiling(work.evidence, cand_ev)
         if abstract is None or not below(abstract, AMBIGUOUS):
             return self._judge(work, rec, None, source).verdict.score >= AMBIGUOUS
         work.judged[rec.arxiv_id] = _Judged.pending(work.evidence, cand_ev, rec.arxiv_id, rec.title, source,
@@ -803,9 +810,11 @@ class ArxivResolver:
                     self._restore_held(w)
         for w in works:
             rep = w.report
-            ranked = _best(w.judged.values(), REPORT_CANDIDATES)
+            resolved = bool(w.done and w.step and (w.record is not None or w.hf is not None))
+            shown = [j for j in w.judged.values() if not _other_records(j)] if resolved else w.judged.values()
+            ranked = _best(shown, REPORT_CANDIDATES)
             rep.candidates = [j.candidate for j in ranked[:REPORT_CANDIDATES]]
-            if w.done and w.step and (w.record is not None or w.hf is not None):
+            if resolved:
                 rep.outcome, rep.resolved_by = EntryStatus.RESOLVED, w.step
                 rep.confidence = w.confidence if w.confidence is not None else 1.0
                 rep.reason = None
@@ -906,6 +915,17 @@ def _headline(outage: Outage) -> str:
     if outage.kind in (OutageKind.UNREACHABLE, OutageKind.OFFLINE_MISS):
         return f"{outage.label} unreachable"
     return f"{outage.label} {describe(outage).split(' (')[0]}"
+
+
+def _other_records(judged: _Judged) -> bool:
+    """A batched arXiv search's result below :data:`REPORT_FLOOR` (not listed for a resolved entry).
+
+    A pending judgement is one, without being worked out: it was set aside because it scores below
+    :data:`AMBIGUOUS` (= the floor), and only results of the batched searches are set aside.
+    """
+    if not judged.settled:
+        return True
+    return judged.candidate.source in (STEP_TITLE, STEP_ABSTRACT) and judged.candidate.score < REPORT_FLOOR
 
 
 def _best(judged: Iterable[_Judged], n: int) -> list[_Judged]:
