@@ -350,6 +350,9 @@ class ArxivResolver:
                 continue
             for base, _v in find_arxiv_ids(text):
                 found[base] = None
+            lowered = text.lower()
+            if "huggingface.co" not in lowered and "hf.co" not in lowered:
+                continue  # no link to an HF paper page (its host is one of these) in the text
             for link in extract_links(text, "text"):
                 if link.kind is LinkKind.HF_PAPER and link.target:
                     n = normalize_arxiv_id(link.target)
