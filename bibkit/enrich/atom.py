@@ -222,9 +222,10 @@ def _unique(items: Iterable[str]) -> list[str]:
 def _is_error(entry: etree._Element, raw_id: str) -> bool:
     if "/api/errors" in raw_id:
         return True
-    title = _text(entry.find(_q(ATOM, "title")))
+    if _text(entry.find(_q(ATOM, "title"))) != "Error":  # (a paper's authors are not read twice)
+        return False
     names = [_text(a.find(_q(ATOM, "name"))) for a in entry.findall(_q(ATOM, "author"))]
-    return title == "Error" and names == ["arXiv api core"]
+    return names == ["arXiv api core"]
 
 
 def _parse_entry(entry: etree._Element) -> ArxivRecord | ArxivApiError | None:

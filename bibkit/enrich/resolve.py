@@ -123,14 +123,16 @@ _DECIDED_BY = {"pick": "bibkit pick", "edit": "its eprint was deleted by hand"}
 class _Judged:
     """One paper's judgement for one entry: its candidate (for the report) and its verdict.
 
-    A judgement can be *pending* (:meth:`pending`): a search result already known to score below
-    :data:`AMBIGUOUS` (:func:`~bibkit.enrich.match.below`) — neither accepted nor close, so nothing is
-    decided on it — whose verdict is worked out only when something reads it: the report's ranking,
-    when it could be among an entry's best candidates (:func:`_best`), or a later judgement of the same
-    paper.  A batched search judges every result against every record (~50 pairs a record), and most
-    pairs are two unrelated papers: their titles, the costly signal, are compared only when needed.
-    The verdict worked out later is the one :func:`verify` would have given at once (its inputs, two
-    :class:`Evidence`, are immutable), so every outcome is the same.
+    A judgement can be *pending* (:meth:`pending`): a batched search's result already known, from a
+    cheap bound of its abstract signal, to score below :data:`AMBIGUOUS`
+    (:func:`~bibkit.enrich.match.abstract_ceiling`, :func:`~bibkit.enrich.match.below`) — neither
+    accepted nor close, so nothing is decided on it — whose verdict is worked out only when something
+    reads it: the report's ranking of an entry left ambiguous or unresolved, when it could be among the
+    best candidates (:func:`_best`), or a later judgement of the same paper.  A resolved entry does not
+    list such results (:data:`REPORT_FLOOR`), so theirs are never worked out.  A batched search judges
+    every result against every record (~50 pairs a record), and nearly all pairs are two unrelated
+    papers.  A verdict worked out later is the one :func:`verify` would have given at once (its inputs,
+    two :class:`Evidence`, are immutable), so every outcome is the same.
     """
 
     __slots__ = ("_candidate", "_verdict", "record", "hf", "_pending")
