@@ -156,9 +156,11 @@ def _refer_fields(tags: list[tuple[str, str]], entry_type: str) -> list[tuple[st
     series = _one(tags, "S") or (_one(tags, "B") if entry_type == "book" else None)
     if series:
         fields.append(("series", series))
-    dates = [_date(d) for d in _all(tags, "D", "8")]
-    # (the fullest date: "%D 2020" beside "%8 2020/06/12")
-    fields += max(dates, key=lambda parts: len(parts)) if dates else []
+    best: list[tuple[str, str]] = []  # (the fullest date: "%D 2020" beside "%8 2020/06/12")
+    for parts in (_date(d) for d in _all(tags, "D", "8")):
+        if len(parts) > len(best):
+            best = parts
+    fields += best
     publisher_field = {"phdthesis": "school", "mastersthesis": "school", "techreport": "institution"}
     for tag, name in (("V", "volume"), ("N", "number"), ("7", "edition"),
                       ("I", publisher_field.get(entry_type, "publisher")), ("C", "address"), ("G", "language")):
