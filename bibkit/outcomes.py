@@ -250,4 +250,5 @@ class PageReader(enum.StrEnum):
     MARKDOWN = "markdown"  # reading lists: Markdown bullets and tables, and their rendered copies
     REFERENCES = "references"  # reference lists copied from papers (numbered and author–year styles)
     SCHOLAR = "scholar-page"  # Google Scholar's results page
+    OPENREVIEW = "openreview-page"  # OpenReview venue pages, search results, profiles, a paper's page
     NOTES = "notes"  # links to paper pages, ``arXiv:`` mentions, DOIs, cited titles
