@@ -251,4 +251,5 @@ class PageReader(enum.StrEnum):
     REFERENCES = "references"  # reference lists copied from papers (numbered and author–year styles)
     SCHOLAR = "scholar-page"  # Google Scholar's results page
     OPENREVIEW = "openreview-page"  # OpenReview venue pages, search results, profiles, a paper's page
+    IEEE = "ieee-page"  # IEEE Xplore search results and tables of contents
     NOTES = "notes"  # links to paper pages, ``arXiv:`` mentions, DOIs, cited titles

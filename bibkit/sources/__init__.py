@@ -59,6 +59,7 @@ FORMAT_HELP: dict[str, str] = {
     "references": "a reference list copied from a paper (IEEE, APA, ACL, ACM, natbib…)",
     "scholar-page": "a Google Scholar results page",
     "openreview-page": "an OpenReview venue page, search results, profile or paper page",
+    "ieee-page": "IEEE Xplore search results or a table of contents",
     "notes": "notes with links to papers, arXiv:ID mentions, DOIs, cited titles",
 }
 #: the message of a refused input (``{reason}`` says what it looks like)
