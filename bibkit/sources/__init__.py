@@ -60,6 +60,7 @@ FORMAT_HELP: dict[str, str] = {
     "scholar-page": "a Google Scholar results page",
     "openreview-page": "an OpenReview venue page, search results, profile or paper page",
     "ieee-page": "IEEE Xplore search results or a table of contents",
+    "s2-page": "Semantic Scholar search results or a paper page",
     "notes": "notes with links to papers, arXiv:ID mentions, DOIs, cited titles",
 }
 #: the message of a refused input (``{reason}`` says what it looks like)

@@ -74,12 +74,12 @@ def read(text: str, origin: str, *, strict: bool = False, only: str | None = Non
 
 
 def _read(text: str, origin: str, *, strict: bool = False, only: str | None = None) -> Document:
-    from . import arxiv, hf, ieee, markdown, notes, openreview, references, scholar
+    from . import arxiv, hf, ieee, markdown, notes, openreview, references, scholar, semanticscholar
     from .segment import Block, segment
 
     modules = {arxiv.NAME: arxiv, hf.NAME: hf, markdown.NAME: markdown, references.NAME: references,
                scholar.NAME: scholar, openreview.NAME: openreview,
-               ieee.NAME: ieee, notes.NAME: notes}
+               ieee.NAME: ieee, semanticscholar.NAME: semanticscholar, notes.NAME: notes}
     forced = PageReader(only) if only in READER_NAMES else None
     if only is not None and forced is None:
         raise InputError(f"unknown page reader {only!r} (expected one of: {', '.join(READER_NAMES)})")

@@ -20,17 +20,17 @@ from dataclasses import dataclass
 
 from ...record import PageReader
 from ..pastetext import Line
-from . import arxiv, hf, ieee, markdown, notes, openreview, references, scholar, titles
+from . import arxiv, hf, ieee, markdown, notes, openreview, references, scholar, semanticscholar, titles
 
 __all__ = ["Block", "segment", "READERS"]
 
 #: reader names in the order of preference when the evidence ties (titles first: the old default)
 #: (notes last: the paragraph owner below is never the notes reader)
 READERS: tuple[PageReader, ...] = (titles.NAME, arxiv.NAME, hf.NAME, markdown.NAME, references.NAME, scholar.NAME,
-                                   openreview.NAME, ieee.NAME, notes.NAME)
+                                   openreview.NAME, ieee.NAME, semanticscholar.NAME, notes.NAME)
 _EVIDENCE = (titles.line_evidence, arxiv.line_evidence, hf.line_evidence, markdown.line_evidence,
              references.line_evidence, scholar.line_evidence, openreview.line_evidence,
-             ieee.line_evidence, notes.line_evidence)
+             ieee.line_evidence, semanticscholar.line_evidence, notes.line_evidence)
 #: the price of changing reader at a blank line, and inside a paragraph
 SWITCH_AT_BLANK = 3.0
 SWITCH_INSIDE = 8.0
@@ -115,6 +115,7 @@ _MAY_APPLY = (
     _may_scholar,
     lambda text, low: openreview.may_apply(text),
     lambda text, low: ieee.may_apply(text),
+    lambda text, low: semanticscholar.may_apply(text),
     None,  # notes
 )
 
