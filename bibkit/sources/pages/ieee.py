@@ -37,8 +37,9 @@ __all__ = ["NAME", "read_block", "line_evidence", "may_apply"]
 
 NAME = PageReader.IEEE
 
-#: the facts line: "Year: 2016 | Conference Paper | Publisher: IEEE"
-_FACTS = re.compile(r"^Year\s*:\s*(?:19|20)\d\d\b\s*(?:\||$)", re.IGNORECASE)
+#: the facts line: "Year: 2016 | Conference Paper | Publisher: IEEE" (a table of contents: "Publication Year:
+#: 2024, Page(s): 2771 - 2786")
+_FACTS = re.compile(r"^(?:Publication\s+)?Year\s*:\s*(?:19|20)\d\d\b\s*(?:[|,]|$)", re.IGNORECASE)
 _CITED = re.compile(r"^Cited by\s*:\s*(?:Papers|Patents)\s*\(\s*[\d,]+\s*\)", re.IGNORECASE)
 _FURNITURE = re.compile(r"^(?:Abstract|HTML|PDF|Free|Purchase|Request permissions|Show More|Show Less|Open Access|"
                         r"Early Access|Add to Citation Alerts|Cite This|Full Text Views?|Download PDF|View Document|"
@@ -62,12 +63,12 @@ _TYPES = {"conference paper": ("booktitle", "inproceedings"), "journal article":
           "standard": ("", "misc"), "course": ("", "misc")}
 _VOLUME = re.compile(r"\bVolume\s*:\s*(?P<volume>[\w-]+)", re.IGNORECASE)
 _ISSUE = re.compile(r"\bIssue\s*:\s*(?P<number>[\w/-]+)", re.IGNORECASE)
-_PAGES = re.compile(r"\bPages?\s*:\s*(?P<pages>\d+\s*[-–]\s*\d+|\d+)", re.IGNORECASE)
+_PAGES = re.compile(r"\bPage(?:s|\(s\))?\s*:\s*(?P<pages>\d+\s*[-–]\s*\d+|\d+)", re.IGNORECASE)
 
 
 def may_apply(text: str) -> bool:
     """Whether a text holds an Xplore facts line or citation line somewhere (the segmenter's cheap gate)."""
-    return ("Year:" in text and "|" in text) or "Cited by: Papers" in text
+    return ("Year:" in text and ("|" in text or "Page(s):" in text)) or "Cited by: Papers" in text
 
 
 def line_evidence(line: Line) -> float:
@@ -157,7 +158,8 @@ def _result(rows: list[Line], head: tuple[int | None, int | None, int | None], a
     venue = rows[venue_row].text if venue_row is not None else None
     if venue_row is not None:
         used[venue_row] = ""
-    facts = [p.strip() for p in rows[a].text.split("|")]
+    facts = [p.strip() for p in re.split(r"\s*\|\s*|,\s*(?=(?:Page\(s\)|Pages?|Volume|Issue|Publisher|DOI)\s*:)",
+                                         rows[a].text)]
     kind: tuple[str, str] | None = None
     for part in facts:
         low = part.lower()
@@ -166,7 +168,7 @@ def _result(rows: list[Line], head: tuple[int | None, int | None, int | None], a
             d.meta["ieee_type"] = part
             if low == "early access article":
                 d.note = "Early Access"
-        elif low.startswith("year"):
+        elif low.startswith(("year", "publication year")):
             years = YEAR.findall(part)
             d.year = int(years[0]) if years else None
         elif low.startswith("publisher"):

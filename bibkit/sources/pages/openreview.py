@@ -95,7 +95,8 @@ _PAGE = re.compile(
     r"^(?:OpenReview(?:\.net)?|Go to (?:\w+ )+homepage|Login|Sign ?up|Log ?in|Venues|Search|Notifications|Activity|"
     r"Tasks|Profile|Home|About|FAQ|Contact|Feedback|Sponsors|Donate|Terms of Use|Privacy Policy|Frequently Asked "
     r"Questions|Accept \((?:oral|poster|spotlight|notable[\w -]*)\)|Accept|Reject|Withdrawn Submissions?|"
-    r"Desk Rejected Submissions?|Active Submissions|Submissions|Recent Activity|Publications|"
+    r"Desk Rejected Submissions?|Active Submissions|Submissions|Recent Activity|Publications|Sort: .*|"
+    r"\d+ / \d+ repl(?:y|ies) shown|Everyone|Program Chairs|Authors|Reviewers|Area Chairs|"
     r"(?:Conference|Workshop)(?: \w+)? Submissions|Filter by .*|Search .*|Sort by.*|«|‹|›|»|\d+(?:\s+\d+)*|"
     r"Showing \d.*|\d+ (?:results|notes|papers|publications)\b.*|Official (?:Review|Comment|Decision|Meta Review)"
     r".*|Paper Decision|Meta Review.*|Add (?:a )?(?:Comment|Public Comment|Review)|Expand|Collapse)$",
@@ -362,6 +363,11 @@ def _venue(d: Draft, venue: str | None,
         d.confidence = min(d.confidence, 0.7)
 
 
+#: a line of the discussion under a paper: a review's or a comment's labelled field, a signature with its date
+_DISCUSSION = re.compile(rf"^[A-Z][\w ;/&'’-]{{1,40}}:\s|^(?:Official |Public |Meta[- ])?(?:Review|Comment|Decision|"
+                         rf"Rebuttal|Response)\b.*\b(?:by|of)\b.*(?:{_DATE}|Reviewer|Authors|Chairs)")
+
+
 def _why(t: str) -> str:
     if _PDF.match(t):
         return "OpenReview's link to the paper's PDF"
@@ -371,4 +377,6 @@ def _why(t: str) -> str:
         return "OpenReview page furniture (menus, tabs, pager)"
     if _DETAILS.match(t) or _READERS.match(t):
         return "OpenReview's readers, details and replies under a note"
+    if _DISCUSSION.match(t):
+        return "OpenReview's discussion under a paper (a review, comment or decision)"
     return chatter_reason(t) or "text on an OpenReview page outside any note"
