@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 
+from ...bibsyntax import month_number
 from ...record import PageReader
 from ..chatter import chatter_reason
 from ..paperids import find_ids
@@ -44,7 +45,8 @@ _CITED = re.compile(r"^Cited by\s*:\s*(?:Papers|Patents)\s*\(\s*[\d,]+\s*\)", re
 _FURNITURE = re.compile(r"^(?:Abstract|HTML|PDF|Free|Purchase|Request permissions|Show More|Show Less|Open Access|"
                         r"Early Access|Add to Citation Alerts|Cite This|Full Text Views?|Download PDF|View Document|"
                         r"Select All(?: on Page)?|Alerts?|Export|Sort By:?.*|Relevance|Per Page:?.*|"
-                        r"Free Access|Standards? Dictionary Terms|Multimedia)$", re.IGNORECASE)
+                        r"Free Access|Standards? Dictionary Terms|Multimedia|Current Issue|All Issues|Browse Journals & Magazines|"
+                        r"Browse Conferences|Popular|Sort By:?.*)$", re.IGNORECASE)
 _PAGE = re.compile(
     r"^(?:IEEE Xplore(?:®| Digital Library)?|IEEE\.org|IEEE SA|IEEE Spectrum|More Sites|Subscribe|Donate|Cart|"
     r"Create Account|Personal Sign In|Sign In|Browse|My Settings|Help|Institutional Sign In|ADVANCED SEARCH|"
@@ -61,6 +63,10 @@ _TYPES = {"conference paper": ("booktitle", "inproceedings"), "journal article":
           "magazine article": ("journal", "article"), "early access article": ("journal", "article"),
           "book chapter": ("booktitle", "incollection"), "book": ("", "book"),
           "standard": ("", "misc"), "course": ("", "misc")}
+#: a table of contents' issue line under the journal's name: "Volume 35, Issue 4 • April 2024"
+_ISSUE_LINE = re.compile(r"^Volume\s*:?\s*(?P<volume>\d+)\s*,\s*Issue\s*:?\s*(?P<number>[\w/-]+)\s*(?:[•·|,-]\s*)?"
+                         r"(?:(?P<month>[A-Z][a-z]+\.?)(?:[-–/][A-Z][a-z]+\.?)?\s+)?(?P<year>(?:19|20)\d\d)?$",
+                         re.IGNORECASE)
 _VOLUME = re.compile(r"\bVolume\s*:\s*(?P<volume>[\w-]+)", re.IGNORECASE)
 _ISSUE = re.compile(r"\bIssue\s*:\s*(?P<number>[\w/-]+)", re.IGNORECASE)
 _PAGES = re.compile(r"\bPage(?:s|\(s\))?\s*:\s*(?P<pages>\d+\s*[-–]\s*\d+|\d+)", re.IGNORECASE)
@@ -83,6 +89,8 @@ def line_evidence(line: Line) -> float:
             return 4.0
     if len(t) <= 40 and _FURNITURE.match(t):
         return 0.5
+    if t[:6].lower() == "volume" and _ISSUE_LINE.match(t):
+        return 3.0
     return 0.0
 
 
@@ -95,11 +103,19 @@ def read_block(lines: list[Line], sink: Sink) -> None:
     for a in anchors:
         heads.append(_head(rows, a, floor))
         floor = a + 1
+    issue = _issue(rows, anchors[0] if anchors else 0, used)
     for n, a in enumerate(anchors):
         end = len(rows)
         if n + 1 < len(anchors):
             end = min([anchors[n + 1]] + [r for r in heads[n + 1] if r is not None])
         draft = _result(rows, heads[n], a, end, used)
+        if draft is not None and issue is not None and draft.venue is None:
+            draft.venue, draft.venue_as = issue[0], "journal"
+            draft.volume, draft.number = draft.volume or issue[1], draft.number or issue[2]
+            if issue[3] is not None and draft.month is None and draft.year == issue[4]:
+                draft.month = issue[3]
+            if draft.entry_type is None:
+                draft.entry_type = "article"
         if draft is not None:
             sink.add(draft)
     for k, ln in enumerate(rows):
@@ -108,6 +124,20 @@ def read_block(lines: list[Line], sink: Sink) -> None:
             sink.skip(ln, _why(ln.text))
         elif reason:
             sink.skip(ln, reason)
+
+
+def _issue(rows: list[Line], first: int, used: dict[int, str]) -> tuple[str, str, str, int | None, int | None] | None:
+    """A table of contents' journal, volume, issue, month and year (the issue line, the journal's name above it),
+    above the first result."""
+    for k in range(first):
+        m = _ISSUE_LINE.match(rows[k].text) if rows[k].text[:6].lower() == "volume" else None
+        if m is None or k == 0 or _is_furniture(rows[k - 1].text):
+            continue
+        used[k] = used[k - 1] = "the journal issue a table of contents lists (applied to its papers)"
+        month = month_number(m.group("month").rstrip(".")) if m.group("month") else None
+        return (rows[k - 1].text, m.group("volume"), m.group("number"), month,
+                int(m.group("year")) if m.group("year") else None)
+    return None
 
 
 def _is_furniture(t: str) -> bool:

@@ -53,7 +53,7 @@ _FURNITURE = re.compile(r"^(?:TLDR|Expand|Collapse|Save|Saved|Alert|Cite|PDF|Pub
                         r"View (?:PDF|via Publisher|on ArXiv|on ACL|on PubMed)|\[PDF\].*|Highly Influen(?:ced|tial)"
                         r"(?: Citations?)?|[\d,.]+[KkMm]?\s*(?:Citations?|Highly Influen(?:ced|tial).*)?|"
                         r"Citations?|References?|Related Papers|Figures(?: and Tables)?|Topics|AI-Generated|"
-                        r"Share|Feed|Open Access|Free|Add to Library|Create Alert|Cite Paper)$",
+                        r"Share|Feed|Open Access|Free|Add to Library|Save to Library|Create Alert|Cite Paper)$",
                         re.IGNORECASE)
 _PAGE = re.compile(
     r"^(?:Semantic Scholar|Search \d.*|Search|Sign In|Create Free Account|About .*results.*|[\d,]+ results?.*|"
