@@ -45,8 +45,8 @@ _CITED = re.compile(r"^Cited by\s*:\s*(?:Papers|Patents)\s*\(\s*[\d,]+\s*\)", re
 _FURNITURE = re.compile(r"^(?:Abstract|HTML|PDF|Free|Purchase|Request permissions|Show More|Show Less|Open Access|"
                         r"Early Access|Add to Citation Alerts|Cite This|Full Text Views?|Download PDF|View Document|"
                         r"Select All(?: on Page)?|Alerts?|Export|Sort By:?.*|Relevance|Per Page:?.*|"
-                        r"Free Access|Standards? Dictionary Terms|Multimedia|Current Issue|All Issues|Browse Journals & Magazines|"
-                        r"Browse Conferences|Popular|Sort By:?.*)$", re.IGNORECASE)
+                        r"Free Access|Standards? Dictionary Terms|Multimedia|Current Issue|All Issues|"
+                        r"Browse Journals & Magazines|Browse Conferences|Popular)$", re.IGNORECASE)
 _PAGE = re.compile(
     r"^(?:IEEE Xplore(?:®| Digital Library)?|IEEE\.org|IEEE SA|IEEE Spectrum|More Sites|Subscribe|Donate|Cart|"
     r"Create Account|Personal Sign In|Sign In|Browse|My Settings|Help|Institutional Sign In|ADVANCED SEARCH|"
@@ -185,13 +185,29 @@ def _result(rows: list[Line], head: tuple[int | None, int | None, int | None], a
         used[authors_row] = ""
         names = split_authors(rows[authors_row].text)
         d.authors, d.truncated = names.names, names.truncated
-    venue = rows[venue_row].text if venue_row is not None else None
     if venue_row is not None:
         used[venue_row] = ""
-    facts = [p.strip() for p in re.split(r"\s*\|\s*|,\s*(?=(?:Page\(s\)|Pages?|Volume|Issue|Publisher|DOI)\s*:)",
-                                         rows[a].text)]
+    _facts(d, rows[a].text, rows[venue_row].text if venue_row is not None else None)
+    _abstract(d, rows, a, end, used)
+    for k in (title_row, venue_row, a):
+        if k is not None:
+            for _s, _e, ident in find_ids(rows[k].text):
+                d.add_id(ident)
+    for k in range(a + 1, end):
+        if rows[k].text[:3].upper() == "DOI" and k not in used:
+            for _s, _e, ident in find_ids(rows[k].text):
+                d.add_id(ident)
+                used[k] = ""
+    return d
+
+
+_PARTS = re.compile(r"\s*\|\s*|,\s*(?=(?:Page\(s\)|Pages?|Volume|Issue|Publisher|DOI)\s*:)")
+
+
+def _facts(d: Draft, facts: str, venue: str | None) -> None:
+    """Year, type, volume, issue, pages and publisher from the facts line; the venue placed as its type says."""
     kind: tuple[str, str] | None = None
-    for part in facts:
+    for part in (p.strip() for p in _PARTS.split(facts)):
         low = part.lower()
         if low in _TYPES:
             kind = _TYPES[low]
@@ -208,51 +224,37 @@ def _result(rows: list[Line], head: tuple[int | None, int | None, int | None], a
                 m = pattern.search(part)
                 if m:
                     setattr(d, name, m.group(name).replace(" ", "").replace("-", "–"))
-    if venue:
-        if kind is None or kind[0]:
-            d.venue = venue
-            d.venue_as = kind[0] if kind else None
-        if kind is not None and not kind[0]:
-            d.meta["ieee_venue"] = venue
+    if venue and (kind is None or kind[0]):
+        d.venue, d.venue_as = venue, (kind[0] if kind else None)
+    elif venue:
+        d.meta["ieee_venue"] = venue  # a book's or a standard's series: no field of the entry
     if kind is not None:
         d.entry_type = kind[1]
+
+
+def _abstract(d: Draft, rows: list[Line], a: int, end: int, used: dict[int, str]) -> None:
+    """The links under a result (skipped), and the abstract the reader opened under ``Abstract`` (kept unless
+    Xplore cut it: ``Show More`` or an ellipsis after it)."""
     abstract: list[str] = []
-    opened = False
+    opened = cut = False
     for k in range(a + 1, end):
         t = rows[k].text
         if t.lower() == "abstract":
             opened = True
             used[k] = "IEEE Xplore's links under a result"
-            continue
-        if _is_furniture(t):
-            if opened and t.lower() == "show more" and abstract:
-                d.meta["ieee_abstract_cut"] = True
+        elif _is_furniture(t):
+            cut = cut or (opened and t.lower() == "show more" and bool(abstract))
             used[k] = "IEEE Xplore's links under a result" if not _PAGE.match(t) else "IEEE Xplore page furniture"
-            continue
-        if opened and not abstract and len(t.split()) >= 12:
+        elif (opened and not abstract and len(t.split()) >= 12) or (abstract and t[0].islower()):
             abstract.append(t)
             used[k] = ""
-            continue
-        if abstract and t[0].islower():
-            abstract.append(t)
-            used[k] = ""
-            continue
-        break
+        else:
+            break
     text = " ".join(" ".join(abstract).split())
-    if text and not d.meta.get("ieee_abstract_cut") and not text.endswith(("…", "...")):
+    if text and not cut and not text.endswith(("…", "...")):
         d.abstract = text
     elif text:
         d.meta["ieee_abstract_snippet"] = text
-    for k in (title_row, venue_row):
-        if k is not None:
-            for _s, _e, ident in find_ids(rows[k].text):
-                d.add_id(ident)
-    for k in range(a, end):
-        if rows[k].text.upper().startswith("DOI"):
-            for _s, _e, ident in find_ids(rows[k].text):
-                d.add_id(ident)
-                used[k] = ""
-    return d
 
 
 def _why(t: str) -> str:

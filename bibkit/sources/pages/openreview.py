@@ -82,7 +82,8 @@ _JOURNALS = {"TMLR": "Transactions on Machine Learning Research", "JMLR": "Journ
 _CONFERENCES = {"ICLR": "International Conference on Learning Representations",
                 "NeurIPS": "Advances in Neural Information Processing Systems",
                 "ICML": "International Conference on Machine Learning", "CoRL": "Conference on Robot Learning",
-                "COLM": "Conference on Language Modeling", "UAI": "Conference on Uncertainty in Artificial Intelligence",
+                "COLM": "Conference on Language Modeling",
+                "UAI": "Conference on Uncertainty in Artificial Intelligence",
                 "AISTATS": "International Conference on Artificial Intelligence and Statistics",
                 "MIDL": "Medical Imaging with Deep Learning", "CoLLAs": "Conference on Lifelong Learning Agents",
                 "LoG": "Learning on Graphs Conference", "AutoML-Conf": "International Conference on Automated Machine "
@@ -232,7 +233,36 @@ def _note(rows: list[Line], title_row: int | None, authors_row: int | None, a: i
         if not written.lower().startswith("anonymous"):
             names = split_authors(written)
             d.authors, d.truncated = names.names, names.truncated
-    stamps: dict[str, tuple[tuple[int | None, int | None, int | None], str]] = {}
+    stamps: _Stamps = {}
+    venue, texts = _tail(rows, a, end, used, stamps)
+    _fields(d, texts)
+    if venue is None and texts.get("venue"):
+        venue = texts["venue"][0].strip() or None
+    _venue(d, venue, stamps)
+    return d
+
+
+#: a note's dated stamps by label ("published", "submitted", "modified"…): the date and the stamp as written
+_Stamps = dict[str, tuple[tuple[int | None, int | None, int | None], str]]
+
+
+def _stamp_line(t: str, stamps: _Stamps) -> str | None:
+    """The stamps of a dates line into ``stamps``; what else the line holds (a venue the browser put on it)."""
+    for m in _ONE_STAMP.finditer(t):
+        stamps.setdefault(" ".join(m.group("label").lower().split()).replace("last modified", "modified"),
+                          (parse_date(m.group("date")) or (None, None, None), m.group(0)))
+    rest = _READERS.split(_ONE_STAMP.sub(" ", t))[0]
+    rest = " ".join(_TOGGLES.sub(" ", rest).strip(" ,;|·•").split())
+    return rest if rest and _venue_line(rest) else None
+
+
+_TOGGLES = re.compile(r"\b(?:Show|Hide) details\b|\b\d+\s+Repl(?:y|ies)\b", re.IGNORECASE)
+
+
+def _tail(rows: list[Line], a: int, end: int, used: dict[int, str],
+          stamps: _Stamps) -> tuple[str | None, dict[str, list[str]]]:
+    """The venue and the labelled fields (with their continuation lines) from the dates row ``a`` on, up to
+    the first line no note holds (or ``end``, the next note's head)."""
     venue: str | None = None
     label: str | None = None  # the labelled field a continuation line belongs to
     texts: dict[str, list[str]] = {}
@@ -240,26 +270,14 @@ def _note(rows: list[Line], title_row: int | None, authors_row: int | None, a: i
     for k in range(a, end):
         t = rows[k].text
         if k == a or (":" in t and _DATES.match(t)):
-            rest = t
-            for m in _ONE_STAMP.finditer(t):
-                stamps.setdefault(" ".join(m.group("label").lower().split()).replace("last modified", "modified"),
-                                  (parse_date(m.group("date")) or (None, None, None), m.group(0)))
-            rest = _ONE_STAMP.sub(" ", t)
-            rest = _READERS.split(rest)[0]
-            rest = re.sub(r"\b(?:Show|Hide) details\b|\b\d+\s+Repl(?:y|ies)\b", " ", rest, flags=re.IGNORECASE)
-            rest = " ".join(rest.replace(",", " ").split()) if not re.search(r"[A-Za-z]", rest) else \
-                " ".join(rest.strip(" ,;|·•").split())
-            if rest and venue is None and _venue_line(rest):
-                venue = rest
-            used[k] = ""
-            label = None
-            last = k
+            found = _stamp_line(t, stamps)
+            venue = venue or found
+            used[k], label, last = "", None, k
             continue
         if rows[k].no - rows[last].no > 1 and label == "abstract" and not t[0].islower():
             label = None  # a blank line ends a paragraph the next field does not continue
         m = _FIELD.match(t)
-        if m is not None and not (label == "abstract" and m.group("label").lower() in ("summary", "comment",
-                                                                                        "code", "data")):
+        if m is not None and not (label == "abstract" and m.group("label").lower() in _IN_ABSTRACT):
             label = m.group("label").lower().replace(" ", "")
             texts.setdefault(label, []).append(m.group("value"))
             used[k] = "" if label in _KEPT else f"OpenReview's {m.group('label')} field"
@@ -267,11 +285,9 @@ def _note(rows: list[Line], title_row: int | None, authors_row: int | None, a: i
             texts[label].append(t)
             used[k] = ""
         elif venue is None and _venue_line(t):
-            venue, label = t, None
-            used[k] = ""
+            venue, label, used[k] = t, None, ""
         elif _READERS.match(t) or _DETAILS.match(t):
-            used[k] = "OpenReview's readers, details and replies under a note"
-            label = None
+            used[k], label = "OpenReview's readers, details and replies under a note", None
         elif _PDF.match(t):
             used[k] = "OpenReview's link to the paper's PDF"
         elif label is not None and label not in _KEPT:
@@ -279,32 +295,27 @@ def _note(rows: list[Line], title_row: int | None, authors_row: int | None, a: i
         else:
             break
         last = k
+    return venue, texts
+
+
+#: labels that start a sentence of an abstract as often as a field ("Summary: we…")
+_IN_ABSTRACT = frozenset({"summary", "comment", "code", "data"})
+
+
+def _fields(d: Draft, texts: dict[str, list[str]]) -> None:
+    """The abstract (the paper's own), the TL;DR, keywords and submission number (beside the entry), the code."""
     abstract = " ".join(" ".join(texts.get("abstract", [])).split())
     if abstract:
         d.abstract = abstract
-    tldr = " ".join(" ".join(texts.get("tl;dr", texts.get("tldr", []))).split())
-    if tldr:
-        d.meta["openreview_tldr"] = tldr
-    keywords = " ".join(texts.get("keywords", [])).strip()
-    if keywords:
-        d.meta["openreview_keywords"] = keywords
-    number = " ".join(texts.get("submissionnumber", [])).strip()
-    if number:
-        d.meta["openreview_submission"] = number
-    if venue is None and texts.get("venue"):
-        venue = texts["venue"][0].strip() or None
-    _venue(d, venue, stamps)
-    for k in range(title_row if title_row is not None else a, end):
-        if used.get(k) == "" and k != authors_row:
-            for _s, _e, ident in find_ids(rows[k].text if k != title_row else ""):
-                d.add_id(ident)
-    for key in ("code",):
-        for value in texts.get(key, []):
-            for _s, _e, ident in find_ids(value):
-                d.add_id(ident)
-            if "github.com" in value:
-                d.code.extend(w for w in value.split() if "github.com" in w)
-    return d
+    for label, key in (("tl;dr", "openreview_tldr"), ("tldr", "openreview_tldr"), ("keywords", "openreview_keywords"),
+                       ("submissionnumber", "openreview_submission")):
+        value = " ".join(" ".join(texts.get(label, [])).split())
+        if value:
+            d.meta[key] = value
+    for value in texts.get("code", []):
+        for _s, _e, ident in find_ids(value):
+            d.add_id(ident)
+        d.code.extend(w for w in value.split() if "github.com" in w)
 
 
 _KEPT = frozenset({"abstract", "tl;dr", "tldr", "keywords", "submissionnumber", "venue", "code", "authors", "title"})
@@ -364,7 +375,8 @@ def _venue(d: Draft, venue: str | None,
 
 
 #: a line of the discussion under a paper: a review's or a comment's labelled field, a signature with its date
-_DISCUSSION = re.compile(rf"^[A-Z][\w ;/&'’-]{{1,40}}:\s|^(?:Official |Public |Meta[- ])?(?:Review|Comment|Decision|"
+_DISCUSSION = re.compile(rf"^[A-Z][\w ;/&'’-]{{1,40}}:\s|^(?:Official |Public |Meta[- ])?(?:Review|Comment|"
+                         rf"Decision|"
                          rf"Rebuttal|Response)\b.*\b(?:by|of)\b.*(?:{_DATE}|Reviewer|Authors|Chairs)")
 
 

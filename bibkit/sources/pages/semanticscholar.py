@@ -153,8 +153,9 @@ def _head(rows: list[Line], d: int, floor: int) -> tuple[int, int | None, list[i
 
 #: Semantic Scholar names a conference by its full name, often without "Conference" ("Neural Information
 #: Processing Systems", "North American Chapter of the Association for Computational Linguistics")
-_CONFERENCE = re.compile(r"\b(?:Conference|Symposium|Workshops?|Meeting|Congress|Proceedings of the (?!National Academy"
-                         r"|IEEE\b|Royal)|Neural Information Processing Systems|Computer Vision and Pattern Recognition|"
+_CONFERENCE = re.compile(r"\b(?:Conference|Symposium|Workshops?|Meeting|Congress|"
+                         r"Proceedings of the (?!National Academy|IEEE\b|Royal)|Neural Information Processing Systems|"
+                         r"Computer Vision and Pattern Recognition|"
                          r"Chapter of the Association|International Joint Conference|Knowledge Discovery and Data "
                          r"Mining|Empirical Methods in Natural Language Processing|Robotics: Science and Systems|"
                          r"Learning Representations)\b|^(?:International|European|Asian|Annual) ")
@@ -214,46 +215,7 @@ def _result(rows: list[Line], head: tuple[int, int | None, list[int], int | None
         kind = _venue_kind(venue)
         if kind is not None:
             d.venue, d.venue_as = venue, kind
-    label: str | None = None
-    texts: dict[str, list[str]] = {"tldr": [], "abstract": [], "snippet": []}
-    for k in range(date_row + 1, end):
-        t = rows[k].text
-        if t == "TLDR":
-            label = "tldr"
-            used[k] = "Semantic Scholar's TLDR mark (a generated summary, not the abstract)"
-            continue
-        if t == "Abstract":
-            label = "abstract"
-            used[k] = "Semantic Scholar's Abstract label"
-            continue
-        if t in ("Expand", "Collapse"):
-            if label == "abstract" and t == "Expand":
-                texts["snippet"].extend(texts["abstract"])
-                texts["abstract"] = []
-            label = None
-            used[k] = "Semantic Scholar's buttons under a result"
-            continue
-        if _is_furniture(t):
-            label = None
-            used[k] = "Semantic Scholar's buttons under a result" if not _PAGE.match(t) else \
-                "Semantic Scholar page furniture"
-            continue
-        if _is_fields(t):
-            d.meta.setdefault("s2_fields", []).extend(f.strip() for f in t.split(","))
-            used[k] = ""
-            continue
-        if label is None and len(t.split()) >= 8 and not texts["snippet"] and not texts["tldr"] \
-                and "tldr" not in d.meta:
-            label = "snippet"
-        if label is not None:
-            texts[label].append(t)
-            used[k] = ""
-            continue
-        for _s, _e, ident in find_ids(t):
-            d.add_id(ident)
-            used[k] = ""
-        if k not in used:
-            break
+    texts = _texts(d, rows, date_row + 1, end, used)
     for name, key in (("tldr", "s2_tldr"), ("snippet", "s2_snippet")):
         value = " ".join(" ".join(texts[name]).split())
         if value:
@@ -264,6 +226,44 @@ def _result(rows: list[Line], head: tuple[int, int | None, list[int], int | None
     for _s, _e, ident in find_ids(rows[title_row].text):
         d.add_id(ident)
     return d
+
+
+def _texts(d: Draft, rows: list[Line], start: int, end: int, used: dict[int, str]) -> dict[str, list[str]]:
+    """The TLDR, a snippet and a labelled abstract under a result (a text cut at ``Expand`` is a snippet), its
+    buttons skipped, identifiers on a line of their own taken."""
+    label: str | None = None
+    texts: dict[str, list[str]] = {"tldr": [], "abstract": [], "snippet": []}
+    for k in range(start, end):
+        t = rows[k].text
+        if t in ("TLDR", "Abstract"):
+            label = t.lower()
+            used[k] = ("Semantic Scholar's TLDR mark (a generated summary, not the abstract)" if t == "TLDR" else
+                       "Semantic Scholar's Abstract label")
+        elif t in ("Expand", "Collapse"):
+            if label == "abstract" and t == "Expand":
+                texts["snippet"].extend(texts["abstract"])
+                texts["abstract"] = []
+            label, used[k] = None, "Semantic Scholar's buttons under a result"
+        elif _is_furniture(t):
+            label = None
+            used[k] = ("Semantic Scholar page furniture" if _PAGE.match(t) else
+                       "Semantic Scholar's buttons under a result")
+        elif _is_fields(t):
+            d.meta.setdefault("s2_fields", []).extend(f.strip() for f in t.split(","))
+            used[k] = ""
+        else:
+            if label is None and len(t.split()) >= 8 and not texts["snippet"] and not texts["tldr"]:
+                label = "snippet"
+            if label is not None:
+                texts[label].append(t)
+                used[k] = ""
+                continue
+            for _s, _e, ident in find_ids(t):
+                d.add_id(ident)
+                used[k] = ""
+            if k not in used:
+                break
+    return texts
 
 
 def _why(t: str) -> str:
