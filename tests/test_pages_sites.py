@@ -299,7 +299,7 @@ def test_the_sites_readers_are_not_asked_on_pastes_without_their_marks() -> None
     active = dict(zip(segment.READERS, segment._active(refs)))
     assert not active[PageReader.OPENREVIEW] and not active[PageReader.IEEE]
     assert not active[PageReader.SEMANTIC_SCHOLAR]
-    assert not may_openreview("Published on Jan 8, 2024")
+    assert not may_openreview("\nPublished on Jan 8, 2024", "\npublished on jan 8, 2024")
 
 
 def test_a_mixed_paste_reads_each_block_with_its_reader() -> None:

@@ -72,9 +72,9 @@ _ISSUE = re.compile(r"\bIssue\s*:\s*(?P<number>[\w/-]+)", re.IGNORECASE)
 _PAGES = re.compile(r"\bPage(?:s|\(s\))?\s*:\s*(?P<pages>\d+\s*[-–]\s*\d+|\d+)", re.IGNORECASE)
 
 
-def may_apply(text: str) -> bool:
-    """Whether a text holds an Xplore facts line or citation line somewhere (the segmenter's cheap gate)."""
-    return ("Year:" in text and ("|" in text or "Page(s):" in text)) or "Cited by: Papers" in text
+def may_apply(text: str, low: str) -> bool:
+    """Whether a text holds an Xplore facts line somewhere (the segmenter's cheap gate: every result has one)."""
+    return "year:" in low and ("|" in text or "page(s):" in low)
 
 
 def line_evidence(line: Line) -> float:

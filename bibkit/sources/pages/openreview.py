@@ -105,10 +105,10 @@ _PAGE = re.compile(
 )
 
 
-def may_apply(text: str) -> bool:
-    """Whether a text holds an OpenReview note's dates line somewhere (the segmenter's cheap gate)."""
-    return ("Modified:" in text or "Published:" in text or "Submitted:" in text or "Readers:" in text
-            or "modified:" in text or "published:" in text)
+def may_apply(text: str, low: str) -> bool:
+    """Whether a text (and its lower-cased copy) holds a note's dated stamp somewhere (the segmenter's cheap
+    gate: every note has its dates line; one scan for "ed:" rules out most texts)."""
+    return "ed:" in low and ("modified:" in low or "published:" in low or "submitted:" in low)
 
 
 def line_evidence(line: Line) -> float:

@@ -113,9 +113,9 @@ _MAY_APPLY = (
     _may_markdown,
     None,  # references
     _may_scholar,
-    lambda text, low: openreview.may_apply(text),
-    lambda text, low: ieee.may_apply(text),
-    lambda text, low: semanticscholar.may_apply(text),
+    openreview.may_apply,
+    ieee.may_apply,
+    semanticscholar.may_apply,
     None,  # notes
 )
 

@@ -66,10 +66,9 @@ _PAGE = re.compile(
 _MORE_AUTHORS = re.compile(r"\+\s*\d+\s+authors?\b", re.IGNORECASE)
 
 
-def may_apply(text: str) -> bool:
+def may_apply(text: str, low: str) -> bool:
     """Whether a text holds a result's summary mark or its buttons (the segmenter's cheap gate)."""
-    return "TLDR" in text or "Highly Influen" in text or ("Expand" in text and "Save" in text) \
-        or (" authors " in text and "+" in text and "Published in" in text)
+    return "TLDR" in text or "Expand" in text  # (a result shows one or the other under its date)
 
 
 def line_evidence(line: Line) -> float:
