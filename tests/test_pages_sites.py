@@ -322,3 +322,28 @@ def test_each_reader_reads_nothing_from_an_empty_or_unrelated_block() -> None:
         sink = Sink("x.txt")
         module.read_block(lines, sink)
         assert sink.drafts == [] and len(sink.skipped) == 2
+
+
+def test_an_abstract_line_that_looks_like_a_venue_stays_in_the_abstract() -> None:
+    after = ("Readers:  Everyone\nAbstract: We study routing in sparse models at scale.\n"
+             "GPT-4 and LLaMA 2023 releases show the same trend\nSubmission Number: 12")
+    (entry,) = read_text(_note(after=after), "or.txt").entries
+    assert entry.abstract == "We study routing in sparse models at scale. GPT-4 and LLaMA 2023 releases show the same trend"
+
+
+def test_an_authors_label_on_a_paper_page() -> None:
+    paste = ("A Paper About Things\nAuthors: Ada Lovelace, Alan Turing\nPublished: 16 Jan 2024, Last Modified: 15 Mar 2024\n"
+             "ICLR 2024 poster\n")
+    (entry,) = read_text(paste, "or.txt").entries
+    assert entry.title == "A Paper About Things" and [a.family for a in entry.authors] == ["Lovelace", "Turing"]
+
+
+@pytest.mark.parametrize("meta", [
+    "Published: 16 Jan 2024, Last Modified: 15 Mar 2024 ICLR 2024 poster Everyone Revisions BibTeX CC BY 4.0",
+    "Published: 16 Jan 2024, Last Modified: 15 Mar 2024 ICLR 2024 poster Readers: Everyone Show details",
+    "Published: 16 Jan 2024, Last Modified: 15 Mar 2024 ICLR 2024 poster 3 Replies",
+])
+def test_one_line_meta_leaves_the_links_out_of_the_venue(meta: str) -> None:
+    (entry,) = read_text(_note(dates=meta, venue="", after=""), "or.txt").entries
+    assert entry.booktitle == "International Conference on Learning Representations (ICLR 2024)"
+    assert entry.meta["openreview_decision"] == "poster"

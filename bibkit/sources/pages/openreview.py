@@ -161,10 +161,11 @@ def read_block(lines: list[Line], sink: Sink) -> None:
             sink.skip(ln, reason)
 
 
-def _is_tail(t: str) -> bool:
-    """A line only a note's tail holds (so it is never the next note's title or authors)."""
+def _is_tail(t: str, venue: bool = True) -> bool:
+    """A line only a note's tail holds (so it is never the next note's title or authors, nor a line of its
+    abstract); ``venue``: a venue line counts too (not inside an abstract, where "GPT-4 … in 2023" may wrap)."""
     return bool(_PDF.match(t) or _DETAILS.match(t) or _READERS.match(t) or _FIELD.match(t) or _PAGE.match(t)
-                or _venue_line(t))
+                or (venue and _venue_line(t)))
 
 
 def _head(rows: list[Line], a: int, floor: int, used: dict[int, str]) -> tuple[int | None, int | None]:
@@ -177,7 +178,7 @@ def _head(rows: list[Line], a: int, floor: int, used: dict[int, str]) -> tuple[i
             used[k] = "OpenReview's link to the paper's PDF"
             k -= 1
             continue
-        if _is_tail(t) or _AUTHORS_LABEL.match(t) is None and _FIELD.match(t):
+        if _AUTHORS_LABEL.match(t) is None and _is_tail(t):
             break
         picked.append(k)
         if len(picked) == 1 and not _authors_like(_unlabel(t)):
@@ -256,7 +257,9 @@ def _stamp_line(t: str, stamps: _Stamps) -> str | None:
     return rest if rest and _venue_line(rest) else None
 
 
-_TOGGLES = re.compile(r"\b(?:Show|Hide) details\b|\b\d+\s+Repl(?:y|ies)\b", re.IGNORECASE)
+#: what the browser may put after the venue on a one-line meta row (the readers, the note's links and licence)
+_TOGGLES = re.compile(r"\b(?:Show|Hide) details\b|\b\d+\s+Repl(?:y|ies)\b|\s(?:Everyone|Revisions|BibTeX|"
+                      r"CC BY(?:-[A-Z]{2})*(?: \d\.\d)?)(?=\s|$)", re.IGNORECASE)
 
 
 def _tail(rows: list[Line], a: int, end: int, used: dict[int, str],
@@ -281,7 +284,7 @@ def _tail(rows: list[Line], a: int, end: int, used: dict[int, str],
             label = m.group("label").lower().replace(" ", "")
             texts.setdefault(label, []).append(m.group("value"))
             used[k] = "" if label in _KEPT else f"OpenReview's {m.group('label')} field"
-        elif label in ("abstract", "tl;dr", "tldr") and not _is_tail(t):
+        elif label in ("abstract", "tl;dr", "tldr") and not _is_tail(t, venue=False):
             texts[label].append(t)
             used[k] = ""
         elif venue is None and _venue_line(t):
