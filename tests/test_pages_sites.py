@@ -347,3 +347,18 @@ def test_one_line_meta_leaves_the_links_out_of_the_venue(meta: str) -> None:
     (entry,) = read_text(_note(dates=meta, venue="", after=""), "or.txt").entries
     assert entry.booktitle == "International Conference on Learning Representations (ICLR 2024)"
     assert entry.meta["openreview_decision"] == "poster"
+
+
+def test_identifiers_on_lines_of_their_own_are_the_papers() -> None:
+    (entry,) = read_text(_note(after="Readers:  Everyone\nhttps://openreview.net/forum?id=v8L0pN6EOi"), "or.txt").entries
+    assert entry.ids.others.get("openreview") == "v8L0pN6EOi"
+    doi = IEEE.replace("Cited by: Papers (9000)\n", "DOI: 10.1109/TPAMI.2018.2858826\nCited by: Papers (9000)\n")
+    assert read_text(doi, "x.txt").entries[1].ids.doi == "10.1109/TPAMI.2018.2858826"
+    arxiv = S2.replace("Expand\n", "Expand\narXiv:1706.03762\n")
+    assert read_text(arxiv, "s.txt").entries[0].ids.arxiv == "1706.03762"
+
+
+def test_an_arxiv_id_inside_an_abstract_is_not_the_papers() -> None:
+    after = "Readers:  Everyone\nAbstract: We improve on the method of arXiv:2301.00001 by a wide margin in all settings."
+    (entry,) = read_text(_note(after=after), "or.txt").entries
+    assert entry.ids.arxiv is None and "arXiv:2301.00001" in (entry.abstract or "")

@@ -295,10 +295,16 @@ def _tail(rows: list[Line], a: int, end: int, used: dict[int, str],
             used[k] = "OpenReview's link to the paper's PDF"
         elif label is not None and label not in _KEPT:
             used[k] = f"OpenReview's {label} field"
+        elif _LINK_LINE.match(t) and find_ids(t):  # the note's own link ("https://openreview.net/forum?id=…")
+            texts.setdefault("link", []).append(t)
+            used[k] = ""
         else:
             break
         last = k
     return venue, texts
+
+
+_LINK_LINE = re.compile(r"^(?:(?:URL|Link|Forum|DOI|arXiv)\s*:\s*)?\S+$", re.IGNORECASE)
 
 
 #: labels that start a sentence of an abstract as often as a field ("Summary: we…")
@@ -315,9 +321,10 @@ def _fields(d: Draft, texts: dict[str, list[str]]) -> None:
         value = " ".join(" ".join(texts.get(label, [])).split())
         if value:
             d.meta[key] = value
-    for value in texts.get("code", []):
+    for value in texts.get("link", []):
         for _s, _e, ident in find_ids(value):
             d.add_id(ident)
+    for value in texts.get("code", []):
         d.code.extend(w for w in value.split() if "github.com" in w)
 
 
