@@ -362,3 +362,12 @@ def test_an_arxiv_id_inside_an_abstract_is_not_the_papers() -> None:
     after = "Readers:  Everyone\nAbstract: We improve on the method of arXiv:2301.00001 by a wide margin in all settings."
     (entry,) = read_text(_note(after=after), "or.txt").entries
     assert entry.ids.arxiv is None and "arXiv:2301.00001" in (entry.abstract or "")
+
+
+def test_a_venue_line_above_the_dates_is_the_notes() -> None:
+    paste = ("A Paper About Things\nAda Lovelace, Alan Turing\nNeurIPS 2023 oral\n"
+             "Published: 21 Sept 2023, Last Modified: 02 Nov 2023\nReaders: Everyone\n\n" + OPENREVIEW)
+    doc = read_text(paste, "or.txt")
+    assert [e.title for e in doc.entries] == ["A Paper About Things", "Let's Verify Step by Step",
+                                              "Scaling Data-Constrained Language Models"]
+    assert "NeurIPS 2023" in (doc.entries[0].booktitle or "") and doc.entries[0].meta["openreview_decision"] == "oral"

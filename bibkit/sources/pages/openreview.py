@@ -139,18 +139,17 @@ def read_block(lines: list[Line], sink: Sink) -> None:
     rows = [ln for ln in lines if ln.text]
     anchors = [i for i, ln in enumerate(rows) if ":" in ln.text and _DATES.match(ln.text)]
     used: dict[int, str] = {}  # row -> why it is no title (furniture the reader recognised), or "" when read
-    heads: list[tuple[int | None, int | None]] = []  # (title row, authors row) of each anchor
+    heads: list[tuple[int | None, int | None, int | None]] = []  # (title, authors, venue) rows of each anchor
     floor = 0
     for a in anchors:
         heads.append(_head(rows, a, floor, used))
         floor = a + 1
     for n, a in enumerate(anchors):
-        title_row, authors_row = heads[n]
+        title_row, authors_row, venue_row = heads[n]
         end = len(rows)
         if n + 1 < len(anchors):
-            nt, na = heads[n + 1]
-            end = min(r for r in (nt, na, anchors[n + 1]) if r is not None)
-        draft = _note(rows, title_row, authors_row, a, end, used)
+            end = min(r for r in (*heads[n + 1], anchors[n + 1]) if r is not None)
+        draft = _note(rows, (title_row, authors_row, venue_row), a, end, used)
         if draft is not None:
             sink.add(draft)
     for k, ln in enumerate(rows):
@@ -168,14 +167,20 @@ def _is_tail(t: str, venue: bool = True) -> bool:
                 or (venue and _venue_line(t)))
 
 
-def _head(rows: list[Line], a: int, floor: int, used: dict[int, str]) -> tuple[int | None, int | None]:
-    """The title and authors rows above the dates row ``a`` (not above ``floor``)."""
+def _head(rows: list[Line], a: int, floor: int, used: dict[int, str]) -> tuple[int | None, int | None, int | None]:
+    """The title, authors and venue rows above the dates row ``a`` (not above ``floor``); the venue is there
+    only when a page puts it above the dates (else it is below them: ``None``)."""
     picked: list[int] = []
+    venue: int | None = None
     k = a - 1
     while k >= floor and len(picked) < 2:
         t = rows[k].text
         if _PDF.match(t):
             used[k] = "OpenReview's link to the paper's PDF"
+            k -= 1
+            continue
+        if not picked and venue is None and _venue_line(t) and not _authors_like(t):
+            venue = k
             k -= 1
             continue
         if _AUTHORS_LABEL.match(t) is None and _is_tail(t):
@@ -185,10 +190,11 @@ def _head(rows: list[Line], a: int, floor: int, used: dict[int, str]) -> tuple[i
             break  # no authors shown: this is the title
         k -= 1
     if not picked:
-        return None, None
+        return None, None, venue
     if len(picked) == 1:
-        return (picked[0], None) if not _authors_like(_unlabel(rows[picked[0]].text)) else (None, picked[0])
-    return picked[1], picked[0]
+        one = picked[0]
+        return ((one, None) if not _authors_like(_unlabel(rows[one].text)) else (None, one)) + (venue,)
+    return picked[1], picked[0], venue
 
 
 _AUTHORS_LABEL = re.compile(r"^Authors?\s*:\s*", re.IGNORECASE)
@@ -218,8 +224,9 @@ def _venue_line(t: str) -> bool:
     return bool(_ACRONYM.match(t) and (YEAR.search(t) or t.split()[0] in _JOURNALS) and len(t.split()) <= 14)
 
 
-def _note(rows: list[Line], title_row: int | None, authors_row: int | None, a: int, end: int,
+def _note(rows: list[Line], head: tuple[int | None, int | None, int | None], a: int, end: int,
           used: dict[int, str]) -> Draft | None:
+    title_row, authors_row, venue_row = head
     if title_row is None and authors_row is None:
         used[a] = "OpenReview dates with no title above them"
         return None
@@ -236,6 +243,8 @@ def _note(rows: list[Line], title_row: int | None, authors_row: int | None, a: i
             d.authors, d.truncated = names.names, names.truncated
     stamps: _Stamps = {}
     venue, texts = _tail(rows, a, end, used, stamps)
+    if venue_row is not None:
+        venue, used[venue_row] = venue or rows[venue_row].text, ""
     _fields(d, texts)
     if venue is None and texts.get("venue"):
         venue = texts["venue"][0].strip() or None
