@@ -193,7 +193,7 @@ def _head(rows: list[Line], a: int, floor: int, used: dict[int, str]) -> tuple[i
         return None, None, venue
     if len(picked) == 1:
         one = picked[0]
-        return ((one, None) if not _authors_like(_unlabel(rows[one].text)) else (None, one)) + (venue,)
+        return (None, one, venue) if _authors_like(_unlabel(rows[one].text)) else (one, None, venue)
     return picked[1], picked[0], venue
 
 
