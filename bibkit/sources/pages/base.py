@@ -193,6 +193,11 @@ class Draft:
                 else:
                     entry.journal, entry.entry_type = venue, "article"
                 provenance[kind] = provenance["entry_type"] = said
+        elif self.publisher and entry.entry_type == "misc" and not self.ids:
+            # "Deep Learning. MIT Press, 2016.": a work whose only venue is its publisher is a book
+            said = Provenance(SOURCE, confidence, detail)
+            entry.entry_type = "book"
+            provenance["entry_type"] = said
         if self.entry_type:
             entry.entry_type = self.entry_type
             provenance["entry_type"] = said = said or Provenance(SOURCE, confidence, detail)
@@ -253,7 +258,8 @@ def _person(name: str) -> Person:
     if _SIMPLE_NAME.match(name):
         words = name.split()
         for w in words:
-            if not (w[0].isupper() and not w.isupper() or len(w) <= 2 or w.endswith(".")):
+            if not (w[0].isupper() and (not w.isupper() or len(w) <= 2) or w.endswith(".")):
+                # (a lower-case word is a particle, "de la Tour": BibTeX's von part, for pybtex below)
                 break
         else:
             low = name.casefold().replace(".", " ").split()  # (the pattern lets no comma or bracket in)
