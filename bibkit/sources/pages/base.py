@@ -84,6 +84,12 @@ class Draft:
     pages: str | None = None  # an en dash inside a range, as bibkit.normalize.pages stores it
     publisher: str | None = None
     address: str | None = None
+    #: what the page itself says the venue is ("booktitle"/"journal": a site that labels its results
+    #: "Conference Paper" or "Journal Article"), over what the venue's words suggest
+    venue_as: str | None = None
+    #: the entry type the page states outright (an OpenReview submission is ``unpublished``)
+    entry_type: str | None = None
+    note: str | None = None  # what the page says of the paper's status ("Submitted to ICLR 2025")
     abstract: str | None = None
     ids: list[PaperId] = field(default_factory=list)
     code: list[str] = field(default_factory=list)
@@ -179,7 +185,7 @@ class Draft:
         if self.venue:
             venue = trim_venue(fix_text(self.venue))
             entry.meta["listing_venue"] = venue
-            kind = venue_kind(venue)
+            kind = self.venue_as or venue_kind(venue)
             if kind is not None:
                 said = Provenance(SOURCE, confidence, detail)
                 if kind == "booktitle":
@@ -192,6 +198,12 @@ class Draft:
             said = Provenance(SOURCE, confidence, detail)
             entry.entry_type = "book"
             provenance["entry_type"] = said
+        if self.entry_type:
+            entry.entry_type = self.entry_type
+            provenance["entry_type"] = said = said or Provenance(SOURCE, confidence, detail)
+        if self.note:
+            entry.note = self.note
+            provenance["note"] = said or Provenance(SOURCE, confidence, detail)
         if self.volume or self.number or self.pages or self.publisher or self.address:
             said = said or Provenance(SOURCE, confidence, detail)
             for name in _DETAIL_FIELDS:

@@ -7,7 +7,7 @@ paste is then the labelling of its lines that collects the most evidence while p
 every change of reader — little at a blank line, much inside a paragraph — so a line with
 no evidence of its own (a wrapped line, a title, a chatty remark) goes with its neighbours,
 and a mixed paste splits where its pieces meet.  One pass over the lines (a Viterbi over
-six states with a "stay or switch" transition), so linear in the input.
+one state per reader with a "stay or switch" transition), so linear in the input.
 
 A block's confidence compares the evidence for its reader with the best other reader's
 over the same lines.
@@ -20,16 +20,17 @@ from dataclasses import dataclass
 
 from ...record import PageReader
 from ..pastetext import Line
-from . import arxiv, hf, markdown, notes, references, scholar, titles
+from . import arxiv, hf, ieee, markdown, notes, openreview, references, scholar, semanticscholar, titles
 
 __all__ = ["Block", "segment", "READERS"]
 
 #: reader names in the order of preference when the evidence ties (titles first: the old default)
 #: (notes last: the paragraph owner below is never the notes reader)
 READERS: tuple[PageReader, ...] = (titles.NAME, arxiv.NAME, hf.NAME, markdown.NAME, references.NAME, scholar.NAME,
-                                   notes.NAME)
+                                   openreview.NAME, ieee.NAME, semanticscholar.NAME, notes.NAME)
 _EVIDENCE = (titles.line_evidence, arxiv.line_evidence, hf.line_evidence, markdown.line_evidence,
-             references.line_evidence, scholar.line_evidence, notes.line_evidence)
+             references.line_evidence, scholar.line_evidence, openreview.line_evidence,
+             ieee.line_evidence, semanticscholar.line_evidence, notes.line_evidence)
 #: the price of changing reader at a blank line, and inside a paragraph
 SWITCH_AT_BLANK = 3.0
 SWITCH_INSIDE = 8.0
@@ -112,6 +113,9 @@ _MAY_APPLY = (
     _may_markdown,
     None,  # references
     _may_scholar,
+    openreview.may_apply,
+    ieee.may_apply,
+    semanticscholar.may_apply,
     None,  # notes
 )
 
