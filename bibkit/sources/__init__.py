@@ -58,6 +58,8 @@ FORMAT_HELP: dict[str, str] = {
     "markdown": "a reading list (Markdown bullets or tables, or their rendered copy)",
     "references": "a reference list copied from a paper (IEEE, APA, ACL, ACM, natbib…)",
     "scholar-page": "a Google Scholar results page",
+    "dblp-page": "a dblp person page or search results",
+    "acm-page": "ACM Digital Library search results or a table of contents",
     "notes": "notes with links to papers, arXiv:ID mentions, DOIs, cited titles",
 }
 #: the message of a refused input (``{reason}`` says what it looks like)

@@ -12,6 +12,9 @@ markdown     reading lists: Markdown bullets and tables, and their rendered copi
 references   reference lists from papers: numbered and author–year; IEEE, APA, ACL/ACM,
              natbib, LNCS, MLA/Chicago, Vancouver (:mod:`.references`)
 scholar-page Google Scholar's results page: title, byline, snippet, links (:mod:`.scholar`)
+dblp-page    dblp person pages and search results: entry numbers, authors ending with ``:``,
+             ``Title. Venue`` in dblp's notation (:mod:`.dblp`)
+acm-page     the ACM Digital Library's search results and tables of contents (:mod:`.acm`)
 notes        links to paper pages, ``arXiv:`` mentions, DOIs, cited titles (:mod:`.notes`)
 ============ ==========================================================================
 
@@ -74,11 +77,11 @@ def read(text: str, origin: str, *, strict: bool = False, only: str | None = Non
 
 
 def _read(text: str, origin: str, *, strict: bool = False, only: str | None = None) -> Document:
-    from . import arxiv, hf, markdown, notes, references, scholar
+    from . import acm, arxiv, dblp, hf, markdown, notes, references, scholar
     from .segment import Block, segment
 
     modules = {arxiv.NAME: arxiv, hf.NAME: hf, markdown.NAME: markdown, references.NAME: references,
-               scholar.NAME: scholar, notes.NAME: notes}
+               scholar.NAME: scholar, dblp.NAME: dblp, acm.NAME: acm, notes.NAME: notes}
     forced = PageReader(only) if only in READER_NAMES else None
     if only is not None and forced is None:
         raise InputError(f"unknown page reader {only!r} (expected one of: {', '.join(READER_NAMES)})")

@@ -89,6 +89,11 @@ class Draft:
     code: list[str] = field(default_factory=list)
     reference: str | None = None  # the whole reference string (reference lists, cited notes)
     meta: dict[str, Any] = field(default_factory=dict)
+    #: the entry type the page states (dblp's kinds of entry, the ACM Digital Library's): the venue goes to
+    #: the field that type uses instead of one guessed from the venue's words
+    entry_type: str | None = None
+    editors: list[str] = field(default_factory=list)  # natural order (a dblp editorship)
+    extra: dict[str, str] = field(default_factory=dict)  # fields of their own the page states (isbn, school)
 
     def add_id(self, ident: PaperId) -> None:
         if all(i.key != ident.key for i in self.ids):
@@ -176,17 +181,34 @@ class Draft:
         makes thousands of entries, and the checks ``set`` makes for any caller are known to pass here.)"""
         provenance = entry.provenance
         said: Provenance | None = None
+        if self.entry_type is not None:
+            said = Provenance(SOURCE, confidence, detail)
+            entry.entry_type = self.entry_type
+            provenance["entry_type"] = said
+        if self.editors:
+            entry.editors = [p for p in (_person(n) for n in self.editors if n.strip()) if p.literal or p.family.strip()]
+            provenance["editors"] = said or Provenance(SOURCE, confidence, detail)
+        for name, value in self.extra.items():
+            entry.extra[name] = value
+            provenance[name] = said or Provenance(SOURCE, confidence, detail)
         if self.venue:
             venue = trim_venue(fix_text(self.venue))
             entry.meta["listing_venue"] = venue
-            kind = venue_kind(venue)
+            kind = venue_kind(venue) if self.entry_type is None else _TYPE_VENUE.get(self.entry_type)
             if kind is not None:
-                said = Provenance(SOURCE, confidence, detail)
-                if kind == "booktitle":
+                said = said or Provenance(SOURCE, confidence, detail)
+                if self.entry_type is not None:
+                    if kind == "school":
+                        entry.extra["school"] = venue
+                    else:
+                        setattr(entry, kind, venue)
+                    provenance[kind] = said
+                elif kind == "booktitle":
                     entry.booktitle, entry.entry_type = venue, "inproceedings"
+                    provenance[kind] = provenance["entry_type"] = said
                 else:
                     entry.journal, entry.entry_type = venue, "article"
-                provenance[kind] = provenance["entry_type"] = said
+                    provenance[kind] = provenance["entry_type"] = said
         if self.volume or self.number or self.pages or self.publisher or self.address:
             said = said or Provenance(SOURCE, confidence, detail)
             for name in _DETAIL_FIELDS:
@@ -225,6 +247,8 @@ class Draft:
             entry.set("url", ident.url if "://" in ident.url else "https://" + ident.url, SOURCE, 1.0, detail)
 
 
+#: where the venue goes in an entry of the type a page states (a book's, a proceedings' venue is its publisher)
+_TYPE_VENUE = {"article": "journal", "inproceedings": "booktitle", "incollection": "booktitle", "phdthesis": "school"}
 #: the venue's details a page states that are fields of their own on the entry (the address is an extra field)
 _DETAIL_FIELDS = ("volume", "number", "pages", "publisher")
 

@@ -7,7 +7,7 @@ paste is then the labelling of its lines that collects the most evidence while p
 every change of reader — little at a blank line, much inside a paragraph — so a line with
 no evidence of its own (a wrapped line, a title, a chatty remark) goes with its neighbours,
 and a mixed paste splits where its pieces meet.  One pass over the lines (a Viterbi over
-six states with a "stay or switch" transition), so linear in the input.
+eight states with a "stay or switch" transition), so linear in the input.
 
 A block's confidence compares the evidence for its reader with the best other reader's
 over the same lines.
@@ -20,16 +20,17 @@ from dataclasses import dataclass
 
 from ...record import PageReader
 from ..pastetext import Line
-from . import arxiv, hf, markdown, notes, references, scholar, titles
+from . import acm, arxiv, dblp, hf, markdown, notes, references, scholar, titles
 
 __all__ = ["Block", "segment", "READERS"]
 
 #: reader names in the order of preference when the evidence ties (titles first: the old default)
 #: (notes last: the paragraph owner below is never the notes reader)
 READERS: tuple[PageReader, ...] = (titles.NAME, arxiv.NAME, hf.NAME, markdown.NAME, references.NAME, scholar.NAME,
-                                   notes.NAME)
+                                   dblp.NAME, acm.NAME, notes.NAME)
 _EVIDENCE = (titles.line_evidence, arxiv.line_evidence, hf.line_evidence, markdown.line_evidence,
-             references.line_evidence, scholar.line_evidence, notes.line_evidence)
+             references.line_evidence, scholar.line_evidence, dblp.line_evidence, acm.line_evidence,
+             notes.line_evidence)
 #: the price of changing reader at a blank line, and inside a paragraph
 SWITCH_AT_BLANK = 3.0
 SWITCH_INSIDE = 8.0
@@ -105,6 +106,27 @@ def _may_scholar(text: str, low: str) -> bool:
     return any(mark in text for mark in _SCHOLAR_MARKS)
 
 
+_DBLP_MARKS = ("dblp", "CoRR abs/", "(Eds.):", "Journal Articles", "Conference and Workshop Papers")
+#: an entry number alone on its line ("[j12]"), or an author line ending with its colon before a title
+_DBLP_NUMBER = re.compile(r"\n\[[a-z]\d{1,5}\][ \t]*(?:\n|$)")
+_DBLP_AUTHORS = re.compile(r"\n[A-Z][^\n:]{1,600}:[ \t]*\n[A-Z0-9\"“]")
+
+
+def _may_dblp(text: str, low: str) -> bool:
+    return (any(mark in text for mark in _DBLP_MARKS)
+            or ("[" in text and _DBLP_NUMBER.search(text) is not None)
+            or (":\n" in text and _DBLP_AUTHORS.search(text) is not None))
+
+
+_ACM_MARKS = ("research-article", "short-paper", "review-article", "extended-abstract", "Open Access", "Free Access",
+              "Public Access", "Authors Info", "Article No", "Total Citations", "Total Downloads", "10.1145/",
+              "Publication History")
+
+
+def _may_acm(text: str, low: str) -> bool:
+    return any(mark in text for mark in _ACM_MARKS)
+
+
 _MAY_APPLY = (
     None,  # titles: prose paragraphs count for it whatever the text
     _may_arxiv,
@@ -112,6 +134,8 @@ _MAY_APPLY = (
     _may_markdown,
     None,  # references
     _may_scholar,
+    _may_dblp,
+    _may_acm,
     None,  # notes
 )
 

@@ -1,0 +1,239 @@
+"""The ACM Digital Library's search results and tables of contents, as copied from the browser.
+
+Every item is a short run of lines, most of them labelled::
+
+    research-article                                   (the item's type; opens the item)
+    Open Access                                        (its access badge; may be absent)
+    Efficient Transformers: A Survey                   (the title)
+    Authors: Yi Tay, Mostafa Dehghani, Dara Bahri…     (or the names alone; "+ 12", "et al." when cut)
+    ACM Computing Surveys, Volume 55, Issue 6          (a journal: volume and issue)
+    ICML '21: Proceedings of the 38th International …  (or proceedings: acronym 'YY: full name)
+    July 2021                                          (or "Published: 12 May 2021")
+    Article No.: 109, Pages 1 - 28                     (or "Pages 2793–2803", "pp 2793–2803")
+    https://doi.org/10.1145/3530811                    (the DOI; closes the item)
+    12 citations  1,234 downloads                      (metrics, "Show more", "PDF", "eReader"…)
+
+An item opens at its type label (``research-article``, ``short-paper``, ``review-article``,
+``extended-abstract``, ``poster``, ``demonstration``, ``tutorial``, ``editorial``, ``article``,
+``chapter``, ``book``…) or, on a page without labels, after the previous item's DOI.  The type label
+and the venue line make the entry type: a journal's ``Volume N, Issue M`` an ``@article``,
+proceedings an ``@inproceedings``, a chapter an ``@incollection``, a book a ``@book``.  The page's
+own lines (badges, metrics, buttons, "Publication History", "Authors Info & Claims") are skipped
+with their reason; the text under an "Abstract" label is the abstract.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...normalize.pages import page_range
+from ...record import PageReader
+from ..chatter import chatter_reason
+from ..paperids import find_ids
+from ..pastetext import Line, looks_like_names, parse_date, split_authors
+from .base import Draft, Sink
+
+__all__ = ["NAME", "read_block", "line_evidence"]
+
+NAME = PageReader.ACM
+
+#: the type labels an item opens with (hyphenated ones only ACM writes; the plain words are weaker evidence)
+_LABELS = frozenset("research-article short-paper review-article extended-abstract poster demonstration tutorial "
+                    "editorial abstract article chapter book free survey keynote panel column news opinion "
+                    "case-study invited-talk work-in-progress short-paper doctoral-thesis front-matter "
+                    "back-matter proceedings section".split())
+_ACCESS = frozenset(["open access", "free access", "public access", "restricted access", "get access",
+                     "check for updates", "free"])
+_ACRONYM_VENUE = re.compile(r"^(?P<acronym>[^:]{1,60}\s'\d\d)\s*:\s*(?P<name>\S.{4,})$")
+_JOURNAL_VENUE = re.compile(r"^(?P<name>[^,]{3,200}(?:,[^,]{1,100})??),\s*Volume\s+(?P<volume>[\w-]{1,12})"
+                            r"(?:,\s*Issue\s+(?P<issue>[\w -]{1,20}))?$")
+_PAGES = re.compile(r"^(?:Article No\.?:?\s*(?P<art>[\w-]{1,12}),?\s*)?(?:(?:Pages?|pp\.?)\s*"
+                    r"(?P<pages>\d+\s*[-–—]\s*\d+|\d+))?$", re.IGNORECASE)
+_DATE = re.compile(r"^(?:Published:?\s*)?(?:\d{1,2}\s+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+                   r"(?:\s+\d{1,2},?)?\s+(?:19|20)\d\d$", re.IGNORECASE)
+_METRICS = re.compile(r"^(?:(?:Total\s+)?(?:Citations?|Downloads?)(?:\s*\([^)]{1,30}\))?\s*[\d,]+\s*)+$|"
+                      r"^(?:[\d,.]+[kK]?\s*(?:citations?|downloads?)\s*)+$|"
+                      r"^(?:Total Citations|Total Downloads|Downloads \([^)]{1,30}\))\s*[\d,]*$", re.IGNORECASE)
+_BUTTONS = frozenset(["show more", "show less", "pdf", "epdf", "ereader", "html", "abstract", "view abstract",
+                      "publication history", "authors info & claims", "save", "share", "cite",
+                      "get citation alert", "check for updates", "index terms", "recommendations", "references",
+                      "comments", "information & contributors", "bibliometrics & citations", "view options",
+                      "figures", "tables", "media", "view table of contents", "export citations",
+                      "select all", "contents", "next", "previous", "metrics", "view all"])
+_AUTHORS_LABEL = re.compile(r"^Authors?\s*:\s*", re.IGNORECASE)
+_MORE_AUTHORS = re.compile(r"^\+\s*\d+$")
+
+
+def _label(t: str) -> str | None:
+    low = t.lower()
+    return low if len(t) <= 24 and low in _LABELS else None
+
+
+def _kind(t: str) -> str | None:
+    """What a line of an item is (its label, badge, venue, date, pages, DOI, metrics, a button), or ``None``."""
+    low = t.lower()
+    if len(t) <= 24 and low in _LABELS:
+        return "label"
+    if low in _ACCESS:
+        return "access"
+    if low in _BUTTONS:
+        return "button"
+    if _MORE_AUTHORS.match(t):
+        return "more"
+    if _AUTHORS_LABEL.match(t):
+        return "authors"
+    if len(t) <= 200 and _METRICS.match(t) and any(c.isdigit() for c in t):
+        return "metrics"
+    if "'" in t and _ACRONYM_VENUE.match(t):
+        return "proceedings"
+    if "Volume" in t and _JOURNAL_VENUE.match(t):
+        return "journal"
+    if len(t) <= 40 and _DATE.match(t):
+        return "date"
+    if len(t) <= 60 and ("age" in t or "pp" in t or "Article" in t) and _PAGES.match(t) and any(
+            c.isdigit() for c in t):
+        return "pages"
+    if "doi.org/" in t or t.startswith("doi:"):
+        return "doi"
+    return None
+
+
+def line_evidence(line: Line) -> float:
+    """What only the ACM Digital Library shows: hyphenated type labels, access badges, ``Article No.:``,
+    ``'YY: Proceedings`` venues, ``Volume N, Issue M``, its metrics and ``Authors Info & Claims``."""
+    t = line.text
+    if not t or len(t) > 600:
+        return 0.0
+    kind = _kind(t)
+    if kind == "label":
+        return 4.0 if "-" in t else 1.0
+    if kind in ("proceedings", "journal"):
+        return 3.0
+    if kind == "pages":
+        return 3.5 if "Article" in t else 1.5
+    if kind == "metrics":
+        return 3.0
+    if kind == "access":
+        return 2.5 if " " in t else 0.5
+    if kind == "button" and t.lower() in ("authors info & claims", "publication history", "ereader"):
+        return 3.0
+    if kind == "doi" and "10.1145/" in t:
+        return 2.0
+    return 0.0
+
+
+def read_block(lines: list[Line], sink: Sink) -> None:
+    rows = [ln for ln in lines if ln.text]
+    kinds = [_kind(ln.text) for ln in rows]
+    labelled = "label" in kinds
+    items: list[tuple[int, int]] = []
+    start = 0
+    for k, kind in enumerate(kinds):
+        if labelled and kind == "label" and k > start:
+            items.append((start, k))
+            start = k
+        elif not labelled and kind == "doi":
+            items.append((start, k + 1))
+            start = k + 1
+    if start < len(rows):
+        items.append((start, len(rows)))
+    for a, b in items:
+        _item(rows[a:b], kinds[a:b], sink)
+
+
+def _item(rows: list[Line], kinds: list[str | None], sink: Sink) -> None:
+    d = Draft(NAME, "item", rows[0].no, confidence=0.9)
+    label: str | None = None
+    venue_kind: str | None = None
+    abstract: list[str] = []
+    in_abstract = False
+    used: set[int] = set()
+    for k, (ln, kind) in enumerate(zip(rows, kinds)):
+        t = ln.text
+        if kind == "label":
+            label = label or t.lower()
+        elif kind == "authors":
+            text = _AUTHORS_LABEL.sub("", t)
+            _names(d, text)
+        elif kind == "more":
+            d.truncated = True
+        elif kind == "proceedings":
+            m = _ACRONYM_VENUE.match(t)
+            assert m is not None
+            d.venue, venue_kind = m.group("name").strip(), "proceedings"
+            d.meta["acm_acronym"] = m.group("acronym").strip()
+        elif kind == "journal":
+            m = _JOURNAL_VENUE.match(t)
+            assert m is not None
+            d.venue, venue_kind = m.group("name").strip(), "journal"
+            d.volume, d.number = m.group("volume"), m.group("issue")
+        elif kind == "date":
+            date = parse_date(re.sub(r"^Published:?\s*", "", t, flags=re.IGNORECASE))
+            if date and date[0]:
+                d.year, d.month = date[0], date[1]
+                if "Published" in t:
+                    d.date_text = t
+        elif kind == "pages":
+            m = _PAGES.match(t)
+            assert m is not None
+            if m.group("art"):
+                d.extra["articleno"] = m.group("art")
+            if m.group("pages"):
+                d.pages = page_range(m.group("pages")) or m.group("pages")
+        elif kind == "doi":
+            for _s, _e, ident in find_ids(t):
+                d.add_id(ident)
+        elif kind is None and d.title is None and not in_abstract:
+            d.title = t
+        elif kind is None and in_abstract:
+            abstract.append(t)
+        elif kind is None and not d.authors and k > 0 and looks_like_names(t.rstrip("… ")):
+            _names(d, t)
+        elif kind is None and not d.venue and ("Proceedings" in t or "Conference" in t or "Symposium" in t):
+            d.venue, venue_kind = t, "proceedings"
+        else:
+            if kind == "button" and t.lower() == "abstract":
+                in_abstract = True
+            sink.skip(ln, _why(t, kind))
+            continue
+        used.add(k)
+    if abstract:
+        d.abstract = " ".join(abstract)
+    if d.title is None:
+        for k, ln in enumerate(rows):
+            if k in used:
+                sink.skip(ln, "an ACM Digital Library item without a title")
+        return
+    if label:
+        d.meta["acm_type"] = label
+    if label in ("chapter",):
+        d.entry_type = "incollection"
+    elif label == "book":
+        d.entry_type = "book"
+        d.publisher, d.venue = d.venue, None
+    elif venue_kind == "journal":
+        d.entry_type = "article"
+    elif venue_kind == "proceedings":
+        d.entry_type = "inproceedings"
+    sink.add(d)
+
+
+def _names(d: Draft, text: str) -> None:
+    text = text.replace("Authors Info & Claims", "").strip()
+    if text.endswith(("et al.", "et al", "…", "...")) or re.search(r"\+\s*\d+\s*$", text):
+        d.truncated = True
+    names = split_authors(re.sub(r",?\s*\+\s*\d+\s*$", "", text))
+    d.authors = names.names
+    d.truncated = d.truncated or names.truncated
+
+
+def _why(t: str, kind: str | None) -> str:
+    if kind == "access":
+        return "an ACM Digital Library access badge"
+    if kind == "metrics":
+        return "an ACM Digital Library item's citation and download counts"
+    if kind == "button":
+        return "an ACM Digital Library button or section name"
+    if kind == "label":
+        return "an ACM Digital Library type label"
+    return chatter_reason(t) or "text on an ACM Digital Library page outside any item's fields"
