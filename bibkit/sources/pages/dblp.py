@@ -130,12 +130,27 @@ def _name_ok(name: str, loose: bool = False) -> bool:
         if depth or w[0] == "(":  # "(Findings)", "(1)", "(Long Papers)"
             depth += w.count("(") - w.count(")")
             continue
+        if w[-1] == "." and _full_word(w[:-1]):
+            return False  # a sentence of a title ends here: "… Findings of the Study. EMNLP (Findings) 2023"
         if w.lower() in _CONNECTORS or w[0].isupper() or w[0].isdigit() or w[0] in "@&-":
             continue
         if any(c.isupper() for c in w[1:]):  # "ePrint", "iScience"
             continue
         return False
     return True
+
+
+_FULL_ENDINGS = ("ing", "tion", "sion", "ment", "ness", "ity", "ies", "ous", "ful", "less", "ism", "ist")
+
+
+def _full_word(core: str) -> bool:
+    """Whether a word before a full stop is a whole word, not an abbreviation: ISO 4 abbreviations (what dblp
+    writes: "Mach.", "Learn.", "Res.", "Comput.", "Sci.") cut a word before a vowel, so they end in a consonant
+    (or the "i" of "Sci."), are short, and never end like a whole word ("-ing", "-tion")."""
+    if len(core) < 3 or not core.isalpha():
+        return False
+    low = core.lower()
+    return low[-1] in "aeouy" or low.endswith(_FULL_ENDINGS) or len(low) >= 9
 
 
 def _split_pages(text: str) -> tuple[str, str | None]:
@@ -177,8 +192,8 @@ def parse_venue(rest: str) -> DblpVenue | None:
         head = head[:pp.start()]
     if head[-4:].isdigit() and head[-6:-4] == ", " and "," in head[:-6]:  # thesis: "School, Country, Year"
         year = _year_of(head[-4:])
-        school = head[:-6].rsplit(", ", 1)[0].strip()
-        if year is not None and _name_ok(school):
+        school = head[:-6].strip()
+        if year is not None and _name_ok(school.rsplit(", ", 1)[0]):
             return DblpVenue("thesis", school, year)
     head, pages = _split_pages(head) if not isbn else (head, None)
     year = _year_of(head[-4:]) if head[-5:-4] == " " else None
@@ -342,8 +357,8 @@ def read_block(lines: list[Line], sink: Sink) -> None:
             text, used = who.after, 1
             if not text and i + 1 < len(rows):
                 nxt = rows[i + 1].text
-                if not (nxt[0] == "[" and _NUMBER.match(nxt)) and _authors(nxt) is None and not _furniture(nxt):
-                    text, used = nxt, 2
+                if not (nxt[0] == "[" and _NUMBER.match(nxt)) and not _furniture(nxt) and not nxt.endswith(":"):
+                    text, used = nxt, 2  # (a title with a colon may read as names and a title: it is a title here)
             if not text:
                 sink.skip(ln, "dblp authors with no title under them")
                 i += 1
