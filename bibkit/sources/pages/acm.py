@@ -19,7 +19,9 @@ An item opens at its type label (``research-article``, ``short-paper``, ``review
 and the venue line make the entry type: a journal's ``Volume N, Issue M`` an ``@article``,
 proceedings an ``@inproceedings``, a chapter an ``@incollection``, a book a ``@book``.  The page's
 own lines (badges, metrics, buttons, "Publication History", "Authors Info & Claims") are skipped
-with their reason; the text under an "Abstract" label is the abstract.
+with their reason; the text under an "Abstract" label is the abstract when it is whole (an excerpt of a
+sentence or two, or cut with "…", is kept as ``acm_abstract_excerpt``: compared as an abstract it would
+refuse the right paper).
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ _BUTTONS = frozenset(["show more", "show less", "pdf", "epdf", "ereader", "html"
                       "comments", "information & contributors", "bibliometrics & citations", "view options",
                       "figures", "tables", "media", "view table of contents", "export citations",
                       "select all", "contents", "next", "previous", "metrics", "view all"])
+_PROCEEDINGS_WORDS = re.compile(r"\b(?:Proceedings|Conference|Symposium|Workshop|Companion)\b")
 _AUTHORS_LABEL = re.compile(r"^Authors?\s*:\s*", re.IGNORECASE)
 _MORE_AUTHORS = re.compile(r"^\+\s*\d+$")
 
@@ -125,6 +128,9 @@ def line_evidence(line: Line) -> float:
 def read_block(lines: list[Line], sink: Sink) -> None:
     rows = [ln for ln in lines if ln.text]
     kinds = [_kind(ln.text) for ln in rows]
+    for k, kind in enumerate(kinds):
+        if kind == "label" and rows[k].text.lower() == "abstract" and k + 1 < len(rows) and _prose(rows[k + 1].text):
+            kinds[k] = "button"  # the "Abstract" section above its text, not the type label of an abstract
     labelled = "label" in kinds
     items: list[tuple[int, int]] = []
     start = 0
@@ -189,8 +195,11 @@ def _item(rows: list[Line], kinds: list[str | None], sink: Sink) -> None:
             abstract.append(t)
         elif kind is None and not d.authors and k > 0 and looks_like_names(t.rstrip("… ")):
             _names(d, t)
-        elif kind is None and not d.venue and ("Proceedings" in t or "Conference" in t or "Symposium" in t):
-            d.venue, venue_kind = t, "proceedings"
+        elif kind is None and not d.venue and k > 0 and kinds[k - 1] == "authors" and chatter_reason(t) is None \
+                and not _prose(t):
+            # the venue without an acronym or volume: proceedings, or the book a chapter is in
+            d.venue = t
+            venue_kind = "proceedings" if label != "chapter" and _PROCEEDINGS_WORDS.search(t) else "other"
         else:
             if kind == "button" and t.lower() == "abstract":
                 in_abstract = True
@@ -198,15 +207,20 @@ def _item(rows: list[Line], kinds: list[str | None], sink: Sink) -> None:
             continue
         used.add(k)
     if abstract:
-        d.abstract = " ".join(abstract)
-    if d.title is None:
+        text = " ".join(abstract)
+        if len(text) >= 300 and not text.endswith(("…", "...")):
+            d.abstract = text
+        else:  # an excerpt (a results page cuts it): compared as an abstract it would refuse the right paper
+            d.meta["acm_abstract_excerpt"] = text
+    if d.title is None or not (label or d.ids or d.authors):
         for k, ln in enumerate(rows):
             if k in used:
-                sink.skip(ln, "an ACM Digital Library item without a title")
+                sink.skip(ln, _why(ln.text, kinds[k]) if d.title is None else
+                          "a line on an ACM Digital Library page outside any item (no type, authors or DOI)")
         return
     if label:
         d.meta["acm_type"] = label
-    if label in ("chapter",):
+    if label == "chapter":
         d.entry_type = "incollection"
     elif label == "book":
         d.entry_type = "book"
@@ -215,7 +229,14 @@ def _item(rows: list[Line], kinds: list[str | None], sink: Sink) -> None:
         d.entry_type = "article"
     elif venue_kind == "proceedings":
         d.entry_type = "inproceedings"
+    elif d.venue:
+        d.entry_type = "article" if re.search(r"\b(?:Journal|Transactions|Letters|Surveys|Magazine|Review)\b", d.venue) \
+            else "inproceedings"
     sink.add(d)
+
+
+def _prose(t: str) -> bool:
+    return len(t) > 150 or len(t.split()) >= 20
 
 
 def _names(d: Draft, text: str) -> None:
