@@ -143,11 +143,30 @@ def read_block(lines: list[Line], sink: Sink) -> None:
             start = k + 1
     if start < len(rows):
         items.append((start, len(rows)))
+    # a table of contents names its proceedings (or journal issue) once, above the first item: the
+    # venue of every item that names none
+    first = items[0][1] if labelled and items and kinds[items[0][0]] != "label" else 0
+    heading = next((k for k in range(first) if kinds[k] in ("proceedings", "journal")), None)
     for a, b in items:
-        _item(rows[a:b], kinds[a:b], sink)
+        _item(rows[a:b], kinds[a:b], sink, rows[heading] if heading is not None else None)
 
 
-def _item(rows: list[Line], kinds: list[str | None], sink: Sink) -> None:
+def _venue(d: Draft, ln: Line, kind: str | None) -> str | None:
+    """The venue a proceedings or journal line states, set on ``d``; its kind."""
+    if kind == "proceedings":
+        m = _ACRONYM_VENUE.match(ln.text)
+        assert m is not None
+        d.venue = m.group("name").strip()
+        d.meta["acm_acronym"] = m.group("acronym").strip()
+        return "proceedings"
+    m = _JOURNAL_VENUE.match(ln.text)
+    assert m is not None
+    d.venue = m.group("name").strip()
+    d.volume, d.number = m.group("volume"), m.group("issue")
+    return "journal"
+
+
+def _item(rows: list[Line], kinds: list[str | None], sink: Sink, heading: Line | None = None) -> None:
     d = Draft(NAME, "item", rows[0].no, confidence=0.9)
     label: str | None = None
     venue_kind: str | None = None
@@ -163,16 +182,8 @@ def _item(rows: list[Line], kinds: list[str | None], sink: Sink) -> None:
             _names(d, text)
         elif kind == "more":
             d.truncated = True
-        elif kind == "proceedings":
-            m = _ACRONYM_VENUE.match(t)
-            assert m is not None
-            d.venue, venue_kind = m.group("name").strip(), "proceedings"
-            d.meta["acm_acronym"] = m.group("acronym").strip()
-        elif kind == "journal":
-            m = _JOURNAL_VENUE.match(t)
-            assert m is not None
-            d.venue, venue_kind = m.group("name").strip(), "journal"
-            d.volume, d.number = m.group("volume"), m.group("issue")
+        elif kind in ("proceedings", "journal"):
+            venue_kind = _venue(d, ln, kind)
         elif kind == "date":
             date = parse_date(re.sub(r"^Published:?\s*", "", t, flags=re.IGNORECASE))
             if date and date[0]:
@@ -215,11 +226,14 @@ def _item(rows: list[Line], kinds: list[str | None], sink: Sink) -> None:
     if d.title is None or not (label or d.ids or d.authors):
         for k, ln in enumerate(rows):
             if k in used:
-                sink.skip(ln, _why(ln.text, kinds[k]) if d.title is None else
-                          "a line on an ACM Digital Library page outside any item (no type, authors or DOI)")
+                sink.skip(ln, "the venue a table of contents lists (each item's without its own)"
+                          if kinds[k] in ("proceedings", "journal") else _why(ln.text, kinds[k]) if d.title is None
+                          else "a line on an ACM Digital Library page outside any item (no type, authors or DOI)")
         return
     if label:
         d.meta["acm_type"] = label
+    if d.venue is None and heading is not None:
+        venue_kind = _venue(d, heading, _kind(heading.text))
     if label == "chapter":
         d.entry_type = "incollection"
     elif label == "book":
@@ -257,4 +271,6 @@ def _why(t: str, kind: str | None) -> str:
         return "an ACM Digital Library button or section name"
     if kind == "label":
         return "an ACM Digital Library type label"
+    if t.startswith(("SESSION:", "SECTION:", "Session:", "Section:")):
+        return "a session heading of a table of contents"
     return chatter_reason(t) or "text on an ACM Digital Library page outside any item's fields"
