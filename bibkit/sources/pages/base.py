@@ -192,7 +192,8 @@ class Draft:
             entry.extra[name] = value
             provenance[name] = said or Provenance(SOURCE, confidence, detail)
         if self.venue:
-            venue = trim_venue(fix_text(self.venue))
+            # (a page that states the entry's type states its venue's exact name: "Neural Comput." keeps its stop)
+            venue = trim_venue(fix_text(self.venue)) if self.entry_type is None else fix_text(self.venue).strip(" ,;:")
             entry.meta["listing_venue"] = venue
             kind = venue_kind(venue) if self.entry_type is None else _TYPE_VENUE.get(self.entry_type)
             if kind is not None:

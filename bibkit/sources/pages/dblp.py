@@ -126,6 +126,8 @@ def _name_ok(name: str, loose: bool = False) -> bool:
         return False
     if loose:
         return words[-1][:1].isupper() or words[-1][:1].isdigit()
+    if len(words) > 12 or (": " in name and not (words[0].isupper() and len(words[0]) >= 2)):
+        return False  # a title's subtitle ("BAM! Just Like That: Simple …"), not "AAAI Spring Symposium: …"
     depth = 0
     for w in words:
         if depth or w[0] == "(":  # "(Findings)", "(1)", "(Long Papers)"
@@ -194,7 +196,7 @@ def parse_venue(rest: str) -> DblpVenue | None:
     if head[-4:].isdigit() and head[-6:-4] == ", " and "," in head[:-6]:  # thesis: "School, Country, Year"
         year = _year_of(head[-4:])
         school = head[:-6].strip()
-        if year is not None and _name_ok(school.rsplit(", ", 1)[0]):
+        if year is not None and not any(c.isdigit() for c in school) and _name_ok(school.rsplit(", ", 1)[0]):
             return DblpVenue("thesis", school, year)
     head, pages = _split_pages(head) if not isbn else (head, None)
     year = _year_of(head[-4:]) if head[-5:-4] == " " else None

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from ...record import PageReader
-from ..pastetext import Line
+from ..pastetext import Line, looks_like_names
 from . import acm, arxiv, dblp, hf, markdown, notes, references, scholar, titles
 
 __all__ = ["Block", "segment", "READERS"]
@@ -107,15 +107,24 @@ def _may_scholar(text: str, low: str) -> bool:
 
 
 _DBLP_MARKS = ("dblp", "CoRR abs/", "(Eds.):", "Journal Articles", "Conference and Workshop Papers")
-#: an entry number alone on its line ("[j12]"), or an author line ending with its colon before a title
-_DBLP_NUMBER = re.compile(r"\n\[[a-z]\d{1,5}\][ \t]*(?:\n|$)")
-_DBLP_AUTHORS = re.compile(r"\n[A-Z][^\n:]{1,600}:[ \t]*\n[A-Z0-9\"“]")
+#: an entry number opening a line ("[j12]"), or an author line ending with its colon before a title
+_DBLP_NUMBER = re.compile(r"\n\[[a-z]\d{1,5}\]")
+_DBLP_AUTHORS = re.compile(r"\n([A-Z][^\n:]{1,600}):[ \t]*\n[A-Z0-9\"“]")
 
 
 def _may_dblp(text: str, low: str) -> bool:
-    return (any(mark in text for mark in _DBLP_MARKS)
-            or ("[" in text and _DBLP_NUMBER.search(text) is not None)
-            or (":\n" in text and _DBLP_AUTHORS.search(text) is not None))
+    if any(mark in text for mark in _DBLP_MARKS) or ("[" in text and _DBLP_NUMBER.search(text) is not None):
+        return True
+    if ":\n" not in text:
+        return False
+    # (search results have no entry number: a line of names ending with its colon; the first few lines
+    # ending with a colon are asked, so a reference list wrapped after its titles' colons costs little)
+    for tries, m in enumerate(_DBLP_AUTHORS.finditer(text)):
+        if tries >= 8:
+            return False
+        if looks_like_names(m.group(1)):
+            return True
+    return False
 
 
 _ACM_MARKS = ("research-article", "short-paper", "review-article", "extended-abstract", "Open Access", "Free Access",
