@@ -63,6 +63,7 @@ _BUTTONS = frozenset(["show more", "show less", "pdf", "epdf", "ereader", "html"
                       "figures", "tables", "media", "view table of contents", "export citations",
                       "select all", "contents", "next", "previous", "metrics", "view all"])
 _PROCEEDINGS_WORDS = re.compile(r"\b(?:Proceedings|Conference|Symposium|Workshop|Companion)\b")
+_JOURNAL_WORDS = re.compile(r"\b(?:Journal|Transactions|Letters|Surveys|Magazine|Review)\b")
 _AUTHORS_LABEL = re.compile(r"^Authors?\s*:\s*", re.IGNORECASE)
 _MORE_AUTHORS = re.compile(r"^\+\s*\d+$")
 
@@ -166,6 +167,37 @@ def _venue(d: Draft, ln: Line, kind: str | None) -> str | None:
     return "journal"
 
 
+def _labelled(d: Draft, ln: Line, kind: str) -> str | None:
+    """A labelled line's field set on ``d`` (authors, venue, date, pages, DOI); the venue's kind if it is one."""
+    t = ln.text
+    if kind == "authors":
+        _names(d, _AUTHORS_LABEL.sub("", t))
+    elif kind == "more":
+        d.truncated = True
+    elif kind in ("proceedings", "journal"):
+        return _venue(d, ln, kind)
+    elif kind == "date":
+        date = parse_date(re.sub(r"^Published:?\s*", "", t, flags=re.IGNORECASE))
+        if date and date[0]:
+            d.year, d.month = date[0], date[1]
+            if "Published" in t:
+                d.date_text = t
+    elif kind == "pages":
+        m = _PAGES.match(t)
+        assert m is not None
+        if m.group("art"):
+            d.extra["articleno"] = m.group("art")
+        if m.group("pages"):
+            d.pages = page_range(m.group("pages")) or m.group("pages")
+    elif kind == "doi":
+        for _s, _e, ident in find_ids(t):
+            d.add_id(ident)
+    return None
+
+
+_FIELDS = frozenset(["authors", "more", "proceedings", "journal", "date", "pages", "doi"])
+
+
 def _item(rows: list[Line], kinds: list[str | None], sink: Sink, heading: Line | None = None) -> None:
     d = Draft(NAME, "item", rows[0].no, confidence=0.9)
     label: str | None = None
@@ -177,29 +209,8 @@ def _item(rows: list[Line], kinds: list[str | None], sink: Sink, heading: Line |
         t = ln.text
         if kind == "label":
             label = label or t.lower()
-        elif kind == "authors":
-            text = _AUTHORS_LABEL.sub("", t)
-            _names(d, text)
-        elif kind == "more":
-            d.truncated = True
-        elif kind in ("proceedings", "journal"):
-            venue_kind = _venue(d, ln, kind)
-        elif kind == "date":
-            date = parse_date(re.sub(r"^Published:?\s*", "", t, flags=re.IGNORECASE))
-            if date and date[0]:
-                d.year, d.month = date[0], date[1]
-                if "Published" in t:
-                    d.date_text = t
-        elif kind == "pages":
-            m = _PAGES.match(t)
-            assert m is not None
-            if m.group("art"):
-                d.extra["articleno"] = m.group("art")
-            if m.group("pages"):
-                d.pages = page_range(m.group("pages")) or m.group("pages")
-        elif kind == "doi":
-            for _s, _e, ident in find_ids(t):
-                d.add_id(ident)
+        elif kind in _FIELDS:
+            venue_kind = _labelled(d, ln, kind) or venue_kind
         elif kind is None and d.title is None and not in_abstract:
             d.title = t
         elif kind is None and in_abstract:
@@ -217,12 +228,6 @@ def _item(rows: list[Line], kinds: list[str | None], sink: Sink, heading: Line |
             sink.skip(ln, _why(t, kind))
             continue
         used.add(k)
-    if abstract:
-        text = " ".join(abstract)
-        if len(text) >= 300 and not text.endswith(("…", "...")):
-            d.abstract = text
-        else:  # an excerpt (a results page cuts it): compared as an abstract it would refuse the right paper
-            d.meta["acm_abstract_excerpt"] = text
     if d.title is None or not (label or d.ids or d.authors):
         for k, ln in enumerate(rows):
             if k in used:
@@ -230,10 +235,22 @@ def _item(rows: list[Line], kinds: list[str | None], sink: Sink, heading: Line |
                           if kinds[k] in ("proceedings", "journal") else _why(ln.text, kinds[k]) if d.title is None
                           else "a line on an ACM Digital Library page outside any item (no type, authors or DOI)")
         return
+    if abstract:
+        text = " ".join(abstract)
+        if len(text) >= 300 and not text.endswith(("…", "...")):
+            d.abstract = text
+        else:  # an excerpt (a results page cuts it): compared as an abstract it would refuse the right paper
+            d.meta["acm_abstract_excerpt"] = text
     if label:
         d.meta["acm_type"] = label
     if d.venue is None and heading is not None:
         venue_kind = _venue(d, heading, _kind(heading.text))
+    _entry_type(d, label, venue_kind)
+    sink.add(d)
+
+
+def _entry_type(d: Draft, label: str | None, venue_kind: str | None) -> None:
+    """The entry's type from the item's type label and its venue."""
     if label == "chapter":
         d.entry_type = "incollection"
     elif label == "book":
@@ -244,9 +261,7 @@ def _item(rows: list[Line], kinds: list[str | None], sink: Sink, heading: Line |
     elif venue_kind == "proceedings":
         d.entry_type = "inproceedings"
     elif d.venue:
-        d.entry_type = "article" if re.search(r"\b(?:Journal|Transactions|Letters|Surveys|Magazine|Review)\b", d.venue) \
-            else "inproceedings"
-    sink.add(d)
+        d.entry_type = "article" if _JOURNAL_WORDS.search(d.venue) else "inproceedings"
 
 
 def _prose(t: str) -> bool:

@@ -186,7 +186,8 @@ class Draft:
             entry.entry_type = self.entry_type
             provenance["entry_type"] = said
         if self.editors:
-            entry.editors = [p for p in (_person(n) for n in self.editors if n.strip()) if p.literal or p.family.strip()]
+            entry.editors = [p for p in (_person(n) for n in self.editors if n.strip())
+                             if p.literal or p.family.strip()]
             provenance["editors"] = said or Provenance(SOURCE, confidence, detail)
         for name, value in self.extra.items():
             entry.extra[name] = value
