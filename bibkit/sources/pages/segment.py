@@ -106,9 +106,9 @@ def _may_scholar(text: str, low: str) -> bool:
     return any(mark in text for mark in _SCHOLAR_MARKS)
 
 
-_DBLP_MARKS = ("dblp", "CoRR abs/", "(Eds.):", "Journal Articles", "Conference and Workshop Papers")
+_DBLP_MARKS = ("dblp", "CoRR abs/", "(Eds.):")
 #: an entry number opening a line ("[j12]"), or an author line ending with its colon before a title
-_DBLP_NUMBER = re.compile(r"\n\[[a-z]\d{1,5}\]")
+_DBLP_NUMBER = re.compile(r"\n\[[a-uw-z]\d{1,5}\]")  # (not arXiv's version history: "[v1] Mon, 8 Jan 2024")
 _DBLP_AUTHORS = re.compile(r"\n([A-Z][^\n:]{1,600}):[ \t]*\n[A-Z0-9\"“]")
 
 
@@ -127,9 +127,8 @@ def _may_dblp(text: str, low: str) -> bool:
     return False
 
 
-_ACM_MARKS = ("research-article", "short-paper", "review-article", "extended-abstract", "Open Access", "Free Access",
-              "Public Access", "Authors Info", "Article No", "Total Citations", "Total Downloads", "10.1145/",
-              "Publication History")
+#: (few marks: each is a scan of the whole text, and every paste pays for them)
+_ACM_MARKS = ("-article", "short-paper", "extended-abstract", " Access\n", "Article No", "Total Downloads", "10.1145/")
 
 
 def _may_acm(text: str, low: str) -> bool:
