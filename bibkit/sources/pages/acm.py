@@ -121,7 +121,7 @@ def line_evidence(line: Line) -> float:
         return 2.5 if " " in t else 0.5
     if kind == "button" and t.lower() in ("authors info & claims", "publication history", "ereader"):
         return 3.0
-    if kind == "doi" and "10.1145/" in t:
+    if kind == "doi" and "10.1145/" in t and " " not in t:  # (the DOI line alone, not a reference holding one)
         return 2.0
     return 0.0
 

@@ -122,7 +122,7 @@ def _may_dblp(text: str, low: str) -> bool:
     for tries, m in enumerate(_DBLP_AUTHORS.finditer(text)):
         if tries >= 8:
             return False
-        if looks_like_names(m.group(1)):
+        if "," in m.group(1) and looks_like_names(m.group(1)):  # (two names or more: no label "Authors:")
             return True
     return False
 
