@@ -281,6 +281,36 @@ def test_acm_items_without_type_labels_end_at_their_doi() -> None:
         ("A First Thing", "10.1145/1000001", "1–10"), ("A Second Thing", "10.1145/1000002", "11–20")]
 
 
+def test_an_acm_venue_with_its_details_on_one_line() -> None:
+    # a result's spans copied onto one line: venue, volume and issue, article number, pages, DOI, date
+    paste = """research-article
+Efficient Transformers: A Survey
+Yi Tay, Mostafa Dehghani, Dara Bahri, Donald Metzler
+ACM Computing Surveys Volume 55, Issue 6 • Article No.: 109, pp 1–28 • https://doi.org/10.1145/3530811
+Published: 07 December 2022
+12 citations 1,234 downloads
+
+research-article
+Attention Is Not All You Need
+Yihe Dong, Jean-Baptiste Cordonnier, Andreas Loukas
+ICML '21: Proceedings of the 38th International Conference on Machine Learning • July 2021 • pp 2793–2803 • https://doi.org/10.5555/3454287.3454350
+"""
+    a, b = read_text(paste, "acm.txt").entries
+    assert (a.entry_type, a.journal, a.volume, a.number, a.extra["articleno"], a.pages, a.ids.doi, a.year) == (
+        "article", "ACM Computing Surveys", "55", "6", "109", "1–28", "10.1145/3530811", 2022)
+    assert len(a.authors) == 4
+    assert (b.entry_type, b.booktitle, b.pages, b.ids.doi, b.year, b.date.month) == (
+        "inproceedings", "Proceedings of the 38th International Conference on Machine Learning", "2793–2803",
+        "10.5555/3454287.3454350", 2021, 7)
+
+
+def test_a_dblp_entry_without_authors_in_search_results() -> None:
+    paste = ("Ann Author, Bob Writer:\nA Thing. Nat. 600 (2021)\n"
+             "Proceedings of the Conference on Everything, CoE 2022. Springer 2022, ISBN 978-3-031-00000-1\n")
+    a, b = read_text(paste, "p.txt", "dblp-page").entries
+    assert (b.entry_type, b.publisher, b.authors, b.year) == ("book", "Springer", [], 2022)
+
+
 # --------------------------------------------------------------------------- picked per block, forced, gated
 
 

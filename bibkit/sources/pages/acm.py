@@ -51,8 +51,8 @@ _JOURNAL_VENUE = re.compile(r"^(?P<name>[^,]{3,200}(?:,[^,]{1,100})??),\s*Volume
                             r"(?:,\s*Issue\s+(?P<issue>[\w -]{1,20}))?$")
 _PAGES = re.compile(r"^(?:Article No\.?:?\s*(?P<art>[\w-]{1,12}),?\s*)?(?:(?:Pages?|pp\.?)\s*"
                     r"(?P<pages>\d+\s*[-–—]\s*\d+|\d+))?$", re.IGNORECASE)
-_DATE = re.compile(r"^(?:Published:?\s*)?(?:\d{1,2}\s+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
-                   r"(?:\s+\d{1,2},?)?\s+(?:19|20)\d\d$", re.IGNORECASE)
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+_DATE = re.compile(rf"^(?:Published:?\s*)?(?:\d{{1,2}}\s+)?{_MONTH}(?:\s+\d{{1,2}},?)?\s+(?:19|20)\d\d$", re.IGNORECASE)
 _METRICS = re.compile(r"^(?:(?:Total\s+)?(?:Citations?|Downloads?)(?:\s*\([^)]{1,30}\))?\s*[\d,]+\s*)+$|"
                       r"^(?:[\d,.]+[kK]?\s*(?:citations?|downloads?)\s*)+$|"
                       r"^(?:Total Citations|Total Downloads|Downloads \([^)]{1,30}\))\s*[\d,]*$", re.IGNORECASE)
@@ -68,9 +68,62 @@ _AUTHORS_LABEL = re.compile(r"^Authors?\s*:\s*", re.IGNORECASE)
 _MORE_AUTHORS = re.compile(r"^\+\s*\d+$")
 
 
-def _label(t: str) -> str | None:
-    low = t.lower()
-    return low if len(t) <= 24 and low in _LABELS else None
+#: the parts of a venue line that holds the item's details too ("ACM Computing Surveys Volume 55, Issue 6 •
+#: Article No.: 109, pp 1–28 • https://doi.org/…": the result's spans on one line)
+_VOL_ISSUE = re.compile(r"\bVolume\s+(?P<volume>[\w-]{1,12})(?:,\s*Issue\s+(?P<issue>[\w-]{1,20}))?")
+_ARTICLE_NO = re.compile(r"\bArticle No\.?:?\s*(?P<art>[\w-]{1,12})")
+_PP = re.compile(r"\b(?:pp\.?|Pages?)\s*(?P<pages>\d+\s*[-–—]\s*\d+|\d+)(?!\d)")
+_DATE_IN = re.compile(rf"(?:Published:?\s*)?\b(?:\d{{1,2}}\s+)?{_MONTH}(?:\s+\d{{1,2}},?)?\s+(?:19|20)\d\d\b")
+_SEPARATORS = " \t•·|,;–-"
+
+
+def _is_detail(t: str) -> bool:
+    """Whether ``t`` is a venue with the item's details on one line (two or more of: a venue, the volume,
+    the article number, the pages, the DOI)."""
+    if len(t) > 500:
+        return False
+    parts = (("Volume" in t and _VOL_ISSUE.search(t) is not None) + ("Article No" in t)
+             + (("pp" in t or "age" in t) and _PP.search(t) is not None) + ("doi.org/" in t))
+    return parts >= 2 or (parts == 1 and ("'" in t and _ACRONYM_VENUE.match(t) is not None or "Volume" in t)
+                          and ("pp" in t or "age" in t or "doi.org/" in t or "Article No" in t))
+
+
+def _detail(d: Draft, t: str) -> str | None:
+    """The venue and details of a one-line venue (see :func:`_is_detail`) set on ``d``; the venue's kind."""
+    cut = len(t)
+    vol = _VOL_ISSUE.search(t)
+    if vol:
+        d.volume, d.number = vol.group("volume"), vol.group("issue")
+        cut = min(cut, vol.start())
+    art = _ARTICLE_NO.search(t)
+    if art:
+        d.extra["articleno"] = art.group("art")
+        cut = min(cut, art.start())
+    pp = _PP.search(t)
+    if pp:
+        d.pages = page_range(pp.group("pages")) or pp.group("pages")
+        cut = min(cut, pp.start())
+    for start, _e, ident in find_ids(t):
+        d.add_id(ident)
+        cut = min(cut, start)
+    date = _DATE_IN.search(t, 0, cut)
+    if date:
+        parsed = parse_date(date.group(0).removeprefix("Published").lstrip(": "))
+        if parsed and parsed[0]:
+            d.year, d.month = parsed[0], parsed[1]
+        cut = date.start()
+    name = t[:cut].rstrip(_SEPARATORS).strip()
+    if not name:
+        return None  # details only ("Article No.: 109, Pages 1 - 28"): the venue is another line's
+    m = _ACRONYM_VENUE.match(name)
+    if m:
+        d.venue = m.group("name").strip()
+        d.meta["acm_acronym"] = m.group("acronym").strip()
+        return "proceedings"
+    d.venue = name
+    if vol or _JOURNAL_WORDS.search(name):
+        return "journal"
+    return "proceedings" if _PROCEEDINGS_WORDS.search(name) else "other"
 
 
 def _kind(t: str) -> str | None:
@@ -88,6 +141,8 @@ def _kind(t: str) -> str | None:
         return "authors"
     if len(t) <= 200 and _METRICS.match(t) and any(c.isdigit() for c in t):
         return "metrics"
+    if _is_detail(t):
+        return "detail"
     if "'" in t and _ACRONYM_VENUE.match(t):
         return "proceedings"
     if "Volume" in t and _JOURNAL_VENUE.match(t):
@@ -111,7 +166,7 @@ def line_evidence(line: Line) -> float:
     kind = _kind(t)
     if kind == "label":
         return 4.0 if "-" in t else 1.0
-    if kind in ("proceedings", "journal"):
+    if kind in ("proceedings", "journal", "detail"):
         return 3.0
     if kind == "pages":
         return 3.5 if "Article" in t else 1.5
@@ -176,6 +231,8 @@ def _labelled(d: Draft, ln: Line, kind: str) -> str | None:
         d.truncated = True
     elif kind in ("proceedings", "journal"):
         return _venue(d, ln, kind)
+    elif kind == "detail":
+        return _detail(d, t)
     elif kind == "date":
         date = parse_date(re.sub(r"^Published:?\s*", "", t, flags=re.IGNORECASE))
         if date and date[0]:
@@ -195,7 +252,7 @@ def _labelled(d: Draft, ln: Line, kind: str) -> str | None:
     return None
 
 
-_FIELDS = frozenset(["authors", "more", "proceedings", "journal", "date", "pages", "doi"])
+_FIELDS = frozenset(["authors", "more", "proceedings", "journal", "detail", "date", "pages", "doi"])
 
 
 def _item(rows: list[Line], kinds: list[str | None], sink: Sink, heading: Line | None = None) -> None:

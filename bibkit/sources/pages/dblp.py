@@ -370,7 +370,7 @@ def read_block(lines: list[Line], sink: Sink) -> None:
             number = None
             i += used
             continue
-        if number is not None and not _furniture(t) and split_title_venue(t) is not None:
+        if not _furniture(t) and split_title_venue(t) is not None:
             sink.add(_entry(first.no, num, None, t))  # an entry without authors (a proceedings volume)
             number = None
             i += 1
