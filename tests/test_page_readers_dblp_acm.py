@@ -304,6 +304,14 @@ ICML '21: Proceedings of the 38th International Conference on Machine Learning â
         "10.5555/3454287.3454350", 2021, 7)
 
 
+def test_a_single_dblp_entry_by_one_author_is_read_as_dblp() -> None:
+    paste = ("Ashish Vaswani:\nSmaller, Faster, and Accurate Models for Statistical Machine Translation. "
+             "University of Southern California, USA, 2014\n")
+    (e,) = read_text(paste, "p.txt").entries
+    assert (e.record.read_by.reader.value, e.entry_type, e.extra["school"], _names(e), e.year) == (
+        "dblp-page", "phdthesis", "University of Southern California, USA", ["Ashish Vaswani"], 2014)
+
+
 def test_a_dblp_entry_without_authors_in_search_results() -> None:
     paste = ("Ann Author, Bob Writer:\nA Thing. Nat. 600 (2021)\n"
              "Proceedings of the Conference on Everything, CoE 2022. Springer 2022, ISBN 978-3-031-00000-1\n")

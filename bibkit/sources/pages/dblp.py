@@ -287,7 +287,7 @@ def line_evidence(line: Line) -> float:
             return 4.0
         return 3.5 if _authors(t) is not None else 0.0
     if (t.endswith(":") or _HOMONYM.search(t)) and _authors(t) is not None:
-        return 2.5 if "," in t or "(Ed" in t or _HOMONYM.search(t) else 1.0
+        return 2.5 if "," in t or "(Ed" in t or _HOMONYM.search(t) else 2.0
     if ". " in t or "? " in t or "! " in t:
         cut = split_title_venue(t)
         if cut is not None:

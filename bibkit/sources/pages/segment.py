@@ -122,8 +122,11 @@ def _may_dblp(text: str, low: str) -> bool:
     for tries, m in enumerate(_DBLP_AUTHORS.finditer(text)):
         if tries >= 8:
             return False
-        if "," in m.group(1) and looks_like_names(m.group(1)):  # (two names or more: no label "Authors:")
-            return True
+        if not looks_like_names(m.group(1)):
+            continue
+        end = text.find("\n", m.end())
+        if "," in m.group(1) or dblp.split_title_venue(text[m.end() - 1:end if end >= 0 else len(text)]):
+            return True  # (two names or more, or one above a title and venue: no label "Authors:")
     return False
 
 
