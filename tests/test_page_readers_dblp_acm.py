@@ -186,7 +186,7 @@ Proceedings of the Conference on Everything, CoE 2022. Lecture Notes in Computer
 
 def test_dblp_furniture_is_skipped_with_its_reason_and_makes_no_paper() -> None:
     furniture = ["dblp: Ann Author", "Person information", "Affiliations: University of Somewhere, Germany",
-                 "showing all 42 records", "refine list", "[–] Journal Articles", "Conference and Workshop Papers",
+                 "showing all 42 records", "showing all ?? records", "refine list", "[–] Journal Articles", "[–]", "Conference and Workshop Papers",
                  "Informal and Other Publications", "Editorship", "Books and Theses", "Parts in Books or Collections",
                  "2020 – today", "2010 – 2019", "2019", "Search Results", "found 123 matches", "view",
                  "export record", "see FAQ", "What is the meaning of the colors in the publication lists?",
