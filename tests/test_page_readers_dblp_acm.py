@@ -273,6 +273,14 @@ https://doi.org/10.1145/3544549.3585000
     assert {"Authors Info & Claims", "Publication History", "Show more", "PDF", "eReader"} <= set(reasons)
 
 
+def test_a_second_acm_label_under_the_first_opens_no_item() -> None:
+    paste = ("research-article\nFree\nA First Thing\nAuthors: Ann Author\nhttps://doi.org/10.1145/1000001\nGet Access\n"
+             "short-paper\nOpen Access\nabstract\nA Second Thing\nAuthors: Bob Writer\nhttps://doi.org/10.1145/1000002\n")
+    doc = read_text(paste, "acm.txt", "acm-page")
+    assert [(e.title, e.meta["acm_type"]) for e in doc.entries] == [("A First Thing", "research-article"),
+                                                                  ("A Second Thing", "short-paper")]
+
+
 def test_acm_items_without_type_labels_end_at_their_doi() -> None:
     paste = ("A First Thing\nAnn Author, Bob Writer\nPages 1–10\nhttps://doi.org/10.1145/1000001\n"
              "A Second Thing\nCarl Third\nPages 11–20\nhttps://doi.org/10.1145/1000002\n")

@@ -191,7 +191,9 @@ def read_block(lines: list[Line], sink: Sink) -> None:
     items: list[tuple[int, int]] = []
     start = 0
     for k, kind in enumerate(kinds):
-        if labelled and kind == "label" and k > start:
+        if labelled and kind == "label" and k > start and kinds[k - 1] != "label" and not (
+                kinds[k - 1] == "access" and k >= 2 and kinds[k - 2] == "label"):
+            # (a second label right under a label, or under its badge, is that item's, not a new one)
             items.append((start, k))
             start = k
         elif not labelled and kind == "doi":
