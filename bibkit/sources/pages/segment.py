@@ -7,7 +7,7 @@ paste is then the labelling of its lines that collects the most evidence while p
 every change of reader — little at a blank line, much inside a paragraph — so a line with
 no evidence of its own (a wrapped line, a title, a chatty remark) goes with its neighbours,
 and a mixed paste splits where its pieces meet.  One pass over the lines (a Viterbi over
-eight states with a "stay or switch" transition), so linear in the input.
+one state a reader, with a "stay or switch" transition), so linear in the input.
 
 A block's confidence compares the evidence for its reader with the best other reader's
 over the same lines.
