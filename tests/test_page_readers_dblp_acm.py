@@ -281,6 +281,23 @@ def test_a_second_acm_label_under_the_first_opens_no_item() -> None:
                                                                   ("A Second Thing", "short-paper")]
 
 
+def test_a_table_of_contents_gives_its_items_the_proceedings_and_its_year() -> None:
+    paste = ("KDD '24: Proceedings of the 30th ACM SIGKDD Conference on Knowledge Discovery and Data Mining\n"
+             "Table of Contents\n\nSESSION: Research Track\n\nresearch-article\nA Thing\nAnn Author, Bob Writer\n"
+             "Pages 1–10\nhttps://doi.org/10.1145/3637528.3671901\n\nchapter\nA Chapter\nCarl Third\n"
+             "https://doi.org/10.1145/3711234.3711250\n")
+    doc = read_text(paste, "acm.txt")
+    a, b = doc.entries
+    assert (a.entry_type, a.booktitle, a.year, a.meta["acm_acronym"]) == (
+        "inproceedings", "Proceedings of the 30th ACM SIGKDD Conference on Knowledge Discovery and Data Mining", 2024,
+        "KDD '24")
+    assert (b.entry_type, b.publisher) == ("incollection", "Association for Computing Machinery")
+    reasons = {s.text: s.reason for s in doc.skipped}
+    assert reasons["SESSION: Research Track"] == "a session heading of a table of contents"
+    assert reasons["KDD '24: Proceedings of the 30th ACM SIGKDD Conference on Knowledge Discovery and Data Mining"] \
+        == "the venue a table of contents lists (each item's without its own)"
+
+
 def test_acm_items_without_type_labels_end_at_their_doi() -> None:
     paste = ("A First Thing\nAnn Author, Bob Writer\nPages 1–10\nhttps://doi.org/10.1145/1000001\n"
              "A Second Thing\nCarl Third\nPages 11–20\nhttps://doi.org/10.1145/1000002\n")

@@ -321,6 +321,13 @@ def _entry_type(d: Draft, label: str | None, venue_kind: str | None) -> None:
         d.entry_type = "inproceedings"
     elif d.venue:
         d.entry_type = "article" if _JOURNAL_WORDS.search(d.venue) else "inproceedings"
+    if d.entry_type in ("book", "incollection") and not d.publisher and any(
+            i.kind == "doi" and i.value.startswith("10.1145/") for i in d.ids):
+        d.publisher = "Association for Computing Machinery"  # (ACM's DOI prefix: a book needs its publisher)
+    acronym = d.meta.get("acm_acronym")
+    if d.year is None and acronym and acronym[-2:].isdigit():  # "KDD '24": the conference's year
+        yy = int(acronym[-2:])
+        d.year = 2000 + yy if yy <= 60 else 1900 + yy
 
 
 def _prose(t: str) -> bool:

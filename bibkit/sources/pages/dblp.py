@@ -79,8 +79,9 @@ _KINDS = {"j": "article", "c": "inproceedings", "e": "proceedings", "b": "book",
 
 #: dblp's page furniture (matched on the whole line, case-insensitive)
 _FURNITURE = re.compile(
-    r"^(?:\[[–+-]\]|(?:\[[–+-]\]\s*)?(?:Journal Articles|Conference and Workshop Papers|Informal and Other Publications|"
-    r"Informal Publications|Editorship|Books and Theses|Parts in Books or Collections|Reference Works|"
+    r"^(?:\[[–+-]\]|(?:\[[–+-]\]\s*)?(?:Journal Articles|Conference and Workshop Papers|"
+    r"Informal and Other Publications|Informal Publications|Editorship|Books and Theses|"
+    r"Parts in Books or Collections|Reference Works|"
     r"Data and Artifacts|Withdrawn Items|Other Publications)|"
     rf"{_YEAR}|{_YEAR}\s*[–-]\s*(?:today|{_YEAR})|showing all \??\d* ?\??\d*\s*records?|showing \d+ of \d+ records?|"
     r"refine list|refine by (?:type|venue|year|author)|(?:(?:publication|author|venue) )?search results|"
