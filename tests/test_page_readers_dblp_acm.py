@@ -184,6 +184,13 @@ Proceedings of the Conference on Everything, CoE 2022. Lecture Notes in Computer
     assert (e2.entry_type, e2.publisher, e2.authors, e2.editors) == ("proceedings", "Springer", [], [])
 
 
+def test_a_dblp_entry_whose_venue_is_in_no_known_form_keeps_its_title_and_kind() -> None:
+    paste = "[d1]\nAnn Author, Bob Writer:\nThe Things Dataset. Version 2. Zenodo, 2023\n"
+    (e,) = read_text(paste, "p.txt").entries
+    assert (e.title, e.entry_type, e.year, e.journal, e.record.read_by.shape) == (
+        "The Things Dataset", "misc", 2023, None, "entry-unparsed")
+
+
 def test_dblp_furniture_is_skipped_with_its_reason_and_makes_no_paper() -> None:
     furniture = ["dblp: Ann Author", "Person information", "Affiliations: University of Somewhere, Germany",
                  "showing all 42 records", "showing all ?? records", "refine list", "[–] Journal Articles", "[–]", "Conference and Workshop Papers",

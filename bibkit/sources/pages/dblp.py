@@ -203,7 +203,10 @@ def parse_venue(rest: str) -> DblpVenue | None:
     year = _year_of(head[-4:]) if head[-5:-4] == " " else None
     if year is None:
         return None
-    name = head[:-5].strip().rstrip(",")
+    name = head[:-5].strip()
+    if name.endswith(",") and not isbn:
+        return None  # dblp writes a conference's year after its name with no comma ("Zenodo, 2023" is none)
+    name = name.rstrip(",")
     if isbn:  # a book or proceedings volume: "[Series, ]Publisher Year, ISBN …"
         publisher = name.rsplit(", ", 1)[-1].strip()
         if not _name_ok(publisher, loose=True):
@@ -310,10 +313,11 @@ def _draft(no: int, number: str | None, who: _Authors | None, title: str, venue:
     if number is not None:
         d.meta["dblp_number"] = number
     letter = number[0] if number else None
+    kind = _KINDS.get(letter) if letter else None
     if venue is None:
+        d.entry_type = kind  # (the number says the kind even when the venue is in no form dblp's reader knows)
         return d
     d.year = venue.year
-    kind = _KINDS.get(letter) if letter else None
     if venue.form == "corr":
         d.add_id(PaperId("arxiv", venue.arxiv or ""))
         d.meta["listing_venue"] = "CoRR"
