@@ -262,10 +262,8 @@ def _authors(text: str) -> _Authors | None:
     if m:
         number = m.group(1)
         text = text[m.end():].strip()
-    k = text.find(": ") if not text.endswith(":") else len(text) - 1
-    if text.endswith(":"):
-        k = len(text) - 1
-    elif k < 0:
+    k = len(text) - 1 if text.endswith(":") else text.find(": ")
+    if k < 0:
         return None
     head, after = text[:k], text[k + 1:].strip()
     if after and split_title_venue(after) is None:
