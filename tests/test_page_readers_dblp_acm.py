@@ -205,6 +205,20 @@ def test_dblp_furniture_is_skipped_with_its_reason_and_makes_no_paper() -> None:
     assert all(s.reason == "dblp page furniture (headings, counts, menus)" for s in doc.skipped)
 
 
+def test_an_entrys_hover_menus_copied_between_its_number_and_it() -> None:
+    menus = ["view", "electronic edition via DOI", "unpaywalled version", "references & citations", "export record",
+             "BibTeX", "RIS", "RDF N-Triples", "RDF/XML", "XML", "dblp key:", "journals/jmlr/VaswaniSP24",
+             "ask others", "Google", "Google Scholar", "Semantic Scholar", "share record", "Bluesky", "Reddit",
+             "persistent URL:", "https://dblp.org/rec/journals/jmlr/VaswaniSP24"]
+    paste = "[j12]\n" + "\n".join(menus) + "\n" + "\n".join(DBLP_BRIEF.split("\n")[2:4]) + "\n"
+    paste += "[c7]\nAnn Author:\nShare Nothing. ICML 2020: 1-9\n"  # (a title like a menu is still a title)
+    doc = read_text(paste, "p.txt")
+    assert [(e.title, e.meta["dblp_number"]) for e in doc.entries] == [
+        ("Scaling Laws Revisited for Sparse Transformers", "j12"), ("Share Nothing", "c7")]
+    assert len(doc.skipped) == len(menus)
+    assert all(s.reason == "dblp page furniture (headings, counts, menus)" for s in doc.skipped)
+
+
 def test_chatter_between_dblp_entries_adds_no_entry() -> None:
     entries = DBLP_BRIEF.strip().split("\n")
     chatter = ["todo: read these", "Star us on GitHub", "see also the survey", "----", "2022", "showing all 3 records",

@@ -91,7 +91,13 @@ _FURNITURE = re.compile(
     r"(?:exact|likely) matches|no matches|(?:authors|venues|publications):?|"
     r"electronic edition.*|order by.*|spread the word|home|browse|search|statistics|blog|"
     r"[‐-]?\s*show all.*|skip to.*|coauthor index|ask others|share (?:record|bibliography)|"
-    r"(?:bibtex|rdf|ris|xml|json)(?: record)?|cite(?: record)?|orcid|google scholar|homepage)$",
+    r"(?:bibtex|rdf|ris|xml|json)(?: record)?|cite(?: record)?|orcid|google scholar|homepage|"
+    # the hover menus of an entry, when a browser copies them: view, export, ask others, share
+    r"references & citations|unpaywalled version|rdf (?:n-triples|turtle)|rdf/xml|dblp key:.*|"
+    r"persistent url:.*|(?:journals|conf|books|series|phd|reference|tr|ms|data|homepages)/[\w/.+-]+|"
+    r"https?://dblp\.(?:org|uni-trier\.de)/rec/\S+|google|semantic scholar|"
+    r"internet archive scholar|citeseerx|orkg|bluesky|mastodon|reddit|bibsonomy|linkedin|"
+    r"(?:authority control|view|export|share)\b.{0,40})$",
     re.IGNORECASE,
 )
 _SECTION_NAMES = ("Journal Articles", "Conference and Workshop", "Informal and Other", "Editorship",
@@ -363,7 +369,8 @@ def read_block(lines: list[Line], sink: Sink) -> None:
             text, used = who.after, 1
             if not text and i + 1 < len(rows):
                 nxt = rows[i + 1].text
-                if not (nxt[0] == "[" and _NUMBER.match(nxt)) and not _furniture(nxt) and not nxt.endswith(":"):
+                if not (nxt[0] == "[" and _NUMBER.match(nxt)) and not nxt.endswith(":") and not (
+                        _furniture(nxt) and split_title_venue(nxt) is None):
                     text, used = nxt, 2  # (a title with a colon may read as names and a title: it is a title here)
             if not text:
                 sink.skip(ln, "dblp authors with no title under them")
@@ -373,12 +380,12 @@ def read_block(lines: list[Line], sink: Sink) -> None:
             number = None
             i += used
             continue
-        if not _furniture(t) and split_title_venue(t) is not None:
+        if split_title_venue(t) is not None:
             sink.add(_entry(first.no, num, None, t))  # an entry without authors (a proceedings volume)
             number = None
             i += 1
             continue
-        if number is not None:
+        if number is not None and not _furniture(t):  # (an entry's menus may come between its number and it)
             sink.skip(number[0], "a dblp entry number with no entry under it")
             number = None
         sink.skip(ln, _why(t))
