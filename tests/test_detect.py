@@ -26,7 +26,8 @@ BIB = """% a comment before the entry
 
 
 def test_formats() -> None:
-    assert FORMATS == ("bib", "listing", "ids", "hf-json")
+    # (bbl: LaTeX bibliographies, ris and csl-json: exports — added later)
+    assert FORMATS == ("bib", "listing", "ids", "hf-json", "bbl", "ris", "csl-json")
 
 
 @pytest.mark.parametrize(

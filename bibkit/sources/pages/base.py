@@ -84,14 +84,19 @@ class Draft:
     pages: str | None = None  # an en dash inside a range, as bibkit.normalize.pages stores it
     publisher: str | None = None
     address: str | None = None
+    #: what the page itself says the venue is ("booktitle"/"journal": a site that labels its results
+    #: "Conference Paper" or "Journal Article"), over what the venue's words suggest
+    venue_as: str | None = None
+    #: the entry type the page states outright (an OpenReview submission is ``unpublished``; dblp's kinds of
+    #: entry, the ACM Digital Library's): without ``venue_as``, the venue goes to the field that type uses
+    #: instead of one guessed from the venue's words
+    entry_type: str | None = None
+    note: str | None = None  # what the page says of the paper's status ("Submitted to ICLR 2025")
     abstract: str | None = None
     ids: list[PaperId] = field(default_factory=list)
     code: list[str] = field(default_factory=list)
     reference: str | None = None  # the whole reference string (reference lists, cited notes)
     meta: dict[str, Any] = field(default_factory=dict)
-    #: the entry type the page states (dblp's kinds of entry, the ACM Digital Library's): the venue goes to
-    #: the field that type uses instead of one guessed from the venue's words
-    entry_type: str | None = None
     editors: list[str] = field(default_factory=list)  # natural order (a dblp editorship)
     extra: dict[str, str] = field(default_factory=dict)  # fields of their own the page states (isbn, school)
 
@@ -193,10 +198,12 @@ class Draft:
             entry.extra[name] = value
             provenance[name] = said or Provenance(SOURCE, confidence, detail)
         if self.venue:
-            # (a page that states the entry's type states its venue's exact name: "Neural Comput." keeps its stop)
-            venue = trim_venue(fix_text(self.venue)) if self.entry_type is None else fix_text(self.venue).strip(" ,;:")
+            # (a page that states the entry's type, dblp's or the ACM's, states its venue's exact name: "Neural
+            # Comput." keeps its stop; a site that only labels the venue's kind gets the usual trimming)
+            exact = self.entry_type is not None and self.venue_as is None
+            venue = fix_text(self.venue).strip(" ,;:") if exact else trim_venue(fix_text(self.venue))
             entry.meta["listing_venue"] = venue
-            kind = venue_kind(venue) if self.entry_type is None else _TYPE_VENUE.get(self.entry_type)
+            kind = self.venue_as or (venue_kind(venue) if self.entry_type is None else _TYPE_VENUE.get(self.entry_type))
             if kind is not None:
                 said = said or Provenance(SOURCE, confidence, detail)
                 if self.entry_type is not None:
@@ -211,6 +218,14 @@ class Draft:
                 else:
                     entry.journal, entry.entry_type = venue, "article"
                     provenance[kind] = provenance["entry_type"] = said
+        elif self.publisher and self.entry_type is None and entry.entry_type == "misc" and not self.ids:
+            # "Deep Learning. MIT Press, 2016.": a work whose only venue is its publisher is a book
+            said = Provenance(SOURCE, confidence, detail)
+            entry.entry_type = "book"
+            provenance["entry_type"] = said
+        if self.note:
+            entry.note = self.note
+            provenance["note"] = said or Provenance(SOURCE, confidence, detail)
         if self.volume or self.number or self.pages or self.publisher or self.address:
             said = said or Provenance(SOURCE, confidence, detail)
             for name in _DETAIL_FIELDS:
@@ -267,7 +282,8 @@ def _person(name: str) -> Person:
     if _SIMPLE_NAME.match(name):
         words = name.split()
         for w in words:
-            if not (w[0].isupper() and not w.isupper() or len(w) <= 2 or w.endswith(".")):
+            if not (w[0].isupper() and (not w.isupper() or len(w) <= 2) or w.endswith(".")):
+                # (a lower-case word is a particle, "de la Tour": BibTeX's von part, for pybtex below)
                 break
         else:
             low = name.casefold().replace(".", " ").split()  # (the pattern lets no comma or bracket in)

@@ -7,7 +7,7 @@ paste is then the labelling of its lines that collects the most evidence while p
 every change of reader — little at a blank line, much inside a paragraph — so a line with
 no evidence of its own (a wrapped line, a title, a chatty remark) goes with its neighbours,
 and a mixed paste splits where its pieces meet.  One pass over the lines (a Viterbi over
-one state a reader, with a "stay or switch" transition), so linear in the input.
+one state per reader with a "stay or switch" transition), so linear in the input.
 
 A block's confidence compares the evidence for its reader with the best other reader's
 over the same lines.
@@ -20,17 +20,18 @@ from dataclasses import dataclass
 
 from ...record import PageReader
 from ..pastetext import Line, looks_like_names
-from . import acm, arxiv, dblp, hf, markdown, notes, references, scholar, titles
+from . import acm, arxiv, dblp, hf, ieee, markdown, notes, openreview, references, scholar, semanticscholar, titles
 
 __all__ = ["Block", "segment", "READERS"]
 
 #: reader names in the order of preference when the evidence ties (titles first: the old default)
 #: (notes last: the paragraph owner below is never the notes reader)
 READERS: tuple[PageReader, ...] = (titles.NAME, arxiv.NAME, hf.NAME, markdown.NAME, references.NAME, scholar.NAME,
-                                   dblp.NAME, acm.NAME, notes.NAME)
+                                   dblp.NAME, acm.NAME, openreview.NAME, ieee.NAME, semanticscholar.NAME,
+                                   notes.NAME)
 _EVIDENCE = (titles.line_evidence, arxiv.line_evidence, hf.line_evidence, markdown.line_evidence,
              references.line_evidence, scholar.line_evidence, dblp.line_evidence, acm.line_evidence,
-             notes.line_evidence)
+             openreview.line_evidence, ieee.line_evidence, semanticscholar.line_evidence, notes.line_evidence)
 #: the price of changing reader at a blank line, and inside a paragraph
 SWITCH_AT_BLANK = 3.0
 SWITCH_INSIDE = 8.0
@@ -147,6 +148,9 @@ _MAY_APPLY = (
     _may_scholar,
     _may_dblp,
     _may_acm,
+    openreview.may_apply,
+    ieee.may_apply,
+    semanticscholar.may_apply,
     None,  # notes
 )
 
