@@ -12,6 +12,9 @@ markdown         reading lists: Markdown bullets and tables, and their rendered 
 references       reference lists from papers: numbered and author–year; IEEE, APA, ACL/ACM,
                  natbib, LNCS, MLA/Chicago, Vancouver (:mod:`.references`)
 scholar-page     Google Scholar's results page: title, byline, snippet, links (:mod:`.scholar`)
+dblp-page        dblp person pages and search results: entry numbers, authors ending with ``:``,
+                 ``Title. Venue`` in dblp's notation (:mod:`.dblp`)
+acm-page         the ACM Digital Library's search results and tables of contents (:mod:`.acm`)
 openreview-page  OpenReview venue pages, search results, profiles, a paper's page: one paper a note, the
                  venue line's decision, submissions as ``@unpublished`` (:mod:`.openreview`)
 ieee-page        IEEE Xplore search results and tables of contents: the facts line (:mod:`.ieee`)
@@ -78,11 +81,11 @@ def read(text: str, origin: str, *, strict: bool = False, only: str | None = Non
 
 
 def _read(text: str, origin: str, *, strict: bool = False, only: str | None = None) -> Document:
-    from . import arxiv, hf, ieee, markdown, notes, openreview, references, scholar, semanticscholar
+    from . import acm, arxiv, dblp, hf, ieee, markdown, notes, openreview, references, scholar, semanticscholar
     from .segment import Block, segment
 
     modules = {arxiv.NAME: arxiv, hf.NAME: hf, markdown.NAME: markdown, references.NAME: references,
-               scholar.NAME: scholar, openreview.NAME: openreview,
+               scholar.NAME: scholar, dblp.NAME: dblp, acm.NAME: acm, openreview.NAME: openreview,
                ieee.NAME: ieee, semanticscholar.NAME: semanticscholar, notes.NAME: notes}
     forced = PageReader(only) if only in READER_NAMES else None
     if only is not None and forced is None:

@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass
 
 from ...record import PageReader
-from ..pastetext import Line
-from . import arxiv, hf, ieee, markdown, notes, openreview, references, scholar, semanticscholar, titles
+from ..pastetext import Line, looks_like_names
+from . import acm, arxiv, dblp, hf, ieee, markdown, notes, openreview, references, scholar, semanticscholar, titles
 from .references import is_heading, opens_like_a_reference
 
 __all__ = ["Block", "segment", "READERS"]
@@ -28,10 +28,11 @@ __all__ = ["Block", "segment", "READERS"]
 #: reader names in the order of preference when the evidence ties (titles first: the old default)
 #: (notes last: the paragraph owner below is never the notes reader)
 READERS: tuple[PageReader, ...] = (titles.NAME, arxiv.NAME, hf.NAME, markdown.NAME, references.NAME, scholar.NAME,
-                                   openreview.NAME, ieee.NAME, semanticscholar.NAME, notes.NAME)
+                                   dblp.NAME, acm.NAME, openreview.NAME, ieee.NAME, semanticscholar.NAME,
+                                   notes.NAME)
 _EVIDENCE = (titles.line_evidence, arxiv.line_evidence, hf.line_evidence, markdown.line_evidence,
-             references.line_evidence, scholar.line_evidence, openreview.line_evidence,
-             ieee.line_evidence, semanticscholar.line_evidence, notes.line_evidence)
+             references.line_evidence, scholar.line_evidence, dblp.line_evidence, acm.line_evidence,
+             openreview.line_evidence, ieee.line_evidence, semanticscholar.line_evidence, notes.line_evidence)
 _REFERENCES = READERS.index(references.NAME)
 #: the price of changing reader at a blank line, and inside a paragraph
 SWITCH_AT_BLANK = 3.0
@@ -108,6 +109,38 @@ def _may_scholar(text: str, low: str) -> bool:
     return any(mark in text for mark in _SCHOLAR_MARKS)
 
 
+_DBLP_MARKS = ("dblp", "CoRR abs/", "(Eds.):")
+#: an entry number opening a line ("[j12]"), or an author line ending with its colon before a title
+_DBLP_NUMBER = re.compile(r"\n\[[a-uw-z]\d{1,5}\]")  # (not arXiv's version history: "[v1] Mon, 8 Jan 2024")
+_DBLP_AUTHORS = re.compile(r"\n([A-Z][^\n:]{1,600}):[ \t]*\n[A-Z0-9\"“]")
+
+
+def _may_dblp(text: str, low: str) -> bool:
+    if any(mark in text for mark in _DBLP_MARKS) or ("[" in text and _DBLP_NUMBER.search(text) is not None):
+        return True
+    if ":\n" not in text:
+        return False
+    # (search results have no entry number: a line of names ending with its colon; the first few lines
+    # ending with a colon are asked, so a reference list wrapped after its titles' colons costs little)
+    for tries, m in enumerate(_DBLP_AUTHORS.finditer(text)):
+        if tries >= 8:
+            return False
+        if not looks_like_names(m.group(1)):
+            continue
+        end = text.find("\n", m.end())
+        if "," in m.group(1) or dblp.split_title_venue(text[m.end() - 1:end if end >= 0 else len(text)]):
+            return True  # (two names or more, or one above a title and venue: no label "Authors:")
+    return False
+
+
+#: (few marks: each is a scan of the whole text, and every paste pays for them)
+_ACM_MARKS = ("-article", "short-paper", "extended-abstract", " Access\n", "Article No", "Total Downloads", "10.1145/")
+
+
+def _may_acm(text: str, low: str) -> bool:
+    return any(mark in text for mark in _ACM_MARKS)
+
+
 _MAY_APPLY = (
     None,  # titles: prose paragraphs count for it whatever the text
     _may_arxiv,
@@ -115,6 +148,8 @@ _MAY_APPLY = (
     _may_markdown,
     None,  # references
     _may_scholar,
+    _may_dblp,
+    _may_acm,
     openreview.may_apply,
     ieee.may_apply,
     semanticscholar.may_apply,
