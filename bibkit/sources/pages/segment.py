@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from ...record import PageReader
 from ..pastetext import Line, looks_like_names
 from . import acm, arxiv, dblp, hf, ieee, markdown, notes, openreview, references, scholar, semanticscholar, titles
+from .references import is_heading, opens_like_a_reference
 
 __all__ = ["Block", "segment", "READERS"]
 
@@ -32,6 +33,7 @@ READERS: tuple[PageReader, ...] = (titles.NAME, arxiv.NAME, hf.NAME, markdown.NA
 _EVIDENCE = (titles.line_evidence, arxiv.line_evidence, hf.line_evidence, markdown.line_evidence,
              references.line_evidence, scholar.line_evidence, dblp.line_evidence, acm.line_evidence,
              openreview.line_evidence, ieee.line_evidence, semanticscholar.line_evidence, notes.line_evidence)
+_REFERENCES = READERS.index(references.NAME)
 #: the price of changing reader at a blank line, and inside a paragraph
 SWITCH_AT_BLANK = 3.0
 SWITCH_INSIDE = 8.0
@@ -170,6 +172,25 @@ def _active(text: str) -> list[bool]:
     return active
 
 
+def _prose_owner(lines: list[Line], scores: list[list[float]], counted: list[int], i: int, j: int,
+                 abstract_sized: bool) -> int:
+    """The reader a paragraph of prose ``[i, j)`` belongs to: the one whose strong lines it holds, else the
+    ``titles`` reader's (an abstract) — unless it opens as a reference does (a wrapped reference shows few
+    marks on each of its lines, but its author list and year come first)."""
+    strong = [0] * len(READERS)
+    for row in scores[i:j]:
+        for r in counted:  # (the readers not asked score 0 everywhere)
+            if row[r] >= 3.0:
+                strong[r] += 1
+    owner = max(range(1, len(READERS) - 1), key=lambda r: strong[r])  # notes are lines, never prose
+    if strong[owner] >= 0.08 * (j - i) or (strong[owner] >= 2 and strong[owner] >= 0.04 * (j - i)):
+        return owner
+    if abstract_sized and _REFERENCES in counted and opens_like_a_reference(
+            " ".join(lines[k].text for k in range(i, min(j, i + 4)))):
+        return _REFERENCES
+    return 0
+
+
 def _scores(lines: list[Line], active: list[bool] | None = None, text: str | None = None) -> list[list[float]]:
     """Each line's evidence for each reader (``text``: the lines joined, when the caller has it)."""
     if text is None:
@@ -206,14 +227,7 @@ def _scores(lines: list[Line], active: list[bool] | None = None, text: str | Non
         # abstract's length)
         abstract_sized = 250 <= length <= 5000
         ends = sum(len(_SENTENCE_END.findall(lines[k].text)) for k in range(i, j)) if abstract_sized else 0
-        strong = [0] * len(READERS)
-        for row in scores[i:j]:
-            for r in counted:  # (the readers not asked score 0 everywhere)
-                if row[r] >= 3.0:
-                    strong[r] += 1
-        owner = max(range(1, len(READERS) - 1), key=lambda r: strong[r])  # notes are lines, never prose
-        if not (strong[owner] >= 0.08 * (j - i) or (strong[owner] >= 2 and strong[owner] >= 0.04 * (j - i))):
-            owner = 0
+        owner = _prose_owner(lines, scores, counted, i, j, abstract_sized)
         for k in range(i, j):
             if max(scores[k][1:]) < 2.5:
                 scores[k][owner] += _prose(lines[k].text)
@@ -229,8 +243,8 @@ def _scores(lines: list[Line], active: list[bool] | None = None, text: str | Non
             p = i - 1
             while p >= 0 and not lines[p].text:
                 p -= 1
-            if p >= 0 and len(lines[p].text) <= 300 and max(scores[p][1:]) < 2.5:
-                scores[p][0] += 1.0
+            if p >= 0 and len(lines[p].text) <= 300 and max(scores[p][1:]) < 2.5 and not is_heading(lines[p].text):
+                scores[p][0] += 1.0  # (a "References" heading above is no paper's title)
         i = j
     return scores
 
