@@ -81,11 +81,16 @@ _PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p) for p in (
     rf"(?:\s*[,:]\s*(?P<pages>{_RANGE})(?![\w/]))?",
     # natbib "33:1877–1901"
     rf"(?<![\w.:/-])(?P<volume>\d{{1,5}})\s*:\s*(?P<pages>{_RANGE})(?![\w/:])",
-    # ACM "9, 8 (Nov. 1997)"; Chicago "9, no. 8"; MLA "9.8 (1997)"
-    rf"(?<![\w.:/-])(?P<volume>\d{{1,5}}),\s*(?P<number>\d{{1,5}})\s*\((?:{_MON}\.?\s+)?{_YEAR}\)",
+    # ACM "9, 8 (Nov. 1997)", "55, 6, Article 109 (Dec. 2022)"; Chicago "9, no. 8"; MLA "9.8 (1997)"
+    rf"(?<![\w.:/-])(?P<volume>\d{{1,5}}),\s*(?P<number>\d{{1,5}})(?:,\s*Article\s+\w{{1,10}})?\s*"
+    rf"\((?:{_MON}\.?\s+)?{_YEAR}\)",
     r"(?<![\w.:/-])(?P<volume>\d{1,5}),\s*no\.",
-    # (and MLA without an issue, "Advances in Neural Information Processing Systems 37 (2024): 136897-136921")
-    rf"(?<![\w.:/-])(?!{_YEAR}\b)(?P<volume>\d{{1,4}})(?:\.(?P<number>\d{{1,4}})\s*\({_YEAR}\)|\s*\({_YEAR}\)(?=\s*:))",
+    # (and MLA without an issue, "Advances in Neural Information Processing Systems 37 (2024): 136897-136921";
+    # SIAM "Journal, 21 (2020), pp. 1–30" and the AMS "Journal 21 (2020), no. 3, 1–30")
+    # (a page range's end is no volume: "Nature 521, 436–444 (2015)")
+    r"(?<![\w.:/\-\u2010-\u2015\u2212])(?<![\u2010-\u2015\u2212-] )"
+    rf"(?!{_YEAR}\b)(?P<volume>\d{{1,4}})(?:\.(?P<number>\d{{1,4}})\s*\({_YEAR}\)|\s*\({_YEAR}\)"
+    r"(?=\s*(?:[:,.]|$)))",
     # a volume before the pages: APA "27, 3104–3112", Nature "521, 436–444"
     rf"(?<![\w.:/-])(?P<volume>\d{{1,5}}[A-Za-z]?),\s*(?P<pages>{_PAGE}\s*(?:-{{1,3}}|[\u2010-\u2015\u2212])\s*{_PAGE})"
     r"(?![\w/])",
@@ -107,6 +112,8 @@ _MONTH = re.compile(rf"\b(?P<mon>{_MON})\.?\s+(?:\d{{1,2}}(?:\s*[–-]\s*\d{{1,2
 _PUBLISHER = re.compile(
     rf"(?:^|(?<=\.\s)|(?<=:\s))(?P<pub>(?:[A-Z][\w&'’.-]*\s+){{0,5}}?(?:[\w.-]*(?:{PUBLISHER_WORDS})\b)"
     r"(?:\s+(?:for|of|and|&|the|[A-Z][\w&'’.-]*)|,?\s+(?:Inc\.?|Ltd\.?|LLC))*\.?)")
+#: all that may follow a publisher that is the whole venue: its year ("MIT Press, 2016.", "Springer (2009)")
+_ONLY_YEAR = re.compile(r"[\s,]*\(?(?:19|20)\d\d[a-z]?\)?[\s.]*$")
 _PERIODICAL = re.compile(r"\b(?:Journal|Science|Letters|Review|Transactions|Proceedings|Bulletin|Annals|Magazine)\b")
 _PLACE = re.compile(r"^(?:[A-Z][\w'’.-]*)(?:\s+[A-Z][\w'’.-]*){0,3}$")
 #: "Cambridge, MA: MIT Press" — the place before a publisher's colon
@@ -184,8 +191,9 @@ def _publisher(d: VenueDetails, text: str, spans: list[tuple[int, int]]) -> None
     for m in _PUBLISHER.finditer(text):
         if any(s <= m.start() < e for s, e in spans):
             continue
-        if m.start() == 0 and (m.end() < len(text.rstrip(" .")) or _PERIODICAL.search(m.group("pub"))):
-            continue  # the venue's own name ("Royal Society Open Science"), not a publisher
+        if m.start() == 0 and ((m.end() < len(text.rstrip(" .")) and not _ONLY_YEAR.match(text, m.end()))
+                               or _PERIODICAL.search(m.group("pub"))):
+            continue  # the venue's own name ("Royal Society Open Science"), not a publisher ("MIT Press, 2016" is)
         d.publisher = m.group("pub").rstrip(" ,").removesuffix(".") if not m.group("pub").endswith(
             ("Inc.", "Ltd.")) else m.group("pub").rstrip(" ,")
         d.name_end = min(d.name_end, m.start())
