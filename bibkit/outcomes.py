@@ -255,4 +255,5 @@ class PageReader(enum.StrEnum):
     OPENREVIEW = "openreview-page"  # OpenReview venue pages, search results, profiles, a paper's page
     IEEE = "ieee-page"  # IEEE Xplore search results and tables of contents
     SEMANTIC_SCHOLAR = "s2-page"  # Semantic Scholar search results and paper pages
+    PUBMED = "pubmed-page"  # PubMed's search results
     NOTES = "notes"  # links to paper pages, ``arXiv:`` mentions, DOIs, cited titles

@@ -73,6 +73,7 @@ FORMAT_HELP: dict[str, str] = {
     "openreview-page": "an OpenReview venue page, search results, profile or paper page",
     "ieee-page": "IEEE Xplore search results or a table of contents",
     "s2-page": "Semantic Scholar search results or a paper page",
+    "pubmed-page": "PubMed search results",
     "notes": "notes with links to papers, arXiv:ID mentions, DOIs, cited titles",
 }
 #: why a detected structured input that made no entry is refused

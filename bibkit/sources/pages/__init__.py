@@ -19,6 +19,7 @@ openreview-page  OpenReview venue pages, search results, profiles, a paper's pag
                  venue line's decision, submissions as ``@unpublished`` (:mod:`.openreview`)
 ieee-page        IEEE Xplore search results and tables of contents: the facts line (:mod:`.ieee`)
 s2-page          Semantic Scholar search results and paper pages; the TLDR is no abstract (:mod:`.semanticscholar`)
+pubmed-page      PubMed's search results: title, Vancouver names, the citation line, ``PMID:`` (:mod:`.pubmed`)
 notes            links to paper pages, ``arXiv:`` mentions, DOIs, cited titles (:mod:`.notes`)
 ================ ==========================================================================
 
@@ -81,12 +82,12 @@ def read(text: str, origin: str, *, strict: bool = False, only: str | None = Non
 
 
 def _read(text: str, origin: str, *, strict: bool = False, only: str | None = None) -> Document:
-    from . import acm, arxiv, dblp, hf, ieee, markdown, notes, openreview, references, scholar, semanticscholar
+    from . import acm, arxiv, dblp, hf, ieee, markdown, notes, openreview, pubmed, references, scholar, semanticscholar
     from .segment import Block, segment
 
     modules = {arxiv.NAME: arxiv, hf.NAME: hf, markdown.NAME: markdown, references.NAME: references,
                scholar.NAME: scholar, dblp.NAME: dblp, acm.NAME: acm, openreview.NAME: openreview,
-               ieee.NAME: ieee, semanticscholar.NAME: semanticscholar, notes.NAME: notes}
+               ieee.NAME: ieee, semanticscholar.NAME: semanticscholar, pubmed.NAME: pubmed, notes.NAME: notes}
     forced = PageReader(only) if only in READER_NAMES else None
     if only is not None and forced is None:
         raise InputError(f"unknown page reader {only!r} (expected one of: {', '.join(READER_NAMES)})")

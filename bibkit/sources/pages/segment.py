@@ -20,7 +20,21 @@ from dataclasses import dataclass
 
 from ...record import PageReader
 from ..pastetext import Line, looks_like_names
-from . import acm, arxiv, dblp, hf, ieee, markdown, notes, openreview, references, scholar, semanticscholar, titles
+from . import (
+    acm,
+    arxiv,
+    dblp,
+    hf,
+    ieee,
+    markdown,
+    notes,
+    openreview,
+    pubmed,
+    references,
+    scholar,
+    semanticscholar,
+    titles,
+)
 from .references import is_heading, opens_like_a_reference
 
 __all__ = ["Block", "segment", "READERS"]
@@ -29,10 +43,11 @@ __all__ = ["Block", "segment", "READERS"]
 #: (notes last: the paragraph owner below is never the notes reader)
 READERS: tuple[PageReader, ...] = (titles.NAME, arxiv.NAME, hf.NAME, markdown.NAME, references.NAME, scholar.NAME,
                                    dblp.NAME, acm.NAME, openreview.NAME, ieee.NAME, semanticscholar.NAME,
-                                   notes.NAME)
+                                   pubmed.NAME, notes.NAME)
 _EVIDENCE = (titles.line_evidence, arxiv.line_evidence, hf.line_evidence, markdown.line_evidence,
              references.line_evidence, scholar.line_evidence, dblp.line_evidence, acm.line_evidence,
-             openreview.line_evidence, ieee.line_evidence, semanticscholar.line_evidence, notes.line_evidence)
+             openreview.line_evidence, ieee.line_evidence, semanticscholar.line_evidence, pubmed.line_evidence,
+             notes.line_evidence)
 _REFERENCES = READERS.index(references.NAME)
 #: the price of changing reader at a blank line, and inside a paragraph
 SWITCH_AT_BLANK = 3.0
@@ -153,6 +168,7 @@ _MAY_APPLY = (
     openreview.may_apply,
     ieee.may_apply,
     semanticscholar.may_apply,
+    pubmed.may_apply,
     None,  # notes
 )
 
