@@ -34,7 +34,7 @@ import stat
 import sys
 import tempfile
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, TextIO
+from typing import Callable, Iterable, Iterator, TextIO, cast
 
 from .errors import OutputError
 
@@ -49,9 +49,9 @@ def backup_path(path: Path) -> Path:
     return candidate
 
 
-def atomic_write_text(path: str | os.PathLike[str], text: str | Iterable[str], *, backup: bool = False,
-                      encoding: str = "utf-8", mode: int | None = None,
-                      before_rename: Callable[[], None] | None = None) -> Path | None:
+def atomic_write_text(path: str | os.PathLike[str], text: str | Iterable[str] | Iterable[bytes], *,
+                      backup: bool = False, encoding: str = "utf-8", mode: int | None = None,
+                      before_rename: Callable[[], None] | None = None, encoded: bool = False) -> Path | None:
     """Write ``text`` to ``path`` safely (see the module docstring); return the backup's path, if one was made.
 
     ``text`` may be the pieces of the text (their concatenation is written): a
@@ -65,9 +65,15 @@ def atomic_write_text(path: str | os.PathLike[str], text: str | Iterable[str], *
     ``before_rename`` (regular files only) is called once the new content is
     complete and synced, just before it replaces the old: a sidecar that must
     describe the new content, and be in place first, is written then (the lock
-    file: :func:`bibkit.app.prior.write_locked`).
+    file: :func:`bibkit.app.prior.write_locked`).  ``encoded``: ``text`` is the pieces of the text already
+    encoded (in ``encoding``) by a caller that needs the bytes too (the output's digest and the lock's copy of
+    it): each piece is encoded once, not twice; a piece that cannot be encoded fails in the caller's iterator,
+    as it would have here.
     Raises :class:`~bibkit.errors.OutputError` for anything that stops the write.
     """
+    if encoded:
+        return _write_encoded(path, cast("Iterable[bytes]", text), encoding, backup, mode, before_rename)
+    text = cast("str | Iterable[str]", text)
     checked = False
     if not isinstance(text, str) and (str(path) == "-" or _exists_but_not_regular(path)):
         # standard output, a pipe, a device: written as it comes, so every piece is checked before any is written
@@ -90,7 +96,24 @@ def atomic_write_text(path: str | os.PathLike[str], text: str | Iterable[str], *
         # target is still untouched
         parts = _megabytes(text) if isinstance(text, str) else batched(text)
         data = (piece.encode(encoding) for piece in parts)
-    given = Path(path)
+    return _write_data(Path(path), data, backup, mode, before_rename)
+
+
+def _write_encoded(path: str | os.PathLike[str], data: Iterable[bytes], encoding: str, backup: bool,
+                   mode: int | None, before_rename: Callable[[], None] | None) -> Path | None:
+    """:func:`atomic_write_text` of pieces already encoded: the same rules and errors."""
+    if str(path) == "-" or _exists_but_not_regular(path):
+        whole = b"".join(data)  # (as for text in pieces: every piece made before any is written)
+        if str(path) == "-":
+            write_stdout(whole.decode(encoding))
+            return None
+        return _write_data(Path(path), whole, backup, mode, before_rename)
+    return _write_data(Path(path), data, backup, mode, before_rename)
+
+
+def _write_data(given: Path, data: bytes | Iterable[bytes], backup: bool, mode: int | None,
+                before_rename: Callable[[], None] | None) -> Path | None:
+    """The file part of :func:`atomic_write_text`: ``data`` (encoded) to ``given`` by the module's rules."""
     try:
         target, st = _resolve(given)  # through symlinks, to the file really written
         if st is not None and not stat.S_ISREG(st.st_mode):

@@ -47,6 +47,7 @@ passed through :func:`redact`.
 from __future__ import annotations
 
 import email.utils
+import inspect
 import logging
 import os
 import random
@@ -66,6 +67,8 @@ import requests
 from filelock import FileLock
 from requests.adapters import HTTPAdapter
 from requests_cache import CachedSession
+from requests_cache.backends.sqlite import SQLiteDict
+from requests_cache.policy.directives import CacheDirectives
 from requests_cache.policy.expiration import DO_NOT_CACHE, EXPIRE_IMMEDIATELY
 
 from . import __version__
@@ -477,7 +480,7 @@ class HttpLayer:
         self._policies: dict[str, ServicePolicy] = {}  # mounted URL prefix -> policy
 
     def _open_session(self, cache: bool) -> _Session:
-        return _Session(
+        session = _Session(
             str(self.cache_dir / "http"),
             backend="sqlite",
             expire_after=DO_NOT_CACHE,  # nothing is cached unless its service says how long
@@ -488,6 +491,8 @@ class HttpLayer:
             filter_fn=self._may_store,
             wal=True,  # write-ahead log: a commit per cached answer costs far less, readers never block
         )
+        _bind_lookups(session.cache)
+        return session
 
     def _policy_for(self, url: str) -> ServicePolicy | None:
         best = max((p for p in self._policies if url.startswith(p)), key=len, default=None)
@@ -589,6 +594,49 @@ def _usable_cache_dir(wanted: Path) -> Path:
         log.warning("cache directory %s cannot be used (%s); caching in %s for this run",
                     wanted, exc.strerror or exc, fallback)
         return fallback
+
+
+class _Table(SQLiteDict):
+    """requests-cache's SQLite table, looked up with a bound parameter (the same rows, the same values).
+
+    requests-cache writes each key into the text of its ``SELECT`` (a placeholder shared by threads was unsafe
+    on one connection), so SQLite compiles a new statement for every lookup — two per cache miss (answers,
+    then redirects).  Here the statement is compiled once and cached by the connection; the lookup runs under
+    the table's lock, so no two threads ever use the cached statement at once.  Reads still never wait for
+    another process (write-ahead log); the lock is held for the lookup only, not while the answer is decoded.
+    """
+
+    def __getitem__(self, key: str) -> Any:
+        with self._lock, self.connection() as con:
+            row = con.execute(f"SELECT value FROM {self.table_name} WHERE key=?", (key,)).fetchone()
+        if row is None:
+            raise KeyError(key)
+        return self.deserialize(key, row[0])
+
+
+def _bind_lookups(cache: Any) -> None:
+    """Have the cache's two tables look keys up through :class:`_Table` (a subclass: nothing else changes)."""
+    for table in (getattr(cache, "responses", None), getattr(cache, "redirects", None)):
+        if type(table) is SQLiteDict:
+            table.__class__ = _Table
+
+
+def _remember_signature(function: Any) -> None:
+    """Keep ``function``'s signature on it, where :func:`inspect.signature` looks first (PEP 362).
+
+    requests-cache reads the Cache-Control directives of every request, every answer and every cached answer
+    into :class:`~requests_cache.policy.CacheDirectives`, each time asking ``inspect.signature`` of its
+    constructor which keywords it takes: a few hundred Python calls per request, about a tenth of the
+    client's time on a cache miss.  The stored signature is the one ``inspect`` computes; it only stops
+    being recomputed.
+    """
+    try:
+        function.__signature__ = inspect.signature(function)
+    except (AttributeError, TypeError, ValueError):  # a constructor of another shape: left as it is
+        pass
+
+
+_remember_signature(CacheDirectives.__init__)
 
 
 def _keep_next_request_out_of_cache(cache: Any) -> None:

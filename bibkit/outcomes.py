@@ -250,4 +250,10 @@ class PageReader(enum.StrEnum):
     MARKDOWN = "markdown"  # reading lists: Markdown bullets and tables, and their rendered copies
     REFERENCES = "references"  # reference lists copied from papers (numbered and author–year styles)
     SCHOLAR = "scholar-page"  # Google Scholar's results page
+    DBLP = "dblp-page"  # dblp person pages and search results
+    ACM = "acm-page"  # the ACM Digital Library's search results and tables of contents
+    OPENREVIEW = "openreview-page"  # OpenReview venue pages, search results, profiles, a paper's page
+    IEEE = "ieee-page"  # IEEE Xplore search results and tables of contents
+    SEMANTIC_SCHOLAR = "s2-page"  # Semantic Scholar search results and paper pages
+    PUBMED = "pubmed-page"  # PubMed's search results
     NOTES = "notes"  # links to paper pages, ``arXiv:`` mentions, DOIs, cited titles

@@ -65,3 +65,11 @@ def test_the_walk_sees_every_command():
     paths = {p for p, _ in COMMANDS}
     assert {"bibkit tidy", "bibkit rules init", "bibkit services", "bibkit completion", "zotero-bridge sync",
             "zotero-bridge fake-server", "zotero-bridge completion"} <= paths
+
+
+@pytest.mark.parametrize("path, parser", COMMANDS, ids=[p for p, _ in COMMANDS])
+def test_every_help_screen_renders(path: str, parser: argparse.ArgumentParser):
+    """argparse formats help text with ``%``: a "%" in a description (EndNote's "%0 Journal Article") crashed
+    ``bibkit convert --help`` with a traceback."""
+    text = parser.format_help()
+    assert path.split()[-1] in text or path in ("bibkit", "zotero-bridge")

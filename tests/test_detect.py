@@ -26,8 +26,8 @@ BIB = """% a comment before the entry
 
 
 def test_formats() -> None:
-    # (bbl: LaTeX bibliographies, ris and csl-json: exports — added later)
-    assert FORMATS == ("bib", "listing", "ids", "hf-json", "bbl", "ris", "csl-json")
+    # (bbl: LaTeX bibliographies, ris, csl-json, enw and nbib: exports — added later)
+    assert FORMATS == ("bib", "listing", "ids", "hf-json", "bbl", "ris", "csl-json", "enw", "nbib")
 
 
 @pytest.mark.parametrize(

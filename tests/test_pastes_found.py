@@ -20,7 +20,11 @@ from.  What they found wrong was fixed by general rules, each tested below on it
   abbreviated venues lost their last full stop;
 * a Google Scholar results page gave two junk entries (author lines as titles) for five papers:
   it has a reader now (:mod:`bibkit.sources.pages.scholar`);
-* two "References" headings above a card handed its title to the references reader.
+* two "References" headings above a card handed its title to the references reader;
+* a dblp person page or search results, and ACM Digital Library results or a table of contents, gave
+  junk (entry numbers and authors inside titles, "Authors: …" as titles): they have readers now
+  (:mod:`bibkit.sources.pages.dblp`, :mod:`bibkit.sources.pages.acm`; ``fresh-dblp-*``, ``fresh-acm-*``,
+  the held-out ones say so in their ``imitates``).
 """
 
 from __future__ import annotations

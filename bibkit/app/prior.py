@@ -22,7 +22,7 @@ import tempfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Iterable, Iterator, Sequence
+from typing import IO, TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 
 from ..errors import InputError, OutputError
 from ..fileio import atomic_write_text, backup_path, batched, output_error, same_file
@@ -459,13 +459,15 @@ def write_locked(doc: Document, out: str, text: str | Iterable[str], options: Wr
                 lost.append(exc)
                 _discard(packed)  # its blocks freed now: the output's own write needs them
 
-    def pieces() -> Iterator[str]:
+    def pieces() -> Iterator[bytes]:
+        # each piece encoded once, for the output, its digest and the lock's copy alike (strictly, as the output
+        # is written: a piece that cannot be encoded fails the write here, the old output and lock untouched)
         for piece in [text] if isinstance(text, str) else batched(text):
-            data = piece.encode("utf-8", "surrogatepass")
+            data = piece.encode("utf-8")
             digest.update(data)
             if packer is not None and not lost:
                 keep(packer.compress(data))
-            yield piece
+            yield data
 
     def lock_first() -> None:
         if packer is not None:
@@ -482,7 +484,7 @@ def write_locked(doc: Document, out: str, text: str | Iterable[str], options: Wr
 
     # failing: the old output and lock stay
     try:
-        saved = atomic_write_text(out, pieces(), backup=overwrites_input, before_rename=lock_first)
+        saved = atomic_write_text(out, pieces(), backup=overwrites_input, before_rename=lock_first, encoded=True)
     finally:
         _discard(packed)
     if failed:
@@ -581,20 +583,35 @@ def _written_fields(text: str, out: str) -> dict[str, tuple[str, dict[str, str]]
 
 def _lock_entry(entry: Entry, user_added: bool) -> LockEntry:
     rec = key_record(entry)
-    le = LockEntry(entry.key or "", rec.source.value, rec.where, aliases_of(entry),
-                   identity_of(entry, abstract=False))
-    given = entry.record.input_identity
-    if given and {k: v for k, v in given.items() if k != "abstract"} != le.identity:
+    identity = identity_of(entry, abstract=False)
+    le = LockEntry(entry.key or "", rec.source.value, rec.where, aliases_of(entry), identity)
+    record = entry.record
+    given = record.input_identity
+    if given and not _same_identity(given, identity):
         le.input = {k: v[:_ABSTRACT_CHARS] if k == "abstract" else v for k, v in given.items()}
     le.enriched = enriched_groups(entry)
-    le.user_groups = sorted(e.group for e in entry.record.edits if e.kind != "deleted")
-    le.added_groups = sorted(e.group for e in entry.record.edits if e.kind == "added")
-    le.deleted_groups = sorted(e.group for e in entry.record.edits if e.kind == "deleted")
-    if entry.record.decision is not None:
-        le.decision = entry.record.decision.as_dict()
+    edits = record.edits
+    if edits:  # (none: the lists stay empty)
+        le.user_groups = sorted(e.group for e in edits if e.kind != "deleted")
+        le.added_groups = sorted(e.group for e in edits if e.kind == "added")
+        le.deleted_groups = sorted(e.group for e in edits if e.kind == "deleted")
+    if record.decision is not None:
+        le.decision = record.decision.as_dict()
     le.user_added = user_added
     le.answers = answers_of(entry)
     return le
+
+
+def _same_identity(given: Mapping[str, Any], identity: dict[str, Any]) -> bool:
+    """Whether the input identity ``given`` is ``identity`` (made without an abstract) but for its abstract: what
+    ``{k: v for k, v in given.items() if k != "abstract"} == identity`` says, without building that dict."""
+    if len(given) - ("abstract" in given) != len(identity):
+        return False
+    missing = _MISSING
+    return all(given.get(k, missing) == v for k, v in identity.items())
+
+
+_MISSING = object()
 
 
 def identity_of(entry: Entry, *, abstract: bool = True, whole: bool = False) -> dict[str, Any]:

@@ -28,7 +28,8 @@ def add_key_format_option(parser: argparse.ArgumentParser) -> None:
 
 def add_from_option(parser: argparse.ArgumentParser) -> None:
     """``--from FORMAT``: one reader for every input instead of detecting each input's format."""
-    described = "; ".join(f"{name}: {app.INPUT_FORMAT_HELP[name]}" for name in app.INPUT_FORMATS)
+    # (argparse formats help text with %: a format's description may show "%0 Journal Article")
+    described = "; ".join(f"{name}: {app.INPUT_FORMAT_HELP[name]}" for name in app.INPUT_FORMATS).replace("%", "%%")
     parser.add_argument("--from", dest="fmt", choices=app.INPUT_FORMATS, metavar="FORMAT",
                         help=f"force the input format instead of detecting it ({described}); e.g. --from bib, or "
                              "--from references for a reference list pasted from a paper")
@@ -37,7 +38,8 @@ def add_from_option(parser: argparse.ArgumentParser) -> None:
 def add_io_options(parser: argparse.ArgumentParser) -> None:
     """Inputs and output options shared by convert, enrich, build and tag."""
     parser.add_argument("inputs", nargs="+", metavar="INPUT", help="files to read ('-' = stdin): pasted listings, "
-                                                                   "identifier lists, .bib, HF papers JSON, e.g. "
+                                                                   "identifier lists, .bib, .bbl, RIS, CSL-JSON, "
+                                                                   "EndNote, PubMed, HF papers JSON, e.g. "
                                                                    "listing.txt refs.bib")
     parser.add_argument("-o", "--output", metavar="OUT", help="output file ('-' or omitted = stdout); written "
                                                               "atomically, an input is backed up before being "

@@ -37,7 +37,6 @@ ATOM = "http://www.w3.org/2005/Atom"
 OPENSEARCH = "http://a9.com/-/spec/opensearch/1.1/"
 ARXIV = "http://arxiv.org/schemas/atom"
 
-_SPACE = re.compile(r"\s+")
 #: ``http://arxiv.org/abs/2401.06066v2``, ``…/abs/hep-th/9901001v1``, ``…/abs/math.CA/0611800v2``
 _ENTRY_ID = re.compile(r"/abs/(?P<id>[^\s?#]+?)(?:v(?P<v>\d+))?/?$")
 _DOI_URL = re.compile(r"^(?:https?://)?(?:dx\.)?doi\.org/", re.IGNORECASE)
@@ -146,8 +145,13 @@ def _parser() -> etree.XMLParser:
 
 
 def collapse(text: str | None) -> str:
-    """Whitespace runs (line breaks, indentation) become one space; ends trimmed."""
-    return _SPACE.sub(" ", text or "").strip()
+    r"""Whitespace runs (line breaks, indentation) become one space; ends trimmed.
+
+    (``str.split`` splits at the characters a regular expression's ``\s`` matches — both are
+    ``str.isspace`` — so this is ``re.sub(r"\s+", " ", text).strip()``, at a fraction of its cost over
+    every summary of a feed.)
+    """
+    return " ".join(text.split()) if text else ""
 
 
 def _text(el: etree._Element | None) -> str | None:
@@ -218,9 +222,10 @@ def _unique(items: Iterable[str]) -> list[str]:
 def _is_error(entry: etree._Element, raw_id: str) -> bool:
     if "/api/errors" in raw_id:
         return True
-    title = _text(entry.find(_q(ATOM, "title")))
+    if _text(entry.find(_q(ATOM, "title"))) != "Error":  # (a paper's authors are not read twice)
+        return False
     names = [_text(a.find(_q(ATOM, "name"))) for a in entry.findall(_q(ATOM, "author"))]
-    return title == "Error" and names == ["arXiv api core"]
+    return names == ["arXiv api core"]
 
 
 def _parse_entry(entry: etree._Element) -> ArxivRecord | ArxivApiError | None:

@@ -72,6 +72,7 @@ from ..normalize.identity import (
     normalize_name,
     normalize_title,
     render_math,
+    title_form_ceiling,
     title_form_similarity,
     title_similarity,
     word_code,
@@ -81,7 +82,9 @@ from ..normalize.text import fold_ascii
 __all__ = [
     "ACCEPT", "ABSTRACT_SAME", "ABSTRACT_CONTRADICTS", "AUTHORS_CONTRADICT", "TITLE_MATCH", "TITLE_ALONE",
     "MARGIN", "AMBIGUOUS", "MIN_ABSTRACT_WORDS", "MIN_TITLE_WORDS",
-    "Evidence", "Verdict", "Pick", "verify", "pick", "title_similarity", "abstract_similarity", "author_overlap",
+    "Evidence", "Verdict", "Pick", "verify", "abstract_signal", "abstract_ceiling", "below", "score_ceiling",
+    "score_below", "pick",
+    "title_similarity", "abstract_similarity", "author_overlap",
     "extra_title_words", "versions_agree", "verify_reference", "title_in_reference", "main_title", "CONTAINED",
     "REFERENCE_KIND",
 ]
@@ -168,6 +171,13 @@ class Evidence:
         return word_code(self.abstract_words)
 
     @cached_property
+    def abstract_sketch(self) -> str | None:
+        """:attr:`abstract_code` with each character folded into the first 256 (its code point's low byte),
+        for :func:`abstract_ceiling`: rapidfuzz compares such strings several times faster."""
+        code = self.abstract_code
+        return None if code is None else code.encode("utf-32-le")[::4].decode("latin-1")
+
+    @cached_property
     def title_content_words(self) -> int:
         return len(_content_words(self.title))
 
@@ -212,11 +222,7 @@ def verify(record: Evidence, candidate: Evidence) -> Verdict:
     if record.reference:
         return verify_reference(record, candidate)
     t, conflict = title_form_similarity(record.title_form, candidate.title_form)
-    mine, theirs = record.abstract_code, candidate.abstract_code
-    if mine is None or theirs is None:
-        a = abstract_words_similarity(record.abstract_words, candidate.abstract_words)
-    else:
-        a = abstract_words_similarity(mine, theirs)
+    a = abstract_signal(record, candidate)
     u = author_overlap(record.authors, candidate.authors)
     scores = {"title": t}
     if a is not None:
@@ -225,23 +231,7 @@ def verify(record: Evidence, candidate: Evidence) -> Verdict:
         scores["authors"] = u
 
     year_ok = record.year is None or candidate.year is None or abs(record.year - candidate.year) <= 2
-    paths: list[tuple[float, str]] = []
-    if a is not None:
-        paths.append((a, "abstract"))
-        paths.append(((t + a) / 2, "title+abstract"))
-    elif u is None:
-        paths.append((t * TITLE_ALONE, "title"))
-    else:
-        paths.append((t * (TITLE_ALONE + (1 - TITLE_ALONE) * u), "title+authors"))
-    score, path = max(paths)
-    # an author mismatch lowers confidence even where it does not veto
-    if u is not None and u < 0.5:
-        score *= 0.8 + 0.4 * u
-    # a year the pasted page gave (a listing's, a reading list's) is a hint: two years off costs
-    # confidence, so that a same-titled paper by the same authors from the page's year wins
-    gap = abs(record.year - candidate.year) if record.year is not None and candidate.year is not None else None
-    if record.year_from_page and gap is not None and gap == 2 and a is None:
-        score *= 0.93
+    score, path = _confidence(record, candidate, t, a, u)
 
     veto = None
     if conflict and not (a is not None and a >= ABSTRACT_SAME):
@@ -263,6 +253,97 @@ def verify(record: Evidence, candidate: Evidence) -> Verdict:
     if score >= ACCEPT:
         return Verdict(True, score, scores, f"accepted on {path}", path)
     return Verdict(False, score, scores, f"{path} evidence too weak ({score:.2f} < {ACCEPT})", path)
+
+
+def _confidence(record: Evidence, candidate: Evidence, t: float, a: float | None,
+                u: float | None) -> tuple[float, str]:
+    """:func:`verify`'s score before any veto, and its path, from the title, abstract and author signals."""
+    paths: list[tuple[float, str]] = []
+    if a is not None:
+        paths.append((a, "abstract"))
+        paths.append(((t + a) / 2, "title+abstract"))
+    elif u is None:
+        paths.append((t * TITLE_ALONE, "title"))
+    else:
+        paths.append((t * (TITLE_ALONE + (1 - TITLE_ALONE) * u), "title+authors"))
+    score, path = max(paths)
+    # an author mismatch lowers confidence even where it does not veto
+    if u is not None and u < 0.5:
+        score *= 0.8 + 0.4 * u
+    # a year the pasted page gave (a listing's, a reading list's) is a hint: two years off costs
+    # confidence, so that a same-titled paper by the same authors from the page's year wins
+    gap = abs(record.year - candidate.year) if record.year is not None and candidate.year is not None else None
+    if record.year_from_page and gap is not None and gap == 2 and a is None:
+        score *= 0.93
+    return score, path
+
+
+def score_below(record: Evidence, candidate: Evidence, abstract: float) -> float:
+    """``verify(record, candidate).score``, without the verdict, for a candidate whose abstract signal
+    ``abstract`` scores it below :data:`ACCEPT` (``below(abstract, ACCEPT)``; not for reference strings).
+
+    The same signals and the same :func:`_confidence`; a veto only ever caps a score of
+    :data:`ACCEPT` or more, so below it the verdict's score is this one.
+    """
+    t, _conflict = title_form_similarity(record.title_form, candidate.title_form)
+    return _confidence(record, candidate, t, abstract, author_overlap(record.authors, candidate.authors))[0]
+
+
+def abstract_signal(record: Evidence, candidate: Evidence) -> float | None:
+    """The abstract signal :func:`verify` reads (``None``: an abstract too short to compare, or missing)."""
+    mine, theirs = record.abstract_code, candidate.abstract_code
+    if mine is None or theirs is None:
+        return abstract_words_similarity(record.abstract_words, candidate.abstract_words)
+    return abstract_words_similarity(mine, theirs)
+
+
+def abstract_ceiling(record: Evidence, candidate: Evidence) -> float | None:
+    """An upper bound of :func:`abstract_signal`, ``None`` exactly when it is ``None``, cheaper to work out.
+
+    Why it holds: it is the same similarity of the :attr:`~Evidence.abstract_sketch` strings, whose
+    characters stand for the same words but several words may share one.  A common subsequence of the
+    abstracts' words is one of their sketches, so the sketches' longest is no shorter; their lengths are
+    the abstracts' word counts; and the similarity never decreases as that longest common subsequence grows.
+    """
+    mine, theirs = record.abstract_sketch, candidate.abstract_sketch
+    if mine is None or theirs is None:
+        return abstract_signal(record, candidate)
+    return abstract_words_similarity(mine, theirs)
+
+
+def below(abstract: float | None, floor: float) -> bool:
+    """Whether a candidate whose abstract signal is ``abstract`` (or at most that: :func:`abstract_ceiling`)
+    is sure to score below ``floor`` in :func:`verify`, whatever its title and authors: then it can be
+    neither accepted (``floor`` ≤ :data:`ACCEPT`) nor "close" (``floor`` = :data:`AMBIGUOUS`), and its
+    exact verdict is needed only if it ranks among an entry's best candidates (:func:`score_ceiling`
+    tells).
+
+    Why: with an abstract to compare, the score is the better of the abstract path ``a`` and the
+    title+abstract path ``(t + a) / 2``, then only ever lowered (an author mismatch multiplies it by
+    less than 1, a veto caps it), and the title signal ``t`` is at most 1.  So the score is at most
+    ``max(a, (1 + a) / 2)``, computed here in the same floating-point operations over a larger ``t``
+    (addition and halving are monotonic, so the bound holds after rounding too); a larger ``a`` only
+    raises it.
+    """
+    return abstract is not None and max(abstract, (1.0 + abstract) / 2) < floor
+
+
+def score_ceiling(record: Evidence, candidate: Evidence, abstract: float) -> float:
+    """An upper bound of ``verify(record, candidate).score`` for a candidate with an abstract signal of at
+    most ``abstract`` (what :func:`abstract_signal` or :func:`abstract_ceiling` gave), without comparing
+    the titles in full.
+
+    Why it holds: :func:`_confidence` never decreases as the title or the abstract signal grows (the
+    paths are the abstract signal and an average of both, the penalties are factors that depend on
+    neither, and the bound is ``None`` only when the signal is), so fed bounds of both — the title's from
+    :func:`~bibkit.normalize.identity.title_form_ceiling` — it gives a bound of the score before vetoes,
+    and a veto only lowers a score.  Not for a record read from a reference string
+    (:func:`verify_reference` judges those): that gives 1.
+    """
+    if record.reference:
+        return 1.0
+    title = title_form_ceiling(record.title_form, candidate.title_form)
+    return _confidence(record, candidate, title, abstract, author_overlap(record.authors, candidate.authors))[0]
 
 
 def versions_agree(a: Evidence, b: Evidence) -> bool:

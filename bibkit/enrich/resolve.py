@@ -43,7 +43,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Sequence, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 from ..health import describe
 from ..health import message as outage_message
@@ -64,11 +64,16 @@ from .match import (
     TITLE_MATCH,
     Evidence,
     Verdict,
+    abstract_ceiling,
+    abstract_signal,
     abstract_similarity,
     author_overlap,
+    below,
     extra_title_words,
     main_title,
     pick,
+    score_below,
+    score_ceiling,
     title_in_reference,
     title_similarity,
     verify,
@@ -105,18 +110,88 @@ MAX_QUERY_CHARS = 8000
 HF_LIMIT = 10
 #: candidates listed per entry in the report
 REPORT_CANDIDATES = 3
+#: a resolved entry's report lists the results of the batched arXiv searches only when they scored at least this
+#: (AMBIGUOUS: below it a candidate is not close, whatever the entry): one search answers for a whole batch, and
+#: the other records' papers, all far below, would fill the list — and would each have to be judged in full
+REPORT_FLOOR = AMBIGUOUS
 #: how the reason of an entry no service could be asked about begins (its outcome is EntryStatus.NOT_LOOKED_UP)
 NOT_LOOKED_UP = "not looked up"
 #: how a user's decision (EntryRecord.decision) was taken, for reasons in the report
 _DECIDED_BY = {"pick": "bibkit pick", "edit": "its eprint was deleted by hand"}
 
 
-@dataclass
 class _Judged:
-    candidate: Candidate
-    verdict: Verdict
-    record: ArxivRecord | None = None
-    hf: HfPaper | None = None
+    """One paper's judgement for one entry: its candidate (for the report) and its verdict.
+
+    A judgement can be *pending* (:meth:`pending`): a batched search's result already known, from a
+    cheap bound of its abstract signal, to score below :data:`AMBIGUOUS`
+    (:func:`~bibkit.enrich.match.abstract_ceiling`, :func:`~bibkit.enrich.match.below`) — neither
+    accepted nor close, so nothing is decided on it — whose verdict is worked out only when something
+    reads it: the report's ranking of an entry left ambiguous or unresolved, when it could be among the
+    best candidates (:func:`_best`), or a later judgement of the same paper.  A resolved entry does not
+    list such results (:data:`REPORT_FLOOR`), so theirs are never worked out.  A batched search judges
+    every result against every record (~50 pairs a record), and nearly all pairs are two unrelated
+    papers.  A verdict worked out later is the one :func:`verify` would have given at once (its inputs,
+    two :class:`Evidence`, are immutable), so every outcome is the same.
+    """
+
+    __slots__ = ("_candidate", "_verdict", "record", "hf", "_pending")
+
+    def __init__(self, candidate: Candidate | None, verdict: Verdict | None, record: ArxivRecord | None = None,
+                 hf: HfPaper | None = None):
+        self._candidate, self._verdict = candidate, verdict
+        self.record, self.hf = record, hf
+        #: a pending judgement's inputs: (record's evidence, candidate's, id, title, source, abstract signal's bound)
+        self._pending: tuple[Evidence, Evidence, str, str, str, float] | None = None
+
+    @classmethod
+    def pending(cls, mine: Evidence, theirs: Evidence, arxiv_id: str, title: str, source: str, abstract: float,
+                record: ArxivRecord | None) -> "_Judged":
+        judged = cls(None, None, record)
+        judged._pending = (mine, theirs, arxiv_id, title, source, abstract)
+        return judged
+
+    @property
+    def settled(self) -> bool:
+        return self._pending is None
+
+    def ceiling(self) -> float:
+        """The score, or for a pending judgement a bound it cannot exceed (:func:`score_ceiling`: no titles
+        compared in full)."""
+        if self._pending is None:
+            return self.candidate.score
+        mine, theirs, _id, _title, _source, abstract = self._pending
+        return score_ceiling(mine, theirs, abstract)
+
+    def score(self) -> float:
+        """The score, for a pending judgement without building its verdict (:func:`score_below`)."""
+        if self._pending is None:
+            return self.candidate.score
+        mine, theirs, _id, _title, _source, _bound = self._pending
+        abstract = abstract_signal(mine, theirs)
+        assert abstract is not None  # (not None whenever its bound is not)
+        return score_below(mine, theirs, abstract)
+
+    def _settle(self) -> None:
+        assert self._pending is not None
+        mine, theirs, arxiv_id, title, source, _abstract = self._pending
+        verdict = verify(mine, theirs)
+        self._candidate = Candidate(arxiv_id, title, verdict.score, dict(verdict.scores), source)
+        self._verdict, self._pending = verdict, None
+
+    @property
+    def candidate(self) -> Candidate:
+        if self._pending is not None:
+            self._settle()
+        assert self._candidate is not None
+        return self._candidate
+
+    @property
+    def verdict(self) -> Verdict:
+        if self._pending is not None:
+            self._settle()
+        assert self._verdict is not None
+        return self._verdict
 
 
 @dataclass
@@ -277,6 +352,9 @@ class ArxivResolver:
                 continue
             for base, _v in find_arxiv_ids(text):
                 found[base] = None
+            lowered = text.lower()
+            if "huggingface.co" not in lowered and "hf.co" not in lowered:
+                continue  # no link to an HF paper page (its host is one of these) in the text
             for link in extract_links(text, "text"):
                 if link.kind is LinkKind.HF_PAPER and link.target:
                     n = normalize_arxiv_id(link.target)
@@ -334,9 +412,31 @@ class ArxivResolver:
             previous.hf = previous.hf or hf
         return judged
 
+    def _judge_result(self, work: _Work, rec: ArxivRecord, source: str) -> bool:
+        """:meth:`_judge` for a search result; whether it may be close (at least :data:`AMBIGUOUS`).
+
+        A first sight of a paper whose abstract alone shows it scores below that is kept pending
+        (:class:`_Judged`): its place among the entry's candidates is taken, its verdict worked out
+        only if it is ever read.
+        """
+        if work.evidence.reference or rec.arxiv_id in work.judged:
+            return self._judge(work, rec, None, source).verdict.score >= AMBIGUOUS
+        cand_ev = self._candidate_evidence(rec, None)
+        abstract = abstract_ceiling(work.evidence, cand_ev)
+        if abstract is None or not below(abstract, AMBIGUOUS):
+            return self._judge(work, rec, None, source).verdict.score >= AMBIGUOUS
+        work.judged[rec.arxiv_id] = _Judged.pending(work.evidence, cand_ev, rec.arxiv_id, rec.title, source,
+                                                    abstract, rec)
+        return False
+
     def _decide(self, work: _Work, step: str, *, final: bool, ctx: EnrichContext) -> bool:
-        """Accept the pooled winner if there is one; title-only winners wait unless ``final``."""
-        winner, reason, tie = pick([(j, j.verdict) for j in work.judged.values()], key=lambda j: j.candidate.arxiv_id)
+        """Accept the pooled winner if there is one; title-only winners wait unless ``final``.
+
+        Pending judgements score below :data:`AMBIGUOUS`, so they can be neither the winner nor tie
+        with it: :func:`pick` is not shown them (it would only set them aside as not accepted).
+        """
+        winner, reason, tie = pick([(j, j.verdict) for j in work.judged.values() if j.settled],
+                                   key=lambda j: j.candidate.arxiv_id)
         if winner is None:
             work.ambiguous = work.ambiguous or tie
             work.reason = reason
@@ -692,7 +792,7 @@ class ArxivResolver:
             w.searched.add(step)
             near = False
             for rec in results:
-                near = self._judge(w, rec, None, step).verdict.score >= AMBIGUOUS or near
+                near = self._judge_result(w, rec, step) or near
             # one whose paper came back but was refused would only get it again: not asked again
             if not self._decide(w, step, final=False, ctx=ctx) and not near:
                 unmatched.append(a)
@@ -715,9 +815,11 @@ class ArxivResolver:
                     self._restore_held(w)
         for w in works:
             rep = w.report
-            ranked = sorted(w.judged.values(), key=lambda j: -j.candidate.score)
+            resolved = bool(w.done and w.step and (w.record is not None or w.hf is not None))
+            shown = [j for j in w.judged.values() if not _other_records(j)] if resolved else w.judged.values()
+            ranked = _best(shown, REPORT_CANDIDATES)
             rep.candidates = [j.candidate for j in ranked[:REPORT_CANDIDATES]]
-            if w.done and w.step and (w.record is not None or w.hf is not None):
+            if resolved:
                 rep.outcome, rep.resolved_by = EntryStatus.RESOLVED, w.step
                 rep.confidence = w.confidence if w.confidence is not None else 1.0
                 rep.reason = None
@@ -818,6 +920,39 @@ def _headline(outage: Outage) -> str:
     if outage.kind in (OutageKind.UNREACHABLE, OutageKind.OFFLINE_MISS):
         return f"{outage.label} unreachable"
     return f"{outage.label} {describe(outage).split(' (')[0]}"
+
+
+def _other_records(judged: _Judged) -> bool:
+    """A batched arXiv search's result below :data:`REPORT_FLOOR` (not listed for a resolved entry).
+
+    A pending judgement is one, without being worked out: it was set aside because it scores below
+    :data:`AMBIGUOUS` (= the floor), and only results of the batched searches are set aside.
+    """
+    if not judged.settled:
+        return True
+    return judged.candidate.source in (STEP_TITLE, STEP_ABSTRACT) and judged.candidate.score < REPORT_FLOOR
+
+
+def _best(judged: Iterable[_Judged], n: int) -> list[_Judged]:
+    """The first ``n`` of ``judged`` ordered by score (ties in their order), as a full sort would give them,
+    working out only the pending judgements that could be among them.
+
+    Pending judgements are looked at from the highest :meth:`~_Judged.ceiling` down while that ceiling
+    reaches the ``n``-th best score settled so far; one whose score (:meth:`~_Judged.score`) reaches it
+    too is settled.  One left pending has a score below ``n`` settled ones, so a stable sort puts it
+    after them, beyond the first ``n``; and the first ``n`` of a stable sort are the first ``n`` of the
+    stable sort of the settled ones alone.
+    """
+    items = list(judged)
+    waiting = sorted(((j.ceiling(), i) for i, j in enumerate(items) if not j.settled), reverse=True)
+    scores = sorted((j.candidate.score for j in items if j.settled), reverse=True)[:n]
+    for ceiling, i in waiting:
+        if len(scores) >= n and ceiling < scores[-1]:
+            break
+        if len(scores) >= n and items[i].score() < scores[-1]:
+            continue
+        scores = sorted([*scores, items[i].candidate.score], reverse=True)[:n]
+    return sorted((j for j in items if j.settled), key=lambda j: -j.candidate.score)[:n]
 
 
 def _rank(verdict: Verdict) -> tuple[int, bool, float]:

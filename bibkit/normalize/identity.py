@@ -350,6 +350,29 @@ def title_form_similarity(a: TitleForm, b: TitleForm) -> tuple[float, bool]:
     return ratio, conflict
 
 
+def title_form_ceiling(a: TitleForm, b: TitleForm) -> float:
+    """An upper bound of :func:`title_form_similarity` ``(a, b)[0]`` that does not look for spelling variants
+    (the costly part), for ranking pairs of unrelated papers without comparing them in full.
+
+    Why it holds: titles one spelling apart may score up to 1; otherwise the similarity is the rapidfuzz
+    ratio, capped — when the Dice overlap of the stems is below the ratio — by the overlap counting the
+    spelling variants found, and those are some of ``a``'s long digit-free stems that ``b`` lacks, so no
+    more than their number.  When the overlap is not below the ratio, the cap with that number is not
+    either, and the ratio is returned, as the similarity is.
+    """
+    na, nb = a.norm, b.norm
+    if not na or not nb:
+        return 0.0
+    if a.compact == b.compact:
+        return 1.0
+    ratio: float = (_FUZZ or _rapidfuzz()).fuzz.ratio(na, nb) / 100.0
+    ta, tb = a.stems, b.stems
+    if not (ta and tb):
+        return ratio
+    variants = len((ta - tb) & a.plain)
+    return min(ratio, 2 * (len(ta & tb) + variants) / (len(ta) + len(tb)))
+
+
 def _title_words(title: str | None) -> tuple[frozenset[str], tuple[str, ...]]:
     form = TitleForm.of(title)
     return form.stems, form.words

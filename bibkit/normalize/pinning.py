@@ -78,7 +78,8 @@ def _where(entry: Entry) -> str:
 
 def aliases_of(entry: Entry) -> list[str]:
     """The entry's other names: its BibLaTeX ``ids`` field, in order."""
-    return [a.strip() for a in entry.extra.get("ids", "").split(",") if a.strip()]
+    ids = entry.extra.get("ids")
+    return [a.strip() for a in ids.split(",") if a.strip()] if ids else []
 
 
 def merge_aliases(aliases: Sequence[str], keys: Iterable[str | None], own: str | None) -> list[str]:

@@ -1,6 +1,6 @@
 """Readers: every kind of input bibkit accepts, turned into one :class:`~bibkit.model.Document`.
 
-Seven formats, one entry point.  ``--from`` names them; without it
+Nine formats, one entry point.  ``--from`` names them; without it
 :func:`detect` decides from the content, using the file extension only as a
 hint (a ``.txt`` holding BibTeX is BibTeX; a ``.bib`` holding a pasted page
 is still a listing):
@@ -11,6 +11,7 @@ is still a listing):
 ``ids``      lists of arXiv ids/URLs, DOIs, HF paper URLs (:mod:`.identifiers`)
 ``hf-json``  Hugging Face papers API JSON (:mod:`.hfjson`)
 ``csl-json`` CSL-JSON (pandoc, Zotero, Better BibTeX; what ``--to csl-json`` writes) (:mod:`.csljson`)
+``enw``, ``nbib`` EndNote/refer and PubMed's MEDLINE exports (:mod:`.tagged`)
 ``ris``      RIS exports (publishers, Zotero, Mendeley, EndNote…) (:mod:`.ris`)
 ``bbl``      LaTeX bibliographies: ``thebibliography`` (BibTeX's ``.bbl``, a ``.tex``) and biblatex's
              ``.bbl``, each item keyed as the paper cites it (:mod:`.bbl`)
@@ -45,7 +46,7 @@ __all__ = ["FORMATS", "PAGE_FORMATS", "ALL_FORMATS", "FORMAT_HELP", "detect", "r
            "reader_for", "NOT_A_LIST"]
 
 #: the formats ``detect`` tells apart, in the order it considers them
-FORMATS: tuple[str, ...] = ("bib", "listing", "ids", "hf-json", "bbl", "ris", "csl-json")
+FORMATS: tuple[str, ...] = ("bib", "listing", "ids", "hf-json", "bbl", "ris", "csl-json", "enw", "nbib")
 #: the readers of pasted text, which ``--from`` can force on a whole input
 PAGE_FORMATS: tuple[str, ...] = tuple(reader.value for reader in PageReader)
 #: every name ``--from`` accepts
@@ -57,6 +58,8 @@ FORMAT_HELP: dict[str, str] = {
     "ids": "arXiv ids or URLs, DOIs, Hugging Face paper URLs, one or more a line",
     "hf-json": "the Hugging Face papers API's JSON",
     "csl-json": "CSL-JSON (pandoc, Zotero, Better BibTeX, citation.js; what --to csl-json writes)",
+    "enw": "EndNote/refer (%0 Journal Article, %A, %T…: Google Scholar's EndNote export)",
+    "nbib": "PubMed's MEDLINE format (PMID- …, TI  - …: PubMed's citation-manager export)",
     "ris": "RIS (a publisher's \"Download citation\", Zotero, Mendeley, EndNote, Scopus, Web of Science)",
     "bbl": "a LaTeX bibliography: thebibliography/\\bibitem (a BibTeX .bbl, a .tex) or biblatex's .bbl",
     "titles": "titles, maybe with authors and abstracts (Hugging Face trending or daily, plain title lists)",
@@ -65,11 +68,18 @@ FORMAT_HELP: dict[str, str] = {
     "markdown": "a reading list (Markdown bullets or tables, or their rendered copy)",
     "references": "a reference list copied from a paper (IEEE, APA, ACL, ACM, natbib…)",
     "scholar-page": "a Google Scholar results page",
+    "dblp-page": "a dblp person page or search results",
+    "acm-page": "ACM Digital Library search results or a table of contents",
+    "openreview-page": "an OpenReview venue page, search results, profile or paper page",
+    "ieee-page": "IEEE Xplore search results or a table of contents",
+    "s2-page": "Semantic Scholar search results or a paper page",
+    "pubmed-page": "PubMed search results",
     "notes": "notes with links to papers, arXiv:ID mentions, DOIs, cited titles",
 }
 #: why a detected structured input that made no entry is refused
 _EMPTY_REASONS = {"bbl": "a LaTeX bibliography with no \\bibitem or \\entry in it", "ris": "RIS with no record in it",
-                  "csl-json": "CSL-JSON with no item in it"}
+                  "csl-json": "CSL-JSON with no item in it", "enw": "EndNote/refer text with no record in it",
+                  "nbib": "MEDLINE text with no record in it"}
 #: the message of a refused input (``{reason}`` says what it looks like)
 NOT_A_LIST = "this doesn't look like a list of papers ({reason}); use --from FORMAT to force a reader"
 
@@ -135,6 +145,13 @@ def detect(text: str, filename: str | None = None) -> str:
 
         if looks_like_bbl(body):
             return "bbl"
+    if "PMID-" in body or "%" in body:
+        from .tagged import looks_like_medline, looks_like_refer
+
+        if looks_like_medline(body):
+            return "nbib"
+        if looks_like_refer(body):
+            return "enw"
     from .identifiers import looks_like_ids
 
     if looks_like_ids(body):
@@ -180,6 +197,14 @@ def reader_for(fmt: str) -> Reader:
         from .csljson import read as read_csl
 
         return read_csl
+    if fmt == "enw":
+        from .tagged import read_refer
+
+        return read_refer
+    if fmt == "nbib":
+        from .tagged import read_medline
+
+        return read_medline
     raise InputError(f"unknown input format {fmt!r} (expected one of: {', '.join(ALL_FORMATS)})")
 
 

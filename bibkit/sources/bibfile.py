@@ -353,6 +353,7 @@ class _Reader:
         pending = list(raw_fields)
         pending.reverse()
         moved: list[str] = []  # "%" lines found among the fields, moved out of the entry
+        values = self.values
         while pending:
             fname, raw, fline, parts = pending.pop()
             if "%" in fname:
@@ -367,7 +368,7 @@ class _Reader:
                                    "moved before the entry", cline, key, entry=entry, code="comment-in-entry")
                 if not fname:
                     continue
-            fname, lname = _field_name(fname)
+            fname, lname = _FIELD_NAMES.get(fname) or _field_name(fname)
             if parts is None:
                 raw = raw.strip()
                 parts, leftover = parse_expression(raw)
@@ -400,8 +401,10 @@ class _Reader:
             raw_values[lname] = raw
             if fname != lname:  # names written in lower case (nearly all) are not repeated
                 written_names[lname] = fname
-            value = self.resolve(parts, fline, key, entry)
-            self.values[lname] = (value, parts)
+            # (a single group, string or number is its own value: resolve() without the call)
+            value = parts[0][1] if len(parts) == 1 and parts[0][0] != "macro" else \
+                self.resolve(parts, fline, key, entry)
+            values[lname] = (value, parts)
         self.build(entry, fields, origin)
         if moved:
             self.doc.blocks.append(RawBlock("text", "\n".join(moved), origin=self.loc(line0)))

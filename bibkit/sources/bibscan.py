@@ -61,7 +61,6 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from ..bibsyntax import (
-    BRACE_GROUP_PATTERN,
     DIGITS,
     IDENTIFIER,
     SPACE,
@@ -89,8 +88,6 @@ _BOUNDARY = re.compile(r"\n[ \t]*+@[ \t]*+[^\x00-\x20\"#%'(),={}\x7f]++[ \t]*+[{
 # ", name =" (with the white space BibTeX allows), the name an identifier not starting with a digit
 _FIELD_HEAD = re.compile(r",[ \t\n\r\f\v]*+([^\x00-\x20\"#%'(),={}\x7f0-9][^\x00-\x20\"#%'(),={}\x7f]*+)"
                          r"[ \t\n\r\f\v]*+()=[ \t\n\r\f\v]*+")
-# a value that is one brace group, and the white space after it (not followed by "#")
-_BRACE_VALUE = re.compile(r"(" + BRACE_GROUP_PATTERN + r")[ \t\n\r\f\v]*+(?!#)")
 
 #: the grammar's exception, shared with the value parsers of :mod:`bibkit.bibsyntax`
 _Broken = SyntaxBreak
@@ -221,8 +218,10 @@ def _entry(text: str, s: int, p: int, etype: str, lines: _Lines, e: int) -> tupl
     block = ScanBlock("entry", start_line, etype, km.group())
     p = _skip(text, km.end(), e)
     fields = block.fields
+    append = fields.append
+    # the lines of the fields' "=" signs, counted here as lines.at() counts them (without a call per field)
+    at, line = lines.pos, lines.line
     while True:
-        # the usual field: ", name = {value}" with the value one brace group (two regex calls)
         m = _FIELD_HEAD.match(text, p, e)
         if m is None:
             c = text[p] if p < e else ""
@@ -243,17 +242,29 @@ def _entry(text: str, s: int, p: int, etype: str, lines: _Lines, e: int) -> tupl
             raise _Broken(q, f"expected '=' after field name {nm.group()!r}{hint}")
         name = m.group(1)
         v0 = m.end()
-        g = _BRACE_VALUE.match(text, v0, e) if v0 < e and text[v0] == "{" else None
-        if g is not None:
-            v1 = g.end(1)
-            p = g.end()
-            raw = text[v0:v1]
-            parts = [("brace", raw[1:-1])]
+        # the usual value: one brace group, not followed by "#" (no call of _value; it would give the same)
+        q = -1
+        if v0 < e and text[v0] == "{":
+            v1 = text.find("}", v0 + 1, e) + 1  # (a group without groups inside: its first "}" closes it)
+            if v1 == 0 or text.find("{", v0 + 1, v1) >= 0:
+                v1 = _group_end(text, v0, e)
+            q = _skip(text, v1, e) if v1 < e and text[v1] in _WS else v1
+            if q < e and text[q] == "#":
+                q = -1
+        if q >= 0:
+            p = q
+            parts = [("brace", text[v0 + 1:v1 - 1])]
         else:
             v1, p, parts = _value(text, v0, close, e)
-            raw = text[v0:v1]
+        raw = text[v0:v1]
         eq = m.start(2)
-        fields.append((name, raw, lines.at(eq), parts))
+        if eq >= at:
+            line += text.count("\n", at, eq)
+        else:
+            line -= text.count("\n", eq, at)
+        at = lines.pos = eq
+        lines.line = line
+        append((name, raw, line, parts))
 
 
 def _comment_end(text: str, p: int, e: int) -> int:

@@ -452,6 +452,7 @@ _JUNK = 8.0  # a paragraph that fits nowhere
 _TITLE_MID_RUN = 6.0  # a title right under other text, in a paste that puts blank lines between paragraphs
 _MAX_TITLE_LINES = 6
 _MAX_AUTHOR_LINES = 12
+_WIDTH_SLACK = 4  # columns a short run's lines may pass the width the wrapped paragraphs show
 _MAX_SEG_LINES = 60  # ~2,000-character abstracts wrapped at 35+ columns
 _MAX_INNER = 16.0  # joins this costly inside one paragraph are never the cheapest reading: stop growing it
 _MAX_PARAGRAPH = 4500  # characters; past arXiv's 1,920-character limit the length penalty alone rules it out
@@ -588,10 +589,12 @@ class _Model:
             doc_width = max(w for w in found if w <= median * 1.1)
             self.doc_width = doc_width
             for rid, lines in runs.items():
+                # (the longest line seen may fall a few columns short of the wrapper's width: a title
+                # wrapped at 72 columns has a first line of 72 where the abstracts' longest is 71)
                 if widths[rid] is None and len(lines) >= 2 and all(
-                    len(ln.key) <= doc_width or " " not in ln.key for ln in lines
+                    len(ln.key) <= doc_width + _WIDTH_SLACK or " " not in ln.key for ln in lines
                 ):
-                    widths[rid] = doc_width
+                    widths[rid] = max([doc_width] + [len(ln.key) for ln in lines if " " in ln.key])
         return widths
 
     def _join_costs(self, k: int) -> tuple[float, float]:

@@ -542,6 +542,10 @@ def _bibtex_date(entry: Entry, origin: BibOrigin, groups: dict[str, str], ctx: _
     return [("year", _braced(year)), (origin.names.get("date", "date"), raw)]
 
 
+#: what a snapshot holds for a group it has no entry for (``None`` is a value it may hold)
+_ABSENT = object()
+
+
 class _OriginFields:
     """The fields of an entry read from a ``.bib``: each one copied as written unless its model value
     changed (then written anew in the same place), then the groups the model gained (see the module
@@ -563,14 +567,17 @@ class _OriginFields:
         self.renames: dict[str, str] = {}
 
     def changed(self, group: str) -> bool:
-        cache = self.cache
-        if group not in cache:
-            if group not in self.decoded:  # empty when read: changed if it holds something now
-                cache[group] = group in self.nonempty if group in _CANONICAL else \
-                    group_value(self.entry, group) not in (None, [], "", (None, None))
-            else:
-                cache[group] = group_value(self.entry, group) != self.decoded[group]
-        return cache[group]
+        known = self.cache.get(group)
+        if known is not None:
+            return known
+        was = self.decoded.get(group, _ABSENT)
+        if was is _ABSENT:  # empty when read: changed if it holds something now
+            known = group in self.nonempty if group in _CANONICAL else \
+                group_value(self.entry, group) not in (None, [], "", (None, None))
+        else:
+            known = group_value(self.entry, group) != was
+        self.cache[group] = known
+        return known
 
     def plan_target(self) -> None:
         """With a target: a month biber cannot read is written from the model (a \\url holding "%"/"#",

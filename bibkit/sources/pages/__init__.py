@@ -1,19 +1,27 @@
 """Pasted text of every kind people copy papers from: one reader per page family, picked per block.
 
-============ ==========================================================================
-reader       what it reads (module)
-============ ==========================================================================
-titles       a title, maybe authors, maybe an abstract: Hugging Face trending/daily feeds,
-             plain lists of titles (:mod:`.titles`, :mod:`bibkit.sources.listing`)
-hf-page      Hugging Face collections and single paper pages (:mod:`.hf`)
-arxiv-page   arXiv listings (new, recent, pastweek), search results, abstract pages,
-             ``arXiv:<id>`` blocks with ``Title:``/``Authors:`` fields, mailings (:mod:`.arxiv`)
-markdown     reading lists: Markdown bullets and tables, and their rendered copies (:mod:`.markdown`)
-references   reference lists from papers: numbered and author–year; IEEE, APA, ACL/ACM,
-             natbib, LNCS, MLA/Chicago, Vancouver (:mod:`.references`)
-scholar-page Google Scholar's results page: title, byline, snippet, links (:mod:`.scholar`)
-notes        links to paper pages, ``arXiv:`` mentions, DOIs, cited titles (:mod:`.notes`)
-============ ==========================================================================
+================ ==========================================================================
+reader           what it reads (module)
+================ ==========================================================================
+titles           a title, maybe authors, maybe an abstract: Hugging Face trending/daily feeds,
+                 plain lists of titles (:mod:`.titles`, :mod:`bibkit.sources.listing`)
+hf-page          Hugging Face collections and single paper pages (:mod:`.hf`)
+arxiv-page       arXiv listings (new, recent, pastweek), search results, abstract pages,
+                 ``arXiv:<id>`` blocks with ``Title:``/``Authors:`` fields, mailings (:mod:`.arxiv`)
+markdown         reading lists: Markdown bullets and tables, and their rendered copies (:mod:`.markdown`)
+references       reference lists from papers: numbered and author–year; IEEE, APA, ACL/ACM,
+                 natbib, LNCS, MLA/Chicago, Vancouver (:mod:`.references`)
+scholar-page     Google Scholar's results page: title, byline, snippet, links (:mod:`.scholar`)
+dblp-page        dblp person pages and search results: entry numbers, authors ending with ``:``,
+                 ``Title. Venue`` in dblp's notation (:mod:`.dblp`)
+acm-page         the ACM Digital Library's search results and tables of contents (:mod:`.acm`)
+openreview-page  OpenReview venue pages, search results, profiles, a paper's page: one paper a note, the
+                 venue line's decision, submissions as ``@unpublished`` (:mod:`.openreview`)
+ieee-page        IEEE Xplore search results and tables of contents: the facts line (:mod:`.ieee`)
+s2-page          Semantic Scholar search results and paper pages; the TLDR is no abstract (:mod:`.semanticscholar`)
+pubmed-page      PubMed's search results: title, Vancouver names, the citation line, ``PMID:`` (:mod:`.pubmed`)
+notes            links to paper pages, ``arXiv:`` mentions, DOIs, cited titles (:mod:`.notes`)
+================ ==========================================================================
 
 :func:`read` cuts the paste into blocks and picks each block's reader
 (:mod:`.segment`), or reads everything with one reader (``only=``, what ``--from``
@@ -74,11 +82,12 @@ def read(text: str, origin: str, *, strict: bool = False, only: str | None = Non
 
 
 def _read(text: str, origin: str, *, strict: bool = False, only: str | None = None) -> Document:
-    from . import arxiv, hf, markdown, notes, references, scholar
+    from . import acm, arxiv, dblp, hf, ieee, markdown, notes, openreview, pubmed, references, scholar, semanticscholar
     from .segment import Block, segment
 
     modules = {arxiv.NAME: arxiv, hf.NAME: hf, markdown.NAME: markdown, references.NAME: references,
-               scholar.NAME: scholar, notes.NAME: notes}
+               scholar.NAME: scholar, dblp.NAME: dblp, acm.NAME: acm, openreview.NAME: openreview,
+               ieee.NAME: ieee, semanticscholar.NAME: semanticscholar, pubmed.NAME: pubmed, notes.NAME: notes}
     forced = PageReader(only) if only in READER_NAMES else None
     if only is not None and forced is None:
         raise InputError(f"unknown page reader {only!r} (expected one of: {', '.join(READER_NAMES)})")

@@ -84,11 +84,21 @@ class Draft:
     pages: str | None = None  # an en dash inside a range, as bibkit.normalize.pages stores it
     publisher: str | None = None
     address: str | None = None
+    #: what the page itself says the venue is ("booktitle"/"journal": a site that labels its results
+    #: "Conference Paper" or "Journal Article"), over what the venue's words suggest
+    venue_as: str | None = None
+    #: the entry type the page states outright (an OpenReview submission is ``unpublished``; dblp's kinds of
+    #: entry, the ACM Digital Library's): without ``venue_as``, the venue goes to the field that type uses
+    #: instead of one guessed from the venue's words
+    entry_type: str | None = None
+    note: str | None = None  # what the page says of the paper's status ("Submitted to ICLR 2025")
     abstract: str | None = None
     ids: list[PaperId] = field(default_factory=list)
     code: list[str] = field(default_factory=list)
     reference: str | None = None  # the whole reference string (reference lists, cited notes)
     meta: dict[str, Any] = field(default_factory=dict)
+    editors: list[str] = field(default_factory=list)  # natural order (a dblp editorship)
+    extra: dict[str, str] = field(default_factory=dict)  # fields of their own the page states (isbn, school)
 
     def add_id(self, ident: PaperId) -> None:
         if all(i.key != ident.key for i in self.ids):
@@ -176,22 +186,46 @@ class Draft:
         makes thousands of entries, and the checks ``set`` makes for any caller are known to pass here.)"""
         provenance = entry.provenance
         said: Provenance | None = None
+        if self.entry_type is not None:
+            said = Provenance(SOURCE, confidence, detail)
+            entry.entry_type = self.entry_type
+            provenance["entry_type"] = said
+        if self.editors:
+            entry.editors = [p for p in (_person(n) for n in self.editors if n.strip())
+                             if p.literal or p.family.strip()]
+            provenance["editors"] = said or Provenance(SOURCE, confidence, detail)
+        for name, value in self.extra.items():
+            entry.extra[name] = value
+            provenance[name] = said or Provenance(SOURCE, confidence, detail)
         if self.venue:
-            venue = trim_venue(fix_text(self.venue))
+            # (a page that states the entry's type, dblp's or the ACM's, states its venue's exact name: "Neural
+            # Comput." keeps its stop; a site that only labels the venue's kind gets the usual trimming)
+            exact = self.entry_type is not None and self.venue_as is None
+            venue = fix_text(self.venue).strip(" ,;:") if exact else trim_venue(fix_text(self.venue))
             entry.meta["listing_venue"] = venue
-            kind = venue_kind(venue)
+            kind = self.venue_as or (venue_kind(venue) if self.entry_type is None else _TYPE_VENUE.get(self.entry_type))
             if kind is not None:
-                said = Provenance(SOURCE, confidence, detail)
-                if kind == "booktitle":
+                said = said or Provenance(SOURCE, confidence, detail)
+                if self.entry_type is not None:
+                    if kind == "school":
+                        entry.extra["school"] = venue
+                    else:
+                        setattr(entry, kind, venue)
+                    provenance[kind] = said
+                elif kind == "booktitle":
                     entry.booktitle, entry.entry_type = venue, "inproceedings"
+                    provenance[kind] = provenance["entry_type"] = said
                 else:
                     entry.journal, entry.entry_type = venue, "article"
-                provenance[kind] = provenance["entry_type"] = said
-        elif self.publisher and entry.entry_type == "misc" and not self.ids:
+                    provenance[kind] = provenance["entry_type"] = said
+        elif self.publisher and self.entry_type is None and entry.entry_type == "misc" and not self.ids:
             # "Deep Learning. MIT Press, 2016.": a work whose only venue is its publisher is a book
             said = Provenance(SOURCE, confidence, detail)
             entry.entry_type = "book"
             provenance["entry_type"] = said
+        if self.note:
+            entry.note = self.note
+            provenance["note"] = said or Provenance(SOURCE, confidence, detail)
         if self.volume or self.number or self.pages or self.publisher or self.address:
             said = said or Provenance(SOURCE, confidence, detail)
             for name in _DETAIL_FIELDS:
@@ -230,6 +264,8 @@ class Draft:
             entry.set("url", ident.url if "://" in ident.url else "https://" + ident.url, SOURCE, 1.0, detail)
 
 
+#: where the venue goes in an entry of the type a page states (a book's, a proceedings' venue is its publisher)
+_TYPE_VENUE = {"article": "journal", "inproceedings": "booktitle", "incollection": "booktitle", "phdthesis": "school"}
 #: the venue's details a page states that are fields of their own on the entry (the address is an extra field)
 _DETAIL_FIELDS = ("volume", "number", "pages", "publisher")
 

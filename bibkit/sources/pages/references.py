@@ -56,7 +56,8 @@ from ..pastetext import (
 from .base import Draft, Sink
 from .details import PUBLISHER_WORDS, venue_fields
 
-__all__ = ["NAME", "read_block", "line_evidence", "parse_reference", "split_references"]
+__all__ = ["NAME", "read_block", "line_evidence", "parse_reference", "split_references", "is_heading",
+           "opens_like_a_reference"]
 
 NAME = PageReader.REFERENCES
 
@@ -125,6 +126,22 @@ _EV_VENUE_MARKS = ("In Proceedings", "Proc.", "pp.", "vol.", "arXiv preprint", "
 _EV_VENUE_WORDS = ("In ", "Proc", "pp.", "vol.", "arXiv", "Journal", "Transactions", "Conference", "Advances",
                    "Findings", "CoRR", "abs/")
 _EV_QUOTED = re.compile(r"[,.]\s*[”\"]")  # a title quoted the IEEE way: the comma inside the quotes
+
+
+def is_heading(text: str) -> bool:
+    """Whether a line is a reference list's heading ("References", "Bibliography", "Works Cited"…)."""
+    return len(text) < 40 and _HEADING.match(text) is not None
+
+
+def opens_like_a_reference(text: str) -> bool:
+    """Whether a paragraph opens the way a reference does — an author list, then the year right after it
+    ("Mehmet Öztürk, María Moreau, and Linh Schneider. 2023. The ultimate guide…", "Vaswani, A., … (2017).")
+    — and not like a feed's card (an author line with "·" or a count)."""
+    head = text[:300]
+    if "·" in head or _AUTHOR_START.match(head) is None:
+        return False
+    year = _EV_YEAR.search(head)
+    return year is not None and looks_like_names(head[:year.start()].rstrip(" .,(").removesuffix(" and"))
 
 
 def line_evidence(line: Line) -> float:

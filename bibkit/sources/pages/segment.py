@@ -7,7 +7,7 @@ paste is then the labelling of its lines that collects the most evidence while p
 every change of reader — little at a blank line, much inside a paragraph — so a line with
 no evidence of its own (a wrapped line, a title, a chatty remark) goes with its neighbours,
 and a mixed paste splits where its pieces meet.  One pass over the lines (a Viterbi over
-six states with a "stay or switch" transition), so linear in the input.
+one state per reader with a "stay or switch" transition), so linear in the input.
 
 A block's confidence compares the evidence for its reader with the best other reader's
 over the same lines.
@@ -19,17 +19,36 @@ import re
 from dataclasses import dataclass
 
 from ...record import PageReader
-from ..pastetext import Line
-from . import arxiv, hf, markdown, notes, references, scholar, titles
+from ..pastetext import Line, looks_like_names
+from . import (
+    acm,
+    arxiv,
+    dblp,
+    hf,
+    ieee,
+    markdown,
+    notes,
+    openreview,
+    pubmed,
+    references,
+    scholar,
+    semanticscholar,
+    titles,
+)
+from .references import is_heading, opens_like_a_reference
 
 __all__ = ["Block", "segment", "READERS"]
 
 #: reader names in the order of preference when the evidence ties (titles first: the old default)
 #: (notes last: the paragraph owner below is never the notes reader)
 READERS: tuple[PageReader, ...] = (titles.NAME, arxiv.NAME, hf.NAME, markdown.NAME, references.NAME, scholar.NAME,
-                                   notes.NAME)
+                                   dblp.NAME, acm.NAME, openreview.NAME, ieee.NAME, semanticscholar.NAME,
+                                   pubmed.NAME, notes.NAME)
 _EVIDENCE = (titles.line_evidence, arxiv.line_evidence, hf.line_evidence, markdown.line_evidence,
-             references.line_evidence, scholar.line_evidence, notes.line_evidence)
+             references.line_evidence, scholar.line_evidence, dblp.line_evidence, acm.line_evidence,
+             openreview.line_evidence, ieee.line_evidence, semanticscholar.line_evidence, pubmed.line_evidence,
+             notes.line_evidence)
+_REFERENCES = READERS.index(references.NAME)
 #: the price of changing reader at a blank line, and inside a paragraph
 SWITCH_AT_BLANK = 3.0
 SWITCH_INSIDE = 8.0
@@ -105,6 +124,38 @@ def _may_scholar(text: str, low: str) -> bool:
     return any(mark in text for mark in _SCHOLAR_MARKS)
 
 
+_DBLP_MARKS = ("dblp", "CoRR abs/", "(Eds.):")
+#: an entry number opening a line ("[j12]"), or an author line ending with its colon before a title
+_DBLP_NUMBER = re.compile(r"\n\[[a-uw-z]\d{1,5}\]")  # (not arXiv's version history: "[v1] Mon, 8 Jan 2024")
+_DBLP_AUTHORS = re.compile(r"\n([A-Z][^\n:]{1,600}):[ \t]*\n[A-Z0-9\"“]")
+
+
+def _may_dblp(text: str, low: str) -> bool:
+    if any(mark in text for mark in _DBLP_MARKS) or ("[" in text and _DBLP_NUMBER.search(text) is not None):
+        return True
+    if ":\n" not in text:
+        return False
+    # (search results have no entry number: a line of names ending with its colon; the first few lines
+    # ending with a colon are asked, so a reference list wrapped after its titles' colons costs little)
+    for tries, m in enumerate(_DBLP_AUTHORS.finditer(text)):
+        if tries >= 8:
+            return False
+        if not looks_like_names(m.group(1)):
+            continue
+        end = text.find("\n", m.end())
+        if "," in m.group(1) or dblp.split_title_venue(text[m.end() - 1:end if end >= 0 else len(text)]):
+            return True  # (two names or more, or one above a title and venue: no label "Authors:")
+    return False
+
+
+#: (few marks: each is a scan of the whole text, and every paste pays for them)
+_ACM_MARKS = ("-article", "short-paper", "extended-abstract", " Access\n", "Article No", "Total Downloads", "10.1145/")
+
+
+def _may_acm(text: str, low: str) -> bool:
+    return any(mark in text for mark in _ACM_MARKS)
+
+
 _MAY_APPLY = (
     None,  # titles: prose paragraphs count for it whatever the text
     _may_arxiv,
@@ -112,6 +163,12 @@ _MAY_APPLY = (
     _may_markdown,
     None,  # references
     _may_scholar,
+    _may_dblp,
+    _may_acm,
+    openreview.may_apply,
+    ieee.may_apply,
+    semanticscholar.may_apply,
+    pubmed.may_apply,
     None,  # notes
 )
 
@@ -129,6 +186,25 @@ def _active(text: str) -> list[bool]:
     active = [test is None or test(text, low) for test in _MAY_APPLY]
     active[0] = True
     return active
+
+
+def _prose_owner(lines: list[Line], scores: list[list[float]], counted: list[int], i: int, j: int,
+                 abstract_sized: bool) -> int:
+    """The reader a paragraph of prose ``[i, j)`` belongs to: the one whose strong lines it holds, else the
+    ``titles`` reader's (an abstract) — unless it opens as a reference does (a wrapped reference shows few
+    marks on each of its lines, but its author list and year come first)."""
+    strong = [0] * len(READERS)
+    for row in scores[i:j]:
+        for r in counted:  # (the readers not asked score 0 everywhere)
+            if row[r] >= 3.0:
+                strong[r] += 1
+    owner = max(range(1, len(READERS) - 1), key=lambda r: strong[r])  # notes are lines, never prose
+    if strong[owner] >= 0.08 * (j - i) or (strong[owner] >= 2 and strong[owner] >= 0.04 * (j - i)):
+        return owner
+    if abstract_sized and _REFERENCES in counted and opens_like_a_reference(
+            " ".join(lines[k].text for k in range(i, min(j, i + 4)))):
+        return _REFERENCES
+    return 0
 
 
 def _scores(lines: list[Line], active: list[bool] | None = None, text: str | None = None) -> list[list[float]]:
@@ -167,14 +243,7 @@ def _scores(lines: list[Line], active: list[bool] | None = None, text: str | Non
         # abstract's length)
         abstract_sized = 250 <= length <= 5000
         ends = sum(len(_SENTENCE_END.findall(lines[k].text)) for k in range(i, j)) if abstract_sized else 0
-        strong = [0] * len(READERS)
-        for row in scores[i:j]:
-            for r in counted:  # (the readers not asked score 0 everywhere)
-                if row[r] >= 3.0:
-                    strong[r] += 1
-        owner = max(range(1, len(READERS) - 1), key=lambda r: strong[r])  # notes are lines, never prose
-        if not (strong[owner] >= 0.08 * (j - i) or (strong[owner] >= 2 and strong[owner] >= 0.04 * (j - i))):
-            owner = 0
+        owner = _prose_owner(lines, scores, counted, i, j, abstract_sized)
         for k in range(i, j):
             if max(scores[k][1:]) < 2.5:
                 scores[k][owner] += _prose(lines[k].text)
@@ -190,8 +259,8 @@ def _scores(lines: list[Line], active: list[bool] | None = None, text: str | Non
             p = i - 1
             while p >= 0 and not lines[p].text:
                 p -= 1
-            if p >= 0 and len(lines[p].text) <= 300 and max(scores[p][1:]) < 2.5:
-                scores[p][0] += 1.0
+            if p >= 0 and len(lines[p].text) <= 300 and max(scores[p][1:]) < 2.5 and not is_heading(lines[p].text):
+                scores[p][0] += 1.0  # (a "References" heading above is no paper's title)
         i = j
     return scores
 
