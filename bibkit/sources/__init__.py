@@ -140,7 +140,7 @@ def detect(text: str, filename: str | None = None) -> str:
 
         if looks_like_ris(body):
             return "ris"
-    if "\\bibitem" in body or "\\entry{" in body or "thebibliography" in body:
+    if "\\bib" in body or "\\entry{" in body or "thebibliography" in body or "\\harvarditem" in body:
         from .bbl import looks_like_bbl
 
         if looks_like_bbl(body):

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..links import normalize_doi
 from ..model import Document, SkippedLine, SourceLocation
 from .bibgen import name_list
 
@@ -104,6 +105,8 @@ def _names(value: Any) -> str:
 
 def _date(value: Any) -> list[tuple[str, str]]:
     """``issued`` as BibTeX's year, month macro and day."""
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        value = {"raw": str(value)}  # ("issued": "2020-05", as some converters write it: a raw date)
     if not isinstance(value, dict):
         return []
     parts = value.get("date-parts")
@@ -193,8 +196,8 @@ def _fields(item: dict[str, Any], entry_type: str, notes: dict[str, str], note_r
     put("version", item.get("version"))
     put("pagetotal", item.get("number-of-pages"))
     doi = _text(item.get("DOI")) or notes.get("doi", "")
-    if doi:
-        fields.append(("doi", doi))
+    if doi:  # (a DOI written as its URL, as some exporters do: the bare DOI, which biblatex links itself)
+        fields.append(("doi", normalize_doi(doi) or doi))
     if arxiv:
         fields += [("eprint", arxiv), ("archivePrefix", "arXiv")]
     url = _text(item.get("URL"))
@@ -262,8 +265,9 @@ def read(text: str, origin: str, *, strict: bool = False) -> Document:
             continue
         notes, note_rest = _notes(obj)
         number = _text(obj.get("number"))
-        raw_arxiv = notes.get("arxiv") or (number[6:] if number.lower().startswith("arxiv:") else "")
-        found = normalize_arxiv_id(raw_arxiv) if raw_arxiv else None
+        # (Zotero's preprint: "number": "arXiv:1706.03762", a note "arXiv:1706.03762 [cs]": the id is its first word)
+        candidates = [notes.get("arxiv", "").split(" ")[0], number[6:] if number.lower().startswith("arxiv:") else ""]
+        found = next((f for f in (normalize_arxiv_id(c) for c in candidates if c) if f), None)
         arxiv = found[0] if found else None
         entry_type = _entry_type(obj, arxiv)
         key = _key(obj, notes)

@@ -28,13 +28,17 @@ import re
 from typing import Any
 
 from ..errors import InputError
-from ..model import Document, SkippedLine, SourceLocation
+from ..links import normalize_doi
+from ..model import Document, Problem, SkippedLine, SourceLocation
 from .bibgen import name_list
 
 __all__ = ["looks_like_ris", "read"]
 
 _TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])[ \t]{1,2}-(?:[ \t]|$)", re.MULTILINE)
 _TY = re.compile(r"^TY[ \t]{1,2}-[ \t]*\S", re.MULTILINE)
+#: how a file is told to be RIS: ``TY  - `` and a type code (``JOUR``, ``CHAP``, ``ELEC``… — capitals, nothing after
+#: them), not a note's "TY  - thanks"
+_TY_CODE = re.compile(r"^TY[ \t]{1,2}-[ \t]*[A-Z]{2,8}[ \t\r]*$", re.MULTILINE)
 _ER = re.compile(r"^ER[ \t]{1,2}-", re.MULTILINE)
 
 _TYPES = {
@@ -59,9 +63,11 @@ _DATE = re.compile(r"^\s*(\d{4})(?:[/-](\d{1,2})?(?:[/-](\d{1,2})?)?)?")
 def looks_like_ris(text: str) -> bool:
     """A ``TY  - `` line opening a record, and an ``ER  -`` line closing one or (a file cut short) two more
     tagged lines."""
-    if "TY" not in text or _TY.search(text) is None:
+    if "TY" not in text or _TY_CODE.search(text) is None:
         return False
     if _ER.search(text) is not None:
+        return True
+    if _TY_CODE.match(text.lstrip("\ufeff \t\r\n")):  # (the file opens with a record: RIS, however short it was cut)
         return True
     return sum(1 for _ in zip(range(3), _TAG_LINE.finditer(text))) >= 3
 
@@ -102,6 +108,10 @@ def _first(record: dict[str, Any], *tags: str) -> str | None:
 _FAMILY_INITIALS = re.compile(r"^(?P<family>\S.*?)\s+(?P<initials>(?:[A-Z]\.-?\s?){1,4}|[A-Z]{1,3})$")
 
 
+#: Web of Science's given names as initials run together (``KM``, ``XY``, ``J``): up to three capitals
+_WOS_INITIALS = re.compile(r"^[A-Z]{1,3}$")
+
+
 def _name(ris: str) -> str:
     """``Last, First, Suffix`` (RIS) → ``Last, Suffix, First`` (BibTeX); Scopus's ``He K.`` → ``He, K.``;
     natural order (IEEE's ``K. He``) as written."""
@@ -109,6 +119,8 @@ def _name(ris: str) -> str:
     parts = [p.strip() for p in ris.split(",")]
     if len(parts) == 3 and parts[2]:
         return f"{parts[0]}, {parts[2]}, {parts[1]}"
+    if len(parts) == 2 and _WOS_INITIALS.match(parts[1]):  # Web of Science: "He, KM" is K. M. He
+        return f"{parts[0]}, {' '.join(c + '.' for c in parts[1])}"
     if len(parts) == 1:
         m = _FAMILY_INITIALS.match(ris)
         if m and not m.group("family").endswith("."):
@@ -116,10 +128,19 @@ def _name(ris: str) -> str:
     return ris
 
 
-def _date_fields(raw: str | None) -> list[tuple[str, str]]:
+#: Web of Science's ``DA`` without the year (``JUN``, ``MAY 28``, ``JUN-JUL``, ``SPR``): a month the ``PY`` year has
+_MONTH_DAY = re.compile(r"^\s*(?P<month>[A-Za-z]{3})[A-Za-z]*\.?(?:[\s-]+(?P<day>\d{1,2})\b)?")
+
+
+def _date_fields(raw: str | None, year: str | None = None) -> list[tuple[str, str]]:
     if not raw:
         return []
     m = _DATE.match(raw)
+    named = _MONTH_DAY.match(raw) if m is None and year else None
+    if named and named.group("month").lower() in _MONTHS:
+        out = [("year", year or ""), ("month", named.group("month").lower())]
+        day = named.group("day")
+        return out + [("day", str(int(day)))] if day and 1 <= int(day) <= 31 else out
     if m is None:
         return []
     year, month, day = m.group(1), m.group(2), m.group(3)
@@ -160,7 +181,9 @@ def _container(record: dict[str, Any], entry_type: str) -> tuple[list[tuple[str,
         elif container:
             fields.append(("journal", container))
     elif entry_type in ("inproceedings", "incollection"):
-        container = _first(record, "T2", "BT", "JF", "JO")
+        # (Zotero writes a paper's proceedings title to C3 and the conference's name to T2)
+        container = _first(record, "C3", "T2", "BT", "JF", "JO") if entry_type == "inproceedings" else \
+            _first(record, "T2", "BT", "JF", "JO")
         if container:
             fields.append(("booktitle", container))
     series = _first(record, "T3") or (_first(record, "T2") if entry_type == "book" else None)
@@ -175,7 +198,8 @@ _PUBLISHER_FIELD = {"phdthesis": "school", "mastersthesis": "school", "techrepor
 
 def _details(record: dict[str, Any], entry_type: str) -> list[tuple[str, str]]:
     # the fullest of the dates (Zotero writes "PY  - 2017" and "DA  - 2017/06/12/")
-    fields = max((_date_fields(d) for d in _values(record, "PY", "DA", "Y1")), key=len, default=[])
+    year = next((f[0][1] for f in (_date_fields(d) for d in _values(record, "PY", "Y1", "DA")) if f), None)
+    fields = max((_date_fields(d, year) for d in _values(record, "PY", "DA", "Y1")), key=len, default=[])
     for tag, name in (("VL", "volume"), ("IS", "number"), ("ET", "edition"),
                       ("PB", _PUBLISHER_FIELD.get(entry_type, "publisher")), ("CY", "address"), ("LA", "language")):
         value = _first(record, tag)
@@ -198,8 +222,8 @@ def _fields(record: dict[str, Any], entry_type: str) -> list[tuple[str, str]]:
     container, eprint = _container(record, entry_type)
     fields = _names_and_title(record, entry_type) + container + _details(record, entry_type)
     doi = _first(record, "DO")
-    if doi:
-        fields.append(("doi", doi))
+    if doi:  # (ScienceDirect writes "https://doi.org/10.1016/…": biblatex would print that behind its own doi.org)
+        fields.append(("doi", normalize_doi(doi) or doi))
     fields += eprint
     urls = _values(record, "UR", "L2")
     if urls:
@@ -249,7 +273,8 @@ def read(text: str, origin: str, *, strict: bool = False) -> Document:
         line += text.count("\n", offset, m.start())
         offset = m.start()
         starts.append(line)
-    if tys and _ER.search(text, tys[-1].end()) is None:  # the last record's ER cut off (a truncated file)
+    truncated = bool(tys) and _ER.search(text, tys[-1].end()) is None
+    if truncated:  # the last record's ER cut off (a truncated file): read what there is, and say so
         text = text.rstrip("\n") + "\nER  - \n"
     mapping = {tag: tag for tag in rispy.TAG_KEY_MAPPING}
     try:
@@ -276,4 +301,7 @@ def read(text: str, origin: str, *, strict: bool = False) -> Document:
         made.append(Generated(bibtex_entry(entry_type, key, fields, plain_text=True), line, key_pinned=pinned))
     doc = read_generated(made, origin, "ris", strict=strict)
     doc.skipped.extend(skipped)
+    if truncated:
+        doc.problems.append(Problem("ris-truncated", "the last record has no 'ER  -' line: the file may be cut short "
+                                    "(its fields so far are read)", "warning", SourceLocation(origin, starts[-1])))
     return doc
