@@ -624,37 +624,29 @@ def _bbl_name(spec: str) -> str | None:
     return ", ".join(out)
 
 
-def _bbl_names(block: str) -> list[str]:
-    """The names of a ``\\name{role}{N}{opts}{…}`` list: each one a ``{{hash…}{parts}}`` group."""
-    names: list[str] = []
+def _groups(block: str) -> list[str]:
+    """The contents of the brace groups at the top level of ``block`` (a ``\\name`` or ``\\list`` body)."""
+    groups: list[str] = []
     i, n = 0, len(block)
     while i < n:
         if block[i] == "{":
             end = _group_end(block, i)
             if end < 0:
                 break
-            name = _bbl_name(block[i + 1:end - 1])
-            if name:
-                names.append(name)
+            groups.append(block[i + 1:end - 1])
             i = end
         else:
             i += 1
-    return names
+    return groups
+
+
+def _bbl_names(block: str) -> list[str]:
+    """The names of a ``\\name{role}{N}{opts}{…}`` list: each one a ``{{hash…}{parts}}`` group."""
+    return [name for name in (_bbl_name(g) for g in _groups(block)) if name]
 
 
 def _bbl_list(block: str) -> list[str]:
-    items: list[str] = []
-    i, n = 0, len(block)
-    while i < n:
-        if block[i] == "{":
-            end = _group_end(block, i)
-            if end < 0:
-                break
-            items.append(block[i + 1:end - 1].strip())
-            i = end
-        else:
-            i += 1
-    return [it for it in items if it]
+    return [item for item in (g.strip() for g in _groups(block)) if item]
 
 
 _BIBER_MACROS = {"bibrangedash": "--", "bibinitperiod": ".", "bibinitdelim": " ", "bibinithyphendelim": "-",

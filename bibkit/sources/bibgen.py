@@ -36,15 +36,9 @@ class Generated:
 
 def _braced(value: str) -> str:
     """A value in braces, with unbalanced braces (never valid BibTeX) made harmless."""
-    depth = 0
-    for ch in value:
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth < 0:
-                break
-    if depth != 0:
+    from ..normalize.texscan import braces_balanced
+
+    if not braces_balanced(value):
         value = value.replace("{", "(").replace("}", ")")
     return "{" + value + "}"
 
