@@ -106,24 +106,26 @@ def _strip_biber_comments(text: str) -> str:
 
 
 def _group_end(text: str, i: int, open_: str = "{", close: str = "}") -> int:
-    """Index after the group opening at ``text[i]`` (balanced braces; ``\\{`` escapes), or -1."""
-    depth = 0
-    n = len(text)
-    j = i
+    """Index after the group opening at ``text[i]``, or -1: a ``{…}`` group as TeX reads it (the one rule,
+    :func:`~bibkit.normalize.texscan.match_brace`), or an optional ``[…]`` argument (its ``]`` outside braces)."""
+    from ..normalize.texscan import match_brace
+
+    if close == "}":
+        j = match_brace(text, i)
+        return j + 1 if j >= 0 else -1
+    j, n = i + 1, len(text)
     while j < n:
         c = text[j]
         if c == "\\":
             j += 2
             continue
         if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-            if depth < 0:
+            k = match_brace(text, j)
+            if k < 0:
                 return -1
-            if depth == 0 and close == "}":
-                return j + 1
-        elif c == close and depth == 0:
+            j = k + 1
+            continue
+        if c == close:
             return j + 1
         j += 1
     return -1
