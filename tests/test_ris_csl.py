@@ -177,3 +177,19 @@ def test_csl_json_is_told_from_hugging_face_json() -> None:
     csl = json.dumps([{"id": "k", "type": "article-journal", "title": "T"}])
     assert detect(csl, "items.json") == "csl-json"
     assert detect(json.dumps([{"id": "2401.04088", "title": "Mixtral of Experts"}]), "p.json") == "hf-json"
+
+
+def test_csl_json_string_names_and_list_titles_are_read_not_dropped() -> None:
+    item = {"id": "x1", "type": "article-journal", "title": ["A listed title"],
+            "author": "Vaswani, Ashish and Shazeer, Noam", "keyword": ["a", "b"]}
+    (e,) = read_text(json.dumps([item]), "items.json").entries
+    assert e.title == "A listed title" and [p.family for p in e.authors] == ["Vaswani", "Shazeer"]
+    assert e.tags == ["a", "b"]
+
+
+def test_strict_stops_on_a_cut_ris_file(tmp_path: Path, capsys) -> None:
+    cut = tmp_path / "cut.ris"
+    cut.write_text("TY  - JOUR\nTI  - Broken record without end\nAU  - Doe, Jane\nPY  - 2020\n", encoding="utf-8")
+    assert main(["-q", "convert", str(cut), "-o", str(tmp_path / "o.bib"), "--strict"]) == 3
+    assert "cut.ris" in capsys.readouterr().err and not (tmp_path / "o.bib").exists()
+    assert main(["-q", "convert", str(cut), "-o", str(tmp_path / "o.bib")]) == 0

@@ -68,6 +68,8 @@ def looks_like_csl_json(text: str) -> bool:
 def _text(value: Any) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
+    if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+        value = ", ".join(str(v) for v in value)  # ("title": ["…"], "keyword": ["a", "b"]: what some tools write)
     if not isinstance(value, str):
         return ""
     if "<" in value:
@@ -97,6 +99,8 @@ def _name(person: Any) -> tuple[str, bool] | None:
 
 
 def _names(value: Any) -> str:
+    if isinstance(value, str) and value.strip():  # ("author": "Vaswani, Ashish and Shazeer, Noam": BibTeX's way)
+        return name_list([n.strip() for n in re.split(r"\s+and\s+|;", value) if n.strip()])
     if not isinstance(value, list):
         return ""
     found = [n for n in (_name(p) for p in value) if n is not None]

@@ -302,6 +302,9 @@ def read(text: str, origin: str, *, strict: bool = False) -> Document:
     doc = read_generated(made, origin, "ris", strict=strict)
     doc.skipped.extend(skipped)
     if truncated:
-        doc.problems.append(Problem("ris-truncated", "the last record has no 'ER  -' line: the file may be cut short "
-                                    "(its fields so far are read)", "warning", SourceLocation(origin, starts[-1])))
+        cut = Problem("ris-truncated", "the last record has no 'ER  -' line: the file may be cut short "
+                      "(its fields so far are read)", "warning", SourceLocation(origin, starts[-1]))
+        if strict:  # (--strict: a warning stops the run, as every reader's does)
+            raise InputError(cut.message, cut.location)
+        doc.problems.append(cut)
     return doc
