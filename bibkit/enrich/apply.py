@@ -33,6 +33,7 @@ from ..normalize.latex import decode as decode_latex
 from ..normalize.latex import looks_like_latex
 from ..normalize.pages import page_range
 from ..normalize.text import normalize_title
+from ..normalize.venuekind import is_proceedings_journal
 from .atom import ArxivRecord
 from .base import EntryReport
 from .hf import HfPaper
@@ -84,7 +85,7 @@ def venue_of(journal_ref: str | None) -> dict[str, str]:
     if not journal_ref:
         return {"type": "article"}
     ref = journal_ref.strip()
-    if _PROCEEDINGS.search(ref):
+    if _PROCEEDINGS.search(ref) and not is_proceedings_journal(ref):  # (PNAS, Proc. IEEE…: journals)
         return {"type": "inproceedings", "booktitle": ref}
     m = _JOURNAL_REF.match(ref)
     if m and (m["pages"] or m["issue"]):

@@ -23,6 +23,7 @@ from ...bibnames import OTHERS
 from ...links import canonical_link
 from ...model import Entry, LinkKind, PartialDate, Person, Problem, Provenance, SkippedLine, SourceLocation
 from ...names import _ORG_WORDS, parse_plain_name
+from ...normalize.venuekind import is_proceedings_journal
 from ...record import PageReader, ReadBy
 from ..paperids import PaperId
 from ..pastetext import Line, clean_title, decode_entities, fix_text, shorten, trim_venue
@@ -57,6 +58,8 @@ def venue_kind(venue: str) -> str | None:
     low = v.lower()
     if not v or _PREPRINT.match(low) or "arxiv preprint" in low:
         return None
+    if "proc" in low and is_proceedings_journal(v):  # PNAS, Proc. IEEE, Proc. R. Soc. A: journals
+        return "journal"
     if _PROCEEDINGS_WORDS.search(low) or _PROCEEDINGS.search(v):
         return "booktitle"
     return "journal"
