@@ -364,12 +364,17 @@ class _ServiceAdapter(HTTPAdapter):
         if self.window is not None:
             self.window.admit(request.url)
         self.layer.stats.add("network", name)
-        if self.pacer is None:
-            response = super().send(request, *args, **kwargs)
-        else:
-            with self.pacer as waited:
-                self.layer.stats.add("waited", name, waited)
+        try:
+            if self.pacer is None:
                 response = super().send(request, *args, **kwargs)
+            else:
+                with self.pacer as waited:
+                    self.layer.stats.add("waited", name, waited)
+                    response = super().send(request, *args, **kwargs)
+        except BaseException:
+            if self.window is not None:
+                self.window.forget()
+            raise
             if self.policy.pace_from is not None:  # the service announces its pace (Crossref's headers)
                 announced = self.policy.pace_from(response)
                 if announced is not None:
@@ -395,6 +400,8 @@ class QuotaWindow:
         self.layer, self.policy = layer, policy
         self.remaining: int | None = None
         self.resets: float | None = None  # time.monotonic() of the reset
+        #: requests admitted whose answer has not been read: an answer's count may not include them yet
+        self.in_flight = 0
         self._lock = threading.Lock()
 
     def admit(self, url: str | None) -> None:
@@ -408,6 +415,7 @@ class QuotaWindow:
                 if self.remaining is None or self.remaining > 0 or self.resets is None:
                     if self.remaining is not None:
                         self.remaining -= 1
+                    self.in_flight += 1
                     return
                 wait = self.resets - now
             health = self.layer.health.get(name)
@@ -422,9 +430,19 @@ class QuotaWindow:
             self.layer.stats.add("waited", name, wait)
             self.layer.sleep(wait)
 
+    def forget(self) -> None:
+        """A request admitted earlier is no longer on its way (answered, or failed without an answer)."""
+        with self._lock:
+            self.in_flight = max(0, self.in_flight - 1)
+
     def note(self, response: requests.Response) -> None:
-        """Read the window's state from an answer (an answer without it changes nothing)."""
+        """Read the window's state from an answer (an answer without it changes nothing).
+
+        The count an answer reports may leave out the requests still on their way (sent before this
+        answer came, counted by the service after it): they are taken off what is left, so that several
+        requests in flight never overrun the window (a few places may go unused: never one too many)."""
         assert self.policy.quota is not None
+        self.forget()  # (this request's place is counted in the answer now)
         try:
             report = self.policy.quota(response)
         except (ValueError, TypeError):
@@ -434,6 +452,7 @@ class QuotaWindow:
         remaining, seconds = report
         resets = time.monotonic() + max(0.0, seconds)
         with self._lock:
+            remaining -= self.in_flight  # (the requests still on their way, admitted up to now)
             # answers come back out of order: within one window (the reset within the header's one-second
             # rounding) the fewest requests left is the truth, and places taken since stay taken
             same = self.remaining is not None and self.resets is not None and abs(resets - self.resets) < 1.5

@@ -185,3 +185,27 @@ def test_proxies_from_the_environment_are_still_used_on_every_request(tmp_path, 
         assert _Proxy.seen[-2:] == ["http://far.example.invalid/a", "http://far.example.invalid/b"]
     finally:
         server.shutdown()
+
+
+def test_requests_still_on_their_way_are_taken_off_what_an_answer_says_is_left():
+    """Six requests go out before any answer (a new window); the first answer reports the service's count
+    when it read that one request: the five others are still to be counted, so never more than the
+    window holds are sent (before: 6 + 11 = 17 requests into a window of 12)."""
+    from types import SimpleNamespace
+
+    from bibkit.http import QuotaWindow
+
+    answers = []
+    policy = SimpleNamespace(name="hf", quota=lambda response: response, max_wait=60.0)
+    window = QuotaWindow(SimpleNamespace(), policy)  # (no wait happens here: the layer is never asked)
+    for _ in range(6):
+        window.admit("u")
+    quota, sent = 12, 6
+    window.note((quota - 1, 1.0))  # the service had counted one request when it answered
+    answers.append(window.remaining)
+    while window.remaining:
+        window.admit("u")
+        sent += 1
+    assert sent <= quota and answers == [quota - 1 - 5]
+    window.forget()  # a request that failed on the way frees its place in the count of those in flight
+    assert window.in_flight == sent - 2
