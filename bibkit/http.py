@@ -371,14 +371,14 @@ class _ServiceAdapter(HTTPAdapter):
                 with self.pacer as waited:
                     self.layer.stats.add("waited", name, waited)
                     response = super().send(request, *args, **kwargs)
-        except BaseException:
+        except BaseException:  # (no answer: the request holds no place in the window any more)
             if self.window is not None:
                 self.window.forget()
             raise
-            if self.policy.pace_from is not None:  # the service announces its pace (Crossref's headers)
-                announced = self.policy.pace_from(response)
-                if announced is not None:
-                    self.pacer.interval = max(0.0, announced)
+        if self.pacer is not None and self.policy.pace_from is not None:
+            announced = self.policy.pace_from(response)  # the service announces its pace (Crossref's headers)
+            if announced is not None:
+                self.pacer.interval = max(0.0, announced)
         if self.window is not None:
             self.window.note(response)
         return response
