@@ -213,6 +213,22 @@ _HARVARD_CMD = re.compile(r"\\(" + "|".join(_HARVARD) + r")(?![A-Za-z])(?:\\ |\s
 _TITLE_THEN_DATE = re.compile(r"^(?P<title>.{8,}?),\s+(?P<date>(?:[A-Z][a-z]+\.?\s+)?\d{4}[a-z]?)\.?$")
 
 
+def _brace_args(body: str, i: int, count: int) -> tuple[list[str], int]:
+    """Up to ``count`` brace-group arguments from ``i`` on (white space between them skipped): their contents,
+    and the index after the last one read (fewer when the text has no more)."""
+    values: list[str] = []
+    for _ in range(count):
+        j = i
+        while j < len(body) and body[j] in " \t\n":
+            j += 1
+        end = _group_end(body, j) if j < len(body) and body[j] == "{" else -1
+        if end < 0:
+            break
+        values.append(body[j + 1:end - 1])
+        i = end
+    return values, i
+
+
 def _drop_command(body: str, name: str, args: int) -> str:
     """``body`` without each ``\\name{…}{…}`` (``args`` brace groups, nested braces and all)."""
     out: list[str] = []
@@ -220,14 +236,7 @@ def _drop_command(body: str, name: str, args: int) -> str:
     for m in re.finditer(r"\\" + name + r"(?![A-Za-z])", body):
         if m.start() < pos:
             continue
-        end = m.end()
-        for _ in range(args):
-            while end < len(body) and body[end] in " \t\n":
-                end += 1
-            close = _group_end(body, end) if end < len(body) and body[end] == "{" else -1
-            if close < 0:
-                break
-            end = close
+        _values, end = _brace_args(body, m.end(), args)
         out.append(body[pos:m.start()])
         pos = end
     return "".join(out) + body[pos:]
@@ -290,15 +299,7 @@ def _apacite(body: str) -> str:
         if m.start() < pos:
             continue
         args, template = _APACITE[m.group(1)]
-        i, values = m.end(), []
-        for _ in range(args):
-            while i < len(body) and body[i] in " \t\n":
-                i += 1
-            end = _group_end(body, i) if i < len(body) and body[i] == "{" else -1
-            if end < 0:
-                break
-            values.append(body[i + 1:end - 1])
-            i = end
+        values, i = _brace_args(body, m.end(), args)
         if len(values) < args:
             continue
         if args == 0 and body.startswith("{}", i):

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 
+from ..links import normalize_doi
 from ..model import Document, SkippedLine, SourceLocation
 from .bibgen import Generated, bibtex_entry, name_list, read_generated
 
@@ -175,7 +176,7 @@ def _refer_fields(tags: list[tuple[str, str]], entry_type: str) -> list[tuple[st
         fields.append(("isbn" if entry_type in ("book", "incollection") else "issn", serial))
     doi = _one(tags, "R")
     if doi:
-        fields.append(("doi", re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", doi, flags=re.IGNORECASE)))
+        fields.append(("doi", normalize_doi(doi) or doi))  # (the one DOI rule: "doi:", doi.org URLs)
     url = _one(tags, "U")
     if url:
         fields.append(("url", url))
