@@ -19,7 +19,8 @@ openreview-page  OpenReview venue pages, search results, profiles, a paper's pag
                  venue line's decision, submissions as ``@unpublished`` (:mod:`.openreview`)
 ieee-page        IEEE Xplore search results and tables of contents: the facts line (:mod:`.ieee`)
 s2-page          Semantic Scholar search results and paper pages; the TLDR is no abstract (:mod:`.semanticscholar`)
-pubmed-page      PubMed's search results: title, Vancouver names, the citation line, ``PMID:`` (:mod:`.pubmed`)
+pubmed-page      PubMed's search results (title, Vancouver names, the citation line, ``PMID:``) and an
+                 article's own page on PubMed or PubMed Central, copied whole (:mod:`.pubmed`)
 notes            links to paper pages, ``arXiv:`` mentions, DOIs, cited titles (:mod:`.notes`)
 ================ ==========================================================================
 
@@ -93,6 +94,8 @@ def _read(text: str, origin: str, *, strict: bool = False, only: str | None = No
         raise InputError(f"unknown page reader {only!r} (expected one of: {', '.join(READER_NAMES)})")
     lines = make_lines(text)
     doc = Document(metadata={"format": "listing", "source": origin})
+    if forced is None and "PMCID:" in text and pubmed.full_text_page(lines):  # (a full text: no papers in it)
+        forced = pubmed.NAME
     blocks = [Block(forced, 0, len(lines), 1.0)] if forced is not None else segment(lines)
     sink = Sink(origin)
     entries: list[Entry] = []
