@@ -123,6 +123,25 @@ def test_never_empty_key():
     assert citation_key(entry("深度学习", year=2020)) == "untitled2020"
 
 
+def test_a_bare_link_to_a_paper_site_gets_a_key_naming_its_identifier(tmp_path):
+    # offline, a reading list of ACL Anthology, OpenReview, PubMed, IEEE Xplore and Semantic Scholar links has
+    # no title, author or year: each key says which paper it is (was "untitled", "untitleda", "untitledb"…)
+    from bibkit.cli import main
+    from bibkit.sources.bibfile import read
+
+    notes = tmp_path / "links.txt"
+    notes.write_text("https://aclanthology.org/2023.acl-long.1/\nhttps://openreview.net/forum?id=YicbFdNTTy\n"
+                     "https://aclanthology.org/P19-1001.pdf\nhttps://pubmed.ncbi.nlm.nih.gov/31452104/\n"
+                     "https://ieeexplore.ieee.org/document/9156610\n"
+                     "https://www.semanticscholar.org/paper/0123456789abcdef0123456789abcdef01234567\n",
+                     encoding="utf-8")
+    out = tmp_path / "refs.bib"
+    assert main(["-q", "convert", str(notes), "-o", str(out)]) == 0
+    assert [e.key for e in read(out.read_text(encoding="utf-8"), str(out)).entries] == [
+        "acl2023.acl-long.1", "openreviewYicbFdNTTy", "aclP19-1001", "pmid31452104", "ieee9156610",
+        "s2paper-0123456789abcdef0123456789abcdef01234567"]
+
+
 def test_punctuation_in_names_and_titles_never_reaches_the_key():
     e = entry("{C}urly, \"quoted\" & #hash ~tilde=x 50%", ("Conan O'Brien",), 2020)
     key = citation_key(e)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bibkit.cli import main
 from bibkit.errors import ExitCode, InputError
 from bibkit.sources import FORMATS, decode_bytes, detect, read_path, read_text, reader_for
 
@@ -111,6 +112,21 @@ def test_read_path_decodes_bom_utf16_and_cp1252(tmp_path: Path) -> None:
     assert problem.location.line == 2 and "0xe9" in problem.message
     with pytest.raises(InputError, match="not valid UTF-8"):
         read_path(str(latin), strict=True)
+
+
+def test_a_utf8_bom_before_a_windows_1252_body_is_dropped_and_the_bad_byte_named(tmp_path: Path) -> None:
+    # an editor that adds a BOM to a file it then saves in Latin-1: the BOM is not text (no "ï»¿" in the output),
+    # and the problem names the byte and line that are not UTF-8 (not a byte three places before it)
+    latin = tmp_path / "bom-latin.bib"
+    latin.write_bytes(b"\xef\xbb\xbf" + "@misc{k,\n  title = {Caf\xe9},\n}\n".encode("latin-1"))
+    doc = read_path(str(latin))
+    assert [e.title for e in doc.entries] == ["Café"]
+    assert not any("\u00ef\u00bb\u00bf" in str(getattr(b, "text", "")) for b in doc.blocks)
+    [problem] = [p for p in doc.problems if p.code == "not-utf8"]
+    assert problem.location.line == 2 and "0xe9" in problem.message
+    out = tmp_path / "out.bib"
+    assert main(["-q", "convert", str(latin), "-o", str(out)]) == 0
+    assert out.read_text(encoding="utf-8").startswith("@misc{k,") and "Café" in out.read_text(encoding="utf-8")
 
 
 def test_decode_bytes_never_crashes() -> None:

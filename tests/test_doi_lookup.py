@@ -130,3 +130,28 @@ def test_doi_list_through_the_cli_with_crossref_down_says_so(tmp_path, monkeypat
         d.env(monkeypatch)
         assert main(["-q", "enrich", str(ids), "-o", str(out), "--only", ",".join(ALL)]) == ExitCode.OK
     assert "Tool Learning with Foundation Models" in out.read_text()
+
+
+def test_acl_anthology_links_are_looked_up_by_the_doi_the_anthology_registers(tmp_path):
+    # an NLP reading list of Anthology links: each is the DOI 10.18653/v1/<Anthology ID> at Crossref (one
+    # batched request); an older paper the Anthology registered no DOI for stays as it was — no DOI invented,
+    # no warning about a DOI the user never wrote
+    paste = tmp_path / "reading.txt"
+    paste.write_text("To read\n\n- https://aclanthology.org/2024.acl-long.840/\n"
+                     "- https://aclanthology.org/2024.emnlp-main.702.pdf\n- https://aclanthology.org/P02-1040.pdf\n",
+                     encoding="utf-8")
+    with doubles() as d:
+        doc, result = run_example(d, path=paste, settings=d.settings(cache_dir=str(tmp_path / "c")))
+        works = d.crossref.works_requests()
+    assert len(works) == 1 and "10.18653/v1/2024.acl-long.840" in works[0].arg("filter").lower()
+    dolma, emnlp, bleu = doc.entries
+    assert dolma.title.startswith("Dolma") and dolma.entry_type == "inproceedings"
+    assert dolma.ids.doi and dolma.ids.doi.lower() == "10.18653/v1/2024.acl-long.840"
+    assert [p.family for p in dolma.authors][:2] == ["Soldaini", "Kinney"] and dolma.year == 2024
+    assert emnlp.title and emnlp.ids.doi and emnlp.ids.doi.lower() == "10.18653/v1/2024.emnlp-main.702"
+    assert bleu.ids.doi is None and bleu.title is None and bleu.url == "https://aclanthology.org/P02-1040.pdf"
+    assert not any(p.code in ("unknown-doi", "doi-not-crossref") for p in bleu.problems)
+    by_key = {r.key: r for r in result.reports}
+    assert by_key[dolma.key].status == "resolved" and by_key[dolma.key].resolved_by == "crossref-doi"
+    assert by_key[bleu.key].status == "unresolved" and "P02-1040" in (by_key[bleu.key].reason or "")
+    assert bleu.key == "aclP02-1040"

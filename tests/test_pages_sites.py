@@ -371,3 +371,39 @@ def test_a_venue_line_above_the_dates_is_the_notes() -> None:
     assert [e.title for e in doc.entries] == ["A Paper About Things", "Let's Verify Step by Step",
                                               "Scaling Data-Constrained Language Models"]
     assert "NeurIPS 2023" in (doc.entries[0].booktitle or "") and doc.entries[0].meta["openreview_decision"] == "oral"
+
+
+def _found(name: str) -> str:
+    from pathlib import Path
+
+    return (Path(__file__).parent / "data" / "pastes" / "found" / name).read_text(encoding="utf-8")
+
+
+def test_an_ieee_paper_page_copied_whole_is_one_paper_from_its_labelled_facts() -> None:
+    # a conference paper: "Published in:" its proceedings, "Date of Conference:", "Conference Location:"; the
+    # page's counts, its sections' list and its references tab (other papers) are skipped lines
+    doc = read_text(_found("ieee-document-conference.txt"), "conf.txt")
+    [paper] = doc.entries
+    assert paper.title == "Deep Residual Learning for Image Recognition" and paper.entry_type == "inproceedings"
+    assert paper.booktitle == "2016 IEEE Conference on Computer Vision and Pattern Recognition (CVPR)"
+    assert [p.family for p in paper.authors] == ["He", "Zhang", "Ren", "Sun"]
+    assert paper.date is not None and (paper.date.year, paper.date.month) == (2016, 6)
+    assert paper.ids.doi == "10.1109/CVPR.2016.90" and paper.publisher == "IEEE"
+    assert paper.extra["address"] == "Las Vegas, NV, USA"
+    assert paper.abstract is not None and paper.abstract.startswith("Deeper neural networks are more difficult")
+    assert paper.record.read_by is not None and paper.record.read_by.reader is PageReader.IEEE
+    # a journal article: volume, issue and date in "Published in:"'s parentheses, pages, its PubMed id
+    [article] = read_text(_found("ieee-document-journal.txt"), "journal.txt").entries
+    assert article.entry_type == "article"
+    assert article.journal == "IEEE Transactions on Pattern Analysis and Machine Intelligence"
+    assert (article.volume, article.number, article.pages) == ("39", "6", "1137–1149")
+    assert article.date is not None and (article.date.year, article.date.month) == (2017, 6)  # (not 2016's)
+    assert (article.ids.doi, article.ids.pmid) == ("10.1109/TPAMI.2016.2577031", "27295650")
+
+
+def test_an_ieee_paper_page_among_notes_leaves_the_notes_theirs() -> None:
+    page = _found("ieee-document-conference.txt")
+    doc = read_text(f"To read:\nhttps://arxiv.org/abs/2401.04088\n\n{page}\nand https://arxiv.org/abs/1706.03762\n",
+                    "notes.txt")
+    assert [(e.ids.arxiv, e.ids.doi) for e in doc.entries] == [
+        ("2401.04088", None), (None, "10.1109/CVPR.2016.90"), ("1706.03762", None)]

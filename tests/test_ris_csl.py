@@ -193,3 +193,34 @@ def test_strict_stops_on_a_cut_ris_file(tmp_path: Path, capsys) -> None:
     assert main(["-q", "convert", str(cut), "-o", str(tmp_path / "o.bib"), "--strict"]) == 3
     assert "cut.ris" in capsys.readouterr().err and not (tmp_path / "o.bib").exists()
     assert main(["-q", "convert", str(cut), "-o", str(tmp_path / "o.bib")]) == 0
+
+
+def test_hand_edits_of_a_csl_json_output_are_kept_on_the_next_run(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """The life cycle of a CSL-JSON output (pandoc users edit it as their .bib): what the user changed, added or
+    deleted in it stays, run after run; what they did not touch is bibkit's and follows the input; an unedited
+    output is rewritten byte for byte (no edit seen where there was none)."""
+    src = tmp_path / "in.bib"
+    src.write_text("@article{he2016,\n  title = {Deep Residual Learning for Image Recognition},\n"
+                   "  author = {He, Kaiming and Zhang, Xiangyu},\n  year = 2016,\n  journal = {CVPR},\n}\n\n"
+                   "@article{vaswani2017,\n  title = {Attention Is All You Need},\n  author = {Vaswani, Ashish},\n"
+                   "  year = 2017,\n  journal = {NeurIPS},\n  doi = {10.5555/3295222.3295349},\n}\n", encoding="utf-8")
+    out = tmp_path / "refs.json"
+    args = ["-q", "convert", str(src), "--to", "csl-json", "-o", str(out)]
+    assert main(args) == 0
+    first = out.read_bytes()
+    assert main(args) == 0 and out.read_bytes() == first  # nothing edited: nothing to keep
+    items = json.loads(first)
+    items[0]["title"] = "Deep Residual Learning (the CVPR version)"
+    items[0]["note"] = "read twice"
+    del items[1]["DOI"]
+    out.write_text(json.dumps(items, indent=2), encoding="utf-8")
+    src.write_text(src.read_text(encoding="utf-8").replace("year = 2017", "year = 2018"), encoding="utf-8")
+    for _ in range(2):  # and again: edits stay the user's on every later run
+        assert main(args[1:]) == 0
+        again = {i["id"]: i for i in json.loads(out.read_text(encoding="utf-8"))}
+        assert again["he2016"]["title"] == "Deep Residual Learning (the CVPR version)"
+        assert again["he2016"]["note"] == "read twice"
+        assert "DOI" not in again["vaswani2017"]
+        assert again["vaswani2017"]["issued"] == {"date-parts": [[2018]]}  # untouched: the input's new value
+        assert "kept your title" in capsys.readouterr().err

@@ -387,3 +387,20 @@ def test_tidy_is_lossless_and_idempotent_on_tex_lives_bib_files(name):
                        rekey=True, merge="combine", duplicates=("doi", "citation"))
     once = tidy_file(path, busy)
     assert tidy_text(once.text, busy, origin=path).text == once.text
+
+
+def test_a_file_with_no_bibtex_at_all_is_left_as_it_is_with_a_warning_naming_it(tmp_path, capsys):
+    # a reading list handed to tidy by mistake: unchanged (tidy never loses text) and the user is told why nothing
+    # happened and which command reads it; a .bib holding only comments is no mistake and gets no warning
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Attention Is All You Need\nhttps://arxiv.org/abs/1706.03762\n", encoding="utf-8")
+    result = tidy_text(notes.read_text(encoding="utf-8"), origin=str(notes))
+    assert result.text == notes.read_text(encoding="utf-8")
+    [problem] = result.problems
+    assert problem.code == "no-entries" and problem.severity == "warning" and "bibkit convert" in problem.message
+    code, out, err = run(["tidy", "-i", str(notes)], capsys)
+    assert code == ExitCode.OK and notes.read_text(encoding="utf-8").startswith("Attention Is All")
+    assert f"{notes}:1: warning: no BibTeX entries" in out + err
+    comments = tmp_path / "empty.bib"
+    comments.write_text("% nothing cited yet\n", encoding="utf-8")
+    assert tidy_text(comments.read_text(encoding="utf-8"), origin=str(comments)).problems == []

@@ -52,6 +52,16 @@ __all__ = ["PriorState", "decide", "load_prior", "pin_prior", "repin_prior", "se
 
 #: the output formats that are .bib files (``None``: entries as they were written, new ones as BibTeX)
 _BIB_FORMATS = (None, "bib", "bibtex", "biblatex")
+
+
+def _reader_of(to: str | None) -> str | None:
+    """The input format an output written ``--to`` this is read back with (its user's edits are kept), or None.
+
+    CSL-JSON is read through the same ``.bib`` reader as every structured record (:mod:`bibkit.sources.bibgen`),
+    so an edited CSL-JSON output and the lock's copy of what bibkit wrote are compared field group by field group
+    exactly as two ``.bib`` files are."""
+    return "bib" if to in _BIB_FORMATS else "csl-json" if to == "csl-json" else None
+
 #: the most of the lock's compressed copy of the output kept in memory while it is written (8 MB: an output of
 #: about 25 MB, 15,000 entries); a bigger one goes to a temporary file (see :func:`write_locked`)
 _COPY_IN_MEMORY = 8 << 20
@@ -157,14 +167,15 @@ def _load_output(state: PriorState, out: str, to: str | None, *, backup: bool, e
     path = Path(out)
     reused, entries = entries is not None, entries or []
     text = None
-    if path.is_file() and to in _BIB_FORMATS and (state.lock is None or state.lock.format in _BIB_FORMATS):
+    reader = _reader_of(to)
+    if path.is_file() and reader is not None and (state.lock is None or _reader_of(state.lock.format) == reader):
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             state.notices.append(f"cannot read the previous {path.name} ({exc}); keys are kept from its lock only")
         state.digest = text_digest(text) if text is not None else None
         if text is not None and not reused and not _lock_suffices(state.lock, state.digest or ""):
-            doc = read_text(text, out, "bib")
+            doc = read_text(text, out, reader)
             entries = [e for e in doc.entries if e.key]
             problems = [p for p in doc.all_problems() if p.is_error]
             if problems:
@@ -192,7 +203,7 @@ def _fill_written(lock: Lock, out: str) -> None:
     text = lock.text()
     if text is None:
         return
-    for key, (etype, fields) in _written_fields(text, out).items():
+    for key, (etype, fields) in _written_fields(text, out, _reader_of(lock.format) or "bib").items():
         le = lock.entries.get(key)
         if le is not None:
             le.type, le.fields = etype, fields
@@ -440,7 +451,7 @@ def write_locked(doc: Document, out: str, text: str | Iterable[str], options: Wr
     if not _writes_file(out):
         return atomic_write_text(out, text, backup=overwrites_input)
     digest = hashlib.sha256()
-    packer = zlib.compressobj(1) if options.to in _BIB_FORMATS else None
+    packer = zlib.compressobj(1) if _reader_of(options.to) is not None else None
     # the compressed copy is kept in memory up to _COPY_IN_MEMORY, beyond that in an unnamed temporary file
     # beside the output (not 50 MB of memory for 100,000 entries, held while the whole output is written; no
     # other file system can fill up and fail the run).  On the output's file system it competes with the output
@@ -523,11 +534,11 @@ def make_lock(doc: Document, out: str, text: str | None, to: str | None, state: 
     """
     if text is not None:
         lock = Lock(Path(out).name, to or "bib", text_digest(text), state.digest)
-        if to in _BIB_FORMATS:
+        if _reader_of(to) is not None:
             lock.set_text(text)
     else:
         lock = Lock(Path(out).name, to or "bib", digest, state.digest)
-        if packed is not None and to in _BIB_FORMATS:
+        if packed is not None and _reader_of(to) is not None:
             lock.set_packed(packed)
     keyed = [entry for entry in doc.entries if entry.key]
     streamed = stream and len({e.key for e in keyed}) == len(keyed)  # (a key twice: the dict keeps the last)
@@ -566,12 +577,12 @@ def make_lock(doc: Document, out: str, text: str | None, to: str | None, state: 
     return lock
 
 
-def _written_fields(text: str, out: str) -> dict[str, tuple[str, dict[str, str]]]:
+def _written_fields(text: str, out: str, reader: str = "bib") -> dict[str, tuple[str, dict[str, str]]]:
     """``{key: (entry type, {field: hash})}`` of the text bibkit writes: what the next run compares with."""
-    blocks = scan(text)
-    if blocks is None:  # not plainly well formed (an input's own oddities copied verbatim): the full reader
+    blocks = scan(text) if reader == "bib" else None
+    if blocks is None:  # not plainly well formed (an input's own oddities copied verbatim), not BibTeX: the reader
         out_map: dict[str, tuple[str, dict[str, str]]] = {}
-        for e in read_text(text, out, "bib").entries:
+        for e in read_text(text, out, reader).entries:
             if e.key and e.bib is not None:
                 origin = e.bib
                 out_map[e.key] = (origin.entry_type.lower(),

@@ -5,6 +5,8 @@ entry may carry a ``doi`` and little else; a pasted ``https://doi.org/…`` line
 becomes an entry whose "title" is the link.  :func:`own_doi` finds the DOI in
 each of these (never one merely mentioned in an abstract: that names another
 work), and :func:`apply_crossref` fills the entry from Crossref's record of it.
+A bare ACL Anthology link is looked up by the DOI the Anthology registers for
+its ID (:func:`anthology_doi`), and filled only if Crossref has it.
 
 arXiv's own ``10.48550/arXiv.*`` DOIs are not Crossref's (they are DataCite
 DOIs, answered 404 by Crossref): the arXiv resolver looks those up, so
@@ -30,7 +32,8 @@ from .crossref import CrossrefWork
 from .published import SERIES
 from .venues import Venue, VenueTable
 
-__all__ = ["own_doi", "needs_metadata", "apply_crossref", "ENTRY_TYPES", "is_arxiv_doi", "set_field"]
+__all__ = ["own_doi", "anthology_doi", "lookup_doi", "needs_metadata", "apply_crossref", "ENTRY_TYPES",
+           "is_arxiv_doi", "set_field"]
 
 #: Crossref type -> model entry type (what a DOI list entry becomes)
 ENTRY_TYPES = {
@@ -83,6 +86,26 @@ def own_doi(entry: Entry) -> str | None:
         if found and not is_arxiv_doi(found):
             return found
     return None
+
+
+#: the ACL Anthology registers each paper's DOI as this prefix + its Anthology ID (``2023.acl-long.1``,
+#: ``P19-1001``); papers from before about 2012 have none
+ACL_DOI_PREFIX = "10.18653/v1/"
+
+
+def anthology_doi(entry: Entry) -> str | None:
+    """The DOI the ACL Anthology gives the paper an Anthology link names, for an entry with no DOI of its own.
+
+    Only a question to Crossref: a paper the Anthology registered no DOI for is not in Crossref's answer, and
+    nothing is written then (:meth:`~bibkit.enrich.upgrade.Upgrader`'s DOI records) — the DOI an entry gets is
+    always Crossref's."""
+    acl = entry.ids.others.get("acl")
+    return ACL_DOI_PREFIX + acl if acl and own_doi(entry) is None else None
+
+
+def lookup_doi(entry: Entry) -> str | None:
+    """The DOI a record is looked up by at Crossref: its own (:func:`own_doi`), else its Anthology DOI."""
+    return own_doi(entry) or anthology_doi(entry)
 
 
 def needs_metadata(entry: Entry) -> bool:

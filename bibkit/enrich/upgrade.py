@@ -60,7 +60,7 @@ from .apply import user_owned
 from .base import EnrichContext, EntryReport
 from .crossref import CrossrefClient, CrossrefWork
 from .dblp import DblpClient, query_for
-from .doi import apply_crossref, is_arxiv_doi, needs_metadata, own_doi, set_field
+from .doi import apply_crossref, is_arxiv_doi, lookup_doi, needs_metadata, own_doi, set_field
 from .match import TITLE_MATCH, Evidence, title_similarity, verify
 from .openalex import OpenAlexClient
 from .published import Judgement, Published, choose, from_crossref, from_dblp, from_s2, judge
@@ -203,7 +203,7 @@ class PublishedVersions:
             self.dblp = DblpClient(ctx.http, ctx.settings)
         if "openalex" in allowed and ctx.settings.openalex_api_key:
             self.openalex = OpenAlexClient(ctx.http, ctx.settings)
-        doi_entries = [e for e in entries if own_doi(e) and needs_metadata(e)]
+        doi_entries = [e for e in entries if lookup_doi(e) and needs_metadata(e)]
         jobs = [j for j in (self._job(e, ctx) for e in entries if e not in doi_entries) if j is not None]
         if not jobs and not doi_entries:
             return
@@ -374,7 +374,7 @@ class PublishedVersions:
             return {}
         assert self.crossref is not None
         known = {c.doi.lower() for j in jobs for c in j.candidates.values() if c.doi and c.source == "crossref"}
-        wanted = [own_doi(e) or "" for e in doi_entries]
+        wanted = [lookup_doi(e) or "" for e in doi_entries]
         if self.upgrade:
             for job in jobs:
                 wanted += [d for d in self._hint_dois(job) if d not in known]
@@ -412,9 +412,16 @@ class PublishedVersions:
         """Fill DOI-only records; a non-arXiv preprint whose record names its publication becomes a job."""
         jobs: list[_Job] = []
         for entry in entries:
-            doi = own_doi(entry) or ""  # as the input spells it (DOIs are case-insensitive; Crossref keys are lower)
+            doi = lookup_doi(entry) or ""  # as the input spells it (DOIs are case-insensitive; Crossref keys are lower)
             report = self.ctx.report(entry)
             work = works.get(doi.lower())
+            if work is None and own_doi(entry) is None and self._usable("crossref"):
+                # an Anthology ID's DOI that Crossref does not have: the Anthology registered none (an older
+                # paper); not the user's DOI, so nothing to warn about: said in the report, the entry left as it is
+                report.outcome = EntryStatus.UNRESOLVED
+                report.reason = f"Crossref has no DOI {doi} for ACL Anthology {entry.ids.others.get('acl')} " \
+                                "(the Anthology registers DOIs for its newer papers only)"
+                continue
             if work is None:
                 self._unknown_doi(entry, report, doi)
                 continue

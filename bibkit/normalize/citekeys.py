@@ -942,12 +942,24 @@ class KeyFormula:
         return self.propose(entry).base
 
 
+#: the identifiers (:attr:`Identifiers.others` kinds, and ``pmid``) a key is made of when an entry has no title,
+#: author or year yet (a bare ACL Anthology or OpenReview link offline), in this order, with the key's prefix:
+#: a key that says which paper it is ("acl2023.acl-long.1"), not "untitled", "untitleda", …
+_FALLBACK_IDS = {"acl": "acl", "openreview": "openreview", "pmid": "pmid", "ieee": "ieee", "s2": "s2paper-",
+                 "s2corpus": "corpusid"}
+
+
 def _fallback_key(entry: Entry) -> str:
     """A key for an entry the formula gives nothing for: from its identifiers, else "untitled" + year."""
-    if entry.ids.arxiv:
-        return "arxiv" + _NOT_KEY_CHAR.sub("", entry.ids.arxiv.replace("/", "-"))
-    if entry.ids.doi:
-        return "doi" + _NOT_KEY_CHAR.sub("-", entry.ids.doi.lower()).strip("-")
+    ids = entry.ids
+    if ids.arxiv:
+        return "arxiv" + _NOT_KEY_CHAR.sub("", ids.arxiv.replace("/", "-"))
+    if ids.doi:
+        return "doi" + _NOT_KEY_CHAR.sub("-", ids.doi.lower()).strip("-")
+    for kind, prefix in _FALLBACK_IDS.items():
+        value = ids.pmid if kind == "pmid" else ids.others.get(kind)
+        if value:
+            return prefix + _NOT_KEY_CHAR.sub("-", value).strip("-")
     return f"untitled{entry.year}" if entry.year is not None else "untitled"
 
 

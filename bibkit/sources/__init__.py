@@ -306,8 +306,10 @@ def decode_bytes(data: bytes, origin: str) -> tuple[str, list[Problem]]:
             return data[: len(data) // 2 * 2].decode(utf16), []
         except UnicodeDecodeError:
             pass
+    if data.startswith(b"\xef\xbb\xbf"):  # UTF-8's BOM: not part of the text, whatever the rest turns out to be
+        data = data[3:]
     try:
-        return data.decode("utf-8-sig"), []
+        return data.decode("utf-8"), []
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         text = data.decode("cp1252", errors="replace")

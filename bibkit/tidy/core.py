@@ -432,6 +432,13 @@ def tidy_text(text: str, options: TidyOptions | None = None, *, origin: str = "<
     blocks = _blocks(doc, opts, raw)
     items = [b for b in blocks if isinstance(b, Item)]
     result = TidyResult(origin, text, "", problems=doc.all_problems())
+    if not items and "@" not in text and any(ln.strip() and not ln.lstrip().startswith("%")
+                                             for ln in text.splitlines()):
+        # not a .bib at all (notes, a listing, a reference list): left as it is, and the user told why
+        result.problems.append(Problem(
+            "no-entries", "no BibTeX entries: tidy lays out .bib files and left this text as it is (to read "
+            "a listing, a reference list or links: bibkit convert FILE -o refs.bib)", "warning",
+            SourceLocation(origin, 1)))
 
     if opts.duplicates:
         gone: set[int] = set()

@@ -17,9 +17,10 @@ dblp-page        dblp person pages and search results: entry numbers, authors en
 acm-page         the ACM Digital Library's search results and tables of contents (:mod:`.acm`)
 openreview-page  OpenReview venue pages, search results, profiles, a paper's page: one paper a note, the
                  venue line's decision, submissions as ``@unpublished`` (:mod:`.openreview`)
-ieee-page        IEEE Xplore search results and tables of contents: the facts line (:mod:`.ieee`)
+ieee-page        IEEE Xplore search results and tables of contents (the facts line); a paper's own page (:mod:`.ieee`)
 s2-page          Semantic Scholar search results and paper pages; the TLDR is no abstract (:mod:`.semanticscholar`)
-pubmed-page      PubMed's search results: title, Vancouver names, the citation line, ``PMID:`` (:mod:`.pubmed`)
+pubmed-page      PubMed's search results (title, Vancouver names, the citation line, ``PMID:``) and an
+                 article's own page on PubMed or PubMed Central, copied whole (:mod:`.pubmed`)
 notes            links to paper pages, ``arXiv:`` mentions, DOIs, cited titles (:mod:`.notes`)
 ================ ==========================================================================
 
@@ -93,7 +94,15 @@ def _read(text: str, origin: str, *, strict: bool = False, only: str | None = No
         raise InputError(f"unknown page reader {only!r} (expected one of: {', '.join(READER_NAMES)})")
     lines = make_lines(text)
     doc = Document(metadata={"format": "listing", "source": origin})
-    blocks = [Block(forced, 0, len(lines), 1.0)] if forced is not None else segment(lines)
+    if forced is None and "PMCID:" in text and pubmed.full_text_page(lines):  # (a full text: no papers in it)
+        forced = pubmed.NAME
+    page = ieee.document_page(lines) if forced is None and "Published in:" in text else None
+    if page is not None:  # one paper's page (its tabs list other papers), and whatever is around it
+        first, end = page
+        blocks = [*segment(lines[:first]), Block(ieee.NAME, first, end, 1.0),
+                  *(replace(b, start=b.start + end, end=b.end + end) for b in segment(lines[end:]))]
+    else:
+        blocks = [Block(forced, 0, len(lines), 1.0)] if forced is not None else segment(lines)
     sink = Sink(origin)
     entries: list[Entry] = []
     problems: list[Problem] = []

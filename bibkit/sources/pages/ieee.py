@@ -21,6 +21,23 @@ result — ``Cited by: Papers (N) | Patents (N)``, ``Free``, ``Abstract``, ``HTM
 ``Purchase``, ``Request permissions``, ``Show More`` — is skipped; an abstract the reader
 opened (the paragraph under ``Abstract``) is the paper's abstract unless Xplore cut it.
 The page's own lines (result counts, filters, export, the pager) are skipped lines.
+
+A paper's own page (``/document/<number>``, copied whole) is labelled instead::
+
+    Journals & Magazines > IEEE Transactions on Pattern A... > Volume: 39 Issue: 6     (where it is)
+    Faster R-CNN: Towards Real-Time Object Detection with Region Proposal Networks
+    Publisher: IEEE
+    Shaoqing Ren; Kaiming He; Ross Girshick; Jian Sun
+    All Authors
+    Abstract:
+    State-of-the-art object detection networks depend on …
+    Published in: IEEE Transactions on Pattern Analysis and Machine Intelligence ( Volume: 39, Issue: 6, 01 June 2017)
+    Page(s): 1137 - 1149
+    DOI: 10.1109/TPAMI.2016.2577031
+
+(a conference paper: ``Published in: 2016 IEEE Conference on … (CVPR)``, ``Date of Conference: 27-30 June
+2016``, ``Conference Location: …``).  One paper; the page's counts, its sections' list, and its references
+and citations tabs (other papers) are skipped lines.
 """
 
 from __future__ import annotations
@@ -30,11 +47,11 @@ import re
 from ...bibsyntax import month_number
 from ...record import PageReader
 from ..chatter import chatter_reason
-from ..paperids import find_ids
+from ..paperids import PaperId, find_ids
 from ..pastetext import YEAR, Line, looks_like_names, split_authors
 from .base import Draft, Sink
 
-__all__ = ["NAME", "read_block", "line_evidence", "may_apply"]
+__all__ = ["NAME", "read_block", "line_evidence", "may_apply", "document_page"]
 
 NAME = PageReader.IEEE
 
@@ -72,9 +89,23 @@ _ISSUE = re.compile(r"\bIssue\s*:\s*(?P<number>[\w/-]+)", re.IGNORECASE)
 _PAGES = re.compile(r"\bPage(?:s|\(s\))?\s*:\s*(?P<pages>\d+\s*[-–]\s*\d+|\d+)", re.IGNORECASE)
 
 
+#: a document page's labelled facts ("Published in: …", "DOI: …")
+_DOC_FACT = re.compile(r"^(?P<label>Published in|Date of Conference|Date of Publication|Date Added to IEEE Xplore|"
+                       r"Page\(s\)|DOI|Publisher|Conference Location|PubMed ID|INSPEC Accession Number|"
+                       r"ISBN Information|ISSN Information|(?:Print|Electronic|CD|Online) IS[BS]N|"
+                       r"Print on Demand\(PoD\) ISBN|Funding Agency|Persistent Link|Book Type|Edition|"
+                       r"Copyright Year|Pages|Topics?)\s*:\s*(?P<value>.*)$", re.IGNORECASE)
+#: labels only a document page has, beside its "Published in:"
+_DOC_ONLY = ("date added to ieee xplore", "inspec accession number", "date of conference", "date of publication")
+_BREADCRUMB = re.compile(r"^(?P<kind>Conferences|Journals & Magazines|Books|Standards|Courses|Early Access)\s*>\s*\S")
+_DATE = re.compile(r"(?:(?P<day>\d{1,2})(?:\s*[-–]\s*\d{1,2})?\s+)?(?P<month>[A-Z][a-z]+)\.?(?:\s*[-–]\s*\d{1,2}"
+                   r"(?:\s+[A-Z][a-z]+)?)?\s+(?P<year>(?:19|20)\d\d)")
+
+
 def may_apply(text: str, low: str) -> bool:
-    """Whether a text holds an Xplore facts line somewhere (the segmenter's cheap gate: every result has one)."""
-    return "year:" in low and ("|" in text or "page(s):" in low)
+    """Whether a text holds an Xplore facts line somewhere (the segmenter's cheap gate: every result has one),
+    or a document page's "Published in:"."""
+    return ("year:" in low and ("|" in text or "page(s):" in low)) or "published in:" in low
 
 
 def line_evidence(line: Line) -> float:
@@ -91,11 +122,136 @@ def line_evidence(line: Line) -> float:
         return 0.5
     if t[:6].lower() == "volume" and _ISSUE_LINE.match(t):
         return 3.0
+    if ":" in t and _DOC_FACT.match(t):
+        return 3.0
+    if _BREADCRUMB.match(t) or t in ("All Authors", "Cite This", "Document Sections"):
+        return 3.0
     return 0.0
+
+
+def _document_facts(rows: list[Line]) -> dict[str, tuple[int, str]]:
+    """A document page's labelled facts: ``{label (lower case): (row, value)}``, the first of each."""
+    facts: dict[str, tuple[int, str]] = {}
+    for k, ln in enumerate(rows):
+        m = _DOC_FACT.match(ln.text) if ":" in ln.text else None
+        if m is not None:
+            facts.setdefault(m.group("label").lower(), (k, m.group("value").strip()))
+    return facts
+
+
+#: what follows a document page's facts on the page itself: its references and citations tabs
+_TAB_LINE = re.compile(r"^(?:Show in Context|Google Scholar|CrossRef|Crossref|View Article|Full Text: PDF|"
+                       r"Show in Context (?:View Article|Google Scholar|CrossRef)(?:\s+(?:View Article|Google Scholar|"
+                       r"CrossRef|Full Text: PDF))*|References|Citations|Citations? in Papers|\d{1,3}\.\s.+)$",
+                       re.IGNORECASE)
+
+
+def document_page(lines: list[Line]) -> tuple[int, int] | None:
+    """Where one paper's own Xplore page is in the paste (``(start, end)`` line indices, end exclusive), or
+    None: "Published in:" and a fact only that page states (when it was added to Xplore, its INSPEC number,
+    its conference's or publication's date).  The page's references and citations tabs list other papers,
+    and are the page's: read with it.  What comes before or after the page is read as usual."""
+    rows = [k for k, ln in enumerate(lines) if ln.text]
+    facts = _document_facts([lines[k] for k in rows])
+    if "published in" not in facts or not any(label in facts for label in _DOC_ONLY):
+        return None
+    published = facts["published in"][0]
+    publisher = facts.get("publisher", (len(rows), ""))[0]
+    crumb = next((k for k in range(max(0, published - 80), published) if _BREADCRUMB.match(lines[rows[k]].text)),
+                 None)
+    first = crumb if crumb is not None else publisher - 1 if 1 <= publisher < published else None
+    if first is None:
+        return None
+    while first > 0 and _is_furniture(lines[rows[first - 1]].text):  # Xplore's own header above the paper
+        first -= 1
+    last = max(k for k, _v in facts.values())
+    for k in range(last + 1, len(rows)):
+        text = lines[rows[k]].text
+        if _DOC_FACT.match(text) or _TAB_LINE.match(text):
+            last = k
+        elif not (k + 1 < len(rows) and _TAB_LINE.match(lines[rows[k + 1]].text)):
+            break  # (a reference's own wrapped line is the page's when its tab links follow it)
+    return rows[first], (rows[last + 1] if last + 1 < len(rows) else len(lines))
+
+
+def _document(rows: list[Line], sink: Sink) -> bool:
+    """Read a paper's own page (see the module docstring); False if the block is not one."""
+    facts = _document_facts(rows)
+    if "published in" not in facts or not any(label in facts for label in _DOC_ONLY):
+        return False
+    published_row, published = facts["published in"]
+    used: set[int] = {k for k, _v in facts.values()}
+    crumb = next((k for k in range(published_row) if _BREADCRUMB.match(rows[k].text)), None)
+    publisher_row = facts.get("publisher", (len(rows), ""))[0]
+    # the title: right above the page's first "Publisher:" line, else right under the breadcrumb
+    title_row = publisher_row - 1 if publisher_row < published_row and publisher_row >= 1 else (
+        crumb + 1 if crumb is not None else None)
+    if title_row is None or title_row >= published_row or _is_furniture(rows[title_row].text):
+        return False
+    d = Draft(NAME, "document", rows[title_row].no, confidence=1.0)
+    d.title = rows[title_row].text.strip()
+    used.add(title_row)
+    if crumb is not None:
+        used.add(crumb)
+    authors = next((k for k in range(title_row + 1, published_row) if rows[k].text == "All Authors"), None)
+    names_row = authors - 1 if authors is not None else next(
+        (k for k in range(title_row + 1, min(published_row, title_row + 6)) if ";" in rows[k].text
+         and _authors_like(rows[k].text)), None)
+    if names_row is not None and names_row > title_row and _authors_like(rows[names_row].text):
+        names = split_authors(rows[names_row].text)
+        d.authors, d.truncated = names.names, names.truncated
+        used.add(names_row)
+    # where it appeared: a journal's "( Volume: 39, Issue: 6, 01 June 2017)", a conference's name and acronym
+    venue, paren = published, ""
+    m = re.match(r"^(?P<venue>.*?)\s*\(\s*(?P<inside>(?:Volume|Early Access)[^()]*)\)\s*$", published)
+    if m is not None:
+        venue, paren = m.group("venue").strip(), m.group("inside")
+    d.venue = venue or None
+    kind = _BREADCRUMB.match(rows[crumb].text).group("kind").lower() if crumb is not None else ""  # type: ignore[union-attr]
+    conference = kind == "conferences" or ("date of conference" in facts and not paren)
+    d.entry_type, d.venue_as = ("inproceedings", "booktitle") if conference else (
+        ("incollection", "booktitle") if kind == "books" else ("article", "journal"))
+    for pattern, name in ((_VOLUME, "volume"), (_ISSUE, "number")):
+        found = pattern.search(paren)
+        if found:
+            setattr(d, name, found.group(name))
+    if "early access" in paren.lower():
+        d.note = "Early Access"
+    dated = _DATE.search(paren) or _DATE.search(facts.get("date of conference", (0, ""))[1]) or \
+        _DATE.search(facts.get("date of publication", (0, ""))[1])
+    if dated is not None:
+        d.year, d.month = int(dated.group("year")), month_number(dated.group("month"))
+    pages = facts.get("page(s)", (0, ""))[1]
+    if pages:
+        d.pages = pages.replace(" ", "").replace("-", "–")
+    d.publisher = facts.get("publisher", (0, ""))[1] or None
+    if conference and facts.get("conference location", (0, ""))[1]:
+        d.address = facts["conference location"][1]
+    for _s, _e, ident in find_ids("doi:" + facts.get("doi", (0, ""))[1]):
+        d.add_id(ident)
+    pmid = facts.get("pubmed id", (0, ""))[1]
+    if pmid.isdigit():
+        d.add_id(PaperId("pmid", pmid, None, f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"))
+    # the abstract: after "Abstract:" (on its line or the next)
+    for k in range(title_row + 1, len(rows)):
+        t = rows[k].text
+        if t.lower().startswith("abstract:"):
+            text = t.split(":", 1)[1].strip() or (rows[k + 1].text.strip() if k + 1 < len(rows) else "")
+            used.update((k, k + 1) if not t.split(":", 1)[1].strip() else (k,))
+            d.abstract = text or None
+            break
+    sink.add(d)
+    for k, ln in enumerate(rows):
+        if k not in used:
+            sink.skip(ln, "IEEE Xplore page furniture" if k < published_row or _is_furniture(ln.text)
+                      else "the paper's page on IEEE Xplore beyond its facts (its sections, references, citations)")
+    return True
 
 
 def read_block(lines: list[Line], sink: Sink) -> None:
     rows = [ln for ln in lines if ln.text]
+    if _document(rows, sink):
+        return
     anchors = [i for i, ln in enumerate(rows) if ":" in ln.text and _FACTS.match(ln.text)]
     used: dict[int, str] = {}  # row -> the reason it is no paper ("" when read into one)
     heads = []
