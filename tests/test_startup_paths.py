@@ -106,3 +106,21 @@ def test_an_in_process_caller_gets_the_exit_code_back(tmp_path: Path, capsys: py
     # main([...]) is a library call: it returns, the process lives on
     assert main(["-q", "convert", str(SAMPLE), "-o", str(tmp_path / "out.bib")]) == 0
     assert (tmp_path / "out.bib").is_file()
+
+
+def test_a_script_calling_main_on_its_own_command_line_goes_on(tmp_path: Path):
+    # only the console script (and python -m bibkit) end the process; main() with sys.argv returns
+    code = (f"import sys\nsys.argv = ['bibkit', '-q', 'convert', {str(SAMPLE)!r}, '-o', 'out.bib']\n"
+            "from bibkit.cli import main\nprint('returned', main())")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "returned 0\n"
+    assert (tmp_path / "out.bib").is_file()
+
+
+def test_a_profiled_run_ends_the_usual_way_so_the_profile_is_written(tmp_path: Path):
+    proc = subprocess.run([sys.executable, "-m", "cProfile", "-o", "run.prof", "-m", "bibkit", "-q", "convert",
+                           str(SAMPLE), "-o", "out.bib"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "out.bib").is_file()
+    assert (tmp_path / "run.prof").stat().st_size > 0  # written by cProfile after the program returned

@@ -95,8 +95,8 @@ def runs_alone(argv: Sequence[str], command: str | None) -> bool:
     return False
 
 
-#: commands that do local work alone (no network, no cache database, no thread of their own): run as the process's
-#: own command line, the process ends when they are done, without the interpreter's teardown (see end_process)
+#: commands that do local work alone (no network, no cache database, no thread of their own): run by the console
+#: script, the process ends when they are done, without the interpreter's teardown (see console, end_process)
 LOCAL_COMMANDS = frozenset({"convert", "tidy"})
 
 
@@ -106,7 +106,7 @@ def command_of(argv: Sequence[str]) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``bibkit`` console script; returns the process exit code."""
+    """The ``bibkit`` command line (``argv`` ``None``: this process's own); returns the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
     # building the parser imports the command's module and the application layer: objects that live as long as
     # the process, which the cycle collector would walk again and again and never free (about 4 % of the CPU
@@ -116,11 +116,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser = build_parser(command, alone=runs_alone(args, command))
         if argv is None:  # the process's own command line (the console script, python -m bibkit)
             settle_startup()
-    code = run_main(parser, args, "bibkit")
-    if argv is None and command in LOCAL_COMMANDS:
-        end_process(code)  # (returns when the process must end the usual way)
+    return run_main(parser, args, "bibkit")
+
+
+def console() -> int:
+    """The ``bibkit`` console script and ``python -m bibkit``: :func:`main` on this process's command line.
+
+    A command of :data:`LOCAL_COMMANDS` then ends the process itself, without the interpreter's teardown
+    (:func:`~bibkit.cli.common.end_process`); any other command, or when that cannot be done, returns the
+    exit code for ``sys.exit``.  (:func:`main` itself always returns: a script may call it.)
+    """
+    code = main()
+    if command_of(sys.argv[1:]) in LOCAL_COMMANDS:
+        end_process(code)
     return code
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    sys.exit(console())
