@@ -441,6 +441,8 @@ _SENTENCE_END = _lazy(r"[.!?](?=\s+[A-Z(\"'“‘\[])|\n\s*\n")
 
 @dataclass(slots=True)
 class _Hit:
+    """A link found in a text, with where it stands (offsets of the URL)."""
+
     start: int
     end: int
     link: Link

@@ -62,9 +62,9 @@ __all__ = [
 
 _EXPORTS = {
     "BuildOptions": "options", "CiteOptions": "options", "EnrichOptions": "options", "INPUT_FORMATS": "options",
-    "INPUT_FORMAT_HELP": "options", "OUTPUT_FORMATS": "options", "ReadOptions": "options", "ReposOptions": "options",
+    "INPUT_FORMAT_HELP": "options", "OUTPUT_FORMATS": "options", "ReadOptions": "options",
     "SyncOptions": "options", "TagOptions": "options", "WriteOptions": "options", "ZoteroTarget": "options",
-    "Prefer": "options", "VenueStyle": "options",
+    "Prefer": "options", "VenueStyle": "options", "ReposOptions": "repositories",
     "BuildResult": "jobs", "CollectionsResult": "jobs", "build": "jobs", "collections": "jobs",
     "convert": "jobs", "enrich": "jobs", "sync": "jobs", "tag": "jobs", "load_ruleset": "jobs",
     "CiteResult": "citing", "cite": "citing", "read_source": "citing",
@@ -122,7 +122,6 @@ if TYPE_CHECKING:  # pragma: no cover - what the lazy names are, for type checke
         EnrichOptions,
         Prefer,
         ReadOptions,
-        ReposOptions,
         SyncOptions,
         TagOptions,
         VenueStyle,
@@ -130,7 +129,7 @@ if TYPE_CHECKING:  # pragma: no cover - what the lazy names are, for type checke
         ZoteroTarget,
     )
     from .picking import PickResult, pick
-    from .repositories import REPO_FORMATS, REPO_SORTS, ReposResult, list_repos, render_rows
+    from .repositories import REPO_FORMATS, REPO_SORTS, ReposOptions, ReposResult, list_repos, render_rows
     from .rules_file import example_rules, write_example_rules
     from .tidying import (
         DEFAULT_DUPLICATE_RULES,

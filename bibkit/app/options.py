@@ -35,7 +35,7 @@ if TYPE_CHECKING:  # pragma: no cover - loaded only by the jobs that tag, sync t
 
 __all__ = [
     "BuildOptions", "CiteOptions", "EnrichOptions", "INPUT_FORMATS", "INPUT_FORMAT_HELP", "OUTPUT_FORMATS", "Prefer",
-    "ReadOptions", "ReposOptions", "SyncOptions", "TagOptions", "VenueStyle", "WriteOptions", "ZoteroTarget",
+    "ReadOptions", "SyncOptions", "TagOptions", "VenueStyle", "WriteOptions", "ZoteroTarget",
 ]
 
 
@@ -125,20 +125,10 @@ class BuildOptions:
 
 
 
-@dataclass(frozen=True)
-class ReposOptions:
-    """``bibkit repos``: how to read the inputs, the sort (``stars`` | ``pushed``), cache use."""
-
-    read: ReadOptions = ReadOptions()
-    sort: str = "stars"
-    offline: bool = False
-    refresh: bool = False
-
-
-#: options only some commands build (the Zotero target, ``cite``'s), loaded on first use: ``convert``
+#: options only some commands build (the Zotero target, ``cite``'s, ``repos``'), loaded on first use: ``convert``
 #: and ``tidy`` start without building their classes or importing the Zotero bridge's options
 _ON_FIRST_USE = {"ZoteroTarget": "bibkit.app.command_options", "CiteOptions": "bibkit.app.command_options",
-                 "SyncOptions": "zotero_bridge.options"}
+                 "SyncOptions": "zotero_bridge.options", "ReposOptions": "bibkit.app.repositories"}
 
 
 def __getattr__(name: str) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Callable, Sequence
 
@@ -12,9 +13,23 @@ from ..repos import FORMATS as REPO_FORMATS
 from ..repos import SORTS as REPO_SORTS
 from ..repos import ReposResult, look_up_repos, render_rows
 from .documents import read_normalised
-from .options import ReposOptions
+from .options import ReadOptions
 
-__all__ = ["REPO_FORMATS", "REPO_SORTS", "ReposResult", "list_repos", "render_rows"]
+__all__ = ["REPO_FORMATS", "REPO_SORTS", "ReposOptions", "ReposResult", "list_repos", "render_rows"]
+
+
+@dataclass(frozen=True)
+class ReposOptions:
+    """``bibkit repos``: how to read the inputs, the sort (``stars`` | ``pushed``), cache use.
+
+    Public as :mod:`bibkit.app.options` (and :mod:`bibkit.app`) names; kept here, with the one command that
+    builds it, so that the others start without building its class.
+    """
+
+    read: ReadOptions = ReadOptions()
+    sort: str = "stars"
+    offline: bool = False
+    refresh: bool = False
 
 
 def list_repos(

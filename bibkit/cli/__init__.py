@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 from typing import NamedTuple, Sequence
 
 from .. import __version__
 from ..app.collector import collector_paused, settle_startup
-from .common import accept_global_flags_after_command, run_main
+from .common import accept_global_flags_after_command, end_process, run_main
 
 
 class Command(NamedTuple):
@@ -49,8 +50,13 @@ COMMANDS: dict[str, Command] = {
 }
 
 
-def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The parser; ``command`` names the one sub-command to register fully (``"*"``: all of them)."""
+def build_parser(command: str | None = None, *, alone: bool = False) -> argparse.ArgumentParser:
+    """The parser; ``command`` names the one sub-command to register fully (``"*"``: all of them).
+
+    ``alone``: the other commands are left out altogether — for a command line that can show none of them
+    (see :func:`runs_alone`): every sub-parser costs start-up time, and only help and the "invalid choice"
+    error list them.
+    """
     parser = argparse.ArgumentParser(
         prog="bibkit",
         description="Turn pasted paper listings, identifier lists and .bib files into clean, enriched BibTeX. "
@@ -64,11 +70,34 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name, spec in COMMANDS.items():
+        if alone and name != command:
+            continue
         p = sub.add_parser(name, help=spec.help, description=spec.help)
         if command in (name, "*"):
             importlib.import_module(f"{__name__}.{spec.module}").register(p)
     accept_global_flags_after_command(sub)
     return parser
+
+
+#: the global flags (``-v``, ``-q``, and ``-vv``-like runs of them), which neither show help nor take a value
+_GLOBAL_FLAG = re.compile(r"-[vq]+|--verbose|--quiet")
+
+
+def runs_alone(argv: Sequence[str], command: str | None) -> bool:
+    """Whether the parser of this command line needs no sub-command but ``command``: it is the first word,
+    after global flags only (no ``-h`` or ``--version`` before it, nor a word that is no command), so no help
+    screen or error listing the commands can be shown."""
+    for arg in argv:
+        if arg == command:
+            return True
+        if not _GLOBAL_FLAG.fullmatch(arg):
+            return False
+    return False
+
+
+#: commands that do local work alone (no network, no cache database, no thread of their own): run by the console
+#: script, the process ends when they are done, without the interpreter's teardown (see console, end_process)
+LOCAL_COMMANDS = frozenset({"convert", "tidy"})
 
 
 def command_of(argv: Sequence[str]) -> str | None:
@@ -77,17 +106,31 @@ def command_of(argv: Sequence[str]) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``bibkit`` console script; returns the process exit code."""
+    """The ``bibkit`` command line (``argv`` ``None``: this process's own); returns the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
     # building the parser imports the command's module and the application layer: objects that live as long as
     # the process, which the cycle collector would walk again and again and never free (about 4 % of the CPU
     # of a one-entry convert); the command itself runs with the collector as the caller had it
+    command = command_of(args)
     with collector_paused():
-        parser = build_parser(command_of(args))
+        parser = build_parser(command, alone=runs_alone(args, command))
         if argv is None:  # the process's own command line (the console script, python -m bibkit)
             settle_startup()
     return run_main(parser, args, "bibkit")
 
 
+def console() -> int:
+    """The ``bibkit`` console script and ``python -m bibkit``: :func:`main` on this process's command line.
+
+    A command of :data:`LOCAL_COMMANDS` then ends the process itself, without the interpreter's teardown
+    (:func:`~bibkit.cli.common.end_process`); any other command, or when that cannot be done, returns the
+    exit code for ``sys.exit``.  (:func:`main` itself always returns: a script may call it.)
+    """
+    code = main()
+    if command_of(sys.argv[1:]) in LOCAL_COMMANDS:
+        end_process(code)
+    return code
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    sys.exit(console())

@@ -108,6 +108,8 @@ class FormulaError(ValueError):
 
 @dataclass
 class _State:
+    """What evaluating a formula for one entry carries from term to term."""
+
     entry: Entry
     chunk: str = ""
     skip: bool = False  # BBT's `next`: this alternative is abandoned
@@ -648,6 +650,8 @@ _TOKEN = re.compile(
 
 @dataclass(frozen=True)
 class _Tok:
+    """A token of a formula: its kind (a group of ``_TOKEN``), its text and its column (for errors)."""
+
     kind: str
     text: str
     pos: int
@@ -673,6 +677,8 @@ def _tokenize(formula: str) -> list[_Tok]:
 
 @dataclass(frozen=True)
 class _Call:
+    """A function of the formula language with its arguments, resolved when the formula is parsed."""
+
     name: str
     func: Callable[..., str]
     args: tuple[Any, ...] = ()
@@ -681,6 +687,8 @@ class _Call:
 
 @dataclass(frozen=True)
 class _Term:
+    """One ``+``-joined part of an alternative: a call or a literal, then its ``.filter`` chain."""
+
     primary: _Call | str  # a function call, or a literal string
     filters: tuple[_Call, ...] = ()
 
