@@ -320,7 +320,7 @@ def protect(entry: Entry, prior: Entry | None, user_groups: Iterable[str], delet
     fields = fields or {}
     added = set(added_groups)
     protected = set(entry.record.protected)
-    for group in user_groups:
+    for group in sorted(user_groups):  # (in a fixed order: sets iterate by hash, which changes run to run)
         if prior is None or group in _NOT_DATA:
             continue
         mine, theirs = group_value(entry, group), group_value(prior, group)
@@ -330,7 +330,7 @@ def protect(entry: Entry, prior: Entry | None, user_groups: Iterable[str], delet
         set_group(entry, group, theirs)
         entry.provenance[group] = Provenance("user", 1.0, "edited by hand in the previous output")
         protected.add(group)
-    for group in deleted_groups:
+    for group in sorted(deleted_groups):
         if group in _NOT_DATA:
             continue
         mine = group_value(entry, group)

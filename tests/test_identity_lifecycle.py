@@ -624,3 +624,30 @@ def test_without_the_local_api_a_paper_saved_before_enrichment_is_not_saved_agai
         assert build(refs, "--zotero-collection", "Reading", report=report) == ExitCode.OK
         assert len([i for i in z.items() if i["itemType"] not in ("attachment", "note")]) == 86
         assert json.loads(report.read_text())["zotero"]["counts"] == {"unchanged": 86}
+
+
+def test_the_report_of_kept_edits_is_the_same_whatever_the_hash_seed(tmp_path):
+    # the user's edits are sets of field groups: listed in a fixed order, a report (and the summary) is the same
+    # byte for byte run after run — Python seeds string hashes anew in every process
+    import json
+    import os
+    import subprocess
+    import sys
+
+    src = tmp_path / "in.bib"
+    src.write_text("@article{k,\n  title = {A Title},\n  author = {Doe, Jane},\n  year = 2020,\n"
+                   "  journal = {J},\n  volume = {1},\n  pages = {1--2},\n}\n", encoding="utf-8")
+    out = tmp_path / "out.bib"
+    run = [sys.executable, "-m", "bibkit", "-q", "convert", str(src), "-o", str(out)]
+    subprocess.run(run, check=True)
+    edited = out.read_text(encoding="utf-8")
+    for old, new in (("A Title", "My Title"), ("{J}", "{My Journal}"), ("{1--2}", "{1--3}"), ("{1}", "{2}")):
+        edited = edited.replace(old, new)
+    reports = []
+    for seed in ("0", "1", "2", "3"):
+        out.write_text(edited, encoding="utf-8")
+        report = tmp_path / f"r{seed}.json"
+        subprocess.run(run + ["--report", str(report)], check=True, env={**os.environ, "PYTHONHASHSEED": seed})
+        entry = json.loads(report.read_text(encoding="utf-8"))["entries"][0]
+        reports.append(list(entry["user_edits"]))
+    assert reports[0] == sorted(reports[0]) and len(reports[0]) >= 3 and all(r == reports[0] for r in reports)
