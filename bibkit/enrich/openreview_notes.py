@@ -31,7 +31,7 @@ from typing import Any, Callable
 
 from ..model import Entry, PartialDate, Provenance
 from ..names import parse_plain_name
-from ..normalize.openreview import note_id
+from ..normalize.openreview import entry_note, note_id
 from ..normalize.text import normalize_title
 from ..outcomes import EntryStatus, Outage, OutageKind, Service
 from .base import EnrichContext, EntryReport
@@ -49,10 +49,8 @@ _PUBLISHED = ("inproceedings", "article")
 _ANSWERABLE = frozenset({"misc", "online", "preprint", "unpublished", "article", "inproceedings", "techreport"})
 
 
-def openreview_id(entry: Entry) -> str | None:
-    """The OpenReview note an entry is: the id a reader found in its link, else its ``url``'s."""
-    found = entry.ids.others.get("openreview")
-    return found or note_id(entry.url)
+#: the OpenReview note an entry is (its link's id, else its ``url``'s)
+openreview_id = entry_note
 
 
 class OpenReviewNotes:
@@ -69,6 +67,7 @@ class OpenReviewNotes:
         self.on_plan = on_plan or (lambda service, n: None)
         self.resolved: list[Entry] = []
         self.unasked: list[tuple[Entry, Outage]] = []
+        self.missing: list[tuple[Entry, str]] = []  # notes OpenReview does not show, with why
 
     def enrich(self, entries: list[Entry], ctx: EnrichContext) -> None:
         todo = [(e, ident) for e in entries if (ident := openreview_id(e)) and e.entry_type in _ANSWERABLE]
@@ -91,9 +90,11 @@ class OpenReviewNotes:
                     ctx.outage(answer, f"{answer.label}: {answer.describe()}; OpenReview links not yet looked up "
                                        "were left as they were — rerun later")
             elif isinstance(answer, Missing):
+                why = f"OpenReview note {ident}: {answer.reason}"
                 report.heard_from.add(SOURCE)
-                report.outcome, report.reason = EntryStatus.UNRESOLVED, f"OpenReview note {ident}: {answer.reason}"
-                entry.problem("openreview-missing", f"OpenReview note {ident}: {answer.reason}")
+                report.outcome, report.reason = EntryStatus.UNRESOLVED, why
+                entry.problem("openreview-missing", why)
+                self.missing.append((entry, why))
             else:
                 apply_note(entry, answer, report)
                 self.resolved.append(entry)
@@ -167,6 +168,15 @@ class OpenReviewOutcome:
             if report.outcome is not EntryStatus.RESOLVED:
                 report.outcome, report.resolved_by, report.confidence, report.reason = \
                     EntryStatus.RESOLVED, STEP, 1.0, None
+            prov = entry.provenance.get("note")
+            if entry.entry_type != "unpublished" and entry.note and prov is not None and prov.source == SOURCE:
+                # "Submitted to ICLR 2025" describes the submission; the entry now cites the arXiv preprint
+                set_field(entry, report, "note", None, source=SOURCE, confidence=1.0,
+                          detail="the entry cites the arXiv preprint, not the OpenReview submission")
+        for entry, why in self.step.missing:
+            report = ctx.report(entry)
+            if report.outcome is EntryStatus.UNRESOLVED and not entry.title:
+                report.reason = why  # (arXiv had nothing to search with: OpenReview's answer is the news)
         for entry, outage in self.step.unasked:
             report = ctx.report(entry)
             if report.outcome is EntryStatus.UNRESOLVED and not report.candidates:

@@ -60,6 +60,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from ..lazyre import compile_on_first_use
 from ..model import MONTH_ABBREVIATIONS, Entry, Person, Problem
+from .openreview import entry_note
 from .text import fold_ascii, normalize_title
 
 __all__ = [
@@ -943,11 +944,15 @@ class KeyFormula:
 
 
 def _fallback_key(entry: Entry) -> str:
-    """A key for an entry the formula gives nothing for: from its identifiers, else "untitled" + year."""
+    """A key for an entry the formula gives nothing for: from its identifiers (arXiv, DOI, OpenReview note),
+    else "untitled" + year."""
     if entry.ids.arxiv:
         return "arxiv" + _NOT_KEY_CHAR.sub("", entry.ids.arxiv.replace("/", "-"))
     if entry.ids.doi:
         return "doi" + _NOT_KEY_CHAR.sub("-", entry.ids.doi.lower()).strip("-")
+    note = entry_note(entry)
+    if note:  # a pasted OpenReview link before OpenReview is asked
+        return "openreview" + _NOT_KEY_CHAR.sub("", note)
     return f"untitled{entry.year}" if entry.year is not None else "untitled"
 
 

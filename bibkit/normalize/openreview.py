@@ -19,9 +19,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
-__all__ = ["ACCEPTED_BY", "CONFERENCES", "DECISION", "JOURNALS", "UNPUBLISHED", "Venue", "note_id", "read_venue"]
+if TYPE_CHECKING:
+    from ..model import Entry
+
+__all__ = ["ACCEPTED_BY", "CONFERENCES", "DECISION", "JOURNALS", "UNPUBLISHED", "Venue", "entry_note", "note_id",
+           "read_venue"]
 
 #: the decision after a venue ("ICLR 2024 poster", "NeurIPS 2023 oral", "ICLR 2023 notable top 5%")
 DECISION = re.compile(r"\s+(?P<decision>(?:\(?(?:poster|oral|spotlight|notable[- ]top[- ]\d+%|top[- ]\d+%|"
@@ -117,3 +122,9 @@ def note_id(url: str | None) -> str | None:
     if segs[:1] and segs[0] in _NOTE_PATHS and ident and _NOTE_ID.match(ident):
         return ident
     return None
+
+
+def entry_note(entry: "Entry") -> str | None:
+    """The OpenReview note an entry is: the id a reader found in its link (``ids.others["openreview"]``), else
+    its ``url``'s (a ``.bib`` entry, or the previous output read back: the writer keeps only the URL)."""
+    return entry.ids.others.get("openreview") or note_id(entry.url)
