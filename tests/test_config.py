@@ -47,7 +47,7 @@ def test_the_cli_says_each_config_warning_once_and_goes_on(config, tmp_path, cap
     assert main(["-q", "tidy", str(bib)]) == ExitCode.OK
     err = capsys.readouterr().err
     assert err == f"bibkit: warning: {config}:2: unknown key 'contatc' in [http] (did you mean 'contact'?); " \
-                  "ignored (keys: contact, arxiv_delay, dblp_delay, s2_delay, crossref_delay)\n"
+                  "ignored (keys: contact, arxiv_delay, dblp_delay, s2_delay, crossref_delay, openreview_delay)\n"
 
 
 def test_a_missing_or_broken_config_file_is_an_error(config, tmp_path, capsys):

@@ -90,7 +90,7 @@ def test_services_start_serve_and_stop_cleanly(tmp_path):
     assert "arxiv" in err and "stopped" in err
     # one aligned line per double: its URL starts in the same column whatever its name's length (crossref…)
     rows = [line for line in err.splitlines() if "http://127.0.0.1:" in line]
-    assert len(rows) == 7 and len({line.index("http://") for line in rows}) == 1, err
+    assert len(rows) == 8 and len({line.index("http://") for line in rows}) == 1, err  # (8th: OpenReview)
     assert not Path(env["BIBKIT_CACHE_DIR"]).exists()  # the temporary cache goes with them
     for var in ("BIBKIT_HF_URL", "BIBKIT_GITHUB_URL"):
         port = int(env[var].rsplit(":", 1)[1])
