@@ -350,3 +350,15 @@ def test_the_double_serves_both_shapes_and_its_own_notes(corpus):
         with HttpLayer(load_settings(openreview_url=orv.url, openreview_delay=0)) as http:
             got = OpenReviewClient(http).note(ident)
     assert isinstance(got, OpenReviewNote) and got.venue.entry_type == "unpublished" and got.year == 2018
+
+
+def test_requests_keep_to_openreviews_pace(corpus):
+    """OpenReview limits guests: the client's own pace (``openreview_delay``) keeps under a double that refuses
+    anything faster with its JSON 429, so no request is ever refused."""
+    with OpenReviewDouble(corpus, min_interval=0.2) as orv:
+        ids = list(orv.notes)[:4]
+        with HttpLayer(load_settings(openreview_url=orv.url, openreview_delay=0.25)) as http:
+            client = OpenReviewClient(http)
+            got = [client.note(i) for i in ids]
+        assert all(isinstance(g, OpenReviewNote) for g in got) and orv.rate_limited == 0
+        assert len(orv.note_requests()) == len(ids)

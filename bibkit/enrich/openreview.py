@@ -64,7 +64,9 @@ def openreview_policy(settings: Settings) -> ServicePolicy:
         # OpenReview's guest window resets in minutes to an hour: a longer wait skips it for the run (the entries
         # keep their links and are looked up on the next run) instead of stalling everything behind it
         max_wait=30.0,
-        read_timeout=30.0,
+        # the first step of a run: a silent OpenReview must not hold the arXiv step back for long
+        read_timeout=20.0,
+        budget=30.0,
         readable=json_readable,  # an HTML page or garbage in a 200 is the service failing
         concurrency=1,
     )
