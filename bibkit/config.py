@@ -16,7 +16,8 @@ Config file: ``$BIBKIT_CONFIG``, else ``<user config dir>/bibkit/config.toml``::
     crossref_url = "https://api.crossref.org"
     dblp_url     = "https://dblp.org"
     openalex_url = "https://api.openalex.org"
-    openreview_url = "https://api2.openreview.net"   # API v2 (https://api.openreview.net: v1)
+    openreview_url = "https://api2.openreview.net"   # API v2: venues since 2023
+    openreview_v1_url = "https://api.openreview.net" # API v1, asked for notes v2 does not have (older venues)
 
     [cache]
     dir = "~/.cache/bibkit"
@@ -83,10 +84,11 @@ DEFAULTS: dict[str, str] = {
     "dblp_url": "https://dblp.org",
     "openalex_url": "https://api.openalex.org",
     "openreview_url": "https://api2.openreview.net",
+    "openreview_v1_url": "https://api.openreview.net",
 }
 #: settings that are base URLs of services (validated alike; trailing slashes dropped)
 SERVICE_URLS = ("arxiv_url", "hf_url", "github_url", "zotero_url", "s2_url", "crossref_url", "dblp_url",
-                "openalex_url", "openreview_url")
+                "openalex_url", "openreview_url", "openreview_v1_url")
 #: settings that are seconds between requests (non-negative numbers)
 DELAYS = ("arxiv_delay", "dblp_delay", "s2_delay", "crossref_delay", "openreview_delay")
 
@@ -101,6 +103,7 @@ ENV_VARS: dict[str, str] = {
     "BIBKIT_DBLP_URL": "dblp_url",
     "BIBKIT_OPENALEX_URL": "openalex_url",
     "BIBKIT_OPENREVIEW_URL": "openreview_url",
+    "BIBKIT_OPENREVIEW_V1_URL": "openreview_v1_url",
     "BIBKIT_CACHE_DIR": "cache_dir",
     "BIBKIT_CONFIG_DIR": "config_dir",
     "BIBKIT_ARXIV_DELAY": "arxiv_delay",
@@ -148,6 +151,7 @@ class Settings:
     dblp_url: str = DEFAULTS["dblp_url"]
     openalex_url: str = DEFAULTS["openalex_url"]
     openreview_url: str = DEFAULTS["openreview_url"]
+    openreview_v1_url: str = DEFAULTS["openreview_v1_url"]
     cache_dir: Path = field(default_factory=lambda: Path(platformdirs.user_cache_dir("bibkit")))
     config_dir: Path = field(default_factory=lambda: Path(platformdirs.user_config_dir("bibkit")))
     arxiv_delay: float = 3.0  # seconds between arXiv requests, machine-wide (arXiv's terms)

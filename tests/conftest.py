@@ -49,6 +49,7 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setenv("BIBKIT_DBLP_URL", CLOSED)
     monkeypatch.setenv("BIBKIT_OPENALEX_URL", CLOSED)
     monkeypatch.setenv("BIBKIT_OPENREVIEW_URL", CLOSED)
+    monkeypatch.setenv("BIBKIT_OPENREVIEW_V1_URL", CLOSED)
     monkeypatch.setenv("BIBKIT_OPENREVIEW_DELAY", "0")
     monkeypatch.setenv("BIBKIT_ARXIV_DELAY", "0")
     monkeypatch.setenv("BIBKIT_DBLP_DELAY", "0")

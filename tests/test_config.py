@@ -28,7 +28,7 @@ def test_unknown_sections_and_keys_are_warnings_with_a_suggestion(config, monkey
         "(sections: services, cache, citekey, http, zotero, budget, timeout, venues)",
         f"{config}:6: unknown key 'hf_ulr' in [services] (did you mean 'hf_url'?); ignored "
         "(keys: arxiv_url, hf_url, github_url, zotero_url, s2_url, crossref_url, dblp_url, openalex_url, "
-        "openreview_url)",
+        "openreview_url, openreview_v1_url)",
     )
 
 

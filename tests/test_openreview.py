@@ -43,6 +43,7 @@ def services(corpus, monkeypatch):
         ax = stack.enter_context(ArxivDouble(corpus))
         hf = stack.enter_context(HfDouble(corpus))
         monkeypatch.setenv("BIBKIT_OPENREVIEW_URL", orv.url)
+        monkeypatch.setenv("BIBKIT_OPENREVIEW_V1_URL", orv.url)  # (one double serves both APIs' notes)
         monkeypatch.setenv("BIBKIT_ARXIV_URL", ax.api_url)
         monkeypatch.setenv("BIBKIT_HF_URL", hf.url)
         yield orv, ax, hf
@@ -123,7 +124,7 @@ def test_note_ids_from_links(url, expected):
 
 def test_client_reads_v2_and_v1_notes_and_tells_missing_ones_apart(corpus):
     with OpenReviewDouble(corpus) as orv:
-        settings = load_settings(openreview_url=orv.url, openreview_delay=0)
+        settings = load_settings(openreview_url=orv.url, openreview_v1_url=orv.url, openreview_delay=0)
         v2_id, v2 = _pick(orv, corpus, venue=r"^ICLR \d{4} poster$", api=2)
         v1_id, v1 = _pick(orv, corpus, venue=r"Poster$", api=1)
         orv.hidden.add("HiddenNote")
@@ -145,13 +146,13 @@ def test_client_reads_v2_and_v1_notes_and_tells_missing_ones_apart(corpus):
             assert isinstance(hidden, Missing) and "not public" in hidden.reason
             assert [r.arg("id") for r in orv.note_requests()] == [v2_id, v1_id, "YicbFdNTTy", "HiddenNote"]
         orv.inject(503)
-        with HttpLayer(load_settings(openreview_url=orv.url, openreview_delay=0), refresh=True) as http:
+        with HttpLayer(load_settings(openreview_url=orv.url, openreview_v1_url=orv.url, openreview_delay=0), refresh=True) as http:
             failed = OpenReviewClient(http).note(v2_id)
         assert isinstance(failed, Outage) and failed.service == Service.OPENREVIEW
         assert failed.kind in (OutageKind.HTTP_STATUS, OutageKind.UNREACHABLE)
         orv.heal()
         orv.inject("garbage")
-        with HttpLayer(load_settings(openreview_url=orv.url, openreview_delay=0), refresh=True) as http:
+        with HttpLayer(load_settings(openreview_url=orv.url, openreview_v1_url=orv.url, openreview_delay=0), refresh=True) as http:
             garbage = OpenReviewClient(http).note(v2_id)
         assert isinstance(garbage, Outage) and garbage.kind is OutageKind.UNREADABLE
 
@@ -286,6 +287,7 @@ def test_openreview_down_is_skipped_quickly(corpus, monkeypatch, tmp_path, capsy
     arxiv_paper = corpus.papers[0]
     with OpenReviewDouble(corpus, down=fault) as orv, ArxivDouble(corpus) as ax, HfDouble(corpus) as hf:
         monkeypatch.setenv("BIBKIT_OPENREVIEW_URL", orv.url)
+        monkeypatch.setenv("BIBKIT_OPENREVIEW_V1_URL", orv.url)
         monkeypatch.setenv("BIBKIT_OPENREVIEW_TIMEOUT", "1")
         monkeypatch.setenv("BIBKIT_ARXIV_URL", ax.api_url)
         monkeypatch.setenv("BIBKIT_HF_URL", hf.url)
@@ -347,7 +349,7 @@ def test_the_double_serves_both_shapes_and_its_own_notes(corpus):
         ident = orv.add(v1_note(note_id_for("mine"), title="A v1 paper", authors=["Ada Lovelace"], abstract="a",
                                 venue="ICLR 2019 Conference Blind Submission", venueid=None, created=1538352000000))
         assert orv.id_of("A v1 paper") == ident
-        with HttpLayer(load_settings(openreview_url=orv.url, openreview_delay=0)) as http:
+        with HttpLayer(load_settings(openreview_url=orv.url, openreview_v1_url=orv.url, openreview_delay=0)) as http:
             got = OpenReviewClient(http).note(ident)
     assert isinstance(got, OpenReviewNote) and got.venue.entry_type == "unpublished" and got.year == 2018
 
@@ -357,8 +359,28 @@ def test_requests_keep_to_openreviews_pace(corpus):
     anything faster with its JSON 429, so no request is ever refused."""
     with OpenReviewDouble(corpus, min_interval=0.2) as orv:
         ids = list(orv.notes)[:4]
-        with HttpLayer(load_settings(openreview_url=orv.url, openreview_delay=0.25)) as http:
+        with HttpLayer(load_settings(openreview_url=orv.url, openreview_v1_url=orv.url, openreview_delay=0.25)) as http:
             client = OpenReviewClient(http)
             got = [client.note(i) for i in ids]
         assert all(isinstance(g, OpenReviewNote) for g in got) and orv.rate_limited == 0
         assert len(orv.note_requests()) == len(ids)
+
+
+def test_a_note_api_v2_does_not_have_is_asked_of_api_v1(corpus, tmp_path, monkeypatch):
+    """Venues before 2023 live only on API v1 (api.openreview.net): an id v2 does not know is asked there."""
+    notes = corpus_notes(corpus)
+    v1_only = {i: n for i, n in notes.items() if "invitation" in n}
+    v2_only = {i: n for i, n in notes.items() if "invitations" in n}
+    old_id = next(iter(v1_only))
+    new_id = next(iter(v2_only))
+    with OpenReviewDouble(notes=v2_only) as v2, OpenReviewDouble(notes=v1_only) as v1:
+        v2.hidden.add("HiddenNote")
+        settings = load_settings(openreview_url=v2.url, openreview_v1_url=v1.url, openreview_delay=0)
+        with HttpLayer(settings) as http:
+            client = OpenReviewClient(http)
+            old, new, unknown, hidden = (client.note(i) for i in (old_id, new_id, "NoSuchNote", "HiddenNote"))
+        assert isinstance(old, OpenReviewNote) and old.api == 1 and old.title == _title(v1_only[old_id])
+        assert isinstance(new, OpenReviewNote) and new.api == 2
+        assert isinstance(unknown, Missing) and isinstance(hidden, Missing) and not hidden.unknown
+        assert [r.arg("id") for r in v2.note_requests()] == [old_id, new_id, "NoSuchNote", "HiddenNote"]
+        assert [r.arg("id") for r in v1.note_requests()] == [old_id, "NoSuchNote"]  # (a hidden note is not unknown)

@@ -58,7 +58,7 @@ def test_services_start_serve_and_stop_cleanly(tmp_path):
                             # OpenAlex too: a user with OPENALEX_API_KEY set never reaches the real one
                             "BIBKIT_OPENALEX_URL",
                             # OpenReview links resolve to their papers (the double's notes of the example's papers)
-                            "BIBKIT_OPENREVIEW_URL", "BIBKIT_OPENREVIEW_DELAY"}
+                            "BIBKIT_OPENREVIEW_URL", "BIBKIT_OPENREVIEW_V1_URL", "BIBKIT_OPENREVIEW_DELAY"}
         assert all(env[v].startswith("http://127.0.0.1:") for v in env if v.endswith("_URL"))
         feed = urllib.request.urlopen(env["BIBKIT_ARXIV_URL"] + "?search_query=ti:mixture&max_results=1",
                                       timeout=10).read().decode()

@@ -8,8 +8,9 @@ API answers ``GET {base}/notes?id=<id>`` with ``{"notes": [{"id", "forum", "cont
   wrapped, ``content.title.value``, ``content.authors.value`` (a list), ``abstract``, ``venue`` ("ICLR
   2024 poster", "Submitted to ICLR 2025", "ICLR 2024 Conference Withdrawn Submission"), ``venueid``
   ("ICLR.cc/2024/Conference"), ``keywords``, ``TLDR``, ``pdf``, ``_bibtex``;
-* **API v1** (``https://api.openreview.net``, older venues): the same fields as plain values
-  (``content.title``), the summary as ``TL;DR``.
+* **API v1** (``https://api.openreview.net``, venues before 2023): the same fields as plain values
+  (``content.title``), the summary as ``TL;DR``; a note v2 does not have is asked there
+  (``openreview_v1_url``).
 
 Both are read by one tolerant reader (:func:`parse_note`: a ``{"value": …}`` wrapper is unwrapped
 wherever it is).  Dates are epoch milliseconds.  A field hidden from guests is absent, or its authors are
@@ -28,12 +29,12 @@ and one at a time.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from ..config import Settings
-from ..http import HttpLayer, ServicePolicy
+from ..http import HttpLayer, ServiceClient, ServicePolicy
 from ..jsondata import load_json
 from ..normalize.openreview import Venue, read_venue
 from ..outcomes import Outage, Service
@@ -83,6 +84,7 @@ class Missing:
 
     note_id: str
     reason: str
+    unknown: bool = True  # no such note here (another API may have it); False: there, but not for us
 
 
 @dataclass
@@ -197,22 +199,34 @@ def _error_name(body: bytes) -> str | None:
 
 
 class OpenReviewClient:
-    """Talks to OpenReview's API (v2 or v1, whichever ``openreview_url`` names) through the shared HTTP layer."""
+    """Talks to OpenReview's API through the shared HTTP layer: ``openreview_url`` (API v2) first, and
+    ``openreview_v1_url`` (API v1) for a note v2 does not have — the venues before 2023 (ICLR to 2023,
+    NeurIPS to 2022) live only there.  One service (``openreview``) for pacing, health and the report."""
 
     def __init__(self, http: HttpLayer, settings: Settings | None = None):
         self.settings = settings or http.settings
-        self.client = http.client(openreview_policy(self.settings))
+        policy = openreview_policy(self.settings)
+        self.client = http.client(policy)
+        v1 = self.settings.openreview_v1_url
+        self.v1 = http.client(replace(policy, base_url=v1)) if v1 and v1 != policy.base_url else None
 
     def note(self, note_id: str) -> OpenReviewNote | Missing | Outage:
         """The note ``note_id``; :class:`Missing` when OpenReview does not show it; an outage when it fails."""
-        response = send(self.client, "GET", "notes", params={"id": note_id})
+        found = self._ask(self.client, note_id)
+        if isinstance(found, Missing) and found.unknown and self.v1 is not None:
+            older = self._ask(self.v1, note_id)
+            return found if isinstance(older, Missing) else older
+        return found
+
+    def _ask(self, client: ServiceClient, note_id: str) -> OpenReviewNote | Missing | Outage:
+        response = send(client, "GET", "notes", params={"id": note_id})
         if isinstance(response, Outage):
             return response
         if response.status_code != 200:
             name = _error_name(response.content)
             # OpenReview's own error for this note (an HTML 403/404 is a proxy or a wrong URL: the service is out)
             if name in _NOTE_ERRORS and _NOTE_STATUSES.get(response.status_code) == name:
-                return Missing(note_id, _NOTE_ERRORS[name])
+                return Missing(note_id, _NOTE_ERRORS[name], unknown=name != "ForbiddenError")
             outage = outage_for_status(SERVICE, response, any_status=True)
             return outage if outage is not None else Missing(note_id, f"HTTP {response.status_code}")
         data = json_body(SERVICE, response)

@@ -158,7 +158,8 @@ register_double(DoubleSpec(
 register_double(DoubleSpec(
     "openreview", "OpenReview notes API (v2 and v1 notes of some example papers: accepted, submitted, withdrawn, "
     "TMLR; GET /notes lists them)", _openreview,
-    lambda s: {"BIBKIT_OPENREVIEW_URL": s.url, "BIBKIT_OPENREVIEW_DELAY": "0"}))
+    # one double serves both APIs' notes: v1's URL is the same server (so the v1 fallback never leaves it)
+    lambda s: {"BIBKIT_OPENREVIEW_URL": s.url, "BIBKIT_OPENREVIEW_V1_URL": s.url, "BIBKIT_OPENREVIEW_DELAY": "0"}))
 
 
 def start_doubles(names: Sequence[str] | None = None, *, host: str = "127.0.0.1",
