@@ -179,7 +179,7 @@ class OpenReviewOutcome:
                 report.reason = why  # (arXiv had nothing to search with: OpenReview's answer is the news)
         for entry, outage in self.step.unasked:
             report = ctx.report(entry)
-            if report.outcome is EntryStatus.UNRESOLVED and not report.candidates:
+            if report.outcome is EntryStatus.UNRESOLVED and not (entry.title or entry.abstract or report.candidates):
                 cause = "offline and not in the cache" if outage.kind is OutageKind.OFFLINE_MISS else \
                     f"{outage.label}: {outage.describe()}"
                 report.outcome, report.reason = EntryStatus.NOT_LOOKED_UP, f"{NOT_LOOKED_UP} ({cause})"
