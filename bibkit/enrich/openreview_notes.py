@@ -44,7 +44,6 @@ __all__ = ["OpenReviewNotes", "OpenReviewOutcome", "SOURCE", "STEP", "apply_note
 
 #: provenance source of every field this step sets, and the report's ``resolved_by``
 SOURCE = STEP = "openreview"
-_PUBLISHED = ("inproceedings", "article")
 #: entry types an OpenReview note may turn into a paper (a book or a thesis with an OpenReview link stays one)
 _ANSWERABLE = frozenset({"misc", "online", "preprint", "unpublished", "article", "inproceedings", "techreport"})
 
