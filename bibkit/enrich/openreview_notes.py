@@ -70,9 +70,9 @@ class OpenReviewNotes:
 
     def enrich(self, entries: list[Entry], ctx: EnrichContext) -> None:
         todo = [(e, ident) for e in entries if (ident := openreview_id(e)) and e.entry_type in _ANSWERABLE]
-        ctx.on_progress("openreview", len(entries) - len(todo))
         if not todo:
-            return
+            return  # no OpenReview link: no stage of its own on the progress bar
+        ctx.on_progress("openreview", len(entries) - len(todo))
         client = OpenReviewClient(ctx.http, ctx.settings)
         self.on_plan(Service.OPENREVIEW, len(todo))
         down: Outage | None = None
