@@ -384,3 +384,22 @@ def test_a_note_api_v2_does_not_have_is_asked_of_api_v1(corpus, tmp_path, monkey
         assert isinstance(unknown, Missing) and isinstance(hidden, Missing) and not hidden.unknown
         assert [r.arg("id") for r in v2.note_requests()] == [old_id, new_id, "NoSuchNote", "HiddenNote"]
         assert [r.arg("id") for r in v1.note_requests()] == [old_id, "NoSuchNote"]  # (a hidden note is not unknown)
+
+
+def test_the_openreview_stage_comes_first_on_the_progress_bar(services, tmp_path):
+    from bibkit.enrich import Progress, enrich_document
+    from bibkit.sources import read_path
+
+    orv, _ax, _hf = services
+    ident = next(iter(orv.notes))
+    notes = tmp_path / "notes.txt"
+    notes.write_text(f"https://openreview.net/forum?id={ident}\nhttps://openreview.net/forum?id=NoSuchNote\n",
+                     encoding="utf-8")
+    doc = read_path(str(notes))
+    events: list[Progress] = []
+    result = enrich_document(doc, only=("openreview", "arxiv", "hf"), on_progress=events.append)
+    stages = [e.stage for e in events]
+    order = [s for i, s in enumerate(stages) if i == 0 or stages[i - 1] != s]
+    assert order[:2] == ["openreview", "resolve"]
+    assert max(e.done for e in events if e.stage == "openreview") == len(doc.entries) == 2
+    assert result.requests["openreview"] == 2 and result.network_ok
