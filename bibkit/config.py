@@ -16,6 +16,8 @@ Config file: ``$BIBKIT_CONFIG``, else ``<user config dir>/bibkit/config.toml``::
     crossref_url = "https://api.crossref.org"
     dblp_url     = "https://dblp.org"
     openalex_url = "https://api.openalex.org"
+    openreview_url = "https://api2.openreview.net"   # API v2: venues since 2023
+    openreview_v1_url = "https://api.openreview.net" # API v1, asked for notes v2 does not have (older venues)
 
     [cache]
     dir = "~/.cache/bibkit"
@@ -28,6 +30,7 @@ Config file: ``$BIBKIT_CONFIG``, else ``<user config dir>/bibkit/config.toml``::
     dblp_delay = 5                # seconds between DBLP requests (it answers 429 when hurried)
     s2_delay = 1                  # seconds between Semantic Scholar requests
     # crossref_delay = 0.2        # a fixed pace; by default it is read from Crossref's x-rate-limit-* headers
+    openreview_delay = 1          # seconds between OpenReview requests (it rate-limits guests)
 
     [budget]                      # seconds a run may lose to a failing service before giving it up
     default = 60                  # every service (arXiv's own default is 180)
@@ -49,7 +52,7 @@ Config file: ``$BIBKIT_CONFIG``, else ``<user config dir>/bibkit/config.toml``::
 Budgets and timeouts also come from ``BIBKIT_BUDGET`` / ``BIBKIT_TIMEOUT`` (every
 service) and ``BIBKIT_<SERVICE>_BUDGET`` / ``BIBKIT_<SERVICE>_TIMEOUT`` (one
 service, by its name: ``ARXIV``, ``HF``, ``GITHUB``, ``ZOTERO``, ``S2``, ``CROSSREF``,
-``DBLP``, ``OPENALEX``).
+``DBLP``, ``OPENALEX``, ``OPENREVIEW``).
 
 Mistakes are reported, never ignored: a ``$BIBKIT_CONFIG`` naming a file that does
 not exist, or a file that is not TOML, is an error (:class:`ConfigError`, exit code
@@ -80,12 +83,14 @@ DEFAULTS: dict[str, str] = {
     "crossref_url": "https://api.crossref.org",
     "dblp_url": "https://dblp.org",
     "openalex_url": "https://api.openalex.org",
+    "openreview_url": "https://api2.openreview.net",
+    "openreview_v1_url": "https://api.openreview.net",
 }
 #: settings that are base URLs of services (validated alike; trailing slashes dropped)
 SERVICE_URLS = ("arxiv_url", "hf_url", "github_url", "zotero_url", "s2_url", "crossref_url", "dblp_url",
-                "openalex_url")
+                "openalex_url", "openreview_url", "openreview_v1_url")
 #: settings that are seconds between requests (non-negative numbers)
-DELAYS = ("arxiv_delay", "dblp_delay", "s2_delay", "crossref_delay")
+DELAYS = ("arxiv_delay", "dblp_delay", "s2_delay", "crossref_delay", "openreview_delay")
 
 #: environment variable -> setting name
 ENV_VARS: dict[str, str] = {
@@ -97,12 +102,15 @@ ENV_VARS: dict[str, str] = {
     "BIBKIT_CROSSREF_URL": "crossref_url",
     "BIBKIT_DBLP_URL": "dblp_url",
     "BIBKIT_OPENALEX_URL": "openalex_url",
+    "BIBKIT_OPENREVIEW_URL": "openreview_url",
+    "BIBKIT_OPENREVIEW_V1_URL": "openreview_v1_url",
     "BIBKIT_CACHE_DIR": "cache_dir",
     "BIBKIT_CONFIG_DIR": "config_dir",
     "BIBKIT_ARXIV_DELAY": "arxiv_delay",
     "BIBKIT_DBLP_DELAY": "dblp_delay",
     "BIBKIT_S2_DELAY": "s2_delay",
     "BIBKIT_CROSSREF_DELAY": "crossref_delay",
+    "BIBKIT_OPENREVIEW_DELAY": "openreview_delay",
     "BIBKIT_CITEKEY_FORMAT": "citekey_format",
     "BIBKIT_CONTACT": "contact",
     "BIBKIT_ZOTERO_ALLOW_REMOTE": "zotero_allow_remote",
@@ -142,12 +150,15 @@ class Settings:
     crossref_url: str = DEFAULTS["crossref_url"]
     dblp_url: str = DEFAULTS["dblp_url"]
     openalex_url: str = DEFAULTS["openalex_url"]
+    openreview_url: str = DEFAULTS["openreview_url"]
+    openreview_v1_url: str = DEFAULTS["openreview_v1_url"]
     cache_dir: Path = field(default_factory=lambda: Path(platformdirs.user_cache_dir("bibkit")))
     config_dir: Path = field(default_factory=lambda: Path(platformdirs.user_config_dir("bibkit")))
     arxiv_delay: float = 3.0  # seconds between arXiv requests, machine-wide (arXiv's terms)
     dblp_delay: float = 5.0  # DBLP publishes no limit; users in 2025 needed 5-7 s to avoid its 429s
     s2_delay: float = 1.0  # Semantic Scholar: 1 request/second with a key; the anonymous pool is shared
     crossref_delay: float | None = None  # None: paced by Crossref's own x-rate-limit-* headers
+    openreview_delay: float = 1.0  # OpenReview limits guests to a few dozen requests a minute
     citekey_format: str = "auth.lower + shorttitle(3,3) + year"
     contact: str | None = None
     github_token: str | None = field(default=None, repr=False)

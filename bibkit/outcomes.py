@@ -35,6 +35,7 @@ class Service(enum.StrEnum):
     S2 = "s2"
     DBLP = "dblp"
     OPENALEX = "openalex"
+    OPENREVIEW = "openreview"
 
     @property
     def label(self) -> str:
@@ -53,6 +54,7 @@ class Service(enum.StrEnum):
 _LABELS = {
     Service.ARXIV: "arXiv", Service.HF: "Hugging Face", Service.GITHUB: "GitHub", Service.ZOTERO: "Zotero",
     Service.CROSSREF: "Crossref", Service.S2: "Semantic Scholar", Service.DBLP: "DBLP", Service.OPENALEX: "OpenAlex",
+    Service.OPENREVIEW: "OpenReview",
 }
 
 

@@ -45,11 +45,11 @@ from .model import BibOrigin, Entry, Link, LinkKind, Provenance
 __all__ = ["ANSWERS", "ENRICHED", "EditSet", "PRIOR_SOURCE", "SERVICE_SOURCES", "WRITTEN_GROUPS", "answers_of",
            "detect_edits", "enriched_groups", "fields_by_group", "keep_answers", "protect", "set_group", "settle"]
 
-#: provenance sources meaning "a service said so" (arXiv, Hugging Face, GitHub; for published versions
+#: provenance sources meaning "a service said so" (arXiv, Hugging Face, GitHub, OpenReview; for published versions
 #: Crossref, Semantic Scholar, DBLP, OpenAlex, and what the published-version step decided from their answers:
 #: "upgrade" drops arXiv's DOI from a published entry, "prefer-preprint" turns a venue back into a preprint)
 SERVICE_SOURCES = frozenset({"arxiv", "hf", "github", "crossref", "s2", "dblp", "openalex", "upgrade",
-                             "prefer-preprint"})
+                             "prefer-preprint", "openreview"})
 #: provenance of a value kept from the previous output
 PRIOR_SOURCE = "prior"
 #: how the detail of such a provenance starts when a service gave the value in an earlier run
@@ -240,7 +240,8 @@ def _keep_publication_whole(entry: Entry, prior: Entry, enriched: frozenset[str]
 _VENUE = ("booktitle", "journal")
 _PUBLICATION = ("entry_type", "ids.doi", "date", "volume", "number", "pages", "publisher", "extra:series")
 #: provenance sources of the published-version step (arXiv's own values describe the preprint)
-_UPGRADE_SOURCES = frozenset({"crossref", "s2", "dblp", "openalex", "upgrade", "prefer-preprint"})
+_UPGRADE_SOURCES = frozenset({"crossref", "s2", "dblp", "openalex", "upgrade", "prefer-preprint",
+                              "openreview"})  # (OpenReview's venue and decision: the venue's own record)
 
 
 def enriched_groups(entry: Entry) -> list[str]:

@@ -1,6 +1,6 @@
 """Shared fixtures.  Every test runs with its own cache/config directories and with
 every service URL pointing at a closed local port, so no test can reach the real
-arXiv, GitHub, Hugging Face, Semantic Scholar, Crossref, DBLP, OpenAlex or Zotero,
+arXiv, GitHub, Hugging Face, Semantic Scholar, Crossref, DBLP, OpenAlex, OpenReview or Zotero,
 or share state with another test.  Pacing delays are 0 (the doubles are local)."""
 
 from __future__ import annotations
@@ -48,6 +48,9 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setenv("BIBKIT_CROSSREF_URL", CLOSED)
     monkeypatch.setenv("BIBKIT_DBLP_URL", CLOSED)
     monkeypatch.setenv("BIBKIT_OPENALEX_URL", CLOSED)
+    monkeypatch.setenv("BIBKIT_OPENREVIEW_URL", CLOSED)
+    monkeypatch.setenv("BIBKIT_OPENREVIEW_V1_URL", CLOSED)
+    monkeypatch.setenv("BIBKIT_OPENREVIEW_DELAY", "0")
     monkeypatch.setenv("BIBKIT_ARXIV_DELAY", "0")
     monkeypatch.setenv("BIBKIT_DBLP_DELAY", "0")
     monkeypatch.setenv("BIBKIT_S2_DELAY", "0")

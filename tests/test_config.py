@@ -27,7 +27,8 @@ def test_unknown_sections_and_keys_are_warnings_with_a_suggestion(config, monkey
         f"{config}:1: unknown section [servics] (did you mean [services]?); ignored "
         "(sections: services, cache, citekey, http, zotero, budget, timeout, venues)",
         f"{config}:6: unknown key 'hf_ulr' in [services] (did you mean 'hf_url'?); ignored "
-        "(keys: arxiv_url, hf_url, github_url, zotero_url, s2_url, crossref_url, dblp_url, openalex_url)",
+        "(keys: arxiv_url, hf_url, github_url, zotero_url, s2_url, crossref_url, dblp_url, openalex_url, "
+        "openreview_url, openreview_v1_url)",
     )
 
 
@@ -46,7 +47,7 @@ def test_the_cli_says_each_config_warning_once_and_goes_on(config, tmp_path, cap
     assert main(["-q", "tidy", str(bib)]) == ExitCode.OK
     err = capsys.readouterr().err
     assert err == f"bibkit: warning: {config}:2: unknown key 'contatc' in [http] (did you mean 'contact'?); " \
-                  "ignored (keys: contact, arxiv_delay, dblp_delay, s2_delay, crossref_delay)\n"
+                  "ignored (keys: contact, arxiv_delay, dblp_delay, s2_delay, crossref_delay, openreview_delay)\n"
 
 
 def test_a_missing_or_broken_config_file_is_an_error(config, tmp_path, capsys):

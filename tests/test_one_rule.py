@@ -134,5 +134,6 @@ def test_one_list_of_month_names():
 def test_one_list_of_services():
     assert SERVICES == app.SERVICES
     assert all(Service(s).label for s in SERVICES)
-    assert [Service(s).label for s in SERVICES] == ["arXiv", "Hugging Face", "Semantic Scholar", "Crossref", "DBLP",
-                                                    "OpenAlex", "GitHub"]
+    # OpenReview first: its step runs before arXiv resolution (an OpenReview link becomes a title to search with)
+    assert [Service(s).label for s in SERVICES] == ["OpenReview", "arXiv", "Hugging Face", "Semantic Scholar", "Crossref",
+                                                    "DBLP", "OpenAlex", "GitHub"]

@@ -56,7 +56,9 @@ def test_services_start_serve_and_stop_cleanly(tmp_path):
                             "BIBKIT_S2_URL", "BIBKIT_S2_DELAY", "BIBKIT_CROSSREF_URL", "BIBKIT_DBLP_URL",
                             "BIBKIT_DBLP_DELAY",
                             # OpenAlex too: a user with OPENALEX_API_KEY set never reaches the real one
-                            "BIBKIT_OPENALEX_URL"}
+                            "BIBKIT_OPENALEX_URL",
+                            # OpenReview links resolve to their papers (the double's notes of the example's papers)
+                            "BIBKIT_OPENREVIEW_URL", "BIBKIT_OPENREVIEW_V1_URL", "BIBKIT_OPENREVIEW_DELAY"}
         assert all(env[v].startswith("http://127.0.0.1:") for v in env if v.endswith("_URL"))
         feed = urllib.request.urlopen(env["BIBKIT_ARXIV_URL"] + "?search_query=ti:mixture&max_results=1",
                                       timeout=10).read().decode()
@@ -70,6 +72,10 @@ def test_services_start_serve_and_stop_cleanly(tmp_path):
         works = json.loads(urllib.request.urlopen(env["BIBKIT_OPENALEX_URL"] + "/works?filter=doi:10.48550/arXiv.2401.04088&api_key=any",
                                                   timeout=10).read())
         assert "results" in works
+        notes = json.loads(urllib.request.urlopen(env["BIBKIT_OPENREVIEW_URL"] + "/notes", timeout=10).read())
+        one = notes["notes"][0]["id"]
+        note = json.loads(urllib.request.urlopen(env["BIBKIT_OPENREVIEW_URL"] + f"/notes?id={one}", timeout=10).read())
+        assert note["notes"][0]["id"] == one
         # bibkit itself, pointed at them by the printed variables: GitHub repositories resolve offline
         run = subprocess.run([sys.executable, "-m", "bibkit", "repos", str(EXAMPLE), "--format", "json"],
                              cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), **env}, capture_output=True,
@@ -84,7 +90,7 @@ def test_services_start_serve_and_stop_cleanly(tmp_path):
     assert "arxiv" in err and "stopped" in err
     # one aligned line per double: its URL starts in the same column whatever its name's length (crossref…)
     rows = [line for line in err.splitlines() if "http://127.0.0.1:" in line]
-    assert len(rows) == 7 and len({line.index("http://") for line in rows}) == 1, err
+    assert len(rows) == 8 and len({line.index("http://") for line in rows}) == 1, err  # (8th: OpenReview)
     assert not Path(env["BIBKIT_CACHE_DIR"]).exists()  # the temporary cache goes with them
     for var in ("BIBKIT_HF_URL", "BIBKIT_GITHUB_URL"):
         port = int(env[var].rsplit(":", 1)[1])
@@ -117,7 +123,7 @@ def test_list_unknown_names_and_busy_ports(capsys):
     # its line in `bibkit --help` names every service it has a double of, not only the first three
     line = COMMANDS["services"].help
     assert all(name in line for name in ("arXiv", "Hugging Face", "GitHub", "Semantic Scholar", "Crossref", "DBLP",
-                                         "OpenAlex")), line
+                                         "OpenAlex", "OpenReview")), line
     assert main(["services", "--only", "zenodo"]) == ExitCode.USAGE  # (crossref has a double since issue 13)
     assert "unknown double 'zenodo'" in capsys.readouterr().err
     with socket.socket() as busy:

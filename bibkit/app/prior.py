@@ -29,6 +29,7 @@ from ..fileio import atomic_write_text, backup_path, batched, output_error, same
 from ..lockfile import Lock, LockEntry, LockError, field_hash, lock_path, read_lock, text_digest, write_lock
 from ..model import Document, Entry, SharedKeys
 from ..normalize.identity import Fingerprint, entry_arxiv, journal_doi, judge
+from ..normalize.openreview import entry_note
 from ..normalize.pinning import PinResult, PriorRecord, aliases_of, key_record, pin_keys, repin
 from ..priorstate import (
     answers_of,
@@ -297,7 +298,8 @@ def _fingerprint(ident: dict[str, Any], key: str) -> Fingerprint:
     return Fingerprint.of(titles=[str(t) for t in ident.get("titles") or []],
                           first_author=str(ident.get("first_author") or "") or None,
                           year=year if isinstance(year, int) else None, abstract=ident.get("abstract") or None,
-                          arxiv=ident.get("arxiv") or None, doi=ident.get("doi") or None, key=key)
+                          arxiv=ident.get("arxiv") or None, doi=ident.get("doi") or None, key=key,
+                          openreview=str(ident.get("openreview") or "") or None)
 
 
 def _decision(data: dict[str, Any] | None) -> Decision | None:
@@ -639,6 +641,9 @@ def identity_of(entry: Entry, *, abstract: bool = True, whole: bool = False) -> 
         out["arxiv"] = arxiv
     if doi:
         out["doi"] = doi
+    openreview = entry_note(entry)
+    if openreview:
+        out["openreview"] = openreview
     if person is not None:
         out["first_author"] = person.family or person.literal or person.last
     if entry.year is not None:

@@ -44,7 +44,7 @@ COMMANDS: dict[str, Command] = {
     "repos": Command("repos", "list the papers' GitHub repositories with stars, licence, last push and status"),
     "rules": Command("rules", "write an example tagging rules file (rules init), or check one (rules check)"),
     "services": Command("services", "run local doubles of every service bibkit asks (arXiv, Hugging Face, GitHub, "
-                                   "Semantic Scholar, Crossref, DBLP, OpenAlex) to try it offline"),
+                                   "Semantic Scholar, Crossref, DBLP, OpenAlex, OpenReview) to try it offline"),
     "tag": Command("tag", "tag entries (BibTeX keywords) from a rules file and automatic tags"),
     "tidy": Command("tidy", "format, sort and check .bib files (like bibtex-tidy; in place, --check for CI)"),
 }

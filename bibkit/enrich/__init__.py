@@ -3,6 +3,7 @@
 The one entry point is :func:`enrich_document`; ``bibkit enrich`` and
 ``bibkit build`` are thin layers over it (through :mod:`bibkit.app`).  It runs
 the steps of :func:`default_enrichers` in order —
+:class:`~bibkit.enrich.openreview_notes.OpenReviewNotes` (OpenReview links become their papers), then
 :class:`~bibkit.enrich.resolve.ArxivResolver` (arXiv + Hugging Face), then
 :class:`~bibkit.enrich.upgrade.PublishedVersions` (DOIs looked up, preprints
 cited at their verified published version: Semantic Scholar, Crossref, DBLP,
@@ -34,6 +35,7 @@ from ..record import UpgradeReport
 from .base import EnrichContext, Enricher, EntryReport
 from .gcdefer import full_collections_deferred
 from .github import GitHubEnricher
+from .openreview_notes import OpenReviewNotes, OpenReviewOutcome
 from .resolve import ArxivResolver
 from .upgrade import PublishedVersions
 
@@ -42,11 +44,12 @@ __all__ = ["enrich_document", "default_enrichers", "EnrichResult", "Progress", "
 log = logging.getLogger("bibkit.enrich")
 
 #: the services ``--only`` chooses from, in the order the steps use them
-SERVICES: tuple[str, ...] = (Service.ARXIV, Service.HF, Service.S2, Service.CROSSREF, Service.DBLP, Service.OPENALEX,
-                             Service.GITHUB)
+SERVICES: tuple[str, ...] = (Service.OPENREVIEW, Service.ARXIV, Service.HF, Service.S2, Service.CROSSREF, Service.DBLP,
+                             Service.OPENALEX, Service.GITHUB)
 #: typical seconds per request when a service is not paced (for the time-left estimate)
 _TYPICAL_LATENCY: dict[str, float] = {Service.ARXIV: 1.0, Service.HF: 0.3, Service.GITHUB: 0.3, Service.S2: 1.0,
-                                      Service.CROSSREF: 0.3, Service.DBLP: 1.0, Service.OPENALEX: 0.3}
+                                      Service.CROSSREF: 0.3, Service.DBLP: 1.0, Service.OPENALEX: 0.3,
+                                      Service.OPENREVIEW: 1.0}
 
 
 @dataclass
@@ -165,7 +168,8 @@ class _Tracker:
             used = self.http.stats.network[service] + self.http.stats.cache_hits[service] - self.base[service]
             left = max(0, planned - used)
             paced: dict[str, float] = {Service.ARXIV: self.settings.arxiv_delay, Service.DBLP: self.settings.dblp_delay,
-                                       Service.S2: self.settings.s2_delay}
+                                       Service.S2: self.settings.s2_delay,
+                                       Service.OPENREVIEW: self.settings.openreview_delay}
             pace = paced.get(service, 0.0)
             seconds += left * max(pace, _TYPICAL_LATENCY.get(service, 0.5))
         return seconds
@@ -179,14 +183,17 @@ class _Tracker:
 
 def default_enrichers(on_plan: Callable[[str, int], None] | None = None, *, upgrade: bool = True,
                       prefer: Prefer = Prefer.PUBLISHED, venue_style: VenueStyle = VenueStyle.FULL) -> list[Enricher]:
-    """The enrichment steps, in the order they run: resolution first (it finds the arXiv paper every later
-    step builds on), then DOIs and published versions (they need the arXiv id, authors and year), then the
-    code repositories.  ``on_plan(service, requests)`` feeds the time-left estimate; ``upgrade``,
+    """The enrichment steps, in the order they run: OpenReview links first (a bare link becomes a paper with
+    a title and an abstract to search with), resolution (it finds the arXiv paper every later step builds
+    on; then the OpenReview step's verdicts it could not know about), then DOIs and published versions (they
+    need the arXiv id, authors and year), then the code repositories.  ``on_plan(service, requests)`` feeds
+    the time-left estimate; ``upgrade``,
     ``prefer`` and ``venue_style`` are :class:`~bibkit.enrich.upgrade.PublishedVersions`' options.
 
     A new step goes into this list at the place its inputs are ready.
     """
-    return [ArxivResolver(on_plan=on_plan),
+    notes = OpenReviewNotes(on_plan=on_plan)
+    return [notes, ArxivResolver(on_plan=on_plan), OpenReviewOutcome(notes),
             PublishedVersions(prefer=prefer, venue_style=venue_style, upgrade=upgrade, on_plan=on_plan),
             GitHubEnricher()]
 

@@ -18,7 +18,9 @@ way in (math such as ``$\\pi_0$`` stays as it is written: plain text cannot rend
 
 Preprint or published follows Zotero's arXiv translator: a journal DOI on the
 arXiv record means published.  The venue type comes from the journal
-reference when it names proceedings; otherwise it is an article.
+reference when it names proceedings; otherwise it is an article.  An entry the
+venue's own record made a publication (OpenReview: "ICLR 2024 poster") keeps
+its title, year and type, and gets no arXiv DOI: arXiv's record describes the preprint.
 """
 
 from __future__ import annotations
@@ -124,6 +126,15 @@ def _user_owned(entry: Entry, name: str) -> bool:
 #: the public name of the rule (the published-version stage applies it too)
 user_owned = _user_owned
 
+#: provenance sources whose entry type is the venue's own record of the publication (OpenReview's decision)
+_VENUE_RECORDS = frozenset({"openreview"})
+
+
+def _published_by_venue(entry: Entry) -> bool:
+    """Whether the venue's own record made ``entry`` a publication (OpenReview: "ICLR 2024 poster")."""
+    prov = entry.provenance.get("entry_type")
+    return prov is not None and prov.source in _VENUE_RECORDS and entry.entry_type in ("inproceedings", "article")
+
 
 class _Writer:
     """Sets fields on one entry and lists them in its report."""
@@ -197,20 +208,21 @@ def apply_arxiv(entry: Entry, rec: ArxivRecord, report: EntryReport, *, confiden
     w = _Writer(entry, report, "arxiv", confidence, detail or abs_url(rec.arxiv_id))
     report.heard_from.add("arxiv")
     title = plain(rec.title)
+    published = _published_by_venue(entry)  # arXiv's record is the preprint's: the publication's title, date, type stay
     if entry.title is not None and normalize_title(entry.title) != normalize_title(title) \
-            and not _user_owned(entry, "title"):
+            and not _user_owned(entry, "title") and not published:
         entry.meta.setdefault("listing_title", entry.title)
-    w.field("title", title)
+    w.field("title", title, fill_only=published)
     w.field("abstract", plain(rec.summary) or None)
     if rec.authors:
         w.field("authors", [parse_plain_name(plain(a.name) or a.name) for a in rec.authors])
-    w.field("date", rec.published_date)
+    w.field("date", rec.published_date, fill_only=published)
     w.ident("arxiv", rec.arxiv_id)
     asked = entry.ids.arxiv_version if entry.ids.arxiv == rec.arxiv_id else None
     if asked is not None and asked > (rec.version or 0):
         entry.problem("arxiv-version", f"version v{entry.ids.arxiv_version} of {rec.arxiv_id} does not exist on arXiv")
     venue = venue_of(rec.journal_ref) if rec.doi else {"type": "preprint"}
-    w.field("entry_type", venue["type"])
+    w.field("entry_type", venue["type"], fill_only=published)
     if rec.doi:
         for name in ("journal", "booktitle", "volume", "number", "pages"):
             if name in venue and entry.entry_type == venue["type"]:
@@ -218,7 +230,7 @@ def apply_arxiv(entry: Entry, rec: ArxivRecord, report: EntryReport, *, confiden
     w.field("primary_class", rec.primary_category)
     if rec.categories:
         w.field("categories", list(rec.categories))
-    w.ident("doi", rec.doi or arxiv_doi(rec.arxiv_id))
+    w.ident("doi", rec.doi or (None if published else arxiv_doi(rec.arxiv_id)))  # (arXiv's names the preprint)
     w.field("url", abs_url(rec.arxiv_id))
     w.meta("journal_ref", rec.journal_ref)
     w.meta("arxiv_comment", rec.comment)

@@ -60,6 +60,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from ..lazyre import compile_on_first_use
 from ..model import MONTH_ABBREVIATIONS, Entry, Person, Problem
+from .openreview import entry_note
 from .text import fold_ascii, normalize_title
 
 __all__ = [
@@ -951,19 +952,22 @@ class KeyFormula:
 
 
 #: the identifiers (:attr:`Identifiers.others` kinds, and ``pmid``) a key is made of when an entry has no title,
-#: author or year yet (a bare ACL Anthology or OpenReview link offline), in this order, with the key's prefix:
-#: a key that says which paper it is ("acl2023.acl-long.1"), not "untitled", "untitleda", …
-_FALLBACK_IDS = {"acl": "acl", "openreview": "openreview", "pmid": "pmid", "ieee": "ieee", "s2": "s2paper-",
-                 "s2corpus": "corpusid"}
+#: author or year yet (a bare ACL Anthology or PubMed link offline; an OpenReview note's comes before them), in
+#: this order, with the key's prefix: a key that says which paper it is ("acl2023.acl-long.1"), not "untitled"…
+_FALLBACK_IDS = {"acl": "acl", "pmid": "pmid", "ieee": "ieee", "s2": "s2paper-", "s2corpus": "corpusid"}
 
 
 def _fallback_key(entry: Entry) -> str:
-    """A key for an entry the formula gives nothing for: from its identifiers, else "untitled" + year."""
+    """A key for an entry the formula gives nothing for: from its identifiers (arXiv, DOI, OpenReview note, and
+    those of :data:`_FALLBACK_IDS`), else "untitled" + year."""
     ids = entry.ids
     if ids.arxiv:
         return "arxiv" + _NOT_KEY_CHAR.sub("", ids.arxiv.replace("/", "-"))
     if ids.doi:
         return "doi" + _NOT_KEY_CHAR.sub("-", ids.doi.lower()).strip("-")
+    note = entry_note(entry)
+    if note:  # a pasted OpenReview link (or a url naming a note) before OpenReview is asked
+        return "openreview" + _NOT_KEY_CHAR.sub("", note)
     for kind, prefix in _FALLBACK_IDS.items():
         value = ids.pmid if kind == "pmid" else ids.others.get(kind)
         if value:

@@ -57,6 +57,7 @@ from typing import Any, Generic, Iterable, Iterator, NamedTuple, Sequence, TypeV
 from ..lazyre import compile_on_first_use
 from ..model import Entry, Person, arxiv_id_of_doi
 from .latex import GREEK_LETTERS
+from .openreview import entry_note
 from .text import normalize_name, normalize_title
 
 __all__ = [
@@ -510,6 +511,9 @@ class Fingerprint:
 
     arxiv: str | None = None
     doi: str | None = None
+    #: the OpenReview note the record is (``ids.others["openreview"]``): a pasted link's only identity before
+    #: OpenReview is asked (compared as the DOI is, but only ever to say "same")
+    openreview: str | None = None
     titles: tuple[str, ...] = ()
     first_author: frozenset[str] = frozenset()
     first_author_person: Person | str | None = None  # for messages only (shown by first_author_label)
@@ -527,6 +531,7 @@ class Fingerprint:
         return cls(
             arxiv=arxiv.casefold() if arxiv else None,
             doi=journal_doi(entry),
+            openreview=entry_note(entry),
             titles=_title_keys(titles),
             first_author=family_names(person) if person else frozenset(),
             first_author_person=person,
@@ -540,7 +545,7 @@ class Fingerprint:
     def of(cls, *, title: str | None = None, titles: Iterable[str | None] = (),
            first_author: str | Person | None = None,
            year: int | None = None, abstract: str | None = None, arxiv: str | None = None, doi: str | None = None,
-           key: str | None = None, label: str = "") -> "Fingerprint":
+           key: str | None = None, label: str = "", openreview: str | None = None) -> "Fingerprint":
         """A fingerprint from plain values (for records that are not entries, e.g. Zotero items).
 
         ``first_author`` is a :class:`~bibkit.model.Person` or a family name;
@@ -558,6 +563,7 @@ class Fingerprint:
         return cls(
             arxiv=arxiv.casefold() if arxiv else None,
             doi=dkey if dkey and not arxiv_id_of_doi(dkey) else None,
+            openreview=openreview or None,
             titles=_title_keys([title, *titles]),
             first_author=names, first_author_person=shown, year=year, abstract=abstract or None, key=key,
             label=label or key or title or "",
@@ -693,6 +699,8 @@ def judge(a: Fingerprint, b: Fingerprint) -> Judgement:
         if a.doi == b.doi:
             return Judgement(True, "doi", corroborated=True)
         return Judgement(False, why_not=f"a different DOI ({b.doi} vs {a.doi})")
+    if a.openreview and a.openreview == b.openreview:  # (two notes may be one paper: resubmitted elsewhere)
+        return Judgement(True, "openreview", corroborated=True)
     authors_known = bool(a.first_author and b.first_author)
     same_author = authors_known and bool(a.first_author & b.first_author)
     if set(a.titles) & set(b.titles):
@@ -780,6 +788,7 @@ class IdentityIndex(Generic[T]):
         self._values: dict[int, T] = {}
         self.by_arxiv: dict[str, list[T]] = {}
         self.by_doi: dict[str, list[T]] = {}
+        self.by_openreview: dict[str, list[T]] = {}
         self.by_key: dict[str, list[T]] = {}
         self.by_title: dict[str, _TitleBucket[T]] = {}
         self.by_abstract: dict[str, list[T]] = {}
@@ -805,6 +814,7 @@ class IdentityIndex(Generic[T]):
 
         put(self.by_arxiv, fp.arxiv)
         put(self.by_doi, fp.doi)
+        put(self.by_openreview, fp.openreview)
         if self._keys:
             put(self.by_key, fp.key.casefold() if fp.key else None)
         for t in fp.titles:
@@ -855,6 +865,8 @@ class IdentityIndex(Generic[T]):
             yield from offer(self.by_arxiv.get(fp.arxiv, ())[-BUCKET_CAP:], "arxiv")
         if fp.doi:
             yield from offer(self.by_doi.get(fp.doi, ())[-BUCKET_CAP:], "doi")
+        if fp.openreview:
+            yield from offer(self.by_openreview.get(fp.openreview, ())[-BUCKET_CAP:], "openreview")
         if by_key and fp.key:
             yield from offer(self.by_key.get(fp.key.casefold(), ())[-BUCKET_CAP:], "key")
         for t in fp.titles:

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from ..links import normalize_arxiv_id, normalize_doi, strip_trailing_punctuation
+from ..normalize.openreview import note_id as openreview_note_id
 
 __all__ = ["PaperId", "find_ids", "classify_url", "code_links", "URL"]
 
@@ -144,9 +145,8 @@ def _paper_site(bare: str, segs: list[str], query: str, url: str) -> _Verdict:
         doi = normalize_doi(url)
         return True, _doi_id(doi, url) if doi else None
     if bare == "openreview.net":
-        ident = parse_qs(query).get("id", [None])[0]
-        found = ident and segs[:1] in (["forum"], ["pdf"], ["attachment"])
-        return True, PaperId("openreview", ident, None, url) if found and ident else None
+        ident = openreview_note_id(url)
+        return True, PaperId("openreview", ident, None, url) if ident else None
     if bare in ("aclanthology.org", "aclweb.org") and segs:
         tail = segs[-1].removesuffix(".pdf").removesuffix(".bib")
         return True, PaperId("acl", tail, None, url) if _ACL_ID.match(tail) else None

@@ -114,6 +114,12 @@ def _openalex(host: str, port: int) -> LocalServer:
     return OpenAlexDouble(_world(), host=host, port=port).start()
 
 
+def _openreview(host: str, port: int) -> LocalServer:
+    from .openreview import OpenReviewDouble
+
+    return OpenReviewDouble(_corpus(), host=host, port=port).start()
+
+
 #: the doubles ``bibkit services`` runs, in order (name → spec)
 DOUBLES: dict[str, DoubleSpec] = {}
 
@@ -149,6 +155,11 @@ register_double(DoubleSpec(
 register_double(DoubleSpec(
     "openalex", "OpenAlex works API (asked only with OPENALEX_API_KEY set; the double takes any key)", _openalex,
     lambda s: {"BIBKIT_OPENALEX_URL": s.url}))
+register_double(DoubleSpec(
+    "openreview", "OpenReview notes API (v2 and v1 notes of some example papers: accepted, submitted, withdrawn, "
+    "TMLR; GET /notes lists them)", _openreview,
+    # one double serves both APIs' notes: v1's URL is the same server (so the v1 fallback never leaves it)
+    lambda s: {"BIBKIT_OPENREVIEW_URL": s.url, "BIBKIT_OPENREVIEW_V1_URL": s.url, "BIBKIT_OPENREVIEW_DELAY": "0"}))
 
 
 def start_doubles(names: Sequence[str] | None = None, *, host: str = "127.0.0.1",

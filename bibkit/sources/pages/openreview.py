@@ -30,6 +30,10 @@ from __future__ import annotations
 
 import re
 
+from ...normalize.openreview import ACCEPTED_BY as _ACCEPTED_BY
+from ...normalize.openreview import DECISION as _DECISION
+from ...normalize.openreview import JOURNALS as _JOURNALS
+from ...normalize.openreview import read_venue
 from ...record import PageReader
 from ..chatter import chatter_reason
 from ..paperids import find_ids
@@ -66,29 +70,6 @@ _FIELD = re.compile(r"^(?P<label>TL;?\s?DR|Keywords|Abstract|Primary Area|Second
                     r"Comment|Recommendation|Confidence|Rating|Presentation|Soundness|Contribution|"
                     r"Strengths|Weaknesses|Questions|Limitations|Ethics Review Flag|Code Of Conduct)\s*:\s*"
                     r"(?P<value>.*)$", re.IGNORECASE)
-#: the decision after a venue ("ICLR 2024 poster", "NeurIPS 2023 oral", "ICLR 2023 notable top 5%")
-_DECISION = re.compile(r"\s+(?P<decision>(?:\(?(?:poster|oral|spotlight|notable[- ]top[- ]\d+%|top[- ]\d+%|"
-                       r"invited talk|contributed talk|accept(?:ed)?(?:\s*\((?:poster|oral|spotlight)\))?)\)?))$",
-                       re.IGNORECASE)
-#: a venue line that is no publication: a submission under review, withdrawn, rejected
-_UNPUBLISHED = re.compile(r"^(?:Submitted to|Under review (?:at|for))\b|\b(?:Withdrawn|Rejected|Desk[- ]Rejected|"
-                          r"Blind|Conference|Workshop)?\s*Submission$|\bWithdrawn\b|\bRejected\b|\bUnder Review\b",
-                          re.IGNORECASE)
-#: OpenReview's journals, as a venue line names them
-_JOURNALS = {"TMLR": "Transactions on Machine Learning Research", "JMLR": "Journal of Machine Learning Research",
-             "DMLR": "Journal of Data-centric Machine Learning Research", "TACL": "Transactions of the Association "
-             "for Computational Linguistics", "MELBA": "Machine Learning for Biomedical Imaging"}
-#: the conferences OpenReview hosts, by the acronym a venue line names them with
-_CONFERENCES = {"ICLR": "International Conference on Learning Representations",
-                "NeurIPS": "Advances in Neural Information Processing Systems",
-                "ICML": "International Conference on Machine Learning", "CoRL": "Conference on Robot Learning",
-                "COLM": "Conference on Language Modeling",
-                "UAI": "Conference on Uncertainty in Artificial Intelligence",
-                "AISTATS": "International Conference on Artificial Intelligence and Statistics",
-                "MIDL": "Medical Imaging with Deep Learning", "CoLLAs": "Conference on Lifelong Learning Agents",
-                "LoG": "Learning on Graphs Conference", "AutoML-Conf": "International Conference on Automated Machine "
-                "Learning", "CLeaR": "Conference on Causal Learning and Reasoning"}
-_ACCEPTED_BY = re.compile(r"^(?:Accepted|Published)\s+(?:by|at|in|to)\s+", re.IGNORECASE)
 #: a venue's first word: an acronym of two capitals or more ("ICLR", "NeurIPS", "CoRL", "AutoML-Conf")
 _ACRONYM = re.compile(r"^(?:Submitted to\s+|Accepted (?:by|at|in)\s+)?(?:[A-Z][\w&+.-]*[A-Z][\w&+.-]*|[A-Z]{2,})"
                       r"(?:\s|$)")
@@ -357,24 +338,16 @@ def _venue(d: Draft, venue: str | None,
     published = True
     if venue:
         d.meta["openreview_venue"] = venue
-        if _UNPUBLISHED.search(venue):
-            published = False
+        said = read_venue(venue)  # the one reading of a venue line (bibkit.normalize.openreview)
+        published = said.entry_type != "unpublished"
+        if not published:
             d.entry_type, d.note = "unpublished", venue
         else:
-            decision = _DECISION.search(venue)
-            name = venue[: decision.start()].strip() if decision else venue
-            if decision:
-                d.meta["openreview_decision"] = decision.group("decision").strip("() ")
-            name = _ACCEPTED_BY.sub("", name).strip()
-            head = name.split()[0] if name else ""
-            if head in _JOURNALS or name in _JOURNALS.values():
-                d.venue, d.venue_as = _JOURNALS.get(head, name), "journal"
-            elif name:
-                words = name.split()
-                full = _CONFERENCES.get(words[0]) if len(words) == 2 and YEAR.fullmatch(words[1]) else None
-                d.venue, d.venue_as = (f"{full} ({name})" if full else name), "booktitle"
-        years = [int(m.group(1)) for m in YEAR.finditer(venue)]
-        venue_year = years[0] if years else None
+            if said.decision:
+                d.meta["openreview_decision"] = said.decision
+            if said.name:
+                d.venue, d.venue_as = said.name, said.venue_as
+        venue_year = said.year
     order = ("published", "accepted", "posted", "submitted", "created") if published else \
         ("submitted", "posted", "created", "published", "withdrawn")
     label = next((k for k in order if k in stamps and stamps[k][0][0]), None)
