@@ -140,6 +140,18 @@ def test_a_bare_link_to_a_paper_site_gets_a_key_naming_its_identifier(tmp_path):
     assert [e.key for e in read(out.read_text(encoding="utf-8"), str(out)).entries] == [
         "acl2023.acl-long.1", "openreviewYicbFdNTTy", "aclP19-1001", "pmid31452104", "ieee9156610",
         "s2paper-0123456789abcdef0123456789abcdef01234567"]
+    # and they stay the same on the next run and the one after (the identifier is each paper's identity until a
+    # service gives it a title: not "acl2023.acl-long.1a" for a paper that seems new), as does a bare link's
+    first = out.read_text(encoding="utf-8")
+    for _ in range(2):
+        assert main(["-q", "convert", str(notes), "-o", str(out)]) == 0
+        assert out.read_text(encoding="utf-8") == first
+    links = tmp_path / "links2.txt"
+    links.write_text("https://proceedings.neurips.cc/paper/2020/hash/abc-Abstract.html\n", encoding="utf-8")
+    out2 = tmp_path / "refs2.bib"
+    for _ in range(3):
+        assert main(["-q", "convert", str(links), "-o", str(out2)]) == 0
+        assert [e.key for e in read(out2.read_text(encoding="utf-8"), str(out2)).entries] == ["untitled"]
 
 
 def test_punctuation_in_names_and_titles_never_reaches_the_key():

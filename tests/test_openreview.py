@@ -403,3 +403,22 @@ def test_the_openreview_stage_comes_first_on_the_progress_bar(services, tmp_path
     assert order[:2] == ["openreview", "resolve"]
     assert max(e.done for e in events if e.stage == "openreview") == len(doc.entries) == 2
     assert result.requests["openreview"] == 2 and result.network_ok
+
+
+def test_a_paper_a_pasted_openreview_page_already_describes_is_not_asked_about(services, tmp_path):
+    # a venue page read by the page reader has each paper's title, authors and venue (or submission note): its
+    # note ids cost no request at OpenReview's pace; a bare link, or a .bib entry missing its venue, is asked
+    from bibkit.enrich import enrich_document
+    from bibkit.sources import read_text
+
+    orv, _ax, _hf = services
+    described, bare, partial = list(orv.notes)[:3]
+    bib = (f"@inproceedings{{seen,\n  title = {{A Paper We Read}},\n  author = {{Doe, Jane}},\n"
+           f"  booktitle = {{ICLR 2024}},\n  url = {{https://openreview.net/forum?id={described}}},\n}}\n\n"
+           f"@misc{{half,\n  title = {{Another Paper}},\n  author = {{Roe, Richard}},\n"
+           f"  url = {{https://openreview.net/forum?id={partial}}},\n}}\n")
+    doc = read_text(bib, "refs.bib")
+    doc.blocks.extend(read_text(f"https://openreview.net/forum?id={bare}\n", "notes.txt").entries)
+    result = enrich_document(doc, only=("openreview",))
+    assert sorted(r.arg("id") for r in orv.note_requests()) == sorted([bare, partial])
+    assert result.requests["openreview"] == 2

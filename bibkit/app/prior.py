@@ -28,8 +28,7 @@ from ..errors import InputError, OutputError
 from ..fileio import atomic_write_text, backup_path, batched, output_error, same_file
 from ..lockfile import Lock, LockEntry, LockError, field_hash, lock_path, read_lock, text_digest, write_lock
 from ..model import Document, Entry, SharedKeys
-from ..normalize.identity import Fingerprint, entry_arxiv, journal_doi, judge
-from ..normalize.openreview import entry_note
+from ..normalize.identity import Fingerprint, entry_arxiv, journal_doi, judge, site_identity
 from ..normalize.pinning import PinResult, PriorRecord, aliases_of, key_record, pin_keys, repin
 from ..priorstate import (
     answers_of,
@@ -299,7 +298,8 @@ def _fingerprint(ident: dict[str, Any], key: str) -> Fingerprint:
                           first_author=str(ident.get("first_author") or "") or None,
                           year=year if isinstance(year, int) else None, abstract=ident.get("abstract") or None,
                           arxiv=ident.get("arxiv") or None, doi=ident.get("doi") or None, key=key,
-                          openreview=str(ident.get("openreview") or "") or None)
+                          site=str(ident.get("site") or "") or (f"openreview:{ident['openreview']}"
+                                                                 if ident.get("openreview") else None))
 
 
 def _decision(data: dict[str, Any] | None) -> Decision | None:
@@ -641,9 +641,9 @@ def identity_of(entry: Entry, *, abstract: bool = True, whole: bool = False) -> 
         out["arxiv"] = arxiv
     if doi:
         out["doi"] = doi
-    openreview = entry_note(entry)
-    if openreview:
-        out["openreview"] = openreview
+    site = site_identity(entry)
+    if site:
+        out["site"] = site
     if person is not None:
         out["first_author"] = person.family or person.literal or person.last
     if entry.year is not None:

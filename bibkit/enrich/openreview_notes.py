@@ -52,6 +52,13 @@ _ANSWERABLE = frozenset({"misc", "online", "preprint", "unpublished", "article",
 openreview_id = entry_note
 
 
+def _unsaid(entry: Entry) -> bool:
+    """Whether the note would tell the entry something: its title, authors or where it stands (a venue, or a
+    submission's note).  A paper read from a pasted OpenReview page has all three already: no request (the
+    pace makes each one cost a second)."""
+    return not (entry.title and entry.authors and (entry.journal or entry.booktitle or entry.note))
+
+
 class OpenReviewNotes:
     """The OpenReview enricher (name ``"openreview"``): notes by id, before arXiv resolution.
 
@@ -69,7 +76,8 @@ class OpenReviewNotes:
         self.missing: list[tuple[Entry, str]] = []  # notes OpenReview does not show, with why
 
     def enrich(self, entries: list[Entry], ctx: EnrichContext) -> None:
-        todo = [(e, ident) for e in entries if (ident := openreview_id(e)) and e.entry_type in _ANSWERABLE]
+        todo = [(e, ident) for e in entries
+                if (ident := openreview_id(e)) and e.entry_type in _ANSWERABLE and _unsaid(e)]
         if not todo:
             return  # no OpenReview link: no stage of its own on the progress bar
         ctx.on_progress("openreview", len(entries) - len(todo))

@@ -69,6 +69,7 @@ __all__ = [
     "arxiv_from_doi", "author_overlap", "comparable_title", "content_words", "doi_key", "entry_arxiv",
     "extra_form_words", "extra_title_words", "family_names", "forget_title_forms", "title_form_similarity",
     "is_arxiv_doi", "journal_doi", "judge", "normalize_name", "normalize_title", "render_math", "same_first_author",
+    "site_identity",
     "strip_arxiv_version", "title_key", "title_similarity", "titles_compatible",
 ]
 
@@ -495,6 +496,36 @@ def same_first_author(a: Person, b: Person) -> bool:
 # =========================================================================== fingerprints
 
 
+#: the identifiers of paper sites a record is known by, after an OpenReview note (:func:`site_identity`)
+_SITE_KINDS = ("acl", "ieee", "s2", "s2corpus")
+
+
+def site_identity(entry: Entry) -> str | None:
+    """What a record is known by on a paper site ("openreview:<note>", "pmid:<id>", "acl:<id>", "ieee:<id>",
+    "s2:<id>"), or, for a record that is nothing but a link (no title, author or identifier), "url:<link>".
+
+    Why: a pasted link is an entry with no title or author until a service answers, so titles cannot tell
+    it from the same link in the previous output; this is its identity meanwhile (and stays one after), so its
+    key stays the one the lock issued, run after run."""
+    note = entry_note(entry)
+    if note:
+        return "openreview:" + note
+    ids = entry.ids
+    if ids.pmid:
+        return "pmid:" + ids.pmid
+    for kind in _SITE_KINDS:
+        value = ids.others.get(kind)
+        if value:
+            return f"{kind}:{value}"
+    if entry.url and not entry.title and not entry.authors and not entry.editors:
+        link = entry.url.strip()
+        scheme, _, rest = link.partition("://")
+        host, _, path = rest.partition("/")
+        host = host.lower().removeprefix("www.")
+        return f"url:{host}/{path.split('#', 1)[0].rstrip('/')}" if host else None
+    return None
+
+
 def _first_person(entry: Entry) -> Person | None:
     people = entry.authors or entry.editors
     return people[0] if people else None
@@ -511,9 +542,10 @@ class Fingerprint:
 
     arxiv: str | None = None
     doi: str | None = None
-    #: the OpenReview note the record is (``ids.others["openreview"]``): a pasted link's only identity before
-    #: OpenReview is asked (compared as the DOI is, but only ever to say "same")
-    openreview: str | None = None
+    #: the paper site's identifier the record is (:func:`site_identity`: "openreview:<note>", "acl:<id>",
+    #: "pmid:<id>", … or a bare link's "url:…"): a pasted link's only identity before a service is asked
+    #: (compared as the DOI is, but only ever to say "same")
+    site: str | None = None
     titles: tuple[str, ...] = ()
     first_author: frozenset[str] = frozenset()
     first_author_person: Person | str | None = None  # for messages only (shown by first_author_label)
@@ -531,7 +563,7 @@ class Fingerprint:
         return cls(
             arxiv=arxiv.casefold() if arxiv else None,
             doi=journal_doi(entry),
-            openreview=entry_note(entry),
+            site=site_identity(entry),
             titles=_title_keys(titles),
             first_author=family_names(person) if person else frozenset(),
             first_author_person=person,
@@ -545,7 +577,7 @@ class Fingerprint:
     def of(cls, *, title: str | None = None, titles: Iterable[str | None] = (),
            first_author: str | Person | None = None,
            year: int | None = None, abstract: str | None = None, arxiv: str | None = None, doi: str | None = None,
-           key: str | None = None, label: str = "", openreview: str | None = None) -> "Fingerprint":
+           key: str | None = None, label: str = "", site: str | None = None) -> "Fingerprint":
         """A fingerprint from plain values (for records that are not entries, e.g. Zotero items).
 
         ``first_author`` is a :class:`~bibkit.model.Person` or a family name;
@@ -563,7 +595,7 @@ class Fingerprint:
         return cls(
             arxiv=arxiv.casefold() if arxiv else None,
             doi=dkey if dkey and not arxiv_id_of_doi(dkey) else None,
-            openreview=openreview or None,
+            site=site or None,
             titles=_title_keys([title, *titles]),
             first_author=names, first_author_person=shown, year=year, abstract=abstract or None, key=key,
             label=label or key or title or "",
@@ -699,8 +731,8 @@ def judge(a: Fingerprint, b: Fingerprint) -> Judgement:
         if a.doi == b.doi:
             return Judgement(True, "doi", corroborated=True)
         return Judgement(False, why_not=f"a different DOI ({b.doi} vs {a.doi})")
-    if a.openreview and a.openreview == b.openreview:  # (two notes may be one paper: resubmitted elsewhere)
-        return Judgement(True, "openreview", corroborated=True)
+    if a.site and a.site == b.site:  # (two notes may be one paper: resubmitted elsewhere; never "different")
+        return Judgement(True, "site", corroborated=True)
     authors_known = bool(a.first_author and b.first_author)
     same_author = authors_known and bool(a.first_author & b.first_author)
     if set(a.titles) & set(b.titles):
@@ -788,7 +820,7 @@ class IdentityIndex(Generic[T]):
         self._values: dict[int, T] = {}
         self.by_arxiv: dict[str, list[T]] = {}
         self.by_doi: dict[str, list[T]] = {}
-        self.by_openreview: dict[str, list[T]] = {}
+        self.by_site: dict[str, list[T]] = {}
         self.by_key: dict[str, list[T]] = {}
         self.by_title: dict[str, _TitleBucket[T]] = {}
         self.by_abstract: dict[str, list[T]] = {}
@@ -814,7 +846,7 @@ class IdentityIndex(Generic[T]):
 
         put(self.by_arxiv, fp.arxiv)
         put(self.by_doi, fp.doi)
-        put(self.by_openreview, fp.openreview)
+        put(self.by_site, fp.site)
         if self._keys:
             put(self.by_key, fp.key.casefold() if fp.key else None)
         for t in fp.titles:
@@ -865,8 +897,8 @@ class IdentityIndex(Generic[T]):
             yield from offer(self.by_arxiv.get(fp.arxiv, ())[-BUCKET_CAP:], "arxiv")
         if fp.doi:
             yield from offer(self.by_doi.get(fp.doi, ())[-BUCKET_CAP:], "doi")
-        if fp.openreview:
-            yield from offer(self.by_openreview.get(fp.openreview, ())[-BUCKET_CAP:], "openreview")
+        if fp.site:
+            yield from offer(self.by_site.get(fp.site, ())[-BUCKET_CAP:], "site")
         if by_key and fp.key:
             yield from offer(self.by_key.get(fp.key.casefold(), ())[-BUCKET_CAP:], "key")
         for t in fp.titles:

@@ -48,7 +48,7 @@ __all__ = [
 #: a key that is renamed, and their targets are never merged away (:mod:`.dedupe`)
 #: how strongly a kind of evidence ties an entry to a prior record (lower is stronger; "input": the same input
 #: record as before)
-_EVIDENCE_RANK = {"input": -1, "arxiv": 0, "doi": 0, "openreview": 0, "title+author": 1, "title+abstract": 1,
+_EVIDENCE_RANK = {"input": -1, "arxiv": 0, "doi": 0, "site": 0, "title+author": 1, "title+abstract": 1,
                   "abstract": 2, "title": 3}
 #: which prior claim wins when an entry matches several (lower wins)
 _SOURCE_RANK = {KeySource.ZOTERO: 0, KeySource.KEYS_FROM: 1, KeySource.USER: 2, KeySource.ISSUED: 3}
