@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..names import is_name_suffix
 from .lines import split_lines, structural
 
 __all__ = [
@@ -283,7 +284,7 @@ def _word_ok(word: str) -> bool:
     core = word.strip("()")
     if not core:
         return False
-    if core.casefold() in _PARTICLES:
+    if core.casefold() in _PARTICLES or is_name_suffix(core):  # ("de", "van"; "Jr.", "3rd")
         return True
     return bool(_NAME_WORD.match(core)) and (core[0].isupper() or not core[0].isalpha())
 
@@ -351,8 +352,8 @@ def _split_authors_uncached(text: str) -> AuthorList:
     pieces = text.split(",") if ";" not in text and "&" not in text and "and" not in text else _NAME_SPLIT.split(text)
     for p in pieces:
         p = p.strip()
-        if not _is_initials(p):
-            p = p.strip(" .")
+        if not (_is_initials(p) or _suffix_part(p) or (p.endswith(".") and is_name_suffix(p.rsplit(None, 1)[-1]))):
+            p = p.strip(" .")  # (an initial's and a suffix's full stop is kept: "C.", "Jr.", "Smith Jr.")
         if p:
             parts.append(p)
     names: list[str] = []
@@ -361,24 +362,48 @@ def _split_authors_uncached(text: str) -> AuthorList:
         part = parts[i]
         nxt = parts[i + 1] if i + 1 < len(parts) else None
         words = part.split()
-        if nxt is not None and _is_initials(nxt) and not _is_initials(part):
-            names.append(f"{nxt} {part}")  # "Vaswani" + "A." (APA): "A. Vaswani"
-            i += 2
+        suffix = ""
+        if len(words) >= 2 and is_name_suffix(words[-1], initial_v=True):
+            # "Mary Jones III", "Smith Jr., J.", Vancouver "Smith J Jr": the suffix is BibTeX's "Jr" part of the
+            # name (never an initial, "III" is no Vancouver "I. I. I."); the rest is read as any name
+            suffix, words = words[-1], words[:-1]
+            part = " ".join(words)
+        if nxt is not None and _suffix_part(nxt) and not suffix:
+            after = parts[i + 2] if i + 2 < len(parts) else None
+            if len(words) == 1 and after is not None and (_is_initials(after) or len(after.split()) == 1):
+                names.append(f"{after} {part} {nxt}")  # "Smith, Jr., J.": family, suffix, given (BibTeX's order)
+                i += 3
+            else:
+                names.append(f"{part} {nxt}")  # "John Smith, Jr."
+                i += 2
             continue
-        if len(words) >= 2 and len(words[-1]) <= 3 and words[-1].isalpha() and words[-1].isupper() \
+        if nxt is not None and _is_initials(nxt) and not _is_initials(part):
+            name = f"{nxt} {part}"  # "Vaswani" + "A." (APA): "A. Vaswani"
+            i += 2
+        elif len(words) >= 2 and len(words[-1]) <= 3 and words[-1].isalpha() and words[-1].isupper() \
                 and not _ORG_HINT.search(part):
             # Vancouver "Vaswani A": the initials follow the family name
-            names.append(" ".join(list(words[-1]) + words[:-1]) if len(words[-1]) <= 3 else part)
+            name = " ".join(list(words[-1]) + words[:-1]) if len(words[-1]) <= 3 else part
             i += 1
-            continue
-        if i == 0 and nxt is not None and len(words) == 1 and len(nxt.split()) == 1 and not _is_initials(nxt) \
-                and len(parts) >= 2 and (len(parts) == 2 or len(parts[2].split()) >= 2 or truncated):
-            names.append(f"{nxt} {part}")  # MLA/Chicago "Vaswani, Ashish, and Noam Shazeer"
+        elif i == 0 and nxt is not None and len(words) == 1 and not _is_initials(nxt) \
+                and (len(nxt.split()) == 1 or (len(parts) > 2 and _suffix_part(parts[2]))) \
+                and len(parts) >= 2 and (len(parts) == 2 or len(parts[2].split()) >= 2 or truncated
+                                         or _suffix_part(parts[2])):
+            name = f"{nxt} {part}"  # MLA/Chicago "Vaswani, Ashish, and Noam Shazeer"
             i += 2
-            continue
-        names.append(part)
-        i += 1
+        else:
+            name = part
+            i += 1
+        if not suffix and i < len(parts) and _suffix_part(parts[i]):
+            suffix = parts[i]  # Chicago "Smith, John, Jr., and …"
+            i += 1
+        names.append(f"{name} {suffix}" if suffix else name)
     return AuthorList(names, truncated)
+
+
+def _suffix_part(part: str) -> bool:
+    """Whether a part of an author list between commas is a name's suffix ("Jr.", "III"; "V." is an initial)."""
+    return " " not in part and is_name_suffix(part, initial_v=True)
 
 
 def family_of(name: str) -> str:
@@ -390,7 +415,7 @@ def family_of(name: str) -> str:
     if _ORG_HINT.search(name) or len(words) == 1:
         return name
     for w in reversed(words):
-        if not _INITIALS.match(w):
+        if not _INITIALS.match(w) and not is_name_suffix(w, initial_v=True):  # ("John Smith Jr." is a Smith)
             return w.strip(",.")
     return words[-1]
 

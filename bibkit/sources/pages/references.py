@@ -634,7 +634,8 @@ def _fields(d: Draft, work: str) -> tuple[str | None, str | None, str | None, in
     if a and _names(a.group("authors")):
         d.shape = "author-year"
         title, venue = _title_venue(a.group("rest"))
-        return a.group("authors"), title, venue, int(a.group("year"))
+        # (the full stop before the year may close an initial: "…, and Sun, J. 2010.")
+        return work[: a.end("authors") + 1], title, venue, int(a.group("year"))
     lncs = _LNCS.match(work) if ":" in work else None
     if lncs and _names(lncs.group("authors")):
         d.shape = "lncs"
