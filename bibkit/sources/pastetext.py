@@ -257,7 +257,7 @@ _ETAL = re.compile(r",?\s*(?:\bet\s*al\b\.?|\band\s+others\b|\band\s+\d+\s+other
                    r"|\+\s*\d+\s*(?:authors?|more|others)?|…|\.\.\.)\s*",
                    re.IGNORECASE)
 _NAME_SPLIT = re.compile(r"\s*;\s*|\s*,\s*(?:and|&)\s+|\s+(?:and|&)\s+|\s*,\s*")
-_PARTICLES = frozenset("van von der den de del della di da dos das du la le bin ibn al el ter ten zu st y".split())
+_PARTICLES = frozenset("van von der den de del della di da dos das du la le bin ibn al el ter ten zu st y 't d'".split())
 _NAME_WORD = re.compile(r"^(?:[A-Z][a-z]?\.)+(?:-[A-Z][a-z]?\.)*$|^[^\W\d_][\w'’.-]*$")
 _ORG_HINT = re.compile(r"\b(?:team|group|lab|labs|collaboration|consortium|institute|university|ai|research|inc|"
                        r"corp|foundation|project|initiative)\b", re.IGNORECASE)

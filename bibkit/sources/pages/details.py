@@ -81,6 +81,9 @@ _PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p) for p in (
     rf"(?:\s*[,:]\s*(?P<pages>{_RANGE})(?![\w/]))?",
     # natbib "33:1877–1901"
     rf"(?<![\w.:/-])(?P<volume>\d{{1,5}})\s*:\s*(?P<pages>{_RANGE})(?![\w/:])",
+    # Nature, APS "Nat. Commun. 16, 1234 (2025).", "Phys. Rev. Lett. 124, 010501 (2020)": a volume, one page or
+    # article number and the year end the reference (ACM's issue number has the pages after it, below)
+    rf"(?<![\w.:/-])(?P<volume>\d{{1,5}}),\s*(?P<pages>[A-Za-z]?\d{{1,7}})\s*\({_YEAR}\)(?=[\s.,;]*$)",
     # ACM "9, 8 (Nov. 1997)", "55, 6, Article 109 (Dec. 2022)"; Chicago "9, no. 8"; MLA "9.8 (1997)"
     rf"(?<![\w.:/-])(?P<volume>\d{{1,5}}),\s*(?P<number>\d{{1,5}})(?:,\s*Article\s+\w{{1,10}})?\s*"
     rf"\((?:{_MON}\.?\s+)?{_YEAR}\)",
@@ -104,7 +107,7 @@ _GROUPS: tuple[tuple[str, ...], ...] = tuple(tuple(n for n in ("volume", "number
                                              for p in _PATTERNS)
 #: for each pattern, literals of which it needs one (cheap tests that spare most patterns most references)
 _NEEDLES: tuple[tuple[str, ...], ...] = (("ol", "OL"), ("o.", "umber", "ssue"), ("p.", "ages", "P."), (";",), ("(",),
-                                         (":",), ("(",), ("no.",), ("(",), (",",), ("):", ") :"), (",", ". "))
+                                         (":",), ("(",), ("(",), ("no.",), ("(",), (",",), ("):", ") :"), (",", ". "))
 _TABLE = tuple(zip(_NEEDLES, _PATTERNS, _GROUPS))
 #: a month beside the year: "Jun. 2016", "Nov. 1997", "June 27–30, 2016", "(Nov. 1997)", Vancouver "2015 May 28"
 _MONTH = re.compile(rf"\b(?P<mon>{_MON})\.?\s+(?:\d{{1,2}}(?:\s*[–-]\s*\d{{1,2}})?,?\s+)?(?P<year>{_YEAR})\b"

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import re
 
+from ...normalize.latex import decode
 from ...record import PageReader
 from ..chatter import Chatter, chatter_reason
 from ..paperids import code_links, find_ids
@@ -54,7 +55,8 @@ from ..pastetext import (
     title_likeness,
 )
 from .base import Draft, Sink
-from .details import PUBLISHER_WORDS, venue_fields
+from .details import PUBLISHER_WORDS, venue_details, venue_fields
+from .physics import AUTHORS_FIRST_INITIALS, journal_reference, trailing_publisher
 
 __all__ = ["NAME", "read_block", "line_evidence", "parse_reference", "split_references", "is_heading",
            "opens_like_a_reference"]
@@ -111,7 +113,9 @@ _LAST_TOKEN = re.compile(r"([\w.'’-]+)$")
 _DOTTED_INITIALS = re.compile(r"(?:[A-Z]\.-?)+[A-Za-z]?")
 _SENTENCE_START = re.compile(r"[A-Z][\w'’-]*[:?!]?\s+(?!and\b|et\b|&)[\w'’(-]")
 _SURNAME_BEFORE = re.compile(r"([^\W\d_][\w'’-]+),?\s+(?:[^\W\d_]\.-?\s?)*\S+$")
-_VENUE_AFTER = re.compile(r"\s*[\"“]?(?:In\b|arXiv|Proc|Journal|Advances|Trans|IEEE|ACM|Preprint|(?:19|20)\d\d)")
+_VENUE_AFTER = re.compile(r"\s*[\"“]?(?:In\b|arXiv|Proc|Journal|Advances|Trans|IEEE|ACM|Preprint|(?:19|20)\d\d"
+                          # (or a journal's name and its volume: "…, or troll? Commun. ACM 50, 1 (Jan. 2007)")
+                          r"|(?:[A-Z][\w&'’-]*\.?\s+){1,8}\d{1,5}(?:,\s*\d{1,5})?\s*[(:,])")
 _YEAR_PAREN = re.compile(r"\((?P<year>(?:19|20)\d\d)[a-z]?(?:,\s*[^)]{0,30})?\)|\((?:n\.d\.|in press|forthcoming)\)",
                          re.IGNORECASE)
 _QUOTED = re.compile(r"[“\"](?P<t>[^“”\"]{8,400}?)[”\"]|‘‘(?P<t2>[^’]{8,400}?)’’|``(?P<t3>[^']{8,400}?)''|"
@@ -564,6 +568,8 @@ def _parse(text: str, line: int) -> Draft | None:
     ref = _strip_marker(text).strip()
     if len(ref) < 15 or len(ref) > 4000:
         return None
+    if "\\" in ref:  # LaTeX markup pasted from a .tex or .bbl: "In {\em Proc. of …}", "{\bf 17}", "Schr\"odinger"
+        ref = decode(ref).strip()
     d = Draft(NAME, "plain", line)
     d.reference = ref
     ids = find_ids(ref)
@@ -578,7 +584,12 @@ def _parse(text: str, line: int) -> Draft | None:
         work = _URL_TEXT.sub(lambda m: " " * len(m.group(0)), work)
     if any(w in work for w in _ACCESS_WORDS):
         work = _ACCESS_NOTE.sub(lambda m: " " * len(m.group(0)), work)  # its year is no date of the work
-    authors_text, title, venue, year = _fields(d, work)
+    book = trailing_publisher(work) if ")" in work else None
+    if book is not None:  # "… Deep Learning (MIT Press, Cambridge, MA, 2016).": read what stands before it
+        authors_text, title, venue, year = _book_fields(d, work[:book.start])
+        d.publisher, year = book.publisher, year or book.year
+    else:
+        authors_text, title, venue, year = _fields(d, work)
     if authors_text:
         authors_text = strip_author_segment(authors_text)
         authors = split_authors(authors_text)
@@ -586,9 +597,17 @@ def _parse(text: str, line: int) -> Draft | None:
             d.authors, d.truncated = authors.names, authors.truncated
     if title:
         title = _trim_title(title)
-    if not title or len(title.split()) < 1 or title_likeness(title) < 0.15 or _VENUE_WORD.match(title):
+    if title and _EDITION.search(title):  # "Title, 2nd ed."
+        edition = _EDITION.search(title)
+        assert edition is not None
+        d.extra["edition"] = edition.group("edition")
+        title = title[:edition.start()].rstrip(" ,.")
+    if not title and d.shape == "physics" and (d.venue or d.ids or d.entry_type):
+        pass  # a physics reference names no title: its journal, volume, pages and year say which paper
+    elif not title or len(title.split()) < 1 or title_likeness(title) < 0.15 or _VENUE_WORD.match(title):
         return None
-    d.title = title
+    else:
+        d.title = title
     if year is None:
         years = [int(m.group(1)) for m in YEAR.finditer(work[len(authors_text or ""):] if authors_text else work)]
         year = years[-1] if years else None
@@ -601,6 +620,11 @@ def _parse(text: str, line: int) -> Draft | None:
         d.year = year
     if venue:
         venue_fields(d, venue)
+    if book is not None:
+        d.publisher, d.address = book.publisher, book.address
+        if book.after:  # "), p. 123.", "), Vol. 1."
+            after = venue_details(book.after.strip(" ,"))
+            d.pages, d.volume = d.pages or after.pages, d.volume or after.volume
     score = 0.55 + 0.15 * bool(d.authors) + 0.15 * bool(d.year) + 0.1 * bool(d.venue or d.ids) \
         + 0.05 * (d.shape != "plain")
     d.confidence = round(min(1.0, score), 2)
@@ -624,6 +648,26 @@ def _fields(d: Draft, work: str) -> tuple[str | None, str | None, str | None, in
         return authors[: dated.start()] if dated else authors, \
             q.group("t") or q.group("t2") or q.group("t3") or q.group("t4"), venue, \
             int(dated.group("year")) if dated else None
+    physics = journal_reference(work) if "," in work else None
+    if physics is not None:  # APS/AIP "A. Einstein, Ann. Phys. (Leipzig) 17, 891 (1905).": no title, as a rule
+        d.shape = "physics"
+        d.venue, d.volume, d.pages = physics.journal, physics.volume, physics.pages
+        return physics.authors, physics.title, None, physics.year
+    head = AUTHORS_FIRST_INITIALS.match(work) if "," in work and "." in work[:4] else None
+    if head is not None:
+        rest = work[head.end():]
+        if d.ids and _NOTHING_LEFT.match(rest):  # "J. Doe and R. Roe, arXiv:2001.01234 (2020).": the id says it all
+            d.shape = "physics"
+            return head.group("authors"), None, None, None
+        thesis = _THESIS.match(rest)
+        if thesis is not None:  # "D. Gottesman, Ph.D. thesis, California Institute of Technology, 1997."
+            d.shape = "physics"
+            kind = thesis.group("kind").casefold()
+            d.entry_type = "mastersthesis" if kind.startswith(("m", "dipl", "b")) else "phdthesis"
+            school, _, address = thesis.group("school").partition(",")
+            d.extra["school"] = school.strip()
+            d.address = address.strip(" ,") or None
+            return head.group("authors"), thesis.group("title"), None, int(thesis.group("year"))
     p = _YEAR_PAREN.search(work)
     if p and p.start() > 3 and _names(work[: p.start()]):
         d.shape = "apa"
@@ -642,9 +686,12 @@ def _fields(d: Draft, work: str) -> tuple[str | None, str | None, str | None, in
         title, venue = _title_venue(lncs.group("rest"))
         return lncs.group("authors"), title, venue, None
     d.shape = "plain"
-    segs = [seg for seg in (work[s:e].strip(" .") for s, e in _sentences(work)) if seg]
+    spans = _sentences(work)
+    segs = [seg for seg in (work[s:e].strip(" .") for s, e in spans) if seg]
     if len(segs) >= 2 and _names(segs[0]):
-        return segs[0], segs[1], ". ".join(segs[2:]) or None, None
+        # (the authors as written: a closing initial keeps its full stop, "He, K., and Sun, J.")
+        head = next(work[s:e].strip() for s, e in spans if work[s:e].strip(" ."))
+        return head, segs[1], ". ".join(segs[2:]) or None, None
     comma = _comma_fields(work)
     if comma is not None:
         d.shape = "comma"
@@ -652,6 +699,34 @@ def _fields(d: Draft, work: str) -> tuple[str | None, str | None, str | None, in
     if segs:
         return None, segs[0], ". ".join(segs[1:]) or None, None
     return None, None, None, None
+
+
+_NOTHING_LEFT = re.compile(r"[\s.,;]*(?:\[[\w.\s-]{0,30}\])?[\s.,;]*(?:\(?(?:19|20)\d\d\)?)?[\s.,;]*$")
+_THESIS = re.compile(r"(?:(?P<title>.+?),\s+)?(?P<kind>Ph\.\s?D\.|PhD|Doctoral|Master'?s|M\.\s?Sc\.|Diploma|Bachelor'?s)\s+"
+                     r"(?:thesis|dissertation),\s+(?P<school>[^,\d]{3,80}(?:,\s*[^,\d]{2,40}){0,3}?),?\s+"
+                     r"\(?(?P<year>(?:19|20)\d\d)\)?[\s.]*$", re.IGNORECASE)
+_EDITION = re.compile(r",?\s*\(?(?P<edition>\d{1,2}(?:st|nd|rd|th)|[Ss]econd|[Tt]hird|[Ff]ourth|[Rr]evised)\.?\s+"
+                      r"(?:ed|edn|edition)\.?\)?\.?$")
+_IN_VOLUME = re.compile(r"(?:^|,\s+)in\s+(?=[A-Z])")
+_EDITED_BY = re.compile(r",?\s+(?:edited by|ed\.|eds\.)\s+.*$")
+
+
+def _book_fields(d: Draft, work: str) -> tuple[str | None, str | None, str | None, int | None]:
+    """``(authors, title, venue, year)`` of what stands before a publisher in parentheses: an APS/AIP book or
+    proceedings ("I. Goodfellow, Y. Bengio, and A. Courville, Deep Learning", "A. Author, in Proceedings of X,
+    edited by B. Editor"), or any other style's authors and title (Nature's "Goodfellow, I. … Deep Learning")."""
+    head = AUTHORS_FIRST_INITIALS.match(work)
+    if head is None:
+        return _fields(d, work)
+    d.shape = "physics"
+    rest = work[head.end():].strip(" ,.")
+    inside = _IN_VOLUME.search(rest)
+    if inside is None:
+        return head.group("authors"), rest, None, None
+    venue = _EDITED_BY.sub("", rest[inside.end():]).strip(" ,.")
+    d.venue_as = "booktitle"
+    d.venue = venue or None
+    return head.group("authors"), rest[:inside.start()].strip(" ,.") or None, None, None
 
 
 def _names(text: str) -> bool:
