@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from ...bibsyntax import month_number
 from ...normalize.pages import page_range
 from ..pastetext import trim_venue
-from .base import Draft
+from .base import Draft, venue_kind
 
 __all__ = ["VenueDetails", "venue_details", "venue_fields", "PUBLISHER_WORDS"]
 
@@ -75,7 +75,7 @@ _PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p) for p in (
     r"\b(?:[Nn]os?\.|[Nn]umber|[Ii]ssue)\s*(?P<number>\d[\w/–-]*|[A-Z]+\d+\w*)",
     rf"(?:\b[Pp]p?\.|\b[Pp]ages)\s*(?P<pages>{_GROUPED}\s*{_DASH}\s*{_GROUPED}|{_RANGE})(?![\w/])",
     # Vancouver "2017;30:5998-6008", "2015 May 28;521(7553):436-44"
-    rf";\s*(?P<volume>\d{{1,5}})(?:\s*\((?P<number>[\w/–-]{{1,12}})\))?(?:\s*:\s*(?P<pages>{_RANGE}))?(?![\w/])",
+    rf";\s*(?!{_YEAR}\b(?!\s*[(:]))(?P<volume>\d{{1,5}})(?:\s*\((?P<number>[\w/–-]{{1,12}})\))?(?:\s*:\s*(?P<pages>{_RANGE}))?(?![\w/])",
     # APA/Springer "9(8)", "3(Feb)" (optionally ", 1735–1780" or ": 1735–1780")
     rf"(?<![\w.:/-])(?P<volume>\d{{1,5}})\s*\((?!{_YEAR}\))(?P<number>[\w/–-]{{1,12}})\)"
     rf"(?:\s*[,:]\s*(?P<pages>{_RANGE})(?![\w/]))?",
@@ -225,19 +225,27 @@ def _publisher(d: VenueDetails, text: str, spans: list[tuple[int, int]]) -> None
 #: what introduces a venue ("In", "In:", and a journal reference's "Published in", "Accepted at", "To appear in")
 _VENUE_IN = re.compile(r"^(?:in\s*:?\s*|(?:published|accepted|presented|appeared|to appear)\s+(?:in|at|to|by)\s+)",
                        re.IGNORECASE)
+_IN = re.compile(r"^in\b\s*:?\s*(?=\S)", re.IGNORECASE)
 _VENUE_YEAR_END = re.compile(r"[,(]?\s*(?:19|20)\d\d[a-z]?\)?\.?\s*$")
 
 
 def venue_fields(d: Draft, venue: str) -> None:
     """The venue's name and the details it states (volume, number, pages, month, publisher, address) on ``d``:
     the name never carries them (see :mod:`.details`)."""
-    v = _VENUE_IN.sub("", " ".join(venue.split()).strip(" ,.;:"))
+    v = " ".join(venue.split()).strip(" ,.;:")
+    contained = _IN.match(v) is not None
+    v = _VENUE_IN.sub("", v)
     found = venue_details(v)
     d.volume, d.number, d.pages = found.volume, found.number, found.pages
     d.publisher, d.address = found.publisher, found.address
     if found.month is not None and (d.year is None or d.year == found.month_year):
         d.month = found.month
     d.venue = _venue_name(v[:found.name_end])
+    if contained and d.venue and d.venue_as is None and found.number is None and not _PERIODICAL.search(d.venue) \
+            and venue_kind(d.venue) == "journal":
+        # "In {\em Advances in Knowledge Discovery}", "In Handbook of …", "In The Semantic Web – ISWC 2019": what a
+        # reference says is "in" is a book the paper is part of (the proceedings, a collection), not a journal
+        d.venue_as = "booktitle"
 
 
 _OPEN_BRACKET_END = re.compile(r"\s*[(\[][\s,;:]*$")
