@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..names import is_name_suffix
+from ..names import _ORG_WORDS, is_name_suffix
 from .lines import split_lines, structural
 
 __all__ = [
@@ -318,7 +318,8 @@ def strip_author_segment(text: str) -> str:
     """An author segment without the punctuation around it; a closing initial keeps its full stop
     ("…, & Jauvin, C." ends with the initial "C.", not with "C")."""
     t = text.strip(" ,;:")
-    if t.endswith(".") and not _is_initials(t.rsplit(None, 1)[-1].rsplit(",", 1)[-1]):
+    if t.endswith(".") and not _is_initials(last := t.rsplit(None, 1)[-1].rsplit(",", 1)[-1]) \
+            and not is_name_suffix(last, initial_v=True):  # ("…, Jr." keeps its full stop too)
         t = t.rstrip(" .,;:")
     return t
 
@@ -386,10 +387,13 @@ def _split_authors_uncached(text: str) -> AuthorList:
             name = " ".join(list(words[-1]) + words[:-1]) if len(words[-1]) <= 3 else part
             i += 1
         elif i == 0 and nxt is not None and len(words) == 1 and not _is_initials(nxt) \
-                and (len(nxt.split()) == 1 or (len(parts) > 2 and _suffix_part(parts[2]))) \
+                and (len(nxt.split()) == 1 or (len(parts) <= 3 and _given_names(nxt) and not _ORG_HINT.search(part)
+                                           and part.casefold() not in _ORG_WORDS)
+                     or (len(parts) > 2 and _suffix_part(parts[2]))) \
                 and len(parts) >= 2 and (len(parts) == 2 or len(parts[2].split()) >= 2 or truncated
                                          or _suffix_part(parts[2])):
-            name = f"{nxt} {part}"  # MLA/Chicago "Vaswani, Ashish, and Noam Shazeer"
+            # MLA/Chicago "Vaswani, Ashish, and Noam Shazeer", "Thoreau, Henry David", "Ward, Geoffrey C., and Ken Burns"
+            name = f"{nxt} {part}"
             i += 2
         else:
             name = part
@@ -399,6 +403,14 @@ def _split_authors_uncached(text: str) -> AuthorList:
             i += 1
         names.append(f"{name} {suffix}" if suffix else name)
     return AuthorList(names, truncated)
+
+
+_GIVEN_NAMES = re.compile(r"^[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s(?:[A-Z][a-z]+|[A-Z]\.?)){1,2}$")
+
+
+def _given_names(part: str) -> bool:
+    """Whether a part is given names only, a first and a middle name or initial ("Henry David", "Geoffrey C.")."""
+    return _GIVEN_NAMES.match(part) is not None
 
 
 def _suffix_part(part: str) -> bool:

@@ -225,6 +225,12 @@ def _publisher(d: VenueDetails, text: str, spans: list[tuple[int, int]]) -> None
 #: what introduces a venue ("In", "In:", and a journal reference's "Published in", "Accepted at", "To appear in")
 _VENUE_IN = re.compile(r"^(?:in\s*:?\s*|(?:published|accepted|presented|appeared|to appear)\s+(?:in|at|to|by)\s+)",
                        re.IGNORECASE)
+#: a venue that is a book's imprint (Chicago, Harvard, IEEE, APA 6): "[Nth edn.] Place[, Region]: Publisher[, Year]"
+_IMPRINT = re.compile(r"^(?:(?P<edition>\d{1,2}(?:st|nd|rd|th))\s+edn?\.?\s+)?"
+                      r"(?P<place>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}(?:,\s*[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})"
+                      r"{0,2}):\s*(?P<publisher>[A-Z][^:;()]{1,80}?)(?:,\s*\(?(?:19|20)\d\d\)?)?"
+                      rf"(?:,\s*pp?\.\s*(?P<pages>{_RANGE}))?\.?$")
+_NOT_PUBLISHER = re.compile(r"(?:Vol|Volume|Long|Short|Part|Papers|Main|Findings|Demo|System|Student)\b")
 _IN = re.compile(r"^in\b\s*:?\s*(?=\S)", re.IGNORECASE)
 _VENUE_YEAR_END = re.compile(r"[,(]?\s*(?:19|20)\d\d[a-z]?\)?\.?\s*$")
 
@@ -235,6 +241,15 @@ def venue_fields(d: Draft, venue: str) -> None:
     v = " ".join(venue.split()).strip(" ,.;:")
     contained = _IN.match(v) is not None
     v = _VENUE_IN.sub("", v)
+    imprint = _IMPRINT.match(v) if ":" in v else None
+    if imprint is not None and venue_kind(imprint.group("place")) == "journal" \
+            and not _PERIODICAL.search(imprint.group("place")) and not _NOT_PUBLISHER.match(imprint.group("publisher")):  # "New York: Simon & Schuster", "3rd edn. London: Pan Books": a book's publisher
+        d.address, d.publisher = imprint.group("place"), imprint.group("publisher").strip()
+        if imprint.group("edition"):
+            d.extra.setdefault("edition", imprint.group("edition"))
+        if imprint.group("pages"):
+            d.pages = _pages(imprint.group("pages"))
+        return
     found = venue_details(v)
     d.volume, d.number, d.pages = found.volume, found.number, found.pages
     d.publisher, d.address = found.publisher, found.address

@@ -604,16 +604,18 @@ def _parse(text: str, line: int) -> Draft | None:
         title = title[:edition.start()].rstrip(" ,.")
     if not title and d.shape == "physics" and (d.venue or d.ids or d.entry_type):
         pass  # a physics reference names no title: its journal, volume, pages and year say which paper
-    elif not title or len(title.split()) < 1 or title_likeness(title) < 0.15 or _VENUE_WORD.match(title):
+    elif not title or len(title.split()) < 1 or title_likeness(title) < 0.15 \
+            or (d.shape != "quoted" and _VENUE_WORD.match(title)):  # (a quoted title is one: "TDM and TWDM …")
         return None
     else:
         d.title = title
     if year is None:
         years = [int(m.group(1)) for m in YEAR.finditer(work[len(authors_text or ""):] if authors_text else work)]
         year = years[-1] if years else None
-    end = date_range_end(work) if year is not None or YEAR.search(work) else None
+    dated = work.replace(title, " ") if title else work  # (a range in the title is no date: "…, 1978–2014")
+    end = date_range_end(dated) if year is not None or YEAR.search(dated) else None
     if end:  # "2020–2021": the date is the range's start, its end is kept beside it
-        start = re.search(r"((?:19|20)\d\d)\s*(?:[-–—/]|to)\s*" + end, work)
+        start = re.search(r"((?:19|20)\d\d)\s*(?:[-–—/]|to)\s*" + end, dated)
         year = int(start.group(1)) if start else year
         d.date_end = end
     if year:
@@ -659,6 +661,12 @@ def _fields(d: Draft, work: str) -> tuple[str | None, str | None, str | None, in
         if d.ids and _NOTHING_LEFT.match(rest):  # "J. Doe and R. Roe, arXiv:2001.01234 (2020).": the id says it all
             d.shape = "physics"
             return head.group("authors"), None, None, None
+        book = _IEEE_BOOK.match(rest)
+        if book is not None:  # IEEE "W.-K. Chen, Linear Networks and Systems. Belmont, CA, USA: Wadsworth, 1993."
+            d.shape = "physics" if "," in rest else d.shape
+            if book.group("edition"):
+                d.extra["edition"] = book.group("edition")
+            return head.group("authors"), book.group("title"), book.group("imprint"), None
         thesis = _THESIS.match(rest)
         if thesis is not None:  # "D. Gottesman, Ph.D. thesis, California Institute of Technology, 1997."
             d.shape = "physics"
@@ -702,6 +710,10 @@ def _fields(d: Draft, work: str) -> tuple[str | None, str | None, str | None, in
 
 
 _NOTHING_LEFT = re.compile(r"[\s.,;]*(?:\[[\w.\s-]{0,30}\])?[\s.,;]*(?:\(?(?:19|20)\d\d\)?)?[\s.,;]*$")
+#: IEEE's book: "Title[, Nth ed.]. City, ST, Country: Publisher, Year[, pp. P–P]."
+_IEEE_BOOK = re.compile(r"(?P<title>[^.\"“]{3,300}?)(?:,\s*(?P<edition>\d{1,2}(?:st|nd|rd|th))\s+ed)?\.\s+"
+                        r"(?P<imprint>[A-Z][\w'’. -]{1,40}(?:,\s*[A-Z][\w'’. -]{1,30}){0,3}:\s*[A-Z][^:;]{1,80}?,\s*"
+                        r"(?:19|20)\d\d(?:,\s*pp?\.\s*[\w–-]{1,20})?)[\s.]*$")
 _THESIS = re.compile(r"(?:(?P<title>.+?),\s+)?(?P<kind>Ph\.\s?D\.|PhD|Doctoral|Master'?s|M\.\s?Sc\.|Diploma|Bachelor'?s)\s+"
                      r"(?:thesis|dissertation),\s+(?P<school>[^,\d]{3,80}(?:,\s*[^,\d]{2,40}){0,3}?),?\s+"
                      r"\(?(?P<year>(?:19|20)\d\d)\)?[\s.]*$", re.IGNORECASE)
