@@ -257,7 +257,8 @@ _ETAL = re.compile(r",?\s*(?:\bet\s*al\b\.?|\band\s+others\b|\band\s+\d+\s+other
                    r"|\+\s*\d+\s*(?:authors?|more|others)?|…|\.\.\.)\s*",
                    re.IGNORECASE)
 _NAME_SPLIT = re.compile(r"\s*;\s*|\s*,\s*(?:and|&)\s+|\s+(?:and|&)\s+|\s*,\s*")
-_PARTICLES = frozenset("van von der den de del della di da dos das du la le bin ibn al el ter ten zu st y 't d'".split())
+_PARTICLES = frozenset("van von der den de del della di da dos das du la le bin ibn al el ter ten zu st y 't d'"
+                       .split())
 _NAME_WORD = re.compile(r"^(?:[A-Z][a-z]?\.)+(?:-[A-Z][a-z]?\.)*$|^[^\W\d_][\w'’.-]*$")
 _ORG_HINT = re.compile(r"\b(?:team|group|lab|labs|collaboration|consortium|institute|university|ai|research|inc|"
                        r"corp|foundation|project|initiative)\b", re.IGNORECASE)
@@ -318,8 +319,8 @@ def strip_author_segment(text: str) -> str:
     """An author segment without the punctuation around it; a closing initial keeps its full stop
     ("…, & Jauvin, C." ends with the initial "C.", not with "C")."""
     t = text.strip(" ,;:")
-    if t.endswith(".") and not _is_initials(last := t.rsplit(None, 1)[-1].rsplit(",", 1)[-1]) \
-            and not is_name_suffix(last, initial_v=True):  # ("…, Jr." keeps its full stop too)
+    if t.endswith(".") and not _is_initials(t.rsplit(None, 1)[-1].rsplit(",", 1)[-1]) \
+            and not _ABBREVIATED_SUFFIX.search(t):  # ("…, Jr." keeps its full stop too)
         t = t.rstrip(" .,;:")
     return t
 
@@ -353,8 +354,8 @@ def _split_authors_uncached(text: str) -> AuthorList:
     pieces = text.split(",") if ";" not in text and "&" not in text and "and" not in text else _NAME_SPLIT.split(text)
     for p in pieces:
         p = p.strip()
-        if not (_is_initials(p) or _suffix_part(p) or (p.endswith(".") and is_name_suffix(p.rsplit(None, 1)[-1]))):
-            p = p.strip(" .")  # (an initial's and a suffix's full stop is kept: "C.", "Jr.", "Smith Jr.")
+        if not (_is_initials(p) or (p.endswith(".") and _ABBREVIATED_SUFFIX.search(p))):
+            p = p.strip(" .")  # (an initial's and an abbreviated suffix's full stop is kept: "C.", "Jr.", "Smith Jr.")
         if p:
             parts.append(p)
     names: list[str] = []
@@ -392,7 +393,8 @@ def _split_authors_uncached(text: str) -> AuthorList:
                      or (len(parts) > 2 and _suffix_part(parts[2]))) \
                 and len(parts) >= 2 and (len(parts) == 2 or len(parts[2].split()) >= 2 or truncated
                                          or _suffix_part(parts[2])):
-            # MLA/Chicago "Vaswani, Ashish, and Noam Shazeer", "Thoreau, Henry David", "Ward, Geoffrey C., and Ken Burns"
+            # MLA/Chicago "Vaswani, Ashish, and Noam Shazeer", "Thoreau, Henry David", "Ward, Geoffrey C., and Ken
+            # Burns"
             name = f"{nxt} {part}"
             i += 2
         else:
@@ -411,6 +413,10 @@ _GIVEN_NAMES = re.compile(r"^[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s(?:[A-Z][a-z]+|[A-
 def _given_names(part: str) -> bool:
     """Whether a part is given names only, a first and a middle name or initial ("Henry David", "Geoffrey C.")."""
     return _GIVEN_NAMES.match(part) is not None
+
+
+#: the suffixes that are abbreviations: their full stop is theirs ("Jr.", "Sr."; "III." ends a sentence)
+_ABBREVIATED_SUFFIX = re.compile(r"(?:^|[\s,])[JS]r\.$")
 
 
 def _suffix_part(part: str) -> bool:

@@ -243,7 +243,8 @@ def venue_fields(d: Draft, venue: str) -> None:
     v = _VENUE_IN.sub("", v)
     imprint = _IMPRINT.match(v) if ":" in v else None
     if imprint is not None and venue_kind(imprint.group("place")) == "journal" \
-            and not _PERIODICAL.search(imprint.group("place")) and not _NOT_PUBLISHER.match(imprint.group("publisher")):  # "New York: Simon & Schuster", "3rd edn. London: Pan Books": a book's publisher
+            and not _PERIODICAL.search(imprint.group("place")) and not _NOT_PUBLISHER.match(imprint.group("publisher")):
+        # "New York: Simon & Schuster", "3rd edn. London: Pan Books": a book's publisher
         d.address, d.publisher = imprint.group("place"), imprint.group("publisher").strip()
         if imprint.group("edition"):
             d.extra.setdefault("edition", imprint.group("edition"))

@@ -41,7 +41,7 @@ AUTHORS_FIRST_INITIALS = re.compile(
     rf"^(?P<authors>(?:(?:The\s+)?[{_UP}][\w-]+\s+Collaboration,\s+)?{_NAME}"
     rf"(?:(?:,\s+(?:and\s+)?|\s+and\s+|,?\s*&\s*){_NAME})*(?:,?\s+et\s+al\.?)?)"
     r"(?:\s*\([^()]{0,40}Collaboration[^()]{0,20}\))?,\s+")
-_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_YEAR = r"(?P<year>(?:1[6-9]|20)\d\d)"  # (physics cites its classics: "Phys. Rev. 47, 777 (1935)", "(1687)")
 _JOURNAL = r"(?P<journal>[A-Z](?:[^,()]|\([^()]{1,40}\)){1,80}?)"  # ("Physics (Long Island City, N.Y.)")
 _VOLUME = r"(?P<volume>\d{1,5})"
 _PAGES = r"(?P<pages>[A-Za-z]{0,2}\d{1,7}(?:\([A-Z]\))?(?:\s*[-–—]\s*[A-Za-z]{0,2}\d{1,7})?)"
@@ -82,9 +82,17 @@ def journal_reference(work: str) -> Journal | None:
     if journal.casefold().startswith(("in ", "pp", "vol", "no.")) or not re.search(r"[A-Za-z]{2}", journal):
         return None
     title = body[head.end():tail.start()].strip(" ,")
+    if title and _abbreviated(title):  # "Nachr. Ges. Wiss. Goettingen, Math.-Phys. Kl.": a journal's name with a comma
+        journal, title = f"{title}, {journal.strip()}", ""
     return Journal(head.group("authors"), title or None, journal.strip(), tail.group("volume") or tail.group("volume2"),
                    page_range(tail.group("pages") or tail.group("pages2")),
                    int(tail.group("year") or tail.group("year2")))
+
+
+def _abbreviated(text: str) -> bool:
+    """Whether ``text`` reads as a journal's abbreviated name: capitalised words, half of them cut short."""
+    words = text.split()
+    return all(w[:1].isupper() for w in words) and 2 * sum(w.endswith(".") for w in words) >= len(words)
 
 
 @dataclass(slots=True)
@@ -99,8 +107,8 @@ class Publisher:
     after: str
 
 
-_PUB_WORDS = re.compile(rf"\b(?:{PUBLISHER_WORDS})\b|\b(?:Dover|Wiley|Springer|Clarendon|North-Holland|Academic|Pergamon|"
-                        r"Benjamin|McGraw-Hill|Freeman|Cambridge|Oxford|Princeton|Harvard|Yale|MIT|Birkhäuser|Plenum|"
+_PUB_WORDS = re.compile(rf"\b(?:{PUBLISHER_WORDS})\b|\b(?:Dover|Wiley|Springer|Clarendon|North-Holland|Academic|"
+                        r"Pergamon|McGraw-Hill|Freeman|Cambridge|Oxford|Princeton|Harvard|Yale|MIT|Birkhäuser|Plenum|"
                         r"CRC|Taylor|Kluwer|Reidel|Interscience|Perseus|Basic Books|Norton|Penguin|Knopf|Macmillan|"
                         r"Houghton|Random House|Addison|Benjamin|Cummings|Saunders|Chapman|Hall)\b")
 #: "(Publisher, Address[, Address], Year)", "(Address: Publisher, Year)", "(Publisher, Year)", optionally with the
@@ -130,6 +138,7 @@ def trailing_publisher(work: str) -> Publisher | None:
         if not all(_PLACE.match(p) for p in places):
             return None
         address = ", ".join(places)
-    if not publisher or not _PUB_WORDS.search(publisher) or (address and not _PLACE.match(address.split(",")[0].strip())):
+    if not publisher or not _PUB_WORDS.search(publisher) \
+            or (address and not _PLACE.match(address.split(",")[0].strip())):
         return None
     return Publisher(m.start(), publisher, address or None, int(m.group("year")), m.group("after"))

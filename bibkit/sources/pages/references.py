@@ -301,7 +301,8 @@ class _Splitter:
         while not self.dated and self.scanned < len(cur):
             t = cur[self.scanned].text
             self.scanned += 1
-            self.dated = bool((("19" in t or "20" in t) and YEAR.search(t)) or _HAS_ID.search(t))
+            self.dated = bool((("19" in t or "20" in t) and YEAR.search(t)) or _HAS_ID.search(t)
+                              or ("(1" in t and _OLD_YEAR.search(t)))
         return self.dated
 
     def add(self, ln: Line) -> None:
@@ -421,6 +422,8 @@ _MAX_REFERENCE = 4000  # characters
 
 
 _ENDS_REFERENCE = re.compile(r"[.)\]]$|(?:19|20)\d\d[a-z]?$|\d$|https?://\S+$|10\.\d{4,9}/\S+$")
+#: a year of the older literature in parentheses, as physics styles date a reference ("(1905)", "(1687)")
+_OLD_YEAR = re.compile(r"\(1[6-9]\d\d\)")
 _HAS_ID = re.compile(r"arXiv|doi|https?://", re.IGNORECASE)
 
 
@@ -460,6 +463,8 @@ def _starts_reference(t: str) -> bool:
     body = t[m.end():] if m else t
     if _AUTHOR_START.match(body):
         return True
+    if body[1:2] == "." and AUTHORS_FIRST_INITIALS.match(body):
+        return True  # APS/AIP "J. Doe and R. Roe, Phys. Rev. Lett. …", "A. Kitaev et al., arXiv:…"
     head = _HEAD_END.split(body, maxsplit=1)[0]
     return ("," in head or " and " in head) and looks_like_names(head, min_names=2)
 
@@ -597,18 +602,8 @@ def _parse(text: str, line: int) -> Draft | None:
             d.authors, d.truncated = authors.names, authors.truncated
     if title:
         title = _trim_title(title)
-    if title and _EDITION.search(title):  # "Title, 2nd ed."
-        edition = _EDITION.search(title)
-        assert edition is not None
-        d.extra["edition"] = edition.group("edition")
-        title = title[:edition.start()].rstrip(" ,.")
-    if not title and d.shape == "physics" and (d.venue or d.ids or d.entry_type):
-        pass  # a physics reference names no title: its journal, volume, pages and year say which paper
-    elif not title or len(title.split()) < 1 or title_likeness(title) < 0.15 \
-            or (d.shape != "quoted" and _VENUE_WORD.match(title)):  # (a quoted title is one: "TDM and TWDM …")
+    if not _take_title(d, title):
         return None
-    else:
-        d.title = title
     if year is None:
         years = [int(m.group(1)) for m in YEAR.finditer(work[len(authors_text or ""):] if authors_text else work)]
         year = years[-1] if years else None
@@ -633,6 +628,22 @@ def _parse(text: str, line: int) -> Draft | None:
     if not (d.authors or d.ids or d.venue):
         return None  # a title and a year alone ("Meeting notes 2025-01-17") cite nothing
     return d
+
+
+def _take_title(d: Draft, title: str | None) -> bool:
+    """Put the title on ``d`` (an edition it ends with apart: "Title, 2nd ed."); whether the reference may be
+    read on (a title that is none — a venue's words, no words — ends it, unless the style names no title)."""
+    edition = _EDITION.search(title) if title else None
+    if title and edition is not None:
+        d.extra["edition"] = edition.group("edition")
+        title = title[:edition.start()].rstrip(" ,.")
+    if not title and d.shape == "physics" and (d.venue or d.ids or d.entry_type):
+        return True  # a physics reference names no title: its journal, volume, pages and year say which paper
+    if not title or len(title.split()) < 1 or title_likeness(title) < 0.15 \
+            or (d.shape != "quoted" and _VENUE_WORD.match(title)):  # (a quoted title is one: "TDM and TWDM …")
+        return False
+    d.title = title
+    return True
 
 
 def _fields(d: Draft, work: str) -> tuple[str | None, str | None, str | None, int | None]:
@@ -698,8 +709,8 @@ def _fields(d: Draft, work: str) -> tuple[str | None, str | None, str | None, in
     segs = [seg for seg in (work[s:e].strip(" .") for s, e in spans) if seg]
     if len(segs) >= 2 and _names(segs[0]):
         # (the authors as written: a closing initial keeps its full stop, "He, K., and Sun, J.")
-        head = next(work[s:e].strip() for s, e in spans if work[s:e].strip(" ."))
-        return head, segs[1], ". ".join(segs[2:]) or None, None
+        written = next(work[s:e].strip() for s, e in spans if work[s:e].strip(" ."))
+        return written, segs[1], ". ".join(segs[2:]) or None, None
     comma = _comma_fields(work)
     if comma is not None:
         d.shape = "comma"
@@ -714,8 +725,9 @@ _NOTHING_LEFT = re.compile(r"[\s.,;]*(?:\[[\w.\s-]{0,30}\])?[\s.,;]*(?:\(?(?:19|
 _IEEE_BOOK = re.compile(r"(?P<title>[^.\"“]{3,300}?)(?:,\s*(?P<edition>\d{1,2}(?:st|nd|rd|th))\s+ed)?\.\s+"
                         r"(?P<imprint>[A-Z][\w'’. -]{1,40}(?:,\s*[A-Z][\w'’. -]{1,30}){0,3}:\s*[A-Z][^:;]{1,80}?,\s*"
                         r"(?:19|20)\d\d(?:,\s*pp?\.\s*[\w–-]{1,20})?)[\s.]*$")
-_THESIS = re.compile(r"(?:(?P<title>.+?),\s+)?(?P<kind>Ph\.\s?D\.|PhD|Doctoral|Master'?s|M\.\s?Sc\.|Diploma|Bachelor'?s)\s+"
-                     r"(?:thesis|dissertation),\s+(?P<school>[^,\d]{3,80}(?:,\s*[^,\d]{2,40}){0,3}?),?\s+"
+_THESIS = re.compile(r"(?:(?P<title>.+?),\s+)?"
+                     r"(?P<kind>Ph\.\s?D\.|PhD|Doctoral|Master'?s|M\.\s?Sc\.|Diploma|Bachelor'?s)\s+(?:thesis|dissertation),\s+"
+                     r"(?P<school>[^,\d]{3,80}(?:,\s*[^,\d]{2,40}){0,3}?),?\s+"
                      r"\(?(?P<year>(?:19|20)\d\d)\)?[\s.]*$", re.IGNORECASE)
 _EDITION = re.compile(r",?\s*\(?(?P<edition>\d{1,2}(?:st|nd|rd|th)|[Ss]econd|[Tt]hird|[Ff]ourth|[Rr]evised)\.?\s+"
                       r"(?:ed|edn|edition)\.?\)?\.?$")
