@@ -116,6 +116,19 @@ def test_a_physics_reference_with_the_titles_option_keeps_its_title() -> None:
     assert (e.journal, e.volume, e.pages, e.year) == ("Phys. Rev.", "47", "777", 1935)
 
 
+def test_physics_preprints_forthcoming_and_combined_references() -> None:
+    e = one("Q. Zhang, L. Wang, and K. Li, Phys. Rev. Lett. (to be published), arXiv:2003.04567.")
+    assert [p.family for p in e.authors] == ["Zhang", "Wang", "Li"] and e.title is None
+    assert e.journal and e.journal.startswith("Phys. Rev. Lett") and e.note == "to be published"
+    assert e.ids.arxiv == "2003.04567"
+    _, e, _ = read("References\n\n[1] M. Curie, Ann. Chim. (Paris) 12, 345 (1902).\n"
+                   "[2] Q. Zhang and L. Wang, Topological codes on a lattice, arXiv:2003.04567 [quant-ph].\n"
+                   "[3] L. Meitner and O. Frisch, Nature (London) 143, 239 (1939).\n")
+    assert e.title == "Topological codes on a lattice" and [p.family for p in e.authors] == ["Zhang", "Wang"]
+    e = one("C. S. Wu et al., Nature Phys. 16, 1 (2020); Phys. Rev. D 102, 012345 (2020).")
+    assert (e.journal, e.volume, e.pages, e.year, e.title) == ("Nature Phys", "16", "1", 2020, None)
+
+
 def test_nature_volume_and_article_number_are_volume_and_pages() -> None:
     e = one("Ito, K. et al. Photonic circuits at scale. Nat. Commun. 16, 1234 (2025).")
     assert (e.journal, e.volume, e.number, e.pages) == ("Nat. Commun.", "16", None, "1234")

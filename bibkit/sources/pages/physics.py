@@ -50,8 +50,18 @@ _PAGES = r"(?P<pages>[A-Za-z]{0,2}\d{1,7}(?:\([A-Z]\))?(?:\s*[-–—]\s*[A-Za-z
 _TAIL = re.compile(rf"{_JOURNAL}\s+{_VOLUME}\s*,\s+{_PAGES}\s*\({_YEAR}\)$"
                    rf"|{_JOURNAL.replace('journal', 'journal2')}\s+{_VOLUME.replace('volume', 'volume2')}\s*"
                    rf"\({_YEAR.replace('year', 'year2')}\)\s*,?\s*{_PAGES.replace('pages', 'pages2')}$")
-#: what may follow the reference proper: blanked identifiers and their categories ("[hep-th]"), punctuation
-_TRAILER = re.compile(r"(?:[\s.,;]|\[[\w.\s-]{0,30}\])*$")
+
+
+def _proper(work: str) -> str:
+    """The reference without what may follow it: blanked identifiers and their categories ("[hep-th]"),
+    punctuation.  (By hand: a pattern anchored at the end would be tried at every character.)"""
+    t = work.rstrip(" \t.,;")
+    while t.endswith("]"):
+        i = t.rfind("[")
+        if i < 0 or len(t) - i > 32:
+            break
+        t = t[:i].rstrip(" \t.,;")
+    return t
 
 
 @dataclass(slots=True)
@@ -68,12 +78,13 @@ class Journal:
 
 def journal_reference(work: str) -> Journal | None:
     """The fields of an APS/AIP or Elsevier-physics reference (``work``: identifiers blanked), or ``None``."""
-    end = _TRAILER.search(work).start()  # type: ignore[union-attr]  # (the pattern matches empty)
-    body = work[:end]
-    if not body.endswith((")", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9")):
-        return None
+    body = _proper(work)
     head = AUTHORS_FIRST_INITIALS.match(body)
     if head is None:
+        return None
+    if ";" in body:  # APS's combined reference, "…, Nature Phys. 16, 1 (2020); Phys. Rev. D 102, 012345 (2020).":
+        body = _proper(body[:body.index(";", head.end())])  # the first of them
+    if not body.endswith((")", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9")):
         return None
     tail = _TAIL.search(body, head.end())
     if tail is None:
@@ -121,8 +132,7 @@ _PLACE = re.compile(r"^[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}$")
 def trailing_publisher(work: str) -> Publisher | None:
     """The publisher, address and year a reference ends with in parentheses (physics and Nature books,
     Chicago's notes), or ``None``: a parenthesis naming no publisher ("(CVPR 2016)") is none."""
-    end = _TRAILER.search(work).start()  # type: ignore[union-attr]
-    body = work[:end]
+    body = _proper(work)
     if not body.endswith(")") and ")," not in body[-40:]:
         return None
     m = _PAREN.search(body)

@@ -672,6 +672,14 @@ def _fields(d: Draft, work: str) -> tuple[str | None, str | None, str | None, in
         if d.ids and _NOTHING_LEFT.match(rest):  # "J. Doe and R. Roe, arXiv:2001.01234 (2020).": the id says it all
             d.shape = "physics"
             return head.group("authors"), None, None, None
+        coming = _FORTHCOMING.match(rest)
+        if coming is not None:  # "…, Phys. Rev. Lett. (to be published), arXiv:…"
+            d.shape, d.note = "physics", coming.group("status")
+            return head.group("authors"), None, coming.group("journal"), None
+        titled = _TITLE_ONLY.match(rest) if d.ids else None
+        if titled is not None:  # "J. Doe and R. Roe, Quantum error correction, arXiv:2001.01234."
+            d.shape = "physics"
+            return head.group("authors"), titled.group("title").strip(), None, None
         book = _IEEE_BOOK.match(rest)
         if book is not None:  # IEEE "W.-K. Chen, Linear Networks and Systems. Belmont, CA, USA: Wadsworth, 1993."
             d.shape = "physics" if "," in rest else d.shape
@@ -720,6 +728,9 @@ def _fields(d: Draft, work: str) -> tuple[str | None, str | None, str | None, in
     return None, None, None, None
 
 
+_FORTHCOMING = re.compile(r"(?P<journal>[A-Z][^,()\d]{1,80}?)\s*\((?P<status>to be published|in press|accepted|"
+                          r"submitted|unpublished)\)[\s.,;]*(?:\[[\w.\s-]{0,30}\])?[\s.,;]*$", re.IGNORECASE)
+_TITLE_ONLY = re.compile(r"(?P<title>[^\d()\[\]:;]{8,300}),[\s.,;]*(?:\[[\w.\s-]{0,30}\])?[\s.,;]*$")
 _NOTHING_LEFT = re.compile(r"[\s.,;]*(?:\[[\w.\s-]{0,30}\])?[\s.,;]*(?:\(?(?:19|20)\d\d\)?)?[\s.,;]*$")
 #: IEEE's book: "Title[, Nth ed.]. City, ST, Country: Publisher, Year[, pp. P–P]."
 _IEEE_BOOK = re.compile(r"(?P<title>[^.\"“]{3,300}?)(?:,\s*(?P<edition>\d{1,2}(?:st|nd|rd|th))\s+ed)?\.\s+"
