@@ -170,6 +170,11 @@ def test_an_unnumbered_physics_list_is_one_entry_per_reference() -> None:
      "Press.", "Reinforcement Learning: An Introduction", "MIT Press", "Cambridge, MA", 2018, None),
     ("Knuth, D.E. (1997) The art of computer programming. 3rd edn. Boston: Addison-Wesley.",
      "The art of computer programming", "Addison-Wesley", "Boston", 1997, "3rd"),
+    # ACM's and APA's edition in parentheses; ACM's imprint "Publisher, Address."
+    ("Donald E. Knuth. 1997. The Art of Computer Programming (3rd. ed.). Addison-Wesley, Reading, MA.",
+     "The Art of Computer Programming", "Addison-Wesley", "Reading, MA", 1997, "3rd"),
+    ("Knuth, D. E. (1997). The art of computer programming (3rd ed.). Addison-Wesley.",
+     "The art of computer programming", "Addison-Wesley", None, 1997, "3rd"),
 ])
 def test_a_book_reads_publisher_address_and_year(reference, title, publisher, address, year, edition) -> None:
     e = one(reference)

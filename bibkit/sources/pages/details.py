@@ -117,6 +117,9 @@ _PUBLISHER = re.compile(
     r"(?:\s+(?:for|of|and|&|the|[A-Z][\w&'’.-]*)|,?\s+(?:Inc\.?|Ltd\.?|LLC))*\.?)")
 #: all that may follow a publisher that is the whole venue: its year ("MIT Press, 2016.", "Springer (2009)")
 _ONLY_YEAR = re.compile(r"[\s,]*\(?(?:19|20)\d\d[a-z]?\)?[\s.]*$")
+#: all that may follow a publisher that is the whole venue: its address (ACM's "Wiley, New York, NY."), a year
+_ONLY_ADDRESS = re.compile(r",\s*[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}"
+                           r"(?:,\s*[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}){0,3}(?:,?\s*\(?(?:19|20)\d\d\)?)?[\s.]*$")
 _PERIODICAL = re.compile(r"\b(?:Journal|Science|Letters|Review|Transactions|Proceedings|Bulletin|Annals|Magazine)\b")
 _PLACE = re.compile(r"^(?:[A-Z][\w'’.-]*)(?:\s+[A-Z][\w'’.-]*){0,3}$")
 #: "Cambridge, MA: MIT Press" — the place before a publisher's colon
@@ -194,9 +197,11 @@ def _publisher(d: VenueDetails, text: str, spans: list[tuple[int, int]]) -> None
     for m in _PUBLISHER.finditer(text):
         if any(s <= m.start() < e for s, e in spans):
             continue
-        if m.start() == 0 and ((m.end() < len(text.rstrip(" .")) and not _ONLY_YEAR.match(text, m.end()))
+        if m.start() == 0 and ((m.end() < len(text.rstrip(" .")) and not _ONLY_YEAR.match(text, m.end())
+                                and not _ONLY_ADDRESS.match(text, m.end()))
                                or _PERIODICAL.search(m.group("pub"))):
-            continue  # the venue's own name ("Royal Society Open Science"), not a publisher ("MIT Press, 2016" is)
+            continue  # the venue's own name ("Royal Society Open Science"), not a publisher ("MIT Press, 2016" is,
+            # and ACM's book imprint "Wiley, New York, NY.")
         d.publisher = m.group("pub").rstrip(" ,").removesuffix(".") if not m.group("pub").endswith(
             ("Inc.", "Ltd.")) else m.group("pub").rstrip(" ,")
         d.name_end = min(d.name_end, m.start())

@@ -589,6 +589,10 @@ def _parse(text: str, line: int) -> Draft | None:
         work = _URL_TEXT.sub(lambda m: " " * len(m.group(0)), work)
     if any(w in work for w in _ACCESS_WORDS):
         work = _ACCESS_NOTE.sub(lambda m: " " * len(m.group(0)), work)  # its year is no date of the work
+    edition = _PAREN_EDITION.search(work) if "ed" in work else None
+    if edition is not None:  # ACM's "Title (2nd. ed.). Wiley, …", APA's "Title (3rd ed.). Publisher."
+        d.extra["edition"] = edition.group("edition")
+        work = work[:edition.start()] + " " * (edition.end() - edition.start()) + work[edition.end():]
     book = trailing_publisher(work) if ")" in work else None
     if book is not None:  # "… Deep Learning (MIT Press, Cambridge, MA, 2016).": read what stands before it
         authors_text, title, venue, year = _book_fields(d, work[:book.start])
@@ -740,6 +744,7 @@ _THESIS = re.compile(r"(?:(?P<title>.+?),\s+)?"
                      r"(?P<kind>Ph\.\s?D\.|PhD|Doctoral|Master'?s|M\.\s?Sc\.|Diploma|Bachelor'?s)\s+(?:thesis|dissertation),\s+"
                      r"(?P<school>[^,\d]{3,80}(?:,\s*[^,\d]{2,40}){0,3}?),?\s+"
                      r"\(?(?P<year>(?:19|20)\d\d)\)?[\s.]*$", re.IGNORECASE)
+_PAREN_EDITION = re.compile(r"\s*\((?P<edition>\d{1,2}(?:st|nd|rd|th))\.?\s+(?:ed|edn|edition)\.?\)")
 _EDITION = re.compile(r",?\s*\(?(?P<edition>\d{1,2}(?:st|nd|rd|th)|[Ss]econd|[Tt]hird|[Ff]ourth|[Rr]evised)\.?\s+"
                       r"(?:ed|edn|edition)\.?\)?\.?$")
 _IN_VOLUME = re.compile(r"(?:^|,\s+)in\s+(?=[A-Z])")
