@@ -20,7 +20,14 @@ author-year ACL, ACM, natbib: ``Ashish Vaswani, Noam Shazeer, and Illia Polosukh
            Attention is all you need. In Advances in …``
 lncs       Springer: ``Vaswani, A., Shazeer, N.: Attention is all you need. In: NeurIPS (2017)``
 plain      NeurIPS/ICLR plainnat, Vancouver, AMA, Nature: ``Authors. Title. Venue, 2017.``
+physics    APS/AIP, Elsevier's physics journals: ``A. Einstein, Ann. Phys. (Leipzig) 17, 891 (1905).`` (no title:
+           journal, volume, pages, year; :mod:`.physics`), their books and theses
 ========== ====================================================================================
+
+Wherever the style puts them: a publisher in parentheses (``Deep Learning (MIT Press, Cambridge, MA,
+2016).``) makes a book with publisher, address and year; an edition (``(2nd ed.)``, ``, 3rd ed.``) is the
+``edition``; a venue the reference says the paper is "In" is a booktitle unless it names a periodical;
+LaTeX markup pasted from a ``.tex`` (``In {\\em Proc. of …}``, ``{\\bf 17}``) is decoded first.
 
 Identifiers anywhere in the string (``arXiv:…``, DOIs, URLs) are the paper's own: each
 reference is one paper.  The whole string is kept (``meta["reference"]``): the resolver
