@@ -233,7 +233,7 @@ _VENUE_IN = re.compile(r"^(?:in\s*:?\s*|(?:published|accepted|presented|appeared
 #: a venue that is a book's imprint (Chicago, Harvard, IEEE, APA 6): "[Nth edn.] Place[, Region]: Publisher[, Year]"
 _IMPRINT = re.compile(r"^(?:(?P<edition>\d{1,2}(?:st|nd|rd|th))\s+edn?\.?\s+)?"
                       r"(?P<place>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}(?:,\s*[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})"
-                      r"{0,2}):\s*(?P<publisher>[A-Z][^:;()]{1,80}?)(?:,\s*\(?(?:19|20)\d\d\)?)?"
+                      r"{0,2}):\s*(?P<publisher>[A-Z](?:[^:;().]|\.(?!\s+[A-Z])){1,80}?)(?:[,.]\s*\(?(?:19|20)\d\d\)?)?"
                       rf"(?:,\s*pp?\.\s*(?P<pages>{_RANGE}))?\.?$")
 _NOT_PUBLISHER = re.compile(r"(?:Vol|Volume|Long|Short|Part|Papers|Main|Findings|Demo|System|Student)\b")
 _IN = re.compile(r"^in\b\s*:?\s*(?=\S)", re.IGNORECASE)

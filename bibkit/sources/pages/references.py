@@ -651,8 +651,8 @@ def _take_title(d: Draft, title: str | None) -> bool:
     if not title and d.shape == "physics" and (d.venue or d.ids or d.entry_type):
         return True  # a physics reference names no title: its journal, volume, pages and year say which paper
     if not title or len(title.split()) < 1 or title_likeness(title) < 0.15 \
-            or (d.shape != "quoted" and _VENUE_WORD.match(title)):  # (a quoted title is one: "TDM and TWDM …")
-        return False
+            or (_VENUE_WORD.match(title) and not (d.shape == "quoted" and _CAPITALS.match(title))):
+        return False  # (a quoted title opening with capitals is one: "TDM and TWDM …", "IEEEtran homepage")
     d.title = title
     return True
 
@@ -751,6 +751,7 @@ _THESIS = re.compile(r"(?:(?P<title>.+?),\s+)?"
                      r"(?P<kind>Ph\.\s?D\.|PhD|Doctoral|Master'?s|M\.\s?Sc\.|Diploma|Bachelor'?s)\s+(?:thesis|dissertation),\s+"
                      r"(?P<school>[^,\d]{3,80}(?:,\s*[^,\d]{2,40}){0,3}?),?\s+"
                      r"\(?(?P<year>(?:19|20)\d\d)\)?[\s.]*$", re.IGNORECASE)
+_CAPITALS = re.compile(r"[A-Z]{2,}")
 _PAREN_EDITION = re.compile(r"\s*\((?P<edition>\d{1,2}(?:st|nd|rd|th))\.?\s+(?:ed|edn|edition)\.?\)")
 _EDITION = re.compile(r",?\s*\(?(?P<edition>\d{1,2}(?:st|nd|rd|th)|[Ss]econd|[Tt]hird|[Ff]ourth|[Rr]evised)\.?\s+"
                       r"(?:ed|edn|edition)\.?\)?\.?$")
