@@ -29,12 +29,15 @@ _ORG_WORDS = frozenset(
 )
 #: BibTeX's "Jr" part of a name: generational suffixes ("Jr.", "Sr.", "III"), written ``{Family, Jr., Given}``
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "v", "2nd", "3rd"})
+_SUFFIX_FIRST = frozenset("JjSsIiVv23")
 
 
 def is_name_suffix(word: str, *, initial_v: bool = False) -> bool:
     """Whether ``word`` is a generational suffix ("Jr.", "Sr", "III", "2nd") — the one rule every reader of
     names asks.  ``initial_v``: "V"/"V." is read as an initial (in an author list "Vapnik, V." it is one),
     so it counts as a suffix only where no initial can stand (after a given name: "John Smith V")."""
+    if word[:1] not in _SUFFIX_FIRST:
+        return False  # (the common case, asked of every name: one look at the first letter)
     low = word.strip(",").casefold()
     low = low[:-1] if low.endswith(".") else low
     return low in _SUFFIXES and not (initial_v and low == "v")

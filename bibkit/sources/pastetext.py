@@ -320,7 +320,7 @@ def strip_author_segment(text: str) -> str:
     ("…, & Jauvin, C." ends with the initial "C.", not with "C")."""
     t = text.strip(" ,;:")
     if t.endswith(".") and not _is_initials(t.rsplit(None, 1)[-1].rsplit(",", 1)[-1]) \
-            and not _ABBREVIATED_SUFFIX.search(t):  # ("…, Jr." keeps its full stop too)
+            and not _abbreviated_suffix(t):  # ("…, Jr." keeps its full stop too)
         t = t.rstrip(" .,;:")
     return t
 
@@ -354,23 +354,26 @@ def _split_authors_uncached(text: str) -> AuthorList:
     pieces = text.split(",") if ";" not in text and "&" not in text and "and" not in text else _NAME_SPLIT.split(text)
     for p in pieces:
         p = p.strip()
-        if not (_is_initials(p) or (p.endswith(".") and _ABBREVIATED_SUFFIX.search(p))):
+        if not (_is_initials(p) or (p.endswith("r.") and _abbreviated_suffix(p))):
             p = p.strip(" .")  # (an initial's and an abbreviated suffix's full stop is kept: "C.", "Jr.", "Smith Jr.")
         if p:
             parts.append(p)
     names: list[str] = []
+    # (most lists have no "Jr." or "III": asked once of the text, not of every name)
+    suffixed = ("Jr" in text or "Sr" in text or "II" in text or "IV" in text or "jr" in text or "sr" in text
+                or "2nd" in text or "3rd" in text)
     i = 0
     while i < len(parts):
         part = parts[i]
         nxt = parts[i + 1] if i + 1 < len(parts) else None
         words = part.split()
         suffix = ""
-        if len(words) >= 2 and is_name_suffix(words[-1], initial_v=True):
+        if suffixed and len(words) >= 2 and is_name_suffix(words[-1], initial_v=True):
             # "Mary Jones III", "Smith Jr., J.", Vancouver "Smith J Jr": the suffix is BibTeX's "Jr" part of the
             # name (never an initial, "III" is no Vancouver "I. I. I."); the rest is read as any name
             suffix, words = words[-1], words[:-1]
             part = " ".join(words)
-        if nxt is not None and _suffix_part(nxt) and not suffix:
+        if suffixed and nxt is not None and _suffix_part(nxt) and not suffix:
             after = parts[i + 2] if i + 2 < len(parts) else None
             if len(words) == 1 and after is not None and (_is_initials(after) or len(after.split()) == 1):
                 names.append(f"{after} {part} {nxt}")  # "Smith, Jr., J.": family, suffix, given (BibTeX's order)
@@ -390,9 +393,9 @@ def _split_authors_uncached(text: str) -> AuthorList:
         elif i == 0 and nxt is not None and len(words) == 1 and not _is_initials(nxt) \
                 and (len(nxt.split()) == 1 or (len(parts) <= 3 and _given_names(nxt) and not _ORG_HINT.search(part)
                                            and part.casefold() not in _ORG_WORDS)
-                     or (len(parts) > 2 and _suffix_part(parts[2]))) \
+                     or (suffixed and len(parts) > 2 and _suffix_part(parts[2]))) \
                 and len(parts) >= 2 and (len(parts) == 2 or len(parts[2].split()) >= 2 or truncated
-                                         or _suffix_part(parts[2])):
+                                         or (suffixed and _suffix_part(parts[2]))):
             # MLA/Chicago "Vaswani, Ashish, and Noam Shazeer", "Thoreau, Henry David", "Ward, Geoffrey C., and Ken
             # Burns"
             name = f"{nxt} {part}"
@@ -400,7 +403,7 @@ def _split_authors_uncached(text: str) -> AuthorList:
         else:
             name = part
             i += 1
-        if not suffix and i < len(parts) and _suffix_part(parts[i]):
+        if suffixed and not suffix and i < len(parts) and _suffix_part(parts[i]):
             suffix = parts[i]  # Chicago "Smith, John, Jr., and …"
             i += 1
         names.append(f"{name} {suffix}" if suffix else name)
@@ -415,8 +418,12 @@ def _given_names(part: str) -> bool:
     return _GIVEN_NAMES.match(part) is not None
 
 
-#: the suffixes that are abbreviations: their full stop is theirs ("Jr.", "Sr."; "III." ends a sentence)
-_ABBREVIATED_SUFFIX = re.compile(r"(?:^|[\s,])[JS]r\.$")
+def _abbreviated_suffix(text: str) -> bool:
+    """Whether ``text`` ends with a suffix that is an abbreviation, whose full stop is its own ("Jr.", "Sr.";
+    "III." ends a sentence)."""
+    return text.endswith(("Jr.", "Sr.")) and (len(text) == 3 or text[-4] in " ,")
+
+
 
 
 def _suffix_part(part: str) -> bool:

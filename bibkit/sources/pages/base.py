@@ -290,10 +290,15 @@ def _person(name: str) -> Person:
                 break
         else:
             low = name.casefold().replace(".", " ").split()  # (the pattern lets no comma or bracket in)
-            if not is_name_suffix(low[-1], initial_v=True) and _ORG_WORDS.isdisjoint(low):
+            if (low[-1][0] not in _SUFFIX_FIRST or not is_name_suffix(low[-1], initial_v=True)) \
+                    and _ORG_WORDS.isdisjoint(low):
                 return Person(family=words[-1], given=" ".join(words[:-1]))
     return parse_plain_name(name)
 
+
+
+#: the first letters of the (lower-cased) name suffixes: most names are asked no more than this
+_SUFFIX_FIRST = frozenset("jsi23")
 
 
 @dataclass

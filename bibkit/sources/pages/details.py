@@ -81,12 +81,11 @@ _PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p) for p in (
     rf"(?:\s*[,:]\s*(?P<pages>{_RANGE})(?![\w/]))?",
     # natbib "33:1877–1901"
     rf"(?<![\w.:/-])(?P<volume>\d{{1,5}})\s*:\s*(?P<pages>{_RANGE})(?![\w/:])",
-    # Nature, APS "Nat. Commun. 16, 1234 (2025).", "Phys. Rev. Lett. 124, 010501 (2020)": a volume, one page or
-    # article number and the year end the reference (ACM's issue number has the pages after it, below)
-    rf"(?<![\w.:/-])(?P<volume>\d{{1,5}}),\s*(?P<pages>[A-Za-z]?\d{{1,7}})\s*\({_YEAR}\)(?=[\s.,;]*$)",
-    # ACM "9, 8 (Nov. 1997)", "55, 6, Article 109 (Dec. 2022)"; Chicago "9, no. 8"; MLA "9.8 (1997)"
-    rf"(?<![\w.:/-])(?P<volume>\d{{1,5}}),\s*(?P<number>\d{{1,5}})(?:,\s*Article\s+\w{{1,10}})?\s*"
-    rf"\((?:{_MON}\.?\s+)?{_YEAR}\)",
+    # ACM "9, 8 (Nov. 1997)", "55, 6, Article 109 (Dec. 2022)"; Chicago "9, no. 8"; MLA "9.8 (1997)"; but Nature's
+    # and APS's "Nat. Commun. 16, 1234 (2025).", "Phys. Rev. Lett. 124, 010501 (2020)": a volume, one page or article
+    # number and the year ending the reference (ACM's issue number has the pages after it)
+    rf"(?<![\w.:/-])(?P<volume>\d{{1,5}}),\s*(?:(?P<pages>[A-Za-z]?\d{{1,7}})\s*\({_YEAR}\)(?=[\s.,;]*$)|"
+    rf"(?P<number>\d{{1,5}})(?:,\s*Article\s+\w{{1,10}})?\s*\((?:{_MON}\.?\s+)?{_YEAR}\))",
     r"(?<![\w.:/-])(?P<volume>\d{1,5}),\s*no\.",
     # (and MLA without an issue, "Advances in Neural Information Processing Systems 37 (2024): 136897-136921";
     # SIAM "Journal, 21 (2020), pp. 1–30" and the AMS "Journal 21 (2020), no. 3, 1–30")
@@ -107,7 +106,7 @@ _GROUPS: tuple[tuple[str, ...], ...] = tuple(tuple(n for n in ("volume", "number
                                              for p in _PATTERNS)
 #: for each pattern, literals of which it needs one (cheap tests that spare most patterns most references)
 _NEEDLES: tuple[tuple[str, ...], ...] = (("ol", "OL"), ("o.", "umber", "ssue"), ("p.", "ages", "P."), (";",), ("(",),
-                                         (":",), ("(",), ("(",), ("no.",), ("(",), (",",), ("):", ") :"), (",", ". "))
+                                         (":",), ("(",), ("no.",), ("(",), (",",), ("):", ") :"), (",", ". "))
 _TABLE = tuple(zip(_NEEDLES, _PATTERNS, _GROUPS))
 #: a month beside the year: "Jun. 2016", "Nov. 1997", "June 27–30, 2016", "(Nov. 1997)", Vancouver "2015 May 28"
 _MONTH = re.compile(rf"\b(?P<mon>{_MON})\.?\s+(?:\d{{1,2}}(?:\s*[–-]\s*\d{{1,2}})?,?\s+)?(?P<year>{_YEAR})\b"
@@ -236,7 +235,6 @@ _IMPRINT = re.compile(r"^(?:(?P<edition>\d{1,2}(?:st|nd|rd|th))\s+edn?\.?\s+)?"
                       r"{0,2}):\s*(?P<publisher>[A-Z](?:[^:;().]|\.(?!\s+[A-Z])){1,80}?)(?:[,.]\s*\(?(?:19|20)\d\d\)?)?"
                       rf"(?:,\s*pp?\.\s*(?P<pages>{_RANGE}))?\.?$")
 _NOT_PUBLISHER = re.compile(r"(?:Vol|Volume|Long|Short|Part|Papers|Main|Findings|Demo|System|Student)\b")
-_IN = re.compile(r"^in\b\s*:?\s*(?=\S)", re.IGNORECASE)
 _VENUE_YEAR_END = re.compile(r"[,(]?\s*(?:19|20)\d\d[a-z]?\)?\.?\s*$")
 
 
@@ -244,7 +242,7 @@ def venue_fields(d: Draft, venue: str) -> None:
     """The venue's name and the details it states (volume, number, pages, month, publisher, address) on ``d``:
     the name never carries them (see :mod:`.details`)."""
     v = " ".join(venue.split()).strip(" ,.;:")
-    contained = _IN.match(v) is not None
+    contained = v[:2] in ("In", "in", "IN") and (len(v) == 2 or not v[2].isalnum())  # ("In", "In:", not "Int.")
     v = _VENUE_IN.sub("", v)
     imprint = _IMPRINT.match(v) if ":" in v else None
     if imprint is not None and venue_kind(imprint.group("place")) == "journal" \
@@ -262,8 +260,8 @@ def venue_fields(d: Draft, venue: str) -> None:
     if found.month is not None and (d.year is None or d.year == found.month_year):
         d.month = found.month
     d.venue = _venue_name(v[:found.name_end])
-    if contained and d.venue and d.venue_as is None and found.number is None and not _PERIODICAL.search(d.venue) \
-            and venue_kind(d.venue) == "journal":
+    if contained and d.venue and d.venue_as is None and found.number is None and "roc" not in d.venue \
+            and not _PERIODICAL.search(d.venue) and venue_kind(d.venue) == "journal":
         # "In {\em Advances in Knowledge Discovery}", "In Handbook of …", "In The Semantic Web – ISWC 2019": what a
         # reference says is "in" is a book the paper is part of (the proceedings, a collection), not a journal
         d.venue_as = "booktitle"

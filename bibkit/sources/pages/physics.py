@@ -78,13 +78,16 @@ class Journal:
 
 def journal_reference(work: str) -> Journal | None:
     """The fields of an APS/AIP or Elsevier-physics reference (``work``: identifiers blanked), or ``None``."""
+    if "." not in work[:4] and "Collaboration" not in work[:80]:
+        return None  # (a cheap look first: the authors come initials first)
     body = _proper(work)
+    if ";" in body:  # APS's combined reference, "…, Nature Phys. 16, 1 (2020); Phys. Rev. D 102, 012345 (2020).":
+        body = _proper(body[:body.index(";")])  # the first of them
+    close = body.rfind(")")  # ("(2020)" ends it, or stands a page number before its end)
+    if close < 5 or body[close - 5] != "(" or len(body) - close > 24:
+        return None
     head = AUTHORS_FIRST_INITIALS.match(body)
     if head is None:
-        return None
-    if ";" in body:  # APS's combined reference, "…, Nature Phys. 16, 1 (2020); Phys. Rev. D 102, 012345 (2020).":
-        body = _proper(body[:body.index(";", head.end())])  # the first of them
-    if not body.endswith((")", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9")):
         return None
     tail = _TAIL.search(body, head.end())
     if tail is None:

@@ -596,7 +596,8 @@ def _parse(text: str, line: int) -> Draft | None:
         work = _URL_TEXT.sub(lambda m: " " * len(m.group(0)), work)
     if any(w in work for w in _ACCESS_WORDS):
         work = _ACCESS_NOTE.sub(lambda m: " " * len(m.group(0)), work)  # its year is no date of the work
-    edition = _PAREN_EDITION.search(work) if "ed" in work else None
+    edition = _PAREN_EDITION.search(work) if ("ed.)" in work or "ed)" in work or "edn" in work
+                                               or "edition)" in work) else None
     if edition is not None:  # ACM's "Title (2nd. ed.). Wiley, …", APA's "Title (3rd ed.). Publisher."
         d.extra["edition"] = edition.group("edition")
         work = work[:edition.start()] + " " * (edition.end() - edition.start()) + work[edition.end():]
@@ -644,7 +645,7 @@ def _parse(text: str, line: int) -> Draft | None:
 def _take_title(d: Draft, title: str | None) -> bool:
     """Put the title on ``d`` (an edition it ends with apart: "Title, 2nd ed."); whether the reference may be
     read on (a title that is none — a venue's words, no words — ends it, unless the style names no title)."""
-    edition = _EDITION.search(title) if title else None
+    edition = _EDITION.search(title) if title and (" ed" in title or "edn" in title or "dition" in title) else None
     if title and edition is not None:
         d.extra["edition"] = edition.group("edition")
         title = title[:edition.start()].rstrip(" ,.")
