@@ -78,6 +78,20 @@ def test_a_generational_suffix_is_the_names_jr_part_not_an_author(reference, aut
     assert people(one(reference)) == authors
 
 
+def test_an_unnumbered_list_starts_a_reference_at_a_suffixed_or_initials_first_author() -> None:
+    entries = read("References\n\n"
+                   "Hopper, Jr., G. 2019. First paper on lists. Journal of Names 3 (2019), 1–5.\n"
+                   "Hopper Jr., G. 2019. Second paper on lists. Journal of Names 3 (2019), 6–9.\n"
+                   "Grace Hopper Jr. and Alan Turing III. 2019. Third paper on lists. Journal of Names 3 (2019), "
+                   "10–19.\n"
+                   "M. Curie, Radioactive Substances (Chemical News Press, London, 1904).\n"
+                   "A. Lovelace and G. Hopper. Fourth paper on lists. In Proceedings of the Lists Workshop, 2020.\n"
+                   "A. Lovelace et al. Fifth paper on lists. In Proceedings of the Lists Workshop, 2021.\n")
+    assert [e.title for e in entries] == ["First paper on lists", "Second paper on lists", "Third paper on lists",
+                                          "Radioactive Substances", "Fourth paper on lists", "Fifth paper on lists"]
+    assert [p.suffix for p in entries[2].authors] == ["Jr.", "III"]
+
+
 # --------------------------------------------------------------------------- physics: no title
 
 @pytest.mark.parametrize(("reference", "authors", "truncated", "journal", "volume", "pages", "year", "arxiv"), [

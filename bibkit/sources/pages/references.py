@@ -96,11 +96,14 @@ _UP = "A-ZÀ-ÖØ-ÞĀ-Žƀ-ɏ"
 _LO = "a-zß-öø-ÿĀ-žƀ-ɏ"
 _PARTICLE_WORD = r"(?:van|von|de|der|den|del|della|da|di|du|la|le|dos|das|ter|ten|bin|al|el)"
 _PARTICLE = _PARTICLE_WORD + r"\s"
+_SUFFIX = r"(?:,?\s(?:Jr|Sr)\.|\s(?:II|III|IV))"  # (a name's suffix: "Smith Jr., J.", "John Smith Jr. and …")
 _AUTHOR_START = re.compile(
-    rf"^(?:{_PARTICLE})*(?:[{_UP}][\w'’-]+(?:\s{_PARTICLE_WORD}\b)*(?:\s[{_UP}][\w'’-]+)?,\s+(?:[{_UP}]\.|[{_UP}][{_LO}]+)"
-    rf"|(?:[{_UP}]\.\s?(?:-?[{_UP}]\.\s?)*)(?:{_PARTICLE})*[{_UP}][\w'’-]+,"
+    rf"^(?:{_PARTICLE})*(?:[{_UP}][\w'’-]+(?:\s{_PARTICLE_WORD}\b)*(?:\s[{_UP}][\w'’-]+)?{_SUFFIX}?,\s+"
+    rf"(?:[{_UP}]\.|[{_UP}][{_LO}]+)"
+    rf"|(?:[{_UP}]\.\s?(?:-?[{_UP}]\.\s?)*)(?:{_PARTICLE})*[{_UP}][\w'’-]+{_SUFFIX}?(?:,|\sand\s[{_UP}]|\set al\.)"
     rf"|[{_UP}][\w'’-]+\s+[A-Z]{{1,3}},"
-    rf"|[{_UP}][{_LO}]+(?:-[{_UP}{_LO}][{_LO}]+)?(?:\s[{_UP}]\.)?\s(?:{_PARTICLE})*[{_UP}][\w'’-]+(?:,|\sand\s|\.\s(?:19|20)\d\d))"
+    rf"|[{_UP}][{_LO}]+(?:-[{_UP}{_LO}][{_LO}]+)?(?:\s[{_UP}]\.)?\s(?:{_PARTICLE})*[{_UP}][\w'’-]+{_SUFFIX}?"
+    rf"(?:,|\sand\s|\.\s(?:19|20)\d\d))"
 )
 _VENUE_WORD = re.compile(
     r"^(?:In\b|In:|Proc\b|Proceedings|arXiv|CoRR|Advances in|Journal|Transactions|Trans\.|IEEE|ACM|"
@@ -309,7 +312,7 @@ class _Splitter:
             t = cur[self.scanned].text
             self.scanned += 1
             self.dated = bool((("19" in t or "20" in t) and YEAR.search(t)) or _HAS_ID.search(t)
-                              or ("(1" in t and _OLD_YEAR.search(t)))
+                              or ("1" in t and ")" in t and _OLD_YEAR.search(t)))
         return self.dated
 
     def add(self, ln: Line) -> None:
@@ -430,7 +433,7 @@ _MAX_REFERENCE = 4000  # characters
 
 _ENDS_REFERENCE = re.compile(r"[.)\]]$|(?:19|20)\d\d[a-z]?$|\d$|https?://\S+$|10\.\d{4,9}/\S+$")
 #: a year of the older literature in parentheses, as physics styles date a reference ("(1905)", "(1687)")
-_OLD_YEAR = re.compile(r"\(1[6-9]\d\d\)")
+_OLD_YEAR = re.compile(r"[(,]\s*1[6-9]\d\d\)")  # ("(1905)", "(Chemical News, London, 1904)")
 _HAS_ID = re.compile(r"arXiv|doi|https?://", re.IGNORECASE)
 
 
