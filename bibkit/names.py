@@ -27,7 +27,20 @@ _ORG_WORDS = frozenset(
     google deepmind openai meta microsoft nvidia anthropic alibaba tencent baidu bytedance huawei
     """.split()
 )
-_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v", "2nd", "3rd"})
+#: BibTeX's "Jr" part of a name: generational suffixes ("Jr.", "Sr.", "III"), written ``{Family, Jr., Given}``
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "v", "2nd", "3rd"})
+_SUFFIX_FIRST = frozenset("JjSsIiVv23")
+
+
+def is_name_suffix(word: str, *, initial_v: bool = False) -> bool:
+    """Whether ``word`` is a generational suffix ("Jr.", "Sr", "III", "2nd") — the one rule every reader of
+    names asks.  ``initial_v``: "V"/"V." is read as an initial (in an author list "Vapnik, V." it is one),
+    so it counts as a suffix only where no initial can stand (after a given name: "John Smith V")."""
+    if word[:1] not in _SUFFIX_FIRST:
+        return False  # (the common case, asked of every name: one look at the first letter)
+    low = word.strip(",").casefold()
+    low = low[:-1] if low.endswith(".") else low
+    return low in _SUFFIXES and not (initial_v and low == "v")
 _SPACE = re.compile(r"\s+")
 
 
@@ -66,13 +79,13 @@ def parse_plain_name(text: str) -> Person:
     text = _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip().strip(",;")
     if not text:
         return Person(literal="")
-    if "," not in text and is_organisation(text):
-        return Person(literal=text)
     suffix = ""
     if "," not in text:
         tokens = text.split(" ")
-        if len(tokens) > 2 and tokens[-1].casefold() in _SUFFIXES:
+        if len(tokens) > 2 and is_name_suffix(tokens[-1]):  # (before the organisation test: "H. Ford 3rd")
             suffix, text = tokens[-1], " ".join(tokens[:-1])
+        if is_organisation(text):
+            return Person(literal=f"{text} {suffix}" if suffix else text)
     # imported here, not at the top: pybtex's package import reads installed metadata (tens of milliseconds),
     # which a command that never splits a natural-order name (convert of a .bib) must not pay at start-up
     from pybtex.database import Person as _PybtexPerson

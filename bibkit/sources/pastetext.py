@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..names import _ORG_WORDS, is_name_suffix
 from .lines import split_lines, structural
 
 __all__ = [
@@ -256,7 +257,8 @@ _ETAL = re.compile(r",?\s*(?:\bet\s*al\b\.?|\band\s+others\b|\band\s+\d+\s+other
                    r"|\+\s*\d+\s*(?:authors?|more|others)?|…|\.\.\.)\s*",
                    re.IGNORECASE)
 _NAME_SPLIT = re.compile(r"\s*;\s*|\s*,\s*(?:and|&)\s+|\s+(?:and|&)\s+|\s*,\s*")
-_PARTICLES = frozenset("van von der den de del della di da dos das du la le bin ibn al el ter ten zu st y".split())
+_PARTICLES = frozenset("van von der den de del della di da dos das du la le bin ibn al el ter ten zu st y 't d'"
+                       .split())
 _NAME_WORD = re.compile(r"^(?:[A-Z][a-z]?\.)+(?:-[A-Z][a-z]?\.)*$|^[^\W\d_][\w'’.-]*$")
 _ORG_HINT = re.compile(r"\b(?:team|group|lab|labs|collaboration|consortium|institute|university|ai|research|inc|"
                        r"corp|foundation|project|initiative)\b", re.IGNORECASE)
@@ -283,7 +285,7 @@ def _word_ok(word: str) -> bool:
     core = word.strip("()")
     if not core:
         return False
-    if core.casefold() in _PARTICLES:
+    if core.casefold() in _PARTICLES or is_name_suffix(core):  # ("de", "van"; "Jr.", "3rd")
         return True
     return bool(_NAME_WORD.match(core)) and (core[0].isupper() or not core[0].isalpha())
 
@@ -317,7 +319,8 @@ def strip_author_segment(text: str) -> str:
     """An author segment without the punctuation around it; a closing initial keeps its full stop
     ("…, & Jauvin, C." ends with the initial "C.", not with "C")."""
     t = text.strip(" ,;:")
-    if t.endswith(".") and not _is_initials(t.rsplit(None, 1)[-1].rsplit(",", 1)[-1]):
+    if t.endswith(".") and not _is_initials(t.rsplit(None, 1)[-1].rsplit(",", 1)[-1]) \
+            and not _abbreviated_suffix(t):  # ("…, Jr." keeps its full stop too)
         t = t.rstrip(" .,;:")
     return t
 
@@ -351,34 +354,81 @@ def _split_authors_uncached(text: str) -> AuthorList:
     pieces = text.split(",") if ";" not in text and "&" not in text and "and" not in text else _NAME_SPLIT.split(text)
     for p in pieces:
         p = p.strip()
-        if not _is_initials(p):
-            p = p.strip(" .")
+        if not (_is_initials(p) or (p.endswith("r.") and _abbreviated_suffix(p))):
+            p = p.strip(" .")  # (an initial's and an abbreviated suffix's full stop is kept: "C.", "Jr.", "Smith Jr.")
         if p:
             parts.append(p)
     names: list[str] = []
+    # (most lists have no "Jr." or "III": asked once of the text, not of every name)
+    suffixed = ("Jr" in text or "Sr" in text or "II" in text or "IV" in text or "jr" in text or "sr" in text
+                or "2nd" in text or "3rd" in text)
     i = 0
     while i < len(parts):
         part = parts[i]
         nxt = parts[i + 1] if i + 1 < len(parts) else None
         words = part.split()
-        if nxt is not None and _is_initials(nxt) and not _is_initials(part):
-            names.append(f"{nxt} {part}")  # "Vaswani" + "A." (APA): "A. Vaswani"
-            i += 2
+        suffix = ""
+        if suffixed and len(words) >= 2 and is_name_suffix(words[-1], initial_v=True):
+            # "Mary Jones III", "Smith Jr., J.", Vancouver "Smith J Jr": the suffix is BibTeX's "Jr" part of the
+            # name (never an initial, "III" is no Vancouver "I. I. I."); the rest is read as any name
+            suffix, words = words[-1], words[:-1]
+            part = " ".join(words)
+        if suffixed and nxt is not None and _suffix_part(nxt) and not suffix:
+            after = parts[i + 2] if i + 2 < len(parts) else None
+            if len(words) == 1 and after is not None and (_is_initials(after) or len(after.split()) == 1):
+                names.append(f"{after} {part} {nxt}")  # "Smith, Jr., J.": family, suffix, given (BibTeX's order)
+                i += 3
+            else:
+                names.append(f"{part} {nxt}")  # "John Smith, Jr."
+                i += 2
             continue
-        if len(words) >= 2 and len(words[-1]) <= 3 and words[-1].isalpha() and words[-1].isupper() \
+        if nxt is not None and _is_initials(nxt) and not _is_initials(part):
+            name = f"{nxt} {part}"  # "Vaswani" + "A." (APA): "A. Vaswani"
+            i += 2
+        elif len(words) >= 2 and len(words[-1]) <= 3 and words[-1].isalpha() and words[-1].isupper() \
                 and not _ORG_HINT.search(part):
             # Vancouver "Vaswani A": the initials follow the family name
-            names.append(" ".join(list(words[-1]) + words[:-1]) if len(words[-1]) <= 3 else part)
+            name = " ".join(list(words[-1]) + words[:-1]) if len(words[-1]) <= 3 else part
             i += 1
-            continue
-        if i == 0 and nxt is not None and len(words) == 1 and len(nxt.split()) == 1 and not _is_initials(nxt) \
-                and len(parts) >= 2 and (len(parts) == 2 or len(parts[2].split()) >= 2 or truncated):
-            names.append(f"{nxt} {part}")  # MLA/Chicago "Vaswani, Ashish, and Noam Shazeer"
+        elif i == 0 and nxt is not None and len(words) == 1 and not _is_initials(nxt) \
+                and (len(nxt.split()) == 1 or (len(parts) <= 3 and _given_names(nxt) and not _ORG_HINT.search(part)
+                                           and part.casefold() not in _ORG_WORDS)
+                     or (suffixed and len(parts) > 2 and _suffix_part(parts[2]))) \
+                and len(parts) >= 2 and (len(parts) == 2 or len(parts[2].split()) >= 2 or truncated
+                                         or (suffixed and _suffix_part(parts[2]))):
+            # MLA/Chicago "Vaswani, Ashish, and Noam Shazeer", "Thoreau, Henry David", "Ward, Geoffrey C., and Ken
+            # Burns"
+            name = f"{nxt} {part}"
             i += 2
-            continue
-        names.append(part)
-        i += 1
+        else:
+            name = part
+            i += 1
+        if suffixed and not suffix and i < len(parts) and _suffix_part(parts[i]):
+            suffix = parts[i]  # Chicago "Smith, John, Jr., and …"
+            i += 1
+        names.append(f"{name} {suffix}" if suffix else name)
     return AuthorList(names, truncated)
+
+
+_GIVEN_NAMES = re.compile(r"^[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s(?:[A-Z][a-z]+|[A-Z]\.?)){1,2}$")
+
+
+def _given_names(part: str) -> bool:
+    """Whether a part is given names only, a first and a middle name or initial ("Henry David", "Geoffrey C.")."""
+    return _GIVEN_NAMES.match(part) is not None
+
+
+def _abbreviated_suffix(text: str) -> bool:
+    """Whether ``text`` ends with a suffix that is an abbreviation, whose full stop is its own ("Jr.", "Sr.";
+    "III." ends a sentence)."""
+    return text.endswith(("Jr.", "Sr.")) and (len(text) == 3 or text[-4] in " ,")
+
+
+
+
+def _suffix_part(part: str) -> bool:
+    """Whether a part of an author list between commas is a name's suffix ("Jr.", "III"; "V." is an initial)."""
+    return " " not in part and is_name_suffix(part, initial_v=True)
 
 
 def family_of(name: str) -> str:
@@ -390,7 +440,7 @@ def family_of(name: str) -> str:
     if _ORG_HINT.search(name) or len(words) == 1:
         return name
     for w in reversed(words):
-        if not _INITIALS.match(w):
+        if not _INITIALS.match(w) and not is_name_suffix(w, initial_v=True):  # ("John Smith Jr." is a Smith)
             return w.strip(",.")
     return words[-1]
 

@@ -22,7 +22,7 @@ from typing import Any
 from ...bibnames import OTHERS
 from ...links import canonical_link
 from ...model import Entry, LinkKind, PartialDate, Person, Problem, Provenance, SkippedLine, SourceLocation
-from ...names import _ORG_WORDS, parse_plain_name
+from ...names import _ORG_WORDS, is_name_suffix, parse_plain_name
 from ...normalize.venuekind import is_proceedings_journal
 from ...record import PageReader, ReadBy
 from ..paperids import PaperId
@@ -290,12 +290,15 @@ def _person(name: str) -> Person:
                 break
         else:
             low = name.casefold().replace(".", " ").split()  # (the pattern lets no comma or bracket in)
-            if low[-1] not in _SUFFIXES and _ORG_WORDS.isdisjoint(low):
+            if (low[-1][0] not in _SUFFIX_FIRST or not is_name_suffix(low[-1], initial_v=True)) \
+                    and _ORG_WORDS.isdisjoint(low):
                 return Person(family=words[-1], given=" ".join(words[:-1]))
     return parse_plain_name(name)
 
 
-_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "2nd", "3rd"})
+
+#: the first letters of the (lower-cased) name suffixes: most names are asked no more than this
+_SUFFIX_FIRST = frozenset("jsi23")
 
 
 @dataclass

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from ...bibsyntax import month_number
 from ...normalize.pages import page_range
 from ..pastetext import trim_venue
-from .base import Draft
+from .base import Draft, venue_kind
 
 __all__ = ["VenueDetails", "venue_details", "venue_fields", "PUBLISHER_WORDS"]
 
@@ -75,15 +75,17 @@ _PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p) for p in (
     r"\b(?:[Nn]os?\.|[Nn]umber|[Ii]ssue)\s*(?P<number>\d[\w/–-]*|[A-Z]+\d+\w*)",
     rf"(?:\b[Pp]p?\.|\b[Pp]ages)\s*(?P<pages>{_GROUPED}\s*{_DASH}\s*{_GROUPED}|{_RANGE})(?![\w/])",
     # Vancouver "2017;30:5998-6008", "2015 May 28;521(7553):436-44"
-    rf";\s*(?P<volume>\d{{1,5}})(?:\s*\((?P<number>[\w/–-]{{1,12}})\))?(?:\s*:\s*(?P<pages>{_RANGE}))?(?![\w/])",
+    rf";\s*(?!{_YEAR}\b(?!\s*[(:]))(?P<volume>\d{{1,5}})(?:\s*\((?P<number>[\w/–-]{{1,12}})\))?(?:\s*:\s*(?P<pages>{_RANGE}))?(?![\w/])",
     # APA/Springer "9(8)", "3(Feb)" (optionally ", 1735–1780" or ": 1735–1780")
     rf"(?<![\w.:/-])(?P<volume>\d{{1,5}})\s*\((?!{_YEAR}\))(?P<number>[\w/–-]{{1,12}})\)"
     rf"(?:\s*[,:]\s*(?P<pages>{_RANGE})(?![\w/]))?",
     # natbib "33:1877–1901"
     rf"(?<![\w.:/-])(?P<volume>\d{{1,5}})\s*:\s*(?P<pages>{_RANGE})(?![\w/:])",
-    # ACM "9, 8 (Nov. 1997)", "55, 6, Article 109 (Dec. 2022)"; Chicago "9, no. 8"; MLA "9.8 (1997)"
-    rf"(?<![\w.:/-])(?P<volume>\d{{1,5}}),\s*(?P<number>\d{{1,5}})(?:,\s*Article\s+\w{{1,10}})?\s*"
-    rf"\((?:{_MON}\.?\s+)?{_YEAR}\)",
+    # ACM "9, 8 (Nov. 1997)", "55, 6, Article 109 (Dec. 2022)"; Chicago "9, no. 8"; MLA "9.8 (1997)"; but Nature's
+    # and APS's "Nat. Commun. 16, 1234 (2025).", "Phys. Rev. Lett. 124, 010501 (2020)": a volume, one page or article
+    # number and the year ending the reference (ACM's issue number has the pages after it)
+    rf"(?<![\w.:/-])(?P<volume>\d{{1,5}}),\s*(?:(?P<pages>[A-Za-z]?\d{{1,7}})\s*\({_YEAR}\)(?=[\s.,;]*$)|"
+    rf"(?P<number>\d{{1,5}})(?:,\s*Article\s+\w{{1,10}})?\s*\((?:{_MON}\.?\s+)?{_YEAR}\))",
     r"(?<![\w.:/-])(?P<volume>\d{1,5}),\s*no\.",
     # (and MLA without an issue, "Advances in Neural Information Processing Systems 37 (2024): 136897-136921";
     # SIAM "Journal, 21 (2020), pp. 1–30" and the AMS "Journal 21 (2020), no. 3, 1–30")
@@ -114,6 +116,9 @@ _PUBLISHER = re.compile(
     r"(?:\s+(?:for|of|and|&|the|[A-Z][\w&'’.-]*)|,?\s+(?:Inc\.?|Ltd\.?|LLC))*\.?)")
 #: all that may follow a publisher that is the whole venue: its year ("MIT Press, 2016.", "Springer (2009)")
 _ONLY_YEAR = re.compile(r"[\s,]*\(?(?:19|20)\d\d[a-z]?\)?[\s.]*$")
+#: all that may follow a publisher that is the whole venue: its address (ACM's "Wiley, New York, NY."), a year
+_ONLY_ADDRESS = re.compile(r",\s*[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}"
+                           r"(?:,\s*[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}){0,3}(?:,?\s*\(?(?:19|20)\d\d\)?)?[\s.]*$")
 _PERIODICAL = re.compile(r"\b(?:Journal|Science|Letters|Review|Transactions|Proceedings|Bulletin|Annals|Magazine)\b")
 _PLACE = re.compile(r"^(?:[A-Z][\w'’.-]*)(?:\s+[A-Z][\w'’.-]*){0,3}$")
 #: "Cambridge, MA: MIT Press" — the place before a publisher's colon
@@ -191,9 +196,11 @@ def _publisher(d: VenueDetails, text: str, spans: list[tuple[int, int]]) -> None
     for m in _PUBLISHER.finditer(text):
         if any(s <= m.start() < e for s, e in spans):
             continue
-        if m.start() == 0 and ((m.end() < len(text.rstrip(" .")) and not _ONLY_YEAR.match(text, m.end()))
+        if m.start() == 0 and ((m.end() < len(text.rstrip(" .")) and not _ONLY_YEAR.match(text, m.end())
+                                and not _ONLY_ADDRESS.match(text, m.end()))
                                or _PERIODICAL.search(m.group("pub"))):
-            continue  # the venue's own name ("Royal Society Open Science"), not a publisher ("MIT Press, 2016" is)
+            continue  # the venue's own name ("Royal Society Open Science"), not a publisher ("MIT Press, 2016" is,
+            # and ACM's book imprint "Wiley, New York, NY.")
         d.publisher = m.group("pub").rstrip(" ,").removesuffix(".") if not m.group("pub").endswith(
             ("Inc.", "Ltd.")) else m.group("pub").rstrip(" ,")
         d.name_end = min(d.name_end, m.start())
@@ -222,19 +229,42 @@ def _publisher(d: VenueDetails, text: str, spans: list[tuple[int, int]]) -> None
 #: what introduces a venue ("In", "In:", and a journal reference's "Published in", "Accepted at", "To appear in")
 _VENUE_IN = re.compile(r"^(?:in\s*:?\s*|(?:published|accepted|presented|appeared|to appear)\s+(?:in|at|to|by)\s+)",
                        re.IGNORECASE)
+#: a venue that is a book's imprint (Chicago, Harvard, IEEE, APA 6): "[Nth edn.] Place[, Region]: Publisher[, Year]"
+_IMPRINT = re.compile(r"^(?:(?P<edition>\d{1,2}(?:st|nd|rd|th))\s+edn?\.?\s+)?"
+                      r"(?P<place>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}(?:,\s*[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})"
+                      r"{0,2}):\s*(?P<publisher>[A-Z](?:[^:;().]|\.(?!\s+[A-Z])){1,80}?)(?:[,.]\s*\(?(?:19|20)\d\d\)?)?"
+                      rf"(?:,\s*pp?\.\s*(?P<pages>{_RANGE}))?\.?$")
+_NOT_PUBLISHER = re.compile(r"(?:Vol|Volume|Long|Short|Part|Papers|Main|Findings|Demo|System|Student)\b")
 _VENUE_YEAR_END = re.compile(r"[,(]?\s*(?:19|20)\d\d[a-z]?\)?\.?\s*$")
 
 
 def venue_fields(d: Draft, venue: str) -> None:
     """The venue's name and the details it states (volume, number, pages, month, publisher, address) on ``d``:
     the name never carries them (see :mod:`.details`)."""
-    v = _VENUE_IN.sub("", " ".join(venue.split()).strip(" ,.;:"))
+    v = " ".join(venue.split()).strip(" ,.;:")
+    contained = v[:2] in ("In", "in", "IN") and (len(v) == 2 or not v[2].isalnum())  # ("In", "In:", not "Int.")
+    v = _VENUE_IN.sub("", v)
+    imprint = _IMPRINT.match(v) if ":" in v else None
+    if imprint is not None and venue_kind(imprint.group("place")) == "journal" \
+            and not _PERIODICAL.search(imprint.group("place")) and not _NOT_PUBLISHER.match(imprint.group("publisher")):
+        # "New York: Simon & Schuster", "3rd edn. London: Pan Books": a book's publisher
+        d.address, d.publisher = imprint.group("place"), imprint.group("publisher").strip()
+        if imprint.group("edition"):
+            d.extra.setdefault("edition", imprint.group("edition"))
+        if imprint.group("pages"):
+            d.pages = _pages(imprint.group("pages"))
+        return
     found = venue_details(v)
     d.volume, d.number, d.pages = found.volume, found.number, found.pages
     d.publisher, d.address = found.publisher, found.address
     if found.month is not None and (d.year is None or d.year == found.month_year):
         d.month = found.month
     d.venue = _venue_name(v[:found.name_end])
+    if contained and d.venue and d.venue_as is None and found.number is None and "roc" not in d.venue \
+            and not _PERIODICAL.search(d.venue) and venue_kind(d.venue) == "journal":
+        # "In {\em Advances in Knowledge Discovery}", "In Handbook of …", "In The Semantic Web – ISWC 2019": what a
+        # reference says is "in" is a book the paper is part of (the proceedings, a collection), not a journal
+        d.venue_as = "booktitle"
 
 
 _OPEN_BRACKET_END = re.compile(r"\s*[(\[][\s,;:]*$")

@@ -20,7 +20,14 @@ author-year ACL, ACM, natbib: ``Ashish Vaswani, Noam Shazeer, and Illia Polosukh
            Attention is all you need. In Advances in …``
 lncs       Springer: ``Vaswani, A., Shazeer, N.: Attention is all you need. In: NeurIPS (2017)``
 plain      NeurIPS/ICLR plainnat, Vancouver, AMA, Nature: ``Authors. Title. Venue, 2017.``
+physics    APS/AIP, Elsevier's physics journals: ``A. Einstein, Ann. Phys. (Leipzig) 17, 891 (1905).`` (no title:
+           journal, volume, pages, year; :mod:`.physics`), their books and theses
 ========== ====================================================================================
+
+Wherever the style puts them: a publisher in parentheses (``Deep Learning (MIT Press, Cambridge, MA,
+2016).``) makes a book with publisher, address and year; an edition (``(2nd ed.)``, ``, 3rd ed.``) is the
+``edition``; a venue the reference says the paper is "In" is a booktitle unless it names a periodical;
+LaTeX markup pasted from a ``.tex`` (``In {\\em Proc. of …}``, ``{\\bf 17}``) is decoded first.
 
 Identifiers anywhere in the string (``arXiv:…``, DOIs, URLs) are the paper's own: each
 reference is one paper.  The whole string is kept (``meta["reference"]``): the resolver
@@ -38,6 +45,7 @@ from __future__ import annotations
 
 import re
 
+from ...normalize.latex import decode
 from ...record import PageReader
 from ..chatter import Chatter, chatter_reason
 from ..paperids import code_links, find_ids
@@ -54,7 +62,8 @@ from ..pastetext import (
     title_likeness,
 )
 from .base import Draft, Sink
-from .details import PUBLISHER_WORDS, venue_fields
+from .details import PUBLISHER_WORDS, venue_details, venue_fields
+from .physics import AUTHORS_FIRST_INITIALS, journal_reference, trailing_publisher
 
 __all__ = ["NAME", "read_block", "line_evidence", "parse_reference", "split_references", "is_heading",
            "opens_like_a_reference"]
@@ -87,11 +96,14 @@ _UP = "A-ZÀ-ÖØ-ÞĀ-Žƀ-ɏ"
 _LO = "a-zß-öø-ÿĀ-žƀ-ɏ"
 _PARTICLE_WORD = r"(?:van|von|de|der|den|del|della|da|di|du|la|le|dos|das|ter|ten|bin|al|el)"
 _PARTICLE = _PARTICLE_WORD + r"\s"
+_SUFFIX = r"(?:,?\s(?:Jr|Sr)\.|\s(?:II|III|IV))"  # (a name's suffix: "Smith Jr., J.", "John Smith Jr. and …")
 _AUTHOR_START = re.compile(
-    rf"^(?:{_PARTICLE})*(?:[{_UP}][\w'’-]+(?:\s{_PARTICLE_WORD}\b)*(?:\s[{_UP}][\w'’-]+)?,\s+(?:[{_UP}]\.|[{_UP}][{_LO}]+)"
-    rf"|(?:[{_UP}]\.\s?(?:-?[{_UP}]\.\s?)*)(?:{_PARTICLE})*[{_UP}][\w'’-]+,"
+    rf"^(?:{_PARTICLE})*(?:[{_UP}][\w'’-]+(?:\s{_PARTICLE_WORD}\b)*(?:\s[{_UP}][\w'’-]+)?{_SUFFIX}?,\s+"
+    rf"(?:[{_UP}]\.|[{_UP}][{_LO}]+)"
+    rf"|(?:[{_UP}]\.\s?(?:-?[{_UP}]\.\s?)*)(?:{_PARTICLE})*[{_UP}][\w'’-]+{_SUFFIX}?(?:,|\sand\s[{_UP}]|\set al\.)"
     rf"|[{_UP}][\w'’-]+\s+[A-Z]{{1,3}},"
-    rf"|[{_UP}][{_LO}]+(?:-[{_UP}{_LO}][{_LO}]+)?(?:\s[{_UP}]\.)?\s(?:{_PARTICLE})*[{_UP}][\w'’-]+(?:,|\sand\s|\.\s(?:19|20)\d\d))"
+    rf"|[{_UP}][{_LO}]+(?:-[{_UP}{_LO}][{_LO}]+)?(?:\s[{_UP}]\.)?\s(?:{_PARTICLE})*[{_UP}][\w'’-]+{_SUFFIX}?"
+    rf"(?:,|\sand\s|\.\s(?:19|20)\d\d))"
 )
 _VENUE_WORD = re.compile(
     r"^(?:In\b|In:|Proc\b|Proceedings|arXiv|CoRR|Advances in|Journal|Transactions|Trans\.|IEEE|ACM|"
@@ -111,7 +123,9 @@ _LAST_TOKEN = re.compile(r"([\w.'’-]+)$")
 _DOTTED_INITIALS = re.compile(r"(?:[A-Z]\.-?)+[A-Za-z]?")
 _SENTENCE_START = re.compile(r"[A-Z][\w'’-]*[:?!]?\s+(?!and\b|et\b|&)[\w'’(-]")
 _SURNAME_BEFORE = re.compile(r"([^\W\d_][\w'’-]+),?\s+(?:[^\W\d_]\.-?\s?)*\S+$")
-_VENUE_AFTER = re.compile(r"\s*[\"“]?(?:In\b|arXiv|Proc|Journal|Advances|Trans|IEEE|ACM|Preprint|(?:19|20)\d\d)")
+_VENUE_AFTER = re.compile(r"\s*[\"“]?(?:In\b|arXiv|Proc|Journal|Advances|Trans|IEEE|ACM|Preprint|(?:19|20)\d\d"
+                          # (or a journal's name and its volume: "…, or troll? Commun. ACM 50, 1 (Jan. 2007)")
+                          r"|(?:[A-Z][\w&'’-]*\.?\s+){1,8}\d{1,5}(?:,\s*\d{1,5})?\s*[(:,])")
 _YEAR_PAREN = re.compile(r"\((?P<year>(?:19|20)\d\d)[a-z]?(?:,\s*[^)]{0,30})?\)|\((?:n\.d\.|in press|forthcoming)\)",
                          re.IGNORECASE)
 _QUOTED = re.compile(r"[“\"](?P<t>[^“”\"]{8,400}?)[”\"]|‘‘(?P<t2>[^’]{8,400}?)’’|``(?P<t3>[^']{8,400}?)''|"
@@ -297,7 +311,8 @@ class _Splitter:
         while not self.dated and self.scanned < len(cur):
             t = cur[self.scanned].text
             self.scanned += 1
-            self.dated = bool((("19" in t or "20" in t) and YEAR.search(t)) or _HAS_ID.search(t))
+            self.dated = bool((("19" in t or "20" in t) and YEAR.search(t)) or _HAS_ID.search(t)
+                              or ("1" in t and ")" in t and _OLD_YEAR.search(t)))
         return self.dated
 
     def add(self, ln: Line) -> None:
@@ -417,6 +432,8 @@ _MAX_REFERENCE = 4000  # characters
 
 
 _ENDS_REFERENCE = re.compile(r"[.)\]]$|(?:19|20)\d\d[a-z]?$|\d$|https?://\S+$|10\.\d{4,9}/\S+$")
+#: a year of the older literature in parentheses, as physics styles date a reference ("(1905)", "(1687)")
+_OLD_YEAR = re.compile(r"[(,]\s*1[6-9]\d\d\)")  # ("(1905)", "(Chemical News, London, 1904)")
 _HAS_ID = re.compile(r"arXiv|doi|https?://", re.IGNORECASE)
 
 
@@ -456,6 +473,8 @@ def _starts_reference(t: str) -> bool:
     body = t[m.end():] if m else t
     if _AUTHOR_START.match(body):
         return True
+    if body[1:2] == "." and AUTHORS_FIRST_INITIALS.match(body):
+        return True  # APS/AIP "J. Doe and R. Roe, Phys. Rev. Lett. …", "A. Kitaev et al., arXiv:…"
     head = _HEAD_END.split(body, maxsplit=1)[0]
     return ("," in head or " and " in head) and looks_like_names(head, min_names=2)
 
@@ -564,6 +583,8 @@ def _parse(text: str, line: int) -> Draft | None:
     ref = _strip_marker(text).strip()
     if len(ref) < 15 or len(ref) > 4000:
         return None
+    if "\\" in ref:  # LaTeX markup pasted from a .tex or .bbl: "In {\em Proc. of …}", "{\bf 17}", "Schr\"odinger"
+        ref = decode(ref).strip()
     d = Draft(NAME, "plain", line)
     d.reference = ref
     ids = find_ids(ref)
@@ -578,7 +599,17 @@ def _parse(text: str, line: int) -> Draft | None:
         work = _URL_TEXT.sub(lambda m: " " * len(m.group(0)), work)
     if any(w in work for w in _ACCESS_WORDS):
         work = _ACCESS_NOTE.sub(lambda m: " " * len(m.group(0)), work)  # its year is no date of the work
-    authors_text, title, venue, year = _fields(d, work)
+    edition = _PAREN_EDITION.search(work) if ("ed.)" in work or "ed)" in work or "edn" in work
+                                               or "edition)" in work) else None
+    if edition is not None:  # ACM's "Title (2nd. ed.). Wiley, …", APA's "Title (3rd ed.). Publisher."
+        d.extra["edition"] = edition.group("edition")
+        work = work[:edition.start()] + " " * (edition.end() - edition.start()) + work[edition.end():]
+    book = trailing_publisher(work) if ")" in work else None
+    if book is not None:  # "… Deep Learning (MIT Press, Cambridge, MA, 2016).": read what stands before it
+        authors_text, title, venue, year = _book_fields(d, work[:book.start])
+        d.publisher, year = book.publisher, year or book.year
+    else:
+        authors_text, title, venue, year = _fields(d, work)
     if authors_text:
         authors_text = strip_author_segment(authors_text)
         authors = split_authors(authors_text)
@@ -586,27 +617,48 @@ def _parse(text: str, line: int) -> Draft | None:
             d.authors, d.truncated = authors.names, authors.truncated
     if title:
         title = _trim_title(title)
-    if not title or len(title.split()) < 1 or title_likeness(title) < 0.15 or _VENUE_WORD.match(title):
+    if not _take_title(d, title):
         return None
-    d.title = title
     if year is None:
         years = [int(m.group(1)) for m in YEAR.finditer(work[len(authors_text or ""):] if authors_text else work)]
         year = years[-1] if years else None
-    end = date_range_end(work) if year is not None or YEAR.search(work) else None
+    dated = work.replace(title, " ") if title else work  # (a range in the title is no date: "…, 1978–2014")
+    end = date_range_end(dated) if year is not None or YEAR.search(dated) else None
     if end:  # "2020–2021": the date is the range's start, its end is kept beside it
-        start = re.search(r"((?:19|20)\d\d)\s*(?:[-–—/]|to)\s*" + end, work)
+        start = re.search(r"((?:19|20)\d\d)\s*(?:[-–—/]|to)\s*" + end, dated)
         year = int(start.group(1)) if start else year
         d.date_end = end
     if year:
         d.year = year
     if venue:
         venue_fields(d, venue)
+    if book is not None:
+        d.publisher, d.address = book.publisher, book.address
+        if book.after:  # "), p. 123.", "), Vol. 1."
+            after = venue_details(book.after.strip(" ,"))
+            d.pages, d.volume = d.pages or after.pages, d.volume or after.volume
     score = 0.55 + 0.15 * bool(d.authors) + 0.15 * bool(d.year) + 0.1 * bool(d.venue or d.ids) \
         + 0.05 * (d.shape != "plain")
     d.confidence = round(min(1.0, score), 2)
     if not (d.authors or d.ids or d.venue):
         return None  # a title and a year alone ("Meeting notes 2025-01-17") cite nothing
     return d
+
+
+def _take_title(d: Draft, title: str | None) -> bool:
+    """Put the title on ``d`` (an edition it ends with apart: "Title, 2nd ed."); whether the reference may be
+    read on (a title that is none — a venue's words, no words — ends it, unless the style names no title)."""
+    edition = _EDITION.search(title) if title and (" ed" in title or "edn" in title or "dition" in title) else None
+    if title and edition is not None:
+        d.extra["edition"] = edition.group("edition")
+        title = title[:edition.start()].rstrip(" ,.")
+    if not title and d.shape == "physics" and (d.venue or d.ids or d.entry_type):
+        return True  # a physics reference names no title: its journal, volume, pages and year say which paper
+    if not title or len(title.split()) < 1 or title_likeness(title) < 0.15 \
+            or (_VENUE_WORD.match(title) and not (d.shape == "quoted" and _CAPITALS.match(title))):
+        return False  # (a quoted title opening with capitals is one: "TDM and TWDM …", "IEEEtran homepage")
+    d.title = title
+    return True
 
 
 def _fields(d: Draft, work: str) -> tuple[str | None, str | None, str | None, int | None]:
@@ -624,6 +676,40 @@ def _fields(d: Draft, work: str) -> tuple[str | None, str | None, str | None, in
         return authors[: dated.start()] if dated else authors, \
             q.group("t") or q.group("t2") or q.group("t3") or q.group("t4"), venue, \
             int(dated.group("year")) if dated else None
+    physics = journal_reference(work) if "," in work else None
+    if physics is not None:  # APS/AIP "A. Einstein, Ann. Phys. (Leipzig) 17, 891 (1905).": no title, as a rule
+        d.shape = "physics"
+        d.venue, d.volume, d.pages = physics.journal, physics.volume, physics.pages
+        return physics.authors, physics.title, None, physics.year
+    head = AUTHORS_FIRST_INITIALS.match(work) if "," in work and "." in work[:4] else None
+    if head is not None:
+        rest = work[head.end():]
+        if d.ids and _NOTHING_LEFT.match(rest):  # "J. Doe and R. Roe, arXiv:2001.01234 (2020).": the id says it all
+            d.shape = "physics"
+            return head.group("authors"), None, None, None
+        coming = _FORTHCOMING.match(rest)
+        if coming is not None:  # "…, Phys. Rev. Lett. (to be published), arXiv:…"
+            d.shape, d.note = "physics", coming.group("status")
+            return head.group("authors"), None, coming.group("journal"), None
+        titled = _TITLE_ONLY.match(rest) if d.ids else None
+        if titled is not None:  # "J. Doe and R. Roe, Quantum error correction, arXiv:2001.01234."
+            d.shape = "physics"
+            return head.group("authors"), titled.group("title").strip(), None, None
+        book = _IEEE_BOOK.match(rest)
+        if book is not None:  # IEEE "W.-K. Chen, Linear Networks and Systems. Belmont, CA, USA: Wadsworth, 1993."
+            d.shape = "physics" if "," in rest else d.shape
+            if book.group("edition"):
+                d.extra["edition"] = book.group("edition")
+            return head.group("authors"), book.group("title"), book.group("imprint"), None
+        thesis = _THESIS.match(rest)
+        if thesis is not None:  # "D. Gottesman, Ph.D. thesis, California Institute of Technology, 1997."
+            d.shape = "physics"
+            kind = thesis.group("kind").casefold()
+            d.entry_type = "mastersthesis" if kind.startswith(("m", "dipl", "b")) else "phdthesis"
+            school, _, address = thesis.group("school").partition(",")
+            d.extra["school"] = school.strip()
+            d.address = address.strip(" ,") or None
+            return head.group("authors"), thesis.group("title"), None, int(thesis.group("year"))
     p = _YEAR_PAREN.search(work)
     if p and p.start() > 3 and _names(work[: p.start()]):
         d.shape = "apa"
@@ -634,16 +720,20 @@ def _fields(d: Draft, work: str) -> tuple[str | None, str | None, str | None, in
     if a and _names(a.group("authors")):
         d.shape = "author-year"
         title, venue = _title_venue(a.group("rest"))
-        return a.group("authors"), title, venue, int(a.group("year"))
+        # (the full stop before the year may close an initial: "…, and Sun, J. 2010.")
+        return work[: a.end("authors") + 1], title, venue, int(a.group("year"))
     lncs = _LNCS.match(work) if ":" in work else None
     if lncs and _names(lncs.group("authors")):
         d.shape = "lncs"
         title, venue = _title_venue(lncs.group("rest"))
         return lncs.group("authors"), title, venue, None
     d.shape = "plain"
-    segs = [seg for seg in (work[s:e].strip(" .") for s, e in _sentences(work)) if seg]
+    spans = _sentences(work)
+    segs = [seg for seg in (work[s:e].strip(" .") for s, e in spans) if seg]
     if len(segs) >= 2 and _names(segs[0]):
-        return segs[0], segs[1], ". ".join(segs[2:]) or None, None
+        # (the authors as written: a closing initial keeps its full stop, "He, K., and Sun, J.")
+        written = next(work[s:e].strip() for s, e in spans if work[s:e].strip(" ."))
+        return written, segs[1], ". ".join(segs[2:]) or None, None
     comma = _comma_fields(work)
     if comma is not None:
         d.shape = "comma"
@@ -651,6 +741,44 @@ def _fields(d: Draft, work: str) -> tuple[str | None, str | None, str | None, in
     if segs:
         return None, segs[0], ". ".join(segs[1:]) or None, None
     return None, None, None, None
+
+
+_FORTHCOMING = re.compile(r"(?P<journal>[A-Z][^,()\d]{1,80}?)\s*\((?P<status>to be published|in press|accepted|"
+                          r"submitted|unpublished)\)[\s.,;]*(?:\[[\w.\s-]{0,30}\])?[\s.,;]*$", re.IGNORECASE)
+_TITLE_ONLY = re.compile(r"(?P<title>[^\d()\[\]:;]{8,300}),[\s.,;]*(?:\[[\w.\s-]{0,30}\])?[\s.,;]*$")
+_NOTHING_LEFT = re.compile(r"[\s.,;]*(?:\[[\w.\s-]{0,30}\])?[\s.,;]*(?:\(?(?:19|20)\d\d\)?)?[\s.,;]*$")
+#: IEEE's book: "Title[, Nth ed.]. City, ST, Country: Publisher, Year[, pp. P–P]."
+_IEEE_BOOK = re.compile(r"(?P<title>[^.\"“]{3,300}?)(?:,\s*(?P<edition>\d{1,2}(?:st|nd|rd|th))\s+ed)?\.\s+"
+                        r"(?P<imprint>[A-Z][\w'’. -]{1,40}(?:,\s*[A-Z][\w'’. -]{1,30}){0,3}:\s*[A-Z][^:;]{1,80}?,\s*"
+                        r"(?:19|20)\d\d(?:,\s*pp?\.\s*[\w–-]{1,20})?)[\s.]*$")
+_THESIS = re.compile(r"(?:(?P<title>.+?),\s+)?"
+                     r"(?P<kind>Ph\.\s?D\.|PhD|Doctoral|Master'?s|M\.\s?Sc\.|Diploma|Bachelor'?s)\s+(?:thesis|dissertation),\s+"
+                     r"(?P<school>[^,\d]{3,80}(?:,\s*[^,\d]{2,40}){0,3}?),?\s+"
+                     r"\(?(?P<year>(?:19|20)\d\d)\)?[\s.]*$", re.IGNORECASE)
+_CAPITALS = re.compile(r"[A-Z]{2,}")
+_PAREN_EDITION = re.compile(r"\s*\((?P<edition>\d{1,2}(?:st|nd|rd|th))\.?\s+(?:ed|edn|edition)\.?\)")
+_EDITION = re.compile(r",?\s*\(?(?P<edition>\d{1,2}(?:st|nd|rd|th)|[Ss]econd|[Tt]hird|[Ff]ourth|[Rr]evised)\.?\s+"
+                      r"(?:ed|edn|edition)\.?\)?\.?$")
+_IN_VOLUME = re.compile(r"(?:^|,\s+)in\s+(?=[A-Z])")
+_EDITED_BY = re.compile(r",?\s+(?:edited by|ed\.|eds\.)\s+.*$")
+
+
+def _book_fields(d: Draft, work: str) -> tuple[str | None, str | None, str | None, int | None]:
+    """``(authors, title, venue, year)`` of what stands before a publisher in parentheses: an APS/AIP book or
+    proceedings ("I. Goodfellow, Y. Bengio, and A. Courville, Deep Learning", "A. Author, in Proceedings of X,
+    edited by B. Editor"), or any other style's authors and title (Nature's "Goodfellow, I. … Deep Learning")."""
+    head = AUTHORS_FIRST_INITIALS.match(work)
+    if head is None:
+        return _fields(d, work)
+    d.shape = "physics"
+    rest = work[head.end():].strip(" ,.")
+    inside = _IN_VOLUME.search(rest)
+    if inside is None:
+        return head.group("authors"), rest, None, None
+    venue = _EDITED_BY.sub("", rest[inside.end():]).strip(" ,.")
+    d.venue_as = "booktitle"
+    d.venue = venue or None
+    return head.group("authors"), rest[:inside.start()].strip(" ,.") or None, None, None
 
 
 def _names(text: str) -> bool:
