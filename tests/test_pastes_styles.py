@@ -123,6 +123,16 @@ def test_a_physics_reference_gives_journal_volume_pages_and_year_and_no_invented
     assert e.ids.arxiv == arxiv
 
 
+def test_a_collaboration_alone_is_the_author_of_a_physics_reference() -> None:
+    # big experiments sign as the collaboration only: "ATLAS Collaboration, Phys. Lett. B 716, 1 (2012)." (was no
+    # reference at all: its line skipped)
+    e = one("The CMS Collaboration, Phys. Lett. B 716, 30 (2012).")
+    assert [p.literal for p in e.authors] == ["The CMS Collaboration"]
+    assert (e.entry_type, e.journal, e.volume, e.pages, e.year) == ("article", "Phys. Lett. B", "716", "30", 2012)
+    e = one("ATLAS Collaboration, Phys. Lett. B 716 (2012) 1.")
+    assert [p.literal for p in e.authors] == ["ATLAS Collaboration"] and e.pages == "1"
+
+
 def test_a_physics_reference_with_the_titles_option_keeps_its_title() -> None:
     e = one("A. Einstein, B. Podolsky, and N. Rosen, Can quantum-mechanical description of physical reality be "
             "considered complete?, Phys. Rev. 47, 777 (1935).")

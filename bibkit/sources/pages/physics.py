@@ -39,7 +39,8 @@ _NAME = (rf"(?:[{_UP}][a-z]?\.\s?-?\s?)+(?:{_PARTICLE}\s?)*[{_UP}][\w'’]+(?:-[
 #: an author list written initials first, as APS, AIP and Elsevier print it, up to the comma after it
 AUTHORS_FIRST_INITIALS = re.compile(
     rf"^(?P<authors>(?:(?:The\s+)?[{_UP}][\w-]+\s+Collaboration,\s+)?{_NAME}"
-    rf"(?:(?:,\s+(?:and\s+)?|\s+and\s+|,?\s*&\s*){_NAME})*(?:,?\s+et\s+al\.?)?)"
+    rf"(?:(?:,\s+(?:and\s+)?|\s+and\s+|,?\s*&\s*){_NAME})*(?:,?\s+et\s+al\.?)?"
+    rf"|(?:The\s+)?[{_UP}][\w-]+\s+Collaboration(?=,))"  # (or the collaboration alone: "ATLAS Collaboration, …")
     r"(?:\s*\([^()]{0,40}Collaboration[^()]{0,20}\))?,\s+(?!and\s|&)")  # (the whole list: no "…, and G. Lample." left)
 _YEAR = r"(?P<year>(?:1[6-9]|20)\d\d)"  # (physics cites its classics: "Phys. Rev. 47, 777 (1935)", "(1687)")
 _JOURNAL = r"(?P<journal>[A-Z](?:[^,()]|\([^()]{1,40}\)){1,80}?)"  # ("Physics (Long Island City, N.Y.)")
