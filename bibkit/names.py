@@ -73,6 +73,10 @@ def parse_plain_name(text: str) -> Person:
         tokens = text.split(" ")
         if len(tokens) > 2 and tokens[-1].casefold() in _SUFFIXES:
             suffix, text = tokens[-1], " ".join(tokens[:-1])
+    simple = _split_simple(text)
+    if simple is not None:
+        family, given, particle = simple
+        return Person(family=family, given=given, particle=particle, suffix=suffix)
     # imported here, not at the top: pybtex's package import reads installed metadata (tens of milliseconds),
     # which a command that never splits a natural-order name (convert of a .bib) must not pay at start-up
     from pybtex.database import Person as _PybtexPerson
@@ -88,6 +92,44 @@ def parse_plain_name(text: str) -> Person:
     if not family:
         return Person(literal=text)
     return Person(family=family, given=given, particle=particle, suffix=suffix)
+
+
+#: what makes pybtex read a name string differently from its plain words: commas (another order), braces
+#: (groups), backslashes (TeX commands) and ties (``~``, a space)
+_TEX_SYNTAX = frozenset(",{}\\~")
+
+
+def _split_simple(text: str) -> tuple[str, str, str] | None:
+    """``(family, given, particle)`` as pybtex splits a "First von Last" name of plain words, or ``None``
+    when the name is not one (pybtex then splits it).
+
+    The same split, without pybtex's TeX-aware scanner (most of the cost of a search result's authors):
+    with no comma, brace, backslash or tie, pybtex's words are the space-separated ones, and a word is a
+    "von" word exactly when its first character is lower-case — decided by that character alone when it
+    is a letter of either case (a word starting otherwise, "(Ed.)", "3D", is left to pybtex).  Then, as
+    pybtex does: the first von word ends the given names (none: the last word alone is the family name);
+    of the rest, all but the last word are split again after the last von word among them (particle
+    before, family after), and the last word always belongs to the family name.
+    """
+    if not _TEX_SYNTAX.isdisjoint(text):
+        return None
+    words = text.strip().split(" ")
+    von = []
+    for w in words:
+        first = w[:1]
+        if first.isupper():
+            von.append(False)
+        elif first.islower():
+            von.append(True)
+        else:
+            return None
+    start = von.index(True) if True in von else len(words)
+    given, rest = words[:start], words[start:]
+    if not rest:
+        rest = [given.pop()]
+    head, tail = rest[:-1], rest[-1:]
+    cut = max((i + 1 for i, v in enumerate(von[start:start + len(head)]) if v), default=0)
+    return " ".join(head[cut:] + tail), " ".join(given), " ".join(head[:cut])
 
 
 def parse_name_list(text: str) -> list[Person]:
