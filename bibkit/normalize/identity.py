@@ -64,7 +64,7 @@ __all__ = [
     "MIN_CONTAINED_WORDS", "MIN_TITLE_WORDS", "SHORT_ABSTRACT_CONTRADICTS", "TITLE_COMPATIBLE", "TITLE_MATCH",
     "STOPWORDS",
     "Fingerprint", "IdentityIndex", "Judgement", "TitleForm", "abstract_similarity", "abstract_words_similarity",
-    "word_code",
+    "word_code", "content_code",
     "arxiv_from_doi", "author_overlap", "comparable_title", "content_words", "doi_key", "entry_arxiv",
     "extra_form_words", "extra_title_words", "family_names", "forget_title_forms", "title_form_similarity",
     "is_arxiv_doi", "journal_doi", "judge", "normalize_name", "normalize_title", "render_math", "same_first_author",
@@ -422,17 +422,46 @@ def word_code(words: Sequence[str]) -> str | None:
     """
     codes = _WORD_CODES
     try:
-        return "".join([codes[w] for w in words])
+        return "".join(map(codes.__getitem__, words))
     except KeyError:  # a word not seen before
         pass
+    out = []
     with _WORD_CODES_LOCK:  # two threads must never give two words one character
         for w in words:
-            if w not in codes:
+            c = codes.get(w)
+            if c is None:
                 n = len(codes)
                 if n >= _WORD_CODES_MAX:
                     return None
-                codes[w] = chr(n if n < 0xD800 else n + 0x800)  # (no surrogate code points)
-    return "".join([codes[w] for w in words])
+                c = codes[w] = chr(n if n < 0xD800 else n + 0x800)  # (no surrogate code points)
+            out.append(c)
+    return "".join(out)
+
+
+#: :data:`_WORD_CODES`' characters of the words :func:`content_code` has met, and "" for every stopword
+_CONTENT_CODES: dict[str, str] = dict.fromkeys(STOPWORDS, "")
+
+
+def content_code(text: str | None) -> str | None:
+    """``word_code(content_words(text))``, in one pass over the text's words once they are all known.
+
+    The stopwords' entry in its table is the empty string, so joining every word's entry leaves them out:
+    no list of content words is built first (an abstract is 150 words, and a search's every result has
+    one).  A text with a word the table lacks takes the long way, and its words are entered (with the
+    characters :func:`word_code` gave them, which never change).
+    """
+    words = normalize_title(text).split()
+    table = _CONTENT_CODES
+    try:
+        return "".join(map(table.__getitem__, words))
+    except KeyError:
+        pass
+    code = word_code([w for w in words if w not in STOPWORDS])
+    if code is not None:
+        for w in words:
+            if w not in table:
+                table[w] = _WORD_CODES[w]
+    return code
 
 
 def abstract_words_similarity(wa: Sequence[str], wb: Sequence[str]) -> float | None:
