@@ -280,7 +280,8 @@ def _confidence(record: Evidence, candidate: Evidence, t: float, a: float | None
 
 def score_below(record: Evidence, candidate: Evidence, abstract: float) -> float:
     """``verify(record, candidate).score``, without the verdict, for a candidate whose abstract signal
-    ``abstract`` scores it below :data:`ACCEPT` (``below(abstract, ACCEPT)``; not for reference strings).
+    ``abstract`` scores it below :data:`ACCEPT` (``below(abstract, ACCEPT)``, or :func:`score_ceiling` below
+    it; not for reference strings).
 
     The same signals and the same :func:`_confidence`; a veto only ever caps a score of
     :data:`ACCEPT` or more, so below it the verdict's score is this one.

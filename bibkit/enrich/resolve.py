@@ -125,7 +125,8 @@ class _Judged:
 
     A judgement can be *pending* (:meth:`pending`): a search result already known, from a cheap bound
     of its abstract signal, to score below :data:`AMBIGUOUS` (:func:`~bibkit.enrich.match.abstract_ceiling`,
-    :func:`~bibkit.enrich.match.below`) — neither accepted nor close, so nothing is decided on it — whose
+    :func:`~bibkit.enrich.match.below`; failing that, with a bound of its title similarity too:
+    :func:`~bibkit.enrich.match.score_ceiling`) — neither accepted nor close, so nothing is decided on it — whose
     verdict is worked out only when something reads it: the report's ranking, when it could be among the
     entry's best candidates (:func:`_best`), or a later judgement of the same paper.  A resolved entry
     does not list the batched arXiv searches' such results (:data:`REPORT_FLOOR`), so theirs are never
@@ -435,7 +436,10 @@ class ArxivResolver:
             return self._judge(work, rec, hf, source).verdict.score >= AMBIGUOUS
         cand_ev = self._candidate_evidence(rec, hf)
         abstract = abstract_ceiling(work.evidence, cand_ev)
-        if abstract is None or not below(abstract, AMBIGUOUS):
+        # below AMBIGUOUS whatever the title (cheapest), or given a bound of the title too (score_ceiling: most of
+        # HF's results for a title share its topic, so their abstracts alone never rule them out)
+        if abstract is None or not (below(abstract, AMBIGUOUS)
+                                    or score_ceiling(work.evidence, cand_ev, abstract) < AMBIGUOUS):
             return self._judge(work, rec, hf, source).verdict.score >= AMBIGUOUS
         work.judged[arxiv_id] = _Judged.pending(work.evidence, cand_ev, arxiv_id, title, source, abstract, rec, hf)
         return False

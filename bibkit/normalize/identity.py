@@ -443,25 +443,35 @@ _CONTENT_CODES: dict[str, str] = dict.fromkeys(STOPWORDS, "")
 
 
 def content_code(text: str | None) -> str | None:
-    """``word_code(content_words(text))``, in one pass over the text's words once they are all known.
+    """``word_code(content_words(text))``, in one pass over the text's words.
 
     The stopwords' entry in its table is the empty string, so joining every word's entry leaves them out:
     no list of content words is built first (an abstract is 150 words, and a search's every result has
-    one).  A text with a word the table lacks takes the long way, and its words are entered (with the
-    characters :func:`word_code` gave them, which never change).
+    one).  The words the table lacks are then given :func:`word_code`'s characters in the order it would
+    give them (first appearance among the content words), the same ``None`` when its table is full.
     """
     words = normalize_title(text).split()
     table = _CONTENT_CODES
-    try:
-        return "".join(map(table.__getitem__, words))
-    except KeyError:
-        pass
-    code = word_code([w for w in words if w not in STOPWORDS])
-    if code is not None:
-        for w in words:
-            if w not in table:
-                table[w] = _WORD_CODES[w]
-    return code
+    codes = list(map(table.get, words))
+    if None not in codes:
+        return "".join(codes)  # type: ignore[arg-type]  # (no None: checked)
+    known = _WORD_CODES
+    with _WORD_CODES_LOCK:  # two threads must never give two words one character
+        i = codes.index(None)
+        while True:
+            w = words[i]
+            c = known.get(w)
+            if c is None:
+                n = len(known)
+                if n >= _WORD_CODES_MAX:
+                    return None
+                c = known[w] = chr(n if n < 0xD800 else n + 0x800)  # (no surrogate code points)
+            table[w] = codes[i] = c
+            try:
+                i = codes.index(None, i + 1)
+            except ValueError:
+                break
+    return "".join(codes)  # type: ignore[arg-type]
 
 
 def abstract_words_similarity(wa: Sequence[str], wb: Sequence[str]) -> float | None:
