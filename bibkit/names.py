@@ -15,6 +15,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from .lazyre import compile_on_first_use
 from .model import Person
 
 #: words that mark a name as an organisation when they stand as a whole word
@@ -29,6 +30,7 @@ _ORG_WORDS = frozenset(
 )
 _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v", "2nd", "3rd"})
 _SPACE = re.compile(r"\s+")
+_DIGIT = compile_on_first_use(__name__, r"\d")
 
 
 def is_organisation(name: str) -> bool:
@@ -47,7 +49,7 @@ def is_organisation(name: str) -> bool:
     lowered = [t.strip(",.()").casefold() for t in tokens]
     if any(t in _ORG_WORDS for t in lowered):
         return True
-    if any(re.search(r"\d", t) for t in tokens):
+    if _DIGIT.search(text):  # (a digit in any token)
         return True
     # a person's name has at most initials in capitals; "ATLAS Collaboration" is caught above,
     # here catch acronym-only names like "BAAI NLP"
