@@ -137,7 +137,7 @@ class _Judged:
     two :class:`Evidence`, are immutable), so every outcome is the same.
     """
 
-    __slots__ = ("_candidate", "_verdict", "record", "hf", "_pending")
+    __slots__ = ("_candidate", "_verdict", "record", "hf", "_pending", "_ceiling")
 
     def __init__(self, candidate: Candidate | None, verdict: Verdict | None, record: ArxivRecord | None = None,
                  hf: HfPaper | None = None):
@@ -145,12 +145,15 @@ class _Judged:
         self.record, self.hf = record, hf
         #: a pending judgement's inputs: (record's evidence, candidate's, id, title, source, abstract signal's bound)
         self._pending: tuple[Evidence, Evidence, str, str, str, float] | None = None
+        self._ceiling: float | None = None  # a pending judgement's score_ceiling, when it was worked out already
 
     @classmethod
     def pending(cls, mine: Evidence, theirs: Evidence, arxiv_id: str, title: str, source: str, abstract: float,
-                record: ArxivRecord | None, hf: HfPaper | None = None) -> "_Judged":
+                record: ArxivRecord | None, hf: HfPaper | None = None, *, ceiling: float | None = None) -> "_Judged":
+        """A pending judgement; ``ceiling``, when given, is ``score_ceiling(mine, theirs, abstract)``."""
         judged = cls(None, None, record, hf)
         judged._pending = (mine, theirs, arxiv_id, title, source, abstract)
+        judged._ceiling = ceiling
         return judged
 
     @property
@@ -167,6 +170,8 @@ class _Judged:
         compared in full)."""
         if self._pending is None:
             return self.candidate.score
+        if self._ceiling is not None:
+            return self._ceiling
         mine, theirs, _id, _title, _source, abstract = self._pending
         return score_ceiling(mine, theirs, abstract)
 
@@ -438,10 +443,15 @@ class ArxivResolver:
         abstract = abstract_ceiling(work.evidence, cand_ev)
         # below AMBIGUOUS whatever the title (cheapest), or given a bound of the title too (score_ceiling: most of
         # HF's results for a title share its topic, so their abstracts alone never rule them out)
-        if abstract is None or not (below(abstract, AMBIGUOUS)
-                                    or score_ceiling(work.evidence, cand_ev, abstract) < AMBIGUOUS):
+        if abstract is None:
             return self._judge(work, rec, hf, source).verdict.score >= AMBIGUOUS
-        work.judged[arxiv_id] = _Judged.pending(work.evidence, cand_ev, arxiv_id, title, source, abstract, rec, hf)
+        ceiling = None
+        if not below(abstract, AMBIGUOUS):
+            ceiling = score_ceiling(work.evidence, cand_ev, abstract)
+            if not ceiling < AMBIGUOUS:
+                return self._judge(work, rec, hf, source).verdict.score >= AMBIGUOUS
+        work.judged[arxiv_id] = _Judged.pending(work.evidence, cand_ev, arxiv_id, title, source, abstract, rec, hf,
+                                                ceiling=ceiling)
         return False
 
     def _decide(self, work: _Work, step: str, *, final: bool, ctx: EnrichContext) -> bool:
