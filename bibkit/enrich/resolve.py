@@ -428,9 +428,9 @@ class ArxivResolver:
         """:meth:`_judge` for a search result (arXiv's ``rec`` or HF's ``hf``); whether it may be close (at
         least :data:`AMBIGUOUS`).
 
-        A first sight of a paper whose abstract alone shows it scores below that is kept pending
-        (:class:`_Judged`): its place among the entry's candidates is taken, its verdict worked out
-        only if it is ever read.
+        A first sight of a paper whose abstract's bound alone, or with its title's, shows it scores below
+        that is kept pending (:class:`_Judged`): its place among the entry's candidates is taken, its
+        verdict worked out only if it is ever read.
         """
         if rec is not None:
             arxiv_id, title = rec.arxiv_id, rec.title
