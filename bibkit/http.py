@@ -878,7 +878,8 @@ class ServiceClient:
         verdict = policy.retryable(response) if policy.retryable is not None else None
         retried = status in RETRY_STATUSES if verdict is None else verdict
         if not retried:
-            log.debug("%s %s -> %s", response.request.method if response.request else "?", redact(url), status)
+            if log.isEnabledFor(logging.DEBUG):  # (the URL is redacted only for a log that is written)
+                log.debug("%s %s -> %s", response.request.method if response.request else "?", redact(url), status)
             if status >= 500 and verdict is None:  # a 5xx the caller reads for itself: still the service failing
                 self._failure(_Failed(OutageKind.HTTP_STATUS, f"HTTP {status}", f"HTTP {status}", status), started, url)
             elif status < 500:

@@ -123,6 +123,7 @@ def _match_bare_arxiv(text: str) -> tuple[str, int | None] | None:
     return None
 
 
+@functools.lru_cache(maxsize=16384)  # (the same ids come back in every search that finds their papers)
 def normalize_arxiv_id(text: str) -> tuple[str, int | None] | None:
     """``(base id, version)`` for anything that names one arXiv paper, else ``None``.
 

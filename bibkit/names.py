@@ -15,6 +15,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from .lazyre import compile_on_first_use
 from .model import Person
 
 #: words that mark a name as an organisation when they stand as a whole word
@@ -42,6 +43,7 @@ def is_name_suffix(word: str, *, initial_v: bool = False) -> bool:
     low = low[:-1] if low.endswith(".") else low
     return low in _SUFFIXES and not (initial_v and low == "v")
 _SPACE = re.compile(r"\s+")
+_DIGIT = compile_on_first_use(__name__, r"\d")
 
 
 def is_organisation(name: str) -> bool:
@@ -60,7 +62,7 @@ def is_organisation(name: str) -> bool:
     lowered = [t.strip(",.()").casefold() for t in tokens]
     if any(t in _ORG_WORDS for t in lowered):
         return True
-    if any(re.search(r"\d", t) for t in tokens):
+    if _DIGIT.search(text):  # (a digit in any token)
         return True
     # a person's name has at most initials in capitals; "ATLAS Collaboration" is caught above,
     # here catch acronym-only names like "BAAI NLP"
@@ -86,6 +88,10 @@ def parse_plain_name(text: str) -> Person:
             suffix, text = tokens[-1], " ".join(tokens[:-1])
         if is_organisation(text):
             return Person(literal=f"{text} {suffix}" if suffix else text)
+    simple = _split_simple(text)
+    if simple is not None:
+        family, given, particle = simple
+        return Person(family=family, given=given, particle=particle, suffix=suffix)
     # imported here, not at the top: pybtex's package import reads installed metadata (tens of milliseconds),
     # which a command that never splits a natural-order name (convert of a .bib) must not pay at start-up
     from pybtex.database import Person as _PybtexPerson
@@ -101,6 +107,44 @@ def parse_plain_name(text: str) -> Person:
     if not family:
         return Person(literal=text)
     return Person(family=family, given=given, particle=particle, suffix=suffix)
+
+
+#: what makes pybtex read a name string differently from its plain words: commas (another order), braces
+#: (groups), backslashes (TeX commands) and ties (``~``, a space)
+_TEX_SYNTAX = frozenset(",{}\\~")
+
+
+def _split_simple(text: str) -> tuple[str, str, str] | None:
+    """``(family, given, particle)`` as pybtex splits a "First von Last" name of plain words, or ``None``
+    when the name is not one (pybtex then splits it).
+
+    The same split, without pybtex's TeX-aware scanner (most of the cost of a search result's authors):
+    with no comma, brace, backslash or tie, pybtex's words are the space-separated ones, and a word is a
+    "von" word exactly when its first character is lower-case — decided by that character alone when it
+    is a letter of either case (a word starting otherwise, "(Ed.)", "3D", is left to pybtex).  Then, as
+    pybtex does: the first von word ends the given names (none: the last word alone is the family name);
+    of the rest, all but the last word are split again after the last von word among them (particle
+    before, family after), and the last word always belongs to the family name.
+    """
+    if not _TEX_SYNTAX.isdisjoint(text):
+        return None
+    words = text.strip().split(" ")
+    von = []
+    for w in words:
+        first = w[:1]
+        if first.isupper():
+            von.append(False)
+        elif first.islower():
+            von.append(True)
+        else:
+            return None
+    start = von.index(True) if True in von else len(words)
+    given, rest = words[:start], words[start:]
+    if not rest:
+        rest = [given.pop()]
+    head, tail = rest[:-1], rest[-1:]
+    cut = max((i + 1 for i, v in enumerate(von[start:start + len(head)]) if v), default=0)
+    return " ".join(head[cut:] + tail), " ".join(given), " ".join(head[:cut])
 
 
 def parse_name_list(text: str) -> list[Person]:

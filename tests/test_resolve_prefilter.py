@@ -106,6 +106,9 @@ def test_the_bounds_hold_and_a_pair_set_aside_could_not_have_mattered(pair: tupl
     if below(bound, AMBIGUOUS):  # set aside: neither accepted nor close, and its score is verify's
         assert verdict.score < AMBIGUOUS and not verdict.accepted
         assert below(exact, ACCEPT) and score_below(record, candidate, exact) == verdict.score
+    if score_ceiling(record, candidate, bound) < AMBIGUOUS:  # set aside on the title's bound too: the same
+        assert verdict.score < AMBIGUOUS and not verdict.accepted
+        assert score_below(record, candidate, exact) == verdict.score
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -139,6 +142,7 @@ def test_the_resolver_decides_as_it_does_without_the_prefilter(monkeypatch, only
     corpus = scaled_corpus(300)
     filtered, filtered_requests = _reports(corpus, only)
     monkeypatch.setattr(resolve_module, "below", lambda abstract, floor: False)  # every pair judged in full,
+    monkeypatch.setattr(resolve_module, "score_ceiling", lambda record, candidate, abstract: float("inf"))
     monkeypatch.setattr(resolve_module, "REPORT_FLOOR", float("-inf"))  # and every candidate listed
     full, full_requests = _reports(corpus, only)
     assert filtered_requests == full_requests

@@ -158,6 +158,8 @@ def _text(el: etree._Element | None) -> str | None:
     """Collapsed text content of an element (``None`` when the element is absent)."""
     if el is None:
         return None
+    if len(el) == 0:  # text only (most elements): its text is all itertext() would give
+        return collapse(el.text)
     return collapse("".join(el.itertext()))
 
 

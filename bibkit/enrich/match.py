@@ -66,6 +66,7 @@ from ..normalize.identity import (
     abstract_words_similarity,
     author_overlap,
     comparable_title,
+    content_code,
     content_words,
     extra_form_words,
     extra_title_words,
@@ -75,7 +76,6 @@ from ..normalize.identity import (
     title_form_ceiling,
     title_form_similarity,
     title_similarity,
-    word_code,
 )
 from ..normalize.text import fold_ascii
 
@@ -168,7 +168,7 @@ class Evidence:
     def abstract_code(self) -> str | None:
         """:attr:`abstract_words` as a :func:`~bibkit.normalize.identity.word_code` (what :func:`verify`
         compares: the same similarity, a fraction of the cost); ``None`` when the table has no room."""
-        return word_code(self.abstract_words)
+        return content_code(self.abstract)  # (= word_code(self.abstract_words), without building the list)
 
     @cached_property
     def abstract_sketch(self) -> str | None:
@@ -280,7 +280,8 @@ def _confidence(record: Evidence, candidate: Evidence, t: float, a: float | None
 
 def score_below(record: Evidence, candidate: Evidence, abstract: float) -> float:
     """``verify(record, candidate).score``, without the verdict, for a candidate whose abstract signal
-    ``abstract`` scores it below :data:`ACCEPT` (``below(abstract, ACCEPT)``; not for reference strings).
+    ``abstract`` scores it below :data:`ACCEPT` (``below(abstract, ACCEPT)``, or :func:`score_ceiling` below
+    it; not for reference strings).
 
     The same signals and the same :func:`_confidence`; a veto only ever caps a score of
     :data:`ACCEPT` or more, so below it the verdict's score is this one.

@@ -150,7 +150,7 @@ def _weight(word: str, sentence_start: bool = False) -> float:
     if low in _GENERIC:
         return 0.15
     w = min(len(low), 10) / 10
-    if any(c.isdigit() for c in low) or any(c.isupper() for c in word[1:]):  # "MotionVerse", "320k", "GPT4"
+    if any(map(str.isdigit, low)) or any(map(str.isupper, word[1:])):  # "MotionVerse", "320k", "GPT4"
         w += 1.0
     elif word[:1].isupper() and not sentence_start:  # a name mid-sentence: "we propose Platypus, which…"
         w += 1.5  # rarer than any long lower-case word: the phrase around it finds one paper, not fifty

@@ -123,19 +123,21 @@ _DECIDED_BY = {"pick": "bibkit pick", "edit": "its eprint was deleted by hand"}
 class _Judged:
     """One paper's judgement for one entry: its candidate (for the report) and its verdict.
 
-    A judgement can be *pending* (:meth:`pending`): a batched search's result already known, from a
-    cheap bound of its abstract signal, to score below :data:`AMBIGUOUS`
-    (:func:`~bibkit.enrich.match.abstract_ceiling`, :func:`~bibkit.enrich.match.below`) — neither
-    accepted nor close, so nothing is decided on it — whose verdict is worked out only when something
-    reads it: the report's ranking of an entry left ambiguous or unresolved, when it could be among the
-    best candidates (:func:`_best`), or a later judgement of the same paper.  A resolved entry does not
-    list such results (:data:`REPORT_FLOOR`), so theirs are never worked out.  A batched search judges
-    every result against every record (~50 pairs a record), and nearly all pairs are two unrelated
-    papers.  A verdict worked out later is the one :func:`verify` would have given at once (its inputs,
+    A judgement can be *pending* (:meth:`pending`): a search result already known, from a cheap bound
+    of its abstract signal, to score below :data:`AMBIGUOUS` (:func:`~bibkit.enrich.match.abstract_ceiling`,
+    :func:`~bibkit.enrich.match.below`; failing that, with a bound of its title similarity too:
+    :func:`~bibkit.enrich.match.score_ceiling`) — neither accepted nor close, so nothing is decided on it — whose
+    verdict is worked out only when something reads it: the report's ranking, when it could be among the
+    entry's best candidates (:func:`_best`), or a later judgement of the same paper.  A resolved entry
+    does not list the batched arXiv searches' such results (:data:`REPORT_FLOOR`), so theirs are never
+    worked out; it does list Hugging Face's, which are ranked by bounds first, so only the few that
+    could be among the best are.  A batched search judges every result against every record (~50 pairs
+    a record), and nearly all pairs are two unrelated papers; of HF's ten results for a title, most
+    are.  A verdict worked out later is the one :func:`verify` would have given at once (its inputs,
     two :class:`Evidence`, are immutable), so every outcome is the same.
     """
 
-    __slots__ = ("_candidate", "_verdict", "record", "hf", "_pending")
+    __slots__ = ("_candidate", "_verdict", "record", "hf", "_pending", "_ceiling")
 
     def __init__(self, candidate: Candidate | None, verdict: Verdict | None, record: ArxivRecord | None = None,
                  hf: HfPaper | None = None):
@@ -143,23 +145,33 @@ class _Judged:
         self.record, self.hf = record, hf
         #: a pending judgement's inputs: (record's evidence, candidate's, id, title, source, abstract signal's bound)
         self._pending: tuple[Evidence, Evidence, str, str, str, float] | None = None
+        self._ceiling: float | None = None  # a pending judgement's score_ceiling, when it was worked out already
 
     @classmethod
     def pending(cls, mine: Evidence, theirs: Evidence, arxiv_id: str, title: str, source: str, abstract: float,
-                record: ArxivRecord | None) -> "_Judged":
-        judged = cls(None, None, record)
+                record: ArxivRecord | None, hf: HfPaper | None = None, *, ceiling: float | None = None) -> "_Judged":
+        """A pending judgement; ``ceiling``, when given, is ``score_ceiling(mine, theirs, abstract)``."""
+        judged = cls(None, None, record, hf)
         judged._pending = (mine, theirs, arxiv_id, title, source, abstract)
+        judged._ceiling = ceiling
         return judged
 
     @property
     def settled(self) -> bool:
         return self._pending is None
 
+    @property
+    def source(self) -> str:
+        """The step that found the paper (the candidate's ``source``), without settling a pending judgement."""
+        return self.candidate.source if self._pending is None else self._pending[4]
+
     def ceiling(self) -> float:
         """The score, or for a pending judgement a bound it cannot exceed (:func:`score_ceiling`: no titles
         compared in full)."""
         if self._pending is None:
             return self.candidate.score
+        if self._ceiling is not None:
+            return self._ceiling
         mine, theirs, _id, _title, _source, abstract = self._pending
         return score_ceiling(mine, theirs, abstract)
 
@@ -412,21 +424,34 @@ class ArxivResolver:
             previous.hf = previous.hf or hf
         return judged
 
-    def _judge_result(self, work: _Work, rec: ArxivRecord, source: str) -> bool:
-        """:meth:`_judge` for a search result; whether it may be close (at least :data:`AMBIGUOUS`).
+    def _judge_result(self, work: _Work, rec: ArxivRecord | None, source: str, hf: HfPaper | None = None) -> bool:
+        """:meth:`_judge` for a search result (arXiv's ``rec`` or HF's ``hf``); whether it may be close (at
+        least :data:`AMBIGUOUS`).
 
-        A first sight of a paper whose abstract alone shows it scores below that is kept pending
-        (:class:`_Judged`): its place among the entry's candidates is taken, its verdict worked out
-        only if it is ever read.
+        A first sight of a paper whose abstract's bound alone, or with its title's, shows it scores below
+        that is kept pending (:class:`_Judged`): its place among the entry's candidates is taken, its
+        verdict worked out only if it is ever read.
         """
-        if work.evidence.reference or rec.arxiv_id in work.judged:
-            return self._judge(work, rec, None, source).verdict.score >= AMBIGUOUS
-        cand_ev = self._candidate_evidence(rec, None)
+        if rec is not None:
+            arxiv_id, title = rec.arxiv_id, rec.title
+        else:
+            assert hf is not None
+            arxiv_id, title = hf.id, hf.title
+        if work.evidence.reference or arxiv_id in work.judged:
+            return self._judge(work, rec, hf, source).verdict.score >= AMBIGUOUS
+        cand_ev = self._candidate_evidence(rec, hf)
         abstract = abstract_ceiling(work.evidence, cand_ev)
-        if abstract is None or not below(abstract, AMBIGUOUS):
-            return self._judge(work, rec, None, source).verdict.score >= AMBIGUOUS
-        work.judged[rec.arxiv_id] = _Judged.pending(work.evidence, cand_ev, rec.arxiv_id, rec.title, source,
-                                                    abstract, rec)
+        # below AMBIGUOUS whatever the title (cheapest), or given a bound of the title too (score_ceiling: most of
+        # HF's results for a title share its topic, so their abstracts alone never rule them out)
+        if abstract is None:
+            return self._judge(work, rec, hf, source).verdict.score >= AMBIGUOUS
+        ceiling = None
+        if not below(abstract, AMBIGUOUS):
+            ceiling = score_ceiling(work.evidence, cand_ev, abstract)
+            if not ceiling < AMBIGUOUS:
+                return self._judge(work, rec, hf, source).verdict.score >= AMBIGUOUS
+        work.judged[arxiv_id] = _Judged.pending(work.evidence, cand_ev, arxiv_id, title, source, abstract, rec, hf,
+                                                ceiling=ceiling)
         return False
 
     def _decide(self, work: _Work, step: str, *, final: bool, ctx: EnrichContext) -> bool:
@@ -636,7 +661,7 @@ class ArxivResolver:
                 continue
             w.searched.add(STEP_HF)
             for paper in results:
-                self._judge(w, None, paper, STEP_HF)
+                self._judge_result(w, None, STEP_HF, paper)
             self._decide(w, STEP_HF, final=self.arxiv is None or "arxiv" in self.down, ctx=ctx)
         self._confirm_hf(works, ctx)
 
@@ -925,12 +950,12 @@ def _headline(outage: Outage) -> str:
 def _other_records(judged: _Judged) -> bool:
     """A batched arXiv search's result below :data:`REPORT_FLOOR` (not listed for a resolved entry).
 
-    A pending judgement is one, without being worked out: it was set aside because it scores below
-    :data:`AMBIGUOUS` (= the floor), and only results of the batched searches are set aside.
+    A pending judgement of such a result is one, without being worked out: it was set aside because it
+    scores below :data:`AMBIGUOUS` (= the floor).  (Hugging Face's results are set aside too, and listed.)
     """
-    if not judged.settled:
-        return True
-    return judged.candidate.source in (STEP_TITLE, STEP_ABSTRACT) and judged.candidate.score < REPORT_FLOOR
+    if judged.source not in (STEP_TITLE, STEP_ABSTRACT):
+        return False
+    return not judged.settled or judged.candidate.score < REPORT_FLOOR
 
 
 def _best(judged: Iterable[_Judged], n: int) -> list[_Judged]:

@@ -65,7 +65,7 @@ __all__ = [
     "MIN_CONTAINED_WORDS", "MIN_TITLE_WORDS", "SHORT_ABSTRACT_CONTRADICTS", "TITLE_COMPATIBLE", "TITLE_MATCH",
     "STOPWORDS",
     "Fingerprint", "IdentityIndex", "Judgement", "TitleForm", "abstract_similarity", "abstract_words_similarity",
-    "word_code",
+    "word_code", "content_code",
     "arxiv_from_doi", "author_overlap", "comparable_title", "content_words", "doi_key", "entry_arxiv",
     "extra_form_words", "extra_title_words", "family_names", "forget_title_forms", "title_form_similarity",
     "is_arxiv_doi", "journal_doi", "judge", "normalize_name", "normalize_title", "render_math", "same_first_author",
@@ -424,17 +424,56 @@ def word_code(words: Sequence[str]) -> str | None:
     """
     codes = _WORD_CODES
     try:
-        return "".join([codes[w] for w in words])
+        return "".join(map(codes.__getitem__, words))
     except KeyError:  # a word not seen before
         pass
+    out = []
     with _WORD_CODES_LOCK:  # two threads must never give two words one character
         for w in words:
-            if w not in codes:
+            c = codes.get(w)
+            if c is None:
                 n = len(codes)
                 if n >= _WORD_CODES_MAX:
                     return None
-                codes[w] = chr(n if n < 0xD800 else n + 0x800)  # (no surrogate code points)
-    return "".join([codes[w] for w in words])
+                c = codes[w] = chr(n if n < 0xD800 else n + 0x800)  # (no surrogate code points)
+            out.append(c)
+    return "".join(out)
+
+
+#: :data:`_WORD_CODES`' characters of the words :func:`content_code` has met, and "" for every stopword
+_CONTENT_CODES: dict[str, str] = dict.fromkeys(STOPWORDS, "")
+
+
+def content_code(text: str | None) -> str | None:
+    """``word_code(content_words(text))``, in one pass over the text's words.
+
+    The stopwords' entry in its table is the empty string, so joining every word's entry leaves them out:
+    no list of content words is built first (an abstract is 150 words, and a search's every result has
+    one).  The words the table lacks are then given :func:`word_code`'s characters in the order it would
+    give them (first appearance among the content words), the same ``None`` when its table is full.
+    """
+    words = normalize_title(text).split()
+    table = _CONTENT_CODES
+    codes = list(map(table.get, words))
+    if None not in codes:
+        return "".join(codes)  # type: ignore[arg-type]  # (no None: checked)
+    known = _WORD_CODES
+    with _WORD_CODES_LOCK:  # two threads must never give two words one character
+        i = codes.index(None)
+        while True:
+            w = words[i]
+            c = known.get(w)
+            if c is None:
+                n = len(known)
+                if n >= _WORD_CODES_MAX:
+                    return None
+                c = known[w] = chr(n if n < 0xD800 else n + 0x800)  # (no surrogate code points)
+            table[w] = codes[i] = c
+            try:
+                i = codes.index(None, i + 1)
+            except ValueError:
+                break
+    return "".join(codes)  # type: ignore[arg-type]
 
 
 def abstract_words_similarity(wa: Sequence[str], wb: Sequence[str]) -> float | None:

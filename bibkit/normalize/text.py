@@ -189,7 +189,8 @@ def _normalize_ascii(text: str) -> str:
     non-word characters one space, ends trimmed) at a fraction of the cost: abstracts go through here too
     (their content words), and three passes of ``re.sub`` over 1,500 characters were most of a comparison.
     """
-    text = text.translate(_ASCII_DROP)
+    if "'" in text or "`" in text or "\x00" in text:  # (a deleting translate is a slow one: only when needed)
+        text = text.translate(_ASCII_DROP)
     if "." in text:  # protect the dot of 2.5: a dot with a digit on both sides
         parts = text.split(".")
         pieces = [parts[0]]
