@@ -430,14 +430,21 @@ def word_code(words: Sequence[str]) -> str | None:
     out = []
     with _WORD_CODES_LOCK:  # two threads must never give two words one character
         for w in words:
-            c = codes.get(w)
+            c = codes.get(w) or _new_code(w)
             if c is None:
-                n = len(codes)
-                if n >= _WORD_CODES_MAX:
-                    return None
-                c = codes[w] = chr(n if n < 0xD800 else n + 0x800)  # (no surrogate code points)
+                return None
             out.append(c)
     return "".join(out)
+
+
+def _new_code(word: str) -> str | None:
+    """The next character of :data:`_WORD_CODES` for a word it lacks (``None``: the table is full).  The caller
+    holds :data:`_WORD_CODES_LOCK`."""
+    n = len(_WORD_CODES)
+    if n >= _WORD_CODES_MAX:
+        return None
+    c = _WORD_CODES[word] = chr(n if n < 0xD800 else n + 0x800)  # (no surrogate code points)
+    return c
 
 
 #: :data:`_WORD_CODES`' characters of the words :func:`content_code` has met, and "" for every stopword
@@ -462,12 +469,9 @@ def content_code(text: str | None) -> str | None:
         i = codes.index(None)
         while True:
             w = words[i]
-            c = known.get(w)
+            c = known.get(w) or _new_code(w)
             if c is None:
-                n = len(known)
-                if n >= _WORD_CODES_MAX:
-                    return None
-                c = known[w] = chr(n if n < 0xD800 else n + 0x800)  # (no surrogate code points)
+                return None
             table[w] = codes[i] = c
             try:
                 i = codes.index(None, i + 1)
