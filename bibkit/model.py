@@ -370,6 +370,9 @@ class BibOrigin:
     fields: Mapping[str, str] = field(default_factory=dict)  # lower-case name -> raw expression
     names: Mapping[str, str] = field(default_factory=dict)  # lower-case name -> name as written
     decoded: Mapping[str, Any] = field(default_factory=dict)  # model attribute -> value at read time
+    #: the BibTeX was bibkit's reading of another format (RIS, CSL-JSON, EndNote, MEDLINE), not a user's file: its
+    #: fields are the user's as a ``.bib``'s are, but no dialect was chosen — the default output writes BibTeX
+    generated: bool = False
 
 
 # --------------------------------------------------------------------------- lines that became no entry

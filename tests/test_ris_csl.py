@@ -224,3 +224,32 @@ def test_hand_edits_of_a_csl_json_output_are_kept_on_the_next_run(tmp_path: Path
         assert "DOI" not in again["vaswani2017"]
         assert again["vaswani2017"]["issued"] == {"date-parts": [[2018]]}  # untouched: the input's new value
         assert "kept your title" in capsys.readouterr().err
+
+
+def test_web_pages_from_ris_and_csl_json_are_written_as_bibtex_by_default(tmp_path: Path) -> None:
+    # RIS's ELEC and CSL's webpage are @online in the model (biblatex's type, CSL's webpage back); the default
+    # output is BibTeX, as for any record bibkit read from another format: @misc, which plain BibTeX styles
+    # compile without a warning ("entry type … isn't style-file defined")
+    from texutil import compile_bibtex
+
+    ris = tmp_path / "web.ris"
+    ris.write_text("TY  - ELEC\nTI  - Daily Papers\nAU  - Face, Hugging\nUR  - https://huggingface.co/papers\n"
+                   "Y2  - 2024/05/01\nPY  - 2024\nER  - \n", encoding="utf-8")
+    csl = tmp_path / "web.json"
+    csl.write_text(json.dumps([{"id": "hf2024", "type": "webpage", "title": "Daily Papers",
+                                "URL": "https://huggingface.co/papers", "author": [{"literal": "Hugging Face"}],
+                                "issued": {"date-parts": [[2024]]}, "accessed": {"date-parts": [[2024, 5, 1]]}}]),
+                   encoding="utf-8")
+    for src in (ris, csl):
+        out = tmp_path / (src.stem + src.suffix.replace(".", "-") + ".bib")
+        assert main(["-q", "convert", str(src), "-o", str(out)]) == 0
+        text = out.read_text(encoding="utf-8")
+        assert text.startswith("@misc{") and "url = {https://huggingface.co/papers}" in text
+        res = compile_bibtex(text, tmp_path)
+        assert res.errors == [] and res.unexpected_warnings() == []
+        latex = tmp_path / (src.stem + "-biblatex.bib")
+        assert main(["-q", "convert", str(src), "--to", "biblatex", "-o", str(latex)]) == 0
+        assert latex.read_text(encoding="utf-8").startswith("@online{")
+    back = tmp_path / "back.json"
+    assert main(["-q", "convert", str(csl), "--to", "csl-json", "-o", str(back)]) == 0
+    assert json.loads(back.read_text(encoding="utf-8"))[0]["type"] == "webpage"

@@ -103,6 +103,8 @@ def read_generated(records: Sequence[Generated], origin: str, fmt: str, *, stric
             entry.key, entry.key_pinned = None, False
         if not keep_bib:
             entry.bib = None
+        elif entry.bib is not None:
+            entry.bib.generated = True
     doc.blocks.extend(entries)
     doc.problems.extend(bib_doc.problems)
     return doc

@@ -777,10 +777,11 @@ def _format(entry: Entry, ctx: _Ctx, key: str) -> str:
     ctx.type_renames = {}
     origin = entry.bib
     if origin is not None and "__groups__" in origin.decoded:
-        ctx.gen = ctx.dialect or _native_dialect(origin)
+        # (a record read from RIS, CSL-JSON…: the default output is BibTeX, as for a fresh entry)
+        ctx.gen = ctx.dialect or ("bibtex" if origin.generated else _native_dialect(origin))
         if entry.entry_type != origin.decoded.get("entry_type"):
             etype = output_type(entry, ctx.gen)
-        elif ctx.dialect == "bibtex":
+        elif ctx.dialect == "bibtex" or (ctx.dialect is None and origin.generated):
             etype = _bibtex_type(entry, origin.entry_type, ctx)
         else:
             etype = origin.entry_type
