@@ -47,8 +47,8 @@ _SIMPLE = re.compile(r"^[^{}\\~,]*$")
 
 
 def is_others(p: Person) -> bool:
-    """Whether ``p`` is BibTeX's ``others`` ("et al.") marker."""
-    return p.literal == "others" and not p.family
+    """Whether ``p`` is BibTeX's ``others`` ("et al.") marker (:attr:`Person.is_others`)."""
+    return p.is_others
 
 
 def _split_depth0(text: str, pattern: re.Pattern[str]) -> list[str]:

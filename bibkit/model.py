@@ -102,6 +102,11 @@ class Person:
         return bool(self.literal)
 
     @property
+    def is_others(self) -> bool:
+        """Whether this is BibTeX's ``others`` ("et al.") marker, not a person."""
+        return self.literal == "others" and not self.family
+
+    @property
     def last(self) -> str:
         """The name a citation key or a sort uses: the literal name, else particle + family."""
         if self.literal:

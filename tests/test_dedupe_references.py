@@ -68,3 +68,44 @@ def test_string_cycles_do_not_move_on_every_pass(to: str) -> None:
     # as written: nothing moves at all
     kept = write(read(text, "x.bib"), None)
     assert [kept.index(f"@string{{{n} =") for n in "abcd"] == sorted(kept.index(f"@string{{{n} =") for n in "abcd")
+
+
+GOOGLE_SCHOLAR_CITE_BOX = (
+    "Cite\n"
+    'MLA\tHe, Kaiming, et al. "Deep residual learning for image recognition." Proceedings of the IEEE conference '
+    "on computer vision and pattern recognition. 2016.\n"
+    "APA\tHe, K., Zhang, X., Ren, S., & Sun, J. (2016). Deep residual learning for image recognition. In "
+    "Proceedings of the IEEE conference on computer vision and pattern recognition (pp. 770-778).\n"
+    'Chicago\tHe, Kaiming, Xiangyu Zhang, Shaoqing Ren, and Jian Sun. "Deep residual learning for image '
+    'recognition." In Proceedings of the IEEE conference on computer vision and pattern recognition, pp. 770-778. '
+    "2016.\n"
+    "Harvard\tHe, K., Zhang, X., Ren, S. and Sun, J., 2016. Deep residual learning for image recognition. In "
+    "Proceedings of the IEEE conference on computer vision and pattern recognition (pp. 770-778).\n"
+    "Vancouver\tHe K, Zhang X, Ren S, Sun J. Deep residual learning for image recognition. InProceedings of the "
+    "IEEE conference on computer vision and pattern recognition 2016 (pp. 770-778).\n"
+    "BibTeX EndNote RefMan RefWorks\n")
+
+
+def test_google_scholars_cite_box_is_one_paper_with_its_fullest_authors(tmp_path) -> None:
+    # the box copied whole: each style's name is no author ("MLA\tHe, Kaiming, et al."), the five styles are one
+    # paper, and the merged entry has the whole author list with given names (MLA cut it with "et al.", APA,
+    # Harvard and Vancouver give initials)
+    from bibkit.cli import main
+
+    paste = tmp_path / "cite.txt"
+    paste.write_text(GOOGLE_SCHOLAR_CITE_BOX, encoding="utf-8")
+    out = tmp_path / "refs.bib"
+    assert main(["-q", "convert", str(paste), "-o", str(out)]) == 0
+    [entry] = read(out.read_text(encoding="utf-8"), str(out)).entries
+    assert [(p.family, p.given) for p in entry.authors] == [
+        ("He", "Kaiming"), ("Zhang", "Xiangyu"), ("Ren", "Shaoqing"), ("Sun", "Jian")]
+    assert (entry.title, entry.year, entry.pages) == ("Deep residual learning for image recognition", 2016, "770–778")
+
+
+def test_a_bib_entrys_author_list_is_never_replaced_by_a_duplicates_fuller_one() -> None:
+    # a curated .bib's "and others" is its user's choice: a duplicate (same DOI) with the whole list fills
+    # nothing in it
+    doc = read("@article{a,\n  title = {T},\n  author = {He, K. and others},\n  doi = {10.1/x},\n}\n\n"
+               "@article{b,\n  title = {T},\n  author = {He, Kaiming and Sun, Jian},\n  doi = {10.1/x},\n}\n", "r.bib")
+    merge_duplicates(doc)
+    assert [p.display() for p in doc.entries[0].authors] == ["K. He", "others"]

@@ -294,6 +294,12 @@ def _absorb(kept: Entry, other: Entry, merge: Merge, label: str) -> None:
             setattr(kept, name, list(theirs))
             kept.provenance[name] = provenance(name)
             merge.filled.append(name)
+        elif theirs and _fuller(mine, theirs) and kept.bib is None:
+            # the same people, more of them ("He, K. et al." and the whole list, pasted in two styles): as a
+            # date of the same year is taken when more precise; a .bib entry's list is its user's, and stays
+            setattr(kept, name, list(theirs))
+            kept.provenance[name] = provenance(name)
+            merge.filled.append(name)
         elif theirs and [normalize_name(p.last) for p in mine] != [normalize_name(p.last) for p in theirs]:
             merge.conflicts[name] = [p.display() for p in theirs]
 
@@ -538,6 +544,29 @@ def dedupe(doc: Document, *, key_of: Callable[[Entry], str] | None = None, merge
         doc.blocks[:] = [b for b in doc.blocks if id(b) not in removed]
     forget_title_forms()  # (memory: the title forms of every entry served this pass only)
     return result
+
+
+def _fuller(mine: list[Person], theirs: list[Person]) -> bool:
+    """Whether ``theirs`` names the people of ``mine`` more fully: the ones ``mine`` cut short with "and
+    others" and more of them, or the same people with given names where ``mine`` has initials ("K." →
+    "Kaiming")."""
+    if not mine or theirs[-1].is_others:
+        return False
+    if mine[-1].is_others:
+        shown = mine[:-1]
+        return bool(shown) and len(theirs) >= len(mine) and all(
+            normalize_name(a.last) == normalize_name(b.last) for a, b in zip(shown, theirs))
+    if len(mine) != len(theirs):
+        return False
+    longer = False
+    for a, b in zip(mine, theirs):
+        if normalize_name(a.last) != normalize_name(b.last):
+            return False
+        ga, gb = a.given.replace(".", " ").split(), b.given.replace(".", " ").split()
+        if len(ga) != len(gb) or any(not y.lower().startswith(x.lower()) for x, y in zip(ga, gb)):
+            return False
+        longer = longer or len(" ".join(gb)) > len(" ".join(ga))
+    return longer
 
 
 def merge_duplicates(doc: Document, *, key_of: Callable[[Entry], str] | None = None,

@@ -43,10 +43,21 @@ class Line:
         return not self.text
 
 
+#: the citation styles Google Scholar's "Cite" box names, each before its reference with a tab (a table row)
+_STYLE_LABELS = frozenset({"MLA", "APA", "Chicago", "Harvard", "Vancouver"})
+
+
 def make_lines(text: str) -> list[Line]:
-    """The lines of ``text`` (CRLF, LF and lone CR alike), numbered from 1."""
-    return [Line(i + 1, raw, structural(raw) if len(raw) <= MAX_LINE else structural(raw[:MAX_LINE]))
-            for i, raw in enumerate(split_lines(text))]
+    """The lines of ``text`` (CRLF, LF and lone CR alike), numbered from 1.  A line that opens with a citation
+    style's name and a tab — Google Scholar's "Cite" box, copied — is read without the name ("MLA\tHe,
+    Kaiming, et al. …": "MLA" is no author)."""
+    lines = []
+    for i, raw in enumerate(split_lines(text)):
+        form = structural(raw) if len(raw) <= MAX_LINE else structural(raw[:MAX_LINE])
+        if "\t" in raw[:10] and raw.partition("\t")[0].strip() in _STYLE_LABELS:
+            form = structural(raw.partition("\t")[2][:MAX_LINE])
+        lines.append(Line(i + 1, raw, form))
+    return lines
 
 
 # --------------------------------------------------------------------------- cleaning
