@@ -69,7 +69,6 @@ CONFIG_JSON = b"""{
     ("ls", ELF, "an ELF executable"),
     ("figure.png", PNG, "a PNG image"),
     ("photo.jpg", JPEG, "a JPEG image"),
-    ("paper.pdf", PDF, "a PDF document"),
     ("archive.zip", ZIP, "a ZIP archive"),
     ("page.html", HTML.encode(), "HTML or XML source"),
     ("refs.bib", BIB_PROSE.encode(), "a .bib file with no entries"),

@@ -323,6 +323,23 @@ def decode_bytes(data: bytes, origin: str) -> tuple[str, list[Problem]]:
         return text, [problem]
 
 
+def _read_pdf(path: str, *, strict: bool) -> Document:
+    """A paper's PDF: its reference list (:mod:`.pdf`), read as a pasted one; its lines are numbered as in
+    ``pdftotext FILE -``'s output."""
+    from .pdf import pdf_text, reference_section
+
+    text = pdf_text(path)
+    found = reference_section(text)
+    if found is None:
+        reason = ("a PDF document with no text pdftotext can read (a scan?)" if not text.strip() else
+                  "a PDF document with no References or Bibliography heading in its text to read the list after")
+        raise InputError(f"{reason}; copy its reference list as text instead", SourceLocation(path))
+    section, before = found
+    doc = read_text("\n" * before + section, path, strict=strict)
+    doc.metadata["pdf_references_line"] = before + 1
+    return doc
+
+
 def read_path(path: str, fmt: str | None = None, *, strict: bool = False) -> Document:
     """Read a file (``-`` is standard input) into a :class:`Document`.
 
@@ -344,6 +361,8 @@ def read_path(path: str, fmt: str | None = None, *, strict: bool = False) -> Doc
             raise InputError("permission denied", SourceLocation(path)) from None
         except OSError as exc:
             raise InputError(f"cannot read it: {exc.strerror or exc}", SourceLocation(path)) from None
+    if fmt is None and path != "-" and data.startswith(b"%PDF-"):
+        return _read_pdf(path, strict=strict)
     if fmt is None:
         from .sniff import binary_kind
 

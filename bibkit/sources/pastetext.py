@@ -298,9 +298,13 @@ def _word_ok(word: str) -> bool:
         return False
     if core.casefold() in _PARTICLES or is_name_suffix(core):  # ("de", "van"; "Jr.", "3rd")
         return True
+    if core[:2] in _ELIDED and core[2:3].isupper():  # an elided particle: "d’Aspremont", "l'Hôpital"
+        return True
     return bool(_NAME_WORD.match(core)) and (core[0].isupper() or not core[0].isalpha())
 
 
+#: particles elided before a vowel, written onto the family name ("d’Aspremont", "l'Hospital")
+_ELIDED = frozenset({"d'", "d’", "l'", "l’"})
 #: one to five capitalised ASCII words or initials ("A. N. Gomez", "Ashish Vaswani", "McMahan"), one blank apart
 _PLAIN_NAME = re.compile(r"(?:[A-Z][A-Za-z]*|[A-Z]\.)(?: (?:[A-Z][A-Za-z]*|[A-Z]\.)){0,4}")
 _NOT_NAMES = re.compile(r"[?!:\"“”]|https?://|\d{3}")

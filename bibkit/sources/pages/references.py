@@ -574,7 +574,7 @@ _ACCESS_NOTE = re.compile(
 _ACCESS_WORDS = ("ccess", "ited", "etrieved", "iewed", "isited", "[", "vailable")
 _IN_PREFIX = re.compile(r"^in\s*:?\s+", re.IGNORECASE)
 #: the year after the authors and before a quoted title (Chicago's author-date style)
-_AUTHORS_THEN_YEAR = re.compile(r"[.,]\s*\(?(?P<year>(?:19|20)\d\d)[a-z]?\)?\.?$")
+_AUTHORS_THEN_YEAR = re.compile(r"(?:[.,]\s*\(?|\s\()(?P<year>(?:19|20)\d\d)[a-z]?\)?\.?$")  # (AEA: "Roe (2003)")
 _AUTHOR_YEAR = re.compile(r"^(?P<authors>.+?)[.,]\s+(?P<year>(?:19|20)\d\d)[a-z]?\.\s+(?P<rest>.+)$")
 _LNCS = re.compile(r"^(?P<authors>.+?(?:\b[A-Z][a-z]?\.|et al\.)):\s+(?P<rest>.+)$")
 
