@@ -78,6 +78,8 @@ def test_the_reference_list_is_after_the_last_heading_and_before_an_appendix() -
     text = "Contents\nReferences\n1 Intro\nText.\n7 References\n[1] A. B, Title, 2020.\nAppendix A: More\nx\n"
     assert reference_section(text) == ("[1] A. B, Title, 2020.", 5)
     assert reference_section("No list here.\n") is None
+    for heading in ("REFERENCES", "Bibliography", "VII. References", "Literaturverzeichnis", "Références", "参考文献"):
+        assert reference_section(f"Text.\n{heading}\n[1] A. B, Title, 2020.\n") == ("[1] A. B, Title, 2020.", 2)
 
 
 def test_a_damaged_pdf_is_one_clear_error_naming_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

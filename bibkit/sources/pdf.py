@@ -24,9 +24,11 @@ __all__ = ["pdf_text", "reference_section", "PDFTOTEXT_SECONDS"]
 #: how long ``pdftotext`` may take (a book of a thousand pages takes a few seconds)
 PDFTOTEXT_SECONDS = 120.0
 #: a reference list's heading, alone on its line (numbered or not: "7 References", "VII. REFERENCES")
-_HEADING = re.compile(r"^\s*(?:(?:[IVXLC]+|\d{1,2})\.?\s+)?(?:References(?: and Notes)?|Bibliography|Literature Cited|"
-                      r"Works Cited|Cited Literature|Reference List|REFERENCES(?: AND NOTES)?|BIBLIOGRAPHY|"
-                      r"LITERATURE CITED)\s*:?\s*$")
+_HEADING = re.compile(r"^\s*(?:(?:[IVXLC]+|\d{1,2})\.?\s+)?(?:References(?: and Notes| Cited)?|Bibliography|"
+                      r"Literature Cited|Works Cited|Cited Literature|Reference List|Literatur(?:verzeichnis)?|"
+                      r"R[ée]f[ée]rences(?: bibliographiques)?|Bibliographie|Referencias(?: bibliogr[áa]ficas)?|"
+                      r"Bibliograf[íi]a|Riferimenti bibliografici|Refer[êe]ncias(?: bibliogr[áa]ficas)?|参考文献|"
+                      r"Список литературы|Литература)\s*:?\s*$", re.IGNORECASE)
 #: what ends it: an appendix or supplementary part after the references
 _AFTER = re.compile(r"^\s*(?:(?:[A-Z]|\d{1,2})\.?\s+)?(?:Appendix|Appendices|APPENDIX|APPENDICES|Supplementary "
                     r"(?:Material|Information)|SUPPLEMENTARY (?:MATERIAL|INFORMATION)|Checklist|NeurIPS Paper "
