@@ -91,3 +91,52 @@ def test_a_damaged_pdf_is_one_clear_error_naming_it(tmp_path: Path, capsys: pyte
     err = capsys.readouterr().err
     assert f"{broken}: pdftotext cannot read this PDF" in err and "Traceback" not in err
     assert not (tmp_path / "o.bib").exists()
+
+
+TWO_COLUMNS = r"""\documentclass[twocolumn]{article}
+\usepackage[T1]{fontenc}
+\usepackage{lmodern}
+\usepackage[utf8]{inputenc}
+\usepackage{natbib}
+\usepackage{url}
+\begin{document}
+\section{Introduction}
+As shown before \citep{esteva,miotto,ren}.
+\bibliographystyle{plainnat}
+\bibliography{refs}
+\appendix
+\section{Proofs}
+The proof is short and holds for every case considered here.
+\end{document}
+"""
+BIB = """@article{esteva, author = {Esteva, Andre and Kuprel, Brett and Novoa, Roberto A. and Thrun, Sebastian},
+  title = {Dermatologist-level classification of skin cancer with deep neural networks}, journal = {Nature},
+  volume = {542}, number = {7639}, pages = {115--118}, year = {2017}, doi = {10.1038/nature21056},
+  url = {https://doi.org/10.1038/nature21056}}
+@article{miotto, author = {Miotto, Riccardo and Wang, Fei and Wang, Shuang and Jiang, Xiaoqian and Dudley, Joel T.},
+  title = {Deep learning for healthcare: review, opportunities and challenges}, journal = {Brief Bioinform},
+  volume = {19}, number = {6}, pages = {1236--1246}, year = {2018}, doi = {10.1093/bib/bbx044},
+  url = {https://doi.org/10.1093/bib/bbx044}}
+@inproceedings{ren, author = {Ren, Shaoqing and He, Kaiming and Girshick, Ross and Sun, Jian},
+  title = {Faster {R-CNN}: Towards real-time object detection with region proposal networks},
+  booktitle = {Advances in Neural Information Processing Systems}, year = {2015}, pages = {91--99}}
+"""
+
+
+def test_a_two_column_paper_with_natbib_references(tmp_path: Path) -> None:
+    # the most common ML paper: plainnat's unnumbered author-year list, wrapped at a column's width, with
+    # "URL"/"doi:" alone on a line where the link did not fit; the lettered appendix after it ("A", "Proofs")
+    # is no reference
+    require_tex("pdflatex", "bibtex", "pdftotext")
+    (tmp_path / "refs.bib").write_text(BIB, encoding="utf-8")
+    (tmp_path / "paper.tex").write_text(TWO_COLUMNS, encoding="utf-8")
+    for cmd in (["pdflatex", "-interaction=nonstopmode", "paper.tex"], ["bibtex", "paper"],
+                ["pdflatex", "-interaction=nonstopmode", "paper.tex"],
+                ["pdflatex", "-interaction=nonstopmode", "paper.tex"]):
+        subprocess.run(cmd, cwd=tmp_path, capture_output=True, check=True, timeout=180)
+    doc = read_path(str(tmp_path / "paper.pdf"))
+    got = {(e.authors[0].family if e.authors else None, e.year, e.ids.doi) for e in doc.entries}
+    assert got == {("Esteva", 2017, "10.1038/nature21056"), ("Miotto", 2018, "10.1093/bib/bbx044"),
+                   ("Ren", 2015, None)}
+    assert len(doc.entries) == 3 and not any("proof" in (e.title or "").lower() for e in doc.entries)
+    assert all(e.title and len(e.authors) >= 4 for e in doc.entries)

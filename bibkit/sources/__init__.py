@@ -335,7 +335,9 @@ def _read_pdf(path: str, *, strict: bool) -> Document:
                   "a PDF document with no References or Bibliography heading in its text to read the list after")
         raise InputError(f"{reason}; copy its reference list as text instead", SourceLocation(path))
     section, before = found
-    doc = read_text("\n" * before + section, path, strict=strict)
+    # (what follows the heading is a reference list: read by its reader, whatever the lines look like — a
+    # two-column paper's short wrapped lines would be taken for titles and notes)
+    doc = read_text("\n" * before + section, path, "references", strict=strict)
     doc.metadata["pdf_references_line"] = before + 1
     return doc
 

@@ -71,7 +71,29 @@ def reference_section(text: str) -> tuple[str, int] | None:
                  None)
     if start is None:
         return None
-    end = next((k for k in range(start + 1, len(lines)) if len(lines[k]) < 100 and _AFTER.match(lines[k])),
-               len(lines))
-    body = "\n".join(lines[start + 1:end]).strip("\n")
+    end = next((k for k in range(start + 1, len(lines)) if len(lines[k]) < 100 and _AFTER.match(lines[k])
+                or _lettered_section(lines, k)), len(lines))
+    part = lines[start + 1:end]
+    for k in range(len(part) - 1):
+        if _LABEL_ALONE.match(part[k]):
+            part[k], part[k + 1] = f"{part[k].strip()} {part[k + 1].strip()}", ""
+    body = "\n".join(part).rstrip("\n")
     return (body, start + 1) if body.strip() else None
+
+
+def _lettered_section(lines: list[str], k: int) -> bool:
+    """Whether line ``k`` opens an appendix LaTeX letters ("A" alone, its title on the next line that has text:
+    ``\\appendix`` then ``\\section{Proofs}``), as no line of a reference list is."""
+    if not _LETTER.match(lines[k]):
+        return False
+    after = next((t.strip() for t in lines[k + 1:k + 4] if t.strip()), "")
+    return 0 < len(after) <= 80 and not after.endswith((".", ",")) and after[:1].isupper()
+
+
+_LETTER = re.compile(r"^\s*[A-H]\s*$")
+
+
+#: a label a style prints before a link or an identifier, left alone on its line where the line broke after it
+#: (natbib's "URL" and "doi:", set before a \url that did not fit): joined to what it labels, the next line left
+#: empty (lines keep their numbers)
+_LABEL_ALONE = re.compile(r"^\s*(?:URL|doi:|DOI:|arXiv:|Available(?: at)?:|Retrieved from)\s*$")
