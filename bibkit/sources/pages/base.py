@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 
 from ...bibnames import OTHERS
 from ...links import canonical_link
@@ -327,6 +327,16 @@ class Sink:
     def skip_all(self, lines: list[Line], reason: str) -> None:
         for line in lines:
             self.skip(line, reason)
+
+    def skip_unread(self, rows: list[Line], used: dict[int, str], why: Callable[[str], str]) -> None:
+        """Skip the rows a reader did not read into a paper: ``used`` maps a row to why it is no paper ("" when
+        it went into one); a row not in it is skipped for ``why(text)``."""
+        for k, line in enumerate(rows):
+            reason = used.get(k)
+            if reason is None:
+                self.skip(line, why(line.text))
+            elif reason:
+                self.skip(line, reason)
 
     def add(self, draft: Draft) -> None:
         self.drafts.append((draft, self.block_confidence))

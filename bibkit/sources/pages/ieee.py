@@ -274,12 +274,7 @@ def read_block(lines: list[Line], sink: Sink) -> None:
                 draft.entry_type = "article"
         if draft is not None:
             sink.add(draft)
-    for k, ln in enumerate(rows):
-        reason = used.get(k)
-        if reason is None:
-            sink.skip(ln, _why(ln.text))
-        elif reason:
-            sink.skip(ln, reason)
+    sink.skip_unread(rows, used, _why)
 
 
 def _issue(rows: list[Line], first: int, used: dict[int, str]) -> tuple[str, str, str, int | None, int | None] | None:

@@ -133,12 +133,7 @@ def read_block(lines: list[Line], sink: Sink) -> None:
         draft = _note(rows, (title_row, authors_row, venue_row), a, end, used)
         if draft is not None:
             sink.add(draft)
-    for k, ln in enumerate(rows):
-        reason = used.get(k)
-        if reason is None:
-            sink.skip(ln, _why(ln.text))
-        elif reason:
-            sink.skip(ln, reason)
+    sink.skip_unread(rows, used, _why)
 
 
 def _is_tail(t: str, venue: bool = True) -> bool:

@@ -104,12 +104,7 @@ def read_block(lines: list[Line], sink: Sink) -> None:
     for n, head in enumerate(heads):
         end = heads[n + 1][0] if n + 1 < len(heads) else len(rows)
         sink.add(_result(rows, head, end, used))
-    for k, ln in enumerate(rows):
-        reason = used.get(k)
-        if reason is None:
-            sink.skip(ln, _why(ln.text))
-        elif reason:
-            sink.skip(ln, reason)
+    sink.skip_unread(rows, used, _why)
 
 
 def _is_furniture(t: str) -> bool:
