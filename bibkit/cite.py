@@ -324,12 +324,15 @@ def _aliases(entry: Entry) -> list[str]:
 
 
 def select_cited(sources: Sequence[Source], aux: AuxCitations, *, allow_missing: bool = False,
-                 rename_aliases: bool = False) -> CiteResult:
+                 rename_aliases: bool = False, parents_ignore_case: bool = False) -> CiteResult:
     """The entries ``aux`` cites, from ``sources`` (first source wins a key).
 
     A cited key that is an alias of an entry (its ``ids``) chooses that entry;
     with ``rename_aliases`` (BibTeX output) the entry is written under the
-    cited name.  Raises :class:`~bibkit.errors.MissingCitationsError` when a
+    cited name.  With ``parents_ignore_case`` (BibTeX output) a ``crossref``
+    names its parent in any case, as BibTeX looks it up: its own ``xampl.bib``
+    has ``crossref = {WHOLE-JOURNAL}`` for the entry ``whole-journal`` (biber
+    is case-sensitive there, so biblatex output keeps the exact match).  Raises :class:`~bibkit.errors.MissingCitationsError` when a
     cited key (or a crossref'd parent) is in no source, unless ``allow_missing``.
     """
     pool = _Pool.of(sources)
@@ -365,11 +368,17 @@ def select_cited(sources: Sequence[Source], aux: AuxCitations, *, allow_missing:
             missing[key] = suggest_keys(key, order)
 
     # parents (crossref & co.), transitively; they go after every child
+    folded: dict[str, str] = {}
+    if parents_ignore_case:
+        for key in reversed(order):
+            folded[key.casefold()] = key
     parents: list[str] = []
     queue = list(chosen)
     while queue:
         key = queue.pop(0)
         for parent in _parents(index[key]):
+            if parent not in index:
+                parent = folded.get(parent.casefold(), parent)
             if parent in index:
                 if parent not in parents:
                     parents.append(parent)

@@ -289,3 +289,42 @@ def test_cite_from_a_zotero_collection(tmp_path: Path, monkeypatch: pytest.Monke
         assert result.source_of == {"fedus2021Switch": "zotero:Papers"}
         text = out.read_text()
         assert "Switch Transformers" in text and "2101.03961" in text
+
+
+def test_a_crossref_names_its_parent_in_any_case_for_bibtex(tmp_path: Path) -> None:
+    """BibTeX looks a crossref up ignoring case (its own xampl.bib: ``crossref = {WHOLE-JOURNAL}`` for the entry
+    ``whole-journal``), so the parent is found and written for BibTeX; biber is case-sensitive there, so for
+    biblatex output it stays a missing parent with the right spelling suggested."""
+    from texutil import compile_bibtex
+
+    bib = write(tmp_path / "refs.bib", """\
+        @ARTICLE{article-crossref,
+           crossref = {WHOLE-JOURNAL},
+           author = {L[eslie] A. Aamport},
+           title = {The Gnats and Gnus Document Preparation System},
+           pages = {73+},
+           note = {This is a cross-referencing ARTICLE entry},
+        }
+        @ARTICLE{whole-journal,
+           key = {GAJ},
+           journal = {{G}-Animal's Journal},
+           year = 1986,
+           volume = 41,
+           number = 7,
+           month = jul,
+           note = {The entire issue is devoted to gnats and gnus},
+        }
+        """)
+    out = tmp_path / "paper.bib"
+    aux = write(tmp_path / "paper.aux", "\\citation{article-crossref}\n\\bibdata{paper}\n")
+    result = cite(aux, [str(bib)], str(out))
+    assert [e.key for e in result.document.entries] == ["article-crossref", "whole-journal"]
+    compiled = compile_bibtex(out.read_text(encoding="utf-8"), tmp_path, "plain")
+    assert compiled.errors == []
+    # (\nocite{*} cites the parent too, whose own missing author and title plain warns about)
+    assert [w for w in compiled.warnings if "whole-journal" not in w] == []
+    assert "In\nGAJ [2]" in compiled.text and "G-Animal" in compiled.text  # the crossref resolved
+
+    biber = write(tmp_path / "b.aux", "\\abx@aux@cite{0}{article-crossref}\n")
+    with pytest.raises(MissingCitationsError, match="did you mean whole-journal"):
+        cite(biber, [str(bib)], str(tmp_path / "b.bib"))

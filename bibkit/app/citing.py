@@ -64,7 +64,8 @@ def cite(aux_path: str | Path, sources: Sequence[str], out: str | None = None, o
     aux = read_aux(aux_path)
     read = [read_source(s, strict=options.strict, key_format=formula, settings=settings) for s in sources]
     fmt = options.to or ("biblatex" if aux.backend == "biber" else "bibtex")
-    result = select_cited(read, aux, allow_missing=options.allow_missing, rename_aliases=fmt == "bibtex")
+    result = select_cited(read, aux, allow_missing=options.allow_missing, rename_aliases=fmt == "bibtex",
+                          parents_ignore_case=fmt == "bibtex")
     result.format = fmt
     if out is not None:
         write_output(result.document, out, WriteOptions(to=fmt, ascii=options.ascii),
