@@ -53,7 +53,8 @@ def test_services_start_serve_and_stop_cleanly(tmp_path):
         assert set(env) == {"BIBKIT_ARXIV_URL", "BIBKIT_ARXIV_DELAY", "BIBKIT_HF_URL", "BIBKIT_GITHUB_URL",
                             "BIBKIT_CACHE_DIR",
                             # the published-version doubles (issue 13)
-                            "BIBKIT_S2_URL", "BIBKIT_S2_DELAY", "BIBKIT_CROSSREF_URL", "BIBKIT_DBLP_URL",
+                            "BIBKIT_S2_URL", "BIBKIT_S2_DELAY", "BIBKIT_CROSSREF_URL", "BIBKIT_CROSSREF_DELAY",
+                            "BIBKIT_DBLP_URL",
                             "BIBKIT_DBLP_DELAY",
                             # OpenAlex too: a user with OPENALEX_API_KEY set never reaches the real one
                             "BIBKIT_OPENALEX_URL",
