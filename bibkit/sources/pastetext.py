@@ -51,12 +51,13 @@ def make_lines(text: str) -> list[Line]:
     """The lines of ``text`` (CRLF, LF and lone CR alike), numbered from 1.  A line that opens with a citation
     style's name and a tab — Google Scholar's "Cite" box, copied — is read without the name ("MLA\tHe,
     Kaiming, et al. …": "MLA" is no author)."""
-    lines = []
-    for i, raw in enumerate(split_lines(text)):
-        form = structural(raw) if len(raw) <= MAX_LINE else structural(raw[:MAX_LINE])
-        if "\t" in raw[:10] and raw.partition("\t")[0].strip() in _STYLE_LABELS:
-            form = structural(raw.partition("\t")[2][:MAX_LINE])
-        lines.append(Line(i + 1, raw, form))
+    lines = [Line(i + 1, raw, structural(raw) if len(raw) <= MAX_LINE else structural(raw[:MAX_LINE]))
+             for i, raw in enumerate(split_lines(text))]
+    if "\t" in text:  # (most pastes have no tab: they pay nothing for the Cite box)
+        for line in lines:
+            label, tab, rest = line.raw[:12].partition("\t")
+            if tab and label.strip() in _STYLE_LABELS:
+                line.text = structural(line.raw.partition("\t")[2][:MAX_LINE])
     return lines
 
 
