@@ -282,3 +282,109 @@ def test_convert_writes_the_fields_and_bibtex_reads_them(tmp_path: Path) -> None
     titled.write_text("\n@".join(e for e in entries if "Einstein" not in e and "Wu, C" not in e), encoding="utf-8")
     counts = bibtex_counts(titled)
     assert counts.ran and counts.errors == 0 and counts.warnings == 0
+
+
+# --------------------------------------------------------------------------- editors and translators
+
+def editors(e: Entry) -> list[tuple[str, str]]:
+    return [(p.family, p.given) for p in e.editors]
+
+
+def value(e: Entry, name: str) -> str | None:
+    return getattr(e, name, None) or e.extra.get(name)
+
+
+@pytest.mark.parametrize(("reference", "eds", "title", "publisher", "address"), [
+    # Chicago: the editors in the author position, "eds."
+    ("Kurland, Philip B., and Ralph Lerner, eds. The Founders' Constitution. Chicago: University of Chicago Press, "
+     "1987.", [("Kurland", "Philip B."), ("Lerner", "Ralph")], "The Founders' Constitution",
+     "University of Chicago Press", "Chicago"),
+    # APA 7: "(Ed.)."/"(Eds.)." before the year
+    ("Smith, J. A., & Doe, K. (Eds.). (2020). Handbook of machine learning methods. Springer.",
+     [("Smith", "J. A."), ("Doe", "K.")], "Handbook of machine learning methods", "Springer", None),
+    # Harvard: "(eds.)" and the year in parentheses
+    ("Gretton, A. and Robert, C. (eds.) (2016) Kernel methods in practice. Cambridge: Cambridge University Press.",
+     [("Gretton", "A."), ("Robert", "C.")], "Kernel methods in practice", "Cambridge University Press", "Cambridge"),
+    # IEEE: ", Eds.,"
+    ("B. Klaus and P. Horn, Eds., Robot Vision. Cambridge, MA, USA: MIT Press, 1986.",
+     [("Klaus", "B."), ("Horn", "P.")], "Robot Vision", "MIT Press", "Cambridge, MA, USA"),
+    # MLA 9: ", editor." and a publisher without a place (a university press)
+    ("Lerner, Ralph, editor. Naive Readings: Political and Philosophic. University of Chicago Press, 2016.",
+     [("Lerner", "Ralph")], "Naive Readings: Political and Philosophic", "University of Chicago Press", None),
+    # Vancouver: ", editors." and "Place: Publisher; Year"
+    ("Meltzer PS, Kallioniemi A, Trent JM, editors. Chromosome alterations in human solid tumors. 8th ed. New York: "
+     "McGraw-Hill; 2002.", [("Meltzer", "P S"), ("Kallioniemi", "A"), ("Trent", "J M")],
+     "Chromosome alterations in human solid tumors", "McGraw-Hill", "New York"),
+    # German: "(Hrsg.)"
+    ("Müller, H. (Hrsg.) (2018): Handbuch der Informatik. Berlin: Springer.", [("Müller", "H.")],
+     "Handbuch der Informatik", "Springer", "Berlin"),
+])
+def test_an_edited_book_names_editors_not_authors(reference, eds, title, publisher, address) -> None:
+    e = one(reference)
+    assert (editors(e), e.authors) == (eds, [])
+    assert (e.entry_type, e.title, value(e, "publisher"), value(e, "address")) == ("book", title, publisher, address)
+
+
+def test_a_translator_is_no_author() -> None:
+    e = one("Lattimore, Richmond, trans. The Iliad of Homer. Chicago: University of Chicago Press, 1951.")
+    assert (e.authors, e.editors, value(e, "translator")) == ([], [], "Richmond Lattimore")
+    assert (e.entry_type, e.title, value(e, "publisher")) == ("book", "The Iliad of Homer", "University of Chicago Press")
+
+
+@pytest.mark.parametrize(("reference", "eds", "booktitle", "publisher", "pages"), [
+    # APA: "In J. Smith & K. Doe (Eds.), Book (pp. 1–10). Publisher."
+    ("Doe, J. (2020). Chapter title here. In J. Smith & K. Doe (Eds.), Handbook of things (pp. 1–10). Springer.",
+     [("Smith", "J."), ("Doe", "K.")], "Handbook of things", "Springer", "1–10"),
+    # Harvard: "in Robert, C. (ed.) Book. Place: Publisher, pp."
+    ("Gretton, A. (2016) 'Kernel tricks', in Robert, C. (ed.) Kernel methods in practice. Cambridge: Cambridge "
+     "University Press, pp. 12-30.", [("Robert", "C.")], "Kernel methods in practice", "Cambridge University Press",
+     "12–30"),
+    # IEEE: "in Book, A. Editor, Ed. Place: Publisher, year, pp."
+    ("J. Smith, “A chapter on robots,” in Robot Handbook, A. Editor, Ed. New York, NY, USA: Wiley, 2010, pp. 1–10.",
+     [("Editor", "A.")], "Robot Handbook", "Wiley", "1–10"),
+    # Chicago: "In Book, edited by Philip B. Kurland and Ralph Lerner, 45–60. Place: Publisher, year."
+    ("Ross, Alex. \"The Rest Is Noise.\" In The Best Music Writing, edited by Philip B. Kurland and Ralph Lerner, "
+     "45–60. Chicago: University of Chicago Press, 1987.", [("Kurland", "Philip B."), ("Lerner", "Ralph")],
+     "The Best Music Writing", "University of Chicago Press", "45–60"),
+    # MLA: "Container, edited by Name, Publisher, Year, pp."
+    ("Baron, Naomi S. \"Redefining Reading.\" The Future of Reading, edited by Mary Smith, Penguin, 2013, "
+     "pp. 193-200.", [("Smith", "Mary")], "The Future of Reading", "Penguin", "193–200"),
+    # ACM: "In Book, Name (Ed.). Publisher, Address, pages."
+    ("Jane Doe. 2007. Chapter on things. In Great Book of Things, John Smith (Ed.). ACM Press, New York, NY, 23–45.",
+     [("Smith", "John")], "Great Book of Things", "ACM Press", "23–45"),
+])
+def test_a_chapter_names_the_books_editors(reference, eds, booktitle, publisher, pages) -> None:
+    e = one(reference)
+    assert editors(e) == eds and e.authors
+    assert (e.entry_type, e.booktitle, value(e, "publisher"), e.pages) == ("incollection", booktitle, publisher, pages)
+
+
+def test_a_proceedings_with_editors_stays_inproceedings_and_names_are_not_roles() -> None:
+    e = one("A. Author, “Fast things,” in Proceedings of the 12th Conference on Stuff, B. Editor and C. Editor, Eds. "
+            "Berlin, Germany: Springer, 2019, pp. 3–9.")
+    assert (e.entry_type, e.booktitle, editors(e)) == ("inproceedings", "Proceedings of the 12th Conference on Stuff",
+                                                       [("Editor", "B."), ("Editor", "C.")])
+    # a man called Ed, a chapter's book editors, a journal abbreviated "Trans." or "Comp.": no roles
+    assert people(one("Catmull, Ed, and Amy Wallace. 2014. Creativity at work. Random House.")) == [
+        ("Catmull", "Ed", ""), ("Wallace", "Amy", "")]
+    physics = one("A. Einstein, Trans. Am. Math. Soc. 12, 3 (1920).")
+    assert (physics.journal, physics.editors, value(physics, "translator")) == ("Trans. Am. Math. Soc.", [], None)
+    assert one("J. Doe and R. Roe, Comp. Phys. Commun. 180, 1 (2009).").journal == "Comp. Phys. Commun."
+
+
+def test_edited_books_and_chapters_through_bibtex(tmp_path: Path) -> None:
+    src = tmp_path / "refs.txt"
+    src.write_text("References\n\n"
+                   "Kurland, Philip B., and Ralph Lerner, eds. The Founders' Constitution. Chicago: University of "
+                   "Chicago Press, 1987.\n"
+                   "Doe, J. (2020). Chapter title here. In J. Smith & K. Doe (Eds.), Handbook of things (pp. 1–10). "
+                   "Springer.\n"
+                   "J. Smith, “A chapter on robots,” in Robot Handbook, A. Editor, Ed. New York, NY, USA: Wiley, 2010, "
+                   "pp. 1–10.\n", encoding="utf-8")
+    out = tmp_path / "out.bib"
+    assert main(["convert", str(src), "-o", str(out), "-q"]) == ExitCode.OK
+    bib = out.read_text(encoding="utf-8")
+    assert "editor = {Kurland, Philip B. and Lerner, Ralph}" in bib and bib.count("@incollection{") == 2
+    for style in ("plain", "plainnat"):
+        counts = bibtex_counts(out, style)
+        assert counts.ran and counts.errors == 0 and counts.warnings == 0, style

@@ -370,8 +370,11 @@ def _split_authors_uncached(text: str) -> AuthorList:
     pieces = text.split(",") if ";" not in text and "&" not in text and "and" not in text else _NAME_SPLIT.split(text)
     for p in pieces:
         p = p.strip()
-        if not (_is_initials(p) or (p.endswith("r.") and _abbreviated_suffix(p))):
-            p = p.strip(" .")  # (an initial's and an abbreviated suffix's full stop is kept: "C.", "Jr.", "Smith Jr.")
+        if not (_is_initials(p) or (p.endswith("r.") and _abbreviated_suffix(p))
+                or (p[-2:-1].isupper() and p.endswith(".") and p[-3:-2] == " ")):
+            # (an initial's and an abbreviated suffix's full stop is kept: "C.", "Jr.", "Smith Jr.", and the
+            # closing initial of given names: Chicago's "Ward, Geoffrey C., and Ken Burns")
+            p = p.strip(" .")
         if p:
             parts.append(p)
     names: list[str] = []

@@ -101,6 +101,7 @@ class Draft:
     reference: str | None = None  # the whole reference string (reference lists, cited notes)
     meta: dict[str, Any] = field(default_factory=dict)
     editors: list[str] = field(default_factory=list)  # natural order (a dblp editorship)
+    role: str | None = None  # what the names opening a reference are when not authors: "editor", "translator"
     extra: dict[str, str] = field(default_factory=dict)  # fields of their own the page states (isbn, school)
 
     def add_id(self, ident: PaperId) -> None:

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 from ...bibsyntax import month_number
 from ...normalize.pages import page_range
-from ..pastetext import trim_venue
+from ..pastetext import looks_like_names, split_authors, strip_author_segment, trim_venue
 from .base import Draft, venue_kind
 
 __all__ = ["VenueDetails", "venue_details", "venue_fields", "PUBLISHER_WORDS"]
@@ -111,8 +111,13 @@ _TABLE = tuple(zip(_NEEDLES, _PATTERNS, _GROUPS))
 #: a month beside the year: "Jun. 2016", "Nov. 1997", "June 27–30, 2016", "(Nov. 1997)", Vancouver "2015 May 28"
 _MONTH = re.compile(rf"\b(?P<mon>{_MON})\.?\s+(?:\d{{1,2}}(?:\s*[–-]\s*\d{{1,2}})?,?\s+)?(?P<year>{_YEAR})\b"
                     rf"|\b(?P<year2>{_YEAR})\s+(?P<mon2>{_MON})\b(?:\s+\d{{1,2}})?")
+#: a publisher: words of :data:`PUBLISHER_WORDS`, after up to five capitalised words joined by "of", "and", "the",
+#: "for" ("University of Chicago Press", "Society for Industrial and Applied Mathematics"); none ends a sentence
+#: ("Great Book of Things. ACM Press": the publisher is "ACM Press"), an initial's stop aside
 _PUBLISHER = re.compile(
-    rf"(?:^|(?<=\.\s)|(?<=:\s))(?P<pub>(?:[A-Z][\w&'’.-]*\s+){{0,5}}?(?:[\w.-]*(?:{PUBLISHER_WORDS})\b)"
+    rf"(?:^|(?<=\.\s)|(?<=:\s))(?P<pub>(?:[A-Z][\w&'’-]*(?:\.(?=\S)|(?<=\b[A-Z])\.)?\s+(?:(?:of|and|&|the|for)\s+)?)"
+    r"{0,5}?"
+    rf"(?:[\w.-]*(?:{PUBLISHER_WORDS})\b)"
     r"(?:\s+(?:for|of|and|&|the|[A-Z][\w&'’.-]*)|,?\s+(?:Inc\.?|Ltd\.?|LLC))*\.?)")
 #: all that may follow a publisher that is the whole venue: its year ("MIT Press, 2016.", "Springer (2009)")
 _ONLY_YEAR = re.compile(r"[\s,]*\(?(?:19|20)\d\d[a-z]?\)?[\s.]*$")
@@ -229,10 +234,11 @@ def _publisher(d: VenueDetails, text: str, spans: list[tuple[int, int]]) -> None
 #: what introduces a venue ("In", "In:", and a journal reference's "Published in", "Accepted at", "To appear in")
 _VENUE_IN = re.compile(r"^(?:in\s*:?\s*|(?:published|accepted|presented|appeared|to appear)\s+(?:in|at|to|by)\s+)",
                        re.IGNORECASE)
-#: a venue that is a book's imprint (Chicago, Harvard, IEEE, APA 6): "[Nth edn.] Place[, Region]: Publisher[, Year]"
+#: a venue that is a book's imprint (Chicago, Harvard, IEEE, APA 6, Vancouver): "[Nth edn.] Place[, Region]:
+#: Publisher[, Year]" (Vancouver: "; Year")
 _IMPRINT = re.compile(r"^(?:(?P<edition>\d{1,2}(?:st|nd|rd|th))\s+edn?\.?\s+)?"
                       r"(?P<place>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}(?:,\s*[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})"
-                      r"{0,2}):\s*(?P<publisher>[A-Z](?:[^:;().]|\.(?!\s+[A-Z])){1,80}?)(?:[,.]\s*\(?(?:19|20)\d\d\)?)?"
+                      r"{0,2}):\s*(?P<publisher>[A-Z](?:[^:;().]|\.(?!\s+[A-Z])){1,80}?)(?:[,.;]\s*\(?(?:19|20)\d\d\)?)?"
                       rf"(?:,\s*pp?\.\s*(?P<pages>{_RANGE}))?\.?$")
 _NOT_PUBLISHER = re.compile(r"(?:Vol|Volume|Long|Short|Part|Papers|Main|Findings|Demo|System|Student)\b")
 _VENUE_YEAR_END = re.compile(r"[,(]?\s*(?:19|20)\d\d[a-z]?\)?\.?\s*$")
@@ -244,6 +250,7 @@ def venue_fields(d: Draft, venue: str) -> None:
     v = " ".join(venue.split()).strip(" ,.;:")
     contained = v[:2] in ("In", "in", "IN") and (len(v) == 2 or not v[2].isalnum())  # ("In", "In:", not "Int.")
     v = _VENUE_IN.sub("", v)
+    v = _book_editors(d, v)
     imprint = _IMPRINT.match(v) if ":" in v else None
     if imprint is not None and venue_kind(imprint.group("place")) == "journal" \
             and not _PERIODICAL.search(imprint.group("place")) and not _NOT_PUBLISHER.match(imprint.group("publisher")):
@@ -256,7 +263,7 @@ def venue_fields(d: Draft, venue: str) -> None:
         return
     found = venue_details(v)
     d.volume, d.number, d.pages = found.volume, found.number, found.pages
-    d.publisher, d.address = found.publisher, found.address
+    d.publisher, d.address = found.publisher or d.publisher, found.address or d.address
     if found.month is not None and (d.year is None or d.year == found.month_year):
         d.month = found.month
     d.venue = _venue_name(v[:found.name_end])
@@ -265,6 +272,64 @@ def venue_fields(d: Draft, venue: str) -> None:
         # "In {\em Advances in Knowledge Discovery}", "In Handbook of …", "In The Semantic Web – ISWC 2019": what a
         # reference says is "in" is a book the paper is part of (the proceedings, a collection), not a journal
         d.venue_as = "booktitle"
+
+
+#: the editors of the book a reference is "In": before the title, APA's and Harvard's "In J. Smith & K. Doe (Eds.),
+#: Title" (also ACM's "Title, J. Smith (Ed.)."); after it, IEEE's "in Title, A. Editor and B. Editor, Eds. Place:"
+#: and Chicago's and MLA's "In Title, edited by Philip B. Kurland and Ralph Lerner, 45–60."
+_EDS_BEFORE = re.compile(r"^(?P<eds>[^()]{3,200}?)\s*\((?:eds?|editors?|hrsg)\.?\)[,.:]?\s+(?P<rest>\S.*)$", re.IGNORECASE)
+_EDS_AFTER = re.compile(r",\s+(?P<eds>[^,()]{3,100}(?:,\s*[^,()]{3,60}){0,6}?),?\s*(?:\((?:[Ee]ds?|[Hh]rsg)\.?\)|[Ee]ds?\.)"
+                        r"(?P<end>[,.]?)(?=\s|$)")
+_EDITED_BY = re.compile(r",?\s+edited\s+by\s+(?P<eds>(?:[^,.;()]|(?<=\b[A-Z])\.){3,80}"
+                        r"(?:,\s*(?:and\s+)?(?:[^,.;()\d]|(?<=\b[A-Z])\.){3,60}){0,6}?)"
+                        r"(?=[,.;]\s*(?:\d|pp?\.|[A-Z]|$)|\s*\(|$)")
+
+
+#: each editors pattern with literals one of which it needs
+_EDITOR_PATTERNS = ((_EDS_BEFORE, ("(Ed", "(ed", "(Hrsg", "(hrsg")),
+                    (_EDS_AFTER, ("Ed.", "ed.", "Eds.", "eds.", "(Ed", "(ed", "rsg")),
+                    (_EDITED_BY, ("edited by",)))
+
+
+def _book_editors(d: Draft, v: str) -> str:
+    """The venue of an "In …" reference without its editors, put on ``d`` (see :data:`_EDS_BEFORE`); the
+    names must read as names, so a title with "(Ed.)" in it stays whole."""
+    for pattern, needles in _EDITOR_PATTERNS:
+        for needle in needles:  # (a loop, not any(): this runs on every venue, and most have no editors)
+            if needle in v:
+                break
+        else:
+            continue
+        m = pattern.search(v) if pattern is not _EDS_BEFORE else pattern.match(v)
+        if m is None:
+            continue
+        names = strip_author_segment(m.group("eds"))
+        if not looks_like_names(names):
+            continue
+        found = split_authors(names)
+        if not found.names:
+            continue
+        d.editors = found.names
+        # a venue with editors is a book the work is part of: proceedings, or else a collection (@incollection)
+        d.venue_as = d.venue_as or "booktitle"
+        if d.entry_type is None and venue_kind(v) != "booktitle":
+            d.entry_type = "incollection"
+        if pattern is _EDS_BEFORE:
+            return m.group("rest")
+        rest = v[m.end():].lstrip(" ,.")
+        if pattern is _EDITED_BY:
+            imprint = _MLA_PUBLISHER.match(rest)
+            if imprint is not None:  # MLA: "…, edited by Mary Smith, Penguin, 2013, pp. 193–200"
+                d.publisher = imprint.group("publisher")
+                rest = rest[imprint.end("publisher"):].lstrip(" ,")
+        end = m.groupdict().get("end") or ""
+        return v[:m.start()] + (". " if end == "." or pattern is _EDS_AFTER and not end else ", ") + rest
+    return v
+
+
+#: MLA's publisher after a container's editors: "Penguin, 2013", "U of Chicago P, 2016, pp. 3–9"
+_MLA_PUBLISHER = re.compile(r"(?P<publisher>[A-Z][\w&'’.-]*(?:\s+(?:[A-Z][\w&'’.-]*|of|and|&|the|for)){0,6}),\s*"
+                            r"(?=(?:19|20)\d\d\b)")
 
 
 _OPEN_BRACKET_END = re.compile(r"\s*[(\[][\s,;:]*$")

@@ -599,6 +599,14 @@ def _parse(text: str, line: int) -> Draft | None:
         work = _URL_TEXT.sub(lambda m: " " * len(m.group(0)), work)
     if any(w in work for w in _ACCESS_WORDS):
         work = _ACCESS_NOTE.sub(lambda m: " " * len(m.group(0)), work)  # its year is no date of the work
+    role = None
+    for needle in _ROLE_NEEDLES:  # (a loop, not any(): most references name no editor)
+        if needle in work:
+            role = _role(work)
+            break
+    if role is not None:  # "Kurland, Philip B., and Ralph Lerner, eds. The Founders' Constitution. …": no authors
+        start, end, mark, d.role = role
+        work = work[:start] + mark + " " * (end - start - len(mark)) + work[end:]
     edition = _PAREN_EDITION.search(work) if ("ed.)" in work or "ed)" in work or "edn" in work
                                                or "edition)" in work) else None
     if edition is not None:  # ACM's "Title (2nd. ed.). Wiley, …", APA's "Title (3rd ed.). Publisher."
@@ -615,6 +623,12 @@ def _parse(text: str, line: int) -> Draft | None:
         authors = split_authors(authors_text)
         if authors.names and looks_like_names(authors_text):
             d.authors, d.truncated = authors.names, authors.truncated
+    if d.role and d.authors:  # the names before "eds."/"trans." are the book's editors or translators
+        if d.role == "translator":
+            d.extra["translator"] = " and ".join(d.authors + ["others"] * d.truncated)
+        else:
+            d.editors = d.authors
+        d.authors, d.truncated = [], False
     if title:
         title = _trim_title(title)
     if not _take_title(d, title):
@@ -637,12 +651,51 @@ def _parse(text: str, line: int) -> Draft | None:
         if book.after:  # "), p. 123.", "), Vol. 1."
             after = venue_details(book.after.strip(" ,"))
             d.pages, d.volume = d.pages or after.pages, d.volume or after.volume
-    score = 0.55 + 0.15 * bool(d.authors) + 0.15 * bool(d.year) + 0.1 * bool(d.venue or d.ids) \
+    score = 0.55 + 0.15 * bool(d.authors or d.editors or d.role) + 0.15 * bool(d.year) + 0.1 * bool(d.venue or d.ids) \
         + 0.05 * (d.shape != "plain")
     d.confidence = round(min(1.0, score), 2)
-    if not (d.authors or d.ids or d.venue):
+    if not (d.authors or d.editors or d.role or d.ids or d.venue):
         return None  # a title and a year alone ("Meeting notes 2025-01-17") cite nothing
     return d
+
+
+#: a role designator after the names that open a reference — the names are not the work's authors: Chicago's
+#: "Kurland, Philip B., and Ralph Lerner, eds." and "Lattimore, Richmond, trans.", APA's "Smith, J. (Ed.).",
+#: Harvard's "(eds.)", IEEE's "B. Klaus and P. Horn, Eds.,", MLA's and Vancouver's ", editors.", German "(Hrsg.)"
+_ROLE = re.compile(
+    r"(?:\s*\(\s*(?P<p>eds?|editors?|hrsg|trans|translators?|comps?)\.?\s*\)"
+    r"|,\s*(?P<w>eds?|editors?|hrsg|trans|translators?|comps?|compilers?)\b\.?)(?P<end>[.,])?(?=\s|$)", re.IGNORECASE)
+#: literals one of which every role designator has (cheap tests before :data:`_ROLE`, which most references never
+#: need)
+_ROLE_NEEDLES = (", ed", ", Ed", "(ed", "(Ed", ", trans", ", Trans", "(trans", "(Trans", ", comp", "(comp", "(Comp",
+                 "rsg", ",ed", ",Ed")
+#: what may follow a role designator: the title (capitalised, quoted) or the year
+_AFTER_ROLE = re.compile(r"[\s.,]*(?:[\"“‘'(\[]|[^\W\d_]*[A-Z]|(?:19|20)\d\d)")
+
+
+def _role(work: str) -> tuple[int, int, str, str] | None:
+    """Where a role designator closes the names that open the reference: ``(start, end, mark, role)`` — the
+    span to blank, the punctuation that then ends the names as the style's own full stop or comma would
+    ("eds. The …" → ". The …", "Eds., Robot …" → ", Robot …", "(Eds.). (2020)" → a blank), and ``editor`` or
+    ``translator``.  Only the first designator counts, and only when everything before it reads as names:
+    an APA chapter's "In J. Smith (Ed.), Book" names the book's editors, not this work's.  A designator not in
+    parentheses follows a comma and is lower-case — a capitalised one only before a comma (IEEE's "Eds.,") —
+    so "Catmull, Ed, and Amy Wallace" is a man called Ed and "A. Einstein, Trans. Am. Math. Soc." a journal."""
+    m = _ROLE.search(work, 0, min(len(work), 400))
+    if m is None or m.start() < 2:
+        return None
+    word = m.group("p") or m.group("w")
+    if m.group("w") and word[0].isupper() and m.group("end") != ",":
+        return None  # ("A. Einstein, Trans. Am. Math. Soc.": a journal; IEEE's capitalised "Eds.," has its comma)
+    if not _AFTER_ROLE.match(work, m.end()) or not _names(work[:m.start()]):
+        return None
+    low = word.casefold()
+    role = "translator" if low.startswith("trans") else "editor"
+    if m.group("p"):
+        mark = "" if work[m.end():].lstrip().startswith("(") else (m.group("end") or "")
+    else:
+        mark = m.group("end") or ("." if m.group(0).endswith(".") else ",")
+    return m.start(), m.end(), mark, role
 
 
 def _take_title(d: Draft, title: str | None) -> bool:
