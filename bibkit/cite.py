@@ -332,8 +332,9 @@ def select_cited(sources: Sequence[Source], aux: AuxCitations, *, allow_missing:
     cited name.  With ``parents_ignore_case`` (BibTeX output) a ``crossref``
     names its parent in any case, as BibTeX looks it up: its own ``xampl.bib``
     has ``crossref = {WHOLE-JOURNAL}`` for the entry ``whole-journal`` (biber
-    is case-sensitive there, so biblatex output keeps the exact match).  Raises :class:`~bibkit.errors.MissingCitationsError` when a
-    cited key (or a crossref'd parent) is in no source, unless ``allow_missing``.
+    is case-sensitive there, so biblatex output keeps the exact match).
+    Raises :class:`~bibkit.errors.MissingCitationsError` when a cited key (or
+    a crossref'd parent) is in no source, unless ``allow_missing``.
     """
     pool = _Pool.of(sources)
     index, order, source_of, duplicates, blocks = pool.index, pool.order, pool.source_of, pool.duplicates, pool.blocks
@@ -367,9 +368,25 @@ def select_cited(sources: Sequence[Source], aux: AuxCitations, *, allow_missing:
         elif key not in missing:
             missing[key] = suggest_keys(key, order)
 
-    # parents (crossref & co.), transitively; they go after every child
+    parents = _walk_parents(chosen, pool, aux, missing, ignore_case=parents_ignore_case)
+    chosen = [k for k in chosen if k not in parents] + _parents_after_children(parents, index)
+
+    if missing and not allow_missing:
+        raise _missing_error(aux, missing, [s.name for s in sources])
+
+    doc = Document(blocks=[*blocks, *(index[k] for k in chosen)])
+    doc.metadata["cited_from"] = aux.path
+    return CiteResult(doc, aux, cited, [p for p in parents if p not in cited], missing,
+                      duplicates, {k: source_of[k] for k in chosen}, aliases=aliases)
+
+
+def _walk_parents(chosen: list[str], pool: _Pool, aux: AuxCitations, missing: dict[str, list[str]], *,
+                  ignore_case: bool) -> list[str]:
+    """The entries ``chosen`` point at (crossref & co.), transitively, in first-needed order; a parent no source
+    has goes into ``missing``.  With ``ignore_case`` a parent is found in any case, as BibTeX finds it."""
+    index, order = pool.index, pool.order
     folded: dict[str, str] = {}
-    if parents_ignore_case:
+    if ignore_case:
         for key in reversed(order):
             folded[key.casefold()] = key
     parents: list[str] = []
@@ -385,16 +402,8 @@ def select_cited(sources: Sequence[Source], aux: AuxCitations, *, allow_missing:
                     queue.append(parent)
             elif parent not in missing:
                 missing[parent] = suggest_keys(parent, order)
-                aux.locations.setdefault(parent, SourceLocation(f"{source_of[key]} (crossref of {key})"))
-    chosen = [k for k in chosen if k not in parents] + _parents_after_children(parents, index)
-
-    if missing and not allow_missing:
-        raise _missing_error(aux, missing, [s.name for s in sources])
-
-    doc = Document(blocks=[*blocks, *(index[k] for k in chosen)])
-    doc.metadata["cited_from"] = aux.path
-    return CiteResult(doc, aux, cited, [p for p in parents if p not in cited], missing,
-                      duplicates, {k: source_of[k] for k in chosen}, aliases=aliases)
+                aux.locations.setdefault(parent, SourceLocation(f"{pool.source_of[key]} (crossref of {key})"))
+    return parents
 
 
 def _missing_error(aux: AuxCitations, missing: dict[str, list[str]], source_names: list[str]) -> MissingCitationsError:

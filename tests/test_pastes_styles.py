@@ -388,3 +388,68 @@ def test_edited_books_and_chapters_through_bibtex(tmp_path: Path) -> None:
     for style in ("plain", "plainnat"):
         counts = bibtex_counts(out, style)
         assert counts.ran and counts.errors == 0 and counts.warnings == 0, style
+
+
+# --------------------------------------------------------------------------- theses, reports, software, patents
+
+@pytest.mark.parametrize(("reference", "entry_type", "fields"), [
+    # IEEE: the thesis's kind in the venue's place, the school, its address
+    ('J. Doe, "Learning to rank things," Ph.D. dissertation, Dept. Comput. Sci., Stanford Univ., Stanford, CA, USA, '
+     '2019.', "phdthesis", {"school": "Dept. Comput. Sci., Stanford Univ.", "address": "Stanford, CA, USA"}),
+    ('K. Roe, "Small models," M.S. thesis, Univ. of Waterloo, Waterloo, ON, Canada, 2021.', "mastersthesis",
+     {"school": "Univ. of Waterloo", "address": "Waterloo, ON, Canada"}),
+    # APA 7: the description in square brackets, the archive after it
+    ("Doe, J. (2018). Learning under noise [Doctoral dissertation, University of Toronto]. TSpace.", "phdthesis",
+     {"school": "University of Toronto", "howpublished": "TSpace", "title": "Learning under noise"}),
+    ("Roe, K. (2020). Small models [Master's thesis, McGill University]. eScholarship@McGill.", "mastersthesis",
+     {"school": "McGill University", "title": "Small models"}),
+    # IEEE: technical reports, the institution before or after "Tech. Rep."
+    ('A. Smith, "Fast sorting of records," Google, Mountain View, CA, USA, Tech. Rep. TR-2020-01, 2020.', "techreport",
+     {"institution": "Google", "address": "Mountain View, CA, USA", "number": "TR-2020-01"}),
+    ('B. Roe, "A report on reports," Tech. Rep. UCB/EECS-2010-1, EECS Dept., Univ. California, Berkeley, CA, 2010.',
+     "techreport", {"institution": "EECS Dept., Univ. California", "address": "Berkeley, CA", "number": "UCB/EECS-2010-1"}),
+    # APA 7 software: the description and version are no part of the title; the repository is where it is published
+    ("Smith, J. (2021). ToolKit: A library for things (Version 2.1) [Computer software]. Zenodo. "
+     "https://doi.org/10.5281/zenodo.1234567", "misc",
+     {"title": "ToolKit: A library for things", "version": "2.1", "howpublished": "Zenodo"}),
+    ("Lee, M. (2019). Bird songs of Ontario [Data set]. Dryad.", "misc",
+     {"title": "Bird songs of Ontario", "howpublished": "Dryad"}),
+    # IEEE: a patent
+    ('M. Brown, "Measuring light," U.S. Patent 9 876 543, Jan. 2, 2018.', "misc",
+     {"howpublished": "U.S. Patent 9 876 543", "month": 1}),
+])
+def test_theses_reports_software_and_patents(reference, entry_type, fields) -> None:
+    e = one(reference)
+    assert e.entry_type == entry_type and e.authors
+    got = {name: (e.date.month if name == "month" else value(e, name)) for name in fields}
+    assert got == fields
+
+
+@pytest.mark.parametrize(("reference", "journal"), [
+    ('J. Smith, "Deep nets for x," Sci. Rep., vol. 7, p. 123, 2017.', "Sci. Rep."),  # a journal named "… Rep."
+    ("A. Doe, Phys. Rep. 500, 1 (2011).", "Phys. Rep."),
+    ('Smith, J. 2010. "Thesis writing in practice." Journal of Thesis Studies 3 (2): 1-9.', "Journal of Thesis Studies"),
+    ("Doe, J. (2020). Attention maps [in brackets] explained. Neural Computation, 12(3), 1–9.", "Neural Computation"),
+])
+def test_journals_named_like_reports_or_theses_stay_journals(reference, journal) -> None:
+    e = one(reference)
+    assert (e.entry_type, e.journal) == ("article", journal)
+
+
+def test_theses_reports_and_software_through_bibtex(tmp_path: Path) -> None:
+    src = tmp_path / "refs.txt"
+    src.write_text("References\n\n"
+                   '[1] J. Doe, "Learning to rank things," Ph.D. dissertation, Dept. Comput. Sci., Stanford Univ., '
+                   "Stanford, CA, USA, 2019.\n"
+                   '[2] A. Smith, "Fast sorting of records," Google, Mountain View, CA, USA, Tech. Rep. TR-2020-01, '
+                   "2020.\n"
+                   "[3] Smith, J. (2021). ToolKit: A library for things (Version 2.1) [Computer software]. Zenodo.\n"
+                   "[4] Doe, J. (2018). Learning under noise [Doctoral dissertation, University of Toronto]. TSpace.\n",
+                   encoding="utf-8")
+    out = tmp_path / "out.bib"
+    assert main(["convert", str(src), "-o", str(out), "-q"]) == ExitCode.OK
+    bib = out.read_text(encoding="utf-8")
+    assert bib.count("@phdthesis{") == 2 and "@techreport{" in bib and "@misc{" in bib
+    for style in ("plain", "plainnat", "alpha"):
+        counts = bibtex_counts(out, style)
+        assert counts.ran and counts.errors == 0 and counts.warnings == 0, style

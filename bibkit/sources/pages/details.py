@@ -251,6 +251,12 @@ def venue_fields(d: Draft, venue: str) -> None:
     contained = v[:2] in ("In", "in", "IN") and (len(v) == 2 or not v[2].isalnum())  # ("In", "In:", not "Int.")
     v = _VENUE_IN.sub("", v)
     v = _book_editors(d, v)
+    if d.entry_type is None and (("hesis" in v or "issertation" in v or "Rep" in v or "Report" in v or "atent" in v)
+                                 and _thesis_or_report(d, v)):
+        found = venue_details(v)  # (its month: a patent's "Jan. 2, 2018", a report's "Mar. 2004")
+        if found.month is not None and (d.year is None or d.year == found.month_year):
+            d.month = found.month
+        return
     imprint = _IMPRINT.match(v) if ":" in v else None
     if imprint is not None and venue_kind(imprint.group("place")) == "journal" \
             and not _PERIODICAL.search(imprint.group("place")) and not _NOT_PUBLISHER.match(imprint.group("publisher")):
@@ -277,9 +283,10 @@ def venue_fields(d: Draft, venue: str) -> None:
 #: the editors of the book a reference is "In": before the title, APA's and Harvard's "In J. Smith & K. Doe (Eds.),
 #: Title" (also ACM's "Title, J. Smith (Ed.)."); after it, IEEE's "in Title, A. Editor and B. Editor, Eds. Place:"
 #: and Chicago's and MLA's "In Title, edited by Philip B. Kurland and Ralph Lerner, 45–60."
-_EDS_BEFORE = re.compile(r"^(?P<eds>[^()]{3,200}?)\s*\((?:eds?|editors?|hrsg)\.?\)[,.:]?\s+(?P<rest>\S.*)$", re.IGNORECASE)
-_EDS_AFTER = re.compile(r",\s+(?P<eds>[^,()]{3,100}(?:,\s*[^,()]{3,60}){0,6}?),?\s*(?:\((?:[Ee]ds?|[Hh]rsg)\.?\)|[Ee]ds?\.)"
-                        r"(?P<end>[,.]?)(?=\s|$)")
+_EDS_BEFORE = re.compile(r"^(?P<eds>[^()]{3,200}?)\s*\((?:eds?|editors?|hrsg)\.?\)[,.:]?\s+(?P<rest>\S.*)$",
+                         re.IGNORECASE)
+_EDS_AFTER = re.compile(r",\s+(?P<eds>[^,()]{3,100}(?:,\s*[^,()]{3,60}){0,6}?),?\s*"
+                        r"(?:\((?:[Ee]ds?|[Hh]rsg)\.?\)|[Ee]ds?\.)(?P<end>[,.]?)(?=\s|$)")
 _EDITED_BY = re.compile(r",?\s+edited\s+by\s+(?P<eds>(?:[^,.;()]|(?<=\b[A-Z])\.){3,80}"
                         r"(?:,\s*(?:and\s+)?(?:[^,.;()\d]|(?<=\b[A-Z])\.){3,60}){0,6}?)"
                         r"(?=[,.;]\s*(?:\d|pp?\.|[A-Z]|$)|\s*\(|$)")
@@ -325,6 +332,67 @@ def _book_editors(d: Draft, v: str) -> str:
         end = m.groupdict().get("end") or ""
         return v[:m.start()] + (". " if end == "." or pattern is _EDS_AFTER and not end else ", ") + rest
     return v
+
+
+#: a thesis as IEEE and the physics styles give it in the venue's place: "Ph.D. dissertation, Dept. Comput. Sci.,
+#: Stanford Univ., Stanford, CA, USA", "M.S. thesis, …", "Doctoral dissertation, …"
+_THESIS_VENUE = re.compile(r"^(?P<kind>(?:unpublished\s+)?(?:Ph\.\s?D\.?|PhD|doctoral|master'?s|M\.\s?S(?:c)?\.?|MSc|"
+                           r"M\.\s?A\.|M\.\s?Eng\.|diploma|bachelor'?s|B\.\s?S(?:c)?\.?))\s+(?:thesis|dissertation)\b"
+                           r"[\s,.:]*(?P<rest>.*)$", re.IGNORECASE)
+#: a technical report: IEEE's "Google, Mountain View, CA, USA, Tech. Rep. TR-2020-01", and "Tech. Rep. UCB/EECS-2010-1,
+#: EECS Dept., Univ. California, Berkeley" (not a journal named "… Rep.": "Sci. Rep.", "Phys. Rep." need "Tech.")
+_REPORT = re.compile(r"(?:^|,\s*|\.\s+)(?:Tech(?:nical)?\.?\s*Rep(?:ort)?\.?|Research\s+Report|Internal\s+Report)"
+                     r"(?:\s*(?:No\.?\s*)?(?P<number>(?=[\w./:-]*\d)[A-Z0-9][\w./:-]*))?(?=[\s,.;]|$)")
+#: a patent in the venue's place: "U.S. Patent 9 876 543", "European Patent EP 1 234 567 A1", "US Patent No. 7,654,321"
+_PATENT = re.compile(r"^(?P<patent>(?:[A-Z][\w.]*\s?){0,3}Patent(?:\s+Application)?\s+(?:No\.?\s*)?[A-Z]{0,2}\s?"
+                     r"\d[\d ,/.]*(?:\s?[A-Z]\d?)?)(?:[,.;]|$)")
+#: the words of an institution (a school or a report's issuer), the parts after which are its address
+_INSTITUTION = re.compile(r"Univ|Institut|College|School|Dept|Department|Lab|Cent(?:re|er)|Hochschule|Academy|"
+                          r"Polytechn|ETH\b|MIT\b|[ÉE]cole|Inc\b|Corp|Research|Google|Microsoft|IBM|Meta\b|Labs?\b")
+_YEAR_PART = re.compile(r"^\(?(?:19|20)\d\d[a-z]?\)?$|^(?:[A-Z][a-z]{2}\.?\s+)?(?:19|20)\d\d$")
+
+
+def _institution(parts: list[str]) -> tuple[str | None, str | None]:
+    """``(institution, address)`` of a venue's comma-separated parts: up to the last part naming an institution
+    ("Dept. Comput. Sci., Stanford Univ." | "Stanford, CA, USA"); without one, the first part is it."""
+    parts = [p for p in parts if p and not _YEAR_PART.match(p)]
+    if not parts:
+        return None, None
+    last = max((i for i, p in enumerate(parts) if _INSTITUTION.search(p)), default=0)
+    return ", ".join(parts[:last + 1]), ", ".join(parts[last + 1:]) or None
+
+
+def _thesis_or_report(d: Draft, v: str) -> bool:
+    """Read a thesis's school or a technical report's institution and number onto ``d`` (see
+    :data:`_THESIS_VENUE`, :data:`_REPORT`); whether the venue was one."""
+    thesis = _THESIS_VENUE.match(v)
+    if thesis is not None:
+        kind = thesis.group("kind").casefold()
+        d.entry_type = "phdthesis" if ("d" in kind.replace("dipl", "") and "eng" not in kind
+                                       and not kind.startswith(("m", "b"))) else "mastersthesis"
+        school, address = _institution([p.strip() for p in thesis.group("rest").split(",")])
+        if school:
+            d.extra["school"] = school
+        d.address = d.address or address
+        return True
+    patent = _PATENT.match(v)
+    if patent is not None:  # IEEE: "U.S. Patent 9 876 543, Jan. 2, 2018": BibTeX has no patent type
+        d.entry_type = "misc"
+        d.extra["howpublished"] = patent.group("patent").strip()
+        return True
+    report = _REPORT.search(v)
+    if report is None:
+        return False
+    before = [p.strip() for p in v[:report.start()].split(",")]
+    after = [p.strip() for p in v[report.end():].split(",")]
+    institution, address = _institution(before if any(before) else after)
+    if institution is None:
+        return False
+    d.entry_type = "techreport"
+    d.extra["institution"] = institution
+    d.address = d.address or address
+    d.number = report.group("number") or d.number
+    return True
 
 
 #: MLA's publisher after a container's editors: "Penguin, 2013", "U of Chicago P, 2016, pp. 3–9"

@@ -599,14 +599,7 @@ def _parse(text: str, line: int) -> Draft | None:
         work = _URL_TEXT.sub(lambda m: " " * len(m.group(0)), work)
     if any(w in work for w in _ACCESS_WORDS):
         work = _ACCESS_NOTE.sub(lambda m: " " * len(m.group(0)), work)  # its year is no date of the work
-    role = None
-    for needle in _ROLE_NEEDLES:  # (a loop, not any(): most references name no editor)
-        if needle in work:
-            role = _role(work)
-            break
-    if role is not None:  # "Kurland, Philip B., and Ralph Lerner, eds. The Founders' Constitution. …": no authors
-        start, end, mark, d.role = role
-        work = work[:start] + mark + " " * (end - start - len(mark)) + work[end:]
+    work = _without_role(d, work)
     edition = _PAREN_EDITION.search(work) if ("ed.)" in work or "ed)" in work or "edn" in work
                                                or "edition)" in work) else None
     if edition is not None:  # ACM's "Title (2nd. ed.). Wiley, …", APA's "Title (3rd ed.). Publisher."
@@ -620,17 +613,9 @@ def _parse(text: str, line: int) -> Draft | None:
         authors_text, title, venue, year = _fields(d, work)
     if authors_text:
         authors_text = strip_author_segment(authors_text)
-        authors = split_authors(authors_text)
-        if authors.names and looks_like_names(authors_text):
-            d.authors, d.truncated = authors.names, authors.truncated
-    if d.role and d.authors:  # the names before "eds."/"trans." are the book's editors or translators
-        if d.role == "translator":
-            d.extra["translator"] = " and ".join(d.authors + ["others"] * d.truncated)
-        else:
-            d.editors = d.authors
-        d.authors, d.truncated = [], False
+        _take_names(d, authors_text)
     if title:
-        title = _trim_title(title)
+        title = _described(d, _trim_title(title))
     if not _take_title(d, title):
         return None
     if year is None:
@@ -645,7 +630,7 @@ def _parse(text: str, line: int) -> Draft | None:
     if year:
         d.year = year
     if venue:
-        venue_fields(d, venue)
+        _take_venue(d, venue)
     if book is not None:
         d.publisher, d.address = book.publisher, book.address
         if book.after:  # "), p. 123.", "), Vol. 1."
@@ -657,6 +642,45 @@ def _parse(text: str, line: int) -> Draft | None:
     if not (d.authors or d.editors or d.role or d.ids or d.venue):
         return None  # a title and a year alone ("Meeting notes 2025-01-17") cite nothing
     return d
+
+
+def _without_role(d: Draft, work: str) -> str:
+    """``work`` without a role designator after its opening names (see :func:`_role`), the role put on ``d``:
+    "Kurland, Philip B., and Ralph Lerner, eds. The Founders' Constitution. …" names no authors."""
+    for needle in _ROLE_NEEDLES:  # (a loop, not any(): most references name no editor)
+        if needle in work:
+            break
+    else:
+        return work
+    role = _role(work)
+    if role is None:
+        return work
+    at, to, mark, d.role = role
+    return work[:at] + mark + " " * (to - at - len(mark)) + work[to:]
+
+
+def _take_names(d: Draft, authors_text: str) -> None:
+    """The names of the author segment on ``d``: its authors, or — after "eds."/"trans." — the book's editors or
+    translators."""
+    authors = split_authors(authors_text)
+    if not authors.names or not looks_like_names(authors_text):
+        return
+    if d.role == "translator":
+        d.extra["translator"] = " and ".join(authors.names + ["others"] * authors.truncated)
+    elif d.role:
+        d.editors = authors.names
+    else:
+        d.authors, d.truncated = authors.names, authors.truncated
+
+
+def _take_venue(d: Draft, venue: str) -> None:
+    """The venue's fields on ``d``; where software or a data set is published ("Zenodo", "GitHub") and the archive
+    holding a thesis whose school its description named (APA: "[Doctoral dissertation, University of Toronto].
+    TSpace.") are no journal: ``howpublished``."""
+    venue_fields(d, venue)
+    if d.venue and (d.entry_type == "misc" or (d.entry_type in ("phdthesis", "mastersthesis") and "school" in d.extra)):
+        d.extra.setdefault("howpublished", d.venue)
+        d.venue = None
 
 
 #: a role designator after the names that open a reference — the names are not the work's authors: Chicago's
@@ -890,6 +914,42 @@ def _title_venue(rest: str) -> tuple[str | None, str | None]:
 
 
 _VENUE_AFTER_QUESTION = re.compile(r"([?!])\s+(?:In\b|arXiv|Proc|Journal|Advances|Trans)")
+
+
+#: APA's description in square brackets after a title ("[Computer software]", "[Doctoral dissertation, University
+#: of Toronto]", "[Data set]", "[Video]") and a version in parentheses before it ("(Version 2.1)"): neither is the
+#: title
+_DESCRIPTION = re.compile(r"\s*\[(?P<desc>[^\[\]\d]{3,120})\]$")
+_VERSION = re.compile(r"\s*\((?:Version|Ver\.|v)\s*(?P<version>\d[\w.-]*)\)$")
+_THESIS_DESCRIPTION = re.compile(r"^(?:unpublished\s+)?(?P<kind>doctoral|master'?s|bachelor'?s)\s+"
+                                 r"(?:dissertation|thesis)(?:,\s*(?P<school>.+))?$", re.IGNORECASE)
+_SOFTWARE_DESCRIPTION = re.compile(r"^(?:computer\s+(?:software|program)|software|source\s+code|data\s*set|"
+                                   r"mobile\s+app)\b", re.IGNORECASE)
+
+
+def _described(d: Draft, title: str) -> str:
+    """The title without APA's description and version (see :data:`_DESCRIPTION`), what they say put on ``d``: a
+    thesis's type and school, software's or a data set's ``misc`` type and version."""
+    if not title.endswith(("]", ")")):
+        return title
+    m = _DESCRIPTION.search(title)
+    if m is not None and m.start() > 0:
+        desc = m.group("desc").strip()
+        thesis = _THESIS_DESCRIPTION.match(desc)
+        if thesis is not None:
+            d.entry_type = "phdthesis" if thesis.group("kind").casefold() == "doctoral" else "mastersthesis"
+            if thesis.group("school"):
+                d.extra["school"] = thesis.group("school").strip()
+        elif _SOFTWARE_DESCRIPTION.match(desc):
+            d.entry_type = "misc"
+        elif not desc[:1].isupper() or len(desc.split()) > 8:
+            return title  # (a bracketed part of the title itself)
+        title = title[:m.start()].rstrip(" .")
+    v = _VERSION.search(title) if title.endswith(")") else None
+    if v is not None and v.start() > 0:
+        d.extra["version"] = v.group("version")
+        title = title[:v.start()].rstrip(" .")
+    return title
 
 
 def _trim_title(title: str) -> str:
