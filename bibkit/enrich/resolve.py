@@ -70,6 +70,7 @@ from .match import (
     author_overlap,
     below,
     extra_title_words,
+    forget_abstracts,
     main_title,
     pick,
     score_below,
@@ -299,6 +300,7 @@ class ArxivResolver:
         self._hf_extras(works, ctx)
         self._evidence.clear()
         self._evidence_of.clear()
+        forget_abstracts()
         if self.offline_misses:
             ctx.notice(f"offline: {self.offline_misses} request(s) were not in the cache; "
                        "run without --offline to look those entries up")
