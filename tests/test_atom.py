@@ -134,6 +134,32 @@ def test_missing_optional_fields_and_odd_ordering_are_tolerated():
     assert e.published is None and e.primary_category is None and e.categories == []
 
 
+def test_a_repeated_field_reads_its_first_element_and_repeated_parts_keep_their_order():
+    # an entry is read in one pass over its children: the first of a repeated field counts (as ``find``
+    # gives it), comments and unknown elements between them are passed over, authors and their
+    # affiliations, categories and links stay in document order; a nested element of the same name
+    # (an author's <title>) is not the entry's
+    body = b"""<feed xmlns="http://www.w3.org/2005/Atom" xmlns:a="http://arxiv.org/schemas/atom">
+    <entry><!-- a note --><id>http://arxiv.org/abs/2401.00002v3</id><id>http://arxiv.org/abs/2401.00009v1</id>
+    <author><title>Dr</title><name>Ada  Lovelace</name><name>Ignored Second</name>
+      <a:affiliation>MIT</a:affiliation><a:affiliation></a:affiliation><a:affiliation>ETH</a:affiliation></author>
+    <title>First   title</title><title>Second title</title><other>x</other>
+    <summary>one</summary><summary>two</summary>
+    <category term="cs.LG"/><a:comment>first</a:comment><a:comment>second</a:comment>
+    <author><name>Alan Turing</name></author><category term=" cs.CL "/><category term="cs.LG"/>
+    <link href="http://arxiv.org/pdf/2401.00002v3" title="pdf" type="application/pdf"/>
+    <link href="http://arxiv.org/abs/2401.00002v3" rel="alternate" type="text/html"/>
+    <link href="http://arxiv.org/abs/other" rel="alternate" type="text/html"/>
+    <a:primary_category term="cs.AI"/><a:primary_category term="cs.CV"/></entry></feed>"""
+    (e,) = parse_feed(body).entries
+    assert (e.arxiv_id, e.version) == ("2401.00002", 3)
+    assert e.title == "First title" and e.summary == "one" and e.comment == "first"
+    assert e.author_names == ["Ada Lovelace", "Alan Turing"]
+    assert e.authors[0].affiliations == ("MIT", "ETH")
+    assert e.categories == ["cs.LG", "cs.CL"] and e.primary_category == "cs.AI"
+    assert e.abs_url == "http://arxiv.org/abs/2401.00002v3" and e.pdf_url == "http://arxiv.org/pdf/2401.00002v3"
+
+
 def test_str_input_with_encoding_declaration():
     text = (DATA / "arxiv-idlist-2.atom.xml").read_text(encoding="utf-8")
     assert parse_feed(text).entries[0].arxiv_id == "1707.08567"

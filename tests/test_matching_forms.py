@@ -2,6 +2,7 @@
 
 * :func:`normalize_title` on ASCII text takes a path without regular expressions: the same as the general
   path (forced here by a non-ASCII word after a bar, which folds to ASCII and stays a word of its own);
+  :func:`normalized_words` (an abstract's words, uncached, not joined to be split again) are its words;
 * :func:`word_code` strings give :func:`abstract_words_similarity` the value the word lists give;
 * :func:`title_form_similarity` looks for spelling variants only when they could matter: the same value as
   always looking (``_near`` without the prepared word sets).
@@ -17,7 +18,7 @@ from rapidfuzz import fuzz
 
 from bibkit.normalize import identity
 from bibkit.normalize.identity import TitleForm, abstract_words_similarity, title_form_similarity, word_code
-from bibkit.normalize.text import normalize_title
+from bibkit.normalize.text import normalize_title, normalized_words
 
 ascii_text = st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=127), max_size=40)
 words = st.sampled_from(["model", "models", "modelling", "modeling", "pre", "training", "pretraining", "qwen2",
@@ -33,6 +34,15 @@ def test_ascii_titles_normalise_as_the_general_path_does(text: str) -> None:
     general = normalize_title(text + "|\u00e9")
     assert general == (f"{fast} e" if fast else "e")
 
+
+
+@settings(max_examples=400)
+@given(st.one_of(ascii_text, st.text(max_size=40), st.lists(st.sampled_from(
+    ["2.5", "v4.0", "x.1", "1.x", "..", "'", "`", "\x00", "’", "é", "ß", "Ω", "ﬁ", "２", "\\emph{a}", "$\\alpha$",
+     "&", "\u00a0", "漢", " ", ".", "-", "_"]), max_size=12).map("".join)))
+def test_normalized_words_are_the_normal_forms_words(text: str) -> None:
+    assert normalized_words(text) == normalize_title(text).split()
+    assert normalized_words(None) == [] == normalize_title(None).split()
 
 def test_ascii_path_keeps_the_rules() -> None:
     assert normalize_title("Qwen2.5-Coder: Model's 2.5x  Speed_up...") == "qwen2.5 coder models 2.5x speed up"

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterable
+from typing import Any, Iterable
 
 from lxml import etree
 
@@ -221,50 +221,79 @@ def _unique(items: Iterable[str]) -> list[str]:
 # --------------------------------------------------------------------------- entries
 
 
-def _is_error(entry: etree._Element, raw_id: str) -> bool:
+# the tags an entry's fields are read from (built once: an entry is read in one pass over its children)
+_ID, _TITLE, _SUMMARY, _PUBLISHED, _UPDATED = (_q(ATOM, t) for t in ("id", "title", "summary", "published", "updated"))
+_AUTHOR, _NAME, _CATEGORY, _LINK = (_q(ATOM, t) for t in ("author", "name", "category", "link"))
+_COMMENT, _JOURNAL_REF, _DOI, _AFFILIATION, _PRIMARY = (
+    _q(ARXIV, t) for t in ("comment", "journal_ref", "doi", "affiliation", "primary_category"))
+
+
+def _first(el: etree._Element, tag: str) -> etree._Element | None:
+    """``el.find(tag)`` for a plain tag: its first child with that tag."""
+    return next(el.iterchildren(tag), None)
+
+
+def _is_error(title: etree._Element | None, authors: list[etree._Element], raw_id: str) -> bool:
     if "/api/errors" in raw_id:
         return True
-    if _text(entry.find(_q(ATOM, "title"))) != "Error":  # (a paper's authors are not read twice)
+    if _text(title) != "Error":  # (a paper's authors are not read twice)
         return False
-    names = [_text(a.find(_q(ATOM, "name"))) for a in entry.findall(_q(ATOM, "author"))]
+    names = [_text(_first(a, _NAME)) for a in authors]
     return names == ["arXiv api core"]
 
 
 def _parse_entry(entry: etree._Element) -> ArxivRecord | ArxivApiError | None:
-    raw_id = _text(entry.find(_q(ATOM, "id"))) or ""
-    if _is_error(entry, raw_id):
+    # one pass over the entry's children: the first of each field (what ``find`` would give), every author,
+    # category and link in order (what ``findall`` would) — a ``find`` per field walked the children again,
+    # past every author, and parsing a path each time was most of reading a feed
+    first: dict[Any, etree._Element] = {}
+    authors: list[etree._Element] = []
+    categories: list[etree._Element] = []
+    links: list[etree._Element] = []
+    for child in entry:
+        tag = child.tag
+        if tag == _AUTHOR:
+            authors.append(child)
+        elif tag == _CATEGORY:
+            categories.append(child)
+        elif tag == _LINK:
+            links.append(child)
+        elif tag not in first:
+            first[tag] = child
+    raw_id = _text(first.get(_ID)) or ""
+    title_el = first.get(_TITLE)
+    if _is_error(title_el, authors, raw_id):
         code = raw_id.split("#", 1)[1] if "#" in raw_id else raw_id
-        return ArxivApiError(code=code, message=_text(entry.find(_q(ATOM, "summary"))) or "")
+        return ArxivApiError(code=code, message=_text(first.get(_SUMMARY)) or "")
     parsed = parse_entry_id(raw_id)
     if parsed is None:
         return None  # not an arXiv paper entry; skip rather than invent an id
     base, version = parsed
-    title_el = entry.find(_q(ATOM, "title"))
     rec = ArxivRecord(
         arxiv_id=base,
         version=version,
         title=(_text(title_el) or "") if title_el is not None else "",  # "0" is a real title
-        summary=_text(entry.find(_q(ATOM, "summary"))) or "",
-        published=_when(entry.find(_q(ATOM, "published"))),
-        updated=_when(entry.find(_q(ATOM, "updated"))),
-        comment=_optional(entry.find(_q(ARXIV, "comment"))),
-        journal_ref=_optional(entry.find(_q(ARXIV, "journal_ref"))),
-        doi=_optional(entry.find(_q(ARXIV, "doi"))),
+        summary=_text(first.get(_SUMMARY)) or "",
+        published=_when(first.get(_PUBLISHED)),
+        updated=_when(first.get(_UPDATED)),
+        comment=_optional(first.get(_COMMENT)),
+        journal_ref=_optional(first.get(_JOURNAL_REF)),
+        doi=_optional(first.get(_DOI)),
     )
-    for author in entry.findall(_q(ATOM, "author")):
-        name = _text(author.find(_q(ATOM, "name")))
+    for author in authors:
+        name = _text(_first(author, _NAME))
         if not name:
             continue
-        affiliations = tuple(a for a in (_text(x) for x in author.findall(_q(ARXIV, "affiliation"))) if a)
+        affiliations = tuple(a for a in (_text(x) for x in author.iterchildren(_AFFILIATION)) if a)
         rec.authors.append(ArxivAuthor(name, affiliations))
-    rec.categories = _unique((c.get("term") or "").strip() for c in entry.findall(_q(ATOM, "category")))
-    primary = entry.find(_q(ARXIV, "primary_category"))
+    rec.categories = _unique((c.get("term") or "").strip() for c in categories)
+    primary = first.get(_PRIMARY)
     if primary is not None and (primary.get("term") or "").strip():
         rec.primary_category = primary.get("term").strip()
     elif rec.categories:
         rec.primary_category = rec.categories[0]
     doi_link: str | None = None
-    for link in entry.findall(_q(ATOM, "link")):
+    for link in links:
         href = (link.get("href") or "").strip()
         rel, title, mime = link.get("rel"), link.get("title"), link.get("type")
         if not href:

@@ -168,18 +168,49 @@ class Evidence:
     def abstract_code(self) -> str | None:
         """:attr:`abstract_words` as a :func:`~bibkit.normalize.identity.word_code` (what :func:`verify`
         compares: the same similarity, a fraction of the cost); ``None`` when the table has no room."""
-        return content_code(self.abstract)  # (= word_code(self.abstract_words), without building the list)
+        return _abstract_forms(self.abstract)[0]
 
     @cached_property
     def abstract_sketch(self) -> str | None:
         """:attr:`abstract_code` with each character folded into the first 256 (its code point's low byte),
         for :func:`abstract_ceiling`: rapidfuzz compares such strings several times faster."""
-        code = self.abstract_code
-        return None if code is None else code.encode("utf-32-le")[::4].decode("latin-1")
+        return _abstract_forms(self.abstract)[1]
 
     @cached_property
     def title_content_words(self) -> int:
         return len(_content_words(self.title))
+
+
+#: an abstract's (code, sketch) by its text, for :func:`_abstract_forms`
+_ABSTRACT_FORMS: dict[str, tuple[str | None, str | None]] = {}
+#: how many texts :data:`_ABSTRACT_FORMS` holds at most (emptied when full; and by :func:`forget_abstracts`)
+_ABSTRACT_FORMS_MAX = 8192
+
+
+def _abstract_forms(text: str | None) -> tuple[str | None, str | None]:
+    """An abstract's :attr:`~Evidence.abstract_code` and :attr:`~Evidence.abstract_sketch`, worked out once
+    per text: one abstract is described by several :class:`Evidence` — HF's copy of a paper and arXiv's
+    record of it, the listing entry that quotes it, a result with and without its year — and coding its
+    words was the largest part of judging a search result.  The same text always gets the same code (a word
+    keeps its character for the life of the process, and a text coded ``None`` — the table full — stays
+    ``None``: the table never drops a word), so a remembered one is the one worked out again.
+    """
+    if not text:
+        code = content_code(text)
+        return code, code
+    forms = _ABSTRACT_FORMS.get(text)
+    if forms is None:
+        code = content_code(text)  # (= word_code(content_words(text)), without building the list)
+        forms = (code, None if code is None else code.encode("utf-32-le")[::4].decode("latin-1"))
+        if len(_ABSTRACT_FORMS) >= _ABSTRACT_FORMS_MAX:
+            _ABSTRACT_FORMS.clear()
+        _ABSTRACT_FORMS[text] = forms
+    return forms
+
+
+def forget_abstracts() -> None:
+    """Drop the abstracts :func:`_abstract_forms` remembers (a resolver's run is over: their texts are freed)."""
+    _ABSTRACT_FORMS.clear()
 
 
 @lru_cache(maxsize=16384)

@@ -70,6 +70,7 @@ from .match import (
     author_overlap,
     below,
     extra_title_words,
+    forget_abstracts,
     main_title,
     pick,
     score_below,
@@ -299,6 +300,7 @@ class ArxivResolver:
         self._hf_extras(works, ctx)
         self._evidence.clear()
         self._evidence_of.clear()
+        forget_abstracts()
         if self.offline_misses:
             ctx.notice(f"offline: {self.offline_misses} request(s) were not in the cache; "
                        "run without --offline to look those entries up")
@@ -401,8 +403,12 @@ class ArxivResolver:
         self._evidence_of[id(source), dated] = (source, evidence)  # the object is kept: its id is not reused
         return evidence
 
-    def _judge(self, work: _Work, rec: ArxivRecord | None, hf: HfPaper | None, source: str) -> _Judged:
-        cand_ev = self._candidate_evidence(rec, hf)
+    def _judge(self, work: _Work, rec: ArxivRecord | None, hf: HfPaper | None, source: str,
+               cand_ev: Evidence | None = None) -> _Judged:
+        """Judge a result (``cand_ev``: its :meth:`_candidate_evidence`, when the caller has it) and keep the
+        better-informed judgement of its paper."""
+        if cand_ev is None:
+            cand_ev = self._candidate_evidence(rec, hf)
         if rec is not None:
             arxiv_id, title = rec.arxiv_id, rec.title
         else:
@@ -424,9 +430,11 @@ class ArxivResolver:
             previous.hf = previous.hf or hf
         return judged
 
-    def _judge_result(self, work: _Work, rec: ArxivRecord | None, source: str, hf: HfPaper | None = None) -> bool:
+    def _judge_result(self, work: _Work, rec: ArxivRecord | None, source: str, hf: HfPaper | None = None,
+                      cand_ev: Evidence | None = None) -> bool:
         """:meth:`_judge` for a search result (arXiv's ``rec`` or HF's ``hf``); whether it may be close (at
-        least :data:`AMBIGUOUS`).
+        least :data:`AMBIGUOUS`).  ``cand_ev``: the result's :meth:`_candidate_evidence`, when the caller has
+        it (a batch judges each of its results against every record: looked up once per result).
 
         A first sight of a paper whose abstract's bound alone, or with its title's, shows it scores below
         that is kept pending (:class:`_Judged`): its place among the entry's candidates is taken, its
@@ -437,19 +445,20 @@ class ArxivResolver:
         else:
             assert hf is not None
             arxiv_id, title = hf.id, hf.title
+        if cand_ev is None:
+            cand_ev = self._candidate_evidence(rec, hf)
         if work.evidence.reference or arxiv_id in work.judged:
-            return self._judge(work, rec, hf, source).verdict.score >= AMBIGUOUS
-        cand_ev = self._candidate_evidence(rec, hf)
+            return self._judge(work, rec, hf, source, cand_ev).verdict.score >= AMBIGUOUS
         abstract = abstract_ceiling(work.evidence, cand_ev)
         # below AMBIGUOUS whatever the title (cheapest), or given a bound of the title too (score_ceiling: most of
         # HF's results for a title share its topic, so their abstracts alone never rule them out)
         if abstract is None:
-            return self._judge(work, rec, hf, source).verdict.score >= AMBIGUOUS
+            return self._judge(work, rec, hf, source, cand_ev).verdict.score >= AMBIGUOUS
         ceiling = None
         if not below(abstract, AMBIGUOUS):
             ceiling = score_ceiling(work.evidence, cand_ev, abstract)
             if not ceiling < AMBIGUOUS:
-                return self._judge(work, rec, hf, source).verdict.score >= AMBIGUOUS
+                return self._judge(work, rec, hf, source, cand_ev).verdict.score >= AMBIGUOUS
         work.judged[arxiv_id] = _Judged.pending(work.evidence, cand_ev, arxiv_id, title, source, abstract, rec, hf,
                                                 ceiling=ceiling)
         return False
@@ -812,12 +821,13 @@ class ArxivResolver:
                 ctx: EnrichContext) -> list[Ask[_Work]]:
         """Judge every result against every record of the batch; the records that got nothing close."""
         unmatched = []
+        judged = [(rec, self._candidate_evidence(rec, None)) for rec in results]
         for a in chunk:
             w = a.owner
             w.searched.add(step)
             near = False
-            for rec in results:
-                near = self._judge_result(w, rec, step) or near
+            for rec, evidence in judged:
+                near = self._judge_result(w, rec, step, cand_ev=evidence) or near
             # one whose paper came back but was refused would only get it again: not asked again
             if not self._decide(w, step, final=False, ctx=ctx) and not near:
                 unmatched.append(a)

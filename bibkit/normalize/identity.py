@@ -58,7 +58,7 @@ from ..lazyre import compile_on_first_use
 from ..model import Entry, Person, arxiv_id_of_doi
 from .latex import GREEK_LETTERS
 from .openreview import entry_note
-from .text import normalize_name, normalize_title
+from .text import normalize_name, normalize_title, normalized_words
 
 __all__ = [
     "ABSTRACT_CONTRADICTS", "ABSTRACT_SAME", "AUTHORS_CONTRADICT", "MIN_ABSTRACT_WORDS",
@@ -459,7 +459,7 @@ def content_code(text: str | None) -> str | None:
     one).  The words the table lacks are then given :func:`word_code`'s characters in the order it would
     give them (first appearance among the content words), the same ``None`` when its table is full.
     """
-    words = normalize_title(text).split()
+    words = normalized_words(text)
     table = _CONTENT_CODES
     codes = list(map(table.get, words))
     if None not in codes:

@@ -21,7 +21,8 @@ from functools import lru_cache
 
 from ..lazyre import compile_on_first_use
 
-__all__ = ["fold_ascii", "normalize_title", "normalize_name", "collapse_whitespace", "strip_latex"]
+__all__ = ["fold_ascii", "normalize_title", "normalized_words", "normalize_name", "collapse_whitespace",
+           "strip_latex"]
 
 _SPACE = re.compile(r"\s+")
 
@@ -156,14 +157,38 @@ def normalize_title(text: str | None) -> str:
     """
     if not text:
         return ""
+    text = _folded(text)
+    if text.isascii():
+        return " ".join(_ascii_words(text))
+    return _normalize_other(text)
+
+
+def normalized_words(text: str | None) -> list[str]:
+    """``normalize_title(text).split()``, for a long text read once (an abstract's words): not kept in
+    :func:`normalize_title`'s cache (which would hold every abstract of a run), and without joining the
+    words only to split them again."""
+    if not text:
+        return []
+    text = _folded(text)
+    if text.isascii():
+        return _ascii_words(text)
+    return _normalize_other(text).split()
+
+
+def _folded(text: str) -> str:
+    """The first steps of :func:`normalize_title`: NFKC, LaTeX stripped, ``&`` spelled out, casefolded,
+    accents folded."""
     text = unicodedata.normalize("NFKC", text)
     text = strip_latex(text)
     text = text.replace("&", " and ")
     text = text.casefold()
     if not text.isascii():
         text = text.translate(_FOLD)
-    if text.isascii():
-        return _normalize_ascii(text)
+    return text
+
+
+def _normalize_other(text: str) -> str:
+    """The last steps of :func:`normalize_title` for a folded text that is not all ASCII."""
     # (each substitution only where its characters occur: a few C-level scans cost less than a regex pass)
     if "'" in text or "’" in text or "‘" in text or "`" in text or "´" in text:
         text = _APOSTROPHES.sub("", text)
@@ -182,8 +207,9 @@ _ASCII_DROP = {ord("'"): None, ord("`"): None, 0: None}
 _ASCII_SPACE = {c: " " for c in range(1, 128) if not chr(c).isalnum()}
 
 
-def _normalize_ascii(text: str) -> str:
-    """The last steps of :func:`normalize_title` for casefolded ASCII text, without the regular expressions.
+def _ascii_words(text: str) -> list[str]:
+    """The last steps of :func:`normalize_title` for casefolded ASCII text, without the regular expressions:
+    its words.
 
     The same result as the general path (apostrophes dropped, a dot between digits kept, every other run of
     non-word characters one space, ends trimmed) at a fraction of the cost: abstracts go through here too
@@ -191,14 +217,21 @@ def _normalize_ascii(text: str) -> str:
     """
     if "'" in text or "`" in text or "\x00" in text:  # (a deleting translate is a slow one: only when needed)
         text = text.translate(_ASCII_DROP)
-    if "." in text:  # protect the dot of 2.5: a dot with a digit on both sides
-        parts = text.split(".")
-        pieces = [parts[0]]
-        for before, after in zip(parts, parts[1:]):
-            pieces.append("\x00" if before[-1:].isdigit() and after[:1].isdigit() else " ")
-            pieces.append(after)
-        text = "".join(pieces)
-    return " ".join(text.translate(_ASCII_SPACE).split()).replace("\x00", ".")
+    if "." not in text:
+        return text.translate(_ASCII_SPACE).split()
+    # protect the dot of 2.5: a dot with a digit on both sides
+    parts = text.split(".")
+    pieces = [parts[0]]
+    protected = False
+    for before, after in zip(parts, parts[1:]):
+        if before[-1:].isdigit() and after[:1].isdigit():
+            pieces.append("\x00")
+            protected = True
+        else:
+            pieces.append(" ")
+        pieces.append(after)
+    words = "".join(pieces).translate(_ASCII_SPACE).split()
+    return [w.replace("\x00", ".") for w in words] if protected else words
 
 
 def normalize_name(text: str | None) -> str:
