@@ -62,6 +62,20 @@ def _reader_of(to: str | None) -> str | None:
     exactly as two ``.bib`` files are."""
     return "bib" if to in _BIB_FORMATS else "csl-json" if to == "csl-json" else None
 
+def _written_as(text: str, out: str, default: str) -> str:
+    """The reader of a previous output no lock describes: the format its content is in, when that is one bibkit
+    writes, else ``default`` (the format of this run's output).
+
+    The previous output is read as what it *was* written as, not as what this run will write: a user who
+    switches ``--to`` between runs (``bibtex`` → ``csl-json`` → ``bibtex``) still has every hand edit and every
+    entry added by hand carried over.  With a lock, its ``format`` says; without one (deleted), the content.
+    """
+    from ..sources import detect
+
+    found = detect(text, out)
+    return found if found in ("bib", "csl-json") else default
+
+
 #: the most of the lock's compressed copy of the output kept in memory while it is written (8 MB: an output of
 #: about 25 MB, 15,000 entries); a bigger one goes to a temporary file (see :func:`write_locked`)
 _COPY_IN_MEMORY = 8 << 20
@@ -167,13 +181,15 @@ def _load_output(state: PriorState, out: str, to: str | None, *, backup: bool, e
     path = Path(out)
     reused, entries = entries is not None, entries or []
     text = None
-    reader = _reader_of(to)
-    if path.is_file() and reader is not None and (state.lock is None or _reader_of(state.lock.format) == reader):
+    reader = _reader_of(state.lock.format) if state.lock is not None else _reader_of(to)
+    if path.is_file() and reader is not None:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             state.notices.append(f"cannot read the previous {path.name} ({exc}); keys are kept from its lock only")
         state.digest = text_digest(text) if text is not None else None
+        if text is not None and state.lock is None:
+            reader = _written_as(text, out, reader)
         if text is not None and not reused and not _lock_suffices(state.lock, state.digest or ""):
             doc = read_text(text, out, reader)
             entries = [e for e in doc.entries if e.key]

@@ -1,0 +1,84 @@
+"""Life-cycle corners found by walking a bibliography through many runs as a new user (QA round qa7l).
+
+Each test is a sequence of real command runs on real files (the services, where needed, are the local
+doubles): a format switched between runs, an output moved with its lock, a lock edited by hand...  What must
+hold across the sequence: every key keeps naming its paper, no hand edit or hand-added entry is lost, and a
+fault is one line naming the file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from bibkit.cli import main
+from bibkit.errors import ExitCode
+from bibkit.sources import read_path
+
+LISTING = ("Sparse Expert Routing for Language Models\n\nWe study sparse gating networks for language modelling.\n\n"
+           "Dense Retrieval with Hard Negatives\n\nWe mine hard negatives for dense passage retrieval.\n")
+KNUTH = "\n@book{knuth1984,\n  author = {Knuth, Donald E.},\n  title = {The {\\TeX}book},\n  year = {1984}\n}\n"
+
+
+def keys_of(path: Path) -> list[str]:
+    text = path.read_text(encoding="utf-8")
+    if text.lstrip().startswith("["):
+        return [item["id"] for item in json.loads(text)]
+    return re.findall(r"^@\w+\{([^,\s]+),", text, re.M)
+
+
+def _listing(tmp_path: Path) -> Path:
+    listing = tmp_path / "list.txt"
+    listing.write_text(LISTING, encoding="utf-8")
+    return listing
+
+
+def _add_note(out: Path, key: str, note: str) -> None:
+    text = out.read_text(encoding="utf-8")
+    head = re.search(r"^@\w+\{" + re.escape(key) + ",\n", text, re.M)
+    assert head is not None
+    out.write_text(text[:head.end()] + f"  note = {{{note}}},\n" + text[head.end():], encoding="utf-8")
+
+
+def test_switching_the_output_format_between_runs_keeps_hand_edits_and_hand_added_entries(tmp_path):
+    """`--to` changed between runs into the same file: the previous output is read as what it was written as
+    (the lock says), so a field the user added and an entry the user added survive bibtex → csl-json → biblatex
+    → bibtex (before: the previous output was not read at all when its format differed, and both were dropped
+    silently, with no backup)."""
+    listing = _listing(tmp_path)
+    out = tmp_path / "refs.bib"
+    assert main(["-q", "build", str(listing), "--no-enrich", "-o", str(out)]) == ExitCode.OK
+    first = keys_of(out)
+    _add_note(out, first[0], "read on the train")
+    with out.open("a", encoding="utf-8") as fh:
+        fh.write(KNUTH)
+    for to in ("csl-json", "biblatex", "bibtex"):
+        report = tmp_path / f"{to}.json"
+        assert main(["-q", "build", str(listing), "--no-enrich", "-o", str(out), "--to", to,
+                     "--report", str(report)]) == ExitCode.OK, to
+        assert keys_of(out) == [*first, "knuth1984"], to
+        entries = {e.key: e for e in read_path(str(out)).entries}
+        assert entries[first[0]].note == "read on the train", to
+        assert "book" in (entries["knuth1984"].title or "").lower(), to
+        row = next(e for e in json.loads(report.read_text())["entries"] if e["key"] == first[0])
+        assert list(row["user_edits"]) == ["note"] and row["user_edits"]["note"]["kind"] == "added", to
+
+
+def test_without_its_lock_a_previous_output_in_another_format_is_read_as_what_it_is(tmp_path):
+    """The lock deleted, then `--to csl-json` into the `.bib` bibkit wrote: the old file is read by its content
+    (a `.bib`), so its entries and keys carry over and a copy is saved (before: it was read as CSL-JSON, found
+    no entry, and the user's added entry was gone)."""
+    listing = _listing(tmp_path)
+    out = tmp_path / "refs.bib"
+    assert main(["-q", "build", str(listing), "--no-enrich", "-o", str(out)]) == ExitCode.OK
+    first = keys_of(out)
+    with out.open("a", encoding="utf-8") as fh:
+        fh.write(KNUTH)
+    (tmp_path / "refs.bib.lock.json").unlink()
+    report = tmp_path / "r.json"
+    assert main(["-q", "build", str(listing), "--no-enrich", "-o", str(out), "--to", "csl-json",
+                 "--report", str(report)]) == ExitCode.OK
+    assert keys_of(out) == [*first, "knuth1984"]
+    backup = Path(json.loads(report.read_text())["prior"]["backup"])
+    assert "@book{knuth1984" in backup.read_text(encoding="utf-8")
