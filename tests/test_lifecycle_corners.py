@@ -82,3 +82,34 @@ def test_without_its_lock_a_previous_output_in_another_format_is_read_as_what_it
     assert keys_of(out) == [*first, "knuth1984"]
     backup = Path(json.loads(report.read_text())["prior"]["backup"])
     assert "@book{knuth1984" in backup.read_text(encoding="utf-8")
+
+
+def test_a_build_whose_zotero_is_closed_still_reports_then_syncs_once_zotero_is_open(tmp_path, monkeypatch, capsys):
+    """`build --zotero-collection` with Zotero closed, then open: the first run writes the bibliography, exits 6
+    with one line naming Zotero, and still writes its `--report` (what was built, and the sync's error: a script
+    reading the report learns why it got 6 — before, the report was not written at all); the rerun syncs every
+    entry once, with the same keys."""
+    from zotero_bridge.testing import FakeZotero
+
+    listing = _listing(tmp_path)
+    out, report = tmp_path / "refs.bib", tmp_path / "r.json"
+    monkeypatch.setenv("BIBKIT_ZOTERO_URL", "http://127.0.0.1:9")  # closed
+    args = ["build", str(listing), "--no-enrich", "-o", str(out), "--zotero-collection", "Reading/Later",
+            "--report", str(report)]
+    assert main(args) == ExitCode.ZOTERO
+    err = capsys.readouterr().err
+    assert [line for line in err.splitlines() if "error" in line] == [
+        line for line in err.splitlines() if "Zotero is not reachable at http://127.0.0.1:9" in line]
+    assert "Traceback" not in err
+    keys = keys_of(out)
+    data = json.loads(report.read_text())
+    assert [e["key"] for e in data["entries"]] == keys
+    assert data["zotero"]["complete"] is False and "not reachable" in data["zotero"]["error"]
+    with FakeZotero(version="10.0.1") as z:
+        monkeypatch.setenv("BIBKIT_ZOTERO_URL", z.url)
+        assert main(["-q", *args]) == ExitCode.OK
+        assert keys_of(out) == keys
+        data = json.loads(report.read_text())
+        assert data["zotero"]["complete"] is True and data["zotero"]["counts"] == {"created": len(keys)}
+        assert sorted(i["title"] for i in z.items() if i["itemType"] not in ("attachment", "note")) == sorted(
+            ["Sparse Expert Routing for Language Models", "Dense Retrieval with Hard Negatives"])
