@@ -12,6 +12,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from bibkit.cli import main
 from bibkit.errors import ExitCode
 from bibkit.sources import read_path
@@ -113,3 +115,45 @@ def test_a_build_whose_zotero_is_closed_still_reports_then_syncs_once_zotero_is_
         assert data["zotero"]["complete"] is True and data["zotero"]["counts"] == {"created": len(keys)}
         assert sorted(i["title"] for i in z.items() if i["itemType"] not in ("attachment", "note")) == sorted(
             ["Sparse Expert Routing for Language Models", "Dense Retrieval with Hard Negatives"])
+
+
+@pytest.mark.parametrize("where, value", [("env", "0"), ("env", "nan"), ("file", "0"), ("file", "-0.0"),
+                                          ("file", '"inf"'), ("env", "-1")])
+def test_a_timeout_that_is_no_wait_at_all_is_one_line_before_any_work(tmp_path, monkeypatch, capsys, where, value):
+    """`[timeout] hf = 0` (or `BIBKIT_HF_TIMEOUT=0`, `nan`, `inf`) is a configuration mistake named in one line
+    (exit 2) before anything is read — before, it passed the check (`0` is not negative, `nan` compares false)
+    and every request then died in `requests` with a ValueError traceback (exit 1) once the run was online."""
+    listing = _listing(tmp_path)
+    if where == "env":
+        monkeypatch.setenv("BIBKIT_HF_TIMEOUT", value)
+    else:
+        cfg = tmp_path / "config.toml"
+        cfg.write_text(f"[timeout]\nhf = {value}\n", encoding="utf-8")
+        monkeypatch.setenv("BIBKIT_CONFIG", str(cfg))
+    out = tmp_path / "refs.bib"
+    assert main(["-q", "build", str(listing), "-o", str(out)]) == ExitCode.USAGE
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
+    assert "hf" in err.lower() and "timeout" in err.lower(), err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf"])
+def test_the_bridges_timeout_option_takes_only_a_real_wait(value, capsys):
+    """`zotero-bridge sync --timeout -1` (or `nan`) was a ValueError traceback from the socket layer, `0`
+    silently meant "the default": a timeout must be more than 0 seconds, said by argparse (exit 2)."""
+    from zotero_bridge.cli import main as bridge
+
+    with pytest.raises(SystemExit) as stop:
+        bridge(["sync", "x.bib", "--collection", "C", "--timeout", value])
+    assert stop.value.code == ExitCode.USAGE
+    err = capsys.readouterr().err
+    assert "--timeout" in err and "Traceback" not in err
+
+
+def test_a_delay_that_is_not_a_number_is_one_line(tmp_path, monkeypatch, capsys):
+    """`BIBKIT_ARXIV_DELAY=nan` passed the `< 0` check and would have put `time.sleep(nan)` in the pacing."""
+    monkeypatch.setenv("BIBKIT_ARXIV_DELAY", "nan")
+    assert main(["-q", "build", str(_listing(tmp_path)), "-o", str(tmp_path / "refs.bib")]) == ExitCode.USAGE
+    err = capsys.readouterr().err
+    assert "BIBKIT_ARXIV_DELAY" in err and len(err.strip().splitlines()) == 1
