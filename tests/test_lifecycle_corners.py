@@ -157,3 +157,77 @@ def test_a_delay_that_is_not_a_number_is_one_line(tmp_path, monkeypatch, capsys)
     assert main(["-q", "build", str(_listing(tmp_path)), "-o", str(tmp_path / "refs.bib")]) == ExitCode.USAGE
     err = capsys.readouterr().err
     assert "BIBKIT_ARXIV_DELAY" in err and len(err.strip().splitlines()) == 1
+
+
+# --------------------------------------------------------------------------- a damaged HTTP cache
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "hf-trending-papers.txt"
+
+
+def _damage_file(db: Path) -> None:
+    """What a crash mid-commit or a half-restored home directory leaves: not a database at all."""
+    db.write_bytes(b"SQLite format 2\x00" + bytes(range(256)) * 20)
+
+
+def _damage_pages(db: Path) -> None:
+    """A sound header and schema page, every later page overwritten: met only when a lookup reads a page."""
+    data = bytearray(db.read_bytes())
+    size = int.from_bytes(data[16:18], "big") or 65536
+    for start in range(size, len(data), size):
+        data[start:start + 64] = bytes(range(64, 128))
+    db.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("damage", [_damage_file, _damage_pages])
+def test_a_damaged_http_cache_is_set_aside_and_the_run_goes_on(tmp_path, monkeypatch, capsys, damage):
+    """Build online, the cache file damaged, build again, build a third time: the second run is exit 0 with the
+    same bibliography, one warning names the cache file, the damaged file is set aside (renamed, not deleted),
+    and the third run answers from the new cache (before: a `sqlite3.DatabaseError` traceback, exit 1, in every
+    later run of every command until the user found and deleted the file)."""
+    from bibkit.testing.arxiv import ArxivDouble
+    from bibkit.testing.corpus import load_corpus
+    from bibkit.testing.github import GitHubDouble
+    from bibkit.testing.hf import HfDouble
+
+    listing = tmp_path / "list.txt"
+    listing.write_text("".join(EXAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)[:33]),
+                       encoding="utf-8")
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("BIBKIT_CACHE_DIR", str(cache))
+    corpus = load_corpus()
+    with ArxivDouble(corpus) as ax, HfDouble(corpus) as hf, GitHubDouble.from_example() as gh:
+        monkeypatch.setenv("BIBKIT_ARXIV_URL", ax.api_url)
+        monkeypatch.setenv("BIBKIT_HF_URL", hf.url)
+        monkeypatch.setenv("BIBKIT_GITHUB_URL", gh.url)
+        out = tmp_path / "refs.bib"
+        assert main(["build", str(listing), "-o", str(out)]) == ExitCode.OK
+        first = out.read_text(encoding="utf-8")
+        capsys.readouterr()
+        db = cache / "http.sqlite"
+        damage(db)
+        assert main(["build", str(listing), "-o", str(out)]) == ExitCode.OK
+        err = capsys.readouterr().err
+        assert "Traceback" not in err
+        assert any(str(db) in line and "damaged" in line for line in err.splitlines()), err
+        assert out.read_text(encoding="utf-8") == first
+        aside = sorted(cache.glob("http.sqlite.damaged-*"))
+        assert aside and not any(p.name.endswith(("-wal", "-shm")) for p in aside[:1])
+        for double in (ax, hf, gh):
+            double.reset_log()
+        assert main(["build", str(listing), "-o", str(out)]) == ExitCode.OK
+        assert "HTTP cache" not in capsys.readouterr().err
+        if damage is _damage_file:  # (the second run stored its answers in the new cache: none asked again)
+            assert not ax.log and not hf.log and not gh.log
+        assert out.read_text(encoding="utf-8") == first
+
+
+def test_a_cache_path_that_cannot_be_a_database_leaves_the_run_uncached_not_dead(tmp_path, monkeypatch, capsys):
+    """A directory where the cache file goes: one warning, the run goes on without a cache (before: traceback)."""
+    cache = tmp_path / "cache"
+    (cache / "http.sqlite").mkdir(parents=True)
+    monkeypatch.setenv("BIBKIT_CACHE_DIR", str(cache))
+    out = tmp_path / "refs.bib"
+    assert main(["build", str(_listing(tmp_path)), "-o", str(out)]) == ExitCode.OK
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "cannot be used" in err and keys_of(out)
+    assert (cache / "http.sqlite").is_dir()  # left as it was
