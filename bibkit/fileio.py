@@ -22,6 +22,8 @@ state) goes through :func:`atomic_write_text`.  The rules, and why:
 * **Backups** (``backup=True``, used when an output overwrites an input) are
   written the same atomic way, so a full disk never leaves a truncated
   ``in.bib.bak1`` behind.
+* **A read-only file** (no write permission for this user, or none for anyone) is refused, not replaced:
+  the rename would not ask the file's permission (:func:`_may_replace`).
 * **Every failure** becomes one :class:`~bibkit.errors.OutputError` naming the
   path and the cause (exit code 8), and leaves what was at the path intact.
 """
@@ -123,6 +125,9 @@ def _write_data(given: Path, data: bytes | Iterable[bytes], backup: bool, mode: 
                 raise OutputError(f"cannot write {given}: it is a socket, not a file", str(given))
             _write_in_place(target, data)  # FIFO, character or block device: never replaced
             return None
+        if st is not None and not _may_replace(target, st):
+            raise OutputError(f"cannot write {given}: it is read-only (bibkit does not replace a file made read-only; "
+                              f"chmod u+w {given} to let it)", str(given))
         target.parent.mkdir(parents=True, exist_ok=True)
         saved = _backup(target, given) if backup and st is not None else None
         _replace(target, data, st, mode, before_rename)
@@ -263,6 +268,17 @@ def _write_all(fd: int, data: bytes | Iterable[bytes]) -> None:
         while view:
             written = os.write(fd, view)
             view = view[written:]
+
+
+def _may_replace(target: Path, st: os.stat_result) -> bool:
+    """Whether a regular file may be replaced: it is writable for this user, and by someone at all.
+
+    An atomic write renames a new file over the old one, which asks the *directory's* permission, never the
+    file's: without this check a file made read-only (``chmod a-w refs.bib``: a bibliography frozen for a
+    submission) would be replaced all the same, as ``>`` or an editor would refuse to.  Root passes every
+    ``access`` check, so a file with no write bit for anyone counts as read-only for root too.
+    """
+    return bool(st.st_mode & 0o222) and os.access(target, os.W_OK)
 
 
 def _write_in_place(target: Path, data: bytes | Iterable[bytes]) -> None:

@@ -231,3 +231,35 @@ def test_a_cache_path_that_cannot_be_a_database_leaves_the_run_uncached_not_dead
     err = capsys.readouterr().err
     assert "Traceback" not in err and "cannot be used" in err and keys_of(out)
     assert (cache / "http.sqlite").is_dir()  # left as it was
+
+
+# --------------------------------------------------------------------------- a read-only output
+
+
+def test_an_output_made_read_only_is_refused_intact_then_rebuilt_once_writable(tmp_path, capsys):
+    """`chmod a-w refs.bib` (a bibliography frozen for a submission), then a rebuild with one more paper: exit 8,
+    one line naming the file and why, the file, its lock and its mode untouched (before: the file was replaced
+    anyway — an atomic rename does not ask the file's permission — and stayed read-only, now with other
+    content); made writable again, the rebuild goes through with every key kept."""
+    import os
+    import stat
+
+    listing = _listing(tmp_path)
+    out = tmp_path / "refs.bib"
+    lock = tmp_path / "refs.bib.lock.json"
+    assert main(["-q", "build", str(listing), "--no-enrich", "-o", str(out)]) == ExitCode.OK
+    keys = keys_of(out)
+    before, lock_before = out.read_bytes(), lock.read_bytes()
+    os.chmod(out, 0o444)
+    more = tmp_path / "more.txt"
+    more.write_text("arXiv:2401.04088\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["-q", "build", str(listing), str(more), "--no-enrich", "-o", str(out)]) == ExitCode.OUTPUT
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(out) in err[0] and "read-only" in err[0], err
+    assert out.read_bytes() == before and lock.read_bytes() == lock_before
+    assert stat.S_IMODE(out.stat().st_mode) == 0o444
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["list.txt", "more.txt", "refs.bib", "refs.bib.lock.json"]
+    os.chmod(out, 0o644)
+    assert main(["-q", "build", str(listing), str(more), "--no-enrich", "-o", str(out)]) == ExitCode.OK
+    assert keys_of(out)[:2] == keys and len(keys_of(out)) == 3
