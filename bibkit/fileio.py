@@ -322,11 +322,29 @@ def _replace(target: Path, data: bytes | Iterable[bytes], st: os.stat_result | N
     _sync_directory(target.parent)
 
 
+def backup_file(path: str | os.PathLike[str]) -> Path:
+    """Save a copy of the file at ``path`` as its first free ``.bak…`` (see :func:`_backup`); its path.
+
+    Raises :class:`~bibkit.errors.OutputError` naming the backup's place when it cannot be written.
+    """
+    given = Path(path)
+    try:
+        return _backup(_resolve(given)[0], given)
+    except OSError as exc:
+        raise output_error(backup_path(given), exc) from None
+
+
 def _backup(source: Path, beside: Path) -> Path:
-    """Copy ``source`` to the first free ``<beside>.bak…``, atomically (temporary file, then rename)."""
-    dest = backup_path(beside)
+    """Copy ``source`` to the first free ``<beside>.bak…``, atomically (temporary file, then a link to its name).
+
+    The name is taken with :func:`os.link`, which fails when the name exists, never with a rename, which would
+    replace it: two runs backing up the same file at once (``make -j``, a build started twice) each keep their
+    own backup — with a rename, the second run's copy (often the first run's new output) replaced the first
+    run's copy of the original.  A file system without hard links falls back to the rename.
+    """
     st = os.stat(source)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=str(dest.parent))
+    directory = beside.parent
+    fd, tmp = tempfile.mkstemp(prefix=f".{beside.name}.bak.", suffix=".tmp", dir=str(directory))
     try:
         try:
             os.fchmod(fd, stat.S_IMODE(st.st_mode))
@@ -339,14 +357,29 @@ def _backup(source: Path, beside: Path) -> Path:
             os.fsync(fd)
         finally:
             os.close(fd)
-        os.replace(tmp, dest)
-    except BaseException:
+        dest = _take_name(Path(tmp), beside)
+    finally:
         try:
             os.unlink(tmp)
         except OSError:
             pass
-        raise
     return dest
+
+
+def _take_name(tmp: Path, beside: Path) -> Path:
+    """Give the complete file ``tmp`` the first free backup name of ``beside`` without ever replacing one."""
+    while True:
+        dest = backup_path(beside)
+        try:
+            os.link(tmp, dest)
+            return dest
+        except FileExistsError:  # taken since it was found free (another run's backup): the next one
+            continue
+        except OSError as exc:
+            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.EXDEV):
+                raise
+            os.replace(tmp, dest)  # no hard links here: as before
+            return dest
 
 
 def _lstat(path: Path) -> os.stat_result | None:

@@ -263,3 +263,31 @@ def test_an_output_made_read_only_is_refused_intact_then_rebuilt_once_writable(t
     os.chmod(out, 0o644)
     assert main(["-q", "build", str(listing), str(more), "--no-enrich", "-o", str(out)]) == ExitCode.OK
     assert keys_of(out)[:2] == keys and len(keys_of(out)) == 3
+
+
+# --------------------------------------------------------------------------- two runs at once
+
+
+def test_two_runs_backing_up_the_same_file_at_once_keep_both_copies(tmp_path, monkeypatch):
+    """Two runs rewrite the same input in place at once (`make -j`, a command started twice): each finds
+    `in.bib.bak` free, and the other takes it before the copy is in place — here the other run's backup appears
+    between the moment the name was found free and the copy's rename.  Its copy (the original file) must
+    survive, ours goes under the next name (before: the rename replaced it, and the original was gone)."""
+    import bibkit.fileio as fileio
+
+    src = tmp_path / "in.bib"
+    src.write_text("@misc{a, title = {Original}}\n", encoding="utf-8")
+    other = tmp_path / "in.bib.bak"
+    real = fileio.backup_path
+
+    def racing(path: Path) -> Path:
+        found = real(path)
+        if not other.exists():
+            other.write_text("the other run's copy of the original\n", encoding="utf-8")
+        return found
+
+    monkeypatch.setattr(fileio, "backup_path", racing)
+    assert main(["-q", "convert", str(src), "-o", str(src)]) == ExitCode.OK
+    assert other.read_text(encoding="utf-8") == "the other run's copy of the original\n"
+    assert (tmp_path / "in.bib.bak1").read_text(encoding="utf-8") == "@misc{a, title = {Original}}\n"
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 
 from ..errors import InputError, OutputError
-from ..fileio import atomic_write_text, backup_path, batched, output_error, same_file
+from ..fileio import atomic_write_text, backup_file, batched, output_error, same_file
 from ..lockfile import Lock, LockEntry, LockError, field_hash, lock_path, read_lock, text_digest, write_lock
 from ..model import Document, Entry, SharedKeys
 from ..normalize.identity import Fingerprint, entry_arxiv, journal_doi, judge, site_identity
@@ -195,7 +195,7 @@ def _load_output(state: PriorState, out: str, to: str | None, *, backup: bool, e
             entries = [e for e in doc.entries if e.key]
             problems = [p for p in doc.all_problems() if p.is_error]
             if problems:
-                state.backup = _backup(path, text) if backup else None
+                state.backup = _backup(path) if backup else None
                 saved = f"; a copy was saved as {state.backup.name}" if state.backup else ""
                 state.notices.append(f"the previous {path.name} has malformed parts (e.g. {problems[0]}){saved}")
     lock = state.lock
@@ -206,7 +206,7 @@ def _load_output(state: PriorState, out: str, to: str | None, *, backup: bool, e
         _fill_written(lock, out)
     if entries and lock is None and not reused:  # (an input rewritten in place is the user's anyway)
         if backup and state.backup is None and text is not None:
-            state.backup = _backup(path, text)
+            state.backup = _backup(path)
         saved = f" (a copy of the old file was saved as {state.backup.name})" if state.backup else ""
         state.notices.append(f"no lock file ({state.lock_file.name if state.lock_file else '?'}) beside "
                              f"{path.name}: its fields are kept unless a service gives a fresher value{saved}; "
@@ -232,11 +232,13 @@ def _lock_suffices(lock: Lock | None, digest: str) -> bool:
         le.enriched or le.user_groups or le.deleted_groups or le.user_added for le in lock.entries.values())
 
 
-def _backup(path: Path, text: str) -> Path:
-    """Save the previous output (as read) beside it, atomically, before this run replaces it."""
-    saved = backup_path(path)
-    atomic_write_text(saved, text)
-    return saved
+def _backup(path: Path) -> Path:
+    """Save the previous output beside it, byte for byte and atomically, before this run replaces it.
+
+    The copy is taken under a name no other run holds (:func:`bibkit.fileio.backup_file`): two runs at once on
+    the same output each keep their own copy, never one over the other.
+    """
+    return backup_file(path)
 
 
 def _output_records(entries: list[Entry], lock: Lock | None, state: PriorState) -> list[PriorRecord]:
