@@ -291,3 +291,45 @@ def test_two_runs_backing_up_the_same_file_at_once_keep_both_copies(tmp_path, mo
     assert other.read_text(encoding="utf-8") == "the other run's copy of the original\n"
     assert (tmp_path / "in.bib.bak1").read_text(encoding="utf-8") == "@misc{a, title = {Original}}\n"
     assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+# --------------------------------------------------------------------------- the bridge's record of connector saves
+
+
+def _papers(n: int) -> list:
+    from bibkit.model import Entry, PartialDate, Person
+
+    return [Entry(entry_type="misc", key=f"paper{i}", title=f"A Study of Sparse Routing, Part {i}",
+                  authors=[Person(family="Suzuki", given="Lena")], date=PartialDate(2024)) for i in range(1, n + 1)]
+
+
+@pytest.mark.parametrize("damage", ['{"http', "[]", "{url: []}", '{url: {"ABCD1234": 5}}'])
+def test_a_damaged_record_of_connector_saves_never_saves_a_paper_twice(tmp_path, damage):
+    """Zotero 7–9 without the local API: the bridge's own record of earlier saves is its only memory.  Sync,
+    the record damaged (cut short, hand-edited), sync again: before, the damage read as "nothing saved yet" and
+    every paper was saved a second time (or a wrong shape was a TypeError traceback), and the damaged file was
+    overwritten.  Now every paper is blocked as of unknown state with one line naming the record (exit 6, no
+    write); the damaged file is kept aside when `--resave-unknown` (the user checked Zotero) saves again."""
+    from bibkit.config import load_settings
+    from zotero_bridge import sync
+    from zotero_bridge.testing import FakeZotero
+
+    with FakeZotero(version="7.0.32", local_api=False) as z:
+        z.add_collection("C")
+        settings = load_settings(env={"BIBKIT_ZOTERO_URL": z.url, "BIBKIT_CONFIG_DIR": str(tmp_path / "cfg"),
+                                      "BIBKIT_CACHE_DIR": str(tmp_path / "cache")})
+        assert sync(_papers(2), "C", settings=settings).complete
+        record = tmp_path / "cfg" / "zotero-bridge-state.json"
+        record.write_text(damage.replace("url", json.dumps(z.url)), encoding="utf-8")
+        writes = len(z.write_requests())
+        again = sync(_papers(2), "C", settings=settings)
+        assert not again.complete and again.exit_code == ExitCode.ZOTERO
+        assert len(z.write_requests()) == writes and len(z.items()) == 2
+        lines = again.problem_lines()
+        assert any(str(record) in line and "damaged" in line for line in lines), lines
+        assert record.read_text(encoding="utf-8") == damage.replace("url", json.dumps(z.url))  # left as it was
+        forced = sync(_papers(2), "C", settings=settings, resave_unknown=True)
+        assert forced.complete
+        kept = list((tmp_path / "cfg").glob("zotero-bridge-state.json.damaged-*"))
+        assert [p.read_text(encoding="utf-8") for p in kept] == [damage.replace("url", json.dumps(z.url))]
+        assert sync(_papers(2), "C", settings=settings).counts() == {"unchanged": 2}
