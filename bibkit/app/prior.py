@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 import zlib
 from dataclasses import dataclass, field
@@ -62,18 +63,25 @@ def _reader_of(to: str | None) -> str | None:
     exactly as two ``.bib`` files are."""
     return "bib" if to in _BIB_FORMATS else "csl-json" if to == "csl-json" else None
 
-def _written_as(text: str, out: str, default: str) -> str:
-    """The reader of a previous output no lock describes: the format its content is in, when that is one bibkit
-    writes, else ``default`` (the format of this run's output).
+#: the first character of a file that is not white space (or a byte-order mark)
+_FIRST_MARK = re.compile(r"[^\s\ufeff]")
+
+
+def _written_as(text: str, default: str) -> str:
+    """The reader of a previous output: the format its content is in, when that is one bibkit writes, else
+    ``default`` (the lock's format, else this run's).
 
     The previous output is read as what it *was* written as, not as what this run will write: a user who
     switches ``--to`` between runs (``bibtex`` → ``csl-json`` → ``bibtex``) still has every hand edit and every
-    entry added by hand carried over.  With a lock, its ``format`` says; without one (deleted), the content.
+    entry added by hand carried over, with the lock or without it (deleted).  The content decides before the
+    lock's ``format``: a ``.bib`` and CSL-JSON are told apart for certain, and a file replaced by hand since
+    (a CSL-JSON export pasted over the ``.bib``) is still read.
     """
-    from ..sources import detect
-
-    found = detect(text, out)
-    return found if found in ("bib", "csl-json") else default
+    # (one character, not the whole detection: a .bib of 100,000 entries is not scanned twice to be told from JSON)
+    m = _FIRST_MARK.search(text)
+    if m is None:
+        return default
+    return "csl-json" if m.group() in ("[", "{") else "bib"
 
 
 #: the most of the lock's compressed copy of the output kept in memory while it is written (8 MB: an output of
@@ -188,8 +196,8 @@ def _load_output(state: PriorState, out: str, to: str | None, *, backup: bool, e
         except (OSError, UnicodeDecodeError) as exc:
             state.notices.append(f"cannot read the previous {path.name} ({exc}); keys are kept from its lock only")
         state.digest = text_digest(text) if text is not None else None
-        if text is not None and state.lock is None:
-            reader = _written_as(text, out, reader)
+        if text is not None:
+            reader = _written_as(text, reader)
         if text is not None and not reused and not _lock_suffices(state.lock, state.digest or ""):
             doc = read_text(text, out, reader)
             entries = [e for e in doc.entries if e.key]
