@@ -178,8 +178,18 @@ def _damage_pages(db: Path) -> None:
     db.write_bytes(bytes(data))
 
 
+def _bibkit(*args: str) -> "subprocess.CompletedProcess[str]":
+    """A run as a user makes it: its own process (the cache file opened afresh, logging set up by the CLI)."""
+    import os
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "bibkit", *args], capture_output=True, text=True, timeout=300,
+                          env=dict(os.environ))
+
+
 @pytest.mark.parametrize("damage", [_damage_file, _damage_pages])
-def test_a_damaged_http_cache_is_set_aside_and_the_run_goes_on(tmp_path, monkeypatch, capsys, damage):
+def test_a_damaged_http_cache_is_set_aside_and_the_run_goes_on(tmp_path, monkeypatch, damage):
     """Build online, the cache file damaged, build again, build a third time: the second run is exit 0 with the
     same bibliography, one warning names the cache file, the damaged file is set aside (renamed, not deleted),
     and the third run answers from the new cache (before: a `sqlite3.DatabaseError` traceback, exit 1, in every
@@ -200,22 +210,21 @@ def test_a_damaged_http_cache_is_set_aside_and_the_run_goes_on(tmp_path, monkeyp
         monkeypatch.setenv("BIBKIT_HF_URL", hf.url)
         monkeypatch.setenv("BIBKIT_GITHUB_URL", gh.url)
         out = tmp_path / "refs.bib"
-        assert main(["build", str(listing), "-o", str(out)]) == ExitCode.OK
+        assert _bibkit("build", str(listing), "-o", str(out)).returncode == ExitCode.OK
         first = out.read_text(encoding="utf-8")
-        capsys.readouterr()
         db = cache / "http.sqlite"
         damage(db)
-        assert main(["build", str(listing), "-o", str(out)]) == ExitCode.OK
-        err = capsys.readouterr().err
-        assert "Traceback" not in err
-        assert any(str(db) in line and "damaged" in line for line in err.splitlines()), err
+        run = _bibkit("build", str(listing), "-o", str(out))
+        assert run.returncode == ExitCode.OK, run.stderr
+        assert "Traceback" not in run.stderr
+        assert any(str(db) in line and "damaged" in line for line in run.stderr.splitlines()), run.stderr
         assert out.read_text(encoding="utf-8") == first
         aside = sorted(cache.glob("http.sqlite.damaged-*"))
         assert aside and not any(p.name.endswith(("-wal", "-shm")) for p in aside[:1])
         for double in (ax, hf, gh):
             double.reset_log()
-        assert main(["build", str(listing), "-o", str(out)]) == ExitCode.OK
-        assert "HTTP cache" not in capsys.readouterr().err
+        run = _bibkit("build", str(listing), "-o", str(out))
+        assert run.returncode == ExitCode.OK and "HTTP cache" not in run.stderr, run.stderr
         if damage is _damage_file:  # (the second run stored its answers in the new cache: none asked again)
             assert not ax.log and not hf.log and not gh.log
         assert out.read_text(encoding="utf-8") == first
