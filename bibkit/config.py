@@ -231,7 +231,7 @@ def _read_file(path: Path) -> tuple[dict[str, Any], list[str]]:
                     warnings.append(f"{where}: unknown service {key!r} in [{section}]{hint}; ignored "
                                     f"(services: {', '.join(names)})")
                     continue
-                kept[service] = _seconds(value, f"{path}: [{section}] {key}")
+                kept[service] = seconds(value, f"{path}: [{section}] {key}", kind=section)
             flat[_PER_SERVICE_TABLES[section]] = kept
             continue
         known = SCHEMA.get(section)
@@ -262,14 +262,28 @@ def _read_file(path: Path) -> tuple[dict[str, Any], list[str]]:
     return flat, warnings
 
 
-def _seconds(value: Any, where: str) -> float:
+def seconds(value: Any, where: str, *, kind: str = "budget") -> float:
+    """``value`` read as a number of seconds for a setting of ``kind``, or one :class:`ConfigError` naming ``where``.
+
+    The one rule for every setting in seconds, from the config file, the environment or a command-line option:
+    a ``budget`` is 0 or more (``inf``: never give up); a ``delay`` (between requests) is 0 or more and finite (it
+    is slept); a ``timeout`` is more than 0 and finite — ``requests`` and the socket layer take no other value,
+    and one they refuse would surface, once a run is online, as a ``ValueError`` from deep inside a request.
+    ``nan`` is no number of seconds for any of them (it passes every ``<`` check).
+    """
     try:
-        seconds = float(value)
-    except (TypeError, ValueError):
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
         raise ConfigError(f"{where} must be a number of seconds, not {value!r}") from None
-    if seconds < 0 or seconds != seconds:
+    if number != number:
+        raise ConfigError(f"{where} must be a number of seconds, not {value!r}")
+    if kind == "timeout" and not 0 < number < float("inf"):
+        raise ConfigError(f"{where} must be more than 0 seconds and finite (a timeout), not {value!r}")
+    if number < 0:
         raise ConfigError(f"{where} must not be negative")
-    return seconds
+    if kind == "delay" and number == float("inf"):
+        raise ConfigError(f"{where} must be a finite number of seconds, not {value!r}")
+    return number
 
 
 def _flag(value: Any, where: str) -> bool:
@@ -291,7 +305,7 @@ def _per_service(env: Mapping[str, str], values: dict[str, Any]) -> None:
             continue
         name = "budgets" if m["what"] == "BUDGET" else "timeouts"
         service = (m["service"] or "default").lower()
-        values[name] = {**values.get(name, {}), service: _seconds(text, var)}
+        values[name] = {**values.get(name, {}), service: seconds(text, var, kind=m["what"].lower())}
 
 
 def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -315,13 +329,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
             values[key] = Path(str(values[key])).expanduser()
     for key in DELAYS:
         if key in values and values[key] is not None:
-            name = f"BIBKIT_{key.upper()}"
-            try:
-                values[key] = float(values[key])
-            except (TypeError, ValueError) as exc:
-                raise ConfigError(f"{name} must be a number of seconds, not {values[key]!r}") from exc
-            if values[key] < 0:
-                raise ConfigError(f"{name} must not be negative")
+            values[key] = seconds(values[key], f"BIBKIT_{key.upper()}", kind="delay")
     for key in SERVICE_URLS:
         if key in values:
             url = str(values[key]).rstrip("/") if key != "arxiv_url" else str(values[key])

@@ -22,6 +22,8 @@ state) goes through :func:`atomic_write_text`.  The rules, and why:
 * **Backups** (``backup=True``, used when an output overwrites an input) are
   written the same atomic way, so a full disk never leaves a truncated
   ``in.bib.bak1`` behind.
+* **A read-only file** (no write permission for this user, or none for anyone) is refused, not replaced:
+  the rename would not ask the file's permission (:func:`_may_replace`).
 * **Every failure** becomes one :class:`~bibkit.errors.OutputError` naming the
   path and the cause (exit code 8), and leaves what was at the path intact.
 """
@@ -123,6 +125,9 @@ def _write_data(given: Path, data: bytes | Iterable[bytes], backup: bool, mode: 
                 raise OutputError(f"cannot write {given}: it is a socket, not a file", str(given))
             _write_in_place(target, data)  # FIFO, character or block device: never replaced
             return None
+        if st is not None and not _may_replace(target, st):
+            raise OutputError(f"cannot write {given}: it is read-only (bibkit does not replace a file made read-only; "
+                              f"chmod u+w {given} to let it)", str(given))
         target.parent.mkdir(parents=True, exist_ok=True)
         saved = _backup(target, given) if backup and st is not None else None
         _replace(target, data, st, mode, before_rename)
@@ -265,6 +270,17 @@ def _write_all(fd: int, data: bytes | Iterable[bytes]) -> None:
             view = view[written:]
 
 
+def _may_replace(target: Path, st: os.stat_result) -> bool:
+    """Whether a regular file may be replaced: it is writable for this user, and by someone at all.
+
+    An atomic write renames a new file over the old one, which asks the *directory's* permission, never the
+    file's: without this check a file made read-only (``chmod a-w refs.bib``: a bibliography frozen for a
+    submission) would be replaced all the same, as ``>`` or an editor would refuse to.  Root passes every
+    ``access`` check, so a file with no write bit for anyone counts as read-only for root too.
+    """
+    return bool(st.st_mode & 0o222) and os.access(target, os.W_OK)
+
+
 def _write_in_place(target: Path, data: bytes | Iterable[bytes]) -> None:
     """A FIFO or device: open it for writing as it is (no create, no truncate, no rename) and write."""
     fd = os.open(target, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
@@ -306,11 +322,29 @@ def _replace(target: Path, data: bytes | Iterable[bytes], st: os.stat_result | N
     _sync_directory(target.parent)
 
 
+def backup_file(path: str | os.PathLike[str]) -> Path:
+    """Save a copy of the file at ``path`` as its first free ``.bak…`` (see :func:`_backup`); its path.
+
+    Raises :class:`~bibkit.errors.OutputError` naming the backup's place when it cannot be written.
+    """
+    given = Path(path)
+    try:
+        return _backup(_resolve(given)[0], given)
+    except OSError as exc:
+        raise output_error(backup_path(given), exc) from None
+
+
 def _backup(source: Path, beside: Path) -> Path:
-    """Copy ``source`` to the first free ``<beside>.bak…``, atomically (temporary file, then rename)."""
-    dest = backup_path(beside)
+    """Copy ``source`` to the first free ``<beside>.bak…``, atomically (temporary file, then a link to its name).
+
+    The name is taken with :func:`os.link`, which fails when the name exists, never with a rename, which would
+    replace it: two runs backing up the same file at once (``make -j``, a build started twice) each keep their
+    own backup — with a rename, the second run's copy (often the first run's new output) replaced the first
+    run's copy of the original.  A file system without hard links falls back to the rename.
+    """
     st = os.stat(source)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=str(dest.parent))
+    directory = beside.parent
+    fd, tmp = tempfile.mkstemp(prefix=f".{beside.name}.bak.", suffix=".tmp", dir=str(directory))
     try:
         try:
             os.fchmod(fd, stat.S_IMODE(st.st_mode))
@@ -323,14 +357,29 @@ def _backup(source: Path, beside: Path) -> Path:
             os.fsync(fd)
         finally:
             os.close(fd)
-        os.replace(tmp, dest)
-    except BaseException:
+        dest = _take_name(Path(tmp), beside)
+    finally:
         try:
             os.unlink(tmp)
         except OSError:
             pass
-        raise
     return dest
+
+
+def _take_name(tmp: Path, beside: Path) -> Path:
+    """Give the complete file ``tmp`` the first free backup name of ``beside`` without ever replacing one."""
+    while True:
+        dest = backup_path(beside)
+        try:
+            os.link(tmp, dest)
+            return dest
+        except FileExistsError:  # taken since it was found free (another run's backup): the next one
+            continue
+        except OSError as exc:
+            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.EXDEV):
+                raise
+            os.replace(tmp, dest)  # no hard links here: as before
+            return dest
 
 
 def _lstat(path: Path) -> os.stat_result | None:

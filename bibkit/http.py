@@ -72,6 +72,7 @@ from requests_cache.policy.directives import CacheDirectives
 from requests_cache.policy.expiration import DO_NOT_CACHE, EXPIRE_IMMEDIATELY
 
 from . import __version__
+from .cachefile import CacheGuard, is_damage
 from .config import Settings
 from .health import HealthBoard, ServiceHealth, describe, message, outage_dict
 from .outcomes import Outage, OutageKind, Service
@@ -491,22 +492,25 @@ class HttpLayer:
         self.user_agent = user_agent(settings.contact)
         # one process at a time creates/opens the cache database: switching it to WAL needs a moment of
         # exclusive access, and two runs starting together (make -j) otherwise fail with "database is locked"
+        self.cache_guard = CacheGuard(self.cache_dir / "http.sqlite")  # a damaged cache file never sinks a run
         with FileLock(str(self.cache_dir / "http.open.lock")):
-            self.session = self._open_session(cache)
+            self.session = self.cache_guard.open(lambda on_file: self._open_session(cache, on_file))
         self.session.headers["User-Agent"] = self.user_agent
-        _keep_next_request_out_of_cache(self.session.cache)
+        _keep_next_request_out_of_cache(self.session.cache, self.cache_guard)
+        self.cache_guard.guard_reads(self.session.cache)
         self._clients: dict[str, ServiceClient] = {}
         self._policies: dict[str, ServicePolicy] = {}  # mounted URL prefix -> policy
 
-    def _open_session(self, cache: bool) -> _Session:
+    def _open_session(self, cache: bool, on_file: bool = True) -> _Session:
+        """The session; ``on_file=False``: a cache file that cannot be used is left alone (nothing cached)."""
         session = _Session(
             str(self.cache_dir / "http"),
-            backend="sqlite",
+            backend="sqlite" if on_file else "memory",
             expire_after=DO_NOT_CACHE,  # nothing is cached unless its service says how long
             allowable_methods=("GET", "POST"),
             allowable_codes=(200,),
             stale_if_error=False,
-            disabled=not cache,
+            disabled=not (cache and on_file),
             filter_fn=self._may_store,
             wal=True,  # write-ahead log: a commit per cached answer costs far less, readers never block
         )
@@ -587,6 +591,7 @@ class HttpLayer:
 
     def close(self) -> None:
         self.session.close()  # type: ignore[no-untyped-call]  # requests-cache leaves close() unannotated
+        self.cache_guard.close()  # (a cache file found damaged mid-run is set aside once its connection is closed)
 
     def __enter__(self) -> "HttpLayer":
         return self
@@ -658,7 +663,7 @@ def _remember_signature(function: Any) -> None:
 _remember_signature(CacheDirectives.__init__)
 
 
-def _keep_next_request_out_of_cache(cache: Any) -> None:
+def _keep_next_request_out_of_cache(cache: Any, guard: CacheGuard) -> None:
     """Never store ``Response.next``: requests-cache saves it unredacted.
 
     A 3xx read with ``allow_redirects=False`` (GitHub's 301 for a renamed
@@ -670,13 +675,16 @@ def _keep_next_request_out_of_cache(cache: Any) -> None:
     broken: list[str] = []
 
     def save_response(response: Any, cache_key: str | None = None, expires: Any = None) -> None:
-        if broken:
+        if broken or guard.damage is not None:
             return None
         pending = getattr(response, "_next", None)
         response._next = None
         try:
             return save(response, cache_key, expires)
         except (sqlite3.Error, OSError) as exc:
+            if is_damage(exc):
+                guard.note(exc)
+                return None
             # a full disk or a read-only cache must not sink the run: the answer is used, not kept
             broken.append(str(exc))
             log.warning("the HTTP cache cannot be written (%s); answers of this run are not cached", exc)

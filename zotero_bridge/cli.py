@@ -41,7 +41,7 @@ from bibkit.cli.common import (
     write_report,
 )
 from bibkit.cli.options import add_key_format_option, add_tag_options, tag_options
-from bibkit.config import Settings, load_settings
+from bibkit.config import ConfigError, Settings, load_settings, seconds
 from bibkit.errors import BibkitError, ExitCode
 from bibkit.fileio import atomic_write_text
 from bibkit.outcomes import Transport
@@ -100,6 +100,14 @@ def cmd_sync(args: argparse.Namespace) -> int:
     if sync.interrupted:
         print("zotero-bridge: interrupted; run the same command again to complete it", file=sys.stderr)
     return sync.exit_code
+
+
+def _timeout(text: str) -> float:
+    """``--timeout``: the settings' one rule for a timeout (:func:`bibkit.config.seconds`), said by argparse."""
+    try:
+        return seconds(text, "--timeout", kind="timeout")
+    except ConfigError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 # --------------------------------------------------------------------------- tag
@@ -264,7 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "e.g. --prune-tags bibkit:")
     p.add_argument("--resave-unknown", action="store_true",
                    help="re-send entries an interrupted connector save left in an unknown state")
-    p.add_argument("--timeout", type=float, metavar="SECONDS", help=timeout_help)
+    p.add_argument("--timeout", type=_timeout, metavar="SECONDS", help=timeout_help)
     add_key_format_option(p)
     add_tag_options(p)
     add_report_option(p)
@@ -280,7 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--recursive", action="store_true", help="also tag the items of its subcollections")
     p.add_argument("--dry-run", action="store_true",
                    help="print per-tag counts and the items that would change, and change nothing")
-    p.add_argument("--timeout", type=float, metavar="SECONDS", help=timeout_help)
+    p.add_argument("--timeout", type=_timeout, metavar="SECONDS", help=timeout_help)
     add_tag_options(p, rules_required=True)
     add_report_option(p)
     p.set_defaults(func=cmd_tag)

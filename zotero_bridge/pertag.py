@@ -306,7 +306,7 @@ def _sync_connector(run: _Run) -> SyncResult:
         plan = make_plan([entries[i] for i in positions], snapshot, path, tags=opts.tags, prune_prefix=opts.prune_tags,
                          schema=conn.schema, capabilities=caps,
                          local_record=record.entries if not snapshot.readable else None,
-                         resave_unknown=opts.resave_unknown)
+                         resave_unknown=opts.resave_unknown, record_damage=record.damage_line())
         if opts.dry_run or interrupted:
             applied = ApplyResult(initial_outcomes(plan))
         else:

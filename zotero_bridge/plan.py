@@ -297,13 +297,16 @@ def make_plan(
     capabilities: Capabilities | None = None,
     local_record: dict[str, dict[str, Any]] | None = None,
     resave_unknown: bool = False,
+    record_damage: str | None = None,
 ) -> Plan:
     """Plan the sync of ``entries`` into ``collection`` (a ``/``-separated path).
 
     ``snapshot`` is what the library holds (``Snapshot.unreadable()`` when the
     local API is off); ``local_record`` is the bridge's own record of earlier
     connector saves (item identity key -> ``{"status", "collection", "time"}``),
-    the only memory available when the library cannot be read.
+    the only memory available when the library cannot be read.  ``record_damage``: that record exists but is
+    damaged (:meth:`~zotero_bridge.state.LocalRecord.damage_line`), so a paper it does not list may have been
+    saved all the same — of unknown state, never created blindly.
     """
     schema = schema or Schema()
     capabilities = capabilities or Capabilities()
@@ -321,7 +324,7 @@ def make_plan(
     seen_identity: dict[str, int] = {}
     seen_item: dict[str, int] = {}
     for i, entry in enumerate(entries):
-        planned = _plan_entry(i, entry, ctx, local_record, resave_unknown)
+        planned = _plan_entry(i, entry, ctx, local_record, resave_unknown, record_damage)
         # duplicates inside the input: same identity, or two entries matching one item
         ident = entry_identity(entry)
         dup_of = seen_identity.get(ident) if ident else None
@@ -419,14 +422,14 @@ def _key_match_agrees(entry: Entry, item: dict[str, Any], index: LibraryIndex) -
 
 
 def _plan_entry(i: int, entry: Entry, ctx: _Context, record: dict[str, dict[str, Any]] | None,
-                resave_unknown: bool) -> PlannedItem:
+                resave_unknown: bool, record_damage: str | None = None) -> PlannedItem:
     draft = entry_to_item(entry, ctx.schema, tags=ctx.tags)
     if not (entry.title or entry_identity(entry)):
         return PlannedItem(i, entry, Action.SKIP, draft, notes=["no title and no identifier: nothing to sync"],
                            problem=True)
     own_key = item_key_for(entry)
     if not ctx.snapshot.readable:
-        planned = _plan_blind(i, entry, draft, own_key, ctx, record or {}, resave_unknown)
+        planned = _plan_blind(i, entry, draft, own_key, ctx, record or {}, resave_unknown, record_damage)
         planned.identity_key = own_key
         return planned
 
@@ -452,7 +455,8 @@ def _plan_entry(i: int, entry: Entry, ctx: _Context, record: dict[str, dict[str,
 
 
 def _plan_blind(i: int, entry: Entry, draft: ItemDraft, own_key: str | None, ctx: _Context,
-                record: dict[str, dict[str, Any]], resave_unknown: bool) -> PlannedItem:
+                record: dict[str, dict[str, Any]], resave_unknown: bool,
+                record_damage: str | None = None) -> PlannedItem:
     """Planning without reading the library: only the bridge's own record of earlier saves helps.
 
     The record is looked up by the entry's identity key and, failing that, by the key its citation key alone
@@ -463,6 +467,13 @@ def _plan_blind(i: int, entry: Entry, draft: ItemDraft, own_key: str | None, ctx
     planned = PlannedItem(i, entry, Action.CREATE, draft, key=None)
     if draft.attachment:
         planned.attachment = dict(draft.attachment)
+    if not seen and record_damage is not None:  # it may be in Zotero all the same: the record cannot say
+        if resave_unknown:
+            planned.notes.append(f"{record_damage}; saved again as asked (--resave-unknown)")
+            return planned
+        return PlannedItem(i, entry, Action.CREATE, draft, blocked=(
+            f"unknown state: {record_damage}; check the collection in Zotero, then run again with --resave-unknown "
+            f"to save what is missing (or enable the local API so the bridge can check itself)"))
     if not seen:
         planned.notes.append("library not readable (local API off): duplicates in Zotero cannot be detected")
         return planned

@@ -272,7 +272,7 @@ def run_sync(entries: Iterable[Entry] | Document, collection: str, options: Sync
         plan = make_plan(
             entries, snapshot, collection, tags=options.tags, prune_prefix=options.prune_tags, schema=conn.schema,
             capabilities=caps, local_record=record.entries if record is not None and not snapshot.readable else None,
-            resave_unknown=options.resave_unknown,
+            resave_unknown=options.resave_unknown, record_damage=record.damage_line() if record is not None else None,
         )
         notes = conn.notes
         if options.dry_run:

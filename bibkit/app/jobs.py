@@ -182,6 +182,10 @@ class BuildResult:
             out["tagging"] = {k: v for k, v in self.tagging.as_dict().items() if k != "entries"}
         if self.sync is not None:
             out["zotero"] = self.sync.as_dict()
+        elif self.zotero_error is not None:
+            # the sync could not even start: the report still says what was built, and why the run is exit 6
+            # (the same two keys ``zotero-bridge sync --report`` gives then)
+            out["zotero"] = {"error": str(self.zotero_error), "complete": False}
         return out
 
     def tag_report(self) -> dict[str, Any]:

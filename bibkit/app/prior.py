@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 import zlib
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 
 from ..errors import InputError, OutputError
-from ..fileio import atomic_write_text, backup_path, batched, output_error, same_file
+from ..fileio import atomic_write_text, backup_file, batched, output_error, same_file
 from ..lockfile import Lock, LockEntry, LockError, field_hash, lock_path, read_lock, text_digest, write_lock
 from ..model import Document, Entry, SharedKeys
 from ..normalize.identity import Fingerprint, entry_arxiv, journal_doi, judge, site_identity
@@ -61,6 +62,27 @@ def _reader_of(to: str | None) -> str | None:
     so an edited CSL-JSON output and the lock's copy of what bibkit wrote are compared field group by field group
     exactly as two ``.bib`` files are."""
     return "bib" if to in _BIB_FORMATS else "csl-json" if to == "csl-json" else None
+
+#: the first character of a file that is not white space (or a byte-order mark)
+_FIRST_MARK = re.compile(r"[^\s\ufeff]")
+
+
+def _written_as(text: str, default: str) -> str:
+    """The reader of a previous output: the format its content is in, when that is one bibkit writes, else
+    ``default`` (the lock's format, else this run's).
+
+    The previous output is read as what it *was* written as, not as what this run will write: a user who
+    switches ``--to`` between runs (``bibtex`` → ``csl-json`` → ``bibtex``) still has every hand edit and every
+    entry added by hand carried over, with the lock or without it (deleted).  The content decides before the
+    lock's ``format``: a ``.bib`` and CSL-JSON are told apart for certain, and a file replaced by hand since
+    (a CSL-JSON export pasted over the ``.bib``) is still read.
+    """
+    # (one character, not the whole detection: a .bib of 100,000 entries is not scanned twice to be told from JSON)
+    m = _FIRST_MARK.search(text)
+    if m is None:
+        return default
+    return "csl-json" if m.group() in ("[", "{") else "bib"
+
 
 #: the most of the lock's compressed copy of the output kept in memory while it is written (8 MB: an output of
 #: about 25 MB, 15,000 entries); a bigger one goes to a temporary file (see :func:`write_locked`)
@@ -167,19 +189,21 @@ def _load_output(state: PriorState, out: str, to: str | None, *, backup: bool, e
     path = Path(out)
     reused, entries = entries is not None, entries or []
     text = None
-    reader = _reader_of(to)
-    if path.is_file() and reader is not None and (state.lock is None or _reader_of(state.lock.format) == reader):
+    reader = _reader_of(state.lock.format) if state.lock is not None else _reader_of(to)
+    if path.is_file() and reader is not None:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             state.notices.append(f"cannot read the previous {path.name} ({exc}); keys are kept from its lock only")
         state.digest = text_digest(text) if text is not None else None
+        if text is not None:
+            reader = _written_as(text, reader)
         if text is not None and not reused and not _lock_suffices(state.lock, state.digest or ""):
             doc = read_text(text, out, reader)
             entries = [e for e in doc.entries if e.key]
             problems = [p for p in doc.all_problems() if p.is_error]
             if problems:
-                state.backup = _backup(path, text) if backup else None
+                state.backup = _backup(path) if backup else None
                 saved = f"; a copy was saved as {state.backup.name}" if state.backup else ""
                 state.notices.append(f"the previous {path.name} has malformed parts (e.g. {problems[0]}){saved}")
     lock = state.lock
@@ -190,7 +214,7 @@ def _load_output(state: PriorState, out: str, to: str | None, *, backup: bool, e
         _fill_written(lock, out)
     if entries and lock is None and not reused:  # (an input rewritten in place is the user's anyway)
         if backup and state.backup is None and text is not None:
-            state.backup = _backup(path, text)
+            state.backup = _backup(path)
         saved = f" (a copy of the old file was saved as {state.backup.name})" if state.backup else ""
         state.notices.append(f"no lock file ({state.lock_file.name if state.lock_file else '?'}) beside "
                              f"{path.name}: its fields are kept unless a service gives a fresher value{saved}; "
@@ -216,11 +240,13 @@ def _lock_suffices(lock: Lock | None, digest: str) -> bool:
         le.enriched or le.user_groups or le.deleted_groups or le.user_added for le in lock.entries.values())
 
 
-def _backup(path: Path, text: str) -> Path:
-    """Save the previous output (as read) beside it, atomically, before this run replaces it."""
-    saved = backup_path(path)
-    atomic_write_text(saved, text)
-    return saved
+def _backup(path: Path) -> Path:
+    """Save the previous output beside it, byte for byte and atomically, before this run replaces it.
+
+    The copy is taken under a name no other run holds (:func:`bibkit.fileio.backup_file`): two runs at once on
+    the same output each keep their own copy, never one over the other.
+    """
+    return backup_file(path)
 
 
 def _output_records(entries: list[Entry], lock: Lock | None, state: PriorState) -> list[PriorRecord]:

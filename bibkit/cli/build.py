@@ -72,9 +72,9 @@ def run(args: argparse.Namespace) -> int:
                            tagging=tagging, zotero=zotero)
     with progress(args, None, "build") as bar, quiet_http_warnings(args.verbose):
         result = build(args.inputs, args.output or "-", options, settings=settings, on_progress=stage_feed(bar))
+    write_report(args.report, result.as_dict)  # (also when the sync failed: what was built, and why exit 6)
     if result.zotero_error is not None:
         raise result.zotero_error  # the bibliography is written; the sync could not even start (exit 6)
-    write_report(args.report, result.as_dict)
     report_notices(result)
     _summary(args, result)
     return result.exit_code(args.strict)
