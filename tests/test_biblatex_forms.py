@@ -127,3 +127,52 @@ def test_bibtex_output_keeps_a_bib_files_months_as_written(tmp_path, capsys):
     assert "month = {3}," in out and 'month = "March",' in out
     assert main(["-q", "tidy", "--months", str(src)]) == 0
     assert re.findall(r"month\s+= (\w+)", capsys.readouterr().out) == ["mar", "mar"]
+
+
+def test_a_year_range_becomes_a_date_range_biber_reads_and_a_year_the_date_repeats_goes(tmp_path, capsys):
+    # archaeologie-bibcorpora.bib (TeX Live) writes a corpus published over 24 years as a year range, which
+    # biber reads as a year that is no integer (a warning, sorted as text); a CSL-JSON range read back
+    # gives BibTeX's year range beside the date
+    src = tmp_path / "corpora.bib"
+    src.write_text("""@Book{ILS,
+  editor    = {Dessau, Hermann},
+  title     = {Inscriptiones Latinae selectae},
+  location  = {Berlin},
+  year      = {1892--1916},
+  keywords  = {corpus},
+}
+@Book{jaffe,
+  editor    = {Jaff{\\'e}, Philipp},
+  title     = {Regesta Pontificum Romanorum},
+  location  = {Leipzig},
+  year      = {1885--1888},
+  date      = {1885/1888},
+}
+@Article{Waller:1981:JTT,
+  author =       "R. H. W. Waller",
+  title =        "Journal Typography in Transition",
+  journal =      "Journal of Research Communication Studies",
+  volume =       "3",
+  pages =        "335--350",
+  year =         "1981",
+  date =         "1981-05",
+}
+""", encoding="utf-8")
+    before = compile_biber(src.read_text(encoding="utf-8"), tmp_path / "before")
+    assert any("'1892--1916'" in w for w in before.warnings)
+    out = tmp_path / "out.bib"
+    assert main(["-q", "convert", str(src), "--to", "biblatex", "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "date = {1892/1916}" in entry(text, "ILS") and "year" not in entry(text, "ILS")
+    assert "date = {1885/1888}" in entry(text, "jaffe") and "year" not in entry(text, "jaffe")
+    assert 'date = "1981-05"' in entry(text, "Waller:1981:JTT") and "year" not in entry(text, "Waller:1981:JTT")
+    after = compile_biber(text, tmp_path / "after")
+    assert after.errors == [] and after.warnings == []
+    for key, start, end in (("ILS", "1892", "1916"), ("jaffe", "1885", "1888")):
+        block = re.search(r"\\entry\{" + key + r"\}.*?\\endentry", after.bbl, re.S).group(0)
+        assert "\\field{year}{" + start + "}" in block and "\\field{endyear}{" + end + "}" in block
+    # a year the date does not repeat is the user's to sort out: kept
+    src.write_text("@book{b, title = {T}, editor = {E, F}, location = {L}, year = {1990}, date = {1991}}\n",
+                   encoding="utf-8")
+    assert main(["-q", "convert", str(src), "--to", "biblatex", "-o", str(out)]) == 0
+    assert "year = {1990}" in out.read_text(encoding="utf-8")

@@ -108,19 +108,29 @@ def _names(value: Any) -> str:
 
 
 def _date(value: Any) -> list[tuple[str, str]]:
-    """``issued`` as BibTeX's year, month macro and day."""
+    """``issued`` as BibTeX's year, month macro and day; a range as BibLaTeX's ``date = {start/end}`` beside
+    the years BibTeX prints (``year = {1885--1888}``), as ``convert --to bibtex`` writes a range."""
     if isinstance(value, (str, int)) and not isinstance(value, bool):
         value = {"raw": str(value)}  # ("issued": "2020-05", as some converters write it: a raw date)
     if not isinstance(value, dict):
         return []
     parts = value.get("date-parts")
     ymd: list[Any] = []
+    if isinstance(parts, list) and len(parts) == 2 and all(isinstance(p, list) and p for p in parts):
+        start, end = (_iso({"date-parts": [p]}) for p in parts)
+        if start and end and start != end:
+            # a range (CSL's two date-parts): BibLaTeX's form of one, and the year range BibTeX styles print
+            years = start[:4] if start[:4] == end[:4] else f"{start[:4]}--{end[:4]}"
+            return [("year", years), ("date", f"{start}/{end}")]
     if isinstance(parts, list) and parts and isinstance(parts[0], list):
         ymd = parts[0][:3]
     else:
-        m = _YMD.match(_text(value.get("raw")) or _text(value.get("literal")))
+        literal = _text(value.get("literal"))
+        m = _YMD.match(_text(value.get("raw")) or literal)
         if m:
             ymd = [g for g in m.groups() if g]
+        elif literal:
+            return [("year", literal)]  # a date no parts can say ("forthcoming", "in press"): BibTeX's year text
     try:
         nums = [int(x) for x in ymd]
     except (TypeError, ValueError):
