@@ -9,7 +9,7 @@ import pytest
 
 from bibkit.cli import main
 from bibkit.writers.biblatex_forms import to_biblatex
-from texutil import compile_biber
+from texutil import compile_biber, compile_bibtex
 
 BIB = r"""@string{jmlr = {Journal of Machine Learning Research}}
 
@@ -176,3 +176,79 @@ def test_a_year_range_becomes_a_date_range_biber_reads_and_a_year_the_date_repea
                    encoding="utf-8")
     assert main(["-q", "convert", str(src), "--to", "biblatex", "-o", str(out)]) == 0
     assert "year = {1990}" in out.read_text(encoding="utf-8")
+
+
+# biblatex-abnt.bib (TeX Live's biblatex-abnt documentation), abridged: volumes and parts of a multi-volume
+# work whose author, editors and publisher are on the @mvbook / @mvcollection they crossref
+ABNT = """@mvbook{assis08,
+    author      = {Machado de Assis},
+    title       = {Obra completa em quatro volumes},
+    year        = {2008},
+    editor      = {Aluizio Leite and Ana Lima Cecilio and Heloisa Jahn},
+    editortype  = {organizer},
+    edition     = {2},
+    volumes     = {4},
+    publisher   = {Nova Fronteira},
+    location    = {Rio de Janeiro},
+}
+
+@book{assis08:1,
+    crossref    = {assis08},
+    volume      = {1},
+    title       = {Fortuna cr{\\'\\i}tica/Romance},
+    pagetotal   = {1340},
+}
+
+@bookinbook{assis08:1b,
+    crossref    = {assis08:1},
+    title       = {Esa{\\'u} e Jac{\\'o}},
+    pages       = {1073-1226},
+}
+
+@mvcollection{moretti09,
+    editor      = {Franco Moretti},
+    title       = {O Romance},
+    volumes     = {5},
+    publisher   = {Cosac Naify},
+    location    = {S{\\~a}o Paulo},
+    year        = {2009},
+}
+
+@collection{moretti09:1,
+    crossref    = {moretti09},
+    volume      = {1},
+    title       = {A cultura do romance},
+}
+
+@article{zz, title = {Anonymous Note}, journal = {Notes and Queries}, year = {1901}}
+"""
+
+
+def _bbl_order(bbl: str) -> list[str]:
+    return re.findall(r"\\entry\{([^}]*)\}", bbl)
+
+
+def test_an_entry_that_inherits_its_names_through_crossref_gets_no_sort_key(tmp_path):
+    # --to biblatex and --to bibtex add a `key` to author-less entries so that styles can sort them; an entry
+    # whose author or editor comes from its crossref parent is not author-less, and biber reads `key` as
+    # `sortkey`: the volumes sorted by their titles' first words instead of by Machado de Assis
+    src = tmp_path / "abnt.bib"
+    src.write_text(ABNT, encoding="utf-8")
+    before = compile_biber(ABNT, tmp_path / "before")
+    out = tmp_path / "out.bib"
+    assert main(["-q", "convert", str(src), "--to", "biblatex", "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    for key in ("assis08:1", "assis08:1b", "moretti09:1"):
+        assert "key =" not in entry(text, key)
+    assert "key = {Anonymous}" in entry(text, "zz")  # really author-less: still given one
+    after = compile_biber(text, tmp_path / "after")
+    assert after.errors == [] and after.warnings == []
+    assert _bbl_order(after.bbl) == _bbl_order(before.bbl)
+
+    # BibTeX: plain sorts a @book by its (inherited) author, a @collection (no BibTeX type) only by author or
+    # key — an editor is no sort name there, so it keeps its key
+    assert main(["-q", "convert", str(src), "--to", "bibtex", "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "key =" not in entry(text, "assis08:1") and "key = {cultura}" in entry(text, "moretti09:1")
+    result = compile_bibtex(text, tmp_path / "plain", style="plain")
+    assert not [w for w in result.warnings if "sort" in w], result.warnings

@@ -251,6 +251,8 @@ class _Ctx:
         self.mixed = False  # the entry being written has fields written from the model
         self.type_renames: dict[str, str] = {}  # field renames a type conversion needs (thesis: institution)
         self.xdata: dict[str, Entry] = {}  # casefolded key -> @xdata entry (bibtex dialect only)
+        self.parents: dict[str, Entry] = {}  # casefolded key -> entry, when some entry has a crossref or xdata
+        self.etype = ""  # the (lower-case) type the entry being written is written as
 
     def note(self, code: str, message: str) -> None:
         self.notes.append((code, message))
@@ -476,10 +478,41 @@ def _key_field(entry: Entry, ctx: _Ctx, present: set[str]) -> list[tuple[str, st
         return []
     if "key" in entry.extra:
         return [("key", _braced(ctx.text(entry.extra["key"])))]
-    if any(not is_others(p) for p in entry.authors) or entry.editors:
+    # BibTeX's standard styles sort by an editor only in these types (plain.bst's presort); biber always does
+    editors = ctx.dialect == "biblatex" or ctx.etype in ("book", "inbook", "proceedings")
+    if _has_names(entry, editors) or _parent_has_names(entry, ctx, editors):
         return []
     word = _key_word(entry) or entry.key
     return [("key", _braced(ctx.text(word)))] if word else []
+
+
+def _has_names(entry: Entry, editors: bool) -> bool:
+    """Whether a style can sort the entry by a name: an author other than "others", or an editor where
+    ``editors`` says the style sorts by one."""
+    return any(not is_others(p) for p in entry.authors) or (editors and bool(entry.editors))
+
+
+def _parent_has_names(entry: Entry, ctx: _Ctx, editors: bool) -> bool:
+    """Whether the entry inherits a name or a ``key`` through its ``crossref``/``xdata`` parents (followed
+    up the chain, each once): BibTeX and biber give it those, so it is not author-less — and a ``key`` added
+    to it would be wrong, for biber reads ``key`` as ``sortkey`` and would sort a chapter by its title's first
+    word instead of its book's author."""
+    if not ctx.parents:
+        return False
+    seen: set[int] = set()
+    todo = [entry]
+    while todo:
+        child = todo.pop()
+        refs = [child.extra.get("crossref", "")] + child.extra.get("xdata", "").split(",")
+        for ref in (r.strip().casefold() for r in refs):
+            parent = ctx.parents.get(ref) if ref else None
+            if parent is None or id(parent) in seen:
+                continue
+            seen.add(id(parent))
+            if _has_names(parent, editors) or "key" in parent.extra:
+                return True
+            todo.append(parent)
+    return False
 
 
 def _native_dialect(origin: BibOrigin) -> str:
@@ -785,12 +818,14 @@ def _format(entry: Entry, ctx: _Ctx, key: str) -> str:
             etype = _bibtex_type(entry, origin.entry_type, ctx)
         else:
             etype = origin.entry_type
+        ctx.etype = etype.lower()
         fields = _origin_fields(entry, ctx)
     else:
         ctx.gen = ctx.dialect or "bibtex"
+        etype = output_type(entry, ctx.dialect)
+        ctx.etype = etype
         fields = _fresh_fields(entry, ctx)
         ctx.mixed = True
-        etype = output_type(entry, ctx.dialect)
     if ctx.dialect == "bibtex" and ctx.xdata and "xdata" in entry.extra:
         fields = _inline_xdata(entry, fields, ctx)
     if ctx.mixed:  # fields written from the model next to copied ones: never a name twice
@@ -1045,6 +1080,8 @@ def write_chunks(doc: Document, *, dialect: str | None = "bibtex", ascii: bool =
     used: set[str] = {e.key.casefold() for e in doc.entries if e.key}
     if dialect == "bibtex":
         ctx.xdata = {e.key.casefold(): e for e in doc.entries if e.entry_type == "xdata" and e.key}
+    if any("crossref" in e.extra or "xdata" in e.extra for e in doc.entries):
+        ctx.parents = {e.key.casefold(): e for e in reversed(doc.entries) if e.key}  # (the first of a key wins)
     first = True
     for block in _kept_last(_strings_first(doc.blocks) if ctx.convert else doc.blocks):
         if isinstance(block, Entry):
