@@ -229,9 +229,9 @@ def _bbl_order(bbl: str) -> list[str]:
 
 
 def test_an_entry_that_inherits_its_names_through_crossref_gets_no_sort_key(tmp_path):
-    # --to biblatex and --to bibtex add a `key` to author-less entries so that styles can sort them; an entry
-    # whose author or editor comes from its crossref parent is not author-less, and biber reads `key` as
-    # `sortkey`: the volumes sorted by their titles' first words instead of by Machado de Assis
+    # --to bibtex adds a `key` to author-less entries so that styles can sort them; an entry whose author or
+    # editor comes from its crossref parent is not author-less; and in BibLaTeX biber reads `key` as `sortkey`:
+    # the volumes sorted by their titles' first words instead of by Machado de Assis
     src = tmp_path / "abnt.bib"
     src.write_text(ABNT, encoding="utf-8")
     before = compile_biber(ABNT, tmp_path / "before")
@@ -240,7 +240,7 @@ def test_an_entry_that_inherits_its_names_through_crossref_gets_no_sort_key(tmp_
     text = out.read_text(encoding="utf-8")
     for key in ("assis08:1", "assis08:1b", "moretti09:1"):
         assert "key =" not in entry(text, key)
-    assert "key = {Anonymous}" in entry(text, "zz")  # really author-less: still given one
+    assert "key =" not in entry(text, "zz")  # biber sorts a nameless entry by its title: a key would change that
     after = compile_biber(text, tmp_path / "after")
     assert after.errors == [] and after.warnings == []
     assert _bbl_order(after.bbl) == _bbl_order(before.bbl)
@@ -250,5 +250,48 @@ def test_an_entry_that_inherits_its_names_through_crossref_gets_no_sort_key(tmp_
     assert main(["-q", "convert", str(src), "--to", "bibtex", "-o", str(out)]) == 0
     text = out.read_text(encoding="utf-8")
     assert "key =" not in entry(text, "assis08:1") and "key = {cultura}" in entry(text, "moretti09:1")
+    assert "key = {Anonymous}" in entry(text, "zz")
     result = compile_bibtex(text, tmp_path / "plain", style="plain")
     assert not [w for w in result.warnings if "sort" in w], result.warnings
+
+
+def test_nameless_entries_keep_their_place_in_biber_s_order(tmp_path):
+    # biblatex-realauthor's example (TeX Live), abridged: anonymous works among authored ones. biber sorts a
+    # nameless entry by its title; a `key` (biber's sortkey) added for BibTeX's sake sorted them by one word
+    bib = """@book{LeClerc1686,
+\tPublisher = {Henry Desbordes},
+\tRealauthor = {Jean le Clerc},
+\tTitle = {D{\\'e}fense des sentimens de quelques Th{\\'e}ologiens de Hollande},
+\tYear = {1686}}
+
+@book{Simon1686,
+\tAddress = {Rotterdam},
+\tAuthor = {{Prieur de Bolleville}},
+\tPublisher = {Reinier Leers},
+\tTitle = {R{\\'e}ponse au livre intitul{\\'e} sentimens de quelques Theologiens de Hollande},
+\tYear = {1686}}
+
+@book{noauthor-norealauthor,
+\tTitle = {Here an anonymous work},
+\t}
+
+@book{Only-realauthor,
+\tRealauthor=  {Therealauthor-Familyname, Given-Name},
+\tTitle = {Here a  work with only a real author},
+\t}
+
+@ONLINE{a,
+  title = {\\LaTeX~Project Public Licence},
+  url = {http://www.latex-project.org/lppl.txt},
+  urldate = {2012-04-20},
+}
+"""
+    src, out = tmp_path / "realauthor.bib", tmp_path / "out.bib"
+    src.write_text(bib, encoding="utf-8")
+    before = compile_biber(bib, tmp_path / "before")
+    assert main(["-q", "convert", str(src), "--to", "biblatex", "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "key =" not in text
+    after = compile_biber(text, tmp_path / "after")
+    assert after.errors == [] and after.warnings == before.warnings
+    assert _bbl_order(after.bbl) == _bbl_order(before.bbl)

@@ -474,12 +474,18 @@ def _fresh_fields(entry: Entry, ctx: _Ctx) -> list[tuple[str, str]]:
 
 
 def _key_field(entry: Entry, ctx: _Ctx, present: set[str]) -> list[tuple[str, str]]:
+    """The entry's own ``key``, else one for classic BibTeX when the entry has no name to sort by
+    (plainnat: "to sort, need author or key"; natbib labels it by the key).  BibLaTeX output gets none:
+    biber sorts a nameless entry by its title already, and reads ``key`` as ``sortkey``, which would sort
+    it by one word instead (biblatex-realauthor's anonymous works moved)."""
     if "key" in present:
         return []
     if "key" in entry.extra:
         return [("key", _braced(ctx.text(entry.extra["key"])))]
-    # BibTeX's standard styles sort by an editor only in these types (plain.bst's presort); biber always does
-    editors = ctx.dialect == "biblatex" or ctx.etype in ("book", "inbook", "proceedings")
+    if ctx.gen == "biblatex":
+        return []
+    # BibTeX's standard styles sort by an editor only in these types (plain.bst's presort)
+    editors = ctx.etype in ("book", "inbook", "proceedings")
     if _has_names(entry, editors) or _parent_has_names(entry, ctx, editors):
         return []
     word = _key_word(entry) or entry.key
@@ -494,9 +500,7 @@ def _has_names(entry: Entry, editors: bool) -> bool:
 
 def _parent_has_names(entry: Entry, ctx: _Ctx, editors: bool) -> bool:
     """Whether the entry inherits a name or a ``key`` through its ``crossref``/``xdata`` parents (followed
-    up the chain, each once): BibTeX and biber give it those, so it is not author-less — and a ``key`` added
-    to it would be wrong, for biber reads ``key`` as ``sortkey`` and would sort a chapter by its title's first
-    word instead of its book's author."""
+    up the chain, each once): BibTeX gives it those, so it is not author-less and needs no ``key``."""
     if not ctx.parents:
         return False
     seen: set[int] = set()
@@ -704,7 +708,7 @@ class _OriginFields:
         authorless = not entry.authors or all(is_others(p) for p in entry.authors)
         if "key" in entry.extra or (ctx.convert and etype in BIBLATEX_TYPES and etype not in ("xdata", "set")
                                     and authorless):
-            # an author-less entry needs a sort key (plainnat: "to sort, need author or key")
+            # an author-less entry needs a sort key (plainnat: "to sort, need author or key"): see _key_field
             self.out.extend(_key_field(entry, ctx, present={n.lower() for n, _ in self.out}))
 
 
