@@ -404,3 +404,63 @@ def test_a_file_with_no_bibtex_at_all_is_left_as_it_is_with_a_warning_naming_it(
     comments = tmp_path / "empty.bib"
     comments.write_text("% nothing cited yet\n", encoding="utf-8")
     assert tidy_text(comments.read_text(encoding="utf-8"), origin=str(comments)).problems == []
+
+
+def test_remove_empty_fields_keeps_an_empty_field_that_stops_a_crossref_inheriting(tmp_path):
+    # xampl.bib (BibTeX's own examples): an empty `key` and `organization` in crossref children are how
+    # the file keeps BibTeX from giving them their parent's ("In GAJ" instead of the journal's name).
+    # Removing them changed what plain printed; an empty field nothing would be inherited into still goes
+    from texutil import compile_bibtex, require_tex
+
+    text = """@STRING{STOC = " Symposium on the Theory of Computing"}
+
+@ARTICLE{article-crossref,
+   crossref = {WHOLE-JOURNAL},
+   key = "",
+   author = {L[eslie] A. Aamport},
+   title = {The Gnats and Gnus Document Preparation System},
+   pages = "73+",
+   note = "This is a cross-referencing ARTICLE entry",
+   abstract = {},
+}
+
+@ARTICLE{whole-journal,
+   key = "GAJ",
+   journal = {\\mbox{G-Animal's} Journal},
+   year = 1986,
+   volume = 41,
+   number = 7,
+   month = jul,
+   note = {The entire issue is devoted to gnats and gnus
+                (this entry is a cross-referenced ARTICLE (journal))},
+}
+
+@INPROCEEDINGS{inproceedings-crossref,
+   crossref = "whole-proceedings",
+   author = "Alfred V. Oaho and Jeffrey D. Ullman and Mihalis Yannakakis",
+   title = "On Notions of Information Transfer in {VLSI} Circuits",
+   organization = "",
+   pages = "133--139",
+   note = "This is a cross-referencing INPROCEEDINGS entry",
+}
+
+@PROCEEDINGS{whole-proceedings,
+   key = "OX{\\singleletter{stoc}}",
+   organization = "The OX Association for Computing Machinery",
+   title = "Proc. Fifteenth Annual" # STOC,
+   address = "Boston",
+   year = 1983,
+   booktitle = "Proc. Fifteenth Annual ACM" # STOC,
+   note = "This is a cross-referenced PROCEEDINGS",
+}
+"""
+    out = tidy_text(text, TidyOptions(remove_empty_fields=True)).text
+    article = out[out.index("@article{article-crossref"):out.index("@article{whole-journal")]
+    assert 'key           = ""' in article and "abstract" not in article
+    assert 'organization  = ""' in out
+    require_tex("bibtex", "pdflatex")
+    preamble = "\\newcommand{\\singleletter}[1]{#1}"
+    before = compile_bibtex(text, tmp_path / "before", style="plain", preamble=preamble)
+    after = compile_bibtex(out, tmp_path / "after", style="plain", preamble=preamble)
+    assert "In {\\em \\mbox{G-Animal's} Journal" in before.bbl and "In GAJ" not in before.bbl
+    assert after.bbl == before.bbl and after.warnings == before.warnings

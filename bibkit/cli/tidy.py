@@ -135,7 +135,8 @@ def register(p: argparse.ArgumentParser) -> None:
     fl.add_argument("--keep", type=_list, metavar="FIELDS", default=(),
                     help="keep only these fields, e.g. --keep=author,title,journal,year,volume,pages,doi")
     fl.add_argument("--remove-empty-fields", action="store_true",
-                    help="remove fields whose value is empty ({} or \"\"), e.g. --remove-empty-fields")
+                    help="remove fields whose value is empty ({} or \"\"), except one that keeps a crossref "
+                         "parent's value out (key = \"\" in xampl.bib), e.g. --remove-empty-fields")
     fl.add_argument("--strip-comments", action="store_true",
                     help="remove @comment blocks and the text between entries, e.g. --strip-comments")
 
