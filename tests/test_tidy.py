@@ -464,3 +464,41 @@ def test_remove_empty_fields_keeps_an_empty_field_that_stops_a_crossref_inheriti
     after = compile_bibtex(out, tmp_path / "after", style="plain", preamble=preamble)
     assert "In {\\em \\mbox{G-Animal's} Journal" in before.bbl and "In GAJ" not in before.bbl
     assert after.bbl == before.bbl and after.warnings == before.warnings
+
+
+def test_strip_enclosing_braces_leaves_an_organisation_in_a_name_list_one_name(tmp_path):
+    # biblatex-examples.bib's patent: `holder = {{Hughes Aircraft Company}}` is one organisation; with its
+    # inner braces stripped biber read the person "Company, Hughes Aircraft" (and BibTeX would too, in an
+    # author field). A journal's or title's double braces are still stripped, as the option says
+    from texutil import compile_biber, compile_bibtex, require_tex
+
+    text = r"""@patent{sorace,
+  author       = {Sorace, Ronald E. and Reinhardt, Victor S. and Vaughn, Steven
+                  A.},
+  title        = {High-Speed Digital-to-{RF} Converter},
+  number       = 5668842,
+  date         = {1997-09-16},
+  holder       = {{Hughes Aircraft Company}},
+  type         = {patentus},
+}
+
+@techreport{jpl1994,
+  author       = {{NASA Jet Propulsion Laboratory}},
+  title        = {{Deep Space Network Telecommunications Link Design Handbook}},
+  institution  = {{California Institute of Technology}},
+  year         = 1994,
+}
+"""
+    out = tidy_text(text, TidyOptions(strip_enclosing_braces=True)).text
+    assert "holder        = {{Hughes Aircraft Company}}" in out
+    assert "author        = {{NASA Jet Propulsion Laboratory}}" in out
+    assert "title         = {Deep Space Network Telecommunications Link Design Handbook}" in out
+    assert "institution   = {California Institute of Technology}" in out
+    require_tex("biber", "bibtex", "pdflatex")
+    before, after = compile_biber(text, tmp_path / "b0"), compile_biber(out, tmp_path / "b1")
+    holder = re.search(r"\\name\{holder\}.*?\n      \}", after.bbl, re.S).group(0)
+    assert "family={{Hughes Aircraft Company}}" in holder and "given=" not in holder
+    assert re.findall(r"\\name\{\w+\}.*?\n      \}", after.bbl, re.S) == \
+        re.findall(r"\\name\{\w+\}.*?\n      \}", before.bbl, re.S)
+    plain = compile_bibtex(out, tmp_path / "plain", style="plain")
+    assert "NASA Jet Propulsion Laboratory" in plain.flat_text and "Laboratory, N" not in plain.flat_text

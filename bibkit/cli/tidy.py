@@ -111,7 +111,8 @@ def register(p: argparse.ArgumentParser) -> None:
     val.add_argument("--ascii", action="store_true",
                      help="non-ASCII characters as LaTeX macros (ü -> {\\\"u}) for classic BibTeX, e.g. --ascii")
     val.add_argument("--strip-enclosing-braces", action="store_true",
-                     help="{{Journal of Tea}} -> {Journal of Tea}, e.g. --strip-enclosing-braces")
+                     help="{{Journal of Tea}} -> {Journal of Tea} (not in author and other name lists: "
+                          "{{Hughes Aircraft Company}} is one name), e.g. --strip-enclosing-braces")
     val.add_argument("--drop-all-caps", action="store_true",
                      help="values in capitals only in title case (Roman numerals and {braced} words kept), "
                           "e.g. --drop-all-caps")

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from ..bibsyntax import is_verbatim_field, month_number, parse_expression
+from ..bibsyntax import NAME_LIST_FIELDS, is_verbatim_field, month_number, parse_expression
 from ..model import MONTH_ABBREVIATIONS as _ABBREVIATIONS
 from ..model import REFERENCE_FIELDS
 from ..normalize.latex import escape_strays, to_ascii
@@ -107,7 +107,9 @@ def limit_authors(text: str, limit: int) -> str:
 def strip_enclosing_braces(text: str) -> str:
     """``{{Journal of Tea}}`` → ``{Journal of Tea}`` (the value is one inner group without nested braces).
 
-    A group that holds a command (``{\\"u}``, a BibTeX special character) keeps its braces.
+    A group that holds a command (``{\\"u}``, a BibTeX special character) keeps its braces.  Not for name
+    lists (:data:`~bibkit.bibsyntax.NAME_LIST_FIELDS`): ``author = {{Hughes Aircraft Company}}`` is one
+    organisation, and without its inner braces BibTeX and biber read the person "Company, Hughes Aircraft".
     """
     if len(text) > 2 and text[0] == "{" and text[-1] == "}" and "{" not in text[1:-1] and "}" not in text[1:-1] \
             and not text[1:].startswith("\\"):
@@ -262,7 +264,7 @@ def _text(lname: str, text: str, opts: TidyOptions, verbatim: bool) -> str:
         text = unwrap(text)
         if lname in opts.remove_braces:  # before the case and brace rules look at the value, so that
             text = remove_braces(text)   # their result does not change when tidied again
-        if opts.strip_enclosing_braces:
+        if opts.strip_enclosing_braces and lname not in NAME_LIST_FIELDS:  # there they make one name
             text = strip_enclosing_braces(text)
         if opts.drop_all_caps:
             text = drop_all_caps(text)
