@@ -502,3 +502,56 @@ def test_strip_enclosing_braces_leaves_an_organisation_in_a_name_list_one_name(t
         re.findall(r"\\name\{\w+\}.*?\n      \}", before.bbl, re.S)
     plain = compile_bibtex(out, tmp_path / "plain", style="plain")
     assert "NASA Jet Propulsion Laboratory" in plain.flat_text and "Laboratory, N" not in plain.flat_text
+
+
+def test_drop_all_caps_leaves_codes_labels_and_numbers_as_written(tmp_path):
+    # biblatex-examples.bib: a patent number, a report number and a citation label are written in capitals
+    # because they are codes and labels; --drop-all-caps made them "Eu-29702195u", "Rc-6947" and the label
+    # "[Cms]". A shouted title is still re-cased, its codes (COVID-19) kept
+    from texutil import compile_biber, require_tex
+
+    text = r"""@patent{almendro,
+  author       = {Almendro, Jos{\'e} L. and Mart{\'i}n, Jacinto and S{\'a}nchez,
+                  Alberto and Nozal, Fernando},
+  title        = {Elektromagnetisches Signalhorn},
+  number       = {EU-29702195U},
+  date         = 1998,
+  location     = {countryfr and countryuk and countryde},
+  langid       = {german},
+}
+
+@report{chiu,
+  author       = {Chiu, Willy W. and Chow, We Min},
+  title        = {A Hybrid Hierarchical Model of a {Multiple Virtual Storage}
+                  ({MVS}) Operating System},
+  type         = {resreport},
+  institution  = {IBM},
+  date         = 1978,
+  number       = {RC-6947},
+}
+
+@manual{cms,
+  title        = {The {Chicago} Manual of Style},
+  date         = 2003,
+  edition      = 15,
+  publisher    = {University of Chicago Press},
+  location     = {Chicago, Ill.},
+  label        = {CMS},
+}
+
+@article{shout,
+  author       = {Doe, Jane},
+  title        = {MODELLING COVID-19 SPREAD IN PHASE II},
+  journaltitle = {Journal of Things},
+  date         = 2021,
+}
+"""
+    out = tidy_text(text, TidyOptions(drop_all_caps=True)).text
+    assert "number        = {EU-29702195U}" in out and "number        = {RC-6947}" in out
+    assert "label         = {CMS}" in out
+    assert "title         = {Modelling COVID-19 Spread In Phase II}" in out
+    require_tex("biber", "pdflatex")
+    before, after = compile_biber(text, tmp_path / "b0"), compile_biber(out, tmp_path / "b1")
+    for field in ("\\field{number}{EU-29702195U}", "\\field{number}{RC-6947}", "\\field{label}{CMS}"):
+        assert field in before.bbl and field in after.bbl
+    assert after.errors == [] and after.warnings == before.warnings

@@ -114,8 +114,8 @@ def register(p: argparse.ArgumentParser) -> None:
                      help="{{Journal of Tea}} -> {Journal of Tea} (not in author and other name lists: "
                           "{{Hughes Aircraft Company}} is one name), e.g. --strip-enclosing-braces")
     val.add_argument("--drop-all-caps", action="store_true",
-                     help="values in capitals only in title case (Roman numerals and {braced} words kept), "
-                          "e.g. --drop-all-caps")
+                     help="values in capitals only in title case (Roman numerals, {braced} words, codes with "
+                          "digits and the number, label and shorthand fields kept), e.g. --drop-all-caps")
     val.add_argument("--enclosing-braces", nargs="?", const=_OPTIONAL_VALUES["enclosing_braces"], metavar="FIELDS",
                      help="double braces around these fields [title] so styles keep their case, "
                           "e.g. --enclosing-braces=title,journal")
