@@ -555,3 +555,67 @@ def test_drop_all_caps_leaves_codes_labels_and_numbers_as_written(tmp_path):
     for field in ("\\field{number}{EU-29702195U}", "\\field{number}{RC-6947}", "\\field{label}{CMS}"):
         assert field in before.bbl and field in after.bbl
     assert after.errors == [] and after.warnings == before.warnings
+
+
+def test_rekey_keeps_the_keys_of_sets_and_xdata_entries(tmp_path, capsys):
+    # biblatex-examples.bib's @set and the biblatex manual's @xdata: neither has an author, title or year for
+    # a key formula, so --rekey named each "untitled" (the next "untitleda"), and \cite{stdmodel} needed
+    # biber's ids alias; their keys stay, their members' keys follow the formula and entryset follows them
+    from texutil import compile_biber, require_tex
+
+    text = r"""@set{stdmodel,
+  entryset     = {glashow,weinberg},
+  annotation   = {A \texttt{set} with two members},
+}
+
+@article{glashow,
+  author       = {Glashow, Sheldon},
+  title        = {Partial Symmetries of Weak Interactions},
+  journaltitle = {Nucl.~Phys.},
+  date         = 1961,
+  volume       = 22,
+  pages        = {579--588},
+}
+
+@article{weinberg,
+  author       = {Weinberg, Steven},
+  title        = {A Model of Leptons},
+  journaltitle = {Phys.~Rev.~Lett.},
+  date         = 1967,
+  volume       = 19,
+  pages        = {1264--1266},
+}
+
+@xdata{hup,
+  publisher    = {Harvard University Press},
+  location     = {Cambridge, Mass.},
+}
+
+@xdata{oup,
+  publisher    = {Oxford University Press},
+  location     = {Oxford},
+}
+
+@book{kant:kr,
+  author       = {Kant, Immanuel},
+  title        = {Kritik der reinen Vernunft},
+  date         = 1781,
+  xdata        = {hup},
+}
+"""
+    result = tidy_text(text, TidyOptions(rekey=True, key_format="auth.lower + year"))
+    out = result.text
+    assert "@set{stdmodel," in out and "@xdata{hup," in out and "@xdata{oup," in out and "untitled" not in out
+    assert "entryset      = {glashow1961, weinberg1967}" in out and "xdata         = {hup}" in out
+    assert {(c.old, c.new) for c in result.key_changes} == {("glashow", "glashow1961"), ("weinberg", "weinberg1967"),
+                                                            ("kant:kr", "kant1781")}
+    src = tmp_path / "sets.bib"
+    src.write_text(text, encoding="utf-8")
+    assert main(["-q", "convert", str(src), "--rekey", "--force", "--key-format", "auth.lower + year",
+                 "-o", str(tmp_path / "out.bib")]) == 0
+    converted = (tmp_path / "out.bib").read_text(encoding="utf-8")
+    assert "@set{stdmodel," in converted and "@xdata{hup," in converted and "untitled" not in converted
+    require_tex("biber", "pdflatex")
+    compiled = compile_biber(out, tmp_path / "biber")
+    assert compiled.errors == [] and compiled.warnings == []
+    assert "\\entry{stdmodel}{set}" in compiled.bbl and "\\set{glashow1961,weinberg1967}" in compiled.bbl

@@ -9,7 +9,7 @@ from typing import Any, Callable, Iterator
 from ..bibsyntax import parse_expression, raw_value
 from ..errors import InputError
 from ..model import REFERENCE_FIELDS, Document, Entry, Problem, RawBlock, SourceLocation
-from ..normalize.citekeys import KeyChange, assign_keys, compile_formula
+from ..normalize.citekeys import KeyChange, assign_keys, compile_formula, keyed_by_formula
 from ..normalize.pinning import merge_aliases
 from ..normalize.texscan import match_brace
 from ..sources.bibfile import read
@@ -140,7 +140,7 @@ def rekey(items: list[Item], key_format: str | None, *, alias: bool = True) -> l
     set_aside: dict[int, dict[str, str]] = {}
     for it in items:
         it.entry.key = it.key or None
-        it.entry.key_pinned = False
+        it.entry.key_pinned = bool(it.key) and not keyed_by_formula(it.entry)  # a @set or @xdata keeps its key
         moved = {name: it.entry.extra.pop(name) for name in ("ids",) + REFERENCE_FIELDS if name in it.entry.extra}
         if moved:
             set_aside[id(it.entry)] = moved
