@@ -169,8 +169,26 @@ def test_date_ranges_and_dates_that_are_words_are_kept_both_ways(tmp_path):
 @online{wiki, title = {Ontology}, organization = {Wikipedia}, url = {https://en.wikipedia.org/wiki/Ontology},
   date = {2004-04-05/2004-04-07}}
 @article{fc, author = {Doe, Jane}, title = {Coming Soon}, journal = {Journal of Things}, year = {forthcoming}}
+@inproceedings{salam,
+  author       = {Salam, Abdus},
+  editor       = {Svartholm, Nils},
+  title        = {Weak and Electromagnetic Interactions},
+  date         = 1968,
+  booktitle    = {Elementary particle theory},
+  booksubtitle = {Relativistic groups and analyticity},
+  booktitleaddon= {Proceedings of the {Eighth Nobel Symposium}},
+  eventdate    = {1968-05-19/1968-05-25},
+  venue        = {Aspen{\"a}sgarden, Lerum},
+  publisher    = {Almquist \& Wiksell},
+  location     = {Stockholm},
+  pages        = {367-377},
+}
 """
     items = _csl(tmp_path, bib)
+    salam = items["salam"]  # (biblatex-examples.bib: a symposium held over a week, its proceedings' full title)
+    assert salam["event-date"] == {"date-parts": [[1968, 5, 19], [1968, 5, 25]]}
+    assert salam["container-title"] == ("Elementary particle theory: Relativistic groups and analyticity. "
+                                        "Proceedings of the Eighth Nobel Symposium")
     assert items["jaffe"]["issued"] == {"date-parts": [[1885], [1888]]}
     assert items["stow"]["issued"] == {"date-parts": [[1598], [1603]]}
     assert items["wiki"]["issued"] == {"date-parts": [[2004, 4, 5], [2004, 4, 7]]}

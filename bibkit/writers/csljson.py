@@ -28,7 +28,8 @@ the ``.bib`` it came from.  So what BibTeX and biber would take from elsewhere i
 * BibLaTeX's title parts are one CSL title (``subtitle`` after ": ", ``titleaddon`` after ". ", as pandoc
   reads a biblatex ``.bib``), and so are the container's (``booksubtitle``, ``journalsubtitle``);
 * a date range (``date = {1998/2002}``, ``year = {1998--2002}``) is a two-part ``issued`` and a year no
-  date can express (``year = {forthcoming}``) is its ``literal``, never dropped.
+  date can express (``year = {forthcoming}``) is its ``literal``, never dropped; ``eventdate`` and
+  ``origdate`` are CSL's ``event-date`` and ``original-date``, read the same way.
 
 An ``@xdata`` entry is no work (biber never prints one): it feeds its users and is not an item itself.
 """
@@ -108,11 +109,15 @@ _EXTRA_VARIABLES = {
     "chapter": "chapter-number",
     "pagetotal": "number-of-pages",
     "urldate": "accessed",
+    "origdate": "original-date",
+    "eventdate": "event-date",
     "shorttitle": "title-short",
     "type": "genre",
     "version": "version",
 }
 _PUBLISHER_FALLBACK = ("institution", "school", "organization")
+#: CSL date variables among those (date-parts, not text)
+_DATE_VARIABLES = frozenset({"accessed", "original-date", "event-date"})
 
 
 def _name(p: Person) -> dict[str, str]:
@@ -130,13 +135,6 @@ def _name(p: Person) -> dict[str, str]:
     return out
 
 
-def _date_parts(text: str) -> dict[str, Any] | None:
-    m = re.match(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", text or "")
-    if not m:
-        return None
-    return {"date-parts": [[int(g) for g in m.groups() if g]]}
-
-
 #: a closed range of ISO dates (BibLaTeX's ``date = {1998-03/1998-05}``; its times are dropped) or of years
 #: (BibTeX's ``year = {1998--2002}``, ``{1998/2002}``, ``{1998–2002}``)
 _DATE_RANGE = re.compile(r"^\s*(?:(\d{4}(?:-\d{2}(?:-\d{2})?)?)(?:T[\d:]+Z?)?\s*/\s*(\d{4}(?:-\d{2}(?:-\d{2})?)?)"
@@ -144,17 +142,21 @@ _DATE_RANGE = re.compile(r"^\s*(?:(\d{4}(?:-\d{2}(?:-\d{2})?)?)(?:T[\d:]+Z?)?\s*
 
 
 def _issued(e: Entry) -> dict[str, Any] | None:
-    """``issued``: a range as two ``date-parts`` (CSL's form of one), else the entry's date as precise as
-    known, else the year or date text as a ``literal`` (``forthcoming``, ``in press``: what the style
+    """``issued``: from the ``date`` (or a ``year`` that is no plain number) as written, else the entry's date."""
+    return _csl_date(e.extra.get("date") or e.extra.get("year") or "", e.date)
+
+
+def _csl_date(raw: str, known: PartialDate | None) -> dict[str, Any] | None:
+    """A CSL date: a range as two ``date-parts`` (CSL's form of one), else ``known`` (the date as precise as
+    the reader read it), else the text as a ``literal`` (``forthcoming``, ``in press``: what the style
     prints; dropping it would print no date at all)."""
-    raw = e.extra.get("date") or e.extra.get("year") or ""
     m = _DATE_RANGE.match(raw) if raw else None
     if m:
         start, end = (PartialDate.parse(g) for g in (m.group(1) or m.group(3), m.group(2) or m.group(4)))
         if start and end:
             return {"date-parts": [_parts(start), _parts(end)]}
-    if e.date and e.date.year is not None:
-        return {"date-parts": [_parts(e.date)]}
+    if known and known.year is not None:
+        return {"date-parts": [_parts(known)]}
     return {"literal": raw.strip()} if raw.strip() else None
 
 
@@ -211,7 +213,7 @@ def entry_to_csl(e: Entry, key: str | None = None) -> dict[str, Any]:
     for name, variable in _EXTRA_VARIABLES.items():
         value = e.extra.get(name)
         if value and variable not in item:
-            item[variable] = _date_parts(value) if variable == "accessed" else value
+            item[variable] = _csl_date(value, PartialDate.parse(value)) if variable in _DATE_VARIABLES else value
             if item[variable] is None:
                 del item[variable]
     publisher = e.publisher or next((e.extra[k] for k in _PUBLISHER_FALLBACK if e.extra.get(k)), None)
