@@ -233,3 +233,60 @@ def test_a_crossref_loop_or_a_missing_parent_inherits_nothing_and_is_no_error(tm
     assert items["a"]["container-title"] == "B" and items["a"]["publisher"] == "P"
     assert "page" not in items["b"] and items["b"]["title"] == "B"
     assert set(items["c"]) == {"id", "type", "citation-key", "title", "issued"}
+
+
+# biblatex-examples.bib, abridged: a Wiley SICI DOI (with "<" and ">"), a compound family name with a
+# lower-case word, a master's thesis written as BibLaTeX's @thesis with its type key
+ROUND_TRIP = r"""
+@article{sigfridsson,
+  author       = {Sigfridsson, Emma and Ryde, Ulf},
+  title        = {Comparison of methods for deriving atomic charges from the electrostatic potential and
+                  moments},
+  journaltitle = {Journal of Computational Chemistry},
+  date         = 1998,
+  volume       = 19,
+  number       = 4,
+  pages        = {377-395},
+  doi          = {10.1002/(SICI)1096-987X(199803)19:4<377::AID-JCC1>3.0.CO;2-P},
+}
+
+@book{vazques-de-parga,
+  author       = {{V{\'a}zques{ de }Parga}, Luis and Lacarra, Jos{\'e} Mar{\'i}a and
+                  {Ur{\'i}a R{\'i}u}, Juan},
+  title        = {Las Peregrinaciones a Santiago de Compostela},
+  date         = 1993,
+  publisher    = {Iberdrola},
+  location     = {Pamplona},
+}
+
+@thesis{loh,
+  author       = {Loh, Nin C.},
+  title        = {High-Resolution Micromachined Interferometric Accelerometer},
+  type         = {mathesis},
+  institution  = {Massachusetts Institute of Technology},
+  date         = 1992,
+  location     = {Cambridge, Mass.},
+}
+"""
+
+
+def test_csl_json_and_back_keeps_sici_dois_compound_family_names_and_thesis_kinds(tmp_path):
+    items = _csl(tmp_path, ROUND_TRIP)
+    assert items["loh"]["genre"] == "Master's thesis"  # what biblatex prints for "mathesis", not the key
+    assert items["sigfridsson"]["DOI"] == "10.1002/(SICI)1096-987X(199803)19:4<377::AID-JCC1>3.0.CO;2-P"
+    assert items["vazques-de-parga"]["author"][0] == {"family": "Vázques de Parga", "given": "Luis"}
+    back = _back(tmp_path, items)
+    assert "doi = {10.1002/(SICI)1096-987X(199803)19:4<377::AID-JCC1>3.0.CO;2-P}" in back
+    assert "{Vázques de Parga}, Luis" in back and "@mastersthesis{loh," in back
+    # biber reads the names and the DOI read back as it read the original's
+    require_tex("biber", "pdflatex")
+    before, after = compile_biber(ROUND_TRIP, tmp_path / "b0"), compile_biber(back, tmp_path / "b1")
+    # (no "Vázques de" von part, the one family name the original's braces made it)
+    assert "prefix=" not in _bbl_entry(before.bbl, "vazques-de-parga")
+    assert "prefix=" not in _bbl_entry(after.bbl, "vazques-de-parga")
+    assert "family={{Vázques de Parga}}" in _bbl_entry(after.bbl, "vazques-de-parga")
+    assert after.errors == [] and after.unexpected_warnings() == []
+    assert "\\verb 10.1002/(SICI)1096-987X(199803)19:4<377::AID-JCC1>3.0.CO;2-P" in _bbl_entry(after.bbl,
+                                                                                             "sigfridsson")
+    # and a second trip changes nothing
+    assert _csl(tmp_path, back, "again") == items

@@ -43,13 +43,22 @@ def _braced(value: str) -> str:
     return "{" + value + "}"
 
 
+class TexName(str):
+    """A name already written as BibTeX reads names (its parts encoded, braces where BibTeX must not split):
+    :func:`name_list` takes it as it is."""
+
+    __slots__ = ()
+
+
 def name_list(names: Sequence[str], literal: Sequence[bool] = ()) -> str:
     """Names (plain text, ``Family, Given`` or natural order) as a BibTeX name list: each encoded, an
-    organisation (``literal``) in braces so BibTeX keeps it one name ("{Google DeepMind}")."""
+    organisation (``literal``) in braces so BibTeX keeps it one name ("{Google DeepMind}"); a
+    :class:`TexName` as it is."""
     from ..normalize.latex import encode
 
     flags = list(literal) + [False] * (len(names) - len(literal))
-    return " and ".join("{" + encode(n) + "}" if lit else encode(n) for n, lit in zip(names, flags) if n.strip())
+    return " and ".join(n if isinstance(n, TexName) else "{" + encode(n) + "}" if lit else encode(n)
+                        for n, lit in zip(names, flags) if n.strip())
 
 
 def bibtex_entry(entry_type: str, key: str, fields: Sequence[tuple[str, str]], *, plain_text: bool,

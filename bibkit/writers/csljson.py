@@ -96,6 +96,15 @@ _CONTAINER_TYPES = frozenset({"book", "periodical"})
 #: reader of a chapter to the whole book) and bibkit's note lines (the parent's arXiv id and code)
 _NOT_INHERITED = frozenset({"id", "citation-key", "type", "title", "title-short", "DOI", "note"})
 _GENRES = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis"}
+#: BibLaTeX's ``type`` keys and the words biblatex prints for them (english.lbx): a CSL ``genre`` is what a
+#: style prints, and the key itself is no word ("mathesis" read back was no master's thesis: a PhD thesis)
+_TYPE_KEYS = {"phdthesis": "PhD thesis", "mathesis": "Master's thesis", "candthesis": "Candidate thesis",
+              "techreport": "Technical report", "resreport": "Research report", "software": "Computer software",
+              "datacd": "CD-ROM", "audiocd": "Audio CD", "patent": "Patent", "patentde": "German patent",
+              "patenteu": "European patent", "patentfr": "French patent", "patentuk": "British patent",
+              "patentus": "U.S. patent", "patreq": "Patent request", "patreqde": "German patent request",
+              "patreqeu": "European patent request", "patreqfr": "French patent request",
+              "patrequk": "British patent request", "patrequs": "U.S. patent request"}
 
 #: ``Entry.extra`` fields with a CSL variable of their own
 _EXTRA_VARIABLES = {
@@ -234,6 +243,8 @@ def entry_to_csl(e: Entry, key: str | None = None) -> dict[str, Any]:
         item["page"] = _pages(e.pages)
     if e.entry_type in _GENRES and "genre" not in item:
         item["genre"] = _GENRES[e.entry_type]
+    elif item.get("genre", "").strip().lower() in _TYPE_KEYS:
+        item["genre"] = _TYPE_KEYS[item["genre"].strip().lower()]
     doi = e.ids.doi or (e.ids.arxiv_doi if preprint else None)
     if doi:
         item["DOI"] = doi
