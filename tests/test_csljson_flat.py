@@ -236,7 +236,8 @@ def test_a_crossref_loop_or_a_missing_parent_inherits_nothing_and_is_no_error(tm
 
 
 # biblatex-examples.bib, abridged: a Wiley SICI DOI (with "<" and ">"), a compound family name with a
-# lower-case word, a master's thesis written as BibLaTeX's @thesis with its type key
+# lower-case word, a journal abbreviation tied with "~", a master's thesis written as BibLaTeX's @thesis
+# with its type key
 ROUND_TRIP = r"""
 @article{sigfridsson,
   author       = {Sigfridsson, Emma and Ryde, Ulf},
@@ -259,6 +260,15 @@ ROUND_TRIP = r"""
   location     = {Pamplona},
 }
 
+@article{glashow,
+  author       = {Glashow, Sheldon},
+  title        = {Partial Symmetries of Weak Interactions},
+  journaltitle = {Nucl.~Phys.},
+  date         = 1961,
+  volume       = 22,
+  pages        = {579--588},
+}
+
 @thesis{loh,
   author       = {Loh, Nin C.},
   title        = {High-Resolution Micromachined Interferometric Accelerometer},
@@ -278,6 +288,7 @@ def test_csl_json_and_back_keeps_sici_dois_compound_family_names_and_thesis_kind
     back = _back(tmp_path, items)
     assert "doi = {10.1002/(SICI)1096-987X(199803)19:4<377::AID-JCC1>3.0.CO;2-P}" in back
     assert "{Vázques de Parga}, Luis" in back and "@mastersthesis{loh," in back
+    assert items["glashow"]["container-title"] == "Nucl.\u00a0Phys." and "journal = {Nucl.~Phys.}" in back  # a tie
     # biber reads the names and the DOI read back as it read the original's
     require_tex("biber", "pdflatex")
     before, after = compile_biber(ROUND_TRIP, tmp_path / "b0"), compile_biber(back, tmp_path / "b1")

@@ -9,6 +9,7 @@ BibTeX it stands for (:func:`bibtex_entry`) and hands them all to the ``.bib`` r
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,6 +23,7 @@ VERBATIM_FIELDS = frozenset({"doi", "url", "eprint", "file", "urldate", "isbn", 
                              "github", "pmid"})
 
 
+_ASCII_SPACE = re.compile(r"[ \t\r\n\f\v]+")
 _MONTH_MACROS = frozenset(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))
 
 
@@ -71,7 +73,8 @@ def bibtex_entry(entry_type: str, key: str, fields: Sequence[tuple[str, str]], *
 
     out = [f"@{entry_type}{{{key},"]
     for name, value in fields:
-        value = " ".join(value.split()) if name != "abstract" else value.strip()
+        # white space made one space; not a no-break space (U+00A0, LaTeX's "~": "J.~Organomet. Chem.")
+        value = _ASCII_SPACE.sub(" ", value).strip(" ") if name != "abstract" else value.strip()
         if not value:
             continue
         if plain_text and name not in VERBATIM_FIELDS and name not in tex:

@@ -53,6 +53,7 @@ def _splits_in_bibtex(family: str) -> bool:
     the same way by citeproc's own particle rule."""
     initials = [next((c for c in word if c.isalpha()), "") for word in family.split()]
     return len(initials) > 1 and not initials[0].islower() and any(c.islower() for c in initials[1:])
+_ASCII_SPACE = re.compile(r"[ \t\r\n\f\v]+")
 _YMD = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
 
@@ -88,7 +89,7 @@ def _text(value: Any) -> str:
         return ""
     if "<" in value:
         value = _TAG.sub("", value)
-    return " ".join(value.split())
+    return _ASCII_SPACE.sub(" ", value).strip(" ")  # (a no-break space, LaTeX's "~", is the text's own)
 
 
 def _name(person: Any) -> tuple[str, bool] | None:
