@@ -15,9 +15,10 @@ from .lazyre import compile_on_first_use
 from .model import MONTH_NUMBERS, BibOrigin, Entry
 from .normalize.latex import decode
 
-__all__ = ["BRACED_KEY", "BRACE_GROUP_PATTERN", "DIGITS", "IDENTIFIER", "MONTH_MACROS", "MONTH_NAMES", "SPACE",
-           "SyntaxBreak", "UNESCAPED_BRACE", "VERBATIM_FIELDS", "github_value", "group_end", "group_value",
-           "is_verbatim_field", "month_number", "parse_expression", "quoted_end", "raw_value", "skip_space"]
+__all__ = ["BRACED_KEY", "BRACE_GROUP_PATTERN", "DIGITS", "IDENTIFIER", "MONTH_MACROS", "MONTH_NAMES",
+           "NAME_LIST_FIELDS", "SPACE", "SyntaxBreak", "UNESCAPED_BRACE", "VERBATIM_FIELDS", "github_value",
+           "group_end", "group_value", "is_verbatim_field", "month_number", "parse_expression", "quoted_end",
+           "raw_value", "skip_space"]
 
 #: BibTeX's predefined month macros (plain.bst and every style derived from it)
 MONTH_MACROS = MONTH_NUMBERS
@@ -51,6 +52,16 @@ def month_number(value: str, parts: list[tuple[str, str]] | None = None,
     if len(text) >= 3 and text[:3] in MONTH_MACROS and _MONTH_FULL[MONTH_MACROS[text[:3]]].startswith(text):
         return MONTH_MACROS[text[:3]]
     return None
+
+#: fields BibTeX and biber split into names at " and " (BibTeX's two; biblatex's data model's name lists):
+#: in these a braced group is one name, so ``{{Hughes Aircraft Company}}`` is an organisation and
+#: ``{Hughes Aircraft Company}`` the person "Company, Hughes Aircraft" — braces there are never redundant
+NAME_LIST_FIELDS = frozenset(
+    """
+    author editor editora editorb editorc translator annotator commentator introduction foreword afterword
+    bookauthor holder shortauthor shorteditor namea nameb namec sortname
+    """.split()
+)
 
 #: fields whose value is not LaTeX text: never decoded on reading, never encoded on writing
 VERBATIM_FIELDS = frozenset(

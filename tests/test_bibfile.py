@@ -297,3 +297,39 @@ def test_raw_value_rebuilds_plain_braced_fields_from_the_shared_text() -> None:
     assert raw_value(e.bib, "journal") == '"Compositio Mathematica"'
     assert raw_value(e.bib, "author") == r"{Erd{\H o}s, P{\'a}l and Szekeres, George}"
     assert raw_value(e.bib, "month") == "jan"
+
+
+def test_string_macros_of_an_earlier_input_are_known_in_the_next_one(tmp_path, capsys):
+    # IEEEtran's way: \bibliography{IEEEabrv,refs}, the journal macros in one file, the entries in another.
+    # BibTeX and biber read the files in order with one macro table; so does bibkit, for its own values
+    # (CSL-JSON, keys, duplicate checks): before, the journal was the macro's name, "IEEE_J_PAMI"
+    import json
+
+    from bibkit.cli import main
+    from texutil import compile_biber
+
+    strings = tmp_path / "IEEEabrv.bib"
+    strings.write_text('% IEEEabrv.bib (abridged)\n\n'
+                       '@STRING{IEEE_J_PAMI       = "{IEEE} Trans. Pattern Anal. Machine Intell."}\n'
+                       '@STRING{IEEE_J_NN         = "{IEEE} Trans. Neural Networks"}\n', encoding="utf-8")
+    refs = tmp_path / "refs.bib"
+    refs.write_text("@article{he2016,\n  author = {He, Kaiming and Zhang, Xiangyu and Ren, Shaoqing and Sun, Jian},\n"
+                    "  title = {Identity Mappings in Deep Residual Networks},\n  journal = IEEE_J_PAMI,\n"
+                    "  year = {2016},\n  volume = {38},\n  pages = {1--10},\n}\n", encoding="utf-8")
+    out = tmp_path / "refs.json"
+    assert main(["convert", str(strings), str(refs), "--to", "csl-json", "-o", str(out)]) == 0
+    assert "not defined" not in capsys.readouterr().err
+    [item] = json.loads(out.read_text(encoding="utf-8"))
+    assert item["container-title"] == "IEEE Trans. Pattern Anal. Machine Intell."
+
+    # one file alone still says the macro is undefined there, and uses its name
+    assert main(["convert", str(refs), "--to", "csl-json", "-o", str(out)]) == 0
+    assert "'IEEE_J_PAMI' is not defined" in capsys.readouterr().err
+    assert json.loads(out.read_text(encoding="utf-8"))[0]["container-title"] == "IEEE_J_PAMI"
+
+    # and biber, given both files as its resources, prints what the BibLaTeX output of both gives
+    bib = tmp_path / "both.bib"
+    assert main(["-q", "convert", str(strings), str(refs), "--to", "biblatex", "-o", str(bib)]) == 0
+    result = compile_biber(bib.read_text(encoding="utf-8"), tmp_path / "biber")
+    assert result.errors == [] and result.warnings == []
+    assert "IEEE Trans. Pattern Anal. Machine Intell." in result.flat_text

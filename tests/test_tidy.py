@@ -404,3 +404,218 @@ def test_a_file_with_no_bibtex_at_all_is_left_as_it_is_with_a_warning_naming_it(
     comments = tmp_path / "empty.bib"
     comments.write_text("% nothing cited yet\n", encoding="utf-8")
     assert tidy_text(comments.read_text(encoding="utf-8"), origin=str(comments)).problems == []
+
+
+def test_remove_empty_fields_keeps_an_empty_field_that_stops_a_crossref_inheriting(tmp_path):
+    # xampl.bib (BibTeX's own examples): an empty `key` and `organization` in crossref children are how
+    # the file keeps BibTeX from giving them their parent's ("In GAJ" instead of the journal's name).
+    # Removing them changed what plain printed; an empty field nothing would be inherited into still goes
+    from texutil import compile_bibtex, require_tex
+
+    text = """@STRING{STOC = " Symposium on the Theory of Computing"}
+
+@ARTICLE{article-crossref,
+   crossref = {WHOLE-JOURNAL},
+   key = "",
+   author = {L[eslie] A. Aamport},
+   title = {The Gnats and Gnus Document Preparation System},
+   pages = "73+",
+   note = "This is a cross-referencing ARTICLE entry",
+   abstract = {},
+}
+
+@ARTICLE{whole-journal,
+   key = "GAJ",
+   journal = {\\mbox{G-Animal's} Journal},
+   year = 1986,
+   volume = 41,
+   number = 7,
+   month = jul,
+   note = {The entire issue is devoted to gnats and gnus
+                (this entry is a cross-referenced ARTICLE (journal))},
+}
+
+@INPROCEEDINGS{inproceedings-crossref,
+   crossref = "whole-proceedings",
+   author = "Alfred V. Oaho and Jeffrey D. Ullman and Mihalis Yannakakis",
+   title = "On Notions of Information Transfer in {VLSI} Circuits",
+   organization = "",
+   pages = "133--139",
+   note = "This is a cross-referencing INPROCEEDINGS entry",
+}
+
+@PROCEEDINGS{whole-proceedings,
+   key = "OX{\\singleletter{stoc}}",
+   organization = "The OX Association for Computing Machinery",
+   title = "Proc. Fifteenth Annual" # STOC,
+   address = "Boston",
+   year = 1983,
+   booktitle = "Proc. Fifteenth Annual ACM" # STOC,
+   note = "This is a cross-referenced PROCEEDINGS",
+}
+"""
+    out = tidy_text(text, TidyOptions(remove_empty_fields=True)).text
+    article = out[out.index("@article{article-crossref"):out.index("@article{whole-journal")]
+    assert 'key           = ""' in article and "abstract" not in article
+    assert 'organization  = ""' in out
+    require_tex("bibtex", "pdflatex")
+    preamble = "\\newcommand{\\singleletter}[1]{#1}"
+    before = compile_bibtex(text, tmp_path / "before", style="plain", preamble=preamble)
+    after = compile_bibtex(out, tmp_path / "after", style="plain", preamble=preamble)
+    assert "In {\\em \\mbox{G-Animal's} Journal" in before.bbl and "In GAJ" not in before.bbl
+    assert after.bbl == before.bbl and after.warnings == before.warnings
+
+
+def test_strip_enclosing_braces_leaves_an_organisation_in_a_name_list_one_name(tmp_path):
+    # biblatex-examples.bib's patent: `holder = {{Hughes Aircraft Company}}` is one organisation; with its
+    # inner braces stripped biber read the person "Company, Hughes Aircraft" (and BibTeX would too, in an
+    # author field). A journal's or title's double braces are still stripped, as the option says
+    from texutil import compile_biber, compile_bibtex, require_tex
+
+    text = r"""@patent{sorace,
+  author       = {Sorace, Ronald E. and Reinhardt, Victor S. and Vaughn, Steven
+                  A.},
+  title        = {High-Speed Digital-to-{RF} Converter},
+  number       = 5668842,
+  date         = {1997-09-16},
+  holder       = {{Hughes Aircraft Company}},
+  type         = {patentus},
+}
+
+@techreport{jpl1994,
+  author       = {{NASA Jet Propulsion Laboratory}},
+  title        = {{Deep Space Network Telecommunications Link Design Handbook}},
+  institution  = {{California Institute of Technology}},
+  year         = 1994,
+}
+"""
+    out = tidy_text(text, TidyOptions(strip_enclosing_braces=True)).text
+    assert "holder        = {{Hughes Aircraft Company}}" in out
+    assert "author        = {{NASA Jet Propulsion Laboratory}}" in out
+    assert "title         = {Deep Space Network Telecommunications Link Design Handbook}" in out
+    assert "institution   = {California Institute of Technology}" in out
+    require_tex("biber", "bibtex", "pdflatex")
+    before, after = compile_biber(text, tmp_path / "b0"), compile_biber(out, tmp_path / "b1")
+    holder = re.search(r"\\name\{holder\}.*?\n      \}", after.bbl, re.S).group(0)
+    assert "family={{Hughes Aircraft Company}}" in holder and "given=" not in holder
+    assert re.findall(r"\\name\{\w+\}.*?\n      \}", after.bbl, re.S) == \
+        re.findall(r"\\name\{\w+\}.*?\n      \}", before.bbl, re.S)
+    plain = compile_bibtex(out, tmp_path / "plain", style="plain")
+    assert "NASA Jet Propulsion Laboratory" in plain.flat_text and "Laboratory, N" not in plain.flat_text
+
+
+def test_drop_all_caps_leaves_codes_labels_and_numbers_as_written(tmp_path):
+    # biblatex-examples.bib: a patent number, a report number and a citation label are written in capitals
+    # because they are codes and labels; --drop-all-caps made them "Eu-29702195u", "Rc-6947" and the label
+    # "[Cms]". A shouted title is still re-cased, its codes (COVID-19) kept
+    from texutil import compile_biber, require_tex
+
+    text = r"""@patent{almendro,
+  author       = {Almendro, Jos{\'e} L. and Mart{\'i}n, Jacinto and S{\'a}nchez,
+                  Alberto and Nozal, Fernando},
+  title        = {Elektromagnetisches Signalhorn},
+  number       = {EU-29702195U},
+  date         = 1998,
+  location     = {countryfr and countryuk and countryde},
+  langid       = {german},
+}
+
+@report{chiu,
+  author       = {Chiu, Willy W. and Chow, We Min},
+  title        = {A Hybrid Hierarchical Model of a {Multiple Virtual Storage}
+                  ({MVS}) Operating System},
+  type         = {resreport},
+  institution  = {IBM},
+  date         = 1978,
+  number       = {RC-6947},
+}
+
+@manual{cms,
+  title        = {The {Chicago} Manual of Style},
+  date         = 2003,
+  edition      = 15,
+  publisher    = {University of Chicago Press},
+  location     = {Chicago, Ill.},
+  label        = {CMS},
+}
+
+@article{shout,
+  author       = {Doe, Jane},
+  title        = {MODELLING COVID-19 SPREAD IN PHASE II},
+  journaltitle = {Journal of Things},
+  date         = 2021,
+}
+"""
+    out = tidy_text(text, TidyOptions(drop_all_caps=True)).text
+    assert "number        = {EU-29702195U}" in out and "number        = {RC-6947}" in out
+    assert "label         = {CMS}" in out
+    assert "title         = {Modelling COVID-19 Spread In Phase II}" in out
+    require_tex("biber", "pdflatex")
+    before, after = compile_biber(text, tmp_path / "b0"), compile_biber(out, tmp_path / "b1")
+    for field in ("\\field{number}{EU-29702195U}", "\\field{number}{RC-6947}", "\\field{label}{CMS}"):
+        assert field in before.bbl and field in after.bbl
+    assert after.errors == [] and after.warnings == before.warnings
+
+
+def test_rekey_keeps_the_keys_of_sets_and_xdata_entries(tmp_path, capsys):
+    # biblatex-examples.bib's @set and the biblatex manual's @xdata: neither has an author, title or year for
+    # a key formula, so --rekey named each "untitled" (the next "untitleda"), and \cite{stdmodel} needed
+    # biber's ids alias; their keys stay, their members' keys follow the formula and entryset follows them
+    from texutil import compile_biber, require_tex
+
+    text = r"""@set{stdmodel,
+  entryset     = {glashow,weinberg},
+  annotation   = {A \texttt{set} with two members},
+}
+
+@article{glashow,
+  author       = {Glashow, Sheldon},
+  title        = {Partial Symmetries of Weak Interactions},
+  journaltitle = {Nucl.~Phys.},
+  date         = 1961,
+  volume       = 22,
+  pages        = {579--588},
+}
+
+@article{weinberg,
+  author       = {Weinberg, Steven},
+  title        = {A Model of Leptons},
+  journaltitle = {Phys.~Rev.~Lett.},
+  date         = 1967,
+  volume       = 19,
+  pages        = {1264--1266},
+}
+
+@xdata{hup,
+  publisher    = {Harvard University Press},
+  location     = {Cambridge, Mass.},
+}
+
+@xdata{oup,
+  publisher    = {Oxford University Press},
+  location     = {Oxford},
+}
+
+@book{kant:kr,
+  author       = {Kant, Immanuel},
+  title        = {Kritik der reinen Vernunft},
+  date         = 1781,
+  xdata        = {hup},
+}
+"""
+    result = tidy_text(text, TidyOptions(rekey=True, key_format="auth.lower + year"))
+    out = result.text
+    assert "@set{stdmodel," in out and "@xdata{hup," in out and "@xdata{oup," in out and "untitled" not in out
+    assert "entryset      = {glashow1961, weinberg1967}" in out and "xdata         = {hup}" in out
+    assert {(c.old, c.new) for c in result.key_changes} == {("glashow", "glashow1961"), ("weinberg", "weinberg1967"),
+                                                            ("kant:kr", "kant1781")}
+    src = tmp_path / "sets.bib"
+    src.write_text(text, encoding="utf-8")
+    assert main(["-q", "convert", str(src), "--rekey", "--force", "--key-format", "auth.lower + year",
+                 "-o", str(tmp_path / "out.bib")]) == 0
+    converted = (tmp_path / "out.bib").read_text(encoding="utf-8")
+    assert "@set{stdmodel," in converted and "@xdata{hup," in converted and "untitled" not in converted
+    require_tex("biber", "pdflatex")
+    compiled = compile_biber(out, tmp_path / "biber")
+    assert compiled.errors == [] and compiled.warnings == []
+    assert "\\entry{stdmodel}{set}" in compiled.bbl and "\\set{glashow1961,weinberg1967}" in compiled.bbl

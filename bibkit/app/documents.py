@@ -20,7 +20,7 @@ from ..normalize import KeyChange, NormaliseResult, normalise
 from ..normalize.citekeys import FormulaError, compile_formula
 from ..normalize.pinning import PinnedKeyError, rekey
 from ..outcomes import Severity
-from ..sources import read_path
+from ..sources import MACROS_METADATA, read_path
 from ..writers import FORMATS as OUTPUT_FORMATS
 from ..writers import write_chunks
 from .options import ReadOptions, WriteOptions
@@ -41,8 +41,10 @@ def read_inputs(paths: Sequence[str], fmt: str | None = None, *, strict: bool = 
         raise InputError("no input given")
     doc = Document()
     formats: list[str] = []
+    macros: dict[str, str] = {}  # the .bib inputs' @string macros so far: BibTeX and biber share them in order
     for path in paths:
-        part = read_path(path, fmt, strict=strict)
+        part = read_path(path, fmt, strict=strict, macros=macros)
+        macros.update(part.metadata.pop(MACROS_METADATA, None) or {})
         formats.append(str(part.metadata.get("format", fmt or "?")))
         doc.extend(part)
     doc.metadata["inputs"] = list(paths)

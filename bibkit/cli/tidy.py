@@ -111,10 +111,11 @@ def register(p: argparse.ArgumentParser) -> None:
     val.add_argument("--ascii", action="store_true",
                      help="non-ASCII characters as LaTeX macros (ü -> {\\\"u}) for classic BibTeX, e.g. --ascii")
     val.add_argument("--strip-enclosing-braces", action="store_true",
-                     help="{{Journal of Tea}} -> {Journal of Tea}, e.g. --strip-enclosing-braces")
+                     help="{{Journal of Tea}} -> {Journal of Tea} (not in author and other name lists: "
+                          "{{Hughes Aircraft Company}} is one name), e.g. --strip-enclosing-braces")
     val.add_argument("--drop-all-caps", action="store_true",
-                     help="values in capitals only in title case (Roman numerals and {braced} words kept), "
-                          "e.g. --drop-all-caps")
+                     help="values in capitals only in title case (Roman numerals, {braced} words, codes with "
+                          "digits and the number, label and shorthand fields kept), e.g. --drop-all-caps")
     val.add_argument("--enclosing-braces", nargs="?", const=_OPTIONAL_VALUES["enclosing_braces"], metavar="FIELDS",
                      help="double braces around these fields [title] so styles keep their case, "
                           "e.g. --enclosing-braces=title,journal")
@@ -135,7 +136,8 @@ def register(p: argparse.ArgumentParser) -> None:
     fl.add_argument("--keep", type=_list, metavar="FIELDS", default=(),
                     help="keep only these fields, e.g. --keep=author,title,journal,year,volume,pages,doi")
     fl.add_argument("--remove-empty-fields", action="store_true",
-                    help="remove fields whose value is empty ({} or \"\"), e.g. --remove-empty-fields")
+                    help="remove fields whose value is empty ({} or \"\"), except one that keeps a crossref "
+                         "parent's value out (key = \"\" in xampl.bib), e.g. --remove-empty-fields")
     fl.add_argument("--strip-comments", action="store_true",
                     help="remove @comment blocks and the text between entries, e.g. --strip-comments")
 

@@ -65,8 +65,18 @@ from .text import fold_ascii, normalize_title
 
 __all__ = [
     "DEFAULT_FORMULA", "FormulaError", "KeyChange", "KeyFormula", "SKIP_WORDS",
-    "assign_keys", "citation_key", "compile_formula", "is_safe_key",
+    "assign_keys", "citation_key", "compile_formula", "is_safe_key", "keyed_by_formula",
 ]
+
+#: entry types a key formula cannot name: a BibLaTeX ``@set`` (no author, title or year of its own: its
+#: members are the works, and \cite{set} uses the key its writer chose) and an ``@xdata`` entry (a bundle
+#: of shared fields, never cited).  Re-keyed, every one of them became "untitled", "untitleda"…
+_UNNAMED_TYPES = frozenset({"set", "xdata"})
+
+
+def keyed_by_formula(entry: Entry) -> bool:
+    """Whether ``--rekey`` gives ``entry`` a key from the formula (else it keeps its own: :data:`_UNNAMED_TYPES`)."""
+    return (entry.entry_type or "").lower() not in _UNNAMED_TYPES
 
 #: Better BibTeX's default ``citekeyFormat`` preference.
 DEFAULT_FORMULA = "auth.lower + shorttitle(3,3) + year"

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from ..model import REFERENCE_FIELDS, Entry
 from ..record import KeyRecord, KeySource
-from .citekeys import KeyChange, assign_keys
+from .citekeys import KeyChange, assign_keys, keyed_by_formula
 from .identity import Fingerprint, IdentityIndex, Judgement, judge
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -339,13 +339,13 @@ def rekey(entries: Sequence[Entry], formula: str, *, force: bool = False,
     """
     entries = list(entries)
     if not force:
-        pinned = [e for e in pinned_keys(entries) if e.key != _formula_key(e, formula)]
+        pinned = [e for e in pinned_keys(entries) if keyed_by_formula(e) and e.key != _formula_key(e, formula)]
         if pinned:
             raise PinnedKeyError(pinned)
     old = {id(e): e.key for e in entries}
     for e in entries:
         key_record(e)
-        e.key_pinned = False
+        e.key_pinned = bool(e.key) and not keyed_by_formula(e)  # a @set or @xdata keeps its key
     own_aliases = {a.casefold() for e in entries for a in aliases_of(e)}
     taken = set(reserved) - own_aliases
     changes = assign_keys(entries, formula, recompute=True, reserved=taken)

@@ -35,7 +35,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from typing import Callable
+from typing import Callable, Mapping
 
 from ..errors import InputError
 from ..lazyre import compile_on_first_use
@@ -43,7 +43,12 @@ from ..model import Document, Problem, SourceLocation
 from ..record import PageReader
 
 __all__ = ["FORMATS", "PAGE_FORMATS", "ALL_FORMATS", "FORMAT_HELP", "detect", "read_text", "read_path", "decode_bytes",
-           "reader_for", "NOT_A_LIST"]
+           "reader_for", "NOT_A_LIST", "MACROS_METADATA"]
+
+#: ``Document.metadata`` key under which the .bib reader leaves the @string macros (lower-case name ->
+#: resolved value) defined once the file is read, those of earlier inputs included: the next .bib input
+#: is read with them (:func:`read_path`'s ``macros``)
+MACROS_METADATA = "bib_macros"
 
 #: the formats ``detect`` tells apart, in the order it considers them
 FORMATS: tuple[str, ...] = ("bib", "listing", "ids", "hf-json", "bbl", "ris", "csl-json", "enw", "nbib")
@@ -208,11 +213,14 @@ def reader_for(fmt: str) -> Reader:
     raise InputError(f"unknown input format {fmt!r} (expected one of: {', '.join(ALL_FORMATS)})")
 
 
-def read_text(text: str, origin: str = "<stdin>", fmt: str | None = None, *, strict: bool = False) -> Document:
+def read_text(text: str, origin: str = "<stdin>", fmt: str | None = None, *, strict: bool = False,
+              macros: Mapping[str, str] | None = None) -> Document:
     """Read already-decoded text; ``fmt=None`` detects the format (``origin``'s extension is a hint).
 
     NUL characters are removed (and said so): no reader and no output wants them.  A
     detected input that is no list of papers is an :class:`InputError` (:data:`NOT_A_LIST`).
+    ``macros``: the @string macros of the ``.bib`` inputs read before, for a ``.bib`` (see
+    :func:`bibkit.sources.bibfile.read`).
     """
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -230,7 +238,12 @@ def read_text(text: str, origin: str = "<stdin>", fmt: str | None = None, *, str
         kind = text_kind(text)
         if kind:
             raise InputError(NOT_A_LIST.format(reason=kind), SourceLocation(origin))
-    doc = reader_for(chosen)(text, origin, strict=strict)
+    if chosen == "bib" and macros:
+        from .bibfile import read as read_bib
+
+        doc = read_bib(text, origin, strict=strict, macros=macros)
+    else:
+        doc = reader_for(chosen)(text, origin, strict=strict)
     if fmt is None and chosen == "listing" and text.strip() and not _papers_found(doc, origin):
         raise InputError(NOT_A_LIST.format(reason=_nothing_found(text, origin)), SourceLocation(origin))
     if fmt is None and chosen in _EMPTY_REASONS and not len(doc):
@@ -342,10 +355,12 @@ def _read_pdf(path: str, *, strict: bool) -> Document:
     return doc
 
 
-def read_path(path: str, fmt: str | None = None, *, strict: bool = False) -> Document:
+def read_path(path: str, fmt: str | None = None, *, strict: bool = False,
+              macros: Mapping[str, str] | None = None) -> Document:
     """Read a file (``-`` is standard input) into a :class:`Document`.
 
-    Missing, unreadable or directory paths are :class:`InputError` naming the path.
+    Missing, unreadable or directory paths are :class:`InputError` naming the path.  ``macros``: as for
+    :func:`read_text`.
     """
     if path == "-":
         origin = "<stdin>"
@@ -375,6 +390,6 @@ def read_path(path: str, fmt: str | None = None, *, strict: bool = False) -> Doc
     del data  # the file's bytes are not needed once decoded: a big file is not kept twice while it is read
     if problems and strict:
         raise InputError(problems[0].message, problems[0].location)
-    doc = read_text(text, origin, fmt, strict=strict)
+    doc = read_text(text, origin, fmt, strict=strict, macros=macros)
     doc.problems[:0] = problems
     return doc

@@ -51,7 +51,7 @@ from __future__ import annotations
 
 import re
 import sys
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from ..bibnames import parse_bibtex_names
 from ..bibsyntax import BRACED_KEY as _BRACED
@@ -84,6 +84,7 @@ from ..model import (
     SourceLocation,
 )
 from ..normalize.latex import decode
+from . import MACROS_METADATA
 from .bibscan import ScanBlock, iter_blocks
 
 __all__ = ["read", "group_value", "raw_value", "github_value", "VERBATIM_FIELDS", "MONTH_MACROS",
@@ -168,11 +169,14 @@ def _shared_date(year: int, month: int | None, day: int | None) -> PartialDate:
 
 
 class _Reader:
-    def __init__(self, text: str, origin: str, strict: bool, later: dict[str, str] | None = None):
+    def __init__(self, text: str, origin: str, strict: bool, later: dict[str, str] | None = None,
+                 earlier: Mapping[str, str] | None = None):
         self.text = text
         self.origin = origin
         self.strict = strict
-        self.macros: dict[str, str] = {}
+        #: the @string macros of the inputs read before this one (see :func:`read`)
+        self.earlier = earlier
+        self.macros: dict[str, str] = dict(earlier) if earlier else {}
         #: every @string of the file as finally defined, for macros used before their definition
         #: (a second pass; BibTeX itself would print nothing for them, the writer moves the definition up)
         self.later = later
@@ -222,8 +226,9 @@ class _Reader:
                         value = _MONTH_FULL[month]
                     else:
                         value = text
-                        p = Problem("undefined-macro", f"@string macro {text!r} is not defined in this file; "
-                                    "its name is used as the value", "info", self.loc(line0), key or None)
+                        p = Problem("undefined-macro", f"@string macro {text!r} is not defined in this file or an "
+                                    "earlier input; its name is used as the value", "info", self.loc(line0),
+                                    key or None)
                         (entry.problems if entry is not None else self.doc.problems).append(p)
                 out.append(value)
             else:
@@ -236,7 +241,8 @@ class _Reader:
         doc = self.consume(iter_blocks(self.text))
         if self.later is None and self.undefined & self.macros.keys():
             # macros used before their @string: read again knowing every definition
-            return _Reader(self.text, self.origin, self.strict, dict(self.macros)).run()
+            return _Reader(self.text, self.origin, self.strict, dict(self.macros), self.earlier).run()
+        doc.metadata[MACROS_METADATA] = self.macros
         return doc
 
     def consume(self, blocks: Iterable[ScanBlock]) -> Document:
@@ -932,10 +938,14 @@ def _github_field_link(value: str) -> Link | None:
 # --------------------------------------------------------------------------- entry point
 
 
-def read(text: str, origin: str, *, strict: bool = False) -> Document:
+def read(text: str, origin: str, *, strict: bool = False, macros: Mapping[str, str] | None = None) -> Document:
     """Parse ``.bib`` text into a :class:`Document` (entries and raw blocks in input order).
 
-    ``origin`` names the input in locations and problems (a path, ``-`` for stdin).
+    ``origin`` names the input in locations and problems (a path, ``-`` for stdin).  ``macros`` are the
+    @string macros (lower-case name → value) of the ``.bib`` files read before this one: BibTeX reads
+    ``\\bibliography{strings,refs}`` and biber its ``\\addbibresource`` files in order with one macro table,
+    so a journal macro defined in one file is the journal's name in the next.  The macros this file leaves
+    defined (those given included) are in ``doc.metadata[MACROS_METADATA]``.
     """
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -949,7 +959,7 @@ def read(text: str, origin: str, *, strict: bool = False) -> Document:
         text = text.replace("\x00", "")
         nul = Problem("nul-bytes", f"{count} NUL byte(s) removed from the input (the first on line {first}); "
                       "they are not written to the output", "warning", SourceLocation(origin, first))
-    doc = _Reader(text, origin, strict).run()
+    doc = _Reader(text, origin, strict, earlier=macros).run()
     if nul is not None:
         doc.problems.insert(0, nul)
     return doc

@@ -9,6 +9,7 @@ BibTeX it stands for (:func:`bibtex_entry`) and hands them all to the ``.bib`` r
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,6 +23,7 @@ VERBATIM_FIELDS = frozenset({"doi", "url", "eprint", "file", "urldate", "isbn", 
                              "github", "pmid"})
 
 
+_ASCII_SPACE = re.compile(r"[ \t\r\n\f\v]+")
 _MONTH_MACROS = frozenset(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))
 
 
@@ -43,13 +45,22 @@ def _braced(value: str) -> str:
     return "{" + value + "}"
 
 
+class TexName(str):
+    """A name already written as BibTeX reads names (its parts encoded, braces where BibTeX must not split):
+    :func:`name_list` takes it as it is."""
+
+    __slots__ = ()
+
+
 def name_list(names: Sequence[str], literal: Sequence[bool] = ()) -> str:
     """Names (plain text, ``Family, Given`` or natural order) as a BibTeX name list: each encoded, an
-    organisation (``literal``) in braces so BibTeX keeps it one name ("{Google DeepMind}")."""
+    organisation (``literal``) in braces so BibTeX keeps it one name ("{Google DeepMind}"); a
+    :class:`TexName` as it is."""
     from ..normalize.latex import encode
 
     flags = list(literal) + [False] * (len(names) - len(literal))
-    return " and ".join("{" + encode(n) + "}" if lit else encode(n) for n, lit in zip(names, flags) if n.strip())
+    return " and ".join(n if isinstance(n, TexName) else "{" + encode(n) + "}" if lit else encode(n)
+                        for n, lit in zip(names, flags) if n.strip())
 
 
 def bibtex_entry(entry_type: str, key: str, fields: Sequence[tuple[str, str]], *, plain_text: bool,
@@ -62,7 +73,8 @@ def bibtex_entry(entry_type: str, key: str, fields: Sequence[tuple[str, str]], *
 
     out = [f"@{entry_type}{{{key},"]
     for name, value in fields:
-        value = " ".join(value.split()) if name != "abstract" else value.strip()
+        # white space made one space; not a no-break space (U+00A0, LaTeX's "~": "J.~Organomet. Chem.")
+        value = _ASCII_SPACE.sub(" ", value).strip(" ") if name != "abstract" else value.strip()
         if not value:
             continue
         if plain_text and name not in VERBATIM_FIELDS and name not in tex:

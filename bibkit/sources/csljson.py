@@ -23,7 +23,7 @@ from typing import Any
 
 from ..links import normalize_doi
 from ..model import Document, SkippedLine, SourceLocation
-from .bibgen import name_list
+from .bibgen import TexName, name_list
 
 __all__ = ["looks_like_csl_json", "read", "CSL_TYPES_IN"]
 
@@ -45,6 +45,15 @@ _KEY_LIKE = re.compile(r"^(?=.*[A-Za-z])[A-Za-z_][\w:.+/-]{0,80}$")
 _TAG = re.compile(r"<[^<>]{1,80}>")
 _NOTE_LINE = re.compile(r"^\s*(arXiv|GitHub|Citation Key|DOI|PMID)\s*:\s*(\S.*?)\s*$", re.IGNORECASE | re.MULTILINE)
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _splits_in_bibtex(family: str) -> bool:
+    """Whether BibTeX would split a family name that starts with a capital at a later lower-case word (its
+    von part): "Vázques de Parga", "Ibn al-Haytham".  One that starts in lower case ("van Gennep") is split
+    the same way by citeproc's own particle rule."""
+    initials = [next((c for c in word if c.isalpha()), "") for word in family.split()]
+    return len(initials) > 1 and not initials[0].islower() and any(c.islower() for c in initials[1:])
+_ASCII_SPACE = re.compile(r"[ \t\r\n\f\v]+")
 _YMD = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
 
@@ -65,6 +74,12 @@ def looks_like_csl_json(text: str) -> bool:
     return any(_is_item(obj) for obj, _line in items)
 
 
+def _verbatim(value: Any) -> str:
+    """An identifier (``DOI``, ``URL``): as written, only trimmed — no markup to strip there, and ``<``/``>``
+    are its own characters (Wiley's SICI DOIs: ``10.1002/(SICI)1096-987X(199803)19:4<377::AID-JCC1>3.0.CO;2-P``)."""
+    return value.strip() if isinstance(value, str) else _text(value)
+
+
 def _text(value: Any) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
@@ -74,7 +89,7 @@ def _text(value: Any) -> str:
         return ""
     if "<" in value:
         value = _TAG.sub("", value)
-    return " ".join(value.split())
+    return _ASCII_SPACE.sub(" ", value).strip(" ")  # (a no-break space, LaTeX's "~", is the text's own)
 
 
 def _name(person: Any) -> tuple[str, bool] | None:
@@ -90,6 +105,15 @@ def _name(person: Any) -> tuple[str, bool] | None:
     if not family:
         return (given, False) if given else None
     particle = _text(person.get("non-dropping-particle"))
+    if _splits_in_bibtex(family) or "," in family:
+        # "Vázques de Parga": one family name, which BibTeX would split at its lower-case word (the von part
+        # "Vázques de", the last name "Parga"); braced, it stays whole.  A family that starts with lower-case
+        # words ("van Gennep") is split the same way by citeproc's own particle rule: left as it is
+        from ..normalize.latex import encode
+
+        parts = [f"{encode(particle)} {{{encode(family)}}}" if particle else f"{{{encode(family)}}}"]
+        parts += [encode(x) for x in (_text(person.get("suffix")), given) if x]
+        return TexName(", ".join(parts)), False
     if particle:
         family = f"{particle} {family}"
     suffix = _text(person.get("suffix"))
@@ -108,19 +132,29 @@ def _names(value: Any) -> str:
 
 
 def _date(value: Any) -> list[tuple[str, str]]:
-    """``issued`` as BibTeX's year, month macro and day."""
+    """``issued`` as BibTeX's year, month macro and day; a range as BibLaTeX's ``date = {start/end}`` beside
+    the years BibTeX prints (``year = {1885--1888}``), as ``convert --to bibtex`` writes a range."""
     if isinstance(value, (str, int)) and not isinstance(value, bool):
         value = {"raw": str(value)}  # ("issued": "2020-05", as some converters write it: a raw date)
     if not isinstance(value, dict):
         return []
     parts = value.get("date-parts")
     ymd: list[Any] = []
+    if isinstance(parts, list) and len(parts) == 2 and all(isinstance(p, list) and p for p in parts):
+        start, end = (_iso({"date-parts": [p]}) for p in parts)
+        if start and end and start != end:
+            # a range (CSL's two date-parts): BibLaTeX's form of one, and the year range BibTeX styles print
+            years = start[:4] if start[:4] == end[:4] else f"{start[:4]}--{end[:4]}"
+            return [("year", years), ("date", f"{start}/{end}")]
     if isinstance(parts, list) and parts and isinstance(parts[0], list):
         ymd = parts[0][:3]
     else:
-        m = _YMD.match(_text(value.get("raw")) or _text(value.get("literal")))
+        literal = _text(value.get("literal"))
+        m = _YMD.match(_text(value.get("raw")) or literal)
         if m:
             ymd = [g for g in m.groups() if g]
+        elif literal:
+            return [("year", literal)]  # a date no parts can say ("forthcoming", "in press"): BibTeX's year text
     try:
         nums = [int(x) for x in ymd]
     except (TypeError, ValueError):
@@ -199,12 +233,12 @@ def _fields(item: dict[str, Any], entry_type: str, notes: dict[str, str], note_r
     put("shorttitle", item.get("title-short") or item.get("shortTitle"))
     put("version", item.get("version"))
     put("pagetotal", item.get("number-of-pages"))
-    doi = _text(item.get("DOI")) or notes.get("doi", "")
+    doi = _verbatim(item.get("DOI")) or notes.get("doi", "")
     if doi:  # (a DOI written as its URL, as some exporters do: the bare DOI, which biblatex links itself)
         fields.append(("doi", normalize_doi(doi) or doi))
     if arxiv:
         fields += [("eprint", arxiv), ("archivePrefix", "arXiv")]
-    url = _text(item.get("URL"))
+    url = _verbatim(item.get("URL"))
     if url:
         fields.append(("url", url))
     accessed = _iso(item.get("accessed"))

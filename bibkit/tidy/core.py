@@ -9,7 +9,7 @@ from typing import Any, Callable, Iterator
 from ..bibsyntax import parse_expression, raw_value
 from ..errors import InputError
 from ..model import REFERENCE_FIELDS, Document, Entry, Problem, RawBlock, SourceLocation
-from ..normalize.citekeys import KeyChange, assign_keys, compile_formula
+from ..normalize.citekeys import KeyChange, assign_keys, compile_formula, keyed_by_formula
 from ..normalize.pinning import merge_aliases
 from ..normalize.texscan import match_brace
 from ..sources.bibfile import read
@@ -140,7 +140,7 @@ def rekey(items: list[Item], key_format: str | None, *, alias: bool = True) -> l
     set_aside: dict[int, dict[str, str]] = {}
     for it in items:
         it.entry.key = it.key or None
-        it.entry.key_pinned = False
+        it.entry.key_pinned = bool(it.key) and not keyed_by_formula(it.entry)  # a @set or @xdata keeps its key
         moved = {name: it.entry.extra.pop(name) for name in ("ids",) + REFERENCE_FIELDS if name in it.entry.extra}
         if moved:
             set_aside[id(it.entry)] = moved
@@ -172,10 +172,52 @@ def rekey(items: list[Item], key_format: str | None, *, alias: bool = True) -> l
     return changes
 
 
+#: the fields through which an entry inherits another's fields (BibTeX's crossref; biber's xdata too)
+_INHERIT_FROM = ("crossref", "xdata")
+_EMPTY = ("{}", '""')
+
+
+def inherited_names(items: list[Item]) -> dict[int, frozenset[str]]:
+    """For each entry with a ``crossref``/``xdata`` parent (by ``id`` of its item): the names of the fields its
+    parents, and theirs, give a value.  An empty field of those names is not nothing: it is how a ``.bib``
+    stops BibTeX and biber from handing the entry the parent's value (xampl.bib's ``key = ""`` keeps plain
+    from printing "In GAJ" for an article of the journal entry whose key is GAJ), so
+    ``--remove-empty-fields`` keeps it."""
+    by_key = {it.key.casefold(): it for it in reversed(items) if it.key}
+
+    def parents(it: Item) -> list[str]:
+        out: list[str] = []
+        for name in _INHERIT_FROM:
+            raw = it.get(name)
+            split = _split_keys(raw) if raw is not None else None
+            if split is not None:
+                out.extend(split[1])
+        return out
+
+    found: dict[int, frozenset[str]] = {}
+    for it in items:
+        todo = parents(it)
+        if not todo:
+            continue
+        names: set[str] = set()
+        seen = {id(it)}
+        while todo:
+            parent = by_key.get(todo.pop().casefold())
+            if parent is None or id(parent) in seen:
+                continue
+            seen.add(id(parent))
+            names.update(f[1] for f in parent.fields if f[2].strip() not in _EMPTY)
+            todo.extend(parents(parent))
+        found[id(it)] = frozenset(names)
+    return found
+
+
 # --------------------------------------------------------------------------- layout
 
 
-def _format_entry(item: Item, opts: TidyOptions) -> str:
+def _format_entry(item: Item, opts: TidyOptions, blocking: frozenset[str] = frozenset()) -> str:
+    """The entry laid out; ``blocking``: names of empty fields kept by ``--remove-empty-fields`` (see
+    :func:`inherited_names`)."""
     etype = item.etype.lower() if opts.lowercase else item.etype
     fields = item.fields
     if opts.keep:
@@ -190,7 +232,7 @@ def _format_entry(item: Item, opts: TidyOptions) -> str:
     for written, lname, raw in fields:
         name = lname if opts.lowercase else written
         value = format_value(lname, raw, opts, max(width, len(name)))
-        if opts.remove_empty_fields and value in ("{}", '""'):
+        if opts.remove_empty_fields and value in _EMPTY and lname not in blocking:
             continue
         lines.append(f"{indent}{name.ljust(width)} = {value}")
     head = f"@{etype}{{{item.key},"
@@ -469,7 +511,9 @@ def tidy_text(text: str, options: TidyOptions | None = None, *, origin: str = "<
     if opts.sort:
         blocks = sort_blocks(blocks, opts.sort)
 
-    chunks = [_format_entry(b, opts) if isinstance(b, Item) else _format_raw(b, raw, opts.lowercase) for b in blocks]
+    blocking = inherited_names(items) if opts.remove_empty_fields else {}
+    chunks = [_format_entry(b, opts, blocking.get(id(b), frozenset())) if isinstance(b, Item)
+              else _format_raw(b, raw, opts.lowercase) for b in blocks]
     out = ("\n\n" if opts.blank_lines else "\n").join(c for c in chunks if c.strip())
     if out:
         out += "\n"

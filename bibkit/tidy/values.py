@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from ..bibsyntax import is_verbatim_field, month_number, parse_expression
+from ..bibsyntax import NAME_LIST_FIELDS, is_verbatim_field, month_number, parse_expression
 from ..model import MONTH_ABBREVIATIONS as _ABBREVIATIONS
 from ..model import REFERENCE_FIELDS
 from ..normalize.latex import escape_strays, to_ascii
@@ -39,6 +39,11 @@ _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _ROMAN = re.compile(r"^M{0,4}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 _CAPS_WORD = re.compile(r"(\\[A-Za-z]+|\\.)|([^\W\d_])([^\s{}\\]*)")
 _ONE_SPACE = re.compile(r"(?<! ) (?! )")
+#: fields whose capitals are no shouting but a label or an identifier (a style prints them as written:
+#: biblatex's ``label = {CMS}`` and ``shorthand`` are citation labels, ``number = {RC-6947}`` a report's
+#: number): ``--drop-all-caps`` leaves them alone
+_NOT_WORDS = frozenset({"key", "label", "shorthand", "shorthandintro", "sortkey", "number", "eid", "isrn", "volume",
+                        "issue", "part", "pages", "chapter", "version"})
 #: fields holding citation keys: never wrapped
 _KEY_LISTS = frozenset({"ids", *REFERENCE_FIELDS})
 _COMMAND = re.compile(r"\\[A-Za-z]+|\\.")
@@ -107,7 +112,9 @@ def limit_authors(text: str, limit: int) -> str:
 def strip_enclosing_braces(text: str) -> str:
     """``{{Journal of Tea}}`` → ``{Journal of Tea}`` (the value is one inner group without nested braces).
 
-    A group that holds a command (``{\\"u}``, a BibTeX special character) keeps its braces.
+    A group that holds a command (``{\\"u}``, a BibTeX special character) keeps its braces.  Not for name
+    lists (:data:`~bibkit.bibsyntax.NAME_LIST_FIELDS`): ``author = {{Hughes Aircraft Company}}`` is one
+    organisation, and without its inner braces BibTeX and biber read the person "Company, Hughes Aircraft".
     """
     if len(text) > 2 and text[0] == "{" and text[-1] == "}" and "{" not in text[1:-1] and "}" not in text[1:-1] \
             and not text[1:].startswith("\\"):
@@ -116,7 +123,8 @@ def strip_enclosing_braces(text: str) -> str:
 
 
 def drop_all_caps(text: str) -> str:
-    """A value in capitals only (``JOURNAL OF TEA``) in title case (``Journal Of Tea``), Roman numerals kept.
+    """A value in capitals only (``JOURNAL OF TEA``) in title case (``Journal Of Tea``), Roman numerals and
+    words with digits (codes: ``EU-29702195U``, ``COVID-19``) kept.
 
     Braced groups (case protection the author chose) and commands (``\\LaTeX``) are left alone; bibtex-tidy
     lower-cases those too (``\\LaTeX`` → ``\\Latex``, an undefined command).
@@ -146,7 +154,9 @@ def drop_all_caps(text: str) -> str:
                     out.append(m.group(1))
                 else:
                     word = m.group(0)
-                    out.append(word if _ROMAN.match(word) else m.group(2) + m.group(3).lower())
+                    # a Roman numeral, or a code with digits (EU-29702195U, COVID-19): no word to re-case
+                    keep = _ROMAN.match(word) or any(ch.isdigit() for ch in word)
+                    out.append(word if keep else m.group(2) + m.group(3).lower())
                 i = m.end()
                 continue
         out.append(c)
@@ -262,9 +272,9 @@ def _text(lname: str, text: str, opts: TidyOptions, verbatim: bool) -> str:
         text = unwrap(text)
         if lname in opts.remove_braces:  # before the case and brace rules look at the value, so that
             text = remove_braces(text)   # their result does not change when tidied again
-        if opts.strip_enclosing_braces:
+        if opts.strip_enclosing_braces and lname not in NAME_LIST_FIELDS:  # there they make one name
             text = strip_enclosing_braces(text)
-        if opts.drop_all_caps:
+        if opts.drop_all_caps and lname not in _NOT_WORDS:
             text = drop_all_caps(text)
     if opts.encode_urls and lname.endswith("url"):
         text = encode_url(text)

@@ -21,6 +21,12 @@ aliases, §2.2.5 field aliases), and ``date`` instead of ``year``/``month``/``da
 * ``year`` (four digits), ``month`` (any spelling :func:`~bibkit.bibsyntax.month_number`
   reads) and ``day`` → ``date = {YYYY-MM-DD}`` in ``year``'s place, unless the entry
   has a ``date``; a year that is not a plain number (``{2020a}``, ``{in press}``) stays.
+  A range of years (``{1598--1603}``, ``{1598/1603}``, ``{1598–1603}``: how BibTeX users write
+  one) → ``date = {1598/1603}``, BibLaTeX's range, which biber reads as a start and an end year
+  (left as ``year`` it warns that the year is no integer and sorts it as text);
+* a ``year`` beside a ``date`` that says the same (the date's year, or its years as a range:
+  what ``convert --to bibtex`` and the CSL-JSON reader write for classic BibTeX) goes, because
+  biber takes the date and warns about such a year.
 
 Input and output are the writer's ``(type, [(name, value expression), …])``; the
 function is pure and idempotent, so entries bibkit wrote fresh pass unchanged.
@@ -48,6 +54,8 @@ FIELD_FORMS: dict[str, str] = {
     "archiveprefix": "eprinttype", "primaryclass": "eprintclass", "pdf": "file",
 }
 _YEAR = compile_on_first_use(__name__, r"^\d{4}$")
+_YEAR_RANGE = compile_on_first_use(__name__, r"^(\d{4})\s*(?:-{1,3}|–|—|/)\s*(\d{4})$")
+_DATE_YEARS = compile_on_first_use(__name__, r"^(\d{4})(?:-\d{2}(?:-\d{2})?)?(?:T\S*)?(?:/(\d{4})?\S*)?$")
 
 
 def _single(value: str) -> tuple[str, str] | None:
@@ -61,7 +69,12 @@ def _date(fields: list[tuple[str, str]]) -> str | None:
     """``{YYYY[-MM[-DD]]}`` from the entry's year/month/day, or None when they are not plain."""
     values = {name.lower(): value for name, value in fields}
     year = _single(values["year"])
-    if year is None or year[0] == "macro" or not _YEAR.match(year[1].strip()):
+    if year is None or year[0] == "macro":
+        return None
+    span = _YEAR_RANGE.match(year[1].strip())
+    if span and "month" not in values and "day" not in values:
+        return "{" + f"{span.group(1)}/{span.group(2)}" + "}"
+    if not _YEAR.match(year[1].strip()):
         return None
     date = year[1].strip()
     if "month" in values:
@@ -80,13 +93,32 @@ def _date(fields: list[tuple[str, str]]) -> str | None:
     return "{" + date + "}"
 
 
+def _year_in_date(fields: list[tuple[str, str]]) -> bool:
+    """Whether the entry's ``year`` says only what its ``date`` says (its year, or its years as a range)."""
+    values = {name.lower(): value for name, value in fields}
+    year, date = _single(values["year"]), _single(values["date"])
+    if year is None or date is None or year[0] == "macro" or date[0] == "macro":
+        return False
+    m = _DATE_YEARS.match(date[1].strip())
+    if m is None:
+        return False
+    start, end = m.group(1), m.group(2) or m.group(1)
+    span = _YEAR_RANGE.match(year[1].strip())
+    if span:
+        return (span.group(1), span.group(2)) == (start, end)
+    return year[1].strip() == start == end
+
+
 def to_biblatex(entry_type: str, fields: list[tuple[str, str]]) -> tuple[str, list[tuple[str, str]]]:
     """The entry's type and fields in BibLaTeX's own forms (see the module docstring)."""
     present = {name.lower() for name, _ in fields}
     out: list[tuple[str, str]] = []
     date = _date(fields) if "year" in present and "date" not in present else None
+    redundant_year = "year" in present and "date" in present and _year_in_date(fields)
     for name, value in fields:
         lname = name.lower()
+        if redundant_year and lname == "year":
+            continue
         if date is not None and lname in ("month", "day"):
             continue
         if date is not None and lname == "year":

@@ -251,6 +251,8 @@ class _Ctx:
         self.mixed = False  # the entry being written has fields written from the model
         self.type_renames: dict[str, str] = {}  # field renames a type conversion needs (thesis: institution)
         self.xdata: dict[str, Entry] = {}  # casefolded key -> @xdata entry (bibtex dialect only)
+        self.parents: dict[str, Entry] = {}  # casefolded key -> entry, when some entry has a crossref or xdata
+        self.etype = ""  # the (lower-case) type the entry being written is written as
 
     def note(self, code: str, message: str) -> None:
         self.notes.append((code, message))
@@ -472,14 +474,49 @@ def _fresh_fields(entry: Entry, ctx: _Ctx) -> list[tuple[str, str]]:
 
 
 def _key_field(entry: Entry, ctx: _Ctx, present: set[str]) -> list[tuple[str, str]]:
+    """The entry's own ``key``, else one for classic BibTeX when the entry has no name to sort by
+    (plainnat: "to sort, need author or key"; natbib labels it by the key).  BibLaTeX output gets none:
+    biber sorts a nameless entry by its title already, and reads ``key`` as ``sortkey``, which would sort
+    it by one word instead (biblatex-realauthor's anonymous works moved)."""
     if "key" in present:
         return []
     if "key" in entry.extra:
         return [("key", _braced(ctx.text(entry.extra["key"])))]
-    if any(not is_others(p) for p in entry.authors) or entry.editors:
+    if ctx.gen == "biblatex":
+        return []
+    # BibTeX's standard styles sort by an editor only in these types (plain.bst's presort)
+    editors = ctx.etype in ("book", "inbook", "proceedings")
+    if _has_names(entry, editors) or _parent_has_names(entry, ctx, editors):
         return []
     word = _key_word(entry) or entry.key
     return [("key", _braced(ctx.text(word)))] if word else []
+
+
+def _has_names(entry: Entry, editors: bool) -> bool:
+    """Whether a style can sort the entry by a name: an author other than "others", or an editor where
+    ``editors`` says the style sorts by one."""
+    return any(not is_others(p) for p in entry.authors) or (editors and bool(entry.editors))
+
+
+def _parent_has_names(entry: Entry, ctx: _Ctx, editors: bool) -> bool:
+    """Whether the entry inherits a name or a ``key`` through its ``crossref``/``xdata`` parents (followed
+    up the chain, each once): BibTeX gives it those, so it is not author-less and needs no ``key``."""
+    if not ctx.parents:
+        return False
+    seen: set[int] = set()
+    todo = [entry]
+    while todo:
+        child = todo.pop()
+        refs = [child.extra.get("crossref", "")] + child.extra.get("xdata", "").split(",")
+        for ref in (r.strip().casefold() for r in refs):
+            parent = ctx.parents.get(ref) if ref else None
+            if parent is None or id(parent) in seen:
+                continue
+            seen.add(id(parent))
+            if _has_names(parent, editors) or "key" in parent.extra:
+                return True
+            todo.append(parent)
+    return False
 
 
 def _native_dialect(origin: BibOrigin) -> str:
@@ -671,7 +708,7 @@ class _OriginFields:
         authorless = not entry.authors or all(is_others(p) for p in entry.authors)
         if "key" in entry.extra or (ctx.convert and etype in BIBLATEX_TYPES and etype not in ("xdata", "set")
                                     and authorless):
-            # an author-less entry needs a sort key (plainnat: "to sort, need author or key")
+            # an author-less entry needs a sort key (plainnat: "to sort, need author or key"): see _key_field
             self.out.extend(_key_field(entry, ctx, present={n.lower() for n, _ in self.out}))
 
 
@@ -785,12 +822,14 @@ def _format(entry: Entry, ctx: _Ctx, key: str) -> str:
             etype = _bibtex_type(entry, origin.entry_type, ctx)
         else:
             etype = origin.entry_type
+        ctx.etype = etype.lower()
         fields = _origin_fields(entry, ctx)
     else:
         ctx.gen = ctx.dialect or "bibtex"
+        etype = output_type(entry, ctx.dialect)
+        ctx.etype = etype
         fields = _fresh_fields(entry, ctx)
         ctx.mixed = True
-        etype = output_type(entry, ctx.dialect)
     if ctx.dialect == "bibtex" and ctx.xdata and "xdata" in entry.extra:
         fields = _inline_xdata(entry, fields, ctx)
     if ctx.mixed:  # fields written from the model next to copied ones: never a name twice
@@ -1045,6 +1084,8 @@ def write_chunks(doc: Document, *, dialect: str | None = "bibtex", ascii: bool =
     used: set[str] = {e.key.casefold() for e in doc.entries if e.key}
     if dialect == "bibtex":
         ctx.xdata = {e.key.casefold(): e for e in doc.entries if e.entry_type == "xdata" and e.key}
+    if any("crossref" in e.extra or "xdata" in e.extra for e in doc.entries):
+        ctx.parents = {e.key.casefold(): e for e in reversed(doc.entries) if e.key}  # (the first of a key wins)
     first = True
     for block in _kept_last(_strings_first(doc.blocks) if ctx.convert else doc.blocks):
         if isinstance(block, Entry):
