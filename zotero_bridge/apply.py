@@ -219,8 +219,8 @@ class LocalApplier:
                 self._update(self.plan.by_action(Action.UPDATE, Action.ADD) + self._followups)
         except KeyboardInterrupt:
             self.result.interrupted = True
-            self._mark_inflight("interrupted (Ctrl-C) while Zotero was saving; the next run completes it without "
-                                "duplicates", sent=True)
+            self._mark_inflight("interrupted (Ctrl-C, SIGTERM or SIGHUP) while Zotero was saving; the next run "
+                                "completes it without duplicates", sent=True)
         except ZoteroError as exc:
             self.result.error = str(exc)
             # only a request that went out without an answer leaves its objects in doubt; a refusal
@@ -634,7 +634,7 @@ class ConnectorApplier:
             self._settle_pending()
         except KeyboardInterrupt:
             self.result.interrupted = True
-            self._mark_inflight("interrupted (Ctrl-C) while Zotero was saving", sent=True)
+            self._mark_inflight("interrupted (Ctrl-C, SIGTERM or SIGHUP) while Zotero was saving", sent=True)
         except ZoteroError as exc:
             self.result.error = str(exc)
             sent = isinstance(exc, OutcomeUnknown) or self._sent

@@ -394,7 +394,8 @@ class TagApplier:
                 self._retry(retry)
         except KeyboardInterrupt:
             self.interrupted = True
-            self._mark_inflight("interrupted (Ctrl-C) while Zotero was saving; run again to complete it")
+            self._mark_inflight("interrupted (Ctrl-C, SIGTERM or SIGHUP) while Zotero was saving; run again to "
+                                "complete it")
         except ZoteroError as exc:
             self.error = str(exc)
             if not isinstance(exc, OutcomeUnknown):
