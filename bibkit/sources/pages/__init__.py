@@ -21,6 +21,8 @@ ieee-page        IEEE Xplore search results and tables of contents (the facts li
 s2-page          Semantic Scholar search results and paper pages; the TLDR is no abstract (:mod:`.semanticscholar`)
 pubmed-page      PubMed's search results (title, Vancouver names, the citation line, ``PMID:``) and an
                  article's own page on PubMed or PubMed Central, copied whole (:mod:`.pubmed`)
+article-page     a journal publisher's article page copied whole (Springer Link, nature.com, BMC, PLOS,
+                 Frontiers): the paper its "Cite this article"/"Citation:" line cites (:mod:`.article`)
 notes            links to paper pages, ``arXiv:`` mentions, DOIs, cited titles (:mod:`.notes`)
 ================ ==========================================================================
 
@@ -83,12 +85,13 @@ def read(text: str, origin: str, *, strict: bool = False, only: str | None = Non
 
 
 def _read(text: str, origin: str, *, strict: bool = False, only: str | None = None) -> Document:
-    from . import acm, arxiv, dblp, hf, ieee, markdown, notes, openreview, pubmed, references, scholar, semanticscholar
+    from . import acm, article, arxiv, dblp, hf, ieee, markdown, notes, openreview, pubmed, references, scholar, semanticscholar
     from .segment import Block, segment
 
     modules = {arxiv.NAME: arxiv, hf.NAME: hf, markdown.NAME: markdown, references.NAME: references,
                scholar.NAME: scholar, dblp.NAME: dblp, acm.NAME: acm, openreview.NAME: openreview,
-               ieee.NAME: ieee, semanticscholar.NAME: semanticscholar, pubmed.NAME: pubmed, notes.NAME: notes}
+               ieee.NAME: ieee, semanticscholar.NAME: semanticscholar, pubmed.NAME: pubmed, notes.NAME: notes,
+               article.NAME: article}
     forced = PageReader(only) if only in READER_NAMES else None
     if only is not None and forced is None:
         raise InputError(f"unknown page reader {only!r} (expected one of: {', '.join(READER_NAMES)})")
@@ -96,6 +99,9 @@ def _read(text: str, origin: str, *, strict: bool = False, only: str | None = No
     doc = Document(metadata={"format": "listing", "source": origin})
     if forced is None and "PMCID:" in text and pubmed.full_text_page(lines):  # (a full text: no papers in it)
         forced = pubmed.NAME
+    if forced is None and ("Cite this " in text or "cite this article:" in text or "Citation:" in text) \
+            and article.citations(lines):  # a publisher's article page: the paper it cites as itself
+        forced = article.NAME
     page = ieee.document_page(lines) if forced is None and "Published in:" in text else None
     if page is not None:  # one paper's page (its tabs list other papers), and whatever is around it
         first, end = page
