@@ -228,3 +228,74 @@ def test_convert_writes_the_page_s_paper_and_bibtex_reads_it(tmp_path: Path) -> 
         pytest.skip("bibtex is not installed (TeX Live is needed to check the .bib)")
     counts = bibtex_counts(out)
     assert counts.ran and counts.errors == 0 and counts.warnings == 0
+
+
+# --------------------------------------------------------------------------- ScienceDirect (no citation on the page)
+
+SCIENCEDIRECT = """\
+Skip to main content
+Skip to article
+Elsevier logo
+Journals & Books
+Search
+Sign in
+View PDF
+Download full issue
+Search ScienceDirect
+Elsevier
+Pattern Recognition Letters
+Volume 88, Issue 2, March 2017, Pages 41-58
+Pattern Recognition Letters
+Research article
+Label noise in tree ensembles: An overview
+Author links open overlay panel{authors}
+Show more
+Add to Mendeley
+Share
+Cite
+https://doi.org/10.1016/j.patrec.2016.11.004
+Get rights and content
+Abstract
+Label noise is common in real data sets, and tree ensembles are often said to be robust to it. This survey reviews what is known about the effect of wrong labels on bagged and boosted trees, and how to reduce it.
+
+Keywords
+Label noise
+Ensembles
+1. Introduction
+Data sets are noisy.
+References
+Aberdeen, 2003
+D. Aberdeen
+Policy-gradient algorithms for partially observable Markov decision processes
+(Ph.D. thesis)
+Australian National University (2003)
+Google Scholar
+Cited by (250)
+Deep learning for remote sensing
+2024, Remote Sensing of Environment
+Show abstract
+© 2016 Elsevier B.V. All rights reserved.
+"""
+
+
+@pytest.mark.parametrize("authors", [
+    " Ada Lovelace a, Grace Hopper b c, Alan Turing a",  # marks after each name, on the button's line
+    "Ada Lovelace a, Grace Hopper b c, Alan Turing a",  # the button's text glued to the first name
+    "\nAda Lovelace\na\n, \nGrace Hopper\nb\nc\n, \nAlan Turing\na\n*",  # a name or a mark a line
+])
+def test_a_sciencedirect_page_is_the_paper_its_header_describes(authors: str) -> None:
+    entries = read(SCIENCEDIRECT.format(authors=authors))
+    assert len(entries) == 1, [e.title for e in entries]
+    e = entries[0]
+    assert (e.title, surnames(e), e.journal, e.volume, e.number, e.pages, e.year, e.ids.doi, e.entry_type) == (
+        "Label noise in tree ensembles: An overview", ["Lovelace", "Hopper", "Turing"], "Pattern Recognition Letters",
+        "88", "2", "41–58", 2017, "10.1016/j.patrec.2016.11.004", "article")
+    assert e.abstract and e.abstract.startswith("Label noise is common")
+
+
+def test_an_article_in_press_has_its_online_date_and_article_number() -> None:
+    page = SCIENCEDIRECT.format(authors=" Ada Lovelace").replace(
+        "Volume 88, Issue 2, March 2017, Pages 41-58", "Available online 3 March 2023, 104567")
+    (e,) = read(page)
+    assert (e.journal, e.volume, e.pages, e.year, surnames(e)) == ("Pattern Recognition Letters", None, "104567",
+                                                                   2023, ["Lovelace"])

@@ -74,7 +74,7 @@ FORMAT_HELP: dict[str, str] = {
     "ieee-page": "IEEE Xplore search results or a table of contents",
     "s2-page": "Semantic Scholar search results or a paper page",
     "pubmed-page": "PubMed search results",
-    "article-page": "a publisher's article page (Springer, Nature, BMC, PLOS, Frontiers): the paper it cites as itself",
+    "article-page": "a publisher's article page (Springer, Nature, BMC, PLOS, Frontiers, ScienceDirect): its own paper",
     "notes": "notes with links to papers, arXiv:ID mentions, DOIs, cited titles",
 }
 #: why a detected structured input that made no entry is refused

@@ -22,7 +22,8 @@ s2-page          Semantic Scholar search results and paper pages; the TLDR is no
 pubmed-page      PubMed's search results (title, Vancouver names, the citation line, ``PMID:``) and an
                  article's own page on PubMed or PubMed Central, copied whole (:mod:`.pubmed`)
 article-page     a journal publisher's article page copied whole (Springer Link, nature.com, BMC, PLOS,
-                 Frontiers): the paper its "Cite this article"/"Citation:" line cites (:mod:`.article`)
+                 Frontiers, ScienceDirect): the paper its "Cite this article"/"Citation:" line cites, or
+                 ScienceDirect's header describes (:mod:`.article`, :mod:`.sciencedirect`)
 notes            links to paper pages, ``arXiv:`` mentions, DOIs, cited titles (:mod:`.notes`)
 ================ ==========================================================================
 
@@ -99,8 +100,7 @@ def _read(text: str, origin: str, *, strict: bool = False, only: str | None = No
     doc = Document(metadata={"format": "listing", "source": origin})
     if forced is None and "PMCID:" in text and pubmed.full_text_page(lines):  # (a full text: no papers in it)
         forced = pubmed.NAME
-    if forced is None and ("Cite this " in text or "cite this article:" in text or "Citation:" in text) \
-            and article.citations(lines):  # a publisher's article page: the paper it cites as itself
+    if forced is None and article.may_be_page(text) and article.is_page(lines):  # a publisher's article page
         forced = article.NAME
     page = ieee.document_page(lines) if forced is None and "Published in:" in text else None
     if page is not None:  # one paper's page (its tabs list other papers), and whatever is around it

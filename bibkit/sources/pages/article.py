@@ -9,7 +9,8 @@ chapter), PLOS's and Frontiers' "Citation: …", Wiley's "How to cite this artic
 reference list.  That citation is read as a reference string (:func:`.references.parse_reference`: authors,
 title, journal, volume, pages, year, DOI) and is the paper; the paragraphs under the page's "Abstract"
 heading are its abstract; every other line of the page is skipped and listed.  A paste of several such
-pages gives one paper each.
+pages gives one paper each.  ScienceDirect prints no citation; its page header is read instead
+(:mod:`.sciencedirect`).
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from ...record import PageReader
 from ..pastetext import Line
 from .base import Draft, Sink
 from .references import parse_reference
+from .sciencedirect import BUTTON, header
 
-__all__ = ["NAME", "citations", "read_block"]
+__all__ = ["NAME", "may_be_page", "is_page", "citations", "read_block"]
 
 NAME = PageReader.ARTICLE
 
@@ -31,6 +33,28 @@ _LABEL = re.compile(r"^(?:(?P<alone>Cite this (?:article|paper|chapter))\s*$|"
 #: the heading of the page's abstract (Springer's "Abstract", nature.com's, PLOS's, a structured one's "Summary")
 _ABSTRACT = re.compile(r"^(?:Abstract|Summary)\s*$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?)\]”\"]$")
+
+
+def may_be_page(text: str) -> bool:
+    """Whether the paste holds a citation label or ScienceDirect's author button at all (a substring look,
+    before any line is looked at: nearly every paste is no article page)."""
+    return "Cite this " in text or "cite this article:" in text or "Citation:" in text or BUTTON in text
+
+
+def is_page(lines: list[Line]) -> bool:
+    """Whether the paste is one or more article pages: a citation of its own, or ScienceDirect's header."""
+    return bool(citations(lines)) or any(_sciencedirect(lines, {}))
+
+
+def _sciencedirect(lines: list[Line], used: dict[int, str]) -> list[tuple[int, Draft]]:
+    """ScienceDirect's page headers: ``(index of the author button's line, the paper)`` each."""
+    found: list[tuple[int, Draft]] = []
+    for k, ln in enumerate(lines):
+        if BUTTON in ln.text.lower() and ln.text.lower().startswith("author links"):
+            draft = header(lines, k, NAME, used)
+            if draft is not None and draft.title and draft.ids:
+                found.append((k, draft))
+    return found
 
 
 def citations(lines: list[Line]) -> list[tuple[int, Draft]]:
@@ -64,7 +88,8 @@ def read_block(lines: list[Line], sink: Sink) -> None:
     """One paper per citation of the page (see the module docstring); every other line skipped."""
     used: dict[int, str] = {}
     start = 0
-    for at, draft in citations(lines):
+    cited = citations(lines)
+    for at, draft in cited:  # the abstract is above the citation
         draft.reader, draft.shape = NAME, "citation"
         used[at] = ""
         heading = next((k for k in range(at - 1, start - 1, -1) if _ABSTRACT.match(lines[k].text)), None)
@@ -72,6 +97,14 @@ def read_block(lines: list[Line], sink: Sink) -> None:
             draft.abstract = _abstract(lines, heading, at, used)
         sink.add(draft)
         start = at + 1
+    if not cited:
+        headers = _sciencedirect(lines, used)
+        for index, (at, draft) in enumerate(headers):  # the abstract is under the header
+            end = headers[index + 1][0] if index + 1 < len(headers) else len(lines)
+            heading = next((k for k in range(at + 1, end) if _ABSTRACT.match(lines[k].text)), None)
+            if heading is not None:
+                draft.abstract = _abstract(lines, heading, end, used)
+            sink.add(draft)
     sink.skip_unread(lines, used, _why)
 
 
