@@ -36,7 +36,6 @@ Cite this article
 Download PDF
 Machine Learning Aims and scope Submit manuscript
 Ada Lovelace & Grace Hopper
- 
 Show authors
 12k Accesses
 804 Citations

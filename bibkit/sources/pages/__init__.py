@@ -86,7 +86,21 @@ def read(text: str, origin: str, *, strict: bool = False, only: str | None = Non
 
 
 def _read(text: str, origin: str, *, strict: bool = False, only: str | None = None) -> Document:
-    from . import acm, article, arxiv, dblp, hf, ieee, markdown, notes, openreview, pubmed, references, scholar, semanticscholar
+    from . import (
+        acm,
+        article,
+        arxiv,
+        dblp,
+        hf,
+        ieee,
+        markdown,
+        notes,
+        openreview,
+        pubmed,
+        references,
+        scholar,
+        semanticscholar,
+    )
     from .segment import Block, segment
 
     modules = {arxiv.NAME: arxiv, hf.NAME: hf, markdown.NAME: markdown, references.NAME: references,
