@@ -52,6 +52,7 @@ class VenueDetails:
     month_year: int | None = None  # the year written beside the month
     publisher: str | None = None
     address: str | None = None
+    year_first: bool = False  # the details open with the year (ACS): a full stop before them is the name's
 
 
 _PAGE = r"[A-Za-z]?\d+[A-Za-z]?"
@@ -68,6 +69,11 @@ PUBLISHER_WORDS = (r"Association|Society|Press|Publishing|Publishers|Associates|
                    r"Elsevier|Wiley|OpenReview\.net|Morgan Kaufmann|Curran|O'Reilly|Addison[- ]Wesley|Pearson|"
                    r"Prentice[- ]Hall|IEEE Press|ACM Press|Now Publishers|World Scientific|Routledge|Sage")
 
+#: ACS, RSC and MDPI put the year first: "J. Am. Chem. Soc. 2019, 141, 1234–1240", "Chem. Mater. 2020, 32 (4),
+#: 1522–1530", "Chem. Sci., 2019, 10, 1234", "Remote Sens. 2021, 13, 1234" (an article number); a full stop
+#: right before the year is the abbreviated name's ("Remote Sens."), never a sentence's end
+_YEAR_FIRST = (rf"(?<![\w.:/-]){_YEAR},\s*(?P<volume>\d{{1,5}})(?:\s*\((?P<number>[\w/–-]{{1,12}})\))?,\s*"
+               rf"(?P<pages>{_RANGE})(?=[\s.;]*$|[.;]\s)")
 #: details in the order they are looked for; each pattern's groups name the fields it gives
 _PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p) for p in (
     # labelled: "vol. 30", "Volume 1", "no. 8", "pp. 770–778", "pages 4171–4186", "p. 12"
@@ -93,6 +99,7 @@ _PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p) for p in (
     r"(?<![\w.:/\-\u2010-\u2015\u2212])(?<![\u2010-\u2015\u2212-] )"
     rf"(?!{_YEAR}\b)(?P<volume>\d{{1,4}})(?:\.(?P<number>\d{{1,4}})\s*\({_YEAR}\)|\s*\({_YEAR}\)"
     r"(?=\s*(?:[:,.]|$)))",
+    _YEAR_FIRST,
     # a volume before the pages: APA "27, 3104–3112", Nature "521, 436–444"
     rf"(?<![\w.:/-])(?P<volume>\d{{1,5}}[A-Za-z]?),\s*(?P<pages>{_PAGE}\s*(?:-{{1,3}}|[\u2010-\u2015\u2212])\s*{_PAGE})"
     r"(?![\w/])",
@@ -106,8 +113,10 @@ _GROUPS: tuple[tuple[str, ...], ...] = tuple(tuple(n for n in ("volume", "number
                                              for p in _PATTERNS)
 #: for each pattern, literals of which it needs one (cheap tests that spare most patterns most references)
 _NEEDLES: tuple[tuple[str, ...], ...] = (("ol", "OL"), ("o.", "umber", "ssue"), ("p.", "ages", "P."), (";",), ("(",),
-                                         (":",), ("(",), ("no.",), ("(",), (",",), ("):", ") :"), (",", ". "))
+                                         (":",), ("(",), ("no.",), ("(",), (",",), (",",), ("):", ") :"),
+                                         (",", ". "))
 _TABLE = tuple(zip(_NEEDLES, _PATTERNS, _GROUPS))
+_YEAR_FIRST_PATTERN = next(p for p in _PATTERNS if p.pattern == _YEAR_FIRST)
 #: a month beside the year: "Jun. 2016", "Nov. 1997", "June 27–30, 2016", "(Nov. 1997)", Vancouver "2015 May 28"
 _MONTH = re.compile(rf"\b(?P<mon>{_MON})\.?\s+(?:\d{{1,2}}(?:\s*[–-]\s*\d{{1,2}})?,?\s+)?(?P<year>{_YEAR})\b"
                     rf"|\b(?P<year2>{_YEAR})\s+(?P<mon2>{_MON})\b(?:\s+\d{{1,2}})?")
@@ -155,7 +164,8 @@ def venue_details(text: str) -> VenueDetails:
                     took = True
             if took:
                 spans.append((m.start(), m.end()))
-                d.name_end = min(d.name_end, m.start())
+                if m.start() < d.name_end:
+                    d.name_end, d.year_first = m.start(), pattern is _YEAR_FIRST_PATTERN
     _month(d, text)
     _publisher(d, text, spans)
     return d
@@ -260,6 +270,8 @@ def venue_fields(d: Draft, venue: str) -> None:
     if found.month is not None and (d.year is None or d.year == found.month_year):
         d.month = found.month
     d.venue = _venue_name(v[:found.name_end])
+    if found.year_first and d.venue and not d.venue.endswith(".") and v[:found.name_end].rstrip().endswith("."):
+        d.venue, d.venue_exact = d.venue + ".", True
     if contained and d.venue and d.venue_as is None and found.number is None and "roc" not in d.venue \
             and not _PERIODICAL.search(d.venue) and venue_kind(d.venue) == "journal":
         # "In {\em Advances in Knowledge Discovery}", "In Handbook of …", "In The Semantic Web – ISWC 2019": what a
