@@ -406,8 +406,9 @@ def _split_authors_uncached(text: str) -> AuthorList:
             name = " ".join(list(words[-1]) + words[:-1]) if len(words[-1]) <= 3 else part
             i += 1
         elif i == 0 and nxt is not None and len(words) == 1 and not _is_initials(nxt) \
-                and (len(nxt.split()) == 1 or (len(parts) <= 3 and _given_names(nxt) and not _ORG_HINT.search(part)
-                                           and part.casefold() not in _ORG_WORDS)
+                and (len(nxt.split()) == 1 or ((len(parts) <= 3 or _chicago_given(nxt, parts[2]))
+                                               and _given_names(nxt) and not _ORG_HINT.search(part)
+                                               and part.casefold() not in _ORG_WORDS)
                      or (suffixed and len(parts) > 2 and _suffix_part(parts[2]))) \
                 and len(parts) >= 2 and (len(parts) == 2 or len(parts[2].split()) >= 2 or truncated
                                          or (suffixed and _suffix_part(parts[2]))):
@@ -431,6 +432,15 @@ _GIVEN_NAMES = re.compile(r"^[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s(?:[A-Z][a-z]+|[A-
 def _given_names(part: str) -> bool:
     """Whether a part is given names only, a first and a middle name or initial ("Henry David", "Geoffrey C.")."""
     return _GIVEN_NAMES.match(part) is not None
+
+
+def _chicago_given(given: str, after: str) -> bool:
+    """Whether ``given`` (the part after a first author's family name) is that author's given names in a long
+    Chicago/MLA list, "Brown, Tom B., Benjamin Mann, Nick Ryder, …": it ends with a middle initial, which no name
+    in natural order does, and the name after it is in natural order (Vancouver's "Doe B, Roe C" is not)."""
+    last, following = given.rsplit(None, 1)[-1], after.rsplit(None, 1)[-1]
+    return len(last.rstrip(".")) == 1 and last[0].isupper() and " " in after \
+        and not (following.isupper() and len(following) <= 3)
 
 
 def _abbreviated_suffix(text: str) -> bool:

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 from ...bibsyntax import month_number
 from ...normalize.pages import page_range
-from ..pastetext import trim_venue
+from ..pastetext import split_authors, trim_venue
 from .base import Draft, venue_kind
 
 __all__ = ["VenueDetails", "venue_details", "venue_fields", "PUBLISHER_WORDS"]
@@ -107,6 +107,9 @@ _PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p) for p in (
     rf"(?<=\))\s*:\s*(?P<pages>{_RANGE})(?![\w/])",
     rf"(?:(?<=,)|(?<=, )|(?<=\. ))(?P<pages>{_PAGE}\s*(?:-{{1,3}}|[\u2010-\u2015\u2212])\s*{_PAGE})"
     rf"(?=\s*(?:[.,;]|\(|$))",
+    # APA's volume alone ending the venue (no pages: Google Scholar's and Zotero's "Advances in Neural Information
+    # Processing Systems, 30."); a year there is no volume ("Proceedings of ACL, 2019")
+    rf",\s*(?!{_YEAR}\b)(?P<volume>\d{{1,4}})[\s.]*$",
 ))
 #: the fields each pattern gives
 _GROUPS: tuple[tuple[str, ...], ...] = tuple(tuple(n for n in ("volume", "number", "pages") if n in p.groupindex)
@@ -114,7 +117,7 @@ _GROUPS: tuple[tuple[str, ...], ...] = tuple(tuple(n for n in ("volume", "number
 #: for each pattern, literals of which it needs one (cheap tests that spare most patterns most references)
 _NEEDLES: tuple[tuple[str, ...], ...] = (("ol", "OL"), ("o.", "umber", "ssue"), ("p.", "ages", "P."), (";",), ("(",),
                                          (":",), ("(",), ("no.",), ("(",), (",",), (",",), ("):", ") :"),
-                                         (",", ". "))
+                                         (",", ". "), (",",))
 _TABLE = tuple(zip(_NEEDLES, _PATTERNS, _GROUPS))
 _YEAR_FIRST_PATTERN = next(p for p in _PATTERNS if p.pattern == _YEAR_FIRST)
 #: a month beside the year: "Jun. 2016", "Nov. 1997", "June 27–30, 2016", "(Nov. 1997)", Vancouver "2015 May 28"
@@ -244,6 +247,12 @@ _IMPRINT = re.compile(r"^(?:(?P<edition>\d{1,2}(?:st|nd|rd|th))\s+edn?\.?\s+)?"
                       r"(?P<place>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}(?:,\s*[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})"
                       r"{0,2}):\s*(?P<publisher>[A-Z](?:[^:;().]|\.(?!\s+[A-Z])){1,80}?)(?:[,.]\s*\(?(?:19|20)\d\d\)?)?"
                       rf"(?:,\s*pp?\.\s*(?P<pages>{_RANGE}))?\.?$")
+#: a book's editors before its title, where the reference says the paper is "in" it: APA's "In J. Burstein, C. Doran,
+#: & T. Solorio (Eds.), Proceedings of … (pp. 4171–4186).", Springer's "In: Leibe, B., Matas, J. (eds) Computer Vision –
+#: ECCV 2016. ECCV 2016. Lecture Notes in Computer Science(), vol 9908. Springer, Cham."
+_EDITORS_FIRST = re.compile(r"^(?P<editors>[^()]{2,400}?)\s*\((?:[Ee]ds?|[Hh]rsg|[Hh]g)\.?\)\s*[,.:]?\s+")
+#: the book series a Springer volume is in, before its volume: "Lecture Notes in Computer Science(), vol 9908"
+_SERIES = re.compile(r"(?:^|(?<=\.\s))(?P<series>[A-Z][^.()]{3,120}?)(?:\(\))?,\s*(?=[Vv]ol\.?\s+\d)")
 _NOT_PUBLISHER = re.compile(r"(?:Vol|Volume|Long|Short|Part|Papers|Main|Findings|Demo|System|Student)\b")
 _VENUE_YEAR_END = re.compile(r"[,(]?\s*(?:19|20)\d\d[a-z]?\)?\.?\s*$")
 
@@ -254,6 +263,8 @@ def venue_fields(d: Draft, venue: str) -> None:
     v = " ".join(venue.split()).strip(" ,.;:")
     contained = v[:2] in ("In", "in", "IN") and (len(v) == 2 or not v[2].isalnum())  # ("In", "In:", not "Int.")
     v = _VENUE_IN.sub("", v)
+    if contained and "(" in v:
+        v = _editors_first(d, v)
     imprint = _IMPRINT.match(v) if ":" in v else None
     if imprint is not None and venue_kind(imprint.group("place")) == "journal" \
             and not _PERIODICAL.search(imprint.group("place")) and not _NOT_PUBLISHER.match(imprint.group("publisher")):
@@ -277,6 +288,25 @@ def venue_fields(d: Draft, venue: str) -> None:
         # "In {\em Advances in Knowledge Discovery}", "In Handbook of …", "In The Semantic Web – ISWC 2019": what a
         # reference says is "in" is a book the paper is part of (the proceedings, a collection), not a journal
         d.venue_as = "booktitle"
+
+
+def _editors_first(d: Draft, v: str) -> str:
+    """The venue after the editors a book's title follows (``d.editors``; the venue is then a book's title); a
+    Springer volume's series (``series``) and the conference's short name between them left out."""
+    eds = _EDITORS_FIRST.match(v)
+    if eds is None:
+        return v
+    names = split_authors(eds.group("editors")).names
+    if not names:
+        return v
+    d.editors, d.venue_as = names, d.venue_as or "booktitle"
+    v = v[eds.end():]
+    series = _SERIES.search(v)
+    title_end = v.find(". ")
+    if series is not None and 0 < title_end <= series.start():  # "Book Title. ECCV 2016. Series(), vol 9908. …"
+        d.extra.setdefault("series", series.group("series").strip())
+        v = f"{v[:title_end]}, {v[series.end():]}"
+    return v
 
 
 _OPEN_BRACKET_END = re.compile(r"\s*[(\[][\s,;:]*$")

@@ -48,7 +48,7 @@ import re
 from ...normalize.latex import decode
 from ...record import PageReader
 from ..chatter import Chatter, chatter_reason
-from ..paperids import code_links, find_ids
+from ..paperids import PaperId, code_links, find_ids
 from ..pastetext import (
     YEAR,
     Line,
@@ -558,6 +558,8 @@ def _parse_cached(text: str) -> Draft | None:
 
 
 _URL_TEXT = re.compile(r"https?://\S+")
+#: brackets left empty where an identifier was blanked
+_EMPTIED = re.compile(r"[(\[]\s*[)\]]")
 #: when the citing author read the page, not when the work appeared: Vancouver's "[cited 2025 Mar 1]",
 #: IEEE's "Accessed: Mar. 1, 2025", Harvard's "(Accessed: 1 March 2025)", Chicago's "Accessed March 1,
 #: 2025", APA's "Retrieved March 1, 2025, from" — and the medium designators "[Internet]", "[Preprint]" and
@@ -592,9 +594,7 @@ def _parse(text: str, line: int) -> Draft | None:
         d.add_id(ident)
     d.code = code_links(ref)
     # the text to read fields from: identifiers and URLs blanked (they come after the title)
-    work = ref
-    for s, e, _ident in reversed(ids):
-        work = work[:s] + " " * (e - s) + work[e:]
+    work = _blanked(ref, ids) if ids else ref
     if "http" in work:
         work = _URL_TEXT.sub(lambda m: " " * len(m.group(0)), work)
     if any(w in work for w in _ACCESS_WORDS):
@@ -643,6 +643,17 @@ def _parse(text: str, line: int) -> Draft | None:
     if not (d.authors or d.ids or d.venue):
         return None  # a title and a year alone ("Meeting notes 2025-01-17") cite nothing
     return d
+
+
+def _blanked(ref: str, ids: list[tuple[int, int, PaperId]]) -> str:
+    """The reference with its identifiers blanked, and the brackets around one (APA's report number, "Title
+    (arXiv:2005.14165). arXiv.") with them: they hold nothing now."""
+    work = ref
+    for s, e, _ident in reversed(ids):
+        work = work[:s] + " " * (e - s) + work[e:]
+    if "(" in work or "[" in work:
+        work = _EMPTIED.sub(lambda m: " " * len(m.group(0)), work)
+    return work
 
 
 def _take_title(d: Draft, title: str | None) -> bool:
