@@ -364,6 +364,10 @@ def _split_authors_uncached(text: str) -> AuthorList:
     if ("et" in text or "others" in text or "…" in text or "..." in text or "+" in text) and _ETAL.search(text):
         truncated = True
         text = _ETAL.sub(", ", text).strip(" ,")
+    if ";" in text:
+        inverted = _semicolon_inverted(text)
+        if inverted is not None:
+            return AuthorList(inverted, truncated)
     parts = []
     # (without ";", "&" or "and" the pattern splits at commas only: str.split does that faster)
     pieces = text.split(",") if ";" not in text and "&" not in text and "and" not in text else _NAME_SPLIT.split(text)
@@ -432,6 +436,23 @@ _GIVEN_NAMES = re.compile(r"^[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s(?:[A-Z][a-z]+|[A-
 def _given_names(part: str) -> bool:
     """Whether a part is given names only, a first and a middle name or initial ("Henry David", "Geoffrey C.")."""
     return _GIVEN_NAMES.match(part) is not None
+
+
+def _semicolon_inverted(text: str) -> list[str] | None:
+    """Wikipedia's (CS1) and some reference managers' lists, "Vaswani, Ashish; Shazeer, Noam; Gomez, Aidan N":
+    names apart at ";", each "Family, Given" with one comma; None for any other list ("Vaswani A; Shazeer N",
+    "Vaswani, A., Shazeer, N.; …")."""
+    parts = [p.strip() for p in text.split(";")]
+    parts = [p for p in parts if p]
+    if len(parts) < 2 or any(p.count(",") != 1 for p in parts):
+        return None
+    names = []
+    for part in parts:
+        family, given = (w.strip(" .") if not _is_initials(w.strip()) else w.strip() for w in part.split(","))
+        if not family or not given or not _word_ok(family.split()[-1]):
+            return None
+        names.append(f"{given} {family}")
+    return names
 
 
 def _chicago_given(given: str, after: str) -> bool:

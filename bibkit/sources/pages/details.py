@@ -107,6 +107,8 @@ _PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p) for p in (
     rf"(?<=\))\s*:\s*(?P<pages>{_RANGE})(?![\w/])",
     rf"(?:(?<=,)|(?<=, )|(?<=\. ))(?P<pages>{_PAGE}\s*(?:-{{1,3}}|[\u2010-\u2015\u2212])\s*{_PAGE})"
     rf"(?=\s*(?:[.,;]|\(|$))",
+    # Wikipedia's volume, a sentence of its own: "Advances in Neural Information Processing Systems. 30. Curran …"
+    rf"(?<=\.\s)(?!{_YEAR}\b)(?P<volume>\d{{1,4}})(?=\.\s|\.?$)",
     # APA's volume alone ending the venue (no pages: Google Scholar's and Zotero's "Advances in Neural Information
     # Processing Systems, 30."); a year there is no volume ("Proceedings of ACL, 2019")
     rf",\s*(?!{_YEAR}\b)(?P<volume>\d{{1,4}})[\s.]*$",
@@ -117,11 +119,13 @@ _GROUPS: tuple[tuple[str, ...], ...] = tuple(tuple(n for n in ("volume", "number
 #: for each pattern, literals of which it needs one (cheap tests that spare most patterns most references)
 _NEEDLES: tuple[tuple[str, ...], ...] = (("ol", "OL"), ("o.", "umber", "ssue"), ("p.", "ages", "P."), (";",), ("(",),
                                          (":",), ("(",), ("no.",), ("(",), (",",), (",",), ("):", ") :"),
-                                         (",", ". "), (",",))
+                                         (",", ". "), (". ",), (",",))
 _TABLE = tuple(zip(_NEEDLES, _PATTERNS, _GROUPS))
 _YEAR_FIRST_PATTERN = next(p for p in _PATTERNS if p.pattern == _YEAR_FIRST)
-#: a month beside the year: "Jun. 2016", "Nov. 1997", "June 27–30, 2016", "(Nov. 1997)", Vancouver "2015 May 28"
-_MONTH = re.compile(rf"\b(?P<mon>{_MON})\.?\s+(?:\d{{1,2}}(?:\s*[–-]\s*\d{{1,2}})?,?\s+)?(?P<year>{_YEAR})\b"
+#: a month beside the year: "Jun. 2016", "Nov. 1997", "June 27–30, 2016", "(Nov. 1997)", Vancouver "2015 May 28",
+#: Wikipedia's "14 February 2019" (its day no part of the venue's name)
+_MONTH = re.compile(rf"(?:\b\d{{1,2}}\s+)?\b(?P<mon>{_MON})\.?\s+(?:\d{{1,2}}(?:\s*[–-]\s*\d{{1,2}})?,?\s+)?"
+                    rf"(?P<year>{_YEAR})\b"
                     rf"|\b(?P<year2>{_YEAR})\s+(?P<mon2>{_MON})\b(?:\s+\d{{1,2}})?")
 _PUBLISHER = re.compile(
     rf"(?:^|(?<=\.\s)|(?<=:\s))(?P<pub>(?:[A-Z][\w&'’.-]*\s+){{0,5}}?(?:[\w.-]*(?:{PUBLISHER_WORDS})\b)"
