@@ -71,8 +71,9 @@ PUBLISHER_WORDS = (r"Association|Society|Press|Publishing|Publishers|Associates|
 
 #: ACS, RSC and MDPI put the year first: "J. Am. Chem. Soc. 2019, 141, 1234–1240", "Chem. Mater. 2020, 32 (4),
 #: 1522–1530", "Chem. Sci., 2019, 10, 1234", "Remote Sens. 2021, 13, 1234" (an article number); a full stop
-#: right before the year is the abbreviated name's ("Remote Sens."), never a sentence's end
-_YEAR_FIRST = (rf"(?<![\w.:/-]){_YEAR},\s*(?P<volume>\d{{1,5}})(?:\s*\((?P<number>[\w/–-]{{1,12}})\))?,\s*"
+#: right before the year is the abbreviated name's ("Remote Sens."), never a sentence's end.  (The century's digits
+#: first, the look behind them after: a pattern opening with a literal is scanned for fast.)
+_YEAR_FIRST = (rf"(?:19|20)(?<![\w.:/-]\d\d)\d\d,\s*(?P<volume>\d{{1,5}})(?:\s*\((?P<number>[\w/–-]{{1,12}})\))?,\s*"
                rf"(?P<pages>{_RANGE})(?=[\s.;]*$|[.;]\s)")
 #: details in the order they are looked for; each pattern's groups name the fields it gives
 _PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p) for p in (
@@ -108,7 +109,7 @@ _PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p) for p in (
     rf"(?:(?<=,)|(?<=, )|(?<=\. ))(?P<pages>{_PAGE}\s*(?:-{{1,3}}|[\u2010-\u2015\u2212])\s*{_PAGE})"
     rf"(?=\s*(?:[.,;]|\(|$))",
     # Wikipedia's volume, a sentence of its own: "Advances in Neural Information Processing Systems. 30. Curran …"
-    rf"(?<=\.\s)(?!{_YEAR}\b)(?P<volume>\d{{1,4}})(?=\.\s|\.?$)",
+    rf"\.\s(?!{_YEAR}\b)(?P<volume>\d{{1,4}})(?=\.\s|\.?$)",
     # APA's volume alone ending the venue (no pages: Google Scholar's and Zotero's "Advances in Neural Information
     # Processing Systems, 30."); a year there is no volume ("Proceedings of ACL, 2019")
     rf",\s*(?!{_YEAR}\b)(?P<volume>\d{{1,4}})[\s.]*$",
@@ -122,11 +123,12 @@ _NEEDLES: tuple[tuple[str, ...], ...] = (("ol", "OL"), ("o.", "umber", "ssue"), 
                                          (",", ". "), (". ",), (",",))
 _TABLE = tuple(zip(_NEEDLES, _PATTERNS, _GROUPS))
 _YEAR_FIRST_PATTERN = next(p for p in _PATTERNS if p.pattern == _YEAR_FIRST)
-#: a month beside the year: "Jun. 2016", "Nov. 1997", "June 27–30, 2016", "(Nov. 1997)", Vancouver "2015 May 28",
-#: Wikipedia's "14 February 2019" (its day no part of the venue's name)
-_MONTH = re.compile(rf"(?:\b\d{{1,2}}\s+)?\b(?P<mon>{_MON})\.?\s+(?:\d{{1,2}}(?:\s*[–-]\s*\d{{1,2}})?,?\s+)?"
+#: a month beside the year: "Jun. 2016", "Nov. 1997", "June 27–30, 2016", "(Nov. 1997)", Vancouver "2015 May 28"
+_MONTH = re.compile(rf"\b(?P<mon>{_MON})\.?\s+(?:\d{{1,2}}(?:\s*[–-]\s*\d{{1,2}})?,?\s+)?"
                     rf"(?P<year>{_YEAR})\b"
                     rf"|\b(?P<year2>{_YEAR})\s+(?P<mon2>{_MON})\b(?:\s+\d{{1,2}})?")
+#: a day before the month, Wikipedia's "14 February 2019" (no part of the venue's name; looked for behind a month found)
+_DAY_BEFORE = re.compile(r"(?<!\w)\d{1,2}\s+$")
 _PUBLISHER = re.compile(
     rf"(?:^|(?<=\.\s)|(?<=:\s))(?P<pub>(?:[A-Z][\w&'’.-]*\s+){{0,5}}?(?:[\w.-]*(?:{PUBLISHER_WORDS})\b)"
     r"(?:\s+(?:for|of|and|&|the|[A-Z][\w&'’.-]*)|,?\s+(?:Inc\.?|Ltd\.?|LLC))*\.?)")
@@ -198,7 +200,9 @@ def _month(d: VenueDetails, text: str) -> None:
         number = month_number(m.group("mon") or m.group("mon2"))
         if number is not None:
             d.month, d.month_year = number, int(m.group("year") or m.group("year2"))
-            d.name_end = min(d.name_end, m.start())
+            start = m.start()
+            day = _DAY_BEFORE.search(text, max(0, start - 5), start) if m.group("mon") else None
+            d.name_end = min(d.name_end, day.start() if day else start)
             return
 
 
