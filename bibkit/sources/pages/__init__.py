@@ -11,7 +11,8 @@ arxiv-page       arXiv listings (new, recent, pastweek), search results, abstrac
 markdown         reading lists: Markdown bullets and tables, and their rendered copies (:mod:`.markdown`)
 references       reference lists from papers: numbered and author–year; IEEE, APA, ACL/ACM,
                  natbib, LNCS, MLA/Chicago, Vancouver (:mod:`.references`)
-scholar-page     Google Scholar's results page: title, byline, snippet, links (:mod:`.scholar`)
+scholar-page     Google Scholar's results page: title, byline, snippet, links (:mod:`.scholar`); a profile's
+                 list of articles (:mod:`.scholarprofile`)
 dblp-page        dblp person pages and search results: entry numbers, authors ending with ``:``,
                  ``Title. Venue`` in dblp's notation (:mod:`.dblp`)
 acm-page         the ACM Digital Library's search results and tables of contents (:mod:`.acm`)
@@ -114,6 +115,8 @@ def _read(text: str, origin: str, *, strict: bool = False, only: str | None = No
     doc = Document(metadata={"format": "listing", "source": origin})
     if forced is None and "PMCID:" in text and pubmed.full_text_page(lines):  # (a full text: no papers in it)
         forced = pubmed.NAME
+    if forced is None and scholar.is_profile(text, lines):  # a Scholar profile's articles: no bylines to find
+        forced = scholar.NAME
     if forced is None and article.may_be_page(text) and article.is_page(lines):  # a publisher's article page
         forced = article.NAME
     page = ieee.document_page(lines) if forced is None and "Published in:" in text else None
