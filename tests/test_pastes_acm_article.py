@@ -83,10 +83,7 @@ Research-article
 Conference
 CHI '21
 """
-ABSTRACT = PAGE.split("
-Abstract
-", 1)[1].split("
-", 1)[0]  # (the paragraph under "Abstract")
+ABSTRACT = PAGE.split("\nAbstract\n", 1)[1].split("\n", 1)[0]  # (the paragraph under "Abstract")
 
 
 def test_an_acm_article_page_is_its_one_paper() -> None:
