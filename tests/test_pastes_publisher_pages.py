@@ -215,6 +215,15 @@ def test_a_citation_label_in_notes_without_a_cited_doi_is_no_article_page() -> N
     assert any(e.ids.arxiv == "1706.03762" for e in entries)
 
 
+def test_a_quoted_citation_among_notes_loses_no_paper() -> None:
+    # (no "Abstract" heading: a note quoting a journal's citation line, not the journal's page)
+    notes = ("Reading list\n\n" + next(ln for ln in PLOS.splitlines() if ln.startswith("Citation:")) + "\n"
+             "https://arxiv.org/abs/1706.03762\n")
+    entries = read(notes)
+    assert {e.ids.doi for e in entries} >= {"10.1371/journal.pone.0229940"}
+    assert any(e.ids.arxiv == "1706.03762" for e in entries)
+
+
 def test_convert_writes_the_page_s_paper_and_bibtex_reads_it(tmp_path: Path) -> None:
     src = tmp_path / "page.txt"
     src.write_text(NATURE, encoding="utf-8")

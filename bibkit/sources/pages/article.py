@@ -42,8 +42,12 @@ def may_be_page(text: str) -> bool:
 
 
 def is_page(lines: list[Line]) -> bool:
-    """Whether the paste is one or more article pages: a citation of its own, or ScienceDirect's header."""
-    return bool(citations(lines)) or any(_sciencedirect(lines, {}))
+    """Whether the paste is one or more article pages: a citation of its own under a page that has an "Abstract"
+    heading (a note quoting a journal's "Citation: …" line among other papers is no page: they would be lost), or
+    ScienceDirect's header."""
+    if any(_ABSTRACT.match(ln.text) for ln in lines if ln.text[:1] in ("A", "S")) and citations(lines):
+        return True
+    return any(_sciencedirect(lines, {}))
 
 
 def _sciencedirect(lines: list[Line], used: dict[int, str]) -> list[tuple[int, Draft]]:
