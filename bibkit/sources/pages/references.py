@@ -592,8 +592,8 @@ _CATALOGUE = re.compile(r"\b(?P<kind>ISBN|ISSN|eISSN|PMID|PMC|S2CID|Bibcode|OCLC
                         r"(?:\s*:\s*|\s+)(?P<value>[\w./:()-]*\w)"
                         r"|\[(?:cs|math|stat|physics|q-bio|q-fin|eess|econ|hep-\w+|gr-qc|quant-ph|cond-mat|astro-ph|"
                         r"nucl-\w+|nlin)(?:\.[A-Za-z-]+)?\]")
-_CATALOGUE_WORDS = ("ISBN", "ISSN", "PMID", "PMC", "S2CID", "Bibcode", "OCLC", "JSTOR", "CiteSeerX", "hdl", "LCCN",
-                    "OSTI")
+#: (one look for any of their names: a pattern of literals is scanned for faster than a loop of ``in`` tests)
+_CATALOGUE_WORDS = re.compile(r"ISBN|ISSN|PMID|PMC|S2CID|Bibcode|OCLC|JSTOR|CiteSeerX|hdl|LCCN|OSTI")
 #: what Wikipedia says a cited work is, in parentheses right after its title: "(PDF)", "(Report)", "(in German)"
 _FORMAT = re.compile(r"^\s*\((?:PDF|Report|Preprint|Press release|Technical report|Abstract|Conference paper|Poster|"
                      r"Video|Podcast|Blog|[Ii]n [A-Z][a-z]+)\)")
@@ -683,10 +683,9 @@ def _blanked(ref: str, ids: list[tuple[int, int, PaperId]]) -> str:
 
 def _without_catalogue(d: Draft, work: str) -> str:
     """The reference without Wikipedia's catalogue numbers (asked only of a reference that may have one)."""
-    for word in _CATALOGUE_WORDS:  # (a loop, not any(): this runs on every reference)
-        if word in work:
-            return _catalogued(d, work)
-    return _catalogued(d, work) if d.ids and "[" in work else work  # (an arXiv id's category, "[cs.CL]")
+    if _CATALOGUE_WORDS.search(work) or (d.ids and "[" in work):  # (or an arXiv id's category, "[cs.CL]")
+        return _catalogued(d, work)
+    return work
 
 
 def _catalogued(d: Draft, work: str) -> str:
