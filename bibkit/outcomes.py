@@ -258,4 +258,5 @@ class PageReader(enum.StrEnum):
     IEEE = "ieee-page"  # IEEE Xplore search results and tables of contents
     SEMANTIC_SCHOLAR = "s2-page"  # Semantic Scholar search results and paper pages
     PUBMED = "pubmed-page"  # PubMed's search results
+    ARTICLE = "article-page"  # a publisher's article page (its "Cite this article" citation)
     NOTES = "notes"  # links to paper pages, ``arXiv:`` mentions, DOIs, cited titles

@@ -72,13 +72,14 @@ FORMAT_HELP: dict[str, str] = {
     "arxiv-page": "an arXiv listing, search results or abstract page",
     "markdown": "a reading list (Markdown bullets or tables, or their rendered copy)",
     "references": "a reference list copied from a paper (IEEE, APA, ACL, ACM, natbib…)",
-    "scholar-page": "a Google Scholar results page",
+    "scholar-page": "a Google Scholar results page or a profile's list of articles",
     "dblp-page": "a dblp person page or search results",
     "acm-page": "ACM Digital Library search results or a table of contents",
     "openreview-page": "an OpenReview venue page, search results, profile or paper page",
     "ieee-page": "IEEE Xplore search results or a table of contents",
     "s2-page": "Semantic Scholar search results or a paper page",
     "pubmed-page": "PubMed search results",
+    "article-page": "a publisher's article page (Springer, Nature, BMC, PLOS, Frontiers, ScienceDirect): its own paper",
     "notes": "notes with links to papers, arXiv:ID mentions, DOIs, cited titles",
 }
 #: why a detected structured input that made no entry is refused

@@ -47,9 +47,27 @@ class Identifier(NamedTuple):
     version: int | None = None
 
 
+#: what prose opens around an identifier, and what closes it
+_OPENERS = {"(": ")", "[": "]", "{": "}", "<": ">", '"': '"', "'": "'", "“": "”", "‘": "’", "«": "»", "「": "」"}
+
+
+def unwrapped(token: str) -> str:
+    """The token without what prose put around it: ``(https://arxiv.org/abs/…)``, ``<https://doi.org/…>``,
+    ``"10.1038/…",`` and ``[arXiv:…].`` are the identifier inside (no identifier opens with a bracket or a quote;
+    a closing one that belongs to it, SICI's ``10.1002/(SICI)…``, is kept by :func:`strip_trailing_punctuation`)."""
+    token = strip_trailing_punctuation(token.strip())
+    while token and token[0] in _OPENERS:
+        close = _OPENERS[token[0]]
+        token = token[1:]
+        if token.endswith(close):
+            token = token[:-1]
+        token = strip_trailing_punctuation(token)
+    return token
+
+
 def parse_identifier(token: str) -> Identifier | None:
     """Recognise one token as an arXiv id/URL, a DOI/doi.org URL or a Hugging Face paper URL."""
-    token = strip_trailing_punctuation(token.strip().strip("<>"))
+    token = unwrapped(token)
     if not token:
         return None
     low = token.lower()
@@ -122,7 +140,7 @@ def read(text: str, origin: str, *, strict: bool = False) -> Document:
         for tok in _tokens(line):
             ident = parse_identifier(tok)
             if ident is not None:
-                doc.blocks.append(_entry(ident, strip_trailing_punctuation(tok), location))
+                doc.blocks.append(_entry(ident, unwrapped(tok), location))
             elif not _LABEL.match(tok) and strip_trailing_punctuation(tok):
                 unknown.append(tok)
         made = len(doc.blocks) - made

@@ -365,15 +365,21 @@ def _split_authors_uncached(text: str) -> AuthorList:
     if ("et" in text or "others" in text or "…" in text or "..." in text or "+" in text) and _ETAL.search(text):
         truncated = True
         text = _ETAL.sub(", ", text).strip(" ,")
+    if ";" in text:
+        inverted = _semicolon_inverted(text)
+        if inverted is not None:
+            return AuthorList(inverted, truncated)
     parts = []
     # (without ";", "&" or "and" the pattern splits at commas only: str.split does that faster)
     pieces = text.split(",") if ";" not in text and "&" not in text and "and" not in text else _NAME_SPLIT.split(text)
-    for p in pieces:
+    for k, p in enumerate(pieces):
         p = p.strip()
         if not (_is_initials(p) or (p.endswith("r.") and _abbreviated_suffix(p))
-                or (p[-2:-1].isupper() and p.endswith(".") and p[-3:-2] == " ")):
+                or (p[-2:-1].isupper() and p.endswith(".") and p[-3:-2] == " " and k == 1
+                    and len(pieces[0].split()) == 1)):
             # (an initial's and an abbreviated suffix's full stop is kept: "C.", "Jr.", "Smith Jr.", and the
-            # closing initial of given names: Chicago's "Ward, Geoffrey C., and Ken Burns")
+            # closing initial of the first author's given names: Chicago's "Ward, Geoffrey C., and Ken Burns" — not
+            # Vancouver's "Turing A, Shannon C.", whose names are "Family Initials")
             p = p.strip(" .")
         if p:
             parts.append(p)
@@ -410,8 +416,9 @@ def _split_authors_uncached(text: str) -> AuthorList:
             name = " ".join(list(words[-1]) + words[:-1]) if len(words[-1]) <= 3 else part
             i += 1
         elif i == 0 and nxt is not None and len(words) == 1 and not _is_initials(nxt) \
-                and (len(nxt.split()) == 1 or (len(parts) <= 3 and _given_names(nxt) and not _ORG_HINT.search(part)
-                                           and part.casefold() not in _ORG_WORDS)
+                and (len(nxt.split()) == 1 or ((len(parts) <= 3 or _chicago_given(nxt, parts[2]))
+                                               and _given_names(nxt) and not _ORG_HINT.search(part)
+                                               and part.casefold() not in _ORG_WORDS)
                      or (suffixed and len(parts) > 2 and _suffix_part(parts[2]))) \
                 and len(parts) >= 2 and (len(parts) == 2 or len(parts[2].split()) >= 2 or truncated
                                          or (suffixed and _suffix_part(parts[2]))):
@@ -435,6 +442,32 @@ _GIVEN_NAMES = re.compile(r"^[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s(?:[A-Z][a-z]+|[A-
 def _given_names(part: str) -> bool:
     """Whether a part is given names only, a first and a middle name or initial ("Henry David", "Geoffrey C.")."""
     return _GIVEN_NAMES.match(part) is not None
+
+
+def _semicolon_inverted(text: str) -> list[str] | None:
+    """Wikipedia's (CS1) and some reference managers' lists, "Vaswani, Ashish; Shazeer, Noam; Gomez, Aidan N":
+    names apart at ";", each "Family, Given" with one comma; None for any other list ("Vaswani A; Shazeer N",
+    "Vaswani, A., Shazeer, N.; …")."""
+    parts = [p.strip() for p in text.split(";")]
+    parts = [p for p in parts if p]
+    if len(parts) < 2 or any(p.count(",") != 1 for p in parts):
+        return None
+    names = []
+    for part in parts:
+        family, given = (w.strip(" .") if not _is_initials(w.strip()) else w.strip() for w in part.split(","))
+        if not family or not given or not _word_ok(family.split()[-1]):
+            return None
+        names.append(f"{given} {family}")
+    return names
+
+
+def _chicago_given(given: str, after: str) -> bool:
+    """Whether ``given`` (the part after a first author's family name) is that author's given names in a long
+    Chicago/MLA list, "Brown, Tom B., Benjamin Mann, Nick Ryder, …": it ends with a middle initial, which no name
+    in natural order does, and the name after it is in natural order (Vancouver's "Doe B, Roe C" is not)."""
+    last, following = given.rsplit(None, 1)[-1], after.rsplit(None, 1)[-1]
+    return len(last.rstrip(".")) == 1 and last[0].isupper() and " " in after \
+        and not (following.isupper() and len(following) <= 3)
 
 
 def _abbreviated_suffix(text: str) -> bool:

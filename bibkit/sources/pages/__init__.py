@@ -11,7 +11,8 @@ arxiv-page       arXiv listings (new, recent, pastweek), search results, abstrac
 markdown         reading lists: Markdown bullets and tables, and their rendered copies (:mod:`.markdown`)
 references       reference lists from papers: numbered and author–year; IEEE, APA, ACL/ACM,
                  natbib, LNCS, MLA/Chicago, Vancouver (:mod:`.references`)
-scholar-page     Google Scholar's results page: title, byline, snippet, links (:mod:`.scholar`)
+scholar-page     Google Scholar's results page: title, byline, snippet, links (:mod:`.scholar`); a profile's
+                 list of articles (:mod:`.scholarprofile`)
 dblp-page        dblp person pages and search results: entry numbers, authors ending with ``:``,
                  ``Title. Venue`` in dblp's notation (:mod:`.dblp`)
 acm-page         the ACM Digital Library's search results and tables of contents (:mod:`.acm`)
@@ -21,6 +22,9 @@ ieee-page        IEEE Xplore search results and tables of contents (the facts li
 s2-page          Semantic Scholar search results and paper pages; the TLDR is no abstract (:mod:`.semanticscholar`)
 pubmed-page      PubMed's search results (title, Vancouver names, the citation line, ``PMID:``) and an
                  article's own page on PubMed or PubMed Central, copied whole (:mod:`.pubmed`)
+article-page     a journal publisher's article page copied whole (Springer Link, nature.com, BMC, PLOS,
+                 Frontiers, ScienceDirect): the paper its "Cite this article"/"Citation:" line cites, or
+                 ScienceDirect's header describes (:mod:`.article`, :mod:`.sciencedirect`)
 notes            links to paper pages, ``arXiv:`` mentions, DOIs, cited titles (:mod:`.notes`)
 ================ ==========================================================================
 
@@ -83,12 +87,27 @@ def read(text: str, origin: str, *, strict: bool = False, only: str | None = Non
 
 
 def _read(text: str, origin: str, *, strict: bool = False, only: str | None = None) -> Document:
-    from . import acm, arxiv, dblp, hf, ieee, markdown, notes, openreview, pubmed, references, scholar, semanticscholar
+    from . import (
+        acm,
+        article,
+        arxiv,
+        dblp,
+        hf,
+        ieee,
+        markdown,
+        notes,
+        openreview,
+        pubmed,
+        references,
+        scholar,
+        semanticscholar,
+    )
     from .segment import Block, segment
 
     modules = {arxiv.NAME: arxiv, hf.NAME: hf, markdown.NAME: markdown, references.NAME: references,
                scholar.NAME: scholar, dblp.NAME: dblp, acm.NAME: acm, openreview.NAME: openreview,
-               ieee.NAME: ieee, semanticscholar.NAME: semanticscholar, pubmed.NAME: pubmed, notes.NAME: notes}
+               ieee.NAME: ieee, semanticscholar.NAME: semanticscholar, pubmed.NAME: pubmed, notes.NAME: notes,
+               article.NAME: article}
     forced = PageReader(only) if only in READER_NAMES else None
     if only is not None and forced is None:
         raise InputError(f"unknown page reader {only!r} (expected one of: {', '.join(READER_NAMES)})")
@@ -96,6 +115,10 @@ def _read(text: str, origin: str, *, strict: bool = False, only: str | None = No
     doc = Document(metadata={"format": "listing", "source": origin})
     if forced is None and "PMCID:" in text and pubmed.full_text_page(lines):  # (a full text: no papers in it)
         forced = pubmed.NAME
+    if forced is None and scholar.is_profile(text, lines):  # a Scholar profile's articles: no bylines to find
+        forced = scholar.NAME
+    if forced is None and article.may_be_page(text) and article.is_page(lines):  # a publisher's article page
+        forced = article.NAME
     page = ieee.document_page(lines) if forced is None and "Published in:" in text else None
     if page is not None:  # one paper's page (its tabs list other papers), and whatever is around it
         first, end = page

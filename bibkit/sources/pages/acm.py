@@ -61,7 +61,9 @@ _BUTTONS = frozenset(["show more", "show less", "pdf", "epdf", "ereader", "html"
                       "get citation alert", "check for updates", "index terms", "recommendations", "references",
                       "comments", "information & contributors", "bibliometrics & citations", "view options",
                       "figures", "tables", "media", "view table of contents", "export citations",
-                      "select all", "contents", "next", "previous", "metrics", "view all"])
+                      "select all", "contents", "next", "previous", "metrics", "view all",
+                      # (an article's own page: its share menu, and the sections under its text)
+                      "share on", "qualifiers", "author tags", "published in", "publisher", "read more"])
 _PROCEEDINGS_WORDS = re.compile(r"\b(?:Proceedings|Conference|Symposium|Workshop|Companion)\b")
 _JOURNAL_WORDS = re.compile(r"\b(?:Journal|Transactions|Letters|Surveys|Magazine|Review)\b")
 _AUTHORS_LABEL = re.compile(r"^Authors?\s*:\s*", re.IGNORECASE)
@@ -206,7 +208,9 @@ def read_block(lines: list[Line], sink: Sink) -> None:
     first = items[0][1] if labelled and items and kinds[items[0][0]] != "label" else 0
     heading = next((k for k in range(first) if kinds[k] in ("proceedings", "journal")), None)
     for a, b in items:
-        _item(rows[a:b], kinds[a:b], sink, rows[heading] if heading is not None else None)
+        # (above a labelled page's first item is the page's header: a paper only if it names its DOI)
+        header = labelled and kinds[a] != "label"
+        _item(rows[a:b], kinds[a:b], sink, rows[heading] if heading is not None else None, header)
 
 
 def _venue(d: Draft, ln: Line, kind: str | None) -> str | None:
@@ -257,7 +261,8 @@ def _labelled(d: Draft, ln: Line, kind: str) -> str | None:
 _FIELDS = frozenset(["authors", "more", "proceedings", "journal", "detail", "date", "pages", "doi"])
 
 
-def _item(rows: list[Line], kinds: list[str | None], sink: Sink, heading: Line | None = None) -> None:
+def _item(rows: list[Line], kinds: list[str | None], sink: Sink, heading: Line | None = None,
+          header: bool = False) -> None:
     d = Draft(NAME, "item", rows[0].no, confidence=0.9)
     label: str | None = None
     venue_kind: str | None = None
@@ -282,12 +287,13 @@ def _item(rows: list[Line], kinds: list[str | None], sink: Sink, heading: Line |
             d.venue = t
             venue_kind = "proceedings" if label != "chapter" and _PROCEEDINGS_WORDS.search(t) else "other"
         else:
-            if kind == "button" and t.lower() == "abstract":
-                in_abstract = True
+            if kind == "button":  # ("Abstract" opens the abstract; the next section, "References", ends it)
+                in_abstract = t.lower() == "abstract"
             sink.skip(ln, _why(t, kind))
             continue
         used.add(k)
-    if d.title is None or not (label or d.ids or d.authors):
+    if d.title is None or not (label or d.ids or d.authors) or (header and not d.ids) \
+            or not (d.ids or d.authors or d.venue):  # (a type label over a word: an article page's "Qualifiers")
         for k, ln in enumerate(rows):
             if k in used:
                 sink.skip(ln, "the venue a table of contents lists (each item's without its own)"

@@ -82,6 +82,9 @@ class Draft:
     date_text: str | None = None
     date_end: str | None = None  # the end of a date range the page gives ("2023–2024")
     venue: str | None = None
+    #: the venue's name is exactly as written, its last full stop included (one an abbreviation's that the
+    #: usual trimming cannot tell from a sentence's: ACS's "Remote Sens. 2021, 13, 1234")
+    venue_exact: bool = False
     volume: str | None = None  # the venue's details as the page states them (see .details)
     number: str | None = None
     pages: str | None = None  # an en dash inside a range, as bibkit.normalize.pages stores it
@@ -204,7 +207,7 @@ class Draft:
         if self.venue:
             # (a page that states the entry's type, dblp's or the ACM's, states its venue's exact name: "Neural
             # Comput." keeps its stop; a site that only labels the venue's kind gets the usual trimming)
-            exact = self.entry_type is not None and self.venue_as is None
+            exact = (self.entry_type is not None and self.venue_as is None) or self.venue_exact
             venue = fix_text(self.venue).strip(" ,;:") if exact else trim_venue(fix_text(self.venue))
             entry.meta["listing_venue"] = venue
             kind = self.venue_as or (venue_kind(venue) if self.entry_type is None else _TYPE_VENUE.get(self.entry_type))

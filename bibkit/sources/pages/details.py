@@ -52,6 +52,7 @@ class VenueDetails:
     month_year: int | None = None  # the year written beside the month
     publisher: str | None = None
     address: str | None = None
+    year_first: bool = False  # the details open with the year (ACS): a full stop before them is the name's
 
 
 _PAGE = r"[A-Za-z]?\d+[A-Za-z]?"
@@ -68,6 +69,12 @@ PUBLISHER_WORDS = (r"Association|Society|Press|Publishing|Publishers|Associates|
                    r"Elsevier|Wiley|OpenReview\.net|Morgan Kaufmann|Curran|O'Reilly|Addison[- ]Wesley|Pearson|"
                    r"Prentice[- ]Hall|IEEE Press|ACM Press|Now Publishers|World Scientific|Routledge|Sage")
 
+#: ACS, RSC and MDPI put the year first: "J. Am. Chem. Soc. 2019, 141, 1234–1240", "Chem. Mater. 2020, 32 (4),
+#: 1522–1530", "Chem. Sci., 2019, 10, 1234", "Remote Sens. 2021, 13, 1234" (an article number); a full stop
+#: right before the year is the abbreviated name's ("Remote Sens."), never a sentence's end.  (The century's digits
+#: first, the look behind them after: a pattern opening with a literal is scanned for fast.)
+_YEAR_FIRST = (rf"(?:19|20)(?<![\w.:/-]\d\d)\d\d,\s*(?P<volume>\d{{1,5}})(?:\s*\((?P<number>[\w/–-]{{1,12}})\))?,\s*"
+               rf"(?P<pages>{_RANGE})(?=[\s.;]*$|[.;]\s)")
 #: details in the order they are looked for; each pattern's groups name the fields it gives
 _PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p) for p in (
     # labelled: "vol. 30", "Volume 1", "no. 8", "pp. 770–778", "pages 4171–4186", "p. 12"
@@ -93,6 +100,7 @@ _PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p) for p in (
     r"(?<![\w.:/\-\u2010-\u2015\u2212])(?<![\u2010-\u2015\u2212-] )"
     rf"(?!{_YEAR}\b)(?P<volume>\d{{1,4}})(?:\.(?P<number>\d{{1,4}})\s*\({_YEAR}\)|\s*\({_YEAR}\)"
     r"(?=\s*(?:[:,.]|$)))",
+    _YEAR_FIRST,
     # a volume before the pages: APA "27, 3104–3112", Nature "521, 436–444"
     rf"(?<![\w.:/-])(?P<volume>\d{{1,5}}[A-Za-z]?),\s*(?P<pages>{_PAGE}\s*(?:-{{1,3}}|[\u2010-\u2015\u2212])\s*{_PAGE})"
     r"(?![\w/])",
@@ -100,17 +108,27 @@ _PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p) for p in (
     rf"(?<=\))\s*:\s*(?P<pages>{_RANGE})(?![\w/])",
     rf"(?:(?<=,)|(?<=, )|(?<=\. ))(?P<pages>{_PAGE}\s*(?:-{{1,3}}|[\u2010-\u2015\u2212])\s*{_PAGE})"
     rf"(?=\s*(?:[.,;]|\(|$))",
+    # Wikipedia's volume, a sentence of its own: "Advances in Neural Information Processing Systems. 30. Curran …"
+    rf"\.\s(?!{_YEAR}\b)(?P<volume>\d{{1,4}})(?=\.\s|\.?$)",
+    # APA's volume alone ending the venue (no pages: Google Scholar's and Zotero's "Advances in Neural Information
+    # Processing Systems, 30."); a year there is no volume ("Proceedings of ACL, 2019")
+    rf",\s*(?!{_YEAR}\b)(?P<volume>\d{{1,4}})[\s.]*$",
 ))
 #: the fields each pattern gives
 _GROUPS: tuple[tuple[str, ...], ...] = tuple(tuple(n for n in ("volume", "number", "pages") if n in p.groupindex)
                                              for p in _PATTERNS)
 #: for each pattern, literals of which it needs one (cheap tests that spare most patterns most references)
 _NEEDLES: tuple[tuple[str, ...], ...] = (("ol", "OL"), ("o.", "umber", "ssue"), ("p.", "ages", "P."), (";",), ("(",),
-                                         (":",), ("(",), ("no.",), ("(",), (",",), ("):", ") :"), (",", ". "))
+                                         (":",), ("(",), ("no.",), ("(",), (",",), (",",), ("):", ") :"),
+                                         (",", ". "), (". ",), (",",))
 _TABLE = tuple(zip(_NEEDLES, _PATTERNS, _GROUPS))
+_YEAR_FIRST_PATTERN = next(p for p in _PATTERNS if p.pattern == _YEAR_FIRST)
 #: a month beside the year: "Jun. 2016", "Nov. 1997", "June 27–30, 2016", "(Nov. 1997)", Vancouver "2015 May 28"
-_MONTH = re.compile(rf"\b(?P<mon>{_MON})\.?\s+(?:\d{{1,2}}(?:\s*[–-]\s*\d{{1,2}})?,?\s+)?(?P<year>{_YEAR})\b"
+_MONTH = re.compile(rf"\b(?P<mon>{_MON})\.?\s+(?:\d{{1,2}}(?:\s*[–-]\s*\d{{1,2}})?,?\s+)?"
+                    rf"(?P<year>{_YEAR})\b"
                     rf"|\b(?P<year2>{_YEAR})\s+(?P<mon2>{_MON})\b(?:\s+\d{{1,2}})?")
+#: a day before the month, Wikipedia's "14 February 2019" (no part of the venue's name; looked for behind a month found)
+_DAY_BEFORE = re.compile(r"(?<!\w)\d{1,2}\s+$")
 #: a publisher: words of :data:`PUBLISHER_WORDS`, after up to five capitalised words joined by "of", "and", "the",
 #: "for" ("University of Chicago Press", "Society for Industrial and Applied Mathematics"); none ends a sentence
 #: ("Great Book of Things. ACM Press": the publisher is "ACM Press"), an initial's stop aside
@@ -160,7 +178,8 @@ def venue_details(text: str) -> VenueDetails:
                     took = True
             if took:
                 spans.append((m.start(), m.end()))
-                d.name_end = min(d.name_end, m.start())
+                if m.start() < d.name_end:
+                    d.name_end, d.year_first = m.start(), pattern is _YEAR_FIRST_PATTERN
     _month(d, text)
     _publisher(d, text, spans)
     return d
@@ -186,7 +205,9 @@ def _month(d: VenueDetails, text: str) -> None:
         number = month_number(m.group("mon") or m.group("mon2"))
         if number is not None:
             d.month, d.month_year = number, int(m.group("year") or m.group("year2"))
-            d.name_end = min(d.name_end, m.start())
+            start = m.start()
+            day = _DAY_BEFORE.search(text, max(0, start - 5), start) if m.group("mon") else None
+            d.name_end = min(d.name_end, day.start() if day else start)
             return
 
 
@@ -240,6 +261,8 @@ _IMPRINT = re.compile(r"^(?:(?P<edition>\d{1,2}(?:st|nd|rd|th))\s+edn?\.?\s+)?"
                       r"(?P<place>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}(?:,\s*[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})"
                       r"{0,2}):\s*(?P<publisher>[A-Z](?:[^:;().]|\.(?!\s+[A-Z])){1,80}?)(?:[,.;]\s*\(?(?:19|20)\d\d\)?)?"
                       rf"(?:,\s*pp?\.\s*(?P<pages>{_RANGE}))?\.?$")
+#: the book series a Springer volume is in, before its volume: "Lecture Notes in Computer Science(), vol 9908"
+_SERIES = re.compile(r"(?:^|(?<=\.\s))(?P<series>[A-Z][^.()]{3,120}?)(?:\(\))?,\s*(?=[Vv]ol\.?\s+\d)")
 _NOT_PUBLISHER = re.compile(r"(?:Vol|Volume|Long|Short|Part|Papers|Main|Findings|Demo|System|Student)\b")
 _VENUE_YEAR_END = re.compile(r"[,(]?\s*(?:19|20)\d\d[a-z]?\)?\.?\s*$")
 
@@ -273,6 +296,8 @@ def venue_fields(d: Draft, venue: str) -> None:
     if found.month is not None and (d.year is None or d.year == found.month_year):
         d.month = found.month
     d.venue = _venue_name(v[:found.name_end])
+    if found.year_first and d.venue and not d.venue.endswith(".") and v[:found.name_end].rstrip().endswith("."):
+        d.venue, d.venue_exact = d.venue + ".", True
     if contained and d.venue and d.venue_as is None and found.number is None and "roc" not in d.venue \
             and not _PERIODICAL.search(d.venue) and venue_kind(d.venue) == "journal":
         # "In {\em Advances in Knowledge Discovery}", "In Handbook of …", "In The Semantic Web – ISWC 2019": what a
@@ -283,7 +308,9 @@ def venue_fields(d: Draft, venue: str) -> None:
 #: the editors of the book a reference is "In": before the title, APA's and Harvard's "In J. Smith & K. Doe (Eds.),
 #: Title" (also ACM's "Title, J. Smith (Ed.)."); after it, IEEE's "in Title, A. Editor and B. Editor, Eds. Place:"
 #: and Chicago's and MLA's "In Title, edited by Philip B. Kurland and Ralph Lerner, 45–60."
-_EDS_BEFORE = re.compile(r"^(?P<eds>[^()]{3,200}?)\s*\((?:eds?|editors?|hrsg)\.?\)[,.:]?\s+(?P<rest>\S.*)$",
+#: (before the title also Springer's "In: Leibe, B., Matas, J. (eds) Computer Vision – ECCV 2016. ECCV 2016. Lecture
+#: Notes in Computer Science(), vol 9908. Springer, Cham.", whose series is read apart: :data:`_SERIES`)
+_EDS_BEFORE = re.compile(r"^(?P<eds>[^()]{2,400}?)\s*\((?:eds?|editors?|hrsg|hg)\.?\)\s*[,.:]?\s+(?P<rest>\S.*)$",
                          re.IGNORECASE)
 _EDS_AFTER = re.compile(r",\s+(?P<eds>[^,()]{3,100}(?:,\s*[^,()]{3,60}){0,6}?),?\s*"
                         r"(?:\((?:[Ee]ds?|[Hh]rsg)\.?\)|[Ee]ds?\.)(?P<end>[,.]?)(?=\s|$)")
@@ -293,7 +320,7 @@ _EDITED_BY = re.compile(r",?\s+edited\s+by\s+(?P<eds>(?:[^,.;()]|(?<=\b[A-Z])\.)
 
 
 #: each editors pattern with literals one of which it needs
-_EDITOR_PATTERNS = ((_EDS_BEFORE, ("(Ed", "(ed", "(Hrsg", "(hrsg")),
+_EDITOR_PATTERNS = ((_EDS_BEFORE, ("(Ed", "(ed", "(Hrsg", "(hrsg", "(Hg", "(hg")),
                     (_EDS_AFTER, ("Ed.", "ed.", "Eds.", "eds.", "(Ed", "(ed", "rsg")),
                     (_EDITED_BY, ("edited by",)))
 
@@ -317,12 +344,16 @@ def _book_editors(d: Draft, v: str) -> str:
         if not found.names:
             continue
         d.editors = found.names
-        # a venue with editors is a book the work is part of: proceedings, or else a collection (@incollection)
+        # a venue with editors is a book the work is part of: proceedings, or else a collection (@incollection;
+        # a volume of a series such as Springer's LNCS is the proceedings it mostly is)
         d.venue_as = d.venue_as or "booktitle"
+        if pattern is _EDS_BEFORE:
+            rest = _without_series(d, m.group("rest"))
+            if d.entry_type is None and "series" not in d.extra and venue_kind(rest) != "booktitle":
+                d.entry_type = "incollection"
+            return rest
         if d.entry_type is None and venue_kind(v) != "booktitle":
             d.entry_type = "incollection"
-        if pattern is _EDS_BEFORE:
-            return m.group("rest")
         rest = v[m.end():].lstrip(" ,.")
         if pattern is _EDITED_BY:
             imprint = _MLA_PUBLISHER.match(rest)
@@ -331,6 +362,18 @@ def _book_editors(d: Draft, v: str) -> str:
                 rest = rest[imprint.end("publisher"):].lstrip(" ,")
         end = m.groupdict().get("end") or ""
         return v[:m.start()] + (". " if end == "." or pattern is _EDS_AFTER and not end else ", ") + rest
+    return v
+
+
+def _without_series(d: Draft, v: str) -> str:
+    """A book's title and imprint without the series of a Springer volume and the conference's short name between
+    them (the series put on ``d``): "Computer Vision – ECCV 2016. ECCV 2016. Lecture Notes in Computer Science(), vol
+    9908. Springer, Cham." → "Computer Vision – ECCV 2016, vol 9908. Springer, Cham."."""
+    series = _SERIES.search(v) if "ol" in v else None
+    title_end = v.find(". ")
+    if series is not None and 0 < title_end <= series.start():
+        d.extra.setdefault("series", series.group("series").strip())
+        v = f"{v[:title_end]}, {v[series.end():]}"
     return v
 
 

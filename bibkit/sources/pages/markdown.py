@@ -422,8 +422,19 @@ def _read_links(d: Draft, links: list[tuple[str, str]]) -> tuple[bool, str | Non
     return paper_link, title_from_link
 
 
+def _unlabelled(m: re.Match[str]) -> str:
+    """A link whose text is a label ("[paper](…)") blanked; one in brackets of its own ("[[paper](…)]") is left to
+    become the rendered label "[paper]", which goes with the rendered copy's."""
+    if m.start() > 0 and m.string[m.start() - 1] == "[" or not _LABEL.match(m.group("text").strip()):
+        return m.group(0)
+    return " "
+
+
 def _item_text(t: str) -> str:
-    """An item's text without Markdown, the labels of a rendered copy ("[paper] [code]") and URLs."""
+    """An item's text without Markdown, the labels of its links ("[paper](…) [code](…)", "[[pdf](…)]"), the labels
+    of a rendered copy ("[paper] [code]") and URLs."""
+    if "](" in t:  # (a link labelled "paper" or "code" is no part of the title: its text goes with it)
+        t = _LINK.sub(_unlabelled, t)
     plain = _plain(t)
     plain = _LABEL_IN_TEXT.sub(" ", plain)  # "[paper] [code]" of a rendered copy
     plain = re.sub(r"https?://\S+", " ", plain)

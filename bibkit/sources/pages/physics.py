@@ -10,12 +10,13 @@ APS, AIP        ``A. Einstein, B. Podolsky, and N. Rosen, Phys. Rev. 47, 777 (19
                 ``Ann. Phys. (Leipzig) 17, 891 (1905)``; with the titles option: ``A. Author, Title, Phys.
                 Rev. B 101, 045123 (2020).``; a collaboration: ``G. Aad et al. (ATLAS Collaboration), …``
 Elsevier, JHEP  ``G. Aad et al., Phys. Lett. B 716 (2012) 1.``; ``JHEP 05 (2020) 123``
+RSC             ``A. Smith and B. Jones, Chem. Sci., 2019, 10, 1234–1240.`` (chemistry: the year first)
 a book          ``M. A. Nielsen and I. L. Chuang, Quantum Computation and Quantum Information (Cambridge
                 University Press, Cambridge, 2000).``; Nature's ``Goodfellow, I. … Deep Learning (MIT Press,
                 2016).``; Chicago's notes ``(Cambridge, MA: MIT Press, 2016)``
 =============== ==========================================================================================
 
-:func:`journal_reference` reads the first two shapes: the article number ("010501", "L123", "e2020…") is its
+:func:`journal_reference` reads the first three shapes: the article number ("010501", "L123", "e2020…") is its
 pages, the volume never stays in the journal's name.  :func:`trailing_publisher` finds the parenthesis a book
 ends with (publisher, address, year), for the caller to read the authors and the title before it.
 """
@@ -53,6 +54,11 @@ _TAIL = re.compile(rf"{_JOURNAL}\s+{_VOLUME}\s*,\s+{_PAGES}\s*\({_YEAR}\)$"
                    rf"\({_YEAR.replace('year', 'year2')}\)\s*,?\s*{_PAGES.replace('pages', 'pages2')}$")
 
 
+#: the Royal Society of Chemistry's "Journal, Year, Volume, Pages" ("A. Smith and B. Jones, Chem. Sci., 2019, 10,
+#: 1234–1240."; an issue in parentheses after the volume), ending the reference
+_RSC_TAIL = re.compile(rf"{_JOURNAL},\s+{_YEAR},\s+{_VOLUME}(?:\s*\(\d{{1,4}}\))?,\s+{_PAGES}$")
+
+
 def _proper(work: str) -> str:
     """The reference without what may follow it: blanked identifiers and their categories ("[hep-th]"),
     punctuation.  (By hand: a pattern anchored at the end would be tried at every character.)"""
@@ -85,23 +91,24 @@ def journal_reference(work: str) -> Journal | None:
     if ";" in body:  # APS's combined reference, "…, Nature Phys. 16, 1 (2020); Phys. Rev. D 102, 012345 (2020).":
         body = _proper(body[:body.index(";")])  # the first of them
     close = body.rfind(")")  # ("(2020)" ends it, or stands a page number before its end)
-    if close < 5 or body[close - 5] != "(" or len(body) - close > 24:
+    dated = close >= 5 and body[close - 5] == "(" and len(body) - close <= 24
+    if not dated and not (body[-1:].isdigit() and ("19" in body or "20" in body)):  # (RSC: "…, 2019, 10, 1234")
         return None
     head = AUTHORS_FIRST_INITIALS.match(body)
     if head is None:
         return None
-    tail = _TAIL.search(body, head.end())
+    tail = _TAIL.search(body, head.end()) if dated else _RSC_TAIL.search(body, head.end())
     if tail is None:
         return None
-    journal = tail.group("journal") or tail.group("journal2")
+    journal = tail.group("journal") or tail.group("journal2") if dated else tail.group("journal")
     if journal.casefold().startswith(("in ", "pp", "vol", "no.")) or not re.search(r"[A-Za-z]{2}", journal):
         return None
     title = body[head.end():tail.start()].strip(" ,")
     if title and _abbreviated(title):  # "Nachr. Ges. Wiss. Goettingen, Math.-Phys. Kl.": a journal's name with a comma
         journal, title = f"{title}, {journal.strip()}", ""
-    return Journal(head.group("authors"), title or None, journal.strip(), tail.group("volume") or tail.group("volume2"),
-                   page_range(tail.group("pages") or tail.group("pages2")),
-                   int(tail.group("year") or tail.group("year2")))
+    groups = tail.groupdict()
+    return Journal(head.group("authors"), title or None, journal.strip(), groups["volume"] or groups["volume2"],
+                   page_range(groups["pages"] or groups["pages2"]), int(groups["year"] or groups["year2"]))
 
 
 def _abbreviated(text: str) -> bool:

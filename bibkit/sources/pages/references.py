@@ -48,7 +48,7 @@ import re
 from ...normalize.latex import decode
 from ...record import PageReader
 from ..chatter import Chatter, chatter_reason
-from ..paperids import code_links, find_ids
+from ..paperids import PaperId, code_links, find_ids
 from ..pastetext import (
     YEAR,
     Line,
@@ -70,7 +70,11 @@ __all__ = ["NAME", "read_block", "line_evidence", "parse_reference", "split_refe
 
 NAME = PageReader.REFERENCES
 
-_MARKER = re.compile(r"^\s*(?:\[(?P<a>\d{1,5})\]|(?P<b>\d{1,4})\.(?=\s)|\((?P<c>\d{1,5})\))\s*")
+#: Wikipedia's backlink before a reference: "^", "^ a b c" (one letter a citation), "^ Jump up to: a b" ("↑" in
+#: other languages); it opens a reference as surely as "[12]" does
+_CARET = r"[\^↑](?:\s*Jump up to:)?(?:\s+[a-z]{1,2}(?=\s))*"
+_MARKER = re.compile(rf"^\s*(?:(?:\[(?P<a>\d{{1,5}})\]|(?P<b>\d{{1,4}})\.(?=\s)|\((?P<c>\d{{1,5}})\))(?:\s*{_CARET})?"
+                     rf"|(?P<w>{_CARET}))\s*")
 _INLINE_MARKER = re.compile(r"(?<=[.\s])\[(\d{1,5})\]\s+(?=\S)")
 _STAMP = re.compile(r"^arXiv:\d{4}\.\d{4,5}v\d+\s+\[[\w.-]+\]\s+\d{1,2}\s+\w{3}\s+\d{4}$")
 _RUNNING_HEAD = re.compile(
@@ -107,8 +111,9 @@ _AUTHOR_START = re.compile(
 )
 _VENUE_WORD = re.compile(
     r"^(?:In\b|In:|Proc\b|Proceedings|arXiv|CoRR|Advances in|Journal|Transactions|Trans\.|IEEE|ACM|"
-    r"International|Conference|Conf\.|Workshop|Annual|Findings|Nature|Science|Preprint|Technical report|"
-    r"Tech\. Rep|PhD thesis|Master|OpenAI|Retrieved|Available|URL|https?://|doi|DOI|Vol\.|vol\.|pp\.|"
+    r"International|Conference|Conf\.|Workshop|Annual|Findings|Nature(?=[\s.,]|$)|Science(?=[\s.,]|$)|Preprint|"
+    r"Technical report|Tech\. Rep|PhD thesis|Master(?:['’]?s)?\s+(?:thesis|dissertation)|OpenAI|Retrieved|Available|"
+    r"URL|https?://|doi|DOI|Vol\.|vol\.|pp\.|"
     r"(?:19|20)\d\d\b|[A-Z]{2,}(?:\s|$|['’]\d\d))"
 )
 #: tokens after which a full stop does not end a sentence in a reference
@@ -165,9 +170,9 @@ def line_evidence(line: Line) -> float:
     if len(t) < 40 and _HEADING.match(t):
         return 1.0
     score = 0.0
-    m = _MARKER.match(t) if t[0] in "[(0123456789" else None
+    m = _MARKER.match(t) if t[0] in "[(0123456789^↑" else None
     body = t[m.end():] if m else t
-    if m and m.group("a"):
+    if m and (m.group("a") or m.group("w")):
         score += 2.0
     elif m:
         score += 0.5
@@ -238,7 +243,8 @@ def _join(parts: list[str], words: Vocabulary | None = None) -> str:
 def _marked_reference(text: str) -> bool:
     """A line that opens with a reference number followed by a reference (names, or a year somewhere)."""
     m = _MARKER.match(text)
-    return m is not None and bool(m.group("a") or _AUTHOR_START.match(text[m.end():]) or YEAR.search(text))
+    return m is not None and bool(m.group("a") or m.group("w") or _AUTHOR_START.match(text[m.end():])
+                                  or YEAR.search(text))
 
 
 def split_references(lines: list[Line], sink: Sink | None = None,
@@ -338,7 +344,8 @@ class _Splitter:
                 self.close()
             return
         m = _MARKER.match(t)
-        number = int(m.group("a") or m.group("b") or m.group("c")) if m else None
+        digits = m.group("a") or m.group("b") or m.group("c") if m else None
+        number = int(digits) if digits else None
         if self.numbered and number is not None and number == self.expected:
             self.close()  # the next number of the list: a new reference, whatever came before
             self.expected = number + 1
@@ -374,7 +381,8 @@ class _Splitter:
 
     def _numbered(self, ln: Line, m: re.Match[str] | None, number: int | None) -> None:
         t = ln.text
-        if m and (not self.cur or not _MARKER.match(self.cur[0].text) or m.group("a") or self.complete()):
+        if m and (not self.cur or not _MARKER.match(self.cur[0].text) or m.group("a") or m.group("w")
+                  or self.complete()):
             self.close()
             self.expected = (number or 0) + 1
         elif not m and self.cur and not _continues(t) and self.complete():
@@ -386,8 +394,8 @@ class _Splitter:
     def _unnumbered(self, ln: Line, m: re.Match[str] | None) -> None:
         t = ln.text
         cur = self.cur
-        if cur and m is not None and m.group("a"):
-            self.close()  # "[12] …": a bracketed number starts a reference in any list
+        if cur and m is not None and (m.group("a") or m.group("w")):
+            self.close()  # "[12] …", Wikipedia's "^ …": a bracketed number or a backlink starts a reference in any list
         elif cur and _starts_reference(t) and (self.complete() or self.was_whole()):
             self.close()  # (a reference that was whole before a stray line was glued to it ends too)
         elif cur and not _continues(t) and self.complete():
@@ -558,6 +566,8 @@ def _parse_cached(text: str) -> Draft | None:
 
 
 _URL_TEXT = re.compile(r"https?://\S+")
+#: brackets left empty where an identifier was blanked
+_EMPTIED = re.compile(r"[(\[]\s*[)\]]")
 #: when the citing author read the page, not when the work appeared: Vancouver's "[cited 2025 Mar 1]",
 #: IEEE's "Accessed: Mar. 1, 2025", Harvard's "(Accessed: 1 March 2025)", Chicago's "Accessed March 1,
 #: 2025", APA's "Retrieved March 1, 2025, from" — and the medium designators "[Internet]", "[Preprint]" and
@@ -568,13 +578,30 @@ _ACCESS_NOTE = re.compile(
     r"(?:[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+|\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}\.?,?\s+)?"
     r"(?:19|20)\d\d(?:[-/.]\d{1,2}(?:[-/.]\d{1,2})?)?(?:,?\s+from\b)?"
     r"|\[(?:internet|preprint|online|electronic|e-?print|epub ahead of print|(?:database|serial) on the internet)\]"
-    r"|\bavailable(?:\s+(?:at|from|online))?\s*:",  # the label of a URL (blanked before)
+    r"|\bavailable(?:\s+(?:at|from|online))?\s*:"  # the label of a URL (blanked before)
+    # Wikipedia's "Archived from the original on 19 December 2020": when a copy was saved, not the work's date
+    r"|\barchived(?:\s+\(pdf\))?\s+from\s+the\s+original\s+on\s+"
+    r"(?:[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+|\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+)?(?:19|20)\d\d(?:-\d\d-\d\d)?",
     re.IGNORECASE,
 )
-_ACCESS_WORDS = ("ccess", "ited", "etrieved", "iewed", "isited", "[", "vailable")
+_ACCESS_WORDS = ("ccess", "ited", "etrieved", "iewed", "isited", "[", "vailable", "rchived")
+#: the identifiers Wikipedia prints after a reference ("ISBN 978-0-262-03561-3", "PMID 9377276", "S2CID 1915014",
+#: "Bibcode:2015Natur.521..436L", "ISSN 0899-7667", "OCLC 1234") and an arXiv id's category ("[cs.CL]"): no part of
+#: the venue (an ISBN is kept as the entry's, a PMID as the paper's identifier)
+_CATALOGUE = re.compile(r"\b(?P<kind>ISBN|ISSN|eISSN|PMID|PMC|S2CID|Bibcode|OCLC|JSTOR|CiteSeerX|hdl|LCCN|OSTI)"
+                        r"(?:\s*:\s*|\s+)(?P<value>[\w./:()-]*\w)"
+                        r"|\[(?:cs|math|stat|physics|q-bio|q-fin|eess|econ|hep-\w+|gr-qc|quant-ph|cond-mat|astro-ph|"
+                        r"nucl-\w+|nlin)(?:\.[A-Za-z-]+)?\]")
+#: (one look for any of their names: a pattern of literals is scanned for faster than a loop of ``in`` tests)
+_CATALOGUE_WORDS = re.compile(r"ISBN|ISSN|PMID|PMC|S2CID|Bibcode|OCLC|JSTOR|CiteSeerX|hdl|LCCN|OSTI")
+#: what Wikipedia says a cited work is, in parentheses right after its title: "(PDF)", "(Report)", "(in German)"
+_FORMAT = re.compile(r"^\s*\((?:PDF|Report|Preprint|Press release|Technical report|Abstract|Conference paper|Poster|"
+                     r"Video|Podcast|Blog|[Ii]n [A-Z][a-z]+)\)")
 _IN_PREFIX = re.compile(r"^in\s*:?\s+", re.IGNORECASE)
 #: the year after the authors and before a quoted title (Chicago's author-date style)
-_AUTHORS_THEN_YEAR = re.compile(r"(?:[.,]\s*\(?|\s\()(?P<year>(?:19|20)\d\d)[a-z]?\)?\.?$")  # (AEA: "Roe (2003)")
+#: (AEA: "Roe (2003)"; Wikipedia's full date, "Hochreiter, Sepp (1 November 1997).", "(November 1, 1997)")
+_AUTHORS_THEN_YEAR = re.compile(r"(?:[.,]\s*\(?|\s\((?:(?:\d{1,2}\s+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|"
+                                r"Dec)[a-z]{0,6}\.?\s+(?:\d{1,2},\s+)?)?)(?P<year>(?:19|20)\d\d)[a-z]?\)?\.?$")
 _AUTHOR_YEAR = re.compile(r"^(?P<authors>.+?)[.,]\s+(?P<year>(?:19|20)\d\d)[a-z]?\.\s+(?P<rest>.+)$")
 _LNCS = re.compile(r"^(?P<authors>.+?(?:\b[A-Z][a-z]?\.|et al\.)):\s+(?P<rest>.+)$")
 
@@ -592,9 +619,7 @@ def _parse(text: str, line: int) -> Draft | None:
         d.add_id(ident)
     d.code = code_links(ref)
     # the text to read fields from: identifiers and URLs blanked (they come after the title)
-    work = ref
-    for s, e, _ident in reversed(ids):
-        work = work[:s] + " " * (e - s) + work[e:]
+    work = _without_catalogue(d, _blanked(ref, ids) if ids else ref)
     if "http" in work:
         work = _URL_TEXT.sub(lambda m: " " * len(m.group(0)), work)
     if any(w in work for w in _ACCESS_WORDS):
@@ -722,6 +747,37 @@ def _role(work: str) -> tuple[int, int, str, str] | None:
     return m.start(), m.end(), mark, role
 
 
+def _blanked(ref: str, ids: list[tuple[int, int, PaperId]]) -> str:
+    """The reference with its identifiers blanked, and the brackets around one (APA's report number, "Title
+    (arXiv:2005.14165). arXiv.") with them: they hold nothing now."""
+    work = ref
+    for s, e, _ident in reversed(ids):
+        work = work[:s] + " " * (e - s) + work[e:]
+    if "(" in work or "[" in work:
+        work = _EMPTIED.sub(lambda m: " " * len(m.group(0)), work)
+    return work
+
+
+def _without_catalogue(d: Draft, work: str) -> str:
+    """The reference without Wikipedia's catalogue numbers (asked only of a reference that may have one)."""
+    if _CATALOGUE_WORDS.search(work) or (d.ids and "[" in work):  # (or an arXiv id's category, "[cs.CL]")
+        return _catalogued(d, work)
+    return work
+
+
+def _catalogued(d: Draft, work: str) -> str:
+    """The reference with the catalogue numbers Wikipedia prints blanked (see ``_CATALOGUE``); an ISBN and a
+    PMID kept on ``d``."""
+    def blank(m: re.Match[str]) -> str:
+        kind, value = m.group("kind"), m.group("value")
+        if kind == "ISBN":
+            d.extra.setdefault("isbn", value)
+        elif kind == "PMID" and value.isdigit():
+            d.add_id(PaperId("pmid", value))
+        return " " * len(m.group(0))
+    return _CATALOGUE.sub(blank, work)
+
+
 def _take_title(d: Draft, title: str | None) -> bool:
     """Put the title on ``d`` (an edition it ends with apart: "Title, 2nd ed."); whether the reference may be
     read on (a title that is none — a venue's words, no words — ends it, unless the style names no title)."""
@@ -747,7 +803,10 @@ def _fields(d: Draft, work: str) -> tuple[str | None, str | None, str | None, in
     q = _QUOTED.search(work) if ('"' in work or "“" in work or "‘" in work or "``" in work) else None
     if q and len((q.group("t") or q.group("t2") or q.group("t3") or q.group("t4") or "").split()) >= 2:
         d.shape = "quoted"
-        venue = _IN_PREFIX.sub("", work[q.end():].strip(" ,.;"))
+        after = work[q.end():]
+        if after[:3] in (" (P", " (R", " (T", " (A", " (C", " (B", " (V", " (i", " (I"):  # ("(PDF)": no venue)
+            after = _FORMAT.sub("", after)
+        venue = _IN_PREFIX.sub("", after.strip(" ,.;"))
         authors = work[: q.start()].strip(" ,:;")
         dated = _AUTHORS_THEN_YEAR.search(authors)  # Chicago author-date: 'Luo, Ruoxi, and Javier Sun. 2023. "Title."'
         return authors[: dated.start()] if dated else authors, \

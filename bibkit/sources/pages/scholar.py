@@ -15,7 +15,8 @@ snippet runs to the result's links.  Scholar shortens what does not fit: a venue
 is not kept (half a name is no venue), an author list ending in ``…`` is marked as cut.  The
 snippet is a few sentences cut from anywhere in the paper, so it is kept beside the entry
 (``scholar_snippet``), never as its abstract.  The page's own lines — the result count, the
-time filters, ``Save Cite Cited by …``, the pager — are skipped lines.
+time filters, ``Save Cite Cited by …``, the pager — are skipped lines.  A profile's list of articles is
+read by :mod:`.scholarprofile`.
 """
 
 from __future__ import annotations
@@ -26,9 +27,10 @@ from ...record import PageReader
 from ..chatter import chatter_reason
 from ..paperids import find_ids
 from ..pastetext import YEAR, Line, looks_like_names, split_authors
+from . import scholarprofile
 from .base import Draft, Sink
 
-__all__ = ["NAME", "read_block", "line_evidence"]
+__all__ = ["NAME", "read_block", "line_evidence", "is_profile"]
 
 NAME = PageReader.SCHOLAR
 
@@ -46,10 +48,23 @@ _MARKS = re.compile(r"^(?:\[(?:PDF|HTML|DOC|PS|BOOK|B|CITATION|C)\]\s*)+", re.IG
 _PAGE = re.compile(
     r"^(?:Google Scholar|Articles|Case law|(?:About )?[\d,]+ results? \([\d.]+ sec\)|Any time|Since (?:19|20)\d\d|"
     r"Custom range\.*|Sort by (?:relevance|date)|Any type|Review articles|include patents|include citations|"
-    r"Create alert|My profile|My library|Showing the best result for this search\.?.*|See all results|"
+    r"Create alert|My profile|My library|Follow|Cited by\s+VIEW ALL|All\s+Since (?:19|20)\d\d|TITLE|CITED BY|"
+    r"YEAR|"
+    r"(?:Citations|h-index|i10-index)(?:\s+\d+){1,2}|Show more|Co-authors(?:\s+EDIT)?|Public access(?:\s+VIEW ALL)?|"
+    r"Showing the best result for this search\.?.*|See all results|"
     r"(?:Previous\s+)?(?:\d+\s+)+(?:Next)?|Previous|Next|Did you mean:.*|Help|Privacy|Terms|Provide feedback)$",
     re.IGNORECASE,
 )
+
+
+#: the heading of a profile's table, copied with its tabs or a cell a line
+_HEADERS = frozenset({"TITLE CITED BY YEAR", scholarprofile.HEADER})
+
+
+def is_profile(text: str, lines: list[Line]) -> bool:
+    """Whether the paste is a Scholar profile's list of articles: its table's heading and a row under it."""
+    return scholarprofile.HEADER in text and any(ln.text in _HEADERS for ln in lines) \
+        and bool(scholarprofile.rows(lines))
 
 
 def line_evidence(line: Line) -> float:
@@ -86,6 +101,16 @@ def _byline(t: str) -> tuple[str, str, str | None] | None:
 
 
 def read_block(lines: list[Line], sink: Sink) -> None:
+    profile = scholarprofile.rows(lines) if any(ln.text in _HEADERS for ln in lines) else []
+    if profile:  # a profile's table of articles (see :mod:`.scholarprofile`)
+        read: set[int] = set()
+        for row in profile:
+            sink.add(scholarprofile.draft(NAME, lines, row))
+            read.update(k for k in row[:3] if isinstance(k, int))
+        for k, ln in enumerate(lines):
+            if k not in read and ln.text:
+                sink.skip(ln, _why(ln.text))
+        return
     rows = [ln for ln in lines if ln.text]
     bylines = [i for i, ln in enumerate(rows) if (" - " in ln.text or " – " in ln.text) and _byline(ln.text)]
     title_of: dict[int, int] = {}  # byline -> its title line
