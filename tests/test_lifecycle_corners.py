@@ -230,14 +230,17 @@ def test_a_damaged_http_cache_is_set_aside_and_the_run_goes_on(tmp_path, monkeyp
         assert out.read_text(encoding="utf-8") == first
 
 
-def test_a_cache_path_that_cannot_be_a_database_leaves_the_run_uncached_not_dead(tmp_path, monkeypatch, capsys):
-    """A directory where the cache file goes: one warning, the run goes on without a cache (before: traceback)."""
+def test_a_cache_path_that_cannot_be_a_database_leaves_the_run_uncached_not_dead(tmp_path, monkeypatch):
+    """A directory where the cache file goes: one warning, the run goes on without a cache (before: traceback).
+    (A real process, as a user runs it: the warning is a log record, and this process's logging is shared with
+    every test before.)"""
     cache = tmp_path / "cache"
     (cache / "http.sqlite").mkdir(parents=True)
     monkeypatch.setenv("BIBKIT_CACHE_DIR", str(cache))
     out = tmp_path / "refs.bib"
-    assert main(["build", str(_listing(tmp_path)), "-o", str(out)]) == ExitCode.OK
-    err = capsys.readouterr().err
+    run = _bibkit("build", str(_listing(tmp_path)), "-o", str(out))
+    assert run.returncode == ExitCode.OK, run.stderr
+    err = run.stderr
     assert "Traceback" not in err and "cannot be used" in err and keys_of(out)
     assert (cache / "http.sqlite").is_dir()  # left as it was
 
