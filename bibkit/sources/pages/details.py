@@ -274,7 +274,7 @@ def venue_fields(d: Draft, venue: str) -> None:
     contained = v[:2] in ("In", "in", "IN") and (len(v) == 2 or not v[2].isalnum())  # ("In", "In:", not "Int.")
     v = _VENUE_IN.sub("", v)
     v = _book_editors(d, v)
-    if d.entry_type is None and (("hesis" in v or "issertation" in v or "Rep" in v or "Report" in v or "atent" in v)
+    if d.entry_type is None and (("hesis" in v or "issertation" in v or "Tech" in v or "Report" in v or "atent" in v)
                                  and _thesis_or_report(d, v)):
         found = venue_details(v)  # (its month: a patent's "Jan. 2, 2018", a report's "Mar. 2004")
         if found.month is not None and (d.year is None or d.year == found.month_year):
@@ -328,8 +328,11 @@ _EDITOR_PATTERNS = ((_EDS_BEFORE, ("(Ed", "(ed", "(Hrsg", "(hrsg", "(Hg", "(hg")
 def _book_editors(d: Draft, v: str) -> str:
     """The venue of an "In …" reference without its editors, put on ``d`` (see :data:`_EDS_BEFORE`); the
     names must read as names, so a title with "(Ed.)" in it stays whole."""
+    if not ("d." in v or "ds." in v or "d)" in v or "ds)" in v or "dited by" in v or "rsg" in v or "(Hg" in v
+            or "(hg" in v):
+        return v  # (what every pattern needs one of: most venues have no editors, "Proceedings of …" included)
     for pattern, needles in _EDITOR_PATTERNS:
-        for needle in needles:  # (a loop, not any(): this runs on every venue, and most have no editors)
+        for needle in needles:
             if needle in v:
                 break
         else:

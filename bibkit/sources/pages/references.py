@@ -672,10 +672,7 @@ def _parse(text: str, line: int) -> Draft | None:
 def _without_role(d: Draft, work: str) -> str:
     """``work`` without a role designator after its opening names (see :func:`_role`), the role put on ``d``:
     "Kurland, Philip B., and Ralph Lerner, eds. The Founders' Constitution. …" names no authors."""
-    for needle in _ROLE_NEEDLES:  # (a loop, not any(): most references name no editor)
-        if needle in work:
-            break
-    else:
+    if _ROLE_GATE.search(work) is None:  # (most references name no editor)
         return work
     role = _role(work)
     if role is None:
@@ -714,10 +711,9 @@ def _take_venue(d: Draft, venue: str) -> None:
 _ROLE = re.compile(
     r"(?:\s*\(\s*(?P<p>eds?|editors?|hrsg|trans|translators?|comps?)\.?\s*\)"
     r"|,\s*(?P<w>eds?|editors?|hrsg|trans|translators?|comps?|compilers?)\b\.?)(?P<end>[.,])?(?=\s|$)", re.IGNORECASE)
-#: literals one of which every role designator has (cheap tests before :data:`_ROLE`, which most references never
-#: need)
-_ROLE_NEEDLES = (", ed", ", Ed", "(ed", "(Ed", ", trans", ", Trans", "(trans", "(Trans", ", comp", "(comp", "(Comp",
-                 "rsg", ",ed", ",Ed")
+#: what every role designator has (a cheap test before :data:`_ROLE`, which most references never need: a scan for
+#: the comma or parenthesis it follows)
+_ROLE_GATE = re.compile(r"[,(]\s?(?:[Ee]d|[Tt]rans|[Cc]omp|[Hh]rsg)")
 #: what may follow a role designator: the title (capitalised, quoted) or the year
 _AFTER_ROLE = re.compile(r"[\s.,]*(?:[\"“‘'(\[]|[^\W\d_]*[A-Z]|(?:19|20)\d\d)")
 
