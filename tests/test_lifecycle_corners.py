@@ -345,3 +345,26 @@ def test_a_damaged_record_of_connector_saves_never_saves_a_paper_twice(tmp_path,
         kept = list((tmp_path / "cfg").glob("zotero-bridge-state.json.damaged-*"))
         assert [p.read_text(encoding="utf-8") for p in kept] == [damage.replace("url", json.dumps(z.url))]
         assert sync(_papers(2), "C", settings=settings).counts() == {"unchanged": 2}
+
+
+# --------------------------------------------------------------------------- a damaged lock
+
+
+@pytest.mark.parametrize("damage", ['{"broken', "[1, 2]", ""])
+def test_a_damaged_lock_is_named_as_damaged_not_as_missing_and_the_keys_stay(tmp_path, damage):
+    """A lock cut short, of another shape or empty: the notices say what is wrong with it and that it could not be
+    used — not that there is none — and the rebuild keeps every key and writes a good lock."""
+    src = tmp_path / "in.bib"
+    src.write_text("@article{doeTitle2020,\n  title = {A Title Here},\n  author = {Doe, Jane},\n  year = {2020},\n}\n",
+                   encoding="utf-8")
+    out = tmp_path / "out.bib"
+    assert main(["convert", str(src), "-o", str(out), "-q"]) == ExitCode.OK
+    before = keys_of(out)
+    lock = tmp_path / "out.bib.lock.json"
+    lock.write_text(damage, encoding="utf-8")
+    report = tmp_path / "r.json"
+    assert main(["convert", str(src), "-o", str(out), "-q", "--report", str(report)]) == ExitCode.OK
+    notices = json.loads(report.read_text(encoding="utf-8"))["prior"]["notices"]
+    assert any("lock.json" in n and "no lock file" not in n for n in notices), notices
+    assert not any(n.startswith("no lock file") for n in notices), notices
+    assert keys_of(out) == before and json.loads(lock.read_text(encoding="utf-8"))

@@ -182,9 +182,11 @@ def load_prior(out: str | None, keys_from: Sequence[str] = (), *, to: str | None
 
 def _load_output(state: PriorState, out: str, to: str | None, *, backup: bool, entries: list[Entry] | None) -> None:
     state.output, state.lock_file = out, lock_path(out)
+    damaged = False
     try:
         state.lock = read_lock(state.lock_file)
     except LockError as exc:
+        damaged = True
         state.notices.append(f"{exc}; keys are still kept from {Path(out).name} itself")
     path = Path(out)
     reused, entries = entries is not None, entries or []
@@ -216,7 +218,8 @@ def _load_output(state: PriorState, out: str, to: str | None, *, backup: bool, e
         if backup and state.backup is None and text is not None:
             state.backup = _backup(path)
         saved = f" (a copy of the old file was saved as {state.backup.name})" if state.backup else ""
-        state.notices.append(f"no lock file ({state.lock_file.name if state.lock_file else '?'}) beside "
+        state.notices.append(f"{'no usable' if damaged else 'no'} lock file "  # (a damaged one was named above)
+                             f"({state.lock_file.name if state.lock_file else '?'}) beside "
                              f"{path.name}: its fields are kept unless a service gives a fresher value{saved}; "
                              "a new lock is written now")
     state.records.extend(_output_records(entries, lock, state))
